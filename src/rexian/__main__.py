@@ -1,0 +1,3 @@
+from rexian.cli import main
+
+main()

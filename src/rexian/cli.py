@@ -1,0 +1,40 @@
+"""The `rexian` command line.
+
+Sub-command groups live in their own modules and are attached here, so this file stays a table of contents.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from rexian import __version__
+
+# Modules that define a click command or group named `command` (or `commands`, a list) to attach.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rexian")
+def main() -> None:
+    """Rexian (热线): 12345 hotline work orders and supervision analytics."""
+
+
+@main.command("settings")
+def show_settings() -> None:
+    """List every setting with its default and meaning."""
+    from rexian.settings import SETTINGS
+
+    for setting in SETTINGS:
+        click.echo(f"{setting.name} = {setting.default!r}\n    {setting.doc}")
+
+
+def _attach_commands() -> None:
+    for module_name in COMMAND_MODULES:
+        module = importlib.import_module(module_name)
+        for command in getattr(module, "commands", None) or [module.command]:
+            main.add_command(command)
+
+
+_attach_commands()

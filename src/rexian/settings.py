@@ -1,0 +1,133 @@
+"""The one table of named, documented settings.
+
+Every setting has a name, a default, a type and a sentence saying what it does. Values come, in order of
+precedence, from the environment (`REXIAN_<NAME>`), from an optional YAML settings file (`REXIAN_SETTINGS`
+or `--settings`), and from the defaults below. Nothing is read at import time: call `load_settings()`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    parse: Callable[[str], Any]
+    doc: str
+
+
+def _bool(text: str) -> bool:
+    lowered = str(text).strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"not a boolean: {text!r}")
+
+
+def _path_or_none(text: str) -> Path | None:
+    return Path(text) if text else None
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", "sqlite:///rexian.db", str,
+            "Database URL (SQLAlchemy form). SQLite file in the working directory by default; "
+            "postgresql+psycopg://user@host/db for production."),
+    Setting("timezone", "Asia/Shanghai", str,
+            "The hotline centre's time zone. All stored times are naive wall-clock times of this zone."),
+    Setting("calendar_dir", None, _path_or_none,
+            "Directory of working-calendar files (YYYY.json) that replace or add to the packaged ones, "
+            "e.g. when the State Council publishes next year's holiday schedule."),
+    Setting("unit_leader_approval", True, _bool,
+            "Return, extension and closure requests need the unit leader's endorsement before the centre "
+            "reviews them."),
+    Setting("return_window_days", 2, int,
+            "Working days after dispatch within which the lead unit may ask to return a ticket."),
+    Setting("sign_hours", 2, int,
+            "Working hours after dispatch within which the lead unit must sign for a normal ticket."),
+    Setting("urgent_sign_minutes", 30, int,
+            "Minutes after dispatch within which an urgent or emergency ticket must be signed for."),
+    Setting("default_handle_days", 5, int,
+            "Working days to handle a normal ticket when its category sets no deadline."),
+    Setting("default_urgent_hours", 24, int,
+            "Hours to handle an urgent ticket when its category sets no deadline."),
+    Setting("emergency_hours", 2, int,
+            "Hours to handle an emergency ticket (danger to life or property)."),
+    Setting("redo_handle_days", 3, int,
+            "Working days to handle a ticket again after a rejected closure or an unsatisfied visit."),
+    Setting("max_extensions", 2, int,
+            "How many extensions a ticket may be granted in all."),
+    Setting("redo_on_unsatisfied", True, _bool,
+            "An 'unsatisfied' follow-up visit reopens the ticket (重办) even when the citizen says it was "
+            "resolved."),
+    Setting("working_day_start", "09:00", str, "Start of the working day (HH:MM) for hour-based deadlines."),
+    Setting("working_day_end", "17:30", str, "End of the working day (HH:MM) for hour-based deadlines."),
+)
+
+_BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+class Settings(Mapping[str, Any]):
+    """Resolved settings, read like a mapping or as attributes."""
+
+    def __init__(self, values: Mapping[str, Any]):
+        self._values = dict(values)
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def replace(self, **changes: Any) -> "Settings":
+        unknown = set(changes) - set(_BY_NAME)
+        if unknown:
+            raise KeyError(f"unknown settings: {', '.join(sorted(unknown))}")
+        return Settings({**self._values, **changes})
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    settings_file: str | Path | None = None,
+) -> Settings:
+    environ = os.environ if environ is None else environ
+    values = {setting.name: setting.default for setting in SETTINGS}
+    settings_file = settings_file or environ.get("REXIAN_SETTINGS")
+    if settings_file:
+        import yaml
+
+        from_file = yaml.safe_load(Path(settings_file).read_text(encoding="utf-8")) or {}
+        for name, value in from_file.items():
+            values[name] = _coerce(name, value)
+    for setting in SETTINGS:
+        env_name = "REXIAN_" + setting.name.upper()
+        if env_name in environ:
+            values[setting.name] = _coerce(setting.name, environ[env_name])
+    for name, value in (overrides or {}).items():
+        if value is not None:
+            values[name] = _coerce(name, value)
+    return Settings(values)
+
+
+def _coerce(name: str, value: Any) -> Any:
+    if name not in _BY_NAME:
+        raise KeyError(f"unknown setting {name!r}; see `rexian settings`")
+    setting = _BY_NAME[name]
+    if isinstance(value, str) or setting.parse in (_path_or_none,):
+        return setting.parse(value) if value is not None else None
+    return value
