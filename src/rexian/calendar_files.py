@@ -21,7 +21,7 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _YEAR_FILE = re.compile(r"\d{4}\.json")
 _KEYS = {"year", "source", "holidays", "workdays"}
 _OPTIONAL_KEYS = {"note"}
-_WEEKDAYS = "一二三四五六日"
+WEEKDAY_NAMES = "一二三四五六日"
 
 
 class CalendarFileError(ValueError):
@@ -82,7 +82,7 @@ def parse_year_file(text: str, origin: str) -> YearFile:
     weekdays = sorted(d for d in parsed.workday_dates() if d.weekday() < 5)
     if weekdays:
         day = weekdays[0]
-        raise fail(f"调休上班日 {day.isoformat()} 是星期{_WEEKDAYS[day.weekday()]}，不是周末")
+        raise fail(f"调休上班日 {day.isoformat()} 是星期{WEEKDAY_NAMES[day.weekday()]}，不是周末")
     return parsed
 
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
-from rexian.calendar_files import CalendarFileError, DateBlock, load_calendar, load_year_files, read_year_file
-
-_WEEKDAYS = "一二三四五六日"
+from rexian.calendar_files import (
+    WEEKDAY_NAMES, CalendarFileError, DateBlock, load_calendar, load_year_files, read_year_file,
+)
 
 
 def _day(d: date) -> str:
-    return f"{d.month}月{d.day}日（周{_WEEKDAYS[d.weekday()]}）"
+    return f"{d.month}月{d.day}日（周{WEEKDAY_NAMES[d.weekday()]}）"
 
 
 def _span(block: DateBlock) -> str:
@@ -105,7 +105,7 @@ def add_days(start: str, n: int, hours: bool) -> None:
         unit = "个工作日"
     for year in work_calendar.unknown_years(begin, due):
         click.echo(f"警告：没有 {year} 年的日历数据，按周一至周五为工作日计算。", err=True)
-    click.echo(f"{begin:%Y-%m-%d %H:%M} 起 {n} {unit}：{due:%Y-%m-%d %H:%M}（周{_WEEKDAYS[due.weekday()]}）")
+    click.echo(f"{begin:%Y-%m-%d %H:%M} 起 {n} {unit}：{due:%Y-%m-%d %H:%M}（周{WEEKDAY_NAMES[due.weekday()]}）")
 
 
 commands = [calendar]
