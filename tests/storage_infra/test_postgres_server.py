@@ -92,7 +92,7 @@ def _run_inner_pytest(ci: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
-def test_without_postgresql_binaries_the_postgres_tests_fail_in_ci():
+def test_without_server_binaries_the_postgres_tests_fail_in_ci():
     result = _run_inner_pytest(ci="true")
     assert result.returncode == 1, result.stdout + result.stderr
     # The skip happens in the fixture's set-up, so pytest counts the failure as an error.
@@ -100,7 +100,7 @@ def test_without_postgresql_binaries_the_postgres_tests_fail_in_ci():
     assert "skipping a `postgres` test is a failure in CI" in result.stdout
 
 
-def test_without_postgresql_binaries_the_postgres_tests_are_skipped_outside_ci():
+def test_without_server_binaries_the_postgres_tests_are_skipped_outside_ci():
     result = _run_inner_pytest(ci="")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 skipped" in result.stdout
