@@ -126,3 +126,23 @@ counters = Table(
 )
 
 APPEND_ONLY_TABLES = ("events", "org_events")
+
+# One row per import run (docs/importing.md). A run that was killed stays `running`: its whole-ticket
+# batches that were committed are kept, and running the same import again completes it.
+imports = Table(
+    "imports", metadata,
+    Column("import_id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(64), nullable=False),
+    Column("inputs", Text, nullable=False),
+    Column("mapping", Text),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),
+    Column("status", String(16), nullable=False),  # running / done / failed
+    Column("rows_in", Integer),
+    Column("rows_imported", Integer),
+    Column("rows_rejected", Integer),
+    Column("tickets_added", Integer),
+    Column("tickets_grown", Integer),
+    Column("tickets_unchanged", Integer),
+    Column("events_added", Integer),
+)

@@ -1,0 +1,69 @@
+"""`rexian import` and `rexian export`: other platforms' exports in, interchange files and XES out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+def _engine(url: str):
+    from rexian.adapters.database import make_engine, migrate
+
+    engine = make_engine(url)
+    migrate(engine)
+    return engine
+
+
+@click.command("import")
+@click.option("--mapping", "mapping_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="映射文件（YAML），见 docs/importing.md")
+@click.option("--db", "db_url", help="写入的数据库 URL（如 sqlite:///rexian.db）")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="不写数据库，写出交换文件到此目录")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
+              help="--out 时交换文件的格式")
+@click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False),
+              help="拒收行清单（CSV）；默认写到 rejects.csv（--out 时在该目录下）")
+@click.option("--batch", "batch_tickets", default=500, show_default=True, help="每个事务写入的工单数")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def import_command(mapping_path, db_url, out_dir, fmt, rejects_path, batch_tickets, inputs) -> None:
+    """导入其他平台的导出文件（CSV/Excel/JSON Lines/Parquet/XES）。"""
+    from rexian.importing.counters import counter_agreement
+    from rexian.importing.mapping import MappingError, load_mapping
+    from rexian.importing.pipeline import import_to_database, import_to_directory
+
+    if bool(db_url) == bool(out_dir):
+        raise click.UsageError("请给出 --db（写入数据库）或 --out（写出交换文件）之一")
+    try:
+        mapping = load_mapping(mapping_path)
+    except MappingError as error:
+        raise click.ClickException(str(error)) from None
+    if out_dir:
+        report = import_to_directory(out_dir, list(inputs), mapping, fmt)
+    else:
+        report = import_to_database(_engine(db_url), list(inputs), mapping, batch_tickets)
+    rejects_path = Path(rejects_path or (Path(out_dir) / "rejects.csv" if out_dir else "rejects.csv"))
+    report.rejects.write_csv(rejects_path)
+    for line in report.summary_lines():
+        click.echo(line)
+    click.echo(f"拒收清单：{rejects_path}（{len(report.rejects.rejects)} 条）")
+    for line in counter_agreement(report, mapping):
+        click.echo(line)
+
+
+@click.command("export")
+@click.option("--db", "db_url", required=True, help="数据库 URL")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="输出目录")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
+@click.option("--xes/--no-xes", default=False, help="另写 events.xes.gz（过程挖掘工具可读）")
+def export_command(db_url, out_dir, fmt, xes) -> None:
+    """导出交换文件（events、tickets），可选 XES。"""
+    from rexian.adapters.database import make_engine
+    from rexian.importing.interchange import export_database
+    from rexian.settings import load_settings
+
+    counts = export_database(make_engine(db_url), out_dir, fmt, xes, load_settings().timezone)
+    click.echo("，".join(f"{name} {count}" for name, count in counts.items()) + f" → {out_dir}")
+
+
+commands = [import_command, export_command]

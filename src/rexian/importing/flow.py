@@ -1,0 +1,109 @@
+"""Flow records (流转记录): one source row per action taken on a ticket → one event per row."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable
+
+from rexian.importing.histories import Draft, History, payload_value, take_intake
+from rexian.importing.mapping import Mapping
+from rexian.importing.readers import SourceRow
+from rexian.importing.rejects import RejectLog
+from rexian.importing.values import as_text, is_missing, parse_time
+from rexian.importing.vocabulary import TARGETED_ACTIONS
+
+
+class RowChecks:
+    """The checks every mode shares: required columns present and filled, time readable, no duplicate."""
+
+    def __init__(self, mapping: Mapping, rejects: RejectLog):
+        self.mapping = mapping
+        self.rejects = rejects
+        self.seen: dict[tuple, tuple[str, int]] = {}
+
+    def reject(self, row: SourceRow, column: str | None, value: Any, reason: str) -> None:
+        self.rejects.add(row.file, row.row, column, value, reason)
+
+    def text(self, row: SourceRow, name: str) -> str | None:
+        column = self.mapping.columns.get(name)
+        value = row.values.get(column) if column else None
+        return None if is_missing(value, self.mapping.nulls) else as_text(value)
+
+    def basics(self, row: SourceRow) -> tuple[str, Any] | None:
+        """(ticket id, time) of a usable row, or None after rejecting it."""
+        for name, column in self.mapping.required_columns():
+            if column not in row.values:
+                self.reject(row, column, None, f"文件缺少列「{column}」（映射中的 {name}）")
+                return None
+            if is_missing(row.values[column], self.mapping.nulls):
+                self.reject(row, column, row.values[column], f"必填字段 {name} 为空")
+                return None
+        key = tuple(sorted((k, as_text(v)) for k, v in row.values.items() if not is_missing(v, frozenset())))
+        first = self.seen.get(key)
+        if first is not None:
+            self.reject(row, None, None, f"重复行：与 {first[0]} 第 {first[1]} 行完全相同")
+            return None
+        self.seen[key] = (row.file, row.row)
+        column = self.mapping.columns["at"]
+        try:
+            at = parse_time(row.values[column], self.mapping.date_formats, self.mapping.zone())
+        except ValueError:
+            formats = "、".join(self.mapping.date_formats) or "ISO 8601"
+            self.reject(row, column, row.values[column], f"时间无法解析（期望格式 {formats}）")
+            return None
+        return self.text(row, "ticket_id"), at
+
+    def extra_payload(self, row: SourceRow) -> dict[str, Any] | None:
+        payload: dict[str, Any] = {}
+        column = self.mapping.columns.get("payload")
+        raw = row.values.get(column) if column else None
+        if not is_missing(raw, self.mapping.nulls):
+            try:
+                decoded = raw if isinstance(raw, dict) else json.loads(raw)
+            except (TypeError, ValueError):
+                decoded = None
+            if not isinstance(decoded, dict):
+                self.reject(row, column, raw, "payload 应为 JSON 对象")
+                return None
+            payload.update(decoded)
+        for column in self.mapping.payload_columns:
+            value = row.values.get(column)
+            if not is_missing(value, self.mapping.nulls):
+                payload[column] = payload_value(value)
+        note = self.text(row, "note")
+        if note:
+            payload["note"] = note
+        return payload
+
+
+def flow_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: RejectLog) -> dict[str, History]:
+    checks = RowChecks(mapping, rejects)
+    histories: dict[str, History] = {}
+    for row in rows:
+        basics = checks.basics(row)
+        if basics is None:
+            continue
+        ticket_id, at = basics
+        word = checks.text(row, "action")
+        action = mapping.action_for(word)
+        if action is None and mapping.unknown_action == "reject":
+            checks.reject(row, mapping.columns["action"], word, "未知的动作词：请在映射文件 actions 中说明它对应哪个事件")
+            continue
+        payload = checks.extra_payload(row)
+        if payload is None:
+            continue
+        if action is None:
+            action = "ProgressNoted"
+            payload.setdefault("kind", "progress")
+        if word != action:
+            payload["source_action"] = word
+        history = histories.get(ticket_id) or histories.setdefault(ticket_id, History(ticket_id))
+        bad_time = take_intake(history, row.values, mapping)
+        if bad_time:
+            checks.reject(row, bad_time, row.values.get(bad_time), "受理时间无法解析")
+            continue
+        target = checks.text(row, "target_unit_id") if action in TARGETED_ACTIONS else None
+        history.drafts.append(Draft(at, action, checks.text(row, "actor_id"), checks.text(row, "actor_unit_id"),
+                                    target, payload, checks.text(row, "source"), (row.file, row.row)))
+        history.rows.append((row.file, row.row))
+    return histories

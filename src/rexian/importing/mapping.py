@@ -1,0 +1,162 @@
+"""The declarative mapping file (YAML): which source column is what, how dates read, which words mean
+which action. The format is documented field by field in docs/importing.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from rexian.importing.vocabulary import ACTIONS, default_vocabulary
+
+EVENT_COLUMNS = ("ticket_id", "at", "action", "actor_id", "actor_unit_id", "target_unit_id", "note",
+                 "payload", "source")
+REQUIRED = {"flow": ("ticket_id", "at", "action"), "snapshots": ("ticket_id", "at")}
+UNKNOWN_ACTION_POLICIES = ("reject", "ProgressNoted")
+COUNTER_MEASURES = ("reassignments", "redispatches", "reopens", "dispatches", "closures")
+
+
+class MappingError(ValueError):
+    """The mapping file itself is wrong: nothing is imported."""
+
+
+@dataclass
+class SnapshotRules:
+    state: str | None = None  # source column holding the state
+    unit: str | None = None  # source column holding the responsible group (a change = a re-dispatch)
+    assignee: str | None = None  # source column holding the person assigned (kept in the dispatch payload)
+    order_by: list[str] = field(default_factory=list)  # columns ordering a case's snapshots after `at`
+    states: dict[str, str | None] = field(default_factory=dict)  # source state → action or null
+    counters: dict[str, str] = field(default_factory=dict)  # source counter column → measure to check
+
+
+@dataclass
+class Mapping:
+    source: str
+    mode: str = "flow"  # flow: one row per action; snapshots: one row per update of the ticket
+    format: str | None = None
+    encoding: str | None = None
+    delimiter: str = ","
+    sheet: str | None = None
+    nulls: frozenset[str] = frozenset({""})
+    date_formats: tuple[str, ...] = ()
+    timezone: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # our event field → source column
+    intake: dict[str, str] = field(default_factory=dict)  # TicketReceived payload field → source column
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)  # intake field → {source value: ours}
+    constants: dict[str, Any] = field(default_factory=dict)  # intake field → fixed value
+    payload_columns: list[str] = field(default_factory=list)  # source columns kept in every payload
+    actions: dict[str, str] = field(default_factory=default_vocabulary)
+    unknown_action: str = "reject"
+    snapshots: SnapshotRules = field(default_factory=SnapshotRules)
+    path: Path | None = None
+
+    def required_columns(self) -> list[tuple[str, str]]:
+        """(our field, source column) pairs a file must have."""
+        return [(name, self.columns[name]) for name in REQUIRED[self.mode] if name in self.columns]
+
+    def used_columns(self) -> set[str]:
+        used = set(self.columns.values()) | set(self.intake.values()) | set(self.payload_columns)
+        rules = self.snapshots
+        used |= {c for c in (rules.state, rules.unit, rules.assignee) if c} | set(rules.order_by)
+        return used
+
+    def action_for(self, word: str) -> str | None:
+        word = word.strip()
+        return self.actions.get(word) or self._folded.get(word.casefold())
+
+    def __post_init__(self) -> None:
+        self._folded = {key.casefold(): value for key, value in self.actions.items()}
+
+    def zone(self) -> ZoneInfo | None:
+        return ZoneInfo(self.timezone) if self.timezone else None
+
+
+def load_mapping(path: str | Path) -> Mapping:
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise MappingError(f"映射文件 {path} 无法读取：{error}") from None
+    return mapping_from_dict(raw, path)
+
+
+def mapping_from_dict(raw: dict[str, Any], path: Path | None = None) -> Mapping:
+    where = f"映射文件 {path}" if path else "映射"
+    if not isinstance(raw, dict):
+        raise MappingError(f"{where}：应为 YAML 对象")
+    known = {"source", "mode", "format", "encoding", "delimiter", "sheet", "nulls", "date_format",
+             "date_formats", "timezone", "columns", "intake", "values", "constants", "payload_columns",
+             "actions", "unknown_action", "snapshots", "use_default_actions"}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise MappingError(f"{where}：未知的键 {', '.join(unknown)}")
+    if not raw.get("source"):
+        raise MappingError(f"{where}：必须给出 source（来源名称，写入每条事件的 source 字段）")
+    mode = raw.get("mode", "flow")
+    if mode not in REQUIRED:
+        raise MappingError(f"{where}：mode 应为 flow 或 snapshots，而不是 {mode!r}")
+    columns = {str(k): str(v) for k, v in (raw.get("columns") or {}).items()}
+    bad = sorted(set(columns) - set(EVENT_COLUMNS))
+    if bad:
+        raise MappingError(f"{where}：columns 中未知的字段 {', '.join(bad)}（可用：{', '.join(EVENT_COLUMNS)}）")
+    missing = [name for name in REQUIRED[mode] if name not in columns]
+    if missing:
+        raise MappingError(f"{where}：columns 必须给出 {', '.join(missing)}")
+    actions = default_vocabulary() if raw.get("use_default_actions", True) else {}
+    for word, action in (raw.get("actions") or {}).items():
+        _check_action(where, word, action)
+        actions[str(word)] = action
+    unknown_action = raw.get("unknown_action", "reject")
+    if unknown_action not in UNKNOWN_ACTION_POLICIES:
+        raise MappingError(f"{where}：unknown_action 应为 reject 或 ProgressNoted")
+    formats = raw.get("date_formats") or raw.get("date_format") or ()
+    formats = (formats,) if isinstance(formats, str) else tuple(formats)
+    for fmt in formats:
+        try:
+            datetime.now().strftime(fmt)
+        except ValueError:
+            raise MappingError(f"{where}：日期格式 {fmt!r} 无效") from None
+    timezone = raw.get("timezone")
+    if timezone:
+        try:
+            ZoneInfo(timezone)
+        except Exception:
+            raise MappingError(f"{where}：未知时区 {timezone!r}") from None
+    return Mapping(
+        source=str(raw["source"]), mode=mode, format=raw.get("format"), encoding=raw.get("encoding"),
+        delimiter=str(raw.get("delimiter", ",")), sheet=raw.get("sheet"),
+        nulls=frozenset(str(v) for v in raw.get("nulls", [""])), date_formats=formats, timezone=timezone,
+        columns=columns, intake={str(k): str(v) for k, v in (raw.get("intake") or {}).items()},
+        values={str(k): dict(v) for k, v in (raw.get("values") or {}).items()},
+        constants=dict(raw.get("constants") or {}),
+        payload_columns=[str(c) for c in raw.get("payload_columns") or []],
+        actions=actions, unknown_action=unknown_action,
+        snapshots=_snapshot_rules(where, raw.get("snapshots") or {}, mode), path=path,
+    )
+
+
+def _check_action(where: str, word: Any, action: Any) -> None:
+    if action not in ACTIONS:
+        raise MappingError(f"{where}：动作词 {word!r} 映射到未知事件 {action!r}（见 docs/events.md）")
+
+
+def _snapshot_rules(where: str, raw: dict[str, Any], mode: str) -> SnapshotRules:
+    if mode != "snapshots":
+        return SnapshotRules()
+    states = {str(k): v for k, v in (raw.get("states") or {}).items()}
+    for state, action in states.items():
+        if action is not None:
+            _check_action(where, state, action)
+    order_by = raw.get("order_by") or []
+    counters = {str(k): str(v) for k, v in (raw.get("counters") or {}).items()}
+    for column, measure in counters.items():
+        if measure not in COUNTER_MEASURES:
+            raise MappingError(f"{where}：snapshots.counters 中 {column} 的度量应为 {', '.join(COUNTER_MEASURES)}")
+    return SnapshotRules(state=raw.get("state"), unit=raw.get("unit"), assignee=raw.get("assignee"),
+                         order_by=[order_by] if isinstance(order_by, str) else list(order_by), states=states,
+                         counters=counters)

@@ -1,0 +1,227 @@
+"""Readers: a file in, numbered rows out (`SourceRow`), problems to the reject log.
+
+Every format yields rows as {source column: value}. Row numbers are what a person opening the file sees:
+the line where a CSV record starts, the spreadsheet row, the JSON Lines line, the Parquet record (1-based),
+the XES event (1-based, in file order).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from rexian.importing.mapping import Mapping
+from rexian.importing.rejects import RejectLog
+
+BAD_BYTES = re.compile("[\udc80-\udcff]")  # undecodable bytes kept by `surrogateescape`
+FORMATS = ("csv", "xlsx", "xls", "jsonl", "parquet", "xes")
+
+
+@dataclass
+class SourceRow:
+    file: str
+    row: int
+    values: dict[str, Any]
+
+
+def detect_format(path: Path, mapping: Mapping) -> str:
+    if mapping.format:
+        return mapping.format
+    suffixes = [s.lower() for s in path.suffixes if s.lower() != ".gz"]
+    suffix = suffixes[-1].lstrip(".") if suffixes else ""
+    aliases = {"tsv": "csv", "txt": "csv", "json": "jsonl", "ndjson": "jsonl", "xlsm": "xlsx", "pq": "parquet"}
+    found = aliases.get(suffix, suffix)
+    if found not in FORMATS:
+        raise ValueError(f"无法从扩展名判断 {path.name} 的格式；请在映射文件中写 format: csv/xlsx/xls/jsonl/parquet/xes")
+    return found
+
+
+def read_rows(path: str | Path, mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
+    path = Path(path)
+    try:
+        kind = detect_format(path, mapping)
+    except ValueError as error:
+        rejects.add(str(path), None, None, None, str(error))
+        return
+    if kind == "xes":
+        from rexian.importing.xes import read_xes
+
+        yield from read_xes(path, rejects)
+        return
+    reader = {"csv": _read_csv, "xlsx": _read_xlsx, "xls": _read_xls, "jsonl": _read_jsonl,
+              "parquet": _read_parquet}[kind]
+    try:
+        yield from reader(path, mapping, rejects)
+    except Exception as error:  # an unreadable file is reported, the other inputs still import
+        rejects.add(str(path), None, None, None, f"文件无法读取：{type(error).__name__}: {error}")
+
+
+def read_bytes(path: Path, rejects: RejectLog) -> tuple[bytes, bool]:
+    """The file's bytes (decompressed when .gz) and whether it was cut short."""
+    data = path.read_bytes()
+    if path.suffix.lower() != ".gz":
+        return data, False
+    out, truncated = [], False
+    while data:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out.append(inflater.decompress(data))
+        except zlib.error as error:
+            rejects.add(str(path), None, None, None, f"压缩数据损坏：{error}")
+            truncated = True
+            break
+        if not inflater.eof:
+            truncated = True
+            break
+        data = inflater.unused_data  # a gzip file may hold several members one after another
+    if truncated:
+        rejects.add(str(path), None, None, None, "压缩文件不完整（被截断），最后一行不导入")
+    return b"".join(out), truncated
+
+
+def decode(data: bytes, encoding: str | None) -> tuple[str, str]:
+    """Text and the encoding used. Undecodable bytes survive as surrogates so their rows can be rejected
+    one by one instead of failing the whole file."""
+    if encoding:
+        return data.decode(encoding, errors="surrogateescape"), encoding
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="surrogateescape"), "utf-8-sig"
+    text = data.decode("utf-8", errors="surrogateescape")
+    bad = len(BAD_BYTES.findall(text))
+    non_ascii = sum(1 for byte in data[:1_000_000] if byte >= 0x80) or 1
+    # A handful of bad bytes in a UTF-8 file (a cut multi-byte character) does not make it GBK.
+    if bad == 0 or bad <= max(3, non_ascii // 1000):
+        return text, "utf-8"
+    try:
+        return data.decode("gb18030"), "gb18030"  # GB18030 is a superset of GBK and GB2312
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    encoding = best.encoding if best else "gb18030"
+    return data.decode(encoding, errors="surrogateescape"), encoding
+
+
+def _read_csv(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
+    data, truncated = read_bytes(path, rejects)
+    text, encoding = decode(data, mapping.encoding)
+    if truncated and text.endswith("\n"):
+        truncated = False  # cut exactly at a line end: every row read is whole
+    delimiter = "\t" if ".tsv" in [s.lower() for s in path.suffixes] else mapping.delimiter
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(reader, None)
+    if header is None:
+        rejects.add(str(path), None, None, None, "文件为空")
+        return
+    header = [name.strip().lstrip("\ufeff") for name in header]
+    pending: SourceRow | None = None
+    start = reader.line_num + 1
+    for fields in reader:
+        row_number, start = start, reader.line_num + 1
+        if not fields or fields == [""]:
+            continue
+        if pending:
+            yield pending
+            pending = None
+        bad = next((i for i, value in enumerate(fields) if BAD_BYTES.search(value)), None)
+        if bad is not None:
+            column = header[bad] if bad < len(header) else None
+            rejects.add(str(path), row_number, column, fields[bad].encode("utf-8", "surrogateescape")
+                        .decode("latin-1"), f"按 {encoding} 无法解码")
+            continue
+        if len(fields) != len(header):
+            problem = "少于" if len(fields) < len(header) else "多于"
+            rejects.add(str(path), row_number, None, delimiter.join(fields)[:200],
+                        f"字段数 {len(fields)} {problem}表头的 {len(header)} 列")
+            continue
+        pending = SourceRow(str(path), row_number, dict(zip(header, fields)))
+    if pending:
+        if truncated:
+            rejects.add(str(path), pending.row, None, None, "文件在此行被截断")
+        else:
+            yield pending
+
+
+def _read_jsonl(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
+    data, _ = read_bytes(path, rejects)
+    text, _ = decode(data, mapping.encoding or "utf-8")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            values = json.loads(line)
+        except json.JSONDecodeError as error:
+            rejects.add(str(path), number, None, line[:200], f"JSON 无法解析：{error.msg}（行不完整或文件被截断？）")
+            continue
+        if not isinstance(values, dict):
+            rejects.add(str(path), number, None, line[:200], "每行应为一个 JSON 对象")
+            continue
+        yield SourceRow(str(path), number, values)
+
+
+def _read_parquet(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
+    import pyarrow.parquet as pq
+
+    number = 0
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=65_536):
+        for values in batch.to_pylist():
+            number += 1
+            yield SourceRow(str(path), number, values)
+
+
+def _header(cells: list[Any]) -> list[str]:
+    return [("" if cell is None else str(cell)).strip() for cell in cells]
+
+
+def _read_xlsx(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = book[mapping.sheet] if mapping.sheet else book.worksheets[0]
+        header = None
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if all(cell is None or str(cell).strip() == "" for cell in cells):
+                continue
+            if header is None:
+                header = _header(list(cells))
+                continue
+            yield SourceRow(str(path), number, dict(zip(header, cells)))
+    finally:
+        book.close()
+
+
+def _read_xls(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
+    import xlrd
+
+    book = xlrd.open_workbook(str(path))
+    sheet = book.sheet_by_name(mapping.sheet) if mapping.sheet else book.sheet_by_index(0)
+    header = None
+    for index in range(sheet.nrows):
+        cells = []
+        for cell in sheet.row(index):
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                cells.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
+            elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                cells.append(None)
+            else:
+                cells.append(cell.value)
+        if all(cell is None or str(cell).strip() == "" for cell in cells):
+            continue
+        if header is None:
+            header = _header(cells)
+            continue
+        yield SourceRow(str(path), index + 1, dict(zip(header, cells)))
+
+
+def open_text(path: Path):
+    """A binary stream of the file, decompressed on the fly when .gz (for streaming readers)."""
+    return gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")

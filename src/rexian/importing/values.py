@@ -1,0 +1,61 @@
+"""Turning source cell values into ours: missing values, text, times."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Sequence
+from zoneinfo import ZoneInfo
+
+# Tried after the mapping's own formats: the ISO forms and the common Chinese export forms.
+FALLBACK_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
+                    "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y%m%d%H%M%S", "%Y-%m-%d", "%Y/%m/%d")
+
+
+def is_missing(value: Any, nulls: frozenset[str]) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and value != value:  # NaN from spreadsheets and Parquet
+        return True
+    return isinstance(value, str) and value.strip() in nulls
+
+
+def as_text(value: Any) -> str:
+    """A cell as text: whole floats lose their `.0` (Excel stores ticket numbers as floats)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    return str(value).strip()
+
+
+def parse_time(value: Any, formats: Sequence[str], zone: ZoneInfo | None) -> datetime:
+    """A naive local time, or ValueError. Times with an offset are moved into `zone` when the mapping
+    names one; otherwise the offset is dropped and the wall-clock time kept as written."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime(value.year, value.month, value.day)
+    else:
+        parsed = _parse_text(str(value).strip(), formats)
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(zone) if zone else parsed
+        parsed = parsed.replace(tzinfo=None)
+    return parsed
+
+
+def _parse_text(text: str, formats: Sequence[str]) -> datetime:
+    for fmt in formats:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            pass
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    for fmt in FALLBACK_FORMATS:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            pass
+    raise ValueError(text)

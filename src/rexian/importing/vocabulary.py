@@ -1,0 +1,61 @@
+"""The action vocabulary: which source words mean which event of docs/events.md.
+
+A mapping file adds its own words (or overrides these). The built-in words are the Chinese names of the
+events table and the words Chinese hotline platforms commonly write in their flow records.
+"""
+
+from __future__ import annotations
+
+ACTIONS = (
+    "TicketReceived", "DirectlyClosed", "Dispatched", "SignedFor", "Forwarded", "ForwardReported",
+    "ProgressNoted", "CitizenContacted", "ReminderSent", "ReturnRequested", "ExtensionRequested",
+    "ClosureRequested", "RequestEndorsed", "RequestDeclined", "ReturnApproved", "ReturnRejected",
+    "ExtensionApproved", "ExtensionRejected", "Replied", "ClosureApproved", "ClosureRejected", "Visited",
+    "Reopened", "Closed", "SupervisionIssued", "SupervisionResponded", "SupervisionClosed", "Merged",
+    "DuplicateAttached",
+)
+
+# Actions aimed at a unit (the `target unit` column of docs/events.md): only these take a target unit.
+TARGETED_ACTIONS = frozenset({
+    "Dispatched", "Forwarded", "ForwardReported", "ReminderSent", "ReturnApproved", "ReturnRejected",
+    "ExtensionApproved", "ExtensionRejected", "ClosureApproved", "ClosureRejected", "Reopened",
+    "SupervisionIssued",
+})
+
+CHINESE_ACTIONS = {
+    "受理": "TicketReceived", "登记": "TicketReceived", "新建": "TicketReceived", "创建": "TicketReceived",
+    "直接办结": "DirectlyClosed", "直办": "DirectlyClosed", "当场办结": "DirectlyClosed",
+    "派单": "Dispatched", "派发": "Dispatched", "交办": "Dispatched", "分派": "Dispatched",
+    "重新派单": "Dispatched", "改派": "Dispatched",
+    "签收": "SignedFor", "接单": "SignedFor",
+    "转派": "Forwarded", "下派": "Forwarded", "转办": "Forwarded",
+    "下级反馈": "ForwardReported", "反馈": "ForwardReported",
+    "办理过程": "ProgressNoted", "处理中": "ProgressNoted", "办理": "ProgressNoted", "备注": "ProgressNoted",
+    "联系市民": "CitizenContacted", "联系来电人": "CitizenContacted",
+    "催办": "ReminderSent",
+    "申请退单": "ReturnRequested", "申请退回": "ReturnRequested", "退单申请": "ReturnRequested",
+    "申请回退": "ReturnRequested",
+    "申请延期": "ExtensionRequested", "延期申请": "ExtensionRequested",
+    "申请办结": "ClosureRequested", "办结申请": "ClosureRequested",
+    "单位负责人审批通过": "RequestEndorsed", "审批通过": "RequestEndorsed",
+    "单位负责人审批不通过": "RequestDeclined", "审批不通过": "RequestDeclined",
+    "退单审核通过": "ReturnApproved", "退回": "ReturnApproved", "回退": "ReturnApproved", "退单": "ReturnApproved",
+    "退单审核驳回": "ReturnRejected", "退单驳回": "ReturnRejected",
+    "延期审核通过": "ExtensionApproved", "延期": "ExtensionApproved", "同意延期": "ExtensionApproved",
+    "延期审核驳回": "ExtensionRejected", "延期驳回": "ExtensionRejected",
+    "答复": "Replied", "回复": "Replied",
+    "办结审核通过": "ClosureApproved", "审核通过": "ClosureApproved",
+    "办结审核驳回": "ClosureRejected", "审核驳回": "ClosureRejected",
+    "回访": "Visited",
+    "重办": "Reopened", "重新办理": "Reopened",
+    "办结": "Closed", "结案": "Closed", "归档": "Closed",
+    "督办": "SupervisionIssued", "督办反馈": "SupervisionResponded", "督办办结": "SupervisionClosed",
+    "合并": "Merged", "并入重复件": "DuplicateAttached",
+}
+
+
+def default_vocabulary() -> dict[str, str]:
+    """Source word → action. Our own action names are words too, so interchange files read back as-is."""
+    words = {action: action for action in ACTIONS}
+    words.update(CHINESE_ACTIONS)
+    return words
