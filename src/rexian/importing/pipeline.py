@@ -76,7 +76,7 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
     report.histories = {ticket_id: h for ticket_id, h in histories.items() if h.rows}
     report.rows_in = rows.count
     report.file_problems = [f"{r.file}: {r.reason}" for r in report.rejects.file_problems()]
-    return report
+    return finish(report)
 
 
 def sealed_histories(report: ImportReport, mapping: Mapping) -> Iterator[tuple[str, list[dict[str, Any]]]]:
@@ -90,8 +90,9 @@ def finish(report: ImportReport, conflicts: list[str] = ()) -> ImportReport:
         for file, row in report.histories[ticket_id].rows:
             report.rejects.add(file, row, None, ticket_id, "数据库中已有该工单的不同历史：未导入（请核对来源名称或工单编号）")
     report.tickets_conflicting = len(conflicts)
+    conflicts = set(conflicts)
     report.rows_rejected = len(report.rejects.rejected_rows)
-    report.rows_imported = sum(len(h.rows) for tid, h in report.histories.items() if tid not in set(conflicts))
+    report.rows_imported = sum(len(h.rows) for tid, h in report.histories.items() if tid not in conflicts)
     if report.rows_imported + report.rows_rejected != report.rows_in:
         raise AssertionError(f"行数不平衡：读入 {report.rows_in} ≠ 导入 {report.rows_imported} + 拒收 {report.rows_rejected}")
     return report

@@ -1,0 +1,109 @@
+"""Every reader: encodings, spreadsheets, JSON Lines, Parquet, compressed and truncated files."""
+
+import gzip
+import json
+from datetime import datetime
+
+import pytest
+
+from rexian.importing.mapping import mapping_from_dict
+from rexian.importing.pipeline import build
+from rexian.importing.readers import decode
+
+from .conftest import FLOW_HEADER, FLOW_MAPPING, FLOW_ROWS, write_csv
+
+
+def intake_of(report, ticket_id="GD001"):
+    return report.histories[ticket_id].intake
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
+def test_a_gbk_export_is_detected_and_read_without_mojibake(tmp_path, encoding):
+    path = write_csv(tmp_path / "gbk.csv", FLOW_HEADER, FLOW_ROWS, encoding=encoding)
+    report = build([path], mapping_from_dict(FLOW_MAPPING))
+    assert report.rows_in == report.rows_imported == len(FLOW_ROWS) and not report.rejects.rejects
+    assert intake_of(report)["category"] == "噪音"
+    assert decode(path.read_bytes(), None)[1] == "gb18030"
+
+
+def test_a_utf8_file_with_a_byte_order_mark_keeps_its_first_column_name(tmp_path):
+    path = write_csv(tmp_path / "bom.csv", FLOW_HEADER, FLOW_ROWS, bom=True)
+    report = build([path], mapping_from_dict(FLOW_MAPPING))
+    assert not report.rejects.rejects and set(report.histories) == {"GD001", "GD002"}
+
+
+def test_the_mapping_may_name_the_encoding(tmp_path):
+    path = write_csv(tmp_path / "gbk.csv", FLOW_HEADER, FLOW_ROWS, encoding="gbk")
+    report = build([path], mapping_from_dict({**FLOW_MAPPING, "encoding": "gbk"}))
+    assert intake_of(report)["caller_id"] == "市民甲"
+
+
+def test_a_row_with_bytes_the_encoding_cannot_read_is_rejected_alone(tmp_path):
+    path = write_csv(tmp_path / "gbk.csv", FLOW_HEADER, FLOW_ROWS, encoding="gbk")
+    data = path.read_bytes().replace("市民乙".encode("gbk"), b"\xff\xfe\xff", 1)  # first GD002 row, line 8
+    path.write_bytes(data)
+    report = build([path], mapping_from_dict({**FLOW_MAPPING, "encoding": "gbk"}))
+    assert [(r.row, r.column) for r in report.rejects.rejects] == [(8, "来电人")]
+    assert report.rows_in == len(FLOW_ROWS) and report.rows_imported == len(FLOW_ROWS) - 1
+
+
+def test_a_truncated_compressed_file_keeps_its_whole_rows_and_rejects_the_cut_one(tmp_path):
+    whole = write_csv(tmp_path / "flow.csv", FLOW_HEADER, FLOW_ROWS).read_bytes()
+    packed = gzip.compress(whole)
+    path = tmp_path / "flow.csv.gz"
+    path.write_bytes(packed[: len(packed) - 12])  # cut the end off, as an interrupted copy would
+    report = build([path], mapping_from_dict(FLOW_MAPPING))
+    assert any(r.row is None and "截断" in r.reason for r in report.rejects.rejects)
+    assert report.rows_in == report.rows_imported + report.rows_rejected
+    assert report.rows_rejected >= 1 and report.rows_imported >= len(FLOW_ROWS) - 2
+
+
+def test_an_excel_workbook_with_real_dates_and_numeric_ticket_numbers_imports(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["编号", "时间", "动作"])
+    sheet.append([1001, datetime(2025, 3, 1, 9, 0), "受理"])
+    sheet.append([1001, datetime(2025, 3, 1, 10, 0), "转办"])
+    sheet.append([1001, "not a date", "办结"])
+    book.save(tmp_path / "book.xlsx")
+    mapping = mapping_from_dict({"source": "excel", "columns": {"ticket_id": "编号", "at": "时间", "action": "动作"}})
+    report = build([tmp_path / "book.xlsx"], mapping)
+    assert list(report.histories) == ["1001"]
+    assert [r.row for r in report.rejects.rejects] == [4]
+    assert [d.action for d in report.histories["1001"].drafts] == ["TicketReceived", "Forwarded"]
+
+
+def test_json_lines_with_a_broken_last_line_keep_the_good_lines(tmp_path):
+    lines = [json.dumps({"id": "J1", "t": "2025-03-01 09:00:00", "a": "受理", "payload": {"x": 1}}, ensure_ascii=False),
+             json.dumps({"id": "J1", "t": "2025-03-01 09:05:00", "a": "派单", "unit": "U1"}, ensure_ascii=False),
+             '{"id": "J1", "t": "2025-03-0']
+    path = tmp_path / "log.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    mapping = mapping_from_dict({"source": "j", "columns": {"ticket_id": "id", "at": "t", "action": "a",
+                                                           "target_unit_id": "unit", "payload": "payload"}})
+    report = build([path], mapping)
+    assert [r.row for r in report.rejects.rejects] == [3]
+    drafts = report.histories["J1"].drafts
+    assert drafts[0].payload["x"] == 1 and drafts[1].target_unit_id == "U1"
+
+
+def test_parquet_rows_import_with_their_timestamps(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({"id": ["P1", "P1"], "t": [datetime(2025, 3, 1, 9), datetime(2025, 3, 2, 9)],
+                      "a": ["TicketReceived", "Closed"]})
+    pq.write_table(table, tmp_path / "log.parquet")
+    mapping = mapping_from_dict({"source": "p", "columns": {"ticket_id": "id", "at": "t", "action": "a"}})
+    report = build([tmp_path / "log.parquet"], mapping)
+    assert [d.at for d in report.histories["P1"].drafts] == [datetime(2025, 3, 1, 9), datetime(2025, 3, 2, 9)]
+
+
+def test_an_unreadable_file_is_reported_and_the_other_inputs_still_import(tmp_path, flow_csv):
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"PAR1 this is not parquet")
+    report = build([broken, flow_csv], mapping_from_dict(FLOW_MAPPING))
+    assert any(r.file == str(broken) and r.row is None for r in report.rejects.rejects)
+    assert set(report.histories) == {"GD001", "GD002"}
