@@ -13,6 +13,16 @@ from rexian.importing.values import as_text, is_missing, parse_time
 from rexian.importing.vocabulary import TARGETED_ACTIONS
 
 
+def _row_key(values: dict[str, Any]) -> Any:
+    """What makes two rows the same row (every column, every value)."""
+    key = tuple(values.items())
+    try:
+        hash(key)
+        return key
+    except TypeError:  # nested JSON values
+        return json.dumps(values, sort_keys=True, default=str)
+
+
 class RowChecks:
     """The checks every mode shares: required columns present and filled, time readable, no duplicate."""
 
@@ -38,7 +48,7 @@ class RowChecks:
             if is_missing(row.values[column], self.mapping.nulls):
                 self.reject(row, column, row.values[column], f"必填字段 {name} 为空")
                 return None
-        key = tuple(sorted((k, as_text(v)) for k, v in row.values.items() if not is_missing(v, frozenset())))
+        key = _row_key(row.values)
         first = self.seen.get(key)
         if first is not None:
             self.reject(row, None, None, f"重复行：与 {first[0]} 第 {first[1]} 行完全相同")

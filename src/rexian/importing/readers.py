@@ -113,6 +113,7 @@ def decode(data: bytes, encoding: str | None) -> tuple[str, str]:
 def _read_csv(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
     data, truncated = read_bytes(path, rejects)
     text, encoding = decode(data, mapping.encoding)
+    damaged = BAD_BYTES.search(text) is not None  # only then look for the rows with undecodable bytes
     if truncated and text.endswith("\n"):
         truncated = False  # cut exactly at a line end: every row read is whole
     delimiter = "\t" if ".tsv" in [s.lower() for s in path.suffixes] else mapping.delimiter
@@ -131,7 +132,7 @@ def _read_csv(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[Sour
         if pending:
             yield pending
             pending = None
-        bad = next((i for i, value in enumerate(fields) if BAD_BYTES.search(value)), None)
+        bad = next((i for i, value in enumerate(fields) if BAD_BYTES.search(value)), None) if damaged else None
         if bad is not None:
             column = header[bad] if bad < len(header) else None
             rejects.add(str(path), row_number, column, fields[bad].encode("utf-8", "surrogateescape")

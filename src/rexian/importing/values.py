@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Sequence
 from zoneinfo import ZoneInfo
 
@@ -36,14 +37,15 @@ def parse_time(value: Any, formats: Sequence[str], zone: ZoneInfo | None) -> dat
     elif isinstance(value, date):
         parsed = datetime(value.year, value.month, value.day)
     else:
-        parsed = _parse_text(str(value).strip(), formats)
+        parsed = _parse_text(str(value).strip(), tuple(formats))
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(zone) if zone else parsed
         parsed = parsed.replace(tzinfo=None)
     return parsed
 
 
-def _parse_text(text: str, formats: Sequence[str]) -> datetime:
+@lru_cache(maxsize=65_536)  # exports repeat the same times on many rows (intake time on every snapshot)
+def _parse_text(text: str, formats: tuple[str, ...]) -> datetime:
     for fmt in formats:
         try:
             return datetime.strptime(text, fmt)
