@@ -1,6 +1,8 @@
 """Snapshot logs (one row per update of a ticket, e.g. ServiceNow's audit log) → events, by comparing
 each snapshot of a case with the one before it:
 
+Snapshots are ordered by time, then by the `order_by` columns (a modification counter), then file order.
+
 - the first snapshot: `TicketReceived` (at the intake time when mapped), and `Dispatched` to its group;
 - the responsible group changes: `Dispatched` with `redispatch: true` and the new group as target unit;
 - the state leaves a state mapped to `Closed` for any other: `Reopened`;
@@ -54,6 +56,8 @@ def snapshot_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: Rej
         cases.setdefault(ticket_id, []).append(Snapshot(row, at, order + ((row.file, row.row),)))
     histories = {}
     for ticket_id, snapshots in cases.items():
+        # Time first: a source's modification counter breaks ties within a minute, but real logs hold
+        # stray rows with a repeated counter whose time is right (measured on the ServiceNow log).
         snapshots.sort(key=lambda s: (s.at, s.order))
         histories[ticket_id] = _case_history(ticket_id, snapshots, mapping, checks)
     return {ticket_id: history for ticket_id, history in histories.items() if history.rows}
