@@ -107,3 +107,39 @@ def test_an_unreadable_file_is_reported_and_the_other_inputs_still_import(tmp_pa
     report = build([broken, flow_csv], mapping_from_dict(FLOW_MAPPING))
     assert any(r.file == str(broken) and r.row is None for r in report.rejects.rejects)
     assert set(report.histories) == {"GD001", "GD002"}
+
+
+def test_a_plain_file_cut_inside_its_last_field_does_not_import_that_row(tmp_path):
+    whole = write_csv(tmp_path / "flow.csv", FLOW_HEADER, FLOW_ROWS).read_bytes()
+    path = tmp_path / "cut.csv"
+    path.write_bytes(whole[: whole.rindex("物业".encode()) + 3])  # the last row ends in half a character
+    report = build([path], mapping_from_dict(FLOW_MAPPING))
+    assert [(r.row, "截断" in r.reason) for r in report.rejects.rejects if r.row] == [(9, True)]
+    assert report.rows_in == len(FLOW_ROWS) and report.rows_imported == len(FLOW_ROWS) - 1
+
+
+def test_a_semicolon_separated_export_is_recognised_without_being_told(tmp_path):
+    text = "\n".join([";".join(FLOW_HEADER)] + [";".join(row) for row in FLOW_ROWS]) + "\n"
+    path = tmp_path / "semi.csv"
+    path.write_text(text, encoding="utf-8")
+    report = build([path], mapping_from_dict(FLOW_MAPPING))
+    assert report.rows_imported == len(FLOW_ROWS) and not report.rejects.rejects
+
+
+def test_a_wrongly_declared_encoding_rejects_rows_and_names_the_likely_one(tmp_path):
+    path = write_csv(tmp_path / "gbk.csv", FLOW_HEADER, FLOW_ROWS, encoding="gbk")
+    report = build([path], mapping_from_dict({**FLOW_MAPPING, "encoding": "utf-8"}))
+    assert report.rows_rejected > 0 and report.rows_in == report.rows_imported + report.rows_rejected
+    assert any(r.row is None and "gb18030" in r.reason for r in report.rejects.rejects)
+
+
+def test_excel_date_serials_in_cells_not_formatted_as_dates_are_read_as_times(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["编号", "时间", "动作"])
+    book.active.append(["E1", 45658.375, "受理"])  # 2025-01-01 09:00
+    book.save(tmp_path / "serial.xlsx")
+    mapping = mapping_from_dict({"source": "excel", "columns": {"ticket_id": "编号", "at": "时间", "action": "动作"}})
+    report = build([tmp_path / "serial.xlsx"], mapping)
+    assert report.histories["E1"].drafts[0].at == datetime(2025, 1, 1, 9, 0)

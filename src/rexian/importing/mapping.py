@@ -40,7 +40,7 @@ class Mapping:
     mode: str = "flow"  # flow: one row per action; snapshots: one row per update of the ticket
     format: str | None = None
     encoding: str | None = None
-    delimiter: str = ","
+    delimiter: str | None = None  # None: guessed from the header line
     sheet: str | None = None
     nulls: frozenset[str] = frozenset({""})
     date_formats: tuple[str, ...] = ()
@@ -129,7 +129,7 @@ def mapping_from_dict(raw: dict[str, Any], path: Path | None = None) -> Mapping:
             raise MappingError(f"{where}：未知时区 {timezone!r}") from None
     return Mapping(
         source=str(raw["source"]), mode=mode, format=raw.get("format"), encoding=raw.get("encoding"),
-        delimiter=str(raw.get("delimiter", ",")), sheet=raw.get("sheet"),
+        delimiter=raw.get("delimiter"), sheet=raw.get("sheet"),
         nulls=frozenset(str(v) for v in raw.get("nulls", [""])), date_formats=formats, timezone=timezone,
         columns=columns, intake={str(k): str(v) for k, v in (raw.get("intake") or {}).items()},
         values={str(k): dict(v) for k, v in (raw.get("values") or {}).items()},

@@ -116,7 +116,13 @@ def _read_csv(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[Sour
     damaged = BAD_BYTES.search(text) is not None  # only then look for the rows with undecodable bytes
     if truncated and text.endswith("\n"):
         truncated = False  # cut exactly at a line end: every row read is whole
-    delimiter = "\t" if ".tsv" in [s.lower() for s in path.suffixes] else mapping.delimiter
+    delimiter = mapping.delimiter or _guess_delimiter(text)
+    if damaged and mapping.encoding:
+        detected_text, detected = decode(data, None)
+        if len(BAD_BYTES.findall(detected_text)) * 2 < len(BAD_BYTES.findall(text)):
+            rejects.add(str(path), None, None, mapping.encoding,
+                        f"映射声明的编码 {mapping.encoding} 无法解码部分行；文件看起来是 {detected}")
+    ends_cleanly = text.endswith(("\n", "\r"))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = next(reader, None)
     if header is None:
@@ -147,8 +153,20 @@ def _read_csv(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[Sour
     if pending:
         if truncated:
             rejects.add(str(path), pending.row, None, None, "文件在此行被截断")
+        elif not ends_cleanly and pending.row > 2:
+            # A file cut at an arbitrary byte ends without a line break, and a cut last field (a date
+            # missing its last digit) can still look valid. Re-importing after a fix adds only this row.
+            rejects.add(str(path), pending.row, None, None,
+                        "文件末尾没有换行：最后一行可能被截断。如确认完整，请在末尾加换行后重新导入")
         else:
             yield pending
+
+
+def _guess_delimiter(text: str) -> str:
+    header = text.split("\n", 1)[0]
+    counts = {candidate: header.count(candidate) for candidate in (",", "\t", ";", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
 
 
 def _read_jsonl(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Sequence
 from zoneinfo import ZoneInfo
+
+EXCEL_EPOCH = datetime(1899, 12, 30)
 
 # Tried after the mapping's own formats: the ISO forms and the common Chinese export forms.
 FALLBACK_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
@@ -36,6 +38,10 @@ def parse_time(value: Any, formats: Sequence[str], zone: ZoneInfo | None) -> dat
         parsed = value
     elif isinstance(value, date):
         parsed = datetime(value.year, value.month, value.day)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and 20_000 < value < 80_000:
+        parsed = EXCEL_EPOCH + timedelta(days=value)  # an Excel date serial in a cell not formatted as date
+    elif isinstance(value, (int, float)):
+        raise ValueError(value)
     else:
         parsed = _parse_text(str(value).strip(), tuple(formats))
     if parsed.tzinfo is not None:
