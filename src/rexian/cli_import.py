@@ -40,6 +40,8 @@ def import_command(mapping_path, db_url, out_dir, fmt, rejects_path, batch_ticke
         raise click.ClickException(str(error)) from None
     if out_dir:
         report = import_to_directory(out_dir, list(inputs), mapping, fmt)
+    elif mapping.mode == "table":
+        raise click.UsageError(f"{mapping.table} 表只能写出为交换文件：请用 --out")
     else:
         report = import_to_database(_engine(db_url), list(inputs), mapping, batch_tickets)
     rejects_path = Path(rejects_path or (Path(out_dir) / "rejects.csv" if out_dir else "rejects.csv"))

@@ -15,11 +15,15 @@ from rexian.adapters import tables as t
 from rexian.adapters.repository import row_to_record
 from rexian.domain.eventlog import canonical_json
 from rexian.importing.histories import INTERCHANGE_TICKET_COLUMNS
+from rexian.importing.side_tables import TABLES
 
 EVENT_COLUMNS = ("ticket_id", "seq", "at", "action", "actor_id", "actor_unit_id", "target_unit_id", "payload",
                  "source", "prev_hash", "hash")
-COLUMNS = {"events": EVENT_COLUMNS, "tickets": INTERCHANGE_TICKET_COLUMNS}
-TIME_COLUMNS = {"at", "received_at", "due_at", "closed_at"}
+COLUMNS = {"events": EVENT_COLUMNS, "tickets": INTERCHANGE_TICKET_COLUMNS,
+           **{name: spec["columns"] for name, spec in TABLES.items()}}
+TIME_COLUMNS = {"at", "received_at", "due_at", "closed_at", "ring_at", "answer_at", "end_at", "start_at"}
+DATE_COLUMNS = {"start_date", "end_date"}
+INT_COLUMNS = {"seq", "sign_hours", "handle_days", "urgent_hours"}
 FLOAT_COLUMNS = {"lon", "lat"}
 
 
@@ -32,6 +36,8 @@ def _cell(column: str, value: Any) -> Any:
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
     return str(value)
@@ -59,10 +65,14 @@ def write_tables(out_dir: str | Path, tables: dict[str, Iterable[dict[str, Any]]
 
 
 def _arrow_type(pa, name: str, column: str):
+    if name == "roster" and column in DATE_COLUMNS:
+        return pa.date32()
     if column in TIME_COLUMNS:
         return pa.timestamp("us")
-    if column == "seq":
+    if column in INT_COLUMNS:
         return pa.int64()
+    if column == "abandoned":
+        return pa.bool_()
     if column in FLOAT_COLUMNS:
         return pa.float64()
     return pa.string()

@@ -15,7 +15,7 @@ from rexian.importing.vocabulary import ACTIONS, default_vocabulary
 
 EVENT_COLUMNS = ("ticket_id", "at", "action", "actor_id", "actor_unit_id", "target_unit_id", "note",
                  "payload", "source")
-REQUIRED = {"flow": ("ticket_id", "at", "action"), "snapshots": ("ticket_id", "at")}
+REQUIRED = {"flow": ("ticket_id", "at", "action"), "snapshots": ("ticket_id", "at"), "table": ()}
 UNKNOWN_ACTION_POLICIES = ("reject", "ProgressNoted")
 COUNTER_MEASURES = ("reassignments", "redispatches", "reopens", "dispatches", "closures")
 
@@ -37,7 +37,8 @@ class SnapshotRules:
 @dataclass
 class Mapping:
     source: str
-    mode: str = "flow"  # flow: one row per action; snapshots: one row per update of the ticket
+    mode: str = "flow"  # flow: one row per action; snapshots: one row per update; table: another table
+    table: str | None = None  # mode table: units, people, categories, catalogue, calls, agent_status, roster
     format: str | None = None
     encoding: str | None = None
     delimiter: str | None = None  # None: guessed from the header line
@@ -89,7 +90,7 @@ def mapping_from_dict(raw: dict[str, Any], path: Path | None = None) -> Mapping:
     where = f"映射文件 {path}" if path else "映射"
     if not isinstance(raw, dict):
         raise MappingError(f"{where}：应为 YAML 对象")
-    known = {"source", "mode", "format", "encoding", "delimiter", "sheet", "nulls", "date_format",
+    known = {"source", "mode", "table", "format", "encoding", "delimiter", "sheet", "nulls", "date_format",
              "date_formats", "timezone", "columns", "intake", "values", "constants", "payload_columns",
              "actions", "unknown_action", "snapshots", "use_default_actions"}
     unknown = sorted(set(raw) - known)
@@ -99,11 +100,18 @@ def mapping_from_dict(raw: dict[str, Any], path: Path | None = None) -> Mapping:
         raise MappingError(f"{where}：必须给出 source（来源名称，写入每条事件的 source 字段）")
     mode = raw.get("mode", "flow")
     if mode not in REQUIRED:
-        raise MappingError(f"{where}：mode 应为 flow 或 snapshots，而不是 {mode!r}")
+        raise MappingError(f"{where}：mode 应为 flow、snapshots 或 table，而不是 {mode!r}")
     columns = {str(k): str(v) for k, v in (raw.get("columns") or {}).items()}
-    bad = sorted(set(columns) - set(EVENT_COLUMNS))
+    allowed = EVENT_COLUMNS
+    if mode == "table":
+        from rexian.importing.side_tables import TABLES
+
+        if raw.get("table") not in TABLES:
+            raise MappingError(f"{where}：mode table 需要 table: {' / '.join(TABLES)}")
+        allowed = TABLES[raw["table"]]["columns"]
+    bad = sorted(set(columns) - set(allowed))
     if bad:
-        raise MappingError(f"{where}：columns 中未知的字段 {', '.join(bad)}（可用：{', '.join(EVENT_COLUMNS)}）")
+        raise MappingError(f"{where}：columns 中未知的字段 {', '.join(bad)}（可用：{', '.join(allowed)}）")
     missing = [name for name in REQUIRED[mode] if name not in columns]
     if missing:
         raise MappingError(f"{where}：columns 必须给出 {', '.join(missing)}")
@@ -128,7 +136,7 @@ def mapping_from_dict(raw: dict[str, Any], path: Path | None = None) -> Mapping:
         except Exception:
             raise MappingError(f"{where}：未知时区 {timezone!r}") from None
     return Mapping(
-        source=str(raw["source"]), mode=mode, format=raw.get("format"), encoding=raw.get("encoding"),
+        source=str(raw["source"]), mode=mode, table=raw.get("table"), format=raw.get("format"), encoding=raw.get("encoding"),
         delimiter=raw.get("delimiter"), sheet=raw.get("sheet"),
         nulls=frozenset(str(v) for v in raw.get("nulls", [""])), date_formats=formats, timezone=timezone,
         columns=columns, intake={str(k): str(v) for k, v in (raw.get("intake") or {}).items()},

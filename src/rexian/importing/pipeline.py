@@ -30,9 +30,12 @@ class ImportReport:
     file_problems: list[str] = field(default_factory=list)
     rejects: RejectLog = field(default_factory=RejectLog)
     histories: dict[str, History] = field(default_factory=dict)
+    table: str | None = None  # mode table: which interchange table the rows are for
+    table_rows: list[dict[str, Any]] = field(default_factory=list)
 
     def summary_lines(self) -> list[str]:
         lines = [f"读入 {self.rows_in} 行：导入 {self.rows_imported} 行，拒收 {self.rows_rejected} 行",
+                 f"{self.table} 表 {len(self.table_rows)} 行" if self.table else
                  f"工单 {self.tickets} 件，事件 {self.events} 条"]
         if self.tickets_added or self.tickets_grown or self.tickets_unchanged or self.tickets_conflicting:
             lines.append(f"数据库：新增工单 {self.tickets_added}，追加历史 {self.tickets_grown}，"
@@ -71,9 +74,15 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
     """Read and convert; nothing is written yet."""
     report = ImportReport()
     rows = _Counted(_all_rows([Path(p) for p in inputs], mapping, report.rejects), report.rejects)
-    convert = snapshot_histories if mapping.mode == "snapshots" else flow_histories
-    histories = convert(rows, mapping, report.rejects)
-    report.histories = {ticket_id: h for ticket_id, h in histories.items() if h.rows}
+    if mapping.mode == "table":
+        from rexian.importing.side_tables import table_rows
+
+        report.table = mapping.table
+        report.table_rows, _ = table_rows(rows, mapping, report.rejects)
+    else:
+        convert = snapshot_histories if mapping.mode == "snapshots" else flow_histories
+        histories = convert(rows, mapping, report.rejects)
+        report.histories = {ticket_id: h for ticket_id, h in histories.items() if h.rows}
     report.rows_in = rows.count
     report.file_problems = [f"{r.file}: {r.reason}" for r in report.rejects.file_problems()]
     return finish(report)
@@ -93,6 +102,8 @@ def finish(report: ImportReport, conflicts: list[str] = ()) -> ImportReport:
     conflicts = set(conflicts)
     report.rows_rejected = len(report.rejects.rejected_rows)
     report.rows_imported = sum(len(h.rows) for tid, h in report.histories.items() if tid not in conflicts)
+    if report.table:
+        report.rows_imported = len(report.table_rows)
     if report.rows_imported + report.rows_rejected != report.rows_in:
         raise AssertionError(f"行数不平衡：读入 {report.rows_in} ≠ 导入 {report.rows_imported} + 拒收 {report.rows_rejected}")
     return report
@@ -102,6 +113,8 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
                        batch_tickets: int = 500, after_batch: Callable[[int], None] | None = None) -> ImportReport:
     from rexian.importing.store import finish_run, start_run, store_histories
 
+    if mapping.mode == "table":
+        raise ValueError(f"{mapping.table} 表只能导出为交换文件（--out）；组织机构请用组织文件导入")
     report = build(inputs, mapping)
     import_id = start_run(engine, mapping.source, [str(p) for p in inputs],
                           str(mapping.path) if mapping.path else None)
@@ -133,6 +146,9 @@ def import_to_directory(out_dir: str | Path, inputs: list[str | Path], mapping: 
     from rexian.importing.interchange import write_tables
 
     report = build(inputs, mapping)
+    if report.table:
+        write_tables(out_dir, {report.table: report.table_rows}, fmt)
+        return report
     now = datetime.now().replace(microsecond=0)
     events, tickets = [], []
     for ticket_id, records in _counting(report, sealed_histories(report, mapping)):

@@ -1,0 +1,96 @@
+"""The other interchange tables (docs/interchange.md): organisation, call records, agent status and the
+staff roster used for big-data collision (大数据碰撞). One source row → one row of the table, each value
+parsed to its type; a row with a missing key, an unreadable value or a repeated key is rejected."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from rexian.importing.readers import SourceRow
+from rexian.importing.rejects import RejectLog
+from rexian.importing.values import as_text, is_missing, parse_time
+
+# table → (columns in order, key columns, time columns, date columns, bool columns, int columns)
+TABLES: dict[str, dict[str, tuple[str, ...]]] = {
+    "units": {"columns": ("unit_id", "name", "kind", "parent_id", "area"), "key": ("unit_id",)},
+    "people": {"columns": ("person_id", "name", "unit_id", "roles", "phone"), "key": ("person_id",)},
+    "categories": {"columns": ("code", "name", "parent_code", "sign_hours", "handle_days", "urgent_hours"),
+                   "key": ("code",), "ints": ("sign_hours", "handle_days", "urgent_hours")},
+    "catalogue": {"columns": ("category", "area", "lead_unit_id", "assisting_unit_ids"),
+                  "key": ("category", "area"), "required": ("category", "lead_unit_id")},
+    "calls": {"columns": ("call_id", "caller_phone", "queue", "agent_id", "ring_at", "answer_at", "end_at",
+                          "abandoned", "ticket_id", "direction"),
+              "key": ("call_id",), "times": ("ring_at", "answer_at", "end_at"), "bools": ("abandoned",)},
+    "agent_status": {"columns": ("agent_id", "status", "start_at", "end_at"), "key": ("agent_id", "start_at"),
+                     "times": ("start_at", "end_at")},
+    "roster": {"columns": ("person_id", "name", "unit_id", "position", "start_date", "end_date"),
+               "key": ("person_id", "unit_id", "position", "start_date"), "required": ("person_id",),
+               "dates": ("start_date", "end_date")},
+}
+TRUE_WORDS = {"1", "true", "yes", "y", "t", "是", "真", "放弃", "未接"}
+FALSE_WORDS = {"0", "false", "no", "n", "f", "否", "假", "接通", "已接"}
+
+
+def spec(table: str, part: str) -> tuple[str, ...]:
+    return TABLES[table].get(part, ())
+
+
+def _convert(table: str, name: str, value: Any, mapping) -> Any:
+    vocabulary = mapping.values.get(name)
+    if vocabulary and as_text(value) in vocabulary:
+        return vocabulary[as_text(value)]
+    if name in spec(table, "times"):
+        return parse_time(value, mapping.date_formats, mapping.zone())
+    if name in spec(table, "dates"):
+        return parse_time(value, mapping.date_formats, mapping.zone()).date()
+    if name in spec(table, "bools"):
+        if isinstance(value, bool):
+            return value
+        word = as_text(value).lower()
+        if word in TRUE_WORDS or word in FALSE_WORDS:
+            return word in TRUE_WORDS
+        raise ValueError(value)
+    if name in spec(table, "ints"):
+        return int(float(as_text(value)))
+    return as_text(value)
+
+
+def table_rows(rows: Iterable[SourceRow], mapping, rejects: RejectLog) -> tuple[list[dict[str, Any]], int]:
+    """The table's rows and how many source rows they came from (= rows imported)."""
+    table = mapping.table
+    required = spec(table, "required") or spec(table, "key")
+    out, keys = [], {}
+    for row in rows:
+        record, problem = {}, None
+        for name in spec(table, "columns"):
+            column = mapping.columns.get(name)
+            if column is None:
+                value = mapping.constants.get(name)
+            elif column not in row.values:
+                problem = (column, None, f"文件缺少列「{column}」（映射中的 {name}）")
+                break
+            else:
+                value = row.values[column]
+            if is_missing(value, mapping.nulls):
+                if name in required:
+                    problem = (column, value, f"必填字段 {name} 为空")
+                    break
+                record[name] = None
+                continue
+            try:
+                record[name] = _convert(table, name, value, mapping)
+            except (TypeError, ValueError):
+                problem = (column, value, f"{name} 的值无法解析")
+                break
+        if problem is None:
+            key = tuple(record.get(name) for name in spec(table, "key"))
+            first = keys.get(key)
+            if first is not None:
+                problem = (None, "/".join(str(k) for k in key), f"重复的键：与 {first[0]} 第 {first[1]} 行相同")
+            else:
+                keys[key] = (row.file, row.row)
+        if problem is not None:
+            rejects.add(row.file, row.row, *problem)
+            continue
+        out.append(record)
+    return out, len(out)

@@ -1,0 +1,59 @@
+"""Call records, agent status and the staff roster into their interchange tables (big-data collision)."""
+
+import csv
+from datetime import date, datetime
+
+import pyarrow.parquet as pq
+import pytest
+
+from rexian.importing.mapping import MappingError, mapping_from_dict
+from rexian.importing.pipeline import import_to_directory
+
+from .conftest import write_csv
+
+CALLS_MAPPING = {
+    "source": "acd", "mode": "table", "table": "calls", "date_format": "%Y/%m/%d %H:%M:%S",
+    "columns": {"call_id": "话单号", "caller_phone": "主叫号码", "agent_id": "坐席工号", "ring_at": "振铃时间",
+                "answer_at": "应答时间", "end_at": "挂机时间", "abandoned": "是否放弃", "ticket_id": "工单编号",
+                "direction": "呼叫方向"},
+    "values": {"direction": {"呼入": "in", "呼出": "out"}},
+    "constants": {"queue": "12345"},
+}
+
+
+def test_call_records_import_with_their_times_flags_and_vocabulary(tmp_path):
+    rows = [["C1", "13800000000", "A01", "2025/01/03 09:00:00", "2025/01/03 09:00:20", "2025/01/03 09:05:00", "否", "GD001", "呼入"],
+            ["C2", "13800000001", "", "2025/01/03 09:01:00", "", "2025/01/03 09:02:00", "是", "", "呼入"],
+            ["C2", "13800000001", "", "2025/01/03 09:01:00", "", "2025/01/03 09:02:00", "是", "", "呼入"],
+            ["C3", "13800000002", "A02", "昨天上午", "", "", "否", "", "呼出"]]
+    path = write_csv(tmp_path / "calls.csv", list(CALLS_MAPPING["columns"].values()), rows, encoding="gbk")
+    report = import_to_directory(tmp_path / "out", [path], mapping_from_dict(CALLS_MAPPING), "parquet")
+    assert (report.rows_in, report.rows_imported, report.rows_rejected) == (4, 2, 2)
+    assert {(r.row, r.column) for r in report.rejects.rejects} == {(4, None), (5, "振铃时间")}
+    calls = {row["call_id"]: row for row in pq.read_table(tmp_path / "out" / "calls.parquet").to_pylist()}
+    assert calls["C1"]["answer_at"] == datetime(2025, 1, 3, 9, 0, 20) and calls["C1"]["abandoned"] is False
+    assert calls["C2"]["abandoned"] is True and calls["C2"]["answer_at"] is None
+    assert calls["C1"]["direction"] == "in" and calls["C1"]["queue"] == "12345"
+
+
+def test_a_roster_with_leadership_changes_keeps_each_appointment(tmp_path):
+    rows = [["P1", "张三", "城管局", "局长", "2020-01-01", "2023-06-30"],
+            ["P1", "张三", "环保局", "局长", "2023-07-01", ""],
+            ["P2", "李四", "城管局", "局长", "2023-07-01", ""]]
+    path = write_csv(tmp_path / "roster.csv", ["工号", "姓名", "单位", "职务", "任职开始", "任职结束"], rows)
+    mapping = mapping_from_dict({"source": "hr", "mode": "table", "table": "roster", "columns": {
+        "person_id": "工号", "name": "姓名", "unit_id": "单位", "position": "职务", "start_date": "任职开始",
+        "end_date": "任职结束"}})
+    report = import_to_directory(tmp_path / "out", [path], mapping)
+    assert report.rows_imported == 3 and not report.rejects.rejects
+    with open(tmp_path / "out" / "roster.csv", encoding="utf-8") as handle:
+        roster = list(csv.DictReader(handle))
+    assert [(r["person_id"], r["unit_id"], r["start_date"], r["end_date"]) for r in roster] == [
+        ("P1", "城管局", "2020-01-01", "2023-06-30"), ("P1", "环保局", "2023-07-01", ""),
+        ("P2", "城管局", "2023-07-01", "")]
+    assert report.table_rows[0]["start_date"] == date(2020, 1, 1)
+
+
+def test_a_table_mapping_naming_columns_the_table_does_not_have_is_refused():
+    with pytest.raises(MappingError, match="salary"):
+        mapping_from_dict({"source": "hr", "mode": "table", "table": "roster", "columns": {"salary": "工资"}})
