@@ -15,7 +15,9 @@ from rexian.importing.vocabulary import ACTIONS, default_vocabulary
 
 EVENT_COLUMNS = ("ticket_id", "at", "action", "actor_id", "actor_unit_id", "target_unit_id", "note",
                  "payload", "source")
-REQUIRED = {"flow": ("ticket_id", "at", "action"), "snapshots": ("ticket_id", "at"), "table": ()}
+REQUIRED = {"flow": ("ticket_id", "at", "action"), "snapshots": ("ticket_id", "at"), "tickets": ("ticket_id", "at"),
+            "table": ()}
+TICKET_LIST_FIELDS = ("dispatched_at", "closed_at", "reply", "status")
 UNKNOWN_ACTION_POLICIES = ("reject", "ProgressNoted")
 COUNTER_MEASURES = ("reassignments", "redispatches", "reopens", "dispatches", "closures")
 
@@ -54,6 +56,8 @@ class Mapping:
     actions: dict[str, str] = field(default_factory=default_vocabulary)
     unknown_action: str = "reject"
     snapshots: SnapshotRules = field(default_factory=SnapshotRules)
+    ticket_list: dict[str, str] = field(default_factory=dict)  # mode tickets: dispatched_at/closed_at/reply/status
+    closed_states: frozenset[str] = frozenset()  # mode tickets: status values meaning closed
     path: Path | None = None
 
     def required_columns(self) -> list[tuple[str, str]]:
@@ -62,6 +66,7 @@ class Mapping:
 
     def used_columns(self) -> set[str]:
         used = set(self.columns.values()) | set(self.intake.values()) | set(self.payload_columns)
+        used |= set(self.ticket_list.values())
         rules = self.snapshots
         used |= {c for c in (rules.state, rules.unit, rules.assignee) if c} | set(rules.order_by)
         return used
@@ -90,7 +95,7 @@ def mapping_from_dict(raw: dict[str, Any], path: Path | None = None) -> Mapping:
     where = f"映射文件 {path}" if path else "映射"
     if not isinstance(raw, dict):
         raise MappingError(f"{where}：应为 YAML 对象")
-    known = {"source", "mode", "table", "format", "encoding", "delimiter", "sheet", "nulls", "date_format",
+    known = {"source", "mode", "table", "tickets", "closed_states", "format", "encoding", "delimiter", "sheet", "nulls", "date_format",
              "date_formats", "timezone", "columns", "intake", "values", "constants", "payload_columns",
              "actions", "unknown_action", "snapshots", "use_default_actions"}
     unknown = sorted(set(raw) - known)
@@ -100,7 +105,7 @@ def mapping_from_dict(raw: dict[str, Any], path: Path | None = None) -> Mapping:
         raise MappingError(f"{where}：必须给出 source（来源名称，写入每条事件的 source 字段）")
     mode = raw.get("mode", "flow")
     if mode not in REQUIRED:
-        raise MappingError(f"{where}：mode 应为 flow、snapshots 或 table，而不是 {mode!r}")
+        raise MappingError(f"{where}：mode 应为 flow、snapshots、tickets 或 table，而不是 {mode!r}")
     columns = {str(k): str(v) for k, v in (raw.get("columns") or {}).items()}
     allowed = EVENT_COLUMNS
     if mode == "table":
@@ -144,13 +149,22 @@ def mapping_from_dict(raw: dict[str, Any], path: Path | None = None) -> Mapping:
         constants=dict(raw.get("constants") or {}),
         payload_columns=[str(c) for c in raw.get("payload_columns") or []],
         actions=actions, unknown_action=unknown_action,
-        snapshots=_snapshot_rules(where, raw.get("snapshots") or {}, mode), path=path,
+        snapshots=_snapshot_rules(where, raw.get("snapshots") or {}, mode),
+        ticket_list=_ticket_list(where, raw.get("tickets") or {}),
+        closed_states=frozenset(str(v) for v in raw.get("closed_states") or ()), path=path,
     )
 
 
 def _check_action(where: str, word: Any, action: Any) -> None:
     if action not in ACTIONS:
         raise MappingError(f"{where}：动作词 {word!r} 映射到未知事件 {action!r}（见 docs/events.md）")
+
+
+def _ticket_list(where: str, raw: dict[str, Any]) -> dict[str, str]:
+    bad = sorted(set(raw) - set(TICKET_LIST_FIELDS))
+    if bad:
+        raise MappingError(f"{where}：tickets 中未知的字段 {', '.join(bad)}（可用：{', '.join(TICKET_LIST_FIELDS)}）")
+    return {str(k): str(v) for k, v in raw.items()}
 
 
 def _snapshot_rules(where: str, raw: dict[str, Any], mode: str) -> SnapshotRules:

@@ -80,7 +80,9 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
         report.table = mapping.table
         report.table_rows, _ = table_rows(rows, mapping, report.rejects)
     else:
-        convert = snapshot_histories if mapping.mode == "snapshots" else flow_histories
+        from rexian.importing.ticket_lists import ticket_list_histories
+
+        convert = {"snapshots": snapshot_histories, "tickets": ticket_list_histories}.get(mapping.mode, flow_histories)
         histories = convert(rows, mapping, report.rejects)
         report.histories = {ticket_id: h for ticket_id, h in histories.items() if h.rows}
     report.rows_in = rows.count
