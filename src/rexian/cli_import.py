@@ -68,4 +68,20 @@ def export_command(db_url, out_dir, fmt, xes) -> None:
     click.echo("，".join(f"{name} {count}" for name, count in counts.items()) + f" → {out_dir}")
 
 
-commands = [import_command, export_command]
+@click.command("export-findings")
+@click.argument("findings", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="输出的 .xlsx 文件")
+@click.option("--metrics", "metrics_path", type=click.Path(exists=True, dir_okay=False),
+              help="指标（JSON 对象：指标名 → 数值），写入“指标”工作表")
+def export_findings_command(findings, out_path, metrics_path) -> None:
+    """把问题线索（findings.jsonl）和指标导出为 Excel。"""
+    import json
+
+    from rexian.importing.excel_report import read_findings, write_findings_workbook
+
+    metrics = json.loads(Path(metrics_path).read_text(encoding="utf-8")) if metrics_path else None
+    count = write_findings_workbook(read_findings(findings), out_path, metrics)
+    click.echo(f"问题线索 {count} 条 → {out_path}")
+
+
+commands = [import_command, export_command, export_findings_command]
