@@ -113,3 +113,22 @@ def test_a_run_stopped_half_way_leaves_whole_tickets_and_a_rerun_finishes_it(eng
     with engine.connect() as connection:
         assert [r.status for r in connection.execute(select(t.imports.c.status).order_by(t.imports.c.import_id))] \
             == ["failed", "done"]
+
+
+def test_a_ticket_handled_further_in_rexian_after_its_import_is_left_alone_on_reimport(engine, flow_csv):
+    from datetime import datetime
+
+    from rexian.adapters.repository import TicketRepository
+    from rexian.domain.model import NewEvent
+
+    mapping = mapping_from_dict(FLOW_MAPPING)
+    import_to_database(engine, [flow_csv], mapping)
+    with engine.begin() as connection:  # the centre reminds the unit about the imported ticket GD002
+        repository = TicketRepository(connection)
+        ticket = repository.get("GD002")
+        ticket.record(NewEvent("ReminderSent", datetime(2025, 1, 6, 9), "R1", "中心", "住建局", {"note": "请尽快办理"}))
+        repository.save(ticket, datetime(2025, 1, 6, 9))
+    before = snapshot(engine)
+    report = import_to_database(engine, [flow_csv], mapping)
+    assert (report.tickets_unchanged, report.tickets_conflicting, report.rows_rejected) == (2, 0, 0)
+    assert snapshot(engine) == before and verify_database(engine).intact

@@ -6,6 +6,7 @@ the stored history is exactly the beginning of the imported one:
 - no stored ticket → insert all its events and its projection;
 - same length → unchanged, nothing written (importing the same file twice adds nothing);
 - stored history is a prefix → append the new events (the source's history grew);
+- stored history longer, the imported one its beginning → unchanged (the ticket was handled on in Rexian);
 - anything else → a conflict: the ticket's rows are rejected, the stored history is left alone.
 Each batch of whole tickets is one transaction, so a killed run leaves only complete tickets behind and
 running it again finishes the job.
@@ -71,7 +72,15 @@ def _store_batch(engine: Engine, batch: list[tuple[str, list[dict[str, Any]]]], 
                 counts["added"] += 1
                 continue
             prefix_matches = head.last_seq <= len(records) and records[head.last_seq - 1]["hash"] == head.head_hash
-            if not prefix_matches:
+            if head.last_seq > len(records):
+                # Handled further in Rexian since the import: unchanged if the import is its beginning.
+                stored = connection.execute(select(t.events.c.hash).where(
+                    t.events.c.ticket_id == ticket_id, t.events.c.seq == len(records))).scalar()
+                if stored == records[-1]["hash"]:
+                    counts["unchanged"] += 1
+                else:
+                    result.conflicts.append(ticket_id)
+            elif not prefix_matches:
                 result.conflicts.append(ticket_id)
             elif head.last_seq == len(records):
                 counts["unchanged"] += 1
