@@ -7,6 +7,7 @@ so a mapping says `ticket_id: "case:concept:name"`. A trace cut off by a truncat
 
 from __future__ import annotations
 
+import gzip
 import json
 import zlib
 from datetime import datetime
@@ -90,7 +91,7 @@ def write_xes(path: str | Path, events: Iterable[dict[str, Any]], tickets: dict[
     """Write event records (ordered by ticket, then seq) as an XES log; returns the number of traces."""
     zone = ZoneInfo(timezone) if timezone else None
     path = Path(path)
-    opener = (lambda p: __import__("gzip").open(p, "wt", encoding="utf-8")) if path.suffix == ".gz" else (
+    opener = (lambda p: gzip.open(p, "wt", encoding="utf-8")) if path.suffix == ".gz" else (
         lambda p: open(p, "w", encoding="utf-8"))
     traces = 0
     current = None
