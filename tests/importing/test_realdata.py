@@ -1,5 +1,6 @@
 """The two real logs import with the mappings shipped in docs/mappings (skipped without the data)."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,11 @@ from rexian.importing.mapping import load_mapping
 from rexian.importing.pipeline import import_to_database
 from rexian.service.verify import verify_database
 
-REAL = Path(__file__).resolve().parents[2] / ".." / ".." / "shared" / "data" / "real"
-REAL = REAL if REAL.exists() else Path("/work/shared/data/real")
+ROOT = Path(__file__).resolve().parents[2]
+# ../shared/data/real beside the project (main checkout), or two levels up from a worktree; REXIAN_REAL_DATA wins.
+CANDIDATES = [Path(os.environ["REXIAN_REAL_DATA"])] if os.environ.get("REXIAN_REAL_DATA") else [
+    ROOT.parent / "shared" / "data" / "real", ROOT.parent.parent / "shared" / "data" / "real"]
+REAL = next((path for path in CANDIDATES if path.exists()), CANDIDATES[0])
 MAPPINGS = Path(__file__).resolve().parents[2] / "docs" / "mappings"
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
