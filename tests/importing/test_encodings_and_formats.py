@@ -143,3 +143,22 @@ def test_excel_date_serials_in_cells_not_formatted_as_dates_are_read_as_times(tm
     mapping = mapping_from_dict({"source": "excel", "columns": {"ticket_id": "编号", "at": "时间", "action": "动作"}})
     report = build([tmp_path / "serial.xlsx"], mapping)
     assert report.histories["E1"].drafts[0].at == datetime(2025, 1, 1, 9, 0)
+
+
+def test_a_title_above_the_header_is_skipped_and_reported(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["12345热线工单流转明细表"])
+    sheet.append(["导出时间：2025-03-02"])
+    sheet.append([])
+    sheet.append(["编号", "时间", "动作"])
+    sheet.append(["T1", datetime(2025, 3, 1, 9, 0), "受理"])
+    sheet.append(["合计", None, None])
+    book.save(tmp_path / "titled.xlsx")
+    mapping = mapping_from_dict({"source": "excel", "columns": {"ticket_id": "编号", "at": "时间", "action": "动作"}})
+    report = build([tmp_path / "titled.xlsx"], mapping)
+    assert list(report.histories) == ["T1"] and report.histories["T1"].rows == [(str(tmp_path / "titled.xlsx"), 5)]
+    assert any(r.row is None and "第 4 行" in r.reason for r in report.rejects.rejects)
+    assert [r.row for r in report.rejects.rejects if r.row] == [6]  # the totals line is not a ticket

@@ -124,15 +124,19 @@ def _read_csv(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[Sour
                         f"映射声明的编码 {mapping.encoding} 无法解码部分行；文件看起来是 {detected}")
     ends_cleanly = text.endswith(("\n", "\r"))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(reader, None)
+
+    def numbered():
+        start = 1
+        for fields in reader:
+            row_number, start = start, reader.line_num + 1
+            yield row_number, fields
+
+    header, rows = split_header(numbered(), mapping, path, rejects)
     if header is None:
         rejects.add(str(path), None, None, None, "文件为空")
         return
-    header = [name.strip().lstrip("\ufeff") for name in header]
     pending: SourceRow | None = None
-    start = reader.line_num + 1
-    for fields in reader:
-        row_number, start = start, reader.line_num + 1
+    for row_number, fields in rows:
         if not fields or fields == [""]:
             continue
         if pending:
@@ -197,7 +201,42 @@ def _read_parquet(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[
 
 
 def _header(cells: list[Any]) -> list[str]:
-    return [("" if cell is None else str(cell)).strip() for cell in cells]
+    return [("" if cell is None else str(cell)).strip().lstrip("\ufeff") for cell in cells]
+
+
+HEADER_SEARCH_ROWS = 20
+
+
+def _blank(cells: list[Any]) -> bool:
+    return all(cell is None or str(cell).strip() == "" for cell in cells)
+
+
+def split_header(rows: Iterator[tuple[int, list[Any]]], mapping: Mapping, path: Path,
+                 rejects: RejectLog) -> tuple[list[str] | None, Iterator[tuple[int, list[Any]]]]:
+    """The header row and the rows after it. Exports often put a title (「12345工单明细表」) or an
+    export date above the header: the header is the first row naming every required column of the
+    mapping, searched in the first rows; failing that, the first non-empty row."""
+    wanted = {column for _, column in mapping.required_columns()} or set(mapping.columns.values())
+    seen: list[tuple[int, list[Any]]] = []
+    for number, cells in rows:
+        if _blank(cells):
+            continue
+        seen.append((number, cells))
+        if wanted <= set(_header(cells)):
+            if len(seen) > 1:
+                rejects.add(str(path), None, None, None,
+                            f"表头在第 {number} 行；其上 {len(seen) - 1} 行（标题等）不是数据，未读取")
+            return _header(cells), rows
+        if len(seen) >= HEADER_SEARCH_ROWS:
+            break
+    if not seen:
+        return None, iter(())
+    return _header(seen[0][1]), _chain(seen[1:], rows)
+
+
+def _chain(buffered: list[tuple[int, list[Any]]], rest: Iterator[tuple[int, list[Any]]]):
+    yield from buffered
+    yield from rest
 
 
 def _read_xlsx(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
@@ -206,14 +245,11 @@ def _read_xlsx(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[Sou
     book = load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = book[mapping.sheet] if mapping.sheet else book.worksheets[0]
-        header = None
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if all(cell is None or str(cell).strip() == "" for cell in cells):
-                continue
-            if header is None:
-                header = _header(list(cells))
-                continue
-            yield SourceRow(str(path), number, dict(zip(header, cells)))
+        rows = ((number, list(cells)) for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1))
+        header, rows = split_header(rows, mapping, path, rejects)
+        for number, cells in rows:
+            if not _blank(cells):
+                yield SourceRow(str(path), number, dict(zip(header, cells)))
     finally:
         book.close()
 
@@ -223,22 +259,22 @@ def _read_xls(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[Sour
 
     book = xlrd.open_workbook(str(path))
     sheet = book.sheet_by_name(mapping.sheet) if mapping.sheet else book.sheet_by_index(0)
-    header = None
-    for index in range(sheet.nrows):
-        cells = []
+
+    def cells(index: int) -> list[Any]:
+        values = []
         for cell in sheet.row(index):
             if cell.ctype == xlrd.XL_CELL_DATE:
-                cells.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
+                values.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
             elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-                cells.append(None)
+                values.append(None)
             else:
-                cells.append(cell.value)
-        if all(cell is None or str(cell).strip() == "" for cell in cells):
-            continue
-        if header is None:
-            header = _header(cells)
-            continue
-        yield SourceRow(str(path), index + 1, dict(zip(header, cells)))
+                values.append(cell.value)
+        return values
+
+    header, rows = split_header(((i + 1, cells(i)) for i in range(sheet.nrows)), mapping, path, rejects)
+    for number, values in rows:
+        if not _blank(values):
+            yield SourceRow(str(path), number, dict(zip(header, values)))
 
 
 def open_text(path: Path):
