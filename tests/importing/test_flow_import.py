@@ -83,3 +83,17 @@ def test_the_same_rows_always_seal_to_the_same_hashes(flow_csv):
     first = sealed(build([flow_csv], mapping), mapping)
     second = sealed(build([flow_csv], mapping), mapping)
     assert [e["hash"] for e in first["GD001"]] == [e["hash"] for e in second["GD001"]]
+
+
+def test_action_phrases_can_be_matched_by_the_longest_known_word_inside_them(tmp_path):
+    rows = [["GD9", "03/01/2025 09:00", "市级派单", "a", "", "城管局", "", "", ""],
+            ["GD9", "03/01/2025 10:00", "回退至市中心", "b", "", "市中心", "", "", ""],
+            ["GD9", "03/01/2025 11:00", "申请延期审核驳回", "c", "", "", "", "", ""],
+            ["GD9", "03/01/2025 12:00", "喝茶", "d", "", "", "", "", ""]]
+    path = write_csv(tmp_path / "phrases.csv", FLOW_HEADER, rows)
+    exact = build([path], mapping_from_dict(FLOW_MAPPING))
+    assert exact.rows_rejected == 4
+    mapping = mapping_from_dict({**FLOW_MAPPING, "action_match": "contains"})
+    report = build([path], mapping)
+    assert [d.action for d in report.histories["GD9"].drafts] == ["Dispatched", "ReturnApproved", "ExtensionRejected"]
+    assert [r.row for r in report.rejects.rejects] == [5]

@@ -55,6 +55,7 @@ class Mapping:
     payload_columns: list[str] = field(default_factory=list)  # source columns kept in every payload
     actions: dict[str, str] = field(default_factory=default_vocabulary)
     unknown_action: str = "reject"
+    action_match: str = "exact"  # exact | contains (a known word inside a longer phrase)
     snapshots: SnapshotRules = field(default_factory=SnapshotRules)
     ticket_list: dict[str, str] = field(default_factory=dict)  # mode tickets: dispatched_at/closed_at/reply/status
     closed_states: frozenset[str] = frozenset()  # mode tickets: status values meaning closed
@@ -73,7 +74,12 @@ class Mapping:
 
     def action_for(self, word: str) -> str | None:
         word = word.strip()
-        return self.actions.get(word) or self._folded.get(word.casefold())
+        found = self.actions.get(word) or self._folded.get(word.casefold())
+        if found or self.action_match != "contains":
+            return found
+        # 「市级派单」「回退至区中心」: the longest known word inside the source's phrase decides.
+        inside = [known for known in self._folded if len(known) >= 2 and known in word.casefold()]
+        return self._folded[max(inside, key=len)] if inside else None
 
     def __post_init__(self) -> None:
         self._folded = {key.casefold(): value for key, value in self.actions.items()}
@@ -95,7 +101,7 @@ def mapping_from_dict(raw: dict[str, Any], path: Path | None = None) -> Mapping:
     where = f"映射文件 {path}" if path else "映射"
     if not isinstance(raw, dict):
         raise MappingError(f"{where}：应为 YAML 对象")
-    known = {"source", "mode", "table", "tickets", "closed_states", "format", "encoding", "delimiter", "sheet", "nulls", "date_format",
+    known = {"source", "mode", "table", "tickets", "closed_states", "action_match", "format", "encoding", "delimiter", "sheet", "nulls", "date_format",
              "date_formats", "timezone", "columns", "intake", "values", "constants", "payload_columns",
              "actions", "unknown_action", "snapshots", "use_default_actions"}
     unknown = sorted(set(raw) - known)
@@ -124,6 +130,9 @@ def mapping_from_dict(raw: dict[str, Any], path: Path | None = None) -> Mapping:
     for word, action in (raw.get("actions") or {}).items():
         _check_action(where, word, action)
         actions[str(word)] = action
+    action_match = raw.get("action_match", "exact")
+    if action_match not in ("exact", "contains"):
+        raise MappingError(f"{where}：action_match 应为 exact 或 contains")
     unknown_action = raw.get("unknown_action", "reject")
     if unknown_action not in UNKNOWN_ACTION_POLICIES:
         raise MappingError(f"{where}：unknown_action 应为 reject 或 ProgressNoted")
@@ -148,7 +157,7 @@ def mapping_from_dict(raw: dict[str, Any], path: Path | None = None) -> Mapping:
         values={str(k): dict(v) for k, v in (raw.get("values") or {}).items()},
         constants=dict(raw.get("constants") or {}),
         payload_columns=[str(c) for c in raw.get("payload_columns") or []],
-        actions=actions, unknown_action=unknown_action,
+        actions=actions, unknown_action=unknown_action, action_match=action_match,
         snapshots=_snapshot_rules(where, raw.get("snapshots") or {}, mode),
         ticket_list=_ticket_list(where, raw.get("tickets") or {}),
         closed_states=frozenset(str(v) for v in raw.get("closed_states") or ()), path=path,
