@@ -176,8 +176,9 @@ def show(db_url, ticket_id):
     ticket = app.ticket(ticket_id)
     if ticket is None:
         _fail(LookupError(f"工单不存在：{ticket_id}"))
-    click.echo(f"{ticket.ticket_id} {STATE_NAMES.get(ticket.status, ticket.status)} 首接单位={ticket.first_unit_id} "
-               f"主办单位={ticket.lead_unit_id} 时限={ticket.due_at}")
+    overdue = "（已超期）" if ticket.is_overdue(app.clock()) else ""
+    click.echo(f"{ticket.ticket_id} {STATE_NAMES.get(ticket.status, ticket.status)}{overdue} "
+               f"首接单位={ticket.first_unit_id} 主办单位={ticket.lead_unit_id} 时限={ticket.due_at}")
     for event in app.events(ticket_id):
         payload = json.dumps(event["payload"], ensure_ascii=False)
         click.echo(f"{event['seq']:>3} {event['at']:%Y-%m-%d %H:%M} {event['action']:<22} "

@@ -1,6 +1,6 @@
 """Deadlines set by dispatch follow the Chinese working calendar; urgent tickets count hours."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from support.workflow_steps import received
 
@@ -34,3 +34,15 @@ def test_an_urgent_ticket_counts_natural_hours_through_the_holiday(make_app, tmp
                          urgency="urgent", category="0501")
     assert ticket.due_at == datetime(2025, 10, 2, 20, 0)  # 拖欠工资: 24 h
     assert ticket.sign_due_at == datetime(2025, 10, 1, 20, 30)
+
+
+def test_overdue_is_computed_from_the_deadline_and_stops_at_closure(make_app, tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'd.db'}")
+    tid = received(app)
+    app.handle(c.Dispatch(actor_id="P01", ticket_id=tid, lead_unit_id="D02"))
+    ticket = app.ticket(tid)
+    assert not ticket.is_overdue(ticket.due_at)
+    late = ticket.due_at + timedelta(minutes=1)
+    assert ticket.is_overdue(late)
+    ticket.status = "closed"
+    assert not ticket.is_overdue(late)
