@@ -55,3 +55,37 @@ def pytest_runtest_makereport(item, call):
 # ============================================================================================
 # end of test database servers
 # ============================================================================================
+
+
+# Application fixtures ------------------------------------------------------------------------------------
+from datetime import datetime  # noqa: E402
+
+
+@pytest.fixture
+def make_app():
+    """Build a migrated application on a database URL, with the demo organisation loaded and a clock
+    that moves on 47 minutes at every reading from 2026-03-02 08:30 (a Monday)."""
+    from rexian.bootstrap import bootstrap
+    from rexian.demo.scripted import ORG_FILE, StepClock
+    from rexian.service.org_admin import apply_org_changes, read_org_file
+
+    engines = []
+
+    def build(url, start=datetime(2026, 3, 2, 8, 30), **settings_overrides):
+        from rexian.settings import load_settings
+
+        settings = load_settings(overrides=settings_overrides, environ={})
+        app = bootstrap(url, settings=settings, clock=StepClock(start))
+        apply_org_changes(app, None, read_org_file(ORG_FILE))
+        engines.append(app.engine)
+        return app
+
+    yield build
+    for engine in engines:
+        engine.dispose()
+
+
+@pytest.fixture
+def app(make_app, db_url):
+    """The application on each backend (SQLite file, PostgreSQL) with the demo organisation."""
+    return make_app(db_url)

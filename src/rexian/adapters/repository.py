@@ -63,7 +63,8 @@ class TicketRepository:
         first (optimistic concurrency on `version`)."""
         if not ticket.new_events:
             return
-        self.connection.execute(insert(t.events), [event_row(record) for record in ticket.new_events])
+        # The projection moves first: a stale version is then refused as a conflict before any event row is
+        # tried (and, on PostgreSQL, the row lock makes the second writer wait for the first to finish).
         projection = projection_of(ticket, now)
         if ticket.version == 0:
             self.connection.execute(insert(t.tickets).values(**projection, version=1))
@@ -75,6 +76,7 @@ class TicketRepository:
             if done.rowcount != 1:
                 raise Conflict("concurrency.ticket_changed",
                                f"工单{ticket.ticket_id}已被他人修改，请刷新后重试")
+        self.connection.execute(insert(t.events), [event_row(record) for record in ticket.new_events])
         ticket.version += 1
         ticket.new_events = []
 

@@ -60,13 +60,14 @@ def check_stream(stream: str, stored: Sequence[dict[str, Any]],
             else:
                 report("altered", record["seq"], "内容与哈希不符")
 
+    # A broken link right after an event already found damaged is that damage's echo, not a second one.
     expected_seq, previous_hash = 1, GENESIS_HASH
     for record in by_seq:
         seq = record["seq"]
         if seq > expected_seq:
             missing = "、".join(str(n) for n in range(expected_seq, seq))
             report("deleted", expected_seq, f"缺少序号{missing}")
-        elif record["prev_hash"] != previous_hash and not _already(found, seq):
+        elif record["prev_hash"] != previous_hash and not _already(found, seq) and not _already(found, seq - 1):
             report("inserted", seq, "与前一事件的哈希不相连（事件被插入或替换）")
         expected_seq, previous_hash = max(expected_seq, seq + 1), record["hash"]
 

@@ -143,6 +143,10 @@ class Ticket:
     def is_open(self) -> bool:
         return self.status in OPEN_STATES
 
+    def is_overdue(self, now: datetime) -> bool:
+        """Overdue is computed, never stored: open past the handling deadline (after extensions and redo)."""
+        return self.is_open and self.due_at is not None and now > self.due_at
+
     def pending(self, kind: str) -> Request | None:
         for request in self.requests.values():
             if request.kind == kind:

@@ -86,6 +86,16 @@ class Organisation:
             unit = self.units.get(unit.parent_id)
         return chain
 
+    def in_cycle(self, unit_id: str) -> bool:
+        """Whether walking up from this unit comes back to it (bad data that `ancestors` stops short of)."""
+        seen, unit = {unit_id}, self.units.get(unit_id)
+        while unit and unit.parent_id:
+            if unit.parent_id in seen:
+                return unit.parent_id == unit_id
+            seen.add(unit.parent_id)
+            unit = self.units.get(unit.parent_id)
+        return False
+
     def is_below(self, unit_id: str, ancestor_id: str) -> bool:
         return ancestor_id in self.ancestors(unit_id)
 

@@ -134,7 +134,7 @@ def check_organisation(org: Organisation) -> list[str]:
     for unit in org.units.values():
         if unit.parent_id and unit.parent_id not in org.units:
             problems.append(f"单位{unit.unit_id}的上级单位{unit.parent_id}不存在")
-        elif unit.parent_id and unit.unit_id in org.ancestors(unit.unit_id):
+        elif org.in_cycle(unit.unit_id):
             problems.append(f"单位{unit.unit_id}的上下级关系成环")
     for person in org.people.values():
         if person.unit_id not in org.units:

@@ -59,13 +59,16 @@ class Hotline:
                         ticket_id=outcome.ticket_id, result=json.dumps(asdict(outcome), default=str),
                         created_at=now))
                 return outcome
-        except IntegrityError as error:
-            # Someone else wrote the same event sequence, ticket number or idempotency key first.
+        except (IntegrityError, Conflict) as error:
+            # Someone else changed the ticket, or used the same ticket number or idempotency key, first. If it
+            # was this very request sent twice, answer with what the first one did.
             if command.idempotency_key:
                 with self.engine.connect() as connection:
                     previous = _stored_outcome(connection, command.idempotency_key)
                 if previous is not None:
                     return previous
+            if isinstance(error, Conflict):
+                raise
             raise Conflict("concurrency.duplicate", "工单已被他人同时修改，请刷新后重试") from error
         except OperationalError as error:
             if "could not serialize" in str(error) or "deadlock" in str(error):
