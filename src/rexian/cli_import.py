@@ -25,8 +25,9 @@ def _engine(url: str):
 @click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False),
               help="拒收行清单（CSV）；默认写到 rejects.csv（--out 时在该目录下）")
 @click.option("--batch", "batch_tickets", default=500, show_default=True, help="每个事务写入的工单数")
+@click.option("--as", "actor_id", default=None, help="导入组织机构表时的操作人（管理员）；组织为空时可省略")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-def import_command(mapping_path, db_url, out_dir, fmt, rejects_path, batch_tickets, inputs) -> None:
+def import_command(mapping_path, db_url, out_dir, fmt, rejects_path, batch_tickets, actor_id, inputs) -> None:
     """导入其他平台的导出文件（CSV/Excel/JSON Lines/Parquet/XES）。"""
     from rexian.importing.counters import counter_agreement
     from rexian.importing.mapping import MappingError, load_mapping
@@ -41,7 +42,7 @@ def import_command(mapping_path, db_url, out_dir, fmt, rejects_path, batch_ticke
     if out_dir:
         report = import_to_directory(out_dir, list(inputs), mapping, fmt)
     elif mapping.mode == "table":
-        raise click.UsageError(f"{mapping.table} 表只能写出为交换文件：请用 --out")
+        report = _import_org_table(db_url, actor_id, list(inputs), mapping)
     else:
         report = import_to_database(_engine(db_url), list(inputs), mapping, batch_tickets)
     rejects_path = Path(rejects_path or (Path(out_dir) / "rejects.csv" if out_dir else "rejects.csv"))
@@ -51,6 +52,26 @@ def import_command(mapping_path, db_url, out_dir, fmt, rejects_path, batch_ticke
     click.echo(f"拒收清单：{rejects_path}（{len(report.rejects.rejects)} 条）")
     for line in counter_agreement(report, mapping):
         click.echo(line)
+
+
+def _import_org_table(db_url: str, actor_id: str | None, inputs: list[str], mapping):
+    """Units, people, categories or catalogue rows into the organisation, all or nothing."""
+    from rexian.bootstrap import bootstrap
+    from rexian.domain.errors import WorkflowError
+    from rexian.domain.org_changes import OrgProblems
+    from rexian.importing.org_tables import ORG_TABLES, org_changes
+    from rexian.importing.pipeline import build
+    from rexian.service.org_admin import apply_org_changes
+
+    if mapping.table not in ORG_TABLES:
+        raise click.UsageError(f"{mapping.table} 表只能写出为交换文件：请用 --out")
+    report = build(inputs, mapping)
+    try:
+        changed = apply_org_changes(bootstrap(db_url), actor_id, org_changes(mapping.table, report.table_rows))
+    except (OrgProblems, WorkflowError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"组织机构：变更 {changed} 项")
+    return report
 
 
 @click.command("export")

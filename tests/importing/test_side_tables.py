@@ -57,3 +57,35 @@ def test_a_roster_with_leadership_changes_keeps_each_appointment(tmp_path):
 def test_a_table_mapping_naming_columns_the_table_does_not_have_is_refused():
     with pytest.raises(MappingError, match="salary"):
         mapping_from_dict({"source": "hr", "mode": "table", "table": "roster", "columns": {"salary": "工资"}})
+
+
+def test_organisation_tables_load_into_the_database_through_the_organisation_checks(tmp_path):
+    from click.testing import CliRunner
+
+    from rexian.bootstrap import bootstrap
+    from rexian.cli import main
+    from rexian.service.verify import verify_database
+
+    from .conftest import write_mapping
+
+    units = write_csv(tmp_path / "units.csv", ["单位编码", "单位名称", "类型", "上级"], [
+        ["S01", "东华门街道", "street", "G01"], ["G01", "东城区政府", "district", ""], ["C00", "热线中心", "centre", ""]],
+        encoding="gbk")
+    mapping = write_mapping(tmp_path / "units.yaml", {"source": "hr", "mode": "table", "table": "units", "columns": {
+        "unit_id": "单位编码", "name": "单位名称", "kind": "类型", "parent_id": "上级"}})
+    db = f"sqlite:///{tmp_path / 'org.db'}"
+    runner = CliRunner()
+    result = runner.invoke(main, ["import", "--db", db, "--mapping", str(mapping), "--rejects", str(tmp_path / "r.csv"),
+                                  str(units)])
+    assert result.exit_code == 0, result.output
+    assert "变更 3 项" in result.output
+    organisation = bootstrap(db).organisation()
+    assert organisation.unit("S01").parent_id == "G01" and organisation.unit("G01").name == "东城区政府"
+    again = runner.invoke(main, ["import", "--db", db, "--mapping", str(mapping), "--rejects", str(tmp_path / "r.csv"),
+                                 str(units)])
+    assert "变更 0 项" in again.output
+    bad = write_csv(tmp_path / "bad.csv", ["单位编码", "单位名称", "类型", "上级"], [["S09", "无名街道", "street", "G99"]])
+    refused = runner.invoke(main, ["import", "--db", db, "--mapping", str(mapping), "--rejects", str(tmp_path / "r.csv"),
+                                   str(bad)])
+    assert refused.exit_code != 0 and "G99" in refused.output
+    assert bootstrap(db).organisation().unit("S09") is None and verify_database(bootstrap(db).engine).intact
