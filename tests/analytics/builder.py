@@ -164,8 +164,9 @@ class Ticket:
     def close(self, **kw: Any) -> "Ticket":
         return self.add("Closed", "vis1", "CENTRE", trigger="visit", **kw)
 
-    def handle(self, unit: str, visit: bool = True, **visit_kw: Any) -> "Ticket":
-        """The normal, clean path after dispatch to `unit`: sign, contact, reply with evidence, close."""
+    def handle(self, handler_unit: str, visit: bool = True, **visit_kw: Any) -> "Ticket":
+        """The normal, clean path after dispatch to `handler_unit`: sign, contact, reply with evidence, close."""
+        unit = handler_unit
         self.sign(unit).contact(unit).progress(unit, kind="site_visit")
         self.request_closure(unit, contact_seqs=[self.seq - 1]).approve_closure(unit)
         if visit:

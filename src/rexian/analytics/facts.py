@@ -91,3 +91,28 @@ def ticket_facts(ev, tickets_file, as_of_ts: int):
         age_days=(ibis.coalesce(_.closed_ts, ibis.literal(as_of_ts)) - ibis.coalesce(_.received_ts, _.first_ts))
         / 86400.0,
     )
+
+
+def last_before(rows, candidates, prefix: str, t_col: str = "t", seq_col: str = "x_seq"):
+    """For each row (ticket `t_col`, event `seq_col`), the latest candidate event of the same ticket
+    before it: adds `{prefix}_seq`, `{prefix}_unit_id`, `{prefix}_person_id`, `{prefix}_text` (reply)."""
+    c = candidates.select(_ct="ticket_id", _cs="seq", _cu="actor_unit_id", _cp="actor_id",
+                          _cx=ibis.coalesce(_.reply, _.reason, _.note))
+    joined = rows.left_join(c, [rows[t_col] == c._ct, c._cs < rows[seq_col]])
+    return joined.group_by(rows.columns).aggregate(**{
+        f"{prefix}_seq": _._cs.max(), f"{prefix}_unit_id": _._cu.argmax(_._cs),
+        f"{prefix}_person_id": _._cp.argmax(_._cs), f"{prefix}_text": _._cx.argmax(_._cs),
+    })
+
+
+def next_same_matter(tk, window_days: float, after: str = "closed_ts"):
+    """Per ticket `a`: the first later ticket on the same matter (same place and category, any caller)
+    received within `window_days` after `a`'s `after` time. Columns: a, b, gap_days."""
+    a = tk.filter(_[after].notnull() & _.place_key.notnull() & _.category.notnull()).select(
+        a="ticket_id", a_place="place_key", a_cat="category", a_time=_[after])
+    b = tk.filter(_.place_key.notnull()).select(b="ticket_id", b_place="place_key", b_cat="category",
+                                                b_ts="received_ts")
+    pairs = a.join(b, [a.a_place == b.b_place, a.a_cat == b.b_cat, b.b_ts > a.a_time,
+                       b.b_ts <= a.a_time + int(window_days * 86400), a.a != b.b])
+    return pairs.group_by("a").aggregate(b=_.b.argmin(_.b_ts), gap_days=(_.b_ts.min() - _.a_time.min()) / 86400.0,
+                                         later_tickets=_.b.count())
