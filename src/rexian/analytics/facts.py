@@ -57,7 +57,7 @@ def ticket_facts(ev, tickets_file, as_of_ts: int):
     )
     due = ev.filter(_.action.isin(DUE_ACTIONS) & ibis.coalesce(_.new_due_at, _.due_at).notnull()).mutate(
         due_value=ibis.coalesce(_.new_due_at, _.due_at).epoch_seconds()
-    ).group_by("ticket_id").aggregate(due_ts=_.due_value.argmax(_.seq))
+    ).group_by("ticket_id").aggregate(due_ts=_.due_value.argmax(_.seq), due_seq=_.seq.max())
     per_ticket = ev.group_by("ticket_id").aggregate(
         first_ts=_.ts.min(), last_ts=_.ts.max(), last_seq=_.seq.max(),
         closed_ts=(_.ts.max(where=_.action.isin(CLOSING_ACTIONS))),
