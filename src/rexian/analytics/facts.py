@@ -105,10 +105,12 @@ def last_before(rows, candidates, prefix: str, t_col: str = "t", seq_col: str = 
     })
 
 
-def next_same_matter(tk, window_days: float, after: str = "closed_ts"):
-    """Per ticket `a`: the first later ticket on the same matter (same place and category, any caller)
-    received within `window_days` after `a`'s `after` time. Columns: a, b, gap_days."""
-    a = tk.filter(_[after].notnull() & _.place_key.notnull() & _.category.notnull()).select(
+def next_same_matter(tk, window_days: float, after: str = "closed_ts", only_handled: bool = True):
+    """Per ticket `a` (with `only_handled`: one the unit asked to close): the first later ticket on the
+    same matter (same place and category, any caller) received within `window_days` after `a`'s `after`
+    time. Columns: a, b, gap_days, later_tickets."""
+    handled = _.done_ts.notnull() if only_handled else ibis.literal(True)
+    a = tk.filter(handled & _[after].notnull() & _.place_key.notnull() & _.category.notnull()).select(
         a="ticket_id", a_place="place_key", a_cat="category", a_time=_[after])
     b = tk.filter(_.place_key.notnull()).select(b="ticket_id", b_place="place_key", b_cat="category",
                                                 b_ts="received_ts")

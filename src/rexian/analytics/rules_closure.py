@@ -55,7 +55,7 @@ def ds_unsatisfied(data, p):
 
 def _repeat_after(data, p, satisfied: bool):
     tk, ev = data.tk, data.ev
-    repeats = next_same_matter(tk.filter(_.done_ts.notnull()), p["window_days"], after="closed_ts")
+    repeats = next_same_matter(tk, p["window_days"], after="closed_ts")
     last_visit = _visits(ev).group_by("t").aggregate(
         satisfaction=_.satisfaction.argmax(_.x_seq), visit_seq=_.x_seq.max(), visitor_id=_.visitor_id.argmax(_.x_seq))
     joined = repeats.left_join(last_visit, repeats.a == last_visit.t).drop("t")
@@ -219,7 +219,7 @@ def ms_rate_mismatch(data, p):
     tk, ev = data.tk, data.ev
     last_visit = _visits(ev).group_by("t").aggregate(satisfaction=_.satisfaction.argmax(_.x_seq))
     closed = tk.filter(_.done_ts.notnull() & _.lead_unit_id.notnull()).select("ticket_id", "lead_unit_id")
-    repeats = next_same_matter(tk.filter(_.done_ts.notnull()), p["window_days"]).select(rt="a")
+    repeats = next_same_matter(tk, p["window_days"]).select(rt="a")
     rows = closed.left_join(last_visit, closed.ticket_id == last_visit.t).drop("t")
     rows = rows.left_join(repeats, rows.ticket_id == repeats.rt).mutate(
         repeated=_.rt.notnull(), satisfied=ibis.coalesce(_.satisfaction.isin(SATISFIED), False),
