@@ -118,3 +118,11 @@ def test_rc_hotspot_ignores_one_persistent_caller():
         log.ticket(f"S{i}", at=START + timedelta(days=i), caller_id="C0", place_id="PS").dispatch("U1")
     assert log.findings("RC-HOTSPOT") == []
     assert len(log.findings("RC-REPEAT")) == 1
+
+
+def test_dl_idle_blames_the_unit_that_held_the_ticket_during_the_gap():
+    log = Log()
+    t = log.ticket("T1").dispatch("U1", due_days=30).sign("U1", after_hours=24 * 9)
+    t.request_return("U1").approve_return("U2").handle("U2")
+    [finding] = log.findings("DL-IDLE")
+    assert finding.unit_id == "U1" and finding.person_id == "U1-h"

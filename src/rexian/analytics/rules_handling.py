@@ -94,7 +94,8 @@ def dl_idle(data, p):
     ev, tk = data.ev, data.tk
     w = ibis.window(group_by="ticket_id", order_by="seq")
     marked = ev.select("ticket_id", "seq", "ts", "action", d_seq=ibis.ifelse(_.action == "Dispatched", _.seq, None))
-    marked = marked.mutate(next_ts=_.ts.lead(1).over(w), dispatch_seq=_.d_seq.max().over(w))
+    upto_here = ibis.cumulative_window(group_by="ticket_id", order_by="seq")  # Ibis' default frame is unbounded
+    marked = marked.mutate(next_ts=_.ts.lead(1).over(w), dispatch_seq=_.d_seq.max().over(upto_here))
     open_tickets = tk.select(ot="ticket_id", is_open="is_open")
     marked = marked.join(open_tickets, marked.ticket_id == open_tickets.ot).drop("ot")
     marked = marked.mutate(gap_end=ibis.coalesce(_.next_ts, ibis.ifelse(_.is_open, data.as_of_ts, None)))

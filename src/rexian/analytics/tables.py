@@ -113,6 +113,12 @@ def _run(raw: Any, sql: str) -> list[tuple]:
     return raw.execute(sql).fetchall()
 
 
+def from_ibis_connection(con: Any, as_of: datetime | None = None) -> Data:
+    """An Ibis DuckDB connection that already holds `raw_events` (and optionally `raw_tickets`,
+    `raw_calls`, `raw_agent_status`) in the interchange format, e.g. generated in SQL by the benchmark."""
+    return _prepare(con, as_of)
+
+
 def _payload_text(value: Any) -> str | None:
     import json
 
