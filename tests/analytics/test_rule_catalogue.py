@@ -57,3 +57,10 @@ def test_every_relational_rule_compiles_to_pyspark_sql(rule_id, small_log_data, 
     expr = RULES[rule_id].func(small_log_data, params)
     sql = ibis.to_sql(expr, dialect="pyspark")
     assert "SELECT" in sql.upper()
+
+
+def test_docs_rules_md_is_generated_from_the_current_catalogue():
+    from rexian.analytics.catalogue_doc import render
+
+    page = (HERE.parents[1] / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert page == render(), "run: PYTHONPATH=src python -m rexian.analytics.catalogue_doc > docs/rules.md"

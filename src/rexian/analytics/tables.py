@@ -8,6 +8,7 @@ adapter only has to produce the same tables (e.g. with `from_json`).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -120,8 +121,6 @@ def from_ibis_connection(con: Any, as_of: datetime | None = None) -> Data:
 
 
 def _payload_text(value: Any) -> str | None:
-    import json
-
     if value is None or isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False, default=str)
@@ -155,15 +154,19 @@ def _typed(raw: Any, table: str, columns: dict[str, str]) -> list[str]:
 
 def _prepare(con: Any, as_of: datetime | None) -> Data:
     raw = con.con
-    payload = "CAST(payload AS VARCHAR)"
+    # One JSON parse per event (json_transform into a struct), then typed columns from the struct.
+    structure = {key: "VARCHAR" for key in PAYLOAD_TEXT + PAYLOAD_TIME + PAYLOAD_BOOL + ("level",)}
+    structure.update({key: "JSON" for key in PAYLOAD_LIST_LENGTH})
+    structure_sql = json.dumps(structure).replace("'", "''")
     fields = _typed(raw, "raw_events", EVENT_COLUMNS)
     fields.append('CAST(epoch(TRY_CAST("at" AS TIMESTAMP)) AS BIGINT) AS ts')
-    fields += [f"json_extract_string({payload}, '$.{key}') AS {key}" for key in PAYLOAD_TEXT]
-    fields += [f"TRY_CAST(json_extract_string({payload}, '$.{key}') AS TIMESTAMP) AS {key}" for key in PAYLOAD_TIME]
-    fields += [f"TRY_CAST(json_extract_string({payload}, '$.{key}') AS BOOLEAN) AS {key}" for key in PAYLOAD_BOOL]
-    fields += [f"coalesce(json_array_length({payload}, '$.{key}'), 0) AS {key}_n" for key in PAYLOAD_LIST_LENGTH]
-    fields.append(f"TRY_CAST(json_extract_string({payload}, '$.level') AS BIGINT) AS level")
-    _run(raw, "CREATE TABLE ev AS SELECT " + ", ".join(fields) + " FROM raw_events ORDER BY ticket_id, seq")
+    fields += [f"p.{key} AS {key}" for key in PAYLOAD_TEXT]
+    fields += [f"TRY_CAST(p.{key} AS TIMESTAMP) AS {key}" for key in PAYLOAD_TIME]
+    fields += [f"TRY_CAST(p.{key} AS BOOLEAN) AS {key}" for key in PAYLOAD_BOOL]
+    fields += [f"coalesce(json_array_length(p.{key}), 0) AS {key}_n" for key in PAYLOAD_LIST_LENGTH]
+    fields.append("TRY_CAST(p.level AS BIGINT) AS level")
+    source = (f"(SELECT *, json_transform(CAST(payload AS VARCHAR), '{structure_sql}') AS p FROM raw_events)")
+    _run(raw, "CREATE TABLE ev AS SELECT " + ", ".join(fields) + f" FROM {source} ORDER BY ticket_id, seq")
     present = _tables(raw)
     for name, columns in TABLE_COLUMNS.items():
         if f"raw_{name}" in present:
