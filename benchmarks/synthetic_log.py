@@ -8,8 +8,6 @@ About 10 events per ticket on average.
 
 from __future__ import annotations
 
-import ibis
-
 UNITS = 200
 
 
@@ -94,7 +92,9 @@ def generate(con, tickets: int) -> None:
 
 
 def connect(threads: int = 2, memory_limit: str = "3GB"):
-    con = ibis.duckdb.connect()
+    from rexian.analytics.tables import connect as analytics_connect
+
+    con = analytics_connect()
     con.con.execute(f"SET threads = {threads}").fetchall()
     con.con.execute(f"SET memory_limit = '{memory_limit}'").fetchall()
     return con

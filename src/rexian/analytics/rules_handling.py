@@ -92,21 +92,27 @@ def dl_idle(data, p):
     person who last acted for it. One finding per ticket (its longest gap).
     """
     ev, tk = data.ev, data.tk
+    threshold = p["idle_days"] * 86400
+    waiting = _.action.isin(p["waiting_actions"])
+    # Gaps between consecutive events (one window), and the trailing gap of each open ticket; both are
+    # filtered to long gaps before anything else is joined, so the joins stay small.
     w = ibis.window(group_by="ticket_id", order_by="seq")
-    marked = ev.select("ticket_id", "seq", "ts", "action", d_seq=ibis.ifelse(_.action == "Dispatched", _.seq, None))
-    upto_here = ibis.cumulative_window(group_by="ticket_id", order_by="seq")  # Ibis' default frame is unbounded
-    marked = marked.mutate(next_ts=_.ts.lead(1).over(w), dispatch_seq=_.d_seq.max().over(upto_here))
-    open_tickets = tk.select(ot="ticket_id", is_open="is_open")
-    marked = marked.join(open_tickets, marked.ticket_id == open_tickets.ot).drop("ot")
-    marked = marked.mutate(gap_end=ibis.coalesce(_.next_ts, ibis.ifelse(_.is_open, data.as_of_ts, None)))
-    gaps = marked.filter(_.dispatch_seq.notnull() & ~_.action.isin(p["waiting_actions"]) & _.gap_end.notnull())
-    gaps = gaps.mutate(idle_days=(_.gap_end - _.ts) / 86400.0).filter(_.idle_days >= p["idle_days"])
-    longest = gaps.group_by("ticket_id").aggregate(
-        idle_days=_.idle_days.max(), gap_seq=_.seq.argmax(_.idle_days), dispatch_seq=_.dispatch_seq.argmax(_.idle_days),
-        gaps=_.seq.count())
+    inner = ev.select("ticket_id", "seq", "ts", "action").mutate(gap_end=_.ts.lead(1).over(w))
+    inner = inner.filter(_.gap_end.notnull() & (_.gap_end - _.ts >= threshold) & ~waiting)
+    open_last = tk.filter(_.is_open).select(ot="ticket_id", os="last_seq")
+    trailing = ev.join(open_last, [ev.ticket_id == open_last.ot, ev.seq == open_last.os]).select(
+        "ticket_id", "seq", "ts", "action", gap_end=ibis.literal(data.as_of_ts, "int64"))
+    trailing = trailing.filter((_.gap_end - _.ts >= threshold) & ~waiting)
+    gaps = inner.union(trailing).mutate(idle_days=(_.gap_end - _.ts) / 86400.0).select(
+        gt="ticket_id", gap_seq="seq", idle_days="idle_days")
     d = ev.filter(_.action == "Dispatched").select(dt="ticket_id", ds="seq",
                                                   unit_id=ibis.coalesce(_.lead_unit_id, _.target_unit_id))
-    rows = longest.join(d, [longest.ticket_id == d.dt, longest.dispatch_seq == d.ds]).drop("dt", "ds")
+    held = gaps.join(d, [gaps.gt == d.dt, d.ds <= gaps.gap_seq]).group_by(["gt", "gap_seq", "idle_days"]).aggregate(
+        dispatch_seq=_.ds.max(), unit_id=_.unit_id.argmax(_.ds))
+    rows = held.group_by("gt").aggregate(
+        idle_days=_.idle_days.max(), gap_seq=_.gap_seq.argmax(_.idle_days),
+        dispatch_seq=_.dispatch_seq.argmax(_.idle_days), unit_id=_.unit_id.argmax(_.idle_days),
+        gaps=_.gap_seq.count()).rename(ticket_id="gt")
     rows = _with_handler(rows, ev)
     return rows.mutate(seqs=ibis.array([_.dispatch_seq, _.gap_seq]),
                        severity=ibis.ifelse(_.idle_days >= 2 * p["idle_days"], "high", "medium")).drop(
