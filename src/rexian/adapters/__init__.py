@@ -1,0 +1,1 @@
+"""Adapters: storage (SQLAlchemy), files, and anything else that talks to the outside world."""

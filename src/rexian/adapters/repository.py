@@ -1,0 +1,186 @@
+"""Repositories over SQLAlchemy Core: tickets (rebuilt from their events), the organisation, and the
+append-only event tables. All work happens on one connection inside the caller's transaction."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Iterable, Iterator
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from rexian.adapters import tables as t
+from rexian.domain.errors import Conflict
+from rexian.domain.eventlog import GENESIS_HASH, canonical_json, chain_hash, normalise_payload
+from rexian.domain.model import Ticket
+from rexian.domain.org import CatalogueEntry, Category, Organisation, Person, Unit
+
+ORG_STREAM = "ORG"
+
+
+def event_row(record: dict[str, Any]) -> dict[str, Any]:
+    """A sealed event record as a database row: the payload as the canonical JSON the hash covers."""
+    row = {column: record.get(column) for column in ("ticket_id", "seq", "at", "action", "actor_id",
+                                                     "actor_unit_id", "target_unit_id", "source",
+                                                     "prev_hash", "hash")}
+    row["payload"] = canonical_json(normalise_payload(record.get("payload")))
+    return row
+
+
+def row_to_record(row: Any) -> dict[str, Any]:
+    record = dict(row._mapping)
+    record["payload"] = json.loads(record["payload"]) if record.get("payload") else {}
+    return record
+
+
+class TicketRepository:
+    def __init__(self, connection: Connection):
+        self.connection = connection
+        self.seen: list[Ticket] = []
+
+    def get(self, ticket_id: str) -> Ticket | None:
+        version = self.connection.execute(
+            select(t.tickets.c.version).where(t.tickets.c.ticket_id == ticket_id)).scalar()
+        if version is None:
+            return None
+        ticket = Ticket.replay(ticket_id, self.events(ticket_id), version=version)
+        self.seen.append(ticket)
+        return ticket
+
+    def new(self, ticket_id: str) -> Ticket:
+        ticket = Ticket(ticket_id=ticket_id)
+        self.seen.append(ticket)
+        return ticket
+
+    def events(self, ticket_id: str) -> list[dict[str, Any]]:
+        rows = self.connection.execute(
+            select(t.events).where(t.events.c.ticket_id == ticket_id).order_by(t.events.c.seq))
+        return [row_to_record(row) for row in rows]
+
+    def save(self, ticket: Ticket, now: datetime) -> None:
+        """Append the ticket's new events and move its projection on, refusing if someone else moved it
+        first (optimistic concurrency on `version`)."""
+        if not ticket.new_events:
+            return
+        # The projection moves first: a stale version is then refused as a conflict before any event row is
+        # tried (and, on PostgreSQL, the row lock makes the second writer wait for the first to finish).
+        projection = projection_of(ticket, now)
+        if ticket.version == 0:
+            self.connection.execute(insert(t.tickets).values(**projection, version=1))
+        else:
+            done = self.connection.execute(
+                update(t.tickets)
+                .where(t.tickets.c.ticket_id == ticket.ticket_id, t.tickets.c.version == ticket.version)
+                .values(**projection, version=ticket.version + 1))
+            if done.rowcount != 1:
+                raise Conflict("concurrency.ticket_changed",
+                               f"工单{ticket.ticket_id}已被他人修改，请刷新后重试")
+        self.connection.execute(insert(t.events), [event_row(record) for record in ticket.new_events])
+        ticket.version += 1
+        ticket.new_events = []
+
+
+def projection_of(ticket: Ticket, now: datetime) -> dict[str, Any]:
+    intake = ticket.intake
+    return {
+        "ticket_id": ticket.ticket_id, "status": ticket.status, "received_at": ticket.received_at,
+        "channel": intake.get("channel"), "category": intake.get("category"), "urgency": intake.get("urgency"),
+        "kind": intake.get("kind"), "area": intake.get("area"), "address": intake.get("address"),
+        "place_id": intake.get("place_id"), "lon": intake.get("lon"), "lat": intake.get("lat"),
+        "caller_id": intake.get("caller_id"), "caller_phone": intake.get("caller_phone"),
+        "title": intake.get("title"), "content": intake.get("content"),
+        "first_unit_id": ticket.first_unit_id, "lead_unit_id": ticket.lead_unit_id, "due_at": ticket.due_at,
+        "closed_at": ticket.closed_at, "source": ticket.source, "last_seq": ticket.last_seq,
+        "head_hash": ticket.head_hash, "updated_at": now,
+    }
+
+
+class OrgRepository:
+    """The organisation tables, with every change logged on the hash-chained `org_events` stream."""
+
+    def __init__(self, connection: Connection):
+        self.connection = connection
+
+    def load(self) -> Organisation:
+        c = self.connection
+        org = Organisation()
+        for row in c.execute(select(t.units)):
+            org.units[row.unit_id] = Unit(row.unit_id, row.name, row.kind, row.parent_id, row.area, row.active)
+        for row in c.execute(select(t.people)):
+            roles = frozenset(role for role in row.roles.split(",") if role)
+            org.people[row.person_id] = Person(row.person_id, row.name, row.unit_id, roles, row.phone, row.active)
+        for row in c.execute(select(t.categories)):
+            org.categories[row.code] = Category(row.code, row.name, row.parent_code, row.handle_days,
+                                                row.urgent_hours)
+        for row in c.execute(select(t.catalogue)):
+            assisting = tuple(unit for unit in row.assisting_unit_ids.split(",") if unit)
+            org.catalogue.append(CatalogueEntry(row.category, row.lead_unit_id, row.area or None, assisting))
+        return org
+
+    def upsert(self, table_name: str, row: dict[str, Any]) -> bool:
+        """Insert or replace one organisation row; False when it was already exactly so."""
+        table = t.metadata.tables[table_name]
+        keys = [column.name for column in table.primary_key.columns]
+        where = [table.c[key] == row[key] for key in keys]
+        current = self.connection.execute(select(table).where(*where)).first()
+        if current is not None and {k: v for k, v in current._mapping.items()} == {**current._mapping, **row}:
+            return False
+        if current is None:
+            self.connection.execute(insert(table).values(**row))
+        else:
+            self.connection.execute(update(table).where(*where).values(**row))
+        return True
+
+    def log(self, records: Iterable[dict[str, Any]]) -> None:
+        """Append organisation events to the ORG stream's hash chain."""
+        last = self.connection.execute(
+            select(t.org_events.c.seq, t.org_events.c.hash)
+            .where(t.org_events.c.ticket_id == ORG_STREAM).order_by(t.org_events.c.seq.desc()).limit(1)).first()
+        seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+        rows = []
+        for record in records:
+            seq += 1
+            record = {**record, "ticket_id": ORG_STREAM, "seq": seq, "prev_hash": prev_hash}
+            record["hash"] = prev_hash = chain_hash(prev_hash, record)
+            rows.append(event_row(record))
+        if rows:
+            self.connection.execute(insert(t.org_events), rows)
+
+
+def next_counter(connection: Connection, name: str) -> int:
+    """The next value of a named counter, taken inside the caller's transaction."""
+    done = connection.execute(update(t.counters).where(t.counters.c.name == name)
+                              .values(value=t.counters.c.value + 1))
+    if done.rowcount == 0:
+        connection.execute(insert(t.counters).values(name=name, value=1))
+    return connection.execute(select(t.counters.c.value).where(t.counters.c.name == name)).scalar_one()
+
+
+def iter_event_streams(connection: Connection, table_name: str = "events",
+                       batch: int = 50_000) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """Every stream (ticket) of an event table with its events in stored order, streamed in id order
+    batches so that verifying millions of events does not need them all in memory."""
+    table = t.metadata.tables[table_name]
+    order = [table.c.ticket_id, table.c.id]
+    current, records = None, []
+    result = connection.execution_options(stream_results=True, yield_per=batch).execute(
+        select(table).order_by(*order))
+    for row in result:
+        record = row_to_record(row)
+        if record["ticket_id"] != current and records:
+            yield current, records
+            records = []
+        current = record["ticket_id"]
+        records.append(record)
+    if records:
+        yield current, records
+
+
+def ticket_heads(connection: Connection) -> dict[str, tuple[int, str]]:
+    rows = connection.execute(select(t.tickets.c.ticket_id, t.tickets.c.last_seq, t.tickets.c.head_hash))
+    return {row.ticket_id: (row.last_seq, row.head_hash) for row in rows}
+
+
+def count_events(connection: Connection) -> int:
+    return connection.execute(select(func.count()).select_from(t.events)).scalar_one()

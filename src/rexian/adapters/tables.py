@@ -1,0 +1,128 @@
+"""The database schema (SQLAlchemy Core). Migrations in `migrations/versions` create exactly this.
+
+Times are naive local wall-clock times of the centre (setting `timezone`). Event payloads are stored as
+canonical JSON text, the same bytes the hash covers.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (Boolean, Column, DateTime, Float, Index, Integer, MetaData, String, Table, Text,
+                        UniqueConstraint)
+
+metadata = MetaData()
+
+units = Table(
+    "units", metadata,
+    Column("unit_id", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("parent_id", String(64)),
+    Column("area", String(64)),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+people = Table(
+    "people", metadata,
+    Column("person_id", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("unit_id", String(64), nullable=False),
+    Column("roles", Text, nullable=False),  # comma-separated role codes
+    Column("phone", String(64)),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+categories = Table(
+    "categories", metadata,
+    Column("code", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("parent_code", String(64)),
+    Column("handle_days", Integer),
+    Column("urgent_hours", Integer),
+)
+
+catalogue = Table(
+    "catalogue", metadata,
+    Column("category", String(64), primary_key=True),
+    Column("area", String(64), primary_key=True),  # '' = any area
+    Column("lead_unit_id", String(64), nullable=False),
+    Column("assisting_unit_ids", Text, nullable=False, default=""),
+)
+
+
+def _event_columns() -> list[Column]:
+    return [
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("ticket_id", String(64), nullable=False),
+        Column("seq", Integer, nullable=False),
+        Column("at", DateTime, nullable=False),
+        Column("action", String(64), nullable=False),
+        Column("actor_id", String(64)),
+        Column("actor_unit_id", String(64)),
+        Column("target_unit_id", String(64)),
+        Column("payload", Text, nullable=False),
+        Column("source", String(64), nullable=False),
+        Column("prev_hash", String(64), nullable=False),
+        Column("hash", String(64), nullable=False),
+    ]
+
+
+events = Table(
+    "events", metadata, *_event_columns(),
+    UniqueConstraint("ticket_id", "seq", name="uq_events_ticket_seq"),
+    Index("ix_events_action_at", "action", "at"),
+    Index("ix_events_at", "at"),
+)
+
+org_events = Table(
+    "org_events", metadata, *_event_columns(),
+    UniqueConstraint("ticket_id", "seq", name="uq_org_events_stream_seq"),
+)
+
+tickets = Table(
+    "tickets", metadata,
+    Column("ticket_id", String(64), primary_key=True),
+    Column("status", String(32), nullable=False),
+    Column("received_at", DateTime),
+    Column("channel", String(32)),
+    Column("category", String(64)),
+    Column("urgency", String(16)),
+    Column("kind", String(32)),
+    Column("area", String(64)),
+    Column("address", Text),
+    Column("place_id", String(64)),
+    Column("lon", Float),
+    Column("lat", Float),
+    Column("caller_id", String(64)),
+    Column("caller_phone", String(64)),
+    Column("title", Text),
+    Column("content", Text),
+    Column("first_unit_id", String(64)),
+    Column("lead_unit_id", String(64)),
+    Column("due_at", DateTime),
+    Column("closed_at", DateTime),
+    Column("source", String(64), nullable=False),
+    Column("last_seq", Integer, nullable=False),
+    Column("head_hash", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", DateTime),
+    Index("ix_tickets_status", "status"),
+    Index("ix_tickets_lead_unit", "lead_unit_id"),
+    Index("ix_tickets_received_at", "received_at"),
+)
+
+idempotency = Table(
+    "idempotency", metadata,
+    Column("key", String(200), primary_key=True),
+    Column("command", String(64), nullable=False),
+    Column("ticket_id", String(64)),
+    Column("result", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+counters = Table(
+    "counters", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", Integer, nullable=False),
+)
+
+APPEND_ONLY_TABLES = ("events", "org_events")

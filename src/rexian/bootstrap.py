@@ -1,0 +1,34 @@
+"""The one wiring place: settings, database, calendar and deadline policy connected to the application."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from rexian.settings import Settings, load_settings
+
+
+def local_clock(timezone: str) -> Callable[[], datetime]:
+    """Now, as naive wall-clock time of the centre's time zone (how every time is stored)."""
+    zone = ZoneInfo(timezone)
+    return lambda: datetime.now(zone).replace(tzinfo=None)
+
+
+def bootstrap(db_url: str | None = None, settings: Settings | None = None,
+              clock: Callable[[], datetime] | None = None, migrate: bool = True):
+    """A ready `Hotline` application on `db_url` (default: the `db` setting), schema migrated."""
+    from rexian.adapters.database import make_engine
+    from rexian.adapters.database import migrate as run_migrations
+    from rexian.calendar_files import load_calendar
+    from rexian.domain.deadlines import DeadlinePolicy
+    from rexian.service.hotline import Hotline
+
+    settings = settings or load_settings()
+    url = db_url or settings["db"]
+    engine = make_engine(url)
+    if migrate:
+        run_migrations(engine)
+    calendar = load_calendar(settings["calendar_dir"])
+    deadlines = DeadlinePolicy.from_settings(calendar, settings)
+    return Hotline(engine, settings, deadlines, clock or local_clock(settings["timezone"]))

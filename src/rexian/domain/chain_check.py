@@ -1,0 +1,95 @@
+"""Checking a stream's hash chain and naming the kind of damage: altered, deleted, inserted, reordered.
+
+`check_stream` receives the stream's events in the order they were stored (the database id order) and,
+when known, the head the ticket row remembers (last seq and hash), which catches a removed newest event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from rexian.domain.eventlog import GENESIS_HASH, chain_hash
+
+KIND_NAMES = {"altered": "被篡改", "deleted": "被删除", "inserted": "被插入", "reordered": "顺序被调换",
+              "orphan": "无对应工单"}
+
+
+@dataclass(frozen=True)
+class Damage:
+    stream: str
+    kind: str  # altered / deleted / inserted / reordered / orphan
+    seq: int | None
+    detail: str
+
+    def describe(self) -> str:
+        where = f"第{self.seq}条事件" if self.seq is not None else "事件链"
+        return f"{self.stream} {where}{KIND_NAMES.get(self.kind, self.kind)}：{self.detail}"
+
+
+def check_stream(stream: str, stored: Sequence[dict[str, Any]],
+                 head: tuple[int, str] | None = None) -> list[Damage]:
+    damages: list[Damage] = []
+    found = set()
+
+    def report(kind: str, seq: int | None, detail: str) -> None:
+        if (kind, seq) not in found:
+            found.add((kind, seq))
+            damages.append(Damage(stream, kind, seq, detail))
+
+    # Stored order and sequence order must agree: ids grow as events are appended.
+    seqs_in_stored_order = [record["seq"] for record in stored]
+    for earlier, later in zip(seqs_in_stored_order, seqs_in_stored_order[1:]):
+        if later < earlier:
+            report("reordered", later, f"序号{later}的事件写入时间晚于序号{earlier}的事件")
+
+    by_seq = sorted(stored, key=lambda record: record["seq"])
+    seen_seqs: dict[int, int] = {}
+    for record in by_seq:
+        seen_seqs[record["seq"]] = seen_seqs.get(record["seq"], 0) + 1
+    for seq, count in seen_seqs.items():
+        if count > 1:
+            report("inserted", seq, f"序号{seq}出现{count}次")
+
+    all_seqs = sorted(seen_seqs)
+    for record in by_seq:
+        if chain_hash(record["prev_hash"], record) != record["hash"]:
+            original = _original_seq(record, all_seqs)
+            if original is not None:
+                report("reordered", record["seq"], f"该事件原为第{original}条")
+            else:
+                report("altered", record["seq"], "内容与哈希不符")
+
+    # A broken link right after an event already found damaged is that damage's echo, not a second one.
+    expected_seq, previous_hash = 1, GENESIS_HASH
+    for record in by_seq:
+        seq = record["seq"]
+        if seq > expected_seq:
+            missing = "、".join(str(n) for n in range(expected_seq, seq))
+            report("deleted", expected_seq, f"缺少序号{missing}")
+        elif record["prev_hash"] != previous_hash and not _already(found, seq) and not _already(found, seq - 1):
+            report("inserted", seq, "与前一事件的哈希不相连（事件被插入或替换）")
+        expected_seq, previous_hash = max(expected_seq, seq + 1), record["hash"]
+
+    if head is not None:
+        last_seq, head_hash = head
+        present = by_seq[-1]["seq"] if by_seq else 0
+        if last_seq > present:
+            report("deleted", present + 1, f"工单记录显示共有{last_seq}条事件，日志中只到第{present}条")
+        elif last_seq < present:
+            report("inserted", last_seq + 1, f"工单记录显示共有{last_seq}条事件，日志中却有{present}条")
+        elif by_seq and by_seq[-1]["hash"] != head_hash and not damages:
+            report("altered", present, "最新事件与工单记录中的链头哈希不符")
+    return damages
+
+
+def _already(found: set, seq: int) -> bool:
+    return any(found_seq == seq for _, found_seq in found)
+
+
+def _original_seq(record: dict[str, Any], candidates: list[int]) -> int | None:
+    """The sequence number under which this event's content does match its hash, if any."""
+    for seq in candidates:
+        if seq != record["seq"] and chain_hash(record["prev_hash"], {**record, "seq": seq}) == record["hash"]:
+            return seq
+    return None

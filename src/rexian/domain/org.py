@@ -1,0 +1,139 @@
+"""The organisation: units in a hierarchy, people with roles, categories and the responsibility catalogue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROLES = {
+    "citizen": "市民",
+    "agent": "话务员",
+    "dispatcher": "派单员",
+    "handler": "承办人",
+    "unit_leader": "单位负责人",
+    "reviewer": "审核员",
+    "visitor": "回访员",
+    "supervisor": "监督员",
+    "admin": "管理员",
+}
+UNIT_KINDS = {"centre": "热线中心", "department": "职能部门", "street": "街道/乡镇", "community": "社区/村",
+              "district": "区县", "other": "其他"}
+
+
+@dataclass(frozen=True)
+class Unit:
+    unit_id: str
+    name: str
+    kind: str
+    parent_id: str | None = None
+    area: str | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Person:
+    person_id: str
+    name: str
+    unit_id: str
+    roles: frozenset[str]
+    phone: str | None = None
+    active: bool = True
+
+    def has_role(self, *roles: str) -> bool:
+        return self.active and bool(self.roles.intersection(roles))
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    name: str
+    parent_code: str | None = None
+    handle_days: int | None = None
+    urgent_hours: int | None = None
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """One line of the responsibility catalogue: who leads (and who assists) for a category, maybe an area."""
+
+    category: str
+    lead_unit_id: str
+    area: str | None = None
+    assisting_unit_ids: tuple[str, ...] = ()
+
+
+@dataclass
+class Organisation:
+    units: dict[str, Unit] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    categories: dict[str, Category] = field(default_factory=dict)
+    catalogue: list[CatalogueEntry] = field(default_factory=list)
+
+    def unit(self, unit_id: str | None) -> Unit | None:
+        return self.units.get(unit_id) if unit_id else None
+
+    def person(self, person_id: str | None) -> Person | None:
+        return self.people.get(person_id) if person_id else None
+
+    def category(self, code: str | None) -> Category | None:
+        return self.categories.get(code) if code else None
+
+    def ancestors(self, unit_id: str) -> list[str]:
+        """The chain of parents of a unit, nearest first (cycles in bad data stop the walk)."""
+        chain: list[str] = []
+        unit = self.units.get(unit_id)
+        while unit and unit.parent_id and unit.parent_id not in chain and unit.parent_id != unit_id:
+            chain.append(unit.parent_id)
+            unit = self.units.get(unit.parent_id)
+        return chain
+
+    def in_cycle(self, unit_id: str) -> bool:
+        """Whether walking up from this unit comes back to it (bad data that `ancestors` stops short of)."""
+        seen, unit = {unit_id}, self.units.get(unit_id)
+        while unit and unit.parent_id:
+            if unit.parent_id in seen:
+                return unit.parent_id == unit_id
+            seen.add(unit.parent_id)
+            unit = self.units.get(unit.parent_id)
+        return False
+
+    def is_below(self, unit_id: str, ancestor_id: str) -> bool:
+        return ancestor_id in self.ancestors(unit_id)
+
+    def category_chain(self, code: str) -> list[str]:
+        chain, seen = [], set()
+        while code and code not in seen:
+            chain.append(code)
+            seen.add(code)
+            category = self.categories.get(code)
+            code = category.parent_code if category else None
+        return chain
+
+    def deadline_days(self, code: str | None) -> tuple[int | None, int | None]:
+        """Handling days and urgent hours of a category, inherited from its parents when unset."""
+        days = hours = None
+        for link in self.category_chain(code or ""):
+            category = self.categories[link] if link in self.categories else None
+            if category is None:
+                continue
+            days = days if days is not None else category.handle_days
+            hours = hours if hours is not None else category.urgent_hours
+        return days, hours
+
+    def suggest_units(self, category: str | None, area: str | None = None) -> CatalogueEntry | None:
+        """The catalogue entry for the most specific category, preferring an entry for the same area."""
+        for code in self.category_chain(category or ""):
+            entries = [entry for entry in self.catalogue if entry.category == code]
+            for entry in entries:
+                if area and entry.area == area:
+                    return entry
+            for entry in entries:
+                if not entry.area:
+                    return entry
+        return None
+
+    def set_catalogue_entry(self, entry: CatalogueEntry) -> None:
+        self.catalogue = [e for e in self.catalogue if (e.category, e.area) != (entry.category, entry.area)]
+        self.catalogue.append(entry)
+
+    def centre_ids(self) -> set[str]:
+        return {unit.unit_id for unit in self.units.values() if unit.kind == "centre"}

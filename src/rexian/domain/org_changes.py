@@ -1,0 +1,153 @@
+"""Changes to the organisation, checked as a whole before anything is written.
+
+A change is a plain mapping with a `type` (unit, person, category, catalogue) and the fields of the org
+file format (docs/organisation.md). `plan_changes` applies them to a copy of the organisation, checks the
+result (known parents, no cycles, known roles, catalogue pointing at real units and categories), and
+returns the rows to write and the events to log, or every problem found.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from rexian.domain.org import ROLES, UNIT_KINDS, CatalogueEntry, Category, Organisation, Person, Unit
+
+
+class OrgProblems(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__("组织数据有误，未写入任何内容：\n" + "\n".join(f"- {p}" for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class OrgPlan:
+    organisation: Organisation
+    rows: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (table, row)
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (action, payload)
+
+
+def _ids(value: Any) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.replace("，", ",").split(",") if part.strip())
+    return tuple(str(part) for part in value)
+
+
+def _int_or_none(value: Any, where: str, problems: list[str]) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        problems.append(f"{where}: 不是整数：{value!r}")
+        return None
+    if number <= 0:
+        problems.append(f"{where}: 必须为正数：{value!r}")
+    return number
+
+
+def plan_changes(current: Organisation, changes: Iterable[Mapping[str, Any]]) -> OrgPlan:
+    org = copy.deepcopy(current)
+    plan = OrgPlan(org)
+    problems: list[str] = []
+    for index, change in enumerate(changes, start=1):
+        where = f"第{index}项（{change.get('type', '?')} {change.get('id') or change.get('code') or change.get('category') or ''}）"
+        kind = change.get("type")
+        try:
+            if kind == "unit":
+                _unit(org, plan, change, where, problems)
+            elif kind == "person":
+                _person(org, plan, change, where, problems)
+            elif kind == "category":
+                _category(org, plan, change, where, problems)
+            elif kind == "catalogue":
+                _catalogue(org, plan, change, where, problems)
+            else:
+                problems.append(f"{where}: 未知的类型 {kind!r}（应为 unit / person / category / catalogue）")
+        except KeyError as missing:
+            problems.append(f"{where}: 缺少必填字段 {missing}")
+    problems += check_organisation(org)
+    if problems:
+        raise OrgProblems(problems)
+    return plan
+
+
+def _unit(org: Organisation, plan: OrgPlan, change, where, problems) -> None:
+    kind = change.get("kind", "department")
+    if kind not in UNIT_KINDS:
+        problems.append(f"{where}: 单位类型无效 {kind!r}（可选：{'、'.join(UNIT_KINDS)}）")
+    unit = Unit(str(change["id"]), str(change["name"]), kind, _opt(change.get("parent")), _opt(change.get("area")),
+                bool(change.get("active", True)))
+    org.units[unit.unit_id] = unit
+    row = {"unit_id": unit.unit_id, "name": unit.name, "kind": unit.kind, "parent_id": unit.parent_id,
+           "area": unit.area, "active": unit.active}
+    plan.rows.append(("units", row))
+    plan.events.append(("UnitSaved", row))
+
+
+def _person(org: Organisation, plan: OrgPlan, change, where, problems) -> None:
+    roles = frozenset(_ids(change.get("roles")))
+    unknown = roles - set(ROLES)
+    if unknown:
+        problems.append(f"{where}: 未知的角色 {'、'.join(sorted(unknown))}（可选：{'、'.join(ROLES)}）")
+    if not roles:
+        problems.append(f"{where}: 至少要有一个角色")
+    person = Person(str(change["id"]), str(change["name"]), str(change["unit"]), roles,
+                    _opt(change.get("phone")), bool(change.get("active", True)))
+    org.people[person.person_id] = person
+    row = {"person_id": person.person_id, "name": person.name, "unit_id": person.unit_id,
+           "roles": ",".join(sorted(roles)), "phone": person.phone, "active": person.active}
+    plan.rows.append(("people", row))
+    plan.events.append(("PersonSaved", {k: v for k, v in row.items() if k != "phone"}))
+
+
+def _category(org: Organisation, plan: OrgPlan, change, where, problems) -> None:
+    category = Category(str(change["code"]), str(change["name"]), _opt(change.get("parent")),
+                        _int_or_none(change.get("handle_days"), where, problems),
+                        _int_or_none(change.get("urgent_hours"), where, problems))
+    org.categories[category.code] = category
+    row = {"code": category.code, "name": category.name, "parent_code": category.parent_code,
+           "handle_days": category.handle_days, "urgent_hours": category.urgent_hours}
+    plan.rows.append(("categories", row))
+    plan.events.append(("CategorySaved", row))
+
+
+def _catalogue(org: Organisation, plan: OrgPlan, change, where, problems) -> None:
+    entry = CatalogueEntry(str(change["category"]), str(change["lead"]), _opt(change.get("area")),
+                           _ids(change.get("assisting")))
+    org.set_catalogue_entry(entry)
+    row = {"category": entry.category, "area": entry.area or "", "lead_unit_id": entry.lead_unit_id,
+           "assisting_unit_ids": ",".join(entry.assisting_unit_ids)}
+    plan.rows.append(("catalogue", row))
+    plan.events.append(("CatalogueEntrySaved", row))
+
+
+def _opt(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
+def check_organisation(org: Organisation) -> list[str]:
+    problems = []
+    for unit in org.units.values():
+        if unit.parent_id and unit.parent_id not in org.units:
+            problems.append(f"单位{unit.unit_id}的上级单位{unit.parent_id}不存在")
+        elif org.in_cycle(unit.unit_id):
+            problems.append(f"单位{unit.unit_id}的上下级关系成环")
+    for person in org.people.values():
+        if person.unit_id not in org.units:
+            problems.append(f"人员{person.person_id}所在单位{person.unit_id}不存在")
+    for category in org.categories.values():
+        if category.parent_code and category.parent_code not in org.categories:
+            problems.append(f"分类{category.code}的上级分类{category.parent_code}不存在")
+        elif category.parent_code and category.code in org.category_chain(category.parent_code):
+            problems.append(f"分类{category.code}的上下级关系成环")
+    for entry in org.catalogue:
+        if entry.category not in org.categories:
+            problems.append(f"职责清单：分类{entry.category}不存在")
+        for unit_id in (entry.lead_unit_id, *entry.assisting_unit_ids):
+            if unit_id not in org.units:
+                problems.append(f"职责清单（{entry.category}）：单位{unit_id}不存在")
+    return problems

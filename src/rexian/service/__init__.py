@@ -1,0 +1,1 @@
+"""The service layer: units of work and the handlers that run commands against storage."""

@@ -1,0 +1,139 @@
+"""The application: runs workflow commands in one transaction each.
+
+A command loads its ticket (rebuilt from its events), the domain decides the new events, and the events
+and the ticket's projection are written in the same transaction; a refusal writes nothing. A command with
+an idempotency key that was already handled returns the stored outcome instead of acting again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, Callable
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from rexian.adapters import tables as t
+from rexian.adapters.repository import OrgRepository, TicketRepository, next_counter
+from rexian.domain import commands as c
+from rexian.domain.decide import decide
+from rexian.domain.errors import Conflict, NotFound
+from rexian.domain.guards import Context
+from rexian.domain.model import Ticket
+from rexian.domain.org import Organisation
+from rexian.domain.reviews import merge
+
+
+@dataclass
+class Outcome:
+    ticket_id: str
+    status: str
+    events: list[dict[str, Any]] = field(default_factory=list)  # action and seq of each new event
+    replayed: bool = False  # True when an idempotency key answered from a previous run
+
+
+class Hotline:
+    def __init__(self, engine: Engine, settings, deadlines, clock: Callable[[], datetime]):
+        self.engine = engine
+        self.settings = settings
+        self.deadlines = deadlines
+        self.clock = clock
+        self._org: tuple[int, Organisation] | None = None
+
+    # --- commands ---------------------------------------------------------------------------------------
+    def handle(self, command: c.Command, at: datetime | None = None) -> Outcome:
+        now = at or self.clock()
+        try:
+            with self.engine.begin() as connection:
+                if command.idempotency_key:
+                    previous = _stored_outcome(connection, command.idempotency_key)
+                    if previous is not None:
+                        return previous
+                outcome = self._run(connection, command, now)
+                if command.idempotency_key:
+                    connection.execute(insert(t.idempotency).values(
+                        key=command.idempotency_key, command=type(command).__name__,
+                        ticket_id=outcome.ticket_id, result=json.dumps(asdict(outcome), default=str),
+                        created_at=now))
+                return outcome
+        except (IntegrityError, Conflict) as error:
+            # Someone else changed the ticket, or used the same ticket number or idempotency key, first. If it
+            # was this very request sent twice, answer with what the first one did.
+            if command.idempotency_key:
+                with self.engine.connect() as connection:
+                    previous = _stored_outcome(connection, command.idempotency_key)
+                if previous is not None:
+                    return previous
+            if isinstance(error, Conflict):
+                raise
+            raise Conflict("concurrency.duplicate", "工单已被他人同时修改，请刷新后重试") from error
+        except OperationalError as error:
+            if "could not serialize" in str(error) or "deadlock" in str(error):
+                raise Conflict("concurrency.serialization", "工单已被他人同时修改，请刷新后重试") from error
+            raise
+
+    def _run(self, connection, command: c.Command, now: datetime) -> Outcome:
+        org = self.organisation(connection)
+        ctx = Context(org=org, deadlines=self.deadlines, settings=self.settings, now=now)
+        repository = TicketRepository(connection)
+        if isinstance(command, c.Intake):
+            ticket_id = command.ticket_id or self._new_ticket_number(connection, now)
+            ticket = repository.get(ticket_id) or repository.new(ticket_id)
+            tickets = [ticket]
+            records = [ticket.record(event) for event in decide(command, ticket, ctx)]
+        elif isinstance(command, c.Merge):
+            duplicate = _require(repository, command.ticket_id)
+            master = _require(repository, command.master_ticket_id)
+            on_duplicate, on_master = merge(command, duplicate, master, ctx)
+            records = [duplicate.record(e) for e in on_duplicate] + [master.record(e) for e in on_master]
+            ticket, tickets = duplicate, [duplicate, master]
+        else:
+            ticket = _require(repository, command.ticket_id)
+            tickets = [ticket]
+            records = [ticket.record(event) for event in decide(command, ticket, ctx)]
+        for changed in tickets:
+            repository.save(changed, now)
+        return Outcome(ticket.ticket_id, ticket.status,
+                       [{"ticket_id": r["ticket_id"], "seq": r["seq"], "action": r["action"]} for r in records])
+
+    def _new_ticket_number(self, connection, now: datetime) -> str:
+        day = now.strftime("%Y%m%d")
+        return f"RX{day}{next_counter(connection, 'ticket:' + day):06d}"
+
+    # --- reads ------------------------------------------------------------------------------------------
+    def organisation(self, connection=None) -> Organisation:
+        """The organisation, cached until an organisation change is logged."""
+        if connection is None:
+            with self.engine.connect() as own:
+                return self.organisation(own)
+        from sqlalchemy import func
+
+        version = connection.execute(select(func.count()).select_from(t.org_events)).scalar_one()
+        if self._org is None or self._org[0] != version:
+            self._org = (version, OrgRepository(connection).load())
+        return self._org[1]
+
+    def ticket(self, ticket_id: str) -> Ticket | None:
+        with self.engine.connect() as connection:
+            return TicketRepository(connection).get(ticket_id)
+
+    def events(self, ticket_id: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as connection:
+            return TicketRepository(connection).events(ticket_id)
+
+
+def _require(repository: TicketRepository, ticket_id: str) -> Ticket:
+    ticket = repository.get(ticket_id)
+    if ticket is None:
+        raise NotFound("ticket.unknown", f"工单不存在：{ticket_id}")
+    return ticket
+
+
+def _stored_outcome(connection, key: str) -> Outcome | None:
+    row = connection.execute(select(t.idempotency.c.result).where(t.idempotency.c.key == key)).first()
+    if row is None:
+        return None
+    return Outcome(**{**json.loads(row.result), "replayed": True})
