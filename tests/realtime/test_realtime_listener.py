@@ -1,24 +1,11 @@
 """Real-time supervision in the application: findings as the events come, never at the command's cost."""
 
+from realtime.lives import pingpong
+
 from rexian.adapters.findings import FindingRepository
 from rexian.analytics.realtime import BATCH_ONLY, TRIGGERS
 from rexian.analytics.registry import all_rules
 from rexian.domain import commands as c
-
-
-def _pingpong(app):
-    tid = app.handle(c.Intake(actor_id="A01", content="工地夜间施工噪音太大", category="0202",
-                              address="吉祥社区东侧工地")).ticket_id
-    app.handle(c.Dispatch(actor_id="P01", ticket_id=tid, lead_unit_id="D02"))
-    for here, there, handler, leader in (("D02", "D03", "H0201", "L0201"), ("D03", "D02", "H0301", "L0301")):
-        app.handle(c.SignFor(actor_id=handler, ticket_id=tid))
-        app.handle(c.RequestReturn(actor_id=handler, ticket_id=tid, reason="不属于本单位职责", basis="职责清单",
-                                   suggested_unit_id=there))
-        request = app.ticket(tid).pending("return")
-        app.handle(c.EndorseRequest(actor_id=leader, ticket_id=tid, request_id=request.request_id))
-        app.handle(c.ReviewReturn(actor_id="R01", ticket_id=tid, request_id=request.request_id, approve=True,
-                                  new_lead_unit_id=there))
-    return tid
 
 
 def test_every_rule_is_either_realtime_or_batch_only_with_a_reason():
@@ -30,7 +17,7 @@ def test_every_rule_is_either_realtime_or_batch_only_with_a_reason():
 
 
 def test_a_ping_pong_is_emitted_and_stored_when_the_ticket_comes_back(realtime_app):
-    tid = _pingpong(realtime_app)
+    tid = pingpong(realtime_app)
 
     emitted = [e for e in realtime_app.emitted if e["rule_id"] == "BP-PINGPONG"]
     assert [e["finding_key"] for e in emitted] == [f"BP-PINGPONG:{tid}"]

@@ -188,6 +188,7 @@ class RealtimeEvaluator:
                  as_of: datetime, only: Iterable[str] | None = None) -> list[Finding]:
         """Findings of the real-time rules (or `only` those) on the given event records and ticket rows
         (mappings with the interchange columns; a payload may be a dict or JSON text)."""
+        as_of = pd.Timestamp(as_of).to_pydatetime()  # also from text, as read from a file or SQLite
         wanted = [rule_id for rule_id in (only or self.triggers) if rule_id in self.triggers]
         self._load(events, tickets or (), as_of, facts=not self.without_facts.issuperset(wanted))
         findings: dict[str, Finding] = {}
@@ -249,21 +250,41 @@ def _memoize_compile(con: Any) -> None:
 
 
 def _memoize_execute(con: Any) -> dict[Any, Any]:
-    """Within one evaluation the text rules ask for the same rows (all replies; all citizens' words)
-    several times: run each query once. The returned cache is cleared whenever the tables are refilled."""
+    """The text rules select their rows with Ibis `execute`. Within one evaluation several ask for the same
+    rows (all replies; all citizens' words): each query runs once, and as a statement prepared once (parsed,
+    bound and planned once per connection). The returned cache is cleared whenever the tables are refilled."""
     execute_once = con.execute
     cache: dict[Any, Any] = {}
+    prepared: dict[str, str] = {}
 
     def execute(expr, *args, **kwargs):
         if args or kwargs:
             return execute_once(expr, *args, **kwargs)
         if expr not in cache:
-            cache[expr] = execute_once(expr)
+            sql = con.compile(expr.as_table())
+            if sql not in prepared:
+                prepared[sql] = f"text_query_{len(prepared)}"
+                con.con.execute(f"PREPARE {prepared[sql]} AS {sql}").fetchall()
+            cache[expr] = _to_pandas(con.con.sql(f"EXECUTE {prepared[sql]}").to_arrow_table(), expr)
         result = cache[expr]
         return result.copy() if hasattr(result, "copy") else result
 
     con.execute = execute
     return cache
+
+
+def _to_pandas(table: pa.Table, expr: Any) -> Any:
+    """An Arrow result as Ibis' DuckDB `execute` returns it (same conversion, so the text rules see the
+    same values as in batch)."""
+    import pyarrow.types as pat
+    from ibis.backends.duckdb.converter import DuckDBPandasData
+
+    frame = pd.DataFrame({
+        name: (col.to_pylist() if (pat.is_nested(col.type) or pat.is_dictionary(col.type) or col.null_count)
+               else col.to_pandas())
+        for name, col in zip(table.column_names, table.columns)
+    })
+    return expr.__pandas_result__(DuckDBPandasData.convert_table(frame, expr.as_table().schema()))
 
 
 def _text_table(rows: Iterable[Mapping[str, Any]], columns: tuple[str, ...]) -> pa.Table:

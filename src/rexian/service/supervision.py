@@ -10,6 +10,7 @@ import queue
 import threading
 from typing import Any, Callable, Iterable
 
+import pandas as pd
 from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import Engine
 
@@ -122,7 +123,7 @@ class RealtimeSupervision:
                 return []
             events, tickets = self.scope.load({r["ticket_id"] for r in records},
                                               same_matter=bool(MATTER_RULES.intersection(rules)))
-            as_of = max(record["at"] for record in records)
+            as_of = max(pd.Timestamp(record["at"]).to_pydatetime() for record in records)
             findings = evaluator.evaluate(events, tickets, as_of, only=rules)
         if self.store is not None:
             result = self.store.upsert(findings, "realtime", as_of)
