@@ -232,6 +232,11 @@ def _tables(raw: Any) -> set[str]:
     return {row[0] for row in raw.execute("SELECT table_name FROM information_schema.tables").fetchall()}
 
 
+def _options(kwargs: dict[str, Any]) -> bool:
+    """Whether an Ibis call asks for anything beyond the defaults (no limit, no parameters)."""
+    return any(value is not None and not (name == "limit" and value == "default") for name, value in kwargs.items())
+
+
 def _memoize_compile(con: Any) -> None:
     """Ibis expressions are values: the same rule on the same tables compiles to the same SQL, so the
     text rules' queries are compiled once per connection, not on every run."""
@@ -239,11 +244,11 @@ def _memoize_compile(con: Any) -> None:
     cache: dict[Any, str] = {}
 
     def compile(expr, *args, **kwargs):
-        if args or kwargs.get("params"):
+        if args or _options(kwargs):
             return compile_once(expr, *args, **kwargs)
-        key = (expr, tuple(sorted(kwargs.items())))
+        key = expr.op()  # operation trees compare and hash by structure
         if key not in cache:
-            cache[key] = compile_once(expr, **kwargs)
+            cache[key] = compile_once(expr)
         return cache[key]
 
     con.compile = compile
@@ -258,15 +263,16 @@ def _memoize_execute(con: Any) -> dict[Any, Any]:
     prepared: dict[str, str] = {}
 
     def execute(expr, *args, **kwargs):
-        if args or kwargs:
+        if args or _options(kwargs):
             return execute_once(expr, *args, **kwargs)
-        if expr not in cache:
+        key = expr.op()
+        if key not in cache:
             sql = con.compile(expr.as_table())
             if sql not in prepared:
                 prepared[sql] = f"text_query_{len(prepared)}"
                 con.con.execute(f"PREPARE {prepared[sql]} AS {sql}").fetchall()
-            cache[expr] = _to_pandas(con.con.sql(f"EXECUTE {prepared[sql]}").to_arrow_table(), expr)
-        result = cache[expr]
+            cache[key] = _to_pandas(con.con.sql(f"EXECUTE {prepared[sql]}").to_arrow_table(), expr)
+        result = cache[key]
         return result.copy() if hasattr(result, "copy") else result
 
     con.execute = execute
