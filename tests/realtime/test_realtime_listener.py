@@ -50,3 +50,19 @@ def test_listeners_get_the_committed_records_and_nothing_for_a_refused_command(m
 
     assert [[(r["ticket_id"], r["seq"], r["action"]) for r in batch] for batch in seen] == [
         [(tid, 1, "TicketReceived")]]
+
+
+def test_a_failing_subscriber_does_not_stop_the_feed_or_the_store(realtime_app):
+    from rexian.service.supervision import FindingFeed
+
+    supervision = realtime_app.listeners[0]
+    feed = FindingFeed()
+
+    def broken(changes):
+        raise RuntimeError("page closed")
+
+    supervision.subscribers[:0] = [broken, feed]
+    tid = pingpong(realtime_app)
+
+    assert f"BP-PINGPONG:{tid}" in {change["finding_key"] for change in feed.drain()}
+    assert FindingRepository(realtime_app.engine).get(f"BP-PINGPONG:{tid}") is not None
