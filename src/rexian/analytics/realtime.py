@@ -24,36 +24,39 @@ import pyarrow as pa
 from rexian.analytics import tables
 from rexian.analytics.config import rule_params
 from rexian.analytics.engine import run_rule
-from rexian.analytics.facts import CLOSING_ACTIONS, DUE_ACTIONS, HANDLER_ACTIONS, ticket_facts
+from rexian.analytics.facts import CLOSING_ACTIONS, HANDLER_ACTIONS, ticket_facts
 from rexian.analytics.registry import Finding, all_rules, rows_to_findings
 from rexian.analytics.text_port import TextPort, default_text_port
 
-# Actions that change the ticket facts (`tk`): intake, dispatch, deadlines, closing, merging.
-_FACTS = ("TicketReceived", "Dispatched", "ClosureRequested", "Merged") + DUE_ACTIONS + CLOSING_ACTIONS
 _VISIT = ("Visited", "ClosureRequested")
 # The complaint a reply is judged against is set at intake (seq 1), before any reply: replies trigger.
 _REPLY = ("Replied", "ClosureRequested")
 _WORDS = ("TicketReceived", "Visited", "Dispatched")
+# A repeat: a ticket received on the matter, a merge (leaves the cluster), the first dispatch (first receiver).
+_REPEAT = ("TicketReceived", "Merged", "Dispatched")
+# Closed, then the same matter again: arrivals, closures (the close time, who asked to close) and visits.
+_AFTER_CLOSE = ("TicketReceived", "Merged", "ClosureRequested", "Visited") + CLOSING_ACTIONS
 
 # Real-time rules, each with the actions whose appearance can change its result (action lists among the
-# rule's parameters are added automatically).
+# rule's parameters are added automatically). Rules that judge a request by what happened BEFORE it
+# (BP-NO-VERIFY, FC-NO-EVIDENCE, FC-INSTANT) only need the request itself: later events cannot change them.
 TRIGGERS: dict[str, tuple[str, ...]] = {
     "BP-RETURNS": ("ReturnRequested",),
     "BP-PINGPONG": ("Dispatched", "ReturnRequested"),
     "BP-CYCLE": ("Dispatched", "ReturnRequested"),
-    "BP-NO-VERIFY": ("Dispatched", "ReturnRequested", "ProgressNoted"),
+    "BP-NO-VERIFY": ("ReturnRequested",),
     "BP-REJECTED": ("ReturnRejected", "ReturnRequested"),
     "FC-UNRESOLVED": _VISIT,
     "DS-UNSATISFIED": _VISIT,
-    "FC-REPEAT-AFTER-CLOSE": _FACTS + _VISIT,
-    "MS-SATISFIED-REPEAT": _FACTS + _VISIT,
-    "FC-NO-EVIDENCE": ("ClosureRequested", "CitizenContacted"),
+    "FC-REPEAT-AFTER-CLOSE": _AFTER_CLOSE,
+    "MS-SATISFIED-REPEAT": _AFTER_CLOSE,
+    "FC-NO-EVIDENCE": ("ClosureRequested",),
     "FC-REJECTED-CLOSURES": ("ClosureRejected", "ClosureRequested"),
-    "FC-INSTANT": _FACTS + ("ProgressNoted", "CitizenContacted", "Forwarded", "ForwardReported"),
+    "FC-INSTANT": ("ClosureRequested",),
     "MS-VISIT-BY-HANDLER": ("Visited", "Dispatched") + HANDLER_ACTIONS,
     "DL-EXTENSIONS": ("ExtensionRequested",),
-    "RC-REPEAT": _FACTS,
-    "RC-HOTSPOT": _FACTS,
+    "RC-REPEAT": _REPEAT,
+    "RC-HOTSPOT": _REPEAT,
     "PR-BOILERPLATE": _REPLY,
     "PR-OFF-TOPIC": _REPLY,
     "HA-HOSTILE": _WORDS,
