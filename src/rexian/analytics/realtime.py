@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 import pandas as pd
 import pyarrow as pa
@@ -315,5 +315,3 @@ def _text(column: str, value: Any) -> str | None:
         return value.isoformat(sep=" ")
     return str(value)
 
-
-Emit = Callable[[list[dict[str, Any]]], None]
