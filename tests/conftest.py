@@ -61,6 +61,12 @@ def pytest_runtest_makereport(item, call):
 from datetime import datetime  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _realtime_rules_off(monkeypatch):
+    """Real-time supervision is on in the app, off in tests (commands stay fast) unless a test turns it on."""
+    monkeypatch.setenv("REXIAN_REALTIME_RULES", "false")
+
+
 @pytest.fixture
 def make_app():
     """Build a migrated application on a database URL, with the demo organisation loaded and a clock
@@ -74,6 +80,7 @@ def make_app():
     def build(url, start=datetime(2026, 3, 2, 8, 30), **settings_overrides):
         from rexian.settings import load_settings
 
+        settings_overrides.setdefault("realtime_rules", False)  # on only where a test asks for it
         settings = load_settings(overrides=settings_overrides, environ={})
         app = bootstrap(url, settings=settings, clock=StepClock(start))
         apply_org_changes(app, None, read_org_file(ORG_FILE))

@@ -31,4 +31,9 @@ def bootstrap(db_url: str | None = None, settings: Settings | None = None,
         run_migrations(engine)
     calendar = load_calendar(settings["calendar_dir"])
     deadlines = DeadlinePolicy.from_settings(calendar, settings)
-    return Hotline(engine, settings, deadlines, clock or local_clock(settings["timezone"]))
+    listeners = []
+    if settings["realtime_rules"]:
+        from rexian.service.supervision import RealtimeSupervision
+
+        listeners.append(RealtimeSupervision.from_settings(engine, settings))
+    return Hotline(engine, settings, deadlines, clock or local_clock(settings["timezone"]), listeners=listeners)

@@ -67,6 +67,11 @@ SETTINGS: tuple[Setting, ...] = (
             "resolved."),
     Setting("working_day_start", "09:00", str, "Start of the working day (HH:MM) for hour-based deadlines."),
     Setting("working_day_end", "17:30", str, "End of the working day (HH:MM) for hour-based deadlines."),
+    Setting("realtime_rules", True, _bool,
+            "Run the real-time supervision rules after every committed command and store new findings "
+            "(docs/realtime.md). Tests switch it off unless they test it."),
+    Setting("rules_file", None, _path_or_none,
+            "YAML file overriding the packaged rule parameters (rules.yaml), for the real-time rules."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -8,9 +8,10 @@ an idempotency key that was already handled returns the stored outcome instead o
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
@@ -26,6 +27,8 @@ from rexian.domain.model import Ticket
 from rexian.domain.org import Organisation
 from rexian.domain.reviews import merge
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class Outcome:
@@ -36,12 +39,15 @@ class Outcome:
 
 
 class Hotline:
-    def __init__(self, engine: Engine, settings, deadlines, clock: Callable[[], datetime]):
+    def __init__(self, engine: Engine, settings, deadlines, clock: Callable[[], datetime],
+                 listeners: Sequence[Callable[[list[dict[str, Any]]], Any]] = ()):
         self.engine = engine
         self.settings = settings
         self.deadlines = deadlines
         self.clock = clock
         self._org: tuple[int, Organisation] | None = None
+        # Called after each committed command with its new event records (e.g. real-time supervision).
+        self.listeners = list(listeners)
 
     # --- commands ---------------------------------------------------------------------------------------
     def handle(self, command: c.Command, at: datetime | None = None) -> Outcome:
@@ -52,13 +58,12 @@ class Hotline:
                     previous = _stored_outcome(connection, command.idempotency_key)
                     if previous is not None:
                         return previous
-                outcome = self._run(connection, command, now)
+                outcome, records = self._run(connection, command, now)
                 if command.idempotency_key:
                     connection.execute(insert(t.idempotency).values(
                         key=command.idempotency_key, command=type(command).__name__,
                         ticket_id=outcome.ticket_id, result=json.dumps(asdict(outcome), default=str),
                         created_at=now))
-                return outcome
         except (IntegrityError, Conflict) as error:
             # Someone else changed the ticket, or used the same ticket number or idempotency key, first. If it
             # was this very request sent twice, answer with what the first one did.
@@ -74,8 +79,18 @@ class Hotline:
             if "could not serialize" in str(error) or "deadlock" in str(error):
                 raise Conflict("concurrency.serialization", "工单已被他人同时修改，请刷新后重试") from error
             raise
+        self._notify(records)
+        return outcome
 
-    def _run(self, connection, command: c.Command, now: datetime) -> Outcome:
+    def _notify(self, records: list[dict[str, Any]]) -> None:
+        """The command is committed: a failing listener is logged, never undoes or fails the command."""
+        for listener in self.listeners:
+            try:
+                listener(records)
+            except Exception:  # noqa: BLE001 - whatever a listener does wrong, the command stands
+                log.exception("listener %r failed on %d committed events", listener, len(records))
+
+    def _run(self, connection, command: c.Command, now: datetime) -> tuple[Outcome, list[dict[str, Any]]]:
         org = self.organisation(connection)
         ctx = Context(org=org, deadlines=self.deadlines, settings=self.settings, now=now)
         repository = TicketRepository(connection)
@@ -97,7 +112,7 @@ class Hotline:
         for changed in tickets:
             repository.save(changed, now)
         return Outcome(ticket.ticket_id, ticket.status,
-                       [{"ticket_id": r["ticket_id"], "seq": r["seq"], "action": r["action"]} for r in records])
+                       [{"ticket_id": r["ticket_id"], "seq": r["seq"], "action": r["action"]} for r in records]), records
 
     def _new_ticket_number(self, connection, now: datetime) -> str:
         day = now.strftime("%Y%m%d")

@@ -1,0 +1,149 @@
+"""The findings repository: store findings by their stable key, and record supervisors' decisions.
+
+- `upsert` never duplicates (the key is the primary key) and never overwrites a decision: a finding that
+  was confirmed or dismissed keeps its status and its evidence as decided; a still-new finding gets the
+  latest evidence (e.g. one more return on the ticket).
+- `decide` is the only way to change a status; only a supervisor (role `supervisor`) may do it, a reason
+  is required, and every decision is appended to `finding_events` (the first row of each history is the
+  detection itself).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Iterable
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from rexian.adapters import findings_tables as ft
+from rexian.adapters.repository import OrgRepository
+from rexian.domain.errors import MissingField, NotAllowed, NotFound, WrongState
+
+DECISIONS = {"confirm": "confirmed", "dismiss": "dismissed"}
+CONTENT = ("rule_id", "family", "severity", "ticket_ids", "agent_id", "unit_id", "person_id", "evidence")
+
+
+def finding_row(finding: Any) -> dict[str, Any]:
+    """A finding (registry `Finding` or its interchange dict) as the content columns of a row."""
+    data = finding.as_dict() if hasattr(finding, "as_dict") else dict(finding)
+    return {
+        "finding_key": data["finding_key"], "rule_id": data["rule_id"], "family": data["family"],
+        "severity": data["severity"], "ticket_ids": json.dumps(list(data.get("ticket_ids") or []), ensure_ascii=False),
+        "agent_id": data.get("agent_id"), "unit_id": data.get("unit_id"), "person_id": data.get("person_id"),
+        "evidence": json.dumps(data.get("evidence") or {}, ensure_ascii=False, sort_keys=True, default=str),
+        "detected_at": _time(data.get("detected_at")),
+    }
+
+
+def row_to_finding(row: Any) -> dict[str, Any]:
+    data = dict(row._mapping)
+    data["ticket_ids"] = json.loads(data["ticket_ids"])
+    data["evidence"] = json.loads(data["evidence"])
+    for name in ("detected_at", "updated_at", "decided_at"):
+        if data.get(name) is not None:
+            data[name] = data[name].isoformat(timespec="seconds")
+    return data
+
+
+class FindingRepository:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def upsert(self, findings: Iterable[Any], source: str, now: datetime) -> dict[str, list[str]]:
+        """Store findings; returns the keys `added` (first seen), `updated` (new, evidence changed) and
+        `kept` (unchanged, or already decided and therefore left alone)."""
+        rows = {row["finding_key"]: row for row in map(finding_row, findings)}
+        for attempt in range(3):
+            try:
+                return self._upsert(rows, source, now)
+            except IntegrityError:  # a concurrent writer added one of the keys first: look again
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _upsert(self, rows: dict[str, dict[str, Any]], source: str, now: datetime) -> dict[str, list[str]]:
+        result: dict[str, list[str]] = {"added": [], "updated": [], "kept": []}
+        keys = list(rows)
+        with self.engine.begin() as connection:
+            existing = {}
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                for row in connection.execute(select(ft.findings).where(ft.findings.c.finding_key.in_(chunk))):
+                    existing[row.finding_key] = row
+            added = []
+            for key, row in rows.items():
+                old = existing.get(key)
+                if old is None:
+                    added.append({**row, "updated_at": now, "source": source, "status": "new"})
+                elif old.status != "new" or all(getattr(old, name) == row[name] for name in CONTENT):
+                    result["kept"].append(key)
+                else:
+                    connection.execute(update(ft.findings).where(ft.findings.c.finding_key == key).values(
+                        **{name: row[name] for name in CONTENT}, updated_at=now))
+                    result["updated"].append(key)
+            if added:
+                connection.execute(insert(ft.findings), added)
+                connection.execute(insert(ft.finding_events), [
+                    {"finding_key": row["finding_key"], "at": now, "actor_id": None, "old_status": None,
+                     "new_status": "new", "reason": f"detected ({source})"} for row in added])
+                result["added"] = [row["finding_key"] for row in added]
+        return result
+
+    def decide(self, key: str, decision: str, actor_id: str, reason: str, now: datetime) -> dict[str, Any]:
+        """Confirm or dismiss a finding. Refused (nothing written) unless the actor is an active supervisor,
+        a reason is given and the status actually changes."""
+        if decision not in DECISIONS:
+            raise MissingField("finding.decision", f"决定只能是 {'/'.join(DECISIONS)}")
+        if not (reason or "").strip():
+            raise MissingField("finding.reason", "确认或排除问题线索必须说明理由")
+        with self.engine.begin() as connection:
+            person = OrgRepository(connection).load().person(actor_id)
+            if person is None or not person.has_role("supervisor"):
+                raise NotAllowed("finding.supervisor_only", "只有监督员可以确认或排除问题线索")
+            row = connection.execute(select(ft.findings).where(ft.findings.c.finding_key == key)).first()
+            if row is None:
+                raise NotFound("finding.unknown", f"问题线索不存在：{key}")
+            status = DECISIONS[decision]
+            if row.status == status:
+                raise WrongState("finding.already_decided", f"该问题线索已是“{status}”状态")
+            connection.execute(update(ft.findings).where(ft.findings.c.finding_key == key).values(
+                status=status, decided_by=actor_id, decided_at=now, reason=reason.strip(), updated_at=now))
+            connection.execute(insert(ft.finding_events).values(
+                finding_key=key, at=now, actor_id=actor_id, old_status=row.status, new_status=status,
+                reason=reason.strip()))
+        return self.get(key)
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(ft.findings).where(ft.findings.c.finding_key == key)).first()
+        return row_to_finding(row) if row is not None else None
+
+    def list(self, status: str | None = None, rule_id: str | None = None, unit_id: str | None = None,
+             ticket_id: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        query = select(ft.findings).order_by(ft.findings.c.detected_at.desc(), ft.findings.c.finding_key)
+        for column, value in (("status", status), ("rule_id", rule_id), ("unit_id", unit_id)):
+            if value:
+                query = query.where(ft.findings.c[column] == value)
+        if ticket_id:  # ticket_ids is a JSON list of strings: match the quoted id
+            query = query.where(ft.findings.c.ticket_ids.contains(json.dumps(ticket_id)))
+        with self.engine.connect() as connection:
+            return [row_to_finding(row) for row in connection.execute(query.limit(limit))]
+
+    def count(self) -> int:
+        with self.engine.connect() as connection:
+            return connection.execute(select(func.count()).select_from(ft.findings)).scalar_one()
+
+    def history(self, key: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(ft.finding_events).where(ft.finding_events.c.finding_key == key)
+                                      .order_by(ft.finding_events.c.id))
+            return [{**dict(row._mapping), "at": row.at.isoformat(timespec="seconds")} for row in rows]
+
+
+def _time(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value)) if value else datetime(1970, 1, 1)

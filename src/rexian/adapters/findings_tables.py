@@ -1,0 +1,52 @@
+"""The findings store: supervision findings and the append-only history of decisions on them.
+
+Kept apart from `tables.py` (same `metadata`, so the Alembic environment sees them once this module is
+imported; `rexian.adapters.findings` imports it). Migration `0003_findings` creates exactly these tables.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Text
+
+from rexian.adapters.tables import metadata, tickets
+
+FINDING_STATUSES = ("new", "confirmed", "dismissed")
+
+findings = Table(
+    "findings", metadata,
+    Column("finding_key", String(200), primary_key=True),  # stable: re-running never duplicates
+    Column("rule_id", String(64), nullable=False),
+    Column("family", String(64), nullable=False),
+    Column("severity", String(16), nullable=False),
+    Column("ticket_ids", Text, nullable=False),  # JSON list
+    Column("agent_id", String(64)),
+    Column("unit_id", String(64)),
+    Column("person_id", String(64)),
+    Column("evidence", Text, nullable=False),  # JSON object (docs/interchange.md)
+    Column("detected_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("source", String(16), nullable=False),  # batch | realtime
+    Column("status", String(16), nullable=False),
+    Column("decided_by", String(64)),
+    Column("decided_at", DateTime),
+    Column("reason", Text),
+    Index("ix_findings_rule", "rule_id"),
+    Index("ix_findings_status", "status"),
+    Index("ix_findings_unit", "unit_id"),
+)
+
+finding_events = Table(
+    "finding_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("finding_key", String(200), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("actor_id", String(64)),
+    Column("old_status", String(16)),
+    Column("new_status", String(16), nullable=False),
+    Column("reason", Text),
+    Index("ix_finding_events_key", "finding_key"),
+)
+
+# Real-time evaluation looks up the other tickets on the same matter (place and category).
+Index("ix_tickets_place_category", tickets.c.place_id, tickets.c.category)
+Index("ix_tickets_address_category", tickets.c.address, tickets.c.category)

@@ -1,0 +1,54 @@
+"""Renders docs/rules.md from the rule registry and rules.yaml, so the page never drifts from the code.
+
+    PYTHONPATH=src python -m rexian.analytics.catalogue_doc > docs/rules.md
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import yaml
+
+from rexian.analytics.config import load_config
+from rexian.analytics.registry import FAMILIES, FAMILY_NAMES_ZH, all_rules
+
+INTRO = """# The supervision rules (监督规则)
+
+Generated from the rule registry (`src/rexian/analytics/rules_*.py`) and the packaged defaults
+(`src/rexian/analytics/rules.yaml`) by `python -m rexian.analytics.catalogue_doc`; a test fails when this
+page is out of date. How to run them: [analyze.md](analyze.md).
+
+Every rule is a pure function of the event table (and, where stated, the `calls` and `agent_status`
+tables). Relational rules are Ibis expressions (checked to compile to PySpark SQL as well as DuckDB);
+text rules select candidates with Ibis and judge the words through the text port
+(`rexian/analytics/text_port.py`). Each finding names the responsible unit and person, the evidence
+events (`ticket_id#seq`), text excerpts, the computed values and the thresholds (the rule's parameters).
+The finding key is `RULE-ID:subject` (subject = the ticket, `ticket:seq` for per-event rules, the
+place:category for repeats, `agent:day` for call-centre rules, the unit for unit rules), so re-running
+never duplicates a finding.
+
+Override any parameter with `rexian analyze --rules FILE` (a YAML file with the same shape as
+`rules.yaml`; `enabled: false` switches a rule off).
+"""
+
+
+def render() -> str:
+    rules = all_rules()
+    config = load_config()
+    parts = [INTRO]
+    for family in FAMILIES:
+        parts.append(f"\n## {FAMILY_NAMES_ZH[family]} (`{family}`)\n")
+        for rule in (r for r in rules.values() if r.family == family):
+            params = config["rules"].get(rule.rule_id) or {}
+            module = rule.func.__module__.rsplit(".", 1)[-1]
+            parts.append(f"\n### {rule.rule_id} {rule.name_zh}\n")
+            parts.append(f"\n*Kind:* {rule.kind} · *needs:* {', '.join(rule.needs)} · *default severity:* "
+                         f"{rule.severity} · *code:* `{module}.{rule.func.__name__}`\n\n")
+            parts.append(inspect.cleandoc(rule.doc) + "\n")
+            rendered = yaml.safe_dump(params, allow_unicode=True, default_flow_style=True, sort_keys=False).strip()
+            parts.append(f"\n*Parameters (defaults):* `{rendered}`\n")
+    return "".join(parts)
+
+
+if __name__ == "__main__":
+    print(render(), end="")

@@ -1,0 +1,52 @@
+"""Writing an analysis: findings.jsonl, metrics.csv/.json, risk tables, the workbook and the report."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from rexian.analytics.registry import Finding
+
+
+@dataclass
+class Analysis:
+    findings: list[Finding]
+    metrics: pd.DataFrame
+    risk: dict[str, pd.DataFrame]
+    summary: dict[str, Any]
+
+
+def read_findings(path: str | Path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def write_all(analysis: Analysis, out: str | Path) -> list[Path]:
+    from rexian.analytics.report_excel import write_workbook
+    from rexian.analytics.report_html import write_report
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = [out / "findings.jsonl", out / "metrics.csv", out / "metrics.json"]
+    with open(written[0], "w", encoding="utf-8") as handle:
+        for finding in sorted(analysis.findings, key=lambda f: f.finding_key):
+            handle.write(json.dumps(finding.as_dict(), ensure_ascii=False) + "\n")
+    analysis.metrics.to_csv(written[1], index=False, encoding="utf-8")
+    written[2].write_text(json.dumps(_records(analysis.metrics), ensure_ascii=False, indent=1), encoding="utf-8")
+    for scope, frame in analysis.risk.items():
+        path = out / f"risk_{scope}.csv"
+        frame.drop(columns=["contributions"]).to_csv(path, index=False, encoding="utf-8")
+        written.append(path)
+    written.append(write_workbook(analysis, out / "analysis.xlsx"))
+    written.append(write_report(analysis, out / "report.html"))
+    (out / "summary.json").write_text(json.dumps(analysis.summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    written.append(out / "summary.json")
+    return written
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return json.loads(frame.to_json(orient="records", force_ascii=False))

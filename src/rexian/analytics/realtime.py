@@ -1,0 +1,317 @@
+"""Real-time supervision: when events are appended, the rules that concern their tickets run at once.
+
+The rules are the batch rules themselves (`registry`), run on a small DuckDB data set holding only the
+affected tickets' events and ticket rows — plus, for rules about the same matter (repeat complaints,
+"closed then reported again"), every ticket on the same place and category. A rule qualifies for real
+time when its result for a ticket depends only on that scope and not on the analysis time; the others are
+listed in `BATCH_ONLY` with the reason, and run in the batch (`rexian analyze`).
+
+Speed: the DuckDB connection is kept, the preparation statements of `tables` are recorded once and
+replayed on each new scope, and each relational rule is compiled to SQL once. A rule only runs when an
+appended event has an action it reads (`TRIGGERS`); the parity test (tests/realtime) checks the result
+against the batch run on the whole log.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any, Iterable, Mapping
+
+import pandas as pd
+import pyarrow as pa
+
+from rexian.analytics import tables
+from rexian.analytics.config import rule_params
+from rexian.analytics.engine import run_rule
+from rexian.analytics.facts import CLOSING_ACTIONS, HANDLER_ACTIONS, ticket_facts
+from rexian.analytics.registry import Finding, all_rules, rows_to_findings
+from rexian.analytics.text_port import TextPort, default_text_port
+
+_VISIT = ("Visited", "ClosureRequested")
+# The complaint a reply is judged against is set at intake (seq 1), before any reply: replies trigger.
+_REPLY = ("Replied", "ClosureRequested")
+_WORDS = ("TicketReceived", "Visited", "Dispatched")
+# A repeat: a ticket received on the matter, a merge (leaves the cluster), the first dispatch (first receiver).
+_REPEAT = ("TicketReceived", "Merged", "Dispatched")
+# Closed, then the same matter again: arrivals, closures (the close time, who asked to close) and visits.
+_AFTER_CLOSE = ("TicketReceived", "Merged", "ClosureRequested", "Visited") + CLOSING_ACTIONS
+
+# Real-time rules, each with the actions whose appearance can change its result (action lists among the
+# rule's parameters are added automatically). Rules that judge a request by what happened BEFORE it
+# (BP-NO-VERIFY, FC-NO-EVIDENCE, FC-INSTANT) only need the request itself: later events cannot change them.
+TRIGGERS: dict[str, tuple[str, ...]] = {
+    "BP-RETURNS": ("ReturnRequested",),
+    "BP-PINGPONG": ("Dispatched", "ReturnRequested"),
+    "BP-CYCLE": ("Dispatched", "ReturnRequested"),
+    "BP-NO-VERIFY": ("ReturnRequested",),
+    "BP-REJECTED": ("ReturnRejected", "ReturnRequested"),
+    "FC-UNRESOLVED": _VISIT,
+    "DS-UNSATISFIED": _VISIT,
+    "FC-REPEAT-AFTER-CLOSE": _AFTER_CLOSE,
+    "MS-SATISFIED-REPEAT": _AFTER_CLOSE,
+    "FC-NO-EVIDENCE": ("ClosureRequested",),
+    "FC-REJECTED-CLOSURES": ("ClosureRejected", "ClosureRequested"),
+    "FC-INSTANT": ("ClosureRequested",),
+    "MS-VISIT-BY-HANDLER": ("Visited", "Dispatched") + HANDLER_ACTIONS,
+    "DL-EXTENSIONS": ("ExtensionRequested",),
+    "RC-REPEAT": _REPEAT,
+    "RC-HOTSPOT": _REPEAT,
+    "PR-BOILERPLATE": _REPLY,
+    "PR-OFF-TOPIC": _REPLY,
+    "HA-HOSTILE": _WORDS,
+    "GR-GRAFT": _WORDS,
+    "IB-BANQUET": _WORDS,
+}
+# Rules whose result for a ticket depends on other tickets on the same matter (place and category).
+MATTER_RULES = frozenset({"FC-REPEAT-AFTER-CLOSE", "MS-SATISFIED-REPEAT", "RC-REPEAT", "RC-HOTSPOT"})
+
+BATCH_ONLY: dict[str, str] = {
+    "MS-RATE-MISMATCH": "单位整体满意率与重复率对比：需要单位全部工单(population rate)",
+    "PR-IDENTICAL": "跨工单、跨单位的相同答复：需要全部答复文本",
+    "MS-VISIT-NO-CALL": "需要话务系统通话记录(calls)，不在工单事件流中",
+    "US-ABANDONED": "坐席按日统计的未接率：需要通话记录与全天数据",
+    "US-FAKE-BUSY": "坐席示忙：需要坐席状态与通话记录",
+    "US-AWAY": "坐席离岗：需要坐席状态记录",
+    "FF-NO-FOLLOW-UP": "“转办后N天无跟进”随时间流逝成立，没有事件触发：由定时批量运行发现",
+    "DL-OVERDUE": "超期随时间流逝成立(未办结工单在无新事件时变为超期)：由定时批量运行发现",
+    "DL-IDLE": "长期无动作本身就是没有事件：由定时批量运行发现",
+    "DL-LONG-OPEN": "长期未办结随时间流逝成立：由定时批量运行发现",
+}
+
+# as_of stand-in compiled into the ticket facts once, replaced by the real time on each run.
+_AS_OF_SENTINEL = datetime(2099, 12, 31, 23, 59, 59)
+_AS_OF_SENTINEL_TS = int(pd.Timestamp(_AS_OF_SENTINEL).timestamp())
+
+EVENT_FRAME_COLUMNS = tuple(tables.EVENT_COLUMNS)
+TICKET_FRAME_COLUMNS = tuple(tables.TABLE_COLUMNS["tickets"])
+
+
+def realtime_rule_ids(config: dict[str, Any]) -> list[str]:
+    """The enabled real-time rules, in registry order."""
+    rules = all_rules()
+    return [rule_id for rule_id in rules if rule_id in TRIGGERS
+            and rule_params(config, rule_id).get("enabled", True) is not False]
+
+
+def triggers(config: dict[str, Any]) -> dict[str, frozenset[str]]:
+    """Per real-time rule, the actions that make it run: its own list plus any action named in its
+    parameters (e.g. BP-NO-VERIFY's `verification_actions`)."""
+    out = {}
+    for rule_id in realtime_rule_ids(config):
+        named = set(TRIGGERS[rule_id])
+        for value in rule_params(config, rule_id).values():
+            if isinstance(value, (list, tuple)):
+                named.update(str(v) for v in value)
+        out[rule_id] = frozenset(named)
+    return out
+
+
+class _RecordingConnection:
+    """A DuckDB connection that remembers the table-building statements run through it."""
+
+    def __init__(self, raw: Any):
+        self.raw, self.statements = raw, []
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        if sql.lstrip().upper().startswith(("CREATE", "DROP", "ALTER", "UPDATE")):
+            self.statements.append(sql)
+        return self.raw.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
+
+
+class _IbisConnection:
+    """The Ibis connection seen by `tables._prepare`, with its raw connection recorded."""
+
+    def __init__(self, con: Any, recorder: _RecordingConnection):
+        self._con, self.con = con, recorder
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._con, name)
+
+
+class RealtimeEvaluator:
+    """The real-time rules on one kept DuckDB connection. Not thread-safe: one evaluator per worker."""
+
+    def __init__(self, config: dict[str, Any], text: TextPort | None = None):
+        self.config = config
+        self.text = text or default_text_port()
+        self.triggers = triggers(config)
+        self.rules = all_rules()
+        con = tables.connect()
+        raw = con.con
+        for name, columns in (("events", EVENT_FRAME_COLUMNS), ("tickets", TICKET_FRAME_COLUMNS)):
+            # Text columns, as in a CSV interchange file: the recorded preparation casts them.
+            raw.execute(f'CREATE TABLE "raw_{name}" (' + ", ".join(f'"{c}" VARCHAR' for c in columns) + ")").fetchall()
+        recorder = _RecordingConnection(raw)
+        self.data = tables.from_ibis_connection(_IbisConnection(con, recorder), as_of=_AS_OF_SENTINEL)
+        self.data.con = con  # the plain Ibis connection from now on
+        _memoize_compile(con)
+        self._results = _memoize_execute(con)
+        # Each recorded `CREATE TABLE x AS query` becomes a refill of x, so that the tables (and the
+        # statements prepared on them) stay; tables the preparation dropped are created once and kept.
+        self.refills: list[str] = []
+        for sql in recorder.statements:
+            match = _CREATE_AS.match(sql)
+            if match:
+                name, query = match.groups()
+                if name.strip('"') not in _tables(raw):
+                    raw.execute(sql).fetchall()
+                number = len(self.refills)
+                raw.execute(f"PREPARE clear_{number} AS DELETE FROM {name}").fetchall()
+                raw.execute(f"PREPARE refill_{number} AS INSERT INTO {name} {query}").fetchall()
+                self.refills.append(name)
+        raw.execute("SET threads = 1").fetchall()  # a few rows: threads only add coordination
+        facts = ticket_facts(con.table("ev"), con.table("tickets"), _AS_OF_SENTINEL_TS)
+        facts_sql = con.compile(facts).replace(str(_AS_OF_SENTINEL_TS), "$1")
+        raw.execute(f"PREPARE refill_tk AS INSERT INTO tk {facts_sql}").fetchall()
+        # Relational rules: compiled to SQL and prepared once (parsed, bound and planned once).
+        self.compiled: dict[str, str] = {}
+        self.without_facts: set[str] = set()  # rules that never read the ticket facts (`tk`)
+        self.params: dict[str, dict[str, Any]] = {}
+        for number, rule_id in enumerate(self.triggers):
+            rule_def = self.rules[rule_id]
+            self.params[rule_id] = params = rule_params(config, rule_id)
+            params.pop("enabled", None)
+            if rule_def.kind == "relational":
+                expr = rule_def.func(self.data, params)
+                sql = con.compile(expr)
+                raw.execute(f"PREPARE rule_{number} AS {sql}").fetchall()
+                self.compiled[rule_id] = f"EXECUTE rule_{number}"
+                if not re.search(r'"tk"', sql):
+                    self.without_facts.add(rule_id)
+
+    def rules_for(self, actions: Iterable[str]) -> list[str]:
+        actions = set(actions)
+        return [rule_id for rule_id, wanted in self.triggers.items() if wanted & actions]
+
+    def evaluate(self, events: Iterable[Mapping[str, Any]], tickets: Iterable[Mapping[str, Any]] | None,
+                 as_of: datetime, only: Iterable[str] | None = None) -> list[Finding]:
+        """Findings of the real-time rules (or `only` those) on the given event records and ticket rows
+        (mappings with the interchange columns; a payload may be a dict or JSON text)."""
+        as_of = pd.Timestamp(as_of).to_pydatetime()  # also from text, as read from a file or SQLite
+        wanted = [rule_id for rule_id in (only or self.triggers) if rule_id in self.triggers]
+        self._load(events, tickets or (), as_of, facts=not self.without_facts.issuperset(wanted))
+        findings: dict[str, Finding] = {}
+        raw = self.data.con.con
+        for rule_id in wanted:
+            rule_def = self.rules[rule_id]
+            if rule_id in self.compiled:
+                result = raw.execute(self.compiled[rule_id])
+                names = [column[0] for column in result.description]
+                rows = [dict(zip(names, row)) for row in result.fetchall()]
+                found = rows_to_findings(rule_def, rows, self.params[rule_id], as_of)
+            else:
+                found = run_rule(rule_def, self.data, self.config, self.text, detected_at=as_of)
+            for finding in found:
+                findings.setdefault(finding.finding_key, finding)
+        return list(findings.values())
+
+    def _load(self, events: Iterable[Mapping[str, Any]], tickets: Iterable[Mapping[str, Any]],
+              as_of: datetime, facts: bool = True) -> None:
+        """Refill the tables; the ticket facts (the costliest query) only when a rule to run reads them."""
+        raw = self.data.con.con
+        self._results.clear()
+        for name, columns, rows in (("raw_events", EVENT_FRAME_COLUMNS, events),
+                                    ("raw_tickets", TICKET_FRAME_COLUMNS, tickets)):
+            raw.execute(f'DELETE FROM "{name}"').fetchall()
+            raw.from_arrow(_text_table(rows, columns)).insert_into(name)
+        for number in range(len(self.refills)):
+            raw.execute(f"EXECUTE clear_{number}").fetchall()
+            raw.execute(f"EXECUTE refill_{number}").fetchall()
+        raw.execute("DELETE FROM tk").fetchall()
+        if facts:
+            raw.execute(f"EXECUTE refill_tk({int(pd.Timestamp(as_of).timestamp())})").fetchall()
+        self.data.as_of = as_of
+
+
+_CREATE_AS = re.compile(r"^\s*CREATE\s+(?:TEMP\s+|TEMPORARY\s+)?TABLE\s+(\"?\w+\"?)\s+AS\s+(.*)$",
+                        re.IGNORECASE | re.DOTALL)
+
+
+def _tables(raw: Any) -> set[str]:
+    return {row[0] for row in raw.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+
+
+def _options(kwargs: dict[str, Any]) -> bool:
+    """Whether an Ibis call asks for anything beyond the defaults (no limit, no parameters)."""
+    return any(value is not None and not (name == "limit" and value == "default") for name, value in kwargs.items())
+
+
+def _memoize_compile(con: Any) -> None:
+    """Ibis expressions are values: the same rule on the same tables compiles to the same SQL, so the
+    text rules' queries are compiled once per connection, not on every run."""
+    compile_once = con.compile
+    cache: dict[Any, str] = {}
+
+    def compile(expr, *args, **kwargs):
+        if args or _options(kwargs):
+            return compile_once(expr, *args, **kwargs)
+        key = expr.op()  # operation trees compare and hash by structure
+        if key not in cache:
+            cache[key] = compile_once(expr)
+        return cache[key]
+
+    con.compile = compile
+
+
+def _memoize_execute(con: Any) -> dict[Any, Any]:
+    """The text rules select their rows with Ibis `execute`. Within one evaluation several ask for the same
+    rows (all replies; all citizens' words): each query runs once, and as a statement prepared once (parsed,
+    bound and planned once per connection). The returned cache is cleared whenever the tables are refilled."""
+    execute_once = con.execute
+    cache: dict[Any, Any] = {}
+    prepared: dict[str, str] = {}
+
+    def execute(expr, *args, **kwargs):
+        if args or _options(kwargs):
+            return execute_once(expr, *args, **kwargs)
+        key = expr.op()
+        if key not in cache:
+            sql = con.compile(expr.as_table())
+            if sql not in prepared:
+                prepared[sql] = f"text_query_{len(prepared)}"
+                con.con.execute(f"PREPARE {prepared[sql]} AS {sql}").fetchall()
+            cache[key] = _to_pandas(con.con.sql(f"EXECUTE {prepared[sql]}").to_arrow_table(), expr)
+        result = cache[key]
+        return result.copy() if hasattr(result, "copy") else result
+
+    con.execute = execute
+    return cache
+
+
+def _to_pandas(table: pa.Table, expr: Any) -> Any:
+    """An Arrow result as Ibis' DuckDB `execute` returns it (same conversion, so the text rules see the
+    same values as in batch)."""
+    import pyarrow.types as pat
+    from ibis.backends.duckdb.converter import DuckDBPandasData
+
+    frame = pd.DataFrame({
+        name: (col.to_pylist() if (pat.is_nested(col.type) or pat.is_dictionary(col.type) or col.null_count)
+               else col.to_pandas())
+        for name, col in zip(table.column_names, table.columns)
+    })
+    return expr.__pandas_result__(DuckDBPandasData.convert_table(frame, expr.as_table().schema()))
+
+
+def _text_table(rows: Iterable[Mapping[str, Any]], columns: tuple[str, ...]) -> pa.Table:
+    """Rows as an Arrow table of text columns, as in a CSV interchange file (the recorded preparation
+    casts them to their types)."""
+    if isinstance(rows, pd.DataFrame):
+        rows = rows.to_dict("records")
+    rows = list(rows)
+    return pa.table({column: pa.array([_text(column, row.get(column)) for row in rows], pa.string())
+                     for column in columns})
+
+
+def _text(column: str, value: Any) -> str | None:
+    if column == "payload":
+        return tables._payload_text(value)
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    return str(value)
+

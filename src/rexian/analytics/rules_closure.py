@@ -1,0 +1,237 @@
+"""False closure (虚假办结), manufactured satisfaction (被满意) and dissatisfaction (回访不满意):
+rules over closure requests and follow-up visits."""
+
+from __future__ import annotations
+
+import ibis
+from ibis import _
+
+from rexian.analytics.facts import HANDLER_ACTIONS, SATISFIED, last_before, next_same_matter
+from rexian.analytics.registry import rule
+
+
+def _visits(ev):
+    return ev.filter(_.action == "Visited").select(
+        t="ticket_id", x_seq="seq", visitor_id="actor_id", visitor_unit_id="actor_unit_id", resolved="resolved",
+        satisfaction="satisfaction", method="method", call_id="call_id", visit_note="note")
+
+
+def _visit_outcome_rule(data, bad):
+    """Visits matching `bad`, per ticket, blamed on the closure request just before each visit."""
+    ev = data.ev
+    visits = _visits(ev).filter(bad).select("t", "x_seq", "satisfaction")
+    blamed = last_before(visits, ev.filter(_.action == "ClosureRequested"), "closure")
+    per_ticket = blamed.group_by("t").aggregate(
+        bad_visits=_.x_seq.count(), unit_id=_.closure_unit_id.argmax(_.x_seq),
+        person_id=_.closure_person_id.argmax(_.x_seq), visit_seqs=_.x_seq.collect(),
+        closure_seqs=_.closure_seq.collect(), texts=_.closure_text.collect())
+    return per_ticket.mutate(
+        ticket_id=_.t, seqs=_.visit_seqs.concat(_.closure_seqs),
+        severity=ibis.ifelse(_.bad_visits >= 2, "high", "medium"),
+    ).drop("t", "visit_seqs", "closure_seqs")
+
+
+@rule("FC-UNRESOLVED", "false_closure", "办结后回访未解决")
+def fc_unresolved(data, p):
+    """The follow-up visit after a closure records the matter as unresolved (未解决): the unit asked to
+    close a ticket it had not solved. High when it happened again after redo.
+
+    Basis: MISSION.md 虚假办结 ("closed but the citizen says unresolved"); 回访 is independent of the unit.
+    Responsible: the person who requested the closure the visit refers to, and their unit.
+    """
+    return _visit_outcome_rule(data, _.resolved == False)  # noqa: E712 (Ibis expression)
+
+
+@rule("DS-UNSATISFIED", "dissatisfaction", "回访不满意")
+def ds_unsatisfied(data, p):
+    """The follow-up visit records the citizen as unsatisfied (不满意); high when unsatisfied again after
+    redo (two or more unsatisfied visits).
+
+    Basis: MISSION.md 回访不满意, counted by ticket, unit and person including after redo. Responsible:
+    the person who requested the closure the visit judged, and their unit.
+    """
+    return _visit_outcome_rule(data, _.satisfaction == "unsatisfied")
+
+
+def _repeat_after(data, p, satisfied: bool):
+    tk, ev = data.tk, data.ev
+    repeats = next_same_matter(tk, p["window_days"], after="closed_ts")
+    last_visit = _visits(ev).group_by("t").aggregate(
+        satisfaction=_.satisfaction.argmax(_.x_seq), visit_seq=_.x_seq.max(), visitor_id=_.visitor_id.argmax(_.x_seq))
+    joined = repeats.left_join(last_visit, repeats.a == last_visit.t).drop("t")
+    was_satisfied = ibis.coalesce(_.satisfaction.isin(SATISFIED), False)
+    joined = joined.filter(was_satisfied if satisfied else ~was_satisfied)
+    closers = ev.filter(_.action == "ClosureRequested").group_by("ticket_id").aggregate(
+        unit_id=_.actor_unit_id.argmax(_.seq), person_id=_.actor_id.argmax(_.seq), closure_seq=_.seq.max())
+    joined = joined.left_join(closers, joined.a == closers.ticket_id).drop("ticket_id")
+    return joined.mutate(ticket_id=_.a, ticket_ids=ibis.array([_.a, _.b]), repeat_ticket_id=_.b, subject=_.a,
+                         seqs=ibis.array([_.closure_seq, _.visit_seq])).drop("a", "b")
+
+
+@rule("FC-REPEAT-AFTER-CLOSE", "false_closure", "办结后同一诉求再次反映")
+def fc_repeat_after_close(data, p):
+    """A ticket closed after a closure request, and a new ticket on the same matter (same place and
+    category, any caller) arrives within `window_days` of the close, while the follow-up visit did NOT
+    record the citizen as satisfied (if it did, see MS-SATISFIED-REPEAT).
+
+    Basis: MISSION.md 虚假办结 ("the same matter reported again soon after closure"). Responsible: the
+    person who requested the closure and their unit. Evidence: both tickets.
+    """
+    return _repeat_after(data, p, satisfied=False)
+
+
+@rule("MS-SATISFIED-REPEAT", "manufactured_satisfaction", "满意后同一诉求再次反映")
+def ms_satisfied_repeat(data, p):
+    """The last follow-up visit recorded 满意/基本满意, yet a new ticket on the same matter (same place and
+    category) arrives within `window_days` of the close: the satisfaction is suspect (被满意).
+
+    Basis: MISSION.md 被满意/数据造假 ("'Satisfied' recorded, yet the matter comes back"). Responsible: the
+    person who requested the closure and their unit; the visitor is in the values.
+    """
+    return _repeat_after(data, p, satisfied=True)
+
+
+@rule("FC-NO-EVIDENCE", "false_closure", "无证据或未联系市民申请办结")
+def fc_no_evidence(data, p):
+    """A closure request with no evidence attached, or relying on no citizen contact: its `contact_seqs`
+    is empty and no `CitizenContacted` event precedes it on the ticket.
+
+    Basis: MISSION.md 申请办结 ("a closure request carries evidence: contact with the citizen, site
+    photos, documents") and 虚假办结 ("closure requested without evidence or without contacting the
+    citizen"). Responsible: the requester and their unit. One finding per request.
+    """
+    ev = data.ev
+    requests = ev.filter(_.action == "ClosureRequested").select(
+        t="ticket_id", x_seq="seq", unit_id="actor_unit_id", person_id="actor_id", evidence_items="evidence_n",
+        contact_refs="contact_seqs_n", reply="reply")
+    contacts = ev.filter(_.action == "CitizenContacted").select(ct="ticket_id", c_seq="seq")
+    joined = requests.left_join(contacts, [requests.t == contacts.ct, contacts.c_seq < requests.x_seq])
+    counted = joined.group_by(requests.columns).aggregate(contacts_before=_.c_seq.count())
+    hit = counted.filter((_.evidence_items == 0) | ((_.contact_refs == 0) & (_.contacts_before == 0)))
+    return hit.mutate(
+        ticket_id=_.t, seqs=ibis.array([_.x_seq]), subject=_.t.concat(":", _.x_seq.cast("string")),
+        texts=ibis.array([ibis.coalesce(_.reply, "")]),
+        severity=ibis.ifelse((_.evidence_items == 0) & (_.contacts_before == 0), "high", "medium"),
+    ).drop("t", "x_seq", "reply")
+
+
+@rule("FC-REJECTED-CLOSURES", "false_closure", "办结申请屡被驳回")
+def fc_rejected_closures(data, p):
+    """The centre rejected the ticket's closure requests `min_rejected` times or more (high from
+    `high_rejected`).
+
+    Basis: MISSION.md 虚假办结 ("closure requests rejected repeatedly"); 办结审核 驳回 → redo. Responsible:
+    the requester of the latest rejected closure and their unit.
+    """
+    ev = data.ev
+    rejected = ev.filter(_.action == "ClosureRejected").select(t="ticket_id", j_seq="seq", rid="request_id",
+                                                               why="reason")
+    req = ev.filter(_.action == "ClosureRequested").select(rt="ticket_id", r_seq="seq", request_id="request_id",
+                                                          unit_id="actor_unit_id", person_id="actor_id")
+    pairs = rejected.left_join(req, [rejected.t == req.rt, rejected.rid == req.request_id])
+    per_ticket = pairs.group_by("t").aggregate(
+        rejected=_.j_seq.count(), unit_id=_.unit_id.argmax(_.j_seq), person_id=_.person_id.argmax(_.j_seq),
+        rejected_seqs=_.j_seq.collect(), request_seqs=_.r_seq.collect(), texts=_.why.collect())
+    return per_ticket.filter(_.rejected >= p["min_rejected"]).mutate(
+        ticket_id=_.t, seqs=_.rejected_seqs.concat(_.request_seqs),
+        severity=ibis.ifelse(_.rejected >= p["high_rejected"], "high", "medium"),
+    ).drop("t", "rejected_seqs", "request_seqs")
+
+
+@rule("FC-INSTANT", "false_closure", "秒办结(无办理过程)")
+def fc_instant(data, p):
+    """A closure requested within `max_minutes` of the ticket's receipt with no handling recorded before
+    it (no progress, contact, forwarding or forward report). Direct closes at intake are not counted.
+
+    Basis: MISSION.md 虚假办结 ("closed minutes after receipt with no handling recorded"). Responsible:
+    the requester and their unit.
+    """
+    ev, tk = data.ev, data.tk
+    req = ev.filter(_.action == "ClosureRequested").select(
+        t="ticket_id", x_seq="seq", x_ts="ts", unit_id="actor_unit_id", person_id="actor_id", reply="reply")
+    first_req = req.group_by("t").aggregate(
+        x_seq=_.x_seq.min(), x_ts=_.x_ts.argmin(_.x_seq), unit_id=_.unit_id.argmin(_.x_seq),
+        person_id=_.person_id.argmin(_.x_seq), reply=_.reply.argmin(_.x_seq))
+    received = tk.select(tt="ticket_id", received_ts="received_ts")
+    timed = first_req.join(received, first_req.t == received.tt).drop("tt")
+    timed = timed.mutate(minutes=(_.x_ts - _.received_ts) / 60.0).filter(_.minutes <= p["max_minutes"])
+    handling = ev.filter(_.action.isin(("ProgressNoted", "CitizenContacted", "Forwarded", "ForwardReported")))
+    h = handling.select(ht="ticket_id", h_seq="seq")
+    joined = timed.left_join(h, [timed.t == h.ht, h.h_seq < timed.x_seq])
+    counted = joined.group_by(timed.columns).aggregate(handling_events=_.h_seq.count())
+    return counted.filter(_.handling_events == 0).mutate(
+        ticket_id=_.t, seqs=ibis.array([_.x_seq]), texts=ibis.array([ibis.coalesce(_.reply, "")]),
+    ).drop("t", "x_seq", "x_ts", "received_ts", "reply")
+
+
+@rule("MS-VISIT-NO-CALL", "manufactured_satisfaction", "回访无通话记录", needs=("ev", "calls"))
+def ms_visit_no_call(data, p):
+    """A follow-up visit by phone (`phone_methods`) that no answered call record supports: its `call_id`
+    is missing or matches no call with an answer time.
+
+    Basis: MISSION.md 被满意/数据造假 ("follow-up calls that no call record supports"). Responsible: the
+    visitor who recorded it and their unit. Runs only when the `calls` table is given.
+    """
+    visits = _visits(data.ev).filter(_.method.isin(p["phone_methods"]))
+    calls = data.calls.filter(_.answer_at.notnull()).select(cid="call_id")
+    joined = visits.left_join(calls, visits.call_id == calls.cid)
+    return joined.filter(_.cid.isnull()).mutate(
+        ticket_id=_.t, seqs=ibis.array([_.x_seq]), unit_id=_.visitor_unit_id, person_id=_.visitor_id,
+        subject=_.t.concat(":", _.x_seq.cast("string")),
+        severity=ibis.ifelse(_.satisfaction.isin(SATISFIED), "high", "medium"),
+    ).drop("t", "x_seq", "cid", "visitor_unit_id", "visitor_id", "visit_note")
+
+
+@rule("MS-VISIT-BY-HANDLER", "manufactured_satisfaction", "承办单位自行回访")
+def ms_visit_by_handler(data, p):
+    """A follow-up visit recorded by someone who handled the ticket, or by a unit the ticket was
+    dispatched to: the visit is not independent of the handling unit.
+
+    Basis: MISSION.md 回访 ("independent of the handling unit") and 被满意 ("follow-up calls ... that the
+    handling unit made itself"). Responsible: the visitor and their unit.
+    """
+    ev = data.ev
+    visits = _visits(ev)
+    acted = ev.filter(_.action.isin(HANDLER_ACTIONS)).select(at_="ticket_id", a_person="actor_id", a_unit="actor_unit_id")
+    lead = ev.filter(_.action == "Dispatched").select(
+        at_="ticket_id", a_person=ibis.null("string"), a_unit=ibis.coalesce(_.lead_unit_id, _.target_unit_id))
+    involved = acted.union(lead).distinct()
+    joined = visits.join(involved, [visits.t == involved.at_, (visits.visitor_id == involved.a_person)
+                                    | (visits.visitor_unit_id == involved.a_unit)])
+    per_visit = joined.group_by(["t", "x_seq", "visitor_id", "visitor_unit_id", "satisfaction"]).aggregate(
+        handling_unit_id=_.a_unit.max())
+    return per_visit.mutate(
+        ticket_id=_.t, seqs=ibis.array([_.x_seq]), unit_id=_.visitor_unit_id, person_id=_.visitor_id,
+        subject=_.t.concat(":", _.x_seq.cast("string")), severity=ibis.literal("high"),
+    ).drop("t", "x_seq", "visitor_unit_id", "visitor_id")
+
+
+@rule("MS-RATE-MISMATCH", "manufactured_satisfaction", "满意率与重复投诉率不符")
+def ms_rate_mismatch(data, p):
+    """A unit with at least `min_tickets` visited tickets whose satisfaction rate is at least
+    `min_satisfaction` while at least `min_repeat_rate` of its closed tickets come back on the same matter
+    within `window_days`: the two rates cannot both be true.
+
+    Basis: MISSION.md 被满意 ("satisfaction rates that do not fit a unit's repeat-complaint rate").
+    Responsible: the unit (no single person). Lists up to `max_tickets_listed` satisfied-but-repeated
+    tickets.
+    """
+    tk, ev = data.tk, data.ev
+    last_visit = _visits(ev).group_by("t").aggregate(satisfaction=_.satisfaction.argmax(_.x_seq))
+    closed = tk.filter(_.done_ts.notnull() & _.lead_unit_id.notnull()).select("ticket_id", "lead_unit_id")
+    repeats = next_same_matter(tk, p["window_days"]).select(rt="a")
+    rows = closed.left_join(last_visit, closed.ticket_id == last_visit.t).drop("t")
+    rows = rows.left_join(repeats, rows.ticket_id == repeats.rt).mutate(
+        repeated=_.rt.notnull(), satisfied=ibis.coalesce(_.satisfaction.isin(SATISFIED), False),
+        visited=_.satisfaction.notnull())
+    per_unit = rows.group_by("lead_unit_id").aggregate(
+        closed_tickets=_.ticket_id.count(), visited_tickets=_.visited.sum(), satisfied_tickets=_.satisfied.sum(),
+        repeated_tickets=_.repeated.sum(),
+        ticket_ids=_.ticket_id.collect(where=_.repeated & _.satisfied))
+    per_unit = per_unit.mutate(
+        satisfaction_rate=_.satisfied_tickets / ibis.greatest(_.visited_tickets, 1),
+        repeat_rate=_.repeated_tickets / ibis.greatest(_.closed_tickets, 1))
+    hits = per_unit.filter((_.visited_tickets >= p["min_tickets"]) & (_.satisfaction_rate >= p["min_satisfaction"])
+                           & (_.repeat_rate >= p["min_repeat_rate"]))
+    return hits.mutate(unit_id=_.lead_unit_id, subject=_.lead_unit_id,
+                       ticket_ids=_.ticket_ids[: p["max_tickets_listed"]]).drop("lead_unit_id")

@@ -1,0 +1,133 @@
+"""Forward without follow-up (只转办不跟踪) and delay (久拖不办)."""
+
+from __future__ import annotations
+
+import ibis
+from ibis import _
+
+from rexian.analytics.facts import handlers
+from rexian.analytics.registry import rule
+
+
+def _with_handler(rows, ev, unit_col: str = "unit_id"):
+    """Add `person_id`: the person who last acted for the responsible unit on the ticket."""
+    h = handlers(ev).rename(ht="ticket_id", hu="unit_id")
+    return rows.left_join(h, [rows.ticket_id == h.ht, rows[unit_col] == h.hu]).drop("ht", "hu").rename(
+        person_id="handler_id")
+
+
+@rule("FF-NO-FOLLOW-UP", "forward_no_follow_up", "只转办不跟踪")
+def ff_no_follow_up(data, p):
+    """A unit forwards the ticket down and then does nothing itself (no progress note, reminder or citizen
+    contact — `follow_up_actions`) until it asks to close the ticket (closed on the subordinate's word
+    alone, high) or, still open, for `idle_days` (medium).
+
+    Basis: MISSION.md 转派/下派 ("forwarding is not finishing: the unit stays responsible and must follow
+    up") and 只转办不跟踪. Responsible: the forwarding unit and the person who forwarded.
+    """
+    ev = data.ev
+    fwd = ev.filter(_.action == "Forwarded").select(
+        t="ticket_id", f_seq="seq", f_ts="ts", unit_id="actor_unit_id", person_id="actor_id",
+        to_unit_id="target_unit_id")
+    closure = ev.filter(_.action == "ClosureRequested").select(ct="ticket_id", c_seq="seq", cu="actor_unit_id")
+    with_close = fwd.left_join(closure, [fwd.t == closure.ct, closure.cu == fwd.unit_id, closure.c_seq > fwd.f_seq])
+    with_close = with_close.group_by(fwd.columns).aggregate(closure_seq=_.c_seq.min())
+    follow = ev.filter(_.action.isin(p["follow_up_actions"])).select(ut="ticket_id", u_seq="seq", uu="actor_unit_id")
+    joined = with_close.left_join(follow, [with_close.t == follow.ut, follow.uu == with_close.unit_id,
+                                           follow.u_seq > with_close.f_seq,
+                                           follow.u_seq < ibis.coalesce(with_close.closure_seq, 2**62)])
+    counted = joined.group_by(with_close.columns).aggregate(follow_ups=_.u_seq.count())
+    idle_days = (data.as_of_ts - _.f_ts) / 86400.0
+    hit = counted.filter((_.follow_ups == 0) & (_.closure_seq.notnull() | (idle_days >= p["idle_days"])))
+    return hit.mutate(
+        ticket_id=_.t, seqs=ibis.array([_.f_seq, _.closure_seq]), subject=_.t.concat(":", _.f_seq.cast("string")),
+        days_since_forward=idle_days, closed_on_subordinate_word=_.closure_seq.notnull(),
+        severity=ibis.ifelse(_.closure_seq.notnull(), "high", "medium"),
+    ).drop("t", "f_seq", "f_ts", "closure_seq")
+
+
+@rule("DL-OVERDUE", "delay", "超期未办结")
+def dl_overdue(data, p):
+    """The ticket was finished (closure requested) after its deadline, or is still open past it, by more
+    than `grace_hours`; high from `high_days` late. The deadline is the latest one set by dispatch,
+    approved extension or redo.
+
+    Basis: MISSION.md 办理时限 and 久拖不办 ("past deadline"). Responsible: the current lead unit and the
+    person who last acted for it on the ticket.
+    """
+    tk = data.tk
+    finish = ibis.ifelse(_.is_open & _.done_ts.isnull(), data.as_of_ts, ibis.coalesce(_.done_ts, _.closed_ts,
+                                                                                        data.as_of_ts))
+    rows = tk.filter(_.due_ts.notnull() & ~_.merged & ~_.direct).mutate(
+        late_days=(finish - _.due_ts) / 86400.0, still_open=_.is_open)
+    rows = rows.filter(_.late_days * 24 > p["grace_hours"]).select(
+        "ticket_id", "late_days", "still_open", "due_seq", unit_id="lead_unit_id")
+    rows = _with_handler(rows, data.ev)
+    return rows.mutate(seqs=ibis.array([_.due_seq]),
+                       severity=ibis.ifelse(_.late_days >= p["high_days"], "high", "medium")).drop("due_seq")
+
+
+@rule("DL-EXTENSIONS", "delay", "反复申请延期")
+def dl_extensions(data, p):
+    """The unit asked to extend the ticket's deadline `min_extensions` times or more.
+
+    Basis: MISSION.md 延期 and 久拖不办 ("repeated extensions"); setting `max_extensions` caps what the
+    workflow grants. Responsible: the last requester and their unit.
+    """
+    ext = data.ev.filter(_.action == "ExtensionRequested")
+    per_ticket = ext.group_by("ticket_id").aggregate(
+        extensions=_.seq.count(), seqs=_.seq.collect(), unit_id=_.actor_unit_id.argmax(_.seq),
+        person_id=_.actor_id.argmax(_.seq), texts=_.reason.collect())
+    return per_ticket.filter(_.extensions >= p["min_extensions"]).mutate(
+        severity=ibis.ifelse(_.extensions >= p["min_extensions"] + 2, "high", "medium"))
+
+
+@rule("DL-IDLE", "delay", "长期无办理动作")
+def dl_idle(data, p):
+    """After dispatch, `idle_days` or more pass with no event on the ticket while the ball is in the
+    handling unit's court (the gap does not start with a request waiting for the centre, a close or a
+    visit — `waiting_actions`); for an open ticket the last gap runs to the analysis time.
+
+    Basis: MISSION.md 久拖不办 ("idle for days"). Responsible: the lead unit at the time of the gap and the
+    person who last acted for it. One finding per ticket (its longest gap).
+    """
+    ev, tk = data.ev, data.tk
+    threshold = p["idle_days"] * 86400
+    waiting = _.action.isin(p["waiting_actions"])
+    # Gaps between consecutive events (one window), and the trailing gap of each open ticket; both are
+    # filtered to long gaps before anything else is joined, so the joins stay small.
+    w = ibis.window(group_by="ticket_id", order_by="seq")
+    inner = ev.select("ticket_id", "seq", "ts", "action").mutate(gap_end=_.ts.lead(1).over(w))
+    inner = inner.filter(_.gap_end.notnull() & (_.gap_end - _.ts >= threshold) & ~waiting)
+    open_last = tk.filter(_.is_open).select(ot="ticket_id", os="last_seq")
+    trailing = ev.join(open_last, [ev.ticket_id == open_last.ot, ev.seq == open_last.os]).select(
+        "ticket_id", "seq", "ts", "action", gap_end=ibis.literal(data.as_of_ts, "int64"))
+    trailing = trailing.filter((_.gap_end - _.ts >= threshold) & ~waiting)
+    gaps = inner.union(trailing).mutate(idle_days=(_.gap_end - _.ts) / 86400.0).select(
+        gt="ticket_id", gap_seq="seq", idle_days="idle_days")
+    d = ev.filter(_.action == "Dispatched").select(dt="ticket_id", ds="seq",
+                                                  unit_id=ibis.coalesce(_.lead_unit_id, _.target_unit_id))
+    held = gaps.join(d, [gaps.gt == d.dt, d.ds <= gaps.gap_seq]).group_by(["gt", "gap_seq", "idle_days"]).aggregate(
+        dispatch_seq=_.ds.max(), unit_id=_.unit_id.argmax(_.ds))
+    rows = held.group_by("gt").aggregate(
+        idle_days=_.idle_days.max(), gap_seq=_.gap_seq.argmax(_.idle_days),
+        dispatch_seq=_.dispatch_seq.argmax(_.idle_days), unit_id=_.unit_id.argmax(_.idle_days),
+        gaps=_.gap_seq.count()).rename(ticket_id="gt")
+    rows = _with_handler(rows, ev)
+    return rows.mutate(seqs=ibis.array([_.dispatch_seq, _.gap_seq]),
+                       severity=ibis.ifelse(_.idle_days >= 2 * p["idle_days"], "high", "medium")).drop(
+        "dispatch_seq", "gap_seq")
+
+
+@rule("DL-LONG-OPEN", "delay", "长期未办结")
+def dl_long_open(data, p):
+    """A ticket still open `min_days` or more after receipt (high from `high_days`).
+
+    Basis: MISSION.md 久拖不办 ("open for months"). Responsible: the current lead unit and the person who
+    last acted for it.
+    """
+    rows = data.tk.filter(_.is_open & (_.age_days >= p["min_days"]) & _.lead_unit_id.notnull()).select(
+        "ticket_id", "age_days", unit_id="lead_unit_id")
+    rows = _with_handler(rows, data.ev)
+    return rows.mutate(seqs=ibis.array([ibis.literal(1)]),
+                       severity=ibis.ifelse(_.age_days >= p["high_days"], "high", "medium"))

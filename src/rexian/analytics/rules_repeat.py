@@ -1,0 +1,53 @@
+"""Repeat complaints (重复投诉) and hotspots (高频共性诉求): the same matter, any caller."""
+
+from __future__ import annotations
+
+import ibis
+from ibis import _
+
+from rexian.analytics.registry import rule
+
+
+def _clusters(tk, min_tickets: int, window_days: float):
+    """Tickets on the same matter (same place and category) of which `min_tickets` fall within
+    `window_days`: a ticket is in a cluster when it closes such a run or is one of the run's earlier
+    tickets. Window functions only (lag/lead), so it runs the same on any engine."""
+    k = int(min_tickets)
+    w = ibis.window(group_by=["place_key", "category"], order_by=["received_ts", "ticket_id"])
+    rows = tk.filter(_.place_key.notnull() & _.category.notnull() & ~_.merged).select(
+        "ticket_id", "place_key", "category", "received_ts", "caller_id", "first_unit_id")
+    rows = rows.mutate(run_start=_.received_ts.lag(k - 1).over(w))
+    rows = rows.mutate(closes_run=ibis.coalesce(_.received_ts - _.run_start <= int(window_days * 86400), False))
+    in_run = [_.closes_run] + [ibis.coalesce(_.closes_run.lead(i).over(w), False) for i in range(1, k)]
+    rows = rows.mutate(in_cluster=ibis.or_(*in_run))
+    return rows.filter(_.in_cluster).group_by(["place_key", "category"]).aggregate(
+        tickets=_.ticket_id.count(), callers=_.caller_id.nunique(), ticket_ids=_.ticket_id.collect(),
+        unit_id=_.first_unit_id.argmax(_.received_ts), first_ts=_.received_ts.min(), last_ts=_.received_ts.max())
+
+
+@rule("RC-REPEAT", "repeat_complaint", "同一诉求重复投诉")
+def rc_repeat(data, p):
+    """`min_tickets` or more tickets on the same matter — same place (place id, else address) and same
+    category, any caller — within `window_days` (high from twice as many).
+
+    Basis: MISSION.md 重复投诉 ("the same matter ... 3 or more times"). Responsible: the first receiver of
+    the latest ticket (首接负责制); no single person.
+    """
+    c = _clusters(data.tk, p["min_tickets"], p["window_days"])
+    return c.mutate(subject=_.place_key.concat(":", _.category),
+                    span_days=(_.last_ts - _.first_ts) / 86400.0,
+                    severity=ibis.ifelse(_.tickets >= 2 * p["min_tickets"], "high", "medium")).drop(
+        "first_ts", "last_ts")
+
+
+@rule("RC-HOTSPOT", "repeat_complaint", "高频共性诉求", severity="high")
+def rc_hotspot(data, p):
+    """A hotspot: `min_tickets` or more tickets on the same matter within `window_days` from at least
+    `min_callers` different callers.
+
+    Basis: MISSION.md 重复投诉 ("clusters of many callers are hotspots (高频共性诉求)"). Responsible: the
+    first receiver of the latest ticket.
+    """
+    c = _clusters(data.tk, p["min_tickets"], p["window_days"]).filter(_.callers >= p["min_callers"])
+    return c.mutate(subject=_.place_key.concat(":", _.category),
+                    span_days=(_.last_ts - _.first_ts) / 86400.0).drop("first_ts", "last_ts")

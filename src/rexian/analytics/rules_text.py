@@ -1,0 +1,156 @@
+"""Rules over words, through the text port: perfunctory replies (敷衍塞责/复读机), hostile attitude
+(态度恶劣), graft (吃拿卡要), improper banquets (违规吃喝).
+
+The candidate rows are selected relationally (Ibis), then each text is judged by the port in Python.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+
+import ibis
+import pandas as pd
+from ibis import _
+
+from rexian.analytics.registry import rule
+from rexian.analytics.text_port import TextPort
+
+EXCERPT = 120
+
+
+def replies(data) -> pd.DataFrame:
+    """Every reply a unit gave (Replied, and the reply of each ClosureRequested), with the complaint."""
+    ev, tk = data.ev, data.tk
+    r = ev.filter(_.action.isin(("Replied", "ClosureRequested")) & _.reply.notnull()).select(
+        "ticket_id", "seq", "reply", unit_id="actor_unit_id", person_id="actor_id")
+    t = tk.select(tt="ticket_id", content=ibis.coalesce(_.content, _.title, ""), category="category",
+                  place_key="place_key")
+    return r.left_join(t, r.ticket_id == t.tt).drop("tt").execute()
+
+
+def _first_per_ticket(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values(["ticket_id", "seq"]).groupby("ticket_id", as_index=False).first() if len(frame) else frame
+
+
+@rule("PR-BOILERPLATE", "perfunctory_reply", "套话式答复", kind="text")
+def pr_boilerplate(data, p, text: TextPort):
+    """A reply made mostly of stock phrases ("您的诉求已记录，请耐心等待"): boilerplate share at least
+    `min_boilerplate`, or fewer than `min_chars` meaningful characters.
+
+    Basis: MISSION.md 敷衍塞责 ("replies that are boilerplate"); a reply must say what was done, when and
+    by whom. Responsible: the person who wrote the reply and their unit. Text port: `reply_scores`.
+    """
+    rows = []
+    for r in replies(data).itertuples():
+        scores = text.reply_scores(r.reply, r.content, [])
+        length = len(text.normalise(r.reply))
+        if scores.boilerplate >= p["min_boilerplate"] or length < p["min_chars"]:
+            rows.append({"ticket_id": r.ticket_id, "seq": r.seq, "unit_id": r.unit_id, "person_id": r.person_id,
+                         "seqs": [r.seq], "texts": [r.reply[:EXCERPT]], "boilerplate": scores.boilerplate,
+                         "chars": length})
+    return _first_per_ticket(pd.DataFrame(rows)).drop(columns=["seq"], errors="ignore")
+
+
+@rule("PR-IDENTICAL", "perfunctory_reply", "不同诉求相同答复(复读机)", kind="text")
+def pr_identical(data, p, text: TextPort):
+    """The same reply text (after normalising punctuation, spaces and numbers) given on `min_tickets` or
+    more tickets about different matters (different place or category), at least `min_chars` long.
+
+    Basis: MISSION.md 复读机 ("identical across different matters"). Responsible: the person who wrote it
+    most often and their unit. One finding per repeated text; the key holds a hash of the text.
+    """
+    frame = replies(data)
+    if frame.empty:
+        return frame
+    frame["norm"] = frame["reply"].map(text.normalise)
+    frame = frame[frame["norm"].str.len() >= p["min_chars"]]
+    rows = []
+    for norm, group in frame.groupby("norm"):
+        tickets = group.drop_duplicates("ticket_id")
+        matters = (tickets["place_key"].fillna("") + "|" + tickets["category"].fillna("")).nunique()
+        if len(tickets) < p["min_tickets"] or matters < 2:
+            continue
+        person, _count = Counter(group["person_id"].fillna("")).most_common(1)[0]
+        unit = group[group["person_id"].fillna("") == person]["unit_id"].iloc[0]
+        rows.append({"ticket_ids": sorted(tickets["ticket_id"]), "unit_id": unit, "person_id": person or None,
+                     "subject": hashlib.sha1(norm.encode("utf-8")).hexdigest()[:12],
+                     "texts": [group["reply"].iloc[0][:EXCERPT]], "tickets": len(tickets), "matters": matters,
+                     "severity": "high" if len(tickets) >= 2 * p["min_tickets"] else "medium"})
+    return pd.DataFrame(rows)
+
+
+@rule("PR-OFF-TOPIC", "perfunctory_reply", "答非所问", kind="text")
+def pr_off_topic(data, p, text: TextPort):
+    """A substantial reply (`min_chars` or more) to a substantial complaint (`min_complaint_chars`) that
+    shares almost nothing with it: relevance at most `max_relevance`. Boilerplate replies are left to
+    PR-BOILERPLATE.
+
+    Basis: MISSION.md 敷衍塞责 ("do not answer the question (答非所问)"). Responsible: the person who wrote
+    the reply and their unit. Text port: `reply_scores`.
+    """
+    boiler = 0.6
+    rows = []
+    for r in replies(data).itertuples():
+        if len(text.normalise(r.reply)) < p["min_chars"] or len(text.normalise(r.content)) < p["min_complaint_chars"]:
+            continue
+        scores = text.reply_scores(r.reply, r.content, [])
+        if scores.relevance <= p["max_relevance"] and scores.boilerplate < boiler:
+            rows.append({"ticket_id": r.ticket_id, "seq": r.seq, "unit_id": r.unit_id, "person_id": r.person_id,
+                         "seqs": [r.seq], "texts": [r.content[:EXCERPT], r.reply[:EXCERPT]],
+                         "relevance": scores.relevance})
+    return _first_per_ticket(pd.DataFrame(rows)).drop(columns=["seq"], errors="ignore")
+
+
+def citizen_words(data) -> pd.DataFrame:
+    """What citizens said: the complaint at intake and the notes of follow-up visits, with the ticket's
+    lead unit and the person who last handled it for that unit."""
+    ev, tk = data.ev, data.tk
+    words = ev.filter((_.action == "TicketReceived") | ((_.action == "Visited") & _.note.notnull())).select(
+        "ticket_id", "seq", "action", words=ibis.coalesce(_.content, "").concat(" ", ibis.coalesce(_.title, ""),
+                                                                               " ", ibis.coalesce(_.note, "")))
+    leads = tk.select(tt="ticket_id", unit_id="lead_unit_id")
+    return words.left_join(leads, words.ticket_id == leads.tt).drop("tt").execute()
+
+
+def _misconduct_rule(data, p, text: TextPort, family: str) -> pd.DataFrame:
+    rows = []
+    for r in citizen_words(data).itertuples():
+        for hit in text.detect_misconduct(r.words):
+            if hit.family == family and hit.score >= p["min_score"]:
+                rows.append({"ticket_id": r.ticket_id, "seq": r.seq, "unit_id": r.unit_id, "seqs": [r.seq],
+                             "texts": [hit.excerpt], "score": hit.score, "source_action": r.action,
+                             "severity": "high" if hit.score >= 2 * p["min_score"] else "medium"})
+    return _first_per_ticket(pd.DataFrame(rows)).drop(columns=["seq"], errors="ignore")
+
+
+@rule("HA-HOSTILE", "hostile_attitude", "态度恶劣/冷硬横推", kind="text")
+def ha_hostile(data, p, text: TextPort):
+    """A citizen reports staff who scolded, mocked, threatened or stonewalled them (in the complaint or at
+    the follow-up visit); misconduct score at least `min_score`.
+
+    Basis: MISSION.md 态度恶劣/冷硬横推. Responsible: the ticket's lead unit; the person is left to the
+    reviewer (the text rarely names them reliably). Text port: `detect_misconduct`.
+    """
+    return _misconduct_rule(data, p, text, "hostile_attitude")
+
+
+@rule("GR-GRAFT", "graft", "吃拿卡要", kind="text", severity="high")
+def gr_graft(data, p, text: TextPort):
+    """A citizen reports a demand for money, gifts or favours in exchange for service (红包, 好处费 …);
+    score at least `min_score`.
+
+    Basis: MISSION.md 吃拿卡要. Responsible: the ticket's lead unit. Text port: `detect_misconduct`.
+    """
+    return _misconduct_rule(data, p, text, "graft")
+
+
+@rule("IB-BANQUET", "improper_banquet", "违规吃喝", kind="text", severity="high")
+def ib_banquet(data, p, text: TextPort):
+    """A citizen reports officials accepting meals or gifts (宴请, 吃请, 饭局 …); score at least
+    `min_score`.
+
+    Basis: MISSION.md 违规吃喝 (e.g. a community secretary dined by property companies). Responsible: the
+    ticket's lead unit. Text port: `detect_misconduct`.
+    """
+    return _misconduct_rule(data, p, text, "improper_banquet")

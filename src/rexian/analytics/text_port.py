@@ -1,0 +1,130 @@
+"""The text port: the only way the rules look at words.
+
+The rules over text (perfunctory replies, hostile attitude, graft, banquets) call these three methods and
+nothing else, so a better implementation (the `rexian.text` module: trained classifiers, segmentation)
+can be plugged in by passing another object with the same methods to `run_rules(..., text=...)`.
+
+    detect_misconduct(text) -> list[Misconduct]      what a citizen's words report (family, score, excerpt)
+    reply_scores(reply, complaint, other_replies_of_unit) -> ReplyScores
+    same_matter(a, b) -> float                        0..1, do two complaints describe the same matter
+    normalise(text) -> str                            the form in which identical replies compare equal
+
+`KeywordTextPort` is the simple built-in implementation: keyword lists with a negation window, a list of
+boilerplate phrases, and character-bigram overlap. It is deterministic and needs no model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol, Sequence
+
+
+@dataclass(frozen=True)
+class Misconduct:
+    family: str       # hostile_attitude | graft | improper_banquet
+    score: float      # >= 1.0 means "reported"; the rules compare with their `min_score`
+    excerpt: str      # the words that show it
+
+
+@dataclass(frozen=True)
+class ReplyScores:
+    boilerplate: float  # 0..1, share of the reply made of stock phrases
+    relevance: float    # 0..1, how much of the complaint's content the reply addresses
+    duplicates: int     # how many of the unit's other replies are the same text
+
+
+class TextPort(Protocol):
+    def detect_misconduct(self, text: str) -> list[Misconduct]: ...
+
+    def reply_scores(self, reply: str, complaint: str, other_replies_of_unit: Sequence[str]) -> ReplyScores: ...
+
+    def same_matter(self, a: str, b: str) -> float: ...
+
+    def normalise(self, text: str) -> str: ...
+
+
+MISCONDUCT_WORDS = {
+    "hostile_attitude": (
+        "辱骂", "骂人", "骂我", "谩骂", "态度恶劣", "态度很差", "态度差", "态度蛮横", "嘲笑", "讥讽", "冷嘲热讽",
+        "挖苦", "不耐烦", "挂我电话", "挂断电话", "摔门", "吼我", "大吼", "恐吓", "威胁我", "爱理不理", "刁难",
+        "推来推去", "赶出来", "甩脸色", "冷硬横推",
+    ),
+    "graft": (
+        "索要", "索贿", "要红包", "收红包", "红包", "好处费", "塞钱", "给钱才", "要钱才", "收了钱", "回扣",
+        "吃拿卡要", "购物卡", "送礼才", "好处才", "打点", "辛苦费", "茶水费",
+    ),
+    "improper_banquet": (
+        "宴请", "请吃饭", "吃请", "饭局", "喝酒", "酒席", "大吃大喝", "高档餐厅", "茅台", "公款吃喝",
+        "请客吃饭", "吃吃喝喝", "接受吃请", "农家乐吃饭", "包厢",
+    ),
+}
+NEGATIONS = ("没有", "没", "未", "不曾", "并未", "无", "从不", "不是")
+BOILERPLATE_PHRASES = (
+    "您的诉求已记录", "诉求已记录", "请耐心等待", "已转相关部门", "已转交相关部门", "相关部门处理", "我们将尽快处理",
+    "将尽快处理", "已收悉", "正在处理中", "感谢您的来电", "感谢您的反映", "感谢您对我们工作的支持", "会加强管理",
+    "加强管理", "已责成相关部门", "高度重视", "积极协调", "尽快解决", "依法依规处理", "持续关注", "已安排人员",
+    "后续将", "进一步加强",
+)
+_PUNCTUATION = re.compile(r"[\s\u3000，。！？、；：“”‘’（）《》【】,.!?;:'\"()\[\]<>\-—…·~]+")
+_DIGITS = re.compile(r"\d+")
+# Bigrams that carry no matter (function words of complaints and replies).
+_STOP_BIGRAMS = {"市民", "反映", "您的", "我们", "已经", "进行", "相关", "问题", "情况", "处理", "工作", "部门"}
+
+
+class KeywordTextPort:
+    """Keyword and overlap heuristics; good enough until `rexian.text` is plugged in."""
+
+    def __init__(self, words: dict[str, Sequence[str]] | None = None,
+                 boilerplate: Sequence[str] = BOILERPLATE_PHRASES, negation_window: int = 4):
+        self.words = {family: tuple(ws) for family, ws in (words or MISCONDUCT_WORDS).items()}
+        self.boilerplate = tuple(sorted(boilerplate, key=len, reverse=True))
+        self.negation_window = negation_window
+
+    def normalise(self, text: str) -> str:
+        text = _PUNCTUATION.sub("", text or "")
+        return _DIGITS.sub("#", text).lower()
+
+    def detect_misconduct(self, text: str) -> list[Misconduct]:
+        text = text or ""
+        found = []
+        for family, words in self.words.items():
+            hits = [w for w in words if self._affirmed(text, w)]
+            if hits:
+                first = min(text.find(w) for w in hits)
+                excerpt = text[max(0, first - 12): first + 24]
+                found.append(Misconduct(family, float(len(hits)), excerpt))
+        return found
+
+    def _affirmed(self, text: str, word: str) -> bool:
+        """The word occurs at least once without a negation just before it ("没有收红包" is not graft)."""
+        start = text.find(word)
+        while start >= 0:
+            before = text[max(0, start - self.negation_window): start]
+            if not any(neg in before for neg in NEGATIONS):
+                return True
+            start = text.find(word, start + 1)
+        return False
+
+    def reply_scores(self, reply: str, complaint: str, other_replies_of_unit: Sequence[str]) -> ReplyScores:
+        norm = self.normalise(reply)
+        covered = norm
+        for phrase in self.boilerplate:
+            covered = covered.replace(self.normalise(phrase), "")
+        boilerplate = 1.0 - len(covered) / len(norm) if norm else 1.0
+        wanted = _bigrams(self.normalise(complaint)) - _STOP_BIGRAMS
+        relevance = len(wanted & _bigrams(norm)) / len(wanted) if wanted else 1.0
+        duplicates = sum(1 for other in other_replies_of_unit if self.normalise(other) == norm)
+        return ReplyScores(round(boilerplate, 4), round(relevance, 4), duplicates)
+
+    def same_matter(self, a: str, b: str) -> float:
+        x, y = _bigrams(self.normalise(a)) - _STOP_BIGRAMS, _bigrams(self.normalise(b)) - _STOP_BIGRAMS
+        return len(x & y) / len(x | y) if x and y else 0.0
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i: i + 2] for i in range(len(text) - 1)}
+
+
+def default_text_port() -> TextPort:
+    return KeywordTextPort()

@@ -1,0 +1,87 @@
+"""`rexian analyze` and `rexian evaluate`: the supervision engine on the command line."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+
+def _load_data(db: str | None, inputs: tuple[str, ...], as_of: datetime | None):
+    from rexian.analytics.tables import from_directories, from_frames
+
+    if db:
+        import pandas as pd
+        import sqlalchemy
+
+        engine = sqlalchemy.create_engine(db)
+        present = set(sqlalchemy.inspect(engine).get_table_names())
+        frames = {name: pd.read_sql_table(name, engine) if name in present else None
+                  for name in ("events", "tickets", "calls", "agent_status")}
+        if frames["events"] is None:
+            raise click.UsageError(f"no `events` table in {db}")
+        return from_frames(frames["events"], frames["tickets"], frames["calls"], frames["agent_status"], as_of)
+    if not inputs:
+        raise click.UsageError("give --db URL or at least one interchange directory")
+    return from_directories(list(inputs), as_of)
+
+
+@click.command("analyze")
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True, file_okay=False))
+@click.option("--db", help="Database URL (SQLAlchemy form) with `events` (and optionally `tickets`, `calls`, "
+                           "`agent_status`) tables in the interchange format.")
+@click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False),
+              help="YAML file overriding the packaged rule parameters (rules.yaml).")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Output directory.")
+@click.option("--as-of", type=click.DateTime(), default=None,
+              help="Reference time for open/idle checks (default: the newest event).")
+def analyze_command(inputs, db, rules_file, out, as_of):
+    """Run the supervision rules over an event log; write findings, metrics, risk, Excel and HTML."""
+    from rexian.analytics.analyze import analyze, enabled_rules
+    from rexian.analytics.config import load_config
+    from rexian.analytics.outputs import write_all
+
+    config = load_config(rules_file)
+    if as_of is None and config.get("analysis", {}).get("as_of"):
+        as_of = datetime.fromisoformat(str(config["analysis"]["as_of"]))
+    click.echo("读取数据 …", err=True)
+    data = _load_data(db, inputs, as_of)
+    run, _skipped = enabled_rules(data, config)
+    with click.progressbar(length=len(run), label="运行规则", file=click.get_text_stream("stderr")) as bar:
+        analysis = analyze(data, config, progress=lambda _rule_id: bar.update(1),
+                           inputs=[db] if db else [str(p) for p in inputs])
+    written = write_all(analysis, out)
+    s = analysis.summary
+    click.echo(f"{s['tickets']} 张工单、{s['events']} 个事件；问题线索 {s['findings']} 条。")
+    for family, count in sorted(s["findings_by_family"].items()):
+        click.echo(f"  {family}: {count}")
+    if s["rules_skipped"]:
+        click.echo("未运行(缺少数据表或已关闭)：" + ", ".join(s["rules_skipped"]))
+    click.echo("输出：" + ", ".join(p.name for p in written))
+
+
+@click.command("evaluate")
+@click.option("--truth", required=True, type=click.Path(exists=True, dir_okay=False), help="truth.jsonl")
+@click.option("--findings", "findings_file", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="findings.jsonl")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Also write the full result as JSON.")
+@click.option("--show", default=10, show_default=True, help="How many misses and false alarms to list.")
+def evaluate_command(truth, findings_file, json_out, show):
+    """Precision, recall and F1 per family of findings against ground truth."""
+    from rexian.analytics.evaluate import evaluate, format_table
+    from rexian.analytics.outputs import read_findings
+
+    result = evaluate(read_findings(truth), read_findings(findings_file))
+    click.echo(format_table(result))
+    for title, items in (("misses", result["misses"]), ("false alarms", result["false_alarms"])):
+        if items:
+            click.echo(f"\n{title} (first {min(show, len(items))} of {len(items)}):")
+            for item in items[:show]:
+                click.echo("  " + json.dumps(item, ensure_ascii=False))
+    if json_out:
+        Path(json_out).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+commands = [analyze_command, evaluate_command]

@@ -1,0 +1,92 @@
+"""Fixture logs for the buck-passing rules: a case that fires and a near miss that does not."""
+
+from tests.analytics.builder import Log
+
+
+def keys(findings):
+    return {f.finding_key for f in findings}
+
+
+def test_bp_returns_fires_on_four_returns_and_blames_the_unit_that_returned_most():
+    log = Log()
+    log.ticket("T1").dispatch("U1").pass_to("U1", "U2").pass_to("U2", "U1").pass_to("U1", "U3").pass_to("U3", "U1")
+    [finding] = log.findings("BP-RETURNS")
+    assert finding.ticket_ids == ["T1"]
+    assert finding.unit_id == "U1" and finding.person_id == "U1-h"
+    assert finding.evidence["values"]["returns"] == 4
+    assert len(finding.evidence["events"]) == 4
+
+
+def test_bp_returns_ignores_a_ticket_returned_twice():
+    log = Log()
+    log.ticket("T1").dispatch("U1").pass_to("U1", "U2").pass_to("U2", "U3").handle("U3")
+    assert log.findings("BP-RETURNS") == []
+
+
+def test_bp_returns_threshold_comes_from_the_configuration():
+    log = Log()
+    log.ticket("T1").dispatch("U1").pass_to("U1", "U2").pass_to("U2", "U3").handle("U3")
+    assert keys(log.findings("BP-RETURNS", min_returns=2)) == {"BP-RETURNS:T1"}
+
+
+def test_bp_pingpong_fires_when_a_ticket_comes_back_to_the_unit_that_returned_it():
+    log = Log()
+    log.ticket("T1").dispatch("A").pass_to("A", "B").pass_to("B", "A").handle("A")
+    [finding] = log.findings("BP-PINGPONG")
+    assert finding.unit_id == "A" and finding.person_id == "A-h"
+    assert finding.evidence["values"]["other_unit_id"] == "B"
+
+
+def test_bp_pingpong_ignores_a_chain_through_three_different_units():
+    log = Log()
+    log.ticket("T1").dispatch("A").pass_to("A", "B").pass_to("B", "C").handle("C")
+    assert log.findings("BP-PINGPONG") == []
+
+
+def test_bp_cycle_fires_on_a_to_b_to_c_to_a():
+    log = Log()
+    log.ticket("T1").dispatch("A").pass_to("A", "B").pass_to("B", "C").pass_to("C", "A").handle("A")
+    [finding] = log.findings("BP-CYCLE")
+    assert finding.unit_id == "A"
+    assert finding.evidence["values"]["second_unit_id"] == "B"
+    assert finding.evidence["values"]["third_unit_id"] == "C"
+
+
+def test_bp_cycle_ignores_a_to_b_to_c_to_d():
+    log = Log()
+    log.ticket("T1").dispatch("A").pass_to("A", "B").pass_to("B", "C").pass_to("C", "D").handle("D")
+    assert log.findings("BP-CYCLE") == []
+
+
+def test_bp_no_verify_fires_on_a_return_requested_without_contact_or_site_visit():
+    log = Log()
+    log.ticket("T1").dispatch("U1").pass_to("U1", "U2", verify=False).handle("U2")
+    [finding] = log.findings("BP-NO-VERIFY")
+    assert finding.person_id == "U1-h"
+    assert finding.finding_key == "BP-NO-VERIFY:T1:4"
+
+
+def test_bp_no_verify_ignores_a_return_after_the_unit_contacted_the_citizen():
+    log = Log()
+    log.ticket("T1").dispatch("U1").pass_to("U1", "U2", verify=True).handle("U2")
+    assert log.findings("BP-NO-VERIFY") == []
+
+
+def test_bp_no_verify_does_not_count_a_contact_made_by_another_unit():
+    log = Log()
+    t = log.ticket("T1").dispatch("U1").sign("U1").contact("U9")
+    t.request_return("U1").approve_return("U2")
+    assert keys(log.findings("BP-NO-VERIFY")) == {"BP-NO-VERIFY:T1:5"}
+
+
+def test_bp_rejected_fires_on_a_return_the_centre_rejected():
+    log = Log()
+    log.ticket("T1").dispatch("U1").sign("U1").contact("U1").request_return("U1", person="U1-x").reject_return("U1")
+    [finding] = log.findings("BP-REJECTED")
+    assert finding.person_id == "U1-x" and finding.unit_id == "U1"
+
+
+def test_bp_rejected_ignores_an_approved_return():
+    log = Log()
+    log.ticket("T1").dispatch("U1").pass_to("U1", "U2").handle("U2")
+    assert log.findings("BP-REJECTED") == []

@@ -1,0 +1,170 @@
+"""Fixture logs for false closure, manufactured satisfaction and dissatisfaction."""
+
+from datetime import datetime
+
+from tests.analytics.builder import Log
+
+LATER = datetime(2026, 3, 20, 9)
+
+
+def test_fc_unresolved_fires_when_the_visit_says_unresolved_and_blames_the_closure_requester():
+    log = Log()
+    t = log.ticket("T1").dispatch("U1").sign("U1").contact("U1")
+    t.request_closure("U1").approve_closure("U1").visit(resolved=False, satisfaction="basically_satisfied")
+    [finding] = log.findings("FC-UNRESOLVED")
+    assert (finding.unit_id, finding.person_id) == ("U1", "U1-h")
+    assert {"ticket_id": "T1", "seq": 5} in finding.evidence["events"]
+    assert finding.severity == "medium"
+
+
+def test_fc_unresolved_ignores_a_resolved_visit():
+    log = Log()
+    log.ticket("T1").dispatch("U1").handle("U1", resolved=True, satisfaction="unsatisfied")
+    assert log.findings("FC-UNRESOLVED") == []
+
+
+def test_ds_unsatisfied_fires_high_when_the_citizen_is_unsatisfied_again_after_redo():
+    log = Log()
+    t = log.ticket("T1").dispatch("U1").sign("U1").contact("U1").request_closure("U1").approve_closure("U1")
+    t.visit(satisfaction="unsatisfied").reopen("U1").request_closure("U1").approve_closure("U1")
+    t.visit(satisfaction="unsatisfied").close()
+    [finding] = log.findings("DS-UNSATISFIED")
+    assert finding.severity == "high" and finding.evidence["values"]["bad_visits"] == 2
+
+
+def test_ds_unsatisfied_ignores_basically_satisfied():
+    log = Log()
+    log.ticket("T1").dispatch("U1").handle("U1", satisfaction="basically_satisfied")
+    assert log.findings("DS-UNSATISFIED") == []
+
+
+def test_fc_repeat_after_close_fires_when_the_same_place_and_problem_returns_without_satisfaction():
+    log = Log()
+    log.ticket("T1").dispatch("U1").handle("U1", satisfaction="unsatisfied", resolved=True)
+    log.ticket("T2", at=LATER, caller_id="C9").dispatch("U1")
+    [finding] = log.findings("FC-REPEAT-AFTER-CLOSE")
+    assert finding.ticket_ids == ["T1", "T2"] and finding.finding_key == "FC-REPEAT-AFTER-CLOSE:T1"
+    assert finding.person_id == "U1-h"
+
+
+def test_fc_repeat_after_close_ignores_a_different_place_or_a_late_return():
+    log = Log()
+    log.ticket("T1").dispatch("U1").handle("U1", satisfaction="unsatisfied")
+    log.ticket("T2", at=LATER, place_id="P2").dispatch("U1")
+    log.ticket("T3", at=datetime(2026, 6, 1)).dispatch("U1")
+    assert log.findings("FC-REPEAT-AFTER-CLOSE") == []
+
+
+def test_ms_satisfied_repeat_fires_when_a_satisfied_matter_comes_back():
+    log = Log()
+    log.ticket("T1").dispatch("U1").handle("U1", satisfaction="satisfied")
+    log.ticket("T2", at=LATER).dispatch("U1")
+    [finding] = log.findings("MS-SATISFIED-REPEAT")
+    assert finding.ticket_ids == ["T1", "T2"]
+    assert log.findings("FC-REPEAT-AFTER-CLOSE") == []
+
+
+def test_ms_satisfied_repeat_ignores_a_satisfied_matter_that_stays_solved():
+    log = Log()
+    log.ticket("T1").dispatch("U1").handle("U1", satisfaction="satisfied")
+    log.ticket("T2", at=LATER, category="road").dispatch("U1")
+    assert log.findings("MS-SATISFIED-REPEAT") == []
+
+
+def test_fc_no_evidence_fires_on_a_closure_without_evidence_or_contact():
+    log = Log()
+    log.ticket("T1").dispatch("U1").sign("U1").request_closure("U1", evidence=[]).approve_closure("U1")
+    [finding] = log.findings("FC-NO-EVIDENCE")
+    assert finding.severity == "high" and finding.finding_key == "FC-NO-EVIDENCE:T1:4"
+
+
+def test_fc_no_evidence_ignores_a_closure_with_photos_after_a_citizen_contact():
+    log = Log()
+    log.ticket("T1").dispatch("U1").handle("U1")
+    assert log.findings("FC-NO-EVIDENCE") == []
+
+
+def test_fc_rejected_closures_fires_on_two_rejections():
+    log = Log()
+    t = log.ticket("T1").dispatch("U1").sign("U1").contact("U1")
+    t.request_closure("U1").reject_closure("U1").request_closure("U1").reject_closure("U1")
+    [finding] = log.findings("FC-REJECTED-CLOSURES")
+    assert finding.evidence["values"]["rejected"] == 2 and finding.person_id == "U1-h"
+
+
+def test_fc_rejected_closures_ignores_a_single_rejection():
+    log = Log()
+    t = log.ticket("T1").dispatch("U1").sign("U1").contact("U1")
+    t.request_closure("U1").reject_closure("U1").request_closure("U1").approve_closure("U1")
+    assert log.findings("FC-REJECTED-CLOSURES") == []
+
+
+def test_fc_instant_fires_on_a_closure_requested_minutes_after_receipt_with_no_handling():
+    log = Log()
+    log.ticket("T1").dispatch("U1", after_hours=0.1).sign("U1", after_hours=0.1).request_closure(
+        "U1", after_hours=0.1)
+    [finding] = log.findings("FC-INSTANT")
+    assert finding.evidence["values"]["minutes"] <= 30
+
+
+def test_fc_instant_ignores_a_quick_closure_with_a_site_visit_recorded():
+    log = Log()
+    log.ticket("T1").dispatch("U1", after_hours=0.1).progress("U1", kind="site_visit", after_hours=0.1).request_closure(
+        "U1", after_hours=0.1)
+    assert log.findings("FC-INSTANT") == []
+
+
+def test_ms_visit_no_call_fires_on_a_phone_visit_with_no_answered_call():
+    log = Log()
+    log.ticket("T1").dispatch("U1").handle("U1", call_id="ghost")
+    log.call("real", "vis1", datetime(2026, 3, 3, 9), direction="out")
+    [finding] = log.findings("MS-VISIT-NO-CALL")
+    assert finding.person_id == "vis1" and finding.severity == "high"
+
+
+def test_ms_visit_no_call_ignores_a_visit_backed_by_an_answered_call():
+    log = Log()
+    log.ticket("T1").dispatch("U1").handle("U1", call_id="real")
+    log.call("real", "vis1", datetime(2026, 3, 3, 9), direction="out")
+    assert log.findings("MS-VISIT-NO-CALL") == []
+
+
+def test_ms_visit_no_call_does_not_run_without_a_calls_table():
+    log = Log()
+    log.ticket("T1").dispatch("U1").handle("U1", call_id="ghost")
+    assert log.findings("MS-VISIT-NO-CALL") == []
+
+
+def test_ms_visit_by_handler_fires_when_the_handling_unit_visits_itself():
+    log = Log()
+    log.ticket("T1").dispatch("U1").handle("U1", by="U1-h", unit="U1")
+    [finding] = log.findings("MS-VISIT-BY-HANDLER")
+    assert (finding.unit_id, finding.person_id) == ("U1", "U1-h")
+
+
+def test_ms_visit_by_handler_ignores_a_visit_by_the_centre():
+    log = Log()
+    log.ticket("T1").dispatch("U1").handle("U1", by="vis1", unit="CENTRE")
+    assert log.findings("MS-VISIT-BY-HANDLER") == []
+
+
+def _unit_with_repeats(log, repeats: int):
+    for i in range(4):
+        log.ticket(f"T{i}", place_id=f"P{i}").dispatch("U1").handle("U1", satisfaction="satisfied")
+    for i in range(repeats):
+        log.ticket(f"R{i}", at=LATER, place_id=f"P{i}").dispatch("U2")
+
+
+def test_ms_rate_mismatch_fires_on_full_satisfaction_with_many_repeats():
+    log = Log()
+    _unit_with_repeats(log, repeats=2)
+    [finding] = log.findings("MS-RATE-MISMATCH", min_tickets=4)
+    assert finding.unit_id == "U1" and finding.person_id is None
+    assert finding.evidence["values"]["repeat_rate"] == 0.5
+    assert finding.ticket_ids == ["T0", "T1"]
+
+
+def test_ms_rate_mismatch_ignores_a_unit_whose_matters_stay_solved():
+    log = Log()
+    _unit_with_repeats(log, repeats=0)
+    assert log.findings("MS-RATE-MISMATCH", min_tickets=4) == []
