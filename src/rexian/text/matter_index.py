@@ -22,6 +22,7 @@ from rexian.text.same_matter import (SAME_THRESHOLD, MatterFeatures, bigrams, de
                                      matter_text)
 
 PROBE_TERMS = 6
+STRONG_MARGIN = 0.15
 CELL_DEGREES = 0.002  # about 200 m of latitude
 
 
@@ -190,11 +191,14 @@ def link_batch(tickets: list, *, window_days: float = 30, threshold: float = SAM
     pairs = []
     for item in order:
         feature = featured[item]
-        for match_position in _same_positions(index, feature, window_days):
-            other = position_to_item[match_position[0]]
+        matches = sorted(_same_positions(index, feature, window_days), key=lambda match: -match[1])
+        # Link to the best match and to clearly strong ones only: linking to every weak match chains
+        # distinct matters together through one ambiguous ticket.
+        for position, score, reasons in matches[:1] + [m for m in matches[1:] if m[1] >= threshold + STRONG_MARGIN]:
+            other = position_to_item[position]
             parent[find(item)] = find(other)
             if with_pairs:
-                pairs.append((featured[other].ticket_id, feature.ticket_id, match_position[1], match_position[2]))
+                pairs.append((featured[other].ticket_id, feature.ticket_id, score, reasons))
         index.add(None, feature)
         position_to_item.append(item)
     groups: dict[int, list] = defaultdict(list)

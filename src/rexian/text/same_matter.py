@@ -21,9 +21,10 @@ from rexian.text.normalise import normalise
 from rexian.text.places import _CODED_ADMIN, place_keys
 
 TOP_TERMS = 16
-SAME_THRESHOLD = 0.5
+SAME_THRESHOLD = 0.6
 PLACE_BONUS = 0.25
-PLACE_CONFLICT_PENALTY = 0.3
+PLACE_CONFLICT_PENALTY = 0.5
+PLACE_UNKNOWN_PENALTY = 0.15
 CATEGORY_PENALTY = 0.2
 NEAR_METRES = 200
 FAR_METRES = 1000
@@ -88,12 +89,16 @@ def features(ticket: Mapping[str, Any] | Any, weight=default_weight, top: int = 
     title, content, address = get("title"), get("content"), get("address")
     if not title and not content:
         content = get("text")
+    places = tuple(place_keys(address, title, (content or "")[:_TEXT_CHARS]))
+    # The text signal is about the problem: the place has its own signal, and counting its name twice
+    # would link different problems at one place.
+    place_grams = {place[i:i + 2] for place in places for i in range(len(place) - 1)}
     seen: dict[str, float] = {}
     for gram in bigrams(matter_text(title, content)):
-        if gram not in seen:
+        if gram not in seen and gram not in place_grams:
             seen[gram] = weight(gram)
     ranked = sorted(seen.items(), key=lambda item: -item[1])[:top]
-    return MatterFeatures(dict(ranked), tuple(place_keys(address, title, (content or "")[:_TEXT_CHARS])),
+    return MatterFeatures(dict(ranked), places,
                           _as_datetime(get("received_at") or get("at")), _as_float(get("lon")), _as_float(get("lat")),
                           _clean(get("category")), get("ticket_id"))
 
@@ -160,6 +165,10 @@ def judge(a: MatterFeatures, b: MatterFeatures, window_days: float | None = 30,
         # Both name their place and the names differ: the same complaint about two compounds.
         score -= PLACE_CONFLICT_PENALTY
         reasons.append(f"地点不同（{a.places[0]}/{b.places[0]}）")
+    else:
+        # Nothing confirms the place: the texts alone must be nearly the same.
+        score -= PLACE_UNKNOWN_PENALTY
+        reasons.append("地点无法确认")
     if a.category and b.category and a.category != b.category:
         score -= CATEGORY_PENALTY
         reasons.append(f"类别不同（{a.category}/{b.category}）")
