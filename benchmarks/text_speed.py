@@ -46,6 +46,7 @@ def bench_routing(texts: list[str]) -> list[tuple[str, str, str]]:
 
 
 def bench_same_matter(n_tickets: int, n_lookups: int) -> list[tuple[str, str, str]]:
+    from rexian.text.evaluation import pair_precision_recall
     from rexian.text.matter_index import SameMatterIndex, TermWeights, link_batch
     from rexian.text.same_matter import features, judge
     from rexian.text.synthetic import generate_tickets
@@ -96,20 +97,9 @@ def bench_same_matter(n_tickets: int, n_lookups: int) -> list[tuple[str, str, st
     truth: dict = {}
     for ticket in history:
         truth.setdefault(ticket["matter_id"], []).append(ticket["ticket_id"])
-    precision, recall = pair_precision_recall(groups, truth.values())
+    precision, recall, _, _ = pair_precision_recall(groups, truth.values())
     rows.append(("  same-matter pairs vs truth: precision / recall", f"{precision:.3f} / {recall:.3f}", ""))
     return rows
-
-
-def pair_precision_recall(predicted_groups, true_groups) -> tuple[float, float]:
-    from itertools import combinations
-
-    def pairs(groups):
-        return {pair for group in groups for pair in combinations(sorted(group), 2)}
-
-    predicted, true = pairs(predicted_groups), pairs(true_groups)
-    hits = len(predicted & true)
-    return hits / max(len(predicted), 1), hits / max(len(true), 1)
 
 
 def main() -> None:

@@ -30,7 +30,9 @@ DEFAULT_MIN_SCORE = 0.5
 _NEGATION_REACH = 6  # characters between a negation cue and the phrase it denies
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _CLAUSE_END = re.compile(r"[，,。！？!?；;：:\n]")
-_ABOUT_CITIZEN = re.compile(r"(?:说|讲|称|认为|指责|怪|嫌|批评|埋怨)(?:我|我们|本人)(?:的)?$|(?:^|[^自])我(?:们)?(?:的)?$")
+# 「工作人员说我态度不好」「我当时态度不好」: the attitude is the citizen's; 「对我们冷嘲热讽」 is not.
+_ABOUT_CITIZEN = re.compile(r"(?:说|讲|称|认为|指责|怪|嫌|批评|埋怨)(?:我|我们|本人)(?:的)?$"
+                            r"|(?:^|[^自对向给把让跟冲朝被骂打吼和与])我(?:们)?(?:当时|自己|本人|的)?$")
 _AFTER_NEGATION = re.compile(r"^[^，。！？；]{0,5}?(?:没有|没|未|不|拒绝|拒|退回|退还)(?:收|要|拿|接受|接|去)")
 
 
@@ -198,7 +200,7 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon) -> Misc
         if cue:
             return MisconductHit(phrase.family, 0.0, quoted, match.span(),
                                  f"「{quoted}」被否定（「{cue}」），不是反映{family_name}", suppressed=True)
-        if _ABOUT_CITIZEN.search(before[-8:]):
+        if phrase.family == "hostile_attitude" and _ABOUT_CITIZEN.search(before[-8:]):
             score *= 0.3
             notes.append("说的是市民本人，降低分值")
     if not phrase.ignore_hypothetical and lexicon.hypothetical.search(sentence):
