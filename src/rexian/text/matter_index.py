@@ -12,17 +12,20 @@ Storage is columnar (parallel lists of small tuples) so that a million tickets f
 from __future__ import annotations
 
 import math
+import os
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable
 
-from rexian.text.same_matter import (SAME_THRESHOLD, MatterFeatures, bigrams, default_weight, features, judge,
-                                     matter_text)
+from rexian.text.same_matter import (PLACE_BONUS, SAME_THRESHOLD, MatterFeatures, SameMatterResult, decide,
+                                     default_weight, distance_m, features, prepare, weigh)
 
 PROBE_TERMS = 6
 STRONG_MARGIN = 0.15
+MAX_TERM_CANDIDATES = 60
+PARALLEL_FROM = 20_000
 CELL_DEGREES = 0.002  # about 200 m of latitude
 
 
@@ -46,11 +49,14 @@ class TermWeights:
 
     @classmethod
     def fit(cls, tickets: Iterable) -> "TermWeights":
+        return cls.fit_prepared(prepare(ticket) for ticket in tickets)
+
+    @classmethod
+    def fit_prepared(cls, prepared: Iterable[MatterFeatures]) -> "TermWeights":
         df: Counter = Counter()
         n = 0
-        for ticket in tickets:
-            get = ticket.get if isinstance(ticket, dict) else (lambda name, t=ticket: getattr(t, name, None))
-            df.update(set(bigrams(matter_text(get("title"), get("content") or get("text")))))
+        for item in prepared:
+            df.update(item.terms.keys())
             n += 1
         return cls(df, n)
 
@@ -78,6 +84,7 @@ class SameMatterIndex:
         self.max_per_key = max_per_key
         self._ids: list[Any] = []
         self._terms: list[tuple[tuple[str, float], ...]] = []
+        self._norms: list[float] = []
         self._places: list[tuple[str, ...]] = []
         self._times: list[float] = []
         self._geo: list[tuple[float, float] | None] = []
@@ -105,6 +112,7 @@ class SameMatterIndex:
         position = len(self._ids)
         self._ids.append(feature.ticket_id)
         self._terms.append(tuple(feature.terms.items()))
+        self._norms.append(_norm(feature.terms))
         self._places.append(feature.places)
         self._times.append(feature.at.timestamp() if feature.at else float("nan"))
         self._geo.append((feature.lon, feature.lat) if feature.lon is not None and feature.lat is not None else None)
@@ -113,13 +121,30 @@ class SameMatterIndex:
             self._postings[key].append(position)
         return position
 
-    def _stored(self, position: int) -> MatterFeatures:
-        geo = self._geo[position]
+    def _at(self, position: int) -> datetime | None:
         at = self._times[position]
-        return MatterFeatures(dict(self._terms[position]), self._places[position],
-                              None if math.isnan(at) else datetime.fromtimestamp(at),
-                              geo[0] if geo else None, geo[1] if geo else None, self._categories[position],
-                              self._ids[position])
+        return None if math.isnan(at) else datetime.fromtimestamp(at)
+
+    def _judge(self, feature: MatterFeatures, query_norm: float, position: int, window_days: float,
+               prune: bool = True) -> SameMatterResult | None:
+        """same_matter.decide on a stored ticket, computed from the stored columns. With `prune`, None
+        when even a shared place could not lift the text similarity to the threshold."""
+        stored_norm = self._norms[position]
+        if not stored_norm or not query_norm:
+            similarity = 0.0
+        else:
+            terms = feature.terms
+            similarity = sum(weight * terms[gram] for gram, weight in self._terms[position] if gram in terms) / (
+                stored_norm * query_norm)
+        if prune and similarity + PLACE_BONUS < self.threshold:
+            return None
+        at = self._times[position]
+        days = abs(feature.at.timestamp() - at) / 86400 if feature.at and not math.isnan(at) else None
+        geo = self._geo[position]
+        metres = (distance_m(feature.lon, feature.lat, geo[0], geo[1])
+                  if geo and feature.lon is not None and feature.lat is not None else None)
+        return decide(similarity, feature.places, self._places[position], days, metres, feature.category,
+                      self._categories[position], window_days, self.threshold)
 
     def _candidates(self, feature: MatterFeatures, window_days: float) -> list[int]:
         since = feature.at.timestamp() - window_days * 86400 if feature.at else None
@@ -142,8 +167,10 @@ class SameMatterIndex:
                 probe_hits.update(chosen)
             else:
                 strong.update(chosen)
-        strong.update(position for position, hits in probe_hits.items() if hits >= 2)
-        return sorted(strong)
+        # Tickets sharing most probe terms first; a place or cell match always counts.
+        shared_terms = sorted((position for position, hits in probe_hits.items() if hits >= 2 and position not in strong),
+                              key=lambda position: -probe_hits[position])
+        return sorted(strong) + shared_terms[:MAX_TERM_CANDIDATES]
 
     def lookup(self, ticket, *, window_days: float | None = None, only_same: bool = True,
                exclude_id: Any = None) -> list[MatterMatch]:
@@ -151,14 +178,14 @@ class SameMatterIndex:
         window = self.window_days if window_days is None else window_days
         feature = ticket if isinstance(ticket, MatterFeatures) else self._features(ticket)
         matches = []
+        query_norm = _norm(feature.terms)
         for position in self._candidates(feature, window):
             if exclude_id is not None and self._ids[position] == exclude_id:
                 continue
-            other = self._stored(position)
-            result = judge(feature, other, window, self.threshold)
-            if result.same or not only_same:
-                matches.append(MatterMatch(other.ticket_id, result.score, result.same, result.reasons, other.at,
-                                           other.category))
+            result = self._judge(feature, query_norm, position, window, prune=only_same)
+            if result is not None and (result.same or not only_same):
+                matches.append(MatterMatch(self._ids[position], result.score, result.same, result.reasons,
+                                           self._at(position), self._categories[position]))
         matches.sort(key=lambda match: -match.score)
         return matches
 
@@ -175,9 +202,11 @@ def link_batch(tickets: list, *, window_days: float = 30, threshold: float = SAM
                weights: TermWeights | None = None, with_pairs: bool = False):
     """Group tickets about the same matter. Returns groups (lists of ticket ids, 2 or more tickets,
     biggest first) and, with `with_pairs`, the linked pairs (id, id, score, reasons)."""
-    weights = weights or TermWeights.fit(tickets)
+    prepared = prepare_many(tickets)
+    weights = weights or TermWeights.fit_prepared(prepared)
     index = SameMatterIndex(weights, window_days, threshold)
-    featured = [features(ticket, weight=weights) for ticket in tickets]
+    featured = [weigh(item, weights) for item in prepared]
+    del prepared
     order = sorted(range(len(featured)), key=lambda i: (featured[i].at is None, featured[i].at or datetime.min))
     parent = list(range(len(featured)))
 
@@ -209,7 +238,24 @@ def link_batch(tickets: list, *, window_days: float = 30, threshold: float = SAM
 
 
 def _same_positions(index: SameMatterIndex, feature: MatterFeatures, window_days: float):
+    query_norm = _norm(feature.terms)
     for position in index._candidates(feature, window_days):
-        result = judge(feature, index._stored(position), window_days, index.threshold)
-        if result.same:
+        result = index._judge(feature, query_norm, position, window_days)
+        if result is not None and result.same:
             yield position, result.score, result.reasons
+
+
+def prepare_many(tickets: list, processes: int | None = None) -> list[MatterFeatures]:
+    """same_matter.prepare for every ticket; in worker processes for big batches (it is CPU-bound
+    text work, and the 1M-ticket batch target assumes both cores)."""
+    processes = processes if processes is not None else (os.cpu_count() or 1)
+    if processes < 2 or len(tickets) < PARALLEL_FROM:
+        return [prepare(ticket) for ticket in tickets]
+    import multiprocessing
+
+    with multiprocessing.get_context("fork" if os.name == "posix" else "spawn").Pool(processes) as pool:
+        return pool.map(prepare, tickets, chunksize=2000)
+
+
+def _norm(terms: dict[str, float]) -> float:
+    return math.sqrt(sum(weight * weight for weight in terms.values()))

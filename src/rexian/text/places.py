@@ -22,7 +22,7 @@ _LEADING_ADMIN = re.compile(r"^[\u4e00-\u9fff]{2,4}?(?:省|(?<!超|菜|门|城|�
 _PLACE_WORDS = ("安置小区", "小区", "花园", "花苑", "家园", "新村", "公寓", "大厦", "广场", "市场", "华庭", "华府", "名邸", "雅苑",
                 "山庄", "公馆", "庄园", "社区", "村", "大道", "大街", "路", "街", "巷", "公路", "高速", "隧道", "大桥", "桥",
                 "学校", "小学", "中学", "幼儿园", "学院", "大学", "医院", "卫生院", "公园", "工业园", "园区", "网吧", "酒店", "宾馆",
-                "车站", "地铁站", "公交站", "驾校", "超市", "商场", "苑", "府", "城", "湾", "园", "郡", "庭")
+                "车站", "地铁站", "公交站", "驾校", "超市", "商场", "公园", "苑", "府", "城", "湾", "园", "郡", "庭")
 _GENERIC = {"小区", "社区", "安置小区"}
 # Words that end in a place character without naming a place (绕路, 临街, 修路).
 _NOT_PLACE_ENDINGS = ("绕路", "走路", "修路", "道路", "过路", "带路", "让路", "出路", "思路", "线路", "套路", "迷路", "赶路", "上路",
@@ -33,6 +33,7 @@ _SINGLE_CHAR_WORDS = {"路", "街", "巷", "村", "苑", "府", "城", "湾", "�
 _NAME = r"[\u4e00-\u9fffA-Za-z0-9]"
 _STOP_CHARS = set("的了在和与是有为将对把被从由及并已于到给让使等个这那该我你他她们请问反映关于要求希望建议咨询投诉举报")
 _PLACE = re.compile(rf"({_NAME}{{2,10}}?)({'|'.join(sorted(_PLACE_WORDS, key=len, reverse=True))})")
+_PIECES = re.compile(r"[，。！？；：、,.!?;:（）()“”\"\s]+")
 _TOO_GENERIC_NAME = {"这个", "我们", "本", "周边", "附近", "整个", "所在", "当地", "农村", "城市", "全市", "市区", "城区", "老旧",
                      "各个", "一个", "多个", "所有", "商品", "公共", "道路", "马路", "出租", "民办", "公办", "私立", "公立",
                      "配套", "乡镇", "村级", "新建", "这所", "那所", "一所", "各级", "小区配套", "学校", "周围", "周末",
@@ -57,13 +58,15 @@ def strip_admin(piece: str) -> str:
         piece = stripped
 
 
-def place_keys(*texts: str | None, limit: int = 6) -> list[str]:
-    """Named places mentioned in the texts (address first, then title, then content), most specific first."""
+def place_keys(*texts: str | None, limit: int = 6, normalised: tuple[bool, ...] = ()) -> list[str]:
+    """Named places mentioned in the texts (address first, then title, then content), most specific first.
+    `normalised[i]` says text i is already normalised."""
     keys: list[str] = []
-    for text in texts:
+    for position, text in enumerate(texts):
         if not text or str(text) == "nan":
             continue
-        for piece in re.split(r"[，。！？；：、,.!?;:（）()“”\"\s]+", _CODED_ADMIN.sub(" ", normalise(str(text)))):
+        text = str(text) if position < len(normalised) and normalised[position] else normalise(str(text))
+        for piece in _PIECES.split(_CODED_ADMIN.sub(" ", text)):
             for match in _PLACE.finditer(strip_admin(piece)):
                 name, word = match.group(1), match.group(2)
                 # Cut the name after the last function character (「反映润芳园」 -> 润芳园).

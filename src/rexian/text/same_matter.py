@@ -70,9 +70,9 @@ def matter_text(title: str | None, content: str | None) -> str:
     return "。".join(parts)
 
 
-def bigrams(text: str) -> list[str]:
+def bigrams(text: str, *, normalised: bool = False) -> list[str]:
     """Chinese character bigrams of a text, in order, within runs of Chinese characters."""
-    text = _CODED_ADMIN.sub(" ", normalise(text))
+    text = _CODED_ADMIN.sub(" ", text if normalised else normalise(text))
     grams = []
     for run in _CJK_RUN.findall(text):
         grams.extend(run[i:i + 2] for i in range(len(run) - 1))
@@ -83,24 +83,35 @@ def default_weight(gram: str) -> float:
     return 0.25 if gram in GENERIC_BIGRAMS else 1.0
 
 
-def features(ticket: Mapping[str, Any] | Any, weight=default_weight, top: int = TOP_TERMS) -> MatterFeatures:
-    """The linking features of a ticket (a mapping or an object with title/content/address/... fields)."""
+def prepare(ticket: Mapping[str, Any] | Any) -> MatterFeatures:
+    """The expensive, weight-independent part of the features: places and all problem bigrams (in
+    `terms`, weight 1, in text order). Pure and picklable, so batches can prepare in parallel."""
     get = ticket.get if isinstance(ticket, Mapping) else (lambda name, default=None: getattr(ticket, name, default))
     title, content, address = get("title"), get("content"), get("address")
     if not title and not content:
         content = get("text")
-    places = tuple(place_keys(address, title, (content or "")[:_TEXT_CHARS]))
+    title = normalise(str(title)) if title and str(title) != "nan" else None
+    content = normalise(str(content)[:_TEXT_CHARS]) if content and str(content) != "nan" else None
+    places = tuple(place_keys(address, title, content, normalised=(False, True, True)))
     # The text signal is about the problem: the place has its own signal, and counting its name twice
     # would link different problems at one place.
     place_grams = {place[i:i + 2] for place in places for i in range(len(place) - 1)}
-    seen: dict[str, float] = {}
-    for gram in bigrams(matter_text(title, content)):
-        if gram not in seen and gram not in place_grams:
-            seen[gram] = weight(gram)
-    ranked = sorted(seen.items(), key=lambda item: -item[1])[:top]
-    return MatterFeatures(dict(ranked), places,
-                          _as_datetime(get("received_at") or get("at")), _as_float(get("lon")), _as_float(get("lat")),
-                          _clean(get("category")), get("ticket_id"))
+    grams = dict.fromkeys(gram for gram in bigrams(matter_text(title, content), normalised=True)
+                          if gram not in place_grams)
+    return MatterFeatures(dict.fromkeys(grams, 1.0), places, _as_datetime(get("received_at") or get("at")),
+                          _as_float(get("lon")), _as_float(get("lat")), _clean(get("category")), get("ticket_id"))
+
+
+def weigh(prepared: MatterFeatures, weight=default_weight, top: int = TOP_TERMS) -> MatterFeatures:
+    """Keep the `top` most distinctive bigrams of prepared features, weighted."""
+    ranked = sorted(((gram, weight(gram)) for gram in prepared.terms), key=lambda item: -item[1])[:top]
+    return MatterFeatures(dict(ranked), prepared.places, prepared.at, prepared.lon, prepared.lat, prepared.category,
+                          prepared.ticket_id)
+
+
+def features(ticket: Mapping[str, Any] | Any, weight=default_weight, top: int = TOP_TERMS) -> MatterFeatures:
+    """The linking features of a ticket (a mapping or an object with title/content/address/... fields)."""
+    return weigh(prepare(ticket), weight, top)
 
 
 def _clean(value):
@@ -145,33 +156,40 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 def judge(a: MatterFeatures, b: MatterFeatures, window_days: float | None = 30,
           threshold: float = SAME_THRESHOLD) -> SameMatterResult:
     """Combine text, place, coordinates, time and category into one decision with reasons."""
-    similarity = text_similarity(a.terms, b.terms)
-    shared = [place for place in a.places if place in b.places]
-    if shared and a.places[0] not in b.places and b.places[0] not in a.places:
+    metres = (distance_m(a.lon, a.lat, b.lon, b.lat)
+              if a.lon is not None and a.lat is not None and b.lon is not None and b.lat is not None else None)
+    days = abs((a.at - b.at).total_seconds()) / 86400 if a.at and b.at else None
+    return decide(text_similarity(a.terms, b.terms), a.places, b.places, days, metres, a.category, b.category,
+                  window_days, threshold)
+
+
+def decide(similarity: float, places_a: tuple[str, ...], places_b: tuple[str, ...], days: float | None,
+           metres: float | None, category_a, category_b, window_days: float | None = 30,
+           threshold: float = SAME_THRESHOLD) -> SameMatterResult:
+    """The decision from the measured signals (shared by the pair check and the index)."""
+    shared = [place for place in places_a if place in places_b]
+    if shared and places_a[0] not in places_b and places_b[0] not in places_a:
         # Each names a different main place; what they share is secondary (a road both are on).
         shared = []
     reasons: list[str] = [f"文本相似度{similarity:.2f}"]
     score = similarity
-    days = abs((a.at - b.at).total_seconds()) / 86400 if a.at and b.at else None
-    metres = (distance_m(a.lon, a.lat, b.lon, b.lat)
-              if None not in (a.lon, a.lat, b.lon, b.lat) else None)
     if shared:
         score += PLACE_BONUS
         reasons.append(f"同一地点「{'、'.join(shared)}」")
     elif metres is not None and metres <= NEAR_METRES:
         score += PLACE_BONUS
         reasons.append(f"坐标相距{metres:.0f}米")
-    elif a.places and b.places:
+    elif places_a and places_b:
         # Both name their place and the names differ: the same complaint about two compounds.
         score -= PLACE_CONFLICT_PENALTY
-        reasons.append(f"地点不同（{a.places[0]}/{b.places[0]}）")
+        reasons.append(f"地点不同（{places_a[0]}/{places_b[0]}）")
     else:
         # Nothing confirms the place: the texts alone must be nearly the same.
         score -= PLACE_UNKNOWN_PENALTY
         reasons.append("地点无法确认")
-    if a.category and b.category and a.category != b.category:
+    if category_a and category_b and category_a != category_b:
         score -= CATEGORY_PENALTY
-        reasons.append(f"类别不同（{a.category}/{b.category}）")
+        reasons.append(f"类别不同（{category_a}/{category_b}）")
     ruled_out = False
     if metres is not None and metres > FAR_METRES:
         ruled_out = True
