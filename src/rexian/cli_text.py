@@ -109,18 +109,21 @@ def eval_replies(path):
 @text_eval.command("same-matter")
 @click.option("--file", "path", type=click.Path(exists=True), help="Default: teddy2020/messages_with_votes.xlsx")
 @click.option("--window-days", default=30.0, show_default=True)
+@click.option("--threshold", default=None, type=float, help="Same-matter score threshold (default 0.6).")
 @click.option("--groups", "shown_groups", default=25, show_default=True, help="Groups to print.")
 @click.option("--synthetic", default=20000, show_default=True,
               help="Also link this many generated tickets with known truth and print precision/recall (0: skip).")
-def eval_same_matter(path, window_days, shown_groups, synthetic):
+def eval_same_matter(path, window_days, threshold, shown_groups, synthetic):
     """Groups of messages about the same matter, near misses, and precision/recall on generated truth."""
     from rexian.text.evaluation import near_misses, teddy_messages
     from rexian.text.matter_index import link_batch
+    from rexian.text.same_matter import SAME_THRESHOLD
 
+    threshold = SAME_THRESHOLD if threshold is None else threshold
     tickets = teddy_messages(path)
     by_id = {ticket["ticket_id"]: ticket for ticket in tickets}
     started = time.perf_counter()
-    groups = link_batch(tickets, window_days=window_days)
+    groups = link_batch(tickets, window_days=window_days, threshold=threshold)
     elapsed = time.perf_counter() - started
     linked = sum(len(group) for group in groups)
     click.echo(f"留言 {len(tickets)} 条，时间窗口 {window_days:g} 天：同一事项的组 {len(groups)} 个，涉及 {linked} 条"
@@ -129,12 +132,12 @@ def eval_same_matter(path, window_days, shown_groups, synthetic):
     for group in groups[:shown_groups]:
         click.echo(f"[{len(group)}件] " + " ｜ ".join(by_id[i]["title"][:30] for i in group[:4]))
     click.echo("\n== 差一点被认为是同一事项的（供检查）==")
-    for score, a, b, reasons in near_misses(tickets, groups, window_days):
+    for score, a, b, reasons in near_misses(tickets, groups, window_days, threshold):
         click.echo(f"{score:.2f}  {a['title'][:30]}  ⇄  {b['title'][:30]}  （{'；'.join(reasons)}）")
     if synthetic:
         from rexian.text.evaluation import synthetic_linking
 
-        result = synthetic_linking(synthetic, window_days)
+        result = synthetic_linking(synthetic, window_days, threshold)
         click.echo(f"\n== 生成数据（已知真相）{synthetic} 条 ==")
         click.echo(f"同一事项配对: precision = {result['precision']:.3f}, recall = {result['recall']:.3f} "
                    f"（预测 {result['predicted_pairs']} 对，真实 {result['true_pairs']} 对，{result['seconds']:.1f} 秒）")

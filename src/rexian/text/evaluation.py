@@ -105,19 +105,21 @@ def teddy_messages(path: str | Path | None = None) -> list[dict]:
             for (_, row), at in zip(frame.iterrows(), times)]
 
 
-def near_misses(tickets: list[dict], groups: list[list], window_days: float, limit: int = 15) -> list[tuple]:
+def near_misses(tickets: list[dict], groups: list[list], window_days: float, threshold: float | None = None,
+                limit: int = 15) -> list[tuple]:
     """Pairs that were candidates but scored just under the threshold: (score, a, b, reasons)."""
     from rexian.text.matter_index import SameMatterIndex, TermWeights
     from rexian.text.same_matter import SAME_THRESHOLD
 
+    threshold = SAME_THRESHOLD if threshold is None else threshold
     weights = TermWeights.fit(tickets)
-    index = SameMatterIndex(weights, window_days)
+    index = SameMatterIndex(weights, window_days, threshold)
     grouped = {ticket_id: number for number, group in enumerate(groups) for ticket_id in group}
     by_id = {ticket["ticket_id"]: ticket for ticket in tickets}
     misses = []
     for ticket in sorted(tickets, key=lambda t: t["received_at"] or 0):
         for match in index.lookup(ticket, only_same=False):
-            if not match.same and SAME_THRESHOLD - 0.2 <= match.score < SAME_THRESHOLD and \
+            if not match.same and threshold - 0.2 <= match.score < threshold and \
                     grouped.get(match.ticket_id, -1) != grouped.get(ticket["ticket_id"], -2):
                 misses.append((match.score, by_id[match.ticket_id], ticket, match.reasons))
         index.add(ticket)
@@ -137,7 +139,8 @@ def pair_precision_recall(predicted_groups, true_groups) -> tuple[float, float, 
     return hits / max(len(predicted), 1), hits / max(len(true), 1), len(predicted), len(true)
 
 
-def synthetic_linking(n_tickets: int, window_days: float = 30, seed: int = 11) -> dict:
+def synthetic_linking(n_tickets: int, window_days: float = 30, threshold: float | None = None,
+                      seed: int = 11) -> dict:
     """Batch-link generated tickets and compare with their known matters."""
     import time
 
@@ -146,7 +149,10 @@ def synthetic_linking(n_tickets: int, window_days: float = 30, seed: int = 11) -
 
     tickets = generate_tickets(n_tickets, seed=seed)
     started = time.perf_counter()
-    groups = link_batch(tickets, window_days=window_days)
+    from rexian.text.same_matter import SAME_THRESHOLD
+
+    groups = link_batch(tickets, window_days=window_days,
+                        threshold=SAME_THRESHOLD if threshold is None else threshold)
     seconds = time.perf_counter() - started
     truth: dict = {}
     for ticket in tickets:

@@ -19,13 +19,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable
 
-from rexian.text.same_matter import (PLACE_BONUS, SAME_THRESHOLD, MatterFeatures, SameMatterResult, decide,
+from rexian.text.same_matter import (PLACE_BONUS, SAME_THRESHOLD, MatterFeatures, SameMatterResult,
+                                     combined_similarity, decide,
                                      default_weight, distance_m, features, prepare, weigh)
 
 PROBE_TERMS = 6
 STRONG_MARGIN = 0.15
 MAX_TERM_CANDIDATES = 60
 PARALLEL_FROM = 20_000
+GENERIC_PLACE_MIN_TICKETS = 2_000
+GENERIC_PLACE_MIN_COUNT = 20
+GENERIC_PLACE_SHARE = 0.002
 CELL_DEGREES = 0.002  # about 200 m of latitude
 
 
@@ -42,9 +46,11 @@ class MatterMatch:
 class TermWeights:
     """IDF of character bigrams over a ticket history; packaged defaults before any history is seen."""
 
-    def __init__(self, document_frequency: Counter | None = None, documents: int = 0):
+    def __init__(self, document_frequency: Counter | None = None, documents: int = 0,
+                 place_frequency: Counter | None = None):
         self.df = document_frequency or Counter()
         self.n = documents
+        self.place_df = place_frequency or Counter()
         self._max = math.log(self.n + 1) if self.n else 1.0
 
     @classmethod
@@ -54,11 +60,18 @@ class TermWeights:
     @classmethod
     def fit_prepared(cls, prepared: Iterable[MatterFeatures]) -> "TermWeights":
         df: Counter = Counter()
+        place_df: Counter = Counter()
         n = 0
         for item in prepared:
             df.update(item.terms.keys())
+            place_df.update(item.places)
             n += 1
-        return cls(df, n)
+        return cls(df, n, place_df)
+
+    def generic_place(self, key: str) -> bool:
+        """A "place" named in a large share of all tickets is a kind of place (医保定点医院), not a name."""
+        return self.n >= GENERIC_PLACE_MIN_TICKETS and self.place_df.get(key, 0) > max(
+            GENERIC_PLACE_MIN_COUNT, GENERIC_PLACE_SHARE * self.n)
 
     def __call__(self, gram: str) -> float:
         if self.n < 50:
@@ -85,6 +98,8 @@ class SameMatterIndex:
         self._ids: list[Any] = []
         self._terms: list[tuple[tuple[str, float], ...]] = []
         self._norms: list[float] = []
+        self._titles: list[tuple[tuple[str, float], ...]] = []
+        self._title_norms: list[float] = []
         self._places: list[tuple[str, ...]] = []
         self._times: list[float] = []
         self._geo: list[tuple[float, float] | None] = []
@@ -95,7 +110,7 @@ class SameMatterIndex:
         return len(self._ids)
 
     def _features(self, ticket) -> MatterFeatures:
-        return features(ticket, weight=self.weights)
+        return weigh(prepare(ticket), self.weights)
 
     @staticmethod
     def _keys(feature: MatterFeatures) -> list:
@@ -113,6 +128,8 @@ class SameMatterIndex:
         self._ids.append(feature.ticket_id)
         self._terms.append(tuple(feature.terms.items()))
         self._norms.append(_norm(feature.terms))
+        self._titles.append(tuple(feature.title_terms.items()))
+        self._title_norms.append(_norm(feature.title_terms))
         self._places.append(feature.places)
         self._times.append(feature.at.timestamp() if feature.at else float("nan"))
         self._geo.append((feature.lon, feature.lat) if feature.lon is not None and feature.lat is not None else None)
@@ -129,13 +146,9 @@ class SameMatterIndex:
                prune: bool = True) -> SameMatterResult | None:
         """same_matter.decide on a stored ticket, computed from the stored columns. With `prune`, None
         when even a shared place could not lift the text similarity to the threshold."""
-        stored_norm = self._norms[position]
-        if not stored_norm or not query_norm:
-            similarity = 0.0
-        else:
-            terms = feature.terms
-            similarity = sum(weight * terms[gram] for gram, weight in self._terms[position] if gram in terms) / (
-                stored_norm * query_norm)
+        similarity = combined_similarity(
+            _cosine(feature.terms, query_norm, self._terms[position], self._norms[position]),
+            _cosine(feature.title_terms, _norm(feature.title_terms), self._titles[position], self._title_norms[position]))
         if prune and similarity + PLACE_BONUS < self.threshold:
             return None
         at = self._times[position]
@@ -255,6 +268,12 @@ def prepare_many(tickets: list, processes: int | None = None) -> list[MatterFeat
 
     with multiprocessing.get_context("fork" if os.name == "posix" else "spawn").Pool(processes) as pool:
         return pool.map(prepare, tickets, chunksize=2000)
+
+
+def _cosine(terms: dict[str, float], norm: float, stored: tuple, stored_norm: float) -> float:
+    if not norm or not stored_norm:
+        return 0.0
+    return sum(weight * terms[gram] for gram, weight in stored if gram in terms) / (norm * stored_norm)
 
 
 def _norm(terms: dict[str, float]) -> float:
