@@ -28,6 +28,7 @@ from rexian.text.normalise import normalise
 FAMILIES = ("hostile_attitude", "graft", "improper_banquet")
 DEFAULT_MIN_SCORE = 0.5
 _NEGATION_REACH = 6  # characters between a negation cue and the phrase it denies
+_ACTOR_REACH = 20  # characters before a needs_actor phrase within which the public servant must be named
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _CLAUSE_END = re.compile(r"[，,。！？!?；;：:\n]")
 # 「工作人员说我态度不好」「我当时态度不好」: the attitude is the citizen's; 「对我们冷嘲热讽」 is not.
@@ -189,7 +190,10 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon) -> Misc
     score = phrase.weight
     suppressed = False
 
-    if phrase.needs_actor and not actor:
+    # Phrases that mean misconduct only when done by a public servant (喝酒, 殴打) need one named close by:
+    # in the same clause, or shortly before in the same sentence — not anywhere in a long letter.
+    near_actor = lexicon.actors.search(text, max(sentence_start, match.start() - _ACTOR_REACH), clause_end)
+    if phrase.needs_actor and not near_actor:
         return MisconductHit(phrase.family, 0.0, quoted, match.span(),
                              f"「{quoted}」未指向公职人员，不计", suppressed=True)
     if not phrase.ignore_negation:
