@@ -119,3 +119,12 @@ def test_on_the_teddy_messages_repeated_matters_are_grouped(teddy_dir):
         first = titles[group[0]]
         grams = {first[i:i + 2] for i in range(len(first) - 1)}
         assert all(grams & {titles[i][j:j + 2] for j in range(len(titles[i]) - 1)} for i in group)
+
+
+def test_the_window_comes_from_the_setting_when_not_given(monkeypatch):
+    monkeypatch.setenv("REXIAN_SAME_MATTER_WINDOW_DAYS", "7")
+    index = SameMatterIndex()
+    assert index.window_days == 7
+    index.add(FUMES_1)
+    assert index.lookup(FUMES_2) == []  # 9 days later: outside a 7-day window
+    assert index.intake_warning(dict(FUMES_2, received_at=T0 + timedelta(days=5))).startswith("该地点近7天已有1件")

@@ -89,10 +89,10 @@ def _cell(lon: float | None, lat: float | None) -> tuple[int, int] | None:
 class SameMatterIndex:
     """Tickets on file, searchable for earlier reports of the same matter."""
 
-    def __init__(self, weights: TermWeights | None = None, window_days: float = 30,
+    def __init__(self, weights: TermWeights | None = None, window_days: float | None = None,
                  threshold: float = SAME_THRESHOLD, max_per_key: int = 200):
         self.weights = weights or TermWeights()
-        self.window_days = window_days
+        self.window_days = configured_window_days() if window_days is None else window_days
         self.threshold = threshold
         self.max_per_key = max_per_key
         self._ids: list[Any] = []
@@ -211,10 +211,18 @@ class SameMatterIndex:
         return f"该地点近{window:g}天已有{len(matches)}件同类诉求（最近：{matches[0].ticket_id}）"
 
 
-def link_batch(tickets: list, *, window_days: float = 30, threshold: float = SAME_THRESHOLD,
+def configured_window_days() -> float:
+    from rexian.settings import load_settings
+
+    return float(load_settings().same_matter_window_days)
+
+
+def link_batch(tickets: list, *, window_days: float | None = None, threshold: float = SAME_THRESHOLD,
                weights: TermWeights | None = None, with_pairs: bool = False):
     """Group tickets about the same matter. Returns groups (lists of ticket ids, 2 or more tickets,
-    biggest first) and, with `with_pairs`, the linked pairs (id, id, score, reasons)."""
+    biggest first) and, with `with_pairs`, the linked pairs (id, id, score, reasons).
+    `window_days` defaults to the setting same_matter_window_days."""
+    window_days = configured_window_days() if window_days is None else window_days
     prepared = prepare_many(tickets)
     weights = weights or TermWeights.fit_prepared(prepared)
     index = SameMatterIndex(weights, window_days, threshold)
