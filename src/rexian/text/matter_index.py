@@ -3,7 +3,7 @@
 Each ticket is filed under a few *block keys*: its rarest character bigrams (probe terms), its named
 places and its ~200 m coordinate cell. A query only looks at tickets sharing a block key within the
 time window (newest first, at most `max_per_key` per key), keeps those sharing a place or cell or at
-least two probe terms, and judges each with same_matter.judge. Bigram rarity (IDF) comes from the
+least two probe terms, and judges each with same_matter.decide. Bigram rarity (IDF) comes from the
 ticket history the index is built from (`fit_weights`), frozen so scores do not drift as tickets arrive.
 
 Storage is columnar (parallel lists of small tuples) so that a million tickets fit in a few hundred MB.
@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable
 
-from rexian.text.same_matter import (PLACE_BONUS, SAME_THRESHOLD, MatterFeatures, SameMatterResult,
-                                     combined_similarity, decide,
-                                     default_weight, distance_m, features, prepare, weigh)
+from rexian.text.same_matter import (NEAR_METRES, PLACE_BONUS, PLACE_CONFLICT_PENALTY, PLACE_UNKNOWN_PENALTY,
+                                     SAME_THRESHOLD, MatterFeatures, SameMatterResult, combined_similarity, decide,
+                                     default_weight, distance_m, prepare, weigh)
 
 PROBE_TERMS = 6
 STRONG_MARGIN = 0.15
@@ -142,13 +142,13 @@ class SameMatterIndex:
         at = self._times[position]
         return None if math.isnan(at) else datetime.fromtimestamp(at)
 
-    def _judge(self, feature: MatterFeatures, query_norm: float, position: int, window_days: float,
+    def _judge(self, feature: MatterFeatures, query_norms: tuple[float, float], position: int, window_days: float,
                prune: bool = True) -> SameMatterResult | None:
         """same_matter.decide on a stored ticket, computed from the stored columns. With `prune`, None
         when even a shared place could not lift the text similarity to the threshold."""
         similarity = combined_similarity(
-            _cosine(feature.terms, query_norm, self._terms[position], self._norms[position]),
-            _cosine(feature.title_terms, _norm(feature.title_terms), self._titles[position], self._title_norms[position]))
+            _cosine(feature.terms, query_norms[0], self._terms[position], self._norms[position]),
+            _cosine(feature.title_terms, query_norms[1], self._titles[position], self._title_norms[position]))
         if prune and similarity + PLACE_BONUS < self.threshold:
             return None
         at = self._times[position]
@@ -156,6 +156,15 @@ class SameMatterIndex:
         geo = self._geo[position]
         metres = (distance_m(feature.lon, feature.lat, geo[0], geo[1])
                   if geo and feature.lon is not None and feature.lat is not None else None)
+        if prune:
+            # Cheap upper bound of decide()'s score, so most candidates skip building reasons.
+            places = self._places[position]
+            if any(place in places for place in feature.places) or (metres is not None and metres <= NEAR_METRES):
+                best = similarity + PLACE_BONUS
+            else:
+                best = similarity - (PLACE_CONFLICT_PENALTY if feature.places and places else PLACE_UNKNOWN_PENALTY)
+            if best < self.threshold:
+                return None
         return decide(similarity, feature.places, self._places[position], days, metres, feature.category,
                       self._categories[position], window_days, self.threshold)
 
@@ -191,11 +200,11 @@ class SameMatterIndex:
         window = self.window_days if window_days is None else window_days
         feature = ticket if isinstance(ticket, MatterFeatures) else self._features(ticket)
         matches = []
-        query_norm = _norm(feature.terms)
+        query_norms = (_norm(feature.terms), _norm(feature.title_terms))
         for position in self._candidates(feature, window):
             if exclude_id is not None and self._ids[position] == exclude_id:
                 continue
-            result = self._judge(feature, query_norm, position, window, prune=only_same)
+            result = self._judge(feature, query_norms, position, window, prune=only_same)
             if result is not None and (result.same or not only_same):
                 matches.append(MatterMatch(self._ids[position], result.score, result.same, result.reasons,
                                            self._at(position), self._categories[position]))
@@ -259,9 +268,9 @@ def link_batch(tickets: list, *, window_days: float | None = None, threshold: fl
 
 
 def _same_positions(index: SameMatterIndex, feature: MatterFeatures, window_days: float):
-    query_norm = _norm(feature.terms)
+    query_norms = (_norm(feature.terms), _norm(feature.title_terms))
     for position in index._candidates(feature, window_days):
-        result = index._judge(feature, query_norm, position, window_days)
+        result = index._judge(feature, query_norms, position, window_days)
         if result is not None and result.same:
             yield position, result.score, result.reasons
 
