@@ -27,9 +27,8 @@ PROBE_TERMS = 6
 STRONG_MARGIN = 0.15
 MAX_TERM_CANDIDATES = 60
 PARALLEL_FROM = 20_000
-GENERIC_PLACE_MIN_TICKETS = 2_000
-GENERIC_PLACE_MIN_COUNT = 20
-GENERIC_PLACE_SHARE = 0.002
+GENERIC_PLACE_MIN_PARTNERS = 30
+GENERIC_PLACE_PARTNER_SHARE = 0.5
 CELL_DEGREES = 0.002  # about 200 m of latitude
 
 
@@ -47,10 +46,11 @@ class TermWeights:
     """IDF of character bigrams over a ticket history; packaged defaults before any history is seen."""
 
     def __init__(self, document_frequency: Counter | None = None, documents: int = 0,
-                 place_frequency: Counter | None = None):
+                 place_frequency: Counter | None = None, place_partners: dict[str, set] | None = None):
         self.df = document_frequency or Counter()
         self.n = documents
         self.place_df = place_frequency or Counter()
+        self.place_partners = place_partners or {}
         self._max = math.log(self.n + 1) if self.n else 1.0
 
     @classmethod
@@ -61,17 +61,21 @@ class TermWeights:
     def fit_prepared(cls, prepared: Iterable[MatterFeatures]) -> "TermWeights":
         df: Counter = Counter()
         place_df: Counter = Counter()
+        partners: dict[str, set] = defaultdict(set)
         n = 0
         for item in prepared:
             df.update(item.terms.keys())
             place_df.update(item.places)
+            for place in item.places:
+                partners[place].update(other for other in item.places if other != place)
             n += 1
-        return cls(df, n, place_df)
+        return cls(df, n, place_df, dict(partners))
 
     def generic_place(self, key: str) -> bool:
-        """A "place" named in a large share of all tickets is a kind of place (医保定点医院), not a name."""
-        return self.n >= GENERIC_PLACE_MIN_TICKETS and self.place_df.get(key, 0) > max(
-            GENERIC_PLACE_MIN_COUNT, GENERIC_PLACE_SHARE * self.n)
+        """A kind of place (医保定点医院) rather than a name: it turns up next to many different named
+        places. A real place, even a hotspot named in hundreds of tickets, keeps the same few neighbours."""
+        partners = len(self.place_partners.get(key, ()))
+        return partners >= GENERIC_PLACE_MIN_PARTNERS and partners >= GENERIC_PLACE_PARTNER_SHARE * self.place_df[key]
 
     def __call__(self, gram: str) -> float:
         if self.n < 50:

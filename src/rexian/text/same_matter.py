@@ -171,14 +171,17 @@ def judge(a: MatterFeatures, b: MatterFeatures, window_days: float | None = 30,
 
 
 def similarity_of(a: MatterFeatures, b: MatterFeatures) -> float:
-    """Text similarity of the distinctive bigrams of the whole texts, raised halfway towards the titles'
-    similarity when the titles agree more (citizens often title one matter alike and tell it differently;
-    a title alone is too short to decide)."""
+    """Text similarity of the distinctive bigrams of the whole texts, or of the titles when these agree
+    more (citizens often title one matter alike and then tell it in long, different letters), discounted
+    because a title alone is short."""
     return combined_similarity(text_similarity(a.terms, b.terms), text_similarity(a.title_terms, b.title_terms))
 
 
+TITLE_DISCOUNT = 0.8
+
+
 def combined_similarity(body: float, title: float) -> float:
-    return max(body, (body + title) / 2)
+    return max(body, TITLE_DISCOUNT * title, (body + title) / 2)
 
 
 def decide(similarity: float, places_a: tuple[str, ...], places_b: tuple[str, ...], days: float | None,
