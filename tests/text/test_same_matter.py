@@ -128,3 +128,13 @@ def test_the_window_comes_from_the_setting_when_not_given(monkeypatch):
     index.add(FUMES_1)
     assert index.lookup(FUMES_2) == []  # 9 days later: outside a 7-day window
     assert index.intake_warning(dict(FUMES_2, received_at=T0 + timedelta(days=5))).startswith("该地点近7天已有1件")
+
+
+def test_linking_in_worker_processes_gives_the_same_groups_as_one_process(monkeypatch):
+    import rexian.text.matter_index as module
+
+    monkeypatch.setattr(module, "PARALLEL_FROM", 500)
+    tickets = generate_tickets(1500, seed=8)
+    serial = link_batch(tickets, processes=1)
+    parallel = link_batch(tickets, processes=2)
+    assert serial and sorted(map(sorted, serial)) == sorted(map(sorted, parallel))

@@ -189,10 +189,11 @@ class SameMatterIndex:
                 # Postings are in time order: jump to the window's start.
                 start = max(start, bisect_left(postings, since, key=self._times.__getitem__))
             chosen = postings[start:]
-            if key[0] == "t":
-                probe_hits.update(chosen)
-            else:
+            if key[0] == "p":
                 strong.update(chosen)
+            else:
+                # A bigram or the ~200 m cell alone is weak evidence: two of them make a candidate.
+                probe_hits.update(chosen)
         # Tickets sharing most probe terms first; a place or cell match always counts.
         shared_terms = sorted((position for position, hits in probe_hits.items() if hits >= 2 and position not in strong),
                               key=lambda position: -probe_hits[position])
@@ -231,17 +232,37 @@ def configured_window_days() -> float:
 
 
 def link_batch(tickets: list, *, window_days: float | None = None, threshold: float = SAME_THRESHOLD,
-               weights: TermWeights | None = None, with_pairs: bool = False):
+               weights: TermWeights | None = None, with_pairs: bool = False, processes: int | None = None):
     """Group tickets about the same matter. Returns groups (lists of ticket ids, 2 or more tickets,
     biggest first) and, with `with_pairs`, the linked pairs (id, id, score, reasons).
-    `window_days` defaults to the setting same_matter_window_days."""
+    `window_days` defaults to the setting same_matter_window_days. With `processes` > 1, big batches are
+    linked in worker processes, each taking a stretch of time (and reading the window before it), with
+    the same result as one process."""
     window_days = configured_window_days() if window_days is None else window_days
     prepared = prepare_many(tickets)
     weights = weights or TermWeights.fit_prepared(prepared)
-    index = SameMatterIndex(weights, window_days, threshold)
     featured = [weigh(item, weights) for item in prepared]
     del prepared
     order = sorted(range(len(featured)), key=lambda i: (featured[i].at is None, featured[i].at or datetime.min))
+    # Linking in parallel is opt-in: on a machine shared with other work it measured slower than one
+    # process (see docs/text.md); preparing the texts above is parallel by default.
+    processes = processes if processes is not None else 1
+    job = (featured, order, weights, window_days, threshold, with_pairs)
+    if processes < 2 or len(featured) < PARALLEL_FROM or any(item.at is None for item in featured):
+        links = _link_stretch(job, 0, len(order))
+    else:
+        global _JOB
+        _JOB = job  # inherited by the forked workers: nothing big is pickled
+        bounds = [len(order) * part // processes for part in range(processes + 1)]
+        import multiprocessing
+
+        try:
+            with multiprocessing.get_context("fork").Pool(processes) as pool:
+                parts = pool.starmap(_link_stretch_of_job, list(zip(bounds, bounds[1:])))
+        finally:
+            _JOB = None
+        links = [link for part in parts for link in part]
+
     parent = list(range(len(featured)))
 
     def find(i: int) -> int:
@@ -250,25 +271,49 @@ def link_batch(tickets: list, *, window_days: float | None = None, threshold: fl
             i = parent[i]
         return i
 
-    position_to_item: list[int] = []
     pairs = []
-    for item in order:
-        feature = featured[item]
-        matches = sorted(_same_positions(index, feature, window_days), key=lambda match: -match[1])
-        # Link to the best match and to clearly strong ones only: linking to every weak match chains
-        # distinct matters together through one ambiguous ticket.
-        for position, score, reasons in matches[:1] + [m for m in matches[1:] if m[1] >= threshold + STRONG_MARGIN]:
-            other = position_to_item[position]
-            parent[find(item)] = find(other)
-            if with_pairs:
-                pairs.append((featured[other].ticket_id, feature.ticket_id, score, reasons))
-        index.add(None, feature)
-        position_to_item.append(item)
+    for item, other, score, reasons in links:
+        parent[find(item)] = find(other)
+        if with_pairs:
+            pairs.append((featured[other].ticket_id, featured[item].ticket_id, score, reasons))
     groups: dict[int, list] = defaultdict(list)
     for item in range(len(featured)):
         groups[find(item)].append(featured[item].ticket_id)
     result = sorted((group for group in groups.values() if len(group) > 1), key=len, reverse=True)
     return (result, pairs) if with_pairs else result
+
+
+_JOB = None
+
+
+def _link_stretch_of_job(start: int, end: int) -> list:
+    return _link_stretch(_JOB, start, end)
+
+
+def _link_stretch(job, start: int, end: int) -> list[tuple[int, int, float, list | None]]:
+    """Links (item, earlier item, score, reasons) for the tickets order[start:end], after filing the
+    tickets of the window before them."""
+    featured, order, weights, window_days, threshold, with_pairs = job
+    index = SameMatterIndex(weights, window_days, threshold)
+    position_to_item: list[int] = []
+    first = start
+    if start:
+        since = featured[order[start]].at.timestamp() - window_days * 86400
+        while first > 0 and featured[order[first - 1]].at.timestamp() >= since:
+            first -= 1
+    links = []
+    for rank in range(first, end):
+        item = order[rank]
+        feature = featured[item]
+        if rank >= start:
+            matches = sorted(_same_positions(index, feature, window_days), key=lambda match: -match[1])
+            # Link to the best match and to clearly strong ones only: linking to every weak match
+            # chains distinct matters together through one ambiguous ticket.
+            for position, score, reasons in matches[:1] + [m for m in matches[1:] if m[1] >= threshold + STRONG_MARGIN]:
+                links.append((item, position_to_item[position], score, reasons if with_pairs else None))
+        index.add(None, feature)
+        position_to_item.append(item)
+    return links
 
 
 def _same_positions(index: SameMatterIndex, feature: MatterFeatures, window_days: float):
