@@ -69,7 +69,7 @@ def _real_messages() -> list[str]:
 def bench_same_matter(n_tickets: int, n_lookups: int) -> list[tuple[str, str, str]]:
     from rexian.text.evaluation import pair_precision_recall
     from rexian.text.matter_index import SameMatterIndex, TermWeights, link_batch
-    from rexian.text.same_matter import features, judge
+    from rexian.text.matter_pairs import features, judge
     from rexian.text.synthetic import generate_tickets
 
     rows = []

@@ -117,7 +117,7 @@ def eval_same_matter(path, window_days, threshold, shown_groups, synthetic):
     """Groups of messages about the same matter, near misses, and precision/recall on generated truth."""
     from rexian.text.evaluation import near_misses, teddy_messages
     from rexian.text.matter_index import link_batch
-    from rexian.text.same_matter import SAME_THRESHOLD
+    from rexian.text.matter_pairs import SAME_THRESHOLD
 
     threshold = SAME_THRESHOLD if threshold is None else threshold
     tickets = teddy_messages(path)

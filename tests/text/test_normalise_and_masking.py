@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from rexian.text.masking import find_personal_data, id_card_is_valid, luhn_is_valid, mask_personal_data
-from rexian.text.normalise import normalise
+from rexian.text.normalisation import normalise
 
 
 def test_full_width_letters_and_digits_become_half_width_but_chinese_punctuation_stays():

@@ -5,7 +5,7 @@ import pytest
 from rexian.text.evaluation import pair_precision_recall
 from rexian.text.matter_index import SameMatterIndex, TermWeights, link_batch
 from rexian.text.places import place_keys
-from rexian.text.same_matter import same_matter
+from rexian.text.matter_pairs import same_matter
 from rexian.text.synthetic import generate_tickets
 
 T0 = datetime(2024, 5, 1, 9)

@@ -4,9 +4,9 @@ import sys
 
 import jieba
 
-from rexian.text.segment import content_words, dictionary_words, segment
+from rexian.text.segmentation import content_words, dictionary_words, segment
 
-segment_module = importlib.import_module("rexian.text.segment")
+segment_module = importlib.import_module("rexian.text.segmentation")
 
 
 def test_domain_terms_are_kept_whole():
@@ -28,7 +28,7 @@ def test_the_packaged_dictionary_has_every_group_and_no_comment_lines():
 
 
 def test_importing_the_text_package_loads_neither_jieba_nor_opencc_nor_sklearn():
-    code = ("import sys, rexian.text, rexian.text.segment, rexian.text.misconduct, rexian.text.routing, "
+    code = ("import sys, rexian.text, rexian.text.segmentation, rexian.text.misconduct, rexian.text.routing, "
             "rexian.text.matter_index, rexian.cli_text; "
             "print(sorted(m for m in ('jieba', 'opencc', 'sklearn') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

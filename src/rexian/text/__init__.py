@@ -20,11 +20,11 @@ from importlib import import_module
 from typing import Any
 
 _EXPORTS = {
-    "normalise": "rexian.text.normalise",
+    "normalise": "rexian.text.normalisation",
     "mask_personal_data": "rexian.text.masking",
     "find_personal_data": "rexian.text.masking",
-    "segment": "rexian.text.segment",
-    "content_words": "rexian.text.segment",
+    "segment": "rexian.text.segmentation",
+    "content_words": "rexian.text.segmentation",
     "detect_misconduct": "rexian.text.misconduct",
     "load_lexicon": "rexian.text.misconduct",
     "reply_scores": "rexian.text.replies",
@@ -32,7 +32,7 @@ _EXPORTS = {
     "suggest_route": "rexian.text.routing",
     "load_router": "rexian.text.routing",
     "train_router": "rexian.text.routing",
-    "same_matter": "rexian.text.same_matter",
+    "same_matter": "rexian.text.matter_pairs",
     "place_keys": "rexian.text.places",
     "SameMatterIndex": "rexian.text.matter_index",
     "TermWeights": "rexian.text.matter_index",

@@ -109,7 +109,7 @@ def near_misses(tickets: list[dict], groups: list[list], window_days: float, thr
                 limit: int = 15) -> list[tuple]:
     """Pairs that were candidates but scored just under the threshold: (score, a, b, reasons)."""
     from rexian.text.matter_index import SameMatterIndex, TermWeights
-    from rexian.text.same_matter import SAME_THRESHOLD
+    from rexian.text.matter_pairs import SAME_THRESHOLD
 
     threshold = SAME_THRESHOLD if threshold is None else threshold
     weights = TermWeights.fit(tickets)
@@ -149,7 +149,7 @@ def synthetic_linking(n_tickets: int, window_days: float = 30, threshold: float 
 
     tickets = generate_tickets(n_tickets, seed=seed)
     started = time.perf_counter()
-    from rexian.text.same_matter import SAME_THRESHOLD
+    from rexian.text.matter_pairs import SAME_THRESHOLD
 
     groups = link_batch(tickets, window_days=window_days,
                         threshold=SAME_THRESHOLD if threshold is None else threshold)

@@ -3,7 +3,7 @@
 Each ticket is filed under a few *block keys*: its rarest character bigrams (probe terms), its named
 places and its ~200 m coordinate cell. A query only looks at tickets sharing a block key within the
 time window (newest first, at most `max_per_key` per key), keeps those sharing a place or cell or at
-least two probe terms, and judges each with same_matter.decide. Bigram rarity (IDF) comes from the
+least two probe terms, and judges each with matter_pairs.decide. Bigram rarity (IDF) comes from the
 ticket history the index is built from (`fit_weights`), frozen so scores do not drift as tickets arrive.
 
 Storage is columnar (parallel lists of small tuples) so that a million tickets fit in a few hundred MB.
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable
 
-from rexian.text.same_matter import (NEAR_METRES, PLACE_BONUS, PLACE_CONFLICT_PENALTY, PLACE_UNKNOWN_PENALTY,
+from rexian.text.matter_pairs import (NEAR_METRES, PLACE_BONUS, PLACE_CONFLICT_PENALTY, PLACE_UNKNOWN_PENALTY,
                                      SAME_THRESHOLD, MatterFeatures, SameMatterResult, combined_similarity, decide,
                                      default_weight, distance_m, prepare, weigh)
 
@@ -148,7 +148,7 @@ class SameMatterIndex:
 
     def _judge(self, feature: MatterFeatures, query_norms: tuple[float, float], position: int, window_days: float,
                prune: bool = True) -> SameMatterResult | None:
-        """same_matter.decide on a stored ticket, computed from the stored columns. With `prune`, None
+        """matter_pairs.decide on a stored ticket, computed from the stored columns. With `prune`, None
         when even a shared place could not lift the text similarity to the threshold."""
         similarity = combined_similarity(
             _cosine(feature.terms, query_norms[0], self._terms[position], self._norms[position]),
@@ -325,7 +325,7 @@ def _same_positions(index: SameMatterIndex, feature: MatterFeatures, window_days
 
 
 def prepare_many(tickets: list, processes: int | None = None) -> list[MatterFeatures]:
-    """same_matter.prepare for every ticket; in worker processes for big batches (it is CPU-bound
+    """matter_pairs.prepare for every ticket; in worker processes for big batches (it is CPU-bound
     text work, and the 1M-ticket batch target assumes both cores)."""
     processes = processes if processes is not None else (os.cpu_count() or 1)
     if processes < 2 or len(tickets) < PARALLEL_FROM:

@@ -23,7 +23,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from rexian.text.normalise import normalise
+from rexian.text.normalisation import normalise
 
 FAMILIES = ("hostile_attitude", "graft", "improper_banquet")
 DEFAULT_MIN_SCORE = 0.5

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rexian.text.normalise import normalise
+from rexian.text.normalisation import normalise
 
 # Anonymised or coded units (A市, A3区, K9县) anywhere; real names (岳麓区, 桂花坪街道) only at the start of
 # a piece, and never the 区 of 小区 or the 市 of 超市.
@@ -43,7 +43,7 @@ _TOO_GENERIC_NAME = {"这个", "我们", "本", "周边", "附近", "整个", "�
 @lru_cache(maxsize=1)
 def _common_nouns() -> frozenset[str]:
     """Kinds of place (批发市场, 配套学校 ...) from the domain dictionary: not names of a place."""
-    from rexian.text.segment import dictionary_words
+    from rexian.text.segmentation import dictionary_words
 
     return frozenset(word for word, _, _ in dictionary_words()) | {"配套学校", "村里", "小区配套学校"}
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from rexian.text.normalise import normalise
+from rexian.text.normalisation import normalise
 
 _SENTENCES = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 # Sentences (or leading pieces) that say nothing about the matter.
@@ -175,7 +175,7 @@ def specificity_score(reply: str) -> tuple[float, dict]:
 
 def key_terms(complaint: str, title: str | None = None, limit: int = 20) -> dict[str, float]:
     """Content words of a complaint with weights: title words count double, repeated words more."""
-    from rexian.text.segment import content_words
+    from rexian.text.segmentation import content_words
 
     weights: Counter = Counter()
     for word in content_words(normalise(complaint)):

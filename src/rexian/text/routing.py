@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rexian.text.normalise import normalise
+from rexian.text.normalisation import normalise
 
 log = logging.getLogger(__name__)
 MODEL_FORMAT = 1

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping
 
-from rexian.text.normalise import normalise
+from rexian.text.normalisation import normalise
 from rexian.text.places import _CODED_ADMIN, place_keys
 
 TOP_TERMS = 16
