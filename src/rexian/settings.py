@@ -72,6 +72,18 @@ SETTINGS: tuple[Setting, ...] = (
             "(docs/realtime.md). Tests switch it off unless they test it."),
     Setting("rules_file", None, _path_or_none,
             "YAML file overriding the packaged rule parameters (rules.yaml), for the real-time rules."),
+    Setting("text_user_dict", None, _path_or_none,
+            "Extra segmentation dictionary (jieba format: word [frequency] [tag] a line) added on top of the "
+            "packaged hotline dictionary."),
+    Setting("text_misconduct_lexicon", None, _path_or_none,
+            "YAML file of extra misconduct-report phrases (same shape as the packaged misconduct.yaml); its "
+            "entries are added to the packaged lexicon."),
+    Setting("text_router_model", None, _path_or_none,
+            "Routing model file written by `rexian train-router`; the packaged default model when unset."),
+    Setting("text_cache_dir", None, _path_or_none,
+            "Writable directory for the segmenter's cache; the system temporary directory when unset."),
+    Setting("same_matter_window_days", 30, int,
+            "Days back within which an earlier ticket on the same place and problem counts as the same matter."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -1,0 +1,146 @@
+"""Speed of the text layer: routing throughput, intake-time same-matter lookup, batch linking.
+
+    PYTHONPATH=src python benchmarks/text_speed.py [--tickets 100000] [--lookups 2000]
+
+Prints a table. Targets (issue 6): routing >= 2,000 texts/s; lookup p95 <= 50 ms against 1M historical
+tickets; batch linking of 1M tickets <= 10 min on 2 cores. Each measured figure sits next to a baseline
+from the same run (routing: the raw scikit-learn transform without normalisation; lookup: a linear scan
+over the last 2,000 tickets) so the numbers can be read on any machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from datetime import timedelta
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def bench_routing(texts: list[str]) -> list[tuple[str, str, str]]:
+    from rexian.text.routing import default_router, routing_text
+
+    router = default_router()
+    documents = [routing_text(None, text) for text in texts]
+    router.suggest_many(documents[:50])  # warm up (OpenCC, vocabulary)
+    started = time.perf_counter()
+    router.suggest_many(documents, k=3)
+    full = len(documents) / (time.perf_counter() - started)
+    pipeline = router.pipelines["category"]
+    vectoriser = pipeline.named_steps["tfidf"]
+    prepared = [document[:400] for document in documents]
+    started = time.perf_counter()
+    original, vectoriser.preprocessor = vectoriser.preprocessor, None
+    try:
+        pipeline.named_steps["model"].predict_proba(vectoriser.transform(prepared))
+    finally:
+        vectoriser.preprocessor = original
+    raw = len(documents) / (time.perf_counter() - started)
+    rows = [("routing (normalise + tf-idf + model), texts/s", f"{full:,.0f}", ">= 2,000"),
+            ("  baseline: tf-idf + model without normalisation", f"{raw:,.0f}", "")]
+    real = _real_messages()
+    if real:
+        started = time.perf_counter()
+        router.suggest_many(real, k=3)
+        rows.append((f"routing of {len(real)} real Teddy messages (title + letter), texts/s",
+                     f"{len(real) / (time.perf_counter() - started):,.0f}", ">= 2,000"))
+    return rows
+
+
+def _real_messages() -> list[str]:
+    from rexian.text.evaluation import real_data_dir
+
+    base = real_data_dir()
+    if base is None:
+        return []
+    import pandas as pd
+
+    from rexian.text.routing import routing_text
+
+    frame = pd.read_excel(base / "teddy2020" / "messages_with_votes.xlsx")
+    return [routing_text(str(t), str(c)) for t, c in zip(frame["留言主题"], frame["留言详情"])]
+
+
+def bench_same_matter(n_tickets: int, n_lookups: int) -> list[tuple[str, str, str]]:
+    from rexian.text.evaluation import pair_precision_recall
+    from rexian.text.matter_index import SameMatterIndex, TermWeights, link_batch
+    from rexian.text.matter_pairs import features, judge
+    from rexian.text.synthetic import generate_tickets
+
+    rows = []
+    started = time.perf_counter()
+    tickets = generate_tickets(n_tickets + n_lookups, seed=11)
+    history, queries = tickets[:n_tickets], tickets[n_tickets:]
+    rows.append((f"generate {len(tickets):,} synthetic tickets, s", f"{time.perf_counter() - started:.1f}", ""))
+
+    started = time.perf_counter()
+    weights = TermWeights.fit(history)
+    index = SameMatterIndex(weights)
+    for ticket in history:
+        index.add(ticket)
+    build = time.perf_counter() - started
+    rows.append((f"build index of {n_tickets:,} tickets, s", f"{build:.1f}", ""))
+
+    latencies = []
+    found = 0
+    for ticket in queries:
+        ticket = dict(ticket, received_at=history[-1]["received_at"] + timedelta(hours=1))
+        started = time.perf_counter()
+        matches = index.lookup(ticket)
+        latencies.append((time.perf_counter() - started) * 1000)
+        found += bool(matches)
+    rows.append((f"intake lookup vs {n_tickets:,}: p50 / p95 / max, ms",
+                 f"{statistics.median(latencies):.2f} / {_percentile(latencies, 0.95):.2f} / {max(latencies):.1f}",
+                 "p95 <= 50 (at 1M)"))
+    rows.append(("  lookups that found an earlier same-matter ticket", f"{found}/{len(queries)}", ""))
+
+    recent = [features(ticket, weight=weights) for ticket in history[-2000:]]
+    scan = []
+    for ticket in queries[:200]:
+        query = features(ticket, weight=weights)
+        started = time.perf_counter()
+        for other in recent:
+            judge(query, other)
+        scan.append((time.perf_counter() - started) * 1000)
+    rows.append(("  baseline: linear scan of the last 2,000 tickets p95, ms", f"{_percentile(scan, 0.95):.1f}",
+                 f"(x{n_tickets / 2000:,.0f} for all)"))
+
+    started = time.perf_counter()
+    groups = link_batch(history)
+    batch = time.perf_counter() - started
+    rows.append((f"batch linking of {n_tickets:,} tickets, s", f"{batch:.1f}", "<= 600 at 1M"))
+    rows.append(("  extrapolated to 1M tickets (linear), min", f"{batch * 1_000_000 / n_tickets / 60:.1f}", ""))
+    truth: dict = {}
+    for ticket in history:
+        truth.setdefault(ticket["matter_id"], []).append(ticket["ticket_id"])
+    precision, recall, _, _ = pair_precision_recall(groups, truth.values())
+    rows.append(("  same-matter pairs vs truth: precision / recall", f"{precision:.3f} / {recall:.3f}", ""))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=100_000, help="historical tickets in the index")
+    parser.add_argument("--lookups", type=int, default=2_000, help="intake-time lookups to time")
+    parser.add_argument("--texts", type=int, default=20_000, help="texts to route")
+    args = parser.parse_args()
+
+    from rexian.text.synthetic import generate_tickets
+
+    rng = random.Random(3)
+    texts = [ticket["title"] + "。" + ticket["content"] for ticket in generate_tickets(args.texts, seed=5)]
+    rng.shuffle(texts)
+    rows = bench_routing(texts) + bench_same_matter(args.tickets, args.lookups)
+    width = max(len(row[0]) for row in rows)
+    print(f"{'measure':<{width}}  {'value':>22}  target")
+    for name, value, target in rows:
+        print(f"{name:<{width}}  {value:>22}  {target}")
+
+
+if __name__ == "__main__":
+    main()

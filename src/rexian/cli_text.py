@@ -1,0 +1,146 @@
+"""`rexian train-router` and `rexian text-eval routing|replies|same-matter`: the text layer's commands."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+
+@click.command("train-router")
+@click.argument("source", type=click.Path(exists=True))
+@click.option("--out", "out_path", type=click.Path(), default="router.joblib", show_default=True,
+              help="Model file to write (point the setting text_router_model at it).")
+@click.option("--text-col", "text_columns", multiple=True,
+              help="Text column(s); the first of several is the title. Default: title+content or 留言主题+留言详情.")
+@click.option("--label-col", "label_column", help="Category column. Default: category / 一级标签 / 一级分类.")
+@click.option("--lead-col", "lead_column", help="Lead-unit column. Default: lead_unit_id when present.")
+@click.option("--folds", default=5, show_default=True, help="Cross-validation folds.")
+def train_router_command(source, out_path, text_columns, label_column, lead_column, folds):
+    """Learn routing (category, lead unit) from historical tickets: an interchange directory or tickets
+    file (CSV/Parquet), or a spreadsheet with a text and a label column."""
+    from rexian.text.evaluation import read_table, training_columns, training_rows
+    from rexian.text.routing import train_router
+
+    frame = read_table(source)
+    text_columns, label_column, lead_column, address_column = training_columns(
+        frame, text_columns, label_column, lead_column)
+    texts, labels, leads = training_rows(frame, text_columns, label_column, lead_column, address_column)
+    started = time.perf_counter()
+    router, reports = train_router(texts, labels, leads, folds=folds)
+    router.meta["trained_on"] = str(source)
+    path = router.save(out_path)
+    for report in reports:
+        _print_report(report)
+    click.echo(f"模型已写入 {path}（{time.perf_counter() - started:.1f} 秒）")
+
+
+def _print_report(report) -> None:
+    click.echo(f"目标 {report.target}: {report.rows} 条, {len(report.labels)} 类, {report.cv_folds} 折交叉验证")
+    if report.macro_f1 is None:
+        click.echo("  样本太少，无法交叉验证")
+        return
+    click.echo(f"  macro-F1 = {report.macro_f1:.3f}   accuracy = {report.accuracy:.3f}")
+    click.echo(f"  {'类别':<12}{'条数':>6}{'F1':>8}")
+    for label, f1 in sorted(report.per_label_f1.items(), key=lambda item: -report.labels[item[0]]):
+        click.echo(f"  {label:<12}{report.labels[label]:>6}{f1:>8.3f}")
+
+
+@click.group("text-eval")
+def text_eval() -> None:
+    """Evaluate the text layer on real data (tables and figures for the record)."""
+
+
+@text_eval.command("routing")
+@click.option("--file", "path", type=click.Path(exists=True), help="Default: teddy2020/sample_messages_labelled.xlsx")
+@click.option("--folds", default=5, show_default=True)
+def eval_routing(path, folds):
+    """Cross-validated macro-F1 of routing on labelled messages, and the packaged model's accuracy."""
+    from rexian.text.evaluation import read_table, teddy_file, training_columns, training_rows
+    from rexian.text.routing import cross_validate, default_router
+
+    frame = read_table(path or teddy_file("sample_messages_labelled.xlsx"))
+    text_columns, label_column, _, _ = training_columns(frame)
+    texts, labels, _ = training_rows(frame, text_columns, label_column)
+    started = time.perf_counter()
+    report = cross_validate(texts, [str(label) for label in labels], folds)
+    report.target = "category"
+    _print_report(report)
+    click.echo(f"  （{time.perf_counter() - started:.1f} 秒）")
+    router = default_router()
+    known = set(router.pipelines["category"].classes_)
+    pairs = [(text, str(label)) for text, label in zip(texts, labels) if str(label) in known]
+    if pairs:
+        suggestions = router.suggest_many([text for text, _ in pairs], k=3)
+        top1 = sum(s[0][0] == label for s, (_, label) in zip(suggestions, pairs)) / len(pairs)
+        top3 = sum(label in [name for name, _ in s] for s, (_, label) in zip(suggestions, pairs)) / len(pairs)
+        click.echo(f"内置默认模型（生成语料训练，未见过真实数据）: {len(pairs)} 条, top-1 = {top1:.3f}, top-3 = {top3:.3f}")
+
+
+@text_eval.command("replies")
+@click.option("--file", "path", type=click.Path(exists=True), help="Default: teddy2020/sample_replies.xlsx")
+def eval_replies(path):
+    """Empty / boilerplate replies found, and the specific replies not flagged."""
+    from rexian.text.evaluation import evaluate_replies
+
+    rows = evaluate_replies(path)
+    flagged = [row for row in rows if row["flags"]]
+    empty = [row for row in rows if row["scores"].boilerplate >= 0.7]
+    click.echo(f"答复 {len(rows)} 条；套话/空话 {len(empty)} 条；任一问题（空话/不具体/答非所问）{len(flagged)} 条\n")
+    click.echo("== 发现的空话答复 ==")
+    for row in empty:
+        reason = row["scores"].evidence["boilerplate"].get("reason", "")
+        click.echo(f"[{row['id']}] {row['title'][:24]}｜{row['reply'][:60]!r}｜套话 {row['scores'].boilerplate:.2f}｜{reason}")
+    click.echo("\n== 其他被标记的答复 ==")
+    for row in flagged:
+        if row not in empty:
+            s = row["scores"]
+            click.echo(f"[{row['id']}] {row['title'][:24]}｜{'、'.join(row['flags'])}｜具体 {s.specificity:.2f} 相关 "
+                       f"{s.relevance}｜{row['reply'][:50]}")
+    click.echo("\n== 具体的答复（未标记，供核对）==")
+    specific = sorted((row for row in rows if not row["flags"]), key=lambda row: -row["scores"].specificity)
+    for row in specific:
+        s = row["scores"]
+        found = s.evidence["specificity"]
+        parts = [f"{key}:{'/'.join(map(str, values[:3]))}" for key, values in found.items() if values]
+        click.echo(f"[{row['id']}] 具体 {s.specificity:.2f} 相关 {s.relevance:.2f}｜{row['title'][:22]}｜{'；'.join(parts)[:110]}")
+
+
+@text_eval.command("same-matter")
+@click.option("--file", "path", type=click.Path(exists=True), help="Default: teddy2020/messages_with_votes.xlsx")
+@click.option("--window-days", default=30.0, show_default=True)
+@click.option("--threshold", default=None, type=float, help="Same-matter score threshold (default 0.6).")
+@click.option("--groups", "shown_groups", default=25, show_default=True, help="Groups to print.")
+@click.option("--synthetic", default=20000, show_default=True,
+              help="Also link this many generated tickets with known truth and print precision/recall (0: skip).")
+def eval_same_matter(path, window_days, threshold, shown_groups, synthetic):
+    """Groups of messages about the same matter, near misses, and precision/recall on generated truth."""
+    from rexian.text.evaluation import near_misses, teddy_messages
+    from rexian.text.matter_index import link_batch
+    from rexian.text.matter_pairs import SAME_THRESHOLD
+
+    threshold = SAME_THRESHOLD if threshold is None else threshold
+    tickets = teddy_messages(path)
+    by_id = {ticket["ticket_id"]: ticket for ticket in tickets}
+    started = time.perf_counter()
+    groups = link_batch(tickets, window_days=window_days, threshold=threshold)
+    elapsed = time.perf_counter() - started
+    linked = sum(len(group) for group in groups)
+    click.echo(f"留言 {len(tickets)} 条，时间窗口 {window_days:g} 天：同一事项的组 {len(groups)} 个，涉及 {linked} 条"
+               f"（{elapsed:.1f} 秒）\n")
+    click.echo(f"== 最大的 {shown_groups} 组 ==")
+    for group in groups[:shown_groups]:
+        click.echo(f"[{len(group)}件] " + " ｜ ".join(by_id[i]["title"][:30] for i in group[:4]))
+    click.echo("\n== 差一点被认为是同一事项的（供检查）==")
+    for score, a, b, reasons in near_misses(tickets, groups, window_days, threshold):
+        click.echo(f"{score:.2f}  {a['title'][:30]}  ⇄  {b['title'][:30]}  （{'；'.join(reasons)}）")
+    if synthetic:
+        from rexian.text.evaluation import synthetic_linking
+
+        result = synthetic_linking(synthetic, window_days, threshold)
+        click.echo(f"\n== 生成数据（已知真相）{synthetic} 条 ==")
+        click.echo(f"同一事项配对: precision = {result['precision']:.3f}, recall = {result['recall']:.3f} "
+                   f"（预测 {result['predicted_pairs']} 对，真实 {result['true_pairs']} 对，{result['seconds']:.1f} 秒）")
+
+
+commands = [train_router_command, text_eval]

@@ -1,0 +1,162 @@
+"""Evaluations of the text layer on real and generated data, as plain rows for the CLI to print.
+
+Real data is read from its shared location (never copied into the project): `REXIAN_REAL_DATA`, else
+../shared/data/real, else /work/shared/data/real.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+TEDDY = "teddy2020"
+LABEL_COLUMNS = ("一级标签", "一级分类", "category", "label")
+TEXT_COLUMNS = ("留言主题", "留言详情")
+
+
+def real_data_dir() -> Path | None:
+    for candidate in (os.environ.get("REXIAN_REAL_DATA"), "../shared/data/real", "/work/shared/data/real"):
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    return None
+
+
+def teddy_file(name: str) -> Path:
+    base = real_data_dir()
+    if base is None:
+        raise FileNotFoundError("real data not found: set REXIAN_REAL_DATA to the directory of the real data")
+    return base / TEDDY / name
+
+
+def read_table(path: str | Path):
+    """A pandas DataFrame from .xlsx, .csv or .parquet; a directory means its tickets file."""
+    import pandas as pd
+
+    path = Path(path)
+    if path.is_dir():
+        for name in ("tickets.parquet", "tickets.csv"):
+            if (path / name).exists():
+                path = path / name
+                break
+        else:
+            raise FileNotFoundError(f"no tickets.parquet or tickets.csv in {path}")
+    if path.suffix in (".xlsx", ".xls"):
+        return pd.read_excel(path)
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path)
+    return pd.read_csv(path)
+
+
+def training_columns(frame, text_columns=None, label_column=None, lead_column=None, address_column=None):
+    """Which columns hold the text(s), the category, the lead unit and the address (interchange
+    `tickets` columns, the Teddy columns, or the ones named)."""
+    columns = list(frame.columns)
+    if not text_columns:
+        text_columns = [c for c in ("title", "content") if c in columns] or [c for c in TEXT_COLUMNS if c in columns]
+    if not label_column:
+        label_column = next((c for c in LABEL_COLUMNS if c in columns), None)
+    if lead_column is None and "lead_unit_id" in columns:
+        lead_column = "lead_unit_id"
+    if address_column is None and "address" in columns:
+        address_column = "address"
+    missing = [c for c in [*text_columns, label_column] if not c or c not in columns]
+    if not text_columns or missing:
+        raise ValueError(f"cannot find the text/label columns (have: {', '.join(map(str, columns))}); "
+                         "name them with --text-col and --label-col")
+    return list(text_columns), label_column, lead_column, address_column
+
+
+def training_rows(frame, text_columns, label_column, lead_column=None, address_column=None):
+    from rexian.text.routing import routing_text
+
+    texts, labels, leads = [], [], []
+    for _, row in frame.iterrows():
+        title = row[text_columns[0]] if len(text_columns) > 1 else None
+        body = "。".join(str(row[c]) for c in text_columns[1:] if str(row[c]) != "nan") if len(text_columns) > 1 \
+            else row[text_columns[0]]
+        address = row[address_column] if address_column else None
+        texts.append(routing_text(None if title is None else str(title), str(body), address))
+        labels.append(row[label_column])
+        leads.append(row[lead_column] if lead_column else None)
+    return texts, labels, (leads if lead_column else None)
+
+
+def evaluate_replies(path: str | Path | None = None) -> list[dict]:
+    """Scores of every reply in the Teddy sample: one dict per reply."""
+    from rexian.text.replies import is_perfunctory, reply_scores
+
+    frame = read_table(path or teddy_file("sample_replies.xlsx"))
+    rows = []
+    for _, row in frame.iterrows():
+        reply = "" if str(row["答复意见"]) == "nan" else str(row["答复意见"])
+        scores = reply_scores(reply, str(row["留言详情"]), title=str(row["留言主题"]))
+        rows.append({"id": row["留言编号"], "title": str(row["留言主题"]), "reply": reply.strip(), "scores": scores,
+                     "flags": is_perfunctory(scores)})
+    return rows
+
+
+def teddy_messages(path: str | Path | None = None) -> list[dict]:
+    import pandas as pd
+
+    frame = read_table(path or teddy_file("messages_with_votes.xlsx"))
+    times = pd.to_datetime(frame["留言时间"].astype(str).str.strip(), errors="coerce", format="mixed")
+    return [{"ticket_id": row["留言编号"], "title": str(row["留言主题"]), "content": str(row["留言详情"]).strip(),
+             "received_at": None if pd.isna(at) else at.to_pydatetime(), "votes": row.get("点赞数")}
+            for (_, row), at in zip(frame.iterrows(), times)]
+
+
+def near_misses(tickets: list[dict], groups: list[list], window_days: float, threshold: float | None = None,
+                limit: int = 15) -> list[tuple]:
+    """Pairs that were candidates but scored just under the threshold: (score, a, b, reasons)."""
+    from rexian.text.matter_index import SameMatterIndex, TermWeights
+    from rexian.text.matter_pairs import SAME_THRESHOLD
+
+    threshold = SAME_THRESHOLD if threshold is None else threshold
+    weights = TermWeights.fit(tickets)
+    index = SameMatterIndex(weights, window_days, threshold)
+    grouped = {ticket_id: number for number, group in enumerate(groups) for ticket_id in group}
+    by_id = {ticket["ticket_id"]: ticket for ticket in tickets}
+    misses = []
+    for ticket in sorted(tickets, key=lambda t: t["received_at"] or 0):
+        for match in index.lookup(ticket, only_same=False):
+            if not match.same and threshold - 0.2 <= match.score < threshold and \
+                    grouped.get(match.ticket_id, -1) != grouped.get(ticket["ticket_id"], -2):
+                misses.append((match.score, by_id[match.ticket_id], ticket, match.reasons))
+        index.add(ticket)
+    misses.sort(key=lambda miss: -miss[0])
+    return misses[:limit]
+
+
+def pair_precision_recall(predicted_groups, true_groups) -> tuple[float, float, int, int]:
+    """Pairwise precision and recall of predicted groups against true groups (and the pair counts)."""
+    from itertools import combinations
+
+    def pairs(groups):
+        return {pair for group in groups for pair in combinations(sorted(group), 2)}
+
+    predicted, true = pairs(predicted_groups), pairs(true_groups)
+    hits = len(predicted & true)
+    return hits / max(len(predicted), 1), hits / max(len(true), 1), len(predicted), len(true)
+
+
+def synthetic_linking(n_tickets: int, window_days: float = 30, threshold: float | None = None,
+                      seed: int = 11) -> dict:
+    """Batch-link generated tickets and compare with their known matters."""
+    import time
+
+    from rexian.text.matter_index import link_batch
+    from rexian.text.synthetic import generate_tickets
+
+    tickets = generate_tickets(n_tickets, seed=seed)
+    started = time.perf_counter()
+    from rexian.text.matter_pairs import SAME_THRESHOLD
+
+    groups = link_batch(tickets, window_days=window_days,
+                        threshold=SAME_THRESHOLD if threshold is None else threshold)
+    seconds = time.perf_counter() - started
+    truth: dict = {}
+    for ticket in tickets:
+        truth.setdefault(ticket["matter_id"], []).append(ticket["ticket_id"])
+    precision, recall, predicted, true = pair_precision_recall(groups, truth.values())
+    return {"precision": precision, "recall": recall, "predicted_pairs": predicted, "true_pairs": true,
+            "seconds": seconds, "groups": len(groups)}

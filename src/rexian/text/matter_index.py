@@ -1,0 +1,346 @@
+"""An indexed same-matter search: intake-time lookup and batch linking without comparing all pairs.
+
+Each ticket is filed under a few *block keys*: its rarest character bigrams (probe terms), its named
+places and its ~200 m coordinate cell. A query only looks at tickets sharing a block key within the
+time window (newest first, at most `max_per_key` per key), keeps those sharing a place or cell or at
+least two probe terms, and judges each with matter_pairs.decide. Bigram rarity (IDF) comes from the
+ticket history the index is built from (`fit_weights`), frozen so scores do not drift as tickets arrive.
+
+Storage is columnar (parallel lists of small tuples) so that a million tickets fit in a few hundred MB.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Iterable
+
+from rexian.text.matter_pairs import (NEAR_METRES, PLACE_BONUS, PLACE_CONFLICT_PENALTY, PLACE_UNKNOWN_PENALTY,
+                                     SAME_THRESHOLD, MatterFeatures, SameMatterResult, combined_similarity, decide,
+                                     default_weight, distance_m, prepare, weigh)
+
+PROBE_TERMS = 6
+STRONG_MARGIN = 0.15
+MAX_TERM_CANDIDATES = 60
+PARALLEL_FROM = 20_000
+GENERIC_PLACE_MIN_PARTNERS = 30
+GENERIC_PLACE_PARTNER_SHARE = 0.5
+CELL_DEGREES = 0.002  # about 200 m of latitude
+
+
+@dataclass
+class MatterMatch:
+    ticket_id: Any
+    score: float
+    same: bool
+    reasons: list[str]
+    received_at: datetime | None
+    category: str | None
+
+
+class TermWeights:
+    """IDF of character bigrams over a ticket history; packaged defaults before any history is seen."""
+
+    def __init__(self, document_frequency: Counter | None = None, documents: int = 0,
+                 place_frequency: Counter | None = None, place_partners: dict[str, set] | None = None):
+        self.df = document_frequency or Counter()
+        self.n = documents
+        self.place_df = place_frequency or Counter()
+        self.place_partners = place_partners or {}
+        self._max = math.log(self.n + 1) if self.n else 1.0
+
+    @classmethod
+    def fit(cls, tickets: Iterable) -> "TermWeights":
+        return cls.fit_prepared(prepare(ticket) for ticket in tickets)
+
+    @classmethod
+    def fit_prepared(cls, prepared: Iterable[MatterFeatures]) -> "TermWeights":
+        df: Counter = Counter()
+        place_df: Counter = Counter()
+        partners: dict[str, set] = defaultdict(set)
+        n = 0
+        for item in prepared:
+            df.update(item.terms.keys())
+            place_df.update(item.places)
+            for place in item.places:
+                partners[place].update(other for other in item.places if other != place)
+            n += 1
+        return cls(df, n, place_df, dict(partners))
+
+    def generic_place(self, key: str) -> bool:
+        """A kind of place (医保定点医院) rather than a name: it turns up next to many different named
+        places. A real place, even a hotspot named in hundreds of tickets, keeps the same few neighbours."""
+        partners = len(self.place_partners.get(key, ()))
+        return partners >= GENERIC_PLACE_MIN_PARTNERS and partners >= GENERIC_PLACE_PARTNER_SHARE * self.place_df[key]
+
+    def __call__(self, gram: str) -> float:
+        if self.n < 50:
+            return default_weight(gram)
+        # Generic bigrams stay weak even in a small history; unseen bigrams are the rarest of all.
+        return max(0.1, math.log((self.n + 1) / (self.df.get(gram, 0) + 1))) * default_weight(gram)
+
+
+def _cell(lon: float | None, lat: float | None) -> tuple[int, int] | None:
+    if lon is None or lat is None:
+        return None
+    return int(math.floor(lon / CELL_DEGREES)), int(math.floor(lat / CELL_DEGREES))
+
+
+class SameMatterIndex:
+    """Tickets on file, searchable for earlier reports of the same matter."""
+
+    def __init__(self, weights: TermWeights | None = None, window_days: float | None = None,
+                 threshold: float = SAME_THRESHOLD, max_per_key: int = 200):
+        self.weights = weights or TermWeights()
+        self.window_days = configured_window_days() if window_days is None else window_days
+        self.threshold = threshold
+        self.max_per_key = max_per_key
+        self._ids: list[Any] = []
+        self._terms: list[tuple[tuple[str, float], ...]] = []
+        self._norms: list[float] = []
+        self._titles: list[tuple[tuple[str, float], ...]] = []
+        self._title_norms: list[float] = []
+        self._places: list[tuple[str, ...]] = []
+        self._times: list[float] = []
+        self._geo: list[tuple[float, float] | None] = []
+        self._categories: list[Any] = []
+        self._postings: dict[Any, list[int]] = defaultdict(list)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def _features(self, ticket) -> MatterFeatures:
+        return weigh(prepare(ticket), self.weights)
+
+    @staticmethod
+    def _keys(feature: MatterFeatures) -> list:
+        keys: list = [("t", gram) for gram in list(feature.terms)[:PROBE_TERMS]]
+        keys += [("p", place) for place in feature.places]
+        cell = _cell(feature.lon, feature.lat)
+        if cell:
+            keys.append(("g", cell))
+        return keys
+
+    def add(self, ticket, feature: MatterFeatures | None = None) -> int:
+        """File a ticket (add in time order: the window search relies on it)."""
+        feature = feature or self._features(ticket)
+        position = len(self._ids)
+        self._ids.append(feature.ticket_id)
+        self._terms.append(tuple(feature.terms.items()))
+        self._norms.append(_norm(feature.terms))
+        self._titles.append(tuple(feature.title_terms.items()))
+        self._title_norms.append(_norm(feature.title_terms))
+        self._places.append(feature.places)
+        self._times.append(feature.at.timestamp() if feature.at else float("nan"))
+        self._geo.append((feature.lon, feature.lat) if feature.lon is not None and feature.lat is not None else None)
+        self._categories.append(feature.category)
+        for key in self._keys(feature):
+            self._postings[key].append(position)
+        return position
+
+    def _at(self, position: int) -> datetime | None:
+        at = self._times[position]
+        return None if math.isnan(at) else datetime.fromtimestamp(at)
+
+    def _judge(self, feature: MatterFeatures, query_norms: tuple[float, float], position: int, window_days: float,
+               prune: bool = True) -> SameMatterResult | None:
+        """matter_pairs.decide on a stored ticket, computed from the stored columns. With `prune`, None
+        when even a shared place could not lift the text similarity to the threshold."""
+        similarity = combined_similarity(
+            _cosine(feature.terms, query_norms[0], self._terms[position], self._norms[position]),
+            _cosine(feature.title_terms, query_norms[1], self._titles[position], self._title_norms[position]))
+        if prune and similarity + PLACE_BONUS < self.threshold:
+            return None
+        at = self._times[position]
+        days = abs(feature.at.timestamp() - at) / 86400 if feature.at and not math.isnan(at) else None
+        geo = self._geo[position]
+        metres = (distance_m(feature.lon, feature.lat, geo[0], geo[1])
+                  if geo and feature.lon is not None and feature.lat is not None else None)
+        if prune:
+            # Cheap upper bound of decide()'s score, so most candidates skip building reasons.
+            places = self._places[position]
+            if any(place in places for place in feature.places) or (metres is not None and metres <= NEAR_METRES):
+                best = similarity + PLACE_BONUS
+            else:
+                best = similarity - (PLACE_CONFLICT_PENALTY if feature.places and places else PLACE_UNKNOWN_PENALTY)
+            if best < self.threshold:
+                return None
+        return decide(similarity, feature.places, self._places[position], days, metres, feature.category,
+                      self._categories[position], window_days, self.threshold)
+
+    def _candidates(self, feature: MatterFeatures, window_days: float) -> list[int]:
+        since = feature.at.timestamp() - window_days * 86400 if feature.at else None
+        strong: set[int] = set()
+        probe_hits: Counter = Counter()
+        keys = self._keys(feature)
+        cell = _cell(feature.lon, feature.lat)
+        if cell:  # neighbouring cells too: a matter on a cell border
+            keys += [("g", (cell[0] + dx, cell[1] + dy)) for dx in (-1, 0, 1) for dy in (-1, 0, 1) if dx or dy]
+        for key in keys:
+            postings = self._postings.get(key)
+            if not postings:
+                continue
+            start = len(postings) - self.max_per_key if len(postings) > self.max_per_key else 0
+            if since is not None:
+                # Postings are in time order: jump to the window's start.
+                start = max(start, bisect_left(postings, since, key=self._times.__getitem__))
+            chosen = postings[start:]
+            if key[0] == "p":
+                strong.update(chosen)
+            else:
+                # A bigram or the ~200 m cell alone is weak evidence: two of them make a candidate.
+                probe_hits.update(chosen)
+        # Tickets sharing most probe terms first; a place or cell match always counts.
+        shared_terms = sorted((position for position, hits in probe_hits.items() if hits >= 2 and position not in strong),
+                              key=lambda position: -probe_hits[position])
+        return sorted(strong) + shared_terms[:MAX_TERM_CANDIDATES]
+
+    def lookup(self, ticket, *, window_days: float | None = None, only_same: bool = True,
+               exclude_id: Any = None) -> list[MatterMatch]:
+        """Earlier tickets on the same matter as `ticket`, best first."""
+        window = self.window_days if window_days is None else window_days
+        feature = ticket if isinstance(ticket, MatterFeatures) else self._features(ticket)
+        matches = []
+        query_norms = (_norm(feature.terms), _norm(feature.title_terms))
+        for position in self._candidates(feature, window):
+            if exclude_id is not None and self._ids[position] == exclude_id:
+                continue
+            result = self._judge(feature, query_norms, position, window, prune=only_same)
+            if result is not None and (result.same or not only_same):
+                matches.append(MatterMatch(self._ids[position], result.score, result.same, result.reasons,
+                                           self._at(position), self._categories[position]))
+        matches.sort(key=lambda match: -match.score)
+        return matches
+
+    def intake_warning(self, ticket, *, window_days: float | None = None) -> str | None:
+        """The agent's warning at intake, e.g. 「该地点近30天已有3件同类诉求」, or None."""
+        window = self.window_days if window_days is None else window_days
+        matches = self.lookup(ticket, window_days=window)
+        if not matches:
+            return None
+        return f"该地点近{window:g}天已有{len(matches)}件同类诉求（最近：{matches[0].ticket_id}）"
+
+
+def configured_window_days() -> float:
+    from rexian.settings import load_settings
+
+    return float(load_settings().same_matter_window_days)
+
+
+def link_batch(tickets: list, *, window_days: float | None = None, threshold: float = SAME_THRESHOLD,
+               weights: TermWeights | None = None, with_pairs: bool = False, processes: int | None = None):
+    """Group tickets about the same matter. Returns groups (lists of ticket ids, 2 or more tickets,
+    biggest first) and, with `with_pairs`, the linked pairs (id, id, score, reasons).
+    `window_days` defaults to the setting same_matter_window_days. With `processes` > 1, big batches are
+    linked in worker processes, each taking a stretch of time (and reading the window before it), with
+    the same result as one process."""
+    window_days = configured_window_days() if window_days is None else window_days
+    prepared = prepare_many(tickets)
+    weights = weights or TermWeights.fit_prepared(prepared)
+    featured = [weigh(item, weights) for item in prepared]
+    del prepared
+    order = sorted(range(len(featured)), key=lambda i: (featured[i].at is None, featured[i].at or datetime.min))
+    # Linking in parallel is opt-in: on a machine shared with other work it measured slower than one
+    # process (see docs/text.md); preparing the texts above is parallel by default.
+    processes = processes if processes is not None else 1
+    job = (featured, order, weights, window_days, threshold, with_pairs)
+    if processes < 2 or len(featured) < PARALLEL_FROM or any(item.at is None for item in featured):
+        links = _link_stretch(job, 0, len(order))
+    else:
+        global _JOB
+        _JOB = job  # inherited by the forked workers: nothing big is pickled
+        bounds = [len(order) * part // processes for part in range(processes + 1)]
+        import multiprocessing
+
+        try:
+            with multiprocessing.get_context("fork").Pool(processes) as pool:
+                parts = pool.starmap(_link_stretch_of_job, list(zip(bounds, bounds[1:])))
+        finally:
+            _JOB = None
+        links = [link for part in parts for link in part]
+
+    parent = list(range(len(featured)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    pairs = []
+    for item, other, score, reasons in links:
+        parent[find(item)] = find(other)
+        if with_pairs:
+            pairs.append((featured[other].ticket_id, featured[item].ticket_id, score, reasons))
+    groups: dict[int, list] = defaultdict(list)
+    for item in range(len(featured)):
+        groups[find(item)].append(featured[item].ticket_id)
+    result = sorted((group for group in groups.values() if len(group) > 1), key=len, reverse=True)
+    return (result, pairs) if with_pairs else result
+
+
+_JOB = None
+
+
+def _link_stretch_of_job(start: int, end: int) -> list:
+    return _link_stretch(_JOB, start, end)
+
+
+def _link_stretch(job, start: int, end: int) -> list[tuple[int, int, float, list | None]]:
+    """Links (item, earlier item, score, reasons) for the tickets order[start:end], after filing the
+    tickets of the window before them."""
+    featured, order, weights, window_days, threshold, with_pairs = job
+    index = SameMatterIndex(weights, window_days, threshold)
+    position_to_item: list[int] = []
+    first = start
+    if start:
+        since = featured[order[start]].at.timestamp() - window_days * 86400
+        while first > 0 and featured[order[first - 1]].at.timestamp() >= since:
+            first -= 1
+    links = []
+    for rank in range(first, end):
+        item = order[rank]
+        feature = featured[item]
+        if rank >= start:
+            matches = sorted(_same_positions(index, feature, window_days), key=lambda match: -match[1])
+            # Link to the best match and to clearly strong ones only: linking to every weak match
+            # chains distinct matters together through one ambiguous ticket.
+            for position, score, reasons in matches[:1] + [m for m in matches[1:] if m[1] >= threshold + STRONG_MARGIN]:
+                links.append((item, position_to_item[position], score, reasons if with_pairs else None))
+        index.add(None, feature)
+        position_to_item.append(item)
+    return links
+
+
+def _same_positions(index: SameMatterIndex, feature: MatterFeatures, window_days: float):
+    query_norms = (_norm(feature.terms), _norm(feature.title_terms))
+    for position in index._candidates(feature, window_days):
+        result = index._judge(feature, query_norms, position, window_days)
+        if result is not None and result.same:
+            yield position, result.score, result.reasons
+
+
+def prepare_many(tickets: list, processes: int | None = None) -> list[MatterFeatures]:
+    """matter_pairs.prepare for every ticket; in worker processes for big batches (it is CPU-bound
+    text work, and the 1M-ticket batch target assumes both cores)."""
+    processes = processes if processes is not None else (os.cpu_count() or 1)
+    if processes < 2 or len(tickets) < PARALLEL_FROM:
+        return [prepare(ticket) for ticket in tickets]
+    import multiprocessing
+
+    with multiprocessing.get_context("fork" if os.name == "posix" else "spawn").Pool(processes) as pool:
+        return pool.map(prepare, tickets, chunksize=2000)
+
+
+def _cosine(terms: dict[str, float], norm: float, stored: tuple, stored_norm: float) -> float:
+    if not norm or not stored_norm:
+        return 0.0
+    return sum(weight * terms[gram] for gram, weight in stored if gram in terms) / (norm * stored_norm)
+
+
+def _norm(terms: dict[str, float]) -> float:
+    return math.sqrt(sum(weight * weight for weight in terms.values()))

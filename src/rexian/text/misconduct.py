@@ -1,0 +1,217 @@
+"""Detection of complaints that report misconduct by public servants.
+
+Three families of the rule catalogue: hostile attitude (态度恶劣/冷硬横推), graft (吃拿卡要) and improper
+banquets (违规吃喝). Phrases come from a YAML lexicon (data/misconduct.yaml, extended by the setting
+`text_misconduct_lexicon`). A phrase mention is a report only when the sentence affirms it:
+
+- negated shortly before, in the same clause (「没有收红包」「严禁收受红包」) -> not a report, unless a
+  contrast word re-affirms it (「没帮忙反而骂人」) or the pattern is itself a negative demand
+  (「不给好处费就不办」);
+- negated shortly after, for gifts (「红包他没收」) -> not a report;
+- said about the citizen (「工作人员说我态度不好」「我态度不好」) -> weakened;
+- a question or a hypothetical (「办证需要送礼吗？」「如果态度不好可以投诉」) -> weakened;
+- a public servant named in the sentence or the one before -> strengthened; some phrases (吃饭, 骂)
+  count only then.
+Each hit carries its score and a Chinese explanation of how it was reached.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from rexian.text.normalisation import normalise
+
+FAMILIES = ("hostile_attitude", "graft", "improper_banquet")
+DEFAULT_MIN_SCORE = 0.5
+_NEGATION_REACH = 6  # characters between a negation cue and the phrase it denies
+_ACTOR_REACH = 20  # characters before a needs_actor phrase within which the public servant must be named
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_CLAUSE_END = re.compile(r"[，,。！？!?；;：:\n]")
+# 「工作人员说我态度不好」「我当时态度不好」: the attitude is the citizen's; 「对我们冷嘲热讽」 is not.
+_ABOUT_CITIZEN = re.compile(r"(?:说|讲|称|认为|指责|怪|嫌|批评|埋怨)(?:我|我们|本人)(?:的)?$"
+                            r"|(?:^|[^自对向给把让跟冲朝被骂打吼和与])我(?:们)?(?:当时|自己|本人|的)?$")
+_AFTER_NEGATION = re.compile(r"^[^，。！？；]{0,5}?(?:没有|没|未|不|拒绝|拒|退回|退还)(?:收|要|拿|接受|接|去)")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    family: str
+    pattern: re.Pattern
+    weight: float
+    label: str
+    needs_actor: bool = False
+    ignore_negation: bool = False
+    ignore_hypothetical: bool = False
+
+
+@dataclass
+class Lexicon:
+    phrases: list[Phrase]
+    family_names: dict[str, str]
+    actors: re.Pattern
+    negation: re.Pattern
+    negation_exceptions: tuple[str, ...]
+    contrast: re.Pattern
+    hypothetical: re.Pattern
+
+
+@dataclass
+class MisconductHit:
+    family: str
+    score: float
+    phrase: str
+    span: tuple[int, int]
+    explanation: str
+    suppressed: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"family": self.family, "score": self.score, "phrase": self.phrase, "span": self.span,
+                "explanation": self.explanation}
+
+
+def _alternation(words) -> re.Pattern:
+    ordered = sorted({word for word in words if word}, key=len, reverse=True)
+    return re.compile("|".join(word if word.startswith("\\") else re.escape(word) for word in ordered))
+
+
+def load_lexicon(extra: str | Path | None = None, *, use_settings: bool = True) -> Lexicon:
+    """The packaged lexicon, plus `extra` (a YAML file), plus the file the settings name."""
+    import yaml
+
+    documents = [yaml.safe_load(resources.files("rexian.text").joinpath("data/misconduct.yaml")
+                                .read_text(encoding="utf-8"))]
+    paths = [extra] if extra else []
+    if use_settings:
+        from rexian.settings import load_settings
+
+        configured = load_settings().text_misconduct_lexicon
+        if configured:
+            paths.append(configured)
+    documents += [yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {} for path in paths]
+
+    phrases: list[Phrase] = []
+    names: dict[str, str] = {}
+    lists: dict[str, list[str]] = {key: [] for key in
+                                   ("actors", "negation_cues", "negation_exceptions", "contrast_words",
+                                    "hypothetical_cues")}
+    for document in documents:
+        for family, spec in (document.get("families") or {}).items():
+            if family not in FAMILIES:
+                raise ValueError(f"unknown misconduct family {family!r}; expected one of {FAMILIES}")
+            names.setdefault(family, spec.get("name", family))
+            for item in spec.get("phrases") or []:
+                phrases.append(Phrase(family, re.compile(item["pattern"]), float(item.get("weight", 0.8)),
+                                      item.get("label", item["pattern"]), bool(item.get("needs_actor")),
+                                      bool(item.get("ignore_negation")), bool(item.get("ignore_hypothetical"))))
+        for key in lists:
+            lists[key] += [str(word) for word in document.get(key) or []]
+    return Lexicon(phrases, names, _alternation(lists["actors"]), _alternation(lists["negation_cues"]),
+                   tuple(lists["negation_exceptions"]), _alternation(lists["contrast_words"]),
+                   _alternation(lists["hypothetical_cues"]))
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    return load_lexicon()
+
+
+def _bounds(text: str, position: int, boundary: re.Pattern) -> tuple[int, int]:
+    start = 0
+    for match in boundary.finditer(text, 0, position):
+        start = match.end()
+    following = boundary.search(text, position)
+    return start, following.start() if following else len(text)
+
+
+def _negated_before(lexicon: Lexicon, before: str) -> str | None:
+    """The negation cue that denies a phrase preceded (within its clause) by `before`, if any."""
+    window = before[-(_NEGATION_REACH + 4):]
+    for cue in reversed(list(lexicon.negation.finditer(window))):
+        if len(window) - cue.end() > _NEGATION_REACH:
+            break
+        context = window[max(0, cue.start() - 2):cue.end() + 3]
+        if any(exception in context and window.find(exception) <= cue.start() < window.find(exception) + len(exception)
+               for exception in lexicon.negation_exceptions):
+            continue
+        if lexicon.contrast.search(window[cue.end():]):
+            return None
+        return cue.group(0)
+    return None
+
+
+def detect_misconduct(text: str | None, *, lexicon: Lexicon | None = None, min_score: float = DEFAULT_MIN_SCORE,
+                      include_suppressed: bool = False) -> list[dict]:
+    """Misconduct reports in a complaint text: a list of {family, score, phrase, span, explanation}.
+
+    Spans index the normalised text (`normalise(text)`), which keeps the length of ordinary Chinese text.
+    With include_suppressed, mentions that were denied or too weak are returned too (score 0 or low,
+    `suppressed: True`), to show why they did not count.
+    """
+    lexicon = lexicon or default_lexicon()
+    text = normalise(text)
+    if not text:
+        return []
+    best: dict[tuple[str, int], MisconductHit] = {}
+    for phrase in lexicon.phrases:
+        for match in phrase.pattern.finditer(text):
+            hit = _judge(text, match, phrase, lexicon)
+            if hit is None:
+                continue
+            key = (hit.family, _bounds(text, match.start(), _SENTENCE_END)[0])
+            # One hit per family and sentence: the strongest reading wins (a demand pattern beats the
+            # negated bare noun inside it).
+            if key not in best or (hit.score, not hit.suppressed) > (best[key].score, not best[key].suppressed):
+                best[key] = hit
+    hits = [hit for hit in best.values() if include_suppressed or (not hit.suppressed and hit.score >= min_score)]
+    hits.sort(key=lambda hit: (-hit.score, hit.span))
+    result = []
+    for hit in hits:
+        item = hit.as_dict()
+        if include_suppressed:
+            item["suppressed"] = hit.suppressed or hit.score < min_score
+        result.append(item)
+    return result
+
+
+def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon) -> MisconductHit | None:
+    sentence_start, sentence_end = _bounds(text, match.start(), _SENTENCE_END)
+    clause_start, clause_end = _bounds(text, match.start(), _CLAUSE_END)
+    sentence = text[sentence_start:sentence_end]
+    previous_start = _bounds(text, max(sentence_start - 1, 0), _SENTENCE_END)[0] if sentence_start else sentence_start
+    actor = lexicon.actors.search(text, previous_start, sentence_end)
+    family_name = lexicon.family_names.get(phrase.family, phrase.family)
+    quoted = match.group(0)
+    notes: list[str] = []
+    score = phrase.weight
+    suppressed = False
+
+    # Phrases that mean misconduct only when done by a public servant (喝酒, 殴打) need one named close by:
+    # in the same clause, or shortly before in the same sentence — not anywhere in a long letter.
+    near_actor = lexicon.actors.search(text, max(sentence_start, match.start() - _ACTOR_REACH), clause_end)
+    if phrase.needs_actor and not near_actor:
+        return MisconductHit(phrase.family, 0.0, quoted, match.span(),
+                             f"「{quoted}」未指向公职人员，不计", suppressed=True)
+    if not phrase.ignore_negation:
+        before = text[clause_start:match.start()]
+        cue = _negated_before(lexicon, before)
+        if cue is None and _AFTER_NEGATION.search(text[match.end():clause_end]):
+            cue = _AFTER_NEGATION.search(text[match.end():clause_end]).group(0)
+        if cue:
+            return MisconductHit(phrase.family, 0.0, quoted, match.span(),
+                                 f"「{quoted}」被否定（「{cue}」），不是反映{family_name}", suppressed=True)
+        if phrase.family == "hostile_attitude" and _ABOUT_CITIZEN.search(before[-8:]):
+            score *= 0.3
+            notes.append("说的是市民本人，降低分值")
+    if not phrase.ignore_hypothetical and lexicon.hypothetical.search(sentence):
+        score *= 0.45
+        notes.append("疑问或假设语气，降低分值")
+    if actor:
+        score = min(1.0, score + 0.1)
+        notes.append(f"提到公职人员「{actor.group(0)}」")
+    explanation = f"{family_name}：命中「{quoted}」（{phrase.label}）" + ("；" + "；".join(notes) if notes else "")
+    return MisconductHit(phrase.family, round(score, 3), quoted, match.span(), explanation, suppressed, notes)

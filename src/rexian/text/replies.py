@@ -1,0 +1,237 @@
+"""Scoring the replies units write to citizens: boilerplate, specificity, relevance (答非所问).
+
+A reply is read sentence by sentence. *Formula* sentences carry no information: greetings
+(「网友：您好！」), receipt (「留言已收悉」), thanks, 「高度重视」, 「现回复如下」, sign-off dates. What remains is
+the *substance*. Three scores in [0, 1], each with the evidence behind it:
+
+- boilerplate: 1 when there is no substance at all, or when the substance is (nearly) the same as a
+  known non-answer (data/non_answers.txt) or as the same unit's reply to a different matter;
+- specificity: does the substance say what was done (actions), when (dates/times), by whom
+  (organisations/staff), with what result, or on which basis (a regulation, a figure, a phone number)?
+- relevance: do the complaint's key terms (places, objects, problems) come back in the substance?
+  Term overlap weighted towards the title, blended with a character-bigram cosine.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from rexian.text.normalisation import normalise
+
+_SENTENCES = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
+# Sentences (or leading pieces) that say nothing about the matter.
+_FORMULA = re.compile(
+    r"^(?:[“\"]?[^，。：:]{0,24}[”\"]?(?:网友|网民|市民|同志|朋友|先生|女士)[^，。：:]{0,6}[:：，,]?"
+    r"|(?:网友|网民|网名)[“\"]?[^，。：:”\"]{0,24}[”\"]?[:：，,]?)?"
+    r"(?:尊敬的|亲爱的)?(?:网友|网民|市民|市民朋友|网民朋友)?(?:同志)?[:：，,\s]*(?:您好|你好)?[!！，,：:。\s]*$"
+    r"|已收悉|已获悉|已阅悉|已阅|收悉|已收到|已知悉|高度重视|非常重视|十分重视|现(?:将|就)?[^。]{0,20}(?:回复|答复)如下"
+    r"|感谢(?:您|你)|谢谢|敬请谅解|祝您|欢迎(?:继续)?监督|请耐心等待|给您带来不便|专此回复|特此回复"
+    r"|已(?:转交|转|交由|交)[^。]{0,12}(?:部门|单位)[^。]{0,12}(?:处理|处置|办理|核处|研究)"
+    r"|如有(?:相关|回复|进展|情况)[^。]{0,20}(?:反馈|告知|回复)|已进行过回复|已(?:记录|登记)"
+)
+_DATE_ONLY = re.compile(r"^\s*(?:\d{4}[年./-]\d{1,2}(?:[月./-]\d{1,2}日?)?|\d{4}\.\d{1,2}\.\d{1,2}|\d+\.\d+)\s*[。.]?\s*$")
+
+_WHEN = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?|底|初|内|上半年|下半年)?|\d{1,2}月\d{1,2}日|\d{1,2}[:：]\d{2}|\d{1,2}(?:点|时)(?:\d{1,2}分)?"
+                   r"|(?:今年|去年|明年|本月|上月|下月|近日|当天|次日|随即|当日|第一时间|年底|年初|上半年|下半年)"
+                   r"|\d+(?:个)?(?:工作日|日|天|周|个月)内")
+_ORG_SUFFIX = ("委员会|街道办事处|街道办|办事处|管委会|村委会|居委会|派出所|执法局|分局|局|街道|社区|大队|中队|支队|中心|公司|医院|学校"
+               "|政府|河长办|城管委|卫健委|发改委|执法队|工作组|调查组|专班|检测站|管理处|管理所|供电所|卫生院|法院|检察院")
+# An organisation name: a few name characters (no function words) before an organisation suffix, or the
+# unit speaking of itself (我局, 我街道); staff roles count as "who" too.
+_WHO = re.compile(rf"(?:[A-Z]\d*|[^\W\d_的了在向和与你您他她是有为将对把被从经由及并已于到给让使等个这那因所可以其该要请就也都还又按])"
+                  rf"{{1,8}}?(?:{_ORG_SUFFIX})|我(?:局|办|委|院|校|司|街道|镇|乡|单位|中心|所|队)"
+                  r"|执法人员|工作人员|网格员|民警|交警|城管队员|负责人|技术人员|施工人员|保洁员|[\u4e00-\u9fff]{1,3}(?:局长|主任|书记|队长|所长)")
+_ACTION = re.compile(r"现场(?:查看|调查|核实|勘查|检查|处置|监测|办公)|实地(?:查看|调查|核实|走访)|调查核实|核查|走访|约谈|责令|下达"
+                     r"|整改|清理|清运|疏通|拆除|维修|修复|更换|安装|铺设|补栽|处罚|罚款|查处|立案|取缔|暂扣|没收|制止|劝离"
+                     r"|监测|检测|巡查|督促|协调|联系(?:了)?(?:您|你|当事人|业主|投诉人)|电话联系|回访|召开|组织|开展|封堵|关停|停业|约见|答复")
+_RESULT = re.compile(r"已(?:经)?(?:完成|恢复|整改|拆除|疏通|清理|修复|解决|到位|办结|发放|补发|退还|退款|更换|安装|开通|停止|关停|取缔"
+                     r"|处理完毕|落实|通车|竣工|立案)|(?:整改|处理|维修|清理)(?:完毕|到位|完成)|恢复正常|达标|不超标|超标"
+                     r"|预计[^，。]{0,20}(?:完成|完工|通车|开工|交付|到位)|计划[^，。]{0,20}(?:完成|完工|实施)|罚款\d|\d+(?:元|万元|台|辆|处|户|人|平方米|米|吨|分贝|dB)"
+                     r"|不属实|属实|情况不符|暂无[^，。]{0,8}计划|尚无[^，。]{0,8}计划|不予|不宜|不符合|符合条件|正在(?:施工|建设|办理|推进|实施)")
+# A cited rule answers a consultation; a referral number alone is a weak answer.
+_BASIS = re.compile(r"《[^》]{2,40}》|第[一二三四五六七八九十百\d]+条|〔\d{4}〕|\[\d{4}\]|﹝\d{4}﹞|\d+号文")
+_REFERRAL = re.compile(r"\(?\d{3,4}\)?-?\d{7,8}|\d{5}热线|12345|12315|12348|12358|12366|12333|建议您?(?:直接)?(?:拨打|致电|咨询|联系|向|到|登录)")
+_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+# Words so common in complaints and replies that sharing them says nothing about relevance.
+_GENERIC_TERMS = frozenset("问题 情况 反映 相关 部门 工作 我们 你们 您好 网友 市民 回复 答复 处理 要求 希望 建议 请问 咨询 关于 "
+                           "进行 没有 现在 目前 已经 一直 可以 是否 能否 什么 怎么 如何 为什么 时候 解决 有关 严重 影响".split())
+
+
+# Words citizens and units use for the same thing: a reply saying 违章建筑 answers a complaint about 违建.
+_SYNONYMS = {
+    "违建": ("违章建筑", "违法建设", "违建"), "违章建筑": ("违建", "违法建设"), "上牌": ("号牌", "注册登记", "上牌"),
+    "噪音": ("噪声",), "噪声": ("噪音",), "红绿灯": ("信号灯",), "信号灯": ("红绿灯",), "扰民": ("噪音", "噪声", "扰民"),
+    "补课": ("补课", "培优"), "物业费": ("物业服务费",), "拖欠": ("欠薪", "工资", "拖欠"), "欠薪": ("拖欠", "工资"),
+}
+
+
+@dataclass
+class ReplyScores:
+    boilerplate: float
+    specificity: float
+    relevance: float | None
+    substance: str
+    evidence: dict
+
+    def as_dict(self) -> dict:
+        return {"boilerplate": self.boilerplate, "specificity": self.specificity, "relevance": self.relevance,
+                "substance": self.substance, "evidence": self.evidence}
+
+
+@lru_cache(maxsize=1)
+def known_non_answers() -> tuple[str, ...]:
+    text = resources.files("rexian.text").joinpath("data/non_answers.txt").read_text(encoding="utf-8")
+    return tuple(normalise(line) for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def split_substance(reply: str) -> tuple[str, list[str]]:
+    """(the substantive part of a normalised reply, the formula sentences removed from it)."""
+    kept, removed = [], []
+    for sentence in _SENTENCES.findall(reply):
+        pieces = re.split(r"(?<=[，,：:])", sentence)
+        # A sentence is formula when its informative remainder is short once formula phrases are cut out.
+        remainder = _FORMULA.sub("", sentence)
+        if _DATE_ONLY.match(sentence) or len(_CHAR.findall(remainder)) <= 4 or (
+                _FORMULA.search(sentence) and len(_CHAR.findall(sentence)) <= 30 and not _ACTION.search(remainder)):
+            removed.append(sentence.strip())
+        elif _FORMULA.search(pieces[0]) and len(pieces) > 1:
+            # 「您好，经核实……」: drop only the leading formula piece.
+            head = pieces[0]
+            removed.append(head.strip())
+            kept.append(sentence[len(head):])
+        else:
+            kept.append(sentence)
+    return "".join(kept).strip(), removed
+
+
+def char_ngrams(text: str, n: int = 2) -> Counter:
+    chars = "".join(_CHAR.findall(text))
+    return Counter(chars[i:i + n] for i in range(max(len(chars) - n + 1, 0)))
+
+
+def cosine(a: Counter, b: Counter) -> float:
+    if not a or not b:
+        return 0.0
+    dot = sum(count * b.get(gram, 0) for gram, count in a.items())
+    return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+
+
+def boilerplate_score(reply: str, other_replies: list[str] | tuple[str, ...] = ()) -> tuple[float, dict]:
+    reply = normalise(reply)
+    substance, removed = split_substance(reply)
+    substance_chars = len(_CHAR.findall(substance))
+    evidence: dict = {"formula_sentences": removed, "substance_chars": substance_chars}
+    if substance_chars == 0:
+        evidence["reason"] = "除客套话外没有任何内容"
+        return 1.0, evidence
+    grams = char_ngrams(reply)
+    best_known = max(((cosine(grams, char_ngrams(known)), known) for known in known_non_answers()), default=(0.0, ""))
+    evidence["closest_non_answer"] = {"text": best_known[1], "similarity": round(best_known[0], 3)}
+    score = 0.0
+    # Short substance: a reply with under ~20 informative characters cannot say what was done.
+    if substance_chars < 20:
+        score = max(score, 1.0 - substance_chars / 40)
+        evidence["reason"] = f"实质内容只有{substance_chars}字"
+    if best_known[0] >= 0.6:
+        score = max(score, best_known[0])
+        evidence["reason"] = f"与已知空话「{best_known[1]}」相似度{best_known[0]:.2f}"
+    if other_replies and substance_chars >= 1:
+        mine = char_ngrams(substance, 3)
+        similarities = []
+        for other in other_replies:
+            other_substance = split_substance(normalise(other))[0]
+            similarities.append((cosine(mine, char_ngrams(other_substance, 3)), other))
+        top = max(similarities)
+        evidence["closest_unit_reply"] = {"text": top[1][:120], "similarity": round(top[0], 3)}
+        if top[0] >= 0.8:
+            score = max(score, top[0])
+            evidence["reason"] = f"与本单位对其他诉求的答复几乎相同（相似度{top[0]:.2f}）"
+    return round(min(score, 1.0), 3), evidence
+
+
+def specificity_score(reply: str) -> tuple[float, dict]:
+    substance, _ = split_substance(normalise(reply))
+    found = {
+        "when": sorted(set(_WHEN.findall(substance))),
+        "who": sorted({match.group(0) for match in _WHO.finditer(substance)})[:10],
+        "what": sorted(set(_ACTION.findall(substance))),
+        "result": sorted(set(_RESULT.findall(substance))),
+        "basis": sorted(set(_BASIS.findall(substance))),
+        "referral": sorted(set(_REFERRAL.findall(substance))),
+    }
+    # What was done and with what result matter most; a cited rule or a referral number (a consultation's
+    # answer) is worth as much as an action.
+    weights = {"when": 0.2, "who": 0.2, "what": 0.25, "result": 0.25, "basis": 0.35, "referral": 0.1}
+    score = sum(weight for key, weight in weights.items() if found[key])
+    if len(found["what"]) >= 3:
+        score += 0.1
+    return round(min(score, 1.0), 3), found
+
+
+def key_terms(complaint: str, title: str | None = None, limit: int = 20) -> dict[str, float]:
+    """Content words of a complaint with weights: title words count double, repeated words more."""
+    from rexian.text.segmentation import content_words
+
+    weights: Counter = Counter()
+    for word in content_words(normalise(complaint)):
+        if word not in _GENERIC_TERMS:
+            weights[word] += 1.0
+    for word in content_words(normalise(title or "")):
+        if word not in _GENERIC_TERMS:
+            weights[word] += 2.0
+    return dict(weights.most_common(limit))
+
+
+def relevance_score(reply: str, complaint: str, title: str | None = None) -> tuple[float | None, dict]:
+    substance, _ = split_substance(normalise(reply))
+    terms = key_terms(complaint, title)
+    if not terms:
+        return None, {"reason": "诉求没有可比对的关键词"}
+    if not substance:
+        return 0.0, {"matched_terms": [], "missing_terms": list(terms)[:10]}
+    matched = [term for term in terms
+               if term in substance or any(synonym in substance for synonym in _SYNONYMS.get(term, ()))]
+    # Partial credit: a two-character piece of a longer term (「电梯」 for 「加装电梯」).
+    partial = [term for term in terms if term not in matched and len(term) >= 3
+               and any(term[i:i + 2] in substance for i in range(len(term) - 1))]
+    covered = sum(terms[t] for t in matched) + 0.5 * sum(terms[t] for t in partial)
+    overlap = covered / sum(terms.values())
+    text_cosine = cosine(char_ngrams(normalise((title or "") + complaint)), char_ngrams(substance))
+    score = min(1.0, 0.75 * overlap + 0.25 * min(1.0, text_cosine * 2))
+    return round(score, 3), {"matched_terms": matched, "partial_terms": partial,
+                             "missing_terms": [t for t in terms if t not in matched and t not in partial][:10],
+                             "term_overlap": round(overlap, 3), "char_cosine": round(text_cosine, 3)}
+
+
+def reply_scores(reply: str, complaint: str | None = None, *, title: str | None = None,
+                 other_replies_of_unit: list[str] | tuple[str, ...] = ()) -> ReplyScores:
+    """Boilerplate, specificity and relevance of `reply` (to `complaint`), each with its evidence.
+
+    `other_replies_of_unit`: the same unit's replies to *different* matters, to catch copy-paste replies.
+    """
+    normalised = normalise(reply)
+    boilerplate, boilerplate_evidence = boilerplate_score(normalised, other_replies_of_unit)
+    specificity, specificity_evidence = specificity_score(normalised)
+    relevance, relevance_evidence = (relevance_score(normalised, complaint, title) if complaint or title
+                                     else (None, {}))
+    return ReplyScores(boilerplate, specificity, relevance, split_substance(normalised)[0],
+                       {"boilerplate": boilerplate_evidence, "specificity": specificity_evidence,
+                        "relevance": relevance_evidence})
+
+
+def is_perfunctory(scores: ReplyScores, *, boilerplate_at: float = 0.7, specificity_below: float = 0.2,
+                   relevance_below: float = 0.1) -> list[str]:
+    """Reasons (Chinese) to flag a reply as perfunctory; empty when it is not."""
+    reasons = []
+    if scores.boilerplate >= boilerplate_at:
+        reasons.append("套话/空话答复")
+    if scores.specificity < specificity_below:
+        reasons.append("未说明做了什么、何时、何人、结果")
+    if scores.relevance is not None and scores.relevance < relevance_below:
+        reasons.append("答非所问")
+    return reasons

@@ -1,0 +1,85 @@
+import pytest
+
+from rexian.text.replies import is_perfunctory, reply_scores, split_substance
+
+COMPLAINT_TITLE = "润芳园小区楼下烧烤店油烟扰民"
+COMPLAINT = "润芳园小区3栋楼下的烧烤店每天晚上油烟直排，噪音很大，严重影响休息，请城管部门处理。"
+SPECIFIC_REPLY = ("网友：您好！您反映的问题已收悉，现回复如下：5月17日，岳麓区城管执法大队执法人员到润芳园小区3栋现场调查，"
+                  "该烧烤店未安装油烟净化设施，已责令其停止露天烧烤，并于5月20日前安装油烟净化器；"
+                  "5月21日复查，油烟净化器已安装到位，夜间噪音已降低。感谢您对我们工作的支持！")
+
+
+@pytest.mark.parametrize("reply", [
+    "您的诉求已记录，请耐心等待。",
+    "网友：您好！留言已收悉。",
+    "您好，您所反映的问题已转交相关部门调查处置。",
+    "2019年1月14日",
+    "尊敬的网友：您好！您反映的问题已收悉，现回复如下：",
+    "",
+])
+def test_known_non_answers_and_empty_replies_are_boilerplate(reply):
+    scores = reply_scores(reply, COMPLAINT, title=COMPLAINT_TITLE)
+    assert scores.boilerplate >= 0.7
+    assert "套话/空话答复" in is_perfunctory(scores)
+
+
+def test_a_specific_reply_scores_high_on_specificity_and_relevance_and_is_not_flagged():
+    scores = reply_scores(SPECIFIC_REPLY, COMPLAINT, title=COMPLAINT_TITLE)
+    assert scores.boilerplate < 0.3
+    assert scores.specificity >= 0.8
+    found = scores.evidence["specificity"]
+    assert "5月17日" in found["when"] and any("城管执法大队" in who for who in found["who"])
+    assert "现场调查" in found["what"] and any("安装" in result for result in found["result"])
+    assert scores.relevance >= 0.4 and "油烟" in scores.evidence["relevance"]["matched_terms"]
+    assert is_perfunctory(scores) == []
+
+
+def test_the_greeting_and_receipt_are_not_counted_as_substance():
+    substance, removed = split_substance("网友：您好！您反映的问题已收悉。经核实，路灯已于3月2日修复。感谢您的支持！")
+    assert substance == "经核实，路灯已于3月2日修复。"
+    assert any("已收悉" in sentence for sentence in removed)
+
+
+def test_a_reply_about_something_else_is_flagged_as_not_answering_the_question():
+    off_topic = "经核实，该路段公交站台将于明年调整，届时请关注公交公司公告。"
+    scores = reply_scores(off_topic, COMPLAINT, title=COMPLAINT_TITLE)
+    assert scores.relevance < 0.1
+    assert "答非所问" in is_perfunctory(scores)
+    assert "油烟" in scores.evidence["relevance"]["missing_terms"]
+
+
+def test_the_same_reply_reused_by_a_unit_for_different_matters_is_boilerplate_and_names_the_match():
+    reused = "经调查，我单位已安排工作人员对该问题进行了处理，今后将加强巡查管理，确保问题不再发生。"
+    others = ["网友您好！" + reused, "您反映的井盖缺失问题，经调查，我单位已于3月2日更换井盖。"]
+    scores = reply_scores(reused, COMPLAINT, title=COMPLAINT_TITLE, other_replies_of_unit=others)
+    assert scores.boilerplate >= 0.8
+    assert scores.evidence["boilerplate"]["closest_unit_reply"]["text"].startswith("网友您好！经调查")
+    alone = reply_scores(reused, COMPLAINT, title=COMPLAINT_TITLE, other_replies_of_unit=others[1:])
+    assert alone.boilerplate < 0.8
+
+
+def test_a_consultation_answered_with_the_rule_that_applies_is_specific():
+    answer = ("根据《A市人才购房及购房补贴实施办法（试行）》第七条规定，新落户的全日制博士、硕士毕业生首次购房后，"
+              "可申请购房补贴，博士6万元、硕士3万元。")
+    scores = reply_scores(answer, "在A市买公寓能享受人才新政购房补贴吗？", title="人才新政购房补贴")
+    assert scores.specificity >= 0.5 and scores.evidence["specificity"]["basis"]
+    assert not is_perfunctory(scores)
+
+
+def test_a_referral_only_reply_is_not_specific():
+    scores = reply_scores("您反映的问题建议您拨打12345市长热线咨询，谢谢！", "临时身份证能否办理出生证明", title="出生证明")
+    assert scores.specificity < 0.2
+    assert "未说明做了什么、何时、何人、结果" in is_perfunctory(scores)
+
+
+@pytest.mark.realdata
+def test_on_the_teddy_replies_the_stock_empty_replies_are_found_and_detailed_ones_are_not(teddy_dir):
+    from rexian.text.evaluation import evaluate_replies
+
+    rows = evaluate_replies(teddy_dir / "sample_replies.xlsx")
+    empty = [row for row in rows if row["scores"].boilerplate >= 0.7]
+    stock = [row for row in rows if "已转交相关" in row["reply"] and len(row["reply"]) < 40]
+    assert stock and all(row in empty for row in stock)
+    long_ones = [row for row in rows if len(row["reply"]) > 300]
+    assert sum(row["scores"].boilerplate >= 0.7 for row in long_ones) == 0
+    assert 8 <= len(empty) <= 25

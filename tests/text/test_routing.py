@@ -1,0 +1,88 @@
+import pytest
+
+from rexian.text.corpus import CATEGORIES, generate_corpus
+from rexian.text.routing import Router, cross_validate, default_router, load_router, suggest_route, train_router
+
+
+@pytest.fixture(scope="module")
+def small_corpus():
+    rows = generate_corpus(per_category=25, seed=3)
+    return [text for text, _ in rows], [label for _, label in rows]
+
+
+def test_the_packaged_default_model_suggests_three_categories_with_confidences_summing_to_at_most_one():
+    suggestions = suggest_route("小区门口烧烤店油烟直排，熏得没法开窗，晚上还很吵", k=3)
+    assert len(suggestions) == 3
+    assert suggestions[0][0] == "环境保护"
+    assert all(0 <= confidence <= 1 for _, confidence in suggestions)
+    assert sum(confidence for _, confidence in suggestions) <= 1.0001
+    assert [c for _, c in suggestions] == sorted((c for _, c in suggestions), reverse=True)
+
+
+@pytest.mark.parametrize("text, category", [
+    ("公司拖欠我们三个月工资，老板电话也不接", "劳动和社会保障"),
+    ("学校周末强制补课，学生没有休息时间", "教育文体"),
+    ("开发商延期交房一年多，房产证也办不下来", "住房物业"),
+    ("路口红绿灯坏了好几天，早晚高峰堵得很", "交通运输"),
+    ("超市卖过期食品，吃了拉肚子", "市场监管"),
+])
+def test_the_default_model_routes_plain_complaints_to_their_category(text, category):
+    assert suggest_route(text, k=1)[0][0] == category
+
+
+def test_the_default_model_knows_every_category_of_the_generated_corpus():
+    assert set(default_router().pipelines["category"].classes_) == set(CATEGORIES)
+
+
+def test_training_learns_category_and_lead_unit_and_the_model_file_round_trips(tmp_path, small_corpus):
+    texts, labels = small_corpus
+    leads = [f"U-{label}" for label in labels]
+    router, reports = train_router(texts, labels, leads, folds=2)
+    assert [report.target for report in reports] == ["category", "lead_unit"]
+    assert reports[0].macro_f1 > 0.8 and reports[0].cv_folds == 2
+    path = router.save(tmp_path / "router.joblib")
+    loaded = load_router(path)
+    assert isinstance(loaded, Router) and loaded.targets == ["category", "lead_unit"]
+    text = "工地夜间施工噪音太大，严重影响休息"
+    assert loaded.suggest(text) == router.suggest(text)
+    assert loaded.suggest(text, target="lead_unit")[0][0] == "U-环境保护"
+
+
+def test_the_configured_model_file_is_the_one_the_application_loads(tmp_path, monkeypatch, small_corpus):
+    texts, labels = small_corpus
+    renamed = ["甲类" if label == "环境保护" else "乙类" for label in labels]
+    router, _ = train_router(texts, renamed, evaluate=False)
+    router.save(tmp_path / "custom.joblib")
+    monkeypatch.setenv("REXIAN_TEXT_ROUTER_MODEL", str(tmp_path / "custom.joblib"))
+    assert load_router().suggest("油烟扰民", k=1)[0][0] in {"甲类", "乙类"}
+
+
+def test_a_label_seen_only_once_is_left_out_rather_than_breaking_training(small_corpus):
+    texts, labels = small_corpus
+    router, reports = train_router(texts + ["孤零零的一条"], labels + ["孤例"], evaluate=False)
+    assert "孤例" not in router.pipelines["category"].classes_
+
+
+def test_an_address_is_taken_into_account_without_being_required(small_corpus):
+    router = default_router()
+    assert router.suggest("路灯坏了", address="岳麓区梅溪湖路") and router.suggest("路灯坏了")
+
+
+def test_a_file_that_is_not_a_routing_model_is_refused(tmp_path):
+    import joblib
+
+    joblib.dump({"something": "else"}, tmp_path / "x.joblib")
+    with pytest.raises(ValueError):
+        load_router(tmp_path / "x.joblib")
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_cross_validated_macro_f1_on_the_labelled_teddy_sample_is_reported_and_reasonable(teddy_dir):
+    from rexian.text.evaluation import read_table, training_columns, training_rows
+
+    frame = read_table(teddy_dir / "sample_messages_labelled.xlsx")
+    texts, labels, _ = training_rows(frame, *training_columns(frame)[:2])
+    report = cross_validate(texts, [str(label) for label in labels], folds=5)
+    assert report.rows == 495 and len(report.labels) == 7
+    assert report.macro_f1 > 0.75
