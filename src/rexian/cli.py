@@ -12,7 +12,7 @@ import click
 from rexian import __version__
 
 # Modules that define a click command or group named `command` (or `commands`, a list) to attach.
-COMMAND_MODULES: tuple[str, ...] = ("rexian.cli_calendar",)
+COMMAND_MODULES: tuple[str, ...] = ("rexian.cli_calendar", "rexian.cli_simulate")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

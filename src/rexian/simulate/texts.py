@@ -20,8 +20,15 @@ EMOTIONS = ("", "", "", "真的受不了了！", "太气人了！！", "到底�
             "实在没办法了才打12345", "简直无法无天", "请你们一定要重视", "心里特别窝火")
 HISTORY = ("", "", "", "之前打过两次电话了，说处理结果还是老样子。", "上次反映完说处理了，其实根本没人来过。",
            "找过物业找过社区都说不归他们管，", "已经反映{dur}了，一直没解决。", "打了好几次电话都是踢皮球。")
-DEMANDS = ("希望尽快处理。", "请相关部门管一管。", "要求给个说法。", "希望有关部门来现场看看。", "请尽快派人来修。",
-           "希望能彻底解决，不要敷衍。", "请督促整改。", "")
+DEMANDS = ("希望尽快处理。", "请相关部门管一管。", "要求给个说法。", "希望有关部门来现场看看。", "请尽快解决。",
+           "希望能彻底解决，不要敷衍。", "请督促整改。", "", "要求相关部门依法处理。", "希望给我们老百姓做主。")
+STORY = ("我家住在{place}{building}栋{unit}单元，", "这个事情从{dur}前就开始了，", "我们好几户邻居一起去找过，",
+         "物业说这不归他们管，让我们找社区，社区又说要找街道，", "前前后后打了不下五次电话，",
+         "每次都说会处理，然后就没下文了，", "上个月还有人因为这个吵起来了，差点动手，",
+         "我们也理解基层工作不容易，但是这么拖下去不是办法，", "我已经拍了视频，随时可以提供，",
+         "家里老人八十多了，天天为这事睡不好觉，", "我们交了钱的，凭什么没人管？", "要是再不解决我就去市里反映，",
+         "之前的工单号我都记着，", "我就想问问到底归谁管，")
+CONSULT_OPENERS = ("", "", "你好，", "喂你好，", "您好，麻烦问一下，", "我想咨询个事，")
 CLOSERS = ("", "", "谢谢。", "谢谢你们了", "麻烦了", "等你们回复", "处理完了给我回个电话")
 TYPOS = (("反映", "反应"), ("已经", "以经"), ("在", "再"), ("的", "得"), ("物业", "物叶"), ("投诉", "头诉"),
          ("噪音", "燥音"), ("处理", "处里"), ("部门", "部们"), ("现在", "限在"), ("根本", "跟本"), ("按时", "安时"))
@@ -53,14 +60,19 @@ def complaint(rng: random.Random, leaf: str, place: str, shop: str, variant: int
     if style < 0.15:  # terse: only the core problem, often cut short
         text = problem.split("，")[0] if rng.random() < 0.5 else problem
         text = f"{place}{text}" if len(text) < 10 else text
+    elif style > 0.8:  # long: a story with history, a second problem and demands
+        story = rng.sample(STORY, rng.randint(3, 7))
+        other = fill(problems[(variant + 1) % len(problems)], rng, place, shop)
+        parts = [rng.choice(OPENERS), story[0], rng.choice(DETAILS), problem, "，", *story[1:3], "而且", other,
+                 "，", *story[3:], rng.choice(HISTORY), rng.choice(EMOTIONS), rng.choice(DEMANDS),
+                 rng.choice(DEMANDS), rng.choice(CLOSERS)]
+        text = fill("".join(parts), rng, place, shop)
     else:
         parts = [rng.choice(OPENERS), rng.choice(DETAILS) if style > 0.5 else "", problem, "，",
                  rng.choice(HISTORY), rng.choice(EMOTIONS), rng.choice(DEMANDS), rng.choice(CLOSERS)]
-        if style > 0.85:  # long: a second problem and more history
-            other = fill(problems[(variant + 1) % len(problems)], rng, place, shop)
-            parts[3:3] = ["，而且", other]
         text = fill("".join(parts), rng, place, shop)
-    return roughen(rng, text)[:300]
+    text = roughen(rng, text)[:300]
+    return text if len(text) >= 10 else f"{place}这边{text}"
 
 
 def abuse_report(rng: random.Random, family: str, unit_name: str, who: str, shop: str) -> str:
@@ -69,7 +81,7 @@ def abuse_report(rng: random.Random, family: str, unit_name: str, who: str, shop
 
 
 def consultation(rng: random.Random, leaf_name: str) -> str:
-    text = rng.choice(OPENERS[:6]) + rng.choice(CONSULT_QUESTIONS).format(leaf=leaf_name)
+    text = rng.choice(CONSULT_OPENERS) + rng.choice(CONSULT_QUESTIONS).format(leaf=leaf_name)
     return roughen(rng, text + rng.choice(("", "？", "，谢谢")))
 
 
@@ -78,7 +90,8 @@ def consult_answer(rng: random.Random, leaf_name: str) -> str:
 
 
 def fill(text: str, rng: random.Random, place: str, shop: str) -> str:
-    return text.format(place=place, shop=shop, time=rng.choice(TIMES), dur=rng.choice(DURATIONS))
+    return text.format(place=place, shop=shop, time=rng.choice(TIMES), dur=rng.choice(DURATIONS),
+                       building=rng.randint(1, 30), unit=rng.randint(1, 6))
 
 
 def roughen(rng: random.Random, text: str) -> str:
@@ -89,9 +102,9 @@ def roughen(rng: random.Random, text: str) -> str:
     if rng.random() < 0.2:
         for mark in "，。":
             text = text.replace(mark, " " if rng.random() < 0.5 else "")
-    if rng.random() < 0.15:
-        at = rng.randrange(0, max(1, len(text) // 2))
-        text = text[:at] + rng.choice(FILLERS) + text[at:]
+    if rng.random() < 0.15 and "，" in text:  # a spoken filler after a pause
+        head, _, tail = text.partition("，")
+        text = f"{head}，{rng.choice(FILLERS)}{tail}"
     if rng.random() < 0.08:
         text = text.replace("很", "很很", 1).replace("太", "太太", 1)
     return text.strip() or "有问题需要反映"
