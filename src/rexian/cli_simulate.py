@@ -20,7 +20,8 @@ import click
 def command(count: int, seed: int, out_dir: str | None, db_url: str | None, truth_path: str | None, formats: str,
             workers: int) -> None:
     """生成一座模拟城市：组织机构、工单及全部事件、话务记录、坐席状态，以及注入问题的真值。"""
-    from rexian.simulate.city import Simulation, sort_truth
+    from rexian.simulate.city import Simulation
+    from rexian.simulate.truth import sort_truth
     from rexian.simulate.output import default_truth_path, write_database, write_files
     from rexian.simulate.writers import write_truth
 

@@ -12,6 +12,7 @@ import random
 from datetime import datetime, timedelta
 
 from rexian.simulate.plan import DAYS, YEAR_START, Seasons, Spec, citizen
+from rexian.simulate.truth import truth_item
 
 SHIFTS = ((8, 16), (16, 24), (0, 8))
 
@@ -134,7 +135,5 @@ class CallCentre:
         return rows
 
     def truth(self) -> list[dict]:
-        from rexian.simulate.lives import truth_item
-
         return [truth_item("unreachable_service", [], "C00", agent, "坐席长时间示忙无通话、班中离岗，来电等待和放弃增多",
                            agent_id=agent) for agent in self.zombies]

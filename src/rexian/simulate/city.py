@@ -13,13 +13,11 @@ from typing import Iterator
 
 from rexian.adapters.repository import projection_of
 from rexian.simulate.callcentre import CallCentre
-from rexian.simulate.lives import live, truth_item
+from rexian.simulate.lives import live
 from rexian.simulate.plan import Spec, citizen, lead_for, plan_tickets
+from rexian.simulate.truth import sort_truth, truth_item
 from rexian.simulate.world import World, build_world
 
-TICKET_COLUMNS = ("ticket_id", "received_at", "channel", "caller_id", "caller_phone", "category", "urgency",
-                  "kind", "area", "address", "place_id", "lon", "lat", "title", "content", "status",
-                  "first_unit_id", "lead_unit_id", "due_at", "closed_at")
 
 
 @dataclass
@@ -141,8 +139,3 @@ def simulate_city(tickets: int, seed: int, workers: int = 1) -> SimulationResult
     calls.sort(key=lambda call: (call["ring_at"], call["call_id"]))
     return SimulationResult(seed, simulation.world.city.changes, rows, events, calls, simulation.agent_status,
                             sort_truth(truth), simulation.world)
-
-
-def sort_truth(items: list[dict]) -> list[dict]:
-    return sorted(items, key=lambda item: (item["family"], item["ticket_ids"][:1], item["agent_id"] or "",
-                                           item["unit_id"] or ""))

@@ -18,7 +18,7 @@ from rexian.domain.guards import Context
 from rexian.domain.model import Ticket
 from rexian.simulate import texts
 from rexian.simulate.plan import Spec, citizen, lead_for
-from rexian.simulate.profiles import children
+from rexian.simulate.truth import truth_item
 from rexian.simulate.world import World
 
 OFFICE_OPEN, OFFICE_CLOSE = time(8, 30), time(17, 30)
@@ -34,12 +34,6 @@ class LifeResult:
     records: list[dict]
     calls: list[dict] = field(default_factory=list)
     truth: list[dict] = field(default_factory=list)
-
-
-def truth_item(family: str, ticket_ids: list[str], unit_id: str | None, person_id: str | None, note: str,
-               agent_id: str | None = None) -> dict:
-    return {"family": family, "ticket_ids": ticket_ids, "agent_id": agent_id, "unit_id": unit_id,
-            "person_id": person_id, "note": note}
 
 
 def live(world: World, spec: Spec) -> LifeResult:
@@ -271,5 +265,3 @@ class Life:
             self.label("delay", ticket.lead_unit_id, self.closer or self.w.city.leaders[ticket.lead_unit_id],
                        f"{state}，超期{(end - due).days}天")
 
-
-__all__ = ["live", "LifeResult", "truth_item", "children"]

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from rexian.simulate.city import Simulation, SimulationResult, sort_truth
+from rexian.simulate.city import Simulation, SimulationResult
+from rexian.simulate.truth import sort_truth
 from rexian.simulate.writers import FileWriter, event_file_rows, organisation_rows, write_truth
 
 
