@@ -62,3 +62,10 @@ def test_a_simulated_database_passes_verify_and_the_application_can_carry_on(tmp
     app.handle(c.Reopen(actor_id=supervisor, ticket_id=open_row["ticket_id"], reason="抽查发现问题未解决，重办"))
     assert app.ticket(open_row["ticket_id"]).status == "handling"
     assert verify_database(engine).intact
+
+
+def test_the_fast_file_encoding_of_events_equals_the_repository_row(city):
+    from rexian.simulate.writers import event_file_rows, event_rows_exact
+
+    sample = city.events[::7]
+    assert event_file_rows(sample) == event_rows_exact(sample)
