@@ -69,3 +69,15 @@ def test_the_fast_file_encoding_of_events_equals_the_repository_row(city):
 
     sample = city.events[::7]
     assert event_file_rows(sample) == event_rows_exact(sample)
+
+
+def test_the_fast_sealing_path_records_exactly_what_the_domain_records():
+    from rexian.simulate import Simulation
+    from rexian.simulate.city import run_batch
+
+    simulation = Simulation(150, 8)
+    fast = run_batch(simulation.world, simulation.specs)
+    simulation.world.fast_seal = False
+    slow = run_batch(simulation.world, simulation.specs)
+    assert len(fast.events) > 1000
+    assert fast.events == slow.events and fast.tickets == slow.tickets

@@ -18,6 +18,7 @@ from rexian.domain.guards import Context
 from rexian.domain.model import Ticket
 from rexian.simulate import texts
 from rexian.simulate.plan import Spec, citizen, lead_for
+from rexian.simulate.seal import fast_execute
 from rexian.simulate.truth import truth_item
 from rexian.simulate.world import World
 
@@ -72,7 +73,7 @@ class Life:
         if at > self.w.end:
             raise Ended
         self.now = self.ctx.now = max(at, self.now)
-        return execute(command, self.ticket, self.ctx)
+        return (fast_execute if self.w.fast_seal else execute)(command, self.ticket, self.ctx)
 
     def office(self, minutes_low: float, minutes_high: float) -> datetime:
         """A moment `minutes` after now, moved into the units' office hours."""
