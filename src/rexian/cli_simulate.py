@@ -35,12 +35,16 @@ def command(count: int, seed: int, out_dir: str | None, db_url: str | None, trut
         click.echo(f"文件已写入 {out_dir}：" + "，".join(f"{name} {number}" for name, number in counts.items()))
         click.echo(f"真值文件：{truth}（分析程序不得读取）")
     if db_url:
+        from rexian.adapters.bulk_load import NotEmpty
         from rexian.adapters.database import make_engine, migrate
 
         engine = make_engine(db_url)
         migrate(engine)
         items = list(simulation.plan_truth)
-        counts = write_database(simulation, engine, workers=workers, truth=items)
+        try:
+            counts = write_database(simulation, engine, workers=workers, truth=items)
+        except NotEmpty as error:
+            raise click.ClickException(str(error)) from error
         click.echo(f"已写入数据库：" + "，".join(f"{name} {number}" for name, number in counts.items()))
         if not out_dir:
             truth = Path(truth_path or "truth.jsonl")

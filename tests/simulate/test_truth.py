@@ -57,3 +57,18 @@ def test_text_reports_of_abuse_name_the_accused_unit(city):
     assert reported
     for item in reported:
         assert names[item["unit_id"]] in content[item["ticket_ids"][0]]
+
+
+def test_the_command_fills_an_empty_database_that_verifies_and_keeps_the_truth_outside(tmp_path):
+    from rexian.adapters.database import make_engine
+    from rexian.service.verify import verify_database
+
+    url, truth = f"sqlite:///{tmp_path / 'city.db'}", tmp_path / "truth.jsonl"
+    result = CliRunner().invoke(main, ["simulate", "--tickets", "100", "--seed", "2", "--db", url,
+                                       "--truth", str(truth)])
+    assert result.exit_code == 0, result.output
+    assert verify_database(make_engine(url)).intact
+    assert truth.read_text(encoding="utf-8").count("\n") >= 4
+    again = CliRunner().invoke(main, ["simulate", "--tickets", "100", "--seed", "2", "--db", url,
+                                      "--truth", str(truth)])
+    assert again.exit_code == 1 and "空数据库" in again.output  # never merged into existing data

@@ -11,7 +11,7 @@ import bisect
 import itertools
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from rexian.simulate.names import SHOP_WORDS, mobile, person_name
 from rexian.simulate.org import City
@@ -168,7 +168,3 @@ def _accused(rng: random.Random, city: City, family: str, spec: Spec, place: Pla
         unit = place.street_id
     people = city.handlers[unit] + [city.leaders[unit]]
     return unit, rng.choice(people)
-
-
-def day_of(at: datetime) -> date:
-    return at.date()
