@@ -89,7 +89,7 @@ def main() -> None:
             best = min(done, key=lambda row: row["seconds"])
             scale = 1_000_000 / largest
             print(f"~{kind:7} {1_000_000:>9} {best['workers']:>7} {best['seconds'] * scale:>9.0f} "
-                  f"(extrapolated linearly; memory grows with the organisation-level tables only)")
+                  f"(extrapolated linearly; peak memory also grows: the plan and call-centre tables stay in memory)")
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2), encoding="utf-8")
 

@@ -81,3 +81,7 @@ def test_the_fast_sealing_path_records_exactly_what_the_domain_records():
     slow = run_batch(simulation.world, simulation.specs)
     assert len(fast.events) > 1000
     assert fast.events == slow.events and fast.tickets == slow.tickets
+
+
+def test_no_ticket_life_is_ever_refused_by_the_domain(city):
+    assert city.stalled == []

@@ -26,6 +26,7 @@ class Batch:
     tickets: list[dict] = field(default_factory=list)  # database projections (a superset of the file columns)
     calls: list[dict] = field(default_factory=list)  # outbound follow-up calls
     truth: list[dict] = field(default_factory=list)
+    stalled: list[str] = field(default_factory=list)  # lives the domain refused to continue (should be none)
 
 
 @dataclass
@@ -38,6 +39,7 @@ class SimulationResult:
     agent_status: list[dict]
     truth: list[dict]
     world: World
+    stalled: list[str] = field(default_factory=list)
 
 
 class Simulation:
@@ -112,6 +114,8 @@ def run_batch(world: World, specs: list[Spec]) -> Batch:
         batch.tickets.append({**projection_of(result.ticket, world.end), "version": 1})
         batch.calls.extend(result.calls)
         batch.truth.extend(result.truth)
+        if result.stalled:
+            batch.stalled.append(result.stalled)
     return batch
 
 
@@ -131,11 +135,13 @@ def simulate_city(tickets: int, seed: int, workers: int = 1) -> SimulationResult
     """A whole synthetic city in memory (for tests and the demo; use `Simulation.batches` at scale)."""
     simulation = Simulation(tickets, seed)
     events, rows, calls, truth = [], [], list(simulation.inbound_calls), list(simulation.plan_truth)
+    stalled = []
     for batch in simulation.batches(workers=workers):
         events += batch.events
         rows += batch.tickets
         calls += batch.calls
         truth += batch.truth
+        stalled += batch.stalled
     calls.sort(key=lambda call: (call["ring_at"], call["call_id"]))
     return SimulationResult(seed, simulation.world.city.changes, rows, events, calls, simulation.agent_status,
-                            sort_truth(truth), simulation.world)
+                            sort_truth(truth), simulation.world, stalled)

@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 
 from rexian.domain import commands as c
 from rexian.domain.decide import execute
+from rexian.domain.errors import WorkflowError
 from rexian.domain.guards import Context
 from rexian.domain.model import Ticket
 from rexian.simulate import texts
@@ -35,16 +36,22 @@ class LifeResult:
     records: list[dict]
     calls: list[dict] = field(default_factory=list)
     truth: list[dict] = field(default_factory=list)
+    stalled: str | None = None  # a command the domain refused: the life stops there (a simulator bug)
 
 
 def live(world: World, spec: Spec) -> LifeResult:
     life = Life(world, spec)
+    stalled = None
     try:
         life.run()
     except Ended:
         pass
+    except WorkflowError as refusal:
+        # Every event so far is valid (each command is all or nothing); keep the ticket as it stands and
+        # report the refusal instead of losing a long run to one odd ticket.
+        stalled = f"{spec.ticket_id}: {refusal}"
     life.finish()
-    return LifeResult(life.ticket, life.ticket.new_events, life.calls, life.truth)
+    return LifeResult(life.ticket, life.ticket.new_events, life.calls, life.truth, stalled)
 
 
 class Life:
@@ -116,7 +123,8 @@ class Life:
             family, unit_id, person_id = spec.abuse
             who = self._who(family, unit_id, person_id)
             report = texts.abuse_report(self.rng, family, self.w.city.unit_name(unit_id), who, spec.shop)
-            content = (content[: 300 - len(report) - 1] + "。" + report)
+            content = content[: 300 - len(report) - 1]
+            content = content + ("" if content[-1] in "。！？!?" else "。") + report
             self.label(family, unit_id, person_id, f"市民反映{who}：{report[:40]}")
         self.act(c.Intake(actor_id=spec.agent_id, ticket_id=spec.ticket_id, content=content, channel=spec.channel,
                           category=spec.leaf, urgency=spec.urgency, kind=spec.kind,
@@ -162,6 +170,8 @@ class Life:
 
     def legitimate_return(self, handler: str, profile: str) -> str:
         tid, unit = self.spec.ticket_id, self.ticket.lead_unit_id
+        if self.now >= self.ticket.return_due_at - timedelta(minutes=70):
+            return "approved" if self.work(handler, profile) else "open"  # too late to return: handle it
         when = self.office(20, 600)
         if when > self.ticket.return_due_at:
             when = self.ticket.return_due_at - timedelta(minutes=self.rng.uniform(5, 60))

@@ -37,6 +37,7 @@ def write_files(simulation: Simulation, out_dir: str | Path, truth_path: str | P
             put("events", event_file_rows(batch.events))
             put("calls", batch.calls)
             truth += batch.truth
+            counts["stalled"] = counts.get("stalled", 0) + len(batch.stalled)
     finally:
         writer.close()
     write_truth(truth_path or default_truth_path(out_dir), sort_truth(truth))
@@ -70,6 +71,7 @@ def write_database(result: SimulationResult | Simulation, engine: Engine, worker
             done = load_tickets(connection, batch.events, batch.tickets)
             counts["events"] += done[0]
             counts["tickets"] += done[1]
+            counts["stalled"] = counts.get("stalled", 0) + len(batch.stalled)
             if truth is not None:
                 truth += batch.truth
     return counts

@@ -64,8 +64,8 @@ def complaint(rng: random.Random, leaf: str, place: str, shop: str, variant: int
         story = rng.sample(STORY, rng.randint(3, 7))
         other = fill(problems[(variant + 1) % len(problems)], rng, place, shop)
         parts = [rng.choice(OPENERS), story[0], rng.choice(DETAILS), problem, "，", *story[1:3], "而且", other,
-                 "，", *story[3:], rng.choice(HISTORY), rng.choice(EMOTIONS), rng.choice(DEMANDS),
-                 rng.choice(DEMANDS), rng.choice(CLOSERS)]
+                 "，", *story[3:], rng.choice(HISTORY), rng.choice(EMOTIONS), *rng.sample(DEMANDS, 2),
+                 rng.choice(CLOSERS)]
         text = fill("".join(parts), rng, place, shop)
     else:
         parts = [rng.choice(OPENERS), rng.choice(DETAILS) if style > 0.5 else "", problem, "，",
