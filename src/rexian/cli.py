@@ -14,7 +14,8 @@ from rexian import __version__
 # Modules that define a click command or group named `command` (or `commands`, a list) to attach.
 COMMAND_MODULES: tuple[str, ...] = ("rexian.cli_workflow", "rexian.cli_demo", "rexian.cli_calendar",
                                     "rexian.cli_import", "rexian.cli_open311",
-                                    "rexian.cli_analytics", "rexian.cli_findings", "rexian.cli_text")
+                                    "rexian.cli_analytics", "rexian.cli_findings", "rexian.cli_text",
+                                    "rexian.cli_simulate")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

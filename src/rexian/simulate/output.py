@@ -1,0 +1,85 @@
+"""Where a simulation goes: interchange files (plus the truth file, apart) or a database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from rexian.simulate.city import Simulation, SimulationResult
+from rexian.simulate.truth import sort_truth
+from rexian.simulate.writers import FileWriter, event_file_rows, organisation_rows, write_truth
+
+
+def default_truth_path(out_dir: str | Path) -> Path:
+    """`DIR/truth/truth.jsonl`: a sub-folder the analyser never reads (it reads only DIR's own files)."""
+    return Path(out_dir) / "truth" / "truth.jsonl"
+
+
+def write_files(simulation: Simulation, out_dir: str | Path, truth_path: str | Path | None = None,
+                workers: int = 1, batch_size: int = 2000, formats=("csv", "parquet")) -> dict[str, int]:
+    """Stream the simulation into interchange files; returns row counts per table."""
+    writer = FileWriter(out_dir, formats)
+    counts: dict[str, int] = {}
+
+    def put(table: str, rows: list[dict]) -> None:
+        writer.write(table, rows)
+        counts[table] = counts.get(table, 0) + len(rows)
+
+    try:
+        for table, rows in organisation_rows(simulation.world.city.changes).items():
+            put(table, rows)
+        put("agent_status", simulation.agent_status)
+        put("calls", simulation.inbound_calls)
+        truth = list(simulation.plan_truth)
+        for batch in simulation.batches(batch_size=batch_size, workers=workers):
+            put("tickets", batch.tickets)
+            put("events", event_file_rows(batch.events))
+            put("calls", batch.calls)
+            truth += batch.truth
+            counts["stalled"] = counts.get("stalled", 0) + len(batch.stalled)
+    finally:
+        writer.close()
+    write_truth(truth_path or default_truth_path(out_dir), sort_truth(truth))
+    counts["truth"] = len(truth)
+    return counts
+
+
+def write_database(result: SimulationResult | Simulation, engine: Engine, workers: int = 1,
+                   batch_size: int = 5000, truth: list | None = None) -> dict[str, int]:
+    """Write a simulated city into an empty, migrated database in one transaction: the organisation (with
+    its ORG event chain), every event and every ticket projection. Calls, agent status and the truth have
+    no tables in the database; write them as files. When streaming a `Simulation`, its truth items are
+    appended to `truth` if a list is given."""
+    from rexian.adapters.bulk_load import load_organisation, load_tickets, require_empty
+
+    counts = {"org_events": 0, "events": 0, "tickets": 0}
+    with engine.begin() as connection:
+        require_empty(connection)
+        if isinstance(result, SimulationResult):
+            at = min(row["received_at"] for row in result.tickets) if result.tickets else result.world.end
+            counts["org_events"] = load_organisation(connection, result.org_changes, _org_time(at))
+            for start in range(0, max(len(result.events), len(result.tickets)), batch_size):
+                done = load_tickets(connection, result.events[start:start + batch_size],
+                                    result.tickets[start:start + batch_size])
+                counts["events"] += done[0]
+                counts["tickets"] += done[1]
+            return counts
+        first = result.specs[0].received_at if result.specs else result.world.end
+        counts["org_events"] = load_organisation(connection, result.world.city.changes, _org_time(first))
+        for batch in result.batches(batch_size=batch_size, workers=workers):
+            done = load_tickets(connection, batch.events, batch.tickets)
+            counts["events"] += done[0]
+            counts["tickets"] += done[1]
+            counts["stalled"] = counts.get("stalled", 0) + len(batch.stalled)
+            if truth is not None:
+                truth += batch.truth
+    return counts
+
+
+def _org_time(first_ticket_at):
+    """The organisation is set up the day before the first ticket."""
+    from datetime import datetime, timedelta
+
+    day = (first_ticket_at - timedelta(days=1)).date()
+    return datetime(day.year, day.month, day.day, 8, 0)
