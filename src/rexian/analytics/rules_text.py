@@ -48,7 +48,7 @@ def pr_boilerplate(data, p, text: TextPort):
         if scores.boilerplate >= p["min_boilerplate"] or length < p["min_chars"]:
             rows.append({"ticket_id": r.ticket_id, "seq": r.seq, "unit_id": r.unit_id, "person_id": r.person_id,
                          "seqs": [r.seq], "texts": [r.reply[:EXCERPT]], "boilerplate": scores.boilerplate,
-                         "chars": length})
+                         "chars": length, "explanation": scores.explanation})
     return _first_per_ticket(pd.DataFrame(rows)).drop(columns=["seq"], errors="ignore")
 
 
@@ -98,7 +98,7 @@ def pr_off_topic(data, p, text: TextPort):
         if scores.relevance <= p["max_relevance"] and scores.boilerplate < boiler:
             rows.append({"ticket_id": r.ticket_id, "seq": r.seq, "unit_id": r.unit_id, "person_id": r.person_id,
                          "seqs": [r.seq], "texts": [r.content[:EXCERPT], r.reply[:EXCERPT]],
-                         "relevance": scores.relevance})
+                         "relevance": scores.relevance, "explanation": scores.explanation})
     return _first_per_ticket(pd.DataFrame(rows)).drop(columns=["seq"], errors="ignore")
 
 
@@ -120,6 +120,7 @@ def _misconduct_rule(data, p, text: TextPort, family: str) -> pd.DataFrame:
             if hit.family == family and hit.score >= p["min_score"]:
                 rows.append({"ticket_id": r.ticket_id, "seq": r.seq, "unit_id": r.unit_id, "seqs": [r.seq],
                              "texts": [hit.excerpt], "score": hit.score, "source_action": r.action,
+                             "explanation": hit.explanation,
                              "severity": "high" if hit.score >= 2 * p["min_score"] else "medium"})
     return _first_per_ticket(pd.DataFrame(rows)).drop(columns=["seq"], errors="ignore")
 

@@ -9,8 +9,10 @@ can be plugged in by passing another object with the same methods to `run_rules(
     same_matter(a, b) -> float                        0..1, do two complaints describe the same matter
     normalise(text) -> str                            the form in which identical replies compare equal
 
-`KeywordTextPort` is the simple built-in implementation: keyword lists with a negation window, a list of
-boilerplate phrases, and character-bigram overlap. It is deterministic and needs no model.
+`TextModulePort` (text_module_port.py) is the default: it answers through `rexian.text` (lexicons with
+negation, reported speech and actor checks; known non-answers; term-weighted relevance).
+`KeywordTextPort` is the simple fallback: keyword lists with a negation window, a list of boilerplate
+phrases, and character-bigram overlap. Both are deterministic and need no model.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class Misconduct:
     family: str       # hostile_attitude | graft | improper_banquet
     score: float      # >= 1.0 means "reported"; the rules compare with their `min_score`
     excerpt: str      # the words that show it
+    explanation: str = ""  # why it counts (which phrase, which actor, what lowered the score)
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class ReplyScores:
     boilerplate: float  # 0..1, share of the reply made of stock phrases
     relevance: float    # 0..1, how much of the complaint's content the reply addresses
     duplicates: int     # how many of the unit's other replies are the same text
+    explanation: str = ""  # why (which stock phrases, which known non-answer, which complaint terms are missing)
 
 
 class TextPort(Protocol):
@@ -127,4 +131,7 @@ def _bigrams(text: str) -> set[str]:
 
 
 def default_text_port() -> TextPort:
-    return KeywordTextPort()
+    """The port the rules use unless given another: `rexian.text` behind the port's four methods."""
+    from rexian.analytics.text_module_port import TextModulePort  # rexian.text loads jieba lazily
+
+    return TextModulePort()

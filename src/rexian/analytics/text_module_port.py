@@ -1,0 +1,63 @@
+"""The text port answered by `rexian.text`: what the text rules use by default.
+
+`rexian.text` speaks in its own terms (misconduct scores 0..1 with 0.5 as "reported"; reply relevance
+None when there is no complaint); this adapter translates them into the port's contract, where a
+misconduct score of 1.0 means "reported" and relevance is always a number.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from rexian.analytics.text_port import Misconduct, ReplyScores
+
+EXCERPT_REACH = 16  # characters of context either side of a misconduct phrase in the excerpt
+
+
+class TextModulePort:
+    """Lexicon-based misconduct detection and explainable reply scores from `rexian.text`."""
+
+    def __init__(self, lexicon=None):
+        from rexian.text import misconduct
+
+        self._misconduct = misconduct
+        self._lexicon = lexicon
+        # rexian.text reports a mention at or above this score; the port's contract puts that at 1.0.
+        self._reported_at = misconduct.DEFAULT_MIN_SCORE
+
+    def normalise(self, text: str) -> str:
+        from rexian.text.normalisation import normalise
+
+        return normalise(text or "")
+
+    def detect_misconduct(self, text: str) -> list[Misconduct]:
+        normalised = self.normalise(text)
+        lexicon = self._lexicon or self._misconduct.default_lexicon()
+        found: dict[str, Misconduct] = {}
+        for hit in self._misconduct.detect_misconduct(text, lexicon=lexicon):
+            start, end = hit["span"]
+            excerpt = normalised[max(0, start - EXCERPT_REACH): end + EXCERPT_REACH]
+            score = round(hit["score"] / self._reported_at, 3)
+            previous = found.get(hit["family"])
+            # Several sentences may report the same family: keep the strongest, as the keyword port does.
+            if previous is None or score > previous.score:
+                found[hit["family"]] = Misconduct(hit["family"], score, excerpt, hit["explanation"])
+        return list(found.values())
+
+    def reply_scores(self, reply: str, complaint: str, other_replies_of_unit: Sequence[str]) -> ReplyScores:
+        from rexian.text.replies import reply_scores
+
+        scores = reply_scores(reply or "", complaint or None, other_replies_of_unit=tuple(other_replies_of_unit))
+        norm = self.normalise(reply)
+        duplicates = sum(1 for other in other_replies_of_unit if self.normalise(other) == norm)
+        reasons = [scores.evidence.get("boilerplate", {}).get("reason")]
+        missing = scores.evidence.get("relevance", {}).get("missing_terms")
+        if missing and scores.relevance is not None and scores.relevance < 0.3:
+            reasons.append("未回应：" + "、".join(missing[:5]))
+        relevance = 1.0 if scores.relevance is None else scores.relevance
+        return ReplyScores(scores.boilerplate, relevance, duplicates, "；".join(r for r in reasons if r))
+
+    def same_matter(self, a: str, b: str) -> float:
+        from rexian.text.matter_pairs import same_matter
+
+        return same_matter({"content": a}, {"content": b}, window_days=None).score
