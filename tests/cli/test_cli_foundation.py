@@ -52,9 +52,9 @@ def test_an_unknown_field_is_a_usage_error(tmp_path):
     assert result.exit_code == 2 and "contents" in result.output
 
 
-def test_the_demo_builds_a_verified_database_without_serving(tmp_path):
+def test_the_scripted_demo_builds_a_verified_database_without_serving(tmp_path):
     db = f"sqlite:///{tmp_path / 'demo.db'}"
-    result = run("demo", "--db", db, "--no-serve")
+    result = run("demo", "--scripted", "--db", db, "--no-serve")
     assert result.exit_code == 0, result.output
     assert "哈希链完整" in result.output
     assert run("verify", "--db", db).exit_code == 0

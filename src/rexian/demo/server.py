@@ -1,5 +1,5 @@
-"""A minimal read-only page over a Rexian database (standard library only), until the web application
-lands: the ticket list and each ticket's event log, in Chinese."""
+"""A minimal read-only site over a Rexian database (standard library only), until the web application
+lands: the ticket list, each ticket's event log, the stored findings and the analysis report, in Chinese."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def render_list(app) -> str:
         f"<td>{STATE_NAMES.get(r.status, r.status)}</td><td>{html.escape(r.content or '')[:60]}</td>"
         f"<td>{html.escape(r.first_unit_id or '')}</td><td>{html.escape(r.lead_unit_id or '')}</td>"
         f"<td>{r.due_at or ''}</td><td>{_mask(r.caller_phone)}</td></tr>" for r in rows)
-    body = ("<table><tr><th>工单编号</th><th>状态</th><th>诉求内容</th><th>首接单位</th><th>主办单位</th>"
+    body = (NAV + "<table><tr><th>工单编号</th><th>状态</th><th>诉求内容</th><th>首接单位</th><th>主办单位</th>"
             f"<th>办理时限</th><th>来电号码</th></tr>{lines}</table>")
     return PAGE.format(title="12345 工单列表（演示）", body=body)
 
@@ -50,15 +50,43 @@ def render_ticket(app, ticket_id: str) -> str | None:
     return PAGE.format(title=f"工单 {html.escape(ticket_id)} 的办理过程", body=body)
 
 
+NAV = "<p><a href='/'>工单</a> · <a href='/findings'>问题线索</a> · <a href='/report'>分析报告</a></p>"
+
+
+SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
+
+
+def _ticket_links(ticket_ids: list[str]) -> str:
+    return " ".join(f"<a href='/ticket/{html.escape(t)}'>{html.escape(t)}</a>" for t in ticket_ids[:5])
+
+
+def render_findings(app) -> str:
+    from rexian.adapters.findings import FindingRepository
+
+    found = FindingRepository(app.engine).list(limit=500)
+    lines = "".join(
+        f"<tr><td>{html.escape(f['rule_id'])}</td><td>{SEVERITY_ZH.get(f['severity'], f['severity'])}</td>"
+        f"<td>{_ticket_links(f['ticket_ids'])}{html.escape(f['agent_id'] or '')}</td>"
+        f"<td>{html.escape(f['unit_id'] or '')}</td><td>{html.escape(f['person_id'] or '')}</td>"
+        f"<td>{html.escape('；'.join(f['evidence'].get('texts', []))[:80])}</td></tr>" for f in found)
+    body = (NAV + "<table><tr><th>规则</th><th>风险</th><th>工单/坐席</th><th>责任单位</th><th>责任人</th>"
+            f"<th>证据摘录</th></tr>{lines}</table>")
+    return PAGE.format(title="问题线索（前500条）", body=body)
+
+
 def _masked(payload: dict) -> dict:
     return {k: (_mask(v) if k == "caller_phone" else v) for k, v in payload.items()}
 
 
-def serve(app, host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(app, host: str = "127.0.0.1", port: int = 8000, report_file=None) -> None:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 (the standard library's name)
             if self.path == "/":
                 page = render_list(app)
+            elif self.path == "/findings":
+                page = render_findings(app)
+            elif self.path == "/report":
+                page = report_file.read_text(encoding="utf-8") if report_file and report_file.exists() else None
             elif self.path.startswith("/ticket/"):
                 page = render_ticket(app, unquote(self.path.removeprefix("/ticket/")))
             else:
