@@ -37,3 +37,10 @@ def bootstrap(db_url: str | None = None, settings: Settings | None = None,
 
         listeners.append(RealtimeSupervision.from_settings(engine, settings))
     return Hotline(engine, settings, deadlines, clock or local_clock(settings["timezone"]), listeners=listeners)
+
+
+def intake_assistant(app):
+    """The read-only intake help (routing suggestions, same-matter warning) over an application's data."""
+    from rexian.service.intake_assist import IntakeAssistant
+
+    return IntakeAssistant(app.engine, app.settings["same_matter_window_days"])

@@ -1,0 +1,80 @@
+"""Help for the agent at intake (智能派单 and same-matter warning), read-only.
+
+Before an agent records a ticket, `IntakeAssistant.advise` suggests the category and lead unit (top 3
+with confidence, from the routing model) and looks for earlier tickets on the same matter in the last
+`same_matter_window_days` days, so the agent sees 「该地点近30天已有3件同类诉求」 and can merge or mark a
+repeat instead of opening the matter again. It writes nothing: the agent decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from rexian.adapters import tables as t
+
+MATCH_COLUMNS = ("ticket_id", "received_at", "category", "address", "lon", "lat", "title", "content", "status")
+
+
+@dataclass
+class Advice:
+    categories: list[tuple[str, float]]
+    lead_units: list[tuple[str, float]]
+    same_matter: list[dict[str, Any]] = field(default_factory=list)
+    window_days: int = 30
+
+    @property
+    def warning(self) -> str | None:
+        if not self.same_matter:
+            return None
+        return f"该地点近{self.window_days}天已有{len(self.same_matter)}件同类诉求"
+
+
+class IntakeAssistant:
+    def __init__(self, engine: Engine, window_days: int, router=None):
+        self.engine = engine
+        self.window_days = window_days
+        self._router = router
+        self._index = None
+        self._rows: dict[str, dict[str, Any]] = {}
+        self._loaded: tuple[datetime, datetime] | None = None  # (from, until) of the indexed tickets
+
+    def _index_until(self, at: datetime):
+        """The same-matter index over the window before `at`, kept between calls: later calls only add
+        the tickets received since (the index needs time order, so an earlier `at` rebuilds it)."""
+        from rexian.text.matter_index import SameMatterIndex
+
+        since = at - timedelta(days=self.window_days)
+        if self._loaded is None or since < self._loaded[0] or at < self._loaded[1]:
+            self._index, self._rows, self._loaded = SameMatterIndex(window_days=self.window_days), {}, (since, since)
+        query = (select(*(t.tickets.c[name] for name in MATCH_COLUMNS))
+                 .where(t.tickets.c.received_at >= self._loaded[1], t.tickets.c.received_at <= at)
+                 .order_by(t.tickets.c.received_at, t.tickets.c.ticket_id))
+        with self.engine.connect() as connection:
+            for row in connection.execute(query):
+                if row.ticket_id not in self._rows:
+                    self._rows[row.ticket_id] = dict(row._mapping)
+                    self._index.add(self._rows[row.ticket_id])
+        self._loaded = (self._loaded[0], at)
+        return self._index
+
+    def advise(self, content: str, at: datetime, title: str | None = None, address: str | None = None,
+               lon: float | None = None, lat: float | None = None, category: str | None = None) -> Advice:
+        from rexian.text.routing import load_router
+
+        router = self._router or load_router()
+        text = "。".join(part for part in (title, content) if part)
+        categories = router.suggest(text, address, k=3, target="category")
+        lead_units = router.suggest(text, address, k=3, target="lead_unit") if "lead_unit" in router.targets else []
+        index = self._index_until(at)
+        recent = self._rows
+        draft = {"title": title, "content": content, "address": address, "lon": lon, "lat": lat,
+                 "category": category, "received_at": at}
+        matches = [{"ticket_id": m.ticket_id, "received_at": recent[m.ticket_id]["received_at"],
+                    "status": recent[m.ticket_id]["status"], "score": round(m.score, 3), "reasons": m.reasons}
+                   for m in index.lookup(draft)]
+        return Advice(categories, lead_units, matches, self.window_days)

@@ -1,0 +1,61 @@
+"""Intake help: routing suggestions and the same-matter warning, read-only."""
+
+from datetime import timedelta
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from rexian.adapters import tables as t
+from rexian.bootstrap import bootstrap, intake_assistant
+from rexian.cli import main
+from rexian.simulate import Simulation, write_database
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('assist') / 'city.db'}"
+    app = bootstrap(url)
+    write_database(Simulation(300, 5), app.engine)
+    return app
+
+
+def _a_ticket(app):
+    with app.engine.connect() as connection:
+        return connection.execute(select(t.tickets).where(t.tickets.c.address.is_not(None),
+                                                          func.length(t.tickets.c.content) > 40)
+                                  .order_by(t.tickets.c.ticket_id).limit(1)).one()._mapping
+
+
+def test_the_same_complaint_again_days_later_is_shown_with_the_warning(city):
+    earlier = _a_ticket(city)
+    advice = intake_assistant(city).advise(earlier["content"], earlier["received_at"] + timedelta(days=3),
+                                           title=earlier["title"], address=earlier["address"])
+    assert earlier["ticket_id"] in [match["ticket_id"] for match in advice.same_matter]
+    assert advice.warning == f"该地点近30天已有{len(advice.same_matter)}件同类诉求"
+    assert len(advice.categories) == 3 and all(0 <= confidence <= 1 for _label, confidence in advice.categories)
+
+
+def test_the_same_complaint_after_the_window_is_not_a_repeat(city):
+    earlier = _a_ticket(city)
+    advice = intake_assistant(city).advise(earlier["content"], earlier["received_at"] + timedelta(days=200),
+                                           title=earlier["title"], address=earlier["address"])
+    assert earlier["ticket_id"] not in [match["ticket_id"] for match in advice.same_matter]
+
+
+def test_advice_writes_nothing(city):
+    with city.engine.connect() as connection:
+        before = connection.execute(select(func.count()).select_from(t.events)).scalar()
+    earlier = _a_ticket(city)
+    intake_assistant(city).advise(earlier["content"], earlier["received_at"] + timedelta(days=1))
+    with city.engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(t.events)).scalar() == before
+
+
+def test_the_assist_command_prints_the_suggestions_and_the_warning(city):
+    earlier = _a_ticket(city)
+    at = (earlier["received_at"] + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%S")
+    result = CliRunner().invoke(main, ["assist", "--db", str(city.engine.url), "--content", earlier["content"],
+                                       "--address", earlier["address"], "--at", at])
+    assert result.exit_code == 0, result.output
+    assert "建议分类" in result.output and "同类诉求" in result.output and earlier["ticket_id"] in result.output
