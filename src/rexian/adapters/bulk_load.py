@@ -3,6 +3,10 @@
 The events are the domain's sealed records, written as `event_row` makes them and the ticket projections
 as `projection_of` makes them (version 1), in large executemany batches inside the caller's transaction,
 so that `rexian verify` sees exactly what the live application would have written.
+
+On SQLite the rows go straight to the driver (`exec_driver_sql` executemany with ready-made tuples, times
+as the text SQLAlchemy's `DateTime` stores), skipping SQLAlchemy's per-row parameter processing; on other
+databases through Core `insert`. tests/importing check that both give identical rows.
 """
 
 from __future__ import annotations
@@ -19,6 +23,57 @@ from rexian.domain.org import Organisation
 from rexian.domain.org_changes import plan_changes
 
 TICKET_COLUMNS = tuple(column.name for column in t.tickets.columns)
+EVENT_COLUMNS = ("ticket_id", "seq", "at", "action", "actor_id", "actor_unit_id", "target_unit_id", "payload",
+                 "source", "prev_hash", "hash")
+_INSERT_EVENTS = (f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
+                  f"VALUES ({', '.join('?' for _ in EVENT_COLUMNS)})")
+_INSERT_TICKETS = (f"INSERT INTO tickets ({', '.join(TICKET_COLUMNS)}) "
+                   f"VALUES ({', '.join('?' for _ in TICKET_COLUMNS)})")
+
+
+def db_time(value: datetime | None) -> str | None:
+    """A time as SQLAlchemy's SQLite `DateTime` stores it (always with microseconds)."""
+    if value is None:
+        return None
+    return (f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}:"
+            f"{value.second:02d}.{value.microsecond:06d}")
+
+
+def event_tuple(r: dict[str, Any]) -> tuple:
+    """An event row (dict, `payload` already JSON text) as the SQLite tuple of `insert_event_tuples`."""
+    return (r["ticket_id"], r["seq"], db_time(r["at"]), r["action"], r["actor_id"], r["actor_unit_id"],
+            r["target_unit_id"], r["payload"], r["source"], r["prev_hash"], r["hash"])
+
+
+def insert_event_rows(connection: Connection, rows: list[dict[str, Any]]) -> int:
+    """Insert event rows (dicts with every column of `EVENT_COLUMNS`; `payload` already JSON text)."""
+    if not rows:
+        return 0
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(_INSERT_EVENTS, [event_tuple(r) for r in rows])
+    else:
+        connection.execute(insert(t.events), rows)
+    return len(rows)
+
+
+def insert_event_tuples(connection: Connection, rows: list[tuple]) -> int:
+    """SQLite only: event rows already as tuples in `EVENT_COLUMNS` order, `at` as `db_time` text."""
+    if rows:
+        connection.exec_driver_sql(_INSERT_EVENTS, rows)
+    return len(rows)
+
+
+def insert_ticket_rows(connection: Connection, rows: list[dict[str, Any]]) -> int:
+    """Insert ticket projections (dicts; a missing column is null)."""
+    if not rows:
+        return 0
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(_INSERT_TICKETS, [
+            tuple(db_time(v) if isinstance(v, datetime) else v for v in (row.get(c) for c in TICKET_COLUMNS))
+            for row in rows])
+    else:
+        connection.execute(insert(t.tickets), [{name: row.get(name) for name in TICKET_COLUMNS} for row in rows])
+    return len(rows)
 
 
 class NotEmpty(Exception):
@@ -49,10 +104,5 @@ def load_organisation(connection: Connection, changes: Iterable[Mapping[str, Any
 
 def load_tickets(connection: Connection, records: Iterable[dict], projections: Iterable[dict]) -> tuple[int, int]:
     """Insert sealed event records and ticket projections (dicts with every `tickets` column)."""
-    event_rows = [event_row(record) for record in records]
-    ticket_rows = [{name: projection.get(name) for name in TICKET_COLUMNS} for projection in projections]
-    if event_rows:
-        connection.execute(insert(t.events), event_rows)
-    if ticket_rows:
-        connection.execute(insert(t.tickets), ticket_rows)
-    return len(event_rows), len(ticket_rows)
+    return (insert_event_rows(connection, [event_row(record) for record in records]),
+            insert_ticket_rows(connection, list(projections)))

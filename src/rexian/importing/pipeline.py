@@ -112,27 +112,70 @@ def finish(report: ImportReport, conflicts: list[str] = ()) -> ImportReport:
 
 
 def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
-                       batch_tickets: int = 500, after_batch: Callable[[int], None] | None = None) -> ImportReport:
-    from rexian.importing.store import finish_run, start_run, store_histories
+                       batch_tickets: int = 500, after_batch: Callable[[int], None] | None = None,
+                       fast: bool = True) -> ImportReport:
+    """Import into the database. Parquet event logs already in Rexian's vocabulary take the fast path
+    (`importing.fast`, same result); everything else, or `fast=False`, the general one."""
+    from rexian.importing.store import StoreResult, finish_run, start_run, store_histories
 
     if mapping.mode == "table":
         raise ValueError(f"{mapping.table} 表只能导出为交换文件（--out）；组织机构请用组织文件导入")
-    report = build(inputs, mapping)
+    plan = None
+    if fast:
+        from rexian.importing.fast import fast_plan
+
+        plan = fast_plan(inputs, mapping)
+    report = None if plan is not None else build(inputs, mapping)
     import_id = start_run(engine, mapping.source, [str(p) for p in inputs],
                           str(mapping.path) if mapping.path else None)
-    counted = _counting(report, sealed_histories(report, mapping))
+    result = StoreResult(written=set())
     try:
-        result = store_histories(engine, counted, batch_tickets, after_batch)
+        if plan is not None:
+            report = _fast_store(engine, plan, result, batch_tickets, after_batch)
+            if report is None:
+                # A payload the fast path cannot take: the general path finishes the run. Its records are the
+                # same, so the tickets already written are found unchanged (and not counted twice).
+                report = build(inputs, mapping)
+                result = StoreResult(tickets_added=result.tickets_added, tickets_grown=result.tickets_grown,
+                                     events_added=result.events_added, written=result.written)
+                store_histories(engine, _counting(report, sealed_histories(report, mapping)), batch_tickets,
+                                after_batch, written_earlier=frozenset(result.written), result=result)
+                finish(report, result.conflicts)
+        else:
+            store_histories(engine, _counting(report, sealed_histories(report, mapping)), batch_tickets,
+                            after_batch, result=result)
+            finish(report, result.conflicts)
     except BaseException:
         finish_run(engine, import_id, "failed")
         raise
     report.tickets_added, report.tickets_grown = result.tickets_added, result.tickets_grown
     report.tickets_unchanged, report.events_added = result.tickets_unchanged, result.events_added
-    finish(report, result.conflicts)
     finish_run(engine, import_id, "done", rows_in=report.rows_in, rows_imported=report.rows_imported,
                rows_rejected=report.rows_rejected, tickets_added=report.tickets_added,
                tickets_grown=report.tickets_grown, tickets_unchanged=report.tickets_unchanged,
                events_added=report.events_added)
+    return report
+
+
+def _fast_store(engine, plan, result, batch_tickets: int, after_batch) -> ImportReport | None:
+    """Store the fast plan's histories; None when it had to stop (the general path then takes over)."""
+    from rexian.importing.fast import FastStop
+    from rexian.importing.store import store_histories
+
+    report = ImportReport(rows_in=plan.rows_in)
+    try:
+        store_histories(engine, _counting(report, plan.sealed()), batch_tickets, after_batch, result=result)
+    except FastStop:
+        return None
+    conflicting = plan.rows_of(result.conflicts)
+    for ticket_id in result.conflicts:
+        for file, row in conflicting[ticket_id]:
+            report.rejects.add(file, row, None, ticket_id, "数据库中已有该工单的不同历史：未导入（请核对来源名称或工单编号）")
+    report.tickets_conflicting = len(result.conflicts)
+    report.rows_rejected = len(report.rejects.rejected_rows)
+    report.rows_imported = report.rows_in - sum(len(rows) for rows in conflicting.values())
+    if report.rows_imported + report.rows_rejected != report.rows_in:
+        raise AssertionError(f"行数不平衡：读入 {report.rows_in} ≠ 导入 {report.rows_imported} + 拒收 {report.rows_rejected}")
     return report
 
 

@@ -22,8 +22,23 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 
 from rexian.adapters import tables as t
+from rexian.adapters.bulk_load import event_tuple, insert_event_rows, insert_event_tuples, insert_ticket_rows
 from rexian.adapters.repository import event_row, projection_of
 from rexian.domain.model import Ticket
+
+PAYLOAD_TEXT = "payload_text"  # a record's payload already as canonical JSON (set by the fast sealer)
+DB_ROW = "db_row"  # and its SQLite row as a tuple in bulk_load.EVENT_COLUMNS order, `at` as db_time text
+
+
+def _row(record: dict[str, Any]) -> dict[str, Any]:
+    """`event_row`, without encoding the payload again when the sealer already did."""
+    text = record.get(PAYLOAD_TEXT)
+    if text is None:
+        return event_row(record)
+    return {"ticket_id": record["ticket_id"], "seq": record["seq"], "at": record["at"], "action": record["action"],
+            "actor_id": record["actor_id"], "actor_unit_id": record["actor_unit_id"],
+            "target_unit_id": record["target_unit_id"], "payload": text, "source": record["source"],
+            "prev_hash": record["prev_hash"], "hash": record["hash"]}
 
 
 @dataclass
@@ -33,43 +48,57 @@ class StoreResult:
     tickets_unchanged: int = 0
     events_added: int = 0
     conflicts: list[str] = field(default_factory=list)  # ticket ids whose stored history differs
+    written: set[str] | None = None  # when a set: the tickets added or grown, filled as batches commit
 
 
 def store_histories(engine: Engine, sealed: Iterable[tuple[str, list[dict[str, Any]]]],
-                    batch_tickets: int = 500, after_batch: Callable[[int], None] | None = None) -> StoreResult:
-    result = StoreResult()
+                    batch_tickets: int = 500, after_batch: Callable[[int], None] | None = None,
+                    written_earlier: frozenset[str] = frozenset(), result: StoreResult | None = None) -> StoreResult:
+    """`written_earlier`: tickets this same run already added or grew (the fast path, before it handed over
+    to this one): found unchanged, they are not counted again. `result`: counts to add to (kept by the caller when
+    `sealed` raises half-way)."""
+    result = result if result is not None else StoreResult()
     batch: list[tuple[str, list[dict[str, Any]]]] = []
     number = 0
     for item in sealed:
         batch.append(item)
         if len(batch) >= batch_tickets:
             number += 1
-            _store_batch(engine, batch, result)
+            _store_batch(engine, batch, result, written_earlier)
             batch = []
             if after_batch:
                 after_batch(number)
     if batch:
-        _store_batch(engine, batch, result)
+        _store_batch(engine, batch, result, written_earlier)
         if after_batch:
             after_batch(number + 1)
     return result
 
 
-def _store_batch(engine: Engine, batch: list[tuple[str, list[dict[str, Any]]]], result: StoreResult) -> None:
+def _store_batch(engine: Engine, batch: list[tuple[str, list[dict[str, Any]]]], result: StoreResult,
+                 written_earlier: frozenset[str] = frozenset()) -> None:
     now = datetime.now().replace(microsecond=0)
     ids = [ticket_id for ticket_id, _ in batch]
     with engine.begin() as connection:
-        heads = {row.ticket_id: row for row in connection.execute(
-            select(t.tickets.c.ticket_id, t.tickets.c.last_seq, t.tickets.c.head_hash, t.tickets.c.version)
-            .where(t.tickets.c.ticket_id.in_(ids)))}
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # a larger page cache for the index inserts of big batches (memory only, no durability)
+            connection.exec_driver_sql("PRAGMA cache_size=-262144")
+        heads = {}
+        for start in range(0, len(ids), 900):  # within every SQLite's limit of bound parameters
+            heads.update((row.ticket_id, row) for row in connection.execute(
+                select(t.tickets.c.ticket_id, t.tickets.c.last_seq, t.tickets.c.head_hash, t.tickets.c.version)
+                .where(t.tickets.c.ticket_id.in_(ids[start:start + 900]))))
+        written = []
         new_rows, new_tickets, grown = [], [], []
         counts = {"added": 0, "grown": 0, "unchanged": 0}
         for ticket_id, records in batch:
             head = heads.get(ticket_id)
             if head is None:
-                new_rows += [event_row(record) for record in records]
+                new_rows += [(record.get(DB_ROW) or event_tuple(_row(record))) if sqlite else _row(record)
+                             for record in records]
                 new_tickets.append({**projection_of(Ticket.replay(ticket_id, records), now), "version": 1})
                 counts["added"] += 1
+                written.append(ticket_id)
                 continue
             prefix_matches = head.last_seq <= len(records) and records[head.last_seq - 1]["hash"] == head.head_hash
             if head.last_seq > len(records):
@@ -77,21 +106,24 @@ def _store_batch(engine: Engine, batch: list[tuple[str, list[dict[str, Any]]]], 
                 stored = connection.execute(select(t.events.c.hash).where(
                     t.events.c.ticket_id == ticket_id, t.events.c.seq == len(records))).scalar()
                 if stored == records[-1]["hash"]:
-                    counts["unchanged"] += 1
+                    counts["unchanged"] += ticket_id not in written_earlier
                 else:
                     result.conflicts.append(ticket_id)
             elif not prefix_matches:
                 result.conflicts.append(ticket_id)
             elif head.last_seq == len(records):
-                counts["unchanged"] += 1
+                counts["unchanged"] += ticket_id not in written_earlier
             else:
-                new_rows += [event_row(record) for record in records[head.last_seq:]]
+                new_rows += [(record.get(DB_ROW) or event_tuple(_row(record))) if sqlite else _row(record)
+                             for record in records[head.last_seq:]]
                 grown.append((ticket_id, head.version, projection_of(Ticket.replay(ticket_id, records), now)))
                 counts["grown"] += 1
-        if new_rows:
-            connection.execute(insert(t.events), new_rows)
-        if new_tickets:
-            connection.execute(insert(t.tickets), new_tickets)
+                written.append(ticket_id)
+        if sqlite:
+            insert_event_tuples(connection, new_rows)
+        else:
+            insert_event_rows(connection, new_rows)
+        insert_ticket_rows(connection, new_tickets)
         for ticket_id, version, projection in grown:
             connection.execute(update(t.tickets).where(t.tickets.c.ticket_id == ticket_id,
                                                        t.tickets.c.version == version)
@@ -101,6 +133,8 @@ def _store_batch(engine: Engine, batch: list[tuple[str, list[dict[str, Any]]]], 
     result.tickets_grown += counts["grown"]
     result.tickets_unchanged += counts["unchanged"]
     result.events_added += len(new_rows)
+    if result.written is not None:
+        result.written.update(written)
 
 
 def start_run(engine: Engine, source: str, inputs: list[str], mapping: str | None) -> int:
