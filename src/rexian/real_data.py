@@ -34,6 +34,7 @@ COUNTER_DOWN = "counter goes down"
 MOVE_NOT_COUNTED = "group changes, counter does not"
 REOPEN_WITHOUT_CLOSE = "counter grows with no closed state seen before"
 REOPEN_NOT_COUNTED = "state leaves Resolved/Closed, counter does not grow"
+OUT_OF_ORDER = "a stray snapshot: sys_mod_count repeats or goes back while the time moves on"
 OTHER = "other"
 FINDING_WITHOUT_BOUNCE = "BP-PINGPONG finding, no A→B→A in the raw groups"
 BOUNCE_WITHOUT_FINDING = "A→B→A in the raw groups, no BP-PINGPONG finding"
@@ -62,6 +63,7 @@ class Agreement:
     difference_by_cause: Counter = field(default_factory=Counter)  # cause → Σ(ours − theirs)
     unexplained: list[str] = field(default_factory=list)
     examples: dict[str, list[str]] = field(default_factory=dict)
+    disagreements: list[tuple[str, int, int, tuple[str, ...]]] = field(default_factory=list)
 
     @property
     def percent(self) -> float:
@@ -118,6 +120,12 @@ def _counter_column(mapping: Mapping, measure: str) -> str | None:
     return next((column for column, name in mapping.snapshots.counters.items() if name == measure), None)
 
 
+def _stray(before: Snap, now: Snap) -> bool:
+    """Snapshots are taken in time order; a counter that repeats or goes back marks a stray row (the log
+    holds a few: an update stamped later than the next one)."""
+    return before.mod is not None and now.mod is not None and now.mod <= before.mod
+
+
 def reassignment_steps(snaps: list[Snap]) -> list[tuple[int, int, str | None]]:
     """Per step: (our moves, the counter's growth, cause when they differ). Our moves follow the importer:
     a new non-empty group different from the last one counts, except in the first snapshot."""
@@ -135,6 +143,8 @@ def reassignment_steps(snaps: list[Snap]) -> list[tuple[int, int, str | None]]:
             gap = before.mod is not None and now.mod is not None and now.mod - before.mod > 1
             if theirs < 0:
                 cause = COUNTER_DOWN
+            elif _stray(before, now):
+                cause = OUT_OF_ORDER
             elif before.group is not None and now.group is None:
                 cause = EMPTIED_AT_END if all(s.group is None for s in snaps[i:]) else EMPTIED_THEN_SET
             elif before.group is None and now.group is not None:
@@ -167,7 +177,7 @@ def reopen_steps(snaps: list[Snap], closing: set[str]) -> list[tuple[int, int, s
         cause = None
         if ours != theirs:
             gap = before.mod is not None and now.mod is not None and now.mod - before.mod > 1
-            cause = (COUNTER_DOWN if theirs < 0 else MOD_GAP if gap else
+            cause = (COUNTER_DOWN if theirs < 0 else OUT_OF_ORDER if _stray(before, now) else MOD_GAP if gap else
                      REOPEN_WITHOUT_CLOSE if theirs and not ours else REOPEN_NOT_COUNTED if ours else OTHER)
         steps.append((ours, theirs, cause))
         if now.state is not None:
@@ -193,6 +203,7 @@ def tally(agreement: Agreement, ticket: str, ours: int, theirs: int, steps) -> N
             explained += our_step - their_step
     if explained != ours - theirs or not causes:
         agreement.unexplained.append(ticket)
+    agreement.disagreements.append((ticket, ours, theirs, tuple(sorted(causes))))
     for cause in causes:
         agreement.by_cause[cause] += 1
         agreement.examples.setdefault(cause, [])
