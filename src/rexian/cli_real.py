@@ -44,7 +44,8 @@ def servicenow_lines(check) -> list[str]:
     lines = [f"ServiceNow ({SERVICENOW}): {check.rows_in:,} rows read, {check.rows_imported:,} imported, "
              f"{check.rows_rejected:,} rejected → {check.incidents:,} incidents, {check.events:,} events",
              f"BP-PINGPONG findings {check.pingpong_findings:,}; raw A→B→A in assignment_group "
-             f"{check.raw_pingpong:,}"]
+             f"{check.raw_pingpong:,}; findings on incidents whose reassignment_count is below 2 (an A→B→A needs "
+             f"two moves): {check.pingpong_with_fewer_than_two_moves:,}"]
     for agreement in (check.reassignments, check.reopens, check.pingpong):
         lines += agreement_lines(agreement)
     return lines

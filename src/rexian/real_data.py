@@ -34,7 +34,7 @@ COUNTER_DOWN = "counter goes down"
 MOVE_NOT_COUNTED = "group changes, counter does not"
 REOPEN_WITHOUT_CLOSE = "counter grows with no closed state seen before"
 REOPEN_NOT_COUNTED = "state leaves Resolved/Closed, counter does not grow"
-OUT_OF_ORDER = "a stray snapshot: sys_mod_count repeats or goes back while the time moves on"
+OUT_OF_ORDER = "stray snapshot (sys_mod_count repeats while the time moves on)"
 OTHER = "other"
 FINDING_WITHOUT_BOUNCE = "BP-PINGPONG finding, no A→B→A in the raw groups"
 BOUNCE_WITHOUT_FINDING = "A→B→A in the raw groups, no BP-PINGPONG finding"
@@ -82,6 +82,7 @@ class ServiceNowCheck:
     pingpong: Agreement
     pingpong_findings: int
     raw_pingpong: int
+    pingpong_with_fewer_than_two_moves: int  # a finding whose reassignment_count is < 2: must be 0
 
 
 def _int(value: Any) -> int | None:
@@ -241,7 +242,7 @@ def check_servicenow(path: str | Path, mapping: Mapping) -> ServiceNowCheck:
     closing = {state for state, action in mapping.snapshots.states.items() if action == "Closed"}
     reassign, reopen, pingpong = Agreement("reassignment_count"), Agreement("reopen_count"), Agreement("BP-PINGPONG")
     found = pingpong_tickets(events, tickets)
-    raw = 0
+    raw = short = 0
     for ticket, history in sorted(report.histories.items()):
         snaps = snapshots[ticket]
         last = snaps[-1]
@@ -257,10 +258,11 @@ def check_servicenow(path: str | Path, mapping: Mapping) -> ServiceNowCheck:
         tally(reopen, ticket, ours, last.reopens, steps)
         bounced, flagged = int(raw_pingpong(snaps)), int(ticket in found)
         raw += bounced
+        short += flagged and last.reassignments < 2
         cause = None if bounced == flagged else FINDING_WITHOUT_BOUNCE if flagged else BOUNCE_WITHOUT_FINDING
         tally(pingpong, ticket, flagged, bounced, [(flagged, bounced, cause)])
     return ServiceNowCheck(report.rows_in, report.rows_imported, report.rows_rejected, len(report.histories),
-                           len(events), reassign, reopen, pingpong, len(found), raw)
+                           len(events), reassign, reopen, pingpong, len(found), raw, short)
 
 
 @dataclass

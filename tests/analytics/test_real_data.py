@@ -91,6 +91,7 @@ def test_the_stray_snapshot_is_the_one_reopen_disagreement(tiny):
 def test_bp_pingpong_finds_exactly_the_raw_a_b_a_incident(tiny):
     _directory, check = tiny
     assert (check.pingpong_findings, check.raw_pingpong, check.pingpong.agreeing) == (1, 1, 9)
+    assert check.pingpong_with_fewer_than_two_moves == 0
 
 
 def test_check_real_prints_the_agreement_table_and_writes_every_disagreement(tiny, tmp_path):
@@ -126,6 +127,7 @@ def test_a_cut_of_the_servicenow_log_leaves_no_disagreement_unexplained(tmp_path
     assert check.reassignments.percent > 75
     assert all(ours < theirs for _t, ours, theirs, _c in check.reassignments.disagreements)  # never invented
     assert check.pingpong_findings == check.raw_pingpong and check.pingpong.percent == 100
+    assert check.pingpong_with_fewer_than_two_moves == 0
 
 
 @pytest.mark.realdata
