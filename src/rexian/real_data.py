@@ -92,28 +92,35 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def ordered_snapshots(inputs: list[str | Path], mapping: Mapping) -> dict[str, list[Snap]]:
-    """Each incident's snapshots in the importer's order: time, then the `order_by` counter, then file order."""
+def ordered_snapshots(inputs: list[str | Path], mapping: Mapping,
+                      accepted: set[tuple[str, int]] | None = None) -> dict[str, list[Snap]]:
+    """Each incident's snapshots in the importer's order: time, then the `order_by` counter, then file order.
+    `accepted`: the (file, row) pairs the importer kept; other rows (rejected ones) are left out."""
     from rexian.importing.snapshots import _order_value
 
     rules = mapping.snapshots
+    mod_column = rules.order_by[0] if rules.order_by else None
+    reassigned, reopened = _counter_column(mapping, "reassignments"), _counter_column(mapping, "reopens")
     cases: dict[str, list[tuple]] = defaultdict(list)
     rejects = RejectLog()
     for path in inputs:
         for row in read_rows(path, mapping, rejects):
+            if accepted is not None and (row.file, row.row) not in accepted:
+                continue
             values = row.values
-            ticket = as_text(values[mapping.columns["ticket_id"]])
-            at = parse_time(values[mapping.columns["at"]], mapping.date_formats, mapping.zone())
 
             def text(column):
                 value = values.get(column) if column else None
                 return None if is_missing(value, mapping.nulls) else as_text(value)
 
+            try:
+                at = parse_time(values[mapping.columns["at"]], mapping.date_formats, mapping.zone())
+            except (KeyError, ValueError):
+                continue
             order = tuple(_order_value(values.get(c)) for c in rules.order_by) + ((row.file, row.row),)
-            snap = Snap(text(rules.unit), text(rules.state), _int(values.get("sys_mod_count")),
-                        _int(values.get(_counter_column(mapping, "reassignments"))) or 0,
-                        _int(values.get(_counter_column(mapping, "reopens"))) or 0)
-            cases[ticket].append((at, order, snap))
+            snap = Snap(text(rules.unit), text(rules.state), _int(values.get(mod_column)),
+                        _int(values.get(reassigned)) or 0, _int(values.get(reopened)) or 0)
+            cases[text(mapping.columns["ticket_id"])].append((at, order, snap))
     return {ticket: [s for _, _, s in sorted(rows, key=lambda r: (r[0], r[1]))] for ticket, rows in cases.items()}
 
 
@@ -238,7 +245,8 @@ def check_servicenow(path: str | Path, mapping: Mapping) -> ServiceNowCheck:
     from rexian.importing.pipeline import import_to_frames
 
     report, events, tickets = import_to_frames([path], mapping)
-    snapshots = ordered_snapshots([path], mapping)
+    accepted = {row for history in report.histories.values() for row in history.rows}
+    snapshots = ordered_snapshots([path], mapping, accepted)
     closing = {state for state, action in mapping.snapshots.states.items() if action == "Closed"}
     reassign, reopen, pingpong = Agreement("reassignment_count"), Agreement("reopen_count"), Agreement("BP-PINGPONG")
     found = pingpong_tickets(events, tickets)
