@@ -25,7 +25,11 @@ REPORTS = [
     ("办理房产证时，工作人员暗示要给红包才给办", "graft"),
     ("经办人收了我500元红包才给我盖章", "graft"),
     ("村干部要了我2000元才给盖章", "graft"),
-    ("医院的医生收红包，不给红包就不安排手术", "graft"),
+    ("医院院长收红包，不给红包就不安排床位", "graft"),
+    ("市场监管局来检查的冯科长说交五百块就不罚了，不给就天天来查", "graft"),
+    ("交警支队的孙科长说想快点办就得请他吃顿饭，不然就一直拖着", "graft"),
+    ("办手续的时候街道的王科长让我们送两条烟才给盖章", "graft"),
+    ("村会计说没有红包就别想办", "graft"),
     ("社区主任向我们索要好处费", "graft"),
     ("镇里的干部吃拿卡要，办个证要跑十几趟还得打点", "graft"),
     ("我们给了钱才给办低保，这是公开的秘密", "graft"),
@@ -38,6 +42,13 @@ REPORTS = [
     ("有人看见城管队长和商户老板在饭店喝酒", "improper_banquet"),
     ("镇长接受施工方的吃请，工程质量没人管", "improper_banquet"),
     ("村干部用公款吃喝，账目不公开", "improper_banquet"),
+    ("看到社区居委会的任书记和物业公司的人在饭店包厢吃饭，是物业老板买的单", "improper_banquet"),
+    ("中秋节超市给街道办事处的姓郭的工作人员送购物卡和烟酒，难怪怎么投诉都没用", "improper_banquet"),
+    ("城管队长天天被开发商请吃饭，还收了人家的礼品", "improper_banquet"),
+    # hostile attitude, newer phrasings
+    ("找到燃气集团，姓赵的工作人员把我晾在那一个小时不理", "hostile_attitude"),
+    ("体育局的工作人员当着好多人的面讽刺我听不懂人话，把我材料扔了出来", "hostile_attitude"),
+    ("通信管理办公室的杜主任最后说“有本事你去告”", "hostile_attitude"),
 ]
 
 NEAR_MISSES = [
@@ -60,6 +71,23 @@ NEAR_MISSES = [
     "小区门口饭店油烟扰民",
     "工作人员并没有刁难我，只是手续复杂",
     "工作人员没有骂人，也没有推搡",
+    # not public servants: a service complaint for their sector, not a finding (监察法第十五条)
+    "医院的医生收红包，不给红包就不安排手术",
+    "护士对病人态度恶劣",
+    "社区医院的医生态度很差，问两句就不耐烦",
+    "坐公交的时候司机态度很差，车还没停稳就开门",
+    "地铁站的安检员态度很差，对乘客大呼小叫",
+    "跟团游被导游强制购物，不买就甩脸色",
+    "我家老人在养老院被护工骂",
+    "物业经理态度恶劣，还骂业主",
+    # a rule, not a demand; welfare, not a gift to an official
+    "不交材料就不给办，窗口说这是规定",
+    "消防栓没有水，要是再不解决我就去市里反映，旁边饭店的出口也锁着",
+    "春节社区书记给孤寡老人送慰问品和购物卡",
+    # reported speech aimed at the citizen, and denials in reported speech
+    "工作人员说我行贿，根本没有的事",
+    "他说我骂人，其实我一句重话都没说",
+    "工作人员说他们从来不收红包",
 ]
 
 
@@ -119,3 +147,59 @@ def test_an_unknown_family_in_a_user_lexicon_is_refused(tmp_path):
     extra.write_text("families:\n  bribery:\n    phrases: []\n", encoding="utf-8")
     with pytest.raises(ValueError, match="bribery"):
         load_lexicon(extra, use_settings=False)
+
+
+def test_misconduct_by_a_doctor_is_set_aside_and_the_explanation_names_the_doer():
+    [hit] = detect_misconduct("医生暗示要红包才安排手术", include_suppressed=True)
+    assert hit["suppressed"] and hit["score"] == 0 and "医生" in hit["explanation"] and "不属公职人员" in hit["explanation"]
+
+
+def test_the_nearest_person_is_the_doer_so_a_clerk_after_a_doctor_is_still_reported():
+    hits = detect_misconduct("医生态度一般，后来去医保局窗口，工作人员态度恶劣还骂我")
+    assert [hit["family"] for hit in hits] == ["hostile_attitude"] and "工作人员" in hits[0]["explanation"]
+
+
+def test_an_official_dined_by_a_boss_is_a_banquet_even_though_the_boss_is_named_last():
+    assert families("城管队长经常被饭店老板请去喝酒") == {"improper_banquet"}
+    assert families("饭店老板经常请朋友去喝酒") == set()
+
+
+def test_a_centre_that_supervises_public_hospitals_moves_doctors_into_the_actors(tmp_path):
+    extra = tmp_path / "hospitals.yaml"
+    extra.write_text("actors: [医生]\n", encoding="utf-8")
+    lexicon = load_lexicon(extra, use_settings=False)
+    assert detect_misconduct("医生暗示要红包才安排手术") == []
+    [hit] = detect_misconduct("医生暗示要红包才安排手术", lexicon=lexicon)
+    assert hit["family"] == "graft" and "医生" in hit["explanation"]
+
+
+def test_a_condition_without_money_or_gifts_is_a_rule_and_says_so():
+    [hit] = detect_misconduct("不交身份证复印件就不给办", include_suppressed=True)
+    assert hit["suppressed"] and "钱物" in hit["explanation"]
+    assert families("不交两千块钱就不给办") == {"graft"}
+
+
+def test_reported_speech_of_a_demand_is_graft_and_an_accusation_against_the_citizen_is_not():
+    assert families("他说不给好处费就不办") == {"graft"}
+    assert families("村主任说我们不送点东西就别想办下来") == {"graft"}
+    [hit] = detect_misconduct("工作人员说我行贿", include_suppressed=True)
+    assert hit["suppressed"] and "指责" in hit["explanation"]
+
+
+def test_negated_new_phrasings_are_not_reports():
+    assert detect_misconduct("街道的王科长没有收我们的购物卡，也没有让我们送烟") == []
+    assert detect_misconduct("工作人员并没有把我晾在那里，很快就办好了") == []
+
+
+def test_the_simulator_writes_misconduct_by_public_servants_only_in_its_labelled_abuse_reports():
+    from rexian.simulate.phrases import PROBLEMS
+    from rexian.simulate.texts import BANQUET, GRAFT, HOSTILE
+
+    unlabelled = [problem.format(place="新河路", shop="老街火锅", time="半夜", dur="三天")
+                  for problems, _done in PROBLEMS.values() for problem in problems]
+    assert [text for text in unlabelled if detect_misconduct(text)] == []
+    for family, templates in (("hostile_attitude", HOSTILE), ("graft", GRAFT), ("improper_banquet", BANQUET)):
+        for template in templates:
+            for who in ("姓王的工作人员", "李科长", "张书记"):
+                text = template.format(unit="东湖区东园街道办事处", who=who, shop="老街火锅")
+                assert families(text) == {family}, text
