@@ -61,8 +61,12 @@ _CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 # (「经XX街道办事处核实」「我单位」), handover (「已转交」), the call back (「已电话告知来电人，来电人满意」) and
 # bare claims of success (「问题已解决」「已处理完毕，申请办结」). None of it answers the complaint, so it
 # counts neither as substance for boilerplate nor as overlap for relevance.
+_UNIT = (rf"[^\W\d_的了在和与是有为将对把被从经由及并已于到给让使等这那所该就也都还又按]{{1,12}}?"
+         rf"(?:{_ORG_SUFFIX}|办公室|集团)")
+# The unit naming itself, not an organisation the reply is about: 「经XX大队核实」「XX局工作人员」「XX中心已安排」.
+# 「我局立即交办给市人民医院，市人民医院组织人员到现场查看」 keeps the hospital: it is what was done.
 _PROCEDURAL = re.compile(
-    rf"(?:[^\W\d_的了在和与是有为将对把被从经由及并已于到给让使等这那所该就也都还又按]{{1,12}}?(?:{_ORG_SUFFIX}|办公室|集团))"
+    rf"经(?:过)?{_UNIT}|{_UNIT}(?=工作人员|已安排|已(?:经)?(?:处理|核实|核查|知晓|收悉|按)|高度重视|接到|收到|核实|核查)"
     r"|经(?:过)?(?:核实|核查|查实|查|了解|调查|研究|现场核实|处理)|我(?:单位|局|办|委|院|中心|所|队|街道|镇|乡|部门|科)"
     r"|本(?:单位|部门|机关)|(?:已|现)?(?:转交|转办|转至|转给|移交|转达|转)(?:给|至|到)?(?:相关|有关)?(?:部门|单位|科室)?"
     r"|(?:相关|有关)(?:部门|单位|人员|科室|职能部门)|工作人员|专人|(?:已于)?当日|电话(?:告知|联系|回复|回访)"
@@ -77,7 +81,7 @@ _GENERIC_TERMS = frozenset("问题 情况 反映 相关 部门 工作 我们 你
                            "进行 没有 现在 目前 已经 一直 可以 是否 能否 什么 怎么 如何 为什么 时候 解决 有关 严重 影响 "
                            # how citizens ask, not what about: a reply's 「现场查看」「电话告知」 must not match them
                            "现场 看看 电话 来电 人称 问问 到底 几次 两次 之前 说法 管一管 尽快 彻底 重视 依法 麻烦 投诉 "
-                           "处理结果 老样子 有没有 没人管 人管 回个 踢皮球 希望有关部门".split())
+                           "处理结果 老样子 有没有 没人管 人管 回个 踢皮球 希望有关部门 有人 质疑 敬爱 尊敬".split())
 
 
 # Words citizens and units use for the same thing: a reply saying 违章建筑 answers a complaint about 违建.
@@ -85,6 +89,7 @@ _SYNONYMS = {
     "违建": ("违章建筑", "违法建设", "违建"), "违章建筑": ("违建", "违法建设"), "上牌": ("号牌", "注册登记", "上牌"),
     "噪音": ("噪声",), "噪声": ("噪音",), "红绿灯": ("信号灯",), "信号灯": ("红绿灯",), "扰民": ("噪音", "噪声", "扰民"),
     "补课": ("补课", "培优"), "物业费": ("物业服务费",), "拖欠": ("欠薪", "工资", "拖欠"), "欠薪": ("拖欠", "工资"),
+    "低保": ("最低生活保障",), "低保户": ("低保", "最低生活保障"), "年检": ("检验", "检测"), "乱停乱放": ("停车", "违停"),
 }
 
 
@@ -228,6 +233,12 @@ def relevance_score(reply: str, complaint: str, title: str | None = None) -> tup
                and any(term[i:i + 2] in substance for i in range(len(term) - 1))]
     covered = sum(terms[t] for t in matched) + 0.5 * sum(terms[t] for t in partial)
     overlap = covered / sum(terms.values())
+    # The title names the matter in a few words: a reply that takes up the title's words answers it even
+    # when the letter itself wanders (「…有人违建」 answered about 「该违章建筑」).
+    title_terms = [term for term in key_terms("", title) if term in terms]
+    if title_terms:
+        title_covered = sum(1.0 if t in matched else 0.5 if t in partial else 0.0 for t in title_terms)
+        overlap = max(overlap, 0.8 * title_covered / len(title_terms))
     text_cosine = cosine(char_ngrams(normalise((title or "") + complaint)), char_ngrams(substance))
     score = min(1.0, 0.75 * overlap + 0.25 * min(1.0, text_cosine * 2))
     return round(score, 3), {"matched_terms": matched, "partial_terms": partial,
