@@ -203,3 +203,22 @@ def test_the_simulator_writes_misconduct_by_public_servants_only_in_its_labelled
             for who in ("姓王的工作人员", "李科长", "张书记"):
                 text = template.format(unit="东湖区东园街道办事处", who=who, shop="老街火锅")
                 assert families(text) == {family}, text
+
+
+def test_a_salutation_to_the_leaders_does_not_make_diners_at_a_barbecue_into_officials():
+    # Teddy 235595 / 285540: letters addressed 「尊敬的领导」 about noisy drinkers at night stalls.
+    assert detect_misconduct("尊敬的领导：小区附近夜宵摊较多，经常有人晚上喝酒闹事，恳请领导重视") == []
+    assert families("尊敬的领导：社区书记经常在夜宵摊喝酒，还让商户买单") == {"improper_banquet"}
+
+
+def test_a_citizen_saying_they_did_not_bribe_anyone_is_a_denial_even_with_the_official_in_between():
+    # Teddy 277136: 「我们没有给相应的领导去送礼……所以，只能在此哀嚎」
+    assert detect_misconduct("可能是我们错了，我们没有给相应的领导去送礼，所以只能在此哀嚎") == []
+    assert families("我们没有办法，只好给相应的领导去送礼") == {"graft"}
+
+
+def test_bank_staff_sellers_and_companies_are_not_public_servants():
+    assert detect_misconduct("去银行网点询问，银行工作人员态度不好") == []
+    assert detect_misconduct("卖家在评价后面追加说我问她索要钱财") == []
+    assert detect_misconduct("光曙职校被东富公司百般刁难") == []
+    assert families("去社保窗口询问，工作人员态度不好") == {"hostile_attitude"}

@@ -77,6 +77,13 @@ class Lexicon:
     hypothetical: re.Pattern
     people: re.Pattern  # public servants and non-public actors together (leftmost-longest)
     non_public: frozenset[str]
+    actor_exceptions: re.Pattern | None = None  # salutations: 「尊敬的领导」 names nobody who did anything
+
+    def without_salutations(self, text: str) -> str:
+        """`text` with salutations blanked out (same length), for finding who is named."""
+        if self.actor_exceptions is None:
+            return text
+        return self.actor_exceptions.sub(lambda match: "□" * len(match.group(0)), text)
 
     def is_public(self, word: str) -> bool:
         return word not in self.non_public
@@ -120,8 +127,8 @@ def load_lexicon(extra: str | Path | None = None, *, use_settings: bool = True) 
     phrases: list[Phrase] = []
     names: dict[str, str] = {}
     lists: dict[str, list[str]] = {key: [] for key in
-                                   ("actors", "non_public_actors", "negation_cues", "negation_exceptions",
-                                    "contrast_words", "hypothetical_cues")}
+                                   ("actors", "non_public_actors", "actor_exceptions", "negation_cues",
+                                    "negation_exceptions", "contrast_words", "hypothetical_cues")}
     for document in documents:
         for family, spec in (document.get("families") or {}).items():
             if family not in FAMILIES:
@@ -145,7 +152,8 @@ def load_lexicon(extra: str | Path | None = None, *, use_settings: bool = True) 
     actors = lists["actors"]
     return Lexicon(phrases, names, _alternation(actors), _alternation(lists["negation_cues"]),
                    tuple(lists["negation_exceptions"]), _alternation(lists["contrast_words"]),
-                   _alternation(lists["hypothetical_cues"]), _alternation(actors + sorted(non_public)), non_public)
+                   _alternation(lists["hypothetical_cues"]), _alternation(actors + sorted(non_public)), non_public,
+                   _alternation(lists["actor_exceptions"]) if lists["actor_exceptions"] else None)
 
 
 @lru_cache(maxsize=1)
@@ -161,8 +169,15 @@ def _bounds(text: str, position: int, boundary: re.Pattern) -> tuple[int, int]:
     return start, following.start() if following else len(text)
 
 
+_NOT_GIVEN_TO = re.compile(r"(?:没有|没|未曾|未|从不|从没|从来没有?|不曾|不用|不必)(?:再)?(?:给|向|找)[^，。！？；]{0,10}(?:去|再)?$")
+
+
 def _negated_before(lexicon: Lexicon, before: str) -> str | None:
     """The negation cue that denies a phrase preceded (within its clause) by `before`, if any."""
+    # 「我们没有给相应的领导去送礼」: the denial sits before the person the gift was (not) for.
+    given = _NOT_GIVEN_TO.search(before)
+    if given and not lexicon.contrast.search(given.group(0)):
+        return given.group(0)
     window = before[-(_NEGATION_REACH + 4):]
     for cue in reversed(list(lexicon.negation.finditer(window))):
         if len(window) - cue.end() > _NEGATION_REACH:
@@ -190,9 +205,10 @@ def detect_misconduct(text: str | None, *, lexicon: Lexicon | None = None, min_s
     if not text:
         return []
     best: dict[tuple[str, int], MisconductHit] = {}
+    people_text = lexicon.without_salutations(text)
     for phrase in lexicon.phrases:
         for match in phrase.pattern.finditer(text):
-            hit = _judge(text, match, phrase, lexicon)
+            hit = _judge(text, match, phrase, lexicon, people_text)
             if hit is None:
                 continue
             key = (hit.family, _bounds(text, match.start(), _SENTENCE_END)[0])
@@ -225,12 +241,14 @@ def _doer(text: str, match: re.Match, sentence_start: int, clause_end: int, prev
     return earlier[-1].group(0) if earlier else None
 
 
-def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon) -> MisconductHit | None:
+def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, people_text: str | None = None
+           ) -> MisconductHit | None:
+    people_text = text if people_text is None else people_text
     sentence_start, sentence_end = _bounds(text, match.start(), _SENTENCE_END)
     clause_start, clause_end = _bounds(text, match.start(), _CLAUSE_END)
     sentence = text[sentence_start:sentence_end]
     previous_start = _bounds(text, max(sentence_start - 1, 0), _SENTENCE_END)[0] if sentence_start else sentence_start
-    actor = lexicon.actors.search(text, previous_start, sentence_end)
+    actor = lexicon.actors.search(people_text, previous_start, sentence_end)
     family_name = lexicon.family_names.get(phrase.family, phrase.family)
     quoted = match.group(0)
     notes: list[str] = []
@@ -248,9 +266,9 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon) -> Misc
         return dropped(f"所在句子有「{phrase.cancels.search(sentence).group(0)}」，不是反映{family_name}")
     # Who did it. A banquet's official is the guest (「老板请书记吃饭」): a public servant anywhere in the
     # sentence will do. Otherwise the doer is the person named nearest the phrase.
-    doer = _doer(text, match, sentence_start, clause_end, previous_start, lexicon)
+    doer = _doer(people_text, match, sentence_start, clause_end, previous_start, lexicon)
     if phrase.family == "improper_banquet":
-        public_here = lexicon.actors.search(sentence)
+        public_here = lexicon.actors.search(people_text, sentence_start, sentence_end)
         if phrase.needs_actor and not public_here:
             return dropped("未指向公职人员，不计")
     else:
@@ -258,7 +276,7 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon) -> Misc
             return dropped(f"是「{doer}」的行为，{doer}不属公职人员，不计为{family_name}")
         # Phrases that mean misconduct only when done by a public servant (骂, 殴打) need one named close
         # by: in the same clause, or shortly before in the same sentence — not anywhere in a long letter.
-        near_actor = lexicon.actors.search(text, max(sentence_start, match.start() - _ACTOR_REACH), clause_end)
+        near_actor = lexicon.actors.search(people_text, max(sentence_start, match.start() - _ACTOR_REACH), clause_end)
         if phrase.needs_actor and not near_actor:
             return dropped("未指向公职人员，不计")
     before = text[clause_start:match.start()]
