@@ -222,3 +222,14 @@ def test_bank_staff_sellers_and_companies_are_not_public_servants():
     assert detect_misconduct("卖家在评价后面追加说我问她索要钱财") == []
     assert detect_misconduct("光曙职校被东富公司百般刁难") == []
     assert families("去社保窗口询问，工作人员态度不好") == {"hostile_attitude"}
+
+
+def test_diners_drinking_at_a_night_stall_are_not_a_banquet_even_when_the_letter_names_the_city_inspectors():
+    # Teddy 285540: 「食客喝酒猜拳，大声喧哗，影响市容，城管…」
+    assert detect_misconduct("店外摆上餐桌，食客喝酒猜拳，大声喧哗，城管也不来管") == []
+    assert families("城管队长经常在这家店喝酒，从来不管占道经营") == {"improper_banquet"}
+
+
+def test_filial_piety_is_not_a_bribe_and_a_driving_school_is_not_a_public_servant():
+    assert detect_misconduct("领导你们也是为人父母，也要孝敬爹娘") == []
+    assert detect_misconduct("打电话给该驾校，一直踢皮球，而且态度恶劣") == []

@@ -64,6 +64,7 @@ class Phrase:
     ignore_hypothetical: bool = False
     requires: re.Pattern | None = None
     cancels: re.Pattern | None = None
+    needs_doer: bool = False
 
 
 @dataclass
@@ -139,7 +140,8 @@ def load_lexicon(extra: str | Path | None = None, *, use_settings: bool = True) 
                                       item.get("label", item["pattern"]), bool(item.get("needs_actor")),
                                       bool(item.get("ignore_negation")), bool(item.get("ignore_hypothetical")),
                                       _alternation(item["requires"]) if item.get("requires") else None,
-                                      _alternation(item["cancels"]) if item.get("cancels") else None))
+                                      _alternation(item["cancels"]) if item.get("cancels") else None,
+                                      bool(item.get("needs_doer"))))
         for key in lists:
             words = [str(word) for word in document.get(key) or []]
             # A later file moves a word between the two lists of people (a centre supervising public
@@ -267,7 +269,7 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, people_
     # Who did it. A banquet's official is the guest (「老板请书记吃饭」): a public servant anywhere in the
     # sentence will do. Otherwise the doer is the person named nearest the phrase.
     doer = _doer(people_text, match, sentence_start, clause_end, previous_start, lexicon)
-    if phrase.family == "improper_banquet":
+    if phrase.family == "improper_banquet" and not phrase.needs_doer:
         public_here = lexicon.actors.search(people_text, sentence_start, sentence_end)
         if phrase.needs_actor and not public_here:
             return dropped("未指向公职人员，不计")
