@@ -233,3 +233,26 @@ def test_diners_drinking_at_a_night_stall_are_not_a_banquet_even_when_the_letter
 def test_filial_piety_is_not_a_bribe_and_a_driving_school_is_not_a_public_servant():
     assert detect_misconduct("领导你们也是为人父母，也要孝敬爹娘") == []
     assert detect_misconduct("打电话给该驾校，一直踢皮球，而且态度恶劣") == []
+
+
+def test_on_a_simulated_city_every_labelled_report_is_found_and_nothing_else(tmp_path):
+    from rexian.simulate import Simulation
+    from rexian.simulate.output import write_files
+    from rexian.text.evaluation import misconduct_against_truth
+
+    write_files(Simulation(2000, 11), tmp_path / "city")
+    result = misconduct_against_truth(tmp_path / "city")
+    for family, measured in result.items():
+        assert measured["true"] >= 5, family
+        assert measured["precision"] >= 0.85 and measured["recall"] >= 0.85, (family, measured)
+
+
+def test_on_real_letters_developers_and_property_companies_are_set_aside_and_banquet_hits_name_officials(teddy_dir):
+    from rexian.text.evaluation import misconduct_on_teddy
+
+    result = misconduct_on_teddy(teddy_dir / "messages_with_votes.xlsx")
+    assert result["messages"] == 4326
+    assert result["set_aside_non_public"]["hostile_attitude"] >= 50
+    banquets = [row for row in result["rows"] if row["family"] == "improper_banquet"]
+    assert banquets and all("提到公职人员" in row["explanation"] for row in banquets)
+    assert not any("喝酒" in row["explanation"] for row in banquets)  # the night-stall diners
