@@ -256,3 +256,16 @@ def test_on_real_letters_developers_and_property_companies_are_set_aside_and_ban
     banquets = [row for row in result["rows"] if row["family"] == "improper_banquet"]
     assert banquets and all("提到公职人员" in row["explanation"] for row in banquets)
     assert not any("喝酒" in row["explanation"] for row in banquets)  # the night-stall diners
+
+
+def test_a_public_servant_who_is_abused_is_not_reported_for_abuse():
+    # Teddy 257797: a group refusing to show ID 「谩骂工作人员」.
+    assert detect_misconduct("以曾强为首的数人拒绝出示证件，还谩骂工作人员") == []
+    assert families("工作人员谩骂群众") == {"hostile_attitude"}
+    assert families("派出所民警殴打了我父亲") == {"hostile_attitude"}
+
+
+def test_water_supply_is_not_tribute_and_a_hotel_security_chief_is_not_a_public_servant():
+    assert detect_misconduct("3楼以上自来水基本上供水不足，书记也不管") == []
+    assert detect_misconduct("我无故遭到酒店保安队长的殴打") == []
+    assert detect_misconduct("争论过程中遭物业工作人员辱骂") == []

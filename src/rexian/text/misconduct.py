@@ -48,6 +48,9 @@ _CLAUSE_END = re.compile(r"[，,。！？!?；;：:\n]")
 # 「工作人员说我态度不好」「我当时态度不好」: the attitude is the citizen's; 「对我们冷嘲热讽」 is not.
 _ABOUT_CITIZEN = re.compile(r"(?:说|讲|称|认为|指责|怪|嫌|批评|埋怨)(?:我|我们|本人)(?:的)?$"
                             r"|(?:^|[^自对向给把让跟冲朝被骂打吼和与])我(?:们)?(?:当时|自己|本人|的)?$")
+# A hostile verb directly followed by a public servant makes them its object (「谩骂工作人员」).
+_ABUSE_VERB = re.compile(r"(?:骂|打|吓|威胁|推搡|讽刺|嘲笑|嘲讽|羞辱|侮辱|刁难)$")
+_VICTIM_AFTER = re.compile(r"(?:了|过|着)?(?:该|这位|那位|现场|在场|的)?")
 # 「他说我行贿」「指责我们骂人」: an accusation aimed at the citizen, for every family.
 _ACCUSES_CITIZEN = re.compile(r"(?:说|讲|称|认为|指责|怪|诬陷|污蔑|举报|告)(?:我|我们|本人)(?:的|在|有|曾|当时)?$")
 _AFTER_NEGATION = re.compile(r"^[^，。！？；]{0,5}?(?:没有|没|未|不|拒绝|拒|退回|退还)(?:收|要|拿|接受|接|去)")
@@ -274,6 +277,11 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, people_
         if phrase.needs_actor and not public_here:
             return dropped("未指向公职人员，不计")
     else:
+        # 「辱骂工作人员」「殴打民警」: the public servant is the one abused, not the abuser.
+        victim = _VICTIM_AFTER.match(text, match.end()) and lexicon.actors.match(
+            people_text, match.end() + len(_VICTIM_AFTER.match(text, match.end()).group(0)))
+        if phrase.family == "hostile_attitude" and _ABUSE_VERB.search(quoted) and victim:
+            return dropped(f"对象是公职人员「{victim.group(0)}」（被骂、被打的一方），不是反映{family_name}")
         if doer and not lexicon.is_public(doer):
             return dropped(f"是「{doer}」的行为，{doer}不属公职人员，不计为{family_name}")
         # Phrases that mean misconduct only when done by a public servant (骂, 殴打) need one named close
