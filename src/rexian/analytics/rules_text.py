@@ -46,8 +46,7 @@ def _first_per_ticket(frame: pd.DataFrame) -> pd.DataFrame:
 @rule("PR-BOILERPLATE", "perfunctory_reply", "套话式答复", kind="text")
 def pr_boilerplate(data, p, text: TextPort):
     """A reply made mostly of stock phrases ("您的诉求已记录，请耐心等待"): boilerplate share at least
-    `min_boilerplate`, or fewer than `min_chars` meaningful characters. A reply made only of the unit's
-    name and procedure words (「经XX大队核实，已处理。」「已联系市民，问题已妥善解决。」) is boilerplate too.
+    `min_boilerplate`, or fewer than `min_chars` meaningful characters.
 
     Basis: MISSION.md 敷衍塞责 ("replies that are boilerplate"); a reply must say what was done, when and
     by whom. Responsible: the person who wrote the reply and their unit. Text port: `reply_scores`.
@@ -94,9 +93,8 @@ def pr_identical(data, p, text: TextPort):
 @rule("PR-OFF-TOPIC", "perfunctory_reply", "答非所问", kind="text")
 def pr_off_topic(data, p, text: TextPort):
     """A substantial reply (`min_chars` or more) to a substantial complaint (`min_complaint_chars`) that
-    shares almost nothing with it: relevance at most `max_relevance`, judged on the complaint's title and
-    content, leaving out the unit's own name and procedure words (「经XX局核实」「已电话告知来电人」), which
-    every reply has. Boilerplate replies are left to PR-BOILERPLATE.
+    shares almost nothing with it: relevance at most `max_relevance`. Boilerplate replies are left to
+    PR-BOILERPLATE.
 
     Basis: MISSION.md 敷衍塞责 ("do not answer the question (答非所问)"). Responsible: the person who wrote
     the reply and their unit. Text port: `reply_scores`.
