@@ -41,8 +41,8 @@ from rexian.text.normalisation import normalise
 FAMILIES = ("hostile_attitude", "graft", "improper_banquet")
 DEFAULT_MIN_SCORE = 0.5
 _NEGATION_REACH = 6  # characters between a negation cue and the phrase it denies
-_ACTOR_REACH = 20
-_REQUIRES_REACH = 12  # characters before a phrase within which its `requires` words must occur  # characters before a needs_actor phrase within which the public servant must be named
+_ACTOR_REACH = 20  # characters before a needs_actor phrase within which the public servant must be named
+_REQUIRES_REACH = 12  # characters before a phrase within which its `requires` words must occur
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _CLAUSE_END = re.compile(r"[，,。！？!?；;：:\n]")
 # 「工作人员说我态度不好」「我当时态度不好」: the attitude is the citizen's; 「对我们冷嘲热讽」 is not.
