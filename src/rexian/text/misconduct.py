@@ -278,8 +278,7 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, people_
             return dropped("未指向公职人员，不计")
     else:
         # 「辱骂工作人员」「殴打民警」: the public servant is the one abused, not the abuser.
-        victim = _VICTIM_AFTER.match(text, match.end()) and lexicon.actors.match(
-            people_text, match.end() + len(_VICTIM_AFTER.match(text, match.end()).group(0)))
+        victim = lexicon.actors.match(people_text, _VICTIM_AFTER.match(text, match.end()).end())
         if phrase.family == "hostile_attitude" and _ABUSE_VERB.search(quoted) and victim:
             return dropped(f"对象是公职人员「{victim.group(0)}」（被骂、被打的一方），不是反映{family_name}")
         if doer and not lexicon.is_public(doer):
