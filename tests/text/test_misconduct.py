@@ -269,3 +269,23 @@ def test_water_supply_is_not_tribute_and_a_hotel_security_chief_is_not_a_public_
     assert detect_misconduct("3楼以上自来水基本上供水不足，书记也不管") == []
     assert detect_misconduct("我无故遭到酒店保安队长的殴打") == []
     assert detect_misconduct("争论过程中遭物业工作人员辱骂") == []
+
+
+@pytest.mark.parametrize("text, family", [
+    ("派出所的民警对我冷冰冰的，问什么都不回答", "hostile_attitude"),
+    ("科长暗示我得给点好处才能批下来", "graft"),
+    ("执法队的人收了摊主的钱就不管了", "graft"),
+    ("街道的李科长收了开发商两条中华烟", "improper_banquet"),
+])
+def test_phrasings_beyond_the_simulators_templates_are_found(text, family):
+    assert family in families(text)
+
+
+@pytest.mark.parametrize("text", [
+    "民警没有对我冷冰冰的，很耐心",
+    "执法队的人没有收摊主的钱",
+    "李科长当场退回了开发商送的两条中华烟",
+    "小卖部老板收了钱就不管售后了",
+])
+def test_their_denials_and_non_public_doers_are_not(text):
+    assert detect_misconduct(text) == []
