@@ -56,3 +56,8 @@ def test_an_address_splits_into_district_street_office_road_number_compound_and_
 
 def test_a_missing_address_has_no_parts():
     assert address_parts(None) == AddressParts() and address_parts("nan") == AddressParts()
+
+
+def test_a_kind_of_hospital_or_a_word_ending_in_a_road_character_is_not_a_place():
+    assert place_keys("医保定点医院拒绝报销。地点：东城区源旺梅新村") == ["源旺梅新村"]
+    assert place_keys("预付卡老板跑路了") == []

@@ -36,7 +36,7 @@ _PLACE_WORDS = ("安置小区", "小区", "花园", "花苑", "家园", "新村"
                 "车站", "地铁站", "公交站", "驾校", "超市", "商场", "公园", "苑", "府", "城", "湾", "园", "郡", "庭")
 _GENERIC = {"小区", "社区", "安置小区"}
 # Words that end in a place character without naming a place (绕路, 临街, 修路).
-_NOT_PLACE_ENDINGS = ("绕路", "走路", "修路", "道路", "过路", "带路", "让路", "出路", "思路", "线路", "套路", "迷路", "赶路", "上路",
+_NOT_PLACE_ENDINGS = ("绕路", "走路", "跑路", "修路", "道路", "过路", "带路", "让路", "出路", "思路", "线路", "套路", "迷路", "赶路", "上路",
                       "马路", "土路", "水泥路", "沥青路", "露宿街", "上街", "逛街", "沿街", "临街", "满街", "当街", "一条街",
                       "农村", "乡村", "本村", "全村", "进村", "出村", "该村", "我村", "回村", "下村", "村村", "进城", "出城",
                       "县城", "全城", "满城", "进园", "校园", "田园", "乐园", "家庭", "法庭", "门庭", "政府", "全湾")
@@ -56,12 +56,16 @@ _TOO_GENERIC_NAME = {"这个", "我们", "本", "周边", "附近", "整个", "�
                      "每天", "最近", "近期", "晚上", "早上", "凌晨"}
 
 
+# Kinds of hospital a complaint names without naming one (「医保定点医院拒绝报销」 at any compound).
+_KINDS_OF_PLACE = frozenset({"定点医院", "医保定点医院", "公立医院", "私立医院", "民营医院", "社区医院", "定点药店"})
+
+
 @lru_cache(maxsize=1)
 def _common_nouns() -> frozenset[str]:
     """Kinds of place (批发市场, 配套学校 ...) from the domain dictionary: not names of a place."""
     from rexian.text.segmentation import dictionary_words
 
-    return frozenset(word for word, _, _ in dictionary_words()) | {"配套学校", "村里", "小区配套学校"}
+    return frozenset(word for word, _, _ in dictionary_words()) | {"配套学校", "村里", "小区配套学校"} | _KINDS_OF_PLACE
 
 
 def strip_admin(piece: str) -> str:
