@@ -1,6 +1,7 @@
 """Intake help: routing suggestions and the same-matter warning, read-only."""
 
-from datetime import timedelta
+import json
+from datetime import datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -59,3 +60,24 @@ def test_the_assist_command_prints_the_suggestions_and_the_warning(city):
                                        "--address", earlier["address"], "--at", at])
     assert result.exit_code == 0, result.output
     assert "建议分类" in result.output and "同类诉求" in result.output and earlier["ticket_id"] in result.output
+
+
+def test_suggestions_use_the_citys_category_codes_and_unit_ids_with_the_names_a_user_reads(city):
+    from rexian.adapters.tables import categories, units
+
+    with city.engine.connect() as connection:
+        category_names = dict(connection.execute(select(categories.c.code, categories.c.name)).all())
+        unit_names = dict(connection.execute(select(units.c.unit_id, units.c.name)).all())
+    advice = intake_assistant(city).advise("小区门口烧烤店油烟直排，熏得没法开窗", datetime(2025, 6, 1))
+    code, unit = advice.categories[0][0], advice.lead_units[0][0]
+    assert code == "0201" and category_names[code] == "油烟污染" and unit == "D02"
+    assert advice.category_label(code) == f"0201 油烟污染（{category_names['02']}）"
+    assert advice.unit_label(unit) == f"D02 {unit_names['D02']}"
+    result = CliRunner().invoke(main, ["assist", "--db", str(city.engine.url), "--content", "小区门口烧烤店油烟直排",
+                                       "--json"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)
+    assert shown["categories"][0]["code"] == "0201" and shown["categories"][0]["name"] == "油烟污染"
+    assert shown["categories"][0]["top_name"] == "环境保护"
+    assert shown["lead_units"][0] == {"unit_id": "D02", "name": unit_names["D02"],
+                                      "confidence": shown["lead_units"][0]["confidence"]}

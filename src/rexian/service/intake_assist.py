@@ -22,10 +22,27 @@ MATCH_COLUMNS = ("ticket_id", "received_at", "category", "address", "lon", "lat"
 
 @dataclass
 class Advice:
+    """`categories` and `lead_units` are (label, confidence) with the labels the organisation uses
+    (category codes such as 0201, unit ids such as D02); `names` gives what a user reads for each
+    (油烟污染, 市生态环境局) and `parents` the first-level category of each category (0201 -> 02)."""
+
     categories: list[tuple[str, float]]
     lead_units: list[tuple[str, float]]
     same_matter: list[dict[str, Any]] = field(default_factory=list)
     window_days: int = 30
+    names: dict[str, str] = field(default_factory=dict)
+    parents: dict[str, str] = field(default_factory=dict)
+
+    def category_label(self, code: str) -> str:
+        """「0201 油烟污染（环境保护）」: code, name and first-level name, as far as they are known."""
+        name = self.names.get(code)
+        top = self.parents.get(code)
+        text = f"{code} {name}" if name and name != code else code
+        return f"{text}（{self.names.get(top, top)}）" if top else text
+
+    def unit_label(self, unit_id: str) -> str:
+        name = self.names.get(f"unit:{unit_id}")
+        return f"{unit_id} {name}" if name and name != unit_id else unit_id
 
     @property
     def warning(self) -> str | None:
@@ -42,6 +59,7 @@ class IntakeAssistant:
         self._index = None
         self._rows: dict[str, dict[str, Any]] = {}
         self._loaded: tuple[datetime, datetime] | None = None  # (from, until) of the indexed tickets
+        self._names: tuple[dict, dict] | None = None
 
     def _index_until(self, at: datetime):
         """The same-matter index over the window before `at`, kept between calls: later calls only add
@@ -77,4 +95,24 @@ class IntakeAssistant:
         matches = [{"ticket_id": m.ticket_id, "received_at": recent[m.ticket_id]["received_at"],
                     "status": recent[m.ticket_id]["status"], "score": round(m.score, 3), "reasons": m.reasons}
                    for m in index.lookup(draft)]
-        return Advice(categories, lead_units, matches, self.window_days)
+        # Names from this city's own organisation first (the model's are those of its training data).
+        city_categories, city_units = self._organisation()
+        parents = {label: city_categories[label][1] or router.parents.get(label) for label, _ in categories
+                   if label in city_categories} or {label: router.parents[label] for label, _ in categories
+                                                    if label in router.parents}
+        parents = {label: parent for label, parent in parents.items() if parent}
+        names = {label: city_categories.get(label, (router.label_name(label), None))[0]
+                 for label in [label for label, _ in categories] + list(parents.values())}
+        names.update({f"unit:{unit}": city_units.get(unit) or router.label_name(unit, "lead_unit")
+                      for unit, _ in lead_units})
+        return Advice(categories, lead_units, matches, self.window_days, names, parents)
+
+    def _organisation(self) -> tuple[dict[str, tuple[str, str | None]], dict[str, str]]:
+        """(category code -> (name, parent code), unit id -> name) of the database's organisation."""
+        if self._names is None:
+            with self.engine.connect() as connection:
+                categories = {row.code: (row.name, row.parent_code) for row in
+                              connection.execute(select(t.categories.c.code, t.categories.c.name, t.categories.c.parent_code))}
+                units = dict(connection.execute(select(t.units.c.unit_id, t.units.c.name)).all())
+            self._names = (categories, units)
+        return self._names
