@@ -81,3 +81,20 @@ def test_suggestions_use_the_citys_category_codes_and_unit_ids_with_the_names_a_
     assert shown["categories"][0]["top_name"] == "环境保护"
     assert shown["lead_units"][0] == {"unit_id": "D02", "name": unit_names["D02"],
                                       "confidence": shown["lead_units"][0]["confidence"]}
+
+
+def test_in_a_city_with_other_category_codes_suggestions_use_that_citys_codes_for_the_same_names(tmp_path):
+    from rexian.demo.scripted import ORG_FILE
+    from rexian.service.org_admin import apply_org_changes, read_org_file
+
+    app = bootstrap(f"sqlite:///{tmp_path / 'scripted.db'}")
+    apply_org_changes(app, None, read_org_file(ORG_FILE))  # 03 is 市场监管 here, 0301 食品安全; 0501 拖欠工资
+    assistant = intake_assistant(app)
+    food = assistant.advise("超市卖过期食品，吃了拉肚子", datetime(2025, 6, 1))
+    assert food.categories[0][0] == "0301" and food.category_label("0301") == "0301 食品安全（市场监管）"
+    assert food.lead_units[0][0] == "D03" and food.unit_label("D03") == "D03 市市场监督管理局"
+    wages = assistant.advise("公司拖欠我们三个月工资，老板电话也不接", datetime(2025, 6, 1))
+    assert wages.categories[0][0] == "0501" and wages.names["0501"] == "拖欠工资"
+    # Only labels this organisation has are offered: the agent could not record any other.
+    assert all(code in {"01", "0101", "0102", "02", "0201", "0202", "03", "0301", "0302", "04", "0401", "05", "0501",
+                        "06", "0601", "0602"} for code, _ in food.categories + wages.categories)

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from rexian.adapters import tables as t
 
+CANDIDATES = 12
 MATCH_COLUMNS = ("ticket_id", "received_at", "category", "address", "lon", "lat", "title", "content", "status")
 
 
@@ -86,8 +87,10 @@ class IntakeAssistant:
 
         router = self._router or load_router()
         text = "。".join(part for part in (title, content) if part)
-        categories = router.suggest(text, address, k=3, target="category")
-        lead_units = router.suggest(text, address, k=3, target="lead_unit") if "lead_unit" in router.targets else []
+        # More than 3 asked for: labels this organisation does not have are dropped below.
+        categories = router.suggest(text, address, k=CANDIDATES, target="category")
+        lead_units = router.suggest(text, address, k=CANDIDATES, target="lead_unit") \
+            if "lead_unit" in router.targets else []
         index = self._index_until(at)
         recent = self._rows
         draft = {"title": title, "content": content, "address": address, "lon": lon, "lat": lat,
@@ -95,17 +98,35 @@ class IntakeAssistant:
         matches = [{"ticket_id": m.ticket_id, "received_at": recent[m.ticket_id]["received_at"],
                     "status": recent[m.ticket_id]["status"], "score": round(m.score, 3), "reasons": m.reasons}
                    for m in index.lookup(draft)]
-        # Names from this city's own organisation first (the model's are those of its training data).
-        city_categories, city_units = self._organisation()
-        parents = {label: city_categories[label][1] or router.parents.get(label) for label, _ in categories
-                   if label in city_categories} or {label: router.parents[label] for label, _ in categories
-                                                    if label in router.parents}
-        parents = {label: parent for label, parent in parents.items() if parent}
-        names = {label: city_categories.get(label, (router.label_name(label), None))[0]
-                 for label in [label for label, _ in categories] + list(parents.values())}
-        names.update({f"unit:{unit}": city_units.get(unit) or router.label_name(unit, "lead_unit")
-                      for unit, _ in lead_units})
+        categories, lead_units, names, parents = self._in_city_terms(router, categories, lead_units)
         return Advice(categories, lead_units, matches, self.window_days, names, parents)
+
+    def _in_city_terms(self, router, categories, lead_units):
+        """The top 3 suggestions in this database's organisation: a label the organisation has under the
+        same name is kept; a label that means something else here (the model was trained on another
+        organisation) is replaced by the organisation's label of that name, or dropped when the
+        organisation has no such name (the agent could not record it). When nothing can be matched, or
+        the database has no organisation, the model's own labels and names are shown.
+        Returns (categories, lead units, names, parents)."""
+        city_categories, city_units = self._organisation()
+        category_names = {code: name for code, (name, _) in city_categories.items()}
+        categories, local = _translate(categories, router.label_name, category_names)
+        lead_units, local_units = _translate(lead_units, lambda unit: router.label_name(unit, "lead_unit"), city_units)
+        names: dict[str, str] = {}
+        parents: dict[str, str] = {}
+        for code, _ in categories:
+            if code in local:
+                name, parent = city_categories[code]
+                parent_name = city_categories.get(parent, (parent, None))[0] if parent else None
+            else:
+                name, parent = router.label_name(code), router.parents.get(code)
+                parent_name = router.label_name(parent, "category_top") if parent else None
+            names[code] = name
+            if parent:
+                parents[code], names[parent] = parent, parent_name
+        for unit, _ in lead_units:
+            names[f"unit:{unit}"] = city_units[unit] if unit in local_units else router.label_name(unit, "lead_unit")
+        return categories, lead_units, names, parents
 
     def _organisation(self) -> tuple[dict[str, tuple[str, str | None]], dict[str, str]]:
         """(category code -> (name, parent code), unit id -> name) of the database's organisation."""
@@ -116,3 +137,21 @@ class IntakeAssistant:
                 units = dict(connection.execute(select(t.units.c.unit_id, t.units.c.name)).all())
             self._names = (categories, units)
         return self._names
+
+
+def _translate(suggestions: list[tuple[str, float]], model_name, city_names: dict[str, str], k: int = 3):
+    """The top k suggested labels in the city's terms (see `IntakeAssistant._in_city_terms`), confidences
+    of labels that land on the same city label added; and the set of labels that are the city's."""
+    by_name = {name: label for label, name in city_names.items()}
+    merged: dict[str, float] = {}
+    for label, confidence in suggestions:
+        name = model_name(label)
+        if label in city_names and name in (label, city_names[label]):
+            here = label  # the same label and name here (or the model has no name for it)
+        else:
+            here = by_name.get(name)
+        if here is not None:
+            merged[here] = round(merged.get(here, 0.0) + confidence, 4)
+    if not merged:
+        return suggestions[:k], set()
+    return sorted(merged.items(), key=lambda item: -item[1])[:k], set(merged)
