@@ -19,19 +19,31 @@ import click
 @click.option("--from-simulation", "simulated", type=click.IntRange(1), default=None,
               help="Instead of SOURCE: this many tickets of the simulated city (as `rexian simulate`).")
 @click.option("--seed", default=1, show_default=True, help="Seed of the simulation (with --from-simulation).")
-def train_router_command(source, out_path, text_columns, label_column, lead_column, folds, simulated, seed):
+@click.option("--db", "db_url", default=None, help="Instead of SOURCE: the tickets of this Rexian database.")
+def train_router_command(source, out_path, text_columns, label_column, lead_column, folds, simulated, seed, db_url):
     """Learn routing (category, lead unit) from historical tickets: an interchange directory or tickets
-    file (CSV/Parquet), or a spreadsheet with a text and a label column. From an interchange directory
-    the categories and units files also give the names shown to users and the first-level categories.
+    file (CSV/Parquet), a spreadsheet with a text and a label column, or a Rexian database (--db). From
+    an interchange directory or a database the organisation also gives the names shown to users and the
+    first-level categories.
     The packaged default model is `--from-simulation 10000 --seed 1` (docs/text.md)."""
     from pathlib import Path
 
     from rexian.text.evaluation import read_table, training_columns, training_rows
     from rexian.text.routing import interchange_labels, simulated_training_data, train_router
 
-    if (source is None) == (simulated is None):
-        raise click.UsageError("give either SOURCE or --from-simulation N")
-    if simulated:
+    if sum(given is not None for given in (source, simulated, db_url)) != 1:
+        raise click.UsageError("give one of SOURCE, --from-simulation N or --db URL")
+    if db_url:
+        from rexian.adapters.database import make_engine
+        from rexian.text.routing import database_training_data
+
+        engine = make_engine(db_url)
+        try:
+            texts, labels, leads, names, parents = database_training_data(engine)
+        finally:
+            engine.dispose()
+        trained_on = f"database {engine.url.render_as_string(hide_password=True)}"
+    elif simulated:
         texts, labels, leads, names, parents = simulated_training_data(simulated, seed)
         trained_on = f"rexian simulate --tickets {simulated} --seed {seed}"
     else:

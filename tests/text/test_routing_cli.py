@@ -43,3 +43,18 @@ def test_training_from_simulation_records_the_command_that_reproduces_it(tmp_pat
 def test_train_router_needs_exactly_one_source(tmp_path):
     result = CliRunner().invoke(main, ["train-router", "--out", str(tmp_path / "m.joblib")])
     assert result.exit_code != 0 and "--from-simulation" in result.output
+
+
+def test_training_from_a_database_learns_its_tickets_with_its_organisations_names(tmp_path):
+    from rexian.bootstrap import bootstrap
+    from rexian.simulate import Simulation, write_database
+
+    url = f"sqlite:///{tmp_path / 'city.db'}"
+    write_database(Simulation(500, 4), bootstrap(url).engine)
+    out = tmp_path / "router.joblib"
+    result = CliRunner().invoke(main, ["train-router", "--db", url, "--out", str(out), "--folds", "2"])
+    assert result.exit_code == 0, result.output
+    assert "目标 lead_unit" in result.output and "目标 category_top" in result.output
+    router = load_router(out)
+    assert router.meta["trained_on"].startswith("database sqlite:///")
+    assert router.label_name("0201") == "油烟污染" and router.parents["0201"] == "02"

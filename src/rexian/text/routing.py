@@ -375,6 +375,26 @@ def interchange_labels(directory: str | Path) -> tuple[dict[str, dict[str, str]]
     return names, parents
 
 
+def database_training_data(engine):
+    """(texts, categories, lead units, names, parents) of the tickets in a Rexian database (an engine),
+    with the names and the category tree of its organisation."""
+    from sqlalchemy import select
+
+    from rexian.adapters import tables as t
+
+    columns = [t.tickets.c[name] for name in ("title", "content", "address", "category", "lead_unit_id")]
+    with engine.connect() as connection:
+        rows = connection.execute(select(*columns).where(t.tickets.c.category.is_not(None))
+                                  .order_by(t.tickets.c.ticket_id)).all()
+        categories = connection.execute(select(t.categories.c.code, t.categories.c.name,
+                                               t.categories.c.parent_code)).all()
+        units = connection.execute(select(t.units.c.unit_id, t.units.c.name)).all()
+    names = {"category": {row.code: row.name for row in categories}, "lead_unit": {row.unit_id: row.name for row in units}}
+    parents = {row.code: row.parent_code for row in categories if row.parent_code}
+    texts = [routing_text(row.title, row.content, row.address) for row in rows]
+    return texts, [row.category for row in rows], [row.lead_unit_id for row in rows], names, parents
+
+
 def simulated_training_data(tickets: int, seed: int):
     """(texts, categories, lead units, names, parents) of a simulated city's tickets."""
     from rexian.simulate import Simulation
