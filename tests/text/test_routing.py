@@ -64,10 +64,11 @@ def test_the_packaged_model_file_is_small_and_says_how_it_was_made():
     from pathlib import Path
 
     import rexian.text
+    from rexian.text.routing import DEFAULT_SIMULATION
 
     assert Path(rexian.text.__file__).with_name("data").joinpath("router_default.joblib").stat().st_size < 2_000_000
     router = default_router()
-    assert "simulate --tickets 10000 --seed 1" in router.meta["trained_on"]
+    assert router.meta["trained_on"] == "rexian simulate --tickets {tickets} --seed {seed}".format(**DEFAULT_SIMULATION)
     assert {report["target"] for report in router.meta["reports"]} == {"category", "category_top", "lead_unit"}
 
 

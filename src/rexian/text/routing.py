@@ -28,7 +28,7 @@ from rexian.text.normalisation import normalise
 log = logging.getLogger(__name__)
 MODEL_FORMAT = 1
 DEFAULT_MODEL_RESOURCE = "data/router_default.joblib"
-# The packaged default: `rexian simulate --tickets 10000 --seed 1` then `rexian train-router` (docs/text.md).
+# The packaged default: `rexian train-router --from-simulation 10000 --seed 1` (docs/text.md).
 DEFAULT_SIMULATION = {"tickets": 10000, "seed": 1}
 FALLBACK_SIMULATION = {"tickets": 3000, "seed": 1}  # when the packaged file cannot be loaded: quick rebuild
 # Anonymised or generic place codes (A市, A3区) say nothing about the category; digits neither.
