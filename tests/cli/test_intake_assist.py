@@ -98,3 +98,21 @@ def test_in_a_city_with_other_category_codes_suggestions_use_that_citys_codes_fo
     # Only labels this organisation has are offered: the agent could not record any other.
     assert all(code in {"01", "0101", "0102", "02", "0201", "0202", "03", "0301", "0302", "04", "0401", "05", "0501",
                         "06", "0601", "0602"} for code, _ in food.categories + wages.categories)
+
+
+@pytest.mark.parametrize("address, office", [
+    ("西城区金桥街道柳营路12号院", "S05"),  # 西城区金桥街道办事处
+    ("南山区翠屏街道人民街68号教师公寓", "S08"),  # 南山区翠屏街道办事处
+    ("东湖区湖滨街道湖滨路8号", "S01"),  # 东湖区湖滨街道办事处; the model alone puts 东湖区望江街道 (S03) first
+])
+def test_a_street_matter_goes_to_the_street_office_the_address_names(city, address, office):
+    advice = intake_assistant(city).advise("小区垃圾桶一个礼拜没人清运了，臭气熏天苍蝇乱飞", datetime(2025, 6, 1),
+                                           address=address)
+    assert advice.categories[0][0] == "0203"  # 垃圾清运, a street matter in the simulated city
+    assert advice.lead_units[0][0] == office and len(advice.lead_units) <= 3
+
+
+def test_a_department_matter_is_not_sent_to_the_street_office_of_its_address(city):
+    advice = intake_assistant(city).advise("公司拖欠我们三个月工资，老板电话也不接", datetime(2025, 6, 1),
+                                           address="西城区金桥街道柳营路12号院")
+    assert advice.lead_units[0][0] == "D05"

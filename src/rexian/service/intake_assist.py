@@ -61,6 +61,7 @@ class IntakeAssistant:
         self._rows: dict[str, dict[str, Any]] = {}
         self._loaded: tuple[datetime, datetime] | None = None  # (from, until) of the indexed tickets
         self._names: tuple[dict, dict] | None = None
+        self._street_offices: dict[str, str] = {}
 
     def _index_until(self, at: datetime):
         """The same-matter index over the window before `at`, kept between calls: later calls only add
@@ -98,20 +99,24 @@ class IntakeAssistant:
         matches = [{"ticket_id": m.ticket_id, "received_at": recent[m.ticket_id]["received_at"],
                     "status": recent[m.ticket_id]["status"], "score": round(m.score, 3), "reasons": m.reasons}
                    for m in index.lookup(draft)]
-        categories, lead_units, names, parents = self._in_city_terms(router, categories, lead_units)
+        categories, lead_units, names, parents = self._in_city_terms(router, categories, lead_units, address)
         return Advice(categories, lead_units, matches, self.window_days, names, parents)
 
-    def _in_city_terms(self, router, categories, lead_units):
+    def _in_city_terms(self, router, categories, lead_units, address=None):
         """The top 3 suggestions in this database's organisation: a label the organisation has under the
         same name is kept; a label that means something else here (the model was trained on another
         organisation) is replaced by the organisation's label of that name, or dropped when the
         organisation has no such name (the agent could not record it). When nothing can be matched, or
         the database has no organisation, the model's own labels and names are shown.
-        Returns (categories, lead units, names, parents)."""
+        When street offices together are likelier to lead than any other unit and the address names a
+        street office of this organisation (属地: 「西城区金桥街道柳营路12号」), that office leads with their
+        summed confidence. Returns (categories, lead units, names, parents)."""
         city_categories, city_units = self._organisation()
         category_names = {code: name for code, (name, _) in city_categories.items()}
         categories, local = _translate(categories, router.label_name, category_names)
-        lead_units, local_units = _translate(lead_units, lambda unit: router.label_name(unit, "lead_unit"), city_units)
+        lead_units, local_units = _translate(lead_units, lambda unit: router.label_name(unit, "lead_unit"), city_units,
+                                             k=CANDIDATES)
+        lead_units = self._street_office_of_the_address(lead_units, address)[:3]
         names: dict[str, str] = {}
         parents: dict[str, str] = {}
         for code, _ in categories:
@@ -128,14 +133,30 @@ class IntakeAssistant:
             names[f"unit:{unit}"] = city_units[unit] if unit in local_units else router.label_name(unit, "lead_unit")
         return categories, lead_units, names, parents
 
+    def _street_office_of_the_address(self, lead_units: list[tuple[str, float]], address: str | None):
+        from rexian.text.places import address_parts
+
+        streets = self._street_offices
+        parts = address_parts(address)
+        if not lead_units or not parts.street_office or not streets:
+            return lead_units
+        offices = [unit for unit, name in streets.items()
+                   if parts.street_office in name and (not parts.district or parts.district in name)]
+        street_confidence = sum(confidence for unit, confidence in lead_units if unit in streets)
+        others = [(unit, confidence) for unit, confidence in lead_units if unit not in streets]
+        if len(offices) != 1 or street_confidence <= max((confidence for _, confidence in others), default=0):
+            return lead_units
+        return sorted([(offices[0], round(street_confidence, 4)), *others], key=lambda item: -item[1])
+
     def _organisation(self) -> tuple[dict[str, tuple[str, str | None]], dict[str, str]]:
         """(category code -> (name, parent code), unit id -> name) of the database's organisation."""
         if self._names is None:
             with self.engine.connect() as connection:
                 categories = {row.code: (row.name, row.parent_code) for row in
                               connection.execute(select(t.categories.c.code, t.categories.c.name, t.categories.c.parent_code))}
-                units = dict(connection.execute(select(t.units.c.unit_id, t.units.c.name)).all())
-            self._names = (categories, units)
+                units = connection.execute(select(t.units.c.unit_id, t.units.c.name, t.units.c.kind)).all()
+            self._names = (categories, {row.unit_id: row.name for row in units})
+            self._street_offices = {row.unit_id: row.name for row in units if row.kind == "street"}
         return self._names
 
 
