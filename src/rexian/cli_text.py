@@ -182,4 +182,37 @@ def eval_same_matter(path, window_days, threshold, shown_groups, synthetic):
                    f"（预测 {result['predicted_pairs']} 对，真实 {result['true_pairs']} 对，{result['seconds']:.1f} 秒）")
 
 
+@text_eval.command("misconduct")
+@click.option("--file", "path", type=click.Path(exists=True),
+              help="Letters to read. Default: teddy2020/messages_with_votes.xlsx (the real letters).")
+@click.option("--simulated", "data_dir", type=click.Path(exists=True, file_okay=False),
+              help="Instead: a `rexian simulate --out DIR` directory, scored against its truth file.")
+@click.option("--show", default=20, show_default=True, help="Hits (or false alarms and misses) to print per family.")
+def eval_misconduct(path, data_dir, show):
+    """Reports of hostile attitude, graft and banquets: hits on real letters for a reader to check, or
+    precision and recall on a simulated city."""
+    from rexian.text.evaluation import misconduct_against_truth, misconduct_on_teddy
+
+    if data_dir:
+        result = misconduct_against_truth(data_dir)
+        click.echo(f"{'family':<20}{'truth':>7}{'found':>7}{'right':>7}  {'prec':>5}  {'recall':>6}")
+        for family, row in result.items():
+            click.echo(f"{family:<20}{row['true']:>7}{row['found']:>7}{row['right']:>7}  "
+                       f"{row['precision']:5.3f}  {row['recall']:6.3f}")
+        for family, row in result.items():
+            for ticket_id, explanation in row["false_alarms"][:show]:
+                click.echo(f"误报 {family} {ticket_id}：{explanation}")
+            for ticket_id in row["missed"][:show]:
+                click.echo(f"漏报 {family} {ticket_id}")
+        return
+    result = misconduct_on_teddy(path)
+    click.echo(f"来信 {result['messages']} 件；命中 {result['hits']}；"
+               f"因行为人不属公职人员而排除 {result['set_aside_non_public']}\n")
+    shown: dict[str, int] = {}
+    for row in result["rows"]:
+        shown[row["family"]] = shown.get(row["family"], 0) + 1
+        if shown[row["family"]] <= show:
+            click.echo(f"[{row['id']}] {row['family']}｜{row['explanation']}｜…{row['excerpt']}…")
+
+
 commands = [train_router_command, text_eval]

@@ -58,3 +58,14 @@ def test_training_from_a_database_learns_its_tickets_with_its_organisations_name
     router = load_router(out)
     assert router.meta["trained_on"].startswith("database sqlite:///")
     assert router.label_name("0201") == "油烟污染" and router.parents["0201"] == "02"
+
+
+def test_text_eval_misconduct_scores_a_simulated_city_against_its_truth(simulated_export):
+    result = CliRunner().invoke(main, ["text-eval", "misconduct", "--simulated", str(simulated_export)])
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line.split() for line in result.output.splitlines()[1:4]}
+    assert set(rows) == {"hostile_attitude", "graft", "improper_banquet"}
+    for family, (_, truth, found, right, precision, recall) in rows.items():
+        assert int(truth) > 0, family  # every family is injected even in a small city
+        assert int(right) <= min(int(truth), int(found))
+        assert float(precision) >= 0.85 and float(recall) >= 0.85, (family, truth, found, right)
