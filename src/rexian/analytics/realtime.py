@@ -181,6 +181,7 @@ class RealtimeEvaluator:
         raw.execute(f"PREPARE refill_tk AS INSERT INTO tk {facts_sql}").fetchall()
         # Relational rules: compiled to SQL and prepared once (parsed, bound and planned once).
         self.compiled: dict[str, str] = {}
+        self.sql: dict[str, str] = {}
         self.without_facts: set[str] = set()  # rules that never read the ticket facts (`tk`)
         self.params: dict[str, dict[str, Any]] = {}
         for number, rule_id in enumerate(self.triggers):
@@ -192,8 +193,14 @@ class RealtimeEvaluator:
                 sql = con.compile(expr)
                 raw.execute(f"PREPARE rule_{number} AS {sql}").fetchall()
                 self.compiled[rule_id] = f"EXECUTE rule_{number}"
+                self.sql[rule_id] = sql
                 if not re.search(r'"tk"', sql):
                     self.without_facts.add(rule_id)
+        # The relational rules one action triggers, as one statement (one per action, prepared now).
+        self.combined: dict[tuple[str, ...], str] = {}
+        if shortcuts:
+            for action in sorted(set().union(*self.triggers.values())):
+                self._combined(tuple(r for r in self.rules_for([action]) if r in self.compiled))
         # Text rules: their own functions, with the row queries they share answered once per evaluation.
         self._rows: dict[str, Any] = {}
         self.text_funcs = {rule_id: (_sharing_rows(self.rules[rule_id].func, self._rows) if shortcuts
@@ -212,14 +219,11 @@ class RealtimeEvaluator:
         wanted = [rule_id for rule_id in (only or self.triggers) if rule_id in self.triggers]
         self._load(events, tickets or (), as_of, facts=not self.without_facts.issuperset(wanted))
         findings: dict[str, Finding] = {}
-        raw = self.data.con.con
+        relational = self._relational_rows(tuple(rule_id for rule_id in wanted if rule_id in self.compiled))
         for rule_id in wanted:
             rule_def = self.rules[rule_id]
             if rule_id in self.compiled:
-                result = raw.execute(self.compiled[rule_id])
-                names = [column[0] for column in result.description]
-                rows = [dict(zip(names, row)) for row in result.fetchall()]
-                found = rows_to_findings(rule_def, rows, self.params[rule_id], as_of)
+                found = rows_to_findings(rule_def, relational[rule_id], self.params[rule_id], as_of)
             elif self.shortcuts:
                 frame = self.text_funcs[rule_id](self.data, dict(self.params[rule_id]), self.text)
                 rows = frame.to_dict("records") if frame is not None else []
@@ -229,6 +233,30 @@ class RealtimeEvaluator:
             for finding in found:
                 findings.setdefault(finding.finding_key, finding)
         return list(findings.values())
+
+    def _relational_rows(self, rule_ids: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
+        """Each relational rule's result rows: with shortcuts, several rules in one statement."""
+        raw = self.data.con.con
+        if self.shortcuts and len(rule_ids) > 1:
+            row = raw.execute(f"EXECUTE {self._combined(rule_ids)}").fetchone()
+            return {rule_id: list(rows or ()) for rule_id, rows in zip(rule_ids, row)}
+        out = {}
+        for rule_id in rule_ids:
+            result = raw.execute(self.compiled[rule_id])
+            names = [column[0] for column in result.description]
+            out[rule_id] = [dict(zip(names, row)) for row in result.fetchall()]
+        return out
+
+    def _combined(self, rule_ids: tuple[str, ...]) -> str:
+        """One prepared statement returning, per rule, its rows as a list of structs (DuckDB's fixed cost
+        is per statement; the rows convert to the same Python values as the rule's own statement)."""
+        if len(rule_ids) > 1 and rule_ids not in self.combined:
+            name = f"combined_{len(self.combined)}"
+            select = ", ".join(f"(SELECT list(q) FROM ({self.sql[rule_id]}) AS q) AS r{number}"
+                               for number, rule_id in enumerate(rule_ids))
+            self.data.con.con.execute(f"PREPARE {name} AS SELECT {select}").fetchall()
+            self.combined[rule_ids] = name
+        return self.combined.get(rule_ids, "")
 
     def _load(self, events: Iterable[Mapping[str, Any]], tickets: Iterable[Mapping[str, Any]],
               as_of: datetime, facts: bool = True) -> None:
