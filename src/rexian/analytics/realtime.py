@@ -7,9 +7,11 @@ time when its result for a ticket depends only on that scope and not on the anal
 listed in `BATCH_ONLY` with the reason, and run in the batch (`rexian analyze`).
 
 Speed: the DuckDB connection is kept, the preparation statements of `tables` are recorded once and
-replayed on each new scope, and each relational rule is compiled to SQL once. A rule only runs when an
-appended event has an action it reads (`TRIGGERS`); the parity test (tests/realtime) checks the result
-against the batch run on the whole log.
+replayed on each new scope, and each relational rule is compiled to SQL once; the relational rules an
+action triggers run as one prepared statement; the text rules share their row queries within an
+evaluation and ask a remembering text port (docs/realtime.md, "Speed"). A rule only runs when an appended
+event has an action it reads (`TRIGGERS`); the parity test (tests/realtime) checks the result against the
+batch run on the whole log.
 """
 
 from __future__ import annotations
@@ -156,7 +158,8 @@ class RealtimeEvaluator:
         self.data = tables.from_ibis_connection(_IbisConnection(con, recorder), as_of=_AS_OF_SENTINEL)
         self.data.con = con  # the plain Ibis connection from now on
         _memoize_compile(con)
-        self._results = _memoize_execute(con)
+        self._executed: list[tuple[Any, Any]] = []
+        self._results = _memoize_execute(con, self._executed)
         # Each recorded `CREATE TABLE x AS query` becomes a refill of x, so that the tables (and the
         # statements prepared on them) stay; tables the preparation dropped are created once and kept.
         self.refills: list[str] = []
@@ -203,7 +206,9 @@ class RealtimeEvaluator:
                 self._combined(tuple(r for r in self.rules_for([action]) if r in self.compiled))
         # Text rules: their own functions, with the row queries they share answered once per evaluation.
         self._rows: dict[str, Any] = {}
-        self.text_funcs = {rule_id: (_sharing_rows(self.rules[rule_id].func, self._rows) if shortcuts
+        plans: dict[str, Any] = {}
+        self.text_funcs = {rule_id: (_sharing_rows(self.rules[rule_id].func, self._rows, plans, self._executed)
+                                     if shortcuts
                                      else self.rules[rule_id].func)
                            for rule_id in self.triggers if self.rules[rule_id].kind == "text"}
 
@@ -264,6 +269,7 @@ class RealtimeEvaluator:
         raw = self.data.con.con
         self._results.clear()
         self._rows.clear()
+        self._executed.clear()
         # The ticket rows only feed the facts: without the facts, neither they nor their table are refilled.
         skip = self.shortcuts and not facts
         for name, columns, rows in (("raw_events", EVENT_FRAME_COLUMNS, events),
@@ -288,10 +294,14 @@ class RealtimeEvaluator:
 ROW_QUERIES = ("replies", "citizen_words")
 
 
-def _sharing_rows(func: Any, rows: dict[str, Any]) -> Any:
+def _sharing_rows(func: Any, rows: dict[str, Any], plans: dict[str, Any], executed: list[tuple[Any, Any]]) -> Any:
     """The text rule `func` itself (same code), run with its module's row queries answered from `rows`
     (cleared whenever the tables are refilled). Building a row query's Ibis expression costs several
-    milliseconds; the rule's judgement of each text is untouched."""
+    milliseconds; the rule's judgement of each text is untouched.
+
+    A row query is a function of the tables alone (not of the analysis time). When its first run turns out
+    to be exactly one Ibis `execute` whose result it returns as is, that expression is kept (`plans`) and
+    later evaluations run it directly (its statement is prepared) without building it again."""
     module = func.__globals__
     shared = dict(module)
 
@@ -303,7 +313,14 @@ def _sharing_rows(func: Any, rows: dict[str, Any]) -> Any:
     def once(name: str, query: Any) -> Any:
         def rows_of(data):
             if name not in rows:
-                rows[name] = query(data)
+                if name in plans:
+                    rows[name] = data.con.execute(plans[name])
+                else:
+                    start = len(executed)
+                    rows[name] = query(data)
+                    calls = executed[start:]
+                    if len(calls) == 1 and calls[0][1] is rows[name]:
+                        plans[name] = calls[0][0]
             frame = rows[name]
             return frame.copy() if hasattr(frame, "copy") else frame
         return rows_of
@@ -390,10 +407,11 @@ def _memoize_compile(con: Any) -> None:
     con.compile = compile
 
 
-def _memoize_execute(con: Any) -> dict[Any, Any]:
+def _memoize_execute(con: Any, executed: list[tuple[Any, Any]]) -> dict[Any, Any]:
     """The text rules select their rows with Ibis `execute`. Within one evaluation several ask for the same
     rows (all replies; all citizens' words): each query runs once, and as a statement prepared once (parsed,
-    bound and planned once per connection). The returned cache is cleared whenever the tables are refilled."""
+    bound and planned once per connection). The returned cache is cleared whenever the tables are refilled;
+    each call is noted in `executed` (expression, returned result)."""
     execute_once = con.execute
     cache: dict[Any, Any] = {}
     prepared: dict[str, str] = {}
@@ -409,7 +427,9 @@ def _memoize_execute(con: Any) -> dict[Any, Any]:
                 con.con.execute(f"PREPARE {prepared[sql]} AS {sql}").fetchall()
             cache[key] = _to_pandas(con.con.sql(f"EXECUTE {prepared[sql]}").to_arrow_table(), expr)
         result = cache[key]
-        return result.copy() if hasattr(result, "copy") else result
+        out = result.copy() if hasattr(result, "copy") else result
+        executed.append((expr, out))
+        return out
 
     con.execute = execute
     return cache
