@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 import types
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, Iterable, Mapping
@@ -200,15 +199,9 @@ class RealtimeEvaluator:
                 self.sql[rule_id] = sql
                 if not re.search(r'"tk"', sql):
                     self.without_facts.add(rule_id)
-        # The relational rules one action triggers, as one statement (one per action, prepared now), on a
-        # second connection to the same database, so that they can run while the text rules do.
+        # The relational rules one action triggers, as one statement (one per action, prepared now).
         self.combined: dict[tuple[str, ...], str] = {}
         if shortcuts:
-            self._side = raw.cursor()
-            self._side.execute("SET enable_progress_bar = false").fetchall()
-            for rule_id, execute in self.compiled.items():
-                self._side.execute(f"PREPARE {execute.split()[1]} AS {self.sql[rule_id]}").fetchall()
-            self._side_pool = ThreadPoolExecutor(1, thread_name_prefix="rexian-realtime")
             for action in sorted(set().union(*self.triggers.values())):
                 self._combined(tuple(r for r in self.rules_for([action]) if r in self.compiled))
         # Text rules: their own functions, with the row queries they share answered once per evaluation.
@@ -231,39 +224,24 @@ class RealtimeEvaluator:
         wanted = [rule_id for rule_id in (only or self.triggers) if rule_id in self.triggers]
         self._load(events, tickets or (), as_of, facts=not self.without_facts.issuperset(wanted))
         findings: dict[str, Finding] = {}
-        relational_ids = tuple(rule_id for rule_id in wanted if rule_id in self.compiled)
-        text_ids = [rule_id for rule_id in wanted if rule_id not in self.compiled]
-        found: dict[str, list[Finding]] = {}
-        if self.shortcuts and relational_ids and text_ids:
-            # The relational statement runs on a second connection (DuckDB leaves Python's lock while it
-            # works) while the text rules judge words in Python; nothing writes until both are done.
-            future = self._side_pool.submit(self._relational_rows, relational_ids, self._side)
-            try:
-                found.update((rule_id, self._text_rule(rule_id, as_of)) for rule_id in text_ids)
-            finally:
-                relational = future.result()
-        else:
-            relational = self._relational_rows(relational_ids, self._side if self.shortcuts else None)
-            found.update((rule_id, self._text_rule(rule_id, as_of)) for rule_id in text_ids)
-        for rule_id in relational_ids:
-            found[rule_id] = rows_to_findings(self.rules[rule_id], relational[rule_id], self.params[rule_id], as_of)
+        relational = self._relational_rows(tuple(rule_id for rule_id in wanted if rule_id in self.compiled))
         for rule_id in wanted:
-            for finding in found[rule_id]:
+            rule_def = self.rules[rule_id]
+            if rule_id in self.compiled:
+                found = rows_to_findings(rule_def, relational[rule_id], self.params[rule_id], as_of)
+            elif self.shortcuts:
+                frame = self.text_funcs[rule_id](self.data, dict(self.params[rule_id]), self.text)
+                rows = frame.to_dict("records") if frame is not None else []
+                found = rows_to_findings(rule_def, rows, self.params[rule_id], as_of)
+            else:
+                found = run_rule(rule_def, self.data, self.config, self.text, detected_at=as_of)
+            for finding in found:
                 findings.setdefault(finding.finding_key, finding)
         return list(findings.values())
 
-    def _text_rule(self, rule_id: str, as_of: datetime) -> list[Finding]:
-        rule_def = self.rules[rule_id]
-        if not self.shortcuts:
-            return run_rule(rule_def, self.data, self.config, self.text, detected_at=as_of)
-        frame = self.text_funcs[rule_id](self.data, dict(self.params[rule_id]), self.text)
-        rows = frame.to_dict("records") if frame is not None else []
-        return rows_to_findings(rule_def, rows, self.params[rule_id], as_of)
-
-    def _relational_rows(self, rule_ids: tuple[str, ...], raw: Any = None) -> dict[str, list[dict[str, Any]]]:
-        """Each relational rule's result rows (on `raw`, the main connection by default): with shortcuts,
-        several rules in one statement."""
-        raw = raw or self.data.con.con
+    def _relational_rows(self, rule_ids: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
+        """Each relational rule's result rows: with shortcuts, several rules in one statement."""
+        raw = self.data.con.con
         if self.shortcuts and len(rule_ids) > 1:
             row = raw.execute(f"EXECUTE {self._combined(rule_ids)}").fetchone()
             return {rule_id: list(rows or ()) for rule_id, rows in zip(rule_ids, row)}
@@ -281,7 +259,7 @@ class RealtimeEvaluator:
             name = f"combined_{len(self.combined)}"
             select = ", ".join(f"(SELECT list(q) FROM ({self.sql[rule_id]}) AS q) AS r{number}"
                                for number, rule_id in enumerate(rule_ids))
-            self._side.execute(f"PREPARE {name} AS SELECT {select}").fetchall()
+            self.data.con.con.execute(f"PREPARE {name} AS SELECT {select}").fetchall()
             self.combined[rule_ids] = name
         return self.combined.get(rule_ids, "")
 
