@@ -2,6 +2,7 @@
 
     PYTHONPATH=src python benchmarks/realtime_bench.py --tickets 100000
     PYTHONPATH=src python benchmarks/realtime_bench.py --tickets 1000000 --db /tmp/rt_1m.db   # ~10M events
+    PYTHONPATH=src python benchmarks/realtime_bench.py --tickets 100000 --baseline   # before/after, one run
 
 The synthetic log (benchmarks/synthetic_log.py) is written once into an SQLite database in the project's
 schema (events and tickets tables, with the migration's indexes); the file is reused when it already holds
@@ -9,7 +10,9 @@ that many tickets. Then `--samples` events are drawn at random from the log and 
 real-time listener exactly as the service does after a commit (`RealtimeSupervision(records)`): the rules
 its action triggers, the ticket's (and, for matter rules, its place's) events read from SQLite, the rules
 run on DuckDB, findings upserted into the store. Printed: latency percentiles of the whole call and of its
-parts, and, in the same run, the batch rules (the same real-time rule set) over the whole history.
+parts, and, in the same run, the batch rules (the same real-time rule set) over the whole history. With
+`--baseline`, each drawn event also goes to a listener on the earlier path (`RealtimeEvaluator(...,
+shortcuts=False)`), alternating which path goes first, so that both are measured under the same load.
 """
 
 from __future__ import annotations
