@@ -2,6 +2,7 @@
 
     PYTHONPATH=src python benchmarks/realtime_bench.py --tickets 100000
     PYTHONPATH=src python benchmarks/realtime_bench.py --tickets 1000000 --db /tmp/rt_1m.db   # ~10M events
+    PYTHONPATH=src python benchmarks/realtime_bench.py --tickets 100000 --baseline   # before/after, one run
 
 The synthetic log (benchmarks/synthetic_log.py) is written once into an SQLite database in the project's
 schema (events and tickets tables, with the migration's indexes); the file is reused when it already holds
@@ -9,7 +10,9 @@ that many tickets. Then `--samples` events are drawn at random from the log and 
 real-time listener exactly as the service does after a commit (`RealtimeSupervision(records)`): the rules
 its action triggers, the ticket's (and, for matter rules, its place's) events read from SQLite, the rules
 run on DuckDB, findings upserted into the store. Printed: latency percentiles of the whole call and of its
-parts, and, in the same run, the batch rules (the same real-time rule set) over the whole history.
+parts, and, in the same run, the batch rules (the same real-time rule set) over the whole history. With
+`--baseline`, each drawn event also goes to a listener on the earlier path (`RealtimeEvaluator(...,
+shortcuts=False)`), alternating which path goes first, so that both are measured under the same load.
 """
 
 from __future__ import annotations
@@ -77,6 +80,26 @@ def _connect():
     return con
 
 
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:>9.1f}"
+
+
+def _measure(supervision, record, rules, matter_rules, totals, loads, evals) -> None:
+    """The whole listener call as the service makes it after a commit, then its parts measured again apart
+    (the store is already up to date, so the second call only reads)."""
+    t0 = time.perf_counter()
+    supervision([record])
+    totals.append(time.perf_counter() - t0)
+    if rules:
+        t0 = time.perf_counter()
+        events, tickets = supervision.scope.load({record["ticket_id"]}, bool(matter_rules.intersection(rules)))
+        t1 = time.perf_counter()
+        supervision.evaluator.evaluate(events, tickets, record["at"], only=rules)
+        t2 = time.perf_counter()
+        loads.append(t1 - t0)
+        evals.append(t2 - t1)
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -88,6 +111,9 @@ def main() -> None:
     parser.add_argument("--db", default=None, help="SQLite file for the history (default /tmp/rexian_rt_N.db)")
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--skip-batch", action="store_true")
+    parser.add_argument("--baseline", action="store_true",
+                        help="also run the earlier path (no shared rows, no text memo, all tables refilled) "
+                             "on the same events, alternating, for a before/after in one run")
     args = parser.parse_args()
 
     from sqlalchemy import text
@@ -101,34 +127,35 @@ def main() -> None:
     engine = make_engine(f"sqlite:///{path}")
     with engine.connect() as connection:
         events_total = connection.execute(text("SELECT max(id) FROM events")).scalar_one()
-    supervision = RealtimeSupervision(engine, load_config())
-    start = time.perf_counter()
-    evaluator = supervision.evaluator
-    init_s = time.perf_counter() - start
+    paths = {"shortcuts": RealtimeSupervision(engine, load_config())}
+    if args.baseline:
+        from rexian.analytics.realtime import RealtimeEvaluator
+
+        paths["baseline"] = RealtimeSupervision(engine, load_config())
+    init_s = {}
+    for name, supervision in paths.items():
+        start = time.perf_counter()
+        if name == "baseline":
+            supervision._evaluator = RealtimeEvaluator(load_config(), shortcuts=False)
+        supervision.evaluator  # noqa: B018 - built on first use
+        init_s[name] = time.perf_counter() - start
 
     rng = random.Random(1)
     picks = [rng.randrange(1, events_total + 1) for _ in range(args.samples)]
     columns = ", ".join(EVENT_COLUMNS)
-    totals, loads, evals, triggered = [], [], [], []
-    for event_id in picks:
+    timings = {name: ([], [], []) for name in paths}  # whole call, scope read, rules
+    triggered = []
+    for number, event_id in enumerate(picks):
         with engine.connect() as connection:
             row = connection.execute(text(f"SELECT {columns} FROM events WHERE id = :i"), {"i": event_id}).first()
         record = dict(row._mapping)
-        # The whole call, as the service makes it after a commit.
-        t0 = time.perf_counter()
-        supervision([record])
-        totals.append(time.perf_counter() - t0)
-        # Its parts, measured again apart (the store is already up to date, so the second call only reads).
+        evaluator = paths["shortcuts"].evaluator
         rules = evaluator.rules_for([record["action"]])
         triggered.append(len(rules))
-        if rules:
-            t0 = time.perf_counter()
-            events, tickets = supervision.scope.load({record["ticket_id"]}, bool(MATTER_RULES.intersection(rules)))
-            t1 = time.perf_counter()
-            evaluator.evaluate(events, tickets, record["at"], only=rules)
-            t2 = time.perf_counter()
-            loads.append(t1 - t0)
-            evals.append(t2 - t1)
+        # Both paths on the same event, in alternating order (the machine's load hits both alike).
+        order = list(paths) if number % 2 == 0 else list(reversed(paths))
+        for name in order:
+            _measure(paths[name], record, rules, MATTER_RULES, *timings[name])
 
     batch_s = None
     if not args.skip_batch:
@@ -141,21 +168,24 @@ def main() -> None:
         start = time.perf_counter()
         data = from_ibis_connection(con)
         config = load_config()
-        relational = [r for r in realtime_rule_ids(config) if evaluator.rules[r].kind == "relational"]
+        rules = paths["shortcuts"].evaluator.rules
+        relational = [r for r in realtime_rule_ids(config) if rules[r].kind == "relational"]
         batch_findings = len(run_rules(data, config, only=relational))
         batch_s = time.perf_counter() - start
 
-    ms = lambda v: f"{v * 1000:>9.1f}"  # noqa: E731
     print(f"\nHistory: {args.tickets:,} tickets, {events_total:,} events in SQLite ({path}); "
-          f"built in {build_s:.0f} s (0 = reused). Evaluator start-up (compile + prepare once): {init_s:.1f} s.")
+          f"built in {build_s:.0f} s (0 = reused). Evaluator start-up (compile + prepare once): "
+          + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in init_s.items()) + ".")
     print(f"{args.samples} appended events drawn at random from the log; rules triggered per event: "
           f"mean {sum(triggered) / len(triggered):.1f}, max {max(triggered)}.\n")
-    print(f"{'per appended event (ms)':<34}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}")
-    for label, values in (("whole listener call", totals), ("  read scope from SQLite", loads),
-                          ("  rules on DuckDB", evals)):
-        if values:
-            print(f"{label:<34}{ms(percentile(values, 50))}{ms(percentile(values, 95))}"
-                  f"{ms(percentile(values, 99))}{ms(max(values))}")
+    print(f"{'per appended event (ms)':<44}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}")
+    for name, (totals, loads, evals) in timings.items():
+        for label, values in ((f"{name}: whole listener call", totals), ("  read scope from SQLite", loads),
+                              ("  rules on DuckDB", evals)):
+            if values:
+                print(f"{label:<44}{ms(percentile(values, 50))}{ms(percentile(values, 95))}"
+                      f"{ms(percentile(values, 99))}{ms(max(values))}")
+    totals = timings["shortcuts"][0]
     if batch_s is not None:
         print(f"{'batch: relational real-time rules over the whole history':<58}{batch_s * 1000:>12.0f} ms "
               f"({batch_findings:,} findings; load and payload flattening included)")

@@ -7,15 +7,19 @@ time when its result for a ticket depends only on that scope and not on the anal
 listed in `BATCH_ONLY` with the reason, and run in the batch (`rexian analyze`).
 
 Speed: the DuckDB connection is kept, the preparation statements of `tables` are recorded once and
-replayed on each new scope, and each relational rule is compiled to SQL once. A rule only runs when an
-appended event has an action it reads (`TRIGGERS`); the parity test (tests/realtime) checks the result
-against the batch run on the whole log.
+replayed on each new scope, and each relational rule is compiled to SQL once; the relational rules an
+action triggers run as one prepared statement; the text rules share their row queries within an
+evaluation and ask a remembering text port (docs/realtime.md, "Speed"). A rule only runs when an appended
+event has an action it reads (`TRIGGERS`); the parity test (tests/realtime) checks the result against the
+batch run on the whole log.
 """
 
 from __future__ import annotations
 
 import re
+import types
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 import pandas as pd
@@ -135,9 +139,14 @@ class _IbisConnection:
 class RealtimeEvaluator:
     """The real-time rules on one kept DuckDB connection. Not thread-safe: one evaluator per worker."""
 
-    def __init__(self, config: dict[str, Any], text: TextPort | None = None):
+    def __init__(self, config: dict[str, Any], text: TextPort | None = None, shortcuts: bool = True):
+        """`shortcuts=False` keeps the earlier path (every text rule builds and runs its own row query and
+        judges each text anew; all tables refilled): the benchmark's baseline, same findings."""
         self.config = config
+        self.shortcuts = shortcuts
         self.text = text or default_text_port()
+        if shortcuts:
+            self.text = _MemoText(self.text)
         self.triggers = triggers(config)
         self.rules = all_rules()
         con = tables.connect()
@@ -149,11 +158,14 @@ class RealtimeEvaluator:
         self.data = tables.from_ibis_connection(_IbisConnection(con, recorder), as_of=_AS_OF_SENTINEL)
         self.data.con = con  # the plain Ibis connection from now on
         _memoize_compile(con)
-        self._results = _memoize_execute(con)
+        self._executed: list[tuple[Any, Any]] = []
+        self._results = _memoize_execute(con, self._executed)
         # Each recorded `CREATE TABLE x AS query` becomes a refill of x, so that the tables (and the
         # statements prepared on them) stay; tables the preparation dropped are created once and kept.
         self.refills: list[str] = []
-        for sql in recorder.statements:
+        self.ticket_refills: set[int] = set()  # refills that read only the ticket rows (for the facts)
+        statements = _inline_dropped(recorder.statements) if shortcuts else recorder.statements
+        for sql in statements:
             match = _CREATE_AS.match(sql)
             if match:
                 name, query = match.groups()
@@ -163,12 +175,16 @@ class RealtimeEvaluator:
                 raw.execute(f"PREPARE clear_{number} AS DELETE FROM {name}").fetchall()
                 raw.execute(f"PREPARE refill_{number} AS INSERT INTO {name} {query}").fetchall()
                 self.refills.append(name)
+                if "raw_tickets" in query:
+                    self.ticket_refills.add(number)
         raw.execute("SET threads = 1").fetchall()  # a few rows: threads only add coordination
+        raw.execute("SET enable_progress_bar = false").fetchall()
         facts = ticket_facts(con.table("ev"), con.table("tickets"), _AS_OF_SENTINEL_TS)
         facts_sql = con.compile(facts).replace(str(_AS_OF_SENTINEL_TS), "$1")
         raw.execute(f"PREPARE refill_tk AS INSERT INTO tk {facts_sql}").fetchall()
         # Relational rules: compiled to SQL and prepared once (parsed, bound and planned once).
         self.compiled: dict[str, str] = {}
+        self.sql: dict[str, str] = {}
         self.without_facts: set[str] = set()  # rules that never read the ticket facts (`tk`)
         self.params: dict[str, dict[str, Any]] = {}
         for number, rule_id in enumerate(self.triggers):
@@ -180,8 +196,21 @@ class RealtimeEvaluator:
                 sql = con.compile(expr)
                 raw.execute(f"PREPARE rule_{number} AS {sql}").fetchall()
                 self.compiled[rule_id] = f"EXECUTE rule_{number}"
+                self.sql[rule_id] = sql
                 if not re.search(r'"tk"', sql):
                     self.without_facts.add(rule_id)
+        # The relational rules one action triggers, as one statement (one per action, prepared now).
+        self.combined: dict[tuple[str, ...], str] = {}
+        if shortcuts:
+            for action in sorted(set().union(*self.triggers.values())):
+                self._combined(tuple(r for r in self.rules_for([action]) if r in self.compiled))
+        # Text rules: their own functions, with the row queries they share answered once per evaluation.
+        self._rows: dict[str, Any] = {}
+        plans: dict[str, Any] = {}
+        self.text_funcs = {rule_id: (_sharing_rows(self.rules[rule_id].func, self._rows, plans, self._executed)
+                                     if shortcuts
+                                     else self.rules[rule_id].func)
+                           for rule_id in self.triggers if self.rules[rule_id].kind == "text"}
 
     def rules_for(self, actions: Iterable[str]) -> list[str]:
         actions = set(actions)
@@ -195,13 +224,14 @@ class RealtimeEvaluator:
         wanted = [rule_id for rule_id in (only or self.triggers) if rule_id in self.triggers]
         self._load(events, tickets or (), as_of, facts=not self.without_facts.issuperset(wanted))
         findings: dict[str, Finding] = {}
-        raw = self.data.con.con
+        relational = self._relational_rows(tuple(rule_id for rule_id in wanted if rule_id in self.compiled))
         for rule_id in wanted:
             rule_def = self.rules[rule_id]
             if rule_id in self.compiled:
-                result = raw.execute(self.compiled[rule_id])
-                names = [column[0] for column in result.description]
-                rows = [dict(zip(names, row)) for row in result.fetchall()]
+                found = rows_to_findings(rule_def, relational[rule_id], self.params[rule_id], as_of)
+            elif self.shortcuts:
+                frame = self.text_funcs[rule_id](self.data, dict(self.params[rule_id]), self.text)
+                rows = frame.to_dict("records") if frame is not None else []
                 found = rows_to_findings(rule_def, rows, self.params[rule_id], as_of)
             else:
                 found = run_rule(rule_def, self.data, self.config, self.text, detected_at=as_of)
@@ -209,16 +239,48 @@ class RealtimeEvaluator:
                 findings.setdefault(finding.finding_key, finding)
         return list(findings.values())
 
+    def _relational_rows(self, rule_ids: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
+        """Each relational rule's result rows: with shortcuts, several rules in one statement."""
+        raw = self.data.con.con
+        if self.shortcuts and len(rule_ids) > 1:
+            row = raw.execute(f"EXECUTE {self._combined(rule_ids)}").fetchone()
+            return {rule_id: list(rows or ()) for rule_id, rows in zip(rule_ids, row)}
+        out = {}
+        for rule_id in rule_ids:
+            result = raw.execute(self.compiled[rule_id])
+            names = [column[0] for column in result.description]
+            out[rule_id] = [dict(zip(names, row)) for row in result.fetchall()]
+        return out
+
+    def _combined(self, rule_ids: tuple[str, ...]) -> str:
+        """One prepared statement returning, per rule, its rows as a list of structs (DuckDB's fixed cost
+        is per statement; the rows convert to the same Python values as the rule's own statement)."""
+        if len(rule_ids) > 1 and rule_ids not in self.combined:
+            name = f"combined_{len(self.combined)}"
+            select = ", ".join(f"(SELECT list(q) FROM ({self.sql[rule_id]}) AS q) AS r{number}"
+                               for number, rule_id in enumerate(rule_ids))
+            self.data.con.con.execute(f"PREPARE {name} AS SELECT {select}").fetchall()
+            self.combined[rule_ids] = name
+        return self.combined.get(rule_ids, "")
+
     def _load(self, events: Iterable[Mapping[str, Any]], tickets: Iterable[Mapping[str, Any]],
               as_of: datetime, facts: bool = True) -> None:
         """Refill the tables; the ticket facts (the costliest query) only when a rule to run reads them."""
         raw = self.data.con.con
         self._results.clear()
+        self._rows.clear()
+        self._executed.clear()
+        # The ticket rows only feed the facts: without the facts, neither they nor their table are refilled.
+        skip = self.shortcuts and not facts
         for name, columns, rows in (("raw_events", EVENT_FRAME_COLUMNS, events),
                                     ("raw_tickets", TICKET_FRAME_COLUMNS, tickets)):
+            if skip and name == "raw_tickets":
+                continue
             raw.execute(f'DELETE FROM "{name}"').fetchall()
             raw.from_arrow(_text_table(rows, columns)).insert_into(name)
         for number in range(len(self.refills)):
+            if skip and number in self.ticket_refills:
+                continue
             raw.execute(f"EXECUTE clear_{number}").fetchall()
             raw.execute(f"EXECUTE refill_{number}").fetchall()
         raw.execute("DELETE FROM tk").fetchall()
@@ -227,6 +289,94 @@ class RealtimeEvaluator:
         self.data.as_of = as_of
 
 
+# The row queries of the text rules (functions of `data` in the rule's module): several text rules ask for
+# the same rows (all replies; all citizens' words), so within one evaluation each is built and run once.
+ROW_QUERIES = ("replies", "citizen_words")
+
+
+def _sharing_rows(func: Any, rows: dict[str, Any], plans: dict[str, Any], executed: list[tuple[Any, Any]]) -> Any:
+    """The text rule `func` itself (same code), run with its module's row queries answered from `rows`
+    (cleared whenever the tables are refilled). Building a row query's Ibis expression costs several
+    milliseconds; the rule's judgement of each text is untouched.
+
+    A row query is a function of the tables alone (not of the analysis time). When its first run turns out
+    to be exactly one Ibis `execute` whose result it returns as is, that expression is kept (`plans`) and
+    later evaluations run it directly (its statement is prepared) without building it again."""
+    module = func.__globals__
+    shared = dict(module)
+
+    def rebind(f: types.FunctionType) -> types.FunctionType:
+        g = types.FunctionType(f.__code__, shared, f.__name__, f.__defaults__, f.__closure__)
+        g.__kwdefaults__, g.__doc__ = f.__kwdefaults__, f.__doc__
+        return g
+
+    def once(name: str, query: Any) -> Any:
+        def rows_of(data):
+            if name not in rows:
+                if name in plans:
+                    rows[name] = data.con.execute(plans[name])
+                else:
+                    start = len(executed)
+                    rows[name] = query(data)
+                    calls = executed[start:]
+                    if len(calls) == 1 and calls[0][1] is rows[name]:
+                        plans[name] = calls[0][0]
+            frame = rows[name]
+            return frame.copy() if hasattr(frame, "copy") else frame
+        return rows_of
+
+    for name, value in module.items():
+        if isinstance(value, types.FunctionType) and value.__globals__ is module:
+            shared[name] = rebind(value)
+    for name in ROW_QUERIES:
+        if isinstance(shared.get(name), types.FunctionType):
+            shared[name] = once(name, shared[name])
+    return rebind(func)
+
+
+class _MemoText:
+    """A text port that remembers its answers: the port is deterministic, and the same words are judged by
+    several rules (the three misconduct rules read the same citizens' words) and again on later events."""
+
+    def __init__(self, port: TextPort, size: int = 4096):
+        self.port = port
+        self._misconduct = lru_cache(size)(port.detect_misconduct)
+        self._scores = lru_cache(size)(lambda reply, complaint, others: port.reply_scores(reply, complaint,
+                                                                                          list(others)))
+        self._same = lru_cache(size)(port.same_matter)
+        self.normalise = lru_cache(size)(port.normalise)
+
+    def detect_misconduct(self, text: str) -> list[Any]:
+        return list(self._misconduct(text))
+
+    def reply_scores(self, reply: str, complaint: str, other_replies_of_unit: Any) -> Any:
+        return self._scores(reply, complaint, tuple(other_replies_of_unit))
+
+    def same_matter(self, a: str, b: str) -> float:
+        return self._same(a, b)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.port, name)
+
+
+def _inline_dropped(statements: list[str]) -> list[str]:
+    """The recorded preparation with each intermediate table (created, read, then dropped) inlined as a
+    subquery where it is read: one statement less to run per refill, same rows."""
+    dropped = {m.group(1).strip('"') for sql in statements if (m := _DROP.match(sql))}
+    inlined: dict[str, str] = {}
+    out = []
+    for sql in statements:
+        for name, query in inlined.items():
+            sql = re.sub(rf'\bFROM\s+"?{re.escape(name)}"?(?=[\s)]|$)', lambda _m: f"FROM ({query}) AS {name}", sql)
+        match = _CREATE_AS.match(sql)
+        if match and match.group(1).strip('"') in dropped:
+            inlined[match.group(1).strip('"')] = match.group(2).strip()
+        elif not _DROP.match(sql):
+            out.append(sql)
+    return out
+
+
+_DROP = re.compile(r"^\s*DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?(\"?\w+\"?)\s*$", re.IGNORECASE)
 _CREATE_AS = re.compile(r"^\s*CREATE\s+(?:TEMP\s+|TEMPORARY\s+)?TABLE\s+(\"?\w+\"?)\s+AS\s+(.*)$",
                         re.IGNORECASE | re.DOTALL)
 
@@ -257,10 +407,11 @@ def _memoize_compile(con: Any) -> None:
     con.compile = compile
 
 
-def _memoize_execute(con: Any) -> dict[Any, Any]:
+def _memoize_execute(con: Any, executed: list[tuple[Any, Any]]) -> dict[Any, Any]:
     """The text rules select their rows with Ibis `execute`. Within one evaluation several ask for the same
     rows (all replies; all citizens' words): each query runs once, and as a statement prepared once (parsed,
-    bound and planned once per connection). The returned cache is cleared whenever the tables are refilled."""
+    bound and planned once per connection). The returned cache is cleared whenever the tables are refilled;
+    each call is noted in `executed` (expression, returned result)."""
     execute_once = con.execute
     cache: dict[Any, Any] = {}
     prepared: dict[str, str] = {}
@@ -276,7 +427,9 @@ def _memoize_execute(con: Any) -> dict[Any, Any]:
                 con.con.execute(f"PREPARE {prepared[sql]} AS {sql}").fetchall()
             cache[key] = _to_pandas(con.con.sql(f"EXECUTE {prepared[sql]}").to_arrow_table(), expr)
         result = cache[key]
-        return result.copy() if hasattr(result, "copy") else result
+        out = result.copy() if hasattr(result, "copy") else result
+        executed.append((expr, out))
+        return out
 
     con.execute = execute
     return cache
