@@ -17,7 +17,6 @@ batch run on the whole log.
 from __future__ import annotations
 
 import re
-import types
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, Iterable, Mapping
@@ -158,8 +157,7 @@ class RealtimeEvaluator:
         self.data = tables.from_ibis_connection(_IbisConnection(con, recorder), as_of=_AS_OF_SENTINEL)
         self.data.con = con  # the plain Ibis connection from now on
         _memoize_compile(con)
-        self._executed: list[tuple[Any, Any]] = []
-        self._results = _memoize_execute(con, self._executed)
+        self._results = _memoize_execute(con)
         # Each recorded `CREATE TABLE x AS query` becomes a refill of x, so that the tables (and the
         # statements prepared on them) stay; tables the preparation dropped are created once and kept.
         self.refills: list[str] = []
@@ -204,13 +202,6 @@ class RealtimeEvaluator:
         if shortcuts:
             for action in sorted(set().union(*self.triggers.values())):
                 self._combined(tuple(r for r in self.rules_for([action]) if r in self.compiled))
-        # Text rules: their own functions, with the row queries they share answered once per evaluation.
-        self._rows: dict[str, Any] = {}
-        plans: dict[str, Any] = {}
-        self.text_funcs = {rule_id: (_sharing_rows(self.rules[rule_id].func, self._rows, plans, self._executed)
-                                     if shortcuts
-                                     else self.rules[rule_id].func)
-                           for rule_id in self.triggers if self.rules[rule_id].kind == "text"}
 
     def rules_for(self, actions: Iterable[str]) -> list[str]:
         actions = set(actions)
@@ -230,7 +221,9 @@ class RealtimeEvaluator:
             if rule_id in self.compiled:
                 found = rows_to_findings(rule_def, relational[rule_id], self.params[rule_id], as_of)
             elif self.shortcuts:
-                frame = self.text_funcs[rule_id](self.data, dict(self.params[rule_id]), self.text)
+                # The rows several text rules share (replies, citizens' words) are built once per evaluator
+                # (`Data.rows`) and read once per evaluation (the memoized execute).
+                frame = rule_def.func(self.data, dict(self.params[rule_id]), self.text)
                 rows = frame.to_dict("records") if frame is not None else []
                 found = rows_to_findings(rule_def, rows, self.params[rule_id], as_of)
             else:
@@ -268,8 +261,6 @@ class RealtimeEvaluator:
         """Refill the tables; the ticket facts (the costliest query) only when a rule to run reads them."""
         raw = self.data.con.con
         self._results.clear()
-        self._rows.clear()
-        self._executed.clear()
         # The ticket rows only feed the facts: without the facts, neither they nor their table are refilled.
         skip = self.shortcuts and not facts
         for name, columns, rows in (("raw_events", EVENT_FRAME_COLUMNS, events),
@@ -287,51 +278,6 @@ class RealtimeEvaluator:
         if facts:
             raw.execute(f"EXECUTE refill_tk({int(pd.Timestamp(as_of).timestamp())})").fetchall()
         self.data.as_of = as_of
-
-
-# The row queries of the text rules (functions of `data` in the rule's module): several text rules ask for
-# the same rows (all replies; all citizens' words), so within one evaluation each is built and run once.
-ROW_QUERIES = ("replies", "citizen_words")
-
-
-def _sharing_rows(func: Any, rows: dict[str, Any], plans: dict[str, Any], executed: list[tuple[Any, Any]]) -> Any:
-    """The text rule `func` itself (same code), run with its module's row queries answered from `rows`
-    (cleared whenever the tables are refilled). Building a row query's Ibis expression costs several
-    milliseconds; the rule's judgement of each text is untouched.
-
-    A row query is a function of the tables alone (not of the analysis time). When its first run turns out
-    to be exactly one Ibis `execute` whose result it returns as is, that expression is kept (`plans`) and
-    later evaluations run it directly (its statement is prepared) without building it again."""
-    module = func.__globals__
-    shared = dict(module)
-
-    def rebind(f: types.FunctionType) -> types.FunctionType:
-        g = types.FunctionType(f.__code__, shared, f.__name__, f.__defaults__, f.__closure__)
-        g.__kwdefaults__, g.__doc__ = f.__kwdefaults__, f.__doc__
-        return g
-
-    def once(name: str, query: Any) -> Any:
-        def rows_of(data):
-            if name not in rows:
-                if name in plans:
-                    rows[name] = data.con.execute(plans[name])
-                else:
-                    start = len(executed)
-                    rows[name] = query(data)
-                    calls = executed[start:]
-                    if len(calls) == 1 and calls[0][1] is rows[name]:
-                        plans[name] = calls[0][0]
-            frame = rows[name]
-            return frame.copy() if hasattr(frame, "copy") else frame
-        return rows_of
-
-    for name, value in module.items():
-        if isinstance(value, types.FunctionType) and value.__globals__ is module:
-            shared[name] = rebind(value)
-    for name in ROW_QUERIES:
-        if isinstance(shared.get(name), types.FunctionType):
-            shared[name] = once(name, shared[name])
-    return rebind(func)
 
 
 class _MemoText:
@@ -407,11 +353,10 @@ def _memoize_compile(con: Any) -> None:
     con.compile = compile
 
 
-def _memoize_execute(con: Any, executed: list[tuple[Any, Any]]) -> dict[Any, Any]:
+def _memoize_execute(con: Any) -> dict[Any, Any]:
     """The text rules select their rows with Ibis `execute`. Within one evaluation several ask for the same
     rows (all replies; all citizens' words): each query runs once, and as a statement prepared once (parsed,
-    bound and planned once per connection). The returned cache is cleared whenever the tables are refilled;
-    each call is noted in `executed` (expression, returned result)."""
+    bound and planned once per connection). The returned cache is cleared whenever the tables are refilled."""
     execute_once = con.execute
     cache: dict[Any, Any] = {}
     prepared: dict[str, str] = {}
@@ -428,7 +373,6 @@ def _memoize_execute(con: Any, executed: list[tuple[Any, Any]]) -> dict[Any, Any
             cache[key] = _to_pandas(con.con.sql(f"EXECUTE {prepared[sql]}").to_arrow_table(), expr)
         result = cache[key]
         out = result.copy() if hasattr(result, "copy") else result
-        executed.append((expr, out))
         return out
 
     con.execute = execute

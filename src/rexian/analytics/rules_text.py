@@ -22,12 +22,16 @@ EXCERPT = 120
 
 def replies(data) -> pd.DataFrame:
     """Every reply a unit gave (Replied, and the reply of each ClosureRequested), with the complaint."""
+    return data.rows("replies", _replies_query)
+
+
+def _replies_query(data):
     ev, tk = data.ev, data.tk
     r = ev.filter(_.action.isin(("Replied", "ClosureRequested")) & _.reply.notnull()).select(
         "ticket_id", "seq", "reply", unit_id="actor_unit_id", person_id="actor_id")
     t = tk.select(tt="ticket_id", content=ibis.coalesce(_.content, _.title, ""), title="title", category="category",
                   place_key="place_key")
-    return r.left_join(t, r.ticket_id == t.tt).drop("tt").execute()
+    return r.left_join(t, r.ticket_id == t.tt).drop("tt")
 
 
 def _reply_scores(text: TextPort, row):
@@ -115,12 +119,16 @@ def pr_off_topic(data, p, text: TextPort):
 def citizen_words(data) -> pd.DataFrame:
     """What citizens said: the complaint at intake and the notes of follow-up visits, with the ticket's
     lead unit and the person who last handled it for that unit."""
+    return data.rows("citizen_words", _citizen_words_query)
+
+
+def _citizen_words_query(data):
     ev, tk = data.ev, data.tk
     words = ev.filter((_.action == "TicketReceived") | ((_.action == "Visited") & _.note.notnull())).select(
         "ticket_id", "seq", "action", words=ibis.coalesce(_.content, "").concat(" ", ibis.coalesce(_.title, ""),
                                                                                " ", ibis.coalesce(_.note, "")))
     leads = tk.select(tt="ticket_id", unit_id="lead_unit_id")
-    return words.left_join(leads, words.ticket_id == leads.tt).drop("tt").execute()
+    return words.left_join(leads, words.ticket_id == leads.tt).drop("tt")
 
 
 def _misconduct_rule(data, p, text: TextPort, family: str) -> pd.DataFrame:

@@ -9,10 +9,10 @@ adapter only has to produce the same tables (e.g. with `from_json`).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import ibis
 import pandas as pd
@@ -61,6 +61,16 @@ class Data:
     calls: Any | None
     agent_status: Any | None
     as_of: datetime
+    # Row queries several rules share (name -> Ibis expression), built once per run: see `rows`.
+    queries: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def rows(self, name: str, build: Callable[["Data"], Any]) -> pd.DataFrame:
+        """The rows of the shared query `name` (built by `build(self)` the first time). The expression
+        depends on the tables alone, so it is built once; executing it again reads the tables as they are
+        then (the real-time evaluator refills them in place and answers a repeated execute from its cache)."""
+        if name not in self.queries:
+            self.queries[name] = build(self)
+        return self.queries[name].execute()
 
     @property
     def as_of_ts(self) -> int:
