@@ -59,6 +59,7 @@ class Spec:
     fake_visit: bool = False  # the follow-up visit will be recorded without any call
     wrong_unit: str | None = None  # dispatched to the wrong unit first
     abuse: tuple[str, str, str] | None = None  # (family, accused unit, accused person)
+    later_reports: tuple = ()  # when the same matter (place and problem, any caller) is reported again
 
 
 class Seasons:
@@ -101,7 +102,7 @@ def plan_tickets(rng: random.Random, city: City, places: list[Place], count: int
         leaf = rng.choice(LEAVES_BY_PLACE[place.kind])
         variant = rng.randrange(3)
         reports = 1 if rng.random() < 0.78 else min(1 + int(rng.paretovariate(1.2)), 30)
-        if place.weight > 30 and rng.random() < 0.5:
+        if place.weight > 15 and rng.random() < 0.5:
             reports += rng.randint(2, 8)  # a hotspot: many callers about the same thing
         reports = min(reports, count - len(specs))
         at = seasons.moment(rng)
