@@ -48,7 +48,7 @@ KIND_RULES: dict[str, tuple[str, ...]] = {
     "hostile_report": ("HA-HOSTILE",),
     "graft_report": ("GR-GRAFT",),
     "banquet_report": ("IB-BANQUET",),
-    "zombie_agent": ("US-ABANDONED", "US-FAKE-BUSY", "US-AWAY"),
+    "zombie_agent": ("US-FAKE-BUSY", "US-AWAY"),  # callers give up in the queue, not on the zombie's line
 }
 # rule -> further kinds whose tickets make its findings right (no recall is counted for them).
 RULE_EVIDENCE: dict[str, tuple[str, ...]] = {"MS-RATE-MISMATCH": ("satisfied_then_repeat",)}

@@ -53,8 +53,14 @@ def ds_unsatisfied(data, p):
     return _visit_outcome_rule(data, _.satisfaction == "unsatisfied")
 
 
+def _complaints(tk, p):
+    """Tickets that can make a matter "come back": not of a kind in `exclude_kinds` (a consultation,
+    suggestion or praise about the same place is not the problem reported again)."""
+    return tk.filter(~ibis.coalesce(_.kind, "").isin(list(p.get("exclude_kinds") or [""])))
+
+
 def _repeat_after(data, p, satisfied: bool):
-    tk, ev = data.tk, data.ev
+    tk, ev = _complaints(data.tk, p), data.ev
     repeats = next_same_matter(tk, p["window_days"], after="closed_ts")
     last_visit = _visits(ev).group_by("t").aggregate(
         satisfaction=_.satisfaction.argmax(_.x_seq), visit_seq=_.x_seq.max(), visitor_id=_.visitor_id.argmax(_.x_seq))
@@ -71,8 +77,9 @@ def _repeat_after(data, p, satisfied: bool):
 @rule("FC-REPEAT-AFTER-CLOSE", "false_closure", "办结后同一诉求再次反映")
 def fc_repeat_after_close(data, p):
     """A ticket closed after a closure request, and a new ticket on the same matter (same place and
-    category, any caller) arrives within `window_days` of the close, while the follow-up visit did NOT
-    record the citizen as satisfied (if it did, see MS-SATISFIED-REPEAT).
+    category, any caller; not a consultation, suggestion or praise — `exclude_kinds`) arrives within
+    `window_days` of the close, while the follow-up visit did NOT record the citizen as satisfied (if it
+    did, see MS-SATISFIED-REPEAT).
 
     Basis: MISSION.md 虚假办结 ("the same matter reported again soon after closure"). Responsible: the
     person who requested the closure and their unit. Evidence: both tickets.
@@ -83,7 +90,8 @@ def fc_repeat_after_close(data, p):
 @rule("MS-SATISFIED-REPEAT", "manufactured_satisfaction", "满意后同一诉求再次反映")
 def ms_satisfied_repeat(data, p):
     """The last follow-up visit recorded 满意/基本满意, yet a new ticket on the same matter (same place and
-    category) arrives within `window_days` of the close: the satisfaction is suspect (被满意).
+    category; not of a kind in `exclude_kinds`) arrives within `window_days` of the close: the
+    satisfaction is suspect (被满意).
 
     Basis: MISSION.md 被满意/数据造假 ("'Satisfied' recorded, yet the matter comes back"). Responsible: the
     person who requested the closure and their unit; the visitor is in the values.
@@ -229,7 +237,7 @@ def ms_rate_mismatch(data, p):
     Responsible: the unit (no single person). Lists up to `max_tickets_listed` satisfied-but-repeated
     tickets.
     """
-    tk, ev = data.tk, data.ev
+    tk, ev = _complaints(data.tk, p), data.ev
     last_visit = _visits(ev).group_by("t").aggregate(satisfaction=_.satisfaction.argmax(_.x_seq))
     closed = tk.filter(_.done_ts.notnull() & _.lead_unit_id.notnull()).select("ticket_id", "lead_unit_id")
     repeats = next_same_matter(tk, p["window_days"]).select(rt="a")

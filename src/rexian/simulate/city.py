@@ -99,9 +99,10 @@ class Simulation:
         an honest follow-up visit cannot find it solved if it comes back within the month."""
         times: dict[tuple[int, str], list] = {}
         for spec in self.specs:  # in order of receipt
-            times.setdefault((spec.place, spec.leaf), []).append(spec.received_at)
+            if spec.kind in COMPLAINT_KINDS:
+                times.setdefault((spec.place, spec.leaf), []).append(spec.received_at)
         for spec in self.specs:
-            group = times[(spec.place, spec.leaf)]
+            group = times.get((spec.place, spec.leaf), ())
             spec.later_reports = tuple(at for at in group if at > spec.received_at)
 
     def _repeat_truth(self) -> list[dict]:

@@ -33,9 +33,6 @@ def handle_once(life, handler: str, profile: str) -> bool:
                  life.now + timedelta(minutes=life.rng.uniform(1, 8)))
         reply = texts.fake_reply(life.rng, life.spec.leaf, life.w.city.unit_name(unit))
         at = life.now + timedelta(minutes=life.rng.uniform(2, 20))
-        if life.signed_at is not None and not any(r["action"] == "ClosureRequested" for r in ticket.new_events) \
-                and _rounded(at) - _rounded(life.signed_at) <= INSTANT:
-            life.label("instant_closure", unit, handler, "签收后数分钟即申请办结，无现场核查和办理过程")
         life.label("boilerplate_reply", unit, handler, f"空泛答复：{reply}")
         return closure(life, handler, reply, (), approve=0.85, at=at)
     if profile == "forwarder" or (profile == "diligent" and life.rng.random() < 0.2):
@@ -141,6 +138,7 @@ def closure(life, handler: str, reply: str, evidence, approve: float, at) -> boo
     due = ticket.due_at  # the deadline in force when the closure is requested
     life.act(c.RequestClosure(actor_id=handler, ticket_id=tid, reply=reply, evidence=tuple(evidence)), at)
     life.unfollowed = None
+    instant(life, handler)
     if due is not None and _rounded(life.now) > _rounded(due):
         life.label("overdue", unit, handler, f"超期{(life.now - due).days}天申请办结")
     life.closer, life.done_at, life.due_when_done = handler, life.now, ticket.due_at
@@ -156,6 +154,20 @@ def closure(life, handler: str, reply: str, evidence, approve: float, at) -> boo
                                         outcome="已办结，督办事项完成"), life.centre(10, 600))
         life.orders = []
     return approved
+
+
+def instant(life, handler: str) -> None:
+    """Label the ticket's first closure request if it came within minutes of signing for the ticket with
+    nothing handled in between but the (mandatory) citizen contact."""
+    records = life.ticket.new_events
+    requests = [r for r in records if r["action"] == "ClosureRequested"]
+    if len(requests) != 1 or life.signed_at is None:
+        return
+    since = [r["action"] for r in records if r["at"] >= life.signed_at]
+    if _rounded(life.now) - _rounded(life.signed_at) <= INSTANT and not {"ProgressNoted", "Forwarded",
+                                                                         "ForwardReported"} & set(since):
+        life.label("instant_closure", life.ticket.lead_unit_id, handler,
+                   "签收后数分钟即申请办结，除一次联系外无任何办理记录")
 
 
 def visit_outcome(life, number: int, at) -> tuple[bool, str]:

@@ -200,15 +200,21 @@ class Life:
         else:
             self.label("return_without_verification", unit, handler,
                        f"{self.w.city.unit_name(unit)}未联系市民、未到现场即申请退单")
-        correct_name = self.w.city.unit_name(self.correct)
+        target = self.correct
+        leads = self.leads()
+        if len(leads) >= 2 and leads[-2] == self.correct and self.rng.random() < 0.25:
+            # Passed on sideways to a third unit that is no more responsible: it will send the ticket back
+            # to where it started (A -> B -> C -> A).
+            target = self.rng.choice([u for u in self.w.departments if u not in leads and u != self.correct])
+        target_name = self.w.city.unit_name(target)
         self.act(c.RequestReturn(actor_id=handler, ticket_id=tid,
                                  reason=f"经核实，该诉求属{self.leaf_name}问题，不属于我单位职责范围",
-                                 basis=f"职责清单{self.spec.leaf}条：{self.leaf_name}由{correct_name}主办",
-                                 suggested_unit_id=self.correct), max(when, self.now) + timedelta(minutes=5))
+                                 basis=f"职责清单{self.spec.leaf}条：{self.leaf_name}由{target_name}主办",
+                                 suggested_unit_id=target), max(when, self.now) + timedelta(minutes=5))
         self.endorse(unit, "return")
         request = self.ticket.pending("return")
         self.act(c.ReviewReturn(actor_id=self.staff("reviewer"), ticket_id=tid, request_id=request.request_id,
-                                approve=True, new_lead_unit_id=self.correct, reason="职责清单明确，同意退单并改派"),
+                                approve=True, new_lead_unit_id=target, reason="同意退单并改派"),
                  self.centre(20, 240))
         return "returned"
 
@@ -235,6 +241,11 @@ class Life:
         if not approve:
             self.label("return_rejected", unit, handler, f"{self.w.city.unit_name(unit)}的退单申请被中心驳回")
         return approve
+
+    def leads(self) -> list[str]:
+        """The lead units the ticket has been dispatched to, in order."""
+        return [r["payload"].get("lead_unit_id") or r.get("target_unit_id") for r in self.ticket.new_events
+                if r["action"] == "Dispatched"]
 
     def endorse(self, unit: str, kind: str) -> None:
         request = self.ticket.pending(kind)
@@ -305,8 +316,7 @@ class Life:
         if ticket.lead_unit_id is None:
             return
         unit = ticket.lead_unit_id
-        leads = [r["payload"].get("lead_unit_id") or r.get("target_unit_id") for r in records
-                 if r["action"] == "Dispatched"]
+        leads = self.leads()
         actions = [r["action"] for r in records]
         if actions.count("ReturnRequested") >= 3:
             self.label("repeated_returns", unit, None, f"退单{actions.count('ReturnRequested')}次")

@@ -39,7 +39,7 @@ KINDS = {
     "hostile_report": "hostile_attitude",
     "graft_report": "graft",
     "banquet_report": "improper_banquet",
-    "zombie_agent": "unreachable_service",        # busy without calls, away from the seat, calls unanswered
+    "zombie_agent": "unreachable_service",        # busy without calls, away from the seat
 }
 FAMILY_KIND = {"hostile_attitude": "hostile_report", "graft": "graft_report", "improper_banquet": "banquet_report"}
 

@@ -46,7 +46,7 @@ class World:
 
 
 # One block of places (about 450) per this many tickets: a year of tickets over a city of matching size.
-TICKETS_PER_BLOCK = 10000
+TICKETS_PER_BLOCK = 2500
 
 
 def build_world(seed: int, tickets: int = 0) -> World:
