@@ -41,7 +41,8 @@ def test_the_truth_is_written_apart_from_the_data_files(written):
     for path in directory.glob("*.csv"):
         text = path.read_text(encoding="utf-8")
         assert "manufactured_satisfaction" not in text and "forward_no_follow_up" not in text, path.name
-        assert not any(f'"{kind}"' in text or f",{kind}," in text for kind in KINDS), path.name
+        # (kinds that are ordinary words, such as an agent's `idle` status, may appear as data)
+        assert not any(kind in text for kind in KINDS if "_" in kind), path.name
 
 
 def test_the_command_writes_truth_where_it_is_told_and_nowhere_in_the_data(tmp_path):
