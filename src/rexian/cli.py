@@ -15,7 +15,7 @@ from rexian import __version__
 COMMAND_MODULES: tuple[str, ...] = ("rexian.cli_workflow", "rexian.cli_demo", "rexian.cli_calendar",
                                     "rexian.cli_import", "rexian.cli_open311",
                                     "rexian.cli_analytics", "rexian.cli_findings", "rexian.cli_text",
-                                    "rexian.cli_simulate", "rexian.cli_assist")
+                                    "rexian.cli_simulate", "rexian.cli_assist", "rexian.cli_real")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -28,8 +28,26 @@ def _load_data(db: str | None, inputs: tuple[str, ...], as_of: datetime | None):
     return from_directories(list(inputs), as_of)
 
 
+def _load_mapped(mapping_file: str, inputs: tuple[str, ...], as_of: datetime | None):
+    """Foreign exports → in-memory events and tickets through the mapping → the rules' tables."""
+    from rexian.analytics.tables import from_frames
+    from rexian.importing.mapping import load_mapping
+    from rexian.importing.pipeline import import_to_frames
+
+    if not inputs:
+        raise click.UsageError("--mapping needs at least one input file")
+    report, events, tickets = import_to_frames(list(inputs), load_mapping(mapping_file))
+    for line in report.summary_lines():
+        click.echo(line, err=True)
+    if events.empty:
+        raise click.UsageError("nothing imported: no events to analyse")
+    return from_frames(events, tickets, as_of=as_of)
+
+
 @click.command("analyze")
-@click.argument("inputs", nargs=-1, type=click.Path(exists=True, file_okay=False))
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True))
+@click.option("--mapping", "mapping_file", type=click.Path(exists=True, dir_okay=False),
+              help="Mapping file (docs/importing.md): INPUTS are foreign exports, imported in memory first.")
 @click.option("--db", help="Database URL (SQLAlchemy form) with `events` (and optionally `tickets`, `calls`, "
                            "`agent_status`) tables in the interchange format.")
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False),
@@ -37,7 +55,7 @@ def _load_data(db: str | None, inputs: tuple[str, ...], as_of: datetime | None):
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Output directory.")
 @click.option("--as-of", type=click.DateTime(), default=None,
               help="Reference time for open/idle checks (default: the newest event).")
-def analyze_command(inputs, db, rules_file, out, as_of):
+def analyze_command(inputs, mapping_file, db, rules_file, out, as_of):
     """Run the supervision rules over an event log; write findings, metrics, risk, Excel and HTML."""
     from rexian.analytics.analyze import analyze, enabled_rules
     from rexian.analytics.config import load_config
@@ -47,7 +65,9 @@ def analyze_command(inputs, db, rules_file, out, as_of):
     if as_of is None and config.get("analysis", {}).get("as_of"):
         as_of = datetime.fromisoformat(str(config["analysis"]["as_of"]))
     click.echo("读取数据 …", err=True)
-    data = _load_data(db, inputs, as_of)
+    if not mapping_file and any(Path(p).is_file() for p in inputs):
+        raise click.UsageError("input files need --mapping; without it give interchange directories")
+    data = _load_mapped(mapping_file, inputs, as_of) if mapping_file else _load_data(db, inputs, as_of)
     run, _skipped = enabled_rules(data, config)
     with click.progressbar(length=len(run), label="运行规则", file=click.get_text_stream("stderr")) as bar:
         analysis = analyze(data, config, progress=lambda _rule_id: bar.update(1),

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from rexian.importing.flow import flow_histories
-from rexian.importing.histories import History, seal_history, ticket_row
+from rexian.importing.histories import INTERCHANGE_TICKET_COLUMNS, History, seal_history, ticket_row
 from rexian.importing.mapping import Mapping
 from rexian.importing.readers import SourceRow, read_rows
 from rexian.importing.rejects import RejectLog
@@ -201,3 +201,23 @@ def import_to_directory(out_dir: str | Path, inputs: list[str | Path], mapping: 
         tickets.append(ticket_row(ticket_id, records, now))
     write_tables(out_dir, {"events": events, "tickets": tickets}, fmt)
     return finish(report)
+
+
+def import_to_frames(inputs: list[str | Path], mapping: Mapping):
+    """Import into in-memory `events` and `tickets` DataFrames (interchange columns), nothing written:
+    what `rexian analyze --mapping` runs the rules on. Returns (report, events, tickets)."""
+    import pandas as pd
+
+    from rexian.importing.interchange import EVENT_COLUMNS
+
+    if mapping.mode == "table":
+        raise ValueError(f"{mapping.table} 表不是事件日志：不能直接分析")
+    report = build(inputs, mapping)
+    now = datetime.now().replace(microsecond=0)
+    events, tickets = [], []
+    for ticket_id, records in _counting(report, sealed_histories(report, mapping)):
+        events += records
+        tickets.append(ticket_row(ticket_id, records, now))
+    finish(report)
+    return (report, pd.DataFrame(events, columns=list(EVENT_COLUMNS)),
+            pd.DataFrame(tickets, columns=list(INTERCHANGE_TICKET_COLUMNS)))
