@@ -62,13 +62,17 @@ def dl_overdue(data, p):
     (or the current lead unit of an open ticket) and the person who last acted for it.
     """
     ev, tk = data.ev, data.tk
+    grace_seconds = int(p["grace_hours"] * 3600)
     due = ev.filter(_.action.isin(DEADLINE_ACTIONS) & ibis.coalesce(_.new_due_at, _.due_at).notnull()).select(
-        dt="ticket_id", d_seq="seq", d_ts=ibis.coalesce(_.new_due_at, _.due_at).epoch_seconds())
-    req = ev.filter(_.action == "ClosureRequested").select(t="ticket_id", x_seq="seq", x_ts="ts",
+        dt="ticket_id", d_seq="seq", d_at=ibis.coalesce(_.new_due_at, _.due_at),
+        d_ts=ibis.coalesce(_.new_due_at, _.due_at).epoch_seconds())
+    req = ev.filter(_.action == "ClosureRequested").select(t="ticket_id", x_seq="seq", x_ts="ts", x_at="at",
                                                           unit_id="actor_unit_id")
     in_force = req.join(due, [req.t == due.dt, due.d_seq < req.x_seq]).group_by(req.columns).aggregate(
-        due_ts=_.d_ts.argmax(_.d_seq), due_seq=_.d_seq.max())
-    late_requests = in_force.mutate(late_days=(_.x_ts - _.due_ts) / 86400.0, still_open=ibis.literal(False)).select(
+        due_ts=_.d_ts.argmax(_.d_seq), due_at=_.d_at.argmax(_.d_seq), due_seq=_.d_seq.max())
+    # A deadline is an instant: a request is late when it comes after it, to the microsecond.
+    late_requests = in_force.filter(_.x_at > _.due_at + ibis.interval(seconds=grace_seconds)).mutate(
+        late_days=(_.x_ts - _.due_ts) / 86400.0, still_open=ibis.literal(False)).select(
         "t", "unit_id", "late_days", "still_open", "due_seq", "x_seq")
     last_due = due.group_by("dt").aggregate(due_ts=_.d_ts.argmax(_.d_seq), due_seq=_.d_seq.max())
     last_req = req.group_by("t").aggregate(last_request_seq=_.x_seq.max())
@@ -79,7 +83,7 @@ def dl_overdue(data, p):
     open_late = open_rows.filter(_.due_seq > ibis.coalesce(_.last_request_seq, -1)).select(
         t="ticket_id", unit_id="lead_unit_id", late_days=(data.as_of_ts - _.due_ts) / 86400.0,
         still_open=ibis.literal(True), due_seq="due_seq", x_seq=ibis.null("int64"))
-    late = late_requests.union(open_late).filter(_.late_days * 24 > p["grace_hours"])
+    late = late_requests.union(open_late.filter(_.late_days * 24 > p["grace_hours"]))
     per_ticket = late.group_by("t").aggregate(
         late_days=_.late_days.max(), still_open=_.still_open.any(), unit_id=_.unit_id.argmax(_.late_days),
         due_seq=_.due_seq.argmax(_.late_days), request_seq=_.x_seq.argmax(_.late_days),

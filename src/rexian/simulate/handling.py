@@ -139,7 +139,7 @@ def closure(life, handler: str, reply: str, evidence, approve: float, at) -> boo
     life.act(c.RequestClosure(actor_id=handler, ticket_id=tid, reply=reply, evidence=tuple(evidence)), at)
     life.unfollowed = None
     instant(life, handler)
-    if due is not None and _rounded(life.now) > _rounded(due):
+    if due is not None and life.now > due:
         life.label("overdue", unit, handler, f"超期{(life.now - due).days}天申请办结")
     life.closer, life.done_at, life.due_when_done = handler, life.now, ticket.due_at
     life.endorse(unit, "closure")

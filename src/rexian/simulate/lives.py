@@ -341,7 +341,9 @@ class Life:
             self.label("forward_no_follow_up", unit, person, "下派后未跟踪督促",
                        holds_from=_seconds(self.unfollowed) + FORGOTTEN)
         if ticket.status not in ("closure_review", "visit_pending") and ticket.due_at is not None:
-            self.label("overdue", unit, person, "超期未办结", holds_from=_seconds(ticket.due_at) + timedelta(seconds=1))
+            # the analyser compares whole seconds of the snapshot and the deadline (both cut, not rounded)
+            self.label("overdue", unit, person, "超期未办结",
+                       holds_from=ticket.due_at.replace(microsecond=0) + timedelta(seconds=1))
 
 
 def _seconds(at: datetime) -> datetime:
