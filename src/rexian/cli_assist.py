@@ -25,13 +25,20 @@ def command(db_url, content, title, address, lon, lat, at, as_json):
     app = bootstrap(db_url)
     advice = intake_assistant(app).advise(content, at or app.clock(), title=title, address=address, lon=lon, lat=lat)
     if as_json:
-        click.echo(json.dumps({"categories": advice.categories, "lead_units": advice.lead_units,
+        categories = [{"code": code, "name": advice.names.get(code, code), "top": advice.parents.get(code),
+                       "top_name": advice.names.get(advice.parents.get(code, ""), None), "confidence": confidence}
+                      for code, confidence in advice.categories]
+        units = [{"unit_id": unit, "name": advice.names.get(f"unit:{unit}", unit), "confidence": confidence}
+                 for unit, confidence in advice.lead_units]
+        click.echo(json.dumps({"categories": categories, "lead_units": units,
                                "same_matter": advice.same_matter, "warning": advice.warning},
                               ensure_ascii=False, default=str))
         return
-    click.echo("建议分类：" + "；".join(f"{label}（{confidence:.0%}）" for label, confidence in advice.categories))
+    click.echo("建议分类：" + "；".join(f"{advice.category_label(code)} {confidence:.0%}"
+                                       for code, confidence in advice.categories))
     if advice.lead_units:
-        click.echo("建议主办单位：" + "；".join(f"{label}（{confidence:.0%}）" for label, confidence in advice.lead_units))
+        click.echo("建议主办单位：" + "；".join(f"{advice.unit_label(unit)} {confidence:.0%}"
+                                           for unit, confidence in advice.lead_units))
     if advice.warning:
         click.echo(f"提示：{advice.warning}")
         for match in advice.same_matter:

@@ -32,3 +32,32 @@ def test_a_specific_reply_to_the_complaint_is_relevant_and_not_boilerplate():
         "小区门口的路灯坏了一个月没人修", [])
     assert scores.boilerplate < 0.6
     assert scores.relevance > 0.2
+
+
+def test_the_complaint_title_reaches_the_reply_scores_and_raises_the_relevance_of_an_answer_to_it():
+    reply = "我局经调查了解，该违章建筑于2012年建成，属于历史遗留问题，下一步将按程序予以办理。"
+    complaint = "加州网吧旁边有人利用空地非法搭建了三个门面，还在平顶上堆放垃圾，上周反映后至今没有拆除。"
+    port = TextModulePort()
+    assert port.reply_scores(reply, complaint, [], title="C1区加州网吧旁有人违建").relevance > \
+        port.reply_scores(reply, complaint, []).relevance
+
+
+def test_the_text_rules_hand_the_title_to_a_port_that_takes_one_and_not_to_one_that_does_not():
+    from types import SimpleNamespace
+
+    from rexian.analytics.rules_text import _reply_scores
+
+    calls = []
+
+    class WithTitle:
+        def reply_scores(self, reply, complaint, other_replies_of_unit, title=None):
+            calls.append(("with", title))
+
+    class Plain:
+        def reply_scores(self, reply, complaint, other_replies_of_unit):
+            calls.append(("plain", None))
+
+    row = SimpleNamespace(reply="已处理。", content="路灯坏了", title="关于新河路路灯照明的问题")
+    _reply_scores(WithTitle(), row)
+    _reply_scores(Plain(), row)
+    assert calls == [("with", "关于新河路路灯照明的问题"), ("plain", None)]

@@ -25,7 +25,11 @@ REPORTS = [
     ("办理房产证时，工作人员暗示要给红包才给办", "graft"),
     ("经办人收了我500元红包才给我盖章", "graft"),
     ("村干部要了我2000元才给盖章", "graft"),
-    ("医院的医生收红包，不给红包就不安排手术", "graft"),
+    ("医院院长收红包，不给红包就不安排床位", "graft"),
+    ("市场监管局来检查的冯科长说交五百块就不罚了，不给就天天来查", "graft"),
+    ("交警支队的孙科长说想快点办就得请他吃顿饭，不然就一直拖着", "graft"),
+    ("办手续的时候街道的王科长让我们送两条烟才给盖章", "graft"),
+    ("村会计说没有红包就别想办", "graft"),
     ("社区主任向我们索要好处费", "graft"),
     ("镇里的干部吃拿卡要，办个证要跑十几趟还得打点", "graft"),
     ("我们给了钱才给办低保，这是公开的秘密", "graft"),
@@ -38,6 +42,13 @@ REPORTS = [
     ("有人看见城管队长和商户老板在饭店喝酒", "improper_banquet"),
     ("镇长接受施工方的吃请，工程质量没人管", "improper_banquet"),
     ("村干部用公款吃喝，账目不公开", "improper_banquet"),
+    ("看到社区居委会的任书记和物业公司的人在饭店包厢吃饭，是物业老板买的单", "improper_banquet"),
+    ("中秋节超市给街道办事处的姓郭的工作人员送购物卡和烟酒，难怪怎么投诉都没用", "improper_banquet"),
+    ("城管队长天天被开发商请吃饭，还收了人家的礼品", "improper_banquet"),
+    # hostile attitude, newer phrasings
+    ("找到燃气集团，姓赵的工作人员把我晾在那一个小时不理", "hostile_attitude"),
+    ("体育局的工作人员当着好多人的面讽刺我听不懂人话，把我材料扔了出来", "hostile_attitude"),
+    ("通信管理办公室的杜主任最后说“有本事你去告”", "hostile_attitude"),
 ]
 
 NEAR_MISSES = [
@@ -60,6 +71,23 @@ NEAR_MISSES = [
     "小区门口饭店油烟扰民",
     "工作人员并没有刁难我，只是手续复杂",
     "工作人员没有骂人，也没有推搡",
+    # not public servants: a service complaint for their sector, not a finding (监察法第十五条)
+    "医院的医生收红包，不给红包就不安排手术",
+    "护士对病人态度恶劣",
+    "社区医院的医生态度很差，问两句就不耐烦",
+    "坐公交的时候司机态度很差，车还没停稳就开门",
+    "地铁站的安检员态度很差，对乘客大呼小叫",
+    "跟团游被导游强制购物，不买就甩脸色",
+    "我家老人在养老院被护工骂",
+    "物业经理态度恶劣，还骂业主",
+    # a rule, not a demand; welfare, not a gift to an official
+    "不交材料就不给办，窗口说这是规定",
+    "消防栓没有水，要是再不解决我就去市里反映，旁边饭店的出口也锁着",
+    "春节社区书记给孤寡老人送慰问品和购物卡",
+    # reported speech aimed at the citizen, and denials in reported speech
+    "工作人员说我行贿，根本没有的事",
+    "他说我骂人，其实我一句重话都没说",
+    "工作人员说他们从来不收红包",
 ]
 
 
@@ -119,3 +147,145 @@ def test_an_unknown_family_in_a_user_lexicon_is_refused(tmp_path):
     extra.write_text("families:\n  bribery:\n    phrases: []\n", encoding="utf-8")
     with pytest.raises(ValueError, match="bribery"):
         load_lexicon(extra, use_settings=False)
+
+
+def test_misconduct_by_a_doctor_is_set_aside_and_the_explanation_names_the_doer():
+    [hit] = detect_misconduct("医生暗示要红包才安排手术", include_suppressed=True)
+    assert hit["suppressed"] and hit["score"] == 0 and "医生" in hit["explanation"] and "不属公职人员" in hit["explanation"]
+
+
+def test_the_nearest_person_is_the_doer_so_a_clerk_after_a_doctor_is_still_reported():
+    hits = detect_misconduct("医生态度一般，后来去医保局窗口，工作人员态度恶劣还骂我")
+    assert [hit["family"] for hit in hits] == ["hostile_attitude"] and "工作人员" in hits[0]["explanation"]
+
+
+def test_an_official_dined_by_a_boss_is_a_banquet_even_though_the_boss_is_named_last():
+    assert families("城管队长经常被饭店老板请去喝酒") == {"improper_banquet"}
+    assert families("饭店老板经常请朋友去喝酒") == set()
+
+
+def test_a_centre_that_supervises_public_hospitals_moves_doctors_into_the_actors(tmp_path):
+    extra = tmp_path / "hospitals.yaml"
+    extra.write_text("actors: [医生]\n", encoding="utf-8")
+    lexicon = load_lexicon(extra, use_settings=False)
+    assert detect_misconduct("医生暗示要红包才安排手术") == []
+    [hit] = detect_misconduct("医生暗示要红包才安排手术", lexicon=lexicon)
+    assert hit["family"] == "graft" and "医生" in hit["explanation"]
+
+
+def test_a_condition_without_money_or_gifts_is_a_rule_and_says_so():
+    [hit] = detect_misconduct("不交身份证复印件就不给办", include_suppressed=True)
+    assert hit["suppressed"] and "钱物" in hit["explanation"]
+    assert families("不交两千块钱就不给办") == {"graft"}
+
+
+def test_reported_speech_of_a_demand_is_graft_and_an_accusation_against_the_citizen_is_not():
+    assert families("他说不给好处费就不办") == {"graft"}
+    assert families("村主任说我们不送点东西就别想办下来") == {"graft"}
+    [hit] = detect_misconduct("工作人员说我行贿", include_suppressed=True)
+    assert hit["suppressed"] and "指责" in hit["explanation"]
+
+
+def test_negated_new_phrasings_are_not_reports():
+    assert detect_misconduct("街道的王科长没有收我们的购物卡，也没有让我们送烟") == []
+    assert detect_misconduct("工作人员并没有把我晾在那里，很快就办好了") == []
+
+
+def test_the_simulator_writes_misconduct_by_public_servants_only_in_its_labelled_abuse_reports():
+    from rexian.simulate.phrases import PROBLEMS
+    from rexian.simulate.texts import BANQUET, GRAFT, HOSTILE
+
+    unlabelled = [problem.format(place="新河路", shop="老街火锅", time="半夜", dur="三天")
+                  for problems, _done in PROBLEMS.values() for problem in problems]
+    assert [text for text in unlabelled if detect_misconduct(text)] == []
+    for family, templates in (("hostile_attitude", HOSTILE), ("graft", GRAFT), ("improper_banquet", BANQUET)):
+        for template in templates:
+            for who in ("姓王的工作人员", "李科长", "张书记"):
+                text = template.format(unit="东湖区东园街道办事处", who=who, shop="老街火锅")
+                assert families(text) == {family}, text
+
+
+def test_a_salutation_to_the_leaders_does_not_make_diners_at_a_barbecue_into_officials():
+    # Teddy 235595 / 285540: letters addressed 「尊敬的领导」 about noisy drinkers at night stalls.
+    assert detect_misconduct("尊敬的领导：小区附近夜宵摊较多，经常有人晚上喝酒闹事，恳请领导重视") == []
+    assert families("尊敬的领导：社区书记经常在夜宵摊喝酒，还让商户买单") == {"improper_banquet"}
+
+
+def test_a_citizen_saying_they_did_not_bribe_anyone_is_a_denial_even_with_the_official_in_between():
+    # Teddy 277136: 「我们没有给相应的领导去送礼……所以，只能在此哀嚎」
+    assert detect_misconduct("可能是我们错了，我们没有给相应的领导去送礼，所以只能在此哀嚎") == []
+    assert families("我们没有办法，只好给相应的领导去送礼") == {"graft"}
+
+
+def test_bank_staff_sellers_and_companies_are_not_public_servants():
+    assert detect_misconduct("去银行网点询问，银行工作人员态度不好") == []
+    assert detect_misconduct("卖家在评价后面追加说我问她索要钱财") == []
+    assert detect_misconduct("光曙职校被东富公司百般刁难") == []
+    assert families("去社保窗口询问，工作人员态度不好") == {"hostile_attitude"}
+
+
+def test_diners_drinking_at_a_night_stall_are_not_a_banquet_even_when_the_letter_names_the_city_inspectors():
+    # Teddy 285540: 「食客喝酒猜拳，大声喧哗，影响市容，城管…」
+    assert detect_misconduct("店外摆上餐桌，食客喝酒猜拳，大声喧哗，城管也不来管") == []
+    assert families("城管队长经常在这家店喝酒，从来不管占道经营") == {"improper_banquet"}
+
+
+def test_filial_piety_is_not_a_bribe_and_a_driving_school_is_not_a_public_servant():
+    assert detect_misconduct("领导你们也是为人父母，也要孝敬爹娘") == []
+    assert detect_misconduct("打电话给该驾校，一直踢皮球，而且态度恶劣") == []
+
+
+def test_on_a_simulated_city_every_labelled_report_is_found_and_nothing_else(tmp_path):
+    from rexian.simulate import Simulation
+    from rexian.simulate.output import write_files
+    from rexian.text.evaluation import misconduct_against_truth
+
+    write_files(Simulation(2000, 11), tmp_path / "city")
+    result = misconduct_against_truth(tmp_path / "city")
+    for family, measured in result.items():
+        assert measured["true"] >= 5, family
+        assert measured["precision"] >= 0.85 and measured["recall"] >= 0.85, (family, measured)
+
+
+def test_on_real_letters_developers_and_property_companies_are_set_aside_and_banquet_hits_name_officials(teddy_dir):
+    from rexian.text.evaluation import misconduct_on_teddy
+
+    result = misconduct_on_teddy(teddy_dir / "messages_with_votes.xlsx")
+    assert result["messages"] == 4326
+    assert result["set_aside_non_public"]["hostile_attitude"] >= 50
+    banquets = [row for row in result["rows"] if row["family"] == "improper_banquet"]
+    assert banquets and all("提到公职人员" in row["explanation"] for row in banquets)
+    assert not any("喝酒" in row["explanation"] for row in banquets)  # the night-stall diners
+
+
+def test_a_public_servant_who_is_abused_is_not_reported_for_abuse():
+    # Teddy 257797: a group refusing to show ID 「谩骂工作人员」.
+    assert detect_misconduct("以曾强为首的数人拒绝出示证件，还谩骂工作人员") == []
+    assert families("工作人员谩骂群众") == {"hostile_attitude"}
+    assert families("派出所民警殴打了我父亲") == {"hostile_attitude"}
+
+
+def test_water_supply_is_not_tribute_and_a_hotel_security_chief_is_not_a_public_servant():
+    assert detect_misconduct("3楼以上自来水基本上供水不足，书记也不管") == []
+    assert detect_misconduct("我无故遭到酒店保安队长的殴打") == []
+    assert detect_misconduct("争论过程中遭物业工作人员辱骂") == []
+
+
+@pytest.mark.parametrize("text, family", [
+    ("派出所的民警对我冷冰冰的，问什么都不回答", "hostile_attitude"),
+    ("科长暗示我得给点好处才能批下来", "graft"),
+    ("执法队的人收了摊主的钱就不管了", "graft"),
+    ("街道的李科长收了开发商两条中华烟", "improper_banquet"),
+])
+def test_phrasings_beyond_the_simulators_templates_are_found(text, family):
+    assert family in families(text)
+
+
+@pytest.mark.parametrize("text", [
+    "民警没有对我冷冰冰的，很耐心",
+    "执法队的人没有收摊主的钱",
+    "李科长当场退回了开发商送的两条中华烟",
+    "小卖部老板收了钱就不管售后了",
+])
+def test_their_denials_and_non_public_doers_are_not(text):
+    assert detect_misconduct(text) == []

@@ -83,3 +83,53 @@ def test_on_the_teddy_replies_the_stock_empty_replies_are_found_and_detailed_one
     long_ones = [row for row in rows if len(row["reply"]) > 300]
     assert sum(row["scores"].boilerplate >= 0.7 for row in long_ones) == 0
     assert 8 <= len(empty) <= 25
+
+
+LAMP_COMPLAINT = "新河路的路灯坏了一个多月，晚上黑漆漆的不敢走，打了好几次电话，希望有关部门来现场看看。"
+LAMP_TITLE = "关于新河路路灯照明的问题"
+
+
+@pytest.mark.parametrize("reply", [
+    "经南山区城管执法大队核实，已处理。",
+    "市市场监督管理局已安排人员处理，现已解决，申请办结。",
+    "已联系市民，问题已妥善解决。",
+    "您反映的问题我单位已知晓，将按程序办理。",
+])
+def test_a_reply_of_only_the_units_name_and_procedure_words_is_boilerplate_and_says_so(reply):
+    scores = reply_scores(reply, LAMP_COMPLAINT, title=LAMP_TITLE)
+    assert scores.boilerplate >= 0.9
+    assert "套话/空话答复" in is_perfunctory(scores)
+    assert scores.evidence["boilerplate"]["substance_chars"] <= 2
+
+
+def test_a_reply_naming_its_unit_that_says_what_was_done_here_is_neither_boilerplate_nor_off_topic():
+    reply = ("经核查，3月2日东湖区湖滨街道办事处工作人员郑平到新河路现场查看，安排路灯维护人员更换了灯具和线路。"
+             "经复查已恢复正常。已于当日电话告知来电人，来电人满意。")
+    scores = reply_scores(reply, LAMP_COMPLAINT, title=LAMP_TITLE)
+    assert scores.boilerplate == 0 and scores.relevance >= 0.3 and is_perfunctory(scores) == []
+    assert "路灯" in scores.evidence["relevance"]["matched_terms"]
+
+
+def test_the_units_name_and_the_call_back_do_not_make_a_reply_about_something_else_relevant():
+    complaint = "学府街站的公交车经常不按点来，一等就是两个星期，打了好几次电话都是踢皮球。"
+    reply = ("经核查，1月22日市公交集团工作人员许伟到辖区现场查看，协调运营商增设基站，信号已改善。问题已解决。"
+             "已于当日电话告知来电人，来电人满意。")
+    scores = reply_scores(reply, complaint, title="关于学府街公交服务的问题")
+    assert scores.relevance <= 0.05 and "答非所问" in is_perfunctory(scores)
+    assert "公交" in scores.evidence["relevance"]["missing_terms"]
+
+
+def test_an_organisation_the_reply_acts_on_still_counts_for_relevance():
+    complaint = "市人民医院的围墙开裂了，随时可能倒塌，过往行人很危险。"
+    reply = "您反映的情况已收悉，我局立即交办给市人民医院。市人民医院组织人员到现场查看，已设置警示带并拆除危墙。"
+    scores = reply_scores(reply, complaint, title="市人民医院围墙开裂，影响过往行人安全")
+    assert scores.relevance >= 0.2 and "答非所问" not in is_perfunctory(scores)
+
+
+def test_the_title_names_the_matter_so_a_reply_taking_up_its_words_is_relevant():
+    complaint = ("位于金源小区对面加州网吧旁边，有人利用空地非法搭建了三个门面，还在平顶上放了许多垃圾，"
+                 "大风一刮会伤及过路的百姓，上个星期就向执法部门反映了，这个星期还没有拆除。")
+    reply = "我局经调查了解，该违章建筑于2012年建成，属于历史遗留问题，下一步局规划大队将按照相关程序予以办理。"
+    with_title = reply_scores(reply, complaint, title="C1区加州网吧旁有人违建")
+    without = reply_scores(reply, complaint)
+    assert with_title.relevance > without.relevance and with_title.relevance >= 0.1

@@ -7,6 +7,7 @@ The candidate rows are selected relationally (Ibis), then each text is judged by
 from __future__ import annotations
 
 import hashlib
+import inspect
 from collections import Counter
 
 import ibis
@@ -24,9 +25,18 @@ def replies(data) -> pd.DataFrame:
     ev, tk = data.ev, data.tk
     r = ev.filter(_.action.isin(("Replied", "ClosureRequested")) & _.reply.notnull()).select(
         "ticket_id", "seq", "reply", unit_id="actor_unit_id", person_id="actor_id")
-    t = tk.select(tt="ticket_id", content=ibis.coalesce(_.content, _.title, ""), category="category",
+    t = tk.select(tt="ticket_id", content=ibis.coalesce(_.content, _.title, ""), title="title", category="category",
                   place_key="place_key")
     return r.left_join(t, r.ticket_id == t.tt).drop("tt").execute()
+
+
+def _reply_scores(text: TextPort, row):
+    """The port's reply scores, with the complaint's title too when the port takes one (the text module's
+    port does; the port contract itself has only the content)."""
+    title = row.title if isinstance(row.title, str) and row.title else None
+    if title and "title" in inspect.signature(text.reply_scores).parameters:
+        return text.reply_scores(row.reply, row.content, [], title=title)
+    return text.reply_scores(row.reply, row.content, [])
 
 
 def _first_per_ticket(frame: pd.DataFrame) -> pd.DataFrame:
@@ -43,7 +53,7 @@ def pr_boilerplate(data, p, text: TextPort):
     """
     rows = []
     for r in replies(data).itertuples():
-        scores = text.reply_scores(r.reply, r.content, [])
+        scores = _reply_scores(text, r)
         length = len(text.normalise(r.reply))
         if scores.boilerplate >= p["min_boilerplate"] or length < p["min_chars"]:
             rows.append({"ticket_id": r.ticket_id, "seq": r.seq, "unit_id": r.unit_id, "person_id": r.person_id,
@@ -94,7 +104,7 @@ def pr_off_topic(data, p, text: TextPort):
     for r in replies(data).itertuples():
         if len(text.normalise(r.reply)) < p["min_chars"] or len(text.normalise(r.content)) < p["min_complaint_chars"]:
             continue
-        scores = text.reply_scores(r.reply, r.content, [])
+        scores = _reply_scores(text, r)
         if scores.relevance <= p["max_relevance"] and scores.boilerplate < boiler:
             rows.append({"ticket_id": r.ticket_id, "seq": r.seq, "unit_id": r.unit_id, "person_id": r.person_id,
                          "seqs": [r.seq], "texts": [r.content[:EXCERPT], r.reply[:EXCERPT]],

@@ -44,10 +44,14 @@ class TextModulePort:
                 found[hit["family"]] = Misconduct(hit["family"], score, excerpt, hit["explanation"])
         return list(found.values())
 
-    def reply_scores(self, reply: str, complaint: str, other_replies_of_unit: Sequence[str]) -> ReplyScores:
+    def reply_scores(self, reply: str, complaint: str, other_replies_of_unit: Sequence[str],
+                     title: str | None = None) -> ReplyScores:
+        """`title`, when given, is the complaint's title: its words weigh double in relevance (a title such
+        as 「关于新河路路灯照明的问题」 names the place and the matter)."""
         from rexian.text.replies import reply_scores
 
-        scores = reply_scores(reply or "", complaint or None, other_replies_of_unit=tuple(other_replies_of_unit))
+        scores = reply_scores(reply or "", complaint or None, title=title or None,
+                              other_replies_of_unit=tuple(other_replies_of_unit))
         norm = self.normalise(reply)
         duplicates = sum(1 for other in other_replies_of_unit if self.normalise(other) == norm)
         reasons = [scores.evidence.get("boilerplate", {}).get("reason")]

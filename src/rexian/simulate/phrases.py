@@ -1,5 +1,11 @@
 """What citizens complain about, per leaf category: problem sentences (slots: {place}, {shop}, {time},
-{dur}) and what a unit actually does about it (used by specific replies)."""
+{dur}) and what a unit actually does about it (used by specific replies).
+
+Misconduct by public servants (态度恶劣, 吃拿卡要, 违规吃喝) is never written here: it is added by the
+labelled abuse reports (texts.abuse_report), so every such text has its truth label. Problems may describe
+rude or greedy *non-public* staff (doctors, nurses, drivers, guides, care workers): the detector sets
+those aside as service complaints (see rexian.text.misconduct), and they carry no label.
+"""
 
 from __future__ import annotations
 
@@ -114,7 +120,10 @@ PROBLEMS: dict[str, tuple[list[str], str]] = {
              "清理消防通道，对责任单位下达整改通知"),
     "1301": (["去政务大厅办个证跑了五趟还没办成", "网上办事系统老是登不上去", "办事窗口只开了一个，排队{dur}"],
              "优化办事流程，增设服务窗口"),
-    "1302": (["窗口工作人员上班时间玩手机", "办事人员互相推，说找别的部门", "工作人员迟到早退"],
+    # Conduct of staff that is not one of the misconduct families (those come only from labelled abuse
+    # reports): attendance and unclear guidance, not scolding, stonewalling or demands.
+    "1302": (["窗口工作人员上班时间经常不在岗，等了半个多小时才来人", "办事指南上写的材料和窗口实际要的不一样，白跑了两趟",
+              "工作人员迟到早退"],
              "对相关工作人员进行了批评教育"),
     "1303": (["个税汇算的退税一直没到账", "发票开具的问题问了好几次都说不清", "税务大厅排队太久"],
              "核实后已完成退税办理"),

@@ -1,8 +1,7 @@
-"""A small generated corpus of hotline complaints, to train the default routing model that ships.
-
-Real training data comes later (the simulator's output, a city's own history: `rexian train-router`).
-Until then the packaged model must still route sensibly, so it is trained on complaints composed from
-per-category templates and fillers written here. Deterministic for a given seed.
+"""A small generated corpus of hotline complaints: per-category templates and fillers, deterministic for a
+given seed. The same-matter generator (synthetic.py) builds its tickets from these phrases, and routing
+tests use it as quick labelled text. (It used to train the packaged routing model; that model is now
+trained on the simulated city: `rexian train-router --from-simulation`, docs/text.md.)
 """
 
 from __future__ import annotations

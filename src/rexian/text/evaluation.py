@@ -160,3 +160,81 @@ def synthetic_linking(n_tickets: int, window_days: float = 30, threshold: float 
     precision, recall, predicted, true = pair_precision_recall(groups, truth.values())
     return {"precision": precision, "recall": recall, "predicted_pairs": predicted, "true_pairs": true,
             "seconds": seconds, "groups": len(groups)}
+
+
+MISCONDUCT_FAMILIES = ("hostile_attitude", "graft", "improper_banquet")
+
+
+def misconduct_against_truth(data_dir: str | Path, min_score: float | None = None) -> dict:
+    """Misconduct detection on a simulated data directory (`rexian simulate --out DIR`) against its truth.
+
+    Reads what citizens said as the rules do (complaint content and title, follow-up visit notes), and
+    returns per family {true, found, right, precision, recall, false_alarms: [(ticket, explanation)],
+    missed: [ticket]}.
+    """
+    import json
+
+    import pandas as pd
+
+    from rexian.text.misconduct import DEFAULT_MIN_SCORE, detect_misconduct
+
+    data_dir = Path(data_dir)
+    base = data_dir / "data" if (data_dir / "data").is_dir() else data_dir
+    threshold = DEFAULT_MIN_SCORE if min_score is None else min_score
+    truth_path = next(path for path in (data_dir / "truth" / "truth.jsonl", base.parent / "truth" / "truth.jsonl")
+                      if path.exists())
+    truth: dict[str, set] = {family: set() for family in MISCONDUCT_FAMILIES}
+    for line in truth_path.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        if item["family"] in truth:
+            truth[item["family"]].update(item["ticket_ids"])
+    tickets = read_table(base)
+    words: dict[str, list[str]] = {}
+    for row in tickets.itertuples():
+        words[row.ticket_id] = [str(value) for value in (row.content, row.title) if isinstance(value, str)]
+    events_path = base / "events.parquet"
+    events = pd.read_parquet(events_path) if events_path.exists() else pd.read_csv(base / "events.csv")
+    for row in events[events["action"] == "Visited"].itertuples():
+        note = json.loads(row.payload).get("note") if isinstance(row.payload, str) else None
+        if note:
+            words.setdefault(row.ticket_id, []).append(note)
+    found: dict[str, dict[str, str]] = {family: {} for family in MISCONDUCT_FAMILIES}
+    for ticket_id, parts in words.items():
+        for part in parts:
+            for hit in detect_misconduct(part, min_score=threshold):
+                found[hit["family"]].setdefault(ticket_id, hit["explanation"])
+    result = {}
+    for family in MISCONDUCT_FAMILIES:
+        right = set(found[family]) & truth[family]
+        result[family] = {
+            "true": len(truth[family]), "found": len(found[family]), "right": len(right),
+            "precision": len(right) / len(found[family]) if found[family] else 1.0,
+            "recall": len(right) / len(truth[family]) if truth[family] else 1.0,
+            "false_alarms": sorted((t, e) for t, e in found[family].items() if t not in truth[family]),
+            "missed": sorted(truth[family] - set(found[family])),
+        }
+    return result
+
+
+def misconduct_on_teddy(path: str | Path | None = None) -> dict:
+    """Misconduct hits on the real Teddy letters: counts per family, mentions set aside because their doer
+    is not a public servant, and every hit (id, explanation, excerpt) for a reader to check."""
+    from collections import Counter
+
+    from rexian.text.misconduct import detect_misconduct
+    from rexian.text.normalisation import normalise
+
+    hits, set_aside = Counter(), Counter()
+    rows = []
+    messages = teddy_messages(path)
+    for message in messages:
+        text = normalise(message["title"] + "。" + message["content"])
+        for hit in detect_misconduct(text, include_suppressed=True):
+            if not hit["suppressed"]:
+                hits[hit["family"]] += 1
+                start, end = hit["span"]
+                rows.append({"id": message["ticket_id"], "family": hit["family"], "explanation": hit["explanation"],
+                             "excerpt": text[max(0, start - 40): end + 20]})
+            elif "不属公职人员" in hit["explanation"]:
+                set_aside[hit["family"]] += 1
+    return {"messages": len(messages), "hits": dict(hits), "set_aside_non_public": dict(set_aside), "rows": rows}

@@ -57,9 +57,31 @@ _RESULT = re.compile(r"已(?:经)?(?:完成|恢复|整改|拆除|疏通|清理|�
 _BASIS = re.compile(r"《[^》]{2,40}》|第[一二三四五六七八九十百\d]+条|〔\d{4}〕|\[\d{4}\]|﹝\d{4}﹞|\d+号文")
 _REFERRAL = re.compile(r"\(?\d{3,4}\)?-?\d{7,8}|\d{5}热线|12345|12315|12348|12358|12366|12333|建议您?(?:直接)?(?:拨打|致电|咨询|联系|向|到|登录)")
 _CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+# What a unit says about itself and its procedure, in every reply whatever the matter: its own name
+# (「经XX街道办事处核实」「我单位」), handover (「已转交」), the call back (「已电话告知来电人，来电人满意」) and
+# bare claims of success (「问题已解决」「已处理完毕，申请办结」). None of it answers the complaint, so it
+# counts neither as substance for boilerplate nor as overlap for relevance.
+_UNIT = (rf"[^\W\d_的了在和与是有为将对把被从经由及并已于到给让使等这那所该就也都还又按]{{1,12}}?"
+         rf"(?:{_ORG_SUFFIX}|办公室|集团)")
+# The unit naming itself, not an organisation the reply is about: 「经XX大队核实」「XX局工作人员」「XX中心已安排」.
+# 「我局立即交办给市人民医院，市人民医院组织人员到现场查看」 keeps the hospital: it is what was done.
+_PROCEDURAL = re.compile(
+    rf"经(?:过)?{_UNIT}|{_UNIT}(?=工作人员|已安排|已(?:经)?(?:处理|核实|核查|知晓|收悉|按)|高度重视|接到|收到|核实|核查)"
+    r"|经(?:过)?(?:核实|核查|查实|查|了解|调查|研究|现场核实|处理)|我(?:单位|局|办|委|院|中心|所|队|街道|镇|乡|部门|科)"
+    r"|本(?:单位|部门|机关)|(?:已|现)?(?:转交|转办|转至|转给|移交|转达|转)(?:给|至|到)?(?:相关|有关)?(?:部门|单位|科室)?"
+    r"|(?:相关|有关)(?:部门|单位|人员|科室|职能部门)|工作人员|专人|(?:已于)?当日|电话(?:告知|联系|回复|回访)"
+    r"|来电人|来电市民|市民|网友|当事人|(?:对处理结果)?表示(?:理解|满意|认可)|满意|认可|已?(?:知晓|知悉|收悉)"
+    r"|申请办结|诉求已办结|已办结|办结|已安排(?:专人|人员|相关人员)?(?:处理|跟进|跟进处理|核实处理)?|已联系|已告知|已回复"
+    r"|(?:现|目前)?(?:问题)?已(?:妥善|协调)?(?:解决|处理)(?:完毕)?|妥善解决|处理完毕|按(?:规定|程序|流程)(?:处理|办理)?"
+    r"|(?:将|会)(?:尽快|及时|依法|按程序|认真)?(?:处理|办理|核实|答复|跟进)|正在(?:协调)?(?:处理|办理)(?:中)?|请耐心等待"
+    r"|感谢(?:您|你)?(?:的)?(?:来电|支持|理解|监督)?|谢谢|相关|有关|问题|情况|您|你|反映")
+_PROCEDURE_LEFT = re.compile(r"经(?:过)?(?:核实|核查|查实|查|了解|调查|处理)")
 # Words so common in complaints and replies that sharing them says nothing about relevance.
 _GENERIC_TERMS = frozenset("问题 情况 反映 相关 部门 工作 我们 你们 您好 网友 市民 回复 答复 处理 要求 希望 建议 请问 咨询 关于 "
-                           "进行 没有 现在 目前 已经 一直 可以 是否 能否 什么 怎么 如何 为什么 时候 解决 有关 严重 影响".split())
+                           "进行 没有 现在 目前 已经 一直 可以 是否 能否 什么 怎么 如何 为什么 时候 解决 有关 严重 影响 "
+                           # how citizens ask, not what about: a reply's 「现场查看」「电话告知」 must not match them
+                           "现场 看看 电话 来电 人称 问问 到底 几次 两次 之前 说法 管一管 尽快 彻底 重视 依法 麻烦 投诉 "
+                           "处理结果 老样子 有没有 没人管 人管 回个 踢皮球 希望有关部门 有人 质疑 敬爱 尊敬".split())
 
 
 # Words citizens and units use for the same thing: a reply saying 违章建筑 answers a complaint about 违建.
@@ -67,6 +89,7 @@ _SYNONYMS = {
     "违建": ("违章建筑", "违法建设", "违建"), "违章建筑": ("违建", "违法建设"), "上牌": ("号牌", "注册登记", "上牌"),
     "噪音": ("噪声",), "噪声": ("噪音",), "红绿灯": ("信号灯",), "信号灯": ("红绿灯",), "扰民": ("噪音", "噪声", "扰民"),
     "补课": ("补课", "培优"), "物业费": ("物业服务费",), "拖欠": ("欠薪", "工资", "拖欠"), "欠薪": ("拖欠", "工资"),
+    "低保": ("最低生活保障",), "低保户": ("低保", "最低生活保障"), "年检": ("检验", "检测"), "乱停乱放": ("停车", "违停"),
 }
 
 
@@ -124,10 +147,12 @@ def cosine(a: Counter, b: Counter) -> float:
 def boilerplate_score(reply: str, other_replies: list[str] | tuple[str, ...] = ()) -> tuple[float, dict]:
     reply = normalise(reply)
     substance, removed = split_substance(reply)
-    substance_chars = len(_CHAR.findall(substance))
+    # Characters that say something about the matter: not formula, not the unit naming itself, not procedure.
+    substance_chars = len(_CHAR.findall(informative_text(substance)))
     evidence: dict = {"formula_sentences": removed, "substance_chars": substance_chars}
     if substance_chars == 0:
-        evidence["reason"] = "除客套话外没有任何内容"
+        evidence["reason"] = ("除客套话外没有任何内容" if not _CHAR.search(substance)
+                              else "只有单位自称和程序性用语（如「经核实」「已处理」），没有说明做了什么")
         return 1.0, evidence
     grams = char_ngrams(reply)
     best_known = max(((cosine(grams, char_ngrams(known)), known) for known in known_non_answers()), default=(0.0, ""))
@@ -187,8 +212,15 @@ def key_terms(complaint: str, title: str | None = None, limit: int = 20) -> dict
     return dict(weights.most_common(limit))
 
 
+def informative_text(substance: str) -> str:
+    """The substance without the unit's self-naming, procedure words and dates: what is left says what was
+    done about *this* matter (empty for 「经XX街道办事处核实，已处理。」)."""
+    text = _PROCEDURAL.sub("", _WHEN.sub("", substance))
+    return _PROCEDURE_LEFT.sub("", text)  # 「经XX大队核实」 reads 「经核实」 once the name is gone
+
+
 def relevance_score(reply: str, complaint: str, title: str | None = None) -> tuple[float | None, dict]:
-    substance, _ = split_substance(normalise(reply))
+    substance = informative_text(split_substance(normalise(reply))[0])
     terms = key_terms(complaint, title)
     if not terms:
         return None, {"reason": "诉求没有可比对的关键词"}
@@ -201,6 +233,12 @@ def relevance_score(reply: str, complaint: str, title: str | None = None) -> tup
                and any(term[i:i + 2] in substance for i in range(len(term) - 1))]
     covered = sum(terms[t] for t in matched) + 0.5 * sum(terms[t] for t in partial)
     overlap = covered / sum(terms.values())
+    # The title names the matter in a few words: a reply that takes up the title's words answers it even
+    # when the letter itself wanders (「…有人违建」 answered about 「该违章建筑」).
+    title_terms = [term for term in key_terms("", title) if term in terms]
+    if title_terms:
+        title_covered = sum(1.0 if t in matched else 0.5 if t in partial else 0.0 for t in title_terms)
+        overlap = max(overlap, 0.8 * title_covered / len(title_terms))
     text_cosine = cosine(char_ngrams(normalise((title or "") + complaint)), char_ngrams(substance))
     score = min(1.0, 0.75 * overlap + 0.25 * min(1.0, text_cosine * 2))
     return round(score, 3), {"matched_terms": matched, "partial_terms": partial,
