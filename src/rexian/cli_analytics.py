@@ -87,19 +87,22 @@ def analyze_command(inputs, mapping_file, db, rules_file, out, as_of):
 @click.option("--findings", "findings_file", required=True, type=click.Path(exists=True, dir_okay=False),
               help="findings.jsonl")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Also write the full result as JSON.")
-@click.option("--show", default=10, show_default=True, help="How many misses and false alarms to list.")
+@click.option("--show", default=10, show_default=True,
+              help="How many misses and false alarms to list per rule on the terminal.")
 def evaluate_command(truth, findings_file, json_out, show):
-    """Precision, recall and F1 per family of findings against ground truth."""
+    """Precision, recall and F1 per rule and per family of findings against ground truth, with each
+    rule's misses and false alarms (all of them in the JSON)."""
     from rexian.analytics.evaluate import evaluate, format_table
     from rexian.analytics.outputs import read_findings
 
-    result = evaluate(read_findings(truth), read_findings(findings_file))
+    result = evaluate(read_findings(truth), read_findings(findings_file), show=None)
     click.echo(format_table(result))
-    for title, items in (("misses", result["misses"]), ("false alarms", result["false_alarms"])):
-        if items:
-            click.echo(f"\n{title} (first {min(show, len(items))} of {len(items)}):")
-            for item in items[:show]:
-                click.echo("  " + json.dumps(item, ensure_ascii=False))
+    for row in result["rules"]:
+        for title, items in (("misses", row["misses"]), ("false alarms", row["false_alarms"])):
+            if items and show:
+                click.echo(f"\n{row['rule_id']} {title} (first {min(show, len(items))} of {len(items)}):")
+                for item in items[:show]:
+                    click.echo("  " + json.dumps(item, ensure_ascii=False))
     if json_out:
         Path(json_out).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
 

@@ -21,7 +21,6 @@ def command(count: int, seed: int, out_dir: str | None, db_url: str | None, trut
             workers: int) -> None:
     """生成一座模拟城市：组织机构、工单及全部事件、话务记录、坐席状态，以及注入问题的真值。"""
     from rexian.simulate.city import Simulation
-    from rexian.simulate.truth import sort_truth
     from rexian.simulate.output import default_truth_path, write_database, write_files
     from rexian.simulate.writers import write_truth
 
@@ -48,7 +47,7 @@ def command(count: int, seed: int, out_dir: str | None, db_url: str | None, trut
         click.echo(f"已写入数据库：" + "，".join(f"{name} {number}" for name, number in counts.items()))
         if not out_dir:
             truth = Path(truth_path or "truth.jsonl")
-            write_truth(truth, sort_truth(items))
+            write_truth(truth, simulation.final_truth(items))
             click.echo(f"真值文件：{truth}")
     click.echo(f"用时 {time.perf_counter() - started:.1f} 秒")
 

@@ -168,3 +168,24 @@ def test_ms_rate_mismatch_ignores_a_unit_whose_matters_stay_solved():
     log = Log()
     _unit_with_repeats(log, repeats=0)
     assert log.findings("MS-RATE-MISMATCH", min_tickets=4) == []
+
+
+def test_fc_instant_fires_on_a_closure_minutes_after_signing_with_only_a_token_contact():
+    log = Log()
+    log.ticket("T1").dispatch("U1", after_hours=1).sign("U1", after_hours=3).contact(
+        "U1", after_hours=0.1).request_closure("U1", after_hours=0.2)
+    [finding] = log.findings("FC-INSTANT")
+    assert finding.person_id == "U1-h" and finding.evidence["values"]["minutes"] <= 30
+
+
+def test_fc_instant_ignores_a_closure_long_after_the_unit_signed_for_the_ticket():
+    log = Log()
+    log.ticket("T1").dispatch("U1").sign("U1").contact("U1", after_hours=2).request_closure("U1", after_hours=2)
+    assert log.findings("FC-INSTANT") == []
+
+
+def test_ms_satisfied_repeat_ignores_a_later_consultation_about_the_same_place():
+    log = Log()
+    log.ticket("T1").dispatch("U1").handle("U1", satisfaction="satisfied")
+    log.ticket("T2", at=LATER, kind="consultation")
+    assert log.findings("MS-SATISFIED-REPEAT") == []

@@ -126,3 +126,28 @@ def test_dl_idle_blames_the_unit_that_held_the_ticket_during_the_gap():
     t.request_return("U1").approve_return("U2").handle("U2")
     [finding] = log.findings("DL-IDLE")
     assert finding.unit_id == "U1" and finding.person_id == "U1-h"
+
+
+def test_dl_overdue_judges_each_closure_request_by_the_deadline_in_force_then():
+    log = Log()
+    t = log.ticket("T1").dispatch("U1", due_days=2).sign("U1").contact("U1", after_hours=24 * 3)
+    t.request_closure("U1").reject_closure("U1", due_at=t.now + timedelta(days=3))  # the redo deadline
+    t.contact("U1").request_closure("U1")
+    [finding] = log.findings("DL-OVERDUE")
+    assert finding.evidence["values"]["late_requests"] == 1 and not finding.evidence["values"]["still_open"]
+
+
+def test_dl_overdue_fires_on_an_open_ticket_past_its_deadline_at_the_analysis_time():
+    log = Log()
+    log.ticket("T1").dispatch("U1", due_days=2).sign("U1")
+    [finding] = log.findings("DL-OVERDUE", as_of=START + timedelta(days=5))
+    assert finding.evidence["values"]["still_open"]
+    assert log.findings("DL-OVERDUE", as_of=START + timedelta(days=1)) == []
+
+
+def test_rc_repeat_does_not_count_consultations_about_the_same_place():
+    log = Log()
+    for i in range(3):
+        log.ticket(f"T{i}", at=START + timedelta(days=20 * i), caller_id=f"C{i}",
+                   kind="consultation" if i == 1 else "complaint").dispatch("U1")
+    assert log.findings("RC-REPEAT") == []

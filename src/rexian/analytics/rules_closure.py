@@ -53,8 +53,14 @@ def ds_unsatisfied(data, p):
     return _visit_outcome_rule(data, _.satisfaction == "unsatisfied")
 
 
+def _complaints(tk, p):
+    """Tickets that can make a matter "come back": not of a kind in `exclude_kinds` (a consultation,
+    suggestion or praise about the same place is not the problem reported again)."""
+    return tk.filter(~ibis.coalesce(_.kind, "").isin(list(p.get("exclude_kinds") or [""])))
+
+
 def _repeat_after(data, p, satisfied: bool):
-    tk, ev = data.tk, data.ev
+    tk, ev = _complaints(data.tk, p), data.ev
     repeats = next_same_matter(tk, p["window_days"], after="closed_ts")
     last_visit = _visits(ev).group_by("t").aggregate(
         satisfaction=_.satisfaction.argmax(_.x_seq), visit_seq=_.x_seq.max(), visitor_id=_.visitor_id.argmax(_.x_seq))
@@ -71,8 +77,9 @@ def _repeat_after(data, p, satisfied: bool):
 @rule("FC-REPEAT-AFTER-CLOSE", "false_closure", "办结后同一诉求再次反映")
 def fc_repeat_after_close(data, p):
     """A ticket closed after a closure request, and a new ticket on the same matter (same place and
-    category, any caller) arrives within `window_days` of the close, while the follow-up visit did NOT
-    record the citizen as satisfied (if it did, see MS-SATISFIED-REPEAT).
+    category, any caller; not a consultation, suggestion or praise — `exclude_kinds`) arrives within
+    `window_days` of the close, while the follow-up visit did NOT record the citizen as satisfied (if it
+    did, see MS-SATISFIED-REPEAT).
 
     Basis: MISSION.md 虚假办结 ("the same matter reported again soon after closure"). Responsible: the
     person who requested the closure and their unit. Evidence: both tickets.
@@ -83,7 +90,8 @@ def fc_repeat_after_close(data, p):
 @rule("MS-SATISFIED-REPEAT", "manufactured_satisfaction", "满意后同一诉求再次反映")
 def ms_satisfied_repeat(data, p):
     """The last follow-up visit recorded 满意/基本满意, yet a new ticket on the same matter (same place and
-    category) arrives within `window_days` of the close: the satisfaction is suspect (被满意).
+    category; not of a kind in `exclude_kinds`) arrives within `window_days` of the close: the
+    satisfaction is suspect (被满意).
 
     Basis: MISSION.md 被满意/数据造假 ("'Satisfied' recorded, yet the matter comes back"). Responsible: the
     person who requested the closure and their unit; the visitor is in the values.
@@ -140,28 +148,41 @@ def fc_rejected_closures(data, p):
 
 @rule("FC-INSTANT", "false_closure", "秒办结(无办理过程)")
 def fc_instant(data, p):
-    """A closure requested within `max_minutes` of the ticket's receipt with no handling recorded before
-    it (no progress, contact, forwarding or forward report). Direct closes at intake are not counted.
+    """A ticket's first closure request made within `max_minutes` of the requesting unit's receipt of
+    the ticket — its latest sign-for (签收) before the request, else the latest dispatch to it — with no
+    handling recorded in between (`handling_actions`: progress, forwarding, forward reports). A citizen
+    contact alone does not count as handling: the workflow requires one before any closure request, and
+    a token call ("已联系") is exactly what a fake closer records. Direct closes at intake are not counted.
 
     Basis: MISSION.md 虚假办结 ("closed minutes after receipt with no handling recorded"). Responsible:
     the requester and their unit.
     """
-    ev, tk = data.ev, data.tk
+    ev = data.ev
     req = ev.filter(_.action == "ClosureRequested").select(
         t="ticket_id", x_seq="seq", x_ts="ts", unit_id="actor_unit_id", person_id="actor_id", reply="reply")
     first_req = req.group_by("t").aggregate(
         x_seq=_.x_seq.min(), x_ts=_.x_ts.argmin(_.x_seq), unit_id=_.unit_id.argmin(_.x_seq),
         person_id=_.person_id.argmin(_.x_seq), reply=_.reply.argmin(_.x_seq))
-    received = tk.select(tt="ticket_id", received_ts="received_ts")
-    timed = first_req.join(received, first_req.t == received.tt).drop("tt")
-    timed = timed.mutate(minutes=(_.x_ts - _.received_ts) / 60.0).filter(_.minutes <= p["max_minutes"])
-    handling = ev.filter(_.action.isin(("ProgressNoted", "CitizenContacted", "Forwarded", "ForwardReported")))
-    h = handling.select(ht="ticket_id", h_seq="seq")
-    joined = timed.left_join(h, [timed.t == h.ht, h.h_seq < timed.x_seq])
+    receipts = ev.filter(_.action.isin(("SignedFor", "Dispatched"))).select(
+        rt="ticket_id", r_seq="seq", r_ts="ts", r_signed=_.action == "SignedFor",
+        r_unit=ibis.coalesce(_.lead_unit_id, _.target_unit_id, _.actor_unit_id))
+    joined = first_req.join(receipts, [first_req.t == receipts.rt, receipts.r_seq < first_req.x_seq,
+                                       receipts.r_unit == first_req.unit_id])
+    # The latest sign-for if there is one, else the latest dispatch to the unit.
+    received = joined.group_by(first_req.columns).aggregate(
+        signed_seq=_.r_seq.max(where=_.r_signed), signed_ts=_.r_ts.argmax(ibis.ifelse(_.r_signed, _.r_seq, -1)),
+        any_signed=_.r_signed.any(), dispatched_ts=_.r_ts.argmax(_.r_seq), dispatched_seq=_.r_seq.max())
+    received = received.mutate(
+        received_seq=ibis.ifelse(_.any_signed, _.signed_seq, _.dispatched_seq),
+        received_ts=ibis.ifelse(_.any_signed, _.signed_ts, _.dispatched_ts))
+    timed = received.mutate(minutes=(_.x_ts - _.received_ts) / 60.0).filter(_.minutes <= p["max_minutes"]).drop(
+        "signed_seq", "signed_ts", "any_signed", "dispatched_ts", "dispatched_seq")
+    h = ev.filter(_.action.isin(p["handling_actions"])).select(ht="ticket_id", h_seq="seq")
+    joined = timed.left_join(h, [timed.t == h.ht, h.h_seq > timed.received_seq, h.h_seq < timed.x_seq])
     counted = joined.group_by(timed.columns).aggregate(handling_events=_.h_seq.count())
     return counted.filter(_.handling_events == 0).mutate(
-        ticket_id=_.t, seqs=ibis.array([_.x_seq]), texts=ibis.array([ibis.coalesce(_.reply, "")]),
-    ).drop("t", "x_seq", "x_ts", "received_ts", "reply")
+        ticket_id=_.t, seqs=ibis.array([_.received_seq, _.x_seq]), texts=ibis.array([ibis.coalesce(_.reply, "")]),
+    ).drop("t", "x_seq", "x_ts", "received_ts", "received_seq", "reply")
 
 
 @rule("MS-VISIT-NO-CALL", "manufactured_satisfaction", "回访无通话记录", needs=("ev", "calls"))
@@ -216,7 +237,7 @@ def ms_rate_mismatch(data, p):
     Responsible: the unit (no single person). Lists up to `max_tickets_listed` satisfied-but-repeated
     tickets.
     """
-    tk, ev = data.tk, data.ev
+    tk, ev = _complaints(data.tk, p), data.ev
     last_visit = _visits(ev).group_by("t").aggregate(satisfaction=_.satisfaction.argmax(_.x_seq))
     closed = tk.filter(_.done_ts.notnull() & _.lead_unit_id.notnull()).select("ticket_id", "lead_unit_id")
     repeats = next_same_matter(tk, p["window_days"]).select(rt="a")

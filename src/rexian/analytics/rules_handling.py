@@ -46,25 +46,52 @@ def ff_no_follow_up(data, p):
     ).drop("t", "f_seq", "f_ts", "closure_seq")
 
 
+# Events that set the deadline in force: dispatch, approved extension, redo after a visit, rejected closure.
+DEADLINE_ACTIONS = ("Dispatched", "ExtensionApproved", "Reopened", "ClosureRejected")
+
+
 @rule("DL-OVERDUE", "delay", "超期未办结")
 def dl_overdue(data, p):
-    """The ticket was finished (closure requested) after its deadline, or is still open past it, by more
-    than `grace_hours`; high from `high_days` late. The deadline is the latest one set by dispatch,
-    approved extension or redo.
+    """A closure requested after the deadline in force at that moment, or a ticket still open and not
+    awaiting the centre's ruling on a closure past its deadline at the analysis time — by more than
+    `grace_hours`; high from `high_days` late. The deadline in force is the latest one set before the
+    moment judged, by dispatch, approved extension, redo after a visit or a rejected closure (重办时限).
+    One finding per ticket, with its worst lateness.
 
-    Basis: MISSION.md 办理时限 and 久拖不办 ("past deadline"). Responsible: the current lead unit and the
-    person who last acted for it on the ticket.
+    Basis: MISSION.md 办理时限 and 久拖不办 ("past deadline"). Responsible: the unit that asked to close late
+    (or the current lead unit of an open ticket) and the person who last acted for it.
     """
-    tk = data.tk
-    finish = ibis.ifelse(_.is_open & _.done_ts.isnull(), data.as_of_ts, ibis.coalesce(_.done_ts, _.closed_ts,
-                                                                                        data.as_of_ts))
-    rows = tk.filter(_.due_ts.notnull() & ~_.merged & ~_.direct).mutate(
-        late_days=(finish - _.due_ts) / 86400.0, still_open=_.is_open)
-    rows = rows.filter(_.late_days * 24 > p["grace_hours"]).select(
-        "ticket_id", "late_days", "still_open", "due_seq", unit_id="lead_unit_id")
-    rows = _with_handler(rows, data.ev)
-    return rows.mutate(seqs=ibis.array([_.due_seq]),
-                       severity=ibis.ifelse(_.late_days >= p["high_days"], "high", "medium")).drop("due_seq")
+    ev, tk = data.ev, data.tk
+    grace_seconds = int(p["grace_hours"] * 3600)
+    due = ev.filter(_.action.isin(DEADLINE_ACTIONS) & ibis.coalesce(_.new_due_at, _.due_at).notnull()).select(
+        dt="ticket_id", d_seq="seq", d_at=ibis.coalesce(_.new_due_at, _.due_at),
+        d_ts=ibis.coalesce(_.new_due_at, _.due_at).epoch_seconds())
+    req = ev.filter(_.action == "ClosureRequested").select(t="ticket_id", x_seq="seq", x_ts="ts", x_at="at",
+                                                          unit_id="actor_unit_id")
+    in_force = req.join(due, [req.t == due.dt, due.d_seq < req.x_seq]).group_by(req.columns).aggregate(
+        due_ts=_.d_ts.argmax(_.d_seq), due_at=_.d_at.argmax(_.d_seq), due_seq=_.d_seq.max())
+    # A deadline is an instant: a request is late when it comes after it, to the microsecond.
+    late_requests = in_force.filter(_.x_at > _.due_at + ibis.interval(seconds=grace_seconds)).mutate(
+        late_days=(_.x_ts - _.due_ts) / 86400.0, still_open=ibis.literal(False)).select(
+        "t", "unit_id", "late_days", "still_open", "due_seq", "x_seq")
+    last_due = due.group_by("dt").aggregate(due_ts=_.d_ts.argmax(_.d_seq), due_seq=_.d_seq.max())
+    last_req = req.group_by("t").aggregate(last_request_seq=_.x_seq.max())
+    open_rows = tk.filter(_.is_open & ~_.merged & ~_.direct & _.lead_unit_id.notnull()).select(
+        "ticket_id", "lead_unit_id")
+    open_rows = open_rows.join(last_due, open_rows.ticket_id == last_due.dt).left_join(
+        last_req, open_rows.ticket_id == last_req.t)
+    open_late = open_rows.filter(_.due_seq > ibis.coalesce(_.last_request_seq, -1)).select(
+        t="ticket_id", unit_id="lead_unit_id", late_days=(data.as_of_ts - _.due_ts) / 86400.0,
+        still_open=ibis.literal(True), due_seq="due_seq", x_seq=ibis.null("int64"))
+    late = late_requests.union(open_late.filter(_.late_days * 24 > p["grace_hours"]))
+    per_ticket = late.group_by("t").aggregate(
+        late_days=_.late_days.max(), still_open=_.still_open.any(), unit_id=_.unit_id.argmax(_.late_days),
+        due_seq=_.due_seq.argmax(_.late_days), request_seq=_.x_seq.argmax(_.late_days),
+        late_requests=_.x_seq.count()).rename(ticket_id="t")
+    rows = _with_handler(per_ticket, ev)
+    return rows.mutate(seqs=ibis.array([_.due_seq, _.request_seq]),
+                       severity=ibis.ifelse(_.late_days >= p["high_days"], "high", "medium")).drop(
+        "due_seq", "request_seq")
 
 
 @rule("DL-EXTENSIONS", "delay", "反复申请延期")

@@ -8,13 +8,15 @@ from ibis import _
 from rexian.analytics.registry import rule
 
 
-def _clusters(tk, min_tickets: int, window_days: float):
+def _clusters(tk, min_tickets: int, window_days: float, exclude_kinds=()):
     """Tickets on the same matter (same place and category) of which `min_tickets` fall within
     `window_days`: a ticket is in a cluster when it closes such a run or is one of the run's earlier
-    tickets. Window functions only (lag/lead), so it runs the same on any engine."""
+    tickets. Tickets of a kind in `exclude_kinds` (consultations, suggestions, praise: not complaints)
+    are left out. Window functions only (lag/lead), so it runs the same on any engine."""
     k = int(min_tickets)
     w = ibis.window(group_by=["place_key", "category"], order_by=["received_ts", "ticket_id"])
-    rows = tk.filter(_.place_key.notnull() & _.category.notnull() & ~_.merged).select(
+    complaint = ~ibis.coalesce(_.kind, "").isin(list(exclude_kinds) or [""])
+    rows = tk.filter(_.place_key.notnull() & _.category.notnull() & ~_.merged & complaint).select(
         "ticket_id", "place_key", "category", "received_ts", "caller_id", "first_unit_id")
     rows = rows.mutate(run_start=_.received_ts.lag(k - 1).over(w))
     rows = rows.mutate(closes_run=ibis.coalesce(_.received_ts - _.run_start <= int(window_days * 86400), False))
@@ -27,13 +29,14 @@ def _clusters(tk, min_tickets: int, window_days: float):
 
 @rule("RC-REPEAT", "repeat_complaint", "同一诉求重复投诉")
 def rc_repeat(data, p):
-    """`min_tickets` or more tickets on the same matter — same place (place id, else address) and same
-    category, any caller — within `window_days` (high from twice as many).
+    """`min_tickets` or more complaints on the same matter — same place (place id, else address) and
+    same category, any caller — within `window_days` (high from twice as many). Tickets of a kind in
+    `exclude_kinds` (consultations, suggestions, praise) are not complaints and are not counted.
 
     Basis: MISSION.md 重复投诉 ("the same matter ... 3 or more times"). Responsible: the first receiver of
     the latest ticket (首接负责制); no single person.
     """
-    c = _clusters(data.tk, p["min_tickets"], p["window_days"])
+    c = _clusters(data.tk, p["min_tickets"], p["window_days"], p.get("exclude_kinds", ()))
     return c.mutate(subject=_.place_key.concat(":", _.category),
                     span_days=(_.last_ts - _.first_ts) / 86400.0,
                     severity=ibis.ifelse(_.tickets >= 2 * p["min_tickets"], "high", "medium")).drop(
@@ -43,11 +46,11 @@ def rc_repeat(data, p):
 @rule("RC-HOTSPOT", "repeat_complaint", "高频共性诉求", severity="high")
 def rc_hotspot(data, p):
     """A hotspot: `min_tickets` or more tickets on the same matter within `window_days` from at least
-    `min_callers` different callers.
+    `min_callers` different callers (complaints only, as for RC-REPEAT).
 
     Basis: MISSION.md 重复投诉 ("clusters of many callers are hotspots (高频共性诉求)"). Responsible: the
     first receiver of the latest ticket.
     """
-    c = _clusters(data.tk, p["min_tickets"], p["window_days"]).filter(_.callers >= p["min_callers"])
+    c = _clusters(data.tk, p["min_tickets"], p["window_days"], p.get("exclude_kinds", ())).filter(_.callers >= p["min_callers"])
     return c.mutate(subject=_.place_key.concat(":", _.category),
                     span_days=(_.last_ts - _.first_ts) / 86400.0).drop("first_ts", "last_ts")

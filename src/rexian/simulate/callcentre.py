@@ -135,5 +135,5 @@ class CallCentre:
         return rows
 
     def truth(self) -> list[dict]:
-        return [truth_item("unreachable_service", [], "C00", agent, "坐席长时间示忙无通话、班中离岗，来电等待和放弃增多",
+        return [truth_item("zombie_agent", [], "C00", agent, "坐席长时间示忙无通话、班中离岗，来电等待和放弃增多",
                            agent_id=agent) for agent in self.zombies]

@@ -8,6 +8,7 @@ everything for small cities (tests, the demo). The same seed gives the same city
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -15,9 +16,25 @@ from rexian.adapters.repository import projection_of
 from rexian.simulate.callcentre import CallCentre
 from rexian.simulate.lives import live
 from rexian.simulate.plan import Spec, citizen, lead_for, plan_tickets
-from rexian.simulate.truth import sort_truth, truth_item
+from rexian.simulate.truth import settle, sort_truth, truth_item
 from rexian.simulate.world import World, build_world
 
+COMPLAINT_KINDS = ("complaint", "report", "request")
+# rules.yaml defaults of RC-REPEAT and RC-HOTSPOT: what counts as a repeat complaint and a hotspot.
+REPEAT_MIN, REPEAT_DAYS = 3, 90
+HOTSPOT_MIN, HOTSPOT_DAYS, HOTSPOT_CALLERS = 10, 30, 5
+
+
+def _in_runs(group: list[Spec], size: int, days: float) -> list[Spec]:
+    """The tickets of `group` (in order of receipt) that belong to some `size` consecutive tickets
+    received within `days`."""
+    member = [False] * len(group)
+    for end in range(size - 1, len(group)):
+        if group[end].received_at.replace(microsecond=0) - group[end - size + 1].received_at.replace(microsecond=0) \
+                <= timedelta(days=days):
+            for i in range(end - size + 1, end + 1):
+                member[i] = True
+    return [spec for spec, inside in zip(group, member) if inside]
 
 
 @dataclass
@@ -44,13 +61,15 @@ class SimulationResult:
 
 class Simulation:
     def __init__(self, tickets: int, seed: int):
-        self.seed = seed
-        self.world = world = build_world(seed)
+        self.seed, self.tickets = seed, tickets
+        self.newest = None  # the newest event of the log so far: the analyser's snapshot time
+        self.world = world = build_world(seed, tickets)
         rng = random.Random(f"{seed}:plan")
         self.specs = plan_tickets(rng, world.city, world.places, tickets)
         self.centre = CallCentre(random.Random(f"{seed}:calls"), world.city.centre["agent"], seed)
         self.centre.run(self.specs, extra_calls=int(len(self.specs) * 0.25))
         self._number_tickets()
+        self._link_same_matter()
         self.inbound_calls = self._finish_calls()
         self.agent_status = self.centre.status_intervals()
         self.plan_truth = self.centre.truth() + self._repeat_truth()
@@ -75,35 +94,63 @@ class Simulation:
         calls.sort(key=lambda call: (call["ring_at"], call["call_id"]))
         return calls
 
-    def _repeat_truth(self) -> list[dict]:
-        """Every matter reported three times or more is a repeat complaint (a hotspot when many call)."""
-        matters: dict[int, list[Spec]] = {}
+    def _link_same_matter(self) -> None:
+        """Tell every ticket when the same matter (same place, same problem, any caller) is reported again:
+        an honest follow-up visit cannot find it solved if it comes back within the month."""
+        times: dict[tuple[int, str], list] = {}
+        for spec in self.specs:  # in order of receipt
+            if spec.kind in COMPLAINT_KINDS:
+                times.setdefault((spec.place, spec.leaf), []).append(spec.received_at)
         for spec in self.specs:
-            if spec.kind in ("complaint", "report", "request"):
-                matters.setdefault(spec.matter, []).append(spec)
+            group = times.get((spec.place, spec.leaf), ())
+            spec.later_reports = tuple(at for at in group if at > spec.received_at)
+
+    def _repeat_truth(self) -> list[dict]:
+        """The same matter (same place and problem, any caller) complained about `REPEAT_MIN` times within
+        `REPEAT_DAYS` is a repeat complaint; `HOTSPOT_MIN` times within `HOTSPOT_DAYS` from `HOTSPOT_CALLERS`
+        callers or more is a hotspot. Consultations, suggestions and praise are not complaints."""
+        matters: dict[tuple[int, str], list[Spec]] = {}
+        for spec in self.specs:
+            if spec.kind in COMPLAINT_KINDS:
+                matters.setdefault((spec.place, spec.leaf), []).append(spec)
         items = []
-        for matter in sorted(matters):
-            group = matters[matter]
-            if len(group) >= 3:
-                place = self.world.places[group[0].place]
-                callers = len({spec.caller for spec in group})
-                items.append(truth_item("repeat_complaint", [spec.ticket_id for spec in group],
-                                        lead_for(self.world.city, group[0].leaf, place), None,
-                                        f"{place.name}{self.world.leaf_names[group[0].leaf]}：{len(group)}次来电，"
-                                        f"{callers}位来电人"))
+        for key in sorted(matters):
+            group = sorted(matters[key], key=lambda spec: (spec.received_at, spec.ticket_id))
+            place = self.world.places[key[0]]
+            lead = lead_for(self.world.city, key[1], place)
+            repeated = _in_runs(group, REPEAT_MIN, REPEAT_DAYS)
+            if repeated:
+                items.append(truth_item("repeat_complaint", [spec.ticket_id for spec in repeated], lead, None,
+                                        f"{place.name}{self.world.leaf_names[key[1]]}：{len(repeated)}次反映"))
+            hot = _in_runs(group, HOTSPOT_MIN, HOTSPOT_DAYS)
+            callers = len({spec.caller for spec in hot})
+            if hot and callers >= HOTSPOT_CALLERS:
+                items.append(truth_item("hotspot", [spec.ticket_id for spec in hot], lead, None,
+                                        f"{place.name}{self.world.leaf_names[key[1]]}：{len(hot)}次来电，{callers}位来电人"))
         return items
+
+    def final_truth(self, items: list[dict]) -> list[dict]:
+        """The truth as of the snapshot (the newest event written), sorted."""
+        return sort_truth(settle(items, self.newest))
 
     def batches(self, batch_size: int = 2000, workers: int = 1) -> Iterator[Batch]:
         chunks = [self.specs[i:i + batch_size] for i in range(0, len(self.specs), batch_size)]
         if workers <= 1:
             for chunk in chunks:
-                yield run_batch(self.world, chunk)
+                yield self._seen(run_batch(self.world, chunk))
             return
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers, initializer=_init_worker, initargs=(self.seed,)) as pool:
-            yield from pool.imap(_worker_batch, chunks)
+        with context.Pool(workers, initializer=_init_worker, initargs=(self.seed, self.tickets)) as pool:
+            for batch in pool.imap(_worker_batch, chunks):
+                yield self._seen(batch)
+
+    def _seen(self, batch: Batch) -> Batch:
+        if batch.events:
+            newest = max(record["at"] for record in batch.events)
+            self.newest = newest if self.newest is None else max(self.newest, newest)
+        return batch
 
 
 def run_batch(world: World, specs: list[Spec]) -> Batch:
@@ -122,9 +169,9 @@ def run_batch(world: World, specs: list[Spec]) -> Batch:
 _WORLD: World | None = None
 
 
-def _init_worker(seed: int) -> None:
+def _init_worker(seed: int, tickets: int) -> None:
     global _WORLD
-    _WORLD = build_world(seed)
+    _WORLD = build_world(seed, tickets)
 
 
 def _worker_batch(specs: list[Spec]) -> Batch:
@@ -144,4 +191,4 @@ def simulate_city(tickets: int, seed: int, workers: int = 1) -> SimulationResult
         stalled += batch.stalled
     calls.sort(key=lambda call: (call["ring_at"], call["call_id"]))
     return SimulationResult(seed, simulation.world.city.changes, rows, events, calls, simulation.agent_status,
-                            sort_truth(truth), simulation.world, stalled)
+                            simulation.final_truth(truth), simulation.world, stalled)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from rexian.domain import commands as c
 from rexian.simulate import texts
+from rexian.simulate.lives import INSTANT, _seconds as _rounded
 from rexian.simulate.profiles import children
 
 # Chance that a follow-up call finds the matter resolved, by how it was handled.
@@ -23,14 +24,17 @@ def handle_once(life, handler: str, profile: str) -> bool:
             life.act(c.SignFor(actor_id=handler, ticket_id=tid), life.days(0.3, 4))
         else:
             life.act(c.SignFor(actor_id=handler, ticket_id=tid), life.office(5, 150))
+        life.signed_at = life.now
     if ticket.status != "handling":
         return False
     if profile == "fake_closer":
+        # A token call, then a claim of success minutes after signing for the ticket: nothing was handled.
         life.act(c.RecordContact(actor_id=handler, ticket_id=tid, method="phone", summary="已联系"),
                  life.now + timedelta(minutes=life.rng.uniform(1, 8)))
         reply = texts.fake_reply(life.rng, life.spec.leaf, life.w.city.unit_name(unit))
-        life.label("false_closure", unit, handler, "签收后数分钟即申请办结，无现场核查和办理过程")
-        return closure(life, handler, reply, (), approve=0.85, at=life.now + timedelta(minutes=life.rng.uniform(2, 25)))
+        at = life.now + timedelta(minutes=life.rng.uniform(2, 20))
+        life.label("boilerplate_reply", unit, handler, f"空泛答复：{reply}")
+        return closure(life, handler, reply, (), approve=0.85, at=at)
     if profile == "forwarder" or (profile == "diligent" and life.rng.random() < 0.2):
         below = children(life.w.city, unit, life.place.area, life.place.community_id)
         if below:
@@ -44,7 +48,8 @@ def handle_once(life, handler: str, profile: str) -> bool:
         reply = (texts.off_topic_reply(life.rng, life.spec.leaf, life.w.city.unit_name(unit),
                                        life.w.city.person_name(handler), life.place.name, when)
                  if off_topic else texts.boilerplate_reply(life.rng))
-        life.label("perfunctory_reply", unit, handler, "答非所问" if off_topic else f"套话答复：{reply}")
+        life.label("off_topic_reply" if off_topic else "boilerplate_reply", unit, handler,
+                   "答非所问" if off_topic else f"套话答复：{reply}")
         if life.rng.random() < 0.5:
             life.act(c.Reply(actor_id=handler, ticket_id=tid, reply=reply), when)
         return closure(life, handler, reply, (), approve=0.8, at=life.office(10, 600))
@@ -101,10 +106,12 @@ def forward(life, handler: str, below: str, follow_up: bool) -> bool:
     records = life.act(c.Forward(actor_id=handler, ticket_id=tid, to_unit_id=below,
                                  note=f"请{city.unit_name(below)}核实处理并反馈结果"), life.office(10, 300))
     forward_id = records[0]["payload"]["forward_id"]
+    life.unfollowed = life.now
     worker = life.rng.choice(city.handlers[below])
     if follow_up:
         life.act(c.Remind(actor_id=handler, ticket_id=tid, target_unit_id=below, note="请抓紧办理，及时反馈进展"),
                  life.days(1, 3))
+        life.unfollowed = None
         life.act(c.RecordContact(actor_id=worker, ticket_id=tid, method="visit", summary="社区工作人员上门了解情况"),
                  life.days(0.1, 2))
         life.act(c.ReportForward(actor_id=worker, ticket_id=tid, forward_id=forward_id,
@@ -121,13 +128,19 @@ def forward(life, handler: str, below: str, follow_up: bool) -> bool:
              life.now + timedelta(minutes=life.rng.uniform(5, 120)))
     life.label("forward_no_follow_up", unit, handler,
                f"下派{city.unit_name(below)}后未跟踪督促，仅凭下级“{result}”即申请办结")
+    life.label("boilerplate_reply", unit, handler, f"空泛答复：仅转述下级“{result}”")
     return closure(life, handler, f"经{city.unit_name(below)}核实，{result}。", (), approve=0.9,
                    at=life.now + timedelta(minutes=life.rng.uniform(3, 60)))
 
 
 def closure(life, handler: str, reply: str, evidence, approve: float, at) -> bool:
     ticket, tid, unit = life.ticket, life.spec.ticket_id, life.ticket.lead_unit_id
+    due = ticket.due_at  # the deadline in force when the closure is requested
     life.act(c.RequestClosure(actor_id=handler, ticket_id=tid, reply=reply, evidence=tuple(evidence)), at)
+    life.unfollowed = None
+    instant(life, handler)
+    if due is not None and life.now > due:
+        life.label("overdue", unit, handler, f"超期{(life.now - due).days}天申请办结")
     life.closer, life.done_at, life.due_when_done = handler, life.now, ticket.due_at
     life.endorse(unit, "closure")
     request = ticket.pending("closure")
@@ -143,16 +156,34 @@ def closure(life, handler: str, reply: str, evidence, approve: float, at) -> boo
     return approved
 
 
-def visit_outcome(life, number: int) -> tuple[bool, str]:
-    """(resolved, satisfaction) as the citizen says it on the follow-up call."""
+def instant(life, handler: str) -> None:
+    """Label the ticket's first closure request if it came within minutes of signing for the ticket with
+    nothing handled in between but the (mandatory) citizen contact."""
+    records = life.ticket.new_events
+    requests = [r for r in records if r["action"] == "ClosureRequested"]
+    if len(requests) != 1 or life.signed_at is None:
+        return
+    since = [r["action"] for r in records if r["at"] >= life.signed_at]
+    if _rounded(life.now) - _rounded(life.signed_at) <= INSTANT and not {"ProgressNoted", "Forwarded",
+                                                                         "ForwardReported"} & set(since):
+        life.label("instant_closure", life.ticket.lead_unit_id, handler,
+                   "签收后数分钟即申请办结，除一次联系外无任何办理记录")
+
+
+def visit_outcome(life, number: int, at) -> tuple[bool, str]:
+    """(resolved, satisfaction) as the citizen says it on the follow-up call at `at`. Visits are honest
+    (except the injected fake one): a matter that is reported again within the month was not solved."""
     rng = life.rng
     if life.spec.fake_visit and number == 1:
         return True, "satisfied"
+    if life.comes_back(at):
+        return False, "unsatisfied" if rng.random() < 0.6 else "basically_satisfied"
     if number >= 3:
         return True, "basically_satisfied"
-    chance = RESOLVED.get(life.handled_as or "diligent", 0.8) * (0.75 if life.spec.recurs else 1.0)
+    chance = RESOLVED.get(life.handled_as or "diligent", 0.8)
     resolved = rng.random() < chance
     if resolved:
         draw = rng.random()
         return True, "satisfied" if draw < 0.8 else ("basically_satisfied" if draw < 0.97 else "unsatisfied")
     return False, "unsatisfied" if rng.random() < 0.6 else "basically_satisfied"
+

@@ -20,10 +20,16 @@ from rexian.domain.model import Ticket
 from rexian.simulate import texts
 from rexian.simulate.plan import Spec, citizen, lead_for
 from rexian.simulate.seal import fast_execute
-from rexian.simulate.truth import truth_item
+from rexian.simulate.truth import FAMILY_KIND, truth_item
 from rexian.simulate.world import World
 
 OFFICE_OPEN, OFFICE_CLOSE = time(8, 30), time(17, 30)
+# What the analyser's defaults call idle (DL-IDLE), forgotten (FF-NO-FOLLOW-UP), long open (DL-LONG-OPEN),
+# a comeback (MS-SATISFIED-REPEAT), instant (FC-INSTANT): the truth labels the same behaviour.
+IDLE, FORGOTTEN, LONG_OPEN, COMEBACK = timedelta(days=7), timedelta(days=5), timedelta(days=60), timedelta(days=30)
+INSTANT = timedelta(minutes=30)
+# After these events the next step is the centre's (or nobody's), so a pause there is not the unit idling.
+WAITING = {"ReturnRequested", "ClosureRequested", "ClosureApproved", "Closed", "DirectlyClosed", "Merged", "Visited"}
 
 
 class Ended(Exception):
@@ -72,6 +78,8 @@ class Life:
         self.done_at = self.due_when_done = None  # when the unit asked to close, and its deadline then
         self.handled_as: str | None = None  # the profile the last handling followed
         self.orders: list[str] = []  # open supervision orders
+        self.unfollowed: datetime | None = None  # when the unit forwarded without following up (so far)
+        self.signed_at: datetime | None = None  # when the current lead unit signed for the ticket
         self.caller_id, self.caller_name, self.caller_phone = citizen(world.seed, spec.caller)
 
     # --- mechanics ----------------------------------------------------------------------------------------
@@ -79,7 +87,12 @@ class Life:
         at = at or self.now
         if at > self.w.end:
             raise Ended
-        self.now = self.ctx.now = max(at, self.now)
+        at = max(at, self.now)
+        events = self.ticket.new_events
+        if events and self.ticket.lead_unit_id is not None and events[-1]["action"] not in WAITING \
+                and _seconds(at) - _seconds(events[-1]["at"]) >= IDLE:
+            self.label("idle", self.ticket.lead_unit_id, None, f"{(at - events[-1]['at']).days}天无办理动作")
+        self.now = self.ctx.now = at
         return (fast_execute if self.w.fast_seal else execute)(command, self.ticket, self.ctx)
 
     def office(self, minutes_low: float, minutes_high: float) -> datetime:
@@ -107,10 +120,16 @@ class Life:
     def staff(self, role: str) -> str:
         return self.rng.choice(self.w.city.centre[role])
 
-    def label(self, family: str, unit_id: str | None, person_id: str | None, note: str) -> None:
-        if family not in self.labels:
-            self.labels.add(family)
-            self.truth.append(truth_item(family, [self.spec.ticket_id], unit_id, person_id, note))
+    def label(self, kind: str, unit_id: str | None, person_id: str | None, note: str,
+              holds_from: datetime | None = None) -> None:
+        """Label the ticket with one kind of abuse (once per kind; a definite label replaces a provisional
+        one that holds only from some snapshot time)."""
+        for i, item in enumerate(self.truth):
+            if item["kind"] == kind:
+                if "holds_from" in item and holds_from is None:
+                    self.truth[i] = truth_item(kind, [self.spec.ticket_id], unit_id, person_id, note)
+                return
+        self.truth.append(truth_item(kind, [self.spec.ticket_id], unit_id, person_id, note, holds_from=holds_from))
 
     # --- the life -----------------------------------------------------------------------------------------
     def run(self) -> None:
@@ -125,7 +144,7 @@ class Life:
             report = texts.abuse_report(self.rng, family, self.w.city.unit_name(unit_id), who, spec.shop)
             content = content[: 300 - len(report) - 1]
             content = content + ("" if content[-1] in "。！？!?" else "。") + report
-            self.label(family, unit_id, person_id, f"市民反映{who}：{report[:40]}")
+            self.label(FAMILY_KIND[family], unit_id, person_id, f"市民反映{who}：{report[:40]}")
         self.act(c.Intake(actor_id=spec.agent_id, ticket_id=spec.ticket_id, content=content, channel=spec.channel,
                           category=spec.leaf, urgency=spec.urgency, kind=spec.kind,
                           title=texts.title(self.leaf_name, self.place.name), caller_id=self.caller_id,
@@ -178,15 +197,24 @@ class Life:
         if profile != "buck_passer":
             self.act(c.RecordContact(actor_id=handler, ticket_id=tid, method="phone",
                                      summary="电话联系市民核实诉求内容及地点"), when)
-        correct_name = self.w.city.unit_name(self.correct)
+        else:
+            self.label("return_without_verification", unit, handler,
+                       f"{self.w.city.unit_name(unit)}未联系市民、未到现场即申请退单")
+        target = self.correct
+        leads = self.leads()
+        if len(leads) >= 2 and leads[-2] == self.correct and self.rng.random() < 0.25:
+            # Passed on sideways to a third unit that is no more responsible: it will send the ticket back
+            # to where it started (A -> B -> C -> A).
+            target = self.rng.choice([u for u in self.w.departments if u not in leads and u != self.correct])
+        target_name = self.w.city.unit_name(target)
         self.act(c.RequestReturn(actor_id=handler, ticket_id=tid,
                                  reason=f"经核实，该诉求属{self.leaf_name}问题，不属于我单位职责范围",
-                                 basis=f"职责清单{self.spec.leaf}条：{self.leaf_name}由{correct_name}主办",
-                                 suggested_unit_id=self.correct), max(when, self.now) + timedelta(minutes=5))
+                                 basis=f"职责清单{self.spec.leaf}条：{self.leaf_name}由{target_name}主办",
+                                 suggested_unit_id=target), max(when, self.now) + timedelta(minutes=5))
         self.endorse(unit, "return")
         request = self.ticket.pending("return")
         self.act(c.ReviewReturn(actor_id=self.staff("reviewer"), ticket_id=tid, request_id=request.request_id,
-                                approve=True, new_lead_unit_id=self.correct, reason="职责清单明确，同意退单并改派"),
+                                approve=True, new_lead_unit_id=target, reason="同意退单并改派"),
                  self.centre(20, 240))
         return "returned"
 
@@ -208,9 +236,16 @@ class Life:
         self.act(c.ReviewReturn(actor_id=self.staff("reviewer"), ticket_id=tid, request_id=request.request_id,
                                 approve=approve, new_lead_unit_id=suggested if approve else None,
                                 reason="同意改派" if approve else "该事项属你单位职责，请认真办理"), self.centre(30, 300))
-        self.label("buck_passing", unit, handler, f"{self.w.city.unit_name(unit)}未核实即申请退单（"
-                                                  f"{'审核通过改派' if approve else '被中心驳回'}）")
+        self.label("return_without_verification", unit, handler, f"{self.w.city.unit_name(unit)}未核实即申请退单（"
+                   f"{'审核通过改派' if approve else '被中心驳回'}）")
+        if not approve:
+            self.label("return_rejected", unit, handler, f"{self.w.city.unit_name(unit)}的退单申请被中心驳回")
         return approve
+
+    def leads(self) -> list[str]:
+        """The lead units the ticket has been dispatched to, in order."""
+        return [r["payload"].get("lead_unit_id") or r.get("target_unit_id") for r in self.ticket.new_events
+                if r["action"] == "Dispatched"]
 
     def endorse(self, unit: str, kind: str) -> None:
         request = self.ticket.pending(kind)
@@ -234,16 +269,19 @@ class Life:
     def visits(self) -> None:
         from rexian.simulate.handling import visit_outcome
 
-        for number in range(1, 4):
+        for number in range(1, 7):
             if self.ticket.status != "visit_pending":
                 return
             visitor = self.staff("visitor")
             at = self.centre(120, 3 * 1440)
-            resolved, satisfaction = visit_outcome(self, number)
+            resolved, satisfaction = visit_outcome(self, number, at)
             call_id = None
             if self.spec.fake_visit and number == 1:
-                self.label("manufactured_satisfaction", self.ticket.lead_unit_id, visitor,
-                           "回访记录为满意，但没有回访通话记录，且同一诉求再次来电")
+                self.label("visit_without_call", self.ticket.lead_unit_id, visitor,
+                           "回访记录为满意，但没有回访通话记录")
+                if self.comes_back(at):
+                    self.label("satisfied_then_repeat", self.ticket.lead_unit_id, self.closer,
+                               "回访记录为满意，但同一诉求一个月内再次来电")
             else:
                 call_id = f"{self.spec.ticket_id}V{number}"
                 talk = timedelta(seconds=self.rng.uniform(40, 240))
@@ -254,8 +292,10 @@ class Life:
             self.act(c.Visit(actor_id=visitor, ticket_id=self.spec.ticket_id, resolved=resolved,
                              satisfaction=satisfaction, method="phone", call_id=call_id,
                              note="市民表示问题已解决" if resolved else "市民表示问题仍未解决"), at)
+            if not resolved:
+                self.label("closed_unresolved", self.ticket.lead_unit_id, self.closer, "办结后回访未解决")
             if satisfaction == "unsatisfied":
-                self.label("dissatisfaction", self.ticket.lead_unit_id, self.closer, "回访不满意")
+                self.label("unsatisfied_visit", self.ticket.lead_unit_id, self.closer, "回访不满意")
             if self.ticket.status == "handling":
                 handler = self.closer if self.closer in self.w.city.handlers.get(self.ticket.lead_unit_id, ()) \
                     else self.rng.choice(self.w.city.handlers[self.ticket.lead_unit_id])
@@ -263,16 +303,49 @@ class Life:
                 if not self.work(handler, profile):
                     return
 
-    def finish(self) -> None:
-        """Label a deadline missed by more than a day (closed late, or still open late at the end)."""
-        ticket = self.ticket
-        if ticket.due_at is None or ticket.lead_unit_id is None:
-            return
-        if ticket.status in ("visit_pending", "closed") and self.done_at is not None:
-            end, due, state = self.done_at, self.due_when_done, "逾期申请办结"
-        else:
-            end, due, state = self.w.end, ticket.due_at, "逾期未办结"
-        if due is not None and end - due > timedelta(days=1):
-            self.label("delay", ticket.lead_unit_id, self.closer or self.w.city.leaders[ticket.lead_unit_id],
-                       f"{state}，超期{(end - due).days}天")
+    def comes_back(self, closed_at: datetime) -> bool:
+        """Is the same matter reported again within a month of `closed_at`?"""
+        start = _seconds(closed_at)
+        return any(start < _seconds(at) <= start + COMEBACK for at in self.spec.later_reports)
 
+    def finish(self) -> None:
+        """Label what the whole life shows: repeated returns, ping-pong and cycles between units, repeated
+        extensions and rejected closures, and (holding from the snapshot time on) tickets left overdue,
+        idle, forgotten after forwarding or open for months."""
+        ticket, records = self.ticket, self.ticket.new_events
+        if ticket.lead_unit_id is None:
+            return
+        unit = ticket.lead_unit_id
+        leads = self.leads()
+        actions = [r["action"] for r in records]
+        if actions.count("ReturnRequested") >= 3:
+            self.label("repeated_returns", unit, None, f"退单{actions.count('ReturnRequested')}次")
+        if any(leads[i] == leads[i - 2] != leads[i - 1] for i in range(2, len(leads))):
+            self.label("return_pingpong", unit, None, "→".join(leads))
+        if any(leads[i] == leads[i - 3] and len({leads[i - 2], leads[i - 1], leads[i]}) == 3
+               for i in range(3, len(leads))):
+            self.label("return_cycle", unit, None, "→".join(leads))
+        if actions.count("ExtensionRequested") >= 3:
+            self.label("repeated_extensions", unit, None, f"申请延期{actions.count('ExtensionRequested')}次")
+        if actions.count("ClosureRejected") >= 2:
+            self.label("closures_rejected", unit, self.closer, f"办结申请被驳回{actions.count('ClosureRejected')}次")
+        if ticket.status == "closed":
+            return
+        person = self.closer or self.w.city.leaders[unit]
+        last = records[-1]
+        self.label("long_open", unit, person, "超过60天未办结",
+                   holds_from=_seconds(self.spec.received_at) + LONG_OPEN)
+        if last["action"] not in WAITING:
+            self.label("idle", unit, person, "至统计时点无办理动作", holds_from=_seconds(last["at"]) + IDLE)
+        if self.unfollowed is not None:
+            self.label("forward_no_follow_up", unit, person, "下派后未跟踪督促",
+                       holds_from=_seconds(self.unfollowed) + FORGOTTEN)
+        if ticket.status not in ("closure_review", "visit_pending") and ticket.due_at is not None:
+            # the analyser compares whole seconds of the snapshot and the deadline (both cut, not rounded)
+            self.label("overdue", unit, person, "超期未办结",
+                       holds_from=ticket.due_at.replace(microsecond=0) + timedelta(seconds=1))
+
+
+def _seconds(at: datetime) -> datetime:
+    """A time to the nearest second, as the analyser compares times (epoch seconds, rounded)."""
+    return (at + timedelta(microseconds=500000)).replace(microsecond=0)

@@ -7,7 +7,6 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from rexian.simulate.city import Simulation, SimulationResult
-from rexian.simulate.truth import sort_truth
 from rexian.simulate.writers import FileWriter, event_file_rows, organisation_rows, write_truth
 
 
@@ -40,7 +39,8 @@ def write_files(simulation: Simulation, out_dir: str | Path, truth_path: str | P
             counts["stalled"] = counts.get("stalled", 0) + len(batch.stalled)
     finally:
         writer.close()
-    write_truth(truth_path or default_truth_path(out_dir), sort_truth(truth))
+    truth = simulation.final_truth(truth)
+    write_truth(truth_path or default_truth_path(out_dir), truth)
     counts["truth"] = len(truth)
     return counts
 

@@ -26,8 +26,17 @@ class Place:
     weight: float
 
 
-def build_places(rng: random.Random, city: City) -> list[Place]:
+def build_places(rng: random.Random, city: City, blocks: int = 1) -> list[Place]:
+    """Places of the city; `blocks` > 1 repeats the layout of compounds, shops and roads that many times per
+    street, so a larger simulation spreads its tickets over a larger city instead of piling them onto the
+    same few hundred places (which would make most matters look repeated)."""
     places: list[Place] = []
+    for _ in range(blocks):
+        _add_block(rng, city, places)
+    return places
+
+
+def _add_block(rng: random.Random, city: City, places: list[Place]) -> None:
     district_names = {area: name for area, name, _ in city.districts}
     for d_index, (area, _, _) in enumerate(city.districts):
         d_lon = CITY_LON + (d_index % 3 - 1) * 0.08
@@ -57,11 +66,10 @@ def build_places(rng: random.Random, city: City) -> list[Place]:
                     places.append(_place(rng, len(places), name, "road", area, street_id,
                                          rng.choice(city.communities[street_id]),
                                          f"{district_names[area]}{name}与{cross}路交叉口", s_lon, s_lat))
-    return places
 
 
 def _place(rng, index, name, kind, area, street_id, community_id, address, s_lon, s_lat) -> Place:
-    # Pareto weights: most places are quiet, a few are where everything happens.
-    weight = min(rng.paretovariate(1.1), 200.0)
+    # Pareto weights: most places are quiet, a few draw many tickets (up to 30 times a quiet one's).
+    weight = min(rng.paretovariate(1.5), 30.0)
     return Place(f"PL{index + 1:05d}", name, kind, area, street_id, community_id, address,
                  round(s_lon + rng.uniform(-0.012, 0.012), 6), round(s_lat + rng.uniform(-0.01, 0.01), 6), weight)

@@ -59,6 +59,7 @@ class Spec:
     fake_visit: bool = False  # the follow-up visit will be recorded without any call
     wrong_unit: str | None = None  # dispatched to the wrong unit first
     abuse: tuple[str, str, str] | None = None  # (family, accused unit, accused person)
+    later_reports: tuple = ()  # when the same matter (place and problem, any caller) is reported again
 
 
 class Seasons:
@@ -100,19 +101,20 @@ def plan_tickets(rng: random.Random, city: City, places: list[Place], count: int
         place = places[min(place_index, len(places) - 1)]
         leaf = rng.choice(LEAVES_BY_PLACE[place.kind])
         variant = rng.randrange(3)
-        reports = 1 if rng.random() < 0.78 else min(1 + int(rng.paretovariate(1.2)), 30)
-        if place.weight > 30 and rng.random() < 0.5:
-            reports += rng.randint(2, 8)  # a hotspot: many callers about the same thing
+        reports = 1 if rng.random() < 0.87 else min(1 + int(rng.paretovariate(2.0)), 10)
+        burst = place.weight > 15 and rng.random() < 0.1  # a hotspot: many callers within days
+        if burst:
+            reports += rng.randint(8, 14)
         reports = min(reports, count - len(specs))
         at = seasons.moment(rng)
         first_caller = rng.randrange(1, frequent + 1) if rng.random() < 0.08 else next(citizens)
         shop = place.name if place.kind == "shop" else rng.choice(SHOP_WORDS)
         for number in range(reports):
             if number:
-                at = seasons.on_day(rng, at + timedelta(days=rng.expovariate(1 / 14)))
+                at = seasons.on_day(rng, at + timedelta(days=rng.expovariate(1 / (2 if burst else 14))))
                 if at >= YEAR_START + timedelta(days=DAYS):
                     break
-            caller = first_caller if (number == 0 or rng.random() < 0.55) else next(citizens)
+            caller = first_caller if (number == 0 or rng.random() < (0.2 if burst else 0.55)) else next(citizens)
             kind = _weighted(rng, KINDS)
             urgency = "normal"
             if kind in ("complaint", "report", "request") and rng.random() < 0.08:

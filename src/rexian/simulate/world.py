@@ -45,11 +45,16 @@ class World:
     fast_seal: bool = True  # record events with simulate.seal (identical records, a third of the cost)
 
 
-def build_world(seed: int) -> World:
+# One block of places (about 450) per this many tickets: a year of tickets over a city of matching size.
+TICKETS_PER_BLOCK = 2500
+
+
+def build_world(seed: int, tickets: int = 0) -> World:
     city = build_city(random.Random(f"{seed}:org"))
     org = city.organisation
     city.organisation = FixedOrganisation(org.units, org.people, org.categories, org.catalogue)
-    places = build_places(random.Random(f"{seed}:places"), city)
+    places = build_places(random.Random(f"{seed}:places"), city,
+                          blocks=max(1, -(-tickets // TICKETS_PER_BLOCK)))
     unit_profiles, handler_profiles = assign_profiles(random.Random(f"{seed}:profiles"), city)
     # Defaults only: the simulation must not depend on the environment of whoever runs it.
     settings = load_settings(environ={})
