@@ -86,6 +86,15 @@ def test_pr_identical_ignores_the_same_reply_to_the_same_matter():
     assert log.findings("PR-IDENTICAL") == []
 
 
+def test_pr_identical_counts_tickets_of_one_matter_once():
+    # One detailed reply to three duplicate tickets of one matter and to one other matter: two matters.
+    log = Log()
+    reply = "已联系相关单位，问题已妥善处理完毕，请知悉。"
+    for i, category in enumerate(["noise", "noise", "noise", "road"]):
+        log.ticket(f"T{i}", category=category).dispatch("U1").sign("U1").reply("U1", reply)
+    assert log.findings("PR-IDENTICAL") == []
+
+
 def test_pr_off_topic_fires_on_a_reply_about_something_else():
     log = Log()
     log.ticket("T1", content="幸福小区3号楼下水道堵塞污水外溢，臭味严重").dispatch("U1").sign("U1").reply(

@@ -68,8 +68,10 @@ def pr_boilerplate(data, p, text: TextPort):
 
 @rule("PR-IDENTICAL", "perfunctory_reply", "不同诉求相同答复(复读机)", kind="text")
 def pr_identical(data, p, text: TextPort):
-    """The same reply text (after normalising punctuation, spaces and numbers) given on `min_tickets` or
-    more tickets about different matters (different place or category), at least `min_chars` long.
+    """The same reply text (after normalising punctuation, spaces and numbers), at least `min_chars` long,
+    given on tickets about `min_tickets` or more different matters (a matter: place and category). One
+    detailed reply sent to several tickets of the same matter (duplicates closed together) is not a
+    repeated non-answer, so tickets of one matter count once.
 
     Basis: MISSION.md 复读机 ("identical across different matters"). Responsible: the person who wrote it
     most often and their unit. One finding per repeated text; the key holds a hash of the text.
@@ -83,14 +85,14 @@ def pr_identical(data, p, text: TextPort):
     for norm, group in frame.groupby("norm"):
         tickets = group.drop_duplicates("ticket_id")
         matters = (tickets["place_key"].fillna("") + "|" + tickets["category"].fillna("")).nunique()
-        if len(tickets) < p["min_tickets"] or matters < 2:
+        if matters < p["min_tickets"]:
             continue
         person, _count = Counter(group["person_id"].fillna("")).most_common(1)[0]
         unit = group[group["person_id"].fillna("") == person]["unit_id"].iloc[0]
         rows.append({"ticket_ids": sorted(tickets["ticket_id"]), "unit_id": unit, "person_id": person or None,
                      "subject": hashlib.sha1(norm.encode("utf-8")).hexdigest()[:12],
                      "texts": [group["reply"].iloc[0][:EXCERPT]], "tickets": len(tickets), "matters": matters,
-                     "severity": "high" if len(tickets) >= 2 * p["min_tickets"] else "medium"})
+                     "severity": "high" if matters >= 2 * p["min_tickets"] else "medium"})
     return pd.DataFrame(rows)
 
 
