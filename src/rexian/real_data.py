@@ -96,7 +96,7 @@ def ordered_snapshots(inputs: list[str | Path], mapping: Mapping,
                       accepted: set[tuple[str, int]] | None = None) -> dict[str, list[Snap]]:
     """Each incident's snapshots in the importer's order: time, then the `order_by` counter, then file order.
     `accepted`: the (file, row) pairs the importer kept; other rows (rejected ones) are left out."""
-    from rexian.importing.snapshots import _order_value
+    from rexian.importing.snapshots import order_value
 
     rules = mapping.snapshots
     mod_column = rules.order_by[0] if rules.order_by else None
@@ -117,7 +117,7 @@ def ordered_snapshots(inputs: list[str | Path], mapping: Mapping,
                 at = parse_time(values[mapping.columns["at"]], mapping.date_formats, mapping.zone())
             except (KeyError, ValueError):
                 continue
-            order = tuple(_order_value(values.get(c)) for c in rules.order_by) + ((row.file, row.row),)
+            order = tuple(order_value(values.get(c)) for c in rules.order_by) + ((row.file, row.row),)
             snap = Snap(text(rules.unit), text(rules.state), _int(values.get(mod_column)),
                         _int(values.get(reassigned)) or 0, _int(values.get(reopened)) or 0)
             cases[text(mapping.columns["ticket_id"])].append((at, order, snap))

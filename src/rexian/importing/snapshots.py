@@ -31,7 +31,7 @@ class Snapshot:
     order: tuple
 
 
-def _order_value(value: Any) -> tuple:
+def order_value(value: Any) -> tuple:
     text = "" if value is None else as_text(value)
     try:
         return (0, float(text), "")
@@ -52,7 +52,7 @@ def snapshot_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: Rej
             checks.reject(row, rules.state, state, "未知状态：请在映射文件 snapshots.states 中说明它对应哪个事件（或 null）")
             continue
         ticket_id, at = basics
-        order = tuple(_order_value(row.values.get(column)) for column in rules.order_by)
+        order = tuple(order_value(row.values.get(column)) for column in rules.order_by)
         cases.setdefault(ticket_id, []).append(Snapshot(row, at, order + ((row.file, row.row),)))
     histories = {}
     for ticket_id, snapshots in cases.items():
