@@ -32,6 +32,7 @@ class Snapshot:
 
 
 def order_value(value: Any) -> tuple:
+    """Sort key of one `order_by` value: numbers (sys_mod_count "10" after "9") before text."""
     text = "" if value is None else as_text(value)
     try:
         return (0, float(text), "")
