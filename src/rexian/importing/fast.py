@@ -105,6 +105,39 @@ def seal_ticket(ticket_id: str, rows: list[tuple], source: str) -> list[dict[str
     return records
 
 
+def seal_chunk(chunk: Any, starts: list[int], nulls: Any, source: str) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """Sealed histories of one slice of whole tickets (`FastPlan.chunks`); `FastStop` at a payload that is not
+    a JSON object, after the tickets before it."""
+    loads = decode_payload
+    columns = [chunk.column(name).to_pylist() for name in FIELDS + ("at_iso",)]
+    ids, ats, actions, actors, actor_units, targets, payloads, sources, isos = columns
+    for k in range(len(starts) - 1):
+        rows = []
+        for i in range(starts[k], starts[k + 1]):
+            raw = payloads[i]
+            if raw is None:
+                payload = {}
+            else:
+                try:
+                    payload = loads(raw)
+                except ValueError:
+                    if raw.strip() not in nulls:
+                        raise FastStop(f"payload is not JSON: {raw[:40]!r}") from None
+                    payload = {}
+                if type(payload) is not dict:
+                    if raw.strip() in nulls:
+                        payload = {}
+                    else:
+                        raise FastStop(f"payload is not a JSON object: {raw[:40]!r}")
+                elif raw.strip() in nulls:  # a null word that happens to be JSON, e.g. "{}"
+                    payload = {}
+            action = actions[i]
+            rows.append((ats[i], action, actors[i], actor_units[i],
+                         targets[i] if action in TARGETED_ACTIONS else None, payload, sources[i], isos[i]))
+        ticket_id = ids[starts[k]]
+        yield ticket_id, seal_ticket(ticket_id, rows, source)
+
+
 @dataclass
 class FastPlan:
     """The rows of every input, checked, in (ticket, time, file, row) order."""
@@ -137,44 +170,21 @@ class FastPlan:
             if collecting:
                 gc.enable()
 
-    def _sealed(self, batch_rows: int) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-        nulls, source = self.mapping.nulls, self.mapping.source
-        starts, table, loads = self.starts, self.table, decode_payload
-        first = 0
+    def chunks(self, batch_rows: int) -> Iterator[tuple[Any, list[int]]]:
+        """The rows in slices of whole tickets (about `batch_rows` rows each), with where each ticket starts
+        in its slice (and the slice's row count at the end)."""
+        starts, first = self.starts, 0
         while first < len(starts) - 1:
             last = first + 1
             while last < len(starts) - 1 and starts[last] - starts[first] < batch_rows:
                 last += 1
-            begin, end = starts[first], starts[last]
-            chunk = table.slice(begin, end - begin)
-            columns = [chunk.column(name).to_pylist() for name in FIELDS + ("at_iso",)]
-            ids, ats, actions, actors, actor_units, targets, payloads, sources, isos = columns
-            for k in range(first, last):
-                rows = []
-                for i in range(starts[k] - begin, starts[k + 1] - begin):
-                    raw = payloads[i]
-                    if raw is None:
-                        payload = {}
-                    else:
-                        try:
-                            payload = loads(raw)
-                        except ValueError:
-                            if raw.strip() not in nulls:
-                                raise FastStop(f"payload is not JSON: {raw[:40]!r}") from None
-                            payload = {}
-                        if type(payload) is not dict:
-                            if raw.strip() in nulls:
-                                payload = {}
-                            else:
-                                raise FastStop(f"payload is not a JSON object: {raw[:40]!r}")
-                        elif raw.strip() in nulls:  # a null word that happens to be JSON, e.g. "{}"
-                            payload = {}
-                    action = actions[i]
-                    rows.append((ats[i], action, actors[i], actor_units[i],
-                                 targets[i] if action in TARGETED_ACTIONS else None, payload, sources[i], isos[i]))
-                ticket_id = ids[starts[k] - begin]
-                yield ticket_id, seal_ticket(ticket_id, rows, source)
+            begin = starts[first]
+            yield self.table.slice(begin, starts[last] - begin), [s - begin for s in starts[first:last + 1]]
             first = last
+
+    def _sealed(self, batch_rows: int) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+        for chunk, starts in self.chunks(batch_rows):
+            yield from seal_chunk(chunk, starts, self.mapping.nulls, self.mapping.source)
             gc.collect(1)
 
     def rows_of(self, ticket_ids: list[str]) -> dict[str, list[tuple[str, int]]]:
