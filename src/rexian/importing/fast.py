@@ -74,7 +74,8 @@ def seal_ticket(ticket_id: str, rows: list[tuple], source: str) -> list[dict[str
     fields. `rows`: (at, action, actor_id, actor_unit_id, target_unit_id, payload dict, source or None,
     at as `YYYY-MM-DDTHH:MM:SS.ffffff`), already in (time, file, row) order. Each record also carries its
     payload as canonical JSON and its database row as a tuple."""
-    received = next((i for i, row in enumerate(rows) if row[1] == "TicketReceived"), None)
+    received = 0 if rows[0][1] == "TicketReceived" else \
+        next((i for i, row in enumerate(rows) if row[1] == "TicketReceived"), None)  # usually first: no generator
     if received is None:
         ordered = [(rows[0][0], "TicketReceived", None, None, None, {"synthesized": True}, None, rows[0][7]), *rows]
     elif received:
