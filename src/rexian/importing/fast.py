@@ -10,7 +10,8 @@ gives — the same events, numbers, hashes, projections, counts and rejects — 
 - each payload is decoded once and encoded once (`payload_text`), and that one text is both hashed and
   stored; each hash is sha256 over a record body written by hand in sorted key order, as
   `simulate/seal.py` does (tests/importing check it equals the domain's `chain_hash`);
-- the rows go to SQLite through the driver's executemany (`adapters.bulk_load`).
+- the rows go to SQLite through the driver's executemany (`adapters.bulk_load`);
+- while sealing and storing, the cyclic garbage collector is off (see `FastPlan.sealed`).
 
 Anything the fast path does not cover makes it step aside before it writes anything (`fast_plan` returns
 None): another mode, intake fields, constants, payload columns, notes, action words needing translation, a
@@ -161,8 +162,9 @@ class FastPlan:
 
         While it runs (and so while the store writes what it yields) the cyclic garbage collector is off:
         the millions of record dicts and tuples made here hold no cycles, yet each allocation burst set off
-        collections that re-scanned them (≈ 25 % of the whole import). It collects the young generations once
-        per Arrow chunk instead, and the collector is back to its former state when the generator ends."""
+        collections that re-scanned them (15–26 % of the whole import, docs/importing.md). It collects the
+        young generations once per Arrow slice instead, and the collector is back to its former state when
+        the generator ends (or is closed half-way)."""
         collecting = gc.isenabled()
         gc.disable()
         try:
