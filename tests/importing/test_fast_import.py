@@ -218,3 +218,12 @@ def test_sealing_turns_the_garbage_collector_off_only_while_it_runs_even_when_it
 def test_sealing_in_small_slices_gives_the_same_histories_as_in_one(tmp_path):
     plan = fast_plan([plain_log(tmp_path / "log.parquet")], mapping_from_dict(PLAIN))
     assert list(plan.sealed(batch_rows=1)) == list(plan.sealed(batch_rows=7)) == list(plan.sealed())
+
+
+def test_sealed_records_carry_the_same_times_as_the_arrow_column_microseconds_included(tmp_path):
+    plan = fast_plan([plain_log(tmp_path / "log.parquet")], mapping_from_dict(PLAIN))
+    times = [record["at"] for _, records in plan.sealed() for record in records
+             if record["payload"] != {"synthesized": True}]  # not the TicketReceived made up for a ticket
+    expected = plan.table.column("at").to_pylist()
+    assert sorted(times) == sorted(expected) and all(type(at) is datetime for at in times)
+    assert any(at.microsecond == 123456 for at in times)
