@@ -195,3 +195,35 @@ def test_the_general_path_stores_the_same_rows_through_the_driver_as_through_sql
         raw = connection.exec_driver_sql("SELECT at FROM events WHERE ticket_id = 'GD001' AND seq = 3").scalar()
     assert row.at == datetime(2025, 1, 3, 11) and raw == "2025-01-03 11:00:00.000000"
     assert ticket.closed_at == datetime(2025, 1, 6, 16, 20) and ticket.version == 1
+
+
+def test_sealing_turns_the_garbage_collector_off_only_while_it_runs_even_when_it_stops_half_way(tmp_path):
+    import gc
+
+    plan = fast_plan([plain_log(tmp_path / "log.parquet")], mapping_from_dict(PLAIN))
+    histories = plan.sealed(batch_rows=30)
+    next(histories)
+    assert not gc.isenabled()  # while the histories are being sealed and stored
+    histories.close()  # the store stopped half-way (an error, Ctrl-C)
+    assert gc.isenabled()
+    assert len(list(plan.sealed(batch_rows=30))) == 40 and gc.isenabled()
+    gc.disable()
+    try:
+        list(plan.sealed())
+        assert not gc.isenabled()  # a caller that had it off keeps it off
+    finally:
+        gc.enable()
+
+
+def test_sealing_in_small_slices_gives_the_same_histories_as_in_one(tmp_path):
+    plan = fast_plan([plain_log(tmp_path / "log.parquet")], mapping_from_dict(PLAIN))
+    assert list(plan.sealed(batch_rows=1)) == list(plan.sealed(batch_rows=7)) == list(plan.sealed())
+
+
+def test_sealed_records_carry_the_same_times_as_the_arrow_column_microseconds_included(tmp_path):
+    plan = fast_plan([plain_log(tmp_path / "log.parquet")], mapping_from_dict(PLAIN))
+    times = [record["at"] for _, records in plan.sealed() for record in records
+             if record["payload"] != {"synthesized": True}]  # not the TicketReceived made up for a ticket
+    expected = plan.table.column("at").to_pylist()
+    assert sorted(times) == sorted(expected) and all(type(at) is datetime for at in times)
+    assert any(at.microsecond == 123456 for at in times)

@@ -69,7 +69,7 @@ def insert_ticket_rows(connection: Connection, rows: list[dict[str, Any]]) -> in
         return 0
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql(_INSERT_TICKETS, [
-            tuple(db_time(v) if isinstance(v, datetime) else v for v in (row.get(c) for c in TICKET_COLUMNS))
+            tuple([db_time(v) if isinstance(v, datetime) else v for v in map(row.get, TICKET_COLUMNS)])
             for row in rows])
     else:
         connection.execute(insert(t.tickets), [{name: row.get(name) for name in TICKET_COLUMNS} for row in rows])
