@@ -4,7 +4,6 @@ and earlier tickets on the same matter (「该地点近30天已有N件同类诉�
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 import click
 
@@ -28,7 +27,7 @@ def command(db_url, content, title, address, lon, lat, at, as_json):
         categories = [{"code": code, "name": advice.names.get(code, code), "top": advice.parents.get(code),
                        "top_name": advice.names.get(advice.parents.get(code, ""), None), "confidence": confidence}
                       for code, confidence in advice.categories]
-        units = [{"unit_id": unit, "name": advice.names.get(f"unit:{unit}", unit), "confidence": confidence}
+        units = [{"unit_id": unit, "name": advice.unit_names.get(unit, unit), "confidence": confidence}
                  for unit, confidence in advice.lead_units]
         click.echo(json.dumps({"categories": categories, "lead_units": units,
                                "same_matter": advice.same_matter, "warning": advice.warning},

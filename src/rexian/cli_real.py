@@ -5,21 +5,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 
 import click
 
 SERVICENOW, HELPDESK = "servicenow_incidents.csv.gz", "helpdesk.xes.gz"
-
-
-def default_data_dir() -> Path:
-    """REXIAN_REAL_DATA, else ../shared/data/real beside the checkout (or two levels up from a worktree)."""
-    if os.environ.get("REXIAN_REAL_DATA"):
-        return Path(os.environ["REXIAN_REAL_DATA"])
-    candidates = [Path("../shared/data/real"), Path("../../shared/data/real"), Path("/work/shared/data/real")]
-    return next((path for path in candidates if path.exists()), candidates[0])
 
 
 def default_mappings_dir() -> Path:
@@ -109,8 +100,9 @@ def command(data_dir, mappings_dir, out):
     ServiceNow log's own counters and explain every disagreement; report the helpdesk log's findings."""
     from rexian.importing.mapping import load_mapping
     from rexian.real_data import check_helpdesk, check_servicenow
+    from rexian.text.evaluation import real_data_dir
 
-    data = Path(data_dir) if data_dir else default_data_dir()
+    data = Path(data_dir) if data_dir else (real_data_dir() or Path("../shared/data/real"))
     mappings = Path(mappings_dir) if mappings_dir else default_mappings_dir()
     servicenow = helpdesk = None
     if (data / SERVICENOW).exists():

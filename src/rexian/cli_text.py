@@ -72,9 +72,8 @@ def _print_report(report, router=None) -> None:
     click.echo(f"  macro-F1 = {report.macro_f1:.3f}   accuracy = {report.accuracy:.3f}")
     click.echo(f"  {'类别':<20}{'条数':>6}{'F1':>8}")
     for label, f1 in sorted(report.per_label_f1.items(), key=lambda item: -report.labels[item[0]]):
-        shown = label if router is None else f"{label} {router.label_name(label, report.target)}"
-        if shown.endswith(f" {label}"):
-            shown = label
+        name = router.label_name(label, report.target) if router is not None else label
+        shown = label if name == label else f"{label} {name}"
         click.echo(f"  {shown:<20}{report.labels[label]:>6}{f1:>8.3f}")
 
 
@@ -103,9 +102,9 @@ def eval_routing(path, folds):
     # Teddy's labels use (城乡建设, 环境保护 …), so it is scored on the first level by name.
     router = default_router()
     target = "category_top" if "category_top" in router.targets else "category"
-    known = {router.label_name(str(label), target) for label in router.pipelines["category"].classes_}
-    if target == "category_top":
-        known = {router.label_name(top, target) for top in set(router.parents.values())}
+    labels_known = set(router.parents.values()) if target == "category_top" \
+        else {str(label) for label in router.pipelines["category"].classes_}
+    known = {router.label_name(label, target) for label in labels_known}
     pairs = [(text, str(label)) for text, label in zip(texts, labels) if str(label) in known]
     if pairs:
         suggestions = [[router.label_name(name, target) for name, _ in found]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from rexian.importing.mapping import Mapping
 from rexian.importing.readers import read_rows
@@ -128,6 +128,11 @@ def _counter_column(mapping: Mapping, measure: str) -> str | None:
     return next((column for column, name in mapping.snapshots.counters.items() if name == measure), None)
 
 
+def _gap(before: Snap, now: Snap) -> bool:
+    """Updates between the two snapshots are missing from the sample."""
+    return before.mod is not None and now.mod is not None and now.mod - before.mod > 1
+
+
 def _stray(before: Snap, now: Snap) -> bool:
     """Snapshots are taken in time order; a counter that repeats or goes back marks a stray row (the log
     holds a few: an update stamped later than the next one)."""
@@ -148,7 +153,6 @@ def reassignment_steps(snaps: list[Snap]) -> list[tuple[int, int, str | None]]:
         theirs = now.reassignments - before.reassignments
         cause = None
         if ours != theirs:
-            gap = before.mod is not None and now.mod is not None and now.mod - before.mod > 1
             if theirs < 0:
                 cause = COUNTER_DOWN
             elif _stray(before, now):
@@ -157,7 +161,7 @@ def reassignment_steps(snaps: list[Snap]) -> list[tuple[int, int, str | None]]:
                 cause = EMPTIED_AT_END if all(s.group is None for s in snaps[i:]) else EMPTIED_THEN_SET
             elif before.group is None and now.group is not None:
                 cause = EMPTIED_THEN_SET if ever_grouped else OPENED_WITHOUT_GROUP
-            elif gap:
+            elif _gap(before, now):
                 cause = MOD_GAP
             elif now.group == before.group:
                 cause = SAME_GROUP
@@ -184,8 +188,8 @@ def reopen_steps(snaps: list[Snap], closing: set[str]) -> list[tuple[int, int, s
         theirs = now.reopens - before.reopens
         cause = None
         if ours != theirs:
-            gap = before.mod is not None and now.mod is not None and now.mod - before.mod > 1
-            cause = (COUNTER_DOWN if theirs < 0 else OUT_OF_ORDER if _stray(before, now) else MOD_GAP if gap else
+            cause = (COUNTER_DOWN if theirs < 0 else OUT_OF_ORDER if _stray(before, now) else
+                     MOD_GAP if _gap(before, now) else
                      REOPEN_WITHOUT_CLOSE if theirs and not ours else REOPEN_NOT_COUNTED if ours else OTHER)
         steps.append((ours, theirs, cause))
         if now.state is not None:
@@ -219,25 +223,29 @@ def tally(agreement: Agreement, ticket: str, ours: int, theirs: int, steps) -> N
             agreement.examples[cause].append(ticket)
 
 
+def bounces(values: Iterable[str | None]) -> bool:
+    """A→B→A in a sequence of holders: empty values skipped, consecutive repeats collapsed."""
+    holders: list[str] = []
+    for value in values:
+        if value is not None and (not holders or holders[-1] != value):
+            holders.append(value)
+    return any(holders[i] == holders[i + 2] for i in range(len(holders) - 2))
+
+
 def raw_pingpong(snaps: list[Snap]) -> bool:
-    """A→B→A in the raw group column: empty values skipped, repeats collapsed."""
-    groups: list[str] = []
-    for snap in snaps:
-        if snap.group is not None and (not groups or groups[-1] != snap.group):
-            groups.append(snap.group)
-    return any(groups[i] == groups[i + 2] for i in range(len(groups) - 2))
+    """A→B→A in the raw group column."""
+    return bounces(snap.group for snap in snaps)
 
 
 def pingpong_tickets(events, tickets) -> set[str]:
     """Tickets with a BP-PINGPONG finding on the imported events (the rule itself, on DuckDB)."""
     from rexian.analytics.config import load_config
+    from rexian.analytics.engine import run_rule
     from rexian.analytics.registry import all_rules
     from rexian.analytics.tables import from_frames
 
-    data = from_frames(events, tickets)
-    params = dict(load_config()["rules"].get("BP-PINGPONG") or {})
-    found = all_rules()["BP-PINGPONG"].func(data, params).select("ticket_id").execute()
-    return set(found["ticket_id"])
+    findings = run_rule(all_rules()["BP-PINGPONG"], from_frames(events, tickets), load_config())
+    return {ticket for finding in findings for ticket in finding.ticket_ids}
 
 
 def check_servicenow(path: str | Path, mapping: Mapping) -> ServiceNowCheck:
@@ -288,14 +296,8 @@ class HelpdeskCheck:
 
 def person_bounces(events) -> int:
     """Cases whose events pass from person A to B and back to A (consecutive repeats collapsed)."""
-    bounced = 0
-    for _ticket, actors in events.sort_values(["ticket_id", "seq"]).groupby("ticket_id")["actor_id"]:
-        people: list[str] = []
-        for actor in actors.dropna():
-            if not people or people[-1] != actor:
-                people.append(actor)
-        bounced += any(people[i] == people[i + 2] for i in range(len(people) - 2))
-    return bounced
+    return sum(bounces(actors.dropna())
+               for _ticket, actors in events.sort_values(["ticket_id", "seq"]).groupby("ticket_id")["actor_id"])
 
 
 def check_helpdesk(path: str | Path, mapping: Mapping) -> HelpdeskCheck:

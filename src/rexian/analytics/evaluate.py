@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from rexian.analytics.registry import FAMILIES
+from rexian.analytics.registry import FAMILIES, all_rules
 
 # kind of abuse (simulate/truth.py KINDS) -> the rules meant to detect it.
 KIND_RULES: dict[str, tuple[str, ...]] = {
@@ -120,9 +120,7 @@ def _by_rule(truth, findings, show: int | None) -> list[dict]:
     truth_index = _index(truth, lambda x: _truth_rules(x, family_rules))
     finding_index = _index(findings, lambda x: [x.get("rule_id", "?")])
     rule_family = {f.get("rule_id", "?"): f["family"] for f in findings}
-    for kind, rules in KIND_RULES.items():
-        for rule in rules:
-            rule_family.setdefault(rule, next((t["family"] for t in truth if t.get("kind") == kind), None))
+    rule_family.update({rule_id: rule_def.family for rule_id, rule_def in all_rules().items()})
     expected: dict[str, list[int]] = defaultdict(list)
     for i, t in enumerate(truth):
         for rule in KIND_RULES.get(t.get("kind"), ()):

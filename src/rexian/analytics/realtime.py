@@ -29,7 +29,7 @@ from rexian.analytics.config import rule_params
 from rexian.analytics.engine import run_rule
 from rexian.analytics.facts import CLOSING_ACTIONS, HANDLER_ACTIONS, ticket_facts
 from rexian.analytics.registry import Finding, all_rules, rows_to_findings
-from rexian.analytics.text_port import TextPort, default_text_port
+from rexian.analytics.text_port import TextPort, default_text_port, reply_scores_titled
 
 _VISIT = ("Visited", "ClosureRequested")
 # The complaint a reply is judged against is set at intake (seq 1), before any reply: replies trigger.
@@ -220,13 +220,9 @@ class RealtimeEvaluator:
             rule_def = self.rules[rule_id]
             if rule_id in self.compiled:
                 found = rows_to_findings(rule_def, relational[rule_id], self.params[rule_id], as_of)
-            elif self.shortcuts:
-                # The rows several text rules share (replies, citizens' words) are built once per evaluator
-                # (`Data.rows`) and read once per evaluation (the memoized execute).
-                frame = rule_def.func(self.data, dict(self.params[rule_id]), self.text)
-                rows = frame.to_dict("records") if frame is not None else []
-                found = rows_to_findings(rule_def, rows, self.params[rule_id], as_of)
             else:
+                # Text rules: the rows several share (replies, citizens' words) are built once per evaluator
+                # (`Data.rows`) and read once per evaluation (the memoized execute).
                 found = run_rule(rule_def, self.data, self.config, self.text, detected_at=as_of)
             for finding in found:
                 findings.setdefault(finding.finding_key, finding)
@@ -287,16 +283,16 @@ class _MemoText:
     def __init__(self, port: TextPort, size: int = 4096):
         self.port = port
         self._misconduct = lru_cache(size)(port.detect_misconduct)
-        self._scores = lru_cache(size)(lambda reply, complaint, others: port.reply_scores(reply, complaint,
-                                                                                          list(others)))
+        self._scores = lru_cache(size)(lambda reply, complaint, others, title: reply_scores_titled(
+            port, reply, complaint, list(others), title))
         self._same = lru_cache(size)(port.same_matter)
         self.normalise = lru_cache(size)(port.normalise)
 
     def detect_misconduct(self, text: str) -> list[Any]:
         return list(self._misconduct(text))
 
-    def reply_scores(self, reply: str, complaint: str, other_replies_of_unit: Any) -> Any:
-        return self._scores(reply, complaint, tuple(other_replies_of_unit))
+    def reply_scores(self, reply: str, complaint: str, other_replies_of_unit: Any, title: str | None = None) -> Any:
+        return self._scores(reply, complaint, tuple(other_replies_of_unit), title)
 
     def same_matter(self, a: str, b: str) -> float:
         return self._same(a, b)
@@ -372,8 +368,7 @@ def _memoize_execute(con: Any) -> dict[Any, Any]:
                 con.con.execute(f"PREPARE {prepared[sql]} AS {sql}").fetchall()
             cache[key] = _to_pandas(con.con.sql(f"EXECUTE {prepared[sql]}").to_arrow_table(), expr)
         result = cache[key]
-        out = result.copy() if hasattr(result, "copy") else result
-        return out
+        return result.copy() if hasattr(result, "copy") else result
 
     con.execute = execute
     return cache

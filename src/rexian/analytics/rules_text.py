@@ -7,7 +7,6 @@ The candidate rows are selected relationally (Ibis), then each text is judged by
 from __future__ import annotations
 
 import hashlib
-import inspect
 from collections import Counter
 
 import ibis
@@ -15,7 +14,7 @@ import pandas as pd
 from ibis import _
 
 from rexian.analytics.registry import rule
-from rexian.analytics.text_port import TextPort
+from rexian.analytics.text_port import TextPort, reply_scores_titled
 
 EXCERPT = 120
 
@@ -35,12 +34,8 @@ def _replies_query(data):
 
 
 def _reply_scores(text: TextPort, row):
-    """The port's reply scores, with the complaint's title too when the port takes one (the text module's
-    port does; the port contract itself has only the content)."""
     title = row.title if isinstance(row.title, str) and row.title else None
-    if title and "title" in inspect.signature(text.reply_scores).parameters:
-        return text.reply_scores(row.reply, row.content, [], title=title)
-    return text.reply_scores(row.reply, row.content, [])
+    return reply_scores_titled(text, row.reply, row.content, [], title)
 
 
 def _first_per_ticket(frame: pd.DataFrame) -> pd.DataFrame:

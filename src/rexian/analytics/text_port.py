@@ -17,8 +17,10 @@ phrases, and character-bigram overlap. Both are deterministic and need no model.
 
 from __future__ import annotations
 
+import inspect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol, Sequence
 
 
@@ -46,6 +48,21 @@ class TextPort(Protocol):
     def same_matter(self, a: str, b: str) -> float: ...
 
     def normalise(self, text: str) -> str: ...
+
+
+def reply_scores_titled(port: TextPort, reply: str, complaint: str, other_replies_of_unit: Sequence[str],
+                        title: str | None) -> ReplyScores:
+    """The port's reply scores, with the complaint's title too when the port takes one (the text module's
+    port does; the contract itself has only the content, so a port without `title` still works)."""
+    if title and _takes_title(type(port)):
+        return port.reply_scores(reply, complaint, other_replies_of_unit, title=title)
+    return port.reply_scores(reply, complaint, other_replies_of_unit)
+
+
+@lru_cache(maxsize=None)
+def _takes_title(port_type: type) -> bool:
+    # Once per port class: inspecting a signature for every reply would cost more than some ports' scoring.
+    return "title" in inspect.signature(port_type.reply_scores).parameters
 
 
 MISCONDUCT_WORDS = {

@@ -194,13 +194,19 @@ def import_to_directory(out_dir: str | Path, inputs: list[str | Path], mapping: 
     if report.table:
         write_tables(out_dir, {report.table: report.table_rows}, fmt)
         return report
+    events, tickets = _events_and_tickets(report, mapping)
+    write_tables(out_dir, {"events": events, "tickets": tickets}, fmt)
+    return finish(report)
+
+
+def _events_and_tickets(report: ImportReport, mapping: Mapping) -> tuple[list[dict], list[dict]]:
+    """Every sealed event record, and each ticket's interchange row, in memory."""
     now = datetime.now().replace(microsecond=0)
     events, tickets = [], []
     for ticket_id, records in _counting(report, sealed_histories(report, mapping)):
         events += records
         tickets.append(ticket_row(ticket_id, records, now))
-    write_tables(out_dir, {"events": events, "tickets": tickets}, fmt)
-    return finish(report)
+    return events, tickets
 
 
 def import_to_frames(inputs: list[str | Path], mapping: Mapping):
@@ -213,11 +219,7 @@ def import_to_frames(inputs: list[str | Path], mapping: Mapping):
     if mapping.mode == "table":
         raise ValueError(f"{mapping.table} 表不是事件日志：不能直接分析")
     report = build(inputs, mapping)
-    now = datetime.now().replace(microsecond=0)
-    events, tickets = [], []
-    for ticket_id, records in _counting(report, sealed_histories(report, mapping)):
-        events += records
-        tickets.append(ticket_row(ticket_id, records, now))
+    events, tickets = _events_and_tickets(report, mapping)
     finish(report)
     return (report, pd.DataFrame(events, columns=list(EVENT_COLUMNS)),
             pd.DataFrame(tickets, columns=list(INTERCHANGE_TICKET_COLUMNS)))

@@ -24,8 +24,8 @@ MATCH_COLUMNS = ("ticket_id", "received_at", "category", "address", "lon", "lat"
 @dataclass
 class Advice:
     """`categories` and `lead_units` are (label, confidence) with the labels the organisation uses
-    (category codes such as 0201, unit ids such as D02); `names` gives what a user reads for each
-    (油烟污染, 市生态环境局) and `parents` the first-level category of each category (0201 -> 02)."""
+    (category codes such as 0201, unit ids such as D02); `names` and `unit_names` give what a user reads
+    for each (油烟污染, 市生态环境局) and `parents` the first-level category of each category (0201 -> 02)."""
 
     categories: list[tuple[str, float]]
     lead_units: list[tuple[str, float]]
@@ -33,6 +33,7 @@ class Advice:
     window_days: int = 30
     names: dict[str, str] = field(default_factory=dict)
     parents: dict[str, str] = field(default_factory=dict)
+    unit_names: dict[str, str] = field(default_factory=dict)
 
     def category_label(self, code: str) -> str:
         """「0201 油烟污染（环境保护）」: code, name and first-level name, as far as they are known."""
@@ -42,7 +43,7 @@ class Advice:
         return f"{text}（{self.names.get(top, top)}）" if top else text
 
     def unit_label(self, unit_id: str) -> str:
-        name = self.names.get(f"unit:{unit_id}")
+        name = self.unit_names.get(unit_id)
         return f"{unit_id} {name}" if name and name != unit_id else unit_id
 
     @property
@@ -60,8 +61,8 @@ class IntakeAssistant:
         self._index = None
         self._rows: dict[str, dict[str, Any]] = {}
         self._loaded: tuple[datetime, datetime] | None = None  # (from, until) of the indexed tickets
-        self._names: tuple[dict, dict] | None = None
-        self._street_offices: dict[str, str] = {}
+        # (category code -> (name, parent code), unit id -> name, street office id -> name), read once.
+        self._org: tuple[dict, dict, dict] | None = None
 
     def _index_until(self, at: datetime):
         """The same-matter index over the window before `at`, kept between calls: later calls only add
@@ -99,8 +100,9 @@ class IntakeAssistant:
         matches = [{"ticket_id": m.ticket_id, "received_at": recent[m.ticket_id]["received_at"],
                     "status": recent[m.ticket_id]["status"], "score": round(m.score, 3), "reasons": m.reasons}
                    for m in index.lookup(draft)]
-        categories, lead_units, names, parents = self._in_city_terms(router, categories, lead_units, address)
-        return Advice(categories, lead_units, matches, self.window_days, names, parents)
+        categories, lead_units, names, parents, unit_names = self._in_city_terms(router, categories, lead_units,
+                                                                                 address)
+        return Advice(categories, lead_units, matches, self.window_days, names, parents, unit_names)
 
     def _in_city_terms(self, router, categories, lead_units, address=None):
         """The top 3 suggestions in this database's organisation: a label the organisation has under the
@@ -110,8 +112,8 @@ class IntakeAssistant:
         the database has no organisation, the model's own labels and names are shown.
         When street offices together are likelier to lead than any other unit and the address names a
         street office of this organisation (属地: 「西城区金桥街道柳营路12号」), that office leads with their
-        summed confidence. Returns (categories, lead units, names, parents)."""
-        city_categories, city_units = self._organisation()
+        summed confidence. Returns (categories, lead units, names, parents, unit names)."""
+        city_categories, city_units, _ = self._organisation()
         category_names = {code: name for code, (name, _) in city_categories.items()}
         categories, local = _translate(categories, router.label_name, category_names)
         lead_units, local_units = _translate(lead_units, lambda unit: router.label_name(unit, "lead_unit"), city_units,
@@ -129,14 +131,14 @@ class IntakeAssistant:
             names[code] = name
             if parent:
                 parents[code], names[parent] = parent, parent_name
-        for unit, _ in lead_units:
-            names[f"unit:{unit}"] = city_units[unit] if unit in local_units else router.label_name(unit, "lead_unit")
-        return categories, lead_units, names, parents
+        unit_names = {unit: city_units[unit] if unit in local_units else router.label_name(unit, "lead_unit")
+                      for unit, _ in lead_units}
+        return categories, lead_units, names, parents, unit_names
 
     def _street_office_of_the_address(self, lead_units: list[tuple[str, float]], address: str | None):
         from rexian.text.places import address_parts
 
-        streets = self._street_offices
+        streets = self._organisation()[2]
         parts = address_parts(address)
         if not lead_units or not parts.street_office or not streets:
             return lead_units
@@ -148,16 +150,17 @@ class IntakeAssistant:
             return lead_units
         return sorted([(offices[0], round(street_confidence, 4)), *others], key=lambda item: -item[1])
 
-    def _organisation(self) -> tuple[dict[str, tuple[str, str | None]], dict[str, str]]:
-        """(category code -> (name, parent code), unit id -> name) of the database's organisation."""
-        if self._names is None:
+    def _organisation(self) -> tuple[dict[str, tuple[str, str | None]], dict[str, str], dict[str, str]]:
+        """(category code -> (name, parent code), unit id -> name, street office id -> name) of the
+        database's organisation."""
+        if self._org is None:
             with self.engine.connect() as connection:
                 categories = {row.code: (row.name, row.parent_code) for row in
                               connection.execute(select(t.categories.c.code, t.categories.c.name, t.categories.c.parent_code))}
                 units = connection.execute(select(t.units.c.unit_id, t.units.c.name, t.units.c.kind)).all()
-            self._names = (categories, {row.unit_id: row.name for row in units})
-            self._street_offices = {row.unit_id: row.name for row in units if row.kind == "street"}
-        return self._names
+            self._org = (categories, {row.unit_id: row.name for row in units},
+                         {row.unit_id: row.name for row in units if row.kind == "street"})
+        return self._org
 
 
 def _translate(suggestions: list[tuple[str, float]], model_name, city_names: dict[str, str], k: int = 3):

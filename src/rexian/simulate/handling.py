@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from rexian.domain import commands as c
 from rexian.simulate import texts
-from rexian.simulate.lives import INSTANT, _seconds as _rounded
+from rexian.simulate.lives import INSTANT, nearest_second
 from rexian.simulate.profiles import children
 
 # Chance that a follow-up call finds the matter resolved, by how it was handled.
@@ -164,7 +164,7 @@ def instant(life, handler: str) -> None:
     if len(requests) != 1 or life.signed_at is None:
         return
     since = [r["action"] for r in records if r["at"] >= life.signed_at]
-    if _rounded(life.now) - _rounded(life.signed_at) <= INSTANT and not {"ProgressNoted", "Forwarded",
+    if nearest_second(life.now) - nearest_second(life.signed_at) <= INSTANT and not {"ProgressNoted", "Forwarded",
                                                                          "ForwardReported"} & set(since):
         life.label("instant_closure", life.ticket.lead_unit_id, handler,
                    "签收后数分钟即申请办结，除一次联系外无任何办理记录")

@@ -90,7 +90,7 @@ class Life:
         at = max(at, self.now)
         events = self.ticket.new_events
         if events and self.ticket.lead_unit_id is not None and events[-1]["action"] not in WAITING \
-                and _seconds(at) - _seconds(events[-1]["at"]) >= IDLE:
+                and nearest_second(at) - nearest_second(events[-1]["at"]) >= IDLE:
             self.label("idle", self.ticket.lead_unit_id, None, f"{(at - events[-1]['at']).days}天无办理动作")
         self.now = self.ctx.now = at
         return (fast_execute if self.w.fast_seal else execute)(command, self.ticket, self.ctx)
@@ -305,8 +305,8 @@ class Life:
 
     def comes_back(self, closed_at: datetime) -> bool:
         """Is the same matter reported again within a month of `closed_at`?"""
-        start = _seconds(closed_at)
-        return any(start < _seconds(at) <= start + COMEBACK for at in self.spec.later_reports)
+        start = nearest_second(closed_at)
+        return any(start < nearest_second(at) <= start + COMEBACK for at in self.spec.later_reports)
 
     def finish(self) -> None:
         """Label what the whole life shows: repeated returns, ping-pong and cycles between units, repeated
@@ -334,18 +334,18 @@ class Life:
         person = self.closer or self.w.city.leaders[unit]
         last = records[-1]
         self.label("long_open", unit, person, "超过60天未办结",
-                   holds_from=_seconds(self.spec.received_at) + LONG_OPEN)
+                   holds_from=nearest_second(self.spec.received_at) + LONG_OPEN)
         if last["action"] not in WAITING:
-            self.label("idle", unit, person, "至统计时点无办理动作", holds_from=_seconds(last["at"]) + IDLE)
+            self.label("idle", unit, person, "至统计时点无办理动作", holds_from=nearest_second(last["at"]) + IDLE)
         if self.unfollowed is not None:
             self.label("forward_no_follow_up", unit, person, "下派后未跟踪督促",
-                       holds_from=_seconds(self.unfollowed) + FORGOTTEN)
+                       holds_from=nearest_second(self.unfollowed) + FORGOTTEN)
         if ticket.status not in ("closure_review", "visit_pending") and ticket.due_at is not None:
             # the analyser compares whole seconds of the snapshot and the deadline (both cut, not rounded)
             self.label("overdue", unit, person, "超期未办结",
                        holds_from=ticket.due_at.replace(microsecond=0) + timedelta(seconds=1))
 
 
-def _seconds(at: datetime) -> datetime:
+def nearest_second(at: datetime) -> datetime:
     """A time to the nearest second, as the analyser compares times (epoch seconds, rounded)."""
     return (at + timedelta(microseconds=500000)).replace(microsecond=0)

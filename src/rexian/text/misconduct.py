@@ -246,9 +246,8 @@ def _doer(text: str, match: re.Match, sentence_start: int, clause_end: int, prev
     return earlier[-1].group(0) if earlier else None
 
 
-def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, people_text: str | None = None
-           ) -> MisconductHit | None:
-    people_text = text if people_text is None else people_text
+def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, people_text: str) -> MisconductHit | None:
+    """`people_text`: `text` with salutations blanked, where the people named are looked for."""
     sentence_start, sentence_end = _bounds(text, match.start(), _SENTENCE_END)
     clause_start, clause_end = _bounds(text, match.start(), _CLAUSE_END)
     sentence = text[sentence_start:sentence_end]
@@ -267,8 +266,9 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, people_
     if phrase.requires and not phrase.requires.search(
             text, max(sentence_start, match.start() - _REQUIRES_REACH), min(sentence_end, match.end() + 4)):
         return dropped(f"附近没有「{phrase.label}」必需的词（钱物、好处等），不计")
-    if phrase.cancels and phrase.cancels.search(sentence):
-        return dropped(f"所在句子有「{phrase.cancels.search(sentence).group(0)}」，不是反映{family_name}")
+    cancelled = phrase.cancels.search(sentence) if phrase.cancels else None
+    if cancelled:
+        return dropped(f"所在句子有「{cancelled.group(0)}」，不是反映{family_name}")
     # Who did it. A banquet's official is the guest (「老板请书记吃饭」): a public servant anywhere in the
     # sentence will do. Otherwise the doer is the person named nearest the phrase.
     doer = _doer(people_text, match, sentence_start, clause_end, previous_start, lexicon)

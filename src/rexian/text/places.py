@@ -44,7 +44,9 @@ _SINGLE_CHAR_WORDS = {"路", "街", "巷", "村", "苑", "府", "城", "湾", "�
 _NAME = r"[\u4e00-\u9fffA-Za-z0-9]"
 _STOP_CHARS = set("的了在和与是有为将对把被从由及并已于到给让使等个这那该我你他她们请问反映关于要求希望建议咨询投诉举报")
 # 街 of 街道 is a street office, not a road (金桥街道柳营路 -> 柳营路).
-_PLACE = re.compile(rf"({_NAME}{{2,10}}?)({'|'.join(sorted(_PLACE_WORDS, key=len, reverse=True))})".replace("|街|", "|街(?!道)|"))
+_PLACE = re.compile(rf"({_NAME}{{2,10}}?)("
+                    + "|".join("街(?!道)" if word == "街" else word for word in sorted(_PLACE_WORDS, key=len, reverse=True))
+                    + ")")
 # Where a name found before a place word is cut: after a function character, a house number (415号, 3期),
 # or an administrative unit inside it (西城区, 金桥街道, 新河镇: two name characters and the unit word).
 _NAME_CUT = re.compile(rf"[{''.join(sorted(_STOP_CHARS))}]|\d+[号栋幢期座楼]?|号"

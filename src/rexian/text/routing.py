@@ -87,11 +87,15 @@ class TrainingReport:
     per_label_f1: dict[str, float] = field(default_factory=dict)
 
 
-def cross_validate(texts: list[str], labels: list[str], folds: int = 5, seed: int = 0,
-                   parents: dict[str, str] | None = None) -> TrainingReport | tuple[TrainingReport, TrainingReport]:
-    """Stratified k-fold predictions of a fresh pipeline: macro-F1, accuracy and F1 per label. With
-    `parents` (category -> first-level category) also the report of the first level, from the same
-    predictions mapped to their parents: (leaf report, top report)."""
+def cross_validate(texts: list[str], labels: list[str], folds: int = 5, seed: int = 0) -> TrainingReport:
+    """Stratified k-fold predictions of a fresh pipeline: macro-F1, accuracy and F1 per label."""
+    return cross_validate_levels(texts, labels, folds, seed)[0]
+
+
+def cross_validate_levels(texts: list[str], labels: list[str], folds: int = 5, seed: int = 0,
+                          parents: dict[str, str] | None = None) -> list[TrainingReport]:
+    """`cross_validate`'s report and, with `parents` (category -> first-level category), the report of
+    the first level from the same predictions mapped to their parents: [leaf report, top report]."""
     from collections import Counter
 
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -99,17 +103,16 @@ def cross_validate(texts: list[str], labels: list[str], folds: int = 5, seed: in
     counts = Counter(labels)
     usable_folds = min(folds, min(counts.values())) if counts else 0
     if usable_folds < 2 or len(counts) < 2:
-        empty = TrainingReport("", len(labels), dict(counts), 0, None, None)
-        return (empty, TrainingReport("", len(labels), {}, 0, None, None)) if parents else empty
+        empty = [TrainingReport("", len(labels), dict(counts), 0, None, None)]
+        return empty + [TrainingReport("", len(labels), {}, 0, None, None)] if parents else empty
     splitter = StratifiedKFold(n_splits=usable_folds, shuffle=True, random_state=seed)
     smallest_training_fold = min(counts.values()) * (usable_folds - 1) // usable_folds
     predicted = cross_val_predict(make_pipeline(smallest_training_fold), texts, labels, cv=splitter, n_jobs=None)
-    report = _report(labels, list(predicted), usable_folds)
-    if not parents:
-        return report
-    top = _report([parents.get(label, label) for label in labels],
-                  [parents.get(label, label) for label in predicted], usable_folds)
-    return report, top
+    reports = [_report(labels, list(predicted), usable_folds)]
+    if parents:
+        reports.append(_report([parents.get(label, label) for label in labels],
+                               [parents.get(label, label) for label in predicted], usable_folds))
+    return reports
 
 
 def _report(labels: list[str], predicted: list[str], folds: int) -> TrainingReport:
@@ -269,8 +272,7 @@ def train_router(texts: list[str], categories: list[str], lead_units: list[str |
         x, y = [row[0] for row in rows], [row[1] for row in rows]
         with_top = target == "category" and bool(parents)
         if evaluate:
-            found = cross_validate(x, y, folds, parents=parents if with_top else None)
-            found = list(found) if isinstance(found, tuple) else [found]
+            found = cross_validate_levels(x, y, folds, parents=parents if with_top else None)
         else:
             found = [TrainingReport("", len(y), {}, 0, None, None) for _ in range(1 + with_top)]
         for report, name in zip(found, (target, "category_top")):
@@ -335,20 +337,19 @@ def default_router() -> Router:
                 router = _router_from(joblib.load(file))
         if router.meta.get("sklearn_version") == sklearn.__version__:
             return router
-    except Exception as problem:  # noqa: BLE001 - any failure to load means: rebuild from the corpus
-        log.warning("packaged routing model not usable (%s); training it from the generated corpus", problem)
+    except Exception as problem:  # noqa: BLE001 - any failure to load means: rebuild from the simulator
+        log.warning("packaged routing model not usable (%s); training a smaller one from the simulator", problem)
     return build_default_router()
 
 
-def build_default_router(tickets: int = FALLBACK_SIMULATION["tickets"], seed: int = FALLBACK_SIMULATION["seed"],
-                         evaluate: bool = False, folds: int = 5) -> tuple[Router, list[TrainingReport]] | Router:
+def build_default_router(tickets: int = FALLBACK_SIMULATION["tickets"],
+                         seed: int = FALLBACK_SIMULATION["seed"]) -> Router:
     """A router trained on the simulator's city in memory (same categories and units as the packaged
-    one, fewer tickets); with `evaluate` also the cross-validation reports."""
+    one, fewer tickets)."""
     texts, categories, leads, names, parents = simulated_training_data(tickets, seed)
-    router, reports = train_router(texts, categories, leads, names=names, parents=parents, evaluate=evaluate,
-                                   folds=folds)
+    router, _ = train_router(texts, categories, leads, names=names, parents=parents, evaluate=False)
     router.meta["trained_on"] = f"rexian simulate --tickets {tickets} --seed {seed} (in memory)"
-    return (router, reports) if evaluate else router
+    return router
 
 
 def interchange_labels(directory: str | Path) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
