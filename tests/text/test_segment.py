@@ -29,7 +29,7 @@ def test_the_packaged_dictionary_has_every_group_and_no_comment_lines():
 
 def test_importing_the_text_package_loads_neither_jieba_nor_opencc_nor_sklearn():
     code = ("import sys, rexian.text, rexian.text.segmentation, rexian.text.misconduct, rexian.text.routing, "
-            "rexian.text.matter_index, rexian.cli_text; "
+            "rexian.text.matter_index, rexian.cli.text; "
             "print(sorted(m for m in ('jieba', 'opencc', 'sklearn') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             env={**__import__("os").environ, "PYTHONPATH": "src"})

@@ -12,10 +12,10 @@ import click
 from rexian import __version__
 
 # Modules that define a click command or group named `command` (or `commands`, a list) to attach.
-COMMAND_MODULES: tuple[str, ...] = ("rexian.cli_workflow", "rexian.cli_demo", "rexian.cli_calendar",
-                                    "rexian.cli_import", "rexian.cli_open311",
-                                    "rexian.cli_analytics", "rexian.cli_findings", "rexian.cli_text",
-                                    "rexian.cli_simulate", "rexian.cli_assist", "rexian.cli_real")
+COMMAND_MODULES: tuple[str, ...] = ("rexian.cli.workflow", "rexian.cli.demo", "rexian.cli.calendar",
+                                    "rexian.cli.imports", "rexian.cli.open311",
+                                    "rexian.cli.analysis", "rexian.cli.findings", "rexian.cli.text",
+                                    "rexian.cli.simulate", "rexian.cli.assist", "rexian.cli.real")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
