@@ -19,18 +19,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
-FAMILIES = (
-    "buck_passing", "false_closure", "manufactured_satisfaction", "perfunctory_reply", "forward_no_follow_up",
-    "delay", "repeat_complaint", "dissatisfaction", "hostile_attitude", "graft", "improper_banquet",
-    "unreachable_service",
-)
-FAMILY_NAMES_ZH = {
-    "buck_passing": "推诿扯皮", "false_closure": "虚假办结", "manufactured_satisfaction": "被满意/数据造假",
-    "perfunctory_reply": "敷衍塞责", "forward_no_follow_up": "只转办不跟踪", "delay": "久拖不办",
-    "repeat_complaint": "重复投诉", "dissatisfaction": "回访不满意", "hostile_attitude": "态度恶劣",
-    "graft": "吃拿卡要", "improper_banquet": "违规吃喝", "unreachable_service": "热线/渠道僵尸化",
-}
-SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
+from rexian.domain import vocabulary
+
+# Labels come from the one vocabulary (rexian.domain.vocabulary); these names are kept for the readers.
+FAMILIES: tuple[str, ...] = tuple(vocabulary.FAMILIES)
+FAMILY_NAMES_ZH = vocabulary.FAMILIES
+SEVERITY_ZH = vocabulary.SEVERITIES
 CONVENTIONAL = {"ticket_id", "ticket_ids", "agent_id", "unit_id", "person_id", "seqs", "subject", "severity", "texts"}
 
 
@@ -52,14 +46,14 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, family: str, name_zh: str, *, kind: str = "relational", needs: tuple[str, ...] = ("ev",),
-         severity: str = "medium"):
-    """Register a rule function under its id."""
-    if family not in FAMILIES:
-        raise ValueError(f"unknown family {family}")
+def rule(rule_id: str, *, kind: str = "relational", needs: tuple[str, ...] = ("ev",), severity: str = "medium"):
+    """Register a rule function under its id; its family and Chinese name come from the vocabulary."""
+    entry = vocabulary.RULES.get(rule_id)
+    if entry is None:
+        raise ValueError(f"rule {rule_id} is not in rexian.domain.vocabulary.RULES (add its family and name there)")
 
     def register(func):
-        RULES[rule_id] = Rule(rule_id, family, name_zh, func, kind, needs, severity)
+        RULES[rule_id] = Rule(rule_id, entry.family, entry.zh, func, kind, needs, severity)
         return func
 
     return register

@@ -7,12 +7,7 @@ from pathlib import Path
 
 import click
 
-FAMILY_ZH = {
-    "buck_passing": "推诿扯皮", "false_closure": "虚假办结", "manufactured_satisfaction": "满意度造假",
-    "perfunctory_reply": "敷衍塞责", "forward_no_follow_up": "转办不跟踪", "delay": "拖延办理",
-    "repeat_complaint": "重复投诉", "dissatisfaction": "群众不满意", "hostile_attitude": "态度恶劣",
-    "graft": "吃拿卡要", "improper_banquet": "违规吃喝", "unreachable_service": "热线难打通",
-}
+from rexian.domain.vocabulary import FAMILIES
 
 
 def _fresh_sqlite(name: str) -> str:
@@ -57,7 +52,7 @@ def command(db_url, tickets, seed, out_dir, scripted, host, port, no_serve):
         click.echo(f"演示数据已写入 {db_url}：{demo.tickets}件工单，{demo.events}条事件，"
                    f"哈希链{'完整' if demo.intact else '受损'}")
         click.echo(f"监督规则发现问题线索 {demo.findings} 条（已存入数据库，可用 rexian findings list 查看）：")
-        for family, zh in FAMILY_ZH.items():
+        for family, zh in FAMILIES.items():
             click.echo(f"  {zh:<6} 线索 {demo.findings_by_family.get(family, 0):>5}   "
                        f"模拟注入 {demo.truth_by_family.get(family, 0):>5}")
         click.echo(f"分析报告：{demo.report}（离线可打开）；真值文件：{demo.truth_file}")

@@ -8,8 +8,8 @@ import json
 import click
 
 from rexian.domain.errors import WorkflowError
+from rexian.domain.vocabulary import FINDING_STATUSES as STATUS_ZH
 
-STATUS_ZH = {"new": "待核查", "confirmed": "已确认", "dismissed": "已排除"}
 DB_OPTION = click.option("--db", help="Database URL (default: the `db` setting).")
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from rexian.adapters import tables as t
 from rexian.domain.model import STATE_NAMES
+from rexian.domain.vocabulary import FINDING_STATUSES, SEVERITIES, rule_label
 
 PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:"WenQuanYi Micro Hei","Microsoft YaHei",sans-serif;margin:2em}}
@@ -53,7 +54,6 @@ def render_ticket(app, ticket_id: str) -> str | None:
 NAV = "<p><a href='/'>工单</a> · <a href='/findings'>问题线索</a> · <a href='/report'>分析报告</a></p>"
 
 
-SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
 
 
 def _ticket_links(ticket_ids: list[str]) -> str:
@@ -65,11 +65,12 @@ def render_findings(app) -> str:
 
     found = FindingRepository(app.engine).list(limit=500)
     lines = "".join(
-        f"<tr><td>{html.escape(f['rule_id'])}</td><td>{SEVERITY_ZH.get(f['severity'], f['severity'])}</td>"
+        f"<tr><td>{html.escape(rule_label(f['rule_id']))}</td><td>{SEVERITIES.get(f['severity'], f['severity'])}</td>"
+        f"<td>{FINDING_STATUSES.get(f['status'], f['status'])}</td>"
         f"<td>{_ticket_links(f['ticket_ids'])}{html.escape(f['agent_id'] or '')}</td>"
         f"<td>{html.escape(f['unit_id'] or '')}</td><td>{html.escape(f['person_id'] or '')}</td>"
         f"<td>{html.escape('；'.join(f['evidence'].get('texts', []))[:80])}</td></tr>" for f in found)
-    body = (NAV + "<table><tr><th>规则</th><th>风险</th><th>工单/坐席</th><th>责任单位</th><th>责任人</th>"
+    body = (NAV + "<table><tr><th>规则</th><th>风险</th><th>状态</th><th>工单/坐席</th><th>责任单位</th><th>责任人</th>"
             f"<th>证据摘录</th></tr>{lines}</table>")
     return PAGE.format(title="问题线索（前500条）", body=body)
 

@@ -6,11 +6,10 @@ from rexian.domain import commands as c
 from rexian.domain import guards as g
 from rexian.domain.errors import MissingField, NotAllowed, WrongState
 from rexian.domain.model import NewEvent, Ticket
+from rexian.domain.vocabulary import EVIDENCE_KINDS, REQUEST_KINDS, SATISFACTION
 from rexian.domain.workflow import dispatched_event, require_before
 
-SATISFACTION = {"satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意"}
-EVIDENCE_KINDS = {"contact": "联系市民记录", "photo": "现场照片", "document": "书面材料"}
-REQUEST_NAMES = {"return": "退单", "extension": "延期", "closure": "办结"}
+REQUEST_NAMES = REQUEST_KINDS
 
 
 def _lead_handler(ticket: Ticket, ctx: g.Context, actor_id: str | None, rule: str):

@@ -12,16 +12,11 @@ from rexian.domain import commands as c
 from rexian.domain import guards as g
 from rexian.domain.errors import DeadlinePassed, MissingField, NotAllowed, WrongState
 from rexian.domain.model import NewEvent, Ticket
+from rexian.domain.vocabulary import CHANNELS, CONTACT_METHODS, PROGRESS_KINDS, URGENCIES
+from rexian.domain.vocabulary import TICKET_KINDS as KINDS
 
-CHANNELS = {"phone": "电话", "web": "网站", "app": "APP", "wechat": "微信", "email": "邮件",
-            "letter": "信件", "visit": "来访", "other": "其他"}
-URGENCIES = {"normal": "一般", "urgent": "紧急", "emergency": "特急"}
-KINDS = {"complaint": "投诉", "request": "求助", "consultation": "咨询", "report": "举报",
-         "suggestion": "建议", "praise": "表扬"}
 # Matters someone must act on can never be closed at intake; only what the agent can answer on the spot.
 DIRECT_CLOSE_KINDS = {"consultation", "suggestion", "praise", "request"}
-CONTACT_METHODS = {"phone": "电话", "visit": "上门", "sms": "短信", "wechat": "微信"}
-PROGRESS_KINDS = {"progress": "办理进展", "site_visit": "现场核查", "coordination": "协调"}
 HANDLING_STATES = ("dispatched", "handling", "return_review", "closure_review")
 
 
