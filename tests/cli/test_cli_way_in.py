@@ -86,3 +86,34 @@ def test_a_busy_port_is_one_clear_line(tmp_path):
         result = run("demo", "--scripted", "--db", f"sqlite:///{tmp_path / 'demo.db'}", "--port", str(port))
     assert result.exit_code == refusal("invalid").exit_code, result.output
     assert "端口" in result.output and "Traceback" not in result.output
+
+
+def _commands(command, path=("rexian",)):
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _commands(sub, (*path, name))
+
+
+def test_every_command_and_option_is_explained_in_chinese():
+    import re
+
+    import click
+
+    chinese = re.compile(r"[\u4e00-\u9fff]")
+    unexplained = []
+    for path, command in _commands(main):
+        if not chinese.search(command.help or ""):
+            unexplained.append(" ".join(path))
+        for param in command.params:
+            if isinstance(param, click.Option) and not chinese.search(param.help or ""):
+                unexplained.append(f"{' '.join(path)} {param.opts[0]}")
+    assert not unexplained, unexplained
+
+
+def test_every_database_option_is_the_shared_one():
+    from rexian.cli.options import DB_HELP
+
+    own = [" ".join(path) for path, command in _commands(main) for param in command.params
+           if "--db" in getattr(param, "opts", ()) and param.help != DB_HELP]
+    # These read or write a database other than the centre's own: they must be named explicitly.
+    assert set(own) == {"rexian analyze", "rexian demo", "rexian import", "rexian simulate", "rexian train-router"}

@@ -20,7 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = ("rexian.cli.workflow", "rexian.cli.demo", "r
 
 
 @click.group(cls=RexianGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="rexian")
+@click.version_option(__version__, prog_name="rexian", help="显示版本并退出")
 def main() -> None:
     """Rexian（热线）：12345政务服务便民热线工单与监督分析。"""
 

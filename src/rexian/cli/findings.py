@@ -36,7 +36,7 @@ def findings_group() -> None:
 @click.option("--rule", "rule_id", help="只看此规则编号")
 @click.option("--unit", "unit_id", help="只看此责任单位")
 @click.option("--ticket", "ticket_id", help="只看涉及此工单的线索")
-@click.option("--limit", default=50, show_default=True)
+@click.option("--limit", default=50, show_default=True, help="最多列出的条数")
 @click.option("--json", "as_json", is_flag=True, help="每行输出一个 JSON 对象")
 def list_command(db_url, status, rule_id, unit_id, ticket_id, limit, as_json):
     """列出问题线索（最新在前）。"""

@@ -60,8 +60,37 @@ def user_error(error: BaseException) -> str | None:
     return None
 
 
+HELP_OPTION_HELP = "显示此帮助并退出"
+
+
+def chinese_help_option(command: click.Command) -> None:
+    """Click words its `--help` option in English; ours, and every sub-command's, say it in Chinese."""
+    original = command.get_help_option
+
+    def get_help_option(ctx: click.Context) -> click.Option | None:
+        option = original(ctx)
+        if option is not None:
+            option.help = HELP_OPTION_HELP
+        return option
+
+    command.get_help_option = get_help_option  # type: ignore[method-assign]
+    for sub in getattr(command, "commands", {}).values():
+        chinese_help_option(sub)
+
+
 class RexianGroup(click.Group):
-    """The `rexian` group: any user error raised inside a command is told in one line (see `user_error`)."""
+    """The `rexian` group: any user error raised inside a command is told in one line (see `user_error`),
+    and every command's help is in Chinese."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        chinese_help_option(cmd)
+        super().add_command(cmd, name)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = HELP_OPTION_HELP
+        return option
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
