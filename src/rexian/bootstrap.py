@@ -16,6 +16,17 @@ def local_clock(timezone: str) -> Callable[[], datetime]:
     return lambda: datetime.now(zone).replace(tzinfo=None)
 
 
+def configure_text(settings: Settings | None = None) -> None:
+    """Hand the text layer its configuration (dictionary, cache, models, lexicon, same-matter window)."""
+    from rexian.text.config import TextConfig, configure
+
+    settings = settings or load_settings()
+    configure(TextConfig(user_dict=settings["text_user_dict"], cache_dir=settings["text_cache_dir"],
+                         router_model=settings["text_router_model"],
+                         misconduct_lexicon=settings["text_misconduct_lexicon"],
+                         same_matter_window_days=float(settings["same_matter_window_days"])))
+
+
 def database_url(db_url: str | None = None, settings: Settings | None = None) -> str:
     """The database to use: the one given (`--db`), else the `db` setting (environment `REXIAN_DB`)."""
     return db_url or (settings or load_settings())["db"]
@@ -61,6 +72,7 @@ def bootstrap(db_url: str | None = None, settings: Settings | None = None,
     from rexian.service.hotline import Hotline
 
     settings = settings or load_settings()
+    configure_text(settings)
     engine = open_database(db_url, settings, create=create, migrate=migrate)
     calendar = load_calendar(settings["calendar_dir"])
     deadlines = DeadlinePolicy.from_settings(calendar, settings)

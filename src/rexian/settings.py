@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from rexian.text.config import TextConfig
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -82,7 +84,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Routing model file written by `rexian train-router`; the packaged default model when unset."),
     Setting("text_cache_dir", None, _path_or_none,
             "Writable directory for the segmenter's cache; the system temporary directory when unset."),
-    Setting("same_matter_window_days", 30, int,
+    Setting("same_matter_window_days", int(TextConfig.same_matter_window_days), int,
             "Days back within which an earlier ticket on the same place and problem counts as the same matter."),
 )
 

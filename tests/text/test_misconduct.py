@@ -129,7 +129,7 @@ def test_traditional_characters_and_full_width_text_are_read_too():
     assert "graft" in families("工作人員收了紅包才給辦")
 
 
-def test_users_extend_the_lexicon_with_their_own_yaml_file(tmp_path, monkeypatch):
+def test_users_extend_the_lexicon_with_their_own_yaml_file(tmp_path, monkeypatch, configured_text):
     extra = tmp_path / "extra.yaml"
     extra.write_text(
         "families:\n  graft:\n    phrases:\n      - {pattern: '喝茶钱', weight: 0.8, label: 喝茶钱}\n"
@@ -139,6 +139,7 @@ def test_users_extend_the_lexicon_with_their_own_yaml_file(tmp_path, monkeypatch
     [hit] = detect_misconduct("片警找我要喝茶钱", lexicon=lexicon)
     assert hit["family"] == "graft" and "片警" in hit["explanation"]
     monkeypatch.setenv("REXIAN_TEXT_MISCONDUCT_LEXICON", str(extra))
+    configured_text()
     assert detect_misconduct("片警找我要喝茶钱", lexicon=load_lexicon())[0]["family"] == "graft"
 
 

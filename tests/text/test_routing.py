@@ -72,10 +72,10 @@ def test_the_packaged_model_file_is_small_and_says_how_it_was_made():
     assert {report["target"] for report in router.meta["reports"]} == {"category", "category_top", "lead_unit"}
 
 
-def test_the_in_memory_fallback_is_trained_on_the_simulated_city_with_the_same_labels():
-    from rexian.text.routing import build_default_router
+def test_a_router_trained_on_the_simulated_city_in_memory_has_the_packaged_labels():
+    from rexian.service.routing_training import router_from_simulation
 
-    router = build_default_router(tickets=400, seed=1)
+    router = router_from_simulation(tickets=400, seed=1)
     assert set(router.pipelines["category"].classes_) <= set(default_router().pipelines["category"].classes_)
     assert router.label_name("0201") == "油烟污染" and "category_top" in router.targets
     assert router.suggest(FUMES, k=1, target="category_top")[0][0] == "02"
@@ -107,13 +107,27 @@ def test_training_learns_category_and_lead_unit_and_the_model_file_round_trips(t
     assert loaded.suggest(text, target="lead_unit")[0][0] == "U-环境保护"
 
 
-def test_the_configured_model_file_is_the_one_the_application_loads(tmp_path, monkeypatch, small_corpus):
+def test_the_configured_model_file_is_the_one_the_application_loads(tmp_path, monkeypatch, small_corpus,
+                                                                    configured_text):
     texts, labels = small_corpus
     renamed = ["甲类" if label == "环境保护" else "乙类" for label in labels]
     router, _ = train_router(texts, renamed, evaluate=False)
     router.save(tmp_path / "custom.joblib")
     monkeypatch.setenv("REXIAN_TEXT_ROUTER_MODEL", str(tmp_path / "custom.joblib"))
+    configured_text()  # what bootstrap and the command line do: settings → the text layer's configuration
     assert load_router().suggest("油烟扰民", k=1)[0][0] in {"甲类", "乙类"}
+
+
+def test_a_packaged_model_that_cannot_be_loaded_is_a_clear_error_not_a_silent_retraining(monkeypatch):
+    from rexian.text import routing
+
+    monkeypatch.setattr(routing, "DEFAULT_MODEL_RESOURCE", "data/no_such_model.joblib")
+    routing.default_router.cache_clear()
+    try:
+        with pytest.raises(routing.ModelUnavailable, match="rexian train-router --from-simulation 10000"):
+            routing.default_router()
+    finally:
+        routing.default_router.cache_clear()
 
 
 def test_a_label_seen_only_once_is_left_out_rather_than_breaking_training(small_corpus):

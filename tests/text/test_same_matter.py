@@ -121,8 +121,9 @@ def test_on_the_teddy_messages_repeated_matters_are_grouped(teddy_dir):
         assert all(grams & {titles[i][j:j + 2] for j in range(len(titles[i]) - 1)} for i in group)
 
 
-def test_the_window_comes_from_the_setting_when_not_given(monkeypatch):
+def test_the_window_comes_from_the_setting_when_not_given(monkeypatch, configured_text):
     monkeypatch.setenv("REXIAN_SAME_MATTER_WINDOW_DAYS", "7")
+    configured_text()
     index = SameMatterIndex()
     assert index.window_days == 7
     index.add(FUMES_1)

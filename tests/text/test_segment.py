@@ -36,18 +36,20 @@ def test_importing_the_text_package_loads_neither_jieba_nor_opencc_nor_sklearn()
     assert result.stdout.strip() == "[]"
 
 
-def test_the_segmenter_cache_goes_to_the_configured_directory(tmp_path, monkeypatch):
+def test_the_segmenter_cache_goes_to_the_configured_directory(tmp_path, monkeypatch, configured_text):
     monkeypatch.setenv("REXIAN_TEXT_CACHE_DIR", str(tmp_path))
+    configured_text()
     monkeypatch.setattr(segment_module, "_TOKENIZER", None)
     made = segment_module.tokenizer()
     assert made.tmp_dir == str(tmp_path)
     assert isinstance(made, jieba.Tokenizer)
 
 
-def test_a_user_dictionary_adds_words(tmp_path, monkeypatch):
+def test_a_user_dictionary_adds_words(tmp_path, monkeypatch, configured_text):
     user_dict = tmp_path / "mine.txt"
     user_dict.write_text("# 本市地名\n润芳园 100 ns\n", encoding="utf-8")
     monkeypatch.setenv("REXIAN_TEXT_USER_DICT", str(user_dict))
+    configured_text()
     monkeypatch.setattr(segment_module, "_TOKENIZER", None)
     assert "润芳园" in segment("润芳园楼下油烟扰民")
     monkeypatch.setattr(segment_module, "_TOKENIZER", None)

@@ -23,6 +23,9 @@ COMMAND_MODULES: tuple[str, ...] = ("rexian.cli.workflow", "rexian.cli.demo", "r
 @click.version_option(__version__, prog_name="rexian", help="显示版本并退出")
 def main() -> None:
     """Rexian（热线）：12345政务服务便民热线工单与监督分析。"""
+    from rexian.bootstrap import configure_text
+
+    configure_text()  # every command's text layer follows the settings (REXIAN_TEXT_*)
 
 
 @main.command("settings")

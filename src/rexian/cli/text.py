@@ -31,15 +31,15 @@ def train_router_command(source, out_path, text_columns, label_column, lead_colu
     from pathlib import Path
 
     from rexian.text.evaluation import read_table, training_columns, training_rows
-    from rexian.text.routing import interchange_labels, simulated_training_data, train_router
+    from rexian.service.routing_training import database_training_data, simulated_training_data
+    from rexian.text.routing import interchange_labels, train_router
 
     if sum(given is not None for given in (source, simulated, db_url)) != 1:
         raise click.UsageError("give one of SOURCE, --from-simulation N or --db URL")
     if db_url:
-        from rexian.adapters.database import make_engine
-        from rexian.text.routing import database_training_data
+        from rexian.cli.options import open_engine
 
-        engine = make_engine(db_url)
+        engine = open_engine(db_url, migrate=False)
         try:
             texts, labels, leads, names, parents = database_training_data(engine)
         finally:

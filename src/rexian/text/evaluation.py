@@ -1,7 +1,7 @@
 """Evaluations of the text layer on real and generated data, as plain rows for the CLI to print.
 
 Real data is read from its shared location (never copied into the project): `REXIAN_REAL_DATA`, else
-../shared/data/real, else /work/shared/data/real.
+../shared/data/real relative to the working directory.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ TEXT_COLUMNS = ("留言主题", "留言详情")
 
 
 def real_data_dir() -> Path | None:
-    for candidate in (os.environ.get("REXIAN_REAL_DATA"), "../shared/data/real", "/work/shared/data/real"):
+    for candidate in (os.environ.get("REXIAN_REAL_DATA"), "../shared/data/real"):
         if candidate and Path(candidate).is_dir():
             return Path(candidate)
     return None

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable
 
+from rexian.text import config
 from rexian.text.matter_pairs import (NEAR_METRES, PLACE_BONUS, PLACE_CONFLICT_PENALTY, PLACE_UNKNOWN_PENALTY,
                                      SAME_THRESHOLD, MatterFeatures, SameMatterResult, combined_similarity, decide,
                                      default_weight, distance_m, prepare, weigh)
@@ -226,9 +227,7 @@ class SameMatterIndex:
 
 
 def configured_window_days() -> float:
-    from rexian.settings import load_settings
-
-    return float(load_settings().same_matter_window_days)
+    return float(config.current().same_matter_window_days)
 
 
 def link_batch(tickets: list, *, window_days: float | None = None, threshold: float = SAME_THRESHOLD,

@@ -36,6 +36,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from rexian.text import config
 from rexian.text.normalisation import normalise
 
 FAMILIES = ("hostile_attitude", "graft", "improper_banquet")
@@ -114,16 +115,14 @@ def _alternation(words) -> re.Pattern:
 
 
 def load_lexicon(extra: str | Path | None = None, *, use_settings: bool = True) -> Lexicon:
-    """The packaged lexicon, plus `extra` (a YAML file), plus the file the settings name."""
+    """The packaged lexicon, plus `extra` (a YAML file), plus the configured file (`TextConfig`)."""
     import yaml
 
     documents = [yaml.safe_load(resources.files("rexian.text").joinpath("data/misconduct.yaml")
                                 .read_text(encoding="utf-8"))]
     paths = [extra] if extra else []
     if use_settings:
-        from rexian.settings import load_settings
-
-        configured = load_settings().text_misconduct_lexicon
+        configured = config.current().misconduct_lexicon
         if configured:
             paths.append(configured)
     documents += [yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {} for path in paths]

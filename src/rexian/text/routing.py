@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rexian.text import config
 from rexian.text.normalisation import normalise
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,6 @@ MODEL_FORMAT = 1
 DEFAULT_MODEL_RESOURCE = "data/router_default.joblib"
 # The packaged default: `rexian train-router --from-simulation 10000 --seed 1` (docs/text.md).
 DEFAULT_SIMULATION = {"tickets": 10000, "seed": 1}
-FALLBACK_SIMULATION = {"tickets": 3000, "seed": 1}  # when the packaged file cannot be loaded: quick rebuild
 # Anonymised or generic place codes (A市, A3区) say nothing about the category; digits neither.
 _CODES = re.compile(r"[A-Za-z]+\d*(?=[市区县镇])|\d+")
 
@@ -306,13 +306,11 @@ def _slim(pipeline):
 
 
 def load_router(path: str | Path | None = None) -> Router:
-    """The model at `path`, else the one the settings name, else the packaged default."""
+    """The model at `path`, else the configured one (`TextConfig.router_model`), else the packaged default."""
     import joblib
 
     if path is None:
-        from rexian.settings import load_settings
-
-        path = load_settings().text_router_model
+        path = config.current().router_model
     if path is not None:
         return _router_from(joblib.load(Path(path)))
     return default_router()
@@ -324,31 +322,32 @@ def _router_from(blob: dict) -> Router:
     return Router(blob["pipelines"], blob.get("meta"))
 
 
+class ModelUnavailable(RuntimeError):
+    """The packaged (or configured) routing model cannot be loaded: told, never silently retrained."""
+
+
 @lru_cache(maxsize=1)
 def default_router() -> Router:
+    """The packaged routing model. A file that cannot be loaded is a ModelUnavailable error saying how
+    to rebuild it; a model saved by another scikit-learn version is used with a warning in the log."""
     import joblib
     import sklearn
 
     resource = resources.files("rexian.text").joinpath(DEFAULT_MODEL_RESOURCE)
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error")  # a version-mismatch warning means: rebuild
+            warnings.simplefilter("ignore")  # the version is compared below, once, with a clear message
             with resources.as_file(resource) as file:
                 router = _router_from(joblib.load(file))
-        if router.meta.get("sklearn_version") == sklearn.__version__:
-            return router
-    except Exception as problem:  # noqa: BLE001 - any failure to load means: rebuild from the simulator
-        log.warning("packaged routing model not usable (%s); training a smaller one from the simulator", problem)
-    return build_default_router()
-
-
-def build_default_router(tickets: int = FALLBACK_SIMULATION["tickets"],
-                         seed: int = FALLBACK_SIMULATION["seed"]) -> Router:
-    """A router trained on the simulator's city in memory (same categories and units as the packaged
-    one, fewer tickets)."""
-    texts, categories, leads, names, parents = simulated_training_data(tickets, seed)
-    router, _ = train_router(texts, categories, leads, names=names, parents=parents, evaluate=False)
-    router.meta["trained_on"] = f"rexian simulate --tickets {tickets} --seed {seed} (in memory)"
+    except Exception as problem:  # noqa: BLE001 - whatever failed, the remedy is the same
+        raise ModelUnavailable(
+            f"随包的智能派单模型无法载入（{problem}）：请运行 rexian train-router --from-simulation "
+            f"{DEFAULT_SIMULATION['tickets']} --seed {DEFAULT_SIMULATION['seed']} --out router.joblib，"
+            "并把设置项 text_router_model 指向生成的文件") from problem
+    if router.meta.get("sklearn_version") != sklearn.__version__:
+        log.warning("packaged routing model was saved by scikit-learn %s, running %s: rebuild it with "
+                    "`rexian train-router` if suggestions look wrong", router.meta.get("sklearn_version"),
+                    sklearn.__version__)
     return router
 
 
@@ -374,40 +373,6 @@ def interchange_labels(directory: str | Path) -> tuple[dict[str, dict[str, str]]
     if units is not None and {"unit_id", "name"} <= set(units.columns):
         names["lead_unit"] = {str(unit): str(name) for unit, name in zip(units["unit_id"], units["name"])}
     return names, parents
-
-
-def database_training_data(engine):
-    """(texts, categories, lead units, names, parents) of the tickets in a Rexian database (an engine),
-    with the names and the category tree of its organisation."""
-    from sqlalchemy import select
-
-    from rexian.adapters import tables as t
-
-    columns = [t.tickets.c[name] for name in ("title", "content", "address", "category", "lead_unit_id")]
-    with engine.connect() as connection:
-        rows = connection.execute(select(*columns).where(t.tickets.c.category.is_not(None))
-                                  .order_by(t.tickets.c.ticket_id)).all()
-        categories = connection.execute(select(t.categories.c.code, t.categories.c.name,
-                                               t.categories.c.parent_code)).all()
-        units = connection.execute(select(t.units.c.unit_id, t.units.c.name)).all()
-    names = {"category": {row.code: row.name for row in categories}, "lead_unit": {row.unit_id: row.name for row in units}}
-    parents = {row.code: row.parent_code for row in categories if row.parent_code}
-    texts = [routing_text(row.title, row.content, row.address) for row in rows]
-    return texts, [row.category for row in rows], [row.lead_unit_id for row in rows], names, parents
-
-
-def simulated_training_data(tickets: int, seed: int):
-    """(texts, categories, lead units, names, parents) of a simulated city's tickets."""
-    from rexian.simulate import Simulation
-
-    simulation = Simulation(tickets, seed)
-    rows = [ticket for batch in simulation.batches() for ticket in batch.tickets]
-    organisation = simulation.world.city.organisation
-    names = {"category": {code: category.name for code, category in organisation.categories.items()},
-             "lead_unit": {unit_id: unit.name for unit_id, unit in organisation.units.items()}}
-    parents = {code: category.parent_code for code, category in organisation.categories.items() if category.parent_code}
-    texts = [routing_text(row.get("title"), row.get("content"), row.get("address")) for row in rows]
-    return texts, [row["category"] for row in rows], [row.get("lead_unit_id") for row in rows], names, parents
 
 
 def suggest_route(text: str, address: str | None = None, k: int = 3, target: str = "category",

@@ -14,6 +14,8 @@ import threading
 from importlib import resources
 from pathlib import Path
 
+from rexian.text import config
+
 _LOCK = threading.Lock()
 _TOKENIZER = None
 
@@ -45,9 +47,7 @@ def _parse_dict(text: str) -> list[tuple[str, int | None, str | None]]:
 
 
 def _cache_dir() -> str:
-    from rexian.settings import load_settings
-
-    configured = load_settings().text_cache_dir
+    configured = config.current().cache_dir
     return str(configured) if configured else tempfile.gettempdir()
 
 
@@ -65,9 +65,7 @@ def tokenizer():
                 made.initialize()
                 for word, freq, tag in dictionary_words():
                     made.add_word(word, freq, tag)
-                from rexian.settings import load_settings
-
-                user_dict = load_settings().text_user_dict
+                user_dict = config.current().user_dict
                 if user_dict:
                     for word, freq, tag in _parse_dict(Path(user_dict).read_text(encoding="utf-8")):
                         made.add_word(word, freq, tag)
