@@ -20,9 +20,8 @@ from sqlalchemy.exc import IntegrityError
 
 from rexian.adapters import findings_tables as ft
 from rexian.adapters.repository import OrgRepository
-from rexian.domain.errors import MissingField, NotAllowed, NotFound, WrongState
+from rexian.domain.findings import decide_finding
 
-DECISIONS = {"confirm": "confirmed", "dismiss": "dismissed"}
 CONTENT = ("rule_id", "family", "severity", "ticket_ids", "agent_id", "unit_id", "person_id", "evidence")
 
 
@@ -93,27 +92,17 @@ class FindingRepository:
         return result
 
     def decide(self, key: str, decision: str, actor_id: str, reason: str, now: datetime) -> dict[str, Any]:
-        """Confirm or dismiss a finding. Refused (nothing written) unless the actor is an active supervisor,
-        a reason is given and the status actually changes."""
-        if decision not in DECISIONS:
-            raise MissingField("finding.decision", f"决定只能是 {'/'.join(DECISIONS)}")
-        if not (reason or "").strip():
-            raise MissingField("finding.reason", "确认或排除问题线索必须说明理由")
+        """Confirm or dismiss a finding; the decision is the domain's (`decide_finding`), nothing is
+        written when it is refused."""
         with self.engine.begin() as connection:
             person = OrgRepository(connection).load().person(actor_id)
-            if person is None or not person.has_role("supervisor"):
-                raise NotAllowed("finding.supervisor_only", "只有监督员可以确认或排除问题线索")
             row = connection.execute(select(ft.findings).where(ft.findings.c.finding_key == key)).first()
-            if row is None:
-                raise NotFound("finding.unknown", f"问题线索不存在：{key}")
-            status = DECISIONS[decision]
-            if row.status == status:
-                raise WrongState("finding.already_decided", f"该问题线索已是“{status}”状态")
+            status, reason = decide_finding(key, decision, person, row.status if row is not None else None, reason)
             connection.execute(update(ft.findings).where(ft.findings.c.finding_key == key).values(
-                status=status, decided_by=actor_id, decided_at=now, reason=reason.strip(), updated_at=now))
+                status=status, decided_by=actor_id, decided_at=now, reason=reason, updated_at=now))
             connection.execute(insert(ft.finding_events).values(
                 finding_key=key, at=now, actor_id=actor_id, old_status=row.status, new_status=status,
-                reason=reason.strip()))
+                reason=reason))
         return self.get(key)
 
     def get(self, key: str) -> dict[str, Any] | None:

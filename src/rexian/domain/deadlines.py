@@ -37,16 +37,19 @@ def parse_clock(text: str | time) -> time:
 
 @dataclass(frozen=True)
 class DeadlinePolicy:
+    """How deadlines are counted. The values (and their defaults and meanings) come from the settings
+    table (`rexian.settings`); the domain restates none of them."""
+
     calendar: WorkCalendar
-    return_window_days: int = 2
-    sign_hours: int = 2
-    urgent_sign_minutes: int = 30
-    default_handle_days: int = 5
-    default_urgent_hours: int = 24
-    emergency_hours: int = 2
-    redo_handle_days: int = 3
-    working_day_start: time = time(9)
-    working_day_end: time = time(17, 30)
+    return_window_days: int
+    sign_hours: int
+    urgent_sign_minutes: int
+    default_handle_days: int
+    default_urgent_hours: int
+    emergency_hours: int
+    redo_handle_days: int
+    working_day_start: time
+    working_day_end: time
 
     @classmethod
     def from_settings(cls, calendar: WorkCalendar, settings: Mapping[str, Any]) -> "DeadlinePolicy":

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Mapping, Protocol
+from typing import Protocol
 
 from rexian.domain.errors import MissingField, NotAllowed, NotFound, WrongState
 from rexian.domain.model import STATE_NAMES, Ticket
 from rexian.domain.org import ROLES, Organisation, Person
+from rexian.domain.policy import WorkflowPolicy
 
 
 class Deadlines(Protocol):
@@ -26,11 +27,11 @@ class Deadlines(Protocol):
 
 @dataclass
 class Context:
-    """Everything a decision may consult besides the ticket: the organisation, deadlines, settings, time."""
+    """Everything a decision may consult besides the ticket: the organisation, deadlines, policy, time."""
 
     org: Organisation
     deadlines: Deadlines
-    settings: Mapping[str, Any]
+    policy: WorkflowPolicy
     now: datetime
 
 

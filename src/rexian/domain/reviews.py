@@ -18,7 +18,7 @@ def _lead_handler(ticket: Ticket, ctx: g.Context, cmd: c.Command, rule: str):
 
 def _request_payload(ticket: Ticket, ctx: g.Context, **fields) -> dict:
     return {"request_id": f"R{ticket.last_seq + 1}",
-            "needs_endorsement": bool(ctx.settings.get("unit_leader_approval", True)), **fields}
+            "needs_endorsement": ctx.policy.unit_leader_approval, **fields}
 
 
 def request_return(cmd: c.RequestReturn, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
@@ -41,8 +41,8 @@ def request_extension(cmd: c.RequestExtension, ticket: Ticket, ctx: g.Context) -
     require_before(ticket, ctx, ticket.due_at, "extension.before_deadline", "办理时限，延期须在到期前申请")
     if ticket.pending("extension"):
         raise WrongState("extension.pending", "已有待审核的延期申请")
-    if ticket.extensions_granted >= int(ctx.settings.get("max_extensions", 2)):
-        raise NotAllowed("extension.limit", f"延期次数已达上限（{ctx.settings.get('max_extensions', 2)}次）")
+    if ticket.extensions_granted >= ctx.policy.max_extensions:
+        raise NotAllowed("extension.limit", f"延期次数已达上限（{ctx.policy.max_extensions}次）")
     reason = g.text(cmd.reason, "extension.reason_required", "延期理由", min_length=5)
     if ticket.due_at and cmd.requested_due_at <= ticket.due_at:
         raise MissingField("extension.later_due", "申请的办理时限必须晚于当前时限")
@@ -145,7 +145,7 @@ def visit(cmd: c.Visit, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
     visited = NewEvent("Visited", ctx.now, person.person_id, person.unit_id, None,
                        {"resolved": bool(cmd.resolved), "satisfaction": cmd.satisfaction, "method": cmd.method,
                         "call_id": cmd.call_id, "note": cmd.note})
-    unsatisfied = cmd.satisfaction == "unsatisfied" and ctx.settings.get("redo_on_unsatisfied", True)
+    unsatisfied = cmd.satisfaction == "unsatisfied" and ctx.policy.redo_on_unsatisfied
     if cmd.resolved and not unsatisfied:
         return [visited, NewEvent("Closed", ctx.now, person.person_id, person.unit_id, None, {"trigger": "visit"})]
     reason = "回访未解决" if not cmd.resolved else "回访不满意"

@@ -25,6 +25,7 @@ from rexian.domain.errors import Conflict, NotFound
 from rexian.domain.guards import Context
 from rexian.domain.model import Ticket
 from rexian.domain.org import Organisation
+from rexian.domain.policy import WorkflowPolicy
 from rexian.domain.reviews import merge
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ class Hotline:
                  listeners: Sequence[Callable[[list[dict[str, Any]]], Any]] = ()):
         self.engine = engine
         self.settings = settings
+        self.policy = WorkflowPolicy.from_settings(settings)
         self.deadlines = deadlines
         self.clock = clock
         self._org: tuple[int, Organisation] | None = None
@@ -92,7 +94,7 @@ class Hotline:
 
     def _run(self, connection, command: c.Command, now: datetime) -> tuple[Outcome, list[dict[str, Any]]]:
         org = self.organisation(connection)
-        ctx = Context(org=org, deadlines=self.deadlines, settings=self.settings, now=now)
+        ctx = Context(org=org, deadlines=self.deadlines, policy=self.policy, now=now)
         repository = TicketRepository(connection)
         if isinstance(command, c.Intake):
             ticket_id = command.ticket_id or self._new_ticket_number(connection, now)

@@ -17,6 +17,7 @@ from rexian.domain.decide import execute
 from rexian.domain.errors import WorkflowError
 from rexian.domain.guards import Context
 from rexian.domain.model import Ticket
+from rexian.domain.policy import WorkflowPolicy
 from rexian.simulate import texts
 from rexian.simulate.plan import Spec, citizen, lead_for
 from rexian.simulate.seal import fast_execute
@@ -65,7 +66,7 @@ class Life:
         self.w, self.spec = world, spec
         self.rng = random.Random(f"{world.seed}:life:{spec.index}")
         self.ticket = Ticket(ticket_id=spec.ticket_id)
-        self.ctx = Context(org=world.city.organisation, deadlines=world.deadlines, settings=world.settings,
+        self.ctx = Context(org=world.city.organisation, deadlines=world.deadlines, policy=WorkflowPolicy.from_settings(world.settings),
                            now=spec.received_at)
         self.now = spec.received_at
         self.place = world.places[spec.place]
