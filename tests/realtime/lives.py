@@ -95,7 +95,7 @@ def pingpong(app) -> str:
     tid = app.handle(c.Intake(actor_id="A01", content="工地夜间施工噪音太大", category="0202",
                               address="吉祥社区东侧工地")).ticket_id
     app.handle(c.Dispatch(actor_id="P01", ticket_id=tid, lead_unit_id="D02"))
-    for here, there, handler, leader in (("D02", "D03", "H0201", "L0201"), ("D03", "D02", "H0301", "L0301")):
+    for _here, there, handler, leader in (("D02", "D03", "H0201", "L0201"), ("D03", "D02", "H0301", "L0301")):
         app.handle(c.SignFor(actor_id=handler, ticket_id=tid))
         app.handle(c.RequestReturn(actor_id=handler, ticket_id=tid, reason="不属于本单位职责", basis="职责清单",
                                    suggested_unit_id=there))

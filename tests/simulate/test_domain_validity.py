@@ -17,7 +17,7 @@ def _by_ticket(events):
 def test_every_ticket_has_one_unbroken_hash_chain(city):
     streams = _by_ticket(city.events)
     assert len(streams) == len(city.tickets)
-    for ticket_id, records in streams.items():
+    for records in streams.values():
         previous = GENESIS_HASH
         for number, record in enumerate(records, start=1):
             assert record["seq"] == number

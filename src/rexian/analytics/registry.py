@@ -143,7 +143,8 @@ def rows_to_findings(rule_def: Rule, rows: list[dict[str, Any]], params: dict[st
         ticket_ids = sorted(dict.fromkeys(str(t) for t in ticket_ids))
         agent_id = _clean(row.get("agent_id"))
         if _present(row.get("ticket_id")):
-            events = [{"ticket_id": str(row["ticket_id"]), "seq": int(s)} for s in sorted({int(s) for s in _as_list(row.get("seqs")) if _present(s)})]
+            seqs = sorted({int(s) for s in _as_list(row.get("seqs")) if _present(s)})
+            events = [{"ticket_id": str(row["ticket_id"]), "seq": seq} for seq in seqs]
         else:
             events = [{"ticket_id": t, "seq": 1} for t in ticket_ids]
         subject = _clean(row.get("subject")) or (ticket_ids[0] if len(ticket_ids) == 1 else agent_id) \

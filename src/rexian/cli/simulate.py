@@ -44,7 +44,7 @@ def command(count: int, seed: int, out_dir: str | None, db_url: str | None, trut
             counts = write_database(simulation, engine, workers=workers, truth=items)
         except NotEmpty as error:
             raise click.ClickException(str(error)) from error
-        click.echo(f"已写入数据库：" + "，".join(f"{name} {number}" for name, number in counts.items()))
+        click.echo("已写入数据库：" + "，".join(f"{name} {number}" for name, number in counts.items()))
         if not out_dir:
             truth = Path(truth_path or "truth.jsonl")
             write_truth(truth, simulation.final_truth(items))

@@ -83,7 +83,7 @@ def check_stream(stream: str, stored: Sequence[dict[str, Any]],
     return damages
 
 
-def _already(found: set, seq: int) -> bool:
+def _already(found: set[tuple[str, int | None]], seq: int) -> bool:
     return any(found_seq == seq for _, found_seq in found)
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rexian.domain import commands as c
 from rexian.domain import reviews, workflow
 from rexian.domain.guards import Context
 from rexian.domain.model import NewEvent, Ticket
+from rexian.domain.workflow import Decision
 
-DECISIONS = {
+DECISIONS: dict[type[c.Command], Decision] = {
     c.Intake: workflow.intake,
     c.DirectClose: workflow.direct_close,
     c.Dispatch: workflow.dispatch,
@@ -35,9 +38,10 @@ DECISIONS = {
 
 def decide(command: c.Command, ticket: Ticket, ctx: Context) -> list[NewEvent]:
     """The events that `command` produces on `ticket`; raises WorkflowError (and changes nothing) if refused."""
-    return DECISIONS[type(command)](command, ticket, ctx)
+    decision: Decision = DECISIONS[type(command)]
+    return decision(command, ticket, ctx)
 
 
-def execute(command: c.Command, ticket: Ticket, ctx: Context) -> list[dict]:
+def execute(command: c.Command, ticket: Ticket, ctx: Context) -> list[dict[str, Any]]:
     """Decide and record: the sealed event records, already applied to `ticket`."""
     return [ticket.record(event) for event in decide(command, ticket, ctx)]

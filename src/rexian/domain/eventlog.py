@@ -57,10 +57,9 @@ def normalise_payload(payload: Any) -> dict[str, Any]:
     """Payloads travel as JSON text in files and databases; hash them as the decoded object."""
     if payload is None:
         return {}
-    if isinstance(payload, (str, bytes)):
-        return json.loads(payload)
     # A round trip through JSON makes datetimes and tuples look exactly as they will after storage.
-    return json.loads(canonical_json(payload))
+    decoded: dict[str, Any] = json.loads(payload if isinstance(payload, (str, bytes)) else canonical_json(payload))
+    return decoded
 
 
 def chain_hash(prev_hash: str, record: dict[str, Any]) -> str:

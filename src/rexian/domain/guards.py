@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Collection, Mapping, Protocol
 
 from rexian.domain.errors import MissingField, NotAllowed, NotFound, WrongState
 from rexian.domain.model import STATE_NAMES, Ticket
@@ -35,7 +35,7 @@ class Context:
     now: datetime
 
 
-def actor(ctx: Context, actor_id: str | None, *roles: str, units: set[str] | None = None,
+def actor(ctx: Context, actor_id: str | None, *roles: str, units: Collection[str | None] | None = None,
           rule: str = "actor") -> Person:
     """The acting person, who must hold one of `roles` and (when given) belong to one of `units`."""
     person = ctx.org.person(actor_id)
@@ -69,15 +69,16 @@ def text(value: str | None, rule: str, label: str, min_length: int = 2) -> str:
     return cleaned
 
 
-def one_of(value: str | None, allowed: dict[str, str] | set[str], rule: str, label: str) -> str:
-    if value not in allowed:
+def one_of(value: str | None, allowed: Mapping[str, str] | set[str], rule: str, label: str) -> str:
+    if value is None or value not in allowed:
         options = "、".join(allowed)
         raise MissingField(rule, f"{label}取值无效：{value!r}（可选：{options}）")
     return value
 
 
 def unit_exists(ctx: Context, unit_id: str | None, rule: str) -> str:
-    if not unit_id or ctx.org.unit(unit_id) is None or not ctx.org.unit(unit_id).active:
+    unit = ctx.org.unit(unit_id)
+    if not unit_id or unit is None or not unit.active:
         raise NotFound(rule, f"单位不存在或已停用：{unit_id}")
     return unit_id
 

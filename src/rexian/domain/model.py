@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from rexian.domain.eventlog import GENESIS_HASH, chain_hash
 from rexian.domain.vocabulary import OPEN_STATES, TICKET_STATES
 
 # The names other modules know these by; the tables themselves live in the vocabulary.
 STATE_NAMES = TICKET_STATES
+Record = dict[str, Any]  # an event record (docs/events.md) or its payload
 
 
 @dataclass
@@ -153,17 +154,17 @@ class Ticket:
         return {unit for unit in units if unit}
 
 
-def _received(t: Ticket, r: dict, p: dict) -> None:
+def _received(t: Ticket, r: Record, p: Record) -> None:
     t.status = "received"
     t.received_at = r["at"]
     t.intake = dict(p)
 
 
-def _directly_closed(t: Ticket, r: dict, p: dict) -> None:
+def _directly_closed(t: Ticket, r: Record, p: Record) -> None:
     t.status, t.closed_at, t.reply = "closed", r["at"], p.get("answer")
 
 
-def _dispatched(t: Ticket, r: dict, p: dict) -> None:
+def _dispatched(t: Ticket, r: Record, p: Record) -> None:
     t.status = "dispatched"
     t.lead_unit_id = p.get("lead_unit_id") or r.get("target_unit_id")
     t.first_unit_id = t.first_unit_id or t.lead_unit_id
@@ -177,27 +178,27 @@ def _dispatched(t: Ticket, r: dict, p: dict) -> None:
     t.forwards = {}
 
 
-def _signed_for(t: Ticket, r: dict, p: dict) -> None:
+def _signed_for(t: Ticket, r: Record, p: Record) -> None:
     t.status, t.signed = "handling", True
 
 
-def _forwarded(t: Ticket, r: dict, p: dict) -> None:
+def _forwarded(t: Ticket, r: Record, p: Record) -> None:
     forward_id = p.get("forward_id") or f"F{r['seq']}"
-    t.forwards[forward_id] = ForwardState(forward_id, r.get("target_unit_id"), r.get("actor_unit_id"))
+    t.forwards[forward_id] = ForwardState(forward_id, r.get("target_unit_id") or "", r.get("actor_unit_id"))
 
 
-def _forward_reported(t: Ticket, r: dict, p: dict) -> None:
-    forward = t.forwards.get(p.get("forward_id"))
+def _forward_reported(t: Ticket, r: Record, p: Record) -> None:
+    forward = t.forwards.get(_id(p, "forward_id"))
     if forward:
         forward.reported = True
 
 
-def _contacted(t: Ticket, r: dict, p: dict) -> None:
+def _contacted(t: Ticket, r: Record, p: Record) -> None:
     t.contact_seqs.append(r["seq"])
 
 
-def _request(kind: str, status: str | None = None):
-    def apply(t: Ticket, r: dict, p: dict) -> None:
+def _request(kind: str, status: str | None = None) -> Callable[[Ticket, Record, Record], None]:
+    def apply(t: Ticket, r: Record, p: Record) -> None:
         request_id = p.get("request_id") or f"R{r['seq']}"
         t.requests[request_id] = Request(request_id, kind, "unit" if p.get("needs_endorsement") else "centre",
                                          r.get("actor_id"), dict(p), r["seq"])
@@ -209,86 +210,91 @@ def _request(kind: str, status: str | None = None):
     return apply
 
 
-def _endorsed(t: Ticket, r: dict, p: dict) -> None:
-    request = t.requests.get(p.get("request_id"))
+def _endorsed(t: Ticket, r: Record, p: Record) -> None:
+    request = t.requests.get(_id(p, "request_id"))
     if request:
         request.stage = "centre"
 
 
-def _declined(t: Ticket, r: dict, p: dict) -> None:
-    request = t.requests.pop(p.get("request_id"), None)
+def _declined(t: Ticket, r: Record, p: Record) -> None:
+    request = t.requests.pop(_id(p, "request_id"), None)
     if request and request.kind in ("return", "closure"):
         t.status = "handling" if t.signed else "dispatched"
 
 
-def _return_approved(t: Ticket, r: dict, p: dict) -> None:
-    t.requests.pop(p.get("request_id"), None)
+def _return_approved(t: Ticket, r: Record, p: Record) -> None:
+    t.requests.pop(_id(p, "request_id"), None)
     t.returns += 1
 
 
-def _return_rejected(t: Ticket, r: dict, p: dict) -> None:
-    t.requests.pop(p.get("request_id"), None)
+def _return_rejected(t: Ticket, r: Record, p: Record) -> None:
+    t.requests.pop(_id(p, "request_id"), None)
     t.status, t.signed = "handling", True  # rejected: the unit must handle it
 
 
-def _extension_approved(t: Ticket, r: dict, p: dict) -> None:
-    t.requests.pop(p.get("request_id"), None)
+def _extension_approved(t: Ticket, r: Record, p: Record) -> None:
+    t.requests.pop(_id(p, "request_id"), None)
     t.due_at = _time(p.get("new_due_at")) or t.due_at
     t.extensions_granted += 1
 
 
-def _extension_rejected(t: Ticket, r: dict, p: dict) -> None:
-    t.requests.pop(p.get("request_id"), None)
+def _extension_rejected(t: Ticket, r: Record, p: Record) -> None:
+    t.requests.pop(_id(p, "request_id"), None)
 
 
-def _replied(t: Ticket, r: dict, p: dict) -> None:
+def _replied(t: Ticket, r: Record, p: Record) -> None:
     t.reply = p.get("reply")
 
 
-def _closure_approved(t: Ticket, r: dict, p: dict) -> None:
-    t.requests.pop(p.get("request_id"), None)
+def _closure_approved(t: Ticket, r: Record, p: Record) -> None:
+    t.requests.pop(_id(p, "request_id"), None)
     t.status = "visit_pending"
 
 
-def _closure_rejected(t: Ticket, r: dict, p: dict) -> None:
-    t.requests.pop(p.get("request_id"), None)
+def _closure_rejected(t: Ticket, r: Record, p: Record) -> None:
+    t.requests.pop(_id(p, "request_id"), None)
     t.status = "handling"
     t.due_at = _time(p.get("due_at")) or t.due_at
     t.redo_count += 1
 
 
-def _reopened(t: Ticket, r: dict, p: dict) -> None:
+def _reopened(t: Ticket, r: Record, p: Record) -> None:
     t.status, t.signed, t.closed_at = "handling", True, None
     t.due_at = _time(p.get("due_at")) or t.due_at
     t.contact_seqs = []
     t.redo_count += 1
 
 
-def _closed(t: Ticket, r: dict, p: dict) -> None:
+def _closed(t: Ticket, r: Record, p: Record) -> None:
     t.status, t.closed_at = "closed", r["at"]
 
 
-def _supervision_issued(t: Ticket, r: dict, p: dict) -> None:
+def _supervision_issued(t: Ticket, r: Record, p: Record) -> None:
     order_id = p.get("order_id") or f"S{r['seq']}"
     t.orders[order_id] = SupervisionOrder(order_id, r.get("target_unit_id"), int(p.get("level") or 1))
 
 
-def _supervision_responded(t: Ticket, r: dict, p: dict) -> None:
+def _supervision_responded(t: Ticket, r: Record, p: Record) -> None:
     if p.get("order_id") in t.orders:
         t.orders[p["order_id"]].responded = True
 
 
-def _supervision_closed(t: Ticket, r: dict, p: dict) -> None:
+def _supervision_closed(t: Ticket, r: Record, p: Record) -> None:
     if p.get("order_id") in t.orders:
         t.orders[p["order_id"]].closed = True
 
 
-def _merged(t: Ticket, r: dict, p: dict) -> None:
+def _merged(t: Ticket, r: Record, p: Record) -> None:
     t.status, t.master_ticket_id, t.closed_at = "merged", p.get("master_ticket_id"), r["at"]
 
 
-def _duplicate_attached(t: Ticket, r: dict, p: dict) -> None:
-    t.duplicate_ticket_ids.append(p.get("duplicate_ticket_id"))
+def _duplicate_attached(t: Ticket, r: Record, p: Record) -> None:
+    t.duplicate_ticket_ids.append(_id(p, "duplicate_ticket_id"))
+
+
+def _id(p: Record, name: str) -> str:
+    """A payload's id field as a key ("" when missing: no request, forward or order has that id)."""
+    return str(p.get(name) or "")
 
 
 def _time(value: Any) -> datetime | None:

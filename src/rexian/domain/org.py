@@ -90,12 +90,14 @@ class Organisation:
         return ancestor_id in self.ancestors(unit_id)
 
     def category_chain(self, code: str) -> list[str]:
-        chain, seen = [], set()
-        while code and code not in seen:
-            chain.append(code)
-            seen.add(code)
-            category = self.categories.get(code)
-            code = category.parent_code if category else None
+        chain: list[str] = []
+        seen: set[str] = set()
+        current: str | None = code
+        while current and current not in seen:
+            chain.append(current)
+            seen.add(current)
+            category = self.categories.get(current)
+            current = category.parent_code if category else None
         return chain
 
     def deadline_days(self, code: str | None) -> tuple[int | None, int | None]:

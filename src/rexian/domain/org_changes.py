@@ -75,7 +75,8 @@ def plan_changes(current: Organisation, changes: Iterable[Mapping[str, Any]]) ->
     return plan
 
 
-def _unit(org: Organisation, plan: OrgPlan, change, where, problems) -> None:
+def _unit(org: Organisation, plan: OrgPlan, change: Mapping[str, Any], where: str,
+          problems: list[str]) -> None:
     kind = change.get("kind", "department")
     if kind not in UNIT_KINDS:
         problems.append(f"{where}: 单位类型无效 {kind!r}（可选：{'、'.join(UNIT_KINDS)}）")
@@ -88,7 +89,8 @@ def _unit(org: Organisation, plan: OrgPlan, change, where, problems) -> None:
     plan.events.append(("UnitSaved", row))
 
 
-def _person(org: Organisation, plan: OrgPlan, change, where, problems) -> None:
+def _person(org: Organisation, plan: OrgPlan, change: Mapping[str, Any], where: str,
+            problems: list[str]) -> None:
     roles = frozenset(_ids(change.get("roles")))
     unknown = roles - set(ROLES)
     if unknown:
@@ -104,7 +106,8 @@ def _person(org: Organisation, plan: OrgPlan, change, where, problems) -> None:
     plan.events.append(("PersonSaved", {k: v for k, v in row.items() if k != "phone"}))
 
 
-def _category(org: Organisation, plan: OrgPlan, change, where, problems) -> None:
+def _category(org: Organisation, plan: OrgPlan, change: Mapping[str, Any], where: str,
+              problems: list[str]) -> None:
     category = Category(str(change["code"]), str(change["name"]), _opt(change.get("parent")),
                         _int_or_none(change.get("handle_days"), where, problems),
                         _int_or_none(change.get("urgent_hours"), where, problems))
@@ -115,7 +118,8 @@ def _category(org: Organisation, plan: OrgPlan, change, where, problems) -> None
     plan.events.append(("CategorySaved", row))
 
 
-def _catalogue(org: Organisation, plan: OrgPlan, change, where, problems) -> None:
+def _catalogue(org: Organisation, plan: OrgPlan, change: Mapping[str, Any], where: str,
+               problems: list[str]) -> None:
     entry = CatalogueEntry(str(change["category"]), str(change["lead"]), _opt(change.get("area")),
                            _ids(change.get("assisting")))
     org.set_catalogue_entry(entry)

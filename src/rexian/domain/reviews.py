@@ -5,18 +5,21 @@ from __future__ import annotations
 from rexian.domain import commands as c
 from rexian.domain import guards as g
 from rexian.domain.errors import MissingField, NotAllowed, WrongState
-from rexian.domain.model import NewEvent, Ticket
+from typing import Any
+
+from rexian.domain.model import NewEvent, Request, Ticket
+from rexian.domain.org import Person
 from rexian.domain.vocabulary import EVIDENCE_KINDS, REQUEST_KINDS, SATISFACTION
 from rexian.domain.workflow import dispatched_event, require_before
 
 REQUEST_NAMES = REQUEST_KINDS
 
 
-def _lead_handler(ticket: Ticket, ctx: g.Context, cmd: c.Command, rule: str):
+def _lead_handler(ticket: Ticket, ctx: g.Context, cmd: c.Command, rule: str) -> Person:
     return g.actor(ctx, cmd.actor_id, *cmd.roles, units={ticket.lead_unit_id}, rule=rule)
 
 
-def _request_payload(ticket: Ticket, ctx: g.Context, **fields) -> dict:
+def _request_payload(ticket: Ticket, ctx: g.Context, **fields: Any) -> dict[str, Any]:
     return {"request_id": f"R{ticket.last_seq + 1}",
             "needs_endorsement": ctx.policy.unit_leader_approval, **fields}
 
@@ -63,7 +66,8 @@ def request_closure(cmd: c.RequestClosure, ticket: Ticket, ctx: g.Context) -> li
     if not ticket.contact_seqs:
         raise MissingField("closure.contact_required",
                            "申请办结前必须有联系市民的记录（先登记联系市民，再申请办结）")
-    evidence = [{"kind": "contact", "ref": f"seq:{seq}", "summary": "联系市民记录"} for seq in ticket.contact_seqs]
+    evidence: list[dict[str, str | None]] = [
+        {"kind": "contact", "ref": f"seq:{seq}", "summary": "联系市民记录"} for seq in ticket.contact_seqs]
     evidence += [{"kind": e.kind, "ref": e.ref, "summary": e.summary} for e in cmd.evidence]
     payload = _request_payload(ticket, ctx, reply=reply_text, evidence=evidence,
                                contact_seqs=list(ticket.contact_seqs))
@@ -82,7 +86,7 @@ def endorse(cmd: c.EndorseRequest, ticket: Ticket, ctx: g.Context) -> list[NewEv
     return [NewEvent("RequestDeclined", ctx.now, person.person_id, person.unit_id, None, payload)]
 
 
-def _centre_request(ticket: Ticket, request_id: str, kind: str, rule: str):
+def _centre_request(ticket: Ticket, request_id: str, kind: str, rule: str) -> Request:
     request = ticket.requests.get(request_id)
     if request is None or request.kind != kind:
         raise WrongState(f"{rule}.unknown", f"没有待审核的{REQUEST_NAMES[kind]}申请{request_id}")

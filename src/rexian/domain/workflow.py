@@ -6,7 +6,8 @@ rule before anything is recorded. Requests, reviews, visits and supervision are 
 
 from __future__ import annotations
 
-from typing import Callable
+from datetime import datetime
+from typing import Any, Callable
 
 from rexian.domain import commands as c
 from rexian.domain import guards as g
@@ -46,7 +47,7 @@ def intake(cmd: c.Intake, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
 def direct_close(cmd: c.DirectClose, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
     person = g.centre_actor(ctx, cmd.actor_id, *cmd.roles, rule="direct_close")
     g.state(ticket, "received", rule="direct_close")
-    kind = ticket.intake.get("kind")
+    kind = str(ticket.intake.get("kind"))
     if kind not in DIRECT_CLOSE_KINDS:
         raise NotAllowed("direct_close.kind", f"{KINDS.get(kind, kind)}类诉求须派单办理，不能直接办结")
     answer = g.text(cmd.answer, "direct_close.answer_required", "答复内容", min_length=5)
@@ -153,9 +154,9 @@ def reply(cmd: c.Reply, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
     return [NewEvent("Replied", ctx.now, person.person_id, person.unit_id, None, {"reply": text})]
 
 
-def require_before(ticket: Ticket, ctx: g.Context, due, rule: str, what: str) -> None:
+def require_before(ticket: Ticket, ctx: g.Context, due: datetime | None, rule: str, what: str) -> None:
     if due is not None and ctx.now > due:
         raise DeadlinePassed(rule, f"已超过{what}（{due:%Y-%m-%d %H:%M}）")
 
 
-Decision = Callable[[object, Ticket, g.Context], list[NewEvent]]
+Decision = Callable[[Any, Ticket, g.Context], list[NewEvent]]  # each takes its own command type

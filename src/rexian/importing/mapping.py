@@ -101,7 +101,8 @@ def mapping_from_dict(raw: dict[str, Any], path: Path | None = None) -> Mapping:
     where = f"映射文件 {path}" if path else "映射"
     if not isinstance(raw, dict):
         raise MappingError(f"{where}：应为 YAML 对象")
-    known = {"source", "mode", "table", "tickets", "closed_states", "action_match", "format", "encoding", "delimiter", "sheet", "nulls", "date_format",
+    known = {"source", "mode", "table", "tickets", "closed_states", "action_match", "format", "encoding", "delimiter",
+             "sheet", "nulls", "date_format",
              "date_formats", "timezone", "columns", "intake", "values", "constants", "payload_columns",
              "actions", "unknown_action", "snapshots", "use_default_actions"}
     unknown = sorted(set(raw) - known)

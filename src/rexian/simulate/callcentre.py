@@ -86,7 +86,7 @@ class CallCentre:
         for number in range(extra_calls):
             arrivals.append((seasons.moment(self.rng), 1, number, None))
         arrivals.sort(key=lambda item: item[:3])
-        for ring, extra, number, spec in arrivals:
+        for ring, _extra, number, spec in arrivals:
             if spec is None:
                 talk = timedelta(seconds=self.rng.uniform(20, 240))
                 agent, answer = self.take(ring, talk, timedelta(seconds=self.rng.expovariate(1 / 80)))

@@ -259,7 +259,7 @@ class Life:
         """Handle until a closure is approved (True) or the ticket is left open (False)."""
         from rexian.simulate.handling import handle_once
 
-        for attempt in range(4):
+        for _attempt in range(4):
             if handle_once(self, handler, profile):
                 return True
             if self.ticket.status not in ("handling", "dispatched"):
