@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from typing import Any, Iterable, Iterator
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from rexian.adapters import tables as t
@@ -182,5 +182,3 @@ def ticket_heads(connection: Connection) -> dict[str, tuple[int, str]]:
     return {row.ticket_id: (row.last_seq, row.head_hash) for row in rows}
 
 
-def count_events(connection: Connection) -> int:
-    return connection.execute(select(func.count()).select_from(t.events)).scalar_one()

@@ -125,8 +125,6 @@ counters = Table(
     Column("value", Integer, nullable=False),
 )
 
-APPEND_ONLY_TABLES = ("events", "org_events")
-
 # One row per import run (docs/importing.md). A run that was killed stays `running`: its whole-ticket
 # batches that were committed are kept, and running the same import again completes it.
 imports = Table(

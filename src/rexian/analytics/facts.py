@@ -33,15 +33,6 @@ def handlers(ev):
         unit_id="actor_unit_id")
 
 
-def last_closure_requests(ev):
-    """Per ticket: the latest closure request (who asked to close, when, with which reply)."""
-    c = ev.filter(_.action == "ClosureRequested")
-    return c.group_by("ticket_id").aggregate(
-        closer_id=_.actor_id.argmax(_.seq), closer_unit_id=_.actor_unit_id.argmax(_.seq),
-        closure_seq=_.seq.max(), closure_ts=_.ts.max(),
-    )
-
-
 def ticket_facts(ev, tickets_file, as_of_ts: int):
     """One row per ticket, derived from its events (the tickets file only fills gaps)."""
     received = ev.filter(_.action == "TicketReceived").group_by("ticket_id").aggregate(

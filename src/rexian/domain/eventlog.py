@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Iterator
 
@@ -64,36 +63,6 @@ def normalise_payload(payload: Any) -> dict[str, Any]:
 
 def chain_hash(prev_hash: str, record: dict[str, Any]) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + canonical_bytes(record)).hexdigest()
-
-
-@dataclass
-class ChainedEvent:
-    ticket_id: str
-    seq: int
-    at: datetime
-    action: str
-    actor_id: str | None
-    actor_unit_id: str | None
-    target_unit_id: str | None
-    payload: dict[str, Any] = field(default_factory=dict)
-    source: str = "rexian"
-    prev_hash: str = GENESIS_HASH
-    hash: str = ""
-
-    def as_record(self) -> dict[str, Any]:
-        return {
-            "ticket_id": self.ticket_id,
-            "seq": self.seq,
-            "at": self.at,
-            "action": self.action,
-            "actor_id": self.actor_id,
-            "actor_unit_id": self.actor_unit_id,
-            "target_unit_id": self.target_unit_id,
-            "payload": self.payload,
-            "source": self.source,
-            "prev_hash": self.prev_hash,
-            "hash": self.hash,
-        }
 
 
 def seal(records: Iterable[dict[str, Any]], prev_hash: str = GENESIS_HASH) -> Iterator[dict[str, Any]]:

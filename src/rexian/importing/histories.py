@@ -21,7 +21,6 @@ INTERCHANGE_TICKET_COLUMNS = (
     "address", "place_id", "lon", "lat", "title", "content", "status", "first_unit_id", "lead_unit_id",
     "due_at", "closed_at",
 )
-SPECIAL_INTAKE = ("received_at", "received_by")
 
 
 @dataclass

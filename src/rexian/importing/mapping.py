@@ -65,13 +65,6 @@ class Mapping:
         """(our field, source column) pairs a file must have."""
         return [(name, self.columns[name]) for name in REQUIRED[self.mode] if name in self.columns]
 
-    def used_columns(self) -> set[str]:
-        used = set(self.columns.values()) | set(self.intake.values()) | set(self.payload_columns)
-        used |= set(self.ticket_list.values())
-        rules = self.snapshots
-        used |= {c for c in (rules.state, rules.unit, rules.assignee) if c} | set(rules.order_by)
-        return used
-
     def action_for(self, word: str) -> str | None:
         word = word.strip()
         found = self.actions.get(word) or self._folded.get(word.casefold())

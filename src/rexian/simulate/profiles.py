@@ -14,7 +14,6 @@ import random
 
 from rexian.simulate.org import City
 
-PROFILES = ("diligent", "buck_passer", "fake_closer", "boilerplate", "forwarder", "slow")
 UNIT_MIX = {"diligent": 0.5, "buck_passer": 0.16, "fake_closer": 0.1, "boilerplate": 0.1, "forwarder": 0.04,
             "slow": 0.1}
 # Street offices sit between departments and communities: passing work down is their typical failing.

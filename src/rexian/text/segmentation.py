@@ -73,13 +73,6 @@ def tokenizer():
     return _TOKENIZER
 
 
-def add_words(words) -> None:
-    """Add words (e.g. place names of the city) to the shared tokenizer at run time."""
-    made = tokenizer()
-    for word in words:
-        made.add_word(word)
-
-
 def segment(text: str) -> list[str]:
     """Words of `text` (precise mode, HMM on for unknown words), whitespace dropped."""
     return [word for word in tokenizer().lcut(text or "") if word.strip()]
