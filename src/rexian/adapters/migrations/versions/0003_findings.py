@@ -2,7 +2,7 @@
 used by real-time evaluation.
 
 Revision ID: 0003
-Revises: 0001 (re-pointed to 0002 at merge)
+Revises: 0002
 """
 
 import sqlalchemy as sa
