@@ -65,6 +65,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "HA-HOSTILE": _WORDS,
     "GR-GRAFT": _WORDS,
     "IB-BANQUET": _WORDS,
+    "EM-EMBEZZLE": _WORDS,
 }
 # Rules whose result for a ticket depends on other tickets on the same matter (place and category).
 MATTER_RULES = frozenset({"FC-REPEAT-AFTER-CLOSE", "MS-SATISFIED-REPEAT", "RC-REPEAT", "RC-HOTSPOT"})

@@ -22,13 +22,14 @@ from typing import Any, Callable
 FAMILIES = (
     "buck_passing", "false_closure", "manufactured_satisfaction", "perfunctory_reply", "forward_no_follow_up",
     "delay", "repeat_complaint", "dissatisfaction", "hostile_attitude", "graft", "improper_banquet",
-    "unreachable_service",
+    "unreachable_service", "embezzlement",
 )
 FAMILY_NAMES_ZH = {
     "buck_passing": "推诿扯皮", "false_closure": "虚假办结", "manufactured_satisfaction": "被满意/数据造假",
     "perfunctory_reply": "敷衍塞责", "forward_no_follow_up": "只转办不跟踪", "delay": "久拖不办",
     "repeat_complaint": "重复投诉", "dissatisfaction": "回访不满意", "hostile_attitude": "态度恶劣",
     "graft": "吃拿卡要", "improper_banquet": "违规吃喝", "unreachable_service": "热线/渠道僵尸化",
+    "embezzlement": "侵占/贪污",
 }
 SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
 CONVENTIONAL = {"ticket_id", "ticket_ids", "agent_id", "unit_id", "person_id", "seqs", "subject", "severity", "texts"}
