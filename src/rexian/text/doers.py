@@ -353,6 +353,13 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
                    and m.role not in ("object", "place", "citizen")]
         chosen = earlier[-1] if earlier else None
         how = "上一句"
+    if chosen is None and reach is None:
+        # The letter's title says whom it is about (「请彻查某村村委成员贪腐集体财产」).
+        title_end = next((i for i, char in enumerate(text) if char in "。！？!?\n"), len(text))
+        if title_end < sentence_start:
+            subjects = [m for m in mentions if m.end <= title_end and m.role not in ("object", "place", "citizen")]
+            chosen = subjects[0] if subjects else None
+            how = "来信标题"
     if chosen is None:
         return None, None
     if chosen.post_kind == "pronoun":
@@ -362,6 +369,8 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
             how = f"「{chosen.post}」指前文的人"
             chosen = antecedents[-1]
     status, confidence, reason = classify(chosen, _context_body(mentions, chosen), by_hand=not addressed)
+    if how == "来信标题":
+        confidence -= 0.1
     return Doer(chosen.body, chosen.post, chosen.name, status, confidence, f"{how}：{reason}"), chosen
 
 

@@ -293,3 +293,46 @@ def misconduct_on_labels(split: str = "held_out", base_dir: str | Path | None = 
     families = {family: {**scores(c["tp"], c["fp"], c["fn"]), "leads": c["leads"]} for family, c in counts.items()}
     pooled = scores(*(sum(counts[f][k] for f in SCORED_FAMILIES) for k in ("tp", "fp", "fn")))
     return {"split": split, "letters": len(rows), "families": families, "pooled": pooled, "errors": errors}
+
+
+def misconduct_label_agreement() -> dict:
+    """Agreement of the two labelling passes of the misconduct set: Cohen's kappa per family (reported or
+    not), on the whole label, the number of disagreements and how each was settled."""
+    from rexian.text.misconduct_labels import FAMILY_CODES, cohen_kappa, load_labels, parse_label
+
+    rows = load_labels()
+    per_family = {}
+    for family in FAMILY_CODES.values():
+        first = [family in parse_label(row["pass1"])[0] for row in rows]
+        second = [family in parse_label(row["pass2"])[0] for row in rows]
+        per_family[family] = {"kappa": cohen_kappa(first, second), "positives_pass1": sum(first),
+                              "positives_pass2": sum(second)}
+    disagreements = [{"letter_id": row["letter_id"], "pass1": row["pass1"], "pass2": row["pass2"],
+                      "label": row["label"], "settled": row["settled"]} for row in rows if row["pass1"] != row["pass2"]]
+    return {"letters": len(rows), "kappa_whole_label": cohen_kappa([r["pass1"] for r in rows], [r["pass2"] for r in rows]),
+            "families": per_family, "disagreements": disagreements}
+
+
+def misconduct_pattern_precision(split: str = "dev", base_dir: str | Path | None = None) -> list[dict]:
+    """For every phrase of the lexicon that made a finding on the labelled letters of `split`: how many
+    findings it made and how many of them the labels confirm (the letter reports that family)."""
+    from collections import defaultdict
+
+    from rexian.text.misconduct import detect_misconduct
+    from rexian.text.misconduct_labels import letters, load_labels, parse_label
+
+    texts = letters(Path(base_dir) if base_dir else teddy_file(""))
+    made: dict[tuple[str, str], set] = defaultdict(set)
+    right: dict[tuple[str, str], set] = defaultdict(set)
+    for row in load_labels():
+        if split != "all" and row["split"] != split:
+            continue
+        reported, _ = parse_label(row["label"])
+        for hit in detect_misconduct(texts[row["letter_id"]]):
+            key = (hit["family"], hit["act"])
+            made[key].add(row["letter_id"])
+            if hit["family"] in reported:
+                right[key].add(row["letter_id"])
+    return sorted(({"family": family, "act": act, "findings": len(ids), "confirmed": len(right[(family, act)]),
+                    "precision": len(right[(family, act)]) / len(ids)} for (family, act), ids in made.items()),
+                  key=lambda row: (row["family"], -row["findings"]))
