@@ -96,3 +96,15 @@ def test_every_hit_explains_the_sentence_the_act_the_doer_and_the_kind():
     assert hit["family"] == "improper_banquet"
     assert hit["sentence"].startswith("镇上的张镇长") and hit["act"]
     assert hit["doer"]["post"] == "镇长" and hit["doer"]["name"] == "张某" and hit["assertion_zh"] == "陈述事实"
+
+
+def test_a_case_already_punished_is_not_a_new_report():
+    hit = reading("原县教育局局长在项目中收受礼品礼金，受到开除党籍处分", "graft")
+    assert hit["kind"] == "none" and hit["assertion"] == "past_case"
+    assert reading("县教育局局长在项目中收受礼品礼金", "graft")["kind"] == "finding"
+
+
+def test_an_owners_committee_is_not_a_public_body():
+    hits = detect_misconduct("业委会副主任收了物业公司的红包", include_suppressed=True)
+    assert hits and hits[0]["kind"] == "none" and "不属公职人员" in hits[0]["explanation"]
+    assert detect_misconduct("居委会副主任收了物业公司的红包")[0]["kind"] == "finding"

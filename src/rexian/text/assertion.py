@@ -14,13 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-REPORT, SUSPICION, QUESTION, HYPOTHESIS, DENIAL, RULE = "report", "suspicion", "question", "hypothesis", "denial", "rule"
+REPORT, SUSPICION, QUESTION, HYPOTHESIS, DENIAL, RULE, PAST = ("report", "suspicion", "question", "hypothesis",
+                                                             "denial", "rule", "past_case")
 KIND_ZH = {REPORT: "陈述事实", SUSPICION: "怀疑/推测", QUESTION: "疑问", HYPOTHESIS: "假设", DENIAL: "否定",
-           RULE: "引用规定", "victim": "公职人员是受害方", "about_citizen": "说的是市民本人"}
+           RULE: "引用规定", PAST: "已处理的旧案", "victim": "公职人员是受害方", "about_citizen": "说的是市民本人"}
 # How much of a phrase's weight each kind keeps.
 FACTOR = {REPORT: 1.0, SUSPICION: 0.55, QUESTION: 0.45, HYPOTHESIS: 0.3}
 _REACH = 24  # characters before the act within which a suspicion or supposition cue governs it
-_LAW_ARTICLE = re.compile(r"第[一二三四五六七八九十百零\d]+条|《[^》]{2,30}》")
+_LAW_ARTICLE = re.compile(r"第[一二三四五六七八九十百零\d]+条|《[^》]{2,30}》|<<[^>]{2,30}>>")
 
 
 @dataclass(frozen=True)
@@ -31,16 +32,18 @@ class AssertionWords:
     question: re.Pattern
     rhetorical: re.Pattern
     rule: re.Pattern
+    past_case: re.Pattern
 
 
 def build_assertion_words(section: dict) -> AssertionWords:
     def alternation(key):
         words = sorted({str(word) for word in section.get(key) or []}, key=len, reverse=True)
-        return re.compile("|".join(word if word.startswith("\\") else re.escape(word) for word in words) or "(?!)")
+        return re.compile("|".join(word if word.startswith("\\") or "[" in word or "(?" in word else re.escape(word)
+                                   for word in words) or "(?!)")
 
     return AssertionWords(alternation("suspicion_cues"), alternation("suspicion_after_cues"),
                           alternation("hypothetical_cues"), alternation("question_cues"),
-                          alternation("rhetorical_cues"), alternation("rule_cues"))
+                          alternation("rhetorical_cues"), alternation("rule_cues"), alternation("past_case_cues"))
 
 
 @dataclass(frozen=True)
@@ -68,8 +71,11 @@ def judge_assertion(text: str, act_start: int, act_end: int, sentence_start: int
     rule = words.rule.search(text, max(sentence_start, act_start - 8), act_start)
     if rule and rule.group(0) == "不得" and text[rule.end():rule.end() + 1] == "不":
         rule = None  # 「不得不送礼」 is being forced to, not a rule
-    if rule or (_LAW_ARTICLE.search(sentence) and re.search(r"不得|禁止|严禁|应当|予以|处以|的，由", sentence)):
+    if rule or (_LAW_ARTICLE.search(sentence) and re.search(r"不得|禁止|严禁|应当|予以|处以|的，由|无效", sentence)):
         return Assertion(RULE, rule.group(0) if rule else _LAW_ARTICLE.search(sentence).group(0))
+    past = words.past_case.search(sentence)
+    if past:  # 「原局长收受礼品礼金，受到开除党籍处分」: a case already handled is not a new report
+        return Assertion(PAST, past.group(0))
     rhetorical = words.rhetorical.search(text, sentence_start, act_start)
     # A question mark ends the act's own clause, not a later one (「科长收了红包，为什么没人管？」 reports it).
     clause_end = next((i for i in range(act_end, min(sentence_end + 1, len(text))) if text[i] in "，,；;：:"), sentence_end)

@@ -29,7 +29,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from rexian.text.assertion import (DENIAL, HYPOTHESIS, KIND_ZH, QUESTION, REPORT, RULE, SUSPICION, Assertion,
+from rexian.text.assertion import (DENIAL, KIND_ZH, PAST, QUESTION, REPORT, RULE, SUSPICION, Assertion,
                                    AssertionWords, build_assertion_words, judge_assertion)
 from rexian.text.doers import (NOT_PUBLIC, PUBLIC, STATUS_ZH, UNCLEAR, Doer, DoerWords, build_words,
                                find_mentions, resolve_doer)
@@ -285,6 +285,8 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, mention
                            conditional=phrase.ignore_hypothetical)
     if rule.kind == RULE and not phrase.ignore_negation:
         return dropped(f"是引用的规定（「{rule.cue}」），不是反映{family_name}", RULE, doer)
+    if rule.kind == PAST:
+        return dropped(f"说的是已处理的旧案（「{rule.cue}」），不是新的反映", PAST, doer)
     if not phrase.ignore_negation:
         cue = _negated_before(lexicon, before)
         after_negation = _AFTER_NEGATION.search(text[match.end():clause_end])
