@@ -6,8 +6,14 @@ import re
 from click.testing import CliRunner
 
 from rexian.text.evaluation import wilson_interval
-from rexian.text.misconduct_labels import (FAMILY_CODES, cohen_kappa, draw_sample, is_held_out, load_labels,
-                                           parse_label)
+from rexian.text.misconduct_labels import (
+    FAMILY_CODES,
+    cohen_kappa,
+    draw_sample,
+    is_held_out,
+    load_labels,
+    parse_label,
+)
 
 
 def test_the_committed_set_holds_ids_and_labels_only_never_letter_texts():

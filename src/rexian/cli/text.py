@@ -229,7 +229,11 @@ def _interval(value, bounds) -> str:
 
 
 def _print_labelled(split: str, patterns: bool, show: int) -> None:
-    from rexian.text.evaluation import misconduct_label_agreement, misconduct_on_labels, misconduct_pattern_precision
+    from rexian.text.evaluation import (
+        misconduct_label_agreement,
+        misconduct_on_labels,
+        misconduct_pattern_precision,
+    )
     from rexian.text.misconduct_labels import SCORED_FAMILIES
 
     agreement = misconduct_label_agreement()

@@ -71,8 +71,11 @@ def judge_assertion(text: str, act_start: int, act_end: int, sentence_start: int
     rule = words.rule.search(text, max(sentence_start, act_start - 8), act_start)
     if rule and rule.group(0) == "不得" and text[rule.end():rule.end() + 1] == "不":
         rule = None  # 「不得不送礼」 is being forced to, not a rule
-    if rule or (_LAW_ARTICLE.search(sentence) and re.search(r"不得|禁止|严禁|应当|予以|处以|的，由|无效", sentence)):
-        return Assertion(RULE, rule.group(0) if rule else _LAW_ARTICLE.search(sentence).group(0))
+    if rule:
+        return Assertion(RULE, rule.group(0))
+    article = _LAW_ARTICLE.search(sentence)
+    if article and re.search(r"不得|禁止|严禁|应当|予以|处以|的，由|无效", sentence):
+        return Assertion(RULE, article.group(0))
     past = words.past_case.search(sentence)
     if past:  # 「原局长收受礼品礼金，受到开除党籍处分」: a case already handled is not a new report
         return Assertion(PAST, past.group(0))

@@ -170,9 +170,9 @@ def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
             if body == word and kind == "private_body":
                 # 「民爆器材有限公司……自公司成立以来」: a bare 「公司」 is the company named before.
                 earlier = next((m for m in reversed(mentions) if m.body and m.body.endswith(word) and m.body != word), None)
-                if earlier is not None:
+                if earlier is not None and earlier.body_kind:
                     kind = earlier.body_kind
-            if previous and previous.post is None and len(between) <= 1 and between in ("", "的"):
+            if previous and previous.body and previous.post is None and between in ("", "的"):
                 # 「A2区政府计生办」: two endings in a row are one body, the last one decides.
                 mentions[-1] = Mention(previous.start, end, previous.body + between + word, kind, None, None, None,
                                        _role(text, previous.start, words, end))
@@ -340,8 +340,8 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
         chosen = subjects[-1] if subjects else None
     if chosen is None and addressed:
         # 「找村委会反映情况，回应态度恶劣」: with no subject named, the one addressed is the one who answered.
-        addressed = [m for m in before if m.role in ("object", "place") and (m.post or m.body_kind == "public_body")]
-        chosen = addressed[-1] if addressed else None
+        spoken_to = [m for m in before if m.role in ("object", "place") and (m.post or m.body_kind == "public_body")]
+        chosen = spoken_to[-1] if spoken_to else None
     if chosen is None:
         # 「态度恶劣的医生」; 「门难进、脸难看，这就是我们街道办的作风」
         after = [m for m in mentions if act_end <= m.start < sentence_end and m.role not in ("object", "place", "citizen")

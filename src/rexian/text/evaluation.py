@@ -259,7 +259,13 @@ def misconduct_on_labels(split: str = "held_out", base_dir: str | Path | None = 
     are counted apart. `split`: dev, held_out or all. Returns {families: {...}, pooled: {...}, errors: [...]}.
     """
     from rexian.text.misconduct import DEFAULT_MIN_SCORE, detect_misconduct
-    from rexian.text.misconduct_labels import FAMILY_CODES, SCORED_FAMILIES, letters, load_labels, parse_label
+    from rexian.text.misconduct_labels import (
+        FAMILY_CODES,
+        SCORED_FAMILIES,
+        letters,
+        load_labels,
+        parse_label,
+    )
 
     threshold = DEFAULT_MIN_SCORE if min_score is None else min_score
     detect = detector or (lambda text: detect_misconduct(text, min_score=threshold, include_leads=True))
@@ -298,7 +304,12 @@ def misconduct_on_labels(split: str = "held_out", base_dir: str | Path | None = 
 def misconduct_label_agreement() -> dict:
     """Agreement of the two labelling passes of the misconduct set: Cohen's kappa per family (reported or
     not), on the whole label, the number of disagreements and how each was settled."""
-    from rexian.text.misconduct_labels import FAMILY_CODES, cohen_kappa, load_labels, parse_label
+    from rexian.text.misconduct_labels import (
+        FAMILY_CODES,
+        cohen_kappa,
+        load_labels,
+        parse_label,
+    )
 
     rows = load_labels()
     per_family = {}

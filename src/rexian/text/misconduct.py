@@ -29,10 +29,28 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from rexian.text.assertion import (DENIAL, KIND_ZH, PAST, QUESTION, REPORT, RULE, SUSPICION, Assertion,
-                                   AssertionWords, build_assertion_words, judge_assertion)
-from rexian.text.doers import (NOT_PUBLIC, PUBLIC, STATUS_ZH, UNCLEAR, Doer, DoerWords, build_words,
-                               find_mentions, resolve_doer)
+from rexian.text.assertion import (
+    DENIAL,
+    KIND_ZH,
+    PAST,
+    QUESTION,
+    REPORT,
+    RULE,
+    SUSPICION,
+    Assertion,
+    AssertionWords,
+    build_assertion_words,
+    judge_assertion,
+)
+from rexian.text.doers import (
+    NOT_PUBLIC,
+    PUBLIC,
+    Doer,
+    DoerWords,
+    build_words,
+    find_mentions,
+    resolve_doer,
+)
 from rexian.text.normalisation import normalise
 
 FAMILIES = ("hostile_attitude", "graft", "embezzlement", "improper_banquet")

@@ -86,7 +86,8 @@ def stratum_sizes(texts: dict, flagged: set) -> dict:
 
 def parse_label(value: str) -> tuple[set, set]:
     """(families reported, families only suspected) from a label such as `H+g`."""
-    reported, suspected = set(), set()
+    reported: set[str] = set()
+    suspected: set[str] = set()
     for code in (value or "-").split("+"):
         code = code.strip()
         if code in ("", "-"):
