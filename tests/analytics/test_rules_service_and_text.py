@@ -146,3 +146,28 @@ def test_ib_banquet_ignores_a_complaint_about_a_restaurant_smell():
     log = Log()
     log.ticket("T1", content="楼下餐馆油烟太大，影响居民开窗").dispatch("U1")
     assert log.findings("IB-BANQUET") == []
+
+
+def test_em_embezzle_fires_on_a_village_head_pocketing_compensation_and_names_him():
+    log = Log()
+    log.ticket("T1", content="村主任王某把我们组的征地补偿款中饱私囊，至今一分钱都没发").dispatch("U1")
+    [finding] = log.findings("EM-EMBEZZLE")
+    values = finding.evidence["values"]
+    assert finding.family == "embezzlement" and values["accused_post"] == "主任" and values["accused_name"] == "王某"
+    assert values["assertion"] == "report" and 0 < values["accused_confidence"] <= 1
+
+
+def test_em_embezzle_ignores_a_suspicion_unless_leads_are_asked_for():
+    log = Log()
+    log.ticket("T1", content="怀疑村主任把征地补偿款中饱私囊了").dispatch("U1")
+    assert log.findings("EM-EMBEZZLE") == []
+    [lead] = log.findings("EM-EMBEZZLE", include_leads=True, lead_min_score=0.5)
+    assert lead.severity == "low" and lead.evidence["values"]["kind"] == "线索"
+    assert lead.evidence["values"]["assertion"] == "suspicion"
+
+
+def test_gr_graft_fires_with_the_accused_official_not_the_briber_in_the_evidence():
+    log = Log()
+    log.ticket("T1", content="饭店老板经常向派出所的李警官塞红包，所以一直没人查").dispatch("U1")
+    [finding] = log.findings("GR-GRAFT")
+    assert "派出所" in finding.evidence["values"]["accused"] and finding.evidence["values"]["accused_name"] == "李某"

@@ -33,9 +33,9 @@ REPORTS = [
     ("社区主任向我们索要好处费", "graft"),
     ("镇里的干部吃拿卡要，办个证要跑十几趟还得打点", "graft"),
     ("我们给了钱才给办低保，这是公开的秘密", "graft"),
-    ("低保名额被村干部克扣，钱都进了自己口袋", "graft"),
+    ("低保名额被村干部克扣，钱都进了自己口袋", "embezzlement"),  # its own kind since issue 18
     ("如果不交茶水费就不给你办", "graft"),
-    ("我不得不给他送礼", "graft"),
+    ("我不得不给村干部送礼", "graft"),
     # improper banquets
     ("社区书记经常被物业公司请去吃饭", "improper_banquet"),
     ("开发商老板宴请规划局的领导，在高档酒店大吃大喝", "improper_banquet"),
@@ -99,6 +99,13 @@ def test_reports_of_misconduct_are_found_in_the_right_family(text, family):
 @pytest.mark.parametrize("text", NEAR_MISSES)
 def test_denials_questions_praise_and_unrelated_words_are_not_reports(text):
     assert detect_misconduct(text) == []
+
+
+def test_being_forced_to_give_a_gift_is_not_a_denial_but_an_unnamed_receiver_makes_it_a_lead():
+    # 「不得不」 is not negation (and not a quoted rule); with nobody named, the officer gets a lead to verify.
+    [hit] = detect_misconduct("我不得不给他送礼", include_leads=True)
+    assert hit["family"] == "graft" and hit["kind"] == "lead" and hit["assertion"] == "report"
+    assert detect_misconduct("我不得不给他送礼") == []
 
 
 def test_a_hit_says_where_the_phrase_is_and_why_it_counts():

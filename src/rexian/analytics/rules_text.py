@@ -1,5 +1,5 @@
 """Rules over words, through the text port: perfunctory replies (敷衍塞责/复读机), hostile attitude
-(态度恶劣), graft (吃拿卡要), improper banquets (违规吃喝).
+(态度恶劣), graft (吃拿卡要), embezzlement (侵占/贪污), improper banquets (违规吃喝).
 
 The candidate rows are selected relationally (Ibis), then each text is judged by the port in Python.
 """
@@ -134,15 +134,43 @@ def _citizen_words_query(data):
 
 
 def _misconduct_rule(data, p, text: TextPort, family: str) -> pd.DataFrame:
+    """One finding per ticket: the strongest report of `family` in what the citizen said. The evidence
+    names the accused as the text does (body, post, name: a suspect for the officer to verify, with a
+    confidence), the act, what was said about it and the sentence. Leads — suspicions, questions, reports
+    whose doer is unclear — are left out unless `include_leads` (then at severity low, kind 线索)."""
     rows = []
     for r in citizen_words(data).itertuples():
         for hit in text.detect_misconduct(r.words):
-            if hit.family == family and hit.score >= p["min_score"]:
-                rows.append({"ticket_id": r.ticket_id, "seq": r.seq, "unit_id": r.unit_id, "seqs": [r.seq],
-                             "texts": [hit.excerpt], "score": hit.score, "source_action": r.action,
-                             "explanation": hit.explanation,
-                             "severity": "high" if hit.score >= 2 * p["min_score"] else "medium"})
-    return _first_per_ticket(pd.DataFrame(rows)).drop(columns=["seq"], errors="ignore")
+            kind = getattr(hit, "kind", "finding")
+            if hit.family != family:
+                continue
+            if kind == "finding" and hit.score >= p["min_score"]:
+                severity = "high" if hit.score >= 2 * p["min_score"] else "medium"
+            elif kind == "lead" and p.get("include_leads") and hit.score >= p.get("lead_min_score", 0.5):
+                severity = "low"
+            else:
+                continue
+            doer = getattr(hit, "doer", None) or {}
+            rows.append({"ticket_id": r.ticket_id, "seq": r.seq, "unit_id": r.unit_id, "seqs": [r.seq],
+                         "texts": [getattr(hit, "sentence", "") or hit.excerpt], "score": hit.score,
+                         "source_action": r.action, "kind": "finding" if kind == "finding" else "线索",
+                         "act": getattr(hit, "act", ""), "assertion": getattr(hit, "assertion", "report"),
+                         "accused": _accused(doer), "accused_body": doer.get("body"), "accused_post": doer.get("post"),
+                         "accused_name": doer.get("name"), "accused_status": doer.get("status_zh"),
+                         "accused_confidence": doer.get("confidence"), "excerpt": hit.excerpt,
+                         "explanation": hit.explanation, "severity": severity})
+    frame = pd.DataFrame(rows)
+    if len(frame):  # findings before leads, then the strongest
+        frame = frame.sort_values(["ticket_id", "severity", "score"], ascending=[True, True, False],
+                                  key=lambda c: c.map({"high": 0, "medium": 1, "low": 2}) if c.name == "severity" else c)
+        frame = frame.groupby("ticket_id", as_index=False).first()
+    return frame.drop(columns=["seq"], errors="ignore")
+
+
+def _accused(doer: dict) -> str | None:
+    """「A2区计生办 工作人员 龙雪娥」: the suspect as named, for the officer to verify."""
+    parts = [doer.get(key) for key in ("body", "post", "name") if doer.get(key)]
+    return " ".join(parts) if parts else None
 
 
 @rule("HA-HOSTILE", triggers=WORDS, truth=("hostile_report",), kind="text")
@@ -150,8 +178,9 @@ def ha_hostile(data, p, text: TextPort):
     """A citizen reports staff who scolded, mocked, threatened or stonewalled them (in the complaint or at
     the follow-up visit); misconduct score at least `min_score`.
 
-    Basis: MISSION.md 态度恶劣/冷硬横推. Responsible: the ticket's lead unit; the person is left to the
-    reviewer (the text rarely names them reliably). Text port: `detect_misconduct`.
+    Basis: MISSION.md 态度恶劣/冷硬横推 (threats and intimidation included). Responsible: the ticket's lead
+    unit; the accused as the text names them (body, post, name, with a confidence) is in the evidence for
+    the reviewer to verify. Text port: `detect_misconduct`.
     """
     return _misconduct_rule(data, p, text, "hostile_attitude")
 
@@ -161,9 +190,23 @@ def gr_graft(data, p, text: TextPort):
     """A citizen reports a demand for money, gifts or favours in exchange for service (红包, 好处费 …);
     score at least `min_score`.
 
-    Basis: MISSION.md 吃拿卡要. Responsible: the ticket's lead unit. Text port: `detect_misconduct`.
+    Basis: MISSION.md 吃拿卡要 (bribery included: 行贿受贿, 回扣, 打点). Responsible: the ticket's lead unit; the
+    accused as the text names them is in the evidence. Text port: `detect_misconduct`.
     """
     return _misconduct_rule(data, p, text, "graft")
+
+
+@rule("EM-EMBEZZLE", triggers=WORDS, kind="text", severity="high",
+      no_truth_because="the simulator injects no embezzlement; measured on labelled real letters (docs/text.md)")
+def em_embezzle(data, p, text: TextPort):
+    """A citizen reports a public servant embezzling or misappropriating public or collective money
+    (贪污, 侵吞, 挪用, 截留/克扣补偿款, 中饱私囊 …); score at least `min_score`. A body alone
+    (「教育局克扣工资」) is a lead: who pocketed it is to verify.
+
+    Basis: issue 18 (inspection officers keep 侵占/贪污 apart from 吃拿卡要). Responsible: the ticket's lead
+    unit; the accused as named is in the evidence. Text port: `detect_misconduct`.
+    """
+    return _misconduct_rule(data, p, text, "embezzlement")
 
 
 @rule("IB-BANQUET", triggers=WORDS, truth=("banquet_report",), kind="text", severity="high")

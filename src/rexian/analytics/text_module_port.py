@@ -34,14 +34,15 @@ class TextModulePort:
         normalised = self.normalise(text)
         lexicon = self._lexicon or self._misconduct.default_lexicon()
         found: dict[str, Misconduct] = {}
-        for hit in self._misconduct.detect_misconduct(text, lexicon=lexicon):
+        for hit in self._misconduct.detect_misconduct(text, lexicon=lexicon, include_leads=True):
             start, end = hit["span"]
             excerpt = normalised[max(0, start - EXCERPT_REACH): end + EXCERPT_REACH]
             score = round(hit["score"] / self._reported_at, 3)
             previous = found.get(hit["family"])
-            # Several sentences may report the same family: keep the strongest, as the keyword port does.
-            if previous is None or score > previous.score:
-                found[hit["family"]] = Misconduct(hit["family"], score, excerpt, hit["explanation"])
+            # Several sentences may report the same family: keep the strongest, findings before leads.
+            if previous is None or (hit["kind"] == "finding", score) > (previous.kind == "finding", previous.score):
+                found[hit["family"]] = Misconduct(hit["family"], score, excerpt, hit["explanation"], hit["kind"],
+                                                  hit["act"], hit["assertion"], hit["doer"], hit["sentence"])
         return list(found.values())
 
     def reply_scores(self, reply: str, complaint: str, other_replies_of_unit: Sequence[str],

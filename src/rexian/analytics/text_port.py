@@ -26,10 +26,15 @@ from typing import Protocol, Sequence
 
 @dataclass(frozen=True)
 class Misconduct:
-    family: str       # hostile_attitude | graft | improper_banquet
+    family: str       # hostile_attitude | graft | embezzlement | improper_banquet
     score: float      # >= 1.0 means "reported"; the rules compare with their `min_score`
     excerpt: str      # the words that show it
     explanation: str = ""  # why it counts (which phrase, which actor, what lowered the score)
+    kind: str = "finding"  # finding | lead (a suspicion, a question or an unclear doer: for an officer to verify)
+    act: str = ""     # what was done, in the lexicon's words (收送红包, 威胁恐吓 …)
+    assertion: str = "report"  # report | suspicion | question (what the citizen said about it)
+    doer: dict | None = None  # the accused as the text names them: body, post, name, status, confidence
+    sentence: str = ""  # the sentence that says it
 
 
 @dataclass(frozen=True)

@@ -188,11 +188,18 @@ def eval_same_matter(path, window_days, threshold, shown_groups, synthetic):
               help="要读的留言。默认：teddy2020/messages_with_votes.xlsx（真实留言）")
 @click.option("--simulated", "data_dir", type=click.Path(exists=True, file_okay=False),
               help="改用 rexian simulate --out DIR 的目录，按其真值文件评分")
+@click.option("--labelled", is_flag=True, help="改为在人工标注的真实留言上计算精确率与召回率（95%置信区间，见 docs/text.md）")
+@click.option("--split", type=click.Choice(["held_out", "dev", "all"]), default="held_out", show_default=True,
+              help="与 --labelled 同用：评分所用的标注子集（held_out 为留出集）")
+@click.option("--patterns", is_flag=True, help="与 --labelled 同用：列出每个产生命中的短语的精确率")
 @click.option("--show", default=20, show_default=True, help="每类打印的命中（或误报与漏报）条数")
-def eval_misconduct(path, data_dir, show):
-    """态度恶劣、吃拿卡要、违规吃喝的举报：在真实留言上列出命中供人核对，或在模拟城市上计算精确率与召回率。"""
+def eval_misconduct(path, data_dir, labelled, split, patterns, show):
+    """态度恶劣、吃拿卡要、侵占/贪污、违规吃喝的举报：在真实留言上列出命中供人核对，在人工标注的留言上计算精确率与召回率，或在模拟城市上评分。"""
     from rexian.text.evaluation import misconduct_against_truth, misconduct_on_teddy
 
+    if labelled:
+        _print_labelled(split, patterns, show)
+        return
     if data_dir:
         result = misconduct_against_truth(data_dir)
         click.echo(f"{'family':<20}{'truth':>7}{'found':>7}{'right':>7}  {'prec':>5}  {'recall':>6}")
@@ -213,6 +220,48 @@ def eval_misconduct(path, data_dir, show):
         shown[row["family"]] = shown.get(row["family"], 0) + 1
         if shown[row["family"]] <= show:
             click.echo(f"[{row['id']}] {row['family']}｜{row['explanation']}｜…{row['excerpt']}…")
+
+
+def _interval(value, bounds) -> str:
+    if value is None:
+        return "   —  (无样本)      "
+    return f"{value:5.3f} [{bounds[0]:.2f}, {bounds[1]:.2f}]"
+
+
+def _print_labelled(split: str, patterns: bool, show: int) -> None:
+    from rexian.text.evaluation import (
+        misconduct_label_agreement,
+        misconduct_on_labels,
+        misconduct_pattern_precision,
+    )
+    from rexian.text.misconduct_labels import SCORED_FAMILIES
+
+    agreement = misconduct_label_agreement()
+    kappas = "，".join(f"{family} {row['kappa']:.2f}" for family, row in agreement["families"].items())
+    click.echo(f"标注集 {agreement['letters']} 封（两遍标注，均由同一人完成）；Cohen's kappa：整体标签 "
+               f"{agreement['kappa_whole_label']:.2f}，{kappas}；分歧 {len(agreement['disagreements'])} 处")
+    result = misconduct_on_labels(split)
+    click.echo(f"\n{split}：{result['letters']} 封；按信件计，只有“陈述事实且行为人为公职人员”算作发现，线索另计")
+    click.echo(f"{'family':<18}{'tp':>4}{'fp':>4}{'fn':>4}  {'precision [95% CI]':<22}{'recall [95% CI]':<22}{'leads':>6}")
+    for family, row in result["families"].items():
+        click.echo(f"{family:<18}{row['tp']:>4}{row['fp']:>4}{row['fn']:>4}  {_interval(row['precision'], row['precision_ci']):<22}"
+                   f"{_interval(row['recall'], row['recall_ci']):<22}{row['leads']:>6}")
+    pooled = result["pooled"]
+    click.echo(f"{'pooled (3 families)':<18}{pooled['tp']:>4}{pooled['fp']:>4}{pooled['fn']:>4}  "
+               f"{_interval(pooled['precision'], pooled['precision_ci']):<22}{_interval(pooled['recall'], pooled['recall_ci']):<22}")
+    checks = [("pooled precision ≥ 0.85", pooled["precision"], 0.85), ("pooled recall ≥ 0.80", pooled["recall"], 0.80)]
+    for family in SCORED_FAMILIES:
+        row = result["families"][family]
+        checks += [(f"{family} precision ≥ 0.75", row["precision"], 0.75), (f"{family} recall ≥ 0.75", row["recall"], 0.75)]
+    for name, value, target in checks:
+        verdict = "无样本，无法判断" if value is None else ("达到" if value >= target else f"未达到（{value:.3f}）")
+        click.echo(f"  目标 {name}：{verdict}")
+    for kind, letter_id, family, explanation, sentence in result["errors"][:show]:
+        click.echo(f"{kind} [{letter_id}] {family}：{explanation}")
+    if patterns:
+        click.echo(f"\n各短语的精确率（{split}）：")
+        for row in misconduct_pattern_precision(split):
+            click.echo(f"  {row['family']:<18}{row['act']:<20}{row['confirmed']:>3}/{row['findings']:<3} {row['precision']:.2f}")
 
 
 commands = [train_router_command, text_eval]

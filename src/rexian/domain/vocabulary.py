@@ -117,6 +117,8 @@ FAMILIES: dict[str, str] = {
     "graft": "吃拿卡要",
     "improper_banquet": "违规吃喝",
     "unreachable_service": "热线/渠道僵尸化",
+    # Inspection officers keep embezzlement apart from 吃拿卡要 (issue 18); not one of MISSION.md's twelve.
+    "embezzlement": "侵占/贪污",
 }
 
 
@@ -157,6 +159,7 @@ RULES: dict[str, RuleName] = {
     "HA-HOSTILE": RuleName("hostile_attitude", "态度恶劣/冷硬横推"),
     "GR-GRAFT": RuleName("graft", "吃拿卡要"),
     "IB-BANQUET": RuleName("improper_banquet", "违规吃喝"),
+    "EM-EMBEZZLE": RuleName("embezzlement", "侵占/贪污"),
     "US-ABANDONED": RuleName("unreachable_service", "坐席大量未接来电"),
     "US-FAKE-BUSY": RuleName("unreachable_service", "示忙无通话"),
     "US-AWAY": RuleName("unreachable_service", "坐席长时间离岗"),

@@ -7,7 +7,7 @@ here touches the network: dictionaries, lexicons and the default routing model s
     mask_personal_data(text)              phone / ID-card / bank-card numbers masked
     find_personal_data(text)              where they are
     segment(text)                         words (jieba + hotline dictionary)
-    detect_misconduct(text)               [{family, score, phrase, span, explanation}]
+    detect_misconduct(text)               [{family, score, kind, act, doer, assertion, sentence, explanation ...}]
     reply_scores(reply, complaint, other_replies_of_unit=...)  boilerplate / specificity / relevance
     suggest_route(text, address=None, k=3)                     [(category, confidence)]
     same_matter(a, b)                     SameMatterResult(same, score, reasons ...)

@@ -238,3 +238,112 @@ def misconduct_on_teddy(path: str | Path | None = None) -> dict:
             elif "不属公职人员" in hit["explanation"]:
                 set_aside[hit["family"]] += 1
     return {"messages": len(messages), "hits": dict(hits), "set_aside_non_public": dict(set_aside), "rows": rows}
+
+
+def wilson_interval(successes: int, total: int, z: float = 1.96) -> tuple[float, float] | None:
+    """The 95 % Wilson score interval of a proportion, or None when there is nothing to measure."""
+    if total == 0:
+        return None
+    p = successes / total
+    centre = (p + z * z / (2 * total)) / (1 + z * z / total)
+    half = z * ((p * (1 - p) / total + z * z / (4 * total * total)) ** 0.5) / (1 + z * z / total)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def misconduct_on_labels(split: str = "held_out", base_dir: str | Path | None = None, min_score: float | None = None,
+                         detector=None) -> dict:
+    """Letter-level precision and recall of misconduct *findings* against the labelled real letters
+    (`rexian.text.misconduct_labels`), per family and pooled over the three scored families, with 95 %
+    Wilson intervals. A letter is predicted for a family when a hit of that family is a finding (an
+    assertion about a public servant, score at or above the threshold); leads (suspicions, unclear doers)
+    are counted apart. `split`: dev, held_out or all. Returns {families: {...}, pooled: {...}, errors: [...]}.
+    """
+    from rexian.text.misconduct import DEFAULT_MIN_SCORE, detect_misconduct
+    from rexian.text.misconduct_labels import (
+        FAMILY_CODES,
+        SCORED_FAMILIES,
+        letters,
+        load_labels,
+        parse_label,
+    )
+
+    threshold = DEFAULT_MIN_SCORE if min_score is None else min_score
+    detect = detector or (lambda text: detect_misconduct(text, min_score=threshold, include_leads=True))
+    texts = letters(Path(base_dir) if base_dir else teddy_file(""))
+    counts = {family: {"tp": 0, "fp": 0, "fn": 0, "leads": 0} for family in FAMILY_CODES.values()}
+    errors = []
+    rows = [row for row in load_labels() if split == "all" or row["split"] == split]
+    for row in rows:
+        reported, _suspected = parse_label(row["label"])
+        hits = detect(texts[row["letter_id"]])
+        found = {hit["family"] for hit in hits if hit.get("kind", "finding") == "finding"}
+        leads = {hit["family"] for hit in hits if hit.get("kind") == "lead"}
+        for family, tally in counts.items():
+            tally["leads"] += family in leads
+            if family in found and family in reported:
+                tally["tp"] += 1
+            elif family in found:
+                tally["fp"] += 1
+                hit = next(h for h in hits if h["family"] == family and h.get("kind", "finding") == "finding")
+                errors.append(("误报", row["letter_id"], family, hit["explanation"], hit.get("sentence", "")))
+            elif family in reported:
+                tally["fn"] += 1
+                lead = next((h for h in hits if h["family"] == family), None)
+                errors.append(("漏报", row["letter_id"], family, lead["explanation"] if lead else "", ""))
+
+    def scores(tp, fp, fn):
+        return {"tp": tp, "fp": fp, "fn": fn,
+                "precision": tp / (tp + fp) if tp + fp else None, "precision_ci": wilson_interval(tp, tp + fp),
+                "recall": tp / (tp + fn) if tp + fn else None, "recall_ci": wilson_interval(tp, tp + fn)}
+
+    families = {family: {**scores(c["tp"], c["fp"], c["fn"]), "leads": c["leads"]} for family, c in counts.items()}
+    pooled = scores(*(sum(counts[f][k] for f in SCORED_FAMILIES) for k in ("tp", "fp", "fn")))
+    return {"split": split, "letters": len(rows), "families": families, "pooled": pooled, "errors": errors}
+
+
+def misconduct_label_agreement() -> dict:
+    """Agreement of the two labelling passes of the misconduct set: Cohen's kappa per family (reported or
+    not), on the whole label, the number of disagreements and how each was settled."""
+    from rexian.text.misconduct_labels import (
+        FAMILY_CODES,
+        cohen_kappa,
+        load_labels,
+        parse_label,
+    )
+
+    rows = load_labels()
+    per_family = {}
+    for family in FAMILY_CODES.values():
+        first = [family in parse_label(row["pass1"])[0] for row in rows]
+        second = [family in parse_label(row["pass2"])[0] for row in rows]
+        per_family[family] = {"kappa": cohen_kappa(first, second), "positives_pass1": sum(first),
+                              "positives_pass2": sum(second)}
+    disagreements = [{"letter_id": row["letter_id"], "pass1": row["pass1"], "pass2": row["pass2"],
+                      "label": row["label"], "settled": row["settled"]} for row in rows if row["pass1"] != row["pass2"]]
+    return {"letters": len(rows), "kappa_whole_label": cohen_kappa([r["pass1"] for r in rows], [r["pass2"] for r in rows]),
+            "families": per_family, "disagreements": disagreements}
+
+
+def misconduct_pattern_precision(split: str = "dev", base_dir: str | Path | None = None) -> list[dict]:
+    """For every phrase of the lexicon that made a finding on the labelled letters of `split`: how many
+    findings it made and how many of them the labels confirm (the letter reports that family)."""
+    from collections import defaultdict
+
+    from rexian.text.misconduct import detect_misconduct
+    from rexian.text.misconduct_labels import letters, load_labels, parse_label
+
+    texts = letters(Path(base_dir) if base_dir else teddy_file(""))
+    made: dict[tuple[str, str], set] = defaultdict(set)
+    right: dict[tuple[str, str], set] = defaultdict(set)
+    for row in load_labels():
+        if split != "all" and row["split"] != split:
+            continue
+        reported, _ = parse_label(row["label"])
+        for hit in detect_misconduct(texts[row["letter_id"]]):
+            key = (hit["family"], hit["act"])
+            made[key].add(row["letter_id"])
+            if hit["family"] in reported:
+                right[key].add(row["letter_id"])
+    return sorted(({"family": family, "act": act, "findings": len(ids), "confirmed": len(right[(family, act)]),
+                    "precision": len(right[(family, act)]) / len(ids)} for (family, act), ids in made.items()),
+                  key=lambda row: (row["family"], -row["findings"]))

@@ -1,31 +1,24 @@
-"""Detection of complaints that report misconduct by public servants.
+"""Misconduct by public servants in citizens' own words, read as an inspection officer would.
 
-Three families of the rule catalogue: hostile attitude (态度恶劣/冷硬横推), graft (吃拿卡要) and improper
-banquets (违规吃喝). Phrases come from a YAML lexicon (data/misconduct.yaml, extended by the setting
-`text_misconduct_lexicon`). A phrase mention is a report only when the sentence affirms it:
+Four families of the rule catalogue: hostile attitude (态度恶劣, incl. threats and intimidation), graft
+(吃拿卡要, incl. bribery), embezzlement (侵占/贪污, misappropriation — its own kind) and improper banquets
+(违规吃喝). For every mention of an act from the lexicon (data/misconduct.yaml, extended by the setting
+`text_misconduct_lexicon`) three questions are answered, and each answer is shown:
 
-- negated shortly before, in the same clause (「没有收红包」「严禁收受红包」) -> not a report, unless a
-  contrast word re-affirms it (「没帮忙反而骂人」) or the pattern is itself a negative demand
-  (「不给好处费就不办」);
-- negated shortly after, for gifts (「红包他没收」) -> not a report;
-- said about the citizen (「工作人员说我态度不好」「我态度不好」) -> weakened;
-- a question or a hypothetical (「办证需要送礼吗？」「如果态度不好可以投诉」) -> weakened;
-- a public servant named in the sentence or the one before -> strengthened; some phrases (吃饭, 骂)
-  count only then;
-- done by someone who is not a public servant (医生, 护士, 司机, 老板, 物业… the lexicon's
-  `non_public_actors`) -> not a report: the nearest person named before the phrase is its doer. For
-  banquets the official is the guest, so a public servant anywhere in the sentence is enough;
-- a phrase's own `requires` words must occur in its sentence, and its `cancels` words must not
-  (「不交材料就不给办」 is a rule, not a demand; 「给老人送慰问品」 is not a gift to an official);
-- reported speech: what someone says *about the citizen* (「他说我行贿」「工作人员说我态度不好」) is
-  not a report about them; what an official is reported saying (「他说不给好处费就不办」) is.
-Each hit carries its score and a Chinese explanation of how it was reached.
+- *the act*: which phrase, and its own conditions — a phrase's `requires` words must occur near it and its
+  `cancels` words must not be in its sentence (「不交材料就不给办」 is a rule, not a demand);
+- *who did it* (rexian.text.doers): the body, post and name the letter gives, linked to the act across
+  clauses, classified public servant / not public / unclear. Not public -> set aside (a service complaint
+  for its sector). Unclear -> a lead. A public servant who is the one abused (「辱骂工作人员」) is the victim;
+  for graft and banquets the accused is the official who received, not the giver named next to the act;
+- *what was said about it* (rexian.text.assertion, and the negation cues here): report, suspicion,
+  question, supposition, denial, quoted rule, or an accusation aimed at the citizen. A denial is a cue
+  shortly before the act in its clause (「没有收红包」「严禁收受红包」), unless a contrast re-affirms it
+  (「没帮忙反而骂人」) or the phrase is itself a conditional demand or threat (「不给好处费就不办」).
 
-Who counts as a public servant follows the supervision law's reach (监察法第十五条): civil servants,
-village and community cadres, staff of units that exercise public powers, and *managers* of public
-hospitals and schools (院长, 校长) — not doctors, nurses, teachers, drivers or company staff, whose
-conduct is a service complaint for their sector, not a finding against a public servant. Both lists are
-configuration: a centre that supervises public hospitals moves 医生 into `actors` in its own file.
+Only reports about a public servant become *findings*; suspicions, questions, and reports whose doer is
+unclear become *leads* (low confidence, for the officer to verify). Each hit carries the sentence, the act,
+the doer (body, post, name), the assertion kind and a confidence (its score), with a Chinese explanation.
 """
 
 from __future__ import annotations
@@ -37,24 +30,50 @@ from importlib import resources
 from pathlib import Path
 
 from rexian.text import config
+from rexian.text.assertion import (
+    DENIAL,
+    KIND_ZH,
+    PAST,
+    QUESTION,
+    REPORT,
+    RULE,
+    SUSPICION,
+    Assertion,
+    AssertionWords,
+    build_assertion_words,
+    judge_assertion,
+)
+from rexian.text.doers import (
+    NOT_PUBLIC,
+    PUBLIC,
+    Doer,
+    DoerWords,
+    build_words,
+    find_mentions,
+    resolve_doer,
+)
 from rexian.text.normalisation import normalise
 
-FAMILIES = ("hostile_attitude", "graft", "improper_banquet")
+FAMILIES = ("hostile_attitude", "graft", "embezzlement", "improper_banquet")
 DEFAULT_MIN_SCORE = 0.5
+FINDING, LEAD, NONE = "finding", "lead", "none"
 _NEGATION_REACH = 6  # characters between a negation cue and the phrase it denies
 _ACTOR_REACH = 20  # characters before a needs_actor phrase within which the public servant must be named
 _REQUIRES_REACH = 12  # characters before a phrase within which its `requires` words must occur
-_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_SENTENCE_END = re.compile(r"[。！？!?\n]")  # not 「；」: a semicolon does not cut the official off
 _CLAUSE_END = re.compile(r"[，,。！？!?；;：:\n]")
 # 「工作人员说我态度不好」「我当时态度不好」: the attitude is the citizen's; 「对我们冷嘲热讽」 is not.
 _ABOUT_CITIZEN = re.compile(r"(?:说|讲|称|认为|指责|怪|嫌|批评|埋怨)(?:我|我们|本人)(?:的)?$"
                             r"|(?:^|[^自对向给把让跟冲朝被骂打吼和与])我(?:们)?(?:当时|自己|本人|的)?$")
 # A hostile verb directly followed by a public servant makes them its object (「谩骂工作人员」).
-_ABUSE_VERB = re.compile(r"(?:骂|打|吓|威胁|推搡|讽刺|嘲笑|嘲讽|羞辱|侮辱|刁难)$")
-_VICTIM_AFTER = re.compile(r"(?:了|过|着)?(?:该|这位|那位|现场|在场|的)?")
+_ABUSE_VERB = re.compile(r"(?:骂|打|吓|威胁|推搡|讽刺|嘲笑|嘲讽|羞辱|侮辱|刁难|殴打|恐吓)$")
 # 「他说我行贿」「指责我们骂人」: an accusation aimed at the citizen, for every family.
 _ACCUSES_CITIZEN = re.compile(r"(?:说|讲|称|认为|指责|怪|诬陷|污蔑|举报|告)(?:我|我们|本人)(?:的|在|有|曾|当时)?$")
 _AFTER_NEGATION = re.compile(r"^[^，。！？；]{0,5}?(?:没有|没|未|不|拒绝|拒|退回|退还)(?:收|要|拿|接受|接|去)")
+_NOT_GIVEN_TO = re.compile(r"(?:没有|没|未曾|未|从不|从没|从来没有?|不曾|不用|不必)(?:再)?(?:给|向|找)[^，。！？；]{0,10}(?:去|再)?$")
+# Village and community committees are their cadres: 「村委吞噬补偿款」 names the accused collectively.
+_COLLECTIVE = re.compile(r"(?:村委会|村委|村部|村支部|居委会|社区|村组|组)$")
+_LEGACY_PEOPLE_KEYS = {"actors": "public_posts", "non_public_actors": "private_people", "actor_exceptions": "salutations"}
 
 
 @dataclass(frozen=True)
@@ -69,29 +88,18 @@ class Phrase:
     requires: re.Pattern | None = None
     cancels: re.Pattern | None = None
     needs_doer: bool = False
+    implies_public: bool = False
 
 
 @dataclass
 class Lexicon:
     phrases: list[Phrase]
     family_names: dict[str, str]
-    actors: re.Pattern
     negation: re.Pattern
     negation_exceptions: tuple[str, ...]
     contrast: re.Pattern
-    hypothetical: re.Pattern
-    people: re.Pattern  # public servants and non-public actors together (leftmost-longest)
-    non_public: frozenset[str]
-    actor_exceptions: re.Pattern | None = None  # salutations: 「尊敬的领导」 names nobody who did anything
-
-    def without_salutations(self, text: str) -> str:
-        """`text` with salutations blanked out (same length), for finding who is named."""
-        if self.actor_exceptions is None:
-            return text
-        return self.actor_exceptions.sub(lambda match: "□" * len(match.group(0)), text)
-
-    def is_public(self, word: str) -> bool:
-        return word not in self.non_public
+    doers: DoerWords
+    assertion: AssertionWords
 
 
 @dataclass
@@ -101,12 +109,18 @@ class MisconductHit:
     phrase: str
     span: tuple[int, int]
     explanation: str
-    suppressed: bool = False
+    kind: str = FINDING  # finding | lead | none
+    assertion: str = REPORT
+    act: str = ""
+    doer: Doer | None = None
+    sentence: str = ""
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"family": self.family, "score": self.score, "phrase": self.phrase, "span": self.span,
-                "explanation": self.explanation}
+                "explanation": self.explanation, "kind": self.kind, "assertion": self.assertion,
+                "assertion_zh": KIND_ZH.get(self.assertion, self.assertion), "act": self.act,
+                "doer": self.doer.as_dict() if self.doer else None, "sentence": self.sentence}
 
 
 def _alternation(words) -> re.Pattern:
@@ -115,11 +129,15 @@ def _alternation(words) -> re.Pattern:
 
 
 def load_lexicon(extra: str | Path | None = None, *, use_settings: bool = True) -> Lexicon:
-    """The packaged lexicon, plus `extra` (a YAML file), plus the configured file (`TextConfig`)."""
+    """The packaged lexicon (data/misconduct.yaml, data/doers.yaml), plus `extra` (a YAML file), plus the
+    file the settings name. A user file may add phrases, cue words and a `doers:` section (the older keys
+    `actors`, `non_public_actors` and `actor_exceptions` are read as public posts, private people and
+    salutations)."""
     import yaml
 
-    documents = [yaml.safe_load(resources.files("rexian.text").joinpath("data/misconduct.yaml")
-                                .read_text(encoding="utf-8"))]
+    data = resources.files("rexian.text").joinpath("data")
+    documents = [yaml.safe_load(data.joinpath(name).read_text(encoding="utf-8"))
+                 for name in ("misconduct.yaml", "doers.yaml")]
     paths = [extra] if extra else []
     if use_settings:
         configured = config.current().misconduct_lexicon
@@ -129,9 +147,8 @@ def load_lexicon(extra: str | Path | None = None, *, use_settings: bool = True) 
 
     phrases: list[Phrase] = []
     names: dict[str, str] = {}
-    lists: dict[str, list[str]] = {key: [] for key in
-                                   ("actors", "non_public_actors", "actor_exceptions", "negation_cues",
-                                    "negation_exceptions", "contrast_words", "hypothetical_cues")}
+    lists: dict[str, list[str]] = {key: [] for key in ("negation_cues", "negation_exceptions", "contrast_words")}
+    assertion: dict[str, list] = {}
     for document in documents:
         for family, spec in (document.get("families") or {}).items():
             if family not in FAMILIES:
@@ -143,21 +160,18 @@ def load_lexicon(extra: str | Path | None = None, *, use_settings: bool = True) 
                                       bool(item.get("ignore_negation")), bool(item.get("ignore_hypothetical")),
                                       _alternation(item["requires"]) if item.get("requires") else None,
                                       _alternation(item["cancels"]) if item.get("cancels") else None,
-                                      bool(item.get("needs_doer"))))
+                                      bool(item.get("needs_doer")), bool(item.get("implies_public"))))
         for key in lists:
-            words = [str(word) for word in document.get(key) or []]
-            # A later file moves a word between the two lists of people (a centre supervising public
-            # hospitals lists 医生 under `actors`).
-            other = {"actors": "non_public_actors", "non_public_actors": "actors"}.get(key)
-            if other:
-                lists[other] = [word for word in lists[other] if word not in words]
-            lists[key] += words
-    non_public = frozenset(lists["non_public_actors"])
-    actors = lists["actors"]
-    return Lexicon(phrases, names, _alternation(actors), _alternation(lists["negation_cues"]),
-                   tuple(lists["negation_exceptions"]), _alternation(lists["contrast_words"]),
-                   _alternation(lists["hypothetical_cues"]), _alternation(actors + sorted(non_public)), non_public,
-                   _alternation(lists["actor_exceptions"]) if lists["actor_exceptions"] else None)
+            lists[key] += [str(word) for word in document.get(key) or []]
+        for key, words in (document.get("assertion") or {}).items():
+            assertion.setdefault(key, []).extend(words or [])
+        legacy = {new: document[old] for old, new in _LEGACY_PEOPLE_KEYS.items() if document.get(old)}
+        if legacy:
+            document.setdefault("doers", {})
+            for key, words in legacy.items():
+                document["doers"][key] = list(document["doers"].get(key) or []) + list(words)
+    return Lexicon(phrases, names, _alternation(lists["negation_cues"]), tuple(lists["negation_exceptions"]),
+                   _alternation(lists["contrast_words"]), build_words(documents), build_assertion_words(assertion))
 
 
 @lru_cache(maxsize=1)
@@ -171,9 +185,6 @@ def _bounds(text: str, position: int, boundary: re.Pattern) -> tuple[int, int]:
         start = match.end()
     following = boundary.search(text, position)
     return start, following.start() if following else len(text)
-
-
-_NOT_GIVEN_TO = re.compile(r"(?:没有|没|未曾|未|从不|从没|从来没有?|不曾|不用|不必)(?:再)?(?:给|向|找)[^，。！？；]{0,10}(?:去|再)?$")
 
 
 def _negated_before(lexicon: Lexicon, before: str) -> str | None:
@@ -196,116 +207,155 @@ def _negated_before(lexicon: Lexicon, before: str) -> str | None:
     return None
 
 
-def detect_misconduct(text: str | None, *, lexicon: Lexicon | None = None, min_score: float = DEFAULT_MIN_SCORE,
-                      include_suppressed: bool = False) -> list[dict]:
-    """Misconduct reports in a complaint text: a list of {family, score, phrase, span, explanation}.
+_RANK = {FINDING: 2, LEAD: 1, NONE: 0}
 
-    Spans index the normalised text (`normalise(text)`), which keeps the length of ordinary Chinese text.
-    With include_suppressed, mentions that were denied or too weak are returned too (score 0 or low,
-    `suppressed: True`), to show why they did not count.
+
+def detect_misconduct(text: str | None, *, lexicon: Lexicon | None = None, min_score: float = DEFAULT_MIN_SCORE,
+                      include_leads: bool = False, include_suppressed: bool = False) -> list[dict]:
+    """Misconduct in a citizen's text: a list of hits {family, score, phrase, span, explanation, kind,
+    assertion, act, doer, sentence}, strongest first.
+
+    By default only *findings* (a report about a public servant, score at least `min_score`); with
+    `include_leads` the leads too (suspicions, questions, unclear doers); with `include_suppressed` every
+    mention, each with `suppressed: True` unless it is a finding, to show why it did not count. Spans index
+    the normalised text (`normalise(text)`), which keeps the length of ordinary Chinese text.
     """
     lexicon = lexicon or default_lexicon()
     text = normalise(text)
     if not text:
         return []
+    mentions = find_mentions(text, lexicon.doers)
     best: dict[tuple[str, int], MisconductHit] = {}
-    people_text = lexicon.without_salutations(text)
     for phrase in lexicon.phrases:
         for match in phrase.pattern.finditer(text):
-            hit = _judge(text, match, phrase, lexicon, people_text)
-            if hit is None:
-                continue
+            hit = _judge(text, match, phrase, lexicon, mentions, min_score)
             key = (hit.family, _bounds(text, match.start(), _SENTENCE_END)[0])
             # One hit per family and sentence: the strongest reading wins (a demand pattern beats the
             # negated bare noun inside it).
-            if key not in best or (hit.score, not hit.suppressed) > (best[key].score, not best[key].suppressed):
+            if key not in best or (_RANK[hit.kind], hit.score) > (_RANK[best[key].kind], best[key].score):
                 best[key] = hit
-    hits = [hit for hit in best.values() if include_suppressed or (not hit.suppressed and hit.score >= min_score)]
-    hits.sort(key=lambda hit: (-hit.score, hit.span))
+    wanted = {FINDING} | ({LEAD} if include_leads else set()) | ({LEAD, NONE} if include_suppressed else set())
+    hits = sorted((hit for hit in best.values() if hit.kind in wanted), key=lambda hit: (-_RANK[hit.kind], -hit.score, hit.span))
     result = []
     for hit in hits:
         item = hit.as_dict()
         if include_suppressed:
-            item["suppressed"] = hit.suppressed or hit.score < min_score
+            item["suppressed"] = hit.kind != FINDING
         result.append(item)
     return result
 
 
-def _doer(text: str, match: re.Match, sentence_start: int, clause_end: int, previous_start: int,
-          lexicon: Lexicon) -> str | None:
-    """Who did what the phrase says: the person named nearest before it in its sentence, else right after
-    it in its clause (「态度恶劣的医生」), else last in the sentence before."""
-    before = list(lexicon.people.finditer(text, sentence_start, match.start()))
-    if before:
-        return before[-1].group(0)
-    after = lexicon.people.search(text, match.end(), clause_end)
-    if after:
-        return after.group(0)
-    earlier = list(lexicon.people.finditer(text, previous_start, sentence_start))
-    return earlier[-1].group(0) if earlier else None
-
-
-def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, people_text: str) -> MisconductHit | None:
-    """`people_text`: `text` with salutations blanked, where the people named are looked for."""
+def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, mentions: list, min_score: float) -> MisconductHit:
     sentence_start, sentence_end = _bounds(text, match.start(), _SENTENCE_END)
     clause_start, clause_end = _bounds(text, match.start(), _CLAUSE_END)
-    sentence = text[sentence_start:sentence_end]
     previous_start = _bounds(text, max(sentence_start - 1, 0), _SENTENCE_END)[0] if sentence_start else sentence_start
-    actor = lexicon.actors.search(people_text, previous_start, sentence_end)
     family_name = lexicon.family_names.get(phrase.family, phrase.family)
     quoted = match.group(0)
-    notes: list[str] = []
-    score = phrase.weight
-    suppressed = False
+    sentence = text[sentence_start:sentence_end + 1].strip()
 
-    def dropped(reason: str) -> MisconductHit:
-        return MisconductHit(phrase.family, 0.0, quoted, match.span(), f"「{quoted}」{reason}", suppressed=True)
+    def verdict(kind: str, score: float, reason: str, assertion: str = REPORT, doer: Doer | None = None,
+                notes: list[str] | None = None) -> MisconductHit:
+        return MisconductHit(phrase.family, round(score, 3), quoted, match.span(), reason, kind, assertion,
+                             phrase.label, doer, sentence, notes or [])
 
-    # Required words are looked for around the phrase, not anywhere in a long letter.
+    def dropped(reason: str, assertion: str = REPORT, doer: Doer | None = None) -> MisconductHit:
+        return verdict(NONE, 0.0, f"「{quoted}」{reason}", assertion, doer)
+
+    # The act's own conditions, looked for around the phrase, not anywhere in a long letter.
     if phrase.requires and not phrase.requires.search(
             text, max(sentence_start, match.start() - _REQUIRES_REACH), min(sentence_end, match.end() + 4)):
         return dropped(f"附近没有「{phrase.label}」必需的词（钱物、好处等），不计")
     cancelled = phrase.cancels.search(sentence) if phrase.cancels else None
     if cancelled:
         return dropped(f"所在句子有「{cancelled.group(0)}」，不是反映{family_name}")
-    # Who did it. A banquet's official is the guest (「老板请书记吃饭」): a public servant anywhere in the
-    # sentence will do. Otherwise the doer is the person named nearest the phrase.
-    doer = _doer(people_text, match, sentence_start, clause_end, previous_start, lexicon)
-    if phrase.family == "improper_banquet" and not phrase.needs_doer:
-        public_here = lexicon.actors.search(people_text, sentence_start, sentence_end)
-        if phrase.needs_actor and not public_here:
-            return dropped("未指向公职人员，不计")
-    else:
-        # 「辱骂工作人员」「殴打民警」: the public servant is the one abused, not the abuser.
-        victim = lexicon.actors.match(people_text, _VICTIM_AFTER.match(text, match.end()).end())
-        if phrase.family == "hostile_attitude" and _ABUSE_VERB.search(quoted) and victim:
-            return dropped(f"对象是公职人员「{victim.group(0)}」（被骂、被打的一方），不是反映{family_name}")
-        if doer and not lexicon.is_public(doer):
-            return dropped(f"是「{doer}」的行为，{doer}不属公职人员，不计为{family_name}")
-        # Phrases that mean misconduct only when done by a public servant (骂, 殴打) need one named close
-        # by: in the same clause, or shortly before in the same sentence — not anywhere in a long letter.
-        near_actor = lexicon.actors.search(people_text, max(sentence_start, match.start() - _ACTOR_REACH), clause_end)
-        if phrase.needs_actor and not near_actor:
-            return dropped("未指向公职人员，不计")
+
+    # Who did it.
+    banquet_guest = phrase.family == "improper_banquet" and not phrase.needs_doer
+    doer, mention = resolve_doer(text, mentions, match.start(), match.end(), sentence_start, clause_end,
+                                 previous_start, prefer_public=phrase.family in ("graft", "improper_banquet"),
+                                 sentence_end=sentence_end, skip_speakers=phrase.family != "graft",
+                                 reach=_ACTOR_REACH * 4 if phrase.needs_actor else None,
+                                 addressed=not phrase.needs_actor)
+    if banquet_guest and (doer is None or doer.status != PUBLIC):
+        # A banquet's official is the guest (「老板请书记吃饭」): a public servant anywhere in the sentence.
+        guests = [m for m in mentions if sentence_start <= m.start < sentence_end]
+        for candidate in guests:
+            found, _ = resolve_doer(text, [candidate], candidate.end, candidate.end, candidate.start, candidate.end,
+                                    candidate.start)
+            if found and found.status == PUBLIC:
+                doer = found
+                break
+    if phrase.family == "hostile_attitude" and _ABUSE_VERB.search(quoted):
+        victim = next((m for m in mentions if m.start >= match.end() and m.start - match.end() <= 4
+                       and re.fullmatch(r"(?:了|过|着)?(?:该|这位|那位|现场|在场|的)?", text[match.end():m.start])), None)
+        if victim is not None and victim.post_kind in ("public_post", "generic_post", "manager_post") and \
+                victim.body_kind not in ("private_body",) and victim.post_kind != "private_person":
+            return dropped(f"对象是公职人员「{victim.text}」（被骂、被打的一方），不是反映{family_name}", "victim")
+    if doer is not None and doer.status == NOT_PUBLIC:
+        return dropped(f"是「{doer.label}」的行为，{doer.label}不属公职人员，不计为{family_name}（{doer.how}）", doer=doer)
+    if phrase.needs_actor and (doer is None or mention is None):
+        return dropped("附近未指向任何人，不计", doer=doer)
+
+    # What was said about it.
     before = text[clause_start:match.start()]
+    rule = judge_assertion(text, match.start(), match.end(), sentence_start, sentence_end, lexicon.assertion,
+                           conditional=phrase.ignore_hypothetical)
+    if rule.kind == RULE and not phrase.ignore_negation:
+        return dropped(f"是引用的规定（「{rule.cue}」），不是反映{family_name}", RULE, doer)
+    if rule.kind == PAST:
+        return dropped(f"说的是已处理的旧案（「{rule.cue}」），不是新的反映", PAST, doer)
     if not phrase.ignore_negation:
         cue = _negated_before(lexicon, before)
-        if cue is None and _AFTER_NEGATION.search(text[match.end():clause_end]):
-            cue = _AFTER_NEGATION.search(text[match.end():clause_end]).group(0)
+        after_negation = _AFTER_NEGATION.search(text[match.end():clause_end])
+        if cue is None and after_negation:
+            cue = after_negation.group(0)
         if cue:
-            return dropped(f"被否定（「{cue}」），不是反映{family_name}")
-        if _ACCUSES_CITIZEN.search(before[-8:]):
-            score *= 0.3
-            notes.append("转述的是对市民本人的指责，降低分值")
-        elif phrase.family == "hostile_attitude" and _ABOUT_CITIZEN.search(before[-8:]):
-            score *= 0.3
-            notes.append("说的是市民本人，降低分值")
-    if not phrase.ignore_hypothetical and lexicon.hypothetical.search(sentence):
-        score *= 0.45
-        notes.append("疑问或假设语气，降低分值")
-    if actor:
-        score = min(1.0, score + 0.1)
-        named = doer if doer and lexicon.is_public(doer) and phrase.family != "improper_banquet" else actor.group(0)
-        notes.append(f"提到公职人员「{named}」")
-    explanation = f"{family_name}：命中「{quoted}」（{phrase.label}）" + ("；" + "；".join(notes) if notes else "")
-    return MisconductHit(phrase.family, round(score, 3), quoted, match.span(), explanation, suppressed, notes)
+            return dropped(f"被否定（「{cue}」），不是反映{family_name}", DENIAL, doer)
+    notes: list[str] = []
+    score = phrase.weight
+    if not phrase.ignore_negation and _ACCUSES_CITIZEN.search(before[-8:]):
+        score *= 0.3
+        notes.append("转述的是对市民本人的指责，降低分值")
+        assertion = Assertion("about_citizen")
+    elif phrase.family == "hostile_attitude" and not phrase.ignore_negation and _ABOUT_CITIZEN.search(before[-8:]):
+        score *= 0.3
+        notes.append("说的是市民本人，降低分值")
+        assertion = Assertion("about_citizen")
+    else:
+        assertion = rule
+        score *= assertion.factor
+        if assertion.kind != REPORT:
+            notes.append(f"{assertion.zh}（「{assertion.cue}」），降低分值")
+        elif assertion.cue:
+            notes.append(f"反问（「{assertion.cue}」）仍是陈述")
+
+    # Findings need a public servant; an unnamed doer of an act that is itself a public function will do.
+    # Embezzlement needs a person: 「教育局克扣工资」 may be the body's policy, who pocketed it is to verify.
+    if doer is not None and doer.status == PUBLIC and phrase.family == "embezzlement" and not (doer.post or doer.name) \
+            and not _COLLECTIVE.search(doer.body or ""):
+        score *= 0.7
+        notes.append(f"只说了单位「{doer.label}」，谁侵占待核实，作为线索")
+        public = False
+    elif doer is not None and doer.status == PUBLIC:
+        if doer.post or doer.name:
+            score = min(1.0, score + 0.1)
+        notes.append(f"提到公职人员「{doer.label}」（{doer.how}）")
+        public = True
+    elif phrase.implies_public:
+        score *= 0.9
+        notes.append("行为人未点名，索要的是办事的好处，按经办的公职人员计" + (f"（{doer.how}）" if doer else ""))
+        public = True
+    else:
+        score *= 0.7
+        notes.append(f"行为人{('「' + doer.label + '」') if doer else '未点名'}身份不明，作为线索待核实"
+                     + (f"（{doer.how}）" if doer else ""))
+        public = False
+    if assertion.kind == REPORT and public and score >= min_score:
+        kind = FINDING
+    elif assertion.kind in (REPORT, SUSPICION, QUESTION) and score > 0:
+        kind = LEAD
+    else:
+        kind = NONE
+    label = {FINDING: "", LEAD: "（线索）", NONE: "（不计）"}[kind]
+    explanation = f"{family_name}{label}：命中「{quoted}」（{phrase.label}）" + ("；" + "；".join(notes) if notes else "")
+    return verdict(kind, score, explanation, assertion.kind, doer, notes)

@@ -1,0 +1,389 @@
+"""Who did it: the public bodies and people a citizen's letter names, and which of them did an act.
+
+A letter names doers in many ways — a body (「A2区政府计生办」「西湖派出所」「住建局」), a post (科长, 民警,
+办案人员), a post with a name (「科长李建」「王科长」「姓王的工作人员」「李某」), or a pronoun pointing back
+(他, 对方). `find_mentions` reads them all once per letter; `resolve_doer` links an act (a phrase of the
+misconduct lexicon) to its doer across the clauses of its sentence, else the sentence before, else the body
+the letter is about.
+
+Each doer is classified as the Supervision Law (监察法第十五条) draws the line:
+- public (监察对象): civil servants and the staff of public bodies (局/委/办/所/院/中心 of government, courts,
+  procuratorates, police stations, street offices, 居委/村委), and the *managers* of public schools,
+  hospitals and state-owned enterprises (院长, 校长, 站长 …);
+- not public: companies, property managers, developers, shops, and doctors, teachers, drivers …;
+- unclear: a teacher-or-manager we cannot tell, the staff of a public hospital or state enterprise, a
+  pronoun with nobody before it. Unclear stays visible as such (the hit becomes a lead, not a finding).
+
+The words are data (`data/doers.yaml`); a user lexicon file can extend them with a `doers:` section.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+PUBLIC, NOT_PUBLIC, UNCLEAR = "public", "not_public", "unclear"
+STATUS_ZH = {PUBLIC: "公职人员", NOT_PUBLIC: "非公职人员", UNCLEAR: "身份不明"}
+_LIST_KEYS = ("public_bodies", "public_services", "state_enterprises", "private_bodies", "not_bodies",
+              "public_posts", "manager_posts", "generic_posts", "private_people", "citizens", "pronouns", "object_markers",
+              "passive_markers", "salutations")
+# Characters that end the name of a body when reading backwards from its ending (「去住建局」 -> 住建局).
+_NAME_STOP = set("，。！？；：、,.!?;:（）()“”\"' 的在到去找向对和与跟被把了是说给从由及或而且但还也就都我你他她它们该此这那其遇映诉报询往经□自本贵有")
+_NAME_REACH = 10
+_JOINERS = re.compile(r"^(?:的|里|之|中|内|这个|那个|这位|那位|一位|一名|一个|个|负责|某|那|这|一|位|名|两名|几名|多名)*$")
+_VERB_CHARS = set("在对说接是就还和与把被给向的了也都再又因称为到去来叫将让从跟不没打骂要收拿说讲")
+_BOUNDARY = set("，。！？；：、,.!?;:（）() “”\"'")
+# A person's name given by a surname: 「姓王的」「王姓」「王某」「王某某」.
+_SURNAME_FORMS = (r"姓([{s}])的?$", r"([{s}])姓$", r"([{s}])(?:某某|某)$", r"([{s}])$")
+
+
+@dataclass(frozen=True)
+class DoerWords:
+    words: dict[str, tuple[str, ...]]
+    surnames: str
+    scan: re.Pattern  # every body ending, post, private person and pronoun, longest first
+    kinds: dict[str, str]  # word -> public_body | service | state | private_body | public_post | generic_post | ...
+    not_bodies: re.Pattern
+    salutations: re.Pattern | None
+    names_after: re.Pattern  # 「科长李建」: a surname and one or two characters after a post
+    lone_names: re.Pattern  # 「李某」「张某某」 anywhere
+
+
+def build_words(documents: list[dict]) -> DoerWords:
+    lists: dict[str, list[str]] = {key: [] for key in _LIST_KEYS}
+    surnames = ""
+    for document in documents:
+        section = (document or {}).get("doers") or {}
+        for key in _LIST_KEYS:
+            lists[key] += [str(word) for word in section.get(key) or []]
+        surnames += str(section.get("surnames") or "")
+        # A later file moves a word between the people lists (医生 into public_posts).
+        for key, other in (("public_posts", "private_people"), ("private_people", "public_posts")):
+            moved = {str(word) for word in section.get(key) or []}
+            lists[other] = [word for word in lists[other] if word not in moved]
+    kinds: dict[str, str] = {}
+    # Later assignments win: a person word beats a body word of the same spelling (城管 the officer).
+    for key, kind in (("public_bodies", "public_body"), ("public_services", "service"),
+                      ("state_enterprises", "state"), ("private_bodies", "private_body"),
+                      ("generic_posts", "generic_post"), ("manager_posts", "manager_post"),
+                      ("private_people", "private_person"), ("citizens", "citizen"), ("public_posts", "public_post"),
+                      ("pronouns", "pronoun")):
+        for word in lists[key]:
+            if key == "manager_posts" and kinds.get(word) == "public_post":
+                continue
+            kinds[word] = kind
+    surnames = "".join(dict.fromkeys(surnames))
+    return DoerWords(
+        words={key: tuple(value) for key, value in lists.items()}, surnames=surnames,
+        scan=_alternation(kinds), kinds=kinds, not_bodies=_alternation(lists["not_bodies"]),
+        salutations=_alternation(lists["salutations"]) if lists["salutations"] else None,
+        names_after=re.compile(rf"^[{surnames}][\u4e00-\u9fff]{{1,2}}"),
+        lone_names=re.compile(rf"(?<![\u4e00-\u9fff])[{surnames}](?:某某|某)|(?<=[的位名个])[{surnames}](?:某某|某)"),
+    )
+
+
+def _alternation(words) -> re.Pattern:
+    ordered = sorted({word for word in words if word}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(word) for word in ordered))
+
+
+@lru_cache(maxsize=1)
+def default_words() -> DoerWords:
+    import yaml
+
+    text = resources.files("rexian.text").joinpath("data/doers.yaml").read_text(encoding="utf-8")
+    return build_words([yaml.safe_load(text)])
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A body, a person, or both (「街道办事处的姓郭的工作人员」), as named at one place in the text."""
+
+    start: int
+    end: int
+    body: str | None
+    body_kind: str | None  # public_body | service | state | private_body
+    post: str | None
+    post_kind: str | None  # public_post | manager_post | generic_post | private_person | pronoun
+    name: str | None
+    role: str  # subject | object | agent (after 被/遭)
+
+    @property
+    def text(self) -> str:
+        return "".join(part for part in (self.body, self.post) if part) + (f"（{self.name}）" if self.name else "")
+
+
+@dataclass(frozen=True)
+class Doer:
+    """Who did an act: what the letter says about them and whether they are a public servant."""
+
+    body: str | None
+    post: str | None
+    name: str | None
+    status: str  # public | not_public | unclear
+    confidence: float  # how sure the identification is, 0..1
+    how: str  # Chinese: how the doer was found and classified
+
+    @property
+    def label(self) -> str:
+        who = "".join(part for part in (self.body, self.post) if part) or "（未点名）"
+        return who + (f"（{self.name}）" if self.name else "")
+
+    def as_dict(self) -> dict:
+        return {"body": self.body, "post": self.post, "name": self.name, "status": self.status,
+                "status_zh": STATUS_ZH[self.status], "confidence": round(self.confidence, 2), "how": self.how}
+
+
+def blank_salutations(text: str, words: DoerWords) -> str:
+    """`text` with salutations blanked out (same length): 「尊敬的领导」 names nobody who did anything."""
+    if words.salutations is None:
+        return text
+    return words.salutations.sub(lambda match: "□" * len(match.group(0)), text)
+
+
+def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
+    """Every body and person the text names, in order, with adjacent body and person joined."""
+    words = words or default_words()
+    text = blank_salutations(text, words)
+    blocked = [match.span() for match in words.not_bodies.finditer(text)]
+    tokens = []
+    for match in words.scan.finditer(text):
+        kind = words.kinds[match.group(0)]
+        if kind in ("public_body", "service", "state", "private_body") and any(
+                start <= match.start() < end for start, end in blocked):
+            continue
+        tokens.append((match.start(), match.end(), match.group(0), kind))
+    for match in words.lone_names.finditer(text):
+        tokens.append((match.start(), match.end(), match.group(0), "named"))
+    tokens.sort()
+    mentions: list[Mention] = []
+    for start, end, word, kind in tokens:
+        if mentions and start < mentions[-1].end:
+            continue
+        previous = mentions[-1] if mentions else None
+        between = text[previous.end:start] if previous else ""
+        if kind in ("public_body", "service", "state", "private_body"):
+            body_start = _body_start(text, start)
+            body = text[body_start:end]
+            if body == word and kind == "private_body":
+                # 「民爆器材有限公司……自公司成立以来」: a bare 「公司」 is the company named before.
+                earlier = next((m for m in reversed(mentions) if m.body and m.body.endswith(word) and m.body != word), None)
+                if earlier is not None and earlier.body_kind:
+                    kind = earlier.body_kind
+            if previous and previous.body and previous.post is None and between in ("", "的"):
+                # 「A2区政府计生办」: two endings in a row are one body, the last one decides.
+                mentions[-1] = Mention(previous.start, end, previous.body + between + word, kind, None, None, None,
+                                       _role(text, previous.start, words, end))
+            else:
+                people = _PEOPLE_OF.match(text, end)
+                if people:  # 「自考办的人」「镇里的那个人」
+                    mentions.append(Mention(body_start, people.end(), body, kind, "人员", "generic_post", None,
+                                            _role(text, body_start, words)))
+                else:
+                    mentions.append(Mention(body_start, end, body, kind, None, None, None,
+                                            _role(text, body_start, words, end)))
+            continue
+        if kind == "citizen":
+            mentions.append(Mention(start, end, None, None, word, kind, None, "citizen"))
+            continue
+        name, post_start = _name_before(text, start, words)
+        name_after = None
+        if kind == "named":
+            name, post, post_kind = word, None, "generic_post"
+        else:
+            post, post_kind = word, kind
+            if kind != "pronoun":
+                after = words.names_after.match(_trim_name(text[end:end + 3]))
+                if after and not name:
+                    name_after = after.group(0)
+        if previous and previous.body and previous.post is None and _JOINERS.match(text[previous.end:post_start]):
+            role = "subject" if previous.role == "place" else previous.role  # 「在派出所的民警」 acts
+            mentions[-1] = Mention(previous.start, end + len(name_after or ""), previous.body, previous.body_kind,
+                                   post, post_kind, name or name_after, role)
+        else:
+            mentions.append(Mention(post_start, end + len(name_after or ""), None, None, post, post_kind,
+                                    name or name_after, _role(text, post_start, words, end, person=True)))
+    return mentions
+
+
+def _body_start(text: str, ending_start: int) -> int:
+    start = ending_start
+    while start > 0 and ending_start - start < _NAME_REACH and text[start - 1] not in _NAME_STOP:
+        start -= 1
+    return start
+
+
+def _trim_name(after: str) -> str:
+    # 「科长李建接访」: a name stops at a verb or punctuation.
+    for index, char in enumerate(after):
+        if index >= 2 and (char in _VERB_CHARS or char in _BOUNDARY):
+            return after[:index]
+        if index >= 1 and char in _BOUNDARY:
+            return after[:index]
+    return after
+
+
+def _name_before(text: str, post_start: int, words: DoerWords) -> tuple[str | None, int]:
+    """A surname written just before a post (「王科长」「姓王的工作人员」「王姓工作人员」「李某主任」): the
+    name (as 王某) and where the mention then starts."""
+    before = text[max(0, post_start - 4):post_start]
+    for form in _SURNAME_FORMS:
+        match = re.search(form.format(s=words.surnames), before)
+        if not match:
+            continue
+        surname = match.group(1)
+        ahead = before[:match.start(1)]
+        if ahead.endswith(_NOT_NAME_BEFORE):  # 「对方领导」 is the other side, not a Mr 方
+            continue
+        written = match.group(0)[match.group(0).find(surname):] if "姓" not in match.group(0) else None
+        name = written.rstrip("的") if written and "某" in written else surname + "某"
+        return name, post_start - (len(before) - (match.start() if "姓" in match.group(0) else match.start(1)))
+    return None, post_start
+
+
+_NOT_NAME_BEFORE = ("对", "双", "各", "官", "甲", "乙", "地", "多")
+
+
+_ADDRESS_AFTER = re.compile(r"(?:办公室|大门|大厅|窗口前|小区|路|街(?!道)|号|栋|村(?!委|干部|支书|主任|会计|长)|组(?!长)|公园|广场|大道|片区|辖区|范围|附近|门口|"
+                            r"对面|旁边|楼下|一带|段|新村|家园|花园|大厦|宿舍|安置|门面|周边|境内|管辖)")
+# 「政府的廉租房」「学校的食堂」: a body owning a thing is not acting.
+_POSSESSED = re.compile(r"的(?!人(?![民家])|行为|事|问题|情况|做法|态度|作风|工作人员|人员|领导|干部|负责人|职工|员工|同志|[一某]?[位名个]|[\u4e00-\u9fff]{0,3}(?:长|主任|书记|人员|干部|民警|警察))")
+_PEOPLE_OF = re.compile(r"(?:里)?的(?:那个|这个|那些|这些|几个)?人(?![民员家])")
+_PLACE_BEFORE = re.compile(r"(?:位于|住在|家住|地处|属于|属|在|去|到|来到|前往|找到|跑到|往|隶属|归)$")
+
+
+def _role(text: str, start: int, words: DoerWords, end: int | None = None, person: bool = False) -> str:
+    """subject, object (「向民警反映」), agent (「被民警打」) or place (「A7县泉塘街道泉星小区」「去社保局」
+    「院长办公室」)."""
+    if end is not None and person and _ADDRESS_AFTER.match(text, end):
+        return "place"
+    if end is not None and not person and (_ADDRESS_AFTER.match(text, end) or _POSSESSED.match(text, end)
+                                           or _PLACE_BEFORE.search(text[max(0, start - 4):start])):
+        return "place"
+    before = text[max(0, start - 6):start]
+    before = re.sub(r"(?:的|该|那个|这个|这位|那位|一位|一名|一个|个|位|名)+$", "", before)
+    if any(before.endswith(marker) for marker in words.words["passive_markers"]):
+        return "agent"
+    if any(before.endswith(marker) for marker in words.words["object_markers"]):
+        return "object"
+    return "subject"
+
+
+def classify(mention: Mention, context_body: Mention | None = None, by_hand: bool = False) -> tuple[str, float, str]:
+    """(status, confidence, Chinese reason) of a mention; `context_body` is the body the letter was last
+    about, for a bare 「工作人员」."""
+    body_kind = mention.body_kind
+    body = mention.body
+    inherited = False
+    if body_kind is None and mention.post_kind in ("generic_post", "manager_post") and context_body is not None:
+        body_kind, body, inherited = context_body.body_kind, context_body.body, True
+    post_kind = mention.post_kind
+    named = 0.05 if mention.name else 0.0
+    where = f"（按上文的「{body}」）" if inherited else ""
+    if post_kind == "private_person":
+        return NOT_PUBLIC, 0.9, f"「{mention.post}」不属监察对象"
+    if post_kind == "pronoun":
+        return UNCLEAR, 0.3, "代词，前文没有可指的人"
+    if mention.post in _SOMEONE:
+        return UNCLEAR, 0.3, f"「{mention.post}」未说是谁"
+    if body_kind == "private_body":
+        return NOT_PUBLIC, 0.85, f"「{body}」不是公共机构{where}"
+    if post_kind == "public_post" and body_kind not in ("service", "state"):
+        return PUBLIC, 0.9 + named, f"「{mention.post}」是公职人员"
+    if body_kind == "public_body":
+        return PUBLIC, (0.8 if inherited else 0.9) + named, f"「{body}」是公共机构{where}"
+    if body_kind in ("service", "state"):
+        sector = "公办学校、医院" if body_kind == "service" else "国有企业"
+        if mention.post is None:
+            if body_kind == "service" and not by_hand:
+                return PUBLIC, 0.7, f"「{body}」作为单位的决定（{sector}的管理人员）{where}"
+            return UNCLEAR, 0.5, f"「{body}」是{sector}，未说是管理人员还是一般工作人员{where}"
+        if mention.post_kind in ("manager_post", "public_post"):
+            return PUBLIC, 0.85 + named, f"{sector}的管理人员「{mention.post}」属监察对象{where}"
+        return UNCLEAR, 0.5, f"{sector}的一般工作人员「{mention.post}」，是否属监察对象待核实{where}"
+    if post_kind in ("generic_post", "manager_post"):
+        if mention.post in ("工作人员", "领导", "负责人", "窗口", "经办人") or mention.name:
+            # In a letter to the hotline an unnamed 「工作人员」 is most often the staff of the unit complained about.
+            return PUBLIC, 0.7, f"「{mention.post or mention.name}」未说单位，按来信所投诉单位的人员推定"
+        return UNCLEAR, 0.4, f"「{mention.post or mention.name}」未说是哪个单位的人"
+    return UNCLEAR, 0.3, "身份不明"
+
+
+def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: int, sentence_start: int,
+                 clause_end: int, previous_start: int, prefer_public: bool = False, sentence_end: int | None = None,
+                 skip_speakers: bool = False, reach: int | None = None, addressed: bool = True) -> tuple[Doer | None, Mention | None]:
+    """The doer of the act at text[act_start:act_end], and the mention it was read from.
+
+    The nearest subject named before the act in its sentence (clauses and 「；」 do not cut it off); a
+    pronoun points back to the person named before it; 「态度恶劣的医生」 names the doer after the act;
+    failing these, the subject of the sentence before. `prefer_public`: for graft and banquets the accused
+    is the official who received, even when the giver is named closer (「老板向派出所民警塞红包」)."""
+    sentence_end = len(text) if sentence_end is None else sentence_end
+    start = sentence_start if reach is None else max(sentence_start, act_start - reach)
+    before = [m for m in mentions if start <= m.start and m.end <= act_start]
+    chosen = None
+    if prefer_public:
+        clause_start = max([sentence_start] + [i + 1 for i in range(sentence_start, act_start) if text[i] in "，,；;：:"])
+        public = [m for m in before if m.start >= clause_start and m.role != "place" and _status_in(m, mentions) == PUBLIC
+                  and (m.post or m.body_kind == "public_body")]
+        if public:
+            chosen = public[-1]
+        else:
+            after = [m for m in mentions if act_end <= m.start < clause_end and m.role != "place"
+                     and _status_in(m, mentions) == PUBLIC and (m.post or m.body_kind == "public_body")]
+            chosen = after[0] if after else None
+    if chosen is None:
+        subjects = [m for m in before if m.role not in ("object", "place", "citizen")
+                    and not (skip_speakers and _SPEAKER.search(text, m.end, act_start))]
+        chosen = subjects[-1] if subjects else None
+    if chosen is None and addressed:
+        # 「找村委会反映情况，回应态度恶劣」: with no subject named, the one addressed is the one who answered.
+        spoken_to = [m for m in before if m.role in ("object", "place") and (m.post or m.body_kind == "public_body")]
+        chosen = spoken_to[-1] if spoken_to else None
+    if chosen is None:
+        # 「态度恶劣的医生」; 「门难进、脸难看，这就是我们街道办的作风」
+        after = [m for m in mentions if act_end <= m.start < sentence_end and m.role not in ("object", "place", "citizen")
+                 and (m.start < clause_end and text[act_end:m.start].endswith("的") or text[m.end:m.end + 3].startswith("的作风"))]
+        chosen = after[0] if after else None
+    how = "同句"
+    if chosen is None and reach is None:
+        earlier = [m for m in mentions if previous_start <= m.start and m.end <= sentence_start
+                   and m.role not in ("object", "place", "citizen")]
+        chosen = earlier[-1] if earlier else None
+        how = "上一句"
+    if chosen is None and reach is None:
+        # The letter's title says whom it is about (「请彻查某村村委成员贪腐集体财产」).
+        title_end = next((i for i, char in enumerate(text) if char in "。！？!?\n"), len(text))
+        if title_end < sentence_start:
+            subjects = [m for m in mentions if m.end <= title_end and m.role not in ("object", "place", "citizen")]
+            chosen = subjects[0] if subjects else None
+            how = "来信标题"
+    if chosen is None:
+        return None, None
+    if chosen.post_kind == "pronoun":
+        antecedents = [m for m in mentions if m.end <= chosen.start and m.post and m.post_kind not in ("pronoun", "citizen")
+                       and m.role != "place" and chosen.start - m.end <= 120]
+        if antecedents:
+            how = f"「{chosen.post}」指前文的人"
+            chosen = antecedents[-1]
+    status, confidence, reason = classify(chosen, _context_body(mentions, chosen), by_hand=not addressed)
+    if how == "来信标题":
+        confidence -= 0.1
+    return Doer(chosen.body, chosen.post, chosen.name, status, confidence, f"{how}：{reason}"), chosen
+
+
+# 「民警指认林某殴打」: the one who says or identifies is not the one who did it.
+_SOMEONE = {"有人", "某些人", "一些人", "别人", "他人", "男子", "女子", "一男的", "男的", "女的", "该男子", "该女子"}
+_SPEAKER = re.compile(r"指认|声称|证实|控告|举报|反映|表示")
+
+
+def _context_body(mentions: list[Mention], mention: Mention) -> Mention | None:
+    """The body named most recently before a bodiless person (the letter's title counts)."""
+    bodies = [m for m in mentions if m.body and m.end <= mention.start]
+    return bodies[-1] if bodies else None
+
+
+def _status_in(mention: Mention, mentions: list[Mention]) -> str:
+    return classify(mention, _context_body(mentions, mention))[0]

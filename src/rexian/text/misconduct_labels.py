@@ -1,0 +1,116 @@
+"""The labelled set of real letters for misconduct detection: how it was drawn, and how it is read.
+
+The letters are the Teddy Cup 2020 messages (`messages_with_votes.xlsx` and `sample_messages_labelled.xlsx`
+in the shared real data). Only letter ids and labels are kept in the project
+(`data/misconduct_labels.csv`), never the letters' words.
+
+Drawing (fixed seed, `draw_sample`): three strata, so that both precision and recall can be estimated —
+- `hit`: every letter the detector as it stood before this work (commit bd17b32) flagged;
+- `keyword`: a random share of the letters a broad keyword search (`BROAD_KEYWORDS`) surfaces;
+- `random`: a random share of all other letters;
+- `money`: every remaining letter a narrower search for money and meals (`MONEY_KEYWORDS`) surfaces — added
+  after the first round held almost no graft or banquet reports in its held-out part, and before any
+  detector result on the held-out part was looked at.
+The held-out part is fixed by the letter id alone (`is_held_out`), decided before any result was seen.
+
+Labels (`label` column): the families a letter *reports as fact* about a public servant — `H` hostile
+attitude (态度恶劣, incl. threats), `G` graft (吃拿卡要, incl. bribery), `E` embezzlement (侵占/贪污),
+`B` improper banquets (违规吃喝) — joined by `+`, or `-` for none. A lower-case letter marks a family only
+suspected (怀疑, 不排除…可能) or whose doer is unclear: a lead, not a finding, so it counts as negative
+when scoring findings.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import random
+import re
+from importlib import resources
+
+SEED = 20261205
+KEYWORD_SHARE = 160  # keyword candidates drawn (of about 560)
+RANDOM_SHARE = 60  # letters drawn from the rest
+HELD_OUT_TENTHS = 4  # four tenths of the ids are held out
+FILES = ("messages_with_votes.xlsx", "sample_messages_labelled.xlsx")
+BROAD_KEYWORDS = re.compile(
+    "态度|骂|吼|呵斥|威胁|恐吓|刁难|红包|好处|贿|回扣|贪|侵占|挪用|截留|克扣|私吞|中饱|冒领|吃喝|吃饭|宴|喝酒|送礼|"
+    "收礼|烟酒|购物卡|卡要|腐败|索要|推搡|打人|殴打|粗暴|蛮横|嚣张|冷漠|不耐烦|官僚|嘲|讽|羞辱|侮辱|打点|请客|饭局|私收")
+MONEY_KEYWORDS = re.compile(
+    "红包|好处费|贿|回扣|吃喝|宴请|请客|饭局|送礼|收礼|烟酒|购物卡|打点|索要|卡要|贪污|中饱|私吞|挪用|侵吞|截留|克扣|吃请|喝酒")
+FAMILY_CODES = {"H": "hostile_attitude", "G": "graft", "E": "embezzlement", "B": "improper_banquet"}
+SCORED_FAMILIES = ("hostile_attitude", "graft", "improper_banquet")  # the targets pool these three
+
+
+def is_held_out(letter_id) -> bool:
+    """Whether a letter belongs to the held-out part: a fixed function of its id, nothing else."""
+    digest = hashlib.sha1(str(letter_id).encode("utf-8")).hexdigest()
+    return int(digest, 16) % 10 < HELD_OUT_TENTHS
+
+
+def letters(base_dir) -> dict:
+    """{letter id: title。content} for every Teddy letter under `base_dir` (the teddy2020 directory)."""
+    import pandas as pd
+
+    texts = {}
+    for name in FILES:
+        frame = pd.read_excel(base_dir / name)
+        for row in frame.itertuples():
+            texts[str(row.留言编号)] = f"{str(row.留言主题).strip()}。{str(row.留言详情).strip()}"
+    return texts
+
+
+def draw_sample(texts: dict, flagged: set) -> list[dict]:
+    """The stratified sample: rows {letter_id, stratum, split}, in id order. `flagged`: ids the baseline
+    detector flagged."""
+    rng = random.Random(SEED)
+    ids = sorted(texts)
+    hits = [i for i in ids if i in flagged]
+    keyword = [i for i in ids if i not in flagged and BROAD_KEYWORDS.search(texts[i])]
+    rest = [i for i in ids if i not in flagged and i not in set(keyword)]
+    drawn = [(i, "hit") for i in hits]
+    drawn += [(i, "keyword") for i in rng.sample(keyword, min(KEYWORD_SHARE, len(keyword)))]
+    drawn += [(i, "random") for i in rng.sample(rest, min(RANDOM_SHARE, len(rest)))]
+    taken = {i for i, _ in drawn}
+    drawn += [(i, "money") for i in ids if i not in taken and MONEY_KEYWORDS.search(texts[i])]
+    return [{"letter_id": i, "stratum": stratum, "split": "held_out" if is_held_out(i) else "dev"}
+            for i, stratum in sorted(drawn)]
+
+
+def stratum_sizes(texts: dict, flagged: set) -> dict:
+    """How many letters each stratum holds in the whole population (to weight recall estimates)."""
+    keyword = sum(1 for i, t in texts.items() if i not in flagged and BROAD_KEYWORDS.search(t))
+    hits = len(flagged & set(texts))
+    return {"hit": hits, "keyword": keyword, "random": len(texts) - keyword - hits}
+
+
+def parse_label(value: str) -> tuple[set, set]:
+    """(families reported, families only suspected) from a label such as `H+g`."""
+    reported: set[str] = set()
+    suspected: set[str] = set()
+    for code in (value or "-").split("+"):
+        code = code.strip()
+        if code in ("", "-"):
+            continue
+        family = FAMILY_CODES[code.upper()]
+        (reported if code.isupper() else suspected).add(family)
+    return reported, suspected
+
+
+def load_labels() -> list[dict]:
+    """The labelled set as committed: rows with letter_id, stratum, split, pass1, pass2, label, settled."""
+    text = resources.files("rexian.text").joinpath("data/misconduct_labels.csv").read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def cohen_kappa(first: list, second: list) -> float:
+    """Cohen's kappa of two label sequences (each item any hashable label)."""
+    from collections import Counter
+
+    n = len(first)
+    if n == 0:
+        return float("nan")
+    observed = sum(a == b for a, b in zip(first, second)) / n
+    ca, cb = Counter(first), Counter(second)
+    expected = sum(ca[k] * cb.get(k, 0) for k in ca) / (n * n)
+    return (observed - expected) / (1 - expected) if expected < 1 else 1.0
