@@ -19,9 +19,10 @@ shared vocabulary in one piece.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 from rexian.domain.errors import MissingField, NotAllowed, WrongState
 
@@ -123,7 +124,7 @@ class Clue:
     opened_at: datetime | None = None
 
     @classmethod
-    def replay(cls, clue_id: str, events: Iterable[dict[str, Any]]) -> "Clue":
+    def replay(cls, clue_id: str, events: Iterable[dict[str, Any]]) -> Clue:
         clue = cls(clue_id)
         for event in events:
             clue.apply(event)
@@ -222,7 +223,7 @@ class Order:
     answered_by: str | None = None
 
     @classmethod
-    def replay(cls, order_id: str, events: Iterable[dict[str, Any]]) -> "Order":
+    def replay(cls, order_id: str, events: Iterable[dict[str, Any]]) -> Order:
         order = cls(order_id)
         for event in events:
             p = event.get("payload") or {}
@@ -284,7 +285,7 @@ class Bulletin:
     issued_at: datetime | None = None
 
     @classmethod
-    def replay(cls, bulletin_id: str, events: Iterable[dict[str, Any]]) -> "Bulletin":
+    def replay(cls, bulletin_id: str, events: Iterable[dict[str, Any]]) -> Bulletin:
         bulletin = cls(bulletin_id)
         for event in events:
             p = event.get("payload") or {}

@@ -8,9 +8,10 @@ a refusal writes nothing. Reads return plain dicts for pages, the API and the co
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
@@ -42,7 +43,7 @@ class FindingFilter:
     contradicted: bool | None = None
 
     @classmethod
-    def from_mapping(cls, values: dict[str, Any]) -> "FindingFilter":
+    def from_mapping(cls, values: dict[str, Any]) -> FindingFilter:
         known = {name: (values.get(name) or None) for name in cls.__dataclass_fields__}
         for name in ("date_from", "date_to"):
             if isinstance(known[name], str):

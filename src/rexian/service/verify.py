@@ -6,7 +6,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 
-from rexian.adapters.repository import iter_event_streams, supervision_heads, ticket_heads
+from rexian.adapters.repository import (
+    iter_event_streams,
+    supervision_heads,
+    ticket_heads,
+)
 from rexian.domain.chain_check import Damage, check_stream
 
 
