@@ -60,6 +60,17 @@ DESK_ACTIONS = ("FindingConfirmed", "FindingDismissed", "FindingContradicted", "
                 "BulletinEdited", "BulletinIssued")
 
 
+def action_label(action: str) -> str:
+    """The Chinese name of an action of either log (the ticket actions come from the shared vocabulary)."""
+    if action in LABELS:
+        return LABELS[action]
+    try:
+        from rexian.domain.vocabulary import ACTIONS
+    except ImportError:  # before the shared vocabulary exists, the code itself
+        return action
+    return ACTIONS.get(action, action)
+
+
 @dataclass(frozen=True)
 class Actor:
     person_id: str

@@ -276,6 +276,55 @@ class Desk:
             return {"added": [], "updated": [], "kept": []}
         return self.findings_store.upsert(findings, "scheduled", now)
 
+    # --- bulletins ---------------------------------------------------------------------------------------
+    def draft_bulletin(self, actor_id: str, period: str) -> str:
+        """A draft of the month's bulletin, its numbers counted from the findings store now."""
+        from rexian.service.bulletin import bulletin_content
+
+        month_bounds_check(period)
+        content = bulletin_content(self.engine, period)
+        now = self.clock()
+        with self.engine.begin() as connection:
+            events = clues.draft_bulletin(_actor(connection, actor_id), period, content)
+            bulletin_id = f"TB{period.replace('-', '')}{next_counter(connection, f'bulletin:{period}'):02d}"
+            self._save_bulletin(connection, clues.Bulletin(bulletin_id), events, now)
+        return bulletin_id
+
+    def edit_bulletin(self, bulletin_id: str, actor_id: str, changes: dict[str, Any]) -> None:
+        self._on_bulletin(bulletin_id, actor_id, lambda actor, b: clues.edit_bulletin(actor, b, changes))
+
+    def issue_bulletin(self, bulletin_id: str, actor_id: str) -> None:
+        self._on_bulletin(bulletin_id, actor_id, lambda actor, b: clues.issue_bulletin(actor, b))
+
+    def _on_bulletin(self, bulletin_id: str, actor_id: str, decide) -> None:
+        now = self.clock()
+        with self.engine.begin() as connection:
+            actor = _actor(connection, actor_id)
+            bulletin = clues.Bulletin.replay(bulletin_id, desk_store.stream_events(connection, bulletin_id))
+            if not bulletin.state:
+                raise NotFound("bulletin.unknown", f"通报不存在：{bulletin_id}")
+            self._save_bulletin(connection, bulletin, decide(actor, bulletin), now)
+
+    def _save_bulletin(self, connection, bulletin: clues.Bulletin, events: list[dict[str, Any]], now: datetime) -> None:
+        stored = desk_store.stream_events(connection, bulletin.bulletin_id)
+        bulletin = clues.Bulletin.replay(bulletin.bulletin_id, stored + [{**e, "at": now} for e in events])
+        desk_store.append(connection, bulletin.bulletin_id, "bulletin", events, now, {
+            "status": bulletin.state, "title": bulletin.content.get("title"), "batch": bulletin.period,
+            "state": {"period": bulletin.period, "content": bulletin.content,
+                      "issued_at": bulletin.issued_at.isoformat(timespec="minutes") if bulletin.issued_at else None}})
+
+    def bulletin(self, bulletin_id: str) -> dict[str, Any]:
+        with self.engine.connect() as connection:
+            events = desk_store.stream_events(connection, bulletin_id)
+        if not events:
+            raise NotFound("bulletin.unknown", f"通报不存在：{bulletin_id}")
+        bulletin = clues.Bulletin.replay(bulletin_id, events)
+        return {**asdict(bulletin), "events": [_plain(e) for e in events]}
+
+    def bulletins(self, limit: int = 100) -> list[dict[str, Any]]:
+        with self.engine.connect() as connection:
+            return self._records(connection, "bulletin", limit=limit)
+
     # --- shared reads -------------------------------------------------------------------------------------
     def _records(self, connection, kind: str, status: str | None = None, unit_id: str | None = None,
                  batch: str | None = None, state_contains: str | None = None, limit: int = 500) -> list[dict]:
@@ -292,6 +341,16 @@ class Desk:
     def supervision_events(self, stream_id: str) -> list[dict[str, Any]]:
         with self.engine.connect() as connection:
             return [_plain(e) for e in desk_store.stream_events(connection, stream_id)]
+
+
+def month_bounds_check(period: str) -> None:
+    from rexian.domain.errors import MissingField
+
+    try:
+        year, month = (int(x) for x in period.split("-"))
+        date(year, month, 1)
+    except (ValueError, TypeError):
+        raise MissingField("bulletin.period", f"通报期间应为“年-月”，如 2026-03：{period}") from None
 
 
 def _actor(connection: Connection, person_id: str | None) -> clues.Actor:

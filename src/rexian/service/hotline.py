@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
@@ -87,7 +88,7 @@ class Hotline:
         for listener in self.listeners:
             try:
                 listener(records)
-            except Exception:  # noqa: BLE001 - whatever a listener does wrong, the command stands
+            except Exception:
                 log.exception("listener %r failed on %d committed events", listener, len(records))
 
     def _run(self, connection, command: c.Command, now: datetime) -> tuple[Outcome, list[dict[str, Any]]]:
