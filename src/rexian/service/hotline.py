@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable, Sequence
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
@@ -88,7 +87,7 @@ class Hotline:
         for listener in self.listeners:
             try:
                 listener(records)
-            except Exception:
+            except Exception:  # noqa: BLE001 - whatever a listener does wrong, the command stands
                 log.exception("listener %r failed on %d committed events", listener, len(records))
 
     def _run(self, connection, command: c.Command, now: datetime) -> tuple[Outcome, list[dict[str, Any]]]:

@@ -8,8 +8,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Callable, Iterable
 
 import pandas as pd
 from sqlalchemy import and_, or_, select
@@ -98,7 +97,7 @@ class RealtimeSupervision:
         self._lock = threading.Lock()  # one DuckDB evaluator, used by one command at a time
 
     @classmethod
-    def from_settings(cls, engine: Engine, settings, **options: Any) -> RealtimeSupervision:
+    def from_settings(cls, engine: Engine, settings, **options: Any) -> "RealtimeSupervision":
         from rexian.analytics.config import load_config
 
         return cls(engine, load_config(settings["rules_file"]), **options)
@@ -136,6 +135,6 @@ class RealtimeSupervision:
             for subscriber in self.subscribers:
                 try:
                     subscriber(emitted)
-                except Exception:
+                except Exception:  # noqa: BLE001 - a subscriber's failure is its own; the findings are stored
                     log.exception("finding subscriber %r failed", subscriber)
         return emitted
