@@ -2,15 +2,29 @@
 (password = PASSWORD), and a helper to sign a TestClient in."""
 
 import re
+from datetime import datetime, timedelta
 
 import pytest
 
 PASSWORD = "secret-pass-1"
 
 
+class SlowClock:
+    """From 2026-03-02 08:30 on, one second more at every reading: sessions live as in an office day."""
+
+    def __init__(self, start=datetime(2026, 3, 2, 8, 30)):
+        self.now = start
+
+    def __call__(self):
+        self.now += timedelta(seconds=1)
+        return self.now
+
+
 @pytest.fixture
 def hotline(make_app, tmp_path):
-    return make_app(f"sqlite:///{tmp_path / 'web.db'}")
+    app = make_app(f"sqlite:///{tmp_path / 'web.db'}")
+    app.clock = SlowClock()
+    return app
 
 
 @pytest.fixture

@@ -121,3 +121,18 @@ def visible_ticket(request: Request, principal: Principal | None, ticket_id: str
             principal.scope is not None and not (ticket_units(ticket) & principal.scope)):
         raise NotFound("ticket.unknown", f"工单不存在或不在您的权限范围内：{ticket_id}")
     return ticket
+
+
+def api_routes(app) -> list:
+    """Every endpoint of the application (also those inside included routers), for the permission matrix
+    and the route documentation."""
+    from fastapi.routing import APIRoute
+
+    found, pending = [], list(app.routes)
+    while pending:
+        route = pending.pop(0)
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "original_router"):  # FastAPI's lazily included router
+            pending.extend(route.original_router.routes)
+    return found
