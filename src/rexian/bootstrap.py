@@ -44,3 +44,21 @@ def intake_assistant(app):
     from rexian.service.intake_assist import IntakeAssistant
 
     return IntakeAssistant(app.engine, app.settings["same_matter_window_days"])
+
+
+def web_app(app, demo_accounts=None):
+    """The web application (pages, REST API, Open311) over a `Hotline`, with intake help wired in."""
+    from rexian.web.app import create_app
+
+    return create_app(app, assistant=intake_assistant(app), startup=_server_startup,
+                      demo_accounts=demo_accounts)
+
+
+def _server_startup(app) -> None:
+    """Work that runs beside the server when it starts. The hook where the real-time evaluator begins to
+    drain events that other processes (the CLI, imports) append to the log, once that service exists."""
+    from rexian.service import supervision
+
+    drain = getattr(supervision, "start_log_drain", None)
+    if drain is not None and app.settings["realtime_rules"]:
+        drain(app)

@@ -85,6 +85,13 @@ SETTINGS: tuple[Setting, ...] = (
             "Writable directory for the segmenter's cache; the system temporary directory when unset."),
     Setting("same_matter_window_days", 30, int,
             "Days back within which an earlier ticket on the same place and problem counts as the same matter."),
+    Setting("web_session_hours", 8, int, "Hours a browser sign-in lasts before the user must sign in again."),
+    Setting("web_lockout_attempts", 5, int, "Failed sign-ins in a row after which an account is locked."),
+    Setting("web_lockout_minutes", 15, int, "Minutes a locked account stays locked."),
+    Setting("web_upload_max_bytes", 5_000_000, int, "Largest evidence file accepted by the web application."),
+    Setting("web_near_due_hours", 24, int, "An open ticket due within this many hours is marked 临期 in lists."),
+    Setting("web_secure_cookies", False, _bool,
+            "Mark session cookies Secure (only sent over HTTPS); turn on behind a TLS-terminating proxy."),
     Setting("scheduled_rules_minutes", 10.0, float,
             "How often `rexian serve` runs the time-based rules (overdue, idle, forwarded without follow-up) and "
             "flags late supervision orders (docs/desk.md); 0 switches the schedule off."),
