@@ -70,6 +70,18 @@ class FindingFilter:
         return {k: str(v) for k, v in asdict(self).items() if v not in (None, "")}
 
 
+@dataclass
+class DeskServices:
+    """What the web application and the server use of the desk (bootstrap.desk_services)."""
+
+    app: Any
+    desk: Desk
+    dashboard: Any
+    feed: Any
+    scheduler: Any
+    dispatcher: Any
+
+
 class Desk:
     def __init__(self, engine: Engine, clock: Callable[[], datetime]):
         self.engine = engine

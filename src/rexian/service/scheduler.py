@@ -36,10 +36,11 @@ TICKET_COLUMNS = ("ticket_id", "received_at", "channel", "caller_id", "category"
 
 class RuleScheduler:
     def __init__(self, engine: Engine, config: dict[str, Any], clock: Callable[[], datetime],
-                 interval_minutes: float, desk=None):
+                 interval_minutes: float, desk=None, after: Callable[[], Any] | None = None):
         self.engine, self.config, self.clock = engine, config, clock
         self.interval = max(0.0, float(interval_minutes)) * 60
         self.desk = desk
+        self.after = after  # e.g. rebuild the dashboard's snapshot once the pass is stored
         self.store = FindingRepository(engine)
         self.last_run: datetime | None = None
         self._stop = threading.Event()
@@ -69,6 +70,8 @@ class RuleScheduler:
             for name in ("added", "updated", "kept"):
                 result[name] = list(result[name]) + late[name]
         self.last_run = now
+        if self.after is not None:
+            self.after()
         return result
 
     def _scope(self, since: datetime) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 
 # Every module whose `router` is part of the application, in order. Add a line here to add pages.
-ROUTERS: tuple[str, ...] = ("rexian.web.pages", "rexian.web.api")
+ROUTERS: tuple[str, ...] = ("rexian.web.pages", "rexian.web.api", "rexian.web.desk")
 
 # HTTP status of each kind of refusal (WorkflowError.kind).
 REFUSAL_STATUS = {"refused": 422, "not_allowed": 403, "wrong_state": 409, "missing_field": 422,

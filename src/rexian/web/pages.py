@@ -54,7 +54,9 @@ def navigation(principal: Principal | None) -> list[tuple[str, str]]:
     items.append(("/tickets", "工单查询"))
     if "admin" in roles:
         items.append(("/admin", "系统管理"))
-    return items
+    from rexian.web.desk import navigation as desk_navigation
+
+    return items + desk_navigation(principal)
 
 
 # --- sign-in ---------------------------------------------------------------------------------------------

@@ -2,14 +2,14 @@
 marking of findings the data later contradicts.
 
 Revision ID: 0004_desk
-Revises: 0003
+Revises: 0004_web (0003 before merging web)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_desk"
-down_revision = "0003"
+down_revision = "0004_web"  # chained after the merged web branch; the lead re-chains at merge
 branch_labels = None
 depends_on = None
 
