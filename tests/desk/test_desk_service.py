@@ -115,3 +115,14 @@ def test_a_finding_shows_its_tickets_timeline_with_the_triggering_events_marked(
     timeline = shown["timelines"][tid]
     assert len(timeline) > 4 and [e["seq"] for e in timeline if e["trigger"]] == [2, 4]
     assert shown["history"][0]["new_status"] == "new"
+
+
+def test_a_complete_rerun_marks_what_it_no_longer_finds_and_deletes_nothing(desk_app):
+    app, desk = desk_app
+    from desk.conftest import finding
+
+    desk.decide(["BP-RETURNS:RX2"], "confirm", "J01", "属实")
+    marked = desk.findings_store.reconcile([finding("RX1")], "重新分析未再发现", desk.clock())
+    assert marked == ["BP-RETURNS:RX2"]  # same rule, not found again; other rules' findings untouched
+    assert desk.findings_store.get("BP-RETURNS:RX2")["status"] == "confirmed"
+    assert desk.findings_store.count() == 4

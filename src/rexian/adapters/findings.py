@@ -154,6 +154,20 @@ class FindingRepository:
                 marked.append(key)
         return marked
 
+    def reconcile(self, found: Iterable[Any], reason: str, now: datetime) -> list[str]:
+        """After a complete batch run: stored findings of the rules that ran which the run did not find again
+        are marked contradicted (kept, with their decisions). Returns the keys marked."""
+        rows = [finding_row(f) for f in found]
+        keys = {row["finding_key"] for row in rows}
+        rules = sorted({row["rule_id"] for row in rows})
+        if not rules:
+            return []
+        with self.engine.connect() as connection:
+            stale = [key for (key,) in connection.execute(select(ft.findings.c.finding_key).where(
+                ft.findings.c.rule_id.in_(rules), ft.findings.c.contradicted_at.is_(None),
+                ft.findings.c.status != "dismissed")) if key not in keys]
+        return self.mark_contradicted(stale, reason, now)
+
     def get(self, key: str) -> dict[str, Any] | None:
         with self.engine.connect() as connection:
             row = connection.execute(select(ft.findings).where(ft.findings.c.finding_key == key)).first()

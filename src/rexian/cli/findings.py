@@ -90,13 +90,20 @@ _decide("dismiss")
 @findings_group.command("load")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @DB_OPTION
-def load_command(file, db):
+@click.option("--reconcile", is_flag=True,
+              help="The file is a complete run: stored findings of its rules that it no longer contains are "
+                   "marked contradicted (kept, never deleted).")
+def load_command(file, db, reconcile):
     """Store the findings of a batch run (findings.jsonl of `rexian analyze`); re-loading never duplicates
     and never overwrites a decision."""
     from rexian.analytics.outputs import read_findings
 
-    result = _store(db).upsert(read_findings(file), "batch", _now())
+    store, findings = _store(db), read_findings(file)
+    result = store.upsert(findings, "batch", _now())
     click.echo(f"新增 {len(result['added'])} 条，更新 {len(result['updated'])} 条，未变 {len(result['kept'])} 条。")
+    if reconcile:
+        marked = store.reconcile(findings, f"重新分析（{file}）未再发现", _now())
+        click.echo(f"数据已推翻 {len(marked)} 条（保留记录，标记为“数据已推翻”）。")
 
 
 commands = [findings_group]
