@@ -9,10 +9,10 @@ import time
 from datetime import datetime
 
 import pytest
-from desk.conftest import finding
 from realtime.lives import pingpong
 from web.conftest import PASSWORD, hotline, web_app  # noqa: F401 - fixtures used below
 
+from desk.conftest import finding
 from rexian.adapters.findings import FindingRepository
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -58,7 +58,7 @@ def _sign_in(page, base, person_id):
 def test_a_supervisor_takes_findings_to_a_case_and_an_order_the_unit_answers(server):
     from playwright.sync_api import expect, sync_playwright
 
-    base, tid = server
+    base, _tid = server
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:

@@ -3,9 +3,9 @@ poller; a bulletin downloads as Word and Excel."""
 
 from datetime import datetime, timedelta
 
-from desk.conftest import finding
 from web.conftest import client_for, form_post, hotline, web_app  # noqa: F401 - fixtures used below
 
+from desk.conftest import finding
 from rexian.adapters.findings import FindingRepository
 
 

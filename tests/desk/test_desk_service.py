@@ -118,7 +118,7 @@ def test_a_finding_shows_its_tickets_timeline_with_the_triggering_events_marked(
 
 
 def test_a_complete_rerun_marks_what_it_no_longer_finds_and_deletes_nothing(desk_app):
-    app, desk = desk_app
+    _, desk = desk_app
     from desk.conftest import finding
 
     desk.decide(["BP-RETURNS:RX2"], "confirm", "J01", "属实")
