@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 from zoneinfo import ZoneInfo
 
 from rexian.settings import Settings, load_settings
@@ -89,3 +89,52 @@ def intake_assistant(app):
     from rexian.service.intake_assist import IntakeAssistant
 
     return IntakeAssistant(app.engine, app.settings["same_matter_window_days"])
+
+
+def web_app(app, demo_accounts=None):
+    """The web application (pages, REST API, Open311) over a `Hotline`, with intake help wired in."""
+    from rexian.web.app import create_app
+
+    return create_app(app, assistant=intake_assistant(app), startup=_server_startup,
+                      demo_accounts=demo_accounts)
+
+
+def desk_services(app):
+    """The supervisor's desk over an application (one set per application): desk commands, dashboard
+    snapshot, outbox feed, scheduled rules and webhook dispatcher, wired from the settings."""
+    services = _DESK.get(id(app))
+    if services is None or services.app is not app:
+        from rexian.analytics.config import load_config
+        from rexian.service.dashboard import Dashboard
+        from rexian.service.desk import Desk, DeskServices
+        from rexian.service.push import OutboxFeed, WebhookDispatcher
+        from rexian.service.scheduler import RuleScheduler
+
+        desk = Desk(app.engine, app.clock)
+        config = load_config(app.settings["rules_file"])
+        dashboard = Dashboard(app.engine, config, app.clock,
+                              max_age_seconds=max(60.0, app.settings["scheduled_rules_minutes"] * 60))
+        services = DeskServices(app, desk, dashboard, OutboxFeed(app.engine),
+                                RuleScheduler(app.engine, config, app.clock, app.settings["scheduled_rules_minutes"],
+                                              desk, after=dashboard.refresh),
+                                WebhookDispatcher.from_settings(app.engine, app.settings))
+        _DESK[id(app)] = services
+    return services
+
+
+_DESK: dict = {}
+
+
+def _server_startup(app) -> None:
+    """Work that runs beside the server when it starts: the scheduled rules and the webhook dispatcher of
+    the supervisor's desk (docs/desk.md), and the hook where the real-time evaluator begins to drain events
+    that other processes (the CLI, imports) append to the log, once that service exists."""
+    from rexian.service import supervision
+
+    services = desk_services(app)
+    services.scheduler.start()
+    services.dispatcher.start()
+
+    drain = getattr(supervision, "start_log_drain", None)
+    if drain is not None and app.settings["realtime_rules"]:
+        drain(app)

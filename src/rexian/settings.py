@@ -8,9 +8,10 @@ or `--settings`), and from the defaults below. Nothing is read at import time: c
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from rexian.text.config import TextConfig
 
@@ -86,6 +87,22 @@ SETTINGS: tuple[Setting, ...] = (
             "Writable directory for the segmenter's cache; the system temporary directory when unset."),
     Setting("same_matter_window_days", int(TextConfig.same_matter_window_days), int,
             "Days back within which an earlier ticket on the same place and problem counts as the same matter."),
+    Setting("web_session_hours", 8, int, "Hours a browser sign-in lasts before the user must sign in again."),
+    Setting("web_lockout_attempts", 5, int, "Failed sign-ins in a row after which an account is locked."),
+    Setting("web_lockout_minutes", 15, int, "Minutes a locked account stays locked."),
+    Setting("web_upload_max_bytes", 5_000_000, int, "Largest evidence file accepted by the web application."),
+    Setting("web_near_due_hours", 24, int, "An open ticket due within this many hours is marked 临期 in lists."),
+    Setting("web_secure_cookies", False, _bool,
+            "Mark session cookies Secure (only sent over HTTPS); turn on behind a TLS-terminating proxy."),
+    Setting("scheduled_rules_minutes", 10.0, float,
+            "How often `rexian serve` runs the time-based rules (overdue, idle, forwarded without follow-up) and "
+            "flags late supervision orders (docs/desk.md); 0 switches the schedule off."),
+    Setting("webhook_urls", "", str,
+            "Comma-separated URLs that receive every finding change as a signed POST (docs/desk.md); empty: none."),
+    Setting("webhook_secret", "", str,
+            "Shared secret of the webhook HMAC-SHA256 signature (header X-Rexian-Signature)."),
+    Setting("webhook_max_backoff_seconds", 60.0, float,
+            "Longest wait between two attempts of a failing webhook delivery (back-off doubles up to it)."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
@@ -112,7 +129,7 @@ class Settings(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self._values)
 
-    def replace(self, **changes: Any) -> "Settings":
+    def replace(self, **changes: Any) -> Settings:
         unknown = set(changes) - set(_BY_NAME)
         if unknown:
             raise KeyError(f"unknown settings: {', '.join(sorted(unknown))}")

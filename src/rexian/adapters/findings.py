@@ -5,23 +5,31 @@
   latest evidence (e.g. one more return on the ticket).
 - `decide` is the only way to change a status; only a supervisor (role `supervisor`) may do it, a reason
   is required, and every decision is appended to `finding_events` (the first row of each history is the
-  detection itself).
+  detection itself) and, as an event, to the finding's stream of the hash-chained supervision log.
+- `mark_contradicted` marks a finding the data no longer supports; nothing is deleted.
+- Every change is also written to the outbox in the same transaction (`desk_store.enqueue`), from which
+  dashboards (server-sent events) and webhooks learn of it (service/push.py).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from rexian.adapters import desk_store
 from rexian.adapters import findings_tables as ft
 from rexian.adapters.repository import OrgRepository
-from rexian.domain.findings import decide_finding
+from rexian.domain import clues
+from rexian.domain.errors import NotFound
 
+DECISIONS = clues.FINDING_DECISIONS
 CONTENT = ("rule_id", "family", "severity", "ticket_ids", "agent_id", "unit_id", "person_id", "evidence")
 
 
@@ -41,7 +49,7 @@ def row_to_finding(row: Any) -> dict[str, Any]:
     data = dict(row._mapping)
     data["ticket_ids"] = json.loads(data["ticket_ids"])
     data["evidence"] = json.loads(data["evidence"])
-    for name in ("detected_at", "updated_at", "decided_at"):
+    for name in ("detected_at", "updated_at", "decided_at", "contradicted_at"):
         if data.get(name) is not None:
             data[name] = data[name].isoformat(timespec="seconds")
     return data
@@ -89,21 +97,76 @@ class FindingRepository:
                     {"finding_key": row["finding_key"], "at": now, "actor_id": None, "old_status": None,
                      "new_status": "new", "reason": f"detected ({source})"} for row in added])
                 result["added"] = [row["finding_key"] for row in added]
+            for change in ("added", "updated"):
+                for key in result[change]:
+                    desk_store.enqueue(connection, f"finding.{change}", key, _announce(rows[key], "new", source), now)
         return result
 
     def decide(self, key: str, decision: str, actor_id: str, reason: str, now: datetime) -> dict[str, Any]:
-        """Confirm or dismiss a finding; the decision is the domain's (`decide_finding`), nothing is
-        written when it is refused."""
+        """Confirm or dismiss a finding. Refused (nothing written) unless the actor is an active supervisor,
+        a reason is given and the status actually changes."""
+        self.decide_many([key], decision, actor_id, reason, now)
+        return self.get(key)
+
+    def decide_many(self, keys: list[str], decision: str, actor_id: str, reason: str, now: datetime) -> list[str]:
+        """The same decision on several findings, all or nothing: one refusal writes none of them."""
         with self.engine.begin() as connection:
             person = OrgRepository(connection).load().person(actor_id)
-            row = connection.execute(select(ft.findings).where(ft.findings.c.finding_key == key)).first()
-            status, reason = decide_finding(key, decision, person, row.status if row is not None else None, reason)
-            connection.execute(update(ft.findings).where(ft.findings.c.finding_key == key).values(
-                status=status, decided_by=actor_id, decided_at=now, reason=reason, updated_at=now))
-            connection.execute(insert(ft.finding_events).values(
-                finding_key=key, at=now, actor_id=actor_id, old_status=row.status, new_status=status,
-                reason=reason))
-        return self.get(key)
+            actor = clues.Actor(actor_id, person.unit_id if person else None,
+                                frozenset(person.roles) if person is not None and person.active else frozenset())
+            for key in keys:
+                row = connection.execute(select(ft.findings).where(ft.findings.c.finding_key == key)).first()
+                if row is None and actor.supervises:
+                    raise NotFound("finding.unknown", f"问题线索不存在：{key}")
+                event = clues.decide_finding(actor, row.status if row is not None else "new", decision, reason)
+                status, reason_text = event["payload"]["new_status"], event["payload"]["reason"]
+                connection.execute(update(ft.findings).where(ft.findings.c.finding_key == key).values(
+                    status=status, decided_by=actor_id, decided_at=now, reason=reason_text, updated_at=now))
+                connection.execute(insert(ft.finding_events).values(
+                    finding_key=key, at=now, actor_id=actor_id, old_status=row.status, new_status=status,
+                    reason=reason_text))
+                desk_store.append(connection, finding_stream(key), "finding", [event], now, {
+                    "status": status, "title": key, "unit_id": row.unit_id, "person_id": row.person_id,
+                    "state": {"finding_key": key}})
+                desk_store.enqueue(connection, "finding.decided", key,
+                                   _announce(row._mapping, status, row.source, decided_by=actor_id), now)
+        return list(keys)
+
+    def mark_contradicted(self, keys: list[str], reason: str, now: datetime) -> list[str]:
+        """Mark findings the data no longer supports (e.g. a later batch run does not find them again).
+        Their status and decision stay; already-marked ones are left alone. Returns the keys marked."""
+        marked = []
+        with self.engine.begin() as connection:
+            for key in keys:
+                row = connection.execute(select(ft.findings).where(ft.findings.c.finding_key == key)).first()
+                if row is None or row.contradicted_at is not None:
+                    continue
+                connection.execute(update(ft.findings).where(ft.findings.c.finding_key == key).values(
+                    contradicted_at=now, contradiction=reason, updated_at=now))
+                connection.execute(insert(ft.finding_events).values(
+                    finding_key=key, at=now, actor_id=None, old_status=row.status, new_status=row.status,
+                    reason=f"contradicted: {reason}"))
+                desk_store.append(connection, finding_stream(key), "finding", [clues.contradicted(reason)], now, {
+                    "status": row.status, "title": key, "unit_id": row.unit_id, "person_id": row.person_id,
+                    "state": {"finding_key": key, "contradicted": reason}})
+                desk_store.enqueue(connection, "finding.contradicted", key,
+                                   _announce(row._mapping, row.status, row.source, contradiction=reason), now)
+                marked.append(key)
+        return marked
+
+    def reconcile(self, found: Iterable[Any], reason: str, now: datetime) -> list[str]:
+        """After a complete batch run: stored findings of the rules that ran which the run did not find again
+        are marked contradicted (kept, with their decisions). Returns the keys marked."""
+        rows = [finding_row(f) for f in found]
+        keys = {row["finding_key"] for row in rows}
+        rules = sorted({row["rule_id"] for row in rows})
+        if not rules:
+            return []
+        with self.engine.connect() as connection:
+            stale = [key for (key,) in connection.execute(select(ft.findings.c.finding_key).where(
+                ft.findings.c.rule_id.in_(rules), ft.findings.c.contradicted_at.is_(None),
+                ft.findings.c.status != "dismissed")) if key not in keys]
+        return self.mark_contradicted(stale, reason, now)
 
     def get(self, key: str) -> dict[str, Any] | None:
         with self.engine.connect() as connection:
@@ -130,6 +193,21 @@ class FindingRepository:
             rows = connection.execute(select(ft.finding_events).where(ft.finding_events.c.finding_key == key)
                                       .order_by(ft.finding_events.c.id))
             return [{**dict(row._mapping), "at": row.at.isoformat(timespec="seconds")} for row in rows]
+
+
+def finding_stream(key: str) -> str:
+    """The supervision-log stream of a finding's decisions (keys can be longer than a stream id)."""
+    return "F" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+
+
+def _announce(row: Any, status: str, source: str, **extra: Any) -> dict[str, Any]:
+    """What the outbox says about a finding: enough for a dashboard line and a receiver's record."""
+    data = dict(row)
+    ticket_ids = data.get("ticket_ids")
+    return {"finding_key": data["finding_key"], "rule_id": data["rule_id"], "family": data["family"],
+            "severity": data["severity"], "unit_id": data.get("unit_id"), "person_id": data.get("person_id"),
+            "ticket_ids": json.loads(ticket_ids) if isinstance(ticket_ids, str) else list(ticket_ids or []),
+            "status": status, "source": source, **extra}
 
 
 def _time(value: Any) -> datetime:

@@ -31,9 +31,14 @@ findings = Table(
     Column("decided_by", String(64)),
     Column("decided_at", DateTime),
     Column("reason", Text),
+    Column("contradicted_at", DateTime),  # the data no longer supports it: marked, never deleted (0004_desk)
+    Column("contradiction", Text),
     Index("ix_findings_rule", "rule_id"),
     Index("ix_findings_status", "status"),
     Index("ix_findings_unit", "unit_id"),
+    Index("ix_findings_family", "family"),
+    Index("ix_findings_person", "person_id"),
+    Index("ix_findings_detected", "detected_at"),
 )
 
 finding_events = Table(

@@ -182,3 +182,16 @@ def ticket_heads(connection: Connection) -> dict[str, tuple[int, str]]:
     return {row.ticket_id: (row.last_seq, row.head_hash) for row in rows}
 
 
+def supervision_heads(connection: Connection) -> dict[str, tuple[int, str]]:
+    """The head (last seq, hash) each desk stream's projection remembers (adapters/desk_tables.py)."""
+    table = t.metadata.tables.get("supervision_records")
+    if table is None:
+        from rexian.adapters import desk_tables  # noqa: F401 - declares the table on the shared metadata
+
+        table = t.metadata.tables["supervision_records"]
+    rows = connection.execute(select(table.c.stream_id, table.c.last_seq, table.c.head_hash))
+    return {row.stream_id: (row.last_seq, row.head_hash) for row in rows}
+
+
+def count_events(connection: Connection) -> int:
+    return connection.execute(select(func.count()).select_from(t.events)).scalar_one()

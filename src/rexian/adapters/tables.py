@@ -6,8 +6,8 @@ canonical JSON text, the same bytes the hash covers.
 
 from __future__ import annotations
 
-from sqlalchemy import (Boolean, Column, DateTime, Float, Index, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint)
+from sqlalchemy import (Boolean, Column, DateTime, Float, Index, Integer, LargeBinary, MetaData, String, Table,
+                        Text, UniqueConstraint)
 
 metadata = MetaData()
 
@@ -143,4 +143,67 @@ imports = Table(
     Column("tickets_grown", Integer),
     Column("tickets_unchanged", Integer),
     Column("events_added", Integer),
+)
+
+# --- the web application (docs/web.md): accounts tied to the organisation's people, their sessions and API
+# tokens, the audit of unmasked reads, uploaded evidence files and the citizen portal's query codes.
+accounts = Table(
+    "accounts", metadata,
+    Column("person_id", String(64), primary_key=True),
+    Column("password_hash", Text, nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("failed_attempts", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+sessions = Table(
+    "sessions", metadata,
+    Column("token_hash", String(64), primary_key=True),  # sha256 of the cookie value, never the value
+    Column("person_id", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Index("ix_sessions_person", "person_id"),
+)
+
+api_tokens = Table(
+    "api_tokens", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("person_id", String(64), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("person_id", String(64), nullable=False),
+    Column("action", String(32), nullable=False),  # unmask / sign_in / account ...
+    Column("ticket_id", String(64)),
+    Column("reason", Text, nullable=False),
+    Index("ix_audit_at", "at"),
+)
+
+attachments = Table(
+    "attachments", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("ticket_id", String(64), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("uploaded_by", String(64)),
+    Column("uploaded_at", DateTime, nullable=False),
+    Index("ix_attachments_ticket", "ticket_id"),
+)
+
+portal_codes = Table(
+    "portal_codes", metadata,
+    Column("ticket_id", String(64), primary_key=True),
+    Column("code_hash", String(64), nullable=False),
+    Column("rating", String(32)),
+    Column("rated_at", DateTime),
 )

@@ -16,7 +16,8 @@ from rexian.cli.options import RexianGroup
 COMMAND_MODULES: tuple[str, ...] = ("rexian.cli.workflow", "rexian.cli.demo", "rexian.cli.calendar",
                                     "rexian.cli.imports", "rexian.cli.open311",
                                     "rexian.cli.analysis", "rexian.cli.findings", "rexian.cli.text",
-                                    "rexian.cli.simulate", "rexian.cli.assist", "rexian.cli.real")
+                                    "rexian.cli.simulate", "rexian.cli.assist", "rexian.cli.real",
+                                    "rexian.cli.serve", "rexian.cli.users")
 
 
 @click.group(cls=RexianGroup, context_settings={"help_option_names": ["-h", "--help"]})

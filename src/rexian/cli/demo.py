@@ -1,4 +1,5 @@
-"""`rexian demo`: a living simulated city in a fresh SQLite database, analysed, then served."""
+"""`rexian demo`: a living simulated city in a fresh SQLite database, analysed, then served by the web
+application with a demo account for every person (listed on the sign-in page)."""
 
 from __future__ import annotations
 
@@ -71,7 +72,6 @@ def command(db_url, tickets, seed, out_dir, scripted, host, port, no_serve):
     if db_url:
         _check_empty(db_url)
     db_url = db_url or _fresh_sqlite("rexian-demo.db")
-    report_file = None
     if scripted:
         from rexian.demo.scripted import StepClock, populate
 
@@ -93,11 +93,13 @@ def command(db_url, tickets, seed, out_dir, scripted, host, port, no_serve):
             click.echo(f"  {zh:<6} 线索 {demo.findings_by_family.get(family, 0):>5}   "
                        f"模拟注入 {demo.truth_by_family.get(family, 0):>5}")
         click.echo(f"分析报告：{demo.report}（离线可打开）；真值文件：{demo.truth_file}")
-        report_file = demo.report
         app = bootstrap(db_url)
+    from rexian.demo.accounts import create_demo_accounts
+
+    demo_accounts = create_demo_accounts(app)
+    click.echo(f"已为{len(demo_accounts)}位人员开通演示账号（密码见登录页）")
     if no_serve:
         return
-    from rexian.demo.server import serve
+    from rexian.cli.serve import serve
 
-    click.echo(f"请在浏览器打开 http://{host}:{port}/ （Ctrl+C 退出）")
-    serve(app, host, port, report_file=report_file)
+    serve(str(app.engine.url.render_as_string(hide_password=False)), host, port, demo_accounts=demo_accounts)

@@ -83,12 +83,18 @@ _decide("dismiss")
 @findings_group.command("load")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @db_option
-def load_command(file, db_url):
+@click.option("--reconcile", is_flag=True,
+              help="该文件是一次完整运行：库中同一批规则、而该文件不再包含的问题线索标为“数据已否定”（保留，不删除）")
+def load_command(file, db_url, reconcile):
     """存入批量分析的问题线索（rexian analyze 输出的 findings.jsonl）；重复载入不重复、不覆盖已作的决定。"""
     from rexian.analytics.outputs import read_findings
 
-    result = _store(db_url).upsert(read_findings(file), "batch", _now())
+    store, findings = _store(db_url), read_findings(file)
+    result = store.upsert(findings, "batch", _now())
     click.echo(f"新增 {len(result['added'])} 条，更新 {len(result['updated'])} 条，未变 {len(result['kept'])} 条。")
+    if reconcile:
+        marked = store.reconcile(findings, f"重新分析（{file}）未再发现", _now())
+        click.echo(f"数据已推翻 {len(marked)} 条（保留记录，标记为“数据已推翻”）。")
 
 
 commands = [findings_group]

@@ -6,7 +6,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 
-from rexian.adapters.repository import iter_event_streams, ticket_heads
+from rexian.adapters.repository import (
+    iter_event_streams,
+    supervision_heads,
+    ticket_heads,
+)
 from rexian.domain.chain_check import Damage, check_stream
 
 
@@ -43,4 +47,23 @@ def verify_database(engine: Engine) -> VerifyReport:
             report.streams += 1
             report.events += len(records)
             report.damages += check_stream(f"组织机构({stream})", records)
+        _verify_supervision(connection, report)
     return report
+
+
+def _verify_supervision(connection, report: VerifyReport) -> None:
+    """The supervisor's desk streams (clues, orders, bulletins, finding decisions): chained like tickets,
+    checked against the head their projection remembers."""
+    heads = supervision_heads(connection)
+    seen = set()
+    for stream, records in iter_event_streams(connection, "supervision_events"):
+        seen.add(stream)
+        report.streams += 1
+        report.events += len(records)
+        name = f"监督({stream})"
+        if stream not in heads:
+            report.damages.append(Damage(name, "orphan", None, "事件所属的监督记录不存在（事件被插入或记录被删除）"))
+        report.damages += check_stream(name, records, heads.get(stream))
+    for stream in sorted(set(heads) - seen):
+        report.damages.append(Damage(f"监督({stream})", "deleted", 1,
+                                     f"监督记录显示共有{heads[stream][0]}条事件，日志中一条也没有"))

@@ -1,0 +1,75 @@
+"""Storing the desk's event streams and the outbox, always inside the caller's transaction.
+
+A desk stream is appended to exactly as a ticket's is: the records are sealed onto the stream's head with
+`eventlog.seal`, written as `event_row`s, and the projection row moves on under optimistic concurrency
+(its `version`), so two officers acting on the same clue at once cannot fork its chain.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
+
+from rexian.adapters import desk_tables as dt
+from rexian.adapters.repository import event_row, row_to_record
+from rexian.domain.errors import Conflict
+from rexian.domain.eventlog import GENESIS_HASH, canonical_json, seal
+
+SOURCE = "rexian-desk"
+
+
+def stream_events(connection: Connection, stream_id: str) -> list[dict[str, Any]]:
+    rows = connection.execute(select(dt.supervision_events).where(dt.supervision_events.c.ticket_id == stream_id)
+                              .order_by(dt.supervision_events.c.seq))
+    return [row_to_record(row) for row in rows]
+
+
+def record(connection: Connection, stream_id: str) -> Any:
+    return connection.execute(select(dt.supervision_records)
+                              .where(dt.supervision_records.c.stream_id == stream_id)).first()
+
+
+def append(connection: Connection, stream_id: str, kind: str, events: Iterable[dict[str, Any]], now: datetime,
+           projection: dict[str, Any], expected_version: int | None = None) -> list[dict[str, Any]]:
+    """Seal `events` (action, actor, payload …) onto the stream and move its projection to `projection`
+    (status, title, unit_id, … and `state`, a JSON-able dict). Returns the stored records."""
+    events = list(events)
+    if not events:
+        return []
+    head = record(connection, stream_id)
+    last_seq, prev_hash, version = (head.last_seq, head.head_hash, head.version) if head else (0, GENESIS_HASH, 0)
+    if expected_version is not None and expected_version != version:
+        raise Conflict("desk.changed", "该记录已被他人修改，请刷新后重试")
+    records = [{**event, "ticket_id": stream_id, "seq": last_seq + i, "at": now, "source": SOURCE,
+                "payload": event.get("payload") or {}} for i, event in enumerate(events, 1)]
+    records = list(seal(records, prev_hash))
+    values = {**{k: v for k, v in projection.items() if k != "state"},
+              "state": canonical_json(projection.get("state") or {}), "updated_at": now,
+              "last_seq": records[-1]["seq"], "head_hash": records[-1]["hash"]}
+    if head is None:
+        connection.execute(insert(dt.supervision_records).values(
+            stream_id=stream_id, kind=kind, created_at=now, version=1, **values))
+    else:
+        done = connection.execute(update(dt.supervision_records).where(
+            dt.supervision_records.c.stream_id == stream_id, dt.supervision_records.c.version == version)
+            .values(version=version + 1, **values))
+        if done.rowcount != 1:
+            raise Conflict("desk.changed", "该记录已被他人修改，请刷新后重试")
+    connection.execute(insert(dt.supervision_events), [event_row(r) for r in records])
+    return records
+
+
+def enqueue(connection: Connection, topic: str, ref: str, payload: dict[str, Any], now: datetime) -> str:
+    """One change for dashboards and webhooks, in the caller's transaction. Its key is made once here and
+    travels unchanged with every delivery attempt (the receiver's idempotency key)."""
+    key = f"{topic}:{ref}:{uuid.uuid4().hex[:16]}"
+    connection.execute(insert(dt.outbox).values(
+        key=key, topic=topic, ref=ref, created_at=now,
+        payload=json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)))
+    return key

@@ -1,0 +1,192 @@
+"""The monthly bulletin (通报): its numbers from the findings store, its words editable until issued, and
+its Word (.docx) and Excel renderings.
+
+Counted: findings detected in the month that were not dismissed (排除的问题线索不计入通报), by family and by
+responsible unit, beside the previous month's counts and the change. Typical cases: the month's confirmed
+findings, highest severity first, with their evidence (the triggering events and texts) and the ticket's
+title. The counts are never edited by hand (domain/clues.py `edit_bulletin`); the words are.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from rexian.adapters import findings_tables as ft
+from rexian.adapters import tables as t
+from rexian.analytics.registry import FAMILY_NAMES_ZH, SEVERITY_ZH, all_rules
+from rexian.domain.clues import action_label
+
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+COUNTING_RULE = "统计口径：当月发现且未被排除的问题线索；环比 = 本月 − 上月。"
+
+
+def month_bounds(period: str) -> tuple[datetime, datetime]:
+    year, month = (int(x) for x in period.split("-"))
+    start = datetime(year, month, 1)
+    end = datetime(year + (month == 12), month % 12 + 1, 1)
+    return start, end
+
+
+def previous_period(period: str) -> str:
+    start, _ = month_bounds(period)
+    prior = date(start.year - (start.month == 1), (start.month - 2) % 12 + 1, 1)
+    return f"{prior:%Y-%m}"
+
+
+def counts(engine: Engine, period: str, column: str) -> dict[str, int]:
+    """Findings of `period` not dismissed, grouped by `column` (family or unit_id) — the bulletin's numbers."""
+    start, end = month_bounds(period)
+    c = ft.findings.c
+    with engine.connect() as connection:
+        rows = connection.execute(select(c[column], func.count()).where(
+            c.detected_at >= start, c.detected_at < end, c.status != "dismissed").group_by(c[column])).all()
+    return {(key or "(未指明)"): n for key, n in rows}
+
+
+def bulletin_content(engine: Engine, period: str, typical: int = 5) -> dict[str, Any]:
+    previous = previous_period(period)
+    with engine.connect() as connection:
+        units = dict(connection.execute(select(t.units.c.unit_id, t.units.c.name)).all())
+        people = dict(connection.execute(select(t.people.c.person_id, t.people.c.name)).all())
+    tables = {}
+    for column, names in (("family", FAMILY_NAMES_ZH), ("unit_id", units)):
+        now, before = counts(engine, period, column), counts(engine, previous, column)
+        tables[column] = [{"code": key, "name": names.get(key, key), "count": now.get(key, 0),
+                           "previous": before.get(key, 0), "change": now.get(key, 0) - before.get(key, 0)}
+                          for key in sorted(set(now) | set(before), key=lambda k: (-now.get(k, 0), k))]
+    total = sum(row["count"] for row in tables["family"])
+    total_before = sum(row["previous"] for row in tables["family"])
+    year, month = period.split("-")
+    return {
+        "period": period, "previous_period": previous,
+        "title": f"关于{year}年{int(month)}月12345热线问题线索情况的通报",
+        "preface": f"{year}年{int(month)}月，监督平台共发现问题线索{total}条，较上月"
+                   f"{'增加' if total >= total_before else '减少'}{abs(total - total_before)}条。现将有关情况通报如下。",
+        "closing": "各单位要对照问题认真整改，举一反三，切实做到接诉即办、真办实办。",
+        "total": total, "previous_total": total_before, "counting_rule": COUNTING_RULE,
+        "by_family": tables["family"], "by_unit": tables["unit_id"],
+        "typical_cases": typical_cases(engine, period, typical, units, people),
+    }
+
+
+def typical_cases(engine: Engine, period: str, limit: int, units: dict[str, str],
+                  people: dict[str, str]) -> list[dict[str, Any]]:
+    start, end = month_bounds(period)
+    c = ft.findings.c
+    rules = all_rules()
+    with engine.connect() as connection:
+        rows = connection.execute(select(ft.findings).where(
+            c.detected_at >= start, c.detected_at < end, c.status == "confirmed")).all()
+        rows = sorted(rows, key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.detected_at, r.finding_key))[:limit]
+        cases = []
+        for row in rows:
+            ticket_ids = json.loads(row.ticket_ids)
+            evidence = json.loads(row.evidence)
+            title = connection.execute(select(t.tickets.c.title).where(t.tickets.c.ticket_id.in_(ticket_ids[:1]))
+                                       ).scalar() if ticket_ids else None
+            actions = _trigger_actions(connection, evidence.get("events", []))
+            rule = rules.get(row.rule_id)
+            cases.append({
+                "finding_key": row.finding_key, "rule": rule.name_zh if rule else row.rule_id,
+                "family": FAMILY_NAMES_ZH.get(row.family, row.family),
+                "severity": SEVERITY_ZH.get(row.severity, row.severity),
+                "unit": units.get(row.unit_id, row.unit_id or ""), "person": people.get(row.person_id, row.person_id or ""),
+                "ticket_ids": ticket_ids, "ticket_title": title or "",
+                "evidence": "；".join(actions + [str(text)[:80] for text in evidence.get("texts", [])[:2]]),
+                "comment": row.reason or "",
+            })
+    return cases
+
+
+def _trigger_actions(connection, events: list[dict[str, Any]]) -> list[str]:
+    out = []
+    for ref in events[:6]:
+        row = connection.execute(select(t.events.c.at, t.events.c.action).where(
+            t.events.c.ticket_id == ref.get("ticket_id"), t.events.c.seq == ref.get("seq"))).first()
+        if row is not None:
+            out.append(f"{row.at:%m-%d %H:%M} {action_label(row.action)}")
+    return out
+
+
+# --- renderings ------------------------------------------------------------------------------------------
+def render_docx(content: dict[str, Any], bulletin_id: str = "", status: str = "draft") -> bytes:
+    from docx import Document
+    from docx.shared import Pt
+
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "SimSun"
+    style.font.size = Pt(11)
+    document.add_heading(content["title"], level=1)
+    if status != "issued":
+        document.add_paragraph("（草稿，未印发）")
+    if bulletin_id:
+        document.add_paragraph(f"编号：{bulletin_id}")
+    document.add_paragraph(content["preface"])
+    document.add_heading("一、问题线索按类别统计", level=2)
+    _table(document, ["类别", "本月", "上月", "环比"],
+           [[r["name"], r["count"], r["previous"], _signed(r["change"])] for r in content["by_family"]]
+           + [["合计", content["total"], content["previous_total"], _signed(content["total"] - content["previous_total"])]])
+    document.add_heading("二、问题线索按责任单位统计", level=2)
+    _table(document, ["责任单位", "本月", "上月", "环比"],
+           [[r["name"], r["count"], r["previous"], _signed(r["change"])] for r in content["by_unit"]])
+    document.add_paragraph(content["counting_rule"])
+    document.add_heading("三、典型案例", level=2)
+    for n, case in enumerate(content["typical_cases"], 1):
+        document.add_paragraph(f"{n}. {case['unit']} {case['person']}：{case['rule']}（{case['family']}，"
+                               f"风险{case['severity']}）。工单{'、'.join(case['ticket_ids'][:3])}"
+                               f"{('“' + case['ticket_title'] + '”') if case['ticket_title'] else ''}。")
+        document.add_paragraph(f"证据：{case['evidence']}")
+        if case.get("comment"):
+            document.add_paragraph(f"说明：{case['comment']}")
+    document.add_paragraph(content["closing"])
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _table(document, header: list[str], rows: list[list[Any]]) -> None:
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header):
+        cell.text = text
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row):
+            cell.text = str(value)
+
+
+def render_xlsx(content: dict[str, Any]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "按类别"
+    sheet.append([content["title"]])
+    sheet.append(["类别", "本月", "上月", "环比"])
+    for r in content["by_family"]:
+        sheet.append([r["name"], r["count"], r["previous"], r["change"]])
+    sheet.append(["合计", content["total"], content["previous_total"], content["total"] - content["previous_total"]])
+    units = workbook.create_sheet("按单位")
+    units.append(["责任单位", "单位编码", "本月", "上月", "环比"])
+    for r in content["by_unit"]:
+        units.append([r["name"], r["code"], r["count"], r["previous"], r["change"]])
+    cases = workbook.create_sheet("典型案例")
+    cases.append(["问题线索", "规则", "类别", "风险", "责任单位", "责任人", "工单", "工单标题", "证据", "说明"])
+    for c in content["typical_cases"]:
+        cases.append([c["finding_key"], c["rule"], c["family"], c["severity"], c["unit"], c["person"],
+                      "、".join(c["ticket_ids"]), c["ticket_title"], c["evidence"], c.get("comment", "")])
+    workbook.create_sheet("口径").append([content["counting_rule"]])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _signed(n: int) -> str:
+    return f"+{n}" if n > 0 else str(n)

@@ -1,0 +1,216 @@
+"""The supervisor's dashboard, as data: the reported rates with their formulas and monthly trends, risk
+rankings of units and people with the findings behind each score, the flow of tickets between units, and
+hotspots by place and category.
+
+The rates come from `analytics/metrics.py` and the rankings from `analytics/risk.py` — the same numbers as
+`rexian analyze` writes. Computing them reads the whole log, so the dashboard serves a snapshot: built on
+first use, rebuilt by the scheduler after each pass (`refresh`), and at most `max_age` old; a page read is
+then a dictionary lookup however large the database is.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from rexian.adapters import findings_tables as ft
+from rexian.adapters import tables as t
+
+# The rates on the dashboard, in this order (metric ids of analytics/metrics.py).
+DASHBOARD_RATES = ("connection_rate", "answer_15s_rate", "on_time_closure_rate", "satisfaction_rate",
+                   "resolution_rate", "repeat_rate", "return_rate")
+REPEAT_RATE_LABEL = "重复诉求率"  # what the dashboard calls metrics.py's 重复投诉率 (same formula)
+MOVES = ("Dispatched", "Forwarded", "ReturnRequested", "ReturnApproved")
+
+
+def rates(engine: Engine, config: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each dashboard rate overall: latest value, formula, and its trend by month."""
+    from rexian.analytics.metrics import CALL_METRICS, TICKET_METRICS, compute_metrics
+    from rexian.analytics.tables import from_frames
+
+    with engine.connect() as connection:
+        events = pd.read_sql(select(t.events.c.ticket_id, t.events.c.seq, t.events.c.at, t.events.c.action,
+                                    t.events.c.actor_id, t.events.c.actor_unit_id, t.events.c.target_unit_id,
+                                    t.events.c.payload, t.events.c.source), connection)
+        tickets = pd.read_sql(select(*(t.tickets.c[name] for name in (
+            "ticket_id", "received_at", "channel", "caller_id", "category", "urgency", "kind", "area", "address",
+            "place_id", "title", "content", "status", "first_unit_id", "lead_unit_id", "due_at", "closed_at"))),
+            connection)
+        calls = _optional_table(connection, "calls")
+    metrics = {m.metric_id: m for m in TICKET_METRICS + CALL_METRICS}
+    if events.empty:
+        table = pd.DataFrame(columns=["scope", "period", "metric_id", "value", "numerator", "denominator", "formula"])
+    else:
+        table = compute_metrics(from_frames(events, tickets, calls), config)
+        table = table[table["scope"] == "全部"]
+    out = []
+    for metric_id in DASHBOARD_RATES:
+        metric = metrics[metric_id]
+        rows = table[table["metric_id"] == metric_id].sort_values("period")
+        trend = [{"period": r["period"], "value": _num(r["value"]), "numerator": int(r["numerator"]),
+                  "denominator": int(r["denominator"])} for r in rows.to_dict("records")]
+        numerator = sum(p["numerator"] for p in trend)
+        denominator = sum(p["denominator"] for p in trend)
+        out.append({
+            "metric_id": metric_id,
+            "name": REPEAT_RATE_LABEL if metric_id == "repeat_rate" else metric.name_zh,
+            "formula": metric.formula.format(**config["metrics"]),
+            "value": round(numerator / denominator, 4) if denominator else None,
+            "numerator": numerator, "denominator": denominator, "trend": trend,
+            "missing": "无话务数据(calls 表)" if metric in CALL_METRICS and calls is None else None,
+        })
+    return out
+
+
+def rankings(engine: Engine, config: dict[str, Any], limit: int = 20) -> dict[str, list[dict[str, Any]]]:
+    """Units and people by risk score (findings not dismissed), each with the rules behind the score."""
+    from rexian.analytics.registry import Finding
+    from rexian.analytics.risk import rate
+
+    c = ft.findings.c
+    with engine.connect() as connection:
+        rows = connection.execute(select(c.finding_key, c.rule_id, c.family, c.severity, c.unit_id, c.person_id,
+                                         c.agent_id).where(c.status != "dismissed")).all()
+    findings = [Finding(r.finding_key, r.rule_id, r.family, r.severity, [], r.agent_id, r.unit_id, r.person_id, {}, "")
+                for r in rows]
+    tables = rate(findings, config)
+    names = _names(engine)
+    out = {}
+    for scope in ("unit", "person"):
+        frame = tables[scope].head(limit)
+        out[scope] = [{"subject": r["subject"], "name": names.get(r["subject"], r["subject"]), "score": r["score"],
+                       "level": r["level"], "findings": int(r["findings"]), "explanation": r["explanation"],
+                       "contributions": r["contributions"]} for r in frame.to_dict("records")]
+    return out
+
+
+def unit_flow(engine: Engine, limit: int = 40) -> list[dict[str, Any]]:
+    """Who passes tickets to whom: each move of a ticket from one unit to another (退单 when the unit asked to
+    return it, 改派 when the centre re-dispatched it otherwise, 下派 when it forwarded it down), how often, and
+    how long the unit held it first (median hours)."""
+    e = t.events.c
+    with engine.connect() as connection:
+        rows = connection.execute(select(e.ticket_id, e.at, e.action, e.actor_unit_id, e.target_unit_id)
+                                  .where(e.action.in_(MOVES)).order_by(e.ticket_id, e.seq))
+        edges: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+        current, holder, since, asked = None, None, None, False
+        for row in rows:
+            if row.ticket_id != current:
+                current, holder, since, asked = row.ticket_id, None, None, False
+            if row.action == "ReturnRequested":
+                asked = True
+            elif row.action == "Dispatched" and row.target_unit_id:
+                if holder and holder != row.target_unit_id:
+                    edges[(holder, row.target_unit_id, "退单" if asked else "改派")].append(_hours(since, row.at))
+                holder, since, asked = row.target_unit_id, row.at, False
+            elif row.action == "Forwarded" and row.actor_unit_id and row.target_unit_id:
+                edges[(row.actor_unit_id, row.target_unit_id, "下派")].append(
+                    _hours(since if holder == row.actor_unit_id else None, row.at))
+    names = _names(engine)
+    flow = [{"source": a, "target": b, "kind": kind, "source_name": names.get(a, a), "target_name": names.get(b, b),
+             "count": len(hours), "median_hours": _median([h for h in hours if h is not None])}
+            for (a, b, kind), hours in edges.items()]
+    flow.sort(key=lambda edge: (-edge["count"], edge["source"], edge["target"]))
+    return flow[:limit]
+
+
+def hotspots(engine: Engine, limit: int = 15) -> dict[str, list[dict[str, Any]]]:
+    """The places and categories most tickets are about, and the place-and-category pairs (高频共性诉求)."""
+    c = t.tickets.c
+    place = func.coalesce(c.place_id, c.address)
+    with engine.connect() as connection:
+        by_place = connection.execute(select(place.label("place"), func.min(c.address).label("address"),
+                                             func.count().label("n")).where(place.isnot(None))
+                                      .group_by(place).order_by(func.count().desc()).limit(limit)).all()
+        by_category = connection.execute(select(c.category, func.count().label("n")).group_by(c.category)
+                                         .order_by(func.count().desc()).limit(limit)).all()
+        pairs = connection.execute(select(place.label("place"), func.min(c.address).label("address"), c.category,
+                                          func.count().label("n")).where(place.isnot(None))
+                                   .group_by(place, c.category).having(func.count() >= 2)
+                                   .order_by(func.count().desc()).limit(limit)).all()
+        categories = dict(connection.execute(select(t.categories.c.code, t.categories.c.name)).all())
+    return {
+        "places": [{"place": r.place, "address": r.address, "tickets": r.n} for r in by_place],
+        "categories": [{"category": r.category, "name": categories.get(r.category, r.category or "(未分类)"),
+                        "tickets": r.n} for r in by_category],
+        "matters": [{"place": r.place, "address": r.address, "category": r.category,
+                     "name": categories.get(r.category, r.category), "tickets": r.n} for r in pairs],
+    }
+
+
+def finding_counts(engine: Engine) -> dict[str, Any]:
+    c = ft.findings.c
+    with engine.connect() as connection:
+        by_status = dict(connection.execute(select(c.status, func.count()).group_by(c.status)).all())
+        by_family = dict(connection.execute(select(c.family, func.count()).group_by(c.family)).all())
+    return {"by_status": by_status, "by_family": by_family, "total": sum(by_status.values())}
+
+
+class Dashboard:
+    """The snapshot holder (one per application)."""
+
+    def __init__(self, engine: Engine, config: dict[str, Any], clock: Callable[[], datetime],
+                 max_age_seconds: float = 600):
+        self.engine, self.config, self.clock = engine, config, clock
+        self.max_age = max_age_seconds
+        self._snapshot: dict[str, Any] | None = None
+        self._built = 0.0
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> dict[str, Any]:
+        if self._snapshot is None or time.monotonic() - self._built > self.max_age:
+            self.refresh()
+        assert self._snapshot is not None
+        return self._snapshot
+
+    def refresh(self) -> dict[str, Any]:
+        with self._lock:
+            started = time.perf_counter()
+            snapshot = {"rates": rates(self.engine, self.config), "rankings": rankings(self.engine, self.config),
+                        "flow": unit_flow(self.engine), "hotspots": hotspots(self.engine),
+                        "findings": finding_counts(self.engine),
+                        "built_at": self.clock().isoformat(timespec="seconds")}
+            snapshot["build_seconds"] = round(time.perf_counter() - started, 2)
+            self._snapshot, self._built = snapshot, time.monotonic()
+            return snapshot
+
+
+def _optional_table(connection, name: str) -> pd.DataFrame | None:
+    from sqlalchemy import inspect
+
+    if not inspect(connection).has_table(name):
+        return None
+    frame = pd.read_sql_table(name, connection)
+    return frame if not frame.empty else None
+
+
+def _names(engine: Engine) -> dict[str, str]:
+    with engine.connect() as connection:
+        names = dict(connection.execute(select(t.units.c.unit_id, t.units.c.name)).all())
+        names.update(connection.execute(select(t.people.c.person_id, t.people.c.name)).all())
+    return names
+
+
+def _hours(since: datetime | None, at: datetime) -> float | None:
+    return round((at - since).total_seconds() / 3600, 1) if since is not None else None
+
+
+def _median(values: list[float]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else round((ordered[middle - 1] + ordered[middle]) / 2, 1)
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+

@@ -1,0 +1,279 @@
+"""Live push of finding changes: a server-sent-events feed for open dashboards and signed webhooks.
+
+Both read the `outbox` table, which every finding change writes in its own transaction (adapters/
+desk_store.py), so a change committed by any process — a workflow command, `rexian analyze`, an import, the
+scheduler — reaches both, and nothing committed is lost when the server stops.
+
+Webhooks (docs/desk.md):
+- each endpoint has a cursor over the outbox; new rows become `webhook_deliveries` (one per row and
+  endpoint) in one transaction with the cursor's move;
+- a delivery is a POST of JSON with headers `Idempotency-Key` (the outbox key, the same on every attempt),
+  `X-Rexian-Event`, `X-Rexian-Timestamp` and `X-Rexian-Signature: sha256=HEX`, the HMAC-SHA256 of
+  `TIMESTAMP.BODY` under the shared secret;
+- a 2xx answer marks it delivered; anything else is logged (`webhook_attempts`) and retried with
+  exponential back-off up to a cap, forever — at least once; a receiver de-duplicates on the key;
+- an administrator reads the delivery log and replays a delivery (sent again with the same key).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Engine
+
+from rexian.adapters import desk_tables as dt
+
+log = logging.getLogger(__name__)
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    digest = hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body, hashlib.sha256)
+    return "sha256=" + digest.hexdigest()
+
+
+def verify_signature(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
+    """What a receiver does with the headers (used by the tests' receiver and documented for partners)."""
+    return hmac.compare_digest(sign(secret, timestamp, body), signature or "")
+
+
+def outbox_message(row: Any) -> dict[str, Any]:
+    return {"id": row.key, "seq": row.id, "topic": row.topic, "ref": row.ref,
+            "created_at": row.created_at.isoformat(timespec="seconds"), "data": json.loads(row.payload)}
+
+
+class OutboxFeed:
+    """Reading the outbox in order: what the server-sent-events stream sends."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def last_id(self) -> int:
+        with self.engine.connect() as connection:
+            return connection.execute(select(func.coalesce(func.max(dt.outbox.c.id), 0))).scalar_one()
+
+    def since(self, last_id: int, limit: int = 200, topic_prefix: str | None = None) -> list[dict[str, Any]]:
+        query = select(dt.outbox).where(dt.outbox.c.id > last_id)
+        if topic_prefix:
+            query = query.where(dt.outbox.c.topic.startswith(topic_prefix))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query.order_by(dt.outbox.c.id).limit(limit)).all()
+        return [outbox_message(row) for row in rows]
+
+
+async def sse_events(feed: OutboxFeed, last_id: int | None, poll_seconds: float = 0.5,
+                     heartbeat_seconds: float = 15.0, topic_prefix: str | None = "finding.",
+                     stop: Callable[[], bool] = lambda: False) -> AsyncIterator[str]:
+    """Server-sent events from the outbox after `last_id` (the browser's Last-Event-ID; None = from now),
+    polled every `poll_seconds`, so a change shows within about that time. Each message's `id:` is its outbox
+    id, so a reconnecting browser resumes where it stopped."""
+    if last_id is None:
+        last_id = await asyncio.to_thread(feed.last_id)
+    yield "retry: 2000\n\n"
+    quiet = 0.0
+    while not stop():
+        # The cursor moves over every row read, shown or filtered out, so a long run of other topics is
+        # not read again on every poll.
+        rows = await asyncio.to_thread(feed.since, last_id, 200, None)
+        for message in rows:
+            last_id = message["seq"]
+            if topic_prefix and not message["topic"].startswith(topic_prefix):
+                continue
+            data = json.dumps(message, ensure_ascii=False)
+            yield f"id: {message['seq']}\nevent: {message['topic']}\ndata: {data}\n\n"
+        if rows:
+            quiet = 0.0
+            continue
+        await asyncio.sleep(poll_seconds)
+        quiet += poll_seconds
+        if quiet >= heartbeat_seconds:
+            quiet = 0.0
+            yield ": keep-alive\n\n"
+
+
+class WebhookDispatcher:
+    def __init__(self, engine: Engine, endpoints: list[str], secret: str,
+                 clock: Callable[[], datetime] = datetime.now, base_backoff: float = 1.0,
+                 max_backoff: float = 60.0, batch: int = 200, timeout: float = 5.0, client=None):
+        self.engine = engine
+        self.endpoints = [e for e in endpoints if e]
+        self.secret = secret
+        self.clock = clock
+        self.base_backoff, self.max_backoff = base_backoff, max_backoff
+        self.batch, self.timeout = batch, timeout
+        self._client = client
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._paused: dict[str, datetime] = {}  # endpoint -> not before (it just failed)
+
+    @classmethod
+    def from_settings(cls, engine: Engine, settings, clock: Callable[[], datetime] = datetime.now,
+                      **options: Any) -> WebhookDispatcher:
+        return cls(engine, [u.strip() for u in (settings["webhook_urls"] or "").split(",") if u.strip()],
+                   settings["webhook_secret"] or "", clock, max_backoff=float(settings["webhook_max_backoff_seconds"]),
+                   **options)
+
+    @property
+    def client(self):
+        if self._client is None:
+            import httpx
+
+            self._client = httpx.Client(timeout=self.timeout, trust_env=False)
+        return self._client
+
+    # --- one round ----------------------------------------------------------------------------------------
+    def run_once(self) -> dict[str, int]:
+        queued = self.enqueue_new()
+        sent, failed = self.deliver_due()
+        return {"queued": queued, "delivered": sent, "failed": failed}
+
+    def enqueue_new(self) -> int:
+        """New outbox rows become deliveries, per endpoint, together with the move of its cursor."""
+        total = 0
+        now = self.clock()
+        for endpoint in self.endpoints:
+            with self.engine.begin() as connection:
+                cursor = connection.execute(select(dt.webhook_cursors.c.last_outbox_id)
+                                            .where(dt.webhook_cursors.c.endpoint == endpoint)).scalar()
+                if cursor is None:
+                    connection.execute(insert(dt.webhook_cursors).values(endpoint=endpoint, last_outbox_id=0))
+                    cursor = 0
+                ids = connection.execute(select(dt.outbox.c.id).where(dt.outbox.c.id > cursor)
+                                         .order_by(dt.outbox.c.id).limit(5000)).scalars().all()
+                if not ids:
+                    continue
+                connection.execute(insert(dt.webhook_deliveries), [
+                    {"outbox_id": i, "endpoint": endpoint, "status": "pending", "attempts": 0, "next_at": now}
+                    for i in ids])
+                connection.execute(update(dt.webhook_cursors).where(dt.webhook_cursors.c.endpoint == endpoint)
+                                   .values(last_outbox_id=ids[-1]))
+                total += len(ids)
+        return total
+
+    def deliver_due(self) -> tuple[int, int]:
+        now = self.clock()
+        d, o = dt.webhook_deliveries, dt.outbox
+        with self.engine.connect() as connection:
+            due = connection.execute(
+                select(d.c.id, d.c.endpoint, d.c.attempts, o.c.key, o.c.topic, o.c.ref, o.c.payload, o.c.created_at,
+                       o.c.id.label("seq"))
+                .join(o, o.c.id == d.c.outbox_id)
+                .where(d.c.status == "pending", d.c.next_at <= now).order_by(d.c.id).limit(self.batch)).all()
+        sent = failed = 0
+        for row in due:
+            # After a failure the endpoint rests for that delivery's back-off: a receiver that is down is
+            # probed once per back-off, not hammered with every pending delivery.
+            if self._paused.get(row.endpoint, now) > now:
+                continue
+            delay = self._deliver(row)
+            if delay is None:
+                sent += 1
+            else:
+                failed += 1
+                self._paused[row.endpoint] = now + timedelta(seconds=delay)
+        return sent, failed
+
+    def _deliver(self, row: Any) -> float | None:
+        """POST one delivery; None when delivered, else the back-off before its next attempt."""
+        body = json.dumps(outbox_message(row), ensure_ascii=False, sort_keys=True).encode("utf-8")
+        timestamp = str(int(time.time()))
+        headers = {"Content-Type": "application/json; charset=utf-8", "Idempotency-Key": row.key,
+                   "X-Rexian-Event": row.topic, "X-Rexian-Timestamp": timestamp,
+                   "X-Rexian-Signature": sign(self.secret, timestamp, body)}
+        started = time.perf_counter()
+        status, error = None, None
+        try:
+            response = self.client.post(row.endpoint, content=body, headers=headers)
+            status = response.status_code
+            if not 200 <= status < 300:
+                error = f"HTTP {status}: {response.text[:200]}"
+        except Exception as exc:  # noqa: BLE001 - any transport failure is a failed attempt, retried later
+            error = f"{type(exc).__name__}: {exc}"[:500]
+        millis = int((time.perf_counter() - started) * 1000)
+        now = self.clock()
+        attempts = row.attempts + 1
+        with self.engine.begin() as connection:
+            connection.execute(insert(dt.webhook_attempts).values(delivery_id=row.id, at=now, http_status=status,
+                                                                  error=error, millis=millis))
+            if error is None:
+                self._paused.pop(row.endpoint, None)
+                connection.execute(update(dt.webhook_deliveries).where(dt.webhook_deliveries.c.id == row.id).values(
+                    status="delivered", attempts=attempts, delivered_at=now, last_error=None))
+            else:
+                delay = min(self.max_backoff, self.base_backoff * 2 ** (attempts - 1))
+                connection.execute(update(dt.webhook_deliveries).where(dt.webhook_deliveries.c.id == row.id).values(
+                    attempts=attempts, next_at=now + timedelta(seconds=delay), last_error=error))
+                return delay
+        return None
+
+    # --- the administrator's view -------------------------------------------------------------------------
+    def deliveries(self, status: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        return delivery_log(self.engine, status, limit)
+
+    def replay(self, delivery_id: int) -> None:
+        replay_delivery(self.engine, delivery_id, self.clock())
+
+    # --- running in the server ----------------------------------------------------------------------------
+    def start(self, interval_seconds: float = 0.5) -> None:
+        if not self.endpoints or self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, args=(interval_seconds,), name="rexian-webhooks",
+                                        daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def _loop(self, interval_seconds: float) -> None:
+        while not self._stop.is_set():
+            try:
+                result = self.run_once()
+            except Exception:
+                log.exception("webhook round failed")
+                result = {"queued": 0, "delivered": 0}
+            if not (result["queued"] or result["delivered"]):
+                self._stop.wait(interval_seconds)
+
+
+def delivery_log(engine: Engine, status: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    """The newest deliveries with their outbox key and topic, and their attempts."""
+    d, o = dt.webhook_deliveries, dt.outbox
+    query = (select(d, o.c.key, o.c.topic, o.c.ref).join(o, o.c.id == d.c.outbox_id)
+             .order_by(d.c.id.desc()).limit(limit))
+    if status:
+        query = query.where(d.c.status == status)
+    with engine.connect() as connection:
+        rows = [dict(row._mapping) for row in connection.execute(query)]
+        ids = [row["id"] for row in rows]
+        attempts: dict[int, list[dict[str, Any]]] = {}
+        if ids:
+            for a in connection.execute(select(dt.webhook_attempts).where(dt.webhook_attempts.c.delivery_id.in_(ids))
+                                        .order_by(dt.webhook_attempts.c.id)):
+                attempts.setdefault(a.delivery_id, []).append(dict(a._mapping))
+    for row in rows:
+        row["attempt_log"] = attempts.get(row["id"], [])
+    return rows
+
+
+def replay_delivery(engine: Engine, delivery_id: int, now: datetime) -> None:
+    """Send a delivery again (same idempotency key), e.g. after a receiver lost what it had accepted."""
+    from rexian.domain.errors import NotFound
+
+    with engine.begin() as connection:
+        done = connection.execute(update(dt.webhook_deliveries).where(dt.webhook_deliveries.c.id == delivery_id)
+                                  .values(status="pending", next_at=now))
+        if done.rowcount != 1:
+            raise NotFound("webhook.unknown", f"推送记录不存在：{delivery_id}")

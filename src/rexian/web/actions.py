@@ -1,0 +1,133 @@
+"""The workflow commands the web application offers, declared once: URL name, command class and the roles
+that may call it. Pages (forms) and the API (JSON bodies, one endpoint per command) are both built from this
+table, and the request model of each command is derived from the command's own dataclass fields, so a new
+field needs no second declaration here.
+
+Callers never give a time for a command: `at` is not a field of any command, the server's clock decides.
+The actor is the signed-in person, never a field either.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+
+from rexian.domain import commands as c
+from rexian.domain.errors import MissingField
+
+HANDLERS = ("handler", "unit_leader")
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    command: type[c.Command]
+    roles: tuple[str, ...]
+
+
+ACTIONS: dict[str, Action] = {action.name: action for action in (
+    Action("direct_close", c.DirectClose, ("agent", "dispatcher")),
+    Action("dispatch", c.Dispatch, ("dispatcher",)),
+    Action("sign_for", c.SignFor, HANDLERS),
+    Action("forward", c.Forward, HANDLERS),
+    Action("report_forward", c.ReportForward, HANDLERS),
+    Action("note_progress", c.NoteProgress, HANDLERS),
+    Action("record_contact", c.RecordContact, HANDLERS),
+    Action("remind", c.Remind, ("dispatcher", "reviewer", "supervisor")),
+    Action("reply", c.Reply, HANDLERS),
+    Action("request_return", c.RequestReturn, HANDLERS),
+    Action("request_extension", c.RequestExtension, HANDLERS),
+    Action("request_closure", c.RequestClosure, HANDLERS),
+    Action("endorse", c.EndorseRequest, ("unit_leader",)),
+    Action("review_return", c.ReviewReturn, ("reviewer",)),
+    Action("review_extension", c.ReviewExtension, ("reviewer",)),
+    Action("review_closure", c.ReviewClosure, ("reviewer",)),
+    Action("visit", c.Visit, ("visitor",)),
+    Action("reopen", c.Reopen, ("reviewer", "supervisor")),
+    Action("supervise", c.IssueSupervision, ("supervisor", "reviewer")),
+    Action("respond_supervision", c.RespondSupervision, HANDLERS),
+    Action("close_supervision", c.CloseSupervision, ("supervisor", "reviewer")),
+    Action("merge", c.Merge, ("agent", "dispatcher", "reviewer")),
+)}
+INTAKE_ROLES = ("agent", "dispatcher")
+
+# Filled in by the server, never by the caller.
+SERVER_FIELDS = {"actor_id", "idempotency_key", "ticket_id"}
+
+
+class EvidenceIn(BaseModel):
+    kind: typing.Literal["contact", "photo", "document"]
+    summary: str
+    ref: str | None = None
+
+
+def _model(command: type[c.Command], name: str) -> type[BaseModel]:
+    hints = typing.get_type_hints(command)
+    fields: dict[str, Any] = {}
+    for f in dataclasses.fields(command):
+        if f.name in SERVER_FIELDS:
+            continue
+        kind = hints[f.name]
+        if kind == tuple[c.Evidence, ...]:
+            kind = list[EvidenceIn]
+        elif typing.get_origin(kind) is tuple:
+            kind = list[str]
+        if f.default is not dataclasses.MISSING:
+            default = list(f.default) if isinstance(f.default, tuple) else f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            default = list(f.default_factory())
+        else:
+            default = ...
+        fields[f.name] = (kind, default)
+    return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
+
+
+BODIES: dict[str, type[BaseModel]] = {
+    name: _model(action.command, "".join(part.title() for part in name.split("_")) + "Body")
+    for name, action in ACTIONS.items()}
+IntakeBody = _model(c.Intake, "IntakeBody")
+
+
+def to_command(command: type[c.Command], body: BaseModel, actor_id: str | None, ticket_id: str | None = None,
+               idempotency_key: str | None = None) -> c.Command:
+    values: dict[str, Any] = {}
+    for name in body.model_fields_set | set(type(body).model_fields):
+        value = getattr(body, name)
+        if isinstance(value, list):
+            value = tuple(c.Evidence(**item.model_dump()) if isinstance(item, EvidenceIn) else item
+                          for item in value)
+        values[name] = value
+    if ticket_id is not None:
+        values["ticket_id"] = ticket_id
+    return command(actor_id=actor_id, idempotency_key=idempotency_key, **values)
+
+
+def from_form(model: type[BaseModel], form: Mapping[str, Any]) -> BaseModel:
+    """A request model from a submitted form: empty fields are absent, list fields are comma-separated
+    (or repeated), checkboxes are 'on'."""
+    data: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        values = [v for v in (form.getlist(name) if hasattr(form, "getlist") else [form.get(name)])
+                  if isinstance(v, str) and v.strip() != ""]
+        if typing.get_origin(info.annotation) is list:
+            if values and info.annotation != list[EvidenceIn]:
+                data[name] = [part.strip() for v in values for part in v.replace("，", ",").split(",")
+                              if part.strip()]
+        elif values:
+            data[name] = values[-1].strip()
+    return validated(model, data)
+
+
+def validated(model: type[BaseModel], data: Mapping[str, Any]) -> BaseModel:
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            where = ".".join(str(part) for part in item.get("loc", ()))
+            problems.append(f"{where}（{'必填' if item.get('type') == 'missing' else '格式无效'}）")
+        raise MissingField("web.invalid_field", "填写内容有误：" + "、".join(problems)) from error

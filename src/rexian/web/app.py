@@ -1,0 +1,210 @@
+"""The ASGI application: pages, REST API and Open311 in one FastAPI app over one `Hotline`.
+
+`create_app(hotline)` is the factory; `ROUTERS` is the one place where a module's router is registered
+(each module listed defines `router`). Errors leave as `application/problem+json` under /api (with the
+refusal code and the Chinese message) and as a Chinese error page elsewhere; no traceback ever reaches a
+client.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import logging
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from rexian.domain.errors import WorkflowError
+from rexian.web import labels
+from rexian.web.access import CSRF_COOKIE, SignInRequired, csrf_token, new_csrf_token
+from rexian.web.auth import Accounts
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).parent
+
+# Every module whose `router` is part of the application, in order. Add a line here to add pages.
+ROUTERS: tuple[str, ...] = ("rexian.web.pages", "rexian.web.api", "rexian.web.desk")
+
+# HTTP status of each kind of refusal (WorkflowError.kind).
+REFUSAL_STATUS = {"refused": 422, "not_allowed": 403, "wrong_state": 409, "missing_field": 422,
+                  "deadline_passed": 409, "not_found": 404, "conflict": 409}
+
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+                           "frame-ancestors 'none'")
+
+
+@dataclass
+class WebContext:
+    """What every page and endpoint works with, kept on `app.state.web`."""
+
+    hotline: Any
+    accounts: Accounts
+    templates: Jinja2Templates
+    assistant: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def settings(self):
+        return self.hotline.settings
+
+    @property
+    def engine(self):
+        return self.hotline.engine
+
+    def now(self):
+        return self.hotline.clock()
+
+
+def create_app(hotline, assistant=None, startup: Callable[[Any], Any] | None = None,
+               demo_accounts: list[dict[str, str]] | None = None) -> FastAPI:
+    """The application over `hotline`. `startup(hotline)` runs when the server starts (e.g. to begin
+    draining events other processes appended to the log into the real-time evaluator)."""
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals.update(csrf_token=csrf_token, state_name=labels.state_name,
+                                 role_name=labels.role_name, action_name=labels.action_name,
+                                 command_name=labels.command_name, choices=labels.choices())
+    accounts = Accounts(hotline.engine, hotline.settings, hotline.clock)
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):  # the hook for work that runs beside the server
+        if startup is not None:
+            startup(hotline)
+        yield
+
+    app = FastAPI(lifespan=lifespan, title="Rexian 热线 API", version=_version(), docs_url="/api/docs", redoc_url=None,
+                  openapi_url="/api/openapi.json",
+                  description="12345 热线工单平台的接口。写操作接受 Idempotency-Key 请求头；"
+                              "错误以 application/problem+json 返回，含拒绝代码与中文说明。")
+    app.state.web = WebContext(hotline, accounts, templates, assistant,
+                               {"demo_accounts": demo_accounts or []})
+
+    for module_name in ROUTERS:
+        app.include_router(importlib.import_module(module_name).router)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    _mount_open311(app, hotline)
+    _install_error_handlers(app)
+    _install_middleware(app)
+
+    return app
+
+
+def _version() -> str:
+    from rexian import __version__
+
+    return __version__
+
+
+def _install_middleware(app: FastAPI) -> None:
+    secure = bool(app.state.web.settings["web_secure_cookies"])
+
+    @app.middleware("http")
+    async def csrf_cookie_and_headers(request: Request, call_next):
+        fresh = None
+        if not request.cookies.get(CSRF_COOKIE):
+            fresh = new_csrf_token()
+            request.state.csrf = fresh
+        response = await call_next(request)
+        if fresh:
+            response.set_cookie(CSRF_COOKIE, fresh, httponly=True, samesite="strict", secure=secure)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+
+def _wants_problem(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+
+
+def problem(status: int, title: str, detail: str, code: str | None = None, **extra) -> JSONResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if code:
+        body["code"] = code
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+
+
+def error_page(request: Request, status: int, message: str, code: str | None = None) -> Response:
+    if _wants_problem(request):
+        return problem(status, _TITLES.get(status, "请求被拒绝"), message, code)
+    return request.app.state.web.templates.TemplateResponse(
+        request, "error.html", {"status": status, "message": message, "code": code}, status_code=status)
+
+
+_TITLES = {400: "请求有误", 401: "请先登录", 403: "无权操作", 404: "未找到", 405: "不支持的方法",
+           409: "状态冲突", 413: "文件过大", 415: "文件类型不支持", 422: "内容不完整或无效",
+           500: "服务器内部错误"}
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(WorkflowError)
+    async def refused(request: Request, error: WorkflowError):
+        return error_page(request, REFUSAL_STATUS.get(error.kind, 422), error.message, error.rule)
+
+    @app.exception_handler(SignInRequired)
+    async def sign_in_required(request: Request, _error: SignInRequired):
+        if _wants_problem(request):
+            return problem(401, "请先登录", "需要登录或有效的接口令牌", "web.sign_in_required")
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError):
+        fields = ["/".join(str(part) for part in item.get("loc", ())) for item in error.errors()]
+        return error_page(request, 422, "请求内容无效：" + "、".join(fields), "web.invalid_request")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException):
+        message = error.detail if isinstance(error.detail, str) and error.status_code != 404 else \
+            _TITLES.get(error.status_code, "请求被拒绝")
+        return error_page(request, error.status_code, message, f"http.{error.status_code}")
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, error: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_page(request, 500, "服务器内部错误，已记录，请稍后重试", "web.internal")
+
+
+def _mount_open311(app: FastAPI, hotline) -> None:
+    """GeoReport v2 (a WSGI application) served in-process under /open311/v2."""
+    from rexian.open311.georeport import GeoReport
+    from rexian.open311.wsgi import make_app
+
+    wsgi = make_app(GeoReport(hotline))
+
+    async def open311(scope, receive, send):
+        request = Request(scope, receive)
+        body = await request.body()
+        environ = {
+            "REQUEST_METHOD": request.method, "PATH_INFO": scope.get("path", "")[len("/open311/v2"):],
+            "QUERY_STRING": scope.get("query_string", b"").decode("latin-1"),
+            "CONTENT_LENGTH": str(len(body)), "CONTENT_TYPE": request.headers.get("content-type", ""),
+            "wsgi.input": io.BytesIO(body), "wsgi.errors": sys.stderr, "SERVER_NAME": "rexian",
+            "SERVER_PORT": "0", "wsgi.url_scheme": scope.get("scheme", "http"),
+        }
+        answer: dict[str, Any] = {}
+
+        def start_response(status, headers, _exc_info=None):
+            answer["status"], answer["headers"] = int(status.split()[0]), headers
+
+        from starlette.concurrency import run_in_threadpool
+
+        chunks = await run_in_threadpool(lambda: list(wsgi(environ, start_response)))
+        response = Response(b"".join(chunks), status_code=answer["status"],
+                            headers={k: v for k, v in answer["headers"] if k.lower() != "content-length"})
+        await response(scope, receive, send)
+
+    app.mount("/open311/v2", open311)
+
+
+def html(text: str) -> HTMLResponse:  # for tiny fragments answered to htmx
+    return HTMLResponse(text)

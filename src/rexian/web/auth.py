@@ -1,0 +1,239 @@
+"""Accounts tied to the organisation's people: argon2 password hashes, expiring sessions, lock-out after
+repeated failures, API tokens, and the audit log.
+
+Secrets never reach the database in clear: a session cookie or API token is a random string whose sha256
+is stored, so a copy of the database cannot be used to sign in. Times are the server's clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Engine
+
+from rexian.adapters import tables as t
+from rexian.domain.errors import MissingField, NotAllowed, NotFound
+from rexian.domain.org import Organisation
+
+_HASHER = PasswordHasher()
+MIN_PASSWORD_LENGTH = 8
+# Verified against when the account does not exist, so an unknown name takes as long as a wrong password.
+_DUMMY_HASH = _HASHER.hash("not-a-password-of-anyone")
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+class SignInRefused(Exception):
+    """Sign-in failed; `message` is for the user and never tells which of name or password was wrong."""
+
+    def __init__(self, message: str, locked: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.locked = locked
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: the person, their roles and the units whose tickets they may see (None = all)."""
+
+    person_id: str
+    name: str
+    unit_id: str
+    roles: frozenset[str]
+    scope: frozenset[str] | None
+    via: str = "session"  # session / token
+
+    @property
+    def read_only(self) -> bool:
+        """Supervisors watch every ticket but act on none of them (besides supervision itself)."""
+        return self.roles <= {"supervisor"}
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def sees_unit(self, unit_id: str | None) -> bool:
+        return self.scope is None or (unit_id is not None and unit_id in self.scope)
+
+
+# Roles that work for the whole city from the centre and so see every ticket.
+CITYWIDE_ROLES = frozenset({"agent", "dispatcher", "reviewer", "visitor", "supervisor", "admin"})
+
+
+def unit_scope(org: Organisation, unit_id: str, roles: frozenset[str]) -> frozenset[str] | None:
+    """Handler: own unit. Unit leader: own unit and every unit below it. Centre roles: all (None)."""
+    if roles & CITYWIDE_ROLES:
+        return None
+    if "unit_leader" in roles:
+        return frozenset({unit_id, *(u for u in org.units if org.is_below(u, unit_id))})
+    return frozenset({unit_id})
+
+
+def principal_of(org: Organisation, person_id: str, via: str = "session") -> Principal | None:
+    person = org.person(person_id)
+    if person is None or not person.active:
+        return None
+    return Principal(person.person_id, person.name, person.unit_id, frozenset(person.roles),
+                     unit_scope(org, person.unit_id, frozenset(person.roles)), via)
+
+
+class Accounts:
+    def __init__(self, engine: Engine, settings, clock: Callable[[], datetime]):
+        self.engine = engine
+        self.settings = settings
+        self.clock = clock
+
+    # --- administration -------------------------------------------------------------------------------
+    def add(self, org: Organisation, person_id: str, password: str) -> None:
+        if org.person(person_id) is None:
+            raise NotFound("account.unknown_person", f"组织中没有此人：{person_id}")
+        _check_password(password)
+        now = self.clock()
+        with self.engine.begin() as connection:
+            exists = connection.execute(select(t.accounts.c.person_id)
+                                        .where(t.accounts.c.person_id == person_id)).first()
+            if exists:
+                raise MissingField("account.exists", f"账号已存在：{person_id}")
+            connection.execute(insert(t.accounts).values(
+                person_id=person_id, password_hash=_HASHER.hash(password), active=True, failed_attempts=0,
+                locked_until=None, created_at=now, updated_at=now))
+
+    def set_password(self, person_id: str, password: str) -> None:
+        """A new password (reset by an administrator or changed by its owner); unlocks the account and ends
+        every session, so a stolen session does not survive a password change."""
+        _check_password(password)
+        with self.engine.begin() as connection:
+            done = connection.execute(update(t.accounts).where(t.accounts.c.person_id == person_id).values(
+                password_hash=_HASHER.hash(password), failed_attempts=0, locked_until=None,
+                updated_at=self.clock()))
+            if done.rowcount != 1:
+                raise NotFound("account.unknown", f"没有此账号：{person_id}")
+            connection.execute(delete(t.sessions).where(t.sessions.c.person_id == person_id))
+
+    def change_password(self, person_id: str, old: str, new: str) -> None:
+        with self.engine.connect() as connection:
+            stored = connection.execute(select(t.accounts.c.password_hash)
+                                        .where(t.accounts.c.person_id == person_id)).scalar()
+        if stored is None or not _verify(stored, old):
+            raise NotAllowed("account.wrong_password", "原密码不正确")
+        self.set_password(person_id, new)
+
+    def set_active(self, person_id: str, active: bool) -> None:
+        with self.engine.begin() as connection:
+            done = connection.execute(update(t.accounts).where(t.accounts.c.person_id == person_id)
+                                      .values(active=active, updated_at=self.clock()))
+            if done.rowcount != 1:
+                raise NotFound("account.unknown", f"没有此账号：{person_id}")
+            if not active:
+                connection.execute(delete(t.sessions).where(t.sessions.c.person_id == person_id))
+                connection.execute(update(t.api_tokens).where(t.api_tokens.c.person_id == person_id,
+                                                              t.api_tokens.c.revoked_at.is_(None))
+                                   .values(revoked_at=self.clock()))
+
+    def list(self) -> list[dict]:
+        with self.engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(
+                select(t.accounts.c.person_id, t.accounts.c.active, t.accounts.c.failed_attempts,
+                       t.accounts.c.locked_until, t.accounts.c.updated_at).order_by(t.accounts.c.person_id))]
+
+    # --- sign-in and sessions --------------------------------------------------------------------------
+    def sign_in(self, person_id: str, password: str) -> str:
+        """A new session token, or SignInRefused. After `web_lockout_attempts` failures in a row the
+        account is locked for `web_lockout_minutes`; while locked even the right password is refused."""
+        now = self.clock()
+        with self.engine.begin() as connection:
+            row = connection.execute(select(t.accounts).where(t.accounts.c.person_id == person_id)).first()
+            if row is None:
+                _verify(_DUMMY_HASH, password)
+                raise SignInRefused("账号或密码不正确")
+            if row.locked_until is not None and row.locked_until > now:
+                raise SignInRefused(f"连续登录失败次数过多，账号已锁定至{row.locked_until:%H:%M}，"
+                                    "请稍后再试或联系管理员", locked=True)
+            if not row.active:
+                _verify(_DUMMY_HASH, password)
+                raise SignInRefused("账号已停用，请联系管理员")
+            if not _verify(row.password_hash, password):
+                failures = row.failed_attempts + 1
+                locked_until = None
+                if failures >= self.settings["web_lockout_attempts"]:
+                    locked_until = now + timedelta(minutes=self.settings["web_lockout_minutes"])
+                connection.execute(update(t.accounts).where(t.accounts.c.person_id == person_id)
+                                   .values(failed_attempts=failures, locked_until=locked_until))
+                if locked_until:
+                    raise SignInRefused(f"连续{failures}次登录失败，账号已锁定"
+                                        f"{self.settings['web_lockout_minutes']}分钟", locked=True)
+                raise SignInRefused("账号或密码不正确")
+            connection.execute(update(t.accounts).where(t.accounts.c.person_id == person_id)
+                               .values(failed_attempts=0, locked_until=None))
+            token = secrets.token_urlsafe(32)
+            connection.execute(insert(t.sessions).values(
+                token_hash=digest(token), person_id=person_id, created_at=now,
+                expires_at=now + timedelta(hours=self.settings["web_session_hours"])))
+        return token
+
+    def session_person(self, token: str | None) -> str | None:
+        """The person of a live session (None when unknown, expired, or the account is disabled)."""
+        if not token:
+            return None
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(t.sessions.c.person_id, t.sessions.c.expires_at, t.accounts.c.active)
+                .join(t.accounts, t.accounts.c.person_id == t.sessions.c.person_id)
+                .where(t.sessions.c.token_hash == digest(token))).first()
+        if row is None or not row.active or row.expires_at <= self.clock():
+            return None
+        return row.person_id
+
+    def sign_out(self, token: str | None) -> None:
+        if token:
+            with self.engine.begin() as connection:
+                connection.execute(delete(t.sessions).where(t.sessions.c.token_hash == digest(token)))
+
+    # --- API tokens ------------------------------------------------------------------------------------
+    def issue_token(self, person_id: str, name: str) -> str:
+        token = "rxt_" + secrets.token_urlsafe(32)
+        with self.engine.begin() as connection:
+            connection.execute(insert(t.api_tokens).values(token_hash=digest(token), person_id=person_id,
+                                                           name=name, created_at=self.clock()))
+        return token
+
+    def token_person(self, token: str | None) -> str | None:
+        if not token:
+            return None
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(t.api_tokens.c.person_id, t.accounts.c.active)
+                .join(t.accounts, t.accounts.c.person_id == t.api_tokens.c.person_id)
+                .where(t.api_tokens.c.token_hash == digest(token), t.api_tokens.c.revoked_at.is_(None))).first()
+        return row.person_id if row is not None and row.active else None
+
+    # --- audit -----------------------------------------------------------------------------------------
+    def audit(self, person_id: str, action: str, reason: str, ticket_id: str | None = None) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(insert(t.audit_log).values(at=self.clock(), person_id=person_id, action=action,
+                                                          ticket_id=ticket_id, reason=reason))
+
+    def audit_entries(self, limit: int = 200) -> list[dict]:
+        with self.engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(
+                select(t.audit_log).order_by(t.audit_log.c.id.desc()).limit(limit))]
+
+
+def _check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise MissingField("account.password_short", f"密码至少{MIN_PASSWORD_LENGTH}位")
+
+
+def _verify(stored: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(stored, password or "")
+    except (VerificationError, InvalidHashError):
+        return False

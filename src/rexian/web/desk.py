@@ -1,0 +1,356 @@
+"""The supervisor's desk in the browser: dashboard, findings triage, clues and cases, supervision orders
+(answered by the unit in its own workspace), bulletins, the live list of finding changes, and the
+administrator's webhook delivery log.
+
+Thin like pages.py: each route declares who may call it, calls one service function (service/desk.py,
+dashboard.py, bulletin.py, push.py) and renders a template. Handlers and unit leaders see only their unit's
+supervision orders; every other page here is for supervisors (the dashboard also for the centre's
+reviewers and administrators).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import (
+    JSONResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
+from starlette.datastructures import FormData
+
+from rexian.domain import clues
+from rexian.domain.errors import MissingField, WorkflowError
+from rexian.web.access import Allow, checked_form
+from rexian.web.auth import Principal
+
+router = APIRouter(include_in_schema=False)
+
+SUPERVISOR = Allow("supervisor")
+DASHBOARD_ROLES = Allow("supervisor", "reviewer", "admin")
+UNIT_ROLES = Allow("handler", "unit_leader")
+ADMIN = Allow("admin")
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def navigation(principal: Principal) -> list[tuple[str, str]]:
+    """The desk's menu entries for a signed-in person (added to the workspace menu by pages.navigation)."""
+    items = []
+    if principal.has_role("supervisor", "reviewer", "admin"):
+        items.append(("/desk", "监督驾驶舱"))
+    if principal.has_role("supervisor"):
+        items += [("/desk/findings", "问题线索"), ("/desk/clues", "线索案件"), ("/desk/orders", "督办单"),
+                  ("/desk/bulletins", "通报"), ("/desk/live", "实时推送")]
+    if principal.has_role("handler", "unit_leader"):
+        items.append(("/orders", "督办单"))
+    if principal.has_role("admin"):
+        items.append(("/admin/deliveries", "推送日志"))
+    return items
+
+
+def _services(request: Request):
+    from rexian.bootstrap import desk_services
+
+    return desk_services(request.app.state.web.hotline)
+
+
+def _render(request: Request, template: str, me: Principal, status: int = 200, **data):
+    from rexian.web.pages import render
+
+    return render(request, template, me, status=status, labels=clues.LABELS, outcomes=clues.OUTCOMES,
+                  error=request.query_params.get("error"), done=request.query_params.get("done"), **data)
+
+
+def _back(url: str, **params: str) -> RedirectResponse:
+    joiner = "&" if "?" in url else "?"
+    return RedirectResponse(url + (joiner + urlencode(params) if params else ""), status_code=303)
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _names(request: Request) -> dict[str, str]:
+    org = request.app.state.web.hotline.organisation()
+    return {**{u.unit_id: u.name for u in org.units.values()}, **{p.person_id: p.name for p in org.people.values()}}
+
+
+# --- dashboard -------------------------------------------------------------------------------------------
+@router.get("/desk")
+def dashboard(request: Request, me: Principal = Depends(DASHBOARD_ROLES)):
+    snapshot = _services(request).dashboard.snapshot()
+    return _render(request, "desk/dashboard.html", me, snap=snapshot,
+                   chart_data=json.dumps(snapshot, ensure_ascii=False, default=str))
+
+
+@router.get("/desk/dashboard.json")
+def dashboard_json(request: Request, me: Principal = Depends(DASHBOARD_ROLES)):
+    return JSONResponse(_services(request).dashboard.snapshot())
+
+
+# --- findings triage -------------------------------------------------------------------------------------
+@router.get("/desk/findings")
+def findings(request: Request, me: Principal = Depends(SUPERVISOR)):
+    from rexian.analytics.registry import FAMILY_NAMES_ZH, SEVERITY_ZH, all_rules
+    from rexian.service.desk import FindingFilter
+
+    services = _services(request)
+    try:
+        filters = FindingFilter.from_mapping(dict(request.query_params))
+    except ValueError:
+        raise MissingField("desk.filter_date", "日期格式应为 年-月-日") from None
+    page = max(1, int(request.query_params.get("page") or 1)) if (request.query_params.get("page") or "1").isdigit() else 1
+    result = services.desk.findings(filters, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    query = filters.as_query()
+    return _render(request, "desk/findings.html", me, result=result, filters=filters, page=page,
+                   facets=services.desk.facets(), families=FAMILY_NAMES_ZH, severities=SEVERITY_ZH,
+                   rules={rid: r.name_zh for rid, r in all_rules().items()}, names=_names(request),
+                   org=request.app.state.web.hotline.organisation(), query=query,
+                   page_link=lambda n: "/desk/findings?" + urlencode({**query, "page": n}),
+                   here="/desk/findings?" + urlencode({**query, "page": page}))
+
+
+@router.get("/desk/finding")
+def finding(request: Request, key: str = "", me: Principal = Depends(SUPERVISOR)):
+    from rexian.analytics.registry import FAMILY_NAMES_ZH, all_rules
+
+    shown = _services(request).desk.finding(key)
+    return _render(request, "desk/finding.html", me, f=shown, families=FAMILY_NAMES_ZH,
+                   rules={rid: r.name_zh for rid, r in all_rules().items()}, names=_names(request),
+                   action_label=clues.action_label)
+
+
+@router.post("/desk/findings/decide")
+def decide(request: Request, form: FormData = Depends(checked_form), me: Principal = Depends(SUPERVISOR)):
+    keys = [k for k in form.getlist("keys") if isinstance(k, str) and k]
+    back = _text(form, "back") if _text(form, "back").startswith("/desk/") else "/desk/findings"
+    if not keys:
+        return _back(back, error="请至少勾选一条问题线索")
+    try:
+        _services(request).desk.decide(keys, _text(form, "decision"), me.person_id, _text(form, "reason"))
+    except WorkflowError as refused:
+        return _back(back, error=refused.message)
+    return _back(back, done=f"已处理{len(keys)}条")
+
+
+# --- clues and cases -------------------------------------------------------------------------------------
+@router.post("/desk/clues")
+def open_clue(request: Request, form: FormData = Depends(checked_form), me: Principal = Depends(SUPERVISOR)):
+    keys = [k for k in form.getlist("keys") if isinstance(k, str) and k]
+    back = _text(form, "back") if _text(form, "back").startswith("/desk/") else "/desk/findings"
+    try:
+        clue_id = _services(request).desk.open_clue(me.person_id, keys, _text(form, "title"),
+                                                    _text(form, "officer_id") or None)
+    except WorkflowError as refused:
+        return _back(back, error=refused.message)
+    return _back(f"/desk/clues/{clue_id}")
+
+
+@router.get("/desk/clues")
+def clue_list(request: Request, me: Principal = Depends(SUPERVISOR)):
+    status = request.query_params.get("status") or None
+    return _render(request, "desk/clues.html", me, items=_services(request).desk.clues(status), status_filter=status,
+                   names=_names(request))
+
+
+@router.get("/desk/clues/{clue_id}")
+def clue_page(clue_id: str, request: Request, me: Principal = Depends(SUPERVISOR)):
+    org = request.app.state.web.hotline.organisation()
+    return _render(request, "desk/clue.html", me, clue=_services(request).desk.clue(clue_id), names=_names(request),
+                   org=org, action_label=clues.action_label)
+
+
+@router.post("/desk/clues/{clue_id}/{step}")
+def clue_step(clue_id: str, step: str, request: Request, form: FormData = Depends(checked_form),
+              me: Principal = Depends(SUPERVISOR)):
+    desk = _services(request).desk
+    steps = {
+        "note": lambda: desk.note_verification(clue_id, me.person_id, _text(form, "text"),
+                                               [f for f in _text(form, "files").split() if f]),
+        "case": lambda: desk.file_case(clue_id, me.person_id, _text(form, "reason")),
+        "close": lambda: desk.close_clue(clue_id, me.person_id, _text(form, "reason")),
+        "outcome": lambda: desk.record_outcome(clue_id, me.person_id, _text(form, "outcome"),
+                                               _text(form, "person_id") or None, _text(form, "unit_id") or None,
+                                               _text(form, "note")),
+    }
+    if step not in steps:
+        raise MissingField("desk.unknown_step", f"未知的操作：{step}")
+    desk.clue(clue_id)  # an unknown clue is a 404, not a refusal shown on its page
+    try:
+        steps[step]()
+    except WorkflowError as refused:
+        return _back(f"/desk/clues/{clue_id}", error=refused.message)
+    return _back(f"/desk/clues/{clue_id}", done="已记录")
+
+
+# --- supervision orders ----------------------------------------------------------------------------------
+@router.get("/desk/orders")
+def order_list(request: Request, me: Principal = Depends(SUPERVISOR)):
+    params = request.query_params
+    desk = _services(request).desk
+    return _render(request, "desk/orders.html", me,
+                   items=desk.orders(batch=params.get("batch") or None, unit_id=params.get("unit") or None),
+                   names=_names(request), org=request.app.state.web.hotline.organisation(),
+                   keys=params.getlist("keys"), clue_id=params.get("clue") or "")
+
+
+@router.post("/desk/orders")
+def issue_orders(request: Request, form: FormData = Depends(checked_form), me: Principal = Depends(SUPERVISOR)):
+    units = [u for u in form.getlist("unit_ids") if isinstance(u, str) and u]
+    keys = [k for k in _text(form, "finding_keys").split() if k]
+    try:
+        due = datetime.fromisoformat(_text(form, "due_at")) if _text(form, "due_at") else None
+    except ValueError:
+        due = None
+    if due is None:
+        return _back("/desk/orders", error="请填写督办期限")
+    try:
+        batch, ids = _services(request).desk.issue_orders(me.person_id, units, due, _text(form, "demand"),
+                                                          keys, _text(form, "clue_id") or None)
+    except WorkflowError as refused:
+        return _back("/desk/orders", error=refused.message)
+    return _back("/desk/orders", batch=batch, done=f"第{batch}期督办单已下发：{'、'.join(ids)}")
+
+
+@router.get("/orders")
+def unit_orders(request: Request, me: Principal = Depends(UNIT_ROLES)):
+    """The unit's own supervision orders, to read and answer."""
+    items = _services(request).desk.orders(unit_id=me.unit_id)
+    return _render(request, "desk/unit_orders.html", me, items=items)
+
+
+@router.post("/orders/{order_id}/answer")
+def answer_order(order_id: str, request: Request, form: FormData = Depends(checked_form),
+                 me: Principal = Depends(UNIT_ROLES)):
+    desk = _services(request).desk
+    order = desk.order(order_id)
+    if order["unit_id"] != me.unit_id:  # another unit's order is as unknown as a missing one
+        from rexian.domain.errors import NotFound
+
+        raise NotFound("order.unknown", f"督办单不存在：{order_id}")
+    try:
+        desk.answer_order(order_id, me.person_id, _text(form, "answer"))
+    except WorkflowError as refused:
+        return _back("/orders", error=refused.message)
+    return _back("/orders", done=f"督办单{order_id}已答复")
+
+
+# --- bulletins -------------------------------------------------------------------------------------------
+@router.get("/desk/bulletins")
+def bulletin_list(request: Request, me: Principal = Depends(SUPERVISOR)):
+    now = request.app.state.web.now()
+    last_month = f"{now.year - (now.month == 1)}-{(now.month - 2) % 12 + 1:02d}"
+    return _render(request, "desk/bulletins.html", me, items=_services(request).desk.bulletins(),
+                   default_period=last_month)
+
+
+@router.post("/desk/bulletins")
+def draft_bulletin(request: Request, form: FormData = Depends(checked_form), me: Principal = Depends(SUPERVISOR)):
+    try:
+        bulletin_id = _services(request).desk.draft_bulletin(me.person_id, _text(form, "period"))
+    except WorkflowError as refused:
+        return _back("/desk/bulletins", error=refused.message)
+    return _back(f"/desk/bulletins/{bulletin_id}")
+
+
+@router.get("/desk/bulletins/{bulletin_id}")
+def bulletin_page(bulletin_id: str, request: Request, me: Principal = Depends(SUPERVISOR)):
+    return _render(request, "desk/bulletin.html", me, b=_services(request).desk.bulletin(bulletin_id))
+
+
+@router.post("/desk/bulletins/{bulletin_id}/{step}")
+def bulletin_step(bulletin_id: str, step: str, request: Request, form: FormData = Depends(checked_form),
+                  me: Principal = Depends(SUPERVISOR)):
+    desk = _services(request).desk
+    current = desk.bulletin(bulletin_id)
+    try:
+        if step == "edit":
+            changes = {name: _text(form, name) for name in ("title", "preface", "closing") if name in form}
+            cases = current["content"].get("typical_cases", [])
+            if cases and any(f"comment_{n}" in form for n in range(len(cases))):
+                changes["typical_cases"] = [{**case, "comment": _text(form, f"comment_{n}")}
+                                            for n, case in enumerate(cases)]
+            desk.edit_bulletin(bulletin_id, me.person_id, changes)
+        elif step == "issue":
+            desk.issue_bulletin(bulletin_id, me.person_id)
+        else:
+            raise MissingField("desk.unknown_step", f"未知的操作：{step}")
+    except WorkflowError as refused:
+        return _back(f"/desk/bulletins/{bulletin_id}", error=refused.message)
+    return _back(f"/desk/bulletins/{bulletin_id}", done="已保存" if step == "edit" else "已印发")
+
+
+@router.get("/desk/bulletins/{bulletin_id}/download.{fmt}")
+def bulletin_download(bulletin_id: str, fmt: str, request: Request, me: Principal = Depends(SUPERVISOR)):
+    from rexian.service.bulletin import render_docx, render_xlsx
+
+    b = _services(request).desk.bulletin(bulletin_id)
+    if fmt == "docx":
+        data, media = render_docx(b["content"], bulletin_id, b["state"]), DOCX
+    elif fmt == "xlsx":
+        data, media = render_xlsx(b["content"]), XLSX
+    else:
+        raise MissingField("bulletin.format", "只能下载 docx 或 xlsx")
+    return Response(data, media_type=media,
+                    headers={"Content-Disposition": f"attachment; filename={bulletin_id}.{fmt}"})
+
+
+# --- live ------------------------------------------------------------------------------------------------
+@router.get("/desk/live")
+def live(request: Request, me: Principal = Depends(SUPERVISOR)):
+    feed = _services(request).feed
+    recent = feed.since(max(0, feed.last_id() - 30), 30, "finding.")
+    return _render(request, "desk/live.html", me, recent=list(reversed(recent)))
+
+
+@router.get("/desk/live/stream")
+async def live_stream(request: Request, me: Principal = Depends(SUPERVISOR)):
+    """Server-sent events of finding changes (a browser's EventSource asks with Accept: text/event-stream);
+    any other client gets the changes after `after` (or Last-Event-ID) as JSON, for polling."""
+    from rexian.service.push import sse_events
+
+    feed = _services(request).feed
+    last = request.headers.get("last-event-id") or request.query_params.get("after")
+    last_id = int(last) if last and last.isdigit() else None
+    if "text/event-stream" not in request.headers.get("accept", ""):
+        return JSONResponse({"items": feed.since(last_id or 0, 200, "finding.")})
+    stop = {"now": False}
+
+    async def stream():
+        async for chunk in sse_events(feed, last_id, stop=lambda: stop["now"]):
+            if await request.is_disconnected():
+                return
+            yield chunk
+
+    return StreamingResponse(stream(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+# --- administrator: webhook deliveries -------------------------------------------------------------------
+@router.get("/admin/deliveries")
+def deliveries(request: Request, me: Principal = Depends(ADMIN)):
+    from rexian.service.push import delivery_log
+
+    status = request.query_params.get("status") or None
+    services = _services(request)
+    return _render(request, "desk/deliveries.html", me, items=delivery_log(request.app.state.web.engine, status),
+                   status_filter=status, endpoints=services.dispatcher.endpoints)
+
+
+@router.post("/admin/deliveries/{delivery_id}/replay")
+def replay(delivery_id: str, request: Request, form: FormData = Depends(checked_form), me: Principal = Depends(ADMIN)):
+    from rexian.service.push import replay_delivery
+
+    if not delivery_id.isdigit():
+        raise MissingField("webhook.unknown", f"推送记录不存在：{delivery_id}")
+    web = request.app.state.web
+    replay_delivery(web.engine, int(delivery_id), web.now())
+    web.accounts.audit(me.person_id, "webhook_replay", f"重新推送 {delivery_id}", None)
+    return _back("/admin/deliveries", done=f"推送记录{delivery_id}将重新发送")

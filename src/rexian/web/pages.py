@@ -1,0 +1,434 @@
+"""The server-rendered pages: sign-in, each role's workspace, ticket lists and the ticket page. Each page
+is a data function (queries.py, the hotline service) rendered by a template; every route declares who may
+call it (`Allow`/`PUBLIC`) and every form is CSRF-checked (`checked_form`)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from datetime import datetime
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData, UploadFile
+
+from rexian.domain import commands as c
+from rexian.domain.errors import MissingField, NotAllowed, WorkflowError
+from rexian.web import forms, queries
+from rexian.web.access import (PUBLIC, SESSION_COOKIE, Allow, checked_form, current_principal,
+                               visible_ticket)
+from rexian.web.actions import ACTIONS, BODIES, INTAKE_ROLES, IntakeBody, from_form, to_command
+from rexian.web.auth import Principal, SignInRefused
+from rexian.web.privacy import sees_personal_data
+
+router = APIRouter(include_in_schema=False)
+
+UPLOAD_TYPES = {"image/jpeg": "照片", "image/png": "照片", "application/pdf": "文件"}
+
+
+def render(request: Request, template: str, principal: Principal | None = None, status: int = 200, **data):
+    web = request.app.state.web
+    return web.templates.TemplateResponse(request, template, {
+        "me": principal, "nav": navigation(principal), "now": web.now(), **data}, status_code=status)
+
+
+def navigation(principal: Principal | None) -> list[tuple[str, str]]:
+    """The menu of the signed-in person's roles (links to the workspaces they may open)."""
+    if principal is None:
+        return [("/portal", "市民诉求"), ("/login", "工作人员登录")]
+    items = [("/", "工作台")]
+    roles = principal.roles
+    if roles & {"agent", "dispatcher"}:
+        items.append(("/intake", "受理登记"))
+    if "dispatcher" in roles:
+        items.append(("/tickets?queue=dispatch", "待派单"))
+    if roles & {"handler", "unit_leader"}:
+        items.append(("/tickets?queue=inbox", "待办工单"))
+    if "unit_leader" in roles:
+        items.append(("/approvals", "审批"))
+    if "reviewer" in roles:
+        items.append(("/reviews", "审核"))
+    if "visitor" in roles:
+        items.append(("/tickets?queue=visit", "待回访"))
+    items.append(("/tickets", "工单查询"))
+    if "admin" in roles:
+        items.append(("/admin", "系统管理"))
+    from rexian.web.desk import navigation as desk_navigation
+
+    return items + desk_navigation(principal)
+
+
+# --- sign-in ---------------------------------------------------------------------------------------------
+@router.get("/login")
+def login_page(request: Request, next: str = "/", _=Depends(PUBLIC)):
+    web = request.app.state.web
+    return render(request, "login.html", None, next=_safe_next(next), error=None,
+                  demo_accounts=web.extras.get("demo_accounts") or [])
+
+
+@router.post("/login")
+def login(request: Request, form: FormData = Depends(checked_form), _=Depends(PUBLIC)):
+    web = request.app.state.web
+    person_id = str(form.get("person_id") or "").strip()
+    target = _safe_next(str(form.get("next") or "/"))
+    try:
+        token = web.accounts.sign_in(person_id, str(form.get("password") or ""))
+    except SignInRefused as refused:
+        return render(request, "login.html", None, status=401 if not refused.locked else 423, next=target,
+                      error=refused.message, person_id=person_id,
+                      demo_accounts=web.extras.get("demo_accounts") or [])
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
+                        secure=bool(web.settings["web_secure_cookies"]),
+                        max_age=web.settings["web_session_hours"] * 3600)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, form: FormData = Depends(checked_form), _=Depends(Allow())):
+    request.app.state.web.accounts.sign_out(request.cookies.get(SESSION_COOKIE))
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/password")
+def password_page(request: Request, me: Principal = Depends(Allow())):
+    return render(request, "password.html", me, done=False, error=None)
+
+
+@router.post("/password")
+def change_password(request: Request, form: FormData = Depends(checked_form), me: Principal = Depends(Allow())):
+    if form.get("new") != form.get("again"):
+        return render(request, "password.html", me, status=422, done=False, error="两次输入的新密码不一致")
+    try:
+        request.app.state.web.accounts.change_password(me.person_id, str(form.get("old") or ""),
+                                                       str(form.get("new") or ""))
+    except WorkflowError as refused:
+        return render(request, "password.html", me, status=422, done=False, error=refused.message)
+    response = RedirectResponse("/login", status_code=303)  # every session ended: sign in again
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+def _safe_next(target: str) -> str:
+    """Only a path on this site: an open redirect would let a phishing link borrow our sign-in page."""
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
+
+
+# --- workspace home --------------------------------------------------------------------------------------
+@router.get("/")
+def home(request: Request, principal: Principal | None = Depends(PUBLIC)):
+    if principal is None:
+        return RedirectResponse("/portal", status_code=303)
+    web = request.app.state.web
+    now = web.now()
+    counts = {}
+    for queue in ("dispatch", "inbox", "review", "visit", "open"):
+        page = queries.list_tickets(web.engine, principal, queries.Filters(queue=queue), 1, 1, now)
+        counts[queue] = page.total
+    inbox = None
+    if principal.roles & {"handler", "unit_leader"}:
+        inbox = queries.list_tickets(web.engine, principal, queries.Filters(queue="inbox"), 1, 10, now,
+                                     web.settings["web_near_due_hours"])
+    return render(request, "home.html", principal, counts=counts, queues=queries.QUEUES, inbox=inbox)
+
+
+# --- lists -----------------------------------------------------------------------------------------------
+def _filters(request: Request) -> queries.Filters:
+    params = request.query_params
+    return queries.Filters(**{name: params.get(name) or None for name in
+                              ("q", "status", "category", "unit", "date_from", "date_to")},
+                           queue=params.get("queue") or "all")
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text else default
+    except ValueError:
+        return default
+
+
+@router.get("/tickets")
+def ticket_list(request: Request, me: Principal = Depends(Allow())):
+    web = request.app.state.web
+    filters = _filters(request)
+    page = queries.list_tickets(web.engine, me, filters, _int(request.query_params.get("page"), 1), 20,
+                                web.now(), web.settings["web_near_due_hours"])
+    org = web.hotline.organisation()
+    query = filters.as_query()
+    return render(request, "tickets.html", me, page=page, filters=filters, org=org, queues=queries.QUEUES,
+                  query=query, export_link="/tickets/export.xlsx?" + urlencode(query),
+                  page_link=lambda n: "/tickets?" + urlencode({**query, "page": n}))
+
+
+@router.get("/tickets/export.xlsx")
+def ticket_export(request: Request, me: Principal = Depends(Allow())):
+    """The current list (its filters, up to 10,000 rows, masked as on screen) as an Excel workbook."""
+    from openpyxl import Workbook
+
+    from rexian.web.labels import state_name
+
+    web = request.app.state.web
+    page = queries.list_tickets(web.engine, me, _filters(request), 1, 10_000, web.now())
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("工单")
+    sheet.append(["工单编号", "状态", "受理时间", "分类", "地址", "来电号码", "标题", "诉求内容", "主办单位",
+                  "办理时限"])
+    org = web.hotline.organisation()
+    for row in page.rows:
+        unit = org.unit(row["lead_unit_id"])
+        sheet.append([row["ticket_id"], state_name(row["status"]), row["received_at"], row["category"],
+                      row["address"], row["caller_phone"], row["title"], row["content"],
+                      unit.name if unit else row["lead_unit_id"], row["due_at"]])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return Response(buffer.getvalue(), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": "attachment; filename=tickets.xlsx"})
+
+
+# --- one ticket ------------------------------------------------------------------------------------------
+def _unmasked(request: Request, me: Principal, ticket_id: str) -> bool:
+    return ticket_id in request.app.state.web.extras.setdefault("unmasked", {}).get(me.person_id, set())
+
+
+@router.get("/tickets/{ticket_id}")
+def ticket_page(ticket_id: str, request: Request, me: Principal = Depends(Allow())):
+    web = request.app.state.web
+    ticket = visible_ticket(request, me, ticket_id)
+    unmasked = _unmasked(request, me, ticket_id)
+    view = queries.ticket_view(web.engine, ticket, me, web.now(), web.settings["web_near_due_hours"], unmasked)
+    org = web.hotline.organisation()
+    now = web.now()
+    offered = [action for action in ACTIONS.values() if me.has_role(*action.roles) and _relevant(action, ticket)]
+    return render(request, "ticket.html", me, view=view, org=org, actions=offered, unmasked=unmasked,
+                  form_inputs=lambda name: forms.inputs(name, ticket, org, now),
+                  masked=not sees_personal_data(me, unmasked), error=request.query_params.get("error"))
+
+
+def _relevant(action, ticket) -> bool:
+    """Offer a command only where the ticket has what it acts on (the workflow still decides)."""
+    if action.name in ("endorse", "review_return", "review_extension", "review_closure"):
+        return bool(ticket.requests)
+    if action.name == "report_forward":
+        return bool(ticket.open_forwards())
+    if action.name in ("respond_supervision", "close_supervision"):
+        return any(not order.closed for order in ticket.orders.values())
+    if not ticket.is_open:
+        return action.name in ("reopen", "supervise")
+    return action.name != "reopen" or ticket.status == "visit_pending"
+
+
+@router.post("/tickets/{ticket_id}/unmask")
+def unmask(ticket_id: str, request: Request, form: FormData = Depends(checked_form),
+           me: Principal = Depends(Allow("supervisor"))):
+    """A supervisor sees one ticket's personal data for this session, with a stated reason (audited)."""
+    visible_ticket(request, me, ticket_id)
+    reason = str(form.get("reason") or "").strip()
+    if len(reason) < 4:
+        raise MissingField("unmask.reason_required", "查看个人信息必须说明理由（至少4个字）")
+    web = request.app.state.web
+    web.accounts.audit(me.person_id, "unmask", reason, ticket_id)
+    web.extras.setdefault("unmasked", {}).setdefault(me.person_id, set()).add(ticket_id)
+    return RedirectResponse(f"/tickets/{ticket_id}", status_code=303)
+
+
+@router.post("/tickets/{ticket_id}/do/{action_name}")
+async def ticket_action(ticket_id: str, action_name: str, request: Request,
+                        form: FormData = Depends(checked_form), me: Principal = Depends(Allow())):
+    action = ACTIONS.get(action_name)
+    if action is None:
+        raise MissingField("web.unknown_action", f"未知的操作：{action_name}")
+    if not me.has_role(*action.roles):
+        from rexian.web.labels import role_names
+
+        raise NotAllowed("web.role", f"此操作仅限{role_names(action.roles)}执行")
+    visible_ticket(request, me, ticket_id)
+    web = request.app.state.web
+    body = from_form(BODIES[action_name], form)
+    if action.command is c.RequestClosure:
+        evidence = await _store_uploads(request, form, ticket_id, me)
+        body = body.model_copy(update={"evidence": list(body.evidence) + evidence})
+    command = to_command(action.command, body, me.person_id, ticket_id,
+                         str(form.get("idempotency_key") or "") or None)
+    try:
+        web.hotline.handle(command)
+    except WorkflowError as refused:
+        return RedirectResponse(f"/tickets/{ticket_id}?" + urlencode({"error": refused.message}), status_code=303)
+    return RedirectResponse(str(form.get("back") or f"/tickets/{ticket_id}")
+                            if str(form.get("back") or "").startswith("/") else f"/tickets/{ticket_id}",
+                            status_code=303)
+
+
+async def _store_uploads(request: Request, form: FormData, ticket_id: str, me: Principal) -> list:
+    """Evidence files: type and size checked, stored with their sha256, referenced from the event."""
+    from sqlalchemy import insert, select
+
+    from rexian.adapters import tables as t
+    from rexian.web.actions import EvidenceIn
+
+    web = request.app.state.web
+    limit = web.settings["web_upload_max_bytes"]
+    evidence = []
+    for upload in form.getlist("files"):
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            continue
+        data = await upload.read()
+        if upload.content_type not in UPLOAD_TYPES:
+            raise MissingField("evidence.type", f"不支持的文件类型：{upload.content_type}（可上传JPEG、PNG照片或PDF）")
+        if len(data) > limit:
+            raise MissingField("evidence.size", f"文件过大：{upload.filename}（上限{limit // 1_000_000}MB）")
+        sha = hashlib.sha256(data).hexdigest()
+        with web.engine.begin() as connection:
+            if connection.execute(select(t.attachments.c.sha256).where(t.attachments.c.sha256 == sha)).first() is None:
+                connection.execute(insert(t.attachments).values(
+                    sha256=sha, ticket_id=ticket_id, name=upload.filename[:200], content_type=upload.content_type,
+                    size=len(data), data=data, uploaded_by=me.person_id, uploaded_at=web.now()))
+        kind = "photo" if upload.content_type.startswith("image/") else "document"
+        evidence.append(EvidenceIn(kind=kind, summary=upload.filename[:200], ref=f"sha256:{sha}"))
+    return evidence
+
+
+@router.get("/files/{sha256}")
+def download(sha256: str, request: Request, me: Principal = Depends(Allow())):
+    from sqlalchemy import select
+
+    from rexian.adapters import tables as t
+
+    web = request.app.state.web
+    with web.engine.connect() as connection:
+        row = connection.execute(select(t.attachments).where(t.attachments.c.sha256 == sha256)).first()
+    if row is None:
+        raise MissingField("file.unknown", "文件不存在")
+    visible_ticket(request, me, row.ticket_id)
+    return Response(row.data, media_type=row.content_type,
+                    headers={"Content-Disposition": "attachment; filename=evidence"})
+
+
+# --- intake (agent) --------------------------------------------------------------------------------------
+@router.get("/intake")
+def intake_page(request: Request, me: Principal = Depends(Allow(*INTAKE_ROLES))):
+    return render(request, "intake.html", me, org=request.app.state.web.hotline.organisation(), advice=None,
+                  history=[], draft={}, error=None)
+
+
+@router.post("/intake")
+def intake(request: Request, form: FormData = Depends(checked_form), me: Principal = Depends(Allow(*INTAKE_ROLES))):
+    web = request.app.state.web
+    draft = {key: value for key, value in form.items() if isinstance(value, str)}
+    org = web.hotline.organisation()
+    if form.get("step") == "advise":
+        advice = _advice(request, draft)
+        history = queries.caller_history(web.engine, draft.get("caller_phone", ""))
+        return render(request, "intake.html", me, org=org, advice=advice, history=history, draft=draft, error=None)
+    try:
+        body = from_form(IntakeBody, form)
+        outcome = web.hotline.handle(to_command(c.Intake, body, me.person_id,
+                                                idempotency_key=draft.get("idempotency_key") or None))
+    except WorkflowError as refused:
+        return render(request, "intake.html", me, status=422, org=org, advice=None, history=[], draft=draft,
+                      error=refused.message)
+    return RedirectResponse(f"/tickets/{outcome.ticket_id}", status_code=303)
+
+
+def _advice(request: Request, draft: dict):
+    web = request.app.state.web
+    if web.assistant is None or len(draft.get("content", "")) < 5:
+        return None
+    try:
+        return web.assistant.advise(draft.get("content", ""), web.now(), title=draft.get("title"),
+                                    address=draft.get("address"), category=draft.get("category") or None)
+    except Exception:  # noqa: BLE001 - advice is help, never a reason to lose the agent's form
+        import logging
+
+        logging.getLogger(__name__).exception("intake advice failed")
+        return None
+
+
+# --- approvals (unit leader) and reviews (centre) ---------------------------------------------------------
+@router.get("/approvals")
+def approvals(request: Request, me: Principal = Depends(Allow("unit_leader"))):
+    web = request.app.state.web
+    items = queries.pending_requests(web.engine, web.hotline, me, "unit")
+    return render(request, "requests.html", me, items=items, title="本单位待审批申请", action="endorse")
+
+
+@router.get("/reviews")
+def reviews(request: Request, me: Principal = Depends(Allow("reviewer"))):
+    web = request.app.state.web
+    items = queries.pending_requests(web.engine, web.hotline, me, "centre")
+    return render(request, "requests.html", me, items=items, title="中心待审核申请", action="review")
+
+
+# --- administration --------------------------------------------------------------------------------------
+@router.get("/admin")
+def admin(request: Request, me: Principal = Depends(Allow("admin"))):
+    web = request.app.state.web
+    return render(request, "admin.html", me, org=web.hotline.organisation(), accounts=web.accounts.list(),
+                  audit=web.accounts.audit_entries(), issued=None, error=request.query_params.get("error"))
+
+
+@router.post("/admin/accounts")
+def admin_accounts(request: Request, form: FormData = Depends(checked_form), me: Principal = Depends(Allow("admin"))):
+    web = request.app.state.web
+    person_id = str(form.get("person_id") or "").strip()
+    operation = form.get("operation")
+    try:
+        if operation == "add":
+            web.accounts.add(web.hotline.organisation(), person_id, str(form.get("password") or ""))
+        elif operation == "reset":
+            web.accounts.set_password(person_id, str(form.get("password") or ""))
+        elif operation in ("disable", "enable"):
+            web.accounts.set_active(person_id, operation == "enable")
+        else:
+            raise MissingField("account.operation", "未知的账号操作")
+        web.accounts.audit(me.person_id, "account", f"{operation} {person_id}")
+    except WorkflowError as refused:
+        return RedirectResponse("/admin?" + urlencode({"error": refused.message}), status_code=303)
+    return RedirectResponse("/admin", status_code=303)
+
+
+# --- citizen portal (no sign-in) -------------------------------------------------------------------------
+@router.get("/portal")
+def portal(request: Request, _=Depends(PUBLIC)):
+    return render(request, "portal.html", current_principal(request), org=request.app.state.web.hotline.organisation(),
+                  filed=None, error=None, found=None)
+
+
+@router.post("/portal")
+def portal_file(request: Request, form: FormData = Depends(checked_form), _=Depends(PUBLIC)):
+    from rexian.web import portal as citizen
+
+    web = request.app.state.web
+    try:
+        filed = citizen.file_request(web.hotline, {k: v for k, v in form.items() if isinstance(v, str)})
+    except WorkflowError as refused:
+        return render(request, "portal.html", None, status=422, org=web.hotline.organisation(), filed=None,
+                      error=refused.message, found=None, draft=dict(form))
+    return render(request, "portal.html", None, org=web.hotline.organisation(), filed=filed, error=None, found=None)
+
+
+@router.post("/portal/track")
+def portal_track(request: Request, form: FormData = Depends(checked_form), _=Depends(PUBLIC)):
+    from rexian.web import portal as citizen
+
+    web = request.app.state.web
+    found = citizen.track(web.hotline, str(form.get("ticket_id") or "").strip(), str(form.get("code") or "").strip())
+    return render(request, "portal.html", None, org=web.hotline.organisation(), filed=None, found=found,
+                  error=None if found else "工单编号或查询码不正确")
+
+
+@router.post("/portal/rate")
+def portal_rate(request: Request, form: FormData = Depends(checked_form), _=Depends(PUBLIC)):
+    from rexian.web import portal as citizen
+
+    web = request.app.state.web
+    ticket_id, code = str(form.get("ticket_id") or "").strip(), str(form.get("code") or "").strip()
+    citizen.rate(web.hotline, ticket_id, code, str(form.get("rating") or ""))
+    found = citizen.track(web.hotline, ticket_id, code)
+    return render(request, "portal.html", None, org=web.hotline.organisation(), filed=None, found=found, error=None)
+
+
+def now_of(request: Request) -> datetime:
+    return request.app.state.web.now()

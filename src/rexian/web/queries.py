@@ -1,0 +1,207 @@
+"""Data functions behind the pages and the API: ticket lists (search, filters, paging, the caller's unit
+scope), the work queues of each role, one ticket with its timeline and chain check. Read-only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.engine import Engine
+
+from rexian.adapters import tables as t
+from rexian.adapters.repository import row_to_record
+from rexian.domain.chain_check import check_stream
+from rexian.domain.model import OPEN_STATES, Ticket
+from rexian.web.auth import Principal
+from rexian.web.privacy import mask_fields
+
+COUNT_CAP = 10_000  # lists count up to this many rows ("10000+"): exact counts of millions cost seconds
+HANDLING = ("dispatched", "handling", "return_review", "closure_review")
+LIST_COLUMNS = (t.tickets.c.ticket_id, t.tickets.c.status, t.tickets.c.received_at, t.tickets.c.channel,
+                t.tickets.c.category, t.tickets.c.urgency, t.tickets.c.kind, t.tickets.c.area,
+                t.tickets.c.address, t.tickets.c.caller_phone, t.tickets.c.title, t.tickets.c.content,
+                t.tickets.c.lead_unit_id, t.tickets.c.due_at, t.tickets.c.closed_at)
+
+# The work queues: which tickets each one lists and in what order.
+QUEUES: dict[str, dict[str, Any]] = {
+    "all": {"label": "全部工单", "statuses": None, "order": "received_desc"},
+    "inbox": {"label": "待办工单", "statuses": HANDLING, "order": "due_asc"},
+    "dispatch": {"label": "待派单", "statuses": ("received",), "order": "received_asc"},
+    "review": {"label": "待审核", "statuses": ("return_review", "closure_review"), "order": "received_asc"},
+    "visit": {"label": "待回访", "statuses": ("visit_pending",), "order": "received_asc"},
+    "open": {"label": "在办工单", "statuses": tuple(sorted(OPEN_STATES)), "order": "due_asc"},
+}
+
+
+@dataclass
+class Filters:
+    q: str | None = None
+    status: str | None = None
+    category: str | None = None
+    unit: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    queue: str = "all"
+
+    def as_query(self) -> dict[str, str]:
+        return {k: v for k, v in self.__dict__.items() if v}
+
+
+@dataclass
+class Page:
+    rows: list[dict[str, Any]]
+    total: int
+    page: int
+    per_page: int
+    capped: bool = False
+    marks: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _date(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def ticket_query(principal: Principal, filters: Filters):
+    """The SELECT's WHERE for a list: the caller's scope, the queue, the filters and the search words."""
+    c = t.tickets.c
+    where = []
+    if principal.scope is not None:
+        where.append(or_(c.lead_unit_id.in_(sorted(principal.scope)),
+                         and_(c.lead_unit_id.is_(None), c.first_unit_id.in_(sorted(principal.scope)))))
+    queue = QUEUES.get(filters.queue) or QUEUES["all"]
+    if queue["statuses"]:
+        where.append(c.status.in_(queue["statuses"]))
+    if filters.status:
+        where.append(c.status == filters.status)
+    if filters.category:
+        where.append(c.category.like(filters.category + "%"))
+    if filters.unit:
+        where.append(c.lead_unit_id == filters.unit)
+    if (start := _date(filters.date_from)) is not None:
+        where.append(c.received_at >= start)
+    if (end := _date(filters.date_to)) is not None:
+        where.append(c.received_at < end + timedelta(days=1))
+    words = (filters.q or "").strip()
+    if words:
+        if words.upper().startswith("RX") or words.isdigit() and len(words) > 11:
+            where.append(c.ticket_id == words)
+        elif words.replace("-", "").isdigit() and len(words) >= 7:
+            where.append(c.caller_phone == words)
+        else:
+            pattern = "%" + words.replace("%", "").replace("_", "") + "%"
+            where.append(or_(c.ticket_id == words, c.address.like(pattern), c.title.like(pattern),
+                             c.content.like(pattern)))
+    return where, queue["order"]
+
+
+def list_tickets(engine: Engine, principal: Principal, filters: Filters, page: int = 1, per_page: int = 20,
+                 now: datetime | None = None, near_hours: int = 24, unmasked: bool = False) -> Page:
+    where, order = ticket_query(principal, filters)
+    c = t.tickets.c
+    ordering = {"due_asc": (c.due_at.is_(None), c.due_at, c.ticket_id),
+                "received_asc": (c.received_at, c.ticket_id),
+                "received_desc": (c.received_at.desc(), c.ticket_id.desc())}[order]
+    page = max(1, page)
+    per_page = min(max(1, per_page), 200)
+    with engine.connect() as connection:
+        rows = connection.execute(select(*LIST_COLUMNS).where(*where).order_by(*ordering)
+                                  .limit(per_page).offset((page - 1) * per_page)).all()
+        counted = connection.execute(select(func.count()).select_from(
+            select(c.ticket_id).where(*where).limit(COUNT_CAP + 1).subquery())).scalar_one()
+    result = [mask_fields(dict(row._mapping), principal, unmasked) for row in rows]
+    marks = {row["ticket_id"]: mark for row in result
+             if (mark := deadline_mark(row["status"], row["due_at"], now, near_hours))}
+    return Page(result, min(counted, COUNT_CAP), page, per_page, counted > COUNT_CAP, marks)
+
+
+def deadline_mark(status: str | None, due_at: datetime | None, now: datetime | None, near_hours: int) -> str:
+    """超期 when open past its deadline, 临期 when due within `near_hours`, else ''."""
+    if now is None or due_at is None or status not in OPEN_STATES:
+        return ""
+    if now > due_at:
+        return "超期"
+    if due_at - now <= timedelta(hours=near_hours):
+        return "临期"
+    return ""
+
+
+def countdown(due_at: datetime | None, now: datetime) -> str:
+    if due_at is None:
+        return ""
+    seconds = int((due_at - now).total_seconds())
+    sign, seconds = ("已超期", -seconds) if seconds < 0 else ("剩余", seconds)
+    days, rest = divmod(seconds, 86_400)
+    return f"{sign}{days}天{rest // 3600}小时" if days else f"{sign}{rest // 3600}小时{rest % 3600 // 60}分"
+
+
+@dataclass
+class TicketView:
+    ticket: Ticket
+    intake: dict[str, Any]
+    events: list[dict[str, Any]]
+    damages: list[str]
+    attachments: list[dict[str, Any]]
+    mark: str
+    countdown: str
+
+
+def ticket_view(engine: Engine, ticket: Ticket, principal: Principal | None, now: datetime,
+                near_hours: int = 24, unmasked: bool = False) -> TicketView:
+    with engine.connect() as connection:
+        events = [row_to_record(row) for row in connection.execute(
+            select(t.events).where(t.events.c.ticket_id == ticket.ticket_id).order_by(t.events.c.id))]
+        head = connection.execute(select(t.tickets.c.last_seq, t.tickets.c.head_hash)
+                                  .where(t.tickets.c.ticket_id == ticket.ticket_id)).first()
+        files = [dict(row._mapping) for row in connection.execute(
+            select(t.attachments.c.sha256, t.attachments.c.name, t.attachments.c.content_type,
+                   t.attachments.c.size, t.attachments.c.uploaded_at)
+            .where(t.attachments.c.ticket_id == ticket.ticket_id).order_by(t.attachments.c.uploaded_at))]
+    damages = [d.describe() for d in check_stream(ticket.ticket_id, events, tuple(head) if head else None)]
+    shown = [{**event, "payload": mask_fields(event["payload"], principal, unmasked)} for event in events]
+    return TicketView(ticket, mask_fields(ticket.intake, principal, unmasked), shown, damages, files,
+                      deadline_mark(ticket.status, ticket.due_at, now, near_hours),
+                      countdown(ticket.due_at, now) if ticket.is_open else "")
+
+
+def pending_requests(engine: Engine, hotline, principal: Principal, stage: str, limit: int = 100) -> list[dict]:
+    """Return / extension / closure requests waiting at `stage` (unit: the leader's approval queue; centre:
+    the reviewers' queues) on tickets in the caller's scope, oldest first, each with its ticket."""
+    c = t.tickets.c
+    where = [c.status.in_(HANDLING)]
+    if principal.scope is not None:
+        where.append(c.lead_unit_id.in_(sorted(principal.scope)))
+    requested = select(t.events.c.ticket_id).where(
+        t.events.c.action.in_(("ReturnRequested", "ExtensionRequested", "ClosureRequested"))).distinct()
+    with engine.connect() as connection:
+        ids = connection.execute(select(c.ticket_id).where(*where, c.ticket_id.in_(requested))
+                                 .order_by(c.updated_at).limit(limit * 3)).scalars().all()
+    found = []
+    for ticket_id in ids:
+        ticket = hotline.ticket(ticket_id)
+        for request in ticket.requests.values():
+            if request.stage == stage:
+                found.append({"ticket": ticket, "request": request})
+        if len(found) >= limit:
+            break
+    return found
+
+
+def caller_history(engine: Engine, phone: str, limit: int = 20) -> list[dict[str, Any]]:
+    if not phone:
+        return []
+    with engine.connect() as connection:
+        return [dict(row._mapping) for row in connection.execute(
+            select(t.tickets.c.ticket_id, t.tickets.c.received_at, t.tickets.c.status, t.tickets.c.title,
+                   t.tickets.c.content).where(t.tickets.c.caller_phone == phone)
+            .order_by(t.tickets.c.received_at.desc()).limit(limit))]

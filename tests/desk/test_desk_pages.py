@@ -1,0 +1,51 @@
+"""Desk pages through HTTP: a unit answers only its own supervision orders; the live feed answers JSON to a
+poller; a bulletin downloads as Word and Excel."""
+
+from datetime import datetime, timedelta
+
+from web.conftest import client_for, form_post, hotline, web_app  # noqa: F401 - fixtures used below
+
+from desk.conftest import finding
+from rexian.adapters.findings import FindingRepository
+
+
+def test_a_unit_answers_its_own_order_and_cannot_see_another_units(hotline, client_for):  # noqa: F811
+    from rexian.bootstrap import desk_services
+
+    FindingRepository(hotline.engine).upsert([finding("RX1")], "batch", datetime(2026, 3, 2, 9))
+    desk = desk_services(hotline).desk
+    desk.decide(["BP-RETURNS:RX1"], "confirm", "J01", "属实")
+    _, (order_id,) = desk.issue_orders("J01", ["D02"], hotline.clock() + timedelta(days=5), "限期整改",
+                                       ["BP-RETURNS:RX1"])
+    other = client_for("H0301")
+    assert order_id not in other.get("/orders").text
+    assert form_post(other, f"/orders/{order_id}/answer", {"answer": "不是我们的"}).status_code == 404
+    own = client_for("H0201")
+    assert order_id in own.get("/orders").text
+    answered = form_post(own, f"/orders/{order_id}/answer", {"answer": "已整改完毕"})
+    assert answered.status_code == 303 and "done=" in answered.headers["location"]
+    assert desk.order(order_id)["answer"] == "已整改完毕"
+
+
+def test_the_live_feed_answers_a_poller_with_json_after_an_id(hotline, client_for):  # noqa: F811
+    store = FindingRepository(hotline.engine)
+    store.upsert([finding("RX1")], "batch", datetime(2026, 3, 2, 9))
+    supervisor = client_for("J01")
+    first = supervisor.get("/desk/live/stream").json()["items"]
+    assert [m["ref"] for m in first] == ["BP-RETURNS:RX1"]
+    store.decide("BP-RETURNS:RX1", "confirm", "J01", "属实", datetime(2026, 3, 2, 10))
+    after = supervisor.get(f"/desk/live/stream?after={first[-1]['seq']}").json()["items"]
+    assert [(m["topic"], m["data"]["status"]) for m in after] == [("finding.decided", "confirmed")]
+
+
+def test_a_drafted_bulletin_downloads_as_word_and_excel(hotline, client_for):  # noqa: F811
+    supervisor = client_for("J01")
+    drafted = form_post(supervisor, "/desk/bulletins", {"period": "2026-02"})
+    assert drafted.status_code == 303
+    bulletin = drafted.headers["location"]
+    word = supervisor.get(bulletin + "/download.docx")
+    excel = supervisor.get(bulletin + "/download.xlsx")
+    assert word.status_code == 200 and word.content[:2] == b"PK"
+    assert excel.status_code == 200 and excel.content[:2] == b"PK"
+    assert form_post(supervisor, "/desk/bulletins", {"period": "二月"}).headers["location"].startswith(
+        "/desk/bulletins?error=")

@@ -1,0 +1,52 @@
+"""Scheduled rules: overdue, idle and forwarded-without-follow-up findings appear without `analyze`, and a
+later batch run stores no second copy of them."""
+
+from datetime import datetime
+
+from click.testing import CliRunner
+
+from desk.conftest import Clock
+from rexian.adapters.findings import FindingRepository
+from rexian.analytics.config import load_config
+from rexian.cli import main
+from rexian.domain import commands as c
+from rexian.service.scheduler import RuleScheduler
+
+
+def _forwarded_then_left(app) -> str:
+    tid = app.handle(c.Intake(actor_id="A01", content="多福巷3号楼楼道堆放杂物堵塞消防通道", category="0601",
+                              address="多福巷3号楼", channel="phone")).ticket_id
+    app.handle(c.Dispatch(actor_id="P01", ticket_id=tid, lead_unit_id="S01"))
+    app.handle(c.SignFor(actor_id="HS01", ticket_id=tid))
+    app.handle(c.Forward(actor_id="HS01", ticket_id=tid, to_unit_id="M01", note="请社区核实处理"))
+    return tid
+
+
+def test_time_based_findings_appear_on_schedule_once_and_a_batch_run_adds_no_copy(make_app, tmp_path):
+    url = f"sqlite:///{tmp_path / 'sched.db'}"
+    app = make_app(url)
+    tid = _forwarded_then_left(app)
+    scheduler = RuleScheduler(app.engine, load_config(), Clock(datetime(2026, 4, 20, 9, 0)), 10)
+
+    first = scheduler.run_once()
+    rules = {key.split(":")[0] for key in first["added"]}
+    assert first["tickets"] == 1 and {"DL-OVERDUE", "DL-IDLE", "FF-NO-FOLLOW-UP"} <= rules
+    assert all(tid in key for key in first["added"]), first["added"]
+    assert scheduler.run_once()["added"] == []
+
+    runner = CliRunner()
+    out = tmp_path / "out"
+    analyzed = runner.invoke(main, ["analyze", "--db", url, "--out", str(out), "--as-of", "2026-04-20T09:00:00"])
+    assert analyzed.exit_code == 0, analyzed.output
+    loaded = runner.invoke(main, ["findings", "load", str(out / "findings.jsonl"), "--db", url])
+    assert loaded.output.startswith("新增 0 条"), loaded.output
+    store = FindingRepository(app.engine)
+    assert {f["source"] for f in store.list(limit=100)} == {"scheduled"}
+
+
+def test_a_closed_ticket_outside_the_window_is_not_read_again(make_app, tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 's2.db'}")
+    _forwarded_then_left(app)
+    scheduler = RuleScheduler(app.engine, load_config(), Clock(datetime(2026, 4, 20, 9, 0)), 10)
+    scheduler.run_once()
+    assert scheduler.run_once()["tickets"] == 1  # still open: read every time
