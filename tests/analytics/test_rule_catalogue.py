@@ -64,3 +64,53 @@ def test_docs_rules_md_is_generated_from_the_current_catalogue():
 
     page = (HERE.parents[1] / "docs" / "rules.md").read_text(encoding="utf-8")
     assert page == render(), "run: PYTHONPATH=src python -m rexian.analytics.catalogue_doc > docs/rules.md"
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_every_parameter_of_a_rule_is_explained_in_its_doc_text(rule_id):
+    params = set(load_config()["rules"][rule_id]) - {"enabled"}
+    missing = [name for name in params if f"`{name}`" not in RULES[rule_id].doc]
+    assert not missing, f"{rule_id}: parameters not explained in the docstring: {missing}"
+
+
+@pytest.mark.parametrize("missing, complaint", [
+    ({"triggers": None}, "triggers"),
+    ({"triggers": ("Dispatched",), "batch_only": "也可批量"}, "exactly one"),
+    ({"triggers": ("Sent",)}, "actions of the vocabulary"),
+    ({"truth": ()}, "truth_kinds"),
+])
+def test_a_rule_declared_without_any_of_its_facts_is_refused_at_import(missing, complaint):
+    from rexian.analytics.registry import rule
+
+    def fixture_rule(data, p):
+        """Fires on everything. Basis: none. Responsible: nobody."""
+
+    declaration = {"triggers": ("Dispatched",), "truth": ("return_pingpong",), **missing}
+    declaration = {key: value for key, value in declaration.items() if value is not None}
+    with pytest.raises(ValueError, match=complaint):
+        rule("BP-PINGPONG", **declaration)(fixture_rule)
+    assert RULES["BP-PINGPONG"].func.__name__ == "bp_pingpong"  # the real rule is untouched
+
+
+def test_a_rule_the_vocabulary_does_not_name_is_refused():
+    from rexian.analytics.registry import rule
+
+    with pytest.raises(ValueError, match="vocabulary"):
+        rule("XX-NEW", triggers=("Dispatched",), truth=("return_pingpong",))
+
+
+def test_the_vocabulary_names_exactly_the_registered_rules_with_their_families():
+    from rexian.domain.vocabulary import RULES as NAMED
+
+    assert {rule_id: (r.family, r.name_zh) for rule_id, r in RULES.items()} == {
+        rule_id: (entry.family, entry.zh) for rule_id, entry in NAMED.items()}
+
+
+def test_real_time_lists_and_the_evaluation_mapping_are_derived_from_the_declarations():
+    from rexian.analytics.evaluate import KIND_RULES
+    from rexian.analytics.realtime import BATCH_ONLY, MATTER_RULES, TRIGGERS
+
+    assert set(TRIGGERS) == {r for r in RULES if RULES[r].triggers} and set(BATCH_ONLY) == set(RULES) - set(TRIGGERS)
+    assert MATTER_RULES == {"FC-REPEAT-AFTER-CLOSE", "MS-SATISFIED-REPEAT", "RC-REPEAT", "RC-HOTSPOT"}
+    assert KIND_RULES["boilerplate_reply"] == ("PR-BOILERPLATE", "PR-IDENTICAL")
+    assert KIND_RULES["zombie_agent"] == ("US-FAKE-BUSY", "US-AWAY")

@@ -32,5 +32,5 @@ def test_findings_and_metrics_become_a_workbook_with_chinese_headers(tmp_path):
     assert rows[1][2:5] == ("推诿扯皮", "高", "GD001、GD007") and "非本单位职责" in rows[1][8]
     assert rows[2][7] == "A01" and rows[2][10] == "已确认"
     summary = {row[0]: row[1:] for row in book["分类统计"].iter_rows(min_row=2, values_only=True)}
-    assert summary["推诿扯皮"] == (1, 0, 0, 1) and summary["热线难打通"] == (0, 0, 1, 1)
+    assert summary["推诿扯皮"] == (1, 0, 0, 1) and summary["热线/渠道僵尸化"] == (0, 0, 1, 1)
     assert dict(book["指标"].iter_rows(min_row=2, values_only=True))["按期办结率"] == 0.93

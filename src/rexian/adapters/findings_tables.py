@@ -9,8 +9,9 @@ from __future__ import annotations
 from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Text
 
 from rexian.adapters.tables import metadata, tickets
+from rexian.domain import vocabulary
 
-FINDING_STATUSES = ("new", "confirmed", "dismissed")
+FINDING_STATUSES = tuple(vocabulary.FINDING_STATUSES)
 
 findings = Table(
     "findings", metadata,

@@ -10,13 +10,16 @@ import inspect
 import yaml
 
 from rexian.analytics.config import load_config
-from rexian.analytics.registry import FAMILIES, FAMILY_NAMES_ZH, all_rules
+from rexian.analytics.registry import FAMILIES, FAMILY_NAMES_ZH, Rule, all_rules
 
 INTRO = """# The supervision rules (监督规则)
 
 Generated from the rule registry (`src/rexian/analytics/rules_*.py`) and the packaged defaults
 (`src/rexian/analytics/rules.yaml`) by `python -m rexian.analytics.catalogue_doc`; a test fails when this
-page is out of date. How to run them: [analyze.md](analyze.md).
+page is out of date. Each rule is declared once, on its function (`@rule(...)`): its family and Chinese
+name come from `rexian/domain/vocabulary.py`; its real-time triggers (or why it is batch-only), whether it
+needs the same-matter scope and the truth kinds it answers for are on the declaration and shown below.
+How to run them: `rexian analyze` ([importing.md](importing.md)); in real time: [realtime.md](realtime.md).
 
 Every rule is a pure function of the event table (and, where stated, the `calls` and `agent_status`
 tables). Relational rules are Ibis expressions (checked to compile to PySpark SQL as well as DuckDB);
@@ -32,6 +35,21 @@ Override any parameter with `rexian analyze --rules FILE` (a YAML file with the 
 """
 
 
+def _declaration(rule: Rule) -> str:
+    if rule.triggers is not None:
+        when = "*Real time:* on " + ", ".join(f"`{action}`" for action in rule.triggers)
+        when += " (same-matter scope)" if rule.same_matter else ""
+    else:
+        when = f"*Batch only:* {rule.batch_only}"
+    if rule.truth_kinds:
+        truth = "*Truth kinds:* " + ", ".join(f"`{kind}`" for kind in rule.truth_kinds)
+    else:
+        truth = f"*Truth kinds:* none ({rule.no_truth_because})"
+    if rule.supporting_kinds:
+        truth += "; supported by " + ", ".join(f"`{kind}`" for kind in rule.supporting_kinds)
+    return f"{when} · {truth}"
+
+
 def render() -> str:
     rules = all_rules()
     config = load_config()
@@ -45,6 +63,7 @@ def render() -> str:
             parts.append(f"\n*Kind:* {rule.kind} · *needs:* {', '.join(rule.needs)} · *default severity:* "
                          f"{rule.severity} · *code:* `{module}.{rule.func.__name__}`\n\n")
             parts.append(inspect.cleandoc(rule.doc) + "\n")
+            parts.append("\n" + _declaration(rule) + "\n")
             rendered = yaml.safe_dump(params, allow_unicode=True, default_flow_style=True, sort_keys=False).strip()
             parts.append(f"\n*Parameters (defaults):* `{rendered}`\n")
     return "".join(parts)

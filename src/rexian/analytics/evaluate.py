@@ -7,7 +7,7 @@ Two views:
   found / truth items.
 - **per rule**: every truth item names the concrete abuse (`kind`); KIND_RULES says which rules are meant
   to detect each kind. A finding of rule R is correct when it shares a ticket (or agent) with a truth item
-  whose kind maps to R; R's recall is the share of truth items of its kinds that some R finding matched.
+  whose kind maps to R (the rule's declared `truth` kinds); R's recall is the share of truth items of its kinds that some R finding matched.
   A truth item without a `kind` (truth written by other tools) supports the precision of every rule of
   its family and counts in no rule's recall. RULE_EVIDENCE lists kinds that make a rule's finding right
   without counting in its recall (unit-level rules that list example tickets).
@@ -20,38 +20,20 @@ from typing import Any
 
 from rexian.analytics.registry import FAMILIES, all_rules
 
-# kind of abuse (simulate/truth.py KINDS) -> the rules meant to detect it.
-KIND_RULES: dict[str, tuple[str, ...]] = {
-    "repeated_returns": ("BP-RETURNS",),
-    "return_pingpong": ("BP-PINGPONG",),
-    "return_cycle": ("BP-CYCLE",),
-    "return_without_verification": ("BP-NO-VERIFY",),
-    "return_rejected": ("BP-REJECTED",),
-    "closed_unresolved": ("FC-UNRESOLVED",),
-    "repeat_after_close": ("FC-REPEAT-AFTER-CLOSE",),
-    "closure_without_evidence": ("FC-NO-EVIDENCE",),
-    "closures_rejected": ("FC-REJECTED-CLOSURES",),
-    "instant_closure": ("FC-INSTANT",),
-    "satisfied_then_repeat": ("MS-SATISFIED-REPEAT",),
-    "visit_without_call": ("MS-VISIT-NO-CALL",),
-    "visit_by_handler": ("MS-VISIT-BY-HANDLER",),
-    "boilerplate_reply": ("PR-BOILERPLATE", "PR-IDENTICAL"),
-    "off_topic_reply": ("PR-OFF-TOPIC",),
-    "forward_no_follow_up": ("FF-NO-FOLLOW-UP",),
-    "overdue": ("DL-OVERDUE",),
-    "repeated_extensions": ("DL-EXTENSIONS",),
-    "idle": ("DL-IDLE",),
-    "long_open": ("DL-LONG-OPEN",),
-    "repeat_complaint": ("RC-REPEAT",),
-    "hotspot": ("RC-HOTSPOT",),
-    "unsatisfied_visit": ("DS-UNSATISFIED",),
-    "hostile_report": ("HA-HOSTILE",),
-    "graft_report": ("GR-GRAFT",),
-    "banquet_report": ("IB-BANQUET",),
-    "zombie_agent": ("US-FAKE-BUSY", "US-AWAY"),  # callers give up in the queue, not on the zombie's line
-}
+
+def _kind_rules() -> dict[str, tuple[str, ...]]:
+    """kind of abuse (simulate/truth.py KINDS) -> the rules meant to detect it, from the rules' declarations."""
+    out: dict[str, tuple[str, ...]] = {}
+    for rule_id, rule_def in all_rules().items():
+        for kind in rule_def.truth_kinds:
+            out[kind] = out.get(kind, ()) + (rule_id,)
+    return out
+
+
+KIND_RULES: dict[str, tuple[str, ...]] = _kind_rules()
 # rule -> further kinds whose tickets make its findings right (no recall is counted for them).
-RULE_EVIDENCE: dict[str, tuple[str, ...]] = {"MS-RATE-MISMATCH": ("satisfied_then_repeat",)}
+RULE_EVIDENCE: dict[str, tuple[str, ...]] = {
+    rule_id: rule_def.supporting_kinds for rule_id, rule_def in all_rules().items() if rule_def.supporting_kinds}
 FINDING_FIELDS = ("finding_key", "rule_id", "family", "ticket_ids", "agent_id", "unit_id", "person_id")
 
 

@@ -14,7 +14,6 @@ HANDLER_ACTIONS = (
     "SignedFor", "Forwarded", "ProgressNoted", "CitizenContacted", "ReturnRequested", "ExtensionRequested",
     "ClosureRequested", "Replied", "SupervisionResponded",
 )
-SATISFIED = ("satisfied", "basically_satisfied")
 
 
 def dispatches(ev):

@@ -13,8 +13,8 @@ import ibis
 import pandas as pd
 from ibis import _
 
-from rexian.analytics.facts import SATISFIED
 from rexian.analytics.tables import Data
+from rexian.domain.vocabulary import SATISFIED
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ The rules are the batch rules themselves (`registry`), run on a small DuckDB dat
 affected tickets' events and ticket rows — plus, for rules about the same matter (repeat complaints,
 "closed then reported again"), every ticket on the same place and category. A rule qualifies for real
 time when its result for a ticket depends only on that scope and not on the analysis time; the others are
-listed in `BATCH_ONLY` with the reason, and run in the batch (`rexian analyze`).
+declared batch-only with the reason (`BATCH_ONLY`, derived from the declarations), and run in the batch.
 
 Speed: the DuckDB connection is kept, the preparation statements of `tables` are recorded once and
 replayed on each new scope, and each relational rule is compiled to SQL once; the relational rules an
@@ -27,60 +27,19 @@ import pyarrow as pa
 from rexian.analytics import tables
 from rexian.analytics.config import rule_params
 from rexian.analytics.engine import run_rule
-from rexian.analytics.facts import CLOSING_ACTIONS, HANDLER_ACTIONS, ticket_facts
+from rexian.analytics.facts import ticket_facts
 from rexian.analytics.registry import Finding, all_rules, rows_to_findings
 from rexian.analytics.text_port import TextPort, default_text_port, reply_scores_titled
 
-_VISIT = ("Visited", "ClosureRequested")
-# The complaint a reply is judged against is set at intake (seq 1), before any reply: replies trigger.
-_REPLY = ("Replied", "ClosureRequested")
-_WORDS = ("TicketReceived", "Visited", "Dispatched")
-# A repeat: a ticket received on the matter, a merge (leaves the cluster), the first dispatch (first receiver).
-_REPEAT = ("TicketReceived", "Merged", "Dispatched")
-# Closed, then the same matter again: arrivals, closures (the close time, who asked to close) and visits.
-_AFTER_CLOSE = ("TicketReceived", "Merged", "ClosureRequested", "Visited") + CLOSING_ACTIONS
-
-# Real-time rules, each with the actions whose appearance can change its result (action lists among the
-# rule's parameters are added automatically). Rules that judge a request by what happened BEFORE it
-# (BP-NO-VERIFY, FC-NO-EVIDENCE, FC-INSTANT) only need the request itself: later events cannot change them.
+# Derived from the rules' declarations (`@rule(triggers=…, batch_only=…, same_matter=…)` in rules_*.py):
+# each real-time rule with the actions whose appearance can change its result (action lists among the
+# rule's parameters are added automatically); the rules whose result depends on other tickets on the same
+# matter; and the batch-only rules with the reason.
 TRIGGERS: dict[str, tuple[str, ...]] = {
-    "BP-RETURNS": ("ReturnRequested",),
-    "BP-PINGPONG": ("Dispatched", "ReturnRequested"),
-    "BP-CYCLE": ("Dispatched", "ReturnRequested"),
-    "BP-NO-VERIFY": ("ReturnRequested",),
-    "BP-REJECTED": ("ReturnRejected", "ReturnRequested"),
-    "FC-UNRESOLVED": _VISIT,
-    "DS-UNSATISFIED": _VISIT,
-    "FC-REPEAT-AFTER-CLOSE": _AFTER_CLOSE,
-    "MS-SATISFIED-REPEAT": _AFTER_CLOSE,
-    "FC-NO-EVIDENCE": ("ClosureRequested",),
-    "FC-REJECTED-CLOSURES": ("ClosureRejected", "ClosureRequested"),
-    "FC-INSTANT": ("ClosureRequested",),
-    "MS-VISIT-BY-HANDLER": ("Visited", "Dispatched") + HANDLER_ACTIONS,
-    "DL-EXTENSIONS": ("ExtensionRequested",),
-    "RC-REPEAT": _REPEAT,
-    "RC-HOTSPOT": _REPEAT,
-    "PR-BOILERPLATE": _REPLY,
-    "PR-OFF-TOPIC": _REPLY,
-    "HA-HOSTILE": _WORDS,
-    "GR-GRAFT": _WORDS,
-    "IB-BANQUET": _WORDS,
-}
-# Rules whose result for a ticket depends on other tickets on the same matter (place and category).
-MATTER_RULES = frozenset({"FC-REPEAT-AFTER-CLOSE", "MS-SATISFIED-REPEAT", "RC-REPEAT", "RC-HOTSPOT"})
-
+    rule_id: rule_def.triggers for rule_id, rule_def in all_rules().items() if rule_def.triggers is not None}
+MATTER_RULES = frozenset(rule_id for rule_id, rule_def in all_rules().items() if rule_def.same_matter)
 BATCH_ONLY: dict[str, str] = {
-    "MS-RATE-MISMATCH": "单位整体满意率与重复率对比：需要单位全部工单(population rate)",
-    "PR-IDENTICAL": "跨工单、跨单位的相同答复：需要全部答复文本",
-    "MS-VISIT-NO-CALL": "需要话务系统通话记录(calls)，不在工单事件流中",
-    "US-ABANDONED": "坐席按日统计的未接率：需要通话记录与全天数据",
-    "US-FAKE-BUSY": "坐席示忙：需要坐席状态与通话记录",
-    "US-AWAY": "坐席离岗：需要坐席状态记录",
-    "FF-NO-FOLLOW-UP": "“转办后N天无跟进”随时间流逝成立，没有事件触发：由定时批量运行发现",
-    "DL-OVERDUE": "超期随时间流逝成立(未办结工单在无新事件时变为超期)：由定时批量运行发现",
-    "DL-IDLE": "长期无动作本身就是没有事件：由定时批量运行发现",
-    "DL-LONG-OPEN": "长期未办结随时间流逝成立：由定时批量运行发现",
-}
+    rule_id: rule_def.batch_only for rule_id, rule_def in all_rules().items() if rule_def.batch_only is not None}
 
 # as_of stand-in compiled into the ticket facts once, replaced by the real time on each run.
 _AS_OF_SENTINEL = datetime(2099, 12, 31, 23, 59, 59)

@@ -19,23 +19,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
-FAMILIES = (
-    "buck_passing", "false_closure", "manufactured_satisfaction", "perfunctory_reply", "forward_no_follow_up",
-    "delay", "repeat_complaint", "dissatisfaction", "hostile_attitude", "graft", "improper_banquet",
-    "unreachable_service",
-)
-FAMILY_NAMES_ZH = {
-    "buck_passing": "推诿扯皮", "false_closure": "虚假办结", "manufactured_satisfaction": "被满意/数据造假",
-    "perfunctory_reply": "敷衍塞责", "forward_no_follow_up": "只转办不跟踪", "delay": "久拖不办",
-    "repeat_complaint": "重复投诉", "dissatisfaction": "回访不满意", "hostile_attitude": "态度恶劣",
-    "graft": "吃拿卡要", "improper_banquet": "违规吃喝", "unreachable_service": "热线/渠道僵尸化",
-}
-SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
+from rexian.domain import vocabulary
+
+# Labels come from the one vocabulary (rexian.domain.vocabulary); these names are kept for the readers.
+FAMILIES: tuple[str, ...] = tuple(vocabulary.FAMILIES)
+FAMILY_NAMES_ZH = vocabulary.FAMILIES
+SEVERITY_ZH = vocabulary.SEVERITIES
 CONVENTIONAL = {"ticket_id", "ticket_ids", "agent_id", "unit_id", "person_id", "seqs", "subject", "severity", "texts"}
 
 
 @dataclass(frozen=True)
 class Rule:
+    """Everything about a rule, said once on its declaration (`@rule` in rules_*.py); the real-time lists,
+    the evaluation mapping and docs/rules.md are derived from these fields. Optional facts about a rule
+    (e.g. why it cannot run on an engine) are added as fields with a default and a keyword of `rule`."""
+
     rule_id: str
     family: str
     name_zh: str
@@ -43,23 +41,60 @@ class Rule:
     kind: str = "relational"  # relational (Ibis) | text (pandas + text port)
     needs: tuple[str, ...] = ("ev",)
     severity: str = "medium"
+    # Real time: the actions whose appearance can change the rule's result for a ticket, or else the reason
+    # the rule runs only in the batch. Exactly one of the two is set.
+    triggers: tuple[str, ...] | None = None
+    batch_only: str | None = None
+    same_matter: bool = False  # its result for a ticket depends on other tickets on the same place and category
+    # The simulator's truth kinds (simulate/truth.py KINDS) this rule is meant to find (counted in its recall),
+    # and further kinds whose tickets make its findings right without counting in its recall.
+    truth_kinds: tuple[str, ...] = ()
+    supporting_kinds: tuple[str, ...] = ()
+    no_truth_because: str | None = None  # why no truth kind exists, when `truth_kinds` is empty
 
     @property
     def doc(self) -> str:
         return (self.func.__doc__ or "").strip()
 
+    def problems(self) -> list[str]:
+        """What the declaration lacks; a rule with any problem is refused at registration."""
+        found = []
+        if (self.triggers is None) == (self.batch_only is None):
+            found.append("give exactly one of triggers=(actions…) or batch_only=reason")
+        if self.triggers is not None and (not self.triggers or set(self.triggers) - set(vocabulary.ACTIONS)):
+            found.append(f"triggers must be actions of the vocabulary: {self.triggers}")
+        if self.batch_only is not None and not self.batch_only.strip():
+            found.append("batch_only needs its reason")
+        if not self.truth_kinds and not (self.no_truth_because or "").strip():
+            found.append("give truth_kinds=(…) or no_truth_because=reason")
+        if "Basis:" not in self.doc or "Responsible:" not in self.doc:
+            found.append("the docstring must say its Basis: and who is Responsible:")
+        if self.kind not in ("relational", "text") or self.severity not in vocabulary.SEVERITIES:
+            found.append(f"unknown kind {self.kind} or severity {self.severity}")
+        return found
+
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, family: str, name_zh: str, *, kind: str = "relational", needs: tuple[str, ...] = ("ev",),
+def rule(rule_id: str, *, triggers: tuple[str, ...] | None = None, batch_only: str | None = None,
+         same_matter: bool = False, truth: tuple[str, ...] = (), supporting: tuple[str, ...] = (),
+         no_truth_because: str | None = None, kind: str = "relational", needs: tuple[str, ...] = ("ev",),
          severity: str = "medium"):
-    """Register a rule function under its id."""
-    if family not in FAMILIES:
-        raise ValueError(f"unknown family {family}")
+    """Declare a rule: its function, and (family and Chinese name from the vocabulary) everything else the
+    system needs to know about it. An incomplete declaration raises ValueError at import."""
+    entry = vocabulary.RULES.get(rule_id)
+    if entry is None:
+        raise ValueError(f"rule {rule_id} is not in rexian.domain.vocabulary.RULES (add its family and name there)")
 
     def register(func):
-        RULES[rule_id] = Rule(rule_id, family, name_zh, func, kind, needs, severity)
+        declared = Rule(rule_id, entry.family, entry.zh, func, kind, needs, severity, triggers=triggers,
+                        batch_only=batch_only, same_matter=same_matter, truth_kinds=truth,
+                        supporting_kinds=supporting, no_truth_because=no_truth_because)
+        problems = declared.problems()
+        if problems:
+            raise ValueError(f"rule {rule_id} is declared incompletely: {'; '.join(problems)}")
+        RULES[rule_id] = declared
         return func
 
     return register

@@ -13,7 +13,7 @@ def return_requests(ev):
     return ev.filter(_.action == "ReturnRequested")
 
 
-@rule("BP-RETURNS", "buck_passing", "多次退单")
+@rule("BP-RETURNS", triggers=("ReturnRequested",), truth=("repeated_returns",))
 def bp_returns(data, p):
     """A ticket whose return was requested `min_returns` times or more (high from `high_returns`).
 
@@ -42,7 +42,7 @@ def _first_returner(ev, hits, unit_column: str):
     return joined.drop("t", "u")
 
 
-@rule("BP-PINGPONG", "buck_passing", "来回踢皮球(A→B→A)")
+@rule("BP-PINGPONG", triggers=("Dispatched", "ReturnRequested"), truth=("return_pingpong",))
 def bp_pingpong(data, p):
     """A ticket dispatched to unit A, then B, then A again (A→B→A), whatever the reasons given.
 
@@ -59,7 +59,7 @@ def bp_pingpong(data, p):
                          severity=ibis.ifelse(_.bounces >= 2, "high", "medium")).drop("s1", "s2", "s3")
 
 
-@rule("BP-CYCLE", "buck_passing", "循环流转(A→B→C→A)")
+@rule("BP-CYCLE", triggers=("Dispatched", "ReturnRequested"), truth=("return_cycle",))
 def bp_cycle(data, p):
     """A ticket dispatched around a cycle of three different units and back: A→B→C→A.
 
@@ -77,7 +77,7 @@ def bp_cycle(data, p):
         "s1", "s2", "s3", "s4")
 
 
-@rule("BP-NO-VERIFY", "buck_passing", "未核实即申请退单")
+@rule("BP-NO-VERIFY", triggers=("ReturnRequested",), truth=("return_without_verification",))
 def bp_no_verify(data, p):
     """A return requested with no verification by the requesting unit since the ticket reached it:
     no citizen contact (`verification_actions`) and no site visit or coordination (`ProgressNoted` of a
@@ -107,7 +107,7 @@ def bp_no_verify(data, p):
     ).drop("t")
 
 
-@rule("BP-REJECTED", "buck_passing", "退单被驳回")
+@rule("BP-REJECTED", triggers=("ReturnRejected", "ReturnRequested"), truth=("return_rejected",))
 def bp_rejected(data, p):
     """A ticket on which the centre rejected return requests `min_rejected` times or more (high from
     `high_rejected`): the unit tried to return a ticket that was its business.

@@ -6,9 +6,16 @@ from __future__ import annotations
 import ibis
 from ibis import _
 
-from rexian.analytics.facts import HANDLER_ACTIONS, SATISFIED, last_before, next_same_matter
+from rexian.analytics.facts import CLOSING_ACTIONS, HANDLER_ACTIONS, last_before, next_same_matter
 from rexian.analytics.registry import rule
+from rexian.domain.vocabulary import SATISFIED
 
+# Real-time triggers shared by several rules (see `rule(triggers=…)`).
+VISIT = ("Visited", "ClosureRequested")
+# Closed, then the same matter again: arrivals, closures (the close time, who asked to close) and visits.
+AFTER_CLOSE = ("TicketReceived", "Merged", "ClosureRequested", "Visited") + CLOSING_ACTIONS
+# Rules that judge a request by what happened BEFORE it (FC-NO-EVIDENCE, FC-INSTANT) only need the request
+# itself as trigger: later events cannot change them.
 
 def _visits(ev):
     return ev.filter(_.action == "Visited").select(
@@ -31,7 +38,7 @@ def _visit_outcome_rule(data, bad):
     ).drop("t", "visit_seqs", "closure_seqs")
 
 
-@rule("FC-UNRESOLVED", "false_closure", "办结后回访未解决")
+@rule("FC-UNRESOLVED", triggers=VISIT, truth=("closed_unresolved",))
 def fc_unresolved(data, p):
     """The follow-up visit after a closure records the matter as unresolved (未解决): the unit asked to
     close a ticket it had not solved. High when it happened again after redo.
@@ -42,7 +49,7 @@ def fc_unresolved(data, p):
     return _visit_outcome_rule(data, _.resolved == False)  # noqa: E712 (Ibis expression)
 
 
-@rule("DS-UNSATISFIED", "dissatisfaction", "回访不满意")
+@rule("DS-UNSATISFIED", triggers=VISIT, truth=("unsatisfied_visit",))
 def ds_unsatisfied(data, p):
     """The follow-up visit records the citizen as unsatisfied (不满意); high when unsatisfied again after
     redo (two or more unsatisfied visits).
@@ -74,7 +81,7 @@ def _repeat_after(data, p, satisfied: bool):
                          seqs=ibis.array([_.closure_seq, _.visit_seq])).drop("a", "b")
 
 
-@rule("FC-REPEAT-AFTER-CLOSE", "false_closure", "办结后同一诉求再次反映")
+@rule("FC-REPEAT-AFTER-CLOSE", triggers=AFTER_CLOSE, same_matter=True, truth=("repeat_after_close",))
 def fc_repeat_after_close(data, p):
     """A ticket closed after a closure request, and a new ticket on the same matter (same place and
     category, any caller; not a consultation, suggestion or praise — `exclude_kinds`) arrives within
@@ -87,7 +94,7 @@ def fc_repeat_after_close(data, p):
     return _repeat_after(data, p, satisfied=False)
 
 
-@rule("MS-SATISFIED-REPEAT", "manufactured_satisfaction", "满意后同一诉求再次反映")
+@rule("MS-SATISFIED-REPEAT", triggers=AFTER_CLOSE, same_matter=True, truth=("satisfied_then_repeat",))
 def ms_satisfied_repeat(data, p):
     """The last follow-up visit recorded 满意/基本满意, yet a new ticket on the same matter (same place and
     category; not of a kind in `exclude_kinds`) arrives within `window_days` of the close: the
@@ -99,7 +106,7 @@ def ms_satisfied_repeat(data, p):
     return _repeat_after(data, p, satisfied=True)
 
 
-@rule("FC-NO-EVIDENCE", "false_closure", "无证据或未联系市民申请办结")
+@rule("FC-NO-EVIDENCE", triggers=("ClosureRequested",), truth=("closure_without_evidence",))
 def fc_no_evidence(data, p):
     """A closure request with no evidence attached, or relying on no citizen contact: its `contact_seqs`
     is empty and no `CitizenContacted` event precedes it on the ticket.
@@ -123,7 +130,7 @@ def fc_no_evidence(data, p):
     ).drop("t", "x_seq", "reply")
 
 
-@rule("FC-REJECTED-CLOSURES", "false_closure", "办结申请屡被驳回")
+@rule("FC-REJECTED-CLOSURES", triggers=("ClosureRejected", "ClosureRequested"), truth=("closures_rejected",))
 def fc_rejected_closures(data, p):
     """The centre rejected the ticket's closure requests `min_rejected` times or more (high from
     `high_rejected`).
@@ -146,7 +153,7 @@ def fc_rejected_closures(data, p):
     ).drop("t", "rejected_seqs", "request_seqs")
 
 
-@rule("FC-INSTANT", "false_closure", "秒办结(无办理过程)")
+@rule("FC-INSTANT", triggers=("ClosureRequested",), truth=("instant_closure",))
 def fc_instant(data, p):
     """A ticket's first closure request made within `max_minutes` of the requesting unit's receipt of
     the ticket — its latest sign-for (签收) before the request, else the latest dispatch to it — with no
@@ -185,7 +192,7 @@ def fc_instant(data, p):
     ).drop("t", "x_seq", "x_ts", "received_ts", "received_seq", "reply")
 
 
-@rule("MS-VISIT-NO-CALL", "manufactured_satisfaction", "回访无通话记录", needs=("ev", "calls"))
+@rule("MS-VISIT-NO-CALL", batch_only="需要话务系统通话记录(calls)，不在工单事件流中", truth=("visit_without_call",), needs=("ev", "calls"))
 def ms_visit_no_call(data, p):
     """A follow-up visit by phone (`phone_methods`) that no answered call record supports: its `call_id`
     is missing or matches no call with an answer time.
@@ -203,7 +210,7 @@ def ms_visit_no_call(data, p):
     ).drop("t", "x_seq", "cid", "visitor_unit_id", "visitor_id", "visit_note")
 
 
-@rule("MS-VISIT-BY-HANDLER", "manufactured_satisfaction", "承办单位自行回访")
+@rule("MS-VISIT-BY-HANDLER", triggers=("Visited", "Dispatched") + HANDLER_ACTIONS, truth=("visit_by_handler",))
 def ms_visit_by_handler(data, p):
     """A follow-up visit recorded by someone who handled the ticket, or by a unit the ticket was
     dispatched to: the visit is not independent of the handling unit.
@@ -227,11 +234,14 @@ def ms_visit_by_handler(data, p):
     ).drop("t", "x_seq", "visitor_unit_id", "visitor_id")
 
 
-@rule("MS-RATE-MISMATCH", "manufactured_satisfaction", "满意率与重复投诉率不符")
+@rule("MS-RATE-MISMATCH", batch_only="单位整体满意率与重复率对比：需要单位全部工单(population rate)",
+      supporting=("satisfied_then_repeat",),
+      no_truth_because="a unit-level rate; its example tickets are those of satisfied_then_repeat")
 def ms_rate_mismatch(data, p):
     """A unit with at least `min_tickets` visited tickets whose satisfaction rate is at least
     `min_satisfaction` while at least `min_repeat_rate` of its closed tickets come back on the same matter
-    within `window_days`: the two rates cannot both be true.
+    within `window_days`: the two rates cannot both be true. Tickets of a kind in `exclude_kinds`
+    (consultations, suggestions, praise) count in neither rate.
 
     Basis: MISSION.md 被满意 ("satisfaction rates that do not fit a unit's repeat-complaint rate").
     Responsible: the unit (no single person). Lists up to `max_tickets_listed` satisfied-but-repeated

@@ -16,7 +16,8 @@ def _with_handler(rows, ev, unit_col: str = "unit_id"):
         person_id="handler_id")
 
 
-@rule("FF-NO-FOLLOW-UP", "forward_no_follow_up", "只转办不跟踪")
+@rule("FF-NO-FOLLOW-UP", batch_only="“转办后N天无跟进”随时间流逝成立，没有事件触发：由定时批量运行发现",
+      truth=("forward_no_follow_up",))
 def ff_no_follow_up(data, p):
     """A unit forwards the ticket down and then does nothing itself (no progress note, reminder or citizen
     contact — `follow_up_actions`) until it asks to close the ticket (closed on the subordinate's word
@@ -50,7 +51,7 @@ def ff_no_follow_up(data, p):
 DEADLINE_ACTIONS = ("Dispatched", "ExtensionApproved", "Reopened", "ClosureRejected")
 
 
-@rule("DL-OVERDUE", "delay", "超期未办结")
+@rule("DL-OVERDUE", batch_only="超期随时间流逝成立(未办结工单在无新事件时变为超期)：由定时批量运行发现", truth=("overdue",))
 def dl_overdue(data, p):
     """A closure requested after the deadline in force at that moment, or a ticket still open and not
     awaiting the centre's ruling on a closure past its deadline at the analysis time — by more than
@@ -94,7 +95,7 @@ def dl_overdue(data, p):
         "due_seq", "request_seq")
 
 
-@rule("DL-EXTENSIONS", "delay", "反复申请延期")
+@rule("DL-EXTENSIONS", triggers=("ExtensionRequested",), truth=("repeated_extensions",))
 def dl_extensions(data, p):
     """The unit asked to extend the ticket's deadline `min_extensions` times or more.
 
@@ -109,7 +110,7 @@ def dl_extensions(data, p):
         severity=ibis.ifelse(_.extensions >= p["min_extensions"] + 2, "high", "medium"))
 
 
-@rule("DL-IDLE", "delay", "长期无办理动作")
+@rule("DL-IDLE", batch_only="长期无动作本身就是没有事件：由定时批量运行发现", truth=("idle",))
 def dl_idle(data, p):
     """After dispatch, `idle_days` or more pass with no event on the ticket while the ball is in the
     handling unit's court (the gap does not start with a request waiting for the centre, a close or a
@@ -146,7 +147,7 @@ def dl_idle(data, p):
         "dispatch_seq", "gap_seq")
 
 
-@rule("DL-LONG-OPEN", "delay", "长期未办结")
+@rule("DL-LONG-OPEN", batch_only="长期未办结随时间流逝成立：由定时批量运行发现", truth=("long_open",))
 def dl_long_open(data, p):
     """A ticket still open `min_days` or more after receipt (high from `high_days`).
 

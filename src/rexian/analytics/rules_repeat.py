@@ -7,6 +7,9 @@ from ibis import _
 
 from rexian.analytics.registry import rule
 
+# A repeat: a ticket received on the matter, a merge (leaves the cluster), the first dispatch (first receiver).
+REPEAT = ("TicketReceived", "Merged", "Dispatched")
+
 
 def _clusters(tk, min_tickets: int, window_days: float, exclude_kinds=()):
     """Tickets on the same matter (same place and category) of which `min_tickets` fall within
@@ -27,7 +30,7 @@ def _clusters(tk, min_tickets: int, window_days: float, exclude_kinds=()):
         unit_id=_.first_unit_id.argmax(_.received_ts), first_ts=_.received_ts.min(), last_ts=_.received_ts.max())
 
 
-@rule("RC-REPEAT", "repeat_complaint", "同一诉求重复投诉")
+@rule("RC-REPEAT", triggers=REPEAT, same_matter=True, truth=("repeat_complaint",))
 def rc_repeat(data, p):
     """`min_tickets` or more complaints on the same matter — same place (place id, else address) and
     same category, any caller — within `window_days` (high from twice as many). Tickets of a kind in
@@ -43,10 +46,10 @@ def rc_repeat(data, p):
         "first_ts", "last_ts")
 
 
-@rule("RC-HOTSPOT", "repeat_complaint", "高频共性诉求", severity="high")
+@rule("RC-HOTSPOT", triggers=REPEAT, same_matter=True, truth=("hotspot",), severity="high")
 def rc_hotspot(data, p):
     """A hotspot: `min_tickets` or more tickets on the same matter within `window_days` from at least
-    `min_callers` different callers (complaints only, as for RC-REPEAT).
+    `min_callers` different callers (complaints only, as for RC-REPEAT: `exclude_kinds` are not counted).
 
     Basis: MISSION.md 重复投诉 ("clusters of many callers are hotspots (高频共性诉求)"). Responsible: the
     first receiver of the latest ticket.

@@ -8,7 +8,8 @@ from ibis import _
 from rexian.analytics.registry import rule
 
 
-@rule("US-ABANDONED", "unreachable_service", "坐席大量未接来电", needs=("calls",))
+@rule("US-ABANDONED", batch_only="坐席按日统计的未接率：需要通话记录与全天数据",
+      no_truth_because="the simulator's callers give up in the queue, not on one agent's line", needs=("calls",))
 def us_abandoned(data, p):
     """An agent who, on one day, let at least `min_rate` of the `min_calls` or more inbound calls routed
     to them go unanswered (no answer time).
@@ -25,7 +26,7 @@ def us_abandoned(data, p):
         severity=ibis.ifelse(_.unanswered_rate >= 2 * p["min_rate"], "high", "medium"))
 
 
-@rule("US-FAKE-BUSY", "unreachable_service", "示忙无通话", needs=("agent_status",))
+@rule("US-FAKE-BUSY", batch_only="坐席示忙：需要坐席状态与通话记录", truth=("zombie_agent",), needs=("agent_status",))
 def us_fake_busy(data, p):
     """An agent who, on one day, held the busy status for `min_total_minutes` or more in intervals of at
     least `min_minutes` with no call at all overlapping them (示忙不接).
@@ -48,7 +49,7 @@ def us_fake_busy(data, p):
         person_id=_.agent_id, subject=_.agent_id.concat(":", _.day))
 
 
-@rule("US-AWAY", "unreachable_service", "坐席长时间离岗", needs=("agent_status",))
+@rule("US-AWAY", batch_only="坐席离岗：需要坐席状态记录", truth=("zombie_agent",), needs=("agent_status",))
 def us_away(data, p):
     """An agent on break or offline (`away_statuses`) for more than `max_break_minutes` in the middle of a
     working day (another status follows on the same day, so it is not the end of the shift).

@@ -18,6 +18,11 @@ from rexian.analytics.text_port import TextPort, reply_scores_titled
 
 EXCERPT = 120
 
+# Real-time triggers. The complaint a reply is judged against is set at intake (seq 1), before any reply:
+# replies trigger. Misconduct words are read in the complaint, the visit note and the dispatch note.
+REPLY = ("Replied", "ClosureRequested")
+WORDS = ("TicketReceived", "Visited", "Dispatched")
+
 
 def replies(data) -> pd.DataFrame:
     """Every reply a unit gave (Replied, and the reply of each ClosureRequested), with the complaint."""
@@ -42,7 +47,7 @@ def _first_per_ticket(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(["ticket_id", "seq"]).groupby("ticket_id", as_index=False).first() if len(frame) else frame
 
 
-@rule("PR-BOILERPLATE", "perfunctory_reply", "套话式答复", kind="text")
+@rule("PR-BOILERPLATE", triggers=REPLY, truth=("boilerplate_reply",), kind="text")
 def pr_boilerplate(data, p, text: TextPort):
     """A reply made mostly of stock phrases ("您的诉求已记录，请耐心等待"): boilerplate share at least
     `min_boilerplate`, or fewer than `min_chars` meaningful characters.
@@ -61,7 +66,7 @@ def pr_boilerplate(data, p, text: TextPort):
     return _first_per_ticket(pd.DataFrame(rows)).drop(columns=["seq"], errors="ignore")
 
 
-@rule("PR-IDENTICAL", "perfunctory_reply", "不同诉求相同答复(复读机)", kind="text")
+@rule("PR-IDENTICAL", batch_only="跨工单、跨单位的相同答复：需要全部答复文本", truth=("boilerplate_reply",), kind="text")
 def pr_identical(data, p, text: TextPort):
     """The same reply text (after normalising punctuation, spaces and numbers), at least `min_chars` long,
     given on tickets about `min_tickets` or more different matters (a matter: place and category). One
@@ -91,7 +96,7 @@ def pr_identical(data, p, text: TextPort):
     return pd.DataFrame(rows)
 
 
-@rule("PR-OFF-TOPIC", "perfunctory_reply", "答非所问", kind="text")
+@rule("PR-OFF-TOPIC", triggers=REPLY, truth=("off_topic_reply",), kind="text")
 def pr_off_topic(data, p, text: TextPort):
     """A substantial reply (`min_chars` or more) to a substantial complaint (`min_complaint_chars`) that
     shares almost nothing with it: relevance at most `max_relevance`. Boilerplate replies are left to
@@ -140,7 +145,7 @@ def _misconduct_rule(data, p, text: TextPort, family: str) -> pd.DataFrame:
     return _first_per_ticket(pd.DataFrame(rows)).drop(columns=["seq"], errors="ignore")
 
 
-@rule("HA-HOSTILE", "hostile_attitude", "态度恶劣/冷硬横推", kind="text")
+@rule("HA-HOSTILE", triggers=WORDS, truth=("hostile_report",), kind="text")
 def ha_hostile(data, p, text: TextPort):
     """A citizen reports staff who scolded, mocked, threatened or stonewalled them (in the complaint or at
     the follow-up visit); misconduct score at least `min_score`.
@@ -151,7 +156,7 @@ def ha_hostile(data, p, text: TextPort):
     return _misconduct_rule(data, p, text, "hostile_attitude")
 
 
-@rule("GR-GRAFT", "graft", "吃拿卡要", kind="text", severity="high")
+@rule("GR-GRAFT", triggers=WORDS, truth=("graft_report",), kind="text", severity="high")
 def gr_graft(data, p, text: TextPort):
     """A citizen reports a demand for money, gifts or favours in exchange for service (红包, 好处费 …);
     score at least `min_score`.
@@ -161,7 +166,7 @@ def gr_graft(data, p, text: TextPort):
     return _misconduct_rule(data, p, text, "graft")
 
 
-@rule("IB-BANQUET", "improper_banquet", "违规吃喝", kind="text", severity="high")
+@rule("IB-BANQUET", triggers=WORDS, truth=("banquet_report",), kind="text", severity="high")
 def ib_banquet(data, p, text: TextPort):
     """A citizen reports officials accepting meals or gifts (宴请, 吃请, 饭局 …); score at least
     `min_score`.

@@ -10,6 +10,7 @@ import importlib
 import click
 
 from rexian import __version__
+from rexian.cli.options import RexianGroup
 
 # Modules that define a click command or group named `command` (or `commands`, a list) to attach.
 COMMAND_MODULES: tuple[str, ...] = ("rexian.cli.workflow", "rexian.cli.demo", "rexian.cli.calendar",
@@ -19,15 +20,15 @@ COMMAND_MODULES: tuple[str, ...] = ("rexian.cli.workflow", "rexian.cli.demo", "r
                                     "rexian.cli.serve", "rexian.cli.users")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="rexian")
+@click.group(cls=RexianGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rexian", help="显示版本并退出")
 def main() -> None:
-    """Rexian (热线): 12345 hotline work orders and supervision analytics."""
+    """Rexian（热线）：12345政务服务便民热线工单与监督分析。"""
 
 
 @main.command("settings")
 def show_settings() -> None:
-    """List every setting with its default and meaning."""
+    """列出全部设置项及其默认值和含义。"""
     from rexian.settings import SETTINGS
 
     for setting in SETTINGS:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from rexian.domain.vocabulary import FAMILIES
+
 
 def _load_data(db: str | None, inputs: tuple[str, ...], as_of: datetime | None):
     from rexian.analytics.tables import from_directories, from_frames
@@ -47,16 +49,16 @@ def _load_mapped(mapping_file: str, inputs: tuple[str, ...], as_of: datetime | N
 @click.command("analyze")
 @click.argument("inputs", nargs=-1, type=click.Path(exists=True))
 @click.option("--mapping", "mapping_file", type=click.Path(exists=True, dir_okay=False),
-              help="Mapping file (docs/importing.md): INPUTS are foreign exports, imported in memory first.")
-@click.option("--db", help="Database URL (SQLAlchemy form) with `events` (and optionally `tickets`, `calls`, "
-                           "`agent_status`) tables in the interchange format.")
+              help="映射文件（docs/importing.md）：INPUTS 为外部平台导出文件，先在内存中导入")
+@click.option("--db", help="数据库URL（SQLAlchemy 形式），含交换格式的 events 表（可另有 tickets、calls、"
+                           "agent_status）")
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False),
-              help="YAML file overriding the packaged rule parameters (rules.yaml).")
-@click.option("--out", required=True, type=click.Path(file_okay=False), help="Output directory.")
+              help="覆盖随包规则参数（rules.yaml）的 YAML 文件")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="输出目录")
 @click.option("--as-of", type=click.DateTime(), default=None,
-              help="Reference time for open/idle checks (default: the newest event).")
+              help="判断未办结/无动作的参照时间（默认：最新事件的时间）")
 def analyze_command(inputs, mapping_file, db, rules_file, out, as_of):
-    """Run the supervision rules over an event log; write findings, metrics, risk, Excel and HTML."""
+    """在事件日志上运行监督规则；写出问题线索、指标、风险评级、Excel 与 HTML 报告。"""
     from rexian.analytics.analyze import analyze, enabled_rules
     from rexian.analytics.config import load_config
     from rexian.analytics.outputs import write_all
@@ -76,22 +78,21 @@ def analyze_command(inputs, mapping_file, db, rules_file, out, as_of):
     s = analysis.summary
     click.echo(f"{s['tickets']} 张工单、{s['events']} 个事件；问题线索 {s['findings']} 条。")
     for family, count in sorted(s["findings_by_family"].items()):
-        click.echo(f"  {family}: {count}")
+        click.echo(f"  {FAMILIES.get(family, family)}: {count}")
     if s["rules_skipped"]:
         click.echo("未运行(缺少数据表或已关闭)：" + ", ".join(s["rules_skipped"]))
     click.echo("输出：" + ", ".join(p.name for p in written))
 
 
 @click.command("evaluate")
-@click.option("--truth", required=True, type=click.Path(exists=True, dir_okay=False), help="truth.jsonl")
+@click.option("--truth", required=True, type=click.Path(exists=True, dir_okay=False), help="真值文件（truth.jsonl）")
 @click.option("--findings", "findings_file", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="findings.jsonl")
-@click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Also write the full result as JSON.")
+              help="问题线索文件（findings.jsonl）")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False), help="另把完整结果写成 JSON")
 @click.option("--show", default=10, show_default=True,
-              help="How many misses and false alarms to list per rule on the terminal.")
+              help="终端上每条规则列出的漏报与误报条数")
 def evaluate_command(truth, findings_file, json_out, show):
-    """Precision, recall and F1 per rule and per family of findings against ground truth, with each
-    rule's misses and false alarms (all of them in the JSON)."""
+    """问题线索对照真值：按规则和问题类别的精确率、召回率与 F1，并列出每条规则的漏报与误报（JSON 中为全部）。"""
     from rexian.analytics.evaluate import evaluate, format_table
     from rexian.analytics.outputs import read_findings
 

@@ -8,12 +8,40 @@ from pathlib import Path
 
 import click
 
-FAMILY_ZH = {
-    "buck_passing": "推诿扯皮", "false_closure": "虚假办结", "manufactured_satisfaction": "满意度造假",
-    "perfunctory_reply": "敷衍塞责", "forward_no_follow_up": "转办不跟踪", "delay": "拖延办理",
-    "repeat_complaint": "重复投诉", "dissatisfaction": "群众不满意", "hostile_attitude": "态度恶劣",
-    "graft": "吃拿卡要", "improper_banquet": "违规吃喝", "unreachable_service": "热线难打通",
-}
+from rexian.domain.vocabulary import FAMILIES
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """A port in use is told before minutes of simulation, not after."""
+    import socket
+
+    from rexian.domain.errors import InvalidInput
+
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise InvalidInput(f"端口 {host}:{port} 已被占用（{error.strerror}）：请用 --port 换一个端口") from None
+
+
+def _check_empty(db_url: str) -> None:
+    """The demo writes a whole city and never merges into existing data."""
+    from sqlalchemy import inspect, select
+
+    from rexian.adapters import tables as t
+    from rexian.adapters.database import make_engine
+    from rexian.domain.errors import InvalidInput
+
+    engine = make_engine(db_url)
+    try:
+        if inspect(engine).has_table("events"):
+            with engine.connect() as connection:
+                if connection.execute(select(t.events.c.ticket_id).limit(1)).first() or \
+                        connection.execute(select(t.units.c.unit_id).limit(1)).first():
+                    raise InvalidInput(f"演示须使用空数据库，{engine.url.render_as_string(hide_password=True)} "
+                                       "中已有数据（不给 --db 时自动新建 rexian-demo.db）")
+    finally:
+        engine.dispose()
 
 
 def _fresh_sqlite(name: str) -> str:
@@ -31,14 +59,18 @@ def _fresh_sqlite(name: str) -> str:
 @click.option("--out", "out_dir", default="rexian-demo", show_default=True, type=click.Path(file_okay=False),
               help="分析报告、交换文件与真值文件的目录")
 @click.option("--scripted", is_flag=True, help="改用脚本化的6个工单（覆盖流程每个分支），不模拟城市")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help="页面监听地址")
+@click.option("--port", default=8000, show_default=True, type=int, help="页面监听端口")
 @click.option("--no-serve", is_flag=True, help="只生成演示数据，不启动页面")
 def command(db_url, tickets, seed, out_dir, scripted, host, port, no_serve):
-    """Build a demo: a simulated city (every kind of abuse present), its findings and report; then serve."""
+    """生成演示：模拟一座城市（各类问题均有）、分析出问题线索与报告，然后启动浏览页面。"""
     from rexian.bootstrap import bootstrap
     from rexian.service.verify import verify_database
 
+    if not no_serve:
+        _check_port_free(host, port)
+    if db_url:
+        _check_empty(db_url)
     db_url = db_url or _fresh_sqlite("rexian-demo.db")
     if scripted:
         from rexian.demo.scripted import StepClock, populate
@@ -57,7 +89,7 @@ def command(db_url, tickets, seed, out_dir, scripted, host, port, no_serve):
         click.echo(f"演示数据已写入 {db_url}：{demo.tickets}件工单，{demo.events}条事件，"
                    f"哈希链{'完整' if demo.intact else '受损'}")
         click.echo(f"监督规则发现问题线索 {demo.findings} 条（已存入数据库，可用 rexian findings list 查看）：")
-        for family, zh in FAMILY_ZH.items():
+        for family, zh in FAMILIES.items():
             click.echo(f"  {zh:<6} 线索 {demo.findings_by_family.get(family, 0):>5}   "
                        f"模拟注入 {demo.truth_by_family.get(family, 0):>5}")
         click.echo(f"分析报告：{demo.report}（离线可打开）；真值文件：{demo.truth_file}")

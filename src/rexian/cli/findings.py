@@ -7,20 +7,15 @@ import json
 
 import click
 
-from rexian.domain.errors import WorkflowError
-
-STATUS_ZH = {"new": "待核查", "confirmed": "已确认", "dismissed": "已排除"}
-DB_OPTION = click.option("--db", help="Database URL (default: the `db` setting).")
+from rexian.cli.options import db_option, open_engine
+from rexian.domain.vocabulary import FINDING_STATUSES as STATUS_ZH
+from rexian.domain.vocabulary import SEVERITIES
 
 
 def _store(db: str | None):
-    from rexian.adapters.database import make_engine, migrate
     from rexian.adapters.findings import FindingRepository
-    from rexian.settings import load_settings
 
-    engine = make_engine(db or load_settings()["db"])
-    migrate(engine)
-    return FindingRepository(engine)
+    return FindingRepository(open_engine(db))
 
 
 def _now():
@@ -32,34 +27,35 @@ def _now():
 
 @click.group("findings")
 def findings_group() -> None:
-    """Stored supervision findings (问题线索): review and decide."""
+    """已存储的问题线索：查看与核查决定。"""
 
 
 @findings_group.command("list")
-@DB_OPTION
-@click.option("--status", type=click.Choice(list(STATUS_ZH)), help="Only this status.")
-@click.option("--rule", "rule_id", help="Only this rule id.")
-@click.option("--unit", "unit_id", help="Only findings against this unit.")
-@click.option("--ticket", "ticket_id", help="Only findings about this ticket.")
-@click.option("--limit", default=50, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
-def list_command(db, status, rule_id, unit_id, ticket_id, limit, as_json):
-    """List findings, newest first."""
-    for finding in _store(db).list(status, rule_id, unit_id, ticket_id, limit):
+@db_option
+@click.option("--status", type=click.Choice(list(STATUS_ZH)), help="只看此状态（new 待核查 / confirmed 已确认 / dismissed 已排除）")
+@click.option("--rule", "rule_id", help="只看此规则编号")
+@click.option("--unit", "unit_id", help="只看此责任单位")
+@click.option("--ticket", "ticket_id", help="只看涉及此工单的线索")
+@click.option("--limit", default=50, show_default=True, help="最多列出的条数")
+@click.option("--json", "as_json", is_flag=True, help="每行输出一个 JSON 对象")
+def list_command(db_url, status, rule_id, unit_id, ticket_id, limit, as_json):
+    """列出问题线索（最新在前）。"""
+    for finding in _store(db_url).list(status, rule_id, unit_id, ticket_id, limit):
         if as_json:
             click.echo(json.dumps(finding, ensure_ascii=False))
         else:
-            click.echo(f"{finding['finding_key']:<40} {finding['severity']:<7} {STATUS_ZH[finding['status']]:<4} "
+            click.echo(f"{finding['finding_key']:<40} {SEVERITIES.get(finding['severity'], finding['severity']):<2} "
+                       f"{STATUS_ZH[finding['status']]:<4} "
                        f"{finding['unit_id'] or '-':<8} {finding['person_id'] or '-':<8} "
                        f"{','.join(finding['ticket_ids'][:3])} {finding['detected_at']}")
 
 
 @findings_group.command("show")
 @click.argument("key")
-@DB_OPTION
-def show_command(key, db):
-    """One finding with its evidence and the history of decisions."""
-    store = _store(db)
+@db_option
+def show_command(key, db_url):
+    """显示一条问题线索的证据及决定历史。"""
+    store = _store(db_url)
     finding = store.get(key)
     if finding is None:
         raise click.ClickException(f"问题线索不存在：{key}")
@@ -68,18 +64,15 @@ def show_command(key, db):
 
 def _decide(decision: str):
     @click.argument("key")
-    @DB_OPTION
-    @click.option("--by", "actor_id", required=True, help="The deciding supervisor's person id.")
-    @click.option("--reason", required=True, help="Why (required; kept in the history).")
-    def command(key, db, actor_id, reason):
-        try:
-            finding = _store(db).decide(key, decision, actor_id, reason, _now())
-        except WorkflowError as error:
-            raise click.ClickException(f"[{error.rule}] {error.message}") from None
+    @db_option
+    @click.option("--by", "actor_id", required=True, help="作出决定的监督员编号")
+    @click.option("--reason", required=True, help="理由（必填，记入历史）")
+    def command(key, db_url, actor_id, reason):
+        finding = _store(db_url).decide(key, decision, actor_id, reason, _now())
         click.echo(f"{key}: {STATUS_ZH[finding['status']]}（{finding['decided_by']}）")
 
-    command.__doc__ = {"confirm": "Confirm a finding (supervisors only).",
-                       "dismiss": "Dismiss a finding (supervisors only)."}[decision]
+    command.__doc__ = {"confirm": "确认问题线索（仅监督员）。",
+                       "dismiss": "排除问题线索（仅监督员）。"}[decision]
     return findings_group.command(decision)(command)
 
 
@@ -89,13 +82,12 @@ _decide("dismiss")
 
 @findings_group.command("load")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@DB_OPTION
-def load_command(file, db):
-    """Store the findings of a batch run (findings.jsonl of `rexian analyze`); re-loading never duplicates
-    and never overwrites a decision."""
+@db_option
+def load_command(file, db_url):
+    """存入批量分析的问题线索（rexian analyze 输出的 findings.jsonl）；重复载入不重复、不覆盖已作的决定。"""
     from rexian.analytics.outputs import read_findings
 
-    result = _store(db).upsert(read_findings(file), "batch", _now())
+    result = _store(db_url).upsert(read_findings(file), "batch", _now())
     click.echo(f"新增 {len(result['added'])} 条，更新 {len(result['updated'])} 条，未变 {len(result['kept'])} 条。")
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from rexian.cli.options import db_option, open_engine
+
 
 def _engine(url: str):
     from rexian.adapters.database import make_engine, migrate
@@ -75,17 +77,17 @@ def _import_org_table(db_url: str, actor_id: str | None, inputs: list[str], mapp
 
 
 @click.command("export")
-@click.option("--db", "db_url", required=True, help="数据库 URL")
+@db_option
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="输出目录")
-@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
+              help="交换文件的格式")
 @click.option("--xes/--no-xes", default=False, help="另写 events.xes.gz（过程挖掘工具可读）")
 def export_command(db_url, out_dir, fmt, xes) -> None:
     """导出交换文件（events、tickets），可选 XES。"""
-    from rexian.adapters.database import make_engine
     from rexian.importing.interchange import export_database
     from rexian.settings import load_settings
 
-    counts = export_database(make_engine(db_url), out_dir, fmt, xes, load_settings().timezone)
+    counts = export_database(open_engine(db_url, migrate=False), out_dir, fmt, xes, load_settings().timezone)
     click.echo("，".join(f"{name} {count}" for name, count in counts.items()) + f" → {out_dir}")
 
 

@@ -89,15 +89,15 @@ def write_outputs(out: Path, servicenow, helpdesk) -> list[Path]:
 
 @click.command("check-real")
 @click.option("--data-dir", type=click.Path(file_okay=False), default=None,
-              help="Directory holding servicenow_incidents.csv.gz and helpdesk.xes.gz "
-                   "(default: $REXIAN_REAL_DATA or ../shared/data/real).")
+              help="存放 servicenow_incidents.csv.gz 与 helpdesk.xes.gz 的目录"
+                   "（默认：$REXIAN_REAL_DATA 或 ../shared/data/real）")
 @click.option("--mappings", "mappings_dir", type=click.Path(exists=True, file_okay=False), default=None,
-              help="Directory holding servicenow.yaml and helpdesk_xes.yaml (default: docs/mappings).")
+              help="存放 servicenow.yaml 与 helpdesk_xes.yaml 的目录（默认 docs/mappings）")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
-              help="Also write check_real.json and servicenow_disagreements.csv (every disagreeing incident).")
+              help="另写 check_real.json 与 servicenow_disagreements.csv（每个不一致的事件单）")
 def command(data_dir, mappings_dir, out):
-    """Import the real logs with the shipped mappings; compare our reconstruction and BP-PINGPONG with the
-    ServiceNow log's own counters and explain every disagreement; report the helpdesk log's findings."""
+    """用随附映射导入真实日志，把重建结果与 BP-PINGPONG 同 ServiceNow 日志自带的计数比对并解释每处不一致；
+    报告 helpdesk 日志的问题线索。"""
     from rexian.importing.mapping import load_mapping
     from rexian.real_data import check_helpdesk, check_servicenow
     from rexian.text.evaluation import real_data_dir

@@ -10,18 +10,20 @@ import click
 @click.command("train-router")
 @click.argument("source", type=click.Path(exists=True), required=False)
 @click.option("--out", "out_path", type=click.Path(), default="router.joblib", show_default=True,
-              help="Model file to write (point the setting text_router_model at it).")
+              help="写出的模型文件（把设置项 text_router_model 指向它）")
 @click.option("--text-col", "text_columns", multiple=True,
-              help="Text column(s); the first of several is the title. Default: title+content or 留言主题+留言详情.")
-@click.option("--label-col", "label_column", help="Category column. Default: category / 一级标签 / 一级分类.")
-@click.option("--lead-col", "lead_column", help="Lead-unit column. Default: lead_unit_id when present.")
-@click.option("--folds", default=5, show_default=True, help="Cross-validation folds.")
+              help="文本列（多列时第一列为标题）。默认：title+content 或 留言主题+留言详情")
+@click.option("--label-col", "label_column", help="分类列。默认：category / 一级标签 / 一级分类")
+@click.option("--lead-col", "lead_column", help="主办单位列。默认：有 lead_unit_id 时用它")
+@click.option("--folds", default=5, show_default=True, help="交叉验证折数")
 @click.option("--from-simulation", "simulated", type=click.IntRange(1), default=None,
-              help="Instead of SOURCE: this many tickets of the simulated city (as `rexian simulate`).")
-@click.option("--seed", default=1, show_default=True, help="Seed of the simulation (with --from-simulation).")
-@click.option("--db", "db_url", default=None, help="Instead of SOURCE: the tickets of this Rexian database.")
+              help="不用 SOURCE，改用模拟城市的这么多工单（同 rexian simulate）")
+@click.option("--seed", default=1, show_default=True, help="模拟种子（配合 --from-simulation）")
+@click.option("--db", "db_url", default=None, help="不用 SOURCE，改用此 Rexian 数据库中的工单")
 def train_router_command(source, out_path, text_columns, label_column, lead_column, folds, simulated, seed, db_url):
-    """Learn routing (category, lead unit) from historical tickets: an interchange directory or tickets
+    """从历史工单学习智能派单（分类、主办单位）。
+
+    Learn routing (category, lead unit) from historical tickets: an interchange directory or tickets
     file (CSV/Parquet), a spreadsheet with a text and a label column, or a Rexian database (--db). From
     an interchange directory or a database the organisation also gives the names shown to users and the
     first-level categories.
@@ -79,14 +81,14 @@ def _print_report(report, router=None) -> None:
 
 @click.group("text-eval")
 def text_eval() -> None:
-    """Evaluate the text layer on real data (tables and figures for the record)."""
+    """在真实数据上评测文本层（留档用的表格与数字）。"""
 
 
 @text_eval.command("routing")
-@click.option("--file", "path", type=click.Path(exists=True), help="Default: teddy2020/sample_messages_labelled.xlsx")
-@click.option("--folds", default=5, show_default=True)
+@click.option("--file", "path", type=click.Path(exists=True), help="默认：teddy2020/sample_messages_labelled.xlsx")
+@click.option("--folds", default=5, show_default=True, help="交叉验证折数")
 def eval_routing(path, folds):
-    """Cross-validated macro-F1 of routing on labelled messages, and the packaged model's accuracy."""
+    """智能派单在标注留言上的交叉验证 macro-F1，以及随包模型的准确率。"""
     from rexian.text.evaluation import read_table, teddy_file, training_columns, training_rows
     from rexian.text.routing import cross_validate, default_router
 
@@ -116,9 +118,9 @@ def eval_routing(path, folds):
 
 
 @text_eval.command("replies")
-@click.option("--file", "path", type=click.Path(exists=True), help="Default: teddy2020/sample_replies.xlsx")
+@click.option("--file", "path", type=click.Path(exists=True), help="默认：teddy2020/sample_replies.xlsx")
 def eval_replies(path):
-    """Empty / boilerplate replies found, and the specific replies not flagged."""
+    """找出的空洞/套话答复，以及未被标记的具体答复。"""
     from rexian.text.evaluation import evaluate_replies
 
     rows = evaluate_replies(path)
@@ -145,14 +147,14 @@ def eval_replies(path):
 
 
 @text_eval.command("same-matter")
-@click.option("--file", "path", type=click.Path(exists=True), help="Default: teddy2020/messages_with_votes.xlsx")
-@click.option("--window-days", default=30.0, show_default=True)
-@click.option("--threshold", default=None, type=float, help="Same-matter score threshold (default 0.6).")
-@click.option("--groups", "shown_groups", default=25, show_default=True, help="Groups to print.")
+@click.option("--file", "path", type=click.Path(exists=True), help="默认：teddy2020/messages_with_votes.xlsx")
+@click.option("--window-days", default=30.0, show_default=True, help="同一诉求的时间窗（天）")
+@click.option("--threshold", default=None, type=float, help="同一诉求相似度阈值（默认0.6）")
+@click.option("--groups", "shown_groups", default=25, show_default=True, help="打印的组数")
 @click.option("--synthetic", default=20000, show_default=True,
-              help="Also link this many generated tickets with known truth and print precision/recall (0: skip).")
+              help="另取这么多带真值的生成工单做关联，打印精确率/召回率（0：跳过）")
 def eval_same_matter(path, window_days, threshold, shown_groups, synthetic):
-    """Groups of messages about the same matter, near misses, and precision/recall on generated truth."""
+    """同一诉求的留言分组、近似未并组的，以及在生成真值上的精确率/召回率。"""
     from rexian.text.evaluation import near_misses, teddy_messages
     from rexian.text.matter_index import link_batch
     from rexian.text.matter_pairs import SAME_THRESHOLD
@@ -183,13 +185,12 @@ def eval_same_matter(path, window_days, threshold, shown_groups, synthetic):
 
 @text_eval.command("misconduct")
 @click.option("--file", "path", type=click.Path(exists=True),
-              help="Letters to read. Default: teddy2020/messages_with_votes.xlsx (the real letters).")
+              help="要读的留言。默认：teddy2020/messages_with_votes.xlsx（真实留言）")
 @click.option("--simulated", "data_dir", type=click.Path(exists=True, file_okay=False),
-              help="Instead: a `rexian simulate --out DIR` directory, scored against its truth file.")
-@click.option("--show", default=20, show_default=True, help="Hits (or false alarms and misses) to print per family.")
+              help="改用 rexian simulate --out DIR 的目录，按其真值文件评分")
+@click.option("--show", default=20, show_default=True, help="每类打印的命中（或误报与漏报）条数")
 def eval_misconduct(path, data_dir, show):
-    """Reports of hostile attitude, graft and banquets: hits on real letters for a reader to check, or
-    precision and recall on a simulated city."""
+    """态度恶劣、吃拿卡要、违规吃喝的举报：在真实留言上列出命中供人核对，或在模拟城市上计算精确率与召回率。"""
     from rexian.text.evaluation import misconduct_against_truth, misconduct_on_teddy
 
     if data_dir:

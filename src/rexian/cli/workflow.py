@@ -8,39 +8,31 @@ import re
 import sys
 import typing
 from datetime import datetime
-from pathlib import Path
 
 import click
 
+from rexian.cli.options import db_option, fail, open_app, open_engine
 from rexian.domain import commands as c
+from rexian.domain import vocabulary as v
+from rexian.domain.decide import DECISIONS
 
-db_option = click.option("--db", "db_url", envvar="REXIAN_DB", default=None,
-                         help="数据库URL（默认：工作目录下的 SQLite 文件 rexian.db；也可用环境变量 REXIAN_DB）")
 
-
-def _app(db_url: str | None, at: str | None = None):
-    from rexian.bootstrap import bootstrap
-
+def _app(db_url: str | None, at: str | None = None, create: bool = False):
     clock = (lambda: datetime.fromisoformat(at)) if at else None
-    return bootstrap(db_url, clock=clock)
-
-
-def _fail(error: Exception, code: int = 2) -> None:
-    click.echo(f"拒绝：{error}", err=True)
-    sys.exit(code)
+    return open_app(db_url, clock=clock, create=create)
 
 
 @click.command("init")
 @db_option
 def init(db_url):
-    """Create or upgrade the database schema (idempotent)."""
-    app = _app(db_url)
+    """建库或升级数据库结构（可重复执行）。"""
+    app = _app(db_url, create=True)
     click.echo(f"数据库已就绪：{app.engine.url.render_as_string(hide_password=True)}")
 
 
 @click.group("org")
 def org():
-    """Organisation: units, people, categories, responsibility catalogue."""
+    """组织机构：单位、人员、诉求分类、职责清单。"""
 
 
 @org.command("load")
@@ -48,16 +40,11 @@ def org():
 @click.option("--as", "actor_id", default=None, help="操作人（管理员）；组织为空时可省略")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def org_load(db_url, actor_id, path):
-    """Load an organisation file (docs/organisation.md); all or nothing."""
-    from rexian.domain.errors import WorkflowError
-    from rexian.domain.org_changes import OrgProblems
+    """载入组织文件（docs/organisation.md），全部写入或全不写入。"""
     from rexian.service.org_admin import apply_org_changes, read_org_file
 
-    app = _app(db_url)
-    try:
-        changed = apply_org_changes(app, actor_id, read_org_file(path))
-    except (OrgProblems, WorkflowError) as error:
-        _fail(error)
+    app = _app(db_url, create=True)
+    changed = apply_org_changes(app, actor_id, read_org_file(path))
     organisation = app.organisation()
     click.echo(f"已载入：{len(organisation.units)}个单位，{len(organisation.people)}名人员，"
                f"{len(organisation.categories)}个分类，{len(organisation.catalogue)}条职责清单（本次变更{changed}项）")
@@ -66,7 +53,7 @@ def org_load(db_url, actor_id, path):
 @org.command("show")
 @db_option
 def org_show(db_url):
-    """Print the unit tree with its people."""
+    """打印单位树及各单位人员。"""
     app = _app(db_url)
     organisation = app.organisation()
     children: dict[str | None, list] = {}
@@ -83,11 +70,8 @@ def org_show(db_url):
     walk(None, 0)
 
 
-COMMANDS = {cls.__name__: cls for cls in (
-    c.Intake, c.DirectClose, c.Dispatch, c.SignFor, c.Forward, c.ReportForward, c.NoteProgress,
-    c.RecordContact, c.Remind, c.Reply, c.RequestReturn, c.RequestExtension, c.RequestClosure,
-    c.EndorseRequest, c.ReviewReturn, c.ReviewExtension, c.ReviewClosure, c.Visit, c.Reopen,
-    c.IssueSupervision, c.RespondSupervision, c.CloseSupervision, c.Merge)}
+# Every workflow command the domain decides (merge, which acts on two tickets, is decided apart).
+COMMANDS = {cls.__name__: cls for cls in (*DECISIONS, c.Merge)}
 
 
 def _kebab(name: str) -> str:
@@ -105,7 +89,10 @@ def command_from_fields(name: str, actor_id: str | None, fields: dict[str, str])
     unknown = set(fields) - known
     if unknown:
         raise click.UsageError(f"{name} 没有字段 {', '.join(sorted(unknown))}；可用：{', '.join(sorted(known))}")
-    values = {key: _convert(value, hints[key]) for key, value in fields.items()}
+    try:
+        values = {key: _convert(value, hints[key], cls.choices.get(key)) for key, value in fields.items()}
+    except ValueError as error:  # an unknown word (vocabulary.UnknownWord) or an unreadable time or number
+        raise click.UsageError(f"{name}：{error}") from error
     try:
         return cls(actor_id=actor_id, **values)
     except TypeError as error:
@@ -115,13 +102,17 @@ def command_from_fields(name: str, actor_id: str | None, fields: dict[str, str])
         raise click.UsageError(f"{name} 缺少字段：{', '.join(missing) or error}") from error
 
 
-def _convert(text, hint):
+def _convert(text, hint, words: str | None = None):
+    """A field's text as its type: a vocabulary word (电话, 满意 …) as its code, 是/否 as a bool (an
+    unrecognised yes/no is an error), ISO times, numbers, comma-separated lists, evidence as JSON."""
     if not isinstance(text, str):
         return text
+    if words:
+        return v.parse_choice(words, text)
     args = [arg for arg in typing.get_args(hint) if arg is not type(None)]
     base = args[0] if args and typing.get_origin(hint) is not tuple else hint
     if base is bool:
-        return text.strip().lower() in {"1", "true", "yes", "y", "是"}
+        return v.parse_yes_no(text)
     if base is datetime:
         return datetime.fromisoformat(text)
     if base is float:
@@ -134,7 +125,37 @@ def _convert(text, hint):
     return text
 
 
-@click.command("do", context_settings={"ignore_unknown_options": True})
+def _field_list(cls) -> str:
+    hints = typing.get_type_hints(cls)
+    parts = []
+    for item in dataclasses.fields(cls):
+        if item.name in ("actor_id", "idempotency_key"):
+            continue
+        required = item.default is dataclasses.MISSING and item.default_factory is dataclasses.MISSING
+        words = cls.choices.get(item.name)
+        kind = "/".join(v.TABLES[words][0].values()) if words else _type_word(hints[item.name])
+        parts.append(f"{item.name}{'*' if required else ''}({kind})" if kind else f"{item.name}{'*' if required else ''}")
+    return " ".join(parts)
+
+
+def _type_word(hint) -> str:
+    text = str(hint)
+    for word, shown in (("bool", "是/否"), ("datetime", "时间"), ("float", "数"), ("tuple", "逗号分隔")):
+        if word in text:
+            return shown
+    return ""
+
+
+def workflow_help() -> str:
+    """Every workflow command, its Chinese name, who may run it and its fields (* = required)."""
+    lines = ["\b", "命令（* 为必填字段）："]
+    for name, cls in COMMANDS.items():
+        roles = "、".join(v.ROLES[role] for role in cls.roles)
+        lines += ["\b", f"  {_kebab(name)}  {cls.zh} —— {roles}（{cls.scope}）", f"      {_field_list(cls)}"]
+    return "\n".join(lines)
+
+
+@click.command("do", context_settings={"ignore_unknown_options": True}, epilog=workflow_help())
 @db_option
 @click.option("--as", "actor_id", default=None, help="操作人编号（person id）")
 @click.option("--at", default=None, help="操作时间（ISO格式；默认当前时间），用于脚本和补录")
@@ -142,12 +163,11 @@ def _convert(text, hint):
 @click.argument("name")
 @click.argument("fields", nargs=-1)
 def do(db_url, actor_id, at, idempotency_key, name, fields):
-    """Run a workflow command: rexian do dispatch --as P01 ticket_id=RX… lead_unit_id=D02
+    """执行一条工作流命令，如：rexian do dispatch --as P01 ticket_id=RX… lead_unit_id=D02
 
-    FIELDS are key=value pairs; lists are comma-separated; evidence is JSON.
+    FIELDS 写成 key=value；列表用逗号分隔；佐证材料(evidence)用 JSON。取值可写中文：
+    channel=电话、satisfaction=满意、resolved=是/否、approve=同意/驳回。
     """
-    from rexian.domain.errors import WorkflowError
-
     pairs = {}
     for field in fields:
         key, sep, value = field.partition("=")
@@ -158,10 +178,7 @@ def do(db_url, actor_id, at, idempotency_key, name, fields):
         pairs["idempotency_key"] = idempotency_key
     command = command_from_fields(name, actor_id, pairs)
     app = _app(db_url, at)
-    try:
-        outcome = app.handle(command)
-    except WorkflowError as error:
-        _fail(error)
+    outcome = app.handle(command)
     click.echo(json.dumps(dataclasses.asdict(outcome), ensure_ascii=False))
 
 
@@ -169,31 +186,49 @@ def do(db_url, actor_id, at, idempotency_key, name, fields):
 @db_option
 @click.argument("ticket_id")
 def show(db_url, ticket_id):
-    """Show a ticket's state and its event log."""
-    from rexian.domain.model import STATE_NAMES
+    """显示工单的状态、待审批的申请（申请编号）、下派与督办，以及全部事件。"""
+    from rexian.domain.errors import NotFound
 
     app = _app(db_url)
     ticket = app.ticket(ticket_id)
     if ticket is None:
-        _fail(LookupError(f"工单不存在：{ticket_id}"))
+        fail(NotFound("ticket.unknown", f"工单不存在：{ticket_id}"))
     overdue = "（已超期）" if ticket.is_overdue(app.clock()) else ""
-    click.echo(f"{ticket.ticket_id} {STATE_NAMES.get(ticket.status, ticket.status)}{overdue} "
+    click.echo(f"{ticket.ticket_id} {v.label(v.TICKET_STATES, ticket.status)}{overdue} "
                f"首接单位={ticket.first_unit_id} 主办单位={ticket.lead_unit_id} 时限={ticket.due_at}")
+    for line in pending_lines(ticket):
+        click.echo(line)
     for event in app.events(ticket_id):
         payload = json.dumps(event["payload"], ensure_ascii=False)
-        click.echo(f"{event['seq']:>3} {event['at']:%Y-%m-%d %H:%M} {event['action']:<22} "
+        action = f"{event['action']} {v.label(v.ACTIONS, event['action'])}"
+        click.echo(f"{event['seq']:>3} {event['at']:%Y-%m-%d %H:%M} {action:<28} "
                    f"{event['actor_id'] or '-':<8} {event['target_unit_id'] or '':<6} {payload[:120]}")
+
+
+def pending_lines(ticket) -> list[str]:
+    """What awaits a decision on the ticket, by id: requests (for endorse/review), forwards, orders."""
+    lines = []
+    for request in ticket.requests.values():
+        who = "单位负责人审批（endorse-request）" if request.stage == "unit" else \
+            f"热线中心审核（review-{request.kind}）"
+        lines.append(f"待审批：request_id={request.request_id} {v.label(v.REQUEST_KINDS, request.kind)}申请，"
+                     f"待{who}，申请人 {request.requested_by or '-'}")
+    for forward in ticket.open_forwards():
+        lines.append(f"待反馈：forward_id={forward.forward_id} 已下派给 {forward.unit_id}（report-forward）")
+    for order in ticket.orders.values():
+        if not order.closed:
+            step = "待办结（close-supervision）" if order.responded else "待反馈（respond-supervision）"
+            lines.append(f"督办：order_id={order.order_id} 第{order.level}级 {order.unit_id or '-'} {step}")
+    return lines
 
 
 @click.command("verify")
 @db_option
 def verify(db_url):
-    """Check every hash chain; exit 0 when intact, 1 when any ticket's log was tampered with."""
-    from rexian.adapters.database import make_engine
+    """检查每条哈希链：完整时退出码0，发现篡改时退出码1。"""
     from rexian.service.verify import verify_database
-    from rexian.settings import load_settings
 
-    engine = make_engine(db_url or load_settings()["db"])
+    engine = open_engine(db_url, migrate=False)
     report = verify_database(engine)
     for damage in report.damages:
         click.echo(damage.describe())

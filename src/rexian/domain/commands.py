@@ -8,10 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ClassVar
 
 
 @dataclass(frozen=True, kw_only=True)
 class Command:
+    """A workflow command. `zh` names it, `roles` are the roles that may run it (the decisions check
+    exactly these) and `scope` says in words for which unit; `rexian do --help` lists all three.
+    `choices` names, per field, the vocabulary table its value comes from (so the Chinese words users
+    type can be read: 电话, 满意 …)."""
+
+    zh: ClassVar[str] = ""
+    roles: ClassVar[tuple[str, ...]] = ()
+    scope: ClassVar[str] = ""
+    choices: ClassVar[dict[str, str]] = {}
+
     actor_id: str | None
     idempotency_key: str | None = None
 
@@ -24,6 +35,11 @@ class TicketCommand(Command):
 # --- intake and dispatch -------------------------------------------------------------------------------
 @dataclass(frozen=True, kw_only=True)
 class Intake(Command):
+    zh: ClassVar[str] = "受理"
+    roles: ClassVar[tuple[str, ...]] = ("agent", "dispatcher")
+    scope: ClassVar[str] = "热线中心；市民经网站、APP、微信、邮件自行提交时不填操作人"
+    choices: ClassVar[dict[str, str]] = {"channel": "channel", "urgency": "urgency", "kind": "ticket_kind"}
+
     content: str
     channel: str = "phone"
     category: str | None = None
@@ -44,11 +60,19 @@ class Intake(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class DirectClose(TicketCommand):
+    zh: ClassVar[str] = "直接办结"
+    roles: ClassVar[tuple[str, ...]] = ("agent", "dispatcher")
+    scope: ClassVar[str] = "热线中心"
+
     answer: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class Dispatch(TicketCommand):
+    zh: ClassVar[str] = "派单"
+    roles: ClassVar[tuple[str, ...]] = ("dispatcher",)
+    scope: ClassVar[str] = "热线中心"
+
     lead_unit_id: str
     assisting_unit_ids: tuple[str, ...] = ()
     note: str | None = None
@@ -56,12 +80,18 @@ class Dispatch(TicketCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class SignFor(TicketCommand):
-    pass
+    zh: ClassVar[str] = "签收"
+    roles: ClassVar[tuple[str, ...]] = ("handler", "unit_leader")
+    scope: ClassVar[str] = "主办单位"
 
 
 # --- handling ------------------------------------------------------------------------------------------
 @dataclass(frozen=True, kw_only=True)
 class Forward(TicketCommand):
+    zh: ClassVar[str] = "转派/下派"
+    roles: ClassVar[tuple[str, ...]] = ("handler", "unit_leader")
+    scope: ClassVar[str] = "主办单位，下派给本单位的下级单位"
+
     to_unit_id: str
     note: str
     due_at: datetime | None = None
@@ -69,12 +99,21 @@ class Forward(TicketCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class ReportForward(TicketCommand):
+    zh: ClassVar[str] = "下级反馈"
+    roles: ClassVar[tuple[str, ...]] = ("handler", "unit_leader")
+    scope: ClassVar[str] = "接受下派的单位"
+
     forward_id: str
     result: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class NoteProgress(TicketCommand):
+    zh: ClassVar[str] = "办理过程"
+    roles: ClassVar[tuple[str, ...]] = ("handler", "unit_leader")
+    scope: ClassVar[str] = "主办、协办或接受下派的单位"
+    choices: ClassVar[dict[str, str]] = {"kind": "progress_kind"}
+
     note: str
     kind: str = "progress"  # progress / site_visit / coordination
     attachments: tuple[str, ...] = ()
@@ -82,6 +121,11 @@ class NoteProgress(TicketCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class RecordContact(TicketCommand):
+    zh: ClassVar[str] = "联系市民"
+    roles: ClassVar[tuple[str, ...]] = ("handler", "unit_leader")
+    scope: ClassVar[str] = "主办、协办或接受下派的单位"
+    choices: ClassVar[dict[str, str]] = {"method": "contact_method"}
+
     method: str  # phone / visit / sms / wechat
     summary: str
     call_id: str | None = None
@@ -89,18 +133,30 @@ class RecordContact(TicketCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class Remind(TicketCommand):
+    zh: ClassVar[str] = "催办"
+    roles: ClassVar[tuple[str, ...]] = ("reviewer", "supervisor", "dispatcher", "handler", "unit_leader")
+    scope: ClassVar[str] = "热线中心、监督员，或下派单位（承办人、单位负责人）"
+
     target_unit_id: str | None = None
     note: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
 class Reply(TicketCommand):
+    zh: ClassVar[str] = "答复"
+    roles: ClassVar[tuple[str, ...]] = ("handler", "unit_leader")
+    scope: ClassVar[str] = "主办单位"
+
     reply: str
 
 
 # --- requests and their review -------------------------------------------------------------------------
 @dataclass(frozen=True, kw_only=True)
 class RequestReturn(TicketCommand):
+    zh: ClassVar[str] = "申请退单"
+    roles: ClassVar[tuple[str, ...]] = ("handler", "unit_leader")
+    scope: ClassVar[str] = "主办单位"
+
     reason: str
     basis: str
     suggested_unit_id: str | None = None
@@ -108,6 +164,10 @@ class RequestReturn(TicketCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class RequestExtension(TicketCommand):
+    zh: ClassVar[str] = "申请延期"
+    roles: ClassVar[tuple[str, ...]] = ("handler", "unit_leader")
+    scope: ClassVar[str] = "主办单位"
+
     reason: str
     requested_due_at: datetime
 
@@ -121,6 +181,10 @@ class Evidence:
 
 @dataclass(frozen=True, kw_only=True)
 class RequestClosure(TicketCommand):
+    zh: ClassVar[str] = "申请办结"
+    roles: ClassVar[tuple[str, ...]] = ("handler", "unit_leader")
+    scope: ClassVar[str] = "主办单位"
+
     reply: str
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
 
@@ -129,6 +193,10 @@ class RequestClosure(TicketCommand):
 class EndorseRequest(TicketCommand):
     """The unit leader's decision on the unit's own return, extension or closure request."""
 
+    zh: ClassVar[str] = "单位负责人审批"
+    roles: ClassVar[tuple[str, ...]] = ("unit_leader",)
+    scope: ClassVar[str] = "主办单位"
+
     request_id: str
     approve: bool = True
     reason: str | None = None
@@ -136,6 +204,10 @@ class EndorseRequest(TicketCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class ReviewReturn(TicketCommand):
+    zh: ClassVar[str] = "退单审核"
+    roles: ClassVar[tuple[str, ...]] = ("reviewer",)
+    scope: ClassVar[str] = "热线中心"
+
     request_id: str
     approve: bool
     new_lead_unit_id: str | None = None
@@ -145,6 +217,10 @@ class ReviewReturn(TicketCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class ReviewExtension(TicketCommand):
+    zh: ClassVar[str] = "延期审核"
+    roles: ClassVar[tuple[str, ...]] = ("reviewer",)
+    scope: ClassVar[str] = "热线中心"
+
     request_id: str
     approve: bool
     new_due_at: datetime | None = None
@@ -153,6 +229,10 @@ class ReviewExtension(TicketCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class ReviewClosure(TicketCommand):
+    zh: ClassVar[str] = "办结审核"
+    roles: ClassVar[tuple[str, ...]] = ("reviewer",)
+    scope: ClassVar[str] = "热线中心"
+
     request_id: str
     approve: bool
     reason: str | None = None
@@ -161,6 +241,11 @@ class ReviewClosure(TicketCommand):
 # --- follow-up, redo, supervision, merge ---------------------------------------------------------------
 @dataclass(frozen=True, kw_only=True)
 class Visit(TicketCommand):
+    zh: ClassVar[str] = "回访"
+    roles: ClassVar[tuple[str, ...]] = ("visitor",)
+    scope: ClassVar[str] = "热线中心（独立于承办单位）"
+    choices: ClassVar[dict[str, str]] = {"satisfaction": "satisfaction"}
+
     resolved: bool
     satisfaction: str  # satisfied / basically_satisfied / unsatisfied
     method: str = "phone"
@@ -170,11 +255,19 @@ class Visit(TicketCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class Reopen(TicketCommand):
+    zh: ClassVar[str] = "重办"
+    roles: ClassVar[tuple[str, ...]] = ("reviewer", "supervisor")
+    scope: ClassVar[str] = "热线中心或监督员"
+
     reason: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class IssueSupervision(TicketCommand):
+    zh: ClassVar[str] = "督办"
+    roles: ClassVar[tuple[str, ...]] = ("supervisor", "reviewer")
+    scope: ClassVar[str] = "监督员或热线中心"
+
     batch: str
     reason: str
     due_at: datetime
@@ -183,12 +276,20 @@ class IssueSupervision(TicketCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class RespondSupervision(TicketCommand):
+    zh: ClassVar[str] = "督办反馈"
+    roles: ClassVar[tuple[str, ...]] = ("handler", "unit_leader")
+    scope: ClassVar[str] = "被督办单位"
+
     order_id: str
     response: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class CloseSupervision(TicketCommand):
+    zh: ClassVar[str] = "督办办结"
+    roles: ClassVar[tuple[str, ...]] = ("supervisor", "reviewer")
+    scope: ClassVar[str] = "监督员或热线中心"
+
     order_id: str
     outcome: str
 
@@ -196,5 +297,9 @@ class CloseSupervision(TicketCommand):
 @dataclass(frozen=True, kw_only=True)
 class Merge(TicketCommand):
     """Merge the duplicate `ticket_id` into `master_ticket_id`."""
+
+    zh: ClassVar[str] = "合并"
+    roles: ClassVar[tuple[str, ...]] = ("agent", "dispatcher", "reviewer")
+    scope: ClassVar[str] = "热线中心"
 
     master_ticket_id: str

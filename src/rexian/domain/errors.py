@@ -48,3 +48,10 @@ class Conflict(WorkflowError):
     """Someone else changed the ticket first; reload and try again."""
 
     kind = "conflict"
+
+
+class InvalidInput(Exception):
+    """Input that cannot even be acted on — an unknown word, a database that does not exist, a port in use.
+    Told in one line (no traceback); `kind` selects the exit code and HTTP status (vocabulary.REFUSALS)."""
+
+    kind = "invalid"

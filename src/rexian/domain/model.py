@@ -11,18 +11,10 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from rexian.domain.eventlog import GENESIS_HASH, chain_hash
+from rexian.domain.vocabulary import OPEN_STATES, TICKET_STATES
 
-OPEN_STATES = {"received", "dispatched", "handling", "return_review", "closure_review", "visit_pending"}
-STATE_NAMES = {
-    "received": "待派单",
-    "dispatched": "待签收",
-    "handling": "办理中",
-    "return_review": "退单审核中",
-    "closure_review": "办结审核中",
-    "visit_pending": "待回访",
-    "closed": "已办结",
-    "merged": "已合并",
-}
+# The names other modules know these by; the tables themselves live in the vocabulary.
+STATE_NAMES = TICKET_STATES
 
 
 @dataclass

@@ -4,19 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ROLES = {
-    "citizen": "市民",
-    "agent": "话务员",
-    "dispatcher": "派单员",
-    "handler": "承办人",
-    "unit_leader": "单位负责人",
-    "reviewer": "审核员",
-    "visitor": "回访员",
-    "supervisor": "监督员",
-    "admin": "管理员",
-}
-UNIT_KINDS = {"centre": "热线中心", "department": "职能部门", "street": "街道/乡镇", "community": "社区/村",
-              "district": "区县", "other": "其他"}
+from rexian.domain.vocabulary import ROLES, UNIT_KINDS
+
+__all__ = ["ROLES", "UNIT_KINDS", "Unit", "Person", "Category", "CatalogueEntry", "Organisation"]
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,14 @@ from rexian.domain import commands as c
 from rexian.domain import guards as g
 from rexian.domain.errors import MissingField, NotAllowed, WrongState
 from rexian.domain.model import NewEvent, Ticket
+from rexian.domain.vocabulary import EVIDENCE_KINDS, REQUEST_KINDS, SATISFACTION
 from rexian.domain.workflow import dispatched_event, require_before
 
-SATISFACTION = {"satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意"}
-EVIDENCE_KINDS = {"contact": "联系市民记录", "photo": "现场照片", "document": "书面材料"}
-REQUEST_NAMES = {"return": "退单", "extension": "延期", "closure": "办结"}
+REQUEST_NAMES = REQUEST_KINDS
 
 
-def _lead_handler(ticket: Ticket, ctx: g.Context, actor_id: str | None, rule: str):
-    return g.actor(ctx, actor_id, "handler", "unit_leader", units={ticket.lead_unit_id}, rule=rule)
+def _lead_handler(ticket: Ticket, ctx: g.Context, cmd: c.Command, rule: str):
+    return g.actor(ctx, cmd.actor_id, *cmd.roles, units={ticket.lead_unit_id}, rule=rule)
 
 
 def _request_payload(ticket: Ticket, ctx: g.Context, **fields) -> dict:
@@ -23,7 +22,7 @@ def _request_payload(ticket: Ticket, ctx: g.Context, **fields) -> dict:
 
 
 def request_return(cmd: c.RequestReturn, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
-    person = _lead_handler(ticket, ctx, cmd.actor_id, "return")
+    person = _lead_handler(ticket, ctx, cmd, "return")
     g.state(ticket, "dispatched", "handling", rule="return")
     require_before(ticket, ctx, ticket.return_due_at, "return.window", "退单时限")
     if ticket.open_forwards():
@@ -37,7 +36,7 @@ def request_return(cmd: c.RequestReturn, ticket: Ticket, ctx: g.Context) -> list
 
 
 def request_extension(cmd: c.RequestExtension, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
-    person = _lead_handler(ticket, ctx, cmd.actor_id, "extension")
+    person = _lead_handler(ticket, ctx, cmd, "extension")
     g.state(ticket, "handling", rule="extension")
     require_before(ticket, ctx, ticket.due_at, "extension.before_deadline", "办理时限，延期须在到期前申请")
     if ticket.pending("extension"):
@@ -52,7 +51,7 @@ def request_extension(cmd: c.RequestExtension, ticket: Ticket, ctx: g.Context) -
 
 
 def request_closure(cmd: c.RequestClosure, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
-    person = _lead_handler(ticket, ctx, cmd.actor_id, "closure")
+    person = _lead_handler(ticket, ctx, cmd, "closure")
     g.state(ticket, "handling", rule="closure")
     unreported = ticket.open_forwards()
     if unreported:
@@ -72,7 +71,7 @@ def request_closure(cmd: c.RequestClosure, ticket: Ticket, ctx: g.Context) -> li
 
 
 def endorse(cmd: c.EndorseRequest, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
-    person = g.actor(ctx, cmd.actor_id, "unit_leader", units={ticket.lead_unit_id}, rule="endorse")
+    person = g.actor(ctx, cmd.actor_id, *cmd.roles, units={ticket.lead_unit_id}, rule="endorse")
     request = ticket.requests.get(cmd.request_id)
     if request is None or request.stage != "unit":
         raise WrongState("endorse.not_pending", f"申请{cmd.request_id}不在本单位审批环节")
@@ -93,7 +92,7 @@ def _centre_request(ticket: Ticket, request_id: str, kind: str, rule: str):
 
 
 def review_return(cmd: c.ReviewReturn, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
-    person = g.centre_actor(ctx, cmd.actor_id, "reviewer", rule="review_return")
+    person = g.centre_actor(ctx, cmd.actor_id, *cmd.roles, rule="review_return")
     request = _centre_request(ticket, cmd.request_id, "return", "review_return")
     if not cmd.approve:
         reason = g.text(cmd.reason, "review_return.reason_required", "驳回理由")
@@ -114,7 +113,7 @@ def review_return(cmd: c.ReviewReturn, ticket: Ticket, ctx: g.Context) -> list[N
 
 
 def review_extension(cmd: c.ReviewExtension, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
-    person = g.centre_actor(ctx, cmd.actor_id, "reviewer", rule="review_extension")
+    person = g.centre_actor(ctx, cmd.actor_id, *cmd.roles, rule="review_extension")
     request = _centre_request(ticket, cmd.request_id, "extension", "review_extension")
     if not cmd.approve:
         reason = g.text(cmd.reason, "review_extension.reason_required", "驳回理由")
@@ -127,7 +126,7 @@ def review_extension(cmd: c.ReviewExtension, ticket: Ticket, ctx: g.Context) -> 
 
 
 def review_closure(cmd: c.ReviewClosure, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
-    person = g.centre_actor(ctx, cmd.actor_id, "reviewer", rule="review_closure")
+    person = g.centre_actor(ctx, cmd.actor_id, *cmd.roles, rule="review_closure")
     request = _centre_request(ticket, cmd.request_id, "closure", "review_closure")
     if cmd.approve:
         return [NewEvent("ClosureApproved", ctx.now, person.person_id, person.unit_id, ticket.lead_unit_id,
@@ -140,7 +139,7 @@ def review_closure(cmd: c.ReviewClosure, ticket: Ticket, ctx: g.Context) -> list
 
 def visit(cmd: c.Visit, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
     # Follow-up calls are the centre's, never the handling unit's own: that is how satisfaction is faked.
-    person = g.centre_actor(ctx, cmd.actor_id, "visitor", rule="visit")
+    person = g.centre_actor(ctx, cmd.actor_id, *cmd.roles, rule="visit")
     g.state(ticket, "visit_pending", rule="visit")
     g.one_of(cmd.satisfaction, SATISFACTION, "visit.satisfaction", "满意度")
     visited = NewEvent("Visited", ctx.now, person.person_id, person.unit_id, None,
@@ -155,7 +154,7 @@ def visit(cmd: c.Visit, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
 
 
 def reopen(cmd: c.Reopen, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
-    person = g.centre_actor(ctx, cmd.actor_id, "reviewer", "supervisor", rule="reopen")
+    person = g.centre_actor(ctx, cmd.actor_id, *cmd.roles, rule="reopen")
     g.state(ticket, "visit_pending", "closed", rule="reopen")
     if ticket.lead_unit_id is None:
         raise WrongState("reopen.never_dispatched", "直接办结的工单须重新受理，不能重办")
@@ -166,7 +165,7 @@ def reopen(cmd: c.Reopen, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
 
 
 def issue_supervision(cmd: c.IssueSupervision, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
-    person = g.actor(ctx, cmd.actor_id, "supervisor", "reviewer", rule="supervise")
+    person = g.actor(ctx, cmd.actor_id, *cmd.roles, rule="supervise")
     g.state(ticket, *(s for s in ("dispatched", "handling", "return_review", "closure_review",
                                   "visit_pending", "closed")), rule="supervise")
     unit = g.unit_exists(ctx, cmd.unit_id or ticket.lead_unit_id, "supervise.unit")
@@ -184,14 +183,14 @@ def respond_supervision(cmd: c.RespondSupervision, ticket: Ticket, ctx: g.Contex
     order = ticket.orders.get(cmd.order_id)
     if order is None or order.closed:
         raise WrongState("supervise_respond.not_open", f"督办单{cmd.order_id}不存在或已办结")
-    person = g.actor(ctx, cmd.actor_id, "handler", "unit_leader", units={order.unit_id}, rule="supervise_respond")
+    person = g.actor(ctx, cmd.actor_id, *cmd.roles, units={order.unit_id}, rule="supervise_respond")
     response = g.text(cmd.response, "supervise_respond.response_required", "督办反馈", min_length=5)
     return [NewEvent("SupervisionResponded", ctx.now, person.person_id, person.unit_id, None,
                      {"order_id": order.order_id, "response": response})]
 
 
 def close_supervision(cmd: c.CloseSupervision, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
-    person = g.actor(ctx, cmd.actor_id, "supervisor", "reviewer", rule="supervise_close")
+    person = g.actor(ctx, cmd.actor_id, *cmd.roles, rule="supervise_close")
     order = ticket.orders.get(cmd.order_id)
     if order is None or order.closed:
         raise WrongState("supervise_close.not_open", f"督办单{cmd.order_id}不存在或已办结")
@@ -203,7 +202,7 @@ def close_supervision(cmd: c.CloseSupervision, ticket: Ticket, ctx: g.Context) -
 
 
 def merge(cmd: c.Merge, duplicate: Ticket, master: Ticket, ctx: g.Context) -> tuple[list[NewEvent], list[NewEvent]]:
-    person = g.centre_actor(ctx, cmd.actor_id, "agent", "dispatcher", "reviewer", rule="merge")
+    person = g.centre_actor(ctx, cmd.actor_id, *cmd.roles, rule="merge")
     if duplicate.ticket_id == master.ticket_id:
         raise MissingField("merge.same_ticket", "不能把工单合并到自身")
     g.state(duplicate, "received", "dispatched", "handling", rule="merge")

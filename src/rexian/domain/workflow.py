@@ -12,16 +12,11 @@ from rexian.domain import commands as c
 from rexian.domain import guards as g
 from rexian.domain.errors import DeadlinePassed, MissingField, NotAllowed, WrongState
 from rexian.domain.model import NewEvent, Ticket
+from rexian.domain.vocabulary import CHANNELS, CONTACT_METHODS, PROGRESS_KINDS, URGENCIES
+from rexian.domain.vocabulary import TICKET_KINDS as KINDS
 
-CHANNELS = {"phone": "电话", "web": "网站", "app": "APP", "wechat": "微信", "email": "邮件",
-            "letter": "信件", "visit": "来访", "other": "其他"}
-URGENCIES = {"normal": "一般", "urgent": "紧急", "emergency": "特急"}
-KINDS = {"complaint": "投诉", "request": "求助", "consultation": "咨询", "report": "举报",
-         "suggestion": "建议", "praise": "表扬"}
 # Matters someone must act on can never be closed at intake; only what the agent can answer on the spot.
 DIRECT_CLOSE_KINDS = {"consultation", "suggestion", "praise", "request"}
-CONTACT_METHODS = {"phone": "电话", "visit": "上门", "sms": "短信", "wechat": "微信"}
-PROGRESS_KINDS = {"progress": "办理进展", "site_visit": "现场核查", "coordination": "协调"}
 HANDLING_STATES = ("dispatched", "handling", "return_review", "closure_review")
 
 
@@ -31,7 +26,7 @@ def intake(cmd: c.Intake, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
     if cmd.channel in ("web", "app", "wechat", "email") and cmd.actor_id is None:
         agent_id, unit_id = None, None  # a citizen's own submission on the portal
     else:
-        person = g.centre_actor(ctx, cmd.actor_id, "agent", "dispatcher", rule="intake")
+        person = g.centre_actor(ctx, cmd.actor_id, *cmd.roles, rule="intake")
         agent_id, unit_id = person.person_id, person.unit_id
     g.one_of(cmd.channel, CHANNELS, "intake.channel", "受理渠道")
     g.one_of(cmd.urgency, URGENCIES, "intake.urgency", "紧急程度")
@@ -49,7 +44,7 @@ def intake(cmd: c.Intake, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
 
 
 def direct_close(cmd: c.DirectClose, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
-    person = g.centre_actor(ctx, cmd.actor_id, "agent", "dispatcher", rule="direct_close")
+    person = g.centre_actor(ctx, cmd.actor_id, *cmd.roles, rule="direct_close")
     g.state(ticket, "received", rule="direct_close")
     kind = ticket.intake.get("kind")
     if kind not in DIRECT_CLOSE_KINDS:
@@ -59,7 +54,7 @@ def direct_close(cmd: c.DirectClose, ticket: Ticket, ctx: g.Context) -> list[New
 
 
 def dispatch(cmd: c.Dispatch, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
-    person = g.centre_actor(ctx, cmd.actor_id, "dispatcher", rule="dispatch")
+    person = g.centre_actor(ctx, cmd.actor_id, *cmd.roles, rule="dispatch")
     g.state(ticket, "received", rule="dispatch")
     if not ticket.intake.get("category"):
         raise MissingField("dispatch.category_required", "派单前必须确定诉求分类")
@@ -87,13 +82,13 @@ def dispatched_event(ticket: Ticket, ctx: g.Context, actor_id: str, actor_unit_i
 
 
 def sign_for(cmd: c.SignFor, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
-    person = g.actor(ctx, cmd.actor_id, "handler", "unit_leader", units={ticket.lead_unit_id}, rule="sign_for")
+    person = g.actor(ctx, cmd.actor_id, *cmd.roles, units={ticket.lead_unit_id}, rule="sign_for")
     g.state(ticket, "dispatched", rule="sign_for")
     return [NewEvent("SignedFor", ctx.now, person.person_id, person.unit_id)]
 
 
 def forward(cmd: c.Forward, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
-    person = g.actor(ctx, cmd.actor_id, "handler", "unit_leader", units={ticket.lead_unit_id}, rule="forward")
+    person = g.actor(ctx, cmd.actor_id, *cmd.roles, units={ticket.lead_unit_id}, rule="forward")
     g.state(ticket, "handling", rule="forward")
     target = g.unit_exists(ctx, cmd.to_unit_id, "forward.unit")
     if not ctx.org.is_below(target, person.unit_id):
@@ -109,7 +104,7 @@ def report_forward(cmd: c.ReportForward, ticket: Ticket, ctx: g.Context) -> list
     forward_state = ticket.forwards.get(cmd.forward_id)
     if forward_state is None:
         raise WrongState("report_forward.unknown", f"没有编号为{cmd.forward_id}的下派记录")
-    person = g.actor(ctx, cmd.actor_id, "handler", "unit_leader", units={forward_state.unit_id},
+    person = g.actor(ctx, cmd.actor_id, *cmd.roles, units={forward_state.unit_id},
                      rule="report_forward")
     g.state(ticket, "handling", "return_review", "closure_review", rule="report_forward")
     if forward_state.reported:
@@ -120,7 +115,7 @@ def report_forward(cmd: c.ReportForward, ticket: Ticket, ctx: g.Context) -> list
 
 
 def note_progress(cmd: c.NoteProgress, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
-    person = g.actor(ctx, cmd.actor_id, "handler", "unit_leader", units=ticket.involved_unit_ids(),
+    person = g.actor(ctx, cmd.actor_id, *cmd.roles, units=ticket.involved_unit_ids(),
                      rule="progress")
     g.state(ticket, *HANDLING_STATES, rule="progress")
     g.one_of(cmd.kind, PROGRESS_KINDS, "progress.kind", "办理记录类型")
@@ -130,7 +125,7 @@ def note_progress(cmd: c.NoteProgress, ticket: Ticket, ctx: g.Context) -> list[N
 
 
 def record_contact(cmd: c.RecordContact, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
-    person = g.actor(ctx, cmd.actor_id, "handler", "unit_leader", units=ticket.involved_unit_ids(),
+    person = g.actor(ctx, cmd.actor_id, *cmd.roles, units=ticket.involved_unit_ids(),
                      rule="contact")
     g.state(ticket, *HANDLING_STATES, rule="contact")
     g.one_of(cmd.method, CONTACT_METHODS, "contact.method", "联系方式")
@@ -152,7 +147,7 @@ def remind(cmd: c.Remind, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
 
 
 def reply(cmd: c.Reply, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
-    person = g.actor(ctx, cmd.actor_id, "handler", "unit_leader", units={ticket.lead_unit_id}, rule="reply")
+    person = g.actor(ctx, cmd.actor_id, *cmd.roles, units={ticket.lead_unit_id}, rule="reply")
     g.state(ticket, "handling", rule="reply")
     text = g.text(cmd.reply, "reply.text_required", "答复内容", min_length=10)
     return [NewEvent("Replied", ctx.now, person.person_id, person.unit_id, None, {"reply": text})]

@@ -8,14 +8,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
 
-FAMILY_NAMES = {
-    "buck_passing": "推诿扯皮", "false_closure": "虚假办结", "manufactured_satisfaction": "满意度造假",
-    "perfunctory_reply": "敷衍答复", "forward_no_follow_up": "转办不跟进", "delay": "拖延办理",
-    "repeat_complaint": "重复投诉", "dissatisfaction": "群众不满意", "hostile_attitude": "态度恶劣",
-    "graft": "吃拿卡要", "improper_banquet": "违规吃请", "unreachable_service": "热线难打通",
-}
-SEVERITY_NAMES = {"high": "高", "medium": "中", "low": "低"}
-STATUS_NAMES = {"new": "新发现", "confirmed": "已确认", "dismissed": "已排除"}
+from rexian.domain.vocabulary import FAMILIES as FAMILY_NAMES
+from rexian.domain.vocabulary import FINDING_STATUSES as STATUS_NAMES
+from rexian.domain.vocabulary import SEVERITIES as SEVERITY_NAMES
+
 COLUMNS = (("finding_key", "发现编号"), ("rule_id", "规则"), ("family", "问题类别"), ("severity", "严重程度"),
            ("ticket_ids", "涉及工单"), ("unit_id", "责任单位"), ("person_id", "责任人"), ("agent_id", "坐席"),
            ("evidence", "证据摘要"), ("detected_at", "发现时间"), ("status", "状态"))
@@ -76,10 +72,10 @@ def write_findings_workbook(findings: Iterable[dict[str, Any]], path: str | Path
     for letter, width in zip("ABCDEFGHIJK", (28, 16, 12, 8, 30, 14, 12, 10, 60, 20, 10)):
         sheet.column_dimensions[letter].width = width
     summary = book.create_sheet("分类统计")
-    summary.append(["问题类别", "高", "中", "低", "合计"])
+    summary.append(["问题类别", *SEVERITY_NAMES.values(), "合计"])
     counts = Counter((f.get("family"), f.get("severity")) for f in findings)
     for family in sorted({f.get("family") for f in findings}, key=str):
-        row = [counts[(family, level)] for level in ("high", "medium", "low")]
+        row = [counts[(family, level)] for level in SEVERITY_NAMES]
         summary.append([FAMILY_NAMES.get(family, family), *row, sum(row)])
     if metrics:
         sheet = book.create_sheet("指标")

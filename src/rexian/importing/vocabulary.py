@@ -6,22 +6,14 @@ events table and the words Chinese hotline platforms commonly write in their flo
 
 from __future__ import annotations
 
-ACTIONS = (
-    "TicketReceived", "DirectlyClosed", "Dispatched", "SignedFor", "Forwarded", "ForwardReported",
-    "ProgressNoted", "CitizenContacted", "ReminderSent", "ReturnRequested", "ExtensionRequested",
-    "ClosureRequested", "RequestEndorsed", "RequestDeclined", "ReturnApproved", "ReturnRejected",
-    "ExtensionApproved", "ExtensionRejected", "Replied", "ClosureApproved", "ClosureRejected", "Visited",
-    "Reopened", "Closed", "SupervisionIssued", "SupervisionResponded", "SupervisionClosed", "Merged",
-    "DuplicateAttached",
-)
+from rexian.domain.vocabulary import ACTIONS as ACTION_LABELS
+from rexian.domain.vocabulary import TARGETED_ACTIONS
 
-# Actions aimed at a unit (the `target unit` column of docs/events.md): only these take a target unit.
-TARGETED_ACTIONS = frozenset({
-    "Dispatched", "Forwarded", "ForwardReported", "ReminderSent", "ReturnApproved", "ReturnRejected",
-    "ExtensionApproved", "ExtensionRejected", "ClosureApproved", "ClosureRejected", "Reopened",
-    "SupervisionIssued",
-})
+__all__ = ["ACTIONS", "TARGETED_ACTIONS", "CHINESE_ACTIONS", "default_vocabulary"]
 
+ACTIONS = tuple(ACTION_LABELS)
+
+# Words Chinese hotline platforms write in their flow records, besides the labels of the events table.
 CHINESE_ACTIONS = {
     "受理": "TicketReceived", "登记": "TicketReceived", "新建": "TicketReceived", "创建": "TicketReceived",
     "直接办结": "DirectlyClosed", "直办": "DirectlyClosed", "当场办结": "DirectlyClosed",
@@ -57,5 +49,6 @@ CHINESE_ACTIONS = {
 def default_vocabulary() -> dict[str, str]:
     """Source word → action. Our own action names are words too, so interchange files read back as-is."""
     words = {action: action for action in ACTIONS}
+    words.update({zh: action for action, zh in ACTION_LABELS.items()})
     words.update(CHINESE_ACTIONS)
     return words

@@ -1,0 +1,265 @@
+"""The one vocabulary: every code word of Rexian with its Chinese label, and the reading of the words users type.
+
+Every output — the command line, the HTML report, the Excel workbook, the web pages and the docs — takes its
+labels from here, so a supervisor reads the same name for the same thing everywhere. `docs/events.md` and
+`docs/rules.md` are tied to these tables by tests (tests/domain/test_vocabulary.py).
+
+Tables are plain ordered dicts `code → 中文` so that templates and guards can use them directly. Words users
+type (满意, 电话, 是/否) are read by `parse_choice` and `parse_yes_no`; an unrecognised word is an error,
+never a silent default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+# --- the event log (docs/events.md) --------------------------------------------------------------------
+ACTIONS: dict[str, str] = {
+    "TicketReceived": "受理",
+    "DirectlyClosed": "直接办结",
+    "Dispatched": "派单",
+    "SignedFor": "签收",
+    "Forwarded": "转派/下派",
+    "ForwardReported": "下级反馈",
+    "ProgressNoted": "办理过程",
+    "CitizenContacted": "联系市民",
+    "ReminderSent": "催办",
+    "ReturnRequested": "申请退单",
+    "ExtensionRequested": "申请延期",
+    "ClosureRequested": "申请办结",
+    "RequestEndorsed": "单位负责人审批通过",
+    "RequestDeclined": "单位负责人审批不通过",
+    "ReturnApproved": "退单审核通过",
+    "ReturnRejected": "退单审核驳回",
+    "ExtensionApproved": "延期审核通过",
+    "ExtensionRejected": "延期审核驳回",
+    "Replied": "答复",
+    "ClosureApproved": "办结审核通过",
+    "ClosureRejected": "办结审核驳回",
+    "Visited": "回访",
+    "Reopened": "重办",
+    "Closed": "办结",
+    "SupervisionIssued": "督办",
+    "SupervisionResponded": "督办反馈",
+    "SupervisionClosed": "督办办结",
+    "Merged": "合并",
+    "DuplicateAttached": "并入重复件",
+}
+# Actions aimed at a unit (the `target unit` column of docs/events.md): only these take a target unit.
+TARGETED_ACTIONS: frozenset[str] = frozenset({
+    "Dispatched", "Forwarded", "ForwardReported", "ReminderSent", "ReturnApproved", "ReturnRejected",
+    "ExtensionApproved", "ExtensionRejected", "ClosureApproved", "ClosureRejected", "Reopened",
+    "SupervisionIssued",
+})
+
+TICKET_STATES: dict[str, str] = {
+    "received": "待派单",
+    "dispatched": "待签收",
+    "handling": "办理中",
+    "return_review": "退单审核中",
+    "closure_review": "办结审核中",
+    "visit_pending": "待回访",
+    "closed": "已办结",
+    "merged": "已合并",
+}
+OPEN_STATES: frozenset[str] = frozenset(
+    {"received", "dispatched", "handling", "return_review", "closure_review", "visit_pending"})
+
+# --- people and organisation ---------------------------------------------------------------------------
+ROLES: dict[str, str] = {
+    "citizen": "市民",
+    "agent": "话务员",
+    "dispatcher": "派单员",
+    "handler": "承办人",
+    "unit_leader": "单位负责人",
+    "reviewer": "审核员",
+    "visitor": "回访员",
+    "supervisor": "监督员",
+    "admin": "管理员",
+}
+UNIT_KINDS: dict[str, str] = {
+    "centre": "热线中心", "department": "职能部门", "street": "街道/乡镇", "community": "社区/村",
+    "district": "区县", "other": "其他",
+}
+
+# --- what a ticket carries -----------------------------------------------------------------------------
+CHANNELS: dict[str, str] = {
+    "phone": "电话", "web": "网站", "app": "APP", "wechat": "微信", "email": "邮件",
+    "letter": "信件", "visit": "来访", "other": "其他",
+}
+URGENCIES: dict[str, str] = {"normal": "一般", "urgent": "紧急", "emergency": "特急"}
+TICKET_KINDS: dict[str, str] = {
+    "complaint": "投诉", "request": "求助", "consultation": "咨询", "report": "举报",
+    "suggestion": "建议", "praise": "表扬",
+}
+CONTACT_METHODS: dict[str, str] = {"phone": "电话", "visit": "上门", "sms": "短信", "wechat": "微信"}
+PROGRESS_KINDS: dict[str, str] = {"progress": "办理进展", "site_visit": "现场核查", "coordination": "协调"}
+EVIDENCE_KINDS: dict[str, str] = {"contact": "联系市民记录", "photo": "现场照片", "document": "书面材料"}
+REQUEST_KINDS: dict[str, str] = {"return": "退单", "extension": "延期", "closure": "办结"}
+
+# --- the follow-up visit (回访) -------------------------------------------------------------------------
+SATISFACTION: dict[str, str] = {"satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意"}
+SATISFIED: tuple[str, ...] = ("satisfied", "basically_satisfied")  # what the satisfaction rate counts
+RESOLVED: dict[bool, str] = {True: "解决", False: "未解决"}
+
+# --- supervision analytics (docs/rules.md) -------------------------------------------------------------
+FAMILIES: dict[str, str] = {
+    "buck_passing": "推诿扯皮",
+    "false_closure": "虚假办结",
+    "manufactured_satisfaction": "被满意/数据造假",
+    "perfunctory_reply": "敷衍塞责",
+    "forward_no_follow_up": "只转办不跟踪",
+    "delay": "久拖不办",
+    "repeat_complaint": "重复投诉",
+    "dissatisfaction": "回访不满意",
+    "hostile_attitude": "态度恶劣",
+    "graft": "吃拿卡要",
+    "improper_banquet": "违规吃喝",
+    "unreachable_service": "热线/渠道僵尸化",
+}
+
+
+@dataclass(frozen=True)
+class RuleName:
+    family: str
+    zh: str
+
+
+# Every supervision rule's id, family and Chinese name. The rule's code, parameters and doc text are on its
+# declaration in rexian/analytics/rules_*.py, which takes its family and name from here.
+RULES: dict[str, RuleName] = {
+    "BP-RETURNS": RuleName("buck_passing", "多次退单"),
+    "BP-PINGPONG": RuleName("buck_passing", "来回踢皮球(A→B→A)"),
+    "BP-CYCLE": RuleName("buck_passing", "循环流转(A→B→C→A)"),
+    "BP-NO-VERIFY": RuleName("buck_passing", "未核实即申请退单"),
+    "BP-REJECTED": RuleName("buck_passing", "退单被驳回"),
+    "FC-UNRESOLVED": RuleName("false_closure", "办结后回访未解决"),
+    "FC-REPEAT-AFTER-CLOSE": RuleName("false_closure", "办结后同一诉求再次反映"),
+    "FC-NO-EVIDENCE": RuleName("false_closure", "无证据或未联系市民申请办结"),
+    "FC-REJECTED-CLOSURES": RuleName("false_closure", "办结申请屡被驳回"),
+    "FC-INSTANT": RuleName("false_closure", "秒办结(无办理过程)"),
+    "MS-SATISFIED-REPEAT": RuleName("manufactured_satisfaction", "满意后同一诉求再次反映"),
+    "MS-VISIT-NO-CALL": RuleName("manufactured_satisfaction", "回访无通话记录"),
+    "MS-VISIT-BY-HANDLER": RuleName("manufactured_satisfaction", "承办单位自行回访"),
+    "MS-RATE-MISMATCH": RuleName("manufactured_satisfaction", "满意率与重复投诉率不符"),
+    "PR-BOILERPLATE": RuleName("perfunctory_reply", "套话式答复"),
+    "PR-IDENTICAL": RuleName("perfunctory_reply", "不同诉求相同答复(复读机)"),
+    "PR-OFF-TOPIC": RuleName("perfunctory_reply", "答非所问"),
+    "FF-NO-FOLLOW-UP": RuleName("forward_no_follow_up", "只转办不跟踪"),
+    "DL-OVERDUE": RuleName("delay", "超期未办结"),
+    "DL-EXTENSIONS": RuleName("delay", "反复申请延期"),
+    "DL-IDLE": RuleName("delay", "长期无办理动作"),
+    "DL-LONG-OPEN": RuleName("delay", "长期未办结"),
+    "RC-REPEAT": RuleName("repeat_complaint", "同一诉求重复投诉"),
+    "RC-HOTSPOT": RuleName("repeat_complaint", "高频共性诉求"),
+    "DS-UNSATISFIED": RuleName("dissatisfaction", "回访不满意"),
+    "HA-HOSTILE": RuleName("hostile_attitude", "态度恶劣/冷硬横推"),
+    "GR-GRAFT": RuleName("graft", "吃拿卡要"),
+    "IB-BANQUET": RuleName("improper_banquet", "违规吃喝"),
+    "US-ABANDONED": RuleName("unreachable_service", "坐席大量未接来电"),
+    "US-FAKE-BUSY": RuleName("unreachable_service", "示忙无通话"),
+    "US-AWAY": RuleName("unreachable_service", "坐席长时间离岗"),
+}
+
+SEVERITIES: dict[str, str] = {"high": "高", "medium": "中", "low": "低"}
+FINDING_STATUSES: dict[str, str] = {"new": "待核查", "confirmed": "已确认", "dismissed": "已排除"}
+# A supervisor's decision on a finding (the command word) and the status it leads to.
+FINDING_DECISIONS: dict[str, str] = {"confirm": "confirmed", "dismiss": "dismissed"}
+
+
+# --- refusals: one table for the command line and the web ----------------------------------------------
+@dataclass(frozen=True)
+class Refusal:
+    """How one kind of refusal is told: its Chinese name, the CLI's exit code and the web's HTTP status."""
+
+    zh: str
+    exit_code: int
+    http_status: int
+
+
+# `kind` is the `kind` attribute of rexian.domain.errors.WorkflowError and its subclasses, plus `invalid`
+# for input the command line or the web cannot even read (an unknown word, a missing database file).
+REFUSALS: dict[str, Refusal] = {
+    "invalid": Refusal("输入有误", 2, 400),
+    "refused": Refusal("操作被拒绝", 3, 422),
+    "not_allowed": Refusal("无权操作", 4, 403),
+    "wrong_state": Refusal("状态不符", 5, 409),
+    "missing_field": Refusal("缺少或无效的字段", 6, 422),
+    "deadline_passed": Refusal("已超过时限", 7, 422),
+    "not_found": Refusal("对象不存在", 8, 404),
+    "conflict": Refusal("并发冲突，请重试", 9, 409),
+}
+
+
+def refusal(kind: str) -> Refusal:
+    """The refusal entry for `kind`; an unknown kind is told as a generic refusal."""
+    return REFUSALS.get(kind, REFUSALS["refused"])
+
+
+# --- labels and the words users type -------------------------------------------------------------------
+def label(table: Mapping[str, str], code: str | None) -> str:
+    """The Chinese label of `code` in `table`; an unknown or empty code is shown as it is."""
+    if code is None:
+        return ""
+    return table.get(code, code)
+
+
+def rule_label(rule_id: str) -> str:
+    entry = RULES.get(rule_id)
+    return f"{rule_id} {entry.zh}" if entry else rule_id
+
+
+class UnknownWord(ValueError):
+    """A word a user typed that the vocabulary does not know; the message lists what is accepted."""
+
+
+# Other words people type for the same thing, besides the code and its label (compared case-insensitively).
+ALIASES: dict[str, dict[str, str]] = {
+    "channel": {"热线": "phone", "来电": "phone", "网页": "web", "网络": "web", "门户网站": "web",
+                "手机应用": "app", "客户端": "app", "公众号": "wechat", "小程序": "wechat",
+                "电子邮件": "email", "邮箱": "email", "来信": "letter", "现场": "visit"},
+    "contact_method": {"电话联系": "phone", "上门走访": "visit", "走访": "visit", "现场": "visit"},
+    "satisfaction": {"非常满意": "satisfied", "比较满意": "basically_satisfied", "一般": "basically_satisfied",
+                     "很不满意": "unsatisfied", "非常不满意": "unsatisfied"},
+}
+TABLES: dict[str, tuple[Mapping[str, str], str]] = {
+    "channel": (CHANNELS, "受理渠道"),
+    "urgency": (URGENCIES, "紧急程度"),
+    "ticket_kind": (TICKET_KINDS, "诉求类型"),
+    "contact_method": (CONTACT_METHODS, "联系方式"),
+    "progress_kind": (PROGRESS_KINDS, "办理记录类型"),
+    "evidence_kind": (EVIDENCE_KINDS, "佐证材料类型"),
+    "satisfaction": (SATISFACTION, "满意度"),
+    "role": (ROLES, "角色"),
+}
+
+
+def parse_choice(name: str, text: str) -> str:
+    """The code for what a user typed in the field kind `name` (a key of TABLES): the code itself, its
+    Chinese label or a known alias; anything else raises UnknownWord listing the accepted words."""
+    table, what = TABLES[name]
+    word = text.strip()
+    lowered = word.lower()
+    for code, zh in table.items():
+        if lowered == code.lower() or word == zh or lowered == zh.lower():
+            return code
+    alias = ALIASES.get(name, {}).get(word) or ALIASES.get(name, {}).get(lowered)
+    if alias:
+        return alias
+    accepted = "、".join(f"{zh}({code})" for code, zh in table.items())
+    raise UnknownWord(f"{what}取值无效：{text!r}（可选：{accepted}）")
+
+
+YES_WORDS = frozenset({"是", "对", "有", "已解决", "解决", "同意", "通过", "true", "yes", "y", "1"})
+NO_WORDS = frozenset({"否", "不是", "无", "没有", "未解决", "不同意", "驳回", "不通过", "false", "no", "n", "0"})
+
+
+def parse_yes_no(text: str, what: str = "是/否") -> bool:
+    """是/否 (also 解决/未解决, true/false, yes/no, 1/0); any other word is an error, never a silent "no"."""
+    word = text.strip().lower()
+    if word in YES_WORDS:
+        return True
+    if word in NO_WORDS:
+        return False
+    raise UnknownWord(f"{what}取值无效：{text!r}（可填：是/否、解决/未解决、true/false）")
