@@ -108,6 +108,8 @@ tickets = Table(
     Index("ix_tickets_status", "status"),
     Index("ix_tickets_lead_unit", "lead_unit_id"),
     Index("ix_tickets_received_at", "received_at"),
+    Index("ix_tickets_caller_phone", "caller_phone"),  # the web's search by phone and the caller's history
+    Index("ix_tickets_lead_unit_due", "lead_unit_id", "status", "due_at"),  # inboxes sorted by deadline
 )
 
 idempotency = Table(

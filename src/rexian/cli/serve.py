@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from rexian.cli.workflow import db_option
+from rexian.cli.options import db_option, fail, user_error
 
 
 @click.command("serve")
@@ -15,7 +15,12 @@ from rexian.cli.workflow import db_option
               help="进程数（SQLite 建议 1；PostgreSQL 可多进程）")
 def command(db_url, host, port, workers):
     """提供网页工作台、REST 接口（/api/docs）与 Open311 接口（/open311/v2）。"""
-    serve(db_url, host, port, workers)
+    try:
+        serve(db_url, host, port, workers)
+    except Exception as error:  # a user's mistake (no such database, port in use) in one line
+        if user_error(error) is None:
+            raise
+        fail(error, user_error(error))
 
 
 def serve(db_url: str | None, host: str, port: int, workers: int = 1, demo_accounts=None) -> None:
@@ -23,7 +28,7 @@ def serve(db_url: str | None, host: str, port: int, workers: int = 1, demo_accou
 
     from rexian.bootstrap import bootstrap, web_app
 
-    app = web_app(bootstrap(db_url), demo_accounts=demo_accounts)
+    app = web_app(bootstrap(db_url, create=False), demo_accounts=demo_accounts)
     click.echo(f"请在浏览器打开 http://{host}:{port}/ （接口说明：/api/docs；Ctrl+C 退出）")
     uvicorn.run(app, host=host, port=port, workers=1 if workers == 1 else None, log_level="warning",
                 proxy_headers=False)

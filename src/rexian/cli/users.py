@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from rexian.cli.workflow import db_option
+from rexian.cli.options import db_option, fail
 
 
 def _accounts(db_url):
-    from rexian.bootstrap import bootstrap
+    from rexian.cli.options import open_app
     from rexian.web.auth import Accounts
 
-    app = bootstrap(db_url)
+    app = open_app(db_url)
     return app, Accounts(app.engine, app.settings, app.clock)
 
 
@@ -27,8 +25,7 @@ def _run(action) -> None:
     try:
         action()
     except WorkflowError as refused:
-        click.echo(f"拒绝：{refused.message}", err=True)
-        sys.exit(2)
+        fail(refused)
 
 
 @click.group("user")

@@ -19,41 +19,42 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from rexian.domain import commands as c
 from rexian.domain.errors import MissingField
 
-HANDLERS = ("handler", "unit_leader")
-
-
 @dataclass(frozen=True)
 class Action:
     name: str
     command: type[c.Command]
-    roles: tuple[str, ...]
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """Who may run it: the command's own declaration (the decisions check exactly these)."""
+        return self.command.roles
 
 
 ACTIONS: dict[str, Action] = {action.name: action for action in (
-    Action("direct_close", c.DirectClose, ("agent", "dispatcher")),
-    Action("dispatch", c.Dispatch, ("dispatcher",)),
-    Action("sign_for", c.SignFor, HANDLERS),
-    Action("forward", c.Forward, HANDLERS),
-    Action("report_forward", c.ReportForward, HANDLERS),
-    Action("note_progress", c.NoteProgress, HANDLERS),
-    Action("record_contact", c.RecordContact, HANDLERS),
-    Action("remind", c.Remind, ("dispatcher", "reviewer", "supervisor")),
-    Action("reply", c.Reply, HANDLERS),
-    Action("request_return", c.RequestReturn, HANDLERS),
-    Action("request_extension", c.RequestExtension, HANDLERS),
-    Action("request_closure", c.RequestClosure, HANDLERS),
-    Action("endorse", c.EndorseRequest, ("unit_leader",)),
-    Action("review_return", c.ReviewReturn, ("reviewer",)),
-    Action("review_extension", c.ReviewExtension, ("reviewer",)),
-    Action("review_closure", c.ReviewClosure, ("reviewer",)),
-    Action("visit", c.Visit, ("visitor",)),
-    Action("reopen", c.Reopen, ("reviewer", "supervisor")),
-    Action("supervise", c.IssueSupervision, ("supervisor", "reviewer")),
-    Action("respond_supervision", c.RespondSupervision, HANDLERS),
-    Action("close_supervision", c.CloseSupervision, ("supervisor", "reviewer")),
-    Action("merge", c.Merge, ("agent", "dispatcher", "reviewer")),
+    Action("direct_close", c.DirectClose),
+    Action("dispatch", c.Dispatch),
+    Action("sign_for", c.SignFor),
+    Action("forward", c.Forward),
+    Action("report_forward", c.ReportForward),
+    Action("note_progress", c.NoteProgress),
+    Action("record_contact", c.RecordContact),
+    Action("remind", c.Remind),
+    Action("reply", c.Reply),
+    Action("request_return", c.RequestReturn),
+    Action("request_extension", c.RequestExtension),
+    Action("request_closure", c.RequestClosure),
+    Action("endorse", c.EndorseRequest),
+    Action("review_return", c.ReviewReturn),
+    Action("review_extension", c.ReviewExtension),
+    Action("review_closure", c.ReviewClosure),
+    Action("visit", c.Visit),
+    Action("reopen", c.Reopen),
+    Action("supervise", c.IssueSupervision),
+    Action("respond_supervision", c.RespondSupervision),
+    Action("close_supervision", c.CloseSupervision),
+    Action("merge", c.Merge),
 )}
-INTAKE_ROLES = ("agent", "dispatcher")
+INTAKE_ROLES = c.Intake.roles
 
 # Filled in by the server, never by the caller.
 SERVER_FIELDS = {"actor_id", "idempotency_key", "ticket_id"}

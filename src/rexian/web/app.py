@@ -25,6 +25,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rexian.domain.errors import WorkflowError
+from rexian.domain.vocabulary import refusal
 from rexian.web import labels
 from rexian.web.access import CSRF_COOKIE, SignInRequired, csrf_token, new_csrf_token
 from rexian.web.auth import Accounts
@@ -34,10 +35,6 @@ HERE = Path(__file__).parent
 
 # Every module whose `router` is part of the application, in order. Add a line here to add pages.
 ROUTERS: tuple[str, ...] = ("rexian.web.pages", "rexian.web.api", "rexian.web.desk")
-
-# HTTP status of each kind of refusal (WorkflowError.kind).
-REFUSAL_STATUS = {"refused": 422, "not_allowed": 403, "wrong_state": 409, "missing_field": 422,
-                  "deadline_passed": 409, "not_found": 404, "conflict": 409}
 
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                            "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
@@ -149,7 +146,7 @@ _TITLES = {400: "请求有误", 401: "请先登录", 403: "无权操作", 404: "
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(WorkflowError)
     async def refused(request: Request, error: WorkflowError):
-        return error_page(request, REFUSAL_STATUS.get(error.kind, 422), error.message, error.rule)
+        return error_page(request, refusal(error.kind).http_status, error.message, error.rule)
 
     @app.exception_handler(SignInRequired)
     async def sign_in_required(request: Request, _error: SignInRequired):

@@ -160,23 +160,27 @@ class Accounts:
             if not row.active:
                 _verify(_DUMMY_HASH, password)
                 raise SignInRefused("账号已停用，请联系管理员")
+            refused = None
             if not _verify(row.password_hash, password):
                 failures = row.failed_attempts + 1
                 locked_until = None
                 if failures >= self.settings["web_lockout_attempts"]:
                     locked_until = now + timedelta(minutes=self.settings["web_lockout_minutes"])
+                # Counted in this transaction, which must commit: the refusal is raised after it.
                 connection.execute(update(t.accounts).where(t.accounts.c.person_id == person_id)
                                    .values(failed_attempts=failures, locked_until=locked_until))
-                if locked_until:
-                    raise SignInRefused(f"连续{failures}次登录失败，账号已锁定"
-                                        f"{self.settings['web_lockout_minutes']}分钟", locked=True)
-                raise SignInRefused("账号或密码不正确")
-            connection.execute(update(t.accounts).where(t.accounts.c.person_id == person_id)
-                               .values(failed_attempts=0, locked_until=None))
-            token = secrets.token_urlsafe(32)
-            connection.execute(insert(t.sessions).values(
-                token_hash=digest(token), person_id=person_id, created_at=now,
-                expires_at=now + timedelta(hours=self.settings["web_session_hours"])))
+                refused = SignInRefused(f"连续{failures}次登录失败，账号已锁定"
+                                        f"{self.settings['web_lockout_minutes']}分钟", locked=True) \
+                    if locked_until else SignInRefused("账号或密码不正确")
+            if refused is None:
+                connection.execute(update(t.accounts).where(t.accounts.c.person_id == person_id)
+                                   .values(failed_attempts=0, locked_until=None))
+                token = secrets.token_urlsafe(32)
+                connection.execute(insert(t.sessions).values(
+                    token_hash=digest(token), person_id=person_id, created_at=now,
+                    expires_at=now + timedelta(hours=self.settings["web_session_hours"])))
+        if refused is not None:
+            raise refused
         return token
 
     def session_person(self, token: str | None) -> str | None:

@@ -1,16 +1,15 @@
-"""The Chinese labels pages and API messages show, all taken from the project's vocabulary (never a
-second dictionary here): this module only looks them up with a fallback to the code itself."""
+"""The Chinese labels pages and API messages show, all taken from the project's vocabulary
+(rexian.domain.vocabulary) — never a second dictionary here."""
 
 from __future__ import annotations
 
 from typing import Iterable
 
-from rexian.domain.model import STATE_NAMES
-from rexian.domain.org import ROLES
+from rexian.domain import vocabulary as v
 
 
 def role_name(code: str) -> str:
-    return ROLES.get(code, code)
+    return v.label(v.ROLES, code)
 
 
 def role_names(codes: Iterable[str]) -> str:
@@ -18,23 +17,24 @@ def role_names(codes: Iterable[str]) -> str:
 
 
 def state_name(code: str | None) -> str:
-    return STATE_NAMES.get(code or "", code or "")
+    return v.label(v.TICKET_STATES, code)
 
 
 def action_name(code: str | None) -> str:
-    return code or ""
-
-
-def choices() -> dict[str, dict[str, str]]:
-    """The option lists forms offer (codes → Chinese), as the domain declares them."""
-    from rexian.domain import reviews, workflow
-
-    return {"channels": workflow.CHANNELS, "urgencies": workflow.URGENCIES, "kinds": workflow.KINDS,
-            "contact_methods": workflow.CONTACT_METHODS, "progress_kinds": workflow.PROGRESS_KINDS,
-            "satisfaction": reviews.SATISFACTION, "evidence_kinds": reviews.EVIDENCE_KINDS,
-            "requests": reviews.REQUEST_NAMES}
+    """The Chinese name of an event's action (受理, 派单 …)."""
+    return v.label(v.ACTIONS, code)
 
 
 def command_name(action: str) -> str:
     """The Chinese name of a workflow command offered on the ticket page (by its URL name)."""
-    return action
+    from rexian.web.actions import ACTIONS
+
+    found = ACTIONS.get(action)
+    return found.command.zh if found and found.command.zh else action
+
+
+def choices() -> dict[str, dict]:
+    """The option lists forms offer (codes → Chinese), as the vocabulary declares them."""
+    return {"channels": v.CHANNELS, "urgencies": v.URGENCIES, "kinds": v.TICKET_KINDS,
+            "contact_methods": v.CONTACT_METHODS, "progress_kinds": v.PROGRESS_KINDS,
+            "satisfaction": v.SATISFACTION, "evidence_kinds": v.EVIDENCE_KINDS, "requests": v.REQUEST_KINDS}

@@ -30,7 +30,8 @@ UPLOAD_TYPES = {"image/jpeg": "照片", "image/png": "照片", "application/pdf"
 def render(request: Request, template: str, principal: Principal | None = None, status: int = 200, **data):
     web = request.app.state.web
     return web.templates.TemplateResponse(request, template, {
-        "me": principal, "nav": navigation(principal), "now": web.now(), **data}, status_code=status)
+        "me": principal, "nav": navigation(principal), "now": web.now(), "org": web.hotline.organisation(),
+        **data}, status_code=status)
 
 
 def navigation(principal: Principal | None) -> list[tuple[str, str]]:

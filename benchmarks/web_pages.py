@@ -1,0 +1,150 @@
+"""Benchmark: page latency of the web application on a big SQLite database (issue 12 target: with 1,000,000
+tickets, inbox, ticket page and search each p95 <= 200 ms).
+
+    PYTHONPATH=src python benchmarks/web_pages.py --tickets 200000 --db /tmp/web_200k.db
+    PYTHONPATH=src python benchmarks/web_pages.py --tickets 1000000 --db /tmp/web_1m.db
+
+The database is written once (reused when it already holds that many tickets): the demo organisation, and
+per ticket the domain's own sealed events (受理, 派单, and for a third 签收 and 联系市民) with their
+projection, through the bulk loader, so chains verify and the ticket page's chain check does real work.
+Tickets spread over 90 days, the demo's categories and units, with a searchable word in their text.
+Then each page is requested `--requests` times in-process (the ASGI app through Starlette's test client,
+no network), signed in as the person whose workspace it is, and latency percentiles are printed next to a
+baseline measured in the same run: the sign-in page, which touches no ticket.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+WORDS = ("油烟", "噪声", "路灯", "积水", "欠薪", "物业", "公交", "供暖", "食品", "违建")
+UNITS = ("D01", "D02", "D03", "D04", "D05", "D06", "S01", "S02", "M01", "M02")
+CATEGORIES = ("0101", "0102", "0201", "0202", "0301", "0302", "0401", "0501", "0601", "0602")
+
+
+def build(db_url: str, tickets: int, say) -> None:
+    from sqlalchemy import func, select
+
+    from rexian.adapters import tables as t
+    from rexian.adapters.bulk_load import load_organisation, load_tickets
+    from rexian.adapters.database import make_engine, migrate
+    from rexian.adapters.repository import projection_of
+    from rexian.demo.scripted import ORG_FILE
+    from rexian.domain.model import NewEvent, Ticket
+    from rexian.service.org_admin import read_org_file
+
+    engine = make_engine(db_url)
+    migrate(engine)
+    with engine.connect() as connection:
+        have = connection.execute(select(func.count()).select_from(t.tickets)).scalar_one()
+    if have >= tickets:
+        say(f"reusing {db_url}: {have} tickets")
+        return
+    if have:
+        raise SystemExit(f"{db_url} holds {have} tickets, fewer than asked: remove it first")
+    rng = random.Random(7)
+    start = datetime(2026, 1, 1, 8, 0)
+    with engine.begin() as connection:
+        load_organisation(connection, read_org_file(ORG_FILE), start)
+    batch, records, projections, began = 20_000, [], [], time.perf_counter()
+    for number in range(1, tickets + 1):
+        at = start + timedelta(seconds=number * 90 * 86_400 // tickets)
+        ticket = Ticket(ticket_id=f"RX{at:%Y%m%d}{number:07d}")
+        word, unit = rng.choice(WORDS), rng.choice(UNITS)
+        ticket.record(NewEvent("TicketReceived", at, "A01", "C00", None, {
+            "channel": "phone", "caller_phone": f"138{number:08d}", "caller_name": "市民",
+            "address": f"东城区测试路{number % 997}号", "title": f"{word}问题", "kind": "complaint",
+            "content": f"反映{word}问题，第{number}号，请尽快处理", "category": rng.choice(CATEGORIES),
+            "urgency": "normal"}))
+        ticket.record(NewEvent("Dispatched", at + timedelta(minutes=20), "P01", "C00", unit, {
+            "lead_unit_id": unit, "assisting_unit_ids": [], "due_at": at + timedelta(days=rng.randint(1, 10))}))
+        if number % 3 == 0:
+            ticket.record(NewEvent("SignedFor", at + timedelta(hours=1), None, unit))
+            ticket.record(NewEvent("CitizenContacted", at + timedelta(hours=2), None, unit, None,
+                                   {"method": "phone", "summary": "已联系市民"}))
+        records.extend(ticket.new_events)
+        projections.append({**projection_of(ticket, at), "version": 1})
+        if len(projections) >= batch or number == tickets:
+            with engine.begin() as connection:
+                load_tickets(connection, records, projections)
+            records, projections = [], []
+            rate = number / (time.perf_counter() - began)
+            say(f"  {number:>9} tickets written ({rate:,.0f}/s)")
+    engine.dispose()
+
+
+def measure(client, path: str, requests: int) -> list[float]:
+    times = []
+    for _ in range(requests):
+        began = time.perf_counter()
+        response = client.get(path)
+        times.append((time.perf_counter() - began) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{path}: {response.status_code} {response.text[:200]}")
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=200_000)
+    parser.add_argument("--db", default="/tmp/rexian_web_bench.db", help="SQLite file (reused when big enough)")
+    parser.add_argument("--requests", type=int, default=60)
+    args = parser.parse_args()
+    say = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+    url = f"sqlite:///{Path(args.db).resolve()}"
+    build(url, args.tickets, say)
+
+    from fastapi.testclient import TestClient
+    from sqlalchemy import select
+
+    from rexian.adapters import tables as t
+    from rexian.bootstrap import bootstrap
+    from rexian.settings import load_settings
+    from rexian.web.app import create_app
+    from rexian.web.auth import Accounts
+
+    hotline = bootstrap(url, settings=load_settings(overrides={"realtime_rules": False}))
+    accounts = Accounts(hotline.engine, hotline.settings, hotline.clock)
+    known = {row["person_id"] for row in accounts.list()}
+    for person_id in ("H0201", "R01", "L0201"):
+        if person_id not in known:
+            accounts.add(hotline.organisation(), person_id, "bench-password")
+    app = create_app(hotline)
+    with hotline.engine.connect() as connection:
+        sample = connection.execute(select(t.tickets.c.ticket_id).where(t.tickets.c.lead_unit_id == "D02")
+                                    .limit(1).offset(args.tickets // 40)).scalar_one()
+    rows = []
+    for person_id, label, paths in (
+            ("R01", "baseline: sign-in page", ["/login"]),
+            ("H0201", "inbox (handler, by deadline)", ["/tickets?queue=inbox", "/tickets?queue=inbox&page=3"]),
+            ("L0201", "inbox (unit leader)", ["/tickets?queue=inbox"]),
+            ("H0201", "ticket page (timeline + chain check)", [f"/tickets/{sample}"]),
+            ("R01", "search: words (citywide)", ["/tickets?q=油烟", "/tickets?q=测试路5号"]),
+            ("R01", "search: ticket number", [f"/tickets?q={sample}"]),
+            ("R01", "search: phone", ["/tickets?q=13800000999"]),
+            ("R01", "list filtered by state+category", ["/tickets?status=handling&category=02"])):
+        with TestClient(app) as client:
+            client.get("/login")
+            client.post("/login", data={"person_id": person_id, "password": "bench-password",
+                                        "csrf": client.cookies["rx_csrf"], "next": "/"})
+            times = []
+            for path in paths:
+                client.get(path)  # warm
+                times += measure(client, path, args.requests // len(paths))
+        cuts = statistics.quantiles(times, n=100)
+        rows.append((label, statistics.median(times), cuts[94], max(times)))
+    print(f"\nweb pages on {args.tickets:,} tickets (SQLite), {args.requests} requests each, in-process")
+    print(f"{'page':<40} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  target p95<=200")
+    for label, p50, p95, top in rows:
+        verdict = "" if label.startswith("baseline") else ("met" if p95 <= 200 else "NOT met")
+        print(f"{label:<40} {p50:>8.1f} {p95:>8.1f} {top:>8.1f}  {verdict}")
+
+
+if __name__ == "__main__":
+    main()
