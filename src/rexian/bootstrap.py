@@ -16,19 +16,27 @@ def local_clock(timezone: str) -> Callable[[], datetime]:
 
 
 def bootstrap(db_url: str | None = None, settings: Settings | None = None,
-              clock: Callable[[], datetime] | None = None, migrate: bool = True):
-    """A ready `Hotline` application on `db_url` (default: the `db` setting), schema migrated."""
+              clock: Callable[[], datetime] | None = None, migrate: bool = True, require_schema: bool = False):
+    """A ready `Hotline` application on `db_url` (default: the `db` setting), schema migrated when `migrate`
+    (init, upgrade, tests); ordinary commands pass migrate=False, require_schema=True instead."""
     from rexian.adapters.database import make_engine
     from rexian.adapters.database import migrate as run_migrations
     from rexian.calendar_files import load_calendar
     from rexian.domain.deadlines import DeadlinePolicy
     from rexian.service.hotline import Hotline
 
+    from rexian.adapters.keys import use_key_file
+
     settings = settings or load_settings()
     url = db_url or settings["db"]
     engine = make_engine(url)
+    use_key_file(engine, settings["key_file"])
     if migrate:
         run_migrations(engine)
+    elif require_schema:
+        from rexian.adapters.database import require_current_schema
+
+        require_current_schema(engine)
     calendar = load_calendar(settings["calendar_dir"])
     deadlines = DeadlinePolicy.from_settings(calendar, settings)
     listeners = []

@@ -84,6 +84,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Writable directory for the segmenter's cache; the system temporary directory when unset."),
     Setting("same_matter_window_days", 30, int,
             "Days back within which an earlier ticket on the same place and problem counts as the same matter."),
+    Setting("key_file", None, _path_or_none,
+            "The server's event-key file (docs/trust.md), kept outside the database; created by `rexian init` "
+            "when absent. Unset: beside the SQLite database file (rexian.db.keys); required for PostgreSQL."),
+    Setting("separation_of_duties", True, _bool,
+            "No one endorses, reviews or visits a ticket's request or closure that they requested or handled "
+            "themselves (docs/trust.md)."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -63,6 +63,7 @@ def _event_columns() -> list[Column]:
         Column("source", String(64), nullable=False),
         Column("prev_hash", String(64), nullable=False),
         Column("hash", String(64), nullable=False),
+        Column("mac", String(80)),  # the server's key id and MAC of `hash` (adapters/keys.py)
     ]
 
 
@@ -126,6 +127,21 @@ counters = Table(
 )
 
 APPEND_ONLY_TABLES = ("events", "org_events")
+
+# Signed checkpoints over the whole log (docs/trust.md): checkpoint n digests every event with an id up to
+# `events_upto` (and `org_events_upto`) after checkpoint n-1's digest; exported as small files to file elsewhere.
+checkpoints = Table(
+    "checkpoints", metadata,
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("made_at", DateTime, nullable=False),
+    Column("events_upto", Integer, nullable=False),
+    Column("org_events_upto", Integer, nullable=False),
+    Column("events", Integer, nullable=False),
+    Column("org_events", Integer, nullable=False),
+    Column("previous_digest", String(64), nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("mac", String(80), nullable=False),
+)
 
 # One row per import run (docs/importing.md). A run that was killed stays `running`: its whole-ticket
 # batches that were committed are kept, and running the same import again completes it.

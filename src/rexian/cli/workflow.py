@@ -18,11 +18,17 @@ db_option = click.option("--db", "db_url", envvar="REXIAN_DB", default=None,
                          help="数据库URL（默认：工作目录下的 SQLite 文件 rexian.db；也可用环境变量 REXIAN_DB）")
 
 
-def _app(db_url: str | None, at: str | None = None):
+def _app(db_url: str | None, migrate: bool = False):
+    """The application for an ordinary command: no migration (only `init`/`upgrade` migrate), the server's
+    clock (time belongs to the server), a missing database or key file is one clear line."""
+    from rexian.adapters.database import SchemaNotReady
+    from rexian.adapters.keys import KeyFileError
     from rexian.bootstrap import bootstrap
 
-    clock = (lambda: datetime.fromisoformat(at)) if at else None
-    return bootstrap(db_url, clock=clock)
+    try:
+        return bootstrap(db_url, migrate=migrate, require_schema=not migrate)
+    except (SchemaNotReady, KeyFileError) as error:
+        _fail(error)
 
 
 def _fail(error: Exception, code: int = 2) -> None:
@@ -33,9 +39,20 @@ def _fail(error: Exception, code: int = 2) -> None:
 @click.command("init")
 @db_option
 def init(db_url):
-    """Create or upgrade the database schema (idempotent)."""
-    app = _app(db_url)
+    """Create or upgrade the database schema and create the key file when absent (idempotent)."""
+    from rexian.adapters.keys import key_path
+
+    app = _app(db_url, migrate=True)
     click.echo(f"数据库已就绪：{app.engine.url.render_as_string(hide_password=True)}")
+    click.echo(f"密钥文件：{key_path(app.engine) or '（内存数据库，临时密钥）'}（请与数据库分开保管并备份）")
+
+
+@click.command("upgrade")
+@db_option
+def upgrade(db_url):
+    """Bring the database schema to this version (the only command besides init that migrates)."""
+    app = _app(db_url, migrate=True)
+    click.echo(f"数据库已升级：{app.engine.url.render_as_string(hide_password=True)}")
 
 
 @click.group("org")
@@ -137,17 +154,20 @@ def _convert(text, hint):
 @click.command("do", context_settings={"ignore_unknown_options": True})
 @db_option
 @click.option("--as", "actor_id", default=None, help="操作人编号（person id）")
-@click.option("--at", default=None, help="操作时间（ISO格式；默认当前时间），用于脚本和补录")
 @click.option("--key", "idempotency_key", default=None, help="幂等键：同一键的请求只执行一次")
+@click.option("--at", "refused_at", default=None, hidden=True)
 @click.argument("name")
 @click.argument("fields", nargs=-1)
-def do(db_url, actor_id, at, idempotency_key, name, fields):
+def do(db_url, actor_id, idempotency_key, refused_at, name, fields):
     """Run a workflow command: rexian do dispatch --as P01 ticket_id=RX… lead_unit_id=D02
 
-    FIELDS are key=value pairs; lists are comma-separated; evidence is JSON.
+    FIELDS are key=value pairs; lists are comma-separated; evidence is JSON. The command's time is the
+    server's, taken when it is committed (there is no --at: back-dating is refused by design).
     """
     from rexian.domain.errors import WorkflowError
 
+    if refused_at is not None:
+        raise click.UsageError("--at 只用于模拟和导入；工作流命令的时间由服务器在提交时确定，不能补填或倒签")
     pairs = {}
     for field in fields:
         key, sep, value = field.partition("=")
@@ -157,7 +177,7 @@ def do(db_url, actor_id, at, idempotency_key, name, fields):
     if idempotency_key:
         pairs["idempotency_key"] = idempotency_key
     command = command_from_fields(name, actor_id, pairs)
-    app = _app(db_url, at)
+    app = _app(db_url)
     try:
         outcome = app.handle(command)
     except WorkflowError as error:
@@ -187,21 +207,29 @@ def show(db_url, ticket_id):
 
 @click.command("verify")
 @db_option
-def verify(db_url):
-    """Check every hash chain; exit 0 when intact, 1 when any ticket's log was tampered with."""
-    from rexian.adapters.database import make_engine
+@click.option("--checkpoints", "checkpoints_dir", type=click.Path(file_okay=False), default=None,
+              help="存档的检查点文件目录（rexian checkpoint --out 写出的 checkpoint-*.json），与数据库核对")
+def verify(db_url, checkpoints_dir):
+    """Check the whole log: chains, server signatures, ticket rows, numbering, checkpoints (docs/trust.md).
+    Exit 0 when intact, 1 when anything was tampered with, 2 when it cannot be checked."""
     from rexian.service.verify import verify_database
-    from rexian.settings import load_settings
 
-    engine = make_engine(db_url or load_settings()["db"])
-    report = verify_database(engine)
-    for damage in report.damages:
-        click.echo(damage.describe())
+    app = _app(db_url)
+    filed = sorted(Path(checkpoints_dir).glob("checkpoint-*.json")) if checkpoints_dir else []
+    if checkpoints_dir and not filed:
+        _fail(FileNotFoundError(f"目录中没有检查点文件：{checkpoints_dir}"))
+    report = verify_database(app.engine, filed_checkpoints=filed)
+    for line in report.lines():
+        click.echo(line)
+    summary = (f"{report.streams}条事件链，{report.events}条事件，{report.tickets}张工单，"
+               f"{report.checkpoints}个检查点")
     if report.intact:
-        click.echo(f"完整：{report.streams}条事件链，{report.events}条事件，未发现篡改")
+        click.echo(f"完整：{summary}，未发现篡改")
         return
-    click.echo(f"发现问题：{len(report.damaged_streams())}条事件链受损（{', '.join(report.damaged_streams())}）", err=True)
+    damaged = report.damaged_streams()
+    click.echo(f"发现问题：{summary}；{len(damaged)}条事件链受损（{', '.join(damaged[:50])}"
+               f"{'…' if len(damaged) > 50 else ''}），检查点问题{len(report.checkpoint_problems)}处", err=True)
     sys.exit(1)
 
 
-commands = [init, org, do, show, verify]
+commands = [init, upgrade, org, do, show, verify]

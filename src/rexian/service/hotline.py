@@ -116,7 +116,7 @@ class Hotline:
 
     def _new_ticket_number(self, connection, now: datetime) -> str:
         day = now.strftime("%Y%m%d")
-        return f"RX{day}{next_counter(connection, 'ticket:' + day):06d}"
+        return ticket_number(day, next_counter(connection, TICKET_COUNTER + day))
 
     # --- reads ------------------------------------------------------------------------------------------
     def organisation(self, connection=None) -> Organisation:
@@ -138,6 +138,14 @@ class Hotline:
     def events(self, ticket_id: str) -> list[dict[str, Any]]:
         with self.engine.connect() as connection:
             return TicketRepository(connection).events(ticket_id)
+
+
+TICKET_COUNTER = "ticket:"  # + YYYYMMDD: the day's counter, moved in the intake's own transaction (no gaps)
+
+
+def ticket_number(day: str, number: int) -> str:
+    """The workflow's ticket number: RX, the day (YYYYMMDD) and the day's counter."""
+    return f"RX{day}{number:06d}"
 
 
 def _require(repository: TicketRepository, ticket_id: str) -> Ticket:

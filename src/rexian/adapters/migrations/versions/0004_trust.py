@@ -1,0 +1,37 @@
+"""Tamper evidence (docs/trust.md): the server's MAC on every event, and signed checkpoints over the log.
+
+Revision ID: 0004_trust
+Revises: 0003
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004_trust"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    for table in ("events", "org_events"):
+        op.add_column(table, sa.Column("mac", sa.String(80)))
+    op.create_table(
+        "checkpoints",
+        sa.Column("number", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("made_at", sa.DateTime, nullable=False),
+        sa.Column("events_upto", sa.Integer, nullable=False),
+        sa.Column("org_events_upto", sa.Integer, nullable=False),
+        sa.Column("events", sa.Integer, nullable=False),
+        sa.Column("org_events", sa.Integer, nullable=False),
+        sa.Column("previous_digest", sa.String(64), nullable=False),
+        sa.Column("digest", sa.String(64), nullable=False),
+        sa.Column("mac", sa.String(80), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("checkpoints")
+    for table in ("events", "org_events"):
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("mac")

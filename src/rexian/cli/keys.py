@@ -1,0 +1,62 @@
+"""The server's keys and the log's checkpoints: rexian keys show|rotate, rexian checkpoint (docs/trust.md)."""
+
+from __future__ import annotations
+
+import click
+
+from rexian.cli.workflow import _app, _fail, db_option
+
+
+@click.group("keys")
+def keys():
+    """The server's event keys (a file outside the database)."""
+
+
+@keys.command("show")
+@db_option
+def keys_show(db_url):
+    """List the key ids (never the secrets): which one signs now, which are retired."""
+    from rexian.adapters.keys import keyring_for
+
+    app = _app(db_url)
+    ring = keyring_for(app.engine)
+    click.echo(f"密钥文件：{ring.path or '（内存）'}")
+    for key in ring.keys.values():
+        state = "当前签名密钥" if key.key_id == ring.current else f"已于{key.retired_at}停用，仅用于核对"
+        click.echo(f"{key.key_id} 创建于{key.created_at} {state}")
+
+
+@keys.command("rotate")
+@db_option
+def keys_rotate(db_url):
+    """Add a new signing key; the old one is retired and kept to verify what it signed."""
+    from rexian.adapters.keys import forget_keyring, keyring_for
+
+    app = _app(db_url)
+    ring = keyring_for(app.engine)
+    if ring.path is None:
+        _fail(ValueError("内存数据库没有密钥文件"))
+    old = ring.current
+    new = ring.rotate(app.clock())
+    ring.save()
+    forget_keyring(app.engine)
+    click.echo(f"已轮换：{old} 停用，{new} 为当前签名密钥（{ring.path}）。请备份密钥文件。")
+
+
+@click.command("checkpoint")
+@db_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="把全部检查点写成 checkpoint-NNNNNN.json 文件的目录（另行存档，verify --checkpoints 核对）")
+def checkpoint(db_url, out_dir):
+    """Take a signed checkpoint over the whole log (run it periodically, e.g. hourly from cron)."""
+    from rexian.service.checkpoints import export_checkpoints, make_checkpoint
+
+    app = _app(db_url)
+    made = make_checkpoint(app.engine, app.clock())
+    click.echo(f"检查点{made['number']}：事件{made['events']}条，组织事件{made['org_events']}条，摘要{made['digest'][:16]}…")
+    if out_dir:
+        written = export_checkpoints(app.engine, out_dir)
+        click.echo(f"已写出{len(written)}个检查点文件到 {out_dir}")
+
+
+commands = [keys, checkpoint]
