@@ -151,7 +151,18 @@ class OrgRepository:
 
 
 def next_counter(connection: Connection, name: str) -> int:
-    """The next value of a named counter, taken inside the caller's transaction."""
+    """The next value of a named counter, taken inside the caller's transaction: one upsert, so that many
+    first-of-the-day intakes at once queue on the row instead of colliding on its insert (PostgreSQL)."""
+    dialect = connection.dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as upsert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as upsert
+        statement = upsert(t.counters).values(name=name, value=1)
+        statement = statement.on_conflict_do_update(index_elements=[t.counters.c.name],
+                                                    set_={"value": t.counters.c.value + 1})
+        return connection.execute(statement.returning(t.counters.c.value)).scalar_one()
     done = connection.execute(update(t.counters).where(t.counters.c.name == name)
                               .values(value=t.counters.c.value + 1))
     if done.rowcount == 0:

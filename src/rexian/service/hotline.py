@@ -7,8 +7,10 @@ an idempotency key that was already handled returns the stored outcome instead o
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Callable, Sequence
@@ -21,6 +23,7 @@ from rexian.adapters import tables as t
 from rexian.adapters.repository import OrgRepository, TicketRepository, next_counter
 from rexian.domain import commands as c
 from rexian.domain.decide import decide
+from rexian.domain.eventlog import canonical_json
 from rexian.domain.errors import Conflict, NotFound
 from rexian.domain.guards import Context
 from rexian.domain.model import Ticket
@@ -50,26 +53,44 @@ class Hotline:
         self.listeners = list(listeners)
 
     # --- commands ---------------------------------------------------------------------------------------
+    BUSY_RETRIES = 3  # a busy SQLite (another writer past the 30 s busy timeout) is tried this many times more
+
     def handle(self, command: c.Command, at: datetime | None = None) -> Outcome:
-        now = at or self.clock()
+        """Run one command in one transaction. Its time is the server's clock read inside the transaction
+        (time belongs to the server); `at` is for simulations and tests that replay a scripted history."""
+        for attempt in range(self.BUSY_RETRIES + 1):
+            try:
+                return self._handle_once(command, at)
+            except OperationalError as error:
+                if not _busy(error):
+                    raise
+                if attempt == self.BUSY_RETRIES:
+                    raise Conflict("database.busy", "数据库正忙（另一项长时间写入尚未结束），请稍后重试") from error
+                log.warning("database busy, retrying %s (%d)", type(command).__name__, attempt + 1)
+                time.sleep(0.5 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _handle_once(self, command: c.Command, at: datetime | None) -> Outcome:
+        fingerprint = command_fingerprint(command)
         try:
             with self.engine.begin() as connection:
+                now = at or self.clock()
                 if command.idempotency_key:
-                    previous = _stored_outcome(connection, command.idempotency_key)
+                    previous = _stored_outcome(connection, command.idempotency_key, fingerprint)
                     if previous is not None:
                         return previous
                 outcome, records = self._run(connection, command, now)
                 if command.idempotency_key:
                     connection.execute(insert(t.idempotency).values(
-                        key=command.idempotency_key, command=type(command).__name__,
+                        key=command.idempotency_key, command=fingerprint,
                         ticket_id=outcome.ticket_id, result=json.dumps(asdict(outcome), default=str),
                         created_at=now))
         except (IntegrityError, Conflict) as error:
             # Someone else changed the ticket, or used the same ticket number or idempotency key, first. If it
             # was this very request sent twice, answer with what the first one did.
-            if command.idempotency_key:
+            if command.idempotency_key and not (isinstance(error, Conflict) and error.rule == "idempotency.reused"):
                 with self.engine.connect() as connection:
-                    previous = _stored_outcome(connection, command.idempotency_key)
+                    previous = _stored_outcome(connection, command.idempotency_key, fingerprint)
                 if previous is not None:
                     return previous
             if isinstance(error, Conflict):
@@ -155,8 +176,24 @@ def _require(repository: TicketRepository, ticket_id: str) -> Ticket:
     return ticket
 
 
-def _stored_outcome(connection, key: str) -> Outcome | None:
-    row = connection.execute(select(t.idempotency.c.result).where(t.idempotency.c.key == key)).first()
+def command_fingerprint(command: c.Command) -> str:
+    """What an idempotency key is bound to: the command's kind and a digest of all its fields (actor included)."""
+    fields = {name: value for name, value in asdict(command).items() if name != "idempotency_key"}
+    digest = hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()[:40]
+    return f"{type(command).__name__}:{digest}"[-64:]
+
+
+def _stored_outcome(connection, key: str, fingerprint: str) -> Outcome | None:
+    row = connection.execute(select(t.idempotency.c.result, t.idempotency.c.command)
+                             .where(t.idempotency.c.key == key)).first()
     if row is None:
         return None
+    if row.command != fingerprint:
+        raise Conflict("idempotency.reused",
+                       f"幂等键{key}已用于另一条命令（{row.command.split(':')[0]}），同一键不能用于不同的命令")
     return Outcome(**{**json.loads(row.result), "replayed": True})
+
+
+def _busy(error: OperationalError) -> bool:
+    text = str(error.orig) if error.orig is not None else str(error)
+    return "database is locked" in text or "database is busy" in text
