@@ -17,7 +17,7 @@ TABLES = ("events", "org_events")
 
 
 def _rows(connection: Connection, sql: str, batch: int = 20_000) -> Iterator[tuple]:
-    result = connection.execution_options(stream_results=True, yield_per=batch).exec_driver_sql(sql)
+    result = connection.exec_driver_sql(sql, execution_options={"stream_results": True, "yield_per": batch})
     yield from result
 
 
