@@ -1,7 +1,6 @@
 """Fixtures of the hostile-input suite (helpers in support/tampering.py)."""
 
 import pytest
-
 from support.tampering import closed
 from support.workflow_steps import visit_pending
 

@@ -8,15 +8,15 @@ import json
 from datetime import timedelta
 
 import pytest
+from support.tampering import damaged, one_value, sql
 
 from rexian.adapters.keys import KeyRing, keyring_for
 from rexian.adapters.repository import event_row
 from rexian.domain import commands as c
-from rexian.domain.eventlog import chain_hash, canonical_json
+from rexian.domain.eventlog import canonical_json, chain_hash
 from rexian.domain.model import NewEvent, Ticket
 from rexian.service.checkpoints import export_checkpoints, make_checkpoint
 from rexian.service.verify import verify_database
-from support.tampering import damaged, one_value, sql
 
 
 def test_an_untouched_log_with_a_filed_checkpoint_verifies(town, tmp_path):
@@ -169,7 +169,7 @@ def test_key_rotation_keeps_every_earlier_event_verifiable_and_needs_the_old_key
 
 
 def test_a_checkpoint_deleted_or_rewritten_in_the_database_is_found_against_its_filed_copy(town, tmp_path):
-    app, tickets = town
+    app, _ = town
     make_checkpoint(app.engine, app.clock())
     app.handle(c.Intake(actor_id="A01", content="井盖丢失存在安全隐患", category="0101"))
     make_checkpoint(app.engine, app.clock())

@@ -68,6 +68,10 @@ def require_current_schema(engine: Engine) -> None:
     from sqlalchemy.exc import DBAPIError
 
     where = engine.url.render_as_string(hide_password=True)
+    database = engine.url.database
+    if engine.url.get_backend_name() == "sqlite" and database and database != ":memory:" \
+            and not Path(database).exists():
+        raise SchemaNotReady(f"数据库不存在：{database}（先运行 rexian init）")
     try:
         with engine.connect() as connection:
             if not inspect(connection).has_table("alembic_version"):

@@ -75,7 +75,7 @@ class KeyRing:
 
     # --- the file -------------------------------------------------------------------------------------
     @classmethod
-    def generate(cls, now: datetime | None = None, path: Path | None = None) -> "KeyRing":
+    def generate(cls, now: datetime | None = None, path: Path | None = None) -> KeyRing:
         return cls([_new_key("k1", now)], "k1", path)
 
     def rotate(self, now: datetime | None = None) -> str:
@@ -101,7 +101,7 @@ class KeyRing:
         return path
 
     @classmethod
-    def load(cls, path: Path) -> "KeyRing":
+    def load(cls, path: Path) -> KeyRing:
         try:
             document = json.loads(Path(path).read_text(encoding="utf-8"))
             if document.get("format") != FORMAT:
@@ -133,8 +133,8 @@ def _new_key(key_id: str, now: datetime | None) -> Key:
 
 
 # --- which key file belongs to which database ---------------------------------------------------------
-_RINGS: "weakref.WeakKeyDictionary[Engine, KeyRing]" = weakref.WeakKeyDictionary()
-_PATHS: "weakref.WeakKeyDictionary[Engine, Path]" = weakref.WeakKeyDictionary()
+_RINGS: weakref.WeakKeyDictionary[Engine, KeyRing] = weakref.WeakKeyDictionary()
+_PATHS: weakref.WeakKeyDictionary[Engine, Path] = weakref.WeakKeyDictionary()
 
 
 def default_key_path(url: str) -> Path | None:

@@ -6,8 +6,9 @@ The checks decide what a value means (domain/chain_check.py); this module only f
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy.engine import Connection
 

@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Sequence
 
-from rexian.domain.eventlog import GENESIS_HASH, NotCanonical, chain_hash, read_stored_payload
+from rexian.domain.eventlog import (
+    GENESIS_HASH,
+    NotCanonical,
+    chain_hash,
+    read_stored_payload,
+)
 
 KIND_NAMES = {"altered": "被篡改", "deleted": "被删除", "inserted": "被插入", "reordered": "顺序被调换",
               "orphan": "无对应工单", "malformed": "无法读取", "unsigned": "签名无效",
@@ -49,8 +54,8 @@ def read_event_row(row: dict[str, Any]) -> tuple[dict[str, Any] | None, str | No
         for name in _TEXT_FIELDS:
             if row.get(name) is not None and not isinstance(row[name], str):
                 return None, f"{name}不是文本"
-        if not isinstance(row.get("action"), str) or not isinstance(row.get("source"), str):
-            return None, "缺少动作或来源"
+        if not all(isinstance(row.get(name), str) for name in ("ticket_id", "action", "source")):
+            return None, "缺少工单编号、动作或来源"
         payload = read_stored_payload(row.get("payload"))
     except NotCanonical as error:
         return None, f"载荷{error}"

@@ -23,8 +23,8 @@ from rexian.adapters import tables as t
 from rexian.adapters.repository import OrgRepository, TicketRepository, next_counter
 from rexian.domain import commands as c
 from rexian.domain.decide import decide
-from rexian.domain.eventlog import canonical_json
 from rexian.domain.errors import Conflict, NotFound
+from rexian.domain.eventlog import canonical_json
 from rexian.domain.guards import Context
 from rexian.domain.model import Ticket
 from rexian.domain.org import Organisation

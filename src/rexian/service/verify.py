@@ -11,14 +11,20 @@ have changed, named ticket by ticket (docs/trust.md).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from rexian.adapters.keys import KeyRing, keyring_for
-from rexian.adapters.log_reader import comparable, iter_raw_streams, counters, raw_ticket_rows
+from rexian.adapters.log_reader import (
+    comparable,
+    counters,
+    iter_raw_streams,
+    raw_ticket_rows,
+)
 from rexian.adapters.repository import projection_of
 from rexian.domain.chain_check import Damage, check_stream, read_event_row
 from rexian.domain.model import Ticket
