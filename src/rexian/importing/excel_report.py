@@ -8,6 +8,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
 
+from rexian.domain.safe_cells import neutralise, neutralise_row
+
 FAMILY_NAMES = {
     "buck_passing": "推诿扯皮", "false_closure": "虚假办结", "manufactured_satisfaction": "满意度造假",
     "perfunctory_reply": "敷衍答复", "forward_no_follow_up": "转办不跟进", "delay": "拖延办理",
@@ -67,7 +69,7 @@ def write_findings_workbook(findings: Iterable[dict[str, Any]], path: str | Path
     sheet.title = "问题线索"
     sheet.append([title for _, title in COLUMNS])
     for finding in findings:
-        sheet.append([_cell(name, finding) for name, _ in COLUMNS])
+        sheet.append([neutralise(_cell(name, finding)) for name, _ in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in sheet.iter_rows(min_row=2):
@@ -80,11 +82,12 @@ def write_findings_workbook(findings: Iterable[dict[str, Any]], path: str | Path
     counts = Counter((f.get("family"), f.get("severity")) for f in findings)
     for family in sorted({f.get("family") for f in findings}, key=str):
         row = [counts[(family, level)] for level in ("high", "medium", "low")]
-        summary.append([FAMILY_NAMES.get(family, family), *row, sum(row)])
+        summary.append([neutralise(FAMILY_NAMES.get(family, family)), *row, sum(row)])
     if metrics:
         sheet = book.create_sheet("指标")
         sheet.append(["指标", "数值"])
         for name, value in metrics.items():
-            sheet.append([name, value if isinstance(value, (int, float, str)) else json.dumps(value, ensure_ascii=False)])
+            sheet.append(neutralise_row([name, value if isinstance(value, (int, float, str))
+                                         else json.dumps(value, ensure_ascii=False)]))
     book.save(path)
     return len(findings)
