@@ -6,12 +6,12 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
+from support.tampering import closed
 
 from rexian.adapters.keys import keyring_for
 from rexian.cli import main
 from rexian.service.backup import BackupError, backup, restore
 from rexian.service.checkpoints import make_checkpoint
-from support.tampering import closed
 
 
 def test_a_sqlite_backup_restored_on_another_machine_with_the_key_file_verifies(make_app, tmp_path, monkeypatch):
