@@ -67,6 +67,13 @@ class KeyRing:
             return f"使用已于{key.retired_at}停用的密钥{key_id}签名（旧密钥被重放）"
         return None
 
+    def pseudonym(self, value: str) -> str:
+        """A stable pseudonym of a caller's identifier, keyed by the first key (kept through rotations), so the
+        same caller gets the same pseudonym and no one without the key file can reverse it from a phone list."""
+        first = self.keys[min(self.keys, key=lambda key_id: (len(key_id), key_id))]
+        return "P" + hashlib.blake2b(value.encode("utf-8"), key=first.secret, person=b"rexian-caller",
+                                     digest_size=10).hexdigest()
+
     def sign_document(self, document: dict[str, Any]) -> str:
         return self.sign(_document_digest(document))
 

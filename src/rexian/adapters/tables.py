@@ -128,6 +128,17 @@ counters = Table(
 
 APPEND_ONLY_TABLES = ("events", "org_events")
 
+# Callers' personal data held apart from the chained events (domain/personal.py): erased after the retention
+# period (`data` and `salt` emptied, `erased_at` set) while the chain, which holds only a salted digest, verifies.
+personal_data = Table(
+    "personal_data", metadata,
+    Column("ticket_id", String(64), primary_key=True),
+    Column("salt", String(64)),
+    Column("data", Text),
+    Column("held_at", DateTime, nullable=False),
+    Column("erased_at", DateTime),
+)
+
 # Signed checkpoints over the whole log (docs/trust.md): checkpoint n digests every event with an id up to
 # `events_upto` (and `org_events_upto`) after checkpoint n-1's digest; exported as small files to file elsewhere.
 checkpoints = Table(

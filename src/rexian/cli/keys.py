@@ -1,4 +1,5 @@
-"""The server's keys and the log's checkpoints: rexian keys show|rotate, rexian checkpoint (docs/trust.md)."""
+"""The server's keys, the log's checkpoints and personal data: rexian keys show|rotate, rexian checkpoint,
+rexian personal-data erase (docs/trust.md)."""
 
 from __future__ import annotations
 
@@ -59,4 +60,22 @@ def checkpoint(db_url, out_dir):
         click.echo(f"已写出{len(written)}个检查点文件到 {out_dir}")
 
 
-commands = [keys, checkpoint]
+@click.group("personal-data")
+def personal_data():
+    """Callers' personal data held apart from the log (个人信息保护法)."""
+
+
+@personal_data.command("erase")
+@db_option
+@click.option("--as", "actor_id", default=None, help="执行删除的管理员（记入每张工单的删除事件）")
+def personal_data_erase(db_url, actor_id):
+    """Erase the caller details of finished tickets past the retention period (setting
+    personal_data_retention_days); each erasure is an event on the ticket's chain. Run it daily."""
+    from rexian.service.personal import erase_expired_personal_data
+
+    app = _app(db_url)
+    erased = erase_expired_personal_data(app, actor_id)
+    click.echo(f"已删除{len(erased)}张工单的来电人个人信息（保存期{app.settings['personal_data_retention_days']}天）")
+
+
+commands = [keys, checkpoint, personal_data]

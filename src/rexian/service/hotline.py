@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import secrets
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -119,7 +120,8 @@ class Hotline:
             ticket_id = command.ticket_id or self._new_ticket_number(connection, now)
             ticket = repository.get(ticket_id) or repository.new(ticket_id)
             tickets = [ticket]
-            records = [ticket.record(event) for event in decide(command, ticket, ctx)]
+            records = [ticket.record(self._hold_personal(connection, ticket_id, event, now))
+                       for event in decide(command, ticket, ctx)]
         elif isinstance(command, c.Merge):
             duplicate = _require(repository, command.ticket_id)
             master = _require(repository, command.master_ticket_id)
@@ -134,6 +136,29 @@ class Hotline:
             repository.save(changed, now)
         return Outcome(ticket.ticket_id, ticket.status,
                        [{"ticket_id": r["ticket_id"], "seq": r["seq"], "action": r["action"]} for r in records]), records
+
+    def _hold_personal(self, connection, ticket_id: str, event, now: datetime):
+        """A TicketReceived event's personal fields go to the personal-data store, in the same transaction;
+        the chain keeps a pseudonym and a salted digest (domain/personal.py)."""
+        if event.action != "TicketReceived":
+            return event
+        from rexian.adapters.keys import keyring_for
+        from rexian.adapters.personal import hold
+        from rexian.domain.personal import separate
+
+        salt = secrets.token_hex(16)
+        event.payload, held = separate(event.payload, salt, keyring_for(self.engine).pseudonym)
+        if held:
+            hold(connection, ticket_id, salt, held, now)
+        return event
+
+    def caller(self, ticket_id: str) -> dict[str, Any] | None:
+        """The one access function for a ticket's caller details (None once erased). Callers that show them
+        to people mask them by role and audit supervisors' reads (web layer)."""
+        from rexian.adapters.personal import caller_details
+
+        with self.engine.connect() as connection:
+            return caller_details(connection, ticket_id)
 
     def _new_ticket_number(self, connection, now: datetime) -> str:
         day = now.strftime("%Y%m%d")

@@ -25,6 +25,7 @@ from rexian.adapters.log_reader import (
     iter_raw_streams,
     raw_ticket_rows,
 )
+from rexian.adapters.personal import iter_raw_held
 from rexian.adapters.repository import projection_of
 from rexian.domain.chain_check import Damage, check_stream, read_event_row
 from rexian.domain.model import Ticket
@@ -67,12 +68,15 @@ def verify_database(engine: Engine, keyring: KeyRing | None = None,
         for row in raw_ticket_rows(connection):
             ticket_rows[row["ticket_id"]] = row
         report.tickets = len(ticket_rows)
+        held = {row[0]: row[1:] for row in iter_raw_held(connection)}
         seen = set()
         for stream, rows in iter_raw_streams(connection, "events"):
             seen.add(stream)
             report.streams += 1
             report.events += len(rows)
             records = _check_rows(stream, rows, ring, report)
+            if stream in held:
+                report.damages += _personal_damages(stream, records, *held[stream])
             row = ticket_rows.get(stream)
             if row is None:
                 report.damages.append(Damage(stream, "orphan", None, "事件所属的工单记录不存在（事件被插入或工单被删除）"))
@@ -113,6 +117,27 @@ def _check_rows(stream: Any, rows: list[dict[str, Any]], ring: KeyRing, report: 
             if problem:
                 report.damages.append(Damage(stream, "unsigned", record["seq"], problem))
     return records
+
+
+def _personal_damages(stream: Any, records: list[dict[str, Any]], salt: Any, data: Any, erased_at: Any) -> list[Damage]:
+    """Held caller details must still be exactly what the chained intake's salted digest covers."""
+    import json
+
+    from rexian.domain.personal import personal_digest
+
+    if erased_at is not None and data is None:
+        return []
+    received = next((r for r in records if r["action"] == "TicketReceived"), None)
+    if received is None:
+        return []  # the unreadable or missing intake is already named
+    expected = received["payload"].get("personal_digest")
+    try:
+        actual = personal_digest(salt, json.loads(data)) if isinstance(salt, str) and isinstance(data, str) else None
+    except ValueError:
+        actual = None
+    if expected is None or actual != expected:
+        return [Damage(stream, "personal", None, "个人信息存储中的来电人信息与受理事件中的摘要不符（被改动或被替换）")]
+    return []
 
 
 def _head(row: dict[str, Any]) -> tuple[int, str] | None:

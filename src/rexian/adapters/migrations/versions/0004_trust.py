@@ -1,4 +1,5 @@
-"""Tamper evidence (docs/trust.md): the server's MAC on every event, and signed checkpoints over the log.
+"""Tamper evidence (docs/trust.md): the server's MAC on every event, signed checkpoints over the log, and
+callers' personal data held apart from the chained events.
 
 Revision ID: 0004_trust
 Revises: 0003
@@ -30,7 +31,18 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "personal_data",
+        sa.Column("ticket_id", sa.String(64), primary_key=True),
+        sa.Column("salt", sa.String(64)),
+        sa.Column("data", sa.Text),
+        sa.Column("held_at", sa.DateTime, nullable=False),
+        sa.Column("erased_at", sa.DateTime),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("personal_data")
     op.drop_table("checkpoints")
     for table in ("events", "org_events"):
         with op.batch_alter_table(table) as batch:
