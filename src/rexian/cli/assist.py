@@ -19,9 +19,10 @@ import click
 @click.option("--json", "as_json", is_flag=True, help="以JSON输出")
 def command(db_url, content, title, address, lon, lat, at, as_json):
     """智能派单与同一诉求提示：建议分类与主办单位（前3名及置信度），列出近期同一事项的工单。"""
-    from rexian.bootstrap import bootstrap, intake_assistant
+    from rexian.bootstrap import intake_assistant
+    from rexian.cli.workflow import _app
 
-    app = bootstrap(db_url)
+    app = _app(db_url)
     advice = intake_assistant(app).advise(content, at or app.clock(), title=title, address=address, lon=lon, lat=lat)
     if as_json:
         categories = [{"code": code, "name": advice.names.get(code, code), "top": advice.parents.get(code),

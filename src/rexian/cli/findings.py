@@ -14,12 +14,15 @@ DB_OPTION = click.option("--db", help="Database URL (default: the `db` setting).
 
 
 def _store(db: str | None):
-    from rexian.adapters.database import make_engine, migrate
+    from rexian.adapters.database import SchemaNotReady, make_engine, require_current_schema
     from rexian.adapters.findings import FindingRepository
     from rexian.settings import load_settings
 
     engine = make_engine(db or load_settings()["db"])
-    migrate(engine)
+    try:
+        require_current_schema(engine)  # an ordinary command never migrates (rexian init / upgrade do)
+    except SchemaNotReady as error:
+        raise click.ClickException(str(error)) from None
     return FindingRepository(engine)
 
 

@@ -14,11 +14,11 @@ def command(db_url, host, port, jurisdiction_id) -> None:
     """提供 Open311 GeoReport v2 接口（/services.json、/requests.json …，也支持 .xml）。"""
     from wsgiref.simple_server import make_server
 
-    from rexian.bootstrap import bootstrap
+    from rexian.cli.workflow import _app
     from rexian.open311.georeport import GeoReport
     from rexian.open311.wsgi import make_app
 
-    app = make_app(GeoReport(bootstrap(db_url), jurisdiction_id))
+    app = make_app(GeoReport(_app(db_url), jurisdiction_id))
     click.echo(f"Open311 GeoReport v2：http://{host}:{port}/services.json")
     make_server(host, port, app).serve_forever()
 
