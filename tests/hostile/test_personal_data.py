@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from support.tampering import closed, damaged, one_value, sql
+from support.workflow_steps import received
+
 from rexian.domain import commands as c
 from rexian.service.personal import erase_expired_personal_data
 from rexian.service.verify import verify_database
-from support.tampering import closed, damaged, one_value, sql
-from support.workflow_steps import received
 
 
 def test_the_chain_holds_a_pseudonym_and_a_digest_never_the_callers_phone_or_name(app):

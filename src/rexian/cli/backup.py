@@ -24,7 +24,7 @@ def _keyring(engine, key_file: str | None):
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False),
               help="备份文件（SQLite 为数据库副本，PostgreSQL 为 pg_dump 自定义格式）；旁边写出 .manifest.json")
 def backup_command(db_url, out_path):
-    """Back up the database while it runs, then verify the copy with the server's key."""
+    """在线备份数据库，并用服务器密钥核验备份。"""
     from rexian.service.backup import BackupError, backup
 
     app = _app(db_url)
@@ -49,7 +49,7 @@ def backup_command(db_url, out_path):
 @click.option("--force", is_flag=True, help="覆盖已有的目标数据库")
 @click.argument("backup_path", type=click.Path(dir_okay=False))
 def restore_command(db_url, key_file, force, backup_path):
-    """Restore a backup into --db and verify it; exit 1 when the restored log does not verify."""
+    """把备份恢复到 --db 并核验；核验不通过时退出码为1。"""
     from rexian.adapters.database import make_engine
     from rexian.adapters.keys import default_key_path
     from rexian.service.backup import BackupError, restore

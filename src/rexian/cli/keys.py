@@ -10,13 +10,13 @@ from rexian.cli.workflow import _app, _fail, db_option
 
 @click.group("keys")
 def keys():
-    """The server's event keys (a file outside the database)."""
+    """服务器的事件密钥（保存在数据库之外的密钥文件中）。"""
 
 
 @keys.command("show")
 @db_option
 def keys_show(db_url):
-    """List the key ids (never the secrets): which one signs now, which are retired."""
+    """列出密钥编号（从不显示密钥本身）：当前签名密钥与已停用密钥。"""
     from rexian.adapters.keys import keyring_for
 
     app = _app(db_url)
@@ -30,7 +30,7 @@ def keys_show(db_url):
 @keys.command("rotate")
 @db_option
 def keys_rotate(db_url):
-    """Add a new signing key; the old one is retired and kept to verify what it signed."""
+    """轮换密钥：新增签名密钥，旧密钥停用但保留，用于核对它签过的事件。"""
     from rexian.adapters.keys import forget_keyring, keyring_for
 
     app = _app(db_url)
@@ -49,7 +49,7 @@ def keys_rotate(db_url):
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="把全部检查点写成 checkpoint-NNNNNN.json 文件的目录（另行存档，verify --checkpoints 核对）")
 def checkpoint(db_url, out_dir):
-    """Take a signed checkpoint over the whole log (run it periodically, e.g. hourly from cron)."""
+    """对整个事件日志做一个签名检查点（定期运行，例如每小时一次）。"""
     from rexian.service.checkpoints import export_checkpoints, make_checkpoint
 
     app = _app(db_url)
@@ -62,15 +62,14 @@ def checkpoint(db_url, out_dir):
 
 @click.group("personal-data")
 def personal_data():
-    """Callers' personal data held apart from the log (个人信息保护法)."""
+    """来电人个人信息（与事件日志分开保存，个人信息保护法）。"""
 
 
 @personal_data.command("erase")
 @db_option
 @click.option("--as", "actor_id", default=None, help="执行删除的管理员（记入每张工单的删除事件）")
 def personal_data_erase(db_url, actor_id):
-    """Erase the caller details of finished tickets past the retention period (setting
-    personal_data_retention_days); each erasure is an event on the ticket's chain. Run it daily."""
+    """删除超过保存期（设置 personal_data_retention_days）的已办结工单的来电人信息；每次删除都记为工单事件。每天运行。"""
     from rexian.service.personal import erase_expired_personal_data
 
     app = _app(db_url)

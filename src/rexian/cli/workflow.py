@@ -39,7 +39,7 @@ def _fail(error: Exception, code: int = 2) -> None:
 @click.command("init")
 @db_option
 def init(db_url):
-    """Create or upgrade the database schema and create the key file when absent (idempotent)."""
+    """创建或升级数据库结构，密钥文件不存在时创建（可重复运行）。"""
     from rexian.adapters.keys import key_path
 
     app = _app(db_url, migrate=True)
@@ -50,7 +50,7 @@ def init(db_url):
 @click.command("upgrade")
 @db_option
 def upgrade(db_url):
-    """Bring the database schema to this version (the only command besides init that migrates)."""
+    """把数据库结构升级到本版本（除 init 外唯一会迁移数据库的命令）。"""
     app = _app(db_url, migrate=True)
     click.echo(f"数据库已升级：{app.engine.url.render_as_string(hide_password=True)}")
 
@@ -210,8 +210,8 @@ def show(db_url, ticket_id):
 @click.option("--checkpoints", "checkpoints_dir", type=click.Path(file_okay=False), default=None,
               help="存档的检查点文件目录（rexian checkpoint --out 写出的 checkpoint-*.json），与数据库核对")
 def verify(db_url, checkpoints_dir):
-    """Check the whole log: chains, server signatures, ticket rows, numbering, checkpoints (docs/trust.md).
-    Exit 0 when intact, 1 when anything was tampered with, 2 when it cannot be checked."""
+    """核验整个日志：哈希链、服务器签名、工单记录、编号、检查点（docs/trust.md）。
+    完整时退出码0，发现篡改时1，无法核验时2。"""
     from rexian.service.verify import verify_database
 
     app = _app(db_url)
