@@ -178,3 +178,29 @@ def test_a_checkpoint_deleted_or_rewritten_in_the_database_is_found_against_its_
     sql(app, "DELETE FROM checkpoints WHERE number = 1")
     problems = verify_database(app.engine, filed_checkpoints=tmp_path.glob("*.json")).checkpoint_problems
     assert {problem.number for problem in problems} == {1, 2}
+
+
+def test_events_written_before_signatures_existed_are_adopted_by_the_upgrade(make_app, tmp_path):
+    """A database from before revision 0004: `rexian upgrade` signs its events once (trust on first use); the
+    append-only triggers stand again afterwards."""
+    import sqlite3
+
+    from sqlalchemy.exc import DatabaseError
+
+    from rexian.adapters.database import migrate
+    from support.tampering import closed
+
+    path = tmp_path / "old.db"
+    app = make_app(f"sqlite:///{path}")
+    tid = closed(app)
+    app.engine.dispose()
+    with sqlite3.connect(path) as connection:  # make it look like a 0003 database
+        for table in ("events", "org_events"):
+            connection.execute(f"ALTER TABLE {table} DROP COLUMN mac")
+        connection.execute("DROP TABLE checkpoints")
+        connection.execute("DROP TABLE personal_data")
+        connection.execute("UPDATE alembic_version SET version_num = '0003'")
+    migrate(app.engine)
+    assert verify_database(app.engine).intact
+    with pytest.raises(DatabaseError, match="append-only"):
+        sql(app, "UPDATE events SET mac = NULL WHERE ticket_id = ?", tid)

@@ -38,7 +38,7 @@ def migrate(engine: Engine) -> None:
     `rexian init` / `rexian upgrade`, never an ordinary command."""
     from rexian.adapters.keys import keyring_for
 
-    keyring_for(engine, create=True)
+    keyring = keyring_for(engine, create=True)
     from alembic import command
     from alembic.config import Config
 
@@ -46,6 +46,7 @@ def migrate(engine: Engine) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
+        config.attributes["keyring"] = keyring  # 0004 signs the events that existed before signatures
         command.upgrade(config, "head")
 
 

@@ -14,9 +14,33 @@ branch_labels = None
 depends_on = None
 
 
+def _adopt_existing_events(table: str) -> None:
+    """Events written before this revision are adopted as they stand (trust on first use, docs/trust.md):
+    signed now with the server's key, the append-only triggers lifted for this one update only."""
+    keyring = op.get_context().config.attributes.get("keyring")
+    bind = op.get_bind()
+    rows = bind.exec_driver_sql(f"SELECT id, hash FROM {table} WHERE mac IS NULL").all()
+    if keyring is None or not rows:
+        return
+    postgres = bind.dialect.name == "postgresql"
+    if postgres:
+        bind.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+    else:
+        bind.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_update")
+    placeholder = "%s" if postgres else "?"
+    bind.exec_driver_sql(f"UPDATE {table} SET mac = {placeholder} WHERE id = {placeholder}",
+                         [(keyring.sign(row_hash), row_id) for row_id, row_hash in rows])
+    if postgres:
+        bind.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+    else:
+        bind.exec_driver_sql(f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+                             f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: UPDATE refused'); END")
+
+
 def upgrade() -> None:
     for table in ("events", "org_events"):
         op.add_column(table, sa.Column("mac", sa.String(80)))
+        _adopt_existing_events(table)
     op.create_table(
         "checkpoints",
         sa.Column("number", sa.Integer, primary_key=True, autoincrement=False),
