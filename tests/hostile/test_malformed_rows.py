@@ -127,3 +127,11 @@ def test_verify_survives_any_value_in_any_column_of_a_stored_event(small_town, t
         assert not report.intact and report.lines()
         if column != "ticket_id":  # the damaged ticket is named (a moved event also names its new stream)
             assert before[1] in {str(stream) for stream in damaged(report)}
+
+
+def test_a_forged_sequence_number_far_ahead_is_named_without_listing_the_gap():
+    from rexian.domain.eventlog import GENESIS_HASH
+
+    record, _ = read_event_row({**GOOD, "seq": 2**62, "prev_hash": GENESIS_HASH})
+    damages = check_stream("T1", [record])
+    assert any(damage.kind == "deleted" and "共" in damage.detail and len(damage.detail) < 200 for damage in damages)

@@ -103,7 +103,9 @@ def check_stream(stream: str, stored: Sequence[dict[str, Any]],
     for record in by_seq:
         seq = record["seq"]
         if seq > expected_seq:
-            missing = "、".join(str(n) for n in range(expected_seq, seq))
+            # A forged sequence number may be astronomically far ahead: name the gap, never list it whole.
+            missing = ("、".join(str(n) for n in range(expected_seq, seq)) if seq - expected_seq <= 20
+                       else f"{expected_seq}至{seq - 1}（共{seq - expected_seq}个）")
             report("deleted", expected_seq, f"缺少序号{missing}")
         elif record["prev_hash"] != previous_hash and not _already(found, seq) and not _already(found, seq - 1):
             report("inserted", seq, "与前一事件的哈希不相连（事件被插入或替换）")
