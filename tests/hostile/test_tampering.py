@@ -204,3 +204,11 @@ def test_events_written_before_signatures_existed_are_adopted_by_the_upgrade(mak
     assert verify_database(app.engine).intact
     with pytest.raises(DatabaseError, match="append-only"):
         sql(app, "UPDATE events SET mac = NULL WHERE ticket_id = ?", tid)
+
+
+def test_a_counter_moved_far_ahead_is_named_once_and_quickly(town):
+    app, _ = town
+    day = app.ticket(town[1][0]).ticket_id[2:10]
+    sql(app, "UPDATE counters SET value = 900000 WHERE name = ?", f"ticket:{day}")
+    found = [damage for damage in verify_database(app.engine).damages if damage.kind == "missing"]
+    assert [damage.stream for damage in found] == [f"ticket:{day}"]

@@ -33,6 +33,7 @@ from rexian.service.checkpoints import CheckpointProblem, check_checkpoints, rea
 from rexian.service.hotline import TICKET_COUNTER, ticket_number
 
 MAX_DAILY_TICKETS = 999_999  # six digits of the ticket number
+MAX_LISTED = 1000  # missing numbers of one day named one by one; more are named as one damage
 
 # Projection columns that are bookkeeping of the row itself, not state derived from the events.
 _NOT_DERIVED = {"updated_at", "version"}
@@ -163,16 +164,22 @@ def _projection_damages(stream: Any, records: list[dict[str, Any]], row: dict[st
 
 def _numbering_gaps(counters: dict[Any, Any], present: set) -> list[Damage]:
     """Workflow ticket numbers are handed out without gaps (the counter moves in the intake's transaction):
-    a number below the day's counter with no ticket is a deleted ticket."""
+    a number below the day's counter with no ticket is a deleted ticket. Bounded work whatever a forged
+    counter says: a day missing more than MAX_LISTED numbers is named once, not number by number."""
     damages = []
+    per_day: dict[str, int] = {}
+    for ticket_id in present:
+        if isinstance(ticket_id, str) and len(ticket_id) == 16 and ticket_id.startswith("RX") and ticket_id[2:].isdigit():
+            per_day[ticket_id[2:10]] = per_day.get(ticket_id[2:10], 0) + 1
     for name, value in sorted(counters.items(), key=str):
         if not isinstance(name, str) or not name.startswith(TICKET_COUNTER):
             continue
         day = name.removeprefix(TICKET_COUNTER)
         if not isinstance(value, int) or not day.isdigit() or len(day) != 8:
             continue
-        if value > MAX_DAILY_TICKETS:
-            damages.append(Damage(name, "missing", None, f"当日编号计数器为{value}，超出可能范围（计数器被改动）"))
+        if value > MAX_DAILY_TICKETS or value - per_day.get(day, 0) > MAX_LISTED:
+            damages.append(Damage(name, "missing", None, f"当日编号计数器为{value}，而当日工单只有{per_day.get(day, 0)}张"
+                                                         f"（大量工单被删除或计数器被改动）"))
             continue
         for number in range(1, value + 1):
             ticket_id = ticket_number(day, number)
