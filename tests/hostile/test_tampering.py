@@ -186,9 +186,9 @@ def test_events_written_before_signatures_existed_are_adopted_by_the_upgrade(mak
     import sqlite3
 
     from sqlalchemy.exc import DatabaseError
+    from support.tampering import closed
 
     from rexian.adapters.database import migrate
-    from support.tampering import closed
 
     path = tmp_path / "old.db"
     app = make_app(f"sqlite:///{path}")
