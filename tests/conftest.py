@@ -67,6 +67,14 @@ def _realtime_rules_off(monkeypatch):
     monkeypatch.setenv("REXIAN_REALTIME_RULES", "false")
 
 
+@pytest.fixture(autouse=True)
+def _server_key_file(monkeypatch, tmp_path_factory):
+    """One server key file for the session (a PostgreSQL database needs one outside it); tests of the default
+    place beside an SQLite file remove the variable."""
+    if "REXIAN_KEY_FILE" not in os.environ:
+        monkeypatch.setenv("REXIAN_KEY_FILE", str(tmp_path_factory.getbasetemp() / "server.keys"))
+
+
 @pytest.fixture
 def make_app():
     """Build a migrated application on a database URL, with the demo organisation loaded and a clock
@@ -81,6 +89,7 @@ def make_app():
         from rexian.settings import load_settings
 
         settings_overrides.setdefault("realtime_rules", False)  # on only where a test asks for it
+        settings_overrides.setdefault("key_file", os.environ.get("REXIAN_KEY_FILE"))
         settings = load_settings(overrides=settings_overrides, environ={})
         app = bootstrap(url, settings=settings, clock=StepClock(start))
         apply_org_changes(app, None, read_org_file(ORG_FILE))

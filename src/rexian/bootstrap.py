@@ -33,14 +33,18 @@ def database_url(db_url: str | None = None, settings: Settings | None = None) ->
 
 
 def open_database(db_url: str | None = None, settings: Settings | None = None, *, create: bool = True,
-                  migrate: bool = True):
-    """An engine on the database (`database_url`), schema migrated. With `create=False` a database that
-    does not exist yet (a missing SQLite file, or one without the schema) is an InvalidInput, so that a
-    mistyped path is told instead of silently creating an empty database."""
+                  migrate: bool = True, require_schema: bool = False):
+    """An engine on the database (`database_url`) with the server's key file attached. `create=True,
+    migrate=True` (init, upgrade, demo, tests) creates or upgrades the schema. With `create=False` a
+    database that does not exist yet (a missing SQLite file, or one without the schema) is an InvalidInput,
+    so that a mistyped path is told instead of silently creating an empty database; ordinary commands open
+    that way and never migrate: an out-of-date schema is refused with one line (`rexian upgrade`)."""
+    from rexian.adapters.keys import use_key_file
     from rexian.adapters.database import is_initialised, make_engine
     from rexian.adapters.database import migrate as run_migrations
     from rexian.domain.errors import InvalidInput
 
+    settings = settings or load_settings()
     url = database_url(db_url, settings)
     if not create:
         file = _sqlite_file(url)
@@ -50,8 +54,13 @@ def open_database(db_url: str | None = None, settings: Settings | None = None, *
     if not create and not is_initialised(engine):
         engine.dispose()
         raise InvalidInput(f"数据库尚未初始化：{engine.url.render_as_string(hide_password=True)}（先运行 rexian init）")
-    if migrate:
+    use_key_file(engine, settings["key_file"])
+    if migrate and create:
         run_migrations(engine)
+    elif require_schema or not create:
+        from rexian.adapters.database import require_current_schema
+
+        require_current_schema(engine)
     return engine
 
 
@@ -64,16 +73,17 @@ def _sqlite_file(url: str) -> str | None:
 
 
 def bootstrap(db_url: str | None = None, settings: Settings | None = None,
-              clock: Callable[[], datetime] | None = None, migrate: bool = True, create: bool = True):
+              clock: Callable[[], datetime] | None = None, migrate: bool = True, create: bool = True,
+              require_schema: bool = False):
     """A ready `Hotline` application on `db_url` (default: the `db` setting), schema migrated; with
-    `create=False` the database must already exist (see `open_database`)."""
+    `create=False` the database must already exist and be current (see `open_database`)."""
     from rexian.calendar_files import load_calendar
     from rexian.domain.deadlines import DeadlinePolicy
     from rexian.service.hotline import Hotline
 
     settings = settings or load_settings()
     configure_text(settings)
-    engine = open_database(db_url, settings, create=create, migrate=migrate)
+    engine = open_database(db_url, settings, create=create, migrate=migrate, require_schema=require_schema)
     calendar = load_calendar(settings["calendar_dir"])
     deadlines = DeadlinePolicy.from_settings(calendar, settings)
     listeners = []

@@ -103,6 +103,15 @@ SETTINGS: tuple[Setting, ...] = (
             "Shared secret of the webhook HMAC-SHA256 signature (header X-Rexian-Signature)."),
     Setting("webhook_max_backoff_seconds", 60.0, float,
             "Longest wait between two attempts of a failing webhook delivery (back-off doubles up to it)."),
+    Setting("key_file", None, _path_or_none,
+            "The server's event-key file (docs/trust.md), kept outside the database; created by `rexian init` "
+            "when absent. Unset: beside the SQLite database file (rexian.db.keys); required for PostgreSQL."),
+    Setting("personal_data_retention_days", 1095, int,
+            "Days after intake after which a finished ticket's caller details (name, phone, own identifier) are "
+            "erased by `rexian personal-data erase` (个人信息保护法); the chain keeps only a salted digest."),
+    Setting("separation_of_duties", True, _bool,
+            "No one endorses, reviews or visits a ticket's request or closure that they requested or handled "
+            "themselves (docs/trust.md)."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

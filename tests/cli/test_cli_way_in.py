@@ -22,8 +22,8 @@ def db(tmp_path):
     return url
 
 
-def _do(db, actor, at, *fields):
-    result = run("do", "--db", db, "--as", actor, "--at", at, *fields)
+def _do(db, actor, *fields):  # the command's time is the server's (no --at)
+    result = run("do", "--db", db, "--as", actor, *fields)
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
@@ -39,12 +39,12 @@ def test_do_help_lists_every_workflow_command_with_its_fields_and_who_may_run_it
 
 
 def test_chinese_words_are_accepted_for_channel_and_a_refused_request_shows_its_id(db):
-    ticket = _do(db, "A01", "2026-03-02T09:00", "intake", "content=小区垃圾桶满了三天没人清运", "category=0101",
+    ticket = _do(db, "A01", "intake", "content=小区垃圾桶满了三天没人清运", "category=0101",
                  "channel=电话", "urgency=一般")["ticket_id"]
-    _do(db, "P01", "2026-03-02T09:10", "dispatch", f"ticket_id={ticket}", "lead_unit_id=D06")
+    _do(db, "P01", "dispatch", f"ticket_id={ticket}", "lead_unit_id=D06")
     handler = "H0601"
-    _do(db, handler, "2026-03-02T09:20", "sign-for", f"ticket_id={ticket}")
-    _do(db, handler, "2026-03-02T09:30", "request-return", f"ticket_id={ticket}", "reason=不属于本单位职责范围",
+    _do(db, handler, "sign-for", f"ticket_id={ticket}")
+    _do(db, handler, "request-return", f"ticket_id={ticket}", "reason=不属于本单位职责范围",
         "basis=职责清单第3条")
     shown = run("show", "--db", db, ticket)
     assert shown.exit_code == 0, shown.output

@@ -67,7 +67,9 @@ def test_verify_names_a_changed_or_removed_supervision_event(desk_app):
     desk.decide(["BP-RETURNS:RX1"], "confirm", "J01", "属实")
     clue_id = desk.open_clue("J01", ["BP-RETURNS:RX1"], "推诿")
     desk.file_case(clue_id, "J01", "立案")
-    with app.engine.begin() as connection:
+    with app.engine.begin() as connection:  # someone with write access drops the append-only triggers first
+        for operation in ("update", "delete"):
+            connection.execute(text(f"DROP TRIGGER supervision_events_no_{operation}"))
         connection.execute(text("UPDATE supervision_events SET payload = replace(payload, '立案', '了结') "
                                 "WHERE ticket_id = :s AND seq = 2"), {"s": clue_id})
     damaged = verify_database(app.engine)
@@ -126,3 +128,15 @@ def test_a_complete_rerun_marks_what_it_no_longer_finds_and_deletes_nothing(desk
     assert marked == ["BP-RETURNS:RX2"]  # same rule, not found again; other rules' findings untouched
     assert desk.findings_store.get("BP-RETURNS:RX2")["status"] == "confirmed"
     assert desk.findings_store.count() == 4
+
+
+def test_supervision_events_are_append_only_and_signed_by_the_server(desk_app):
+    from sqlalchemy.exc import DatabaseError
+
+    app, desk = desk_app
+    desk.decide(["BP-RETURNS:RX1"], "confirm", "J01", "属实")
+    with app.engine.connect() as connection:
+        macs = [row[0] for row in connection.execute(text("SELECT mac FROM supervision_events"))]
+    assert macs and all(mac and ":" in mac for mac in macs)
+    with pytest.raises(DatabaseError, match="append-only"), app.engine.begin() as connection:
+        connection.execute(text("DELETE FROM supervision_events"))

@@ -18,6 +18,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 
 from rexian.adapters import tables as t
+from rexian.adapters.keys import keyring_for, sign_rows
 from rexian.adapters.repository import OrgRepository, event_row
 from rexian.domain.org import Organisation
 from rexian.domain.org_changes import plan_changes
@@ -25,8 +26,9 @@ from rexian.domain.org_changes import plan_changes
 TICKET_COLUMNS = tuple(column.name for column in t.tickets.columns)
 EVENT_COLUMNS = ("ticket_id", "seq", "at", "action", "actor_id", "actor_unit_id", "target_unit_id", "payload",
                  "source", "prev_hash", "hash")
-_INSERT_EVENTS = (f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
-                  f"VALUES ({', '.join('?' for _ in EVENT_COLUMNS)})")
+# Tuples carry EVENT_COLUMNS; the server's MAC of `hash` is added as they are inserted (adapters/keys.py).
+_INSERT_EVENTS = (f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}, mac) "
+                  f"VALUES ({', '.join('?' for _ in EVENT_COLUMNS)}, ?)")
 _INSERT_TICKETS = (f"INSERT INTO tickets ({', '.join(TICKET_COLUMNS)}) "
                    f"VALUES ({', '.join('?' for _ in TICKET_COLUMNS)})")
 
@@ -50,16 +52,17 @@ def insert_event_rows(connection: Connection, rows: list[dict[str, Any]]) -> int
     if not rows:
         return 0
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql(_INSERT_EVENTS, [event_tuple(r) for r in rows])
+        insert_event_tuples(connection, [event_tuple(r) for r in rows])
     else:
-        connection.execute(insert(t.events), rows)
+        connection.execute(insert(t.events), sign_rows(connection, [dict(r) for r in rows]))
     return len(rows)
 
 
 def insert_event_tuples(connection: Connection, rows: list[tuple]) -> int:
     """SQLite only: event rows already as tuples in `EVENT_COLUMNS` order, `at` as `db_time` text."""
     if rows:
-        connection.exec_driver_sql(_INSERT_EVENTS, rows)
+        sign = keyring_for(connection.engine).sign
+        connection.exec_driver_sql(_INSERT_EVENTS, [(*row, sign(row[10])) for row in rows])
     return len(rows)
 
 

@@ -34,7 +34,11 @@ def make_engine(url: str, **options) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (idempotent)."""
+    """Bring the schema to the newest revision (idempotent) and create the key file when absent: this is
+    `rexian init` / `rexian upgrade`, never an ordinary command."""
+    from rexian.adapters.keys import keyring_for
+
+    keyring = keyring_for(engine, create=True)
     from alembic import command
     from alembic.config import Config
 
@@ -42,7 +46,42 @@ def migrate(engine: Engine) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
+        config.attributes["keyring"] = keyring  # 0004 signs the events that existed before signatures
         command.upgrade(config, "head")
+
+
+class SchemaNotReady(Exception):
+    """The database has no schema, or an older one: ordinary commands never migrate."""
+
+
+def head_revision() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def require_current_schema(engine: Engine) -> None:
+    """Refuse, with one clear line, a database that `rexian init` / `rexian upgrade` has not prepared."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    where = engine.url.render_as_string(hide_password=True)
+    database = engine.url.database
+    if engine.url.get_backend_name() == "sqlite" and database and database != ":memory:" \
+            and not Path(database).exists():
+        raise SchemaNotReady(f"数据库不存在：{database}（先运行 rexian init）")
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                raise SchemaNotReady(f"数据库尚未初始化：{where}（先运行 rexian init）")
+            current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError as error:
+        raise SchemaNotReady(f"无法打开数据库：{where}（{str(error.orig).strip()[:80]}）") from None
+    if current != head_revision():
+        raise SchemaNotReady(f"数据库版本为{current}，本程序需要{head_revision()}：先运行 rexian upgrade")
 
 
 def is_initialised(engine: Engine) -> bool:

@@ -17,6 +17,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from rexian.adapters import desk_tables as dt
+from rexian.adapters.keys import sign_rows
 from rexian.adapters.repository import event_row, row_to_record
 from rexian.domain.errors import Conflict
 from rexian.domain.eventlog import GENESIS_HASH, canonical_json, seal
@@ -61,7 +62,7 @@ def append(connection: Connection, stream_id: str, kind: str, events: Iterable[d
             .values(version=version + 1, **values))
         if done.rowcount != 1:
             raise Conflict("desk.changed", "该记录已被他人修改，请刷新后重试")
-    connection.execute(insert(dt.supervision_events), [event_row(r) for r in records])
+    connection.execute(insert(dt.supervision_events), sign_rows(connection, [event_row(r) for r in records]))
     return records
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from rexian.adapters import tables as t
+from rexian.adapters.keys import sign_rows
 from rexian.domain.errors import Conflict
 from rexian.domain.eventlog import GENESIS_HASH, canonical_json, chain_hash, normalise_payload
 from rexian.domain.model import Ticket
@@ -76,7 +77,8 @@ class TicketRepository:
             if done.rowcount != 1:
                 raise Conflict("concurrency.ticket_changed",
                                f"工单{ticket.ticket_id}已被他人修改，请刷新后重试")
-        self.connection.execute(insert(t.events), [event_row(record) for record in ticket.new_events])
+        self.connection.execute(insert(t.events),
+                                sign_rows(self.connection, [event_row(record) for record in ticket.new_events]))
         ticket.version += 1
         ticket.new_events = []
 
@@ -145,11 +147,22 @@ class OrgRepository:
             record["hash"] = prev_hash = chain_hash(prev_hash, record)
             rows.append(event_row(record))
         if rows:
-            self.connection.execute(insert(t.org_events), rows)
+            self.connection.execute(insert(t.org_events), sign_rows(self.connection, rows))
 
 
 def next_counter(connection: Connection, name: str) -> int:
-    """The next value of a named counter, taken inside the caller's transaction."""
+    """The next value of a named counter, taken inside the caller's transaction: one upsert, so that many
+    first-of-the-day intakes at once queue on the row instead of colliding on its insert (PostgreSQL)."""
+    dialect = connection.dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as upsert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as upsert
+        statement = upsert(t.counters).values(name=name, value=1)
+        statement = statement.on_conflict_do_update(index_elements=[t.counters.c.name],
+                                                    set_={"value": t.counters.c.value + 1})
+        return connection.execute(statement.returning(t.counters.c.value)).scalar_one()
     done = connection.execute(update(t.counters).where(t.counters.c.name == name)
                               .values(value=t.counters.c.value + 1))
     if done.rowcount == 0:

@@ -63,6 +63,7 @@ def _event_columns() -> list[Column]:
         Column("source", String(64), nullable=False),
         Column("prev_hash", String(64), nullable=False),
         Column("hash", String(64), nullable=False),
+        Column("mac", String(80)),  # the server's key id and MAC of `hash` (adapters/keys.py)
     ]
 
 
@@ -125,6 +126,34 @@ counters = Table(
     "counters", metadata,
     Column("name", String(64), primary_key=True),
     Column("value", Integer, nullable=False),
+)
+
+APPEND_ONLY_TABLES = ("events", "org_events")
+
+# Callers' personal data held apart from the chained events (domain/personal.py): erased after the retention
+# period (`data` and `salt` emptied, `erased_at` set) while the chain, which holds only a salted digest, verifies.
+personal_data = Table(
+    "personal_data", metadata,
+    Column("ticket_id", String(64), primary_key=True),
+    Column("salt", String(64)),
+    Column("data", Text),
+    Column("held_at", DateTime, nullable=False),
+    Column("erased_at", DateTime),
+)
+
+# Signed checkpoints over the whole log (docs/trust.md): checkpoint n digests every event with an id up to
+# `events_upto` (and `org_events_upto`) after checkpoint n-1's digest; exported as small files to file elsewhere.
+checkpoints = Table(
+    "checkpoints", metadata,
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("made_at", DateTime, nullable=False),
+    Column("events_upto", Integer, nullable=False),
+    Column("org_events_upto", Integer, nullable=False),
+    Column("events", Integer, nullable=False),
+    Column("org_events", Integer, nullable=False),
+    Column("previous_digest", String(64), nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("mac", String(80), nullable=False),
 )
 
 # One row per import run (docs/importing.md). A run that was killed stays `running`: its whole-ticket

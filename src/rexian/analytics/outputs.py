@@ -35,17 +35,24 @@ def write_all(analysis: Analysis, out: str | Path) -> list[Path]:
     with open(written[0], "w", encoding="utf-8") as handle:
         for finding in sorted(analysis.findings, key=lambda f: f.finding_key):
             handle.write(json.dumps(finding.as_dict(), ensure_ascii=False) + "\n")
-    analysis.metrics.to_csv(written[1], index=False, encoding="utf-8")
+    _safe(analysis.metrics).to_csv(written[1], index=False, encoding="utf-8")
     written[2].write_text(json.dumps(_records(analysis.metrics), ensure_ascii=False, indent=1), encoding="utf-8")
     for scope, frame in analysis.risk.items():
         path = out / f"risk_{scope}.csv"
-        frame.drop(columns=["contributions"]).to_csv(path, index=False, encoding="utf-8")
+        _safe(frame.drop(columns=["contributions"])).to_csv(path, index=False, encoding="utf-8")
         written.append(path)
     written.append(write_workbook(analysis, out / "analysis.xlsx"))
     written.append(write_report(analysis, out / "report.html"))
     (out / "summary.json").write_text(json.dumps(analysis.summary, ensure_ascii=False, indent=1), encoding="utf-8")
     written.append(out / "summary.json")
     return written
+
+
+def _safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells neutralised for spreadsheets (domain/safe_cells.py); numbers untouched."""
+    from rexian.domain.safe_cells import neutralise
+
+    return frame.apply(lambda column: column.map(neutralise) if column.dtype == object else column)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

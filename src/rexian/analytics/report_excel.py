@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from rexian.analytics.registry import FAMILY_NAMES_ZH, SEVERITY_ZH, all_rules
+from rexian.domain.safe_cells import neutralise
 
 SCOPE_ZH = {"ticket": "工单", "unit": "单位", "person": "个人"}
 
@@ -52,7 +53,7 @@ def _rows(sheet, header, rows) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([None if _nan(v) else v for v in row])
+        sheet.append([None if _nan(v) else neutralise(v) for v in row])
     sheet.freeze_panes = "A2"
     for column, title in zip(sheet.columns, header):
         width = max([len(str(title)) * 2] + [min(len(str(c.value or "")), 60) for c in list(column)[:200]])

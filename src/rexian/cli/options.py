@@ -53,6 +53,8 @@ def user_error(error: BaseException) -> str | None:
         return error.kind
     if isinstance(error, OrgProblems):
         return "missing_field"
+    if type(error).__name__ in ("SchemaNotReady", "KeyFileError"):  # rexian.adapters: not initialised / no key
+        return "invalid"
     if isinstance(error, OSError) and error.errno == errno.EADDRINUSE:
         return "invalid"
     if type(error).__name__ == "NotEmpty":  # rexian.adapters.bulk_load: bulk loads write empty databases only

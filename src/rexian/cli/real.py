@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from rexian.domain.safe_cells import neutralise_row
+
 SERVICENOW, HELPDESK = "servicenow_incidents.csv.gz", "helpdesk.xes.gz"
 
 
@@ -75,7 +77,7 @@ def write_outputs(out: Path, servicenow, helpdesk) -> list[Path]:
             writer.writerow(["check", "incident", "ours", "log", "causes"])
             for agreement in (servicenow.reassignments, servicenow.reopens, servicenow.pingpong):
                 for ticket, ours, theirs, causes in agreement.disagreements:
-                    writer.writerow([agreement.name, ticket, ours, theirs, "; ".join(causes)])
+                    writer.writerow(neutralise_row([agreement.name, ticket, ours, theirs, "; ".join(causes)]))
         written.append(path)
         summary["servicenow"] = _plain(servicenow)
         for name in ("reassignments", "reopens", "pingpong"):

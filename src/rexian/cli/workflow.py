@@ -8,6 +8,7 @@ import re
 import sys
 import typing
 from datetime import datetime
+from pathlib import Path
 
 import click
 
@@ -17,17 +18,29 @@ from rexian.domain import vocabulary as v
 from rexian.domain.decide import DECISIONS
 
 
-def _app(db_url: str | None, at: str | None = None, create: bool = False):
-    clock = (lambda: datetime.fromisoformat(at)) if at else None
-    return open_app(db_url, clock=clock, create=create)
+def _app(db_url: str | None, *, create: bool = False):
+    """The application for a command: an ordinary command never migrates (only `init`/`upgrade` do) and
+    runs on the server's clock (time belongs to the server); a missing database or key file is one line."""
+    return open_app(db_url, create=create)
 
 
 @click.command("init")
 @db_option
 def init(db_url):
-    """建库或升级数据库结构（可重复执行）。"""
+    """创建或升级数据库结构，密钥文件不存在时创建（可重复运行）。"""
+    from rexian.adapters.keys import key_path
+
     app = _app(db_url, create=True)
     click.echo(f"数据库已就绪：{app.engine.url.render_as_string(hide_password=True)}")
+    click.echo(f"密钥文件：{key_path(app.engine) or '（内存数据库，临时密钥）'}（请与数据库分开保管并备份）")
+
+
+@click.command("upgrade")
+@db_option
+def upgrade(db_url):
+    """把数据库结构升级到本版本（除 init 外唯一会迁移数据库的命令）。"""
+    app = _app(db_url, create=True)
+    click.echo(f"数据库已升级：{app.engine.url.render_as_string(hide_password=True)}")
 
 
 @click.group("org")
@@ -158,16 +171,18 @@ def workflow_help() -> str:
 @click.command("do", context_settings={"ignore_unknown_options": True}, epilog=workflow_help())
 @db_option
 @click.option("--as", "actor_id", default=None, help="操作人编号（person id）")
-@click.option("--at", default=None, help="操作时间（ISO格式；默认当前时间），用于脚本和补录")
 @click.option("--key", "idempotency_key", default=None, help="幂等键：同一键的请求只执行一次")
+@click.option("--at", "refused_at", default=None, hidden=True, help="不可用：命令时间由服务器确定（--at 只用于模拟和导入）")
 @click.argument("name")
 @click.argument("fields", nargs=-1)
-def do(db_url, actor_id, at, idempotency_key, name, fields):
+def do(db_url, actor_id, idempotency_key, refused_at, name, fields):
     """执行一条工作流命令，如：rexian do dispatch --as P01 ticket_id=RX… lead_unit_id=D02
 
     FIELDS 写成 key=value；列表用逗号分隔；佐证材料(evidence)用 JSON。取值可写中文：
-    channel=电话、satisfaction=满意、resolved=是/否、approve=同意/驳回。
+    channel=电话、satisfaction=满意、resolved=是/否、approve=同意/驳回。命令时间由服务器在提交时确定（没有 --at）。
     """
+    if refused_at is not None:
+        raise click.UsageError("--at 只用于模拟和导入；工作流命令的时间由服务器在提交时确定，不能补填或倒签")
     pairs = {}
     for field in fields:
         key, sep, value = field.partition("=")
@@ -177,7 +192,7 @@ def do(db_url, actor_id, at, idempotency_key, name, fields):
     if idempotency_key:
         pairs["idempotency_key"] = idempotency_key
     command = command_from_fields(name, actor_id, pairs)
-    app = _app(db_url, at)
+    app = _app(db_url)
     outcome = app.handle(command)
     click.echo(json.dumps(dataclasses.asdict(outcome), ensure_ascii=False))
 
@@ -224,19 +239,29 @@ def pending_lines(ticket) -> list[str]:
 
 @click.command("verify")
 @db_option
-def verify(db_url):
-    """检查每条哈希链：完整时退出码0，发现篡改时退出码1。"""
+@click.option("--checkpoints", "checkpoints_dir", type=click.Path(file_okay=False), default=None,
+              help="存档的检查点文件目录（rexian checkpoint --out 写出的 checkpoint-*.json），与数据库核对")
+def verify(db_url, checkpoints_dir):
+    """核验整个日志：哈希链、服务器签名、工单记录、编号、检查点（docs/trust.md）。
+    完整时退出码0，发现篡改时1，无法核验时2。"""
     from rexian.service.verify import verify_database
 
-    engine = open_engine(db_url, migrate=False)
-    report = verify_database(engine)
-    for damage in report.damages:
-        click.echo(damage.describe())
+    app = _app(db_url)
+    filed = sorted(Path(checkpoints_dir).glob("checkpoint-*.json")) if checkpoints_dir else []
+    if checkpoints_dir and not filed:
+        fail(FileNotFoundError(f"目录中没有检查点文件：{checkpoints_dir}"), "invalid")
+    report = verify_database(app.engine, filed_checkpoints=filed)
+    for line in report.lines():
+        click.echo(line)
+    summary = (f"{report.streams}条事件链，{report.events}条事件，{report.tickets}张工单，"
+               f"{report.checkpoints}个检查点")
     if report.intact:
-        click.echo(f"完整：{report.streams}条事件链，{report.events}条事件，未发现篡改")
+        click.echo(f"完整：{summary}，未发现篡改")
         return
-    click.echo(f"发现问题：{len(report.damaged_streams())}条事件链受损（{', '.join(report.damaged_streams())}）", err=True)
+    damaged = report.damaged_streams()
+    click.echo(f"发现问题：{summary}；{len(damaged)}条事件链受损（{', '.join(damaged[:50])}"
+               f"{'…' if len(damaged) > 50 else ''}），检查点问题{len(report.checkpoint_problems)}处", err=True)
     sys.exit(1)
 
 
-commands = [init, org, do, show, verify]
+commands = [init, upgrade, org, do, show, verify]

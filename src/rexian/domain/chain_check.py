@@ -6,13 +6,24 @@ when known, the head the ticket row remembers (last seq and hash), which catches
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Sequence
 
-from rexian.domain.eventlog import GENESIS_HASH, chain_hash
+from rexian.domain.eventlog import (
+    GENESIS_HASH,
+    NotCanonical,
+    chain_hash,
+    read_stored_payload,
+)
 
 KIND_NAMES = {"altered": "被篡改", "deleted": "被删除", "inserted": "被插入", "reordered": "顺序被调换",
-              "orphan": "无对应工单"}
+              "orphan": "无对应工单", "malformed": "无法读取", "unsigned": "签名无效",
+              "projection": "工单记录与事件不符", "missing": "整张工单缺失", "checkpoint": "与检查点不符",
+              "personal": "个人信息与摘要不符"}
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_TEXT_FIELDS = ("action", "actor_id", "actor_unit_id", "target_unit_id", "source")
 
 
 @dataclass(frozen=True)
@@ -25,6 +36,33 @@ class Damage:
     def describe(self) -> str:
         where = f"第{self.seq}条事件" if self.seq is not None else "事件链"
         return f"{self.stream} {where}{KIND_NAMES.get(self.kind, self.kind)}：{self.detail}"
+
+
+def read_event_row(row: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+    """A stored event row as an event record, or None and why it cannot be one. Never raises: `verify`
+    reads every row however malformed and names it."""
+    try:
+        seq, at = row.get("seq"), row.get("at")
+        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
+            return None, f"序号不是正整数：{str(seq)[:40]!r}"
+        if isinstance(at, str):
+            at = datetime.fromisoformat(at)
+        if not isinstance(at, datetime):
+            return None, f"时间不是时间值：{str(at)[:40]!r}"
+        for name in ("prev_hash", "hash"):
+            if not isinstance(row.get(name), str) or not _HEX64.fullmatch(row[name]):
+                return None, f"{name}不是64位十六进制哈希"
+        for name in _TEXT_FIELDS:
+            if row.get(name) is not None and not isinstance(row[name], str):
+                return None, f"{name}不是文本"
+        if not all(isinstance(row.get(name), str) for name in ("ticket_id", "action", "source")):
+            return None, "缺少工单编号、动作或来源"
+        payload = read_stored_payload(row.get("payload"))
+    except NotCanonical as error:
+        return None, f"载荷{error}"
+    except (ValueError, TypeError, OverflowError) as error:
+        return None, f"字段无法解析（{type(error).__name__}: {str(error)[:60]}）"
+    return {**row, "seq": seq, "at": at, "payload": payload}, None
 
 
 def check_stream(stream: str, stored: Sequence[dict[str, Any]],
@@ -65,7 +103,9 @@ def check_stream(stream: str, stored: Sequence[dict[str, Any]],
     for record in by_seq:
         seq = record["seq"]
         if seq > expected_seq:
-            missing = "、".join(str(n) for n in range(expected_seq, seq))
+            # A forged sequence number may be astronomically far ahead: name the gap, never list it whole.
+            missing = ("、".join(str(n) for n in range(expected_seq, seq)) if seq - expected_seq <= 20
+                       else f"{expected_seq}至{seq - 1}（共{seq - expected_seq}个）")
             report("deleted", expected_seq, f"缺少序号{missing}")
         elif record["prev_hash"] != previous_hash and not _already(found, seq) and not _already(found, seq - 1):
             report("inserted", seq, "与前一事件的哈希不相连（事件被插入或替换）")

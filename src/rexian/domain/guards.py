@@ -86,3 +86,10 @@ def unit_exists(ctx: Context, unit_id: str | None, rule: str) -> str:
 def _unit_name(ctx: Context, unit_id: str | None) -> str:
     unit = ctx.org.unit(unit_id)
     return unit.name if unit else str(unit_id)
+
+
+def independent(ctx: Context, person: Person, involved: set[str] | frozenset[str], rule: str, what: str) -> None:
+    """Separation of duties (setting `separation_of_duties`, on by default): `person` must not be among
+    those `involved` in what they are about to judge."""
+    if ctx.policy.separation_of_duties and person.person_id in involved:
+        raise NotAllowed(f"{rule}.separation", f"{person.name}（{person.person_id}）{what}（职责分离）")

@@ -88,6 +88,8 @@ class Ticket:
     last_seq: int = 0
     head_hash: str = GENESIS_HASH
     last_event_at: datetime | None = None
+    handled_by: set[str] = field(default_factory=set)  # who signed, contacted, replied, requested, endorsed
+    reviewed_by: set[str] = field(default_factory=set)  # who ruled on a request at the centre
     version: int = 0  # the projection version this state was loaded at (optimistic concurrency)
     new_events: list[dict[str, Any]] = field(default_factory=list)
 
@@ -126,6 +128,11 @@ class Ticket:
         handler = _APPLY.get(record["action"])
         if handler is not None:
             handler(self, record, record.get("payload") or {})
+        actor_id = record.get("actor_id")
+        if actor_id and record["action"] in HANDLING_ACTIONS:
+            self.handled_by.add(actor_id)
+        elif actor_id and record["action"] in REVIEW_ACTIONS:
+            self.reviewed_by.add(actor_id)
         self.last_seq = record["seq"]
         self.head_hash = record.get("hash") or self.head_hash
         self.last_event_at = record["at"]
@@ -302,6 +309,13 @@ def _time(value: Any) -> datetime | None:
         return value
     return datetime.fromisoformat(str(value))
 
+
+# Who took part in a ticket, for separation of duties (no one reviews or visits what they handled).
+HANDLING_ACTIONS = frozenset({"SignedFor", "Forwarded", "ForwardReported", "CitizenContacted", "ReturnRequested",
+                              "ExtensionRequested", "ClosureRequested", "RequestEndorsed", "RequestDeclined",
+                              "Replied", "SupervisionResponded"})
+REVIEW_ACTIONS = frozenset({"ReturnApproved", "ReturnRejected", "ExtensionApproved", "ExtensionRejected",
+                            "ClosureApproved", "ClosureRejected"})
 
 _APPLY = {
     "TicketReceived": _received,

@@ -15,9 +15,11 @@ class WorkflowPolicy:
     unit_leader_approval: bool  # requests need the unit leader's endorsement before the centre's review
     max_extensions: int  # extensions a ticket may be granted in all
     redo_on_unsatisfied: bool  # an unsatisfied visit reopens the ticket even when resolved
+    separation_of_duties: bool  # no one endorses, reviews or visits what they requested or handled
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> "WorkflowPolicy":
         return cls(unit_leader_approval=bool(settings["unit_leader_approval"]),
                    max_extensions=int(settings["max_extensions"]),
-                   redo_on_unsatisfied=bool(settings["redo_on_unsatisfied"]))
+                   redo_on_unsatisfied=bool(settings["redo_on_unsatisfied"]),
+                   separation_of_duties=bool(settings["separation_of_duties"]))

@@ -79,6 +79,7 @@ def endorse(cmd: c.EndorseRequest, ticket: Ticket, ctx: g.Context) -> list[NewEv
     request = ticket.requests.get(cmd.request_id)
     if request is None or request.stage != "unit":
         raise WrongState("endorse.not_pending", f"申请{cmd.request_id}不在本单位审批环节")
+    g.independent(ctx, person, {request.requested_by} - {None}, "endorse", "不能审批自己提出的申请")
     payload = {"request_id": request.request_id, "request_kind": request.kind}
     if cmd.approve:
         return [NewEvent("RequestEndorsed", ctx.now, person.person_id, person.unit_id, None, payload)]
@@ -98,6 +99,7 @@ def _centre_request(ticket: Ticket, request_id: str, kind: str, rule: str) -> Re
 def review_return(cmd: c.ReviewReturn, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
     person = g.centre_actor(ctx, cmd.actor_id, *cmd.roles, rule="review_return")
     request = _centre_request(ticket, cmd.request_id, "return", "review_return")
+    g.independent(ctx, person, ticket.handled_by, "review_return", "经手办理过此工单，不能审核其申请")
     if not cmd.approve:
         reason = g.text(cmd.reason, "review_return.reason_required", "驳回理由")
         return [NewEvent("ReturnRejected", ctx.now, person.person_id, person.unit_id, ticket.lead_unit_id,
@@ -119,6 +121,7 @@ def review_return(cmd: c.ReviewReturn, ticket: Ticket, ctx: g.Context) -> list[N
 def review_extension(cmd: c.ReviewExtension, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
     person = g.centre_actor(ctx, cmd.actor_id, *cmd.roles, rule="review_extension")
     request = _centre_request(ticket, cmd.request_id, "extension", "review_extension")
+    g.independent(ctx, person, ticket.handled_by, "review_extension", "经手办理过此工单，不能审核其申请")
     if not cmd.approve:
         reason = g.text(cmd.reason, "review_extension.reason_required", "驳回理由")
         return [NewEvent("ExtensionRejected", ctx.now, person.person_id, person.unit_id, ticket.lead_unit_id,
@@ -132,6 +135,7 @@ def review_extension(cmd: c.ReviewExtension, ticket: Ticket, ctx: g.Context) -> 
 def review_closure(cmd: c.ReviewClosure, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
     person = g.centre_actor(ctx, cmd.actor_id, *cmd.roles, rule="review_closure")
     request = _centre_request(ticket, cmd.request_id, "closure", "review_closure")
+    g.independent(ctx, person, ticket.handled_by, "review_closure", "经手办理过此工单，不能审核其申请")
     if cmd.approve:
         return [NewEvent("ClosureApproved", ctx.now, person.person_id, person.unit_id, ticket.lead_unit_id,
                          {"request_id": request.request_id})]
@@ -146,6 +150,7 @@ def visit(cmd: c.Visit, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
     person = g.centre_actor(ctx, cmd.actor_id, *cmd.roles, rule="visit")
     g.state(ticket, "visit_pending", rule="visit")
     g.one_of(cmd.satisfaction, SATISFACTION, "visit.satisfaction", "满意度")
+    g.independent(ctx, person, ticket.handled_by | ticket.reviewed_by, "visit", "经手办理或审核过此工单，不能回访")
     visited = NewEvent("Visited", ctx.now, person.person_id, person.unit_id, None,
                        {"resolved": bool(cmd.resolved), "satisfaction": cmd.satisfaction, "method": cmd.method,
                         "call_id": cmd.call_id, "note": cmd.note})

@@ -45,6 +45,7 @@ ACTIONS: dict[str, str] = {
     "SupervisionClosed": "督办办结",
     "Merged": "合并",
     "DuplicateAttached": "并入重复件",
+    "PersonalDataErased": "删除个人信息",
 }
 # Actions aimed at a unit (the `target unit` column of docs/events.md): only these take a target unit.
 TARGETED_ACTIONS: frozenset[str] = frozenset({

@@ -12,6 +12,8 @@ from rexian.domain.vocabulary import FAMILIES as FAMILY_NAMES
 from rexian.domain.vocabulary import FINDING_STATUSES as STATUS_NAMES
 from rexian.domain.vocabulary import SEVERITIES as SEVERITY_NAMES
 
+from rexian.domain.safe_cells import neutralise, neutralise_row
+
 COLUMNS = (("finding_key", "发现编号"), ("rule_id", "规则"), ("family", "问题类别"), ("severity", "严重程度"),
            ("ticket_ids", "涉及工单"), ("unit_id", "责任单位"), ("person_id", "责任人"), ("agent_id", "坐席"),
            ("evidence", "证据摘要"), ("detected_at", "发现时间"), ("status", "状态"))
@@ -63,7 +65,7 @@ def write_findings_workbook(findings: Iterable[dict[str, Any]], path: str | Path
     sheet.title = "问题线索"
     sheet.append([title for _, title in COLUMNS])
     for finding in findings:
-        sheet.append([_cell(name, finding) for name, _ in COLUMNS])
+        sheet.append([neutralise(_cell(name, finding)) for name, _ in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in sheet.iter_rows(min_row=2):
@@ -76,11 +78,12 @@ def write_findings_workbook(findings: Iterable[dict[str, Any]], path: str | Path
     counts = Counter((f.get("family"), f.get("severity")) for f in findings)
     for family in sorted({f.get("family") for f in findings}, key=str):
         row = [counts[(family, level)] for level in SEVERITY_NAMES]
-        summary.append([FAMILY_NAMES.get(family, family), *row, sum(row)])
+        summary.append([neutralise(FAMILY_NAMES.get(family, family)), *row, sum(row)])
     if metrics:
         sheet = book.create_sheet("指标")
         sheet.append(["指标", "数值"])
         for name, value in metrics.items():
-            sheet.append([name, value if isinstance(value, (int, float, str)) else json.dumps(value, ensure_ascii=False)])
+            sheet.append(neutralise_row([name, value if isinstance(value, (int, float, str))
+                                         else json.dumps(value, ensure_ascii=False)]))
     book.save(path)
     return len(findings)

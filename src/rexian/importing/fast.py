@@ -25,15 +25,13 @@ as added once).
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from json.encoder import c_make_encoder, encode_basestring
 from pathlib import Path
 from typing import Any, Iterator
 
-from rexian.domain.eventlog import GENESIS_HASH, _default
+from rexian.domain.eventlog import GENESIS_HASH, body_hash, canonical_json, event_body
 from rexian.importing.mapping import Mapping
 from rexian.importing.readers import detect_format
 from rexian.importing.store import DB_ROW, PAYLOAD_TEXT
@@ -43,15 +41,8 @@ FIELDS = ("ticket_id", "at", "action", "actor_id", "actor_unit_id", "target_unit
 TEXT_FIELDS = ("ticket_id", "action", "actor_id", "actor_unit_id", "target_unit_id", "source")
 REQUIRED = ("ticket_id", "at", "action")
 
-# json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default) — the
-# domain's canonical_json — builds this same C encoder on every call; built once here (no circularity check:
-# a payload decoded from JSON text cannot hold itself). tests/importing check the texts are identical.
-_encoder = c_make_encoder(None, _default, encode_basestring, None, ":", ",", True, False, True)
 _scan = json.JSONDecoder().scan_once
-
-
-def encode_payload(payload: dict[str, Any]) -> str:
-    return "".join(_encoder(payload, 0))
+encode_payload = canonical_json  # the domain's one canonical encoder
 
 
 def decode_payload(raw: str) -> Any:
@@ -65,10 +56,6 @@ def decode_payload(raw: str) -> Any:
 
 class FastStop(Exception):
     """The data needs the general path after all (found while sealing)."""
-
-
-def _text(value: str | None) -> str:
-    return "null" if value is None else encode_basestring(value)
 
 
 def seal_ticket(ticket_id: str, rows: list[tuple], source: str) -> list[dict[str, Any]]:
@@ -85,7 +72,6 @@ def seal_ticket(ticket_id: str, rows: list[tuple], source: str) -> list[dict[str
     else:
         ordered = rows
     records, dispatched, prev = [], False, GENESIS_HASH
-    ticket_json = encode_basestring(ticket_id)
     for seq, (at, action, actor_id, actor_unit_id, target, payload, row_source, iso) in enumerate(ordered, start=1):
         if action == "Dispatched":
             payload = dict(payload)
@@ -94,11 +80,8 @@ def seal_ticket(ticket_id: str, rows: list[tuple], source: str) -> list[dict[str
             dispatched = True
         row_source = row_source or source
         text = encode_payload(payload)
-        body = (f'{{"action":{encode_basestring(action)},"actor_id":{_text(actor_id)},'
-                f'"actor_unit_id":{_text(actor_unit_id)},"at":"{iso}",'
-                f'"payload":{text},"seq":{seq},"source":{encode_basestring(row_source)},'
-                f'"target_unit_id":{_text(target)},"ticket_id":{ticket_json}}}')
-        digest = hashlib.sha256((prev + body).encode("utf-8")).hexdigest()
+        digest = body_hash(prev, event_body(ticket_id, seq, iso, action, actor_id, actor_unit_id, target, text,
+                                            row_source))
         records.append({"ticket_id": ticket_id, "seq": seq, "at": at, "action": action, "actor_id": actor_id,
                         "actor_unit_id": actor_unit_id, "target_unit_id": target, "payload": payload,
                         "source": row_source, "prev_hash": prev, "hash": digest, PAYLOAD_TEXT: text,

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rexian.domain.safe_cells import neutralise_row
+
 REJECT_COLUMNS = ("file", "row", "column", "value", "reason")
 
 
@@ -43,4 +45,4 @@ class RejectLog:
         with open(path, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(REJECT_COLUMNS)
-            writer.writerows(reject.as_row() for reject in self.rejects)
+            writer.writerows(neutralise_row(reject.as_row()) for reject in self.rejects)

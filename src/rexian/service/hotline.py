@@ -7,8 +7,11 @@ an idempotency key that was already handled returns the stored outcome instead o
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import secrets
+import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Callable, Sequence
@@ -22,6 +25,7 @@ from rexian.adapters.repository import OrgRepository, TicketRepository, next_cou
 from rexian.domain import commands as c
 from rexian.domain.decide import decide
 from rexian.domain.errors import Conflict, NotFound
+from rexian.domain.eventlog import canonical_json
 from rexian.domain.guards import Context
 from rexian.domain.model import Ticket
 from rexian.domain.org import Organisation
@@ -52,26 +56,44 @@ class Hotline:
         self.listeners = list(listeners)
 
     # --- commands ---------------------------------------------------------------------------------------
+    BUSY_RETRIES = 3  # a busy SQLite (another writer past the 30 s busy timeout) is tried this many times more
+
     def handle(self, command: c.Command, at: datetime | None = None) -> Outcome:
-        now = at or self.clock()
+        """Run one command in one transaction. Its time is the server's clock read inside the transaction
+        (time belongs to the server); `at` is for simulations and tests that replay a scripted history."""
+        for attempt in range(self.BUSY_RETRIES + 1):
+            try:
+                return self._handle_once(command, at)
+            except OperationalError as error:
+                if not _busy(error):
+                    raise
+                if attempt == self.BUSY_RETRIES:
+                    raise Conflict("database.busy", "数据库正忙（另一项长时间写入尚未结束），请稍后重试") from error
+                log.warning("database busy, retrying %s (%d)", type(command).__name__, attempt + 1)
+                time.sleep(0.5 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _handle_once(self, command: c.Command, at: datetime | None) -> Outcome:
+        fingerprint = command_fingerprint(command)
         try:
             with self.engine.begin() as connection:
+                now = at or self.clock()
                 if command.idempotency_key:
-                    previous = _stored_outcome(connection, command.idempotency_key)
+                    previous = _stored_outcome(connection, command.idempotency_key, fingerprint)
                     if previous is not None:
                         return previous
                 outcome, records = self._run(connection, command, now)
                 if command.idempotency_key:
                     connection.execute(insert(t.idempotency).values(
-                        key=command.idempotency_key, command=type(command).__name__,
+                        key=command.idempotency_key, command=fingerprint,
                         ticket_id=outcome.ticket_id, result=json.dumps(asdict(outcome), default=str),
                         created_at=now))
         except (IntegrityError, Conflict) as error:
             # Someone else changed the ticket, or used the same ticket number or idempotency key, first. If it
             # was this very request sent twice, answer with what the first one did.
-            if command.idempotency_key:
+            if command.idempotency_key and not (isinstance(error, Conflict) and error.rule == "idempotency.reused"):
                 with self.engine.connect() as connection:
-                    previous = _stored_outcome(connection, command.idempotency_key)
+                    previous = _stored_outcome(connection, command.idempotency_key, fingerprint)
                 if previous is not None:
                     return previous
             if isinstance(error, Conflict):
@@ -100,7 +122,8 @@ class Hotline:
             ticket_id = command.ticket_id or self._new_ticket_number(connection, now)
             ticket = repository.get(ticket_id) or repository.new(ticket_id)
             tickets = [ticket]
-            records = [ticket.record(event) for event in decide(command, ticket, ctx)]
+            records = [ticket.record(self._hold_personal(connection, ticket_id, event, now))
+                       for event in decide(command, ticket, ctx)]
         elif isinstance(command, c.Merge):
             duplicate = _require(repository, command.ticket_id)
             master = _require(repository, command.master_ticket_id)
@@ -116,9 +139,32 @@ class Hotline:
         return Outcome(ticket.ticket_id, ticket.status,
                        [{"ticket_id": r["ticket_id"], "seq": r["seq"], "action": r["action"]} for r in records]), records
 
+    def _hold_personal(self, connection, ticket_id: str, event, now: datetime):
+        """A TicketReceived event's personal fields go to the personal-data store, in the same transaction;
+        the chain keeps a pseudonym and a salted digest (domain/personal.py)."""
+        if event.action != "TicketReceived":
+            return event
+        from rexian.adapters.keys import keyring_for
+        from rexian.adapters.personal import hold
+        from rexian.domain.personal import separate
+
+        salt = secrets.token_hex(16)
+        event.payload, held = separate(event.payload, salt, keyring_for(self.engine).pseudonym)
+        if held:
+            hold(connection, ticket_id, salt, held, now)
+        return event
+
+    def caller(self, ticket_id: str) -> dict[str, Any] | None:
+        """The one access function for a ticket's caller details (None once erased). Callers that show them
+        to people mask them by role and audit supervisors' reads (web layer)."""
+        from rexian.adapters.personal import caller_details
+
+        with self.engine.connect() as connection:
+            return caller_details(connection, ticket_id)
+
     def _new_ticket_number(self, connection, now: datetime) -> str:
         day = now.strftime("%Y%m%d")
-        return f"RX{day}{next_counter(connection, 'ticket:' + day):06d}"
+        return ticket_number(day, next_counter(connection, TICKET_COUNTER + day))
 
     # --- reads ------------------------------------------------------------------------------------------
     def organisation(self, connection=None) -> Organisation:
@@ -142,6 +188,14 @@ class Hotline:
             return TicketRepository(connection).events(ticket_id)
 
 
+TICKET_COUNTER = "ticket:"  # + YYYYMMDD: the day's counter, moved in the intake's own transaction (no gaps)
+
+
+def ticket_number(day: str, number: int) -> str:
+    """The workflow's ticket number: RX, the day (YYYYMMDD) and the day's counter."""
+    return f"RX{day}{number:06d}"
+
+
 def _require(repository: TicketRepository, ticket_id: str) -> Ticket:
     ticket = repository.get(ticket_id)
     if ticket is None:
@@ -149,8 +203,24 @@ def _require(repository: TicketRepository, ticket_id: str) -> Ticket:
     return ticket
 
 
-def _stored_outcome(connection, key: str) -> Outcome | None:
-    row = connection.execute(select(t.idempotency.c.result).where(t.idempotency.c.key == key)).first()
+def command_fingerprint(command: c.Command) -> str:
+    """What an idempotency key is bound to: the command's kind and a digest of all its fields (actor included)."""
+    fields = {name: value for name, value in asdict(command).items() if name != "idempotency_key"}
+    digest = hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()[:40]
+    return f"{type(command).__name__}:{digest}"[-64:]
+
+
+def _stored_outcome(connection, key: str, fingerprint: str) -> Outcome | None:
+    row = connection.execute(select(t.idempotency.c.result, t.idempotency.c.command)
+                             .where(t.idempotency.c.key == key)).first()
     if row is None:
         return None
+    if row.command != fingerprint:
+        raise Conflict("idempotency.reused",
+                       f"幂等键{key}已用于另一条命令（{row.command.split(':')[0]}），同一键不能用于不同的命令")
     return Outcome(**{**json.loads(row.result), "replayed": True})
+
+
+def _busy(error: OperationalError) -> bool:
+    text = str(error.orig) if error.orig is not None else str(error)
+    return "database is locked" in text or "database is busy" in text

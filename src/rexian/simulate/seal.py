@@ -4,24 +4,17 @@ instead of three.
 
 `chain_hash` normalises the payload through a JSON round trip and then encodes the whole record; for the
 simulator's payloads (string keys; strings, numbers, booleans, None, lists, tuples, datetimes) encoding the
-payload once gives the same canonical text, and the record's other fields are plain strings and numbers
-written by hand in sorted key order. tests/simulate check that both paths give identical records and that
+payload once gives the same canonical text, and the record goes through the domain's one encoder
+(`event_body`). tests/simulate check that both paths give identical records and that
 every hash equals the domain's `chain_hash`.
 """
 
 from __future__ import annotations
 
-import hashlib
-from json.encoder import encode_basestring
-
 from rexian.domain.decide import decide
-from rexian.domain.eventlog import canonical_json, format_time
+from rexian.domain.eventlog import body_hash, canonical_json, event_body
 from rexian.domain.guards import Context
 from rexian.domain.model import Ticket
-
-
-def _text(value: str | None) -> str:
-    return "null" if value is None else encode_basestring(value)
 
 
 def fast_execute(command, ticket: Ticket, ctx: Context, source: str = "rexian") -> list[dict]:
@@ -34,11 +27,9 @@ def fast_execute(command, ticket: Ticket, ctx: Context, source: str = "rexian") 
                   "actor_id": event.actor_id, "actor_unit_id": event.actor_unit_id,
                   "target_unit_id": event.target_unit_id, "payload": event.payload, "source": source,
                   "prev_hash": ticket.head_hash}
-        body = (f'{{"action":{_text(event.action)},"actor_id":{_text(event.actor_id)},'
-                f'"actor_unit_id":{_text(event.actor_unit_id)},"at":"{format_time(event.at)}",'
-                f'"payload":{canonical_json(event.payload or {})},"seq":{seq},"source":{_text(source)},'
-                f'"target_unit_id":{_text(event.target_unit_id)},"ticket_id":{_text(ticket.ticket_id)}}}')
-        record["hash"] = hashlib.sha256(ticket.head_hash.encode("ascii") + body.encode("utf-8")).hexdigest()
+        body = event_body(ticket.ticket_id, seq, event.at, event.action, event.actor_id, event.actor_unit_id,
+                          event.target_unit_id, canonical_json(event.payload or {}), source)
+        record["hash"] = body_hash(ticket.head_hash, body)
         ticket.apply(record)
         ticket.new_events.append(record)
         records.append(record)

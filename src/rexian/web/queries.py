@@ -3,6 +3,7 @@ scope), the work queues of each role, one ticket with its timeline and chain che
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,6 +12,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine
 
 from rexian.adapters import tables as t
+from rexian.adapters.personal import caller_details
 from rexian.adapters.repository import row_to_record
 from rexian.domain.chain_check import check_stream
 from rexian.domain.model import OPEN_STATES, Ticket
@@ -97,7 +99,7 @@ def ticket_query(principal: Principal, filters: Filters):
         if words.upper().startswith("RX") or words.isdigit() and len(words) > 11:
             where.append(c.ticket_id == words)
         elif words.replace("-", "").isdigit() and len(words) >= 7:
-            where.append(c.caller_phone == words)
+            where.append(_by_phone(words))
         else:
             pattern = "%" + words.replace("%", "").replace("_", "") + "%"
             where.append(or_(c.ticket_id == words, c.address.like(pattern), c.title.like(pattern),
@@ -167,9 +169,10 @@ def ticket_view(engine: Engine, ticket: Ticket, principal: Principal | None, now
             select(t.attachments.c.sha256, t.attachments.c.name, t.attachments.c.content_type,
                    t.attachments.c.size, t.attachments.c.uploaded_at)
             .where(t.attachments.c.ticket_id == ticket.ticket_id).order_by(t.attachments.c.uploaded_at))]
+        held = caller_details(connection, ticket.ticket_id) or {}  # the caller's details, held apart from the chain
     damages = [d.describe() for d in check_stream(ticket.ticket_id, events, tuple(head) if head else None)]
     shown = [{**event, "payload": mask_fields(event["payload"], principal, unmasked)} for event in events]
-    return TicketView(ticket, mask_fields(ticket.intake, principal, unmasked), shown, damages, files,
+    return TicketView(ticket, mask_fields({**ticket.intake, **held}, principal, unmasked), shown, damages, files,
                       deadline_mark(ticket.status, ticket.due_at, now, near_hours),
                       countdown(ticket.due_at, now) if ticket.is_open else "")
 
@@ -197,11 +200,19 @@ def pending_requests(engine: Engine, hotline, principal: Principal, stage: str, 
     return found
 
 
+def _by_phone(phone: str):
+    """Tickets of a caller's phone: imported tickets keep it on the ticket row; workflow intakes hold it apart
+    from the chain (adapters/personal.py, docs/trust.md), so it is looked up there too (until erased)."""
+    held = select(t.personal_data.c.ticket_id).where(
+        t.personal_data.c.data.like('%"caller_phone": ' + json.dumps(phone, ensure_ascii=False) + '%'))
+    return or_(t.tickets.c.caller_phone == phone, t.tickets.c.ticket_id.in_(held))
+
+
 def caller_history(engine: Engine, phone: str, limit: int = 20) -> list[dict[str, Any]]:
     if not phone:
         return []
     with engine.connect() as connection:
         return [dict(row._mapping) for row in connection.execute(
             select(t.tickets.c.ticket_id, t.tickets.c.received_at, t.tickets.c.status, t.tickets.c.title,
-                   t.tickets.c.content).where(t.tickets.c.caller_phone == phone)
+                   t.tickets.c.content).where(_by_phone(phone))
             .order_by(t.tickets.c.received_at.desc()).limit(limit))]

@@ -1,0 +1,203 @@
+"""The server's event keys (docs/trust.md): kept in a file outside the database, so that someone who can
+write to the database but cannot read this file cannot make an event, or a checkpoint, that `verify` accepts.
+
+Every stored event carries `mac` = `<key id>:<keyed BLAKE2b of its chain hash>`; the chain hash covers the
+event's content and its predecessor, so the MAC authenticates both. Keys rotate: `rexian keys rotate` adds a
+new current key and retires the old one, which stays in the file to verify what it signed. An event signed
+with a key after that key's retirement is refused by `verify` (a stolen old key replayed).
+
+The file is JSON: {"format": "rexian-keys/1", "current": "k2", "keys": [{"id", "secret", "created_at",
+"retired_at"}]}; it is created (mode 0600) by `rexian init` when absent. Its path is the `key_file` setting;
+unset, it lies beside an SQLite database file (`rexian.db` → `rexian.db.keys`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import weakref
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+FORMAT = "rexian-keys/1"
+
+
+class KeyFileError(Exception):
+    """The key file is missing, unreadable or not a key file (a clear one-line message)."""
+
+
+@dataclass
+class Key:
+    key_id: str
+    secret: bytes
+    created_at: str
+    retired_at: str | None = None
+
+
+class KeyRing:
+    def __init__(self, keys: list[Key], current: str, path: Path | None = None):
+        self.keys = {key.key_id: key for key in keys}
+        self.current = current
+        self.path = path
+        if current not in self.keys:
+            raise KeyFileError(f"密钥文件中没有当前密钥 {current}")
+
+    # --- signing and checking -------------------------------------------------------------------------
+    def sign(self, digest: str) -> str:
+        return f"{self.current}:{_mac(self.keys[self.current].secret, digest)}"
+
+    def problem(self, digest: str, mac: Any, at: datetime | None = None) -> str | None:
+        """None when `mac` authenticates `digest`; otherwise why not, in Chinese."""
+        if not mac:
+            return "没有服务器签名（不是经由本系统写入的事件）"
+        key_id, sep, value = str(mac).partition(":")
+        key = self.keys.get(key_id)
+        if not sep or key is None:
+            return f"签名所用密钥{key_id!r}不在密钥文件中"
+        if not hmac.compare_digest(_mac(key.secret, digest), value):
+            return "签名与内容不符（伪造或被改动）"
+        if key.retired_at and at is not None and at.isoformat(timespec="seconds") > key.retired_at:
+            return f"使用已于{key.retired_at}停用的密钥{key_id}签名（旧密钥被重放）"
+        return None
+
+    def pseudonym(self, value: str) -> str:
+        """A stable pseudonym of a caller's identifier, keyed by the first key (kept through rotations), so the
+        same caller gets the same pseudonym and no one without the key file can reverse it from a phone list."""
+        first = self.keys[min(self.keys, key=lambda key_id: (len(key_id), key_id))]
+        return "P" + hashlib.blake2b(value.encode("utf-8"), key=first.secret, person=b"rexian-caller",
+                                     digest_size=10).hexdigest()
+
+    def sign_document(self, document: dict[str, Any]) -> str:
+        return self.sign(_document_digest(document))
+
+    def document_problem(self, document: dict[str, Any], mac: Any) -> str | None:
+        return self.problem(_document_digest(document), mac)
+
+    # --- the file -------------------------------------------------------------------------------------
+    @classmethod
+    def generate(cls, now: datetime | None = None, path: Path | None = None) -> KeyRing:
+        return cls([_new_key("k1", now)], "k1", path)
+
+    def rotate(self, now: datetime | None = None) -> str:
+        stamp = _stamp(now)
+        self.keys[self.current].retired_at = stamp
+        number = max(int(key_id[1:]) for key_id in self.keys if key_id[1:].isdigit()) + 1
+        key = _new_key(f"k{number}", now)
+        self.keys[key.key_id] = key
+        self.current = key.key_id
+        return key.key_id
+
+    def save(self, path: Path | None = None) -> Path:
+        path = Path(path or self.path)
+        document = {"format": FORMAT, "current": self.current,
+                    "keys": [{"id": k.key_id, "secret": k.secret.hex(), "created_at": k.created_at,
+                              "retired_at": k.retired_at} for k in self.keys.values()]}
+        temporary = path.with_name(path.name + ".tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(document, handle, indent=1)
+        os.replace(temporary, path)
+        self.path = path
+        return path
+
+    @classmethod
+    def load(cls, path: Path) -> KeyRing:
+        try:
+            document = json.loads(Path(path).read_text(encoding="utf-8"))
+            if document.get("format") != FORMAT:
+                raise ValueError("format")
+            keys = [Key(item["id"], bytes.fromhex(item["secret"]), item["created_at"], item.get("retired_at"))
+                    for item in document["keys"]]
+            return cls(keys, document["current"], Path(path))
+        except FileNotFoundError:
+            raise KeyFileError(f"密钥文件不存在：{path}（运行 rexian init 创建，或设置 key_file）") from None
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise KeyFileError(f"密钥文件无法读取：{path}（{type(error).__name__}）") from None
+
+
+def _mac(secret: bytes, digest: str) -> str:
+    return hashlib.blake2b(digest.encode("utf-8"), key=secret, digest_size=16).hexdigest()
+
+
+def _document_digest(document: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False,
+                                     separators=(",", ":")).encode("utf-8")).hexdigest()
+
+
+def _stamp(now: datetime | None) -> str:
+    return (now or datetime.now()).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+def _new_key(key_id: str, now: datetime | None) -> Key:
+    return Key(key_id, secrets.token_bytes(32), _stamp(now))
+
+
+# --- which key file belongs to which database ---------------------------------------------------------
+_RINGS: weakref.WeakKeyDictionary[Engine, KeyRing] = weakref.WeakKeyDictionary()
+_PATHS: weakref.WeakKeyDictionary[Engine, Path] = weakref.WeakKeyDictionary()
+
+
+def default_key_path(url: str) -> Path | None:
+    """Beside an SQLite database file; None for in-memory SQLite and for server databases."""
+    if not url.startswith("sqlite") or url in ("sqlite://", "sqlite:///:memory:") or url.endswith(":memory:"):
+        return None
+    database = url.split("///", 1)[1].split("?", 1)[0] if "///" in url else ""
+    return Path(database + ".keys") if database else None
+
+
+def use_key_file(engine: Engine, path: str | Path | None) -> None:
+    """Tie an engine to its key file (bootstrap does this from the `key_file` setting)."""
+    if path:
+        _PATHS[engine] = Path(path)
+        _RINGS.pop(engine, None)
+
+
+def key_path(engine: Engine) -> Path | None:
+    if engine in _PATHS:
+        return _PATHS[engine]
+    from rexian.settings import load_settings
+
+    configured = load_settings()["key_file"]
+    return Path(configured) if configured else default_key_path(engine.url.render_as_string(hide_password=False))
+
+
+def keyring_for(engine: Engine, create: bool = False) -> KeyRing:
+    """The engine's key ring: loaded once from its key file (created first when `create`, as `init` does).
+    In-memory SQLite gets a key that lives as long as the engine."""
+    ring = _RINGS.get(engine)
+    if ring is not None:
+        return ring
+    path = key_path(engine)
+    if path is None:
+        if engine.url.get_backend_name() == "sqlite":
+            ring = KeyRing.generate()
+        else:
+            raise KeyFileError("服务器数据库须设置密钥文件：key_file（环境变量 REXIAN_KEY_FILE）")
+    elif create and not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ring = KeyRing.generate(path=path)
+        ring.save()
+    else:
+        ring = KeyRing.load(path)
+    _RINGS[engine] = ring
+    return ring
+
+
+def forget_keyring(engine: Engine) -> None:
+    """Drop the cached key ring (after a rotation written by another process)."""
+    _RINGS.pop(engine, None)
+
+
+def sign_rows(connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Event rows (dicts with `hash`) with their `mac` filled by the server's current key."""
+    ring = keyring_for(connection.engine)
+    for row in rows:
+        row["mac"] = ring.sign(row["hash"])
+    return rows

@@ -1,0 +1,68 @@
+"""Reading the log as stored, for `verify`: raw driver values, no type processing, so that a row however
+malformed (text in a number or time column, a payload that is not JSON) is read, not raised on.
+
+The checks decide what a value means (domain/chain_check.py); this module only fetches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+EVENT_FIELDS = ("id", "ticket_id", "seq", "at", "action", "actor_id", "actor_unit_id", "target_unit_id",
+                "payload", "source", "prev_hash", "hash", "mac")
+TABLES = ("events", "org_events", "supervision_events")
+
+
+def _rows(connection: Connection, sql: str, batch: int = 20_000) -> Iterator[tuple]:
+    result = connection.exec_driver_sql(sql, execution_options={"stream_results": True, "yield_per": batch})
+    yield from result
+
+
+def iter_raw_streams(connection: Connection, table: str = "events") -> Iterator[tuple[Any, list[dict[str, Any]]]]:
+    """Every stream of an event table with its raw rows in stored (id) order."""
+    assert table in TABLES
+    current, rows = None, []
+    sql = f"SELECT {', '.join(EVENT_FIELDS)} FROM {table} ORDER BY ticket_id, id"
+    for values in _rows(connection, sql):
+        row = dict(zip(EVENT_FIELDS, values))
+        if row["ticket_id"] != current and rows:
+            yield current, rows
+            rows = []
+        current = row["ticket_id"]
+        rows.append(row)
+    if rows:
+        yield current, rows
+
+
+def iter_raw_by_id(connection: Connection, table: str, after: int, upto: int | None = None) -> Iterator[tuple]:
+    """(id, ticket_id, seq, hash) of the rows with `after` < id <= `upto`, in id order."""
+    assert table in TABLES
+    bound = "" if upto is None else f" AND id <= {int(upto)}"
+    yield from _rows(connection, f"SELECT id, ticket_id, seq, hash FROM {table} WHERE id > {int(after)}{bound} "
+                                 f"ORDER BY id")
+
+
+def raw_ticket_rows(connection: Connection) -> Iterator[dict[str, Any]]:
+    from rexian.adapters.tables import tickets
+
+    names = [column.name for column in tickets.columns]
+    for values in _rows(connection, f"SELECT {', '.join(names)} FROM tickets"):
+        yield dict(zip(names, values))
+
+
+def counters(connection: Connection) -> dict[Any, Any]:
+    return dict(connection.exec_driver_sql("SELECT name, value FROM counters").all())
+
+
+def comparable(value: Any) -> Any:
+    """A stored value in one form on every database: times as SQLAlchemy's SQLite text, numbers as numbers."""
+    if isinstance(value, datetime):
+        return (f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}:"
+                f"{value.second:02d}.{value.microsecond:06d}")
+    if isinstance(value, bool):
+        return int(value)
+    return value
