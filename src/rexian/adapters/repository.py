@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from typing import Any, Iterable, Iterator
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from rexian.adapters import tables as t

@@ -256,7 +256,7 @@ def _print_labelled(split: str, patterns: bool, show: int) -> None:
     for name, value, target in checks:
         verdict = "无样本，无法判断" if value is None else ("达到" if value >= target else f"未达到（{value:.3f}）")
         click.echo(f"  目标 {name}：{verdict}")
-    for kind, letter_id, family, explanation, sentence in result["errors"][:show]:
+    for kind, letter_id, family, explanation, _sentence in result["errors"][:show]:
         click.echo(f"{kind} [{letter_id}] {family}：{explanation}")
     if patterns:
         click.echo(f"\n各短语的精确率（{split}）：")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from rexian.cli.options import db_option, fail, open_app, open_engine
+from rexian.cli.options import db_option, fail, open_app
 from rexian.domain import commands as c
 from rexian.domain import vocabulary as v
 from rexian.domain.decide import DECISIONS

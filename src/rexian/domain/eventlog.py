@@ -13,7 +13,7 @@ from json.encoder import encode_basestring
 from typing import Any, Iterable, Iterator
 
 try:  # the C encoder json.dumps builds on every call, built once (payloads decoded from JSON hold no cycles)
-    from json.encoder import c_make_encoder as _c_make_encoder
+    from json.encoder import c_make_encoder as _c_make_encoder  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - CPython always has it
     _c_make_encoder = None
 

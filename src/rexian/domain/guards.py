@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Collection, Mapping, Protocol
+from typing import AbstractSet, Collection, Mapping, Protocol
 
 from rexian.domain.errors import MissingField, NotAllowed, NotFound, WrongState
 from rexian.domain.model import STATE_NAMES, Ticket
@@ -88,7 +88,7 @@ def _unit_name(ctx: Context, unit_id: str | None) -> str:
     return unit.name if unit else str(unit_id)
 
 
-def independent(ctx: Context, person: Person, involved: set[str] | frozenset[str], rule: str, what: str) -> None:
+def independent(ctx: Context, person: Person, involved: AbstractSet[str | None], rule: str, what: str) -> None:
     """Separation of duties (setting `separation_of_duties`, on by default): `person` must not be among
     those `involved` in what they are about to judge."""
     if ctx.policy.separation_of_duties and person.person_id in involved:

@@ -30,7 +30,7 @@ _LIST_KEYS = ("public_bodies", "public_services", "state_enterprises", "private_
               "public_posts", "manager_posts", "generic_posts", "private_people", "citizens", "pronouns", "object_markers",
               "passive_markers", "salutations")
 # Characters that end the name of a body when reading backwards from its ending (「去住建局」 -> 住建局).
-_NAME_STOP = set("，。！？；：、,.!?;:（）()“”\"' 的在到去找向对和与跟被把了是说给从由及或而且但还也就都我你他她它们该此这那其遇映诉报询往经□自本贵有")
+_NAME_STOP = set("，。！？；：、,.!?;:（）()“”\"' 的在到去找向对和与跟被把了是说给从由及或而且但还也就都我你他她它们该此这那其遇映诉报询往经□自本贵有")  # noqa: E501
 _NAME_REACH = 10
 _JOINERS = re.compile(r"^(?:的|里|之|中|内|这个|那个|这位|那位|一位|一名|一个|个|负责|某|那|这|一|位|名|两名|几名|多名)*$")
 _VERB_CHARS = set("在对说接是就还和与把被给向的了也都再又因称为到去来叫将让从跟不没打骂要收拿说讲")
@@ -246,10 +246,10 @@ def _name_before(text: str, post_start: int, words: DoerWords) -> tuple[str | No
 _NOT_NAME_BEFORE = ("对", "双", "各", "官", "甲", "乙", "地", "多")
 
 
-_ADDRESS_AFTER = re.compile(r"(?:办公室|大门|大厅|窗口前|小区|路|街(?!道)|号|栋|村(?!委|干部|支书|主任|会计|长)|组(?!长)|公园|广场|大道|片区|辖区|范围|附近|门口|"
+_ADDRESS_AFTER = re.compile(r"(?:办公室|大门|大厅|窗口前|小区|路|街(?!道)|号|栋|村(?!委|干部|支书|主任|会计|长)|组(?!长)|公园|广场|大道|片区|辖区|范围|附近|门口|"  # noqa: E501
                             r"对面|旁边|楼下|一带|段|新村|家园|花园|大厦|宿舍|安置|门面|周边|境内|管辖)")
 # 「政府的廉租房」「学校的食堂」: a body owning a thing is not acting.
-_POSSESSED = re.compile(r"的(?!人(?![民家])|行为|事|问题|情况|做法|态度|作风|工作人员|人员|领导|干部|负责人|职工|员工|同志|[一某]?[位名个]|[\u4e00-\u9fff]{0,3}(?:长|主任|书记|人员|干部|民警|警察))")
+_POSSESSED = re.compile(r"的(?!人(?![民家])|行为|事|问题|情况|做法|态度|作风|工作人员|人员|领导|干部|负责人|职工|员工|同志|[一某]?[位名个]|[\u4e00-\u9fff]{0,3}(?:长|主任|书记|人员|干部|民警|警察))")  # noqa: E501
 _PEOPLE_OF = re.compile(r"(?:里)?的(?:那个|这个|那些|这些|几个)?人(?![民员家])")
 _PLACE_BEFORE = re.compile(r"(?:位于|住在|家住|地处|属于|属|在|去|到|来到|前往|找到|跑到|往|隶属|归)$")
 

@@ -16,7 +16,6 @@ from rexian.web import queries
 from rexian.web.access import Allow, visible_ticket
 from rexian.web.actions import ACTIONS, BODIES, INTAKE_ROLES, IntakeBody, to_command
 from rexian.web.auth import Principal
-from rexian.web.privacy import mask_fields
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
