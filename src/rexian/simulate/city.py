@@ -141,7 +141,10 @@ class Simulation:
             return
         import multiprocessing
 
-        context = multiprocessing.get_context("fork")
+        # Spawned, never forked: a fork copies whatever threads and greenlets the caller holds (a web
+        # server, DuckDB, a browser driver) and the child can crash collecting them. Each worker
+        # builds its own world from the seed, so nothing big is pickled either way.
+        context = multiprocessing.get_context("spawn")
         with context.Pool(workers, initializer=_init_worker, initargs=(self.seed, self.tickets)) as pool:
             for batch in pool.imap(_worker_batch, chunks):
                 yield self._seen(batch)

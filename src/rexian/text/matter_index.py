@@ -250,16 +250,12 @@ def link_batch(tickets: list, *, window_days: float | None = None, threshold: fl
     if processes < 2 or len(featured) < PARALLEL_FROM or any(item.at is None for item in featured):
         links = _link_stretch(job, 0, len(order))
     else:
-        global _JOB
-        _JOB = job  # inherited by the forked workers: nothing big is pickled
         bounds = [len(order) * part // processes for part in range(processes + 1)]
         import multiprocessing
 
-        try:
-            with multiprocessing.get_context("fork").Pool(processes) as pool:
-                parts = pool.starmap(_link_stretch_of_job, list(zip(bounds, bounds[1:])))
-        finally:
-            _JOB = None
+        # Spawned workers (a fork can crash on the caller's threads); the job is sent once per worker.
+        with multiprocessing.get_context("spawn").Pool(processes, initializer=_take_job, initargs=(job,)) as pool:
+            parts = pool.starmap(_link_stretch_of_job, list(zip(bounds, bounds[1:])))
         links = [link for part in parts for link in part]
 
     parent = list(range(len(featured)))
@@ -283,6 +279,11 @@ def link_batch(tickets: list, *, window_days: float | None = None, threshold: fl
 
 
 _JOB = None
+
+
+def _take_job(job) -> None:
+    global _JOB
+    _JOB = job
 
 
 def _link_stretch_of_job(start: int, end: int) -> list:
@@ -331,7 +332,8 @@ def prepare_many(tickets: list, processes: int | None = None) -> list[MatterFeat
         return [prepare(ticket) for ticket in tickets]
     import multiprocessing
 
-    with multiprocessing.get_context("fork" if os.name == "posix" else "spawn").Pool(processes) as pool:
+    # Spawned, never forked: a fork copies the caller's threads (web server, DuckDB) and can crash.
+    with multiprocessing.get_context("spawn").Pool(processes) as pool:
         return pool.map(prepare, tickets, chunksize=2000)
 
 
