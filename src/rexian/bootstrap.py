@@ -31,12 +31,21 @@ def bootstrap(db_url: str | None = None, settings: Settings | None = None,
         run_migrations(engine)
     calendar = load_calendar(settings["calendar_dir"])
     deadlines = DeadlinePolicy.from_settings(calendar, settings)
-    listeners = []
-    if settings["realtime_rules"]:
-        from rexian.service.supervision import RealtimeSupervision
+    # No real-time evaluator here: building it costs seconds, and a command-line process would pay them on
+    # every command. The server judges committed events instead (`realtime_supervision`).
+    return Hotline(engine, settings, deadlines, clock or local_clock(settings["timezone"]))
 
-        listeners.append(RealtimeSupervision.from_settings(engine, settings))
-    return Hotline(engine, settings, deadlines, clock or local_clock(settings["timezone"]), listeners=listeners)
+
+def realtime_supervision(app, **options):
+    """The real-time supervision loop for a long-lived server process (`rexian serve`, the demo server,
+    `rexian supervise`), or None when the `realtime_rules` setting is off. Call `.start()` at startup (it
+    builds the evaluator and judges what is waiting) and `.stop()` at shutdown; it drains the events that
+    any process committed past a high-water mark in the database (service/supervision.py)."""
+    if not app.settings["realtime_rules"]:
+        return None
+    from rexian.service.supervision import SupervisionLoop
+
+    return SupervisionLoop.from_settings(app.engine, app.settings, **options)
 
 
 def intake_assistant(app):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -34,7 +36,10 @@ def make_engine(url: str, **options) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (idempotent)."""
+    """Bring the schema to the newest revision (idempotent). A database already at the newest revision is
+    recognised without loading Alembic (a third of a command-line command's time otherwise)."""
+    if _at_head(engine):
+        return
     from alembic import command
     from alembic.config import Config
 
@@ -43,6 +48,36 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+_REVISION = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.MULTILINE)
+
+
+def _head_revision() -> str | None:
+    """The one revision no migration builds on, read from the files' `revision = "..."` lines (None when
+    the files are not in that plain form: then Alembic decides)."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        found = dict((name, value) for name, value in _REVISION.findall(path.read_text(encoding="utf-8")))
+        revision, parent = found.get("revision", ""), found.get("down_revision", "")
+        if not re.fullmatch(r"[\"'][\w.-]+[\"']", revision) or not re.fullmatch(r"None|[\"'][\w.-]+[\"']", parent):
+            return None
+        revisions.add(revision.strip("\"'"))
+        parents.add(parent.strip("\"'"))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _at_head(engine: Engine) -> bool:
+    head = _head_revision()
+    if head is None:
+        return False
+    try:
+        with engine.connect() as connection:
+            stored = [row[0] for row in connection.exec_driver_sql("SELECT version_num FROM alembic_version")]
+    except DBAPIError:  # no version table yet: a new database
+        return False
+    return stored == [head]
 
 
 def is_initialised(engine: Engine) -> bool:

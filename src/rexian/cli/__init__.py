@@ -15,7 +15,8 @@ from rexian import __version__
 COMMAND_MODULES: tuple[str, ...] = ("rexian.cli.workflow", "rexian.cli.demo", "rexian.cli.calendar",
                                     "rexian.cli.imports", "rexian.cli.open311",
                                     "rexian.cli.analysis", "rexian.cli.findings", "rexian.cli.text",
-                                    "rexian.cli.simulate", "rexian.cli.assist", "rexian.cli.real")
+                                    "rexian.cli.simulate", "rexian.cli.assist", "rexian.cli.real",
+                                    "rexian.cli.supervise")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

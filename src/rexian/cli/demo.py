@@ -65,7 +65,15 @@ def command(db_url, tickets, seed, out_dir, scripted, host, port, no_serve):
         app = bootstrap(db_url)
     if no_serve:
         return
+    from rexian.bootstrap import realtime_supervision
     from rexian.demo.server import serve
 
+    supervision = realtime_supervision(app)  # judges the commands run against the demo while it serves
+    if supervision is not None:
+        supervision.start()
     click.echo(f"请在浏览器打开 http://{host}:{port}/ （Ctrl+C 退出）")
-    serve(app, host, port, report_file=report_file)
+    try:
+        serve(app, host, port, report_file=report_file)
+    finally:
+        if supervision is not None:
+            supervision.stop()
