@@ -20,11 +20,11 @@ from sqlalchemy.engine import Connection
 from rexian.adapters import tables as t
 from rexian.adapters.repository import OrgRepository, event_row
 from rexian.domain.org import Organisation
+from rexian.domain.records import EVENT_FIELDS
 from rexian.domain.org_changes import plan_changes
 
 TICKET_COLUMNS = tuple(column.name for column in t.tickets.columns)
-EVENT_COLUMNS = ("ticket_id", "seq", "at", "action", "actor_id", "actor_unit_id", "target_unit_id", "payload",
-                 "source", "prev_hash", "hash")
+EVENT_COLUMNS = EVENT_FIELDS
 _INSERT_EVENTS = (f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
                   f"VALUES ({', '.join('?' for _ in EVENT_COLUMNS)})")
 _INSERT_TICKETS = (f"INSERT INTO tickets ({', '.join(TICKET_COLUMNS)}) "

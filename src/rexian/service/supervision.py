@@ -23,15 +23,15 @@ from sqlalchemy.engine import Engine
 
 from rexian.adapters import tables as t
 from rexian.adapters.findings import FindingRepository
+from rexian.analytics.tables import TABLE_COLUMNS
+from rexian.domain.records import EVENT_BODY
 
 log = logging.getLogger(__name__)
 
 Subscriber = Callable[[list[dict[str, Any]]], Any]
-EVENT_COLUMNS = ("ticket_id", "seq", "at", "action", "actor_id", "actor_unit_id", "target_unit_id", "payload",
-                 "source")
-TICKET_COLUMNS = ("ticket_id", "received_at", "channel", "caller_id", "category", "urgency", "kind", "area",
-                  "address", "place_id", "title", "content", "status", "first_unit_id", "lead_unit_id", "due_at",
-                  "closed_at")
+EVENT_COLUMNS = EVENT_BODY  # the event record without its chain: what the rules read
+# The ticket columns the rules read (analytics/tables.py).
+TICKET_COLUMNS = tuple(TABLE_COLUMNS["tickets"])
 
 
 class SqlScope:
