@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterable
 from rexian.analytics.config import rule_params
 from rexian.analytics.registry import Finding, Rule, all_rules, rows_to_findings
 from rexian.analytics.tables import Data
-from rexian.analytics.text_port import TextPort, default_text_port
+from rexian.analytics.text_port import TextPort, default_text_port, remembering
 
 
 def applicable(rule_def: Rule, data: Data) -> bool:
@@ -35,6 +35,9 @@ def run_rules(data: Data, config: dict[str, Any], text: TextPort | None = None,
     """All enabled rules (or those in `only`), in registry order; findings deduplicated by key."""
     rules = all_rules()
     wanted = list(only) if only else list(rules)
+    # One text port for the run, remembering its answers: the rules over words share most of their texts.
+    # Unbounded: one answer per distinct text of this log, dropped with the run.
+    text = remembering(text or default_text_port(), size=None)
     findings: dict[str, Finding] = {}
     for rule_id in wanted:
         for finding in run_rule(rules[rule_id], data, config, text):

@@ -79,6 +79,8 @@ def analyze_command(inputs, mapping_file, db, rules_file, out, as_of):
         click.echo(f"  {family}: {count}")
     if s["rules_skipped"]:
         click.echo("未运行(缺少数据表或已关闭)：" + ", ".join(s["rules_skipped"]))
+    if s["rules_idle"]:
+        click.echo("无需运行(数据中没有该规则关注的动作)：" + ", ".join(s["rules_idle"]))
     click.echo("输出：" + ", ".join(p.name for p in written))
 
 
