@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Callable
 
-from rexian.analytics.engine import applicable, run_rules
+from rexian.analytics.engine import CompiledRules, applicable, run_rules
 from rexian.analytics.metrics import compute_metrics
 from rexian.analytics.outputs import Analysis
 from rexian.analytics.registry import all_rules
@@ -36,14 +36,15 @@ def idle_rules(data: Data, config: dict[str, Any], rule_ids: list[str]) -> list[
 
 
 def analyze(data: Data, config: dict[str, Any], text: TextPort | None = None,
-            progress: Callable[[str], None] | None = None, inputs: list[str] | None = None) -> Analysis:
+            progress: Callable[[str], None] | None = None, inputs: list[str] | None = None,
+            compiled: CompiledRules | None = None) -> Analysis:
     run, skipped = enabled_rules(data, config)
     idle = idle_rules(data, config, run)
     for rule_id in idle:
         run.remove(rule_id)
         if progress:
             progress(rule_id)
-    findings = run_rules(data, config, text, only=run, progress=progress)
+    findings = run_rules(data, config, text, only=run, progress=progress, compiled=compiled)
     metrics = compute_metrics(data, config)
     risk = rate(findings, config)
     raw = data.con.con

@@ -59,7 +59,9 @@ def analyze_command(inputs, mapping_file, db, rules_file, out, as_of):
     """Run the supervision rules over an event log; write findings, metrics, risk, Excel and HTML."""
     from rexian.analytics.analyze import analyze, enabled_rules
     from rexian.analytics.config import load_config
+    from rexian.analytics.engine import CompiledRules
     from rexian.analytics.outputs import write_all
+    from rexian.settings import analysis_cache_dir, load_settings
 
     config = load_config(rules_file)
     if as_of is None and config.get("analysis", {}).get("as_of"):
@@ -71,7 +73,8 @@ def analyze_command(inputs, mapping_file, db, rules_file, out, as_of):
     run, _skipped = enabled_rules(data, config)
     with click.progressbar(length=len(run), label="运行规则", file=click.get_text_stream("stderr")) as bar:
         analysis = analyze(data, config, progress=lambda _rule_id: bar.update(1),
-                           inputs=[db] if db else [str(p) for p in inputs])
+                           inputs=[db] if db else [str(p) for p in inputs],
+                           compiled=CompiledRules(analysis_cache_dir(load_settings())))
     written = write_all(analysis, out)
     s = analysis.summary
     click.echo(f"{s['tickets']} 张工单、{s['events']} 个事件；问题线索 {s['findings']} 条。")
