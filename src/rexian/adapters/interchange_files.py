@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -83,33 +84,35 @@ class TableWriter:
             self.paths.append(path)
 
     def write(self, table: str, rows: Iterable[dict[str, Any]]) -> int:
+        """Append `rows`; returns how many. Taken in slices of at most a row group, so that a stream of
+        millions of rows (an export) is never held whole; Parquet row groups are `row_group` rows whatever
+        the callers' batches (the same rows give the same file)."""
         self.open(table)
         names = columns(table)
-        count = 0
-        writer = self._csv[table][1] if "csv" in self.formats else None
+        csv_writer = self._csv[table][1] if "csv" in self.formats else None
         pending = self._pending.get(table)
-        for row in rows:
-            values = {name: cell(name, row.get(name)) for name in names}
-            if writer is not None:
-                writer.writerow([csv_text(values[name]) for name in names])
+        iterator, count = iter(rows), 0
+        while piece := list(islice(iterator, self.row_group)):
+            count += len(piece)
+            if csv_writer is not None:
+                csv_writer.writerows([csv_text(cell(name, row.get(name))) for name in names] for row in piece)
             if pending is not None:
-                pending.append(values)
-                if len(pending) >= self.row_group:
-                    self._flush(table)
-                    pending = self._pending[table]
-            count += 1
+                pending.extend(piece)
+                while len(pending) >= self.row_group:
+                    self._write_group(table, pending[:self.row_group])
+                    del pending[:self.row_group]
         return count
 
-    def _flush(self, table: str) -> None:
-        rows, self._pending[table] = self._pending[table], []
-        if rows:
-            schema = arrow_schema(table)
-            arrays = [pa.array([row[field.name] for row in rows], type=field.type) for field in schema]
-            self._parquet[table].write_table(pa.Table.from_arrays(arrays, schema=schema))
+    def _write_group(self, table: str, rows: list[dict[str, Any]]) -> None:
+        schema = arrow_schema(table)
+        arrays = [pa.array([cell(field.name, row.get(field.name)) for row in rows] if field.name == "payload"
+                           else [row.get(field.name) for row in rows], type=field.type) for field in schema]
+        self._parquet[table].write_table(pa.Table.from_arrays(arrays, schema=schema))
 
     def close(self) -> None:
         for table in list(self._parquet):
-            self._flush(table)
+            if self._pending[table]:
+                self._write_group(table, self._pending[table])
             self._parquet[table].close()
         for handle, _ in self._csv.values():
             handle.close()
