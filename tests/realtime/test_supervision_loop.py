@@ -168,3 +168,42 @@ def test_rexian_do_neither_imports_nor_builds_the_realtime_evaluator(tmp_path):
     assert done.returncode == 0, done.stderr
     with create_engine(db).connect() as connection:
         assert connection.execute(select(t.counters.c.value).where(t.counters.c.name == REALTIME_MARK)).scalar() is None
+
+
+def test_the_mark_is_kept_on_every_backend_and_never_moves_back(app):
+    first = app.handle(c.Intake(actor_id="A01", content="东华门大街路灯坏了好几盏", category="0101")).ticket_id
+    loop = SupervisionLoop(Recorder(app.engine))
+    loop.drain()
+    top = loop.mark
+    behind = SupervisionLoop(Recorder(app.engine))
+    behind._seen = 0  # a loop that has not caught up stores a lower mark: the stored one stays
+    behind._write_mark()
+
+    assert top == _max_event_id(app.engine) and loop.mark == top
+    assert loop.supervision.batches == [[(first, 1, "TicketReceived")]]
+
+
+def test_rexian_supervise_once_judges_the_waiting_events_and_says_how_far_it_got(make_app, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from rexian.cli import main
+
+    url = f"sqlite:///{tmp_path / 'once.db'}"
+    tid = pingpong(make_app(url))
+    monkeypatch.setenv("REXIAN_REALTIME_RULES", "true")
+
+    result = CliRunner().invoke(main, ["supervise", "--db", url, "--once"])
+
+    assert result.exit_code == 0, result.output
+    assert f"已处理至事件 {_max_event_id(create_engine(url))}" in result.output
+    assert FindingRepository(create_engine(url)).get(f"BP-PINGPONG:{tid}") is not None
+
+
+def test_rexian_supervise_refuses_when_realtime_rules_are_off(tmp_path):
+    from click.testing import CliRunner
+
+    from rexian.cli import main
+
+    result = CliRunner().invoke(main, ["supervise", "--db", f"sqlite:///{tmp_path / 'off.db'}", "--once"])
+
+    assert result.exit_code == 2 and "realtime_rules" in result.output
