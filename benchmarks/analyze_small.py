@@ -59,7 +59,11 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=6000)
     parser.add_argument("--dir", type=Path, help="where the simulated log is kept (reused when present)")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="rexian-bench-"))
+    with tempfile.TemporaryDirectory(prefix="rexian-bench-") as folder:
+        run(args, Path(folder))
+
+
+def run(args: argparse.Namespace, work: Path) -> None:
     log_dir = args.dir or work / "log"
     cli = [sys.executable, "-m", "rexian"]
     if not (log_dir / "events.parquet").exists():
