@@ -75,7 +75,8 @@ def main() -> None:
         print(f"{label:<46}{statistics.median(walls):>10.3f}{max(walls):>10.3f}{cpu:>10.3f}")
     print(f"{'server loop: evaluator built once':<46}{built:>10.3f}")
     print(f"{'server loop: judge the {} waiting commands'.format(2 * args.runs):<46}{drained:>10.3f}")
-    print(f"target: rexian do ≤ 0.5 s — {'met' if statistics.median(w for w, _ in now) <= 0.5 else 'NOT met'} (median wall clock)")
+    met = statistics.median(wall for wall, _ in now) <= 0.5
+    print(f"target: rexian do ≤ 0.5 s — {'met' if met else 'NOT met'} (median wall clock)")
 
 
 if __name__ == "__main__":

@@ -62,7 +62,8 @@ def bp_no_verify(ev: pd.DataFrame) -> pd.DataFrame:
     # The last dispatch before each return request. Tickets are dispatched a few times, so the merge stays
     # small; measured faster here than `merge_asof` by ticket on string keys.
     m = rr.merge(d, on="ticket_id")
-    m = m[m["d_seq"] < m["seq"]].groupby(["ticket_id", "seq", "actor_unit_id", "actor_id"], as_index=False)["d_seq"].max()
+    m = m[m["d_seq"] < m["seq"]]
+    m = m.groupby(["ticket_id", "seq", "actor_unit_id", "actor_id"], as_index=False)["d_seq"].max()
     verify = ev[(ev["action"] == "CitizenContacted")
                 | ((ev["action"] == "ProgressNoted") & ev["kind"].isin(VERIFYING_KINDS))]
     v = verify[["ticket_id", "seq", "actor_unit_id"]].rename(columns={"seq": "v_seq"})

@@ -159,8 +159,8 @@ def test_rexian_do_neither_imports_nor_builds_the_realtime_evaluator(tmp_path):
     script = ("import sys\nfrom click.testing import CliRunner\nfrom rexian.cli import main\n"
               f"org = {str(ORG_FILE)!r}\n"
               f"r = CliRunner().invoke(main, ['org', 'load', '--db', {db!r}, org])\nassert r.exit_code == 0, r.output\n"
-              f"r = CliRunner().invoke(main, ['do', '--db', {db!r}, 'intake', '--as', 'A01', 'content=东华门大街路灯坏了好几盏',"
-              " 'category=0101'])\nassert r.exit_code == 0, r.output\n"
+              f"r = CliRunner().invoke(main, ['do', '--db', {db!r}, 'intake', '--as', 'A01',"
+              " 'content=东华门大街路灯坏了好几盏', 'category=0101'])\nassert r.exit_code == 0, r.output\n"
               "assert 'rexian.analytics.realtime' not in sys.modules\nassert 'duckdb' not in sys.modules\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           env={**os.environ, "REXIAN_REALTIME_RULES": "true"})

@@ -25,7 +25,8 @@ KEYS: dict[str, dict[str, tuple[str, ...]]] = {
 _KIND_PARTS = {"times": TIME, "dates": DATE, "bools": BOOL, "ints": INT}
 TABLES: dict[str, dict[str, tuple[str, ...]]] = {
     name: {**parts, "columns": columns(name),
-           **{part: tuple(c for c, kind in kinds(name).items() if kind == wanted) for part, wanted in _KIND_PARTS.items()}}
+           **{part: tuple(c for c, kind in kinds(name).items() if kind == wanted)
+              for part, wanted in _KIND_PARTS.items()}}
     for name, parts in KEYS.items()
 }
 TRUE_WORDS = {"1", "true", "yes", "y", "t", "是", "真", "放弃", "未接"}
