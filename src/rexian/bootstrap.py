@@ -86,12 +86,21 @@ def bootstrap(db_url: str | None = None, settings: Settings | None = None,
     engine = open_database(db_url, settings, create=create, migrate=migrate, require_schema=require_schema)
     calendar = load_calendar(settings["calendar_dir"])
     deadlines = DeadlinePolicy.from_settings(calendar, settings)
-    listeners = []
-    if settings["realtime_rules"]:
-        from rexian.service.supervision import RealtimeSupervision
+    # No real-time evaluator here: building it costs seconds, and a command-line process would pay them on
+    # every command. The server judges committed events instead (`realtime_supervision`).
+    return Hotline(engine, settings, deadlines, clock or local_clock(settings["timezone"]))
 
-        listeners.append(RealtimeSupervision.from_settings(engine, settings))
-    return Hotline(engine, settings, deadlines, clock or local_clock(settings["timezone"]), listeners=listeners)
+
+def realtime_supervision(app, **options):
+    """The real-time supervision loop for a long-lived server process (`rexian serve`, the demo server,
+    `rexian supervise`), or None when the `realtime_rules` setting is off. Call `.start()` at startup (it
+    builds the evaluator and judges what is waiting) and `.stop()` at shutdown; it drains the events that
+    any process committed past a high-water mark in the database (service/supervision.py)."""
+    if not app.settings["realtime_rules"]:
+        return None
+    from rexian.service.supervision import SupervisionLoop
+
+    return SupervisionLoop.from_settings(app.engine, app.settings, **options)
 
 
 def intake_assistant(app):
@@ -137,14 +146,11 @@ _DESK: dict = {}
 
 def _server_startup(app) -> None:
     """Work that runs beside the server when it starts: the scheduled rules and the webhook dispatcher of
-    the supervisor's desk (docs/desk.md), and the hook where the real-time evaluator begins to drain events
-    that other processes (the CLI, imports) append to the log, once that service exists."""
-    from rexian.service import supervision
-
+    the supervisor's desk (docs/desk.md), and the real-time supervision loop, which judges the events that
+    any process (the web pages, the CLI, imports) commits to the log (service/supervision.py)."""
     services = desk_services(app)
     services.scheduler.start()
     services.dispatcher.start()
-
-    drain = getattr(supervision, "start_log_drain", None)
-    if drain is not None and app.settings["realtime_rules"]:
-        drain(app)
+    supervision = realtime_supervision(app)
+    if supervision is not None:
+        supervision.start()  # a daemon thread: it ends with the server process

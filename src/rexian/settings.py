@@ -85,6 +85,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Routing model file written by `rexian train-router`; the packaged default model when unset."),
     Setting("text_cache_dir", None, _path_or_none,
             "Writable directory for the segmenter's cache; the system temporary directory when unset."),
+    Setting("analysis_cache_dir", None, _path_or_none,
+            "Writable directory where `rexian analyze` keeps the compiled SQL of the rules between runs (a "
+            "warm run skips compiling); `rexian-sql` in the system temporary directory when unset."),
     Setting("same_matter_window_days", int(TextConfig.same_matter_window_days), int,
             "Days back within which an earlier ticket on the same place and problem counts as the same matter."),
     Setting("web_session_hours", 8, int, "Hours a browser sign-in lasts before the user must sign in again."),
@@ -143,6 +146,13 @@ class Settings(Mapping[str, Any]):
         if unknown:
             raise KeyError(f"unknown settings: {', '.join(sorted(unknown))}")
         return Settings({**self._values, **changes})
+
+
+def analysis_cache_dir(settings: "Settings") -> Path:
+    """Where the compiled rules are kept (setting `analysis_cache_dir`)."""
+    import tempfile
+
+    return settings["analysis_cache_dir"] or Path(tempfile.gettempdir()) / "rexian-sql"
 
 
 def load_settings(

@@ -21,11 +21,11 @@ from rexian.adapters import tables as t
 from rexian.adapters.keys import keyring_for, sign_rows
 from rexian.adapters.repository import OrgRepository, event_row
 from rexian.domain.org import Organisation
+from rexian.domain.records import EVENT_FIELDS
 from rexian.domain.org_changes import plan_changes
 
 TICKET_COLUMNS = tuple(column.name for column in t.tickets.columns)
-EVENT_COLUMNS = ("ticket_id", "seq", "at", "action", "actor_id", "actor_unit_id", "target_unit_id", "payload",
-                 "source", "prev_hash", "hash")
+EVENT_COLUMNS = EVENT_FIELDS
 # Tuples carry EVENT_COLUMNS; the server's MAC of `hash` is added as they are inserted (adapters/keys.py).
 _INSERT_EVENTS = (f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}, mac) "
                   f"VALUES ({', '.join('?' for _ in EVENT_COLUMNS)}, ?)")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -35,10 +37,13 @@ def make_engine(url: str, **options) -> Engine:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (idempotent) and create the key file when absent: this is
-    `rexian init` / `rexian upgrade`, never an ordinary command."""
+    `rexian init` / `rexian upgrade`, never an ordinary command. A database already at the newest revision
+    is recognised without loading Alembic (a third of a command-line command's time otherwise)."""
     from rexian.adapters.keys import keyring_for
 
     keyring = keyring_for(engine, create=True)
+    if _at_head(engine):
+        return
     from alembic import command
     from alembic.config import Config
 
@@ -55,6 +60,9 @@ class SchemaNotReady(Exception):
 
 
 def head_revision() -> str:
+    fast = _head_revision()
+    if fast is not None:
+        return fast
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
@@ -82,6 +90,36 @@ def require_current_schema(engine: Engine) -> None:
         raise SchemaNotReady(f"无法打开数据库：{where}（{str(error.orig).strip()[:80]}）") from None
     if current != head_revision():
         raise SchemaNotReady(f"数据库版本为{current}，本程序需要{head_revision()}：先运行 rexian upgrade")
+
+
+_REVISION = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*([^#\n]+?)\s*(?:#.*)?$", re.MULTILINE)
+
+
+def _head_revision() -> str | None:
+    """The one revision no migration builds on, read from the files' `revision = "..."` lines (None when
+    the files are not in that plain form: then Alembic decides)."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        found = dict((name, value) for name, value in _REVISION.findall(path.read_text(encoding="utf-8")))
+        revision, parent = found.get("revision", ""), found.get("down_revision", "")
+        if not re.fullmatch(r"[\"'][\w.-]+[\"']", revision) or not re.fullmatch(r"None|[\"'][\w.-]+[\"']", parent):
+            return None
+        revisions.add(revision.strip("\"'"))
+        parents.add(parent.strip("\"'"))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _at_head(engine: Engine) -> bool:
+    head = _head_revision()
+    if head is None:
+        return False
+    try:
+        with engine.connect() as connection:
+            stored = [row[0] for row in connection.exec_driver_sql("SELECT version_num FROM alembic_version")]
+    except DBAPIError:  # no version table yet: a new database
+        return False
+    return stored == [head]
 
 
 def is_initialised(engine: Engine) -> bool:

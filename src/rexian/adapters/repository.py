@@ -16,15 +16,14 @@ from rexian.domain.errors import Conflict
 from rexian.domain.eventlog import GENESIS_HASH, canonical_json, chain_hash, normalise_payload
 from rexian.domain.model import Ticket
 from rexian.domain.org import CatalogueEntry, Category, Organisation, Person, Unit
+from rexian.domain.records import EVENT_FIELDS
 
 ORG_STREAM = "ORG"
 
 
 def event_row(record: dict[str, Any]) -> dict[str, Any]:
     """A sealed event record as a database row: the payload as the canonical JSON the hash covers."""
-    row = {column: record.get(column) for column in ("ticket_id", "seq", "at", "action", "actor_id",
-                                                     "actor_unit_id", "target_unit_id", "source",
-                                                     "prev_hash", "hash")}
+    row = {column: record.get(column) for column in EVENT_FIELDS if column != "payload"}
     row["payload"] = canonical_json(normalise_payload(record.get("payload")))
     return row
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Callable
 
-from rexian.analytics.engine import applicable, run_rules
+from rexian.analytics.engine import CompiledRules, applicable, run_rules
 from rexian.analytics.metrics import compute_metrics
 from rexian.analytics.outputs import Analysis
 from rexian.analytics.registry import all_rules
@@ -23,10 +23,28 @@ def enabled_rules(data: Data, config: dict[str, Any]) -> tuple[list[str], list[s
     return run, skipped
 
 
+def idle_rules(data: Data, config: dict[str, Any], rule_ids: list[str]) -> list[str]:
+    """Of `rule_ids`, those that cannot fire on this log: rules whose result only an event of certain actions
+    can change (their real-time triggers, `realtime.triggers`) when no event of those actions is in the log
+    — e.g. the return rules on an export without returns. Their result on the log is their result on an
+    empty log: nothing. Running them would only cost their fixed cost (compiling, planning, executing)."""
+    from rexian.analytics.realtime import triggers
+
+    wanted = triggers(config)
+    present = {row[0] for row in data.con.con.execute("SELECT DISTINCT action FROM ev").fetchall()}
+    return [rule_id for rule_id in rule_ids if rule_id in wanted and not wanted[rule_id] & present]
+
+
 def analyze(data: Data, config: dict[str, Any], text: TextPort | None = None,
-            progress: Callable[[str], None] | None = None, inputs: list[str] | None = None) -> Analysis:
+            progress: Callable[[str], None] | None = None, inputs: list[str] | None = None,
+            compiled: CompiledRules | None = None) -> Analysis:
     run, skipped = enabled_rules(data, config)
-    findings = run_rules(data, config, text, only=run, progress=progress)
+    idle = idle_rules(data, config, run)
+    for rule_id in idle:
+        run.remove(rule_id)
+        if progress:
+            progress(rule_id)
+    findings = run_rules(data, config, text, only=run, progress=progress, compiled=compiled)
     metrics = compute_metrics(data, config)
     risk = rate(findings, config)
     raw = data.con.con
@@ -35,6 +53,7 @@ def analyze(data: Data, config: dict[str, Any], text: TextPort | None = None,
     summary = {
         "inputs": list(inputs or []), "as_of": str(data.as_of), "events": int(events), "tickets": int(tickets),
         "first_event_at": str(first), "last_event_at": str(last), "rules_run": run, "rules_skipped": skipped,
+        "rules_idle": idle,
         "findings": len(findings), "findings_by_family": dict(Counter(f.family for f in findings)),
         "findings_by_rule": dict(Counter(f.rule_id for f in findings)),
     }

@@ -1,14 +1,26 @@
-"""Running the rules over prepared tables and turning their rows into findings."""
+"""Running the rules over prepared tables and turning their rows into findings.
+
+Fixed cost: compiling a relational rule (Ibis → SQL) takes about as long as running it on a small log. The
+SQL is the same whenever the rule's code, its parameters, the tables' columns, the analysis time and the
+Ibis version are, so `CompiledRules` remembers it in a directory between runs (the CLI: the
+`analysis_cache_dir` setting) and a warm run executes it straight away.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import tempfile
 from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from rexian.analytics.config import rule_params
 from rexian.analytics.registry import Finding, Rule, all_rules, rows_to_findings
 from rexian.analytics.tables import Data
-from rexian.analytics.text_port import TextPort, default_text_port
+from rexian.analytics.text_port import TextPort, default_text_port, remembering
 
 
 def applicable(rule_def: Rule, data: Data) -> bool:
@@ -16,28 +28,89 @@ def applicable(rule_def: Rule, data: Data) -> bool:
     return all(data.has(name) for name in rule_def.needs)
 
 
+class CompiledRules:
+    """The SQL of relational rules, remembered in `directory` (one small file per rule and version)."""
+
+    def __init__(self, directory: str | Path):
+        self.directory = Path(directory)
+
+    def rows(self, rule_def: Rule, data: Data, params: dict[str, Any]) -> list[dict[str, Any]]:
+        path = self.directory / f"{rule_def.rule_id}-{self._key(rule_def, data, params)}.sql"
+        try:
+            sql = path.read_text(encoding="utf-8")
+        except OSError:
+            sql = data.con.compile(rule_def.func(data, params))
+            self._store(path, sql)
+        result = data.con.con.execute(sql)
+        names = [column[0] for column in result.description]
+        return [dict(zip(names, row)) for row in result.fetchall()]
+
+    @staticmethod
+    def _key(rule_def: Rule, data: Data, params: dict[str, Any]) -> str:
+        import ibis
+
+        described = [rule_def.rule_id, params, str(data.as_of), ibis.__version__, _analytics_source_hash(),
+                     _table_columns(data)]
+        return hashlib.sha256(json.dumps(described, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+    def _store(self, path: Path, sql: str) -> None:
+        """Written whole or not at all (a concurrent run may write the same file)."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(sql)
+            os.replace(temporary, path)
+        except OSError:  # a read-only or full disk only costs the next run a compile
+            pass
+
+
+@lru_cache(maxsize=1)
+def _analytics_source_hash() -> str:
+    """A rule's SQL follows from the analytics code (rules, facts, table preparation): any change to it is a
+    new key."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _table_columns(data: Data) -> list[tuple[str, str, str]]:
+    rows = data.con.con.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
+                                "WHERE table_name IN ('ev', 'tk', 'calls', 'agent_status')").fetchall()
+    return sorted(tuple(row) for row in rows)
+
+
 def run_rule(rule_def: Rule, data: Data, config: dict[str, Any], text: TextPort | None = None,
-             detected_at: datetime | None = None) -> list[Finding]:
+             detected_at: datetime | None = None, compiled: CompiledRules | None = None) -> list[Finding]:
     params = rule_params(config, rule_def.rule_id)
     if params.pop("enabled", True) is False or not applicable(rule_def, data):
         return []
     if rule_def.kind == "text":
         frame = rule_def.func(data, params, text or default_text_port())
+        rows = frame.to_dict("records") if frame is not None else []
+    elif compiled is not None:
+        rows = compiled.rows(rule_def, data, params)
     else:
         frame = rule_def.func(data, params).execute()
-    rows = frame.to_dict("records") if frame is not None else []
+        rows = frame.to_dict("records") if frame is not None else []
     return rows_to_findings(rule_def, rows, params, detected_at or data.as_of)
 
 
 def run_rules(data: Data, config: dict[str, Any], text: TextPort | None = None,
               only: Iterable[str] | None = None,
-              progress: Callable[[str], None] | None = None) -> list[Finding]:
-    """All enabled rules (or those in `only`), in registry order; findings deduplicated by key."""
+              progress: Callable[[str], None] | None = None,
+              compiled: CompiledRules | None = None) -> list[Finding]:
+    """All enabled rules (or those in `only`), in registry order; findings deduplicated by key. With
+    `compiled`, the relational rules' SQL is remembered between runs."""
     rules = all_rules()
     wanted = list(only) if only else list(rules)
+    # One text port for the run, remembering its answers: the rules over words share most of their texts.
+    # Unbounded: one answer per distinct text of this log, dropped with the run.
+    text = remembering(text or default_text_port(), size=None)
     findings: dict[str, Finding] = {}
     for rule_id in wanted:
-        for finding in run_rule(rules[rule_id], data, config, text):
+        for finding in run_rule(rules[rule_id], data, config, text, compiled=compiled):
             findings.setdefault(finding.finding_key, finding)
         if progress:
             progress(rule_id)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 import pandas as pd
@@ -29,7 +28,7 @@ from rexian.analytics.config import rule_params
 from rexian.analytics.engine import run_rule
 from rexian.analytics.facts import ticket_facts
 from rexian.analytics.registry import Finding, all_rules, rows_to_findings
-from rexian.analytics.text_port import TextPort, default_text_port, reply_scores_titled
+from rexian.analytics.text_port import TextPort, default_text_port, remembering
 
 # Derived from the rules' declarations (`@rule(triggers=…, batch_only=…, same_matter=…)` in rules_*.py):
 # each real-time rule with the actions whose appearance can change its result (action lists among the
@@ -104,7 +103,7 @@ class RealtimeEvaluator:
         self.shortcuts = shortcuts
         self.text = text or default_text_port()
         if shortcuts:
-            self.text = _MemoText(self.text)
+            self.text = remembering(self.text)
         self.triggers = triggers(config)
         self.rules = all_rules()
         con = tables.connect()
@@ -233,31 +232,6 @@ class RealtimeEvaluator:
         if facts:
             raw.execute(f"EXECUTE refill_tk({int(pd.Timestamp(as_of).timestamp())})").fetchall()
         self.data.as_of = as_of
-
-
-class _MemoText:
-    """A text port that remembers its answers: the port is deterministic, and the same words are judged by
-    several rules (the three misconduct rules read the same citizens' words) and again on later events."""
-
-    def __init__(self, port: TextPort, size: int = 4096):
-        self.port = port
-        self._misconduct = lru_cache(size)(port.detect_misconduct)
-        self._scores = lru_cache(size)(lambda reply, complaint, others, title: reply_scores_titled(
-            port, reply, complaint, list(others), title))
-        self._same = lru_cache(size)(port.same_matter)
-        self.normalise = lru_cache(size)(port.normalise)
-
-    def detect_misconduct(self, text: str) -> list[Any]:
-        return list(self._misconduct(text))
-
-    def reply_scores(self, reply: str, complaint: str, other_replies_of_unit: Any, title: str | None = None) -> Any:
-        return self._scores(reply, complaint, tuple(other_replies_of_unit), title)
-
-    def same_matter(self, a: str, b: str) -> float:
-        return self._same(a, b)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.port, name)
 
 
 def _inline_dropped(statements: list[str]) -> list[str]:

@@ -81,6 +81,11 @@ def pr_identical(data, p, text: TextPort):
         return frame
     frame["norm"] = frame["reply"].map(text.normalise)
     frame = frame[frame["norm"].str.len() >= p["min_chars"]]
+    # Most texts are given on one matter only: count the matters of every text at once, and look closer only
+    # at the texts that reach `min_tickets`.
+    frame["matter"] = frame["place_key"].fillna("") + "|" + frame["category"].fillna("")
+    matters_per_text = frame.groupby("norm")["matter"].nunique()  # a ticket has one matter
+    frame = frame[frame["norm"].isin(matters_per_text.index[matters_per_text >= p["min_tickets"]])]
     rows = []
     for norm, group in frame.groupby("norm"):
         tickets = group.drop_duplicates("ticket_id")

@@ -18,11 +18,19 @@ import ibis
 import pandas as pd
 
 from rexian.analytics.facts import ticket_facts
+from rexian.domain import records
 
-EVENT_COLUMNS = {
-    "ticket_id": "VARCHAR", "seq": "BIGINT", "at": "TIMESTAMP", "action": "VARCHAR", "actor_id": "VARCHAR",
-    "actor_unit_id": "VARCHAR", "target_unit_id": "VARCHAR", "payload": "VARCHAR", "source": "VARCHAR",
-}
+# Column types from the one declaration of the interchange tables (domain/records.py).
+_SQL = {records.TEXT: "VARCHAR", records.INT: "BIGINT", records.FLOAT: "DOUBLE", records.BOOL: "BOOLEAN",
+        records.TIME: "TIMESTAMP", records.DATE: "DATE"}
+
+
+def _sql_types(table: str, names: tuple[str, ...]) -> dict[str, str]:
+    kinds = records.kinds(table)
+    return {name: _SQL[kinds[name]] for name in names}
+
+
+EVENT_COLUMNS = _sql_types("events", records.EVENT_BODY)
 # Payload keys flattened into columns of `ev` (docs/events.md); absent keys are null.
 PAYLOAD_TEXT = (
     "channel", "caller_id", "area", "address", "place_id", "title", "content", "category", "urgency",
@@ -34,20 +42,13 @@ PAYLOAD_TIME = ("sign_due_at", "due_at", "requested_due_at", "new_due_at")
 PAYLOAD_BOOL = ("resolved", "redispatch", "citizen_notified")
 PAYLOAD_LIST_LENGTH = ("evidence", "contact_seqs", "attachments")
 
+# The tables the rules read besides the events. Tickets: every interchange column but the caller's phone
+# and the coordinates, which no rule needs (personal data stays out of the analysis).
 TABLE_COLUMNS = {
-    "tickets": {
-        "ticket_id": "VARCHAR", "received_at": "TIMESTAMP", "channel": "VARCHAR", "caller_id": "VARCHAR",
-        "category": "VARCHAR", "urgency": "VARCHAR", "kind": "VARCHAR", "area": "VARCHAR",
-        "address": "VARCHAR", "place_id": "VARCHAR", "title": "VARCHAR", "content": "VARCHAR",
-        "status": "VARCHAR", "first_unit_id": "VARCHAR", "lead_unit_id": "VARCHAR", "due_at": "TIMESTAMP",
-        "closed_at": "TIMESTAMP",
-    },
-    "calls": {
-        "call_id": "VARCHAR", "caller_phone": "VARCHAR", "queue": "VARCHAR", "agent_id": "VARCHAR",
-        "ring_at": "TIMESTAMP", "answer_at": "TIMESTAMP", "end_at": "TIMESTAMP", "abandoned": "BOOLEAN",
-        "ticket_id": "VARCHAR", "direction": "VARCHAR",
-    },
-    "agent_status": {"agent_id": "VARCHAR", "status": "VARCHAR", "start_at": "TIMESTAMP", "end_at": "TIMESTAMP"},
+    "tickets": _sql_types("tickets", tuple(c for c in records.columns("tickets")
+                                           if c not in ("caller_phone", "lon", "lat"))),
+    "calls": _sql_types("calls", records.columns("calls")),
+    "agent_status": _sql_types("agent_status", records.columns("agent_status")),
 }
 
 

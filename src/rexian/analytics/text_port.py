@@ -157,3 +157,36 @@ def default_text_port() -> TextPort:
     from rexian.analytics.text_module_port import TextModulePort  # rexian.text loads jieba lazily
 
     return TextModulePort()
+
+
+class RememberingPort:
+    """A text port that remembers its answers: the port is deterministic, and the same words are judged by
+    several rules (the three misconduct rules read the same citizens' words; PR-BOILERPLATE and PR-OFF-TOPIC
+    score the same replies; every reply rule normalises the same texts) and, in real time, again on later
+    events. One per analysis run (batch) or per evaluator (real time)."""
+
+    def __init__(self, port: TextPort, size: int | None = 4096):
+        self.port = port
+        self._misconduct = lru_cache(size)(port.detect_misconduct)
+        self._scores = lru_cache(size)(lambda reply, complaint, others, title: reply_scores_titled(
+            port, reply, complaint, list(others), title))
+        self._same = lru_cache(size)(port.same_matter)
+        self.normalise = lru_cache(size)(port.normalise)
+
+    def detect_misconduct(self, text: str) -> list[Misconduct]:
+        return list(self._misconduct(text))
+
+    def reply_scores(self, reply: str, complaint: str, other_replies_of_unit: Sequence[str],
+                     title: str | None = None) -> ReplyScores:
+        return self._scores(reply, complaint, tuple(other_replies_of_unit), title)
+
+    def same_matter(self, a: str, b: str) -> float:
+        return self._same(a, b)
+
+    def __getattr__(self, name: str):
+        return getattr(self.port, name)
+
+
+def remembering(port: TextPort, size: int | None = 4096) -> RememberingPort:
+    """`port` behind a memory (unchanged if it already has one)."""
+    return port if isinstance(port, RememberingPort) else RememberingPort(port, size)

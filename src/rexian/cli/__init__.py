@@ -18,7 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = ("rexian.cli.workflow", "rexian.cli.demo", "r
                                     "rexian.cli.analysis", "rexian.cli.findings", "rexian.cli.text",
                                     "rexian.cli.simulate", "rexian.cli.assist", "rexian.cli.real",
                                     "rexian.cli.serve", "rexian.cli.users",
-                                    "rexian.cli.keys", "rexian.cli.backup")
+                                    "rexian.cli.keys", "rexian.cli.backup", "rexian.cli.supervise")
 
 
 @click.group(cls=RexianGroup, context_settings={"help_option_names": ["-h", "--help"]})

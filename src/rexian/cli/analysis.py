@@ -61,7 +61,9 @@ def analyze_command(inputs, mapping_file, db, rules_file, out, as_of):
     """在事件日志上运行监督规则；写出问题线索、指标、风险评级、Excel 与 HTML 报告。"""
     from rexian.analytics.analyze import analyze, enabled_rules
     from rexian.analytics.config import load_config
+    from rexian.analytics.engine import CompiledRules
     from rexian.analytics.outputs import write_all
+    from rexian.settings import analysis_cache_dir, load_settings
 
     config = load_config(rules_file)
     if as_of is None and config.get("analysis", {}).get("as_of"):
@@ -73,7 +75,8 @@ def analyze_command(inputs, mapping_file, db, rules_file, out, as_of):
     run, _skipped = enabled_rules(data, config)
     with click.progressbar(length=len(run), label="运行规则", file=click.get_text_stream("stderr")) as bar:
         analysis = analyze(data, config, progress=lambda _rule_id: bar.update(1),
-                           inputs=[db] if db else [str(p) for p in inputs])
+                           inputs=[db] if db else [str(p) for p in inputs],
+                           compiled=CompiledRules(analysis_cache_dir(load_settings())))
     written = write_all(analysis, out)
     s = analysis.summary
     click.echo(f"{s['tickets']} 张工单、{s['events']} 个事件；问题线索 {s['findings']} 条。")
@@ -81,6 +84,8 @@ def analyze_command(inputs, mapping_file, db, rules_file, out, as_of):
         click.echo(f"  {FAMILIES.get(family, family)}: {count}")
     if s["rules_skipped"]:
         click.echo("未运行(缺少数据表或已关闭)：" + ", ".join(s["rules_skipped"]))
+    if s["rules_idle"]:
+        click.echo("无需运行(数据中没有该规则关注的动作)：" + ", ".join(s["rules_idle"]))
     click.echo("输出：" + ", ".join(p.name for p in written))
 
 

@@ -13,14 +13,12 @@ from typing import Any
 from rexian.adapters.repository import projection_of
 from rexian.domain.eventlog import seal
 from rexian.domain.model import Ticket
+from rexian.domain.records import columns
 from rexian.importing.mapping import Mapping
 from rexian.importing.values import as_text, is_missing, parse_time
 
-INTERCHANGE_TICKET_COLUMNS = (
-    "ticket_id", "received_at", "channel", "caller_id", "caller_phone", "category", "urgency", "kind", "area",
-    "address", "place_id", "lon", "lat", "title", "content", "status", "first_unit_id", "lead_unit_id",
-    "due_at", "closed_at",
-)
+INTERCHANGE_TICKET_COLUMNS = columns("tickets")
+SPECIAL_INTAKE = ("received_at", "received_by")
 
 
 @dataclass

@@ -3,8 +3,6 @@ them out of a database for `rexian export`."""
 
 from __future__ import annotations
 
-import csv
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -12,87 +10,22 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from rexian.adapters import tables as t
+from rexian.adapters.interchange_files import FORMATS, TableWriter
 from rexian.adapters.repository import row_to_record
-from rexian.domain.eventlog import canonical_json
-from rexian.importing.histories import INTERCHANGE_TICKET_COLUMNS
-from rexian.importing.side_tables import TABLES
+from rexian.domain.records import EVENT_FIELDS, TABLES, columns
 
-EVENT_COLUMNS = ("ticket_id", "seq", "at", "action", "actor_id", "actor_unit_id", "target_unit_id", "payload",
-                 "source", "prev_hash", "hash")
-COLUMNS = {"events": EVENT_COLUMNS, "tickets": INTERCHANGE_TICKET_COLUMNS,
-           **{name: spec["columns"] for name, spec in TABLES.items()}}
-TIME_COLUMNS = {"at", "received_at", "due_at", "closed_at", "ring_at", "answer_at", "end_at", "start_at"}
-DATE_COLUMNS = {"start_date", "end_date"}
-INT_COLUMNS = {"seq", "sign_hours", "handle_days", "urgent_hours"}
-FLOAT_COLUMNS = {"lon", "lat"}
-
-
-def _cell(column: str, value: Any) -> Any:
-    if column == "payload" and not isinstance(value, str):
-        return canonical_json(value or {})
-    return value
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    return str(value)
+EVENT_COLUMNS = EVENT_FIELDS
+COLUMNS = {name: columns(name) for name in TABLES}
 
 
 def write_tables(out_dir: str | Path, tables: dict[str, Iterable[dict[str, Any]]], fmt: str = "csv") -> list[Path]:
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, rows in tables.items():
-        columns = COLUMNS[name]
-        path = out_dir / f"{name}.{fmt}"
-        if fmt == "csv":
-            with open(path, "w", encoding="utf-8", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(columns)
-                for row in rows:
-                    writer.writerow([_text(_cell(c, row.get(c))) for c in columns])
-        elif fmt == "parquet":
-            _write_parquet(path, name, columns, rows)
-        else:
-            raise ValueError(f"unknown format {fmt!r}: csv or parquet")
-        written.append(path)
-    return written
-
-
-def _arrow_type(pa, name: str, column: str):
-    if name == "roster" and column in DATE_COLUMNS:
-        return pa.date32()
-    if column in TIME_COLUMNS:
-        return pa.timestamp("us")
-    if column in INT_COLUMNS:
-        return pa.int64()
-    if column == "abandoned":
-        return pa.bool_()
-    if column in FLOAT_COLUMNS:
-        return pa.float64()
-    return pa.string()
-
-
-def _write_parquet(path: Path, name: str, columns: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    schema = pa.schema([(c, _arrow_type(pa, name, c)) for c in columns])
-    with pq.ParquetWriter(path, schema) as writer:
-        chunk: list[dict[str, Any]] = []
-        flushed = False
-        for row in rows:
-            chunk.append({c: _cell(c, row.get(c)) for c in columns})
-            if len(chunk) >= 100_000:
-                writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
-                chunk, flushed = [], True
-        if chunk or not flushed:
-            writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
+    """Each table's rows to NAME.FMT (the one interchange writer, adapters/interchange_files.py)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: csv or parquet")
+    with TableWriter(out_dir, (fmt,)) as writer:
+        for name, rows in tables.items():
+            writer.write(name, rows)
+    return writer.paths
 
 
 def database_events(engine: Engine) -> Iterator[dict[str, Any]]:
@@ -109,7 +42,7 @@ def database_events(engine: Engine) -> Iterator[dict[str, Any]]:
 def database_tickets(engine: Engine) -> Iterator[dict[str, Any]]:
     with engine.connect() as connection:
         result = connection.execution_options(stream_results=True, yield_per=20_000).execute(
-            select(*[t.tickets.c[c] for c in INTERCHANGE_TICKET_COLUMNS]).order_by(t.tickets.c.ticket_id))
+            select(*[t.tickets.c[c] for c in columns("tickets")]).order_by(t.tickets.c.ticket_id))
         for row in result:
             yield dict(row._mapping)
 

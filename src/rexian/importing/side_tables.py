@@ -6,26 +6,28 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from rexian.domain.records import BOOL, DATE, INT, TIME, columns, kinds
 from rexian.importing.readers import SourceRow
 from rexian.importing.rejects import RejectLog
 from rexian.importing.values import as_text, is_missing, parse_time
 
-# table → (columns in order, key columns, time columns, date columns, bool columns, int columns)
+# Per table: its key (and required) columns; its columns and their kinds come from the declaration
+# (domain/records.py), as `spec(table, "columns" | "times" | "dates" | "bools" | "ints")`.
+KEYS: dict[str, dict[str, tuple[str, ...]]] = {
+    "units": {"key": ("unit_id",)},
+    "people": {"key": ("person_id",)},
+    "categories": {"key": ("code",)},
+    "catalogue": {"key": ("category", "area"), "required": ("category", "lead_unit_id")},
+    "calls": {"key": ("call_id",)},
+    "agent_status": {"key": ("agent_id", "start_at")},
+    "roster": {"key": ("person_id", "unit_id", "position", "start_date"), "required": ("person_id",)},
+}
+_KIND_PARTS = {"times": TIME, "dates": DATE, "bools": BOOL, "ints": INT}
 TABLES: dict[str, dict[str, tuple[str, ...]]] = {
-    "units": {"columns": ("unit_id", "name", "kind", "parent_id", "area"), "key": ("unit_id",)},
-    "people": {"columns": ("person_id", "name", "unit_id", "roles", "phone"), "key": ("person_id",)},
-    "categories": {"columns": ("code", "name", "parent_code", "sign_hours", "handle_days", "urgent_hours"),
-                   "key": ("code",), "ints": ("sign_hours", "handle_days", "urgent_hours")},
-    "catalogue": {"columns": ("category", "area", "lead_unit_id", "assisting_unit_ids"),
-                  "key": ("category", "area"), "required": ("category", "lead_unit_id")},
-    "calls": {"columns": ("call_id", "caller_phone", "queue", "agent_id", "ring_at", "answer_at", "end_at",
-                          "abandoned", "ticket_id", "direction"),
-              "key": ("call_id",), "times": ("ring_at", "answer_at", "end_at"), "bools": ("abandoned",)},
-    "agent_status": {"columns": ("agent_id", "status", "start_at", "end_at"), "key": ("agent_id", "start_at"),
-                     "times": ("start_at", "end_at")},
-    "roster": {"columns": ("person_id", "name", "unit_id", "position", "start_date", "end_date"),
-               "key": ("person_id", "unit_id", "position", "start_date"), "required": ("person_id",),
-               "dates": ("start_date", "end_date")},
+    name: {**parts, "columns": columns(name),
+           **{part: tuple(c for c, kind in kinds(name).items() if kind == wanted)
+              for part, wanted in _KIND_PARTS.items()}}
+    for name, parts in KEYS.items()
 }
 TRUE_WORDS = {"1", "true", "yes", "y", "t", "是", "真", "放弃", "未接"}
 FALSE_WORDS = {"0", "false", "no", "n", "f", "否", "假", "接通", "已接"}

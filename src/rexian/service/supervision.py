@@ -1,6 +1,12 @@
-"""Real-time supervision wired to the application: a `Hotline` listener that, after each committed
-command, evaluates the real-time rules on the affected tickets (and the tickets on the same matter),
-stores the findings and emits what is new or changed to subscribers (a web page pushing to supervisors).
+"""Real-time supervision wired to the application.
+
+`RealtimeSupervision` evaluates the real-time rules on the tickets of some committed event records (and the
+tickets on the same matter), stores the findings and emits what is new or changed to subscribers (a web
+page pushing to supervisors). It runs in ONE long-lived process, the server: building its evaluator costs
+a couple of seconds, which a command-line process must not pay per command. `SupervisionLoop` is how the
+server gets the events: it drains the event log past a high-water mark kept in the database (`counters`,
+name `REALTIME_MARK`), so a command committed by `rexian do`, by the web application or while no server
+was running is judged once the loop reaches it — nothing is lost, and a restart resumes at the mark.
 """
 
 from __future__ import annotations
@@ -8,23 +14,24 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from typing import Any, Callable, Iterable
 
 import pandas as pd
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 
 from rexian.adapters import tables as t
 from rexian.adapters.findings import FindingRepository
+from rexian.analytics.tables import TABLE_COLUMNS
+from rexian.domain.records import EVENT_BODY
 
 log = logging.getLogger(__name__)
 
 Subscriber = Callable[[list[dict[str, Any]]], Any]
-EVENT_COLUMNS = ("ticket_id", "seq", "at", "action", "actor_id", "actor_unit_id", "target_unit_id", "payload",
-                 "source")
-TICKET_COLUMNS = ("ticket_id", "received_at", "channel", "caller_id", "category", "urgency", "kind", "area",
-                  "address", "place_id", "title", "content", "status", "first_unit_id", "lead_unit_id", "due_at",
-                  "closed_at")
+EVENT_COLUMNS = EVENT_BODY  # the event record without its chain: what the rules read
+# The ticket columns the rules read (analytics/tables.py).
+TICKET_COLUMNS = tuple(TABLE_COLUMNS["tickets"])
 
 
 class SqlScope:
@@ -138,3 +145,110 @@ class RealtimeSupervision:
                 except Exception:  # noqa: BLE001 - a subscriber's failure is its own; the findings are stored
                     log.exception("finding subscriber %r failed", subscriber)
         return emitted
+
+
+# The `counters` row holding the id of the last event the real-time loop has judged.
+REALTIME_MARK = "realtime:events"
+# Events written by the workflow (`Ticket.record`); imported histories are judged by the batch analysis.
+WORKFLOW_SOURCE = "rexian"
+
+
+class SupervisionLoop:
+    """Drains committed workflow events past the high-water mark into a `RealtimeSupervision`.
+
+    `drain()` judges everything new (in batches of `batch` events) and returns the emitted changes;
+    `start()` runs it every `interval` seconds on a daemon thread until `stop()`. On PostgreSQL an event id
+    may become visible after a larger one (transactions commit out of order): ids missing below the
+    newest one seen are re-read for `grace` seconds, and the stored mark never passes the oldest of them.
+    """
+
+    def __init__(self, supervision: RealtimeSupervision, interval: float = 0.5, batch: int = 2000,
+                 grace: float = 60.0, clock: Callable[[], float] = time.monotonic):
+        self.supervision, self.engine = supervision, supervision.engine
+        self.interval, self.batch, self.grace, self.clock = interval, batch, grace, clock
+        self._seen = self._read_mark()
+        self._gaps: dict[int, float] = {}  # missing id -> when first missed
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    def from_settings(cls, engine: Engine, settings, **options: Any) -> "SupervisionLoop":
+        return cls(RealtimeSupervision.from_settings(engine, settings), **options)
+
+    @property
+    def mark(self) -> int:
+        """The stored high-water mark: every workflow event with an id up to it has been judged."""
+        return self._read_mark()
+
+    def drain(self) -> list[dict[str, Any]]:
+        emitted: list[dict[str, Any]] = []
+        while True:
+            rows, full = self._next_rows()
+            records = [self._record(row) for row in rows if row.source == WORKFLOW_SOURCE]
+            if records:
+                emitted += self.supervision(records)
+            self._write_mark()
+            if not full:
+                return emitted
+
+    def _next_rows(self) -> tuple[list[Any], bool]:
+        c = t.events.c
+        columns = (c.id, c.ticket_id, c.seq, c.at, c.action, c.source)
+        now = self.clock()
+        self._gaps = {gap: since for gap, since in self._gaps.items() if now - since < self.grace}
+        with self.engine.connect() as connection:
+            rows = list(connection.execute(select(*columns).where(c.id > self._seen).order_by(c.id)
+                                           .limit(self.batch)))
+            late = list(connection.execute(select(*columns).where(c.id.in_(sorted(self._gaps))))) \
+                if self._gaps else []
+        for row in late:
+            self._gaps.pop(row.id, None)
+        expected = self._seen + 1
+        for row in rows:
+            self._gaps.update(dict.fromkeys(range(expected, row.id), now))
+            expected = row.id + 1
+        if rows:
+            self._seen = rows[-1].id
+        return late + rows, len(rows) == self.batch
+
+    @staticmethod
+    def _record(row: Any) -> dict[str, Any]:
+        return {"ticket_id": row.ticket_id, "seq": row.seq, "at": row.at, "action": row.action}
+
+    def _read_mark(self) -> int:
+        with self.engine.connect() as connection:
+            value = connection.execute(select(t.counters.c.value).where(t.counters.c.name == REALTIME_MARK)).scalar()
+        return int(value or 0)
+
+    def _write_mark(self) -> None:
+        mark = min([self._seen, *(gap - 1 for gap in self._gaps)])
+        with self.engine.begin() as connection:
+            done = connection.execute(update(t.counters).where(t.counters.c.name == REALTIME_MARK)
+                                      .values(value=func.max(t.counters.c.value, mark)
+                                              if connection.dialect.name == "sqlite"
+                                              else func.greatest(t.counters.c.value, mark)))
+            if done.rowcount == 0:
+                connection.execute(insert(t.counters).values(name=REALTIME_MARK, value=mark))
+
+    def run(self) -> None:
+        """Drain until `stop()`; a failing drain is logged and retried at the next tick."""
+        while not self._stop.is_set():
+            try:
+                self.drain()
+            except Exception:  # noqa: BLE001 - the loop must outlive a bad batch; the mark did not move
+                log.exception("real-time supervision: drain failed; retrying")
+            self._stop.wait(self.interval)
+
+    def start(self) -> "SupervisionLoop":
+        """Build the evaluator, judge what is waiting, then keep draining on a daemon thread."""
+        self.supervision.evaluator  # noqa: B018 - built now, at server start, not on the first command
+        self._stop.clear()
+        self._thread = threading.Thread(target=self.run, name="rexian-realtime", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None

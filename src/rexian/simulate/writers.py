@@ -3,39 +3,19 @@ and the ground truth as JSON lines in a place of its own."""
 
 from __future__ import annotations
 
-import csv
 import json
-from datetime import datetime
 from pathlib import Path
 from typing import Iterable
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
+from rexian.adapters.interchange_files import FORMATS, TableWriter, arrow_schema
 from rexian.adapters.repository import event_row
 from rexian.domain.eventlog import canonical_json
+from rexian.domain.records import EVENT_FIELDS as _EVENT_COLUMNS
 
-TS = pa.timestamp("us")
-STR = pa.string()
-SCHEMAS = {
-    "units": [("unit_id", STR), ("name", STR), ("kind", STR), ("parent_id", STR), ("area", STR)],
-    "people": [("person_id", STR), ("name", STR), ("unit_id", STR), ("roles", STR), ("phone", STR)],
-    "categories": [("code", STR), ("name", STR), ("parent_code", STR), ("sign_hours", pa.int32()),
-                   ("handle_days", pa.int32()), ("urgent_hours", pa.int32())],
-    "catalogue": [("category", STR), ("area", STR), ("lead_unit_id", STR), ("assisting_unit_ids", STR)],
-    "tickets": [("ticket_id", STR), ("received_at", TS), ("channel", STR), ("caller_id", STR),
-                ("caller_phone", STR), ("category", STR), ("urgency", STR), ("kind", STR), ("area", STR),
-                ("address", STR), ("place_id", STR), ("lon", pa.float64()), ("lat", pa.float64()), ("title", STR),
-                ("content", STR), ("status", STR), ("first_unit_id", STR), ("lead_unit_id", STR), ("due_at", TS),
-                ("closed_at", TS)],
-    "events": [("ticket_id", STR), ("seq", pa.int32()), ("at", TS), ("action", STR), ("actor_id", STR),
-               ("actor_unit_id", STR), ("target_unit_id", STR), ("payload", STR), ("source", STR),
-               ("prev_hash", STR), ("hash", STR)],
-    "calls": [("call_id", STR), ("caller_phone", STR), ("queue", STR), ("agent_id", STR), ("ring_at", TS),
-              ("answer_at", TS), ("end_at", TS), ("abandoned", pa.bool_()), ("ticket_id", STR), ("direction", STR)],
-    "agent_status": [("agent_id", STR), ("status", STR), ("start_at", TS), ("end_at", TS)],
-}
-FORMATS = ("csv", "parquet")
+# The tables the simulator writes, each with its one schema (domain/records.py).
+SCHEMAS = {name: arrow_schema(name) for name in ("units", "people", "categories", "catalogue", "tickets",
+                                                  "events", "calls", "agent_status")}
+__all__ = ["FORMATS", "SCHEMAS", "FileWriter", "event_file_rows", "organisation_rows", "write_truth"]
 
 
 def organisation_rows(changes: Iterable[dict]) -> dict[str, list[dict]]:
@@ -61,8 +41,7 @@ def organisation_rows(changes: Iterable[dict]) -> dict[str, list[dict]]:
     return rows
 
 
-EVENT_FIELDS = ("ticket_id", "seq", "at", "action", "actor_id", "actor_unit_id", "target_unit_id", "source",
-                "prev_hash", "hash")
+EVENT_FIELDS = tuple(name for name in _EVENT_COLUMNS if name != "payload")
 
 
 def event_file_rows(records: Iterable[dict]) -> list[dict]:
@@ -83,52 +62,9 @@ def event_rows_exact(records: Iterable[dict]) -> list[dict]:
     return [event_row(record) for record in records]
 
 
-class FileWriter:
-    """Appends rows to NAME.csv and NAME.parquet in `directory`, one table at a time, in the order given."""
-
-    def __init__(self, directory: str | Path, formats: Iterable[str] = FORMATS):
-        self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self.formats = tuple(formats)
-        self.csv_files: dict[str, tuple] = {}
-        self.parquet_files: dict[str, pq.ParquetWriter] = {}
-
-    def write(self, table: str, rows: list[dict]) -> None:
-        columns = SCHEMAS[table]
-        if "csv" in self.formats:
-            if table not in self.csv_files:
-                handle = open(self.directory / f"{table}.csv", "w", encoding="utf-8", newline="")
-                writer = csv.writer(handle, lineterminator="\n")
-                writer.writerow([name for name, _ in columns])
-                self.csv_files[table] = (handle, writer)
-            writer = self.csv_files[table][1]
-            names = [name for name, _ in columns]
-            writer.writerows([_csv_value(row.get(name)) for name in names] for row in rows)
-        if "parquet" in self.formats:
-            schema = pa.schema(columns)
-            if table not in self.parquet_files:
-                self.parquet_files[table] = pq.ParquetWriter(self.directory / f"{table}.parquet", schema,
-                                                             compression="zstd")
-            if rows:
-                arrays = [pa.array([row.get(name) for row in rows], type=kind) for name, kind in columns]
-                self.parquet_files[table].write_table(pa.Table.from_arrays(arrays, schema=schema))
-
-    def close(self) -> None:
-        for handle, _ in self.csv_files.values():
-            handle.close()
-        for writer in self.parquet_files.values():
-            writer.close()
-        self.csv_files, self.parquet_files = {}, {}
-
-
-def _csv_value(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    return value
+class FileWriter(TableWriter):
+    """Appends rows to NAME.csv and NAME.parquet in `directory`: the one interchange writer, so the files
+    are byte for byte what `rexian export` writes for the same rows."""
 
 
 def write_truth(path: str | Path, items: Iterable[dict]) -> Path:

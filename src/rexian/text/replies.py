@@ -112,6 +112,12 @@ def known_non_answers() -> tuple[str, ...]:
     return tuple(normalise(line) for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
+@lru_cache(maxsize=1)
+def _known_non_answer_grams() -> tuple[tuple[Counter, str], ...]:
+    """The known non-answers' character bigrams, counted once (not again for every reply scored)."""
+    return tuple((char_ngrams(known), known) for known in known_non_answers())
+
+
 def split_substance(reply: str) -> tuple[str, list[str]]:
     """(the substantive part of a normalised reply, the formula sentences removed from it)."""
     kept, removed = [], []
@@ -155,7 +161,8 @@ def boilerplate_score(reply: str, other_replies: list[str] | tuple[str, ...] = (
                               else "只有单位自称和程序性用语（如「经核实」「已处理」），没有说明做了什么")
         return 1.0, evidence
     grams = char_ngrams(reply)
-    best_known = max(((cosine(grams, char_ngrams(known)), known) for known in known_non_answers()), default=(0.0, ""))
+    best_known = max(((cosine(grams, known_grams), known) for known_grams, known in _known_non_answer_grams()),
+                     default=(0.0, ""))
     evidence["closest_non_answer"] = {"text": best_known[1], "similarity": round(best_known[0], 3)}
     score = 0.0
     # Short substance: a reply with under ~20 informative characters cannot say what was done.
@@ -200,6 +207,13 @@ def specificity_score(reply: str) -> tuple[float, dict]:
 
 def key_terms(complaint: str, title: str | None = None, limit: int = 20) -> dict[str, float]:
     """Content words of a complaint with weights: title words count double, repeated words more."""
+    return dict(_key_terms(complaint, title, limit))
+
+
+@lru_cache(maxsize=65536)
+def _key_terms(complaint: str, title: str | None, limit: int) -> tuple[tuple[str, float], ...]:
+    # Remembered: every reply on a ticket (and both reply rules) asks for the same complaint's terms, and
+    # segmenting is the costliest step of scoring a reply.
     from rexian.text.segmentation import content_words
 
     weights: Counter = Counter()
@@ -209,7 +223,7 @@ def key_terms(complaint: str, title: str | None = None, limit: int = 20) -> dict
     for word in content_words(normalise(title or "")):
         if word not in _GENERIC_TERMS:
             weights[word] += 2.0
-    return dict(weights.most_common(limit))
+    return tuple(weights.most_common(limit))
 
 
 def informative_text(substance: str) -> str:

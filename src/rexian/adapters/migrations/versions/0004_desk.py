@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_desk"
-down_revision = "0004_web"  # chained after the merged web branch; the lead re-chains at merge
+down_revision = "0004_web"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,56 @@
+"""The interchange tables, declared once (docs/interchange.md): each table's columns in file order, each
+with its kind. The event record's fields are `EVENT_FIELDS`; everything that writes or reads a table — the
+simulator, the importer, the exporter, the bulk loader, the analytics and the real-time scope — takes its
+columns from here, and the file writer and reader take their Arrow types from the kinds
+(`adapters/interchange_files.py`). Pure data: no storage, no file format.
+
+Kinds: `text`, `int` (64-bit), `float`, `bool`, `time` (naive local wall-clock time, microseconds),
+`date`.
+"""
+
+from __future__ import annotations
+
+TEXT, INT, FLOAT, BOOL, TIME, DATE = "text", "int", "float", "bool", "time", "date"
+
+# The event record as stored and exchanged: the hashed fields (domain/eventlog.py) plus the chain.
+EVENT_TABLE: tuple[tuple[str, str], ...] = (
+    ("ticket_id", TEXT), ("seq", INT), ("at", TIME), ("action", TEXT), ("actor_id", TEXT),
+    ("actor_unit_id", TEXT), ("target_unit_id", TEXT), ("payload", TEXT), ("source", TEXT),
+    ("prev_hash", TEXT), ("hash", TEXT),
+)
+
+TABLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "events": EVENT_TABLE,
+    "tickets": (
+        ("ticket_id", TEXT), ("received_at", TIME), ("channel", TEXT), ("caller_id", TEXT),
+        ("caller_phone", TEXT), ("category", TEXT), ("urgency", TEXT), ("kind", TEXT), ("area", TEXT),
+        ("address", TEXT), ("place_id", TEXT), ("lon", FLOAT), ("lat", FLOAT), ("title", TEXT),
+        ("content", TEXT), ("status", TEXT), ("first_unit_id", TEXT), ("lead_unit_id", TEXT),
+        ("due_at", TIME), ("closed_at", TIME),
+    ),
+    "units": (("unit_id", TEXT), ("name", TEXT), ("kind", TEXT), ("parent_id", TEXT), ("area", TEXT)),
+    "people": (("person_id", TEXT), ("name", TEXT), ("unit_id", TEXT), ("roles", TEXT), ("phone", TEXT)),
+    "categories": (("code", TEXT), ("name", TEXT), ("parent_code", TEXT), ("sign_hours", INT),
+                   ("handle_days", INT), ("urgent_hours", INT)),
+    "catalogue": (("category", TEXT), ("area", TEXT), ("lead_unit_id", TEXT), ("assisting_unit_ids", TEXT)),
+    "calls": (("call_id", TEXT), ("caller_phone", TEXT), ("queue", TEXT), ("agent_id", TEXT), ("ring_at", TIME),
+              ("answer_at", TIME), ("end_at", TIME), ("abandoned", BOOL), ("ticket_id", TEXT),
+              ("direction", TEXT)),
+    "agent_status": (("agent_id", TEXT), ("status", TEXT), ("start_at", TIME), ("end_at", TIME)),
+    "roster": (("person_id", TEXT), ("name", TEXT), ("unit_id", TEXT), ("position", TEXT), ("start_date", DATE),
+               ("end_date", DATE)),
+}
+
+EVENT_FIELDS: tuple[str, ...] = tuple(name for name, _ in EVENT_TABLE)
+# The record without its chain: what a workflow command or an imported row carries before sealing.
+EVENT_BODY: tuple[str, ...] = EVENT_FIELDS[:-2]
+
+
+def columns(table: str) -> tuple[str, ...]:
+    """The table's columns in file order."""
+    return tuple(name for name, _ in TABLES[table])
+
+
+def kinds(table: str) -> dict[str, str]:
+    """Column → kind."""
+    return dict(TABLES[table])

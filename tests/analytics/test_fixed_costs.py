@@ -1,0 +1,151 @@
+"""The fixed cost of an analysis paid once: rules that cannot fire on the log are not run (and nothing is
+lost by it), and the text port answers each distinct text once per run, whichever rules ask."""
+
+import json
+from collections import Counter
+from datetime import datetime
+
+import pandas as pd
+
+from rexian.analytics.analyze import analyze, idle_rules
+from rexian.analytics.config import load_config, rule_params
+from rexian.analytics.engine import CompiledRules, run_rules
+from rexian.analytics.registry import all_rules
+from rexian.analytics.realtime import TRIGGERS
+from rexian.analytics.tables import from_directories, from_frames
+from rexian.analytics.text_port import default_text_port, remembering
+from rexian.text.replies import key_terms
+from tests.analytics.builder import Log
+
+
+def _log_without_returns():
+    log = Log()
+    log.ticket("T1", content="工作人员态度恶劣还骂人，路灯坏了没人修").dispatch("U1").sign("U1").reply(
+        "U1", "您的诉求已记录，请耐心等待。")
+    log.ticket("T2", content="小区门口路灯坏了好几天").dispatch("U2").handle("U2", satisfaction="unsatisfied")
+    return from_frames(pd.DataFrame(log.events))
+
+
+def test_rules_whose_actions_are_absent_from_the_log_are_idle_and_said_so():
+    data = _log_without_returns()
+    config = load_config()
+
+    idle = idle_rules(data, config, list(TRIGGERS))
+
+    assert set(idle) == {"BP-RETURNS", "BP-REJECTED", "DL-EXTENSIONS"}  # no return or extension asked
+    assert "HA-HOSTILE" not in idle and "PR-BOILERPLATE" not in idle  # intake and replies are in the log
+    assert analyze(data, config).summary["rules_idle"] == idle
+
+
+def test_skipping_the_idle_rules_loses_no_finding():
+    data = _log_without_returns()
+    config = load_config()
+
+    analysis = analyze(data, config)
+    everything = run_rules(data, config)
+
+    assert {f.finding_key for f in analysis.findings} == {f.finding_key for f in everything}
+    assert analysis.findings  # the log does hold findings (hostile attitude, boilerplate reply)
+
+
+class CountingPort:
+    """The default port, counting how often it is asked about the same thing."""
+
+    def __init__(self):
+        self.port, self.calls = default_text_port(), Counter()
+
+    def detect_misconduct(self, text):
+        self.calls["detect_misconduct", text] += 1
+        return self.port.detect_misconduct(text)
+
+    def reply_scores(self, reply, complaint, other_replies_of_unit, title=None):
+        self.calls["reply_scores", reply, complaint, title] += 1
+        return self.port.reply_scores(reply, complaint, other_replies_of_unit, title=title)
+
+    def same_matter(self, a, b):
+        self.calls["same_matter", a, b] += 1
+        return self.port.same_matter(a, b)
+
+    def normalise(self, text):
+        self.calls["normalise", text] += 1
+        return self.port.normalise(text)
+
+
+def test_the_rules_over_words_ask_the_port_once_per_distinct_text():
+    data = _log_without_returns()
+    port = CountingPort()
+
+    run_rules(data, load_config(), text=port)
+
+    assert port.calls and max(port.calls.values()) == 1
+    asked = {key[0] for key in port.calls}
+    assert {"detect_misconduct", "reply_scores", "normalise"} <= asked
+
+
+def test_a_remembering_port_gives_the_ports_answers():
+    port = default_text_port()
+    memo = remembering(port)
+
+    assert remembering(memo) is memo
+    assert memo.detect_misconduct("工作人员索要红包") == port.detect_misconduct("工作人员索要红包")
+    assert memo.reply_scores("已派人修复路灯", "路灯坏了", []) == port.reply_scores("已派人修复路灯", "路灯坏了", [])
+
+
+def test_remembered_key_terms_cannot_be_changed_by_a_caller():
+    terms = key_terms("小区门口路灯坏了好几天", "路灯")
+    terms.clear()
+
+    assert key_terms("小区门口路灯坏了好几天", "路灯")
+
+
+def _as_compared(findings):
+    """Findings as comparable text. The order of an evidence list is left aside: some rules aggregate texts
+    without an order, and DuckDB's threads may then list them differently from one run to the next."""
+    out = []
+    for finding in findings:
+        row = finding.as_dict()
+        row["evidence"] = {**row["evidence"], "texts": sorted(row["evidence"]["texts"])}
+        out.append(json.dumps(row, sort_keys=True, default=str))
+    return sorted(out)
+
+
+def test_remembered_rule_sql_gives_the_same_findings_as_compiling_every_rule(tmp_path):
+    from rexian.simulate.city import Simulation
+    from rexian.simulate.output import write_files
+
+    write_files(Simulation(tickets=60, seed=4), tmp_path / "city")
+    data = from_directories([tmp_path / "city"])  # calls and agent status too: every rule runs
+    config = load_config()
+    compiled = CompiledRules(tmp_path / "sql")
+
+    plain = run_rules(data, config)
+    cold = run_rules(data, config, compiled=compiled)
+    files = sorted(path.name for path in (tmp_path / "sql").iterdir())
+    warm = run_rules(data, config, compiled=compiled)
+
+    assert len(plain) > 20
+    assert _as_compared(cold) == _as_compared(plain) == _as_compared(warm)
+    assert len(files) >= 20 and files == sorted(path.name for path in (tmp_path / "sql").iterdir())
+
+
+def test_a_changed_parameter_or_analysis_time_is_compiled_anew(tmp_path):
+    data = _log_without_returns()
+    config = load_config()
+    compiled = CompiledRules(tmp_path)
+    rule, params = all_rules()["DL-IDLE"], rule_params(config, "DL-IDLE")
+    params.pop("enabled", None)
+    compiled.rows(rule, data, params)
+    compiled.rows(rule, data, {**params, "idle_days": params["idle_days"] + 1})
+    data.as_of = datetime(2030, 1, 1)
+    late = compiled.rows(rule, data, {**params, "idle_days": params["idle_days"] + 1})
+
+    assert len(list(tmp_path.glob("DL-IDLE-*.sql"))) == 3
+    assert "T1" in {row["ticket_id"] for row in late}  # open, and idle for years by 2030
+
+
+def test_an_unwritable_cache_only_costs_a_compile(tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    data = _log_without_returns()
+
+    assert run_rules(data, load_config(), compiled=CompiledRules(blocked / "sql"))
