@@ -84,6 +84,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Writable directory for the segmenter's cache; the system temporary directory when unset."),
     Setting("same_matter_window_days", 30, int,
             "Days back within which an earlier ticket on the same place and problem counts as the same matter."),
+    Setting("import_max_field_chars", 100_000, int,
+            "Longest value (characters) an import accepts in one field; a longer one rejects its row (and so its "
+            "ticket) with file, row and column, and the rest of the file is still read."),
+    Setting("mapping_max_bytes", 1_000_000, int,
+            "Largest mapping file (bytes) `rexian import`/`analyze --mapping` will parse; YAML aliases are refused."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

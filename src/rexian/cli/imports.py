@@ -52,6 +52,9 @@ def import_command(mapping_path, db_url, out_dir, fmt, rejects_path, batch_ticke
     click.echo(f"拒收清单：{rejects_path}（{len(report.rejects.rejects)} 条）")
     for line in counter_agreement(report, mapping):
         click.echo(line)
+    if report.rejects.failed():  # scripts must notice: rows were rejected or a file could not be read
+        click.echo("导入不完整：有拒收的行或无法读取的文件（退出码 1），见拒收清单", err=True)
+        raise SystemExit(1)
 
 
 def _import_org_table(db_url: str, actor_id: str | None, inputs: list[str], mapping):

@@ -88,19 +88,65 @@ class Mapping:
         return ZoneInfo(self.timezone) if self.timezone else None
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """Safe YAML without anchors and aliases: a mapping never needs them, and nested aliases (a
+    "billion laughs" file of a few hundred bytes) would expand into gigabytes."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise MappingError(f"映射文件不允许 YAML 别名（*{event.anchor}，第 {event.start_mark.line + 1} 行）")
+        return super().compose_node(parent, index)
+
+
+def parse_mapping_text(text: str, where: str = "映射") -> Any:
+    """The YAML of a mapping file, bounded in size and without aliases."""
+    from rexian.settings import load_settings
+
+    limit = load_settings().mapping_max_bytes
+    if len(text.encode("utf-8", "surrogatepass")) > limit:
+        raise MappingError(f"{where} 超过 {limit} 字节（设置 mapping_max_bytes）：不是映射文件？")
+    try:
+        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.YAMLError as error:
+        raise MappingError(f"{where} 无法读取：{error}") from None
+    except RecursionError:
+        raise MappingError(f"{where} 嵌套过深") from None
+
+
 def load_mapping(path: str | Path) -> Mapping:
     path = Path(path)
+    from rexian.settings import load_settings
+
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
+        if path.stat().st_size > load_settings().mapping_max_bytes:
+            raise MappingError(f"映射文件 {path} 超过 {load_settings().mapping_max_bytes} 字节（设置 mapping_max_bytes）")
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
         raise MappingError(f"映射文件 {path} 无法读取：{error}") from None
-    return mapping_from_dict(raw, path)
+    return mapping_from_dict(parse_mapping_text(text, f"映射文件 {path}") or {}, path)
+
+
+SECTIONS = {"columns": dict, "intake": dict, "values": dict, "constants": dict, "actions": dict, "tickets": dict,
+            "snapshots": dict, "payload_columns": list, "nulls": list, "closed_states": list}
 
 
 def mapping_from_dict(raw: dict[str, Any], path: Path | None = None) -> Mapping:
     where = f"映射文件 {path}" if path else "映射"
     if not isinstance(raw, dict):
         raise MappingError(f"{where}：应为 YAML 对象")
+    for key, kind in SECTIONS.items():
+        if raw.get(key) is not None and not isinstance(raw[key], kind):
+            raise MappingError(f"{where}：{key} 应为{'键值对象' if kind is dict else '列表'}")
+    try:
+        return _mapping_from_dict(raw, path, where)
+    except MappingError:
+        raise
+    except (TypeError, ValueError, AttributeError, KeyError) as error:  # a value of the wrong shape deeper down
+        raise MappingError(f"{where}：结构不正确（{type(error).__name__}: {error}）；见 docs/importing.md") from None
+
+
+def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Mapping:
     known = {"source", "mode", "table", "tickets", "closed_states", "action_match", "format", "encoding", "delimiter", "sheet", "nulls", "date_format",
              "date_formats", "timezone", "columns", "intake", "values", "constants", "payload_columns",
              "actions", "unknown_action", "snapshots", "use_default_actions"}
