@@ -14,7 +14,7 @@ SERVICENOW, HELPDESK = "servicenow_incidents.csv.gz", "helpdesk.xes.gz"
 
 
 def default_mappings_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "docs" / "mappings"
+    return Path(__file__).resolve().parents[3] / "docs" / "mappings"
 
 
 def agreement_lines(agreement) -> list[str]:
