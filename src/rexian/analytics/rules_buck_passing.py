@@ -53,9 +53,15 @@ def legs(ev):
     per = joined.group_by(["ticket_id", "seq", "unit_id", "pos", "until_seq"]).aggregate(
         returner=_.a_person.argmin(_.a_seq, where=is_return), return_seq=_.a_seq.min(where=is_return),
         last_actor=_.a_person.argmax(_.a_seq), last_seq=_.a_seq.max())
-    return per.mutate(passer_id=ibis.coalesce(_.returner, _.last_actor),
-                      passer_seq=ibis.coalesce(_.return_seq, _.last_seq)).drop(
-        "returner", "return_seq", "last_actor", "last_seq")
+    # Nobody of the unit acted during that stay: its person on the ticket at another time, said as such.
+    unit_person = acts.group_by(["at_", "a_unit"]).aggregate(u_person=_.a_person.argmax(_.a_seq))
+    per = per.left_join(unit_person, [per.ticket_id == unit_person.at_, per.unit_id == unit_person.a_unit])
+    basis = ibis.ifelse(_.returner.notnull(), "申请退单", ibis.ifelse(
+        _.last_actor.notnull(), "移交前最后经办", ibis.ifelse(_.u_person.notnull(), "该单位在本工单的经办人",
+                                                        ibis.null("string"))))
+    return per.mutate(passer_id=ibis.coalesce(_.returner, _.last_actor, _.u_person),
+                      passer_seq=ibis.coalesce(_.return_seq, _.last_seq), person_basis=basis).drop(
+        "returner", "return_seq", "last_actor", "last_seq", "u_person", "at_", "a_unit")
 
 
 def revisits(ev):
@@ -72,7 +78,8 @@ def revisits(ev):
     pairs = later.join(stays, [later.lt == stays.ticket_id, later.prev_pos == stays.pos])
     return pairs.mutate(between=_.l_pos - _.prev_pos - 1).select(
         "ticket_id", "unit_id", first_seq="seq", seq="l_seq", between="between", next1="next1", next2="next2",
-        next1_seq="next1_seq", next2_seq="next2_seq", person_id="passer_id", passer_seq="passer_seq")
+        next1_seq="next1_seq", next2_seq="next2_seq", person_id="passer_id", passer_seq="passer_seq",
+        person_basis="person_basis")
 
 
 @rule("BP-PINGPONG", "buck_passing", "来回踢皮球(A→B→A)")
@@ -87,8 +94,8 @@ def bp_pingpong(data, p):
     bounce = revisits(data.ev).filter(_.between == 1)
     first = bounce.group_by("ticket_id").aggregate(
         unit_id=_.unit_id.argmin(_.seq), other_unit_id=_.next1.argmin(_.seq), bounces=_.seq.count(),
-        person_id=_.person_id.argmin(_.seq), s1=_.first_seq.argmin(_.seq), s2=_.next1_seq.argmin(_.seq),
-        s3=_.seq.min(), s4=_.passer_seq.argmin(_.seq))
+        person_id=_.person_id.argmin(_.seq), person_basis=_.person_basis.argmin(_.seq),
+        s1=_.first_seq.argmin(_.seq), s2=_.next1_seq.argmin(_.seq), s3=_.seq.min(), s4=_.passer_seq.argmin(_.seq))
     return first.mutate(seqs=ibis.array([_.s1, _.s2, _.s3, _.s4]),
                         severity=ibis.ifelse(_.bounces >= 2, "high", "medium")).drop("s1", "s2", "s3", "s4")
 
@@ -105,6 +112,7 @@ def bp_cycle(data, p):
     first = cycle.group_by("ticket_id").aggregate(
         unit_id=_.unit_id.argmin(_.seq), second_unit_id=_.next1.argmin(_.seq), third_unit_id=_.next2.argmin(_.seq),
         units_between=_.between.argmin(_.seq), person_id=_.person_id.argmin(_.seq),
+        person_basis=_.person_basis.argmin(_.seq),
         s1=_.first_seq.argmin(_.seq), s2=_.next1_seq.argmin(_.seq), s3=_.next2_seq.argmin(_.seq), s4=_.seq.min(),
         s5=_.passer_seq.argmin(_.seq))
     return first.mutate(seqs=ibis.array([_.s1, _.s2, _.s3, _.s4, _.s5]), severity=ibis.literal("high")).drop(
