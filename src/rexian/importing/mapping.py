@@ -37,6 +37,18 @@ class SnapshotRules:
 
 
 @dataclass
+class TicketSheet:
+    """The ticket sheet of a two-part export: one row per ticket (intake text, caller, category, address …)
+    joined to the flow records by ticket number. In the same workbook (`sheet`) or in separate files whose
+    names match `files` (a glob such as "*工单*")."""
+
+    ticket_id: str
+    intake: dict[str, str] = field(default_factory=dict)
+    sheet: str | None = None
+    files: str | None = None
+
+
+@dataclass
 class Mapping:
     source: str
     mode: str = "flow"  # flow: one row per action; snapshots: one row per update; table: another table
@@ -59,6 +71,7 @@ class Mapping:
     snapshots: SnapshotRules = field(default_factory=SnapshotRules)
     ticket_list: dict[str, str] = field(default_factory=dict)  # mode tickets: dispatched_at/closed_at/reply/status
     closed_states: frozenset[str] = frozenset()  # mode tickets: status values meaning closed
+    ticket_sheet: TicketSheet | None = None  # flow mode: the export's ticket sheet (or file), joined by ticket number
     path: Path | None = None
 
     def required_columns(self) -> list[tuple[str, str]]:
@@ -147,7 +160,7 @@ def mapping_from_dict(raw: dict[str, Any], path: Path | None = None) -> Mapping:
 
 
 def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Mapping:
-    known = {"source", "mode", "table", "tickets", "closed_states", "action_match", "format", "encoding", "delimiter", "sheet", "nulls", "date_format",
+    known = {"source", "mode", "table", "tickets", "closed_states", "ticket_sheet", "action_match", "format", "encoding", "delimiter", "sheet", "nulls", "date_format",
              "date_formats", "timezone", "columns", "intake", "values", "constants", "payload_columns",
              "actions", "unknown_action", "snapshots", "use_default_actions"}
     unknown = sorted(set(raw) - known)
@@ -207,12 +220,30 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
         snapshots=_snapshot_rules(where, raw.get("snapshots") or {}, mode),
         ticket_list=_ticket_list(where, raw.get("tickets") or {}),
         closed_states=frozenset(str(v) for v in raw.get("closed_states") or ()), path=path,
+        ticket_sheet=_ticket_sheet(where, raw.get("ticket_sheet"), mode),
     )
 
 
 def _check_action(where: str, word: Any, action: Any) -> None:
     if action not in ACTIONS:
         raise MappingError(f"{where}：动作词 {word!r} 映射到未知事件 {action!r}（见 docs/events.md）")
+
+
+def _ticket_sheet(where: str, raw: Any, mode: str) -> TicketSheet | None:
+    if raw is None:
+        return None
+    if mode != "flow" or not isinstance(raw, dict):
+        raise MappingError(f"{where}：ticket_sheet 只用于 flow 模式，应为键值对象（sheet 或 files、ticket_id、intake）")
+    unknown = sorted(set(raw) - {"sheet", "files", "ticket_id", "intake"})
+    if unknown:
+        raise MappingError(f"{where}：ticket_sheet 中未知的键 {', '.join(unknown)}")
+    if not raw.get("ticket_id") or not (raw.get("sheet") or raw.get("files")):
+        raise MappingError(f"{where}：ticket_sheet 需要 ticket_id（工单编号列）和 sheet（工作表）或 files（文件名模式）")
+    intake = raw.get("intake") or {}
+    if not isinstance(intake, dict):
+        raise MappingError(f"{where}：ticket_sheet.intake 应为键值对象")
+    return TicketSheet(ticket_id=str(raw["ticket_id"]), intake={str(k): str(v) for k, v in intake.items()},
+                       sheet=raw.get("sheet") and str(raw["sheet"]), files=raw.get("files") and str(raw["files"]))
 
 
 def _ticket_list(where: str, raw: dict[str, Any]) -> dict[str, str]:

@@ -83,7 +83,17 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
         from rexian.importing.ticket_lists import ticket_list_histories
 
         convert = {"snapshots": snapshot_histories, "tickets": ticket_list_histories}.get(mapping.mode, flow_histories)
+        sheet_rows = None
+        if mapping.ticket_sheet:
+            from rexian.importing.ticket_sheets import flow_inputs, join_ticket_rows, ticket_sheet_rows
+
+            sheet_rows = _Counted(ticket_sheet_rows([Path(p) for p in inputs], mapping, report.rejects), report.rejects)
+            rows = _Counted(_all_rows(flow_inputs([Path(p) for p in inputs], mapping), mapping, report.rejects),
+                            report.rejects)
         histories = convert(rows, mapping, report.rejects)
+        if sheet_rows is not None:
+            join_ticket_rows(histories, sheet_rows, mapping, report.rejects)
+            rows.count += sheet_rows.count
         report.histories = {ticket_id: h for ticket_id, h in histories.items() if h.rows}
         _leave_out_broken_tickets(report)
     report.rows_in = rows.count
