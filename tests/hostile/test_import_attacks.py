@@ -17,10 +17,20 @@ from sqlalchemy import select
 from rexian.adapters import tables as t
 from rexian.adapters.database import make_engine, migrate
 from rexian.cli import main
-from rexian.importing.mapping import MappingError, load_mapping, mapping_from_dict, parse_mapping_text
+from rexian.importing.mapping import (
+    MappingError,
+    load_mapping,
+    mapping_from_dict,
+    parse_mapping_text,
+)
 from rexian.importing.pipeline import build, import_to_database
-
-from tests.importing.conftest import FLOW_HEADER, FLOW_MAPPING, FLOW_ROWS, write_csv, write_mapping
+from tests.importing.conftest import (
+    FLOW_HEADER,
+    FLOW_MAPPING,
+    FLOW_ROWS,
+    write_csv,
+    write_mapping,
+)
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                        HealthCheck.too_slow])
@@ -311,7 +321,7 @@ def test_arbitrary_parquet_rows_are_each_read_or_rejected(tmp_path, rows):
     import pyarrow.parquet as pq
 
     columns = list(zip(*rows)) if rows else [(), (), (), ()]
-    pq.write_table(pa.table({name: pa.array(list(values), pa.string()) for name, values in zip("id t a c".split(),
+    pq.write_table(pa.table({name: pa.array(list(values), pa.string()) for name, values in zip(["id", "t", "a", "c"],
                                                                                               columns)}),
                    tmp_path / "fuzz.parquet")
     balanced(build([tmp_path / "fuzz.parquet"], SIMPLE))

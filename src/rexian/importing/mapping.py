@@ -120,7 +120,7 @@ def parse_mapping_text(text: str, where: str = "映射") -> Any:
     if len(text.encode("utf-8", "surrogatepass")) > limit:
         raise MappingError(f"{where} 超过 {limit} 字节（设置 mapping_max_bytes）：不是映射文件？")
     try:
-        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader subclass)
+        return yaml.load(text, Loader=_NoAliasLoader)  # a SafeLoader subclass
     except yaml.YAMLError as error:
         raise MappingError(f"{where} 无法读取：{error}") from None
     except RecursionError:

@@ -174,8 +174,8 @@ def check(paths: list[Path], mapping: Mapping) -> tuple[Any, list[str]]:
         if intake.get("address") or intake.get("place_id") or intake.get("caller_id") or intake.get("caller_phone"):
             present.add("place")
     events = sum(actions.values())
-    lines = [f"读入 {report.rows_in} 行：可导入 {report.rows_imported} 行，拒收 {report.rows_rejected} 行；"
-             f"工单 {len(report.histories)} 件，事件 {events} 条（另加每件工单的受理事件）"]
+    lines = [(f"读入 {report.rows_in} 行：可导入 {report.rows_imported} 行，拒收 {report.rows_rejected} 行；"
+              f"工单 {len(report.histories)} 件，事件 {events} 条（另加每件工单的受理事件）")]
     lines += [f"  {action}: {count}" for action, count in actions.most_common()]
     unknown = Counter(str(r.value) for r in report.rejects.rejects if r.reason.startswith("未知的动作词"))
     lines += [f"未映射的动作词「{word}」：{count} 行" for word, count in unknown.most_common()]
