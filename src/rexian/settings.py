@@ -115,6 +115,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("separation_of_duties", True, _bool,
             "No one endorses, reviews or visits a ticket's request or closure that they requested or handled "
             "themselves (docs/trust.md)."),
+    Setting("import_max_field_chars", 100_000, int,
+            "Longest value (characters) an import accepts in one field; a longer one rejects its row (and so its "
+            "ticket) with file, row and column, and the rest of the file is still read."),
+    Setting("mapping_max_bytes", 1_000_000, int,
+            "Largest mapping file (bytes) `rexian import`/`analyze --mapping` will parse; YAML aliases are refused."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -62,3 +62,12 @@ def test_the_import_counts_are_reported_and_the_unreadable_row_is_rejected(tmp_p
 def test_an_export_file_without_a_mapping_is_refused_with_a_hint(tmp_path):
     result, _out = _run(tmp_path)
     assert result.exit_code != 0 and "--mapping" in result.output
+
+
+def test_analyze_with_a_mapping_writes_its_rejects_file_as_import_does(tmp_path):
+    result, out = _run(tmp_path, "--mapping")
+    assert result.exit_code == 0, result.output
+    with open(out / "rejects.csv", encoding="utf-8-sig") as handle:
+        rejects = list(csv.DictReader(handle))
+    assert len(rejects) == 1 and rejects[0]["file"].endswith("flow.csv") and rejects[0]["row"]
+    assert "拒收清单" in result.output

@@ -90,3 +90,44 @@ def test_bp_rejected_ignores_an_approved_return():
     log = Log()
     log.ticket("T1").dispatch("U1").pass_to("U1", "U2").handle("U2")
     assert log.findings("BP-REJECTED") == []
+
+
+def test_bp_pingpong_sees_a_b_b_a_as_a_ping_pong_and_names_who_let_it_go_from_a():
+    log = Log()
+    t = log.ticket("T1").dispatch("A").sign("A")
+    t.add("ProgressNoted", "A-zhang", "A", kind="progress").dispatch("B").dispatch("B").dispatch("A")
+    [finding] = log.findings("BP-PINGPONG")
+    assert (finding.unit_id, finding.person_id) == ("A", "A-zhang")
+    assert finding.evidence["values"]["other_unit_id"] == "B"
+
+
+def test_bp_pingpong_ignores_a_unit_dispatched_twice_in_a_row_then_moved_on():
+    log = Log()
+    log.ticket("T1").dispatch("A").dispatch("A").dispatch("B").dispatch("B").sign("B")
+    assert log.findings("BP-PINGPONG") == [] and log.findings("BP-CYCLE") == []
+
+
+def test_bp_cycle_sees_a_revisit_after_four_other_units_and_names_the_passer():
+    log = Log()
+    t = log.ticket("T1").dispatch("A").sign("A")
+    for unit, nxt in (("A", "B"), ("B", "C"), ("C", "D"), ("D", "E"), ("E", "A")):
+        t.pass_to(unit, nxt)
+    [finding] = log.findings("BP-CYCLE")
+    assert (finding.unit_id, finding.person_id) == ("A", "A-h")
+    assert finding.evidence["values"]["units_between"] == 4
+    assert log.findings("BP-PINGPONG") == []
+
+
+def test_bp_cycle_ignores_five_different_units_in_a_row():
+    log = Log()
+    t = log.ticket("T1").dispatch("A")
+    for unit, nxt in (("A", "B"), ("B", "C"), ("C", "D"), ("D", "E")):
+        t.pass_to(unit, nxt)
+    assert log.findings("BP-CYCLE") == []
+
+
+def test_every_buck_passing_bounce_names_a_person_when_the_unit_acted_on_the_ticket():
+    log = Log()
+    log.ticket("T1").dispatch("A").sign("A").dispatch("B").sign("B").dispatch("A")
+    [finding] = log.findings("BP-PINGPONG")
+    assert finding.person_id == "A-h"

@@ -189,3 +189,24 @@ def test_ms_satisfied_repeat_ignores_a_later_consultation_about_the_same_place()
     log.ticket("T1").dispatch("U1").handle("U1", satisfaction="satisfied")
     log.ticket("T2", at=LATER, kind="consultation")
     assert log.findings("MS-SATISFIED-REPEAT") == []
+
+
+def _from_source(log, source):
+    for event in log.events:
+        event["source"] = source
+    return log
+
+
+def test_fc_no_evidence_fires_on_an_imported_source_that_records_evidence_when_a_closure_lacks_it():
+    log = Log()
+    log.ticket("T1").dispatch("U1").handle("U1")  # this source records contacts and evidence
+    log.ticket("T2").dispatch("U1").sign("U1").request_closure("U1", evidence=[]).approve_closure("U1")
+    [finding] = _from_source(log, "cityA").findings("FC-NO-EVIDENCE")
+    assert finding.ticket_ids == ["T2"]
+
+
+def test_fc_no_evidence_cannot_judge_an_imported_source_whose_export_has_no_evidence_or_contacts():
+    log = Log()
+    for ticket_id in ("T1", "T2"):
+        log.ticket(ticket_id).dispatch("U1").sign("U1").request_closure("U1", evidence=[]).approve_closure("U1")
+    assert _from_source(log, "cityA").findings("FC-NO-EVIDENCE") == []

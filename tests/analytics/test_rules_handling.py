@@ -151,3 +151,19 @@ def test_rc_repeat_does_not_count_consultations_about_the_same_place():
         log.ticket(f"T{i}", at=START + timedelta(days=20 * i), caller_id=f"C{i}",
                    kind="consultation" if i == 1 else "complaint").dispatch("U1")
     assert log.findings("RC-REPEAT") == []
+
+
+def test_rc_repeat_matches_the_same_caller_and_category_when_the_export_has_no_address():
+    log = Log()
+    for i in range(3):
+        log.ticket(f"T{i}", at=START + timedelta(days=20 * i), caller_id="H-5f2a", place_id=None).dispatch("U1")
+    [finding] = log.findings("RC-REPEAT")
+    assert finding.ticket_ids == ["T0", "T1", "T2"] and finding.finding_key == "RC-REPEAT:来电人:H-5f2a:noise"
+
+
+def test_rc_repeat_without_an_address_does_not_join_different_callers_or_categories():
+    log = Log()
+    for i, (caller, category) in enumerate([("H-1", "noise"), ("H-2", "noise"), ("H-1", "roads")]):
+        log.ticket(f"T{i}", at=START + timedelta(days=i), caller_id=caller, category=category,
+                   place_id=None).dispatch("U1")
+    assert log.findings("RC-REPEAT") == []

@@ -38,13 +38,16 @@ def test_the_mapping_may_name_the_encoding(tmp_path):
     assert intake_of(report)["caller_id"] == "市民甲"
 
 
-def test_a_row_with_bytes_the_encoding_cannot_read_is_rejected_alone(tmp_path):
+def test_a_row_with_bytes_the_encoding_cannot_read_is_rejected_with_its_ticket_and_the_rest_is_read(tmp_path):
     path = write_csv(tmp_path / "gbk.csv", FLOW_HEADER, FLOW_ROWS, encoding="gbk")
     data = path.read_bytes().replace("市民乙".encode("gbk"), b"\xff\xfe\xff", 1)  # first GD002 row, line 8
     path.write_bytes(data)
     report = build([path], mapping_from_dict({**FLOW_MAPPING, "encoding": "gbk"}))
-    assert [(r.row, r.column) for r in report.rejects.rejects] == [(8, "来电人")]
-    assert report.rows_in == len(FLOW_ROWS) and report.rows_imported == len(FLOW_ROWS) - 1
+    # The bad row is named with its column; GD002's other row goes with it (a ticket imports whole or not at all)
+    assert [(r.row, r.column) for r in report.rejects.rejects] == [(8, "来电人"), (9, None)]
+    assert "整件工单未导入" in report.rejects.rejects[1].reason
+    assert report.rows_in == len(FLOW_ROWS) and report.rows_imported == len(FLOW_ROWS) - 2
+    assert sorted(report.histories) == ["GD001"]
 
 
 def test_a_truncated_compressed_file_keeps_its_whole_rows_and_rejects_the_cut_one(tmp_path):
@@ -66,7 +69,7 @@ def test_an_excel_workbook_with_real_dates_and_numeric_ticket_numbers_imports(tm
     sheet.append(["编号", "时间", "动作"])
     sheet.append([1001, datetime(2025, 3, 1, 9, 0), "受理"])
     sheet.append([1001, datetime(2025, 3, 1, 10, 0), "转办"])
-    sheet.append([1001, "not a date", "办结"])
+    sheet.append([1002, "not a date", "办结"])  # another ticket: 1001 stays whole
     book.save(tmp_path / "book.xlsx")
     mapping = mapping_from_dict({"source": "excel", "columns": {"ticket_id": "编号", "at": "时间", "action": "动作"}})
     report = build([tmp_path / "book.xlsx"], mapping)

@@ -154,8 +154,11 @@ def test_a_payload_that_is_no_json_object_hands_the_run_to_the_general_path_whic
     engine, general = engine_at(tmp_path / "fast.db"), engine_at(tmp_path / "general.db")
     report = import_to_database(engine, [path], mapping, batch_tickets=4)  # fast batches commit, then it stops
     slow = import_to_database(general, [path], mapping, batch_tickets=4, fast=False)
-    assert [(r.row, r.column) for r in report.rejects.rejects] == [(len(pq.read_table(path)), "payload")]
-    assert (report.tickets_added, report.tickets_unchanged, report.events_added) == (40, 0, slow.events_added)
+    assert (report.rejects.rejects[0].row, report.rejects.rejects[0].column) == (len(pq.read_table(path)), "payload")
+    # RX00039 is left out whole: its other rows are rejected with it
+    assert {r.value for r in report.rejects.rejects[1:]} == {"RX00039"}
+    assert all("整件工单未导入" in r.reason for r in report.rejects.rejects[1:])
+    assert (report.tickets_added, report.tickets_unchanged, report.events_added) == (39, 0, slow.events_added)
     assert everything(engine) == everything(general) and verify_database(engine).intact
 
 

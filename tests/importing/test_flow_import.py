@@ -53,10 +53,13 @@ def test_broken_rows_are_rejected_with_file_row_column_value_and_reason(tmp_path
     assert (7, "操作类型", "拍脑袋") in found
     assert any(r.row == 10 and "重复" in r.reason for r in report.rejects.rejects)
     assert any(r.row == 11 and "字段数" in r.reason for r in report.rejects.rejects)
-    assert report.rows_in == 10 and report.rows_rejected == 5 and report.rows_imported == 5
+    # GD001 had rejected rows (lines 4 and 7): its other rows go with them, a ticket imports whole or not at all
+    assert {r.row for r in report.rejects.rejects if "整件工单未导入" in r.reason} == {2, 3, 5}
+    assert report.rows_in == 10 and report.rows_rejected == 8 and report.rows_imported == 2
     with open(tmp_path / "out" / "events.csv", encoding="utf-8") as handle:
         written = list(csv.DictReader(handle))
-    assert len([e for e in written if e["action"] != "TicketReceived" or "synthesized" not in e["payload"]]) == 5
+    assert {e["ticket_id"] for e in written} == {"GD002"}
+    assert len([e for e in written if e["action"] != "TicketReceived" or "synthesized" not in e["payload"]]) == 2
 
 
 def test_a_file_missing_a_mapped_column_has_every_row_rejected_naming_the_column(tmp_path):
@@ -89,7 +92,7 @@ def test_action_phrases_can_be_matched_by_the_longest_known_word_inside_them(tmp
     rows = [["GD9", "03/01/2025 09:00", "市级派单", "a", "", "城管局", "", "", ""],
             ["GD9", "03/01/2025 10:00", "回退至市中心", "b", "", "市中心", "", "", ""],
             ["GD9", "03/01/2025 11:00", "申请延期审核驳回", "c", "", "", "", "", ""],
-            ["GD9", "03/01/2025 12:00", "喝茶", "d", "", "", "", "", ""]]
+            ["GD10", "03/01/2025 12:00", "喝茶", "d", "", "", "", "", ""]]  # another ticket: GD9 stays whole
     path = write_csv(tmp_path / "phrases.csv", FLOW_HEADER, rows)
     exact = build([path], mapping_from_dict(FLOW_MAPPING))
     assert exact.rows_rejected == 4

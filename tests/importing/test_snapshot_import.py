@@ -61,4 +61,7 @@ def test_an_unknown_state_and_a_duplicate_snapshot_are_rejected(tmp_path):
     report = build([path], mapping_from_dict(SNAPSHOT_MAPPING))
     reasons = {r.row: r.reason for r in report.rejects.rejects}
     assert "未知状态" in reasons[4] and "重复" in reasons[len(rows) + 1]
-    assert report.rows_in == len(rows) == report.rows_imported + 2
+    # INC1 had a rejected row: it is left out whole (its other rows say so); INC2 imports
+    assert all("整件工单未导入" in reasons[line] for line in range(2, 11) if line != 4)
+    assert sorted(report.histories) == ["INC2"]
+    assert report.rows_in == len(rows) == report.rows_imported + 10

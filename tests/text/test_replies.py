@@ -66,10 +66,11 @@ def test_a_consultation_answered_with_the_rule_that_applies_is_specific():
     assert not is_perfunctory(scores)
 
 
-def test_a_referral_only_reply_is_not_specific():
-    scores = reply_scores("您反映的问题建议您拨打12345市长热线咨询，谢谢！", "临时身份证能否办理出生证明", title="出生证明")
+def test_a_referral_only_reply_is_not_specific_and_is_flagged_as_a_forward():
+    reply = "您反映的问题建议您拨打12345市长热线咨询，谢谢！"
+    scores = reply_scores(reply, "临时身份证能否办理出生证明", title="出生证明")
     assert scores.specificity < 0.2
-    assert "未说明做了什么、何时、何人、结果" in is_perfunctory(scores)
+    assert is_perfunctory(scores, reply=reply)[0] == "只说已转交（或请市民另找）某部门，没有办理结果"
 
 
 @pytest.mark.realdata

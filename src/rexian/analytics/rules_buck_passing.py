@@ -5,7 +5,6 @@ from __future__ import annotations
 import ibis
 from ibis import _
 
-from rexian.analytics.facts import dispatches
 from rexian.analytics.registry import rule
 
 
@@ -34,47 +33,90 @@ def bp_returns(data, p):
         severity=ibis.ifelse(_.returns >= p["high_returns"], "high", "medium"))
 
 
-def _first_returner(ev, hits, unit_column: str):
-    """Join each hit with the first return requested by `unit_column`'s unit on that ticket."""
-    rr = return_requests(ev).group_by(["ticket_id", "actor_unit_id"]).aggregate(
-        person_id=_.actor_id.argmin(_.seq), return_seq=_.seq.min()).rename(t="ticket_id", u="actor_unit_id")
-    joined = hits.left_join(rr, [hits.ticket_id == rr.t, hits[unit_column] == rr.u])
-    return joined.drop("t", "u")
+def legs(ev):
+    """One row per stay of a ticket at a unit: its dispatches in order with consecutive repeats of the same
+    unit collapsed (A,B,B,A is A,B,A: a flow log that records a group twice has not moved the ticket), with
+    `pos` (1, 2 …), the seq of the dispatch (`seq`) and of the next one to another unit (`until_seq`), and the
+    person who passed the ticket on from there (`passer_id`, `passer_seq`): the first who asked to return it,
+    or else the last person of that unit to act on it before it moved (who handed it over or let it bounce)."""
+    d = ev.filter(_.action == "Dispatched").mutate(unit_id=ibis.coalesce(_.lead_unit_id, _.target_unit_id)).filter(
+        _.unit_id.notnull()).select("ticket_id", "seq", "unit_id")
+    w = ibis.window(group_by="ticket_id", order_by="seq")
+    d = d.mutate(prev=_.unit_id.lag(1).over(w))
+    stays = d.filter(_.prev.isnull() | (_.prev != _.unit_id)).select("ticket_id", "seq", "unit_id")
+    stays = stays.mutate(pos=ibis.row_number().over(w) + 1, until_seq=_.seq.lead(1).over(w))
+    acts = ev.filter(_.actor_unit_id.notnull() & _.actor_id.notnull()).select(
+        at_="ticket_id", a_seq="seq", a_unit="actor_unit_id", a_person="actor_id", a_action="action")
+    joined = stays.left_join(acts, [stays.ticket_id == acts.at_, stays.unit_id == acts.a_unit, acts.a_seq > stays.seq,
+                                    acts.a_seq <= ibis.coalesce(stays.until_seq, 2**62)])
+    is_return = _.a_action == "ReturnRequested"
+    per = joined.group_by(["ticket_id", "seq", "unit_id", "pos", "until_seq"]).aggregate(
+        returner=_.a_person.argmin(_.a_seq, where=is_return), return_seq=_.a_seq.min(where=is_return),
+        last_actor=_.a_person.argmax(_.a_seq), last_seq=_.a_seq.max())
+    # Nobody of the unit acted during that stay: its person on the ticket at another time, said as such.
+    unit_person = acts.group_by(["at_", "a_unit"]).aggregate(u_person=_.a_person.argmax(_.a_seq))
+    per = per.left_join(unit_person, [per.ticket_id == unit_person.at_, per.unit_id == unit_person.a_unit])
+    basis = ibis.ifelse(_.returner.notnull(), "申请退单", ibis.ifelse(
+        _.last_actor.notnull(), "移交前最后经办", ibis.ifelse(_.u_person.notnull(), "该单位在本工单的经办人",
+                                                        ibis.null("string"))))
+    return per.mutate(passer_id=ibis.coalesce(_.returner, _.last_actor, _.u_person),
+                      passer_seq=ibis.coalesce(_.return_seq, _.last_seq), person_basis=basis).drop(
+        "returner", "return_seq", "last_actor", "last_seq", "u_person", "at_", "a_unit")
+
+
+def revisits(ev):
+    """Each return of a ticket to a unit it had left: the later stay (`seq`) with the earlier one at the same
+    unit (`first_seq`, its passer) and the units in between (`between` stays; 1 = a ping-pong A,B,A, 2 or
+    more = a cycle, A,B,C,A or longer, e.g. after four other units)."""
+    stays = legs(ev)
+    w = ibis.window(group_by="ticket_id", order_by="pos")
+    stays = stays.mutate(next1=_.unit_id.lead(1).over(w), next2=_.unit_id.lead(2).over(w),
+                         next1_seq=_.seq.lead(1).over(w), next2_seq=_.seq.lead(2).over(w))
+    same = ibis.window(group_by=["ticket_id", "unit_id"], order_by="pos")
+    later = stays.mutate(prev_pos=_.pos.lag(1).over(same)).filter(_.prev_pos.notnull()).select(
+        lt="ticket_id", l_seq="seq", l_pos="pos", prev_pos="prev_pos")
+    pairs = later.join(stays, [later.lt == stays.ticket_id, later.prev_pos == stays.pos])
+    return pairs.mutate(between=_.l_pos - _.prev_pos - 1).select(
+        "ticket_id", "unit_id", first_seq="seq", seq="l_seq", between="between", next1="next1", next2="next2",
+        next1_seq="next1_seq", next2_seq="next2_seq", person_id="passer_id", passer_seq="passer_seq",
+        person_basis="person_basis")
 
 
 @rule("BP-PINGPONG", triggers=("Dispatched", "ReturnRequested"), truth=("return_pingpong",))
 def bp_pingpong(data, p):
-    """A ticket dispatched to unit A, then B, then A again (A→B→A), whatever the reasons given.
+    """A ticket dispatched to unit A, then B, then A again (A→B→A), whatever the reasons given; repeated
+    dispatches to the same unit in a row count once (A,B,B,A is a ping-pong).
 
-    Basis: MISSION.md 推诿扯皮 ("5 returns between two bureaus"). Responsible: unit A, which returned it
-    first, and the person who asked for that first return; unit B is in the evidence values.
+    Basis: MISSION.md 推诿扯皮 ("5 returns between two bureaus"). Responsible: unit A, which let it go first,
+    and the person who passed it on from A: the first who asked to return it there, or else the last person
+    of A to act on it before it moved; unit B is in the evidence values.
     """
-    d = dispatches(data.ev)
-    bounce = d.filter((_.unit_id == _.prev2) & (_.prev1 != _.unit_id))
+    bounce = revisits(data.ev).filter(_.between == 1)
     first = bounce.group_by("ticket_id").aggregate(
-        unit_id=_.unit_id.argmin(_.seq), other_unit_id=_.prev1.argmin(_.seq), bounces=_.seq.count(),
-        s1=_.seq_prev2.argmin(_.seq), s2=_.seq_prev1.argmin(_.seq), s3=_.seq.min())
-    joined = _first_returner(data.ev, first, "unit_id")
-    return joined.mutate(seqs=ibis.array([_.s1, _.s2, _.s3, _.return_seq]),
-                         severity=ibis.ifelse(_.bounces >= 2, "high", "medium")).drop("s1", "s2", "s3")
+        unit_id=_.unit_id.argmin(_.seq), other_unit_id=_.next1.argmin(_.seq), bounces=_.seq.count(),
+        person_id=_.person_id.argmin(_.seq), person_basis=_.person_basis.argmin(_.seq),
+        s1=_.first_seq.argmin(_.seq), s2=_.next1_seq.argmin(_.seq), s3=_.seq.min(), s4=_.passer_seq.argmin(_.seq))
+    return first.mutate(seqs=ibis.array([_.s1, _.s2, _.s3, _.s4]),
+                        severity=ibis.ifelse(_.bounces >= 2, "high", "medium")).drop("s1", "s2", "s3", "s4")
 
 
 @rule("BP-CYCLE", triggers=("Dispatched", "ReturnRequested"), truth=("return_cycle",))
 def bp_cycle(data, p):
-    """A ticket dispatched around a cycle of three different units and back: A→B→C→A.
+    """A ticket that comes back to a unit after passing through two or more other units: A→B→C→A, or a
+    revisit after four or more others (A→B→C→D→E→A); repeats in a row count once.
 
-    Basis: MISSION.md 推诿扯皮 (cycles A→B→C→A). Responsible: unit A, which let it go first, and the
-    person who asked for A's first return.
+    Basis: MISSION.md 推诿扯皮 (cycles A→B→C→A). Responsible: unit A, which let it go first, and the person
+    who passed it on from A (the first who asked to return it, or else A's last actor on it).
     """
-    d = dispatches(data.ev)
-    cycle = d.filter((_.unit_id == _.prev3) & (_.prev1 != _.unit_id) & (_.prev2 != _.unit_id)
-                     & (_.prev1 != _.prev2))
+    cycle = revisits(data.ev).filter(_.between >= 2)
     first = cycle.group_by("ticket_id").aggregate(
-        unit_id=_.unit_id.argmin(_.seq), second_unit_id=_.prev2.argmin(_.seq), third_unit_id=_.prev1.argmin(_.seq),
-        s1=_.seq_prev3.argmin(_.seq), s2=_.seq_prev2.argmin(_.seq), s3=_.seq_prev1.argmin(_.seq), s4=_.seq.min())
-    joined = _first_returner(data.ev, first, "unit_id")
-    return joined.mutate(seqs=ibis.array([_.s1, _.s2, _.s3, _.s4, _.return_seq]), severity=ibis.literal("high")).drop(
-        "s1", "s2", "s3", "s4")
+        unit_id=_.unit_id.argmin(_.seq), second_unit_id=_.next1.argmin(_.seq), third_unit_id=_.next2.argmin(_.seq),
+        units_between=_.between.argmin(_.seq), person_id=_.person_id.argmin(_.seq),
+        person_basis=_.person_basis.argmin(_.seq),
+        s1=_.first_seq.argmin(_.seq), s2=_.next1_seq.argmin(_.seq), s3=_.next2_seq.argmin(_.seq), s4=_.seq.min(),
+        s5=_.passer_seq.argmin(_.seq))
+    return first.mutate(seqs=ibis.array([_.s1, _.s2, _.s3, _.s4, _.s5]), severity=ibis.literal("high")).drop(
+        "s1", "s2", "s3", "s4", "s5")
 
 
 @rule("BP-NO-VERIFY", triggers=("ReturnRequested",), truth=("return_without_verification",))

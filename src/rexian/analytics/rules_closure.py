@@ -114,9 +114,21 @@ def fc_no_evidence(data, p):
     Basis: MISSION.md 申请办结 ("a closure request carries evidence: contact with the citizen, site
     photos, documents") and 虚假办结 ("closure requested without evidence or without contacting the
     citizen"). Responsible: the requester and their unit. One finding per request.
+
+    Cannot judge: an imported source (not Rexian's own workflow) that records no evidence, no contact
+    reference and no citizen contact anywhere has lost those fields in its export, so its requests are
+    left out rather than all reported.
     """
     ev = data.ev
-    requests = ev.filter(_.action == "ClosureRequested").select(
+    records = ev.filter(((_.action == "ClosureRequested") & ((ibis.coalesce(_.evidence_n, 0) > 0)
+                                                             | (ibis.coalesce(_.contact_seqs_n, 0) > 0)))
+                        | (_.action == "CitizenContacted")).select(judged=ibis.coalesce(_.source, "rexian")).distinct()
+    own = ev.filter(ibis.coalesce(_.source, "rexian") == "rexian").select(judged=ibis.literal("rexian")).distinct()
+    judged = records.union(own).distinct()
+    closures = ev.filter(_.action == "ClosureRequested")
+    closures = closures.mutate(src=ibis.coalesce(_.source, "rexian"))
+    closures = closures.semi_join(judged, closures.src == judged.judged)
+    requests = closures.select(
         t="ticket_id", x_seq="seq", unit_id="actor_unit_id", person_id="actor_id", evidence_items="evidence_n",
         contact_refs="contact_seqs_n", reply="reply")
     contacts = ev.filter(_.action == "CitizenContacted").select(ct="ticket_id", c_seq="seq")

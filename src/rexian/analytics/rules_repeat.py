@@ -19,7 +19,9 @@ def _clusters(tk, min_tickets: int, window_days: float, exclude_kinds=()):
     k = int(min_tickets)
     w = ibis.window(group_by=["place_key", "category"], order_by=["received_ts", "ticket_id"])
     complaint = ~ibis.coalesce(_.kind, "").isin(list(exclude_kinds) or [""])
-    rows = tk.filter(_.place_key.notnull() & _.category.notnull() & ~_.merged & complaint).select(
+    # Without a place (an export that has no address), the same caller on the same category is the matter.
+    rows = tk.mutate(place_key=ibis.coalesce(tk.place_key, ibis.literal("来电人:").concat(tk.caller_id)))
+    rows = rows.filter(_.place_key.notnull() & _.category.notnull() & ~_.merged & complaint).select(
         "ticket_id", "place_key", "category", "received_ts", "caller_id", "first_unit_id")
     rows = rows.mutate(run_start=_.received_ts.lag(k - 1).over(w))
     rows = rows.mutate(closes_run=ibis.coalesce(_.received_ts - _.run_start <= int(window_days * 86400), False))
@@ -32,8 +34,9 @@ def _clusters(tk, min_tickets: int, window_days: float, exclude_kinds=()):
 
 @rule("RC-REPEAT", triggers=REPEAT, same_matter=True, truth=("repeat_complaint",))
 def rc_repeat(data, p):
-    """`min_tickets` or more complaints on the same matter — same place (place id, else address) and
-    same category, any caller — within `window_days` (high from twice as many). Tickets of a kind in
+    """`min_tickets` or more complaints on the same matter — same place (place id, else address; for a
+    ticket with neither, the same caller) and same category, any caller — within `window_days` (high from
+    twice as many). Tickets of a kind in
     `exclude_kinds` (consultations, suggestions, praise) are not complaints and are not counted.
 
     Basis: MISSION.md 重复投诉 ("the same matter ... 3 or more times"). Responsible: the first receiver of

@@ -30,17 +30,25 @@ def _load_data(db: str | None, inputs: tuple[str, ...], as_of: datetime | None):
     return from_directories(list(inputs), as_of)
 
 
-def _load_mapped(mapping_file: str, inputs: tuple[str, ...], as_of: datetime | None):
-    """Foreign exports → in-memory events and tickets through the mapping → the rules' tables."""
+def _load_mapped(mapping_file: str, inputs: tuple[str, ...], as_of: datetime | None, out: str):
+    """Foreign exports → in-memory events and tickets through the mapping → the rules' tables. The rejected
+    rows go to OUT/rejects.csv, as `rexian import` writes them."""
     from rexian.analytics.tables import from_frames
-    from rexian.importing.mapping import load_mapping
+    from rexian.importing.mapping import MappingError, load_mapping
     from rexian.importing.pipeline import import_to_frames
 
     if not inputs:
         raise click.UsageError("--mapping needs at least one input file")
-    report, events, tickets = import_to_frames(list(inputs), load_mapping(mapping_file))
+    try:
+        mapping = load_mapping(mapping_file)
+    except MappingError as error:
+        raise click.ClickException(str(error)) from None
+    report, events, tickets = import_to_frames(list(inputs), mapping)
+    Path(out).mkdir(parents=True, exist_ok=True)
+    report.rejects.write_csv(Path(out) / "rejects.csv")
     for line in report.summary_lines():
         click.echo(line, err=True)
+    click.echo(f"拒收清单：{Path(out) / 'rejects.csv'}（{len(report.rejects.rejects)} 条）", err=True)
     if events.empty:
         raise click.UsageError("nothing imported: no events to analyse")
     return from_frames(events, tickets, as_of=as_of)
@@ -71,7 +79,7 @@ def analyze_command(inputs, mapping_file, db, rules_file, out, as_of):
     click.echo("读取数据 …", err=True)
     if not mapping_file and any(Path(p).is_file() for p in inputs):
         raise click.UsageError("input files need --mapping; without it give interchange directories")
-    data = _load_mapped(mapping_file, inputs, as_of) if mapping_file else _load_data(db, inputs, as_of)
+    data = _load_mapped(mapping_file, inputs, as_of, out) if mapping_file else _load_data(db, inputs, as_of)
     run, _skipped = enabled_rules(data, config)
     with click.progressbar(length=len(run), label="运行规则", file=click.get_text_stream("stderr")) as bar:
         analysis = analyze(data, config, progress=lambda _rule_id: bar.update(1),

@@ -54,6 +54,9 @@ def import_command(mapping_path, db_url, out_dir, fmt, rejects_path, batch_ticke
     click.echo(f"拒收清单：{rejects_path}（{len(report.rejects.rejects)} 条）")
     for line in counter_agreement(report, mapping):
         click.echo(line)
+    if report.rejects.failed():  # scripts must notice: rows were rejected or a file could not be read
+        click.echo("导入不完整：有拒收的行或无法读取的文件（退出码 1），见拒收清单", err=True)
+        raise SystemExit(1)
 
 
 def _import_org_table(db_url: str, actor_id: str | None, inputs: list[str], mapping):
@@ -107,4 +110,49 @@ def export_findings_command(findings, out_path, metrics_path) -> None:
     click.echo(f"问题线索 {count} 条 → {out_path}")
 
 
-commands = [import_command, export_command, export_findings_command]
+@click.group("mapping")
+def mapping_group() -> None:
+    """为陌生的导出文件起草映射（suggest）并试运行映射（check）。"""
+
+
+@mapping_group.command("suggest")
+@click.option("--sheet", default=None, help="Excel 工作表名称（默认第一个）")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="把建议的映射写入此 YAML 文件")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def mapping_suggest_command(sheet, out_path, inputs) -> None:
+    """按表头和取值（中文同义词、动作词及其次数）建议一份映射，供人核对修改。"""
+    import yaml
+
+    from rexian.importing.suggest import suggest
+
+    proposal, notes = suggest([Path(p) for p in inputs], sheet)
+    text = yaml.safe_dump(proposal, allow_unicode=True, sort_keys=False)
+    if out_path:
+        Path(out_path).write_text(text, encoding="utf-8")
+        click.echo(f"映射草稿 → {out_path}")
+    else:
+        click.echo(text)
+    for note in notes:
+        click.echo(f"# {note}")
+
+
+@mapping_group.command("check")
+@click.argument("mapping_path", type=click.Path(exists=True, dir_okay=False))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def mapping_check_command(mapping_path, inputs) -> None:
+    """试运行映射（不写任何数据）：读入行数、事件数、未映射的动作词、规则缺少的字段。有拒收时退出码为 1。"""
+    from rexian.importing.mapping import MappingError, load_mapping
+    from rexian.importing.suggest import check
+
+    try:
+        mapping = load_mapping(mapping_path)
+    except MappingError as error:
+        raise click.ClickException(str(error)) from None
+    report, lines = check([Path(p) for p in inputs], mapping)
+    for line in lines:
+        click.echo(line)
+    if report.rejects.failed():
+        raise SystemExit(1)
+
+
+commands = [import_command, export_command, export_findings_command, mapping_group]

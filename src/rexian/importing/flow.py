@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 from rexian.importing.histories import Draft, History, payload_value, take_intake
 from rexian.importing.mapping import Mapping
-from rexian.importing.readers import SourceRow
+from rexian.importing.readers import SourceRow, ticket_of
 from rexian.importing.rejects import RejectLog
 from rexian.importing.values import as_text, is_missing, parse_time
 from rexian.importing.vocabulary import TARGETED_ACTIONS
@@ -31,8 +31,11 @@ class RowChecks:
         self.rejects = rejects
         self.seen: dict[tuple, tuple[str, int]] = {}
 
-    def reject(self, row: SourceRow, column: str | None, value: Any, reason: str) -> None:
-        self.rejects.add(row.file, row.row, column, value, reason)
+    def reject(self, row: SourceRow, column: str | None, value: Any, reason: str, whole_ticket: bool = True) -> None:
+        """Reject a row; unless it only repeats another row, its ticket is then left out whole (a ticket is
+        imported whole or not at all, so a corrected file imports it later)."""
+        self.rejects.add(row.file, row.row, column, value, reason,
+                         ticket_of(row.values, self.mapping) if whole_ticket else None)
 
     def text(self, row: SourceRow, name: str) -> str | None:
         column = self.mapping.columns.get(name)
@@ -51,7 +54,7 @@ class RowChecks:
         key = _row_key(row.values)
         first = self.seen.get(key)
         if first is not None:
-            self.reject(row, None, None, f"重复行：与 {first[0]} 第 {first[1]} 行完全相同")
+            self.reject(row, None, None, f"重复行：与 {first[0]} 第 {first[1]} 行完全相同", whole_ticket=False)
             return None
         self.seen[key] = (row.file, row.row)
         column = self.mapping.columns["at"]

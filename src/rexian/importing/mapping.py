@@ -37,6 +37,18 @@ class SnapshotRules:
 
 
 @dataclass
+class TicketSheet:
+    """The ticket sheet of a two-part export: one row per ticket (intake text, caller, category, address …)
+    joined to the flow records by ticket number. In the same workbook (`sheet`) or in separate files whose
+    names match `files` (a glob such as "*工单*")."""
+
+    ticket_id: str
+    intake: dict[str, str] = field(default_factory=dict)
+    sheet: str | None = None
+    files: str | None = None
+
+
+@dataclass
 class Mapping:
     source: str
     mode: str = "flow"  # flow: one row per action; snapshots: one row per update; table: another table
@@ -59,6 +71,7 @@ class Mapping:
     snapshots: SnapshotRules = field(default_factory=SnapshotRules)
     ticket_list: dict[str, str] = field(default_factory=dict)  # mode tickets: dispatched_at/closed_at/reply/status
     closed_states: frozenset[str] = frozenset()  # mode tickets: status values meaning closed
+    ticket_sheet: TicketSheet | None = None  # flow mode: the export's ticket sheet (or file), joined by ticket number
     path: Path | None = None
 
     def required_columns(self) -> list[tuple[str, str]]:
@@ -81,21 +94,67 @@ class Mapping:
         return ZoneInfo(self.timezone) if self.timezone else None
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """Safe YAML without anchors and aliases: a mapping never needs them, and nested aliases (a
+    "billion laughs" file of a few hundred bytes) would expand into gigabytes."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise MappingError(f"映射文件不允许 YAML 别名（*{event.anchor}，第 {event.start_mark.line + 1} 行）")
+        return super().compose_node(parent, index)
+
+
+def parse_mapping_text(text: str, where: str = "映射") -> Any:
+    """The YAML of a mapping file, bounded in size and without aliases."""
+    from rexian.settings import load_settings
+
+    limit = load_settings().mapping_max_bytes
+    if len(text.encode("utf-8", "surrogatepass")) > limit:
+        raise MappingError(f"{where} 超过 {limit} 字节（设置 mapping_max_bytes）：不是映射文件？")
+    try:
+        return yaml.load(text, Loader=_NoAliasLoader)  # a SafeLoader subclass
+    except yaml.YAMLError as error:
+        raise MappingError(f"{where} 无法读取：{error}") from None
+    except RecursionError:
+        raise MappingError(f"{where} 嵌套过深") from None
+
+
 def load_mapping(path: str | Path) -> Mapping:
     path = Path(path)
+    from rexian.settings import load_settings
+
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
+        if path.stat().st_size > load_settings().mapping_max_bytes:
+            raise MappingError(f"映射文件 {path} 超过 {load_settings().mapping_max_bytes} 字节（设置 mapping_max_bytes）")
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
         raise MappingError(f"映射文件 {path} 无法读取：{error}") from None
-    return mapping_from_dict(raw, path)
+    return mapping_from_dict(parse_mapping_text(text, f"映射文件 {path}") or {}, path)
+
+
+SECTIONS = {"columns": dict, "intake": dict, "values": dict, "constants": dict, "actions": dict, "tickets": dict,
+            "snapshots": dict, "payload_columns": list, "nulls": list, "closed_states": list}
 
 
 def mapping_from_dict(raw: dict[str, Any], path: Path | None = None) -> Mapping:
     where = f"映射文件 {path}" if path else "映射"
     if not isinstance(raw, dict):
         raise MappingError(f"{where}：应为 YAML 对象")
-    known = {"source", "mode", "table", "tickets", "closed_states", "action_match", "format", "encoding", "delimiter",
-             "sheet", "nulls", "date_format",
+    for key, kind in SECTIONS.items():
+        if raw.get(key) is not None and not isinstance(raw[key], kind):
+            raise MappingError(f"{where}：{key} 应为{'键值对象' if kind is dict else '列表'}")
+    try:
+        return _mapping_from_dict(raw, path, where)
+    except MappingError:
+        raise
+    except (TypeError, ValueError, AttributeError, KeyError) as error:  # a value of the wrong shape deeper down
+        raise MappingError(f"{where}：结构不正确（{type(error).__name__}: {error}）；见 docs/importing.md") from None
+
+
+def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Mapping:
+    known = {"source", "mode", "table", "tickets", "closed_states", "ticket_sheet", "action_match", "format",
+             "encoding", "delimiter", "sheet", "nulls", "date_format",
              "date_formats", "timezone", "columns", "intake", "values", "constants", "payload_columns",
              "actions", "unknown_action", "snapshots", "use_default_actions"}
     unknown = sorted(set(raw) - known)
@@ -155,12 +214,30 @@ def mapping_from_dict(raw: dict[str, Any], path: Path | None = None) -> Mapping:
         snapshots=_snapshot_rules(where, raw.get("snapshots") or {}, mode),
         ticket_list=_ticket_list(where, raw.get("tickets") or {}),
         closed_states=frozenset(str(v) for v in raw.get("closed_states") or ()), path=path,
+        ticket_sheet=_ticket_sheet(where, raw.get("ticket_sheet"), mode),
     )
 
 
 def _check_action(where: str, word: Any, action: Any) -> None:
     if action not in ACTIONS:
         raise MappingError(f"{where}：动作词 {word!r} 映射到未知事件 {action!r}（见 docs/events.md）")
+
+
+def _ticket_sheet(where: str, raw: Any, mode: str) -> TicketSheet | None:
+    if raw is None:
+        return None
+    if mode != "flow" or not isinstance(raw, dict):
+        raise MappingError(f"{where}：ticket_sheet 只用于 flow 模式，应为键值对象（sheet 或 files、ticket_id、intake）")
+    unknown = sorted(set(raw) - {"sheet", "files", "ticket_id", "intake"})
+    if unknown:
+        raise MappingError(f"{where}：ticket_sheet 中未知的键 {', '.join(unknown)}")
+    if not raw.get("ticket_id") or not (raw.get("sheet") or raw.get("files")):
+        raise MappingError(f"{where}：ticket_sheet 需要 ticket_id（工单编号列）和 sheet（工作表）或 files（文件名模式）")
+    intake = raw.get("intake") or {}
+    if not isinstance(intake, dict):
+        raise MappingError(f"{where}：ticket_sheet.intake 应为键值对象")
+    return TicketSheet(ticket_id=str(raw["ticket_id"]), intake={str(k): str(v) for k, v in intake.items()},
+                       sheet=raw.get("sheet") and str(raw["sheet"]), files=raw.get("files") and str(raw["files"]))
 
 
 def _ticket_list(where: str, raw: dict[str, Any]) -> dict[str, str]:

@@ -83,11 +83,33 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
         from rexian.importing.ticket_lists import ticket_list_histories
 
         convert = {"snapshots": snapshot_histories, "tickets": ticket_list_histories}.get(mapping.mode, flow_histories)
+        sheet_rows = None
+        if mapping.ticket_sheet:
+            from rexian.importing.ticket_sheets import flow_inputs, join_ticket_rows, ticket_sheet_rows
+
+            sheet_rows = _Counted(ticket_sheet_rows([Path(p) for p in inputs], mapping, report.rejects), report.rejects)
+            rows = _Counted(_all_rows(flow_inputs([Path(p) for p in inputs], mapping), mapping, report.rejects),
+                            report.rejects)
         histories = convert(rows, mapping, report.rejects)
+        if sheet_rows is not None:
+            join_ticket_rows(histories, sheet_rows, mapping, report.rejects)
+            rows.count += sheet_rows.count
         report.histories = {ticket_id: h for ticket_id, h in histories.items() if h.rows}
+        _leave_out_broken_tickets(report)
     report.rows_in = rows.count
     report.file_problems = [f"{r.file}: {r.reason}" for r in report.rejects.file_problems()]
     return finish(report)
+
+
+def _leave_out_broken_tickets(report: ImportReport) -> None:
+    """A ticket is imported whole or not at all: when one of its rows was rejected, its other rows are
+    rejected too (naming the first bad row), so no partial history is stored and the corrected file
+    imports the ticket in full later."""
+    for ticket_id in sorted(report.rejects.tickets & set(report.histories)):
+        history = report.histories.pop(ticket_id)
+        for file, row in history.rows:
+            report.rejects.add(file, row, None, ticket_id,
+                               "同一工单另有行被拒收（见本清单）：整件工单未导入；改正后重新导入即可")
 
 
 def sealed_histories(report: ImportReport, mapping: Mapping) -> Iterator[tuple[str, list[dict[str, Any]]]]:
@@ -99,7 +121,7 @@ def finish(report: ImportReport, conflicts: list[str] = ()) -> ImportReport:
     """Reject the rows of conflicting tickets, then balance the books (a mismatch is a bug: fail loudly)."""
     for ticket_id in conflicts:
         for file, row in report.histories[ticket_id].rows:
-            report.rejects.add(file, row, None, ticket_id, "数据库中已有该工单的不同历史：未导入（请核对来源名称或工单编号）")
+            report.rejects.add(file, row, None, ticket_id, "数据库中已有该工单的不同历史，或它不是本来源导入的（导入只追加本来源建立的工单）：未导入（请核对来源名称或工单编号）")
     report.tickets_conflicting = len(conflicts)
     conflicts = set(conflicts)
     report.rows_rejected = len(report.rejects.rejected_rows)
@@ -170,7 +192,7 @@ def _fast_store(engine, plan, result, batch_tickets: int, after_batch) -> Import
     conflicting = plan.rows_of(result.conflicts)
     for ticket_id in result.conflicts:
         for file, row in conflicting[ticket_id]:
-            report.rejects.add(file, row, None, ticket_id, "数据库中已有该工单的不同历史：未导入（请核对来源名称或工单编号）")
+            report.rejects.add(file, row, None, ticket_id, "数据库中已有该工单的不同历史，或它不是本来源导入的（导入只追加本来源建立的工单）：未导入（请核对来源名称或工单编号）")
     report.tickets_conflicting = len(result.conflicts)
     report.rows_rejected = len(report.rejects.rejected_rows)
     report.rows_imported = report.rows_in - sum(len(rows) for rows in conflicting.values())

@@ -57,10 +57,44 @@ def read_rows(path: str | Path, mapping: Mapping, rejects: RejectLog) -> Iterato
         return
     reader = {"csv": _read_csv, "xlsx": _read_xlsx, "xls": _read_xls, "jsonl": _read_jsonl,
               "parquet": _read_parquet}[kind]
+    from rexian.settings import load_settings
+
+    limit = load_settings().import_max_field_chars
     try:
-        yield from reader(path, mapping, rejects)
+        for row in reader(path, mapping, rejects):
+            if screened(row, mapping, rejects, limit):
+                yield row
     except Exception as error:  # an unreadable file is reported, the other inputs still import
         rejects.add(str(path), None, None, None, f"文件无法读取：{type(error).__name__}: {error}")
+
+
+def ticket_of(values: dict[str, Any], mapping: Mapping) -> str | None:
+    """The row's ticket number when it can be read (to leave the whole ticket out when the row is rejected)."""
+    from rexian.importing.values import as_text, is_missing
+
+    value = values.get(mapping.columns.get("ticket_id"))
+    if is_missing(value, mapping.nulls) or isinstance(value, (dict, list)):
+        return None
+    text = as_text(value)
+    return text if "\x00" not in text and not BAD_BYTES.search(text) else None
+
+
+def screened(row: SourceRow, mapping: Mapping, rejects: RejectLog, limit: int) -> bool:
+    """Whether a row is fit to convert: no NUL byte (PostgreSQL refuses them in text) and no field longer
+    than `import_max_field_chars`. A failing row is rejected alone; the reader goes on with the next."""
+    for column, value in row.values.items():
+        if not isinstance(value, str):
+            continue
+        if "\x00" in value:
+            rejects.add(row.file, row.row, column, value.replace("\x00", "\\0"), "字段含 NUL 字节（\\0）",
+                        ticket_of(row.values, mapping))
+            return False
+        if len(value) > limit:
+            rejects.add(row.file, row.row, column, value[:200],
+                        f"字段长 {len(value)} 字符，超过上限 {limit}（设置 import_max_field_chars）",
+                        ticket_of(row.values, mapping))
+            return False
+    return True
 
 
 def read_bytes(path: Path, rejects: RejectLog) -> tuple[bytes, bool]:
@@ -120,14 +154,22 @@ def _read_csv(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[Sour
     if damaged and mapping.encoding:
         detected_text, detected = decode(data, None)
         if len(BAD_BYTES.findall(detected_text)) * 2 < len(BAD_BYTES.findall(text)):
-            rejects.add(str(path), None, None, mapping.encoding,
-                        f"映射声明的编码 {mapping.encoding} 无法解码部分行；文件看起来是 {detected}")
+            rejects.note(str(path), f"映射声明的编码 {mapping.encoding} 无法解码部分行；文件看起来是 {detected}")
     ends_cleanly = text.endswith(("\n", "\r"))
+    csv.field_size_limit(2**31 - 1)  # long fields are rejected row by row (screened), not by the csv module
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
     def numbered():
         start = 1
-        for fields in reader:
+        while True:
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:  # one malformed record; the reader resumes at the next line
+                rejects.add(str(path), start, None, None, f"CSV 记录无法解析：{error}")
+                start = reader.line_num + 1
+                continue
             row_number, start = start, reader.line_num + 1
             yield row_number, fields
 
@@ -146,12 +188,12 @@ def _read_csv(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[Sour
         if bad is not None:
             column = header[bad] if bad < len(header) else None
             rejects.add(str(path), row_number, column, fields[bad].encode("utf-8", "surrogateescape")
-                        .decode("latin-1"), f"按 {encoding} 无法解码")
+                        .decode("latin-1"), f"按 {encoding} 无法解码", ticket_of(dict(zip(header, fields)), mapping))
             continue
         if len(fields) != len(header):
             problem = "少于" if len(fields) < len(header) else "多于"
             rejects.add(str(path), row_number, None, delimiter.join(fields)[:200],
-                        f"字段数 {len(fields)} {problem}表头的 {len(header)} 列")
+                        f"字段数 {len(fields)} {problem}表头的 {len(header)} 列", ticket_of(dict(zip(header, fields)), mapping))
             continue
         pending = SourceRow(str(path), row_number, dict(zip(header, fields)))
     if pending:
@@ -224,8 +266,7 @@ def split_header(rows: Iterator[tuple[int, list[Any]]], mapping: Mapping, path: 
         seen.append((number, cells))
         if wanted <= set(_header(cells)):
             if len(seen) > 1:
-                rejects.add(str(path), None, None, None,
-                            f"表头在第 {number} 行；其上 {len(seen) - 1} 行（标题等）不是数据，未读取")
+                rejects.note(str(path), f"表头在第 {number} 行；其上 {len(seen) - 1} 行（标题等）不是数据，未读取")
             return _header(cells), rows
         if len(seen) >= HEADER_SEARCH_ROWS:
             break

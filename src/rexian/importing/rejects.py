@@ -10,6 +10,13 @@ from typing import Any
 from rexian.domain.safe_cells import neutralise_row
 
 REJECT_COLUMNS = ("file", "row", "column", "value", "reason")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV injection: a cell starting so is a formula
+
+
+def safe_cell(text: str) -> str:
+    """A cell Excel shows as text: undecodable bytes as \\x.. escapes, a leading formula character quoted."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @dataclass(frozen=True)
@@ -22,23 +29,38 @@ class Reject:
 
     def as_row(self) -> list[str]:
         value = "" if self.value is None else str(self.value)
-        return [self.file, "" if self.row is None else str(self.row), self.column or "", value[:200], self.reason]
+        cells = [self.file, "" if self.row is None else str(self.row), self.column or "", value[:200], self.reason]
+        return [safe_cell(cell) for cell in cells]
 
 
 @dataclass
 class RejectLog:
-    """Collects rejects; a row is counted once however many problems it has."""
+    """Collects rejects; a row is counted once however many problems it has. `tickets`: the tickets one of
+    whose rows was rejected — imported whole or not at all, they are then left out (pipeline.build)."""
 
     rejects: list[Reject] = field(default_factory=list)
     rejected_rows: set[tuple[str, int]] = field(default_factory=set)
+    tickets: set[str] = field(default_factory=set)
+    notes: list[Reject] = field(default_factory=list)  # remarks about a file that lose nothing (header offset)
 
-    def add(self, file: str, row: int | None, column: str | None, value: Any, reason: str) -> None:
+    def add(self, file: str, row: int | None, column: str | None, value: Any, reason: str,
+            ticket: str | None = None) -> None:
         self.rejects.append(Reject(file, row, column, value, reason))
         if row is not None:
             self.rejected_rows.add((file, row))
+        if ticket:
+            self.tickets.add(ticket)
+
+    def note(self, file: str, reason: str) -> None:
+        self.notes.append(Reject(file, None, None, None, reason))
+        self.rejects.append(self.notes[-1])
 
     def file_problems(self) -> list[Reject]:
         return [reject for reject in self.rejects if reject.row is None]
+
+    def failed(self) -> bool:
+        """Whether anything was lost: a rejected row or a file problem other than a remark."""
+        return bool(self.rejected_rows) or any(r.row is None and r not in self.notes for r in self.rejects)
 
     def write_csv(self, path: str | Path) -> None:
         # UTF-8 with BOM so that Excel on a Chinese Windows desktop opens it correctly.

@@ -88,6 +88,7 @@ def _store_batch(engine: Engine, batch: list[tuple[str, list[dict[str, Any]]]], 
             heads.update((row.ticket_id, row) for row in connection.execute(
                 select(t.tickets.c.ticket_id, t.tickets.c.last_seq, t.tickets.c.head_hash, t.tickets.c.version)
                 .where(t.tickets.c.ticket_id.in_(ids[start:start + 900]))))
+        makers = _creators(connection, [ticket_id for ticket_id in ids if ticket_id in heads])
         written = []
         new_rows, new_tickets, grown = [], [], []
         counts = {"added": 0, "grown": 0, "unchanged": 0}
@@ -109,7 +110,7 @@ def _store_batch(engine: Engine, batch: list[tuple[str, list[dict[str, Any]]]], 
                     counts["unchanged"] += ticket_id not in written_earlier
                 else:
                     result.conflicts.append(ticket_id)
-            elif not prefix_matches:
+            elif not prefix_matches or not _may_append(makers.get(ticket_id), records[head.last_seq:]):
                 result.conflicts.append(ticket_id)
             elif head.last_seq == len(records):
                 counts["unchanged"] += ticket_id not in written_earlier
@@ -135,6 +136,24 @@ def _store_batch(engine: Engine, batch: list[tuple[str, list[dict[str, Any]]]], 
     result.events_added += len(new_rows)
     if result.written is not None:
         result.written.update(written)
+
+
+WORKFLOW_SOURCE = "rexian"  # the source of events recorded by Rexian's own workflow (domain.model)
+
+
+def _creators(connection, ids: list[str]) -> dict[str, str | None]:
+    """Per stored ticket: the source of its first event, i.e. who created it."""
+    found: dict[str, str | None] = {}
+    for start in range(0, len(ids), 900):
+        found.update(connection.execute(select(t.events.c.ticket_id, t.events.c.source).where(
+            t.events.c.ticket_id.in_(ids[start:start + 900]), t.events.c.seq == 1)).all())
+    return found
+
+
+def _may_append(creator: str | None, appended: list[dict[str, Any]]) -> bool:
+    """An import touches only tickets its own source created: a ticket born in the workflow, or imported
+    from another source, is never appended to (its rows are rejected as a conflict)."""
+    return creator not in (None, WORKFLOW_SOURCE) and all(record["source"] == creator for record in appended)
 
 
 def start_run(engine: Engine, source: str, inputs: list[str], mapping: str | None) -> int:

@@ -29,7 +29,8 @@ def ticket_list_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: 
         ticket_id, received_at = basics
         if ticket_id in histories:
             first = histories[ticket_id].rows[0]
-            checks.reject(row, mapping.columns["ticket_id"], ticket_id, f"工单编号重复：已见于 {first[0]} 第 {first[1]} 行")
+            checks.reject(row, mapping.columns["ticket_id"], ticket_id, f"工单编号重复：已见于 {first[0]} 第 {first[1]} 行",
+                          whole_ticket=False)
             continue
 
         def value(name: str):

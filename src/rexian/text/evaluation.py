@@ -91,7 +91,7 @@ def evaluate_replies(path: str | Path | None = None) -> list[dict]:
         reply = "" if str(row["答复意见"]) == "nan" else str(row["答复意见"])
         scores = reply_scores(reply, str(row["留言详情"]), title=str(row["留言主题"]))
         rows.append({"id": row["留言编号"], "title": str(row["留言主题"]), "reply": reply.strip(), "scores": scores,
-                     "flags": is_perfunctory(scores)})
+                     "flags": is_perfunctory(scores, reply=reply)})
     return rows
 
 

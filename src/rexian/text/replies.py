@@ -276,14 +276,50 @@ def reply_scores(reply: str, complaint: str | None = None, *, title: str | None 
                         "relevance": relevance_evidence})
 
 
-def is_perfunctory(scores: ReplyScores, *, boilerplate_at: float = 0.7, specificity_below: float = 0.2,
-                   relevance_below: float = 0.1) -> list[str]:
-    """Reasons (Chinese) to flag a reply as perfunctory; empty when it is not."""
-    reasons = []
+# Passing the matter on instead of answering it: to a department (「已转交相关部门调查处置」), or sending the
+# citizen elsewhere (「建议您向B市自来水公司反馈」「请到残联具体咨询」「属经开区管理」).
+_FORWARD = re.compile(
+    r"(?:已|现|并)?(?:转交|转办|转至|转给|移交|交由|交办|转)(?:至|给|到)?[^。；]{0,20}?"
+    r"(?:部门|单位|局|委|办|中心|政府|街道|学校|公司|所|处|科)"
+    r"|建议(?:您|你)?(?:直接)?(?:拨打|致电|咨询|联系|向|到|登录|登陆)|请(?:您|你)?(?:直接)?(?:到|向|致电|咨询|登录|登陆|拨打)"
+    r"|不属于[^。]{0,20}(?:管辖|职责|范围)|属[^。，]{0,16}管理")
+REPLY_KINDS = {"acknowledgement_only": "只有收悉、问候或日期，没有答复内容",
+               "forward_only": "只说已转交（或请市民另找）某部门，没有办理结果",
+               "boilerplate": "套话/空话答复",
+               "off_topic": "答非所问"}
+
+
+def reply_kind(scores: ReplyScores, reply: str, *, boilerplate_at: float = 0.7,
+               relevance_below: float = 0.1) -> str | None:
+    """Which kind of perfunctory reply this is (a key of REPLY_KINDS), or None when it answers.
+
+    acknowledgement only: nothing but greeting, receipt, thanks or a date; forward only: the matter passed
+    to (or the citizen sent to) another body, with no action, result or cited rule of its own; boilerplate: a
+    known non-answer or the unit's copy-paste; off-topic: (almost) none of the complaint's terms.
+    A reply that is merely short, or explains without an action (a consultation's answer), is not flagged:
+    low specificity alone flagged many real answers on the Teddy replies."""
+    found = scores.evidence.get("specificity", {})
+    says_something = any(found.get(key) for key in ("what", "result", "basis"))
+    if scores.evidence.get("boilerplate", {}).get("substance_chars", 1) == 0 and not _FORWARD.search(normalise(reply)):
+        return "acknowledgement_only"
+    if _FORWARD.search(normalise(reply)) and not says_something:
+        return "forward_only"
     if scores.boilerplate >= boilerplate_at:
-        reasons.append("套话/空话答复")
-    if scores.specificity < specificity_below:
-        reasons.append("未说明做了什么、何时、何人、结果")
+        return "boilerplate"
     if scores.relevance is not None and scores.relevance < relevance_below:
-        reasons.append("答非所问")
+        return "off_topic"
+    return None
+
+
+def is_perfunctory(scores: ReplyScores, *, boilerplate_at: float = 0.7, relevance_below: float = 0.1,
+                   reply: str | None = None) -> list[str]:
+    """Reasons (Chinese) to flag a reply as perfunctory, the first naming its kind; empty when it is not.
+    `reply`: the reply's text, to tell a forward from a non-answer (scores alone cannot)."""
+    kind = reply_kind(scores, reply if reply is not None else scores.substance, boilerplate_at=boilerplate_at,
+                      relevance_below=relevance_below)
+    if kind is None:
+        return []
+    reasons = [REPLY_KINDS[kind]]
+    if kind != "boilerplate" and scores.boilerplate >= boilerplate_at:
+        reasons.append(REPLY_KINDS["boilerplate"])  # an acknowledgement or forward made of stock phrases
     return reasons

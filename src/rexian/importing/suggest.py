@@ -1,0 +1,187 @@
+"""`rexian mapping suggest` and `rexian mapping check`: a first mapping for an unfamiliar export, proposed
+from its headers and values, and a dry run of a mapping that says what the rules will lack.
+
+Suggestion is a proposal for a person to read and correct, never applied silently: each field names the
+header it was matched to, each action word its count and the event it would mean (or `?`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from rexian.importing.mapping import Mapping, mapping_from_dict
+from rexian.importing.readers import read_rows
+from rexian.importing.rejects import RejectLog
+from rexian.importing.values import as_text
+from rexian.importing.vocabulary import default_vocabulary
+
+# Header words Chinese hotline platforms (and a few English logs) use, per field; longest match wins.
+HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "ticket_id": ("工单编号", "工单号", "受理编号", "受理号", "案件编号", "诉求编号", "单号", "编号", "流水号", "ticket_id",
+                  "case id", "case:concept:name", "sr number", "incident", "number"),
+    "at": ("操作时间", "处理时间", "流转时间", "办理时间", "发生时间", "变更时间", "时间", "日期", "timestamp",
+           "time:timestamp", "change date+time", "updated_at", "date", "time"),
+    "action": ("操作类型", "流转类型", "处理类型", "办理环节", "操作环节", "环节名称", "环节", "动作", "操作", "action",
+               "concept:name", "activity", "status"),
+    "actor_id": ("操作人", "处理人", "经办人", "办理人", "操作员", "承办人", "owner first name", "org:resource", "resource",
+                 "user"),
+    "actor_unit_id": ("操作部门", "处理部门", "操作单位", "经办单位", "办理单位", "所属部门", "当前部门", "involved st",
+                      "org:group", "org group", "department"),
+    "target_unit_id": ("目标部门", "接收单位", "接收部门", "派往单位", "转派单位", "下一环节单位", "承办单位", "主办单位"),
+    "note": ("处理意见", "办理意见", "审核意见", "流转意见", "意见", "备注", "说明", "回复内容", "答复内容"),
+}
+INTAKE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "received_at": ("受理时间", "来电时间", "登记时间", "创建时间", "来件时间", "opened_at"),
+    "content": ("诉求内容", "来电内容", "问题描述", "工单内容", "反映内容", "诉求描述", "详细内容", "内容"),
+    "title": ("工单标题", "诉求标题", "标题", "主题"),
+    "caller_phone": ("来电号码", "联系电话", "联系方式", "手机号码", "电话"),
+    "caller_id": ("来电人", "联系人", "诉求人", "姓名"),
+    "category": ("问题分类", "诉求类型", "业务类型", "事项分类", "分类", "类别"),
+    "address": ("事发地址", "发生地点", "详细地址", "地址", "地点"),
+    "area": ("所属区县", "区县", "行政区", "区域"),
+    "channel": ("来源渠道", "受理渠道", "渠道", "来源"),
+}
+DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y年%m月%d日 %H:%M",
+                "%Y年%m月%d日%H时%M分", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y%m%d%H%M%S")
+SAMPLE_ROWS = 2000
+
+
+def _match(headers: list[str], synonyms: dict[str, tuple[str, ...]], taken: set[str]) -> dict[str, str]:
+    """Field → header: an exact (case-folded) synonym first, else the longest synonym inside a header."""
+    found: dict[str, str] = {}
+    folded = {header: header.casefold().strip() for header in headers}
+    for exact in (True, False):
+        for name, words in synonyms.items():
+            if name in found:
+                continue
+            for word in words:  # in order of preference
+                hits = [h for h, f in folded.items() if h not in taken and (f == word if exact else word in f)]
+                if hits:
+                    found[name] = hits[0]
+                    taken.add(hits[0])
+                    break
+    return found
+
+
+def _date_formats(values: list[Any]) -> list[str]:
+    texts = [as_text(v) for v in values if isinstance(v, str) and v.strip()][:200]
+    if not texts:
+        return []  # real spreadsheet dates or none: nothing to declare
+    try:
+        for text in texts:
+            datetime.fromisoformat(text)
+        return []  # ISO 8601 is read without a declared format
+    except ValueError:
+        pass
+    for fmt in DATE_FORMATS:
+        try:
+            for text in texts:
+                datetime.strptime(text, fmt)
+            return [fmt]
+        except ValueError:
+            continue
+    return ["?  # 时间格式未识别：请按 Python strptime 写出，如 %Y-%m-%d %H:%M"]
+
+
+def sample(path: Path, sheet: str | None = None) -> tuple[list[str], list[dict[str, Any]], RejectLog]:
+    mapping = mapping_from_dict({"source": "suggest", "mode": "table", "table": "units", "sheet": sheet})
+    mapping.columns = {}
+    rejects = RejectLog()
+    rows = []
+    for row in read_rows(path, mapping, rejects):
+        rows.append(row.values)
+        if len(rows) >= SAMPLE_ROWS:
+            break
+    headers = list(rows[0]) if rows else []
+    return headers, rows, rejects
+
+
+def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any], list[str]]:
+    """(a proposed mapping, notes for the person reading it)."""
+    headers, rows, notes = [], [], []
+    for path in paths:
+        file_headers, file_rows, rejects = sample(path, sheet)
+        notes += [f"{r.file}: {r.reason}" for r in rejects.rejects if r.row is None]
+        headers += [h for h in file_headers if h not in headers]
+        rows += file_rows
+    taken: set[str] = set()
+    columns = _match(headers, HEADER_SYNONYMS, taken)
+    intake = _match(headers, INTAKE_SYNONYMS, taken)
+    proposal: dict[str, Any] = {"source": "请改为来源平台的名称", "columns": columns}
+    if intake:
+        proposal["intake"] = intake
+    if "at" in columns:
+        formats = _date_formats([row.get(columns["at"]) for row in rows])
+        if formats:
+            proposal["date_formats"] = formats
+    for name in ("ticket_id", "at", "action"):
+        if name not in columns:
+            notes.append(f"未找到 {name} 对应的列：请在 columns 中写明（可用列：{', '.join(headers)}）")
+    if "action" in columns:
+        words = Counter(as_text(row.get(columns["action"])) for row in rows if row.get(columns["action"]) is not None)
+        known = Mapping(source="x", actions=default_vocabulary(), action_match="contains")
+        proposal["actions"] = {word: known.action_for(word) or "?" for word, _ in words.most_common()}
+        notes += [f"动作词「{word}」出现 {count} 次 → {known.action_for(word) or '?（未知：请指定事件，见 docs/events.md）'}"
+                  for word, count in words.most_common()]
+    unused = [h for h in headers if h not in taken]
+    if unused:
+        notes.append(f"未使用的列：{', '.join(unused)}（可放入 payload_columns 或 intake）")
+    return proposal, notes
+
+
+# What the rules need from imported events, and which rules go blind without it (docs/rules.md).
+NEEDS = (
+    ("actor_id", "事件没有操作人", ["BP-PINGPONG", "BP-CYCLE", "BP-RETURNS", "MS-VISIT-BY-HANDLER"],
+     "推诿扯皮线索无法点名到人；回访人是否为承办人无法判断"),
+    ("Dispatched", "没有派单事件", ["BP-PINGPONG", "BP-CYCLE", "FF-NO-FOLLOW-UP"], "无法看出工单在单位间流转"),
+    ("ReturnRequested", "没有退单申请事件", ["BP-RETURNS", "BP-NO-VERIFY", "BP-REJECTED"], "退单类规则无法触发"),
+    ("ClosureRequested", "没有办结申请事件", ["FC-NO-EVIDENCE", "FC-REJECTED-CLOSURES", "FC-INSTANT"],
+     "虚假办结类规则无法触发"),
+    ("Visited", "没有回访事件", ["FC-UNRESOLVED", "DS-UNSATISFIED", "MS-VISIT-NO-CALL", "MS-VISIT-BY-HANDLER",
+                              "MS-SATISFIED-REPEAT"], "回访与满意度类规则无法触发"),
+    ("reply", "没有答复文字", ["PR-BOILERPLATE", "PR-IDENTICAL", "PR-OFF-TOPIC"], "敷衍答复类规则无法触发"),
+    ("content", "没有诉求内容", ["PR-OFF-TOPIC", "HA-HOSTILE", "GR-GRAFT", "IB-BANQUET", "RC-REPEAT"],
+     "文本类规则与重复投诉匹配缺少依据"),
+    ("place", "既没有地址也没有来电人", ["RC-REPEAT", "FC-REPEAT-AFTER-CLOSE", "MS-SATISFIED-REPEAT"],
+     "重复投诉无法按地点或来电人匹配"),
+    ("due", "没有办理时限", ["DL-OVERDUE"], "超期规则无法判断（可映射时限列）"),
+)
+
+
+def check(paths: list[Path], mapping: Mapping) -> tuple[Any, list[str]]:
+    """Dry-run the mapping: the import report and the lines to print (nothing is written)."""
+    from rexian.importing.pipeline import build
+
+    report = build(paths, mapping)
+    actions: Counter = Counter()
+    present: set[str] = set()
+    for history in report.histories.values():
+        for draft in history.drafts:
+            actions[draft.action] += 1
+            present.add(draft.action)
+            if draft.actor_id:
+                present.add("actor_id")
+            if draft.action in ("Replied", "ClosureRequested", "DirectlyClosed") and (
+                    draft.payload.get("reply") or draft.payload.get("answer") or draft.payload.get("note")):
+                present.add("reply")
+            if draft.payload.get("due_at") or draft.payload.get("new_due_at"):
+                present.add("due")
+        intake = {**mapping.constants, **history.intake}
+        if intake.get("content"):
+            present.add("content")
+        if intake.get("address") or intake.get("place_id") or intake.get("caller_id") or intake.get("caller_phone"):
+            present.add("place")
+    events = sum(actions.values())
+    lines = [(f"读入 {report.rows_in} 行：可导入 {report.rows_imported} 行，拒收 {report.rows_rejected} 行；"
+              f"工单 {len(report.histories)} 件，事件 {events} 条（另加每件工单的受理事件）")]
+    lines += [f"  {action}: {count}" for action, count in actions.most_common()]
+    unknown = Counter(str(r.value) for r in report.rejects.rejects if r.reason.startswith("未知的动作词"))
+    lines += [f"未映射的动作词「{word}」：{count} 行" for word, count in unknown.most_common()]
+    other = Counter(r.reason.split("：")[0] for r in report.rejects.rejects if not r.reason.startswith("未知的动作词"))
+    lines += [f"拒收原因「{reason}」：{count} 条" for reason, count in other.most_common()]
+    for need, lack, rules, effect in NEEDS:
+        if need not in present:
+            lines.append(f"缺少：{lack} → {effect}（{', '.join(rules)}）")
+    return report, lines

@@ -1,0 +1,72 @@
+"""Two-part exports: a ticket sheet (one row per ticket) beside the flow records, joined by ticket number.
+
+Chinese platforms export 工单信息 (intake text, caller, category, address, times) and 流转记录 (one row
+per action) as two sheets of one workbook or as two files. The flow rows make the events; each ticket row
+adds its ticket's intake fields (those the flow rows did not already give) and is imported with that ticket
+— or rejected with it, a ticket being imported whole or not at all. A ticket row whose ticket has no flow
+record still makes a ticket when it gives the intake time; otherwise it is rejected, naming why."""
+
+from __future__ import annotations
+
+import dataclasses
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from rexian.importing.histories import History, take_intake
+from rexian.importing.mapping import Mapping
+from rexian.importing.readers import SourceRow, read_rows
+from rexian.importing.rejects import RejectLog
+from rexian.importing.values import as_text, is_missing
+
+
+def _sheet_mapping(mapping: Mapping) -> Mapping:
+    sheet = mapping.ticket_sheet
+    return dataclasses.replace(mapping, mode="tickets", sheet=sheet.sheet, columns={"ticket_id": sheet.ticket_id},
+                               intake=sheet.intake, ticket_sheet=None)
+
+
+def _is_ticket_file(path: Path, mapping: Mapping) -> bool:
+    return bool(mapping.ticket_sheet.files) and fnmatch(path.name, mapping.ticket_sheet.files)
+
+
+def flow_inputs(inputs: list[Path], mapping: Mapping) -> list[Path]:
+    return [path for path in inputs if not _is_ticket_file(path, mapping)]
+
+
+def ticket_sheet_rows(inputs: list[Path], mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
+    """The ticket sheet's rows: from the files named by `files`, or else the `sheet` of each workbook input."""
+    sheet_mapping = _sheet_mapping(mapping)
+    for path in inputs:
+        if _is_ticket_file(path, mapping) or (not mapping.ticket_sheet.files and mapping.ticket_sheet.sheet
+                                               and path.suffix.lower() in (".xlsx", ".xlsm", ".xls")):
+            yield from read_rows(path, sheet_mapping, rejects)
+
+
+def join_ticket_rows(histories: dict[str, History], rows: Iterable[SourceRow], mapping: Mapping,
+                     rejects: RejectLog) -> None:
+    sheet_mapping = _sheet_mapping(mapping)
+    column = mapping.ticket_sheet.ticket_id
+    seen: dict[str, tuple[str, int]] = {}
+    for row in rows:
+        value = row.values.get(column)
+        if column not in row.values or is_missing(value, mapping.nulls):
+            rejects.add(row.file, row.row, column, value, f"工单表缺少工单编号（列「{column}」）")
+            continue
+        ticket_id = as_text(value)
+        if ticket_id in seen:
+            first = seen[ticket_id]
+            rejects.add(row.file, row.row, column, ticket_id, f"工单表中工单编号重复：已见于 {first[0]} 第 {first[1]} 行",
+                        ticket_id)
+            continue
+        seen[ticket_id] = (row.file, row.row)
+        history = histories.get(ticket_id) or History(ticket_id)
+        bad_time = take_intake(history, row.values, sheet_mapping)
+        if bad_time:
+            rejects.add(row.file, row.row, bad_time, row.values.get(bad_time), "受理时间无法解析", ticket_id)
+            continue
+        if not history.drafts and history.received_at is None:
+            rejects.add(row.file, row.row, column, ticket_id, "流转记录中没有这件工单，工单表也没有受理时间：无法建立工单")
+            continue
+        histories[ticket_id] = history
+        history.rows.append((row.file, row.row))

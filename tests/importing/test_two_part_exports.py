@@ -1,0 +1,59 @@
+"""Two-part exports: a ticket sheet joined to the flow records by ticket number, from one workbook's two
+sheets or from two GBK CSV files, in one mapping and one run."""
+
+from openpyxl import Workbook
+
+from rexian.importing.mapping import mapping_from_dict
+from rexian.importing.pipeline import build, import_to_frames
+
+from .conftest import FLOW_HEADER, FLOW_MAPPING, FLOW_ROWS, write_csv
+
+TICKET_HEADER = ["工单编号", "受理时间", "诉求内容", "来电号码", "事发地址"]
+TICKET_ROWS = [
+    ["GD001", "03/01/2025 08:55", "小区门口烧烤店夜间噪音扰民", "13800000001", "多福巷1号"],
+    ["GD002", "05/01/2025 08:00", "物业不修电梯", "13800000002", "幸福里3栋"],
+    ["GD003", "06/01/2025 10:00", "路灯不亮", "13800000003", "东大街"],  # no flow record, intake time given
+]
+SHEET = {"ticket_id": "工单编号", "intake": {"received_at": "受理时间", "content": "诉求内容",
+                                             "caller_phone": "来电号码", "address": "事发地址"}}
+
+
+def intake(report, ticket_id):
+    return report.histories[ticket_id].intake
+
+
+def test_a_workbook_with_a_ticket_sheet_and_a_flow_sheet_imports_as_one_history_per_ticket(tmp_path):
+    book = Workbook()
+    flows = book.active
+    flows.title = "流转记录"
+    flows.append(FLOW_HEADER)
+    for row in FLOW_ROWS:
+        flows.append(row)
+    tickets = book.create_sheet("工单信息")
+    tickets.append(TICKET_HEADER)
+    for row in TICKET_ROWS:
+        tickets.append(row)
+    book.save(tmp_path / "export.xlsx")
+    mapping = mapping_from_dict({**FLOW_MAPPING, "sheet": "流转记录", "ticket_sheet": {**SHEET, "sheet": "工单信息"}})
+    report, events, frame = import_to_frames([tmp_path / "export.xlsx"], mapping)
+    assert report.rows_in == len(FLOW_ROWS) + len(TICKET_ROWS) and report.rows_rejected == 0
+    assert intake(report, "GD001")["content"] == "小区门口烧烤店夜间噪音扰民"
+    assert intake(report, "GD002")["address"] == "幸福里3栋" and intake(report, "GD001")["caller_id"] == "市民甲"
+    received = events[events["action"] == "TicketReceived"].set_index("ticket_id")
+    assert str(received.loc["GD002", "at"]).startswith("2025-01-05 08:00")
+    assert set(frame["ticket_id"]) == {"GD001", "GD002", "GD003"}
+
+
+def test_two_gbk_files_join_and_a_bad_ticket_row_leaves_its_ticket_out_whole(tmp_path):
+    flows = write_csv(tmp_path / "流转记录.csv", FLOW_HEADER, FLOW_ROWS, encoding="gbk")
+    rows = [row[:] for row in TICKET_ROWS] + [["GD004", "", "无时间也无流转", "", ""]]
+    rows[1][1] = "昨天"
+    tickets = write_csv(tmp_path / "工单信息.csv", TICKET_HEADER, rows, encoding="gbk")
+    mapping = mapping_from_dict({**FLOW_MAPPING, "ticket_sheet": {**SHEET, "files": "*工单*"}})
+    report = build([flows, tickets], mapping)
+    assert report.rows_in == report.rows_imported + report.rows_rejected == len(FLOW_ROWS) + len(rows)
+    reasons = {(r.file.split("/")[-1], r.row): r.reason for r in report.rejects.rejects}
+    assert reasons[("工单信息.csv", 3)] == "受理时间无法解析"
+    assert "无法建立工单" in reasons[("工单信息.csv", 5)]
+    assert all("整件工单未导入" in reasons[("流转记录.csv", line)] for line in (8, 9))  # GD002's flow rows
+    assert sorted(report.histories) == ["GD001", "GD003"]
