@@ -10,13 +10,12 @@ from typing import Any
 from rexian.domain.safe_cells import neutralise_row
 
 REJECT_COLUMNS = ("file", "row", "column", "value", "reason")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV injection: a cell starting so is a formula
 
 
-def safe_cell(text: str) -> str:
-    """A cell Excel shows as text: undecodable bytes as \\x.. escapes, a leading formula character quoted."""
-    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+def printable(text: str) -> str:
+    """Undecodable bytes (lone surrogates from a misread file) as \\x.. escapes, so the file can be written;
+    formulas are quoted by `neutralise_row` as the rows are written."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,7 @@ class Reject:
     def as_row(self) -> list[str]:
         value = "" if self.value is None else str(self.value)
         cells = [self.file, "" if self.row is None else str(self.row), self.column or "", value[:200], self.reason]
-        return [safe_cell(cell) for cell in cells]
+        return [printable(cell) for cell in cells]
 
 
 @dataclass
