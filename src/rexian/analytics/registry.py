@@ -43,6 +43,8 @@ class Rule:
     kind: str = "relational"  # relational (Ibis) | text (pandas + text port)
     needs: tuple[str, ...] = ("ev",)
     severity: str = "medium"
+    # Why the rule cannot run on Spark (analytics/spark_engine.py), or "" when it can; tests/spark checks it.
+    not_on_spark: str = ""
 
     @property
     def doc(self) -> str:
@@ -53,13 +55,13 @@ RULES: dict[str, Rule] = {}
 
 
 def rule(rule_id: str, family: str, name_zh: str, *, kind: str = "relational", needs: tuple[str, ...] = ("ev",),
-         severity: str = "medium"):
+         severity: str = "medium", not_on_spark: str = ""):
     """Register a rule function under its id."""
     if family not in FAMILIES:
         raise ValueError(f"unknown family {family}")
 
     def register(func):
-        RULES[rule_id] = Rule(rule_id, family, name_zh, func, kind, needs, severity)
+        RULES[rule_id] = Rule(rule_id, family, name_zh, func, kind, needs, severity, not_on_spark)
         return func
 
     return register

@@ -1,0 +1,291 @@
+"""The registered rules on Apache Spark: the same Ibis definitions, run by Ibis's PySpark backend.
+
+`tables.py` prepares the tables `ev`, `tk`, `calls`, `agent_status` in DuckDB; this module produces the
+same tables in Spark from Parquet interchange files (a local path or any URI Spark reads: hdfs://, s3a://
+…), with the payload flattened by `from_json` into the columns listed once in `tables.py`. After that the
+rules, `ticket_facts` and the findings conversion are the very same code as on DuckDB (`engine.run_rules`).
+
+Text rules select their candidate rows on Spark; the text port is applied where the rows are, in batched
+pandas UDFs (`mapInPandas`, Arrow), with the port object shipped in the job's closure (see `text_rows`).
+A rule that cannot run on Spark says so in its declaration (`Rule.not_on_spark`) and is skipped here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable, Iterable
+
+import pandas as pd
+
+from rexian.analytics.facts import ticket_facts
+from rexian.analytics.registry import Finding, Rule, all_rules
+from rexian.analytics.tables import (
+    EVENT_COLUMNS, PAYLOAD_BOOL, PAYLOAD_LIST_LENGTH, PAYLOAD_TEXT, PAYLOAD_TIME, TABLE_COLUMNS, Data,
+)
+
+# DuckDB type names of tables.py → Spark SQL types.
+_SPARK_TYPES = {"VARCHAR": "STRING", "BIGINT": "BIGINT", "TIMESTAMP": "TIMESTAMP", "BOOLEAN": "BOOLEAN"}
+TABLES = ("events", "tickets", "calls", "agent_status")
+
+
+@dataclass(frozen=True)
+class SparkOptions:
+    """How to start Spark when no session is handed in: `master` local[*] by default; `conf` any Spark
+    configuration (spark.executor.memory, spark.sql.shuffle.partitions …). Under `spark-submit` the
+    submitted master and configuration win: an existing session is reused."""
+
+    master: str | None = None
+    conf: tuple[tuple[str, str], ...] = ()
+    driver_memory: str = "4g"
+    shuffle_partitions: int | None = None
+
+
+def spark_session(options: SparkOptions = SparkOptions(), app_name: str = "rexian-analyze"):
+    """A SparkSession for the rules: UTC session time (epoch seconds equal DuckDB's), lenient casts as in
+    DuckDB's TRY_CAST, no UI unless asked for."""
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName(app_name)
+    if options.master or not os.environ.get("SPARK_MASTER"):
+        builder = builder.master(options.master or os.environ.get("SPARK_MASTER") or "local[*]")
+    defaults = {
+        "spark.sql.session.timeZone": "UTC", "spark.sql.ansi.enabled": "false",
+        "spark.ui.enabled": "false", "spark.driver.memory": options.driver_memory,
+        "spark.sql.execution.arrow.pyspark.enabled": "true", "spark.ui.showConsoleProgress": "false",
+    }
+    if options.shuffle_partitions:
+        defaults["spark.sql.shuffle.partitions"] = str(options.shuffle_partitions)
+    for key, value in {**defaults, **dict(options.conf)}.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel(os.environ.get("REXIAN_SPARK_LOG_LEVEL", "ERROR"))
+    # A reused session (spark-submit, a test fixture) still needs the semantics the rules rely on.
+    session.conf.set("spark.sql.session.timeZone", "UTC")
+    session.conf.set("spark.sql.ansi.enabled", "false")
+    return session
+
+
+def _read(spark, location: str, name: str):
+    """`location/NAME.parquet` (a file or a directory of part files, possibly partitioned), or None."""
+    from pyspark.errors import AnalysisException
+
+    path = location.rstrip("/") + f"/{name}.parquet"
+    try:
+        return spark.read.parquet(path)
+    except AnalysisException as error:
+        if "PATH_NOT_FOUND" in str(error) or "Path does not exist" in str(error):
+            return None
+        raise
+
+
+def _union(frames: list):
+    if not frames:
+        return None
+    out = frames[0]
+    for frame in frames[1:]:
+        out = out.unionByName(frame, allowMissingColumns=True)
+    return out
+
+
+def _typed(columns: Iterable[str], wanted: dict[str, str]) -> list[str]:
+    present = set(columns)
+    out = []
+    for name, sql_type in wanted.items():
+        spark_type = _SPARK_TYPES[sql_type]
+        if name not in present:
+            out.append(f"CAST(NULL AS {spark_type}) AS `{name}`")
+        elif sql_type == "BOOLEAN":
+            out.append(f"lower(CAST(`{name}` AS STRING)) IN ('true', '1', 't', 'yes') AS `{name}`")
+        else:
+            out.append(f"try_cast(`{name}` AS {spark_type}) AS `{name}`")
+    return out
+
+
+def epoch_seconds(column: str) -> str:
+    """Whole epoch seconds as DuckDB's CAST(epoch(t) AS BIGINT) gives them: rounded, not truncated."""
+    return f"CAST(round(unix_micros(try_cast({column} AS TIMESTAMP)) / 1000000.0) AS BIGINT)"
+
+
+def prepare_events_sql(columns: Iterable[str]) -> str:
+    """The SELECT turning raw events (view `raw_events`) into `ev`: the same columns as tables._prepare."""
+    schema = ", ".join(f"`{key}` STRING" for key in
+                       PAYLOAD_TEXT + PAYLOAD_TIME + PAYLOAD_BOOL + PAYLOAD_LIST_LENGTH + ("level",))
+    fields = _typed(columns, EVENT_COLUMNS)
+    fields.append(f"{epoch_seconds('`at`')} AS ts")
+    fields += [f"p.`{key}` AS `{key}`" for key in PAYLOAD_TEXT]
+    fields += [f"try_cast(p.`{key}` AS TIMESTAMP) AS `{key}`" for key in PAYLOAD_TIME]
+    fields += [f"try_cast(p.`{key}` AS BOOLEAN) AS `{key}`" for key in PAYLOAD_BOOL]
+    fields += [f"coalesce(json_array_length(p.`{key}`), 0) AS `{key}_n`" for key in PAYLOAD_LIST_LENGTH]
+    fields.append("try_cast(p.`level` AS BIGINT) AS `level`")
+    return ("SELECT " + ", ".join(fields) + " FROM (SELECT *, from_json(CAST(payload AS STRING), "
+            f"'{schema}') AS p FROM raw_events)")
+
+
+def from_locations(locations: list[str], spark=None, as_of: datetime | None = None,
+                   options: SparkOptions = SparkOptions()) -> Data:
+    """Interchange directories or URIs holding NAME.parquet per table, read by Spark, ready for the rules."""
+    import ibis
+
+    spark = spark or spark_session(options)
+    raw = {name: _union([f for f in (_read(spark, str(loc), name) for loc in locations) if f is not None])
+           for name in TABLES}
+    if raw["events"] is None:
+        raise FileNotFoundError("no events.parquet in " + ", ".join(map(str, locations)))
+    raw["events"].createOrReplaceTempView("raw_events")
+    ev = spark.sql(prepare_events_sql(raw["events"].columns))
+    _keep(ev, "ev")
+    for name, columns in TABLE_COLUMNS.items():
+        if raw[name] is None:
+            continue
+        raw[name].createOrReplaceTempView(f"raw_{name}")
+        extra = ""
+        if name in ("calls", "agent_status"):
+            first = "ring_at" if name == "calls" else "start_at"
+            extra = f", {epoch_seconds(f'`{first}`')} AS ts"
+        _keep(spark.sql("SELECT " + ", ".join(_typed(raw[name].columns, columns)) + extra + f" FROM raw_{name}"),
+              name)
+    if as_of is None:
+        newest = spark.sql("SELECT max(`at`) FROM ev").collect()[0][0]
+        as_of = newest or datetime(1970, 1, 1)
+    con = _connect(spark)
+    ev_table = con.table("ev")
+    tickets_file = con.table("tickets") if raw["tickets"] is not None else None
+    facts = ticket_facts(ev_table, tickets_file, int(pd.Timestamp(as_of).timestamp()))
+    _keep(spark.sql(str(con.compile(facts))), "tk")
+    return SparkData(
+        con=con, ev=ev_table, tk=con.table("tk"),
+        calls=con.table("calls") if raw["calls"] is not None else None,
+        agent_status=con.table("agent_status") if raw["agent_status"] is not None else None,
+        as_of=as_of,
+    )
+
+
+def _connect(spark):
+    """Ibis over the session, answering decimals as floats: Spark reads a literal such as 86400.0 as a
+    DECIMAL, DuckDB's arithmetic gives doubles, and findings carry numbers, not Decimal strings."""
+    import ibis
+
+    con = ibis.pyspark.connect(spark)
+    con.compiler = _epoch_compiler()
+    execute = con.execute
+
+    def execute_with_floats(expr, /, **kwargs):
+        return _decimals_as_floats(execute(expr, **kwargs))
+
+    con.execute = execute_with_floats
+    return con
+
+
+def _epoch_compiler():
+    """Epoch seconds with their fraction, as DuckDB's `epoch()` gives them (Spark's `unix_timestamp`
+    truncates to whole seconds, which moves durations in minutes by up to a second)."""
+    import ibis.expr.datatypes as dt
+    from ibis.backends.sql.compilers.pyspark import PySparkCompiler
+
+    class EpochCompiler(PySparkCompiler):
+        def visit_ExtractEpochSeconds(self, op, *, arg):
+            return self.f.unix_micros(self.cast(arg, dt.timestamp)) / 1_000_000.0
+
+    return EpochCompiler()
+
+
+def _decimals_as_floats(result):
+    import decimal
+
+    if isinstance(result, pd.DataFrame):
+        for column in result.columns:
+            values = result[column]
+            if values.dtype == object and any(isinstance(v, decimal.Decimal) for v in values):
+                result[column] = [float(v) if isinstance(v, decimal.Decimal) else v for v in values]
+    return result
+
+
+def _keep(frame, name: str) -> None:
+    """Cache a prepared table (the rules read `ev` and `tk` many times) and name it for Ibis."""
+    frame.cache().createOrReplaceTempView(name)
+
+
+class SparkData(Data):
+    """Prepared tables in Spark. Text rules' candidate rows come with the port's answers computed on the
+    executors (see `text_rows`)."""
+
+    text_port: Any = None
+
+    def rows(self, name: str, build: Callable[[Data], Any]) -> pd.DataFrame:
+        from rexian.analytics.spark_text import answer_on_executors
+
+        if name not in self.queries:
+            self.queries[name] = build(self)
+        if self.text_port is None:
+            return self.queries[name].execute()
+        return self.text_port.absorb(answer_on_executors(self, self.queries[name], self.text_port.port))
+
+    @property
+    def spark(self):
+        return self.con._session
+
+
+def on_spark(rule_def: Rule) -> bool:
+    return not rule_def.not_on_spark
+
+
+def spark_rules() -> dict[str, Rule]:
+    """The registered rules that run on Spark (those not declared `not_on_spark`)."""
+    return {rule_id: r for rule_id, r in all_rules().items() if on_spark(r)}
+
+
+def run_rules_on_spark(data: SparkData, config: dict[str, Any], text=None, only: Iterable[str] | None = None,
+                       progress: Callable[[str], None] | None = None) -> tuple[list[Finding], list[str]]:
+    """The Spark-capable rules among `only` (all by default) through `engine.run_rules`; returns the
+    findings and the ids of the rules left out because their declaration says they cannot run on Spark."""
+    from rexian.analytics.engine import run_rules
+    from rexian.analytics.spark_text import BatchedTextPort
+
+    wanted = list(only) if only else list(all_rules())
+    capable = [rule_id for rule_id in wanted if on_spark(all_rules()[rule_id])]
+    left_out = [rule_id for rule_id in wanted if rule_id not in capable]
+    port = BatchedTextPort(data, text)
+    return run_rules(data, config, port, only=capable, progress=progress), left_out
+
+
+def summary(data: SparkData) -> dict[str, Any]:
+    row = data.spark.sql('SELECT count(*), count(DISTINCT ticket_id), min(`at`), max(`at`) FROM ev').collect()[0]
+    return {"events": int(row[0]), "tickets": int(row[1]), "first_event_at": str(row[2]),
+            "last_event_at": str(row[3]), "as_of": str(data.as_of)}
+
+
+def finding_month(finding: dict[str, Any]) -> str:
+    """The month a finding is filed under: its first evidence event's month is not known here, so the
+    detection time's month (YYYY-MM) — the run's `as_of`."""
+    return str(finding["detected_at"])[:7]
+
+
+def write_partitioned(findings: list[dict[str, Any]], out: str, formats: tuple[str, ...] = ("jsonl", "parquet"),
+                      spark=None) -> list[str]:
+    """Findings under `out/findings/month=YYYY-MM/`: part.jsonl (one JSON object a line, the format of
+    findings.jsonl) and/or Parquet written by Spark (evidence as a JSON string). `out` may be a URI when
+    Spark writes it; JSONL is written to local paths only."""
+    written = []
+    by_month: dict[str, list[dict[str, Any]]] = {}
+    for finding in sorted(findings, key=lambda f: f["finding_key"]):
+        by_month.setdefault(finding_month(finding), []).append(finding)
+    if "jsonl" in formats:
+        for month, rows in by_month.items():
+            directory = os.path.join(out, "findings", f"month={month}")
+            os.makedirs(directory, exist_ok=True)
+            path = os.path.join(directory, "part.jsonl")
+            with open(path, "w", encoding="utf-8") as handle:
+                for finding in rows:
+                    handle.write(json.dumps(finding, ensure_ascii=False) + "\n")
+            written.append(path)
+    if "parquet" in formats and spark is not None and findings:
+        frame = pd.DataFrame([{**{k: v for k, v in f.items() if k != "evidence"},
+                               "evidence": json.dumps(f["evidence"], ensure_ascii=False),
+                               "month": finding_month(f)} for f in findings])
+        target = out.rstrip("/") + "/findings_parquet"
+        spark.createDataFrame(frame).write.mode("overwrite").partitionBy("month").parquet(target)
+        written.append(target)
+    return written
