@@ -84,6 +84,13 @@ SETTINGS: tuple[Setting, ...] = (
             "Writable directory for the segmenter's cache; the system temporary directory when unset."),
     Setting("same_matter_window_days", 30, int,
             "Days back within which an earlier ticket on the same place and problem counts as the same matter."),
+    Setting("analysis_engine", "duckdb", str,
+            "Engine of `rexian analyze`: duckdb (one machine) or spark (Parquet at any scale; docs/scale.md)."),
+    Setting("spark_master", "", str,
+            "Spark master for `rexian analyze --engine spark` (local[*] when empty; spark-submit's own master "
+            "wins when the command runs under spark-submit)."),
+    Setting("spark_driver_memory", "4g", str,
+            "Memory of the Spark driver that `rexian analyze --engine spark` starts (local runs: all of Spark)."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -12,18 +12,24 @@ A rule that cannot run on Spark says so in its declaration (`Rule.not_on_spark`)
 
 from __future__ import annotations
 
-import json
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import pandas as pd
 
 from rexian.analytics.facts import ticket_facts
 from rexian.analytics.registry import Finding, Rule, all_rules
 from rexian.analytics.tables import (
-    EVENT_COLUMNS, PAYLOAD_BOOL, PAYLOAD_LIST_LENGTH, PAYLOAD_TEXT, PAYLOAD_TIME, TABLE_COLUMNS, Data,
+    EVENT_COLUMNS,
+    PAYLOAD_BOOL,
+    PAYLOAD_LIST_LENGTH,
+    PAYLOAD_TEXT,
+    PAYLOAD_TIME,
+    TABLE_COLUMNS,
+    Data,
 )
 
 # DuckDB type names of tables.py → Spark SQL types.
@@ -49,8 +55,9 @@ def spark_session(options: SparkOptions = SparkOptions(), app_name: str = "rexia
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName(app_name)
-    if options.master or not os.environ.get("SPARK_MASTER"):
-        builder = builder.master(options.master or os.environ.get("SPARK_MASTER") or "local[*]")
+    # Under spark-submit (which starts Python with PYSPARK_GATEWAY_PORT set) the submitted master stands.
+    if options.master or not os.environ.get("PYSPARK_GATEWAY_PORT"):
+        builder = builder.master(options.master or "local[*]")
     defaults = {
         "spark.sql.session.timeZone": "UTC", "spark.sql.ansi.enabled": "false",
         "spark.ui.enabled": "false", "spark.driver.memory": options.driver_memory,
@@ -127,7 +134,6 @@ def prepare_events_sql(columns: Iterable[str]) -> str:
 def from_locations(locations: list[str], spark=None, as_of: datetime | None = None,
                    options: SparkOptions = SparkOptions()) -> Data:
     """Interchange directories or URIs holding NAME.parquet per table, read by Spark, ready for the rules."""
-    import ibis
 
     spark = spark or spark_session(options)
     raw = {name: _union([f for f in (_read(spark, str(loc), name) for loc in locations) if f is not None])
@@ -251,41 +257,34 @@ def run_rules_on_spark(data: SparkData, config: dict[str, Any], text=None, only:
     return run_rules(data, config, port, only=capable, progress=progress), left_out
 
 
-def summary(data: SparkData) -> dict[str, Any]:
-    row = data.spark.sql('SELECT count(*), count(DISTINCT ticket_id), min(`at`), max(`at`) FROM ev').collect()[0]
-    return {"events": int(row[0]), "tickets": int(row[1]), "first_event_at": str(row[2]),
-            "last_event_at": str(row[3]), "as_of": str(data.as_of)}
+def received_months(data: SparkData, findings: list[Finding]) -> dict[str, str]:
+    """Ticket id → YYYY-MM of its receipt, for the tickets the findings name (a join on the executors)."""
+    ids = sorted({t for f in findings for t in f.ticket_ids})
+    if not ids:
+        return {}
+    wanted = data.spark.createDataFrame([(t,) for t in ids], "ticket_id STRING")
+    wanted.createOrReplaceTempView("_finding_tickets")
+    rows = data.spark.sql("SELECT t.ticket_id, date_format(CAST(from_unixtime(t.received_ts) AS TIMESTAMP), "
+                          "'yyyy-MM') FROM tk t JOIN _finding_tickets w ON t.ticket_id = w.ticket_id").collect()
+    return {row[0]: row[1] for row in rows if row[1]}
 
 
-def finding_month(finding: dict[str, Any]) -> str:
-    """The month a finding is filed under: its first evidence event's month is not known here, so the
-    detection time's month (YYYY-MM) — the run's `as_of`."""
-    return str(finding["detected_at"])[:7]
+def analyze_locations(locations: list[str], config: dict[str, Any], options: SparkOptions = SparkOptions(),
+                      as_of: datetime | None = None, spark=None, text=None,
+                      progress: Callable[[str], None] | None = None):
+    """`analyze` on Spark: the same rules, metrics, risk and summary as the DuckDB run, over Parquet at
+    `locations`. Rules declared `not_on_spark` are switched off and listed in the summary. Returns the
+    Analysis and the month of receipt of each ticket the findings name (for `findings_files`)."""
+    from rexian.analytics.analyze import analyze
+    from rexian.analytics.spark_text import BatchedTextPort
 
-
-def write_partitioned(findings: list[dict[str, Any]], out: str, formats: tuple[str, ...] = ("jsonl", "parquet"),
-                      spark=None) -> list[str]:
-    """Findings under `out/findings/month=YYYY-MM/`: part.jsonl (one JSON object a line, the format of
-    findings.jsonl) and/or Parquet written by Spark (evidence as a JSON string). `out` may be a URI when
-    Spark writes it; JSONL is written to local paths only."""
-    written = []
-    by_month: dict[str, list[dict[str, Any]]] = {}
-    for finding in sorted(findings, key=lambda f: f["finding_key"]):
-        by_month.setdefault(finding_month(finding), []).append(finding)
-    if "jsonl" in formats:
-        for month, rows in by_month.items():
-            directory = os.path.join(out, "findings", f"month={month}")
-            os.makedirs(directory, exist_ok=True)
-            path = os.path.join(directory, "part.jsonl")
-            with open(path, "w", encoding="utf-8") as handle:
-                for finding in rows:
-                    handle.write(json.dumps(finding, ensure_ascii=False) + "\n")
-            written.append(path)
-    if "parquet" in formats and spark is not None and findings:
-        frame = pd.DataFrame([{**{k: v for k, v in f.items() if k != "evidence"},
-                               "evidence": json.dumps(f["evidence"], ensure_ascii=False),
-                               "month": finding_month(f)} for f in findings])
-        target = out.rstrip("/") + "/findings_parquet"
-        spark.createDataFrame(frame).write.mode("overwrite").partitionBy("month").parquet(target)
-        written.append(target)
-    return written
+    data = from_locations(locations, spark, as_of, options)
+    left_out = [rule_id for rule_id, r in all_rules().items() if not on_spark(r)]
+    rules = dict(config.get("rules") or {})
+    for rule_id in left_out:
+        rules[rule_id] = {**(rules.get(rule_id) or {}), "enabled": False}
+    analysis = analyze(data, {**config, "rules": rules}, text=BatchedTextPort(data, text), progress=progress,
+                       inputs=[str(loc) for loc in locations])
+    analysis.summary.update({"engine": "spark", "spark_master": data.spark.sparkContext.master,
+                             "rules_not_on_spark": {r: all_rules()[r].not_on_spark for r in left_out}})
+    return analysis, received_months(data, analysis.findings)

@@ -14,11 +14,18 @@ rule can report on them, and at province scale they are nearly all of the rows.
 from __future__ import annotations
 
 import pickle
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
-from rexian.analytics.text_port import Misconduct, ReplyScores, TextPort, default_text_port, reply_scores_titled
+from rexian.analytics.text_port import (
+    Misconduct,
+    ReplyScores,
+    TextPort,
+    default_text_port,
+    reply_scores_titled,
+)
 
 ANSWERS = "_port_answers"
 

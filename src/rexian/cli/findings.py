@@ -88,14 +88,19 @@ _decide("dismiss")
 
 
 @findings_group.command("load")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True))
 @DB_OPTION
 def load_command(file, db):
-    """Store the findings of a batch run (findings.jsonl of `rexian analyze`); re-loading never duplicates
+    """Store the findings of a batch run (findings.jsonl of `rexian analyze`, or a directory of its
+    month partitions, JSONL or Parquet, as `--engine spark` writes them); re-loading never duplicates
     and never overwrites a decision."""
-    from rexian.analytics.outputs import read_findings
+    from rexian.analytics.findings_files import read_findings_any
 
-    result = _store(db).upsert(read_findings(file), "batch", _now())
+    try:
+        findings = read_findings_any(file)
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from None
+    result = _store(db).upsert(findings, "batch", _now())
     click.echo(f"新增 {len(result['added'])} 条，更新 {len(result['updated'])} 条，未变 {len(result['kept'])} 条。")
 
 
