@@ -29,12 +29,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from synthetic_log import connect, generate  # noqa: E402
+from synthetic_log import connect, generate
 
-from rexian.analytics.config import load_config  # noqa: E402
-from rexian.analytics.registry import all_rules  # noqa: E402
-from rexian.analytics.spark_engine import SparkOptions, from_locations, on_spark, spark_session  # noqa: E402
-from rexian.analytics.tables import from_ibis_connection  # noqa: E402
+from rexian.analytics.config import load_config
+from rexian.analytics.registry import all_rules
+from rexian.analytics.spark_engine import (
+    SparkOptions,
+    from_locations,
+    on_spark,
+    spark_session,
+)
+from rexian.analytics.tables import from_ibis_connection
 
 EVENTS_PER_TICKET = 10.6
 
