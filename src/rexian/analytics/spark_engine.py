@@ -6,7 +6,7 @@ same tables in Spark from Parquet interchange files (a local path or any URI Spa
 rules, `ticket_facts` and the findings conversion are the very same code as on DuckDB (`engine.run_rules`).
 
 Text rules select their candidate rows on Spark; the text port is applied where the rows are, in batched
-pandas UDFs (`mapInPandas`, Arrow), with the port object shipped in the job's closure (see `text_rows`).
+pandas UDFs (`mapInPandas`, Arrow), with the port object shipped in the job's closure (`spark_text.py`).
 A rule that cannot run on Spark says so in its declaration (`Rule.not_on_spark`) and is skipped here.
 """
 
