@@ -120,6 +120,13 @@ SETTINGS: tuple[Setting, ...] = (
             "ticket) with file, row and column, and the rest of the file is still read."),
     Setting("mapping_max_bytes", 1_000_000, int,
             "Largest mapping file (bytes) `rexian import`/`analyze --mapping` will parse; YAML aliases are refused."),
+    Setting("analysis_engine", "duckdb", str,
+            "Engine of `rexian analyze`: duckdb (one machine) or spark (Parquet at any scale; docs/scale.md)."),
+    Setting("spark_master", "", str,
+            "Spark master for `rexian analyze --engine spark` (local[*] when empty; spark-submit's own master "
+            "wins when the command runs under spark-submit)."),
+    Setting("spark_driver_memory", "4g", str,
+            "Memory of the Spark driver that `rexian analyze --engine spark` starts (local runs: all of Spark)."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

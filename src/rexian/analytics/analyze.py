@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Callable
 
+import pandas as pd
+
 from rexian.analytics.engine import CompiledRules, applicable, run_rules
 from rexian.analytics.metrics import compute_metrics
 from rexian.analytics.outputs import Analysis
@@ -31,7 +33,7 @@ def idle_rules(data: Data, config: dict[str, Any], rule_ids: list[str]) -> list[
     from rexian.analytics.realtime import triggers
 
     wanted = triggers(config)
-    present = {row[0] for row in data.con.con.execute("SELECT DISTINCT action FROM ev").fetchall()}
+    present = set(data.ev.select("action").distinct().execute()["action"])  # Ibis: any engine's tables
     return [rule_id for rule_id in rule_ids if rule_id in wanted and not wanted[rule_id] & present]
 
 
@@ -47,9 +49,10 @@ def analyze(data: Data, config: dict[str, Any], text: TextPort | None = None,
     findings = run_rules(data, config, text, only=run, progress=progress, compiled=compiled)
     metrics = compute_metrics(data, config)
     risk = rate(findings, config)
-    raw = data.con.con
-    events, tickets, first, last = raw.execute(
-        'SELECT count(*), count(DISTINCT ticket_id), min("at"), max("at") FROM ev').fetchall()[0]
+    # In Ibis, so that the same run works on any engine's tables (DuckDB, Spark).
+    span = data.ev.aggregate(events=data.ev.count(), tickets=data.ev.ticket_id.nunique(),
+                             first=data.ev["at"].min(), last=data.ev["at"].max()).execute().iloc[0]
+    events, tickets, first, last = span["events"], span["tickets"], _time(span["first"]), _time(span["last"])
     summary = {
         "inputs": list(inputs or []), "as_of": str(data.as_of), "events": int(events), "tickets": int(tickets),
         "first_event_at": str(first), "last_event_at": str(last), "rules_run": run, "rules_skipped": skipped,
@@ -58,3 +61,8 @@ def analyze(data: Data, config: dict[str, Any], text: TextPort | None = None,
         "findings_by_rule": dict(Counter(f.rule_id for f in findings)),
     }
     return Analysis(findings=findings, metrics=metrics, risk=risk, summary=summary)
+
+
+def _time(value: Any) -> Any:
+    """A timestamp as `datetime` (whose str() the summary has always shown), None when there is none."""
+    return value.to_pydatetime() if hasattr(value, "to_pydatetime") and not pd.isna(value) else value

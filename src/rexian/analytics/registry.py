@@ -51,6 +51,8 @@ class Rule:
     truth_kinds: tuple[str, ...] = ()
     supporting_kinds: tuple[str, ...] = ()
     no_truth_because: str | None = None  # why no truth kind exists, when `truth_kinds` is empty
+    # Why the rule cannot run on Spark (analytics/spark_engine.py), or "" when it can; tests/spark checks it.
+    not_on_spark: str = ""
 
     @property
     def doc(self) -> str:
@@ -80,7 +82,7 @@ RULES: dict[str, Rule] = {}
 def rule(rule_id: str, *, triggers: tuple[str, ...] | None = None, batch_only: str | None = None,
          same_matter: bool = False, truth: tuple[str, ...] = (), supporting: tuple[str, ...] = (),
          no_truth_because: str | None = None, kind: str = "relational", needs: tuple[str, ...] = ("ev",),
-         severity: str = "medium"):
+         severity: str = "medium", not_on_spark: str = ""):
     """Declare a rule: its function, and (family and Chinese name from the vocabulary) everything else the
     system needs to know about it. An incomplete declaration raises ValueError at import."""
     entry = vocabulary.RULES.get(rule_id)
@@ -90,7 +92,8 @@ def rule(rule_id: str, *, triggers: tuple[str, ...] | None = None, batch_only: s
     def register(func):
         declared = Rule(rule_id, entry.family, entry.zh, func, kind, needs, severity, triggers=triggers,
                         batch_only=batch_only, same_matter=same_matter, truth_kinds=truth,
-                        supporting_kinds=supporting, no_truth_because=no_truth_because)
+                        supporting_kinds=supporting, no_truth_because=no_truth_because,
+                        not_on_spark=not_on_spark)
         problems = declared.problems()
         if problems:
             raise ValueError(f"rule {rule_id} is declared incompletely: {'; '.join(problems)}")

@@ -54,8 +54,33 @@ def _load_mapped(mapping_file: str, inputs: tuple[str, ...], as_of: datetime | N
     return from_frames(events, tickets, as_of=as_of)
 
 
+def _analyze_on_spark(inputs: tuple[str, ...], config, out: str, as_of: datetime | None, master: str | None,
+                      conf: tuple[str, ...], partitions: int | None):
+    """The Spark run: Parquet locations (paths or URIs) → analysis, plus findings partitioned by month."""
+    from rexian.analytics.findings_files import write_partitioned
+    from rexian.analytics.spark_engine import SparkOptions, analyze_locations
+    from rexian.settings import load_settings
+
+    if not inputs:
+        raise click.UsageError("--engine spark 至少需要一个含 events.parquet 的目录或 URI")
+    pairs = []
+    for item in conf:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.UsageError(f"--spark-conf 的形式为 KEY=VALUE，而不是 {item!r}")
+        pairs.append((key.strip(), value.strip()))
+    settings = load_settings()
+    options = SparkOptions(master=master or settings["spark_master"] or None, conf=tuple(pairs),
+                           driver_memory=settings["spark_driver_memory"], shuffle_partitions=partitions)
+    click.echo("启动 Spark，读取数据 …", err=True)
+    analysis, received = analyze_locations(list(inputs), config, options, as_of,
+                                           progress=lambda rule_id: click.echo(f"  规则 {rule_id}", err=True))
+    written = write_partitioned([f.as_dict() for f in analysis.findings], out, received)
+    return analysis, written
+
+
 @click.command("analyze")
-@click.argument("inputs", nargs=-1, type=click.Path(exists=True))
+@click.argument("inputs", nargs=-1)
 @click.option("--mapping", "mapping_file", type=click.Path(exists=True, dir_okay=False),
               help="映射文件（docs/importing.md）：INPUTS 为外部平台导出文件，先在内存中导入")
 @click.option("--db", help="数据库URL（SQLAlchemy 形式），含交换格式的 events 表（可另有 tickets、calls、"
@@ -65,7 +90,15 @@ def _load_mapped(mapping_file: str, inputs: tuple[str, ...], as_of: datetime | N
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="输出目录")
 @click.option("--as-of", type=click.DateTime(), default=None,
               help="判断未办结/无动作的参照时间（默认：最新事件的时间）")
-def analyze_command(inputs, mapping_file, db, rules_file, out, as_of):
+@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default=None,
+              help="duckdb（单机）或 spark（INPUTS 为含 NAME.parquet 的目录或 URI；docs/scale.md）；"
+                   "默认：设置项 analysis_engine")
+@click.option("--spark-master", help="Spark master URL（spark://host:7077、yarn、k8s://…、local[4]）；默认："
+                                     "设置项 spark_master，否则 local[*]")
+@click.option("--spark-conf", multiple=True, metavar="KEY=VALUE",
+              help="任意 Spark 配置，可重复（spark.executor.memory=8g …）")
+@click.option("--partitions", type=click.IntRange(1), help="Spark 混洗分区数（spark.sql.shuffle.partitions）")
+def analyze_command(inputs, mapping_file, db, rules_file, out, as_of, engine, spark_master, spark_conf, partitions):
     """在事件日志上运行监督规则；写出问题线索、指标、风险评级、Excel 与 HTML 报告。"""
     from rexian.analytics.analyze import analyze, enabled_rules
     from rexian.analytics.config import load_config
@@ -76,25 +109,35 @@ def analyze_command(inputs, mapping_file, db, rules_file, out, as_of):
     config = load_config(rules_file)
     if as_of is None and config.get("analysis", {}).get("as_of"):
         as_of = datetime.fromisoformat(str(config["analysis"]["as_of"]))
-    click.echo("读取数据 …", err=True)
-    if not mapping_file and any(Path(p).is_file() for p in inputs):
-        raise click.UsageError("input files need --mapping; without it give interchange directories")
-    data = _load_mapped(mapping_file, inputs, as_of, out) if mapping_file else _load_data(db, inputs, as_of)
-    run, _skipped = enabled_rules(data, config)
-    with click.progressbar(length=len(run), label="运行规则", file=click.get_text_stream("stderr")) as bar:
-        analysis = analyze(data, config, progress=lambda _rule_id: bar.update(1),
-                           inputs=[db] if db else [str(p) for p in inputs],
-                           compiled=CompiledRules(analysis_cache_dir(load_settings())))
-    written = write_all(analysis, out)
+    engine = engine or load_settings()["analysis_engine"]
+    if engine == "spark":
+        if mapping_file or db:
+            raise click.UsageError("--engine spark 读取 Parquet 交换目录，不能与 --mapping 或 --db 同用")
+        analysis, written = _analyze_on_spark(inputs, config, out, as_of, spark_master, spark_conf, partitions)
+        written = write_all(analysis, out) + written
+    else:
+        missing = [p for p in inputs if not Path(p).exists()]
+        if missing:
+            raise click.UsageError("不存在：" + ", ".join(missing))
+        click.echo("读取数据 …", err=True)
+        if not mapping_file and any(Path(p).is_file() for p in inputs):
+            raise click.UsageError("input files need --mapping; without it give interchange directories")
+        data = _load_mapped(mapping_file, inputs, as_of, out) if mapping_file else _load_data(db, inputs, as_of)
+        run, _skipped = enabled_rules(data, config)
+        with click.progressbar(length=len(run), label="运行规则", file=click.get_text_stream("stderr")) as bar:
+            analysis = analyze(data, config, progress=lambda _rule_id: bar.update(1),
+                               inputs=[db] if db else [str(p) for p in inputs],
+                               compiled=CompiledRules(analysis_cache_dir(load_settings())))
+        written = write_all(analysis, out)
     s = analysis.summary
     click.echo(f"{s['tickets']} 张工单、{s['events']} 个事件；问题线索 {s['findings']} 条。")
     for family, count in sorted(s["findings_by_family"].items()):
         click.echo(f"  {FAMILIES.get(family, family)}: {count}")
     if s["rules_skipped"]:
         click.echo("未运行(缺少数据表或已关闭)：" + ", ".join(s["rules_skipped"]))
-    if s["rules_idle"]:
+    if s.get("rules_idle"):
         click.echo("无需运行(数据中没有该规则关注的动作)：" + ", ".join(s["rules_idle"]))
-    click.echo("输出：" + ", ".join(p.name for p in written))
+    click.echo("输出：" + ", ".join(dict.fromkeys(Path(p).relative_to(out).parts[0] for p in written)))
 
 
 @click.command("evaluate")

@@ -81,15 +81,20 @@ _decide("dismiss")
 
 
 @findings_group.command("load")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True))
 @db_option
 @click.option("--reconcile", is_flag=True,
               help="该文件是一次完整运行：库中同一批规则、而该文件不再包含的问题线索标为“数据已否定”（保留，不删除）")
 def load_command(file, db_url, reconcile):
-    """存入批量分析的问题线索（rexian analyze 输出的 findings.jsonl）；重复载入不重复、不覆盖已作的决定。"""
-    from rexian.analytics.outputs import read_findings
+    """存入批量分析的问题线索（rexian analyze 输出的 findings.jsonl，或 --engine spark 写出的按月分区目录，
+    JSONL 或 Parquet）；重复载入不重复、不覆盖已作的决定。"""
+    from rexian.analytics.findings_files import read_findings_any
 
-    store, findings = _store(db_url), read_findings(file)
+    try:
+        findings = read_findings_any(file)
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from None
+    store = _store(db_url)
     result = store.upsert(findings, "batch", _now())
     click.echo(f"新增 {len(result['added'])} 条，更新 {len(result['updated'])} 条，未变 {len(result['kept'])} 条。")
     if reconcile:

@@ -1,0 +1,194 @@
+"""Benchmark: the relational rules on DuckDB and on Spark (local) side by side, over the same Parquet log.
+
+    PYTHONPATH=src python benchmarks/spark_bench.py                       # 1M, 5M, 10M events
+    PYTHONPATH=src python benchmarks/spark_bench.py --sizes 1 --master 'local[2]' --driver-memory 4g
+
+For each size (millions of events) the synthetic log (`synthetic_log.py`, ≈ 10.6 events per ticket) is
+generated in DuckDB and written once as `events.parquet`; then both engines read that file:
+
+- DuckDB: load + payload flattening + ticket facts (as `rexian analyze`), then every applicable relational
+  rule, each timed as `rule(data, params).count().execute()` (the rule's whole query runs);
+- Spark: the same through `spark_engine.from_locations` (ev and tk materialised in the timing) and the same
+  rule definitions through Ibis's PySpark backend. Spark's start (JVM, session) is timed once, apart.
+
+The two engines' row counts per rule must agree; the run says so. Printed: one table per size and a
+summary across sizes with the Spark/DuckDB ratio for the rules and a linear fit per stage (seconds =
+a + b × million events), which `docs/scale.md` uses for its projection. Peak memory: the Python process's
+maximum RSS (DuckDB runs in it) and the Spark JVM's (VmHWM of the driver process; local mode = all of Spark).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from synthetic_log import connect, generate
+
+from rexian.analytics.config import load_config
+from rexian.analytics.registry import all_rules
+from rexian.analytics.spark_engine import (
+    SparkOptions,
+    from_locations,
+    on_spark,
+    spark_session,
+)
+from rexian.analytics.tables import from_ibis_connection
+
+EVENTS_PER_TICKET = 10.6
+
+
+def python_peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def jvm_peak_mb(spark) -> float:
+    """VmHWM of the JVM that PySpark started (0 when it cannot be read, e.g. not on Linux)."""
+    try:
+        pid = spark.sparkContext._gateway.proc.pid
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (AttributeError, OSError, ValueError):
+        pass
+    return 0.0
+
+
+def relational_rules(data) -> dict:
+    return {k: r for k, r in all_rules().items()
+            if r.kind == "relational" and on_spark(r) and all(data.has(n) for n in r.needs)}
+
+
+def time_rules(data, config) -> dict[str, tuple[float, int]]:
+    out = {}
+    for rule_id, rule in relational_rules(data).items():
+        params = dict(config["rules"].get(rule_id) or {})
+        params.pop("enabled", None)
+        t = time.perf_counter()
+        n = rule.func(data, params).count().execute()
+        out[rule_id] = (time.perf_counter() - t, int(n))
+        print(f"    {rule_id:<24}{out[rule_id][0]:>8.2f} s {int(n):>10,}", flush=True)
+    return out
+
+
+def write_log(millions: float, directory: Path, threads: int, memory_limit: str) -> int:
+    con = connect(threads, memory_limit)
+    generate(con, int(millions * 1_000_000 / EVENTS_PER_TICKET))
+    directory.mkdir(parents=True, exist_ok=True)
+    con.con.execute(f"COPY raw_events TO '{directory / 'events.parquet'}' (FORMAT PARQUET, ROW_GROUP_SIZE 500000)")
+    events = con.con.execute("SELECT count(*) FROM raw_events").fetchall()[0][0]
+    con.con.close()
+    return int(events)
+
+
+def duckdb_run(directory: Path, config, threads: int, memory_limit: str):
+    t = time.perf_counter()
+    con = connect(threads, memory_limit)
+    con.con.execute(f"CREATE TABLE raw_events AS SELECT * FROM read_parquet('{directory / 'events.parquet'}')")
+    data = from_ibis_connection(con)
+    prep = time.perf_counter() - t
+    print(f"  DuckDB: load + prepare {prep:.1f} s", flush=True)
+    rules = time_rules(data, config)
+    con.con.close()
+    return prep, rules, data.as_of
+
+
+def spark_run(spark, directory: Path, config, as_of):
+    t = time.perf_counter()
+    data = from_locations([str(directory)], spark, as_of=as_of)
+    spark.sql("SELECT count(*) FROM ev").collect()
+    spark.sql("SELECT count(*) FROM tk").collect()
+    prep = time.perf_counter() - t
+    print(f"  Spark: load + prepare {prep:.1f} s", flush=True)
+    rules = time_rules(data, config)
+    spark.catalog.clearCache()
+    return prep, rules
+
+
+def linear_fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
+    """Least squares y = a + b x (with one point: through the origin)."""
+    if len(xs) == 1:
+        return 0.0, ys[0] / xs[0]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    b = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+    return my - b * mx, b
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1,5,10", help="millions of events, comma-separated")
+    parser.add_argument("--master", default="local[2]")
+    parser.add_argument("--driver-memory", default="5g", help="Spark driver (= all of local Spark); ≤ 6g here")
+    parser.add_argument("--partitions", type=int, default=8, help="spark.sql.shuffle.partitions")
+    parser.add_argument("--threads", type=int, default=2, help="DuckDB threads")
+    parser.add_argument("--memory-limit", default="3GB", help="DuckDB memory limit")
+    parser.add_argument("--work-dir", help="where the Parquet logs go (default: a temporary directory, removed)")
+    args = parser.parse_args()
+    sizes = [float(s) for s in args.sizes.split(",")]
+    work = Path(args.work_dir or tempfile.mkdtemp(prefix="rexian-spark-bench-"))
+    config = load_config()
+
+    t = time.perf_counter()
+    spark = spark_session(SparkOptions(master=args.master, driver_memory=args.driver_memory,
+                                       shuffle_partitions=args.partitions), app_name="rexian-spark-bench")
+    spark.range(1).count()
+    startup = time.perf_counter() - t
+    print(f"Spark start ({args.master}, driver {args.driver_memory}, {args.partitions} shuffle partitions): "
+          f"{startup:.1f} s", flush=True)
+
+    results = []
+    try:
+        for millions in sizes:
+            directory = work / f"log_{millions:g}M"
+            t = time.perf_counter()
+            events = write_log(millions, directory, args.threads, args.memory_limit)
+            print(f"\n{events:,} events written to Parquet in {time.perf_counter() - t:.1f} s", flush=True)
+            d_prep, d_rules, as_of = duckdb_run(directory, config, args.threads, args.memory_limit)
+            s_prep, s_rules = spark_run(spark, directory, config, as_of)
+            results.append((events, d_prep, d_rules, s_prep, s_rules))
+            shutil.rmtree(directory, ignore_errors=True)
+            report_size(events, d_prep, d_rules, s_prep, s_rules)
+    finally:
+        jvm = jvm_peak_mb(spark)
+        spark.stop()
+        if not args.work_dir:
+            shutil.rmtree(work, ignore_errors=True)
+    report_summary(results, startup, jvm)
+
+
+def report_size(events, d_prep, d_rules, s_prep, s_rules) -> None:
+    print(f"\n{events:,} events")
+    print(f"{'rule':<24}{'duckdb s':>10}{'spark s':>10}{'ratio':>8}{'rows':>10}{'agree':>7}")
+    for rule_id, (secs, n) in d_rules.items():
+        s_secs, s_n = s_rules[rule_id]
+        print(f"{rule_id:<24}{secs:>10.2f}{s_secs:>10.2f}{s_secs / max(secs, 1e-9):>7.1f}x{n:>10,}"
+              f"{'yes' if n == s_n else 'NO ' + str(s_n):>7}")
+
+
+def report_summary(results, startup: float, jvm_mb: float) -> None:
+    print(f"\nSpark start (JVM + session), not counted below: {startup:.1f} s")
+    print(f"{'events':>12}{'duck prep':>11}{'duck rules':>12}{'spark prep':>12}{'spark rules':>13}"
+          f"{'rules ratio':>13}{'total ratio':>13}{'counts agree':>14}")
+    for events, d_prep, d_rules, s_prep, s_rules in results:
+        d, s = sum(v[0] for v in d_rules.values()), sum(v[0] for v in s_rules.values())
+        agree = all(d_rules[r][1] == s_rules[r][1] for r in d_rules)
+        print(f"{events:>12,}{d_prep:>11.1f}{d:>12.1f}{s_prep:>12.1f}{s:>13.1f}{s / d:>12.1f}x"
+              f"{(s_prep + s) / (d_prep + d):>12.1f}x{'yes' if agree else 'NO':>14}")
+    xs = [r[0] / 1e6 for r in results]
+    for name, ys in (("spark prepare", [r[3] for r in results]),
+                     ("spark rules", [sum(v[0] for v in r[4].values()) for r in results]),
+                     ("duckdb prepare", [r[1] for r in results]),
+                     ("duckdb rules", [sum(v[0] for v in r[2].values()) for r in results])):
+        a, b = linear_fit(xs, ys)
+        print(f"fit {name:<15}: {a:7.1f} s + {b:6.2f} s per million events")
+    print(f"peak RSS: Python process (DuckDB) {python_peak_mb():,.0f} MB; Spark JVM {jvm_mb:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

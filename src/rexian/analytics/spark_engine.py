@@ -1,0 +1,290 @@
+"""The registered rules on Apache Spark: the same Ibis definitions, run by Ibis's PySpark backend.
+
+`tables.py` prepares the tables `ev`, `tk`, `calls`, `agent_status` in DuckDB; this module produces the
+same tables in Spark from Parquet interchange files (a local path or any URI Spark reads: hdfs://, s3a://
+…), with the payload flattened by `from_json` into the columns listed once in `tables.py`. After that the
+rules, `ticket_facts` and the findings conversion are the very same code as on DuckDB (`engine.run_rules`).
+
+Text rules select their candidate rows on Spark; the text port is applied where the rows are, in batched
+pandas UDFs (`mapInPandas`, Arrow), with the port object shipped in the job's closure (`spark_text.py`).
+A rule that cannot run on Spark says so in its declaration (`Rule.not_on_spark`) and is skipped here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from rexian.analytics.facts import ticket_facts
+from rexian.analytics.registry import Finding, Rule, all_rules
+from rexian.analytics.tables import (
+    EVENT_COLUMNS,
+    PAYLOAD_BOOL,
+    PAYLOAD_LIST_LENGTH,
+    PAYLOAD_TEXT,
+    PAYLOAD_TIME,
+    TABLE_COLUMNS,
+    Data,
+)
+
+# DuckDB type names of tables.py → Spark SQL types.
+_SPARK_TYPES = {"VARCHAR": "STRING", "BIGINT": "BIGINT", "TIMESTAMP": "TIMESTAMP", "BOOLEAN": "BOOLEAN"}
+TABLES = ("events", "tickets", "calls", "agent_status")
+
+
+@dataclass(frozen=True)
+class SparkOptions:
+    """How to start Spark when no session is handed in: `master` local[*] by default; `conf` any Spark
+    configuration (spark.executor.memory, spark.sql.shuffle.partitions …). Under `spark-submit` the
+    submitted master and configuration win: an existing session is reused."""
+
+    master: str | None = None
+    conf: tuple[tuple[str, str], ...] = ()
+    driver_memory: str = "4g"
+    shuffle_partitions: int | None = None
+
+
+def spark_session(options: SparkOptions = SparkOptions(), app_name: str = "rexian-analyze"):
+    """A SparkSession for the rules: UTC session time (epoch seconds equal DuckDB's), lenient casts as in
+    DuckDB's TRY_CAST, no UI unless asked for."""
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName(app_name)
+    # Under spark-submit (which starts Python with PYSPARK_GATEWAY_PORT set) the submitted master stands.
+    if options.master or not os.environ.get("PYSPARK_GATEWAY_PORT"):
+        builder = builder.master(options.master or "local[*]")
+    defaults = {
+        "spark.sql.session.timeZone": "UTC", "spark.sql.ansi.enabled": "false",
+        "spark.ui.enabled": "false", "spark.driver.memory": options.driver_memory,
+        "spark.sql.execution.arrow.pyspark.enabled": "true", "spark.ui.showConsoleProgress": "false",
+    }
+    if options.shuffle_partitions:
+        defaults["spark.sql.shuffle.partitions"] = str(options.shuffle_partitions)
+    for key, value in {**defaults, **dict(options.conf)}.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel(os.environ.get("REXIAN_SPARK_LOG_LEVEL", "ERROR"))
+    # A reused session (spark-submit, a test fixture) still needs the semantics the rules rely on.
+    session.conf.set("spark.sql.session.timeZone", "UTC")
+    session.conf.set("spark.sql.ansi.enabled", "false")
+    return session
+
+
+def _read(spark, location: str, name: str):
+    """`location/NAME.parquet` (a file or a directory of part files, possibly partitioned), or None."""
+    from pyspark.errors import AnalysisException
+
+    path = location.rstrip("/") + f"/{name}.parquet"
+    try:
+        return spark.read.parquet(path)
+    except AnalysisException as error:
+        if "PATH_NOT_FOUND" in str(error) or "Path does not exist" in str(error):
+            return None
+        raise
+
+
+def _union(frames: list):
+    if not frames:
+        return None
+    out = frames[0]
+    for frame in frames[1:]:
+        out = out.unionByName(frame, allowMissingColumns=True)
+    return out
+
+
+def _typed(columns: Iterable[str], wanted: dict[str, str]) -> list[str]:
+    present = set(columns)
+    out = []
+    for name, sql_type in wanted.items():
+        spark_type = _SPARK_TYPES[sql_type]
+        if name not in present:
+            out.append(f"CAST(NULL AS {spark_type}) AS `{name}`")
+        elif sql_type == "BOOLEAN":
+            out.append(f"lower(CAST(`{name}` AS STRING)) IN ('true', '1', 't', 'yes') AS `{name}`")
+        else:
+            out.append(f"try_cast(`{name}` AS {spark_type}) AS `{name}`")
+    return out
+
+
+def epoch_seconds(column: str) -> str:
+    """Whole epoch seconds as DuckDB's CAST(epoch(t) AS BIGINT) gives them: rounded, not truncated."""
+    return f"CAST(round(unix_micros(try_cast({column} AS TIMESTAMP)) / 1000000.0) AS BIGINT)"
+
+
+def prepare_events_sql(columns: Iterable[str]) -> str:
+    """The SELECT turning raw events (view `raw_events`) into `ev`: the same columns as tables._prepare."""
+    schema = ", ".join(f"`{key}` STRING" for key in
+                       PAYLOAD_TEXT + PAYLOAD_TIME + PAYLOAD_BOOL + PAYLOAD_LIST_LENGTH + ("level",))
+    fields = _typed(columns, EVENT_COLUMNS)
+    fields.append(f"{epoch_seconds('`at`')} AS ts")
+    fields += [f"p.`{key}` AS `{key}`" for key in PAYLOAD_TEXT]
+    fields += [f"try_cast(p.`{key}` AS TIMESTAMP) AS `{key}`" for key in PAYLOAD_TIME]
+    fields += [f"try_cast(p.`{key}` AS BOOLEAN) AS `{key}`" for key in PAYLOAD_BOOL]
+    fields += [f"coalesce(json_array_length(p.`{key}`), 0) AS `{key}_n`" for key in PAYLOAD_LIST_LENGTH]
+    fields.append("try_cast(p.`level` AS BIGINT) AS `level`")
+    return ("SELECT " + ", ".join(fields) + " FROM (SELECT *, from_json(CAST(payload AS STRING), "
+            f"'{schema}') AS p FROM raw_events)")
+
+
+def from_locations(locations: list[str], spark=None, as_of: datetime | None = None,
+                   options: SparkOptions = SparkOptions()) -> Data:
+    """Interchange directories or URIs holding NAME.parquet per table, read by Spark, ready for the rules."""
+
+    spark = spark or spark_session(options)
+    raw = {name: _union([f for f in (_read(spark, str(loc), name) for loc in locations) if f is not None])
+           for name in TABLES}
+    if raw["events"] is None:
+        raise FileNotFoundError("no events.parquet in " + ", ".join(map(str, locations)))
+    raw["events"].createOrReplaceTempView("raw_events")
+    ev = spark.sql(prepare_events_sql(raw["events"].columns))
+    _keep(ev, "ev")
+    for name, columns in TABLE_COLUMNS.items():
+        if raw[name] is None:
+            continue
+        raw[name].createOrReplaceTempView(f"raw_{name}")
+        extra = ""
+        if name in ("calls", "agent_status"):
+            first = "ring_at" if name == "calls" else "start_at"
+            extra = f", {epoch_seconds(f'`{first}`')} AS ts"
+        _keep(spark.sql("SELECT " + ", ".join(_typed(raw[name].columns, columns)) + extra + f" FROM raw_{name}"),
+              name)
+    if as_of is None:
+        newest = spark.sql("SELECT max(`at`) FROM ev").collect()[0][0]
+        as_of = newest or datetime(1970, 1, 1)
+    con = _connect(spark)
+    ev_table = con.table("ev")
+    tickets_file = con.table("tickets") if raw["tickets"] is not None else None
+    facts = ticket_facts(ev_table, tickets_file, int(pd.Timestamp(as_of).timestamp()))
+    _keep(spark.sql(str(con.compile(facts))), "tk")
+    return SparkData(
+        con=con, ev=ev_table, tk=con.table("tk"),
+        calls=con.table("calls") if raw["calls"] is not None else None,
+        agent_status=con.table("agent_status") if raw["agent_status"] is not None else None,
+        as_of=as_of,
+    )
+
+
+def _connect(spark):
+    """Ibis over the session, answering decimals as floats: Spark reads a literal such as 86400.0 as a
+    DECIMAL, DuckDB's arithmetic gives doubles, and findings carry numbers, not Decimal strings."""
+    import ibis
+
+    con = ibis.pyspark.connect(spark)
+    con.compiler = _epoch_compiler()
+    execute = con.execute
+
+    def execute_with_floats(expr, /, **kwargs):
+        return _decimals_as_floats(execute(expr, **kwargs))
+
+    con.execute = execute_with_floats
+    return con
+
+
+def _epoch_compiler():
+    """Epoch seconds with their fraction, as DuckDB's `epoch()` gives them (Spark's `unix_timestamp`
+    truncates to whole seconds, which moves durations in minutes by up to a second)."""
+    import ibis.expr.datatypes as dt
+    from ibis.backends.sql.compilers.pyspark import PySparkCompiler
+
+    class EpochCompiler(PySparkCompiler):
+        def visit_ExtractEpochSeconds(self, op, *, arg):
+            return self.f.unix_micros(self.cast(arg, dt.timestamp)) / 1_000_000.0
+
+    return EpochCompiler()
+
+
+def _decimals_as_floats(result):
+    import decimal
+
+    if isinstance(result, pd.DataFrame):
+        for column in result.columns:
+            values = result[column]
+            if values.dtype == object and any(isinstance(v, decimal.Decimal) for v in values):
+                result[column] = [float(v) if isinstance(v, decimal.Decimal) else v for v in values]
+    return result
+
+
+def _keep(frame, name: str) -> None:
+    """Cache a prepared table (the rules read `ev` and `tk` many times) and name it for Ibis."""
+    frame.cache().createOrReplaceTempView(name)
+
+
+class SparkData(Data):
+    """Prepared tables in Spark. Text rules' candidate rows come with the port's answers computed on the
+    executors (see `text_rows`)."""
+
+    text_port: Any = None
+
+    def rows(self, name: str, build: Callable[[Data], Any]) -> pd.DataFrame:
+        from rexian.analytics.spark_text import answer_on_executors
+
+        if name not in self.queries:
+            self.queries[name] = build(self)
+        if self.text_port is None:
+            return self.queries[name].execute()
+        return self.text_port.absorb(answer_on_executors(self, self.queries[name], self.text_port.port))
+
+    @property
+    def spark(self):
+        return self.con._session
+
+
+def on_spark(rule_def: Rule) -> bool:
+    return not rule_def.not_on_spark
+
+
+def spark_rules() -> dict[str, Rule]:
+    """The registered rules that run on Spark (those not declared `not_on_spark`)."""
+    return {rule_id: r for rule_id, r in all_rules().items() if on_spark(r)}
+
+
+def run_rules_on_spark(data: SparkData, config: dict[str, Any], text=None, only: Iterable[str] | None = None,
+                       progress: Callable[[str], None] | None = None) -> tuple[list[Finding], list[str]]:
+    """The Spark-capable rules among `only` (all by default) through `engine.run_rules`; returns the
+    findings and the ids of the rules left out because their declaration says they cannot run on Spark."""
+    from rexian.analytics.engine import run_rules
+    from rexian.analytics.spark_text import BatchedTextPort
+
+    wanted = list(only) if only else list(all_rules())
+    capable = [rule_id for rule_id in wanted if on_spark(all_rules()[rule_id])]
+    left_out = [rule_id for rule_id in wanted if rule_id not in capable]
+    port = BatchedTextPort(data, text)
+    return run_rules(data, config, port, only=capable, progress=progress), left_out
+
+
+def received_months(data: SparkData, findings: list[Finding]) -> dict[str, str]:
+    """Ticket id → YYYY-MM of its receipt, for the tickets the findings name (a join on the executors)."""
+    ids = sorted({t for f in findings for t in f.ticket_ids})
+    if not ids:
+        return {}
+    wanted = data.spark.createDataFrame([(t,) for t in ids], "ticket_id STRING")
+    wanted.createOrReplaceTempView("_finding_tickets")
+    rows = data.spark.sql("SELECT t.ticket_id, date_format(CAST(from_unixtime(t.received_ts) AS TIMESTAMP), "
+                          "'yyyy-MM') FROM tk t JOIN _finding_tickets w ON t.ticket_id = w.ticket_id").collect()
+    return {row[0]: row[1] for row in rows if row[1]}
+
+
+def analyze_locations(locations: list[str], config: dict[str, Any], options: SparkOptions = SparkOptions(),
+                      as_of: datetime | None = None, spark=None, text=None,
+                      progress: Callable[[str], None] | None = None):
+    """`analyze` on Spark: the same rules, metrics, risk and summary as the DuckDB run, over Parquet at
+    `locations`. Rules declared `not_on_spark` are switched off and listed in the summary. Returns the
+    Analysis and the month of receipt of each ticket the findings name (for `findings_files`)."""
+    from rexian.analytics.analyze import analyze
+    from rexian.analytics.spark_text import BatchedTextPort
+
+    data = from_locations(locations, spark, as_of, options)
+    left_out = [rule_id for rule_id, r in all_rules().items() if not on_spark(r)]
+    rules = dict(config.get("rules") or {})
+    for rule_id in left_out:
+        rules[rule_id] = {**(rules.get(rule_id) or {}), "enabled": False}
+    analysis = analyze(data, {**config, "rules": rules}, text=BatchedTextPort(data, text), progress=progress,
+                       inputs=[str(loc) for loc in locations])
+    analysis.summary.update({"engine": "spark", "spark_master": data.spark.sparkContext.master,
+                             "rules_not_on_spark": {r: all_rules()[r].not_on_spark for r in left_out}})
+    return analysis, received_months(data, analysis.findings)
