@@ -47,6 +47,7 @@ def test_findings_load_stores_month_partitions_and_refuses_an_empty_directory(tm
     write_partitioned(FINDINGS, tmp_path / "out", RECEIVED)
     url = f"sqlite:///{tmp_path / 'store.db'}"
     runner = CliRunner()
+    assert runner.invoke(main, ["init", "--db", url]).exit_code == 0
     loaded = runner.invoke(main, ["findings", "load", str(tmp_path / "out" / "findings"), "--db", url])
     assert loaded.exit_code == 0, loaded.output
     assert loaded.output.startswith("新增 4 条")
