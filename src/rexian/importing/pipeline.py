@@ -117,11 +117,15 @@ def sealed_histories(report: ImportReport, mapping: Mapping) -> Iterator[tuple[s
         yield ticket_id, seal_history(report.histories[ticket_id], mapping)
 
 
+CONFLICT_REASON = ("数据库中已有该工单的不同历史，或它不是本来源导入的（导入只追加本来源建立的工单）："
+                   "未导入（请核对来源名称或工单编号）")
+
+
 def finish(report: ImportReport, conflicts: list[str] = ()) -> ImportReport:
     """Reject the rows of conflicting tickets, then balance the books (a mismatch is a bug: fail loudly)."""
     for ticket_id in conflicts:
         for file, row in report.histories[ticket_id].rows:
-            report.rejects.add(file, row, None, ticket_id, "数据库中已有该工单的不同历史，或它不是本来源导入的（导入只追加本来源建立的工单）：未导入（请核对来源名称或工单编号）")
+            report.rejects.add(file, row, None, ticket_id, CONFLICT_REASON)
     report.tickets_conflicting = len(conflicts)
     conflicts = set(conflicts)
     report.rows_rejected = len(report.rejects.rejected_rows)
@@ -192,7 +196,7 @@ def _fast_store(engine, plan, result, batch_tickets: int, after_batch) -> Import
     conflicting = plan.rows_of(result.conflicts)
     for ticket_id in result.conflicts:
         for file, row in conflicting[ticket_id]:
-            report.rejects.add(file, row, None, ticket_id, "数据库中已有该工单的不同历史，或它不是本来源导入的（导入只追加本来源建立的工单）：未导入（请核对来源名称或工单编号）")
+            report.rejects.add(file, row, None, ticket_id, CONFLICT_REASON)
     report.tickets_conflicting = len(result.conflicts)
     report.rows_rejected = len(report.rejects.rejected_rows)
     report.rows_imported = report.rows_in - sum(len(rows) for rows in conflicting.values())
