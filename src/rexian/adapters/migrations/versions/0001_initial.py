@@ -7,6 +7,8 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
+from rexian.adapters.migrations.shapes import append_only, event_columns
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -15,35 +17,9 @@ depends_on = None
 
 def _event_table(name: str) -> None:
     op.create_table(
-        name,
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("ticket_id", sa.String(64), nullable=False),
-        sa.Column("seq", sa.Integer, nullable=False),
-        sa.Column("at", sa.DateTime, nullable=False),
-        sa.Column("action", sa.String(64), nullable=False),
-        sa.Column("actor_id", sa.String(64)),
-        sa.Column("actor_unit_id", sa.String(64)),
-        sa.Column("target_unit_id", sa.String(64)),
-        sa.Column("payload", sa.Text, nullable=False),
-        sa.Column("source", sa.String(64), nullable=False),
-        sa.Column("prev_hash", sa.String(64), nullable=False),
-        sa.Column("hash", sa.String(64), nullable=False),
+        name, *event_columns(),
         sa.UniqueConstraint("ticket_id", "seq", name=f"uq_{name}_{'stream' if name == 'org_events' else 'ticket'}_seq"),
     )
-
-
-def _append_only(table: str) -> None:
-    """Refuse UPDATE and DELETE on an event table, so tampering needs deliberate effort (and is then
-    detected by `rexian verify`)."""
-    if op.get_context().dialect.name == "postgresql":
-        op.execute(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                   "FOR EACH ROW EXECUTE FUNCTION rexian_append_only()")
-        op.execute(f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                   "FOR EACH STATEMENT EXECUTE FUNCTION rexian_append_only()")
-    else:
-        for operation in ("UPDATE", "DELETE"):
-            op.execute(f"CREATE TRIGGER {table}_no_{operation.lower()} BEFORE {operation} ON {table} "
-                       f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {operation} refused'); END")
 
 
 def upgrade() -> None:
@@ -133,7 +109,7 @@ def upgrade() -> None:
                    "RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP; END $$ "
                    "LANGUAGE plpgsql")
     for table in ("events", "org_events"):
-        _append_only(table)
+        append_only(table)
 
 
 def downgrade() -> None:

@@ -8,31 +8,16 @@ Revises: 0004_web (0003 before merging web)
 import sqlalchemy as sa
 from alembic import op
 
+from rexian.adapters.migrations.shapes import event_columns
+
 revision = "0004_desk"
 down_revision = "0004_web"
 branch_labels = None
 depends_on = None
 
 
-def _event_columns():
-    return [
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("ticket_id", sa.String(64), nullable=False),
-        sa.Column("seq", sa.Integer, nullable=False),
-        sa.Column("at", sa.DateTime, nullable=False),
-        sa.Column("action", sa.String(64), nullable=False),
-        sa.Column("actor_id", sa.String(64)),
-        sa.Column("actor_unit_id", sa.String(64)),
-        sa.Column("target_unit_id", sa.String(64)),
-        sa.Column("payload", sa.Text, nullable=False),
-        sa.Column("source", sa.String(64), nullable=False),
-        sa.Column("prev_hash", sa.String(64), nullable=False),
-        sa.Column("hash", sa.String(64), nullable=False),
-    ]
-
-
 def upgrade() -> None:
-    op.create_table("supervision_events", *_event_columns(),
+    op.create_table("supervision_events", *event_columns(),
                     sa.UniqueConstraint("ticket_id", "seq", name="uq_supervision_events_stream_seq"))
     op.create_table(
         "supervision_records",

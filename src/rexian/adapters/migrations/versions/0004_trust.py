@@ -8,6 +8,8 @@ Revises: 0003
 import sqlalchemy as sa
 from alembic import op
 
+from rexian.adapters.migrations.shapes import append_only
+
 revision = "0004_trust"
 down_revision = "0004_desk"
 branch_labels = None
@@ -37,25 +39,12 @@ def _adopt_existing_events(table: str) -> None:
                              f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: UPDATE refused'); END")
 
 
-def _append_only(table: str) -> None:
-    """The supervisor's desk log (0004_desk) gets the same append-only triggers as the ticket log (0001)."""
-    if op.get_context().dialect.name == "postgresql":
-        op.execute(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                   "FOR EACH ROW EXECUTE FUNCTION rexian_append_only()")
-        op.execute(f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                   "FOR EACH STATEMENT EXECUTE FUNCTION rexian_append_only()")
-    else:
-        for operation in ("UPDATE", "DELETE"):
-            op.execute(f"CREATE TRIGGER {table}_no_{operation.lower()} BEFORE {operation} ON {table} "
-                       f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {operation} refused'); END")
-
-
 def upgrade() -> None:
     for table in ("events", "org_events"):
         op.add_column(table, sa.Column("mac", sa.String(80)))
         _adopt_existing_events(table)
     op.add_column("supervision_events", sa.Column("mac", sa.String(80)))
-    _append_only("supervision_events")
+    append_only("supervision_events")
     _adopt_existing_events("supervision_events")
     op.create_table(
         "checkpoints",
