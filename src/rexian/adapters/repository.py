@@ -169,26 +169,6 @@ def next_counter(connection: Connection, name: str) -> int:
     return connection.execute(select(t.counters.c.value).where(t.counters.c.name == name)).scalar_one()
 
 
-def iter_event_streams(connection: Connection, table_name: str = "events",
-                       batch: int = 50_000) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    """Every stream (ticket) of an event table with its events in stored order, streamed in id order
-    batches so that verifying millions of events does not need them all in memory."""
-    table = t.metadata.tables[table_name]
-    order = [table.c.ticket_id, table.c.id]
-    current, records = None, []
-    result = connection.execution_options(stream_results=True, yield_per=batch).execute(
-        select(table).order_by(*order))
-    for row in result:
-        record = row_to_record(row)
-        if record["ticket_id"] != current and records:
-            yield current, records
-            records = []
-        current = record["ticket_id"]
-        records.append(record)
-    if records:
-        yield current, records
-
-
 def ticket_heads(connection: Connection) -> dict[str, tuple[int, str]]:
     rows = connection.execute(select(t.tickets.c.ticket_id, t.tickets.c.last_seq, t.tickets.c.head_hash))
     return {row.ticket_id: (row.last_seq, row.head_hash) for row in rows}
