@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
