@@ -71,6 +71,7 @@ def create_app(hotline, assistant=None, startup: Callable[[Any], Any] | None = N
     templates.env.globals.update(csrf_token=csrf_token, state_name=labels.state_name,
                                  role_name=labels.role_name, action_name=labels.action_name,
                                  command_name=labels.command_name, choices=labels.choices())
+    templates.env.filters["when"] = labels.when
     accounts = Accounts(hotline.engine, hotline.settings, hotline.clock)
     @contextlib.asynccontextmanager
     async def lifespan(_app):  # the hook for work that runs beside the server

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from datetime import datetime
+from typing import Any, Iterable
 
 from rexian.domain import vocabulary as v
 
@@ -38,3 +39,17 @@ def choices() -> dict[str, dict]:
     return {"channels": v.CHANNELS, "urgencies": v.URGENCIES, "kinds": v.TICKET_KINDS,
             "contact_methods": v.CONTACT_METHODS, "progress_kinds": v.PROGRESS_KINDS,
             "satisfaction": v.SATISFACTION, "evidence_kinds": v.EVIDENCE_KINDS, "requests": v.REQUEST_KINDS}
+
+
+def when(value: Any) -> str:
+    """A time as people read it on every page: 2026-02-25 09:14 (ISO text or datetime; empty for none)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return str(value)
