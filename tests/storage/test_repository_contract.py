@@ -61,3 +61,23 @@ def test_the_organisation_reads_back_as_loaded(app):
         row = connection.execute(select(t.people).where(t.people.c.person_id == "H0201")).one()
     assert row.roles == "handler" and row.unit_id == "D02"
     assert app.organisation().person("H0201").roles == frozenset({"handler"})
+
+
+@pytest.mark.parametrize("refusal", ["wrong role", "wrong state", "missing field"])
+def test_a_refused_command_writes_nothing(app, refusal):
+    from support.workflow_steps import dispatched, handling, received, stored_counts
+
+    from rexian.domain import commands as c
+    from rexian.domain.errors import MissingField, NotAllowed, WrongState
+
+    if refusal == "wrong role":
+        command, error = c.Dispatch(actor_id="H0201", ticket_id=received(app), lead_unit_id="D02"), NotAllowed
+    elif refusal == "wrong state":
+        command, error = c.SignFor(actor_id="H0201", ticket_id=handling(app)), WrongState
+    else:
+        command, error = c.RequestReturn(actor_id="H0201", ticket_id=dispatched(app), reason="",
+                                         basis="职责清单第三条"), MissingField
+    before = stored_counts(app)
+    with pytest.raises(error):
+        app.handle(command)
+    assert stored_counts(app) == before

@@ -1,5 +1,9 @@
 """Forbidden actions: the wrong role, the wrong unit, the wrong state, missing fields. Each is refused
-with an error that names the rule, and nothing at all is written."""
+with an error that names the rule, and nothing at all is written.
+
+These run on SQLite only: which command is refused is the domain's decision (also exercised in memory in
+tests/domain/test_decide_in_memory.py), and that a refusal writes nothing on either database is the storage
+contract's part (tests/storage/test_repository_contract.py runs refusals on SQLite and PostgreSQL)."""
 
 from datetime import timedelta
 
@@ -9,6 +13,11 @@ from support.workflow_steps import (closure_requested, contacted, dispatched, en
 
 from rexian.domain import commands as c
 from rexian.domain.errors import DeadlinePassed, MissingField, NotAllowed, NotFound, WrongState
+
+
+@pytest.fixture
+def db_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'test.db'}"
 
 
 def refused(app, command, error_type, rule):
