@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from rexian.adapters import tables as t
@@ -169,11 +169,6 @@ def next_counter(connection: Connection, name: str) -> int:
     return connection.execute(select(t.counters.c.value).where(t.counters.c.name == name)).scalar_one()
 
 
-def ticket_heads(connection: Connection) -> dict[str, tuple[int, str]]:
-    rows = connection.execute(select(t.tickets.c.ticket_id, t.tickets.c.last_seq, t.tickets.c.head_hash))
-    return {row.ticket_id: (row.last_seq, row.head_hash) for row in rows}
-
-
 def supervision_heads(connection: Connection) -> dict[str, tuple[int, str]]:
     """The head (last seq, hash) each desk stream's projection remembers (adapters/desk_tables.py)."""
     table = t.metadata.tables.get("supervision_records")
@@ -183,7 +178,3 @@ def supervision_heads(connection: Connection) -> dict[str, tuple[int, str]]:
         table = t.metadata.tables["supervision_records"]
     rows = connection.execute(select(table.c.stream_id, table.c.last_seq, table.c.head_hash))
     return {row.stream_id: (row.last_seq, row.head_hash) for row in rows}
-
-
-def count_events(connection: Connection) -> int:
-    return connection.execute(select(func.count()).select_from(t.events)).scalar_one()
