@@ -89,3 +89,44 @@ def test_organisation_tables_load_into_the_database_through_the_organisation_che
                                    str(bad)])
     assert refused.exit_code != 0 and "G99" in refused.output
     assert bootstrap(db).organisation().unit("S09") is None and verify_database(bootstrap(db).engine).intact
+
+
+def _calls_file(tmp_path, name, rows):
+    return write_csv(tmp_path / name, list(CALLS_MAPPING["columns"].values()), rows, encoding="gbk")
+
+
+def test_call_records_go_into_the_database_once_and_a_changed_record_is_rejected_not_written_over(tmp_path):
+    import yaml
+    from click.testing import CliRunner
+    from sqlalchemy import create_engine, text
+
+    from rexian.cli import main
+
+    mapping = tmp_path / "calls.yaml"
+    mapping.write_text(yaml.safe_dump(CALLS_MAPPING, allow_unicode=True), encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'calls.db'}"
+    first = [["C1", "13800000000", "A01", "2025/01/03 09:00:00", "2025/01/03 09:00:20", "2025/01/03 09:05:00", "否",
+              "GD001", "呼入"],
+             ["C2", "13800000001", "", "2025/01/03 09:01:00", "", "2025/01/03 09:02:00", "是", "", "呼入"]]
+    runner = CliRunner()
+    loaded = runner.invoke(main, ["import", "--mapping", str(mapping), "--db", url,
+                                  "--rejects", str(tmp_path / "r1.csv"), str(_calls_file(tmp_path, "a.csv", first))])
+    assert loaded.exit_code == 0, loaded.output
+    assert "新增 2 行" in loaded.output
+    again = runner.invoke(main, ["import", "--mapping", str(mapping), "--db", url,
+                                 "--rejects", str(tmp_path / "r2.csv"), str(_calls_file(tmp_path, "a.csv", first))])
+    assert again.exit_code == 0 and "新增 0 行，已有且相同 2 行" in again.output
+
+    changed = [first[0], [*first[1][:6], "否", *first[1][7:]]]  # C2 now claims it was answered
+    clash = runner.invoke(main, ["import", "--mapping", str(mapping), "--db", url, "--rejects",
+                                 str(tmp_path / "r3.csv"), str(_calls_file(tmp_path, "b.csv", changed))])
+    assert clash.exit_code == 1, clash.output
+    with open(tmp_path / "r3.csv", encoding="utf-8-sig") as handle:
+        rejected = list(csv.DictReader(handle))
+    assert [(r["file"].endswith("b.csv"), r["row"], r["column"], r["value"]) for r in rejected] == [
+        (True, "3", "abandoned", "C2")]
+    with create_engine(url).connect() as connection:
+        stored = connection.execute(text("SELECT call_id, abandoned, import_id FROM calls ORDER BY call_id")).all()
+        runs = connection.execute(text("SELECT status FROM imports ORDER BY import_id")).scalars().all()
+    assert [(call_id, bool(abandoned)) for call_id, abandoned, _ in stored] == [("C1", False), ("C2", True)]
+    assert all(import_id is not None for *_, import_id in stored) and runs == ["done", "done", "failed"]

@@ -52,6 +52,7 @@ def test_a_simulated_database_passes_verify_and_the_application_can_carry_on(tmp
     migrate(engine)
     counts = write_database(result, engine)
     assert counts["events"] == len(result.events) and counts["tickets"] == 250 and counts["org_events"] > 500
+    assert (counts["calls"], counts["agent_status"]) == (len(result.calls), len(result.agent_status))
     report = verify_database(engine)
     assert report.intact, report.damages[:3]
     assert report.events == len(result.events) + counts["org_events"]
@@ -62,6 +63,13 @@ def test_a_simulated_database_passes_verify_and_the_application_can_carry_on(tmp
     app.handle(c.Reopen(actor_id=supervisor, ticket_id=open_row["ticket_id"], reason="抽查发现问题未解决，重办"))
     assert app.ticket(open_row["ticket_id"]).status == "handling"
     assert verify_database(engine).intact
+    # The call centre's records are there too: the dashboard shows the connection rate from them.
+    from rexian.analytics.config import load_config
+    from rexian.service.dashboard import Dashboard
+
+    rates = {r["metric_id"]: r for r in Dashboard(engine, load_config(), lambda: result.world.end).snapshot()["rates"]}
+    answered = sum(1 for call in result.calls if call["direction"] == "in" and not call["abandoned"])
+    assert not rates["connection_rate"]["missing"] and rates["connection_rate"]["numerator"] == answered
 
 
 def test_the_fast_file_encoding_of_events_equals_the_repository_row(city):

@@ -6,8 +6,10 @@ canonical JSON text, the same bytes the hash covers.
 
 from __future__ import annotations
 
-from sqlalchemy import (Boolean, Column, DateTime, Float, Index, Integer, LargeBinary, MetaData, String, Table,
-                        Text, UniqueConstraint)
+from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, Float, Index, Integer, LargeBinary, MetaData,
+                        String, Table, Text, UniqueConstraint)
+
+from rexian.domain import records
 
 metadata = MetaData()
 
@@ -238,3 +240,24 @@ portal_codes = Table(
     Column("rating", String(32)),
     Column("rated_at", DateTime),
 )
+
+
+# The call centre's and personnel's records (calls, agent status, roster), stored as imported: their columns
+# come from the interchange declaration (domain/records.py), with a surrogate id and the declared key unique.
+_RECORD_TYPES = {records.TEXT: Text, records.INT: BigInteger, records.FLOAT: Float, records.BOOL: Boolean,
+                 records.TIME: DateTime, records.DATE: Date}
+
+
+def _record_table(name: str) -> Table:
+    key = records.KEYS[name]
+    return Table(
+        name, metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        *(Column(column, String(64) if column in key and kind == records.TEXT else _RECORD_TYPES[kind])
+          for column, kind in records.TABLES[name]),
+        Column("import_id", Integer),  # the import run that brought the row (imports.import_id), if any
+        UniqueConstraint(*key, name=f"uq_{name}_key"),
+    )
+
+
+calls, agent_status, roster = (_record_table(name) for name in records.RECORD_TABLES)

@@ -20,8 +20,14 @@ def _load_data(db: str | None, inputs: tuple[str, ...], as_of: datetime | None):
 
         engine = sqlalchemy.create_engine(db)
         present = set(sqlalchemy.inspect(engine).get_table_names())
-        frames = {name: pd.read_sql_table(name, engine) if name in present else None
+        from rexian.domain.records import RECORD_TABLES, columns
+
+        frames = {name: None if name not in present else
+                  pd.read_sql_table(name, engine, columns=list(columns(name)) if name in RECORD_TABLES else None)
                   for name in ("events", "tickets", "calls", "agent_status")}
+        # An empty call-centre table is the same as none: the rules that need it are skipped, not run on nothing.
+        frames = {name: None if name in RECORD_TABLES and frame is not None and frame.empty else frame
+                  for name, frame in frames.items()}
         if frames["events"] is None:
             raise click.UsageError(f"no `events` table in {db}")
         return from_frames(frames["events"], frames["tickets"], frames["calls"], frames["agent_status"], as_of)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from rexian.cli.options import db_option, open_engine
+from rexian.domain.records import RECORD_TABLES
 
 
 def _engine(url: str):
@@ -44,7 +45,7 @@ def import_command(mapping_path, db_url, out_dir, fmt, rejects_path, batch_ticke
     if out_dir:
         report = import_to_directory(out_dir, list(inputs), mapping, fmt)
     elif mapping.mode == "table":
-        report = _import_org_table(db_url, actor_id, list(inputs), mapping)
+        report = _import_table(db_url, actor_id, list(inputs), mapping)
     else:
         report = import_to_database(_engine(db_url), list(inputs), mapping, batch_tickets)
     rejects_path = Path(rejects_path or (Path(out_dir) / "rejects.csv" if out_dir else "rejects.csv"))
@@ -59,18 +60,20 @@ def import_command(mapping_path, db_url, out_dir, fmt, rejects_path, batch_ticke
         raise SystemExit(1)
 
 
-def _import_org_table(db_url: str, actor_id: str | None, inputs: list[str], mapping):
-    """Units, people, categories or catalogue rows into the organisation, all or nothing."""
+def _import_table(db_url: str, actor_id: str | None, inputs: list[str], mapping):
+    """Units, people, categories or catalogue rows into the organisation, all or nothing; calls, agent status
+    and roster rows stored as imported (importing/record_tables.py)."""
     from rexian.bootstrap import bootstrap
     from rexian.domain.errors import WorkflowError
     from rexian.domain.org_changes import OrgProblems
-    from rexian.importing.org_tables import ORG_TABLES, org_changes
+    from rexian.importing.org_tables import org_changes
     from rexian.importing.pipeline import build
+    from rexian.importing.record_tables import import_records
     from rexian.service.org_admin import apply_org_changes
 
-    if mapping.table not in ORG_TABLES:
-        raise click.UsageError(f"{mapping.table} 表只能写出为交换文件：请用 --out")
     report = build(inputs, mapping)
+    if mapping.table in RECORD_TABLES:
+        return import_records(_engine(db_url), report, mapping, inputs)
     try:
         changed = apply_org_changes(bootstrap(db_url), actor_id, org_changes(mapping.table, report.table_rows))
     except (OrgProblems, WorkflowError) as error:

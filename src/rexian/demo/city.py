@@ -58,8 +58,8 @@ def build_demo(db_url: str, out_dir: str | Path, tickets: int, seed: int, now: d
     counts = write_database(Simulation(tickets, seed), engine)
     report = verify_database(engine)
     demo.tickets, demo.events, demo.intact = counts["tickets"], report.events, report.intact
-    # The analyser reads the interchange files (they carry the call records the database has no table
-    # for); the truth goes to a folder beside them that the analyser is never pointed at.
+    # The analyser reads the interchange files (the same data as the database, in the form `rexian analyze`
+    # takes); the truth goes to a folder beside them that the analyser is never pointed at.
     write_files(Simulation(tickets, seed), demo.data_dir, truth_path=demo.truth_file, formats=("parquet",))
     say("运行监督规则 …")
     analysis = analyze(from_directories([str(demo.data_dir)]), load_config(None),

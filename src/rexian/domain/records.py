@@ -41,6 +41,16 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
                ("end_date", DATE)),
 }
 
+# Each reference table's key: one row per key (the same key twice in a source, or with other values than
+# stored, is a conflict, never an overwrite).
+KEYS: dict[str, tuple[str, ...]] = {
+    "units": ("unit_id",), "people": ("person_id",), "categories": ("code",), "catalogue": ("category", "area"),
+    "calls": ("call_id",), "agent_status": ("agent_id", "start_at"),
+    "roster": ("person_id", "unit_id", "position", "start_date"),
+}
+# The tables whose rows are facts of other systems (the call centre, personnel), stored as imported.
+RECORD_TABLES: tuple[str, ...] = ("calls", "agent_status", "roster")
+
 EVENT_FIELDS: tuple[str, ...] = tuple(name for name, _ in EVENT_TABLE)
 # The record without its chain: what a workflow command or an imported row carries before sealing.
 EVENT_BODY: tuple[str, ...] = EVENT_FIELDS[:-2]

@@ -32,6 +32,8 @@ class ImportReport:
     histories: dict[str, History] = field(default_factory=dict)
     table: str | None = None  # mode table: which interchange table the rows are for
     table_rows: list[dict[str, Any]] = field(default_factory=list)
+    table_origins: list[tuple[str, int]] = field(default_factory=list)  # (file, row) of each table row
+    stored: list[str] = field(default_factory=list)  # what a table import wrote into the database
 
     def summary_lines(self) -> list[str]:
         lines = [f"读入 {self.rows_in} 行：导入 {self.rows_imported} 行，拒收 {self.rows_rejected} 行",
@@ -41,6 +43,7 @@ class ImportReport:
             lines.append(f"数据库：新增工单 {self.tickets_added}，追加历史 {self.tickets_grown}，"
                          f"未变 {self.tickets_unchanged}，与已有历史冲突 {self.tickets_conflicting}；"
                          f"写入事件 {self.events_added} 条")
+        lines += self.stored
         lines += [f"文件问题：{problem}" for problem in self.file_problems]
         return lines
 
@@ -78,7 +81,7 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
         from rexian.importing.side_tables import table_rows
 
         report.table = mapping.table
-        report.table_rows, _ = table_rows(rows, mapping, report.rejects)
+        report.table_rows, report.table_origins = table_rows(rows, mapping, report.rejects)
     else:
         from rexian.importing.ticket_lists import ticket_list_histories
 

@@ -6,28 +6,21 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from rexian.domain.records import BOOL, DATE, INT, TIME, columns, kinds
+from rexian.domain.records import BOOL, DATE, INT, KEYS, TIME, columns, kinds
 from rexian.importing.readers import SourceRow
 from rexian.importing.rejects import RejectLog
 from rexian.importing.values import as_text, is_missing, parse_time
 
-# Per table: its key (and required) columns; its columns and their kinds come from the declaration
-# (domain/records.py), as `spec(table, "columns" | "times" | "dates" | "bools" | "ints")`.
-KEYS: dict[str, dict[str, tuple[str, ...]]] = {
-    "units": {"key": ("unit_id",)},
-    "people": {"key": ("person_id",)},
-    "categories": {"key": ("code",)},
-    "catalogue": {"key": ("category", "area"), "required": ("category", "lead_unit_id")},
-    "calls": {"key": ("call_id",)},
-    "agent_status": {"key": ("agent_id", "start_at")},
-    "roster": {"key": ("person_id", "unit_id", "position", "start_date"), "required": ("person_id",)},
-}
+# Per table: its key and required columns; its key, columns and their kinds come from the declaration
+# (domain/records.py), as `spec(table, "key" | "columns" | "times" | "dates" | "bools" | "ints")`.
+# Required: the key, except where a part of it may be empty ('' area = any area; a roster row may lack dates).
+_REQUIRED = {"catalogue": ("category", "lead_unit_id"), "roster": ("person_id",)}
 _KIND_PARTS = {"times": TIME, "dates": DATE, "bools": BOOL, "ints": INT}
 TABLES: dict[str, dict[str, tuple[str, ...]]] = {
-    name: {**parts, "columns": columns(name),
+    name: {"key": key, "required": _REQUIRED.get(name, key), "columns": columns(name),
            **{part: tuple(c for c, kind in kinds(name).items() if kind == wanted)
               for part, wanted in _KIND_PARTS.items()}}
-    for name, parts in KEYS.items()
+    for name, key in KEYS.items()
 }
 TRUE_WORDS = {"1", "true", "yes", "y", "t", "是", "真", "放弃", "未接"}
 FALSE_WORDS = {"0", "false", "no", "n", "f", "否", "假", "接通", "已接"}
@@ -57,11 +50,12 @@ def _convert(table: str, name: str, value: Any, mapping) -> Any:
     return as_text(value)
 
 
-def table_rows(rows: Iterable[SourceRow], mapping, rejects: RejectLog) -> tuple[list[dict[str, Any]], int]:
-    """The table's rows and how many source rows they came from (= rows imported)."""
+def table_rows(rows: Iterable[SourceRow], mapping, rejects: RejectLog
+               ) -> tuple[list[dict[str, Any]], list[tuple[str, int]]]:
+    """The table's rows and, for each, the (file, row) it came from."""
     table = mapping.table
-    required = spec(table, "required") or spec(table, "key")
-    out, keys = [], {}
+    required = spec(table, "required")
+    out, origins, keys = [], [], {}
     for row in rows:
         record, problem = {}, None
         for name in spec(table, "columns"):
@@ -95,4 +89,5 @@ def table_rows(rows: Iterable[SourceRow], mapping, rejects: RejectLog) -> tuple[
             rejects.add(row.file, row.row, *problem)
             continue
         out.append(record)
-    return out, len(out)
+        origins.append((row.file, row.row))
+    return out, origins

@@ -188,7 +188,9 @@ def _optional_table(connection, name: str) -> pd.DataFrame | None:
 
     if not inspect(connection).has_table(name):
         return None
-    frame = pd.read_sql_table(name, connection)
+    from rexian.domain.records import columns
+
+    frame = pd.read_sql_table(name, connection, columns=list(columns(name)))  # not the store's own id columns
     return frame if not frame.empty else None
 
 

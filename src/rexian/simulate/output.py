@@ -48,17 +48,20 @@ def write_files(simulation: Simulation, out_dir: str | Path, truth_path: str | P
 def write_database(result: SimulationResult | Simulation, engine: Engine, workers: int = 1,
                    batch_size: int = 5000, truth: list | None = None) -> dict[str, int]:
     """Write a simulated city into an empty, migrated database in one transaction: the organisation (with
-    its ORG event chain), every event and every ticket projection. Calls, agent status and the truth have
-    no tables in the database; write them as files. When streaming a `Simulation`, its truth items are
-    appended to `truth` if a list is given."""
+    its ORG event chain), every event and every ticket projection, and the call centre's records (calls,
+    agent status). The truth has no table in the database; write it as a file. When streaming a
+    `Simulation`, its truth items are appended to `truth` if a list is given."""
     from rexian.adapters.bulk_load import load_organisation, load_tickets, require_empty
+    from rexian.adapters.record_store import store_records
 
-    counts = {"org_events": 0, "events": 0, "tickets": 0}
+    counts = {"org_events": 0, "events": 0, "tickets": 0, "calls": 0, "agent_status": 0}
     with engine.begin() as connection:
         require_empty(connection)
         if isinstance(result, SimulationResult):
             at = min(row["received_at"] for row in result.tickets) if result.tickets else result.world.end
             counts["org_events"] = load_organisation(connection, result.org_changes, _org_time(at))
+            counts["calls"] = store_records(connection, "calls", result.calls).inserted
+            counts["agent_status"] = store_records(connection, "agent_status", result.agent_status).inserted
             for start in range(0, max(len(result.events), len(result.tickets)), batch_size):
                 done = load_tickets(connection, result.events[start:start + batch_size],
                                     result.tickets[start:start + batch_size])
@@ -67,7 +70,10 @@ def write_database(result: SimulationResult | Simulation, engine: Engine, worker
             return counts
         first = result.specs[0].received_at if result.specs else result.world.end
         counts["org_events"] = load_organisation(connection, result.world.city.changes, _org_time(first))
+        counts["agent_status"] = store_records(connection, "agent_status", result.agent_status).inserted
+        counts["calls"] = store_records(connection, "calls", result.inbound_calls).inserted
         for batch in result.batches(batch_size=batch_size, workers=workers):
+            counts["calls"] += store_records(connection, "calls", batch.calls).inserted
             done = load_tickets(connection, batch.events, batch.tickets)
             counts["events"] += done[0]
             counts["tickets"] += done[1]

@@ -1,0 +1,60 @@
+"""Calls, agent status and the roster in the database (adapters/tables.py `_record_table`), stored as
+imported: a row whose key is already stored with the same values is skipped (importing a file again changes
+nothing); with other values it is a conflict, reported and never written over."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from sqlalchemy import and_, insert, select
+from sqlalchemy.engine import Connection
+
+from rexian.adapters import tables as t
+from rexian.domain import records
+
+
+@dataclass
+class Stored:
+    inserted: int = 0
+    unchanged: int = 0
+    conflicts: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)  # (new row, stored)
+
+
+def store_records(connection: Connection, name: str, rows: Iterable[dict[str, Any]],
+                  import_id: int | None = None, batch: int = 2000) -> Stored:
+    """Insert `rows` of table `name` (one of records.RECORD_TABLES) in the caller's transaction."""
+    table = t.metadata.tables[name]
+    key, columns = records.KEYS[name], records.columns(name)
+    result = Stored()
+    rows = list(rows)
+    for start in range(0, len(rows), batch):
+        chunk = [{column: row.get(column) for column in columns} for row in rows[start:start + batch]]
+        stored = _stored(connection, table, key, chunk)
+        fresh = []
+        for row in chunk:
+            before = stored.get(tuple(row[k] for k in key))
+            if before is None:
+                fresh.append({**row, "import_id": import_id})
+                stored[tuple(row[k] for k in key)] = row
+            elif all(_same(before.get(column), row[column]) for column in columns):
+                result.unchanged += 1
+            else:
+                result.conflicts.append((row, before))
+        if fresh:
+            connection.execute(insert(table), fresh)
+            result.inserted += len(fresh)
+    return result
+
+
+def _stored(connection: Connection, table, key: tuple[str, ...], chunk: list[dict[str, Any]]) -> dict:
+    """The stored rows sharing a first key column with the chunk, by full key."""
+    first = table.c[key[0]]
+    values = {row[key[0]] for row in chunk if row[key[0]] is not None}
+    condition = first.in_(values) if values else and_(False)
+    found = connection.execute(select(*(table.c[c] for c in records.columns(table.name))).where(condition))
+    return {tuple(row._mapping[k] for k in key): dict(row._mapping) for row in found}
+
+
+def _same(stored: Any, new: Any) -> bool:
+    return stored == new or (stored is None and new in ("", None))
