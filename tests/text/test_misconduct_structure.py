@@ -80,3 +80,33 @@ def test_a_threat_to_arrest_or_punish_the_citizen_is_hostile_and_a_promise_to_ha
     assert "hostile_attitude" not in findings("村长李某表示要处理这件事，下周给答复")
     assert "hostile_attitude" in findings("工商局那个执法人员用恶劣的态度对我说话")
     assert "hostile_attitude" not in findings("执法人员对商家的恶劣态度问题进行了批评教育")
+
+
+def test_a_pronoun_inside_the_phrase_points_back_across_short_sentences_to_the_official():
+    text = "咨询新河中学李校长！得到的回复是不能读了！学籍注销了！叫我告到哪里他也不怕！"
+    hit = next(h for h in detect_misconduct(text) if h["family"] == "hostile_attitude")
+    assert hit["doer"]["post"] == "校长"
+    assert "hostile_attitude" not in findings("邻居李大爷来过！学籍注销了！叫我告到哪里他也不怕！")
+
+
+def test_a_sentence_opening_with_a_connective_goes_on_with_the_subject_before():
+    text = "作为一名村长不愿解决村民的事，是懒政吗？并且说话不算话，更过分的是表示要处理本人"
+    assert "hostile_attitude" in findings(text)
+    assert "hostile_attitude" not in findings("作为一名村长不愿解决村民的事，是懒政吗？物业说话不算话，更过分的是表示要处理本人")
+
+
+def test_a_sentence_naming_nobody_goes_on_about_the_official_the_title_accuses():
+    text = ("请彻查广胜村村委成员贪腐集体财产。审计报告出来了。其中有巨额的餐费接待支出，"
+            "不乏高档烟酒、洗脚城等违规费用。")
+    assert "improper_banquet" in findings(text)
+    # the body a title asks for help is the addressee, not the accused
+    assert "improper_banquet" not in findings(
+        "请市政府督促处理物业问题。审计报告出来了。其中有巨额的餐费接待支出，不乏高档烟酒、洗脚城等违规费用。")
+    # and a sentence that names somebody does not fall back on the title
+    assert "improper_banquet" not in findings(
+        "请彻查广胜村村委成员贪腐集体财产。开发商的高档烟酒、洗脚城等费用由他们公司自己出。")
+
+
+def test_a_danger_to_safety_is_not_a_threat_but_an_official_threatening_the_writer_is():
+    assert "hostile_attitude" not in findings("村干部不管不问，全家人的人身安全受到严重威胁")
+    assert "hostile_attitude" in findings("村干部不但不管，并且威胁我说要报警抓我")

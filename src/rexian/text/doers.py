@@ -252,7 +252,7 @@ def _name_before(text: str, post_start: int, words: DoerWords) -> tuple[str | No
 
 _NOT_NAME_BEFORE = ("对", "双", "各", "官", "甲", "乙", "地", "多")
 _BODY_KINDS = ("public_body", "service", "mixed", "state", "private_body")
-_NOT_NAME_START = re.compile(r"(?:通过|经过|为何|为什么|难道|竟然|居然|然而|可是|但是|因为|如果|导致|致使|发现|得知|据说|听说|认为)+")
+_NOT_NAME_START = re.compile(r"(?:恳请|请求|敬请|请|希望|要求|建议|呼吁|彻查|严查|查处|调查|督促|责令|关于|投诉|举报|反映|通过|经过|为何|为什么|难道|竟然|居然|然而|可是|但是|因为|如果|导致|致使|发现|得知|据说|听说|认为)+")
 # 「民办学校」「私立医院」 are private; 「公办幼儿园」 is public whatever its ending says.
 _PRIVATE_NAME = re.compile(r"民办|私立|私人|私营")
 _PUBLIC_NAME = re.compile(r"公办|公立|机关|[区县市]第[一二三四五六七八九十\d]+|[区县市]实验")  # 「A3区第三幼儿园」
@@ -343,16 +343,18 @@ def classify(mention: Mention, context_body: Mention | None = None, by_hand: boo
 
 def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: int, sentence_start: int,
                  clause_end: int, previous_start: int, prefer_public: bool = False, sentence_end: int | None = None,
-                 skip_speakers: bool = False, reach: int | None = None, addressed: bool = True) -> tuple[Doer | None, Mention | None]:
+                 skip_speakers: bool = False, reach: int | None = None, addressed: bool = True,
+                 title_only: bool = False) -> tuple[Doer | None, Mention | None]:
     """The doer of the act at text[act_start:act_end], and the mention it was read from.
 
     The nearest subject named before the act in its sentence (clauses and 「；」 do not cut it off); a
     pronoun points back to the person named before it; 「态度恶劣的医生」 names the doer after the act;
-    failing these, the subject of the sentence before. `prefer_public`: for graft and banquets the accused
+    failing these, the subject of the sentence before, then the letter's title (`title_only`: the title
+    alone, for a sentence that names nobody). `prefer_public`: for graft and banquets the accused
     is the official who received, even when the giver is named closer (「老板向派出所民警塞红包」)."""
     sentence_end = len(text) if sentence_end is None else sentence_end
     start = sentence_start if reach is None else max(sentence_start, act_start - reach)
-    before = [m for m in mentions if start <= m.start and m.end <= act_start]
+    before = [] if title_only else [m for m in mentions if start <= m.start and m.end <= act_start]
     chosen = None
     if prefer_public:
         clause_start = max([sentence_start] + [i + 1 for i in range(sentence_start, act_start) if text[i] in "，,；;：:"])
@@ -372,13 +374,13 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
         # 「找村委会反映情况，回应态度恶劣」: with no subject named, the one addressed is the one who answered.
         spoken_to = [m for m in before if m.role in ("object", "place") and (m.post or m.body_kind == "public_body")]
         chosen = spoken_to[-1] if spoken_to else None
-    if chosen is None:
+    if chosen is None and not title_only:
         # 「态度恶劣的医生」; 「门难进、脸难看，这就是我们街道办的作风」
         after = [m for m in mentions if act_end <= m.start < sentence_end and m.role not in ("object", "place", "citizen")
                  and (m.start < clause_end and text[act_end:m.start].endswith("的") or text[m.end:m.end + 3].startswith("的作风"))]
         chosen = after[0] if after else None
     how = "同句"
-    if chosen is None and reach is None:
+    if chosen is None and reach is None and not title_only:
         earlier = [m for m in mentions if previous_start <= m.start and m.end <= sentence_start
                    and m.role not in ("object", "place", "citizen")]
         chosen = earlier[-1] if earlier else None
@@ -402,6 +404,18 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
     if how == "来信标题":
         confidence -= 0.1
     return Doer(chosen.body, chosen.post, chosen.name, status, confidence, f"{how}：{reason}"), chosen
+
+
+def resolve_antecedent(mentions: list[Mention], position: int, reach: int = 120) -> tuple[Doer | None, Mention | None]:
+    """The person a pronoun at `position` points back to across sentences (「咨询李校长……叫我告到哪里他也不怕」):
+    the last person named within `reach` characters before it."""
+    antecedents = [m for m in mentions if m.end <= position and m.post and m.post_kind not in ("pronoun", "citizen")
+                   and m.role != "place" and position - m.end <= reach]
+    if not antecedents:
+        return None, None
+    chosen = antecedents[-1]
+    status, confidence, reason = classify(chosen, _context_body(mentions, chosen))
+    return Doer(chosen.body, chosen.post, chosen.name, status, confidence, f"代词指前文的人：{reason}"), chosen
 
 
 # 「民警指认林某殴打」: the one who says or identifies is not the one who did it.
