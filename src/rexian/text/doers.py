@@ -252,7 +252,9 @@ def _name_before(text: str, post_start: int, words: DoerWords) -> tuple[str | No
 
 _NOT_NAME_BEFORE = ("对", "双", "各", "官", "甲", "乙", "地", "多")
 _BODY_KINDS = ("public_body", "service", "mixed", "state", "private_body")
-_NOT_NAME_START = re.compile(r"(?:恳请|请求|敬请|请|希望|要求|建议|呼吁|彻查|严查|查处|调查|督促|责令|关于|投诉|举报|反映|通过|经过|为何|为什么|难道|竟然|居然|然而|可是|但是|因为|如果|导致|致使|发现|得知|据说|听说|认为)+")
+_NOT_NAME_START = re.compile("(?:" + "|".join((
+    "恳请 请求 敬请 请 希望 要求 建议 呼吁 彻查 严查 查处 调查 督促 责令 关于 投诉 举报 反映 通过 经过 "
+    "为何 为什么 难道 竟然 居然 然而 可是 但是 因为 如果 导致 致使 发现 得知 据说 听说 认为").split()) + ")+")
 # 「民办学校」「私立医院」 are private; 「公办幼儿园」 is public whatever its ending says.
 _PRIVATE_NAME = re.compile(r"民办|私立|私人|私营")
 _PUBLIC_NAME = re.compile(r"公办|公立|机关|[区县市]第[一二三四五六七八九十\d]+|[区县市]实验")  # 「A3区第三幼儿园」
