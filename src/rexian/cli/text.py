@@ -236,10 +236,13 @@ def _print_labelled(split: str, patterns: bool, show: int) -> None:
     )
     from rexian.text.misconduct_labels import SCORED_FAMILIES
 
-    agreement = misconduct_label_agreement()
-    kappas = "，".join(f"{family} {row['kappa']:.2f}" for family, row in agreement["families"].items())
-    click.echo(f"标注集 {agreement['letters']} 封（两遍标注，均由同一人完成）；Cohen's kappa：整体标签 "
-               f"{agreement['kappa_whole_label']:.2f}，{kappas}；分歧 {len(agreement['disagreements'])} 处")
+    if split == "fresh":
+        click.echo("新抽的未触碰集：读整封信，一遍标注（无第二遍，故无一致性数字），标注在看检测结果之前提交")
+    else:
+        agreement = misconduct_label_agreement()
+        kappas = "，".join(f"{family} {row['kappa']:.2f}" for family, row in agreement["families"].items())
+        click.echo(f"标注集 {agreement['letters']} 封（两遍标注，均由同一人完成）；Cohen's kappa：整体标签 "
+                   f"{agreement['kappa_whole_label']:.2f}，{kappas}；分歧 {len(agreement['disagreements'])} 处")
     result = misconduct_on_labels(split)
     click.echo(f"\n{split}：{result['letters']} 封；按信件计，只有“陈述事实且行为人为公职人员”算作发现，线索另计")
     click.echo(f"{'family':<18}{'tp':>4}{'fp':>4}{'fn':>4}  {'precision [95% CI]':<22}{'recall [95% CI]':<22}{'leads':>6}")

@@ -13,6 +13,10 @@ Drawing (fixed seed, `draw_sample`): three strata, so that both precision and re
   detector result on the held-out part was looked at.
 The held-out part is fixed by the letter id alone (`is_held_out`), decided before any result was seen.
 
+A second, fresh set (`data/misconduct_labels_fresh.csv`, split `fresh`, `draw_fresh_sample`, seed FRESH_SEED):
+~150 letters not in the first set, drawn the same stratified way, labelled from whole letters in one pass and
+committed before any detector output on them was read; columns letter_id, stratum, split, label, note.
+
 Labels (`label` column): the families a letter *reports as fact* about a public servant — `H` hostile
 attitude (态度恶劣, incl. threats), `G` graft (吃拿卡要, incl. bribery), `E` embezzlement (侵占/贪污),
 `B` improper banquets (违规吃喝) — joined by `+`, or `-` for none. A lower-case letter marks a family only
