@@ -170,13 +170,14 @@ def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
             if body == word and kind in ("private_body", "mixed"):
                 # 「民爆器材有限公司……自公司成立以来」: a bare 「公司」 is the company named before;
                 # 「A3区第三幼儿园……幼儿园收取介绍费」: a bare 「幼儿园」 is the kindergarten named before.
-                named = [m for m in reversed(mentions) if m.body and m.body.endswith(word) and m.body != word]
-                telling = [m for m in named if _PUBLIC_NAME.search(m.body) or _PRIVATE_NAME.search(m.body)]
-                earlier = (telling or named or [None])[0]
-                if earlier is not None and earlier.body_kind:
-                    kind = earlier.body_kind
-                    if kind == "mixed":
-                        body = earlier.body
+                named = [(m, m.body) for m in reversed(mentions) if m.body and m.body.endswith(word) and m.body != word]
+                telling = [pair for pair in named if _PUBLIC_NAME.search(pair[1]) or _PRIVATE_NAME.search(pair[1])]
+                if named:
+                    earlier, earlier_body = (telling or named)[0]
+                    if earlier.body_kind:
+                        kind = earlier.body_kind
+                        if kind == "mixed":
+                            body = earlier_body
             if previous and previous.body and previous.post is None and between in ("", "的"):
                 # 「A2区政府计生办」: two endings in a row are one body, the last one decides.
                 mentions[-1] = Mention(previous.start, end, previous.body + between + word, kind, None, None, None,
