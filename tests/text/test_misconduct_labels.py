@@ -82,3 +82,38 @@ def test_on_the_development_letters_findings_stay_precise(teddy_dir):
 
     result = misconduct_on_labels("dev", teddy_dir)
     assert result["pooled"]["precision"] >= 0.85 and result["pooled"]["recall"] >= 0.7
+    # both parts of the first set are development data since the second round (the fresh set is not)
+    everything = misconduct_on_labels("all", teddy_dir)
+    assert everything["pooled"]["precision"] >= 0.85 and everything["pooled"]["recall"] >= 0.8
+
+
+def test_the_fresh_set_is_labelled_apart_and_shares_no_letter_with_the_first_set():
+    fresh = load_labels(fresh=True)
+    first = {row["letter_id"] for row in load_labels()}
+    assert 130 <= len(fresh) <= 170 and not first & {row["letter_id"] for row in fresh}
+    label = re.compile(r"^(?:-|[HGEBhgeb](?:\+[HGEBhgeb])*)$")
+    for row in fresh:
+        assert set(row) == {"letter_id", "stratum", "split", "label", "note"} and row["split"] == "fresh"
+        assert row["stratum"] in {"hit", "keyword", "random"} and label.match(row["label"])
+        assert not re.search(r"[\u4e00-\u9fff]{12,}", row["note"])
+
+
+def test_the_fresh_draw_leaves_out_the_first_set_and_is_reproducible():
+    from rexian.text.misconduct_labels import draw_fresh_sample
+
+    texts = {str(i): ("科长态度恶劣" if i % 7 == 0 else "路灯坏了") for i in range(600)}
+    flagged = {key for key in texts if int(key) % 13 == 0}
+    exclude = {str(i) for i in range(0, 600, 2)}
+    drawn = draw_fresh_sample(texts, flagged, exclude)
+    assert drawn == draw_fresh_sample(texts, flagged, exclude)
+    assert not exclude & {row["letter_id"] for row in drawn}
+    assert {row["letter_id"] for row in drawn if row["stratum"] == "hit"} == flagged - exclude
+
+
+def test_text_eval_misconduct_scores_the_fresh_set_and_says_it_was_labelled_once(teddy_dir, monkeypatch):
+    from rexian.cli import main
+
+    monkeypatch.setenv("REXIAN_REAL_DATA", str(teddy_dir.parent))
+    result = CliRunner().invoke(main, ["text-eval", "misconduct", "--labelled", "--split", "fresh", "--show", "0"])
+    assert result.exit_code == 0, result.output
+    assert "一遍标注" in result.output and "fresh：147 封" in result.output

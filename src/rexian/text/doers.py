@@ -26,7 +26,7 @@ from importlib import resources
 
 PUBLIC, NOT_PUBLIC, UNCLEAR = "public", "not_public", "unclear"
 STATUS_ZH = {PUBLIC: "公职人员", NOT_PUBLIC: "非公职人员", UNCLEAR: "身份不明"}
-_LIST_KEYS = ("public_bodies", "public_services", "state_enterprises", "private_bodies", "not_bodies",
+_LIST_KEYS = ("public_bodies", "public_services", "mixed_services", "state_enterprises", "private_bodies", "not_bodies",
               "public_posts", "manager_posts", "generic_posts", "private_people", "citizens", "pronouns", "object_markers",
               "passive_markers", "salutations")
 # Characters that end the name of a body when reading backwards from its ending (「去住建局」 -> 住建局).
@@ -65,7 +65,7 @@ def build_words(documents: list[dict]) -> DoerWords:
             lists[other] = [word for word in lists[other] if word not in moved]
     kinds: dict[str, str] = {}
     # Later assignments win: a person word beats a body word of the same spelling (城管 the officer).
-    for key, kind in (("public_bodies", "public_body"), ("public_services", "service"),
+    for key, kind in (("public_bodies", "public_body"), ("public_services", "service"), ("mixed_services", "mixed"),
                       ("state_enterprises", "state"), ("private_bodies", "private_body"),
                       ("generic_posts", "generic_post"), ("manager_posts", "manager_post"),
                       ("private_people", "private_person"), ("citizens", "citizen"), ("public_posts", "public_post"),
@@ -151,7 +151,7 @@ def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
     tokens = []
     for match in words.scan.finditer(text):
         kind = words.kinds[match.group(0)]
-        if kind in ("public_body", "service", "state", "private_body") and any(
+        if kind in _BODY_KINDS and any(
                 start <= match.start() < end for start, end in blocked):
             continue
         tokens.append((match.start(), match.end(), match.group(0), kind))
@@ -164,14 +164,20 @@ def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
             continue
         previous = mentions[-1] if mentions else None
         between = text[previous.end:start] if previous else ""
-        if kind in ("public_body", "service", "state", "private_body"):
+        if kind in _BODY_KINDS:
             body_start = _body_start(text, start)
             body = text[body_start:end]
-            if body == word and kind == "private_body":
-                # 「民爆器材有限公司……自公司成立以来」: a bare 「公司」 is the company named before.
-                earlier = next((m for m in reversed(mentions) if m.body and m.body.endswith(word) and m.body != word), None)
-                if earlier is not None and earlier.body_kind:
-                    kind = earlier.body_kind
+            if body == word and kind in ("private_body", "mixed"):
+                # 「民爆器材有限公司……自公司成立以来」: a bare 「公司」 is the company named before;
+                # 「A3区第三幼儿园……幼儿园收取介绍费」: a bare 「幼儿园」 is the kindergarten named before.
+                named = [(m, m.body) for m in reversed(mentions) if m.body and m.body.endswith(word) and m.body != word]
+                telling = [pair for pair in named if _PUBLIC_NAME.search(pair[1]) or _PRIVATE_NAME.search(pair[1])]
+                if named:
+                    earlier, earlier_body = (telling or named)[0]
+                    if earlier.body_kind:
+                        kind = earlier.body_kind
+                        if kind == "mixed":
+                            body = earlier_body
             if previous and previous.body and previous.post is None and between in ("", "的"):
                 # 「A2区政府计生办」: two endings in a row are one body, the last one decides.
                 mentions[-1] = Mention(previous.start, end, previous.body + between + word, kind, None, None, None,
@@ -212,7 +218,9 @@ def _body_start(text: str, ending_start: int) -> int:
     start = ending_start
     while start > 0 and ending_start - start < _NAME_REACH and text[start - 1] not in _NAME_STOP:
         start -= 1
-    return start
+    # 「为何一中屡屡违规」: a question word or connective before a name is not part of it.
+    lead = _NOT_NAME_START.match(text, start, ending_start)
+    return lead.end() if lead else start
 
 
 def _trim_name(after: str) -> str:
@@ -244,6 +252,13 @@ def _name_before(text: str, post_start: int, words: DoerWords) -> tuple[str | No
 
 
 _NOT_NAME_BEFORE = ("对", "双", "各", "官", "甲", "乙", "地", "多")
+_BODY_KINDS = ("public_body", "service", "mixed", "state", "private_body")
+_NOT_NAME_START = re.compile("(?:" + "|".join((
+    "恳请 请求 敬请 请 希望 要求 建议 呼吁 彻查 严查 查处 调查 督促 责令 关于 投诉 举报 反映 通过 经过 "
+    "为何 为什么 难道 竟然 居然 然而 可是 但是 因为 如果 导致 致使 发现 得知 据说 听说 认为").split()) + ")+")
+# 「民办学校」「私立医院」 are private; 「公办幼儿园」 is public whatever its ending says.
+_PRIVATE_NAME = re.compile(r"民办|私立|私人|私营")
+_PUBLIC_NAME = re.compile(r"公办|公立|机关|[区县市]第[一二三四五六七八九十\d]+|[区县市]实验")  # 「A3区第三幼儿园」
 
 
 _ADDRESS_AFTER = re.compile(r"(?:办公室|大门|大厅|窗口前|小区|路|街(?!道)|号|栋|村(?!委|干部|支书|主任|会计|长)|组(?!长)|公园|广场|大道|片区|辖区|范围|附近|门口|"  # noqa: E501
@@ -254,6 +269,9 @@ _PEOPLE_OF = re.compile(r"(?:里)?的(?:那个|这个|那些|这些|几个)?人(
 _PLACE_BEFORE = re.compile(r"(?:位于|住在|家住|地处|属于|属|在|去|到|来到|前往|找到|跑到|往|隶属|归)$")
 
 
+_WITNESS = re.compile(r"当着[^，。！？；]{0,10}$")
+
+
 def _role(text: str, start: int, words: DoerWords, end: int | None = None, person: bool = False) -> str:
     """subject, object (「向民警反映」), agent (「被民警打」) or place (「A7县泉塘街道泉星小区」「去社保局」
     「院长办公室」)."""
@@ -262,8 +280,17 @@ def _role(text: str, start: int, words: DoerWords, end: int | None = None, perso
     if end is not None and not person and (_ADDRESS_AFTER.match(text, end) or _POSSESSED.match(text, end)
                                            or _PLACE_BEFORE.search(text[max(0, start - 4):start])):
         return "place"
+    if person and end is not None and text.startswith("的面", end) and _WITNESS.search(text, max(0, start - 12), start):
+        return "object"  # 「当着维稳领导的面殴打车主」: the official looks on
     before = text[max(0, start - 6):start]
     before = re.sub(r"(?:的|该|那个|这个|这位|那位|一位|一名|一个|个|位|名)+$", "", before)
+    # 「纠集身着迷彩服的地痞流氓」: an object marker, then what describes the object, then the object.
+    if text.endswith("的", 0, start):
+        described = re.split(r"[，。！？；、,]", text[max(0, start - 14):start])[-1]
+        for marker in words.words["object_markers"]:
+            at = described.find(marker)
+            if 0 <= at <= 2 and 2 <= len(described) - at - len(marker) <= 9:
+                return "object"
     if any(before.endswith(marker) for marker in words.words["passive_markers"]):
         return "agent"
     if any(before.endswith(marker) for marker in words.words["object_markers"]):
@@ -288,6 +315,12 @@ def classify(mention: Mention, context_body: Mention | None = None, by_hand: boo
         return UNCLEAR, 0.3, "代词，前文没有可指的人"
     if mention.post in _SOMEONE:
         return UNCLEAR, 0.3, f"「{mention.post}」未说是谁"
+    if body_kind in ("service", "mixed") and body and _PRIVATE_NAME.search(body):
+        return NOT_PUBLIC, 0.85, f"「{body}」是民办或私立的{where}"
+    if body_kind == "mixed" and body and _PUBLIC_NAME.search(body):
+        body_kind = "service"
+    if body_kind == "mixed":
+        return UNCLEAR, 0.4, f"「{body}」可能是民办的，是否属公办待核实{where}"
     if body_kind == "private_body":
         return NOT_PUBLIC, 0.85, f"「{body}」不是公共机构{where}"
     if post_kind == "public_post" and body_kind not in ("service", "state"):
@@ -313,16 +346,18 @@ def classify(mention: Mention, context_body: Mention | None = None, by_hand: boo
 
 def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: int, sentence_start: int,
                  clause_end: int, previous_start: int, prefer_public: bool = False, sentence_end: int | None = None,
-                 skip_speakers: bool = False, reach: int | None = None, addressed: bool = True) -> tuple[Doer | None, Mention | None]:
+                 skip_speakers: bool = False, reach: int | None = None, addressed: bool = True,
+                 title_only: bool = False) -> tuple[Doer | None, Mention | None]:
     """The doer of the act at text[act_start:act_end], and the mention it was read from.
 
     The nearest subject named before the act in its sentence (clauses and 「；」 do not cut it off); a
     pronoun points back to the person named before it; 「态度恶劣的医生」 names the doer after the act;
-    failing these, the subject of the sentence before. `prefer_public`: for graft and banquets the accused
+    failing these, the subject of the sentence before, then the letter's title (`title_only`: the title
+    alone, for a sentence that names nobody). `prefer_public`: for graft and banquets the accused
     is the official who received, even when the giver is named closer (「老板向派出所民警塞红包」)."""
     sentence_end = len(text) if sentence_end is None else sentence_end
     start = sentence_start if reach is None else max(sentence_start, act_start - reach)
-    before = [m for m in mentions if start <= m.start and m.end <= act_start]
+    before = [] if title_only else [m for m in mentions if start <= m.start and m.end <= act_start]
     chosen = None
     if prefer_public:
         clause_start = max([sentence_start] + [i + 1 for i in range(sentence_start, act_start) if text[i] in "，,；;：:"])
@@ -342,13 +377,13 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
         # 「找村委会反映情况，回应态度恶劣」: with no subject named, the one addressed is the one who answered.
         spoken_to = [m for m in before if m.role in ("object", "place") and (m.post or m.body_kind == "public_body")]
         chosen = spoken_to[-1] if spoken_to else None
-    if chosen is None:
+    if chosen is None and not title_only:
         # 「态度恶劣的医生」; 「门难进、脸难看，这就是我们街道办的作风」
         after = [m for m in mentions if act_end <= m.start < sentence_end and m.role not in ("object", "place", "citizen")
                  and (m.start < clause_end and text[act_end:m.start].endswith("的") or text[m.end:m.end + 3].startswith("的作风"))]
         chosen = after[0] if after else None
     how = "同句"
-    if chosen is None and reach is None:
+    if chosen is None and reach is None and not title_only:
         earlier = [m for m in mentions if previous_start <= m.start and m.end <= sentence_start
                    and m.role not in ("object", "place", "citizen")]
         chosen = earlier[-1] if earlier else None
@@ -372,6 +407,18 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
     if how == "来信标题":
         confidence -= 0.1
     return Doer(chosen.body, chosen.post, chosen.name, status, confidence, f"{how}：{reason}"), chosen
+
+
+def resolve_antecedent(mentions: list[Mention], position: int, reach: int = 120) -> tuple[Doer | None, Mention | None]:
+    """The person a pronoun at `position` points back to across sentences (「咨询李校长……叫我告到哪里他也不怕」):
+    the last person named within `reach` characters before it."""
+    antecedents = [m for m in mentions if m.end <= position and m.post and m.post_kind not in ("pronoun", "citizen")
+                   and m.role != "place" and position - m.end <= reach]
+    if not antecedents:
+        return None, None
+    chosen = antecedents[-1]
+    status, confidence, reason = classify(chosen, _context_body(mentions, chosen))
+    return Doer(chosen.body, chosen.post, chosen.name, status, confidence, f"代词指前文的人：{reason}"), chosen
 
 
 # 「民警指认林某殴打」: the one who says or identifies is not the one who did it.

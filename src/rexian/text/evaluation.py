@@ -256,14 +256,15 @@ def misconduct_on_labels(split: str = "held_out", base_dir: str | Path | None = 
     (`rexian.text.misconduct_labels`), per family and pooled over the three scored families, with 95 %
     Wilson intervals. A letter is predicted for a family when a hit of that family is a finding (an
     assertion about a public servant, score at or above the threshold); leads (suspicions, unclear doers)
-    are counted apart. `split`: dev, held_out or all. Returns {families: {...}, pooled: {...}, errors: [...]}.
+    are counted apart. `split`: dev, held_out, all (both: the development data) or fresh (the second,
+    untouched set). Returns {families: {...}, pooled: {...}, errors: [...]}.
     """
     from rexian.text.misconduct import DEFAULT_MIN_SCORE, detect_misconduct
     from rexian.text.misconduct_labels import (
         FAMILY_CODES,
         SCORED_FAMILIES,
+        labelled_rows,
         letters,
-        load_labels,
         parse_label,
     )
 
@@ -272,7 +273,7 @@ def misconduct_on_labels(split: str = "held_out", base_dir: str | Path | None = 
     texts = letters(Path(base_dir) if base_dir else teddy_file(""))
     counts = {family: {"tp": 0, "fp": 0, "fn": 0, "leads": 0} for family in FAMILY_CODES.values()}
     errors = []
-    rows = [row for row in load_labels() if split == "all" or row["split"] == split]
+    rows = labelled_rows(split)
     for row in rows:
         reported, _suspected = parse_label(row["label"])
         hits = detect(texts[row["letter_id"]])
@@ -330,14 +331,12 @@ def misconduct_pattern_precision(split: str = "dev", base_dir: str | Path | None
     from collections import defaultdict
 
     from rexian.text.misconduct import detect_misconduct
-    from rexian.text.misconduct_labels import letters, load_labels, parse_label
+    from rexian.text.misconduct_labels import labelled_rows, letters, parse_label
 
     texts = letters(Path(base_dir) if base_dir else teddy_file(""))
     made: dict[tuple[str, str], set] = defaultdict(set)
     right: dict[tuple[str, str], set] = defaultdict(set)
-    for row in load_labels():
-        if split != "all" and row["split"] != split:
-            continue
+    for row in labelled_rows(split):
         reported, _ = parse_label(row["label"])
         for hit in detect_misconduct(texts[row["letter_id"]]):
             key = (hit["family"], hit["act"])

@@ -50,6 +50,7 @@ from rexian.text.doers import (
     DoerWords,
     build_words,
     find_mentions,
+    resolve_antecedent,
     resolve_doer,
 )
 from rexian.text.normalisation import normalise
@@ -62,9 +63,9 @@ _ACTOR_REACH = 20  # characters before a needs_actor phrase within which the pub
 _REQUIRES_REACH = 12  # characters before a phrase within which its `requires` words must occur
 _SENTENCE_END = re.compile(r"[。！？!?\n]")  # not 「；」: a semicolon does not cut the official off
 _CLAUSE_END = re.compile(r"[，,。！？!?；;：:\n]")
-# 「工作人员说我态度不好」「我当时态度不好」: the attitude is the citizen's; 「对我们冷嘲热讽」 is not.
+# 「工作人员说我态度不好」「我当时态度不好」: the attitude is the citizen's; 「对我们冷嘲热讽」「叫我去告」 are not.
 _ABOUT_CITIZEN = re.compile(r"(?:说|讲|称|认为|指责|怪|嫌|批评|埋怨)(?:我|我们|本人)(?:的)?$"
-                            r"|(?:^|[^自对向给把让跟冲朝被骂打吼和与])我(?:们)?(?:当时|自己|本人|的)?$")
+                            r"|(?:^|[^自对向给把让叫跟冲朝被骂打吼和与])我(?:们)?(?:当时|自己|本人|的)?$")
 # A hostile verb directly followed by a public servant makes them its object (「谩骂工作人员」).
 _ABUSE_VERB = re.compile(r"(?:骂|打|吓|威胁|推搡|讽刺|嘲笑|嘲讽|羞辱|侮辱|刁难|殴打|恐吓)$")
 # 「他说我行贿」「指责我们骂人」: an accusation aimed at the citizen, for every family.
@@ -73,6 +74,11 @@ _AFTER_NEGATION = re.compile(r"^[^，。！？；]{0,5}?(?:没有|没|未|不|�
 _NOT_GIVEN_TO = re.compile(r"(?:没有|没|未曾|未|从不|从没|从来没有?|不曾|不用|不必)(?:再)?(?:给|向|找)[^，。！？；]{0,10}(?:去|再)?$")
 # Village and community committees are their cadres: 「村委吞噬补偿款」 names the accused collectively.
 _COLLECTIVE = re.compile(r"(?:村委会|村委|村部|村支部|居委会|社区|村组|组)$")
+# Acts with public money or meals go on about the letter's subject when a sentence names nobody; a threat
+# or a blow does not (「人身安全受到严重威胁」 is a danger, 「接到陈某电话恐吓」 names a private caller).
+_TOPIC_FAMILIES = ("embezzlement", "improper_banquet")
+_PRONOUN = re.compile(r"他们|她们|他|她")
+_CONTINUES = re.compile(r"\s*(?:并且|而且|反而|甚至|却|还|更|又)")
 _LEGACY_PEOPLE_KEYS = {"actors": "public_posts", "non_public_actors": "private_people", "actor_exceptions": "salutations"}
 
 
@@ -291,6 +297,23 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, mention
         if victim is not None and victim.post_kind in ("public_post", "generic_post", "manager_post") and \
                 victim.body_kind not in ("private_body",) and victim.post_kind != "private_person":
             return dropped(f"对象是公职人员「{victim.text}」（被骂、被打的一方），不是反映{family_name}", "victim")
+    if phrase.needs_actor and doer is None and _PRONOUN.search(quoted):
+        # 「叫我告到哪里他也不怕」: the pronoun inside the phrase points back to the one named before.
+        doer, mention = resolve_antecedent(mentions, match.start())
+    elif phrase.needs_actor and doer is None and sentence_start and _CONTINUES.match(text, sentence_start):
+        # 「……是为懒政吗？并且……表示要处理本人」: a sentence opening with a connective goes on with the
+        # subject of the one before.
+        doer, mention = resolve_doer(text, mentions, match.start(), match.end(), previous_start, clause_end,
+                                     previous_start, sentence_end=sentence_end, reach=_ACTOR_REACH * 6,
+                                     addressed=False)
+    if doer is not None and doer.status == NOT_PUBLIC:
+        return dropped(f"是「{doer.label}」的行为，{doer.label}不属公职人员，不计为{family_name}（{doer.how}）", doer=doer)
+    if phrase.needs_actor and doer is None and phrase.family in _TOPIC_FAMILIES \
+            and not any(sentence_start <= m.start < sentence_end for m in mentions):
+        # A sentence naming nobody at all goes on about whom the letter is about (「请彻查某村村委成员贪腐……
+        # 巨额的餐费接待支出，其中不乏高档烟酒、洗脚城等违规费用」): the title's subject, at lower confidence.
+        doer, mention = resolve_doer(text, mentions, match.start(), match.end(), sentence_start, clause_end,
+                                     sentence_start, sentence_end=sentence_end, addressed=False, title_only=True)
     if doer is not None and doer.status == NOT_PUBLIC:
         return dropped(f"是「{doer.label}」的行为，{doer.label}不属公职人员，不计为{family_name}（{doer.how}）", doer=doer)
     if phrase.needs_actor and (doer is None or mention is None):

@@ -13,6 +13,10 @@ Drawing (fixed seed, `draw_sample`): three strata, so that both precision and re
   detector result on the held-out part was looked at.
 The held-out part is fixed by the letter id alone (`is_held_out`), decided before any result was seen.
 
+A second, fresh set (`data/misconduct_labels_fresh.csv`, split `fresh`, `draw_fresh_sample`, seed FRESH_SEED):
+~150 letters not in the first set, drawn the same stratified way, labelled from whole letters in one pass and
+committed before any detector output on them was read; columns letter_id, stratum, split, label, note.
+
 Labels (`label` column): the families a letter *reports as fact* about a public servant — `H` hostile
 attitude (态度恶劣, incl. threats), `G` graft (吃拿卡要, incl. bribery), `E` embezzlement (侵占/贪污),
 `B` improper banquets (违规吃喝) — joined by `+`, or `-` for none. A lower-case letter marks a family only
@@ -77,6 +81,23 @@ def draw_sample(texts: dict, flagged: set) -> list[dict]:
             for i, stratum in sorted(drawn)]
 
 
+FRESH_SEED = 20261206
+FRESH_SIZES = {"hit": 50, "keyword": 80, "random": 30}  # about 150 letters, none of the first set
+
+
+def draw_fresh_sample(texts: dict, flagged: set, exclude: set) -> list[dict]:
+    """A fresh untouched set, drawn the same stratified way with another seed from the letters not in
+    `exclude` (the first labelled set): up to FRESH_SIZES letters of each stratum, all in split `fresh`.
+    `flagged`: ids the detector flagged when the fresh set was drawn."""
+    rng = random.Random(FRESH_SEED)
+    ids = [i for i in sorted(texts) if i not in exclude]
+    strata = {"hit": [i for i in ids if i in flagged],
+              "keyword": [i for i in ids if i not in flagged and BROAD_KEYWORDS.search(texts[i])]}
+    strata["random"] = [i for i in ids if i not in flagged and i not in set(strata["keyword"])]
+    drawn = [(i, name) for name, pool in strata.items() for i in rng.sample(pool, min(FRESH_SIZES[name], len(pool)))]
+    return [{"letter_id": i, "stratum": stratum, "split": "fresh"} for i, stratum in sorted(drawn)]
+
+
 def stratum_sizes(texts: dict, flagged: set) -> dict:
     """How many letters each stratum holds in the whole population (to weight recall estimates)."""
     keyword = sum(1 for i, t in texts.items() if i not in flagged and BROAD_KEYWORDS.search(t))
@@ -97,10 +118,19 @@ def parse_label(value: str) -> tuple[set, set]:
     return reported, suspected
 
 
-def load_labels() -> list[dict]:
-    """The labelled set as committed: rows with letter_id, stratum, split, pass1, pass2, label, settled."""
-    text = resources.files("rexian.text").joinpath("data/misconduct_labels.csv").read_text(encoding="utf-8")
+def load_labels(fresh: bool = False) -> list[dict]:
+    """The labelled set as committed: rows with letter_id, stratum, split, pass1, pass2, label, settled.
+    `fresh`: the second, untouched set (`data/misconduct_labels_fresh.csv`) instead of the first."""
+    name = "data/misconduct_labels_fresh.csv" if fresh else "data/misconduct_labels.csv"
+    text = resources.files("rexian.text").joinpath(name).read_text(encoding="utf-8")
     return list(csv.DictReader(text.splitlines()))
+
+
+def labelled_rows(split: str) -> list[dict]:
+    """The labelled rows of a split: dev, held_out, all (the first set: the development data) or fresh."""
+    if split == "fresh":
+        return load_labels(fresh=True)
+    return [row for row in load_labels() if split == "all" or row["split"] == split]
 
 
 def cohen_kappa(first: list, second: list) -> float:
