@@ -41,6 +41,12 @@ findings = Table(
     Index("ix_findings_detected", "detected_at"),
 )
 
+# The triage list: one filter, newest first, in the list's own order (detected_at DESC, finding_key), so a
+# filtered page reads its rows off one index instead of sorting every match (0005_perf).
+TRIAGE_INDEXES = tuple(
+    Index(f"ix_findings_{name}_detected", findings.c[name], findings.c.detected_at.desc(), findings.c.finding_key)
+    for name in ("unit_id", "person_id", "rule_id", "family", "severity", "status"))
+
 finding_events = Table(
     "finding_events", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),

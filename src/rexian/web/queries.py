@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine
 
 from rexian.adapters import tables as t
+from rexian.adapters import word_index
 from rexian.adapters.personal import caller_details
 from rexian.adapters.repository import row_to_record
 from rexian.domain.chain_check import check_stream
@@ -74,8 +75,9 @@ def _date(text: str | None) -> datetime | None:
         return None
 
 
-def ticket_query(principal: Principal, filters: Filters):
-    """The SELECT's WHERE for a list: the caller's scope, the queue, the filters and the search words."""
+def ticket_query(principal: Principal, filters: Filters, dialect: str = "default"):
+    """The SELECT's WHERE for a list: the caller's scope, the queue, the filters and the search words (through
+    the word index where the database has one and the words are long enough; adapters/word_index.py)."""
     c = t.tickets.c
     where = []
     if principal.scope is not None:
@@ -101,15 +103,19 @@ def ticket_query(principal: Principal, filters: Filters):
         elif words.replace("-", "").isdigit() and len(words) >= 7:
             where.append(_by_phone(words))
         else:
-            pattern = "%" + words.replace("%", "").replace("_", "") + "%"
-            where.append(or_(c.ticket_id == words, c.address.like(pattern), c.title.like(pattern),
-                             c.content.like(pattern)))
+            plain = words.replace("%", "").replace("_", "")
+            if word_index.usable(dialect, plain):
+                where.append(or_(c.ticket_id == words, c.ticket_id.in_(word_index.matching_ids(plain))))
+            else:
+                pattern = "%" + plain + "%"
+                where.append(or_(c.ticket_id == words, c.address.like(pattern), c.title.like(pattern),
+                                 c.content.like(pattern)))
     return where, queue["order"]
 
 
 def list_tickets(engine: Engine, principal: Principal, filters: Filters, page: int = 1, per_page: int = 20,
                  now: datetime | None = None, near_hours: int = 24, unmasked: bool = False) -> Page:
-    where, order = ticket_query(principal, filters)
+    where, order = ticket_query(principal, filters, engine.dialect.name)
     c = t.tickets.c
     ordering = {"due_asc": (c.due_at.is_(None), c.due_at, c.ticket_id),
                 "received_asc": (c.received_at, c.ticket_id),
