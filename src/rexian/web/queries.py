@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
 
 from rexian.adapters import tables as t
@@ -81,8 +81,8 @@ def ticket_query(principal: Principal, filters: Filters, dialect: str = "default
     c = t.tickets.c
     where = []
     if principal.scope is not None:
-        where.append(or_(c.lead_unit_id.in_(sorted(principal.scope)),
-                         and_(c.lead_unit_id.is_(None), c.first_unit_id.in_(sorted(principal.scope)))))
+        # the lead unit, or before dispatch the first unit: the expression ix_tickets_scope_status_due indexes
+        where.append(t.SCOPE_UNIT.in_(sorted(principal.scope)))
     queue = QUEUES.get(filters.queue) or QUEUES["all"]
     if queue["statuses"]:
         where.append(c.status.in_(queue["statuses"]))
@@ -123,8 +123,10 @@ def list_tickets(engine: Engine, principal: Principal, filters: Filters, page: i
     page = max(1, page)
     per_page = min(max(1, per_page), 200)
     with engine.connect() as connection:
-        rows = connection.execute(select(*LIST_COLUMNS).where(*where).order_by(*ordering)
-                                  .limit(per_page).offset((page - 1) * per_page)).all()
+        # The page's ids first, off an index without reading the rows it skips; then those rows.
+        ids = select(c.ticket_id).where(*where).order_by(*ordering).limit(per_page).offset((page - 1) * per_page)
+        rows = connection.execute(select(*LIST_COLUMNS).where(c.ticket_id.in_(ids.scalar_subquery()))
+                                  .order_by(*ordering)).all()
         counted = connection.execute(select(func.count()).select_from(
             select(c.ticket_id).where(*where).limit(COUNT_CAP + 1).subquery())).scalar_one()
     result = [mask_fields(dict(row._mapping), principal, unmasked) for row in rows]
