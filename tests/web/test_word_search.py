@@ -92,3 +92,12 @@ def test_the_index_stays_in_step_after_new_intakes_edits_and_deletions(loaded):
         connection.execute(t.tickets.delete().where(t.tickets.c.ticket_id == newest))
     assert _found(engine, "路面塌陷") == []
 
+
+
+def test_a_phrase_in_more_tickets_than_the_count_cap_pages_through_the_same_rows(loaded, monkeypatch):
+    from rexian.web import queries
+
+    monkeypatch.setattr(queries, "COUNT_CAP", 50)  # "noise" is in all 300: past the cap, the LIKE path
+    assert _found(loaded.engine, "noise") == _scanned(loaded.engine, "noise")
+    first = list_tickets(loaded.engine, CITYWIDE, Filters(q="noise"))
+    assert first.capped and first.total == 50

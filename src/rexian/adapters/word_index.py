@@ -5,7 +5,9 @@ written (workflow, bulk load, import, erasure) updates it in the same transactio
 Why trigram: Chinese text has no spaces, so word tokenizers see a whole sentence as one token; the trigram
 tokenizer indexes every run of three characters, CJK included, and a MATCH on a quoted phrase finds it
 anywhere in the text (a substring search, like the LIKE it replaces, case-insensitive for ASCII). A phrase
-shorter than three characters has no trigram: those searches keep the LIKE scan (see `usable`).
+shorter than three characters has no trigram: those searches keep the LIKE scan (see `usable`). A phrase
+in a great many tickets is also left to the LIKE, read newest first off the time index, which finds a page of
+them long before the index's thousands of ids would be sorted (web/queries.py).
 PostgreSQL keeps the LIKE search (a pg_trgm index would be its counterpart; not created here)."""
 
 from __future__ import annotations
@@ -52,8 +54,9 @@ def usable(dialect: str, words: str) -> bool:
     return dialect == "sqlite" and len(words) >= MIN_CHARS
 
 
-def matching_ids(words: str):
-    """The ids of the tickets whose title, content or address contain `words` (a SELECT to use with IN)."""
+def ids_matching(connection: Connection, words: str, limit: int) -> list[str]:
+    """The ids of up to `limit` tickets whose title, content or address contain `words`."""
     phrase = '"' + words.replace('"', '""') + '"'
     index = table(TABLE, column("ticket_id"), column(TABLE))
-    return select(index.c.ticket_id).where(index.c[TABLE].op("MATCH")(phrase))
+    query = select(index.c.ticket_id).where(index.c[TABLE].op("MATCH")(phrase)).limit(limit)
+    return [row[0] for row in connection.execute(query)]
