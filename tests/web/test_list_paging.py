@@ -1,6 +1,7 @@
 """The ticket lists read a page of ids off an index, then those rows (web/queries.py, 0005_perf): paging
 through an inbox or a filtered list shows every ticket of it once, in the list's order, the same rows the
-plain query over the table gives — undispatched tickets (no lead unit yet) included in their first unit's."""
+plain query over the table gives — undispatched tickets (no lead unit yet) included in their first unit's.
+On SQLite and on PostgreSQL."""
 
 import random
 from datetime import datetime, timedelta
@@ -16,8 +17,16 @@ HANDLER_D02 = Principal("H0201", "承办人", "D02", frozenset({"handler"}), fro
 CITYWIDE = Principal("R01", "审核员", "C00", frozenset({"reviewer"}), None)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, make_app, tmp_path):
+    if request.param == "sqlite":
+        return make_app(f"sqlite:///{tmp_path / 'web.db'}")
+    return make_app(request.getfixturevalue("postgres_url"))
+
+
 @pytest.fixture
-def city(hotline):
+def city(store):
+    hotline = store
     from rexian.adapters.bulk_load import load_tickets
     from rexian.adapters.repository import projection_of
     from rexian.domain.model import NewEvent, Ticket
