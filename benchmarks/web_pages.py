@@ -126,6 +126,10 @@ def main() -> None:
             ("L0201", "inbox (unit leader)", ["/tickets?queue=inbox"]),
             ("H0201", "ticket page (timeline + chain check)", [f"/tickets/{sample}"]),
             ("R01", "search: words (citywide)", ["/tickets?q=油烟", "/tickets?q=测试路5号"]),
+            # the word index's hard cases: a phrase in every ticket (all ids, then sorted); a two-character
+            # word (no trigram: the LIKE scan) found in no ticket, so the scan reads the whole table
+            ("R01", "search: phrase in every ticket", ["/tickets?q=请尽快处理"]),
+            ("R01", "search: 2-character word, no match", ["/tickets?q=塌陷"]),
             ("R01", "search: ticket number", [f"/tickets?q={sample}"]),
             ("R01", "search: phone", ["/tickets?q=13800000999"]),
             ("R01", "list filtered by state+category", ["/tickets?status=handling&category=02"])):

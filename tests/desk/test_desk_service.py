@@ -140,3 +140,17 @@ def test_supervision_events_are_append_only_and_signed_by_the_server(desk_app):
     assert macs and all(mac and ":" in mac for mac in macs)
     with pytest.raises(DatabaseError, match="append-only"), app.engine.begin() as connection:
         connection.execute(text("DELETE FROM supervision_events"))
+
+
+def test_the_findings_count_stops_at_its_cap_and_the_pages_still_go_on(desk_app, monkeypatch):
+    from rexian.service import desk as desk_module
+
+    _, desk = desk_app
+    every = desk.findings(FindingFilter(), limit=200)
+    assert every["total"] >= 2 and not every["capped"]
+    monkeypatch.setattr(desk_module, "COUNT_CAP", 1)
+    capped = desk.findings(FindingFilter(), limit=1)
+    assert capped["capped"] and capped["total"] == 1
+    paged = [desk.findings(FindingFilter(), limit=1, offset=n)["items"][0]["finding_key"]
+             for n in range(every["total"])]
+    assert paged == [f["finding_key"] for f in every["items"]]

@@ -41,6 +41,16 @@ findings = Table(
     Index("ix_findings_detected", "detected_at"),
 )
 
+# The triage list: one filter, newest first, in the list's own order (detected_at DESC, finding_key), so a
+# filtered page reads its rows off one index instead of sorting every match (0005_perf).
+# The two pairs the triage form is most used with (unit + risk, family + state) get their own, so that the
+# capped count reads index entries only.
+TRIAGE_INDEXES = tuple(
+    Index(f"ix_findings_{'_'.join(names)}_detected", *(findings.c[name] for name in names),
+          findings.c.detected_at.desc(), findings.c.finding_key)
+    for names in (("unit_id",), ("person_id",), ("rule_id",), ("family",), ("severity",), ("status",),
+                  ("unit_id", "severity"), ("family", "status")))
+
 finding_events = Table(
     "finding_events", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),

@@ -7,7 +7,7 @@ canonical JSON text, the same bytes the hash covers.
 from __future__ import annotations
 
 from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, Float, Index, Integer, LargeBinary, MetaData,
-                        String, Table, Text, UniqueConstraint)
+                        String, Table, Text, UniqueConstraint, func)
 
 from rexian.domain import records
 
@@ -113,6 +113,19 @@ tickets = Table(
     Index("ix_tickets_received_at", "received_at"),
     Index("ix_tickets_caller_phone", "caller_phone"),  # the web's search by phone and the caller's history
     Index("ix_tickets_lead_unit_due", "lead_unit_id", "status", "due_at"),  # inboxes sorted by deadline
+)
+
+# The web's lists at a city's scale (0005_perf): the unit a ticket belongs to for scope (its lead unit, or
+# before dispatch the first unit; web/queries.py asks exactly this expression), then state and deadline, so an
+# inbox is read in deadline order off the index; and state with time and category for filtered lists. Both
+# end with the ticket id, which the list's order and its page-of-ids query need.
+SCOPE_UNIT = func.coalesce(tickets.c.lead_unit_id, tickets.c.first_unit_id)
+LIST_INDEXES = (
+    # the two unit columns at the end make it covering for SQLite before 3.41, which reads the row otherwise
+    Index("ix_tickets_scope_status_due", SCOPE_UNIT, tickets.c.status, tickets.c.due_at, tickets.c.ticket_id,
+          tickets.c.lead_unit_id, tickets.c.first_unit_id),
+    Index("ix_tickets_status_received", tickets.c.status, tickets.c.received_at, tickets.c.category,
+          tickets.c.ticket_id),
 )
 
 idempotency = Table(

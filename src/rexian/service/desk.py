@@ -28,6 +28,9 @@ from rexian.domain.errors import NotFound
 LATE_ORDER_RULE = "SV-ORDER-LATE"
 
 
+COUNT_CAP = 10_000  # the findings list counts up to this many matches
+
+
 @dataclass
 class FindingFilter:
     """The triage filters; empty means any."""
@@ -98,9 +101,14 @@ class Desk:
                                                                 ft.findings.c.finding_key)
         with self.engine.connect() as connection:
             rows = [row_to_finding(row) for row in connection.execute(query.limit(limit).offset(offset))]
-            total = connection.execute(select(func.count()).select_from(ft.findings).where(*conditions)).scalar_one() \
-                if with_total else None
-        return {"items": rows, "total": total, "limit": limit, "offset": offset}
+            # Counted up to COUNT_CAP matches ("10000+"): an exact count of a city's findings costs more than
+            # the page itself.
+            total = connection.execute(select(func.count()).select_from(
+                select(ft.findings.c.finding_key).where(*conditions).limit(COUNT_CAP + 1).subquery())
+            ).scalar_one() if with_total else None
+        capped = total is not None and total > COUNT_CAP
+        return {"items": rows, "total": min(total, COUNT_CAP) if capped else total, "capped": capped,
+                "limit": limit, "offset": offset}
 
     def finding(self, key: str) -> dict[str, Any]:
         """A finding with its decision history and the timeline of each ticket it names, the events that

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
 
 from rexian.adapters import tables as t
+from rexian.adapters import word_index
 from rexian.adapters.personal import caller_details
 from rexian.adapters.repository import row_to_record
 from rexian.domain.chain_check import check_stream
@@ -74,13 +75,23 @@ def _date(text: str | None) -> datetime | None:
         return None
 
 
-def ticket_query(principal: Principal, filters: Filters):
-    """The SELECT's WHERE for a list: the caller's scope, the queue, the filters and the search words."""
+def _searched_words(q: str | None) -> str | None:
+    """The words of a word search (not a ticket number or a phone number), without LIKE's wildcards."""
+    words = (q or "").strip()
+    if not words or words.upper().startswith("RX") or words.isdigit() and len(words) > 11 \
+            or words.replace("-", "").isdigit() and len(words) >= 7:
+        return None
+    return words.replace("%", "").replace("_", "")
+
+
+def ticket_query(principal: Principal, filters: Filters, matched: list[str] | None = None):
+    """The SELECT's WHERE for a list: the caller's scope, the queue, the filters and the search words: the ids
+    the word index `matched` when given (adapters/word_index.py), else a LIKE over the text."""
     c = t.tickets.c
     where = []
     if principal.scope is not None:
-        where.append(or_(c.lead_unit_id.in_(sorted(principal.scope)),
-                         and_(c.lead_unit_id.is_(None), c.first_unit_id.in_(sorted(principal.scope)))))
+        # the lead unit, or before dispatch the first unit: the expression ix_tickets_scope_status_due indexes
+        where.append(t.SCOPE_UNIT.in_(sorted(principal.scope)))
     queue = QUEUES.get(filters.queue) or QUEUES["all"]
     if queue["statuses"]:
         where.append(c.status.in_(queue["statuses"]))
@@ -101,26 +112,41 @@ def ticket_query(principal: Principal, filters: Filters):
         elif words.replace("-", "").isdigit() and len(words) >= 7:
             where.append(_by_phone(words))
         else:
-            pattern = "%" + words.replace("%", "").replace("_", "") + "%"
-            where.append(or_(c.ticket_id == words, c.address.like(pattern), c.title.like(pattern),
-                             c.content.like(pattern)))
+            plain = _searched_words(words)
+            if matched is not None:
+                where.append(or_(c.ticket_id == words, c.ticket_id.in_(matched)))
+            else:
+                pattern = "%" + plain + "%"
+                where.append(or_(c.ticket_id == words, c.address.like(pattern), c.title.like(pattern),
+                                 c.content.like(pattern)))
     return where, queue["order"]
 
 
 def list_tickets(engine: Engine, principal: Principal, filters: Filters, page: int = 1, per_page: int = 20,
                  now: datetime | None = None, near_hours: int = 24, unmasked: bool = False) -> Page:
-    where, order = ticket_query(principal, filters)
     c = t.tickets.c
+    matched, frequent = None, False
+    if (plain := _searched_words(filters.q)) and word_index.usable(engine.dialect.name, plain):
+        with engine.connect() as connection:
+            matched = word_index.ids_matching(connection, plain, COUNT_CAP + 1)
+        if len(matched) > COUNT_CAP:  # in a great many tickets: newest first by LIKE finds a page sooner
+            matched, frequent = None, True
+    where, order = ticket_query(principal, filters, matched)
     ordering = {"due_asc": (c.due_at.is_(None), c.due_at, c.ticket_id),
                 "received_asc": (c.received_at, c.ticket_id),
                 "received_desc": (c.received_at.desc(), c.ticket_id.desc())}[order]
     page = max(1, page)
     per_page = min(max(1, per_page), 200)
     with engine.connect() as connection:
-        rows = connection.execute(select(*LIST_COLUMNS).where(*where).order_by(*ordering)
-                                  .limit(per_page).offset((page - 1) * per_page)).all()
-        counted = connection.execute(select(func.count()).select_from(
-            select(c.ticket_id).where(*where).limit(COUNT_CAP + 1).subquery())).scalar_one()
+        # The page's ids first, off an index without reading the rows it skips; then those rows.
+        ids = select(c.ticket_id).where(*where).order_by(*ordering).limit(per_page).offset((page - 1) * per_page)
+        rows = connection.execute(select(*LIST_COLUMNS).where(c.ticket_id.in_(ids.scalar_subquery()))
+                                  .order_by(*ordering)).all()
+        if frequent and len(where) == 1:  # the words alone: the index has already counted past the cap
+            counted = COUNT_CAP + 1
+        else:
+            counted = connection.execute(select(func.count()).select_from(
+                select(c.ticket_id).where(*where).limit(COUNT_CAP + 1).subquery())).scalar_one()
     result = [mask_fields(dict(row._mapping), principal, unmasked) for row in rows]
     marks = {row["ticket_id"]: mark for row in result
              if (mark := deadline_mark(row["status"], row["due_at"], now, near_hours))}

@@ -1,14 +1,14 @@
 """The call centre's and personnel's records in the database: calls, agent status, roster.
 
 Revision ID: 0005_calls
-Revises: 0004_trust
+Revises: 0005_perf
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_calls"
-down_revision = "0004_trust"
+down_revision = "0005_perf"
 branch_labels = None
 depends_on = None
 
