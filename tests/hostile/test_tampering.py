@@ -202,10 +202,13 @@ def test_events_written_before_signatures_existed_are_adopted_by_the_upgrade(mak
         connection.execute("DROP TABLE checkpoints")
         connection.execute("DROP TABLE personal_data")
         from rexian.adapters import findings_tables, tables, word_index
+        from rexian.domain import records
         for statement in word_index.DROP:  # nor what came after it (0005_perf)
             connection.execute(statement)
         for index in (*tables.LIST_INDEXES, *findings_tables.TRIAGE_INDEXES):
             connection.execute(f"DROP INDEX {index.name}")
+        for table in records.RECORD_TABLES:  # (0005_calls)
+            connection.execute(f"DROP TABLE {table}")
         connection.execute("UPDATE alembic_version SET version_num = '0004_desk'")
     migrate(app.engine)
     assert verify_database(app.engine).intact
