@@ -201,3 +201,17 @@ def sign_rows(connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in rows:
         row["mac"] = ring.sign(row["hash"])
     return rows
+
+
+def head_digest(ticket_id: Any, last_seq: Any, head_hash: Any) -> str:
+    """What a ticket row's `head_mac` authenticates: its stream, event count and chain head together, so that a
+    chain truncated with its row's head rewritten to match carries no valid MAC (docs/trust.md)."""
+    return f"head:{ticket_id}:{last_seq}:{head_hash}"
+
+
+def sign_heads(connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Ticket rows (dicts with `ticket_id`, `last_seq`, `head_hash`) with their `head_mac` filled."""
+    ring = keyring_for(connection.engine)
+    for row in rows:
+        row["head_mac"] = ring.sign(head_digest(row["ticket_id"], row["last_seq"], row["head_hash"]))
+    return rows

@@ -22,7 +22,14 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 
 from rexian.adapters import tables as t
-from rexian.adapters.bulk_load import event_tuple, insert_event_rows, insert_event_tuples, insert_ticket_rows
+from rexian.adapters.bulk_load import (
+    event_tuple,
+    insert_event_rows,
+    insert_event_tuples,
+    insert_ticket_rows,
+    record_manifest_of,
+)
+from rexian.adapters.keys import sign_heads
 from rexian.adapters.repository import event_row, projection_of
 from rexian.domain.model import Ticket
 
@@ -128,7 +135,8 @@ def _store_batch(engine: Engine, batch: list[tuple[str, list[dict[str, Any]]]], 
         for ticket_id, version, projection in grown:
             connection.execute(update(t.tickets).where(t.tickets.c.ticket_id == ticket_id,
                                                        t.tickets.c.version == version)
-                               .values(**projection, version=version + 1))
+                               .values(**sign_heads(connection, [projection])[0], version=version + 1))
+        record_manifest_of(connection, new_tickets + [projection for _, _, projection in grown])
     # Counted only once the transaction committed.
     result.tickets_added += counts["added"]
     result.tickets_grown += counts["grown"]
