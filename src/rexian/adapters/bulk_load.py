@@ -111,10 +111,35 @@ def load_tickets(connection: Connection, records: Iterable[dict], projections: I
     """Insert sealed event records and ticket projections (dicts with every `tickets` column), and the signed
     manifest of the tickets written (adapters/manifests.py)."""
     projections = list(projections)
+    records = _held_apart(connection, records, projections)
     written = (insert_event_rows(connection, [event_row(record) for record in records]),
                insert_ticket_rows(connection, projections))
     record_manifest_of(connection, projections)
     return written
+
+
+def _held_apart(connection: Connection, records: Iterable[dict], projections: list[dict]) -> list[dict]:
+    """Callers' details held apart as the workflow's intake holds them (adapters/personal.py): the tickets
+    concerned sealed again and their projections replayed (`projections` updated in place)."""
+    from rexian.adapters.personal import apart, hold
+    from rexian.adapters.repository import projection_of
+    from rexian.domain.model import Ticket
+
+    by_ticket: dict[str, list[dict]] = {}
+    for record in records:
+        by_ticket.setdefault(record["ticket_id"], []).append(record)
+    out, changed = [], {}
+    for ticket_id, history in by_ticket.items():
+        history, salt, held = apart(connection, ticket_id, history)
+        if held:
+            hold(connection, ticket_id, salt, held, history[0]["at"])
+            changed[ticket_id] = history
+        out += history
+    for index, row in enumerate(projections):
+        if row["ticket_id"] in changed:
+            projections[index] = {**row, **projection_of(Ticket.replay(row["ticket_id"], changed[row["ticket_id"]]),
+                                                         row.get("updated_at"))}
+    return out
 
 
 def record_manifest_of(connection: Connection, projections: list[dict]) -> None:

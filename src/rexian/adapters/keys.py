@@ -74,6 +74,12 @@ class KeyRing:
         return "P" + hashlib.blake2b(value.encode("utf-8"), key=first.secret, person=b"rexian-caller",
                                      digest_size=10).hexdigest()
 
+    def salt(self, text: str) -> str:
+        """A salt for the personal digest of history written from someone else's records (imports, simulator):
+        derived from the key, not random, so that importing the same file again seals the same chain."""
+        first = self.keys[min(self.keys, key=lambda key_id: (len(key_id), key_id))]
+        return hashlib.blake2b(text.encode("utf-8"), key=first.secret, person=b"rexian-salt", digest_size=16).hexdigest()
+
     def sign_document(self, document: dict[str, Any]) -> str:
         return self.sign(_document_digest(document))
 

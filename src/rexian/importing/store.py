@@ -30,6 +30,7 @@ from rexian.adapters.bulk_load import (
     record_manifest_of,
 )
 from rexian.adapters.keys import sign_heads
+from rexian.adapters.personal import apart, hold
 from rexian.adapters.repository import event_row, projection_of
 from rexian.domain.model import Ticket
 
@@ -100,8 +101,13 @@ def _store_batch(engine: Engine, batch: list[tuple[str, list[dict[str, Any]]]], 
         new_rows, new_tickets, grown = [], [], []
         counts = {"added": 0, "grown": 0, "unchanged": 0}
         for ticket_id, records in batch:
+            # Callers' details held apart as the workflow's intake holds them (same key-derived salt every run,
+            # so the same file imported again seals the same chain and is found unchanged).
+            records, salt, held = apart(connection, ticket_id, records)
             head = heads.get(ticket_id)
             if head is None:
+                if held:  # held since the call, so the retention period counts from it
+                    hold(connection, ticket_id, salt, held, records[0]["at"])
                 new_rows += [(record.get(DB_ROW) or event_tuple(_row(record))) if sqlite else _row(record)
                              for record in records]
                 new_tickets.append({**projection_of(Ticket.replay(ticket_id, records), now), "version": 1})
