@@ -51,3 +51,64 @@ def test_held_caller_details_changed_in_the_database_are_named(app):
     tid = received(app)
     sql(app, "UPDATE personal_data SET data = ? WHERE ticket_id = ?", '{"caller_phone":"13000000000"}', tid)
     assert damaged(verify_database(app.engine)) == {tid: {"personal"}}
+
+
+def _imported_with_callers(app, tmp_path):
+    """The flow tickets of tests/importing imported with each caller's name and phone."""
+    from rexian.importing.mapping import mapping_from_dict
+    from rexian.importing.pipeline import import_to_database
+    from tests.importing.conftest import FLOW_HEADER, FLOW_MAPPING, FLOW_ROWS, write_csv
+
+    path = write_csv(tmp_path / "flow.csv", [*FLOW_HEADER, "电话"], [[*row, "13912345678"] for row in FLOW_ROWS])
+    mapping = {**FLOW_MAPPING, "intake": {"caller_name": "来电人", "caller_phone": "电话", "category": "问题分类"}}
+    report = import_to_database(app.engine, [path], mapping_from_dict(mapping))
+    assert report.rows_rejected == 0
+    return [row[0] for row in sql(app, "SELECT ticket_id FROM tickets ORDER BY ticket_id")], mapping, path
+
+
+def test_an_imported_intake_chains_a_pseudonym_and_a_digest_and_holds_the_callers_details_apart(app, tmp_path):
+    tickets, mapping, path = _imported_with_callers(app, tmp_path)
+    for tid in tickets:
+        intake = app.events(tid)[0]["payload"]
+        assert "caller_phone" not in intake and "caller_name" not in intake
+        assert intake["caller_id"].startswith("P") and len(intake["personal_digest"]) == 64
+        assert app.caller(tid)["caller_phone"] == "13912345678"
+    everything = " ".join(str(row) for row in sql(app, "SELECT * FROM events") + sql(app, "SELECT * FROM tickets"))
+    assert "13912345678" not in everything and "市民甲" not in everything
+    assert verify_database(app.engine).intact
+    # The same file imported again seals the same chains: nothing added, nothing in conflict.
+    from rexian.importing.mapping import mapping_from_dict
+    from rexian.importing.pipeline import import_to_database
+
+    again = import_to_database(app.engine, [path], mapping_from_dict(mapping))
+    assert again.tickets_added == 0 and again.tickets_conflicting == 0 and again.tickets_unchanged == len(tickets)
+
+
+def test_erasure_works_on_imported_tickets_and_every_chain_still_verifies(app, tmp_path):
+    tickets, _, _ = _imported_with_callers(app, tmp_path)
+    finished = [tid for tid in tickets if app.ticket(tid).status in ("closed", "merged")]
+    assert finished
+    later = app.clock() + timedelta(days=int(app.settings["personal_data_retention_days"]) + 1)
+    assert erase_expired_personal_data(app, "X01", now=later) == finished
+    assert all(app.caller(tid) is None for tid in finished)
+    assert app.events(finished[0])[-1]["action"] == "PersonalDataErased"
+    assert verify_database(app.engine).intact
+
+
+def test_simulate_db_holds_callers_details_apart_and_verifies(tmp_path):
+    from rexian.adapters.database import make_engine, migrate
+    from rexian.simulate.city import Simulation
+    from rexian.simulate.output import write_database
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'sim.db'}")
+    migrate(engine)
+    write_database(Simulation(tickets=20, seed=3), engine)
+    with engine.connect() as connection:
+        held = connection.exec_driver_sql("SELECT count(*) FROM personal_data").scalar()
+        intakes = [row[0] for row in connection.exec_driver_sql(
+            "SELECT payload FROM events WHERE action = 'TicketReceived'")]
+        phones = connection.exec_driver_sql("SELECT count(caller_phone) FROM tickets").scalar()
+    assert held > 0 and phones == 0
+    assert not any("caller_phone" in payload or "caller_name" in payload for payload in intakes)
+    assert verify_database(engine).intact
+    engine.dispose()

@@ -18,7 +18,8 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 
 from rexian.adapters import tables as t
-from rexian.adapters.keys import keyring_for, sign_rows
+from rexian.adapters.keys import keyring_for, sign_heads, sign_rows
+from rexian.adapters.manifests import record_manifest
 from rexian.adapters.repository import OrgRepository, event_row
 from rexian.domain.org import Organisation
 from rexian.domain.records import EVENT_FIELDS
@@ -67,9 +68,10 @@ def insert_event_tuples(connection: Connection, rows: list[tuple]) -> int:
 
 
 def insert_ticket_rows(connection: Connection, rows: list[dict[str, Any]]) -> int:
-    """Insert ticket projections (dicts; a missing column is null)."""
+    """Insert ticket projections (dicts; a missing column is null), each with the MAC of its chain head."""
     if not rows:
         return 0
+    rows = sign_heads(connection, [dict(row) for row in rows])
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql(_INSERT_TICKETS, [
             tuple([db_time(v) if isinstance(v, datetime) else v for v in map(row.get, TICKET_COLUMNS)])
@@ -106,6 +108,43 @@ def load_organisation(connection: Connection, changes: Iterable[Mapping[str, Any
 
 
 def load_tickets(connection: Connection, records: Iterable[dict], projections: Iterable[dict]) -> tuple[int, int]:
-    """Insert sealed event records and ticket projections (dicts with every `tickets` column)."""
-    return (insert_event_rows(connection, [event_row(record) for record in records]),
-            insert_ticket_rows(connection, list(projections)))
+    """Insert sealed event records and ticket projections (dicts with every `tickets` column), and the signed
+    manifest of the tickets written (adapters/manifests.py)."""
+    projections = list(projections)
+    records = _held_apart(connection, records, projections)
+    written = (insert_event_rows(connection, [event_row(record) for record in records]),
+               insert_ticket_rows(connection, projections))
+    record_manifest_of(connection, projections)
+    return written
+
+
+def _held_apart(connection: Connection, records: Iterable[dict], projections: list[dict]) -> list[dict]:
+    """Callers' details held apart as the workflow's intake holds them (adapters/personal.py): the tickets
+    concerned sealed again and their projections replayed (`projections` updated in place)."""
+    from rexian.adapters.personal import apart, hold
+    from rexian.adapters.repository import projection_of
+    from rexian.domain.model import Ticket
+
+    by_ticket: dict[str, list[dict]] = {}
+    for record in records:
+        by_ticket.setdefault(record["ticket_id"], []).append(record)
+    out, changed = [], {}
+    for ticket_id, history in by_ticket.items():
+        history, salt, held = apart(connection, ticket_id, history)
+        if held:
+            hold(connection, ticket_id, salt, held, history[0]["at"])
+            changed[ticket_id] = history
+        out += history
+    for index, row in enumerate(projections):
+        if row["ticket_id"] in changed:
+            projections[index] = {**row, **projection_of(Ticket.replay(row["ticket_id"], changed[row["ticket_id"]]),
+                                                         row.get("updated_at"))}
+    return out
+
+
+def record_manifest_of(connection: Connection, projections: list[dict]) -> None:
+    """The manifest of ticket projections just written, named by their source."""
+    if projections:
+        sources = sorted({str(row.get("source")) for row in projections})
+        record_manifest(connection, ",".join(sources),
+                        [(row["ticket_id"], row["last_seq"], row["head_hash"]) for row in projections])

@@ -4,7 +4,9 @@ Columns and types come from the tables' declaration (`domain/records.py`): one A
 The writer is what `rexian simulate --out`, `rexian export` and the importer's `--out` use, so the same
 rows give the same bytes whoever writes them: Parquet with zstd in row groups of `ROW_GROUP` rows whatever
 batches the caller hands in; CSV in UTF-8 with `\\n` line ends, times as `YYYY-MM-DD HH:MM:SS[.ffffff]`,
-booleans as `true`/`false`, payloads as the canonical JSON text the hash covers.
+booleans as `true`/`false`, payloads as the canonical JSON text the hash covers. Text cells are written
+through `safe_cells.neutralise` (a citizen's `=HYPERLINK(...)` reaches a spreadsheet as text, never as a
+formula) and read back through `restore`, so the round trip stays exact (docs/trust.md).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pyarrow as pa
 
 from rexian.domain.eventlog import canonical_json
 from rexian.domain.records import BOOL, DATE, FLOAT, INT, TABLES, TIME, columns
+from rexian.domain.safe_cells import neutralise, restore
 
 ROW_GROUP = 100_000
 FORMATS = ("csv", "parquet")
@@ -35,6 +38,11 @@ def cell(column: str, value: Any) -> Any:
     if column == "payload" and value is not None and not isinstance(value, str):
         return canonical_json(value)
     return value
+
+
+def text_columns(table: str) -> frozenset[str]:
+    """The table's columns of free text: the ones whose CSV cells are neutralised."""
+    return frozenset(name for name, kind in TABLES[table] if kind not in _ARROW)
 
 
 def csv_text(value: Any) -> str:
@@ -90,12 +98,14 @@ class TableWriter:
         self.open(table)
         names = columns(table)
         csv_writer = self._csv[table][1] if "csv" in self.formats else None
+        texts = text_columns(table)
         pending = self._pending.get(table)
         iterator, count = iter(rows), 0
         while piece := list(islice(iterator, self.row_group)):
             count += len(piece)
             if csv_writer is not None:
-                csv_writer.writerows([csv_text(cell(name, row.get(name))) for name in names] for row in piece)
+                csv_writer.writerows([neutralise(csv_text(cell(name, row.get(name)))) if name in texts
+                                      else csv_text(cell(name, row.get(name))) for name in names] for row in piece)
             if pending is not None:
                 pending.extend(piece)
                 while len(pending) >= self.row_group:
@@ -149,6 +159,8 @@ def read_table(path: str | Path, table: str) -> pa.Table:
             out.append(pa.nulls(data.num_rows, field.type))
             continue
         column = data[field.name]
+        if path.suffix != ".parquet" and pa.types.is_string(field.type):
+            column = _restored(column)
         if column.type == field.type:
             out.append(column)
         elif field.type == pa.bool_() and pa.types.is_string(column.type):
@@ -160,6 +172,16 @@ def read_table(path: str | Path, table: str) -> pa.Table:
         else:
             out.append(column.cast(field.type))
     return pa.Table.from_arrays(out, schema=schema)
+
+
+def _restored(column: Any) -> Any:
+    """A CSV text column with the writer's formula guard undone (`safe_cells.restore`); untouched when no cell
+    carries one (the usual case, checked in one vectorised pass)."""
+    import pyarrow.compute as pc
+
+    if not pc.any(pc.match_substring_regex(column, r"^'+[=+\-@\t\r]")).as_py():
+        return column
+    return pa.chunked_array([pa.array([restore(value) for value in column.to_pylist()], type=column.type)])
 
 
 def _parse_times(column: Any) -> pa.ChunkedArray:

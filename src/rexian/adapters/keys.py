@@ -74,6 +74,12 @@ class KeyRing:
         return "P" + hashlib.blake2b(value.encode("utf-8"), key=first.secret, person=b"rexian-caller",
                                      digest_size=10).hexdigest()
 
+    def salt(self, text: str) -> str:
+        """A salt for the personal digest of history written from someone else's records (imports, simulator):
+        derived from the key, not random, so that importing the same file again seals the same chain."""
+        first = self.keys[min(self.keys, key=lambda key_id: (len(key_id), key_id))]
+        return hashlib.blake2b(text.encode("utf-8"), key=first.secret, person=b"rexian-salt", digest_size=16).hexdigest()
+
     def sign_document(self, document: dict[str, Any]) -> str:
         return self.sign(_document_digest(document))
 
@@ -200,4 +206,18 @@ def sign_rows(connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ring = keyring_for(connection.engine)
     for row in rows:
         row["mac"] = ring.sign(row["hash"])
+    return rows
+
+
+def head_digest(ticket_id: Any, last_seq: Any, head_hash: Any) -> str:
+    """What a ticket row's `head_mac` authenticates: its stream, event count and chain head together, so that a
+    chain truncated with its row's head rewritten to match carries no valid MAC (docs/trust.md)."""
+    return f"head:{ticket_id}:{last_seq}:{head_hash}"
+
+
+def sign_heads(connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Ticket rows (dicts with `ticket_id`, `last_seq`, `head_hash`) with their `head_mac` filled."""
+    ring = keyring_for(connection.engine)
+    for row in rows:
+        row["head_mac"] = ring.sign(head_digest(row["ticket_id"], row["last_seq"], row["head_hash"]))
     return rows

@@ -42,3 +42,33 @@ def erase(connection: Connection, ticket_id: str, now: datetime) -> bool:
 def iter_raw_held(connection: Connection) -> Iterator[tuple[Any, Any, Any, Any]]:
     """(ticket_id, salt, data, erased_at) as stored, for `verify`."""
     yield from connection.exec_driver_sql("SELECT ticket_id, salt, data, erased_at FROM personal_data")
+
+
+def apart(connection: Connection, ticket_id: str, records: list[dict[str, Any]]
+          ) -> tuple[list[dict[str, Any]], str | None, dict[str, Any]]:
+    """A ticket's sealed history from someone else's records (an import, the simulator), with its intake's
+    caller details taken out exactly as the workflow's intake does (domain/personal.py) and the chain sealed
+    again: (records, salt, held). Unchanged when there is nothing to hold or it is already held apart."""
+    from rexian.adapters.keys import keyring_for
+    from rexian.domain.eventlog import GENESIS_HASH, chain_hash
+    from rexian.domain.personal import PERSONAL_FIELDS, separate
+    from rexian.domain.records import EVENT_FIELDS
+
+    received = next((record for record in records if record["action"] == "TicketReceived"), None)
+    payload = received.get("payload") if received is not None else None
+    if not isinstance(payload, dict) or "personal_digest" in payload \
+            or not any(payload.get(name) for name in PERSONAL_FIELDS):
+        return records, None, {}
+    ring = keyring_for(connection.engine)
+    held = {name: payload[name] for name in PERSONAL_FIELDS if payload.get(name)}
+    salt = ring.salt(ticket_id + json.dumps(held, ensure_ascii=False, sort_keys=True))
+    chained, held = separate(payload, salt, ring.pseudonym)
+    sealed, prev = [], GENESIS_HASH
+    for record in records:
+        again = {name: record.get(name) for name in EVENT_FIELDS}
+        if record is received:
+            again["payload"] = chained
+        again["prev_hash"] = prev
+        again["hash"] = prev = chain_hash(prev, again)
+        sealed.append(again)
+    return sealed, salt, held

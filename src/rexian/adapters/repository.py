@@ -11,7 +11,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from rexian.adapters import tables as t
-from rexian.adapters.keys import sign_rows
+from rexian.adapters.keys import sign_heads, sign_rows
 from rexian.domain.errors import Conflict
 from rexian.domain.eventlog import GENESIS_HASH, canonical_json, chain_hash, normalise_payload
 from rexian.domain.model import Ticket
@@ -65,7 +65,7 @@ class TicketRepository:
             return
         # The projection moves first: a stale version is then refused as a conflict before any event row is
         # tried (and, on PostgreSQL, the row lock makes the second writer wait for the first to finish).
-        projection = projection_of(ticket, now)
+        projection = sign_heads(self.connection, [projection_of(ticket, now)])[0]
         if ticket.version == 0:
             self.connection.execute(insert(t.tickets).values(**projection, version=1))
         else:

@@ -108,6 +108,7 @@ tickets = Table(
     Column("head_hash", String(64), nullable=False),
     Column("version", Integer, nullable=False),
     Column("updated_at", DateTime),
+    Column("head_mac", String(80)),  # the server's MAC of ticket, last_seq and head_hash (adapters/keys.py)
     Index("ix_tickets_status", "status"),
     Index("ix_tickets_lead_unit", "lead_unit_id"),
     Index("ix_tickets_received_at", "received_at"),
@@ -189,6 +190,19 @@ imports = Table(
     Column("tickets_grown", Integer),
     Column("tickets_unchanged", Integer),
     Column("events_added", Integer),
+)
+
+# Import manifests (docs/trust.md): each batch an import or `simulate --db` stores records its tickets with their
+# event counts and chain heads, signed with the server's key and chained to the manifest before it, so that a
+# whole imported ticket deleted (it has no counter number) is named by `verify`. Append-only.
+import_manifests = Table(
+    "import_manifests", metadata,
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("made_at", DateTime, nullable=False),
+    Column("source", String(64), nullable=False),
+    Column("tickets", Text, nullable=False),  # JSON {ticket_id: [event count, head hash]}
+    Column("previous_mac", String(80), nullable=False),
+    Column("mac", String(80), nullable=False),
 )
 
 # --- the web application (docs/web.md): accounts tied to the organisation's people, their sessions and API

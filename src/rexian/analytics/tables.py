@@ -108,6 +108,10 @@ def from_directories(directories: list[str | Path], as_of: datetime | None = Non
     """Interchange directories (docs/interchange.md): NAME.parquet or NAME.csv per table."""
     con = connect()
     raw = con.con
+    # Rexian's CSV writer guards text cells against spreadsheet formulas (safe_cells.neutralise); undone here
+    # exactly as safe_cells.restore does, so CSV and Parquet directories give the same tables.
+    _run(raw, "CREATE OR REPLACE MACRO rexian_restore(x) AS CASE WHEN regexp_matches(x, '^''+[=+\\-@\\t\\r]') "
+              "THEN substr(x, 2) ELSE x END")
     for name in ("events", "tickets", "calls", "agent_status"):
         selects = []
         for directory in directories:
@@ -115,10 +119,11 @@ def from_directories(directories: list[str | Path], as_of: datetime | None = Non
             if (directory / f"{name}.parquet").exists():
                 selects.append(f"SELECT * FROM read_parquet('{_quote(directory / f'{name}.parquet')}')")
             elif (directory / f"{name}.csv").exists():
-                selects.append(f"SELECT * FROM read_csv('{_quote(directory / f'{name}.csv')}', header=true, "
+                selects.append(f"SELECT rexian_restore(COLUMNS(*)) FROM read_csv('{_quote(directory / f'{name}.csv')}', header=true, "
                                "all_varchar=true)")
             elif (directory / f"{name}.csv.gz").exists():
-                selects.append(f"SELECT * FROM read_csv('{_quote(directory / f'{name}.csv.gz')}', header=true, "
+                selects.append(f"SELECT rexian_restore(COLUMNS(*)) FROM read_csv('{_quote(directory / f'{name}.csv.gz')}', "
+                               "header=true, "
                                "all_varchar=true)")
         if selects:
             _run(raw, f'CREATE TABLE "raw_{name}" AS ' + " UNION ALL BY NAME ".join(selects))

@@ -22,7 +22,15 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 
 from rexian.adapters import tables as t
-from rexian.adapters.bulk_load import event_tuple, insert_event_rows, insert_event_tuples, insert_ticket_rows
+from rexian.adapters.bulk_load import (
+    event_tuple,
+    insert_event_rows,
+    insert_event_tuples,
+    insert_ticket_rows,
+    record_manifest_of,
+)
+from rexian.adapters.keys import sign_heads
+from rexian.adapters.personal import apart, hold
 from rexian.adapters.repository import event_row, projection_of
 from rexian.domain.model import Ticket
 
@@ -93,8 +101,13 @@ def _store_batch(engine: Engine, batch: list[tuple[str, list[dict[str, Any]]]], 
         new_rows, new_tickets, grown = [], [], []
         counts = {"added": 0, "grown": 0, "unchanged": 0}
         for ticket_id, records in batch:
+            # Callers' details held apart as the workflow's intake holds them (same key-derived salt every run,
+            # so the same file imported again seals the same chain and is found unchanged).
+            records, salt, held = apart(connection, ticket_id, records)
             head = heads.get(ticket_id)
             if head is None:
+                if held:  # held since the call, so the retention period counts from it
+                    hold(connection, ticket_id, salt, held, records[0]["at"])
                 new_rows += [(record.get(DB_ROW) or event_tuple(_row(record))) if sqlite else _row(record)
                              for record in records]
                 new_tickets.append({**projection_of(Ticket.replay(ticket_id, records), now), "version": 1})
@@ -128,7 +141,8 @@ def _store_batch(engine: Engine, batch: list[tuple[str, list[dict[str, Any]]]], 
         for ticket_id, version, projection in grown:
             connection.execute(update(t.tickets).where(t.tickets.c.ticket_id == ticket_id,
                                                        t.tickets.c.version == version)
-                               .values(**projection, version=version + 1))
+                               .values(**sign_heads(connection, [projection])[0], version=version + 1))
+        record_manifest_of(connection, new_tickets + [projection for _, _, projection in grown])
     # Counted only once the transaction committed.
     result.tickets_added += counts["added"]
     result.tickets_grown += counts["grown"]

@@ -6,6 +6,8 @@ have changed, named ticket by ticket (docs/trust.md).
 - each event's MAC by the server's key (an event inserted with a correct chain but without the key);
 - each ticket row against the replay of its events (status, content, unit, deadline edited in the row);
 - ticket numbers handed out by the day's counter that have no ticket (a whole ticket deleted);
+- each ticket row's head MAC (a chain truncated with the row's head rewritten to match);
+- the signed import manifests: every imported ticket still there with at least the events it was stored with;
 - the signed checkpoints, recomputed over the whole log and compared with their filed copies.
 """
 
@@ -19,13 +21,14 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from rexian.adapters.repository import supervision_heads
-from rexian.adapters.keys import KeyRing, keyring_for
+from rexian.adapters.keys import KeyRing, head_digest, keyring_for
 from rexian.adapters.log_reader import (
     comparable,
     counters,
     iter_raw_streams,
     raw_ticket_rows,
 )
+from rexian.adapters.manifests import FIRST_PREVIOUS, iter_raw_manifests, manifest_document
 from rexian.adapters.personal import iter_raw_held
 from rexian.adapters.repository import projection_of
 from rexian.domain.chain_check import Damage, check_stream, read_event_row
@@ -71,6 +74,7 @@ def verify_database(engine: Engine, keyring: KeyRing | None = None,
             ticket_rows[row["ticket_id"]] = row
         report.tickets = len(ticket_rows)
         held = {row[0]: row[1:] for row in iter_raw_held(connection)}
+        manifested = _manifested_heads(connection, ring, report)
         seen = set()
         for stream, rows in iter_raw_streams(connection, "events"):
             seen.add(stream)
@@ -79,11 +83,17 @@ def verify_database(engine: Engine, keyring: KeyRing | None = None,
             records = _check_rows(stream, rows, ring, report)
             if stream in held:
                 report.damages += _personal_damages(stream, records, *held[stream])
+            if stream in manifested:
+                report.damages += _manifest_damages(stream, records, *manifested[stream])
             row = ticket_rows.get(stream)
             if row is None:
                 report.damages.append(Damage(stream, "orphan", None, "事件所属的工单记录不存在（事件被插入或工单被删除）"))
                 continue
             head = _head(row)
+            problem = ring.problem(head_digest(stream, row.get("last_seq"), row.get("head_hash")), row.get("head_mac"))
+            if problem:
+                report.damages.append(Damage(stream, "unsigned", None, f"工单记录的链头（事件条数与末条哈希）{problem}"
+                                                                       f"（事件被截断、工单记录被改写以相符）"))
             stream_damages = check_stream(stream, records, head)
             report.damages += stream_damages
             if not stream_damages and len(records) == len(rows):
@@ -92,6 +102,10 @@ def verify_database(engine: Engine, keyring: KeyRing | None = None,
             last_seq = ticket_rows[stream].get("last_seq")
             report.damages.append(Damage(stream, "deleted", 1, f"工单记录显示共有{last_seq}条事件，日志中一条也没有"))
         report.damages += _numbering_gaps(counters(connection), set(ticket_rows) | seen)
+        for stream in sorted(set(manifested) - seen - set(ticket_rows), key=str):
+            count, _, number = manifested[stream]
+            report.damages.append(Damage(stream, "missing", None, f"导入清单第{number}批记录了该工单（{count}条事件），"
+                                                                  f"但工单及其事件都不存在（整张导入工单被删除）"))
         for stream, rows in iter_raw_streams(connection, "org_events"):
             report.streams += 1
             report.events += len(rows)
@@ -141,6 +155,44 @@ def _personal_damages(stream: Any, records: list[dict[str, Any]], salt: Any, dat
     if expected is None or actual != expected:
         return [Damage(stream, "personal", None, "个人信息存储中的来电人信息与受理事件中的摘要不符（被改动或被替换）")]
     return []
+
+
+def _manifested_heads(connection, ring: KeyRing, report: VerifyReport) -> dict[Any, tuple[int, str, int]]:
+    """Per imported ticket, the longest (event count, head hash, manifest number) a signed manifest records;
+    the manifests themselves checked: signed by the server, numbered without gaps, each naming its predecessor."""
+    import json
+
+    heads: dict[Any, tuple[int, str, int]] = {}
+    expected_number, previous = 1, FIRST_PREVIOUS
+    for number, source, tickets, previous_mac, mac in iter_raw_manifests(connection):
+        name = f"导入清单({number})"
+        if number != expected_number or previous_mac != previous:
+            report.damages.append(Damage(name, "deleted", None, f"导入清单应为第{expected_number}批、接续前一批的签名，"
+                                                                f"实际不符（清单被删除、插入或调换）"))
+        expected_number, previous = (number + 1 if isinstance(number, int) else expected_number), mac
+        problem = ring.document_problem(manifest_document(number, source, tickets, previous_mac), mac)
+        if problem:
+            report.damages.append(Damage(name, "unsigned", None, f"导入清单{problem}"))
+            continue
+        try:  # signed, hence written by Rexian; read defensively all the same
+            listed = [(ticket_id, int(count), str(head)) for ticket_id, (count, head) in json.loads(tickets).items()]
+        except (ValueError, TypeError, AttributeError):
+            report.damages.append(Damage(name, "malformed", None, "导入清单内容无法读取"))
+            continue
+        for ticket_id, count, head in listed:
+            if ticket_id not in heads or count >= heads[ticket_id][0]:
+                heads[ticket_id] = (count, head, number)
+    return heads
+
+
+def _manifest_damages(stream: Any, records: list[dict[str, Any]], count: int, head: str, number: int) -> list[Damage]:
+    """An imported ticket keeps at least the events its manifest recorded, the last of them with that hash."""
+    at = records[count - 1] if 0 < count <= len(records) and records[count - 1]["seq"] == count else \
+        next((record for record in records if record["seq"] == count), None)
+    if at is not None and at["hash"] == head:
+        return []
+    return [Damage(stream, "deleted", count, f"导入清单第{number}批记录该工单有{count}条事件，日志中第{count}条"
+                                             f"{'不存在' if at is None else '与清单不符'}（导入的事件被删除或改写）")]
 
 
 def _head(row: dict[str, Any]) -> tuple[int, str] | None:
