@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable
 
+from rexian.importing.action_fields import FieldError, evidence_from_note, payload_fields
 from rexian.importing.histories import Draft, History, payload_value, take_intake
 from rexian.importing.mapping import Mapping
 from rexian.importing.readers import SourceRow, ticket_of
@@ -115,6 +116,18 @@ def flow_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: RejectL
         if bad_time:
             checks.reject(row, bad_time, row.values.get(bad_time), "受理时间无法解析")
             continue
+        try:
+            payload.update(payload_fields(action, row.values, mapping.action_fields.get(action, {}),
+                                          lambda value: is_missing(value, mapping.nulls), mapping.date_formats,
+                                          mapping.zone()))
+        except FieldError as error:
+            column, value, reason = error.args
+            checks.reject(row, column, value, reason)
+            continue
+        if action == "ClosureRequested" and not payload.get("evidence"):
+            stated = evidence_from_note(payload.get("note"), mapping.evidence_words)
+            if stated:
+                payload["evidence"] = stated
         target = checks.text(row, "target_unit_id") if action in TARGETED_ACTIONS else None
         history.drafts.append(Draft(at, action, checks.text(row, "actor_id"), checks.text(row, "actor_unit_id"),
                                     target, payload, checks.text(row, "source"), (row.file, row.row)))

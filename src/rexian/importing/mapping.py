@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from rexian.importing.action_fields import check_action_fields, evidence_words as read_evidence_words
 from rexian.importing.vocabulary import ACTIONS, default_vocabulary
 
 EVENT_COLUMNS = ("ticket_id", "at", "action", "actor_id", "actor_unit_id", "target_unit_id", "note",
@@ -71,6 +72,8 @@ class Mapping:
     snapshots: SnapshotRules = field(default_factory=SnapshotRules)
     ticket_list: dict[str, str] = field(default_factory=dict)  # mode tickets: dispatched_at/closed_at/reply/status
     closed_states: frozenset[str] = frozenset()  # mode tickets: status values meaning closed
+    action_fields: dict[str, dict[str, str]] = field(default_factory=dict)  # event → {payload field: column}
+    evidence_words: dict[str, str] = field(default_factory=dict)  # note wording → evidence kind (closure requests)
     ticket_sheet: TicketSheet | None = None  # flow mode: the export's ticket sheet (or file), joined by ticket number
     path: Path | None = None
 
@@ -134,7 +137,8 @@ def load_mapping(path: str | Path) -> Mapping:
 
 
 SECTIONS = {"columns": dict, "intake": dict, "values": dict, "constants": dict, "actions": dict, "tickets": dict,
-            "snapshots": dict, "payload_columns": list, "nulls": list, "closed_states": list}
+            "snapshots": dict, "payload_columns": list, "nulls": list, "closed_states": list,
+            "action_fields": dict}
 
 
 def mapping_from_dict(raw: dict[str, Any], path: Path | None = None) -> Mapping:
@@ -156,7 +160,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
     known = {"source", "mode", "table", "tickets", "closed_states", "ticket_sheet", "action_match", "format",
              "encoding", "delimiter", "sheet", "nulls", "date_format",
              "date_formats", "timezone", "columns", "intake", "values", "constants", "payload_columns",
-             "actions", "unknown_action", "snapshots", "use_default_actions"}
+             "actions", "unknown_action", "snapshots", "use_default_actions", "action_fields", "evidence_words"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise MappingError(f"{where}：未知的键 {', '.join(unknown)}")
@@ -196,6 +200,9 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
             datetime.now().strftime(fmt)
         except ValueError:
             raise MappingError(f"{where}：日期格式 {fmt!r} 无效") from None
+    action_fields, problems = check_action_fields(raw.get("action_fields") or {})
+    if problems:
+        raise MappingError(f"{where}：{'；'.join(problems)}")
     timezone = raw.get("timezone")
     if timezone:
         try:
@@ -215,6 +222,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
         ticket_list=_ticket_list(where, raw.get("tickets") or {}),
         closed_states=frozenset(str(v) for v in raw.get("closed_states") or ()), path=path,
         ticket_sheet=_ticket_sheet(where, raw.get("ticket_sheet"), mode),
+        action_fields=action_fields, evidence_words=read_evidence_words(raw.get("evidence_words")),
     )
 
 
