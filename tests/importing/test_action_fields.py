@@ -123,3 +123,20 @@ def test_suggest_proposes_the_visit_and_attachment_columns_and_check_says_what_i
     (tmp_path / "full.yaml").write_text(yaml.safe_dump(foreign_fields.mapping(), allow_unicode=True), encoding="utf-8")
     full = runner.invoke(main, ["mapping", "check", str(tmp_path / "full.yaml"), str(path)])
     assert "回访事件没有满意度" not in full.output and "办结申请没有佐证材料" not in full.output
+
+
+def test_a_source_that_lost_the_evidence_visit_and_deadline_fields_is_reported_as_not_judged_instead_of_fired_on(tmp_path):
+    bare = foreign_fields.mapping()
+    del bare["action_fields"], bare["evidence_words"]
+    export, rules, report, events, tickets = imported(tmp_path, bare)
+    analysis = analyze(from_frames(events, tickets), load_config())
+    cannot = analysis.summary["rules_cannot_judge"]
+    assert {rule: cannot.get(rule) for rule in ("FC-NO-EVIDENCE", "DS-UNSATISFIED", "FC-UNRESOLVED", "DL-OVERDUE")} == {
+        "FC-NO-EVIDENCE": ["styleD"], "DS-UNSATISFIED": ["styleD"], "FC-UNRESOLVED": ["styleD"], "DL-OVERDUE": ["styleD"]}
+    assert not [f for f in analysis.findings if f.rule_id == "FC-NO-EVIDENCE"]
+
+
+def test_once_the_fields_are_mapped_the_same_source_is_judged_and_only_the_deadline_is_still_missing(tmp_path):
+    export, rules, report, events, tickets = imported(tmp_path, foreign_fields.mapping())
+    cannot = analyze(from_frames(events, tickets), load_config()).summary["rules_cannot_judge"]
+    assert "FC-NO-EVIDENCE" not in cannot and "DS-UNSATISFIED" not in cannot and cannot["DL-OVERDUE"] == ["styleD"]

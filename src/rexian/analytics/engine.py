@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from rexian.analytics.config import rule_params
+from rexian.analytics.judging import cannot_judge, drop_unjudged
 from rexian.analytics.registry import Finding, Rule, all_rules, rows_to_findings
 from rexian.analytics.tables import Data
 from rexian.analytics.text_port import TextPort, default_text_port, remembering
@@ -114,4 +115,5 @@ def run_rules(data: Data, config: dict[str, Any], text: TextPort | None = None,
             findings.setdefault(finding.finding_key, finding)
         if progress:
             progress(rule_id)
-    return list(findings.values())
+    # A rule reports nothing on an imported source that lost the fields it needs (analytics/judging.py).
+    return drop_unjudged(list(findings.values()), data, cannot_judge(data, wanted))
