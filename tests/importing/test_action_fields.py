@@ -140,3 +140,35 @@ def test_once_the_fields_are_mapped_the_same_source_is_judged_and_only_the_deadl
     export, rules, report, events, tickets = imported(tmp_path, foreign_fields.mapping())
     cannot = analyze(from_frames(events, tickets), load_config()).summary["rules_cannot_judge"]
     assert "FC-NO-EVIDENCE" not in cannot and "DS-UNSATISFIED" not in cannot and cannot["DL-OVERDUE"] == ["styleD"]
+
+
+def test_one_row_meaning_a_visit_that_closes_the_ticket_yields_both_events_and_the_findings_still_hold(tmp_path):
+    export, rules = foreign_fields.generate(7)
+    rows, merged = [], 0
+    for row in export.flows:
+        if row[2] == "办结" and rows and rows[-1][2] == "回访" and rows[-1][0] == row[0]:
+            rows[-1][2] = "回访并办结"
+            merged += 1
+            continue
+        rows.append(row)
+    export.flows = rows
+    raw = {**foreign_fields.mapping(), "actions": {"回访并办结": ["Visited", "Closed"]}}
+    report, events, tickets = import_to_frames(foreign_fields.write(export, tmp_path), mapping_from_dict(raw))
+    assert report.rows_rejected == 0 and report.rows_in == len(rows)
+    closes = events[events.action == "Closed"]
+    assert len(closes) == merged > 0
+    payloads = [p if isinstance(p, dict) else json.loads(p) for p in closes.payload]
+    assert all(p["trigger"] == "visit" and p["source_action"] == "回访并办结" for p in payloads)
+    for ticket_id, close in zip(closes.ticket_id, closes.itertuples()):
+        visit = events[(events.ticket_id == ticket_id) & (events.action == "Visited")].iloc[-1]
+        assert visit.seq == close.seq - 1 and visit["at"] == close.at
+    findings = analyze(from_frames(events, tickets), load_config()).findings
+    result = foreign_fields.score(export, rules, findings)
+    assert result["met"] == result["expected"] and result["alarms"] == 0, result
+
+
+def test_a_word_mapped_to_an_empty_or_unknown_list_of_events_is_a_mapping_error():
+    with pytest.raises(MappingError):
+        mapping_from_dict({**foreign_fields.mapping(), "actions": {"回访并办结": []}})
+    with pytest.raises(MappingError, match="Closd"):
+        mapping_from_dict({**foreign_fields.mapping(), "actions": {"回访并办结": ["Visited", "Closd"]}})

@@ -95,7 +95,9 @@ def run_rule(rule_def: Rule, data: Data, config: dict[str, Any], text: TextPort 
     else:
         frame = rule_def.func(data, params).execute()
         rows = frame.to_dict("records") if frame is not None else []
-    return rows_to_findings(rule_def, rows, params, detected_at or data.as_of)
+    findings = rows_to_findings(rule_def, rows, params, detected_at or data.as_of)
+    # A rule reports nothing on an imported source that lost the fields it needs (analytics/judging.py).
+    return drop_unjudged(findings, data, cannot_judge(data, [rule_def.rule_id])) if rule_def.judges else findings
 
 
 def run_rules(data: Data, config: dict[str, Any], text: TextPort | None = None,
@@ -115,5 +117,4 @@ def run_rules(data: Data, config: dict[str, Any], text: TextPort | None = None,
             findings.setdefault(finding.finding_key, finding)
         if progress:
             progress(rule_id)
-    # A rule reports nothing on an imported source that lost the fields it needs (analytics/judging.py).
-    return drop_unjudged(list(findings.values()), data, cannot_judge(data, wanted))
+    return list(findings.values())

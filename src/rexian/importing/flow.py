@@ -131,5 +131,28 @@ def flow_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: RejectL
         target = checks.text(row, "target_unit_id") if action in TARGETED_ACTIONS else None
         history.drafts.append(Draft(at, action, checks.text(row, "actor_id"), checks.text(row, "actor_unit_id"),
                                     target, payload, checks.text(row, "source"), (row.file, row.row)))
+        for position, further in enumerate(mapping.also.get(word.strip(), ()), start=1):
+            extra = further_payload(row, further, word, mapping)
+            if extra is None:
+                checks.reject(row, mapping.columns["action"], word, f"同一行的第 {position + 1} 个事件 {further} 的字段无法读取")
+                del history.drafts[-position:]  # the row's events so far: the ticket is left out whole anyway
+                break
+            if further == "Closed" and action == "Visited":
+                extra.setdefault("trigger", "visit")
+            history.drafts.append(Draft(at, further, checks.text(row, "actor_id"), checks.text(row, "actor_unit_id"),
+                                        checks.text(row, "target_unit_id") if further in TARGETED_ACTIONS else None,
+                                        extra, checks.text(row, "source"), (row.file, row.row, position)))
         history.rows.append((row.file, row.row))
     return histories
+
+
+def further_payload(row: SourceRow, action: str, word: str, mapping: Mapping) -> dict[str, Any] | None:
+    """The payload of a further event one row yields (「回访并办结」 → Visited, then Closed): its own
+    action_fields and the source word; None when a field cannot be read."""
+    try:
+        payload = payload_fields(action, row.values, mapping.action_fields.get(action, {}),
+                                 lambda value: is_missing(value, mapping.nulls), mapping.date_formats, mapping.zone())
+    except FieldError:
+        return None
+    payload["source_action"] = word
+    return payload

@@ -72,6 +72,7 @@ class Mapping:
     snapshots: SnapshotRules = field(default_factory=SnapshotRules)
     ticket_list: dict[str, str] = field(default_factory=dict)  # mode tickets: dispatched_at/closed_at/reply/status
     closed_states: frozenset[str] = frozenset()  # mode tickets: status values meaning closed
+    also: dict[str, tuple[str, ...]] = field(default_factory=dict)  # source word → further events of the same row
     action_fields: dict[str, dict[str, str]] = field(default_factory=dict)  # event → {payload field: column}
     evidence_words: dict[str, str] = field(default_factory=dict)  # note wording → evidence kind (closure requests)
     ticket_sheet: TicketSheet | None = None  # flow mode: the export's ticket sheet (or file), joined by ticket number
@@ -184,9 +185,17 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
     if missing:
         raise MappingError(f"{where}：columns 必须给出 {', '.join(missing)}")
     actions = default_vocabulary() if raw.get("use_default_actions", True) else {}
+    also: dict[str, tuple[str, ...]] = {}
     for word, action in (raw.get("actions") or {}).items():
-        _check_action(where, word, action)
-        actions[str(word)] = action
+        # A list: one row, several events in that order (「回访并办结」: [Visited, Closed]).
+        events = list(action) if isinstance(action, list) else [action]
+        if not events:
+            raise MappingError(f"{where}：动作词 {word!r} 没有对应事件")
+        for each in events:
+            _check_action(where, word, each)
+        actions[str(word)] = events[0]
+        if len(events) > 1:
+            also[str(word).strip()] = tuple(events[1:])
     action_match = raw.get("action_match", "exact")
     if action_match not in ("exact", "contains"):
         raise MappingError(f"{where}：action_match 应为 exact 或 contains")
@@ -222,7 +231,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
         ticket_list=_ticket_list(where, raw.get("tickets") or {}),
         closed_states=frozenset(str(v) for v in raw.get("closed_states") or ()), path=path,
         ticket_sheet=_ticket_sheet(where, raw.get("ticket_sheet"), mode),
-        action_fields=action_fields, evidence_words=read_evidence_words(raw.get("evidence_words")),
+        also=also, action_fields=action_fields, evidence_words=read_evidence_words(raw.get("evidence_words")),
     )
 
 
