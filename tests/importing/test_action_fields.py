@@ -172,3 +172,44 @@ def test_a_word_mapped_to_an_empty_or_unknown_list_of_events_is_a_mapping_error(
         mapping_from_dict({**foreign_fields.mapping(), "actions": {"回访并办结": []}})
     with pytest.raises(MappingError, match="Closd"):
         mapping_from_dict({**foreign_fields.mapping(), "actions": {"回访并办结": ["Visited", "Closd"]}})
+
+
+def _deadline_export(tmp_path):
+    """Two noise tickets dispatched 2025-04-01 09:00: D-1 asks to close on 04-21 (late), D-2 on 04-03."""
+    intake = ["2025-04-01 08:50", "噪音扰民", "噪音"]
+    rows = []
+    for tid, person, closed in (("D-1", "城管局-甲", "2025-04-21 10:00"), ("D-2", "城管局-乙", "2025-04-03 10:00")):
+        place = [f"幸福里{tid[-1]}号"]
+        rows += [[tid, "2025-04-01 09:00", "派单", "派单员", "市热线中心", "城管局", "", "", "", "", *intake, *place],
+                 [tid, "2025-04-01 10:00", "签收", person, "城管局", "", "", "", "", "", *intake, *place],
+                 [tid, closed, "申请办结", person, "城管局", "", "已处理", "", "a.jpg", "", *intake, *place]]
+    export = foreign_fields.Export(flows=rows)
+    return foreign_fields.write(export, tmp_path)
+
+
+def test_computed_deadlines_from_the_category_time_limit_let_the_overdue_rule_fire_on_a_late_closure_only(tmp_path):
+    raw = {**foreign_fields.mapping(), "deadlines": {"handle_days": {"噪音": 5}}}
+    report, events, tickets = import_to_frames(_deadline_export(tmp_path), mapping_from_dict(raw))
+    dispatch = events[events.action == "Dispatched"].payload.iloc[0]
+    dispatch = dispatch if isinstance(dispatch, dict) else json.loads(dispatch)
+    assert dispatch["due_computed"] is True and dispatch["due_at"] == "2025-04-09 09:00:00"  # 5 working days (Qingming 4-6)
+    analysis = analyze(from_frames(events, tickets), load_config())
+    late = [f for f in analysis.findings if f.rule_id == "DL-OVERDUE"]
+    assert [f.ticket_ids for f in late] == [["D-1"]] and late[0].person_id == "城管局-甲"
+    assert "DL-OVERDUE" not in analysis.summary["rules_cannot_judge"]
+
+
+def test_without_a_deadline_column_or_computed_deadlines_the_overdue_rule_says_it_cannot_judge(tmp_path):
+    report, events, tickets = import_to_frames(_deadline_export(tmp_path), mapping_from_dict(foreign_fields.mapping()))
+    analysis = analyze(from_frames(events, tickets), load_config())
+    assert analysis.summary["rules_cannot_judge"]["DL-OVERDUE"] == ["styleD"]
+    assert not [f for f in analysis.findings if f.rule_id == "DL-OVERDUE"]
+
+
+def test_a_deadline_column_mapped_on_the_dispatch_wins_over_the_computed_one(tmp_path):
+    raw = {**foreign_fields.mapping(), "deadlines": True,
+           "action_fields": {**foreign_fields.mapping()["action_fields"], "Dispatched": {"due_at": "受理时间"}}}
+    report, events, tickets = import_to_frames(_deadline_export(tmp_path), mapping_from_dict(raw))
+    payload = events[events.action == "Dispatched"].payload.iloc[0]
+    payload = payload if isinstance(payload, dict) else json.loads(payload)
+    assert payload["due_at"] == "2025-04-01 08:50:00" and "due_computed" not in payload

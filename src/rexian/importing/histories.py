@@ -15,6 +15,7 @@ from rexian.domain.eventlog import seal
 from rexian.domain.model import Ticket
 from rexian.domain.records import columns
 from rexian.importing.action_fields import pair_requests
+from rexian.importing.deadlines import set_deadlines
 from rexian.importing.mapping import Mapping
 from rexian.importing.values import as_text, is_missing, parse_time
 
@@ -96,6 +97,8 @@ def seal_history(history: History, mapping: Mapping) -> list[dict[str, Any]]:
     else:
         drafts.remove(received)
     received.payload = {**intake_payload(history, mapping), **received.payload}
+    if mapping.deadlines is not None:
+        set_deadlines(drafts, received.payload, mapping.deadlines)
     records, dispatched = [], False
     for seq, draft in enumerate([received, *drafts], start=1):
         payload = dict(draft.payload)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from rexian.importing.action_fields import check_action_fields, evidence_words as read_evidence_words
+from rexian.importing.deadlines import check_deadlines
 from rexian.importing.vocabulary import ACTIONS, default_vocabulary
 
 EVENT_COLUMNS = ("ticket_id", "at", "action", "actor_id", "actor_unit_id", "target_unit_id", "note",
@@ -72,6 +73,7 @@ class Mapping:
     snapshots: SnapshotRules = field(default_factory=SnapshotRules)
     ticket_list: dict[str, str] = field(default_factory=dict)  # mode tickets: dispatched_at/closed_at/reply/status
     closed_states: frozenset[str] = frozenset()  # mode tickets: status values meaning closed
+    deadlines: dict[str, int] | None = None  # category → working days; set: dispatches get computed deadlines
     also: dict[str, tuple[str, ...]] = field(default_factory=dict)  # source word → further events of the same row
     action_fields: dict[str, dict[str, str]] = field(default_factory=dict)  # event → {payload field: column}
     evidence_words: dict[str, str] = field(default_factory=dict)  # note wording → evidence kind (closure requests)
@@ -161,7 +163,8 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
     known = {"source", "mode", "table", "tickets", "closed_states", "ticket_sheet", "action_match", "format",
              "encoding", "delimiter", "sheet", "nulls", "date_format",
              "date_formats", "timezone", "columns", "intake", "values", "constants", "payload_columns",
-             "actions", "unknown_action", "snapshots", "use_default_actions", "action_fields", "evidence_words"}
+             "actions", "unknown_action", "snapshots", "use_default_actions", "action_fields", "evidence_words",
+             "deadlines"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise MappingError(f"{where}：未知的键 {', '.join(unknown)}")
@@ -209,6 +212,10 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
             datetime.now().strftime(fmt)
         except ValueError:
             raise MappingError(f"{where}：日期格式 {fmt!r} 无效") from None
+    try:
+        deadlines = check_deadlines(raw.get("deadlines"))
+    except ValueError as error:
+        raise MappingError(f"{where}：{error}") from None
     action_fields, problems = check_action_fields(raw.get("action_fields") or {})
     if problems:
         raise MappingError(f"{where}：{'；'.join(problems)}")
@@ -231,7 +238,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
         ticket_list=_ticket_list(where, raw.get("tickets") or {}),
         closed_states=frozenset(str(v) for v in raw.get("closed_states") or ()), path=path,
         ticket_sheet=_ticket_sheet(where, raw.get("ticket_sheet"), mode),
-        also=also, action_fields=action_fields, evidence_words=read_evidence_words(raw.get("evidence_words")),
+        deadlines=deadlines, also=also, action_fields=action_fields, evidence_words=read_evidence_words(raw.get("evidence_words")),
     )
 
 
