@@ -57,3 +57,62 @@ def test_two_gbk_files_join_and_a_bad_ticket_row_leaves_its_ticket_out_whole(tmp
     assert "无法建立工单" in reasons[("工单信息.csv", 5)]
     assert all("整件工单未导入" in reasons[("流转记录.csv", line)] for line in (8, 9))  # GD002's flow rows
     assert sorted(report.histories) == ["GD001", "GD003"]
+
+
+def test_the_ticket_sheets_close_time_status_and_visit_result_become_events_the_rules_judge(tmp_path):
+    """Firing: 不满意 in the ticket sheet → DS-UNSATISFIED on the closure requester. Near miss: 满意."""
+    from openpyxl import Workbook
+
+    from rexian.analytics.analyze import analyze
+    from rexian.analytics.config import load_config
+    from rexian.analytics.tables import from_frames
+    from rexian.importing.mapping import mapping_from_dict
+    from rexian.importing.pipeline import import_to_frames
+
+    book = Workbook()
+    tickets = book.active
+    tickets.title = "工单信息"
+    tickets.append(["工单编号", "受理时间", "办结时间", "工单状态", "回访结果"])
+    tickets.append(["T-1", "2025-04-01 08:00", "2025-04-02 18:00", "已办结", "不满意"])
+    tickets.append(["T-2", "2025-04-01 08:00", "2025-04-02 18:00", "已办结", "满意"])
+    tickets.append(["T-3", "2025-04-01 08:00", "", "已归档", ""])
+    flows = book.create_sheet("流转记录")
+    flows.append(["工单编号", "操作时间", "操作类型", "操作人", "操作部门", "目标部门"])
+    for tid, person in (("T-1", "甲"), ("T-2", "乙"), ("T-3", "丙")):
+        flows.append([tid, "2025-04-01 09:00", "派单", "派单员", "市热线中心", "城管局"])
+        flows.append([tid, "2025-04-02 10:00", "申请办结", person, "城管局", ""])
+    book.save(tmp_path / "导出.xlsx")
+    raw = {"source": "cityA", "sheet": "流转记录", "closed_states": ["已办结", "已归档"],
+           "columns": {"ticket_id": "工单编号", "at": "操作时间", "action": "操作类型", "actor_id": "操作人",
+                       "actor_unit_id": "操作部门", "target_unit_id": "目标部门"},
+           "ticket_sheet": {"sheet": "工单信息", "ticket_id": "工单编号", "intake": {"received_at": "受理时间"},
+                            "closed_at": "办结时间", "status": "工单状态", "visit_result": "回访结果"}}
+    report, events, frame = import_to_frames([tmp_path / "导出.xlsx"], mapping_from_dict(raw))
+    assert report.rows_rejected == 0, [r.reason for r in report.rejects.rejects]
+    actions = {tid: list(events[events.ticket_id == tid].sort_values("seq").action) for tid in ("T-1", "T-3")}
+    assert actions["T-1"][-2:] == ["Visited", "Closed"] and actions["T-3"][-1] == "Closed"
+    assert "Visited" not in actions["T-3"]
+    findings = [f for f in analyze(from_frames(events, frame), load_config()).findings if f.rule_id == "DS-UNSATISFIED"]
+    assert [(f.ticket_ids, f.person_id) for f in findings] == [(["T-1"], "甲")]
+
+
+def test_an_unreadable_visit_result_in_the_ticket_sheet_rejects_that_ticket_naming_the_column(tmp_path):
+    from openpyxl import Workbook
+
+    from rexian.importing.mapping import mapping_from_dict
+    from rexian.importing.pipeline import import_to_frames
+
+    book = Workbook()
+    book.active.title = "工单信息"
+    book.active.append(["工单编号", "回访结果"])
+    book.active.append(["T-1", "还行"])
+    flows = book.create_sheet("流转记录")
+    flows.append(["工单编号", "操作时间", "操作类型"])
+    flows.append(["T-1", "2025-04-01 09:00", "派单"])
+    book.save(tmp_path / "导出.xlsx")
+    raw = {"source": "cityA", "sheet": "流转记录",
+           "columns": {"ticket_id": "工单编号", "at": "操作时间", "action": "操作类型"},
+           "ticket_sheet": {"sheet": "工单信息", "ticket_id": "工单编号", "visit_result": "回访结果"}}
+    report, events, frame = import_to_frames([tmp_path / "导出.xlsx"], mapping_from_dict(raw))
+    assert [(r.column, r.value) for r in report.rejects.rejects if r.value == "还行"] == [("回访结果", "还行")]
+    assert "T-1" not in set(events.ticket_id)

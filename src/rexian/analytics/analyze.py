@@ -8,6 +8,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from rexian.analytics.engine import CompiledRules, applicable, run_rules
+from rexian.analytics.judging import cannot_judge
 from rexian.analytics.metrics import compute_metrics
 from rexian.analytics.outputs import Analysis
 from rexian.analytics.registry import all_rules
@@ -56,7 +57,7 @@ def analyze(data: Data, config: dict[str, Any], text: TextPort | None = None,
     summary = {
         "inputs": list(inputs or []), "as_of": str(data.as_of), "events": int(events), "tickets": int(tickets),
         "first_event_at": str(first), "last_event_at": str(last), "rules_run": run, "rules_skipped": skipped,
-        "rules_idle": idle,
+        "rules_idle": idle, "rules_cannot_judge": cannot_judge(data, run),
         "findings": len(findings), "findings_by_family": dict(Counter(f.family for f in findings)),
         "findings_by_rule": dict(Counter(f.rule_id for f in findings)),
     }

@@ -47,6 +47,10 @@ def _declaration(rule: Rule) -> str:
         truth = f"*Truth kinds:* none ({rule.no_truth_because})"
     if rule.supporting_kinds:
         truth += "; supported by " + ", ".join(f"`{kind}`" for kind in rule.supporting_kinds)
+    if rule.judges:
+        fields = " or ".join(f"`{action}.{field}`" for action, names in rule.judges for field in names)
+        truth += (f" · *Cannot judge* an imported source none of whose events has {fields} "
+                  "(summary `rules_cannot_judge`, analytics/judging.py)")
     return f"{when} · {truth}"
 
 

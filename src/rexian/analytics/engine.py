@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from rexian.analytics.config import rule_params
+from rexian.analytics.judging import cannot_judge, drop_unjudged
 from rexian.analytics.registry import Finding, Rule, all_rules, rows_to_findings
 from rexian.analytics.tables import Data
 from rexian.analytics.text_port import TextPort, default_text_port, remembering
@@ -94,7 +95,9 @@ def run_rule(rule_def: Rule, data: Data, config: dict[str, Any], text: TextPort 
     else:
         frame = rule_def.func(data, params).execute()
         rows = frame.to_dict("records") if frame is not None else []
-    return rows_to_findings(rule_def, rows, params, detected_at or data.as_of)
+    findings = rows_to_findings(rule_def, rows, params, detected_at or data.as_of)
+    # A rule reports nothing on an imported source that lost the fields it needs (analytics/judging.py).
+    return drop_unjudged(findings, data, cannot_judge(data, [rule_def.rule_id])) if rule_def.judges else findings
 
 
 def run_rules(data: Data, config: dict[str, Any], text: TextPort | None = None,

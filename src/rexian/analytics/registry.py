@@ -53,6 +53,9 @@ class Rule:
     no_truth_because: str | None = None  # why no truth kind exists, when `truth_kinds` is empty
     # Why the rule cannot run on Spark (analytics/spark_engine.py), or "" when it can; tests/spark checks it.
     not_on_spark: str = ""
+    # The payload fields the rule needs to judge an imported source, as (action, (field, …)) pairs: a source
+    # none of whose events of those actions has any of those fields cannot be judged (analytics/judging.py).
+    judges: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def doc(self) -> str:
@@ -71,6 +74,8 @@ class Rule:
             found.append("give truth_kinds=(…) or no_truth_because=reason")
         if "Basis:" not in self.doc or "Responsible:" not in self.doc:
             found.append("the docstring must say its Basis: and who is Responsible:")
+        if set(action for action, _ in self.judges) - set(vocabulary.ACTIONS):
+            found.append(f"judges must name actions of the vocabulary: {self.judges}")
         if self.kind not in ("relational", "text") or self.severity not in vocabulary.SEVERITIES:
             found.append(f"unknown kind {self.kind} or severity {self.severity}")
         return found
@@ -82,7 +87,7 @@ RULES: dict[str, Rule] = {}
 def rule(rule_id: str, *, triggers: tuple[str, ...] | None = None, batch_only: str | None = None,
          same_matter: bool = False, truth: tuple[str, ...] = (), supporting: tuple[str, ...] = (),
          no_truth_because: str | None = None, kind: str = "relational", needs: tuple[str, ...] = ("ev",),
-         severity: str = "medium", not_on_spark: str = ""):
+         severity: str = "medium", not_on_spark: str = "", judges: dict[str, tuple[str, ...]] | None = None):
     """Declare a rule: its function, and (family and Chinese name from the vocabulary) everything else the
     system needs to know about it. An incomplete declaration raises ValueError at import."""
     entry = vocabulary.RULES.get(rule_id)
@@ -93,7 +98,8 @@ def rule(rule_id: str, *, triggers: tuple[str, ...] | None = None, batch_only: s
         declared = Rule(rule_id, entry.family, entry.zh, func, kind, needs, severity, triggers=triggers,
                         batch_only=batch_only, same_matter=same_matter, truth_kinds=truth,
                         supporting_kinds=supporting, no_truth_because=no_truth_because,
-                        not_on_spark=not_on_spark)
+                        not_on_spark=not_on_spark,
+                        judges=tuple((action, tuple(fields)) for action, fields in (judges or {}).items()))
         problems = declared.problems()
         if problems:
             raise ValueError(f"rule {rule_id} is declared incompletely: {'; '.join(problems)}")

@@ -38,7 +38,7 @@ def _visit_outcome_rule(data, bad):
     ).drop("t", "visit_seqs", "closure_seqs")
 
 
-@rule("FC-UNRESOLVED", triggers=VISIT, truth=("closed_unresolved",))
+@rule("FC-UNRESOLVED", triggers=VISIT, truth=("closed_unresolved",), judges={"Visited": ("resolved",)})
 def fc_unresolved(data, p):
     """The follow-up visit after a closure records the matter as unresolved (未解决): the unit asked to
     close a ticket it had not solved. High when it happened again after redo.
@@ -49,7 +49,7 @@ def fc_unresolved(data, p):
     return _visit_outcome_rule(data, _.resolved == False)  # noqa: E712 (Ibis expression)
 
 
-@rule("DS-UNSATISFIED", triggers=VISIT, truth=("unsatisfied_visit",))
+@rule("DS-UNSATISFIED", triggers=VISIT, truth=("unsatisfied_visit",), judges={"Visited": ("satisfaction",)})
 def ds_unsatisfied(data, p):
     """The follow-up visit records the citizen as unsatisfied (不满意); high when unsatisfied again after
     redo (two or more unsatisfied visits).
@@ -94,7 +94,8 @@ def fc_repeat_after_close(data, p):
     return _repeat_after(data, p, satisfied=False)
 
 
-@rule("MS-SATISFIED-REPEAT", triggers=AFTER_CLOSE, same_matter=True, truth=("satisfied_then_repeat",))
+@rule("MS-SATISFIED-REPEAT", triggers=AFTER_CLOSE, same_matter=True, truth=("satisfied_then_repeat",),
+      judges={"Visited": ("satisfaction",)})
 def ms_satisfied_repeat(data, p):
     """The last follow-up visit recorded 满意/基本满意, yet a new ticket on the same matter (same place and
     category; not of a kind in `exclude_kinds`) arrives within `window_days` of the close: the
@@ -106,7 +107,8 @@ def ms_satisfied_repeat(data, p):
     return _repeat_after(data, p, satisfied=True)
 
 
-@rule("FC-NO-EVIDENCE", triggers=("ClosureRequested",), truth=("closure_without_evidence",))
+@rule("FC-NO-EVIDENCE", triggers=("ClosureRequested",), truth=("closure_without_evidence",),
+      judges={"ClosureRequested": ("evidence", "contact_seqs")})
 def fc_no_evidence(data, p):
     """A closure request with no evidence attached, or relying on no citizen contact: its `contact_seqs`
     is empty and no `CitizenContacted` event precedes it on the ticket.
@@ -115,20 +117,12 @@ def fc_no_evidence(data, p):
     photos, documents") and 虚假办结 ("closure requested without evidence or without contacting the
     citizen"). Responsible: the requester and their unit. One finding per request.
 
-    Cannot judge: an imported source (not Rexian's own workflow) that records no evidence, no contact
-    reference and no citizen contact anywhere has lost those fields in its export, so its requests are
-    left out rather than all reported.
+    Cannot judge (`judges`): an imported source none of whose closure requests records evidence or a
+    contact reference has lost those fields in its export; its requests are left out rather than all
+    reported.
     """
     ev = data.ev
-    records = ev.filter(((_.action == "ClosureRequested") & ((ibis.coalesce(_.evidence_n, 0) > 0)
-                                                             | (ibis.coalesce(_.contact_seqs_n, 0) > 0)))
-                        | (_.action == "CitizenContacted")).select(judged=ibis.coalesce(_.source, "rexian")).distinct()
-    own = ev.filter(ibis.coalesce(_.source, "rexian") == "rexian").select(judged=ibis.literal("rexian")).distinct()
-    judged = records.union(own).distinct()
-    closures = ev.filter(_.action == "ClosureRequested")
-    closures = closures.mutate(src=ibis.coalesce(_.source, "rexian"))
-    closures = closures.semi_join(judged, closures.src == judged.judged)
-    requests = closures.select(
+    requests = ev.filter(_.action == "ClosureRequested").select(
         t="ticket_id", x_seq="seq", unit_id="actor_unit_id", person_id="actor_id", evidence_items="evidence_n",
         contact_refs="contact_seqs_n", reply="reply")
     contacts = ev.filter(_.action == "CitizenContacted").select(ct="ticket_id", c_seq="seq")

@@ -51,7 +51,8 @@ def ff_no_follow_up(data, p):
 DEADLINE_ACTIONS = ("Dispatched", "ExtensionApproved", "Reopened", "ClosureRejected")
 
 
-@rule("DL-OVERDUE", batch_only="超期随时间流逝成立(未办结工单在无新事件时变为超期)：由定时批量运行发现", truth=("overdue",))
+@rule("DL-OVERDUE", batch_only="超期随时间流逝成立(未办结工单在无新事件时变为超期)：由定时批量运行发现", truth=("overdue",),
+      judges={"Dispatched": ("due_at",), "ExtensionApproved": ("new_due_at",), "Reopened": ("due_at",)})
 def dl_overdue(data, p):
     """A closure requested after the deadline in force at that moment, or a ticket still open and not
     awaiting the centre's ruling on a closure past its deadline at the analysis time — by more than

@@ -11,6 +11,7 @@ never a silent default.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -267,3 +268,38 @@ def parse_yes_no(text: str, what: str = "是/否") -> bool:
     if word in NO_WORDS:
         return False
     raise UnknownWord(f"{what}取值无效：{text!r}（可填：是/否、解决/未解决、true/false）")
+
+
+# What a follow-up visit's result column says, in the words platforms write: satisfaction (满意, 基本满意, 一般,
+# 不满意, 非常不满意 …), whether the matter is resolved (已解决/未解决) and whether the citizen was reached at all.
+UNREACHED_WORDS = frozenset({"未联系上", "联系不上", "无法联系", "未接通", "无人接听", "空号", "关机", "停机", "拒接",
+                             "未回访成功", "回访失败"})
+RESOLVED_WORDS: dict[str, bool] = {"已解决": True, "解决": True, "基本解决": True, "已处理": True,
+                                   "未解决": False, "没有解决": False, "未处理": False}
+VISIT_SEPARATORS = r"[\s,，、/;；|（）()：:]+"
+
+
+def parse_visit_outcome(text: str, field: str = "satisfaction") -> dict[str, object]:
+    """The payload fields (`satisfaction`, `resolved`, `reached`) a visit result says: every word of `text`
+    (split on spaces and punctuation, e.g. 「不满意/未解决」) must be a satisfaction word, a resolved word or a
+    not-reached word — or, for a column holding only `resolved` or `reached`, a yes/no word (是/否). A
+    citizen who gave a satisfaction or resolution was reached. Any other word raises UnknownWord."""
+    found: dict[str, object] = {}
+    for word in re.split(VISIT_SEPARATORS, text.strip()):
+        if not word:
+            continue
+        if word in UNREACHED_WORDS:
+            found["reached"] = False
+        elif word in RESOLVED_WORDS:
+            found["resolved"] = RESOLVED_WORDS[word]
+        elif field in ("resolved", "reached") and word.lower() in YES_WORDS | NO_WORDS:
+            found[field] = parse_yes_no(word)
+        else:
+            try:
+                found["satisfaction"] = parse_choice("satisfaction", word)
+            except UnknownWord:
+                raise UnknownWord(f"回访结果无法识别：{text!r}（可填：满意、基本满意、一般、不满意、已解决、未解决、"
+                                  f"未联系上 等）") from None
+    if "satisfaction" in found or "resolved" in found:
+        found.setdefault("reached", True)
+    return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable
 
+from rexian.importing.action_fields import FieldError, evidence_from_note, payload_fields
 from rexian.importing.histories import Draft, History, payload_value, take_intake
 from rexian.importing.mapping import Mapping
 from rexian.importing.readers import SourceRow, ticket_of
@@ -115,8 +116,43 @@ def flow_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: RejectL
         if bad_time:
             checks.reject(row, bad_time, row.values.get(bad_time), "受理时间无法解析")
             continue
+        try:
+            payload.update(payload_fields(action, row.values, mapping.action_fields.get(action, {}),
+                                          lambda value: is_missing(value, mapping.nulls), mapping.date_formats,
+                                          mapping.zone()))
+        except FieldError as error:
+            column, value, reason = error.args
+            checks.reject(row, column, value, reason)
+            continue
+        if action == "ClosureRequested" and not payload.get("evidence"):
+            stated = evidence_from_note(payload.get("note"), mapping.evidence_words)
+            if stated:
+                payload["evidence"] = stated
         target = checks.text(row, "target_unit_id") if action in TARGETED_ACTIONS else None
         history.drafts.append(Draft(at, action, checks.text(row, "actor_id"), checks.text(row, "actor_unit_id"),
                                     target, payload, checks.text(row, "source"), (row.file, row.row)))
+        for position, further in enumerate(mapping.also.get(word.strip(), ()), start=1):
+            extra = further_payload(row, further, word, mapping)
+            if extra is None:
+                checks.reject(row, mapping.columns["action"], word, f"同一行的第 {position + 1} 个事件 {further} 的字段无法读取")
+                del history.drafts[-position:]  # the row's events so far: the ticket is left out whole anyway
+                break
+            if further == "Closed" and action == "Visited":
+                extra.setdefault("trigger", "visit")
+            history.drafts.append(Draft(at, further, checks.text(row, "actor_id"), checks.text(row, "actor_unit_id"),
+                                        checks.text(row, "target_unit_id") if further in TARGETED_ACTIONS else None,
+                                        extra, checks.text(row, "source"), (row.file, row.row, position)))
         history.rows.append((row.file, row.row))
     return histories
+
+
+def further_payload(row: SourceRow, action: str, word: str, mapping: Mapping) -> dict[str, Any] | None:
+    """The payload of a further event one row yields (「回访并办结」 → Visited, then Closed): its own
+    action_fields and the source word; None when a field cannot be read."""
+    try:
+        payload = payload_fields(action, row.values, mapping.action_fields.get(action, {}),
+                                 lambda value: is_missing(value, mapping.nulls), mapping.date_formats, mapping.zone())
+    except FieldError:
+        return None
+    payload["source_action"] = word
+    return payload

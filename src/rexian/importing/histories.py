@@ -14,6 +14,8 @@ from rexian.adapters.repository import projection_of
 from rexian.domain.eventlog import seal
 from rexian.domain.model import Ticket
 from rexian.domain.records import columns
+from rexian.importing.action_fields import pair_requests
+from rexian.importing.deadlines import set_deadlines
 from rexian.importing.mapping import Mapping
 from rexian.importing.values import as_text, is_missing, parse_time
 
@@ -87,6 +89,7 @@ def intake_payload(history: History, mapping: Mapping) -> dict[str, Any]:
 
 def seal_history(history: History, mapping: Mapping) -> list[dict[str, Any]]:
     drafts = sorted(history.drafts, key=lambda d: (d.at, d.order))
+    pair_requests(history.ticket_id, drafts)
     received = next((d for d in drafts if d.action == "TicketReceived"), None)
     if received is None:
         at = min([d.at for d in drafts] + ([history.received_at] if history.received_at else []))
@@ -94,6 +97,8 @@ def seal_history(history: History, mapping: Mapping) -> list[dict[str, Any]]:
     else:
         drafts.remove(received)
     received.payload = {**intake_payload(history, mapping), **received.payload}
+    if mapping.deadlines is not None:
+        set_deadlines(drafts, received.payload, mapping.deadlines)
     records, dispatched = [], False
     for seq, draft in enumerate([received, *drafts], start=1):
         payload = dict(draft.payload)

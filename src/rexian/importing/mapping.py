@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from rexian.importing.action_fields import check_action_fields, evidence_words as read_evidence_words
+from rexian.importing.deadlines import check_deadlines
 from rexian.importing.vocabulary import ACTIONS, default_vocabulary
 
 EVENT_COLUMNS = ("ticket_id", "at", "action", "actor_id", "actor_unit_id", "target_unit_id", "note",
@@ -46,6 +48,9 @@ class TicketSheet:
     intake: dict[str, str] = field(default_factory=dict)
     sheet: str | None = None
     files: str | None = None
+    closed_at: str | None = None  # column of the close time (办结时间): a Closed event when the flows have none
+    status: str | None = None  # column of the status (工单状态): one of closed_states closes the ticket
+    visit_result: str | None = None  # column of the last visit's result (回访结果): a Visited event when none
 
 
 @dataclass
@@ -71,6 +76,10 @@ class Mapping:
     snapshots: SnapshotRules = field(default_factory=SnapshotRules)
     ticket_list: dict[str, str] = field(default_factory=dict)  # mode tickets: dispatched_at/closed_at/reply/status
     closed_states: frozenset[str] = frozenset()  # mode tickets: status values meaning closed
+    deadlines: dict[str, int] | None = None  # category → working days; set: dispatches get computed deadlines
+    also: dict[str, tuple[str, ...]] = field(default_factory=dict)  # source word → further events of the same row
+    action_fields: dict[str, dict[str, str]] = field(default_factory=dict)  # event → {payload field: column}
+    evidence_words: dict[str, str] = field(default_factory=dict)  # note wording → evidence kind (closure requests)
     ticket_sheet: TicketSheet | None = None  # flow mode: the export's ticket sheet (or file), joined by ticket number
     path: Path | None = None
 
@@ -134,7 +143,8 @@ def load_mapping(path: str | Path) -> Mapping:
 
 
 SECTIONS = {"columns": dict, "intake": dict, "values": dict, "constants": dict, "actions": dict, "tickets": dict,
-            "snapshots": dict, "payload_columns": list, "nulls": list, "closed_states": list}
+            "snapshots": dict, "payload_columns": list, "nulls": list, "closed_states": list,
+            "action_fields": dict}
 
 
 def mapping_from_dict(raw: dict[str, Any], path: Path | None = None) -> Mapping:
@@ -156,7 +166,8 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
     known = {"source", "mode", "table", "tickets", "closed_states", "ticket_sheet", "action_match", "format",
              "encoding", "delimiter", "sheet", "nulls", "date_format",
              "date_formats", "timezone", "columns", "intake", "values", "constants", "payload_columns",
-             "actions", "unknown_action", "snapshots", "use_default_actions"}
+             "actions", "unknown_action", "snapshots", "use_default_actions", "action_fields", "evidence_words",
+             "deadlines"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise MappingError(f"{where}：未知的键 {', '.join(unknown)}")
@@ -180,9 +191,17 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
     if missing:
         raise MappingError(f"{where}：columns 必须给出 {', '.join(missing)}")
     actions = default_vocabulary() if raw.get("use_default_actions", True) else {}
+    also: dict[str, tuple[str, ...]] = {}
     for word, action in (raw.get("actions") or {}).items():
-        _check_action(where, word, action)
-        actions[str(word)] = action
+        # A list: one row, several events in that order (「回访并办结」: [Visited, Closed]).
+        events = list(action) if isinstance(action, list) else [action]
+        if not events:
+            raise MappingError(f"{where}：动作词 {word!r} 没有对应事件")
+        for each in events:
+            _check_action(where, word, each)
+        actions[str(word)] = events[0]
+        if len(events) > 1:
+            also[str(word).strip()] = tuple(events[1:])
     action_match = raw.get("action_match", "exact")
     if action_match not in ("exact", "contains"):
         raise MappingError(f"{where}：action_match 应为 exact 或 contains")
@@ -196,6 +215,13 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
             datetime.now().strftime(fmt)
         except ValueError:
             raise MappingError(f"{where}：日期格式 {fmt!r} 无效") from None
+    try:
+        deadlines = check_deadlines(raw.get("deadlines"))
+    except ValueError as error:
+        raise MappingError(f"{where}：{error}") from None
+    action_fields, problems = check_action_fields(raw.get("action_fields") or {})
+    if problems:
+        raise MappingError(f"{where}：{'；'.join(problems)}")
     timezone = raw.get("timezone")
     if timezone:
         try:
@@ -215,6 +241,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
         ticket_list=_ticket_list(where, raw.get("tickets") or {}),
         closed_states=frozenset(str(v) for v in raw.get("closed_states") or ()), path=path,
         ticket_sheet=_ticket_sheet(where, raw.get("ticket_sheet"), mode),
+        deadlines=deadlines, also=also, action_fields=action_fields, evidence_words=read_evidence_words(raw.get("evidence_words")),
     )
 
 
@@ -228,7 +255,7 @@ def _ticket_sheet(where: str, raw: Any, mode: str) -> TicketSheet | None:
         return None
     if mode != "flow" or not isinstance(raw, dict):
         raise MappingError(f"{where}：ticket_sheet 只用于 flow 模式，应为键值对象（sheet 或 files、ticket_id、intake）")
-    unknown = sorted(set(raw) - {"sheet", "files", "ticket_id", "intake"})
+    unknown = sorted(set(raw) - {"sheet", "files", "ticket_id", "intake", "closed_at", "status", "visit_result"})
     if unknown:
         raise MappingError(f"{where}：ticket_sheet 中未知的键 {', '.join(unknown)}")
     if not raw.get("ticket_id") or not (raw.get("sheet") or raw.get("files")):
@@ -237,7 +264,8 @@ def _ticket_sheet(where: str, raw: Any, mode: str) -> TicketSheet | None:
     if not isinstance(intake, dict):
         raise MappingError(f"{where}：ticket_sheet.intake 应为键值对象")
     return TicketSheet(ticket_id=str(raw["ticket_id"]), intake={str(k): str(v) for k, v in intake.items()},
-                       sheet=raw.get("sheet") and str(raw["sheet"]), files=raw.get("files") and str(raw["files"]))
+                       sheet=raw.get("sheet") and str(raw["sheet"]), files=raw.get("files") and str(raw["files"]),
+                       **{key: str(raw[key]) for key in ("closed_at", "status", "visit_result") if raw.get(key)})
 
 
 def _ticket_list(where: str, raw: dict[str, Any]) -> dict[str, str]:

@@ -43,6 +43,17 @@ INTAKE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "area": ("所属区县", "区县", "行政区", "区域"),
     "channel": ("来源渠道", "受理渠道", "渠道", "来源"),
 }
+# Columns that fill one event's payload (action_fields): "event.field" → header words.
+ACTION_FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "Visited.satisfaction": ("回访结果", "满意度", "回访满意度", "评价结果", "满意程度", "评价"),
+    "Visited.resolved": ("是否解决", "解决情况", "办理结果"),
+    "ClosureRequested.evidence": ("附件", "佐证材料", "现场照片", "附件名称", "照片", "attachment"),
+    "ReturnRequested.reason": ("退回原因", "退单原因", "退回理由", "退单理由"),
+    "ReturnRequested.basis": ("退回依据", "退单依据", "依据"),
+    "ExtensionRequested.reason": ("延期原因", "延期理由"),
+    "ExtensionRequested.requested_due_at": ("申请延期至", "延期至", "申请期限"),
+    "Dispatched.due_at": ("办理时限", "办结时限", "截止时间", "期限", "deadline", "due"),
+}
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y年%m月%d日 %H:%M",
                 "%Y年%m月%d日%H时%M分", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y%m%d%H%M%S")
 SAMPLE_ROWS = 2000
@@ -112,6 +123,13 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
     proposal: dict[str, Any] = {"source": "请改为来源平台的名称", "columns": columns}
     if intake:
         proposal["intake"] = intake
+    action_fields: dict[str, dict[str, str]] = {}
+    for key, header in _match(headers, ACTION_FIELD_SYNONYMS, taken).items():
+        action, name = key.split(".")
+        action_fields.setdefault(action, {})[name] = header
+    if action_fields:
+        proposal["action_fields"] = action_fields
+        notes.append("action_fields 按列名猜出：请核对每个字段用于哪个事件（docs/importing.md「逐事件字段」）")
     if "at" in columns:
         formats = _date_formats([row.get(columns["at"]) for row in rows])
         if formats:
@@ -147,6 +165,13 @@ NEEDS = (
     ("place", "既没有地址也没有来电人", ["RC-REPEAT", "FC-REPEAT-AFTER-CLOSE", "MS-SATISFIED-REPEAT"],
      "重复投诉无法按地点或来电人匹配"),
     ("due", "没有办理时限", ["DL-OVERDUE"], "超期规则无法判断（可映射时限列）"),
+    ("visit_result", "回访事件没有满意度或解决情况", ["FC-UNRESOLVED", "DS-UNSATISFIED", "MS-SATISFIED-REPEAT"],
+     "回访结果类规则无法触发（action_fields: {Visited: {satisfaction: 回访结果列}}）"),
+    ("evidence", "办结申请没有佐证材料", ["FC-NO-EVIDENCE"],
+     "无法判断是否无佐证办结，该来源的办结申请不作判断（action_fields: {ClosureRequested: {evidence: 附件列}} "
+     "或 evidence_words）"),
+    ("reason", "退单或延期申请没有理由", ["BP-RETURNS", "BP-NO-VERIFY"],
+     "退单线索中看不到退单理由（action_fields: {ReturnRequested: {reason: 列}}）"),
 )
 
 
@@ -168,6 +193,12 @@ def check(paths: list[Path], mapping: Mapping) -> tuple[Any, list[str]]:
                 present.add("reply")
             if draft.payload.get("due_at") or draft.payload.get("new_due_at"):
                 present.add("due")
+            if draft.action == "Visited" and ("satisfaction" in draft.payload or "resolved" in draft.payload):
+                present.add("visit_result")
+            if draft.action == "ClosureRequested" and draft.payload.get("evidence"):
+                present.add("evidence")
+            if draft.action in ("ReturnRequested", "ExtensionRequested") and draft.payload.get("reason"):
+                present.add("reason")
         intake = {**mapping.constants, **history.intake}
         if intake.get("content"):
             present.add("content")

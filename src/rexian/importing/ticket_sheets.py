@@ -13,11 +13,12 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from rexian.importing.histories import History, take_intake
+from rexian.domain.vocabulary import UnknownWord, parse_visit_outcome
+from rexian.importing.histories import Draft, History, take_intake
 from rexian.importing.mapping import Mapping
 from rexian.importing.readers import SourceRow, read_rows
 from rexian.importing.rejects import RejectLog
-from rexian.importing.values import as_text, is_missing
+from rexian.importing.values import as_text, is_missing, parse_time
 
 
 def _sheet_mapping(mapping: Mapping) -> Mapping:
@@ -38,9 +39,13 @@ def ticket_sheet_rows(inputs: list[Path], mapping: Mapping, rejects: RejectLog) 
     """The ticket sheet's rows: from the files named by `files`, or else the `sheet` of each workbook input."""
     sheet_mapping = _sheet_mapping(mapping)
     for path in inputs:
-        if _is_ticket_file(path, mapping) or (not mapping.ticket_sheet.files and mapping.ticket_sheet.sheet
-                                               and path.suffix.lower() in (".xlsx", ".xlsm", ".xls")):
+        if _is_ticket_file(path, mapping):
             yield from read_rows(path, sheet_mapping, rejects)
+        elif (not mapping.ticket_sheet.files and mapping.ticket_sheet.sheet
+              and path.suffix.lower() in (".xlsx", ".xlsm", ".xls")):
+            # Named with its sheet: row 2 of 工单信息 is not row 2 of 流转记录 (rejects are counted by file and row).
+            for row in read_rows(path, sheet_mapping, rejects):
+                yield dataclasses.replace(row, file=f"{row.file}[{mapping.ticket_sheet.sheet}]")
 
 
 def join_ticket_rows(histories: dict[str, History], rows: Iterable[SourceRow], mapping: Mapping,
@@ -68,5 +73,41 @@ def join_ticket_rows(histories: dict[str, History], rows: Iterable[SourceRow], m
         if not history.drafts and history.received_at is None:
             rejects.add(row.file, row.row, column, ticket_id, "流转记录中没有这件工单，工单表也没有受理时间：无法建立工单")
             continue
+        problem = _outcome(history, row, mapping)
+        if problem:
+            rejects.add(row.file, row.row, problem[0], row.values.get(problem[0]), problem[1], ticket_id)
+            continue
         histories[ticket_id] = history
         history.rows.append((row.file, row.row))
+
+
+def _outcome(history: History, row: SourceRow, mapping: Mapping) -> tuple[str, str] | None:
+    """The ticket row's close time, status and last visit result as events the flow rows did not give: a
+    `Visited` (the result parsed as for action_fields) and a `Closed` at the close time — or, for a status
+    among `closed_states` without a close time, at the latest time known. (column, reason) when unreadable."""
+    # Ordered after every flow row of the same time: the outcome is the end of the ticket's story.
+    sheet, order = mapping.ticket_sheet, ("\uffff", row.file, row.row)
+    actions = {draft.action for draft in history.drafts}
+    text = {key: as_text(row.values[column]) for key, column in
+            (("closed_at", sheet.closed_at), ("status", sheet.status), ("visit_result", sheet.visit_result))
+            if column and not is_missing(row.values.get(column), mapping.nulls)}
+    closed_at = None
+    if "closed_at" in text:
+        try:
+            closed_at = parse_time(row.values[sheet.closed_at], mapping.date_formats, mapping.zone())
+        except ValueError:
+            return sheet.closed_at, "办结时间无法解析"
+    latest = max([draft.at for draft in history.drafts] + [t for t in (history.received_at, closed_at) if t],
+                 default=None)
+    if "visit_result" in text and "Visited" not in actions and latest is not None:
+        try:
+            result = parse_visit_outcome(text["visit_result"])
+        except UnknownWord as error:
+            return sheet.visit_result, str(error)
+        history.drafts.append(Draft(closed_at or latest, "Visited", payload={**result, "from_ticket_sheet": True},
+                                    order=(*order, 0)))
+    closes = closed_at is not None or text.get("status") in mapping.closed_states
+    if closes and "Closed" not in actions and latest is not None:
+        history.drafts.append(Draft(closed_at or latest, "Closed", payload={"from_ticket_sheet": True},
+                                    order=(*order, 1)))
+    return None

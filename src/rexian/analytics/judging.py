@@ -1,0 +1,68 @@
+"""Rules that cannot judge a source: when no event of a source carries a field a rule needs (declared on the
+rule: `@rule(..., judges={action: (field, …)})`), the source's export has lost that field — no evidence
+column, no deadline, no visit result — and the rule would report every ticket of it (or none, silently).
+Its findings on that source's tickets are dropped and the analysis summary says `rules_cannot_judge`:
+rule → the sources it could not judge. Rexian's own workflow (source `rexian`) always records the fields.
+
+A field is present for a source when some event of the declared action from that source has it: a list
+field (`evidence`, `contact_seqs`) non-empty, any other field not null. Any one of the fields declared for
+an action is enough; the actions of one declaration are alternatives too (a deadline set by a dispatch or an
+extension)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ibis
+from ibis import _
+
+from rexian.analytics.registry import all_rules
+from rexian.analytics.tables import PAYLOAD_LIST_LENGTH, Data
+
+OWN_SOURCE = "rexian"
+
+
+def _present(ev, action: str, field: str):
+    column = ev[f"{field}_n"] > 0 if field in PAYLOAD_LIST_LENGTH else ev[field].notnull()
+    return (ev.action == action) & column
+
+
+def cannot_judge(data: Data, rule_ids: list[str]) -> dict[str, list[str]]:
+    """Rule → the imported sources that lack every field it needs to judge (sorted); rules judging every
+    source are left out."""
+    rules = all_rules()
+    declared = {rule_id: rules[rule_id].judges for rule_id in rule_ids if rule_id in rules and rules[rule_id].judges}
+    if not declared:
+        return {}
+    ev = data.ev.mutate(src=ibis.coalesce(_.source, OWN_SOURCE))
+    sources = set(ev.select("src").distinct().execute()["src"]) - {OWN_SOURCE}
+    if not sources:
+        return {}
+    found: dict[str, list[str]] = {}
+    for rule_id, needs in declared.items():
+        condition = None
+        for action, fields in needs:
+            for field in fields:
+                term = _present(ev, action, field)
+                condition = term if condition is None else condition | term
+        judged = set(ev.filter(condition).select("src").distinct().execute()["src"])
+        lacking = sorted(sources - judged)
+        if lacking:
+            found[rule_id] = lacking
+    return found
+
+
+def ticket_sources(data: Data) -> dict[str, str]:
+    """Ticket → the source of its first event (the export it came from)."""
+    first = data.ev.group_by("ticket_id").aggregate(src=ibis.coalesce(_.source, OWN_SOURCE).argmin(_.seq))
+    frame = first.execute()
+    return dict(zip(frame["ticket_id"], frame["src"]))
+
+
+def drop_unjudged(findings: list[Any], data: Data, lacking: dict[str, list[str]]) -> list[Any]:
+    """The findings less those of a rule on a ticket whose source that rule cannot judge."""
+    if not lacking:
+        return findings
+    sources = ticket_sources(data)
+    return [f for f in findings
+            if not (f.rule_id in lacking and any(sources.get(t) in lacking[f.rule_id] for t in f.ticket_ids))]

@@ -1,0 +1,157 @@
+"""Per-action payload fields from source columns (`action_fields` in a mapping) and from the wording of the
+note (`evidence_words`): the reply text of a reply step, the reason and basis of a return, extension or
+rejection, a visit's satisfaction / resolved / reached, the evidence of a closure request. The fields each
+event carries are those of docs/events.md; what the rules read of them is in docs/rules.md.
+
+Also the pairing of decisions with requests: a decision without a request number is paired with the latest
+open request of its kind on the ticket (exports rarely number requests)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+from rexian.domain.vocabulary import UnknownWord, parse_visit_outcome
+from rexian.importing.values import as_text, parse_time
+
+TEXT, TIME, VISIT, EVIDENCE = "text", "time", "visit", "evidence"
+
+# Event → the payload fields a mapping may fill from a column, and how the value is read.
+ACTION_FIELDS: dict[str, dict[str, str]] = {
+    "DirectlyClosed": {"answer": TEXT},
+    "Dispatched": {"due_at": TIME, "sign_due_at": TIME, "return_due_at": TIME},
+    "Forwarded": {"due_at": TIME, "forward_id": TEXT},
+    "ForwardReported": {"result": TEXT, "forward_id": TEXT},
+    "ProgressNoted": {"attachments": EVIDENCE},
+    "CitizenContacted": {"method": TEXT, "summary": TEXT, "call_id": TEXT},
+    "ReturnRequested": {"request_id": TEXT, "reason": TEXT, "basis": TEXT, "suggested_unit_id": TEXT},
+    "ExtensionRequested": {"request_id": TEXT, "reason": TEXT, "requested_due_at": TIME},
+    "ClosureRequested": {"request_id": TEXT, "reply": TEXT, "evidence": EVIDENCE},
+    "RequestDeclined": {"request_id": TEXT, "reason": TEXT},
+    "ReturnApproved": {"request_id": TEXT},
+    "ReturnRejected": {"request_id": TEXT, "reason": TEXT},
+    "ExtensionApproved": {"request_id": TEXT, "new_due_at": TIME},
+    "ExtensionRejected": {"request_id": TEXT, "reason": TEXT},
+    "ClosureApproved": {"request_id": TEXT},
+    "ClosureRejected": {"request_id": TEXT, "reason": TEXT},
+    "Replied": {"reply": TEXT},
+    "Visited": {"satisfaction": VISIT, "resolved": VISIT, "reached": VISIT, "method": TEXT, "call_id": TEXT},
+    "Reopened": {"reason": TEXT, "due_at": TIME},
+    "SupervisionIssued": {"reason": TEXT, "due_at": TIME, "order_id": TEXT},
+    "SupervisionResponded": {"response": TEXT, "order_id": TEXT},
+}
+
+# Request → its decisions (a decision closes the request); endorsements only refer to it.
+DECISIONS = {"ReturnRequested": ("ReturnApproved", "ReturnRejected"),
+             "ExtensionRequested": ("ExtensionApproved", "ExtensionRejected"),
+             "ClosureRequested": ("ClosureApproved", "ClosureRejected")}
+REFERRING = ("RequestEndorsed", "RequestDeclined")
+REQUEST_KINDS = {"ReturnRequested": "return", "ExtensionRequested": "extension", "ClosureRequested": "closure"}
+IMAGE = re.compile(r"\.(jpe?g|png|gif|bmp|heic|webp)$|照片|图片|拍照", re.IGNORECASE)
+SPLIT_REFS = re.compile(r"[;；,，\n]+")
+
+
+class FieldError(ValueError):
+    """A mapped value that cannot be read: the row is rejected naming the column."""
+
+
+def check_action_fields(raw: Any) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """The `action_fields` section as {event: {field: column}}, or the problems found (for MappingError)."""
+    problems: list[str] = []
+    result: dict[str, dict[str, str]] = {}
+    if not isinstance(raw, dict):
+        return {}, ["action_fields 应为键值对象：事件: {字段: 列名}"]
+    for action, fields in raw.items():
+        allowed = ACTION_FIELDS.get(str(action))
+        if allowed is None:
+            problems.append(f"action_fields 中的 {action!r} 不是可映射字段的事件（可用：{', '.join(ACTION_FIELDS)}）")
+            continue
+        if not isinstance(fields, dict):
+            problems.append(f"action_fields.{action} 应为键值对象：字段: 列名")
+            continue
+        bad = sorted(str(name) for name in fields if str(name) not in allowed)
+        if bad:
+            problems.append(f"action_fields.{action} 中未知的字段 {', '.join(bad)}（可用：{', '.join(allowed)}）")
+        result[str(action)] = {str(name): str(column) for name, column in fields.items()}
+    return result, problems
+
+
+def evidence_words(raw: Any) -> dict[str, str]:
+    """`evidence_words`: a list of words, or word → evidence kind (photo/document/contact)."""
+    if raw is None:
+        return {}
+    if isinstance(raw, list):
+        return {str(word): ("photo" if IMAGE.search(str(word)) else "document") for word in raw}
+    if isinstance(raw, dict):
+        return {str(word): str(kind) for word, kind in raw.items()}
+    raise ValueError("evidence_words 应为词语列表，或 词语: 材料类型(photo/document/contact)")
+
+
+def _evidence(value: Any) -> list[dict[str, Any]]:
+    refs = [ref.strip() for ref in SPLIT_REFS.split(as_text(value)) if ref.strip()]
+    return [{"kind": "photo" if IMAGE.search(ref) else "document", "ref": ref} for ref in refs]
+
+
+def payload_fields(action: str, values: dict[str, Any], fields: dict[str, str], is_missing: Callable[[Any], bool],
+                   date_formats, zone) -> dict[str, Any]:
+    """The payload fields of one row's event from its mapped columns; FieldError(column, value, reason)."""
+    out: dict[str, Any] = {}
+    kinds = ACTION_FIELDS.get(action, {})
+    for name, column in fields.items():
+        value = values.get(column)
+        if is_missing(value):
+            continue
+        kind = kinds[name]
+        if kind == TEXT:
+            out[name] = as_text(value)
+        elif kind == TIME:
+            try:
+                out[name] = parse_time(value, date_formats, zone).isoformat(sep=" ")
+            except ValueError:
+                raise FieldError(column, value, f"{action}.{name} 的时间无法解析") from None
+        elif kind == VISIT:
+            try:
+                out.update(parse_visit_outcome(as_text(value), name))
+            except UnknownWord as error:
+                raise FieldError(column, value, str(error)) from None
+        elif kind == EVIDENCE:
+            items = _evidence(value)
+            if items:
+                out[name] = items
+    return out
+
+
+def evidence_from_note(note: str | None, words: dict[str, str]) -> list[dict[str, Any]]:
+    """Evidence a closure request's note only mentions (「已拍照」「附整改照片」): recorded as weaker evidence
+    (`stated: true`, no reference to a file), one item per kind."""
+    if not note or not words:
+        return []
+    kinds = {kind: word for word, kind in words.items() if word in note}
+    return [{"kind": kind, "ref": None, "summary": word, "stated": True} for kind, word in sorted(kinds.items())]
+
+
+def pair_requests(ticket_id: str, drafts: list) -> None:
+    """In time order: a request without `request_id` gets one (ticket, kind, number); a decision without one
+    takes the latest open request of its kind, which it closes; an endorsement takes the latest open request
+    of any kind. A decision with no open request keeps no request id."""
+    open_requests: list[tuple[str, str]] = []  # (request action, request id), oldest first
+    counts: dict[str, int] = {}
+    for draft in drafts:
+        payload = draft.payload
+        if draft.action in DECISIONS:
+            if not payload.get("request_id"):
+                counts[draft.action] = counts.get(draft.action, 0) + 1
+                payload["request_id"] = f"{ticket_id}:{draft.action}:{counts[draft.action]}"
+            open_requests.append((draft.action, str(payload["request_id"])))
+            continue
+        kind = next((request for request, decisions in DECISIONS.items() if draft.action in decisions), None)
+        if kind is not None:
+            wanted = [entry for entry in open_requests if entry[0] == kind]
+            given = payload.get("request_id")
+            match = next((e for e in wanted if e[1] == str(given)), None) if given else (wanted[-1] if wanted else None)
+            if match:
+                payload.setdefault("request_id", match[1])
+                open_requests.remove(match)
+        elif draft.action in REFERRING and not payload.get("request_id") and open_requests:
+            payload["request_id"] = open_requests[-1][1]
+            payload.setdefault("request_kind", REQUEST_KINDS[open_requests[-1][0]])
