@@ -127,6 +127,9 @@ def test_call_records_go_into_the_database_once_and_a_changed_record_is_rejected
         (True, "3", "abandoned", "C2")]
     with create_engine(url).connect() as connection:
         stored = connection.execute(text("SELECT call_id, abandoned, import_id FROM calls ORDER BY call_id")).all()
+        phones = connection.execute(text("SELECT caller_phone FROM calls ORDER BY call_id")).scalars().all()
         runs = connection.execute(text("SELECT status FROM imports ORDER BY import_id")).scalars().all()
     assert [(call_id, bool(abandoned)) for call_id, abandoned, _ in stored] == [("C1", False), ("C2", True)]
     assert all(import_id is not None for *_, import_id in stored) and runs == ["done", "done", "failed"]
+    # The caller's number is personal data: only its keyed pseudonym is stored.
+    assert all(phone.startswith("P") and "1380000" not in phone for phone in phones) and len(set(phones)) == 2

@@ -1,6 +1,10 @@
 """Calls, agent status and the roster in the database (adapters/tables.py `_record_table`), stored as
 imported: a row whose key is already stored with the same values is skipped (importing a file again changes
-nothing); with other values it is a conflict, reported and never written over."""
+nothing); with other values it is a conflict, reported and never written over.
+
+A call's caller number is personal data (docs/trust.md): it is stored as the caller's keyed pseudonym (the
+same one the tickets' `caller_id` takes when the caller is known by phone), so calls of one caller still go
+together and no phone number sits in the database outside the held store."""
 
 from __future__ import annotations
 
@@ -27,7 +31,7 @@ def store_records(connection: Connection, name: str, rows: Iterable[dict[str, An
     table = t.metadata.tables[name]
     key, columns = records.KEYS[name], records.columns(name)
     result = Stored()
-    rows = list(rows)
+    rows = _pseudonymised(connection, name, list(rows))
     for start in range(0, len(rows), batch):
         chunk = [{column: row.get(column) for column in columns} for row in rows[start:start + batch]]
         stored = _stored(connection, table, key, chunk)
@@ -45,6 +49,16 @@ def store_records(connection: Connection, name: str, rows: Iterable[dict[str, An
             connection.execute(insert(table), fresh)
             result.inserted += len(fresh)
     return result
+
+
+def _pseudonymised(connection: Connection, name: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if name != "calls" or not any(row.get("caller_phone") for row in rows):
+        return rows
+    from rexian.adapters.keys import keyring_for
+
+    ring = keyring_for(connection.engine)
+    return [{**row, "caller_phone": ring.pseudonym(str(row["caller_phone"]))} if row.get("caller_phone") else row
+            for row in rows]
 
 
 def _stored(connection: Connection, table, key: tuple[str, ...], chunk: list[dict[str, Any]]) -> dict:
