@@ -167,6 +167,7 @@ class RememberingPort:
 
     def __init__(self, port: TextPort, size: int | None = 4096):
         self.port = port
+        self.stored = None  # a StoredReplyScores (stored_scores.py) when the scores outlive the run
         self._misconduct = lru_cache(size)(port.detect_misconduct)
         self._scores = lru_cache(size)(lambda reply, complaint, others, title: reply_scores_titled(
             port, reply, complaint, list(others), title))
@@ -178,7 +179,14 @@ class RememberingPort:
 
     def reply_scores(self, reply: str, complaint: str, other_replies_of_unit: Sequence[str],
                      title: str | None = None) -> ReplyScores:
-        return self._scores(reply, complaint, tuple(other_replies_of_unit), title)
+        others = tuple(other_replies_of_unit)
+        if self.stored is None:
+            return self._scores(reply, complaint, others, title)
+        scores = self.stored.get(reply, complaint, others, title)
+        if scores is None:
+            scores = self._scores(reply, complaint, others, title)
+            self.stored.put(reply, complaint, others, title, scores)
+        return scores
 
     def same_matter(self, a: str, b: str) -> float:
         return self._same(a, b)
