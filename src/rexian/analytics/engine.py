@@ -109,10 +109,10 @@ def run_rules(data: Data, config: dict[str, Any], text: TextPort | None = None,
     # Unbounded: one answer per distinct text of this log, dropped with the run.
     stored = None
     if text is None and compiled is not None:
-        # The default port's reply scores outlive the run too, beside the remembered SQL (stored_scores.py).
-        from rexian.analytics.stored_scores import StoredReplyScores
+        # The default port's answers outlive the run too, beside the remembered SQL (stored_scores.py).
+        from rexian.analytics.stored_scores import StoredTextAnswers
 
-        stored = StoredReplyScores(compiled.directory)
+        stored = StoredTextAnswers(compiled.directory)
     text = remembering(text or default_text_port(), size=None)
     if stored is not None:
         text.stored = stored

@@ -1,14 +1,15 @@
-"""Reply scores remembered between analyses, in the directory of the remembered SQL.
+"""Reply scores and misconduct readings remembered between analyses, in the directory of the remembered SQL.
 
 Scoring a reply (segmenting the complaint with jieba, comparing character n-grams, reading formula
 sentences) is the costliest step of an analysis of a small log: PR-BOILERPLATE and PR-OFF-TOPIC judge every
-reply. The scores follow from the texts and the text module alone, so a second analysis of the same log (or
-of one that shares replies) reads them from a file instead of scoring again.
+reply; next come the misconduct rules reading every complaint. The answers follow from the texts and the
+text module alone, so a second analysis of the same log (or of one that shares texts) reads them from a
+file instead of judging again.
 
 The file's name holds a key of everything the scores depend on: the code and data files of `rexian.text`,
 the port adapter, jieba's version and the text configuration (user dictionary and its content). Any change
 is a new file; nothing stale is ever read. Only the default text port is remembered this way (another port
-is another scorer). The file written holds the scores of the run that wrote it, so it stays the size of one
+is another judge). The file written holds the scores of the run that wrote it, so it stays the size of one
 log.
 """
 
@@ -18,34 +19,45 @@ import hashlib
 import json
 import os
 import tempfile
+from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
-from rexian.analytics.text_port import ReplyScores
+from rexian.analytics.text_port import Misconduct, ReplyScores
 
 
-class StoredReplyScores:
-    """A `reply_scores` answer per distinct (reply, complaint, other replies, title), read from and written
-    to one JSON file in `directory`."""
+class StoredTextAnswers:
+    """A `reply_scores` answer per distinct (reply, complaint, other replies, title) and a
+    `detect_misconduct` answer per distinct text, read from and written to one JSON file in `directory`."""
 
     def __init__(self, directory: str | Path):
-        self.path = Path(directory) / f"reply-scores-{_text_key()}.json"
+        self.path = Path(directory) / f"text-answers-{_text_key()}.json"
         self._stored: dict[str, list] = self._read()
         self._used: dict[str, list] = {}
 
-    def get(self, reply: str, complaint: str, others: Sequence[str], title: str | None) -> ReplyScores | None:
-        key = _key(reply, complaint, others, title)
+    def reply_scores(self, reply: str, complaint: str, others: Sequence[str], title: str | None,
+                     judge: Callable[[], ReplyScores]) -> ReplyScores:
+        """The stored scores, or `judge()`'s (then stored)."""
+        key = _key("reply", reply, complaint, list(others), title)
         found = self._stored.get(key)
-        if found is None:
-            return None
-        self._used[key] = found
-        return ReplyScores(*found)
+        if found is not None:
+            self._used[key] = found
+            return ReplyScores(*found)
+        scores = judge()
+        self._used[key] = [scores.boilerplate, scores.relevance, scores.duplicates, scores.explanation]
+        return scores
 
-    def put(self, reply: str, complaint: str, others: Sequence[str], title: str | None,
-            scores: ReplyScores) -> None:
-        self._used[_key(reply, complaint, others, title)] = [scores.boilerplate, scores.relevance,
-                                                             scores.duplicates, scores.explanation]
+    def misconduct(self, text: str, judge: Callable[[], list[Misconduct]]) -> list[Misconduct]:
+        """The stored readings of `text`, or `judge()`'s (then stored)."""
+        key = _key("misconduct", text)
+        found = self._stored.get(key)
+        if found is not None:
+            self._used[key] = found
+            return [Misconduct(**fields) for fields in found]
+        readings = judge()
+        self._used[key] = [asdict(reading) for reading in readings]
+        return readings
 
     def save(self) -> None:
         """Written whole or not at all; only when this run scored something new (a warm run writes nothing)."""
@@ -68,8 +80,8 @@ class StoredReplyScores:
         return stored if isinstance(stored, dict) else {}
 
 
-def _key(reply: str, complaint: str, others: Sequence[str], title: str | None) -> str:
-    described = json.dumps([reply, complaint, list(others), title], ensure_ascii=False)
+def _key(*parts) -> str:
+    described = json.dumps(parts, ensure_ascii=False)
     return hashlib.sha1(described.encode("utf-8")).hexdigest()
 
 
