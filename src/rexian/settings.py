@@ -86,8 +86,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("text_cache_dir", None, _path_or_none,
             "Writable directory for the segmenter's cache; the system temporary directory when unset."),
     Setting("analysis_cache_dir", None, _path_or_none,
-            "Writable directory where `rexian analyze` keeps the compiled SQL of the rules between runs (a "
-            "warm run skips compiling); `rexian-sql` in the system temporary directory when unset."),
+            "Writable directory where `rexian analyze` keeps the compiled SQL of the rules and the text answers "
+            "(reply scores, misconduct readings) between runs (a warm run skips compiling and judging texts "
+            "again); `rexian-sql` in the system temporary directory when unset."),
     Setting("same_matter_window_days", int(TextConfig.same_matter_window_days), int,
             "Days back within which an earlier ticket on the same place and problem counts as the same matter."),
     Setting("web_session_hours", 8, int, "Hours a browser sign-in lasts before the user must sign in again."),

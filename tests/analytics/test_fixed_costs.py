@@ -149,3 +149,58 @@ def test_an_unwritable_cache_only_costs_a_compile(tmp_path):
     data = _log_without_returns()
 
     assert run_rules(data, load_config(), compiled=CompiledRules(blocked / "sql"))
+
+
+def _log_with_replies():
+    log = Log()
+    log.ticket("T1", content="小区门口路灯坏了好几天，工作人员态度恶劣还骂人").dispatch("U1").sign("U1").reply(
+        "U1", "您的诉求已记录，请耐心等待。")
+    log.ticket("T2", content="幸福小区3号楼下水道堵塞污水外溢").dispatch("U2").sign("U2").reply(
+        "U2", "经核查，您反映的公交线路调整事宜由交通运输局统一规划，新线路将于下月开通运营。")
+    return from_frames(pd.DataFrame(log.events))
+
+
+def test_a_warm_analysis_reads_the_text_answers_instead_of_judging_again(tmp_path, monkeypatch):
+    import rexian.text.misconduct
+    import rexian.text.replies
+
+    data, config = _log_with_replies(), load_config()
+    compiled = CompiledRules(tmp_path)
+    cold = run_rules(data, config, compiled=compiled)
+    assert {"PR-BOILERPLATE", "PR-OFF-TOPIC", "HA-HOSTILE"} <= {f.rule_id for f in cold}
+    assert len(list(tmp_path.glob("text-answers-*.json"))) == 1
+
+    def no_judging(*args, **kwargs):
+        raise AssertionError("a remembered text was judged again")
+
+    monkeypatch.setattr(rexian.text.replies, "reply_scores", no_judging)
+    monkeypatch.setattr(rexian.text.misconduct, "detect_misconduct", no_judging)
+    warm = run_rules(data, config, compiled=compiled)
+
+    assert _as_compared(warm) == _as_compared(cold)
+
+
+def test_reply_scores_of_other_text_code_or_dictionary_are_not_read(tmp_path, monkeypatch):
+    import rexian.analytics.stored_scores as stored_scores
+    import rexian.text.replies
+
+    data, config = _log_with_replies(), load_config()
+    run_rules(data, config, compiled=CompiledRules(tmp_path))
+    monkeypatch.setattr(stored_scores, "_text_code_hash", lambda: "changed text module")
+    calls = []
+    scoring = rexian.text.replies.reply_scores
+    monkeypatch.setattr(rexian.text.replies, "reply_scores", lambda *a, **k: calls.append(a) or scoring(*a, **k))
+
+    run_rules(data, config, compiled=CompiledRules(tmp_path))
+
+    assert calls and len(list(tmp_path.glob("text-answers-*.json"))) == 2
+
+
+def test_a_port_given_by_the_caller_is_not_answered_from_the_stored_scores(tmp_path):
+    data, config = _log_with_replies(), load_config()
+    run_rules(data, config, compiled=CompiledRules(tmp_path))
+    port = CountingPort()
+
+    run_rules(data, config, port, compiled=CompiledRules(tmp_path))
+
+    assert sum(count for key, count in port.calls.items() if key[0] == "reply_scores") == 2

@@ -78,6 +78,21 @@ def test_pr_identical_fires_on_the_same_reply_to_three_different_matters():
     assert finding.ticket_ids == ["T0", "T1", "T2"] and finding.person_id == "U1-h"
 
 
+def test_pr_identical_names_the_same_person_whatever_order_the_replies_come_in():
+    # Two people give the same reply equally often: the one named must not depend on the join's row order.
+    log = Log()
+    reply = "已联系相关单位，问题已妥善处理完毕，请知悉。"
+    for i, category in enumerate(["noise", "road", "water", "gas"]):
+        log.ticket(f"T{i}", category=category).dispatch("U1").sign("U1").reply("U1", reply)
+    for event in log.events:
+        if event["action"] == "Replied":
+            event["actor_id"] = "P-A" if event["ticket_id"] in ("T0", "T2") else "P-B"
+    forward = log.findings("PR-IDENTICAL")
+    log.events.reverse()
+    backward = log.findings("PR-IDENTICAL")
+    assert [f.person_id for f in forward] == [f.person_id for f in backward] == ["P-A"]
+
+
 def test_pr_identical_ignores_the_same_reply_to_the_same_matter():
     log = Log()
     reply = "已联系相关单位，问题已妥善处理完毕，请知悉。"

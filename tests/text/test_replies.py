@@ -134,3 +134,27 @@ def test_the_title_names_the_matter_so_a_reply_taking_up_its_words_is_relevant()
     with_title = reply_scores(reply, complaint, title="C1区加州网吧旁有人违建")
     without = reply_scores(reply, complaint)
     assert with_title.relevance > without.relevance and with_title.relevance >= 0.1
+
+
+def test_the_indexed_closest_non_answer_is_exactly_the_one_compared_text_by_text():
+    # The fast path (one pass over the reply's bigrams against an index of the known non-answers) must pick
+    # the same text with the same similarity as comparing the reply with every known non-answer in turn.
+    from rexian.text.replies import _closest_non_answer, char_ngrams, cosine, known_non_answers
+    from rexian.text.normalisation import normalise
+
+    replies = ["您的诉求已记录，请耐心等待。", "已转交相关部门处理，感谢您的来电。", "3月3日排水公司到幸福小区疏通下水道。",
+               *known_non_answers()[:5], "", "abc"]
+    for reply in replies:
+        grams = char_ngrams(normalise(reply))
+        compared = max(((cosine(grams, char_ngrams(known)), known) for known in known_non_answers()),
+                       default=(0.0, ""))
+        assert _closest_non_answer(grams) == compared
+    assert _closest_non_answer(char_ngrams(known_non_answers()[0]))[0] == pytest.approx(1.0)
+
+
+def test_splitting_a_reply_twice_gives_lists_the_caller_may_change():
+    # split_substance is remembered; a caller appending to the removed sentences must not change the memory.
+    reply = "网友您好！留言已收悉。经核实，路灯已修复。"
+    first = split_substance(reply)
+    first[1].append("changed")
+    assert "changed" not in split_substance(reply)[1]

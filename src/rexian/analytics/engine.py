@@ -110,11 +110,21 @@ def run_rules(data: Data, config: dict[str, Any], text: TextPort | None = None,
     wanted = list(only) if only else list(rules)
     # One text port for the run, remembering its answers: the rules over words share most of their texts.
     # Unbounded: one answer per distinct text of this log, dropped with the run.
+    stored = None
+    if text is None and compiled is not None:
+        # The default port's answers outlive the run too, beside the remembered SQL (stored_scores.py).
+        from rexian.analytics.stored_scores import StoredTextAnswers
+
+        stored = StoredTextAnswers(compiled.directory)
     text = remembering(text or default_text_port(), size=None)
+    if stored is not None:
+        text.stored = stored
     findings: dict[str, Finding] = {}
     for rule_id in wanted:
         for finding in run_rule(rules[rule_id], data, config, text, compiled=compiled):
             findings.setdefault(finding.finding_key, finding)
         if progress:
             progress(rule_id)
+    if stored is not None:
+        stored.save()
     return list(findings.values())

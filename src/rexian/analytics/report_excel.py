@@ -1,4 +1,7 @@
-"""The Excel workbook of an analysis (openpyxl): overview, findings, risk ratings, metrics."""
+"""The Excel workbook of an analysis (openpyxl): overview, findings, risk ratings, metrics.
+
+Written in openpyxl's write-only mode: rows stream to the file instead of being held as cell objects,
+about twice as fast and in a fraction of the memory on tens of thousands of findings and metrics."""
 
 from __future__ import annotations
 
@@ -6,7 +9,9 @@ import json
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from rexian.analytics.registry import FAMILY_NAMES_ZH, SEVERITY_ZH, all_rules
 from rexian.domain.safe_cells import neutralise
@@ -16,9 +21,8 @@ SCOPE_ZH = {"ticket": "工单", "unit": "单位", "person": "个人"}
 
 def write_workbook(analysis, path: Path) -> Path:
     rules = all_rules()
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "概览"
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("概览")
     _rows(sheet, ["项目", "值"], [[k, v if not isinstance(v, (dict, list)) else json.dumps(v, ensure_ascii=False)]
                                   for k, v in analysis.summary.items()])
     sheet = book.create_sheet("问题线索")
@@ -49,15 +53,24 @@ def write_workbook(analysis, path: Path) -> Path:
 
 
 def _rows(sheet, header, rows) -> None:
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([None if _nan(v) else neutralise(v) for v in row])
+    """Header in bold and frozen, then the rows; each column as wide as its header or its first 200 cells
+    (at most 60). A write-only sheet takes its layout before its first row."""
+    values = [[None if _nan(v) else neutralise(v) for v in row] for row in rows]
+    for index, title in enumerate(header):
+        width = max([len(str(title)) * 2] + [min(len(str((row[index] if index < len(row) else "") or "")), 60)
+                                             for row in values[:199]])
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(width, 8), 60)
     sheet.freeze_panes = "A2"
-    for column, title in zip(sheet.columns, header):
-        width = max([len(str(title)) * 2] + [min(len(str(c.value or "")), 60) for c in list(column)[:200]])
-        sheet.column_dimensions[column[0].column_letter].width = min(max(width, 8), 60)
+    bold = Font(bold=True)
+    sheet.append([_bold(sheet, title, bold) for title in header])
+    for row in values:
+        sheet.append(row)
+
+
+def _bold(sheet, value, font: Font) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = font
+    return cell
 
 
 def _nan(value) -> bool:

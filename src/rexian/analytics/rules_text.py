@@ -86,6 +86,9 @@ def pr_identical(data, p, text: TextPort):
     frame["matter"] = frame["place_key"].fillna("") + "|" + frame["category"].fillna("")
     matters_per_text = frame.groupby("norm")["matter"].nunique()  # a ticket has one matter
     frame = frame[frame["norm"].isin(matters_per_text.index[matters_per_text >= p["min_tickets"]])]
+    # In event order, so that the person named on a tie is the same on every run (the rows come from a
+    # join whose order DuckDB does not fix).
+    frame = frame.sort_values(["ticket_id", "seq"], kind="stable")
     rows = []
     for norm, group in frame.groupby("norm"):
         tickets = group.drop_duplicates("ticket_id")

@@ -167,9 +167,9 @@ class RememberingPort:
 
     def __init__(self, port: TextPort, size: int | None = 4096):
         self.port = port
-        self._misconduct = lru_cache(size)(port.detect_misconduct)
-        self._scores = lru_cache(size)(lambda reply, complaint, others, title: reply_scores_titled(
-            port, reply, complaint, list(others), title))
+        self.stored = None  # a StoredTextAnswers (stored_scores.py) when the answers outlive the run
+        self._misconduct = lru_cache(size)(self._misconduct_once)
+        self._scores = lru_cache(size)(self._scores_once)
         self._same = lru_cache(size)(port.same_matter)
         self.normalise = lru_cache(size)(port.normalise)
 
@@ -179,6 +179,17 @@ class RememberingPort:
     def reply_scores(self, reply: str, complaint: str, other_replies_of_unit: Sequence[str],
                      title: str | None = None) -> ReplyScores:
         return self._scores(reply, complaint, tuple(other_replies_of_unit), title)
+
+    def _misconduct_once(self, text: str) -> list[Misconduct]:
+        if self.stored is None:
+            return self.port.detect_misconduct(text)
+        return self.stored.misconduct(text, lambda: self.port.detect_misconduct(text))
+
+    def _scores_once(self, reply: str, complaint: str, others: tuple[str, ...], title: str | None) -> ReplyScores:
+        def judge() -> ReplyScores:
+            return reply_scores_titled(self.port, reply, complaint, list(others), title)
+
+        return judge() if self.stored is None else self.stored.reply_scores(reply, complaint, others, title, judge)
 
     def same_matter(self, a: str, b: str) -> float:
         return self._same(a, b)

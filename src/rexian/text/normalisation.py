@@ -73,7 +73,20 @@ def normalise(text: str | None, *, simplified: bool = True, lower: bool = False)
     """The canonical form of a hotline text (see module docstring). None -> ''."""
     if not text:
         return ""
-    text = to_half_width(str(text))
+    if isinstance(text, str):
+        return _normalise_remembered(text, simplified, lower)
+    return _normalise(str(text), simplified, lower)
+
+
+@lru_cache(maxsize=65536)
+def _normalise_remembered(text: str, simplified: bool, lower: bool) -> str:
+    # Remembered: scoring one reply normalises the same reply and complaint several times over (each score,
+    # each rule), and the conversion to simplified characters is the costly step.
+    return _normalise(text, simplified, lower)
+
+
+def _normalise(text: str, simplified: bool, lower: bool) -> str:
+    text = to_half_width(text)
     if simplified:
         text = to_simplified(text)
     text = normalise_whitespace(normalise_punctuation(text))

@@ -113,13 +113,46 @@ def known_non_answers() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _known_non_answer_grams() -> tuple[tuple[Counter, str], ...]:
-    """The known non-answers' character bigrams, counted once (not again for every reply scored)."""
-    return tuple((char_ngrams(known), known) for known in known_non_answers())
+def _known_non_answer_index() -> tuple[tuple[str, ...], tuple[int, ...], dict[str, tuple[tuple[int, int], ...]]]:
+    """The known non-answers' character bigrams, counted once: (texts, squared norms, bigram -> (text index,
+    count)). A reply's cosine with every known non-answer is then one pass over the reply's own bigrams
+    instead of one pass per known text (the counts are integers, so the result is exactly `cosine`'s)."""
+    texts = known_non_answers()
+    postings: dict[str, list[tuple[int, int]]] = {}
+    norms = []
+    for index, known in enumerate(texts):
+        grams = char_ngrams(known)
+        norms.append(sum(v * v for v in grams.values()))
+        for gram, count in grams.items():
+            postings.setdefault(gram, []).append((index, count))
+    return texts, tuple(norms), {gram: tuple(entries) for gram, entries in postings.items()}
+
+
+def _closest_non_answer(grams: Counter) -> tuple[float, str]:
+    """(cosine, text) of the known non-answer closest to `grams`: the same pair as the largest
+    `(cosine(grams, known_grams), known)`, ties included."""
+    texts, norms, postings = _known_non_answer_index()
+    if not texts:
+        return 0.0, ""
+    dots = [0] * len(texts)
+    for gram, count in grams.items():
+        for index, known_count in postings.get(gram, ()):
+            dots[index] += count * known_count
+    mine = sum(v * v for v in grams.values())
+    similarities = [(dot / math.sqrt(mine * norm) if grams and norm else 0.0, text)
+                    for dot, norm, text in zip(dots, norms, texts)]
+    return max(similarities)
 
 
 def split_substance(reply: str) -> tuple[str, list[str]]:
     """(the substantive part of a normalised reply, the formula sentences removed from it)."""
+    substance, removed = _split_substance(reply)
+    return substance, list(removed)
+
+
+@lru_cache(maxsize=16384)
+def _split_substance(reply: str) -> tuple[str, tuple[str, ...]]:
+    # Remembered: scoring one reply splits it three times (boilerplate, specificity, relevance).
     kept, removed = [], []
     for sentence in _SENTENCES.findall(reply):
         pieces = re.split(r"(?<=[，,：:])", sentence)
@@ -135,7 +168,7 @@ def split_substance(reply: str) -> tuple[str, list[str]]:
             kept.append(sentence[len(head):])
         else:
             kept.append(sentence)
-    return "".join(kept).strip(), removed
+    return "".join(kept).strip(), tuple(removed)
 
 
 def char_ngrams(text: str, n: int = 2) -> Counter:
@@ -161,8 +194,7 @@ def boilerplate_score(reply: str, other_replies: list[str] | tuple[str, ...] = (
                               else "只有单位自称和程序性用语（如「经核实」「已处理」），没有说明做了什么")
         return 1.0, evidence
     grams = char_ngrams(reply)
-    best_known = max(((cosine(grams, known_grams), known) for known_grams, known in _known_non_answer_grams()),
-                     default=(0.0, ""))
+    best_known = _closest_non_answer(grams)
     evidence["closest_non_answer"] = {"text": best_known[1], "similarity": round(best_known[0], 3)}
     score = 0.0
     # Short substance: a reply with under ~20 informative characters cannot say what was done.

@@ -1,0 +1,112 @@
+"""Reply scores and misconduct readings remembered between analyses, in the directory of the remembered SQL.
+
+Scoring a reply (segmenting the complaint with jieba, comparing character n-grams, reading formula
+sentences) is the costliest step of an analysis of a small log: PR-BOILERPLATE and PR-OFF-TOPIC judge every
+reply; next come the misconduct rules reading every complaint. The answers follow from the texts and the
+text module alone, so a second analysis of the same log (or of one that shares texts) reads them from a
+file instead of judging again.
+
+The file's name holds a key of everything the scores depend on: the code and data files of `rexian.text`,
+the port adapter, jieba's version and the text configuration (user dictionary and its content). Any change
+is a new file; nothing stale is ever read. Only the default text port is remembered this way (another port
+is another judge). The file written holds the scores of the run that wrote it, so it stays the size of one
+log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Sequence
+
+from rexian.analytics.text_port import Misconduct, ReplyScores
+
+
+class StoredTextAnswers:
+    """A `reply_scores` answer per distinct (reply, complaint, other replies, title) and a
+    `detect_misconduct` answer per distinct text, read from and written to one JSON file in `directory`."""
+
+    def __init__(self, directory: str | Path):
+        self.path = Path(directory) / f"text-answers-{_text_key()}.json"
+        self._stored: dict[str, list] = self._read()
+        self._used: dict[str, list] = {}
+
+    def reply_scores(self, reply: str, complaint: str, others: Sequence[str], title: str | None,
+                     judge: Callable[[], ReplyScores]) -> ReplyScores:
+        """The stored scores, or `judge()`'s (then stored)."""
+        key = _key("reply", reply, complaint, list(others), title)
+        found = self._stored.get(key)
+        if found is not None:
+            self._used[key] = found
+            return ReplyScores(*found)
+        scores = judge()
+        self._used[key] = [scores.boilerplate, scores.relevance, scores.duplicates, scores.explanation]
+        return scores
+
+    def misconduct(self, text: str, judge: Callable[[], list[Misconduct]]) -> list[Misconduct]:
+        """The stored readings of `text`, or `judge()`'s (then stored)."""
+        key = _key("misconduct", text)
+        found = self._stored.get(key)
+        if found is not None:
+            self._used[key] = found
+            return [Misconduct(**fields) for fields in found]
+        readings = judge()
+        self._used[key] = [asdict(reading) for reading in readings]
+        return readings
+
+    def save(self) -> None:
+        """Written whole or not at all; only when this run scored something new (a warm run writes nothing)."""
+        if not self._used or self._used.keys() <= self._stored.keys():
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(self._used, out, ensure_ascii=False)
+            os.replace(temporary, self.path)
+        except OSError:  # a read-only or full disk only costs the next run the scoring
+            pass
+
+    def _read(self) -> dict[str, list]:
+        try:
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return stored if isinstance(stored, dict) else {}
+
+
+def _key(*parts) -> str:
+    described = json.dumps(parts, ensure_ascii=False)
+    return hashlib.sha1(described.encode("utf-8")).hexdigest()
+
+
+def _text_key() -> str:
+    from rexian.text import config
+
+    digest = hashlib.sha256(_text_code_hash().encode())
+    user_dict = config.current().user_dict
+    digest.update(repr(user_dict).encode())
+    if user_dict and Path(user_dict).is_file():
+        digest.update(Path(user_dict).read_bytes())
+    return digest.hexdigest()[:24]
+
+
+@lru_cache(maxsize=1)
+def _text_code_hash() -> str:
+    from importlib.metadata import version
+
+    from rexian.text import config
+
+    text_package = Path(config.__file__).parent
+    digest = hashlib.sha256(version("jieba").encode())
+    files = [*sorted(text_package.rglob("*.py")), *sorted((text_package / "data").rglob("*")),
+             Path(__file__).with_name("text_module_port.py"), Path(__file__).with_name("text_port.py")]
+    for path in files:
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
