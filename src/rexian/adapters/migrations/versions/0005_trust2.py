@@ -8,6 +8,8 @@ Revises: 0005_calls
 import sqlalchemy as sa
 from alembic import op
 
+from rexian.adapters.migrations.shapes import append_only
+
 revision = "0005_trust2"
 down_revision = "0005_calls"
 branch_labels = None
@@ -29,18 +31,6 @@ def _adopt_existing_heads() -> None:
                          [(keyring.sign(head_digest(*row)), row[0]) for row in rows])
 
 
-def _append_only(table: str) -> None:
-    if op.get_context().dialect.name == "postgresql":
-        op.execute(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                   "FOR EACH ROW EXECUTE FUNCTION rexian_append_only()")
-        op.execute(f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                   "FOR EACH STATEMENT EXECUTE FUNCTION rexian_append_only()")
-    else:
-        for operation in ("UPDATE", "DELETE"):
-            op.execute(f"CREATE TRIGGER {table}_no_{operation.lower()} BEFORE {operation} ON {table} "
-                       f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {operation} refused'); END")
-
-
 def upgrade() -> None:
     op.add_column("tickets", sa.Column("head_mac", sa.String(80)))
     _adopt_existing_heads()
@@ -53,7 +43,7 @@ def upgrade() -> None:
         sa.Column("previous_mac", sa.String(80), nullable=False),
         sa.Column("mac", sa.String(80), nullable=False),
     )
-    _append_only("import_manifests")
+    append_only("import_manifests")
 
 
 def downgrade() -> None:
