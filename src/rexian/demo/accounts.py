@@ -13,12 +13,8 @@ SHOWN_FIRST = ("A01", "P01", "H0201", "L0201", "R01", "V01", "J01", "X01")
 
 def create_demo_accounts(app) -> list[dict[str, str]]:
     """An account per person (existing accounts are kept); the list shown on the sign-in page."""
-    accounts = Accounts(app.engine, app.settings, app.clock)
-    existing = {row["person_id"] for row in accounts.list()}
     org = app.organisation()
-    for person_id in org.people:
-        if person_id not in existing:
-            accounts.add(org, person_id, DEMO_PASSWORD)
+    Accounts(app.engine, app.settings, app.clock).add_sharing_password(org, list(org.people), DEMO_PASSWORD)
     people = sorted(org.people.values(), key=lambda p: (p.person_id not in SHOWN_FIRST,
                                                          SHOWN_FIRST.index(p.person_id) if p.person_id in SHOWN_FIRST else 0,
                                                          p.person_id))

@@ -106,6 +106,24 @@ class Accounts:
                 person_id=person_id, password_hash=_HASHER.hash(password), active=True, failed_attempts=0,
                 locked_until=None, created_at=now, updated_at=now))
 
+    def add_sharing_password(self, org: Organisation, person_ids: list[str], password: str) -> int:
+        """Accounts for many people with one password whose hash is computed once: only for the demo, whose
+        password is shown on the sign-in page anyway (Argon2 costs ~0.1 s a hash; a city has hundreds of
+        people). People who already have an account keep it. Returns how many were added."""
+        unknown = [person_id for person_id in person_ids if org.person(person_id) is None]
+        if unknown:
+            raise NotFound("account.unknown_person", f"组织中没有此人：{unknown[0]}")
+        _check_password(password)
+        now, shared = self.clock(), _HASHER.hash(password)
+        with self.engine.begin() as connection:
+            existing = set(connection.execute(select(t.accounts.c.person_id)).scalars())
+            rows = [{"person_id": person_id, "password_hash": shared, "active": True, "failed_attempts": 0,
+                     "locked_until": None, "created_at": now, "updated_at": now}
+                    for person_id in dict.fromkeys(person_ids) if person_id not in existing]
+            if rows:
+                connection.execute(insert(t.accounts), rows)
+        return len(rows)
+
     def set_password(self, person_id: str, password: str) -> None:
         """A new password (reset by an administrator or changed by its owner); unlocks the account and ends
         every session, so a stolen session does not survive a password change."""
