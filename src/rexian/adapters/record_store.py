@@ -22,7 +22,7 @@ from rexian.domain import records
 class Stored:
     inserted: int = 0
     unchanged: int = 0
-    conflicts: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)  # (new row, stored)
+    conflicts: list[tuple[dict[str, Any], list[str]]] = field(default_factory=list)  # (new row, columns differing)
 
 
 def store_records(connection: Connection, name: str, rows: Iterable[dict[str, Any]],
@@ -41,14 +41,30 @@ def store_records(connection: Connection, name: str, rows: Iterable[dict[str, An
             if before is None:
                 fresh.append({**row, "import_id": import_id})
                 stored[tuple(row[k] for k in key)] = row
-            elif all(_same(before.get(column), row[column]) for column in columns):
-                result.unchanged += 1
             else:
-                result.conflicts.append((row, before))
+                differing = [column for column in columns if not _same(before.get(column), row[column])]
+                if differing:
+                    result.conflicts.append((row, differing))
+                else:
+                    result.unchanged += 1
         if fresh:
             connection.execute(insert(table), fresh)
             result.inserted += len(fresh)
     return result
+
+
+def read_records(connection: Connection, name: str):
+    """Table `name` as a DataFrame of its declared columns (not the store's own id columns); None when the
+    table is absent or empty, so that the rules needing it are skipped rather than run on nothing."""
+    import pandas as pd
+    from sqlalchemy import inspect
+
+    inspector = inspect(connection)
+    if not inspector.has_table(name):
+        return None
+    present = {column["name"] for column in inspector.get_columns(name)}  # another program's table may lack some
+    frame = pd.read_sql_table(name, connection, columns=[c for c in records.columns(name) if c in present])
+    return None if frame.empty else frame
 
 
 def _pseudonymised(connection: Connection, name: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -18,16 +18,14 @@ def _load_data(db: str | None, inputs: tuple[str, ...], as_of: datetime | None):
         import pandas as pd
         import sqlalchemy
 
+        from rexian.adapters.record_store import read_records
+
         engine = sqlalchemy.create_engine(db)
         present = set(sqlalchemy.inspect(engine).get_table_names())
-        from rexian.domain.records import RECORD_TABLES, columns
-
-        frames = {name: None if name not in present else
-                  pd.read_sql_table(name, engine, columns=list(columns(name)) if name in RECORD_TABLES else None)
-                  for name in ("events", "tickets", "calls", "agent_status")}
-        # An empty call-centre table is the same as none: the rules that need it are skipped, not run on nothing.
-        frames = {name: None if name in RECORD_TABLES and frame is not None and frame.empty else frame
-                  for name, frame in frames.items()}
+        with engine.connect() as connection:
+            frames = {name: pd.read_sql_table(name, connection) if name in present else None
+                      for name in ("events", "tickets")}
+            frames.update({name: read_records(connection, name) for name in ("calls", "agent_status")})
         if frames["events"] is None:
             raise click.UsageError(f"no `events` table in {db}")
         return from_frames(frames["events"], frames["tickets"], frames["calls"], frames["agent_status"], as_of)

@@ -21,9 +21,8 @@ def import_records(engine: Engine, report: ImportReport, mapping, inputs: list[s
     with engine.begin() as connection:
         stored = store_records(connection, report.table, report.table_rows, import_id)
     origin = {tuple(row[k] for k in key): place for row, place in zip(report.table_rows, report.table_origins)}
-    for row, before in stored.conflicts:
+    for row, differing in stored.conflicts:
         file, line = origin[tuple(row[k] for k in key)]
-        differing = [c for c in records.columns(report.table) if before.get(c) != row.get(c)]
         report.rejects.add(file, line, ",".join(differing), "/".join(str(row[k]) for k in key),
                            f"库中已有该{report.table}记录且内容不同（{'、'.join(differing)}）：未覆盖")
     report.rows_rejected = len(report.rejects.rejected_rows)

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 
 from rexian.adapters import findings_tables as ft
 from rexian.adapters import tables as t
+from rexian.adapters.record_store import read_records
 
 # The rates on the dashboard, in this order (metric ids of analytics/metrics.py).
 DASHBOARD_RATES = ("connection_rate", "answer_15s_rate", "on_time_closure_rate", "satisfaction_rate",
@@ -44,7 +45,7 @@ def rates(engine: Engine, config: dict[str, Any]) -> list[dict[str, Any]]:
             "ticket_id", "received_at", "channel", "caller_id", "category", "urgency", "kind", "area", "address",
             "place_id", "title", "content", "status", "first_unit_id", "lead_unit_id", "due_at", "closed_at"))),
             connection)
-        calls = _optional_table(connection, "calls")
+        calls = read_records(connection, "calls")
     metrics = {m.metric_id: m for m in TICKET_METRICS + CALL_METRICS}
     if events.empty:
         table = pd.DataFrame(columns=["scope", "period", "metric_id", "value", "numerator", "denominator", "formula"])
@@ -181,17 +182,6 @@ class Dashboard:
             snapshot["build_seconds"] = round(time.perf_counter() - started, 2)
             self._snapshot, self._built = snapshot, time.monotonic()
             return snapshot
-
-
-def _optional_table(connection, name: str) -> pd.DataFrame | None:
-    from sqlalchemy import inspect
-
-    if not inspect(connection).has_table(name):
-        return None
-    from rexian.domain.records import columns
-
-    frame = pd.read_sql_table(name, connection, columns=list(columns(name)))  # not the store's own id columns
-    return frame if not frame.empty else None
 
 
 def _names(engine: Engine) -> dict[str, str]:
