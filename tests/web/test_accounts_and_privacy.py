@@ -111,3 +111,12 @@ def test_the_user_commands_add_disable_and_reset_accounts(tmp_path):
     assert runner.invoke(main, ["user", "disable", "H0201", "--db", db]).exit_code == 0
     assert runner.invoke(main, ["user", "reset-password", "H0201", "--password", "newer-password",
                                 "--db", db]).exit_code == 0
+
+
+def test_ticket_lists_show_the_held_callers_phone_masked_for_a_reviewer_and_whole_for_the_handler(
+        hotline, client_for):
+    ticket_id = _filed(hotline)
+    reviewer = {row["ticket_id"]: row for row in client_for("R01").get("/api/v1/tickets").json()["items"]}
+    assert reviewer[ticket_id]["caller_phone"] == "138****5678"
+    handler = {row["ticket_id"]: row for row in client_for("H0201").get("/api/v1/tickets").json()["items"]}
+    assert handler[ticket_id]["caller_phone"] == "13812345678"
