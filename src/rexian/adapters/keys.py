@@ -2,8 +2,9 @@
 write to the database but cannot read this file cannot make an event, or a checkpoint, that `verify` accepts.
 
 Every stored event carries `mac` = `<key id>:<keyed BLAKE2b of its chain hash and its global log sequence
-number>`; the chain hash covers the event's content and its predecessor, so the MAC authenticates all three. Keys rotate: `rexian keys rotate` adds a
-new current key and retires the old one, which stays in the file to verify what it signed. An event signed
+number>`; the chain hash covers the event's content and its predecessor, so the MAC authenticates all three.
+Keys rotate: `rexian keys rotate` adds a new current key and retires the old one, which stays in the file to
+verify what it signed. An event signed
 with a key after that key's retirement is refused by `verify` (a stolen old key replayed).
 
 The file is JSON: {"format": "rexian-keys/1", "current": "k2", "keys": [{"id", "secret", "created_at",
