@@ -115,13 +115,13 @@ def test_formulas_from_a_source_file_reach_the_rejects_file_as_text(tmp_path):
     assert not any(v.startswith(("=", "+", "-", "@")) for r in read_rejects(tmp_path / "r.csv") for v in r.values())
 
 
-def test_a_bad_intake_row_stores_nothing_of_its_ticket_and_the_corrected_file_then_imports(tmp_path):
+def test_a_bad_intake_row_stores_nothing_of_its_ticket_and_the_corrected_file_then_imports(tmp_path, db_url):
     mapping = mapping_from_dict({**FLOW_MAPPING, "intake": {**FLOW_MAPPING["intake"], "received_at": "受理时间"}})
     header = FLOW_HEADER + ["受理时间"]
     good = [row + ["03/01/2025 08:55" if row[0] == "GD001" else "05/01/2025 08:00"] for row in FLOW_ROWS]
     bad = copy.deepcopy(good)
     bad[0][-1] = "昨天上午"
-    engine = migrated(f"sqlite:///{tmp_path / 'x.db'}")
+    engine = migrated(db_url)
     first = balanced(import_to_database(engine, [write_csv(tmp_path / "bad.csv", header, bad)], mapping))
     assert (first.rejects.rejects[0].row, first.rejects.rejects[0].column) == (2, "受理时间")
     assert set(stored(engine)[0]) == {"GD002"}
@@ -164,10 +164,10 @@ def test_a_file_that_fails_entirely_exits_non_zero(tmp_path):
 
 # --- imports never touch a ticket they did not create -------------------------------------------------------------
 
-def test_an_import_cannot_close_a_ticket_born_in_the_workflow(tmp_path, make_app):
+def test_an_import_cannot_close_a_ticket_born_in_the_workflow(tmp_path, make_app, db_url):
     from support.workflow_steps import dispatched
 
-    url = f"sqlite:///{tmp_path / 'w.db'}"
+    url = db_url
     app = make_app(url)
     tid = dispatched(app, lead="D03")
     before = [e["hash"] for e in app.events(tid)]
@@ -191,8 +191,8 @@ def test_an_import_cannot_close_a_ticket_born_in_the_workflow(tmp_path, make_app
     assert [e["hash"] for e in app.events(tid)] == before and app.ticket(tid).status == "dispatched"
 
 
-def test_one_source_cannot_append_to_a_ticket_another_source_imported(tmp_path):
-    engine = migrated(f"sqlite:///{tmp_path / 'x.db'}")
+def test_one_source_cannot_append_to_a_ticket_another_source_imported(tmp_path, db_url):
+    engine = migrated(db_url)
     path = write_csv(tmp_path / "a.csv", FLOW_HEADER, FLOW_ROWS[6:])
     balanced(import_to_database(engine, [path], mapping_from_dict(FLOW_MAPPING)))
     grown = write_csv(tmp_path / "b.csv", FLOW_HEADER, FLOW_ROWS[6:] + [
