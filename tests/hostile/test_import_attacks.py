@@ -343,3 +343,60 @@ def test_arbitrary_bytes_as_a_workbook_are_a_file_problem_not_a_traceback(tmp_pa
     path.write_bytes(data)
     report = balanced(build([path], SIMPLE))
     assert report.rows_in == 0 and report.rejects.failed()
+
+
+@FUZZ
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_as_an_old_excel_file_are_a_file_problem_not_a_traceback(tmp_path, data):
+    path = tmp_path / "fuzz.xls"
+    path.write_bytes(data)
+    report = balanced(build([path], SIMPLE))
+    assert report.rows_in == 0 and report.rejects.failed()
+
+
+@FUZZ
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_as_a_parquet_file_are_a_file_problem_not_a_traceback(tmp_path, data):
+    path = tmp_path / "fuzz.parquet"
+    path.write_bytes(data)
+    report = balanced(build([path], SIMPLE))
+    assert report.rows_in == 0 and report.rejects.failed()
+
+
+@FUZZ
+@given(st.binary(max_size=400), st.booleans())
+def test_arbitrary_bytes_in_a_gzipped_csv_are_read_or_rejected(tmp_path, data, really_gzip):
+    import gzip
+
+    path = tmp_path / "fuzz.csv.gz"
+    path.write_bytes(gzip.compress(b"id,t,a,c\n" + data) if really_gzip else data)
+    balanced(build([path], SIMPLE))
+
+
+def _csv_of(tmp_path, header, rows):
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    path = tmp_path / "cells.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+SNAPSHOTS = mapping_from_dict({"source": "fuzz", "mode": "snapshots", "columns": {"ticket_id": "id", "at": "t"},
+                               "snapshots": {"state": "s", "unit": "u", "states": {"New": None, "Done": "Closed"}}})
+TICKET_LIST = mapping_from_dict({"source": "fuzz", "mode": "tickets", "columns": {"ticket_id": "id", "at": "t"},
+                                 "tickets": {"closed_at": "s", "status": "u"}, "closed_states": ["Done"]})
+CALLS = mapping_from_dict({"source": "fuzz", "mode": "table", "table": "calls", "columns": {
+    "call_id": "id", "ring_at": "t", "caller_phone": "s", "agent_id": "u"}})
+MODE_CELL = CELL | st.sampled_from(["New", "Done", "U1", "13800000000"])
+
+
+@FUZZ
+@given(st.lists(st.lists(MODE_CELL, min_size=0, max_size=4), max_size=10),
+       st.sampled_from(["snapshots", "tickets", "calls"]))
+def test_arbitrary_cells_through_snapshot_ticket_list_and_call_table_mappings_are_read_or_rejected(tmp_path, rows,
+                                                                                                    mode):
+    mapping = {"snapshots": SNAPSHOTS, "tickets": TICKET_LIST, "calls": CALLS}[mode]
+    report = balanced(build([_csv_of(tmp_path, ["id", "t", "s", "u"], rows)], mapping))
+    assert report.rows_in <= len(rows)

@@ -245,3 +245,10 @@ def test_a_counter_moved_far_ahead_is_named_once_and_quickly(town):
     sql(app, "UPDATE counters SET value = 900000 WHERE name = ?", f"ticket:{day}")
     found = [damage for damage in verify_database(app.engine).damages if damage.kind == "missing"]
     assert [damage.stream for damage in found] == [f"ticket:{day}"]
+
+
+def test_a_log_counter_moved_far_ahead_or_made_text_is_named_once(town):
+    app, _ = town
+    sql(app, "UPDATE counters SET value = ? WHERE name = 'log'", 10**15)
+    found = [damage for damage in verify_database(app.engine).damages]
+    assert [(damage.stream, damage.kind) for damage in found] == [(LOG, "deleted")]
