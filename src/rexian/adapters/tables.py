@@ -145,7 +145,7 @@ idempotency = Table(
 counters = Table(
     "counters", metadata,
     Column("name", String(64), primary_key=True),
-    Column("value", Integer, nullable=False),
+    Column("value", BigInteger, nullable=False),  # 64 bits: the `log` counter numbers every event
 )
 
 APPEND_ONLY_TABLES = ("events", "org_events")

@@ -56,6 +56,9 @@ def _adopt_existing_events() -> None:
 
 
 def upgrade() -> None:
+    # The log counter counts every event ever written: past 2**31 on a province's server, so 64 bits.
+    with op.batch_alter_table("counters") as batch:
+        batch.alter_column("value", type_=sa.BigInteger, existing_type=sa.Integer, existing_nullable=False)
     for table in TABLES:
         op.add_column(table, sa.Column("log_seq", sa.BigInteger))
     _adopt_existing_events()
@@ -64,6 +67,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("counters") as batch:
+        batch.alter_column("value", type_=sa.Integer, existing_type=sa.BigInteger, existing_nullable=False)
     for table in TABLES:
         op.drop_index(f"ix_{table}_log_seq", table_name=table)
         with op.batch_alter_table(table) as batch:
