@@ -252,3 +252,34 @@ def test_a_log_counter_moved_far_ahead_or_made_text_is_named_once(town):
     sql(app, "UPDATE counters SET value = ? WHERE name = 'log'", 10**15)
     found = [damage for damage in verify_database(app.engine).damages]
     assert [(damage.stream, damage.kind) for damage in found] == [(LOG, "deleted")]
+
+
+def test_the_upgrade_to_the_log_sequence_numbers_old_events_and_launders_no_forged_one(make_app, tmp_path):
+    """A database from before 0006_trust3 (MACs over the hash alone, no log numbers) with one event forged in it:
+    `rexian upgrade` numbers and signs again the genuine events only, so verify still names the forgery."""
+    import sqlite3
+
+    from support.tampering import closed
+
+    from rexian.adapters.database import migrate
+
+    path = tmp_path / "old.db"
+    app = make_app(f"sqlite:///{path}")
+    genuine, forged = closed(app), closed(app)
+    _forged_reopen(app, forged)
+    ring = keyring_for(app.engine)
+    app.engine.dispose()
+    with sqlite3.connect(path) as connection:  # as 0005_trust2 left it
+        for table in ("events", "org_events", "supervision_events"):
+            connection.execute(f"DROP INDEX ix_{table}_log_seq")
+            rows = connection.execute(f"SELECT id, hash, mac FROM {table}").fetchall()
+            connection.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
+            connection.executemany(f"UPDATE {table} SET mac = ? WHERE id = ?",
+                                   [(ring.sign(row_hash) if mac else None, row_id) for row_id, row_hash, mac in rows])
+            connection.execute(f"ALTER TABLE {table} DROP COLUMN log_seq")
+        connection.execute("DELETE FROM counters WHERE name = 'log'")
+        connection.execute("UPDATE alembic_version SET version_num = '0005_trust2'")
+    migrate(app.engine)
+    found = damaged(verify_database(app.engine))
+    assert set(found) == {forged} and "unsigned" in found[forged]
+    assert genuine not in found
