@@ -76,7 +76,8 @@ def test_verify_names_a_changed_or_removed_supervision_event(desk_app):
     assert [(d.stream, d.kind, d.seq) for d in damaged.damages] == [(f"监督({clue_id})", "altered", 2)]
     with app.engine.begin() as connection:
         connection.execute(text("DELETE FROM supervision_events WHERE ticket_id = :s AND seq = 2"), {"s": clue_id})
-    assert [d.kind for d in verify_database(app.engine).damages] == ["deleted"]
+    assert [(d.stream, d.kind) for d in verify_database(app.engine).damages] == [
+        (f"监督({clue_id})", "deleted"), ("事件日志", "deleted")]  # its chain, and its global log number
 
 
 def test_a_batch_of_orders_is_answered_by_each_unit_and_late_answers_become_findings(desk_app):

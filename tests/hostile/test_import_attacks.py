@@ -115,13 +115,13 @@ def test_formulas_from_a_source_file_reach_the_rejects_file_as_text(tmp_path):
     assert not any(v.startswith(("=", "+", "-", "@")) for r in read_rejects(tmp_path / "r.csv") for v in r.values())
 
 
-def test_a_bad_intake_row_stores_nothing_of_its_ticket_and_the_corrected_file_then_imports(tmp_path):
+def test_a_bad_intake_row_stores_nothing_of_its_ticket_and_the_corrected_file_then_imports(tmp_path, db_url):
     mapping = mapping_from_dict({**FLOW_MAPPING, "intake": {**FLOW_MAPPING["intake"], "received_at": "受理时间"}})
     header = FLOW_HEADER + ["受理时间"]
     good = [row + ["03/01/2025 08:55" if row[0] == "GD001" else "05/01/2025 08:00"] for row in FLOW_ROWS]
     bad = copy.deepcopy(good)
     bad[0][-1] = "昨天上午"
-    engine = migrated(f"sqlite:///{tmp_path / 'x.db'}")
+    engine = migrated(db_url)
     first = balanced(import_to_database(engine, [write_csv(tmp_path / "bad.csv", header, bad)], mapping))
     assert (first.rejects.rejects[0].row, first.rejects.rejects[0].column) == (2, "受理时间")
     assert set(stored(engine)[0]) == {"GD002"}
@@ -164,10 +164,10 @@ def test_a_file_that_fails_entirely_exits_non_zero(tmp_path):
 
 # --- imports never touch a ticket they did not create -------------------------------------------------------------
 
-def test_an_import_cannot_close_a_ticket_born_in_the_workflow(tmp_path, make_app):
+def test_an_import_cannot_close_a_ticket_born_in_the_workflow(tmp_path, make_app, db_url):
     from support.workflow_steps import dispatched
 
-    url = f"sqlite:///{tmp_path / 'w.db'}"
+    url = db_url
     app = make_app(url)
     tid = dispatched(app, lead="D03")
     before = [e["hash"] for e in app.events(tid)]
@@ -191,8 +191,8 @@ def test_an_import_cannot_close_a_ticket_born_in_the_workflow(tmp_path, make_app
     assert [e["hash"] for e in app.events(tid)] == before and app.ticket(tid).status == "dispatched"
 
 
-def test_one_source_cannot_append_to_a_ticket_another_source_imported(tmp_path):
-    engine = migrated(f"sqlite:///{tmp_path / 'x.db'}")
+def test_one_source_cannot_append_to_a_ticket_another_source_imported(tmp_path, db_url):
+    engine = migrated(db_url)
     path = write_csv(tmp_path / "a.csv", FLOW_HEADER, FLOW_ROWS[6:])
     balanced(import_to_database(engine, [path], mapping_from_dict(FLOW_MAPPING)))
     grown = write_csv(tmp_path / "b.csv", FLOW_HEADER, FLOW_ROWS[6:] + [
@@ -343,3 +343,60 @@ def test_arbitrary_bytes_as_a_workbook_are_a_file_problem_not_a_traceback(tmp_pa
     path.write_bytes(data)
     report = balanced(build([path], SIMPLE))
     assert report.rows_in == 0 and report.rejects.failed()
+
+
+@FUZZ
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_as_an_old_excel_file_are_a_file_problem_not_a_traceback(tmp_path, data):
+    path = tmp_path / "fuzz.xls"
+    path.write_bytes(data)
+    report = balanced(build([path], SIMPLE))
+    assert report.rows_in == 0 and report.rejects.failed()
+
+
+@FUZZ
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_as_a_parquet_file_are_a_file_problem_not_a_traceback(tmp_path, data):
+    path = tmp_path / "fuzz.parquet"
+    path.write_bytes(data)
+    report = balanced(build([path], SIMPLE))
+    assert report.rows_in == 0 and report.rejects.failed()
+
+
+@FUZZ
+@given(st.binary(max_size=400), st.booleans())
+def test_arbitrary_bytes_in_a_gzipped_csv_are_read_or_rejected(tmp_path, data, really_gzip):
+    import gzip
+
+    path = tmp_path / "fuzz.csv.gz"
+    path.write_bytes(gzip.compress(b"id,t,a,c\n" + data) if really_gzip else data)
+    balanced(build([path], SIMPLE))
+
+
+def _csv_of(tmp_path, header, rows):
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    path = tmp_path / "cells.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+SNAPSHOTS = mapping_from_dict({"source": "fuzz", "mode": "snapshots", "columns": {"ticket_id": "id", "at": "t"},
+                               "snapshots": {"state": "s", "unit": "u", "states": {"New": None, "Done": "Closed"}}})
+TICKET_LIST = mapping_from_dict({"source": "fuzz", "mode": "tickets", "columns": {"ticket_id": "id", "at": "t"},
+                                 "tickets": {"closed_at": "s", "status": "u"}, "closed_states": ["Done"]})
+CALLS = mapping_from_dict({"source": "fuzz", "mode": "table", "table": "calls", "columns": {
+    "call_id": "id", "ring_at": "t", "caller_phone": "s", "agent_id": "u"}})
+MODE_CELL = CELL | st.sampled_from(["New", "Done", "U1", "13800000000"])
+
+
+@FUZZ
+@given(st.lists(st.lists(MODE_CELL, min_size=0, max_size=4), max_size=10),
+       st.sampled_from(["snapshots", "tickets", "calls"]))
+def test_arbitrary_cells_through_snapshot_ticket_list_and_call_table_mappings_are_read_or_rejected(tmp_path, rows,
+                                                                                                    mode):
+    mapping = {"snapshots": SNAPSHOTS, "tickets": TICKET_LIST, "calls": CALLS}[mode]
+    report = balanced(build([_csv_of(tmp_path, ["id", "t", "s", "u"], rows)], mapping))
+    assert report.rows_in <= len(rows)

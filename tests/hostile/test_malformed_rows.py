@@ -72,7 +72,7 @@ def test_every_non_canonical_payload_is_refused_by_the_reader(payload):
 
 
 COLUMNS = ("ticket_id", "seq", "at", "action", "actor_id", "actor_unit_id", "target_unit_id", "payload", "source",
-           "prev_hash", "hash", "mac")
+           "prev_hash", "hash", "mac", "log_seq")
 STORED_VALUE = st.one_of(st.none(), st.integers(min_value=-2**63, max_value=2**63 - 1), st.floats(allow_nan=False),
                          st.text(max_size=30), st.binary(max_size=12), st.sampled_from(
                              ["2026-13-45 25:00:00", '{"a":1,"a":1}', "{}", "0" * 64, "k1:00", "TicketReceived"]))

@@ -10,13 +10,13 @@ from datetime import timedelta
 import pytest
 from support.tampering import damaged, one_value, sql
 
-from rexian.adapters.keys import KeyRing, keyring_for
+from rexian.adapters.keys import KeyRing, event_digest, keyring_for
 from rexian.adapters.repository import event_row
 from rexian.domain import commands as c
 from rexian.domain.eventlog import canonical_json, chain_hash
 from rexian.domain.model import NewEvent, Ticket
 from rexian.service.checkpoints import export_checkpoints, make_checkpoint
-from rexian.service.verify import verify_database
+from rexian.service.verify import LOG, verify_database
 
 
 def test_an_untouched_log_with_a_filed_checkpoint_verifies(town, tmp_path):
@@ -88,16 +88,30 @@ def test_a_ticket_deleted_with_its_row_is_named_by_its_missing_number(town):
     app, tickets = town
     sql(app, "DELETE FROM events WHERE ticket_id = ?", tickets[1], triggers_off=True)
     sql(app, "DELETE FROM tickets WHERE ticket_id = ?", tickets[1])
-    assert damaged(verify_database(app.engine)) == {tickets[1]: {"missing"}}
+    assert damaged(verify_database(app.engine)) == {tickets[1]: {"missing"}, LOG: {"deleted"}}
 
 
-def test_a_ticket_with_its_own_number_deleted_before_a_checkpoint_is_found_by_the_checkpoint(town, tmp_path):
+def test_the_newest_ticket_with_its_own_number_deleted_is_named_by_the_log_counter(town):
+    app, _ = town
+    app.handle(c.Intake(actor_id="A01", ticket_id="WEB-0001", content="路灯不亮已经一周了没人修", category="0101"))
+    sql(app, "DELETE FROM events WHERE ticket_id = 'WEB-0001'", triggers_off=True)
+    sql(app, "DELETE FROM tickets WHERE ticket_id = 'WEB-0001'")
+    report = verify_database(app.engine)
+    assert damaged(report) == {LOG: {"deleted"}}
+    assert any("最新的1条事件被删除" in line for line in report.lines())
+
+
+def test_the_newest_tail_deleted_with_the_log_counter_rewound_is_found_only_by_a_filed_checkpoint(town, tmp_path):
+    """The one residual case (docs/trust.md): the newest events of the whole log, with the counter moved back to
+    match, leave nothing in the database to compare with; the checkpoint filed elsewhere names them."""
     app, _ = town
     app.handle(c.Intake(actor_id="A01", ticket_id="WEB-0001", content="路灯不亮已经一周了没人修", category="0101"))
     make_checkpoint(app.engine, app.clock())
     export_checkpoints(app.engine, tmp_path)
     sql(app, "DELETE FROM events WHERE ticket_id = 'WEB-0001'", triggers_off=True)
     sql(app, "DELETE FROM tickets WHERE ticket_id = 'WEB-0001'")
+    sql(app, "UPDATE counters SET value = (SELECT max(m) FROM (SELECT max(log_seq) AS m FROM events UNION ALL "
+             "SELECT max(log_seq) FROM org_events) AS heads) WHERE name = 'log'")
     report = verify_database(app.engine, filed_checkpoints=tmp_path.glob("*.json"))
     assert not report.intact and report.damages == []
     assert [problem.number for problem in report.checkpoint_problems] == [1]
@@ -148,8 +162,11 @@ def test_an_old_key_replayed_after_its_rotation_is_named(town, tmp_path):
     stolen = KeyRing([ring.keys[ring.current]], ring.current)  # the attacker copied the key file once
     ring.rotate(app.clock())
     _forged_reopen(app, tickets[0], at=app.clock() + timedelta(hours=1))
-    sql(app, "UPDATE events SET mac = ? WHERE ticket_id = ? AND mac IS NULL",
-        stolen.sign(one_value(app, "SELECT hash FROM events WHERE ticket_id = ? ORDER BY seq DESC", tickets[0])),
+    # The attacker knows the source: the forged event takes the next log number and is signed over it.
+    (number,) = sql(app, "UPDATE counters SET value = value + 1 WHERE name = 'log' RETURNING value")[0]
+    sql(app, "UPDATE events SET log_seq = ?, mac = ? WHERE ticket_id = ? AND mac IS NULL", number,
+        stolen.sign(event_digest(number, one_value(app, "SELECT hash FROM events WHERE ticket_id = ? ORDER BY seq DESC",
+                                                   tickets[0]))),
         tickets[0], triggers_off=True)
     report = verify_database(app.engine, keyring=ring)
     found = damaged(report)
@@ -195,6 +212,10 @@ def test_events_written_before_signatures_existed_are_adopted_by_the_upgrade(mak
     tid = closed(app)
     app.engine.dispose()
     with sqlite3.connect(path) as connection:  # make it look like a database from before 0004_trust
+        for table in ("events", "org_events", "supervision_events"):  # and from before 0006_trust3
+            connection.execute(f"DROP INDEX ix_{table}_log_seq")
+            connection.execute(f"ALTER TABLE {table} DROP COLUMN log_seq")
+        connection.execute("DELETE FROM counters WHERE name = 'log'")
         for operation in ("update", "delete"):
             connection.execute(f"DROP TRIGGER supervision_events_no_{operation}")
         for table in ("events", "org_events", "supervision_events"):
@@ -224,3 +245,41 @@ def test_a_counter_moved_far_ahead_is_named_once_and_quickly(town):
     sql(app, "UPDATE counters SET value = 900000 WHERE name = ?", f"ticket:{day}")
     found = [damage for damage in verify_database(app.engine).damages if damage.kind == "missing"]
     assert [damage.stream for damage in found] == [f"ticket:{day}"]
+
+
+def test_a_log_counter_moved_far_ahead_or_made_text_is_named_once(town):
+    app, _ = town
+    sql(app, "UPDATE counters SET value = ? WHERE name = 'log'", 10**15)
+    found = [damage for damage in verify_database(app.engine).damages]
+    assert [(damage.stream, damage.kind) for damage in found] == [(LOG, "deleted")]
+
+
+def test_the_upgrade_to_the_log_sequence_numbers_old_events_and_launders_no_forged_one(make_app, tmp_path):
+    """A database from before 0006_trust3 (MACs over the hash alone, no log numbers) with one event forged in it:
+    `rexian upgrade` numbers and signs again the genuine events only, so verify still names the forgery."""
+    import sqlite3
+
+    from support.tampering import closed
+
+    from rexian.adapters.database import migrate
+
+    path = tmp_path / "old.db"
+    app = make_app(f"sqlite:///{path}")
+    genuine, forged = closed(app), closed(app)
+    _forged_reopen(app, forged)
+    ring = keyring_for(app.engine)
+    app.engine.dispose()
+    with sqlite3.connect(path) as connection:  # as 0005_trust2 left it
+        for table in ("events", "org_events", "supervision_events"):
+            connection.execute(f"DROP INDEX ix_{table}_log_seq")
+            rows = connection.execute(f"SELECT id, hash, mac FROM {table}").fetchall()
+            connection.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
+            connection.executemany(f"UPDATE {table} SET mac = ? WHERE id = ?",
+                                   [(ring.sign(row_hash) if mac else None, row_id) for row_id, row_hash, mac in rows])
+            connection.execute(f"ALTER TABLE {table} DROP COLUMN log_seq")
+        connection.execute("DELETE FROM counters WHERE name = 'log'")
+        connection.execute("UPDATE alembic_version SET version_num = '0005_trust2'")
+    migrate(app.engine)
+    found = damaged(verify_database(app.engine))
+    assert set(found) == {forged} and "unsigned" in found[forged]
+    assert genuine not in found

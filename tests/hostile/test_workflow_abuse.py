@@ -9,6 +9,7 @@ import threading
 import pytest
 from click.testing import CliRunner
 from sqlalchemy.exc import OperationalError
+from support.tampering import sql
 from support.workflow_steps import (
     closure_requested,
     endorsed,
@@ -20,9 +21,10 @@ from rexian.cli import main
 from rexian.demo.scripted import ORG_FILE
 from rexian.domain import commands as c
 from rexian.domain.decide import decide
-from rexian.domain.errors import Conflict, NotAllowed
+from rexian.domain.errors import Conflict, NotAllowed, WorkflowError
 from rexian.domain.guards import Context
 from rexian.domain.org import Person
+from rexian.service.verify import verify_database
 
 
 def test_back_dating_from_the_shell_is_refused_and_nothing_is_written(tmp_path):
@@ -112,6 +114,35 @@ def test_sixteen_first_of_the_day_intakes_at_once_all_get_distinct_numbers(app):
     for thread in threads:
         thread.join()
     assert errors == [] and len({outcome.ticket_id for outcome in outcomes}) == 16
+    assert verify_database(app.engine).intact
+
+
+def test_concurrent_writers_with_conflicts_and_rollbacks_leave_the_global_log_sequence_without_gaps(app):
+    """Sixteen writers at once — intakes, and dispatches racing on the same tickets (some refused as conflicts,
+    their transactions rolled back): the log numbers still run 1..N, so verify finds no gap."""
+    tickets = [app.handle(c.Intake(actor_id="A01", content=f"第{n}号路灯不亮", category="0101")).ticket_id
+               for n in range(4)]
+    start, errors = threading.Barrier(16), []
+
+    def write(n):
+        start.wait()
+        try:
+            if n % 2:
+                app.handle(c.Intake(actor_id="A01", content=f"第{n}位市民反映井盖丢失", category="0101"))
+            else:
+                app.handle(c.Dispatch(actor_id="P01", ticket_id=tickets[n % 4], lead_unit_id="D02"))
+        except Exception as error:  # noqa: BLE001 - refusals and conflicts are expected, checked below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(isinstance(error, WorkflowError) for error in errors), errors
+    numbers = sorted(row[0] for table in ("events", "org_events") for row in sql(app, f"SELECT log_seq FROM {table}"))
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert verify_database(app.engine).intact
 
 
 def test_an_ordinary_command_on_a_database_never_initialised_says_so_and_creates_nothing(tmp_path):

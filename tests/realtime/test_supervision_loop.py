@@ -93,7 +93,9 @@ def test_an_event_that_becomes_visible_after_a_later_one_is_still_judged_and_hol
 
     def commit(event_id, seq):  # as a concurrent transaction on PostgreSQL would make it visible
         with app.engine.begin() as connection:
-            connection.execute(insert(t.events).values({**row, "id": event_id, "seq": seq, "action": "Reminded"}))
+            # (log_seq: a copied row may not reuse its unique global log number; this test is about ids)
+            connection.execute(insert(t.events).values({**row, "id": event_id, "seq": seq, "action": "Reminded",
+                                                        "log_seq": None}))
 
     now = [0.0]
     loop = SupervisionLoop(Recorder(app.engine), grace=30, clock=lambda: now[0])
@@ -114,7 +116,8 @@ def test_a_missing_id_is_given_up_after_the_grace_period(make_app, tmp_path):
     with app.engine.begin() as connection:  # id top+1 belonged to a transaction that was rolled back
         row = dict(connection.execute(select(t.events).where(t.events.c.ticket_id == tid)).one()._mapping)
         top = row["id"]
-        connection.execute(insert(t.events).values({**row, "id": top + 2, "seq": 2, "action": "Reminded"}))
+        connection.execute(insert(t.events).values({**row, "id": top + 2, "seq": 2, "action": "Reminded",
+                                                    "log_seq": None}))  # a copy may not reuse its log number
     now = [0.0]
     loop = SupervisionLoop(Recorder(app.engine), grace=30, clock=lambda: now[0])
     loop.drain()

@@ -18,7 +18,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 
 from rexian.adapters import tables as t
-from rexian.adapters.keys import keyring_for, sign_heads, sign_rows
+from rexian.adapters.keys import event_digest, keyring_for, sign_heads, sign_rows, take_log_seqs
 from rexian.adapters.manifests import record_manifest
 from rexian.adapters.repository import OrgRepository, event_row
 from rexian.domain.org import Organisation
@@ -27,9 +27,10 @@ from rexian.domain.org_changes import plan_changes
 
 TICKET_COLUMNS = tuple(column.name for column in t.tickets.columns)
 EVENT_COLUMNS = EVENT_FIELDS
-# Tuples carry EVENT_COLUMNS; the server's MAC of `hash` is added as they are inserted (adapters/keys.py).
-_INSERT_EVENTS = (f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}, mac) "
-                  f"VALUES ({', '.join('?' for _ in EVENT_COLUMNS)}, ?)")
+# Tuples carry EVENT_COLUMNS; the global log sequence number and the server's MAC are added as they are inserted
+# (adapters/keys.py).
+_INSERT_EVENTS = (f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}, log_seq, mac) "
+                  f"VALUES ({', '.join('?' for _ in EVENT_COLUMNS)}, ?, ?)")
 _INSERT_TICKETS = (f"INSERT INTO tickets ({', '.join(TICKET_COLUMNS)}) "
                    f"VALUES ({', '.join('?' for _ in TICKET_COLUMNS)})")
 
@@ -63,7 +64,9 @@ def insert_event_tuples(connection: Connection, rows: list[tuple]) -> int:
     """SQLite only: event rows already as tuples in `EVENT_COLUMNS` order, `at` as `db_time` text."""
     if rows:
         sign = keyring_for(connection.engine).sign
-        connection.exec_driver_sql(_INSERT_EVENTS, [(*row, sign(row[10])) for row in rows])
+        first = take_log_seqs(connection, len(rows))
+        connection.exec_driver_sql(_INSERT_EVENTS, [(*row, number, sign(event_digest(number, row[10])))
+                                                    for number, row in enumerate(rows, first)])
     return len(rows)
 
 

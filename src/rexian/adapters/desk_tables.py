@@ -25,6 +25,7 @@ from rexian.adapters.tables import _event_columns, metadata
 supervision_events = Table(
     "supervision_events", metadata, *_event_columns(),
     UniqueConstraint("ticket_id", "seq", name="uq_supervision_events_stream_seq"),
+    Index("ix_supervision_events_log_seq", "log_seq", unique=True),
 )
 
 # The projection of each desk stream (like `tickets` for ticket streams): what lists and pages read, and the

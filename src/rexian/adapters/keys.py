@@ -1,9 +1,10 @@
 """The server's event keys (docs/trust.md): kept in a file outside the database, so that someone who can
 write to the database but cannot read this file cannot make an event, or a checkpoint, that `verify` accepts.
 
-Every stored event carries `mac` = `<key id>:<keyed BLAKE2b of its chain hash>`; the chain hash covers the
-event's content and its predecessor, so the MAC authenticates both. Keys rotate: `rexian keys rotate` adds a
-new current key and retires the old one, which stays in the file to verify what it signed. An event signed
+Every stored event carries `mac` = `<key id>:<keyed BLAKE2b of its chain hash and its global log sequence
+number>`; the chain hash covers the event's content and its predecessor, so the MAC authenticates all three.
+Keys rotate: `rexian keys rotate` adds a new current key and retires the old one, which stays in the file to
+verify what it signed. An event signed
 with a key after that key's retirement is refused by `verify` (a stolen old key replayed).
 
 The file is JSON: {"format": "rexian-keys/1", "current": "k2", "keys": [{"id", "secret", "created_at",
@@ -201,11 +202,35 @@ def forget_keyring(engine: Engine) -> None:
     _RINGS.pop(engine, None)
 
 
+LOG_COUNTER = "log"  # the counter of the global log sequence (docs/trust.md)
+
+
+def event_digest(log_seq: Any, chain: Any) -> str:
+    """What an event's `mac` authenticates: its chain hash (content, stream, seq, predecessor) and its place in
+    the global log sequence, which runs 1, 2, 3 … without gaps across every event table. Removing any event —
+    a ticket's newest ones, a whole ticket, a whole import — then leaves a gap `verify` names, unless it is the
+    very newest tail of the whole log (docs/trust.md)."""
+    return f"log:{log_seq}:{chain}"
+
+
+def take_log_seqs(connection, count: int) -> int:
+    """Reserve `count` consecutive numbers of the global log sequence in the caller's transaction; the first.
+    The counter row is locked until commit (PostgreSQL) and given back on rollback, so the numbers have no
+    gaps; writers take it as their last lock, after their projection rows, so no two wait on each other."""
+    from rexian.adapters.repository import next_counter
+
+    return next_counter(connection, LOG_COUNTER, count) - count + 1
+
+
 def sign_rows(connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Event rows (dicts with `hash`) with their `mac` filled by the server's current key."""
+    """Event rows (dicts with `hash`) with their `log_seq` taken and their `mac` filled by the current key."""
+    if not rows:
+        return rows
     ring = keyring_for(connection.engine)
-    for row in rows:
-        row["mac"] = ring.sign(row["hash"])
+    first = take_log_seqs(connection, len(rows))
+    for number, row in enumerate(rows, first):
+        row["log_seq"] = number
+        row["mac"] = ring.sign(event_digest(number, row["hash"]))
     return rows
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 EVENT_FIELDS = ("id", "ticket_id", "seq", "at", "action", "actor_id", "actor_unit_id", "target_unit_id",
-                "payload", "source", "prev_hash", "hash", "mac")
+                "payload", "source", "prev_hash", "hash", "mac", "log_seq")
 TABLES = ("events", "org_events", "supervision_events")
 
 
@@ -44,6 +44,13 @@ def iter_raw_by_id(connection: Connection, table: str, after: int, upto: int | N
     bound = "" if upto is None else f" AND id <= {int(upto)}"
     yield from _rows(connection, f"SELECT id, ticket_id, seq, hash FROM {table} WHERE id > {int(after)}{bound} "
                                  f"ORDER BY id")
+
+
+def iter_log_sequence(connection: Connection) -> Iterator[tuple]:
+    """(log_seq, table, stream, seq) of every event of every event table, in log sequence order (the database
+    merges the three tables' unique indexes), for the check that the global sequence has no gaps."""
+    parts = " UNION ALL ".join(f"SELECT log_seq, '{table}' AS tbl, ticket_id, seq FROM {table}" for table in TABLES)
+    yield from _rows(connection, f"SELECT log_seq, tbl, ticket_id, seq FROM ({parts}) AS log ORDER BY log_seq")
 
 
 def raw_ticket_rows(connection: Connection) -> Iterator[dict[str, Any]]:

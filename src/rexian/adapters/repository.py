@@ -59,16 +59,20 @@ class TicketRepository:
         return [row_to_record(row) for row in rows]
 
     def save(self, ticket: Ticket, now: datetime) -> None:
-        """Append the ticket's new events and move its projection on, refusing if someone else moved it
+        self.save_all([ticket], now)
+
+    def save_all(self, tickets: list[Ticket], now: datetime) -> None:
+        """Append the tickets' new events and move their projections on, refusing if someone else moved one
         first (optimistic concurrency on `version`)."""
-        if not ticket.new_events:
-            return
-        # The projection moves first: a stale version is then refused as a conflict before any event row is
-        # tried (and, on PostgreSQL, the row lock makes the second writer wait for the first to finish).
-        projection = sign_heads(self.connection, [projection_of(ticket, now)])[0]
-        if ticket.version == 0:
-            self.connection.execute(insert(t.tickets).values(**projection, version=1))
-        else:
+        changed = [ticket for ticket in tickets if ticket.new_events]
+        # The projections move first: a stale version is then refused as a conflict before any event row is
+        # tried (and, on PostgreSQL, the row lock makes the second writer wait for the first to finish). The
+        # events come last, with the global log sequence's counter (adapters/keys.py) as the last lock taken.
+        for ticket in changed:
+            projection = sign_heads(self.connection, [projection_of(ticket, now)])[0]
+            if ticket.version == 0:
+                self.connection.execute(insert(t.tickets).values(**projection, version=1))
+                continue
             done = self.connection.execute(
                 update(t.tickets)
                 .where(t.tickets.c.ticket_id == ticket.ticket_id, t.tickets.c.version == ticket.version)
@@ -76,10 +80,13 @@ class TicketRepository:
             if done.rowcount != 1:
                 raise Conflict("concurrency.ticket_changed",
                                f"工单{ticket.ticket_id}已被他人修改，请刷新后重试")
-        self.connection.execute(insert(t.events),
-                                sign_rows(self.connection, [event_row(record) for record in ticket.new_events]))
-        ticket.version += 1
-        ticket.new_events = []
+        if not changed:
+            return
+        self.connection.execute(insert(t.events), sign_rows(
+            self.connection, [event_row(record) for ticket in changed for record in ticket.new_events]))
+        for ticket in changed:
+            ticket.version += 1
+            ticket.new_events = []
 
 
 def projection_of(ticket: Ticket, now: datetime) -> dict[str, Any]:
@@ -149,23 +156,24 @@ class OrgRepository:
             self.connection.execute(insert(t.org_events), sign_rows(self.connection, rows))
 
 
-def next_counter(connection: Connection, name: str) -> int:
-    """The next value of a named counter, taken inside the caller's transaction: one upsert, so that many
-    first-of-the-day intakes at once queue on the row instead of colliding on its insert (PostgreSQL)."""
+def next_counter(connection: Connection, name: str, by: int = 1) -> int:
+    """The next value of a named counter (moved on by `by`, returning the last value taken), inside the caller's
+    transaction: one upsert, so that many first-of-the-day intakes at once queue on the row instead of colliding
+    on its insert (PostgreSQL). A rolled-back transaction gives its values back: the counter has no gaps."""
     dialect = connection.dialect.name
     if dialect in ("postgresql", "sqlite"):
         if dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import insert as upsert
         else:
             from sqlalchemy.dialects.sqlite import insert as upsert
-        statement = upsert(t.counters).values(name=name, value=1)
+        statement = upsert(t.counters).values(name=name, value=by)
         statement = statement.on_conflict_do_update(index_elements=[t.counters.c.name],
-                                                    set_={"value": t.counters.c.value + 1})
+                                                    set_={"value": t.counters.c.value + by})
         return connection.execute(statement.returning(t.counters.c.value)).scalar_one()
     done = connection.execute(update(t.counters).where(t.counters.c.name == name)
-                              .values(value=t.counters.c.value + 1))
+                              .values(value=t.counters.c.value + by))
     if done.rowcount == 0:
-        connection.execute(insert(t.counters).values(name=name, value=1))
+        connection.execute(insert(t.counters).values(name=name, value=by))
     return connection.execute(select(t.counters.c.value).where(t.counters.c.name == name)).scalar_one()
 
 

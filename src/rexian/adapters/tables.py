@@ -65,13 +65,16 @@ def _event_columns() -> list[Column]:
         Column("source", String(64), nullable=False),
         Column("prev_hash", String(64), nullable=False),
         Column("hash", String(64), nullable=False),
-        Column("mac", String(80)),  # the server's key id and MAC of `hash` (adapters/keys.py)
+        Column("mac", String(80)),  # the server's key id and MAC of `hash` and `log_seq` (adapters/keys.py)
+        # The event's place in the one global log sequence across all event tables, gap-free (0006_trust3).
+        Column("log_seq", BigInteger),
     ]
 
 
 events = Table(
     "events", metadata, *_event_columns(),
     UniqueConstraint("ticket_id", "seq", name="uq_events_ticket_seq"),
+    Index("ix_events_log_seq", "log_seq", unique=True),
     Index("ix_events_action_at", "action", "at"),
     Index("ix_events_at", "at"),
 )
@@ -79,6 +82,7 @@ events = Table(
 org_events = Table(
     "org_events", metadata, *_event_columns(),
     UniqueConstraint("ticket_id", "seq", name="uq_org_events_stream_seq"),
+    Index("ix_org_events_log_seq", "log_seq", unique=True),
 )
 
 tickets = Table(
@@ -141,7 +145,7 @@ idempotency = Table(
 counters = Table(
     "counters", metadata,
     Column("name", String(64), primary_key=True),
-    Column("value", Integer, nullable=False),
+    Column("value", BigInteger, nullable=False),  # 64 bits: the `log` counter numbers every event
 )
 
 APPEND_ONLY_TABLES = ("events", "org_events")

@@ -133,15 +133,17 @@ def _store_batch(engine: Engine, batch: list[tuple[str, list[dict[str, Any]]]], 
                 grown.append((ticket_id, head.version, projection_of(Ticket.replay(ticket_id, records), now)))
                 counts["grown"] += 1
                 written.append(ticket_id)
-        if sqlite:
-            insert_event_tuples(connection, new_rows)
-        else:
-            insert_event_rows(connection, new_rows)
-        insert_ticket_rows(connection, new_tickets)
+        # Ticket rows first, events last: the events take the global log sequence's counter (adapters/keys.py),
+        # which every writer takes as its last lock, so an import and a workflow command queue, never deadlock.
         for ticket_id, version, projection in grown:
             connection.execute(update(t.tickets).where(t.tickets.c.ticket_id == ticket_id,
                                                        t.tickets.c.version == version)
                                .values(**sign_heads(connection, [projection])[0], version=version + 1))
+        insert_ticket_rows(connection, new_tickets)
+        if sqlite:
+            insert_event_tuples(connection, new_rows)
+        else:
+            insert_event_rows(connection, new_rows)
         record_manifest_of(connection, new_tickets + [projection for _, _, projection in grown])
     # Counted only once the transaction committed.
     result.tickets_added += counts["added"]

@@ -21,6 +21,7 @@ from rexian.adapters import findings_tables as ft
 from rexian.adapters import tables as t
 from rexian.analytics.registry import FAMILY_NAMES_ZH, SEVERITY_ZH, all_rules
 from rexian.domain.clues import action_label
+from rexian.text.masking import mask_personal_data
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 COUNTING_RULE = "统计口径：当月发现且未被排除的问题线索；环比 = 本月 − 上月。"
@@ -98,7 +99,9 @@ def typical_cases(engine: Engine, period: str, limit: int, units: dict[str, str]
                 "severity": SEVERITY_ZH.get(row.severity, row.severity),
                 "unit": units.get(row.unit_id, row.unit_id or ""), "person": people.get(row.person_id, row.person_id or ""),
                 "ticket_ids": ticket_ids, "ticket_title": title or "",
-                "evidence": "；".join(actions + [str(text)[:80] for text in evidence.get("texts", [])[:2]]),
+                # A bulletin is published: citizens' words in it never carry their phone or ID numbers.
+                "evidence": "；".join(actions + [mask_personal_data(str(text))[:80]
+                                                for text in evidence.get("texts", [])[:2]]),
                 "comment": row.reason or "",
             })
     return cases

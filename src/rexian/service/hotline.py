@@ -134,8 +134,7 @@ class Hotline:
             ticket = _require(repository, command.ticket_id)
             tickets = [ticket]
             records = [ticket.record(event) for event in decide(command, ticket, ctx)]
-        for changed in tickets:
-            repository.save(changed, now)
+        repository.save_all(tickets, now)
         return Outcome(ticket.ticket_id, ticket.status,
                        [{"ticket_id": r["ticket_id"], "seq": r["seq"], "action": r["action"]} for r in records]), records
 

@@ -8,6 +8,8 @@ have changed, named ticket by ticket (docs/trust.md).
 - ticket numbers handed out by the day's counter that have no ticket (a whole ticket deleted);
 - each ticket row's head MAC (a chain truncated with the row's head rewritten to match);
 - the signed import manifests: every imported ticket still there with at least the events it was stored with;
+- the global log sequence across every event table (covered by each event's MAC): no gaps, no repeats, and
+  ending where its counter says — events removed anywhere but the newest tail of the whole log;
 - the signed checkpoints, recomputed over the whole log and compared with their filed copies.
 """
 
@@ -21,10 +23,11 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from rexian.adapters.repository import supervision_heads
-from rexian.adapters.keys import KeyRing, head_digest, keyring_for
+from rexian.adapters.keys import LOG_COUNTER, KeyRing, event_digest, head_digest, keyring_for
 from rexian.adapters.log_reader import (
     comparable,
     counters,
+    iter_log_sequence,
     iter_raw_streams,
     raw_ticket_rows,
 )
@@ -101,7 +104,8 @@ def verify_database(engine: Engine, keyring: KeyRing | None = None,
         for stream in sorted(set(ticket_rows) - seen, key=str):
             last_seq = ticket_rows[stream].get("last_seq")
             report.damages.append(Damage(stream, "deleted", 1, f"工单记录显示共有{last_seq}条事件，日志中一条也没有"))
-        report.damages += _numbering_gaps(counters(connection), set(ticket_rows) | seen)
+        counted = counters(connection)
+        report.damages += _numbering_gaps(counted, set(ticket_rows) | seen)
         for stream in sorted(set(manifested) - seen - set(ticket_rows), key=str):
             count, _, number = manifested[stream]
             report.damages.append(Damage(stream, "missing", None, f"导入清单第{number}批记录了该工单（{count}条事件），"
@@ -112,6 +116,7 @@ def verify_database(engine: Engine, keyring: KeyRing | None = None,
             records = _check_rows(f"组织机构({stream})", rows, ring, report)
             report.damages += check_stream(f"组织机构({stream})", records)
         _verify_supervision(connection, ring, report)
+        report.damages += _log_sequence_damages(iter_log_sequence(connection), counted.get(LOG_COUNTER))
         report.checkpoints, problems = check_checkpoints(connection, ring, filed)
         report.checkpoint_problems += problems
     return report
@@ -130,10 +135,50 @@ def _check_rows(stream: Any, rows: list[dict[str, Any]], ring: KeyRing, report: 
             continue
         records.append(record)
         if chain_hash(record["prev_hash"], record) == record["hash"]:  # altered rows are reported by the chain
-            problem = ring.problem(record["hash"], record.get("mac"), record["at"])
+            log_seq = row.get("log_seq")
+            problem = ring.problem(event_digest(log_seq, record["hash"]), record.get("mac"), record["at"]) \
+                if _is_count(log_seq) else "没有日志序号（不是经由本系统写入的事件）"
             if problem:
                 report.damages.append(Damage(stream, "unsigned", record["seq"], problem))
     return records
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+LOG = "事件日志"
+_TABLE_NAMES = {"events": "工单{}", "org_events": "组织机构({})", "supervision_events": "监督({})"}
+
+
+def _log_sequence_damages(entries: Iterable[tuple], counter: Any) -> list[Damage]:
+    """The global log sequence must run 1, 2, 3 … to its counter: a gap is events removed (a ticket's newest
+    events with an older genuine ticket row put back, whole tickets, a whole import with its manifest); a
+    number twice is a row copied in. Each event's MAC covers its number, so none can be renumbered to close a
+    gap. Rows without a readable number are named by the signature check. At most MAX_LISTED gaps are listed."""
+    damages: list[Damage] = []
+    expected, before = 1, "日志开头"
+    for log_seq, table, stream, seq in entries:
+        if not _is_count(log_seq):
+            continue
+        here = f"{_TABLE_NAMES.get(table, '{}').format(stream)}第{seq}条"
+        if log_seq < expected:
+            damages.append(Damage(LOG, "inserted", None, f"日志序号{log_seq}出现不止一次（{here}；事件被复制插入）"))
+        elif log_seq > expected:
+            damages.append(Damage(LOG, "deleted", None,
+                                  f"日志序号{expected}–{log_seq - 1}缺失（{log_seq - expected}条事件被删除，位于"
+                                  f"{before}之后、{here}之前：整张工单、工单最新的事件或整批导入被删除）"))
+        expected, before = max(expected, log_seq + 1), here
+        if len(damages) > MAX_LISTED:
+            damages.append(Damage(LOG, "deleted", None, f"日志序号的缺口或重复超过{MAX_LISTED}处，其余不再逐一列出"))
+            return damages
+    last = expected - 1
+    if _is_count(counter) and counter > last:
+        damages.append(Damage(LOG, "deleted", None, f"日志序号计数器已到{counter}，日志只到{last}"
+                                                    f"（最新的{counter - last}条事件被删除）"))
+    elif counter is not None and counter != last and (last or counter):
+        damages.append(Damage(LOG, "altered", None, f"日志序号计数器为{str(counter)[:30]!r}，日志到{last}（计数器被改动）"))
+    return damages
 
 
 def _personal_damages(stream: Any, records: list[dict[str, Any]], salt: Any, data: Any, erased_at: Any) -> list[Damage]:

@@ -99,7 +99,7 @@ def list_tickets(request: Request, principal: Principal = Depends(Allow()),
                               date_from=date_from.isoformat() if date_from else None,
                               date_to=date_to.isoformat() if date_to else None, queue=queue)
     found = queries.list_tickets(web.engine, principal, filters, page, per_page, web.now(),
-                                 web.settings["web_near_due_hours"])
+                                 web.settings["web_near_due_hours"], place="接口：工单列表")
     items = [{**row, "deadline_mark": found.marks.get(row["ticket_id"], "")} for row in found.rows]
     return TicketPage(items=items, total=found.total, total_is_capped=found.capped, page=found.page,
                       per_page=found.per_page)
@@ -118,7 +118,8 @@ def ticket(request: Request, ticket_id: str = TicketId, principal: Principal = D
     web = request.app.state.web
     found = visible_ticket(request, principal, ticket_id)
     unmasked = ticket_id in web.extras.setdefault("unmasked", {}).get(principal.person_id, set())
-    view = queries.ticket_view(web.engine, found, principal, web.now(), web.settings["web_near_due_hours"], unmasked)
+    view = queries.ticket_view(web.engine, found, principal, web.now(), web.settings["web_near_due_hours"], unmasked,
+                               place="接口：工单详情")
     return {"ticket_id": ticket_id, "status": found.status, "intake": view.intake,
             "lead_unit_id": found.lead_unit_id, "assisting_unit_ids": list(found.assisting_unit_ids),
             "due_at": found.due_at, "closed_at": found.closed_at, "deadline_mark": view.mark,
@@ -141,8 +142,12 @@ def unmask(request: Request, body: UnmaskIn, ticket_id: str = TicketId,
 
 @router.get("/audit", responses=ERRORS, summary="审计日志")
 def audit(request: Request, principal: Principal = Depends(Allow("admin")),
-          limit: int = Query(200, ge=1, le=1000)) -> list[dict[str, Any]]:
-    return request.app.state.web.accounts.audit_entries(limit)
+          limit: int = Query(200, ge=1, le=1000), ticket_id: str | None = Query(None, max_length=64),
+          person_id: str | None = Query(None, max_length=64),
+          action: str | None = Query(None, max_length=32)) -> list[dict[str, Any]]:
+    """Newest first; `action=disclose` lists who saw which ticket's callers' details unmasked, where and why."""
+    return request.app.state.web.accounts.audit_entries(limit, ticket_id=ticket_id, person_id=person_id,
+                                                        action=action)
 
 
 def _key(principal: Principal, key: str | None) -> str | None:

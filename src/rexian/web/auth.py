@@ -243,10 +243,12 @@ class Accounts:
             connection.execute(insert(t.audit_log).values(at=self.clock(), person_id=person_id, action=action,
                                                           ticket_id=ticket_id, reason=reason))
 
-    def audit_entries(self, limit: int = 200) -> list[dict]:
+    def audit_entries(self, limit: int = 200, **equal: str | None) -> list[dict]:
+        """The newest audit records, optionally only those with these values (ticket_id, person_id, action)."""
+        where = [t.audit_log.c[name] == value for name, value in equal.items() if value]
         with self.engine.connect() as connection:
             return [dict(row._mapping) for row in connection.execute(
-                select(t.audit_log).order_by(t.audit_log.c.id.desc()).limit(limit))]
+                select(t.audit_log).where(*where).order_by(t.audit_log.c.id.desc()).limit(limit))]
 
 
 def _check_password(password: str) -> None:

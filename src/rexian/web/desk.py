@@ -121,10 +121,29 @@ def findings(request: Request, me: Principal = Depends(SUPERVISOR)):
 def finding(request: Request, key: str = "", me: Principal = Depends(SUPERVISOR)):
     from rexian.analytics.registry import FAMILY_NAMES_ZH, all_rules
 
-    shown = _services(request).desk.finding(key)
+    shown = _masked_finding(request, me, _services(request).desk.finding(key))
     return _render(request, "desk/finding.html", me, f=shown, families=FAMILY_NAMES_ZH,
                    rules={rid: r.name_zh for rid, r in all_rules().items()}, names=_names(request),
                    action_label=clues.action_label)
+
+
+def _masked_finding(request: Request, me: Principal, shown: dict) -> dict:
+    """The finding's timelines and evidence texts (citizens' and handlers' words) through `privacy.disclose`:
+    masked for the supervisor unless they opened that ticket with a stated reason, and then audited. Evidence
+    texts count as the finding's first ticket's."""
+    from rexian.web.privacy import disclose
+
+    web = request.app.state.web
+    opened = web.extras.setdefault("unmasked", {}).get(me.person_id, set())
+    timelines = shown["timelines"]
+    first = (shown.get("ticket_ids") or [""])[0]
+    texts = list(shown["evidence"].get("texts", []))
+    items = [(tid, event["payload"]) for tid, events in timelines.items() for event in events]
+    items += [(first, {"content": text if isinstance(text, str) else str(text)}) for text in texts]
+    masked = iter(disclose(web.engine, me, items, "督查台：问题线索详情", web.now(), opened))
+    timelines = {tid: [{**event, "payload": next(masked)} for event in events] for tid, events in timelines.items()}
+    evidence = {**shown["evidence"], "texts": [next(masked)["content"] for _ in texts]}
+    return {**shown, "timelines": timelines, "evidence": evidence}
 
 
 @router.post("/desk/findings/decide")

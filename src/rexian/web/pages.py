@@ -132,7 +132,7 @@ def home(request: Request, principal: Principal | None = Depends(PUBLIC)):
     inbox = None
     if principal.roles & {"handler", "unit_leader"}:
         inbox = queries.list_tickets(web.engine, principal, queries.Filters(queue="inbox"), 1, 10, now,
-                                     web.settings["web_near_due_hours"])
+                                     web.settings["web_near_due_hours"], place="首页待办")
     return render(request, "home.html", principal, counts=counts, queues=queries.QUEUES, inbox=inbox)
 
 
@@ -156,7 +156,7 @@ def ticket_list(request: Request, me: Principal = Depends(Allow())):
     web = request.app.state.web
     filters = _filters(request)
     page = queries.list_tickets(web.engine, me, filters, _int(request.query_params.get("page"), 1), 20,
-                                web.now(), web.settings["web_near_due_hours"])
+                                web.now(), web.settings["web_near_due_hours"], place="工单列表")
     org = web.hotline.organisation()
     query = filters.as_query()
     return render(request, "tickets.html", me, page=page, filters=filters, org=org, queues=queries.QUEUES,
@@ -172,7 +172,7 @@ def ticket_export(request: Request, me: Principal = Depends(Allow())):
     from rexian.web.labels import state_name
 
     web = request.app.state.web
-    page = queries.list_tickets(web.engine, me, _filters(request), 1, 10_000, web.now())
+    page = queries.list_tickets(web.engine, me, _filters(request), 1, 10_000, web.now(), place="工单导出（Excel）")
     book = Workbook(write_only=True)
     sheet = book.create_sheet("工单")
     sheet.append(["工单编号", "状态", "受理时间", "分类", "地址", "来电号码", "标题", "诉求内容", "主办单位",
@@ -321,7 +321,7 @@ def intake(request: Request, form: FormData = Depends(checked_form), me: Princip
     org = web.hotline.organisation()
     if form.get("step") == "advise":
         advice = _advice(request, draft)
-        history = queries.caller_history(web.engine, draft.get("caller_phone", ""))
+        history = queries.caller_history(web.engine, draft.get("caller_phone", ""), me, web.now())
         return render(request, "intake.html", me, org=org, advice=advice, history=history, draft=draft, error=None)
     try:
         body = from_form(IntakeBody, form)

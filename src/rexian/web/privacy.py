@@ -3,16 +3,29 @@
 Roles that talk to the caller or go to the place (agents, follow-up callers, handlers and their leaders)
 see name, phone, address and coordinates; dispatchers, reviewers, supervisors and administrators see them
 masked. Phone, ID-card and bank-card numbers written inside free text are masked through the project's
-masking module for the same roles. A supervisor may unmask one ticket with a stated reason; each such read
-is written to the audit log by the caller of `unmasked_for`.
+masking module for the same roles. A supervisor may unmask one ticket with a stated reason (audited as
+`unmask`).
+
+`disclose` is the one way callers' details reach a reader — ticket lists, the ticket page, the Excel export,
+the API, the intake page's caller history, the supervisor's desk: it masks each ticket's data for the reader
+and, for every ticket whose details the reader does see unmasked (by duty, or after a supervisor's stated
+reason), writes an audit record `disclose`: who, which ticket, why (where, and on what ground), when.
+Administrators read the audit log on the admin page and through `GET /api/audit`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
+from sqlalchemy.engine import Engine
+
+from rexian.adapters import tables as t
 from rexian.text.masking import mask_personal_data
 from rexian.web.auth import Principal
+from rexian.web.labels import role_names
 
 NEEDS_PERSONAL_DATA = frozenset({"agent", "visitor", "handler", "unit_leader"})
 FREE_TEXT_FIELDS = ("content", "title", "reply", "answer", "summary", "note", "reason", "result", "response")
@@ -64,3 +77,30 @@ def mask_fields(data: dict[str, Any], principal: Principal | None, unmasked: boo
         if masked.get(key) is not None:
             masked[key] = None
     return masked
+
+
+DISCLOSE = "disclose"  # the audit log's action for callers' details shown unmasked
+
+
+def disclose(engine: Engine, principal: Principal | None, items: Iterable[tuple[str, dict[str, Any]]],
+             place: str | None, now: datetime, unmasked: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Each (ticket id, data) masked for this reader, in order. `place` names where the data is shown; None
+    means it is shown to no one (counts, internal use): then everything is masked and nothing audited. Every
+    ticket whose data the reader sees differently from the fully masked view is audited once, before the data
+    is returned: no audit record, no disclosure. `unmasked`: the tickets a supervisor opened with a reason."""
+    opened = set(unmasked)
+    shown, revealed = [], {}
+    for ticket_id, data in items:
+        lifted = place is not None and ticket_id in opened
+        out = mask_fields(data, principal if place is not None else None, lifted)
+        if place is not None and sees_personal_data(principal, lifted) and out != mask_fields(data, None):
+            revealed.setdefault(ticket_id, lifted)
+        shown.append(out)
+    if revealed and principal is not None:
+        duty = f"岗位职责（{role_names(sorted(principal.roles & NEEDS_PERSONAL_DATA))}）"
+        with engine.begin() as connection:
+            connection.execute(insert(t.audit_log), [
+                {"at": now, "person_id": principal.person_id, "action": DISCLOSE, "ticket_id": ticket_id,
+                 "reason": f"{place}：{'督查说明理由后查看（见同一工单的 unmask 记录）' if lifted else duty}"}
+                for ticket_id, lifted in revealed.items()])
+    return shown

@@ -18,7 +18,7 @@ from rexian.adapters.repository import row_to_record
 from rexian.domain.chain_check import check_stream
 from rexian.domain.model import OPEN_STATES, Ticket
 from rexian.web.auth import Principal
-from rexian.web.privacy import mask_fields
+from rexian.web.privacy import disclose
 
 COUNT_CAP = 10_000  # lists count up to this many rows ("10000+"): exact counts of millions cost seconds
 HANDLING = ("dispatched", "handling", "return_review", "closure_review")
@@ -123,7 +123,9 @@ def ticket_query(principal: Principal, filters: Filters, matched: list[str] | No
 
 
 def list_tickets(engine: Engine, principal: Principal, filters: Filters, page: int = 1, per_page: int = 20,
-                 now: datetime | None = None, near_hours: int = 24, unmasked: bool = False) -> Page:
+                 now: datetime | None = None, near_hours: int = 24, place: str | None = None) -> Page:
+    """A page of the list, masked for the reader through `privacy.disclose` (audited where `place` shows the
+    rows; with no `place` the rows are for counting and fully masked)."""
     c = t.tickets.c
     matched, frequent = None, False
     if (plain := _searched_words(filters.q)) and word_index.usable(engine.dialect.name, plain):
@@ -149,8 +151,9 @@ def list_tickets(engine: Engine, principal: Principal, filters: Filters, page: i
                 select(c.ticket_id).where(*where).limit(COUNT_CAP + 1).subquery())).scalar_one()
         # Callers' phones are held apart from the chain (docs/trust.md): the page's are read in one query.
         held = callers_phones(connection, [row.ticket_id for row in rows if not row.caller_phone])
-    result = [mask_fields({**row._mapping, "caller_phone": row.caller_phone or held.get(row.ticket_id)}, principal,
-                          unmasked) for row in rows]
+    result = disclose(engine, principal, [(row.ticket_id, {**row._mapping, "caller_phone": row.caller_phone
+                                                          or held.get(row.ticket_id)}) for row in rows],
+                      place, now or datetime.now())
     marks = {row["ticket_id"]: mark for row in result
              if (mark := deadline_mark(row["status"], row["due_at"], now, near_hours))}
     return Page(result, min(counted, COUNT_CAP), page, per_page, counted > COUNT_CAP, marks)
@@ -188,7 +191,7 @@ class TicketView:
 
 
 def ticket_view(engine: Engine, ticket: Ticket, principal: Principal | None, now: datetime,
-                near_hours: int = 24, unmasked: bool = False) -> TicketView:
+                near_hours: int = 24, unmasked: bool = False, place: str = "工单详情") -> TicketView:
     with engine.connect() as connection:
         events = [row_to_record(row) for row in connection.execute(
             select(t.events).where(t.events.c.ticket_id == ticket.ticket_id).order_by(t.events.c.id))]
@@ -200,8 +203,12 @@ def ticket_view(engine: Engine, ticket: Ticket, principal: Principal | None, now
             .where(t.attachments.c.ticket_id == ticket.ticket_id).order_by(t.attachments.c.uploaded_at))]
         held = caller_details(connection, ticket.ticket_id) or {}  # the caller's details, held apart from the chain
     damages = [d.describe() for d in check_stream(ticket.ticket_id, events, tuple(head) if head else None)]
-    shown = [{**event, "payload": mask_fields(event["payload"], principal, unmasked)} for event in events]
-    return TicketView(ticket, mask_fields({**ticket.intake, **held}, principal, unmasked), shown, damages, files,
+    # The intake with the held details, then every payload: one ticket, one audit record (privacy.disclose).
+    intake, *payloads = disclose(engine, principal, [(ticket.ticket_id, {**ticket.intake, **held})]
+                                 + [(ticket.ticket_id, event["payload"]) for event in events], place, now,
+                                 [ticket.ticket_id] if unmasked else [])
+    shown = [{**event, "payload": payload} for event, payload in zip(events, payloads)]
+    return TicketView(ticket, intake, shown, damages, files,
                       deadline_mark(ticket.status, ticket.due_at, now, near_hours),
                       countdown(ticket.due_at, now) if ticket.is_open else "")
 
@@ -237,11 +244,16 @@ def _by_phone(phone: str):
     return or_(t.tickets.c.caller_phone == phone, t.tickets.c.ticket_id.in_(held))
 
 
-def caller_history(engine: Engine, phone: str, limit: int = 20) -> list[dict[str, Any]]:
+def caller_history(engine: Engine, phone: str, principal: Principal, now: datetime,
+                   limit: int = 20) -> list[dict[str, Any]]:
+    """The caller's earlier tickets, found by the phone the agent typed: their texts are the caller's own
+    words, shown through `privacy.disclose` (audited)."""
     if not phone:
         return []
     with engine.connect() as connection:
-        return [dict(row._mapping) for row in connection.execute(
+        rows = [dict(row._mapping) for row in connection.execute(
             select(t.tickets.c.ticket_id, t.tickets.c.received_at, t.tickets.c.status, t.tickets.c.title,
                    t.tickets.c.content).where(_by_phone(phone))
             .order_by(t.tickets.c.received_at.desc()).limit(limit))]
+    return disclose(engine, principal, [(row["ticket_id"], {**row, "caller_phone": phone}) for row in rows],
+                    "受理时查看来电人历史工单", now)
