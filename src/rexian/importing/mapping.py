@@ -78,6 +78,28 @@ def read_unit_tree(raw: Any, where: str) -> UnitTree | None:
 
 
 @dataclass
+class CategoryLimits:
+    """The export's categories table (`deadlines.categories`): each category's time limit in working days,
+    from a sheet of each workbook input or from files matching `files`."""
+
+    category: str
+    days: str
+    sheet: str | None = None
+    files: str | None = None
+
+
+def read_category_limits(raw: Any, where: str) -> CategoryLimits | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not raw.get("category") or not raw.get("days") or not (
+            raw.get("sheet") or raw.get("files")) or set(raw) - {"category", "days", "sheet", "files"}:
+        raise ValueError(f"{where}：deadlines.categories 应为 {{category: 分类列, days: 时限列（工作日）, "
+                         "sheet: 工作表 或 files: 文件名模式}")
+    return CategoryLimits(category=str(raw["category"]), days=str(raw["days"]),
+                          sheet=raw.get("sheet") and str(raw["sheet"]), files=raw.get("files") and str(raw["files"]))
+
+
+@dataclass
 class Mapping:
     source: str
     mode: str = "flow"  # flow: one row per action; snapshots: one row per update; table: another table
@@ -106,6 +128,7 @@ class Mapping:
     evidence_words: dict[str, str] = field(default_factory=dict)  # note wording → evidence kind (closure requests)
     ticket_sheet: TicketSheet | None = None  # flow mode: the export's ticket sheet (or file), joined by ticket number
     unit_tree: UnitTree | None = None  # flow mode: the export's units with their parents (转办 down = Forwarded)
+    category_limits: CategoryLimits | None = None  # the export's categories table with time limits (deadlines)
     path: Path | None = None
 
     def required_columns(self) -> list[tuple[str, str]]:
@@ -240,8 +263,16 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
             datetime.now().strftime(fmt)
         except ValueError:
             raise MappingError(f"{where}：日期格式 {fmt!r} 无效") from None
+    raw_deadlines = raw.get("deadlines")
     try:
-        deadlines = check_deadlines(raw.get("deadlines"))
+        category_limits = read_category_limits(
+            raw_deadlines.get("categories") if isinstance(raw_deadlines, dict) else None, where)
+    except ValueError as error:
+        raise MappingError(str(error)) from None
+    if isinstance(raw_deadlines, dict):
+        raw_deadlines = {key: value for key, value in raw_deadlines.items() if key != "categories"}
+    try:
+        deadlines = check_deadlines(raw_deadlines)
     except ValueError as error:
         raise MappingError(f"{where}：{error}") from None
     action_fields, problems = check_action_fields(raw.get("action_fields") or {})
@@ -273,6 +304,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
         closed_states=frozenset(str(v) for v in raw.get("closed_states") or ()), path=path,
         ticket_sheet=_ticket_sheet(where, raw.get("ticket_sheet"), mode),
         deadlines=deadlines, also=also, action_fields=action_fields, unit_tree=unit_tree,
+        category_limits=category_limits,
         evidence_words=read_evidence_words(raw.get("evidence_words")),
     )
 

@@ -34,7 +34,7 @@ class ImportReport:
     table_rows: list[dict[str, Any]] = field(default_factory=list)
     table_origins: list[tuple[str, int]] = field(default_factory=list)  # (file, row) of each table row
     stored: list[str] = field(default_factory=list)  # what a table import wrote into the database
-    tree_rejects: RejectLog = field(default_factory=RejectLog)  # the unit tree's unreadable rows (unit_tree)
+    side_rejects: RejectLog = field(default_factory=RejectLog)  # unreadable rows of the unit tree, categories
     hand_overs_down: int = 0  # 转办 rows the unit tree showed aimed below their unit: imported as Forwarded
 
     def summary_lines(self) -> list[str]:
@@ -90,12 +90,17 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
         convert = {"snapshots": snapshot_histories, "tickets": ticket_list_histories}.get(mapping.mode, flow_histories)
         sheet_rows, parents = None, None
         paths = [Path(p) for p in inputs]
-        if mapping.unit_tree:
-            from rexian.importing.unit_tree import is_tree_file, unit_parents
+        if mapping.unit_tree or mapping.category_limits:
+            from rexian.importing.unit_tree import category_days, is_side_file, unit_parents
 
-            # The tree's rows are not events: its problems are told beside the import, not counted as its rows.
-            parents = unit_parents(paths, mapping, report.tree_rejects)
-            paths = [path for path in paths if not is_tree_file(path, mapping.unit_tree)]
+            # These tables' rows are not events: their problems are told beside the import, not counted as rows.
+            if mapping.unit_tree:
+                parents = unit_parents(paths, mapping, report.side_rejects)
+            if mapping.category_limits:
+                for category, days in category_days(paths, mapping, report.side_rejects).items():
+                    mapping.deadlines.setdefault(category, days)  # the mapping's own handle_days win
+            paths = [path for path in paths if not any(is_side_file(path, side.files) for side in
+                                                       (mapping.unit_tree, mapping.category_limits) if side)]
             rows = _Counted(_all_rows(paths, mapping, report.rejects), report.rejects)
         if mapping.ticket_sheet:
             from rexian.importing.ticket_sheets import flow_inputs, join_ticket_rows, ticket_sheet_rows
@@ -114,7 +119,7 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
         _leave_out_broken_tickets(report)
     report.rows_in = rows.count
     report.file_problems = [f"{r.file}: {r.reason}" for r in report.rejects.file_problems()] + [
-        f"{r.file} 第 {r.row} 行: {r.reason}" if r.row else f"{r.file}: {r.reason}" for r in report.tree_rejects.rejects]
+        f"{r.file} 第 {r.row} 行: {r.reason}" if r.row else f"{r.file}: {r.reason}" for r in report.side_rejects.rejects]
     return finish(report)
 
 
