@@ -27,9 +27,11 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
                "concept:name", "activity", "status"),
     "actor_id": ("操作人", "处理人", "经办人", "办理人", "操作员", "承办人", "owner first name", "org:resource", "resource",
                  "user"),
-    "actor_unit_id": ("操作部门", "处理部门", "操作单位", "经办单位", "办理单位", "所属部门", "当前部门", "involved st",
+    "actor_unit_id": ("操作部门", "处理部门", "操作单位", "经办单位", "办理单位", "所属部门", "当前部门", "所在单位", "所在部门",
+                      "involved st",
                       "org:group", "org group", "department"),
-    "target_unit_id": ("目标部门", "接收单位", "接收部门", "派往单位", "转派单位", "下一环节单位", "承办单位", "主办单位"),
+    "target_unit_id": ("目标部门", "流向单位", "流向部门", "转办单位", "移交单位", "接收单位", "接收部门", "派往单位",
+                       "转派单位", "下一环节单位", "承办单位", "主办单位"),
     "note": ("处理意见", "办理意见", "审核意见", "流转意见", "意见", "备注", "说明", "回复内容", "答复内容"),
 }
 INTAKE_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -39,7 +41,7 @@ INTAKE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "caller_phone": ("来电号码", "联系电话", "联系方式", "手机号码", "电话"),
     "caller_id": ("来电人", "联系人", "诉求人", "姓名"),
     "category": ("问题分类", "诉求类型", "业务类型", "事项分类", "分类", "类别"),
-    "address": ("事发地址", "发生地点", "详细地址", "地址", "地点"),
+    "address": ("事发地址", "发生地点", "事发位置", "详细地址", "地址", "地点", "位置"),
     "area": ("所属区县", "区县", "行政区", "区域"),
     "channel": ("来源渠道", "受理渠道", "渠道", "来源"),
 }
@@ -224,6 +226,8 @@ def check(paths: list[Path], mapping: Mapping) -> tuple[Any, list[str]]:
         lines.append(f"单位表：{report.hand_overs_down} 条转办指向下级单位，按下派（Forwarded）导入；"
                      f"其余 {actions['HandedOver']} 条按平级转办（HandedOver）导入")
     for need, lack, rules, effect in NEEDS:
-        if need not in present:
+        if actions["HandedOver"]:  # hand-overs are judged by BP-NO-VERIFY too
+            rules = [rule for rule in rules if rule != "BP-NO-VERIFY"]
+        if need not in present and rules:
             lines.append(f"缺少：{lack} → {effect}（{', '.join(rules)}）")
     return report, lines
