@@ -99,6 +99,11 @@ class Ticket:
     def forward(self, unit: str, to: str, **kw: Any) -> "Ticket":
         return self.add("Forwarded", f"{unit}-h", unit, to, forward_id=f"F{self.seq}", note="请核实处理", **kw)
 
+    def hand_over(self, unit: str, to: str, person: str | None = None, **kw: Any) -> "Ticket":
+        """转办: `unit` hands the ticket sideways to the peer unit `to`, which becomes the lead unit."""
+        return self.add("HandedOver", person or f"{unit}-h", unit, to, reason="属于对方职责，平级移交", from_unit_id=unit,
+                        notified_unit_ids=["CENTRE"], **kw)
+
     def forward_report(self, unit: str, to: str, **kw: Any) -> "Ticket":
         return self.add("ForwardReported", f"{unit}-h", unit, to, forward_id="F", result="已处理", **kw)
 

@@ -131,3 +131,58 @@ def test_every_buck_passing_bounce_names_a_person_when_the_unit_acted_on_the_tic
     log.ticket("T1").dispatch("A").sign("A").dispatch("B").sign("B").dispatch("A")
     [finding] = log.findings("BP-PINGPONG")
     assert finding.person_id == "A-h"
+
+
+# --- sideways hand-overs (转办) between peer units -------------------------------------------------------
+def test_bp_pingpong_fires_on_peers_handing_a_ticket_back_and_forth_and_names_who_handed_it_over():
+    log = Log()
+    t = log.ticket("T1").dispatch("A").sign("A").hand_over("A", "B", person="A-zhang")
+    t.sign("B").hand_over("B", "A").sign("A").handle("A")
+    [finding] = log.findings("BP-PINGPONG")
+    assert (finding.ticket_ids, finding.unit_id, finding.person_id) == (["T1"], "A", "A-zhang")
+    assert finding.evidence["values"]["other_unit_id"] == "B"
+    assert finding.evidence["values"]["person_basis"] == "平级转办"
+
+
+def test_bp_pingpong_ignores_a_forward_down_and_its_report_back():
+    log = Log()
+    log.ticket("T1").dispatch("A").sign("A").forward("A", "A1").forward_report("A1", "A").handle("A")
+    assert log.findings("BP-PINGPONG") == [] and log.findings("BP-CYCLE") == []
+
+
+def test_bp_cycle_fires_on_hand_overs_a_to_b_to_c_and_back_to_a():
+    log = Log()
+    t = log.ticket("T1").dispatch("A").sign("A").contact("A").hand_over("A", "B", person="A-li")
+    t.sign("B").contact("B").hand_over("B", "C").sign("C").contact("C").hand_over("C", "A").handle("A")
+    [finding] = log.findings("BP-CYCLE")
+    assert (finding.unit_id, finding.person_id) == ("A", "A-li")
+    assert finding.evidence["values"]["second_unit_id"] == "B"
+    assert finding.evidence["values"]["third_unit_id"] == "C"
+
+
+def test_bp_cycle_ignores_a_single_hand_over_chain_through_distinct_peers():
+    log = Log()
+    log.ticket("T1").dispatch("A").sign("A").hand_over("A", "B").sign("B").hand_over("B", "C").handle("C")
+    assert log.findings("BP-CYCLE") == [] and log.findings("BP-PINGPONG") == []
+
+
+def test_bp_no_verify_fires_on_a_hand_over_without_any_check_and_names_who_handed_it_over():
+    log = Log()
+    log.ticket("T1").dispatch("A").sign("A").hand_over("A", "B", person="A-wang").handle("B")
+    [finding] = log.findings("BP-NO-VERIFY")
+    assert (finding.unit_id, finding.person_id) == ("A", "A-wang")
+    assert finding.evidence["values"]["passed_as"] == "平级转办"
+
+
+def test_bp_no_verify_ignores_a_hand_over_after_a_site_visit():
+    log = Log()
+    log.ticket("T1").dispatch("A").sign("A").progress("A", kind="site_visit").hand_over("A", "B").handle("B")
+    assert log.findings("BP-NO-VERIFY") == []
+
+
+def test_a_return_after_a_hand_over_is_judged_from_the_hand_over_not_the_dispatch():
+    log = Log()
+    t = log.ticket("T1").dispatch("B").sign("B").contact("B").hand_over("B", "A")
+    t.sign("A").request_return("A")  # A checked nothing since the ticket reached it, B's contact does not count
+    [finding] = [f for f in log.findings("BP-NO-VERIFY") if f.unit_id == "A"]
+    assert finding.person_id == "A-h" and finding.evidence["values"]["passed_as"] == "申请退单"

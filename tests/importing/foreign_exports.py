@@ -177,3 +177,106 @@ def score(export: Export, findings) -> dict:
               for tid in f.ticket_ids if tid in export.near_misses}
     return {"expected": len(export.expected), "met": met, "near_misses": len(export.near_misses),
             "alarms": len(alarms)}
+
+
+# --- style E: hand-overs between peer units, with the export's organisation table ---------------------------
+# Three GBK CSV files (受理单, 处理过程, 组织机构), 年月日 dates, and 转办 written for both a sideways hand-over
+# between bureaus and a forward down to a bureau's own street office: only the organisation table tells them
+# apart. Abuses: ping-pong and cycles by hand-overs (near miss: a chain through three bureaus), a hand-over
+# without any check (near misses: a hand-over after a call to the citizen; 转办 down to the bureau's own street
+# office without a call, which is a forward).
+E_FLOW = ["工单号", "处理日期", "处理环节", "处理人员", "所在单位", "流向单位", "处理说明"]
+E_TICKET = ["工单号", "登记时间", "问题描述", "联系电话", "事项类别", "事发位置"]
+E_UNITS = ["单位名称", "上级机构"]
+E_DATE = "%Y年%m月%d日 %H:%M"
+E_WORDS = {"dispatch": "市级派单", "sign": "签收", "contact": "联系诉求人", "hand_over": "转办",
+           "report": "办理反馈", "close": "办结"}
+
+
+def generate_e(seed: int, per_abuse: int = 4) -> tuple[Export, list[list]]:
+    """(the export, the organisation table's rows): each bureau has a street office below it."""
+    rng = random.Random(f"E{seed}")
+    out, number = Export(), 0
+    units = [[unit, ""] for unit in UNITS] + [[f"{unit}{rng.choice('东西南北')}城分局", unit] for unit in UNITS]
+    below = {parent: unit for unit, parent in units if parent}
+    start = datetime(2025, 5, 5, 9, 0)
+
+    def ticket(path: list[str], check: list[bool], down: bool = False) -> tuple[str, list[str]]:
+        """Dispatched to path[0], handed over along `path` (each unit calling the citizen first when its
+        `check` says so); the last unit closes it — after a forward down to its street office when `down`.
+        Returns (id, the person of each unit that handed it over)."""
+        nonlocal number
+        number += 1
+        tid = f"E{seed}-{number:04d}"
+        when = start + timedelta(days=rng.randrange(60), minutes=rng.randrange(600))
+        out.tickets.append([tid, when.strftime(E_DATE), f"市民反映{rng.choice(CATEGORIES)}问题，请处理",
+                            f"1360000{rng.randrange(10000):04d}", rng.choice(CATEGORIES),
+                            f"{rng.choice(['和平路', '解放街', '新华里'])}{rng.randrange(1, 99)}号"])
+        when += timedelta(minutes=rng.randrange(10, 90))
+        out.flows.append([tid, when.strftime(E_DATE), E_WORDS["dispatch"], "派单员", "市热线中心", path[0], ""])
+        handers = []
+        for position, unit in enumerate(path):
+            person = f"{unit}-{rng.choice('甲乙丙')}"
+            when += timedelta(minutes=rng.randrange(10, 120))
+            out.flows.append([tid, when.strftime(E_DATE), E_WORDS["sign"], person, unit, "", ""])
+            if check[position]:
+                when += timedelta(minutes=rng.randrange(10, 120))
+                out.flows.append([tid, when.strftime(E_DATE), E_WORDS["contact"], person, unit, "", "已电话联系"])
+            when += timedelta(hours=rng.randrange(1, 20))
+            if position < len(path) - 1:
+                out.flows.append([tid, when.strftime(E_DATE), E_WORDS["hand_over"], person, unit, path[position + 1],
+                                  "不属本单位职责，转相关单位"])
+                handers.append(person)
+                continue
+            if down:
+                street = below[unit]
+                out.flows.append([tid, when.strftime(E_DATE), E_WORDS["hand_over"], person, unit, street,
+                                  "请分局现场处理"])
+                when += timedelta(hours=rng.randrange(2, 30))
+                out.flows.append([tid, when.strftime(E_DATE), E_WORDS["report"], f"{street}-丁", street, unit,
+                                  "已现场处理"])
+                when += timedelta(hours=1)
+            out.flows.append([tid, when.strftime(E_DATE), E_WORDS["close"], person, unit, "", "已处理"])
+        return tid, handers
+
+    for _ in range(per_abuse):
+        a, b, c = rng.sample(UNITS, 3)
+        tid, handers = ticket([a, b, a], [True, True, True])  # ping-pong by hand-overs
+        out.expected.append(Expected("buck_passing", tid, handers[0]))
+        tid, handers = ticket([a, b, c, a], [True, True, True, True])  # a cycle by hand-overs
+        out.expected.append(Expected("buck_passing", tid, handers[0]))
+        tid, _ = ticket([a, b, c], [True, True, True])  # near miss: three bureaus, checked each time
+        out.near_misses.add(tid)
+        tid, handers = ticket([a, b], [False, True])  # a hand-over without any check
+        out.expected.append(Expected("buck_passing", tid, handers[0]))
+        tid, _ = ticket([a, b], [True, True])  # near miss: handed over after a call
+        out.near_misses.add(tid)
+        tid, _ = ticket([a], [False], down=True)  # near miss: 转办 down to its own street office, unchecked
+        out.near_misses.add(tid)
+    return out, units
+
+
+def write_e(export: Export, units: list[list], directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, header, rows in (("受理单.csv", E_TICKET, export.tickets), ("处理过程.csv", E_FLOW, export.flows),
+                               ("组织机构.csv", E_UNITS, units)):
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(rows)
+        (directory / name).write_bytes(buffer.getvalue().encode("gbk"))
+        paths.append(directory / name)
+    return paths
+
+
+def mapping_e() -> dict:
+    """Style E's mapping, written from docs/importing.md and `rexian mapping suggest` only (the suggestion
+    gave the columns and date format; 上级机构 pointed to unit_tree; the files' globs are the docs')."""
+    return {"source": "styleE", "encoding": "gbk", "date_formats": [E_DATE], "action_match": "contains",
+            "columns": {"ticket_id": "工单号", "at": "处理日期", "action": "处理环节", "actor_id": "处理人员",
+                        "actor_unit_id": "所在单位", "target_unit_id": "流向单位", "note": "处理说明"},
+            "ticket_sheet": {"files": "受理单*", "ticket_id": "工单号",
+                             "intake": {"received_at": "登记时间", "content": "问题描述", "caller_phone": "联系电话",
+                                        "category": "事项类别", "address": "事发位置"}},
+            "unit_tree": {"files": "组织机构*", "unit": "单位名称", "parent": "上级机构"}}

@@ -199,6 +199,21 @@ def test_computed_deadlines_from_the_category_time_limit_let_the_overdue_rule_fi
     assert "DL-OVERDUE" not in analysis.summary["rules_cannot_judge"]
 
 
+def test_time_limits_read_from_the_exports_categories_table_give_the_same_deadlines(tmp_path):
+    from .conftest import write_csv
+
+    limits = write_csv(tmp_path / "问题分类.csv", ["分类名称", "办理时限"],
+                       [["噪音", "5个工作日"], ["道路", "15"], ["路灯", "三天"]], encoding="gbk")
+    raw = {**foreign_fields.mapping(),
+           "deadlines": {"categories": {"files": "*分类*", "category": "分类名称", "days": "办理时限"}}}
+    report, events, tickets = import_to_frames(_deadline_export(tmp_path / "flows") + [limits], mapping_from_dict(raw))
+    dispatch = events[events.action == "Dispatched"].payload.iloc[0]
+    dispatch = dispatch if isinstance(dispatch, dict) else json.loads(dispatch)
+    assert dispatch["due_computed"] is True and dispatch["due_at"] == "2025-04-09 09:00:00"  # 噪音: 5 working days
+    assert report.rows_rejected == 0  # the categories table's rows are not flow rows …
+    assert [p for p in report.file_problems if "办理时限" in p and "第 4 行" in p]  # … but 「三天」 is reported
+
+
 def test_without_a_deadline_column_or_computed_deadlines_the_overdue_rule_says_it_cannot_judge(tmp_path):
     report, events, tickets = import_to_frames(_deadline_export(tmp_path), mapping_from_dict(foreign_fields.mapping()))
     analysis = analyze(from_frames(events, tickets), load_config())

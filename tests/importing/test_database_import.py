@@ -51,7 +51,8 @@ def test_imported_events_keep_their_times_and_source_and_pass_verification(engin
         row = connection.execute(select(t.events).where(t.events.c.ticket_id == "GD001", t.events.c.seq == 3)).one()
         ticket = connection.execute(select(t.tickets).where(t.tickets.c.ticket_id == "GD001")).one()
     assert (row.action, str(row.at), row.source) == ("ReturnApproved", "2025-01-03 11:00:00", "oldsys")
-    assert (ticket.status, ticket.first_unit_id, ticket.lead_unit_id) == ("closed", "城管局", "环保局")
+    # 环保局 handed it over sideways (转办) to 东城街道, which became the lead unit; the first receiver stays
+    assert (ticket.status, ticket.first_unit_id, ticket.lead_unit_id) == ("closed", "城管局", "东城街道")
     assert verify_database(engine).intact
 
 

@@ -75,7 +75,7 @@ def test_an_excel_workbook_with_real_dates_and_numeric_ticket_numbers_imports(tm
     report = build([tmp_path / "book.xlsx"], mapping)
     assert list(report.histories) == ["1001"]
     assert [r.row for r in report.rejects.rejects] == [4]
-    assert [d.action for d in report.histories["1001"].drafts] == ["TicketReceived", "Forwarded"]
+    assert [d.action for d in report.histories["1001"].drafts] == ["TicketReceived", "HandedOver"]
 
 
 def test_json_lines_with_a_broken_last_line_keep_the_good_lines(tmp_path):

@@ -65,3 +65,12 @@ def test_an_unknown_state_and_a_duplicate_snapshot_are_rejected(tmp_path):
     assert all("整件工单未导入" in reasons[line] for line in range(2, 11) if line != 4)
     assert sorted(report.histories) == ["INC2"]
     assert report.rows_in == len(rows) == report.rows_imported + 10
+
+
+def test_action_fields_fill_the_payloads_of_the_events_a_snapshot_makes(snapshot_csv):
+    raw = {**SNAPSHOT_MAPPING, "action_fields": {"Dispatched": {"due_at": "opened_at"}}}
+    mapping = mapping_from_dict(raw)
+    events = events_of(build([snapshot_csv], mapping), mapping)["INC1"]
+    dispatches = [e for e in events if e["action"] == "Dispatched"]
+    assert [e["payload"]["due_at"] for e in dispatches] == ["2016-03-01 07:55:00"] * 2
+    assert all("due_at" not in e["payload"] for e in events if e["action"] != "Dispatched")

@@ -36,3 +36,17 @@ def test_each_ticket_row_becomes_received_dispatched_replied_and_closed_at_its_o
     rejected = {r.row: r for r in report.rejects.rejects}
     assert "重复" in rejected[5].reason and rejected[6].column == "办结时间"
     assert (report.rows_in, report.rows_imported, report.rows_rejected) == (5, 3, 2)
+
+
+def test_a_ticket_lists_deadline_column_lands_on_its_dispatch_and_a_bad_one_rejects_the_row_naming_it(tmp_path):
+    header = ["工单编号", "受理时间", "诉求内容", "承办单位", "办理时限"]
+    rows = [["L1", "2025-02-01 09:00", "路灯不亮", "城管局", "2025-02-06 18:00"],
+            ["L2", "2025-02-01 10:00", "噪音扰民", "环保局", "五个工作日"]]
+    raw = {**MAPPING, "tickets": {}, "closed_states": [],
+           "action_fields": {"Dispatched": {"due_at": "办理时限"}}}
+    mapping = mapping_from_dict(raw)
+    report = build([write_csv(tmp_path / "list.csv", header, rows)], mapping)
+    histories = dict(sealed_histories(report, mapping))
+    assert histories["L1"][1]["action"] == "Dispatched" and histories["L1"][1]["payload"]["due_at"] == "2025-02-06 18:00:00"
+    [reject] = report.rejects.rejects
+    assert (reject.row, reject.column) == (3, "办理时限") and "L2" not in histories

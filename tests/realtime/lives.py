@@ -87,7 +87,20 @@ def life(app, rng: random.Random) -> str:
 
 def populate(app, tickets: int, seed: int = 7) -> list[str]:
     rng = random.Random(seed)
-    return [life(app, rng) for _ in range(tickets)]
+    return [life(app, rng) for _ in range(tickets)] + [handed_back_and_forth(app)]
+
+
+def handed_back_and_forth(app) -> str:
+    """Peers hand a ticket sideways (转办) D02 → S01 → D02 without checking anything, then D02 closes it."""
+    tid = app.handle(c.Intake(actor_id="A01", content="多福巷3号楼楼道堆放杂物，消防通道被堵", category="0601",
+                              address="多福巷3号楼", area="110101", caller_phone="13800000099")).ticket_id
+    app.handle(c.Dispatch(actor_id="P01", ticket_id=tid, lead_unit_id="D02"))
+    for here, there in (("D02", "S01"), ("S01", "D02")):
+        app.handle(c.SignFor(actor_id=UNITS[here][0], ticket_id=tid))
+        app.handle(c.HandOver(actor_id=UNITS[here][0], ticket_id=tid, to_unit_id=there, reason="属于对方职责，平级移交"))
+    app.handle(c.SignFor(actor_id="H0201", ticket_id=tid))
+    _close(app, random.Random(1), tid, "D02")
+    return tid
 
 
 def pingpong(app) -> str:

@@ -7,9 +7,11 @@ from rexian.adapters.findings import FindingRepository
 
 
 def test_replaying_a_workflow_event_by_event_emits_exactly_the_batch_findings_of_the_realtime_rules(realtime_app):
-    populate(realtime_app, tickets=24, seed=11)
+    handed = populate(realtime_app, tickets=24, seed=11)[-1]
     batch = batch_findings(realtime_app.engine)
     emitted = {change["finding_key"] for change in realtime_app.emitted}
+    # the sideways hand-overs (转办) too: a ping-pong and two unchecked hand-overs on that ticket
+    assert {"BP-PINGPONG", "BP-NO-VERIFY"} <= {f["rule_id"] for f in batch.values() if handed in f["ticket_ids"]}
 
     assert len(batch) >= 30  # the lives do produce abuses of many kinds
     assert len({f["rule_id"] for f in batch.values()}) >= 8

@@ -31,6 +31,35 @@ def test_a_forward_followed_by_what_the_department_did_is_an_answer():
     assert kind(reply) is None
 
 
+HOW_TO = "请问居住证怎么办理？需要带什么？"
+
+
+def test_saying_where_to_get_done_what_the_citizen_asked_how_to_do_is_an_answer():
+    reply = "网友：你好。留言收悉。办理居住证请携带身份证到居住地派出所户籍窗口办理即可。谢谢。"
+    assert reply_kind(reply_scores(reply, HOW_TO, title="居住证怎么办理"), reply) is None
+
+
+def test_sending_a_how_to_question_elsewhere_to_ask_is_still_a_forward_only():
+    reply = "网友：你好。留言收悉。居住证的问题请到居住地派出所咨询。谢谢。"
+    assert reply_kind(reply_scores(reply, HOW_TO, title="居住证怎么办理"), reply) == "forward_only"
+
+
+def test_where_to_apply_does_not_answer_a_complaint_that_asked_nothing_of_the_kind():
+    reply = "您好。残疾人相关政策请到残联咨询，生活困难的可以到当地申请低保。"
+    complaint = "残疾人生活很困难，希望政府提高补贴。"
+    assert reply_kind(reply_scores(reply, complaint, title="提高残疾人补贴"), reply) == "forward_only"
+
+
+def test_asking_for_the_details_needed_to_investigate_is_neither_off_topic_nor_a_forward():
+    reply = "网友：你好！你反映的问题我们进行了调查无法核实，请提供车牌号码和联系方式，以便我们调查取证。"
+    assert kind(reply, "年检站收费380元不开收据，收费项目不透明。") is None
+
+
+def test_sending_the_citizen_to_a_hotline_to_give_details_is_still_a_forward_only():
+    reply = "尊敬的网友：您好！您反映的问题已转交至工商部门，因反映信息不详，建议您直接拨打12315告知。"
+    assert kind(reply, "年检站收费380元不开收据，收费项目不透明。") == "forward_only"
+
+
 def test_a_known_non_answer_is_boilerplate():
     scores = reply_scores("您反映的问题我们已经收到，会尽快处理，请耐心等待。", COMPLAINT)
     assert reply_kind(scores, "您反映的问题我们已经收到，会尽快处理，请耐心等待。") in ("boilerplate", "acknowledgement_only")
@@ -50,9 +79,10 @@ LABELS = Path(__file__).parent / "data" / "teddy_reply_labels.csv"
 
 
 @pytest.mark.realdata
-def test_perfunctory_replies_on_the_teddy_sample_keep_recall_0_95_and_precision_0_8(teddy_dir):
-    # Measured 2026-12-05: recall 1.00 (24/24), precision 0.83 (24/29); the precision target of 0.9 is
-    # not met (three relevance misjudgements, two procedural answers read as referrals). This guards the level.
+def test_perfunctory_replies_on_the_teddy_sample_keep_recall_0_95_and_precision_0_9(teddy_dir):
+    # Measured 2026-12-05: recall 1.00 (24/24), precision 0.83 (24/29); after the how-to and details-request
+    # readings (same day, labels untouched): recall 1.00 (24/24), precision 0.92 (24/26); the two left are
+    # relevance misjudgements (a plan stated in other words, a procedure answering a suggestion).
     from rexian.text.evaluation import evaluate_replies
 
     with open(LABELS, encoding="utf-8") as handle:
@@ -63,4 +93,4 @@ def test_perfunctory_replies_on_the_teddy_sample_keep_recall_0_95_and_precision_
     flagged = {row["id"] for row in rows if row["flags"]}
     truth = {tid for tid, perfunctory in labels.items() if perfunctory}
     hits = len(flagged & truth)
-    assert hits / len(truth) >= 0.95 and hits / len(flagged) >= 0.8, (sorted(flagged - truth), sorted(truth - flagged))
+    assert hits / len(truth) >= 0.95 and hits / len(flagged) >= 0.9, (sorted(flagged - truth), sorted(truth - flagged))

@@ -3,10 +3,13 @@ inspected after each branch."""
 
 from datetime import timedelta
 
+import pytest
+
 from support.workflow_steps import (actions, closure_requested, contacted, dispatched, endorsed, handling, received,
                             visit_pending)
 
 from rexian.domain import commands as c
+from rexian.domain.errors import NotAllowed
 from rexian.domain.eventlog import GENESIS_HASH, chain_hash
 
 
@@ -85,6 +88,32 @@ def test_forwarding_down_needs_a_report_back_before_closure(app):
                                           reply="社区已于3月3日组织物业清理楼道杂物，消防通道已畅通。"))
     assert outcome.status == "closure_review"
     assert "ForwardReported" in actions(app, tid)
+
+
+def test_a_sideways_hand_over_makes_the_peer_unit_the_lead_and_keeps_deadline_and_first_receiver(app):
+    tid = handling(app, lead="D03", handler="H0301")
+    due = app.ticket(tid).due_at
+    outcome = app.handle(c.HandOver(actor_id="H0301", ticket_id=tid, to_unit_id="D02",
+                                    reason="油烟直排属生态环境局职责，平级移交"))
+    assert [e["action"] for e in outcome.events] == ["HandedOver"]
+    event = app.events(tid)[-1]
+    assert event["action"] == "HandedOver" and event["target_unit_id"] == "D02"
+    assert event["payload"]["from_unit_id"] == "D03" and event["payload"]["notified_unit_ids"] == ["C00"]
+    ticket = app.ticket(tid)
+    assert (ticket.status, ticket.lead_unit_id, ticket.first_unit_id) == ("dispatched", "D02", "D03")
+    assert ticket.due_at == due
+    app.handle(c.SignFor(actor_id="H0201", ticket_id=tid))  # the peer signs for it
+    assert app.ticket(tid).status == "handling"
+
+
+def test_a_hand_over_is_refused_down_up_to_the_centre_and_to_its_own_unit(app):
+    tid = handling(app, lead="S01", handler="HS01")
+    for unit, rule in (("M01", "hand_over.subordinate"), ("G01", "hand_over.superior"), ("C00", "hand_over.centre"),
+                       ("S01", "hand_over.same_unit")):
+        with pytest.raises(NotAllowed) as refused:
+            app.handle(c.HandOver(actor_id="HS01", ticket_id=tid, to_unit_id=unit, reason="不属于本街道职责"))
+        assert refused.value.rule == rule
+    assert actions(app, tid)[-1] == "SignedFor" and app.ticket(tid).lead_unit_id == "S01"
 
 
 def test_an_approved_extension_moves_the_deadline(app):

@@ -11,9 +11,18 @@ from ibis import _
 CLOSING_ACTIONS = ("Closed", "DirectlyClosed")
 DUE_ACTIONS = ("Dispatched", "ExtensionApproved", "Reopened")
 HANDLER_ACTIONS = (
-    "SignedFor", "Forwarded", "ProgressNoted", "CitizenContacted", "ReturnRequested", "ExtensionRequested",
+    "SignedFor", "Forwarded", "HandedOver", "ProgressNoted", "CitizenContacted", "ReturnRequested", "ExtensionRequested",
     "ClosureRequested", "Replied", "SupervisionResponded",
 )
+
+
+# What makes a unit the lead unit: the centre's dispatch, or a peer unit's sideways hand-over (转办).
+MOVE_ACTIONS = ("Dispatched", "HandedOver")
+
+
+def arrivals(ev):
+    """One row per arrival of a ticket at a lead unit (`unit_id`): its dispatches and sideways hand-overs."""
+    return ev.filter(_.action.isin(MOVE_ACTIONS)).mutate(unit_id=ibis.coalesce(_.lead_unit_id, _.target_unit_id))
 
 
 def dispatches(ev):
@@ -40,10 +49,9 @@ def ticket_facts(ev, tickets_file, as_of_ts: int):
         category=_.category.max(), area=_.area.max(), caller_id=_.caller_id.max(), kind=_.kind.max(),
         urgency=_.urgency.max(), channel=_.channel.max(), title=_.title.max(), content=_.content.max(),
     )
-    d = ev.filter(_.action == "Dispatched").mutate(unit_id=ibis.coalesce(_.lead_unit_id, _.target_unit_id))
-    dispatch = d.group_by("ticket_id").aggregate(
-        first_unit_id=_.unit_id.argmin(_.seq), lead_unit_id=_.unit_id.argmax(_.seq), dispatch_ts=_.ts.min(),
-        n_dispatches=_.seq.count(),
+    dispatch = arrivals(ev).group_by("ticket_id").aggregate(
+        first_unit_id=_.unit_id.argmin(_.seq), lead_unit_id=_.unit_id.argmax(_.seq),
+        dispatch_ts=_.ts.min(where=_.action == "Dispatched"), n_dispatches=_.seq.count(where=_.action == "Dispatched"),
     )
     due = ev.filter(_.action.isin(DUE_ACTIONS) & ibis.coalesce(_.new_due_at, _.due_at).notnull()).mutate(
         due_value=ibis.coalesce(_.new_due_at, _.due_at).epoch_seconds()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ibis
 from ibis import _
 
+from rexian.analytics.facts import arrivals
 from rexian.analytics.registry import rule
 
 
@@ -34,13 +35,13 @@ def bp_returns(data, p):
 
 
 def legs(ev):
-    """One row per stay of a ticket at a unit: its dispatches in order with consecutive repeats of the same
-    unit collapsed (A,B,B,A is A,B,A: a flow log that records a group twice has not moved the ticket), with
-    `pos` (1, 2 …), the seq of the dispatch (`seq`) and of the next one to another unit (`until_seq`), and the
-    person who passed the ticket on from there (`passer_id`, `passer_seq`): the first who asked to return it,
-    or else the last person of that unit to act on it before it moved (who handed it over or let it bounce)."""
-    d = ev.filter(_.action == "Dispatched").mutate(unit_id=ibis.coalesce(_.lead_unit_id, _.target_unit_id)).filter(
-        _.unit_id.notnull()).select("ticket_id", "seq", "unit_id")
+    """One row per stay of a ticket at a unit: its arrivals in order — the centre's dispatches and peer units'
+    sideways hand-overs (转办) alike — with consecutive repeats of the same unit collapsed (A,B,B,A is A,B,A:
+    a flow log that records a group twice has not moved the ticket), with `pos` (1, 2 …), the seq of the
+    arrival (`seq`) and of the next one at another unit (`until_seq`), and the person who passed the ticket
+    on from there (`passer_id`, `passer_seq`): the first who asked to return it, or else the one who handed it
+    over sideways, or else the last person of that unit to act on it before it moved (who let it bounce)."""
+    d = arrivals(ev).filter(_.unit_id.notnull()).select("ticket_id", "seq", "unit_id")
     w = ibis.window(group_by="ticket_id", order_by="seq")
     d = d.mutate(prev=_.unit_id.lag(1).over(w))
     stays = d.filter(_.prev.isnull() | (_.prev != _.unit_id)).select("ticket_id", "seq", "unit_id")
@@ -49,19 +50,20 @@ def legs(ev):
         at_="ticket_id", a_seq="seq", a_unit="actor_unit_id", a_person="actor_id", a_action="action")
     joined = stays.left_join(acts, [stays.ticket_id == acts.at_, stays.unit_id == acts.a_unit, acts.a_seq > stays.seq,
                                     acts.a_seq <= ibis.coalesce(stays.until_seq, 2**62)])
-    is_return = _.a_action == "ReturnRequested"
+    is_return, is_hand_over = _.a_action == "ReturnRequested", _.a_action == "HandedOver"
     per = joined.group_by(["ticket_id", "seq", "unit_id", "pos", "until_seq"]).aggregate(
         returner=_.a_person.argmin(_.a_seq, where=is_return), return_seq=_.a_seq.min(where=is_return),
+        handed=_.a_person.argmax(_.a_seq, where=is_hand_over), handed_seq=_.a_seq.max(where=is_hand_over),
         last_actor=_.a_person.argmax(_.a_seq), last_seq=_.a_seq.max())
     # Nobody of the unit acted during that stay: its person on the ticket at another time, said as such.
     unit_person = acts.group_by(["at_", "a_unit"]).aggregate(u_person=_.a_person.argmax(_.a_seq))
     per = per.left_join(unit_person, [per.ticket_id == unit_person.at_, per.unit_id == unit_person.a_unit])
-    basis = ibis.ifelse(_.returner.notnull(), "申请退单", ibis.ifelse(
+    basis = ibis.ifelse(_.returner.notnull(), "申请退单", ibis.ifelse(_.handed.notnull(), "平级转办", ibis.ifelse(
         _.last_actor.notnull(), "移交前最后经办", ibis.ifelse(_.u_person.notnull(), "该单位在本工单的经办人",
-                                                        ibis.null("string"))))
-    return per.mutate(passer_id=ibis.coalesce(_.returner, _.last_actor, _.u_person),
-                      passer_seq=ibis.coalesce(_.return_seq, _.last_seq), person_basis=basis).drop(
-        "returner", "return_seq", "last_actor", "last_seq", "u_person", "at_", "a_unit")
+                                                        ibis.null("string")))))
+    return per.mutate(passer_id=ibis.coalesce(_.returner, _.handed, _.last_actor, _.u_person),
+                      passer_seq=ibis.coalesce(_.return_seq, _.handed_seq, _.last_seq), person_basis=basis).drop(
+        "returner", "return_seq", "handed", "handed_seq", "last_actor", "last_seq", "u_person", "at_", "a_unit")
 
 
 def revisits(ev):
@@ -82,14 +84,16 @@ def revisits(ev):
         person_basis="person_basis")
 
 
-@rule("BP-PINGPONG", triggers=("Dispatched", "ReturnRequested"), truth=("return_pingpong",))
+@rule("BP-PINGPONG", triggers=("Dispatched", "HandedOver", "ReturnRequested"), truth=("return_pingpong",))
 def bp_pingpong(data, p):
-    """A ticket dispatched to unit A, then B, then A again (A→B→A), whatever the reasons given; repeated
-    dispatches to the same unit in a row count once (A,B,B,A is a ping-pong).
+    """A ticket at unit A, then B, then A again (A→B→A), whether moved by the centre's dispatch or by a
+    sideways hand-over (转办) between peers, whatever the reasons given; repeated arrivals at the same unit in
+    a row count once (A,B,B,A is a ping-pong).
 
     Basis: MISSION.md 推诿扯皮 ("5 returns between two bureaus"). Responsible: unit A, which let it go first,
-    and the person who passed it on from A: the first who asked to return it there, or else the last person
-    of A to act on it before it moved; unit B is in the evidence values.
+    and the person who passed it on from A: the first who asked to return it there, or else the one who
+    handed it over, or else the last person of A to act on it before it moved; unit B is in the evidence
+    values.
     """
     bounce = revisits(data.ev).filter(_.between == 1)
     first = bounce.group_by("ticket_id").aggregate(
@@ -100,13 +104,15 @@ def bp_pingpong(data, p):
                         severity=ibis.ifelse(_.bounces >= 2, "high", "medium")).drop("s1", "s2", "s3", "s4")
 
 
-@rule("BP-CYCLE", triggers=("Dispatched", "ReturnRequested"), truth=("return_cycle",))
+@rule("BP-CYCLE", triggers=("Dispatched", "HandedOver", "ReturnRequested"), truth=("return_cycle",))
 def bp_cycle(data, p):
     """A ticket that comes back to a unit after passing through two or more other units: A→B→C→A, or a
-    revisit after four or more others (A→B→C→D→E→A); repeats in a row count once.
+    revisit after four or more others (A→B→C→D→E→A), by dispatches and sideways hand-overs (转办) alike;
+    repeats in a row count once.
 
     Basis: MISSION.md 推诿扯皮 (cycles A→B→C→A). Responsible: unit A, which let it go first, and the person
-    who passed it on from A (the first who asked to return it, or else A's last actor on it).
+    who passed it on from A (the first who asked to return it, or else the one who handed it over, or else
+    A's last actor on it).
     """
     cycle = revisits(data.ev).filter(_.between >= 2)
     first = cycle.group_by("ticket_id").aggregate(
@@ -119,28 +125,32 @@ def bp_cycle(data, p):
         "s1", "s2", "s3", "s4", "s5")
 
 
-@rule("BP-NO-VERIFY", triggers=("ReturnRequested",), truth=("return_without_verification",))
+@rule("BP-NO-VERIFY", triggers=("ReturnRequested", "HandedOver"), truth=("return_without_verification",))
 def bp_no_verify(data, p):
-    """A return requested with no verification by the requesting unit since the ticket reached it:
-    no citizen contact (`verification_actions`) and no site visit or coordination (`ProgressNoted` of a
-    kind in `verification_progress_kinds`) between its latest dispatch and the request.
+    """A return requested, or a ticket handed over sideways to a peer unit (转办), with no verification by
+    that unit since the ticket reached it: no citizen contact (`verification_actions`) and no site visit or
+    coordination (`ProgressNoted` of a kind in `verification_progress_kinds`) between its latest arrival
+    (dispatch or hand-over) and the request or hand-over; `passed_as` says which.
 
     Basis: MISSION.md 退单 — "returning without having checked anything (no contact, no site visit) is
-    exactly the abuse the reporting describes". Responsible: the requester and their unit.
+    exactly the abuse the reporting describes"; a hand-over sideways passes the ticket on just the same.
+    Responsible: the requester (or the person who handed it over) and their unit.
     """
     ev = data.ev
-    rr = return_requests(ev).select(t="ticket_id", r_seq="seq", unit_id="actor_unit_id", person_id="actor_id",
-                                    reason="reason", basis="basis")
-    d = ev.filter(_.action == "Dispatched").select(dt="ticket_id", d_seq="seq")
+    rr = ev.filter(_.action.isin(("ReturnRequested", "HandedOver"))).select(
+        t="ticket_id", r_seq="seq", unit_id="actor_unit_id", person_id="actor_id", reason="reason", basis="basis",
+        passed_as=ibis.ifelse(_.action == "HandedOver", "平级转办", "申请退单"))
+    d = arrivals(ev).select(dt="ticket_id", d_seq="seq")
     start = rr.left_join(d, [rr.t == d.dt, d.d_seq < rr.r_seq]).group_by(
-        ["t", "r_seq", "unit_id", "person_id", "reason", "basis"]).aggregate(since_seq=_.d_seq.max())
+        ["t", "r_seq", "unit_id", "person_id", "reason", "basis", "passed_as"]).aggregate(since_seq=_.d_seq.max())
     verify = ev.filter(_.action.isin(p["verification_actions"])
                        | ((_.action == "ProgressNoted") & _.kind.isin(p["verification_progress_kinds"])))
     v = verify.select(vt="ticket_id", v_seq="seq", v_unit="actor_unit_id")
     start = start.mutate(since_seq=ibis.coalesce(_.since_seq, 0))
     joined = start.left_join(v, [start.t == v.vt, start.unit_id == v.v_unit, v.v_seq > start.since_seq,
                                  v.v_seq < start.r_seq])
-    counted = joined.group_by(["t", "r_seq", "unit_id", "person_id", "reason", "basis", "since_seq"]).aggregate(
+    counted = joined.group_by(["t", "r_seq", "unit_id", "person_id", "reason", "basis", "passed_as",
+                               "since_seq"]).aggregate(
         verifications=_.v_seq.count())
     return counted.filter(_.verifications == 0).mutate(
         ticket_id=_.t, seqs=ibis.array([_.since_seq, _.r_seq]),

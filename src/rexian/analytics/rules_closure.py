@@ -6,7 +6,8 @@ from __future__ import annotations
 import ibis
 from ibis import _
 
-from rexian.analytics.facts import CLOSING_ACTIONS, HANDLER_ACTIONS, last_before, next_same_matter
+from rexian.analytics.facts import (CLOSING_ACTIONS, HANDLER_ACTIONS, MOVE_ACTIONS, arrivals, last_before,
+                                   next_same_matter)
 from rexian.analytics.registry import rule
 from rexian.domain.vocabulary import SATISFIED
 
@@ -176,7 +177,7 @@ def fc_instant(data, p):
     first_req = req.group_by("t").aggregate(
         x_seq=_.x_seq.min(), x_ts=_.x_ts.argmin(_.x_seq), unit_id=_.unit_id.argmin(_.x_seq),
         person_id=_.person_id.argmin(_.x_seq), reply=_.reply.argmin(_.x_seq))
-    receipts = ev.filter(_.action.isin(("SignedFor", "Dispatched"))).select(
+    receipts = ev.filter(_.action.isin(("SignedFor",) + MOVE_ACTIONS)).select(
         rt="ticket_id", r_seq="seq", r_ts="ts", r_signed=_.action == "SignedFor",
         r_unit=ibis.coalesce(_.lead_unit_id, _.target_unit_id, _.actor_unit_id))
     joined = first_req.join(receipts, [first_req.t == receipts.rt, receipts.r_seq < first_req.x_seq,
@@ -227,8 +228,7 @@ def ms_visit_by_handler(data, p):
     ev = data.ev
     visits = _visits(ev)
     acted = ev.filter(_.action.isin(HANDLER_ACTIONS)).select(at_="ticket_id", a_person="actor_id", a_unit="actor_unit_id")
-    lead = ev.filter(_.action == "Dispatched").select(
-        at_="ticket_id", a_person=ibis.null("string"), a_unit=ibis.coalesce(_.lead_unit_id, _.target_unit_id))
+    lead = arrivals(ev).select(at_="ticket_id", a_person=ibis.null("string"), a_unit="unit_id")
     involved = acted.union(lead).distinct()
     joined = visits.join(involved, [visits.t == involved.at_, (visits.visitor_id == involved.a_person)
                                     | (visits.visitor_unit_id == involved.a_unit)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ibis
 from ibis import _
 
-from rexian.analytics.facts import handlers
+from rexian.analytics.facts import arrivals, handlers
 from rexian.analytics.registry import rule
 
 
@@ -134,8 +134,7 @@ def dl_idle(data, p):
     trailing = trailing.filter((_.gap_end - _.ts >= threshold) & ~waiting)
     gaps = inner.union(trailing).mutate(idle_days=(_.gap_end - _.ts) / 86400.0).select(
         gt="ticket_id", gap_seq="seq", idle_days="idle_days")
-    d = ev.filter(_.action == "Dispatched").select(dt="ticket_id", ds="seq",
-                                                  unit_id=ibis.coalesce(_.lead_unit_id, _.target_unit_id))
+    d = arrivals(ev).select(dt="ticket_id", ds="seq", unit_id="unit_id")
     held = gaps.join(d, [gaps.gt == d.dt, d.ds <= gaps.gap_seq]).group_by(["gt", "gap_seq", "idle_days"]).aggregate(
         dispatch_seq=_.ds.max(), unit_id=_.unit_id.argmax(_.ds))
     rows = held.group_by("gt").aggregate(

@@ -98,6 +98,19 @@ class Forward(TicketCommand):
 
 
 @dataclass(frozen=True, kw_only=True)
+class HandOver(TicketCommand):
+    """A sideways hand-over (转办) to a peer unit: not the centre's dispatch, not a forward down. The peer
+    becomes the lead unit; the ticket keeps its deadline and its first receiver."""
+
+    zh: ClassVar[str] = "转办/平级移交"
+    roles: ClassVar[tuple[str, ...]] = ("handler", "unit_leader")
+    scope: ClassVar[str] = "主办单位，移交给非本单位上下级的平级单位"
+
+    to_unit_id: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class ReportForward(TicketCommand):
     zh: ClassVar[str] = "下级反馈"
     roles: ClassVar[tuple[str, ...]] = ("handler", "unit_leader")

@@ -16,6 +16,7 @@ DECISIONS: dict[type[c.Command], Decision] = {
     c.Dispatch: workflow.dispatch,
     c.SignFor: workflow.sign_for,
     c.Forward: workflow.forward,
+    c.HandOver: workflow.hand_over,
     c.ReportForward: workflow.report_forward,
     c.NoteProgress: workflow.note_progress,
     c.RecordContact: workflow.record_contact,

@@ -194,6 +194,18 @@ def _forwarded(t: Ticket, r: Record, p: Record) -> None:
     t.forwards[forward_id] = ForwardState(forward_id, r.get("target_unit_id") or "", r.get("actor_unit_id"))
 
 
+def _handed_over(t: Ticket, r: Record, p: Record) -> None:
+    # The peer becomes the lead unit and must sign for it; the first receiver and the deadline stay.
+    t.status, t.signed = "dispatched", False
+    t.lead_unit_id = r.get("target_unit_id") or t.lead_unit_id
+    t.first_unit_id = t.first_unit_id or t.lead_unit_id
+    t.assisting_unit_ids = ()
+    t.sign_due_at = _time(p.get("sign_due_at"))
+    t.due_at = _time(p.get("due_at")) or t.due_at
+    t.contact_seqs = []
+    t.forwards = {}
+
+
 def _forward_reported(t: Ticket, r: Record, p: Record) -> None:
     forward = t.forwards.get(_id(p, "forward_id"))
     if forward:
@@ -311,8 +323,8 @@ def _time(value: Any) -> datetime | None:
 
 
 # Who took part in a ticket, for separation of duties (no one reviews or visits what they handled).
-HANDLING_ACTIONS = frozenset({"SignedFor", "Forwarded", "ForwardReported", "CitizenContacted", "ReturnRequested",
-                              "ExtensionRequested", "ClosureRequested", "RequestEndorsed", "RequestDeclined",
+HANDLING_ACTIONS = frozenset({"SignedFor", "Forwarded", "HandedOver", "ForwardReported", "CitizenContacted",
+                              "ReturnRequested", "ExtensionRequested", "ClosureRequested", "RequestEndorsed", "RequestDeclined",
                               "Replied", "SupervisionResponded"})
 REVIEW_ACTIONS = frozenset({"ReturnApproved", "ReturnRejected", "ExtensionApproved", "ExtensionRejected",
                             "ClosureApproved", "ClosureRejected"})
@@ -323,6 +335,7 @@ _APPLY = {
     "Dispatched": _dispatched,
     "SignedFor": _signed_for,
     "Forwarded": _forwarded,
+    "HandedOver": _handed_over,
     "ForwardReported": _forward_reported,
     "CitizenContacted": _contacted,
     "ReturnRequested": _request("return", "return_review"),

@@ -22,6 +22,7 @@ ACTIONS: dict[str, str] = {
     "Dispatched": "派单",
     "SignedFor": "签收",
     "Forwarded": "转派/下派",
+    "HandedOver": "转办/平级移交",
     "ForwardReported": "下级反馈",
     "ProgressNoted": "办理过程",
     "CitizenContacted": "联系市民",
@@ -50,7 +51,7 @@ ACTIONS: dict[str, str] = {
 }
 # Actions aimed at a unit (the `target unit` column of docs/events.md): only these take a target unit.
 TARGETED_ACTIONS: frozenset[str] = frozenset({
-    "Dispatched", "Forwarded", "ForwardReported", "ReminderSent", "ReturnApproved", "ReturnRejected",
+    "Dispatched", "Forwarded", "HandedOver", "ForwardReported", "ReminderSent", "ReturnApproved", "ReturnRejected",
     "ExtensionApproved", "ExtensionRejected", "ClosureApproved", "ClosureRejected", "Reopened",
     "SupervisionIssued",
 })

@@ -101,6 +101,33 @@ def forward(cmd: c.Forward, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
     return [NewEvent("Forwarded", ctx.now, person.person_id, person.unit_id, target, payload)]
 
 
+def hand_over(cmd: c.HandOver, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
+    """转办: the lead unit hands the ticket sideways to a peer unit, which becomes the lead unit and must sign
+    for it. Neither a forward down (the forwarding unit would stay responsible) nor a return (the centre
+    would decide): the peer is told directly and the centre is named on the event, so that its feed and the
+    buck-passing rules see every such move. The deadline does not restart: handing over is not a new start."""
+    person = g.actor(ctx, cmd.actor_id, *cmd.roles, units={ticket.lead_unit_id}, rule="hand_over")
+    g.state(ticket, "dispatched", "handling", rule="hand_over")
+    target = g.unit_exists(ctx, cmd.to_unit_id, "hand_over.unit")
+    own = person.unit_id or ""
+    if target == own:
+        raise NotAllowed("hand_over.same_unit", "不能转办给本单位")
+    if target in ctx.org.centre_ids():
+        raise NotAllowed("hand_over.centre", "不能转办给热线中心；非本单位职责请申请退单")
+    if ctx.org.is_below(target, own):
+        raise NotAllowed("hand_over.subordinate", "下级单位请用「转派/下派」，本单位仍负责跟踪")
+    if ctx.org.is_below(own, target):
+        raise NotAllowed("hand_over.superior", "不能转办给本单位的上级单位；非本单位职责请申请退单")
+    if ticket.open_forwards():
+        names = "、".join(f.unit_id for f in ticket.open_forwards())
+        raise WrongState("hand_over.open_forwards", f"下派单位（{names}）尚未反馈，不能转办")
+    reason = g.text(cmd.reason, "hand_over.reason_required", "转办理由", min_length=4)
+    urgency = ticket.intake.get("urgency") or "normal"
+    payload = {"reason": reason, "from_unit_id": own, "notified_unit_ids": sorted(ctx.org.centre_ids()),
+               "sign_due_at": ctx.deadlines.sign_due(ctx.now, urgency), "due_at": ticket.due_at}
+    return [NewEvent("HandedOver", ctx.now, person.person_id, person.unit_id, target, payload)]
+
+
 def report_forward(cmd: c.ReportForward, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
     forward_state = ticket.forwards.get(cmd.forward_id)
     if forward_state is None:

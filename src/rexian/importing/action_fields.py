@@ -21,6 +21,7 @@ ACTION_FIELDS: dict[str, dict[str, str]] = {
     "DirectlyClosed": {"answer": TEXT},
     "Dispatched": {"due_at": TIME, "sign_due_at": TIME, "return_due_at": TIME},
     "Forwarded": {"due_at": TIME, "forward_id": TEXT},
+    "HandedOver": {"reason": TEXT},
     "ForwardReported": {"result": TEXT, "forward_id": TEXT},
     "ProgressNoted": {"attachments": EVIDENCE},
     "CitizenContacted": {"method": TEXT, "summary": TEXT, "call_id": TEXT},

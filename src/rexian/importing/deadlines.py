@@ -27,8 +27,9 @@ def check_deadlines(raw: Any) -> dict[str, int] | None:
         return None
     if raw is True:
         return {}
-    if not isinstance(raw, dict) or set(raw) - {"handle_days"} or not isinstance(raw.get("handle_days") or {}, dict):
-        raise ValueError("deadlines 应为 {handle_days: {分类: 工作日数}}（或 true：按设置 default_handle_days）")
+    if not isinstance(raw, dict) or set(raw) - {"handle_days", "categories"} or not isinstance(raw.get("handle_days") or {}, dict):
+        raise ValueError("deadlines 应为 {handle_days: {分类: 工作日数}, categories: 分类表}"
+                         "（或 true：按设置 default_handle_days）")
     days = {str(category): int(value) for category, value in (raw.get("handle_days") or {}).items()}
     if any(value <= 0 for value in days.values()):
         raise ValueError("deadlines.handle_days 的工作日数应为正整数")

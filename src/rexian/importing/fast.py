@@ -199,7 +199,7 @@ def fast_plan(inputs: list[str | Path], mapping: Mapping) -> FastPlan | None:
         return None
     if (mapping.mode != "flow" or mapping.intake or mapping.constants or mapping.payload_columns
             or mapping.action_fields or mapping.evidence_words or mapping.also or mapping.deadlines is not None
-            or set(mapping.columns) - set(FIELDS) or not inputs):
+            or mapping.unit_tree or set(mapping.columns) - set(FIELDS) or not inputs):
         return None
     paths = [Path(p) for p in inputs]
     try:

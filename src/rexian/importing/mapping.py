@@ -54,6 +54,52 @@ class TicketSheet:
 
 
 @dataclass
+class UnitTree:
+    """Where the tree is (`sheet` of each workbook input, or files matching `files`) and its two columns."""
+
+    unit: str
+    parent: str
+    sheet: str | None = None
+    files: str | None = None
+
+
+def read_unit_tree(raw: Any, where: str) -> UnitTree | None:
+    """The `unit_tree` section of a mapping, or None; a bad section raises ValueError saying what it needs."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not raw.get("unit") or not raw.get("parent") or not (
+            raw.get("sheet") or raw.get("files")):
+        raise ValueError(f"{where}：unit_tree 需要 unit（单位列）、parent（上级单位列）和 sheet（工作表）或 files（文件名模式）")
+    unknown = sorted(set(raw) - {"unit", "parent", "sheet", "files"})
+    if unknown:
+        raise ValueError(f"{where}：unit_tree 中未知的键 {', '.join(unknown)}")
+    return UnitTree(unit=str(raw["unit"]), parent=str(raw["parent"]), sheet=raw.get("sheet") and str(raw["sheet"]),
+                    files=raw.get("files") and str(raw["files"]))
+
+
+@dataclass
+class CategoryLimits:
+    """The export's categories table (`deadlines.categories`): each category's time limit in working days,
+    from a sheet of each workbook input or from files matching `files`."""
+
+    category: str
+    days: str
+    sheet: str | None = None
+    files: str | None = None
+
+
+def read_category_limits(raw: Any, where: str) -> CategoryLimits | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not raw.get("category") or not raw.get("days") or not (
+            raw.get("sheet") or raw.get("files")) or set(raw) - {"category", "days", "sheet", "files"}:
+        raise ValueError(f"{where}：deadlines.categories 应为 {{category: 分类列, days: 时限列（工作日）, "
+                         "sheet: 工作表 或 files: 文件名模式}")
+    return CategoryLimits(category=str(raw["category"]), days=str(raw["days"]),
+                          sheet=raw.get("sheet") and str(raw["sheet"]), files=raw.get("files") and str(raw["files"]))
+
+
+@dataclass
 class Mapping:
     source: str
     mode: str = "flow"  # flow: one row per action; snapshots: one row per update; table: another table
@@ -81,6 +127,8 @@ class Mapping:
     action_fields: dict[str, dict[str, str]] = field(default_factory=dict)  # event → {payload field: column}
     evidence_words: dict[str, str] = field(default_factory=dict)  # note wording → evidence kind (closure requests)
     ticket_sheet: TicketSheet | None = None  # flow mode: the export's ticket sheet (or file), joined by ticket number
+    unit_tree: UnitTree | None = None  # flow mode: the export's units with their parents (转办 down = Forwarded)
+    category_limits: CategoryLimits | None = None  # the export's categories table with time limits (deadlines)
     path: Path | None = None
 
     def required_columns(self) -> list[tuple[str, str]]:
@@ -167,7 +215,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
              "encoding", "delimiter", "sheet", "nulls", "date_format",
              "date_formats", "timezone", "columns", "intake", "values", "constants", "payload_columns",
              "actions", "unknown_action", "snapshots", "use_default_actions", "action_fields", "evidence_words",
-             "deadlines"}
+             "deadlines", "unit_tree"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise MappingError(f"{where}：未知的键 {', '.join(unknown)}")
@@ -215,13 +263,27 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
             datetime.now().strftime(fmt)
         except ValueError:
             raise MappingError(f"{where}：日期格式 {fmt!r} 无效") from None
+    raw_deadlines = raw.get("deadlines")
     try:
-        deadlines = check_deadlines(raw.get("deadlines"))
+        category_limits = read_category_limits(
+            raw_deadlines.get("categories") if isinstance(raw_deadlines, dict) else None, where)
+    except ValueError as error:
+        raise MappingError(str(error)) from None
+    if isinstance(raw_deadlines, dict):
+        raw_deadlines = {key: value for key, value in raw_deadlines.items() if key != "categories"}
+    try:
+        deadlines = check_deadlines(raw_deadlines)
     except ValueError as error:
         raise MappingError(f"{where}：{error}") from None
     action_fields, problems = check_action_fields(raw.get("action_fields") or {})
     if problems:
         raise MappingError(f"{where}：{'；'.join(problems)}")
+    try:
+        unit_tree = read_unit_tree(raw.get("unit_tree"), where)
+    except ValueError as error:
+        raise MappingError(str(error)) from None
+    if unit_tree and mode != "flow":
+        raise MappingError(f"{where}：unit_tree 只用于 flow 模式")
     timezone = raw.get("timezone")
     if timezone:
         try:
@@ -241,7 +303,9 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
         ticket_list=_ticket_list(where, raw.get("tickets") or {}),
         closed_states=frozenset(str(v) for v in raw.get("closed_states") or ()), path=path,
         ticket_sheet=_ticket_sheet(where, raw.get("ticket_sheet"), mode),
-        deadlines=deadlines, also=also, action_fields=action_fields, evidence_words=read_evidence_words(raw.get("evidence_words")),
+        deadlines=deadlines, also=also, action_fields=action_fields, unit_tree=unit_tree,
+        category_limits=category_limits,
+        evidence_words=read_evidence_words(raw.get("evidence_words")),
     )
 
 

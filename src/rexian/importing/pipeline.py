@@ -34,6 +34,8 @@ class ImportReport:
     table_rows: list[dict[str, Any]] = field(default_factory=list)
     table_origins: list[tuple[str, int]] = field(default_factory=list)  # (file, row) of each table row
     stored: list[str] = field(default_factory=list)  # what a table import wrote into the database
+    side_rejects: RejectLog = field(default_factory=RejectLog)  # unreadable rows of the unit tree, categories
+    hand_overs_down: int = 0  # 转办 rows the unit tree showed aimed below their unit: imported as Forwarded
 
     def summary_lines(self) -> list[str]:
         lines = [f"读入 {self.rows_in} 行：导入 {self.rows_imported} 行，拒收 {self.rows_rejected} 行",
@@ -86,21 +88,38 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
         from rexian.importing.ticket_lists import ticket_list_histories
 
         convert = {"snapshots": snapshot_histories, "tickets": ticket_list_histories}.get(mapping.mode, flow_histories)
-        sheet_rows = None
+        sheet_rows, parents = None, None
+        paths = [Path(p) for p in inputs]
+        if mapping.unit_tree or mapping.category_limits:
+            from rexian.importing.unit_tree import category_days, is_side_file, unit_parents
+
+            # These tables' rows are not events: their problems are told beside the import, not counted as rows.
+            if mapping.unit_tree:
+                parents = unit_parents(paths, mapping, report.side_rejects)
+            if mapping.category_limits:
+                for category, days in category_days(paths, mapping, report.side_rejects).items():
+                    mapping.deadlines.setdefault(category, days)  # the mapping's own handle_days win
+            paths = [path for path in paths if not any(is_side_file(path, side.files) for side in
+                                                       (mapping.unit_tree, mapping.category_limits) if side)]
+            rows = _Counted(_all_rows(paths, mapping, report.rejects), report.rejects)
         if mapping.ticket_sheet:
             from rexian.importing.ticket_sheets import flow_inputs, join_ticket_rows, ticket_sheet_rows
 
-            sheet_rows = _Counted(ticket_sheet_rows([Path(p) for p in inputs], mapping, report.rejects), report.rejects)
-            rows = _Counted(_all_rows(flow_inputs([Path(p) for p in inputs], mapping), mapping, report.rejects),
-                            report.rejects)
+            sheet_rows = _Counted(ticket_sheet_rows(paths, mapping, report.rejects), report.rejects)
+            rows = _Counted(_all_rows(flow_inputs(paths, mapping), mapping, report.rejects), report.rejects)
         histories = convert(rows, mapping, report.rejects)
+        if parents is not None:
+            from rexian.importing.unit_tree import settle_hand_overs
+
+            report.hand_overs_down = settle_hand_overs(histories, parents)
         if sheet_rows is not None:
             join_ticket_rows(histories, sheet_rows, mapping, report.rejects)
             rows.count += sheet_rows.count
         report.histories = {ticket_id: h for ticket_id, h in histories.items() if h.rows}
         _leave_out_broken_tickets(report)
     report.rows_in = rows.count
-    report.file_problems = [f"{r.file}: {r.reason}" for r in report.rejects.file_problems()]
+    report.file_problems = [f"{r.file}: {r.reason}" for r in report.rejects.file_problems()] + [
+        f"{r.file} 第 {r.row} 行: {r.reason}" if r.row else f"{r.file}: {r.reason}" for r in report.side_rejects.rejects]
     return finish(report)
 
 

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from rexian.importing.flow import RowChecks
+from rexian.importing.action_fields import FieldError, payload_fields
 from rexian.importing.histories import Draft, History, payload_value, take_intake
 from rexian.importing.mapping import Mapping
 from rexian.importing.readers import SourceRow
@@ -117,6 +118,13 @@ def _case_history(ticket_id: str, snapshots: list[Snapshot], mapping: Mapping, c
             elif action != "Reopened" or not closed:
                 emit(action, source_state=new_state)
         state = new_state if new_state is not None else state
+        try:  # columns named in action_fields fill the payloads of the events this snapshot made
+            for draft in drafts:
+                draft.payload.update(payload_fields(draft.action, row.values, mapping.action_fields.get(draft.action, {}),
+                                                    lambda raw: is_missing(raw, mapping.nulls), mapping.date_formats,
+                                                    mapping.zone()))
+        except FieldError as error:
+            checks.reject(row, *error.args)  # its ticket is then left out whole
         if len(history.rows) == 1:
             history.opening_dispatches = sum(1 for d in drafts if d.action == "Dispatched")
         history.drafts.extend(drafts)

@@ -27,9 +27,11 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
                "concept:name", "activity", "status"),
     "actor_id": ("操作人", "处理人", "经办人", "办理人", "操作员", "承办人", "owner first name", "org:resource", "resource",
                  "user"),
-    "actor_unit_id": ("操作部门", "处理部门", "操作单位", "经办单位", "办理单位", "所属部门", "当前部门", "involved st",
+    "actor_unit_id": ("操作部门", "处理部门", "操作单位", "经办单位", "办理单位", "所属部门", "当前部门", "所在单位", "所在部门",
+                      "involved st",
                       "org:group", "org group", "department"),
-    "target_unit_id": ("目标部门", "接收单位", "接收部门", "派往单位", "转派单位", "下一环节单位", "承办单位", "主办单位"),
+    "target_unit_id": ("目标部门", "流向单位", "流向部门", "转办单位", "移交单位", "接收单位", "接收部门", "派往单位",
+                       "转派单位", "下一环节单位", "承办单位", "主办单位"),
     "note": ("处理意见", "办理意见", "审核意见", "流转意见", "意见", "备注", "说明", "回复内容", "答复内容"),
 }
 INTAKE_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -39,7 +41,7 @@ INTAKE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "caller_phone": ("来电号码", "联系电话", "联系方式", "手机号码", "电话"),
     "caller_id": ("来电人", "联系人", "诉求人", "姓名"),
     "category": ("问题分类", "诉求类型", "业务类型", "事项分类", "分类", "类别"),
-    "address": ("事发地址", "发生地点", "详细地址", "地址", "地点"),
+    "address": ("事发地址", "发生地点", "事发位置", "详细地址", "地址", "地点", "位置"),
     "area": ("所属区县", "区县", "行政区", "区域"),
     "channel": ("来源渠道", "受理渠道", "渠道", "来源"),
 }
@@ -54,6 +56,7 @@ ACTION_FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "ExtensionRequested.requested_due_at": ("申请延期至", "延期至", "申请期限"),
     "Dispatched.due_at": ("办理时限", "办结时限", "截止时间", "期限", "deadline", "due"),
 }
+UNIT_TREE_PARENTS = ("上级部门", "上级单位", "上级机构", "父级部门", "所属上级", "parent")
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y年%m月%d日 %H:%M",
                 "%Y年%m月%d日%H时%M分", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y%m%d%H%M%S")
 SAMPLE_ROWS = 2000
@@ -143,6 +146,10 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
         proposal["actions"] = {word: known.action_for(word) or "?" for word, _ in words.most_common()}
         notes += [f"动作词「{word}」出现 {count} 次 → {known.action_for(word) or '?（未知：请指定事件，见 docs/events.md）'}"
                   for word, count in words.most_common()]
+    parent = next((h for h in headers if h in UNIT_TREE_PARENTS), None)
+    if parent:
+        notes.append(f"有上级单位列「{parent}」：这是单位表，可写 unit_tree: {{sheet 或 files, unit: 单位列, parent: {parent}}}，"
+                     "转办给下级单位的行将按下派导入（docs/importing.md「转办」）")
     unused = [h for h in headers if h not in taken]
     if unused:
         notes.append(f"未使用的列：{', '.join(unused)}（可放入 payload_columns 或 intake）")
@@ -185,7 +192,7 @@ def check(paths: list[Path], mapping: Mapping) -> tuple[Any, list[str]]:
     for history in report.histories.values():
         for draft in history.drafts:
             actions[draft.action] += 1
-            present.add(draft.action)
+            present.add("Dispatched" if draft.action == "HandedOver" else draft.action)  # both move a ticket
             if draft.actor_id:
                 present.add("actor_id")
             if draft.action in ("Replied", "ClosureRequested", "DirectlyClosed") and (
@@ -212,7 +219,15 @@ def check(paths: list[Path], mapping: Mapping) -> tuple[Any, list[str]]:
     lines += [f"未映射的动作词「{word}」：{count} 行" for word, count in unknown.most_common()]
     other = Counter(r.reason.split("：")[0] for r in report.rejects.rejects if not r.reason.startswith("未知的动作词"))
     lines += [f"拒收原因「{reason}」：{count} 条" for reason, count in other.most_common()]
+    if actions["HandedOver"] and mapping.unit_tree is None:
+        lines.append(f"转办/移交 {actions['HandedOver']} 条按平级转办（HandedOver）导入：映射没有 unit_tree，"
+                     "无法区分其中下派给下级单位的（若导出含单位表，加 unit_tree：见 docs/importing.md「转办」）")
+    elif mapping.unit_tree is not None:
+        lines.append(f"单位表：{report.hand_overs_down} 条转办指向下级单位，按下派（Forwarded）导入；"
+                     f"其余 {actions['HandedOver']} 条按平级转办（HandedOver）导入")
     for need, lack, rules, effect in NEEDS:
-        if need not in present:
+        if actions["HandedOver"]:  # hand-overs are judged by BP-NO-VERIFY too
+            rules = [rule for rule in rules if rule != "BP-NO-VERIFY"]
+        if need not in present and rules:
             lines.append(f"缺少：{lack} → {effect}（{', '.join(rules)}）")
     return report, lines

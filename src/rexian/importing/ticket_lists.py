@@ -3,13 +3,15 @@
 Each row becomes `TicketReceived` at its intake time (`columns.at`), `Dispatched` to the lead unit
 (`columns.target_unit_id`) at `tickets.dispatched_at` (or the intake time), `Replied` with `tickets.reply`,
 and `Closed` at `tickets.closed_at` — or, without a close time, when `tickets.status` is one of
-`closed_states` (at the latest time known). A second row for the same ticket is rejected.
+`closed_states` (at the latest time known). A second row for the same ticket is rejected. Columns named in
+`action_fields` for these events fill their payloads as in flow mode (`Dispatched: {due_at: 办理时限}`).
 """
 
 from __future__ import annotations
 
 from typing import Iterable
 
+from rexian.importing.action_fields import FieldError, payload_fields
 from rexian.importing.flow import RowChecks
 from rexian.importing.histories import Draft, History, take_intake
 from rexian.importing.mapping import Mapping
@@ -70,6 +72,14 @@ def ticket_list_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: 
         if "closed_at" in times or (status is not None and as_text(status) in mapping.closed_states):
             payload = {"trigger": "review"} | ({"source_state": as_text(status)} if status is not None else {})
             history.drafts.append(Draft(times.get("closed_at", latest), "Closed", payload=payload, order=order + (3,)))
+        try:  # the row's columns named in action_fields fill its events' payloads (a deadline, the reply …)
+            for draft in history.drafts:
+                draft.payload.update(payload_fields(draft.action, row.values, mapping.action_fields.get(draft.action, {}),
+                                                    lambda raw: is_missing(raw, mapping.nulls), mapping.date_formats,
+                                                    mapping.zone()))
+        except FieldError as error:
+            checks.reject(row, *error.args)
+            continue
         history.rows.append((row.file, row.row))
         histories[ticket_id] = history
     return histories

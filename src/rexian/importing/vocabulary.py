@@ -20,10 +20,15 @@ CHINESE_ACTIONS = {
     "派单": "Dispatched", "派发": "Dispatched", "交办": "Dispatched", "分派": "Dispatched",
     "重新派单": "Dispatched", "改派": "Dispatched",
     "签收": "SignedFor", "接单": "SignedFor",
-    "转派": "Forwarded", "下派": "Forwarded", "转办": "Forwarded",
+    "转派": "Forwarded", "下派": "Forwarded",
+    # 转办 between the units of a 12345 platform is a sideways hand-over; with the export's unit tree
+    # (`unit_tree`), one aimed below its own unit is imported as a forward down (importing/unit_tree.py).
+    "转办": "HandedOver", "移交": "HandedOver", "平转": "HandedOver", "平级移交": "HandedOver",
+    "平级转办": "HandedOver", "转交": "HandedOver",
     "下级反馈": "ForwardReported", "反馈": "ForwardReported",
     "办理过程": "ProgressNoted", "处理中": "ProgressNoted", "办理": "ProgressNoted", "备注": "ProgressNoted",
-    "联系市民": "CitizenContacted", "联系来电人": "CitizenContacted",
+    "联系市民": "CitizenContacted", "联系来电人": "CitizenContacted", "联系诉求人": "CitizenContacted",
+    "联系群众": "CitizenContacted",
     "催办": "ReminderSent",
     "申请退单": "ReturnRequested", "申请退回": "ReturnRequested", "退单申请": "ReturnRequested",
     "申请回退": "ReturnRequested",

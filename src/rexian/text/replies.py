@@ -299,13 +299,14 @@ def reply_scores(reply: str, complaint: str | None = None, *, title: str | None 
     `other_replies_of_unit`: the same unit's replies to *different* matters, to catch copy-paste replies.
     """
     normalised = normalise(reply)
+    asks_how_to = bool(_HOW_TO.search(normalise((title or "") + (complaint or ""))))
     boilerplate, boilerplate_evidence = boilerplate_score(normalised, other_replies_of_unit)
     specificity, specificity_evidence = specificity_score(normalised)
     relevance, relevance_evidence = (relevance_score(normalised, complaint, title) if complaint or title
                                      else (None, {}))
     return ReplyScores(boilerplate, specificity, relevance, split_substance(normalised)[0],
                        {"boilerplate": boilerplate_evidence, "specificity": specificity_evidence,
-                        "relevance": relevance_evidence})
+                        "relevance": relevance_evidence, "asks_how_to": asks_how_to})
 
 
 # Passing the matter on instead of answering it: to a department (「已转交相关部门调查处置」), or sending the
@@ -315,6 +316,16 @@ _FORWARD = re.compile(
     r"(?:部门|单位|局|委|办|中心|政府|街道|学校|公司|所|处|科)"
     r"|建议(?:您|你)?(?:直接)?(?:拨打|致电|咨询|联系|向|到|登录|登陆)|请(?:您|你)?(?:直接)?(?:到|向|致电|咨询|登录|登陆|拨打)"
     r"|不属于[^。]{0,20}(?:管辖|职责|范围)|属[^。，]{0,16}管理")
+# A citizen asking how or where to get something done (「社保卡怎么补办？」「公证如何办理？」) …
+_HOW_TO = re.compile(r"(?:怎么|怎样|如何|哪里|哪儿|何处|去哪|在哪)[^。？?！!]{0,8}(?:办|申请|补|领|挂失|开具|登记|注册|缴)"
+                     r"|(?:办理|申请|补办)(?:流程|手续|程序)|需要(?:准备|提供)?(?:什么|哪些)(?:材料|证件|手续)")
+# … is answered by a reply that says where to do it (「请到当地县级公证处办理即可」「携带身份证到银行网点办理挂失」);
+# sending them somewhere to *ask* (「请到残联咨询」「请致电…咨询」) answers nothing.
+_WHERE_TO_DO = re.compile(r"(?:到|去|前往|在)[^。；，,]{1,24}?(?:办理|补办|申领|挂失|领取|开具|登记|缴纳)")
+# A reply asking for the details the unit needs to act (「请提供小车车牌号码和联系方式，以便我们调查取证」) is an
+# interim answer, neither off-topic nor a forward.
+_ASKS_DETAILS = re.compile(r"请(?:您|你)?(?:进一步)?(?:提供|补充)[^。；]{0,30}?"
+                           r"(?:号码|号牌|车牌|地址|地点|位置|时间|姓名|名称|信息|材料|证据|联系方式|具体)")
 REPLY_KINDS = {"acknowledgement_only": "只有收悉、问候或日期，没有答复内容",
                "forward_only": "只说已转交（或请市民另找）某部门，没有办理结果",
                "boilerplate": "套话/空话答复",
@@ -327,18 +338,22 @@ def reply_kind(scores: ReplyScores, reply: str, *, boilerplate_at: float = 0.7,
 
     acknowledgement only: nothing but greeting, receipt, thanks or a date; forward only: the matter passed
     to (or the citizen sent to) another body, with no action, result or cited rule of its own; boilerplate: a
-    known non-answer or the unit's copy-paste; off-topic: (almost) none of the complaint's terms.
+    known non-answer or the unit's copy-paste; off-topic: (almost) none of the complaint's terms. Saying where
+    to get done what the citizen asked how to do, or asking for the details needed to act, is an answer.
     A reply that is merely short, or explains without an action (a consultation's answer), is not flagged:
     low specificity alone flagged many real answers on the Teddy replies."""
     found = scores.evidence.get("specificity", {})
-    says_something = any(found.get(key) for key in ("what", "result", "basis"))
+    text = normalise(reply)
+    asks_details = bool(_ASKS_DETAILS.search(text))
+    says_something = (any(found.get(key) for key in ("what", "result", "basis")) or asks_details
+                      or bool(scores.evidence.get("asks_how_to") and _WHERE_TO_DO.search(text)))
     if scores.evidence.get("boilerplate", {}).get("substance_chars", 1) == 0 and not _FORWARD.search(normalise(reply)):
         return "acknowledgement_only"
     if _FORWARD.search(normalise(reply)) and not says_something:
         return "forward_only"
     if scores.boilerplate >= boilerplate_at:
         return "boilerplate"
-    if scores.relevance is not None and scores.relevance < relevance_below:
+    if scores.relevance is not None and scores.relevance < relevance_below and not asks_details:
         return "off_topic"
     return None
 

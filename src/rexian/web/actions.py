@@ -35,6 +35,7 @@ ACTIONS: dict[str, Action] = {action.name: action for action in (
     Action("dispatch", c.Dispatch),
     Action("sign_for", c.SignFor),
     Action("forward", c.Forward),
+    Action("hand_over", c.HandOver),
     Action("report_forward", c.ReportForward),
     Action("note_progress", c.NoteProgress),
     Action("record_contact", c.RecordContact),
