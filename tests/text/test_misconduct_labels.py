@@ -82,7 +82,8 @@ def test_on_the_development_letters_findings_stay_precise(teddy_dir):
 
     result = misconduct_on_labels("dev", teddy_dir)
     assert result["pooled"]["precision"] >= 0.85 and result["pooled"]["recall"] >= 0.7
-    # both parts of the first set are development data since the second round (the fresh set is not)
+    # every set whose results have been seen is development data: the first set and, since the third round,
+    # the fresh set (515 letters); the third set (fresh2) is scored only by the lead's one run
     everything = misconduct_on_labels("all", teddy_dir)
     assert everything["pooled"]["precision"] >= 0.85 and everything["pooled"]["recall"] >= 0.8
 
@@ -117,3 +118,98 @@ def test_text_eval_misconduct_scores_the_fresh_set_and_says_it_was_labelled_once
     result = CliRunner().invoke(main, ["text-eval", "misconduct", "--labelled", "--split", "fresh", "--show", "0"])
     assert result.exit_code == 0, result.output
     assert "一遍标注" in result.output and "fresh：147 封" in result.output
+
+
+def _tiny_label_set(tmp_path, monkeypatch, rows):
+    """A temporary label directory holding the first two sets as committed and a tiny third set, and a
+    temporary teddy2020 directory holding the tiny set's letters; never the real third set."""
+    import csv
+
+    import pandas as pd
+
+    from rexian.text import misconduct_labels
+
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    packaged = misconduct_labels._label_dir()
+    for name in ("misconduct_labels.csv", "misconduct_labels_fresh.csv"):
+        (labels / name).write_text(packaged.joinpath(name).read_text(encoding="utf-8"), encoding="utf-8")
+    if rows is not None:
+        with open(labels / "misconduct_labels_fresh2.csv", "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, ["letter_id", "stratum", "split", "pass_a", "pass_b", "label", "note"])
+            writer.writeheader()
+            writer.writerows({k: v for k, v in row.items() if k != "text"} for row in rows)
+    monkeypatch.setattr(misconduct_labels, "_label_dir", lambda: labels)
+    teddy = tmp_path / "real" / "teddy2020"
+    teddy.mkdir(parents=True)
+    frame = pd.DataFrame({"留言编号": [int(row["letter_id"]) for row in rows or []],
+                          "留言主题": ["来信" for _ in rows or []], "留言详情": [row["text"] for row in rows or []]})
+    for name in misconduct_labels.FILES:
+        (frame if name == misconduct_labels.FILES[0] else frame.iloc[0:0]).to_excel(teddy / name, index=False)
+    monkeypatch.setenv("REXIAN_REAL_DATA", str(teddy.parent))
+    return teddy
+
+
+TINY = [
+    {"letter_id": "9001", "stratum": "keyword", "split": "fresh2", "pass_a": "H", "pass_b": "H", "label": "H",
+     "note": "", "text": "派出所民警李某态度恶劣，还辱骂我"},
+    {"letter_id": "9002", "stratum": "keyword", "split": "fresh2", "pass_a": "G", "pass_b": "g", "label": "g",
+     "note": "hearsay", "text": "听说科长收了红包，不知真假"},
+    {"letter_id": "9003", "stratum": "random", "split": "fresh2", "pass_a": "-", "pass_b": "-", "label": "-",
+     "note": "", "text": "小区路灯坏了很久没人修"},
+    {"letter_id": "9004", "stratum": "random", "split": "fresh2", "pass_a": "-", "pass_b": "H", "label": "-",
+     "note": "a shop", "text": "水果店老板态度很差"},
+]
+
+
+def test_the_third_set_is_scored_with_the_agreement_of_its_two_labellers(tmp_path, monkeypatch):
+    from rexian.cli import main
+    from rexian.text.evaluation import misconduct_label_agreement, misconduct_on_labels
+
+    teddy = _tiny_label_set(tmp_path, monkeypatch, TINY)
+    result = misconduct_on_labels("fresh2", teddy)
+    assert result["letters"] == 4
+    assert result["families"]["hostile_attitude"]["tp"] == 1 and result["families"]["hostile_attitude"]["fp"] == 0
+    assert result["families"]["graft"]["tp"] == 0 and result["families"]["graft"]["fn"] == 0
+    (item,) = misconduct_label_agreement("fresh2")
+    agreement = item["agreement"]
+    assert agreement["columns"] == ("pass_a", "pass_b") and agreement["letters"] == 4
+    assert len(agreement["disagreements"]) == 2
+    # whole label: 2 of 4 agree (observed 0.5); chance (1·2 + 1·0 + 2·1) / 16 = 0.25; kappa 0.25 / 0.75
+    assert abs(agreement["kappa_whole_label"] - 1 / 3) < 1e-9
+    assert agreement["families"]["graft"]["positives_a"] == 1 and agreement["families"]["graft"]["positives_b"] == 0
+    output = CliRunner().invoke(main, ["text-eval", "misconduct", "--labelled", "--split", "fresh2", "--show", "0"])
+    assert output.exit_code == 0, output.output
+    assert "标注集 fresh2（4 封，两遍标注 pass_a/pass_b）" in output.output and "分歧 2 处" in output.output
+    assert "fresh2：4 封" in output.output
+
+
+def test_scoring_the_third_set_before_it_is_committed_says_so_in_chinese(tmp_path, monkeypatch):
+    from rexian.cli import main
+
+    _tiny_label_set(tmp_path, monkeypatch, None)
+    output = CliRunner().invoke(main, ["text-eval", "misconduct", "--labelled", "--split", "fresh2"])
+    assert output.exit_code != 0
+    assert "标注集 fresh2 尚未提交" in output.output and "misconduct_labels_fresh2.csv" in output.output
+
+
+def test_all_is_every_set_seen_so_far_and_the_third_set_is_apart():
+    from rexian.text.misconduct_labels import labelled_rows
+
+    everything = {row["letter_id"] for row in labelled_rows("all")}
+    assert everything == {row["letter_id"] for row in load_labels()} | {row["letter_id"] for row in load_labels(fresh=True)}
+    assert len(everything) == 515
+
+
+def test_the_third_draw_takes_every_remaining_hit_and_keyword_letter_and_forty_random():
+    from rexian.text.misconduct_labels import draw_fresh2_sample
+
+    texts = {str(i): ("科长态度恶劣" if i % 7 == 0 else "路灯坏了") for i in range(900)}
+    flagged = {key for key in texts if int(key) % 13 == 0}
+    exclude = {str(i) for i in range(0, 900, 2)}
+    drawn = draw_fresh2_sample(texts, flagged, exclude)
+    assert drawn == draw_fresh2_sample(texts, flagged, exclude) and {row["split"] for row in drawn} == {"fresh2"}
+    strata = {name: {row["letter_id"] for row in drawn if row["stratum"] == name} for name in ("hit", "keyword", "random")}
+    assert strata["hit"] == flagged - exclude
+    assert strata["keyword"] == {k for k in texts if k not in exclude and k not in flagged and int(k) % 7 == 0}
+    assert len(strata["random"]) == 40 and not exclude & {row["letter_id"] for row in drawn}

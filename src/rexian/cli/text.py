@@ -189,8 +189,9 @@ def eval_same_matter(path, window_days, threshold, shown_groups, synthetic):
 @click.option("--simulated", "data_dir", type=click.Path(exists=True, file_okay=False),
               help="改用 rexian simulate --out DIR 的目录，按其真值文件评分")
 @click.option("--labelled", is_flag=True, help="改为在人工标注的真实留言上计算精确率与召回率（95%置信区间，见 docs/text.md）")
-@click.option("--split", type=click.Choice(["held_out", "dev", "all", "fresh"]), default="held_out",
-              show_default=True, help="与 --labelled 同用：评分所用的标注子集（all 为全部开发数据，fresh 为新抽的未触碰集）")
+@click.option("--split", type=click.Choice(["held_out", "dev", "first", "fresh", "all", "fresh2"]), default="all",
+              show_default=True, help="与 --labelled 同用：评分所用的标注子集（first 为第一批，fresh 为第二批，all 为已用于开发的"
+                                      "全部标注，fresh2 为第三批未触碰集）")
 @click.option("--patterns", is_flag=True, help="与 --labelled 同用：列出每个产生命中的短语的精确率")
 @click.option("--show", default=20, show_default=True, help="每类打印的命中（或误报与漏报）条数")
 def eval_misconduct(path, data_dir, labelled, split, patterns, show):
@@ -236,13 +237,19 @@ def _print_labelled(split: str, patterns: bool, show: int) -> None:
     )
     from rexian.text.misconduct_labels import SCORED_FAMILIES
 
-    if split == "fresh":
-        click.echo("新抽的未触碰集：读整封信，一遍标注（无第二遍，故无一致性数字），标注在看检测结果之前提交")
-    else:
-        agreement = misconduct_label_agreement()
+    try:
+        sets = misconduct_label_agreement(split)
+    except FileNotFoundError as missing:
+        raise click.ClickException(str(missing)) from None
+    for item in sets:
+        agreement = item["agreement"]
+        if agreement is None:
+            click.echo(f"标注集 {item['set']}（{item['letters']} 封）：一遍标注，无第二遍，故无一致性数字")
+            continue
         kappas = "，".join(f"{family} {row['kappa']:.2f}" for family, row in agreement["families"].items())
-        click.echo(f"标注集 {agreement['letters']} 封（两遍标注，均由同一人完成）；Cohen's kappa：整体标签 "
-                   f"{agreement['kappa_whole_label']:.2f}，{kappas}；分歧 {len(agreement['disagreements'])} 处")
+        click.echo(f"标注集 {item['set']}（{agreement['letters']} 封，两遍标注 {'/'.join(agreement['columns'])}）："
+                   f"Cohen's kappa：整体标签 {agreement['kappa_whole_label']:.2f}，{kappas}；"
+                   f"分歧 {len(agreement['disagreements'])} 处")
     result = misconduct_on_labels(split)
     click.echo(f"\n{split}：{result['letters']} 封；按信件计，只有“陈述事实且行为人为公职人员”算作发现，线索另计")
     click.echo(f"{'family':<18}{'tp':>4}{'fp':>4}{'fn':>4}  {'precision [95% CI]':<22}{'recall [95% CI]':<22}{'leads':>6}")

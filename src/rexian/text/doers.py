@@ -79,7 +79,7 @@ def build_words(documents: list[dict]) -> DoerWords:
         words={key: tuple(value) for key, value in lists.items()}, surnames=surnames,
         scan=_alternation(kinds), kinds=kinds, not_bodies=_alternation(lists["not_bodies"]),
         salutations=_alternation(lists["salutations"]) if lists["salutations"] else None,
-        names_after=re.compile(rf"^[{surnames}][\u4e00-\u9fff]{{1,2}}"),
+        names_after=re.compile(rf"^[{surnames}](?:某某|某|[\u4e00-\u9fff]{{1,2}})"),  # 「胡某强占」: 胡某
         lone_names=re.compile(rf"(?<![\u4e00-\u9fff])[{surnames}](?:某某|某)|(?<=[的位名个])[{surnames}](?:某某|某)"),
     )
 
@@ -159,19 +159,23 @@ def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
         tokens.append((match.start(), match.end(), match.group(0), "named"))
     tokens.sort()
     mentions: list[Mention] = []
+    read_up_to = 0  # where the last word read ends: a body's name does not reach back over it
     for start, end, word, kind in tokens:
         if mentions and start < mentions[-1].end:
             continue
         previous = mentions[-1] if mentions else None
         between = text[previous.end:start] if previous else ""
+        floor, read_up_to = read_up_to, max(read_up_to, end)
         if kind in _BODY_KINDS:
-            body_start = _body_start(text, start)
+            # 「所有置业顾问无视政府规定」: the name of 政府 does not swallow the sales staff before it.
+            body_start = _body_start(text, start, floor)
             body = text[body_start:end]
             if body == word and kind in ("private_body", "mixed"):
                 # 「民爆器材有限公司……自公司成立以来」: a bare 「公司」 is the company named before;
                 # 「A3区第三幼儿园……幼儿园收取介绍费」: a bare 「幼儿园」 is the kindergarten named before.
                 named = [(m, m.body) for m in reversed(mentions) if m.body and m.body.endswith(word) and m.body != word]
-                telling = [pair for pair in named if _PUBLIC_NAME.search(pair[1]) or _PRIVATE_NAME.search(pair[1])]
+                telling = [pair for pair in named if (_PUBLIC_NAME.search(pair[1]) and not _CLAIMED.search(pair[1]))
+                           or _PRIVATE_NAME.search(pair[1])]
                 if named:
                     earlier, earlier_body = (telling or named)[0]
                     if earlier.body_kind:
@@ -192,7 +196,17 @@ def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
                                             _role(text, body_start, words, end)))
             continue
         if kind == "citizen":
-            mentions.append(Mention(start, end, None, None, word, kind, None, "citizen"))
+            if previous and previous.body and previous.post is None and _JOINERS.match(between):
+                # 「大元社区居民苏健明」: the body is where the citizen lives, not someone who acts.
+                mentions[-1] = Mention(previous.start, previous.end, previous.body, previous.body_kind, None, None,
+                                       None, "home")
+            named = words.names_after.match(_trim_name(text[end:end + 3]))
+            if named and not _CITIZEN_NOT_NAMED.match(text, end):
+                # 「村民黄涛跃」「居民苏健明」: a named citizen acts as a private person.
+                mentions.append(Mention(start, end + len(named.group(0)), None, None, word, "private_person",
+                                        named.group(0), _role(text, start, words, end, person=True)))
+            else:
+                mentions.append(Mention(start, end, None, None, word, kind, None, "citizen"))
             continue
         name, post_start = _name_before(text, start, words)
         name_after = None
@@ -211,12 +225,41 @@ def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
         else:
             mentions.append(Mention(post_start, end + len(name_after or ""), None, None, post, post_kind,
                                     name or name_after, _role(text, post_start, words, end, person=True)))
-    return mentions
+    return _structural_roles(text, mentions)
 
 
-def _body_start(text: str, ending_start: int) -> int:
+def _structural_roles(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Roles that need the whole clause: the ones a 「经…协调」 phrase names mediate; a body or person joined
+    by 和/及/与/、 to an object or a mediator shares that role (「与社区及派出所关系好」); a post at the head of a
+    letter or sentence followed by 「：」「，」 is the one addressed (「胡华衡书记：」「尊敬的孔书记」)."""
+    mediated = [match.span(1) for match in _MEDIATED.finditer(text)]
+    result: list[Mention] = []
+    for mention in mentions:
+        role = mention.role
+        if role in ("subject", "agent") and any(start <= mention.start < end for start, end in mediated):
+            role = "object"
+        if result and role == "subject" and result[-1].role == "object" and \
+                _COORDINATED.fullmatch(text, result[-1].end, mention.start):
+            role = "object"
+        if mention.post and role in ("subject", "object") and _is_vocative(text, mention):
+            role = "addressee"
+        result.append(mention if role == mention.role else Mention(mention.start, mention.end, mention.body,
+                                                                      mention.body_kind, mention.post, mention.post_kind,
+                                                                      mention.name, role))
+    return result
+
+
+def _is_vocative(text: str, mention: Mention) -> bool:
+    before = text[max(0, mention.start - 6):mention.start]
+    if re.search(r"(?:尊敬|敬爱|亲爱)的$", before):
+        return True
+    return bool((mention.start == 0 or re.search(r"[。！？!?\n：:]\s*$", before)) and mention.body is None
+                and re.match(r"\s*[：:，,！!]", text[mention.end:mention.end + 2]))
+
+
+def _body_start(text: str, ending_start: int, floor: int = 0) -> int:
     start = ending_start
-    while start > 0 and ending_start - start < _NAME_REACH and text[start - 1] not in _NAME_STOP:
+    while start > floor and ending_start - start < _NAME_REACH and text[start - 1] not in _NAME_STOP:
         start -= 1
     # 「为何一中屡屡违规」: a question word or connective before a name is not part of it.
     lead = _NOT_NAME_START.match(text, start, ending_start)
@@ -255,9 +298,12 @@ _NOT_NAME_BEFORE = ("对", "双", "各", "官", "甲", "乙", "地", "多")
 _BODY_KINDS = ("public_body", "service", "mixed", "state", "private_body")
 _NOT_NAME_START = re.compile("(?:" + "|".join((
     "恳请 请求 敬请 请 希望 要求 建议 呼吁 彻查 严查 查处 调查 督促 责令 关于 投诉 举报 反映 通过 经过 "
-    "为何 为什么 难道 竟然 居然 然而 可是 但是 因为 如果 导致 致使 发现 得知 据说 听说 认为").split()) + ")+")
+    "为何 为什么 难道 竟然 居然 然而 可是 但是 因为 如果 导致 致使 发现 得知 据说 听说 认为 相信 以为 无视 设立 开设 开办 "
+    "创办 注册").split()) + ")+")
 # 「民办学校」「私立医院」 are private; 「公办幼儿园」 is public whatever its ending says.
 _PRIVATE_NAME = re.compile(r"民办|私立|私人|私营")
+# 「开发商承诺为公立性幼儿园」「号称公办」: a public name only promised or claimed says nothing.
+_CLAIMED = re.compile(r"承诺|号称|声称|自称|说是|宣称|打着")
 _PUBLIC_NAME = re.compile(r"公办|公立|机关|[区县市]第[一二三四五六七八九十\d]+|[区县市]实验")  # 「A3区第三幼儿园」
 
 
@@ -270,6 +316,15 @@ _PLACE_BEFORE = re.compile(r"(?:位于|住在|家住|地处|属于|属|在|去|�
 
 
 _WITNESS = re.compile(r"当着[^，。！？；]{0,10}$")
+# 「经社区，派出所多方协调未果」: the bodies a 「经…协调」 phrase names are mediators, not doers.
+_MEDIATED = re.compile(r"(?:经过|经|通过)([^。！？；]{1,20}?)(?:多方|多次|屡次|反复|出面|介入)*(?:协调|调解|调处|沟通)")
+_COORDINATED = re.compile(r"\s*(?:、|和|及|与|以及|或|同|还有)\s*")
+# 「村民反映」「居民代表」: no name follows.
+_CITIZEN_NOT_NAMED = re.compile(r"[\u4e00-\u9fff]?(?:反映|代表|们|群|组|小组|委员|自治|大会|会议)")
+# 「政府规定」「教育局的文件」: the body qualifies a thing, it does not act.
+_QUALIFIES = re.compile(r"(?:的)?(?:规定|政策|文件|公告|通知|批复|红头文件|精神|号召|标准|号文)")
+# 「A市长盛庭岚小区」: a post read inside a place's name.
+_PLACE_NAME_AFTER = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:小区|花园|大厦|广场|公寓|家园|新城|山庄|苑|大道|路|街(?!道))")
 
 
 def _role(text: str, start: int, words: DoerWords, end: int | None = None, person: bool = False) -> str:
@@ -277,7 +332,11 @@ def _role(text: str, start: int, words: DoerWords, end: int | None = None, perso
     「院长办公室」)."""
     if end is not None and person and _ADDRESS_AFTER.match(text, end):
         return "place"
+    if end is not None and person and text[start] in "市县区镇乡" and start and re.match(r"[A-Za-z0-9]", text[start - 1]) \
+            and _PLACE_NAME_AFTER.match(text, end):
+        return "place"
     if end is not None and not person and (_ADDRESS_AFTER.match(text, end) or _POSSESSED.match(text, end)
+                                           or _QUALIFIES.match(text, end)
                                            or _PLACE_BEFORE.search(text[max(0, start - 4):start])):
         return "place"
     if person and end is not None and text.startswith("的面", end) and _WITNESS.search(text, max(0, start - 12), start):
@@ -313,11 +372,13 @@ def classify(mention: Mention, context_body: Mention | None = None, by_hand: boo
         return NOT_PUBLIC, 0.9, f"「{mention.post}」不属监察对象"
     if post_kind == "pronoun":
         return UNCLEAR, 0.3, "代词，前文没有可指的人"
-    if mention.post in _SOMEONE:
+    if post_kind == "citizen":
+        return NOT_PUBLIC, 0.8, f"「{mention.post}」是群众，不属监察对象"
+    if mention.post in _SOMEONE and mention.body is None:
         return UNCLEAR, 0.3, f"「{mention.post}」未说是谁"
     if body_kind in ("service", "mixed") and body and _PRIVATE_NAME.search(body):
         return NOT_PUBLIC, 0.85, f"「{body}」是民办或私立的{where}"
-    if body_kind == "mixed" and body and _PUBLIC_NAME.search(body):
+    if body_kind == "mixed" and body and _PUBLIC_NAME.search(body) and not _CLAIMED.search(body):
         body_kind = "service"
     if body_kind == "mixed":
         return UNCLEAR, 0.4, f"「{body}」可能是民办的，是否属公办待核实{where}"
@@ -361,16 +422,19 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
     chosen = None
     if prefer_public:
         clause_start = max([sentence_start] + [i + 1 for i in range(sentence_start, act_start) if text[i] in "，,；;：:"])
-        public = [m for m in before if m.start >= clause_start and m.role != "place" and _status_in(m, mentions) == PUBLIC
+        public = [m for m in before if m.start >= clause_start and m.role not in _ASIDE and _status_in(m, mentions) == PUBLIC
                   and (m.post or m.body_kind == "public_body")]
         if public:
             chosen = public[-1]
         else:
-            after = [m for m in mentions if act_end <= m.start < clause_end and m.role != "place"
+            after = [m for m in mentions if act_end <= m.start < clause_end and m.role not in _ASIDE
                      and _status_in(m, mentions) == PUBLIC and (m.post or m.body_kind == "public_body")]
             chosen = after[0] if after else None
+    permitted = _permitted_agent(text, before, sentence_start, act_start)
+    if permitted is not None:
+        chosen = permitted
     if chosen is None:
-        subjects = [m for m in before if m.role not in ("object", "place", "citizen")
+        subjects = [m for m in before if m.role not in _NOT_DOING
                     and not (skip_speakers and _SPEAKER.search(text, m.end, act_start))]
         chosen = subjects[-1] if subjects else None
     if chosen is None and addressed:
@@ -379,27 +443,27 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
         chosen = spoken_to[-1] if spoken_to else None
     if chosen is None and not title_only:
         # 「态度恶劣的医生」; 「门难进、脸难看，这就是我们街道办的作风」
-        after = [m for m in mentions if act_end <= m.start < sentence_end and m.role not in ("object", "place", "citizen")
+        after = [m for m in mentions if act_end <= m.start < sentence_end and m.role not in _NOT_DOING
                  and (m.start < clause_end and text[act_end:m.start].endswith("的") or text[m.end:m.end + 3].startswith("的作风"))]
         chosen = after[0] if after else None
     how = "同句"
     if chosen is None and reach is None and not title_only:
         earlier = [m for m in mentions if previous_start <= m.start and m.end <= sentence_start
-                   and m.role not in ("object", "place", "citizen")]
+                   and m.role not in _NOT_DOING]
         chosen = earlier[-1] if earlier else None
         how = "上一句"
     if chosen is None and reach is None:
         # The letter's title says whom it is about (「请彻查某村村委成员贪腐集体财产」).
         title_end = next((i for i, char in enumerate(text) if char in "。！？!?\n"), len(text))
         if title_end < sentence_start:
-            subjects = [m for m in mentions if m.end <= title_end and m.role not in ("object", "place", "citizen")]
+            subjects = [m for m in mentions if m.end <= title_end and m.role not in _NOT_DOING]
             chosen = subjects[0] if subjects else None
             how = "来信标题"
     if chosen is None:
         return None, None
     if chosen.post_kind == "pronoun":
         antecedents = [m for m in mentions if m.end <= chosen.start and m.post and m.post_kind not in ("pronoun", "citizen")
-                       and m.role != "place" and chosen.start - m.end <= 120]
+                       and m.role not in _ASIDE and chosen.start - m.end <= 120]
         if antecedents:
             how = f"「{chosen.post}」指前文的人"
             chosen = antecedents[-1]
@@ -409,11 +473,23 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
     return Doer(chosen.body, chosen.post, chosen.name, status, confidence, f"{how}：{reason}"), chosen
 
 
+def _permitted_agent(text: str, before: list[Mention], sentence_start: int, act_start: int) -> Mention | None:
+    """「所长默许、放任该村一村民黄某改变土地性质，违规侵占集体用地」: after a verb of letting (放任, 纵容,
+    默许, 任由, 包庇), the one let is the agent of what follows; the official who let it is not its doer."""
+    verbs = list(_LETS.finditer(text, max(sentence_start, act_start - 40), act_start))
+    if not verbs:
+        return None
+    verb = verbs[-1]
+    let = [m for m in before if 0 <= m.start - verb.end() <= 12 and m.post
+           and not _CLAUSE_BREAK.search(text, verb.end(), m.start) and m.role in ("subject", "agent")]
+    return let[0] if let else None
+
+
 def resolve_antecedent(mentions: list[Mention], position: int, reach: int = 120) -> tuple[Doer | None, Mention | None]:
     """The person a pronoun at `position` points back to across sentences (「咨询李校长……叫我告到哪里他也不怕」):
     the last person named within `reach` characters before it."""
     antecedents = [m for m in mentions if m.end <= position and m.post and m.post_kind not in ("pronoun", "citizen")
-                   and m.role != "place" and position - m.end <= reach]
+                   and m.role not in _ASIDE and position - m.end <= reach]
     if not antecedents:
         return None, None
     chosen = antecedents[-1]
@@ -421,8 +497,13 @@ def resolve_antecedent(mentions: list[Mention], position: int, reach: int = 120)
     return Doer(chosen.body, chosen.post, chosen.name, status, confidence, f"代词指前文的人：{reason}"), chosen
 
 
+_NOT_DOING = ("object", "place", "citizen", "home", "addressee")  # roles of people who are not the doer
+_ASIDE = ("place", "home", "addressee")  # not even the receiving side
+_CLAUSE_BREAK = re.compile(r"[，,。！？!?；;：:]")
+_LETS = re.compile(r"放任|纵容|默许|任由|任凭|听任|包庇|袒护|允许")
 # 「民警指认林某殴打」: the one who says or identifies is not the one who did it.
-_SOMEONE = {"有人", "某些人", "一些人", "别人", "他人", "男子", "女子", "一男的", "男的", "女的", "该男子", "该女子"}
+_SOMEONE = {"有人", "某些人", "一些人", "别人", "他人", "男子", "女子", "一男的", "男的", "女的", "该男子", "该女子", "男人",
+            "女人", "那人", "一个人"}
 _SPEAKER = re.compile(r"指认|声称|证实|控告|举报|反映|表示")
 
 

@@ -256,8 +256,9 @@ def misconduct_on_labels(split: str = "held_out", base_dir: str | Path | None = 
     (`rexian.text.misconduct_labels`), per family and pooled over the three scored families, with 95 %
     Wilson intervals. A letter is predicted for a family when a hit of that family is a finding (an
     assertion about a public servant, score at or above the threshold); leads (suspicions, unclear doers)
-    are counted apart. `split`: dev, held_out, all (both: the development data) or fresh (the second,
-    untouched set). Returns {families: {...}, pooled: {...}, errors: [...]}.
+    are counted apart. `split`: dev, held_out, first (both), fresh (the second set), all (first and fresh:
+    every set whose results have been seen, the development data) or fresh2 (the third, untouched set).
+    Returns {families: {...}, pooled: {...}, errors: [...]}.
     """
     from rexian.text.misconduct import DEFAULT_MIN_SCORE, detect_misconduct
     from rexian.text.misconduct_labels import (
@@ -302,27 +303,18 @@ def misconduct_on_labels(split: str = "held_out", base_dir: str | Path | None = 
     return {"split": split, "letters": len(rows), "families": families, "pooled": pooled, "errors": errors}
 
 
-def misconduct_label_agreement() -> dict:
-    """Agreement of the two labelling passes of the misconduct set: Cohen's kappa per family (reported or
-    not), on the whole label, the number of disagreements and how each was settled."""
-    from rexian.text.misconduct_labels import (
-        FAMILY_CODES,
-        cohen_kappa,
-        load_labels,
-        parse_label,
-    )
+def misconduct_label_agreement(split: str = "first") -> list[dict]:
+    """Agreement of the labelling passes for each labelled set a split draws on (its rows in the split):
+    {set, letters, agreement} where agreement is `misconduct_labels.agreement` (Cohen's kappa on the whole
+    label and per family, the disagreements and how each was settled) or None for a set labelled once."""
+    from rexian.text.misconduct_labels import agreement, label_sets, labelled_rows, load_label_set
 
-    rows = load_labels()
-    per_family = {}
-    for family in FAMILY_CODES.values():
-        first = [family in parse_label(row["pass1"])[0] for row in rows]
-        second = [family in parse_label(row["pass2"])[0] for row in rows]
-        per_family[family] = {"kappa": cohen_kappa(first, second), "positives_pass1": sum(first),
-                              "positives_pass2": sum(second)}
-    disagreements = [{"letter_id": row["letter_id"], "pass1": row["pass1"], "pass2": row["pass2"],
-                      "label": row["label"], "settled": row["settled"]} for row in rows if row["pass1"] != row["pass2"]]
-    return {"letters": len(rows), "kappa_whole_label": cohen_kappa([r["pass1"] for r in rows], [r["pass2"] for r in rows]),
-            "families": per_family, "disagreements": disagreements}
+    wanted = {row["letter_id"] for row in labelled_rows(split)}
+    result = []
+    for name in label_sets(split):
+        rows = [row for row in load_label_set(name) if row["letter_id"] in wanted]
+        result.append({"set": name, "letters": len(rows), "agreement": agreement(rows)})
+    return result
 
 
 def misconduct_pattern_precision(split: str = "dev", base_dir: str | Path | None = None) -> list[dict]:

@@ -61,7 +61,9 @@ FINDING, LEAD, NONE = "finding", "lead", "none"
 _NEGATION_REACH = 6  # characters between a negation cue and the phrase it denies
 _ACTOR_REACH = 20  # characters before a needs_actor phrase within which the public servant must be named
 _REQUIRES_REACH = 12  # characters before a phrase within which its `requires` words must occur
-_SENTENCE_END = re.compile(r"[。！？!?\n]")  # not 「；」: a semicolon does not cut the official off
+# Not 「；」: a semicolon does not cut the official off. A numbered item (「3、」「4.」「（2）」) starts a new
+# sentence: 「……（本条）3、针对小区持不同意见的业主威胁恐吓」 is a new matter; 「1、2、3层」 is not an item.
+_SENTENCE_END = re.compile(r"[。！？!?\n]|(?<![\d.A-Za-z])\d{1,2}(?:[、.．]|\s{2,})(?![\d、.．])|[（(]\d{1,2}[）)]")
 _CLAUSE_END = re.compile(r"[，,。！？!?；;：:\n]")
 # 「工作人员说我态度不好」「我当时态度不好」: the attitude is the citizen's; 「对我们冷嘲热讽」「叫我去告」 are not.
 _ABOUT_CITIZEN = re.compile(r"(?:说|讲|称|认为|指责|怪|嫌|批评|埋怨)(?:我|我们|本人)(?:的)?$"

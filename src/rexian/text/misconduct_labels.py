@@ -17,6 +17,13 @@ A second, fresh set (`data/misconduct_labels_fresh.csv`, split `fresh`, `draw_fr
 ~150 letters not in the first set, drawn the same stratified way, labelled from whole letters in one pass and
 committed before any detector output on them was read; columns letter_id, stratum, split, label, note.
 
+A third set (`data/misconduct_labels_fresh2.csv`, split `fresh2`, `draw_fresh2_sample`, seed FRESH2_SEED): 250
+letters in none of the first two sets — every letter the detector (commit 3f3dea7) still flagged (1), every
+remaining broad-keyword letter (209) and 40 random others — labelled from whole letters by two independent
+labellers (columns pass_a, pass_b) with the disagreements settled (`label`), before any detector output on
+them was read; columns letter_id, stratum, split, pass_a, pass_b, label, note. Any set with two passes
+(pass1/pass2 or pass_a/pass_b) has its agreement reported (`agreement`).
+
 Labels (`label` column): the families a letter *reports as fact* about a public servant — `H` hostile
 attitude (态度恶劣, incl. threats), `G` graft (吃拿卡要, incl. bribery), `E` embezzlement (侵占/贪污),
 `B` improper banquets (违规吃喝) — joined by `+`, or `-` for none. A lower-case letter marks a family only
@@ -85,17 +92,30 @@ FRESH_SEED = 20261206
 FRESH_SIZES = {"hit": 50, "keyword": 80, "random": 30}  # about 150 letters, none of the first set
 
 
-def draw_fresh_sample(texts: dict, flagged: set, exclude: set) -> list[dict]:
+FRESH2_SEED = 20261207
+# Larger than the pools were, so the third set takes every remaining hit and keyword letter, and 40 random.
+FRESH2_SIZES = {"hit": 70, "keyword": 400, "random": 40}
+
+
+def draw_fresh_sample(texts: dict, flagged: set, exclude: set, *, seed: int = FRESH_SEED,
+                      sizes: dict | None = None, split: str = "fresh") -> list[dict]:
     """A fresh untouched set, drawn the same stratified way with another seed from the letters not in
-    `exclude` (the first labelled set): up to FRESH_SIZES letters of each stratum, all in split `fresh`.
-    `flagged`: ids the detector flagged when the fresh set was drawn."""
-    rng = random.Random(FRESH_SEED)
+    `exclude` (the sets labelled before): up to `sizes` letters of each stratum, all in split `split`.
+    `flagged`: ids the detector flagged when the set was drawn."""
+    sizes = sizes or FRESH_SIZES
+    rng = random.Random(seed)
     ids = [i for i in sorted(texts) if i not in exclude]
     strata = {"hit": [i for i in ids if i in flagged],
               "keyword": [i for i in ids if i not in flagged and BROAD_KEYWORDS.search(texts[i])]}
     strata["random"] = [i for i in ids if i not in flagged and i not in set(strata["keyword"])]
-    drawn = [(i, name) for name, pool in strata.items() for i in rng.sample(pool, min(FRESH_SIZES[name], len(pool)))]
-    return [{"letter_id": i, "stratum": stratum, "split": "fresh"} for i, stratum in sorted(drawn)]
+    drawn = [(i, name) for name, pool in strata.items() for i in rng.sample(pool, min(sizes[name], len(pool)))]
+    return [{"letter_id": i, "stratum": stratum, "split": split} for i, stratum in sorted(drawn)]
+
+
+def draw_fresh2_sample(texts: dict, flagged: set, exclude: set) -> list[dict]:
+    """The third set (split `fresh2`): the same draw with FRESH2_SEED and FRESH2_SIZES from the letters in
+    neither earlier set (`exclude`)."""
+    return draw_fresh_sample(texts, flagged, exclude, seed=FRESH2_SEED, sizes=FRESH2_SIZES, split="fresh2")
 
 
 def stratum_sizes(texts: dict, flagged: set) -> dict:
@@ -118,19 +138,82 @@ def parse_label(value: str) -> tuple[set, set]:
     return reported, suspected
 
 
+# Each labelled set and its file under data/; the first set holds the old dev and held_out parts.
+LABEL_FILES = {"first": "misconduct_labels.csv", "fresh": "misconduct_labels_fresh.csv",
+               "fresh2": "misconduct_labels_fresh2.csv"}
+SPLITS = ("held_out", "dev", "first", "fresh", "all", "fresh2")
+DEVELOPMENT_SETS = ("first", "fresh")  # every set whose results have been seen: `all`
+PASS_COLUMNS = (("pass1", "pass2"), ("pass_a", "pass_b"))
+
+
+def _label_dir():
+    return resources.files("rexian.text").joinpath("data")
+
+
+def load_label_set(name: str) -> list[dict]:
+    """The rows of one labelled set (`first`, `fresh` or `fresh2`), as committed. A set not yet committed
+    raises FileNotFoundError with a message in Chinese saying which file is missing."""
+    path = _label_dir().joinpath(LABEL_FILES[name])
+    if not path.is_file():
+        raise FileNotFoundError(f"标注集 {name} 尚未提交：缺少 src/rexian/text/data/{LABEL_FILES[name]}"
+                                f"（列为 letter_id,stratum,split,pass_a,pass_b,label,note）")
+    return list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+
+
 def load_labels(fresh: bool = False) -> list[dict]:
-    """The labelled set as committed: rows with letter_id, stratum, split, pass1, pass2, label, settled.
-    `fresh`: the second, untouched set (`data/misconduct_labels_fresh.csv`) instead of the first."""
-    name = "data/misconduct_labels_fresh.csv" if fresh else "data/misconduct_labels.csv"
-    text = resources.files("rexian.text").joinpath(name).read_text(encoding="utf-8")
-    return list(csv.DictReader(text.splitlines()))
+    """The first labelled set (rows with letter_id, stratum, split, pass1, pass2, label, settled), or with
+    `fresh` the second one."""
+    return load_label_set("fresh" if fresh else "first")
+
+
+def label_sets(split: str) -> list[str]:
+    """The labelled sets a split draws on."""
+    return list(DEVELOPMENT_SETS) if split == "all" else ["first"] if split in ("dev", "held_out") else [split]
 
 
 def labelled_rows(split: str) -> list[dict]:
-    """The labelled rows of a split: dev, held_out, all (the first set: the development data) or fresh."""
-    if split == "fresh":
-        return load_labels(fresh=True)
-    return [row for row in load_labels() if split == "all" or row["split"] == split]
+    """The labelled rows of a split: dev or held_out (the two parts of the first set), first (both), fresh
+    (the second set), all (every set seen so far: first and fresh, the development data) or fresh2 (the third,
+    untouched set)."""
+    if split in ("dev", "held_out"):
+        return [row for row in load_label_set("first") if row["split"] == split]
+    if split == "all":
+        return [row for name in DEVELOPMENT_SETS for row in load_label_set(name)]
+    if split not in LABEL_FILES:
+        raise ValueError(f"未知的标注子集 {split!r}，可选：{', '.join(SPLITS)}")
+    return load_label_set(split)
+
+
+def pass_columns(rows: list[dict]) -> tuple[str, str] | None:
+    """The two columns holding independent labelling passes, if the rows have them."""
+    if not rows:
+        return None
+    return next((pair for pair in PASS_COLUMNS if all(column in rows[0] for column in pair)), None)
+
+
+def agreement(rows: list[dict]) -> dict | None:
+    """Agreement of two labelling passes over `rows` (those with both passes filled): Cohen's kappa on the
+    whole label and per family (reported or not), the disagreements and how each was settled; None when
+    the rows have no two passes."""
+    columns = pass_columns(rows)
+    if columns is None:
+        return None
+    first_column, second_column = columns
+    both = [row for row in rows if (row.get(first_column) or "").strip() and (row.get(second_column) or "").strip()]
+    if not both:
+        return None
+    first = [row[first_column].strip() for row in both]
+    second = [row[second_column].strip() for row in both]
+    families = {}
+    for family in FAMILY_CODES.values():
+        a = [family in parse_label(label)[0] for label in first]
+        b = [family in parse_label(label)[0] for label in second]
+        families[family] = {"kappa": cohen_kappa(a, b), "positives_a": sum(a), "positives_b": sum(b)}
+    note = "settled" if "settled" in both[0] else "note"
+    disagreements = [{"letter_id": row["letter_id"], "a": a, "b": b, "label": row["label"], "note": row.get(note, "")}
+                     for row, a, b in zip(both, first, second) if a != b]
+    return {"letters": len(both), "columns": columns, "kappa_whole_label": cohen_kappa(first, second),
+            "families": families, "disagreements": disagreements}
 
 
 def cohen_kappa(first: list, second: list) -> float:
