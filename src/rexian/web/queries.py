@@ -159,8 +159,10 @@ def list_tickets(engine: Engine, principal: Principal, filters: Filters, page: i
 
 
 def deadline_mark(status: str | None, due_at: datetime | None, now: datetime | None, near_hours: int) -> str:
-    """超期 when open past its deadline, 临期 when due within `near_hours`, else ''."""
-    if now is None or due_at is None or status not in OPEN_STATES:
+    """超期 when being handled past its deadline, 临期 when due within `near_hours`, else ''. Only while the
+    units' deadline runs: a ticket waiting for its follow-up call was closed by its unit, and a mark there
+    would blame the unit for the visit's wait."""
+    if now is None or due_at is None or status not in HANDLING:
         return ""
     if now > due_at:
         return "超期"
@@ -205,7 +207,7 @@ def ticket_view(engine: Engine, ticket: Ticket, principal: Principal | None, now
     shown = [{**event, "payload": mask_fields(event["payload"], principal, unmasked)} for event in events]
     return TicketView(ticket, mask_fields({**ticket.intake, **held}, principal, unmasked), shown, damages, files,
                       deadline_mark(ticket.status, ticket.due_at, now, near_hours),
-                      countdown(ticket.due_at, now) if ticket.is_open else "")
+                      countdown(ticket.due_at, now) if ticket.status in HANDLING else "")
 
 
 def pending_requests(engine: Engine, hotline, principal: Principal, stage: str, limit: int = 100) -> list[dict]:
