@@ -30,6 +30,9 @@ from pathlib import Path
 STEPS = 8
 
 
+SEARCHED = ("油烟", "烟", "多福巷1号", "整改", "塌陷")  # a mixed day's searches: 1, 2 and more characters
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -60,10 +63,10 @@ class User(threading.Thread):
         self.base, self.tokens, self.until, self.number = base, tokens, until, number
         self.events: list[tuple[str, int]] = []
         self.errors: list[str] = []
-        self.latencies: list[float] = []
+        self.latencies: list[tuple[str, float]] = []  # (kind of request, ms)
         self.tickets = 0
 
-    def call(self, person: str, method: str, path: str, body=None, command=True):
+    def call(self, person: str, method: str, path: str, body=None, command=True, kind: str = ""):
         import httpx
 
         headers = {"Authorization": f"Bearer {self.tokens[person]}"}
@@ -78,7 +81,8 @@ class User(threading.Thread):
                     self.errors.append(f"{method} {path}: {error!r}")
                     return None
                 continue
-            self.latencies.append((time.perf_counter() - began) * 1000)
+            self.latencies.append((kind or f"{method} {path.rsplit('/', 1)[-1]}",
+                                   (time.perf_counter() - began) * 1000))
             if response.status_code >= 400:
                 self.errors.append(f"{method} {path}: {response.status_code} {response.text[:200]}")
                 return None
@@ -91,7 +95,7 @@ class User(threading.Thread):
     def life(self) -> None:
         outcome = self.call("A01", "POST", "/api/v1/tickets", {
             "content": f"负载测试第{self.number}号用户反映饭店油烟扰民", "category": "0201",
-            "caller_phone": "13800138000", "address": "东城区多福巷1号"})
+            "caller_phone": "13800138000", "address": "东城区多福巷1号"}, kind="POST intake")
         if not outcome:
             return
         tid = outcome["ticket_id"]
@@ -101,8 +105,10 @@ class User(threading.Thread):
         for person, action, body in steps:
             if self.call(person, "POST", f"/api/v1/tickets/{tid}/{action}", body) is None:
                 return
-        self.call("H0201", "GET", "/api/v1/tickets?queue=inbox&per_page=20", command=False)
-        ticket = self.call("L0201", "GET", f"/api/v1/tickets/{tid}", command=False)
+        self.call("H0201", "GET", "/api/v1/tickets?queue=inbox&per_page=20", command=False, kind="GET inbox")
+        self.call("R01", "GET", f"/api/v1/tickets?q={SEARCHED[self.tickets % len(SEARCHED)]}", command=False,
+                  kind="GET word search")
+        ticket = self.call("L0201", "GET", f"/api/v1/tickets/{tid}", command=False, kind="GET ticket")
         if not ticket or not ticket["requests"]:
             self.errors.append(f"{tid}: no pending closure request")
             return
@@ -168,7 +174,8 @@ def main() -> None:
         stored = [(row.ticket_id, row.seq) for row in connection.execute(select(t.events.c.ticket_id, t.events.c.seq))]
     report = verify_database(engine)
     errors = [error for user in users for error in user.errors]
-    latencies = [ms for user in users for ms in user.latencies]
+    timed = [pair for user in users for pair in user.latencies]
+    latencies = [ms for _, ms in timed]
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0] * 99
     lost = set(reported) - set(stored)
     unexpected = set(stored) - set(reported)
@@ -179,6 +186,11 @@ def main() -> None:
           f"p95 {cuts[94]:.0f} ms, max {max(latencies):.0f} ms")
     print(f"errors: {len(errors)}; events reported {len(reported)}, stored {len(stored)}; lost {len(lost)}, "
           f"unexpected {len(unexpected)}, duplicated {duplicated}; chains {'intact' if report.intact else 'DAMAGED'}")
+    print(f"{'request':<24} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    for kind in sorted({kind for kind, _ in timed}):
+        these = [ms for k, ms in timed if k == kind]
+        p95 = statistics.quantiles(these, n=100)[94] if len(these) > 1 else these[0]
+        print(f"{kind:<24} {len(these):>7} {statistics.median(these):>8.0f} {p95:>8.0f} {max(these):>8.0f}")
     for error in errors[:10]:
         print("  ", error)
     ok = not errors and not lost and not unexpected and not duplicated and report.intact

@@ -99,3 +99,15 @@ def test_a_citywide_list_filtered_by_state_and_category_pages_through_the_same_r
 def _statuses(engine, ids):
     with engine.connect() as connection:
         return [row[0] for row in connection.execute(select(t.tickets.c.status).where(t.tickets.c.ticket_id.in_(ids)))]
+
+
+def test_deadline_marks_run_only_while_units_handle_the_ticket():
+    from datetime import datetime, timedelta
+
+    from rexian.web.queries import deadline_mark
+
+    now, past = datetime(2026, 3, 2, 9), datetime(2026, 3, 1, 9)
+    assert deadline_mark("handling", past, now, 24) == "超期"
+    assert deadline_mark("closure_review", now + timedelta(hours=3), now, 24) == "临期"
+    assert deadline_mark("visit_pending", past, now, 24) == ""  # closed by the unit, waiting for the call
+    assert deadline_mark("closed", past, now, 24) == ""

@@ -1,24 +1,57 @@
-"""The word index behind the ticket lists' search (SQLite): an FTS5 table with the trigram tokenizer over each
-ticket's title, content and address, kept in step with `tickets` by triggers, so every way a ticket row is
-written (workflow, bulk load, import, erasure) updates it in the same transaction.
+"""The word index behind the ticket lists' search on SQLite (PostgreSQL: word_index_pg.py). Two FTS5 tables over
+each ticket's title, content and address, kept in step with `tickets` by triggers, so every way a ticket row
+is written (workflow, bulk load, import, erasure) updates them in the same transaction:
 
-Why trigram: Chinese text has no spaces, so word tokenizers see a whole sentence as one token; the trigram
-tokenizer indexes every run of three characters, CJK included, and a MATCH on a quoted phrase finds it
-anywhere in the text (a substring search, like the LIKE it replaces, case-insensitive for ASCII). A phrase
-shorter than three characters has no trigram: those searches keep the LIKE scan (see `usable`). A phrase
-in a great many tickets is also left to the LIKE, read newest first off the time index, which finds a page of
-them long before the index's thousands of ids would be sorted (web/queries.py).
-PostgreSQL keeps the LIKE search (a pg_trgm index would be its counterpart; not created here)."""
+- `ticket_words` (0005_perf): the trigram tokenizer. Chinese text has no spaces, so word tokenizers see a
+  whole sentence as one token; the trigram tokenizer indexes every run of three characters, and a MATCH on a
+  quoted phrase finds it anywhere in the text. It cannot match a phrase shorter than three characters.
+- `ticket_words_grams` (0006_web3): for those 1- and 2-character words. SQLite has no tokenizer that splits Chinese
+  into single characters, and a tokenizer written in Python would be missing on every connection that did not
+  register it (the sqlite3 shell, a tampering test). So the triggers pre-split the text in SQL: each
+  character and each pair of neighbouring characters becomes one token, written as the hex of its UTF-8
+  bytes (`路灯` -> `E8B7AF` and `E8B7AFE781AF`), so the `ascii` tokenizer keeps every token whole whatever
+  the characters (punctuation, `*` of masked phones, Latin, digits). A 1- or 2-character word is then one
+  exact term: its tickets are read off the index lazily, and a LIMIT stops the read. The table is
+  contentless (the tokens are not stored twice) with `detail=none` (only which tickets, not where); its
+  rowid is the ticket's `ticket_words` rowid. The positions come from a table of numbers
+  (`ticket_words_positions`, 1..MAX_CHARS); a text longer than that is indexed under the token `zlong`, which every
+  short-word search also asks for, so such a ticket is still found.
+
+Both indexes only narrow: the list then checks the same LIKE over those tickets' rows (web/queries.py), so a
+search answers exactly what the LIKE scan answers (ASCII case folded, as SQLite's LIKE does). A word in a
+great many tickets is left to the LIKE, read newest first off the time index, which finds a page of them
+long before the index's thousands of ids would be sorted (web/queries.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import column, select, table, text
+import sys
+import time
+
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 TABLE = "ticket_words"
+GRAMS = "ticket_words_grams"  # every object of the index is named ticket_words*: raw SQL, not declared tables
+POSITIONS = "ticket_words_positions"
 MIN_CHARS = 3  # the trigram tokenizer cannot match a shorter phrase
+MAX_CHARS = 20_000  # characters of one ticket's text pre-split into grams; a longer text is indexed as `zlong`
+LONG = "zlong"  # not a hex string: no gram can be this token
 _TEXT = "coalesce(NEW.title, '') || ' ' || coalesce(NEW.content, '') || ' ' || coalesce(NEW.address, '')"
 
+
+def _grams_of(text_sql: str) -> str:
+    """SQL for the space-separated grams of `text_sql`: each character and each pair of neighbours, ASCII
+    letters lowered as LIKE folds them, in hex; `zlong` ahead of a text longer than the positions table."""
+    return (f"(CASE WHEN length({text_sql}) > {MAX_CHARS} THEN '{LONG} ' ELSE '' END || "
+            f"(SELECT group_concat(gram, ' ') FROM ("
+            f"SELECT hex(lower(substr({text_sql}, n, 1))) AS gram FROM {POSITIONS} WHERE n <= length({text_sql}) "
+            f"UNION SELECT hex(lower(substr({text_sql}, n, 2))) FROM {POSITIONS} WHERE n < length({text_sql}))))")
+
+
+_NEW_GRAMS = _grams_of(_TEXT)
+_OLD_GRAMS = _grams_of(_TEXT.replace("NEW.", "OLD."))
+
+# 0005_perf: the trigram table and its first triggers (these statements are that migration's, kept as it ran).
 CREATE = (
     f"CREATE VIRTUAL TABLE {TABLE} USING fts5(ticket_id UNINDEXED, words, tokenize = 'trigram')",
     f"CREATE TRIGGER {TABLE}_insert AFTER INSERT ON tickets BEGIN "
@@ -31,12 +64,35 @@ CREATE = (
 )
 FILL = (f"INSERT INTO {TABLE} (ticket_id, words) SELECT ticket_id, coalesce(title, '') || ' ' || "
         "coalesce(content, '') || ' ' || coalesce(address, '') FROM tickets")
-DROP = (f"DROP TRIGGER IF EXISTS {TABLE}_insert", f"DROP TRIGGER IF EXISTS {TABLE}_update",
-        f"DROP TRIGGER IF EXISTS {TABLE}_delete", f"DROP TABLE IF EXISTS {TABLE}")
+DROP_TRIGGERS = (f"DROP TRIGGER IF EXISTS {TABLE}_insert", f"DROP TRIGGER IF EXISTS {TABLE}_update",
+                 f"DROP TRIGGER IF EXISTS {TABLE}_delete")
+# the whole index, whatever revision made it (0005_perf's downgrade, when 0006's tables are already gone)
+DROP = (*DROP_TRIGGERS, f"DROP TABLE IF EXISTS {GRAMS}", f"DROP TABLE IF EXISTS {POSITIONS}",
+        f"DROP TABLE IF EXISTS {TABLE}")
+
+# 0006_web3: the grams table, and triggers that keep both tables in step. The update trigger fires only when
+# the text really changed: the workflow rewrites a ticket's whole row on every step, and finding the old
+# index row by ticket id (an unindexed column of the FTS table) reads the whole index.
+_OLD_ROWID = f"(SELECT rowid FROM {TABLE} WHERE ticket_id = OLD.ticket_id)"
+_FORGET_OLD = (f"INSERT INTO {GRAMS} ({GRAMS}, rowid, grams) SELECT 'delete', rowid, {_OLD_GRAMS} "
+               f"FROM {TABLE} WHERE ticket_id = OLD.ticket_id; "
+               f"DELETE FROM {TABLE} WHERE ticket_id = OLD.ticket_id; ")
+_INDEX_NEW = (f"INSERT INTO {TABLE} (ticket_id, words) VALUES (NEW.ticket_id, {_TEXT}); "
+              f"INSERT INTO {GRAMS} (rowid, grams) VALUES (last_insert_rowid(), {_NEW_GRAMS}); ")
+CREATE_GRAMS = (
+    f"CREATE TABLE {POSITIONS} (n INTEGER PRIMARY KEY)",
+    f"CREATE VIRTUAL TABLE {GRAMS} USING fts5(grams, tokenize = 'ascii', content = '', detail = none)",
+    f"CREATE TRIGGER {TABLE}_insert AFTER INSERT ON tickets BEGIN {_INDEX_NEW}END",
+    f"CREATE TRIGGER {TABLE}_update AFTER UPDATE OF ticket_id, title, content, address ON tickets "
+    "WHEN OLD.ticket_id IS NOT NEW.ticket_id OR OLD.title IS NOT NEW.title OR OLD.content IS NOT NEW.content "
+    f"OR OLD.address IS NOT NEW.address BEGIN {_FORGET_OLD}{_INDEX_NEW}END",
+    f"CREATE TRIGGER {TABLE}_delete AFTER DELETE ON tickets BEGIN {_FORGET_OLD}END",
+)
+_BATCH = 50_000
 
 
 def create(connection: Connection) -> None:
-    """Create the index and its triggers and index the tickets already stored (SQLite only)."""
+    """0005_perf: the trigram index and its triggers, filled from the tickets already stored (SQLite only)."""
     if connection.dialect.name != "sqlite":
         return
     for statement in CREATE:
@@ -50,13 +106,62 @@ def drop(connection: Connection) -> None:
             connection.execute(text(statement))
 
 
+def create_grams(connection: Connection, progress=None) -> None:
+    """0006_web3: the grams index of short words, its triggers (replacing 0005's) and its backfill over the
+    tickets already stored, in batches, each reported to `progress(done, total)` (SQLite only)."""
+    if connection.dialect.name != "sqlite":
+        return
+    for statement in DROP_TRIGGERS:
+        connection.execute(text(statement))
+    for statement in CREATE_GRAMS:
+        connection.execute(text(statement))
+    connection.execute(text(f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {MAX_CHARS}) "
+                            f"INSERT INTO {POSITIONS} (n) SELECT i FROM n"))
+    last = connection.execute(text(f"SELECT max(rowid) FROM {TABLE}")).scalar() or 0
+    total = connection.execute(text("SELECT count(*) FROM tickets")).scalar_one()
+    text_of_row = "coalesce(t.title, '') || ' ' || coalesce(t.content, '') || ' ' || coalesce(t.address, '')"
+    fill = text(f"INSERT INTO {GRAMS} (rowid, grams) SELECT w.rowid, {_grams_of(text_of_row)} "
+                f"FROM {TABLE} AS w JOIN tickets AS t ON t.ticket_id = w.ticket_id "
+                "WHERE w.rowid > :low AND w.rowid <= :high")
+    done = 0
+    for low in range(0, last, _BATCH):
+        done += connection.execute(fill, {"low": low, "high": low + _BATCH}).rowcount
+        if progress is not None:
+            progress(done, total)
+
+
+def drop_grams(connection: Connection) -> None:
+    """Back to 0005_perf: the grams index goes, the trigram index keeps 0005's triggers."""
+    if connection.dialect.name != "sqlite":
+        return
+    for statement in (*DROP_TRIGGERS, f"DROP TABLE IF EXISTS {GRAMS}", f"DROP TABLE IF EXISTS {POSITIONS}"):
+        connection.execute(text(statement))
+    for statement in CREATE[1:]:
+        connection.execute(text(statement))
+
+
+def terminal_progress(what: str):
+    """A `progress(done, total)` that writes one line per batch to the terminal (stderr), nothing elsewhere."""
+    began = time.perf_counter()
+
+    def report(done: int, total: int) -> None:
+        if sys.stderr.isatty() and total > _BATCH:
+            seconds = time.perf_counter() - began
+            print(f"{what}：{done:,}/{total:,} 张工单（{seconds:.0f} 秒）", file=sys.stderr, flush=True)
+    return report
+
+
 def usable(dialect: str, words: str) -> bool:
-    return dialect == "sqlite" and len(words) >= MIN_CHARS
+    return dialect == "sqlite" and len(words) >= 1
 
 
 def ids_matching(connection: Connection, words: str, limit: int) -> list[str]:
-    """The ids of up to `limit` tickets whose title, content or address contain `words`."""
-    phrase = '"' + words.replace('"', '""') + '"'
-    index = table(TABLE, column("ticket_id"), column(TABLE))
-    query = select(index.c.ticket_id).where(index.c[TABLE].op("MATCH")(phrase)).limit(limit)
-    return [row[0] for row in connection.execute(query)]
+    """The ids of up to `limit` tickets whose title, content or address may contain `words` (the index
+    narrows; the caller's LIKE decides)."""
+    if len(words) >= MIN_CHARS:
+        phrase = '"' + words.replace('"', '""') + '"'
+        query = text(f"SELECT ticket_id FROM {TABLE} WHERE {TABLE} MATCH :phrase LIMIT :limit")
+        return [row[0] for row in connection.execute(query, {"phrase": phrase, "limit": limit})]
+    query = text(f"SELECT ticket_id FROM {TABLE} WHERE rowid IN (SELECT rowid FROM {GRAMS} WHERE {GRAMS} MATCH "
+                 f"'\"' || hex(lower(:words)) || '\" OR {LONG}' LIMIT :limit)")
+    return [row[0] for row in connection.execute(query, {"words": words, "limit": limit})]

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine
 
 from rexian.adapters import tables as t
-from rexian.adapters import word_index
+from rexian.adapters import word_index, word_index_pg
 from rexian.adapters.personal import caller_details, callers_phones
 from rexian.adapters.repository import row_to_record
 from rexian.domain.chain_check import check_stream
@@ -84,9 +84,10 @@ def _searched_words(q: str | None) -> str | None:
     return words.replace("%", "").replace("_", "")
 
 
-def ticket_query(principal: Principal, filters: Filters, matched: list[str] | None = None):
-    """The SELECT's WHERE for a list: the caller's scope, the queue, the filters and the search words: the ids
-    the word index `matched` when given (adapters/word_index.py), else a LIKE over the text."""
+def ticket_query(principal: Principal, filters: Filters, matched: list[str] | None = None, dialect: str = ""):
+    """The SELECT's WHERE for a list: the caller's scope, the queue, the filters and the search words: a LIKE
+    over the text, narrowed first to the ids the SQLite word index `matched` when given
+    (adapters/word_index.py), or on PostgreSQL by its grams index (adapters/word_index_pg.py)."""
     c = t.tickets.c
     where = []
     if principal.scope is not None:
@@ -113,12 +114,13 @@ def ticket_query(principal: Principal, filters: Filters, matched: list[str] | No
             where.append(_by_phone(words))
         else:
             plain = _searched_words(words)
+            pattern = "%" + plain + "%"
+            scan = or_(c.address.like(pattern), c.title.like(pattern), c.content.like(pattern))
             if matched is not None:
-                where.append(or_(c.ticket_id == words, c.ticket_id.in_(matched)))
-            else:
-                pattern = "%" + plain + "%"
-                where.append(or_(c.ticket_id == words, c.address.like(pattern), c.title.like(pattern),
-                                 c.content.like(pattern)))
+                scan = and_(c.ticket_id.in_(matched), scan)
+            elif dialect == "postgresql" and plain:
+                scan = and_(word_index_pg.narrows(t.tickets, plain), scan)
+            where.append(or_(c.ticket_id == words, scan))
     return where, queue["order"]
 
 
@@ -133,7 +135,7 @@ def list_tickets(engine: Engine, principal: Principal, filters: Filters, page: i
             matched = word_index.ids_matching(connection, plain, COUNT_CAP + 1)
         if len(matched) > COUNT_CAP:  # in a great many tickets: newest first by LIKE finds a page sooner
             matched, frequent = None, True
-    where, order = ticket_query(principal, filters, matched)
+    where, order = ticket_query(principal, filters, matched, engine.dialect.name)
     ordering = {"due_asc": (c.due_at.is_(None), c.due_at, c.ticket_id),
                 "received_asc": (c.received_at, c.ticket_id),
                 "received_desc": (c.received_at.desc(), c.ticket_id.desc())}[order]
@@ -160,8 +162,10 @@ def list_tickets(engine: Engine, principal: Principal, filters: Filters, page: i
 
 
 def deadline_mark(status: str | None, due_at: datetime | None, now: datetime | None, near_hours: int) -> str:
-    """超期 when open past its deadline, 临期 when due within `near_hours`, else ''."""
-    if now is None or due_at is None or status not in OPEN_STATES:
+    """超期 when being handled past its deadline, 临期 when due within `near_hours`, else ''. Only while the
+    units' deadline runs: a ticket waiting for its follow-up call was closed by its unit, and a mark there
+    would blame the unit for the visit's wait."""
+    if now is None or due_at is None or status not in HANDLING:
         return ""
     if now > due_at:
         return "超期"
@@ -210,7 +214,7 @@ def ticket_view(engine: Engine, ticket: Ticket, principal: Principal | None, now
     shown = [{**event, "payload": payload} for event, payload in zip(events, payloads)]
     return TicketView(ticket, intake, shown, damages, files,
                       deadline_mark(ticket.status, ticket.due_at, now, near_hours),
-                      countdown(ticket.due_at, now) if ticket.is_open else "")
+                      countdown(ticket.due_at, now) if ticket.status in HANDLING else "")
 
 
 def pending_requests(engine: Engine, hotline, principal: Principal, stage: str, limit: int = 100) -> list[dict]:
