@@ -10,6 +10,7 @@ then a dictionary lookup however large the database is.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import defaultdict
@@ -167,10 +168,21 @@ class Dashboard:
         self._lock = threading.Lock()
 
     def snapshot(self) -> dict[str, Any]:
-        if self._snapshot is None or time.monotonic() - self._built > self.max_age:
-            self.refresh()
-        assert self._snapshot is not None
+        """The latest snapshot. Only the very first is built while the caller waits; an old one is served
+        while its successor is built in the background (at a city's scale a build takes minutes)."""
+        if self._snapshot is None:
+            return self.refresh()
+        if time.monotonic() - self._built > self.max_age and not self._lock.locked():
+            threading.Thread(target=self._refresh_quietly, name="rexian-dashboard", daemon=True).start()
         return self._snapshot
+
+    def _refresh_quietly(self) -> None:
+        if self._lock.locked():  # the scheduler or another request is building one already
+            return
+        try:
+            self.refresh()
+        except Exception:  # noqa: BLE001 - the old snapshot stays; the next request tries again
+            logging.getLogger(__name__).exception("dashboard snapshot failed")
 
     def refresh(self) -> dict[str, Any]:
         with self._lock:
