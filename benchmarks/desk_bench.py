@@ -3,6 +3,7 @@
     python benchmarks/desk_bench.py pages --tickets 200000 --findings 100000
     python benchmarks/desk_bench.py pages --db sqlite:///PATH   # e.g. 1M tickets + `rexian findings load`
     python benchmarks/desk_bench.py webhooks --findings 10000 --down-seconds 300
+    python benchmarks/desk_bench.py live --db sqlite:///demo.db   # a database from `rexian demo --no-serve`
 
 `pages`: a synthetic SQLite database (tickets, two events each, findings spread over units, people, rules
 and months) behind the web application; a signed-in supervisor's requests timed in-process (TestClient):
@@ -26,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -287,6 +289,78 @@ def webhooks(args) -> None:
           ("；重复均为同一幂等键的重投" if duplicates else "；无重复") + "。")
 
 
+def live(args) -> None:
+    """Seconds from a command to its finding on an open dashboard's server-sent-events stream."""
+    import httpx
+
+    db = args.db
+    port = args.port
+    server = subprocess.Popen([sys.executable, "-m", "rexian", "serve", "--db", db, "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    folder = Path(tempfile.mkdtemp(prefix="rexian-live-bench-"))
+    try:
+        client = httpx.Client(base_url=base, timeout=30, trust_env=False)
+        for _ in range(120):
+            try:
+                client.get("/login")
+                break
+            except httpx.TransportError:
+                time.sleep(0.5)
+        client.post("/login", data={"person_id": "J01", "password": args.password,
+                                    "csrf": client.cookies["rx_csrf"], "next": "/"})
+        arrived: dict[str, float] = {}
+        ready = threading.Event()
+
+        def listen():
+            with client.stream("GET", "/desk/live/stream", headers={"Accept": "text/event-stream"},
+                               timeout=None) as stream:
+                ready.set()
+                for line in stream.iter_lines():
+                    if line.startswith("data: "):
+                        message = json.loads(line[6:])
+                        arrived.setdefault(message["ref"], time.perf_counter())
+                    if len(arrived) >= args.samples:
+                        return
+
+        threading.Thread(target=listen, daemon=True).start()
+        ready.wait(30)
+        time.sleep(1)
+        rows, missed = [], []
+        for n in range(args.samples):
+            key = f"DL-OVERDUE:LIVE{time.time_ns()}"
+            file = folder / f"f{n}.jsonl"
+            file.write_text(json.dumps({
+                "finding_key": key, "rule_id": "DL-OVERDUE", "family": "delay", "severity": "medium",
+                "ticket_ids": [f"LIVE{n}"], "agent_id": None, "unit_id": "D01", "person_id": None,
+                "evidence": {}, "detected_at": datetime.now().isoformat(timespec="seconds")}) + "\n")
+            launched = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "rexian", "findings", "load", "--db", db, str(file)],
+                           check=True, capture_output=True)
+            finished = time.perf_counter()
+            deadline = time.perf_counter() + 10
+            while key not in arrived and time.perf_counter() < deadline:
+                time.sleep(0.01)
+            if key in arrived:
+                rows.append((arrived[key] - launched, arrived[key] - finished))
+            else:
+                missed.append(key)
+            time.sleep(0.3)
+        time.sleep(5)
+        late = [key for key in missed if key in arrived]
+    finally:
+        server.terminate()
+        server.wait(20)
+    print(f"{'':<34}{'p50 s':>8}{'p95 s':>8}{'max s':>8}")
+    for name, values in (("命令启动 → 仪表盘收到", [r[0] for r in rows]),
+                         ("命令提交(进程结束) → 仪表盘收到", [r[1] for r in rows])):
+        values.sort()
+        p95 = values[max(0, int(round(0.95 * len(values))) - 1)] if values else float("nan")
+        print(f"{name:<34}{statistics.median(values):>8.2f}{p95:>8.2f}{values[-1]:>8.2f}")
+    print(f"\n{len(rows)}/{args.samples} 条在 10 秒内到达（另 {len(late)} 条迟到，{len(missed) - len(late)} 条未到）；命令为 `rexian findings load`（新问题线索），"
+          "服务为 `rexian serve`，客户端为 httpx（text/event-stream）。目标 ≤ 2 秒。")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="which", required=True)
@@ -303,8 +377,13 @@ def main() -> None:
     d.add_argument("--db", required=True)
     d.add_argument("--url", required=True)
     d.add_argument("--max-backoff", type=float, default=60)
+    v = sub.add_parser("live", help="seconds from a command to the dashboard's server-sent events")
+    v.add_argument("--db", required=True, help="a demo database (rexian demo --no-serve)")
+    v.add_argument("--port", type=int, default=8765)
+    v.add_argument("--password", default="rexian-demo")
+    v.add_argument("--samples", type=int, default=20)
     args = parser.parse_args()
-    {"pages": pages, "webhooks": webhooks, "dispatch": dispatch}[args.which](args)
+    {"pages": pages, "webhooks": webhooks, "dispatch": dispatch, "live": live}[args.which](args)
 
 
 if __name__ == "__main__":
