@@ -357,7 +357,8 @@ def live(args) -> None:
         values.sort()
         p95 = values[max(0, int(round(0.95 * len(values))) - 1)] if values else float("nan")
         print(f"{name:<34}{statistics.median(values):>8.2f}{p95:>8.2f}{values[-1]:>8.2f}")
-    print(f"\n{len(rows)}/{args.samples} 条在 10 秒内到达（另 {len(late)} 条迟到，{len(missed) - len(late)} 条未到）；命令为 `rexian findings load`（新问题线索），"
+    print(f"\n{len(rows)}/{args.samples} 条在 10 秒内到达（另 {len(late)} 条迟到，{len(missed) - len(late)} 条未到）；"
+          "命令为 `rexian findings load`（新问题线索），"
           "服务为 `rexian serve`，客户端为 httpx（text/event-stream）。目标 ≤ 2 秒。")
 
 

@@ -149,11 +149,10 @@ def hotspots(engine: Engine, limit: int = 15) -> dict[str, list[dict[str, Any]]]
 
 
 def finding_counts(engine: Engine) -> dict[str, Any]:
-    c = ft.findings.c
-    with engine.connect() as connection:
-        by_status = dict(connection.execute(select(c.status, func.count()).group_by(c.status)).all())
-        by_family = dict(connection.execute(select(c.family, func.count()).group_by(c.family)).all())
-    return {"by_status": by_status, "by_family": by_family, "total": sum(by_status.values())}
+    from rexian.adapters.findings import counts_by
+
+    by_status = dict(counts_by(engine, "status"))
+    return {"by_status": by_status, "by_family": dict(counts_by(engine, "family")), "total": sum(by_status.values())}
 
 
 class Dashboard:
