@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -17,6 +18,7 @@ class Receiver:
         self.failing = False
         self.posts: Counter[str] = Counter()  # idempotency key -> POSTs seen
         self.accepted: dict[str, dict] = {}  # key -> first accepted message
+        self.accepted_at: dict[str, float] = {}  # key -> time.time() of its first acceptance
         self.bad_signatures = 0
         receiver = self
 
@@ -36,6 +38,7 @@ class Receiver:
                     return
                 receiver.posts[key] += 1
                 receiver.accepted.setdefault(key, json.loads(body))
+                receiver.accepted_at.setdefault(key, time.time())
                 self.send_response(200)
                 self.end_headers()
 

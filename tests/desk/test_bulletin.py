@@ -75,3 +75,18 @@ def test_a_draft_is_edited_in_words_only_then_issued_and_frozen(desk_app):
     assert shown["state"] == "issued" and shown["content"]["preface"] == "三月份问题线索情况如下。"
     assert [e["action"] for e in shown["events"]] == ["BulletinDrafted", "BulletinEdited", "BulletinIssued"]
     assert verify_database(app.engine).intact
+
+
+def test_the_word_bulletin_sets_a_chinese_font_and_names_a_missing_responsible_person_outright(desk_app):
+    from docx.oxml.ns import qn
+
+    app, desk = desk_app
+    FindingRepository(app.engine).upsert([finding("RX8", person_id=None, detected_at="2026-03-06T08:00:00")],
+                                         "batch", datetime(2026, 3, 6))
+    desk.decide(["BP-RETURNS:RX8"], "confirm", "J01", "属实")
+    bulletin_id = desk.draft_bulletin("J01", "2026-03")
+    word = Document(io.BytesIO(render_docx(desk.bulletin(bulletin_id)["content"], bulletin_id)))
+    fonts = word.styles["Normal"].element.rPr.rFonts
+    assert fonts.get(qn("w:eastAsia")) == "宋体"
+    case = next(p.text for p in word.paragraphs if "RX8" in p.text)
+    assert "（责任人未明确）：" in case and " ：" not in case

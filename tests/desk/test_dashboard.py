@@ -35,3 +35,31 @@ def test_the_dashboard_shows_each_rate_with_its_formula_rankings_flow_and_hotspo
     assert any(edge["kind"] == "退单" and edge["source"] == "D02" for edge in snap["flow"])
     assert snap["hotspots"]["categories"][0]["tickets"] >= 1
     assert snap["findings"]["total"] == 2
+
+
+def test_an_old_snapshot_is_served_at_once_while_its_successor_is_built_in_the_background(make_app, tmp_path):
+    import threading
+    import time
+
+    app = make_app(f"sqlite:///{tmp_path / 's.db'}")
+    dashboard = Dashboard(app.engine, load_config(), lambda: datetime(2026, 3, 5), max_age_seconds=0)
+    first = dashboard.snapshot()
+    assert first["findings"]["total"] == 0
+    FindingRepository(app.engine).upsert([finding("RX1")], "batch", datetime(2026, 3, 5))
+
+    release = threading.Event()
+    building = dashboard.refresh
+
+    def slow_refresh():
+        release.wait(10)  # a build that takes long at a city's scale
+        return building()
+
+    dashboard.refresh = slow_refresh
+    began = time.monotonic()
+    assert dashboard.snapshot() is first  # the old one, without waiting for the build
+    assert time.monotonic() - began < 1
+    release.set()
+    deadline = time.monotonic() + 10
+    while dashboard._snapshot is first and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert dashboard.snapshot()["findings"]["total"] == 1

@@ -155,3 +155,26 @@ def test_the_findings_count_stops_at_its_cap_and_the_pages_still_go_on(desk_app,
     paged = [desk.findings(FindingFilter(), limit=1, offset=n)["items"][0]["finding_key"]
              for n in range(every["total"])]
     assert paged == [f["finding_key"] for f in every["items"]]
+
+
+def test_the_kept_filter_counts_equal_a_recount_after_adding_updating_and_deciding(desk_app):
+    from collections import Counter
+
+    from sqlalchemy import select
+
+    from desk.conftest import finding
+    from rexian.adapters import findings_tables as ft
+    from rexian.adapters.findings import FindingRepository
+
+    app, desk = desk_app
+    store = FindingRepository(app.engine)
+    store.upsert([finding("RX1", severity="high"), finding("RX20", family="delay", rule_id="DL-OVERDUE")], "batch",
+                 desk.clock_())  # RX1 again with another risk: an update
+    desk.decide(["BP-RETURNS:RX2"], "confirm", "J01", "属实")
+    desk.decide(["DL-OVERDUE:RX20"], "dismiss", "J01", "已办结")
+    with app.engine.connect() as connection:
+        rows = connection.execute(select(ft.findings)).all()
+    for facet in ft.FACETS:
+        recount = Counter(getattr(row, facet) for row in rows)
+        assert dict(desk.facets()[facet]) == dict(recount), facet
+    assert dict(desk.facets()["status"]) == {"new": len(rows) - 2, "confirmed": 1, "dismissed": 1}

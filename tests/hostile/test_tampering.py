@@ -231,6 +231,8 @@ def test_events_written_before_signatures_existed_are_adopted_by_the_upgrade(mak
         for table in records.RECORD_TABLES:  # (0005_calls)
             connection.execute(f"DROP TABLE {table}")
         connection.execute("DROP TABLE import_manifests")  # and from before 0005_trust2
+        connection.execute(f"DROP INDEX {findings_tables.NEWEST_INDEX.name}")  # nor 0006_desk3
+        connection.execute("DROP TABLE finding_counts")
         connection.execute("ALTER TABLE tickets DROP COLUMN head_mac")
         connection.execute("UPDATE alembic_version SET version_num = '0004_desk'")
     migrate(app.engine)

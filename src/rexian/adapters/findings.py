@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -81,6 +82,7 @@ class FindingRepository:
                 for row in connection.execute(select(ft.findings).where(ft.findings.c.finding_key.in_(chunk))):
                     existing[row.finding_key] = row
             added = []
+            counted: Counter[tuple[str, str]] = Counter()
             for key, row in rows.items():
                 old = existing.get(key)
                 if old is None:
@@ -91,12 +93,17 @@ class FindingRepository:
                     connection.execute(update(ft.findings).where(ft.findings.c.finding_key == key).values(
                         **{name: row[name] for name in CONTENT}, updated_at=now))
                     result["updated"].append(key)
+                    counted.update((facet, row[facet]) for facet in ("family", "rule_id", "severity"))
+                    counted.subtract((facet, getattr(old, facet)) for facet in ("family", "rule_id", "severity"))
+            for row in added:
+                counted.update((facet, row[facet]) for facet in ft.FACETS)
             if added:
                 connection.execute(insert(ft.findings), added)
                 connection.execute(insert(ft.finding_events), [
                     {"finding_key": row["finding_key"], "at": now, "actor_id": None, "old_status": None,
                      "new_status": "new", "reason": f"detected ({source})"} for row in added])
                 result["added"] = [row["finding_key"] for row in added]
+            count_changes(connection, counted)
             for change in ("added", "updated"):
                 for key in result[change]:
                     desk_store.enqueue(connection, f"finding.{change}", key, _announce(rows[key], "new", source), now)
@@ -125,6 +132,7 @@ class FindingRepository:
                 connection.execute(insert(ft.finding_events).values(
                     finding_key=key, at=now, actor_id=actor_id, old_status=row.status, new_status=status,
                     reason=reason_text))
+                count_changes(connection, Counter({("status", status): 1, ("status", row.status): -1}))
                 desk_store.append(connection, finding_stream(key), "finding", [event], now, {
                     "status": status, "title": key, "unit_id": row.unit_id, "person_id": row.person_id,
                     "state": {"finding_key": key}})
@@ -193,6 +201,26 @@ class FindingRepository:
             rows = connection.execute(select(ft.finding_events).where(ft.finding_events.c.finding_key == key)
                                       .order_by(ft.finding_events.c.id))
             return [{**dict(row._mapping), "at": row.at.isoformat(timespec="seconds")} for row in rows]
+
+
+def count_changes(connection: Any, changes: Counter[tuple[str, str]]) -> None:
+    """Move the per-filter counts (`finding_counts`) by `changes`, in the caller's transaction."""
+    c = ft.finding_counts.c
+    for (facet, value), delta in changes.items():
+        if not delta or value is None:
+            continue
+        moved = connection.execute(update(ft.finding_counts).where(c.facet == facet, c.value == value)
+                                   .values(n=c.n + delta))
+        if moved.rowcount == 0:  # a concurrent first insert of the same value fails and upsert retries
+            connection.execute(insert(ft.finding_counts).values(facet=facet, value=value, n=delta))
+
+
+def counts_by(engine: Engine, facet: str) -> list[tuple[str, int]]:
+    """(value, findings) of one filter, from the kept counts, values with none left out."""
+    c = ft.finding_counts.c
+    with engine.connect() as connection:
+        return [(value, n) for value, n in connection.execute(
+            select(c.value, c.n).where(c.facet == facet, c.n > 0).order_by(c.value))]
 
 
 def finding_stream(key: str) -> str:

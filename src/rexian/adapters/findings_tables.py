@@ -51,6 +51,27 @@ TRIAGE_INDEXES = tuple(
     for names in (("unit_id",), ("person_id",), ("rule_id",), ("family",), ("severity",), ("status",),
                   ("unit_id", "severity"), ("family", "status")))
 
+# The unfiltered list, newest first: a batch run stamps every finding with the same detected_at, so an index
+# on detected_at alone left SQLite sorting every finding by key (0006_desk3).
+NEWEST_INDEX = Index("ix_findings_detected_key", findings.c.detected_at.desc(), findings.c.finding_key)
+
+# How many findings each filter value has (the triage form's counts, the dashboard's totals), kept in step
+# with `findings` in the same transaction by FindingRepository, so no request counts a city's findings.
+FACETS = ("family", "rule_id", "severity", "status")
+finding_counts = Table(
+    "finding_counts", metadata,
+    Column("facet", String(16), primary_key=True),
+    Column("value", String(64), primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
+
+def count_all_sql(facet: str) -> str:
+    """Recount one facet from `findings` (the migration's fill, and the check in the tests)."""
+    assert facet in FACETS
+    return f"SELECT '{facet}', {facet}, count(*) FROM findings GROUP BY {facet}"
+
+
 finding_events = Table(
     "finding_events", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),

@@ -67,8 +67,8 @@ def bulletin_content(engine: Engine, period: str, typical: int = 5) -> dict[str,
     return {
         "period": period, "previous_period": previous,
         "title": f"关于{year}年{int(month)}月12345热线问题线索情况的通报",
-        "preface": f"{year}年{int(month)}月，监督平台共发现问题线索{total}条，较上月"
-                   f"{'增加' if total >= total_before else '减少'}{abs(total - total_before)}条。现将有关情况通报如下。",
+        "preface": f"{year}年{int(month)}月，监督平台共发现问题线索{total}条，{_change_words(total, total_before)}。"
+                   "现将有关情况通报如下。",
         "closing": "各单位要对照问题认真整改，举一反三，切实做到接诉即办、真办实办。",
         "total": total, "previous_total": total_before, "counting_rule": COUNTING_RULE,
         "by_family": tables["family"], "by_unit": tables["unit_id"],
@@ -113,20 +113,22 @@ def _trigger_actions(connection, events: list[dict[str, Any]]) -> list[str]:
         row = connection.execute(select(t.events.c.at, t.events.c.action).where(
             t.events.c.ticket_id == ref.get("ticket_id"), t.events.c.seq == ref.get("seq"))).first()
         if row is not None:
-            out.append(f"{row.at:%m-%d %H:%M} {action_label(row.action)}")
+            out.append(f"{row.at:%Y-%m-%d %H:%M} {action_label(row.action)}")  # cases can span a new year
     return out
 
 
 # --- renderings ------------------------------------------------------------------------------------------
 def render_docx(content: dict[str, Any], bulletin_id: str = "", status: str = "draft") -> bytes:
     from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
     document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "SimSun"
-    style.font.size = Pt(11)
-    document.add_heading(content["title"], level=1)
+    _chinese_font(document.styles["Normal"], "宋体", Pt(12))
+    for level, size in ((1, Pt(18)), (2, Pt(14))):  # black 黑体, not Word's blue Latin theme headings
+        _chinese_font(document.styles[f"Heading {level}"], "黑体", size)
+    title = document.add_heading(content["title"], level=1)
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if status != "issued":
         document.add_paragraph("（草稿，未印发）")
     if bulletin_id:
@@ -142,8 +144,9 @@ def render_docx(content: dict[str, Any], bulletin_id: str = "", status: str = "d
     document.add_paragraph(content["counting_rule"])
     document.add_heading("三、典型案例", level=2)
     for n, case in enumerate(content["typical_cases"], 1):
-        document.add_paragraph(f"{n}. {case['unit']} {case['person']}：{case['rule']}（{case['family']}，"
-                               f"风险{case['severity']}）。工单{'、'.join(case['ticket_ids'][:3])}"
+        tickets = "、".join(case["ticket_ids"][:3]) + (f"等{len(case['ticket_ids'])}件" if len(case["ticket_ids"]) > 3 else "")
+        document.add_paragraph(f"{n}. {_responsible(case)}：{case['rule']}（{case['family']}，"
+                               f"风险{case['severity']}）。工单{tickets}"
                                f"{('“' + case['ticket_title'] + '”') if case['ticket_title'] else ''}。")
         document.add_paragraph(f"证据：{case['evidence']}")
         if case.get("comment"):
@@ -154,11 +157,40 @@ def render_docx(content: dict[str, Any], bulletin_id: str = "", status: str = "d
     return buffer.getvalue()
 
 
+def _responsible(case: dict[str, Any]) -> str:
+    """The unit and the person answerable, said outright when the data names no person (责任追究到个人)."""
+    unit = case["unit"] or "责任单位未明确"
+    return f"{unit}{case['person']}" if case["person"] else f"{unit}（责任人未明确）"
+
+
+def _change_words(now: int, before: int) -> str:
+    if now == before:
+        return "与上月持平"
+    return f"较上月{'增加' if now > before else '减少'}{abs(now - before)}条"
+
+
+def _chinese_font(style, name: str, size) -> None:
+    """A style's font for Chinese text too: python-docx sets only the Latin font, and Word would show the
+    Chinese in its default East Asian font (and headings in the theme's blue)."""
+    from docx.oxml.ns import qn
+    from docx.shared import RGBColor
+
+    style.font.name = name
+    style.font.size = size
+    style.font.color.rgb = RGBColor(0, 0, 0)
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:eastAsia", "w:ascii", "w:hAnsi"):
+        fonts.set(qn(attribute), name)
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
+
+
 def _table(document, header: list[str], rows: list[list[Any]]) -> None:
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header):
         cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
     for row in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, row):

@@ -10,6 +10,7 @@ then a dictionary lookup however large the database is.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import defaultdict
@@ -148,11 +149,10 @@ def hotspots(engine: Engine, limit: int = 15) -> dict[str, list[dict[str, Any]]]
 
 
 def finding_counts(engine: Engine) -> dict[str, Any]:
-    c = ft.findings.c
-    with engine.connect() as connection:
-        by_status = dict(connection.execute(select(c.status, func.count()).group_by(c.status)).all())
-        by_family = dict(connection.execute(select(c.family, func.count()).group_by(c.family)).all())
-    return {"by_status": by_status, "by_family": by_family, "total": sum(by_status.values())}
+    from rexian.adapters.findings import counts_by
+
+    by_status = dict(counts_by(engine, "status"))
+    return {"by_status": by_status, "by_family": dict(counts_by(engine, "family")), "total": sum(by_status.values())}
 
 
 class Dashboard:
@@ -167,10 +167,21 @@ class Dashboard:
         self._lock = threading.Lock()
 
     def snapshot(self) -> dict[str, Any]:
-        if self._snapshot is None or time.monotonic() - self._built > self.max_age:
-            self.refresh()
-        assert self._snapshot is not None
+        """The latest snapshot. Only the very first is built while the caller waits; an old one is served
+        while its successor is built in the background (at a city's scale a build takes minutes)."""
+        if self._snapshot is None:
+            return self.refresh()
+        if time.monotonic() - self._built > self.max_age and not self._lock.locked():
+            threading.Thread(target=self._refresh_quietly, name="rexian-dashboard", daemon=True).start()
         return self._snapshot
+
+    def _refresh_quietly(self) -> None:
+        if self._lock.locked():  # the scheduler or another request is building one already
+            return
+        try:
+            self.refresh()
+        except Exception:  # noqa: BLE001 - the old snapshot stays; the next request tries again
+            logging.getLogger(__name__).exception("dashboard snapshot failed")
 
     def refresh(self) -> dict[str, Any]:
         with self._lock:

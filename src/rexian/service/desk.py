@@ -11,7 +11,6 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
-from time import monotonic
 from typing import Any
 
 from sqlalchemy import func, select
@@ -20,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from rexian.adapters import desk_store
 from rexian.adapters import desk_tables as dt
 from rexian.adapters import findings_tables as ft
-from rexian.adapters.findings import FindingRepository, finding_stream, row_to_finding
+from rexian.adapters.findings import FindingRepository, counts_by, finding_stream, row_to_finding
 from rexian.adapters.repository import OrgRepository, TicketRepository, next_counter
 from rexian.domain import clues
 from rexian.domain.errors import NotFound
@@ -130,21 +129,10 @@ class Desk:
     def decide(self, keys: list[str], decision: str, actor_id: str, reason: str) -> list[str]:
         return self.findings_store.decide_many(list(keys), decision, actor_id, reason, self.clock())
 
-    def facets(self, max_age_seconds: float = 60.0) -> dict[str, list[tuple[str, int]]]:
-        """The values each filter can take, with counts (for the filter form). Four scans of the whole
-        findings table cost more than the filtered page itself at a city's scale, so the counts are kept for
-        up to `max_age_seconds`."""
-        cached = getattr(self, "_facets", None)
-        if cached is not None and monotonic() - cached[0] < max_age_seconds:
-            return cached[1]
-        c = ft.findings.c
-        out = {}
-        with self.engine.connect() as connection:
-            for name in ("family", "rule_id", "severity", "status"):
-                rows = connection.execute(select(c[name], func.count()).group_by(c[name]).order_by(c[name]))
-                out[name] = [(value, count) for value, count in rows]
-        self._facets = (monotonic(), out)
-        return out
+    def facets(self) -> dict[str, list[tuple[str, int]]]:
+        """The values each filter can take, with counts (for the filter form): read from the counts kept in
+        step with the findings (adapters/findings.py `count_changes`), not counted over a city's findings."""
+        return {name: counts_by(self.engine, name) for name in ("family", "rule_id", "severity", "status")}
 
     # --- clues and cases ----------------------------------------------------------------------------------
     def open_clue(self, actor_id: str, finding_keys: list[str], title: str, officer_id: str | None = None,

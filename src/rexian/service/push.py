@@ -25,6 +25,7 @@ import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -103,14 +104,17 @@ async def sse_events(feed: OutboxFeed, last_id: int | None, poll_seconds: float 
 class WebhookDispatcher:
     def __init__(self, engine: Engine, endpoints: list[str], secret: str,
                  clock: Callable[[], datetime] = datetime.now, base_backoff: float = 1.0,
-                 max_backoff: float = 60.0, batch: int = 200, timeout: float = 5.0, client=None):
+                 max_backoff: float = 60.0, batch: int = 200, timeout: float = 5.0, client=None,
+                 concurrency: int = 8):
         self.engine = engine
         self.endpoints = [e for e in endpoints if e]
         self.secret = secret
         self.clock = clock
         self.base_backoff, self.max_backoff = base_backoff, max_backoff
         self.batch, self.timeout = batch, timeout
+        self.concurrency = max(1, concurrency)
         self._client = client
+        self._executor: ThreadPoolExecutor | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._paused: dict[str, datetime] = {}  # endpoint -> not before (it just failed)
@@ -168,22 +172,36 @@ class WebhookDispatcher:
                        o.c.id.label("seq"))
                 .join(o, o.c.id == d.c.outbox_id)
                 .where(d.c.status == "pending", d.c.next_at <= now).order_by(d.c.id).limit(self.batch)).all()
-        sent = failed = 0
+        by_endpoint: dict[str, list[Any]] = {}
         for row in due:
+            by_endpoint.setdefault(row.endpoint, []).append(row)
+        sent = failed = 0
+        for endpoint, rows in by_endpoint.items():
             # After a failure the endpoint rests for that delivery's back-off: a receiver that is down is
-            # probed once per back-off, not hammered with every pending delivery.
-            if self._paused.get(row.endpoint, now) > now:
+            # probed once per back-off, not hammered with every pending delivery. Only once the probe is
+            # answered are the others sent, several at a time (a backlog after an outage drains in seconds).
+            if self._paused.get(endpoint, now) > now:
                 continue
-            delay = self._deliver(row)
-            if delay is None:
-                sent += 1
-            else:
-                failed += 1
-                self._paused[row.endpoint] = now + timedelta(seconds=delay)
+            results = [(rows[0], self._post(rows[0]))]
+            if results[0][1][1] is None and len(rows) > 1:
+                results += list(zip(rows[1:], self._pool().map(self._post, rows[1:])))
+            for delay in self._record(results):
+                if delay is None:
+                    sent += 1
+                else:
+                    failed += 1
+                    self._paused[endpoint] = now + timedelta(seconds=delay)
+            if all(outcome[1] is None for _, outcome in results):
+                self._paused.pop(endpoint, None)
         return sent, failed
 
-    def _deliver(self, row: Any) -> float | None:
-        """POST one delivery; None when delivered, else the back-off before its next attempt."""
+    def _pool(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="rexian-webhook")
+        return self._executor
+
+    def _post(self, row: Any) -> tuple[int | None, str | None, int]:
+        """POST one delivery: (HTTP status, error or None when delivered, milliseconds)."""
         body = json.dumps(outbox_message(row), ensure_ascii=False, sort_keys=True).encode("utf-8")
         timestamp = str(int(time.time()))
         headers = {"Content-Type": "application/json; charset=utf-8", "Idempotency-Key": row.key,
@@ -198,22 +216,29 @@ class WebhookDispatcher:
                 error = f"HTTP {status}: {response.text[:200]}"
         except Exception as exc:  # noqa: BLE001 - any transport failure is a failed attempt, retried later
             error = f"{type(exc).__name__}: {exc}"[:500]
-        millis = int((time.perf_counter() - started) * 1000)
+        return status, error, int((time.perf_counter() - started) * 1000)
+
+    def _record(self, results: list[tuple[Any, tuple[int | None, str | None, int]]]) -> list[float | None]:
+        """The attempts of one round in one transaction; per delivery None when delivered, else the back-off
+        before its next attempt. A crash between the POST and this commit sends it again, same key."""
         now = self.clock()
-        attempts = row.attempts + 1
+        delays: list[float | None] = []
+        d = dt.webhook_deliveries
         with self.engine.begin() as connection:
-            connection.execute(insert(dt.webhook_attempts).values(delivery_id=row.id, at=now, http_status=status,
-                                                                  error=error, millis=millis))
-            if error is None:
-                self._paused.pop(row.endpoint, None)
-                connection.execute(update(dt.webhook_deliveries).where(dt.webhook_deliveries.c.id == row.id).values(
-                    status="delivered", attempts=attempts, delivered_at=now, last_error=None))
-            else:
-                delay = min(self.max_backoff, self.base_backoff * 2 ** (attempts - 1))
-                connection.execute(update(dt.webhook_deliveries).where(dt.webhook_deliveries.c.id == row.id).values(
-                    attempts=attempts, next_at=now + timedelta(seconds=delay), last_error=error))
-                return delay
-        return None
+            for row, (status, error, millis) in results:
+                attempts = row.attempts + 1
+                connection.execute(insert(dt.webhook_attempts).values(delivery_id=row.id, at=now, http_status=status,
+                                                                      error=error, millis=millis))
+                if error is None:
+                    connection.execute(update(d).where(d.c.id == row.id).values(
+                        status="delivered", attempts=attempts, delivered_at=now, last_error=None))
+                    delays.append(None)
+                else:
+                    delay = min(self.max_backoff, self.base_backoff * 2 ** (attempts - 1))
+                    connection.execute(update(d).where(d.c.id == row.id).values(
+                        attempts=attempts, next_at=now + timedelta(seconds=delay), last_error=error))
+                    delays.append(delay)
+        return delays
 
     # --- the administrator's view -------------------------------------------------------------------------
     def deliveries(self, status: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
@@ -236,6 +261,9 @@ class WebhookDispatcher:
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
 
     def _loop(self, interval_seconds: float) -> None:
         while not self._stop.is_set():
