@@ -222,6 +222,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
     action_fields, problems = check_action_fields(raw.get("action_fields") or {})
     if problems:
         raise MappingError(f"{where}：{'；'.join(problems)}")
+    _check_values(where, raw, allowed if mode == "table" else ())
     timezone = raw.get("timezone")
     if timezone:
         try:
@@ -243,6 +244,31 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
         ticket_sheet=_ticket_sheet(where, raw.get("ticket_sheet"), mode),
         deadlines=deadlines, also=also, action_fields=action_fields, evidence_words=read_evidence_words(raw.get("evidence_words")),
     )
+
+
+def _check_values(where: str, raw: dict[str, Any], table_columns: tuple[str, ...]) -> None:
+    """`values` translates the cells of a field we read: an intake field the mapping names, a table column, or a
+    visit result (satisfaction / resolved / reached, whose translations must be words the visit parser reads).
+    Any other key would be accepted and ignored — an error instead, naming it."""
+    from rexian.domain.vocabulary import UnknownWord, parse_visit_outcome
+    from rexian.importing.action_fields import VISIT_FIELDS
+
+    sheet = raw.get("ticket_sheet") if isinstance(raw.get("ticket_sheet"), dict) else {}
+    fields = {*(raw.get("intake") or {}), *(sheet.get("intake") or {}), *(raw.get("constants") or {}),
+              *table_columns, *VISIT_FIELDS}
+    for key, words in (raw.get("values") or {}).items():
+        if str(key) not in fields:
+            raise MappingError(f"{where}：values 中的 {key!r} 不是映射读取的字段（values 按字段名翻译："
+                               f"intake 中的字段、{' / '.join(VISIT_FIELDS)}，而不是源列名）")
+        if not isinstance(words, dict):
+            raise MappingError(f"{where}：values.{key} 应为键值对象：源取值: 我们的取值")
+        if key in VISIT_FIELDS:
+            for word, ours in words.items():
+                try:
+                    parse_visit_outcome(str(ours), str(key))
+                except UnknownWord:
+                    raise MappingError(f"{where}：values.{key} 把 {word!r} 译为 {ours!r}，但回访结果读不懂它"
+                                       f"（可用：满意、基本满意、不满意、已解决、未解决、未联系上 等）") from None
 
 
 def _check_action(where: str, word: Any, action: Any) -> None:

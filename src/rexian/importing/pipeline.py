@@ -15,6 +15,9 @@ from rexian.importing.rejects import RejectLog
 from rexian.importing.snapshots import snapshot_histories
 
 
+NOTES_SHOWN = 10  # remarks printed in the summary; all are in the rejects file
+
+
 @dataclass
 class ImportReport:
     rows_in: int = 0
@@ -45,6 +48,11 @@ class ImportReport:
                          f"写入事件 {self.events_added} 条")
         lines += self.stored
         lines += [f"文件问题：{problem}" for problem in self.file_problems]
+        notes = self.rejects.notes
+        lines += [f"{note.file}" + (f" 第 {note.row} 行「{note.column}」={note.value}" if note.row else "") + f"：{note.reason}"
+                  for note in notes[:NOTES_SHOWN]]
+        if len(notes) > NOTES_SHOWN:
+            lines.append(f"另有提示 {len(notes) - NOTES_SHOWN} 条，见拒收清单（「提示」行导入无损）")
         return lines
 
 

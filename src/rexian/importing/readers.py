@@ -154,7 +154,8 @@ def _read_csv(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[Sour
     if damaged and mapping.encoding:
         detected_text, detected = decode(data, None)
         if len(BAD_BYTES.findall(detected_text)) * 2 < len(BAD_BYTES.findall(text)):
-            rejects.note(str(path), f"映射声明的编码 {mapping.encoding} 无法解码部分行；文件看起来是 {detected}")
+            # Explains the rows rejected for undecodable bytes: listed with them, as a problem of the file.
+            rejects.add(str(path), None, None, None, f"映射声明的编码 {mapping.encoding} 无法解码部分行；文件看起来是 {detected}")
     ends_cleanly = text.endswith(("\n", "\r"))
     csv.field_size_limit(2**31 - 1)  # long fields are rejected row by row (screened), not by the csv module
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

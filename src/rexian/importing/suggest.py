@@ -114,7 +114,7 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
     headers, rows, notes = [], [], []
     for path in paths:
         file_headers, file_rows, rejects = sample(path, sheet)
-        notes += [f"{r.file}: {r.reason}" for r in rejects.rejects if r.row is None]
+        notes += [f"{r.file}: {r.reason}" for r in rejects.rejects + rejects.notes if r.row is None]
         headers += [h for h in file_headers if h not in headers]
         rows += file_rows
     taken: set[str] = set()
