@@ -51,6 +51,7 @@ class TicketSheet:
     closed_at: str | None = None  # column of the close time (办结时间): a Closed event when the flows have none
     status: str | None = None  # column of the status (工单状态): one of closed_states closes the ticket
     visit_result: str | None = None  # column of the last visit's result (回访结果): a Visited event when none
+    due_at: str | None = None  # column of the ticket's deadline (办理时限): the due_at of dispatches without one
 
 
 @dataclass
@@ -281,7 +282,8 @@ def _ticket_sheet(where: str, raw: Any, mode: str) -> TicketSheet | None:
         return None
     if mode != "flow" or not isinstance(raw, dict):
         raise MappingError(f"{where}：ticket_sheet 只用于 flow 模式，应为键值对象（sheet 或 files、ticket_id、intake）")
-    unknown = sorted(set(raw) - {"sheet", "files", "ticket_id", "intake", "closed_at", "status", "visit_result"})
+    unknown = sorted(set(raw) - {"sheet", "files", "ticket_id", "intake", "closed_at", "status", "visit_result",
+                                 "due_at"})
     if unknown:
         raise MappingError(f"{where}：ticket_sheet 中未知的键 {', '.join(unknown)}")
     if not raw.get("ticket_id") or not (raw.get("sheet") or raw.get("files")):
@@ -291,7 +293,7 @@ def _ticket_sheet(where: str, raw: Any, mode: str) -> TicketSheet | None:
         raise MappingError(f"{where}：ticket_sheet.intake 应为键值对象")
     return TicketSheet(ticket_id=str(raw["ticket_id"]), intake={str(k): str(v) for k, v in intake.items()},
                        sheet=raw.get("sheet") and str(raw["sheet"]), files=raw.get("files") and str(raw["files"]),
-                       **{key: str(raw[key]) for key in ("closed_at", "status", "visit_result") if raw.get(key)})
+                       **{key: str(raw[key]) for key in ("closed_at", "status", "visit_result", "due_at") if raw.get(key)})
 
 
 def _ticket_list(where: str, raw: dict[str, Any]) -> dict[str, str]:

@@ -260,6 +260,8 @@ def split_header(rows: Iterator[tuple[int, list[Any]]], mapping: Mapping, path: 
     export date above the header: the header is the first row naming every required column of the
     mapping, searched in the first rows; failing that, the first non-empty row."""
     wanted = {column for _, column in mapping.required_columns()} or set(mapping.columns.values())
+    if not wanted:  # no column known yet (mapping suggest): the widest of the first rows, a title has one cell
+        return _widest_header(rows, path, rejects)
     seen: list[tuple[int, list[Any]]] = []
     for number, cells in rows:
         if _blank(cells):
@@ -274,6 +276,23 @@ def split_header(rows: Iterator[tuple[int, list[Any]]], mapping: Mapping, path: 
     if not seen:
         return None, iter(())
     return _header(seen[0][1]), _chain(seen[1:], rows)
+
+
+def _widest_header(rows: Iterator[tuple[int, list[Any]]], path: Path,
+                   rejects: RejectLog) -> tuple[list[str] | None, Iterator[tuple[int, list[Any]]]]:
+    seen: list[tuple[int, list[Any]]] = []
+    for number, cells in rows:
+        if not _blank(cells):
+            seen.append((number, cells))
+            if len(seen) >= HEADER_SEARCH_ROWS:
+                break
+    if not seen:
+        return None, iter(())
+    filled = [sum(cell is not None and str(cell).strip() != "" for cell in cells) for _, cells in seen]
+    at = filled.index(max(filled))
+    if at:
+        rejects.note(str(path), f"表头在第 {seen[at][0]} 行；其上 {at} 行（标题等）不是数据，未读取")
+    return _header(seen[at][1]), _chain(seen[at + 1:], rows)
 
 
 def _chain(buffered: list[tuple[int, list[Any]]], rest: Iterator[tuple[int, list[Any]]]):

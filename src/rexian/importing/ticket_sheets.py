@@ -99,6 +99,14 @@ def _outcome(history: History, row: SourceRow, mapping: Mapping, rejects: Reject
             closed_at = parse_time(row.values[sheet.closed_at], mapping.date_formats, mapping.zone())
         except ValueError:
             return sheet.closed_at, unreadable_time("办结时间", mapping.date_formats)
+    if sheet.due_at and not is_missing(row.values.get(sheet.due_at), mapping.nulls):
+        try:
+            due = parse_time(row.values[sheet.due_at], mapping.date_formats, mapping.zone()).isoformat(sep=" ")
+        except ValueError:
+            return sheet.due_at, unreadable_time("办理时限", mapping.date_formats)
+        for draft in history.drafts:  # the ticket's deadline, on the dispatches the flow rows gave none
+            if draft.action == "Dispatched" and not draft.payload.get("due_at"):
+                draft.payload["due_at"] = due
     latest = max([draft.at for draft in history.drafts] + [t for t in (history.received_at, closed_at) if t],
                  default=None)
     if "visit_result" in text and "Visited" not in actions and latest is not None:
