@@ -70,15 +70,43 @@ def test_a_rejection_without_request_number_is_paired_with_the_latest_open_reque
     assert pairs[0][1] == pairs[1][1] != pairs[2][1] == pairs[3][1] != pairs[4][1] == pairs[5][1]
 
 
-def test_an_unreadable_visit_result_rejects_the_row_naming_the_column_and_the_words_accepted(tmp_path):
+def test_an_unreadable_visit_result_keeps_the_ticket_and_the_visit_with_its_outcome_unknown_and_names_the_cell(tmp_path):
     export, rules = foreign_fields.generate(7)
     visit = next(row for row in export.flows if row[2] == "回访")
     visit[7] = "还行吧"
     paths = foreign_fields.write(export, tmp_path)
     report, events, tickets = import_to_frames(paths, mapping_from_dict(foreign_fields.mapping()))
-    reasons = [(r.column, r.reason) for r in report.rejects.rejects if r.value == "还行吧"]
-    assert reasons and reasons[0][0] == "回访结果" and "不满意" in reasons[0][1]
-    assert visit[0] not in set(events.ticket_id)  # the ticket is imported whole or not at all
+    assert not [r for r in report.rejects.rejects if r.value == "还行吧"]  # no row lost for one verdict
+    remarks = [r for r in report.rejects.notes if r.value == "还行吧"]
+    assert len(remarks) == 1 and remarks[0].column == "回访结果" and remarks[0].row is not None
+    assert remarks[0].reason.startswith("提示：回访结果无法识别") and "values" in remarks[0].reason
+    visits = events[(events.ticket_id == visit[0]) & (events.action == "Visited")]
+    payloads = [json.loads(p) if isinstance(p, str) else p for p in visits.payload]
+    unread = [p for p in payloads if p.get("outcome_unread") == "还行吧"]
+    assert unread and "satisfaction" not in unread[0] and "resolved" not in unread[0]
+    written = tmp_path / "rejects.csv"
+    report.rejects.write_csv(written)
+    assert "提示：回访结果无法识别" in written.read_text(encoding="utf-8-sig")
+
+
+def test_a_values_translation_of_a_visit_field_is_applied_to_its_cells(tmp_path):
+    export, rules = foreign_fields.generate(7)
+    visit = next(row for row in export.flows if row[2] == "回访")
+    visit[7] = "好评"
+    paths = foreign_fields.write(export, tmp_path)
+    raw = {**foreign_fields.mapping(), "values": {"satisfaction": {"好评": "满意"}}}
+    report, events, tickets = import_to_frames(paths, mapping_from_dict(raw))
+    visits = events[(events.ticket_id == visit[0]) & (events.action == "Visited")]
+    payloads = [json.loads(p) if isinstance(p, str) else p for p in visits.payload]
+    assert any(p.get("satisfaction") == "satisfied" for p in payloads)
+    assert not report.rejects.notes and not report.rejects.rejects
+
+
+def test_a_values_key_that_is_neither_a_mapped_field_nor_a_visit_field_is_a_mapping_error_naming_it():
+    with pytest.raises(MappingError, match="回访结果"):
+        mapping_from_dict({**foreign_fields.mapping(), "values": {"回访结果": {"好评": "满意"}}})
+    with pytest.raises(MappingError, match="satisfaction"):
+        mapping_from_dict({**foreign_fields.mapping(), "values": {"satisfaction": {"好评": "很好很好"}}})
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -88,6 +116,15 @@ def test_an_unreadable_visit_result_rejects_the_row_naming_the_column_and_the_wo
     ("非常不满意", {"satisfaction": "unsatisfied", "reached": True}),
     ("不满意（未解决）", {"satisfaction": "unsatisfied", "resolved": False, "reached": True}),
     ("未联系上", {"reached": False}),
+    ("很满意", {"satisfaction": "satisfied", "reached": True}),
+    ("不太满意", {"satisfaction": "unsatisfied", "reached": True}),
+    ("部分解决", {"resolved": False, "reached": True}),
+    ("正在解决", {"resolved": False, "reached": True}),
+    ("满意度：满意", {"satisfaction": "satisfied", "reached": True}),
+    ("满意度：不满意；解决情况：未解决", {"satisfaction": "unsatisfied", "resolved": False, "reached": True}),
+    ("拒绝回访", {"reached": False}),
+    ("无法评价", {}),
+    ("其他", {}),
 ])
 def test_the_visit_parser_reads_the_words_platforms_write(text, expected):
     assert parse_visit_outcome(text) == expected

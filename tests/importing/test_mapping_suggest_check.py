@@ -15,7 +15,7 @@ def test_suggest_reads_chinese_headers_action_words_and_the_date_format_of_a_gbk
     proposal = yaml.safe_load((tmp_path / "m.yaml").read_text(encoding="utf-8"))
     assert proposal["columns"] == {"ticket_id": "工单编号", "at": "操作时间", "action": "操作类型", "actor_id": "操作人",
                                    "actor_unit_id": "操作部门", "target_unit_id": "目标部门", "note": "处理意见"}
-    assert proposal["intake"] == {"caller_id": "来电人", "category": "问题分类"}
+    assert proposal["intake"] == {"caller_name": "来电人", "category": "问题分类"}  # a name is no identity
     assert proposal["date_formats"] == ["%d/%m/%Y %H:%M"]
     assert proposal["actions"]["派单"] == "Dispatched" and "动作词「派单」出现 3 次" in result.output
 

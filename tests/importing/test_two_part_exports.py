@@ -1,6 +1,8 @@
 """Two-part exports: a ticket sheet joined to the flow records by ticket number, from one workbook's two
 sheets or from two GBK CSV files, in one mapping and one run."""
 
+import json
+
 from openpyxl import Workbook
 
 from rexian.importing.mapping import mapping_from_dict
@@ -53,7 +55,8 @@ def test_two_gbk_files_join_and_a_bad_ticket_row_leaves_its_ticket_out_whole(tmp
     report = build([flows, tickets], mapping)
     assert report.rows_in == report.rows_imported + report.rows_rejected == len(FLOW_ROWS) + len(rows)
     reasons = {(r.file.split("/")[-1], r.row): r.reason for r in report.rejects.rejects}
-    assert reasons[("工单信息.csv", 3)] == "受理时间无法解析"
+    assert reasons[("工单信息.csv", 3)].startswith("受理时间无法解析（已尝试格式：")  # the formats tried
+    assert "%Y/%m/%d %H:%M" in reasons[("工单信息.csv", 3)]
     assert "无法建立工单" in reasons[("工单信息.csv", 5)]
     assert all("整件工单未导入" in reasons[("流转记录.csv", line)] for line in (8, 9))  # GD002's flow rows
     assert sorted(report.histories) == ["GD001", "GD003"]
@@ -96,7 +99,7 @@ def test_the_ticket_sheets_close_time_status_and_visit_result_become_events_the_
     assert [(f.ticket_ids, f.person_id) for f in findings] == [(["T-1"], "甲")]
 
 
-def test_an_unreadable_visit_result_in_the_ticket_sheet_rejects_that_ticket_naming_the_column(tmp_path):
+def test_an_unreadable_visit_result_in_the_ticket_sheet_keeps_the_ticket_with_the_visit_unknown_naming_the_cell(tmp_path):
     from openpyxl import Workbook
 
     from rexian.importing.mapping import mapping_from_dict
@@ -114,5 +117,10 @@ def test_an_unreadable_visit_result_in_the_ticket_sheet_rejects_that_ticket_nami
            "columns": {"ticket_id": "工单编号", "at": "操作时间", "action": "操作类型"},
            "ticket_sheet": {"sheet": "工单信息", "ticket_id": "工单编号", "visit_result": "回访结果"}}
     report, events, frame = import_to_frames([tmp_path / "导出.xlsx"], mapping_from_dict(raw))
-    assert [(r.column, r.value) for r in report.rejects.rejects if r.value == "还行"] == [("回访结果", "还行")]
-    assert "T-1" not in set(events.ticket_id)
+    assert not report.rejects.rejects
+    remarks = [(r.file, r.row, r.column, r.value) for r in report.rejects.notes]
+    assert remarks == [(f"{tmp_path / '导出.xlsx'}[工单信息]", 2, "回访结果", "还行")]  # file, sheet, row, column
+    visits = events[(events.ticket_id == "T-1") & (events.action == "Visited")]
+    payload = visits.payload.iloc[0]
+    payload = json.loads(payload) if isinstance(payload, str) else payload
+    assert payload["outcome_unread"] == "还行" and "satisfaction" not in payload

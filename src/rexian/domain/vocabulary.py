@@ -227,7 +227,9 @@ ALIASES: dict[str, dict[str, str]] = {
                 "电子邮件": "email", "邮箱": "email", "来信": "letter", "现场": "visit"},
     "contact_method": {"电话联系": "phone", "上门走访": "visit", "走访": "visit", "现场": "visit"},
     "satisfaction": {"非常满意": "satisfied", "比较满意": "basically_satisfied", "一般": "basically_satisfied",
-                     "很不满意": "unsatisfied", "非常不满意": "unsatisfied"},
+                     "很不满意": "unsatisfied", "非常不满意": "unsatisfied",
+                     "很满意": "satisfied", "十分满意": "satisfied", "较满意": "basically_satisfied",
+                     "不太满意": "unsatisfied", "不大满意": "unsatisfied", "不满": "unsatisfied"},
 }
 TABLES: dict[str, tuple[Mapping[str, str], str]] = {
     "channel": (CHANNELS, "受理渠道"),
@@ -274,20 +276,29 @@ def parse_yes_no(text: str, what: str = "是/否") -> bool:
 # What a follow-up visit's result column says, in the words platforms write: satisfaction (满意, 基本满意, 一般,
 # 不满意, 非常不满意 …), whether the matter is resolved (已解决/未解决) and whether the citizen was reached at all.
 UNREACHED_WORDS = frozenset({"未联系上", "联系不上", "无法联系", "未接通", "无人接听", "空号", "关机", "停机", "拒接",
-                             "未回访成功", "回访失败"})
+                             "未回访成功", "回访失败", "拒绝回访", "拒访", "不接受回访"})
 RESOLVED_WORDS: dict[str, bool] = {"已解决": True, "解决": True, "基本解决": True, "已处理": True,
-                                   "未解决": False, "没有解决": False, "未处理": False}
+                                   "未解决": False, "没有解决": False, "未处理": False,
+                                   "部分解决": False, "正在解决": False, "正在处理": False, "处理中": False}
+# Words that give no verdict (the citizen would not or could not judge): the visit is kept, its outcome unknown.
+NO_VERDICT_WORDS = frozenset({"无法评价", "不予评价", "不评价", "未评价", "其他", "其它"})
+# The names platforms write before a result in one cell (「满意度：满意」): skipped, the value after them is read.
+VISIT_KEY_WORDS = frozenset({"满意度", "满意情况", "是否满意", "评价", "评价结果", "回访结果", "回访情况", "解决情况",
+                             "是否解决", "办理结果", "处理结果"})
 VISIT_SEPARATORS = r"[\s,，、/;；|（）()：:]+"
 
 
 def parse_visit_outcome(text: str, field: str = "satisfaction") -> dict[str, object]:
     """The payload fields (`satisfaction`, `resolved`, `reached`) a visit result says: every word of `text`
-    (split on spaces and punctuation, e.g. 「不满意/未解决」) must be a satisfaction word, a resolved word or a
-    not-reached word — or, for a column holding only `resolved` or `reached`, a yes/no word (是/否). A
+    (split on spaces and punctuation, e.g. 「不满意/未解决」「满意度：满意」) must be a satisfaction word, a
+    resolved word, a not-reached word, a no-verdict word (无法评价, 其他: nothing said) or a key (满意度)
+    — or, for a column holding only `resolved` or `reached`, a yes/no word (是/否). A
     citizen who gave a satisfaction or resolution was reached. Any other word raises UnknownWord."""
     found: dict[str, object] = {}
     for word in re.split(VISIT_SEPARATORS, text.strip()):
         if not word:
+            continue
+        if word in VISIT_KEY_WORDS or word in NO_VERDICT_WORDS:
             continue
         if word in UNREACHED_WORDS:
             found["reached"] = False

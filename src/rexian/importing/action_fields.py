@@ -56,6 +56,21 @@ class FieldError(ValueError):
     """A mapped value that cannot be read: the row is rejected naming the column."""
 
 
+VISIT_FIELDS = tuple(name for name, kind in ACTION_FIELDS["Visited"].items() if kind == VISIT)
+UNREAD_VISIT = "outcome_unread"  # payload field: the visit cell no word of which could be read
+
+
+def visit_outcome(text: str, field: str, translations: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A visit cell's outcome: the mapping's own words first (`values: {satisfaction: {好评: 满意}}`), then the
+    shared parser. A cell it cannot read keeps the visit with its outcome unknown (`outcome_unread`: the cell)
+    rather than losing the ticket's history; the caller warns naming the row and column."""
+    text = as_text(translations.get(text, text)) if translations else text
+    try:
+        return parse_visit_outcome(text, field)
+    except UnknownWord:
+        return {UNREAD_VISIT: text}
+
+
 def check_action_fields(raw: Any) -> tuple[dict[str, dict[str, str]], list[str]]:
     """The `action_fields` section as {event: {field: column}}, or the problems found (for MappingError)."""
     problems: list[str] = []
@@ -94,8 +109,11 @@ def _evidence(value: Any) -> list[dict[str, Any]]:
 
 
 def payload_fields(action: str, values: dict[str, Any], fields: dict[str, str], is_missing: Callable[[Any], bool],
-                   date_formats, zone) -> dict[str, Any]:
-    """The payload fields of one row's event from its mapped columns; FieldError(column, value, reason)."""
+                   date_formats, zone, translations: dict[str, dict[str, Any]] | None = None,
+                   unread: list[tuple[str, Any]] | None = None) -> dict[str, Any]:
+    """The payload fields of one row's event from its mapped columns; FieldError(column, value, reason).
+    `translations`: the mapping's `values` (field → {source word: ours}) for visit results; `unread` collects
+    the (column, value) of visit cells that could not be read."""
     out: dict[str, Any] = {}
     kinds = ACTION_FIELDS.get(action, {})
     for name, column in fields.items():
@@ -111,10 +129,10 @@ def payload_fields(action: str, values: dict[str, Any], fields: dict[str, str], 
             except ValueError:
                 raise FieldError(column, value, f"{action}.{name} 的时间无法解析") from None
         elif kind == VISIT:
-            try:
-                out.update(parse_visit_outcome(as_text(value), name))
-            except UnknownWord as error:
-                raise FieldError(column, value, str(error)) from None
+            outcome = visit_outcome(as_text(value), name, (translations or {}).get(name))
+            if UNREAD_VISIT in outcome and unread is not None:
+                unread.append((column, value))
+            out.update(outcome)
         elif kind == EVIDENCE:
             items = _evidence(value)
             if items:

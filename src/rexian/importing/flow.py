@@ -10,7 +10,7 @@ from rexian.importing.histories import Draft, History, payload_value, take_intak
 from rexian.importing.mapping import Mapping
 from rexian.importing.readers import SourceRow, ticket_of
 from rexian.importing.rejects import RejectLog
-from rexian.importing.values import as_text, is_missing, parse_time
+from rexian.importing.values import as_text, is_missing, parse_time, unreadable_time
 from rexian.importing.vocabulary import TARGETED_ACTIONS
 
 
@@ -114,12 +114,13 @@ def flow_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: RejectL
         history = histories.get(ticket_id) or histories.setdefault(ticket_id, History(ticket_id))
         bad_time = take_intake(history, row.values, mapping)
         if bad_time:
-            checks.reject(row, bad_time, row.values.get(bad_time), "受理时间无法解析")
+            checks.reject(row, bad_time, row.values.get(bad_time), unreadable_time("受理时间", mapping.date_formats))
             continue
+        unread: list[tuple[str, Any]] = []
         try:
             payload.update(payload_fields(action, row.values, mapping.action_fields.get(action, {}),
                                           lambda value: is_missing(value, mapping.nulls), mapping.date_formats,
-                                          mapping.zone()))
+                                          mapping.zone(), mapping.values, unread))
         except FieldError as error:
             column, value, reason = error.args
             checks.reject(row, column, value, reason)
@@ -132,7 +133,7 @@ def flow_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: RejectL
         history.drafts.append(Draft(at, action, checks.text(row, "actor_id"), checks.text(row, "actor_unit_id"),
                                     target, payload, checks.text(row, "source"), (row.file, row.row)))
         for position, further in enumerate(mapping.also.get(word.strip(), ()), start=1):
-            extra = further_payload(row, further, word, mapping)
+            extra = further_payload(row, further, word, mapping, unread)
             if extra is None:
                 checks.reject(row, mapping.columns["action"], word, f"同一行的第 {position + 1} 个事件 {further} 的字段无法读取")
                 del history.drafts[-position:]  # the row's events so far: the ticket is left out whole anyway
@@ -143,16 +144,30 @@ def flow_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: RejectL
                                         checks.text(row, "target_unit_id") if further in TARGETED_ACTIONS else None,
                                         extra, checks.text(row, "source"), (row.file, row.row, position)))
         history.rows.append((row.file, row.row))
+        warn_unread_visits(rejects, row, unread)
     return histories
 
 
-def further_payload(row: SourceRow, action: str, word: str, mapping: Mapping) -> dict[str, Any] | None:
+def further_payload(row: SourceRow, action: str, word: str, mapping: Mapping,
+                    unread: list[tuple[str, Any]] | None = None) -> dict[str, Any] | None:
     """The payload of a further event one row yields (「回访并办结」 → Visited, then Closed): its own
     action_fields and the source word; None when a field cannot be read."""
     try:
         payload = payload_fields(action, row.values, mapping.action_fields.get(action, {}),
-                                 lambda value: is_missing(value, mapping.nulls), mapping.date_formats, mapping.zone())
+                                 lambda value: is_missing(value, mapping.nulls), mapping.date_formats, mapping.zone(),
+                                 mapping.values, unread)
     except FieldError:
         return None
     payload["source_action"] = word
     return payload
+
+
+UNREAD_VISIT_REMARK = ("回访结果无法识别，已导入该回访但结果记为未知（可在映射的 values 中翻译该词，如 "
+                       "values: {satisfaction: {好评: 满意}}；可识别的词见 docs/importing.md）")
+
+
+def warn_unread_visits(rejects: RejectLog, row: SourceRow, unread: list[tuple[str, Any]]) -> None:
+    """A visit cell no word of which could be read: the row is imported (a ticket is imported whole, and its
+    history matters more than one verdict), the visit's outcome unknown, and the cell named in a remark."""
+    for column, value in unread:
+        rejects.note(row.file, UNREAD_VISIT_REMARK, row.row, column, value)

@@ -51,6 +51,7 @@ class TicketSheet:
     closed_at: str | None = None  # column of the close time (办结时间): a Closed event when the flows have none
     status: str | None = None  # column of the status (工单状态): one of closed_states closes the ticket
     visit_result: str | None = None  # column of the last visit's result (回访结果): a Visited event when none
+    due_at: str | None = None  # column of the ticket's deadline (办理时限): the due_at of dispatches without one
 
 
 @dataclass
@@ -284,6 +285,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
         raise MappingError(str(error)) from None
     if unit_tree and mode != "flow":
         raise MappingError(f"{where}：unit_tree 只用于 flow 模式")
+    _check_values(where, raw, allowed if mode == "table" else ())
     timezone = raw.get("timezone")
     if timezone:
         try:
@@ -309,6 +311,31 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
     )
 
 
+def _check_values(where: str, raw: dict[str, Any], table_columns: tuple[str, ...]) -> None:
+    """`values` translates the cells of a field we read: an intake field the mapping names, a table column, or a
+    visit result (satisfaction / resolved / reached, whose translations must be words the visit parser reads).
+    Any other key would be accepted and ignored — an error instead, naming it."""
+    from rexian.domain.vocabulary import UnknownWord, parse_visit_outcome
+    from rexian.importing.action_fields import VISIT_FIELDS
+
+    sheet = raw.get("ticket_sheet") if isinstance(raw.get("ticket_sheet"), dict) else {}
+    fields = {*(raw.get("intake") or {}), *(sheet.get("intake") or {}), *(raw.get("constants") or {}),
+              *table_columns, *VISIT_FIELDS}
+    for key, words in (raw.get("values") or {}).items():
+        if str(key) not in fields:
+            raise MappingError(f"{where}：values 中的 {key!r} 不是映射读取的字段（values 按字段名翻译："
+                               f"intake 中的字段、{' / '.join(VISIT_FIELDS)}，而不是源列名）")
+        if not isinstance(words, dict):
+            raise MappingError(f"{where}：values.{key} 应为键值对象：源取值: 我们的取值")
+        if key in VISIT_FIELDS:
+            for word, ours in words.items():
+                try:
+                    parse_visit_outcome(str(ours), str(key))
+                except UnknownWord:
+                    raise MappingError(f"{where}：values.{key} 把 {word!r} 译为 {ours!r}，但回访结果读不懂它"
+                                       f"（可用：满意、基本满意、不满意、已解决、未解决、未联系上 等）") from None
+
+
 def _check_action(where: str, word: Any, action: Any) -> None:
     if action not in ACTIONS:
         raise MappingError(f"{where}：动作词 {word!r} 映射到未知事件 {action!r}（见 docs/events.md）")
@@ -319,7 +346,8 @@ def _ticket_sheet(where: str, raw: Any, mode: str) -> TicketSheet | None:
         return None
     if mode != "flow" or not isinstance(raw, dict):
         raise MappingError(f"{where}：ticket_sheet 只用于 flow 模式，应为键值对象（sheet 或 files、ticket_id、intake）")
-    unknown = sorted(set(raw) - {"sheet", "files", "ticket_id", "intake", "closed_at", "status", "visit_result"})
+    unknown = sorted(set(raw) - {"sheet", "files", "ticket_id", "intake", "closed_at", "status", "visit_result",
+                                 "due_at"})
     if unknown:
         raise MappingError(f"{where}：ticket_sheet 中未知的键 {', '.join(unknown)}")
     if not raw.get("ticket_id") or not (raw.get("sheet") or raw.get("files")):
@@ -329,7 +357,7 @@ def _ticket_sheet(where: str, raw: Any, mode: str) -> TicketSheet | None:
         raise MappingError(f"{where}：ticket_sheet.intake 应为键值对象")
     return TicketSheet(ticket_id=str(raw["ticket_id"]), intake={str(k): str(v) for k, v in intake.items()},
                        sheet=raw.get("sheet") and str(raw["sheet"]), files=raw.get("files") and str(raw["files"]),
-                       **{key: str(raw[key]) for key in ("closed_at", "status", "visit_result") if raw.get(key)})
+                       **{key: str(raw[key]) for key in ("closed_at", "status", "visit_result", "due_at") if raw.get(key)})
 
 
 def _ticket_list(where: str, raw: dict[str, Any]) -> dict[str, str]:

@@ -15,6 +15,9 @@ from rexian.importing.rejects import RejectLog
 from rexian.importing.snapshots import snapshot_histories
 
 
+NOTES_SHOWN = 10  # remarks printed in the summary; all are in the rejects file
+
+
 @dataclass
 class ImportReport:
     rows_in: int = 0
@@ -47,6 +50,11 @@ class ImportReport:
                          f"写入事件 {self.events_added} 条")
         lines += self.stored
         lines += [f"文件问题：{problem}" for problem in self.file_problems]
+        notes = self.rejects.notes
+        lines += [f"{note.file}" + (f" 第 {note.row} 行「{note.column}」={note.value}" if note.row else "") + f"：{note.reason}"
+                  for note in notes[:NOTES_SHOWN]]
+        if len(notes) > NOTES_SHOWN:
+            lines.append(f"另有提示 {len(notes) - NOTES_SHOWN} 条，见拒收清单（「提示」行导入无损）")
         return lines
 
 
@@ -247,11 +255,42 @@ def import_to_directory(out_dir: str | Path, inputs: list[str | Path], mapping: 
     return finish(report)
 
 
-def _events_and_tickets(report: ImportReport, mapping: Mapping) -> tuple[list[dict], list[dict]]:
-    """Every sealed event record, and each ticket's interchange row, in memory."""
+def _run_pseudonym() -> Callable[[str], str]:
+    """A caller pseudonym for one in-memory analysis, keyed by a key that lives only as long as the run."""
+    import hashlib
+    import secrets
+
+    key = secrets.token_bytes(32)
+    return lambda value: "P" + hashlib.blake2b(value.encode("utf-8"), key=key, person=b"rexian-caller",
+                                              digest_size=10).hexdigest()
+
+
+def _apart_in_memory(records: list[dict[str, Any]], pseudonym: Callable[[str], str]) -> list[dict[str, Any]]:
+    """The intake's caller details replaced as a database import replaces them (domain/personal.separate):
+    `caller_id` the pseudonym of the caller's identifier, else phone, else name; name and phone dropped. So
+    `analyze --mapping` matches repeat callers exactly as `import` + `analyze --db` does, and no finding
+    carries a name. The chain is sealed again over the changed payload."""
+    from rexian.domain.eventlog import seal
+    from rexian.domain.personal import PERSONAL_FIELDS, separate
+
+    received = next((record for record in records if record["action"] == "TicketReceived"), None)
+    payload = received.get("payload") if received is not None else None
+    if not isinstance(payload, dict) or not any(payload.get(name) for name in PERSONAL_FIELDS):
+        return records
+    chained, _ = separate(payload, "", pseudonym)
+    chained.pop("personal_digest", None)  # nothing is held in memory: no digest of it either
+    return list(seal({**record, "payload": chained} if record is received else dict(record) for record in records))
+
+
+def _events_and_tickets(report: ImportReport, mapping: Mapping,
+                        pseudonym: Callable[[str], str] | None = None) -> tuple[list[dict], list[dict]]:
+    """Every sealed event record, and each ticket's interchange row, in memory; with `pseudonym`, callers'
+    details as a database import holds them apart."""
     now = datetime.now().replace(microsecond=0)
     events, tickets = [], []
     for ticket_id, records in _counting(report, sealed_histories(report, mapping)):
+        if pseudonym is not None:
+            records = _apart_in_memory(records, pseudonym)
         events += records
         tickets.append(ticket_row(ticket_id, records, now))
     return events, tickets
@@ -267,7 +306,7 @@ def import_to_frames(inputs: list[str | Path], mapping: Mapping):
     if mapping.mode == "table":
         raise ValueError(f"{mapping.table} 表不是事件日志：不能直接分析")
     report = build(inputs, mapping)
-    events, tickets = _events_and_tickets(report, mapping)
+    events, tickets = _events_and_tickets(report, mapping, _run_pseudonym())
     finish(report)
     return (report, pd.DataFrame(events, columns=list(EVENT_COLUMNS)),
             pd.DataFrame(tickets, columns=list(INTERCHANGE_TICKET_COLUMNS)))

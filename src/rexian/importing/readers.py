@@ -154,7 +154,8 @@ def _read_csv(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[Sour
     if damaged and mapping.encoding:
         detected_text, detected = decode(data, None)
         if len(BAD_BYTES.findall(detected_text)) * 2 < len(BAD_BYTES.findall(text)):
-            rejects.note(str(path), f"映射声明的编码 {mapping.encoding} 无法解码部分行；文件看起来是 {detected}")
+            # Explains the rows rejected for undecodable bytes: listed with them, as a problem of the file.
+            rejects.add(str(path), None, None, None, f"映射声明的编码 {mapping.encoding} 无法解码部分行；文件看起来是 {detected}")
     ends_cleanly = text.endswith(("\n", "\r"))
     csv.field_size_limit(2**31 - 1)  # long fields are rejected row by row (screened), not by the csv module
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -259,6 +260,8 @@ def split_header(rows: Iterator[tuple[int, list[Any]]], mapping: Mapping, path: 
     export date above the header: the header is the first row naming every required column of the
     mapping, searched in the first rows; failing that, the first non-empty row."""
     wanted = {column for _, column in mapping.required_columns()} or set(mapping.columns.values())
+    if not wanted:  # no column known yet (mapping suggest): the widest of the first rows, a title has one cell
+        return _widest_header(rows, path, rejects)
     seen: list[tuple[int, list[Any]]] = []
     for number, cells in rows:
         if _blank(cells):
@@ -273,6 +276,23 @@ def split_header(rows: Iterator[tuple[int, list[Any]]], mapping: Mapping, path: 
     if not seen:
         return None, iter(())
     return _header(seen[0][1]), _chain(seen[1:], rows)
+
+
+def _widest_header(rows: Iterator[tuple[int, list[Any]]], path: Path,
+                   rejects: RejectLog) -> tuple[list[str] | None, Iterator[tuple[int, list[Any]]]]:
+    seen: list[tuple[int, list[Any]]] = []
+    for number, cells in rows:
+        if not _blank(cells):
+            seen.append((number, cells))
+            if len(seen) >= HEADER_SEARCH_ROWS:
+                break
+    if not seen:
+        return None, iter(())
+    filled = [sum(cell is not None and str(cell).strip() != "" for cell in cells) for _, cells in seen]
+    at = filled.index(max(filled))
+    if at:
+        rejects.note(str(path), f"表头在第 {seen[at][0]} 行；其上 {at} 行（标题等）不是数据，未读取")
+    return _header(seen[at][1]), _chain(seen[at + 1:], rows)
 
 
 def _chain(buffered: list[tuple[int, list[Any]]], rest: Iterator[tuple[int, list[Any]]]):

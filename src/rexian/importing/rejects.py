@@ -40,7 +40,7 @@ class RejectLog:
     rejects: list[Reject] = field(default_factory=list)
     rejected_rows: set[tuple[str, int]] = field(default_factory=set)
     tickets: set[str] = field(default_factory=set)
-    notes: list[Reject] = field(default_factory=list)  # remarks about a file that lose nothing (header offset)
+    notes: list[Reject] = field(default_factory=list)  # remarks that lose no row (header offset, unread visit)
 
     def add(self, file: str, row: int | None, column: str | None, value: Any, reason: str,
             ticket: str | None = None) -> None:
@@ -50,20 +50,22 @@ class RejectLog:
         if ticket:
             self.tickets.add(ticket)
 
-    def note(self, file: str, reason: str) -> None:
-        self.notes.append(Reject(file, None, None, None, reason))
-        self.rejects.append(self.notes[-1])
+    def note(self, file: str, reason: str, row: int | None = None, column: str | None = None,
+             value: Any = None) -> None:
+        """A remark that loses nothing (the row, if any, is imported): written to the rejects file after the
+        rejects, its reason marked 「提示」, and never counted or listed as a reject."""
+        self.notes.append(Reject(file, row, column, value, f"提示：{reason}"))
 
     def file_problems(self) -> list[Reject]:
         return [reject for reject in self.rejects if reject.row is None]
 
     def failed(self) -> bool:
-        """Whether anything was lost: a rejected row or a file problem other than a remark."""
-        return bool(self.rejected_rows) or any(r.row is None and r not in self.notes for r in self.rejects)
+        """Whether anything was lost: a rejected row or a file problem."""
+        return bool(self.rejected_rows) or any(r.row is None for r in self.rejects)
 
     def write_csv(self, path: str | Path) -> None:
         # UTF-8 with BOM so that Excel on a Chinese Windows desktop opens it correctly.
         with open(path, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(REJECT_COLUMNS)
-            writer.writerows(neutralise_row(reject.as_row()) for reject in self.rejects)
+            writer.writerows(neutralise_row(reject.as_row()) for reject in self.rejects + self.notes)

@@ -22,7 +22,7 @@ from rexian.importing.histories import Draft, History, payload_value, take_intak
 from rexian.importing.mapping import Mapping
 from rexian.importing.readers import SourceRow
 from rexian.importing.rejects import RejectLog
-from rexian.importing.values import as_text, is_missing
+from rexian.importing.values import as_text, is_missing, unreadable_time
 
 
 @dataclass
@@ -79,7 +79,7 @@ def _case_history(ticket_id: str, snapshots: list[Snapshot], mapping: Mapping, c
         row = snap.row
         bad_time = take_intake(history, row.values, mapping)
         if bad_time:
-            checks.reject(row, bad_time, row.values.get(bad_time), "受理时间无法解析")
+            checks.reject(row, bad_time, row.values.get(bad_time), unreadable_time("受理时间", mapping.date_formats))
             continue
         history.rows.append((row.file, row.row))
         history.last_values = row.values

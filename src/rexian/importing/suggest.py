@@ -7,6 +7,7 @@ header it was matched to, each action word its count and the event it would mean
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
                       "involved st",
                       "org:group", "org group", "department"),
     "target_unit_id": ("目标部门", "流向单位", "流向部门", "转办单位", "移交单位", "接收单位", "接收部门", "派往单位",
-                       "转派单位", "下一环节单位", "承办单位", "主办单位"),
+                       "转派单位", "转往单位", "下一环节单位", "承办单位", "主办单位"),
     "note": ("处理意见", "办理意见", "审核意见", "流转意见", "意见", "备注", "说明", "回复内容", "答复内容"),
 }
 INTAKE_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -39,7 +40,8 @@ INTAKE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "content": ("诉求内容", "来电内容", "问题描述", "工单内容", "反映内容", "诉求描述", "详细内容", "内容"),
     "title": ("工单标题", "诉求标题", "标题", "主题"),
     "caller_phone": ("来电号码", "联系电话", "联系方式", "手机号码", "电话"),
-    "caller_id": ("来电人", "联系人", "诉求人", "姓名"),
+    # A name, not an identity: several people are 张先生. Repeats match by the (pseudonymised) phone.
+    "caller_name": ("来电人", "联系人", "诉求人", "姓名", "来电人姓名"),
     "category": ("问题分类", "诉求类型", "业务类型", "事项分类", "分类", "类别"),
     "address": ("事发地址", "发生地点", "事发位置", "详细地址", "地址", "地点", "位置"),
     "area": ("所属区县", "区县", "行政区", "区域"),
@@ -57,6 +59,22 @@ ACTION_FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "Dispatched.due_at": ("办理时限", "办结时限", "截止时间", "期限", "deadline", "due"),
 }
 UNIT_TREE_PARENTS = ("上级部门", "上级单位", "上级机构", "父级部门", "所属上级", "parent")
+# The ticket sheet of a two-part export: its outcome and deadline columns (ticket_sheet in a mapping).
+TICKET_SHEET_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "closed_at": ("办结时间", "结案时间", "完成时间"),
+    "status": ("工单状态", "办理状态", "处理状态", "状态"),
+    "visit_result": ("回访结果", "满意度", "评价结果"),
+    "due_at": ("办理时限", "办结时限", "截止时间", "期限"),
+}
+# Decision words: the request a decision answers, named by the word before the verdict (退回审核通过).
+REQUEST_WORDS = (("退回", "Return"), ("退单", "Return"), ("回退", "Return"), ("延期", "Extension"),
+                 ("办结", "Closure"), ("结案", "Closure"))
+VERDICTS = (("不通过", "Rejected"), ("不同意", "Rejected"), ("驳回", "Rejected"), ("不予", "Rejected"),
+            ("通过", "Approved"), ("同意", "Approved"), ("批准", "Approved"))
+# Events whose wrong guess changes what the rules say about a person: never guessed from a word inside a phrase.
+DECISIVE = frozenset({"ReturnApproved", "ReturnRejected", "ExtensionApproved", "ExtensionRejected", "ClosureApproved",
+                      "ClosureRejected", "Closed", "ReturnRequested", "ExtensionRequested", "ClosureRequested",
+                      "RequestEndorsed", "RequestDeclined", "DirectlyClosed", "Reopened"})
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y年%m月%d日 %H:%M",
                 "%Y年%m月%d日%H时%M分", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y%m%d%H%M%S")
 SAMPLE_ROWS = 2000
@@ -112,20 +130,114 @@ def sample(path: Path, sheet: str | None = None) -> tuple[list[str], list[dict[s
     return headers, rows, rejects
 
 
-def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any], list[str]]:
-    """(a proposed mapping, notes for the person reading it)."""
-    headers, rows, notes = [], [], []
+def _sheets(path: Path) -> list[str]:
+    """The sheet names of a workbook (empty for other files)."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True)
+        try:
+            return list(book.sheetnames)
+        finally:
+            book.close()
+    if suffix == ".xls":
+        import xlrd
+
+        return list(xlrd.open_workbook(str(path), on_demand=True).sheet_names())
+    return []
+
+
+@dataclass
+class _Part:
+    """One file or one sheet of the export, sampled."""
+
+    path: Path
+    sheet: str | None
+    headers: list[str]
+    rows: list[dict[str, Any]]
+    ticket_column: str | None = None
+    action_column: str | None = None
+
+    def is_ticket_sheet(self) -> bool:
+        """One row per ticket and no action column: a ticket sheet (工单信息), not flow records."""
+        if not self.ticket_column or self.action_column or not self.rows:
+            return False
+        ids = [as_text(row.get(self.ticket_column)) for row in self.rows if row.get(self.ticket_column) is not None]
+        return bool(ids) and len(set(ids)) == len(ids)
+
+
+def _parts(paths: list[Path], sheet: str | None, notes: list[str]) -> list[_Part]:
+    parts = []
     for path in paths:
-        file_headers, file_rows, rejects = sample(path, sheet)
-        notes += [f"{r.file}: {r.reason}" for r in rejects.rejects if r.row is None]
-        headers += [h for h in file_headers if h not in headers]
-        rows += file_rows
+        for name in (_sheets(path) or [None]):
+            file_headers, file_rows, rejects = sample(path, name)
+            notes += [f"{r.file}{f'[{name}]' if name else ''}: {r.reason}" for r in rejects.rejects + rejects.notes
+                      if r.row is None]
+            if file_headers:
+                part = _Part(path, name, file_headers, file_rows)
+                part.ticket_column = _match(file_headers, {"ticket_id": HEADER_SYNONYMS["ticket_id"]}, set()).get("ticket_id")
+                part.action_column = _match(file_headers, {"action": HEADER_SYNONYMS["action"][:-1]}, set()).get("action")
+                parts.append(part)
+    if sheet:  # the flow sheet named: it is never the ticket sheet
+        for part in parts:
+            if part.sheet == sheet:
+                part.action_column = part.action_column or "?"
+    return parts
+
+
+def guess_action(word: str, vocabulary: Mapping) -> str | None:
+    """The event a source word means, or None when unsure. A decision (审核通过/不通过) pairs with the request
+    word before it (退回审核通过 → ReturnApproved, 办结审核不通过 → ClosureRejected); a word with 申请 is a request;
+    a word found only inside a longer phrase never becomes a decision, request or close — a wrong guess there
+    silently changes whom the rules name, so it is left for a person."""
+    exact = vocabulary.actions.get(word.strip()) or vocabulary._folded.get(word.strip().casefold())
+    if exact:
+        return exact
+    kind = next((k for w, k in REQUEST_WORDS if w in word), None)
+    verdict = next((v for w, v in VERDICTS if w in word), None)
+    if kind and verdict:
+        return f"{kind}{verdict}"
+    if kind and "申请" in word:
+        return f"{kind}Requested"
+    inside = vocabulary.action_for(word)
+    return None if inside in DECISIVE or verdict or "申请" in word else inside
+
+
+def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any], list[str]]:
+    """(a proposed mapping, notes for the person reading it). A ticket sheet (one row per ticket, no action
+    column) beside flow records, as a second file or sheet, is proposed as `ticket_sheet`."""
+    notes: list[str] = []
+    parts = _parts(paths, sheet, notes)
+    ticket_parts = [part for part in parts if part.is_ticket_sheet()] if len(parts) > 1 else []
+    flow_parts = [part for part in parts if part not in ticket_parts]
+    if sheet:
+        flow_parts = [part for part in flow_parts if part.sheet in (sheet, None)] or flow_parts
+    elif ticket_parts and len(flow_parts) > 1:
+        flow_parts = [part for part in flow_parts if part.action_column] or flow_parts
+    headers: list[str] = []
+    rows: list[dict[str, Any]] = []
+    for part in flow_parts:
+        headers += [h for h in part.headers if h not in headers]
+        rows += part.rows
     taken: set[str] = set()
     columns = _match(headers, HEADER_SYNONYMS, taken)
-    intake = _match(headers, INTAKE_SYNONYMS, taken)
-    proposal: dict[str, Any] = {"source": "请改为来源平台的名称", "columns": columns}
+    proposal: dict[str, Any] = {"source": "请改为来源平台的名称"}
+    flow_sheets = {part.sheet for part in flow_parts if part.sheet}
+    if len(flow_sheets) == 1:
+        proposal["sheet"] = flow_sheets.pop()
+    proposal["columns"] = columns
+    ticket_sheet = _ticket_sheet(ticket_parts[0], notes) if ticket_parts else None
+    intake_taken = set(taken)
+    intake = _match([h for h in headers if ticket_sheet is None or h not in ticket_sheet["intake"].values()],
+                    INTAKE_SYNONYMS, intake_taken)
+    taken |= intake_taken
+    if ticket_sheet:
+        intake = {name: column for name, column in intake.items() if name not in ticket_sheet["intake"]}
     if intake:
         proposal["intake"] = intake
+    if ticket_sheet:
+        proposal["ticket_sheet"] = ticket_sheet
     action_fields: dict[str, dict[str, str]] = {}
     for key, header in _match(headers, ACTION_FIELD_SYNONYMS, taken).items():
         action, name = key.split(".")
@@ -133,6 +245,11 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
     if action_fields:
         proposal["action_fields"] = action_fields
         notes.append("action_fields 按列名猜出：请核对每个字段用于哪个事件（docs/importing.md「逐事件字段」）")
+    if "note" in columns:
+        notes.append(f"「{columns['note']}」映射为 note；若它在办结申请或答复行上是答复市民的文字，请加 action_fields: "
+                     f"{{ClosureRequested: {{reply: {columns['note']}}}}}（敷衍答复类规则读 reply）")
+    if "caller_name" in intake or (ticket_sheet and "caller_name" in ticket_sheet["intake"]):
+        notes.append("来电人姓名映射为 caller_name（不是 caller_id：同名者众多）；重复投诉按 caller_phone（化名后）匹配")
     if "at" in columns:
         formats = _date_formats([row.get(columns["at"]) for row in rows])
         if formats:
@@ -140,12 +257,22 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
     for name in ("ticket_id", "at", "action"):
         if name not in columns:
             notes.append(f"未找到 {name} 对应的列：请在 columns 中写明（可用列：{', '.join(headers)}）")
+    if "target_unit_id" not in columns:
+        notes.append("未找到派单的目标单位列（流向部门/承办单位）：派单没有 lead_unit_id，规则无法点名单位")
     if "action" in columns:
         words = Counter(as_text(row.get(columns["action"])) for row in rows if row.get(columns["action"]) is not None)
         known = Mapping(source="x", actions=default_vocabulary(), action_match="contains")
-        proposal["actions"] = {word: known.action_for(word) or "?" for word, _ in words.most_common()}
-        notes += [f"动作词「{word}」出现 {count} 次 → {known.action_for(word) or '?（未知：请指定事件，见 docs/events.md）'}"
-                  for word, count in words.most_common()]
+        guesses = {word: guess_action(word, known) for word in words}
+        proposal["actions"] = {word: guesses[word] or "?" for word, _ in words.most_common()}
+        for word, count in words.most_common():
+            guess = guesses[word]
+            if guess:
+                notes.append(f"动作词「{word}」出现 {count} 次 → {guess}")
+            elif known.action_for(word):
+                notes.append(f"动作词「{word}」出现 {count} 次 → ?（不确定：字面含「{known.action_for(word)}」的词，"
+                             f"但审核、申请、办结类事件猜错会点错人，请人工指定，见 docs/events.md）")
+            else:
+                notes.append(f"动作词「{word}」出现 {count} 次 → ?（未知：请指定事件，见 docs/events.md）")
     parent = next((h for h in headers if h in UNIT_TREE_PARENTS), None)
     if parent:
         notes.append(f"有上级单位列「{parent}」：这是单位表，可写 unit_tree: {{sheet 或 files, unit: 单位列, parent: {parent}}}，"
@@ -154,6 +281,21 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
     if unused:
         notes.append(f"未使用的列：{', '.join(unused)}（可放入 payload_columns 或 intake）")
     return proposal, notes
+
+
+def _ticket_sheet(part: _Part, notes: list[str]) -> dict[str, Any]:
+    """The `ticket_sheet` section for a ticket file or sheet: its ticket number, intake and outcome columns."""
+    taken = {part.ticket_column}
+    sheet: dict[str, Any] = {"sheet": part.sheet} if part.sheet else {"files": f"*{part.path.stem}*"}
+    sheet["ticket_id"] = part.ticket_column
+    sheet["intake"] = _match(part.headers, INTAKE_SYNONYMS, taken)
+    sheet.update(_match(part.headers, TICKET_SHEET_SYNONYMS, taken))
+    where = f"工作表「{part.sheet}」" if part.sheet else f"文件 {part.path.name}"
+    notes.append(f"{where}每行一件工单，没有动作列：作为 ticket_sheet（工单表）按工单编号并入流转记录")
+    unused = [h for h in part.headers if h not in taken]
+    if unused:
+        notes.append(f"工单表未使用的列：{', '.join(unused)}")
+    return sheet
 
 
 # What the rules need from imported events, and which rules go blind without it (docs/rules.md).
@@ -167,6 +309,8 @@ NEEDS = (
     ("Visited", "没有回访事件", ["FC-UNRESOLVED", "DS-UNSATISFIED", "MS-VISIT-NO-CALL", "MS-VISIT-BY-HANDLER",
                               "MS-SATISFIED-REPEAT"], "回访与满意度类规则无法触发"),
     ("reply", "没有答复文字", ["PR-BOILERPLATE", "PR-IDENTICAL", "PR-OFF-TOPIC"], "敷衍答复类规则无法触发"),
+    ("target", "派单没有接收单位", ["RC-REPEAT", "HA-HOSTILE", "GR-GRAFT", "BP-PINGPONG"],
+     "工单没有承办单位（lead_unit_id），线索无法点名单位（columns: {target_unit_id: 流向部门/承办单位列}）"),
     ("content", "没有诉求内容", ["PR-OFF-TOPIC", "HA-HOSTILE", "GR-GRAFT", "IB-BANQUET", "RC-REPEAT"],
      "文本类规则与重复投诉匹配缺少依据"),
     ("place", "既没有地址也没有来电人", ["RC-REPEAT", "FC-REPEAT-AFTER-CLOSE", "MS-SATISFIED-REPEAT"],
@@ -195,9 +339,13 @@ def check(paths: list[Path], mapping: Mapping) -> tuple[Any, list[str]]:
             present.add("Dispatched" if draft.action == "HandedOver" else draft.action)  # both move a ticket
             if draft.actor_id:
                 present.add("actor_id")
-            if draft.action in ("Replied", "ClosureRequested", "DirectlyClosed") and (
-                    draft.payload.get("reply") or draft.payload.get("answer") or draft.payload.get("note")):
-                present.add("reply")
+            if draft.action in ("Replied", "ClosureRequested", "DirectlyClosed"):
+                if draft.payload.get("reply") or draft.payload.get("answer"):
+                    present.add("reply")
+                elif draft.payload.get("note"):
+                    present.add("reply_in_note")
+            if draft.action == "Dispatched" and draft.target_unit_id:
+                present.add("target")
             if draft.payload.get("due_at") or draft.payload.get("new_due_at"):
                 present.add("due")
             if draft.action == "Visited" and ("satisfaction" in draft.payload or "resolved" in draft.payload):
@@ -228,6 +376,11 @@ def check(paths: list[Path], mapping: Mapping) -> tuple[Any, list[str]]:
     for need, lack, rules, effect in NEEDS:
         if actions["HandedOver"]:  # hand-overs are judged by BP-NO-VERIFY too
             rules = [rule for rule in rules if rule != "BP-NO-VERIFY"]
-        if need not in present and rules:
+        if need == "reply" and need not in present and "reply_in_note" in present:
+            lines.append("缺少：答复文字只在 note 中，不在 reply → 敷衍答复类规则读不到它（action_fields: "
+                         "{ClosureRequested: {reply: 办理意见列}}、Replied 同理）（PR-BOILERPLATE, PR-IDENTICAL, PR-OFF-TOPIC）")
+        elif need == "target" and "Dispatched" not in present:
+            continue  # said already: no dispatch at all
+        elif need not in present and rules:
             lines.append(f"缺少：{lack} → {effect}（{', '.join(rules)}）")
     return report, lines

@@ -17,7 +17,7 @@ from rexian.importing.histories import Draft, History, take_intake
 from rexian.importing.mapping import Mapping
 from rexian.importing.readers import SourceRow
 from rexian.importing.rejects import RejectLog
-from rexian.importing.values import as_text, is_missing, parse_time
+from rexian.importing.values import as_text, is_missing, parse_time, unreadable_time
 
 
 def ticket_list_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: RejectLog) -> dict[str, History]:
@@ -54,7 +54,7 @@ def ticket_list_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: 
         history = History(ticket_id)
         bad_time = take_intake(history, row.values, mapping)
         if bad_time:
-            checks.reject(row, bad_time, row.values.get(bad_time), "受理时间无法解析")
+            checks.reject(row, bad_time, row.values.get(bad_time), unreadable_time("受理时间", mapping.date_formats))
             continue
         actor, order = checks.text(row, "actor_id"), (row.file, row.row)
         history.drafts.append(Draft(received_at, "TicketReceived", actor, checks.text(row, "actor_unit_id"),

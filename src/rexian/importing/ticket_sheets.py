@@ -13,12 +13,13 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from rexian.domain.vocabulary import UnknownWord, parse_visit_outcome
+from rexian.importing.action_fields import UNREAD_VISIT, visit_outcome
+from rexian.importing.flow import warn_unread_visits
 from rexian.importing.histories import Draft, History, take_intake
 from rexian.importing.mapping import Mapping
 from rexian.importing.readers import SourceRow, read_rows
 from rexian.importing.rejects import RejectLog
-from rexian.importing.values import as_text, is_missing, parse_time
+from rexian.importing.values import as_text, is_missing, parse_time, unreadable_time
 
 
 def _sheet_mapping(mapping: Mapping) -> Mapping:
@@ -68,12 +69,13 @@ def join_ticket_rows(histories: dict[str, History], rows: Iterable[SourceRow], m
         history = histories.get(ticket_id) or History(ticket_id)
         bad_time = take_intake(history, row.values, sheet_mapping)
         if bad_time:
-            rejects.add(row.file, row.row, bad_time, row.values.get(bad_time), "受理时间无法解析", ticket_id)
+            rejects.add(row.file, row.row, bad_time, row.values.get(bad_time),
+                        unreadable_time("受理时间", mapping.date_formats), ticket_id)
             continue
         if not history.drafts and history.received_at is None:
             rejects.add(row.file, row.row, column, ticket_id, "流转记录中没有这件工单，工单表也没有受理时间：无法建立工单")
             continue
-        problem = _outcome(history, row, mapping)
+        problem = _outcome(history, row, mapping, rejects)
         if problem:
             rejects.add(row.file, row.row, problem[0], row.values.get(problem[0]), problem[1], ticket_id)
             continue
@@ -81,7 +83,7 @@ def join_ticket_rows(histories: dict[str, History], rows: Iterable[SourceRow], m
         history.rows.append((row.file, row.row))
 
 
-def _outcome(history: History, row: SourceRow, mapping: Mapping) -> tuple[str, str] | None:
+def _outcome(history: History, row: SourceRow, mapping: Mapping, rejects: RejectLog) -> tuple[str, str] | None:
     """The ticket row's close time, status and last visit result as events the flow rows did not give: a
     `Visited` (the result parsed as for action_fields) and a `Closed` at the close time — or, for a status
     among `closed_states` without a close time, at the latest time known. (column, reason) when unreadable."""
@@ -96,14 +98,21 @@ def _outcome(history: History, row: SourceRow, mapping: Mapping) -> tuple[str, s
         try:
             closed_at = parse_time(row.values[sheet.closed_at], mapping.date_formats, mapping.zone())
         except ValueError:
-            return sheet.closed_at, "办结时间无法解析"
+            return sheet.closed_at, unreadable_time("办结时间", mapping.date_formats)
+    if sheet.due_at and not is_missing(row.values.get(sheet.due_at), mapping.nulls):
+        try:
+            due = parse_time(row.values[sheet.due_at], mapping.date_formats, mapping.zone()).isoformat(sep=" ")
+        except ValueError:
+            return sheet.due_at, unreadable_time("办理时限", mapping.date_formats)
+        for draft in history.drafts:  # the ticket's deadline, on the dispatches the flow rows gave none
+            if draft.action == "Dispatched" and not draft.payload.get("due_at"):
+                draft.payload["due_at"] = due
     latest = max([draft.at for draft in history.drafts] + [t for t in (history.received_at, closed_at) if t],
                  default=None)
     if "visit_result" in text and "Visited" not in actions and latest is not None:
-        try:
-            result = parse_visit_outcome(text["visit_result"])
-        except UnknownWord as error:
-            return sheet.visit_result, str(error)
+        result = visit_outcome(text["visit_result"], "satisfaction", mapping.values.get("satisfaction"))
+        if UNREAD_VISIT in result:
+            warn_unread_visits(rejects, row, [(sheet.visit_result, text["visit_result"])])
         history.drafts.append(Draft(closed_at or latest, "Visited", payload={**result, "from_ticket_sheet": True},
                                     order=(*order, 0)))
     closes = closed_at is not None or text.get("status") in mapping.closed_states

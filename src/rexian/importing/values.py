@@ -14,6 +14,12 @@ FALLBACK_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", 
                     "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y%m%d%H%M%S", "%Y-%m-%d", "%Y/%m/%d")
 
 
+def unreadable_time(what: str, formats: Sequence[str]) -> str:
+    """The reason for a time no format reads, naming the formats tried (the mapping's first)."""
+    tried = "、".join([*formats, "ISO 8601", *FALLBACK_FORMATS])
+    return f"{what}无法解析（已尝试格式：{tried}；可在映射 date_formats 中写明）"
+
+
 def is_missing(value: Any, nulls: frozenset[str]) -> bool:
     if value is None:
         return True
