@@ -138,3 +138,52 @@ def test_the_progress_bar_shows_rows_per_second_on_a_terminal(monkeypatch, capsy
             progress(done, 5000)
     shown = capsys.readouterr().err
     assert "导入" in shown and "行/秒" in shown and "5000/5000" in shown
+
+
+def csv_of(source: Path, path: Path) -> Path:
+    """The log as `rexian export --format csv` writes one: UTF-8, a header line, ISO times."""
+    import pyarrow.csv as pcsv
+
+    table = pq.read_table(source)
+    table = table.set_column(1, "at", pa.array([at.isoformat(sep=" ") for at in table.column("at").to_pylist()]))
+    pcsv.write_csv(table, path, pcsv.WriteOptions(quoting_style="needed"))
+    return path
+
+
+def test_a_csv_log_in_our_vocabulary_streams_through_the_fast_path_into_the_general_paths_database(tmp_path):
+    parquet = plain_log(tmp_path / "log.parquet")
+    path = csv_of(parquet, tmp_path / "log.csv")
+    mapping = mapping_from_dict(PLAIN)
+    plan = fast_plan([path], mapping, chunk_rows=7)
+    assert plan is not None and plan.source.kind == "csv" and plan.rows_in == pq.read_metadata(parquet).num_rows
+    fast, general = engine_at(tmp_path / "fast.db"), engine_at(tmp_path / "general.db")
+    quick = import_to_database(fast, [path], mapping, batch_tickets=3, settings=SMALL_CHUNKS)
+    slow = import_to_database(general, [path], mapping, batch_tickets=3, fast=False)
+    assert everything(fast) == everything(general) and quick.events_added == slow.events_added > 200
+    # a conflict is rejected with the same CSV line numbers as the general path gives
+    lines = path.read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines) if "RX00001" in text and "噪音扰民" in text)
+    lines[line] = lines[line].replace("噪音扰民", "噪声扰民")  # RX00001's first row changed
+    changed = tmp_path / "changed.csv"
+    changed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    again = [import_to_database(engine, [changed], mapping, settings=SMALL_CHUNKS, fast=fast)
+             for engine, fast in ((fast, True), (general, False))]
+    assert [(r.row, r.reason) for r in again[0].rejects.rejects] == [(r.row, r.reason) for r in again[1].rejects.rejects]
+    assert again[0].tickets_conflicting == 1 and {r.row for r in again[0].rejects.rejects} >= {line + 1}
+
+
+def test_a_csv_log_with_a_blank_line_or_out_of_order_is_read_by_the_general_path_with_the_same_result(tmp_path):
+    mapping = mapping_from_dict(PLAIN)
+    path = csv_of(plain_log(tmp_path / "log.parquet"), tmp_path / "log.csv")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    blank = tmp_path / "blank.csv"
+    blank.write_text("\n".join(lines[:150] + [""] + lines[150:]) + "\n", encoding="utf-8")  # far from the first chunk
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("\n".join(lines[:1] + lines[60:] + lines[1:60]) + "\n", encoding="utf-8")
+    assert fast_plan([mixed], mapping, chunk_rows=7) is None
+    for log in (blank, mixed):
+        fast, general = engine_at(tmp_path / f"{log.stem}-fast.db"), engine_at(tmp_path / f"{log.stem}-general.db")
+        quick = import_to_database(fast, [log], mapping, batch_tickets=3, settings=SMALL_CHUNKS)
+        slow = import_to_database(general, [log], mapping, batch_tickets=3, fast=False)
+        assert everything(fast) == everything(general) and quick.events_added == slow.events_added
+        assert (quick.rows_in, quick.rows_imported, quick.rows_rejected) == (slow.rows_in, slow.rows_imported, 0)

@@ -1,5 +1,5 @@
-"""The fast path for Parquet event logs already in Rexian's vocabulary (what `rexian export` and
-`rexian simulate --out` write, or any flow export whose actions are our own event names).
+"""The fast path for event logs already in Rexian's vocabulary, Parquet or plain UTF-8 CSV (what `rexian
+export` and `rexian simulate --out` write, or any flow export whose actions are our own event names).
 
 It gives exactly what the general path (`build` → `flow_histories` → `seal_history` → `store_histories`)
 gives — the same events, numbers, hashes, projections, counts and rejects — but works column-wise:
@@ -18,8 +18,10 @@ gives — the same events, numbers, hashes, projections, counts and rejects — 
 - while sealing and storing, the cyclic garbage collector is off (see `FastPlan.sealed`).
 
 Anything the fast path does not cover makes it step aside (`fast_plan` returns None when the schema or the
-first chunk shows it, before anything is written): another mode, intake fields, constants, payload columns, notes, action words needing translation, a
-missing value in a required column, a duplicate row, text columns that are not text, times with a zone…
+first chunk shows it, before anything is written): another mode, intake fields, constants, payload
+columns, notes, action words needing translation, a missing value in a required column, a duplicate row,
+text columns that are not text, times with a zone, a CSV file that is not plain UTF-8 with one record per
+line, or whose ticket ids do not come in order (only Parquet is sorted here)…
 The general path then does the work, rejects and all. A later chunk that needs the general path, or a
 payload that is not a JSON object (only found while sealing), raises `FastStop` after whole batches only,
 and the general path takes over the run (the tickets already written are the same ones it would write, so
@@ -38,7 +40,6 @@ from typing import Any, Iterator
 
 from rexian.domain.eventlog import GENESIS_HASH, body_hash, canonical_json, event_body
 from rexian.importing.mapping import Mapping
-from rexian.importing.readers import detect_format
 from rexian.importing.store import DB_ROW, PAYLOAD_TEXT
 from rexian.importing.vocabulary import TARGETED_ACTIONS
 
@@ -137,20 +138,27 @@ class FastPlan:
     The rows are read a chunk at a time (`chunk_rows` rows, extended to the end of the chunk's last
     ticket), never the whole file: memory stays bounded whatever the file size. Inputs whose ticket ids
     already come in order (what `rexian export` and `rexian simulate` write) are read straight by Parquet
-    row groups; others are put in order by DuckDB, which spills to disk beyond `sort_memory_mb`. Each chunk
-    is checked as the whole file used to be; a later chunk that needs the general path stops the run with
-    `FastStop` before any of its tickets is written."""
+    row groups or CSV blocks; other Parquet files are put in order by DuckDB, which spills to disk beyond
+    `sort_memory_mb`. Each chunk is checked as the whole file used to be; a later chunk that needs the
+    general path stops the run with `FastStop` before any of its tickets is written."""
 
-    paths: list[Path]  # in reading order: by file name, the general path's tie order
+    source: Any  # fast_sources.ParquetSource or CsvSource, files in reading order (by name)
     mapping: Mapping
-    rows_in: int
     in_order: bool  # ticket ids never decrease through the files: no sort needed
     chunk_rows: int = 200_000
     sort_memory_mb: int = 1024
+    field_limit: int = 100_000  # the setting import_max_field_chars: a longer value is the general path's
     first: Any = None  # the first prepared chunk (table, starts): checked by `fast_plan`
     rest: Any = None  # the raw chunks after it, already being read (an unordered input is sorted once)
 
     @property
+    def paths(self) -> list[Path]:
+        return self.source.paths
+
+    @property
+    def rows_in(self) -> int:
+        return self.source.rows
+
     def files(self) -> list[str]:
         return [str(path) for path in self.paths]
 
@@ -192,8 +200,8 @@ class FastPlan:
             chunks = self.raw_chunks()
             next(chunks)
             yield self.first
-        for raw in chunks:
-            ready = prepare(raw, self.mapping, self.paths)
+        for raw in _changes_stop(chunks):
+            ready = prepare(raw, self.mapping, self.field_limit)
             if ready is None:
                 chunks.close()
                 raise FastStop("a chunk needs the general path (see fast_plan's checks)")
@@ -206,16 +214,7 @@ class FastPlan:
         return whole_tickets(batches, self.mapping.columns["ticket_id"], self.chunk_rows)
 
     def _in_order_batches(self) -> Iterator[Any]:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        for index, path in enumerate(self.paths):
-            row = 1
-            for batch in pq.ParquetFile(path).iter_batches(batch_size=self.chunk_rows):
-                table = pa.Table.from_batches([batch])
-                yield table.append_column("file_index", pa.array([index] * table.num_rows, pa.int32())) \
-                    .append_column("row", pa.array(range(row, row + table.num_rows), pa.int64()))
-                row += table.num_rows
+        return self.source.batches(self.chunk_rows)
 
     def _sorted_batches(self) -> Iterator[Any]:
         """The rows in ticket order from DuckDB (an external sort bounded by `sort_memory_mb`)."""
@@ -231,13 +230,12 @@ class FastPlan:
                 connection.execute(f"SET memory_limit='{int(self.sort_memory_mb)}MB'")
                 connection.execute("SET temp_directory=?", [spill])
                 connection.execute("SET preserve_insertion_order=false")
-                files = ", ".join("'" + str(path).replace("'", "''") + "'" for path in self.paths)
                 order = ", ".join(_quoted(columns[name]) for name in ("ticket_id", "at"))
                 index = " ".join(f"WHEN filename = '{str(path).replace(chr(39), chr(39) * 2)}' THEN {i}"
                                  for i, path in enumerate(self.paths))
                 query = connection.sql(
                     f"SELECT * EXCLUDE (filename, file_row_number), CAST(CASE {index} END AS INTEGER) AS file_index, "
-                    f"file_row_number + 1 AS row FROM read_parquet([{files}], filename=true, file_row_number=true) "
+                    f"file_row_number + 1 AS row FROM {self.source.duckdb_relation()} "
                     f"ORDER BY {order}, file_index, row")
                 reader = query.to_arrow_reader(self.chunk_rows)
                 for batch in reader:
@@ -250,21 +248,26 @@ class FastPlan:
         pass over the ticket-id column, as the run holds no more than a chunk."""
         import pyarrow as pa
         import pyarrow.compute as pc
-        import pyarrow.parquet as pq
 
         if not ticket_ids:
             return {}
         wanted = pa.array(ticket_ids)
         found: dict[str, list[tuple[str, int]]] = {ticket_id: [] for ticket_id in ticket_ids}
-        column = self.mapping.columns["ticket_id"]
-        for path in self.paths:
-            row = 1
-            for batch in pq.ParquetFile(path).iter_batches(batch_size=self.chunk_rows, columns=[column]):
-                ids = batch.column(0)
-                for i in pc.indices_nonzero(pc.fill_null(pc.is_in(ids, value_set=wanted), False)).to_pylist():
-                    found[ids[i].as_py()].append((str(path), row + i))
-                row += batch.num_rows
+        for batch in self.source.batches(self.chunk_rows, [self.mapping.columns["ticket_id"]]):
+            ids, rows = batch.column(0), batch.column("row")
+            for i in pc.indices_nonzero(pc.fill_null(pc.is_in(ids, value_set=wanted), False)).to_pylist():
+                found[ids[i].as_py()].append((str(self.paths[batch.column("file_index")[i].as_py()]), rows[i].as_py()))
         return found
+
+
+def _changes_stop(chunks: Iterator[Any]) -> Iterator[Any]:
+    """The chunks; a source that finds something only the general path reads (SourceChanged) stops the run."""
+    from rexian.importing.fast_sources import SourceChanged
+
+    try:
+        yield from chunks
+    except SourceChanged as error:
+        raise FastStop(str(error)) from None
 
 
 def _quoted(name: str) -> str:
@@ -313,31 +316,26 @@ def slices(table: Any, starts: list[int], batch_rows: int) -> Iterator[tuple[Any
 
 
 def fast_plan(inputs: list[str | Path], mapping: Mapping, chunk_rows: int = 200_000,
-              sort_memory_mb: int = 1024) -> FastPlan | None:
+              sort_memory_mb: int = 1024, field_limit: int = 100_000) -> FastPlan | None:
     """The plan, or None when the general path must do this import (judged from the schemas and the first
     chunk; a later chunk can still hand the run over, see `FastPlan`)."""
     try:
         import pyarrow as pa
-        import pyarrow.parquet as pq
     except ImportError:  # pragma: no cover - pyarrow is a dependency
         return None
+    from rexian.importing.fast_sources import SourceChanged, open_source
+
     if (mapping.mode != "flow" or mapping.intake or mapping.constants or mapping.payload_columns
             or mapping.action_fields or mapping.evidence_words or mapping.also or mapping.deadlines is not None
             or set(mapping.columns) - set(FIELDS) or not inputs):
         return None
-    paths = [Path(p) for p in inputs]
+    paths = sorted((Path(p) for p in inputs), key=str)
     if len({str(path) for path in paths}) != len(paths):
         return None  # the same file twice: every row a duplicate, the general path rejects them
-    try:
-        if any(detect_format(path, mapping) != "parquet" for path in paths):
-            return None
-        files = [pq.ParquetFile(path) for path in sorted(paths, key=str)]
-    except Exception:  # unreadable: the general path reports it
+    source = open_source(paths, mapping)
+    if source is None or not source.same_schemas() or source.rows == 0:
         return None
-    schema = files[0].schema_arrow
-    if any(f.schema_arrow != schema or f.schema_arrow.metadata != schema.metadata for f in files):
-        return None
-    columns = mapping.columns
+    schema, columns = source.schema, mapping.columns
     if (any(column not in schema.names for column in columns.values())
             or {"file_index", "row", "filename", "file_row_number"} & set(schema.names)):
         return None
@@ -346,18 +344,22 @@ def fast_plan(inputs: list[str | Path], mapping: Mapping, chunk_rows: int = 200_
                                     or pa.types.is_large_string(schema.field(columns[name]).type)):
             return None
     at_type = schema.field(columns["at"]).type
-    if not pa.types.is_timestamp(at_type) or at_type.tz is not None or at_type.unit == "ns":
+    if source.kind == "csv":
+        if mapping.date_formats:
+            return None  # a declared format could read an ISO-looking time otherwise than ISO
+    elif not pa.types.is_timestamp(at_type) or at_type.tz is not None or at_type.unit == "ns":
         return None
-    rows = sum(f.metadata.num_rows for f in files)
-    if rows == 0:
-        return None
-    paths = sorted(paths, key=str)
-    plan = FastPlan(paths, mapping, rows, _in_order(files, columns["ticket_id"]), max(1, int(chunk_rows)),
-                    sort_memory_mb)
+    chunk_rows = max(1, int(chunk_rows))
     try:
+        in_order = _in_order(source, columns["ticket_id"], chunk_rows)
+        if not in_order and source.kind != "parquet":
+            return None  # only Parquet is sorted by DuckDB here
+        plan = FastPlan(source, mapping, in_order, chunk_rows, sort_memory_mb, field_limit)
         plan.rest = plan.raw_chunks()
-        plan.first = prepare(next(plan.rest), mapping, paths)
-    except Exception:  # unreadable after all
+        plan.first = prepare(next(plan.rest), mapping, field_limit)
+    except (SourceChanged, StopIteration):
+        return None
+    except Exception:  # unreadable after all: the general path reports it
         return None
     if plan.first is None:
         plan.rest.close()
@@ -365,27 +367,29 @@ def fast_plan(inputs: list[str | Path], mapping: Mapping, chunk_rows: int = 200_
     return plan
 
 
-def _in_order(files: list[Any], column: str) -> bool:
-    """Whether the ticket ids never decrease through the files (read one column, row group by row group)."""
+def _in_order(source: Any, column: str, chunk_rows: int) -> bool:
+    """Whether the ticket ids never decrease through the files (one pass over that one column)."""
     import pyarrow.compute as pc
 
     previous = None
-    for parquet in files:
-        for group in range(parquet.metadata.num_row_groups):
-            ids = parquet.read_row_group(group, columns=[column]).column(0)
-            if ids.null_count:
-                return False
-            if len(ids) == 0:
-                continue
-            if len(ids) > 1 and not pc.all(pc.less_equal(ids.slice(0, len(ids) - 1), ids.slice(1))).as_py():
-                return False
-            if previous is not None and ids[0].as_py() < previous:
-                return False
-            previous = ids[len(ids) - 1].as_py()
+    for batch in source.batches(chunk_rows, [column]):
+        ids = batch.column(0)
+        if ids.null_count:
+            return False
+        if len(ids) == 0:
+            continue
+        if len(ids) > 1 and not pc.all(pc.less_equal(ids.slice(0, len(ids) - 1), ids.slice(1))).as_py():
+            return False
+        if previous is not None and ids[0].as_py() < previous:
+            return False
+        previous = ids[len(ids) - 1].as_py()
     return True
 
 
-def prepare(raw: Any, mapping: Mapping, paths: list[Path]) -> tuple[Any, list[int]] | None:
+ISO_TIME = r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?$"  # read alike by Arrow and fromisoformat
+
+
+def prepare(raw: Any, mapping: Mapping, field_limit: int = 100_000) -> tuple[Any, list[int]] | None:
     """One chunk of whole tickets checked as the general path would take it and put in order, with where
     each ticket starts (and the row count at the end); None when the general path must take it."""
     import pyarrow as pa
@@ -395,6 +399,11 @@ def prepare(raw: Any, mapping: Mapping, paths: list[Path]) -> tuple[Any, list[in
     source = raw.drop_columns(["file_index", "row"])
     if raw.num_rows == 0 or not _all_distinct(pa, pc, source, columns):
         return None  # duplicate rows are rejected one by one by the general path
+    for column in source.columns:  # the general path rejects a row with a NUL byte or an overlong value
+        if (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)) and len(column) and (
+                (pc.max(pc.utf8_length(column)).as_py() or 0) > field_limit
+                or pc.any(pc.match_substring(column, "\x00")).as_py()):
+            return None
     out = {}
     for name in FIELDS:
         if name not in columns:
@@ -404,6 +413,10 @@ def prepare(raw: Any, mapping: Mapping, paths: list[Path]) -> tuple[Any, list[in
         if name == "at":
             if column.null_count:
                 return None
+            if pa.types.is_string(column.type):  # CSV: ISO times only, read as the general path reads them
+                if not pc.all(pc.match_substring_regex(column, ISO_TIME)).as_py():
+                    return None
+                column = column.cast(pa.timestamp("us"))
             out[name] = column = column.cast(pa.timestamp("us"))
             if pc.min(column).as_py().year < 1000:
                 return None  # the textual forms below pad years to four digits from year 1000 on

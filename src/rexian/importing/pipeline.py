@@ -159,7 +159,8 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
         from rexian.settings import load_settings
 
         settings = settings or load_settings()
-        plan = fast_plan(inputs, mapping, settings.import_chunk_rows, settings.import_sort_memory_mb)
+        plan = fast_plan(inputs, mapping, settings.import_chunk_rows, settings.import_sort_memory_mb,
+                         settings.import_max_field_chars)
     report = None if plan is not None else build(inputs, mapping)
     if progress is not None:
         progress(0, plan.rows_in if plan is not None else report.rows_in)
