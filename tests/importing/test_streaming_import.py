@@ -187,3 +187,23 @@ def test_a_csv_log_with_a_blank_line_or_out_of_order_is_read_by_the_general_path
         slow = import_to_database(general, [log], mapping, batch_tickets=3, fast=False)
         assert everything(fast) == everything(general) and quick.events_added == slow.events_added
         assert (quick.rows_in, quick.rows_imported, quick.rows_rejected) == (slow.rows_in, slow.rows_imported, 0)
+
+
+def test_callers_details_are_held_apart_by_the_fast_path_exactly_as_by_the_general_path(tmp_path):
+    path = plain_log(tmp_path / "log.parquet")
+    table = pq.read_table(path)
+    payloads = [p.replace('"title"', '"caller_name":"张三","caller_phone":"13800001234","title"') if p else p
+                for p in table.column("payload").to_pylist()]
+    pq.write_table(table.set_column(table.schema.get_field_index("payload"), "payload", pa.array(payloads)), path)
+    mapping = mapping_from_dict(PLAIN)
+    fast, general = engine_at(tmp_path / "fast.db"), engine_at(tmp_path / "general.db")  # the tests' one key file
+    import_to_database(fast, [path], mapping, batch_tickets=3, settings=SMALL_CHUNKS)
+    import_to_database(general, [path], mapping, batch_tickets=3, fast=False)
+    assert everything(fast) == everything(general)
+    held = []
+    for engine in (fast, general):
+        with engine.connect() as connection:
+            held.append(connection.exec_driver_sql("SELECT ticket_id, salt, data FROM personal_data ORDER BY 1").all())
+    assert held[0] == held[1] and len(held[0]) == 32 and "13800001234" in held[0][0][2]
+    assert all("13800001234" not in str(row) for row in everything(fast)[0])  # not in the chain
+    assert verify_database(fast).intact

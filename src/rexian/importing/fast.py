@@ -97,6 +97,29 @@ def seal_ticket(ticket_id: str, rows: list[tuple], source: str) -> list[dict[str
     return records
 
 
+def reseal(records: list[dict[str, Any]], received: dict[str, Any], chained: dict[str, Any]) -> list[dict[str, Any]]:
+    """`seal_ticket`'s records sealed again once the intake's caller details are out of `received`'s payload
+    (`adapters.personal.apart`): the same chain as the domain's `chain_hash` gives, but every other record's
+    payload text and time text are reused, and each record keeps its database row."""
+    from rexian.domain.eventlog import normalise_payload
+
+    sealed, prev = [], GENESIS_HASH
+    for record in records:
+        row = record[DB_ROW]
+        if record is received:
+            payload, text = chained, canonical_json(normalise_payload(chained))
+        else:
+            payload, text = record["payload"], record[PAYLOAD_TEXT]
+        ticket_id, seq, at_text, action, actor_id, actor_unit_id, target, _, source, _, _ = row
+        iso = f"{at_text[:10]}T{at_text[11:]}"
+        digest = body_hash(prev, event_body(ticket_id, seq, iso, action, actor_id, actor_unit_id, target, text, source))
+        sealed.append({**record, "payload": payload, "prev_hash": prev, "hash": digest, PAYLOAD_TEXT: text,
+                       DB_ROW: (ticket_id, seq, at_text, action, actor_id, actor_unit_id, target, text, source, prev,
+                                digest)})
+        prev = digest
+    return sealed
+
+
 def seal_chunk(chunk: Any, starts: list[int], nulls: Any, source: str) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """Sealed histories of one slice of whole tickets (`FastPlan.chunks`); `FastStop` at a payload that is not
     a JSON object, after the tickets before it."""
