@@ -182,9 +182,6 @@ class FastPlan:
     def rows_in(self) -> int:
         return self.source.rows
 
-    def files(self) -> list[str]:
-        return [str(path) for path in self.paths]
-
     @property
     def table(self) -> Any:
         """Every prepared row in one table (reads everything: for small files and tests)."""
