@@ -119,6 +119,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("import_max_field_chars", 100_000, int,
             "Longest value (characters) an import accepts in one field; a longer one rejects its row (and so its "
             "ticket) with file, row and column, and the rest of the file is still read."),
+    Setting("import_chunk_rows", 200_000, int,
+            "Rows `rexian import` reads, checks and seals at a time from a Parquet event log in Rexian's vocabulary "
+            "(extended to the end of the last ticket): what bounds its memory, whatever the file size."),
+    Setting("import_sort_memory_mb", 1024, int,
+            "Memory (MB) DuckDB may use to put such a log in ticket order when its ticket ids do not already come "
+            "in order; beyond it the sort spills to a temporary directory."),
     Setting("mapping_max_bytes", 1_000_000, int,
             "Largest mapping file (bytes) `rexian import`/`analyze --mapping` will parse; YAML aliases are refused."),
     Setting("analysis_engine", "duckdb", str,

@@ -47,7 +47,8 @@ def import_command(mapping_path, db_url, out_dir, fmt, rejects_path, batch_ticke
     elif mapping.mode == "table":
         report = _import_table(db_url, actor_id, list(inputs), mapping)
     else:
-        report = import_to_database(_engine(db_url), list(inputs), mapping, batch_tickets)
+        with ProgressBar("导入") as progress:
+            report = import_to_database(_engine(db_url), list(inputs), mapping, batch_tickets, progress=progress)
     rejects_path = Path(rejects_path or (Path(out_dir) / "rejects.csv" if out_dir else "rejects.csv"))
     report.rejects.write_csv(rejects_path)
     for line in report.summary_lines():
@@ -58,6 +59,41 @@ def import_command(mapping_path, db_url, out_dir, fmt, rejects_path, batch_ticke
     if report.rejects.failed():  # scripts must notice: rows were rejected or a file could not be read
         click.echo("导入不完整：有拒收的行或无法读取的文件（退出码 1），见拒收清单", err=True)
         raise SystemExit(1)
+
+
+class ProgressBar:
+    """`progress(done, total)` drawn as a bar with rows per second and the time left, on a terminal only:
+    nothing at all when standard error is piped or redirected (logs and scripts stay clean)."""
+
+    def __init__(self, label: str):
+        import sys
+
+        self.label, self.on = label, sys.stderr.isatty()
+        self.bar, self.done, self.began = None, 0, 0.0
+
+    def __enter__(self) -> "ProgressBar":
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        if not self.on:
+            return
+        if self.bar is None:
+            self.began = time.monotonic()
+            self.bar = click.progressbar(length=max(total, 1), label=self.label, show_pos=True, show_eta=True,
+                                         item_show_func=lambda rate: rate, file=click.get_text_stream("stderr"))
+            self.bar.__enter__()
+        done = min(done, total)
+        if done - self.done < max(total // 200, 1000) and done < total:
+            return  # redrawn every half per cent: drawing is not free
+        seconds = max(time.monotonic() - self.began, 1e-6)
+        self.bar.update(done - self.done, f"{done / seconds:,.0f} 行/秒")
+        self.done = done
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
 
 
 def _import_table(db_url: str, actor_id: str | None, inputs: list[str], mapping):

@@ -1,25 +1,32 @@
-"""The fast path for Parquet event logs already in Rexian's vocabulary (what `rexian export` and
-`rexian simulate --out` write, or any flow export whose actions are our own event names).
+"""The fast path for event logs already in Rexian's vocabulary, Parquet or plain UTF-8 CSV (what `rexian
+export` and `rexian simulate --out` write, or any flow export whose actions are our own event names).
 
 It gives exactly what the general path (`build` → `flow_histories` → `seal_history` → `store_histories`)
 gives — the same events, numbers, hashes, projections, counts and rejects — but works column-wise:
 
-- the files are read whole with pyarrow; the checks the general path makes row by row (required values
-  present, no exact duplicate row, known action words, text already trimmed) are made once per column or
-  per distinct value; the rows are sorted (ticket, time, file, row) in one vectorised `sort_indices`;
+- the files are streamed a chunk of whole tickets at a time (setting `import_chunk_rows`), so memory does
+  not grow with the file: straight from the Parquet row groups when the ticket ids already come in order
+  (what `rexian export` and `rexian simulate` write), else through DuckDB's external sort (spilling to a
+  temporary directory beyond the setting `import_sort_memory_mb`);
+- the checks the general path makes row by row (required values present, no exact duplicate row, known
+  action words, text already trimmed) are made per chunk, once per column or per distinct value; a chunk's
+  rows are sorted (ticket, time, file, row) in one vectorised `sort_indices`;
 - each payload is decoded once and encoded once (`payload_text`), and that one text is both hashed and
   stored; each hash is sha256 over a record body written by hand in sorted key order, as
   `simulate/seal.py` does (tests/importing check it equals the domain's `chain_hash`);
 - the rows go to SQLite through the driver's executemany (`adapters.bulk_load`);
 - while sealing and storing, the cyclic garbage collector is off (see `FastPlan.sealed`).
 
-Anything the fast path does not cover makes it step aside before it writes anything (`fast_plan` returns
-None): another mode, intake fields, constants, payload columns, notes, action words needing translation, a
-missing value in a required column, a duplicate row, text columns that are not text, times with a zone…
-The general path then does the work, rejects and all. A payload that is not a JSON object is only found
-while sealing: then `FastStop` is raised after whole batches only, and the general path takes over the run
-(the tickets already written are the same ones it would write, so it finds them unchanged; they are counted
-as added once).
+Anything the fast path does not cover makes it step aside (`fast_plan` returns None when the schema or the
+first chunk shows it, before anything is written): another mode, intake fields, constants, payload
+columns, notes, action words needing translation, a missing value in a required column, a duplicate row,
+text columns that are not text, times with a zone, a CSV file that is not plain UTF-8 with one record per
+line, or whose ticket ids do not come in order (only Parquet is sorted here)…
+The general path then does the work, rejects and all. A later chunk that needs the general path, or a
+payload that is not a JSON object (only found while sealing), raises `FastStop` after whole batches only,
+and the general path takes over the run (the tickets already written are the same ones it would write, so
+it finds them unchanged; they are counted as added once). The general path holds the whole input in memory:
+a huge file that needs it is bounded by the machine, not by the setting.
 """
 
 from __future__ import annotations
@@ -33,7 +40,6 @@ from typing import Any, Iterator
 
 from rexian.domain.eventlog import GENESIS_HASH, body_hash, canonical_json, event_body
 from rexian.importing.mapping import Mapping
-from rexian.importing.readers import detect_format
 from rexian.importing.store import DB_ROW, PAYLOAD_TEXT
 from rexian.importing.vocabulary import TARGETED_ACTIONS
 
@@ -91,6 +97,29 @@ def seal_ticket(ticket_id: str, rows: list[tuple], source: str) -> list[dict[str
     return records
 
 
+def reseal(records: list[dict[str, Any]], received: dict[str, Any], chained: dict[str, Any]) -> list[dict[str, Any]]:
+    """`seal_ticket`'s records sealed again once the intake's caller details are out of `received`'s payload
+    (`adapters.personal.apart`): the same chain as the domain's `chain_hash` gives, but every other record's
+    payload text and time text are reused, and each record keeps its database row."""
+    from rexian.domain.eventlog import normalise_payload
+
+    sealed, prev = [], GENESIS_HASH
+    for record in records:
+        row = record[DB_ROW]
+        if record is received:
+            payload, text = chained, canonical_json(normalise_payload(chained))
+        else:
+            payload, text = record["payload"], record[PAYLOAD_TEXT]
+        ticket_id, seq, at_text, action, actor_id, actor_unit_id, target, _, source, _, _ = row
+        iso = f"{at_text[:10]}T{at_text[11:]}"
+        digest = body_hash(prev, event_body(ticket_id, seq, iso, action, actor_id, actor_unit_id, target, text, source))
+        sealed.append({**record, "payload": payload, "prev_hash": prev, "hash": digest, PAYLOAD_TEXT: text,
+                       DB_ROW: (ticket_id, seq, at_text, action, actor_id, actor_unit_id, target, text, source, prev,
+                                digest)})
+        prev = digest
+    return sealed
+
+
 def seal_chunk(chunk: Any, starts: list[int], nulls: Any, source: str) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """Sealed histories of one slice of whole tickets (`FastPlan.chunks`); `FastStop` at a payload that is not
     a JSON object, after the tickets before it."""
@@ -127,23 +156,41 @@ def seal_chunk(chunk: Any, starts: list[int], nulls: Any, source: str) -> Iterat
 
 @dataclass
 class FastPlan:
-    """The rows of every input, checked, in (ticket, time, file, row) order."""
+    """What the fast path will read: the inputs, checked as far as their schema and first chunk go.
 
-    table: Any  # pyarrow.Table: columns FIELDS (missing ones null), `file_index`, `row`
-    files: list[str]
-    starts: list[int]  # row index where each ticket starts, and the row count at the end
+    The rows are read a chunk at a time (`chunk_rows` rows, extended to the end of the chunk's last
+    ticket), never the whole file: memory stays bounded whatever the file size. Inputs whose ticket ids
+    already come in order (what `rexian export` and `rexian simulate` write) are read straight by Parquet
+    row groups or CSV blocks; other Parquet files are put in order by DuckDB, which spills to disk beyond
+    `sort_memory_mb`. Each chunk is checked as the whole file used to be; a later chunk that needs the
+    general path stops the run with `FastStop` before any of its tickets is written."""
+
+    source: Any  # fast_sources.ParquetSource or CsvSource, files in reading order (by name)
     mapping: Mapping
+    in_order: bool  # ticket ids never decrease through the files: no sort needed
+    chunk_rows: int = 200_000
+    sort_memory_mb: int = 1024
+    field_limit: int = 100_000  # the setting import_max_field_chars: a longer value is the general path's
+    first: Any = None  # the first prepared chunk (table, starts): checked by `fast_plan`
+    rest: Any = None  # the raw chunks after it, already being read (an unordered input is sorted once)
+
+    @property
+    def paths(self) -> list[Path]:
+        return self.source.paths
 
     @property
     def rows_in(self) -> int:
-        return self.table.num_rows
+        return self.source.rows
 
     @property
-    def tickets(self) -> int:
-        return len(self.starts) - 1
+    def table(self) -> Any:
+        """Every prepared row in one table (reads everything: for small files and tests)."""
+        import pyarrow as pa
+
+        return pa.concat_tables([table for table, _ in self.prepared()])
 
     def sealed(self, batch_rows: int = 100_000) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-        """Sealed ticket histories in ticket order; `FastStop` at a payload that is not a JSON object.
+        """Sealed ticket histories, chunk by chunk; `FastStop` at a chunk or payload the general path must take.
 
         While it runs (and so while the store writes what it yields) the cyclic garbage collector is off:
         the millions of record dicts and tuples made here hold no cycles, yet each allocation burst set off
@@ -158,83 +205,238 @@ class FastPlan:
             if collecting:
                 gc.enable()
 
-    def chunks(self, batch_rows: int) -> Iterator[tuple[Any, list[int]]]:
-        """The rows in slices of whole tickets (about `batch_rows` rows each), with where each ticket starts
-        in its slice (and the slice's row count at the end)."""
-        starts, first = self.starts, 0
-        while first < len(starts) - 1:
-            last = first + 1
-            while last < len(starts) - 1 and starts[last] - starts[first] < batch_rows:
-                last += 1
-            begin = starts[first]
-            yield self.table.slice(begin, starts[last] - begin), [s - begin for s in starts[first:last + 1]]
-            first = last
-
     def _sealed(self, batch_rows: int) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-        for chunk, starts in self.chunks(batch_rows):
-            yield from seal_chunk(chunk, starts, self.mapping.nulls, self.mapping.source)
-            gc.collect(1)
+        for table, starts in self.prepared():
+            for chunk, chunk_starts in slices(table, starts, batch_rows):
+                yield from seal_chunk(chunk, chunk_starts, self.mapping.nulls, self.mapping.source)
+                gc.collect(1)
+
+    def prepared(self) -> Iterator[tuple[Any, list[int]]]:
+        """Checked chunks of whole tickets in (ticket, time, file, row) order, with where each ticket starts."""
+        if self.rest is not None:  # the first pass goes on from where `fast_plan` stopped reading
+            chunks, self.rest = self.rest, None
+            yield self.first
+        else:
+            chunks = self.raw_chunks()
+            next(chunks)
+            yield self.first
+        for raw in _changes_stop(chunks):
+            ready = prepare(raw, self.mapping, self.field_limit)
+            if ready is None:
+                chunks.close()
+                raise FastStop("a chunk needs the general path (see fast_plan's checks)")
+            yield ready
+
+    def raw_chunks(self) -> Iterator[Any]:
+        """The source rows as Arrow tables of whole tickets, about `chunk_rows` rows each, with `file_index`
+        and `row` (1-based) added."""
+        batches = self._in_order_batches() if self.in_order else self._sorted_batches()
+        return whole_tickets(batches, self.mapping.columns["ticket_id"], self.chunk_rows)
+
+    def _in_order_batches(self) -> Iterator[Any]:
+        return self.source.batches(self.chunk_rows)
+
+    def _sorted_batches(self) -> Iterator[Any]:
+        """The rows in ticket order from DuckDB (an external sort bounded by `sort_memory_mb`)."""
+        import tempfile
+
+        import duckdb
+        import pyarrow as pa
+
+        columns = self.mapping.columns
+        with tempfile.TemporaryDirectory(prefix="rexian-import-") as spill:
+            connection = duckdb.connect()
+            try:
+                connection.execute(f"SET memory_limit='{int(self.sort_memory_mb)}MB'")
+                connection.execute("SET temp_directory=?", [spill])
+                connection.execute("SET preserve_insertion_order=false")
+                order = ", ".join(_quoted(columns[name]) for name in ("ticket_id", "at"))
+                index = " ".join(f"WHEN filename = '{str(path).replace(chr(39), chr(39) * 2)}' THEN {i}"
+                                 for i, path in enumerate(self.paths))
+                query = connection.sql(
+                    f"SELECT * EXCLUDE (filename, file_row_number), CAST(CASE {index} END AS INTEGER) AS file_index, "
+                    f"file_row_number + 1 AS row FROM {self.source.duckdb_relation()} "
+                    f"ORDER BY {order}, file_index, row")
+                reader = query.to_arrow_reader(self.chunk_rows)
+                for batch in reader:
+                    yield pa.Table.from_batches([batch])
+            finally:
+                connection.close()
 
     def rows_of(self, ticket_ids: list[str]) -> dict[str, list[tuple[str, int]]]:
-        """(file, row) of every source row of these tickets, in reading order (for rejecting them)."""
+        """(file, row) of every source row of these tickets, in reading order (for rejecting them): one more
+        pass over the ticket-id column, as the run holds no more than a chunk."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
         if not ticket_ids:
             return {}
-        picked = self.table.filter(pc.is_in(self.table.column("ticket_id"), value_set=pa.array(ticket_ids)))
-        found: dict[str, list[tuple[int, int]]] = {ticket_id: [] for ticket_id in ticket_ids}
-        for ticket_id, file_index, row in zip(*(picked.column(c).to_pylist() for c in ("ticket_id", "file_index", "row"))):
-            found[ticket_id].append((file_index, row))
-        return {ticket_id: [(self.files[f], r) for f, r in sorted(rows)] for ticket_id, rows in found.items()}
+        wanted = pa.array(ticket_ids)
+        found: dict[str, list[tuple[str, int]]] = {ticket_id: [] for ticket_id in ticket_ids}
+        for batch in self.source.batches(self.chunk_rows, [self.mapping.columns["ticket_id"]]):
+            ids, rows = batch.column(0), batch.column("row")
+            for i in pc.indices_nonzero(pc.fill_null(pc.is_in(ids, value_set=wanted), False)).to_pylist():
+                found[ids[i].as_py()].append((str(self.paths[batch.column("file_index")[i].as_py()]), rows[i].as_py()))
+        return found
 
 
-def fast_plan(inputs: list[str | Path], mapping: Mapping) -> FastPlan | None:
-    """The checked, sorted rows, or None when the general path must do this import."""
+def _changes_stop(chunks: Iterator[Any]) -> Iterator[Any]:
+    """The chunks; a source that finds something only the general path reads (SourceChanged) stops the run."""
+    from rexian.importing.fast_sources import SourceChanged
+
+    try:
+        yield from chunks
+    except SourceChanged as error:
+        raise FastStop(str(error)) from None
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def whole_tickets(batches: Iterator[Any], id_column: str, chunk_rows: int) -> Iterator[Any]:
+    """Regroup tables of rows in ticket order into tables of whole tickets of at least `chunk_rows` rows
+    (the last one whatever is left): the rows of the last ticket of a batch wait for the next batch."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    waiting: list[Any] = []
+    held = 0
+    for batch in batches:
+        if batch.num_rows == 0:
+            continue
+        waiting.append(batch)
+        held += batch.num_rows
+        if held < chunk_rows:
+            continue
+        table = pa.concat_tables(waiting)
+        ids = table.column(id_column)
+        last = ids[table.num_rows - 1]
+        tail = pc.sum(pc.fill_null(pc.equal(ids, last), False)).as_py() if last.is_valid else 0
+        if tail == table.num_rows:
+            waiting, held = [table], table.num_rows  # one ticket longer than a chunk: keep reading
+            continue
+        yield table.slice(0, table.num_rows - tail)
+        waiting, held = ([table.slice(table.num_rows - tail)], tail) if tail else ([], 0)
+    if waiting:
+        yield pa.concat_tables(waiting)
+
+
+def slices(table: Any, starts: list[int], batch_rows: int) -> Iterator[tuple[Any, list[int]]]:
+    """A prepared chunk in slices of whole tickets (about `batch_rows` rows each), with where each ticket
+    starts in its slice (and the slice's row count at the end)."""
+    first = 0
+    while first < len(starts) - 1:
+        last = first + 1
+        while last < len(starts) - 1 and starts[last] - starts[first] < batch_rows:
+            last += 1
+        begin = starts[first]
+        yield table.slice(begin, starts[last] - begin), [s - begin for s in starts[first:last + 1]]
+        first = last
+
+
+def fast_plan(inputs: list[str | Path], mapping: Mapping, chunk_rows: int = 200_000,
+              sort_memory_mb: int = 1024, field_limit: int = 100_000) -> FastPlan | None:
+    """The plan, or None when the general path must do this import (judged from the schemas and the first
+    chunk; a later chunk can still hand the run over, see `FastPlan`)."""
     try:
         import pyarrow as pa
-        import pyarrow.compute as pc
-        import pyarrow.parquet as pq
     except ImportError:  # pragma: no cover - pyarrow is a dependency
         return None
+    from rexian.importing.fast_sources import SourceChanged, open_source
+
     if (mapping.mode != "flow" or mapping.intake or mapping.constants or mapping.payload_columns
             or mapping.action_fields or mapping.evidence_words or mapping.also or mapping.deadlines is not None
             or mapping.unit_tree or set(mapping.columns) - set(FIELDS) or not inputs):
         return None
-    paths = [Path(p) for p in inputs]
-    try:
-        if any(detect_format(path, mapping) != "parquet" for path in paths):
-            return None
-        tables = [pq.read_table(path) for path in paths]
-    except Exception:  # unreadable: the general path reports it
+    paths = sorted((Path(p) for p in inputs), key=str)
+    if len({str(path) for path in paths}) != len(paths):
+        return None  # the same file twice: every row a duplicate, the general path rejects them
+    source = open_source(paths, mapping)
+    if source is None or not source.same_schemas() or source.rows == 0:
         return None
-    schema = tables[0].schema
-    if any(table.schema != schema for table in tables) or any(t.schema.metadata != schema.metadata for t in tables):
-        return None
-    columns = mapping.columns
-    if any(column not in schema.names for column in columns.values()):
+    schema, columns = source.schema, mapping.columns
+    if (any(column not in schema.names for column in columns.values())
+            or {"file_index", "row", "filename", "file_row_number"} & set(schema.names)):
         return None
     for name in TEXT_FIELDS + ("payload",):
         if name in columns and not (pa.types.is_string(schema.field(columns[name]).type)
                                     or pa.types.is_large_string(schema.field(columns[name]).type)):
             return None
     at_type = schema.field(columns["at"]).type
-    if not pa.types.is_timestamp(at_type) or at_type.tz is not None or at_type.unit == "ns":
+    if source.kind == "csv":
+        if mapping.date_formats:
+            return None  # a declared format could read an ISO-looking time otherwise than ISO
+    elif not pa.types.is_timestamp(at_type) or at_type.tz is not None or at_type.unit == "ns":
         return None
-    whole = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
-    if whole.num_rows == 0 or not _all_distinct(pa, pc, whole, columns):
+    chunk_rows = max(1, int(chunk_rows))
+    try:
+        in_order = _in_order(source, columns["ticket_id"], chunk_rows)
+        if not in_order and source.kind != "parquet":
+            return None  # only Parquet is sorted by DuckDB here
+        plan = FastPlan(source, mapping, in_order, chunk_rows, sort_memory_mb, field_limit)
+        plan.rest = plan.raw_chunks()
+        plan.first = prepare(next(plan.rest), mapping, field_limit)
+    except (SourceChanged, StopIteration):
+        return None
+    except Exception:  # unreadable after all: the general path reports it
+        return None
+    if plan.first is None:
+        plan.rest.close()
+        return None
+    return plan
+
+
+def _in_order(source: Any, column: str, chunk_rows: int) -> bool:
+    """Whether the ticket ids never decrease through the files (one pass over that one column)."""
+    import pyarrow.compute as pc
+
+    previous = None
+    for batch in source.batches(chunk_rows, [column]):
+        ids = batch.column(0)
+        if ids.null_count:
+            return False
+        if len(ids) == 0:
+            continue
+        if len(ids) > 1 and not pc.all(pc.less_equal(ids.slice(0, len(ids) - 1), ids.slice(1))).as_py():
+            return False
+        if previous is not None and ids[0].as_py() < previous:
+            return False
+        previous = ids[len(ids) - 1].as_py()
+    return True
+
+
+ISO_TIME = r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?$"  # read alike by Arrow and fromisoformat
+
+
+def prepare(raw: Any, mapping: Mapping, field_limit: int = 100_000) -> tuple[Any, list[int]] | None:
+    """One chunk of whole tickets checked as the general path would take it and put in order, with where
+    each ticket starts (and the row count at the end); None when the general path must take it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = mapping.columns
+    source = raw.drop_columns(["file_index", "row"])
+    if raw.num_rows == 0 or not _all_distinct(pa, pc, source, columns):
         return None  # duplicate rows are rejected one by one by the general path
-    files = [str(path) for path in paths]
-    file_order = {name: rank for rank, name in enumerate(sorted(set(files)))}  # the general path's tie order
+    for column in source.columns:  # the general path rejects a row with a NUL byte or an overlong value
+        if (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)) and len(column) and (
+                (pc.max(pc.utf8_length(column)).as_py() or 0) > field_limit
+                or pc.any(pc.match_substring(column, "\x00")).as_py()):
+            return None
     out = {}
     for name in FIELDS:
         if name not in columns:
-            out[name] = pa.nulls(whole.num_rows, pa.string())
+            out[name] = pa.nulls(raw.num_rows, pa.string())
             continue
-        column = whole.column(columns[name])
+        column = raw.column(columns[name])
         if name == "at":
             if column.null_count:
                 return None
+            if pa.types.is_string(column.type):  # CSV: ISO times only, read as the general path reads them
+                if not pc.all(pc.match_substring_regex(column, ISO_TIME)).as_py():
+                    return None
+                column = column.cast(pa.timestamp("us"))
             out[name] = column = column.cast(pa.timestamp("us"))
             if pc.min(column).as_py().year < 1000:
                 return None  # the textual forms below pad years to four digits from year 1000 on
@@ -262,23 +464,15 @@ def fast_plan(inputs: list[str | Path], mapping: Mapping) -> FastPlan | None:
     for word in pc.unique(out["action"]).to_pylist():
         if mapping.action_for(word) != word:
             return None  # translated, unknown or kept as a note: the general path's business
-    out["file_index"] = pa.chunked_array([pa.array([file_order[files[i]]] * table.num_rows, pa.int32())
-                                          for i, table in enumerate(tables)])
-    out["row"] = pa.chunked_array([pa.array(range(1, table.num_rows + 1), pa.int64()) for table in tables])
+    out["file_index"], out["row"] = raw.column("file_index"), raw.column("row")
     table = pa.table(out)
     order = pc.sort_indices(table, sort_keys=[("ticket_id", "ascending"), ("at", "ascending"),
                                               ("file_index", "ascending"), ("row", "ascending")])
     table = table.take(order)
     ids = table.column("ticket_id").combine_chunks()
     changes = pc.not_equal(ids.slice(1), ids.slice(0, len(ids) - 1))
-    starts = [0, *(pc.indices_nonzero(changes).to_numpy() + 1).tolist(), table.num_rows] \
-        if hasattr(pc, "indices_nonzero") else None
-    if starts is None:  # pragma: no cover - older pyarrow
-        values = ids.to_pylist()
-        starts = [0] + [i for i in range(1, len(values)) if values[i] != values[i - 1]] + [len(values)]
-    # (file, row) per source name: rows of the same file name are told apart by the row number only when
-    # the same path is given twice, which makes every row a duplicate and never reaches here.
-    return FastPlan(table, [name for name, _ in sorted(file_order.items(), key=lambda item: item[1])], starts, mapping)
+    starts = [0, *(pc.indices_nonzero(changes).to_numpy() + 1).tolist(), table.num_rows]
+    return table, starts
 
 
 def _all_distinct(pa, pc, table, columns: dict[str, str]) -> bool:

@@ -169,9 +169,13 @@ def finish(report: ImportReport, conflicts: list[str] = ()) -> ImportReport:
 
 def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
                        batch_tickets: int = 500, after_batch: Callable[[int], None] | None = None,
-                       fast: bool = True) -> ImportReport:
+                       fast: bool = True, settings=None,
+                       progress: Callable[[int, int], None] | None = None) -> ImportReport:
     """Import into the database. Parquet event logs already in Rexian's vocabulary take the fast path
-    (`importing.fast`, same result); everything else, or `fast=False`, the general one."""
+    (`importing.fast`, same result, streamed in chunks of the setting `import_chunk_rows`); everything else,
+    or `fast=False`, the general one. `progress(events, rows)`: called as each ticket is sealed, with the
+    events sealed so far and the rows read (for a progress bar; events can outnumber rows by the
+    TicketReceived made up for tickets without one)."""
     from rexian.importing.store import StoreResult, finish_run, start_run, store_histories
 
     if mapping.mode == "table":
@@ -179,26 +183,31 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
     plan = None
     if fast:
         from rexian.importing.fast import fast_plan
+        from rexian.settings import load_settings
 
-        plan = fast_plan(inputs, mapping)
+        settings = settings or load_settings()
+        plan = fast_plan(inputs, mapping, settings.import_chunk_rows, settings.import_sort_memory_mb,
+                         settings.import_max_field_chars)
     report = None if plan is not None else build(inputs, mapping)
+    if progress is not None:
+        progress(0, plan.rows_in if plan is not None else report.rows_in)
     import_id = start_run(engine, mapping.source, [str(p) for p in inputs],
                           str(mapping.path) if mapping.path else None)
     result = StoreResult(written=set())
     try:
         if plan is not None:
-            report = _fast_store(engine, plan, result, batch_tickets, after_batch)
+            report = _fast_store(engine, plan, result, batch_tickets, after_batch, progress)
             if report is None:
                 # A payload the fast path cannot take: the general path finishes the run. Its records are the
                 # same, so the tickets already written are found unchanged (and not counted twice).
                 report = build(inputs, mapping)
                 result = StoreResult(tickets_added=result.tickets_added, tickets_grown=result.tickets_grown,
                                      events_added=result.events_added, written=result.written)
-                store_histories(engine, _counting(report, sealed_histories(report, mapping)), batch_tickets,
-                                after_batch, written_earlier=frozenset(result.written), result=result)
+                store_histories(engine, _counting(report, sealed_histories(report, mapping), progress),
+                                batch_tickets, after_batch, written_earlier=frozenset(result.written), result=result)
                 finish(report, result.conflicts)
         else:
-            store_histories(engine, _counting(report, sealed_histories(report, mapping)), batch_tickets,
+            store_histories(engine, _counting(report, sealed_histories(report, mapping), progress), batch_tickets,
                             after_batch, result=result)
             finish(report, result.conflicts)
     except BaseException:
@@ -213,14 +222,14 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
     return report
 
 
-def _fast_store(engine, plan, result, batch_tickets: int, after_batch) -> ImportReport | None:
+def _fast_store(engine, plan, result, batch_tickets: int, after_batch, progress=None) -> ImportReport | None:
     """Store the fast plan's histories; None when it had to stop (the general path then takes over)."""
     from rexian.importing.fast import FastStop
     from rexian.importing.store import store_histories
 
     report = ImportReport(rows_in=plan.rows_in)
     try:
-        store_histories(engine, _counting(report, plan.sealed()), batch_tickets, after_batch, result=result)
+        store_histories(engine, _counting(report, plan.sealed(), progress), batch_tickets, after_batch, result=result)
     except FastStop:
         return None
     conflicting = plan.rows_of(result.conflicts)
@@ -235,10 +244,13 @@ def _fast_store(engine, plan, result, batch_tickets: int, after_batch) -> Import
     return report
 
 
-def _counting(report: ImportReport, sealed: Iterator[tuple[str, list[dict[str, Any]]]]):
+def _counting(report: ImportReport, sealed: Iterator[tuple[str, list[dict[str, Any]]]],
+              progress: Callable[[int, int], None] | None = None):
     for ticket_id, records in sealed:
         report.tickets += 1
         report.events += len(records)
+        if progress is not None:
+            progress(report.events, report.rows_in)
         yield ticket_id, records
 
 

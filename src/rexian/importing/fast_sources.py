@@ -1,0 +1,145 @@
+"""Where the fast path's rows come from, a bounded batch at a time: Parquet row groups, or CSV blocks.
+
+Both give Arrow tables with the file's own columns plus `file_index` (the file's rank by name, the general
+path's tie order) and `row` (the row number the general path reports: the Parquet record, 1-based; the CSV
+line). A source that cannot promise the general path's reading of a file says so (`None` from `open_source`,
+or `SourceChanged` while reading) and the general path does the import.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any, Iterator
+
+from rexian.importing.mapping import Mapping
+from rexian.importing.readers import _guess_delimiter, detect_format
+
+
+class SourceChanged(Exception):
+    """Reading found something only the general path reads faithfully (a blank line, a bad byte…)."""
+
+
+class ParquetSource:
+    kind = "parquet"
+
+    def __init__(self, paths: list[Path]):
+        import pyarrow.parquet as pq
+
+        self.paths = paths
+        self.files = [pq.ParquetFile(path) for path in paths]
+        self.schema = self.files[0].schema_arrow
+        self.rows = sum(f.metadata.num_rows for f in self.files)
+
+    def same_schemas(self) -> bool:
+        return all(f.schema_arrow == self.schema and f.schema_arrow.metadata == self.schema.metadata
+                   for f in self.files)
+
+    def batches(self, chunk_rows: int, columns: list[str] | None = None) -> Iterator[Any]:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        for index, path in enumerate(self.paths):
+            row = 1
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=chunk_rows, columns=columns):
+                yield _numbered(pa.Table.from_batches([batch]), index, row)
+                row += batch.num_rows
+
+    def duckdb_relation(self) -> str:
+        files = ", ".join(_literal(str(path)) for path in self.paths)
+        return f"read_parquet([{files}], filename=true, file_row_number=true)"
+
+
+class CsvSource:
+    """UTF-8 CSV without a byte-order mark, header on the first line, one record per line, ending with a
+    line break: what `rexian export --format csv` and `rexian simulate` write. Every value is read as text,
+    as the general path's reader reads it."""
+
+    kind = "csv"
+
+    def __init__(self, paths: list[Path], mapping: Mapping):
+        import pyarrow as pa
+
+        self.paths = paths
+        headers, self.rows = [], 0
+        for path in paths:
+            if path.suffix.lower() == ".gz" or (mapping.encoding or "utf-8").lower().replace("_", "-") \
+                    not in ("utf-8", "utf8"):
+                raise SourceChanged("compressed or not UTF-8")
+            with open(path, "rb") as handle:
+                first = handle.readline()
+                if first.startswith(b"\xef\xbb\xbf") or not first.endswith(b"\n"):
+                    raise SourceChanged("byte-order mark, or no line after the header")
+                lines, last = 0, b""
+                for block in iter(lambda: handle.read(1 << 24), b""):
+                    lines += block.count(b"\n")
+                    last = block[-1:]
+                if last not in (b"", b"\n"):
+                    raise SourceChanged("no line break at the end: the general path rejects the cut last row")
+            line = first.decode("utf-8").rstrip("\r\n")
+            delimiter = mapping.delimiter or _guess_delimiter(line)
+            header = next(csv.reader([line], delimiter=delimiter))
+            if any(cell != cell.strip() or not cell for cell in header) or len(set(header)) != len(header):
+                raise SourceChanged("a header the general path would read otherwise")
+            headers.append((tuple(header), delimiter))
+            self.rows += lines
+        if len(set(headers)) != 1:
+            raise SourceChanged("the files differ in their header")
+        header, self.delimiter = headers[0]
+        self.header = list(header)
+        self.schema = pa.schema([(name, pa.string()) for name in header])
+
+    def same_schemas(self) -> bool:
+        return True  # checked when opened
+
+    def batches(self, chunk_rows: int, columns: list[str] | None = None) -> Iterator[Any]:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pcsv
+
+        block = max(1 << 20, min(chunk_rows * 200, 1 << 28))  # about chunk_rows rows of a few hundred bytes
+        for index, path in enumerate(self.paths):
+            row = 2  # the line of the first record
+            reader = pcsv.open_csv(
+                path, read_options=pcsv.ReadOptions(block_size=block, use_threads=False),
+                parse_options=pcsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=False,
+                                                ignore_empty_lines=False),
+                convert_options=pcsv.ConvertOptions(column_types=self.schema, strings_can_be_null=False,
+                                                    quoted_strings_can_be_null=False, include_columns=columns))
+            while True:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    break
+                except (pa.ArrowInvalid, pa.ArrowTypeError) as error:  # a blank line, a cut record, a bad byte
+                    raise SourceChanged(str(error)) from None
+                table = pa.Table.from_batches([batch])
+                if any(pc.any(pc.match_substring_regex(table.column(name), "[\r\n]")).as_py()
+                       for name in table.schema.names):
+                    raise SourceChanged("a line break inside a value: line numbers would differ")
+                yield _numbered(table, index, row)
+                row += table.num_rows
+
+
+def open_source(paths: list[Path], mapping: Mapping) -> ParquetSource | CsvSource | None:
+    """The source of these inputs for the fast path, or None (the general path reads them)."""
+    try:
+        kinds = {detect_format(path, mapping) for path in paths}
+        if kinds == {"parquet"}:
+            return ParquetSource(paths)
+        if kinds == {"csv"}:
+            return CsvSource(paths, mapping)
+    except Exception:  # unreadable, or not as the fast path reads: the general path reports or reads it
+        return None
+    return None
+
+
+def _numbered(table: Any, index: int, first_row: int) -> Any:
+    import pyarrow as pa
+
+    return table.append_column("file_index", pa.array([index] * table.num_rows, pa.int32())) \
+        .append_column("row", pa.array(range(first_row, first_row + table.num_rows), pa.int64()))
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
