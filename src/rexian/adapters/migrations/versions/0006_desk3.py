@@ -10,7 +10,7 @@ from alembic import op
 from rexian.adapters import findings_tables as ft
 
 revision = "0006_desk3"
-down_revision = "0005_trust2"
+down_revision = "0006_web3"
 branch_labels = None
 depends_on = None
 

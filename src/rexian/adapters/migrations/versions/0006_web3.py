@@ -13,7 +13,7 @@ from alembic import op
 from rexian.adapters import word_index, word_index_pg
 
 revision = "0006_web3"
-down_revision = "0005_trust2"
+down_revision = "0006_trust3"
 branch_labels = None
 depends_on = None
 
