@@ -280,6 +280,14 @@ def test_the_upgrade_to_the_log_sequence_numbers_old_events_and_launders_no_forg
                                    [(ring.sign(row_hash) if mac else None, row_id) for row_id, row_hash, mac in rows])
             connection.execute(f"ALTER TABLE {table} DROP COLUMN log_seq")
         connection.execute("DELETE FROM counters WHERE name = 'log'")
+        from rexian.adapters import findings_tables, word_index
+        for statement in (*word_index.DROP_TRIGGERS, f"DROP TABLE {word_index.GRAMS}",  # nor what came after
+                          f"DROP TABLE {word_index.POSITIONS}"):  # it (0006_web3, 0006_desk3)
+            connection.execute(statement)
+        for statement in word_index.CREATE[1:]:
+            connection.execute(statement)
+        connection.execute(f"DROP INDEX {findings_tables.NEWEST_INDEX.name}")
+        connection.execute("DROP TABLE finding_counts")
         connection.execute("UPDATE alembic_version SET version_num = '0005_trust2'")
     migrate(app.engine)
     found = damaged(verify_database(app.engine))

@@ -196,9 +196,13 @@ def test_the_migration_fills_the_short_word_index_from_the_tickets_already_store
     from rexian.adapters.database import migrate
 
     engine = loaded.engine
-    with engine.begin() as connection:  # back to 0005: tickets indexed by trigrams only
+    from rexian.adapters import findings_tables
+
+    with engine.begin() as connection:  # back to 0006_trust3: tickets indexed by trigrams only
         word_index.drop_grams(connection)
-        connection.execute(text("UPDATE alembic_version SET version_num = '0005_trust2'"))
+        connection.execute(text(f"DROP INDEX {findings_tables.NEWEST_INDEX.name}"))  # and before 0006_desk3
+        connection.execute(text("DROP TABLE finding_counts"))
+        connection.execute(text("UPDATE alembic_version SET version_num = '0006_trust3'"))
     _load(engine, range(301, 311), random.Random(4))
     migrate(engine)
     for words in ("烟", "积水", "第30"):

@@ -2,7 +2,7 @@
 per-filter counts kept in step with the findings (filled here from the findings already stored).
 
 Revision ID: 0006_desk3
-Revises: 0005_trust2
+Revises: 0006_web3
 """
 
 from alembic import op

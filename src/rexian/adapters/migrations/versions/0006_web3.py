@@ -5,7 +5,7 @@ character grams (adapters/word_index_pg.py). Both are filled from the tickets al
 backfill reports its progress on a terminal.
 
 Revision ID: 0006_web3
-Revises: 0005_trust2
+Revises: 0006_trust3
 """
 
 from alembic import op
