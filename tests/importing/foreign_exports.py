@@ -128,16 +128,9 @@ def write(style: str, export: Export, directory: Path) -> list[Path]:
         book.save(directory / "导出.xlsx")
         return [directory / "导出.xlsx"]
     if style == "B":
-        paths = []
-        for name, header, rows in (("工单信息.csv", ticket_header, export.tickets),
-                                   ("流转记录.csv", flow_header, export.flows)):
-            buffer = io.StringIO(newline="")
-            writer = csv.writer(buffer)
-            writer.writerow(header)
-            writer.writerows(rows)
-            (directory / name).write_bytes(buffer.getvalue().encode("gbk"))
-            paths.append(directory / name)
-        return paths
+        return [write_gbk_csv(directory / name, header, rows)
+                for name, header, rows in (("工单信息.csv", ticket_header, export.tickets),
+                                           ("流转记录.csv", flow_header, export.flows))]
     by_ticket = {row[0]: row for row in export.tickets}
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";")
@@ -258,16 +251,19 @@ def generate_e(seed: int, per_abuse: int = 4) -> tuple[Export, list[list]]:
 
 def write_e(export: Export, units: list[list], directory: Path) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, header, rows in (("受理单.csv", E_TICKET, export.tickets), ("处理过程.csv", E_FLOW, export.flows),
-                               ("组织机构.csv", E_UNITS, units)):
-        buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
-        (directory / name).write_bytes(buffer.getvalue().encode("gbk"))
-        paths.append(directory / name)
-    return paths
+    return [write_gbk_csv(directory / name, header, rows)
+            for name, header, rows in (("受理单.csv", E_TICKET, export.tickets), ("处理过程.csv", E_FLOW, export.flows),
+                                       ("组织机构.csv", E_UNITS, units))]
+
+
+def write_gbk_csv(path: Path, header: list, rows: list) -> Path:
+    """A CSV file in GBK, as the platforms write them."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_bytes(buffer.getvalue().encode("gbk"))
+    return path
 
 
 def mapping_e() -> dict:

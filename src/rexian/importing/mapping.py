@@ -3,7 +3,7 @@ which action. The format is documented field by field in docs/importing.md."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -64,20 +64,6 @@ class UnitTree:
     files: str | None = None
 
 
-def read_unit_tree(raw: Any, where: str) -> UnitTree | None:
-    """The `unit_tree` section of a mapping, or None; a bad section raises ValueError saying what it needs."""
-    if raw is None:
-        return None
-    if not isinstance(raw, dict) or not raw.get("unit") or not raw.get("parent") or not (
-            raw.get("sheet") or raw.get("files")):
-        raise ValueError(f"{where}：unit_tree 需要 unit（单位列）、parent（上级单位列）和 sheet（工作表）或 files（文件名模式）")
-    unknown = sorted(set(raw) - {"unit", "parent", "sheet", "files"})
-    if unknown:
-        raise ValueError(f"{where}：unit_tree 中未知的键 {', '.join(unknown)}")
-    return UnitTree(unit=str(raw["unit"]), parent=str(raw["parent"]), sheet=raw.get("sheet") and str(raw["sheet"]),
-                    files=raw.get("files") and str(raw["files"]))
-
-
 @dataclass
 class CategoryLimits:
     """The export's categories table (`deadlines.categories`): each category's time limit in working days,
@@ -89,15 +75,16 @@ class CategoryLimits:
     files: str | None = None
 
 
-def read_category_limits(raw: Any, where: str) -> CategoryLimits | None:
+def read_side_table(kind: type, raw: Any, where: str, section: str, columns_help: str) -> Any:
+    """A section naming a table beside the flow records (`unit_tree`, `deadlines.categories`) as `kind`, or None:
+    each of its column keys, and `sheet` or `files`; anything missing or unknown is a MappingError."""
     if raw is None:
         return None
-    if not isinstance(raw, dict) or not raw.get("category") or not raw.get("days") or not (
-            raw.get("sheet") or raw.get("files")) or set(raw) - {"category", "days", "sheet", "files"}:
-        raise ValueError(f"{where}：deadlines.categories 应为 {{category: 分类列, days: 时限列（工作日）, "
-                         "sheet: 工作表 或 files: 文件名模式}")
-    return CategoryLimits(category=str(raw["category"]), days=str(raw["days"]),
-                          sheet=raw.get("sheet") and str(raw["sheet"]), files=raw.get("files") and str(raw["files"]))
+    keys = {item.name for item in fields(kind)}
+    if (not isinstance(raw, dict) or set(raw) - keys or not all(raw.get(key) for key in keys - {"sheet", "files"})
+            or not (raw.get("sheet") or raw.get("files"))):
+        raise MappingError(f"{where}：{section} 应为 {{{columns_help}, sheet: 工作表 或 files: 文件名模式}}")
+    return kind(**{key: str(raw[key]) for key in keys if raw.get(key)})
 
 
 @dataclass
@@ -265,11 +252,8 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
         except ValueError:
             raise MappingError(f"{where}：日期格式 {fmt!r} 无效") from None
     raw_deadlines = raw.get("deadlines")
-    try:
-        category_limits = read_category_limits(
-            raw_deadlines.get("categories") if isinstance(raw_deadlines, dict) else None, where)
-    except ValueError as error:
-        raise MappingError(str(error)) from None
+    category_limits = read_side_table(CategoryLimits, raw_deadlines.get("categories") if isinstance(
+        raw_deadlines, dict) else None, where, "deadlines.categories", "category: 分类列, days: 时限列（工作日）")
     if isinstance(raw_deadlines, dict):
         raw_deadlines = {key: value for key, value in raw_deadlines.items() if key != "categories"}
     try:
@@ -279,10 +263,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
     action_fields, problems = check_action_fields(raw.get("action_fields") or {})
     if problems:
         raise MappingError(f"{where}：{'；'.join(problems)}")
-    try:
-        unit_tree = read_unit_tree(raw.get("unit_tree"), where)
-    except ValueError as error:
-        raise MappingError(str(error)) from None
+    unit_tree = read_side_table(UnitTree, raw.get("unit_tree"), where, "unit_tree", "unit: 单位列, parent: 上级单位列")
     if unit_tree and mode != "flow":
         raise MappingError(f"{where}：unit_tree 只用于 flow 模式")
     _check_values(where, raw, allowed if mode == "table" else ())
