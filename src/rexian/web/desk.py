@@ -119,10 +119,10 @@ def findings(request: Request, me: Principal = Depends(SUPERVISOR)):
 
 @router.get("/desk/finding")
 def finding(request: Request, key: str = "", me: Principal = Depends(SUPERVISOR)):
-    from rexian.analytics.registry import FAMILY_NAMES_ZH, all_rules
+    from rexian.analytics.registry import FAMILY_NAMES_ZH, SEVERITY_ZH, all_rules
 
     shown = _masked_finding(request, me, _services(request).desk.finding(key))
-    return _render(request, "desk/finding.html", me, f=shown, families=FAMILY_NAMES_ZH,
+    return _render(request, "desk/finding.html", me, f=shown, families=FAMILY_NAMES_ZH, severities=SEVERITY_ZH,
                    rules={rid: r.name_zh for rid, r in all_rules().items()}, names=_names(request),
                    action_label=clues.action_label)
 
