@@ -213,3 +213,18 @@ def test_the_third_draw_takes_every_remaining_hit_and_keyword_letter_and_forty_r
     assert strata["hit"] == flagged - exclude
     assert strata["keyword"] == {k for k in texts if k not in exclude and k not in flagged and int(k) % 7 == 0}
     assert len(strata["random"]) == 40 and not exclude & {row["letter_id"] for row in drawn}
+
+
+def test_the_fourth_draw_takes_every_hit_and_draws_from_the_wider_net_outside_the_earlier_sets():
+    from rexian.text.misconduct_labels import FRESH3_SIZES, draw_fresh3_sample
+
+    texts = {str(i): ("他们拒绝受理" if i % 3 == 0 else "路灯坏了") for i in range(2000)}
+    flagged = {key for key in texts if int(key) % 17 == 0}
+    exclude = {str(i) for i in range(0, 2000, 2)}
+    drawn = draw_fresh3_sample(texts, flagged, exclude)
+    assert drawn == draw_fresh3_sample(texts, flagged, exclude) and {row["split"] for row in drawn} == {"fresh3"}
+    strata = {name: {row["letter_id"] for row in drawn if row["stratum"] == name} for name in ("hit", "keyword", "random")}
+    assert strata["hit"] == flagged - exclude
+    assert len(strata["keyword"]) == FRESH3_SIZES["keyword"]
+    assert all(texts[key] == "他们拒绝受理" and key not in flagged for key in strata["keyword"])
+    assert len(strata["random"]) == FRESH3_SIZES["random"] and not exclude & {row["letter_id"] for row in drawn}

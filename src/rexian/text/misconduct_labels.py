@@ -21,7 +21,9 @@ A third set (`data/misconduct_labels_fresh2.csv`, split `fresh2`, `draw_fresh2_s
 letters in none of the first two sets — every letter the detector (commit 3f3dea7) still flagged (1), every
 remaining broad-keyword letter (209) and 40 random others — labelled from whole letters by two independent
 labellers (columns pass_a, pass_b) with the disagreements settled (`label`), before any detector output on
-them was read; columns letter_id, stratum, split, pass_a, pass_b, label, note. Any set with two passes
+them was read; columns letter_id, stratum, split, pass_a, pass_b, label, note. A fourth set
+(`data/misconduct_labels_fresh3.csv`, split `fresh3`, `draw_fresh3_sample`, seed FRESH3_SEED) was drawn after
+the third set's one run, from a wider keyword net (`WIDER_KEYWORDS`), and labelled the same way. Any set with two passes
 (pass1/pass2 or pass_a/pass_b) has its agreement reported (`agreement`).
 
 Labels (`label` column): the families a letter *reports as fact* about a public servant — `H` hostile
@@ -118,6 +120,28 @@ def draw_fresh2_sample(texts: dict, flagged: set, exclude: set) -> list[dict]:
     return draw_fresh_sample(texts, flagged, exclude, seed=FRESH2_SEED, sizes=FRESH2_SIZES, split="fresh2")
 
 
+FRESH3_SEED = 20261208
+FRESH3_SIZES = {"hit": 70, "keyword": 215, "random": 35}
+# The broad keyword pool was used up by the third set; the fourth set's keyword stratum is drawn from the
+# letters a second, wider net surfaces (refusals, buck-passing, retaliation, extortion, violence), chosen
+# before any of those letters was read.
+WIDER_KEYWORDS = re.compile("拒绝|推诿|敷衍|打击|报复|摔|野蛮|勒索|凶|动手|辱|威逼|逼迫|强行|扣押|没收|罚款|罚钱|索取")
+
+
+def draw_fresh3_sample(texts: dict, flagged: set, exclude: set) -> list[dict]:
+    """The fourth set (split `fresh3`): from the letters in none of the first three sets (`exclude`), every
+    letter the detector flags, up to FRESH3_SIZES["keyword"] letters the wider net (`WIDER_KEYWORDS`)
+    surfaces and FRESH3_SIZES["random"] others, seed FRESH3_SEED."""
+    rng = random.Random(FRESH3_SEED)
+    ids = [i for i in sorted(texts) if i not in exclude]
+    strata = {"hit": [i for i in ids if i in flagged],
+              "keyword": [i for i in ids if i not in flagged and WIDER_KEYWORDS.search(texts[i])]}
+    strata["random"] = [i for i in ids if i not in flagged and i not in set(strata["keyword"])]
+    drawn = [(i, name) for name, pool in strata.items()
+             for i in rng.sample(pool, min(FRESH3_SIZES[name], len(pool)))]
+    return [{"letter_id": i, "stratum": stratum, "split": "fresh3"} for i, stratum in sorted(drawn)]
+
+
 def stratum_sizes(texts: dict, flagged: set) -> dict:
     """How many letters each stratum holds in the whole population (to weight recall estimates)."""
     keyword = sum(1 for i, t in texts.items() if i not in flagged and BROAD_KEYWORDS.search(t))
@@ -140,8 +164,8 @@ def parse_label(value: str) -> tuple[set, set]:
 
 # Each labelled set and its file under data/; the first set holds the old dev and held_out parts.
 LABEL_FILES = {"first": "misconduct_labels.csv", "fresh": "misconduct_labels_fresh.csv",
-               "fresh2": "misconduct_labels_fresh2.csv"}
-SPLITS = ("held_out", "dev", "first", "fresh", "all", "fresh2")
+               "fresh2": "misconduct_labels_fresh2.csv", "fresh3": "misconduct_labels_fresh3.csv"}
+SPLITS = ("held_out", "dev", "first", "fresh", "all", "fresh2", "fresh3")
 DEVELOPMENT_SETS = ("first", "fresh")  # every set whose results have been seen: `all`
 PASS_COLUMNS = (("pass1", "pass2"), ("pass_a", "pass_b"))
 
