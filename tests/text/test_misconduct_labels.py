@@ -228,3 +228,16 @@ def test_the_fourth_draw_takes_every_hit_and_draws_from_the_wider_net_outside_th
     assert len(strata["keyword"]) == FRESH3_SIZES["keyword"]
     assert all(texts[key] == "他们拒绝受理" and key not in flagged for key in strata["keyword"])
     assert len(strata["random"]) == FRESH3_SIZES["random"] and not exclude & {row["letter_id"] for row in drawn}
+
+
+def test_the_fourth_set_has_two_passes_and_shares_no_letter_with_the_earlier_sets():
+    from rexian.text.misconduct_labels import load_label_set
+
+    fourth = load_label_set("fresh3")
+    earlier = {row["letter_id"] for name in ("first", "fresh", "fresh2") for row in load_label_set(name)}
+    assert len(fourth) == 250 and not earlier & {row["letter_id"] for row in fourth}
+    label = re.compile(r"^(?:-|[HGEBhgeb](?:\+[HGEBhgeb])*)$")
+    for row in fourth:
+        assert row["split"] == "fresh3" and row["stratum"] in {"hit", "keyword", "random"}
+        assert label.match(row["pass_a"]) and label.match(row["pass_b"]) and label.match(row["label"])
+        assert row["label"] in (row["pass_a"], row["pass_b"]) or row["note"].startswith("settled")
