@@ -178,10 +178,15 @@ def test_the_third_set_is_scored_with_the_agreement_of_its_two_labellers(tmp_pat
     # whole label: 2 of 4 agree (observed 0.5); chance (1·2 + 1·0 + 2·1) / 16 = 0.25; kappa 0.25 / 0.75
     assert abs(agreement["kappa_whole_label"] - 1 / 3) < 1e-9
     assert agreement["families"]["graft"]["positives_a"] == 1 and agreement["families"]["graft"]["positives_b"] == 0
+    # per family three values (reported, lead, nothing): graft R/S disagree on 9002; chance 9/16
+    assert abs(agreement["families"]["graft"]["kappa"] - (0.75 - 9 / 16) / (1 - 9 / 16)) < 1e-9
+    assert agreement["families"]["graft"]["leads_b"] == 1
+    banquet = agreement["families"]["improper_banquet"]["kappa"]
+    assert banquet != banquet  # neither pass marked a banquet: no agreement figure, not a perfect one
     output = CliRunner().invoke(main, ["text-eval", "misconduct", "--labelled", "--split", "fresh2", "--show", "0"])
     assert output.exit_code == 0, output.output
     assert "标注集 fresh2（4 封，两遍标注 pass_a/pass_b）" in output.output and "分歧 2 处" in output.output
-    assert "fresh2：4 封" in output.output
+    assert "fresh2：4 封" in output.output and "improper_banquet —（两遍皆未标）" in output.output
 
 
 def test_scoring_the_third_set_before_it_is_committed_says_so_in_chinese(tmp_path, monkeypatch):

@@ -217,8 +217,8 @@ def pass_columns(rows: list[dict]) -> tuple[str, str] | None:
 
 def agreement(rows: list[dict]) -> dict | None:
     """Agreement of two labelling passes over `rows` (those with both passes filled): Cohen's kappa on the
-    whole label and per family (reported or not), the disagreements and how each was settled; None when
-    the rows have no two passes."""
+    whole label and per family (reported, lead or nothing; NaN when neither pass marks the family at all),
+    the disagreements and how each was settled; None when the rows have no two passes."""
     columns = pass_columns(rows)
     if columns is None:
         return None
@@ -230,14 +230,23 @@ def agreement(rows: list[dict]) -> dict | None:
     second = [row[second_column].strip() for row in both]
     families = {}
     for family in FAMILY_CODES.values():
-        a = [family in parse_label(label)[0] for label in first]
-        b = [family in parse_label(label)[0] for label in second]
-        families[family] = {"kappa": cohen_kappa(a, b), "positives_a": sum(a), "positives_b": sum(b)}
+        # three values per family (reported, lead, nothing): leads are where labellers differ most
+        a = [_family_value(family, label) for label in first]
+        b = [_family_value(family, label) for label in second]
+        families[family] = {"kappa": cohen_kappa(a, b) if set(a) | set(b) != {"-"} else float("nan"),
+                            "positives_a": a.count("R"), "positives_b": b.count("R"),
+                            "leads_a": a.count("S"), "leads_b": b.count("S")}
     note = "settled" if "settled" in both[0] else "note"
     disagreements = [{"letter_id": row["letter_id"], "a": a, "b": b, "label": row["label"], "note": row.get(note, "")}
                      for row, a, b in zip(both, first, second) if a != b]
     return {"letters": len(both), "columns": columns, "kappa_whole_label": cohen_kappa(first, second),
             "families": families, "disagreements": disagreements}
+
+
+def _family_value(family: str, label: str) -> str:
+    """R when `label` reports `family`, S when it only suspects it (a lead), - otherwise."""
+    reported, suspected = parse_label(label)
+    return "R" if family in reported else "S" if family in suspected else "-"
 
 
 def cohen_kappa(first: list, second: list) -> float:
