@@ -6,6 +6,8 @@ import time
 
 import click
 
+from rexian.text.misconduct_labels import SPLITS as LABEL_SPLITS
+
 
 @click.command("train-router")
 @click.argument("source", type=click.Path(exists=True), required=False)
@@ -189,9 +191,9 @@ def eval_same_matter(path, window_days, threshold, shown_groups, synthetic):
 @click.option("--simulated", "data_dir", type=click.Path(exists=True, file_okay=False),
               help="改用 rexian simulate --out DIR 的目录，按其真值文件评分")
 @click.option("--labelled", is_flag=True, help="改为在人工标注的真实留言上计算精确率与召回率（95%置信区间，见 docs/text.md）")
-@click.option("--split", type=click.Choice(["held_out", "dev", "first", "fresh", "all", "fresh2"]), default="all",
-              show_default=True, help="与 --labelled 同用：评分所用的标注子集（first 为第一批，fresh 为第二批，all 为已用于开发的"
-                                      "全部标注，fresh2 为第三批未触碰集）")
+@click.option("--split", type=click.Choice(list(LABEL_SPLITS)), default="all",
+              show_default=True, help="与 --labelled 同用：评分所用的标注子集（first 为第一批，fresh 为第二批，fresh2 为第三批，"
+                                      "all 为已用于开发的全部标注即前三批，fresh3 为第四批未触碰集）")
 @click.option("--patterns", is_flag=True, help="与 --labelled 同用：列出每个产生命中的短语的精确率")
 @click.option("--show", default=20, show_default=True, help="每类打印的命中（或误报与漏报）条数")
 def eval_misconduct(path, data_dir, labelled, split, patterns, show):
