@@ -452,8 +452,9 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
     is the official who received, even when the giver is named closer (「老板向派出所民警塞红包」)."""
     sentence_end = len(text) if sentence_end is None else sentence_end
     if text.startswith("的", act_end) and act_end + 1 < len(text):
-        # 「一惯嚣张跋扈的谭某」「态度恶劣的医生」: an act said of the person named right after it is theirs.
-        described = next((m for m in mentions if m.start == act_end + 1 and m.role not in _NOT_DOING), None)
+        # 「一惯嚣张跋扈的谭某」「态度恶劣的医生」: an act said of the person named right after it is theirs
+        # (a person, not a thing: 「在群里骂我的社保断缴了」).
+        described = next((m for m in mentions if m.start == act_end + 1 and m.post and m.role not in _NOT_DOING), None)
         if described is not None:
             status, confidence, reason = classify(described, _context_body(mentions, described))
             return Doer(described.body, described.post, described.name, status, confidence, f"同句：{reason}"), described
