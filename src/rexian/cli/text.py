@@ -6,7 +6,7 @@ import time
 
 import click
 
-from rexian.text.misconduct_labels import SPLITS
+from rexian.text.misconduct_labels import SPLITS as LABEL_SPLITS
 
 
 @click.command("train-router")
@@ -191,9 +191,9 @@ def eval_same_matter(path, window_days, threshold, shown_groups, synthetic):
 @click.option("--simulated", "data_dir", type=click.Path(exists=True, file_okay=False),
               help="改用 rexian simulate --out DIR 的目录，按其真值文件评分")
 @click.option("--labelled", is_flag=True, help="改为在人工标注的真实留言上计算精确率与召回率（95%置信区间，见 docs/text.md）")
-@click.option("--split", type=click.Choice(SPLITS), default="all",
+@click.option("--split", type=click.Choice(list(LABEL_SPLITS)), default="all",
               show_default=True, help="与 --labelled 同用：评分所用的标注子集（first 为第一批，fresh 为第二批，fresh2 为第三批，"
-                                      "all 为已用于开发的全部标注，fresh3 为第四批未触碰集）")
+                                      "all 为已用于开发的全部标注即前三批，fresh3 为第四批未触碰集）")
 @click.option("--patterns", is_flag=True, help="与 --labelled 同用：列出每个产生命中的短语的精确率")
 @click.option("--show", default=20, show_default=True, help="每类打印的命中（或误报与漏报）条数")
 def eval_misconduct(path, data_dir, labelled, split, patterns, show):
@@ -248,9 +248,7 @@ def _print_labelled(split: str, patterns: bool, show: int) -> None:
         if agreement is None:
             click.echo(f"标注集 {item['set']}（{item['letters']} 封）：一遍标注，无第二遍，故无一致性数字")
             continue
-        kappas = "，".join(f"{family} " + ("—（两遍皆未标）" if row["kappa"] != row["kappa"] else f"{row['kappa']:.2f}")
-                           + f"（报告 {row['positives_a']}/{row['positives_b']}，线索 {row['leads_a']}/{row['leads_b']}）"
-                           for family, row in agreement["families"].items())
+        kappas = "，".join(f"{family} {row['kappa']:.2f}" for family, row in agreement["families"].items())
         click.echo(f"标注集 {item['set']}（{agreement['letters']} 封，两遍标注 {'/'.join(agreement['columns'])}）："
                    f"Cohen's kappa：整体标签 {agreement['kappa_whole_label']:.2f}，{kappas}；"
                    f"分歧 {len(agreement['disagreements'])} 处")

@@ -32,7 +32,7 @@ _LIST_KEYS = ("public_bodies", "public_services", "mixed_services", "state_enter
 # Characters that end the name of a body when reading backwards from its ending (「去住建局」 -> 住建局).
 _NAME_STOP = set("，。！？；：、,.!?;:（）()“”\"' 的在到去找向对和与跟被把了是说给从由及或而且但还也就都我你他她它们该此这那其遇映诉报询往经□自本贵有")  # noqa: E501
 _NAME_REACH = 10
-_JOINERS = re.compile(r"^(?:的|里|之|中|内|这个|那个|这位|那位|一位|一名|一个|个|负责|某|那|这|一|位|名|两名|几名|多名)*$")
+_JOINERS = re.compile(r"^(?:的|里|之|中|内|这个|那个|这位|那位|一位|一名|一个|个|负责|某|那|这|一|位|名|两名|几名|多名|主要|分管|具体|相关|有关)*$")  # noqa: E501
 _VERB_CHARS = set("在对说接是就还和与把被给向的了也都再又因称为到去来叫将让从跟不没打骂要收拿说讲")
 _BOUNDARY = set("，。！？；：、,.!?;:（）() “”\"'")
 # A person's name given by a surname: 「姓王的」「王姓」「王某」「王某某」.
@@ -80,7 +80,9 @@ def build_words(documents: list[dict]) -> DoerWords:
         scan=_alternation(kinds), kinds=kinds, not_bodies=_alternation(lists["not_bodies"]),
         salutations=_alternation(lists["salutations"]) if lists["salutations"] else None,
         names_after=re.compile(rf"^[{surnames}](?:某某|某|[\u4e00-\u9fff]{{1,2}})"),  # 「胡某强占」: 胡某
-        lone_names=re.compile(rf"(?<![\u4e00-\u9fff])[{surnames}](?:某某|某)|(?<=[的位名个])[{surnames}](?:某某|某)"),
+        # 「李某」「张某某」; 「自称是姓王，说……」 (a person who gave only a surname, not 「我姓王」)
+        lone_names=re.compile(rf"(?<![\u4e00-\u9fff])[{surnames}](?:某某|某)|(?<=[的位名个])[{surnames}](?:某某|某)"
+                              rf"|(?<![我人])(?<=[是说称])姓[{surnames}](?=[，,。：:])"),
     )
 
 
@@ -170,7 +172,7 @@ def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
             # 「所有置业顾问无视政府规定」: the name of 政府 does not swallow the sales staff before it.
             body_start = _body_start(text, start, floor)
             body = text[body_start:end]
-            if body == word and kind in ("private_body", "mixed"):
+            if kind in ("private_body", "mixed", "service") and _UNNAMED.fullmatch(body, 0, len(body) - len(word)):
                 # 「民爆器材有限公司……自公司成立以来」: a bare 「公司」 is the company named before;
                 # 「A3区第三幼儿园……幼儿园收取介绍费」: a bare 「幼儿园」 is the kindergarten named before.
                 named = [(m, m.body) for m in reversed(mentions) if m.body and m.body.endswith(word) and m.body != word]
@@ -211,7 +213,7 @@ def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
         name, post_start = _name_before(text, start, words)
         name_after = None
         if kind == "named":
-            name, post, post_kind = word, None, "generic_post"
+            name, post, post_kind = (word[1] + "某" if word.startswith("姓") else word), None, "generic_post"
         else:
             post, post_kind = word, kind
             if kind != "pronoun":
@@ -225,7 +227,29 @@ def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
         else:
             mentions.append(Mention(post_start, end + len(name_after or ""), None, None, post, post_kind,
                                     name or name_after, _role(text, post_start, words, end, person=True)))
-    return _structural_roles(text, mentions)
+    return _structural_roles(text, _recalled_names(text, mentions, words))
+
+
+def _recalled_names(text: str, mentions: list[Mention], words: DoerWords) -> list[Mention]:
+    """Mentions plus every later use of a full name first given with a post (「办案民警毛骏……毛骏对到访的受害人
+    冷眼相待」): the bare name is the same person, with the body and post given before. The name is looked for
+    by its first two characters (surname and first given name), which a 3-character name also begins with."""
+    known: dict[str, Mention] = {}
+    for mention in mentions:
+        if mention.name and "某" not in mention.name and len(mention.name) >= 2 and mention.post \
+                and mention.post_kind not in ("pronoun", "citizen") and mention.name[1] not in _VERB_CHARS:
+            known.setdefault(mention.name[:2], mention)
+    if not known:
+        return mentions
+    taken = [(m.start, m.end) for m in mentions]
+    recalled = []
+    for key, first in known.items():
+        for match in re.compile(re.escape(key)).finditer(text, first.end):
+            if any(start < match.end() and match.start() < end for start, end in taken):
+                continue
+            recalled.append(Mention(match.start(), match.end(), first.body, first.body_kind, first.post, first.post_kind,
+                                    first.name, _role(text, match.start(), words, match.end(), person=True)))
+    return sorted(mentions + recalled, key=lambda m: m.start)
 
 
 def _structural_roles(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -261,6 +285,9 @@ def _body_start(text: str, ending_start: int, floor: int = 0) -> int:
     start = ending_start
     while start > floor and ending_start - start < _NAME_REACH and text[start - 1] not in _NAME_STOP:
         start -= 1
+    # 「对于小区物业这种…」: 对于 is "regarding", its 于 no part of the name (and what follows is the topic).
+    if start < ending_start and text[start] == "于" and start and text[start - 1] == "对":
+        start += 1
     # 「为何一中屡屡违规」: a question word or connective before a name is not part of it.
     lead = _NOT_NAME_START.match(text, start, ending_start)
     return lead.end() if lead else start
@@ -294,12 +321,14 @@ def _name_before(text: str, post_start: int, words: DoerWords) -> tuple[str | No
     return None, post_start
 
 
+# 「722学校校长」 (a date before a bare 学校): no name of its own, so the body is the one named before.
+_UNNAMED = re.compile(r"[\d\s]*")
 _NOT_NAME_BEFORE = ("对", "双", "各", "官", "甲", "乙", "地", "多")
 _BODY_KINDS = ("public_body", "service", "mixed", "state", "private_body")
 _NOT_NAME_START = re.compile("(?:" + "|".join((
     "恳请 请求 敬请 请 希望 要求 建议 呼吁 彻查 严查 查处 调查 督促 责令 关于 投诉 举报 反映 通过 经过 "
     "为何 为什么 难道 竟然 居然 然而 可是 但是 因为 如果 导致 致使 发现 得知 据说 听说 认为 相信 以为 无视 设立 开设 开办 "
-    "创办 注册").split()) + ")+")
+    "创办 注册 贿赂 收买 授意 指使 唆使 配合 协助 帮助 勾结 伙同 串通").split()) + ")+")
 # 「民办学校」「私立医院」 are private; 「公办幼儿园」 is public whatever its ending says.
 _PRIVATE_NAME = re.compile(r"民办|私立|私人|私营")
 # 「开发商承诺为公立性幼儿园」「号称公办」: a public name only promised or claimed says nothing.
@@ -318,7 +347,8 @@ _PLACE_BEFORE = re.compile(r"(?:位于|住在|家住|地处|属于|属|在|去|�
 _WITNESS = re.compile(r"当着[^，。！？；]{0,10}$")
 # 「经社区，派出所多方协调未果」: the bodies a 「经…协调」 phrase names are mediators, not doers.
 _MEDIATED = re.compile(r"(?:经过|经|通过)([^。！？；]{1,20}?)(?:多方|多次|屡次|反复|出面|介入)*(?:协调|调解|调处|沟通)")
-_COORDINATED = re.compile(r"\s*(?:、|和|及|与|以及|或|同|还有)\s*")
+# Joined by a conjunction, or written one after the other (「向香南郡社区A5区物管科也反映过」).
+_COORDINATED = re.compile(r"\s*(?:、|和|及|与|以及|或|同|还有)?\s*")
 # 「村民反映」「居民代表」: no name follows.
 _CITIZEN_NOT_NAMED = re.compile(r"[\u4e00-\u9fff]?(?:反映|代表|们|群|组|小组|委员|自治|大会|会议)")
 # 「政府规定」「教育局的文件」: the body qualifies a thing, it does not act.
@@ -342,7 +372,11 @@ def _role(text: str, start: int, words: DoerWords, end: int | None = None, perso
     if person and end is not None and text.startswith("的面", end) and _WITNESS.search(text, max(0, start - 12), start):
         return "object"  # 「当着维稳领导的面殴打车主」: the official looks on
     before = text[max(0, start - 6):start]
-    before = re.sub(r"(?:的|该|那个|这个|这位|那位|一位|一名|一个|个|位|名)+$", "", before)
+    # 「授意相关人员」「纠集20多名闲散人员」: what counts or qualifies the person stands between marker and person.
+    before = re.sub(r"(?:的|该|那个|这个|这位|那位|一位|一名|一个|个|位|名|相关|有关|其他|其它|手下|下属|一些|几个|\d+多?)+$",
+                    "", text[max(0, start - 10):start])
+    if before.endswith("对于"):  # 「对于小区物业这种推诿责任」: the topic, not an object
+        return "subject"
     # 「纠集身着迷彩服的地痞流氓」: an object marker, then what describes the object, then the object.
     if text.endswith("的", 0, start):
         described = re.split(r"[，。！？；、,]", text[max(0, start - 14):start])[-1]
@@ -417,6 +451,15 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
     alone, for a sentence that names nobody). `prefer_public`: for graft and banquets the accused
     is the official who received, even when the giver is named closer (「老板向派出所民警塞红包」)."""
     sentence_end = len(text) if sentence_end is None else sentence_end
+    if text.startswith("的", act_end) and act_end + 1 < len(text):
+        # 「一惯嚣张跋扈的谭某」「态度恶劣的医生」: an act said of the person named right after it is theirs
+        # (a person, not a thing: 「在群里骂我的社保断缴了」).
+        described = next((m for m in mentions if m.start == act_end + 1 and m.post and m.role not in _NOT_DOING), None)
+        if described is not None:
+            status, confidence, reason = classify(described, _context_body(mentions, described))
+            return Doer(described.body, described.post, described.name, status, confidence, f"同句：{reason}"), described
+        if text[act_end + 1] in default_words().surnames:  # a bare name the lists do not know: nobody to judge
+            return None, None
     start = sentence_start if reach is None else max(sentence_start, act_start - reach)
     before = [] if title_only else [m for m in mentions if start <= m.start and m.end <= act_start]
     chosen = None
@@ -435,7 +478,8 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
         chosen = permitted
     if chosen is None:
         subjects = [m for m in before if m.role not in _NOT_DOING
-                    and not (skip_speakers and _SPEAKER.search(text, m.end, act_start))]
+                    and not (skip_speakers and _SPEAKER.search(text, m.end, min(act_start, m.end + 8))
+                             and not _CLAUSE_BREAK.search(text, m.end, _SPEAKER.search(text, m.end, act_start).start()))]
         chosen = subjects[-1] if subjects else None
     if chosen is None and addressed:
         # 「找村委会反映情况，回应态度恶劣」: with no subject named, the one addressed is the one who answered.
@@ -462,11 +506,10 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
     if chosen is None:
         return None, None
     if chosen.post_kind == "pronoun":
-        antecedents = [m for m in mentions if m.end <= chosen.start and m.post and m.post_kind not in ("pronoun", "citizen")
-                       and m.role not in _ASIDE and chosen.start - m.end <= 120]
-        if antecedents:
+        antecedent = _antecedent(text, mentions, chosen.start, chosen.post)
+        if antecedent is not None:
             how = f"「{chosen.post}」指前文的人"
-            chosen = antecedents[-1]
+            chosen = antecedent
     status, confidence, reason = classify(chosen, _context_body(mentions, chosen), by_hand=not addressed)
     if how == "来信标题":
         confidence -= 0.1
@@ -485,18 +528,38 @@ def _permitted_agent(text: str, before: list[Mention], sentence_start: int, act_
     return let[0] if let else None
 
 
-def resolve_antecedent(mentions: list[Mention], position: int, reach: int = 120) -> tuple[Doer | None, Mention | None]:
+def resolve_antecedent(text: str, mentions: list[Mention], position: int,
+                       reach: int = 120) -> tuple[Doer | None, Mention | None]:
     """The person a pronoun at `position` points back to across sentences (「咨询李校长……叫我告到哪里他也不怕」):
     the last person named within `reach` characters before it."""
-    antecedents = [m for m in mentions if m.end <= position and m.post and m.post_kind not in ("pronoun", "citizen")
-                   and m.role not in _ASIDE and position - m.end <= reach]
-    if not antecedents:
+    chosen = _antecedent(text, mentions, position, None, reach)
+    if chosen is None:
         return None, None
-    chosen = antecedents[-1]
     status, confidence, reason = classify(chosen, _context_body(mentions, chosen))
     return Doer(chosen.body, chosen.post, chosen.name, status, confidence, f"代词指前文的人：{reason}"), chosen
 
 
+def _antecedent(text: str, mentions: list[Mention], position: int, pronoun: str | None,
+                reach: int = 120) -> Mention | None:
+    """Whom a pronoun at `position` points back to: the last person named within `reach` characters before it;
+    for 他们/她们 a body too, even one only visited or called (「打住建委信访局的电话，可是他们说…」). A person
+    who already acted on a 他/她 (「警官也多次警告他不要辱骂」) is not the 他 who does the next thing."""
+    plural = pronoun in ("他们", "她们")
+    candidates = [m for m in mentions if m.end <= position and position - m.end <= reach
+                  and m.post_kind not in ("pronoun", "citizen")
+                  and ((m.post and m.role not in _ASIDE)
+                       or (plural and m.body and m.post is None and m.role in ("subject", "place")))]
+    for candidate in reversed(candidates):
+        clause_end = _CLAUSE_BREAK.search(text, candidate.end)
+        stop = min(position, clause_end.start() if clause_end else position)
+        if not plural and _ACTS_ON_HIM.search(text, candidate.end, stop):
+            continue
+        return candidate
+    return None
+
+
+# 「警官也多次警告他」「民警制止了他」: the one named acted on 他, so the next 他 is someone else.
+_ACTS_ON_HIM = re.compile(r"(?:警告|批评|教育|劝说|劝阻|劝|制止|训斥|呵斥|告诫|提醒|要求|通知|拘留|传唤|处罚|带走)了?[他她](?!们)")
 _NOT_DOING = ("object", "place", "citizen", "home", "addressee")  # roles of people who are not the doer
 _ASIDE = ("place", "home", "addressee")  # not even the receiving side
 _CLAUSE_BREAK = re.compile(r"[，,。！？!?；;：:]")

@@ -60,6 +60,7 @@ DEFAULT_MIN_SCORE = 0.5
 FINDING, LEAD, NONE = "finding", "lead", "none"
 _NEGATION_REACH = 6  # characters between a negation cue and the phrase it denies
 _ACTOR_REACH = 20  # characters before a needs_actor phrase within which the public servant must be named
+_PERSON_REACH = 6  # characters between a person and a person_before phrase (「警察却一直不理不睬」)
 _REQUIRES_REACH = 12  # characters before a phrase within which its `requires` words must occur
 # Not 「；」: a semicolon does not cut the official off. A numbered item (「3、」「4.」「（2）」) starts a new
 # sentence: 「……（本条）3、针对小区持不同意见的业主威胁恐吓」 is a new matter; 「1、2、3层」 is not an item.
@@ -80,6 +81,8 @@ _COLLECTIVE = re.compile(r"(?:村委会|村委|村部|村支部|居委会|社区
 # or a blow does not (「人身安全受到严重威胁」 is a danger, 「接到陈某电话恐吓」 names a private caller).
 _TOPIC_FAMILIES = ("embezzlement", "improper_banquet")
 _PRONOUN = re.compile(r"他们|她们|他|她")
+# 「开发商勾结村干部侵占集体土地」「伙同村干部侵吞补偿款」: with a public servant in league, the act is his too.
+_COLLUDES = re.compile(r"勾结|伙同|串通|沆瀣一气|狼狈为奸")
 _CONTINUES = re.compile(r"\s*(?:并且|而且|反而|甚至|却|还|更|又)")
 _LEGACY_PEOPLE_KEYS = {"actors": "public_posts", "non_public_actors": "private_people", "actor_exceptions": "salutations"}
 
@@ -97,6 +100,7 @@ class Phrase:
     cancels: re.Pattern | None = None
     needs_doer: bool = False
     implies_public: bool = False
+    person_before: bool = False
 
 
 @dataclass
@@ -168,7 +172,8 @@ def load_lexicon(extra: str | Path | None = None, *, use_settings: bool = True) 
                                       bool(item.get("ignore_negation")), bool(item.get("ignore_hypothetical")),
                                       _alternation(item["requires"]) if item.get("requires") else None,
                                       _alternation(item["cancels"]) if item.get("cancels") else None,
-                                      bool(item.get("needs_doer")), bool(item.get("implies_public"))))
+                                      bool(item.get("needs_doer")), bool(item.get("implies_public")),
+                                      bool(item.get("person_before"))))
         for key in lists:
             lists[key] += [str(word) for word in document.get(key) or []]
         for key, words in (document.get("assertion") or {}).items():
@@ -280,7 +285,8 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, mention
     # Who did it.
     banquet_guest = phrase.family == "improper_banquet" and not phrase.needs_doer
     doer, mention = resolve_doer(text, mentions, match.start(), match.end(), sentence_start, clause_end,
-                                 previous_start, prefer_public=phrase.family in ("graft", "improper_banquet"),
+                                 previous_start, prefer_public=phrase.family in ("graft", "improper_banquet")
+                                 or bool(_COLLUDES.search(text, sentence_start, match.start())),
                                  sentence_end=sentence_end, skip_speakers=phrase.family != "graft",
                                  reach=_ACTOR_REACH * 4 if phrase.needs_actor else None,
                                  addressed=not phrase.needs_actor)
@@ -301,7 +307,7 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, mention
             return dropped(f"对象是公职人员「{victim.text}」（被骂、被打的一方），不是反映{family_name}", "victim")
     if phrase.needs_actor and doer is None and _PRONOUN.search(quoted):
         # 「叫我告到哪里他也不怕」: the pronoun inside the phrase points back to the one named before.
-        doer, mention = resolve_antecedent(mentions, match.start())
+        doer, mention = resolve_antecedent(text, mentions, match.start())
     elif phrase.needs_actor and doer is None and sentence_start and _CONTINUES.match(text, sentence_start):
         # 「……是为懒政吗？并且……表示要处理本人」: a sentence opening with a connective goes on with the
         # subject of the one before.
@@ -320,6 +326,11 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, mention
         return dropped(f"是「{doer.label}」的行为，{doer.label}不属公职人员，不计为{family_name}（{doer.how}）", doer=doer)
     if phrase.needs_actor and (doer is None or mention is None):
         return dropped("附近未指向任何人，不计", doer=doer)
+    if phrase.person_before and not (mention is not None and mention.post and mention.post_kind != "pronoun"
+                                     and 0 <= match.start() - mention.end <= _PERSON_REACH
+                                     and not _CLAUSE_END.search(text, mention.end, match.start())):
+        # 「警察不理不睬」 is a person turning from the citizen in front of him; 「街道不闻不问」 is a body's inaction.
+        return dropped("前面紧挨着的不是点名的人（单位的不作为另计），不计", doer=doer)
 
     # What was said about it.
     before = text[clause_start:match.start()]

@@ -26,6 +26,10 @@ them was read; columns letter_id, stratum, split, pass_a, pass_b, label, note. A
 the third set's one run, from a wider keyword net (`WIDER_KEYWORDS`), and labelled the same way. Any set with two passes
 (pass1/pass2 or pass_a/pass_b) has its agreement reported (`agreement`).
 
+Once a set's one run has been read it is development data: split `all` is every set seen so far
+(`DEVELOPMENT_SETS`: first, fresh and, since the fourth round, fresh2 — 765 letters); the fourth set stays
+out of it and is scored apart (`--split fresh3`).
+
 Labels (`label` column): the families a letter *reports as fact* about a public servant — `H` hostile
 attitude (态度恶劣, incl. threats), `G` graft (吃拿卡要, incl. bribery), `E` embezzlement (侵占/贪污),
 `B` improper banquets (违规吃喝) — joined by `+`, or `-` for none. A lower-case letter marks a family only
@@ -166,7 +170,7 @@ def parse_label(value: str) -> tuple[set, set]:
 LABEL_FILES = {"first": "misconduct_labels.csv", "fresh": "misconduct_labels_fresh.csv",
                "fresh2": "misconduct_labels_fresh2.csv", "fresh3": "misconduct_labels_fresh3.csv"}
 SPLITS = ("held_out", "dev", "first", "fresh", "all", "fresh2", "fresh3")
-DEVELOPMENT_SETS = ("first", "fresh")  # every set whose results have been seen: `all`
+DEVELOPMENT_SETS = ("first", "fresh", "fresh2")  # every set whose results have been seen: `all` (765 letters)
 PASS_COLUMNS = (("pass1", "pass2"), ("pass_a", "pass_b"))
 
 
@@ -175,7 +179,7 @@ def _label_dir():
 
 
 def load_label_set(name: str) -> list[dict]:
-    """The rows of one labelled set (`first`, `fresh` or `fresh2`), as committed. A set not yet committed
+    """The rows of one labelled set (`first`, `fresh`, `fresh2` or `fresh3`), as committed. A set not yet committed
     raises FileNotFoundError with a message in Chinese saying which file is missing."""
     path = _label_dir().joinpath(LABEL_FILES[name])
     if not path.is_file():
@@ -197,8 +201,9 @@ def label_sets(split: str) -> list[str]:
 
 def labelled_rows(split: str) -> list[dict]:
     """The labelled rows of a split: dev or held_out (the two parts of the first set), first (both), fresh
-    (the second set), all (every set seen so far: first and fresh, the development data) or fresh2 (the third,
-    untouched set)."""
+    (the second set), fresh2 (the third set), all (every set seen so far: first, fresh and fresh2 — 765
+    letters, the development data) or fresh3 (the fourth, untouched set, committed by the lead for its one
+    run)."""
     if split in ("dev", "held_out"):
         return [row for row in load_label_set("first") if row["split"] == split]
     if split == "all":
