@@ -160,6 +160,7 @@ class Mapping:
     unit_tree: UnitTree | None = None  # flow mode: the export's units with their parents (转办 down = Forwarded)
     category_limits: CategoryLimits | None = None  # the export's categories table with time limits (deadlines)
     records: dict[str, RecordSection] = field(default_factory=dict)  # flow mode: calls / agent_status beside it
+    progress_kinds: dict[str, str] = field(default_factory=dict)  # progress word → ProgressNoted.kind (现场核查 → site_visit)
     path: Path | None = None
 
     def required_columns(self) -> list[tuple[str, str]]:
@@ -246,7 +247,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
              "encoding", "delimiter", "sheet", "nulls", "date_format",
              "date_formats", "timezone", "columns", "intake", "values", "constants", "payload_columns",
              "actions", "unknown_action", "snapshots", "use_default_actions", "action_fields", "evidence_words",
-             "deadlines", "unit_tree", "calls", "agent_status", "roster"}
+             "deadlines", "unit_tree", "calls", "agent_status", "roster", "progress_kinds"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise MappingError(f"{where}：未知的键 {', '.join(unknown)}")
@@ -331,6 +332,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
         ticket_sheet=_ticket_sheet(where, raw.get("ticket_sheet"), mode),
         deadlines=deadlines, also=also, action_fields=action_fields, unit_tree=unit_tree,
         category_limits=category_limits, records=_record_sections(where, raw, mode),
+        progress_kinds=_progress_kinds(where, raw.get("progress_kinds")),
         evidence_words=read_evidence_words(raw.get("evidence_words")),
     )
 
@@ -358,6 +360,26 @@ def _check_values(where: str, raw: dict[str, Any], table_columns: tuple[str, ...
                 except UnknownWord:
                     raise MappingError(f"{where}：values.{key} 把 {word!r} 译为 {ours!r}，但回访结果读不懂它"
                                        f"（可用：满意、基本满意、不满意、已解决、未解决、未联系上 等）") from None
+
+
+def _progress_kinds(where: str, raw: Any) -> dict[str, str]:
+    """`progress_kinds`: source word (an action word, or a cell of `action_fields.ProgressNoted.kind`) → kind
+    (progress / site_visit / coordination, or their Chinese labels 办理进展 / 现场核查 / 协调)."""
+    from rexian.domain.vocabulary import PROGRESS_KINDS
+    from rexian.importing.vocabulary import PROGRESS_WORDS
+
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise MappingError(f"{where}：progress_kinds 应为键值对象：源词语: 办理记录类型")
+    kinds = {}
+    for word, kind in raw.items():
+        ours = PROGRESS_WORDS.get(str(kind).strip())
+        if ours is None:
+            raise MappingError(f"{where}：progress_kinds 把 {word!r} 译为 {kind!r}，它不是办理记录类型（可用："
+                               f"{'、'.join(f'{k}/{label}' for k, label in PROGRESS_KINDS.items())}）")
+        kinds[str(word).strip()] = ours
+    return kinds
 
 
 def _check_action(where: str, word: Any, action: Any) -> None:
