@@ -30,7 +30,9 @@ def section_rows(paths: list[Path], section, rejects: RejectLog) -> Iterator[Sou
         elif path.suffix.lower() in WORKBOOKS:
             sheet_mapping = dataclasses.replace(section.mapping, sheet=section.sheet)
             for row in read_rows(path, sheet_mapping, rejects):
-                yield dataclasses.replace(row, file=f"{row.file}[{section.sheet}]")
+                if not row.file.endswith(f"[{section.sheet}]"):  # the reader names it when the book has several sheets
+                    row = dataclasses.replace(row, file=f"{row.file}[{section.sheet}]")
+                yield row
 
 
 def read_sections(paths: list[Path], mapping, rejects: RejectLog, counted) -> dict[str, tuple[list, list]]:
