@@ -186,3 +186,12 @@ def test_gr_graft_fires_with_the_accused_official_not_the_briber_in_the_evidence
     log.ticket("T1", content="饭店老板经常向派出所的李警官塞红包，所以一直没人查").dispatch("U1")
     [finding] = log.findings("GR-GRAFT")
     assert "派出所" in finding.evidence["values"]["accused"] and finding.evidence["values"]["accused_name"] == "李某"
+
+
+def test_gr_graft_names_the_accused_from_the_sentence_naming_them_when_an_earlier_one_repeats_the_act_unnamed():
+    log = Log()
+    log.ticket("T1", content="执法人员索要好处费。来电人反映市场监管局执法人员黄某检查时暗示要给好处费。").dispatch("U1")
+    [finding] = log.findings("GR-GRAFT")
+    values = finding.evidence["values"]
+    assert (values["accused_name"], values["accused_body"]) == ("黄某", "市场监管局")
+    assert "黄某" in finding.evidence["texts"][0]  # the sentence and the name come from the same report

@@ -124,3 +124,25 @@ def test_an_unreadable_visit_result_in_the_ticket_sheet_keeps_the_ticket_with_th
     payload = visits.payload.iloc[0]
     payload = json.loads(payload) if isinstance(payload, str) else payload
     assert payload["outcome_unread"] == "还行" and "satisfaction" not in payload
+
+
+def test_a_reject_of_the_flow_sheet_of_a_two_part_workbook_names_the_file_with_its_sheet_row_and_column(tmp_path):
+    book = Workbook()
+    book.active.title = "工单信息"
+    book.active.append(["工单编号", "受理时间"])
+    book.active.append(["T-1", "2025-04-01 08:00"])
+    flows = book.create_sheet("流转记录")
+    flows.append(["12345工单流转记录"])  # a title row above the header
+    flows.append(["工单编号", "操作时间", "操作类型"])
+    flows.append(["T-1", "2025-04-01 09:00", "派单"])
+    flows.append(["T-1", "四月一日", "签收"])
+    book.save(tmp_path / "导出.xlsx")
+    raw = {"source": "cityA", "sheet": "流转记录",
+           "columns": {"ticket_id": "工单编号", "at": "操作时间", "action": "操作类型"},
+           "ticket_sheet": {"sheet": "工单信息", "ticket_id": "工单编号", "intake": {"received_at": "受理时间"}}}
+    report = build([tmp_path / "导出.xlsx"], mapping_from_dict(raw))
+    flow_name = f"{tmp_path / '导出.xlsx'}[流转记录]"
+    first = report.rejects.rejects[0]
+    assert (first.file, first.row, first.column, first.value) == (flow_name, 4, "操作时间", "四月一日")
+    assert {r.file for r in report.rejects.rejects} == {flow_name, f"{tmp_path / '导出.xlsx'}[工单信息]"}
+    assert [note.file for note in report.rejects.notes] == [flow_name]  # the title row's remark names the sheet

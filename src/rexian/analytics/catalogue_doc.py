@@ -49,7 +49,9 @@ def _declaration(rule: Rule) -> str:
         truth += "; supported by " + ", ".join(f"`{kind}`" for kind in rule.supporting_kinds)
     if rule.judges:
         fields = " or ".join(f"`{action}.{field}`" for action, names in rule.judges for field in names)
-        truth += (f" · *Cannot judge* an imported source none of whose events has {fields} "
+        share = f"fewer than {rule.judges_share:.0%} of whose tickets have" if rule.judges_share else \
+            "none of whose events has"
+        truth += (f" · *Cannot judge* an imported source {share} {fields} "
                   "(summary `rules_cannot_judge`, analytics/judging.py)")
     return f"{when} · {truth}"
 

@@ -7,7 +7,10 @@ rule → the sources it could not judge. Rexian's own workflow (source `rexian`)
 A field is present for a source when some event of the declared action from that source has it: a list
 field (`evidence`, `contact_seqs`) non-empty, any other field not null. Any one of the fields declared for
 an action is enough; the actions of one declaration are alternatives too (a deadline set by a dispatch or an
-extension)."""
+extension). A declared record table (`calls: (ticket_id,)`) is an alternative for every source: call records
+naming tickets link visits to calls whatever export the visits came from. With `judges_share` on the rule, a
+source is judged only when at least that share of its tickets having an event of the declared actions carry
+a field on one of them (deadlines on 2 of 60 tickets, both set by an extension, are not the export's)."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from ibis import _
 
 from rexian.analytics.registry import all_rules
 from rexian.analytics.tables import PAYLOAD_LIST_LENGTH, Data
+from rexian.domain import records
 
 OWN_SOURCE = "rexian"
 
@@ -40,16 +44,40 @@ def cannot_judge(data: Data, rule_ids: list[str]) -> dict[str, list[str]]:
         return {}
     found: dict[str, list[str]] = {}
     for rule_id, needs in declared.items():
+        if any(_table_has(data, action, fields) for action, fields in needs if action in records.RECORD_TABLES):
+            continue  # the record table links every source's events
+        needs = [(action, fields) for action, fields in needs if action not in records.RECORD_TABLES]
         condition = None
         for action, fields in needs:
             for field in fields:
                 term = _present(ev, action, field)
                 condition = term if condition is None else condition | term
-        judged = set(ev.filter(condition).select("src").distinct().execute()["src"])
+        share = rules[rule_id].judges_share
+        if condition is None:
+            judged = set()
+        elif share:
+            judged = _judged_by_share(ev, [action for action, _ in needs], condition, share)
+        else:
+            judged = set(ev.filter(condition).select("src").distinct().execute()["src"])
         lacking = sorted(sources - judged)
         if lacking:
             found[rule_id] = lacking
     return found
+
+
+def _table_has(data: Data, table: str, fields: tuple[str, ...]) -> bool:
+    frame = getattr(data, table, None)
+    if frame is None:
+        return False
+    return bool(frame.aggregate(n=ibis.or_(*(frame[field].notnull() for field in fields)).sum()).execute()["n"].iloc[0] or 0)
+
+
+def _judged_by_share(ev, actions: list[str], condition, share: float) -> set[str]:
+    """Sources at least `share` of whose tickets with an event of `actions` have the field on one of them."""
+    per_ticket = ev.mutate(has=ibis.ifelse(condition, 1, 0)).filter(_.action.isin(actions)).group_by(
+        ["src", "ticket_id"]).aggregate(has=_.has.max())
+    per_source = per_ticket.group_by("src").aggregate(tickets=_.ticket_id.count(), with_field=_.has.sum()).execute()
+    return {row.src for row in per_source.itertuples() if row.with_field >= share * row.tickets}
 
 
 def ticket_sources(data: Data) -> dict[str, str]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
-from rexian.domain import vocabulary
+from rexian.domain import records, vocabulary
 
 # Labels come from the one vocabulary (rexian.domain.vocabulary); these names are kept for the readers.
 FAMILIES: tuple[str, ...] = tuple(vocabulary.FAMILIES)
@@ -55,7 +55,11 @@ class Rule:
     not_on_spark: str = ""
     # The payload fields the rule needs to judge an imported source, as (action, (field, …)) pairs: a source
     # none of whose events of those actions has any of those fields cannot be judged (analytics/judging.py).
+    # An action may instead be a record table (`calls`): a column of it present anywhere judges every source.
     judges: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The share of a source's tickets with an event of the judged actions that must carry a field for the
+    # source to be judged (0: any one event is enough): a deadline on 2 of 60 tickets is not the export's.
+    judges_share: float = 0.0
 
     @property
     def doc(self) -> str:
@@ -74,7 +78,7 @@ class Rule:
             found.append("give truth_kinds=(…) or no_truth_because=reason")
         if "Basis:" not in self.doc or "Responsible:" not in self.doc:
             found.append("the docstring must say its Basis: and who is Responsible:")
-        if set(action for action, _ in self.judges) - set(vocabulary.ACTIONS):
+        if set(action for action, _ in self.judges) - set(vocabulary.ACTIONS) - set(records.RECORD_TABLES):
             found.append(f"judges must name actions of the vocabulary: {self.judges}")
         if self.kind not in ("relational", "text") or self.severity not in vocabulary.SEVERITIES:
             found.append(f"unknown kind {self.kind} or severity {self.severity}")
@@ -87,7 +91,8 @@ RULES: dict[str, Rule] = {}
 def rule(rule_id: str, *, triggers: tuple[str, ...] | None = None, batch_only: str | None = None,
          same_matter: bool = False, truth: tuple[str, ...] = (), supporting: tuple[str, ...] = (),
          no_truth_because: str | None = None, kind: str = "relational", needs: tuple[str, ...] = ("ev",),
-         severity: str = "medium", not_on_spark: str = "", judges: dict[str, tuple[str, ...]] | None = None):
+         severity: str = "medium", not_on_spark: str = "", judges: dict[str, tuple[str, ...]] | None = None,
+         judges_share: float = 0.0):
     """Declare a rule: its function, and (family and Chinese name from the vocabulary) everything else the
     system needs to know about it. An incomplete declaration raises ValueError at import."""
     entry = vocabulary.RULES.get(rule_id)
@@ -99,7 +104,8 @@ def rule(rule_id: str, *, triggers: tuple[str, ...] | None = None, batch_only: s
                         batch_only=batch_only, same_matter=same_matter, truth_kinds=truth,
                         supporting_kinds=supporting, no_truth_because=no_truth_because,
                         not_on_spark=not_on_spark,
-                        judges=tuple((action, tuple(fields)) for action, fields in (judges or {}).items()))
+                        judges=tuple((action, tuple(fields)) for action, fields in (judges or {}).items()),
+                        judges_share=judges_share)
         problems = declared.problems()
         if problems:
             raise ValueError(f"rule {rule_id} is declared incompletely: {'; '.join(problems)}")

@@ -112,7 +112,8 @@ def ms_satisfied_repeat(data, p):
       judges={"ClosureRequested": ("evidence", "contact_seqs")})
 def fc_no_evidence(data, p):
     """A closure request with no evidence attached, or relying on no citizen contact: its `contact_seqs`
-    is empty and no `CitizenContacted` event precedes it on the ticket.
+    is empty and no `CitizenContacted` event precedes it on the ticket. The finding says which half failed
+    (`lacking`: evidence, contact or both; `lacking_zh` in words).
 
     Basis: MISSION.md 申请办结 ("a closure request carries evidence: contact with the citizen, site
     photos, documents") and 虚假办结 ("closure requested without evidence or without contacting the
@@ -120,21 +121,39 @@ def fc_no_evidence(data, p):
 
     Cannot judge (`judges`): an imported source none of whose closure requests records evidence or a
     contact reference has lost those fields in its export; its requests are left out rather than all
-    reported.
+    reported. Each half is judged only where its source records it: the evidence half when some closure
+    request of the source carries evidence, the contact half when the source records citizen contacts at
+    all (Rexian's own workflow records both) — a missing column is not a missing attachment.
     """
-    ev = data.ev
+    ev = data.ev.mutate(src=ibis.coalesce(_.source, "rexian"))
     requests = ev.filter(_.action == "ClosureRequested").select(
         t="ticket_id", x_seq="seq", unit_id="actor_unit_id", person_id="actor_id", evidence_items="evidence_n",
-        contact_refs="contact_seqs_n", reply="reply")
+        contact_refs="contact_seqs_n", reply="reply", x_src="src")
+    records = ev.group_by("src").aggregate(
+        evidence_recorded=((_.action == "ClosureRequested") & (_.evidence_n > 0)).any() | (_.src == "rexian").any(),
+        contacts_recorded=(_.action == "CitizenContacted").any() | (_.contact_seqs_n > 0).any()
+        | (_.src == "rexian").any())
+    requests = requests.join(records, requests.x_src == records.src).drop("src")
     contacts = ev.filter(_.action == "CitizenContacted").select(ct="ticket_id", c_seq="seq")
     joined = requests.left_join(contacts, [requests.t == contacts.ct, contacts.c_seq < requests.x_seq])
     counted = joined.group_by(requests.columns).aggregate(contacts_before=_.c_seq.count())
-    hit = counted.filter((_.evidence_items == 0) | ((_.contact_refs == 0) & (_.contacts_before == 0)))
+    counted = counted.mutate(
+        no_evidence=_.evidence_recorded & (_.evidence_items == 0),
+        no_contact=_.contacts_recorded & (_.contact_refs == 0) & (_.contacts_before == 0))
+    hit = counted.filter(_.no_evidence | _.no_contact)
+    lacking = ibis.cases((_.no_evidence & _.no_contact, "evidence+contact"), (_.no_evidence, "evidence"),
+                         else_="contact")
+    evidence_part = ibis.ifelse(_.no_evidence, "未附佐证材料", ibis.ifelse(
+        _.evidence_recorded, "", "（该来源的导出没有佐证字段，佐证未判断）"))
+    contact_part = ibis.ifelse(_.no_contact, "办结前未联系市民", ibis.ifelse(
+        _.contacts_recorded, "", "（该来源没有联系市民记录，联系未判断）"))
     return hit.mutate(
         ticket_id=_.t, seqs=ibis.array([_.x_seq]), subject=_.t.concat(":", _.x_seq.cast("string")),
-        texts=ibis.array([ibis.coalesce(_.reply, "")]),
-        severity=ibis.ifelse((_.evidence_items == 0) & (_.contacts_before == 0), "high", "medium"),
-    ).drop("t", "x_seq", "reply")
+        texts=ibis.array([ibis.coalesce(_.reply, "")]), lacking=lacking,
+        lacking_zh=ibis.ifelse(_.no_evidence & _.no_contact, "未附佐证材料且办结前未联系市民",
+                               evidence_part.concat(contact_part)),
+        severity=ibis.ifelse(_.no_evidence & _.no_contact, "high", "medium"),
+    ).drop("t", "x_seq", "reply", "x_src", "no_evidence", "no_contact")
 
 
 @rule("FC-REJECTED-CLOSURES", triggers=("ClosureRejected", "ClosureRequested"), truth=("closures_rejected",))
@@ -199,22 +218,38 @@ def fc_instant(data, p):
     ).drop("t", "x_seq", "x_ts", "received_ts", "received_seq", "reply")
 
 
-@rule("MS-VISIT-NO-CALL", batch_only="需要话务系统通话记录(calls)，不在工单事件流中", truth=("visit_without_call",), needs=("ev", "calls"))
+@rule("MS-VISIT-NO-CALL", batch_only="需要话务系统通话记录(calls)，不在工单事件流中", truth=("visit_without_call",),
+      needs=("ev", "calls"), judges={"Visited": ("call_id",), "calls": ("ticket_id",)})
 def ms_visit_no_call(data, p):
-    """A follow-up visit by phone (`phone_methods`) that no answered call record supports: its `call_id`
-    is missing or matches no call with an answer time.
+    """A follow-up visit by phone (`phone_methods`; an imported visit that names no method counts as one:
+    回访 is a call back) that no answered call record supports: its `call_id` matches no call with an
+    answer time or, when the visit names no call, no answered call that is not inbound was made on its
+    ticket (the call's `ticket_id`) within `link_hours` of the visit. A visit that did not reach the citizen
+    (未联系上, `reached` false) needs only a call attempt.
 
     Basis: MISSION.md 被满意/数据造假 ("follow-up calls that no call record supports"). Responsible: the
     visitor who recorded it and their unit. Runs only when the `calls` table is given.
+
+    Cannot judge (`judges`): an imported source whose visits name no call, when no call record names a
+    ticket either — the export holds no link between visits and calls, so every visit would be reported.
     """
-    visits = _visits(data.ev).filter(_.method.isin(p["phone_methods"]))
-    calls = data.calls.filter(_.answer_at.notnull()).select(cid="call_id")
-    joined = visits.left_join(calls, visits.call_id == calls.cid)
-    return joined.filter(_.cid.isnull()).mutate(
+    ev = data.ev
+    visits = ev.filter((_.action == "Visited") & (_.method.isin(p["phone_methods"]) | _.method.isnull())).select(
+        t="ticket_id", x_seq="seq", x_ts="ts", visitor_id="actor_id", visitor_unit_id="actor_unit_id",
+        resolved="resolved", satisfaction="satisfaction", method="method", call_id="call_id",
+        attempt_only=ibis.coalesce(_.reached, True) == False)  # noqa: E712 — 未联系上: a call attempt is enough
+    calls = data.calls.select(cid="call_id", answered=_.answer_at.notnull(), ct="ticket_id",
+                              c_ts=_.ring_at.epoch_seconds(), outbound=ibis.coalesce(_.direction, "out") != "in")
+    window = p["link_hours"] * 3600
+    joined = visits.left_join(calls, (calls.answered | visits.attempt_only) & (
+        (visits.call_id == calls.cid) | (visits.call_id.isnull() & calls.outbound & (visits.t == calls.ct)
+                                         & ((calls.c_ts - visits.x_ts).abs() <= window))))
+    counted = joined.group_by(visits.columns).aggregate(supported=_.cid.count())
+    return counted.filter(_.supported == 0).mutate(
         ticket_id=_.t, seqs=ibis.array([_.x_seq]), unit_id=_.visitor_unit_id, person_id=_.visitor_id,
         subject=_.t.concat(":", _.x_seq.cast("string")),
         severity=ibis.ifelse(_.satisfaction.isin(SATISFIED), "high", "medium"),
-    ).drop("t", "x_seq", "cid", "visitor_unit_id", "visitor_id", "visit_note")
+    ).drop("t", "x_seq", "x_ts", "visitor_unit_id", "visitor_id", "supported", "attempt_only")
 
 
 @rule("MS-VISIT-BY-HANDLER", triggers=("Visited", "Dispatched") + HANDLER_ACTIONS, truth=("visit_by_handler",))

@@ -52,7 +52,8 @@ DEADLINE_ACTIONS = ("Dispatched", "ExtensionApproved", "Reopened", "ClosureRejec
 
 
 @rule("DL-OVERDUE", batch_only="超期随时间流逝成立(未办结工单在无新事件时变为超期)：由定时批量运行发现", truth=("overdue",),
-      judges={"Dispatched": ("due_at",), "ExtensionApproved": ("new_due_at",), "Reopened": ("due_at",)})
+      judges={"Dispatched": ("due_at",), "ExtensionApproved": ("new_due_at",), "Reopened": ("due_at",)},
+      judges_share=0.5)
 def dl_overdue(data, p):
     """A closure requested after the deadline in force at that moment, or a ticket still open and not
     awaiting the centre's ruling on a closure past its deadline at the analysis time — by more than
@@ -62,6 +63,9 @@ def dl_overdue(data, p):
 
     Basis: MISSION.md 办理时限 and 久拖不办 ("past deadline"). Responsible: the unit that asked to close late
     (or the current lead unit of an open ticket) and the person who last acted for it.
+
+    Cannot judge (`judges`, `judges_share`): an imported source fewer than half of whose dispatched tickets
+    have a deadline lost its deadlines in the export (map the deadline column or `deadlines.handle_days`).
     """
     ev, tk = data.ev, data.tk
     grace_seconds = int(p["grace_hours"] * 3600)

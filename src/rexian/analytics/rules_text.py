@@ -168,10 +168,15 @@ def _misconduct_rule(data, p, text: TextPort, family: str) -> pd.DataFrame:
                          "accused_confidence": doer.get("confidence"), "excerpt": hit.excerpt,
                          "explanation": hit.explanation, "severity": severity})
     frame = pd.DataFrame(rows)
-    if len(frame):  # findings before leads, then the strongest
-        frame = frame.sort_values(["ticket_id", "severity", "score"], ascending=[True, True, False],
-                                  key=lambda c: c.map({"high": 0, "medium": 1, "low": 2}) if c.name == "severity" else c)
-        frame = frame.groupby("ticket_id", as_index=False).first()
+    if len(frame):
+        # Findings before leads; then the report naming the accused best (a title 「执法人员索要好处费」 repeats
+        # the complaint 「执法人员黄某…」 without the name); then the strongest.
+        frame["named"] = (frame["accused_name"].notna() * 2 + (frame["accused_body"].notna()
+                                                                | frame["accused_post"].notna()))
+        frame = frame.sort_values(["ticket_id", "severity", "named", "score"], ascending=[True, True, False, False],
+                                  key=lambda c: c.map({"high": 0, "medium": 1, "low": 2}) if c.name == "severity" else c,
+                                  kind="mergesort")
+        frame = frame.drop_duplicates("ticket_id", keep="first").drop(columns=["named"])  # whole rows, not mixed
     return frame.drop(columns=["seq"], errors="ignore")
 
 

@@ -39,7 +39,7 @@ PAYLOAD_TEXT = (
     "satisfaction", "trigger", "order_id", "batch", "response", "outcome", "master_ticket_id",
 )
 PAYLOAD_TIME = ("sign_due_at", "due_at", "requested_due_at", "new_due_at")
-PAYLOAD_BOOL = ("resolved", "redispatch", "citizen_notified")
+PAYLOAD_BOOL = ("resolved", "redispatch", "citizen_notified", "reached")
 PAYLOAD_LIST_LENGTH = ("evidence", "contact_seqs", "attachments")
 
 # The tables the rules read besides the events. Tickets: every interchange column but the caller's phone

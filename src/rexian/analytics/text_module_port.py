@@ -39,8 +39,10 @@ class TextModulePort:
             excerpt = normalised[max(0, start - EXCERPT_REACH): end + EXCERPT_REACH]
             score = round(hit["score"] / self._reported_at, 3)
             previous = found.get(hit["family"])
-            # Several sentences may report the same family: keep the strongest, findings before leads.
-            if previous is None or (hit["kind"] == "finding", score) > (previous.kind == "finding", previous.score):
+            # Several sentences may report the same family: keep the strongest, findings before leads, and of
+            # equals the one naming the accused best (「执法人员索要好处费。…执法人员黄某…」: the second names 黄某).
+            if previous is None or (hit["kind"] == "finding", score, _named(hit["doer"])) > (
+                    previous.kind == "finding", previous.score, _named(previous.doer)):
                 found[hit["family"]] = Misconduct(hit["family"], score, excerpt, hit["explanation"], hit["kind"],
                                                   hit["act"], hit["assertion"], hit["doer"], hit["sentence"])
         return list(found.values())
@@ -66,3 +68,9 @@ class TextModulePort:
         from rexian.text.matter_pairs import same_matter
 
         return same_matter({"content": a}, {"content": b}, window_days=None).score
+
+
+def _named(doer: dict | None) -> int:
+    """How well a report names its accused: 2 a name (黄某), 1 a body or post only, 0 nobody."""
+    doer = doer or {}
+    return 2 if doer.get("name") else int(bool(doer.get("body") or doer.get("post")))

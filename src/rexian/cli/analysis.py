@@ -55,7 +55,9 @@ def _load_mapped(mapping_file: str, inputs: tuple[str, ...], as_of: datetime | N
     click.echo(f"拒收清单：{Path(out) / 'rejects.csv'}（{len(report.rejects.rejects)} 条）", err=True)
     if events.empty:
         raise click.UsageError("nothing imported: no events to analyse")
-    return from_frames(events, tickets, as_of=as_of)
+    records = report.record_frames
+    return from_frames(events, tickets, *(records[name] if name in records and not records[name].empty else None
+                                          for name in ("calls", "agent_status")), as_of=as_of)
 
 
 def _analyze_on_spark(inputs: tuple[str, ...], config, out: str, as_of: datetime | None, master: str | None,

@@ -14,7 +14,7 @@ from typing import Any, Callable
 from rexian.domain.vocabulary import UnknownWord, parse_visit_outcome
 from rexian.importing.values import as_text, parse_time
 
-TEXT, TIME, VISIT, EVIDENCE = "text", "time", "visit", "evidence"
+TEXT, TIME, VISIT, EVIDENCE, PROGRESS = "text", "time", "visit", "evidence", "progress_kind"
 
 # Event → the payload fields a mapping may fill from a column, and how the value is read.
 ACTION_FIELDS: dict[str, dict[str, str]] = {
@@ -23,7 +23,7 @@ ACTION_FIELDS: dict[str, dict[str, str]] = {
     "Forwarded": {"due_at": TIME, "forward_id": TEXT},
     "HandedOver": {"reason": TEXT},
     "ForwardReported": {"result": TEXT, "forward_id": TEXT},
-    "ProgressNoted": {"attachments": EVIDENCE},
+    "ProgressNoted": {"attachments": EVIDENCE, "kind": PROGRESS},
     "CitizenContacted": {"method": TEXT, "summary": TEXT, "call_id": TEXT},
     "ReturnRequested": {"request_id": TEXT, "reason": TEXT, "basis": TEXT, "suggested_unit_id": TEXT},
     "ExtensionRequested": {"request_id": TEXT, "reason": TEXT, "requested_due_at": TIME},
@@ -137,6 +137,12 @@ def payload_fields(action: str, values: dict[str, Any], fields: dict[str, str], 
             items = _evidence(value)
             if items:
                 out[name] = items
+        elif kind == PROGRESS:
+            from rexian.importing.vocabulary import progress_kind
+
+            # A word naming no kind is plain progress; the cell is kept, so nothing is silently changed.
+            out[name] = progress_kind(as_text(value), (translations or {}).get(name)) or "progress"
+            out["source_kind"] = as_text(value)
     return out
 
 

@@ -11,7 +11,7 @@ from rexian.importing.mapping import Mapping
 from rexian.importing.readers import SourceRow, ticket_of
 from rexian.importing.rejects import RejectLog
 from rexian.importing.values import as_text, is_missing, parse_time, unreadable_time
-from rexian.importing.vocabulary import TARGETED_ACTIONS
+from rexian.importing.vocabulary import TARGETED_ACTIONS, progress_kind
 
 
 def _row_key(values: dict[str, Any]) -> Any:
@@ -120,11 +120,15 @@ def flow_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: RejectL
         try:
             payload.update(payload_fields(action, row.values, mapping.action_fields.get(action, {}),
                                           lambda value: is_missing(value, mapping.nulls), mapping.date_formats,
-                                          mapping.zone(), mapping.values, unread))
+                                          mapping.zone(), {**mapping.values, "kind": mapping.progress_kinds}, unread))
         except FieldError as error:
             column, value, reason = error.args
             checks.reject(row, column, value, reason)
             continue
+        if action == "ProgressNoted" and "kind" not in payload:
+            kind = progress_kind(word, mapping.progress_kinds)
+            if kind:
+                payload["kind"] = kind  # 现场核查 is a site check: verification for BP-NO-VERIFY
         if action == "ClosureRequested" and not payload.get("evidence"):
             stated = evidence_from_note(payload.get("note"), mapping.evidence_words)
             if stated:

@@ -75,6 +75,48 @@ class CategoryLimits:
     files: str | None = None
 
 
+@dataclass
+class RecordSection:
+    """Call records or agent status (or the roster) beside the flow records, in the same mapping and run
+    (`calls:` / `agent_status:` / `roster:` sections): from a sheet of each workbook input or from the files
+    matching `files`, read by `mapping`, a `mode: table` mapping of that table built from the section."""
+
+    mapping: "Mapping"
+    sheet: str | None = None
+    files: str | None = None
+
+
+# Settings of the flow mapping a record section inherits unless it gives its own.
+RECORD_INHERITED = ("encoding", "delimiter", "nulls", "date_format", "date_formats", "timezone")
+
+
+def _record_sections(where: str, raw: dict[str, Any], mode: str) -> dict[str, RecordSection]:
+    from rexian.domain.records import RECORD_TABLES
+
+    sections = {}
+    for table in RECORD_TABLES:
+        body = raw.get(table)
+        if body is None:
+            continue
+        if mode != "flow" or not isinstance(body, dict) or not (body.get("sheet") or body.get("files")) \
+                or not isinstance(body.get("columns"), dict):
+            raise MappingError(f"{where}：{table} 只用于 flow 模式，应为 {{files: 文件名模式 或 sheet: 工作表, "
+                               f"columns: {{…}}, values/constants 可选}}（与 mode: table 的映射相同）")
+        inner = {key: value for key, value in body.items() if key not in ("sheet", "files")}
+        for key in ("mode", "table", "source"):
+            if key in inner:
+                raise MappingError(f"{where}：{table} 中不需要 {key}（由所在映射决定）")
+        inherited = {key: raw[key] for key in RECORD_INHERITED if key in raw and not (
+            key.startswith("date_format") and ("date_format" in inner or "date_formats" in inner))}
+        try:
+            sub = mapping_from_dict({"source": raw["source"], **inherited, **inner, "mode": "table", "table": table})
+        except MappingError as error:
+            raise MappingError(f"{where}：{table} 段：{str(error).removeprefix('映射：')}") from None
+        sections[table] = RecordSection(mapping=sub, sheet=body.get("sheet") and str(body["sheet"]),
+                                        files=body.get("files") and str(body["files"]))
+    return sections
+
+
 def read_side_table(kind: type, raw: Any, where: str, section: str, columns_help: str) -> Any:
     """A section naming a table beside the flow records (`unit_tree`, `deadlines.categories`) as `kind`, or None:
     each of its column keys, and `sheet` or `files`; anything missing or unknown is a MappingError."""
@@ -117,6 +159,8 @@ class Mapping:
     ticket_sheet: TicketSheet | None = None  # flow mode: the export's ticket sheet (or file), joined by ticket number
     unit_tree: UnitTree | None = None  # flow mode: the export's units with their parents (转办 down = Forwarded)
     category_limits: CategoryLimits | None = None  # the export's categories table with time limits (deadlines)
+    records: dict[str, RecordSection] = field(default_factory=dict)  # flow mode: calls / agent_status beside it
+    progress_kinds: dict[str, str] = field(default_factory=dict)  # progress word → ProgressNoted.kind (现场核查 → site_visit)
     path: Path | None = None
 
     def required_columns(self) -> list[tuple[str, str]]:
@@ -203,7 +247,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
              "encoding", "delimiter", "sheet", "nulls", "date_format",
              "date_formats", "timezone", "columns", "intake", "values", "constants", "payload_columns",
              "actions", "unknown_action", "snapshots", "use_default_actions", "action_fields", "evidence_words",
-             "deadlines", "unit_tree"}
+             "deadlines", "unit_tree", "calls", "agent_status", "roster", "progress_kinds"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise MappingError(f"{where}：未知的键 {', '.join(unknown)}")
@@ -287,7 +331,8 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
         closed_states=frozenset(str(v) for v in raw.get("closed_states") or ()), path=path,
         ticket_sheet=_ticket_sheet(where, raw.get("ticket_sheet"), mode),
         deadlines=deadlines, also=also, action_fields=action_fields, unit_tree=unit_tree,
-        category_limits=category_limits,
+        category_limits=category_limits, records=_record_sections(where, raw, mode),
+        progress_kinds=_progress_kinds(where, raw.get("progress_kinds")),
         evidence_words=read_evidence_words(raw.get("evidence_words")),
     )
 
@@ -315,6 +360,26 @@ def _check_values(where: str, raw: dict[str, Any], table_columns: tuple[str, ...
                 except UnknownWord:
                     raise MappingError(f"{where}：values.{key} 把 {word!r} 译为 {ours!r}，但回访结果读不懂它"
                                        f"（可用：满意、基本满意、不满意、已解决、未解决、未联系上 等）") from None
+
+
+def _progress_kinds(where: str, raw: Any) -> dict[str, str]:
+    """`progress_kinds`: source word (an action word, or a cell of `action_fields.ProgressNoted.kind`) → kind
+    (progress / site_visit / coordination, or their Chinese labels 办理进展 / 现场核查 / 协调)."""
+    from rexian.domain.vocabulary import PROGRESS_KINDS
+    from rexian.importing.vocabulary import PROGRESS_WORDS
+
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise MappingError(f"{where}：progress_kinds 应为键值对象：源词语: 办理记录类型")
+    kinds = {}
+    for word, kind in raw.items():
+        ours = PROGRESS_WORDS.get(str(kind).strip())
+        if ours is None:
+            raise MappingError(f"{where}：progress_kinds 把 {word!r} 译为 {kind!r}，它不是办理记录类型（可用："
+                               f"{'、'.join(f'{k}/{label}' for k, label in PROGRESS_KINDS.items())}）")
+        kinds[str(word).strip()] = ours
+    return kinds
 
 
 def _check_action(where: str, word: Any, action: Any) -> None:

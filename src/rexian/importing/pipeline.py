@@ -39,11 +39,15 @@ class ImportReport:
     stored: list[str] = field(default_factory=list)  # what a table import wrote into the database
     side_rejects: RejectLog = field(default_factory=RejectLog)  # unreadable rows of the unit tree, categories
     hand_overs_down: int = 0  # 转办 rows the unit tree showed aimed below their unit: imported as Forwarded
+    # Flow mode: the mapping's record sections (calls, agent status): table → (rows, (file, row) of each)
+    records: dict[str, tuple[list[dict[str, Any]], list[tuple[str, int]]]] = field(default_factory=dict)
+    record_frames: dict[str, Any] = field(default_factory=dict)  # import_to_frames: the records as DataFrames
 
     def summary_lines(self) -> list[str]:
         lines = [f"读入 {self.rows_in} 行：导入 {self.rows_imported} 行，拒收 {self.rows_rejected} 行",
                  f"{self.table} 表 {len(self.table_rows)} 行" if self.table else
                  f"工单 {self.tickets} 件，事件 {self.events} 条"]
+        lines += [f"{table} 表 {len(rows)} 行" for table, (rows, _origins) in self.records.items()]
         if self.tickets_added or self.tickets_grown or self.tickets_unchanged or self.tickets_conflicting:
             lines.append(f"数据库：新增工单 {self.tickets_added}，追加历史 {self.tickets_grown}，"
                          f"未变 {self.tickets_unchanged}，与已有历史冲突 {self.tickets_conflicting}；"
@@ -98,6 +102,17 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
         convert = {"snapshots": snapshot_histories, "tickets": ticket_list_histories}.get(mapping.mode, flow_histories)
         sheet_rows, parents = None, None
         paths = [Path(p) for p in inputs]
+        record_counts: list[_Counted] = []
+        if mapping.records:
+            from rexian.importing.record_sections import is_record_file, read_sections
+
+            def counted(section_rows):
+                record_counts.append(_Counted(section_rows, report.rejects))
+                return record_counts[-1]
+
+            report.records = read_sections(paths, mapping, report.rejects, counted)
+            paths = [path for path in paths if not is_record_file(path, mapping)]
+            rows = _Counted(_all_rows(paths, mapping, report.rejects), report.rejects)
         if mapping.unit_tree or mapping.category_limits:
             from rexian.importing.unit_tree import category_days, is_side_file, unit_parents
 
@@ -125,6 +140,7 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
             rows.count += sheet_rows.count
         report.histories = {ticket_id: h for ticket_id, h in histories.items() if h.rows}
         _leave_out_broken_tickets(report)
+        rows.count += sum(each.count for each in record_counts)
     report.rows_in = rows.count
     report.file_problems = [f"{r.file}: {r.reason}" for r in report.rejects.file_problems()] + [
         f"{r.file} 第 {r.row} 行: {r.reason}" if r.row else f"{r.file}: {r.reason}" for r in report.side_rejects.rejects]
@@ -162,6 +178,7 @@ def finish(report: ImportReport, conflicts: list[str] = ()) -> ImportReport:
     report.rows_imported = sum(len(h.rows) for tid, h in report.histories.items() if tid not in conflicts)
     if report.table:
         report.rows_imported = len(report.table_rows)
+    report.rows_imported += sum(len(rows) for rows, _origins in report.records.values())
     if report.rows_imported + report.rows_rejected != report.rows_in:
         raise AssertionError(f"行数不平衡：读入 {report.rows_in} ≠ 导入 {report.rows_imported} + 拒收 {report.rows_rejected}")
     return report
@@ -213,6 +230,11 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
     except BaseException:
         finish_run(engine, import_id, "failed")
         raise
+    if report.records:
+        from rexian.importing.record_tables import store_table
+
+        for table, (rows, origins) in report.records.items():
+            store_table(engine, report, table, rows, origins, import_id)
     report.tickets_added, report.tickets_grown = result.tickets_added, result.tickets_grown
     report.tickets_unchanged, report.events_added = result.tickets_unchanged, result.events_added
     finish_run(engine, import_id, "done", rows_in=report.rows_in, rows_imported=report.rows_imported,
@@ -263,7 +285,8 @@ def import_to_directory(out_dir: str | Path, inputs: list[str | Path], mapping: 
         write_tables(out_dir, {report.table: report.table_rows}, fmt)
         return report
     events, tickets = _events_and_tickets(report, mapping)
-    write_tables(out_dir, {"events": events, "tickets": tickets}, fmt)
+    write_tables(out_dir, {"events": events, "tickets": tickets,
+                           **{table: rows for table, (rows, _origins) in report.records.items()}}, fmt)
     return finish(report)
 
 
@@ -310,7 +333,8 @@ def _events_and_tickets(report: ImportReport, mapping: Mapping,
 
 def import_to_frames(inputs: list[str | Path], mapping: Mapping):
     """Import into in-memory `events` and `tickets` DataFrames (interchange columns), nothing written:
-    what `rexian analyze --mapping` runs the rules on. Returns (report, events, tickets)."""
+    what `rexian analyze --mapping` runs the rules on. Returns (report, events, tickets); the mapping's call
+    records and agent status are in `report.record_frames`."""
     import pandas as pd
 
     from rexian.importing.interchange import EVENT_COLUMNS
@@ -318,7 +342,26 @@ def import_to_frames(inputs: list[str | Path], mapping: Mapping):
     if mapping.mode == "table":
         raise ValueError(f"{mapping.table} 表不是事件日志：不能直接分析")
     report = build(inputs, mapping)
-    events, tickets = _events_and_tickets(report, mapping, _run_pseudonym())
+    pseudonym = _run_pseudonym()
+    events, tickets = _events_and_tickets(report, mapping, pseudonym)
+    report.record_frames = record_frames(report, pseudonym)
     finish(report)
     return (report, pd.DataFrame(events, columns=list(EVENT_COLUMNS)),
             pd.DataFrame(tickets, columns=list(INTERCHANGE_TICKET_COLUMNS)))
+
+
+def record_frames(report: ImportReport, pseudonym: Callable[[str], str] | None = None) -> dict[str, Any]:
+    """The record sections' rows (calls, agent status) as DataFrames of their interchange columns, a call's
+    caller number replaced by `pseudonym` as a database import stores it (adapters/record_store)."""
+    import pandas as pd
+
+    from rexian.domain.records import columns
+
+    pseudonym = pseudonym or _run_pseudonym()
+    frames = {}
+    for table, (rows, _origins) in report.records.items():
+        if table == "calls":
+            rows = [{**row, "caller_phone": pseudonym(str(row["caller_phone"]))} if row.get("caller_phone") else row
+                    for row in rows]
+        frames[table] = pd.DataFrame(rows, columns=list(columns(table)))
+    return frames

@@ -300,17 +300,24 @@ def _chain(buffered: list[tuple[int, list[Any]]], rest: Iterator[tuple[int, list
     yield from rest
 
 
+def sheet_name(path: Path | str, sheet: str, sheets: int) -> str:
+    """How a workbook's rows are named in rejects and remarks: with the sheet (导出.xlsx[流转记录]) when the
+    workbook has several, so that row 10 of one sheet is told from row 10 of another."""
+    return f"{path}[{sheet}]" if sheets > 1 else str(path)
+
+
 def _read_xlsx(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
     from openpyxl import load_workbook
 
     book = load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = book[mapping.sheet] if mapping.sheet else book.worksheets[0]
+        name = sheet_name(path, sheet.title, len(book.worksheets))
         rows = ((number, list(cells)) for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1))
-        header, rows = split_header(rows, mapping, path, rejects)
+        header, rows = split_header(rows, mapping, name, rejects)
         for number, cells in rows:
             if not _blank(cells):
-                yield SourceRow(str(path), number, dict(zip(header, cells)))
+                yield SourceRow(name, number, dict(zip(header, cells)))
     finally:
         book.close()
 
@@ -332,10 +339,11 @@ def _read_xls(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[Sour
                 values.append(cell.value)
         return values
 
-    header, rows = split_header(((i + 1, cells(i)) for i in range(sheet.nrows)), mapping, path, rejects)
+    name = sheet_name(path, sheet.name, book.nsheets)
+    header, rows = split_header(((i + 1, cells(i)) for i in range(sheet.nrows)), mapping, name, rejects)
     for number, values in rows:
         if not _blank(values):
-            yield SourceRow(str(path), number, dict(zip(header, values)))
+            yield SourceRow(name, number, dict(zip(header, values)))
 
 
 def open_text(path: Path):

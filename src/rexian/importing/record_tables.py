@@ -17,18 +17,25 @@ def import_records(engine: Engine, report: ImportReport, mapping, inputs: list[s
     if report.table not in records.RECORD_TABLES:
         raise ValueError(f"{report.table} is not one of {records.RECORD_TABLES}")
     import_id = start_run(engine, mapping.source, inputs, None)
-    key = records.KEYS[report.table]
-    with engine.begin() as connection:
-        stored = store_records(connection, report.table, report.table_rows, import_id)
-    origin = {tuple(row[k] for k in key): place for row, place in zip(report.table_rows, report.table_origins)}
-    for row, differing in stored.conflicts:
-        file, line = origin[tuple(row[k] for k in key)]
-        report.rejects.add(file, line, ",".join(differing), "/".join(str(row[k]) for k in key),
-                           f"库中已有该{report.table}记录且内容不同（{'、'.join(differing)}）：未覆盖")
-    report.rows_rejected = len(report.rejects.rejected_rows)
-    report.rows_imported -= len(stored.conflicts)
-    report.stored.append(f"数据库 {report.table} 表：新增 {stored.inserted} 行，已有且相同 {stored.unchanged} 行，"
-                         f"内容冲突 {len(stored.conflicts)} 行")
+    store_table(engine, report, report.table, report.table_rows, report.table_origins, import_id)
     finish_run(engine, import_id, "failed" if report.rejects.failed() else "done", rows_in=report.rows_in,
                rows_imported=report.rows_imported, rows_rejected=report.rows_rejected)
     return report
+
+
+def store_table(engine: Engine, report: ImportReport, table: str, rows: list[dict], origins: list[tuple[str, int]],
+                import_id: int | None) -> None:
+    """Store one table's rows in one transaction; a row whose key is stored with other values is rejected
+    (its file and row), never written over. Also the record sections of a flow import (pipeline)."""
+    key = records.KEYS[table]
+    with engine.begin() as connection:
+        stored = store_records(connection, table, rows, import_id)
+    origin = {tuple(row[k] for k in key): place for row, place in zip(rows, origins)}
+    for row, differing in stored.conflicts:
+        file, line = origin[tuple(row[k] for k in key)]
+        report.rejects.add(file, line, ",".join(differing), "/".join(str(row[k]) for k in key),
+                           f"库中已有该{table}记录且内容不同（{'、'.join(differing)}）：未覆盖")
+    report.rows_rejected = len(report.rejects.rejected_rows)
+    report.rows_imported -= len(stored.conflicts)
+    report.stored.append(f"数据库 {table} 表：新增 {stored.inserted} 行，已有且相同 {stored.unchanged} 行，"
+                         f"内容冲突 {len(stored.conflicts)} 行")

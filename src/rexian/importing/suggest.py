@@ -360,6 +360,9 @@ def check(paths: list[Path], mapping: Mapping) -> tuple[Any, list[str]]:
         if intake.get("address") or intake.get("place_id") or intake.get("caller_id") or intake.get("caller_phone"):
             present.add("place")
     events = sum(actions.values())
+    due_line = _deadline_share(report, mapping)
+    if due_line:
+        present.discard("due")
     lines = [(f"读入 {report.rows_in} 行：可导入 {report.rows_imported} 行，拒收 {report.rows_rejected} 行；"
               f"工单 {len(report.histories)} 件，事件 {events} 条（另加每件工单的受理事件）")]
     lines += [f"  {action}: {count}" for action, count in actions.most_common()]
@@ -381,6 +384,46 @@ def check(paths: list[Path], mapping: Mapping) -> tuple[Any, list[str]]:
                          "{ClosureRequested: {reply: 办理意见列}}、Replied 同理）（PR-BOILERPLATE, PR-IDENTICAL, PR-OFF-TOPIC）")
         elif need == "target" and "Dispatched" not in present:
             continue  # said already: no dispatch at all
+        elif need == "due" and due_line:
+            lines.append(due_line)
         elif need not in present and rules:
             lines.append(f"缺少：{lack} → {effect}（{', '.join(rules)}）")
+    lines += _record_lines(report, mapping, actions)
     return report, lines
+
+
+def _deadline_share(report, mapping: Mapping) -> str | None:
+    """A line when deadlines reach fewer dispatched tickets than DL-OVERDUE needs to judge the source
+    (its `judges_share`, analytics/judging.py): then the rule says it cannot judge rather than missing silently."""
+    from rexian.analytics.registry import all_rules
+
+    share = all_rules()["DL-OVERDUE"].judges_share
+    if mapping.deadlines is not None or not share:
+        return None  # computed for every dispatch (deadlines.handle_days / categories)
+    dispatched = with_due = 0
+    for history in report.histories.values():
+        drafts = [d for d in history.drafts if d.action in ("Dispatched", "ExtensionApproved", "Reopened")]
+        if drafts:
+            dispatched += 1
+            with_due += any(d.payload.get("due_at") or d.payload.get("new_due_at") for d in drafts)
+    if not dispatched or with_due >= share * dispatched:
+        return None
+    return (f"缺少：只有 {with_due}/{dispatched} 件派单工单有办理时限 → 超期规则对该来源无法判断"
+            f"（可映射时限列，或 deadlines.handle_days）（DL-OVERDUE）")
+
+
+def _record_lines(report, mapping: Mapping, actions: Counter) -> list[str]:
+    """What the call-centre rules get from the mapping's record sections."""
+    lines = [f"{table} 表 {len(rows)} 行（{', '.join(sorted(mapping.records[table].mapping.columns))}）"
+             for table, (rows, _origins) in report.records.items()]
+    if actions["Visited"]:
+        calls = report.records.get("calls")
+        linked = calls and any(row.get("ticket_id") for row in calls[0])
+        named = any(d.payload.get("call_id") for h in report.histories.values() for d in h.drafts
+                    if d.action == "Visited")
+        if calls is None:
+            lines.append("缺少：没有通话记录（映射的 calls 段）→ 回访是否有通话支持无法判断（MS-VISIT-NO-CALL）")
+        elif not linked and not named:
+            lines.append("缺少：回访与通话记录之间没有关联（回访无 call_id，通话无关联工单号）→ 无法判断"
+                         "（MS-VISIT-NO-CALL）")
+    return lines

@@ -46,7 +46,9 @@ def ticket_sheet_rows(inputs: list[Path], mapping: Mapping, rejects: RejectLog) 
               and path.suffix.lower() in (".xlsx", ".xlsm", ".xls")):
             # Named with its sheet: row 2 of 工单信息 is not row 2 of 流转记录 (rejects are counted by file and row).
             for row in read_rows(path, sheet_mapping, rejects):
-                yield dataclasses.replace(row, file=f"{row.file}[{mapping.ticket_sheet.sheet}]")
+                if not row.file.endswith(f"[{mapping.ticket_sheet.sheet}]"):  # the reader names it when the book has several sheets
+                    row = dataclasses.replace(row, file=f"{row.file}[{mapping.ticket_sheet.sheet}]")
+                yield row
 
 
 def join_ticket_rows(histories: dict[str, History], rows: Iterable[SourceRow], mapping: Mapping,

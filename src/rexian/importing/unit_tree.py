@@ -39,7 +39,9 @@ def side_sheet_rows(inputs: list[Path], mapping, sheet: str | None, files: str |
             yield from read_rows(path, sheet_mapping, rejects)
         elif not files and sheet and path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
             for row in read_rows(path, sheet_mapping, rejects):
-                yield dataclasses.replace(row, file=f"{row.file}[{sheet}]")
+                if not row.file.endswith(f"[{sheet}]"):  # the reader names it when the book has several sheets
+                    row = dataclasses.replace(row, file=f"{row.file}[{sheet}]")
+                yield row
 
 
 def unit_parents(inputs: list[Path], mapping, rejects: RejectLog) -> dict[str, str | None]:

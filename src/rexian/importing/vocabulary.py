@@ -7,9 +7,10 @@ events table and the words Chinese hotline platforms commonly write in their flo
 from __future__ import annotations
 
 from rexian.domain.vocabulary import ACTIONS as ACTION_LABELS
-from rexian.domain.vocabulary import TARGETED_ACTIONS
+from rexian.domain.vocabulary import PROGRESS_KINDS, TARGETED_ACTIONS
 
-__all__ = ["ACTIONS", "TARGETED_ACTIONS", "CHINESE_ACTIONS", "default_vocabulary"]
+__all__ = ["ACTIONS", "TARGETED_ACTIONS", "CHINESE_ACTIONS", "PROGRESS_WORDS", "default_vocabulary",
+           "progress_kind"]
 
 ACTIONS = tuple(ACTION_LABELS)
 
@@ -27,6 +28,9 @@ CHINESE_ACTIONS = {
     "平级转办": "HandedOver", "转交": "HandedOver",
     "下级反馈": "ForwardReported", "反馈": "ForwardReported",
     "办理过程": "ProgressNoted", "处理中": "ProgressNoted", "办理": "ProgressNoted", "备注": "ProgressNoted",
+    "现场核查": "ProgressNoted", "现场核实": "ProgressNoted", "实地核查": "ProgressNoted", "现场查看": "ProgressNoted",
+    "现场勘查": "ProgressNoted", "上门核查": "ProgressNoted", "协调": "ProgressNoted", "协调处理": "ProgressNoted",
+    "会商": "ProgressNoted",
     "联系市民": "CitizenContacted", "联系来电人": "CitizenContacted", "联系诉求人": "CitizenContacted",
     "联系群众": "CitizenContacted",
     "催办": "ReminderSent",
@@ -49,6 +53,22 @@ CHINESE_ACTIONS = {
     "督办": "SupervisionIssued", "督办反馈": "SupervisionResponded", "督办办结": "SupervisionClosed",
     "合并": "Merged", "并入重复件": "DuplicateAttached",
 }
+
+
+# What kind of handling a progress row's word records (ProgressNoted.kind, docs/events.md): a site check or a
+# coordination counts as verification for BP-NO-VERIFY. Our kind names and their Chinese labels are words too.
+PROGRESS_WORDS: dict[str, str] = {
+    **{kind: kind for kind in PROGRESS_KINDS}, **{label: kind for kind, label in PROGRESS_KINDS.items()},
+    "现场核实": "site_visit", "实地核查": "site_visit", "现场查看": "site_visit", "现场勘查": "site_visit",
+    "现场踏勘": "site_visit", "上门核查": "site_visit", "实地查看": "site_visit", "现场检查": "site_visit",
+    "协调处理": "coordination", "会商": "coordination", "联合处置": "coordination",
+}
+
+
+def progress_kind(word: str, words: dict[str, str] | None = None) -> str | None:
+    """The kind of handling `word` names (the mapping's `progress_kinds` first), None when it names none."""
+    word = word.strip()
+    return (words or {}).get(word) or PROGRESS_WORDS.get(word)
 
 
 def default_vocabulary() -> dict[str, str]:
