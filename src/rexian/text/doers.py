@@ -478,8 +478,7 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
         chosen = permitted
     if chosen is None:
         subjects = [m for m in before if m.role not in _NOT_DOING
-                    and not (skip_speakers and _SPEAKER.search(text, m.end, min(act_start, m.end + 8))
-                             and not _CLAUSE_BREAK.search(text, m.end, _SPEAKER.search(text, m.end, act_start).start()))]
+                    and not (skip_speakers and _speaks(text, m, act_start))]
         chosen = subjects[-1] if subjects else None
     if chosen is None and addressed:
         # 「找村委会反映情况，回应态度恶劣」: with no subject named, the one addressed is the one who answered.
@@ -514,6 +513,13 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
     if how == "来信标题":
         confidence -= 0.1
     return Doer(chosen.body, chosen.post, chosen.name, status, confidence, f"{how}：{reason}"), chosen
+
+
+def _speaks(text: str, mention: Mention, act_start: int) -> bool:
+    """「民警指认林某殴打」: the one who says or identifies, right after being named, is not the doer; a verb of
+    saying further on (「小区物业这种推诿责任……先反映的情况如下：服务态度差」) does not make them a speaker."""
+    said = _SPEAKER.search(text, mention.end, min(act_start, mention.end + 8))
+    return bool(said) and not _CLAUSE_BREAK.search(text, mention.end, said.start())
 
 
 def _permitted_agent(text: str, before: list[Mention], sentence_start: int, act_start: int) -> Mention | None:
