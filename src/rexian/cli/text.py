@@ -248,7 +248,9 @@ def _print_labelled(split: str, patterns: bool, show: int) -> None:
         if agreement is None:
             click.echo(f"标注集 {item['set']}（{item['letters']} 封）：一遍标注，无第二遍，故无一致性数字")
             continue
-        kappas = "，".join(f"{family} {row['kappa']:.2f}" for family, row in agreement["families"].items())
+        kappas = "，".join(f"{family} " + ("—（两遍皆未标）" if row["kappa"] != row["kappa"] else f"{row['kappa']:.2f}")
+                           + f"（报告 {row['positives_a']}/{row['positives_b']}，线索 {row['leads_a']}/{row['leads_b']}）"
+                           for family, row in agreement["families"].items())
         click.echo(f"标注集 {item['set']}（{agreement['letters']} 封，两遍标注 {'/'.join(agreement['columns'])}）："
                    f"Cohen's kappa：整体标签 {agreement['kappa_whole_label']:.2f}，{kappas}；"
                    f"分歧 {len(agreement['disagreements'])} 处")
