@@ -3,7 +3,8 @@
     python benchmarks/desk_bench.py pages --tickets 200000 --findings 100000
     python benchmarks/desk_bench.py pages --db sqlite:///PATH   # e.g. 1M tickets + `rexian findings load`
     python benchmarks/desk_bench.py webhooks --findings 10000 --down-seconds 300
-    python benchmarks/desk_bench.py live --db sqlite:///demo.db   # a database from `rexian demo --no-serve`
+    python benchmarks/desk_bench.py live --db sqlite:///demo.db --command do   # `rexian demo --scripted --no-serve`
+    python benchmarks/desk_bench.py dashboard --db sqlite:///PATH   # snapshot build: seconds, peak memory
 
 `pages`: a synthetic SQLite database (tickets, two events each, findings spread over units, people, rules
 and months) behind the web application; a signed-in supervisor's requests timed in-process (TestClient):
@@ -453,6 +454,33 @@ def live(args) -> None:
           f"负载 {os.getloadavg()[0]:.1f}（2 核，多人共用）")
 
 
+def dashboard(args) -> None:
+    """The dashboard snapshot's build on an existing database: seconds and the process's peak memory (run it
+    once with this tree's code and once with the code before, e.g. PYTHONPATH=OLD/src, for a same-run
+    baseline)."""
+    import resource
+
+    from rexian.bootstrap import desk_services
+
+    app = _app(args.db, organisation=False)
+    _counts(app.engine)
+    from sqlalchemy import func, select
+
+    from rexian.adapters import tables as t
+
+    with app.engine.connect() as connection:
+        events = connection.execute(select(func.count()).select_from(t.events)).scalar_one()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    began = time.perf_counter()
+    snapshot = desk_services(app).dashboard.refresh()
+    took = time.perf_counter() - began
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rates = {r["metric_id"]: (r["numerator"], r["denominator"]) for r in snapshot["rates"]}
+    print(f"事件 {events:,} 条；驾驶舱快照生成 {took:.1f} 秒；进程内存峰值 {peak:,.0f} MB（生成前 {before:,.0f} MB）；"
+          f"负载 {os.getloadavg()[0]:.1f}（2 核，多人共用）")
+    print("各比率（分子/分母）：" + "，".join(f"{k} {n}/{d}" for k, (n, d) in rates.items()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="which", required=True)
@@ -476,8 +504,10 @@ def main() -> None:
     v.add_argument("--samples", type=int, default=50)
     v.add_argument("--command", choices=("load", "do", "api"), default="do")
     v.add_argument("--pause", type=float, default=0.2, help="seconds between two samples")
+    b = sub.add_parser("dashboard", help="the dashboard snapshot's build time and peak memory on --db")
+    b.add_argument("--db", required=True)
     args = parser.parse_args()
-    {"pages": pages, "webhooks": webhooks, "dispatch": dispatch, "live": live}[args.which](args)
+    {"dashboard": dashboard, "pages": pages, "webhooks": webhooks, "dispatch": dispatch, "live": live}[args.which](args)
 
 
 if __name__ == "__main__":

@@ -105,8 +105,8 @@ def from_frames(events: pd.DataFrame, tickets: pd.DataFrame | None = None, calls
 
 
 def from_batches(batches: dict[str, Any], as_of: datetime | None = None, memory_limit: str | None = None) -> Data:
-    """Tables given as iterables of DataFrames (`name → chunks`), appended into DuckDB one chunk at a time:
-    a reader of a large database (the desk's dashboard) never holds a whole table in pandas."""
+    """Tables given as iterables of DataFrames or Arrow tables (`name → chunks`), appended into DuckDB one
+    chunk at a time: a reader of a large database (the desk's dashboard) never holds a whole table at once."""
     con = connect()
     raw = con.con
     if memory_limit:
@@ -114,7 +114,7 @@ def from_batches(batches: dict[str, Any], as_of: datetime | None = None, memory_
     for name, chunks in batches.items():
         created = False
         for frame in chunks:
-            if "payload" in frame.columns:
+            if isinstance(frame, pd.DataFrame) and "payload" in frame.columns:
                 frame["payload"] = frame["payload"].map(_payload_text)
             raw.register(f"{name}_frame", frame)
             _run(raw, (f'INSERT INTO "raw_{name}" SELECT * FROM "{name}_frame"' if created
