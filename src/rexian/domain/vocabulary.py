@@ -175,6 +175,9 @@ FINDING_DECISIONS: dict[str, str] = {"confirm": "confirmed", "dismiss": "dismiss
 # Who stored a finding: a batch run (`rexian findings load`, the demo), the server's real-time rules after a
 # command, or its scheduled pass of the time-based rules.
 FINDING_SOURCES: dict[str, str] = {"batch": "批量分析", "realtime": "实时规则", "scheduled": "定时规则"}
+# What happened to a finding, as the live push (outbox topic) names it.
+FINDING_CHANGES: dict[str, str] = {"finding.added": "新发现", "finding.updated": "证据更新",
+                                   "finding.decided": "已决定", "finding.contradicted": "被数据推翻"}
 
 
 def detected_reason(source: str) -> str:
