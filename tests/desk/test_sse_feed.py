@@ -122,3 +122,13 @@ def test_a_finding_committed_by_another_process_is_pushed_to_an_open_stream(make
     worker.join()
     assert (message["topic"], message["ref"]) == ("finding.added", "DL-OVERDUE:RX9")
     assert arrived - ended[0] < 5.0  # polled every 0.2 s: within a few seconds even on a loaded machine
+
+
+def test_a_run_of_ids_too_long_for_a_race_is_not_waited_for(make_app, tmp_path):
+    from rexian.service.push import MAX_GAP, OutboxCursor
+
+    app = make_app(f"sqlite:///{tmp_path / 'gap3.db'}")
+    cursor = OutboxCursor(0)
+    _outbox_row(app, MAX_GAP + 5, "far")  # e.g. an outbox pruned below this id
+    assert [m["ref"] for m in OutboxFeed(app.engine).read(cursor)] == ["far"]
+    assert cursor.safe == MAX_GAP + 5 and cursor.gaps == {}

@@ -58,6 +58,9 @@ def outbox_message(row: Any) -> dict[str, Any]:
 # (adapters/database.py), so its ids are visible in order and no gap waits there; a gap that never fills (a
 # rolled-back insert burns a sequence number) is given up after this long.
 GAP_GRACE_SECONDS = 60.0
+# More ids missing at once than transactions can be open at once is no race but rows that are gone (a
+# database restored or pruned): such a run is not waited for.
+MAX_GAP = 1000
 
 
 class OutboxCursor:
@@ -87,7 +90,8 @@ class OutboxCursor:
             self.gaps.pop(row.id, None)
         expected = self.last_id + 1
         for row in rows:
-            self.gaps.update(dict.fromkeys(range(expected, row.id), now))
+            if row.id - expected <= MAX_GAP:
+                self.gaps.update(dict.fromkeys(range(expected, row.id), now))
             expected = row.id + 1
         if rows:
             self.last_id = rows[-1].id
