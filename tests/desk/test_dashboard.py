@@ -65,12 +65,12 @@ def test_an_old_snapshot_is_served_at_once_while_its_successor_is_built_in_the_b
     assert dashboard.snapshot()["findings"]["total"] == 1
 
 
-def test_the_rates_read_in_small_chunks_equal_the_rates_read_at_once(make_app, tmp_path, monkeypatch):
+def test_the_rates_read_in_small_chunks_equal_the_rates_read_at_once(make_app, db_url, monkeypatch):
     """The snapshot streams the log into DuckDB a chunk at a time; a chunk where a column is all empty (no
     closure yet, no assisting unit) must append like the others and change no number."""
     from rexian.service import dashboard
 
-    app = make_app(f"sqlite:///{tmp_path / 'c.db'}")
+    app = make_app(db_url)
     pingpong(app)
     rng = random.Random(5)
     for _ in range(8):

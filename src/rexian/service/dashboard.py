@@ -43,7 +43,9 @@ def _chunks(connection, query):
     import pyarrow as pa
 
     compiled = query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
-    cursor = connection.connection.driver_connection.cursor()
+    driver = connection.connection.driver_connection
+    # PostgreSQL: a named (server-side) cursor, or the driver would fetch the whole result at `execute`.
+    cursor = driver.cursor(name="rexian_dashboard") if connection.dialect.name == "postgresql" else driver.cursor()
     try:
         cursor.execute(str(compiled))
         names = [column[0] for column in cursor.description]
