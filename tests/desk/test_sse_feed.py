@@ -5,6 +5,8 @@ import json
 import threading
 import time
 
+import pytest
+
 from desk.conftest import Clock, finding
 from rexian.adapters.findings import FindingRepository
 from rexian.service.push import OutboxFeed, sse_events
@@ -132,3 +134,25 @@ def test_a_run_of_ids_too_long_for_a_race_is_not_waited_for(make_app, tmp_path):
     _outbox_row(app, MAX_GAP + 5, "far")  # e.g. an outbox pruned below this id
     assert [m["ref"] for m in OutboxFeed(app.engine).read(cursor)] == ["far"]
     assert cursor.safe == MAX_GAP + 5 and cursor.gaps == {}
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_change_that_commits_after_a_later_one_still_reaches_the_stream(make_app, postgres_url):
+    """Two real transactions: the first takes its outbox id, the second takes the next one and commits first."""
+    from datetime import datetime
+
+    from rexian.adapters import desk_store
+    from rexian.service.push import OutboxCursor
+
+    app = make_app(postgres_url)
+    feed = OutboxFeed(app.engine)
+    cursor = OutboxCursor(feed.last_id())
+    slow = app.engine.connect()
+    slow_transaction = slow.begin()
+    desk_store.enqueue(slow, "finding.added", "SLOW", {}, datetime(2026, 3, 5))  # id n, not committed yet
+    with app.engine.begin() as fast:
+        desk_store.enqueue(fast, "finding.added", "FAST", {}, datetime(2026, 3, 5))  # id n + 1, committed
+    assert [m["ref"] for m in feed.read(cursor)] == ["FAST"]
+    slow_transaction.commit()
+    slow.close()
+    assert [m["ref"] for m in feed.read(cursor)] == ["SLOW"]
