@@ -129,7 +129,7 @@ def desk_services(app):
         from rexian.service.push import OutboxFeed, WebhookDispatcher
         from rexian.service.scheduler import RuleScheduler
 
-        desk = Desk(app.engine, app.clock)
+        desk = Desk(app.engine, app.clock, app.settings["bulletin_issuer"], app.settings["bulletin_number_prefix"])
         config = load_config(app.settings["rules_file"])
         dashboard = Dashboard(app.engine, config, app.clock,
                               max_age_seconds=max(60.0, app.settings["scheduled_rules_minutes"] * 60))
@@ -154,3 +154,4 @@ def _server_startup(app) -> None:
     supervision = realtime_supervision(app)
     if supervision is not None:
         supervision.start()  # a daemon thread: it ends with the server process
+        app.listeners.append(supervision.wake)  # the server's own commands are judged at once

@@ -101,6 +101,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("scheduled_rules_minutes", 10.0, float,
             "How often `rexian serve` runs the time-based rules (overdue, idle, forwarded without follow-up) and "
             "flags late supervision orders (docs/desk.md); 0 switches the schedule off."),
+    Setting("bulletin_issuer", "12345政务服务便民热线监督组", str,
+            "The issuing office (发文单位) printed on the monthly bulletin (通报), e.g. the centre's or the "
+            "discipline-inspection office's name."),
+    Setting("bulletin_number_prefix", "热线督通", str,
+            "The bulletin's document-number prefix (发文字号): the number reads PREFIX〔YEAR〕MONTH号."),
     Setting("webhook_urls", "", str,
             "Comma-separated URLs that receive every finding change as a signed POST (docs/desk.md); empty: none."),
     Setting("webhook_secret", "", str,

@@ -90,3 +90,41 @@ def test_the_word_bulletin_sets_a_chinese_font_and_names_a_missing_responsible_p
     assert fonts.get(qn("w:eastAsia")) == "宋体"
     case = next(p.text for p in word.paragraphs if "RX8" in p.text)
     assert "（责任人未明确）：" in case and " ：" not in case
+
+
+def test_the_issued_bulletin_carries_its_issuing_office_number_issue_and_date_and_still_the_stores_numbers(
+        make_app, tmp_path):
+    from rexian.bootstrap import desk_services
+
+    app = make_app(f"sqlite:///{tmp_path / 'b.db'}", bulletin_issuer="东城区12345热线中心",
+                   bulletin_number_prefix="东热督", scheduled_rules_minutes=0)
+    desk = desk_services(app).desk
+    desk.clock = lambda: datetime(2026, 4, 3, 9, 30)
+    FindingRepository(app.engine).upsert([finding("RX1", detected_at="2026-03-02T08:00:00"),
+                                          finding("RX2", rule_id="DL-OVERDUE", family="delay",
+                                                  detected_at="2026-03-09T08:00:00")], "batch", datetime(2026, 3, 10))
+    bulletin_id = desk.draft_bulletin("J01", "2026-03")
+    draft = desk.bulletin(bulletin_id)
+    draft_word = "\n".join(p.text for p in Document(io.BytesIO(render_docx(draft["content"], bulletin_id))).paragraphs)
+    assert "2026年4月3日（草稿日期" in draft_word
+
+    desk.clock = lambda: datetime(2026, 4, 7, 15, 0)
+    desk.issue_bulletin(bulletin_id, "J01")
+    issued = desk.bulletin(bulletin_id)
+    word = Document(io.BytesIO(render_docx(issued["content"], bulletin_id, issued["state"], issued["issued_at"])))
+    paragraphs = [p.text for p in word.paragraphs]
+    assert paragraphs[0] == "东城区12345热线中心\n通报"  # the masthead
+    assert "2026年第3期" in paragraphs and "东热督〔2026〕3号" in paragraphs
+    assert paragraphs[-2:] == ["东城区12345热线中心", "2026年4月7日"]  # the signature block: office and issue date
+    assert "关于2026年3月12345热线问题线索情况的通报" in paragraphs
+
+    book = load_workbook(io.BytesIO(render_xlsx(issued["content"], issued["issued_at"])))
+    about = {row[0]: row[1] for row in book["通报信息"].iter_rows(values_only=True)}
+    assert about == {"标题": "关于2026年3月12345热线问题线索情况的通报", "发文单位": "东城区12345热线中心",
+                     "期次": "2026年第3期", "文号": "东热督〔2026〕3号", "日期": "2026年4月7日"}
+    expected = _recount(app.engine, datetime(2026, 3, 1), datetime(2026, 4, 1))
+    counted = {r[0]: r[1] for r in book["按类别"].iter_rows(min_row=3, values_only=True)}
+    assert counted.pop("合计") == sum(expected.values()) == 2
+    from rexian.analytics.registry import FAMILY_NAMES_ZH
+    assert {k: v for k, v in counted.items() if v} == {FAMILY_NAMES_ZH[f]: n for f, n in expected.items()}
+    assert word.tables[0].rows[-1].cells[1].text == "2"

@@ -38,6 +38,22 @@ def test_the_live_feed_answers_a_poller_with_json_after_an_id(hotline, client_fo
     assert [(m["topic"], m["data"]["status"]) for m in after] == [("finding.decided", "confirmed")]
 
 
+def test_the_live_page_names_changes_severities_and_states_in_chinese(hotline, client_for):  # noqa: F811
+    store = FindingRepository(hotline.engine)
+    store.upsert([finding("RX1", severity="high")], "batch", datetime(2026, 3, 2, 9))
+    store.decide("BP-RETURNS:RX1", "confirm", "J01", "属实", datetime(2026, 3, 2, 10))
+    page = client_for("J01").get("/desk/live").text
+    rows = page.split('id="live-list"', 1)[1].split("</table>", 1)[0]
+    assert "新发现" in rows and "已决定" in rows and "<td>高</td>" in rows and "已确认" in rows
+    body = rows.split("</tr>", 1)[1]  # the header row apart: no code word is shown in the rows
+    assert "finding.added" not in body and "finding.decided" not in body and ">high<" not in body
+    import html
+    import json
+
+    words = json.loads(html.unescape(rows.split('data-labels="', 1)[1].split('"', 1)[0]))  # what desk.js shows
+    assert (words["finding.added"], words["high"], words["new"]) == ("新发现", "高", "待核查")
+
+
 def test_a_drafted_bulletin_downloads_as_word_and_excel(hotline, client_for):  # noqa: F811
     supervisor = client_for("J01")
     drafted = form_post(supervisor, "/desk/bulletins", {"period": "2026-02"})

@@ -178,3 +178,27 @@ def test_the_kept_filter_counts_equal_a_recount_after_adding_updating_and_decidi
         recount = Counter(getattr(row, facet) for row in rows)
         assert dict(desk.facets()[facet]) == dict(recount), facet
     assert dict(desk.facets()["status"]) == {"new": len(rows) - 2, "confirmed": 1, "dismissed": 1}
+
+
+def test_every_reason_in_a_findings_decision_history_is_chinese_even_those_stored_in_english_before(desk_app):
+    from sqlalchemy import insert
+
+    from desk.conftest import NOW, finding
+    from rexian.adapters import findings_tables as ft
+    from rexian.adapters.findings import FindingRepository
+
+    app, desk = desk_app
+    store = FindingRepository(app.engine)
+    store.upsert([finding("RX9", rule_id="DL-OVERDUE", family="delay")], "scheduled", NOW)
+    store.mark_contradicted(["DL-OVERDUE:RX9"], "重新分析未再发现", NOW)
+    with app.engine.begin() as connection:  # rows written before the reasons were Chinese
+        connection.execute(insert(ft.finding_events), [
+            {"finding_key": "DL-OVERDUE:RX9", "at": NOW, "actor_id": None, "old_status": None, "new_status": "new",
+             "reason": "detected (realtime)"},
+            {"finding_key": "DL-OVERDUE:RX9", "at": NOW, "actor_id": None, "old_status": "new", "new_status": "new",
+             "reason": "contradicted: re-run did not find it"}])
+    desk.decide(["DL-OVERDUE:RX9"], "confirm", "J01", "逾期属实")
+
+    reasons = [h["reason"] for h in desk.finding("DL-OVERDUE:RX9")["history"]]
+    assert reasons == ["系统发现（定时规则）", "被数据推翻：重新分析未再发现", "系统发现（实时规则）",
+                       "被数据推翻：re-run did not find it", "逾期属实"]

@@ -61,3 +61,41 @@ def test_a_dispatcher_restarted_midway_resumes_from_its_cursor_without_losing_or
         store.upsert([finding(f"RY{i}") for i in range(5)], "batch", clock())
         _drain(WebhookDispatcher(app.engine, [receiver.url], "k", clock=clock, batch=4), clock)
         assert len(receiver.accepted) == 15 and set(receiver.posts.values()) == {1}
+
+
+def test_a_change_committed_after_a_later_one_is_delivered_and_a_restart_enqueues_nothing_twice(make_app, tmp_path):
+    from desk.test_sse_feed import _outbox_row
+
+    app = make_app(f"sqlite:///{tmp_path / 'g.db'}")
+    clock = Clock()
+    with Receiver("k") as receiver:
+        dispatcher = WebhookDispatcher(app.engine, [receiver.url], "k", clock=clock)
+        _outbox_row(app, 1, "A")
+        _outbox_row(app, 3, "C")  # id 2 is a PostgreSQL transaction that has not committed yet
+        assert dispatcher.run_once()["queued"] == 2
+        _outbox_row(app, 2, "B")
+        assert dispatcher.run_once()["queued"] == 1
+        restarted = WebhookDispatcher(app.engine, [receiver.url], "k", clock=clock)
+        assert restarted.run_once()["queued"] == 0
+        with app.engine.connect() as connection:
+            cursor = connection.execute(select(dt.webhook_cursors.c.last_outbox_id)).scalar_one()
+        assert cursor == 3
+        assert sorted(m["ref"] for m in receiver.accepted.values()) == ["A", "B", "C"]
+
+
+def test_a_restart_while_an_id_is_missing_resumes_below_it_without_sending_twice(make_app, tmp_path):
+    from desk.test_sse_feed import _outbox_row
+
+    app = make_app(f"sqlite:///{tmp_path / 'h.db'}")
+    clock = Clock()
+    with Receiver("k") as receiver:
+        _outbox_row(app, 1, "A")
+        _outbox_row(app, 3, "C")
+        WebhookDispatcher(app.engine, [receiver.url], "k", clock=clock).run_once()  # then the server stops
+        with app.engine.connect() as connection:
+            assert connection.execute(select(dt.webhook_cursors.c.last_outbox_id)).scalar_one() == 1
+        _outbox_row(app, 2, "B")
+        restarted = WebhookDispatcher(app.engine, [receiver.url], "k", clock=clock)
+        assert restarted.run_once()["queued"] == 1
+        assert sorted(m["ref"] for m in receiver.accepted.values()) == ["A", "B", "C"]
+        assert all(n == 1 for n in receiver.posts.values())

@@ -212,3 +212,26 @@ def test_rexian_supervise_refuses_when_realtime_rules_are_off(tmp_path):
     result = CliRunner().invoke(main, ["supervise", "--db", url, "--once"])
 
     assert result.exit_code == 2 and "realtime_rules" in result.output
+
+
+def test_a_command_the_server_runs_wakes_the_loop_without_waiting_for_its_tick(make_app, tmp_path):
+    """The server appends `loop.wake` to its listeners: its own commands are judged at once; another
+    process's wait for the tick (here a long one, so that only the wake can explain the speed)."""
+    import time
+
+    app = make_app(f"sqlite:///{tmp_path / 'wake.db'}")
+    recorder = Recorder(app.engine)
+    recorder.evaluator = None  # what `start` builds ahead: nothing to build for the stand-in
+    loop = SupervisionLoop(recorder, interval=30)
+    loop.start()
+    try:
+        time.sleep(0.2)  # the first drain at start is done
+        app.listeners.append(loop.wake)
+        tid = app.handle(c.Intake(actor_id="A01", content="东华门大街路灯坏了好几盏", category="0101")).ticket_id
+        deadline = time.monotonic() + 10
+        while not recorder.batches and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert recorder.batches == [[(tid, 1, "TicketReceived")]]
+        assert time.monotonic() < deadline - 5  # well before the 30 s tick
+    finally:
+        loop.stop()

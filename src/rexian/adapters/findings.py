@@ -29,6 +29,7 @@ from rexian.adapters import findings_tables as ft
 from rexian.adapters.repository import OrgRepository
 from rexian.domain import clues
 from rexian.domain.errors import NotFound
+from rexian.domain.vocabulary import contradicted_reason, detected_reason, reason_label
 
 DECISIONS = clues.FINDING_DECISIONS
 CONTENT = ("rule_id", "family", "severity", "ticket_ids", "agent_id", "unit_id", "person_id", "evidence")
@@ -101,7 +102,7 @@ class FindingRepository:
                 connection.execute(insert(ft.findings), added)
                 connection.execute(insert(ft.finding_events), [
                     {"finding_key": row["finding_key"], "at": now, "actor_id": None, "old_status": None,
-                     "new_status": "new", "reason": f"detected ({source})"} for row in added])
+                     "new_status": "new", "reason": detected_reason(source)} for row in added])
                 result["added"] = [row["finding_key"] for row in added]
             count_changes(connection, counted)
             for change in ("added", "updated"):
@@ -153,7 +154,7 @@ class FindingRepository:
                     contradicted_at=now, contradiction=reason, updated_at=now))
                 connection.execute(insert(ft.finding_events).values(
                     finding_key=key, at=now, actor_id=None, old_status=row.status, new_status=row.status,
-                    reason=f"contradicted: {reason}"))
+                    reason=contradicted_reason(reason)))
                 desk_store.append(connection, finding_stream(key), "finding", [clues.contradicted(reason)], now, {
                     "status": row.status, "title": key, "unit_id": row.unit_id, "person_id": row.person_id,
                     "state": {"finding_key": key, "contradicted": reason}})
@@ -200,7 +201,8 @@ class FindingRepository:
         with self.engine.connect() as connection:
             rows = connection.execute(select(ft.finding_events).where(ft.finding_events.c.finding_key == key)
                                       .order_by(ft.finding_events.c.id))
-            return [{**dict(row._mapping), "at": row.at.isoformat(timespec="seconds")} for row in rows]
+            return [{**dict(row._mapping), "at": row.at.isoformat(timespec="seconds"), "reason": reason_label(row.reason)}
+                    for row in rows]
 
 
 def count_changes(connection: Any, changes: Counter[tuple[str, str]]) -> None:

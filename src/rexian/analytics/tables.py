@@ -104,6 +104,26 @@ def from_frames(events: pd.DataFrame, tickets: pd.DataFrame | None = None, calls
     return _prepare(con, as_of)
 
 
+def from_batches(batches: dict[str, Any], as_of: datetime | None = None, memory_limit: str | None = None) -> Data:
+    """Tables given as iterables of DataFrames or Arrow tables (`name → chunks`), appended into DuckDB one
+    chunk at a time: a reader of a large database (the desk's dashboard) never holds a whole table at once."""
+    con = connect()
+    raw = con.con
+    if memory_limit:
+        _run(raw, f"SET memory_limit = '{memory_limit}'")
+    for name, chunks in batches.items():
+        created = False
+        for frame in chunks:
+            if isinstance(frame, pd.DataFrame) and "payload" in frame.columns:
+                frame["payload"] = frame["payload"].map(_payload_text)
+            raw.register(f"{name}_frame", frame)
+            _run(raw, (f'INSERT INTO "raw_{name}" SELECT * FROM "{name}_frame"' if created
+                       else f'CREATE TABLE "raw_{name}" AS SELECT * FROM "{name}_frame"'))
+            raw.unregister(f"{name}_frame")
+            created = True
+    return _prepare(con, as_of)
+
+
 def from_directories(directories: list[str | Path], as_of: datetime | None = None) -> Data:
     """Interchange directories (docs/interchange.md): NAME.parquet or NAME.csv per table."""
     con = connect()

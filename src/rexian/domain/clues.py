@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from rexian.domain.errors import MissingField, NotAllowed, WrongState
+from rexian.domain.vocabulary import FINDING_CHANGES, SEVERITIES
 
 SUPERVISION_ROLES = frozenset({"supervisor"})
 
@@ -52,7 +53,7 @@ LABELS: dict[str, str] = {
     "ClueOpened": "形成线索", "VerificationNoted": "核查记录", "CaseFiled": "立案", "ClueClosed": "了结",
     "OutcomeRecorded": "处理结果", "OrderIssued": "下发督办单", "OrderAnswered": "督办答复",
     "BulletinDrafted": "起草通报", "BulletinEdited": "修改通报", "BulletinIssued": "印发通报",
-    **OUTCOMES,
+    **OUTCOMES, **FINDING_CHANGES, **SEVERITIES,
 }
 
 DESK_ACTIONS = ("FindingConfirmed", "FindingDismissed", "FindingContradicted", "ClueOpened", "VerificationNoted",

@@ -172,6 +172,38 @@ SEVERITIES: dict[str, str] = {"high": "高", "medium": "中", "low": "低"}
 FINDING_STATUSES: dict[str, str] = {"new": "待核查", "confirmed": "已确认", "dismissed": "已排除"}
 # A supervisor's decision on a finding (the command word) and the status it leads to.
 FINDING_DECISIONS: dict[str, str] = {"confirm": "confirmed", "dismiss": "dismissed"}
+# Who stored a finding: a batch run (`rexian findings load`, the demo), the server's real-time rules after a
+# command, or its scheduled pass of the time-based rules.
+FINDING_SOURCES: dict[str, str] = {"batch": "批量分析", "realtime": "实时规则", "scheduled": "定时规则"}
+# What happened to a finding, as the live push (outbox topic) names it.
+FINDING_CHANGES: dict[str, str] = {"finding.added": "新发现", "finding.updated": "证据更新",
+                                   "finding.decided": "已决定", "finding.contradicted": "被数据推翻"}
+
+
+def detected_reason(source: str) -> str:
+    """The reason the system gives in a finding's decision history when it stores a new finding."""
+    return f"系统发现（{FINDING_SOURCES.get(source, source)}）"
+
+
+def contradicted_reason(reason: str) -> str:
+    """The reason the system gives when later data no longer supports a finding."""
+    return f"被数据推翻：{reason}"
+
+
+_STORED_ENGLISH = (re.compile(r"^detected \((\w+)\)$"), re.compile(r"^contradicted: (.*)$", re.S))
+
+
+def reason_label(stored: str | None) -> str:
+    """A decision-history reason as shown: the system's reasons in Chinese, including those stored in English
+    before they were written in Chinese (`detected (scheduled)`, `contradicted: …`); a person's words as typed."""
+    if not stored:
+        return ""
+    detected, contradicted = (pattern.match(stored) for pattern in _STORED_ENGLISH)
+    if detected:
+        return detected_reason(detected.group(1))
+    if contradicted:
+        return contradicted_reason(contradicted.group(1))
+    return stored
 
 
 # --- refusals: one table for the command line and the web ----------------------------------------------

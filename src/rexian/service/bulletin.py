@@ -50,7 +50,8 @@ def counts(engine: Engine, period: str, column: str) -> dict[str, int]:
     return {(key or "(未指明)"): n for key, n in rows}
 
 
-def bulletin_content(engine: Engine, period: str, typical: int = 5) -> dict[str, Any]:
+def bulletin_content(engine: Engine, period: str, issuer: str, number_prefix: str, drafted: date,
+                     typical: int = 5) -> dict[str, Any]:
     previous = previous_period(period)
     with engine.connect() as connection:
         units = dict(connection.execute(select(t.units.c.unit_id, t.units.c.name)).all())
@@ -66,6 +67,10 @@ def bulletin_content(engine: Engine, period: str, typical: int = 5) -> dict[str,
     year, month = period.split("-")
     return {
         "period": period, "previous_period": previous,
+        # The heading of a real 通报: who issues it, its number and issue (one a month: the month's number),
+        # and its date — the drafting date until it is issued, then the issuing date (`dated`).
+        "issuer": issuer, "number": f"{number_prefix}〔{year}〕{int(month)}号", "issue": f"{year}年第{int(month)}期",
+        "drafted_on": drafted.isoformat(),
         "title": f"关于{year}年{int(month)}月12345热线问题线索情况的通报",
         "preface": f"{year}年{int(month)}月，监督平台共发现问题线索{total}条，{_change_words(total, total_before)}。"
                    "现将有关情况通报如下。",
@@ -117,8 +122,23 @@ def _trigger_actions(connection, events: list[dict[str, Any]]) -> list[str]:
     return out
 
 
+def dated(content: dict[str, Any], issued_at: datetime | None) -> str:
+    """The date printed on the bulletin, in the Chinese form (2026年3月5日): the issuing date once issued,
+    the drafting date on a draft."""
+    day = issued_at.date() if issued_at else date.fromisoformat(content["drafted_on"]) \
+        if content.get("drafted_on") else None
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def heading_lines(content: dict[str, Any], issued_at: datetime | None) -> dict[str, str]:
+    """发文单位, 期次, 文号 and 日期 as the Word and Excel files and the page print them."""
+    return {"发文单位": content.get("issuer", ""), "期次": content.get("issue", ""), "文号": content.get("number", ""),
+            "日期": dated(content, issued_at) + ("" if issued_at else "（草稿日期，印发时改为印发日期）")}
+
+
 # --- renderings ------------------------------------------------------------------------------------------
-def render_docx(content: dict[str, Any], bulletin_id: str = "", status: str = "draft") -> bytes:
+def render_docx(content: dict[str, Any], bulletin_id: str = "", status: str = "draft",
+                issued_at: datetime | None = None) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
@@ -127,6 +147,15 @@ def render_docx(content: dict[str, Any], bulletin_id: str = "", status: str = "d
     _chinese_font(document.styles["Normal"], "宋体", Pt(12))
     for level, size in ((1, Pt(18)), (2, Pt(14))):  # black 黑体, not Word's blue Latin theme headings
         _chinese_font(document.styles[f"Heading {level}"], "黑体", size)
+    head = heading_lines(content, issued_at)
+    masthead = document.add_paragraph()
+    masthead.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = masthead.add_run(f"{head['发文单位']}\n通报")
+    run.bold, run.font.size = True, Pt(22)
+    issue = document.add_paragraph(head["期次"])
+    issue.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    number = document.add_paragraph(head["文号"])
+    number.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     title = document.add_heading(content["title"], level=1)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if status != "issued":
@@ -152,6 +181,8 @@ def render_docx(content: dict[str, Any], bulletin_id: str = "", status: str = "d
         if case.get("comment"):
             document.add_paragraph(f"说明：{case['comment']}")
     document.add_paragraph(content["closing"])
+    for line in (head["发文单位"], head["日期"]):  # the signature block (落款): issuing office and date
+        document.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -197,7 +228,7 @@ def _table(document, header: list[str], rows: list[list[Any]]) -> None:
             cell.text = str(value)
 
 
-def render_xlsx(content: dict[str, Any]) -> bytes:
+def render_xlsx(content: dict[str, Any], issued_at: datetime | None = None) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -218,6 +249,10 @@ def render_xlsx(content: dict[str, Any]) -> bytes:
         cases.append([c["finding_key"], c["rule"], c["family"], c["severity"], c["unit"], c["person"],
                       "、".join(c["ticket_ids"]), c["ticket_title"], c["evidence"], c.get("comment", "")])
     workbook.create_sheet("口径").append([content["counting_rule"]])
+    about = workbook.create_sheet("通报信息", 0)  # first: what a reader of a real 通报 looks at first
+    about.append(["标题", content["title"]])
+    for name, value in heading_lines(content, issued_at).items():
+        about.append([name, value])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

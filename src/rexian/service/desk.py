@@ -86,9 +86,15 @@ class DeskServices:
 
 
 class Desk:
-    def __init__(self, engine: Engine, clock: Callable[[], datetime]):
+    def __init__(self, engine: Engine, clock: Callable[[], datetime], bulletin_issuer: str | None = None,
+                 bulletin_number_prefix: str | None = None):
+        from rexian.settings import SETTINGS
+
+        defaults = {setting.name: setting.default for setting in SETTINGS}
         self.engine = engine
         self.clock = clock
+        self.bulletin_issuer = bulletin_issuer or defaults["bulletin_issuer"]
+        self.bulletin_number_prefix = bulletin_number_prefix or defaults["bulletin_number_prefix"]
         self.findings_store = FindingRepository(engine)
 
     # --- findings triage ----------------------------------------------------------------------------------
@@ -297,8 +303,8 @@ class Desk:
         from rexian.service.bulletin import bulletin_content
 
         month_bounds_check(period)
-        content = bulletin_content(self.engine, period)
         now = self.clock()
+        content = bulletin_content(self.engine, period, self.bulletin_issuer, self.bulletin_number_prefix, now.date())
         with self.engine.begin() as connection:
             events = clues.draft_bulletin(_actor(connection, actor_id), period, content)
             bulletin_id = f"TB{period.replace('-', '')}{next_counter(connection, f'bulletin:{period}'):02d}"

@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from rexian.adapters import desk_tables as dt
 
@@ -52,6 +52,52 @@ def outbox_message(row: Any) -> dict[str, Any]:
             "created_at": row.created_at.isoformat(timespec="seconds"), "data": json.loads(row.payload)}
 
 
+# How long an outbox id missing below a newer one is looked for again. On PostgreSQL ids come from a
+# sequence when the row is inserted, so a transaction that inserted id 5 may commit after one that inserted
+# id 6: a reader that moved its cursor past 6 would never see 5. SQLite takes the write lock at BEGIN
+# (adapters/database.py), so its ids are visible in order and no gap waits there; a gap that never fills (a
+# rolled-back insert burns a sequence number) is given up after this long.
+GAP_GRACE_SECONDS = 60.0
+# More ids missing at once than transactions can be open at once is no race but rows that are gone (a
+# database restored or pruned): such a run is not waited for.
+MAX_GAP = 1000
+
+
+class OutboxCursor:
+    """A position in the outbox that never skips a row committed late (see GAP_GRACE_SECONDS).
+
+    `read` returns the rows not read before, in id order, including ids that were missing below a newer row
+    and have appeared since; `safe` is the id up to which every row has been read (or given up), the
+    position to store or to hand a reconnecting client."""
+
+    def __init__(self, last_id: int, grace: float = GAP_GRACE_SECONDS, clock: Callable[[], float] = time.monotonic):
+        self.last_id, self.grace, self.clock = last_id, grace, clock
+        self.gaps: dict[int, float] = {}  # missing id -> when first missed
+
+    @property
+    def safe(self) -> int:
+        return min([self.last_id, *(gap - 1 for gap in self.gaps)])
+
+    def read(self, connection: Connection, limit: int = 200, columns: tuple = ()) -> list[Any]:
+        o = dt.outbox
+        chosen = columns or tuple(o.c)
+        now = self.clock()
+        self.gaps = {gap: since for gap, since in self.gaps.items() if now - since < self.grace}
+        late = list(connection.execute(select(*chosen).where(o.c.id.in_(sorted(self.gaps))).order_by(o.c.id))) \
+            if self.gaps else []
+        rows = list(connection.execute(select(*chosen).where(o.c.id > self.last_id).order_by(o.c.id).limit(limit)))
+        for row in late:
+            self.gaps.pop(row.id, None)
+        expected = self.last_id + 1
+        for row in rows:
+            if row.id - expected <= MAX_GAP:
+                self.gaps.update(dict.fromkeys(range(expected, row.id), now))
+            expected = row.id + 1
+        if rows:
+            self.last_id = rows[-1].id
+        return late + rows
+
+
 class OutboxFeed:
     """Reading the outbox in order: what the server-sent-events stream sends."""
 
@@ -70,27 +116,33 @@ class OutboxFeed:
             rows = connection.execute(query.order_by(dt.outbox.c.id).limit(limit)).all()
         return [outbox_message(row) for row in rows]
 
+    def read(self, cursor: OutboxCursor, limit: int = 200) -> list[dict[str, Any]]:
+        """The rows after `cursor` (moving it), late-committed ones included."""
+        with self.engine.connect() as connection:
+            return [outbox_message(row) for row in cursor.read(connection, limit)]
 
-async def sse_events(feed: OutboxFeed, last_id: int | None, poll_seconds: float = 0.5,
+
+async def sse_events(feed: OutboxFeed, last_id: int | None, poll_seconds: float = 0.2,
                      heartbeat_seconds: float = 15.0, topic_prefix: str | None = "finding.",
                      stop: Callable[[], bool] = lambda: False) -> AsyncIterator[str]:
     """Server-sent events from the outbox after `last_id` (the browser's Last-Event-ID; None = from now),
-    polled every `poll_seconds`, so a change shows within about that time. Each message's `id:` is its outbox
-    id, so a reconnecting browser resumes where it stopped."""
+    polled every `poll_seconds`, so a change committed by any process shows within about that time. Each
+    message's `id:` is the cursor's safe position (its outbox id unless an older id is still missing), so a
+    reconnecting browser resumes without a gap; a row may then come twice (its `seq` tells)."""
     if last_id is None:
         last_id = await asyncio.to_thread(feed.last_id)
+    cursor = OutboxCursor(last_id)
     yield "retry: 2000\n\n"
     quiet = 0.0
     while not stop():
         # The cursor moves over every row read, shown or filtered out, so a long run of other topics is
         # not read again on every poll.
-        rows = await asyncio.to_thread(feed.since, last_id, 200, None)
+        rows = await asyncio.to_thread(feed.read, cursor, 200)
         for message in rows:
-            last_id = message["seq"]
             if topic_prefix and not message["topic"].startswith(topic_prefix):
                 continue
             data = json.dumps(message, ensure_ascii=False)
-            yield f"id: {message['seq']}\nevent: {message['topic']}\ndata: {data}\n\n"
+            yield f"id: {min(message['seq'], cursor.safe)}\nevent: {message['topic']}\ndata: {data}\n\n"
         if rows:
             quiet = 0.0
             continue
@@ -118,6 +170,7 @@ class WebhookDispatcher:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._paused: dict[str, datetime] = {}  # endpoint -> not before (it just failed)
+        self._cursors: dict[str, OutboxCursor] = {}  # endpoint -> its position, gaps included
 
     @classmethod
     def from_settings(cls, engine: Engine, settings, clock: Callable[[], datetime] = datetime.now,
@@ -141,26 +194,39 @@ class WebhookDispatcher:
         return {"queued": queued, "delivered": sent, "failed": failed}
 
     def enqueue_new(self) -> int:
-        """New outbox rows become deliveries, per endpoint, together with the move of its cursor."""
+        """New outbox rows become deliveries, per endpoint, together with the move of its cursor. The stored
+        cursor is the safe position (OutboxCursor), so a row committed late is enqueued when it appears,
+        and after a restart the rows between it and the newest already enqueued are not enqueued twice."""
         total = 0
         now = self.clock()
+        d = dt.webhook_deliveries
         for endpoint in self.endpoints:
-            with self.engine.begin() as connection:
-                cursor = connection.execute(select(dt.webhook_cursors.c.last_outbox_id)
-                                            .where(dt.webhook_cursors.c.endpoint == endpoint)).scalar()
-                if cursor is None:
-                    connection.execute(insert(dt.webhook_cursors).values(endpoint=endpoint, last_outbox_id=0))
-                    cursor = 0
-                ids = connection.execute(select(dt.outbox.c.id).where(dt.outbox.c.id > cursor)
-                                         .order_by(dt.outbox.c.id).limit(5000)).scalars().all()
-                if not ids:
-                    continue
-                connection.execute(insert(dt.webhook_deliveries), [
-                    {"outbox_id": i, "endpoint": endpoint, "status": "pending", "attempts": 0, "next_at": now}
-                    for i in ids])
-                connection.execute(update(dt.webhook_cursors).where(dt.webhook_cursors.c.endpoint == endpoint)
-                                   .values(last_outbox_id=ids[-1]))
-                total += len(ids)
+            try:
+                with self.engine.begin() as connection:
+                    stored = connection.execute(select(dt.webhook_cursors.c.last_outbox_id)
+                                                .where(dt.webhook_cursors.c.endpoint == endpoint)).scalar()
+                    if stored is None:
+                        connection.execute(insert(dt.webhook_cursors).values(endpoint=endpoint, last_outbox_id=0))
+                        stored = 0
+                    cursor = self._cursors.get(endpoint)
+                    if cursor is None or cursor.safe != stored:  # first round, or another dispatcher moved it
+                        cursor = self._cursors[endpoint] = OutboxCursor(stored)
+                    ids = [row.id for row in cursor.read(connection, 5000, (dt.outbox.c.id,))]
+                    if ids:
+                        known = set(connection.execute(select(d.c.outbox_id).where(
+                            d.c.endpoint == endpoint, d.c.outbox_id.in_(ids))).scalars())
+                        fresh = [i for i in ids if i not in known]
+                        if fresh:
+                            connection.execute(insert(d), [
+                                {"outbox_id": i, "endpoint": endpoint, "status": "pending", "attempts": 0,
+                                 "next_at": now} for i in fresh])
+                        total += len(fresh)
+                    if cursor.safe != stored:
+                        connection.execute(update(dt.webhook_cursors).where(dt.webhook_cursors.c.endpoint == endpoint)
+                                           .values(last_outbox_id=cursor.safe))
+            except Exception:
+                self._cursors.pop(endpoint, None)  # start again from the stored cursor: nothing skipped
+                raise
         return total
 
     def deliver_due(self) -> tuple[int, int]:

@@ -157,18 +157,21 @@ class SupervisionLoop:
     """Drains committed workflow events past the high-water mark into a `RealtimeSupervision`.
 
     `drain()` judges everything new (in batches of `batch` events) and returns the emitted changes;
-    `start()` runs it every `interval` seconds on a daemon thread until `stop()`. On PostgreSQL an event id
+    `start()` runs it every `interval` seconds on a daemon thread until `stop()`; `wake()` runs it at once
+    (the server calls it after a command of its own commits, so a web command does not wait for the next
+    tick; another process's commit waits at most `interval`). On PostgreSQL an event id
     may become visible after a larger one (transactions commit out of order): ids missing below the
     newest one seen are re-read for `grace` seconds, and the stored mark never passes the oldest of them.
     """
 
-    def __init__(self, supervision: RealtimeSupervision, interval: float = 0.5, batch: int = 2000,
+    def __init__(self, supervision: RealtimeSupervision, interval: float = 0.25, batch: int = 2000,
                  grace: float = 60.0, clock: Callable[[], float] = time.monotonic):
         self.supervision, self.engine = supervision, supervision.engine
         self.interval, self.batch, self.grace, self.clock = interval, batch, grace, clock
-        self._seen = self._read_mark()
+        self._seen = self._written = self._read_mark()
         self._gaps: dict[int, float] = {}  # missing id -> when first missed
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
     @classmethod
@@ -222,6 +225,8 @@ class SupervisionLoop:
 
     def _write_mark(self) -> None:
         mark = min([self._seen, *(gap - 1 for gap in self._gaps)])
+        if mark == self._written:  # an idle tick takes no write lock (SQLite: one writer at a time)
+            return
         with self.engine.begin() as connection:
             done = connection.execute(update(t.counters).where(t.counters.c.name == REALTIME_MARK)
                                       .values(value=func.max(t.counters.c.value, mark)
@@ -229,6 +234,7 @@ class SupervisionLoop:
                                               else func.greatest(t.counters.c.value, mark)))
             if done.rowcount == 0:
                 connection.execute(insert(t.counters).values(name=REALTIME_MARK, value=mark))
+        self._written = mark
 
     def run(self) -> None:
         """Drain until `stop()`; a failing drain is logged and retried at the next tick."""
@@ -237,7 +243,12 @@ class SupervisionLoop:
                 self.drain()
             except Exception:  # noqa: BLE001 - the loop must outlive a bad batch; the mark did not move
                 log.exception("real-time supervision: drain failed; retrying")
-            self._stop.wait(self.interval)
+            self._wake.wait(self.interval)
+            self._wake.clear()
+
+    def wake(self, *_records: Any) -> None:
+        """Drain now rather than at the next tick (a Hotline listener: called with the committed records)."""
+        self._wake.set()
 
     def start(self) -> "SupervisionLoop":
         """Build the evaluator, judge what is waiting, then keep draining on a daemon thread."""
@@ -249,6 +260,7 @@ class SupervisionLoop:
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None

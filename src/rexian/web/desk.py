@@ -281,7 +281,10 @@ def draft_bulletin(request: Request, form: FormData = Depends(checked_form), me:
 
 @router.get("/desk/bulletins/{bulletin_id}")
 def bulletin_page(bulletin_id: str, request: Request, me: Principal = Depends(SUPERVISOR)):
-    return _render(request, "desk/bulletin.html", me, b=_services(request).desk.bulletin(bulletin_id))
+    from rexian.service.bulletin import heading_lines
+
+    b = _services(request).desk.bulletin(bulletin_id)
+    return _render(request, "desk/bulletin.html", me, b=b, heading=heading_lines(b["content"], b["issued_at"]))
 
 
 @router.post("/desk/bulletins/{bulletin_id}/{step}")
@@ -312,9 +315,9 @@ def bulletin_download(bulletin_id: str, fmt: str, request: Request, me: Principa
 
     b = _services(request).desk.bulletin(bulletin_id)
     if fmt == "docx":
-        data, media = render_docx(b["content"], bulletin_id, b["state"]), DOCX
+        data, media = render_docx(b["content"], bulletin_id, b["state"], b["issued_at"]), DOCX
     elif fmt == "xlsx":
-        data, media = render_xlsx(b["content"]), XLSX
+        data, media = render_xlsx(b["content"], b["issued_at"]), XLSX
     else:
         raise MissingField("bulletin.format", "只能下载 docx 或 xlsx")
     return Response(data, media_type=media,

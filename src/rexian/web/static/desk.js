@@ -58,6 +58,8 @@
     var table = document.getElementById("live-list");
     if (!table || !window.EventSource) return;
     var status = document.getElementById("live-status");
+    var labels = JSON.parse(table.getAttribute("data-labels") || "{}");  // the vocabulary's Chinese words
+    function label(code) { return code && labels[code] ? labels[code] : code; }
     var source = new EventSource(table.getAttribute("data-stream"));
     source.onopen = function () { status.textContent = "已连接，新的问题线索会自动出现"; };
     source.onerror = function () { status.textContent = "连接中断，正在重连…"; };
@@ -66,7 +68,7 @@
       var row = table.insertRow(1);
       row.className = "fresh";
       row.setAttribute("data-key", m.ref);
-      [m.created_at, m.topic, m.ref, d.rule_id, d.severity, d.unit_id || "", d.status].forEach(function (text, i) {
+      [m.created_at, label(m.topic), m.ref, d.rule_id, label(d.severity), d.unit_id || "", label(d.status)].forEach(function (text, i) {
         var cell = row.insertCell(i);
         if (i === 2) {
           var a = document.createElement("a");
