@@ -162,7 +162,7 @@ def main() -> None:
         server.terminate()
         server.wait(30)
 
-    from sqlalchemy import select
+    from sqlalchemy import func, select
 
     from rexian.adapters import tables as t
     from rexian.adapters.database import make_engine
@@ -172,6 +172,9 @@ def main() -> None:
     engine = make_engine(db_url)
     with engine.connect() as connection:
         stored = [(row.ticket_id, row.seq) for row in connection.execute(select(t.events.c.ticket_id, t.events.c.seq))]
+        # Callers' details shown unmasked (the handler's inbox, the leader's ticket) are audited per ticket shown.
+        disclosed = connection.execute(select(func.count()).select_from(t.audit_log)
+                                       .where(t.audit_log.c.action == "disclose")).scalar_one()
     report = verify_database(engine)
     errors = [error for user in users for error in user.errors]
     timed = [pair for user in users for pair in user.latencies]
@@ -186,6 +189,7 @@ def main() -> None:
           f"p95 {cuts[94]:.0f} ms, max {max(latencies):.0f} ms")
     print(f"errors: {len(errors)}; events reported {len(reported)}, stored {len(stored)}; lost {len(lost)}, "
           f"unexpected {len(unexpected)}, duplicated {duplicated}; chains {'intact' if report.intact else 'DAMAGED'}")
+    print(f"disclosure audit rows written (one per ticket shown unmasked per view): {disclosed}")
     print(f"{'request':<24} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for kind in sorted({kind for kind, _ in timed}):
         these = [ms for k, ms in timed if k == kind]

@@ -34,8 +34,9 @@ def web_app(hotline):
 
     accounts = Accounts(hotline.engine, hotline.settings, hotline.clock)
     org = hotline.organisation()
-    for person_id in org.people:
-        accounts.add(org, person_id, PASSWORD)
+    # One argon2 hash for everyone (~0.2 s each on a busy machine: 26 of them cost more than most tests);
+    # tests/web/test_accounts_and_privacy.py covers `add` and its hash one account at a time.
+    accounts.add_sharing_password(org, list(org.people), PASSWORD)
     return create_app(hotline)
 
 

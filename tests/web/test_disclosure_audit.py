@@ -1,5 +1,6 @@
 """Every place that shows callers' details unmasked — the ticket list, the home inbox, the Excel export, the
-API's list and ticket, the intake page's caller history, the supervisor's desk — goes through
+API's list and ticket, the intake page's caller history, the supervisor's desk, the dashboard's hotspot
+places, `rexian export-findings` — goes through
 `privacy.disclose`, which writes an audit record (who, which ticket, why, when) before the data leaves; the
 administrator reads them. Masked views write none."""
 
@@ -127,3 +128,67 @@ def test_the_administrator_filters_the_audit_log_by_ticket_and_action(hotline, c
     admin = client_for("X01")
     entries = admin.get("/api/v1/audit", params={"ticket_id": first, "action": "disclose"}).json()
     assert [(e["person_id"], e["ticket_id"]) for e in entries] == [("H0201", first)] and entries[0]["at"]
+
+
+def test_the_dashboards_hotspot_addresses_are_masked_to_the_coarse_place_for_supervisors_and_reviewers(
+        hotline, client_for):  # noqa: F811
+    for _ in range(3):
+        _filed(hotline)  # the same address three times: a hotspot
+    for person in ("J01", "R01"):
+        client = client_for(person)
+        snapshot = client.get("/desk/dashboard.json").json()
+        shown = [row["address"] for name in ("places", "matters") for row in snapshot["hotspots"][name]]
+        assert shown and all(address.endswith("****") for address in shown)
+        assert not any("3号院2单元" in str(row) for name in ("places", "matters")
+                       for row in snapshot["hotspots"][name])
+        page = client.get("/desk").text
+        assert "3号院2单元" not in page and "东城区多****" in page
+    assert _disclosures(client_for) == []  # masked everywhere: nothing disclosed, nothing to audit
+
+
+def _findings_file(tmp_path, ticket_id):
+    import json
+
+    record = finding(ticket_id, seqs=(1,))
+    record["evidence"]["texts"] = ["市民说：我的电话13912345678，没人管"]
+    record["evidence"]["values"]["excerpt"] = "身份证110101199003071233，电话13912345678"
+    path = tmp_path / "findings.jsonl"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def _cells(path) -> str:
+    from openpyxl import load_workbook
+
+    return " ".join(str(cell) for row in load_workbook(path)["问题线索"].iter_rows(values_only=True) for cell in row)
+
+
+def test_exported_findings_are_masked_by_default_and_need_a_reason_and_a_supervisor_to_unmask(
+        hotline, client_for, tmp_path):  # noqa: F811
+    from click.testing import CliRunner
+
+    from rexian.cli import main
+
+    ticket_id = _filed(hotline)
+    findings, out = _findings_file(tmp_path, ticket_id), tmp_path / "out.xlsx"
+    db = str(hotline.engine.url)
+    result = CliRunner().invoke(main, ["export-findings", str(findings), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    cells = _cells(out)
+    assert "13912345678" not in cells and "110101199003071233" not in cells and "139****5678" in cells
+    assert "个人信息已遮盖" in result.output
+    refused = [CliRunner().invoke(main, ["export-findings", str(findings), "--out", str(out), "--db", db, *extra])
+               for extra in (["--as", "J01"],  # no reason
+                             ["--unmask-reason", "核查", "--as", "J01"],  # a reason too short
+                             ["--unmask-reason", "核查群众反映的线索", "--as", "H0201"],  # not a supervisor
+                             ["--unmask-reason", "核查群众反映的线索"])]  # nobody named
+    assert all(r.exit_code != 0 for r in refused), [r.output for r in refused]
+    assert "13912345678" not in _cells(out) and _disclosures(client_for) == []
+    result = CliRunner().invoke(main, ["export-findings", str(findings), "--out", str(out), "--db", db,
+                                       "--unmask-reason", "纪检核查线索移交", "--as", "J01"])
+    assert result.exit_code == 0, result.output
+    cells = _cells(out)
+    assert "13912345678" in cells and "110101199003071233" in cells
+    assert _disclosures(client_for) == [("J01", ticket_id, "导出问题线索（out.xlsx）：说明理由后导出：纪检核查线索移交")]
+    audit = client_for("X01").get("/api/v1/audit", params={"action": "unmask"}).json()
+    assert [(a["person_id"], a["reason"]) for a in audit] == [("J01", "导出问题线索（out.xlsx）：纪检核查线索移交")]

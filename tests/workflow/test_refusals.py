@@ -81,9 +81,15 @@ def test_a_closure_request_while_a_forward_is_unreported_is_refused(app):
 
 
 def test_forwarding_sideways_to_another_department_is_refused(app):
-    tid = handling(app)
-    refused(app, c.Forward(actor_id="H0201", ticket_id=tid, to_unit_id="D06", note="请城管处理"),
+    tid = handling(app, lead="S01", handler="HS01")  # a street office: it has communities below it
+    refused(app, c.Forward(actor_id="HS01", ticket_id=tid, to_unit_id="D06", note="请城管处理"),
             NotAllowed, "forward.downward_only")
+
+
+def test_a_unit_with_no_units_below_it_cannot_forward_at_all(app):
+    tid = handling(app)  # D02, a bureau with no street office or community below it
+    refused(app, c.Forward(actor_id="H0201", ticket_id=tid, to_unit_id="D06", note="请城管处理"),
+            NotAllowed, "forward.no_subordinates")
 
 
 def test_the_centre_cannot_review_a_request_the_unit_leader_has_not_endorsed(app):

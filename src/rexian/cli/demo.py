@@ -84,16 +84,20 @@ def command(db_url, tickets, seed, out_dir, scripted, host, port, no_serve):
     else:
         from rexian.demo.city import build_demo
 
-        demo = build_demo(db_url, out_dir, tickets, seed, datetime.now().replace(microsecond=0),
-                          say=lambda line: click.echo(line, err=True))
+        from rexian.demo.today import city_clock
+
+        demo = build_demo(db_url, out_dir, tickets, seed, say=lambda line: click.echo(line, err=True))
         click.echo(f"演示数据已写入 {db_url}：{demo.tickets}件工单，{demo.events}条事件，"
                    f"哈希链{'完整' if demo.intact else '受损'}")
+        click.echo(f"演示城市的当前时间：{demo.present:%Y-%m-%d %H:%M}（模拟年度之后又办理了几个工作日，"
+                   f"{demo.today}件工单在各岗位待办；页面时钟从此刻起走）")
         click.echo(f"监督规则发现问题线索 {demo.findings} 条（已存入数据库，可用 rexian findings list 查看）：")
         for family, zh in FAMILIES.items():
             click.echo(f"  {zh:<6} 线索 {demo.findings_by_family.get(family, 0):>5}   "
                        f"模拟注入 {demo.truth_by_family.get(family, 0):>5}")
         click.echo(f"分析报告：{demo.report}（离线可打开）；真值文件：{demo.truth_file}")
-        app = bootstrap(db_url)
+        clock = city_clock(demo.present)
+        app = bootstrap(db_url, clock=clock)
     from rexian.demo.accounts import create_demo_accounts
 
     demo_accounts = create_demo_accounts(app)
@@ -102,4 +106,5 @@ def command(db_url, tickets, seed, out_dir, scripted, host, port, no_serve):
         return
     from rexian.cli.serve import serve
 
-    serve(str(app.engine.url.render_as_string(hide_password=False)), host, port, demo_accounts=demo_accounts)
+    serve(str(app.engine.url.render_as_string(hide_password=False)), host, port, demo_accounts=demo_accounts,
+          clock=app.clock)

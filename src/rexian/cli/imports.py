@@ -138,15 +138,50 @@ def export_command(db_url, out_dir, fmt, xes) -> None:
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="输出的 .xlsx 文件")
 @click.option("--metrics", "metrics_path", type=click.Path(exists=True, dir_okay=False),
               help="指标（JSON 对象：指标名 → 数值），写入“指标”工作表")
-def export_findings_command(findings, out_path, metrics_path) -> None:
-    """把问题线索（findings.jsonl）和指标导出为 Excel。"""
+@click.option("--unmask-reason", "reason", default=None, metavar="理由",
+              help="导出不遮盖个人信息的版本，须说明理由（至少4个字），并用 --as 指明导出人；记入该库的审计日志")
+@click.option("--as", "person_id", default=None, metavar="人员编号", help="导出人（监督员），与 --unmask-reason 同用")
+@db_option
+def export_findings_command(findings, out_path, metrics_path, reason, person_id, db_url) -> None:
+    """把问题线索（findings.jsonl）和指标导出为 Excel。证据中市民的电话、身份证号、银行卡号默认遮盖；
+    --unmask-reason 理由 --as 人员编号 导出原文，每件涉及的工单记入审计日志（disclose）。"""
     import json
 
     from rexian.importing.excel_report import read_findings, write_findings_workbook
+    from rexian.web.privacy import disclose_findings
 
     metrics = json.loads(Path(metrics_path).read_text(encoding="utf-8")) if metrics_path else None
-    count = write_findings_workbook(read_findings(findings), out_path, metrics)
-    click.echo(f"问题线索 {count} 条 → {out_path}")
+    place = f"导出问题线索（{Path(out_path).name}）"
+    if reason is None and person_id is None:
+        shown = disclose_findings(None, None, read_findings(findings), place, _now())
+    else:
+        app, reader = _unmasking_reader(db_url, person_id, reason)
+        shown = disclose_findings(app.engine, reader, read_findings(findings), place, app.clock(), reason.strip())
+    count = write_findings_workbook(shown, out_path, metrics)
+    click.echo(f"问题线索 {count} 条 → {out_path}（{'未遮盖个人信息，已记入审计日志' if reason else '个人信息已遮盖'}）")
+
+
+def _now():
+    from datetime import datetime
+
+    return datetime.now().replace(microsecond=0)
+
+
+def _unmasking_reader(db_url, person_id, reason):
+    """The supervisor who exports findings unmasked, on the database whose audit log records it."""
+    from rexian.cli.options import fail, open_app
+    from rexian.domain.errors import MissingField, NotAllowed
+    from rexian.web.auth import principal_of
+
+    if not reason or len(reason.strip()) < 4:
+        fail(MissingField("unmask.reason_required", "导出未遮盖的个人信息必须用 --unmask-reason 说明理由（至少4个字）"))
+    if not person_id:
+        fail(MissingField("unmask.reader_required", "导出未遮盖的个人信息必须用 --as 指明导出人（监督员）"))
+    app = open_app(db_url)
+    reader = principal_of(app.organisation(), person_id, via="cli")
+    if reader is None or not reader.has_role("supervisor"):
+        fail(NotAllowed("unmask.role", f"只有在岗的监督员可以导出未遮盖的个人信息：{person_id}"))
+    return app, reader
 
 
 @click.group("mapping")

@@ -7,8 +7,9 @@ from rexian.web.auth import Accounts
 from rexian.web.labels import role_names
 
 DEMO_PASSWORD = "rexian-demo"
-# The people listed first on the sign-in page: one of each role, so a visitor can try every workspace.
-SHOWN_FIRST = ("A01", "P01", "H0201", "L0201", "R01", "V01", "J01", "X01")
+# The people listed first on the sign-in page: one of each role, so a visitor can try every workspace (the
+# scripted demo's handler and leader are H0201/L0201, the simulated city's HD0301/LD03).
+SHOWN_FIRST = ("A01", "P01", "H0201", "L0201", "HD0301", "LD03", "R01", "V01", "J01", "X01")
 
 
 def create_demo_accounts(app) -> list[dict[str, str]]:

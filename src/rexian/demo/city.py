@@ -22,6 +22,8 @@ class DemoCity:
     tickets: int = 0
     events: int = 0
     intact: bool = False
+    present: datetime | None = None  # the city's "now": the end of the live days after the simulated year
+    today: int = 0  # tickets taken through those days (demo/today.py), in every queue
     findings: int = 0
     findings_by_family: dict[str, int] = field(default_factory=dict)
     truth_by_family: dict[str, int] = field(default_factory=dict)
@@ -39,14 +41,18 @@ class DemoCity:
         return self.out_dir / "truth" / "truth.jsonl"
 
 
-def build_demo(db_url: str, out_dir: str | Path, tickets: int, seed: int, now: datetime,
+def build_demo(db_url: str, out_dir: str | Path, tickets: int, seed: int,
                say: Callable[[str], None] = lambda _line: None) -> DemoCity:
-    """Simulate `tickets` tickets with `seed` into the empty database at `db_url` and analyse them."""
+    """Simulate `tickets` tickets with `seed` into the empty database at `db_url`, carry on with a few days
+    of live work up to the city's present (demo/today.py) and analyse
+    the simulated year. Serve it with `today.city_clock(demo.present)`."""
     from rexian.adapters.database import make_engine, migrate
     from rexian.adapters.findings import FindingRepository
     from rexian.analytics.analyze import analyze
     from rexian.analytics.config import load_config
     from rexian.analytics.outputs import read_findings, write_all
+    from rexian.bootstrap import bootstrap
+    from rexian.demo.today import carry_on
     from rexian.analytics.tables import from_directories
     from rexian.service.verify import verify_database
     from rexian.simulate import Simulation, write_database, write_files
@@ -56,6 +62,9 @@ def build_demo(db_url: str, out_dir: str | Path, tickets: int, seed: int, now: d
     migrate(engine)
     say(f"模拟城市：{tickets}件工单（种子 {seed}）…")
     counts = write_database(Simulation(tickets, seed), engine)
+    say("接着模拟最近几个工作日的在办工单 …")
+    today = carry_on(bootstrap(db_url, clock=_no_wall_clock), seed)
+    demo.present, demo.today = today.present, len(today.tickets)
     report = verify_database(engine)
     demo.tickets, demo.events, demo.intact = counts["tickets"], report.events, report.intact
     # The analyser reads the interchange files (the same data as the database, in the form `rexian analyze`
@@ -65,10 +74,15 @@ def build_demo(db_url: str, out_dir: str | Path, tickets: int, seed: int, now: d
     analysis = analyze(from_directories([str(demo.data_dir)]), load_config(None),
                        inputs=[str(demo.data_dir)])
     write_all(analysis, demo.out_dir / "analysis")
-    FindingRepository(engine).upsert(analysis.findings, "batch", now)
+    FindingRepository(engine).upsert(analysis.findings, "batch", demo.present)
     demo.findings = len(analysis.findings)
     demo.findings_by_family = dict(analysis.summary["findings_by_family"])
     for item in read_findings(demo.truth_file):
         demo.truth_by_family[item["family"]] = demo.truth_by_family.get(item["family"], 0) + 1
     engine.dispose()
     return demo
+
+
+def _no_wall_clock() -> datetime:
+    """The demo's live days run at scripted times (same seed, same city): nothing may read the wall clock."""
+    raise AssertionError("the demo city is built at scripted times, never at the wall clock's")

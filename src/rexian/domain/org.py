@@ -89,6 +89,10 @@ class Organisation:
     def is_below(self, unit_id: str, ancestor_id: str) -> bool:
         return ancestor_id in self.ancestors(unit_id)
 
+    def units_below(self, unit_id: str | None) -> list[str]:
+        """The active units anywhere below a unit (street offices, communities …)."""
+        return [u.unit_id for u in self.units.values() if u.active and unit_id and self.is_below(u.unit_id, unit_id)]
+
     def category_chain(self, code: str) -> list[str]:
         chain: list[str] = []
         seen: set[str] = set()

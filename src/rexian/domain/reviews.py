@@ -60,12 +60,12 @@ def request_closure(cmd: c.RequestClosure, ticket: Ticket, ctx: g.Context) -> li
     if unreported:
         names = "、".join(f.unit_id for f in unreported)
         raise WrongState("closure.open_forwards", f"下派单位（{names}）尚未反馈办理结果，转办不等于办结")
-    reply_text = g.text(cmd.reply, "closure.reply_required", "答复内容", min_length=10)
-    for item in cmd.evidence:
-        g.one_of(item.kind, EVIDENCE_KINDS, "closure.evidence_kind", "佐证材料类型")
     if not ticket.contact_seqs:
         raise MissingField("closure.contact_required",
                            "申请办结前必须有联系市民的记录（先登记联系市民，再申请办结）")
+    reply_text = g.text(cmd.reply, "closure.reply_required", "答复内容", min_length=10)
+    for item in cmd.evidence:
+        g.one_of(item.kind, EVIDENCE_KINDS, "closure.evidence_kind", "佐证材料类型")
     evidence: list[dict[str, str | None]] = [
         {"kind": "contact", "ref": f"seq:{seq}", "summary": "联系市民记录"} for seq in ticket.contact_seqs]
     evidence += [{"kind": e.kind, "ref": e.ref, "summary": e.summary} for e in cmd.evidence]
@@ -149,8 +149,8 @@ def visit(cmd: c.Visit, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
     # Follow-up calls are the centre's, never the handling unit's own: that is how satisfaction is faked.
     person = g.centre_actor(ctx, cmd.actor_id, *cmd.roles, rule="visit")
     g.state(ticket, "visit_pending", rule="visit")
-    g.one_of(cmd.satisfaction, SATISFACTION, "visit.satisfaction", "满意度")
     g.independent(ctx, person, ticket.handled_by | ticket.reviewed_by, "visit", "经手办理或审核过此工单，不能回访")
+    g.one_of(cmd.satisfaction, SATISFACTION, "visit.satisfaction", "满意度")
     visited = NewEvent("Visited", ctx.now, person.person_id, person.unit_id, None,
                        {"resolved": bool(cmd.resolved), "satisfaction": cmd.satisfaction, "method": cmd.method,
                         "call_id": cmd.call_id, "note": cmd.note})
@@ -212,9 +212,9 @@ def close_supervision(cmd: c.CloseSupervision, ticket: Ticket, ctx: g.Context) -
 
 def merge(cmd: c.Merge, duplicate: Ticket, master: Ticket, ctx: g.Context) -> tuple[list[NewEvent], list[NewEvent]]:
     person = g.centre_actor(ctx, cmd.actor_id, *cmd.roles, rule="merge")
+    g.state(duplicate, "received", "dispatched", "handling", rule="merge")
     if duplicate.ticket_id == master.ticket_id:
         raise MissingField("merge.same_ticket", "不能把工单合并到自身")
-    g.state(duplicate, "received", "dispatched", "handling", rule="merge")
     if master.status in ("merged", "new"):
         raise WrongState("merge.master_state", f"主工单{master.ticket_id}不存在或已被合并")
     if duplicate.lead_unit_id and master.lead_unit_id and duplicate.lead_unit_id != master.lead_unit_id:

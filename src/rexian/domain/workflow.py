@@ -1,7 +1,9 @@
 """The workflow's decisions for intake, dispatch and handling: command + ticket + context → new events.
 
-Each decision checks who acts, in which state, with which fields, and raises a WorkflowError naming the
-rule before anything is recorded. Requests, reviews, visits and supervision are in `reviews.py`.
+Each decision checks who acts, in which state, with which fields — in that order: everything about the
+actor and the ticket before any field the person fills in, which is how `offers.py` knows what the
+workflow accepts now — and raises a WorkflowError naming the rule before anything is recorded.
+Requests, reviews, visits and supervision are in `reviews.py`.
 """
 
 from __future__ import annotations
@@ -91,6 +93,8 @@ def sign_for(cmd: c.SignFor, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
 def forward(cmd: c.Forward, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
     person = g.actor(ctx, cmd.actor_id, *cmd.roles, units={ticket.lead_unit_id}, rule="forward")
     g.state(ticket, "handling", rule="forward")
+    if not ctx.org.units_below(person.unit_id):
+        raise NotAllowed("forward.no_subordinates", "本单位没有下级单位，不能下派；非本单位职责请申请退单")
     target = g.unit_exists(ctx, cmd.to_unit_id, "forward.unit")
     if not ctx.org.is_below(target, person.unit_id):
         raise NotAllowed("forward.downward_only", "只能下派给本单位的下级单位（街道、社区等）；"
@@ -108,6 +112,9 @@ def hand_over(cmd: c.HandOver, ticket: Ticket, ctx: g.Context) -> list[NewEvent]
     buck-passing rules see every such move. The deadline does not restart: handing over is not a new start."""
     person = g.actor(ctx, cmd.actor_id, *cmd.roles, units={ticket.lead_unit_id}, rule="hand_over")
     g.state(ticket, "dispatched", "handling", rule="hand_over")
+    if ticket.open_forwards():
+        names = "、".join(f.unit_id for f in ticket.open_forwards())
+        raise WrongState("hand_over.open_forwards", f"下派单位（{names}）尚未反馈，不能转办")
     target = g.unit_exists(ctx, cmd.to_unit_id, "hand_over.unit")
     own = person.unit_id or ""
     if target == own:
@@ -118,9 +125,6 @@ def hand_over(cmd: c.HandOver, ticket: Ticket, ctx: g.Context) -> list[NewEvent]
         raise NotAllowed("hand_over.subordinate", "下级单位请用「转派/下派」，本单位仍负责跟踪")
     if ctx.org.is_below(own, target):
         raise NotAllowed("hand_over.superior", "不能转办给本单位的上级单位；非本单位职责请申请退单")
-    if ticket.open_forwards():
-        names = "、".join(f.unit_id for f in ticket.open_forwards())
-        raise WrongState("hand_over.open_forwards", f"下派单位（{names}）尚未反馈，不能转办")
     reason = g.text(cmd.reason, "hand_over.reason_required", "转办理由", min_length=4)
     urgency = ticket.intake.get("urgency") or "normal"
     payload = {"reason": reason, "from_unit_id": own, "notified_unit_ids": sorted(ctx.org.centre_ids()),

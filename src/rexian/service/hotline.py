@@ -178,6 +178,18 @@ class Hotline:
             self._org = (version, OrgRepository(connection).load())
         return self._org[1]
 
+    def offers(self, ticket: Ticket, actor_id: str | None, command_types) -> list:
+        """The commands of `command_types` the workflow would accept from `actor_id` on `ticket` now
+        (asked of the decisions themselves: rexian.domain.offers)."""
+        from rexian.domain.offers import offers
+
+        return offers(ticket, self.context(), actor_id, command_types)
+
+    def context(self) -> Context:
+        """What a decision consults besides the ticket, at the server's time now (for questions, not commands:
+        a command reads the clock inside its own transaction)."""
+        return Context(org=self.organisation(), deadlines=self.deadlines, policy=self.policy, now=self.clock())
+
     def ticket(self, ticket_id: str) -> Ticket | None:
         with self.engine.connect() as connection:
             return TicketRepository(connection).get(ticket_id)

@@ -56,6 +56,46 @@ ACTIONS: dict[str, Action] = {action.name: action for action in (
     Action("merge", c.Merge),
 )}
 INTAKE_ROLES = c.Intake.roles
+BY_COMMAND = {action.command: action for action in ACTIONS.values()}
+
+
+@dataclass(frozen=True)
+class Offered:
+    """A command offered on a ticket page, and for the fields that pick something the options the workflow
+    accepts (the ticket's pending requests, orders, forwards; the units it may go to)."""
+
+    action: Action
+    choices: dict[str, tuple[str, ...]]
+
+    @property
+    def name(self) -> str:
+        return self.action.name
+
+
+def _required_unit_fields(command: type[c.Command]) -> list[str]:
+    return [f.name for f in dataclasses.fields(command) if f.name.endswith("unit_id")
+            and f.name not in SERVER_FIELDS and f.default is dataclasses.MISSING
+            and f.default_factory is dataclasses.MISSING]
+
+
+def offered(hotline, ticket, actor_id: str | None) -> list[Offered]:
+    """Exactly the commands the workflow would accept from this person on this ticket now (asked of the
+    decisions: rexian.domain.offers), in the order of ACTIONS."""
+    from rexian.domain.offers import accepted_values, offers
+
+    ctx = hotline.context()
+    found = []
+    for offer in offers(ticket, ctx, actor_id, [action.command for action in ACTIONS.values()]):
+        action = BY_COMMAND[offer.command]
+        choices = dict(offer.choices)
+        # A unit the person must pick: offer the units the decision accepts (a decision that reads another
+        # field first accepts them all here, and judges the unit when posted).
+        for unit_field in _required_unit_fields(offer.command):
+            units = [u.unit_id for u in ctx.org.units.values() if u.active]
+            choices[unit_field] = tuple(accepted_values(offer.command, ticket, ctx, actor_id, unit_field, units))
+        if all(choices.values()):
+            found.append(Offered(action, choices))
+    return found
 
 # Filled in by the server, never by the caller.
 SERVER_FIELDS = {"actor_id", "idempotency_key", "ticket_id"}

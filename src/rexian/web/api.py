@@ -14,7 +14,7 @@ from rexian.domain import commands as c
 from rexian.domain.errors import MissingField
 from rexian.web import queries
 from rexian.web.access import Allow, visible_ticket
-from rexian.web.actions import ACTIONS, BODIES, INTAKE_ROLES, IntakeBody, to_command
+from rexian.web.actions import ACTIONS, BODIES, INTAKE_ROLES, IntakeBody, offered, to_command
 from rexian.web.auth import Principal
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -113,7 +113,7 @@ def intake(request: Request, body: IntakeBody, principal: Principal = Depends(Al
                                               idempotency_key=_key(principal, idempotency_key))))
 
 
-@router.get("/tickets/{ticket_id}", responses=ERRORS, summary="工单详情（含办理过程与哈希链校验）")
+@router.get("/tickets/{ticket_id}", responses=ERRORS, summary="工单详情（含办理过程、哈希链校验与当前可办理的操作）")
 def ticket(request: Request, ticket_id: str = TicketId, principal: Principal = Depends(Allow())) -> dict[str, Any]:
     web = request.app.state.web
     found = visible_ticket(request, principal, ticket_id)
@@ -125,6 +125,8 @@ def ticket(request: Request, ticket_id: str = TicketId, principal: Principal = D
             "due_at": found.due_at, "closed_at": found.closed_at, "deadline_mark": view.mark,
             "requests": [{"request_id": r.request_id, "kind": r.kind, "stage": r.stage}
                          for r in found.requests.values()],
+            "actions": [{"name": item.name, "choices": {k: list(v) for k, v in item.choices.items()}}
+                        for item in offered(web.hotline, found, principal.person_id)],
             "chain_intact": not view.damages, "chain_damages": view.damages,
             "events": [{k: e[k] for k in ("seq", "at", "action", "actor_id", "actor_unit_id", "target_unit_id",
                                           "payload", "hash")} for e in view.events],

@@ -85,14 +85,22 @@ def _names(request: Request) -> dict[str, str]:
 # --- dashboard -------------------------------------------------------------------------------------------
 @router.get("/desk")
 def dashboard(request: Request, me: Principal = Depends(DASHBOARD_ROLES)):
-    snapshot = _services(request).dashboard.snapshot()
+    snapshot = _hotspots_disclosed(request, me, _services(request).dashboard.snapshot(), "监督看板")
     return _render(request, "desk/dashboard.html", me, snap=snapshot,
                    chart_data=json.dumps(snapshot, ensure_ascii=False, default=str))
 
 
 @router.get("/desk/dashboard.json")
 def dashboard_json(request: Request, me: Principal = Depends(DASHBOARD_ROLES)):
-    return JSONResponse(_services(request).dashboard.snapshot())
+    return JSONResponse(_hotspots_disclosed(request, me, _services(request).dashboard.snapshot(), "监督看板数据"))
+
+
+def _hotspots_disclosed(request: Request, me: Principal, snapshot: dict, place: str) -> dict:
+    """The hotspot places are callers' addresses too: through `privacy.disclose` (masked to the coarse place)."""
+    from rexian.web.privacy import disclose_hotspots
+
+    web = request.app.state.web
+    return disclose_hotspots(web.engine, me, snapshot, f"{place}：高频诉求地点", web.now())
 
 
 # --- findings triage -------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ offer (units, the ticket's pending requests, forwards and supervision orders).""
 from __future__ import annotations
 
 import typing
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -40,7 +41,19 @@ class Input:
     value: str = ""
 
 
-def inputs(action_name: str, ticket: Ticket, org: Organisation, now: datetime) -> list[Input]:
+def inputs(action_name: str, ticket: Ticket, org: Organisation, now: datetime,
+           accepted: Mapping[str, Sequence[str]] | None = None) -> list[Input]:
+    """`accepted`: for the fields that pick something, the values the workflow accepts now (from
+    `actions.offered`); only those are offered."""
+    found = _inputs(action_name, ticket, org)
+    for item in found:
+        if accepted and item.name in accepted:
+            allowed = set(accepted[item.name])
+            item.options = [(value, label) for value, label in item.options if value in allowed or value == ""]
+    return found
+
+
+def _inputs(action_name: str, ticket: Ticket, org: Organisation) -> list[Input]:
     model = BODIES[action_name]
     found = []
     units = [(u.unit_id, u.name) for u in org.units.values() if u.active and u.kind != "centre"]
@@ -61,8 +74,8 @@ def inputs(action_name: str, ticket: Ticket, org: Organisation, now: datetime) -
                 (r.request_id, f"{choices()['requests'].get(r.kind, r.kind)}申请（{r.request_id}）")
                 for r in ticket.requests.values()]))
         elif name == "forward_id":
-            found.append(Input(name, label, "select", True,
-                               [(f.forward_id, f"{f.forward_id} → {f.unit_id}") for f in ticket.open_forwards()]))
+            found.append(Input(name, label, "select", True, [
+                (f.forward_id, f"{f.forward_id} → {_unit_name(org, f.unit_id)}") for f in ticket.open_forwards()]))
         elif name == "order_id":
             found.append(Input(name, label, "select", True,
                                [(o.order_id, o.order_id) for o in ticket.orders.values() if not o.closed]))
@@ -82,3 +95,8 @@ def inputs(action_name: str, ticket: Ticket, org: Organisation, now: datetime) -
             found.append(Input(name, label, "textarea" if name in LONG_TEXT else "text", required,
                                value=str(info.default) if isinstance(info.default, str) else ""))
     return found
+
+
+def _unit_name(org: Organisation, unit_id: str | None) -> str:
+    unit = org.unit(unit_id)
+    return unit.name if unit else str(unit_id)

@@ -38,7 +38,8 @@ def choices() -> dict[str, dict]:
     """The option lists forms offer (codes → Chinese), as the vocabulary declares them."""
     return {"channels": v.CHANNELS, "urgencies": v.URGENCIES, "kinds": v.TICKET_KINDS,
             "contact_methods": v.CONTACT_METHODS, "progress_kinds": v.PROGRESS_KINDS,
-            "satisfaction": v.SATISFACTION, "evidence_kinds": v.EVIDENCE_KINDS, "requests": v.REQUEST_KINDS}
+            "satisfaction": v.SATISFACTION, "evidence_kinds": v.EVIDENCE_KINDS, "requests": v.REQUEST_KINDS,
+            "audit_actions": v.AUDIT_ACTIONS}
 
 
 def when(value: Any) -> str:

@@ -15,7 +15,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from rexian.domain import commands as c
 from rexian.domain.errors import MissingField, NotAllowed, WorkflowError
-from rexian.web import forms, queries
+from rexian.web import actions, forms, queries
 from rexian.web.access import (PUBLIC, SESSION_COOKIE, Allow, checked_form, current_principal,
                                visible_ticket)
 from rexian.web.actions import ACTIONS, BODIES, INTAKE_ROLES, IntakeBody, from_form, to_command
@@ -202,23 +202,12 @@ def ticket_page(ticket_id: str, request: Request, me: Principal = Depends(Allow(
     view = queries.ticket_view(web.engine, ticket, me, web.now(), web.settings["web_near_due_hours"], unmasked)
     org = web.hotline.organisation()
     now = web.now()
-    offered = [action for action in ACTIONS.values() if me.has_role(*action.roles) and _relevant(action, ticket)]
-    return render(request, "ticket.html", me, view=view, org=org, actions=offered, unmasked=unmasked,
-                  form_inputs=lambda name: forms.inputs(name, ticket, org, now),
+    # Exactly the commands the workflow would accept from this person now, asked of the decisions themselves.
+    offered = {item.name: item for item in actions.offered(web.hotline, ticket, me.person_id)}
+    return render(request, "ticket.html", me, view=view, org=org, actions=list(offered.values()),
+                  unmasked=unmasked,
+                  form_inputs=lambda name: forms.inputs(name, ticket, org, now, offered[name].choices),
                   masked=not sees_personal_data(me, unmasked), error=request.query_params.get("error"))
-
-
-def _relevant(action, ticket) -> bool:
-    """Offer a command only where the ticket has what it acts on (the workflow still decides)."""
-    if action.name in ("endorse", "review_return", "review_extension", "review_closure"):
-        return bool(ticket.requests)
-    if action.name == "report_forward":
-        return bool(ticket.open_forwards())
-    if action.name in ("respond_supervision", "close_supervision"):
-        return any(not order.closed for order in ticket.orders.values())
-    if not ticket.is_open:
-        return action.name in ("reopen", "supervise")
-    return action.name != "reopen" or ticket.status == "visit_pending"
 
 
 @router.post("/tickets/{ticket_id}/unmask")

@@ -15,12 +15,12 @@ Administrators read the audit log on the admin page and through `GET /api/audit`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from rexian.adapters import tables as t
 from rexian.text.masking import mask_personal_data
@@ -82,25 +82,94 @@ def mask_fields(data: dict[str, Any], principal: Principal | None, unmasked: boo
 DISCLOSE = "disclose"  # the audit log's action for callers' details shown unmasked
 
 
-def disclose(engine: Engine, principal: Principal | None, items: Iterable[tuple[str, dict[str, Any]]],
-             place: str | None, now: datetime, unmasked: Iterable[str] = ()) -> list[dict[str, Any]]:
+def disclose(engine: Engine, principal: Principal | None, items: Iterable[tuple[Any, dict[str, Any]]],
+             place: str | None, now: datetime, unmasked: Iterable[str] = (), why_unmasked: str | None = None,
+             connection: Connection | None = None,
+             masker: Callable[[dict[str, Any], Principal | None, bool], dict[str, Any]] | None = None
+             ) -> list[dict[str, Any]]:
     """Each (ticket id, data) masked for this reader, in order. `place` names where the data is shown; None
     means it is shown to no one (counts, internal use): then everything is masked and nothing audited. Every
     ticket whose data the reader sees differently from the fully masked view is audited once, before the data
-    is returned: no audit record, no disclosure. `unmasked`: the tickets a supervisor opened with a reason."""
+    is returned: no audit record, no disclosure. `unmasked`: the tickets a supervisor opened with a reason
+    (`why_unmasked` says where that reason is recorded). The key of an item may be a tuple of ticket ids (a
+    finding about several tickets): it is lifted only when all of them were opened, and audited for each.
+    Items about no ticket (key None: the dashboard's hotspot places) are audited once, without a ticket.
+    The audit rows of one call go in one insert, in `connection`'s transaction when given (a page view
+    already writing), else in their own. `masker` masks one item for a reader (default `mask_fields`)."""
+    masker = masker or mask_fields
     opened = set(unmasked)
     shown, revealed = [], {}
-    for ticket_id, data in items:
-        lifted = place is not None and ticket_id in opened
-        out = mask_fields(data, principal if place is not None else None, lifted)
-        if place is not None and sees_personal_data(principal, lifted) and out != mask_fields(data, None):
-            revealed.setdefault(ticket_id, lifted)
+    for key, data in items:
+        ids = key if isinstance(key, tuple) else (key,)
+        lifted = place is not None and bool(ids) and all(ticket_id in opened for ticket_id in ids)
+        out = masker(data, principal if place is not None else None, lifted)
+        if place is not None and sees_personal_data(principal, lifted) and out != masker(data, None, False):
+            for ticket_id in ids:
+                revealed.setdefault(ticket_id, lifted)
         shown.append(out)
     if revealed and principal is not None:
         duty = f"岗位职责（{role_names(sorted(principal.roles & NEEDS_PERSONAL_DATA))}）"
-        with engine.begin() as connection:
-            connection.execute(insert(t.audit_log), [
-                {"at": now, "person_id": principal.person_id, "action": DISCLOSE, "ticket_id": ticket_id,
-                 "reason": f"{place}：{'督查说明理由后查看（见同一工单的 unmask 记录）' if lifted else duty}"}
-                for ticket_id, lifted in revealed.items()])
+        lifted_why = why_unmasked or "督查说明理由后查看（见同一工单的 unmask 记录）"
+        rows = [{"at": now, "person_id": principal.person_id, "action": DISCLOSE, "ticket_id": ticket_id,
+                 "reason": f"{place}：{lifted_why if lifted else duty}"} for ticket_id, lifted in revealed.items()]
+        if connection is not None:
+            connection.execute(insert(t.audit_log), rows)
+        else:
+            with engine.begin() as own:
+                own.execute(insert(t.audit_log), rows)
+    return shown
+
+
+def disclose_hotspots(engine: Engine, principal: Principal | None, snapshot: dict[str, Any], place: str,
+                      now: datetime) -> dict[str, Any]:
+    """The dashboard's snapshot with its hotspot places through `disclose`: an address many callers gave is
+    still where callers live or work, so it is masked to the coarse place (district and street) for readers
+    who do not need callers' details; a place known only by its address is masked the same way. The shared
+    snapshot is not changed (a copy is returned)."""
+    hotspots = snapshot.get("hotspots") or {}
+    lists = [name for name in ("places", "matters") if hotspots.get(name)]
+    rows = [(name, row) for name in lists for row in hotspots[name]]
+    masked = iter(disclose(engine, principal, [(None, {"address": row.get("address")}) for _, row in rows],
+                           place, now))
+    shown: dict[str, list[dict[str, Any]]] = {name: [] for name in lists}
+    for name, row in rows:
+        address = next(masked)["address"]
+        by_address = row.get("place") is not None and row.get("place") == row.get("address")
+        shown[name].append({**row, "address": address, "place": address if by_address else row.get("place")})
+    return {**snapshot, "hotspots": {**hotspots, **shown}}
+
+
+def mask_finding(finding: dict[str, Any]) -> dict[str, Any]:
+    """A finding's evidence with the personal data inside its words masked (phone, ID-card and bank-card
+    numbers in citizens' and handlers' texts and excerpts; callers' fields by name). The accused and the
+    responsible people are staff named for supervision and stay."""
+    def masked(value: Any, key: str = "") -> Any:
+        if isinstance(value, dict):
+            return {k: masked(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [masked(v, key) for v in value]
+        if key in PERSONAL_FIELDS and value is not None:
+            return mask_fields({key: value}, None)[key]
+        return mask_personal_data(value) if isinstance(value, str) else value
+
+    evidence = finding.get("evidence")
+    return {**finding, "evidence": masked(evidence)} if isinstance(evidence, dict) else dict(finding)
+
+
+def disclose_findings(engine: Engine | None, reader: Principal | None, findings: Iterable[dict[str, Any]],
+                      place: str, now: datetime, reason: str | None = None) -> list[dict[str, Any]]:
+    """Findings for an export through `disclose`: masked (`mask_finding`) unless a `reader` states a `reason`,
+    and then every ticket of every finding shown unmasked is audited (with the reason) before it is returned."""
+    findings = list(findings)
+    if reason is None or reader is None or engine is None:
+        return [mask_finding(finding) for finding in findings]
+    keys = [tuple(finding.get("ticket_ids") or ()) for finding in findings]
+    opened = {ticket_id for key in keys for ticket_id in key}
+    with engine.begin() as connection:
+        connection.execute(insert(t.audit_log).values(at=now, person_id=reader.person_id, action="unmask",
+                                                      ticket_id=None, reason=f"{place}：{reason}"))
+        shown = disclose(engine, reader, list(zip(keys, findings)), place, now, opened,
+                         why_unmasked=f"说明理由后导出：{reason}", connection=connection,
+                         masker=lambda finding, who, lifted: (dict(finding) if sees_personal_data(who, lifted)
+                                                             else mask_finding(finding)))
     return shown
