@@ -34,6 +34,8 @@ class CompiledRules:
 
     def __init__(self, directory: str | Path):
         self.directory = Path(directory)
+        # The tables' columns, read once per prepared tables (one catalogue query instead of one per rule).
+        self._columns: tuple[Any, list] | None = None
 
     def rows(self, rule_def: Rule, data: Data, params: dict[str, Any]) -> list[dict[str, Any]]:
         path = self.directory / f"{rule_def.rule_id}-{self._key(rule_def, data, params)}.sql"
@@ -46,12 +48,13 @@ class CompiledRules:
         names = [column[0] for column in result.description]
         return [dict(zip(names, row)) for row in result.fetchall()]
 
-    @staticmethod
-    def _key(rule_def: Rule, data: Data, params: dict[str, Any]) -> str:
+    def _key(self, rule_def: Rule, data: Data, params: dict[str, Any]) -> str:
         import ibis
 
+        if self._columns is None or self._columns[0] is not data.con:
+            self._columns = (data.con, _table_columns(data))
         described = [rule_def.rule_id, params, str(data.as_of), ibis.__version__, _analytics_source_hash(),
-                     _table_columns(data)]
+                     self._columns[1]]
         return hashlib.sha256(json.dumps(described, sort_keys=True, default=str).encode()).hexdigest()[:24]
 
     def _store(self, path: Path, sql: str) -> None:
