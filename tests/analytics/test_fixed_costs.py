@@ -204,3 +204,45 @@ def test_a_port_given_by_the_caller_is_not_answered_from_the_stored_scores(tmp_p
     run_rules(data, config, port, compiled=CompiledRules(tmp_path))
 
     assert sum(count for key, count in port.calls.items() if key[0] == "reply_scores") == 2
+
+
+def test_the_other_queries_of_a_warm_analysis_are_read_not_compiled(tmp_path, monkeypatch):
+    """Metrics, judging checks and the text rules' rows go through Ibis' compile too: a warm run reads their
+    SQL from the directory and gives the same analysis."""
+    config = load_config()
+    cold = analyze(_log_with_replies(), config, compiled=CompiledRules(tmp_path))
+    remembered = sorted(path.name for path in tmp_path.glob("query-*.sql"))
+    data = _log_with_replies()
+    compiles = []
+    original = type(data.con).compile
+
+    def counting(self, expr, *args, **kwargs):
+        compiles.append(expr)
+        return original(self, expr, *args, **kwargs)
+
+    monkeypatch.setattr(type(data.con), "compile", counting)
+    warm = analyze(data, config, compiled=CompiledRules(tmp_path))
+
+    assert len(remembered) >= 5 and compiles == []
+    assert _as_compared(warm.findings) == _as_compared(cold.findings)
+    pd.testing.assert_frame_equal(warm.metrics, cold.metrics)
+
+
+def test_an_expression_key_changes_with_any_literal_and_is_the_same_in_every_process(tmp_path):
+    import subprocess
+    import sys
+
+    import ibis
+
+    from rexian.analytics.engine import expression_key
+
+    table = ibis.table({"ticket_id": "string", "ts": "int64"}, name="ev")
+    late = table.filter(table.ts > 1_700_000_000).count()
+    later = table.filter(table.ts > 1_700_000_001).count()
+    code = ("import ibis; from rexian.analytics.engine import expression_key; "
+            "t = ibis.table({'ticket_id': 'string', 'ts': 'int64'}, name='ev'); "
+            "print(expression_key(t.filter(t.ts > 1_700_000_000).count()))")
+    elsewhere = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+
+    assert expression_key(late) == elsewhere and expression_key(late) != expression_key(later)
+    assert expression_key(late) != expression_key(table.filter(table.ts >= 1_700_000_000).count())

@@ -41,6 +41,8 @@ def idle_rules(data: Data, config: dict[str, Any], rule_ids: list[str]) -> list[
 def analyze(data: Data, config: dict[str, Any], text: TextPort | None = None,
             progress: Callable[[str], None] | None = None, inputs: list[str] | None = None,
             compiled: CompiledRules | None = None) -> Analysis:
+    if compiled is not None:
+        compiled.remember_queries(data.con)
     run, skipped = enabled_rules(data, config)
     idle = idle_rules(data, config, run)
     for rule_id in idle:

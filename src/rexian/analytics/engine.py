@@ -15,7 +15,7 @@ import tempfile
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from rexian.analytics.config import rule_params
 from rexian.analytics.judging import cannot_judge, drop_unjudged
@@ -34,6 +34,8 @@ class CompiledRules:
 
     def __init__(self, directory: str | Path):
         self.directory = Path(directory)
+        # The tables' columns, read once per prepared tables (one catalogue query instead of one per rule).
+        self._columns: tuple[Any, list] | None = None
 
     def rows(self, rule_def: Rule, data: Data, params: dict[str, Any]) -> list[dict[str, Any]]:
         path = self.directory / f"{rule_def.rule_id}-{self._key(rule_def, data, params)}.sql"
@@ -46,13 +48,38 @@ class CompiledRules:
         names = [column[0] for column in result.description]
         return [dict(zip(names, row)) for row in result.fetchall()]
 
-    @staticmethod
-    def _key(rule_def: Rule, data: Data, params: dict[str, Any]) -> str:
+    def _key(self, rule_def: Rule, data: Data, params: dict[str, Any]) -> str:
         import ibis
 
+        if self._columns is None or self._columns[0] is not data.con:
+            self._columns = (data.con, _table_columns(data))
         described = [rule_def.rule_id, params, str(data.as_of), ibis.__version__, _analytics_source_hash(),
-                     _table_columns(data)]
+                     self._columns[1]]
         return hashlib.sha256(json.dumps(described, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+    def remember_queries(self, con: Any) -> None:
+        """The other queries of a run (ticket facts' readers, metrics, the judging checks, the text rules'
+        rows) go through Ibis' `compile` too, about 50 ms each on a small log: remember their SQL in the
+        same directory, keyed by the expression itself (`expression_key`), so a warm run only executes."""
+        compile_now = con.compile
+
+        def compile(expr, *args, **kwargs):
+            # Ibis' `execute` passes limit="default" and params=None: the plain query.
+            if args or any(value is not None and not (name == "limit" and value == "default")
+                           for name, value in kwargs.items()):
+                return compile_now(expr, *args, **kwargs)
+            key = expression_key(expr)
+            if key is None:  # a value the key cannot describe exactly: compiled, not remembered
+                return compile_now(expr)
+            path = self.directory / f"query-{key}.sql"
+            try:
+                return path.read_text(encoding="utf-8")
+            except OSError:
+                sql = compile_now(expr)
+                self._store(path, sql)
+                return sql
+
+        con.compile = compile
 
     def _store(self, path: Path, sql: str) -> None:
         """Written whole or not at all (a concurrent run may write the same file)."""
@@ -74,6 +101,58 @@ def _analytics_source_hash() -> str:
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
+
+
+class _Undescribed(Exception):
+    pass
+
+
+def expression_key(expr: Any) -> str | None:
+    """A digest of an Ibis expression's whole operation graph — every node's class and arguments, literals by
+    value, tables by name and schema — plus the Ibis and sqlglot versions: equal keys compile to equal SQL.
+    None when the graph holds a value with no exact text (then the SQL is not remembered)."""
+    import enum
+    from datetime import date, time, timedelta
+    from decimal import Decimal
+
+    import ibis
+    import sqlglot
+    from ibis.backends import BaseBackend
+    from ibis.common.graph import Node
+    from ibis.expr.datatypes import DataType
+    from ibis.expr.schema import Schema
+
+    parts: list[str] = [ibis.__version__, sqlglot.__version__]
+    seen: dict[int, int] = {}
+    exact = (str, bytes, bool, int, float, Decimal, date, time, timedelta, type(None))
+
+    def describe(value: Any) -> str:
+        if isinstance(value, Node):
+            if id(value) not in seen:
+                inner = ",".join(f"{name}={describe(arg)}" for name, arg in zip(value.__argnames__, value.__args__))
+                seen[id(value)] = len(parts)
+                parts.append(f"{type(value).__module__}.{type(value).__qualname__}({inner})")
+            return f"#{seen[id(value)]}"
+        if isinstance(value, exact) or isinstance(value, (enum.Enum, DataType, Schema)):
+            return f"{type(value).__name__}:{value!r}"
+        if isinstance(value, (tuple, list)):
+            return "(" + ",".join(describe(item) for item in value) + ")"
+        if isinstance(value, Mapping):
+            return "{" + ",".join(f"{describe(k)}:{describe(v)}" for k, v in value.items()) + "}"
+        if isinstance(value, (frozenset, set)):
+            return "{" + ",".join(sorted(describe(item) for item in value)) + "}"
+        if isinstance(value, BaseBackend):  # a table's source: the SQL names the table, not the connection
+            return f"backend:{value.name}"
+        if hasattr(value, "__argnames__") and hasattr(value, "__args__"):  # Ibis' other values (a Namespace)
+            inner = ",".join(f"{name}={describe(arg)}" for name, arg in zip(value.__argnames__, value.__args__))
+            return f"{type(value).__module__}.{type(value).__qualname__}({inner})"
+        raise _Undescribed(type(value).__name__)
+
+    try:
+        describe(expr.op())
+    except _Undescribed:
+        return None
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
 def _table_columns(data: Data) -> list[tuple[str, str, str]]:
