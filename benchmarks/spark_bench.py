@@ -20,6 +20,7 @@ maximum RSS (DuckDB runs in it) and the Spark JVM's (VmHWM of the driver process
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import sys
@@ -60,6 +61,17 @@ def jvm_peak_mb(spark) -> float:
     return 0.0
 
 
+def jvm_cpu_seconds(spark) -> float:
+    """CPU seconds (user + system) the Spark JVM has used so far: under a shared machine's load the wall
+    clock says more about the neighbours than about the engine; CPU time is what the engine itself spent."""
+    try:
+        pid = spark.sparkContext._gateway.proc.pid
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (AttributeError, OSError, ValueError, IndexError):
+        return 0.0
+
+
 def relational_rules(data) -> dict:
     return {k: r for k, r in all_rules().items()
             if r.kind == "relational" and on_spark(r) and all(data.has(n) for n in r.needs)}
@@ -94,9 +106,11 @@ def duckdb_run(directory: Path, config, threads: int, memory_limit: str):
     data = from_ibis_connection(con)
     prep = time.perf_counter() - t
     print(f"  DuckDB: load + prepare {prep:.1f} s", flush=True)
+    cpu = time.process_time()
     rules = time_rules(data, config)
+    cpu = time.process_time() - cpu
     con.con.close()
-    return prep, rules, data.as_of
+    return prep, rules, data.as_of, cpu
 
 
 def spark_run(spark, directory: Path, config, as_of):
@@ -106,9 +120,11 @@ def spark_run(spark, directory: Path, config, as_of):
     spark.sql("SELECT count(*) FROM tk").collect()
     prep = time.perf_counter() - t
     print(f"  Spark: load + prepare {prep:.1f} s", flush=True)
+    cpu = jvm_cpu_seconds(spark)
     rules = time_rules(data, config)
+    cpu = jvm_cpu_seconds(spark) - cpu
     spark.catalog.clearCache()
-    return prep, rules
+    return prep, rules, cpu
 
 
 def linear_fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
@@ -149,9 +165,9 @@ def main() -> None:
             t = time.perf_counter()
             events = write_log(millions, directory, args.threads, args.memory_limit)
             print(f"\n{events:,} events written to Parquet in {time.perf_counter() - t:.1f} s", flush=True)
-            d_prep, d_rules, as_of = duckdb_run(directory, config, args.threads, args.memory_limit)
-            s_prep, s_rules = spark_run(spark, directory, config, as_of)
-            results.append((events, d_prep, d_rules, s_prep, s_rules))
+            d_prep, d_rules, as_of, d_cpu = duckdb_run(directory, config, args.threads, args.memory_limit)
+            s_prep, s_rules, s_cpu = spark_run(spark, directory, config, as_of)
+            results.append((events, d_prep, d_rules, s_prep, s_rules, d_cpu, s_cpu))
             shutil.rmtree(directory, ignore_errors=True)
             report_size(events, d_prep, d_rules, s_prep, s_rules)
     finally:
@@ -175,11 +191,15 @@ def report_summary(results, startup: float, jvm_mb: float) -> None:
     print(f"\nSpark start (JVM + session), not counted below: {startup:.1f} s")
     print(f"{'events':>12}{'duck prep':>11}{'duck rules':>12}{'spark prep':>12}{'spark rules':>13}"
           f"{'rules ratio':>13}{'total ratio':>13}{'counts agree':>14}")
-    for events, d_prep, d_rules, s_prep, s_rules in results:
+    for events, d_prep, d_rules, s_prep, s_rules, *_ in results:
         d, s = sum(v[0] for v in d_rules.values()), sum(v[0] for v in s_rules.values())
         agree = all(d_rules[r][1] == s_rules[r][1] for r in d_rules)
         print(f"{events:>12,}{d_prep:>11.1f}{d:>12.1f}{s_prep:>12.1f}{s:>13.1f}{s / d:>12.1f}x"
               f"{(s_prep + s) / (d_prep + d):>12.1f}x{'yes' if agree else 'NO':>14}")
+    print("CPU seconds of the rules (DuckDB: the Python process; Spark: the JVM), the load-independent figure:")
+    for events, *_, d_cpu, s_cpu in results:
+        print(f"{events:>12,}  duckdb {d_cpu:8.1f} s   spark {s_cpu:8.1f} s   ratio {s_cpu / max(d_cpu, 1e-9):5.1f}x")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} (2 cores; a shared machine inflates wall clock)")
     xs = [r[0] / 1e6 for r in results]
     for name, ys in (("spark prepare", [r[3] for r in results]),
                      ("spark rules", [sum(v[0] for v in r[4].values()) for r in results]),

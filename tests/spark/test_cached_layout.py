@@ -1,0 +1,42 @@
+"""The prepared tables are cached already distributed by ticket, so the per-ticket work of the rules reads
+them without another shuffle (the profile in docs/scale.md: fewer stages per rule)."""
+
+from rexian.analytics.spark_engine import from_locations
+
+
+def _executed_plan(spark, sql: str) -> str:
+    frame = spark.sql(sql)
+    frame.collect()  # adaptive execution settles the plan only once the query has run
+    return frame._jdf.queryExecution().executedPlan().toString()
+
+
+def _exchanges_above_cache(plan: str) -> list[str]:
+    """Exchanges of the query itself: the plan text repeats the cached table's own (that ran once)."""
+    own = plan.split("InMemoryRelation")[0]
+    return [line for line in own.splitlines() if "Exchange hashpartitioning" in line]
+
+
+def test_a_per_ticket_aggregation_over_the_cached_events_needs_no_shuffle(spark, city_dir):
+    from_locations([str(city_dir)], spark)
+    plan = _executed_plan(spark, "SELECT ticket_id, count(*), max(seq) FROM ev GROUP BY ticket_id")
+    assert "InMemoryTableScan" in plan
+    assert _exchanges_above_cache(plan) == []
+
+
+def test_joining_events_to_ticket_facts_by_ticket_needs_no_shuffle(spark, city_dir):
+    from_locations([str(city_dir)], spark)
+    spark.conf.set("spark.sql.autoBroadcastJoinThreshold", "-1")  # a broadcast would hide the point
+    try:
+        plan = _executed_plan(spark, "SELECT e.ticket_id, t.last_seq, e.seq FROM ev e JOIN tk t "
+                                     "ON e.ticket_id = t.ticket_id AND e.seq < t.last_seq")
+    finally:
+        spark.conf.unset("spark.sql.autoBroadcastJoinThreshold")
+    assert "SortMergeJoin" in plan or "ShuffledHashJoin" in plan
+    assert _exchanges_above_cache(plan) == []
+
+
+def test_the_cached_events_keep_every_row_and_column(spark, city_dir):
+    data = from_locations([str(city_dir)], spark)
+    raw = spark.read.parquet(str(city_dir / "events.parquet"))
+    assert data.ev.count().execute() == raw.count()
+    assert {"ticket_id", "seq", "ts", "action"} <= set(data.ev.columns)
