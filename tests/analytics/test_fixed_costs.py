@@ -246,3 +246,15 @@ def test_an_expression_key_changes_with_any_literal_and_is_the_same_in_every_pro
 
     assert expression_key(late) == elsewhere and expression_key(late) != expression_key(later)
     assert expression_key(late) != expression_key(table.filter(table.ts >= 1_700_000_000).count())
+
+
+def test_an_analysis_of_a_mapped_export_does_not_load_the_database_layer():
+    # `analyze --mapping` reads files and runs the rules in memory: SQLAlchemy (~0.1 s of start-up) has no
+    # part in it, so the modules on that path must not pull it in (a fresh process, as a user runs it).
+    import subprocess
+    import sys
+
+    code = ("import sys; import rexian.cli.analysis, rexian.importing.pipeline, rexian.importing.histories, "
+            "rexian.analytics.analyze; print('sqlalchemy' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

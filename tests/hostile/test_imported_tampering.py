@@ -11,7 +11,7 @@ import pytest
 from support.tampering import damaged, sql
 
 from rexian.adapters.log_reader import comparable
-from rexian.adapters.repository import projection_of
+from rexian.adapters.projection import projection_of
 from rexian.domain import commands as c
 from rexian.domain.model import Ticket
 from rexian.importing.mapping import mapping_from_dict

@@ -28,7 +28,7 @@ def store(request, make_app, tmp_path):
 def city(store):
     hotline = store
     from rexian.adapters.bulk_load import load_tickets
-    from rexian.adapters.repository import projection_of
+    from rexian.adapters.projection import projection_of
     from rexian.domain.model import NewEvent, Ticket
 
     rng = random.Random(11)

@@ -19,7 +19,7 @@ WORDS = ("油烟", "噪声", "路灯", "积水")
 
 def _load(engine, numbers, rng):
     from rexian.adapters.bulk_load import load_tickets
-    from rexian.adapters.repository import projection_of
+    from rexian.adapters.projection import projection_of
     from rexian.domain.model import NewEvent, Ticket
 
     records, projections = [], []
@@ -71,7 +71,7 @@ SEARCHED = ("塌", "陷", "塌陷", "路", "路口", "，井", "！", "n", "N", 
 
 def _load_tricky(engine):
     from rexian.adapters.bulk_load import load_tickets
-    from rexian.adapters.repository import projection_of
+    from rexian.adapters.projection import projection_of
     from rexian.domain.model import NewEvent, Ticket
 
     records, projections = [], []

@@ -125,7 +125,7 @@ def _held_apart(connection: Connection, records: Iterable[dict], projections: li
     """Callers' details held apart as the workflow's intake holds them (adapters/personal.py): the tickets
     concerned sealed again and their projections replayed (`projections` updated in place)."""
     from rexian.adapters.personal import apart, hold
-    from rexian.adapters.repository import projection_of
+    from rexian.adapters.projection import projection_of
     from rexian.domain.model import Ticket
 
     by_ticket: dict[str, list[dict]] = {}

@@ -14,6 +14,7 @@ from rexian.adapters import tables as t
 from rexian.adapters.keys import sign_heads, sign_rows
 from rexian.domain.errors import Conflict
 from rexian.domain.eventlog import GENESIS_HASH, canonical_json, chain_hash, normalise_payload
+from rexian.adapters.projection import projection_of
 from rexian.domain.model import Ticket
 from rexian.domain.org import CatalogueEntry, Category, Organisation, Person, Unit
 from rexian.domain.records import EVENT_FIELDS
@@ -87,21 +88,6 @@ class TicketRepository:
         for ticket in changed:
             ticket.version += 1
             ticket.new_events = []
-
-
-def projection_of(ticket: Ticket, now: datetime) -> dict[str, Any]:
-    intake = ticket.intake
-    return {
-        "ticket_id": ticket.ticket_id, "status": ticket.status, "received_at": ticket.received_at,
-        "channel": intake.get("channel"), "category": intake.get("category"), "urgency": intake.get("urgency"),
-        "kind": intake.get("kind"), "area": intake.get("area"), "address": intake.get("address"),
-        "place_id": intake.get("place_id"), "lon": intake.get("lon"), "lat": intake.get("lat"),
-        "caller_id": intake.get("caller_id"), "caller_phone": intake.get("caller_phone"),
-        "title": intake.get("title"), "content": intake.get("content"),
-        "first_unit_id": ticket.first_unit_id, "lead_unit_id": ticket.lead_unit_id, "due_at": ticket.due_at,
-        "closed_at": ticket.closed_at, "source": ticket.source, "last_seq": ticket.last_seq,
-        "head_hash": ticket.head_hash, "updated_at": now,
-    }
 
 
 class OrgRepository:

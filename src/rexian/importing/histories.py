@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from rexian.adapters.repository import projection_of
+from rexian.adapters.projection import projection_of
 from rexian.domain.eventlog import seal
 from rexian.domain.model import Ticket
 from rexian.domain.records import columns

@@ -337,7 +337,7 @@ def import_to_frames(inputs: list[str | Path], mapping: Mapping):
     records and agent status are in `report.record_frames`."""
     import pandas as pd
 
-    from rexian.importing.interchange import EVENT_COLUMNS
+    from rexian.domain.records import EVENT_FIELDS  # the interchange event columns, without loading SQLAlchemy
 
     if mapping.mode == "table":
         raise ValueError(f"{mapping.table} 表不是事件日志：不能直接分析")
@@ -346,7 +346,7 @@ def import_to_frames(inputs: list[str | Path], mapping: Mapping):
     events, tickets = _events_and_tickets(report, mapping, pseudonym)
     report.record_frames = record_frames(report, pseudonym)
     finish(report)
-    return (report, pd.DataFrame(events, columns=list(EVENT_COLUMNS)),
+    return (report, pd.DataFrame(events, columns=list(EVENT_FIELDS)),
             pd.DataFrame(tickets, columns=list(INTERCHANGE_TICKET_COLUMNS)))
 
 

@@ -31,7 +31,8 @@ from rexian.adapters.bulk_load import (
 )
 from rexian.adapters.keys import sign_heads
 from rexian.adapters.personal import apart, hold_many
-from rexian.adapters.repository import event_row, projection_of
+from rexian.adapters.projection import projection_of
+from rexian.adapters.repository import event_row
 from rexian.domain.model import Ticket
 
 PAYLOAD_TEXT = "payload_text"  # a record's payload already as canonical JSON (set by the fast sealer)

@@ -33,7 +33,7 @@ from rexian.adapters.log_reader import (
 )
 from rexian.adapters.manifests import FIRST_PREVIOUS, iter_raw_manifests, manifest_document
 from rexian.adapters.personal import iter_raw_held
-from rexian.adapters.repository import projection_of
+from rexian.adapters.projection import projection_of
 from rexian.domain.chain_check import Damage, check_stream, read_event_row
 from rexian.domain.model import Ticket
 from rexian.service.checkpoints import CheckpointProblem, check_checkpoints, read_filed

@@ -12,7 +12,7 @@ from datetime import timedelta
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from rexian.adapters.repository import projection_of
+from rexian.adapters.projection import projection_of
 from rexian.simulate.callcentre import CallCentre
 from rexian.simulate.lives import live
 from rexian.simulate.plan import Spec, citizen, lead_for, plan_tickets
