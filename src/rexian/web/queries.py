@@ -32,7 +32,7 @@ QUEUES: dict[str, dict[str, Any]] = {
     "all": {"label": "全部工单", "statuses": None, "order": "received_desc"},
     "inbox": {"label": "待办工单", "statuses": HANDLING, "order": "due_asc"},
     "dispatch": {"label": "待派单", "statuses": ("received",), "order": "received_asc"},
-    "review": {"label": "审核中（单位审批与中心审核）", "statuses": ("return_review", "closure_review"), "order": "received_asc"},
+    "review": {"label": "审核中（含单位审批）", "statuses": ("return_review", "closure_review"), "order": "received_asc"},
     "visit": {"label": "待回访", "statuses": ("visit_pending",), "order": "received_asc"},
     "open": {"label": "在办工单", "statuses": tuple(sorted(OPEN_STATES)), "order": "due_asc"},
 }
