@@ -3,8 +3,9 @@ M minutes, then the checks of issue 12: 0 errors, 0 lost or duplicated events, c
 
     PYTHONPATH=src python benchmarks/web_load.py --users 50 --minutes 5            # the issue's target
     PYTHONPATH=src python benchmarks/web_load.py --users 10 --minutes 1            # a quick run
+    PYTHONPATH=src python benchmarks/web_load.py --db postgresql+psycopg://…/empty  # on an empty PostgreSQL database
 
-A fresh SQLite database gets the demo organisation and accounts; the server runs as its own process
+A fresh SQLite database (or the empty database `--db` names) gets the demo organisation and accounts; the server runs as its own process
 (`python -m rexian serve`). Each user is a thread with its own HTTP connection that, until time is up, takes
 one ticket through its life over the REST API, each step with the token of the person whose work it is
 (agent intake → dispatch → sign for → contact → closure request → leader's endorsement → review → visit),
@@ -132,9 +133,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--minutes", type=float, default=5)
+    parser.add_argument("--db", help="an EMPTY database URL (e.g. PostgreSQL); default a fresh SQLite file")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="rexian-load-"))
-    db_url = f"sqlite:///{workdir / 'load.db'}"
+    db_url = args.db or f"sqlite:///{workdir / 'load.db'}"
     tokens = prepare(db_url)
     port = _free_port()
     env = {**os.environ, "REXIAN_REALTIME_RULES": "false"}
@@ -183,7 +185,8 @@ def main() -> None:
     lost = set(reported) - set(stored)
     unexpected = set(stored) - set(reported)
     duplicated = len(stored) - len(set(stored)) + len(reported) - len(set(reported))
-    print(f"\n{args.users} users for {elapsed / 60:.1f} min against 127.0.0.1 (SQLite, one server process)")
+    backend = db_url.split(":", 1)[0]
+    print(f"\n{args.users} users for {elapsed / 60:.1f} min against 127.0.0.1 ({backend}, one server process)")
     print(f"tickets through their whole life: {sum(u.tickets for u in users)}; requests: {len(latencies)} "
           f"({len(latencies) / elapsed:.1f}/s); latency p50 {statistics.median(latencies):.0f} ms, "
           f"p95 {cuts[94]:.0f} ms, max {max(latencies):.0f} ms")
