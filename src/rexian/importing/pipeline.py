@@ -114,7 +114,8 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
             paths = [path for path in paths if not is_record_file(path, mapping)]
             rows = _Counted(_all_rows(paths, mapping, report.rejects), report.rejects)
         if mapping.unit_tree or mapping.category_limits:
-            from rexian.importing.unit_tree import category_days, is_side_file, unit_parents
+            from rexian.importing.readers import is_part_file
+            from rexian.importing.unit_tree import category_days, unit_parents
 
             # These tables' rows are not events: their problems are told beside the import, not counted as rows.
             if mapping.unit_tree:
@@ -122,7 +123,7 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
             if mapping.category_limits:
                 for category, days in category_days(paths, mapping, report.side_rejects).items():
                     mapping.deadlines.setdefault(category, days)  # the mapping's own handle_days win
-            paths = [path for path in paths if not any(is_side_file(path, side.files) for side in
+            paths = [path for path in paths if not any(is_part_file(path, side.files) for side in
                                                        (mapping.unit_tree, mapping.category_limits) if side)]
             rows = _Counted(_all_rows(paths, mapping, report.rejects), report.rejects)
         if mapping.ticket_sheet:

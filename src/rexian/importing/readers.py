@@ -13,7 +13,9 @@ import io
 import json
 import re
 import zlib
+import dataclasses
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -66,6 +68,31 @@ def read_rows(path: str | Path, mapping: Mapping, rejects: RejectLog) -> Iterato
                 yield row
     except Exception as error:  # an unreadable file is reported, the other inputs still import
         rejects.add(str(path), None, None, None, f"文件无法读取：{type(error).__name__}: {error}")
+
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
+def is_part_file(path: Path, files: str | None) -> bool:
+    """Whether `path` is a file of an export's part named by a file-name pattern (`files:` of a section)."""
+    return bool(files) and fnmatch(path.name, files)
+
+
+def part_rows(inputs: list[Path], mapping: Mapping, sheet: str | None, files: str | None,
+              rejects: RejectLog) -> Iterator[SourceRow]:
+    """The rows of one part of a several-part export (the ticket sheet, the unit tree, the categories table,
+    call records …), read with `mapping`: from the input files matching `files`, or else the `sheet` of each
+    workbook input — its rows named with the sheet (导出.xlsx[工单信息]), for row 2 of one sheet is not row 2
+    of another."""
+    for path in inputs:
+        if is_part_file(path, files):
+            yield from read_rows(path, mapping, rejects)
+        elif not files and sheet and path.suffix.lower() in WORKBOOK_SUFFIXES:
+            sheet_mapping = mapping if mapping.sheet == sheet else dataclasses.replace(mapping, sheet=sheet)
+            for row in read_rows(path, sheet_mapping, rejects):
+                if not row.file.endswith(f"[{sheet}]"):  # the reader names it when the book has several sheets
+                    row = dataclasses.replace(row, file=f"{row.file}[{sheet}]")
+                yield row
 
 
 def ticket_of(values: dict[str, Any], mapping: Mapping) -> str | None:

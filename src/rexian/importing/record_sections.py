@@ -5,34 +5,15 @@ among the rows read; a bad row is rejected naming file (with sheet), row and col
 
 from __future__ import annotations
 
-import dataclasses
-from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from rexian.importing.readers import SourceRow, read_rows
+from rexian.importing.readers import is_part_file, part_rows
 from rexian.importing.rejects import RejectLog
-
-WORKBOOKS = (".xlsx", ".xlsm", ".xls")
 
 
 def is_record_file(path: Path, mapping) -> bool:
-    return any(section.files and fnmatch(path.name, section.files) for section in mapping.records.values())
-
-
-def section_rows(paths: list[Path], section, rejects: RejectLog) -> Iterator[SourceRow]:
-    """The section's rows: from the files matching `files`, or else its `sheet` of each workbook input
-    (named with the sheet: 导出.xlsx[话务记录], so its rows are told apart from the flow sheet's)."""
-    for path in paths:
-        if section.files:
-            if fnmatch(path.name, section.files):
-                yield from read_rows(path, section.mapping, rejects)
-        elif path.suffix.lower() in WORKBOOKS:
-            sheet_mapping = dataclasses.replace(section.mapping, sheet=section.sheet)
-            for row in read_rows(path, sheet_mapping, rejects):
-                if not row.file.endswith(f"[{section.sheet}]"):  # the reader names it when the book has several sheets
-                    row = dataclasses.replace(row, file=f"{row.file}[{section.sheet}]")
-                yield row
+    return any(is_part_file(path, section.files) for section in mapping.records.values())
 
 
 def read_sections(paths: list[Path], mapping, rejects: RejectLog, counted) -> dict[str, tuple[list, list]]:
@@ -42,5 +23,6 @@ def read_sections(paths: list[Path], mapping, rejects: RejectLog, counted) -> di
 
     found: dict[str, tuple[list[dict[str, Any]], list[tuple[str, int]]]] = {}
     for table, section in mapping.records.items():
-        found[table] = table_rows(counted(section_rows(paths, section, rejects)), section.mapping, rejects)
+        rows = part_rows(paths, section.mapping, section.sheet, section.files, rejects)
+        found[table] = table_rows(counted(rows), section.mapping, rejects)
     return found

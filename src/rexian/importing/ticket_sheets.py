@@ -9,7 +9,6 @@ record still makes a ticket when it gives the intake time; otherwise it is rejec
 from __future__ import annotations
 
 import dataclasses
-from fnmatch import fnmatch
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -17,7 +16,7 @@ from rexian.importing.action_fields import UNREAD_VISIT, visit_outcome
 from rexian.importing.flow import warn_unread_visits
 from rexian.importing.histories import Draft, History, take_intake
 from rexian.importing.mapping import Mapping
-from rexian.importing.readers import SourceRow, read_rows
+from rexian.importing.readers import SourceRow, is_part_file, part_rows
 from rexian.importing.rejects import RejectLog
 from rexian.importing.values import as_text, is_missing, parse_time, unreadable_time
 
@@ -28,27 +27,13 @@ def _sheet_mapping(mapping: Mapping) -> Mapping:
                                intake=sheet.intake, ticket_sheet=None)
 
 
-def _is_ticket_file(path: Path, mapping: Mapping) -> bool:
-    return bool(mapping.ticket_sheet.files) and fnmatch(path.name, mapping.ticket_sheet.files)
-
-
 def flow_inputs(inputs: list[Path], mapping: Mapping) -> list[Path]:
-    return [path for path in inputs if not _is_ticket_file(path, mapping)]
+    return [path for path in inputs if not is_part_file(path, mapping.ticket_sheet.files)]
 
 
 def ticket_sheet_rows(inputs: list[Path], mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
     """The ticket sheet's rows: from the files named by `files`, or else the `sheet` of each workbook input."""
-    sheet_mapping = _sheet_mapping(mapping)
-    for path in inputs:
-        if _is_ticket_file(path, mapping):
-            yield from read_rows(path, sheet_mapping, rejects)
-        elif (not mapping.ticket_sheet.files and mapping.ticket_sheet.sheet
-              and path.suffix.lower() in (".xlsx", ".xlsm", ".xls")):
-            # Named with its sheet: row 2 of 工单信息 is not row 2 of 流转记录 (rejects are counted by file and row).
-            for row in read_rows(path, sheet_mapping, rejects):
-                if not row.file.endswith(f"[{mapping.ticket_sheet.sheet}]"):  # the reader names it when the book has several sheets
-                    row = dataclasses.replace(row, file=f"{row.file}[{mapping.ticket_sheet.sheet}]")
-                yield row
+    return part_rows(inputs, _sheet_mapping(mapping), mapping.ticket_sheet.sheet, mapping.ticket_sheet.files, rejects)
 
 
 def join_ticket_rows(histories: dict[str, History], rows: Iterable[SourceRow], mapping: Mapping,

@@ -13,35 +13,18 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from fnmatch import fnmatch
 from pathlib import Path
 
-from rexian.importing.readers import read_rows
+from rexian.importing.readers import part_rows
 from rexian.importing.rejects import RejectLog
 from rexian.importing.values import as_text, is_missing
 
 
-def is_side_file(path: Path, files: str | None) -> bool:
-    return bool(files) and fnmatch(path.name, files)
-
-
-def is_tree_file(path: Path, tree) -> bool:
-    return bool(tree) and is_side_file(path, tree.files)
-
-
 def side_sheet_rows(inputs: list[Path], mapping, sheet: str | None, files: str | None, rejects: RejectLog):
-    """The rows of a table beside the flow records (the unit tree, the categories table): from the files
-    matching `files`, or else the `sheet` of each workbook input (named with its sheet: 导出.xlsx[部门])."""
+    """The rows of a table beside the flow records (the unit tree, the categories table), read as a table."""
     sheet_mapping = dataclasses.replace(mapping, mode="table", sheet=sheet, columns={}, ticket_sheet=None,
                                         unit_tree=None, category_limits=None)
-    for path in inputs:
-        if is_side_file(path, files):
-            yield from read_rows(path, sheet_mapping, rejects)
-        elif not files and sheet and path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-            for row in read_rows(path, sheet_mapping, rejects):
-                if not row.file.endswith(f"[{sheet}]"):  # the reader names it when the book has several sheets
-                    row = dataclasses.replace(row, file=f"{row.file}[{sheet}]")
-                yield row
+    return part_rows(inputs, sheet_mapping, sheet, files, rejects)
 
 
 def unit_parents(inputs: list[Path], mapping, rejects: RejectLog) -> dict[str, str | None]:
