@@ -126,12 +126,16 @@ def expression_key(expr: Any) -> str | None:
     seen: dict[int, int] = {}
     exact = (str, bytes, bool, int, float, Decimal, date, time, timedelta, type(None))
 
+    def construct(value: Any) -> str:  # a node or another Ibis value: its class and its named arguments
+        inner = ",".join(f"{name}={describe(arg)}" for name, arg in zip(value.__argnames__, value.__args__))
+        return f"{type(value).__module__}.{type(value).__qualname__}({inner})"
+
     def describe(value: Any) -> str:
         if isinstance(value, Node):
             if id(value) not in seen:
-                inner = ",".join(f"{name}={describe(arg)}" for name, arg in zip(value.__argnames__, value.__args__))
+                text = construct(value)
                 seen[id(value)] = len(parts)
-                parts.append(f"{type(value).__module__}.{type(value).__qualname__}({inner})")
+                parts.append(text)
             return f"#{seen[id(value)]}"
         if isinstance(value, exact) or isinstance(value, (enum.Enum, DataType, Schema)):
             return f"{type(value).__name__}:{value!r}"
@@ -144,8 +148,7 @@ def expression_key(expr: Any) -> str | None:
         if isinstance(value, BaseBackend):  # a table's source: the SQL names the table, not the connection
             return f"backend:{value.name}"
         if hasattr(value, "__argnames__") and hasattr(value, "__args__"):  # Ibis' other values (a Namespace)
-            inner = ",".join(f"{name}={describe(arg)}" for name, arg in zip(value.__argnames__, value.__args__))
-            return f"{type(value).__module__}.{type(value).__qualname__}({inner})"
+            return construct(value)
         raise _Undescribed(type(value).__name__)
 
     try:
