@@ -16,6 +16,7 @@ Administrators read the audit log on the admin page and through `GET /api/audit`
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -112,11 +113,8 @@ def disclose(engine: Engine, principal: Principal | None, items: Iterable[tuple[
         lifted_why = why_unmasked or "督查说明理由后查看（见同一工单的 unmask 记录）"
         rows = [{"at": now, "person_id": principal.person_id, "action": DISCLOSE, "ticket_id": ticket_id,
                  "reason": f"{place}：{lifted_why if lifted else duty}"} for ticket_id, lifted in revealed.items()]
-        if connection is not None:
-            connection.execute(insert(t.audit_log), rows)
-        else:
-            with engine.begin() as own:
-                own.execute(insert(t.audit_log), rows)
+        with nullcontext(connection) if connection is not None else engine.begin() as writing:
+            writing.execute(insert(t.audit_log), rows)
     return shown
 
 
