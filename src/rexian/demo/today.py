@@ -59,7 +59,8 @@ def carry_on(app, seed: int) -> Today:
             .where(t.tickets.c.status == "closed", t.tickets.c.kind == "complaint",
                    t.tickets.c.lead_unit_id.is_not(None), t.tickets.c.category.is_not(None))
             .order_by(t.tickets.c.ticket_id)).all()
-    staffed = [row for row in sources if _staff(org, row.lead_unit_id)]
+    staff = {unit: _staff(org, unit) for unit in {row.lead_unit_id for row in sources}}  # once per unit
+    staffed = [row for row in sources if staff[row.lead_unit_id]]
     if not staffed:
         return Today(newest or datetime(2026, 3, 2, 8, 30), [])
     day = _next_working_morning(app, (newest or datetime(2026, 3, 2)).replace(hour=0, minute=0, second=0,
@@ -80,14 +81,15 @@ def carry_on(app, seed: int) -> Today:
         start = days[rng.randint(earliest, DAYS - 1) if stage in ("received", "dispatched")
                      else rng.randint(0, DAYS - 2)]
         at = start + timedelta(minutes=rng.randint(0, 7 * 60) + index)
-        made.append(_live(app, org, rng, source, stage, at, centre))
+        made.append(_live(app, rng, source, staff[source.lead_unit_id], stage, at, centre))
     # The end of the last day's work (16:30), or just after the last step if one ran late.
     latest = max(app.events(tid)[-1]["at"] for tid in made)
     return Today(max(days[-1] + timedelta(hours=8), latest + timedelta(minutes=5)), made)
 
 
-def _live(app, org, rng: random.Random, source, stage: str, at: datetime, centre: dict[str, str]) -> str:
-    handler, leader = _staff(org, source.lead_unit_id)
+def _live(app, rng: random.Random, source, unit_staff: tuple[str, str], stage: str, at: datetime,
+          centre: dict[str, str]) -> str:
+    handler, leader = unit_staff
     caller = app.caller(source.ticket_id) or {}
 
     def step(command, minutes=(20, 90)):
