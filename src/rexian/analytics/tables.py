@@ -90,18 +90,9 @@ def connect() -> Any:
 
 def from_frames(events: pd.DataFrame, tickets: pd.DataFrame | None = None, calls: pd.DataFrame | None = None,
                 agent_status: pd.DataFrame | None = None, as_of: datetime | None = None) -> Data:
-    """Tables given as DataFrames (tests, the simulator, the benchmark)."""
-    con = connect()
-    raw = con.con
-    for name, frame in (("events", events), ("tickets", tickets), ("calls", calls), ("agent_status", agent_status)):
-        if frame is not None:
-            frame = frame.copy()
-            if "payload" in frame.columns:
-                frame["payload"] = frame["payload"].map(_payload_text)
-            raw.register(f"{name}_frame", frame)
-            _run(raw, f'CREATE TABLE "raw_{name}" AS SELECT * FROM "{name}_frame"')
-            raw.unregister(f"{name}_frame")
-    return _prepare(con, as_of)
+    """Tables given as DataFrames (tests, the simulator, the benchmark); the callers' frames are not changed."""
+    given = {"events": events, "tickets": tickets, "calls": calls, "agent_status": agent_status}
+    return from_batches({name: [frame.copy()] for name, frame in given.items() if frame is not None}, as_of)
 
 
 def from_batches(batches: dict[str, Any], as_of: datetime | None = None, memory_limit: str | None = None) -> Data:
