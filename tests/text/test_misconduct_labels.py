@@ -251,3 +251,21 @@ def test_the_fourth_set_has_two_passes_and_shares_no_letter_with_the_earlier_set
         assert row["split"] == "fresh3" and row["stratum"] in {"hit", "keyword", "random"}
         assert label.match(row["pass_a"]) and label.match(row["pass_b"]) and label.match(row["label"])
         assert row["label"] in (row["pass_a"], row["pass_b"]) or row["note"].startswith("settled")
+
+
+def test_the_fifth_draw_adds_letters_naming_officials_outside_the_earlier_sets():
+    from rexian.text.misconduct_labels import FRESH4_SIZES, draw_fresh4_sample
+
+    words = {0: "他们拒绝受理", 1: "街道工作人员说明天再来", 2: "路灯坏了"}
+    texts = {str(i): words[i % 3] for i in range(2000)}
+    flagged = {key for key in texts if int(key) % 17 == 0}
+    exclude = {str(i) for i in range(0, 2000, 2)}
+    drawn = draw_fresh4_sample(texts, flagged, exclude)
+    assert drawn == draw_fresh4_sample(texts, flagged, exclude) and {row["split"] for row in drawn} == {"fresh4"}
+    strata = {name: {row["letter_id"] for row in drawn if row["stratum"] == name} for name in FRESH4_SIZES}
+    assert strata["hit"] == flagged - exclude
+    assert all(texts[key] == "他们拒绝受理" and key not in flagged for key in strata["keyword"])
+    assert len(strata["officials"]) == FRESH4_SIZES["officials"]
+    assert all(texts[key] == words[1] and key not in flagged for key in strata["officials"])
+    assert all(texts[key] == words[2] for key in strata["random"]) and len(strata["random"]) == FRESH4_SIZES["random"]
+    assert not exclude & {row["letter_id"] for row in drawn}

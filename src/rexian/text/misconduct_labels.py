@@ -146,6 +146,33 @@ def draw_fresh3_sample(texts: dict, flagged: set, exclude: set) -> list[dict]:
     return [{"letter_id": i, "stratum": stratum, "split": "fresh3"} for i, stratum in sorted(drawn)]
 
 
+FRESH4_SEED = 20261209
+FRESH4_SIZES = {"hit": 70, "keyword": 175, "officials": 60, "random": 15}
+# By the fifth set the detector flagged almost nothing outside the labelled sets and the wider net held 171
+# letters, so the fifth set also samples letters that name an official or a public body at all
+# (`OFFICIALS_NET`, chosen before any of them was read): the misses so far were reports of conduct written
+# without any of the lexicon's words, and a random draw of all letters holds too few of them to measure.
+OFFICIALS_NET = re.compile("工作人员|执法|城管|民警|警察|派出所|干部|领导|书记|村长|村委|居委|主任|局长|科长|所长|"
+                           "镇长|乡长|街道|社区|政府|公务员|协警|辅警|交警|老师|校长|医生|医院|法院|法官|检察")
+
+
+def draw_fresh4_sample(texts: dict, flagged: set, exclude: set) -> list[dict]:
+    """The fifth set (split `fresh4`): from the letters in none of the first four sets (`exclude`), every
+    letter the detector flags, every letter the wider net (`WIDER_KEYWORDS`) surfaces (up to the size), a
+    random share of the letters naming an official or a public body (`OFFICIALS_NET`) and a few random
+    others, seed FRESH4_SEED."""
+    rng = random.Random(FRESH4_SEED)
+    ids = [i for i in sorted(texts) if i not in exclude and i not in flagged]
+    keyword = [i for i in ids if WIDER_KEYWORDS.search(texts[i])]
+    officials = [i for i in ids if i not in set(keyword) and OFFICIALS_NET.search(texts[i])]
+    rest = [i for i in ids if i not in set(keyword) | set(officials)]
+    strata = {"hit": sorted(flagged & set(texts) - exclude), "keyword": keyword, "officials": officials,
+              "random": rest}
+    drawn = [(i, name) for name, pool in strata.items()
+             for i in rng.sample(pool, min(FRESH4_SIZES[name], len(pool)))]
+    return [{"letter_id": i, "stratum": stratum, "split": "fresh4"} for i, stratum in sorted(drawn)]
+
+
 def stratum_sizes(texts: dict, flagged: set) -> dict:
     """How many letters each stratum holds in the whole population (to weight recall estimates)."""
     keyword = sum(1 for i, t in texts.items() if i not in flagged and BROAD_KEYWORDS.search(t))
