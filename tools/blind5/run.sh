@@ -1,0 +1,33 @@
+#!/bin/sh
+# Blind test 5: generate the export, dry-run, analyse and import it with each mapping, score the findings.
+# Usage (from the worktree): sh tools/blind5/run.sh [WORKDIR]   (default /tmp/blind5; nothing written in the tree)
+set -u
+W=${1:-/tmp/blind5}
+T=$(cd "$(dirname "$0")" && pwd)
+export PYTHONPATH="$T/../../src${PYTHONPATH:+:$PYTHONPATH}"
+rm -rf "$W" && mkdir -p "$W/log"
+python "$T/blind_export.py" --out "$W/export"
+cd "$W/export"
+for M in jiangzhou jiangzhou_visits_from_ticket_list; do
+  MAP="$T/mappings/$M.yaml"
+  python -m rexian mapping check "$MAP" converted/工单明细表.xlsx 流转记录_*.csv > "$W/log/check_$M.txt" 2>&1
+  echo "mapping check $M: exit $?"
+  python -m rexian analyze --mapping "$MAP" converted/工单明细表.xlsx 流转记录_*.csv --out "$W/an_$M" > "$W/log/analyze_$M.txt" 2>&1
+  echo "analyze --mapping $M: exit $?"
+  python -m rexian import --db "sqlite:///$W/$M.db" --mapping "$MAP" converted/工单明细表.xlsx 流转记录_*.csv \
+      --rejects "$W/log/import_rejects_$M.csv" > "$W/log/import_$M.txt" 2>&1
+  echo "import $M: exit $?"
+  python -m rexian analyze --db "sqlite:///$W/$M.db" --out "$W/db_$M" > "$W/log/analyze_db_$M.txt" 2>&1
+  echo "analyze --db $M: exit $?"
+  python "$T/score.py" "$W/expected.csv" "$W/an_$M/findings.jsonl" --label "$M: analyze --mapping" > "$W/score_an_$M.md"
+  python "$T/score.py" "$W/expected.csv" "$W/db_$M/findings.jsonl" --label "$M: import + analyze --db" > "$W/score_db_$M.md"
+done
+# the export as delivered: the ticket list is an HTML table named .xls
+python -m rexian mapping suggest 工单明细表.xls 流转记录_*.csv > "$W/log/suggest_html_xls.txt" 2>&1
+echo "mapping suggest with the delivered .xls: exit $?"
+python -m rexian analyze --mapping "$T/mappings/jiangzhou.yaml" 工单明细表.xls 流转记录_*.csv --out "$W/an_html_xls" \
+    > "$W/log/analyze_html_xls.txt" 2>&1
+echo "analyze --mapping with the delivered .xls: exit $?"
+python "$T/score.py" "$W/expected.csv" "$W/an_html_xls/findings.jsonl" --label "delivered .xls (HTML): analyze --mapping" \
+    > "$W/score_an_html_xls.md"
+for f in "$W"/score_*.md; do echo; tail -n +1 "$f" | grep -A3 '^| expected' | sed "s|^|$(basename "$f" .md): |" | sed -n 3p; done
