@@ -17,7 +17,12 @@ Style F ("江州市" platform):
 Planted: ~45 tickets, each abuse with a firing case and a near miss. expected.csv lists
 (kind, rule, family, ticket, person, unit) — kind = fire | near_miss | clean.
 
-Run: python tools/blind5/blind_export.py --out /tmp/blind5/export
+Style G (a second platform, the same planted tickets): 工单导出.xls — an XML Spreadsheet 2003 file with an
+.xls name, one row per ticket, times as bare Excel serial numbers (46086.38), the whole flow history in ONE
+cell 「处理过程」 (one line per step: 「2026-03-05 09:14 【派发】王芳(工号0101)（江州市/12345热线中心）→…：…」),
+the final reply in 答复内容, 回访满意度 and 是否解决 as columns; converted/工单导出.xlsx is the clerk's Excel copy.
+
+Run: python tools/blind5/blind_export.py --out /tmp/blind5   (writes export/, export_g/, expected.csv)
 """
 
 from __future__ import annotations
@@ -636,13 +641,89 @@ def write_flows(out: Path):
     return files
 
 
+# --- style G: one row per ticket, the whole flow history in one cell, Excel serial times ----------------------
+
+G_HEADER = ["工单编号", "受理时间", "来电人", "联系电话", "诉求类型", "事发地址", "诉求内容", "承办单位", "办理时限",
+            "办结时间", "工单状态", "处理过程", "答复内容", "回访满意度", "是否解决"]
+
+
+def serial(at: datetime | None):
+    return round((at - datetime(1899, 12, 30)).total_seconds() / 86400, 6) if at else None
+
+
+def history_cell(t: Ticket) -> str:
+    lines = []
+    for at, action, actor, unit, target, note, attach, until in t.rows:
+        line = f"{at:%Y-%m-%d %H:%M} 【{action}】{actor}（{unit}）"
+        if target:
+            line += f"→{target}"
+        if note:
+            line += f"：{note}"
+        if attach:
+            line += f"［附件：{attach}］"
+        if until:
+            line += f"［延期至：{until}］"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def g_rows():
+    rows = []
+    for t in sorted(TICKETS, key=lambda t: t.received):
+        replies = [r[5] for r in t.rows if r[1] == "办结申请"]
+        rows.append([t.tid, serial(t.received), t.caller, t.phone, t.category, t.address, t.content, t.lead,
+                     serial(t.due), serial(t.closed), "已办结" if t.closed else "办理中", history_cell(t),
+                     replies[-1] if replies else "", t.sat, t.solved])
+    return rows
+
+
+def write_xml_spreadsheet(path: Path, rows):
+    """XML Spreadsheet 2003 (what many platforms write as .xls): times as plain numbers (Excel serials)."""
+    def cell(v):
+        if v is None or v == "":
+            return "<Cell/>"
+        if isinstance(v, float):
+            return f'<Cell><Data ss:Type="Number">{v}</Data></Cell>'
+        return f'<Cell><Data ss:Type="String">{html.escape(str(v)).replace(chr(10), "&#10;")}</Data></Cell>'
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<?mso-application progid="Excel.Sheet"?>',
+           '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+           'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">',
+           '<Worksheet ss:Name="工单导出"><Table>',
+           f'<Row><Cell ss:MergeAcross="{len(G_HEADER) - 1}"><Data ss:Type="String">{CITY}12345热线工单导出'
+           '（含处理过程）</Data></Cell></Row>',
+           "<Row>" + "".join(cell(h) for h in G_HEADER) + "</Row>"]
+    out += ["<Row>" + "".join(cell(v) for v in r) + "</Row>" for r in rows]
+    out.append("</Table></Worksheet></Workbook>")
+    path.write_text("\n".join(out), encoding="utf-8")
+
+
+def write_g_xlsx(path: Path, rows):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "工单导出"
+    ws.append([f"{CITY}12345热线工单导出（含处理过程）"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(G_HEADER))
+    ws.append(G_HEADER)
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", required=True, type=Path)
+    ap.add_argument("--out", required=True, type=Path,
+                    help="work folder: writes export/ (style F), export_g/ (style G) and expected.csv")
     args = ap.parse_args()
+    build()
+    g = args.out / "export_g"
+    (g / "converted").mkdir(parents=True, exist_ok=True)
+    write_xml_spreadsheet(g / "工单导出.xls", g_rows())
+    write_g_xlsx(g / "converted" / "工单导出.xlsx", g_rows())
+    args.out = args.out / "export"
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "converted").mkdir(exist_ok=True)
-    build()
     rows = ticket_rows()
     write_html_xls(args.out / "工单明细表.xls", rows)
     write_xlsx(args.out / "converted" / "工单明细表.xlsx", rows)
