@@ -452,7 +452,7 @@ def build():
         contact(t, m(d, hours=2), ZJ, H[ZJ][0])
         site(t, m(d, days=1), ZJ, H[ZJ][0])
         at = m(d, days=2)
-        for k in range(n):
+        for _k in range(n):
             until = cn_time(m(at, days=4).replace(hour=18, minute=0))
             t.add(at, "延期申请", H[ZJ][0], ZJ, "", "需委托第三方进行房屋安全鉴定，申请延期", until=until)
             t.add(m(at, hours=3), "延期审核通过", REVIEWER, CENTRE, ZJ, "同意延期", until=until)
@@ -609,7 +609,7 @@ def write_xlsx(path: Path, rows):
     for g, cols in TICKET_GROUPS:
         group_row += [g] + [None] * (len(cols) - 1)
     ws.append(group_row)
-    for g, cols in TICKET_GROUPS:
+    for _g, cols in TICKET_GROUPS:
         ws.merge_cells(start_row=3, start_column=col, end_row=3, end_column=col + len(cols) - 1)
         col += len(cols)
     ws.append([c for _, cols in TICKET_GROUPS for c in cols])
