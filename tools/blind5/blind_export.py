@@ -547,6 +547,49 @@ def build():
             expect("near_miss", "MS-VISIT-BY-HANDLER", "manufactured_satisfaction", t, note="回访 by the centre")
         archive(t, m(d, days=3, minutes=10))
 
+    # --- 19. PR-IDENTICAL: one canned reply pasted on three different matters ------------------------------
+    # near miss: one detailed reply sent to two duplicate tickets of the same matter (docs: not a non-answer)
+    canned = "已安排工作人员到现场进行处理，相关问题已经整改完毕，感谢您对我们工作的监督和支持。"
+    for cat, addr, text in [("道路设施", "东湖区北京路天桥", "天桥台阶破损，老人上下不方便"),
+                            ("公交服务", "东湖区火车站公交枢纽", "枢纽站候车亭顶棚漏雨"),
+                            ("违章停车", "东湖区人民医院门口", "医院门口出租车乱停，救护车进出困难")]:
+        t = new_ticket(next_day(), cat, addr, text, "fire")
+        d = dispatch(t, m(t.received, minutes=20), JT)
+        finish(t, d, JT, H[JT][0], reply=canned)
+        expect("fire", "PR-IDENTICAL", "perfunctory_reply", t, H[JT][0], JT, "the same canned reply on 3 matters")
+    day0 = next_day()
+    detailed = ("经核实，东湖区上海路公交站候车亭玻璃破损属实，公交公司已于4月25日更换破损玻璃并加装防护栏，"
+                "已电话告知诉求人。")
+    for k in range(2):
+        t = new_ticket(m(day0, hours=k), "公交服务", "东湖区上海路公交站", "上海路公交站候车亭玻璃碎了，容易划伤人",
+                       "near_miss" if k == 0 else "clean", caller=f"市民上海路{k}")
+        d = dispatch(t, m(day0, hours=2), JT)
+        finish(t, d, JT, H[JT][1], reply=detailed)
+        if k == 0:
+            expect("near_miss", "PR-IDENTICAL", "perfunctory_reply", t, note="one detailed reply on 2 duplicates")
+
+    # --- 20. IB-BANQUET: a citizen reports officials dined by a property company --------------------------
+    t = clean(next_day(), ZJ, H[ZJ][1], "作风问题", "东湖区幸福社区",
+              "幸福社区书记王某经常接受物业公司宴请，物业乱收费他从来不管", kind="fire")
+    expect("fire", "IB-BANQUET", "improper_banquet", t, "", ZJ, "宴请 of a community secretary")
+    t = clean(next_day(), ZJ, H[ZJ][0], "社区服务", "东湖区和谐社区",
+              "和谐社区组织老年人重阳节聚餐活动，希望以后多办这样的活动", kind="near_miss")
+    expect("near_miss", "IB-BANQUET", "improper_banquet", t, note="a community lunch for the elderly")
+
+    # --- 21. DL-IDLE: an open ticket nobody has touched for two weeks (near miss: worked every 3 days) -----
+    t = new_ticket(datetime(2026, 4, 8, 10, 5), "噪音扰民", "东湖区光华路KTV", "KTV深夜噪音扰民，多次打电话没人管", "fire")
+    d = dispatch(t, m(t.received, minutes=20), HB, days=5)
+    sign(t, m(d, hours=1), HB, H[HB][1])
+    contact(t, m(d, hours=2), HB, H[HB][1])
+    expect("fire", "DL-IDLE", "delay", t, H[HB][1], HB, "open, last action 2026-04-08")
+    t = new_ticket(datetime(2026, 4, 17, 10, 5), "噪音扰民", "东湖区光明路酒吧", "酒吧深夜噪音扰民，影响休息", "near_miss")
+    d = dispatch(t, m(t.received, minutes=20), HB, days=14)
+    sign(t, m(d, hours=1), HB, H[HB][0])
+    contact(t, m(d, hours=2), HB, H[HB][0])
+    for k in range(1, 5):
+        t.add(m(d, days=3 * k), "办理过程", H[HB][0], HB, "", f"第{k}次夜间巡查，已对酒吧负责人进行约谈")
+    expect("near_miss", "DL-IDLE", "delay", t, note="open, progress every 3 days, deadline not reached")
+
     for t in TICKETS:
         if not any(e["ticket"] == t.tid for e in EXPECTED):
             expect("clean", "", "", t)
