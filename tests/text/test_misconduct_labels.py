@@ -90,6 +90,8 @@ def test_on_the_development_letters_findings_stay_precise(teddy_dir):
     assert everything["pooled"]["precision"] >= 0.85 and everything["pooled"]["recall"] >= 0.8
     third = misconduct_on_labels("fresh2", teddy_dir)  # the set whose misses started this round
     assert third["families"]["hostile_attitude"]["tp"] >= 9
+    fourth = misconduct_on_labels("fresh3", teddy_dir)  # coldness told as conduct: the fifth round's misses
+    assert fourth["families"]["hostile_attitude"]["tp"] >= 5
 
 
 def test_the_fresh_set_is_labelled_apart_and_shares_no_letter_with_the_first_set():
