@@ -32,7 +32,7 @@ PATTERNS = [
       "我们向街道办反映了三次，街道办不予理会。",                  # a body's inaction stays a lead
       "小区保安对我们的劝阻不予理睬。"]),                          # a private doer
     ("说群众活该",
-     "相关部门三番五次要求封梯，更有领导说出购买了此楼的业主就是活该。",
+     "区住建局三番五次要求封梯，更有领导说出购买了此楼的业主就是活该。",
      ["开发商的销售经理说买了这楼的业主活该倒霉。",
       "领导并没有说我们业主活该，只是说要按程序办。"]),
     ("强行带走关押",
@@ -75,16 +75,24 @@ def test_a_private_doer_of_the_call_pattern_is_set_aside_with_the_reason():
     assert hit["kind"] == "none" and hit["doer"]["status"] == NOT_PUBLIC
 
 
-def test_the_official_hung_up_on_is_the_one_acted_upon_not_the_doer():
-    # the citizen hanging up on a clerk is no report about the clerk
+def test_the_citizen_hanging_up_is_no_report_about_the_clerk_but_being_cut_off_is():
     assert "拒接电话躲避群众" not in acts("我气得把电话挂了，工作人员后来又打过来解释。")
+    assert "拒接电话躲避群众" not in acts("工作人员说完这些，我就把电话挂了。")
+    # 「没说两句」「还没说完」 cut the citizen off; they deny nothing
+    assert "拒接电话躲避群众" in acts("社区工作人员没说两句就挂了我的电话。")
+    assert "拒接电话躲避群众" in acts("我还没说完，工商所的那个工作人员就把电话挂断了。")
+    assert "拒接电话躲避群众" not in acts("派出所民警没有挂断我的电话。")
 
 
-def test_a_bare_leader_after_the_departments_concerned_is_theirs_not_a_body_named_sentences_before():
-    text = ("业主委员会筹备组请了四家电梯公司评估。"
-            "相关部门三番五次要求封梯，更有领导说出购买了此楼的业主就是背时。")
-    hit = hit_of(text, "说群众活该")
-    assert hit["kind"] == "finding" and hit["doer"]["status"] == PUBLIC
+def test_a_body_named_after_a_request_in_unpunctuated_speech_is_the_one_asked_not_a_swallowed_sentence():
+    from rexian.text.doers import find_mentions
+
+    text = "医生暗示要红包才安排手术一直没解决心里特别窝火请卫健委管一管"
+    bodies = [(m.body, m.role) for m in find_mentions(text) if m.body]
+    assert bodies == [("卫健委", "object")]
+    assert [(m.body, m.role) for m in find_mentions("食堂的饭菜太差请学校管一管") if m.body] == [("学校", "object")]
+    # a request at the start of the span was already no part of a name (「请市政府」); one inside it now ends it
+    assert [m.body for m in find_mentions("菜价太高已经很久了请市场监管局查一查") if m.body] == ["市场监管局"]
 
 
 def test_suspected_coercion_is_a_lead_not_a_finding():
