@@ -293,10 +293,8 @@ def _body_start(text: str, ending_start: int, floor: int = 0) -> int:
     start = lead.end() if lead else start
     # 「一直没解决心里特别窝火请相关部门管一管」 (unpunctuated speech): a request inside the span ends what came
     # before it, so the body named after it is the one asked, not a name swallowing the sentence.
-    asked = None
-    for asked in _REQUEST_INSIDE.finditer(text, start, ending_start):
-        pass
-    return asked.end() if asked else start
+    requests = list(_REQUEST_INSIDE.finditer(text, start, ending_start))
+    return requests[-1].end() if requests else start
 
 
 def _trim_name(after: str) -> str:
