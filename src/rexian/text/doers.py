@@ -290,7 +290,11 @@ def _body_start(text: str, ending_start: int, floor: int = 0) -> int:
         start += 1
     # 「为何一中屡屡违规」: a question word or connective before a name is not part of it.
     lead = _NOT_NAME_START.match(text, start, ending_start)
-    return lead.end() if lead else start
+    start = lead.end() if lead else start
+    # 「一直没解决心里特别窝火请相关部门管一管」 (unpunctuated speech): a request inside the span ends what came
+    # before it, so the body named after it is the one asked, not a name swallowing the sentence.
+    requests = list(_REQUEST_INSIDE.finditer(text, start, ending_start))
+    return requests[-1].end() if requests else start
 
 
 def _trim_name(after: str) -> str:
@@ -329,6 +333,7 @@ _NOT_NAME_START = re.compile("(?:" + "|".join((
     "恳请 请求 敬请 请 希望 要求 建议 呼吁 彻查 严查 查处 调查 督促 责令 关于 投诉 举报 反映 通过 经过 "
     "为何 为什么 难道 竟然 居然 然而 可是 但是 因为 如果 导致 致使 发现 得知 据说 听说 认为 相信 以为 无视 设立 开设 开办 "
     "创办 注册 贿赂 收买 授意 指使 唆使 配合 协助 帮助 勾结 伙同 串通").split()) + ")+")
+_REQUEST_INSIDE = re.compile(r"恳请|请求|敬请|请|要求|希望(?!小学|中学|学校)")
 # 「民办学校」「私立医院」 are private; 「公办幼儿园」 is public whatever its ending says.
 _PRIVATE_NAME = re.compile(r"民办|私立|私人|私营")
 # 「开发商承诺为公立性幼儿园」「号称公办」: a public name only promised or claimed says nothing.
