@@ -186,9 +186,9 @@ def _typed(raw: Any, table: str, columns: dict[str, str]) -> list[str]:
     return out
 
 
-def _prepare(con: Any, as_of: datetime | None) -> Data:
-    raw = con.con
-    # One JSON parse per event (json_transform into a struct), then typed columns from the struct.
+def event_fields(raw: Any) -> tuple[list[str], str]:
+    """The SELECT list of `ev` over `raw_events` parsed into a struct `p`, and that struct's type: one JSON
+    parse per event (json_transform into a struct), then typed columns from the struct."""
     structure = {key: "VARCHAR" for key in PAYLOAD_TEXT + PAYLOAD_TIME + PAYLOAD_BOOL + ("level",)}
     structure.update({key: "JSON" for key in PAYLOAD_LIST_LENGTH})
     structure_sql = json.dumps(structure).replace("'", "''")
@@ -199,6 +199,12 @@ def _prepare(con: Any, as_of: datetime | None) -> Data:
     fields += [f"TRY_CAST(p.{key} AS BOOLEAN) AS {key}" for key in PAYLOAD_BOOL]
     fields += [f"coalesce(json_array_length(p.{key}), 0) AS {key}_n" for key in PAYLOAD_LIST_LENGTH]
     fields.append("TRY_CAST(p.level AS BIGINT) AS level")
+    return fields, structure_sql
+
+
+def _prepare(con: Any, as_of: datetime | None) -> Data:
+    raw = con.con
+    fields, structure_sql = event_fields(raw)
     # One statement: the narrow raw rows sorted first, then parsed and typed in that order (insertion order
     # kept for this statement only). Sorting the 50-column result instead, or materialising the parsed
     # structs in a temporary table, cost 2.3x the CPU and a third more memory (docs/speed.md, fifth pass).
