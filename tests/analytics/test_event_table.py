@@ -41,6 +41,6 @@ def test_each_payload_key_becomes_a_typed_column_once_parsed():
     assert row[5] == int(pd.Timestamp("2026-03-01 10:00").timestamp())
 
 
-def test_insertion_order_is_left_off_for_the_later_queries_of_the_run():
+def test_the_connections_insertion_order_setting_is_given_back_after_preparing():
     data = from_frames(_events())
     assert data.con.con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0] is False

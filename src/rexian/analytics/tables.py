@@ -208,10 +208,11 @@ def _prepare(con: Any, as_of: datetime | None) -> Data:
     # One statement: the narrow raw rows sorted first, then parsed and typed in that order (insertion order
     # kept for this statement only). Sorting the 50-column result instead, or materialising the parsed
     # structs in a temporary table, cost 2.3x the CPU and a third more memory (docs/speed.md, fifth pass).
+    kept = _run(raw, "SELECT current_setting('preserve_insertion_order')")[0][0]
     _run(raw, "SET preserve_insertion_order = true")
     _run(raw, "CREATE TABLE ev AS SELECT " + ", ".join(fields) + " FROM (SELECT *, json_transform(CAST(payload AS "
               f"VARCHAR), '{structure_sql}') AS p FROM (SELECT * FROM raw_events ORDER BY ticket_id, seq))")
-    _run(raw, "SET preserve_insertion_order = false")
+    _run(raw, f"SET preserve_insertion_order = {'true' if kept else 'false'}")
     present = _tables(raw)
     for name, columns in TABLE_COLUMNS.items():
         if f"raw_{name}" in present:
