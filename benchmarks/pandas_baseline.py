@@ -39,14 +39,17 @@ def bp_returns(ev: pd.DataFrame, min_returns: int = 3) -> pd.DataFrame:
 
 
 def bp_pingpong(ev: pd.DataFrame) -> pd.DataFrame:
-    d = _by_ticket(ev.loc[_action(ev, "Dispatched"), ["ticket_id", "seq", "lead_unit_id", "target_unit_id"]])
-    unit = d["lead_unit_id"].fillna(d["target_unit_id"])
-    ticket = d["ticket_id"]
+    # Arrivals at a lead unit (dispatches and sideways hand-overs), repeats of the same unit in a row
+    # collapsed (A,B,B,A is A,B,A), as the rule's `legs` does; then a stay at the unit of two stays before.
+    d = _by_ticket(ev.loc[_action(ev, "Dispatched", "HandedOver"), ["ticket_id", "seq", "lead_unit_id",
+                                                                    "target_unit_id"]])
+    d = d.assign(unit_id=d["lead_unit_id"].fillna(d["target_unit_id"])).dropna(subset=["unit_id"])
+    ticket, unit = d["ticket_id"], d["unit_id"]
+    d = d[~(ticket.eq(ticket.shift(1)) & unit.eq(unit.shift(1)))]
+    ticket, unit = d["ticket_id"], d["unit_id"]
     prev1 = unit.shift(1).where(ticket.eq(ticket.shift(1)))
-    prev2 = unit.shift(2).where(ticket.eq(ticket.shift(2)))
-    hit = unit.eq(prev2) & unit.ne(prev1)
-    first = d.loc[hit, ["ticket_id", "seq"]].assign(unit_id=unit[hit], prev1=prev1[hit])
-    first = first.drop_duplicates("ticket_id")
+    hit = unit.eq(unit.shift(2).where(ticket.eq(ticket.shift(2))))
+    first = d.loc[hit, ["ticket_id", "seq", "unit_id"]].assign(prev1=prev1[hit]).drop_duplicates("ticket_id")
     rr = ev.loc[_action(ev, "ReturnRequested"), ["ticket_id", "seq", "actor_unit_id", "actor_id"]]
     rr = rr.sort_values("seq").drop_duplicates(["ticket_id", "actor_unit_id"])
     return first.merge(rr.drop(columns="seq"), left_on=["ticket_id", "unit_id"],

@@ -9,6 +9,11 @@ Prints one table: per rule the DuckDB time, and for the four rules with a pandas
 the speed-up and both finding counts (they must agree). Generation and preparation are timed apart.
 Peak memory is the process's maximum RSS after the DuckDB phase (before pandas loads the events).
 
+Preparation is measured against its baseline in the same run: `ev` built first the previous way (the parsed
+payloads materialised in a temporary table, then the 50-column result sorted), dropped, then by
+`from_ibis_connection` as `rexian analyze` does; wall clock and the process's CPU seconds of both (on a
+shared machine read the CPU seconds; the load average is printed).
+
 Then, when pm4py is installed (the `bench` extra; skip with --skip-pm4py), pm4py's
 `discover_handover_of_work_network` (beta=0: who hands the ticket to whom, event by event) against the same
 network computed relationally with Ibis on DuckDB (checked edge by edge), against BP-PINGPONG and against all
@@ -18,6 +23,7 @@ relational rules. pm4py's input DataFrame is built outside the timing.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import time
@@ -30,7 +36,7 @@ from synthetic_log import connect, generate  # noqa: E402
 
 from rexian.analytics.config import load_config  # noqa: E402
 from rexian.analytics.registry import all_rules  # noqa: E402
-from rexian.analytics.tables import from_ibis_connection  # noqa: E402
+from rexian.analytics.tables import event_fields, from_ibis_connection  # noqa: E402
 
 TWINS = {
     "BP-RETURNS": lambda ev, data: pandas_baseline.bp_returns(ev),
@@ -38,6 +44,20 @@ TWINS = {
     "BP-NO-VERIFY": lambda ev, data: pandas_baseline.bp_no_verify(ev),
     "DL-IDLE": lambda ev, data: pandas_baseline.dl_idle(ev, data.as_of_ts),
 }
+
+
+def previous_ev_preparation(raw) -> tuple[float, float]:
+    """The baseline: `ev` as it was built before issue 16's fifth pass (wall s, CPU s); the table is dropped."""
+    fields, structure_sql = event_fields(raw)
+    wall, cpu = time.perf_counter(), time.process_time()
+    raw.execute("CREATE TEMP TABLE raw_events_parsed AS SELECT *, json_transform(CAST(payload AS VARCHAR), "
+                f"'{structure_sql}') AS p FROM raw_events").fetchall()
+    raw.execute("CREATE TABLE ev_before AS SELECT " + ", ".join(fields)
+                + " FROM raw_events_parsed ORDER BY ticket_id, seq").fetchall()
+    spent = time.perf_counter() - wall, time.process_time() - cpu
+    raw.execute("DROP TABLE raw_events_parsed").fetchall()
+    raw.execute("DROP TABLE ev_before").fetchall()
+    return spent
 
 
 def peak_rss_mb() -> float:
@@ -51,6 +71,7 @@ def main() -> None:
     parser.add_argument("--memory-limit", default="3GB")
     parser.add_argument("--skip-pandas", action="store_true")
     parser.add_argument("--skip-pm4py", action="store_true")
+    parser.add_argument("--skip-baseline-prep", action="store_true", help="do not build ev the previous way first")
     args = parser.parse_args()
 
     con = connect(args.threads, args.memory_limit)
@@ -58,21 +79,25 @@ def main() -> None:
     generate(con, args.tickets)
     gen_s = time.perf_counter() - t
     events = con.con.execute("SELECT count(*) FROM raw_events").fetchall()[0][0]
-    t = time.perf_counter()
+    before = None if args.skip_baseline_prep else previous_ev_preparation(con.con)
+    t, c = time.perf_counter(), time.process_time()
     data = from_ibis_connection(con)
-    prep_s = time.perf_counter() - t
+    prep_s, prep_cpu = time.perf_counter() - t, time.process_time() - c
+    load_before = os.getloadavg()[0]
 
     config = load_config()
     rules = {k: r for k, r in all_rules().items() if r.kind == "relational" and all(data.has(n) for n in r.needs)}
     duck: dict[str, tuple[float, int]] = {}
+    rules_cpu = time.process_time()
     for rule_id, rule in rules.items():
         params = dict(config["rules"].get(rule_id) or {})
         t = time.perf_counter()
         n = rule.func(data, params).count().execute()
         duck[rule_id] = (time.perf_counter() - t, int(n))
+    rules_cpu = time.process_time() - rules_cpu
     duck_rss = peak_rss_mb()
 
-    pandas: dict[str, tuple[float, int]] = {}
+    pandas: dict[str, tuple[float, int, float]] = {}
     load_s = 0.0
     if not args.skip_pandas:
         t = time.perf_counter()
@@ -80,20 +105,24 @@ def main() -> None:
                              "lead_unit_id, kind FROM ev").df()
         load_s = time.perf_counter() - t
         for rule_id, twin in TWINS.items():
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             n = len(twin(ev, data))
-            pandas[rule_id] = (time.perf_counter() - t, n)
+            pandas[rule_id] = (time.perf_counter() - t, n, time.process_time() - c)
 
     print(f"\nSynthetic log: {args.tickets:,} tickets, {events:,} events; threads={args.threads}, "
           f"memory_limit={args.memory_limit}")
-    print(f"generate {gen_s:.1f} s | load+flatten payload+ticket facts {prep_s:.1f} s | "
-          f"pandas load of ev {load_s:.1f} s (not counted)\n")
+    print(f"generate {gen_s:.1f} s | load+flatten payload+ticket facts {prep_s:.1f} s ({prep_cpu:.1f} CPU s) | "
+          f"pandas load of ev {load_s:.1f} s (not counted) | load average {load_before:.1f} -> {os.getloadavg()[0]:.1f}")
+    if before:
+        print(f"ev table alone, previous way (baseline): {before[0]:.1f} s wall, {before[1]:.1f} CPU s "
+              f"| now: see the preparation above (ev + ticket facts)")
+    print()
     print(f"{'rule':<24}{'duckdb s':>10}{'findings':>10}{'pandas s':>10}{'findings':>10}{'speed-up':>10}")
     total = 0.0
     for rule_id, (secs, n) in duck.items():
         total += secs
         if rule_id in pandas:
-            p_secs, p_n = pandas[rule_id]
+            p_secs, p_n, _ = pandas[rule_id]
             print(f"{rule_id:<24}{secs:>10.2f}{n:>10,}{p_secs:>10.2f}{p_n:>10,}{p_secs / secs:>9.1f}x")
         else:
             print(f"{rule_id:<24}{secs:>10.2f}{n:>10,}")
@@ -102,6 +131,8 @@ def main() -> None:
     print(f"{'all relational rules':<24}{total:>10.2f}")
     if pandas:
         print(f"{'the four twins':<24}{twin_duck:>10.2f}{'':>10}{twin_pandas:>10.2f}{'':>10}{twin_pandas / twin_duck:>9.1f}x")
+    print(f"all relational rules: {rules_cpu:.1f} CPU s (DuckDB, 2 threads)"
+          + (f"; the four twins in pandas: {sum(v[2] for v in pandas.values()):.1f} CPU s" if pandas else ""))
     print(f"\nrules + preparation: {total + prep_s:.1f} s; peak RSS after the DuckDB phase: {duck_rss:,.0f} MB; "
           f"at the end: {peak_rss_mb():,.0f} MB")
     if not args.skip_pm4py:
