@@ -20,6 +20,7 @@ import re
 from datetime import datetime
 from typing import Any, Iterable, Mapping
 
+import ibis
 import pandas as pd
 import pyarrow as pa
 
@@ -316,7 +317,16 @@ def _memoize_execute(con: Any) -> dict[Any, Any]:
 
 def _to_pandas(table: pa.Table, expr: Any) -> Any:
     """An Arrow result as Ibis' DuckDB `execute` returns it (same conversion, so the text rules see the
-    same values as in batch)."""
+    same values as in batch). The text rules' rows are text and whole numbers, for which Arrow's own
+    conversion gives that frame already (tests/realtime checks it): Ibis' two conversion passes cost several
+    milliseconds per query and are kept for every other column type."""
+    if isinstance(expr, ibis.expr.types.Table) and all(_plain(column) for column in table.columns):
+        return table.to_pandas()
+    return _ibis_to_pandas(table, expr)
+
+
+def _ibis_to_pandas(table: pa.Table, expr: Any) -> Any:
+    """Ibis' own conversion of a DuckDB result (`execute`), for any column type."""
     import pyarrow.types as pat
     from ibis.backends.duckdb.converter import DuckDBPandasData
 
@@ -328,14 +338,33 @@ def _to_pandas(table: pa.Table, expr: Any) -> Any:
     return expr.__pandas_result__(DuckDBPandasData.convert_table(frame, expr.as_table().schema()))
 
 
+class TextRows(list):
+    """Rows already converted by `text_rows` (tuples of text in the frame's column order): a caller that
+    keeps rows between evaluations (the per-ticket state of `service.supervision.SqlScope`) converts each
+    row once, not on every evaluation."""
+
+
+def text_rows(rows: Iterable[Mapping[str, Any]], columns: tuple[str, ...]) -> TextRows:
+    """Mappings with the interchange columns as tuples of text, in `columns` order."""
+    return TextRows(tuple(_text(column, row.get(column)) for column in columns) for row in rows)
+
+
+def _plain(column: pa.ChunkedArray) -> bool:
+    """A column whose Arrow conversion is what Ibis makes of it: text, or whole numbers without a null."""
+    import pyarrow.types as pat
+
+    return pat.is_string(column.type) or (pat.is_int64(column.type) and column.null_count == 0)
+
+
 def _text_table(rows: Iterable[Mapping[str, Any]], columns: tuple[str, ...]) -> pa.Table:
     """Rows as an Arrow table of text columns, as in a CSV interchange file (the recorded preparation
     casts them to their types)."""
     if isinstance(rows, pd.DataFrame):
         rows = rows.to_dict("records")
-    rows = list(rows)
-    return pa.table({column: pa.array([_text(column, row.get(column)) for row in rows], pa.string())
-                     for column in columns})
+    if not isinstance(rows, TextRows):
+        rows = text_rows(rows, columns)
+    values = list(zip(*rows)) if rows else [()] * len(columns)
+    return pa.table({column: pa.array(column_values, pa.string()) for column, column_values in zip(columns, values)})
 
 
 def _text(column: str, value: Any) -> str | None:
