@@ -26,6 +26,7 @@ from rexian.adapters import tables as t
 from rexian.adapters.findings import FindingRepository
 from rexian.analytics.tables import TABLE_COLUMNS
 from rexian.domain.records import EVENT_BODY
+from rexian.settings import SETTINGS
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,8 @@ Subscriber = Callable[[list[dict[str, Any]]], Any]
 EVENT_COLUMNS = EVENT_BODY  # the event record without its chain: what the rules read
 # The ticket columns the rules read (analytics/tables.py).
 TICKET_COLUMNS = tuple(TABLE_COLUMNS["tickets"])
+# How many tickets' rows are kept between evaluations unless told: the setting's default (settings.py).
+KEPT_TICKETS = next(setting.default for setting in SETTINGS if setting.name == "realtime_kept_tickets")
 
 
 class SqlScope:
@@ -46,7 +49,7 @@ class SqlScope:
     most `keep` tickets are kept, the least recently used dropped first (0: none, every read from the
     database)."""
 
-    def __init__(self, engine: Engine, keep: int = 20_000):
+    def __init__(self, engine: Engine, keep: int = KEPT_TICKETS):
         self.engine, self.keep = engine, keep
         # ticket id -> (stamp, its event rows, its ticket rows), in order of use (the last used last)
         self._kept: OrderedDict[str, tuple[tuple[int, int], list[tuple], list[tuple]]] = OrderedDict()
@@ -135,7 +138,7 @@ class RealtimeSupervision:
     """The listener: `supervision(records)` after a commit; returns the emitted changes."""
 
     def __init__(self, engine: Engine, config: dict[str, Any], text=None, store: bool = True,
-                 subscribers: Iterable[Subscriber] = (), keep_tickets: int = 20_000):
+                 subscribers: Iterable[Subscriber] = (), keep_tickets: int = KEPT_TICKETS):
         self.engine, self.config, self.text = engine, config, text
         self.scope = SqlScope(engine, keep_tickets)
         self.store = FindingRepository(engine) if store else None
