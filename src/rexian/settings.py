@@ -73,6 +73,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("realtime_rules", True, _bool,
             "Run the real-time supervision rules after every committed command and store new findings "
             "(docs/realtime.md). Tests switch it off unless they test it."),
+    Setting("realtime_kept_tickets", 20_000, int,
+            "How many tickets' events the real-time supervision keeps between evaluations (per-ticket state, "
+            "read again only when the ticket changed; docs/realtime.md). 0 reads every scope from the database."),
     Setting("rules_file", None, _path_or_none,
             "YAML file overriding the packaged rule parameters (rules.yaml), for the real-time rules."),
     Setting("text_user_dict", None, _path_or_none,

@@ -43,8 +43,13 @@ def _reply_scores(text: TextPort, row):
     return reply_scores_titled(text, row.reply, row.content, [], title)
 
 
-def _first_per_ticket(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.sort_values(["ticket_id", "seq"]).groupby("ticket_id", as_index=False).first() if len(frame) else frame
+def _first_per_ticket(rows: list[dict]) -> pd.DataFrame:
+    """The first row of each ticket, without `seq`. No rows, no frame work (real time judges one ticket per
+    event, mostly with nothing to report: pandas' fixed cost would be most of the rule's)."""
+    if not rows:
+        return pd.DataFrame()
+    frame = pd.DataFrame(rows).sort_values(["ticket_id", "seq"]).groupby("ticket_id", as_index=False).first()
+    return frame.drop(columns=["seq"], errors="ignore")
 
 
 @rule("PR-BOILERPLATE", triggers=REPLY, truth=("boilerplate_reply",), kind="text")
@@ -63,7 +68,7 @@ def pr_boilerplate(data, p, text: TextPort):
             rows.append({"ticket_id": r.ticket_id, "seq": r.seq, "unit_id": r.unit_id, "person_id": r.person_id,
                          "seqs": [r.seq], "texts": [r.reply[:EXCERPT]], "boilerplate": scores.boilerplate,
                          "chars": length, "explanation": scores.explanation})
-    return _first_per_ticket(pd.DataFrame(rows)).drop(columns=["seq"], errors="ignore")
+    return _first_per_ticket(rows)
 
 
 @rule("PR-IDENTICAL", batch_only="跨工单、跨单位的相同答复：需要全部答复文本", truth=("boilerplate_reply",), kind="text")
@@ -123,7 +128,7 @@ def pr_off_topic(data, p, text: TextPort):
             rows.append({"ticket_id": r.ticket_id, "seq": r.seq, "unit_id": r.unit_id, "person_id": r.person_id,
                          "seqs": [r.seq], "texts": [r.content[:EXCERPT], r.reply[:EXCERPT]],
                          "relevance": scores.relevance, "explanation": scores.explanation})
-    return _first_per_ticket(pd.DataFrame(rows)).drop(columns=["seq"], errors="ignore")
+    return _first_per_ticket(rows)
 
 
 def citizen_words(data) -> pd.DataFrame:
@@ -167,6 +172,8 @@ def _misconduct_rule(data, p, text: TextPort, family: str) -> pd.DataFrame:
                          "accused_name": doer.get("name"), "accused_status": doer.get("status_zh"),
                          "accused_confidence": doer.get("confidence"), "excerpt": hit.excerpt,
                          "explanation": hit.explanation, "severity": severity})
+    if not rows:  # as for `_first_per_ticket`: no frame work for nothing
+        return pd.DataFrame()
     frame = pd.DataFrame(rows)
     if len(frame):
         # Findings before leads; then the report naming the accused best (a title 「执法人员索要好处费」 repeats

@@ -15,6 +15,7 @@ import logging
 import queue
 import threading
 import time
+from collections import OrderedDict
 from typing import Any, Callable, Iterable
 
 import pandas as pd
@@ -25,6 +26,7 @@ from rexian.adapters import tables as t
 from rexian.adapters.findings import FindingRepository
 from rexian.analytics.tables import TABLE_COLUMNS
 from rexian.domain.records import EVENT_BODY
+from rexian.settings import SETTINGS
 
 log = logging.getLogger(__name__)
 
@@ -32,25 +34,66 @@ Subscriber = Callable[[list[dict[str, Any]]], Any]
 EVENT_COLUMNS = EVENT_BODY  # the event record without its chain: what the rules read
 # The ticket columns the rules read (analytics/tables.py).
 TICKET_COLUMNS = tuple(TABLE_COLUMNS["tickets"])
+# How many tickets' rows are kept between evaluations unless told: the setting's default (settings.py).
+KEPT_TICKETS = next(setting.default for setting in SETTINGS if setting.name == "realtime_kept_tickets")
 
 
 class SqlScope:
-    """The events and ticket rows a real-time evaluation needs, read from the project's database."""
+    """The events and ticket rows a real-time evaluation needs, read from the project's database.
 
-    def __init__(self, engine: Engine):
-        self.engine = engine
+    Per-ticket state: each ticket's rows are kept between evaluations (as the evaluator's text rows,
+    converted once) and reused while the ticket's stamp in `tickets` — `last_seq` and `version`, which move
+    with every event appended to it and every change of its row — is unchanged. An evaluation then reads one
+    stamp per ticket of its scope and the rows only of the tickets that changed (the ticket of the appended
+    event; its neighbours on the same matter stay kept). A ticket without a `tickets` row is never kept. At
+    most `keep` tickets are kept, the least recently used dropped first (0: none, every read from the
+    database)."""
 
-    def load(self, ticket_ids: Iterable[str], same_matter: bool) -> tuple[list[dict], list[dict]]:
+    def __init__(self, engine: Engine, keep: int = KEPT_TICKETS):
+        self.engine, self.keep = engine, keep
+        # ticket id -> (stamp, its event rows, its ticket rows), in order of use (the last used last)
+        self._kept: OrderedDict[str, tuple[tuple[int, int], list[tuple], list[tuple]]] = OrderedDict()
+
+    def load(self, ticket_ids: Iterable[str], same_matter: bool) -> tuple[list, list]:
+        from rexian.analytics.realtime import EVENT_FRAME_COLUMNS, TICKET_FRAME_COLUMNS, TextRows, text_rows
+
         ids = set(ticket_ids)
-        with self.engine.connect() as connection:
+        with self.engine.connect() as connection:  # one transaction: the stamps and rows read agree
             if same_matter:
                 ids |= self._same_matter(connection, ids)
             ordered = sorted(ids)
-            events = connection.execute(
-                select(*(t.events.c[name] for name in EVENT_COLUMNS)).where(t.events.c.ticket_id.in_(ordered)))
-            tickets = connection.execute(
-                select(*(t.tickets.c[name] for name in TICKET_COLUMNS)).where(t.tickets.c.ticket_id.in_(ordered)))
-            return [dict(row._mapping) for row in events], [dict(row._mapping) for row in tickets]
+            c = t.tickets.c
+            stamps = {row.ticket_id: (row.last_seq, row.version) for row in connection.execute(
+                select(c.ticket_id, c.last_seq, c.version).where(c.ticket_id.in_(ordered)))} if self.keep else {}
+            read = [ticket_id for ticket_id in ordered if ticket_id not in stamps
+                    or self._kept.get(ticket_id, (None,))[0] != stamps[ticket_id]]
+            fresh: dict[str, tuple[list, list]] = {ticket_id: ([], []) for ticket_id in read}
+            if read:
+                events = connection.execute(
+                    select(*(t.events.c[name] for name in EVENT_COLUMNS)).where(t.events.c.ticket_id.in_(read)))
+                for row in text_rows((row._mapping for row in events), EVENT_FRAME_COLUMNS):
+                    fresh[row[EVENT_FRAME_COLUMNS.index("ticket_id")]][0].append(row)
+                tickets = connection.execute(
+                    select(*(c[name] for name in TICKET_COLUMNS)).where(c.ticket_id.in_(read)))
+                for row in text_rows((row._mapping for row in tickets), TICKET_FRAME_COLUMNS):
+                    fresh[row[TICKET_FRAME_COLUMNS.index("ticket_id")]][1].append(row)
+        out_events, out_tickets = TextRows(), TextRows()
+        for ticket_id in ordered:
+            if ticket_id in fresh:
+                own_events, own_tickets = fresh[ticket_id]
+                if ticket_id in stamps:
+                    self._kept[ticket_id] = (stamps[ticket_id], own_events, own_tickets)
+                else:
+                    self._kept.pop(ticket_id, None)
+            else:
+                _, own_events, own_tickets = self._kept[ticket_id]
+            if ticket_id in self._kept:
+                self._kept.move_to_end(ticket_id)
+            out_events += own_events
+            out_tickets += own_tickets
+        while len(self._kept) > self.keep:
+            self._kept.popitem(last=False)
+        return out_events, out_tickets
 
     @staticmethod
     def _same_matter(connection, ids: set[str]) -> set[str]:
@@ -95,9 +138,9 @@ class RealtimeSupervision:
     """The listener: `supervision(records)` after a commit; returns the emitted changes."""
 
     def __init__(self, engine: Engine, config: dict[str, Any], text=None, store: bool = True,
-                 subscribers: Iterable[Subscriber] = ()):
+                 subscribers: Iterable[Subscriber] = (), keep_tickets: int = KEPT_TICKETS):
         self.engine, self.config, self.text = engine, config, text
-        self.scope = SqlScope(engine)
+        self.scope = SqlScope(engine, keep_tickets)
         self.store = FindingRepository(engine) if store else None
         self.subscribers = list(subscribers)
         self._evaluator = None
@@ -107,7 +150,8 @@ class RealtimeSupervision:
     def from_settings(cls, engine: Engine, settings, **options: Any) -> "RealtimeSupervision":
         from rexian.analytics.config import load_config
 
-        return cls(engine, load_config(settings["rules_file"]), **options)
+        return cls(engine, load_config(settings["rules_file"]), keep_tickets=settings["realtime_kept_tickets"],
+                   **options)
 
     @property
     def evaluator(self):
