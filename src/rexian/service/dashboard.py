@@ -11,6 +11,7 @@ then a dictionary lookup however large the database is.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections import defaultdict
@@ -59,8 +60,9 @@ def _chunks(connection, query):
         cursor.close()
 
 
-def rates(engine: Engine, config: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each dashboard rate overall: latest value, formula, and its trend by month."""
+def rates(engine: Engine, config: dict[str, Any], until: datetime | None = None) -> list[dict[str, Any]]:
+    """Each dashboard rate overall: latest value, formula, and its trend by month — every month from the
+    first with data through `until`'s (the snapshot's now), a month without data as an empty point."""
     from rexian.analytics.metrics import CALL_METRICS, TICKET_METRICS, compute_metrics
     from rexian.analytics.tables import from_batches
 
@@ -92,6 +94,7 @@ def rates(engine: Engine, config: dict[str, Any]) -> list[dict[str, Any]]:
         rows = table[table["metric_id"] == metric_id].sort_values("period")
         trend = [{"period": r["period"], "value": _num(r["value"]), "numerator": int(r["numerator"]),
                   "denominator": int(r["denominator"])} for r in rows.to_dict("records")]
+        trend = every_month(trend, until)
         numerator = sum(p["numerator"] for p in trend)
         denominator = sum(p["denominator"] for p in trend)
         out.append({
@@ -103,6 +106,22 @@ def rates(engine: Engine, config: dict[str, Any]) -> list[dict[str, Any]]:
             "missing": "无话务数据(calls 表)" if metric in CALL_METRICS and calls is None else None,
         })
     return out
+
+
+def every_month(trend: list[dict[str, Any]], until: datetime | None) -> list[dict[str, Any]]:
+    """The trend with a point for every month from its first through `until`'s month: a month in which
+    nothing was counted (a quiet January, the months since an export ends) is shown as a gap at its place,
+    not left out of the axis as if the next month followed at once."""
+    if not trend or not all(re.fullmatch(r"\d{4}-\d{2}", point["period"]) for point in trend):
+        return trend  # periods configured as days or years, or a "未知" month: shown as computed
+    by_period = {point["period"]: point for point in trend}
+    year, month = (int(part) for part in trend[0]["period"].split("-"))
+    last = max(trend[-1]["period"], until.strftime("%Y-%m") if until else "")
+    filled = []
+    while (period := f"{year:04d}-{month:02d}") <= last:
+        filled.append(by_period.get(period) or {"period": period, "value": None, "numerator": 0, "denominator": 0})
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return filled
 
 
 def rankings(engine: Engine, config: dict[str, Any], limit: int = 20) -> dict[str, list[dict[str, Any]]]:
@@ -219,7 +238,7 @@ class Dashboard:
     def refresh(self) -> dict[str, Any]:
         with self._lock:
             started = time.perf_counter()
-            snapshot = {"rates": rates(self.engine, self.config), "rankings": rankings(self.engine, self.config),
+            snapshot = {"rates": rates(self.engine, self.config, self.clock()), "rankings": rankings(self.engine, self.config),
                         "flow": unit_flow(self.engine), "hotspots": hotspots(self.engine),
                         "findings": finding_counts(self.engine),
                         "built_at": self.clock().isoformat(timespec="seconds")}
