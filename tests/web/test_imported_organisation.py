@@ -91,3 +91,18 @@ def test_the_draft_file_is_an_organisation_file_that_loads_as_it_is(tmp_path):
     path.write_text(draft_yaml(draft_organisation(app.engine)), encoding="utf-8")
     assert apply_org_changes(app, None, read_org_file(path)) > 0
     assert app.organisation().person("经办人钱七").unit_id == "住建局"
+
+
+def test_the_dashboard_says_cannot_judge_where_the_export_lacks_the_data_never_zero(tmp_path):
+    """The flow export has no address, no return request, no visit and no call records: those rates are
+    「无法判断」 with the reason, on the card and on the chart, not 0 %."""
+    from rexian.analytics.config import load_config
+    from rexian.service.dashboard import rates
+
+    app, _ = _imported(tmp_path)
+    by_id = {r["metric_id"]: r for r in rates(app.engine, load_config())}
+    for metric_id in ("repeat_rate", "return_rate", "satisfaction_rate", "connection_rate"):
+        rate = by_id[metric_id]
+        assert rate["value"] is None and rate["missing"], metric_id
+        assert all(point["value"] is None for point in rate["trend"]), metric_id
+    assert "地址" in by_id["repeat_rate"]["missing"] and "退单" in by_id["return_rate"]["missing"]

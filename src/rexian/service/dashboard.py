@@ -82,6 +82,7 @@ def rates(engine: Engine, config: dict[str, Any], until: datetime | None = None)
                                  "tickets": _chunks(connection, select(*ticket_columns)),
                                  **({"calls": [calls]} if calls is not None else {})},
                                 memory_limit=DUCKDB_MEMORY)
+        lacking = data_lacking(connection)
     metrics = {m.metric_id: m for m in TICKET_METRICS + CALL_METRICS}
     if not has_events:
         table = pd.DataFrame(columns=["scope", "period", "metric_id", "value", "numerator", "denominator", "formula"])
@@ -95,17 +96,38 @@ def rates(engine: Engine, config: dict[str, Any], until: datetime | None = None)
         trend = [{"period": r["period"], "value": _num(r["value"]), "numerator": int(r["numerator"]),
                   "denominator": int(r["denominator"])} for r in rows.to_dict("records")]
         trend = every_month(trend, until)
+        missing = ("无话务数据(calls 表)" if metric in CALL_METRICS and calls is None else lacking.get(metric_id))
+        if missing:  # a rate the data cannot give is "cannot judge", never a 0 % on the card or the chart
+            trend = [{**point, "value": None} for point in trend]
         numerator = sum(p["numerator"] for p in trend)
         denominator = sum(p["denominator"] for p in trend)
         out.append({
             "metric_id": metric_id,
             "name": REPEAT_RATE_LABEL if metric_id == "repeat_rate" else metric.name_zh,
             "formula": metric.formula.format(**config["metrics"]),
-            "value": round(numerator / denominator, 4) if denominator else None,
+            "value": round(numerator / denominator, 4) if denominator and not missing else None,
             "numerator": numerator, "denominator": denominator, "trend": trend,
-            "missing": "无话务数据(calls 表)" if metric in CALL_METRICS and calls is None else None,
+            "missing": missing or (None if denominator else "没有可计算的工单（分母为0）"),
         })
     return out
+
+
+# What a rate needs from the log beyond its own numerator and denominator: an imported export that lacks it
+# would show 0 % (no repeat found where no ticket has a place; no return where the export has no return
+# requests) — a figure the data cannot support. Rexian's own workflow records both.
+def data_lacking(connection) -> dict[str, str]:
+    """Rate → why the stored data cannot give it (for the rates whose 0 would otherwise look like a result)."""
+    e, c = t.events.c, t.tickets.c
+    lacking = {}
+    imported = connection.execute(select(e.id).where(e.source.is_not(None), e.source != "rexian").limit(1)).first()
+    if connection.execute(select(c.ticket_id).limit(1)).first() is not None and connection.execute(
+            select(c.ticket_id).where(((c.address.is_not(None)) & (c.address != "")) | c.place_id.is_not(None))
+            .limit(1)).first() is None:  # metrics.py matches a repeat by place (place id, else address)
+        lacking["repeat_rate"] = "无法判断：工单没有地址，无法匹配同一地点的重复诉求"
+    if imported is not None and connection.execute(
+            select(e.id).where(e.action == "ReturnRequested").limit(1)).first() is None:
+        lacking["return_rate"] = "无法判断：导入的数据中没有退单申请记录"
+    return lacking
 
 
 def every_month(trend: list[dict[str, Any]], until: datetime | None) -> list[dict[str, Any]]:
