@@ -157,3 +157,16 @@ def test_markup_in_every_free_text_is_shown_as_text_on_every_page_and_download(h
     assert not [cell.coordinate for sheet in bulletin for row in sheet.iter_rows() for cell in row
                 if cell.data_type == "f"]
     assert supervisor.get(drafted + "/download.docx").content[:2] == b"PK"
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "/\t/evil.example", "/\n/evil.example", "/\\evil.example",
+                                    "https://evil.example/", "/%09/evil.example"])
+def test_sign_in_never_sends_the_browser_to_another_site(client_for, target):
+    from tests.web.conftest import PASSWORD
+
+    client = client_for()
+    done = client.post("/login", data={"person_id": "H0201", "password": PASSWORD, "csrf": csrf_of(client),
+                                       "next": target}, follow_redirects=False)
+    location = done.headers["location"]
+    assert done.status_code == 303 and location.startswith("/") and not location.startswith("//")
+    assert not any(char in location for char in "\t\n\\")

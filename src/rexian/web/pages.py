@@ -115,8 +115,12 @@ def change_password(request: Request, form: FormData = Depends(checked_form), me
 
 
 def _safe_next(target: str) -> str:
-    """Only a path on this site: an open redirect would let a phishing link borrow our sign-in page."""
-    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
+    """Only a path on this site: an open redirect would let a phishing link borrow our sign-in page. A browser
+    drops tabs and line breaks from a URL and reads a backslash as a slash, so "/", a tab, "/evil.example" is
+    "//evil.example" (another site) to it: a control character or a backslash anywhere refuses the target."""
+    if any(ord(char) < 0x20 or char in "\\\x7f" for char in target):
+        return "/"
+    return target if target.startswith("/") and not target.startswith("//") else "/"
 
 
 # --- workspace home --------------------------------------------------------------------------------------
