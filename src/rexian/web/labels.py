@@ -48,6 +48,20 @@ def choices() -> dict[str, dict]:
             "audit_actions": v.AUDIT_ACTIONS}
 
 
+EVENT_TEXTS = ("reply", "answer", "reason", "basis", "note", "summary", "result", "response", "outcome")
+
+
+def event_texts(payload: dict[str, Any] | None, with_content: bool = False) -> list[str]:
+    """The words an event carries, in the order a timeline shows them, each once: an import mapping the same
+    column to two fields (办理意见 as the reply and the note) would otherwise print it twice."""
+    shown: list[str] = []
+    for key in (("content",) if with_content else ()) + EVENT_TEXTS:
+        text = (payload or {}).get(key)
+        if isinstance(text, str) and text.strip() and text not in shown:
+            shown.append(text)
+    return shown
+
+
 def evidence_items(values: dict[str, Any] | None, leave_out: Iterable[str] = ()) -> list[tuple[str, str]]:
     """A finding's evidence values (or thresholds) as (Chinese name, value) pairs people read: names from the
     vocabulary, yes/no and the assertion in words, an event's action by its name, empty values and the names
