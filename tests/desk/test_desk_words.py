@@ -26,3 +26,13 @@ def test_the_dashboard_rankings_name_the_rules_behind_each_score(hotline, client
     page = client_for("J01").get("/desk").text
     rankings = page.split("单位风险排名", 1)[1].split("单位间流转", 1)[0]
     assert "多次退单×2" in rankings and ">BP-RETURNS×2<" not in rankings
+
+
+def test_the_bulletin_page_lists_the_months_that_have_findings_counted_as_a_bulletin_counts(hotline, client_for):  # noqa: F811
+    store = FindingRepository(hotline.engine)
+    store.upsert([finding("RX1", detected_at="2026-05-12T14:23:00"), finding("RX2", detected_at="2026-05-20T09:00:00"),
+                  finding("RX3", detected_at="2026-02-10T09:00:00")], "batch", datetime(2026, 5, 21, 9))
+    store.decide("BP-RETURNS:RX3", "dismiss", "J01", "不属实", datetime(2026, 5, 21, 10))  # not counted
+    page = client_for("J01").get("/desk/bulletins").text
+    months = page.split('id="finding-months">', 1)[1].split("</div>", 1)[0]
+    assert "2026-05（2条）" in months and "2026-02" not in months

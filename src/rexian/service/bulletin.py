@@ -50,6 +50,20 @@ def counts(engine: Engine, period: str, column: str) -> dict[str, int]:
     return {(key or "(未指明)"): n for key, n in rows}
 
 
+def months_with_findings(engine: Engine, limit: int = 12) -> list[tuple[str, int]]:
+    """The latest months that have findings to report, newest first, counted as a bulletin counts them
+    (detected in the month, not dismissed): a supervisor picking a month sees where the findings are — over an
+    imported export they all sit in the batch run's as-of month, not in the export's months."""
+    from sqlalchemy import extract
+
+    c = ft.findings.c
+    year, month = extract("year", c.detected_at), extract("month", c.detected_at)
+    with engine.connect() as connection:
+        rows = connection.execute(select(year, month, func.count()).where(c.status != "dismissed")
+                                  .group_by(year, month).order_by(year.desc(), month.desc()).limit(limit)).all()
+    return [(f"{int(y):04d}-{int(m):02d}", n) for y, m, n in rows]
+
+
 def bulletin_content(engine: Engine, period: str, issuer: str, number_prefix: str, drafted: date,
                      typical: int = 5) -> dict[str, Any]:
     previous = previous_period(period)

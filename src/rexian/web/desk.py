@@ -282,8 +282,11 @@ def answer_order(order_id: str, request: Request, form: FormData = Depends(check
 def bulletin_list(request: Request, me: Principal = Depends(SUPERVISOR)):
     now = request.app.state.web.now()
     last_month = f"{now.year - (now.month == 1)}-{(now.month - 2) % 12 + 1:02d}"
+    from rexian.service.bulletin import months_with_findings
+
+    months = months_with_findings(request.app.state.web.engine)
     return _render(request, "desk/bulletins.html", me, items=_services(request).desk.bulletins(),
-                   default_period=last_month)
+                   default_period=last_month, months=months)
 
 
 @router.post("/desk/bulletins")
