@@ -80,3 +80,21 @@ def test_the_rates_read_in_small_chunks_equal_the_rates_read_at_once(make_app, d
     chunked = dashboard.rates(app.engine, load_config())
     assert chunked == whole
     assert any(r["denominator"] for r in whole)
+
+
+def test_the_trend_has_every_month_through_the_snapshot_s_month_with_empty_months_as_gaps():
+    """The demo's simulated year ends in December and its present is in March: January and the months
+    since must stand on the axis as gaps, not vanish so that December seems to lead into February."""
+    from datetime import datetime
+
+    from rexian.service.dashboard import every_month
+
+    trend = [{"period": "2025-11", "value": 0.5, "numerator": 1, "denominator": 2},
+             {"period": "2025-12", "value": 1.0, "numerator": 2, "denominator": 2},
+             {"period": "2026-02", "value": 0.0, "numerator": 0, "denominator": 1}]
+    filled = every_month(trend, datetime(2026, 4, 3, 9, 0))
+    assert [p["period"] for p in filled] == ["2025-11", "2025-12", "2026-01", "2026-02", "2026-03", "2026-04"]
+    assert filled[2] == {"period": "2026-01", "value": None, "numerator": 0, "denominator": 0}
+    assert filled[3] is trend[2]
+    assert every_month([{"period": "未知", "value": None, "numerator": 0, "denominator": 0}],
+                       datetime(2026, 4, 3)) == [{"period": "未知", "value": None, "numerator": 0, "denominator": 0}]

@@ -245,3 +245,43 @@ def test_script_and_broken_image_markup_in_a_complaint_are_shown_as_text(server,
     assert hostile in agent.open(f"/tickets/{ticket_id}").locator("#ticket-content").inner_text()
     citizen.close()
     agent.close()
+
+
+ROLE_PAGES = {"A01": ["/", "/intake"], "P01": ["/", "/tickets?queue=dispatch"], "H0201": ["/", "/orders"],
+              "L0201": ["/", "/approvals"], "R01": ["/", "/reviews", "/desk"], "V01": ["/", "/tickets?queue=visit"],
+              "J01": ["/", "/desk", "/desk/findings", "/desk/live"], "X01": ["/", "/admin"]}
+
+
+def test_every_role_opens_its_workspace_with_nothing_fetched_from_outside_this_server(server, browser, hotline):
+    """Network off, as on a government intranet: every request that is not to this server is blocked and
+    recorded, and none is attempted; each role's pages answer 200 with no code word or Python value shown."""
+    from rexian.domain import commands as c
+
+    ticket_id = hotline.handle(c.Intake(actor_id="A01", content="小区门口饭店油烟直排", category="0201",
+                                        caller_phone="13812345678", address="东城区多福巷3号")).ticket_id
+    hotline.handle(c.Dispatch(actor_id="P01", ticket_id=ticket_id, lead_unit_id="D02"))
+    outside = []
+
+    def only_this_server(route):
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    for person_id, paths in ROLE_PAGES.items():
+        person = Person(browser, server)
+        person.context.route("**/*", only_this_server)
+        page = person.open("/login")
+        page.fill("#person_id", person_id)
+        page.fill("#password", PASSWORD)
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        for path in paths + [f"/tickets/{ticket_id}"]:
+            response = page.goto(server + path)
+            page.wait_for_load_state("networkidle")
+            text = page.inner_text("body")
+            assert response.status == 200, (person_id, path, response.status)
+            assert not re.search(r"\bNone\b|Traceback|undefined|\bweb\.\w+", text), (person_id, path)
+        person.close()
+    assert outside == []

@@ -14,3 +14,12 @@ def test_times_from_stored_iso_text_and_from_datetimes_read_the_same_to_the_minu
 def test_a_missing_time_is_blank_and_text_that_is_not_a_time_is_shown_as_given():
     assert when(None) == "" and when("") == ""
     assert when("未定") == "未定"
+
+
+def test_a_timeline_shows_each_of_an_events_words_once_in_reading_order():
+    from rexian.web.labels import event_texts
+
+    imported = {"reply": "已整改到位", "note": "已整改到位", "reason": None, "content": "楼下噪声"}
+    assert event_texts(imported) == ["已整改到位"]
+    assert event_texts(imported, with_content=True) == ["楼下噪声", "已整改到位"]
+    assert event_texts({"reason": "不属于本单位", "basis": "职责清单", "note": " "}) == ["不属于本单位", "职责清单"]

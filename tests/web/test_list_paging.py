@@ -79,6 +79,21 @@ def test_paging_through_a_handlers_inbox_shows_each_of_its_tickets_once_in_deadl
     assert len(set(shown)) == len(shown)
 
 
+def test_the_inbox_splits_by_deadline_into_overdue_and_not_yet_overdue_without_losing_a_ticket(city):
+    """The home page lists today's work (not yet overdue) apart from the overdue backlog: the two parts are
+    the whole inbox, each once, each in deadline order, and only the first one's tickets carry 超期."""
+    now = datetime(2026, 2, 3, 12)
+    whole = [r["ticket_id"] for r in list_tickets(city.engine, HANDLER_D02, Filters(queue="inbox"), 1, 200, now).rows]
+    overdue = list_tickets(city.engine, HANDLER_D02, Filters(queue="inbox", due="overdue"), 1, 200, now)
+    pending = list_tickets(city.engine, HANDLER_D02, Filters(queue="inbox", due="pending"), 1, 200, now)
+    late, on_time = [r["ticket_id"] for r in overdue.rows], [r["ticket_id"] for r in pending.rows]
+    assert late and on_time
+    assert late + on_time == whole  # deadline order: every overdue one is due before every other
+    assert set(overdue.marks.values()) == {"超期"} and len(overdue.marks) == len(late)
+    assert "超期" not in pending.marks.values()
+    assert overdue.total + pending.total == len(whole)
+
+
 def test_a_units_whole_list_includes_its_undispatched_tickets(city):
     c = t.tickets.c
     expected = _plain(city.engine, or_(c.lead_unit_id == "D02", and_(c.lead_unit_id.is_(None), c.first_unit_id == "D02")),

@@ -63,6 +63,26 @@ def org_load(db_url, actor_id, path):
                f"{len(organisation.categories)}个分类，{len(organisation.catalogue)}条职责清单（本次变更{changed}项）")
 
 
+@org.command("draft")
+@db_option
+@click.option("--out", "out", type=click.Path(dir_okay=False), default=None, help="写入此文件（不给则打印）")
+def org_draft(db_url, out):
+    """据导入的办理记录起草组织文件（单位、人员及建议角色），核对后用 org load 载入。"""
+    from pathlib import Path
+
+    from rexian.service.org_draft import draft_organisation, draft_yaml
+
+    app = _app(db_url)
+    draft = draft_organisation(app.engine)
+    text = draft_yaml(draft)
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"已写出草稿：{out}（{len(draft['units'])}个单位，{len(draft['people'])}名人员；"
+                   f"请核对并补上监督员、管理员后 rexian org load）")
+    else:
+        click.echo(text, nl=False)
+
+
 @org.command("show")
 @db_option
 def org_show(db_url):

@@ -350,3 +350,40 @@ def parse_visit_outcome(text: str, field: str = "satisfaction") -> dict[str, obj
     if "satisfaction" in found or "resolved" in found:
         found.setdefault("reached", True)
     return found
+
+
+# --- a finding's evidence values and its rule's thresholds, as the desk shows them ----------------------
+# The names the rules give their computed values (analytics/rules_*.py, `evidence.values`) and their
+# parameters (analytics/rules.yaml, `evidence.thresholds`). A name not listed is shown as it is.
+EVIDENCE_VALUES: dict[str, str] = {
+    "absences": "离岗次数", "accused": "被反映人", "accused_body": "被反映单位", "accused_confidence": "识别可信度",
+    "accused_name": "被反映人姓名", "accused_post": "被反映人职务", "accused_status": "身份", "act": "所涉行为",
+    "age_days": "已办天数", "assertion": "叙述方式", "bad_visits": "不满意回访次数", "basis": "退单依据",
+    "boilerplate": "套话占比", "bounces": "来回次数", "busy_minutes_without_calls": "示忙无来电时长(分钟)",
+    "call_id": "话单编号", "callers": "来电人数", "calls": "来电数", "category": "诉求类别", "chars": "答复字数",
+    "closed_on_subordinate_word": "仅凭下级反馈办结", "closure_seq": "办结所在步", "contact_refs": "联系记录引用数",
+    "contacts_before": "办结前联系市民次数", "contacts_recorded": "已记录联系市民", "day": "日期",
+    "days_since_forward": "下派后天数", "evidence_items": "佐证材料数", "evidence_recorded": "已记录佐证材料",
+    "excerpt": "原文摘录", "explanation": "判断说明", "extensions": "延期次数", "follow_ups": "跟踪次数",
+    "gap_days": "间隔天数", "gaps": "间隔", "handling_events": "办理记录数", "handling_unit_id": "承办单位",
+    "idle_days": "无进展天数", "intervals": "时段数", "kind": "类型", "lacking": "缺少", "lacking_zh": "缺少",
+    "late_days": "超期天数", "late_requests": "逾期申请数", "later_tickets": "此后同类工单数",
+    "longest_away_minutes": "最长离岗(分钟)", "matters": "事项数", "method": "回访方式", "minutes": "用时(分钟)",
+    "other_unit_id": "另一单位", "passed_as": "流转方式", "person_basis": "责任人依据", "place_key": "地点",
+    "r_seq": "申请所在步", "reason": "理由", "rejected": "被驳回次数", "relevance": "答复相关度",
+    "repeat_ticket_id": "再次反映的工单", "resolved": "是否解决", "returns": "退单次数", "satisfaction": "满意度",
+    "score": "得分", "second_unit_id": "第二个单位", "since_seq": "起始步", "source_action": "出自",
+    "span_days": "跨度天数", "still_open": "仍未办结", "third_unit_id": "第三个单位", "tickets": "工单数",
+    "to_unit_id": "下派至", "unanswered": "未接通数", "unanswered_rate": "未接通率", "unit_returns": "本单位退单次数",
+    "units": "涉及单位数", "units_between": "中间单位数", "verifications": "核实次数", "visit_seq": "回访所在步",
+    "visitor_id": "回访员",
+    # thresholds (rules.yaml)
+    "min_returns": "最少退单次数", "high_returns": "高风险退单次数", "min_rejected": "最少被驳回次数",
+    "high_rejected": "高风险被驳回次数", "window_days": "时间窗(天)", "max_minutes": "最长用时(分钟)",
+    "min_tickets": "最少工单数", "min_satisfaction": "最低满意率", "min_repeat_rate": "最低重复率",
+    "min_boilerplate": "最低套话占比", "min_chars": "最少字数", "max_relevance": "最高相关度",
+    "min_complaint_chars": "诉求最少字数", "grace_hours": "宽限(小时)", "high_days": "高风险天数",
+    "min_extensions": "最少延期次数", "min_days": "最少天数", "min_callers": "最少来电人数", "min_score": "最低得分",
+    "min_calls": "最少来电数", "min_rate": "最低比率", "min_minutes": "最短时长(分钟)",
+    "min_total_minutes": "最短累计时长(分钟)", "max_break_minutes": "最长休息(分钟)", "link_hours": "关联时限(小时)",
+}

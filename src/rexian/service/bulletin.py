@@ -50,6 +50,20 @@ def counts(engine: Engine, period: str, column: str) -> dict[str, int]:
     return {(key or "(未指明)"): n for key, n in rows}
 
 
+def months_with_findings(engine: Engine, limit: int = 12) -> list[tuple[str, int]]:
+    """The latest months that have findings to report, newest first, counted as a bulletin counts them
+    (detected in the month, not dismissed): a supervisor picking a month sees where the findings are — over an
+    imported export they all sit in the batch run's as-of month, not in the export's months."""
+    from sqlalchemy import extract
+
+    c = ft.findings.c
+    year, month = extract("year", c.detected_at), extract("month", c.detected_at)
+    with engine.connect() as connection:
+        rows = connection.execute(select(year, month, func.count()).where(c.status != "dismissed")
+                                  .group_by(year, month).order_by(year.desc(), month.desc()).limit(limit)).all()
+    return [(f"{int(y):04d}-{int(m):02d}", n) for y, m, n in rows]
+
+
 def bulletin_content(engine: Engine, period: str, issuer: str, number_prefix: str, drafted: date,
                      typical: int = 5) -> dict[str, Any]:
     previous = previous_period(period)
@@ -231,28 +245,33 @@ def _table(document, header: list[str], rows: list[list[Any]]) -> None:
 def render_xlsx(content: dict[str, Any], issued_at: datetime | None = None) -> bytes:
     from openpyxl import Workbook
 
+    from rexian.domain.safe_cells import neutralise_row  # every row: titles, comments and citizens' words are text
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "按类别"
-    sheet.append([content["title"]])
-    sheet.append(["类别", "本月", "上月", "环比"])
+    sheet.append(neutralise_row([content["title"]]))
+    sheet.append(neutralise_row(["类别", "本月", "上月", "环比"]))
     for r in content["by_family"]:
-        sheet.append([r["name"], r["count"], r["previous"], r["change"]])
-    sheet.append(["合计", content["total"], content["previous_total"], content["total"] - content["previous_total"]])
+        sheet.append(neutralise_row([r["name"], r["count"], r["previous"], r["change"]]))
+    sheet.append(neutralise_row(["合计", content["total"], content["previous_total"],
+                                 content["total"] - content["previous_total"]]))
     units = workbook.create_sheet("按单位")
-    units.append(["责任单位", "单位编码", "本月", "上月", "环比"])
+    units.append(neutralise_row(["责任单位", "单位编码", "本月", "上月", "环比"]))
     for r in content["by_unit"]:
-        units.append([r["name"], r["code"], r["count"], r["previous"], r["change"]])
+        units.append(neutralise_row([r["name"], r["code"], r["count"], r["previous"], r["change"]]))
     cases = workbook.create_sheet("典型案例")
-    cases.append(["问题线索", "规则", "类别", "风险", "责任单位", "责任人", "工单", "工单标题", "证据", "说明"])
+    cases.append(neutralise_row(["问题线索", "规则", "类别", "风险", "责任单位", "责任人", "工单", "工单标题", "证据",
+                                 "说明"]))
     for c in content["typical_cases"]:
-        cases.append([c["finding_key"], c["rule"], c["family"], c["severity"], c["unit"], c["person"],
-                      "、".join(c["ticket_ids"]), c["ticket_title"], c["evidence"], c.get("comment", "")])
-    workbook.create_sheet("口径").append([content["counting_rule"]])
+        cases.append(neutralise_row([c["finding_key"], c["rule"], c["family"], c["severity"], c["unit"], c["person"],
+                                     "、".join(c["ticket_ids"]), c["ticket_title"], c["evidence"],
+                                     c.get("comment", "")]))
+    workbook.create_sheet("口径").append(neutralise_row([content["counting_rule"]]))
     about = workbook.create_sheet("通报信息", 0)  # first: what a reader of a real 通报 looks at first
-    about.append(["标题", content["title"]])
+    about.append(neutralise_row(["标题", content["title"]]))
     for name, value in heading_lines(content, issued_at).items():
-        about.append([name, value])
+        about.append(neutralise_row([name, value]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

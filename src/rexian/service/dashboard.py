@@ -11,6 +11,7 @@ then a dictionary lookup however large the database is.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections import defaultdict
@@ -59,8 +60,9 @@ def _chunks(connection, query):
         cursor.close()
 
 
-def rates(engine: Engine, config: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each dashboard rate overall: latest value, formula, and its trend by month."""
+def rates(engine: Engine, config: dict[str, Any], until: datetime | None = None) -> list[dict[str, Any]]:
+    """Each dashboard rate overall: latest value, formula, and its trend by month — every month from the
+    first with data through `until`'s (the snapshot's now), a month without data as an empty point."""
     from rexian.analytics.metrics import CALL_METRICS, TICKET_METRICS, compute_metrics
     from rexian.analytics.tables import from_batches
 
@@ -80,6 +82,7 @@ def rates(engine: Engine, config: dict[str, Any]) -> list[dict[str, Any]]:
                                  "tickets": _chunks(connection, select(*ticket_columns)),
                                  **({"calls": [calls]} if calls is not None else {})},
                                 memory_limit=DUCKDB_MEMORY)
+        lacking = data_lacking(connection)
     metrics = {m.metric_id: m for m in TICKET_METRICS + CALL_METRICS}
     if not has_events:
         table = pd.DataFrame(columns=["scope", "period", "metric_id", "value", "numerator", "denominator", "formula"])
@@ -92,17 +95,55 @@ def rates(engine: Engine, config: dict[str, Any]) -> list[dict[str, Any]]:
         rows = table[table["metric_id"] == metric_id].sort_values("period")
         trend = [{"period": r["period"], "value": _num(r["value"]), "numerator": int(r["numerator"]),
                   "denominator": int(r["denominator"])} for r in rows.to_dict("records")]
+        trend = every_month(trend, until)
+        missing = ("无话务数据(calls 表)" if metric in CALL_METRICS and calls is None else lacking.get(metric_id))
+        if missing:  # a rate the data cannot give is "cannot judge", never a 0 % on the card or the chart
+            trend = [{**point, "value": None} for point in trend]
         numerator = sum(p["numerator"] for p in trend)
         denominator = sum(p["denominator"] for p in trend)
         out.append({
             "metric_id": metric_id,
             "name": REPEAT_RATE_LABEL if metric_id == "repeat_rate" else metric.name_zh,
             "formula": metric.formula.format(**config["metrics"]),
-            "value": round(numerator / denominator, 4) if denominator else None,
+            "value": round(numerator / denominator, 4) if denominator and not missing else None,
             "numerator": numerator, "denominator": denominator, "trend": trend,
-            "missing": "无话务数据(calls 表)" if metric in CALL_METRICS and calls is None else None,
+            "missing": missing or (None if denominator else "没有可计算的工单（分母为0）"),
         })
     return out
+
+
+# What a rate needs from the log beyond its own numerator and denominator: an imported export that lacks it
+# would show 0 % (no repeat found where no ticket has a place; no return where the export has no return
+# requests) — a figure the data cannot support. Rexian's own workflow records both.
+def data_lacking(connection) -> dict[str, str]:
+    """Rate → why the stored data cannot give it (for the rates whose 0 would otherwise look like a result)."""
+    e, c = t.events.c, t.tickets.c
+    lacking = {}
+    imported = connection.execute(select(e.id).where(e.source.is_not(None), e.source != "rexian").limit(1)).first()
+    if connection.execute(select(c.ticket_id).limit(1)).first() is not None and connection.execute(
+            select(c.ticket_id).where(((c.address.is_not(None)) & (c.address != "")) | c.place_id.is_not(None))
+            .limit(1)).first() is None:  # metrics.py matches a repeat by place (place id, else address)
+        lacking["repeat_rate"] = "无法判断：工单没有地址，无法匹配同一地点的重复诉求"
+    if imported is not None and connection.execute(
+            select(e.id).where(e.action == "ReturnRequested").limit(1)).first() is None:
+        lacking["return_rate"] = "无法判断：导入的数据中没有退单申请记录"
+    return lacking
+
+
+def every_month(trend: list[dict[str, Any]], until: datetime | None) -> list[dict[str, Any]]:
+    """The trend with a point for every month from its first through `until`'s month: a month in which
+    nothing was counted (a quiet January, the months since an export ends) is shown as a gap at its place,
+    not left out of the axis as if the next month followed at once."""
+    if not trend or not all(re.fullmatch(r"\d{4}-\d{2}", point["period"]) for point in trend):
+        return trend  # periods configured as days or years, or a "未知" month: shown as computed
+    by_period = {point["period"]: point for point in trend}
+    year, month = (int(part) for part in trend[0]["period"].split("-"))
+    last = max(trend[-1]["period"], until.strftime("%Y-%m") if until else "")
+    filled = []
+    while (period := f"{year:04d}-{month:02d}") <= last:
+        filled.append(by_period.get(period) or {"period": period, "value": None, "numerator": 0, "denominator": 0})
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return filled
 
 
 def rankings(engine: Engine, config: dict[str, Any], limit: int = 20) -> dict[str, list[dict[str, Any]]]:
@@ -219,7 +260,7 @@ class Dashboard:
     def refresh(self) -> dict[str, Any]:
         with self._lock:
             started = time.perf_counter()
-            snapshot = {"rates": rates(self.engine, self.config), "rankings": rankings(self.engine, self.config),
+            snapshot = {"rates": rates(self.engine, self.config, self.clock()), "rankings": rankings(self.engine, self.config),
                         "flow": unit_flow(self.engine), "hotspots": hotspots(self.engine),
                         "findings": finding_counts(self.engine),
                         "built_at": self.clock().isoformat(timespec="seconds")}

@@ -70,7 +70,9 @@ def create_app(hotline, assistant=None, startup: Callable[[Any], Any] | None = N
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(csrf_token=csrf_token, state_name=labels.state_name,
                                  role_name=labels.role_name, action_name=labels.action_name,
-                                 command_name=labels.command_name, choices=labels.choices())
+                                 command_name=labels.command_name, choices=labels.choices(),
+                                 evidence_items=labels.evidence_items, event_texts=labels.event_texts,
+                                 rule_name=labels.rule_name)
     templates.env.filters["when"] = labels.when
     accounts = Accounts(hotline.engine, hotline.settings, hotline.clock)
     @contextlib.asynccontextmanager

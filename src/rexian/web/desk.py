@@ -87,7 +87,15 @@ def _names(request: Request) -> dict[str, str]:
 def dashboard(request: Request, me: Principal = Depends(DASHBOARD_ROLES)):
     snapshot = _hotspots_disclosed(request, me, _services(request).dashboard.snapshot(), "监督看板")
     return _render(request, "desk/dashboard.html", me, snap=snapshot,
-                   chart_data=json.dumps(snapshot, ensure_ascii=False, default=str))
+                   chart_data=script_json(snapshot))
+
+
+def script_json(data) -> str:
+    """JSON to sit inside a <script type="application/json"> element: `<`, `>` and `&` written as \\u escapes
+    (still the same JSON), so a unit's or a place's name from an imported export that contains
+    `</script><img onerror=…>` cannot close the element and become markup."""
+    text = json.dumps(data, ensure_ascii=False, default=str)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 @router.get("/desk/dashboard.json")
@@ -274,8 +282,11 @@ def answer_order(order_id: str, request: Request, form: FormData = Depends(check
 def bulletin_list(request: Request, me: Principal = Depends(SUPERVISOR)):
     now = request.app.state.web.now()
     last_month = f"{now.year - (now.month == 1)}-{(now.month - 2) % 12 + 1:02d}"
+    from rexian.service.bulletin import months_with_findings
+
+    months = months_with_findings(request.app.state.web.engine)
     return _render(request, "desk/bulletins.html", me, items=_services(request).desk.bulletins(),
-                   default_period=last_month)
+                   default_period=last_month, months=months)
 
 
 @router.post("/desk/bulletins")

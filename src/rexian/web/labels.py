@@ -26,6 +26,12 @@ def action_name(code: str | None) -> str:
     return v.label(v.ACTIONS, code)
 
 
+def rule_name(rule_id: str | None) -> str:
+    """A rule's Chinese name (超期未办结); an unknown rule id is shown as it is."""
+    entry = v.RULES.get(rule_id or "")
+    return entry.zh if entry else (rule_id or "")
+
+
 def command_name(action: str) -> str:
     """The Chinese name of a workflow command offered on the ticket page (by its URL name)."""
     from rexian.web.actions import ACTIONS
@@ -40,6 +46,46 @@ def choices() -> dict[str, dict]:
             "contact_methods": v.CONTACT_METHODS, "progress_kinds": v.PROGRESS_KINDS,
             "satisfaction": v.SATISFACTION, "evidence_kinds": v.EVIDENCE_KINDS, "requests": v.REQUEST_KINDS,
             "audit_actions": v.AUDIT_ACTIONS}
+
+
+EVENT_TEXTS = ("reply", "answer", "reason", "basis", "note", "summary", "result", "response", "outcome")
+
+
+def event_texts(payload: dict[str, Any] | None, with_content: bool = False) -> list[str]:
+    """The words an event carries, in the order a timeline shows them, each once: an import mapping the same
+    column to two fields (办理意见 as the reply and the note) would otherwise print it twice."""
+    shown: list[str] = []
+    for key in (("content",) if with_content else ()) + EVENT_TEXTS:
+        text = (payload or {}).get(key)
+        if isinstance(text, str) and text.strip() and text not in shown:
+            shown.append(text)
+    return shown
+
+
+def evidence_items(values: dict[str, Any] | None, leave_out: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """A finding's evidence values (or thresholds) as (Chinese name, value) pairs people read: names from the
+    vocabulary, yes/no and the assertion in words, an event's action by its name, empty values and the names
+    in `leave_out` (shown elsewhere on the page) left out."""
+    shown = []
+    for name, value in (values or {}).items():
+        if value is None or value == "" or name in leave_out:
+            continue
+        if isinstance(value, bool):
+            text = "是" if value else "否"
+        elif name == "source_action":
+            text = action_name(str(value))
+        elif name == "assertion":
+            from rexian.text.assertion import KIND_ZH
+
+            text = KIND_ZH.get(str(value), str(value))
+        elif isinstance(value, float):
+            text = f"{value:.2f}".rstrip("0").rstrip(".")
+        elif isinstance(value, (list, tuple)):
+            text = "、".join(str(item) for item in value)
+        else:
+            text = str(value)
+        shown.append((v.label(v.EVIDENCE_VALUES, name), text))
+    return shown
 
 
 def when(value: Any) -> str:

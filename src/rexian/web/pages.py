@@ -24,6 +24,7 @@ from rexian.web.privacy import sees_personal_data
 
 router = APIRouter(include_in_schema=False)
 
+REQUESTS_SHOWN = 100  # the approval and review pages list this many requests, oldest first
 UPLOAD_TYPES = {"image/jpeg": "照片", "image/png": "照片", "application/pdf": "文件"}
 
 
@@ -114,8 +115,12 @@ def change_password(request: Request, form: FormData = Depends(checked_form), me
 
 
 def _safe_next(target: str) -> str:
-    """Only a path on this site: an open redirect would let a phishing link borrow our sign-in page."""
-    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
+    """Only a path on this site: an open redirect would let a phishing link borrow our sign-in page. A browser
+    drops tabs and line breaks from a URL and reads a backslash as a slash, so "/", a tab, "/evil.example" is
+    "//evil.example" (another site) to it: a control character or a backslash anywhere refuses the target."""
+    if any(ord(char) < 0x20 or char in "\\\x7f" for char in target):
+        return "/"
+    return target if target.startswith("/") and not target.startswith("//") else "/"
 
 
 # --- workspace home --------------------------------------------------------------------------------------
@@ -129,18 +134,38 @@ def home(request: Request, principal: Principal | None = Depends(PUBLIC)):
     for queue in ("dispatch", "inbox", "review", "visit", "open"):
         page = queries.list_tickets(web.engine, principal, queries.Filters(queue=queue), 1, 1, now)
         counts[queue] = page.total
-    inbox = None
+    inbox = overdue = None
     if principal.roles & {"handler", "unit_leader"}:
-        inbox = queries.list_tickets(web.engine, principal, queries.Filters(queue="inbox"), 1, 10, now,
-                                     web.settings["web_near_due_hours"], place="首页待办")
-    return render(request, "home.html", principal, counts=counts, queues=queries.QUEUES, inbox=inbox)
+        # Today's work first (still within its deadline, soonest due first: new tickets to sign for, near-due
+        # ones), then the overdue ones apart, most overdue first: a unit with a backlog of tickets months past
+        # their deadline would otherwise never see today's tickets on its first page.
+        near = web.settings["web_near_due_hours"]
+        inbox = queries.list_tickets(web.engine, principal, queries.Filters(queue="inbox", due="pending"), 1, 10,
+                                     now, near, place="首页待办")
+        overdue = queries.list_tickets(web.engine, principal, queries.Filters(queue="inbox", due="overdue"), 1, 5,
+                                       now, near, place="首页待办（已超期）")
+    return render(request, "home.html", principal, counts=counts, queues=queries.QUEUES, inbox=inbox,
+                  overdue=overdue, requests=_request_tiles(web, principal))
+
+
+def _request_tiles(web, principal: Principal) -> list[dict]:
+    """The approval and review queues' counts: the same function as the /approvals and /reviews pages, so
+    the number on the tile is the number of rows the page lists."""
+    tiles = []
+    for role, stage, link, label, tile_id in (("unit_leader", "unit", "/approvals", "本单位待审批申请", "approvals"),
+                                              ("reviewer", "centre", "/reviews", "中心待审核申请", "reviews")):
+        if role in principal.roles:
+            found = len(queries.pending_requests(web.engine, web.hotline, principal, stage, REQUESTS_SHOWN + 1))
+            tiles.append({"id": tile_id, "label": label, "link": link, "count": min(found, REQUESTS_SHOWN),
+                          "capped": found > REQUESTS_SHOWN})
+    return tiles
 
 
 # --- lists -----------------------------------------------------------------------------------------------
 def _filters(request: Request) -> queries.Filters:
     params = request.query_params
     return queries.Filters(**{name: params.get(name) or None for name in
-                              ("q", "status", "category", "unit", "date_from", "date_to")},
+                              ("q", "status", "category", "unit", "date_from", "date_to", "due")},
                            queue=params.get("queue") or "all")
 
 
@@ -160,6 +185,7 @@ def ticket_list(request: Request, me: Principal = Depends(Allow())):
     org = web.hotline.organisation()
     query = filters.as_query()
     return render(request, "tickets.html", me, page=page, filters=filters, org=org, queues=queries.QUEUES,
+                  due_filters=queries.DUE_FILTERS,
                   query=query, export_link="/tickets/export.xlsx?" + urlencode(query),
                   page_link=lambda n: "/tickets?" + urlencode({**query, "page": n}))
 
@@ -169,6 +195,7 @@ def ticket_export(request: Request, me: Principal = Depends(Allow())):
     """The current list (its filters, up to 10,000 rows, masked as on screen) as an Excel workbook."""
     from openpyxl import Workbook
 
+    from rexian.domain.safe_cells import neutralise_row
     from rexian.web.labels import state_name
 
     web = request.app.state.web
@@ -180,9 +207,10 @@ def ticket_export(request: Request, me: Principal = Depends(Allow())):
     org = web.hotline.organisation()
     for row in page.rows:
         unit = org.unit(row["lead_unit_id"])
-        sheet.append([row["ticket_id"], state_name(row["status"]), row["received_at"], row["category"],
-                      row["address"], row["caller_phone"], row["title"], row["content"],
-                      unit.name if unit else row["lead_unit_id"], row["due_at"]])
+        # a citizen's `=HYPERLINK(...)` is shown as text in the spreadsheet, never run (domain/safe_cells.py)
+        sheet.append(neutralise_row([row["ticket_id"], state_name(row["status"]), row["received_at"],
+                                     row["category"], row["address"], row["caller_phone"], row["title"],
+                                     row["content"], unit.name if unit else row["lead_unit_id"], row["due_at"]]))
     buffer = io.BytesIO()
     book.save(buffer)
     return Response(buffer.getvalue(), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -246,9 +274,8 @@ async def ticket_action(ticket_id: str, action_name: str, request: Request,
         web.hotline.handle(command)
     except WorkflowError as refused:
         return RedirectResponse(f"/tickets/{ticket_id}?" + urlencode({"error": refused.message}), status_code=303)
-    return RedirectResponse(str(form.get("back") or f"/tickets/{ticket_id}")
-                            if str(form.get("back") or "").startswith("/") else f"/tickets/{ticket_id}",
-                            status_code=303)
+    back = _safe_next(str(form.get("back") or ""))  # "//elsewhere" is another site, not a path here
+    return RedirectResponse(back if back != "/" else f"/tickets/{ticket_id}", status_code=303)
 
 
 async def _store_uploads(request: Request, form: FormData, ticket_id: str, me: Principal) -> list:
@@ -340,14 +367,14 @@ def _advice(request: Request, draft: dict):
 @router.get("/approvals")
 def approvals(request: Request, me: Principal = Depends(Allow("unit_leader"))):
     web = request.app.state.web
-    items = queries.pending_requests(web.engine, web.hotline, me, "unit")
+    items = queries.pending_requests(web.engine, web.hotline, me, "unit", REQUESTS_SHOWN)
     return render(request, "requests.html", me, items=items, title="本单位待审批申请", action="endorse")
 
 
 @router.get("/reviews")
 def reviews(request: Request, me: Principal = Depends(Allow("reviewer"))):
     web = request.app.state.web
-    items = queries.pending_requests(web.engine, web.hotline, me, "centre")
+    items = queries.pending_requests(web.engine, web.hotline, me, "centre", REQUESTS_SHOWN)
     return render(request, "requests.html", me, items=items, title="中心待审核申请", action="review")
 
 

@@ -37,6 +37,10 @@ QUEUES: dict[str, dict[str, Any]] = {
     "open": {"label": "在办工单", "statuses": tuple(sorted(OPEN_STATES)), "order": "due_asc"},
 }
 
+# The deadline filter: tickets the units are handling past their deadline, or not (yet). A handler's day
+# starts with the work that can still be done on time; what is long overdue stays one click away.
+DUE_FILTERS = {"overdue": "已超期", "pending": "未超期"}
+
 
 @dataclass
 class Filters:
@@ -47,6 +51,7 @@ class Filters:
     date_from: str | None = None
     date_to: str | None = None
     queue: str = "all"
+    due: str | None = None  # a key of DUE_FILTERS
 
     def as_query(self) -> dict[str, str]:
         return {k: v for k, v in self.__dict__.items() if v}
@@ -84,10 +89,12 @@ def _searched_words(q: str | None) -> str | None:
     return words.replace("%", "").replace("_", "")
 
 
-def ticket_query(principal: Principal, filters: Filters, matched: list[str] | None = None, dialect: str = ""):
+def ticket_query(principal: Principal, filters: Filters, matched: list[str] | None = None, dialect: str = "",
+                 now: datetime | None = None):
     """The SELECT's WHERE for a list: the caller's scope, the queue, the filters and the search words: a LIKE
     over the text, narrowed first to the ids the SQLite word index `matched` when given
-    (adapters/word_index.py), or on PostgreSQL by its grams index (adapters/word_index_pg.py)."""
+    (adapters/word_index.py), or on PostgreSQL by its grams index (adapters/word_index_pg.py). The deadline
+    filter compares with `now` (the server's clock), as the 超期 mark does."""
     c = t.tickets.c
     where = []
     if principal.scope is not None:
@@ -106,6 +113,9 @@ def ticket_query(principal: Principal, filters: Filters, matched: list[str] | No
         where.append(c.received_at >= start)
     if (end := _date(filters.date_to)) is not None:
         where.append(c.received_at < end + timedelta(days=1))
+    if filters.due in DUE_FILTERS and now is not None:
+        where.append(and_(c.status.in_(HANDLING), c.due_at < now) if filters.due == "overdue"
+                     else or_(c.status.notin_(HANDLING), c.due_at.is_(None), c.due_at >= now))
     words = (filters.q or "").strip()
     if words:
         if words.upper().startswith("RX") or words.isdigit() and len(words) > 11:
@@ -135,7 +145,7 @@ def list_tickets(engine: Engine, principal: Principal, filters: Filters, page: i
             matched = word_index.ids_matching(connection, plain, COUNT_CAP + 1)
         if len(matched) > COUNT_CAP:  # in a great many tickets: newest first by LIKE finds a page sooner
             matched, frequent = None, True
-    where, order = ticket_query(principal, filters, matched, engine.dialect.name)
+    where, order = ticket_query(principal, filters, matched, engine.dialect.name, now)
     ordering = {"due_asc": (c.due_at.is_(None), c.due_at, c.ticket_id),
                 "received_asc": (c.received_at, c.ticket_id),
                 "received_desc": (c.received_at.desc(), c.ticket_id.desc())}[order]

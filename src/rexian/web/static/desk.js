@@ -38,7 +38,7 @@
     function bars(id, rows, label, value) {
       echarts.init(document.getElementById(id)).setOption({
         tooltip: {}, grid: { left: 140, right: 20, top: 10, bottom: 20 },
-        xAxis: { type: "value" }, yAxis: { type: "category", inverse: true, data: rows.map(label) },
+        xAxis: { type: "value", minInterval: 1 }, yAxis: { type: "category", inverse: true, data: rows.map(label) },
         series: [{ type: "bar", data: rows.map(value) }]
       });
     }
