@@ -61,6 +61,18 @@ def raw_ticket_rows(connection: Connection) -> Iterator[dict[str, Any]]:
         yield dict(zip(names, values))
 
 
+def raw_rows(connection: Connection, table_name: str, names: tuple[str, ...] | None = None) -> Iterator[dict[str, Any]]:
+    """Every row of a declared table (all its columns, or `names`) as stored, for the projection checks."""
+    from rexian.adapters import desk_tables, findings_tables  # noqa: F401 - declare their tables on the metadata
+    from rexian.adapters.tables import metadata
+
+    table = metadata.tables[table_name]
+    names = names or tuple(column.name for column in table.columns)
+    assert set(names) <= set(table.c.keys())
+    for values in _rows(connection, f"SELECT {', '.join(names)} FROM {table_name}"):
+        yield dict(zip(names, values))
+
+
 def counters(connection: Connection) -> dict[Any, Any]:
     return dict(connection.exec_driver_sql("SELECT name, value FROM counters").all())
 
