@@ -11,7 +11,8 @@ have changed, named ticket by ticket (docs/trust.md).
 - the global log sequence across every event table (covered by each event's MAC): no gaps, no repeats, and
   ending where its counter says — events removed anywhere but the newest tail of the whole log;
 - the organisation tables, the desk's records and the findings' decisions against the replay of their chains
-  (service/verify_side.py);
+  (service/verify_side.py); every audit record's MAC (its number is in the global log sequence); every evidence file against the hash
+  its events cite it by; the sign-in material's MACs (adapters/credentials.py);
 - the signed checkpoints, recomputed over the whole log and compared with their filed copies.
 """
 
@@ -30,6 +31,7 @@ from rexian.adapters.log_reader import (
     comparable,
     counters,
     iter_log_sequence,
+    iter_raw_audit,
     iter_raw_streams,
     raw_rows,
     raw_ticket_rows,
@@ -41,8 +43,16 @@ from rexian.domain.chain_check import Damage, check_stream, read_event_row
 from rexian.domain.model import Ticket
 from rexian.service.checkpoints import CheckpointProblem, check_checkpoints, read_filed
 from rexian.service.hotline import TICKET_COUNTER, ticket_number
-from rexian.service.verify_side import (desk_record_damages, findings_store_damages, is_finding_stream,
-                                        organisation_damages)
+from rexian.service.verify_side import (
+    attachment_damages,
+    audit_damages,
+    credential_damages,
+    desk_record_damages,
+    evidence_refs,
+    findings_store_damages,
+    is_finding_stream,
+    organisation_damages,
+)
 
 MAX_DAILY_TICKETS = 999_999  # six digits of the ticket number
 MAX_LISTED = 1000  # missing numbers of one day named one by one; more are named as one damage
@@ -84,6 +94,7 @@ def verify_database(engine: Engine, keyring: KeyRing | None = None,
         held = {row[0]: row[1:] for row in iter_raw_held(connection)}
         manifested = _manifested_heads(connection, ring, report)
         seen = set()
+        cited: dict[str, Any] = {}
         for stream, rows in iter_raw_streams(connection, "events"):
             seen.add(stream)
             report.streams += 1
@@ -93,6 +104,7 @@ def verify_database(engine: Engine, keyring: KeyRing | None = None,
                 report.damages += _personal_damages(stream, records, *held[stream])
             if stream in manifested:
                 report.damages += _manifest_damages(stream, records, *manifested[stream])
+            cited.update(dict.fromkeys(evidence_refs(records), stream))
             row = ticket_rows.get(stream)
             if row is None:
                 report.damages.append(Damage(stream, "orphan", None, "事件所属的工单记录不存在（事件被插入或工单被删除）"))
@@ -124,6 +136,9 @@ def verify_database(engine: Engine, keyring: KeyRing | None = None,
             if stream == ORG_STREAM and not stream_damages and len(records) == len(rows):
                 report.damages += organisation_damages(connection, f"组织机构({stream})", records)
         _verify_supervision(connection, ring, report)
+        report.damages += audit_damages(iter_raw_audit(connection), ring)
+        report.damages += attachment_damages(connection, cited)
+        report.damages += credential_damages(connection, ring)
         report.damages += _log_sequence_damages(iter_log_sequence(connection), counted.get(LOG_COUNTER))
         report.checkpoints, problems = check_checkpoints(connection, ring, filed)
         report.checkpoint_problems += problems
@@ -156,7 +171,8 @@ def _is_count(value: Any) -> bool:
 
 
 LOG = "事件日志"
-_TABLE_NAMES = {"events": "工单{}", "org_events": "组织机构({})", "supervision_events": "监督({})"}
+_TABLE_NAMES = {"events": "工单{}", "org_events": "组织机构({})", "supervision_events": "监督({})",
+                "audit_log": "审计记录（工单{}）"}
 
 
 def _log_sequence_damages(entries: Iterable[tuple], counter: Any) -> list[Damage]:
@@ -169,7 +185,8 @@ def _log_sequence_damages(entries: Iterable[tuple], counter: Any) -> list[Damage
     for log_seq, table, stream, seq in entries:
         if not _is_count(log_seq):
             continue
-        here = f"{_TABLE_NAMES.get(table, '{}').format(stream)}第{seq}条"
+        here = f"{_TABLE_NAMES.get(table, '{}').format(stream if stream is not None else '无')}" \
+               f"{f'id={seq}' if table == 'audit_log' else f'第{seq}条'}"
         if log_seq < expected:
             damages.append(Damage(LOG, "inserted", None, f"日志序号{log_seq}出现不止一次（{here}；事件被复制插入）"))
         elif log_seq > expected:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from rexian.adapters.audit import audit_digest
 from rexian.adapters.findings import finding_stream
+from rexian.adapters.keys import KeyRing
 from rexian.adapters.log_reader import comparable, raw_rows
 from rexian.adapters.tables import metadata
 from rexian.domain.chain_check import Damage
@@ -145,4 +147,77 @@ def findings_store_damages(connection, decisions: dict[Any, list[dict[str, Any]]
     for stream in sorted(set(keys_of_streams) - seen, key=str):
         damages.append(Damage(f"问题线索({keys_of_streams[stream]})", "deleted", None,
                               "监督日志中有对该问题线索的决定，问题线索库中已没有它（被直接删除）"))
+    return damages
+
+
+# --- the audit log -------------------------------------------------------------------------------------
+AUDIT_STREAM = "审计记录"
+
+
+def audit_damages(rows, ring: KeyRing) -> list[Damage]:
+    """Every audit record signed by the server over its log number and content: one rewritten (a reason, a
+    person, a time) or inserted is named here; one deleted leaves a gap in the global log sequence."""
+    damages = []
+    for row in rows:
+        log_seq = row.get("log_seq")
+        problem = ring.problem(audit_digest(log_seq, row), row.get("mac")) if log_seq is not None \
+            else "没有日志序号（不是经由本系统写入的审计记录）"
+        if problem:
+            who = f"id={row.get('id')}，{row.get('person_id')}，{row.get('action')}，工单{row.get('ticket_id') or '无'}"
+            damages.append(Damage(f"{AUDIT_STREAM}({row.get('id')})", "unsigned", None, f"审计记录（{who}）{problem}"))
+            if len(damages) > 1000:
+                damages.append(Damage(AUDIT_STREAM, "unsigned", None, "签名无效的审计记录超过1000条，其余不再逐一列出"))
+                break
+    return damages
+
+
+# --- evidence files ------------------------------------------------------------------------------------
+EVIDENCE_PREFIX = "sha256:"
+
+
+def evidence_refs(records: list[dict[str, Any]]) -> set[str]:
+    """The evidence files a ticket's events cite (`"ref": "sha256:<hex>"` in a payload's `evidence`)."""
+    refs = set()
+    for record in records:
+        evidence = record["payload"].get("evidence") if isinstance(record["payload"], dict) else None
+        for item in evidence if isinstance(evidence, list) else ():
+            ref = item.get("ref") if isinstance(item, dict) else None
+            if isinstance(ref, str) and ref.startswith(EVIDENCE_PREFIX):
+                refs.add(ref.removeprefix(EVIDENCE_PREFIX))
+    return refs
+
+
+def attachment_damages(connection, cited: dict[str, Any]) -> list[Damage]:
+    """Every stored evidence file still hashes to the name the events cite it by (a photo swapped in its row
+    is named), and every file an event cites is still stored (`cited`: sha256 → ticket). Read a few at a time."""
+    import hashlib
+
+    damages, stored = [], set()
+    for values in connection.exec_driver_sql("SELECT sha256, ticket_id, data FROM attachments",
+                                             execution_options={"stream_results": True, "yield_per": 20}):
+        sha, ticket_id, data = values
+        stored.add(sha)
+        content = bytes(data) if isinstance(data, (bytes, bytearray, memoryview)) else None
+        if content is None or hashlib.sha256(content).hexdigest() != sha:
+            damages.append(Damage(f"证据文件({str(sha)[:16]}…)", "altered", None,
+                                  f"工单{ticket_id}的证据文件内容与其SHA-256不符（文件被替换或改动）"))
+    for sha in sorted(set(cited) - stored):
+        damages.append(Damage(str(cited[sha]), "deleted", None, f"事件引用的证据文件sha256:{sha[:16]}…已不存在（被删除）"))
+    return damages
+
+
+# --- sign-in material ----------------------------------------------------------------------------------
+def credential_damages(connection, ring: KeyRing) -> list[Damage]:
+    """Accounts' password hashes, sessions and API tokens signed by the server (adapters/credentials.py): one
+    inserted or rewritten by SQL — a session or token for another person, a password hash of one's choosing —
+    is named (the web already refuses it)."""
+    from rexian.adapters import credentials
+
+    damages = []
+    for table, names in credentials.SIGNED.items():
+        for row in raw_rows(connection, table, (*names, "mac")):
+            problem = credentials.problem(ring, table, row)
+            if problem:
+                damages.append(Damage(f"登录凭据({table}:{str(row.get(names[0]))[:12]})", "unsigned", None,
+                                      f"{table}中{row.get('person_id')}的记录{problem}（可用于冒名登录）"))
     return damages
