@@ -347,3 +347,38 @@ def test_genuine_sign_ins_tokens_and_password_changes_still_verify(accounts):
     service.set_password("H0201", "another-password-2")
     assert service.sign_in("H0201", "another-password-2")
     assert verify_database(app.engine).intact
+
+
+def test_the_upgrade_to_0007_numbers_and_signs_the_audit_records_and_sign_in_material_already_there(make_app, tmp_path):
+    """A database as 0006_desk3 left it, with an audit record, an account and a session: `rexian upgrade`
+    adopts them (trust on first use), the session still works, and the whole database verifies."""
+    import sqlite3
+
+    from rexian.adapters.database import migrate
+    from rexian.web.auth import Accounts
+
+    path = tmp_path / "old.db"
+    app = make_app(f"sqlite:///{path}")
+    closed_ticket = __import__("support.tampering", fromlist=["closed"]).closed(app)
+    accounts = Accounts(app.engine, app.settings, app.clock)
+    accounts.add(app.organisation(), "J01", "supervisor-password-1")
+    token = accounts.sign_in("J01", "supervisor-password-1")
+    _unmask(app, closed_ticket)
+    app.engine.dispose()
+    with sqlite3.connect(path) as connection:
+        connection.execute("DROP INDEX ix_audit_log_log_seq")
+        for table, columns in (("audit_log", ("log_seq", "mac")), ("accounts", ("mac",)), ("sessions", ("mac",)),
+                               ("api_tokens", ("mac",)),
+                               ("checkpoints", ("supervision_events_upto", "supervision_events", "audit_log_upto",
+                                                "audit_log"))):
+            for column in columns:
+                connection.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        last = connection.execute("SELECT max(log_seq) FROM (SELECT log_seq FROM events UNION ALL "
+                                  "SELECT log_seq FROM org_events)").fetchone()[0]
+        connection.execute("UPDATE counters SET value = ? WHERE name = 'log'", (last,))
+        connection.execute("UPDATE alembic_version SET version_num = '0006_desk3'")
+    migrate(app.engine)
+    report = verify_database(app.engine)
+    assert report.intact, report.lines()
+    assert one_value(app, "SELECT log_seq FROM audit_log") == last + 1
+    assert accounts.session_person(token) == "J01"
