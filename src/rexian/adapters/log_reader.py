@@ -38,19 +38,32 @@ def iter_raw_streams(connection: Connection, table: str = "events") -> Iterator[
         yield current, rows
 
 
+AUDIT = "audit_log"  # numbered on the same log sequence and signed (adapters/audit.py)
+AUDIT_FIELDS = ("id", "at", "person_id", "action", "ticket_id", "reason", "log_seq", "mac")
+# What a checkpoint digests of a row: (id, stream, place, authenticator); an audit record's MAC covers its content.
+_DIGESTED = {**{table: "id, ticket_id, seq, hash" for table in TABLES}, AUDIT: "id, ticket_id, log_seq, mac"}
+
+
 def iter_raw_by_id(connection: Connection, table: str, after: int, upto: int | None = None) -> Iterator[tuple]:
-    """(id, ticket_id, seq, hash) of the rows with `after` < id <= `upto`, in id order."""
-    assert table in TABLES
+    """(id, ticket_id, seq, hash) of the rows with `after` < id <= `upto`, in id order (audit records:
+    (id, ticket_id, log_seq, mac))."""
     bound = "" if upto is None else f" AND id <= {int(upto)}"
-    yield from _rows(connection, f"SELECT id, ticket_id, seq, hash FROM {table} WHERE id > {int(after)}{bound} "
+    yield from _rows(connection, f"SELECT {_DIGESTED[table]} FROM {table} WHERE id > {int(after)}{bound} "
                                  f"ORDER BY id")
 
 
 def iter_log_sequence(connection: Connection) -> Iterator[tuple]:
-    """(log_seq, table, stream, seq) of every event of every event table, in log sequence order (the database
-    merges the three tables' unique indexes), for the check that the global sequence has no gaps."""
-    parts = " UNION ALL ".join(f"SELECT log_seq, '{table}' AS tbl, ticket_id, seq FROM {table}" for table in TABLES)
+    """(log_seq, table, stream, seq) of every event of every event table and of every audit record (stream:
+    its ticket, seq: its id), in log sequence order (the database merges the tables' unique indexes), for the
+    check that the global sequence has no gaps."""
+    parts = " UNION ALL ".join([*(f"SELECT log_seq, '{table}' AS tbl, ticket_id, seq FROM {table}" for table in TABLES),
+                                f"SELECT log_seq, '{AUDIT}' AS tbl, ticket_id, id FROM {AUDIT}"])
     yield from _rows(connection, f"SELECT log_seq, tbl, ticket_id, seq FROM ({parts}) AS log ORDER BY log_seq")
+
+
+def iter_raw_audit(connection: Connection) -> Iterator[dict[str, Any]]:
+    for values in _rows(connection, f"SELECT {', '.join(AUDIT_FIELDS)} FROM {AUDIT} ORDER BY id"):
+        yield dict(zip(AUDIT_FIELDS, values))
 
 
 def raw_ticket_rows(connection: Connection) -> Iterator[dict[str, Any]]:
@@ -58,6 +71,18 @@ def raw_ticket_rows(connection: Connection) -> Iterator[dict[str, Any]]:
 
     names = [column.name for column in tickets.columns]
     for values in _rows(connection, f"SELECT {', '.join(names)} FROM tickets"):
+        yield dict(zip(names, values))
+
+
+def raw_rows(connection: Connection, table_name: str, names: tuple[str, ...] | None = None) -> Iterator[dict[str, Any]]:
+    """Every row of a declared table (all its columns, or `names`) as stored, for the projection checks."""
+    from rexian.adapters import desk_tables, findings_tables  # noqa: F401 - declare their tables on the metadata
+    from rexian.adapters.tables import metadata
+
+    table = metadata.tables[table_name]
+    names = names or tuple(column.name for column in table.columns)
+    assert set(names) <= set(table.c.keys())
+    for values in _rows(connection, f"SELECT {', '.join(names)} FROM {table_name}"):
         yield dict(zip(names, values))
 
 

@@ -161,14 +161,3 @@ def next_counter(connection: Connection, name: str, by: int = 1) -> int:
     if done.rowcount == 0:
         connection.execute(insert(t.counters).values(name=name, value=by))
     return connection.execute(select(t.counters.c.value).where(t.counters.c.name == name)).scalar_one()
-
-
-def supervision_heads(connection: Connection) -> dict[str, tuple[int, str]]:
-    """The head (last seq, hash) each desk stream's projection remembers (adapters/desk_tables.py)."""
-    table = t.metadata.tables.get("supervision_records")
-    if table is None:
-        from rexian.adapters import desk_tables  # noqa: F401 - declares the table on the shared metadata
-
-        table = t.metadata.tables["supervision_records"]
-    rows = connection.execute(select(table.c.stream_id, table.c.last_seq, table.c.head_hash))
-    return {row.stream_id: (row.last_seq, row.head_hash) for row in rows}

@@ -171,6 +171,11 @@ checkpoints = Table(
     Column("org_events_upto", Integer, nullable=False),
     Column("events", Integer, nullable=False),
     Column("org_events", Integer, nullable=False),
+    # The desk's events too, and the audit records, since 0007_attack5 (empty in older checkpoints).
+    Column("supervision_events_upto", Integer),
+    Column("supervision_events", Integer),
+    Column("audit_log_upto", Integer),
+    Column("audit_log", Integer),
     Column("previous_digest", String(64), nullable=False),
     Column("digest", String(64), nullable=False),
     Column("mac", String(80), nullable=False),
@@ -220,6 +225,7 @@ accounts = Table(
     Column("locked_until", DateTime),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    Column("mac", String(80)),  # the server's MAC of person and password hash (adapters/credentials.py)
 )
 
 sessions = Table(
@@ -228,6 +234,7 @@ sessions = Table(
     Column("person_id", String(64), nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("expires_at", DateTime, nullable=False),
+    Column("mac", String(80)),  # the server's MAC of token hash, person and expiry (adapters/credentials.py)
     Index("ix_sessions_person", "person_id"),
 )
 
@@ -238,6 +245,7 @@ api_tokens = Table(
     Column("name", Text, nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("revoked_at", DateTime),
+    Column("mac", String(80)),  # the server's MAC of token hash and person (adapters/credentials.py)
 )
 
 audit_log = Table(
@@ -248,7 +256,12 @@ audit_log = Table(
     Column("action", String(32), nullable=False),  # unmask / sign_in / account ...
     Column("ticket_id", String(64)),
     Column("reason", Text, nullable=False),
+    # Numbered on the global log sequence and signed like an event (adapters/audit.py, 0007_attack5), so that
+    # a record deleted or rewritten — a supervisor's own unmasking — is named by `verify`.
+    Column("log_seq", BigInteger),
+    Column("mac", String(80)),
     Index("ix_audit_at", "at"),
+    Index("ix_audit_log_log_seq", "log_seq", unique=True),
 )
 
 attachments = Table(

@@ -21,6 +21,13 @@ class OrgProblems(Exception):
         self.problems = problems
 
 
+# Each organisation table and the event that logs a saved row of it on the ORG chain (the whole row, the
+# columns of NOT_LOGGED apart), so that the tables are a projection `verify` can replay (service/verify_side.py).
+SAVED = {"units": "UnitSaved", "people": "PersonSaved", "categories": "CategorySaved",
+         "catalogue": "CatalogueEntrySaved"}
+NOT_LOGGED = {"people": ("phone",)}  # a staff member's own phone: personal data, kept out of the chain
+
+
 @dataclass
 class OrgPlan:
     organisation: Organisation
@@ -86,7 +93,7 @@ def _unit(org: Organisation, plan: OrgPlan, change: Mapping[str, Any], where: st
     row = {"unit_id": unit.unit_id, "name": unit.name, "kind": unit.kind, "parent_id": unit.parent_id,
            "area": unit.area, "active": unit.active}
     plan.rows.append(("units", row))
-    plan.events.append(("UnitSaved", row))
+    plan.events.append((SAVED["units"], row))
 
 
 def _person(org: Organisation, plan: OrgPlan, change: Mapping[str, Any], where: str,
@@ -103,7 +110,7 @@ def _person(org: Organisation, plan: OrgPlan, change: Mapping[str, Any], where: 
     row = {"person_id": person.person_id, "name": person.name, "unit_id": person.unit_id,
            "roles": ",".join(sorted(roles)), "phone": person.phone, "active": person.active}
     plan.rows.append(("people", row))
-    plan.events.append(("PersonSaved", {k: v for k, v in row.items() if k != "phone"}))
+    plan.events.append((SAVED["people"], {k: v for k, v in row.items() if k not in NOT_LOGGED["people"]}))
 
 
 def _category(org: Organisation, plan: OrgPlan, change: Mapping[str, Any], where: str,
@@ -115,7 +122,7 @@ def _category(org: Organisation, plan: OrgPlan, change: Mapping[str, Any], where
     row = {"code": category.code, "name": category.name, "parent_code": category.parent_code,
            "handle_days": category.handle_days, "urgent_hours": category.urgent_hours}
     plan.rows.append(("categories", row))
-    plan.events.append(("CategorySaved", row))
+    plan.events.append((SAVED["categories"], row))
 
 
 def _catalogue(org: Organisation, plan: OrgPlan, change: Mapping[str, Any], where: str,
@@ -126,7 +133,7 @@ def _catalogue(org: Organisation, plan: OrgPlan, change: Mapping[str, Any], wher
     row = {"category": entry.category, "area": entry.area or "", "lead_unit_id": entry.lead_unit_id,
            "assisting_unit_ids": ",".join(entry.assisting_unit_ids)}
     plan.rows.append(("catalogue", row))
-    plan.events.append(("CatalogueEntrySaved", row))
+    plan.events.append((SAVED["catalogue"], row))
 
 
 def _opt(value: Any) -> str | None:

@@ -1,7 +1,10 @@
 """Signed checkpoints over the whole log (docs/trust.md).
 
-Checkpoint n digests, in id order, every event row (id, stream, seq, hash) of `events` and `org_events` added
-since checkpoint n-1, starting from n-1's digest: a running digest over the global order of the log. It is
+Checkpoint n digests, in id order, every event row (id, stream, seq, hash) of `events`, `org_events` and (since
+0007_attack5) `supervision_events`, and every audit record (id, ticket, log number, MAC), added since checkpoint
+n-1, starting from n-1's digest: a running digest over the global order of the log. A checkpoint from before
+0007 has no bound for the last two (OPTIONAL, absent from its signed document), and the next one digests them
+from the start. It is
 signed with the server's key and kept in the `checkpoints` table and as a small JSON file to be filed
 elsewhere (another machine, paper, an email to the discipline-inspection office). `verify` recomputes every
 digest: an event removed, added or changed anywhere before the newest checkpoint changes it, even when the
@@ -31,6 +34,10 @@ from rexian.domain.eventlog import GENESIS_HASH
 
 FIELDS = ("number", "made_at", "events_upto", "org_events_upto", "events", "org_events", "previous_digest",
           "digest")
+LATER_TABLES = ("supervision_events", "audit_log")  # digested since 0007_attack5
+OPTIONAL = tuple(name for table in LATER_TABLES for name in (f"{table}_upto", table))
+TABLES = ("events", "org_events", *LATER_TABLES)
+TABLE_NAMES = {"events": "工单事件", "org_events": "组织事件", "supervision_events": "监督事件", "audit_log": "审计记录"}
 
 
 @dataclass
@@ -60,6 +67,7 @@ def document(row: Any) -> dict[str, Any]:
     """A checkpoint as the JSON document that is signed and filed (times as text)."""
     values = dict(row) if isinstance(row, dict) else dict(row._mapping)
     out = {name: values[name] for name in FIELDS}
+    out.update({name: values[name] for name in OPTIONAL if values.get(name) is not None})
     out["made_at"] = comparable(out["made_at"]) if not isinstance(out["made_at"], str) else out["made_at"]
     return out
 
@@ -69,19 +77,18 @@ def make_checkpoint(engine: Engine, now: datetime) -> dict[str, Any]:
     ring = keyring_for(engine)
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql("LOCK TABLE events, org_events IN SHARE MODE")
+            connection.exec_driver_sql(f"LOCK TABLE {', '.join(TABLES)} IN SHARE MODE")
         last = connection.execute(select(t.checkpoints).order_by(t.checkpoints.c.number.desc()).limit(1)).first()
         previous = document(last) if last is not None else None
         upto = {name: connection.execute(select(func.coalesce(func.max(t.metadata.tables[name].c.id), 0))).scalar_one()
-                for name in ("events", "org_events")}
-        after = {"events": previous["events_upto"] if previous else 0,
-                 "org_events": previous["org_events_upto"] if previous else 0}
+                for name in TABLES}
+        after = {name: (previous or {}).get(f"{name}_upto") or 0 for name in TABLES}
         digest, counts = _digest_range(connection, previous["digest"] if previous else GENESIS_HASH,
                                        {name: (after[name], upto[name]) for name in upto})
         row = {"number": (previous["number"] + 1) if previous else 1, "made_at": now.replace(microsecond=0),
                "events_upto": upto["events"], "org_events_upto": upto["org_events"],
-               "events": (previous["events"] if previous else 0) + counts["events"],
-               "org_events": (previous["org_events"] if previous else 0) + counts["org_events"],
+               **{f"{name}_upto": upto[name] for name in LATER_TABLES},
+               **{name: ((previous or {}).get(name) or 0) + counts[name] for name in TABLES},
                "previous_digest": previous["digest"] if previous else GENESIS_HASH, "digest": digest}
         signed = {**document(row)}
         row["mac"] = ring.sign_document(signed)
@@ -122,8 +129,9 @@ def check_checkpoints(connection: Connection, ring: KeyRing,
     """Recompute every checkpoint's digest from the log; compare with the table and the filed copies."""
     problems: list[CheckpointProblem] = []
     stored: dict[int, dict[str, Any]] = {}
-    for values in connection.exec_driver_sql(f"SELECT {', '.join(FIELDS)}, mac FROM checkpoints ORDER BY number"):
-        item = dict(zip((*FIELDS, "mac"), values))
+    for values in connection.exec_driver_sql(f"SELECT {', '.join(FIELDS + OPTIONAL)}, mac FROM checkpoints "
+                                             f"ORDER BY number"):
+        item = dict(zip((*FIELDS, *OPTIONAL, "mac"), values))
         try:
             doc = document(item)
             number = int(doc["number"])
@@ -137,24 +145,24 @@ def check_checkpoints(connection: Connection, ring: KeyRing,
         stored[number] = doc
     for item in filed:
         number = item.get("number")
-        problem = ring.document_problem({name: item[name] for name in FIELDS}, item.get("mac"))
+        signed = {name: item[name] for name in (*FIELDS, *OPTIONAL) if item.get(name) is not None}
+        problem = ring.document_problem(signed, item.get("mac"))
         if problem:
             problems.append(CheckpointProblem(number, f"存档文件{problem}"))
         elif number not in stored:
             problems.append(CheckpointProblem(number, "存档中有此检查点，数据库中却没有（检查点被删除或改写）"))
-            stored.setdefault(number, {name: item[name] for name in FIELDS})
-        elif {name: item[name] for name in FIELDS} != stored[number]:
+            stored.setdefault(number, signed)
+        elif signed != stored[number]:
             problems.append(CheckpointProblem(number, "数据库中的检查点与存档文件不同"))
-            stored[number] = {name: item[name] for name in FIELDS}  # the filed copy is the one to trust
-    previous, after = GENESIS_HASH, {"events": 0, "org_events": 0}
+            stored[number] = signed  # the filed copy is the one to trust
+    previous, after = GENESIS_HASH, {name: 0 for name in TABLES}
     expected = 1
     for number in sorted(stored):
         doc = stored[number]
         if number != expected:
             problems.append(CheckpointProblem(expected, f"检查点{expected}至{number - 1}缺失"))
         try:
-            bounds = {"events": (after["events"], int(doc["events_upto"])),
-                      "org_events": (after["org_events"], int(doc["org_events_upto"]))}
+            bounds = {name: (after[name], int(doc[f"{name}_upto"])) for name in TABLES if f"{name}_upto" in doc}
         except (TypeError, ValueError):
             problems.append(CheckpointProblem(number, "检查点的范围无法读取"))
             continue
@@ -162,10 +170,10 @@ def check_checkpoints(connection: Connection, ring: KeyRing,
             problems.append(CheckpointProblem(number, "与前一检查点不相连"))
         digest, counts = _digest_range(connection, doc["previous_digest"], bounds)
         if digest != doc["digest"]:
-            problems.append(CheckpointProblem(
-                number, f"编号{bounds['events'][0] + 1}至{bounds['events'][1]}的事件（及组织事件）已不是检查点时的样子："
-                        f"事件被删除、插入或改动（现有{counts['events']}条，检查点时"
-                        f"{int(doc['events']) - (int(stored[number - 1]['events']) if number - 1 in stored else 0)}条）"))
-        previous, after = doc["digest"], {"events": bounds["events"][1], "org_events": bounds["org_events"][1]}
+            ranges = "，".join(f"{TABLE_NAMES[name]}id {low + 1}–{high}（现有{counts[name]}条）"
+                              for name, (low, high) in bounds.items() if high > low)
+            problems.append(CheckpointProblem(number, f"检查点覆盖的日志（{ranges or '空'}）已不是检查点时的样子："
+                                                      f"事件或审计记录被删除、插入或改动"))
+        previous, after = doc["digest"], {**after, **{name: bound[1] for name, bound in bounds.items()}}
         expected = number + 1
     return len(stored), problems

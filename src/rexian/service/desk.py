@@ -186,9 +186,7 @@ class Desk:
         clue = clue or clues.Clue(clue_id)
         for event in events:
             clue.apply({**event, "at": now})
-        desk_store.append(connection, clue_id, "clue", events, now, {
-            "status": clue.state, "title": clue.title, "unit_id": clue.unit_id, "person_id": clue.person_id,
-            "officer_id": clue.officer_id, "state": asdict(clue)})
+        desk_store.append(connection, clue_id, "clue", events, now, clue_projection(clue))
         for event in events:
             desk_store.enqueue(connection, "clue." + event["action"], clue_id,
                                {"clue_id": clue_id, "action": event["action"], "status": clue.state}, now)
@@ -243,9 +241,7 @@ class Desk:
         return self.order(order_id)
 
     def _save_order(self, connection, order: clues.Order, events: list[dict[str, Any]], now: datetime) -> None:
-        desk_store.append(connection, order.order_id, "order", events, now, {
-            "status": order.state, "title": order.demand[:80], "unit_id": order.unit_id, "batch": order.batch,
-            "due_at": order.due_at, "state": _order_state(order)})
+        desk_store.append(connection, order.order_id, "order", events, now, order_projection(order))
         for event in events:
             desk_store.enqueue(connection, "order." + event["action"], order.order_id,
                                {"order_id": order.order_id, "unit_id": order.unit_id, "status": order.state}, now)
@@ -329,10 +325,7 @@ class Desk:
     def _save_bulletin(self, connection, bulletin: clues.Bulletin, events: list[dict[str, Any]], now: datetime) -> None:
         stored = desk_store.stream_events(connection, bulletin.bulletin_id)
         bulletin = clues.Bulletin.replay(bulletin.bulletin_id, stored + [{**e, "at": now} for e in events])
-        desk_store.append(connection, bulletin.bulletin_id, "bulletin", events, now, {
-            "status": bulletin.state, "title": bulletin.content.get("title"), "batch": bulletin.period,
-            "state": {"period": bulletin.period, "content": bulletin.content,
-                      "issued_at": bulletin.issued_at.isoformat(timespec="minutes") if bulletin.issued_at else None}})
+        desk_store.append(connection, bulletin.bulletin_id, "bulletin", events, now, bulletin_projection(bulletin))
 
     def bulletin(self, bulletin_id: str) -> dict[str, Any]:
         with self.engine.connect() as connection:
@@ -362,6 +355,35 @@ class Desk:
     def supervision_events(self, stream_id: str) -> list[dict[str, Any]]:
         with self.engine.connect() as connection:
             return [_plain(e) for e in desk_store.stream_events(connection, stream_id)]
+
+
+# --- the projection row of each kind of desk stream: what `append` stores, and what `verify` replays -------
+def clue_projection(clue: clues.Clue) -> dict[str, Any]:
+    return {"status": clue.state, "title": clue.title, "unit_id": clue.unit_id, "person_id": clue.person_id,
+            "officer_id": clue.officer_id, "state": asdict(clue)}
+
+
+def order_projection(order: clues.Order) -> dict[str, Any]:
+    return {"status": order.state, "title": order.demand[:80], "unit_id": order.unit_id, "batch": order.batch,
+            "due_at": order.due_at, "state": _order_state(order)}
+
+
+def bulletin_projection(bulletin: clues.Bulletin) -> dict[str, Any]:
+    return {"status": bulletin.state, "title": bulletin.content.get("title"), "batch": bulletin.period,
+            "state": {"period": bulletin.period, "content": bulletin.content,
+                      "issued_at": bulletin.issued_at.isoformat(timespec="minutes") if bulletin.issued_at else None}}
+
+
+def replayed_projection(kind: Any, stream_id: str, events: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The projection a clue, order or bulletin stream's events replay to (None for other kinds: a finding's
+    decision stream is checked against the findings store, service/verify_side.py)."""
+    if kind == "clue":
+        return clue_projection(clues.Clue.replay(stream_id, events))
+    if kind == "order":
+        return order_projection(clues.Order.replay(stream_id, events))
+    if kind == "bulletin":
+        return bulletin_projection(clues.Bulletin.replay(stream_id, events))
+    return None
 
 
 def month_bounds_check(period: str) -> None:

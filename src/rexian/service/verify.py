@@ -10,6 +10,9 @@ have changed, named ticket by ticket (docs/trust.md).
 - the signed import manifests: every imported ticket still there with at least the events it was stored with;
 - the global log sequence across every event table (covered by each event's MAC): no gaps, no repeats, and
   ending where its counter says — events removed anywhere but the newest tail of the whole log;
+- the organisation tables, the desk's records and the findings' decisions against the replay of their chains
+  (service/verify_side.py); every audit record's MAC (its number is in the global log sequence); every evidence file against the hash
+  its events cite it by; the sign-in material's MACs (adapters/credentials.py);
 - the signed checkpoints, recomputed over the whole log and compared with their filed copies.
 """
 
@@ -22,13 +25,15 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from rexian.adapters.repository import supervision_heads
+from rexian.adapters.repository import ORG_STREAM
 from rexian.adapters.keys import LOG_COUNTER, KeyRing, event_digest, head_digest, keyring_for
 from rexian.adapters.log_reader import (
     comparable,
     counters,
     iter_log_sequence,
+    iter_raw_audit,
     iter_raw_streams,
+    raw_rows,
     raw_ticket_rows,
 )
 from rexian.adapters.manifests import FIRST_PREVIOUS, iter_raw_manifests, manifest_document
@@ -38,6 +43,16 @@ from rexian.domain.chain_check import Damage, check_stream, read_event_row
 from rexian.domain.model import Ticket
 from rexian.service.checkpoints import CheckpointProblem, check_checkpoints, read_filed
 from rexian.service.hotline import TICKET_COUNTER, ticket_number
+from rexian.service.verify_side import (
+    attachment_damages,
+    audit_damages,
+    credential_damages,
+    desk_record_damages,
+    evidence_refs,
+    findings_store_damages,
+    is_finding_stream,
+    organisation_damages,
+)
 
 MAX_DAILY_TICKETS = 999_999  # six digits of the ticket number
 MAX_LISTED = 1000  # missing numbers of one day named one by one; more are named as one damage
@@ -79,6 +94,7 @@ def verify_database(engine: Engine, keyring: KeyRing | None = None,
         held = {row[0]: row[1:] for row in iter_raw_held(connection)}
         manifested = _manifested_heads(connection, ring, report)
         seen = set()
+        cited: dict[str, Any] = {}
         for stream, rows in iter_raw_streams(connection, "events"):
             seen.add(stream)
             report.streams += 1
@@ -88,6 +104,7 @@ def verify_database(engine: Engine, keyring: KeyRing | None = None,
                 report.damages += _personal_damages(stream, records, *held[stream])
             if stream in manifested:
                 report.damages += _manifest_damages(stream, records, *manifested[stream])
+            cited.update(dict.fromkeys(evidence_refs(records), stream))
             row = ticket_rows.get(stream)
             if row is None:
                 report.damages.append(Damage(stream, "orphan", None, "事件所属的工单记录不存在（事件被插入或工单被删除）"))
@@ -114,8 +131,14 @@ def verify_database(engine: Engine, keyring: KeyRing | None = None,
             report.streams += 1
             report.events += len(rows)
             records = _check_rows(f"组织机构({stream})", rows, ring, report)
-            report.damages += check_stream(f"组织机构({stream})", records)
+            stream_damages = check_stream(f"组织机构({stream})", records)
+            report.damages += stream_damages
+            if stream == ORG_STREAM and not stream_damages and len(records) == len(rows):
+                report.damages += organisation_damages(connection, f"组织机构({stream})", records)
         _verify_supervision(connection, ring, report)
+        report.damages += audit_damages(iter_raw_audit(connection), ring)
+        report.damages += attachment_damages(connection, cited)
+        report.damages += credential_damages(connection, ring)
         report.damages += _log_sequence_damages(iter_log_sequence(connection), counted.get(LOG_COUNTER))
         report.checkpoints, problems = check_checkpoints(connection, ring, filed)
         report.checkpoint_problems += problems
@@ -148,7 +171,8 @@ def _is_count(value: Any) -> bool:
 
 
 LOG = "事件日志"
-_TABLE_NAMES = {"events": "工单{}", "org_events": "组织机构({})", "supervision_events": "监督({})"}
+_TABLE_NAMES = {"events": "工单{}", "org_events": "组织机构({})", "supervision_events": "监督({})",
+                "audit_log": "审计记录（工单{}）"}
 
 
 def _log_sequence_damages(entries: Iterable[tuple], counter: Any) -> list[Damage]:
@@ -161,7 +185,8 @@ def _log_sequence_damages(entries: Iterable[tuple], counter: Any) -> list[Damage
     for log_seq, table, stream, seq in entries:
         if not _is_count(log_seq):
             continue
-        here = f"{_TABLE_NAMES.get(table, '{}').format(stream)}第{seq}条"
+        here = f"{_TABLE_NAMES.get(table, '{}').format(stream if stream is not None else '无')}" \
+               f"{f'id={seq}' if table == 'audit_log' else f'第{seq}条'}"
         if log_seq < expected:
             damages.append(Damage(LOG, "inserted", None, f"日志序号{log_seq}出现不止一次（{here}；事件被复制插入）"))
         elif log_seq > expected:
@@ -291,8 +316,10 @@ def _numbering_gaps(counters: dict[Any, Any], present: set) -> list[Damage]:
 def _verify_supervision(connection, ring: KeyRing, report: VerifyReport) -> None:
     """The supervisor's desk streams (clues, orders, bulletins, finding decisions): chained like tickets,
     checked against the head their projection remembers."""
-    heads = supervision_heads(connection)
+    record_rows = {row["stream_id"]: row for row in raw_rows(connection, "supervision_records")}
+    heads = {stream: (row["last_seq"], row["head_hash"]) for stream, row in record_rows.items()}
     seen = set()
+    decisions: dict[Any, list[dict[str, Any]] | None] = {}
     for stream, rows in iter_raw_streams(connection, "supervision_events"):
         seen.add(stream)
         report.streams += 1
@@ -301,7 +328,15 @@ def _verify_supervision(connection, ring: KeyRing, report: VerifyReport) -> None
         records = _check_rows(name, rows, ring, report)
         if stream not in heads:
             report.damages.append(Damage(name, "orphan", None, "事件所属的监督记录不存在（事件被插入或记录被删除）"))
-        report.damages += check_stream(name, records, heads.get(stream))
+        stream_damages = check_stream(name, records, heads.get(stream))
+        report.damages += stream_damages
+        intact = not stream_damages and len(records) == len(rows) and stream in heads
+        if record_rows.get(stream, {}).get("kind") == "finding" or is_finding_stream(records):
+            decisions[stream] = records if intact else None
+        if intact:
+            report.damages += desk_record_damages(name, stream, records, record_rows[stream])
     for stream in sorted(set(heads) - seen):
         report.damages.append(Damage(f"监督({stream})", "deleted", 1,
                                      f"监督记录显示共有{heads[stream][0]}条事件，日志中一条也没有"))
+    keys_of_streams = {stream: row.get("title") for stream, row in record_rows.items() if row.get("kind") == "finding"}
+    report.damages += findings_store_damages(connection, decisions, keys_of_streams)

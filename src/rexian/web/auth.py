@@ -18,7 +18,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Engine
 
+from rexian.adapters import credentials
 from rexian.adapters import tables as t
+from rexian.adapters.audit import append_audit
 from rexian.domain.errors import MissingField, NotAllowed, NotFound
 from rexian.domain.org import Organisation
 
@@ -102,9 +104,9 @@ class Accounts:
                                         .where(t.accounts.c.person_id == person_id)).first()
             if exists:
                 raise MissingField("account.exists", f"账号已存在：{person_id}")
-            connection.execute(insert(t.accounts).values(
+            connection.execute(insert(t.accounts).values(**credentials.signed(self.engine, "accounts", dict(
                 person_id=person_id, password_hash=_HASHER.hash(password), active=True, failed_attempts=0,
-                locked_until=None, created_at=now, updated_at=now))
+                locked_until=None, created_at=now, updated_at=now))))
 
     def add_sharing_password(self, org: Organisation, person_ids: list[str], password: str) -> int:
         """Accounts for many people with one password whose hash is computed once: only for the demo, whose
@@ -117,8 +119,9 @@ class Accounts:
         now, shared = self.clock(), _HASHER.hash(password)
         with self.engine.begin() as connection:
             existing = set(connection.execute(select(t.accounts.c.person_id)).scalars())
-            rows = [{"person_id": person_id, "password_hash": shared, "active": True, "failed_attempts": 0,
-                     "locked_until": None, "created_at": now, "updated_at": now}
+            rows = [credentials.signed(self.engine, "accounts", {
+                        "person_id": person_id, "password_hash": shared, "active": True, "failed_attempts": 0,
+                        "locked_until": None, "created_at": now, "updated_at": now})
                     for person_id in dict.fromkeys(person_ids) if person_id not in existing]
             if rows:
                 connection.execute(insert(t.accounts), rows)
@@ -129,9 +132,11 @@ class Accounts:
         every session, so a stolen session does not survive a password change."""
         _check_password(password)
         with self.engine.begin() as connection:
+            new_hash = _HASHER.hash(password)
             done = connection.execute(update(t.accounts).where(t.accounts.c.person_id == person_id).values(
-                password_hash=_HASHER.hash(password), failed_attempts=0, locked_until=None,
-                updated_at=self.clock()))
+                password_hash=new_hash, failed_attempts=0, locked_until=None, updated_at=self.clock(),
+                mac=credentials.signed(self.engine, "accounts", {"person_id": person_id,
+                                                                 "password_hash": new_hash})["mac"]))
             if done.rowcount != 1:
                 raise NotFound("account.unknown", f"没有此账号：{person_id}")
             connection.execute(delete(t.sessions).where(t.sessions.c.person_id == person_id))
@@ -140,7 +145,7 @@ class Accounts:
         with self.engine.connect() as connection:
             stored = connection.execute(select(t.accounts.c.password_hash)
                                         .where(t.accounts.c.person_id == person_id)).scalar()
-        if stored is None or not _verify(stored, old):
+        if stored is None or not _verify(stored, old):  # a forged hash is refused at sign-in, not here
             raise NotAllowed("account.wrong_password", "原密码不正确")
         self.set_password(person_id, new)
 
@@ -179,6 +184,9 @@ class Accounts:
                 _verify(_DUMMY_HASH, password)
                 raise SignInRefused("账号已停用，请联系管理员")
             refused = None
+            if not credentials.holds(self.engine, "accounts", row._mapping):  # a hash put there without the key
+                _verify(_DUMMY_HASH, password)
+                raise SignInRefused("账号记录未通过服务器签名校验（可能被篡改），请联系管理员")
             if not _verify(row.password_hash, password):
                 failures = row.failed_attempts + 1
                 locked_until = None
@@ -194,9 +202,9 @@ class Accounts:
                 connection.execute(update(t.accounts).where(t.accounts.c.person_id == person_id)
                                    .values(failed_attempts=0, locked_until=None))
                 token = secrets.token_urlsafe(32)
-                connection.execute(insert(t.sessions).values(
+                connection.execute(insert(t.sessions).values(**credentials.signed(self.engine, "sessions", dict(
                     token_hash=digest(token), person_id=person_id, created_at=now,
-                    expires_at=now + timedelta(hours=self.settings["web_session_hours"])))
+                    expires_at=now + timedelta(hours=self.settings["web_session_hours"])))))
         if refused is not None:
             raise refused
         return token
@@ -207,10 +215,12 @@ class Accounts:
             return None
         with self.engine.connect() as connection:
             row = connection.execute(
-                select(t.sessions.c.person_id, t.sessions.c.expires_at, t.accounts.c.active)
+                select(t.sessions.c.token_hash, t.sessions.c.person_id, t.sessions.c.expires_at, t.sessions.c.mac,
+                       t.accounts.c.active)
                 .join(t.accounts, t.accounts.c.person_id == t.sessions.c.person_id)
                 .where(t.sessions.c.token_hash == digest(token))).first()
-        if row is None or not row.active or row.expires_at <= self.clock():
+        if row is None or not row.active or row.expires_at <= self.clock() \
+                or not credentials.holds(self.engine, "sessions", row._mapping):  # a session inserted by SQL
             return None
         return row.person_id
 
@@ -223,8 +233,8 @@ class Accounts:
     def issue_token(self, person_id: str, name: str) -> str:
         token = "rxt_" + secrets.token_urlsafe(32)
         with self.engine.begin() as connection:
-            connection.execute(insert(t.api_tokens).values(token_hash=digest(token), person_id=person_id,
-                                                           name=name, created_at=self.clock()))
+            connection.execute(insert(t.api_tokens).values(**credentials.signed(self.engine, "api_tokens", dict(
+                token_hash=digest(token), person_id=person_id, name=name, created_at=self.clock()))))
         return token
 
     def token_person(self, token: str | None) -> str | None:
@@ -232,16 +242,18 @@ class Accounts:
             return None
         with self.engine.connect() as connection:
             row = connection.execute(
-                select(t.api_tokens.c.person_id, t.accounts.c.active)
+                select(t.api_tokens.c.token_hash, t.api_tokens.c.person_id, t.api_tokens.c.mac, t.accounts.c.active)
                 .join(t.accounts, t.accounts.c.person_id == t.api_tokens.c.person_id)
                 .where(t.api_tokens.c.token_hash == digest(token), t.api_tokens.c.revoked_at.is_(None))).first()
-        return row.person_id if row is not None and row.active else None
+        if row is None or not row.active or not credentials.holds(self.engine, "api_tokens", row._mapping):
+            return None  # unknown, revoked, disabled, or a token inserted by SQL
+        return row.person_id
 
     # --- audit -----------------------------------------------------------------------------------------
     def audit(self, person_id: str, action: str, reason: str, ticket_id: str | None = None) -> None:
         with self.engine.begin() as connection:
-            connection.execute(insert(t.audit_log).values(at=self.clock(), person_id=person_id, action=action,
-                                                          ticket_id=ticket_id, reason=reason))
+            append_audit(connection, [{"at": self.clock(), "person_id": person_id, "action": action,
+                                       "ticket_id": ticket_id, "reason": reason}])
 
     def audit_entries(self, limit: int = 200, **equal: str | None) -> list[dict]:
         """The newest audit records, optionally only those with these values (ticket_id, person_id, action)."""

@@ -319,6 +319,8 @@ def download(sha256: str, request: Request, me: Principal = Depends(Allow())):
     if row is None:
         raise MissingField("file.unknown", "文件不存在")
     visible_ticket(request, me, row.ticket_id)
+    if hashlib.sha256(row.data).hexdigest() != sha256:  # evidence swapped in the database: never served as genuine
+        raise MissingField("file.altered", "文件内容与其校验值不符（已被改动），请管理员运行 rexian verify")
     return Response(row.data, media_type=row.content_type,
                     headers={"Content-Disposition": "attachment; filename=evidence"})
 

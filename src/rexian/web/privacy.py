@@ -20,10 +20,9 @@ from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.engine import Connection, Engine
 
-from rexian.adapters import tables as t
+from rexian.adapters.audit import append_audit
 from rexian.text.masking import mask_personal_data
 from rexian.web.auth import Principal
 from rexian.web.labels import role_names
@@ -114,7 +113,7 @@ def disclose(engine: Engine, principal: Principal | None, items: Iterable[tuple[
         rows = [{"at": now, "person_id": principal.person_id, "action": DISCLOSE, "ticket_id": ticket_id,
                  "reason": f"{place}：{lifted_why if lifted else duty}"} for ticket_id, lifted in revealed.items()]
         with nullcontext(connection) if connection is not None else engine.begin() as writing:
-            writing.execute(insert(t.audit_log), rows)
+            append_audit(writing, rows)
     return shown
 
 
@@ -164,8 +163,8 @@ def disclose_findings(engine: Engine | None, reader: Principal | None, findings:
     keys = [tuple(finding.get("ticket_ids") or ()) for finding in findings]
     opened = {ticket_id for key in keys for ticket_id in key}
     with engine.begin() as connection:
-        connection.execute(insert(t.audit_log).values(at=now, person_id=reader.person_id, action="unmask",
-                                                      ticket_id=None, reason=f"{place}：{reason}"))
+        append_audit(connection, [{"at": now, "person_id": reader.person_id, "action": "unmask",
+                                   "ticket_id": None, "reason": f"{place}：{reason}"}])
         shown = disclose(engine, reader, list(zip(keys, findings)), place, now, opened,
                          why_unmasked=f"说明理由后导出：{reason}", connection=connection,
                          masker=lambda finding, who, lifted: (dict(finding) if sees_personal_data(who, lifted)

@@ -1,0 +1,223 @@
+"""`verify`'s checks of the tables outside the ticket chains that a supervisor relies on (docs/trust.md): each is
+a projection of a signed chain, so a row edited, inserted or deleted alone — a role granted, a handler moved to
+another unit, a deadline lengthened, a clue's state or an order's due date rewritten, a dismissal's reason
+changed — differs from the replay of its chain and is named.
+
+- the organisation tables (units, people, categories, catalogue) against the replay of the ORG chain;
+- each desk record (clue, supervision order, bulletin, a finding's decisions) against its stream's replay;
+- each finding's decision in the findings store (status, by whom, when, why; contradiction) against the
+  decision stream of that finding; a finding marked decided without one, or deleted with one, is named.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rexian.adapters.audit import audit_digest
+from rexian.adapters.findings import finding_stream
+from rexian.adapters.keys import KeyRing
+from rexian.adapters.log_reader import comparable, raw_rows
+from rexian.adapters.tables import metadata
+from rexian.domain.chain_check import Damage
+from rexian.domain.eventlog import canonical_json
+from rexian.domain.org_changes import NOT_LOGGED, SAVED
+
+MAX_SHOWN = 4  # differing columns shown per row
+
+
+def organisation_damages(connection, stream_name: str, records: list[dict[str, Any]]) -> list[Damage]:
+    """The organisation tables must be exactly the rows the ORG chain's last save of each key says."""
+    table_of = {action: table for table, action in SAVED.items()}
+    expected: dict[str, dict[tuple, dict[str, Any]]] = {table: {} for table in SAVED}
+    for record in records:
+        table = table_of.get(record["action"])
+        if table is not None and isinstance(record["payload"], dict):
+            expected[table][_key(table, record["payload"])] = record["payload"]
+    damages = []
+    for table, rows in expected.items():
+        skipped = set(NOT_LOGGED.get(table, ()))
+        seen = set()
+        for row in raw_rows(connection, table):
+            key = _key(table, row)
+            seen.add(key)
+            logged = rows.get(key)
+            if logged is None:
+                damages.append(Damage(stream_name, "projection", None,
+                                      f"{table} {_shown(key)}：表中有此行，组织机构日志中没有（被直接插入）"))
+                continue
+            differing = _differing(row, logged, set(row) - skipped)
+            if differing:
+                damages.append(Damage(stream_name, "projection", None,
+                                      f"{table} {_shown(key)}：{differing}（组织机构表被直接改动）"))
+        for key in sorted(set(rows) - seen, key=str):
+            damages.append(Damage(stream_name, "projection", None,
+                                  f"{table} {_shown(key)}：组织机构日志中有此行，表中没有（被直接删除）"))
+    return damages
+
+
+def _key(table: str, row: dict[str, Any]) -> tuple:
+    return tuple(row.get(column.name) for column in metadata.tables[table].primary_key.columns)
+
+
+def _shown(key: tuple) -> str:
+    return "/".join(str(part) for part in key if part not in (None, ""))
+
+
+def _differing(row: dict[str, Any], expected: dict[str, Any], names) -> str:
+    differing = [name for name in sorted(names) if comparable(row.get(name)) != comparable(expected.get(name))]
+    return "；".join(f"{name} 记录为{str(row.get(name))[:30]!r}，重放为{str(expected.get(name))[:30]!r}"
+                    for name in differing[:MAX_SHOWN])
+
+
+# --- the desk ------------------------------------------------------------------------------------------
+_KIND_OF_FIRST = {"ClueOpened": "clue", "OrderIssued": "order", "BulletinDrafted": "bulletin",
+                  "FindingConfirmed": "finding", "FindingDismissed": "finding", "FindingContradicted": "finding"}
+_DECISIONS = ("FindingConfirmed", "FindingDismissed")
+_PROJECTED = ("status", "title", "unit_id", "person_id", "officer_id", "batch", "due_at")
+
+
+def desk_record_damages(name: str, stream: Any, records: list[dict[str, Any]], row: dict[str, Any]) -> list[Damage]:
+    """A desk record row against the replay of its stream's events (records read and chain intact)."""
+    from rexian.service.desk import replayed_projection
+
+    kind = _KIND_OF_FIRST.get(records[0]["action"]) if records else None
+    if kind == "finding":
+        expected = finding_projection(row.get("title"), records)
+        names = ("status", "title")  # unit and person are the finding's own, from the findings store
+    else:
+        try:
+            expected = replayed_projection(kind, stream, records)
+        except Exception as error:  # noqa: BLE001 - a stream the domain cannot replay is damage to name
+            return [Damage(name, "projection", None, f"事件无法重放（{type(error).__name__}）")]
+        if expected is None:
+            return [Damage(name, "projection", None, f"首条事件{records[0]['action'] if records else ''}不是监督记录的开始")]
+        names = _PROJECTED
+    expected = {**expected, "kind": kind, "created_at": records[0]["at"], "updated_at": records[-1]["at"]}
+    differing = _differing(row, expected, (*names, "kind", "created_at", "updated_at"))
+    if row.get("state") != canonical_json(expected.get("state") or {}):
+        differing = "；".join(part for part in (differing, "state（记录内容）与重放不符") if part)
+    if not differing:
+        return []
+    return [Damage(name, "projection", None, f"{differing}（监督记录被直接改动）")]
+
+
+def is_finding_stream(records: list[dict[str, Any]]) -> bool:
+    return bool(records) and _KIND_OF_FIRST.get(records[0]["action"]) == "finding"
+
+
+def finding_projection(key: Any, records: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a finding's decision stream says (adapters/findings.py writes the same): its status and state."""
+    decided = [record for record in records if record["action"] in _DECISIONS]
+    last = records[-1] if records else None
+    state: dict[str, Any] = {"finding_key": key}
+    if last is not None and last["action"] == "FindingContradicted":
+        state["contradicted"] = last["payload"].get("reason")
+    return {"status": decided[-1]["payload"].get("new_status") if decided else "new", "title": key, "state": state}
+
+
+_FINDING_COLUMNS = ("finding_key", "status", "decided_by", "decided_at", "reason", "contradicted_at", "contradiction")
+
+
+def findings_store_damages(connection, decisions: dict[Any, list[dict[str, Any]] | None],
+                           keys_of_streams: dict[Any, Any]) -> list[Damage]:
+    """Each finding's decision columns against its decision stream (`decisions`: stream → its records, None
+    when the stream is damaged);
+    a finding with a decision stream must still be in the store. `keys_of_streams`: stream → finding key its
+    record names, for the findings deleted."""
+    damages, seen = [], set()
+    for row in raw_rows(connection, "findings", _FINDING_COLUMNS):
+        key = row["finding_key"]
+        stream = finding_stream(key) if isinstance(key, str) else None
+        seen.add(stream)
+        if stream in decisions and decisions[stream] is None:
+            continue  # its decision stream is damaged, and named as such
+        records = decisions.get(stream) or []
+        decided = [record for record in records if record["action"] in _DECISIONS]
+        contradicted = [record for record in records if record["action"] == "FindingContradicted"]
+        last = decided[-1] if decided else None
+        expected = {"status": last["payload"].get("new_status") if last else "new",
+                    "decided_by": last and last.get("actor_id"), "decided_at": last and last["at"],
+                    "reason": last and last["payload"].get("reason"),
+                    "contradicted_at": contradicted[-1]["at"] if contradicted else None,
+                    "contradiction": contradicted[-1]["payload"].get("reason") if contradicted else None}
+        differing = _differing(row, expected, expected)
+        if differing:
+            damages.append(Damage(f"问题线索({key})", "projection", None,
+                                  f"{differing}（问题线索的决定被直接改动，与监督日志中的决定不符）"))
+    for stream in sorted(set(keys_of_streams) - seen, key=str):
+        damages.append(Damage(f"问题线索({keys_of_streams[stream]})", "deleted", None,
+                              "监督日志中有对该问题线索的决定，问题线索库中已没有它（被直接删除）"))
+    return damages
+
+
+# --- the audit log -------------------------------------------------------------------------------------
+AUDIT_STREAM = "审计记录"
+
+
+def audit_damages(rows, ring: KeyRing) -> list[Damage]:
+    """Every audit record signed by the server over its log number and content: one rewritten (a reason, a
+    person, a time) or inserted is named here; one deleted leaves a gap in the global log sequence."""
+    damages = []
+    for row in rows:
+        log_seq = row.get("log_seq")
+        problem = ring.problem(audit_digest(log_seq, row), row.get("mac")) if log_seq is not None \
+            else "没有日志序号（不是经由本系统写入的审计记录）"
+        if problem:
+            who = f"id={row.get('id')}，{row.get('person_id')}，{row.get('action')}，工单{row.get('ticket_id') or '无'}"
+            damages.append(Damage(f"{AUDIT_STREAM}({row.get('id')})", "unsigned", None, f"审计记录（{who}）{problem}"))
+            if len(damages) > 1000:
+                damages.append(Damage(AUDIT_STREAM, "unsigned", None, "签名无效的审计记录超过1000条，其余不再逐一列出"))
+                break
+    return damages
+
+
+# --- evidence files ------------------------------------------------------------------------------------
+EVIDENCE_PREFIX = "sha256:"
+
+
+def evidence_refs(records: list[dict[str, Any]]) -> set[str]:
+    """The evidence files a ticket's events cite (`"ref": "sha256:<hex>"` in a payload's `evidence`)."""
+    refs = set()
+    for record in records:
+        evidence = record["payload"].get("evidence") if isinstance(record["payload"], dict) else None
+        for item in evidence if isinstance(evidence, list) else ():
+            ref = item.get("ref") if isinstance(item, dict) else None
+            if isinstance(ref, str) and ref.startswith(EVIDENCE_PREFIX):
+                refs.add(ref.removeprefix(EVIDENCE_PREFIX))
+    return refs
+
+
+def attachment_damages(connection, cited: dict[str, Any]) -> list[Damage]:
+    """Every stored evidence file still hashes to the name the events cite it by (a photo swapped in its row
+    is named), and every file an event cites is still stored (`cited`: sha256 → ticket). Read a few at a time."""
+    import hashlib
+
+    damages, stored = [], set()
+    for values in connection.exec_driver_sql("SELECT sha256, ticket_id, data FROM attachments",
+                                             execution_options={"stream_results": True, "yield_per": 20}):
+        sha, ticket_id, data = values
+        stored.add(sha)
+        content = bytes(data) if isinstance(data, (bytes, bytearray, memoryview)) else None
+        if content is None or hashlib.sha256(content).hexdigest() != sha:
+            damages.append(Damage(f"证据文件({str(sha)[:16]}…)", "altered", None,
+                                  f"工单{ticket_id}的证据文件内容与其SHA-256不符（文件被替换或改动）"))
+    for sha in sorted(set(cited) - stored):
+        damages.append(Damage(str(cited[sha]), "deleted", None, f"事件引用的证据文件sha256:{sha[:16]}…已不存在（被删除）"))
+    return damages
+
+
+# --- sign-in material ----------------------------------------------------------------------------------
+def credential_damages(connection, ring: KeyRing) -> list[Damage]:
+    """Accounts' password hashes, sessions and API tokens signed by the server (adapters/credentials.py): one
+    inserted or rewritten by SQL — a session or token for another person, a password hash of one's choosing —
+    is named (the web already refuses it)."""
+    from rexian.adapters import credentials
+
+    damages = []
+    for table, names in credentials.SIGNED.items():
+        for row in raw_rows(connection, table, (*names, "mac")):
+            problem = credentials.problem(ring, table, row)
+            if problem:
+                damages.append(Damage(f"登录凭据({table}:{str(row.get(names[0]))[:12]})", "unsigned", None,
+                                      f"{table}中{row.get('person_id')}的记录{problem}（可用于冒名登录）"))
+    return damages
