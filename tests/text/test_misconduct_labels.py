@@ -271,3 +271,16 @@ def test_the_fifth_draw_adds_letters_naming_officials_outside_the_earlier_sets()
     assert all(texts[key] == words[1] and key not in flagged for key in strata["officials"])
     assert all(texts[key] == words[2] for key in strata["random"]) and len(strata["random"]) == FRESH4_SIZES["random"]
     assert not exclude & {row["letter_id"] for row in drawn}
+
+
+def test_the_fifth_set_has_two_passes_and_shares_no_letter_with_the_earlier_sets():
+    from rexian.text.misconduct_labels import FRESH4_SIZES, load_label_set
+
+    fifth = load_label_set("fresh4")
+    earlier = {row["letter_id"] for name in ("first", "fresh", "fresh2", "fresh3") for row in load_label_set(name)}
+    assert len(fifth) == 249 and not earlier & {row["letter_id"] for row in fifth}
+    label = re.compile(r"^(?:-|[HGEBhgeb](?:\+[HGEBhgeb])*)$")
+    for row in fifth:
+        assert row["split"] == "fresh4" and row["stratum"] in FRESH4_SIZES
+        assert label.match(row["pass_a"]) and label.match(row["pass_b"]) and label.match(row["label"])
+        assert row["label"] in (row["pass_a"], row["pass_b"]) or row["note"].startswith("settled")
