@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from rexian.domain import commands as c
-from rexian.domain.errors import MissingField, NotAllowed, WorkflowError
+from rexian.domain.errors import MissingField, NotAllowed, NotFound, WorkflowError
 from rexian.web import actions, forms, queries
 from rexian.web.access import (PUBLIC, SESSION_COOKIE, Allow, checked_form, current_principal,
                                visible_ticket)
@@ -308,17 +308,26 @@ async def _store_uploads(request: Request, form: FormData, ticket_id: str, me: P
 
 
 @router.get("/files/{sha256}")
-def download(sha256: str, request: Request, me: Principal = Depends(Allow())):
+def download(sha256: str, request: Request, ticket: str | None = None, me: Principal = Depends(Allow())):
+    """One stored file. A file is stored once per content, under the ticket that first uploaded it; another
+    ticket whose events cite the same content (`?ticket=` from its page) opens it to whoever may see that
+    ticket."""
     from sqlalchemy import select
 
     from rexian.adapters import tables as t
+    from rexian.service.verify_side import evidence_refs
 
     web = request.app.state.web
     with web.engine.connect() as connection:
         row = connection.execute(select(t.attachments).where(t.attachments.c.sha256 == sha256)).first()
     if row is None:
         raise MissingField("file.unknown", "文件不存在")
-    visible_ticket(request, me, row.ticket_id)
+    if ticket is None or ticket == row.ticket_id:
+        visible_ticket(request, me, row.ticket_id)
+    else:
+        visible_ticket(request, me, ticket)
+        if sha256 not in evidence_refs(web.hotline.events(ticket)):  # a ticket may open only what it cites
+            raise NotFound("file.unknown", "文件不存在或不在您的权限范围内")
     if hashlib.sha256(row.data).hexdigest() != sha256:  # evidence swapped in the database: never served as genuine
         raise MissingField("file.altered", "文件内容与其校验值不符（已被改动），请管理员运行 rexian verify")
     return Response(row.data, media_type=row.content_type,
