@@ -350,6 +350,16 @@ def _read_xlsx(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[Sou
 
 
 def _read_xls(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
+    from rexian.importing.markup_sheets import markup_kind, markup_rows
+
+    if markup_kind(path):  # an HTML table or XML Spreadsheet named .xls, as many government systems export
+        sheet, sheets, cells_of = markup_rows(path, mapping.sheet)
+        marked = sheet_name(path, sheet, sheets)
+        header, numbered = split_header(((i + 1, row) for i, row in enumerate(cells_of)), mapping, marked, rejects)
+        for number, values in numbered:
+            if not _blank(values):
+                yield SourceRow(marked, number, dict(zip(header, values)))
+        return
     import xlrd
 
     book = xlrd.open_workbook(str(path))

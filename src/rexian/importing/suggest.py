@@ -144,6 +144,11 @@ def _sheets(path: Path) -> list[str]:
     if suffix == ".xls":
         import xlrd
 
+        from rexian.importing.markup_sheets import markup_kind, sheet_names
+
+        if markup_kind(path):
+            return sheet_names(path)
+
         return list(xlrd.open_workbook(str(path), on_demand=True).sheet_names())
     return []
 

@@ -1,0 +1,207 @@
+"""".xls" files that are not Excel binaries: many government systems export an HTML table or an XML
+Spreadsheet 2003 document and name it `.xls` (Excel opens both). Read their rows as cells, the way the binary
+reader gives them, so that the same header search and mapping apply.
+
+HTML: the table with the most rows; a cell spanning columns holds its value in the first of them (as Excel
+opens it) and `rowspan` fills it down; rows of merged cells only near the top (a title, the upper row of a
+two-row header) are skipped, so a two-row merged header yields one complete header row. XML Spreadsheet: `ss:Index` and
+`ss:MergeAcross` place cells, `ss:Type="DateTime"` and `"Number"` are typed. Parsed with the standard
+library (expat refuses external entities and bounds entity expansion).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import iterparse
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
+SNIFF_BYTES = 4096
+XMLSS = "urn:schemas-microsoft-com:office:spreadsheet"
+
+
+def markup_kind(path: Path) -> str | None:
+    """`html` or `xmlss` for a ".xls" that is really markup; None for an Excel binary (or anything else)."""
+    with open(path, "rb") as stream:
+        head = stream.read(SNIFF_BYTES)
+    if head.startswith(OLE2_MAGIC):
+        return None
+    text = head.lstrip(b"\xef\xbb\xbf\xff\xfe\xfe\xff \t\r\n").lower()
+    text = text.replace(b"\x00", b"")  # UTF-16 exports
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in text and b"<workbook" in text:
+        return "xmlss"
+    if text.startswith(b"<") and (b"<table" in text or b"<html" in text or b"<!doctype html" in text):
+        return "html"
+    return None
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The worksheet names of an XML Spreadsheet; one nameless "sheet" for an HTML table."""
+    if markup_kind(path) != "xmlss":
+        return ["Sheet1"]
+    names = []
+    for _, element in iterparse(path, events=("start",)):
+        if element.tag == f"{{{XMLSS}}}Worksheet":
+            names.append(element.get(f"{{{XMLSS}}}Name") or f"Sheet{len(names) + 1}")
+    return names
+
+
+def markup_rows(path: Path, sheet: str | None = None) -> tuple[str, int, list[list[Any]]]:
+    """(sheet name, number of sheets, rows of cells) of a markup ".xls"."""
+    if markup_kind(path) == "xmlss":
+        return _xmlss_rows(path, sheet)
+    return "Sheet1", 1, _html_rows(path)
+
+
+class _Tables(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[tuple[str, int, int]]]] = []
+        self.depth = 0
+        self.row: list[tuple[str, int, int]] | None = None
+        self.cell: list[str] | None = None
+        self.span = (1, 1)
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if tag == "table":
+            self.depth += 1
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.row = []
+        elif tag in ("td", "th") and self.row is not None:
+            self.cell = []
+            self.span = (_count(values.get("colspan")), _count(values.get("rowspan")))
+        elif tag == "br" and self.cell is not None:
+            self.cell.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None and self.row is not None:
+            self.row.append(("".join(self.cell).strip(), *self.span))
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            self.tables[-1].append(self.row)
+            self.row = None
+        elif tag == "table":
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+MERGED_HEADER_ROWS = 10  # merged-only rows are taken for title or header rows only this near the top
+
+
+def _fill_pending(cells: list[tuple[str, int, int]], pending: dict[int, tuple[str, int]]) -> None:
+    """Carry a skipped row's rowspan cells down to the rows they cover."""
+    column = 0
+    for value, colspan, rowspan in cells:
+        while column in pending:
+            column += 1
+        for offset in range(colspan):
+            if rowspan > 1:
+                pending[column + offset] = (value or None, rowspan - 1)
+        column += colspan
+
+
+def _count(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 1000))
+    except ValueError:
+        return 1
+
+
+def _html_rows(path: Path) -> list[list[Any]]:
+    data = path.read_bytes()
+    text = None
+    for encoding in ("utf-8-sig", "utf-16", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            if encoding != "utf-16" or "<" in text:
+                break
+        except UnicodeDecodeError:
+            continue
+    parser = _Tables()
+    parser.feed(text if text is not None else data.decode("utf-8", errors="replace"))
+    parser.close()
+    if not parser.tables:
+        return []
+    table = max(parser.tables, key=len)
+    rows: list[list[Any]] = []
+    pending: dict[int, tuple[str, int]] = {}  # column -> (value, rows still to fill) from a rowspan above
+    for number, cells in enumerate(table):
+        if number < MERGED_HEADER_ROWS and number + 1 < len(table) and cells and all(
+                rowspan > 1 or colspan > 1 for _, colspan, rowspan in cells):
+            # A row of merged cells only (a title, or the upper row of a two-row header): its rowspan cells
+            # reach the row below, which then holds every column's own name; the group names are dropped.
+            _fill_pending(cells, pending)
+            continue
+        row: list[Any] = []
+        queue = list(cells)
+        column = 0
+        while queue or any(c >= column for c in pending):
+            if column in pending:
+                value, left = pending[column]
+                row.append(value)
+                pending[column] = (value, left - 1)
+                if left - 1 <= 0:
+                    del pending[column]
+                column += 1
+                continue
+            if not queue:
+                break
+            value, colspan, rowspan = queue.pop(0)
+            for offset in range(colspan):
+                row.append((value or None) if offset == 0 else None)  # as Excel opens it: value in the first cell
+                if rowspan > 1:
+                    pending[column + offset] = (value or None, rowspan - 1)
+            column += colspan
+        rows.append(row)
+    return rows
+
+
+def _xmlss_rows(path: Path, sheet: str | None) -> tuple[str, int, list[list[Any]]]:
+    ns = f"{{{XMLSS}}}"
+    names = sheet_names(path)
+    wanted = sheet if sheet else names[0] if names else "Sheet1"
+    rows: list[list[Any]] = []
+    current: str | None = None
+    row: list[Any] | None = None
+    for event, element in iterparse(path, events=("start", "end")):
+        tag = element.tag
+        if event == "start" and tag == ns + "Worksheet":
+            current = element.get(ns + "Name")
+        elif event == "start" and tag == ns + "Row" and current == wanted:
+            row = []
+            index = element.get(ns + "Index")
+            while index and len(rows) < int(index) - 1:
+                rows.append([])
+        elif event == "end" and tag == ns + "Cell" and row is not None:
+            index = element.get(ns + "Index")
+            while index and len(row) < int(index) - 1:
+                row.append(None)
+            data = element.find(ns + "Data")
+            value = _typed(data.get(ns + "Type"), "".join(data.itertext())) if data is not None else None
+            row.extend([value] + [None] * int(element.get(ns + "MergeAcross") or 0))  # merged: first cell only
+            element.clear()
+        elif event == "end" and tag == ns + "Row" and row is not None:
+            rows.append(row)
+            row = None
+    if wanted not in names:
+        raise ValueError(f"工作簿中没有名为 {wanted} 的工作表（有：{'、'.join(names)}）")
+    return wanted, len(names), rows
+
+
+def _typed(kind: str | None, text: str) -> Any:
+    if kind == "Number":
+        number = float(text)
+        return int(number) if number.is_integer() else number
+    if kind == "DateTime":
+        try:
+            return datetime.fromisoformat(text.rstrip("Z"))
+        except ValueError:
+            return text
+    return text
