@@ -74,10 +74,12 @@ def test_a_typed_xml_spreadsheet_keeps_dates_numbers_and_placed_cells(tmp_path):
     assert str(rows[1]["时间"]) == "2026-03-05 09:14:00"
 
 
-def test_an_html_file_with_no_table_yields_no_rows_and_no_traceback(tmp_path):
+def test_an_html_file_with_no_table_is_a_file_problem_not_a_traceback(tmp_path):
     path = tmp_path / "empty.xls"
     path.write_text("<html><body><p>无数据</p></body></html>", encoding="utf-8")
-    assert list(read_rows(path, mapping_from_dict({**FLOW_MAPPING, "format": "xls"}), RejectLog())) == []
+    rejects = RejectLog()
+    assert list(read_rows(path, mapping_from_dict({**FLOW_MAPPING, "format": "xls"}), rejects)) == []
+    assert rejects.failed() and "没有可读的表格" in rejects.rejects[0].reason
 
 
 def test_mapping_suggest_reads_an_xml_spreadsheet_named_xls_past_its_merged_title(tmp_path):
@@ -87,3 +89,14 @@ def test_mapping_suggest_reads_an_xml_spreadsheet_named_xls_past_its_merged_titl
     assert suggested["sheet"] == "流转记录"
     assert suggested["columns"]["ticket_id"] == "工单编号" and suggested["columns"]["action"] == "操作类型"
     assert any("表头在第 2 行" in note for note in notes)
+
+
+def test_a_totals_row_at_the_foot_is_noted_not_rejected_and_a_ticket_row_is_never_taken_for_one(tmp_path):
+    header = ["序号", *FLOW_HEADER]
+    rows = [[str(i + 1), *row] for i, row in enumerate(FLOW_ROWS)] + [["合计", "", f"共 {len(FLOW_ROWS)} 条"]]
+    report = build([html_export(tmp_path / "流转明细.xls", header, rows)], mapping_from_dict(FLOW_MAPPING))
+    assert not report.rejects.rejects and report.rows_imported == len(FLOW_ROWS)
+    assert any("合计行" in note.reason for note in report.rejects.notes)
+    mislabelled = [["合计", *FLOW_ROWS[0][:-1]]]  # 「合计」 in the first cell of a row that has a ticket number
+    report = build([html_export(tmp_path / "b.xls", header, mislabelled)], mapping_from_dict(FLOW_MAPPING))
+    assert report.rows_in == 1 and not any("合计行" in note.reason for note in report.rejects.notes)

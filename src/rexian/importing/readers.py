@@ -64,6 +64,9 @@ def read_rows(path: str | Path, mapping: Mapping, rejects: RejectLog) -> Iterato
     limit = load_settings().import_max_field_chars
     try:
         for row in reader(path, mapping, rejects):
+            if is_summary_row(row.values, mapping):
+                rejects.note(row.file, "合计行（汇总，不是工单），未读取", row.row)
+                continue
             if screened(row, mapping, rejects, limit):
                 yield row
     except Exception as error:  # an unreadable file is reported, the other inputs still import
@@ -104,6 +107,19 @@ def ticket_of(values: dict[str, Any], mapping: Mapping) -> str | None:
         return None
     text = as_text(value)
     return text if "\x00" not in text and not BAD_BYTES.search(text) else None
+
+
+SUMMARY_WORDS = re.compile(r"^\s*(合\s*计|总\s*计|小\s*计|共\s*计)\s*[：:]?\s*$")
+
+
+def is_summary_row(values: dict[str, Any], mapping: Mapping) -> bool:
+    """A totals row at the foot of an export (「合计」 in its first filled cell, no ticket number of its own):
+    a summary, not a ticket's row."""
+    first = next((value for value in values.values() if value is not None and str(value).strip()), None)
+    if first is None or not SUMMARY_WORDS.match(str(first)):
+        return False
+    ticket = ticket_of(values, mapping)
+    return ticket is None or bool(SUMMARY_WORDS.match(ticket))
 
 
 def screened(row: SourceRow, mapping: Mapping, rejects: RejectLog, limit: int) -> bool:
@@ -354,6 +370,8 @@ def _read_xls(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[Sour
 
     if markup_kind(path):  # an HTML table or XML Spreadsheet named .xls, as many government systems export
         sheet, sheets, cells_of = markup_rows(path, mapping.sheet)
+        if not any(cells_of):
+            raise ValueError("文件中没有可读的表格行")
         marked = sheet_name(path, sheet, sheets)
         header, numbered = split_header(((i + 1, row) for i, row in enumerate(cells_of)), mapping, marked, rejects)
         for number, values in numbered:
