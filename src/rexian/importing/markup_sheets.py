@@ -95,18 +95,6 @@ class _Tables(HTMLParser):
 MERGED_HEADER_ROWS = 10  # merged-only rows are taken for title or header rows only this near the top
 
 
-def _fill_pending(cells: list[tuple[str, int, int]], pending: dict[int, tuple[str, int]]) -> None:
-    """Carry a skipped row's rowspan cells down to the rows they cover."""
-    column = 0
-    for value, colspan, rowspan in cells:
-        while column in pending:
-            column += 1
-        for offset in range(colspan):
-            if rowspan > 1:
-                pending[column + offset] = (value or None, rowspan - 1)
-        column += colspan
-
-
 def _count(value: str | None) -> int:
     try:
         return max(1, min(int(value or 1), 1000))
@@ -133,48 +121,56 @@ def _html_rows(path: Path) -> list[list[Any]]:
     rows: list[list[Any]] = []
     pending: dict[int, tuple[str, int]] = {}  # column -> (value, rows still to fill) from a rowspan above
     for number, cells in enumerate(table):
+        row = _placed(cells, pending)
         if number < MERGED_HEADER_ROWS and number + 1 < len(table) and cells and all(
                 rowspan > 1 or colspan > 1 for _, colspan, rowspan in cells):
             # A row of merged cells only (a title, or the upper row of a two-row header): its rowspan cells
             # reach the row below, which then holds every column's own name; the group names are dropped.
-            _fill_pending(cells, pending)
             continue
-        row: list[Any] = []
-        queue = list(cells)
-        column = 0
-        while queue or any(c >= column for c in pending):
-            if column in pending:
-                value, left = pending[column]
-                row.append(value)
-                pending[column] = (value, left - 1)
-                if left - 1 <= 0:
-                    del pending[column]
-                column += 1
-                continue
-            if not queue:
-                break
-            value, colspan, rowspan = queue.pop(0)
-            for offset in range(colspan):
-                row.append((value or None) if offset == 0 else None)  # as Excel opens it: value in the first cell
-                if rowspan > 1:
-                    pending[column + offset] = (value or None, rowspan - 1)
-            column += colspan
         rows.append(row)
     return rows
 
 
+def _placed(cells: list[tuple[str, int, int]], pending: dict[int, tuple[str, int]]) -> list[Any]:
+    """One table row's values by column: cells spanning columns hold their value in the first (as Excel opens
+    it); columns a rowspan above still covers take its value, and the cell's own rowspan is carried down."""
+    row: list[Any] = []
+    queue = list(cells)
+    column = 0
+    while queue or any(c >= column for c in pending):
+        if column in pending:
+            value, left = pending[column]
+            row.append(value)
+            if left > 1:
+                pending[column] = (value, left - 1)
+            else:
+                del pending[column]
+            column += 1
+            continue
+        if not queue:
+            break
+        value, colspan, rowspan = queue.pop(0)
+        for offset in range(colspan):
+            row.append((value or None) if offset == 0 else None)
+            if rowspan > 1:
+                pending[column + offset] = (value or None, rowspan - 1)
+        column += colspan
+    return row
+
+
 def _xmlss_rows(path: Path, sheet: str | None) -> tuple[str, int, list[list[Any]]]:
+    """The rows of the named worksheet (the first when None), read in one pass that also counts the sheets."""
     ns = f"{{{XMLSS}}}"
-    names = sheet_names(path)
-    wanted = sheet if sheet else names[0] if names else "Sheet1"
+    names: list[str] = []
     rows: list[list[Any]] = []
-    current: str | None = None
+    wanted = sheet
     row: list[Any] | None = None
     for event, element in iterparse(path, events=("start", "end")):
         tag = element.tag
         if event == "start" and tag == ns + "Worksheet":
-            current = element.get(ns + "Name")
-        elif event == "start" and tag == ns + "Row" and current == wanted:
+            names.append(element.get(ns + "Name") or f"Sheet{len(names) + 1}")
+            wanted = wanted or names[-1]
+        elif event == "start" and tag == ns + "Row" and names and names[-1] == wanted:
             row = []
             index = element.get(ns + "Index")
             while index and len(rows) < int(index) - 1:
