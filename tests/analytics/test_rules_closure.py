@@ -55,6 +55,29 @@ def test_fc_repeat_after_close_ignores_a_different_place_or_a_late_return():
     assert log.findings("FC-REPEAT-AFTER-CLOSE") == []
 
 
+def test_fc_repeat_after_close_fires_when_the_visit_could_not_reach_the_citizen_or_heard_unresolved():
+    log = Log()
+    log.ticket("T1").dispatch("U1").handle("U1", satisfaction=None, resolved=None, reached=False)
+    log.ticket("T2", at=LATER).dispatch("U1")
+    log.ticket("T3", place_id="P3").dispatch("U1").handle("U1", satisfaction=None, resolved=False)
+    log.ticket("T4", at=LATER, place_id="P3").dispatch("U1")
+    log.ticket("T5", place_id="P5").dispatch("U1").handle("U1", visit=False)
+    log.ticket("T6", at=LATER, place_id="P5").dispatch("U1")
+    assert sorted(f.ticket_ids[0] for f in log.findings("FC-REPEAT-AFTER-CLOSE")) == ["T1", "T3", "T5"]
+
+
+def test_fc_repeat_after_close_ignores_a_visit_whose_satisfaction_is_unknown():
+    # An imported visit whose result cell could not be read (or held no satisfaction): the citizen may well have
+    # been satisfied, so the matter coming back is not judged as a false closure (nor as manufactured satisfaction).
+    log = Log()
+    log.ticket("T1").dispatch("U1").handle("U1", satisfaction=None, resolved=None, outcome_unread="还行吧")
+    log.ticket("T2", at=LATER).dispatch("U1")
+    log.ticket("T3", place_id="P3").dispatch("U1").handle("U1", satisfaction=None, resolved=True)
+    log.ticket("T4", at=LATER, place_id="P3").dispatch("U1")
+    assert log.findings("FC-REPEAT-AFTER-CLOSE") == []
+    assert log.findings("MS-SATISFIED-REPEAT") == []
+
+
 def test_ms_satisfied_repeat_fires_when_a_satisfied_matter_comes_back():
     log = Log()
     log.ticket("T1").dispatch("U1").handle("U1", satisfaction="satisfied")

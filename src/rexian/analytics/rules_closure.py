@@ -21,7 +21,7 @@ AFTER_CLOSE = ("TicketReceived", "Merged", "ClosureRequested", "Visited") + CLOS
 def _visits(ev):
     return ev.filter(_.action == "Visited").select(
         t="ticket_id", x_seq="seq", visitor_id="actor_id", visitor_unit_id="actor_unit_id", resolved="resolved",
-        satisfaction="satisfaction", method="method", call_id="call_id", visit_note="note")
+        satisfaction="satisfaction", method="method", call_id="call_id", visit_note="note", reached="reached")
 
 
 def _visit_outcome_rule(data, bad):
@@ -71,10 +71,15 @@ def _repeat_after(data, p, satisfied: bool):
     tk, ev = _complaints(data.tk, p), data.ev
     repeats = next_same_matter(tk, p["window_days"], after="closed_ts")
     last_visit = _visits(ev).group_by("t").aggregate(
-        satisfaction=_.satisfaction.argmax(_.x_seq), visit_seq=_.x_seq.max(), visitor_id=_.visitor_id.argmax(_.x_seq))
+        satisfaction=_.satisfaction.argmax(_.x_seq), visit_seq=_.x_seq.max(), visitor_id=_.visitor_id.argmax(_.x_seq),
+        v_resolved=_.resolved.argmax(_.x_seq), v_reached=_.reached.argmax(_.x_seq))
     joined = repeats.left_join(last_visit, repeats.a == last_visit.t).drop("t")
     was_satisfied = ibis.coalesce(_.satisfaction.isin(SATISFIED), False)
-    joined = joined.filter(was_satisfied if satisfied else ~was_satisfied)
+    # A last visit that recorded no satisfaction, yet reached the citizen (or did not say) and did not record the
+    # matter unresolved — an outcome the export did not carry or we could not read — is unknown, not "not satisfied".
+    unknown = _.visit_seq.notnull() & _.satisfaction.isnull() & ibis.coalesce(_.v_reached, True) & ibis.coalesce(
+        _.v_resolved, True)
+    joined = joined.filter(was_satisfied if satisfied else ~was_satisfied & ~unknown).drop("v_resolved", "v_reached")
     closers = ev.filter(_.action == "ClosureRequested").group_by("ticket_id").aggregate(
         unit_id=_.actor_unit_id.argmax(_.seq), person_id=_.actor_id.argmax(_.seq), closure_seq=_.seq.max())
     joined = joined.left_join(closers, joined.a == closers.ticket_id).drop("ticket_id")
@@ -87,7 +92,9 @@ def fc_repeat_after_close(data, p):
     """A ticket closed after a closure request, and a new ticket on the same matter (same place and
     category, any caller; not a consultation, suggestion or praise — `exclude_kinds`) arrives within
     `window_days` of the close, while the follow-up visit did NOT record the citizen as satisfied (if it
-    did, see MS-SATISFIED-REPEAT).
+    did, see MS-SATISFIED-REPEAT): no visit, or the last one recorded dissatisfaction, an unresolved matter or
+    a citizen not reached. A last visit whose satisfaction is unknown (not recorded or not read, the citizen
+    reached and nothing said unresolved) is not taken as "not satisfied": no finding.
 
     Basis: MISSION.md 虚假办结 ("the same matter reported again soon after closure"). Responsible: the
     person who requested the closure and their unit. Evidence: both tickets.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from rexian.domain.vocabulary import UnknownWord, parse_visit_outcome
+from rexian.domain.vocabulary import VISIT_KEY_WORDS, UnknownWord, parse_visit_outcome
 from rexian.importing.values import as_text, parse_time
 
 TEXT, TIME, VISIT, EVIDENCE, PROGRESS = "text", "time", "visit", "evidence", "progress_kind"
@@ -57,18 +57,58 @@ class FieldError(ValueError):
 
 
 VISIT_FIELDS = tuple(name for name, kind in ACTION_FIELDS["Visited"].items() if kind == VISIT)
-UNREAD_VISIT = "outcome_unread"  # payload field: the visit cell no word of which could be read
+UNREAD_VISIT = "outcome_unread"  # payload field: the part of a visit cell that names a result no word of which reads
+# A visit cell as platforms write it: labelled parts and free remarks, one after another
+# (「回访结果：满意；是否解决：已解决；回访意见：市民表示问题已处理好」「不满意；未解决；03月30日连续三次拨打无人接听」).
+VISIT_CLAUSES = re.compile(r"[；;。\n\r|，,（）()【】\[\]]+")
+VISIT_LABEL = re.compile(r"^\s*([^：:]{1,10}?)\s*[：:]\s*(.*)$", re.S)
+# The label says which result the part holds: a part labelled 是否解决 reads 是/否 as resolved.
+LABEL_FIELDS = {"是否解决": "resolved", "解决情况": "resolved", "是否联系上": "reached", "联系情况": "reached"}
 
 
 def visit_outcome(text: str, field: str, translations: dict[str, Any] | None = None) -> dict[str, Any]:
     """A visit cell's outcome: the mapping's own words first (`values: {satisfaction: {好评: 满意}}`), then the
-    shared parser. A cell it cannot read keeps the visit with its outcome unknown (`outcome_unread`: the cell)
-    rather than losing the ticket's history; the caller warns naming the row and column."""
-    text = as_text(translations.get(text, text)) if translations else text
+    shared parser, over the whole cell and else part by part (`read_visit_parts`). The words of free remarks
+    are never guessed: they are kept as the visit's `note`. A cell none of whose parts reads keeps the visit with
+    its outcome unknown (`outcome_unread`: the cell) rather than losing the ticket's history; the caller warns
+    naming the row and column."""
+    def read(part: str, kind: str) -> dict[str, Any]:
+        return parse_visit_outcome(as_text(translations.get(part, part)) if translations else part, kind)
+
     try:
-        return parse_visit_outcome(text, field)
+        return read(text, field)
     except UnknownWord:
+        return read_visit_parts(text, field, read)
+
+
+def read_visit_parts(text: str, field: str, read: Callable[[str, str], dict[str, Any]]) -> dict[str, Any]:
+    """A cell the parser cannot read whole, part by part (split at ；。，| and brackets): a part is read when
+    its value (after a label such as 回访结果：) is all result words; a part with a result label
+    (满意度、是否解决 …) that does not read is unread; any other part is a remark. Returns the outcome read, with
+    `note` = the remarks and `outcome_unread` = the unread parts; only `outcome_unread` (the whole cell) when
+    nothing was read."""
+    found: dict[str, Any] = {}
+    remarks: list[str] = []
+    unread: list[str] = []
+    for clause in VISIT_CLAUSES.split(text):
+        clause = clause.strip()
+        if not clause:
+            continue
+        labelled = VISIT_LABEL.match(clause)
+        label, value = (labelled.group(1).strip(), labelled.group(2).strip()) if labelled else ("", clause)
+        if not value:
+            continue
+        try:
+            found.update(read(value, LABEL_FIELDS.get(label, field)))
+        except UnknownWord:
+            (unread if label in VISIT_KEY_WORDS or label in LABEL_FIELDS else remarks).append(clause)
+    if not any(name in found for name in VISIT_FIELDS):
         return {UNREAD_VISIT: text}
+    if remarks:
+        found["note"] = "；".join(remarks)
+    if unread:
+        found[UNREAD_VISIT] = "；".join(unread)
+    return found
 
 
 def check_action_fields(raw: Any) -> tuple[dict[str, dict[str, str]], list[str]]:
@@ -131,8 +171,8 @@ def payload_fields(action: str, values: dict[str, Any], fields: dict[str, str], 
         elif kind == VISIT:
             outcome = visit_outcome(as_text(value), name, (translations or {}).get(name))
             if UNREAD_VISIT in outcome and unread is not None:
-                unread.append((column, value))
-            out.update(outcome)
+                unread.append((column, outcome[UNREAD_VISIT]))
+            add_fields(out, outcome)
         elif kind == EVIDENCE:
             items = _evidence(value)
             if items:
@@ -144,6 +184,17 @@ def payload_fields(action: str, values: dict[str, Any], fields: dict[str, str], 
             out[name] = progress_kind(as_text(value), (translations or {}).get(name)) or "progress"
             out["source_kind"] = as_text(value)
     return out
+
+
+def add_fields(payload: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    """`payload` updated with `fields`, a `note` among them (a visit cell's remark) added to the note already
+    there rather than replacing it: the row's own note and the cell's remark are both kept."""
+    fields = dict(fields)
+    note = fields.pop("note", None)
+    payload.update(fields)
+    if note and note not in (payload.get("note") or ""):
+        payload["note"] = f"{payload['note']}；{note}" if payload.get("note") else note
+    return payload
 
 
 def evidence_from_note(note: str | None, words: dict[str, str]) -> list[dict[str, Any]]:

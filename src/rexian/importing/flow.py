@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable
 
-from rexian.importing.action_fields import FieldError, evidence_from_note, payload_fields
+from rexian.importing.action_fields import FieldError, add_fields, evidence_from_note, payload_fields
 from rexian.importing.histories import Draft, History, payload_value, take_intake
 from rexian.importing.mapping import Mapping
 from rexian.importing.readers import SourceRow, ticket_of
@@ -118,7 +118,7 @@ def flow_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: RejectL
             continue
         unread: list[tuple[str, Any]] = []
         try:
-            payload.update(payload_fields(action, row.values, mapping.action_fields.get(action, {}),
+            add_fields(payload, payload_fields(action, row.values, mapping.action_fields.get(action, {}),
                                           lambda value: is_missing(value, mapping.nulls), mapping.date_formats,
                                           mapping.zone(), {**mapping.values, "kind": mapping.progress_kinds}, unread))
         except FieldError as error:

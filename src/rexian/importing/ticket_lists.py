@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from rexian.importing.action_fields import FieldError, payload_fields
+from rexian.importing.action_fields import FieldError, add_fields, payload_fields
 from rexian.importing.flow import RowChecks
 from rexian.importing.histories import Draft, History, take_intake
 from rexian.importing.mapping import Mapping
@@ -74,7 +74,7 @@ def ticket_list_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: 
             history.drafts.append(Draft(times.get("closed_at", latest), "Closed", payload=payload, order=order + (3,)))
         try:  # the row's columns named in action_fields fill its events' payloads (a deadline, the reply …)
             for draft in history.drafts:
-                draft.payload.update(payload_fields(draft.action, row.values, mapping.action_fields.get(draft.action, {}),
+                add_fields(draft.payload, payload_fields(draft.action, row.values, mapping.action_fields.get(draft.action, {}),
                                                     lambda raw: is_missing(raw, mapping.nulls), mapping.date_formats,
                                                     mapping.zone()))
         except FieldError as error:

@@ -99,7 +99,7 @@ def _outcome(history: History, row: SourceRow, mapping: Mapping, rejects: Reject
     if "visit_result" in text and "Visited" not in actions and latest is not None:
         result = visit_outcome(text["visit_result"], "satisfaction", mapping.values.get("satisfaction"))
         if UNREAD_VISIT in result:
-            warn_unread_visits(rejects, row, [(sheet.visit_result, text["visit_result"])])
+            warn_unread_visits(rejects, row, [(sheet.visit_result, result[UNREAD_VISIT])])
         history.drafts.append(Draft(closed_at or latest, "Visited", payload={**result, "from_ticket_sheet": True},
                                     order=(*order, 0)))
     closes = closed_at is not None or text.get("status") in mapping.closed_states
