@@ -104,3 +104,34 @@ def test_a_ticket_sheet_visit_result_with_a_remark_is_read_and_the_remark_kept_a
     report, events, tickets = import_to_frames([path, sheet], mapping_from_dict(mapping))
     [payload] = [json.loads(p) if isinstance(p, str) else p for p in events[events.action == "Visited"].payload]
     assert payload["satisfaction"] == "unsatisfied" and payload["note"] == "市民称噪音依旧"
+
+
+def test_the_ticket_lists_satisfaction_and_resolved_columns_complete_the_last_visit_the_flow_records_make(tmp_path):
+    # The flow's 回访 rows name the visitor but say nothing readable of the outcome; the ticket list has it in two
+    # columns. T1: unsatisfied and unresolved after a redo (only the last visit takes the list's result); T2: a
+    # visit by the handler himself, satisfied (near miss for the outcome rules, firing for MS-VISIT-BY-HANDLER).
+    t1 = _ticket("T1", 2, "已回访，市民意见见工单", "东湖路1号")
+    redo = [["T1", "2026-03-03 09:00", "办结申请", "张三", "城管局", "", "已再次处理", "东湖路1号", "噪音"],
+            ["T1", "2026-03-03 10:00", "审核通过", "审核员", "热线中心", "", "同意", "东湖路1号", "噪音"],
+            ["T1", "2026-03-03 11:00", "回访", "回访员", "热线中心", "", "已回访", "东湖路1号", "噪音"]]
+    t2 = [row[:3] + (["张三", "城管局"] if row[2] == "回访" else row[3:5]) + row[5:]
+          for row in _ticket("T2", 4, "已回访", "西湖路2号")]
+    path = tmp_path / "流转.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([HEADER, *t1[:5], *redo, *t2])
+    sheet = tmp_path / "工单.csv"
+    with open(sheet, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["编号", "回访满意度", "是否解决"], ["T1", "不满意", "否"], ["T2", "满意", "是"]])
+    mapping = {**MAPPING, "action_fields": {"ClosureRequested": {"reply": "意见"}},
+               "ticket_sheet": {"files": "*工单*", "ticket_id": "编号",
+                                "visit_result": {"satisfaction": "回访满意度", "resolved": "是否解决"}}}
+    report, events, tickets = import_to_frames([path, sheet], mapping_from_dict(mapping))
+    assert report.rows_rejected == 0
+    visits = events[events.action == "Visited"].sort_values(["ticket_id", "seq"])
+    payloads = [json.loads(p) if isinstance(p, str) else p for p in visits.payload]
+    assert [(t, a, p.get("satisfaction"), p.get("resolved")) for t, a, p in zip(visits.ticket_id, visits.actor_id, payloads)] \
+        == [("T1", "回访员", None, None), ("T1", "回访员", "unsatisfied", False), ("T2", "张三", "satisfied", True)]
+    findings = analyze(from_frames(events, tickets), load_config()).findings
+    fired = {(f.rule_id, f.ticket_ids[0], f.person_id) for f in findings}
+    assert {("DS-UNSATISFIED", "T1", "张三"), ("FC-UNRESOLVED", "T1", "张三"), ("MS-VISIT-BY-HANDLER", "T2", "张三")} <= fired
+    assert not {rule for rule, ticket, _ in fired if ticket == "T2"} & {"DS-UNSATISFIED", "FC-UNRESOLVED"}

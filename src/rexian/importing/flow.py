@@ -147,7 +147,8 @@ def flow_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: RejectL
             history.drafts.append(Draft(at, further, checks.text(row, "actor_id"), checks.text(row, "actor_unit_id"),
                                         checks.text(row, "target_unit_id") if further in TARGETED_ACTIONS else None,
                                         extra, checks.text(row, "source"), (row.file, row.row, position)))
-        history.rows.append((row.file, row.row))
+        if not history.rows or history.rows[-1] != (row.file, row.row):  # a history cell's steps share their row
+            history.rows.append((row.file, row.row))
         warn_unread_visits(rejects, row, unread)
     return histories
 

@@ -50,7 +50,7 @@ class TicketSheet:
     files: str | None = None
     closed_at: str | None = None  # column of the close time (办结时间): a Closed event when the flows have none
     status: str | None = None  # column of the status (工单状态): one of closed_states closes the ticket
-    visit_result: str | None = None  # column of the last visit's result (回访结果): a Visited event when none
+    visit_result: Any = None  # the last visit's result: a column (回访结果) or {satisfaction: 列, resolved: 列}
     due_at: str | None = None  # column of the ticket's deadline (办理时限): the due_at of dispatches without one
 
 
@@ -161,11 +161,18 @@ class Mapping:
     category_limits: CategoryLimits | None = None  # the export's categories table with time limits (deadlines)
     records: dict[str, RecordSection] = field(default_factory=dict)  # flow mode: calls / agent_status beside it
     progress_kinds: dict[str, str] = field(default_factory=dict)  # progress word → ProgressNoted.kind (现场核查 → site_visit)
+    history: Any = None  # flow mode: a HistoryCell — the steps held in one cell of a one-row-per-ticket export
     path: Path | None = None
 
     def required_columns(self) -> list[tuple[str, str]]:
         """(our field, source column) pairs a file must have."""
         return [(name, self.columns[name]) for name in REQUIRED[self.mode] if name in self.columns]
+
+    def header_columns(self) -> set[str]:
+        """The columns that tell the header row (a history cell's steps are not columns of the file)."""
+        if self.history is not None:
+            return {self.columns["ticket_id"], self.history.column}
+        return {column for _, column in self.required_columns()}
 
     def action_for(self, word: str) -> str | None:
         word = word.strip()
@@ -247,7 +254,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
              "encoding", "delimiter", "sheet", "nulls", "date_format",
              "date_formats", "timezone", "columns", "intake", "values", "constants", "payload_columns",
              "actions", "unknown_action", "snapshots", "use_default_actions", "action_fields", "evidence_words",
-             "deadlines", "unit_tree", "calls", "agent_status", "roster", "progress_kinds"}
+             "deadlines", "unit_tree", "calls", "agent_status", "roster", "progress_kinds", "history"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise MappingError(f"{where}：未知的键 {', '.join(unknown)}")
@@ -267,6 +274,14 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
     bad = sorted(set(columns) - set(allowed))
     if bad:
         raise MappingError(f"{where}：columns 中未知的字段 {', '.join(bad)}（可用：{', '.join(allowed)}）")
+    history = None
+    if raw.get("history") is not None:
+        from rexian.importing.history_cells import read_history_cell, step_columns
+
+        if mode != "flow":
+            raise MappingError(f"{where}：history 只用于 flow 模式（每行一件工单、流转步骤在一个单元格中）")
+        history = read_history_cell(raw["history"], where, MappingError)
+        columns = {**step_columns(history), **columns}  # a column the mapping names wins over the line's part
     missing = [name for name in REQUIRED[mode] if name not in columns]
     if missing:
         raise MappingError(f"{where}：columns 必须给出 {', '.join(missing)}")
@@ -333,7 +348,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
         deadlines=deadlines, also=also, action_fields=action_fields, unit_tree=unit_tree,
         category_limits=category_limits, records=_record_sections(where, raw, mode),
         progress_kinds=_progress_kinds(where, raw.get("progress_kinds")),
-        evidence_words=read_evidence_words(raw.get("evidence_words")),
+        evidence_words=read_evidence_words(raw.get("evidence_words")), history=history,
     )
 
 
@@ -403,7 +418,22 @@ def _ticket_sheet(where: str, raw: Any, mode: str) -> TicketSheet | None:
         raise MappingError(f"{where}：ticket_sheet.intake 应为键值对象")
     return TicketSheet(ticket_id=str(raw["ticket_id"]), intake={str(k): str(v) for k, v in intake.items()},
                        sheet=raw.get("sheet") and str(raw["sheet"]), files=raw.get("files") and str(raw["files"]),
-                       **{key: str(raw[key]) for key in ("closed_at", "status", "visit_result", "due_at") if raw.get(key)})
+                       visit_result=check_visit_result(raw.get("visit_result"), f"{where}：ticket_sheet"),
+                       **{key: str(raw[key]) for key in ("closed_at", "status", "due_at") if raw.get(key)})
+
+
+def check_visit_result(raw: Any, where: str) -> Any:
+    """`visit_result`: one column, or {satisfaction/resolved/reached: column}."""
+    from rexian.importing.action_fields import VISIT_FIELDS
+
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, dict):
+        bad = sorted(str(name) for name in raw if str(name) not in VISIT_FIELDS)
+        if bad or not raw:
+            raise MappingError(f"{where}.visit_result 的键应为 {' / '.join(VISIT_FIELDS)}（列名为值），而不是 {', '.join(bad)}")
+        return {str(name): str(column) for name, column in raw.items()}
+    return str(raw)
 
 
 def _ticket_list(where: str, raw: dict[str, Any]) -> dict[str, str]:

@@ -131,7 +131,17 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
 
             sheet_rows = _Counted(ticket_sheet_rows(paths, mapping, report.rejects), report.rejects)
             rows = _Counted(_all_rows(flow_inputs(paths, mapping), mapping, report.rejects), report.rejects)
-        histories = convert(rows, mapping, report.rejects)
+        kept: list[SourceRow] = []  # a history cell's ticket rows, for their outcome columns
+        steps = rows
+        if mapping.history is not None:
+            from rexian.importing.history_cells import step_rows
+
+            steps = step_rows(rows, mapping, report.rejects, kept)
+        histories = convert(steps, mapping, report.rejects)
+        if mapping.history is not None:
+            from rexian.importing.history_cells import complete_from_ticket_rows
+
+            complete_from_ticket_rows(histories, kept, mapping, report.rejects)
         if parents is not None:
             from rexian.importing.unit_tree import settle_hand_overs
 

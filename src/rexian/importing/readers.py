@@ -302,7 +302,7 @@ def split_header(rows: Iterator[tuple[int, list[Any]]], mapping: Mapping, path: 
     """The header row and the rows after it. Exports often put a title (「12345工单明细表」) or an
     export date above the header: the header is the first row naming every required column of the
     mapping, searched in the first rows; failing that, the first non-empty row."""
-    wanted = {column for _, column in mapping.required_columns()} or set(mapping.columns.values())
+    wanted = mapping.header_columns() or set(mapping.columns.values())
     if not wanted:  # no column known yet (mapping suggest): the widest of the first rows, a title has one cell
         return _widest_header(rows, path, rejects)
     seen: list[tuple[int, list[Any]]] = []

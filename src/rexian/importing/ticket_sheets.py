@@ -12,10 +12,10 @@ import dataclasses
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from rexian.importing.action_fields import UNREAD_VISIT, visit_outcome
+from rexian.importing.action_fields import UNREAD_VISIT, VISIT_FIELDS, add_fields, visit_outcome
 from rexian.importing.flow import warn_unread_visits
 from rexian.importing.histories import Draft, History, take_intake
-from rexian.importing.mapping import Mapping
+from rexian.importing.mapping import Mapping, TicketSheet
 from rexian.importing.readers import SourceRow, is_part_file, part_rows
 from rexian.importing.rejects import RejectLog
 from rexian.importing.values import as_text, is_missing, parse_time, unreadable_time
@@ -62,7 +62,7 @@ def join_ticket_rows(histories: dict[str, History], rows: Iterable[SourceRow], m
         if not history.drafts and history.received_at is None:
             rejects.add(row.file, row.row, column, ticket_id, "流转记录中没有这件工单，工单表也没有受理时间：无法建立工单")
             continue
-        problem = _outcome(history, row, mapping, rejects)
+        problem = ticket_outcome(history, row, mapping, rejects)
         if problem:
             rejects.add(row.file, row.row, problem[0], row.values.get(problem[0]), problem[1], ticket_id)
             continue
@@ -70,16 +70,25 @@ def join_ticket_rows(histories: dict[str, History], rows: Iterable[SourceRow], m
         history.rows.append((row.file, row.row))
 
 
-def _outcome(history: History, row: SourceRow, mapping: Mapping, rejects: RejectLog) -> tuple[str, str] | None:
+def visit_columns(sheet: TicketSheet) -> dict[str, str]:
+    """The ticket sheet's visit result columns: `visit_result: 回访结果` (one cell, read for every field) or
+    `visit_result: {satisfaction: 回访满意度, resolved: 是否解决}` (a column per field)."""
+    if isinstance(sheet.visit_result, dict):
+        return {str(name): str(column) for name, column in sheet.visit_result.items()}
+    return {"satisfaction": str(sheet.visit_result)} if sheet.visit_result else {}
+
+
+def ticket_outcome(history: History, row: SourceRow, mapping: Mapping, rejects: RejectLog) -> tuple[str, str] | None:
     """The ticket row's close time, status and last visit result as events the flow rows did not give: a
     `Visited` (the result parsed as for action_fields) and a `Closed` at the close time — or, for a status
-    among `closed_states` without a close time, at the latest time known. (column, reason) when unreadable."""
+    among `closed_states` without a close time, at the latest time known. When the flow rows hold visits, the
+    result completes the last of them instead (its visitor from the flows, the fields it lacks from the ticket
+    row, `outcome_from_ticket_sheet`). (column, reason) when unreadable."""
     # Ordered after every flow row of the same time: the outcome is the end of the ticket's story.
     sheet, order = mapping.ticket_sheet, ("\uffff", row.file, row.row)
     actions = {draft.action for draft in history.drafts}
     text = {key: as_text(row.values[column]) for key, column in
-            (("closed_at", sheet.closed_at), ("status", sheet.status), ("visit_result", sheet.visit_result))
-            if column and not is_missing(row.values.get(column), mapping.nulls)}
+            (("closed_at", sheet.closed_at), ("status", sheet.status)) if column and not is_missing(row.values.get(column), mapping.nulls)}
     closed_at = None
     if "closed_at" in text:
         try:
@@ -96,10 +105,17 @@ def _outcome(history: History, row: SourceRow, mapping: Mapping, rejects: Reject
                 draft.payload["due_at"] = due
     latest = max([draft.at for draft in history.drafts] + [t for t in (history.received_at, closed_at) if t],
                  default=None)
-    if "visit_result" in text and "Visited" not in actions and latest is not None:
-        result = visit_outcome(text["visit_result"], "satisfaction", mapping.values.get("satisfaction"))
-        if UNREAD_VISIT in result:
-            warn_unread_visits(rejects, row, [(sheet.visit_result, result[UNREAD_VISIT])])
+    result = _visit_result(row, mapping, rejects)
+    if result and "Visited" in actions:
+        last = max((draft for draft in history.drafts if draft.action == "Visited"), key=lambda d: (d.at, d.order))
+        missing = {name: value for name, value in result.items()
+                   if name in VISIT_FIELDS and last.payload.get(name) is None}
+        if missing and not (last.payload.get("reached") is False and "reached" not in missing):
+            last.payload.update(missing)
+            if "satisfaction" in missing:
+                last.payload.pop(UNREAD_VISIT, None)
+            last.payload["outcome_from_ticket_sheet"] = True
+    elif result and latest is not None:
         history.drafts.append(Draft(closed_at or latest, "Visited", payload={**result, "from_ticket_sheet": True},
                                     order=(*order, 0)))
     closes = closed_at is not None or text.get("status") in mapping.closed_states
@@ -107,3 +123,17 @@ def _outcome(history: History, row: SourceRow, mapping: Mapping, rejects: Reject
         history.drafts.append(Draft(closed_at or latest, "Closed", payload={"from_ticket_sheet": True},
                                     order=(*order, 1)))
     return None
+
+
+def _visit_result(row: SourceRow, mapping: Mapping, rejects: RejectLog) -> dict:
+    """The ticket row's visit result from its visit columns (empty when none is filled)."""
+    result: dict = {}
+    for name, column in visit_columns(mapping.ticket_sheet).items():
+        value = row.values.get(column)
+        if is_missing(value, mapping.nulls):
+            continue
+        read = visit_outcome(as_text(value), name, mapping.values.get(name))
+        if UNREAD_VISIT in read:
+            warn_unread_visits(rejects, row, [(column, read[UNREAD_VISIT])])
+        add_fields(result, read)
+    return result

@@ -1,0 +1,185 @@
+"""A flow history held in one cell of a one-row-per-ticket export (处理过程: one line per step,
+「2026-03-05 09:14 【派发】王芳（12345热线中心）→市城管局：请依职责办理」, 「[03-05 09:14] 张三(市城管局) 签收」,
+「2026-03-05 09:14 市城管局 张三 签收」): the mapping's `history` section names the cell and a line pattern (a regular
+expression whose named groups are the parts of a step), and each step becomes a flow row that goes through the
+same conversion as ordinary flow records — `actions`, `action_fields`, `evidence_words`, request pairing.
+
+A step's parts are columns of its flow row named `<cell>.<group>` (`处理过程.note`), beside the ticket row's own
+columns (intake, deadline, reply, visit result …), so `action_fields` may use either. A line the pattern does
+not match continues the step above it (a note written over several lines); text before the first step, an empty
+cell and a second row for the same ticket are rejected, naming the row. A step without a year
+(「03-05 09:14」) takes the year of the step before it, or of the ticket's intake time, moving on a year when the
+month goes back. The ticket row's outcome columns (`closed_at`, `status`, `visit_result`, `due_at`) complete
+the history as a ticket sheet's do (importing/ticket_sheets.py)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Iterator
+
+from rexian.importing.readers import SourceRow
+from rexian.importing.rejects import RejectLog
+from rexian.importing.values import as_text, is_missing, parse_time
+
+# The parts of a step a pattern may name: our flow fields (any other group is a column for action_fields).
+STEP_FIELDS = ("at", "action", "actor_id", "actor_unit_id", "target_unit_id", "note")
+LINE = "line"  # the step's line number in the cell, a column of its flow row (two equal steps are two rows)
+YEAR = re.compile(r"^\s*\d{4}")
+NO_YEAR = re.compile(r"^\s*(\d{1,2})\s*([-/.月])\s*(\d{1,2})")
+
+
+@dataclass
+class HistoryCell:
+    """`history: {column: 处理过程, line: 模式}` and the ticket row's outcome columns (as in `ticket_sheet`)."""
+
+    column: str
+    line: re.Pattern
+    closed_at: str | None = None
+    status: str | None = None
+    visit_result: Any = None
+    due_at: str | None = None
+    groups: tuple[str, ...] = field(default=())
+
+    def key(self, group: str) -> str:
+        return f"{self.column}.{group}"
+
+
+def read_history_cell(raw: Any, where: str, error: type[Exception]) -> HistoryCell:
+    """The `history` section, or `error` naming what is wrong."""
+    allowed = {"column", "line", "closed_at", "status", "visit_result", "due_at"}
+    if not isinstance(raw, dict) or not raw.get("column") or not raw.get("line") or set(raw) - allowed:
+        raise error(f"{where}：history 应为 {{column: 处理过程列, line: 每一步的正则模式（命名组 at、action，可选 actor_id、"
+                    f"actor_unit_id、target_unit_id、note）, closed_at/status/visit_result/due_at 可选}}")
+    try:
+        pattern = re.compile(str(raw["line"]))
+    except re.error as problem:
+        raise error(f"{where}：history.line 不是有效的正则表达式：{problem}") from None
+    missing = [name for name in ("at", "action") if name not in pattern.groupindex]
+    if missing:
+        raise error(f"{where}：history.line 缺少命名组 {', '.join(f'(?P<{name}>…)' for name in missing)}")
+    from rexian.importing.mapping import check_visit_result
+
+    return HistoryCell(column=str(raw["column"]), line=pattern, groups=tuple(pattern.groupindex),
+                       visit_result=check_visit_result(raw.get("visit_result"), f"{where}：history"),
+                       **{key: str(raw[key]) for key in ("closed_at", "status", "due_at") if raw.get(key)})
+
+
+def step_columns(cell: HistoryCell) -> dict[str, str]:
+    """Our flow fields the line pattern names → the columns of the step rows holding them."""
+    return {name: cell.key(name) for name in STEP_FIELDS if name in cell.groups}
+
+
+@dataclass
+class Steps:
+    """One cell split into steps: each a dict of the pattern's groups, plus the lines that continued a step."""
+
+    steps: list[dict[str, str]]
+    continued: int = 0
+    lead: str | None = None  # text before the first step (the pattern does not fit the cell)
+
+
+def split_cell(text: str, pattern: re.Pattern) -> Steps:
+    steps: list[dict[str, str]] = []
+    continued = 0
+    for line in str(text).splitlines():
+        if not line.strip():
+            continue
+        found = pattern.match(line.strip())
+        if found:
+            steps.append({name: value.strip() for name, value in found.groupdict().items() if value is not None})
+        elif steps:
+            note = steps[-1].get("note")
+            steps[-1]["note"] = f"{note}\n{line.strip()}" if note else line.strip()
+            continued += 1
+        else:
+            return Steps([], continued, line.strip())
+    return Steps(steps, continued)
+
+
+def with_years(steps: list[dict[str, str]], year: int | None) -> None:
+    """Steps whose time has no year (「03-05 09:14」「3月5日 9时」) take the year known before them."""
+    previous_month = None
+    for step in steps:
+        at = step.get("at", "")
+        if YEAR.match(at):
+            year, previous_month = int(at.strip()[:4]), None
+            continue
+        parts = NO_YEAR.match(at)
+        if not parts or year is None:
+            continue
+        month = int(parts.group(1))
+        if previous_month is not None and month < previous_month:
+            year += 1
+        previous_month = month
+        step["at"] = f"{year}年{at.strip()}" if parts.group(2) == "月" else f"{year}-{at.strip().replace('/', '-').replace('.', '-')}"
+
+
+def step_rows(rows: Iterable[SourceRow], mapping, rejects: RejectLog, kept: list[SourceRow]) -> Iterator[SourceRow]:
+    """Each ticket row's history cell as flow rows, one per step; the ticket rows themselves go to `kept` (for
+    their outcome columns). Problems reject the ticket row, naming the cell."""
+    from rexian.importing.readers import ticket_of
+
+    cell: HistoryCell = mapping.history
+    ticket_column = mapping.columns["ticket_id"]
+    seen: dict[str, tuple[str, int]] = {}
+    received = mapping.intake.get("received_at")
+    for row in rows:
+        ticket = ticket_of(row.values, mapping)
+        if ticket is None:
+            yield row  # the flow checks reject it (no ticket number), naming the column
+            continue
+        if ticket in seen:
+            first = seen[ticket]
+            rejects.add(row.file, row.row, ticket_column, ticket, f"工单编号重复：已见于 {first[0]} 第 {first[1]} 行")
+            continue
+        seen[ticket] = (row.file, row.row)
+        text = row.values.get(cell.column)
+        if cell.column not in row.values:
+            rejects.add(row.file, row.row, cell.column, None, f"文件缺少列「{cell.column}」（映射中的 history.column）", ticket)
+            continue
+        if is_missing(text, mapping.nulls):
+            rejects.add(row.file, row.row, cell.column, None, "处理过程为空：没有可导入的流转步骤", ticket)
+            continue
+        split = split_cell(as_text(text), cell.line)
+        if split.lead is not None:
+            rejects.add(row.file, row.row, cell.column, split.lead,
+                        "处理过程的第一行不符合 history.line 模式：无法拆分为流转步骤（用 rexian mapping check 核对模式）", ticket)
+            continue
+        year = None
+        if received and not is_missing(row.values.get(received), mapping.nulls):
+            try:
+                year = parse_time(row.values[received], mapping.date_formats, mapping.zone()).year
+            except ValueError:
+                year = None
+        with_years(split.steps, year)
+        if split.continued:
+            rejects.note(row.file, f"处理过程中有 {split.continued} 行不是新的一步（不符合 history.line），已并入上一步的说明",
+                         row.row, cell.column)
+        kept.append(row)
+        base = {key: value for key, value in row.values.items() if key != cell.column}
+        for number, step in enumerate(split.steps, start=1):
+            yield SourceRow(row.file, row.row, {**base, **{cell.key(name): value for name, value in step.items()},
+                                                cell.key(LINE): number})
+
+
+def complete_from_ticket_rows(histories: dict, kept: list[SourceRow], mapping, rejects: RejectLog) -> None:
+    """The ticket rows' outcome columns (close time, status, last visit's result, deadline) complete their
+    histories as a ticket sheet's do."""
+    from rexian.importing.mapping import TicketSheet
+    from rexian.importing.ticket_sheets import ticket_outcome
+
+    cell: HistoryCell = mapping.history
+    if not any((cell.closed_at, cell.status, cell.visit_result, cell.due_at)):
+        return
+    sheet = TicketSheet(ticket_id=mapping.columns["ticket_id"], closed_at=cell.closed_at, status=cell.status,
+                        visit_result=cell.visit_result, due_at=cell.due_at)
+    as_sheet = replace(mapping, ticket_sheet=sheet)
+    for row in kept:
+        ticket = as_text(row.values.get(mapping.columns["ticket_id"]))
+        history = histories.get(ticket)
+        if history is None or ticket in rejects.tickets:
+            continue
+        problem = ticket_outcome(history, row, as_sheet, rejects)
+        if problem:
+            rejects.add(row.file, row.row, problem[0], row.values.get(problem[0]), problem[1], ticket)
