@@ -98,7 +98,8 @@ def test_check_warns_when_no_dispatch_names_a_unit_and_when_reply_text_sits_in_t
     proposal["source"] = "cityE"
     proposal["actions"]["现场核查"] = "ProgressNoted"
     del proposal["columns"]["target_unit_id"]
-    _, lines = check([path], mapping_from_dict(proposal))
+    assert proposal["action_fields"]["ClosureRequested"].pop("reply") == "办理意见"  # suggest proposes it; check
+    _, lines = check([path], mapping_from_dict(proposal))                            # warns when it is not there
     assert any("派单没有接收单位" in line for line in lines)
     assert any("答复文字只在 note" in line for line in lines)
     proposal["columns"]["target_unit_id"] = "流向部门"

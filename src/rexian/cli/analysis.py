@@ -34,9 +34,10 @@ def _load_data(db: str | None, inputs: tuple[str, ...], as_of: datetime | None):
     return from_directories(list(inputs), as_of)
 
 
-def _load_mapped(mapping_file: str, inputs: tuple[str, ...], as_of: datetime | None, out: str):
+def _load_mapped(mapping_file: str, inputs: tuple[str, ...], as_of: datetime | None, out: str, unreadable: list[str]):
     """Foreign exports → in-memory events and tickets through the mapping → the rules' tables. The rejected
-    rows go to OUT/rejects.csv, as `rexian import` writes them."""
+    rows go to OUT/rejects.csv, as `rexian import` writes them; the input files that could not be read are
+    added to `unreadable` (the run then exits 2 after writing what it found)."""
     from rexian.analytics.tables import from_frames
     from rexian.importing.mapping import MappingError, load_mapping
     from rexian.importing.pipeline import import_to_frames
@@ -48,6 +49,7 @@ def _load_mapped(mapping_file: str, inputs: tuple[str, ...], as_of: datetime | N
     except MappingError as error:
         raise click.ClickException(str(error)) from None
     report, events, tickets = import_to_frames(list(inputs), mapping)
+    unreadable += [problem.file for problem in report.rejects.file_problems()]
     Path(out).mkdir(parents=True, exist_ok=True)
     report.rejects.write_csv(Path(out) / "rejects.csv")
     for line in report.summary_lines():
@@ -122,13 +124,14 @@ def analyze_command(inputs, mapping_file, db, rules_file, out, as_of, engine, sp
         analysis, written = _analyze_on_spark(inputs, config, out, as_of, spark_master, spark_conf, partitions)
         written = write_all(analysis, out) + written
     else:
+        unreadable: list[str] = []
         missing = [p for p in inputs if not Path(p).exists()]
         if missing:
             raise click.UsageError("不存在：" + ", ".join(missing))
         click.echo("读取数据 …", err=True)
         if not mapping_file and any(Path(p).is_file() for p in inputs):
             raise click.UsageError("input files need --mapping; without it give interchange directories")
-        data = _load_mapped(mapping_file, inputs, as_of, out) if mapping_file else _load_data(db, inputs, as_of)
+        data = _load_mapped(mapping_file, inputs, as_of, out, unreadable) if mapping_file else _load_data(db, inputs, as_of)
         run, _skipped = enabled_rules(data, config)
         with click.progressbar(length=len(run), label="运行规则", file=click.get_text_stream("stderr")) as bar:
             analysis = analyze(data, config, progress=lambda _rule_id: bar.update(1),
@@ -146,6 +149,10 @@ def analyze_command(inputs, mapping_file, db, rules_file, out, as_of, engine, sp
     for rule_id, sources in (s.get("rules_cannot_judge") or {}).items():
         click.echo(f"无法判断(来源缺少该规则所需字段)：{rule_id}：{', '.join(sources)}")
     click.echo("输出：" + ", ".join(dict.fromkeys(Path(p).relative_to(out).parts[0] for p in written)))
+    if engine != "spark" and unreadable:
+        # The findings cover only what could be read: a script must not take them for the whole export.
+        click.echo(f"输入文件未能完整读取，结果不完整：{'、'.join(dict.fromkeys(unreadable))}（见 rejects.csv）", err=True)
+        raise SystemExit(2)
 
 
 @click.command("evaluate")

@@ -32,7 +32,8 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
                       "involved st",
                       "org:group", "org group", "department"),
     "target_unit_id": ("目标部门", "流向单位", "流向部门", "转办单位", "移交单位", "接收单位", "接收部门", "派往单位",
-                       "转派单位", "转往单位", "下一环节单位", "承办单位", "主办单位"),
+                       "转派单位", "转往单位", "下一环节单位", "流转至", "流转单位", "转至单位", "转至部门", "转至", "流向",
+                       "去向单位", "下一处理单位", "承办单位", "主办单位"),
     "note": ("处理意见", "办理意见", "审核意见", "流转意见", "意见", "备注", "说明", "回复内容", "答复内容"),
 }
 INTAKE_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -55,7 +56,7 @@ ACTION_FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "ReturnRequested.reason": ("退回原因", "退单原因", "退回理由", "退单理由"),
     "ReturnRequested.basis": ("退回依据", "退单依据", "依据"),
     "ExtensionRequested.reason": ("延期原因", "延期理由"),
-    "ExtensionRequested.requested_due_at": ("申请延期至", "延期至", "申请期限"),
+    "ExtensionRequested.requested_due_at": ("申请延期至", "延期至", "申请期限", "延期时限", "延期截止时间"),
     "Dispatched.due_at": ("办理时限", "办结时限", "截止时间", "期限", "deadline", "due"),
 }
 UNIT_TREE_PARENTS = ("上级部门", "上级单位", "上级机构", "父级部门", "所属上级", "parent")
@@ -63,7 +64,7 @@ UNIT_TREE_PARENTS = ("上级部门", "上级单位", "上级机构", "父级部�
 TICKET_SHEET_SYNONYMS: dict[str, tuple[str, ...]] = {
     "closed_at": ("办结时间", "结案时间", "完成时间"),
     "status": ("工单状态", "办理状态", "处理状态", "状态"),
-    "visit_result": ("回访结果", "满意度", "评价结果"),
+    "visit_result": ("回访结果", "回访满意度", "满意度", "评价结果"),
     "due_at": ("办理时限", "办结时限", "截止时间", "期限"),
 }
 # Decision words: the request a decision answers, named by the word before the verdict (退回审核通过).
@@ -76,7 +77,8 @@ DECISIVE = frozenset({"ReturnApproved", "ReturnRejected", "ExtensionApproved", "
                       "ClosureRejected", "Closed", "ReturnRequested", "ExtensionRequested", "ClosureRequested",
                       "RequestEndorsed", "RequestDeclined", "DirectlyClosed", "Reopened"})
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y年%m月%d日 %H:%M",
-                "%Y年%m月%d日%H时%M分", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y%m%d%H%M%S")
+                "%Y年%m月%d日%H时%M分", "%Y年%m月%d日 %H时%M分", "%Y年%m月%d日 %H点%M分", "%Y年%m月%d日%H点%M分",
+                "%Y年%m月%d日 %H时%M分%S秒", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y%m%d%H%M%S")
 SAMPLE_ROWS = 2000
 
 
@@ -220,6 +222,8 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
         flow_parts = [part for part in flow_parts if part.sheet in (sheet, None)] or flow_parts
     elif ticket_parts and len(flow_parts) > 1:
         flow_parts = [part for part in flow_parts if part.action_column] or flow_parts
+    if len(flow_parts) == 1 and not ticket_parts and flow_parts[0].is_ticket_sheet():
+        return _one_row_per_ticket(flow_parts[0], notes)
     headers: list[str] = []
     rows: list[dict[str, Any]] = []
     for part in flow_parts:
@@ -232,7 +236,7 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
     if len(flow_sheets) == 1:
         proposal["sheet"] = flow_sheets.pop()
     proposal["columns"] = columns
-    ticket_sheet = _ticket_sheet(ticket_parts[0], notes) if ticket_parts else None
+    ticket_sheet = _ticket_sheet(ticket_parts[0], notes, {part.path for part in flow_parts}) if ticket_parts else None
     intake_taken = set(taken)
     intake = _match([h for h in headers if ticket_sheet is None or h not in ticket_sheet["intake"].values()],
                     INTAKE_SYNONYMS, intake_taken)
@@ -250,15 +254,16 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
     if action_fields:
         proposal["action_fields"] = action_fields
         notes.append("action_fields 按列名猜出：请核对每个字段用于哪个事件（docs/importing.md「逐事件字段」）")
-    if "note" in columns:
-        notes.append(f"「{columns['note']}」映射为 note；若它在办结申请或答复行上是答复市民的文字，请加 action_fields: "
-                     f"{{ClosureRequested: {{reply: {columns['note']}}}}}（敷衍答复类规则读 reply）")
     if "caller_name" in intake or (ticket_sheet and "caller_name" in ticket_sheet["intake"]):
         notes.append("来电人姓名映射为 caller_name（不是 caller_id：同名者众多）；重复投诉按 caller_phone（化名后）匹配")
-    if "at" in columns:
-        formats = _date_formats([row.get(columns["at"]) for row in rows])
-        if formats:
-            proposal["date_formats"] = formats
+    formats = _date_formats([row.get(columns["at"]) for row in rows]) if "at" in columns else []
+    if ticket_sheet:  # the ticket sheet's times may be written otherwise (「2026/3/5 9:14」 beside 「…9时14分」)
+        part = ticket_parts[0]
+        for column in [ticket_sheet["intake"].get("received_at"), ticket_sheet.get("closed_at"), ticket_sheet.get("due_at")]:
+            formats += [fmt for fmt in _date_formats([row.get(column) for row in part.rows]) if column
+                        and fmt not in formats]
+    if formats:
+        proposal["date_formats"] = formats
     for name in ("ticket_id", "at", "action"):
         if name not in columns:
             notes.append(f"未找到 {name} 对应的列：请在 columns 中写明（可用列：{', '.join(headers)}）")
@@ -266,18 +271,8 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
         notes.append("未找到派单的目标单位列（流向部门/承办单位）：派单没有 lead_unit_id，规则无法点名单位")
     if "action" in columns:
         words = Counter(as_text(row.get(columns["action"])) for row in rows if row.get(columns["action"]) is not None)
-        known = Mapping(source="x", actions=default_vocabulary(), action_match="contains")
-        guesses = {word: guess_action(word, known) for word in words}
-        proposal["actions"] = {word: guesses[word] or "?" for word, _ in words.most_common()}
-        for word, count in words.most_common():
-            guess = guesses[word]
-            if guess:
-                notes.append(f"动作词「{word}」出现 {count} 次 → {guess}")
-            elif known.action_for(word):
-                notes.append(f"动作词「{word}」出现 {count} 次 → ?（不确定：字面含「{known.action_for(word)}」的词，"
-                             f"但审核、申请、办结类事件猜错会点错人，请人工指定，见 docs/events.md）")
-            else:
-                notes.append(f"动作词「{word}」出现 {count} 次 → ?（未知：请指定事件，见 docs/events.md）")
+        _propose_actions(words, proposal, notes)
+        _reply_and_deadline_fields(proposal, columns.get("note"), notes)
     parent = next((h for h in headers if h in UNIT_TREE_PARENTS), None)
     if parent:
         notes.append(f"有上级单位列「{parent}」：这是单位表，可写 unit_tree: {{sheet 或 files, unit: 单位列, parent: {parent}}}，"
@@ -288,13 +283,126 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
     return proposal, notes
 
 
-def _ticket_sheet(part: _Part, notes: list[str]) -> dict[str, Any]:
-    """The `ticket_sheet` section for a ticket file or sheet: its ticket number, intake and outcome columns."""
+def _propose_actions(words: Counter, proposal: dict[str, Any], notes: list[str]) -> None:
+    """`actions`: every distinct action word with its count and the event it would mean (`?` when unsure)."""
+    known = Mapping(source="x", actions=default_vocabulary(), action_match="contains")
+    guesses = {word: guess_action(word, known) for word in words}
+    proposal["actions"] = {word: guesses[word] or "?" for word, _ in words.most_common()}
+    for word, count in words.most_common():
+        guess = guesses[word]
+        if guess:
+            notes.append(f"动作词「{word}」出现 {count} 次 → {guess}")
+        elif known.action_for(word):
+            notes.append(f"动作词「{word}」出现 {count} 次 → ?（不确定：字面含「{known.action_for(word)}」的词，"
+                         f"但审核、申请、办结类事件猜错会点错人，请人工指定，见 docs/events.md）")
+        else:
+            notes.append(f"动作词「{word}」出现 {count} 次 → ?（未知：请指定事件，见 docs/events.md）")
+
+
+def _reply_and_deadline_fields(proposal: dict[str, Any], note: str | None, notes: list[str]) -> None:
+    """The note column as the reply text of closure requests and replies (the reply rules read `reply`), and
+    the extension request's new deadline as the approval's (`new_due_at`: the overdue rule's deadline)."""
+    fields = proposal.setdefault("action_fields", {})
+    events = set(proposal.get("actions", {}).values())
+    for event in ("ClosureRequested", "Replied"):
+        if note and event in events and "reply" not in fields.get(event, {}):
+            fields.setdefault(event, {})["reply"] = note
+            notes.append(f"「{note}」在 {event} 行上作为答复文字（reply：敷衍答复类规则读它）；若不是答复市民的文字请删去")
+    requested = fields.get("ExtensionRequested", {}).get("requested_due_at")
+    if requested and "new_due_at" not in fields.get("ExtensionApproved", {}):
+        fields.setdefault("ExtensionApproved", {})["new_due_at"] = requested
+        notes.append(f"延期审核通过行的「{requested}」作为新的办理时限（new_due_at）；没有它，超期规则按原时限判断")
+    if not fields:
+        del proposal["action_fields"]
+
+
+def _one_row_per_ticket(part: _Part, notes: list[str]) -> tuple[dict[str, Any], list[str]]:
+    """A file with one row per ticket and no action column: its flow history in one cell (`history`) when a
+    column holds several timed lines, else a ticket list (`mode: tickets`)."""
+    from rexian.importing.history_cells import step_columns
+    from rexian.importing.suggest_history import history_column, line_pattern, step_lines
+
+    proposal: dict[str, Any] = {"source": "请改为来源平台的名称"}
+    if part.sheet:
+        proposal["sheet"] = part.sheet
+    column = history_column(part.headers, part.rows)
+    taken = {part.ticket_column, column}
+    # The reply column first: 答复内容 holds 内容 but is not the complaint.
+    reply = _match(part.headers, {"reply": ("答复内容", "回复内容", "办理结果", "处理结果", "答复")}, taken)
+    intake = _match(part.headers, INTAKE_SYNONYMS, taken)
+    outcome = _match(part.headers, {k: v for k, v in TICKET_SHEET_SYNONYMS.items() if k != "visit_result"}, taken)
+    visit = _match(part.headers, {"satisfaction": ACTION_FIELD_SYNONYMS["Visited.satisfaction"],
+                                  "resolved": ACTION_FIELD_SYNONYMS["Visited.resolved"]}, taken)
+    if column is None:
+        target = _match(part.headers, {"target_unit_id": HEADER_SYNONYMS["target_unit_id"]}, taken)
+        proposal.update(mode="tickets", columns={"ticket_id": part.ticket_column,
+                                                 "at": intake.pop("received_at", "?  # 受理时间列"), **target})
+        if intake:
+            proposal["intake"] = intake
+        proposal["tickets"] = {**{k: v for k, v in outcome.items() if k in ("closed_at", "status")}, **reply}
+        if "status" in outcome:
+            values = Counter(as_text(row.get(outcome["status"])) for row in part.rows if row.get(outcome["status"]))
+            proposal["closed_states"] = [f"?  # {outcome['status']} 中表示已办结的取值，现有：{'、'.join(values)}"]
+        if "due_at" in outcome:
+            proposal["action_fields"] = {"Dispatched": {"due_at": outcome["due_at"]}}
+        notes.append("每行一件工单，没有动作列，也没有写满流转步骤的单元格：按工单台账（mode: tickets）读取——每件工单只有"
+                     "受理、派单、答复、办结，没有经办人，推诿、回访类规则无法判断（docs/importing.md「Tickets mode」）")
+        if visit:
+            notes.append(f"回访列 {', '.join(visit.values())} 在 tickets 模式下不产生回访事件")
+        _unused(part.headers, taken, notes)
+        return proposal, notes
+    lines = step_lines(column, part.rows)
+    known = Mapping(source="x", actions=default_vocabulary(), action_match="contains")
+    pattern, how = line_pattern(lines, lambda word: bool(guess_action(word, known) or known.action_for(word)))
+    proposal["columns"] = {"ticket_id": part.ticket_column}
+    if intake:
+        proposal["intake"] = intake
+    history: dict[str, Any] = {"column": column, "line": pattern or "?  # 每一步的正则模式，见 docs/importing.md"}
+    history.update(outcome)
+    if visit:
+        history["visit_result"] = visit
+    proposal["history"] = history
+    notes.append(f"「{column}」的单元格每行一步（处理过程）：按 history 拆为流转记录；{how}")
+    if pattern:
+        import re
+
+        compiled = re.compile(pattern)
+        steps = [found.groupdict() for found in map(compiled.match, lines) if found]
+        times = [step["at"] for step in steps if step.get("at") and re.match(r"\s*\d{4}", step["at"])]
+        formats = _date_formats(times)
+        if formats:
+            proposal["date_formats"] = formats
+        _propose_actions(Counter(step["action"].strip() for step in steps if step.get("action")), proposal, notes)
+        parts = step_columns(mapping_from_dict({"source": "x", "columns": {"ticket_id": "x"},
+                                                "history": {"column": column, "line": pattern}}).history)
+        _reply_and_deadline_fields(proposal, parts.get("note"), notes)
+        if "Visited" in proposal["actions"].values() and not visit and parts.get("note"):
+            proposal.setdefault("action_fields", {})["Visited"] = {"satisfaction": parts["note"]}
+        if "target_unit_id" not in parts:
+            notes.append("模式中没有派单的目标单位（target_unit_id）：派单没有 lead_unit_id，规则无法点名单位")
+    _unused(part.headers, (taken - set(reply.values())) | set(intake.values()) | set(outcome.values())
+            | set(visit.values()), notes)
+    return proposal, notes
+
+
+def _unused(headers: list[str], taken: set, notes: list[str]) -> None:
+    unused = [h for h in headers if h not in taken]
+    if unused:
+        notes.append(f"未使用的列：{', '.join(unused)}（可放入 payload_columns 或 intake）")
+
+
+def _ticket_sheet(part: _Part, notes: list[str], flow_paths: set[Path]) -> dict[str, Any]:
+    """The `ticket_sheet` section for a ticket file or sheet: its ticket number, intake and outcome columns —
+    `sheet:` when it is a sheet of the flow records' workbook, `files:` for a file of its own."""
     taken = {part.ticket_column}
-    sheet: dict[str, Any] = {"sheet": part.sheet} if part.sheet else {"files": f"*{part.path.stem}*"}
+    sheet: dict[str, Any] = {"sheet": part.sheet} if part.sheet and part.path in flow_paths else {
+        "files": f"*{part.path.stem}*"}
     sheet["ticket_id"] = part.ticket_column
     sheet["intake"] = _match(part.headers, INTAKE_SYNONYMS, taken)
     sheet.update(_match(part.headers, TICKET_SHEET_SYNONYMS, taken))
+    visit = _match(part.headers, {"resolved": ACTION_FIELD_SYNONYMS["Visited.resolved"]}, taken)
+    if sheet.get("visit_result") and visit:  # two columns: a field each (docs/importing.md, ticket_sheet)
+        sheet["visit_result"] = {"satisfaction": sheet["visit_result"], **visit}
     where = f"工作表「{part.sheet}」" if part.sheet else f"文件 {part.path.name}"
     notes.append(f"{where}每行一件工单，没有动作列：作为 ticket_sheet（工单表）按工单编号并入流转记录")
     unused = [h for h in part.headers if h not in taken]
@@ -321,8 +429,11 @@ NEEDS = (
     ("place", "既没有地址也没有来电人", ["RC-REPEAT", "FC-REPEAT-AFTER-CLOSE", "MS-SATISFIED-REPEAT"],
      "重复投诉无法按地点或来电人匹配"),
     ("due", "没有办理时限", ["DL-OVERDUE"], "超期规则无法判断（可映射时限列）"),
-    ("visit_result", "回访事件没有满意度或解决情况", ["FC-UNRESOLVED", "DS-UNSATISFIED", "MS-SATISFIED-REPEAT"],
-     "回访结果类规则无法触发（action_fields: {Visited: {satisfaction: 回访结果列}}）"),
+    ("visit_satisfaction", "回访事件没有满意度", ["DS-UNSATISFIED", "MS-SATISFIED-REPEAT"],
+     "满意度类规则对该来源无法判断（action_fields: {Visited: {satisfaction: 回访结果列}}，或工单表的 visit_result）"),
+    ("visit_resolved", "回访事件没有解决情况", ["FC-UNRESOLVED"],
+     "回访未解决规则对该来源无法判断（action_fields: {Visited: {resolved: 是否解决列}}，或 visit_result: "
+     "{satisfaction: 列, resolved: 列}）"),
     ("evidence", "办结申请没有佐证材料", ["FC-NO-EVIDENCE"],
      "无法判断是否无佐证办结，该来源的办结申请不作判断（action_fields: {ClosureRequested: {evidence: 附件列}} "
      "或 evidence_words）"),
@@ -353,8 +464,8 @@ def check(paths: list[Path], mapping: Mapping) -> tuple[Any, list[str]]:
                 present.add("target")
             if draft.payload.get("due_at") or draft.payload.get("new_due_at"):
                 present.add("due")
-            if draft.action == "Visited" and ("satisfaction" in draft.payload or "resolved" in draft.payload):
-                present.add("visit_result")
+            if draft.action == "Visited":
+                present |= {f"visit_{name}" for name in ("satisfaction", "resolved") if name in draft.payload}
             if draft.action == "ClosureRequested" and draft.payload.get("evidence"):
                 present.add("evidence")
             if draft.action in ("ReturnRequested", "ExtensionRequested") and draft.payload.get("reason"):
@@ -391,10 +502,36 @@ def check(paths: list[Path], mapping: Mapping) -> tuple[Any, list[str]]:
             continue  # said already: no dispatch at all
         elif need == "due" and due_line:
             lines.append(due_line)
+        elif need.startswith("visit_") and "Visited" not in present:
+            continue  # said already: no visit at all
         elif need not in present and rules:
             lines.append(f"缺少：{lack} → {effect}（{', '.join(rules)}）")
     lines += _record_lines(report, mapping, actions)
+    lines += _unused_sections(report, mapping, actions)
     return report, lines
+
+
+def _unused_sections(report, mapping: Mapping, actions: Counter) -> list[str]:
+    """Parts of the mapping that made nothing: unread visit cells, per-action fields of events no row makes,
+    history lines joined to the step above."""
+    from rexian.importing.flow import UNREAD_VISIT_REMARK
+
+    lines = []
+    unread = sum(1 for note in report.rejects.notes if note.reason.endswith(UNREAD_VISIT_REMARK))
+    if unread and actions["Visited"]:
+        whole = unread >= actions["Visited"]
+        lines.append(f"回访结果无法识别：{unread}/{actions['Visited']} 条回访" + (
+            "（全部）→ 回访结果类规则对该来源无法判断（DS-UNSATISFIED, FC-UNRESOLVED, MS-SATISFIED-REPEAT）；"
+            "请核对 action_fields.Visited 所指的列，或用 values 翻译其中的词" if whole else
+            "，这些回访的结果记为未知（见拒收清单中的「提示」行）"))
+    for event in sorted(mapping.action_fields):
+        if not actions[event]:
+            lines.append(f"action_fields.{event} 没有用上：本映射没有产生 {event} 事件"
+                         + ("（tickets 模式只产生受理、派单、答复、办结）" if mapping.mode == "tickets" else ""))
+    joined = [note for note in report.rejects.notes if "不是新的一步" in note.reason]
+    if joined:
+        lines.append(f"处理过程：{len(joined)} 件工单有不符合 history.line 的行，已并入上一步的说明（核对模式是否漏掉了步骤）")
+    return lines
 
 
 def _deadline_share(report, mapping: Mapping) -> str | None:

@@ -41,6 +41,7 @@ def join_ticket_rows(histories: dict[str, History], rows: Iterable[SourceRow], m
     sheet_mapping = _sheet_mapping(mapping)
     column = mapping.ticket_sheet.ticket_id
     seen: dict[str, tuple[str, int]] = {}
+    problems_before = len(rejects.file_problems())
     for row in rows:
         value = row.values.get(column)
         if column not in row.values or is_missing(value, mapping.nulls):
@@ -68,6 +69,16 @@ def join_ticket_rows(histories: dict[str, History], rows: Iterable[SourceRow], m
             continue
         histories[ticket_id] = history
         history.rows.append((row.file, row.row))
+    failed = [problem.file for problem in rejects.file_problems()[problems_before:]]
+    if failed:
+        # A ticket-sheet file could not be read: the tickets it may have held would be stored without their
+        # intake (and a later import of the readable file would conflict). Tickets no ticket row reached are
+        # left out whole, so the corrected file imports them in full.
+        for ticket_id, history in histories.items():
+            if ticket_id not in seen:
+                for file, number in history.rows:
+                    rejects.add(file, number, None, ticket_id, f"工单表文件 {'、'.join(failed)} 无法读取，这件工单没有工单表行："
+                                                              "为免只导入半件工单，整件未导入；文件可读后重新导入即可", ticket_id)
 
 
 def visit_columns(sheet: TicketSheet) -> dict[str, str]:

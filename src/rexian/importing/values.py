@@ -11,7 +11,8 @@ EXCEL_EPOCH = datetime(1899, 12, 30)
 
 # Tried after the mapping's own formats: the ISO forms and the common Chinese export forms.
 FALLBACK_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
-                    "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y%m%d%H%M%S", "%Y-%m-%d", "%Y/%m/%d")
+                    "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日 %H时%M分", "%Y年%m月%d日%H时%M分",
+                    "%Y年%m月%d日 %H点%M分", "%Y年%m月%d日%H点%M分", "%Y%m%d%H%M%S", "%Y-%m-%d", "%Y/%m/%d")
 
 
 def unreadable_time(what: str, formats: Sequence[str]) -> str:

@@ -1,0 +1,86 @@
+"""`mapping suggest` for a flow history held in one cell (importing/history_cells.py): find the column whose
+cells hold several lines each starting with a time, and build a `line` pattern from the lines it sees — the
+action in brackets (「…【派发】王芳（中心）→城管局：…」), or space-separated parts whose position of the action
+word is found by the vocabulary and whose unit is told from a person by the endings of unit names. A proposal
+for a person to check with `rexian mapping check`, never applied silently."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any, Callable
+
+from rexian.importing.values import as_text
+
+# A step's time as platforms write it, with or without the year, in brackets or not.
+TIME = (r"(?:\d{4}\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}\s*[:：时点]\s*\d{1,2}\s*分?"
+        r"(?:\s*[:：]\s*\d{1,2}\s*秒?)?")
+OPEN, CLOSE = r"[\[【(（]", r"[\]】)）]"
+TIME_PREFIX = re.compile(rf"^\s*{OPEN}?\s*(?P<at>{TIME})\s*{CLOSE}?\s*(?P<rest>.*)$")
+BRACKETED = re.compile(r"^[【\[]([^】\]]+)[】\]]")
+# Endings of unit names (局、中心、街道办 …): a part ending so is a unit, else a person.
+UNIT_END = r"(?:局|委|办|厅|中心|街道|社区|公司|所|队|科|处|站|院|室|部|镇|乡|村|会|组|分局|热线)"
+UNIT_WORD = re.compile(rf"(?:{UNIT_END}|[（(][^）)]*[）)])$")
+AT_PART = rf"^\s*{OPEN}?\s*(?P<at>{TIME})\s*{CLOSE}?\s*"
+BRACKET_LINE = (AT_PART + r"[【\[](?P<action>[^】\]]+)[】\]]\s*(?P<actor_id>[^：:→]*?)\s*"
+                r"(?:[（(](?P<actor_unit_id>[^（）()]*)[）)])?\s*(?:(?:→|->)\s*(?P<target_unit_id>[^：:]+?))?\s*"
+                r"(?:[：:]\s*(?P<note>.*))?$")
+MIN_SHARE = 0.6
+
+
+def history_column(headers: list[str], rows: list[dict[str, Any]]) -> str | None:
+    """The column whose filled cells mostly hold two or more lines that start with a time."""
+    best, best_share = None, 0.0
+    for header in headers:
+        cells = [as_text(row.get(header)) for row in rows if isinstance(row.get(header), str) and row.get(header).strip()]
+        if not cells:
+            continue
+        multi = [cell for cell in cells if len([line for line in cell.splitlines() if line.strip()]) >= 2]
+        lines = [line for cell in multi for line in cell.splitlines() if line.strip()]
+        timed = sum(1 for line in lines if TIME_PREFIX.match(line) and TIME_PREFIX.match(line).group("rest"))
+        share = min(len(multi) / len(cells), timed / len(lines) if lines else 0.0)
+        if share >= MIN_SHARE and share > best_share:
+            best, best_share = header, share
+    return best
+
+
+def step_lines(column: str, rows: list[dict[str, Any]]) -> list[str]:
+    return [line.strip() for row in rows if isinstance(row.get(column), str)
+            for line in row[column].splitlines() if line.strip()]
+
+
+def line_pattern(lines: list[str], is_action: Callable[[str], bool]) -> tuple[str | None, str]:
+    """(a `line` pattern for these lines, or None; a note saying how it was found and how many lines it reads)."""
+    rests = [match.group("rest") for match in map(TIME_PREFIX.match, lines) if match]
+    if not rests:
+        return None, "未能识别每一步的时间"
+    if sum(1 for rest in rests if BRACKETED.match(rest)) >= MIN_SHARE * len(rests):
+        pattern, how = BRACKET_LINE, "动作写在【】或[]中"
+    else:
+        pattern, how = _token_pattern(rests, is_action)
+        if pattern is None:
+            return None, how
+    compiled = re.compile(pattern)
+    read = sum(1 for line in lines if compiled.match(line))
+    return pattern, f"{how}；该模式可读 {read}/{len(lines)} 行（其余行并入上一步的说明）"
+
+
+def _token_pattern(rests: list[str], is_action: Callable[[str], bool]) -> tuple[str | None, str]:
+    """Space-separated parts: the position holding action words in most lines is the action; the parts
+    before it are the unit (a unit ending) and the person; a unit after it (after →/至 or not) the target."""
+    split = [rest.split() for rest in rests]
+    hits = Counter(position for parts in split for position, part in enumerate(parts[:4]) if is_action(part))
+    if not hits:
+        return None, "未能在各行中找到动作词：请自行写出 line 模式（见 docs/importing.md「处理过程在一个单元格中」）"
+    position, count = hits.most_common(1)[0]
+    if count < MIN_SHARE * len(split):
+        return None, f"动作词的位置不一致（第 {position + 1} 段只占 {count}/{len(split)} 行）：请自行写出 line 模式"
+    names = []
+    for index in range(position):
+        column = [parts[index] for parts in split if len(parts) > position]
+        units = sum(1 for part in column if UNIT_WORD.search(part))
+        name = "actor_unit_id" if units * 2 > len(column) else "actor_id"
+        names.append(name if name not in names else f"part{index + 1}")
+    before = "".join(rf"(?P<{name}>\S+)\s+" for name in names)
+    after = (rf"(?:\s+(?:→|->|至)?\s*(?P<target_unit_id>\S*{UNIT_END}))?(?:\s+(?P<note>.+))?$")
+    return AT_PART + before + r"(?P<action>\S+)" + after, f"各部分以空格分隔，第 {position + 1} 段是动作"
