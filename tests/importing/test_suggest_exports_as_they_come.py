@@ -195,3 +195,19 @@ def test_a_readable_ticket_list_that_lacks_a_ticket_still_imports_that_ticket_fr
     assert set(report.histories) == {"G1", "G2"} and report.rows_rejected == 0
     result = CliRunner().invoke(main, ["analyze", "--mapping", str(mapping), *map(str, paths), "--out", str(tmp_path / "a")])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("notes, proposed", [
+    (["回访结果：满意；是否解决：已解决；回访意见：市民认可", "不满意；未解决；市民称仍有噪音"], True),
+    (["满意度:基本满意 | 备注:已上门", "未联系上"], True),
+    (["已回访", "回访市民，市民称知道了"], False),
+])
+def test_suggest_reads_the_visit_rows_notes_as_the_visit_result_only_when_most_of_them_read(tmp_path, notes, proposed):
+    path = tmp_path / "流转.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["工单编号", "处理时间", "环节名称", "处理人", "处理意见"],
+                                      ["V1", "2026-03-05 09:00", "办结申请", "张三", "已处理，附照片"],
+                                      *[[f"V{n}", "2026-03-06 09:00", "回访", "回访员", note] for n, note in enumerate(notes)]])
+    proposal, _ = suggest([path])
+    assert ("Visited" in proposal["action_fields"]) is proposed
+    assert proposal["evidence_words"] == ["拍照", "照片", "图片"]

@@ -60,4 +60,18 @@ python -m rexian analyze --db "sqlite:///$W/g.db" --out "$W/db_g" > "$W/log/anal
 echo "analyze --db style G: exit $?"
 python "$T/score.py" "$W/expected.csv" "$W/an_g/findings.jsonl" --label "style G: analyze --mapping" > "$W/score_an_g.md"
 python "$T/score.py" "$W/expected.csv" "$W/db_g/findings.jsonl" --label "style G: import + analyze --db" > "$W/score_db_g.md"
+# style G read with the `history` option (added after the blind test): the 处理过程 cell split into flow rows
+MAP="$T/mappings/jiangzhou_g_history.yaml"
+python -m rexian mapping check "$MAP" converted/工单导出.xlsx > "$W/log/check_g_history.txt" 2>&1
+echo "mapping check style G, history: exit $?"
+python -m rexian analyze --mapping "$MAP" 工单导出.xls --out "$W/an_g_history" > "$W/log/analyze_g_history.txt" 2>&1
+echo "analyze --mapping style G, history, the delivered .xls: exit $?"
+python -m rexian import --db "sqlite:///$W/g_history.db" --mapping "$MAP" converted/工单导出.xlsx \
+    --rejects "$W/log/import_rejects_g_history.csv" > "$W/log/import_g_history.txt" 2>&1
+echo "import style G, history: exit $?"
+python -m rexian analyze --db "sqlite:///$W/g_history.db" --out "$W/db_g_history" > "$W/log/analyze_db_g_history.txt" 2>&1
+python "$T/score.py" "$W/expected.csv" "$W/an_g_history/findings.jsonl" --label "style G, history: analyze --mapping (.xls)" \
+    > "$W/score_an_g_history.md"
+python "$T/score.py" "$W/expected.csv" "$W/db_g_history/findings.jsonl" --label "style G, history: import + analyze --db" \
+    > "$W/score_db_g_history.md"
 for f in "$W"/score_*.md; do echo; tail -n +1 "$f" | grep -A3 '^| expected' | sed "s|^|$(basename "$f" .md): |" | sed -n 3p; done

@@ -272,7 +272,10 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
     if "action" in columns:
         words = Counter(as_text(row.get(columns["action"])) for row in rows if row.get(columns["action"]) is not None)
         _propose_actions(words, proposal, notes)
-        _reply_and_deadline_fields(proposal, columns.get("note"), notes)
+        visits = [as_text(row.get(columns["note"])) for row in rows if "note" in columns and row.get(columns["action"])
+                  is not None and proposal["actions"].get(as_text(row[columns["action"]])) == "Visited"
+                  and row.get(columns["note"])]
+        _reply_and_deadline_fields(proposal, columns.get("note"), notes, visits)
     parent = next((h for h in headers if h in UNIT_TREE_PARENTS), None)
     if parent:
         notes.append(f"有上级单位列「{parent}」：这是单位表，可写 unit_tree: {{sheet 或 files, unit: 单位列, parent: {parent}}}，"
@@ -299,11 +302,24 @@ def _propose_actions(words: Counter, proposal: dict[str, Any], notes: list[str])
             notes.append(f"动作词「{word}」出现 {count} 次 → ?（未知：请指定事件，见 docs/events.md）")
 
 
-def _reply_and_deadline_fields(proposal: dict[str, Any], note: str | None, notes: list[str]) -> None:
-    """The note column as the reply text of closure requests and replies (the reply rules read `reply`), and
-    the extension request's new deadline as the approval's (`new_due_at`: the overdue rule's deadline)."""
+def _reply_and_deadline_fields(proposal: dict[str, Any], note: str | None, notes: list[str],
+                               visit_notes: list[str] = ()) -> None:
+    """The note column as the reply text of closure requests and replies (the reply rules read `reply`) and as
+    the visit's result when most visit rows' notes read as one (「回访结果：满意；…」); the wording of stated
+    evidence (evidence_words); the extension request's new deadline as the approval's (`new_due_at`: the
+    overdue rule's deadline)."""
+    from rexian.importing.action_fields import UNREAD_VISIT, visit_outcome
+
     fields = proposal.setdefault("action_fields", {})
     events = set(proposal.get("actions", {}).values())
+    read = [text for text in visit_notes if text and UNREAD_VISIT not in visit_outcome(text, "satisfaction")]
+    if note and "Visited" in events and visit_notes and len(read) * 2 >= len(visit_notes) \
+            and "satisfaction" not in fields.get("Visited", {}):
+        fields.setdefault("Visited", {})["satisfaction"] = note
+        notes.append(f"回访行的「{note}」有 {len(read)}/{len(visit_notes)} 条读得出回访结果：作为回访的满意度/解决情况")
+    if note and "ClosureRequested" in events and "evidence_words" not in proposal:
+        proposal["evidence_words"] = ["拍照", "照片", "图片"]
+        notes.append("evidence_words：办结申请的说明中写到这些词时记为「已说明未附」的佐证（较弱），请按平台用语增删")
     for event in ("ClosureRequested", "Replied"):
         if note and event in events and "reply" not in fields.get(event, {}):
             fields.setdefault(event, {})["reply"] = note
@@ -375,9 +391,9 @@ def _one_row_per_ticket(part: _Part, notes: list[str]) -> tuple[dict[str, Any], 
         _propose_actions(Counter(step["action"].strip() for step in steps if step.get("action")), proposal, notes)
         parts = step_columns(mapping_from_dict({"source": "x", "columns": {"ticket_id": "x"},
                                                 "history": {"column": column, "line": pattern}}).history)
-        _reply_and_deadline_fields(proposal, parts.get("note"), notes)
-        if "Visited" in proposal["actions"].values() and not visit and parts.get("note"):
-            proposal.setdefault("action_fields", {})["Visited"] = {"satisfaction": parts["note"]}
+        visits = [step.get("note") or "" for step in steps if proposal["actions"].get(
+            (step.get("action") or "").strip()) == "Visited"]
+        _reply_and_deadline_fields(proposal, parts.get("note"), notes, visits)
         if "target_unit_id" not in parts:
             notes.append("模式中没有派单的目标单位（target_unit_id）：派单没有 lead_unit_id，规则无法点名单位")
     _unused(part.headers, (taken - set(reply.values())) | set(intake.values()) | set(outcome.values())
