@@ -148,6 +148,14 @@ def test_excel_date_serials_in_cells_not_formatted_as_dates_are_read_as_times(tm
     assert report.histories["E1"].drafts[0].at == datetime(2025, 1, 1, 9, 0)
 
 
+def test_an_excel_serial_written_with_a_few_decimals_is_read_to_the_nearest_second(tmp_path):
+    from rexian.importing.values import parse_time
+
+    assert parse_time(46122.423611, (), None) == datetime(2026, 4, 10, 10, 10)  # not 10:09:59.990400
+    assert parse_time(46122.4236111111, (), None) == datetime(2026, 4, 10, 10, 10)
+    assert parse_time(46122.42362, (), None) == datetime(2026, 4, 10, 10, 10, 1)  # a second later stays a second later
+
+
 def test_a_title_above_the_header_is_skipped_and_reported(tmp_path):
     from openpyxl import Workbook
 

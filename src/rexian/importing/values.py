@@ -46,7 +46,9 @@ def parse_time(value: Any, formats: Sequence[str], zone: ZoneInfo | None) -> dat
     elif isinstance(value, date):
         parsed = datetime(value.year, value.month, value.day)
     elif isinstance(value, (int, float)) and not isinstance(value, bool) and 20_000 < value < 80_000:
-        parsed = EXCEL_EPOCH + timedelta(days=value)  # an Excel date serial in a cell not formatted as date
+        # An Excel date serial in a cell not formatted as date, to the nearest second: a serial written with a
+        # few decimals (46086.38, 46122.423611) carries rounding noise, not milliseconds.
+        parsed = EXCEL_EPOCH + timedelta(seconds=round(value * 86_400))
     elif isinstance(value, (int, float)):
         raise ValueError(value)
     else:
