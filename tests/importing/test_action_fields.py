@@ -151,12 +151,13 @@ def test_suggest_proposes_the_visit_and_attachment_columns_and_check_says_what_i
     assert drafted.exit_code == 0, drafted.output
     proposal = yaml.safe_load((tmp_path / "m.yaml").read_text(encoding="utf-8"))
     assert proposal["action_fields"]["Visited"] == {"satisfaction": "回访结果"}
-    assert proposal["action_fields"]["ClosureRequested"] == {"evidence": "附件"}
+    assert proposal["action_fields"]["ClosureRequested"] == {"evidence": "附件", "reply": "办理意见"}
     bare = foreign_fields.mapping()
     del bare["action_fields"]
     (tmp_path / "bare.yaml").write_text(yaml.safe_dump(bare, allow_unicode=True), encoding="utf-8")
     checked = runner.invoke(main, ["mapping", "check", str(tmp_path / "bare.yaml"), str(path)])
-    assert "回访事件没有满意度或解决情况" in checked.output and "DS-UNSATISFIED" in checked.output
+    assert "回访事件没有满意度 →" in checked.output and "DS-UNSATISFIED" in checked.output
+    assert "回访事件没有解决情况 →" in checked.output and "FC-UNRESOLVED" in checked.output
     (tmp_path / "full.yaml").write_text(yaml.safe_dump(foreign_fields.mapping(), allow_unicode=True), encoding="utf-8")
     full = runner.invoke(main, ["mapping", "check", str(tmp_path / "full.yaml"), str(path)])
     assert "回访事件没有满意度" not in full.output and "办结申请没有佐证材料" not in full.output
