@@ -27,6 +27,33 @@ for M in lixia lixia_visits_from_ticket_sheet; do
   python "$SCORE" "$W/expected.csv" "$W/an_$M/findings.jsonl" --label "$M: analyze --mapping" > "$W/score_an_$M.md"
   python "$SCORE" "$W/expected.csv" "$W/db_$M/findings.jsonl" --label "$M: import + analyze --db" > "$W/score_db_$M.md"
 done
+# mapping C: the user-side workaround of G1 — join_sheets.py copies 回访记录 / 延期申请 onto the 处理过程 rows
+python "$T/join_sheets.py" 工单导出_20260401.xlsx "$W/joined.xlsx"
+M=lixia_joined
+MAP="$T/mappings/$M.yaml"
+JIN="$W/joined.xlsx 话务记录.txt"
+python -m rexian mapping check "$MAP" $JIN > "$W/log/check_$M.txt" 2>&1
+echo "mapping check $M: exit $?"
+python -m rexian analyze --mapping "$MAP" $JIN --out "$W/an_$M" > "$W/log/analyze_$M.txt" 2>&1
+echo "analyze --mapping $M: exit $?"
+python -m rexian import --db "sqlite:///$W/$M.db" --mapping "$MAP" $JIN --rejects "$W/log/import_rejects_$M.csv" \
+    > "$W/log/import_$M.txt" 2>&1
+echo "import $M: exit $?"
+python -m rexian analyze --db "sqlite:///$W/$M.db" --out "$W/db_$M" > "$W/log/analyze_db_$M.txt" 2>&1
+echo "analyze --db $M: exit $?"
+python "$SCORE" "$W/expected.csv" "$W/an_$M/findings.jsonl" --label "$M: analyze --mapping" > "$W/score_an_$M.md"
+python "$SCORE" "$W/expected.csv" "$W/db_$M/findings.jsonl" --label "$M: import + analyze --db" > "$W/score_db_$M.md"
+# G5: the visit's 录音编号 mapped as call_id, a key the call records do not hold
+sed 's/^  Visited: {satisfaction: 满意度, resolved: 是否解决, reached: 联系情况}.*/  Visited: {satisfaction: 满意度, resolved: 是否解决, reached: 联系情况, call_id: 录音编号}/' \
+    "$MAP" > "$W/joined_call_id.yaml"
+python -m rexian analyze --mapping "$W/joined_call_id.yaml" $JIN --out "$W/an_joined_call_id" > "$W/log/analyze_joined_call_id.txt" 2>&1
+echo "analyze --mapping C with call_id ← 录音编号: exit $? ($(grep -c MS-VISIT-NO-CALL "$W/an_joined_call_id/findings.jsonl") MS-VISIT-NO-CALL findings)"
+# G4: mapping C without its values translations of the coded visit results
+sed -e '/^  satisfaction: {1 满意/d' -e '/^  resolved: {01 已解决/d' -e '/^  reached: {已联系/d' "$MAP" > "$W/joined_no_values.yaml"
+python -m rexian analyze --mapping "$W/joined_no_values.yaml" $JIN --out "$W/an_joined_no_values" > "$W/log/analyze_joined_no_values.txt" 2>&1
+echo "analyze --mapping C without values: exit $? ($(grep -c 回访结果无法识别 "$W/an_joined_no_values/rejects.csv") unread-visit remarks)"
+python "$SCORE" "$W/expected.csv" "$W/an_joined_no_values/findings.jsonl" --label "C without values translations" \
+    > "$W/score_an_joined_no_values.md"
 # the draft of `mapping suggest` used as it comes, with only `source` filled in (what a hurried user runs)
 sed -e 's/^source: .*/source: lixia_draft/' "$W/suggest.yaml" > "$W/draft0.yaml"
 python -m rexian mapping check "$W/draft0.yaml" $IN > "$W/log/check_draft0.txt" 2>&1
