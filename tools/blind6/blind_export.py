@@ -7,7 +7,7 @@ Writes DIR/export/ as such a platform delivers it:
   工单基本信息 (title row, blank padding rows, a 合计 row at the foot; intake date and time in two columns;
   status codes 「05 已办结」; the last visit's 回访满意度 and 解决情况; 办理时限 「2026/3/12 17:30」),
   处理过程 (one row per step: 环节名称 in this platform's words — 受理, 交办, 签收, 转办, 下派, 街道回复,
-  联系市民, 现场核查, 过程记录, 申请回退, 同意回退, 驳回回退, 改派, 申请延期, 同意延期, 答复, 申请办结,
+  联系市民, 现场核查, 过程记录, 申请回退, 同意回退, 驳回回退, 改派, 申请延期, 同意延期, 申请办结,
   办结审核通过, 办结审核退回, 回访, 办结, 催办, 不同意延期; people as 工号 only; units as 「370102001-历下区城管局」;
   times as 「2026/3/5 9:14」),
   延期申请 (the extension details: 申请延期至 / 批准延期至, joined by 工单编号),
