@@ -171,6 +171,43 @@ class Gen:
         t["_requester"] = who
         return at
 
+    def sign_and_call(self, t, at, unit_key, who, note):
+        """Sign for the ticket an hour after `at`, call the citizen two hours later. Returns the time."""
+        at += timedelta(hours=1)
+        self.step(t, at, "签收", who, UNITS[unit_key])
+        at += timedelta(hours=2)
+        self.step(t, at, "联系市民", who, UNITS[unit_key], note=note)
+        return at
+
+    def returns(self, t, at, hops, why, ask_after=3):
+        """Each hop (unit, person, next unit): sign for, call the citizen, ask to return it; the centre agrees and
+        re-dispatches. `why` maps a unit key (or "*") to the reason written. Returns the time."""
+        for uk, who, nxt in hops:
+            u = UNITS[uk]
+            at += timedelta(hours=1)
+            self.step(t, at, "签收", who, u)
+            at += timedelta(hours=2)
+            self.step(t, at, "联系市民", who, u, note="电话联系市民了解情况。")
+            at += timedelta(hours=ask_after)
+            self.step(t, at, "申请回退", who, u, note=why.get(uk, why.get("*")))
+            at += timedelta(hours=2)
+            self.step(t, at, "同意回退", self.rng.choice(REVIEWERS), CENTRE, note="同意回退。")
+            at += timedelta(minutes=20)
+            self.dispatch(t, at, nxt, word="改派")
+        return at
+
+    def handovers(self, t, at, hops, check, why, check_after=4, pass_after=2):
+        """Each hop (unit, person, next unit): sign for, check on site, hand it over sideways (转办)."""
+        for uk, who, nxt in hops:
+            u = UNITS[uk]
+            at += timedelta(hours=1)
+            self.step(t, at, "签收", who, u)
+            at += timedelta(hours=check_after)
+            self.step(t, at, "现场核查", who, u, note=check)
+            at += timedelta(hours=pass_after)
+            self.step(t, at, "转办", who, u, UNITS[nxt], note=why)
+        return at
+
     def approve_visit_close(self, t, at, *, sat="1 满意", res="01 已解决", reached="已联系", visitor=None,
                             call=True, visitor_unit=CENTRE, reviewer=None):
         at += timedelta(hours=self.rng.randint(2, 6))
@@ -227,18 +264,8 @@ def build(seed: int) -> Gen:
     # BP-RETURNS: three returns (ZJ, SJ, HB each once, each after a call), ends at SW.
     t = g.new_ticket(day(), "物业管理")
     at = g.dispatch(t, t["_t"] + timedelta(minutes=10), "ZJ")
-    for uk, who, nxt in (("ZJ", "22002", "SJ"), ("SJ", "23001", "HB"), ("HB", "24001", "SW")):
-        u = UNITS[uk]
-        at += timedelta(hours=1)
-        g.step(t, at, "签收", who, u)
-        at += timedelta(hours=2)
-        g.step(t, at, "联系市民", who, u, note="电话联系市民核实诉求。")
-        at += timedelta(hours=3)
-        g.step(t, at, "申请回退", who, u, note="该诉求不属于我单位职责范围，依据区职责清单应由其他部门办理。")
-        at += timedelta(hours=2)
-        g.step(t, at, "同意回退", r.choice(REVIEWERS), CENTRE, note="同意回退。")
-        at += timedelta(minutes=20)
-        g.dispatch(t, at, nxt, word="改派")
+    at = g.returns(t, at, (("ZJ", "22002", "SJ"), ("SJ", "23001", "HB"), ("HB", "24001", "SW")),
+                  {"*": "该诉求不属于我单位职责范围，依据区职责清单应由其他部门办理。"})
     at = g.handle_ok(t, at, "SW", "25002")
     g.approve_visit_close(t, at)
     g.expect("fire", "BP-RETURNS", t, "24001", UNITS["HB"], "3 returns by three units; tie → the latest requester")
@@ -246,19 +273,8 @@ def build(seed: int) -> Gen:
     # BP-PINGPONG by returns: CG → ZJ → CG, each return after a call.
     t = g.new_ticket(day(), "违章搭建")
     at = g.dispatch(t, t["_t"] + timedelta(minutes=10), "CG")
-    for uk, who, nxt in (("CG", "21002", "ZJ"), ("ZJ", "22001", "CG")):
-        u = UNITS[uk]
-        at += timedelta(hours=1)
-        g.step(t, at, "签收", who, u)
-        at += timedelta(hours=2)
-        g.step(t, at, "联系市民", who, u, note="电话联系市民了解情况。")
-        at += timedelta(hours=3)
-        why = "楼顶搭建属房屋安全问题，应由住建部门认定。" if uk == "CG" else "违章建筑查处属城管执法职责。"
-        g.step(t, at, "申请回退", who, u, note=why)
-        at += timedelta(hours=2)
-        g.step(t, at, "同意回退", r.choice(REVIEWERS), CENTRE, note="同意回退。")
-        at += timedelta(minutes=20)
-        g.dispatch(t, at, nxt, word="改派")
+    at = g.returns(t, at, (("CG", "21002", "ZJ"), ("ZJ", "22001", "CG")),
+                  {"CG": "楼顶搭建属房屋安全问题，应由住建部门认定。", "ZJ": "违章建筑查处属城管执法职责。"})
     at = g.handle_ok(t, at, "CG", "21001")
     g.approve_visit_close(t, at)
     g.expect("fire", "BP-PINGPONG", t, "21002", UNITS["CG"], "CG→ZJ→CG by returns; the first who asked to return it at CG")
@@ -266,14 +282,8 @@ def build(seed: int) -> Gen:
     # BP-PINGPONG by sideways hand-overs (转办): SJ → HB → SJ, each after a site check.
     t = g.new_ticket(day(), "油烟扰民")
     at = g.dispatch(t, t["_t"] + timedelta(minutes=10), "SJ")
-    for uk, who, nxt in (("SJ", "23002", "HB"), ("HB", "24002", "SJ")):
-        u = UNITS[uk]
-        at += timedelta(hours=1)
-        g.step(t, at, "签收", who, u)
-        at += timedelta(hours=4)
-        g.step(t, at, "现场核查", who, u, note="到店查看油烟排放情况。")
-        at += timedelta(hours=2)
-        g.step(t, at, "转办", who, u, UNITS[nxt], note="油烟排放监管不属本单位，转相关部门办理。")
+    at = g.handovers(t, at, (("SJ", "23002", "HB"), ("HB", "24002", "SJ")), "到店查看油烟排放情况。",
+                     "油烟排放监管不属本单位，转相关部门办理。")
     at = g.handle_ok(t, at, "SJ", "23001")
     g.approve_visit_close(t, at)
     g.expect("fire", "BP-PINGPONG", t, "23002", UNITS["SJ"], "SJ→HB→SJ by 转办; the one who handed it over from SJ")
@@ -282,14 +292,8 @@ def build(seed: int) -> Gen:
     t = g.new_ticket(day(), "噪音扰民", content="{}雨水泵站每天夜里水泵轰鸣，噪音很大，严重影响附近居民休息。")
     t["诉求内容"] = t["诉求内容"].format(t["事发地址"])
     at = g.dispatch(t, t["_t"] + timedelta(minutes=10), "HB")
-    for uk, who, nxt in (("HB", "24002", "SW"), ("SW", "25001", "JT"), ("JT", "26001", "HB")):
-        u = UNITS[uk]
-        at += timedelta(hours=1)
-        g.step(t, at, "签收", who, u)
-        at += timedelta(hours=4)
-        g.step(t, at, "现场核查", who, u, note="现场查看泵站设备运行情况。")
-        at += timedelta(hours=2)
-        g.step(t, at, "转办", who, u, UNITS[nxt], note="泵站设备归属其他部门管理，转办。")
+    at = g.handovers(t, at, (("HB", "24002", "SW"), ("SW", "25001", "JT"), ("JT", "26001", "HB")),
+                     "现场查看泵站设备运行情况。", "泵站设备归属其他部门管理，转办。")
     at = g.handle_ok(t, at, "HB", "24001")
     g.approve_visit_close(t, at)
     g.expect("fire", "BP-CYCLE", t, "24002", UNITS["HB"], "HB→SW→JT→HB by 转办")
@@ -460,10 +464,7 @@ def build(seed: int) -> Gen:
     # DL-OVERDUE: closure requested two days after 办理时限, steady activity (no idle gap).
     t = g.new_ticket(day(), "物业管理")
     at = g.dispatch(t, t["_t"] + timedelta(minutes=10), "ZJ")
-    at += timedelta(hours=1)
-    g.step(t, at, "签收", "22001", UNITS["ZJ"])
-    at += timedelta(hours=2)
-    g.step(t, at, "联系市民", "22001", UNITS["ZJ"], note="联系市民了解电梯故障情况。")
+    at = g.sign_and_call(t, at, "ZJ", "22001", "联系市民了解电梯故障情况。")
     for _k in range(2):
         at += timedelta(days=4)
         g.step(t, at, "过程记录", "22001", UNITS["ZJ"], note="电梯控制板需要厂家订货，仍在等待配件。")
@@ -477,10 +478,7 @@ def build(seed: int) -> Gen:
     # DL-EXTENSIONS: three extension requests, all approved, each before the deadline in force.
     t = g.new_ticket(day(), "食品安全")
     at = g.dispatch(t, t["_t"] + timedelta(minutes=10), "SJ")
-    at += timedelta(hours=1)
-    g.step(t, at, "签收", "23001", UNITS["SJ"])
-    at += timedelta(hours=2)
-    g.step(t, at, "联系市民", "23001", UNITS["SJ"], note="联系市民核实就餐时间。")
+    at = g.sign_and_call(t, at, "SJ", "23001", "联系市民核实就餐时间。")
     due = t["_due"]
     for _k in range(3):
         at = due - timedelta(days=1)
@@ -516,10 +514,7 @@ def build(seed: int) -> Gen:
     # DL-LONG-OPEN: received early January, progress notes every 5 days, still open at the end.
     t = g.new_ticket(datetime(2026, 1, 6, 9, 40), "房屋漏水")
     at = g.dispatch(t, t["_t"] + timedelta(minutes=10), "ZJ")
-    at += timedelta(hours=1)
-    g.step(t, at, "签收", "22002", UNITS["ZJ"])
-    at += timedelta(hours=2)
-    g.step(t, at, "联系市民", "22002", UNITS["ZJ"], note="联系市民了解漏水情况。")
+    at = g.sign_and_call(t, at, "ZJ", "22002", "联系市民了解漏水情况。")
     while at < datetime(2026, 3, 25):
         at += timedelta(days=5)
         g.step(t, at, "过程记录", "22002", UNITS["ZJ"], note="楼顶防水维修资金仍在申请中。")
@@ -581,10 +576,7 @@ def build(seed: int) -> Gen:
     # 转办 after a call to the citizen
     t = g.new_ticket(day(), "道路破损")
     at = g.dispatch(t, t["_t"] + timedelta(minutes=10), "CG")
-    at += timedelta(hours=1)
-    g.step(t, at, "签收", "21002", UNITS["CG"])
-    at += timedelta(hours=2)
-    g.step(t, at, "联系市民", "21002", UNITS["CG"], note="联系市民确认坑槽在机动车道上。")
+    at = g.sign_and_call(t, at, "CG", "21002", "联系市民确认坑槽在机动车道上。")
     at += timedelta(hours=1)
     g.step(t, at, "转办", "21002", UNITS["CG"], UNITS["JT"], note="机动车道养护属交通部门，转办。")
     at = g.handle_ok(t, at, "JT", "26001")
@@ -594,18 +586,7 @@ def build(seed: int) -> Gen:
     # a chain through three units (two returns, no revisit)
     t = g.new_ticket(day(), "物业管理")
     at = g.dispatch(t, t["_t"] + timedelta(minutes=10), "ZJ")
-    for uk, who, nxt in (("ZJ", "22001", "SJ"), ("SJ", "23002", "DM")):
-        u = UNITS[uk]
-        at += timedelta(hours=1)
-        g.step(t, at, "签收", who, u)
-        at += timedelta(hours=2)
-        g.step(t, at, "联系市民", who, u, note="联系市民了解情况。")
-        at += timedelta(hours=2)
-        g.step(t, at, "申请回退", who, u, note="不属本单位职责。")
-        at += timedelta(hours=2)
-        g.step(t, at, "同意回退", r.choice(REVIEWERS), CENTRE, note="同意回退。")
-        g.dispatch(t, at + timedelta(minutes=20), nxt, word="改派")
-        at += timedelta(minutes=20)
+    at = g.returns(t, at, (("ZJ", "22001", "SJ"), ("SJ", "23002", "DM")), {"*": "不属本单位职责。"}, ask_after=2)
     at = g.handle_ok(t, at, "DM", "32001")
     g.approve_visit_close(t, at)
     g.expect("near_miss", "BP-PINGPONG", t, note="ZJ→SJ→DM, two returns, no revisit")
@@ -614,14 +595,8 @@ def build(seed: int) -> Gen:
     # three units by 转办, ending at a fourth (no revisit)
     t = g.new_ticket(day(), "噪音扰民")
     at = g.dispatch(t, t["_t"] + timedelta(minutes=10), "HB")
-    for uk, who, nxt in (("HB", "24001", "JT"), ("JT", "26002", "CG")):
-        u = UNITS[uk]
-        at += timedelta(hours=1)
-        g.step(t, at, "签收", who, u)
-        at += timedelta(hours=3)
-        g.step(t, at, "现场核查", who, u, note="现场查看。")
-        at += timedelta(hours=1)
-        g.step(t, at, "转办", who, u, UNITS[nxt], note="转办。")
+    at = g.handovers(t, at, (("HB", "24001", "JT"), ("JT", "26002", "CG")), "现场查看。", "转办。",
+                     check_after=3, pass_after=1)
     at = g.handle_ok(t, at, "CG", "21001")
     g.approve_visit_close(t, at)
     g.expect("near_miss", "BP-CYCLE", t, note="HB→JT→CG, no return to HB")
@@ -760,10 +735,7 @@ def build(seed: int) -> Gen:
     # timely extension: closure after the original 办理时限, before the approved one (only in 延期申请)
     t = g.new_ticket(day(), "房屋漏水")
     at = g.dispatch(t, t["_t"] + timedelta(minutes=10), "ZJ")
-    at += timedelta(hours=1)
-    g.step(t, at, "签收", "22002", UNITS["ZJ"])
-    at += timedelta(hours=2)
-    g.step(t, at, "联系市民", "22002", UNITS["ZJ"], note="联系市民约定入户查看。")
+    at = g.sign_and_call(t, at, "ZJ", "22002", "联系市民约定入户查看。")
     at += timedelta(days=3)
     g.step(t, at, "现场核查", "22002", UNITS["ZJ"], note="入户查看，需等待晴天施工。")
     due = t["_due"]
@@ -784,10 +756,7 @@ def build(seed: int) -> Gen:
     # two extension requests, both refused (不同意延期); closed in time
     t = g.new_ticket(day(), "违章搭建")
     at = g.dispatch(t, t["_t"] + timedelta(minutes=10), "CG")
-    at += timedelta(hours=1)
-    g.step(t, at, "签收", "21001", UNITS["CG"])
-    at += timedelta(hours=2)
-    g.step(t, at, "联系市民", "21001", UNITS["CG"], note="联系市民确认搭建位置。")
+    at = g.sign_and_call(t, at, "CG", "21001", "联系市民确认搭建位置。")
     for _k in range(2):
         at += timedelta(days=2)
         g.step(t, at, "申请延期", "21001", UNITS["CG"], note="当事人外出，无法入户，申请延期。")
@@ -804,10 +773,7 @@ def build(seed: int) -> Gen:
     # a six-day gap
     t = g.new_ticket(day(), "违章搭建")
     at = g.dispatch(t, t["_t"] + timedelta(minutes=10), "CG")
-    at += timedelta(hours=1)
-    g.step(t, at, "签收", "21001", UNITS["CG"])
-    at += timedelta(hours=2)
-    g.step(t, at, "联系市民", "21001", UNITS["CG"], note="联系市民。")
+    at = g.sign_and_call(t, at, "CG", "21001", "联系市民。")
     at += timedelta(days=6)
     g.step(t, at, "现场核查", "21001", UNITS["CG"], note="现场核查。")
     at += timedelta(hours=3)

@@ -13,36 +13,29 @@ cd "$W/export"
 IN="工单导出_20260401.xlsx 话务记录.txt"
 python -m rexian mapping suggest $IN --out "$W/suggest.yaml" > "$W/log/suggest.txt" 2>&1
 echo "mapping suggest: exit $?"
-for M in lixia lixia_visits_from_ticket_sheet; do
+# one mapping M over INPUTS: check, analyze --mapping, import + analyze --db, both scored
+run_mapping() {
+  M=$1; shift
   MAP="$T/mappings/$M.yaml"
-  python -m rexian mapping check "$MAP" $IN > "$W/log/check_$M.txt" 2>&1
+  python -m rexian mapping check "$MAP" "$@" > "$W/log/check_$M.txt" 2>&1
   echo "mapping check $M: exit $?"
-  python -m rexian analyze --mapping "$MAP" $IN --out "$W/an_$M" > "$W/log/analyze_$M.txt" 2>&1
+  python -m rexian analyze --mapping "$MAP" "$@" --out "$W/an_$M" > "$W/log/analyze_$M.txt" 2>&1
   echo "analyze --mapping $M: exit $?"
-  python -m rexian import --db "sqlite:///$W/$M.db" --mapping "$MAP" $IN --rejects "$W/log/import_rejects_$M.csv" \
+  python -m rexian import --db "sqlite:///$W/$M.db" --mapping "$MAP" "$@" --rejects "$W/log/import_rejects_$M.csv" \
       > "$W/log/import_$M.txt" 2>&1
   echo "import $M: exit $?"
   python -m rexian analyze --db "sqlite:///$W/$M.db" --out "$W/db_$M" > "$W/log/analyze_db_$M.txt" 2>&1
   echo "analyze --db $M: exit $?"
   python "$SCORE" "$W/expected.csv" "$W/an_$M/findings.jsonl" --label "$M: analyze --mapping" > "$W/score_an_$M.md"
   python "$SCORE" "$W/expected.csv" "$W/db_$M/findings.jsonl" --label "$M: import + analyze --db" > "$W/score_db_$M.md"
-done
+}
+run_mapping lixia $IN
+run_mapping lixia_visits_from_ticket_sheet $IN
 # mapping C: the user-side workaround of G1 — join_sheets.py copies 回访记录 / 延期申请 onto the 处理过程 rows
 python "$T/join_sheets.py" 工单导出_20260401.xlsx "$W/joined.xlsx"
-M=lixia_joined
-MAP="$T/mappings/$M.yaml"
 JIN="$W/joined.xlsx 话务记录.txt"
-python -m rexian mapping check "$MAP" $JIN > "$W/log/check_$M.txt" 2>&1
-echo "mapping check $M: exit $?"
-python -m rexian analyze --mapping "$MAP" $JIN --out "$W/an_$M" > "$W/log/analyze_$M.txt" 2>&1
-echo "analyze --mapping $M: exit $?"
-python -m rexian import --db "sqlite:///$W/$M.db" --mapping "$MAP" $JIN --rejects "$W/log/import_rejects_$M.csv" \
-    > "$W/log/import_$M.txt" 2>&1
-echo "import $M: exit $?"
-python -m rexian analyze --db "sqlite:///$W/$M.db" --out "$W/db_$M" > "$W/log/analyze_db_$M.txt" 2>&1
-echo "analyze --db $M: exit $?"
-python "$SCORE" "$W/expected.csv" "$W/an_$M/findings.jsonl" --label "$M: analyze --mapping" > "$W/score_an_$M.md"
-python "$SCORE" "$W/expected.csv" "$W/db_$M/findings.jsonl" --label "$M: import + analyze --db" > "$W/score_db_$M.md"
+run_mapping lixia_joined $JIN
+MAP="$T/mappings/lixia_joined.yaml"
 # G5: the visit's 录音编号 mapped as call_id, a key the call records do not hold
 sed 's/^  Visited: {satisfaction: 满意度, resolved: 是否解决, reached: 联系情况}.*/  Visited: {satisfaction: 满意度, resolved: 是否解决, reached: 联系情况, call_id: 录音编号}/' \
     "$MAP" > "$W/joined_call_id.yaml"
