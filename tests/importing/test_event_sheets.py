@@ -174,3 +174,48 @@ def test_the_main_mappings_intake_translations_do_not_break_an_event_sheet():
     mapping = mapping_from_dict({**MAPPING, "intake": {"urgency": "紧急程度"}, "values": {"urgency": {"紧急": "urgent"},
                                                                                    "satisfaction": {"好评": "满意"}}})
     assert mapping.event_sheets[0].mapping.values == {"satisfaction": {"好评": "满意"}}
+
+
+def test_a_date_column_and_a_time_of_day_column_join_into_the_intake_time(tmp_path):
+    from datetime import date, time
+
+    book = Workbook()
+    tickets = book.active
+    tickets.title = "工单基本信息"
+    tickets.append(["工单编号", "受理日期", "受理时间", "诉求内容"])
+    tickets.append(["H-20", date(2026, 1, 5), time(10, 59), "路灯不亮"])  # Excel date and time cells
+    tickets.append(["H-21", "2026/1/6", "8:05", "井盖缺失"])  # … or text
+    tickets.append(["合计：2件", None, None, None])  # the platform's totals line
+    flows = book.create_sheet("处理过程")
+    flows.append(FLOW)
+    flows.append(["H-20", "2026-01-05 11:30", "交办", "派单员1", "热线中心", "城管局", "", ""])
+    flows.append(["H-21", "2026-01-06 09:00", "交办", "派单员1", "热线中心", "城管局", "", ""])
+    book.save(tmp_path / "b.xlsx")
+    raw = {**MAPPING, "joined_columns": {"受理时刻": ["受理日期", "受理时间"]}, "event_sheets": [],
+           "ticket_sheet": {"sheet": "工单基本信息", "ticket_id": "工单编号",
+                            "intake": {"received_at": "受理时刻", "content": "诉求内容"}}}
+    report, events, _ = import_to_frames([tmp_path / "b.xlsx"], mapping_from_dict(raw))
+    assert not report.rejects.rejects, [r.reason for r in report.rejects.rejects]
+    assert any("合计行" in note.reason for note in report.rejects.notes)
+    received = events[events.action == "TicketReceived"].set_index("ticket_id")["at"]
+    assert str(received["H-20"]).startswith("2026-01-05 10:59") and str(received["H-21"]).startswith("2026-01-06 08:05")
+
+
+@pytest.mark.parametrize("cell", ["合计：78件", "总计 78 条", "共计78单", "共 78 条记录", "合计:1,024件工单"])
+def test_a_totals_line_with_its_count_is_a_summary_not_a_ticket(cell):
+    from rexian.importing.readers import is_summary_row
+
+    mapping = mapping_from_dict(MAPPING)
+    assert is_summary_row({"工单编号": cell, "处理时间": None}, mapping)
+
+
+@pytest.mark.parametrize("cell", ["合计费用问题", "共享单车乱停", "78"])
+def test_a_row_that_only_begins_like_a_total_is_still_a_row(cell):
+    from rexian.importing.readers import is_summary_row
+
+    assert not is_summary_row({"工单编号": cell, "处理时间": "2026-01-05"}, mapping_from_dict(MAPPING))
+
+
+def test_joined_columns_must_name_at_least_two_columns():
+    with pytest.raises(MappingError, match="joined_columns"):
+        mapping_from_dict({**MAPPING, "joined_columns": {"受理时刻": "受理日期"}})

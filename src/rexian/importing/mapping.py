@@ -88,11 +88,13 @@ class RecordSection:
 
 # Settings of the flow mapping a record section inherits unless it gives its own.
 RECORD_INHERITED = ("encoding", "delimiter", "nulls", "date_format", "date_formats", "timezone")
+# (`joined_columns` is not inherited: a section's own columns are named in the section.)
 # … and an event sheet, which reads actions as the flow records do, inherits these as well.
 EVENT_SHEET_INHERITED = (*RECORD_INHERITED, "values", "use_default_actions", "unknown_action", "action_match",
                          "evidence_words", "progress_kinds")
 EVENT_SHEET_ACTION = "〈固定动作〉"  # the column a fixed `action:` is read from (named so in a rejection)
 EVENT_SHEET_KEYS = {"sheet", "files", "action", "match_within", "columns", "actions", "action_fields", "values",
+                    "joined_columns",
                     "payload_columns", "nulls", "date_format", "date_formats", "encoding", "delimiter", "format"}
 
 
@@ -241,6 +243,7 @@ class Mapping:
     records: dict[str, RecordSection] = field(default_factory=dict)  # flow mode: calls / agent_status beside it
     event_sheets: list[EventSheet] = field(default_factory=list)  # flow mode: sheets of further actions (回访记录 …)
     progress_kinds: dict[str, str] = field(default_factory=dict)  # progress word → ProgressNoted.kind (现场核查 → site_visit)
+    joined_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # new column → source columns (date + time)
     path: Path | None = None
 
     def required_columns(self) -> list[tuple[str, str]]:
@@ -327,7 +330,8 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
              "encoding", "delimiter", "sheet", "nulls", "date_format",
              "date_formats", "timezone", "columns", "intake", "values", "constants", "payload_columns",
              "actions", "unknown_action", "snapshots", "use_default_actions", "action_fields", "evidence_words",
-             "deadlines", "unit_tree", "calls", "agent_status", "roster", "progress_kinds", "event_sheets"}
+             "deadlines", "unit_tree", "calls", "agent_status", "roster", "progress_kinds", "event_sheets",
+             "joined_columns"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise MappingError(f"{where}：未知的键 {', '.join(unknown)}")
@@ -413,6 +417,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
         deadlines=deadlines, also=also, action_fields=action_fields, unit_tree=unit_tree,
         category_limits=category_limits, records=_record_sections(where, raw, mode),
         event_sheets=_event_sheets(where, raw, mode),
+        joined_columns=_joined_columns(where, raw.get("joined_columns")),
         progress_kinds=_progress_kinds(where, raw.get("progress_kinds")),
         evidence_words=read_evidence_words(raw.get("evidence_words")),
     )
@@ -441,6 +446,15 @@ def _check_values(where: str, raw: dict[str, Any], table_columns: tuple[str, ...
                 except UnknownWord:
                     raise MappingError(f"{where}：values.{key} 把 {word!r} 译为 {ours!r}，但回访结果读不懂它"
                                        f"（可用：满意、基本满意、不满意、已解决、未解决、未联系上 等）") from None
+
+
+def _joined_columns(where: str, raw: Any) -> dict[str, tuple[str, ...]]:
+    """`joined_columns: {受理时刻: [受理日期, 受理时间]}`: a column made of several (a date and a time of day)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(isinstance(parts, list) and len(parts) >= 2 for parts in raw.values()):
+        raise MappingError(f"{where}：joined_columns 应为键值对象：新列名: [源列, 源列 …]（至少两列，如 [受理日期, 受理时间]）")
+    return {str(name): tuple(str(part) for part in parts) for name, parts in raw.items()}
 
 
 def _progress_kinds(where: str, raw: Any) -> dict[str, str]:
