@@ -158,3 +158,17 @@ def test_splitting_a_reply_twice_gives_lists_the_caller_may_change():
     first = split_substance(reply)
     first[1].append("changed")
     assert "changed" not in split_substance(reply)[1]
+
+
+def test_a_reply_naming_the_matter_back_as_this_shop_answers_it_though_it_repeats_none_of_its_words():
+    complaint = "华能路249号楼下烧烤店油烟直排，晚上熏得没法开窗，请求处理。"
+    reply = "执法人员到店检查，该店未安装净化装置，已下达责令改正通知书，要求五日内完成安装，逾期将依法处罚，已电话告知来电人。"
+    scores = reply_scores(reply, complaint)
+    assert "烧烤店" in scores.evidence["relevance"]["partial_terms"] and "答非所问" not in is_perfunctory(scores)
+
+
+def test_a_back_reference_to_something_the_complaint_never_named_does_not_make_a_reply_relevant():
+    complaint = "华能路249号楼下烧烤店油烟直排，晚上熏得没法开窗，请求处理。"
+    reply = "经核查，该路段施工许可手续齐全，施工单位已承诺夜间停止作业，工期预计下月底结束。已电话告知来电人。"
+    scores = reply_scores(reply, complaint)
+    assert scores.relevance <= 0.05 and "答非所问" in is_perfunctory(scores)

@@ -321,6 +321,11 @@ NO_VERDICT_WORDS = frozenset({"无法评价", "不予评价", "不评价", "未�
 VISIT_KEY_WORDS = frozenset({"满意度", "满意情况", "是否满意", "评价", "评价结果", "回访结果", "回访情况", "解决情况",
                              "是否解决", "办理结果", "处理结果"})
 VISIT_SEPARATORS = r"[\s,，、/;；|（）()：:]+"
+# Words saying the citizen was reached, with no verdict of their own (「联系情况：已联系」).
+REACHED_WORDS = frozenset({"已联系", "已联系上", "联系上", "已接通", "接通", "回访成功", "联系成功"})
+# Platforms prefix a result with its code (「1 满意」「01 已解决」「3-不满意」「2.基本满意」): the code is skipped
+# when a word follows it; a code alone is never read as a result.
+VISIT_CODE_PREFIX = re.compile(r"^\d{1,3}[-.．、]?(?=[^\d\s.．、-])")
 
 
 def parse_visit_outcome(text: str, field: str = "satisfaction") -> dict[str, object]:
@@ -330,12 +335,15 @@ def parse_visit_outcome(text: str, field: str = "satisfaction") -> dict[str, obj
     — or, for a column holding only `resolved` or `reached`, a yes/no word (是/否). A
     citizen who gave a satisfaction or resolution was reached. Any other word raises UnknownWord."""
     found: dict[str, object] = {}
-    for word in re.split(VISIT_SEPARATORS, text.strip()):
-        if not word:
-            continue
+    words = [VISIT_CODE_PREFIX.sub("", word) for word in re.split(VISIT_SEPARATORS, text.strip()) if word]
+    if len(words) > 1:
+        words = [word for word in words if not word.isdigit() or len(word) > 3]  # codes before a word
+    for word in words:
         if word in VISIT_KEY_WORDS or word in NO_VERDICT_WORDS:
             continue
-        if word in UNREACHED_WORDS:
+        if word in REACHED_WORDS:
+            found["reached"] = True
+        elif word in UNREACHED_WORDS:
             found["reached"] = False
         elif word in RESOLVED_WORDS:
             found["resolved"] = RESOLVED_WORDS[word]

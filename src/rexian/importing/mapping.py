@@ -4,7 +4,7 @@ which action. The format is documented field by field in docs/importing.md."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -88,6 +88,87 @@ class RecordSection:
 
 # Settings of the flow mapping a record section inherits unless it gives its own.
 RECORD_INHERITED = ("encoding", "delimiter", "nulls", "date_format", "date_formats", "timezone")
+# (`joined_columns` is not inherited: a section's own columns are named in the section.)
+# … and an event sheet, which reads actions as the flow records do, inherits these as well.
+EVENT_SHEET_INHERITED = (*RECORD_INHERITED, "values", "use_default_actions", "unknown_action", "action_match",
+                         "evidence_words", "progress_kinds")
+EVENT_SHEET_ACTION = "〈固定动作〉"  # the column a fixed `action:` is read from (named so in a rejection)
+EVENT_SHEET_KEYS = {"sheet", "files", "action", "match_within", "columns", "actions", "action_fields", "values",
+                    "joined_columns",
+                    "payload_columns", "nulls", "date_format", "date_formats", "encoding", "delimiter", "format"}
+
+
+@dataclass
+class EventSheet:
+    """A sheet (or files) of further actions joined to the flow records by ticket number (`event_sheets:`,
+    importing/event_sheets.py): read by `mapping`, a flow mapping built from the section; `action` is the
+    fixed action of every row when the sheet has no action column; an event completes the flow's event of
+    the same kind nearest in time within `match_within`, or is added."""
+
+    mapping: "Mapping"
+    name: str
+    sheet: str | None = None
+    files: str | None = None
+    action: str | None = None
+    match_within: timedelta = timedelta(days=1)
+
+
+def _duration(where: str, raw: Any) -> timedelta:
+    """「2d」「12h」「90m」 (or a number of hours)."""
+    text = str(raw).strip().lower()
+    units = {"d": "days", "h": "hours", "m": "minutes"}
+    try:
+        if text[-1:] in units:
+            return timedelta(**{units[text[-1]]: float(text[:-1])})
+        return timedelta(hours=float(text))
+    except (ValueError, OverflowError):
+        raise MappingError(f"{where}：match_within 应为时长，如 1d、12h、90m，而不是 {raw!r}") from None
+
+
+def _event_sheets(where: str, raw: dict[str, Any], mode: str) -> list[EventSheet]:
+    sections = raw.get("event_sheets")
+    if sections is None:
+        return []
+    if mode != "flow" or not isinstance(sections, list):
+        raise MappingError(f"{where}：event_sheets 只用于 flow 模式，应为列表：每项 {{sheet 或 files, columns, action 或 "
+                           f"columns.action, action_fields …}}")
+    sheets = []
+    for position, body in enumerate(sections, start=1):
+        here = f"{where}：event_sheets 第 {position} 项"
+        if not isinstance(body, dict) or not (body.get("sheet") or body.get("files")):
+            raise MappingError(f"{here} 需要 sheet（工作表）或 files（文件名模式）")
+        unknown = sorted(set(body) - EVENT_SHEET_KEYS)
+        if unknown:
+            raise MappingError(f"{here}：未知的键 {', '.join(unknown)}（可用：{', '.join(sorted(EVENT_SHEET_KEYS))}）")
+        columns = dict(body.get("columns") or {}) if isinstance(body.get("columns"), dict) else None
+        if columns is None or not columns.get("ticket_id") or not columns.get("at"):
+            raise MappingError(f"{here}：columns 必须给出 ticket_id 和 at")
+        action = body.get("action")
+        if (action is None) == (not columns.get("action")):
+            raise MappingError(f"{here}：给出 action（每行相同的动作）或 columns.action（动作列），二者取一")
+        if action is not None:
+            columns["action"] = EVENT_SHEET_ACTION
+        inherited = {key: raw[key] for key in EVENT_SHEET_INHERITED if key in raw and not (
+            key.startswith("date_format") and ("date_format" in body or "date_formats" in body))}
+        if isinstance(inherited.get("values"), dict):  # the main mapping's intake translations are not read here
+            from rexian.importing.action_fields import VISIT_FIELDS
+
+            inherited["values"] = {key: words for key, words in inherited["values"].items() if key in VISIT_FIELDS}
+        inner = {key: value for key, value in body.items() if key not in ("sheet", "files", "action", "match_within")}
+        actions = {**(raw.get("actions") or {}), **(body.get("actions") or {})}
+        try:
+            sub = mapping_from_dict({"source": raw["source"], **inherited, **inner, "columns": columns,
+                                     "actions": actions, "mode": "flow"})
+        except MappingError as error:
+            raise MappingError(f"{here}：{str(error).removeprefix('映射：')}") from None
+        if action is not None and sub.action_for(str(action)) is None:
+            raise MappingError(f"{here}：action {action!r} 不是已知的事件或动作词（见 docs/events.md）")
+        sheets.append(EventSheet(mapping=sub, name=str(body.get("sheet") or body.get("files")),
+                                 sheet=body.get("sheet") and str(body["sheet"]),
+                                 files=body.get("files") and str(body["files"]),
+                                 action=None if action is None else str(action),
+                                 match_within=_duration(here, body.get("match_within", "1d"))))
+    return sheets
 
 
 def _record_sections(where: str, raw: dict[str, Any], mode: str) -> dict[str, RecordSection]:
@@ -160,8 +241,10 @@ class Mapping:
     unit_tree: UnitTree | None = None  # flow mode: the export's units with their parents (转办 down = Forwarded)
     category_limits: CategoryLimits | None = None  # the export's categories table with time limits (deadlines)
     records: dict[str, RecordSection] = field(default_factory=dict)  # flow mode: calls / agent_status beside it
+    event_sheets: list[EventSheet] = field(default_factory=list)  # flow mode: sheets of further actions (回访记录 …)
     progress_kinds: dict[str, str] = field(default_factory=dict)  # progress word → ProgressNoted.kind (现场核查 → site_visit)
     history: Any = None  # flow mode: a HistoryCell — the steps held in one cell of a one-row-per-ticket export
+    joined_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # new column → source columns (date + time)
     path: Path | None = None
 
     def required_columns(self) -> list[tuple[str, str]]:
@@ -254,7 +337,8 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
              "encoding", "delimiter", "sheet", "nulls", "date_format",
              "date_formats", "timezone", "columns", "intake", "values", "constants", "payload_columns",
              "actions", "unknown_action", "snapshots", "use_default_actions", "action_fields", "evidence_words",
-             "deadlines", "unit_tree", "calls", "agent_status", "roster", "progress_kinds", "history"}
+             "deadlines", "unit_tree", "calls", "agent_status", "roster", "progress_kinds", "history",
+             "event_sheets", "joined_columns"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise MappingError(f"{where}：未知的键 {', '.join(unknown)}")
@@ -347,6 +431,8 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
         ticket_sheet=_ticket_sheet(where, raw.get("ticket_sheet"), mode),
         deadlines=deadlines, also=also, action_fields=action_fields, unit_tree=unit_tree,
         category_limits=category_limits, records=_record_sections(where, raw, mode),
+        event_sheets=_event_sheets(where, raw, mode),
+        joined_columns=_joined_columns(where, raw.get("joined_columns")),
         progress_kinds=_progress_kinds(where, raw.get("progress_kinds")),
         evidence_words=read_evidence_words(raw.get("evidence_words")), history=history,
     )
@@ -375,6 +461,15 @@ def _check_values(where: str, raw: dict[str, Any], table_columns: tuple[str, ...
                 except UnknownWord:
                     raise MappingError(f"{where}：values.{key} 把 {word!r} 译为 {ours!r}，但回访结果读不懂它"
                                        f"（可用：满意、基本满意、不满意、已解决、未解决、未联系上 等）") from None
+
+
+def _joined_columns(where: str, raw: Any) -> dict[str, tuple[str, ...]]:
+    """`joined_columns: {受理时刻: [受理日期, 受理时间]}`: a column made of several (a date and a time of day)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(isinstance(parts, list) and len(parts) >= 2 for parts in raw.values()):
+        raise MappingError(f"{where}：joined_columns 应为键值对象：新列名: [源列, 源列 …]（至少两列，如 [受理日期, 受理时间]）")
+    return {str(name): tuple(str(part) for part in parts) for name, parts in raw.items()}
 
 
 def _progress_kinds(where: str, raw: Any) -> dict[str, str]:

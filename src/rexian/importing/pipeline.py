@@ -131,6 +131,12 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
 
             sheet_rows = _Counted(ticket_sheet_rows(paths, mapping, report.rejects), report.rejects)
             rows = _Counted(_all_rows(flow_inputs(paths, mapping), mapping, report.rejects), report.rejects)
+        if mapping.event_sheets:
+            from rexian.importing import event_sheets, ticket_sheets
+
+            event_paths = paths
+            flows = ticket_sheets.flow_inputs(paths, mapping) if mapping.ticket_sheet else paths
+            rows = _Counted(_all_rows(event_sheets.flow_inputs(flows, mapping), mapping, report.rejects), report.rejects)
         kept: list[SourceRow] = []  # a history cell's ticket rows, for their outcome columns
         steps = rows
         if mapping.history is not None:
@@ -142,6 +148,17 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
             from rexian.importing.history_cells import complete_from_ticket_rows
 
             complete_from_ticket_rows(histories, kept, mapping, report.rejects)
+        if mapping.event_sheets:
+            from rexian.importing.event_sheets import merge_event_sheets
+
+            side_counts: list[_Counted] = []
+
+            def counted_side(section_rows):
+                side_counts.append(_Counted(section_rows, report.rejects))
+                return side_counts[-1]
+
+            merge_event_sheets(histories, event_paths, mapping, report.rejects, counted_side)
+            rows.count += sum(each.count for each in side_counts)
         if parents is not None:
             from rexian.importing.unit_tree import settle_hand_overs
 

@@ -64,6 +64,8 @@ def read_rows(path: str | Path, mapping: Mapping, rejects: RejectLog) -> Iterato
     limit = load_settings().import_max_field_chars
     try:
         for row in reader(path, mapping, rejects):
+            if mapping.joined_columns:
+                row = join_columns(row, mapping)
             if is_summary_row(row.values, mapping):
                 rejects.note(row.file, "合计行（汇总，不是工单），未读取", row.row)
                 continue
@@ -109,7 +111,22 @@ def ticket_of(values: dict[str, Any], mapping: Mapping) -> str | None:
     return text if "\x00" not in text and not BAD_BYTES.search(text) else None
 
 
-SUMMARY_WORDS = re.compile(r"^\s*(合\s*计|总\s*计|小\s*计|共\s*计)\s*[：:]?\s*$")
+# 「合计」「合计：78件」「总计 78 条」「共计78单」「共 78 条记录」: a totals line, not a ticket.
+SUMMARY_WORDS = re.compile(r"^\s*(?:(?:合\s*计|总\s*计|小\s*计|共\s*计)\s*[：:]?\s*共?|共)\s*(?:\d[\d,，]*\s*"
+                           r"(?:件|条|个|单|笔|项|张)?\s*(?:工单|记录|数据)?)?\s*$")
+
+
+def join_columns(row: SourceRow, mapping: Mapping) -> SourceRow:
+    """The row with each of the mapping's `joined_columns` (name → source columns) added: a date column and
+    a time-of-day column read as one time, or cells joined by a space."""
+    from rexian.importing.values import is_missing, joined_value
+
+    values = dict(row.values)
+    for name, parts in mapping.joined_columns.items():
+        if any(part in values for part in parts):
+            values[name] = joined_value([values.get(part) for part in parts],
+                                        lambda value: is_missing(value, mapping.nulls))
+    return dataclasses.replace(row, values=values)
 
 
 def is_summary_row(values: dict[str, Any], mapping: Mapping) -> bool:

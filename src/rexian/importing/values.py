@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any, Sequence
 from zoneinfo import ZoneInfo
@@ -76,3 +76,19 @@ def _parse_text(text: str, formats: tuple[str, ...]) -> datetime:
         except ValueError:
             pass
     raise ValueError(text)
+
+
+def joined_value(parts: Sequence[Any], is_missing_value) -> Any:
+    """One value from several cells (`joined_columns`): a date cell and a time-of-day cell make one time
+    (「2026-01-05」 + 「10:59:00」); other cells are joined by a space. Missing cells are left out; None when
+    all are missing."""
+    present = [part for part in parts if not is_missing_value(part)]
+    if not present:
+        return None
+    if len(present) == 2 and isinstance(present[0], date) and isinstance(present[1], time):
+        day = present[0].date() if isinstance(present[0], datetime) else present[0]
+        return datetime.combine(day, present[1])
+    texts = [part.date().isoformat() if isinstance(part, datetime) and part.time() == time() and len(present) > 1
+             else part.isoformat() if isinstance(part, (date, time)) and not isinstance(part, datetime)
+             else as_text(part) for part in present]
+    return " ".join(texts)

@@ -85,11 +85,13 @@ _GENERIC_TERMS = frozenset("问题 情况 反映 相关 部门 工作 我们 你
 
 
 # Words citizens and units use for the same thing: a reply saying 违章建筑 answers a complaint about 违建.
+_BACK_REFERENCE = "(?:该|此|涉事|上述|所述|您反映的|你反映的)"
 _SYNONYMS = {
     "违建": ("违章建筑", "违法建设", "违建"), "违章建筑": ("违建", "违法建设"), "上牌": ("号牌", "注册登记", "上牌"),
     "噪音": ("噪声",), "噪声": ("噪音",), "红绿灯": ("信号灯",), "信号灯": ("红绿灯",), "扰民": ("噪音", "噪声", "扰民"),
     "补课": ("补课", "培优"), "物业费": ("物业服务费",), "拖欠": ("欠薪", "工资", "拖欠"), "欠薪": ("拖欠", "工资"),
     "低保": ("最低生活保障",), "低保户": ("低保", "最低生活保障"), "年检": ("检验", "检测"), "乱停乱放": ("停车", "违停"),
+    "油烟": ("油烟", "排烟", "净化装置", "净化器"),
 }
 
 
@@ -277,6 +279,10 @@ def relevance_score(reply: str, complaint: str, title: str | None = None) -> tup
     # Partial credit: a two-character piece of a longer term (「电梯」 for 「加装电梯」).
     partial = [term for term in terms if term not in matched and len(term) >= 3
                and any(term[i:i + 2] in substance for i in range(len(term) - 1))]
+    # Partial credit too: the matter named back by its head (「烧烤店」 … 「该店」「此店」「涉事店」): a reply about
+    # *this* shop that never repeats the complaint's words still answers it.
+    partial += [term for term in terms if term not in matched and term not in partial and len(term) >= 2
+                and re.search(f"{_BACK_REFERENCE}{re.escape(term[-1])}", substance)]
     covered = sum(terms[t] for t in matched) + 0.5 * sum(terms[t] for t in partial)
     overlap = covered / sum(terms.values())
     # The title names the matter in a few words: a reply that takes up the title's words answers it even
