@@ -31,6 +31,8 @@ run_mapping() {
 }
 run_mapping lixia $IN
 run_mapping lixia_visits_from_ticket_sheet $IN
+# mapping D (written by the lead after the blind report): mapping A + event_sheets for 回访记录 and 延期申请
+run_mapping lixia_event_sheets $IN
 # mapping C: the user-side workaround of G1 — join_sheets.py copies 回访记录 / 延期申请 onto the 处理过程 rows
 python "$T/join_sheets.py" 工单导出_20260401.xlsx "$W/joined.xlsx"
 JIN="$W/joined.xlsx 话务记录.txt"
