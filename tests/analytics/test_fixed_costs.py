@@ -258,3 +258,50 @@ def test_an_analysis_of_a_mapped_export_does_not_load_the_database_layer():
             "rexian.analytics.analyze; print('sqlalchemy' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def _log_with_bounces():
+    log = Log()
+    log.ticket("T1").dispatch("A").pass_to("A", "B").pass_to("B", "A").handle("A")  # ping-pong
+    log.ticket("T2").dispatch("A").pass_to("A", "B").pass_to("B", "C").pass_to("C", "A").handle("A")  # cycle
+    log.ticket("T3").dispatch("A").pass_to("A", "B").pass_to("B", "C").handle("C")  # neither
+    return log
+
+
+def test_the_revisits_both_bounce_rules_read_are_computed_once_and_give_the_same_findings():
+    config = load_config()
+    shared = _log_with_bounces().data()
+    apart = _log_with_bounces().data()
+    apart.keep_intermediates = False  # as before: each rule computes the revisits itself
+
+    kept = run_rules(shared, config, only=["BP-PINGPONG", "BP-CYCLE"])
+    each = run_rules(apart, config, only=["BP-PINGPONG", "BP-CYCLE"])
+
+    assert {f.finding_key for f in kept} == {"BP-PINGPONG:T1", "BP-CYCLE:T2"}
+    assert _as_compared(kept) == _as_compared(each)
+    assert list(shared.kept) == ["revisits"] and not apart.kept
+    cycle_sql = shared.con.compile(all_rules()["BP-CYCLE"].func(shared, rule_params(config, "BP-CYCLE")))
+    assert '"kept_revisits"' in cycle_sql and "HandedOver" not in cycle_sql  # reads the kept table only
+    assert "kept_revisits" not in apart.con.compile(
+        all_rules()["BP-CYCLE"].func(apart, rule_params(config, "BP-CYCLE")))
+
+
+def test_a_warm_run_on_fresh_tables_keeps_the_intermediates_its_remembered_sql_reads(tmp_path):
+    config = load_config()
+    cold = run_rules(_log_with_bounces().data(), config, compiled=CompiledRules(tmp_path))
+
+    fresh = _log_with_bounces().data()  # a new process: a new connection without the kept table
+    warm = run_rules(fresh, config, compiled=CompiledRules(tmp_path))
+
+    assert {"BP-PINGPONG:T1", "BP-CYCLE:T2"} <= {f.finding_key for f in warm}
+    assert _as_compared(warm) == _as_compared(cold)
+    assert list(fresh.kept) == ["revisits"]
+
+
+def test_the_real_time_evaluator_inlines_the_intermediates_it_refills():
+    from rexian.analytics.realtime import RealtimeEvaluator
+
+    evaluator = RealtimeEvaluator(load_config())
+
+    assert evaluator.data.keep_intermediates is False and not evaluator.data.kept
+    assert "kept_" not in evaluator.sql["BP-CYCLE"]

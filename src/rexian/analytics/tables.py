@@ -64,6 +64,11 @@ class Data:
     as_of: datetime
     # Row queries several rules share (name -> Ibis expression), built once per run: see `rows`.
     queries: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    # Intermediate tables several rules read (`registry.intermediate`): computed once and kept as the table
+    # `kept_<name>` when on (a batch run over fixed tables); inlined in each rule's query when off (the real-
+    # time evaluator refills its tables in place; Spark). See `intermediate`.
+    keep_intermediates: bool = True
+    kept: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def rows(self, name: str, build: Callable[["Data"], Any]) -> pd.DataFrame:
         """The rows of the shared query `name` (built by `build(self)` the first time). The expression
@@ -72,6 +77,19 @@ class Data:
         if name not in self.queries:
             self.queries[name] = build(self)
         return self.queries[name].execute()
+
+    def intermediate(self, name: str, build: Callable[["Data"], Any]) -> Any:
+        """The table `build(self)`, which several rules read (e.g. each stay of a ticket at a unit, for the
+        ping-pong and the cycle rules). Kept: computed the first time, with the SQL Ibis compiles for it (a
+        run that remembers queries remembers this one too), into the temporary table `kept_<name>`; each
+        rule's query then reads that table. Not kept: the expression itself, so each rule computes it."""
+        if not self.keep_intermediates:
+            return build(self)
+        if name not in self.kept:
+            table = f"kept_{name}"
+            _run(self.con.con, f'CREATE OR REPLACE TEMP TABLE "{table}" AS {self.con.compile(build(self))}')
+            self.kept[name] = self.con.table(table)
+        return self.kept[name]
 
     @property
     def as_of_ts(self) -> int:
