@@ -305,3 +305,29 @@ def test_the_real_time_evaluator_inlines_the_intermediates_it_refills():
 
     assert evaluator.data.keep_intermediates is False and not evaluator.data.kept
     assert "kept_" not in evaluator.sql["BP-CYCLE"]
+
+
+def test_preparing_the_tables_of_a_warm_run_compiles_nothing_and_gives_the_same_ticket_facts(tmp_path, monkeypatch):
+    import ibis
+
+    from rexian.analytics.facts import ticket_facts
+
+    events = pd.DataFrame(_log_with_bounces().events)
+    cold = from_frames(events, on_connect=CompiledRules(tmp_path).remember_queries)
+    compiles = []
+    original = type(cold.con).compile
+
+    def counting(self, expr, *args, **kwargs):
+        compiles.append(expr)
+        return original(self, expr, *args, **kwargs)
+
+    monkeypatch.setattr(type(cold.con), "compile", counting)
+    warm = from_frames(events, on_connect=CompiledRules(tmp_path).remember_queries)
+
+    assert compiles == []  # the ticket facts' SQL was read, not compiled
+    expected = ticket_facts(warm.ev, None, warm.as_of_ts).schema()
+    assert warm.tk.schema() == cold.tk.schema() == expected  # the expression's own column types
+    by_ticket = ["ticket_id"]
+    pd.testing.assert_frame_equal(warm.tk.execute().sort_values(by_ticket).reset_index(drop=True),
+                                  cold.tk.execute().sort_values(by_ticket).reset_index(drop=True))
+    assert warm.tk.count().execute() == 3 and isinstance(warm.tk, ibis.Table)

@@ -68,6 +68,8 @@ class CompiledRules:
         rows) go through Ibis' `compile` too, about 50 ms each on a small log: remember their SQL in the
         same directory, keyed by the expression itself (`expression_key`), so a warm run only executes."""
         compile_now = con.compile
+        if getattr(compile_now, "remembered_in", None) == self.directory:
+            return  # already remembering here (the connection was given it when made)
 
         def compile(expr, *args, **kwargs):
             # Ibis' `execute` passes limit="default" and params=None: the plain query.
@@ -85,6 +87,7 @@ class CompiledRules:
                 self._store(path, sql)
                 return sql
 
+        compile.remembered_in = self.directory  # type: ignore[attr-defined]
         con.compile = compile
 
     def _store(self, path: Path, sql: str) -> None:
