@@ -206,6 +206,19 @@ def test_a_port_given_by_the_caller_is_not_answered_from_the_stored_scores(tmp_p
     assert sum(count for key, count in port.calls.items() if key[0] == "reply_scores") == 2
 
 
+def _counting_compiles(monkeypatch, con) -> list:
+    """Every expression Ibis compiles on connections of `con`'s backend from now on."""
+    compiles: list = []
+    original = type(con).compile
+
+    def counting(self, expr, *args, **kwargs):
+        compiles.append(expr)
+        return original(self, expr, *args, **kwargs)
+
+    monkeypatch.setattr(type(con), "compile", counting)
+    return compiles
+
+
 def test_the_other_queries_of_a_warm_analysis_are_read_not_compiled(tmp_path, monkeypatch):
     """Metrics, judging checks and the text rules' rows go through Ibis' compile too: a warm run reads their
     SQL from the directory and gives the same analysis."""
@@ -213,14 +226,7 @@ def test_the_other_queries_of_a_warm_analysis_are_read_not_compiled(tmp_path, mo
     cold = analyze(_log_with_replies(), config, compiled=CompiledRules(tmp_path))
     remembered = sorted(path.name for path in tmp_path.glob("query-*.sql"))
     data = _log_with_replies()
-    compiles = []
-    original = type(data.con).compile
-
-    def counting(self, expr, *args, **kwargs):
-        compiles.append(expr)
-        return original(self, expr, *args, **kwargs)
-
-    monkeypatch.setattr(type(data.con), "compile", counting)
+    compiles = _counting_compiles(monkeypatch, data.con)
     warm = analyze(data, config, compiled=CompiledRules(tmp_path))
 
     assert len(remembered) >= 5 and compiles == []
@@ -314,14 +320,7 @@ def test_preparing_the_tables_of_a_warm_run_compiles_nothing_and_gives_the_same_
 
     events = pd.DataFrame(_log_with_bounces().events)
     cold = from_frames(events, on_connect=CompiledRules(tmp_path).remember_queries)
-    compiles = []
-    original = type(cold.con).compile
-
-    def counting(self, expr, *args, **kwargs):
-        compiles.append(expr)
-        return original(self, expr, *args, **kwargs)
-
-    monkeypatch.setattr(type(cold.con), "compile", counting)
+    compiles = _counting_compiles(monkeypatch, cold.con)
     warm = from_frames(events, on_connect=CompiledRules(tmp_path).remember_queries)
 
     assert compiles == []  # the ticket facts' SQL was read, not compiled
