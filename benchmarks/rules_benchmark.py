@@ -9,6 +9,12 @@ Prints one table: per rule the DuckDB time, and for the four rules with a pandas
 the speed-up and both finding counts (they must agree). Generation and preparation are timed apart.
 Peak memory is the process's maximum RSS after the DuckDB phase (before pandas loads the events).
 
+The rules are run twice in the same run: first the previous way ("before": each rule computes the tables it
+shares with others, `Data.keep_intermediates` off), then as `rexian analyze` runs them ("after": a shared
+intermediate such as the tickets' revisits computed once and kept); per rule the wall and CPU seconds of
+both, and whether the findings are the same (count, finding keys, responsible unit and person, severity,
+evidence events). Each rule's result is computed into a table (as a run fetches all of it), not counted.
+
 Preparation is measured against its baseline in the same run: `ev` built first the previous way (the parsed
 payloads materialised in a temporary table, then the 50-column result sorted), dropped, then by
 `from_ibis_connection` as `rexian analyze` does; wall clock and the process's CPU seconds of both (on a
@@ -60,6 +66,32 @@ def previous_ev_preparation(raw) -> tuple[float, float]:
     return spent
 
 
+# What a rule's findings are made of, besides the evidence values: the finding key's parts (ticket, tickets,
+# agent, subject), the responsible unit and person, the severity and the evidence events (lists sorted).
+KEY_COLUMNS = ("ticket_id", "ticket_ids", "agent_id", "subject", "unit_id", "person_id", "severity", "seqs")
+
+
+def run_relational(data, rules, config) -> dict[str, tuple[float, int, float, tuple]]:
+    """Each rule's result computed into a table (wall s, rows, CPU s of the process — DuckDB's threads
+    included), then its fingerprint outside the timing: the row count and an order-free sum of the hashes
+    of each row's key columns."""
+    raw = data.con.con
+    out = {}
+    for rule_id, rule in rules.items():
+        params = dict(config["rules"].get(rule_id) or {})
+        t, c = time.perf_counter(), time.process_time()
+        sql = data.con.compile(rule.func(data, params))
+        raw.execute(f"CREATE OR REPLACE TEMP TABLE bench_result AS {sql}").fetchall()
+        wall, cpu = time.perf_counter() - t, time.process_time() - c
+        columns = [row[0] for row in raw.execute("DESCRIBE bench_result").fetchall()]
+        parts = [f"list_sort({c})" if c in ("ticket_ids", "seqs") else c for c in KEY_COLUMNS if c in columns]
+        n, digest = raw.execute(f"SELECT count(*), sum(hash({', '.join(parts)})::HUGEINT) FROM bench_result"
+                                ).fetchall()[0]
+        out[rule_id] = (wall, int(n), cpu, (int(n), str(digest)))
+    raw.execute("DROP TABLE IF EXISTS bench_result").fetchall()
+    return out
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -72,6 +104,8 @@ def main() -> None:
     parser.add_argument("--skip-pandas", action="store_true")
     parser.add_argument("--skip-pm4py", action="store_true")
     parser.add_argument("--skip-baseline-prep", action="store_true", help="do not build ev the previous way first")
+    parser.add_argument("--skip-before", action="store_true",
+                        help="do not run the rules the previous way first (each computing its own intermediates)")
     args = parser.parse_args()
 
     con = connect(args.threads, args.memory_limit)
@@ -79,7 +113,7 @@ def main() -> None:
     generate(con, args.tickets)
     gen_s = time.perf_counter() - t
     events = con.con.execute("SELECT count(*) FROM raw_events").fetchall()[0][0]
-    before = None if args.skip_baseline_prep else previous_ev_preparation(con.con)
+    prep_before = None if args.skip_baseline_prep else previous_ev_preparation(con.con)
     t, c = time.perf_counter(), time.process_time()
     data = from_ibis_connection(con)
     prep_s, prep_cpu = time.perf_counter() - t, time.process_time() - c
@@ -87,14 +121,13 @@ def main() -> None:
 
     config = load_config()
     rules = {k: r for k, r in all_rules().items() if r.kind == "relational" and all(data.has(n) for n in r.needs)}
-    duck: dict[str, tuple[float, int]] = {}
-    rules_cpu = time.process_time()
-    for rule_id, rule in rules.items():
-        params = dict(config["rules"].get(rule_id) or {})
-        t = time.perf_counter()
-        n = rule.func(data, params).count().execute()
-        duck[rule_id] = (time.perf_counter() - t, int(n))
-    rules_cpu = time.process_time() - rules_cpu
+    before: dict[str, tuple[float, int, float, tuple]] = {}
+    if not args.skip_before:
+        # The baseline, same run: every rule computes its own intermediates (as before they were kept).
+        data.keep_intermediates = False
+        before = run_relational(data, rules, config)
+        data.keep_intermediates = True
+    duck = run_relational(data, rules, config)
     duck_rss = peak_rss_mb()
 
     pandas: dict[str, tuple[float, int, float]] = {}
@@ -113,24 +146,42 @@ def main() -> None:
           f"memory_limit={args.memory_limit}")
     print(f"generate {gen_s:.1f} s | load+flatten payload+ticket facts {prep_s:.1f} s ({prep_cpu:.1f} CPU s) | "
           f"pandas load of ev {load_s:.1f} s (not counted) | load average {load_before:.1f} -> {os.getloadavg()[0]:.1f}")
-    if before:
-        print(f"ev table alone, previous way (baseline): {before[0]:.1f} s wall, {before[1]:.1f} CPU s "
+    if prep_before:
+        print(f"ev table alone, previous way (baseline): {prep_before[0]:.1f} s wall, {prep_before[1]:.1f} CPU s "
               f"| now: see the preparation above (ev + ticket facts)")
     print()
-    print(f"{'rule':<24}{'duckdb s':>10}{'findings':>10}{'pandas s':>10}{'findings':>10}{'speed-up':>10}")
-    total = 0.0
-    for rule_id, (secs, n) in duck.items():
-        total += secs
+    if before:
+        print(f"{'rule':<22}{'before s':>9}{'CPU s':>7}{'after s':>9}{'CPU s':>7}{'findings':>10}{'same':>6}"
+              f"{'pandas s':>9}{'findings':>10}{'speed-up':>9}")
+    else:
+        print(f"{'rule':<22}{'after s':>9}{'CPU s':>7}{'findings':>10}{'pandas s':>9}{'findings':>10}{'speed-up':>9}")
+    for rule_id, (secs, n, cpu, _print) in duck.items():
+        line = f"{rule_id:<22}"
+        if before:
+            b_secs, b_n, b_cpu, b_print = before[rule_id]
+            line += f"{b_secs:>9.2f}{b_cpu:>7.1f}"
+        line += f"{secs:>9.2f}{cpu:>7.1f}{n:>10,}"
+        if before:
+            line += f"{'yes' if before[rule_id][3] == _print else 'NO':>6}"
         if rule_id in pandas:
             p_secs, p_n, _ = pandas[rule_id]
-            print(f"{rule_id:<24}{secs:>10.2f}{n:>10,}{p_secs:>10.2f}{p_n:>10,}{p_secs / secs:>9.1f}x")
-        else:
-            print(f"{rule_id:<24}{secs:>10.2f}{n:>10,}")
+            line += f"{p_secs:>9.2f}{p_n:>10,}{p_secs / secs:>8.1f}x"
+        print(line)
+    total = sum(v[0] for v in duck.values())
+    rules_cpu = sum(v[2] for v in duck.values())
     twin_duck = sum(duck[r][0] for r in pandas)
     twin_pandas = sum(pandas[r][0] for r in pandas)
-    print(f"{'all relational rules':<24}{total:>10.2f}")
+    line = f"{'all relational rules':<22}"
+    if before:
+        line += f"{sum(v[0] for v in before.values()):>9.2f}{sum(v[2] for v in before.values()):>7.1f}"
+    print(line + f"{total:>9.2f}{rules_cpu:>7.1f}")
     if pandas:
-        print(f"{'the four twins':<24}{twin_duck:>10.2f}{'':>10}{twin_pandas:>10.2f}{'':>10}{twin_pandas / twin_duck:>9.1f}x")
+        print(f"the four twins: DuckDB (after) {twin_duck:.2f} s, idiomatic pandas {twin_pandas:.2f} s: "
+              f"{twin_pandas / twin_duck:.1f}x")
+    if before:
+        same = all(before[r][1] == duck[r][1] and before[r][3] == duck[r][3] for r in duck)
+        print("findings before and after: " + ("identical for every rule (count, finding keys, responsible unit "
+                                               "and person, severity, evidence events)" if same else "DIFFERENT"))
     print(f"all relational rules: {rules_cpu:.1f} CPU s (DuckDB, 2 threads)"
           + (f"; the four twins in pandas: {sum(v[2] for v in pandas.values()):.1f} CPU s" if pandas else ""))
     print(f"\nrules + preparation: {total + prep_s:.1f} s; peak RSS after the DuckDB phase: {duck_rss:,.0f} MB; "

@@ -206,6 +206,19 @@ def test_a_port_given_by_the_caller_is_not_answered_from_the_stored_scores(tmp_p
     assert sum(count for key, count in port.calls.items() if key[0] == "reply_scores") == 2
 
 
+def _counting_compiles(monkeypatch, con) -> list:
+    """Every expression Ibis compiles on connections of `con`'s backend from now on."""
+    compiles: list = []
+    original = type(con).compile
+
+    def counting(self, expr, *args, **kwargs):
+        compiles.append(expr)
+        return original(self, expr, *args, **kwargs)
+
+    monkeypatch.setattr(type(con), "compile", counting)
+    return compiles
+
+
 def test_the_other_queries_of_a_warm_analysis_are_read_not_compiled(tmp_path, monkeypatch):
     """Metrics, judging checks and the text rules' rows go through Ibis' compile too: a warm run reads their
     SQL from the directory and gives the same analysis."""
@@ -213,14 +226,7 @@ def test_the_other_queries_of_a_warm_analysis_are_read_not_compiled(tmp_path, mo
     cold = analyze(_log_with_replies(), config, compiled=CompiledRules(tmp_path))
     remembered = sorted(path.name for path in tmp_path.glob("query-*.sql"))
     data = _log_with_replies()
-    compiles = []
-    original = type(data.con).compile
-
-    def counting(self, expr, *args, **kwargs):
-        compiles.append(expr)
-        return original(self, expr, *args, **kwargs)
-
-    monkeypatch.setattr(type(data.con), "compile", counting)
+    compiles = _counting_compiles(monkeypatch, data.con)
     warm = analyze(data, config, compiled=CompiledRules(tmp_path))
 
     assert len(remembered) >= 5 and compiles == []
@@ -258,3 +264,69 @@ def test_an_analysis_of_a_mapped_export_does_not_load_the_database_layer():
             "rexian.analytics.analyze; print('sqlalchemy' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def _log_with_bounces():
+    log = Log()
+    log.ticket("T1").dispatch("A").pass_to("A", "B").pass_to("B", "A").handle("A")  # ping-pong
+    log.ticket("T2").dispatch("A").pass_to("A", "B").pass_to("B", "C").pass_to("C", "A").handle("A")  # cycle
+    log.ticket("T3").dispatch("A").pass_to("A", "B").pass_to("B", "C").handle("C")  # neither
+    return log
+
+
+def test_the_revisits_both_bounce_rules_read_are_computed_once_and_give_the_same_findings():
+    config = load_config()
+    shared = _log_with_bounces().data()
+    apart = _log_with_bounces().data()
+    apart.keep_intermediates = False  # as before: each rule computes the revisits itself
+
+    kept = run_rules(shared, config, only=["BP-PINGPONG", "BP-CYCLE"])
+    each = run_rules(apart, config, only=["BP-PINGPONG", "BP-CYCLE"])
+
+    assert {f.finding_key for f in kept} == {"BP-PINGPONG:T1", "BP-CYCLE:T2"}
+    assert _as_compared(kept) == _as_compared(each)
+    assert list(shared.kept) == ["revisits"] and not apart.kept
+    cycle_sql = shared.con.compile(all_rules()["BP-CYCLE"].func(shared, rule_params(config, "BP-CYCLE")))
+    assert '"kept_revisits"' in cycle_sql and "HandedOver" not in cycle_sql  # reads the kept table only
+    assert "kept_revisits" not in apart.con.compile(
+        all_rules()["BP-CYCLE"].func(apart, rule_params(config, "BP-CYCLE")))
+
+
+def test_a_warm_run_on_fresh_tables_keeps_the_intermediates_its_remembered_sql_reads(tmp_path):
+    config = load_config()
+    cold = run_rules(_log_with_bounces().data(), config, compiled=CompiledRules(tmp_path))
+
+    fresh = _log_with_bounces().data()  # a new process: a new connection without the kept table
+    warm = run_rules(fresh, config, compiled=CompiledRules(tmp_path))
+
+    assert {"BP-PINGPONG:T1", "BP-CYCLE:T2"} <= {f.finding_key for f in warm}
+    assert _as_compared(warm) == _as_compared(cold)
+    assert list(fresh.kept) == ["revisits"]
+
+
+def test_the_real_time_evaluator_inlines_the_intermediates_it_refills():
+    from rexian.analytics.realtime import RealtimeEvaluator
+
+    evaluator = RealtimeEvaluator(load_config())
+
+    assert evaluator.data.keep_intermediates is False and not evaluator.data.kept
+    assert "kept_" not in evaluator.sql["BP-CYCLE"]
+
+
+def test_preparing_the_tables_of_a_warm_run_compiles_nothing_and_gives_the_same_ticket_facts(tmp_path, monkeypatch):
+    import ibis
+
+    from rexian.analytics.facts import ticket_facts
+
+    events = pd.DataFrame(_log_with_bounces().events)
+    cold = from_frames(events, on_connect=CompiledRules(tmp_path).remember_queries)
+    compiles = _counting_compiles(monkeypatch, cold.con)
+    warm = from_frames(events, on_connect=CompiledRules(tmp_path).remember_queries)
+
+    assert compiles == []  # the ticket facts' SQL was read, not compiled
+    expected = ticket_facts(warm.ev, None, warm.as_of_ts).schema()
+    assert warm.tk.schema() == cold.tk.schema() == expected  # the expression's own column types
+    by_ticket = ["ticket_id"]
+    pd.testing.assert_frame_equal(warm.tk.execute().sort_values(by_ticket).reset_index(drop=True),
+                                  cold.tk.execute().sort_values(by_ticket).reset_index(drop=True))
+    assert warm.tk.count().execute() == 3 and isinstance(warm.tk, ibis.Table)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from datetime import datetime
 from functools import lru_cache
@@ -19,9 +20,12 @@ from typing import Any, Callable, Iterable, Mapping
 
 from rexian.analytics.config import rule_params
 from rexian.analytics.judging import cannot_judge, drop_unjudged
-from rexian.analytics.registry import Finding, Rule, all_rules, rows_to_findings
+from rexian.analytics.registry import INTERMEDIATES, Finding, Rule, all_rules, rows_to_findings
 from rexian.analytics.tables import Data
 from rexian.analytics.text_port import TextPort, default_text_port, remembering
+
+# An intermediate table read by a remembered rule's SQL (`Data.intermediate` names it kept_<name>).
+_KEPT_TABLE = re.compile(r'"kept_(\w+)"')
 
 
 def applicable(rule_def: Rule, data: Data) -> bool:
@@ -41,6 +45,8 @@ class CompiledRules:
         path = self.directory / f"{rule_def.rule_id}-{self._key(rule_def, data, params)}.sql"
         try:
             sql = path.read_text(encoding="utf-8")
+            for name in _KEPT_TABLE.findall(sql):  # the intermediates the remembered SQL reads, kept first
+                data.intermediate(name, INTERMEDIATES[name])
         except OSError:
             sql = data.con.compile(rule_def.func(data, params))
             self._store(path, sql)
@@ -54,7 +60,7 @@ class CompiledRules:
         if self._columns is None or self._columns[0] is not data.con:
             self._columns = (data.con, _table_columns(data))
         described = [rule_def.rule_id, params, str(data.as_of), ibis.__version__, _analytics_source_hash(),
-                     self._columns[1]]
+                     self._columns[1], data.keep_intermediates]
         return hashlib.sha256(json.dumps(described, sort_keys=True, default=str).encode()).hexdigest()[:24]
 
     def remember_queries(self, con: Any) -> None:
@@ -62,6 +68,8 @@ class CompiledRules:
         rows) go through Ibis' `compile` too, about 50 ms each on a small log: remember their SQL in the
         same directory, keyed by the expression itself (`expression_key`), so a warm run only executes."""
         compile_now = con.compile
+        if getattr(compile_now, "remembered_in", None) == self.directory:
+            return  # already remembering here (the connection was given it when made)
 
         def compile(expr, *args, **kwargs):
             # Ibis' `execute` passes limit="default" and params=None: the plain query.
@@ -79,6 +87,7 @@ class CompiledRules:
                 self._store(path, sql)
                 return sql
 
+        compile.remembered_in = self.directory  # type: ignore[attr-defined]
         con.compile = compile
 
     def _store(self, path: Path, sql: str) -> None:

@@ -117,6 +117,7 @@ class RealtimeEvaluator:
         recorder = _RecordingConnection(raw)
         self.data = tables.from_ibis_connection(_IbisConnection(con, recorder), as_of=_AS_OF_SENTINEL)
         self.data.con = con  # the plain Ibis connection from now on
+        self.data.keep_intermediates = False  # the tables are refilled in place: each rule computes its own
         _memoize_compile(con)
         self._results = _memoize_execute(con)
         # Each recorded `CREATE TABLE x AS query` becomes a refill of x, so that the tables (and the

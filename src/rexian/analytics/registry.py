@@ -115,6 +115,24 @@ def rule(rule_id: str, *, triggers: tuple[str, ...] | None = None, batch_only: s
     return register
 
 
+# Tables several rules read, computed once per batch run (`Data.intermediate`): name -> builder `(data) -> table`.
+INTERMEDIATES: dict[str, Callable[[Any], Any]] = {}
+
+
+def intermediate(build: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Declare a table several rules read (its function's name names it): a rule calls the decorated
+    function with its `data` and gets the table — in a batch run computed once and kept (`Data.intermediate`),
+    in real time and on Spark the expression itself. The rules stay Ibis expressions on every engine."""
+    name = build.__name__
+    INTERMEDIATES[name] = build
+
+    def read(data: Any) -> Any:
+        return data.intermediate(name, build)
+
+    read.__name__, read.__doc__ = name, build.__doc__
+    return read
+
+
 def all_rules() -> dict[str, Rule]:
     # Importing the rule modules registers their rules.
     from rexian.analytics import (  # noqa: F401

@@ -6,7 +6,7 @@ import ibis
 from ibis import _
 
 from rexian.analytics.facts import arrivals
-from rexian.analytics.registry import rule
+from rexian.analytics.registry import intermediate, rule
 
 
 def return_requests(ev):
@@ -66,11 +66,13 @@ def legs(ev):
         "returner", "return_seq", "handed", "handed_seq", "last_actor", "last_seq", "u_person", "at_", "a_unit")
 
 
-def revisits(ev):
+@intermediate
+def revisits(data):
     """Each return of a ticket to a unit it had left: the later stay (`seq`) with the earlier one at the same
     unit (`first_seq`, its passer) and the units in between (`between` stays; 1 = a ping-pong A,B,A, 2 or
-    more = a cycle, A,B,C,A or longer, e.g. after four other units)."""
-    stays = legs(ev)
+    more = a cycle, A,B,C,A or longer, e.g. after four other units). Read by BP-PINGPONG and BP-CYCLE: kept
+    once per batch run (`registry.intermediate`)."""
+    stays = legs(data.ev)
     w = ibis.window(group_by="ticket_id", order_by="pos")
     stays = stays.mutate(next1=_.unit_id.lead(1).over(w), next2=_.unit_id.lead(2).over(w),
                          next1_seq=_.seq.lead(1).over(w), next2_seq=_.seq.lead(2).over(w))
@@ -95,7 +97,7 @@ def bp_pingpong(data, p):
     handed it over, or else the last person of A to act on it before it moved; unit B is in the evidence
     values.
     """
-    bounce = revisits(data.ev).filter(_.between == 1)
+    bounce = revisits(data).filter(_.between == 1)
     first = bounce.group_by("ticket_id").aggregate(
         unit_id=_.unit_id.argmin(_.seq), other_unit_id=_.next1.argmin(_.seq), bounces=_.seq.count(),
         person_id=_.person_id.argmin(_.seq), person_basis=_.person_basis.argmin(_.seq),
@@ -114,7 +116,7 @@ def bp_cycle(data, p):
     who passed it on from A (the first who asked to return it, or else the one who handed it over, or else
     A's last actor on it).
     """
-    cycle = revisits(data.ev).filter(_.between >= 2)
+    cycle = revisits(data).filter(_.between >= 2)
     first = cycle.group_by("ticket_id").aggregate(
         unit_id=_.unit_id.argmin(_.seq), second_unit_id=_.next1.argmin(_.seq), third_unit_id=_.next2.argmin(_.seq),
         units_between=_.between.argmin(_.seq), person_id=_.person_id.argmin(_.seq),

@@ -169,7 +169,7 @@ def from_locations(locations: list[str], spark=None, as_of: datetime | None = No
         con=con, ev=ev_table, tk=con.table("tk"),
         calls=con.table("calls") if raw["calls"] is not None else None,
         agent_status=con.table("agent_status") if raw["agent_status"] is not None else None,
-        as_of=as_of,
+        as_of=as_of, keep_intermediates=False,
     )
 
 

@@ -64,6 +64,11 @@ class Data:
     as_of: datetime
     # Row queries several rules share (name -> Ibis expression), built once per run: see `rows`.
     queries: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    # Intermediate tables several rules read (`registry.intermediate`): computed once and kept as the table
+    # `kept_<name>` when on (a batch run over fixed tables); inlined in each rule's query when off (the real-
+    # time evaluator refills its tables in place; Spark). See `intermediate`.
+    keep_intermediates: bool = True
+    kept: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def rows(self, name: str, build: Callable[["Data"], Any]) -> pd.DataFrame:
         """The rows of the shared query `name` (built by `build(self)` the first time). The expression
@@ -73,6 +78,18 @@ class Data:
             self.queries[name] = build(self)
         return self.queries[name].execute()
 
+    def intermediate(self, name: str, build: Callable[["Data"], Any]) -> Any:
+        """The table `build(self)`, which several rules read (e.g. each stay of a ticket at a unit, for the
+        ping-pong and the cycle rules). Kept: computed the first time, with the SQL Ibis compiles for it (a
+        run that remembers queries remembers this one too), into the temporary table `kept_<name>`; each
+        rule's query then reads that table. Not kept: the expression itself, so each rule computes it."""
+        if not self.keep_intermediates:
+            return build(self)
+        if name not in self.kept:
+            _create(self.con, f"kept_{name}", build(self), temp=True)
+            self.kept[name] = self.con.table(f"kept_{name}")
+        return self.kept[name]
+
     @property
     def as_of_ts(self) -> int:
         return int(pd.Timestamp(self.as_of).timestamp())
@@ -81,24 +98,31 @@ class Data:
         return getattr(self, name) is not None
 
 
-def connect() -> Any:
-    """A fresh in-memory DuckDB behind Ibis. Row order is never relied on, so DuckDB may reorder."""
+def connect(on_connect: Callable[[Any], None] | None = None) -> Any:
+    """A fresh in-memory DuckDB behind Ibis. Row order is never relied on, so DuckDB may reorder.
+    `on_connect(con)` runs before anything is compiled on it (e.g. `CompiledRules.remember_queries`, so
+    that the preparation's own queries — the ticket facts — are remembered between runs too)."""
     con = ibis.duckdb.connect()
     _run(con.con, "SET preserve_insertion_order = false")
+    if on_connect is not None:
+        on_connect(con)
     return con
 
 
 def from_frames(events: pd.DataFrame, tickets: pd.DataFrame | None = None, calls: pd.DataFrame | None = None,
-                agent_status: pd.DataFrame | None = None, as_of: datetime | None = None) -> Data:
+                agent_status: pd.DataFrame | None = None, as_of: datetime | None = None,
+                on_connect: Callable[[Any], None] | None = None) -> Data:
     """Tables given as DataFrames (tests, the simulator, the benchmark); the callers' frames are not changed."""
     given = {"events": events, "tickets": tickets, "calls": calls, "agent_status": agent_status}
-    return from_batches({name: [frame.copy()] for name, frame in given.items() if frame is not None}, as_of)
+    return from_batches({name: [frame.copy()] for name, frame in given.items() if frame is not None}, as_of,
+                        on_connect=on_connect)
 
 
-def from_batches(batches: dict[str, Any], as_of: datetime | None = None, memory_limit: str | None = None) -> Data:
+def from_batches(batches: dict[str, Any], as_of: datetime | None = None, memory_limit: str | None = None,
+                 on_connect: Callable[[Any], None] | None = None) -> Data:
     """Tables given as iterables of DataFrames or Arrow tables (`name → chunks`), appended into DuckDB one
     chunk at a time: a reader of a large database (the desk's dashboard) never holds a whole table at once."""
-    con = connect()
+    con = connect(on_connect)
     raw = con.con
     if memory_limit:
         _run(raw, f"SET memory_limit = '{memory_limit}'")
@@ -115,9 +139,10 @@ def from_batches(batches: dict[str, Any], as_of: datetime | None = None, memory_
     return _prepare(con, as_of)
 
 
-def from_directories(directories: list[str | Path], as_of: datetime | None = None) -> Data:
+def from_directories(directories: list[str | Path], as_of: datetime | None = None,
+                     on_connect: Callable[[Any], None] | None = None) -> Data:
     """Interchange directories (docs/interchange.md): NAME.parquet or NAME.csv per table."""
-    con = connect()
+    con = connect(on_connect)
     raw = con.con
     # Rexian's CSV writer guards text cells against spreadsheet formulas (safe_cells.neutralise); undone here
     # exactly as safe_cells.restore does, so CSV and Parquet directories give the same tables.
@@ -152,6 +177,16 @@ def from_ibis_connection(con: Any, as_of: datetime | None = None) -> Data:
     """An Ibis DuckDB connection that already holds `raw_events` (and optionally `raw_tickets`,
     `raw_calls`, `raw_agent_status`) in the interchange format, e.g. generated in SQL by the benchmark."""
     return _prepare(con, as_of)
+
+
+def _create(con: Any, name: str, expr: Any, temp: bool = False) -> None:
+    """A table of the expression's rows with the expression's column types, as Ibis' `create_table` makes it,
+    but filled by the SQL of `con.compile`, which a run that remembers its queries does not compile again
+    (compiling the ticket facts was about a tenth of a small log's analysis)."""
+    types = con.compiler.type_mapper
+    columns = ", ".join(f'"{column}" {types.from_ibis(dtype).sql("duckdb")}' for column, dtype in expr.schema().items())
+    _run(con.con, f'CREATE {"TEMP " if temp else ""}TABLE "{name}" ({columns})')
+    _run(con.con, f'INSERT INTO "{name}" {con.compile(expr)}')
 
 
 def _payload_text(value: Any) -> str | None:
@@ -228,7 +263,7 @@ def _prepare(con: Any, as_of: datetime | None) -> Data:
         as_of = newest or datetime(1970, 1, 1)
     ev = con.table("ev")
     tickets_file = con.table("tickets") if "tickets" in _tables(raw) else None
-    con.create_table("tk", ticket_facts(ev, tickets_file, int(pd.Timestamp(as_of).timestamp())))
+    _create(con, "tk", ticket_facts(ev, tickets_file, int(pd.Timestamp(as_of).timestamp())))
     tables = _tables(raw)
     return Data(
         con=con, ev=ev, tk=con.table("tk"),

@@ -11,7 +11,7 @@ import click
 from rexian.domain.vocabulary import FAMILIES
 
 
-def _load_data(db: str | None, inputs: tuple[str, ...], as_of: datetime | None):
+def _load_data(db: str | None, inputs: tuple[str, ...], as_of: datetime | None, on_connect):
     from rexian.analytics.tables import from_directories, from_frames
 
     if db:
@@ -28,13 +28,15 @@ def _load_data(db: str | None, inputs: tuple[str, ...], as_of: datetime | None):
             frames.update({name: read_records(connection, name) for name in ("calls", "agent_status")})
         if frames["events"] is None:
             raise click.UsageError(f"no `events` table in {db}")
-        return from_frames(frames["events"], frames["tickets"], frames["calls"], frames["agent_status"], as_of)
+        return from_frames(frames["events"], frames["tickets"], frames["calls"], frames["agent_status"], as_of,
+                           on_connect=on_connect)
     if not inputs:
         raise click.UsageError("give --db URL or at least one interchange directory")
-    return from_directories(list(inputs), as_of)
+    return from_directories(list(inputs), as_of, on_connect=on_connect)
 
 
-def _load_mapped(mapping_file: str, inputs: tuple[str, ...], as_of: datetime | None, out: str, unreadable: list[str]):
+def _load_mapped(mapping_file: str, inputs: tuple[str, ...], as_of: datetime | None, out: str, unreadable: list[str],
+                 on_connect):
     """Foreign exports → in-memory events and tickets through the mapping → the rules' tables. The rejected
     rows go to OUT/rejects.csv, as `rexian import` writes them; the input files that could not be read are
     added to `unreadable` (the run then exits 2 after writing what it found)."""
@@ -59,7 +61,7 @@ def _load_mapped(mapping_file: str, inputs: tuple[str, ...], as_of: datetime | N
         raise click.UsageError("nothing imported: no events to analyse")
     records = report.record_frames
     return from_frames(events, tickets, *(records[name] if name in records and not records[name].empty else None
-                                          for name in ("calls", "agent_status")), as_of=as_of)
+                                          for name in ("calls", "agent_status")), as_of=as_of, on_connect=on_connect)
 
 
 def _analyze_on_spark(inputs: tuple[str, ...], config, out: str, as_of: datetime | None, master: str | None,
@@ -131,12 +133,13 @@ def analyze_command(inputs, mapping_file, db, rules_file, out, as_of, engine, sp
         click.echo("读取数据 …", err=True)
         if not mapping_file and any(Path(p).is_file() for p in inputs):
             raise click.UsageError("input files need --mapping; without it give interchange directories")
-        data = _load_mapped(mapping_file, inputs, as_of, out, unreadable) if mapping_file else _load_data(db, inputs, as_of)
+        compiled = CompiledRules(analysis_cache_dir(load_settings()))  # the preparation's queries remembered too
+        data = (_load_mapped(mapping_file, inputs, as_of, out, unreadable, compiled.remember_queries) if mapping_file
+                else _load_data(db, inputs, as_of, compiled.remember_queries))
         run, _skipped = enabled_rules(data, config)
         with click.progressbar(length=len(run), label="运行规则", file=click.get_text_stream("stderr")) as bar:
             analysis = analyze(data, config, progress=lambda _rule_id: bar.update(1),
-                               inputs=[db] if db else [str(p) for p in inputs],
-                               compiled=CompiledRules(analysis_cache_dir(load_settings())))
+                               inputs=[db] if db else [str(p) for p in inputs], compiled=compiled)
         written = write_all(analysis, out)
     s = analysis.summary
     click.echo(f"{s['tickets']} 张工单、{s['events']} 个事件；问题线索 {s['findings']} 条。")
