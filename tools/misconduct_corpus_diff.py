@@ -32,7 +32,7 @@ def snapshot(out: Path) -> None:
         hits = detect_misconduct(text)
         if hits:
             found[letter_id] = [{"family": h["family"], "act": h["act"], "phrase": h["phrase"],
-                                 "doer": (h["doer"] or {}).get("label", "") if h["doer"] else "",
+                                 "doer": "".join(h["doer"].get(k) or "" for k in ("body", "post", "name")) if h["doer"] else "",
                                  "sentence": h["sentence"][:160]} for h in hits]
     out.write_text(json.dumps({"letters": len(texts), "found": found}, ensure_ascii=False, indent=0), encoding="utf-8")
     families: dict[str, int] = {}

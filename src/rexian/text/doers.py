@@ -26,7 +26,7 @@ from importlib import resources
 
 PUBLIC, NOT_PUBLIC, UNCLEAR = "public", "not_public", "unclear"
 STATUS_ZH = {PUBLIC: "公职人员", NOT_PUBLIC: "非公职人员", UNCLEAR: "身份不明"}
-_LIST_KEYS = ("public_bodies", "public_services", "mixed_services", "state_enterprises", "private_bodies", "not_bodies",
+_LIST_KEYS = ("public_bodies", "public_services", "mixed_services", "state_enterprises", "private_bodies", "not_bodies", "not_posts",
               "public_posts", "manager_posts", "generic_posts", "private_people", "citizens", "pronouns", "object_markers",
               "passive_markers", "salutations")
 # Characters that end the name of a body when reading backwards from its ending (「去住建局」 -> 住建局).
@@ -46,6 +46,7 @@ class DoerWords:
     scan: re.Pattern  # every body ending, post, private person and pronoun, longest first
     kinds: dict[str, str]  # word -> public_body | service | state | private_body | public_post | generic_post | ...
     not_bodies: re.Pattern
+    not_posts: re.Pattern
     salutations: re.Pattern | None
     names_after: re.Pattern  # 「科长李建」: a surname and one or two characters after a post
     lone_names: re.Pattern  # 「李某」「张某某」 anywhere
@@ -78,6 +79,7 @@ def build_words(documents: list[dict]) -> DoerWords:
     return DoerWords(
         words={key: tuple(value) for key, value in lists.items()}, surnames=surnames,
         scan=_alternation(kinds), kinds=kinds, not_bodies=_alternation(lists["not_bodies"]),
+        not_posts=_alternation(lists["not_posts"]),
         salutations=_alternation(lists["salutations"]) if lists["salutations"] else None,
         names_after=re.compile(rf"^[{surnames}](?:某某|某|[\u4e00-\u9fff]{{1,2}})"),  # 「胡某强占」: 胡某
         # 「李某」「张某某」; 「自称是姓王，说……」 (a person who gave only a surname, not 「我姓王」)
@@ -150,11 +152,11 @@ def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
     words = words or default_words()
     text = blank_salutations(text, words)
     blocked = [match.span() for match in words.not_bodies.finditer(text)]
+    not_posts = [match.span() for match in words.not_posts.finditer(text)]
     tokens = []
     for match in words.scan.finditer(text):
         kind = words.kinds[match.group(0)]
-        if kind in _BODY_KINDS and any(
-                start <= match.start() < end for start, end in blocked):
+        if any(start <= match.start() < end for start, end in (blocked if kind in _BODY_KINDS else not_posts)):
             continue
         tokens.append((match.start(), match.end(), match.group(0), kind))
     for match in words.lone_names.finditer(text):
@@ -255,7 +257,8 @@ def _recalled_names(text: str, mentions: list[Mention], words: DoerWords) -> lis
 def _structural_roles(text: str, mentions: list[Mention]) -> list[Mention]:
     """Roles that need the whole clause: the ones a 「经…协调」 phrase names mediate; a body or person joined
     by 和/及/与/、 to an object or a mediator shares that role (「与社区及派出所关系好」); a post at the head of a
-    letter or sentence followed by 「：」「，」 is the one addressed (「胡华衡书记：」「尊敬的孔书记」)."""
+    letter or sentence followed by 「：」「，」 or a greeting is the one addressed (「胡华衡书记：」「尊敬的孔书记」
+    「区长你好」)."""
     mediated = [match.span(1) for match in _MEDIATED.finditer(text)]
     result: list[Mention] = []
     for mention in mentions:
@@ -278,7 +281,7 @@ def _is_vocative(text: str, mention: Mention) -> bool:
     if re.search(r"(?:尊敬|敬爱|亲爱)的$", before):
         return True
     return bool((mention.start == 0 or re.search(r"[。！？!?\n：:]\s*$", before)) and mention.body is None
-                and re.match(r"\s*[：:，,！!]", text[mention.end:mention.end + 2]))
+                and re.match(r"\s*(?:[：:，,！!]|[您你]好|们好|好[，,！!：:])", text[mention.end:mention.end + 3]))
 
 
 def _body_start(text: str, ending_start: int, floor: int = 0) -> int:
@@ -551,21 +554,29 @@ def resolve_antecedent(text: str, mentions: list[Mention], position: int,
 
 
 def _antecedent(text: str, mentions: list[Mention], position: int, pronoun: str | None,
-                reach: int = 120) -> Mention | None:
+                reach: int = 120, hops: int = 4, chained: bool = False) -> Mention | None:
     """Whom a pronoun at `position` points back to: the last person named within `reach` characters before it;
     for 他们/她们 a body too, even one only visited or called (「打住建委信访局的电话，可是他们说…」). A person
-    who already acted on a 他/她 (「警官也多次警告他不要辱骂」) is not the 他 who does the next thing."""
+    who already acted on a 他/她 (「警官也多次警告他不要辱骂」) is not the 他 who does the next thing. With
+    nobody named within reach, the same pronoun used before is the same person, followed back up to `hops`
+    times (「该警员说……他说法律有规定……他说不出来……就说有事你去上诉」) — to a person who was the subject there,
+    not one acted upon (「买通官员……他手下……他靠威胁私了」: the 他 is the one who bribed)."""
     plural = pronoun in ("他们", "她们")
     candidates = [m for m in mentions if m.end <= position and position - m.end <= reach
                   and m.post_kind not in ("pronoun", "citizen")
                   and ((m.post and m.role not in _ASIDE)
                        or (plural and m.body and m.post is None and m.role in ("subject", "place")))]
     for candidate in reversed(candidates):
+        if chained and candidate.role != "subject":
+            continue
         clause_end = _CLAUSE_BREAK.search(text, candidate.end)
         stop = min(position, clause_end.start() if clause_end else position)
         if not plural and _ACTS_ON_HIM.search(text, candidate.end, stop):
             continue
         return candidate
+    same = [m for m in mentions if pronoun and m.post == pronoun and m.end <= position and position - m.end <= reach]
+    if same and hops > 0:
+        return _antecedent(text, mentions, same[-1].start, pronoun, reach, hops - 1, chained=True)
     return None
 
 
