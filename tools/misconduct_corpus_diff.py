@@ -60,7 +60,7 @@ def diff(before: Path, after: Path, every: bool, sample: int) -> None:
     gained = sorted(pairs(new) - pairs(old))
     lost = sorted(pairs(old) - pairs(new))
     scope = "all letters" if every else "letters in no labelled set"
-    print(f"{scope}: letters with a finding {len({l for l, _ in pairs(old)})} -> {len({l for l, _ in pairs(new)})}; "
+    print(f"{scope}: letters with a finding {len({letter for letter, _ in pairs(old)})} -> {len({letter for letter, _ in pairs(new)})}; "
           f"letter-family findings gained {len(gained)}, lost {len(lost)}")
     shown = gained if len(gained) <= sample else sorted(random.Random(20261210).sample(gained, sample))
     if shown is not gained:
