@@ -80,3 +80,24 @@ def test_a_post_greeted_at_the_head_of_a_letter_is_the_one_addressed_not_the_doe
     assert not findings(text, "embezzlement")
     mentions = find_mentions(text, default_words())
     assert [m.role for m in mentions if m.post == "区长"] == ["addressee"]
+
+
+def test_an_enterprise_named_right_before_the_act_is_its_doer_not_the_office_that_failed_to_stop_it():
+    text = ("1月底投诉到工商12315，工商回复的也就说简单回访，意思中石化的不兑现返现金额他们也没权处理，只是走个听取投诉的"
+            "流程，这样的职能部门怪不的给这样大企业飞扬跋扈对待消费者，无法维护基本权益。")
+    assert not findings(text)
+    report = "我们去工商所反映，工商所的所长飞扬跋扈，把我们的材料扔了出来。"
+    assert findings(report)
+
+
+def test_an_invitation_to_dinner_is_a_lead_not_a_banquet_had():
+    text = "调查期间，我听到他接了镇政府某领导约纪委干部吃饭的电话。"
+    hits = [h for h in detect_misconduct(text, include_leads=True) if h["family"] == "improper_banquet"]
+    assert hits and all(h["kind"] == "lead" for h in hits)
+    assert findings("镇政府的领导经常在镇上的饭店包厢里吃喝，由开发商老板买单。", "improper_banquet")
+
+
+def test_a_body_whose_name_is_only_borrowed_is_not_the_doer():
+    text = "物业擅自在小区里建了垃圾站，还假借政府名义威胁业主不许反对。"
+    assert not findings(text)
+    assert findings("街道办的工作人员威胁业主不许反对，否则就断水断电。")
