@@ -380,8 +380,10 @@ def _role(text: str, start: int, words: DoerWords, end: int | None = None, perso
     if person and end is not None and text.startswith("的面", end) and _WITNESS.search(text, max(0, start - 12), start):
         return "object"  # 「当着维稳领导的面殴打车主」: the official looks on
     before = text[max(0, start - 6):start]
-    # 「授意相关人员」「纠集20多名闲散人员」: what counts or qualifies the person stands between marker and person.
-    before = re.sub(r"(?:的|该|那个|这个|这位|那位|一位|一名|一个|个|位|名|相关|有关|其他|其它|手下|下属|一些|几个|\d+多?)+$",
+    # 「授意相关人员」「纠集20多名闲散人员」「把我父亲拖上车」: what counts, qualifies or owns the person stands
+    # between marker and person.
+    before = re.sub(r"(?:的|该|那个|这个|这位|那位|一位|一名|一个|个|位|名|相关|有关|其他|其它|手下|下属|一些|几个|\d+多?"
+                    r"|我们|我|他们|他|她们|她)+$",
                     "", text[max(0, start - 10):start])
     if before.endswith("对于"):  # 「对于小区物业这种推诿责任」: the topic, not an object
         return "subject"
