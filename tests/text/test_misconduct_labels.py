@@ -92,6 +92,10 @@ def test_on_the_development_letters_findings_stay_precise(teddy_dir):
     assert third["families"]["hostile_attitude"]["tp"] >= 9
     fourth = misconduct_on_labels("fresh3", teddy_dir)  # coldness told as conduct: the fifth round's misses
     assert fourth["families"]["hostile_attitude"]["tp"] >= 5
+    # the sixth round's: name-calling, force on residents, a brush-off said several sentences after the officer
+    # was named; and no public body blamed for what an enterprise did
+    fifth = misconduct_on_labels("fresh4", teddy_dir)
+    assert fifth["families"]["hostile_attitude"]["tp"] >= 4 and fifth["families"]["hostile_attitude"]["fp"] <= 1
 
 
 def test_the_fresh_set_is_labelled_apart_and_shares_no_letter_with_the_first_set():

@@ -106,3 +106,11 @@ def test_a_body_whose_name_is_only_borrowed_is_not_the_doer():
     text = "物业擅自在小区里建了垃圾站，还假借政府名义威胁业主不许反对。"
     assert not findings(text)
     assert findings("街道办的工作人员威胁业主不许反对，否则就断水断电。")
+
+
+def test_an_enterprise_is_a_private_body_unless_its_name_says_it_is_state_owned():
+    words = default_words()
+    kinds = {m.body_kind for m in find_mentions("这是一家民营企业。", words) if m.body}
+    assert kinds == {"private_body"}
+    for name in ("国有独资企业", "中央企业", "国有企业"):
+        assert {m.body_kind for m in find_mentions(f"这是一家{name}。", words) if m.body} == {"state"}, name
