@@ -114,3 +114,10 @@ def test_an_enterprise_is_a_private_body_unless_its_name_says_it_is_state_owned(
     assert kinds == {"private_body"}
     for name in ("国有独资企业", "中央企业", "国有企业"):
         assert {m.body_kind for m in find_mentions(f"这是一家{name}。", words) if m.body} == {"state"}, name
+
+
+def test_a_name_followed_by_tongzhi_is_the_name_alone_and_the_address_no_second_person():
+    words = default_words()
+    people = [(m.post, m.name) for m in find_mentions("交警陈愈同志多次参与诈骗。科长李建国同志当众骂人。", words)
+              if m.post]
+    assert people == [("交警", "陈愈"), ("科长", "李建国")]

@@ -204,7 +204,7 @@ def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
                 # 「大元社区居民苏健明」: the body is where the citizen lives, not someone who acts.
                 mentions[-1] = Mention(previous.start, previous.end, previous.body, previous.body_kind, None, None,
                                        None, "home")
-            named = words.names_after.match(_trim_name(text[end:end + 3]))
+            named = words.names_after.match(_trim_name(text[end:end + 5]))
             if named and not _CITIZEN_NOT_NAMED.match(text, end):
                 # 「村民黄涛跃」「居民苏健明」: a named citizen acts as a private person.
                 mentions.append(Mention(start, end + len(named.group(0)), None, None, word, "private_person",
@@ -214,20 +214,23 @@ def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
             continue
         name, post_start = _name_before(text, start, words)
         name_after = None
+        title = 0  # characters of a form of address after the name (「同志」)
         if kind == "named":
             name, post, post_kind = (word[1] + "某" if word.startswith("姓") else word), None, "generic_post"
         else:
             post, post_kind = word, kind
             if kind != "pronoun":
-                after = words.names_after.match(_trim_name(text[end:end + 3]))
+                after = words.names_after.match(_trim_name(text[end:end + 5]))
                 if after and not name:
                     name_after = after.group(0)
+                    if text.startswith("同志", end + len(name_after)):  # 「交警陈愈同志」: the address is part of it
+                        title = 2
         if previous and previous.body and previous.post is None and _JOINERS.match(text[previous.end:post_start]):
             role = "subject" if previous.role == "place" else previous.role  # 「在派出所的民警」 acts
-            mentions[-1] = Mention(previous.start, end + len(name_after or ""), previous.body, previous.body_kind,
+            mentions[-1] = Mention(previous.start, end + len(name_after or "") + title, previous.body, previous.body_kind,
                                    post, post_kind, name or name_after, role)
         else:
-            mentions.append(Mention(post_start, end + len(name_after or ""), None, None, post, post_kind,
+            mentions.append(Mention(post_start, end + len(name_after or "") + title, None, None, post, post_kind,
                                     name or name_after, _role(text, post_start, words, end, person=True)))
     return _structural_roles(text, _recalled_names(text, mentions, words))
 
@@ -301,7 +304,9 @@ def _body_start(text: str, ending_start: int, floor: int = 0) -> int:
 
 
 def _trim_name(after: str) -> str:
-    # 「科长李建接访」: a name stops at a verb or punctuation.
+    # 「科长李建接访」: a name stops at a verb or punctuation; 「交警陈愈同志」: at the form of address; at most three
+    # characters.
+    after = after.split("同志")[0][:3]
     for index, char in enumerate(after):
         if index >= 2 and (char in _VERB_CHARS or char in _BOUNDARY):
             return after[:index]
