@@ -26,7 +26,7 @@ from importlib import resources
 
 PUBLIC, NOT_PUBLIC, UNCLEAR = "public", "not_public", "unclear"
 STATUS_ZH = {PUBLIC: "公职人员", NOT_PUBLIC: "非公职人员", UNCLEAR: "身份不明"}
-_LIST_KEYS = ("public_bodies", "public_services", "mixed_services", "state_enterprises", "private_bodies", "not_bodies",
+_LIST_KEYS = ("public_bodies", "public_services", "mixed_services", "state_enterprises", "private_bodies", "not_bodies", "not_posts",
               "public_posts", "manager_posts", "generic_posts", "private_people", "citizens", "pronouns", "object_markers",
               "passive_markers", "salutations")
 # Characters that end the name of a body when reading backwards from its ending (「去住建局」 -> 住建局).
@@ -46,6 +46,7 @@ class DoerWords:
     scan: re.Pattern  # every body ending, post, private person and pronoun, longest first
     kinds: dict[str, str]  # word -> public_body | service | state | private_body | public_post | generic_post | ...
     not_bodies: re.Pattern
+    not_posts: re.Pattern
     salutations: re.Pattern | None
     names_after: re.Pattern  # 「科长李建」: a surname and one or two characters after a post
     lone_names: re.Pattern  # 「李某」「张某某」 anywhere
@@ -78,6 +79,7 @@ def build_words(documents: list[dict]) -> DoerWords:
     return DoerWords(
         words={key: tuple(value) for key, value in lists.items()}, surnames=surnames,
         scan=_alternation(kinds), kinds=kinds, not_bodies=_alternation(lists["not_bodies"]),
+        not_posts=_alternation(lists["not_posts"]),
         salutations=_alternation(lists["salutations"]) if lists["salutations"] else None,
         names_after=re.compile(rf"^[{surnames}](?:某某|某|[\u4e00-\u9fff]{{1,2}})"),  # 「胡某强占」: 胡某
         # 「李某」「张某某」; 「自称是姓王，说……」 (a person who gave only a surname, not 「我姓王」)
@@ -150,11 +152,11 @@ def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
     words = words or default_words()
     text = blank_salutations(text, words)
     blocked = [match.span() for match in words.not_bodies.finditer(text)]
+    not_posts = [match.span() for match in words.not_posts.finditer(text)]
     tokens = []
     for match in words.scan.finditer(text):
         kind = words.kinds[match.group(0)]
-        if kind in _BODY_KINDS and any(
-                start <= match.start() < end for start, end in blocked):
+        if any(start <= match.start() < end for start, end in (blocked if kind in _BODY_KINDS else not_posts)):
             continue
         tokens.append((match.start(), match.end(), match.group(0), kind))
     for match in words.lone_names.finditer(text):
@@ -202,7 +204,7 @@ def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
                 # 「大元社区居民苏健明」: the body is where the citizen lives, not someone who acts.
                 mentions[-1] = Mention(previous.start, previous.end, previous.body, previous.body_kind, None, None,
                                        None, "home")
-            named = words.names_after.match(_trim_name(text[end:end + 3]))
+            named = words.names_after.match(_trim_name(text[end:end + 5]))
             if named and not _CITIZEN_NOT_NAMED.match(text, end):
                 # 「村民黄涛跃」「居民苏健明」: a named citizen acts as a private person.
                 mentions.append(Mention(start, end + len(named.group(0)), None, None, word, "private_person",
@@ -212,20 +214,23 @@ def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
             continue
         name, post_start = _name_before(text, start, words)
         name_after = None
+        title = 0  # characters of a form of address after the name (「同志」)
         if kind == "named":
             name, post, post_kind = (word[1] + "某" if word.startswith("姓") else word), None, "generic_post"
         else:
             post, post_kind = word, kind
             if kind != "pronoun":
-                after = words.names_after.match(_trim_name(text[end:end + 3]))
+                after = words.names_after.match(_trim_name(text[end:end + 5]))
                 if after and not name:
                     name_after = after.group(0)
+                    if text.startswith("同志", end + len(name_after)):  # 「交警陈愈同志」: the address is part of it
+                        title = 2
         if previous and previous.body and previous.post is None and _JOINERS.match(text[previous.end:post_start]):
             role = "subject" if previous.role == "place" else previous.role  # 「在派出所的民警」 acts
-            mentions[-1] = Mention(previous.start, end + len(name_after or ""), previous.body, previous.body_kind,
+            mentions[-1] = Mention(previous.start, end + len(name_after or "") + title, previous.body, previous.body_kind,
                                    post, post_kind, name or name_after, role)
         else:
-            mentions.append(Mention(post_start, end + len(name_after or ""), None, None, post, post_kind,
+            mentions.append(Mention(post_start, end + len(name_after or "") + title, None, None, post, post_kind,
                                     name or name_after, _role(text, post_start, words, end, person=True)))
     return _structural_roles(text, _recalled_names(text, mentions, words))
 
@@ -255,7 +260,8 @@ def _recalled_names(text: str, mentions: list[Mention], words: DoerWords) -> lis
 def _structural_roles(text: str, mentions: list[Mention]) -> list[Mention]:
     """Roles that need the whole clause: the ones a 「经…协调」 phrase names mediate; a body or person joined
     by 和/及/与/、 to an object or a mediator shares that role (「与社区及派出所关系好」); a post at the head of a
-    letter or sentence followed by 「：」「，」 is the one addressed (「胡华衡书记：」「尊敬的孔书记」)."""
+    letter or sentence followed by 「：」「，」 or a greeting is the one addressed (「胡华衡书记：」「尊敬的孔书记」
+    「区长你好」)."""
     mediated = [match.span(1) for match in _MEDIATED.finditer(text)]
     result: list[Mention] = []
     for mention in mentions:
@@ -278,7 +284,7 @@ def _is_vocative(text: str, mention: Mention) -> bool:
     if re.search(r"(?:尊敬|敬爱|亲爱)的$", before):
         return True
     return bool((mention.start == 0 or re.search(r"[。！？!?\n：:]\s*$", before)) and mention.body is None
-                and re.match(r"\s*[：:，,！!]", text[mention.end:mention.end + 2]))
+                and re.match(r"\s*(?:[：:，,！!]|[您你]好|们好|好[，,！!：:])", text[mention.end:mention.end + 3]))
 
 
 def _body_start(text: str, ending_start: int, floor: int = 0) -> int:
@@ -298,7 +304,9 @@ def _body_start(text: str, ending_start: int, floor: int = 0) -> int:
 
 
 def _trim_name(after: str) -> str:
-    # 「科长李建接访」: a name stops at a verb or punctuation.
+    # 「科长李建接访」: a name stops at a verb or punctuation; 「交警陈愈同志」: at the form of address; at most three
+    # characters.
+    after = after.split("同志")[0][:3]
     for index, char in enumerate(after):
         if index >= 2 and (char in _VERB_CHARS or char in _BOUNDARY):
             return after[:index]
@@ -332,7 +340,7 @@ _BODY_KINDS = ("public_body", "service", "mixed", "state", "private_body")
 _NOT_NAME_START = re.compile("(?:" + "|".join((
     "恳请 请求 敬请 请 希望 要求 建议 呼吁 彻查 严查 查处 调查 督促 责令 关于 投诉 举报 反映 通过 经过 "
     "为何 为什么 难道 竟然 居然 然而 可是 但是 因为 如果 导致 致使 发现 得知 据说 听说 认为 相信 以为 无视 设立 开设 开办 "
-    "创办 注册 贿赂 收买 授意 指使 唆使 配合 协助 帮助 勾结 伙同 串通").split()) + ")+")
+    "创办 注册 贿赂 收买 买通 拉拢 假借 冒充 冒用 打着 授意 指使 唆使 配合 协助 帮助 勾结 伙同 串通").split()) + ")+")
 _REQUEST_INSIDE = re.compile(r"恳请|请求|敬请|请|要求|希望(?!小学|中学|学校)")
 # 「民办学校」「私立医院」 are private; 「公办幼儿园」 is public whatever its ending says.
 _PRIVATE_NAME = re.compile(r"民办|私立|私人|私营")
@@ -377,8 +385,10 @@ def _role(text: str, start: int, words: DoerWords, end: int | None = None, perso
     if person and end is not None and text.startswith("的面", end) and _WITNESS.search(text, max(0, start - 12), start):
         return "object"  # 「当着维稳领导的面殴打车主」: the official looks on
     before = text[max(0, start - 6):start]
-    # 「授意相关人员」「纠集20多名闲散人员」: what counts or qualifies the person stands between marker and person.
-    before = re.sub(r"(?:的|该|那个|这个|这位|那位|一位|一名|一个|个|位|名|相关|有关|其他|其它|手下|下属|一些|几个|\d+多?)+$",
+    # 「授意相关人员」「纠集20多名闲散人员」「把我父亲拖上车」: what counts, qualifies or owns the person stands
+    # between marker and person.
+    before = re.sub(r"(?:的|该|那个|这个|这位|那位|一位|一名|一个|个|位|名|相关|有关|其他|其它|手下|下属|一些|几个|\d+多?"
+                    r"|我们|我|他们|他|她们|她)+$",
                     "", text[max(0, start - 10):start])
     if before.endswith("对于"):  # 「对于小区物业这种推诿责任」: the topic, not an object
         return "subject"
@@ -551,21 +561,29 @@ def resolve_antecedent(text: str, mentions: list[Mention], position: int,
 
 
 def _antecedent(text: str, mentions: list[Mention], position: int, pronoun: str | None,
-                reach: int = 120) -> Mention | None:
+                reach: int = 120, hops: int = 4, chained: bool = False) -> Mention | None:
     """Whom a pronoun at `position` points back to: the last person named within `reach` characters before it;
     for 他们/她们 a body too, even one only visited or called (「打住建委信访局的电话，可是他们说…」). A person
-    who already acted on a 他/她 (「警官也多次警告他不要辱骂」) is not the 他 who does the next thing."""
+    who already acted on a 他/她 (「警官也多次警告他不要辱骂」) is not the 他 who does the next thing. With
+    nobody named within reach, the same pronoun used before is the same person, followed back up to `hops`
+    times (「该警员说……他说法律有规定……他说不出来……就说有事你去上诉」) — to a person who was the subject there,
+    not one acted upon (「买通官员……他手下……他靠威胁私了」: the 他 is the one who bribed)."""
     plural = pronoun in ("他们", "她们")
     candidates = [m for m in mentions if m.end <= position and position - m.end <= reach
                   and m.post_kind not in ("pronoun", "citizen")
                   and ((m.post and m.role not in _ASIDE)
                        or (plural and m.body and m.post is None and m.role in ("subject", "place")))]
     for candidate in reversed(candidates):
+        if chained and candidate.role != "subject":
+            continue
         clause_end = _CLAUSE_BREAK.search(text, candidate.end)
         stop = min(position, clause_end.start() if clause_end else position)
         if not plural and _ACTS_ON_HIM.search(text, candidate.end, stop):
             continue
         return candidate
+    same = [m for m in mentions if pronoun and m.post == pronoun and m.end <= position and position - m.end <= reach]
+    if same and hops > 0:
+        return _antecedent(text, mentions, same[-1].start, pronoun, reach, hops - 1, chained=True)
     return None
 
 

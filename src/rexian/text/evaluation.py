@@ -257,7 +257,8 @@ def misconduct_on_labels(split: str = "held_out", base_dir: str | Path | None = 
     Wilson intervals. A letter is predicted for a family when a hit of that family is a finding (an
     assertion about a public servant, score at or above the threshold); leads (suspicions, unclear doers)
     are counted apart. `split`: dev, held_out, first (both), fresh (the second set), fresh2 (the third),
-    fresh3 (the fourth) or all (every set whose results have been seen, the development data: 1,015 letters).
+    fresh3 (the fourth), fresh4 (the fifth) or all (every set whose results have been seen, the development
+    data: 1,264 letters).
     Returns {families: {...}, pooled: {...}, errors: [...]}.
     """
     from rexian.text.misconduct import DEFAULT_MIN_SCORE, detect_misconduct

@@ -157,6 +157,14 @@ def load_lexicon(extra: str | Path | None = None, *, use_settings: bool = True) 
             paths.append(configured)
     documents += [yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {} for path in paths]
 
+    # Named pieces written once and used in many patterns as `{name}` (`{amount}`: 2000元, 两千元, 贰仟元, 1.5万).
+    pieces = {name: str(value) for document in documents for name, value in (document.get("pieces") or {}).items()}
+
+    def expand(pattern: str) -> str:
+        for name, value in pieces.items():
+            pattern = pattern.replace("{" + name + "}", f"(?:{value})")
+        return pattern
+
     phrases: list[Phrase] = []
     names: dict[str, str] = {}
     lists: dict[str, list[str]] = {key: [] for key in ("negation_cues", "negation_exceptions", "contrast_words")}
@@ -167,7 +175,7 @@ def load_lexicon(extra: str | Path | None = None, *, use_settings: bool = True) 
                 raise ValueError(f"unknown misconduct family {family!r}; expected one of {FAMILIES}")
             names.setdefault(family, spec.get("name", family))
             for item in spec.get("phrases") or []:
-                phrases.append(Phrase(family, re.compile(item["pattern"]), float(item.get("weight", 0.8)),
+                phrases.append(Phrase(family, re.compile(expand(item["pattern"])), float(item.get("weight", 0.8)),
                                       item.get("label", item["pattern"]), bool(item.get("needs_actor")),
                                       bool(item.get("ignore_negation")), bool(item.get("ignore_hypothetical")),
                                       _alternation(item["requires"]) if item.get("requires") else None,

@@ -27,8 +27,9 @@ the third set's one run, from a wider keyword net (`WIDER_KEYWORDS`), and labell
 (pass1/pass2 or pass_a/pass_b) has its agreement reported (`agreement`).
 
 Once a set's one run has been read it is development data: split `all` is every set seen so far
-(`DEVELOPMENT_SETS`: first, fresh, since the fourth round fresh2 and, since the fifth round, fresh3 — 1,015
-letters). A fifth set (`fresh4`, `draw_fresh4_sample`) is kept out of it for its one run.
+(`DEVELOPMENT_SETS`: first, fresh, since the fourth round fresh2, since the fifth round fresh3 and, since the
+sixth round, fresh4 — 1,264 letters). The fifth set (`fresh4`, `draw_fresh4_sample`) was kept out of it for its
+one run (2026-12-06); no untouched labelled set remains.
 
 Labels (`label` column): the families a letter *reports as fact* about a public servant — `H` hostile
 attitude (态度恶劣, incl. threats), `G` graft (吃拿卡要, incl. bribery), `E` embezzlement (侵占/贪污),
@@ -196,9 +197,10 @@ def parse_label(value: str) -> tuple[set, set]:
 # Each labelled set and its file under data/; the first set holds the old dev and held_out parts.
 LABEL_FILES = {"first": "misconduct_labels.csv", "fresh": "misconduct_labels_fresh.csv",
                "fresh2": "misconduct_labels_fresh2.csv", "fresh3": "misconduct_labels_fresh3.csv",
-               "fresh4": "misconduct_labels_fresh4.csv"}  # fresh4: the fifth set, committed for its one run
+               "fresh4": "misconduct_labels_fresh4.csv"}
 SPLITS = ("held_out", "dev", "first", "fresh", "all", "fresh2", "fresh3", "fresh4")
-DEVELOPMENT_SETS = ("first", "fresh", "fresh2", "fresh3")  # every set whose results have been seen: `all` (1,015)
+# every set whose results have been seen: `all` (1,264 letters)
+DEVELOPMENT_SETS = ("first", "fresh", "fresh2", "fresh3", "fresh4")
 PASS_COLUMNS = (("pass1", "pass2"), ("pass_a", "pass_b"))
 
 
@@ -229,9 +231,8 @@ def label_sets(split: str) -> list[str]:
 
 def labelled_rows(split: str) -> list[dict]:
     """The labelled rows of a split: dev or held_out (the two parts of the first set), first (both), fresh
-    (the second set), fresh2 (the third set), fresh3 (the fourth set) or all (every set seen so far: first,
-    fresh, fresh2 and fresh3 — 1,015 letters, the development data); fresh4 is the fifth set, kept apart
-    for its one run."""
+    (the second set), fresh2 (the third set), fresh3 (the fourth set), fresh4 (the fifth set) or all (every
+    set seen so far: first, fresh, fresh2, fresh3 and fresh4 — 1,264 letters, the development data)."""
     if split in ("dev", "held_out"):
         return [row for row in load_label_set("first") if row["split"] == split]
     if split == "all":

@@ -1,0 +1,97 @@
+"""Which Teddy letters a detector change newly flags (or stops flagging), for reading by hand.
+
+Used to judge whether a change generalises before keeping it (issue 18): the letters in no labelled set are
+the only ones whose findings nobody has fitted, so the new findings there, read and judged, are the evidence.
+
+    PYTHONPATH=src python tools/misconduct_corpus_diff.py snapshot before.json   # findings of this tree
+    PYTHONPATH=src python tools/misconduct_corpus_diff.py diff before.json after.json [--all] [--sample 30]
+
+`diff` prints, per letter and family, findings gained and lost, with the act, the doer and the sentence;
+by default only letters in no labelled set (`--all`: every letter). With more than `--sample` gained
+letters a random sample of that many is printed (seed fixed), the total stated. Real data is read from
+REXIAN_REAL_DATA (or ../shared/data/real); nothing of it is written into the project.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+
+
+def snapshot(out: Path) -> None:
+    from rexian.text.evaluation import teddy_file
+    from rexian.text.misconduct import detect_misconduct
+    from rexian.text.misconduct_labels import letters
+
+    texts = letters(teddy_file(""))
+    found = {}
+    for letter_id, text in texts.items():
+        hits = detect_misconduct(text)
+        if hits:
+            found[letter_id] = [{"family": h["family"], "act": h["act"], "phrase": h["phrase"],
+                                 "doer": "".join(h["doer"].get(k) or "" for k in ("body", "post", "name")) if h["doer"] else "",
+                                 "sentence": h["sentence"][:160]} for h in hits]
+    out.write_text(json.dumps({"letters": len(texts), "found": found}, ensure_ascii=False, indent=0), encoding="utf-8")
+    families: dict[str, int] = {}
+    for hits in found.values():
+        for family in {h["family"] for h in hits}:
+            families[family] = families.get(family, 0) + 1
+    print(f"{len(texts)} letters, {len(found)} with a finding; by family {families}")
+
+
+def labelled_ids() -> set:
+    from rexian.text.misconduct_labels import LABEL_FILES, load_label_set
+
+    return {row["letter_id"] for name in LABEL_FILES for row in load_label_set(name)}
+
+
+def diff(before: Path, after: Path, every: bool, sample: int) -> None:
+    old = json.loads(before.read_text(encoding="utf-8"))["found"]
+    new = json.loads(after.read_text(encoding="utf-8"))["found"]
+    labelled = labelled_ids()
+
+    def pairs(found):
+        return {(letter, h["family"]) for letter, hits in found.items() for h in hits
+                if every or letter not in labelled}
+
+    gained = sorted(pairs(new) - pairs(old))
+    lost = sorted(pairs(old) - pairs(new))
+    scope = "all letters" if every else "letters in no labelled set"
+    print(f"{scope}: letters with a finding {len({letter for letter, _ in pairs(old)})} -> {len({letter for letter, _ in pairs(new)})}; "
+          f"letter-family findings gained {len(gained)}, lost {len(lost)}")
+    shown = gained if len(gained) <= sample else sorted(random.Random(20261210).sample(gained, sample))
+    if shown is not gained:
+        print(f"(a random {sample} of the {len(gained)} gained)")
+    for letter, family in shown:
+        for h in new[letter]:
+            if h["family"] == family:
+                print(f"+ [{letter}] {family} {h['act']}「{h['phrase']}」 doer={h['doer']}\n    {h['sentence']}")
+    for letter, family in lost:
+        for h in old[letter]:
+            if h["family"] == family:
+                print(f"- [{letter}] {family} {h['act']}「{h['phrase']}」 doer={h['doer']}\n    {h['sentence']}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    snap = sub.add_parser("snapshot")
+    snap.add_argument("out", type=Path)
+    compare = sub.add_parser("diff")
+    compare.add_argument("before", type=Path)
+    compare.add_argument("after", type=Path)
+    compare.add_argument("--all", action="store_true", help="every letter, labelled ones too")
+    compare.add_argument("--sample", type=int, default=30)
+    args = parser.parse_args(argv)
+    if args.command == "snapshot":
+        snapshot(args.out)
+    else:
+        diff(args.before, args.after, args.all, args.sample)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
