@@ -219,6 +219,14 @@ def test_rows_past_an_xlsx_sheets_declared_size_are_read_not_dropped(tmp_path):
     assert report.rows_in == len(FLOW_ROWS) and report.rows_imported == len(FLOW_ROWS)
 
 
+def test_rows_of_an_xlsx_ending_early_read_as_empty_cells_not_as_missing_columns(tmp_path):
+    """Read past its declared size, a sheet's rows end at their last cell: they still read as the header's
+    width, so an empty required cell is 「必填字段 … 为空」, not a column missing from the file."""
+    path = workbook(tmp_path / "short.xlsx", [FLOW_ROWS[0][:4], ["GD002", "03/01/2025 09:00"]])
+    report = balanced(build([path], mapping_from_dict(FLOW_MAPPING)))
+    assert report.rows_imported == 1 and [r.reason for r in report.rejects.rejects] == ["必填字段 action 为空"]
+
+
 def test_a_far_cell_in_an_xlsx_is_bounded_and_a_row_past_excels_size_refuses_the_whole_file(tmp_path):
     base = workbook(tmp_path / "base.xlsx", FLOW_ROWS)
     far = rewritten(base, tmp_path / "far.xlsx", lambda name, data: data.replace(b"</sheetData>", (

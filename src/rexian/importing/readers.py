@@ -474,8 +474,8 @@ def _read_xlsx(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[Sou
         rows = budgeted(enumerate(sheet.iter_rows(values_only=True), start=1), SheetBudget(path))
         header, rows = split_header(rows, mapping, name, rejects)
         for number, cells in rows:
-            if not _blank(cells):
-                yield SourceRow(name, number, dict(zip(header, cells)))
+            if not _blank(cells):  # a row ends at its last cell now: padded to the header, as Excel shows it
+                yield SourceRow(name, number, dict(zip(header, cells + [None] * (len(header) - len(cells)))))
     finally:
         book.close()
 
