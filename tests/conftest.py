@@ -73,6 +73,10 @@ def _server_key_file(monkeypatch, tmp_path_factory):
     place beside an SQLite file remove the variable."""
     if "REXIAN_KEY_FILE" not in os.environ:
         monkeypatch.setenv("REXIAN_KEY_FILE", str(tmp_path_factory.getbasetemp() / "server.keys"))
+    yield
+    # The erasure ledger beside the shared key file belongs to one test's database: a later test's database,
+    # holding a ticket of the same number and first event (an import of the same file), is another one.
+    (tmp_path_factory.getbasetemp() / "server.keys.erasures").unlink(missing_ok=True)
 
 
 @pytest.fixture

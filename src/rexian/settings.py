@@ -127,6 +127,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("import_max_field_chars", 100_000, int,
             "Longest value (characters) an import accepts in one field; a longer one rejects its row (and so its "
             "ticket) with file, row and column, and the rest of the file is still read."),
+    Setting("import_max_sheet_cells", 50_000_000, int,
+            "Most cells one sheet of an imported workbook may spread to (Excel, old .xls, HTML or XML Spreadsheet, "
+            "counting the empty cells that spans, indexes and far cell references fill in; also within Excel's "
+            "own 1,048,576 rows × 16,384 columns): a larger sheet is refused whole, naming the file."),
+    Setting("import_max_unpacked_mb", 2048, int,
+            "Largest size (MB) one compressed part of an input may unpack to: a member of an .xlsx (a zip) or a "
+            "column of one Parquet row group, as the file declares it; a larger file is refused (a zip bomb)."),
+    Setting("import_max_shared_strings_mb", 256, int,
+            "Largest unpacked shared-strings part (MB) of an .xlsx: the Excel reader holds it whole in memory."),
     Setting("import_chunk_rows", 200_000, int,
             "Rows `rexian import` reads, checks and seals at a time from a Parquet event log in Rexian's vocabulary "
             "(extended to the end of the last ticket): what bounds its memory, whatever the file size."),

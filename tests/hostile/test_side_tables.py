@@ -382,3 +382,54 @@ def test_the_upgrade_to_0007_numbers_and_signs_the_audit_records_and_sign_in_mat
     assert report.intact, report.lines()
     assert one_value(app, "SELECT log_seq FROM audit_log") == last + 1
     assert accounts.session_person(token) == "J01"
+
+
+# --- an older genuine sign-in row put back (issue 15, sixth round) --------------------------------------------
+def _row(app, table, key, value):
+    with app.engine.connect() as connection:
+        postgres = connection.dialect.name == "postgresql"
+        found = connection.exec_driver_sql(f"SELECT * FROM {table} WHERE {key} = " + ("%s" if postgres else "?"),
+                                           (value,)).first()
+        return dict(found._mapping)
+
+
+def _put_back(app, table, key, row):
+    """Replace a row by an older copy of itself, as someone with database access and a backup could."""
+    names = list(row)
+    sql(app, f"DELETE FROM {table} WHERE {key} = ?", row[key])
+    sql(app, f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+        *[row[name] for name in names])
+
+
+def test_a_disabled_account_put_back_active_with_its_revoked_token_is_named(accounts):
+    app, service = accounts
+    token = service.issue_token("H0201", "对接系统")
+    digest_of = __import__("rexian.web.auth", fromlist=["digest"]).digest
+    account_before = _row(app, "accounts", "person_id", "H0201")
+    token_before = _row(app, "api_tokens", "token_hash", digest_of(token))
+    service.set_active("H0201", False)
+    assert service.token_person(token) is None and verify_database(app.engine).intact
+    _put_back(app, "accounts", "person_id", account_before)  # genuine rows, genuine MACs
+    _put_back(app, "api_tokens", "token_hash", token_before)
+    report = verify_database(app.engine)
+    found = damaged(report)
+    assert found.get("登录凭据(accounts:H0201)") == {"projection"}, report.lines()
+    assert found.get(f"登录凭据(api_tokens:{digest_of(token)[:12]})") == {"projection"}, report.lines()
+
+
+def test_a_revoked_token_un_revoked_while_the_account_stays_disabled_then_re_enabled_is_named(accounts):
+    app, service = accounts
+    token = service.issue_token("H0201", "对接系统")
+    service.set_active("H0201", False)
+    service.set_active("H0201", True)  # re-enabled by the administrator: the old token stays revoked
+    assert service.token_person(token) is None
+    sql(app, "UPDATE api_tokens SET revoked_at = NULL WHERE person_id = ?", "H0201")
+    assert any("API令牌" in line for line in verify_database(app.engine).lines())
+
+
+def test_genuine_disabling_re_enabling_and_new_tokens_still_verify(accounts):
+    app, service = accounts
+    service.set_active("H0201", False)
+    service.set_active("H0201", True)
+    assert service.token_person(service.issue_token("H0201", "新令牌")) == "H0201"
+    assert verify_database(app.engine).intact

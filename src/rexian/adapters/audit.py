@@ -14,6 +14,7 @@ from rexian.adapters.keys import keyring_for, take_log_seqs
 from rexian.adapters.log_reader import comparable
 
 AUDITED = ("at", "person_id", "action", "ticket_id", "reason")
+ACCOUNT_STATE = "account_state"  # an account enabled, disabled or locked out (person_id: the account's own person)
 
 
 def audit_digest(log_seq: Any, row: dict[str, Any]) -> str:

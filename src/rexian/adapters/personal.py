@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from typing import Any, Iterator
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from rexian.adapters import tables as t
@@ -50,9 +50,20 @@ def held_before(connection: Connection, cutoff: datetime) -> list[str]:
     return [row.ticket_id for row in rows]
 
 
+def still_held(connection: Connection, ticket_ids: list[str]) -> list[str]:
+    """Those of these tickets whose caller details are held (not erased)."""
+    found: list[str] = []
+    for start in range(0, len(ticket_ids), 500):
+        found += connection.execute(select(t.personal_data.c.ticket_id).where(
+            t.personal_data.c.ticket_id.in_(ticket_ids[start:start + 500]), t.personal_data.c.data.is_not(None))
+        ).scalars()
+    return sorted(found)
+
+
 def erase(connection: Connection, ticket_id: str, now: datetime) -> bool:
     done = connection.execute(update(t.personal_data)
-                              .where(t.personal_data.c.ticket_id == ticket_id, t.personal_data.c.erased_at.is_(None))
+                              .where(t.personal_data.c.ticket_id == ticket_id,
+                                     or_(t.personal_data.c.erased_at.is_(None), t.personal_data.c.data.is_not(None)))
                               .values(data=None, salt=None, erased_at=now))
     return done.rowcount == 1
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -52,7 +53,7 @@ def backup_command(db_url, out_path):
 def restore_command(db_url, key_file, force, backup_path):
     """把备份恢复到 --db 并核验；核验不通过时退出码为1。"""
     from rexian.adapters.database import make_engine
-    from rexian.adapters.keys import default_key_path
+    from rexian.adapters.keys import KeyRing, default_key_path
     from rexian.service.backup import BackupError, restore
     from rexian.settings import load_settings
 
@@ -60,14 +61,33 @@ def restore_command(db_url, key_file, force, backup_path):
     engine = make_engine(url)
     ring = _keyring(engine, key_file)
     engine.dispose()
+
+    def erase_again(restored_url: str) -> None:
+        """Caller details erased after the backup was made come back with it: erased again at once, as the
+        erasure ledger beside the key file lists them (and by the retention period)."""
+        from rexian.adapters.erasures import ledger_path
+        from rexian.adapters.keys import use_key_file
+        from rexian.service.personal import erase_expired_personal_data
+
+        beside = default_key_path(restored_url)
+        if key_file and beside is not None and not beside.exists() and not load_settings()["key_file"]:
+            ring.save(beside)  # the restored database works here with the key it was signed with
+            carried = ledger_path(KeyRing.load(Path(key_file)))
+            if carried is not None and carried.exists():
+                shutil.copyfile(carried, ledger_path(KeyRing.load(beside)))  # the erasures go with the key
+            click.echo(f"密钥文件已放到 {beside}")
+        app = _app(restored_url)
+        if key_file:
+            use_key_file(app.engine, key_file)
+        erased = erase_expired_personal_data(app)
+        if erased:
+            click.echo(f"备份恢复了{len(erased)}张工单已删除或已过保存期的来电人个人信息，已再次删除（每次删除记为工单事件）")
+        app.engine.dispose()
+
     try:
-        report = restore(Path(backup_path), url, ring, force=force)
+        report = restore(Path(backup_path), url, ring, force=force, repair=erase_again)
     except BackupError as error:
         fail(error, "invalid")
-    beside = default_key_path(url)
-    if key_file and beside is not None and not beside.exists() and not load_settings()["key_file"]:
-        ring.save(beside)  # the restored database works here with the key it was signed with
-        click.echo(f"密钥文件已放到 {beside}")
     for line in report.lines():
         click.echo(line)
     if not report.intact:

@@ -26,8 +26,12 @@ class ParquetSource:
     def __init__(self, paths: list[Path]):
         import pyarrow.parquet as pq
 
+        from rexian.importing.file_limits import check_parquet_parts
+
         self.paths = paths
         self.files = [pq.ParquetFile(path) for path in paths]
+        for path, each in zip(paths, self.files):
+            check_parquet_parts(path, each.metadata)  # refused: the general path reports it
         self.schema = self.files[0].schema_arrow
         self.rows = sum(f.metadata.num_rows for f in self.files)
 
@@ -41,8 +45,10 @@ class ParquetSource:
 
         for index, path in enumerate(self.paths):
             row = 1
-            for batch in pq.ParquetFile(path).iter_batches(batch_size=chunk_rows, columns=columns):
-                yield _numbered(pa.Table.from_batches([batch]), index, row)
+            texts = [f.name for f in self.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+            for batch in pq.ParquetFile(path, read_dictionary=texts).iter_batches(batch_size=chunk_rows,
+                                                                                   columns=columns):
+                yield _numbered(_decoded(batch, self.schema), index, row)
                 row += batch.num_rows
 
     def duckdb_relation(self) -> str:
@@ -119,6 +125,27 @@ class CsvSource:
                     raise SourceChanged("a line break inside a value: line numbers would differ")
                 yield _numbered(table, index, row)
                 row += table.num_rows
+
+
+FAST_BATCH_TEXT_BYTES = 1 << 30
+
+
+def _decoded(batch: Any, schema: Any) -> Any:
+    """A batch read with its text columns as dictionaries, decoded to the file's own types — unless its text
+    would decode to more than 1 GB (a value repeated by a dictionary page): the general path, which measures
+    and rejects such rows one by one, then takes the import."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    size, columns = 0, []
+    for name, column in zip(batch.schema.names, batch.columns):
+        if pa.types.is_dictionary(column.type):
+            size += pc.sum(pc.take(pc.binary_length(column.dictionary), column.indices)).as_py() or 0
+            if size > FAST_BATCH_TEXT_BYTES:
+                raise SourceChanged("text that decodes past the batch budget")
+            column = column.cast(schema.field(name).type)
+        columns.append(column)
+    return pa.Table.from_arrays(columns, names=batch.schema.names)
 
 
 def open_source(paths: list[Path], mapping: Mapping) -> ParquetSource | CsvSource | None:

@@ -283,6 +283,19 @@ class _NoAliasLoader(yaml.SafeLoader):
             raise MappingError(f"映射文件不允许 YAML 别名（*{event.anchor}，第 {event.start_mark.line + 1} 行）")
         return super().compose_node(parent, index)
 
+    def construct_mapping(self, node, deep=False):
+        """A key given twice is refused (YAML would keep the last silently: which one did the author mean?)."""
+        if isinstance(node, yaml.MappingNode):
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise MappingError(f"映射文件的键必须是文字（第 {key_node.start_mark.line + 1} 行）")
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise MappingError(f"映射文件中键 {key!r} 出现两次（第 {key_node.start_mark.line + 1} 行）")
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
 
 def parse_mapping_text(text: str, where: str = "映射") -> Any:
     """The YAML of a mapping file, bounded in size and without aliases."""
@@ -297,6 +310,10 @@ def parse_mapping_text(text: str, where: str = "映射") -> Any:
         raise MappingError(f"{where} 无法读取：{error}") from None
     except RecursionError:
         raise MappingError(f"{where} 嵌套过深") from None
+    except MappingError:
+        raise
+    except ValueError as error:  # a number too long to read (Python's 4,300-digit limit) and the like
+        raise MappingError(f"{where} 无法读取：数值过长或格式不正确（{error}）") from None
 
 
 def load_mapping(path: str | Path) -> Mapping:
@@ -317,6 +334,11 @@ SECTIONS = {"columns": dict, "intake": dict, "values": dict, "constants": dict, 
             "action_fields": dict}
 
 
+TEXT_KEYS = ("source", "mode", "table", "format", "encoding", "delimiter", "sheet", "timezone", "action_match",
+             "unknown_action")  # one value each: a structure there would be read as its Python spelling
+NAME_SECTIONS = ("columns", "intake")  # our field → the source's column name
+
+
 def mapping_from_dict(raw: dict[str, Any], path: Path | None = None) -> Mapping:
     where = f"映射文件 {path}" if path else "映射"
     if not isinstance(raw, dict):
@@ -324,6 +346,13 @@ def mapping_from_dict(raw: dict[str, Any], path: Path | None = None) -> Mapping:
     for key, kind in SECTIONS.items():
         if raw.get(key) is not None and not isinstance(raw[key], kind):
             raise MappingError(f"{where}：{key} 应为{'键值对象' if kind is dict else '列表'}")
+    for key in TEXT_KEYS:
+        if raw.get(key) is not None and not isinstance(raw[key], (str, int, float)):
+            raise MappingError(f"{where}：{key} 应为一个文字值，而不是 {type(raw[key]).__name__}")
+    for key in NAME_SECTIONS:
+        for name, column in (raw.get(key) or {}).items():
+            if not isinstance(column, (str, int, float)):
+                raise MappingError(f"{where}：{key}.{name} 应为源文件的列名（一个文字值），而不是嵌套的结构")
     try:
         return _mapping_from_dict(raw, path, where)
     except MappingError:

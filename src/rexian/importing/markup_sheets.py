@@ -6,7 +6,9 @@ HTML: the table with the most rows; a cell spanning columns holds its value in t
 opens it) and `rowspan` fills it down; rows of merged cells only near the top (a title, the upper row of a
 two-row header) are skipped, so a two-row merged header yields one complete header row. XML Spreadsheet: `ss:Index` and
 `ss:MergeAcross` place cells, `ss:Type="DateTime"` and `"Number"` are typed. Parsed with the standard
-library (expat refuses external entities and bounds entity expansion).
+library: expat bounds entity expansion and external entities are never read; both are refused with a Chinese
+message (`file_limits.xml_problem`). Spans, `ss:Index` and `ss:MergeAcross` are counted against the sheet's cell
+budget (`file_limits.SheetBudget`) before any cell is made, so a `rowspan="2147483647"` is refused, not filled.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import iterparse
+from xml.etree.ElementTree import ParseError, iterparse
+
+from rexian.importing.file_limits import EXCEL_ROWS, FileProblem, SheetBudget, xml_problem
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
 SNIFF_BYTES = 4096
@@ -42,16 +46,22 @@ def sheet_names(path: Path) -> list[str]:
     if markup_kind(path) != "xmlss":
         return ["Sheet1"]
     names = []
-    for _, element in iterparse(path, events=("start",)):
-        if element.tag == f"{{{XMLSS}}}Worksheet":
-            names.append(element.get(f"{{{XMLSS}}}Name") or f"Sheet{len(names) + 1}")
+    try:
+        for _, element in iterparse(path, events=("start",)):
+            if element.tag == f"{{{XMLSS}}}Worksheet":
+                names.append(element.get(f"{{{XMLSS}}}Name") or f"Sheet{len(names) + 1}")
+    except ParseError as error:
+        raise xml_problem(path, error) from None
     return names
 
 
 def markup_rows(path: Path, sheet: str | None = None) -> tuple[str, int, list[list[Any]]]:
     """(sheet name, number of sheets, rows of cells) of a markup ".xls"."""
     if markup_kind(path) == "xmlss":
-        return _xmlss_rows(path, sheet)
+        try:
+            return _xmlss_rows(path, sheet)
+        except ParseError as error:
+            raise xml_problem(path, error) from None
     return "Sheet1", 1, _html_rows(path)
 
 
@@ -96,8 +106,9 @@ MERGED_HEADER_ROWS = 10  # merged-only rows are taken for title or header rows o
 
 
 def _count(value: str | None) -> int:
+    """A span as browsers read it: at least 1; at most Excel's width, the budget refusing what is too large."""
     try:
-        return max(1, min(int(value or 1), 1000))
+        return max(1, min(int(value or 1), EXCEL_ROWS + 1))
     except ValueError:
         return 1
 
@@ -120,8 +131,9 @@ def _html_rows(path: Path) -> list[list[Any]]:
     table = max(parser.tables, key=len)
     rows: list[list[Any]] = []
     pending: dict[int, tuple[str, int]] = {}  # column -> (value, rows still to fill) from a rowspan above
+    budget = SheetBudget(path)
     for number, cells in enumerate(table):
-        row = _placed(cells, pending)
+        row = _placed(cells, pending, budget, number + 1)
         if number < MERGED_HEADER_ROWS and number + 1 < len(table) and cells and all(
                 rowspan > 1 or colspan > 1 for _, colspan, rowspan in cells):
             # A row of merged cells only (a title, or the upper row of a two-row header): its rowspan cells
@@ -131,13 +143,18 @@ def _html_rows(path: Path) -> list[list[Any]]:
     return rows
 
 
-def _placed(cells: list[tuple[str, int, int]], pending: dict[int, tuple[str, int]]) -> list[Any]:
+def _placed(cells: list[tuple[str, int, int]], pending: dict[int, tuple[str, int]], budget: SheetBudget,
+            number: int) -> list[Any]:
     """One table row's values by column: cells spanning columns hold their value in the first (as Excel opens
-    it); columns a rowspan above still covers take its value, and the cell's own rowspan is carried down."""
+    it); columns a rowspan above still covers take its value, and the cell's own rowspan is carried down.
+    Every cell is counted against the budget before it is made."""
     row: list[Any] = []
-    queue = list(cells)
+    queue = iter(cells)
     column = 0
-    while queue or any(c >= column for c in pending):
+    last_pending = max(pending, default=-1)
+    spanned = 0
+    cell = next(queue, None)
+    while cell is not None or column <= last_pending:
         if column in pending:
             value, left = pending[column]
             row.append(value)
@@ -147,14 +164,18 @@ def _placed(cells: list[tuple[str, int, int]], pending: dict[int, tuple[str, int
                 del pending[column]
             column += 1
             continue
-        if not queue:
+        if cell is None:
             break
-        value, colspan, rowspan = queue.pop(0)
+        (value, colspan, rowspan), cell = cell, next(queue, None)
+        budget.take(colspan, row=number + rowspan - 1, column=column + colspan)
+        spanned += colspan
         for offset in range(colspan):
             row.append((value or None) if offset == 0 else None)
             if rowspan > 1:
                 pending[column + offset] = (value or None, rowspan - 1)
+                last_pending = max(last_pending, column + offset)
         column += colspan
+    budget.take(len(row) - spanned, row=number, column=len(row))  # the cells a rowspan above filled in
     return row
 
 
@@ -163,6 +184,7 @@ def _xmlss_rows(path: Path, sheet: str | None) -> tuple[str, int, list[list[Any]
     ns = f"{{{XMLSS}}}"
     names: list[str] = []
     rows: list[list[Any]] = []
+    budget = SheetBudget(path)
     wanted = sheet
     row: list[Any] | None = None
     for event, element in iterparse(path, events=("start", "end")):
@@ -172,16 +194,20 @@ def _xmlss_rows(path: Path, sheet: str | None) -> tuple[str, int, list[list[Any]
             wanted = wanted or names[-1]
         elif event == "start" and tag == ns + "Row" and names and names[-1] == wanted:
             row = []
-            index = element.get(ns + "Index")
-            while index and len(rows) < int(index) - 1:
+            index = _index(path, element.get(ns + "Index"), "Row 的 ss:Index")
+            budget.take(max(0, index - 1 - len(rows)), row=max(index, len(rows) + 1))
+            while len(rows) < index - 1:
                 rows.append([])
         elif event == "end" and tag == ns + "Cell" and row is not None:
-            index = element.get(ns + "Index")
-            while index and len(row) < int(index) - 1:
+            index = _index(path, element.get(ns + "Index"), "Cell 的 ss:Index")
+            merged = _index(path, element.get(ns + "MergeAcross"), "Cell 的 ss:MergeAcross")
+            end = max(index - 1, len(row)) + 1 + merged
+            budget.take(end - len(row), row=len(rows) + 1, column=end)
+            while len(row) < index - 1:
                 row.append(None)
             data = element.find(ns + "Data")
             value = _typed(data.get(ns + "Type"), "".join(data.itertext())) if data is not None else None
-            row.extend([value] + [None] * int(element.get(ns + "MergeAcross") or 0))  # merged: first cell only
+            row.extend([value] + [None] * merged)  # merged: first cell only
             element.clear()
         elif event == "end" and tag == ns + "Row" and row is not None:
             rows.append(row)
@@ -191,9 +217,22 @@ def _xmlss_rows(path: Path, sheet: str | None) -> tuple[str, int, list[list[Any]
     return wanted, len(names), rows
 
 
+def _index(path: Path, text: str | None, attribute: str) -> int:
+    """An `ss:Index` / `ss:MergeAcross` number (0 when absent); anything else refuses the file in Chinese."""
+    if text is None:
+        return 0
+    try:
+        return max(0, int(text))
+    except ValueError:
+        raise FileProblem(f"{path.name}：XML 表格中 {attribute} 的值 {text[:40]!r} 不是整数，拒绝读取") from None
+
+
 def _typed(kind: str | None, text: str) -> Any:
     if kind == "Number":
-        number = float(text)
+        try:
+            number = float(text)
+        except ValueError:
+            return text  # not a number after all: the text, for the row's own check to judge
         return int(number) if number.is_integer() else number
     if kind == "DateTime":
         try:

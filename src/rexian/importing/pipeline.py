@@ -55,7 +55,8 @@ class ImportReport:
         lines += self.stored
         lines += [f"文件问题：{problem}" for problem in self.file_problems]
         notes = self.rejects.notes
-        lines += [f"{note.file}" + (f" 第 {note.row} 行「{note.column}」={note.value}" if note.row else "") + f"：{note.reason}"
+        lines += [f"{note.file}" + (f" 第 {note.row} 行" if note.row else "")
+                  + (f"「{note.column}」={note.value}" if note.column else "") + f"：{note.reason}"
                   for note in notes[:NOTES_SHOWN]]
         if len(notes) > NOTES_SHOWN:
             lines.append(f"另有提示 {len(notes) - NOTES_SHOWN} 条，见拒收清单（「提示」行导入无损）")
@@ -184,6 +185,13 @@ def _leave_out_broken_tickets(report: ImportReport) -> None:
         for file, row in history.rows:
             report.rejects.add(file, row, None, ticket_id,
                                "同一工单另有行被拒收（见本清单）：整件工单未导入；改正后重新导入即可")
+    if report.rejects.refused_files:  # a file refused whole stores nothing, not even the rows read before
+        for ticket_id in sorted(report.histories):
+            history = report.histories[ticket_id]
+            if any(report.rejects.from_refused_file(file) for file, _ in history.rows):
+                del report.histories[ticket_id]
+                for file, row in history.rows:
+                    report.rejects.add(file, row, None, ticket_id, "所在文件被拒绝读取（见本清单）：整件工单未导入")
 
 
 def sealed_histories(report: ImportReport, mapping: Mapping) -> Iterator[tuple[str, list[dict[str, Any]]]]:

@@ -19,6 +19,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any, Iterator
 
+from rexian.importing.file_limits import FileProblem, SheetBudget, check_parquet_parts, check_xlsx_parts
 from rexian.importing.mapping import Mapping
 from rexian.importing.rejects import RejectLog
 
@@ -71,6 +72,8 @@ def read_rows(path: str | Path, mapping: Mapping, rejects: RejectLog) -> Iterato
                 continue
             if screened(row, mapping, rejects, limit):
                 yield row
+    except FileProblem as error:  # refused by a bound (file_limits): the reason is already a sentence
+        rejects.refuse_file(str(path), f"文件无法读取：{error}")
     except Exception as error:  # an unreadable file is reported, the other inputs still import
         rejects.add(str(path), None, None, None, f"文件无法读取：{type(error).__name__}: {error}")
 
@@ -150,11 +153,15 @@ def screened(row: SourceRow, mapping: Mapping, rejects: RejectLog, limit: int) -
                         ticket_of(row.values, mapping))
             return False
         if len(value) > limit:
-            rejects.add(row.file, row.row, column, value[:200],
-                        f"字段长 {len(value)} 字符，超过上限 {limit}（设置 import_max_field_chars）",
-                        ticket_of(row.values, mapping))
+            reject_long(rejects, row, column, len(value), limit, mapping)
             return False
     return True
+
+
+def reject_long(rejects: RejectLog, row: SourceRow, column: str, length: int, limit: int, mapping: Mapping) -> None:
+    """Reject a row for a field over `import_max_field_chars` (the row's values may hold only its beginning)."""
+    rejects.add(row.file, row.row, column, str(row.values.get(column))[:200],
+                f"字段长 {length} 字符，超过上限 {limit}（设置 import_max_field_chars）", ticket_of(row.values, mapping))
 
 
 def read_bytes(path: Path, rejects: RejectLog) -> tuple[bytes, bool]:
@@ -245,6 +252,12 @@ def _read_csv(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[Sour
         if pending:
             yield pending
             pending = None
+        if fields[0].startswith("\ufeff"):  # files joined end to end: the second one's byte-order mark
+            fields[0] = fields[0].lstrip("\ufeff")
+            rejects.note(str(path), "行首有字节顺序标记（BOM，多个文件首尾相接？），已去掉", row_number)
+        if [field.strip() for field in fields] == header:
+            rejects.note(str(path), "重复的表头行（多个文件首尾相接？），不是数据，未读取", row_number)
+            continue
         bad = next((i for i, value in enumerate(fields) if BAD_BYTES.search(value)), None) if damaged else None
         if bad is not None:
             column = header[bad] if bad < len(header) else None
@@ -293,14 +306,112 @@ def _read_jsonl(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[So
         yield SourceRow(str(path), number, values)
 
 
+PARQUET_BATCH_ROWS = 8_192
+PARQUET_SLICE_BYTES = 64 << 20  # text decoded into Python at a time
+
+
 def _read_parquet(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
+    """Parquet rows, with memory bounded whatever the file claims: each column of a row group unpacks to at
+    most `import_max_unpacked_mb` (checked on the metadata first), text columns are read as dictionaries so a
+    value repeated by a dictionary page (1 MB × 200,000 rows from a 260 KB file) is measured before it is
+    decoded, a row with a value over `import_max_field_chars` is rejected from its length alone, and the
+    others are decoded about 64 MB at a time."""
     import pyarrow.parquet as pq
 
+    from rexian.settings import load_settings
+
+    parquet = pq.ParquetFile(path)
+    check_parquet_parts(path, parquet.metadata)
+    limit = load_settings().import_max_field_chars
+    texts = [f.name for f in parquet.schema_arrow if _is_text(f.type)]
+    parquet = pq.ParquetFile(path, read_dictionary=texts)
     number = 0
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=65_536):
-        for values in batch.to_pylist():
-            number += 1
-            yield SourceRow(str(path), number, values)
+    for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+        chars, sizes = _text_lengths(batch, texts)
+        shortened: dict[str, Any] = {}  # a dictionary column's entries cut to their beginnings, once a batch
+        start = 0
+        while start < batch.num_rows:
+            end, budget = start, 0
+            while end < batch.num_rows and (end == start or budget + sizes[end] <= PARQUET_SLICE_BYTES) \
+                    and not _too_long(chars, end, limit):
+                budget += sizes[end]
+                end += 1
+            for values in batch.slice(start, end - start).to_pylist():
+                number += 1
+                yield SourceRow(str(path), number, values)
+            if end < batch.num_rows and _too_long(chars, end, limit):
+                number += 1
+                values = batch.slice(end, 1).select([n for n in batch.schema.names if n not in chars]).to_pylist()[0]
+                row = SourceRow(str(path), number, values)
+                for name in chars:  # only the beginning of each text is decoded
+                    values[name] = _beginning(batch.column(name), end, shortened, name)
+                long = next(name for name, column in chars.items() if column[end] > limit)
+                reject_long(rejects, row, long, int(chars[long][end]), limit, mapping)
+                end += 1
+            start = end
+
+
+def _is_text(kind: Any) -> bool:
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(kind):  # a column the writer stored as a dictionary: measured the same way
+        kind = kind.value_type
+    return any(test(kind) for test in (pa.types.is_string, pa.types.is_large_string, pa.types.is_binary,
+                                       pa.types.is_large_binary))
+
+
+def _text_lengths(batch: Any, texts: list[str]) -> tuple[dict[str, Any], Any]:
+    """Per text column, each row's length in characters (bytes for binary), and each row's text bytes in all —
+    read from a dictionary's entries through its indices, without decoding a row."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chars: dict[str, Any] = {}
+    sizes = np.zeros(batch.num_rows, dtype=np.int64)
+    for name in texts:
+        column = batch.column(name)
+        if pa.types.is_dictionary(column.type):
+            entries = column.dictionary
+            measure = pc.utf8_length if pa.types.is_string(entries.type) or pa.types.is_large_string(
+                entries.type) else pc.binary_length
+            lengths = pc.take(measure(entries), column.indices)
+            size = pc.take(pc.binary_length(entries), column.indices)
+        else:
+            lengths = (pc.utf8_length if pa.types.is_string(column.type) or pa.types.is_large_string(
+                column.type) else pc.binary_length)(column)
+            size = pc.binary_length(column)
+        chars[name] = lengths.fill_null(0).to_numpy(zero_copy_only=False)
+        sizes += size.fill_null(0).to_numpy(zero_copy_only=False)
+    return chars, sizes
+
+
+def _beginning(column: Any, row: int, shortened: dict[str, Any], name: str, length: int = 200) -> Any:
+    """The first characters (bytes) of one text value, without decoding the rest of it; a dictionary column's
+    entries are cut once a batch (kept in `shortened` under the column's name) and the row's entry taken."""
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(column.type):
+        index = column.indices[row].as_py()
+        if index is None:
+            return None
+        if name not in shortened:
+            shortened[name] = _cut(column.dictionary, length)
+        return shortened[name][index].as_py()
+    return _cut(column.slice(row, 1), length)[0].as_py()
+
+
+def _cut(values: Any, length: int) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        return pc.utf8_slice_codeunits(values, 0, length)
+    return pc.binary_slice(values, 0, length)
+
+
+def _too_long(chars: dict[str, Any], row: int, limit: int) -> bool:
+    return any(column[row] > limit for column in chars.values())
 
 
 def _header(cells: list[Any]) -> list[str]:
@@ -369,17 +480,28 @@ def sheet_name(path: Path | str, sheet: str, sheets: int) -> str:
 def _read_xlsx(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
     from openpyxl import load_workbook
 
+    check_xlsx_parts(path)
     book = load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = book[mapping.sheet] if mapping.sheet else book.worksheets[0]
         name = sheet_name(path, sheet.title, len(book.worksheets))
-        rows = ((number, list(cells)) for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1))
+        # The sheet's declared size (<dimension>) is not trusted: openpyxl would stop at its last row without a
+        # word (rows lost) or pad every row to its width (a far cell reference as a time bomb).
+        sheet.reset_dimensions()
+        rows = budgeted(enumerate(sheet.iter_rows(values_only=True), start=1), SheetBudget(path))
         header, rows = split_header(rows, mapping, name, rejects)
         for number, cells in rows:
-            if not _blank(cells):
-                yield SourceRow(name, number, dict(zip(header, cells)))
+            if not _blank(cells):  # a row ends at its last cell now: padded to the header, as Excel shows it
+                yield SourceRow(name, number, dict(zip(header, cells + [None] * (len(header) - len(cells)))))
     finally:
         book.close()
+
+
+def budgeted(rows: Iterator[tuple[int, Any]], budget: SheetBudget) -> Iterator[tuple[int, list[Any]]]:
+    """A workbook's numbered rows, each counted against the sheet's cell budget as it is read."""
+    for number, cells in rows:
+        budget.take(len(cells), row=number, column=len(cells))
+        yield number, list(cells)
 
 
 def _read_xls(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
@@ -412,7 +534,8 @@ def _read_xls(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[Sour
         return values
 
     name = sheet_name(path, sheet.name, book.nsheets)
-    header, rows = split_header(((i + 1, cells(i)) for i in range(sheet.nrows)), mapping, name, rejects)
+    header, rows = split_header(budgeted(((i + 1, cells(i)) for i in range(sheet.nrows)), SheetBudget(path)),
+                                mapping, name, rejects)
     for number, values in rows:
         if not _blank(values):
             yield SourceRow(name, number, dict(zip(header, values)))

@@ -41,6 +41,7 @@ class RejectLog:
     rejected_rows: set[tuple[str, int]] = field(default_factory=set)
     tickets: set[str] = field(default_factory=set)
     notes: list[Reject] = field(default_factory=list)  # remarks that lose no row (header offset, unread visit)
+    refused_files: set[str] = field(default_factory=set)  # refused whole by a bound: none of their rows is stored
 
     def add(self, file: str, row: int | None, column: str | None, value: Any, reason: str,
             ticket: str | None = None) -> None:
@@ -55,6 +56,16 @@ class RejectLog:
         """A remark that loses nothing (the row, if any, is imported): written to the rejects file after the
         rejects, its reason marked 「提示」, and never counted or listed as a reject."""
         self.notes.append(Reject(file, row, column, value, f"提示：{reason}"))
+
+    def refuse_file(self, file: str, reason: str) -> None:
+        """A file refused whole (a crafted file past a bound): the reason, and no row of it is to be stored —
+        not even those read before the bound was reached."""
+        self.add(file, None, None, None, reason)
+        self.refused_files.add(file)
+
+    def from_refused_file(self, file: str) -> bool:
+        """Whether a row's file (a workbook's rows are named 导出.xlsx[工单]) is one refused whole."""
+        return any(file == refused or file.startswith(refused + "[") for refused in self.refused_files)
 
     def file_problems(self) -> list[Reject]:
         return [reject for reject in self.rejects if reject.row is None]

@@ -138,6 +138,9 @@ def _sheets(path: Path) -> list[str]:
     if suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
+        from rexian.importing.file_limits import check_xlsx_parts
+
+        check_xlsx_parts(path)
         book = load_workbook(path, read_only=True)
         try:
             return list(book.sheetnames)

@@ -13,6 +13,7 @@ import subprocess
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 from sqlalchemy.engine import make_url
 
@@ -90,8 +91,11 @@ def backup(url: str, out: Path, keyring: KeyRing, now: datetime) -> BackupResult
     return BackupResult(out, manifest, report)
 
 
-def restore(backup_path: Path, url: str, keyring: KeyRing, force: bool = False) -> VerifyReport:
-    """Restore a backup into the database at `url` and verify it; the backup's checksum is checked first."""
+def restore(backup_path: Path, url: str, keyring: KeyRing, force: bool = False,
+            repair: Callable[[str], None] | None = None) -> VerifyReport:
+    """Restore a backup into the database at `url` and verify it; the backup's checksum is checked first.
+    `repair(url)` runs between the two: what the restored database must be brought up to (the erasures of the
+    ledger kept beside the key file, which a backup from before them would undo)."""
     backup_path = Path(backup_path)
     if not backup_path.exists():
         raise BackupError(f"备份文件不存在：{backup_path}")
@@ -116,6 +120,8 @@ def restore(backup_path: Path, url: str, keyring: KeyRing, force: bool = False) 
         done = subprocess.run([*command, str(backup_path)], capture_output=True, text=True)
         if done.returncode != 0:
             raise BackupError(f"pg_restore 失败：{done.stderr.strip()[:200]}")
+    if repair is not None:
+        repair(url)
     return _verify(url, keyring)
 
 

@@ -139,6 +139,7 @@ def verify_database(engine: Engine, keyring: KeyRing | None = None,
         report.damages += audit_damages(iter_raw_audit(connection), ring)
         report.damages += attachment_damages(connection, cited)
         report.damages += credential_damages(connection, ring)
+        report.damages += erasure_damages(connection, held, ring)
         report.damages += _log_sequence_damages(iter_log_sequence(connection), counted.get(LOG_COUNTER))
         report.checkpoints, problems = check_checkpoints(connection, ring, filed)
         report.checkpoint_problems += problems
@@ -203,6 +204,27 @@ def _log_sequence_damages(entries: Iterable[tuple], counter: Any) -> list[Damage
                                                     f"（最新的{counter - last}条事件被删除）"))
     elif counter is not None and counter != last and (last or counter):
         damages.append(Damage(LOG, "altered", None, f"日志序号计数器为{str(counter)[:30]!r}，日志到{last}（计数器被改动）"))
+    return damages
+
+
+ERASURES = "擦除清单"
+
+
+def erasure_damages(connection, held: dict[Any, tuple[Any, Any, Any]], ring: KeyRing) -> list[Damage]:
+    """Every ticket the erasure ledger beside the key file lists (the same ticket: its first event's hash)
+    must hold no caller details: details there again are a database restored from before the erasure (or
+    written back by hand)."""
+    from rexian.adapters.erasures import first_hashes, read_ledger
+
+    erased, problems = read_ledger(ring)
+    damages = [Damage(ERASURES, "unsigned", None, problem) for problem in problems]
+    back = [ticket_id for ticket_id in sorted(erased) if held.get(ticket_id, (None, None, None))[1] is not None]
+    intakes = first_hashes(connection, back)
+    for ticket_id in back:
+        intake, when = erased[ticket_id]
+        if intakes.get(ticket_id) == intake:
+            damages.append(Damage(ticket_id, "personal", None, f"来电人个人信息已于{when}删除（擦除清单），数据库中却又有了"
+                                                              "（从删除之前的备份恢复？运行 rexian personal-data erase 再次删除）"))
     return damages
 
 

@@ -220,4 +220,40 @@ def credential_damages(connection, ring: KeyRing) -> list[Damage]:
             if problem:
                 damages.append(Damage(f"登录凭据({table}:{str(row.get(names[0]))[:12]})", "unsigned", None,
                                       f"{table}中{row.get('person_id')}的记录{problem}（可用于冒名登录）"))
+    return damages + account_state_damages(connection)
+
+
+def account_state_damages(connection) -> list[Damage]:
+    """Each account's `active` flag against the last enable/disable of its signed audit records, and every
+    live API token against the account's last disabling (which revoked it): an older genuine row put back —
+    a disabled account active again, a revoked token un-revoked — is named. (Audit records forged or removed
+    are named by `audit_damages` and the log sequence.)"""
+    from rexian.adapters.audit import ACCOUNT_STATE
+
+    last: dict[str, tuple[Any, str]] = {}  # person → (at, enable/disable), in log order
+    disabled_at: dict[str, Any] = {}
+    from sqlalchemy import text
+
+    for values in connection.execute(text("SELECT person_id, at, reason FROM audit_log WHERE action = :action "
+                                          "ORDER BY log_seq"), {"action": ACCOUNT_STATE}):
+        person, at, reason = values
+        if reason in ("enable", "disable"):
+            last[person] = (at, reason)
+            if reason == "disable":
+                disabled_at[person] = at
+    damages = []
+    for values in connection.exec_driver_sql("SELECT person_id, active FROM accounts"):
+        person, active = values
+        if person in last and bool(active) != (last[person][1] == "enable"):
+            state = "启用" if active else "停用"
+            damages.append(Damage(f"登录凭据(accounts:{str(person)[:12]})", "projection", None,
+                                  f"账号{person}现为{state}，与审计日志中{last[person][0]}的最后一次"
+                                  f"{'启用' if last[person][1] == 'enable' else '停用'}不符（旧记录被放回？）"))
+    for values in connection.exec_driver_sql("SELECT token_hash, person_id, created_at FROM api_tokens "
+                                             "WHERE revoked_at IS NULL"):
+        token, person, created = values
+        if person in disabled_at and str(created) <= str(disabled_at[person]):
+            damages.append(Damage(f"登录凭据(api_tokens:{str(token)[:12]})", "projection", None,
+                                  f"{person}的API令牌签发于{created}，账号在{disabled_at[person]}停用时已撤销，"
+                                  "现又有效（旧记录被放回）"))
     return damages

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 
 from rexian.adapters import credentials
 from rexian.adapters import tables as t
-from rexian.adapters.audit import append_audit
+from rexian.adapters.audit import ACCOUNT_STATE, append_audit
 from rexian.domain.errors import MissingField, NotAllowed, NotFound
 from rexian.domain.org import Organisation
 
@@ -150,16 +150,22 @@ class Accounts:
         self.set_password(person_id, new)
 
     def set_active(self, person_id: str, active: bool) -> None:
+        """Enable or disable an account (disabling ends its sessions and revokes its tokens). The change is
+        also an audit record on the signed log sequence (`account_state`, the account's own person), so that
+        an older row put back — a disabled account active again, a revoked token live — is named by `verify`."""
+        now = self.clock()
         with self.engine.begin() as connection:
             done = connection.execute(update(t.accounts).where(t.accounts.c.person_id == person_id)
-                                      .values(active=active, updated_at=self.clock()))
+                                      .values(active=active, updated_at=now))
             if done.rowcount != 1:
                 raise NotFound("account.unknown", f"没有此账号：{person_id}")
             if not active:
                 connection.execute(delete(t.sessions).where(t.sessions.c.person_id == person_id))
                 connection.execute(update(t.api_tokens).where(t.api_tokens.c.person_id == person_id,
                                                               t.api_tokens.c.revoked_at.is_(None))
-                                   .values(revoked_at=self.clock()))
+                                   .values(revoked_at=now))
+            append_audit(connection, [{"at": now, "person_id": person_id, "action": ACCOUNT_STATE,
+                                       "reason": "enable" if active else "disable"}])
 
     def list(self) -> list[dict]:
         with self.engine.connect() as connection:
@@ -195,6 +201,9 @@ class Accounts:
                 # Counted in this transaction, which must commit: the refusal is raised after it.
                 connection.execute(update(t.accounts).where(t.accounts.c.person_id == person_id)
                                    .values(failed_attempts=failures, locked_until=locked_until))
+                if locked_until is not None:  # the lock-out on the signed log: counters reset by SQL are named
+                    append_audit(connection, [{"at": now, "person_id": person_id, "action": ACCOUNT_STATE,
+                                               "reason": f"locked_until {locked_until.isoformat()}"}])
                 refused = SignInRefused(f"连续{failures}次登录失败，账号已锁定"
                                         f"{self.settings['web_lockout_minutes']}分钟", locked=True) \
                     if locked_until else SignInRefused("账号或密码不正确")
