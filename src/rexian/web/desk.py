@@ -23,7 +23,7 @@ from fastapi.responses import (
 )
 from starlette.datastructures import FormData
 
-from rexian.domain import clues
+from rexian.domain import clues, vocabulary
 from rexian.domain.errors import MissingField, WorkflowError
 from rexian.web.access import Allow, checked_form
 from rexian.web.auth import Principal
@@ -64,7 +64,7 @@ def _render(request: Request, template: str, me: Principal, status: int = 200, *
     from rexian.web.pages import render
 
     return render(request, template, me, status=status, labels=clues.LABELS, outcomes=clues.OUTCOMES,
-                  error=request.query_params.get("error"), done=request.query_params.get("done"), **data)
+                  sources=vocabulary.FINDING_SOURCES, error=request.query_params.get("error"), done=request.query_params.get("done"), **data)
 
 
 def _back(url: str, **params: str) -> RedirectResponse:
@@ -282,9 +282,12 @@ def answer_order(order_id: str, request: Request, form: FormData = Depends(check
 def bulletin_list(request: Request, me: Principal = Depends(SUPERVISOR)):
     now = request.app.state.web.now()
     last_month = f"{now.year - (now.month == 1)}-{(now.month - 2) % 12 + 1:02d}"
-    from rexian.service.bulletin import months_with_findings
+    from datetime import timedelta
 
-    months = months_with_findings(request.app.state.web.engine)
+    from rexian.service.bulletin import month_bounds, months_with_findings
+
+    months = [(period, n, month_bounds(period)[0].date(), month_bounds(period)[1].date() - timedelta(days=1))
+              for period, n in months_with_findings(request.app.state.web.engine)]
     return _render(request, "desk/bulletins.html", me, items=_services(request).desk.bulletins(),
                    default_period=last_month, months=months)
 
