@@ -76,8 +76,18 @@ def occurred_times(connection: Any, rows: Iterable[dict[str, Any]]) -> dict[str,
     out = {}
     for row in rows:
         found = [times[ref] for ref in cited[row["finding_key"]] if ref in times]
-        out[row["finding_key"]] = max(found) if found else _time(row["detected_at"])
+        out[row["finding_key"]] = max(found) if found else _day(row) or _time(row["detected_at"])
     return out
+
+
+def _day(row: dict[str, Any]) -> datetime | None:
+    """The day a finding without events is about (a call-centre finding's `day` value: an agent's day)."""
+    evidence = row["evidence"] if isinstance(row["evidence"], dict) else json.loads(row["evidence"] or "{}")
+    day = (evidence.get("values") or {}).get("day")
+    try:
+        return datetime.fromisoformat(str(day)) if day else None
+    except ValueError:
+        return None
 
 
 def row_to_finding(row: Any) -> dict[str, Any]:
