@@ -64,7 +64,8 @@ def _render(request: Request, template: str, me: Principal, status: int = 200, *
     from rexian.web.pages import render
 
     return render(request, template, me, status=status, labels=clues.LABELS, outcomes=clues.OUTCOMES,
-                  sources=vocabulary.FINDING_SOURCES, error=request.query_params.get("error"), done=request.query_params.get("done"), **data)
+                  sources=vocabulary.FINDING_SOURCES, error=request.query_params.get("error"),
+                  done=request.query_params.get("done"), **data)
 
 
 def _back(url: str, **params: str) -> RedirectResponse:
@@ -156,9 +157,12 @@ def _masked_finding(request: Request, me: Principal, shown: dict) -> dict:
     texts = list(shown["evidence"].get("texts", []))
     items = [(tid, event["payload"]) for tid, events in timelines.items() for event in events]
     items += [(first, {"content": text if isinstance(text, str) else str(text)}) for text in texts]
+    # the computed values too: a repeat complaint's place is the callers' address
+    items.append((tuple(shown.get("ticket_ids") or ()), {"values": shown["evidence"].get("values") or {}}))
     masked = iter(disclose(web.engine, me, items, "督查台：问题线索详情", web.now(), opened))
     timelines = {tid: [{**event, "payload": next(masked)} for event in events] for tid, events in timelines.items()}
-    evidence = {**shown["evidence"], "texts": [next(masked)["content"] for _ in texts]}
+    evidence = {**shown["evidence"], "texts": [next(masked)["content"] for _ in texts],
+                "values": next(masked)["values"]}
     return {**shown, "timelines": timelines, "evidence": evidence}
 
 
@@ -288,6 +292,8 @@ def bulletin_list(request: Request, me: Principal = Depends(SUPERVISOR)):
 
     months = [(period, n, month_bounds(period)[0].date(), month_bounds(period)[1].date() - timedelta(days=1))
               for period, n in months_with_findings(request.app.state.web.engine)]
+    if months and last_month not in {period for period, *_ in months}:
+        last_month = months[0][0]  # e.g. imported data of earlier months: offer its latest month, not an empty one
     return _render(request, "desk/bulletins.html", me, items=_services(request).desk.bulletins(),
                    default_period=last_month, months=months)
 
