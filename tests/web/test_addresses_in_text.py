@@ -49,10 +49,11 @@ def test_a_findings_evidence_and_timeline_hide_the_address_until_the_supervisor_
     ticket_id = _filed(hotline)
     record = finding(ticket_id, rule_id="RC-REPEAT", family="repeat", seqs=(1,))
     record["evidence"]["texts"] = ["市民说：幸福小区门口又在烧烤"]
-    record["evidence"]["values"] = {"place_key": ADDRESS, "tickets": 3}
+    record["evidence"]["values"] = {"place_key": ADDRESS, "tickets": 3, "category": "0201"}
     FindingRepository(hotline.engine).upsert([record], "batch", datetime(2026, 3, 2, 9))
     supervisor = client_for("J01")
     page = supervisor.get(f"/desk/finding?key=RC-REPEAT:{ticket_id}").text
     assert "幸福小区" not in page and "又在烧烤" in page
+    assert "0201 油烟污染" in page  # the category by its name, not its code alone
     form_post(supervisor, f"/tickets/{ticket_id}/unmask", {"reason": "核查重复投诉所涉地点"})
     assert "幸福小区门口又在烧烤" in supervisor.get(f"/desk/finding?key=RC-REPEAT:{ticket_id}").text

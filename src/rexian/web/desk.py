@@ -139,6 +139,12 @@ def finding(request: Request, key: str = "", me: Principal = Depends(SUPERVISOR)
     from rexian.analytics.registry import FAMILY_NAMES_ZH, SEVERITY_ZH, all_rules
 
     shown = _masked_finding(request, me, _services(request).desk.finding(key))
+    values = shown["evidence"].get("values") or {}
+    categories = request.app.state.web.hotline.organisation().categories
+    if values.get("category") in categories:  # a category code (0504) shown with its name
+        code = values["category"]
+        shown = {**shown, "evidence": {**shown["evidence"], "values": {
+            **values, "category": f"{code} {categories[code].name}"}}}
     return _render(request, "desk/finding.html", me, f=shown, families=FAMILY_NAMES_ZH, severities=SEVERITY_ZH,
                    rules={rid: r.name_zh for rid, r in all_rules().items()}, names=_names(request),
                    action_label=clues.action_label)
