@@ -135,7 +135,8 @@ def desk_services(app):
                               max_age_seconds=max(60.0, app.settings["scheduled_rules_minutes"] * 60))
         services = DeskServices(app, desk, dashboard, OutboxFeed(app.engine),
                                 RuleScheduler(app.engine, config, app.clock, app.settings["scheduled_rules_minutes"],
-                                              desk, after=dashboard.refresh),
+                                              desk, after=dashboard.refresh,
+                                              batch_mode=app.settings["scheduled_batch_rules"]),
                                 WebhookDispatcher.from_settings(app.engine, app.settings))
         _DESK[id(app)] = services
     return services

@@ -33,6 +33,16 @@ def _bool(text: str) -> bool:
     raise ValueError(f"not a boolean: {text!r}")
 
 
+BATCH_RULE_MODES = ("imported", "always", "off")
+
+
+def _batch_mode(text: str) -> str:
+    mode = str(text).strip().lower()
+    if mode not in BATCH_RULE_MODES:
+        raise ValueError(f"not one of {', '.join(BATCH_RULE_MODES)}: {text!r}")
+    return mode
+
+
 def _path_or_none(text: str) -> Path | None:
     return Path(text) if text else None
 
@@ -104,6 +114,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("scheduled_rules_minutes", 10.0, float,
             "How often `rexian serve` runs the time-based rules (overdue, idle, forwarded without follow-up) and "
             "flags late supervision orders (docs/desk.md); 0 switches the schedule off."),
+    Setting("scheduled_batch_rules", "imported", _batch_mode,
+            "When a scheduled pass of `rexian serve` also runs the whole rule set over the whole log, so that "
+            "findings reach the desk without `rexian analyze` + `findings load`: `imported` (when events or call "
+            "and agent records not written by Rexian's own workflow — imports — were added since the last such run; "
+            "the workflow's own events are judged as they happen), `always` (when anything was added), `off`."),
     Setting("bulletin_issuer", "12345政务服务便民热线监督组", str,
             "The issuing office (发文单位) printed on the monthly bulletin (通报), e.g. the centre's or the "
             "discipline-inspection office's name."),

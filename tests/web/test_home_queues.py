@@ -50,3 +50,19 @@ def test_the_reviewer_and_leader_tiles_count_the_requests_their_pages_list(hotli
     unit_tile = re.search(r'id="tile-approvals".*?<a href="/approvals">(\d+)', leader.get("/").text, re.S)
     approvals = leader.get("/approvals").text
     assert int(unit_tile.group(1)) == approvals.count('<a href="/tickets/RX') == 1 and second in approvals
+
+
+def test_todays_work_leaves_out_tickets_waiting_on_the_leader_or_the_centres_review(hotline, client_for):
+    at_centre, with_leader, own = (_dispatched(hotline, f"工地夜间施工噪声扰民第{n}次反映") for n in (1, 2, 3))
+    for ticket_id in (at_centre, with_leader):
+        hotline.handle(c.RequestReturn(actor_id="H0201", ticket_id=ticket_id, reason="不属于本单位职责",
+                                       basis="职责清单：施工噪声由住建部门主办"))
+    request = hotline.ticket(at_centre).pending("return")
+    hotline.handle(c.EndorseRequest(actor_id="L0201", ticket_id=at_centre, request_id=request.request_id))
+    home = client_for("H0201").get("/").text
+    today = _section(home, "今日待办")
+    assert own in today and at_centre not in today and with_leader not in today
+    assert re.search(r'id="awaiting">另有 <a href="/tickets\?queue=review">2 件</a>', home)
+    waiting = client_for("H0201").get("/tickets?queue=review").text
+    assert at_centre in waiting and with_leader in waiting and own not in waiting
+    assert own in client_for("H0201").get("/tickets?queue=todo&due=pending").text

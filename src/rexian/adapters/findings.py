@@ -6,6 +6,9 @@
 - `decide` is the only way to change a status; only a supervisor (role `supervisor`) may do it, a reason
   is required, and every decision is appended to `finding_events` (the first row of each history is the
   detection itself) and, as an event, to the finding's stream of the hash-chained supervision log.
+- `occurred_at`, when the matter happened, is the time of the latest event the evidence cites (the
+  triggering event), read from the log as the finding is stored; the detection time when it cites none
+  stored (call-centre findings, findings of an export analysed without importing it).
 - `mark_contradicted` marks a finding the data no longer supports; nothing is deleted.
 - Every change is also written to the outbox in the same transaction (`desk_store.enqueue`), from which
   dashboards (server-sent events) and webhooks learn of it (service/push.py).
@@ -25,6 +28,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from rexian.adapters import desk_store
+from rexian.adapters import tables as t
 from rexian.adapters import findings_tables as ft
 from rexian.adapters.repository import OrgRepository
 from rexian.domain import clues
@@ -47,11 +51,50 @@ def finding_row(finding: Any) -> dict[str, Any]:
     }
 
 
+def occurred_times(connection: Any, rows: Iterable[dict[str, Any]]) -> dict[str, datetime]:
+    """finding key → when its matter happened: the latest stored event its evidence cites (the event that
+    made the rule true), or its detection time when none of them is stored. `rows` are finding rows
+    (`finding_row`), read in chunks of tickets."""
+    rows = list(rows)
+    wanted: dict[str, set[int]] = {}
+    cited = {}
+    for row in rows:
+        evidence = row["evidence"] if isinstance(row["evidence"], dict) else json.loads(row["evidence"] or "{}")
+        refs = {(str(ref.get("ticket_id")), int(ref["seq"])) for ref in evidence.get("events") or []
+                if ref.get("ticket_id") is not None and ref.get("seq") is not None}
+        cited[row["finding_key"]] = refs
+        for ticket_id, seq in refs:
+            wanted.setdefault(ticket_id, set()).add(seq)
+    times: dict[tuple[str, int], datetime] = {}
+    tickets = sorted(wanted)
+    e = t.events.c
+    for start in range(0, len(tickets), 500):
+        chunk = tickets[start:start + 500]
+        for ticket_id, seq, at in connection.execute(select(e.ticket_id, e.seq, e["at"]).where(e.ticket_id.in_(chunk))):
+            if seq in wanted[ticket_id]:
+                times[(ticket_id, seq)] = at
+    out = {}
+    for row in rows:
+        found = [times[ref] for ref in cited[row["finding_key"]] if ref in times]
+        out[row["finding_key"]] = max(found) if found else _day(row) or _time(row["detected_at"])
+    return out
+
+
+def _day(row: dict[str, Any]) -> datetime | None:
+    """The day a finding without events is about (a call-centre finding's `day` value: an agent's day)."""
+    evidence = row["evidence"] if isinstance(row["evidence"], dict) else json.loads(row["evidence"] or "{}")
+    day = (evidence.get("values") or {}).get("day")
+    try:
+        return datetime.fromisoformat(str(day)) if day else None
+    except ValueError:
+        return None
+
+
 def row_to_finding(row: Any) -> dict[str, Any]:
     data = dict(row._mapping)
     data["ticket_ids"] = json.loads(data["ticket_ids"])
     data["evidence"] = json.loads(data["evidence"])
-    for name in ("detected_at", "updated_at", "decided_at", "contradicted_at"):
+    for name in ("detected_at", "occurred_at", "updated_at", "decided_at", "contradicted_at"):
         if data.get(name) is not None:
             data[name] = data[name].isoformat(timespec="seconds")
     return data
@@ -84,15 +127,18 @@ class FindingRepository:
                     existing[row.finding_key] = row
             added = []
             counted: Counter[tuple[str, str]] = Counter()
+            occurred = occurred_times(connection, (row for key, row in rows.items()
+                                                   if key not in existing or existing[key].status == "new"))
             for key, row in rows.items():
                 old = existing.get(key)
                 if old is None:
-                    added.append({**row, "updated_at": now, "source": source, "status": "new"})
+                    added.append({**row, "occurred_at": occurred[key], "updated_at": now, "source": source,
+                                  "status": "new"})
                 elif old.status != "new" or all(getattr(old, name) == row[name] for name in CONTENT):
                     result["kept"].append(key)
                 else:
                     connection.execute(update(ft.findings).where(ft.findings.c.finding_key == key).values(
-                        **{name: row[name] for name in CONTENT}, updated_at=now))
+                        **{name: row[name] for name in CONTENT}, occurred_at=occurred[key], updated_at=now))
                     result["updated"].append(key)
                     counted.update((facet, row[facet]) for facet in ("family", "rule_id", "severity"))
                     counted.subtract((facet, getattr(old, facet)) for facet in ("family", "rule_id", "severity"))

@@ -25,6 +25,9 @@ findings = Table(
     Column("person_id", String(64)),
     Column("evidence", Text, nullable=False),  # JSON object (docs/interchange.md)
     Column("detected_at", DateTime, nullable=False),
+    # When the matter happened: the time of the latest event the finding cites as evidence (the one that
+    # made the rule true), else the detection time. Bulletins count findings by this month (0008_desk6).
+    Column("occurred_at", DateTime),
     Column("updated_at", DateTime, nullable=False),
     Column("source", String(16), nullable=False),  # batch | realtime
     Column("status", String(16), nullable=False),
@@ -40,6 +43,9 @@ findings = Table(
     Index("ix_findings_person", "person_id"),
     Index("ix_findings_detected", "detected_at"),
 )
+
+# The bulletin's counts and the triage list's date filter read findings by the month they happened (0008_desk6).
+OCCURRED_INDEX = Index("ix_findings_occurred", findings.c.occurred_at, findings.c.status)
 
 # The triage list: one filter, newest first, in the list's own order (detected_at DESC, finding_key), so a
 # filtered page reads its rows off one index instead of sorting every match (0005_perf).

@@ -394,4 +394,10 @@ EVIDENCE_VALUES: dict[str, str] = {
     "min_extensions": "最少延期次数", "min_days": "最少天数", "min_callers": "最少来电人数", "min_score": "最低得分",
     "min_calls": "最少来电数", "min_rate": "最低比率", "min_minutes": "最短时长(分钟)",
     "min_total_minutes": "最短累计时长(分钟)", "max_break_minutes": "最长休息(分钟)", "link_hours": "关联时限(小时)",
+    "away_statuses": "视为离岗的坐席状态", "exclude_kinds": "不计入的诉求类型", "follow_up_actions": "算作跟进的动作",
+    "handling_actions": "算作办理的动作", "max_tickets_listed": "最多列出工单数", "phone_methods": "算作通话的联系方式",
+    "verification_actions": "算作核实的动作", "verification_progress_kinds": "算作核实的办理记录",
+    "waiting_actions": "算作等待的动作",
 }
+# Agent seat statuses as call-centre exports give them (thresholds of the unreachable-service rules).
+AGENT_STATUSES: dict[str, str] = {"busy": "示忙", "break": "小休", "offline": "离线"}

@@ -1,7 +1,9 @@
 """The monthly bulletin (通报): its numbers from the findings store, its words editable until issued, and
 its Word (.docx) and Excel renderings.
 
-Counted: findings detected in the month that were not dismissed (排除的问题线索不计入通报), by family and by
+Counted: findings whose matter happened in the month (`occurred_at`: the time of the triggering event, not
+when a batch run detected it — a batch run over an import detects years of matters on one day) that were not
+dismissed (排除的问题线索不计入通报), by family and by
 responsible unit, beside the previous month's counts and the change. Typical cases: the month's confirmed
 findings, highest severity first, with their evidence (the triggering events and texts) and the ticket's
 title. The counts are never edited by hand (domain/clues.py `edit_bulletin`); the words are.
@@ -24,7 +26,8 @@ from rexian.domain.clues import action_label
 from rexian.text.masking import mask_personal_data
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-COUNTING_RULE = "统计口径：当月发现且未被排除的问题线索；环比 = 本月 − 上月。"
+COUNTING_RULE = ("统计口径：问题发生在当月（以触发该问题线索的事件时间为准，而非系统发现时间）且未被排除的问题线索；"
+                 "环比 = 本月 − 上月。")
 
 
 def month_bounds(period: str) -> tuple[datetime, datetime]:
@@ -46,20 +49,20 @@ def counts(engine: Engine, period: str, column: str) -> dict[str, int]:
     c = ft.findings.c
     with engine.connect() as connection:
         rows = connection.execute(select(c[column], func.count()).where(
-            c.detected_at >= start, c.detected_at < end, c.status != "dismissed").group_by(c[column])).all()
+            c.occurred_at >= start, c.occurred_at < end, c.status != "dismissed").group_by(c[column])).all()
     return {(key or "(未指明)"): n for key, n in rows}
 
 
 def months_with_findings(engine: Engine, limit: int = 12) -> list[tuple[str, int]]:
     """The latest months that have findings to report, newest first, counted as a bulletin counts them
-    (detected in the month, not dismissed): a supervisor picking a month sees where the findings are — over an
-    imported export they all sit in the batch run's as-of month, not in the export's months."""
+    (happened in the month, not dismissed): a supervisor picking a month sees where the findings are."""
     from sqlalchemy import extract
 
     c = ft.findings.c
-    year, month = extract("year", c.detected_at), extract("month", c.detected_at)
+    year, month = extract("year", c.occurred_at), extract("month", c.occurred_at)
     with engine.connect() as connection:
-        rows = connection.execute(select(year, month, func.count()).where(c.status != "dismissed")
+        rows = connection.execute(select(year, month, func.count()).where(c.status != "dismissed",
+                                                                          c.occurred_at.is_not(None))
                                   .group_by(year, month).order_by(year.desc(), month.desc()).limit(limit)).all()
     return [(f"{int(y):04d}-{int(m):02d}", n) for y, m, n in rows]
 
@@ -102,8 +105,8 @@ def typical_cases(engine: Engine, period: str, limit: int, units: dict[str, str]
     rules = all_rules()
     with engine.connect() as connection:
         rows = connection.execute(select(ft.findings).where(
-            c.detected_at >= start, c.detected_at < end, c.status == "confirmed")).all()
-        rows = sorted(rows, key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.detected_at, r.finding_key))[:limit]
+            c.occurred_at >= start, c.occurred_at < end, c.status == "confirmed")).all()
+        rows = sorted(rows, key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.occurred_at, r.finding_key))[:limit]
         cases = []
         for row in rows:
             ticket_ids = json.loads(row.ticket_ids)
@@ -122,6 +125,9 @@ def typical_cases(engine: Engine, period: str, limit: int, units: dict[str, str]
                 "evidence": "；".join(actions + [mask_personal_data(str(text))[:80]
                                                 for text in evidence.get("texts", [])[:2]]),
                 "comment": row.reason or "",
+                # when the matter happened (the month it is counted in) and when the system found it
+                "occurred_on": f"{row.occurred_at:%Y-%m-%d}" if row.occurred_at else "",
+                "detected_on": f"{row.detected_at:%Y-%m-%d}",
             })
     return cases
 
@@ -191,7 +197,7 @@ def render_docx(content: dict[str, Any], bulletin_id: str = "", status: str = "d
         document.add_paragraph(f"{n}. {_responsible(case)}：{case['rule']}（{case['family']}，"
                                f"风险{case['severity']}）。工单{tickets}"
                                f"{('“' + case['ticket_title'] + '”') if case['ticket_title'] else ''}。")
-        document.add_paragraph(f"证据：{case['evidence']}")
+        document.add_paragraph(f"{_dates(case)}证据：{case['evidence']}")
         if case.get("comment"):
             document.add_paragraph(f"说明：{case['comment']}")
     document.add_paragraph(content["closing"])
@@ -261,12 +267,12 @@ def render_xlsx(content: dict[str, Any], issued_at: datetime | None = None) -> b
     for r in content["by_unit"]:
         units.append(neutralise_row([r["name"], r["code"], r["count"], r["previous"], r["change"]]))
     cases = workbook.create_sheet("典型案例")
-    cases.append(neutralise_row(["问题线索", "规则", "类别", "风险", "责任单位", "责任人", "工单", "工单标题", "证据",
-                                 "说明"]))
+    cases.append(neutralise_row(["问题线索", "规则", "类别", "风险", "责任单位", "责任人", "工单", "工单标题",
+                                 "发生日期", "发现日期", "证据", "说明"]))
     for c in content["typical_cases"]:
         cases.append(neutralise_row([c["finding_key"], c["rule"], c["family"], c["severity"], c["unit"], c["person"],
-                                     "、".join(c["ticket_ids"]), c["ticket_title"], c["evidence"],
-                                     c.get("comment", "")]))
+                                     "、".join(c["ticket_ids"]), c["ticket_title"], c.get("occurred_on", ""),
+                                     c.get("detected_on", ""), c["evidence"], c.get("comment", "")]))
     workbook.create_sheet("口径").append(neutralise_row([content["counting_rule"]]))
     about = workbook.create_sheet("通报信息", 0)  # first: what a reader of a real 通报 looks at first
     about.append(neutralise_row(["标题", content["title"]]))
@@ -275,6 +281,13 @@ def render_xlsx(content: dict[str, Any], issued_at: datetime | None = None) -> b
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _dates(case: dict[str, Any]) -> str:
+    """「发生于…，系统发现于…。」 of a typical case (bulletins drafted before the dates were kept have none)."""
+    if not case.get("occurred_on"):
+        return ""
+    return f"发生于{case['occurred_on']}，系统发现于{case['detected_on']}。"
 
 
 def _signed(n: int) -> str:

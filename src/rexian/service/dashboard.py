@@ -60,28 +60,32 @@ def _chunks(connection, query):
         cursor.close()
 
 
+def log_data(connection, as_of: datetime | None = None, records: tuple[str, ...] = ("calls", "agent_status")):
+    """The whole stored log as the rules' tables (analytics/tables.py), or None when it has no event: events
+    and tickets streamed into DuckDB a chunk at a time (at a city's scale the whole log in pandas, and its
+    copy, took 6.6 GB), the record tables `records` beside them when stored. The dashboard's rates and the
+    scheduler's batch run (service/scheduler.py) read the log this one way."""
+    from rexian.analytics.tables import TABLE_COLUMNS, from_batches
+    from rexian.domain.records import EVENT_BODY
+
+    if connection.execute(select(t.events.c.id).limit(1)).first() is None:
+        return None
+    stored = {name: frame for name in records if (frame := read_records(connection, name)) is not None}
+    return from_batches({"events": _chunks(connection, select(*(t.events.c[name] for name in EVENT_BODY))),
+                         "tickets": _chunks(connection, select(*(t.tickets.c[name] for name in TABLE_COLUMNS["tickets"]))),
+                         **{name: [frame] for name, frame in stored.items()}},
+                        as_of=as_of, memory_limit=DUCKDB_MEMORY)
+
+
 def rates(engine: Engine, config: dict[str, Any], until: datetime | None = None) -> list[dict[str, Any]]:
     """Each dashboard rate overall: latest value, formula, and its trend by month — every month from the
     first with data through `until`'s (the snapshot's now), a month without data as an empty point."""
     from rexian.analytics.metrics import CALL_METRICS, TICKET_METRICS, compute_metrics
-    from rexian.analytics.tables import from_batches
 
-    e = t.events.c
-    event_columns = (e.ticket_id, e.seq, e.at, e.action, e.actor_id, e.actor_unit_id, e.target_unit_id, e.payload,
-                     e.source)
-    ticket_columns = tuple(t.tickets.c[name] for name in (
-        "ticket_id", "received_at", "channel", "caller_id", "category", "urgency", "kind", "area", "address",
-        "place_id", "title", "content", "status", "first_unit_id", "lead_unit_id", "due_at", "closed_at"))
     with engine.connect() as connection:
+        data = log_data(connection, records=("calls",))
         calls = read_records(connection, "calls")
-        has_events = connection.execute(select(e.id).limit(1)).first() is not None
-        if has_events:
-            # Streamed into DuckDB a chunk at a time: at a city's scale the whole log in pandas (and its copy)
-            # took 6.6 GB; the rates themselves are computed by DuckDB either way.
-            data = from_batches({"events": _chunks(connection, select(*event_columns)),
-                                 "tickets": _chunks(connection, select(*ticket_columns)),
-                                 **({"calls": [calls]} if calls is not None else {})},
-                                memory_limit=DUCKDB_MEMORY)
+        has_events = data is not None
         lacking = data_lacking(connection)
     metrics = {m.metric_id: m for m in TICKET_METRICS + CALL_METRICS}
     if not has_events:

@@ -42,6 +42,7 @@ class FindingFilter:
     status: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+    date_by: str | None = None  # the dates are when the matter happened (default) or, `detected`, when found
     ticket_id: str | None = None
     contradicted: bool | None = None
 
@@ -59,10 +60,11 @@ class FindingFilter:
         c = ft.findings.c
         out = [c[name] == getattr(self, name) for name in ("family", "rule_id", "severity", "unit_id", "person_id",
                                                            "status") if getattr(self, name)]
+        when = c.detected_at if self.date_by == "detected" else c.occurred_at
         if self.date_from:
-            out.append(c.detected_at >= datetime.combine(self.date_from, time.min))
+            out.append(when >= datetime.combine(self.date_from, time.min))
         if self.date_to:
-            out.append(c.detected_at <= datetime.combine(self.date_to, time.max))
+            out.append(when <= datetime.combine(self.date_to, time.max))
         if self.ticket_id:
             out.append(c.ticket_ids.contains(json.dumps(self.ticket_id)))
         if self.contradicted is not None:

@@ -5,6 +5,12 @@ so `rexian serve` runs those rules every `scheduled_rules_minutes` over the tick
 their answer — the open ones and those changed since the previous run — and flags supervision orders
 answered late or not at all. Findings have stable keys (rule and subject), so a batch run, the real-time
 path and this schedule store one finding, never two.
+
+The real-time path judges only the workflow's own events: an imported history (`rexian import`) reaches no
+rule as it is committed. So a pass also runs the whole rule set over the whole log — what `rexian analyze
+--db` + `rexian findings load` do by hand — when the log has grown since the last such run (setting
+`scheduled_batch_rules`: by imported events or call/agent records, the default; by anything; or never). The
+marks of what the last batch run saw are kept in `counters` (`batch:<table>`), so a restart does not repeat it.
 """
 
 from __future__ import annotations
@@ -16,28 +22,34 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import or_, select
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 
 from rexian.adapters import tables as t
 from rexian.adapters.findings import FindingRepository
+from rexian.analytics.tables import TABLE_COLUMNS
+from rexian.domain.records import EVENT_BODY as EVENT_COLUMNS
+from rexian.service.supervision import WORKFLOW_SOURCE  # the events the real-time path judges
+
+TICKET_COLUMNS = tuple(TABLE_COLUMNS["tickets"])
 
 log = logging.getLogger(__name__)
+
+# What a batch run has seen: the newest id of each table, kept as `counters` rows named `batch:<table>`.
+BATCH_MARK_TABLES = ("events", "calls", "agent_status")
+BATCH_STORE_CHUNK = 1000  # findings stored per transaction: the SQLite write lock is held briefly, the web goes on
 
 # The BATCH_ONLY rules that become true by the passing of time alone.
 TIME_BASED_RULES = ("FF-NO-FOLLOW-UP", "DL-OVERDUE", "DL-IDLE", "DL-LONG-OPEN")
 FIRST_LOOKBACK = timedelta(days=30)  # on the first run, closed tickets changed this recently are looked at too
-EVENT_COLUMNS = ("ticket_id", "seq", "at", "action", "actor_id", "actor_unit_id", "target_unit_id", "payload",
-                 "source")
-TICKET_COLUMNS = ("ticket_id", "received_at", "channel", "caller_id", "category", "urgency", "kind", "area",
-                  "address", "place_id", "title", "content", "status", "first_unit_id", "lead_unit_id", "due_at",
-                  "closed_at")
 
 
 class RuleScheduler:
     def __init__(self, engine: Engine, config: dict[str, Any], clock: Callable[[], datetime],
-                 interval_minutes: float, desk=None, after: Callable[[], Any] | None = None):
+                 interval_minutes: float, desk=None, after: Callable[[], Any] | None = None,
+                 batch_mode: str = "imported"):
         self.engine, self.config, self.clock = engine, config, clock
+        self.batch_mode = batch_mode
         self.interval = max(0.0, float(interval_minutes)) * 60
         self.desk = desk
         self.after = after  # e.g. rebuild the dashboard's snapshot once the pass is stored
@@ -50,21 +62,29 @@ class RuleScheduler:
     def from_settings(cls, engine: Engine, settings, clock: Callable[[], datetime], desk=None) -> RuleScheduler:
         from rexian.analytics.config import load_config
 
-        return cls(engine, load_config(settings["rules_file"]), clock, settings["scheduled_rules_minutes"], desk)
+        return cls(engine, load_config(settings["rules_file"]), clock, settings["scheduled_rules_minutes"], desk,
+                   batch_mode=settings["scheduled_batch_rules"])
 
     def run_once(self) -> dict[str, Any]:
-        """One scheduled pass; returns what it stored (added / updated / kept keys) and how many tickets it read."""
+        """One scheduled pass; returns what it stored (added / updated / kept keys), how many tickets the
+        time-based rules read and whether the whole rule set ran (`batch`)."""
         from rexian.analytics.engine import run_rules
         from rexian.analytics.tables import from_frames
 
         now = self.clock()
         since = self.last_run or (now - FIRST_LOOKBACK)
+        result: dict[str, Any] = {"tickets": 0, "added": [], "updated": [], "kept": [], "batch": False}
+        if self.batch_due():
+            for name, keys in self.run_batch(now).items():
+                result[name] += keys
+            result["batch"] = True
         events, tickets = self._scope(since)
-        result: dict[str, Any] = {"tickets": len(tickets), "added": [], "updated": [], "kept": []}
+        result["tickets"] = len(tickets)
         if len(tickets):
             data = from_frames(events, tickets, as_of=now)
             findings = run_rules(data, self.config, only=TIME_BASED_RULES)
-            result.update(self.store.upsert(findings, "scheduled", now))
+            for name, keys in self.store.upsert(findings, "scheduled", now).items():
+                result[name] += keys
         if self.desk is not None:
             late = self.desk.flag_late_orders()
             for name in ("added", "updated", "kept"):
@@ -73,6 +93,57 @@ class RuleScheduler:
         if self.after is not None:
             self.after()
         return result
+
+    # --- the whole rule set, when the log has grown --------------------------------------------------------
+    def batch_due(self) -> bool:
+        """Whether the log holds something the last batch run did not see (by `batch_mode`)."""
+        if self.batch_mode == "off":
+            return False
+        with self.engine.connect() as connection:
+            seen = self._marks_stored(connection)
+            return any(newest > seen.get(name, 0) for name, newest in self._marks_now(connection).items())
+
+    def run_batch(self, now: datetime) -> dict[str, list[str]]:
+        """Every rule over the whole log, as `rexian analyze --db` runs them (as of the newest event), stored
+        as source `batch` in chunks; then the marks move to what this run read (a later import runs it again)."""
+        from rexian.analytics.analyze import analyze
+        from rexian.service.dashboard import log_data
+
+        with self.engine.connect() as connection:
+            marks = self._marks_now(connection)
+            data = log_data(connection)
+        stored: dict[str, list[str]] = {"added": [], "updated": [], "kept": []}
+        if data is not None:
+            findings = analyze(data, self.config).findings
+            for start in range(0, len(findings), BATCH_STORE_CHUNK):
+                for name, keys in self.store.upsert(findings[start:start + BATCH_STORE_CHUNK], "batch", now).items():
+                    stored[name] += keys
+            log.info("batch rules over the whole log: %d findings, %d new", len(findings), len(stored["added"]))
+        with self.engine.begin() as connection:
+            for name, value in marks.items():
+                counter = f"batch:{name}"
+                if connection.execute(update(t.counters).where(t.counters.c.name == counter)
+                                      .values(value=value)).rowcount == 0:
+                    connection.execute(insert(t.counters).values(name=counter, value=value))
+        return stored
+
+    def _marks_now(self, connection) -> dict[str, int]:
+        """The newest id of each table the batch reads: events not written by the workflow (`imported`) or
+        all events (`always`), and the call and agent-status records (only imports write them)."""
+        marks = {}
+        for name in BATCH_MARK_TABLES:
+            table = t.metadata.tables[name]
+            query = select(func.max(table.c.id))
+            if name == "events" and self.batch_mode != "always":
+                query = query.where(or_(table.c.source.is_(None), table.c.source != WORKFLOW_SOURCE))
+            marks[name] = int(connection.execute(query).scalar() or 0)
+        return marks
+
+    @staticmethod
+    def _marks_stored(connection) -> dict[str, int]:
+        c = t.counters.c
+        return {name.removeprefix("batch:"): int(value) for name, value in connection.execute(
+            select(c.name, c.value).where(c.name.in_([f"batch:{name}" for name in BATCH_MARK_TABLES])))}
 
     def _scope(self, since: datetime) -> tuple[pd.DataFrame, pd.DataFrame]:
         c = t.tickets.c
@@ -104,7 +175,8 @@ class RuleScheduler:
         while not self._stop.is_set():
             try:
                 result = self.run_once()
-                log.info("scheduled rules: %d tickets, %d new findings", result["tickets"], len(result["added"]))
+                log.info("scheduled rules: %d tickets, %d new findings%s", result["tickets"], len(result["added"]),
+                         " (whole rule set run)" if result["batch"] else "")
             except Exception:
                 log.exception("scheduled rules failed")
             self._stop.wait(self.interval)

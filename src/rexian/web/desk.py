@@ -23,7 +23,7 @@ from fastapi.responses import (
 )
 from starlette.datastructures import FormData
 
-from rexian.domain import clues
+from rexian.domain import clues, vocabulary
 from rexian.domain.errors import MissingField, WorkflowError
 from rexian.web.access import Allow, checked_form
 from rexian.web.auth import Principal
@@ -64,7 +64,8 @@ def _render(request: Request, template: str, me: Principal, status: int = 200, *
     from rexian.web.pages import render
 
     return render(request, template, me, status=status, labels=clues.LABELS, outcomes=clues.OUTCOMES,
-                  error=request.query_params.get("error"), done=request.query_params.get("done"), **data)
+                  sources=vocabulary.FINDING_SOURCES, error=request.query_params.get("error"),
+                  done=request.query_params.get("done"), **data)
 
 
 def _back(url: str, **params: str) -> RedirectResponse:
@@ -138,6 +139,12 @@ def finding(request: Request, key: str = "", me: Principal = Depends(SUPERVISOR)
     from rexian.analytics.registry import FAMILY_NAMES_ZH, SEVERITY_ZH, all_rules
 
     shown = _masked_finding(request, me, _services(request).desk.finding(key))
+    values = shown["evidence"].get("values") or {}
+    categories = request.app.state.web.hotline.organisation().categories
+    if values.get("category") in categories:  # a category code (0504) shown with its name
+        code = values["category"]
+        shown = {**shown, "evidence": {**shown["evidence"], "values": {
+            **values, "category": f"{code} {categories[code].name}"}}}
     return _render(request, "desk/finding.html", me, f=shown, families=FAMILY_NAMES_ZH, severities=SEVERITY_ZH,
                    rules={rid: r.name_zh for rid, r in all_rules().items()}, names=_names(request),
                    action_label=clues.action_label)
@@ -156,9 +163,12 @@ def _masked_finding(request: Request, me: Principal, shown: dict) -> dict:
     texts = list(shown["evidence"].get("texts", []))
     items = [(tid, event["payload"]) for tid, events in timelines.items() for event in events]
     items += [(first, {"content": text if isinstance(text, str) else str(text)}) for text in texts]
+    # the computed values too: a repeat complaint's place is the callers' address
+    items.append((tuple(shown.get("ticket_ids") or ()), {"values": shown["evidence"].get("values") or {}}))
     masked = iter(disclose(web.engine, me, items, "督查台：问题线索详情", web.now(), opened))
     timelines = {tid: [{**event, "payload": next(masked)} for event in events] for tid, events in timelines.items()}
-    evidence = {**shown["evidence"], "texts": [next(masked)["content"] for _ in texts]}
+    evidence = {**shown["evidence"], "texts": [next(masked)["content"] for _ in texts],
+                "values": next(masked)["values"]}
     return {**shown, "timelines": timelines, "evidence": evidence}
 
 
@@ -282,9 +292,14 @@ def answer_order(order_id: str, request: Request, form: FormData = Depends(check
 def bulletin_list(request: Request, me: Principal = Depends(SUPERVISOR)):
     now = request.app.state.web.now()
     last_month = f"{now.year - (now.month == 1)}-{(now.month - 2) % 12 + 1:02d}"
-    from rexian.service.bulletin import months_with_findings
+    from datetime import timedelta
 
-    months = months_with_findings(request.app.state.web.engine)
+    from rexian.service.bulletin import month_bounds, months_with_findings
+
+    months = [(period, n, month_bounds(period)[0].date(), month_bounds(period)[1].date() - timedelta(days=1))
+              for period, n in months_with_findings(request.app.state.web.engine)]
+    if months and last_month not in {period for period, *_ in months}:
+        last_month = months[0][0]  # e.g. imported data of earlier months: offer its latest month, not an empty one
     return _render(request, "desk/bulletins.html", me, items=_services(request).desk.bulletins(),
                    default_period=last_month, months=months)
 

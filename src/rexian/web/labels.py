@@ -62,6 +62,17 @@ def event_texts(payload: dict[str, Any] | None, with_content: bool = False) -> l
     return shown
 
 
+def _word(value: Any) -> str:
+    """A code word inside evidence (an action, a kind of request, a contact method, an agent status) in Chinese."""
+    text = str(value)
+    if text in v.ACTIONS:
+        return action_name(text)
+    for words in (v.TICKET_KINDS, v.CONTACT_METHODS, v.PROGRESS_KINDS, v.AGENT_STATUSES, v.SEVERITIES):
+        if text in words:
+            return words[text]
+    return text
+
+
 def evidence_items(values: dict[str, Any] | None, leave_out: Iterable[str] = ()) -> list[tuple[str, str]]:
     """A finding's evidence values (or thresholds) as (Chinese name, value) pairs people read: names from the
     vocabulary, yes/no and the assertion in words, an event's action by its name, empty values and the names
@@ -81,9 +92,9 @@ def evidence_items(values: dict[str, Any] | None, leave_out: Iterable[str] = ())
         elif isinstance(value, float):
             text = f"{value:.2f}".rstrip("0").rstrip(".")
         elif isinstance(value, (list, tuple)):
-            text = "、".join(str(item) for item in value)
+            text = "、".join(_word(item) for item in value)
         else:
-            text = str(value)
+            text = _word(value)
         shown.append((v.label(v.EVIDENCE_VALUES, name), text))
     return shown
 

@@ -139,9 +139,13 @@ def home(request: Request, principal: Principal | None = Depends(PUBLIC)):
         # Today's work first (still within its deadline, soonest due first: new tickets to sign for, near-due
         # ones), then the overdue ones apart, most overdue first: a unit with a backlog of tickets months past
         # their deadline would otherwise never see today's tickets on its first page.
+        # Tickets waiting on a leader's approval or the centre's review are not the handler's to do today:
+        # counted apart (「审批/审核中」), the approvals themselves on the leader's tile.
         near = web.settings["web_near_due_hours"]
-        inbox = queries.list_tickets(web.engine, principal, queries.Filters(queue="inbox", due="pending"), 1, 10,
+        inbox = queries.list_tickets(web.engine, principal, queries.Filters(queue="todo", due="pending"), 1, 10,
                                      now, near, place="首页待办")
+        counts["awaiting"] = queries.list_tickets(web.engine, principal, queries.Filters(queue="review"), 1, 1,
+                                                  now).total
         overdue = queries.list_tickets(web.engine, principal, queries.Filters(queue="inbox", due="overdue"), 1, 5,
                                        now, near, place="首页待办（已超期）")
     return render(request, "home.html", principal, counts=counts, queues=queries.QUEUES, inbox=inbox,

@@ -3,7 +3,9 @@
 Roles that talk to the caller or go to the place (agents, follow-up callers, handlers and their leaders)
 see name, phone, address and coordinates; dispatchers, reviewers, supervisors and administrators see them
 masked. Phone, ID-card and bank-card numbers written inside free text are masked through the project's
-masking module for the same roles. A supervisor may unmask one ticket with a stated reason (audited as
+masking module for the same roles; the ticket's own address written again inside its texts (the complaint,
+notes, replies, evidence — 「我住幸福小区3栋」) is hidden the way the address field is (`hide_addresses`):
+`disclose` looks the tickets' addresses up itself. A supervisor may unmask one ticket with a stated reason (audited as
 `unmask`).
 
 `disclose` is the one way callers' details reach a reader — ticket lists, the ticket page, the Excel export,
@@ -20,7 +22,12 @@ from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
+import re
+
+from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
+
+from rexian.adapters import tables as t
 
 from rexian.adapters.audit import append_audit
 from rexian.text.masking import mask_personal_data
@@ -55,6 +62,63 @@ def mask_address(address: str | None) -> str | None:
         return address
     keep = min(len(address), max(4, len(address) // 3))
     return address[:keep] + "****"
+
+
+# Where a Chinese address breaks into parts (district, road, number, building, estate …): an address is looked
+# for in texts part by part, as callers repeat "幸福小区" or "18号" without the district.
+_ADDRESS_PART = re.compile(r".+?(?:省|市|区|县|镇|乡|街道|路|街|巷|道|弄|里|号院|号楼|号|栋|幢|座|单元|楼|室|小区|花园|公寓|"
+                           r"大厦|广场|村|组|社区|苑|园|院|$)")
+MIN_ADDRESS_PART = 3  # shorter parts ("3栋", "2楼") say nothing on their own
+
+
+def address_parts(address: str | None) -> list[str]:
+    """What `mask_address` hides of an address, as it may be written again inside a text: the whole address
+    and each of its parts that reaches into the hidden tail and is long enough to name a place; longest first."""
+    if not address:
+        return []
+    keep = len(mask_address(address)) - 4
+    parts, end = {address}, 0
+    for match in _ADDRESS_PART.finditer(address):
+        part, end = match.group(0), match.end()
+        if end > keep and len(part) >= MIN_ADDRESS_PART and _names_a_place(part):
+            parts.add(part)
+    return sorted((part for part in parts if part), key=len, reverse=True)
+
+
+def _names_a_place(part: str) -> bool:
+    """Two Chinese characters or more (幸福小区, 金桥路), or a house number (499号, 3号院)."""
+    return len(re.findall(r"[\u4e00-\u9fff]", part)) >= 2 or re.search(r"\d+(?:号|栋|幢|单元|室)", part) is not None
+
+
+def hide_addresses(value: Any, addresses: Iterable[str]) -> Any:
+    """`value` (a text, or a payload / evidence of texts) with the given addresses' hidden parts replaced by
+    "****" wherever they occur inside words."""
+    parts = sorted({part for address in addresses for part in address_parts(address)}, key=len, reverse=True)
+    if not parts:
+        return value
+    pattern = re.compile("|".join(map(re.escape, parts)))
+
+    def hidden(item: Any) -> Any:
+        if isinstance(item, str):
+            return pattern.sub("****", item)
+        if isinstance(item, dict):
+            return {key: hidden(v) for key, v in item.items()}
+        if isinstance(item, list):
+            return [hidden(v) for v in item]
+        return item
+
+    return hidden(value)
+
+
+def ticket_addresses(connection: Connection, ticket_ids: Iterable[str]) -> dict[str, str]:
+    """ticket id → its caller's address, for the tickets that have one."""
+    ids = sorted({str(ticket_id) for ticket_id in ticket_ids if ticket_id})
+    found: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        found.update((ticket_id, address) for ticket_id, address in connection.execute(
+            select(t.tickets.c.ticket_id, t.tickets.c.address).where(
+                t.tickets.c.ticket_id.in_(ids[start:start + 500]), t.tickets.c.address.is_not(None))))
+    return found
 
 
 def mask_fields(data: dict[str, Any], principal: Principal | None, unmasked: bool = False) -> dict[str, Any]:
@@ -99,11 +163,19 @@ def disclose(engine: Engine, principal: Principal | None, items: Iterable[tuple[
     masker = masker or mask_fields
     opened = set(unmasked)
     shown, revealed = [], {}
+    items = list(items)
+    wanted = {ticket_id for key, _ in items for ticket_id in (key if isinstance(key, tuple) else (key,))}
+    with nullcontext(connection) if connection is not None else engine.connect() as reading:
+        addresses = ticket_addresses(reading, wanted) if wanted - {None} else {}
     for key, data in items:
         ids = key if isinstance(key, tuple) else (key,)
         lifted = place is not None and bool(ids) and all(ticket_id in opened for ticket_id in ids)
+        own = [addresses[ticket_id] for ticket_id in ids if ticket_id in addresses]
         out = masker(data, principal if place is not None else None, lifted)
-        if place is not None and sees_personal_data(principal, lifted) and out != masker(data, None, False):
+        if place is None or not sees_personal_data(principal, lifted):
+            out = hide_addresses(out, own)
+        if place is not None and sees_personal_data(principal, lifted) and \
+                out != hide_addresses(masker(data, None, False), own):
             for ticket_id in ids:
                 revealed.setdefault(ticket_id, lifted)
         shown.append(out)

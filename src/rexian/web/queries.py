@@ -22,6 +22,9 @@ from rexian.web.privacy import disclose
 
 COUNT_CAP = 10_000  # lists count up to this many rows ("10000+"): exact counts of millions cost seconds
 HANDLING = ("dispatched", "handling", "return_review", "closure_review")
+# Handled by a unit and waiting on a decision that is not its handler's: a return or closure request with the
+# unit leader or at the centre's review.
+AWAITING_DECISION = ("return_review", "closure_review")
 LIST_COLUMNS = (t.tickets.c.ticket_id, t.tickets.c.status, t.tickets.c.received_at, t.tickets.c.channel,
                 t.tickets.c.category, t.tickets.c.urgency, t.tickets.c.kind, t.tickets.c.area,
                 t.tickets.c.address, t.tickets.c.caller_phone, t.tickets.c.title, t.tickets.c.content,
@@ -31,8 +34,11 @@ LIST_COLUMNS = (t.tickets.c.ticket_id, t.tickets.c.status, t.tickets.c.received_
 QUEUES: dict[str, dict[str, Any]] = {
     "all": {"label": "全部工单", "statuses": None, "order": "received_desc"},
     "inbox": {"label": "待办工单", "statuses": HANDLING, "order": "due_asc"},
+    # The unit's own work: the inbox without the tickets waiting on a leader's approval or the centre's review.
+    "todo": {"label": "本单位待办理", "statuses": tuple(s for s in HANDLING if s not in AWAITING_DECISION),
+             "order": "due_asc"},
     "dispatch": {"label": "待派单", "statuses": ("received",), "order": "received_asc"},
-    "review": {"label": "审核中（含单位审批）", "statuses": ("return_review", "closure_review"), "order": "received_asc"},
+    "review": {"label": "审核中（含单位审批）", "statuses": AWAITING_DECISION, "order": "received_asc"},
     "visit": {"label": "待回访", "statuses": ("visit_pending",), "order": "received_asc"},
     "open": {"label": "在办工单", "statuses": tuple(sorted(OPEN_STATES)), "order": "due_asc"},
 }
