@@ -121,3 +121,16 @@ def test_a_name_followed_by_tongzhi_is_the_name_alone_and_the_address_no_second_
     people = [(m.post, m.name) for m in find_mentions("交警陈愈同志多次参与诈骗。科长李建国同志当众骂人。", words)
               if m.post]
     assert people == [("交警", "陈愈"), ("科长", "李建国")]
+
+
+@pytest.mark.parametrize("letter", [
+    "社区重阳节组织老年人聚餐，费用由老人自愿AA，想咨询能否借用社区活动室。",
+    "村委会几个干部周末聚餐，费用自理，没有用集体的钱。",
+])
+def test_a_meal_the_diners_pay_for_themselves_is_no_officials_banquet(letter):
+    assert not [hit for hit in detect_misconduct(letter) if hit["family"] == "improper_banquet"]
+
+
+def test_a_meal_of_officials_paid_from_the_village_account_is_still_a_banquet():
+    hits = detect_misconduct("村委会组织村干部聚餐，费用从村集体账上出。")
+    assert [hit["family"] for hit in hits] == ["improper_banquet"]
