@@ -42,6 +42,7 @@ class ImportReport:
     # Flow mode: the mapping's record sections (calls, agent status): table → (rows, (file, row) of each)
     records: dict[str, tuple[list[dict[str, Any]], list[tuple[str, int]]]] = field(default_factory=dict)
     record_frames: dict[str, Any] = field(default_factory=dict)  # import_to_frames: the records as DataFrames
+    columns_seen: set[str] = field(default_factory=set)  # every source column a row read had (mapping check)
 
     def summary_lines(self) -> list[str]:
         lines = [f"读入 {self.rows_in} 行：导入 {self.rows_imported} 行，拒收 {self.rows_rejected} 行",
@@ -67,9 +68,9 @@ class _Counted:
     """Counts rows as they are read: those a reader yields and those it rejects itself (cut lines,
     undecodable bytes). Counted apart from the conversion, so rows in = imported + rejected is a real check."""
 
-    def __init__(self, rows: Iterator[SourceRow], rejects: RejectLog):
-        self.rows, self.rejects = rows, rejects
-        self.count = 0
+    def __init__(self, rows: Iterator[SourceRow], rejects: RejectLog, seen: set[str] | None = None):
+        self.rows, self.rejects, self.seen = rows, rejects, seen
+        self.count, self.last_file = 0, None
 
     def __iter__(self):
         rows = iter(self.rows)
@@ -80,6 +81,9 @@ class _Counted:
             if row is None:
                 return
             self.count += 1
+            if self.seen is not None and row.file != self.last_file:  # a file's rows share its header
+                self.seen.update(row.values)
+                self.last_file = row.file
             yield row
 
 
@@ -91,7 +95,8 @@ def _all_rows(inputs: list[Path], mapping: Mapping, rejects: RejectLog) -> Itera
 def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
     """Read and convert; nothing is written yet."""
     report = ImportReport()
-    rows = _Counted(_all_rows([Path(p) for p in inputs], mapping, report.rejects), report.rejects)
+    seen = report.columns_seen
+    rows = _Counted(_all_rows([Path(p) for p in inputs], mapping, report.rejects), report.rejects, seen)
     if mapping.mode == "table":
         from rexian.importing.side_tables import table_rows
 
@@ -108,12 +113,12 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
             from rexian.importing.record_sections import is_record_file, read_sections
 
             def counted(section_rows):
-                record_counts.append(_Counted(section_rows, report.rejects))
+                record_counts.append(_Counted(section_rows, report.rejects, seen))
                 return record_counts[-1]
 
             report.records = read_sections(paths, mapping, report.rejects, counted)
             paths = [path for path in paths if not is_record_file(path, mapping)]
-            rows = _Counted(_all_rows(paths, mapping, report.rejects), report.rejects)
+            rows = _Counted(_all_rows(paths, mapping, report.rejects), report.rejects, seen)
         if mapping.unit_tree or mapping.category_limits:
             from rexian.importing.readers import is_part_file
             from rexian.importing.unit_tree import category_days, unit_parents
@@ -126,18 +131,18 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
                     mapping.deadlines.setdefault(category, days)  # the mapping's own handle_days win
             paths = [path for path in paths if not any(is_part_file(path, side.files) for side in
                                                        (mapping.unit_tree, mapping.category_limits) if side)]
-            rows = _Counted(_all_rows(paths, mapping, report.rejects), report.rejects)
+            rows = _Counted(_all_rows(paths, mapping, report.rejects), report.rejects, seen)
         if mapping.ticket_sheet:
             from rexian.importing.ticket_sheets import flow_inputs, join_ticket_rows, ticket_sheet_rows
 
-            sheet_rows = _Counted(ticket_sheet_rows(paths, mapping, report.rejects), report.rejects)
-            rows = _Counted(_all_rows(flow_inputs(paths, mapping), mapping, report.rejects), report.rejects)
+            sheet_rows = _Counted(ticket_sheet_rows(paths, mapping, report.rejects), report.rejects, seen)
+            rows = _Counted(_all_rows(flow_inputs(paths, mapping), mapping, report.rejects), report.rejects, seen)
         if mapping.event_sheets:
             from rexian.importing import event_sheets, ticket_sheets
 
             event_paths = paths
             flows = ticket_sheets.flow_inputs(paths, mapping) if mapping.ticket_sheet else paths
-            rows = _Counted(_all_rows(event_sheets.flow_inputs(flows, mapping), mapping, report.rejects), report.rejects)
+            rows = _Counted(_all_rows(event_sheets.flow_inputs(flows, mapping), mapping, report.rejects), report.rejects, seen)
         kept: list[SourceRow] = []  # a history cell's ticket rows, for their outcome columns
         steps = rows
         if mapping.history is not None:
@@ -155,7 +160,7 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
             side_counts: list[_Counted] = []
 
             def counted_side(section_rows):
-                side_counts.append(_Counted(section_rows, report.rejects))
+                side_counts.append(_Counted(section_rows, report.rejects, seen))
                 return side_counts[-1]
 
             merge_event_sheets(histories, event_paths, mapping, report.rejects, counted_side)

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from rexian.importing.mapping import Mapping, mapping_from_dict
 from rexian.importing.readers import read_rows
@@ -527,7 +527,53 @@ def check(paths: list[Path], mapping: Mapping) -> tuple[Any, list[str]]:
             lines.append(f"缺少：{lack} → {effect}（{', '.join(rules)}）")
     lines += _record_lines(report, mapping, actions)
     lines += _unused_sections(report, mapping, actions)
+    lines += _absent_columns(report, mapping)
     return report, lines
+
+
+def _named_columns(mapping: Mapping, used_sheets: set[str], where: str = "") -> Iterator[tuple[str, str]]:
+    """(where in the mapping, source column) of every column the mapping reads (a ticket sheet's and those of the
+    event sheets that made events among them)."""
+    for name, column in mapping.columns.items():
+        yield f"{where}columns.{name}", column
+    for name, column in mapping.intake.items():
+        yield f"{where}intake.{name}", column
+    for event, fields in mapping.action_fields.items():
+        for name, column in fields.items():
+            yield f"{where}action_fields.{event}.{name}", column
+    for column in mapping.payload_columns:
+        yield f"{where}payload_columns", column
+    sheet = mapping.ticket_sheet
+    if sheet is not None:
+        yield "ticket_sheet.ticket_id", sheet.ticket_id
+        for name, column in sheet.intake.items():
+            yield f"ticket_sheet.intake.{name}", column
+        results = sheet.visit_result if isinstance(sheet.visit_result, dict) else {"": sheet.visit_result}
+        for name, column in (("closed_at", sheet.closed_at), ("status", sheet.status), ("due_at", sheet.due_at),
+                             *((f"visit_result{'.' + key if key else ''}", value) for key, value in results.items())):
+            if column:
+                yield f"ticket_sheet.{name}", column
+    for position, event_sheet in enumerate(mapping.event_sheets, start=1):
+        if event_sheet.name in used_sheets:
+            yield from _named_columns(event_sheet.mapping, used_sheets, f"event_sheets 第 {position} 项 ")
+
+
+def _absent_columns(report, mapping: Mapping) -> list[str]:
+    """Columns the mapping names that no file read has: the fields they fill stay empty (a typo, or the wrong
+    sheet), which the rules would otherwise take as 'not recorded'."""
+    from rexian.importing.mapping import EVENT_SHEET_ACTION
+
+    if not report.columns_seen:
+        return []
+    made = {mapping.history.key(group) for group in mapping.history.groups} if mapping.history is not None else set()
+    used = {draft.payload.get("completed_from") or draft.payload.get("from_event_sheet")
+            for history in report.histories.values() for draft in history.drafts}
+    lines = [f"event_sheets 第 {position} 项（{sheet.name}）没有产生任何事件：工作表（文件）为空、名称不对，或所有行被拒收"
+             for position, sheet in enumerate(mapping.event_sheets, start=1) if sheet.name not in used]
+    absent = [(where, column) for where, column in _named_columns(mapping, used)
+              if column not in report.columns_seen and column not in made and column != EVENT_SHEET_ACTION]
+    return lines + [f"映射所指的列不存在：{where} →「{column}」不在读入的任何文件（工作表）中，该字段将为空（核对列名或工作表）"
+                    for where, column in absent]
 
 
 def _unused_sections(report, mapping: Mapping, actions: Counter) -> list[str]:
@@ -587,4 +633,14 @@ def _record_lines(report, mapping: Mapping, actions: Counter) -> list[str]:
         elif not linked and not named:
             lines.append("缺少：回访与通话记录之间没有关联（回访无 call_id，通话无关联工单号）→ 无法判断"
                          "（MS-VISIT-NO-CALL）")
+        elif named:
+            # A visit's call_id read from a column that is not the call's serial (a recording number …) matches
+            # no call, and every such visit would be called unsupported.
+            known = {str(row.get("call_id")) for row in calls[0] if row.get("call_id") is not None}
+            cited = [str(d.payload["call_id"]) for h in report.histories.values() for d in h.drafts
+                     if d.action == "Visited" and d.payload.get("call_id")]
+            missing = sum(1 for call_id in cited if call_id not in known)
+            if missing * 2 > len(cited):
+                lines.append(f"回访的 call_id 有 {missing}/{len(cited)} 条在通话记录中找不到 → MS-VISIT-NO-CALL 会把这些"
+                             f"回访都当作没有通话（核对 action_fields.Visited.call_id 所指的列是否为通话流水号）")
     return lines
