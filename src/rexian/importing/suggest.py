@@ -15,6 +15,7 @@ from typing import Any, Iterator
 from rexian.importing.mapping import Mapping, mapping_from_dict
 from rexian.importing.readers import read_rows
 from rexian.importing.rejects import RejectLog
+from rexian.importing.suggest_sheets import calls_section, event_sheet, joined_time
 from rexian.importing.values import as_text
 from rexian.importing.vocabulary import default_vocabulary
 
@@ -250,6 +251,13 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
         proposal["intake"] = intake
     if ticket_sheet:
         proposal["ticket_sheet"] = ticket_sheet
+        joined = joined_time(ticket_parts[0], ticket_sheet["intake"].get("received_at"))
+        if joined:
+            proposal["joined_columns"] = {joined[0]: joined[1]}
+            ticket_sheet["intake"]["received_at"] = joined[0]
+            notes.append(f"「{joined[1][1]}」只有时刻、「{joined[1][0]}」只有日期：合为一列 {joined[0]}（joined_columns）"
+                         "作为受理时间")
+    _other_parts(parts, flow_parts, ticket_parts[:1], proposal, notes)
     action_fields: dict[str, dict[str, str]] = {}
     for key, header in _match(headers, ACTION_FIELD_SYNONYMS, taken).items():
         action, name = key.split(".")
@@ -287,6 +295,29 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
     if unused:
         notes.append(f"未使用的列：{', '.join(unused)}（可放入 payload_columns 或 intake）")
     return proposal, notes
+
+
+def _other_parts(parts: list[_Part], flow_parts: list[_Part], ticket_parts: list[_Part], proposal: dict[str, Any],
+                 notes: list[str]) -> None:
+    """Visit and extension sheets as `event_sheets`; every other part named as not read by the proposal."""
+    flow_paths = {part.path for part in flow_parts}
+    sheets = []
+    for part in parts:
+        if part in flow_parts or part in ticket_parts:
+            continue
+        entry = event_sheet(part, flow_paths, notes)
+        calls = None if entry or "calls" in proposal else calls_section(part, flow_paths, notes)
+        if entry:
+            sheets.append(entry)
+        elif calls:
+            proposal["calls"] = calls
+        else:
+            where = f"工作表「{part.sheet}」" if part.sheet else f"文件 {part.path.name}"
+            notes.append(f"{where}（列：{', '.join(part.headers[:8])}{' …' if len(part.headers) > 8 else ''}）未使用："
+                         "通话记录、坐席状态可写 calls / agent_status 段，单位表（有上级列）可写 unit_tree，"
+                         "其余请确认不含需要的步骤（docs/importing.md）")
+    if sheets:
+        proposal["event_sheets"] = sheets
 
 
 def _propose_actions(words: Counter, proposal: dict[str, Any], notes: list[str]) -> None:
@@ -553,9 +584,9 @@ def _named_columns(mapping: Mapping, used_sheets: set[str], where: str = "") -> 
                              *((f"visit_result{'.' + key if key else ''}", value) for key, value in results.items())):
             if column:
                 yield f"ticket_sheet.{name}", column
-    for position, event_sheet in enumerate(mapping.event_sheets, start=1):
-        if event_sheet.name in used_sheets:
-            yield from _named_columns(event_sheet.mapping, used_sheets, f"event_sheets 第 {position} 项 ")
+    for position, section in enumerate(mapping.event_sheets, start=1):
+        if section.name in used_sheets:
+            yield from _named_columns(section.mapping, used_sheets, f"event_sheets 第 {position} 项 ")
 
 
 def _absent_columns(report, mapping: Mapping) -> list[str]:

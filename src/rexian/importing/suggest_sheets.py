@@ -1,0 +1,131 @@
+"""`mapping suggest` for the other parts of a many-sheet export: sheets of further actions (回访记录, 延期申请)
+proposed as `event_sheets`, a date column beside a time-of-day column proposed as one time (`joined_columns`),
+and the parts no section reads named, so that none is passed over in silence."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+from rexian.importing.values import as_text
+
+# What a sheet's name (or file name) says it holds: the event its rows are, and header words per column.
+EVENT_SHEETS: dict[str, dict[str, Any]] = {
+    "回访": {"action": "Visited",
+           "at": ("回访时间", "回访日期时间", "时间"),
+           "actor_id": ("回访员工号", "回访人工号", "回访员", "回访人", "回访坐席", "坐席工号", "工号"),
+           "note": ("回访内容", "回访意见", "回访记录", "备注", "说明"),
+           "fields": {"satisfaction": ("满意度", "回访满意度", "满意程度", "回访结果", "评价结果", "评价"),
+                      "resolved": ("是否解决", "解决情况", "办理结果"),
+                      "reached": ("联系情况", "是否联系上", "联系结果", "接通情况", "回访状态")}},
+    "延期": {"decision": "Extension",
+           "at": ("审核时间", "审批时间", "批准时间", "处理时间", "时间"),
+           "actor_id": ("审核人工号", "审批人工号", "审核人", "审批人", "批准人"),
+           "verdict": ("审核结果", "审批结果", "审核意见", "是否同意", "结果"),
+           "note": ("审核意见", "审批意见", "备注"),
+           "fields": {"new_due_at": ("批准延期至", "同意延期至", "批准期限", "延期后时限", "新办理时限", "延期至")}},
+}
+VERDICT_WORDS = (("不同意", "Rejected"), ("不通过", "Rejected"), ("驳回", "Rejected"), ("不予", "Rejected"),
+                 ("否", "Rejected"), ("同意", "Approved"), ("通过", "Approved"), ("批准", "Approved"), ("是", "Approved"))
+TIME_OF_DAY = re.compile(r"^\d{1,2}[:：]\d{2}(?:[:：]\d{2})?$")
+
+
+def _first(headers: list[str], words: tuple[str, ...], taken: set[str]) -> str | None:
+    for word in words:  # in order of preference: an exact header first, then one holding the word
+        for exact in (True, False):
+            hit = next((h for h in headers if h not in taken and (h == word if exact else word in h)), None)
+            if hit:
+                taken.add(hit)
+                return hit
+    return None
+
+
+def event_sheet(part: Any, flow_paths: set[Path], notes: list[str]) -> dict[str, Any] | None:
+    """The `event_sheets` entry for a visit or extension sheet (a ticket column, a name saying which), or None."""
+    name = part.sheet or part.path.stem
+    kind = next((EVENT_SHEETS[word] for word in EVENT_SHEETS if word in name), None)
+    if kind is None or not part.ticket_column:
+        return None
+    taken = {part.ticket_column}
+    entry: dict[str, Any] = {"sheet": part.sheet} if part.sheet and part.path in flow_paths else {
+        "files": f"*{part.path.stem}*"}
+    columns: dict[str, str] = {"ticket_id": part.ticket_column}
+    for field in ("at", "actor_id"):
+        column = _first(part.headers, kind[field], taken)
+        if column:
+            columns[field] = column
+    fields = {field: column for field, words in kind["fields"].items()
+              if (column := _first(part.headers, words, taken))}
+    if "decision" in kind:  # one row per request with its verdict: the verdict column is the action
+        verdict = _first(part.headers, kind["verdict"], taken)
+        if verdict is None:
+            return None
+        columns["action"] = verdict
+        words = sorted({as_text(row[verdict]) for row in part.rows if row.get(verdict) not in (None, "")})
+        entry["actions"] = {word: f"{kind['decision']}{outcome}" for word in words
+                            if (outcome := next((v for w, v in VERDICT_WORDS if w in word), None))}
+        event = f"{kind['decision']}Approved"
+    else:
+        entry["action"] = event = kind["action"]
+    note = _first(part.headers, kind["note"], taken)
+    if note:
+        columns["note"] = note
+    entry["columns"] = columns
+    if fields:
+        entry["action_fields"] = {event: fields}
+    if "at" not in columns:
+        notes.append(f"「{name}」：未找到时间列，请在 event_sheets 中写明 columns.at")
+    notes.append(f"「{name}」每行一次{'回访' if event == 'Visited' else '延期审核'}：作为 event_sheets 并入流转记录——"
+                 f"补全流转中同一步骤（1 天内最近的一条）缺少的字段，流转中没有的则新增一步（docs/importing.md）")
+    return entry
+
+
+def joined_time(part: Any, column: str | None) -> tuple[str, list[str]] | None:
+    """A column of times of day (受理时间 「10:59:00」) beside a date column (受理日期) of the same part: the
+    name and the two columns of a `joined_columns` entry, else None."""
+    if not column:
+        return None
+    values = [row.get(column) for row in part.rows if row.get(column) not in (None, "")][:200]
+    if not values or not all(isinstance(v, time) or TIME_OF_DAY.match(as_text(v)) for v in values):
+        return None
+    stem = column.removesuffix("时间")
+    date = next((h for h in part.headers if h != column and "日期" in h and (not stem or h.startswith(stem))), None)
+    date = date or next((h for h in part.headers if h != column and "日期" in h), None)
+    return (f"{stem or column}时刻", [date, column]) if date else None
+
+
+# A call-record file's header words per column of the calls table (docs/interchange.md).
+CALL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "call_id": ("通话流水号", "话单编号", "通话编号", "呼叫编号", "流水号", "call_id"),
+    "caller_phone": ("主叫号码", "来电号码", "主叫", "caller"),
+    "agent_id": ("坐席工号", "坐席号", "话务员工号", "工号", "agent"),
+    "ring_at": ("振铃时间", "呼入时间", "来电时间", "开始时间"),
+    "answer_at": ("应答时间", "接听时间", "接通时间"),
+    "end_at": ("挂机时间", "结束时间", "挂断时间"),
+    "ticket_id": ("关联工单号", "关联工单", "工单编号", "工单号"),
+    "direction": ("呼叫类型", "呼叫方向", "通话类型", "方向"),
+    "queue": ("技能组", "队列", "queue"),
+}
+DIRECTION_WORDS = {"呼入": "in", "来电": "in", "呼出": "out", "外呼": "out", "去电": "out", "回访": "out"}
+
+
+def calls_section(part: Any, flow_paths: set[Path], notes: list[str]) -> dict[str, Any] | None:
+    """A `calls:` section for a part that holds call records (ring, answer and hang-up times), or None."""
+    taken: set[str] = set()
+    columns = {field: column for field, words in CALL_COLUMNS.items() if (column := _first(part.headers, words, taken))}
+    if not {"ring_at", "end_at"} <= set(columns) or not ({"caller_phone", "agent_id"} & set(columns)):
+        return None
+    entry: dict[str, Any] = {"sheet": part.sheet} if part.sheet and part.path in flow_paths else {
+        "files": f"*{part.path.stem}*"}
+    entry["columns"] = columns
+    if "direction" in columns:
+        words = {as_text(row[columns["direction"]]) for row in part.rows if row.get(columns["direction"])}
+        translated = {word: ours for word in sorted(words) if (ours := next(
+            (value for key, value in DIRECTION_WORDS.items() if key in word), None))}
+        if translated:
+            entry["values"] = {"direction": translated}
+    where = f"工作表「{part.sheet}」" if part.sheet else f"文件 {part.path.name}"
+    notes.append(f"{where}是通话记录：作为 calls 段（话务类规则与 MS-VISIT-NO-CALL 读它；编码、分隔符请按文件核对）")
+    return entry
