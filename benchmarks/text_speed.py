@@ -1,6 +1,7 @@
 """Speed of the text layer: routing throughput, intake-time same-matter lookup, batch linking.
 
     PYTHONPATH=src python benchmarks/text_speed.py [--tickets 100000] [--lookups 2000]   (--tickets 0: routing only)
+        [--before-src OLD/src]   (batch linking also run by another checkout's code, same tickets, same run)
 
 Prints a table. Targets (issue 6): routing >= 2,000 texts/s; lookup p95 <= 50 ms against 1M historical
 tickets; batch linking of 1M tickets <= 10 min on 2 cores. Each measured figure sits next to a baseline
@@ -11,10 +12,46 @@ the last 2,000 tickets) so the numbers can be read on any machine.
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import pickle
 import random
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from datetime import timedelta
+from pathlib import Path
+
+# Batch linking in a process of its own (its CPU seconds are its own): argv = tickets, output pickle.
+LINK_CHILD = """
+import json, pickle, resource, sys, time
+from rexian.text.matter_index import link_batch
+from rexian.text.synthetic import generate_tickets
+def main():
+    n = int(sys.argv[1])
+    history = generate_tickets(n + int(sys.argv[3]), seed=11)[:n]
+    started, cpu = time.perf_counter(), time.process_time()
+    groups, pairs = link_batch(history, with_pairs=True)
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with open(sys.argv[2], "wb") as handle:
+        pickle.dump((groups, pairs), handle)
+    print(json.dumps({"wall": wall, "cpu": cpu, "children_cpu": children.ru_utime + children.ru_stime,
+                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+if __name__ == "__main__":
+    main()
+"""
+
+
+def link_in_child(src: Path, n_tickets: int, n_lookups: int, out: Path) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    script = out.with_suffix(".py")
+    script.write_text(LINK_CHILD, encoding="utf-8")
+    output = subprocess.run([sys.executable, str(script), str(n_tickets), str(out), str(n_lookups)], env=env,
+                            check=True, stdout=subprocess.PIPE, text=True).stdout
+    return json.loads(output.splitlines()[-1])
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -63,9 +100,9 @@ def _real_messages() -> list[str]:
     return [routing_text(str(t), str(c)) for t, c in zip(frame["留言主题"], frame["留言详情"])]
 
 
-def bench_same_matter(n_tickets: int, n_lookups: int) -> list[tuple[str, str, str]]:
+def bench_same_matter(n_tickets: int, n_lookups: int, before_src: Path | None = None) -> list[tuple[str, str, str]]:
     from rexian.text.evaluation import pair_precision_recall
-    from rexian.text.matter_index import SameMatterIndex, TermWeights, link_batch
+    from rexian.text.matter_index import SameMatterIndex, TermWeights
     from rexian.text.matter_pairs import features, judge
     from rexian.text.synthetic import generate_tickets
 
@@ -107,16 +144,31 @@ def bench_same_matter(n_tickets: int, n_lookups: int) -> list[tuple[str, str, st
     rows.append(("  baseline: linear scan of the last 2,000 tickets p95, ms", f"{_percentile(scan, 0.95):.1f}",
                  f"(x{n_tickets / 2000:,.0f} for all)"))
 
-    started = time.perf_counter()
-    groups = link_batch(history)
-    batch = time.perf_counter() - started
-    rows.append((f"batch linking of {n_tickets:,} tickets, s", f"{batch:.1f}", "<= 600 at 1M"))
-    rows.append(("  extrapolated to 1M tickets (linear), min", f"{batch * 1_000_000 / n_tickets / 60:.1f}", ""))
+    del index, recent
     truth: dict = {}
     for ticket in history:
         truth.setdefault(ticket["matter_id"], []).append(ticket["ticket_id"])
-    precision, recall, _, _ = pair_precision_recall(groups, truth.values())
-    rows.append(("  same-matter pairs vs truth: precision / recall", f"{precision:.3f} / {recall:.3f}", ""))
+    del tickets, history, queries
+    codes = [("now", Path(__file__).resolve().parent.parent / "src")] + ([("before", before_src)] if before_src else [])
+    results = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for label, src in codes:
+            measured = link_in_child(src, n_tickets, n_lookups, Path(folder) / f"{label}.pkl")
+            with open(Path(folder) / f"{label}.pkl", "rb") as handle:
+                results[label] = pickle.load(handle)
+            batch = measured["wall"]
+            name = f"batch linking of {n_tickets:,} tickets" if label == "now" else "  before (--before-src), same tickets"
+            rows.append((f"{name}: wall / CPU / workers' CPU s",
+                         f"{batch:.1f} / {measured['cpu']:.1f} / {measured['children_cpu']:.1f}",
+                         "<= 600 at 1M" if label == "now" else ""))
+            if label == "now":
+                rows.append(("  extrapolated to 1M tickets (linear), min", f"{batch * 1_000_000 / n_tickets / 60:.1f}", ""))
+            precision, recall, _, _ = pair_precision_recall(results[label][0], truth.values())
+            rows.append((f"  same-matter pairs vs truth ({label}): precision / recall", f"{precision:.3f} / {recall:.3f}",
+                         f"peak {measured['peak_mb']:,.0f} MB"))
+    if before_src:
+        rows.append(("  groups and linked pairs (scores, reasons) identical to before", str(results["now"] == results["before"]), ""))
+    rows.append(("load average at the end", f"{os.getloadavg()[0]:.1f}", ""))
     return rows
 
 
@@ -125,6 +177,7 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=100_000, help="historical tickets in the index (0: routing only)")
     parser.add_argument("--lookups", type=int, default=2_000, help="intake-time lookups to time")
     parser.add_argument("--texts", type=int, default=20_000, help="texts to route")
+    parser.add_argument("--before-src", type=Path, help="another checkout's src: batch linking measured with it too")
     args = parser.parse_args()
 
     from rexian.text.synthetic import generate_tickets
@@ -132,7 +185,7 @@ def main() -> None:
     rng = random.Random(3)
     texts = [ticket["title"] + "。" + ticket["content"] for ticket in generate_tickets(args.texts, seed=5)]
     rng.shuffle(texts)
-    rows = bench_routing(texts) + (bench_same_matter(args.tickets, args.lookups) if args.tickets else [])
+    rows = bench_routing(texts) + (bench_same_matter(args.tickets, args.lookups, args.before_src) if args.tickets else [])
     width = max(len(row[0]) for row in rows)
     print(f"{'measure':<{width}}  {'value':>22}  target")
     for name, value, target in rows:

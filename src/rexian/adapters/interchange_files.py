@@ -12,6 +12,8 @@ formula) and read back through `restore`, so the round trip stays exact (docs/tr
 from __future__ import annotations
 
 import csv
+import io
+from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
@@ -57,6 +59,37 @@ def csv_text(value: Any) -> str:
     return str(value)
 
 
+@dataclass
+class EncodedRows:
+    """Rows of one table made ready for its files: the CSV lines (without the header) and the Arrow table.
+    Made by `encode_rows`, a pure function, so worker processes can do the work and the writing process only
+    appends (`TableWriter.append`)."""
+
+    count: int
+    csv: str | None
+    arrow: pa.Table | None
+
+
+def encode_rows(table: str, rows: list[dict[str, Any]], formats: Iterable[str] = FORMATS) -> EncodedRows:
+    """`rows` (mappings with the table's columns; missing ones are null) as CSV text and/or an Arrow table."""
+    formats = tuple(formats)
+    text = None
+    if "csv" in formats:
+        names, texts = columns(table), text_columns(table)
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(
+            [neutralise(csv_text(cell(name, row.get(name)))) if name in texts else csv_text(cell(name, row.get(name)))
+             for name in names] for row in rows)
+        text = buffer.getvalue()
+    arrow = None
+    if "parquet" in formats:
+        schema = arrow_schema(table)
+        arrays = [pa.array([cell(field.name, row.get(field.name)) for row in rows] if field.name == "payload"
+                           else [row.get(field.name) for row in rows], type=field.type) for field in schema]
+        arrow = pa.Table.from_arrays(arrays, schema=schema)
+    return EncodedRows(len(rows), text, arrow)
+
+
 class TableWriter:
     """Appends rows (mappings with the table's columns; missing ones are null) to NAME.csv and/or
     NAME.parquet in `directory`; several tables may be open at once. Close it (or use `with`)."""
@@ -69,9 +102,9 @@ class TableWriter:
         if unknown:
             raise ValueError(f"unknown format {', '.join(sorted(unknown))}: csv or parquet")
         self.row_group = row_group
-        self._csv: dict[str, tuple[Any, Any]] = {}
+        self._csv: dict[str, Any] = {}
         self._parquet: dict[str, Any] = {}
-        self._pending: dict[str, list[dict[str, Any]]] = {}
+        self._pending: dict[str, list[pa.Table]] = {}
         self.paths: list[Path] = []
 
     def open(self, table: str) -> None:
@@ -79,9 +112,8 @@ class TableWriter:
         if "csv" in self.formats and table not in self._csv:
             path = self.directory / f"{table}.csv"
             handle = open(path, "w", encoding="utf-8", newline="")
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(columns(table))
-            self._csv[table] = (handle, writer)
+            csv.writer(handle, lineterminator="\n").writerow(columns(table))
+            self._csv[table] = handle
             self.paths.append(path)
         if "parquet" in self.formats and table not in self._parquet:
             import pyarrow.parquet as pq
@@ -93,38 +125,43 @@ class TableWriter:
 
     def write(self, table: str, rows: Iterable[dict[str, Any]]) -> int:
         """Append `rows`; returns how many. Taken in slices of at most a row group, so that a stream of
-        millions of rows (an export) is never held whole; Parquet row groups are `row_group` rows whatever
-        the callers' batches (the same rows give the same file)."""
-        self.open(table)
-        names = columns(table)
-        csv_writer = self._csv[table][1] if "csv" in self.formats else None
-        texts = text_columns(table)
-        pending = self._pending.get(table)
+        millions of rows (an export) is never held whole."""
         iterator, count = iter(rows), 0
         while piece := list(islice(iterator, self.row_group)):
-            count += len(piece)
-            if csv_writer is not None:
-                csv_writer.writerows([neutralise(csv_text(cell(name, row.get(name)))) if name in texts
-                                      else csv_text(cell(name, row.get(name))) for name in names] for row in piece)
-            if pending is not None:
-                pending.extend(piece)
-                while len(pending) >= self.row_group:
-                    self._write_group(table, pending[:self.row_group])
-                    del pending[:self.row_group]
+            count += self.append(table, encode_rows(table, piece, self.formats))
+        self.open(table)
         return count
 
-    def _write_group(self, table: str, rows: list[dict[str, Any]]) -> None:
-        schema = arrow_schema(table)
-        arrays = [pa.array([cell(field.name, row.get(field.name)) for row in rows] if field.name == "payload"
-                           else [row.get(field.name) for row in rows], type=field.type) for field in schema]
-        self._parquet[table].write_table(pa.Table.from_arrays(arrays, schema=schema))
+    def append(self, table: str, encoded: EncodedRows) -> int:
+        """Append rows already encoded (`encode_rows` with this writer's formats, here or in another process);
+        returns how many. Parquet row groups are `row_group` rows whatever the callers' batches (the same rows
+        give the same file)."""
+        self.open(table)
+        if "csv" in self.formats:
+            self._csv[table].write(encoded.csv)
+        if "parquet" in self.formats and encoded.count:
+            pending = self._pending[table]
+            pending.append(encoded.arrow)
+            held = sum(part.num_rows for part in pending)
+            if held >= self.row_group:
+                whole = pa.concat_tables(pending)
+                start = 0
+                while held - start >= self.row_group:
+                    self._write_group(table, whole.slice(start, self.row_group))
+                    start += self.row_group
+                pending[:] = [whole.slice(start)] if start < held else []
+        return encoded.count
+
+    def _write_group(self, table: str, rows: pa.Table) -> None:
+        # One chunk per column, whatever the slices it was appended in: the same rows give the same bytes.
+        self._parquet[table].write_table(rows.combine_chunks())
 
     def close(self) -> None:
         for table in list(self._parquet):
             if self._pending[table]:
-                self._write_group(table, self._pending[table])
+                self._write_group(table, pa.concat_tables(self._pending[table]))
             self._parquet[table].close()
-        for handle, _ in self._csv.values():
+        for handle in self._csv.values():
             handle.close()
         self._csv, self._parquet, self._pending = {}, {}, {}
 

@@ -33,7 +33,9 @@ HASHED_FIELDS = (
 
 def format_time(at: datetime) -> str:
     """The one textual form of a timestamp inside the hash (naive local time, microseconds)."""
-    return at.replace(tzinfo=None).isoformat(timespec="microseconds")
+    if at.tzinfo is not None:
+        at = at.replace(tzinfo=None)
+    return at.isoformat(timespec="microseconds")
 
 
 def canonical_json(value: Any) -> str:
@@ -60,6 +62,8 @@ def _scalar(value: Any) -> str:
         return "null"
     if isinstance(value, str):
         return encode_basestring(value)
+    if type(value) is int:  # a sequence number: JSON writes an int as its decimal digits (not a bool: exact type)
+        return int.__repr__(value)
     return canonical_json(value)
 
 

@@ -8,9 +8,10 @@ everything for small cities (tests, the demo). The same seed gives the same city
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from dataclasses import dataclass, field
-from typing import Iterator
+from functools import partial
+from typing import Any, Callable, Iterator
 
 from rexian.adapters.projection import projection_of
 from rexian.simulate.callcentre import CallCentre
@@ -44,6 +45,8 @@ class Batch:
     calls: list[dict] = field(default_factory=list)  # outbound follow-up calls
     truth: list[dict] = field(default_factory=list)
     stalled: list[str] = field(default_factory=list)  # lives the domain refused to continue (should be none)
+    newest: datetime | None = None  # the time of the batch's newest event
+    files: dict[str, Any] = field(default_factory=dict)  # the rows as a `finish` step encoded them (output.py)
 
 
 @dataclass
@@ -133,11 +136,15 @@ class Simulation:
         """The truth as of the snapshot (the newest event written), sorted."""
         return sort_truth(settle(items, self.newest))
 
-    def batches(self, batch_size: int = 2000, workers: int = 1) -> Iterator[Batch]:
+    def batches(self, batch_size: int = 2000, workers: int = 1,
+                finish: Callable[[Batch], Batch] | None = None) -> Iterator[Batch]:
+        """The tickets' results in ticket-number order. `finish` (a picklable function) is applied to each
+        batch where it was computed, in the worker process when there are workers: the writers use it to
+        encode a batch's rows there, so the process that writes the files does little more than append."""
         chunks = [self.specs[i:i + batch_size] for i in range(0, len(self.specs), batch_size)]
         if workers <= 1:
             for chunk in chunks:
-                yield self._seen(run_batch(self.world, chunk))
+                yield self._seen(_finished(run_batch(self.world, chunk), finish))
             return
         import multiprocessing
 
@@ -146,13 +153,12 @@ class Simulation:
         # builds its own world from the seed, so nothing big is pickled either way.
         context = multiprocessing.get_context("spawn")
         with context.Pool(workers, initializer=_init_worker, initargs=(self.seed, self.tickets)) as pool:
-            for batch in pool.imap(_worker_batch, chunks):
+            for batch in pool.imap(partial(_worker_batch, finish=finish), chunks):
                 yield self._seen(batch)
 
     def _seen(self, batch: Batch) -> Batch:
-        if batch.events:
-            newest = max(record["at"] for record in batch.events)
-            self.newest = newest if self.newest is None else max(self.newest, newest)
+        if batch.newest is not None:
+            self.newest = batch.newest if self.newest is None else max(self.newest, batch.newest)
         return batch
 
 
@@ -166,7 +172,13 @@ def run_batch(world: World, specs: list[Spec]) -> Batch:
         batch.truth.extend(result.truth)
         if result.stalled:
             batch.stalled.append(result.stalled)
+    if batch.events:
+        batch.newest = max(record["at"] for record in batch.events)
     return batch
+
+
+def _finished(batch: Batch, finish: Callable[[Batch], Batch] | None) -> Batch:
+    return finish(batch) if finish is not None else batch
 
 
 _WORLD: World | None = None
@@ -177,8 +189,8 @@ def _init_worker(seed: int, tickets: int) -> None:
     _WORLD = build_world(seed, tickets)
 
 
-def _worker_batch(specs: list[Spec]) -> Batch:
-    return run_batch(_WORLD, specs)
+def _worker_batch(specs: list[Spec], finish: Callable[[Batch], Batch] | None = None) -> Batch:
+    return _finished(run_batch(_WORLD, specs), finish)
 
 
 def simulate_city(tickets: int, seed: int, workers: int = 1) -> SimulationResult:

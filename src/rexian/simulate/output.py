@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from rexian.simulate.city import Simulation, SimulationResult
+from rexian.adapters.interchange_files import encode_rows
+from rexian.simulate.city import Batch, Simulation, SimulationResult
 from rexian.simulate.writers import FileWriter, event_file_rows, organisation_rows, write_truth
 
 
@@ -31,10 +34,10 @@ def write_files(simulation: Simulation, out_dir: str | Path, truth_path: str | P
         put("agent_status", simulation.agent_status)
         put("calls", simulation.inbound_calls)
         truth = list(simulation.plan_truth)
-        for batch in simulation.batches(batch_size=batch_size, workers=workers):
-            put("tickets", batch.tickets)
-            put("events", event_file_rows(batch.events))
-            put("calls", batch.calls)
+        for batch in simulation.batches(batch_size=batch_size, workers=workers,
+                                        finish=partial(encode_batch, formats=writer.formats)):
+            for table in BATCH_TABLES:
+                counts[table] = counts.get(table, 0) + writer.append(table, batch.files[table])
             truth += batch.truth
             counts["stalled"] = counts.get("stalled", 0) + len(batch.stalled)
     finally:
@@ -43,6 +46,18 @@ def write_files(simulation: Simulation, out_dir: str | Path, truth_path: str | P
     write_truth(truth_path or default_truth_path(out_dir), truth)
     counts["truth"] = len(truth)
     return counts
+
+
+BATCH_TABLES = ("tickets", "events", "calls")
+
+
+def encode_batch(batch: Batch, formats: tuple[str, ...]) -> Batch:
+    """A batch with its file rows encoded (`encode_rows`) in place of its records: done where the batch was
+    computed (a worker process), so that the writing process only appends, and the records are not sent
+    back to it."""
+    rows = {"tickets": batch.tickets, "events": event_file_rows(batch.events), "calls": batch.calls}
+    files = {table: encode_rows(table, rows[table], formats) for table in BATCH_TABLES}
+    return replace(batch, events=[], tickets=[], calls=[], files=files)
 
 
 def write_database(result: SimulationResult | Simulation, engine: Engine, workers: int = 1,
