@@ -6,9 +6,9 @@ from openpyxl import Workbook
 from rexian.importing.mapping import mapping_from_dict
 from rexian.importing.suggest import check
 
-from .test_event_sheets import FLOW, MAPPING, VISITS, flow_rows, write_book
+from .test_event_sheets import FLOW, MAPPING, flow_rows, write_book
+from .test_suggest_many_sheets import CALL_HEADER
 
-CALL_HEADER = ["通话流水号", "主叫号码", "坐席工号", "振铃时间", "应答时间", "挂机时间", "关联工单号", "呼叫类型"]
 CALLS = {"sheet": "话务记录", "columns": {"call_id": "通话流水号", "caller_phone": "主叫号码", "agent_id": "坐席工号",
                                          "ring_at": "振铃时间", "answer_at": "应答时间", "end_at": "挂机时间",
                                          "ticket_id": "关联工单号", "direction": "呼叫类型"},
