@@ -23,3 +23,17 @@ def test_a_timeline_shows_each_of_an_events_words_once_in_reading_order():
     assert event_texts(imported) == ["已整改到位"]
     assert event_texts(imported, with_content=True) == ["楼下噪声", "已整改到位"]
     assert event_texts({"reason": "不属于本单位", "basis": "职责清单", "note": " "}) == ["不属于本单位", "职责清单"]
+
+
+def test_every_workspace_page_names_itself_in_the_browser_tab(client_for):
+    """A clerk with five tabs open tells them apart by their titles, not by five 「12345热线工单平台」."""
+    import re
+
+    def title(client, url):
+        return re.search(r"<title>(.*?)</title>", client.get(url).text, re.S).group(1).strip()
+
+    admin, reviewer, leader = client_for("X01"), client_for("R01"), client_for("L0201")
+    titles = [title(admin, "/"), title(admin, "/admin"), title(admin, "/password"), title(reviewer, "/reviews"),
+              title(leader, "/approvals"), title(reviewer, "/tickets")]
+    assert titles[:5] == ["工作台", "系统管理", "修改密码", "中心待审核申请", "本单位待审批申请"]
+    assert titles[5] and len(set(titles)) == len(titles)
