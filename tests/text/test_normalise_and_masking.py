@@ -94,3 +94,18 @@ def test_masking_never_changes_the_length_or_the_non_digit_characters(text):
     masked = mask_personal_data(text)
     assert len(masked) == len(text)
     assert all(a == b or (b == "*" and a.isdigit()) for a, b in zip(text, masked))
+
+
+@pytest.mark.parametrize("text, masked", [
+    ("住幸福路18号，门口积水", "住幸福路**号，门口积水"),
+    ("幸福小区3栋2单元501室漏水", "幸福小区*栋*单元***室漏水"),
+    ("王家村5组12号的狗咬人", "王家村5组**号的狗咬人"),
+])
+def test_an_addresses_house_numbers_are_masked_when_asked_for_and_the_road_stays(text, masked):
+    assert mask_personal_data(text, kinds=("address",)) == masked
+    assert mask_personal_data(text) == text  # not among the default kinds
+
+
+@pytest.mark.parametrize("text", ["11月18号晚上又吵到半夜", "地铁3号线停运", "市政府5号文件规定", "第3号窗口排长队"])
+def test_a_date_a_metro_line_a_document_or_a_counter_is_not_an_address(text):
+    assert mask_personal_data(text, kinds=("address",)) == text

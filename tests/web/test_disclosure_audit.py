@@ -95,7 +95,7 @@ def test_the_intake_pages_caller_history_is_audited_for_the_agent(hotline, clien
 def test_the_desk_masks_a_findings_texts_until_the_supervisor_opens_the_ticket_and_then_audits(hotline, client_for):  # noqa: F811
     ticket_id = _filed(hotline)
     record = finding(ticket_id, seqs=(1,))
-    record["evidence"]["texts"] = ["市民说：我的电话13912345678，没人管"]
+    record["evidence"]["texts"] = ["市民说：我的电话13912345678，住幸福小区3栋501室，没人管"]
     FindingRepository(hotline.engine).upsert([record], "batch", datetime(2026, 3, 2, 9))
     supervisor = client_for("J01")
     masked = supervisor.get(f"/desk/finding?key=BP-RETURNS:{ticket_id}").text
@@ -108,18 +108,19 @@ def test_the_desk_masks_a_findings_texts_until_the_supervisor_opens_the_ticket_a
         [("J01", ticket_id)]
 
 
-def test_a_published_bulletin_never_carries_a_callers_phone(hotline):  # noqa: F811
+def test_a_published_bulletin_never_carries_a_callers_phone_or_house_number(hotline):  # noqa: F811
     from rexian.service.bulletin import typical_cases
 
     ticket_id = _filed(hotline)
     record = finding(ticket_id, seqs=(1,), detected_at="2026-02-10T09:00:00")
-    record["evidence"]["texts"] = ["市民说：我的电话13912345678，没人管"]
+    record["evidence"]["texts"] = ["市民说：我的电话13912345678，住幸福小区3栋501室，没人管"]
     store = FindingRepository(hotline.engine)
     store.upsert([record], "batch", datetime(2026, 2, 10, 9))
     store.decide(record["finding_key"], "confirm", "J01", "属实", datetime(2026, 2, 11, 9))
     month = store.get(record["finding_key"])["occurred_at"][:7]  # a bulletin counts the month it happened
     (case,) = typical_cases(hotline.engine, month, 5, {}, {})
     assert "13912345678" not in case["evidence"] and "139****5678" in case["evidence"]
+    assert "幸福小区*栋***室" in case["evidence"]  # nor the door of the caller's home
 
 
 def test_the_administrator_filters_the_audit_log_by_ticket_and_action(hotline, client_for):  # noqa: F811
@@ -151,7 +152,7 @@ def _findings_file(tmp_path, ticket_id):
     import json
 
     record = finding(ticket_id, seqs=(1,))
-    record["evidence"]["texts"] = ["市民说：我的电话13912345678，没人管"]
+    record["evidence"]["texts"] = ["市民说：我的电话13912345678，住幸福小区3栋501室，没人管"]
     record["evidence"]["values"]["excerpt"] = "身份证110101199003071233，电话13912345678"
     path = tmp_path / "findings.jsonl"
     path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -25,6 +25,8 @@ from rexian.analytics.registry import FAMILY_NAMES_ZH, SEVERITY_ZH, all_rules
 from rexian.domain.clues import action_label
 from rexian.text.masking import mask_personal_data
 
+BULLETIN_MASKED = ("phone", "id_card", "bank_card", "address")
+
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 COUNTING_RULE = ("统计口径：问题发生在当月（以触发该问题线索的事件时间为准，而非系统发现时间）且未被排除的问题线索；"
                  "环比 = 本月 − 上月。")
@@ -121,8 +123,9 @@ def typical_cases(engine: Engine, period: str, limit: int, units: dict[str, str]
                 "severity": SEVERITY_ZH.get(row.severity, row.severity),
                 "unit": units.get(row.unit_id, row.unit_id or ""), "person": people.get(row.person_id, row.person_id or ""),
                 "ticket_ids": ticket_ids, "ticket_title": title or "",
-                # A bulletin is published: citizens' words in it never carry their phone or ID numbers.
-                "evidence": "；".join(actions + [mask_personal_data(str(text))[:80]
+                # A bulletin is published: citizens' words in it never carry their phone or ID numbers, nor
+                # the house numbers of their addresses.
+                "evidence": "；".join(actions + [mask_personal_data(str(text), BULLETIN_MASKED)[:80]
                                                 for text in evidence.get("texts", [])[:2]]),
                 "comment": row.reason or "",
                 # when the matter happened (the month it is counted in) and when the system found it

@@ -24,6 +24,12 @@ _ID_CARD = re.compile(r"(?<![0-9A-Za-z])(\d{17}[0-9Xx])(?![0-9A-Za-z])")
 _BANK_CARD = re.compile(r"(?<![0-9A-Za-z])(\d{4}(?:[ -]?\d{4}){2}[ -]?\d{4,7})(?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<![0-9A-Za-z])(?:\+?86[ -]?)?(1[3-9]\d[ -]?\d{4}[ -]?\d{4})(?![0-9A-Za-z])")
 _LANDLINE = re.compile(r"(?<![0-9A-Za-z])(0\d{2,3}-?\d{7,8})(?![0-9A-Za-z])")
+# A house, building, unit or room number of an address (「解放路357号」「幸福小区3栋2单元501室」): the digits
+# before 号/栋/幢/单元/室/户, with a road, estate or village word a few characters before them. Not a date
+# (「11月18号」), a metro line (「3号线」) or a document (「5号文件」).
+_ADDRESS_NUMBER = re.compile(r"(?<![0-9A-Za-z月日第])(\d{1,5}(?:-\d{1,4})?)"
+                             r"(?=号(?!线|文|令|通知|公告|窗口|床)|栋|幢|号楼|单元|室|户)")
+_ADDRESS_ANCHOR = re.compile(r"路|街|巷|弄|胡同|大道|小区|花园|家园|公寓|大厦|村|组|苑|园|里|社区|楼|栋|幢|单元|号")
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,8 @@ def luhn_is_valid(digits: str) -> bool:
 
 
 def find_personal_data(text: str) -> list[PersonalDatum]:
-    """Every phone, ID-card and bank-card number in `text`, in order, without overlaps."""
+    """Every phone, ID-card and bank-card number and address house number in `text`, in order, without
+    overlaps."""
     if not text:
         return []
     found: list[PersonalDatum] = []
@@ -88,6 +95,9 @@ def find_personal_data(text: str) -> list[PersonalDatum]:
         add("phone", match, 0 if match.group(0).startswith(("+", "86")) else 1)
     for match in _LANDLINE.finditer(text):
         add("phone", match)
+    for match in _ADDRESS_NUMBER.finditer(text):
+        if _ADDRESS_ANCHOR.search(text[max(0, match.start() - 12):match.start()]):
+            add("address", match)
     return sorted(found, key=lambda datum: datum.start)
 
 
@@ -97,6 +107,8 @@ def _mask_value(kind: str, value: str) -> str:
         # 138****5678, 0731-****1234, +86 139****5678: the four digits before the last four.
         hidden = set(digits_at[-8:-4])
         return "".join("*" if index in hidden else char for index, char in enumerate(value))
+    if kind == "address":  # the road or estate stays (where the matter is), the door does not
+        return "".join("*" if char.isdigit() else char for char in value)
     if kind == "id_card":
         keep_head, keep_tail = 6, 4  # region code stays readable (where the citizen is registered)
     else:
