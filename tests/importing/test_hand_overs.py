@@ -63,3 +63,17 @@ def test_a_unit_tree_in_its_own_file_is_read_apart_from_the_flow_records(tmp_pat
     assert report.rows_in == len(ROWS) == report.rows_imported
     assert [a for a, _, _ in actions(report, "Z1")] == ["Dispatched", "HandedOver", "Forwarded"]
     assert any("部门表.csv 第 8 行" in problem and "单位名称" in problem for problem in report.file_problems)
+
+
+def test_mapping_check_says_when_the_unit_tree_names_none_of_the_flows_units_and_not_when_it_does(tmp_path):
+    from rexian.importing.suggest import check
+
+    flows = write_csv(tmp_path / "流转记录.csv", HEADER, ROWS, encoding="gbk")
+    coded = [[f"3701{n:02d}", f"3701{p:02d}" if p else ""] for n, p in ((1, 0), (2, 0), (3, 0), (4, 0), (5, 4), (6, 5))]
+    mapping = mapping_from_dict({**MAPPING, "unit_tree": {"files": "*部门*", "unit": "部门", "parent": "上级"}})
+    units = write_csv(tmp_path / "部门表.csv", ["部门", "上级"], coded, encoding="gbk")  # codes, the flows write names
+    _, lines = check([flows, units], mapping)
+    assert any("无一相同" in line and "370101" in line for line in lines), lines
+    write_csv(tmp_path / "部门表.csv", ["部门", "上级"], UNITS, encoding="gbk")
+    _, lines = check([flows, units], mapping)
+    assert not any("无一相同" in line for line in lines), lines

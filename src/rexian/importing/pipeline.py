@@ -39,6 +39,7 @@ class ImportReport:
     stored: list[str] = field(default_factory=list)  # what a table import wrote into the database
     side_rejects: RejectLog = field(default_factory=RejectLog)  # unreadable rows of the unit tree, categories
     hand_overs_down: int = 0  # 转办 rows the unit tree showed aimed below their unit: imported as Forwarded
+    tree_units: set[str] = field(default_factory=set)  # the units the export's unit tree names (mapping check)
     # Flow mode: the mapping's record sections (calls, agent status): table → (rows, (file, row) of each)
     records: dict[str, tuple[list[dict[str, Any]], list[tuple[str, int]]]] = field(default_factory=dict)
     record_frames: dict[str, Any] = field(default_factory=dict)  # import_to_frames: the records as DataFrames
@@ -169,6 +170,7 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
             from rexian.importing.unit_tree import settle_hand_overs
 
             report.hand_overs_down = settle_hand_overs(histories, parents)
+            report.tree_units = set(parents) | {parent for parent in parents.values() if parent}
         if sheet_rows is not None:
             join_ticket_rows(histories, sheet_rows, mapping, report.rejects)
             rows.count += sheet_rows.count

@@ -542,6 +542,12 @@ def check(paths: list[Path], mapping: Mapping) -> tuple[Any, list[str]]:
     elif mapping.unit_tree is not None:
         lines.append(f"单位表：{report.hand_overs_down} 条转办指向下级单位，按下派（Forwarded）导入；"
                      f"其余 {actions['HandedOver']} 条按平级转办（HandedOver）导入")
+        flow_units = {unit for history in report.histories.values() for draft in history.drafts
+                      for unit in (draft.actor_unit_id, draft.target_unit_id) if unit}
+        if flow_units and report.tree_units and not flow_units & report.tree_units:
+            lines.append(f"单位表中的 {len(report.tree_units)} 个单位与流转记录中的 {len(flow_units)} 个单位无一相同"
+                         f"（如流转写「{sorted(flow_units)[0]}」，单位表写「{sorted(report.tree_units)[0]}」）：单位表没有"
+                         "起作用，转办全部按平级导入——核对 unit_tree 的 unit 列是否与流转记录的单位写法一致")
     for need, lack, rules, effect in NEEDS:
         if actions["HandedOver"]:  # hand-overs are judged by BP-NO-VERIFY too
             rules = [rule for rule in rules if rule != "BP-NO-VERIFY"]
