@@ -4,7 +4,7 @@ wrong sheet), and visit call numbers that match no call record."""
 from openpyxl import Workbook
 
 from rexian.importing.mapping import mapping_from_dict
-from rexian.importing.suggest import check
+from rexian.importing.mapping_check import check
 
 from .test_event_sheets import FLOW, MAPPING, flow_rows, write_book
 from .test_suggest_many_sheets import CALL_HEADER

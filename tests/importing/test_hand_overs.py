@@ -66,7 +66,7 @@ def test_a_unit_tree_in_its_own_file_is_read_apart_from_the_flow_records(tmp_pat
 
 
 def test_mapping_check_says_when_the_unit_tree_names_none_of_the_flows_units_and_not_when_it_does(tmp_path):
-    from rexian.importing.suggest import check
+    from rexian.importing.mapping_check import check
 
     flows = write_csv(tmp_path / "流转记录.csv", HEADER, ROWS, encoding="gbk")
     coded = [[f"3701{n:02d}", f"3701{p:02d}" if p else ""] for n, p in ((1, 0), (2, 0), (3, 0), (4, 0), (5, 4), (6, 5))]

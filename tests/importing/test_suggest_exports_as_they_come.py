@@ -14,7 +14,8 @@ from openpyxl import Workbook
 from rexian.cli import main
 from rexian.importing.mapping import mapping_from_dict
 from rexian.importing.pipeline import build
-from rexian.importing.suggest import check, suggest
+from rexian.importing.mapping_check import check
+from rexian.importing.suggest import suggest
 from rexian.importing.values import parse_time
 
 FLOW_HEADER = ["工单编号", "处理时间", "环节名称", "处理人", "处理部门", "{target}", "处理意见", "申请延期至"]

@@ -7,7 +7,8 @@ from openpyxl import Workbook
 
 from rexian.importing.mapping import mapping_from_dict
 from rexian.importing.pipeline import build
-from rexian.importing.suggest import check, guess_action, suggest
+from rexian.importing.mapping_check import check
+from rexian.importing.suggest import guess_action, suggest
 from rexian.importing.mapping import Mapping
 from rexian.importing.vocabulary import default_vocabulary
 

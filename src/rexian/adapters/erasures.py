@@ -82,3 +82,10 @@ def first_hashes(connection: Any, ticket_ids: list[str]) -> dict[str, str]:
             t.events.c.ticket_id, t.events.c.hash).where(t.events.c.ticket_id.in_(ticket_ids[start:start + 500]),
                                                         t.events.c.seq == 1)))
     return found
+
+
+def came_back(connection: Any, ledger: dict[str, tuple[str, str]], ticket_ids: list[str]) -> list[str]:
+    """Those of `ticket_ids` (ledger tickets holding caller details again) that are the very tickets erased —
+    their first event's hash as the ledger recorded it — not a later ticket under a reused number."""
+    intakes = first_hashes(connection, ticket_ids)
+    return [ticket_id for ticket_id in ticket_ids if intakes.get(ticket_id) == ledger[ticket_id][0]]

@@ -38,18 +38,26 @@ def idle_rules(data: Data, config: dict[str, Any], rule_ids: list[str]) -> list[
     return [rule_id for rule_id in rule_ids if rule_id in wanted and not wanted[rule_id] & present]
 
 
-def analyze(data: Data, config: dict[str, Any], text: TextPort | None = None,
-            progress: Callable[[str], None] | None = None, inputs: list[str] | None = None,
-            compiled: CompiledRules | None = None) -> Analysis:
-    if compiled is not None:
-        compiled.remember_queries(data.con)
+def batch_findings(data: Data, config: dict[str, Any], text: TextPort | None = None,
+                   progress: Callable[[str], None] | None = None, compiled: CompiledRules | None = None
+                   ) -> tuple[list[Any], list[str], list[str], list[str]]:
+    """The findings of every enabled rule that can fire on `data`, with the rule ids run, skipped (disabled or
+    lacking a table) and idle (none of the actions they watch is in the data)."""
     run, skipped = enabled_rules(data, config)
     idle = idle_rules(data, config, run)
     for rule_id in idle:
         run.remove(rule_id)
         if progress:
             progress(rule_id)
-    findings = run_rules(data, config, text, only=run, progress=progress, compiled=compiled)
+    return run_rules(data, config, text, only=run, progress=progress, compiled=compiled), run, skipped, idle
+
+
+def analyze(data: Data, config: dict[str, Any], text: TextPort | None = None,
+            progress: Callable[[str], None] | None = None, inputs: list[str] | None = None,
+            compiled: CompiledRules | None = None) -> Analysis:
+    if compiled is not None:
+        compiled.remember_queries(data.con)
+    findings, run, skipped, idle = batch_findings(data, config, text, progress, compiled)
     metrics = compute_metrics(data, config)
     risk = rate(findings, config)
     # In Ibis, so that the same run works on any engine's tables (DuckDB, Spark).

@@ -120,13 +120,13 @@ def analyze_command(inputs, mapping_file, db, rules_file, out, as_of, engine, sp
     if as_of is None and config.get("analysis", {}).get("as_of"):
         as_of = datetime.fromisoformat(str(config["analysis"]["as_of"]))
     engine = engine or load_settings()["analysis_engine"]
+    unreadable: list[str] = []  # input files that could not be read (a mapped run only)
     if engine == "spark":
         if mapping_file or db:
             raise click.UsageError("--engine spark 读取 Parquet 交换目录，不能与 --mapping 或 --db 同用")
         analysis, written = _analyze_on_spark(inputs, config, out, as_of, spark_master, spark_conf, partitions)
         written = write_all(analysis, out) + written
     else:
-        unreadable: list[str] = []
         missing = [p for p in inputs if not Path(p).exists()]
         if missing:
             raise click.UsageError("不存在：" + ", ".join(missing))
@@ -152,7 +152,7 @@ def analyze_command(inputs, mapping_file, db, rules_file, out, as_of, engine, sp
     for rule_id, sources in (s.get("rules_cannot_judge") or {}).items():
         click.echo(f"无法判断(来源缺少该规则所需字段)：{rule_id}：{', '.join(sources)}")
     click.echo("输出：" + ", ".join(dict.fromkeys(Path(p).relative_to(out).parts[0] for p in written)))
-    if engine != "spark" and unreadable:
+    if unreadable:
         # The findings cover only what could be read: a script must not take them for the whole export.
         click.echo(f"输入文件未能完整读取，结果不完整：{'、'.join(dict.fromkeys(unreadable))}（见 rejects.csv）", err=True)
         raise SystemExit(2)

@@ -53,7 +53,7 @@ def backup_command(db_url, out_path):
 def restore_command(db_url, key_file, force, backup_path):
     """把备份恢复到 --db 并核验；核验不通过时退出码为1。"""
     from rexian.adapters.database import make_engine
-    from rexian.adapters.keys import KeyRing, default_key_path
+    from rexian.adapters.keys import default_key_path
     from rexian.service.backup import BackupError, restore
     from rexian.settings import load_settings
 
@@ -71,10 +71,10 @@ def restore_command(db_url, key_file, force, backup_path):
 
         beside = default_key_path(restored_url)
         if key_file and beside is not None and not beside.exists() and not load_settings()["key_file"]:
+            carried = ledger_path(ring)  # the ledger beside the key file given
             ring.save(beside)  # the restored database works here with the key it was signed with
-            carried = ledger_path(KeyRing.load(Path(key_file)))
             if carried is not None and carried.exists():
-                shutil.copyfile(carried, ledger_path(KeyRing.load(beside)))  # the erasures go with the key
+                shutil.copyfile(carried, ledger_path(ring))  # the erasures go with the key
             click.echo(f"密钥文件已放到 {beside}")
         app = _app(restored_url)
         if key_file:

@@ -216,7 +216,7 @@ def mapping_suggest_command(sheet, out_path, inputs) -> None:
 def mapping_check_command(mapping_path, inputs) -> None:
     """试运行映射（不写任何数据）：读入行数、事件数、未映射的动作词、规则缺少的字段。有拒收时退出码为 1。"""
     from rexian.importing.mapping import MappingError, load_mapping
-    from rexian.importing.suggest import check
+    from rexian.importing.mapping_check import check
 
     try:
         mapping = load_mapping(mapping_path)

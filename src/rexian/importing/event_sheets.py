@@ -20,13 +20,8 @@ from rexian.importing.action_fields import UNREAD_VISIT, VISIT_FIELDS
 from rexian.importing.flow import flow_histories
 from rexian.importing.histories import Draft, History
 from rexian.importing.mapping import EVENT_SHEET_ACTION, EventSheet, Mapping
-from rexian.importing.readers import SourceRow, is_part_file, part_rows
+from rexian.importing.readers import SourceRow, part_rows
 from rexian.importing.rejects import RejectLog
-
-
-def flow_inputs(inputs: list[Path], mapping: Mapping) -> list[Path]:
-    """The inputs left for the flow records once the event sheets' own files are set aside."""
-    return [path for path in inputs if not any(is_part_file(path, sheet.files) for sheet in mapping.event_sheets)]
 
 
 def _with_action(rows: Iterable[SourceRow], action: str | None) -> Iterator[SourceRow]:

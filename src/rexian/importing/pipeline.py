@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from rexian.importing.flow import flow_histories
 from rexian.importing.histories import INTERCHANGE_TICKET_COLUMNS, History, seal_history, ticket_row
 from rexian.importing.mapping import Mapping
-from rexian.importing.readers import SourceRow, read_rows
+from rexian.importing.readers import SourceRow, is_part_file, read_rows
 from rexian.importing.rejects import RejectLog
 from rexian.importing.snapshots import snapshot_histories
 
@@ -93,35 +93,40 @@ def _all_rows(inputs: list[Path], mapping: Mapping, rejects: RejectLog) -> Itera
         yield from read_rows(path, mapping, rejects)
 
 
+def _flow_paths(paths: list[Path], mapping: Mapping) -> list[Path]:
+    """The inputs left for the flow records once the files of the ticket sheet and the event sheets are set aside."""
+    parts = [part for part in (mapping.ticket_sheet, *mapping.event_sheets) if part is not None]
+    return [path for path in paths if not any(is_part_file(path, part.files) for part in parts)]
+
+
 def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
     """Read and convert; nothing is written yet."""
     report = ImportReport()
-    seen = report.columns_seen
-    rows = _Counted(_all_rows([Path(p) for p in inputs], mapping, report.rejects), report.rejects, seen)
     if mapping.mode == "table":
         from rexian.importing.side_tables import table_rows
 
+        rows = _Counted(_all_rows([Path(p) for p in inputs], mapping, report.rejects), report.rejects,
+                        report.columns_seen)
         report.table = mapping.table
         report.table_rows, report.table_origins = table_rows(rows, mapping, report.rejects)
+        report.rows_in = rows.count
     else:
         from rexian.importing.ticket_lists import ticket_list_histories
 
         convert = {"snapshots": snapshot_histories, "tickets": ticket_list_histories}.get(mapping.mode, flow_histories)
-        sheet_rows, parents = None, None
-        paths = [Path(p) for p in inputs]
-        record_counts: list[_Counted] = []
+        parts: list[_Counted] = []  # every part's rows, counted as read: rows in = the sum
+
+        def counted(part_rows: Iterator[SourceRow]) -> _Counted:
+            parts.append(_Counted(part_rows, report.rejects, report.columns_seen))
+            return parts[-1]
+
+        paths, parents = [Path(p) for p in inputs], None
         if mapping.records:
             from rexian.importing.record_sections import is_record_file, read_sections
 
-            def counted(section_rows):
-                record_counts.append(_Counted(section_rows, report.rejects, seen))
-                return record_counts[-1]
-
             report.records = read_sections(paths, mapping, report.rejects, counted)
             paths = [path for path in paths if not is_record_file(path, mapping)]
-            rows = _Counted(_all_rows(paths, mapping, report.rejects), report.rejects, seen)
         if mapping.unit_tree or mapping.category_limits:
-            from rexian.importing.readers import is_part_file
             from rexian.importing.unit_tree import category_days, unit_parents
 
             # These tables' rows are not events: their problems are told beside the import, not counted as rows.
@@ -132,20 +137,14 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
                     mapping.deadlines.setdefault(category, days)  # the mapping's own handle_days win
             paths = [path for path in paths if not any(is_part_file(path, side.files) for side in
                                                        (mapping.unit_tree, mapping.category_limits) if side)]
-            rows = _Counted(_all_rows(paths, mapping, report.rejects), report.rejects, seen)
+        sheet_rows = None
         if mapping.ticket_sheet:
-            from rexian.importing.ticket_sheets import flow_inputs, join_ticket_rows, ticket_sheet_rows
+            from rexian.importing.ticket_sheets import join_ticket_rows, ticket_sheet_rows
 
-            sheet_rows = _Counted(ticket_sheet_rows(paths, mapping, report.rejects), report.rejects, seen)
-            rows = _Counted(_all_rows(flow_inputs(paths, mapping), mapping, report.rejects), report.rejects, seen)
-        if mapping.event_sheets:
-            from rexian.importing import event_sheets, ticket_sheets
-
-            event_paths = paths
-            flows = ticket_sheets.flow_inputs(paths, mapping) if mapping.ticket_sheet else paths
-            rows = _Counted(_all_rows(event_sheets.flow_inputs(flows, mapping), mapping, report.rejects), report.rejects, seen)
+            sheet_rows = counted(ticket_sheet_rows(paths, mapping, report.rejects))
+        rows = counted(_all_rows(_flow_paths(paths, mapping), mapping, report.rejects))
         kept: list[SourceRow] = []  # a history cell's ticket rows, for their outcome columns
-        steps = rows
+        steps: Iterable[SourceRow] = rows
         if mapping.history is not None:
             from rexian.importing.history_cells import step_rows
 
@@ -158,14 +157,7 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
         if mapping.event_sheets:
             from rexian.importing.event_sheets import merge_event_sheets
 
-            side_counts: list[_Counted] = []
-
-            def counted_side(section_rows):
-                side_counts.append(_Counted(section_rows, report.rejects, seen))
-                return side_counts[-1]
-
-            merge_event_sheets(histories, event_paths, mapping, report.rejects, counted_side)
-            rows.count += sum(each.count for each in side_counts)
+            merge_event_sheets(histories, paths, mapping, report.rejects, counted)
         if parents is not None:
             from rexian.importing.unit_tree import settle_hand_overs
 
@@ -173,11 +165,9 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
             report.tree_units = set(parents) | {parent for parent in parents.values() if parent}
         if sheet_rows is not None:
             join_ticket_rows(histories, sheet_rows, mapping, report.rejects)
-            rows.count += sheet_rows.count
         report.histories = {ticket_id: h for ticket_id, h in histories.items() if h.rows}
         _leave_out_broken_tickets(report)
-        rows.count += sum(each.count for each in record_counts)
-    report.rows_in = rows.count
+        report.rows_in = sum(part.count for part in parts)
     report.file_problems = [f"{r.file}: {r.reason}" for r in report.rejects.file_problems()] + [
         f"{r.file} 第 {r.row} 行: {r.reason}" if r.row else f"{r.file}: {r.reason}" for r in report.side_rejects.rejects]
     return finish(report)

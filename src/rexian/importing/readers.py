@@ -22,6 +22,7 @@ from typing import Any, Iterator
 from rexian.importing.file_limits import FileProblem, SheetBudget, check_parquet_parts, check_xlsx_parts
 from rexian.importing.mapping import Mapping
 from rexian.importing.rejects import RejectLog
+from rexian.importing.values import joined_value
 
 BAD_BYTES = re.compile("[\udc80-\udcff]")  # undecodable bytes kept by `surrogateescape`
 FORMATS = ("csv", "xlsx", "xls", "jsonl", "parquet", "xes")
@@ -122,13 +123,10 @@ SUMMARY_WORDS = re.compile(r"^\s*(?:(?:合\s*计|总\s*计|小\s*计|共\s*计)\
 def join_columns(row: SourceRow, mapping: Mapping) -> SourceRow:
     """The row with each of the mapping's `joined_columns` (name → source columns) added: a date column and
     a time-of-day column read as one time, or cells joined by a space."""
-    from rexian.importing.values import is_missing, joined_value
-
     values = dict(row.values)
     for name, parts in mapping.joined_columns.items():
         if any(part in values for part in parts):
-            values[name] = joined_value([values.get(part) for part in parts],
-                                        lambda value: is_missing(value, mapping.nulls))
+            values[name] = joined_value([values.get(part) for part in parts], mapping.nulls)
     return dataclasses.replace(row, values=values)
 
 

@@ -1,5 +1,5 @@
-"""`rexian mapping suggest` and `rexian mapping check`: a first mapping for an unfamiliar export, proposed
-from its headers and values, and a dry run of a mapping that says what the rules will lack.
+"""`rexian mapping suggest`: a first mapping for an unfamiliar export, proposed from its headers and values
+(`rexian mapping check`, the dry run, is importing/mapping_check.py).
 
 Suggestion is a proposal for a person to read and correct, never applied silently: each field names the
 header it was matched to, each action word its count and the event it would mean (or `?`)."""
@@ -10,10 +10,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from rexian.importing.mapping import Mapping, mapping_from_dict
 from rexian.importing.readers import read_rows
+from rexian.importing.header_words import match_headers
 from rexian.importing.rejects import RejectLog
 from rexian.importing.suggest_sheets import calls_section, event_sheet, joined_time
 from rexian.importing.values import as_text
@@ -81,23 +82,6 @@ DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/
                 "%Y年%m月%d日%H时%M分", "%Y年%m月%d日 %H时%M分", "%Y年%m月%d日 %H点%M分", "%Y年%m月%d日%H点%M分",
                 "%Y年%m月%d日 %H时%M分%S秒", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y%m%d%H%M%S")
 SAMPLE_ROWS = 2000
-
-
-def _match(headers: list[str], synonyms: dict[str, tuple[str, ...]], taken: set[str]) -> dict[str, str]:
-    """Field → header: an exact (case-folded) synonym first, else the longest synonym inside a header."""
-    found: dict[str, str] = {}
-    folded = {header: header.casefold().strip() for header in headers}
-    for exact in (True, False):
-        for name, words in synonyms.items():
-            if name in found:
-                continue
-            for word in words:  # in order of preference
-                hits = [h for h, f in folded.items() if h not in taken and (f == word if exact else word in f)]
-                if hits:
-                    found[name] = hits[0]
-                    taken.add(hits[0])
-                    break
-    return found
 
 
 def _date_formats(values: list[Any]) -> list[str]:
@@ -187,8 +171,8 @@ def _parts(paths: list[Path], sheet: str | None, notes: list[str]) -> list[_Part
                       if r.row is None]
             if file_headers:
                 part = _Part(path, name, file_headers, file_rows)
-                part.ticket_column = _match(file_headers, {"ticket_id": HEADER_SYNONYMS["ticket_id"]}, set()).get("ticket_id")
-                part.action_column = _match(file_headers, {"action": HEADER_SYNONYMS["action"][:-1]}, set()).get("action")
+                part.ticket_column = match_headers(file_headers, {"ticket_id": HEADER_SYNONYMS["ticket_id"]}, set()).get("ticket_id")
+                part.action_column = match_headers(file_headers, {"action": HEADER_SYNONYMS["action"][:-1]}, set()).get("action")
                 parts.append(part)
     if sheet:  # the flow sheet named: it is never the ticket sheet
         for part in parts:
@@ -234,7 +218,7 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
         headers += [h for h in part.headers if h not in headers]
         rows += part.rows
     taken: set[str] = set()
-    columns = _match(headers, HEADER_SYNONYMS, taken)
+    columns = match_headers(headers, HEADER_SYNONYMS, taken)
     proposal: dict[str, Any] = {"source": "请改为来源平台的名称"}
     flow_sheets = {part.sheet for part in flow_parts if part.sheet}
     if len(flow_sheets) == 1:
@@ -242,7 +226,7 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
     proposal["columns"] = columns
     ticket_sheet = _ticket_sheet(ticket_parts[0], notes, {part.path for part in flow_parts}) if ticket_parts else None
     intake_taken = set(taken)
-    intake = _match([h for h in headers if ticket_sheet is None or h not in ticket_sheet["intake"].values()],
+    intake = match_headers([h for h in headers if ticket_sheet is None or h not in ticket_sheet["intake"].values()],
                     INTAKE_SYNONYMS, intake_taken)
     taken |= intake_taken
     if ticket_sheet:
@@ -259,7 +243,7 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
                          "作为受理时间")
     _other_parts(parts, flow_parts, ticket_parts[:1], proposal, notes)
     action_fields: dict[str, dict[str, str]] = {}
-    for key, header in _match(headers, ACTION_FIELD_SYNONYMS, taken).items():
+    for key, header in match_headers(headers, ACTION_FIELD_SYNONYMS, taken).items():
         action, name = key.split(".")
         action_fields.setdefault(action, {})[name] = header
     if action_fields:
@@ -378,13 +362,13 @@ def _one_row_per_ticket(part: _Part, notes: list[str]) -> tuple[dict[str, Any], 
     column = history_column(part.headers, part.rows)
     taken = {part.ticket_column, column}
     # The reply column first: 答复内容 holds 内容 but is not the complaint.
-    reply = _match(part.headers, {"reply": ("答复内容", "回复内容", "办理结果", "处理结果", "答复")}, taken)
-    intake = _match(part.headers, INTAKE_SYNONYMS, taken)
-    outcome = _match(part.headers, {k: v for k, v in TICKET_SHEET_SYNONYMS.items() if k != "visit_result"}, taken)
-    visit = _match(part.headers, {"satisfaction": ACTION_FIELD_SYNONYMS["Visited.satisfaction"],
+    reply = match_headers(part.headers, {"reply": ("答复内容", "回复内容", "办理结果", "处理结果", "答复")}, taken)
+    intake = match_headers(part.headers, INTAKE_SYNONYMS, taken)
+    outcome = match_headers(part.headers, {k: v for k, v in TICKET_SHEET_SYNONYMS.items() if k != "visit_result"}, taken)
+    visit = match_headers(part.headers, {"satisfaction": ACTION_FIELD_SYNONYMS["Visited.satisfaction"],
                                   "resolved": ACTION_FIELD_SYNONYMS["Visited.resolved"]}, taken)
     if column is None:
-        target = _match(part.headers, {"target_unit_id": HEADER_SYNONYMS["target_unit_id"]}, taken)
+        target = match_headers(part.headers, {"target_unit_id": HEADER_SYNONYMS["target_unit_id"]}, taken)
         proposal.update(mode="tickets", columns={"ticket_id": part.ticket_column,
                                                  "at": intake.pop("received_at", "?  # 受理时间列"), **target})
         if intake:
@@ -448,9 +432,9 @@ def _ticket_sheet(part: _Part, notes: list[str], flow_paths: set[Path]) -> dict[
     sheet: dict[str, Any] = {"sheet": part.sheet} if part.sheet and part.path in flow_paths else {
         "files": f"*{part.path.stem}*"}
     sheet["ticket_id"] = part.ticket_column
-    sheet["intake"] = _match(part.headers, INTAKE_SYNONYMS, taken)
-    sheet.update(_match(part.headers, TICKET_SHEET_SYNONYMS, taken))
-    visit = _match(part.headers, {"resolved": ACTION_FIELD_SYNONYMS["Visited.resolved"]}, taken)
+    sheet["intake"] = match_headers(part.headers, INTAKE_SYNONYMS, taken)
+    sheet.update(match_headers(part.headers, TICKET_SHEET_SYNONYMS, taken))
+    visit = match_headers(part.headers, {"resolved": ACTION_FIELD_SYNONYMS["Visited.resolved"]}, taken)
     if sheet.get("visit_result") and visit:  # two columns: a field each (docs/importing.md, ticket_sheet)
         sheet["visit_result"] = {"satisfaction": sheet["visit_result"], **visit}
     where = f"工作表「{part.sheet}」" if part.sheet else f"文件 {part.path.name}"
@@ -459,225 +443,3 @@ def _ticket_sheet(part: _Part, notes: list[str], flow_paths: set[Path]) -> dict[
     if unused:
         notes.append(f"工单表未使用的列：{', '.join(unused)}")
     return sheet
-
-
-# What the rules need from imported events, and which rules go blind without it (docs/rules.md).
-NEEDS = (
-    ("actor_id", "事件没有操作人", ["BP-PINGPONG", "BP-CYCLE", "BP-RETURNS", "MS-VISIT-BY-HANDLER"],
-     "推诿扯皮线索无法点名到人；回访人是否为承办人无法判断"),
-    ("Dispatched", "没有派单事件", ["BP-PINGPONG", "BP-CYCLE", "FF-NO-FOLLOW-UP"], "无法看出工单在单位间流转"),
-    ("ReturnRequested", "没有退单申请事件", ["BP-RETURNS", "BP-NO-VERIFY", "BP-REJECTED"], "退单类规则无法触发"),
-    ("ClosureRequested", "没有办结申请事件", ["FC-NO-EVIDENCE", "FC-REJECTED-CLOSURES", "FC-INSTANT"],
-     "虚假办结类规则无法触发"),
-    ("Visited", "没有回访事件", ["FC-UNRESOLVED", "DS-UNSATISFIED", "MS-VISIT-NO-CALL", "MS-VISIT-BY-HANDLER",
-                              "MS-SATISFIED-REPEAT"], "回访与满意度类规则无法触发"),
-    ("reply", "没有答复文字", ["PR-BOILERPLATE", "PR-IDENTICAL", "PR-OFF-TOPIC"], "敷衍答复类规则无法触发"),
-    ("target", "派单没有接收单位", ["RC-REPEAT", "HA-HOSTILE", "GR-GRAFT", "BP-PINGPONG"],
-     "工单没有承办单位（lead_unit_id），线索无法点名单位（columns: {target_unit_id: 流向部门/承办单位列}）"),
-    ("content", "没有诉求内容", ["PR-OFF-TOPIC", "HA-HOSTILE", "GR-GRAFT", "IB-BANQUET", "RC-REPEAT"],
-     "文本类规则与重复投诉匹配缺少依据"),
-    ("place", "既没有地址也没有来电人", ["RC-REPEAT", "FC-REPEAT-AFTER-CLOSE", "MS-SATISFIED-REPEAT"],
-     "重复投诉无法按地点或来电人匹配"),
-    ("due", "没有办理时限", ["DL-OVERDUE"], "超期规则无法判断（可映射时限列）"),
-    ("visit_satisfaction", "回访事件没有满意度", ["DS-UNSATISFIED", "MS-SATISFIED-REPEAT"],
-     "满意度类规则对该来源无法判断（action_fields: {Visited: {satisfaction: 回访结果列}}，或工单表的 visit_result）"),
-    ("visit_resolved", "回访事件没有解决情况", ["FC-UNRESOLVED"],
-     "回访未解决规则对该来源无法判断（action_fields: {Visited: {resolved: 是否解决列}}，或 visit_result: "
-     "{satisfaction: 列, resolved: 列}）"),
-    ("evidence", "办结申请没有佐证材料", ["FC-NO-EVIDENCE"],
-     "无法判断是否无佐证办结，该来源的办结申请不作判断（action_fields: {ClosureRequested: {evidence: 附件列}} "
-     "或 evidence_words）"),
-    ("reason", "退单或延期申请没有理由", ["BP-RETURNS", "BP-NO-VERIFY"],
-     "退单线索中看不到退单理由（action_fields: {ReturnRequested: {reason: 列}}）"),
-)
-
-
-def check(paths: list[Path], mapping: Mapping) -> tuple[Any, list[str]]:
-    """Dry-run the mapping: the import report and the lines to print (nothing is written)."""
-    from rexian.importing.pipeline import build
-
-    report = build(paths, mapping)
-    actions: Counter = Counter()
-    present: set[str] = set()
-    for history in report.histories.values():
-        for draft in history.drafts:
-            actions[draft.action] += 1
-            present.add("Dispatched" if draft.action == "HandedOver" else draft.action)  # both move a ticket
-            if draft.actor_id:
-                present.add("actor_id")
-            if draft.action in ("Replied", "ClosureRequested", "DirectlyClosed"):
-                if draft.payload.get("reply") or draft.payload.get("answer"):
-                    present.add("reply")
-                elif draft.payload.get("note"):
-                    present.add("reply_in_note")
-            if draft.action == "Dispatched" and draft.target_unit_id:
-                present.add("target")
-            if draft.payload.get("due_at") or draft.payload.get("new_due_at"):
-                present.add("due")
-            if draft.action == "Visited":
-                present |= {f"visit_{name}" for name in ("satisfaction", "resolved") if name in draft.payload}
-            if draft.action == "ClosureRequested" and draft.payload.get("evidence"):
-                present.add("evidence")
-            if draft.action in ("ReturnRequested", "ExtensionRequested") and draft.payload.get("reason"):
-                present.add("reason")
-        intake = {**mapping.constants, **history.intake}
-        if intake.get("content"):
-            present.add("content")
-        if intake.get("address") or intake.get("place_id") or intake.get("caller_id") or intake.get("caller_phone"):
-            present.add("place")
-    events = sum(actions.values())
-    due_line = _deadline_share(report, mapping)
-    if due_line:
-        present.discard("due")
-    lines = [(f"读入 {report.rows_in} 行：可导入 {report.rows_imported} 行，拒收 {report.rows_rejected} 行；"
-              f"工单 {len(report.histories)} 件，事件 {events} 条（另加每件工单的受理事件）")]
-    lines += [f"  {action}: {count}" for action, count in actions.most_common()]
-    unknown = Counter(str(r.value) for r in report.rejects.rejects if r.reason.startswith("未知的动作词"))
-    lines += [f"未映射的动作词「{word}」：{count} 行" for word, count in unknown.most_common()]
-    other = Counter(r.reason.split("：")[0] for r in report.rejects.rejects if not r.reason.startswith("未知的动作词"))
-    lines += [f"拒收原因「{reason}」：{count} 条" for reason, count in other.most_common()]
-    if actions["HandedOver"] and mapping.unit_tree is None:
-        lines.append(f"转办/移交 {actions['HandedOver']} 条按平级转办（HandedOver）导入：映射没有 unit_tree，"
-                     "无法区分其中下派给下级单位的（若导出含单位表，加 unit_tree：见 docs/importing.md「转办」）")
-    elif mapping.unit_tree is not None:
-        lines.append(f"单位表：{report.hand_overs_down} 条转办指向下级单位，按下派（Forwarded）导入；"
-                     f"其余 {actions['HandedOver']} 条按平级转办（HandedOver）导入")
-        flow_units = {unit for history in report.histories.values() for draft in history.drafts
-                      for unit in (draft.actor_unit_id, draft.target_unit_id) if unit}
-        if flow_units and report.tree_units and not flow_units & report.tree_units:
-            lines.append(f"单位表中的 {len(report.tree_units)} 个单位与流转记录中的 {len(flow_units)} 个单位无一相同"
-                         f"（如流转写「{sorted(flow_units)[0]}」，单位表写「{sorted(report.tree_units)[0]}」）：单位表没有"
-                         "起作用，转办全部按平级导入——核对 unit_tree 的 unit 列是否与流转记录的单位写法一致")
-    for need, lack, rules, effect in NEEDS:
-        if actions["HandedOver"]:  # hand-overs are judged by BP-NO-VERIFY too
-            rules = [rule for rule in rules if rule != "BP-NO-VERIFY"]
-        if need == "reply" and need not in present and "reply_in_note" in present:
-            lines.append("缺少：答复文字只在 note 中，不在 reply → 敷衍答复类规则读不到它（action_fields: "
-                         "{ClosureRequested: {reply: 办理意见列}}、Replied 同理）（PR-BOILERPLATE, PR-IDENTICAL, PR-OFF-TOPIC）")
-        elif need == "target" and "Dispatched" not in present:
-            continue  # said already: no dispatch at all
-        elif need == "due" and due_line:
-            lines.append(due_line)
-        elif need.startswith("visit_") and "Visited" not in present:
-            continue  # said already: no visit at all
-        elif need not in present and rules:
-            lines.append(f"缺少：{lack} → {effect}（{', '.join(rules)}）")
-    lines += _record_lines(report, mapping, actions)
-    lines += _unused_sections(report, mapping, actions)
-    lines += _absent_columns(report, mapping)
-    return report, lines
-
-
-def _named_columns(mapping: Mapping, used_sheets: set[str], where: str = "") -> Iterator[tuple[str, str]]:
-    """(where in the mapping, source column) of every column the mapping reads (a ticket sheet's and those of the
-    event sheets that made events among them)."""
-    for name, column in mapping.columns.items():
-        yield f"{where}columns.{name}", column
-    for name, column in mapping.intake.items():
-        yield f"{where}intake.{name}", column
-    for event, fields in mapping.action_fields.items():
-        for name, column in fields.items():
-            yield f"{where}action_fields.{event}.{name}", column
-    for column in mapping.payload_columns:
-        yield f"{where}payload_columns", column
-    sheet = mapping.ticket_sheet
-    if sheet is not None:
-        yield "ticket_sheet.ticket_id", sheet.ticket_id
-        for name, column in sheet.intake.items():
-            yield f"ticket_sheet.intake.{name}", column
-        results = sheet.visit_result if isinstance(sheet.visit_result, dict) else {"": sheet.visit_result}
-        for name, column in (("closed_at", sheet.closed_at), ("status", sheet.status), ("due_at", sheet.due_at),
-                             *((f"visit_result{'.' + key if key else ''}", value) for key, value in results.items())):
-            if column:
-                yield f"ticket_sheet.{name}", column
-    for position, section in enumerate(mapping.event_sheets, start=1):
-        if section.name in used_sheets:
-            yield from _named_columns(section.mapping, used_sheets, f"event_sheets 第 {position} 项 ")
-
-
-def _absent_columns(report, mapping: Mapping) -> list[str]:
-    """Columns the mapping names that no file read has: the fields they fill stay empty (a typo, or the wrong
-    sheet), which the rules would otherwise take as 'not recorded'."""
-    from rexian.importing.mapping import EVENT_SHEET_ACTION
-
-    if not report.columns_seen:
-        return []
-    made = {mapping.history.key(group) for group in mapping.history.groups} if mapping.history is not None else set()
-    used = {draft.payload.get("completed_from") or draft.payload.get("from_event_sheet")
-            for history in report.histories.values() for draft in history.drafts}
-    lines = [f"event_sheets 第 {position} 项（{sheet.name}）没有产生任何事件：工作表（文件）为空、名称不对，或所有行被拒收"
-             for position, sheet in enumerate(mapping.event_sheets, start=1) if sheet.name not in used]
-    absent = [(where, column) for where, column in _named_columns(mapping, used)
-              if column not in report.columns_seen and column not in made and column != EVENT_SHEET_ACTION]
-    return lines + [f"映射所指的列不存在：{where} →「{column}」不在读入的任何文件（工作表）中，该字段将为空（核对列名或工作表）"
-                    for where, column in absent]
-
-
-def _unused_sections(report, mapping: Mapping, actions: Counter) -> list[str]:
-    """Parts of the mapping that made nothing: unread visit cells, per-action fields of events no row makes,
-    history lines joined to the step above."""
-    from rexian.importing.flow import UNREAD_VISIT_REMARK
-
-    lines = []
-    unread = sum(1 for note in report.rejects.notes if note.reason.endswith(UNREAD_VISIT_REMARK))
-    if unread and actions["Visited"]:
-        whole = unread >= actions["Visited"]
-        lines.append(f"回访结果无法识别：{unread}/{actions['Visited']} 条回访" + (
-            "（全部）→ 回访结果类规则对该来源无法判断（DS-UNSATISFIED, FC-UNRESOLVED, MS-SATISFIED-REPEAT）；"
-            "请核对 action_fields.Visited 所指的列，或用 values 翻译其中的词" if whole else
-            "，这些回访的结果记为未知（见拒收清单中的「提示」行）"))
-    for event in sorted(mapping.action_fields):
-        if not actions[event]:
-            lines.append(f"action_fields.{event} 没有用上：本映射没有产生 {event} 事件"
-                         + ("（tickets 模式只产生受理、派单、答复、办结）" if mapping.mode == "tickets" else ""))
-    joined = [note for note in report.rejects.notes if "不是新的一步" in note.reason]
-    if joined:
-        lines.append(f"处理过程：{len(joined)} 件工单有不符合 history.line 的行，已并入上一步的说明（核对模式是否漏掉了步骤）")
-    return lines
-
-
-def _deadline_share(report, mapping: Mapping) -> str | None:
-    """A line when deadlines reach fewer dispatched tickets than DL-OVERDUE needs to judge the source
-    (its `judges_share`, analytics/judging.py): then the rule says it cannot judge rather than missing silently."""
-    from rexian.analytics.registry import all_rules
-
-    share = all_rules()["DL-OVERDUE"].judges_share
-    if mapping.deadlines is not None or not share:
-        return None  # computed for every dispatch (deadlines.handle_days / categories)
-    dispatched = with_due = 0
-    for history in report.histories.values():
-        drafts = [d for d in history.drafts if d.action in ("Dispatched", "ExtensionApproved", "Reopened")]
-        if drafts:
-            dispatched += 1
-            with_due += any(d.payload.get("due_at") or d.payload.get("new_due_at") for d in drafts)
-    if not dispatched or with_due >= share * dispatched:
-        return None
-    return (f"缺少：只有 {with_due}/{dispatched} 件派单工单有办理时限 → 超期规则对该来源无法判断"
-            f"（可映射时限列，或 deadlines.handle_days）（DL-OVERDUE）")
-
-
-def _record_lines(report, mapping: Mapping, actions: Counter) -> list[str]:
-    """What the call-centre rules get from the mapping's record sections."""
-    lines = [f"{table} 表 {len(rows)} 行（{', '.join(sorted(mapping.records[table].mapping.columns))}）"
-             for table, (rows, _origins) in report.records.items()]
-    if actions["Visited"]:
-        calls = report.records.get("calls")
-        linked = calls and any(row.get("ticket_id") for row in calls[0])
-        named = any(d.payload.get("call_id") for h in report.histories.values() for d in h.drafts
-                    if d.action == "Visited")
-        if calls is None:
-            lines.append("缺少：没有通话记录（映射的 calls 段）→ 回访是否有通话支持无法判断（MS-VISIT-NO-CALL）")
-        elif not linked and not named:
-            lines.append("缺少：回访与通话记录之间没有关联（回访无 call_id，通话无关联工单号）→ 无法判断"
-                         "（MS-VISIT-NO-CALL）")
-        elif named:
-            # A visit's call_id read from a column that is not the call's serial (a recording number …) matches
-            # no call, and every such visit would be called unsupported.
-            known = {str(row.get("call_id")) for row in calls[0] if row.get("call_id") is not None}
-            cited = [str(d.payload["call_id"]) for h in report.histories.values() for d in h.drafts
-                     if d.action == "Visited" and d.payload.get("call_id")]
-            missing = sum(1 for call_id in cited if call_id not in known)
-            if missing * 2 > len(cited):
-                lines.append(f"回访的 call_id 有 {missing}/{len(cited)} 条在通话记录中找不到 → MS-VISIT-NO-CALL 会把这些"
-                             f"回访都当作没有通话（核对 action_fields.Visited.call_id 所指的列是否为通话流水号）")
-    return lines

@@ -9,6 +9,7 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
+from rexian.importing.header_words import match_headers
 from rexian.importing.values import as_text
 
 # What a sheet's name (or file name) says it holds: the event its rows are, and header words per column.
@@ -32,16 +33,6 @@ VERDICT_WORDS = (("不同意", "Rejected"), ("不通过", "Rejected"), ("驳回"
 TIME_OF_DAY = re.compile(r"^\d{1,2}[:：]\d{2}(?:[:：]\d{2})?$")
 
 
-def _first(headers: list[str], words: tuple[str, ...], taken: set[str]) -> str | None:
-    for word in words:  # in order of preference: an exact header first, then one holding the word
-        for exact in (True, False):
-            hit = next((h for h in headers if h not in taken and (h == word if exact else word in h)), None)
-            if hit:
-                taken.add(hit)
-                return hit
-    return None
-
-
 def event_sheet(part: Any, flow_paths: set[Path], notes: list[str]) -> dict[str, Any] | None:
     """The `event_sheets` entry for a visit or extension sheet (a ticket column, a name saying which), or None."""
     name = part.sheet or part.path.stem
@@ -52,14 +43,10 @@ def event_sheet(part: Any, flow_paths: set[Path], notes: list[str]) -> dict[str,
     entry: dict[str, Any] = {"sheet": part.sheet} if part.sheet and part.path in flow_paths else {
         "files": f"*{part.path.stem}*"}
     columns: dict[str, str] = {"ticket_id": part.ticket_column}
-    for field in ("at", "actor_id"):
-        column = _first(part.headers, kind[field], taken)
-        if column:
-            columns[field] = column
-    fields = {field: column for field, words in kind["fields"].items()
-              if (column := _first(part.headers, words, taken))}
+    columns.update(match_headers(part.headers, {field: kind[field] for field in ("at", "actor_id")}, taken))
+    fields = match_headers(part.headers, kind["fields"], taken)
     if "decision" in kind:  # one row per request with its verdict: the verdict column is the action
-        verdict = _first(part.headers, kind["verdict"], taken)
+        verdict = match_headers(part.headers, {"verdict": kind["verdict"]}, taken).get("verdict")
         if verdict is None:
             return None
         columns["action"] = verdict
@@ -69,7 +56,7 @@ def event_sheet(part: Any, flow_paths: set[Path], notes: list[str]) -> dict[str,
         event = f"{kind['decision']}Approved"
     else:
         entry["action"] = event = kind["action"]
-    note = _first(part.headers, kind["note"], taken)
+    note = match_headers(part.headers, {"note": kind["note"]}, taken).get("note")
     if note:
         columns["note"] = note
     entry["columns"] = columns
@@ -114,7 +101,7 @@ DIRECTION_WORDS = {"呼入": "in", "来电": "in", "呼出": "out", "外呼": "o
 def calls_section(part: Any, flow_paths: set[Path], notes: list[str]) -> dict[str, Any] | None:
     """A `calls:` section for a part that holds call records (ring, answer and hang-up times), or None."""
     taken: set[str] = set()
-    columns = {field: column for field, words in CALL_COLUMNS.items() if (column := _first(part.headers, words, taken))}
+    columns = match_headers(part.headers, CALL_COLUMNS, taken)
     if not {"ring_at", "end_at"} <= set(columns) or not ({"caller_phone", "agent_id"} & set(columns)):
         return None
     entry: dict[str, Any] = {"sheet": part.sheet} if part.sheet and part.path in flow_paths else {

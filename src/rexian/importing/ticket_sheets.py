@@ -16,7 +16,7 @@ from rexian.importing.action_fields import UNREAD_VISIT, VISIT_FIELDS, add_field
 from rexian.importing.flow import warn_unread_visits
 from rexian.importing.histories import Draft, History, take_intake
 from rexian.importing.mapping import Mapping, TicketSheet
-from rexian.importing.readers import SourceRow, is_part_file, part_rows
+from rexian.importing.readers import SourceRow, part_rows
 from rexian.importing.rejects import RejectLog
 from rexian.importing.values import as_text, is_missing, parse_time, unreadable_time
 
@@ -26,9 +26,6 @@ def _sheet_mapping(mapping: Mapping) -> Mapping:
     return dataclasses.replace(mapping, mode="tickets", sheet=sheet.sheet, columns={"ticket_id": sheet.ticket_id},
                                intake=sheet.intake, ticket_sheet=None)
 
-
-def flow_inputs(inputs: list[Path], mapping: Mapping) -> list[Path]:
-    return [path for path in inputs if not is_part_file(path, mapping.ticket_sheet.files)]
 
 
 def ticket_sheet_rows(inputs: list[Path], mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:

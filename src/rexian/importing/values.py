@@ -78,11 +78,11 @@ def _parse_text(text: str, formats: tuple[str, ...]) -> datetime:
     raise ValueError(text)
 
 
-def joined_value(parts: Sequence[Any], is_missing_value) -> Any:
+def joined_value(parts: Sequence[Any], nulls: frozenset[str]) -> Any:
     """One value from several cells (`joined_columns`): a date cell and a time-of-day cell make one time
     (「2026-01-05」 + 「10:59:00」); other cells are joined by a space. Missing cells are left out; None when
     all are missing."""
-    present = [part for part in parts if not is_missing_value(part)]
+    present = [part for part in parts if not is_missing(part, nulls)]
     if not present:
         return None
     if len(present) == 2 and isinstance(present[0], date) and isinstance(present[1], time):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from rexian.adapters.erasures import first_hashes, read_ledger, record_erasure
+from rexian.adapters.erasures import came_back, first_hashes, read_ledger, record_erasure
 from rexian.adapters.keys import keyring_for
 from rexian.adapters.personal import erase, held_before, still_held
 from rexian.adapters.repository import TicketRepository
@@ -24,10 +24,8 @@ def erase_expired_personal_data(app, actor_id: str | None = None, now: datetime 
     ledger, _problems = read_ledger(ring)  # lines that do not verify are named by `verify`, not trusted here
     with app.engine.connect() as connection:
         due = held_before(connection, now - timedelta(days=days))
-        back = still_held(connection, sorted(ledger))
-        intakes = first_hashes(connection, back)
-        back = [ticket_id for ticket_id in back if intakes.get(ticket_id) == ledger[ticket_id][0]]  # same ticket
-        intakes.update(first_hashes(connection, due))
+        back = came_back(connection, ledger, still_held(connection, sorted(ledger)))
+        intakes = first_hashes(connection, due)
     erased = []
     for ticket_id in back:
         payload = {"reason": "erased_before_restore", "erased_at": ledger[ticket_id][1]}

@@ -106,7 +106,7 @@ class RuleScheduler:
     def run_batch(self, now: datetime) -> dict[str, list[str]]:
         """Every rule over the whole log, as `rexian analyze --db` runs them (as of the newest event), stored
         as source `batch` in chunks; then the marks move to what this run read (a later import runs it again)."""
-        from rexian.analytics.analyze import analyze
+        from rexian.analytics.analyze import batch_findings
         from rexian.service.dashboard import log_data
 
         with self.engine.connect() as connection:
@@ -114,7 +114,7 @@ class RuleScheduler:
             data = log_data(connection)
         stored: dict[str, list[str]] = {"added": [], "updated": [], "kept": []}
         if data is not None:
-            findings = analyze(data, self.config).findings
+            findings = batch_findings(data, self.config)[0]  # the findings only: the dashboard has its own rates
             for start in range(0, len(findings), BATCH_STORE_CHUNK):
                 for name, keys in self.store.upsert(findings[start:start + BATCH_STORE_CHUNK], "batch", now).items():
                     stored[name] += keys

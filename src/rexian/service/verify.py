@@ -44,6 +44,7 @@ from rexian.domain.model import Ticket
 from rexian.service.checkpoints import CheckpointProblem, check_checkpoints, read_filed
 from rexian.service.hotline import TICKET_COUNTER, ticket_number
 from rexian.service.verify_side import (
+    account_state_damages,
     attachment_damages,
     audit_damages,
     credential_damages,
@@ -139,6 +140,7 @@ def verify_database(engine: Engine, keyring: KeyRing | None = None,
         report.damages += audit_damages(iter_raw_audit(connection), ring)
         report.damages += attachment_damages(connection, cited)
         report.damages += credential_damages(connection, ring)
+        report.damages += account_state_damages(connection)
         report.damages += erasure_damages(connection, held, ring)
         report.damages += _log_sequence_damages(iter_log_sequence(connection), counted.get(LOG_COUNTER))
         report.checkpoints, problems = check_checkpoints(connection, ring, filed)
@@ -214,17 +216,15 @@ def erasure_damages(connection, held: dict[Any, tuple[Any, Any, Any]], ring: Key
     """Every ticket the erasure ledger beside the key file lists (the same ticket: its first event's hash)
     must hold no caller details: details there again are a database restored from before the erasure (or
     written back by hand)."""
-    from rexian.adapters.erasures import first_hashes, read_ledger
+    from rexian.adapters.erasures import came_back, read_ledger
 
     erased, problems = read_ledger(ring)
     damages = [Damage(ERASURES, "unsigned", None, problem) for problem in problems]
-    back = [ticket_id for ticket_id in sorted(erased) if held.get(ticket_id, (None, None, None))[1] is not None]
-    intakes = first_hashes(connection, back)
-    for ticket_id in back:
-        intake, when = erased[ticket_id]
-        if intakes.get(ticket_id) == intake:
-            damages.append(Damage(ticket_id, "personal", None, f"来电人个人信息已于{when}删除（擦除清单），数据库中却又有了"
-                                                              "（从删除之前的备份恢复？运行 rexian personal-data erase 再次删除）"))
+    held_again = [ticket_id for ticket_id in sorted(erased) if held.get(ticket_id, (None, None, None))[1] is not None]
+    for ticket_id in came_back(connection, erased, held_again):
+        damages.append(Damage(ticket_id, "personal", None, f"来电人个人信息已于{erased[ticket_id][1]}删除（擦除清单），"
+                                                          "数据库中却又有了（从删除之前的备份恢复？运行 rexian personal-data "
+                                                          "erase 再次删除）"))
     return damages
 
 

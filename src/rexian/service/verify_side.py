@@ -220,7 +220,7 @@ def credential_damages(connection, ring: KeyRing) -> list[Damage]:
             if problem:
                 damages.append(Damage(f"登录凭据({table}:{str(row.get(names[0]))[:12]})", "unsigned", None,
                                       f"{table}中{row.get('person_id')}的记录{problem}（可用于冒名登录）"))
-    return damages + account_state_damages(connection)
+    return damages
 
 
 def account_state_damages(connection) -> list[Damage]:
@@ -228,12 +228,12 @@ def account_state_damages(connection) -> list[Damage]:
     live API token against the account's last disabling (which revoked it): an older genuine row put back —
     a disabled account active again, a revoked token un-revoked — is named. (Audit records forged or removed
     are named by `audit_damages` and the log sequence.)"""
+    from sqlalchemy import text
+
     from rexian.adapters.audit import ACCOUNT_STATE
 
     last: dict[str, tuple[Any, str]] = {}  # person → (at, enable/disable), in log order
     disabled_at: dict[str, Any] = {}
-    from sqlalchemy import text
-
     for values in connection.execute(text("SELECT person_id, at, reason FROM audit_log WHERE action = :action "
                                           "ORDER BY log_seq"), {"action": ACCOUNT_STATE}):
         person, at, reason = values

@@ -201,7 +201,7 @@ class Accounts:
                 # Counted in this transaction, which must commit: the refusal is raised after it.
                 connection.execute(update(t.accounts).where(t.accounts.c.person_id == person_id)
                                    .values(failed_attempts=failures, locked_until=locked_until))
-                if locked_until is not None:  # the lock-out on the signed log: counters reset by SQL are named
+                if locked_until is not None:  # the lock-out on the signed log (a record; verify does not compare it)
                     append_audit(connection, [{"at": now, "person_id": person_id, "action": ACCOUNT_STATE,
                                                "reason": f"locked_until {locked_until.isoformat()}"}])
                 refused = SignInRefused(f"连续{failures}次登录失败，账号已锁定"

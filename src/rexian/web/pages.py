@@ -144,8 +144,7 @@ def home(request: Request, principal: Principal | None = Depends(PUBLIC)):
         near = web.settings["web_near_due_hours"]
         inbox = queries.list_tickets(web.engine, principal, queries.Filters(queue="todo", due="pending"), 1, 10,
                                      now, near, place="首页待办")
-        counts["awaiting"] = queries.list_tickets(web.engine, principal, queries.Filters(queue="review"), 1, 1,
-                                                  now).total
+        counts["awaiting"] = counts["review"]  # the review queue counted above
         overdue = queries.list_tickets(web.engine, principal, queries.Filters(queue="inbox", due="overdue"), 1, 5,
                                        now, near, place="首页待办（已超期）")
     return render(request, "home.html", principal, counts=counts, queues=queries.QUEUES, inbox=inbox,
