@@ -24,7 +24,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from rexian.text.assertion import REPORT, judge_assertion
-from rexian.text.doers import PUBLIC, find_mentions, resolve_doer
+from rexian.text.doers import PUBLIC, resolve_doer
+from rexian.text.mentions import find_mentions
 from rexian.text.evaluation import teddy_file
 from rexian.text.misconduct import (
     _SENTENCE_END,

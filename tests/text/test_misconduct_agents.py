@@ -3,7 +3,8 @@ the agent — a private party acts and an official or a body named nearby is tak
 has a report that still counts and a near miss that does not. Sentences written for these tests in the style
 of real letters."""
 
-from rexian.text.doers import NOT_PUBLIC, PUBLIC, find_mentions
+from rexian.text.doers import NOT_PUBLIC, PUBLIC
+from rexian.text.mentions import find_mentions
 from rexian.text.misconduct import detect_misconduct
 
 

@@ -85,7 +85,7 @@ def test_the_citizen_hanging_up_is_no_report_about_the_clerk_but_being_cut_off_i
 
 
 def test_a_body_named_after_a_request_in_unpunctuated_speech_is_the_one_asked_not_a_swallowed_sentence():
-    from rexian.text.doers import find_mentions
+    from rexian.text.mentions import find_mentions
 
     text = "医生暗示要红包才安排手术一直没解决心里特别窝火请卫健委管一管"
     bodies = [(m.body, m.role) for m in find_mentions(text) if m.body]

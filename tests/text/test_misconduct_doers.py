@@ -3,7 +3,8 @@ Law draws the line. Sentences written for these tests in the style of real lette
 
 import pytest
 
-from rexian.text.doers import NOT_PUBLIC, PUBLIC, UNCLEAR, classify, find_mentions
+from rexian.text.doers import NOT_PUBLIC, PUBLIC, UNCLEAR, classify
+from rexian.text.mentions import find_mentions
 from rexian.text.misconduct import detect_misconduct
 
 

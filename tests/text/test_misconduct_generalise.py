@@ -8,7 +8,8 @@ as victim, or a body's inaction). Sentences written for these tests."""
 
 import pytest
 
-from rexian.text.doers import NOT_PUBLIC, PUBLIC, find_mentions
+from rexian.text.doers import NOT_PUBLIC, PUBLIC
+from rexian.text.mentions import find_mentions
 from rexian.text.misconduct import detect_misconduct
 
 

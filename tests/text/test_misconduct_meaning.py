@@ -8,7 +8,9 @@ notice of remedy). Sentences written for these tests."""
 
 import pytest
 
-from rexian.text.doers import PUBLIC, default_words, find_mentions
+from rexian.text.doer_words import default_words
+from rexian.text.doers import PUBLIC
+from rexian.text.mentions import find_mentions
 from rexian.text.misconduct import detect_misconduct
 
 

@@ -7,7 +7,7 @@ Four families of the rule catalogue: hostile attitude (态度恶劣, incl. threa
 
 - *the act*: which phrase, and its own conditions — a phrase's `requires` words must occur near it and its
   `cancels` words must not be in its sentence (「不交材料就不给办」 is a rule, not a demand);
-- *who did it* (rexian.text.doers): the body, post and name the letter gives, linked to the act across
+- *who did it* (rexian.text.mentions, rexian.text.doers): the body, post and name the letter gives, linked to the act across
   clauses, classified public servant / not public / unclear. Not public -> set aside (a service complaint
   for its sector). Unclear -> a lead. A public servant who is the one abused (「辱骂工作人员」) is the victim;
   for graft and banquets the accused is the official who received, not the giver named next to the act;
@@ -43,16 +43,9 @@ from rexian.text.assertion import (
     build_assertion_words,
     judge_assertion,
 )
-from rexian.text.doers import (
-    NOT_PUBLIC,
-    PUBLIC,
-    Doer,
-    DoerWords,
-    build_words,
-    find_mentions,
-    resolve_antecedent,
-    resolve_doer,
-)
+from rexian.text.doer_words import DoerWords, build_words
+from rexian.text.doers import NOT_PUBLIC, PUBLIC, Doer, resolve_antecedent, resolve_doer
+from rexian.text.mentions import find_mentions
 from rexian.text.normalisation import normalise
 
 FAMILIES = ("hostile_attitude", "graft", "embezzlement", "improper_banquet")

@@ -1,0 +1,304 @@
+"""Every body and person a letter names (「A2区政府计生办」「科长李建」「王科长」「他」), where, and in what
+role in its clause: the one acting, the one acted on (「向民警反映」), the agent after 被, a place (「去社保局」),
+the one addressed (「尊敬的孔书记」). Read once per letter; `rexian.text.doers` decides who did an act."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rexian.text.doer_words import DoerWords, default_words
+
+# Characters that end the name of a body when reading backwards from its ending (「去住建局」 -> 住建局).
+_NAME_STOP = set("，。！？；：、,.!?;:（）()“”\"' 的在到去找向对和与跟被把了是说给从由及或而且但还也就都我你他她它们该此这那其遇映诉报询往经□自本贵有")  # noqa: E501
+_NAME_REACH = 10
+_JOINERS = re.compile(r"^(?:的|里|之|中|内|这个|那个|这位|那位|一位|一名|一个|个|负责|某|那|这|一|位|名|两名|几名|多名|主要|分管|具体|相关|有关)*$")  # noqa: E501
+_VERB_CHARS = set("在对说接是就还和与把被给向的了也都再又因称为到去来叫将让从跟不没打骂要收拿说讲")
+_BOUNDARY = set("，。！？；：、,.!?;:（）() “”\"'")
+# A person's name given by a surname: 「姓王的」「王姓」「王某」「王某某」.
+_SURNAME_FORMS = (r"姓([{s}])的?$", r"([{s}])姓$", r"([{s}])(?:某某|某)$", r"([{s}])$")
+
+@dataclass(frozen=True)
+class Mention:
+    """A body, a person, or both (「街道办事处的姓郭的工作人员」), as named at one place in the text."""
+
+    start: int
+    end: int
+    body: str | None
+    body_kind: str | None  # public_body | service | state | private_body
+    post: str | None
+    post_kind: str | None  # public_post | manager_post | generic_post | private_person | pronoun
+    name: str | None
+    role: str  # subject | object | agent (after 被/遭)
+
+    @property
+    def text(self) -> str:
+        return "".join(part for part in (self.body, self.post) if part) + (f"（{self.name}）" if self.name else "")
+
+
+
+def blank_salutations(text: str, words: DoerWords) -> str:
+    """`text` with salutations blanked out (same length): 「尊敬的领导」 names nobody who did anything."""
+    if words.salutations is None:
+        return text
+    return words.salutations.sub(lambda match: "□" * len(match.group(0)), text)
+
+
+def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
+    """Every body and person the text names, in order, with adjacent body and person joined."""
+    words = words or default_words()
+    text = blank_salutations(text, words)
+    blocked = [match.span() for match in words.not_bodies.finditer(text)]
+    not_posts = [match.span() for match in words.not_posts.finditer(text)]
+    tokens = []
+    for match in words.scan.finditer(text):
+        kind = words.kinds[match.group(0)]
+        if any(start <= match.start() < end for start, end in (blocked if kind in _BODY_KINDS else not_posts)):
+            continue
+        tokens.append((match.start(), match.end(), match.group(0), kind))
+    for match in words.lone_names.finditer(text):
+        tokens.append((match.start(), match.end(), match.group(0), "named"))
+    tokens.sort()
+    mentions: list[Mention] = []
+    read_up_to = 0  # where the last word read ends: a body's name does not reach back over it
+    for start, end, word, kind in tokens:
+        if mentions and start < mentions[-1].end:
+            continue
+        previous = mentions[-1] if mentions else None
+        between = text[previous.end:start] if previous else ""
+        floor, read_up_to = read_up_to, max(read_up_to, end)
+        if kind in _BODY_KINDS:
+            # 「所有置业顾问无视政府规定」: the name of 政府 does not swallow the sales staff before it.
+            body_start = _body_start(text, start, floor)
+            body = text[body_start:end]
+            if kind in ("private_body", "mixed", "service") and _UNNAMED.fullmatch(body, 0, len(body) - len(word)):
+                # 「民爆器材有限公司……自公司成立以来」: a bare 「公司」 is the company named before;
+                # 「A3区第三幼儿园……幼儿园收取介绍费」: a bare 「幼儿园」 is the kindergarten named before.
+                named = [(m, m.body) for m in reversed(mentions) if m.body and m.body.endswith(word) and m.body != word]
+                telling = [pair for pair in named if (PUBLIC_NAME.search(pair[1]) and not CLAIMED.search(pair[1]))
+                           or PRIVATE_NAME.search(pair[1])]
+                if named:
+                    earlier, earlier_body = (telling or named)[0]
+                    if earlier.body_kind:
+                        kind = earlier.body_kind
+                        if kind == "mixed":
+                            body = earlier_body
+            if previous and previous.body and previous.post is None and between in ("", "的"):
+                # 「A2区政府计生办」: two endings in a row are one body, the last one decides.
+                mentions[-1] = Mention(previous.start, end, previous.body + between + word, kind, None, None, None,
+                                       _role(text, previous.start, words, end))
+            else:
+                people = _PEOPLE_OF.match(text, end)
+                if people:  # 「自考办的人」「镇里的那个人」
+                    mentions.append(Mention(body_start, people.end(), body, kind, "人员", "generic_post", None,
+                                            _role(text, body_start, words)))
+                else:
+                    mentions.append(Mention(body_start, end, body, kind, None, None, None,
+                                            _role(text, body_start, words, end)))
+            continue
+        if kind == "citizen":
+            if previous and previous.body and previous.post is None and _JOINERS.match(between):
+                # 「大元社区居民苏健明」: the body is where the citizen lives, not someone who acts.
+                mentions[-1] = Mention(previous.start, previous.end, previous.body, previous.body_kind, None, None,
+                                       None, "home")
+            named = words.names_after.match(_trim_name(text[end:end + 5]))
+            if named and not _CITIZEN_NOT_NAMED.match(text, end):
+                # 「村民黄涛跃」「居民苏健明」: a named citizen acts as a private person.
+                mentions.append(Mention(start, end + len(named.group(0)), None, None, word, "private_person",
+                                        named.group(0), _role(text, start, words, end, person=True)))
+            else:
+                mentions.append(Mention(start, end, None, None, word, kind, None, "citizen"))
+            continue
+        name, post_start = _name_before(text, start, words)
+        name_after = None
+        title = 0  # characters of a form of address after the name (「同志」)
+        if kind == "named":
+            name, post, post_kind = (word[1] + "某" if word.startswith("姓") else word), None, "generic_post"
+        else:
+            post, post_kind = word, kind
+            if kind != "pronoun":
+                after = words.names_after.match(_trim_name(text[end:end + 5]))
+                if after and not name:
+                    name_after = after.group(0)
+                    if text.startswith("同志", end + len(name_after)):  # 「交警陈愈同志」: the address is part of it
+                        title = 2
+        if previous and previous.body and previous.post is None and _JOINERS.match(text[previous.end:post_start]):
+            role = "subject" if previous.role == "place" else previous.role  # 「在派出所的民警」 acts
+            mentions[-1] = Mention(previous.start, end + len(name_after or "") + title, previous.body, previous.body_kind,
+                                   post, post_kind, name or name_after, role)
+        else:
+            mentions.append(Mention(post_start, end + len(name_after or "") + title, None, None, post, post_kind,
+                                    name or name_after, _role(text, post_start, words, end, person=True)))
+    return _structural_roles(text, _recalled_names(text, mentions, words))
+
+
+def _recalled_names(text: str, mentions: list[Mention], words: DoerWords) -> list[Mention]:
+    """Mentions plus every later use of a full name first given with a post (「办案民警毛骏……毛骏对到访的受害人
+    冷眼相待」): the bare name is the same person, with the body and post given before. The name is looked for
+    by its first two characters (surname and first given name), which a 3-character name also begins with."""
+    known: dict[str, Mention] = {}
+    for mention in mentions:
+        if mention.name and "某" not in mention.name and len(mention.name) >= 2 and mention.post \
+                and mention.post_kind not in ("pronoun", "citizen") and mention.name[1] not in _VERB_CHARS:
+            known.setdefault(mention.name[:2], mention)
+    if not known:
+        return mentions
+    taken = [(m.start, m.end) for m in mentions]
+    recalled = []
+    for key, first in known.items():
+        for match in re.compile(re.escape(key)).finditer(text, first.end):
+            if any(start < match.end() and match.start() < end for start, end in taken):
+                continue
+            recalled.append(Mention(match.start(), match.end(), first.body, first.body_kind, first.post, first.post_kind,
+                                    first.name, _role(text, match.start(), words, match.end(), person=True)))
+    return sorted(mentions + recalled, key=lambda m: m.start)
+
+
+def _structural_roles(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Roles that need the whole clause: the ones a 「经…协调」 phrase names mediate; a body or person joined
+    by 和/及/与/、 to an object or a mediator shares that role (「与社区及派出所关系好」); a post at the head of a
+    letter or sentence followed by 「：」「，」 or a greeting is the one addressed (「胡华衡书记：」「尊敬的孔书记」
+    「区长你好」)."""
+    mediated = [match.span(1) for match in _MEDIATED.finditer(text)]
+    result: list[Mention] = []
+    for mention in mentions:
+        role = mention.role
+        if role in ("subject", "agent") and any(start <= mention.start < end for start, end in mediated):
+            role = "object"
+        if result and role == "subject" and result[-1].role == "object" and \
+                _COORDINATED.fullmatch(text, result[-1].end, mention.start):
+            role = "object"
+        if mention.post and role in ("subject", "object") and _is_vocative(text, mention):
+            role = "addressee"
+        result.append(mention if role == mention.role else Mention(mention.start, mention.end, mention.body,
+                                                                      mention.body_kind, mention.post, mention.post_kind,
+                                                                      mention.name, role))
+    return result
+
+
+def _is_vocative(text: str, mention: Mention) -> bool:
+    before = text[max(0, mention.start - 6):mention.start]
+    if re.search(r"(?:尊敬|敬爱|亲爱)的$", before):
+        return True
+    return bool((mention.start == 0 or re.search(r"[。！？!?\n：:]\s*$", before)) and mention.body is None
+                and re.match(r"\s*(?:[：:，,！!]|[您你]好|们好|好[，,！!：:])", text[mention.end:mention.end + 3]))
+
+
+def _body_start(text: str, ending_start: int, floor: int = 0) -> int:
+    start = ending_start
+    while start > floor and ending_start - start < _NAME_REACH and text[start - 1] not in _NAME_STOP:
+        start -= 1
+    # 「对于小区物业这种…」: 对于 is "regarding", its 于 no part of the name (and what follows is the topic).
+    if start < ending_start and text[start] == "于" and start and text[start - 1] == "对":
+        start += 1
+    # 「为何一中屡屡违规」: a question word or connective before a name is not part of it.
+    lead = _NOT_NAME_START.match(text, start, ending_start)
+    start = lead.end() if lead else start
+    # 「一直没解决心里特别窝火请相关部门管一管」 (unpunctuated speech): a request inside the span ends what came
+    # before it, so the body named after it is the one asked, not a name swallowing the sentence.
+    requests = list(_REQUEST_INSIDE.finditer(text, start, ending_start))
+    return requests[-1].end() if requests else start
+
+
+def _trim_name(after: str) -> str:
+    # 「科长李建接访」: a name stops at a verb or punctuation; 「交警陈愈同志」: at the form of address; at most three
+    # characters.
+    after = after.split("同志")[0][:3]
+    for index, char in enumerate(after):
+        if index >= 2 and (char in _VERB_CHARS or char in _BOUNDARY):
+            return after[:index]
+        if index >= 1 and char in _BOUNDARY:
+            return after[:index]
+    return after
+
+
+def _name_before(text: str, post_start: int, words: DoerWords) -> tuple[str | None, int]:
+    """A surname written just before a post (「王科长」「姓王的工作人员」「王姓工作人员」「李某主任」): the
+    name (as 王某) and where the mention then starts."""
+    before = text[max(0, post_start - 4):post_start]
+    for form in _SURNAME_FORMS:
+        match = re.search(form.format(s=words.surnames), before)
+        if not match:
+            continue
+        surname = match.group(1)
+        ahead = before[:match.start(1)]
+        if ahead.endswith(_NOT_NAME_BEFORE):  # 「对方领导」 is the other side, not a Mr 方
+            continue
+        written = match.group(0)[match.group(0).find(surname):] if "姓" not in match.group(0) else None
+        name = written.rstrip("的") if written and "某" in written else surname + "某"
+        return name, post_start - (len(before) - (match.start() if "姓" in match.group(0) else match.start(1)))
+    return None, post_start
+
+
+# 「722学校校长」 (a date before a bare 学校): no name of its own, so the body is the one named before.
+_UNNAMED = re.compile(r"[\d\s]*")
+_NOT_NAME_BEFORE = ("对", "双", "各", "官", "甲", "乙", "地", "多")
+_BODY_KINDS = ("public_body", "service", "mixed", "state", "private_body")
+_NOT_NAME_START = re.compile("(?:" + "|".join((
+    "恳请 请求 敬请 请 希望 要求 建议 呼吁 彻查 严查 查处 调查 督促 责令 关于 投诉 举报 反映 通过 经过 "
+    "为何 为什么 难道 竟然 居然 然而 可是 但是 因为 如果 导致 致使 发现 得知 据说 听说 认为 相信 以为 无视 设立 开设 开办 "
+    "创办 注册 贿赂 收买 买通 拉拢 假借 冒充 冒用 打着 授意 指使 唆使 配合 协助 帮助 勾结 伙同 串通").split()) + ")+")
+_REQUEST_INSIDE = re.compile(r"恳请|请求|敬请|请|要求|希望(?!小学|中学|学校)")
+# 「民办学校」「私立医院」 are private; 「公办幼儿园」 is public whatever its ending says.
+PRIVATE_NAME = re.compile(r"民办|私立|私人|私营")
+# 「开发商承诺为公立性幼儿园」「号称公办」: a public name only promised or claimed says nothing.
+CLAIMED = re.compile(r"承诺|号称|声称|自称|说是|宣称|打着")
+PUBLIC_NAME = re.compile(r"公办|公立|机关|[区县市]第[一二三四五六七八九十\d]+|[区县市]实验")  # 「A3区第三幼儿园」
+
+
+_ADDRESS_AFTER = re.compile(r"(?:办公室|大门|大厅|窗口前|小区|路|街(?!道)|号|栋|村(?!委|干部|支书|主任|会计|长)|组(?!长)|公园|广场|大道|片区|辖区|范围|附近|门口|"  # noqa: E501
+                            r"对面|旁边|楼下|一带|段|新村|家园|花园|大厦|宿舍|安置|门面|周边|境内|管辖)")
+# 「政府的廉租房」「学校的食堂」: a body owning a thing is not acting.
+_POSSESSED = re.compile(r"的(?!人(?![民家])|行为|事|问题|情况|做法|态度|作风|工作人员|人员|领导|干部|负责人|职工|员工|同志|[一某]?[位名个]|[\u4e00-\u9fff]{0,3}(?:长|主任|书记|人员|干部|民警|警察))")  # noqa: E501
+_PEOPLE_OF = re.compile(r"(?:里)?的(?:那个|这个|那些|这些|几个)?人(?![民员家])")
+_PLACE_BEFORE = re.compile(r"(?:位于|住在|家住|地处|属于|属|在|去|到|来到|前往|找到|跑到|往|隶属|归)$")
+
+
+_WITNESS = re.compile(r"当着[^，。！？；]{0,10}$")
+# 「经社区，派出所多方协调未果」: the bodies a 「经…协调」 phrase names are mediators, not doers.
+_MEDIATED = re.compile(r"(?:经过|经|通过)([^。！？；]{1,20}?)(?:多方|多次|屡次|反复|出面|介入)*(?:协调|调解|调处|沟通)")
+# Joined by a conjunction, or written one after the other (「向香南郡社区A5区物管科也反映过」).
+_COORDINATED = re.compile(r"\s*(?:、|和|及|与|以及|或|同|还有)?\s*")
+# 「村民反映」「居民代表」: no name follows.
+_CITIZEN_NOT_NAMED = re.compile(r"[\u4e00-\u9fff]?(?:反映|代表|们|群|组|小组|委员|自治|大会|会议)")
+# 「政府规定」「教育局的文件」: the body qualifies a thing, it does not act.
+_QUALIFIES = re.compile(r"(?:的)?(?:规定|政策|文件|公告|通知|批复|红头文件|精神|号召|标准|号文)")
+# 「A市长盛庭岚小区」: a post read inside a place's name.
+_PLACE_NAME_AFTER = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:小区|花园|大厦|广场|公寓|家园|新城|山庄|苑|大道|路|街(?!道))")
+
+
+def _role(text: str, start: int, words: DoerWords, end: int | None = None, person: bool = False) -> str:
+    """subject, object (「向民警反映」), agent (「被民警打」) or place (「A7县泉塘街道泉星小区」「去社保局」
+    「院长办公室」)."""
+    if end is not None and person and _ADDRESS_AFTER.match(text, end):
+        return "place"
+    if end is not None and person and text[start] in "市县区镇乡" and start and re.match(r"[A-Za-z0-9]", text[start - 1]) \
+            and _PLACE_NAME_AFTER.match(text, end):
+        return "place"
+    if end is not None and not person and (_ADDRESS_AFTER.match(text, end) or _POSSESSED.match(text, end)
+                                           or _QUALIFIES.match(text, end)
+                                           or _PLACE_BEFORE.search(text[max(0, start - 4):start])):
+        return "place"
+    if person and end is not None and text.startswith("的面", end) and _WITNESS.search(text, max(0, start - 12), start):
+        return "object"  # 「当着维稳领导的面殴打车主」: the official looks on
+    before = text[max(0, start - 6):start]
+    # 「授意相关人员」「纠集20多名闲散人员」「把我父亲拖上车」: what counts, qualifies or owns the person stands
+    # between marker and person.
+    before = re.sub(r"(?:的|该|那个|这个|这位|那位|一位|一名|一个|个|位|名|相关|有关|其他|其它|手下|下属|一些|几个|\d+多?"
+                    r"|我们|我|他们|他|她们|她)+$",
+                    "", text[max(0, start - 10):start])
+    if before.endswith("对于"):  # 「对于小区物业这种推诿责任」: the topic, not an object
+        return "subject"
+    # 「纠集身着迷彩服的地痞流氓」: an object marker, then what describes the object, then the object.
+    if text.endswith("的", 0, start):
+        described = re.split(r"[，。！？；、,]", text[max(0, start - 14):start])[-1]
+        for marker in words.words["object_markers"]:
+            at = described.find(marker)
+            if 0 <= at <= 2 and 2 <= len(described) - at - len(marker) <= 9:
+                return "object"
+    if any(before.endswith(marker) for marker in words.words["passive_markers"]):
+        return "agent"
+    if any(before.endswith(marker) for marker in words.words["object_markers"]):
+        return "object"
+    return "subject"
+
