@@ -194,3 +194,56 @@ def test_a_code_table_section_of_the_wrong_shape_is_a_mapping_error():
                 {"files": "*ZD*", "category": "DMLB", "code": "DM", "columns": {"CZLX": "CZLX"}}):
         with pytest.raises(MappingError, match="code_table"):
             mapping_from_dict({**MAPPING, "code_table": bad})
+
+
+def test_pinyin_initial_headers_are_matched_to_the_chinese_words_they_abbreviate():
+    from rexian.importing.header_words import initials, match_headers
+    from rexian.importing.suggest import HEADER_SYNONYMS
+
+    assert [initials(w) for w in ("工单编号", "流转时间", "操作类型", "承办单位", "满意度", "上级单位")] == [
+        "gdbh", "lzsj", "czlx", "cbdw", "myd", "sjdw"]
+    headers = ["LSH", "GDBH", "CZLX", "CZRDM", "CZDWDM", "CBDWDM", "LZSJ", "CLYJ"]
+    assert match_headers(headers, HEADER_SYNONYMS, set()) == {
+        "ticket_id": "GDBH", "at": "LZSJ", "action": "CZLX", "actor_id": "CZRDM", "actor_unit_id": "CZDWDM",
+        "target_unit_id": "CBDWDM", "note": "CLYJ"}
+    # near misses: 操作日期 (CZRQ) is not 操作人 (CZR); two letters (SJ 时间) match only a header of exactly them
+    assert "actor_id" not in match_headers(["GDBH", "CZRQ"], HEADER_SYNONYMS, set())
+    assert match_headers(["GDBH", "BJSJ", "SJDWDM"], {"at": ("时间",)}, set()) == {}
+
+
+def test_suggest_reads_a_coded_dump_through_its_code_table_and_proposes_every_part(tmp_path):
+    """The code table found and proposed; the action words and visit results proposed are the decoded names;
+    the visit table (T_GD_HFJL) an event sheet, the unit table a unit tree, the staff table a roster; the
+    draft, with only `source` filled in, imports every row and reads the coded visit results."""
+    from rexian.importing.suggest import suggest
+
+    inputs = coded_dump(tmp_path)
+    dump_csv(tmp_path / "T_GD_JBXX.csv", ["GDBH", "SLSJ", "SQNR", "SFDZ", "LDHM", "BJSJ"], [
+        ["D1", "20260305085500", "工地夜间施工噪音扰民", "幸福路1号", "13800000001", "20260305190000"],
+        ["D2", "20260306085500", "饭店油烟扰民", "和平街2号", "13800000002", "NULL"]], comments=["# 工单基本信息"])
+    dump_csv(tmp_path / "T_DM_DW.csv", ["DWDM", "DWMC", "SJDWDM"], [
+        ["330100000", "热线中心", ""], ["330102000", "城管局", ""], ["330102010", "城管局执法中队", "330102000"]])
+    dump_csv(tmp_path / "T_DM_RY.csv", ["RYDM", "RYXM", "SSDW"], [["100103", "张伟", "330102000"]])
+    paths = [*inputs, tmp_path / "T_GD_JBXX.csv", tmp_path / "T_DM_DW.csv", tmp_path / "T_DM_RY.csv"]
+    proposal, notes = suggest(paths)
+    assert proposal["code_table"]["columns"] == {"MYD": "MYD", "SFJJ": "SFJJ", "CZLX": "CZLX"}
+    assert {k: proposal["code_table"][k] for k in ("category", "code", "name")} == {
+        "category": "DMLB", "code": "DM", "name": "DMMC"}
+    assert proposal["actions"]["派单"] == "Dispatched" and proposal["actions"]["申请办结"] == "ClosureRequested"
+    assert proposal["ticket_sheet"]["files"] == "*T_GD_JBXX*" and proposal["ticket_sheet"]["closed_at"] == "BJSJ"
+    assert proposal["event_sheets"][0]["files"] == "*T_GD_HFJL*"
+    assert proposal["event_sheets"][0]["action_fields"]["Visited"] == {"satisfaction": "MYD", "resolved": "SFJJ"}
+    assert proposal["unit_tree"] == {"files": "*T_DM_DW*", "unit": "DWDM", "parent": "SJDWDM"}
+    assert proposal["roster"]["columns"] == {"person_id": "RYDM", "name": "RYXM", "unit_id": "SSDW"}
+    assert proposal["nulls"] == ["", "NULL"] and proposal["date_formats"] == ["%Y%m%d%H%M%S"]
+    report, events, _ = import_to_frames(paths, mapping_from_dict({**proposal, "source": "draft"}))
+    assert report.rejects.rejects == []
+    assert {t: p["satisfaction"] for t, _, p in visits(events)} == {"D1": "unsatisfied", "D2": "basically_satisfied"}
+
+
+def test_suggest_proposes_epoch_seconds_by_name_and_milliseconds_not_at_all():
+    from rexian.importing.suggest import _date_formats
+
+    assert _date_formats(["1772707500000", "1772793900000"]) == []
+    assert _date_formats(["1772707500", "1772793900"]) == ["epoch_s"]
+    assert _date_formats(["20260305184500", "NULL"]) == ["%Y%m%d%H%M%S"]
