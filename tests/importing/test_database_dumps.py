@@ -247,3 +247,36 @@ def test_suggest_proposes_epoch_seconds_by_name_and_milliseconds_not_at_all():
     assert _date_formats(["1772707500000", "1772793900000"]) == []
     assert _date_formats(["1772707500", "1772793900"]) == ["epoch_s"]
     assert _date_formats(["20260305184500", "NULL"]) == ["%Y%m%d%H%M%S"]
+
+
+def test_suggest_finds_a_code_table_whose_categories_are_written_in_words(tmp_path):
+    """操作类型 / 满意度 as the categories of CZLX / MYD: matched by their initials. Near miss: a dictionary whose
+    codes are not the column's values proposes nothing."""
+    from rexian.importing.suggest import suggest
+
+    inputs = coded_dump(tmp_path)
+    words = {"CZLX": "操作类型", "MYD": "满意度", "SFJJ": "是否解决"}
+    dump_csv(tmp_path / "T_DM_ZD.csv", ["DMLB", "DM", "DMMC"], [[words[c], d, n] for c, d, n in DICTIONARY])
+    proposal, _ = suggest(inputs)
+    assert proposal["code_table"]["columns"] == {"MYD": "满意度", "SFJJ": "是否解决", "CZLX": "操作类型"}
+    dump_csv(tmp_path / "T_DM_ZD.csv", ["DMLB", "DM", "DMMC"], [[c, "X" + d, n] for c, d, n in DICTIONARY])
+    assert "code_table" not in suggest(inputs)[0]
+
+
+def test_a_parquet_log_with_epoch_millisecond_times_leaves_the_fast_path_and_reads_them_as_local_times(tmp_path):
+    """The fast path would cast integers as microseconds (1970-01-21); the general path reads epoch milliseconds."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from rexian.importing.fast import fast_plan
+
+    path = tmp_path / "events.parquet"
+    pq.write_table(pa.table({"ticket_id": ["P1", "P1"], "at": pa.array([int(epoch_ms(t)) for t in (
+        "20260305090000", "20260305093000")], pa.int64()), "action": ["TicketReceived", "Dispatched"],
+        "actor_id": ["100001", "100002"]}), path)
+    mapping = mapping_from_dict({"source": "pq", "columns": {"ticket_id": "ticket_id", "at": "at", "action": "action",
+                                                             "actor_id": "actor_id"}})
+    assert fast_plan([path], mapping) is None
+    report, events, _ = import_to_frames([path], mapping)
+    assert report.rejects.rejects == []
+    assert sorted(str(at) for at in events["at"]) == ["2026-03-05 09:00:00", "2026-03-05 09:30:00"]

@@ -434,6 +434,8 @@ def prepare(raw: Any, mapping: Mapping, field_limit: int = 100_000) -> tuple[Any
         if name == "at":
             if column.null_count:
                 return None
+            if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
+                return None  # numbers (epoch milliseconds, Excel serials) are read by the general path's parse_time
             if pa.types.is_string(column.type):  # CSV: ISO times only, read as the general path reads them
                 if not pc.all(pc.match_substring_regex(column, ISO_TIME)).as_py():
                     return None

@@ -138,7 +138,7 @@ def code_table(parts: list[Any], notes: list[str]) -> tuple[Any, dict[str, Any]]
     other parts have columns whose values are its codes — a column named as a category (CZLX for category CZLX,
     or CZLXDM), most sampled values among that category's codes; None otherwise. The part's rows decode the
     others' sampled rows (`decode_sample`), so that the action words and visit results proposed are the names."""
-    from rexian.importing.header_words import NOT_LETTERS
+    from rexian.importing.header_words import NOT_LETTERS, initials
 
     for table in parts:
         if table.ticket_column or len(table.headers) > 6:
@@ -151,7 +151,9 @@ def code_table(parts: list[Any], notes: list[str]) -> tuple[Any, dict[str, Any]]
             category, code, name = (as_text(row.get(columns[key]) or "") for key in ("category", "code", "name"))
             if category and code and name:
                 book.setdefault(category, {}).setdefault(code, name)
-        by_key = {NOT_LETTERS.sub("", category.casefold()): category for category in book}
+        # a category named as the column (CZLX), or in words whose initials are the column's name (操作类型 → CZLX)
+        by_key = {key: category for category in book
+                  for key in (NOT_LETTERS.sub("", category.casefold()), initials(category)) if key}
         coded: dict[str, str] = {}
         for part in parts:
             if part is table:
