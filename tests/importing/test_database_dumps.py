@@ -280,3 +280,20 @@ def test_a_parquet_log_with_epoch_millisecond_times_leaves_the_fast_path_and_rea
     report, events, _ = import_to_frames([path], mapping)
     assert report.rejects.rejects == []
     assert sorted(str(at) for at in events["at"]) == ["2026-03-05 09:00:00", "2026-03-05 09:30:00"]
+
+
+def test_a_digits_only_time_in_a_number_cell_is_read_and_a_fraction_is_not_taken_for_one(tmp_path):
+    """A dump opened and saved in Excel: 20260305091400 becomes a number cell. Near miss: 2026.5 is no time."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["GDBH", "CZLX", "LZSJ"])
+    sheet.append(["X1", "受理", 20260305091400])
+    sheet.append(["X1", "派单", 20260305093000])
+    sheet.append(["X2", "受理", 2026.5])
+    book.save(tmp_path / "dump.xlsx")
+    report = build([tmp_path / "dump.xlsx"], mapping_from_dict(
+        {"source": "xl", "date_format": "%Y%m%d%H%M%S", "columns": {"ticket_id": "GDBH", "at": "LZSJ", "action": "CZLX"}}))
+    assert [str(d.at) for d in report.histories["X1"].drafts if d.action == "Dispatched"] == ["2026-03-05 09:30:00"]
+    assert [(r.row, r.column) for r in report.rejects.rejects] == [(4, "LZSJ")]

@@ -87,8 +87,10 @@ def parse_time(value: Any, formats: Sequence[str], zone: ZoneInfo | None) -> dat
         # An Excel date serial in a cell not formatted as date, to the nearest second: a serial written with a
         # few decimals (46086.38, 46122.423611) carries rounding noise, not milliseconds.
         parsed = EXCEL_EPOCH + timedelta(seconds=round(value * 86_400))
-    elif isinstance(value, (int, float)):
+    elif isinstance(value, float) and not value.is_integer():
         raise ValueError(value)
+    elif isinstance(value, (int, float)):  # a whole number: a digits-only time in a number cell (20260305091400)
+        parsed = _parse_text(as_text(value), tuple(formats))
     else:
         parsed = _parse_text(str(value).strip(), tuple(formats))
     if parsed.tzinfo is not None:
