@@ -33,10 +33,11 @@ class CodeTable:
     sheet: str | None = None
     files: str | None = None
     names: dict[str, dict[str, str]] = field(default_factory=dict)
-    decoded: Counter = field(default_factory=Counter)  # column → cells read as a name
-    unknown: Counter = field(default_factory=Counter)  # (column, code) → cells the table does not hold
+    decoded: Counter[str] = field(default_factory=Counter)  # column → cells read as a name
+    unknown: Counter[tuple[str, str]] = field(default_factory=Counter)  # (column, code) → cells the table lacks
 
-    def decode(self, values: dict[str, Any], nulls: frozenset[str], file: str, row: int | None, rejects) -> dict[str, Any]:
+    def decode(self, values: dict[str, Any], nulls: frozenset[str], file: str, row: int | None,
+               rejects: Any) -> dict[str, Any]:
         """The row's values with each coded cell replaced by its name."""
         out = None
         for column, codes in self.names.items():
@@ -85,7 +86,7 @@ def read_code_table(raw: Any, where: str, error: type) -> CodeTable | None:
                      sheet=raw.get("sheet") and str(raw["sheet"]), files=raw.get("files") and str(raw["files"]))
 
 
-def share_code_table(mapping) -> None:
+def share_code_table(mapping: Any) -> None:
     """The sections read with mappings of their own (event sheets, calls …) decode with the same table."""
     for sheet in mapping.event_sheets:
         sheet.mapping.code_table = mapping.code_table
@@ -93,7 +94,7 @@ def share_code_table(mapping) -> None:
         section.mapping.code_table = mapping.code_table
 
 
-def load_code_table(inputs: list[Path], mapping, rejects) -> None:
+def load_code_table(inputs: list[Path], mapping: Any, rejects: Any) -> None:
     """Fill `mapping.code_table.names` from the dictionary's rows; a row without a category or code is told
     among the file problems (as for the unit tree), a code given two names keeps the first, told likewise."""
     from rexian.importing.unit_tree import side_sheet_rows

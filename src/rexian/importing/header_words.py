@@ -74,5 +74,6 @@ def names_part(name: str, word: str) -> bool:
     if word in name:
         return True
     short = initials(word)
-    return bool(short) and any(token.startswith(short) and 3 <= len(token) <= 6
-                               for token in re.split(r"[^a-z]+", name.casefold()))
+    if not short:
+        return False
+    return any(token.startswith(short) and 3 <= len(token) <= 6 for token in re.split(r"[^a-z]+", name.casefold()))
