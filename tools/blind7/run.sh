@@ -44,6 +44,11 @@ run_mapping gxjh_code_table "$T/mappings/gxjh_code_table.yaml" "$W/export" $ALL
 # D (phase 2): the draft of `mapping suggest` over the seven files, used as it comes with only `source` filled in
 sed 's/^source: .*/source: gxjh_draft/' "$W/suggest_all.yaml" > "$W/draft.yaml"
 run_mapping draft "$W/draft.yaml" "$W/export" $ALL
+# E (phase 2): every table, column and code category renamed (variant_headers.py), the unedited suggest draft again
+python "$T/variant_headers.py" "$W/export" "$W/variant"
+( cd "$W/variant" && python -m rexian mapping suggest $(ls) --out "$W/suggest_variant.yaml" > "$W/log/suggest_variant.txt" 2>&1 )
+sed 's/^source: .*/source: gxjh_variant/' "$W/suggest_variant.yaml" > "$W/variant.yaml"
+run_mapping variant "$W/variant.yaml" "$W/variant" $(cd "$W/variant" && ls)
 # G5: use_default_actions: false with an event sheet's `action: Visited`
 sed 's/^# use_default_actions: false.*/use_default_actions: false/' "$T/mappings/gxjh.yaml" > "$W/no_default_actions.yaml"
 python -m rexian mapping check "$W/no_default_actions.yaml" $IN > "$W/log/check_no_default_actions.txt" 2>&1
