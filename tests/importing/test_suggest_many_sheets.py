@@ -1,5 +1,6 @@
 """`mapping suggest` on a many-sheet export: visit and extension sheets proposed as `event_sheets`, a date and a
-time-of-day column as one intake time, a call-record file as `calls`, and every other sheet named as unread."""
+time-of-day column as one intake time, a call-record file as `calls`, a staff sheet as `roster`, and every other
+sheet named as unread."""
 
 from datetime import date, time
 
@@ -39,6 +40,9 @@ def export(tmp_path):
     staff = book.create_sheet("人员信息")
     staff.append(["工号", "姓名", "所属单位"])
     staff.append(["张三", "张三丰", "城管局"])
+    readme = book.create_sheet("字段说明")
+    readme.append(["字段名", "说明"])
+    readme.append(["工单编号", "12345平台工单编号"])
     book.save(tmp_path / "工单导出.xlsx")
     calls = write_csv(tmp_path / "话务记录.csv", CALL_HEADER,
                       [["C1", "13800000001", "A01", "2026-04-01 08:50", "2026-04-01 08:50", "2026-04-01 08:55", "H-1",
@@ -59,7 +63,10 @@ def test_suggest_proposes_event_sheets_a_joined_intake_time_and_the_call_records
     assert proposal["joined_columns"] == {"受理时刻": ["受理日期", "受理时间"]}
     assert proposal["ticket_sheet"]["intake"]["received_at"] == "受理时刻"
     assert proposal["calls"]["files"] == "*话务记录*" and proposal["calls"]["values"] == {"direction": {"呼入": "in"}}
-    assert any("「人员信息」" in note and "未使用" in note for note in notes)
+    # the staff sheet is read as the roster (人员代码/工号, 姓名, 所属单位), no longer left unread
+    assert proposal["roster"] == {"sheet": "人员信息", "columns": {"person_id": "工号", "name": "姓名", "unit_id": "所属单位"}}
+    assert not any("「人员信息」" in note and "未使用" in note for note in notes)
+    assert any("「字段说明」" in note and "未使用" in note for note in notes)  # the rest is named as unread
     # The draft, with a source and its unknown words answered, imports the export whole.
     proposal["source"] = "districtH"
     proposal["actions"] = {word: event if event != "?" else "ProgressNoted" for word, event in proposal["actions"].items()}

@@ -36,7 +36,8 @@ ACTION_FIELDS: dict[str, dict[str, str]] = {
     "ClosureApproved": {"request_id": TEXT},
     "ClosureRejected": {"request_id": TEXT, "reason": TEXT},
     "Replied": {"reply": TEXT},
-    "Visited": {"satisfaction": VISIT, "resolved": VISIT, "reached": VISIT, "method": TEXT, "call_id": TEXT},
+    "Visited": {"satisfaction": VISIT, "resolved": VISIT, "reached": VISIT, "method": TEXT, "call_id": TEXT,
+                "note": TEXT},
     "Reopened": {"reason": TEXT, "due_at": TIME},
     "SupervisionIssued": {"reason": TEXT, "due_at": TIME, "order_id": TEXT},
     "SupervisionResponded": {"response": TEXT, "order_id": TEXT},
@@ -161,7 +162,9 @@ def payload_fields(action: str, values: dict[str, Any], fields: dict[str, str], 
         if is_missing(value):
             continue
         kind = kinds[name]
-        if kind == TEXT:
+        if kind == TEXT and name == "note":  # a remark column: added to the row's note, never replacing it
+            add_fields(out, {"note": as_text(value)})
+        elif kind == TEXT:
             out[name] = as_text(value)
         elif kind == TIME:
             try:

@@ -348,7 +348,7 @@ def fast_plan(inputs: list[str | Path], mapping: Mapping, chunk_rows: int = 200_
     if (mapping.mode != "flow" or mapping.intake or mapping.constants or mapping.payload_columns
             or mapping.action_fields or mapping.evidence_words or mapping.also or mapping.deadlines is not None
             or mapping.unit_tree or mapping.records or mapping.history is not None or mapping.ticket_sheet
-            or mapping.event_sheets or set(mapping.columns) - set(FIELDS) or not inputs):
+            or mapping.event_sheets or mapping.code_table or set(mapping.columns) - set(FIELDS) or not inputs):
         return None
     paths = sorted((Path(p) for p in inputs), key=str)
     if len({str(path) for path in paths}) != len(paths):
@@ -434,6 +434,8 @@ def prepare(raw: Any, mapping: Mapping, field_limit: int = 100_000) -> tuple[Any
         if name == "at":
             if column.null_count:
                 return None
+            if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
+                return None  # numbers (epoch milliseconds, Excel serials) are read by the general path's parse_time
             if pa.types.is_string(column.type):  # CSV: ISO times only, read as the general path reads them
                 if not pc.all(pc.match_substring_regex(column, ISO_TIME)).as_py():
                     return None

@@ -62,8 +62,7 @@ class RowChecks:
         try:
             at = parse_time(row.values[column], self.mapping.date_formats, self.mapping.zone())
         except ValueError:
-            formats = "、".join(self.mapping.date_formats) or "ISO 8601"
-            self.reject(row, column, row.values[column], f"时间无法解析（期望格式 {formats}）")
+            self.reject(row, column, row.values[column], unreadable_time("时间", self.mapping.date_formats))
             return None
         return self.text(row, "ticket_id"), at
 

@@ -13,6 +13,7 @@ import yaml
 
 from rexian.importing.action_fields import check_action_fields, evidence_words as read_evidence_words
 from rexian.importing.deadlines import check_deadlines
+from rexian.importing.values import EPOCH_FORMATS
 from rexian.importing.vocabulary import ACTIONS, default_vocabulary
 
 EVENT_COLUMNS = ("ticket_id", "at", "action", "actor_id", "actor_unit_id", "target_unit_id", "note",
@@ -156,6 +157,8 @@ def _event_sheets(where: str, raw: dict[str, Any], mode: str) -> list[EventSheet
             inherited["values"] = {key: words for key, words in inherited["values"].items() if key in VISIT_FIELDS}
         inner = {key: value for key, value in body.items() if key not in ("sheet", "files", "action", "match_within")}
         actions = {**(raw.get("actions") or {}), **(body.get("actions") or {})}
+        if action is not None and str(action) in ACTIONS:  # an event name is always known, built-in words or not
+            actions.setdefault(str(action), str(action))
         try:
             sub = mapping_from_dict({"source": raw["source"], **inherited, **inner, "columns": columns,
                                      "actions": actions, "mode": "flow"})
@@ -245,6 +248,7 @@ class Mapping:
     progress_kinds: dict[str, str] = field(default_factory=dict)  # progress word → ProgressNoted.kind (现场核查 → site_visit)
     history: Any = None  # flow mode: a HistoryCell — the steps held in one cell of a one-row-per-ticket export
     joined_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # new column → source columns (date + time)
+    code_table: Any = None  # flow mode: the export's code table (码表) — a CodeTable decoding coded columns
     path: Path | None = None
 
     def required_columns(self) -> list[tuple[str, str]]:
@@ -367,7 +371,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
              "date_formats", "timezone", "columns", "intake", "values", "constants", "payload_columns",
              "actions", "unknown_action", "snapshots", "use_default_actions", "action_fields", "evidence_words",
              "deadlines", "unit_tree", "calls", "agent_status", "roster", "progress_kinds", "history",
-             "event_sheets", "joined_columns"}
+             "event_sheets", "joined_columns", "code_table"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise MappingError(f"{where}：未知的键 {', '.join(unknown)}")
@@ -419,6 +423,8 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
     formats = raw.get("date_formats") or raw.get("date_format") or ()
     formats = (formats,) if isinstance(formats, str) else tuple(formats)
     for fmt in formats:
+        if fmt in EPOCH_FORMATS:
+            continue
         try:
             datetime.now().strftime(fmt)
         except ValueError:
@@ -445,7 +451,12 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
             ZoneInfo(timezone)
         except Exception:
             raise MappingError(f"{where}：未知时区 {timezone!r}") from None
-    return Mapping(
+    from rexian.importing.code_tables import read_code_table, share_code_table
+
+    code_table = read_code_table(raw.get("code_table"), where, MappingError)
+    if code_table and mode != "flow":
+        raise MappingError(f"{where}：code_table 只用于 flow 模式")
+    mapping = Mapping(
         source=str(raw["source"]), mode=mode, table=raw.get("table"), format=raw.get("format"), encoding=raw.get("encoding"),
         delimiter=raw.get("delimiter"), sheet=raw.get("sheet"),
         nulls=frozenset(str(v) for v in raw.get("nulls", [""])), date_formats=formats, timezone=timezone,
@@ -463,8 +474,10 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
         event_sheets=_event_sheets(where, raw, mode),
         joined_columns=_joined_columns(where, raw.get("joined_columns")),
         progress_kinds=_progress_kinds(where, raw.get("progress_kinds")),
-        evidence_words=read_evidence_words(raw.get("evidence_words")), history=history,
+        evidence_words=read_evidence_words(raw.get("evidence_words")), history=history, code_table=code_table,
     )
+    share_code_table(mapping)
+    return mapping
 
 
 def _check_values(where: str, raw: dict[str, Any], table_columns: tuple[str, ...]) -> None:

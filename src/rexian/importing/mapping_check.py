@@ -86,6 +86,8 @@ def check(paths: list[Path], mapping: Mapping) -> tuple[Any, list[str]]:
     lines += [f"未映射的动作词「{word}」：{count} 行" for word, count in unknown.most_common()]
     other = Counter(r.reason.split("：")[0] for r in report.rejects.rejects if not r.reason.startswith("未知的动作词"))
     lines += [f"拒收原因「{reason}」：{count} 条" for reason, count in other.most_common()]
+    if mapping.code_table is not None:
+        lines += mapping.code_table.summary()
     if actions["HandedOver"] and mapping.unit_tree is None:
         lines.append(f"转办/移交 {actions['HandedOver']} 条按平级转办（HandedOver）导入：映射没有 unit_tree，"
                      "无法区分其中下派给下级单位的（若导出含单位表，加 unit_tree：见 docs/importing.md「转办」）")

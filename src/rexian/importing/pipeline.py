@@ -121,6 +121,11 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
             return parts[-1]
 
         paths, parents = [Path(p) for p in inputs], None
+        if mapping.code_table is not None:  # first: every other part is read through it
+            from rexian.importing.code_tables import load_code_table
+
+            load_code_table(paths, mapping, report.side_rejects)
+            paths = [path for path in paths if not is_part_file(path, mapping.code_table.files)]
         if mapping.records:
             from rexian.importing.record_sections import is_record_file, read_sections
 

@@ -68,6 +68,9 @@ def read_rows(path: str | Path, mapping: Mapping, rejects: RejectLog) -> Iterato
         for row in reader(path, mapping, rejects):
             if mapping.joined_columns:
                 row = join_columns(row, mapping)
+            if mapping.code_table is not None and mapping.code_table.names:
+                row = dataclasses.replace(row, values=mapping.code_table.decode(row.values, mapping.nulls, row.file,
+                                                                                 row.row, rejects))
             if is_summary_row(row.values, mapping):
                 rejects.note(row.file, "合计行（汇总，不是工单），未读取", row.row)
                 continue
@@ -244,6 +247,7 @@ def _read_csv(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[Sour
         rejects.add(str(path), None, None, None, "文件为空")
         return
     pending: SourceRow | None = None
+    data_rows = 0
     for row_number, fields in rows:
         if not fields or fields == [""]:
             continue
@@ -262,6 +266,10 @@ def _read_csv(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[Sour
             rejects.add(str(path), row_number, column, fields[bad].encode("utf-8", "surrogateescape")
                         .decode("latin-1"), f"按 {encoding} 无法解码", ticket_of(dict(zip(header, fields)), mapping))
             continue
+        if len(fields) < len(header) and COMMENT_LINE.match(fields[0]):
+            check_stated_count(delimiter.join(fields), data_rows, str(path), row_number, rejects)
+            continue
+        data_rows += 1
         if len(fields) != len(header):
             problem = "少于" if len(fields) < len(header) else "多于"
             rejects.add(str(path), row_number, None, delimiter.join(fields)[:200],
@@ -278,6 +286,26 @@ def _read_csv(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[Sour
                         "文件末尾没有换行：最后一行可能被截断。如确认完整，请在末尾加换行后重新导入")
         else:
             yield pending
+
+
+# A comment line of a database dump (「#END 记录数：755」「-- 共 755 条记录」): not data. Its stated count, if any,
+# is checked against the data rows above it.
+COMMENT_LINE = re.compile(r"^\s*(?:#|--)")
+STATED_COUNT = re.compile(r"(?:记录数|记录总数|总记录数|行数|总数|共)\s*[：:=]?\s*(\d+)\s*(?:条|行|件)?|(?:rows?|records?|count)\s*"
+                          r"[：:=]?\s*(\d+)", re.IGNORECASE)
+
+
+def check_stated_count(line: str, data_rows: int, file: str, row_number: int, rejects: RejectLog) -> None:
+    """A comment line below the header: a remark; when it states the number of records and that number is not
+    the data rows read above it, a problem of the file (rows lost in the delivery, or a file cut short)."""
+    stated = STATED_COUNT.search(line)
+    count = int(stated.group(1) or stated.group(2)) if stated else None
+    if count is not None and count != data_rows:
+        rejects.add(file, None, None, None, f"第 {row_number} 行注释声明 {count} 条记录，实际读到 {data_rows} 条数据行："
+                                            "文件可能不完整")
+    else:
+        rejects.note(file, f"注释行（以 # 或 -- 开头）{'，记录数与数据行相符' if count is not None else ''}，不是数据，未读取",
+                     row_number)
 
 
 def _guess_delimiter(text: str) -> str:

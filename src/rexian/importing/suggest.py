@@ -16,7 +16,8 @@ from rexian.importing.mapping import Mapping, mapping_from_dict
 from rexian.importing.readers import read_rows
 from rexian.importing.header_words import match_headers
 from rexian.importing.rejects import RejectLog
-from rexian.importing.suggest_sheets import calls_section, event_sheet, joined_time
+from rexian.importing.suggest_sheets import (calls_section, code_table, event_sheet, event_sheet_kind, joined_time,
+                                             roster_section, unit_tree_section)
 from rexian.importing.values import as_text
 from rexian.importing.vocabulary import default_vocabulary
 
@@ -49,6 +50,7 @@ INTAKE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "address": ("事发地址", "发生地点", "事发位置", "详细地址", "地址", "地点", "位置"),
     "area": ("所属区县", "区县", "行政区", "区域"),
     "channel": ("来源渠道", "受理渠道", "渠道", "来源"),
+    "received_by": ("受理人工号", "受理人代码", "受理人", "受理坐席"),
 }
 # Columns that fill one event's payload (action_fields): "event.field" → header words.
 ACTION_FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -61,7 +63,7 @@ ACTION_FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "ExtensionRequested.requested_due_at": ("申请延期至", "延期至", "申请期限", "延期时限", "延期截止时间"),
     "Dispatched.due_at": ("办理时限", "办结时限", "截止时间", "期限", "deadline", "due"),
 }
-UNIT_TREE_PARENTS = ("上级部门", "上级单位", "上级机构", "父级部门", "所属上级", "parent")
+UNIT_TREE_PARENTS = ("上级部门", "上级单位", "上级机构", "父级部门", "所属上级", "上级单位代码", "上级部门代码", "parent")
 # The ticket sheet of a two-part export: its outcome and deadline columns (ticket_sheet in a mapping).
 TICKET_SHEET_SYNONYMS: dict[str, tuple[str, ...]] = {
     "closed_at": ("办结时间", "结案时间", "完成时间"),
@@ -78,6 +80,7 @@ VERDICTS = (("不通过", "Rejected"), ("不同意", "Rejected"), ("驳回", "Re
 DECISIVE = frozenset({"ReturnApproved", "ReturnRejected", "ExtensionApproved", "ExtensionRejected", "ClosureApproved",
                       "ClosureRejected", "Closed", "ReturnRequested", "ExtensionRequested", "ClosureRequested",
                       "RequestEndorsed", "RequestDeclined", "DirectlyClosed", "Reopened"})
+NULL_WORDS = ("NULL", "null", "\\N", "(null)", "None")  # how database dumps write an empty value
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y年%m月%d日 %H:%M",
                 "%Y年%m月%d日%H时%M分", "%Y年%m月%d日 %H时%M分", "%Y年%m月%d日 %H点%M分", "%Y年%m月%d日%H点%M分",
                 "%Y年%m月%d日 %H时%M分%S秒", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y%m%d%H%M%S")
@@ -85,9 +88,13 @@ SAMPLE_ROWS = 2000
 
 
 def _date_formats(values: list[Any]) -> list[str]:
-    texts = [as_text(v) for v in values if isinstance(v, str) and v.strip()][:200]
+    texts = [as_text(v) for v in values if isinstance(v, str) and v.strip() and v.strip() not in NULL_WORDS][:200]
     if not texts:
         return []  # real spreadsheet dates or none: nothing to declare
+    if all(text.isdigit() and len(text) == 13 for text in texts):
+        return []  # epoch milliseconds are read without a declared format
+    if all(text.isdigit() and len(text) == 10 and text[0] == "1" for text in texts):
+        return ["epoch_s"]  # epoch seconds (2001 … 2033) must be named: ten digits could be a date to the hour
     try:
         for text in texts:
             datetime.fromisoformat(text)
@@ -204,7 +211,13 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
     column) beside flow records, as a second file or sheet, is proposed as `ticket_sheet`."""
     notes: list[str] = []
     parts = _parts(paths, sheet, notes)
-    ticket_parts = [part for part in parts if part.is_ticket_sheet()] if len(parts) > 1 else []
+    codes = code_table(parts, notes) if len(parts) > 1 else None
+    if codes:
+        parts.remove(codes[0])
+    # A ticket sheet: one row per ticket, not a sheet of visits or extensions; the one with most intake columns.
+    ticket_parts = sorted((part for part in parts if part.is_ticket_sheet() and not event_sheet_kind(
+        part.sheet or part.path.stem)), key=lambda part: -len(match_headers(part.headers, INTAKE_SYNONYMS, set()))
+    ) if len(parts) > 1 else []
     flow_parts = [part for part in parts if part not in ticket_parts]
     if sheet:
         flow_parts = [part for part in flow_parts if part.sheet in (sheet, None)] or flow_parts
@@ -220,6 +233,12 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
     taken: set[str] = set()
     columns = match_headers(headers, HEADER_SYNONYMS, taken)
     proposal: dict[str, Any] = {"source": "请改为来源平台的名称"}
+    nulls = sorted({value for part in parts for row in part.rows for value in row.values() if value in NULL_WORDS})
+    if nulls:
+        proposal["nulls"] = ["", *nulls]
+        notes.append(f"空值写作 {'、'.join(nulls)}（数据库导出的写法）：列入 nulls，读作缺失")
+    if codes:
+        proposal["code_table"] = codes[1]
     flow_sheets = {part.sheet for part in flow_parts if part.sheet}
     if len(flow_sheets) == 1:
         proposal["sheet"] = flow_sheets.pop()
@@ -271,8 +290,8 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
                   is not None and proposal["actions"].get(as_text(row[columns["action"]])) == "Visited"
                   and row.get(columns["note"])]
         _reply_and_deadline_fields(proposal, columns.get("note"), notes, visits)
-    parent = next((h for h in headers if h in UNIT_TREE_PARENTS), None)
-    if parent:
+    parent = match_headers(headers, {"parent": UNIT_TREE_PARENTS}, set()).get("parent")
+    if parent and "unit_tree" not in proposal:
         notes.append(f"有上级单位列「{parent}」：这是单位表，可写 unit_tree: {{sheet 或 files, unit: 单位列, parent: {parent}}}，"
                      "转办给下级单位的行将按下派导入（docs/importing.md「转办」）")
     unused = [h for h in headers if h not in taken]
@@ -291,10 +310,20 @@ def _other_parts(parts: list[_Part], flow_parts: list[_Part], ticket_parts: list
             continue
         entry = event_sheet(part, flow_paths, notes)
         calls = None if entry or "calls" in proposal else calls_section(part, flow_paths, notes)
+        tree = None if entry or calls or "unit_tree" in proposal else unit_tree_section(part, UNIT_TREE_PARENTS)
+        staff = None if entry or calls or tree or "roster" in proposal else roster_section(part)
         if entry:
             sheets.append(entry)
         elif calls:
             proposal["calls"] = calls
+        elif staff:
+            proposal["roster"] = staff
+            notes.append(f"{staff.get('sheet') or part.path.name} 是人员表：作为 roster 段（人员代码、姓名、所属单位），"
+                         "与流转记录中的操作人代码对应")
+        elif tree:
+            proposal["unit_tree"] = tree
+            notes.append(f"{tree.get('sheet') or part.path.name} 是单位表（{tree['unit']} 的上级为 {tree['parent']}）：作为 unit_tree，"
+                         "转办给下级单位的行按下派导入；unit 列须与流转记录中单位的写法一致（代码对代码）")
         else:
             where = f"工作表「{part.sheet}」" if part.sheet else f"文件 {part.path.name}"
             notes.append(f"{where}（列：{', '.join(part.headers[:8])}{' …' if len(part.headers) > 8 else ''}）未使用："

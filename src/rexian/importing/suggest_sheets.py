@@ -9,7 +9,7 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
-from rexian.importing.header_words import match_headers
+from rexian.importing.header_words import match_headers, names_part
 from rexian.importing.values import as_text
 
 # What a sheet's name (or file name) says it holds: the event its rows are, and header words per column.
@@ -33,10 +33,15 @@ VERDICT_WORDS = (("不同意", "Rejected"), ("不通过", "Rejected"), ("驳回"
 TIME_OF_DAY = re.compile(r"^\d{1,2}[:：]\d{2}(?:[:：]\d{2})?$")
 
 
+def event_sheet_kind(name: str) -> dict[str, Any] | None:
+    """What a sheet's (or file's) name says it holds: visits (回访记录, T_GD_HFJL), extensions (延期申请), or None."""
+    return next((EVENT_SHEETS[word] for word in EVENT_SHEETS if names_part(name, word)), None)
+
+
 def event_sheet(part: Any, flow_paths: set[Path], notes: list[str]) -> dict[str, Any] | None:
     """The `event_sheets` entry for a visit or extension sheet (a ticket column, a name saying which), or None."""
     name = part.sheet or part.path.stem
-    kind = next((EVENT_SHEETS[word] for word in EVENT_SHEETS if word in name), None)
+    kind = event_sheet_kind(name)
     if kind is None or not part.ticket_column:
         return None
     taken = {part.ticket_column}
@@ -45,6 +50,7 @@ def event_sheet(part: Any, flow_paths: set[Path], notes: list[str]) -> dict[str,
     columns: dict[str, str] = {"ticket_id": part.ticket_column}
     columns.update(match_headers(part.headers, {field: kind[field] for field in ("at", "actor_id")}, taken))
     fields = match_headers(part.headers, kind["fields"], taken)
+    _unread_results(part, fields, notes)
     if "decision" in kind:  # one row per request with its verdict: the verdict column is the action
         verdict = match_headers(part.headers, {"verdict": kind["verdict"]}, taken).get("verdict")
         if verdict is None:
@@ -116,3 +122,118 @@ def calls_section(part: Any, flow_paths: set[Path], notes: list[str]) -> dict[st
     where = f"工作表「{part.sheet}」" if part.sheet else f"文件 {part.path.name}"
     notes.append(f"{where}是通话记录：作为 calls 段（话务类规则与 MS-VISIT-NO-CALL 读它；编码、分隔符请按文件核对）")
     return entry
+
+
+# A code table (码表) of a database dump: one row per (category, code, name).
+CODE_TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "category": ("代码类别", "字典类型", "代码类型", "字典类别", "类别代码", "类别"),
+    "code": ("代码", "代码值", "字典值", "字典代码", "编码"),
+    "name": ("代码名称", "字典名称", "代码含义", "字典值名称", "名称", "含义"),
+}
+CODE_SHARE = 0.8  # a column is proposed as coded when this share of its sampled values are codes of the category
+
+
+def code_table(parts: list[Any], notes: list[str]) -> tuple[Any, dict[str, Any]] | None:
+    """(the code-table part, its `code_table:` section) when a part of the export is a dictionary of codes and
+    other parts have columns whose values are its codes — a column named as a category (CZLX for category CZLX,
+    or CZLXDM), most sampled values among that category's codes; None otherwise. The part's rows decode the
+    others' sampled rows (`decode_sample`), so that the action words and visit results proposed are the names."""
+    from rexian.importing.header_words import NOT_LETTERS, initials
+
+    for table in parts:
+        if table.ticket_column or len(table.headers) > 6:
+            continue
+        columns = match_headers(table.headers, CODE_TABLE_COLUMNS, set())
+        if len(columns) < 3:
+            continue
+        book: dict[str, dict[str, str]] = {}
+        for row in table.rows:
+            category, code, name = (as_text(row.get(columns[key]) or "") for key in ("category", "code", "name"))
+            if category and code and name:
+                book.setdefault(category, {}).setdefault(code, name)
+        # a category named as the column (CZLX), or in words whose initials are the column's name (操作类型 → CZLX)
+        by_key = {key: category for category in book
+                  for key in (NOT_LETTERS.sub("", category.casefold()), initials(category)) if key}
+        coded: dict[str, str] = {}
+        for part in parts:
+            if part is table:
+                continue
+            for header in part.headers:
+                key = NOT_LETTERS.sub("", header.casefold())
+                category = by_key.get(key) or next((by_key[key[:-2]] for suffix in ("dm", "bm") if key.endswith(suffix)
+                                                    and key[:-2] in by_key), None)
+                values = [as_text(row[header]) for row in part.rows if row.get(header) not in (None, "")]
+                if category and values and sum(v in book[category] for v in values) >= CODE_SHARE * len(values):
+                    coded.setdefault(header, category)
+        if not coded:
+            continue
+        section: dict[str, Any] = {"sheet": table.sheet} if table.sheet else {"files": f"*{table.path.stem}*"}
+        section.update(columns)
+        section["columns"] = coded
+        where = f"工作表「{table.sheet}」" if table.sheet else f"文件 {table.path.name}"
+        notes.append(f"{where}是码表（{columns['category']}/{columns['code']}/{columns['name']}）：{len(coded)} 列的取值是其中的代码"
+                     f"（{', '.join(coded)}），作为 code_table 先译为名称，下面的动作词与回访结果即译后的名称")
+        decode_sample(parts, coded, book)
+        return table, section
+    return None
+
+
+def decode_sample(parts: list[Any], coded: dict[str, str], book: dict[str, dict[str, str]]) -> None:
+    """Each part's sampled rows with the coded columns read as their names (codes the table lacks kept)."""
+    for part in parts:
+        for row in part.rows:
+            for header in coded.keys() & row.keys():
+                if row[header] not in (None, ""):
+                    row[header] = book[coded[header]].get(as_text(row[header]), row[header])
+
+
+def _unread_results(part: Any, fields: dict[str, str], notes: list[str]) -> None:
+    """A note per visit-result column whose sampled words the parser does not read (「已回访」 in a 回访状态
+    column): the user says what they mean with `values`, nothing is guessed."""
+    from rexian.domain.vocabulary import UnknownWord, parse_visit_outcome
+
+    for field, column in fields.items():
+        if field not in ("satisfaction", "resolved", "reached"):
+            continue
+        unread = set()
+        for row in part.rows:
+            word = as_text(row.get(column) or "")
+            try:
+                if word:
+                    parse_visit_outcome(word, field)
+            except UnknownWord:
+                unread.add(word)
+        if unread:
+            words = "、".join(sorted(unread))
+            notes.append(f"「{column}」（{field}）的取值「{words}」读不出回访结果：请在 values 中写明其含义，如 values: "
+                         f"{{{field}: {{{sorted(unread)[0]}: 已联系}}}}（否则这些回访结果未知）")
+
+
+ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "person_id": ("人员代码", "人员编号", "员工编号", "工号", "用户代码", "用户编号"),
+    "name": ("人员姓名", "用户姓名", "员工姓名", "姓名"),
+    "unit_id": ("所属单位", "所在单位", "所属部门", "所在部门", "单位代码", "部门代码"),
+}
+
+
+def roster_section(part: Any) -> dict[str, Any] | None:
+    """A `roster:` section for a staff table (人员代码, 姓名, 所属单位), or None."""
+    columns = match_headers(part.headers, ROSTER_COLUMNS, set())
+    if not {"person_id", "name"} <= set(columns):
+        return None
+    section: dict[str, Any] = {"sheet": part.sheet} if part.sheet else {"files": f"*{part.path.stem}*"}
+    return {**section, "columns": columns}
+
+
+UNIT_COLUMNS = ("单位代码", "单位编码", "部门代码", "机构代码", "单位名称", "部门名称", "机构名称", "单位", "部门")
+
+
+def unit_tree_section(part: Any, parents: tuple[str, ...]) -> dict[str, Any] | None:
+    """A `unit_tree:` section for a part that lists units with their parent (上级单位 / SJDWDM), or None."""
+    taken: set[str] = set()
+    parent = match_headers(part.headers, {"parent": parents}, taken).get("parent")
+    unit = match_headers(part.headers, {"unit": UNIT_COLUMNS}, taken).get("unit") if parent else None
+    if not unit:
+        return None
+    section: dict[str, Any] = {"sheet": part.sheet} if part.sheet else {"files": f"*{part.path.stem}*"}
+    return {**section, "unit": unit, "parent": parent}

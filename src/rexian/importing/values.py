@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from typing import Any, Sequence
 from zoneinfo import ZoneInfo
@@ -15,10 +15,45 @@ FALLBACK_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", 
                     "%Y年%m月%d日 %H点%M分", "%Y年%m月%d日%H点%M分", "%Y%m%d%H%M%S", "%Y-%m-%d", "%Y/%m/%d")
 
 
+# Epoch times, as database dumps write them: `epoch_ms` / `epoch_s` in date_formats. A 13-digit number between
+# these bounds (2000-01-01 … 2100-01-01 UTC) is read as milliseconds even when no format names it: no written date
+# is 13 digits long. Seconds (10 digits) must be named: 2026030509 could be a date to the hour.
+EPOCH_FORMATS = {"epoch_ms": 1000, "epoch_s": 1}
+EPOCH_MS_BOUNDS = (946_684_800_000, 4_102_444_800_000)
+
+
 def unreadable_time(what: str, formats: Sequence[str]) -> str:
     """The reason for a time no format reads, naming the formats tried (the mapping's first)."""
-    tried = "、".join([*formats, "ISO 8601", *FALLBACK_FORMATS])
-    return f"{what}无法解析（已尝试格式：{tried}；可在映射 date_formats 中写明）"
+    tried = "、".join([*formats, "ISO 8601", *FALLBACK_FORMATS, "13位毫秒时间戳"])
+    return f"{what}无法解析（已尝试格式：{tried}；可在映射 date_formats 中写明，纪元秒写 epoch_s）"
+
+
+@lru_cache(maxsize=1)
+def centre_zone() -> ZoneInfo:
+    """The hotline centre's zone (setting `timezone`): where an epoch time, an instant, is read as wall-clock time
+    when the mapping names no `timezone`."""
+    from rexian.settings import load_settings
+
+    return ZoneInfo(load_settings()["timezone"])
+
+
+def _epoch(value: Any, formats: Sequence[str], zone: ZoneInfo | None) -> datetime | None:
+    """An epoch time (seconds or milliseconds since 1970-01-01 UTC) as a naive local time; None when the value
+    is not one."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    text = as_text(value) if not isinstance(value, str) else value.strip()
+    if not text.isdigit():
+        return None
+    number = int(text)
+    scales = [EPOCH_FORMATS[fmt] for fmt in formats if fmt in EPOCH_FORMATS]
+    if not scales and len(text) == 13 and EPOCH_MS_BOUNDS[0] <= number < EPOCH_MS_BOUNDS[1]:
+        scales = [1000]
+    for scale in scales:
+        if EPOCH_MS_BOUNDS[0] <= number * 1000 // scale < EPOCH_MS_BOUNDS[1]:
+            instant = datetime.fromtimestamp(number / scale, timezone.utc)
+            return instant.astimezone(zone or centre_zone()).replace(tzinfo=None)
+    return None
 
 
 def is_missing(value: Any, nulls: frozenset[str]) -> bool:
@@ -41,6 +76,9 @@ def as_text(value: Any) -> str:
 def parse_time(value: Any, formats: Sequence[str], zone: ZoneInfo | None) -> datetime:
     """A naive local time, or ValueError. Times with an offset are moved into `zone` when the mapping
     names one; otherwise the offset is dropped and the wall-clock time kept as written."""
+    epoch = _epoch(value, formats, zone)
+    if epoch is not None:
+        return epoch
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, date):
@@ -49,8 +87,10 @@ def parse_time(value: Any, formats: Sequence[str], zone: ZoneInfo | None) -> dat
         # An Excel date serial in a cell not formatted as date, to the nearest second: a serial written with a
         # few decimals (46086.38, 46122.423611) carries rounding noise, not milliseconds.
         parsed = EXCEL_EPOCH + timedelta(seconds=round(value * 86_400))
-    elif isinstance(value, (int, float)):
+    elif isinstance(value, float) and not value.is_integer():
         raise ValueError(value)
+    elif isinstance(value, (int, float)):  # a whole number: a digits-only time in a number cell (20260305091400)
+        parsed = _parse_text(as_text(value), tuple(formats))
     else:
         parsed = _parse_text(str(value).strip(), tuple(formats))
     if parsed.tzinfo is not None:
@@ -59,9 +99,30 @@ def parse_time(value: Any, formats: Sequence[str], zone: ZoneInfo | None) -> dat
     return parsed
 
 
+_DIGIT_WIDTHS = {"%Y": 4, "%m": 2, "%d": 2, "%H": 2, "%M": 2, "%S": 2}
+
+
+@lru_cache(maxsize=256)
+def _digits_width(fmt: str) -> int | None:
+    """The length of a time written by `fmt` when it is digits only (%Y%m%d%H%M%S → 14), else None."""
+    parts = [fmt[i:i + 2] for i in range(0, len(fmt), 2)]
+    if len(fmt) % 2 or not all(part in _DIGIT_WIDTHS for part in parts):
+        return None
+    return sum(_DIGIT_WIDTHS[part] for part in parts)
+
+
+def _short_digits(text: str, fmt: str) -> bool:
+    """A digits-only text shorter or longer than a digits-only format writes: strptime would read single digits
+    (1768333320, epoch seconds, as %Y%m%d%H%M%S → 1768-03-03 03:32), so the format does not apply."""
+    width = _digits_width(fmt)
+    return width is not None and text.isdigit() and len(text) != width
+
+
 @lru_cache(maxsize=65_536)  # exports repeat the same times on many rows (intake time on every snapshot)
 def _parse_text(text: str, formats: tuple[str, ...]) -> datetime:
     for fmt in formats:
+        if fmt in EPOCH_FORMATS or _short_digits(text, fmt):
+            continue
         try:
             return datetime.strptime(text, fmt)
         except ValueError:
@@ -71,6 +132,8 @@ def _parse_text(text: str, formats: tuple[str, ...]) -> datetime:
     except ValueError:
         pass
     for fmt in FALLBACK_FORMATS:
+        if _short_digits(text, fmt):
+            continue
         try:
             return datetime.strptime(text, fmt)
         except ValueError:
