@@ -99,3 +99,27 @@ def test_closure_evidence_is_judged_per_half_and_the_finding_says_which_half_fai
     assert {t: f.evidence["values"]["lacking_zh"] for t, f in found.items()} == {
         "GD2": "未附佐证材料", "GD3": "办结前未联系市民", "GD4": "未附佐证材料且办结前未联系市民"}
     assert found["GD4"].severity == "high" and found["GD3"].severity == "medium"
+
+
+def visits_naming_calls(tmp_path, call_rows):
+    rows = [row + [call] for ticket, day, call in (("GD1", 3, "C1"), ("GD2", 6, "C2"))
+            for row, call in zip(visited(ticket, day), ("", "", call))]
+    inputs = [write_csv(tmp_path / "流转记录.csv", HEADER + ["关联话单"], rows, encoding="gbk"),
+              write_csv(tmp_path / "话务记录.csv", CALL_HEADER, call_rows, encoding="gbk")]
+    report, events, tickets = import_to_frames(inputs, mapping_from_dict({
+        "source": "cityX", "columns": COLUMNS, "calls": CALLS, "action_fields": {"Visited": {"call_id": "关联话单"}}}))
+    assert report.rows_rejected == 0, report.rejects.rejects
+    return analyze(from_frames(events, tickets, report.record_frames.get("calls")), load_config())
+
+
+def test_visits_naming_their_calls_are_not_judged_against_a_call_table_with_no_rows(tmp_path):
+    # A call file whose every row was lost (or that came empty) supports no visit and refutes none.
+    analysis = visits_naming_calls(tmp_path, [])
+    assert fired(analysis, "MS-VISIT-NO-CALL") == {}
+    assert analysis.summary["rules_cannot_judge"]["MS-VISIT-NO-CALL"] == ["cityX"]
+
+
+def test_visits_naming_their_calls_are_judged_when_the_call_table_has_rows(tmp_path):
+    analysis = visits_naming_calls(tmp_path, [["C1", "2001", "2025-01-04 13:55", "2025-01-04 13:55", "GD1", "呼出"]])
+    assert set(fired(analysis, "MS-VISIT-NO-CALL")) == {"GD2"}
+    assert "MS-VISIT-NO-CALL" not in analysis.summary["rules_cannot_judge"]

@@ -11,6 +11,7 @@ import yaml
 
 from rexian.analytics.config import load_config
 from rexian.analytics.registry import FAMILIES, FAMILY_NAMES_ZH, Rule, all_rules
+from rexian.domain import records
 
 INTRO = """# The supervision rules (监督规则)
 
@@ -51,7 +52,9 @@ def _declaration(rule: Rule) -> str:
         fields = " or ".join(f"`{action}.{field}`" for action, names in rule.judges for field in names)
         share = f"fewer than {rule.judges_share:.0%} of whose tickets have" if rule.judges_share else \
             "none of whose events has"
-        truth += (f" · *Cannot judge* an imported source {share} {fields} "
+        empty = [table for table in rule.needs if table in records.RECORD_TABLES]
+        given_empty = f", nor any source when the `{'`/`'.join(empty)}` table is given without a row" if empty else ""
+        truth += (f" · *Cannot judge* an imported source {share} {fields}{given_empty} "
                   "(summary `rules_cannot_judge`, analytics/judging.py)")
     return f"{when} · {truth}"
 

@@ -10,7 +10,8 @@ an action is enough; the actions of one declaration are alternatives too (a dead
 extension). A declared record table (`calls: (ticket_id,)`) is an alternative for every source: call records
 naming tickets link visits to calls whatever export the visits came from. With `judges_share` on the rule, a
 source is judged only when at least that share of its tickets having an event of the declared actions carry
-a field on one of them (deadlines on 2 of 60 tickets, both set by an extension, are not the export's)."""
+a field on one of them (deadlines on 2 of 60 tickets, both set by an extension, are not the export's).
+A record table the rule needs that is given without a single row judges no source at all."""
 
 from __future__ import annotations
 
@@ -39,10 +40,17 @@ def cannot_judge(data: Data, rule_ids: list[str]) -> dict[str, list[str]]:
     if not declared:
         return {}
     ev = data.ev.mutate(src=ibis.coalesce(_.source, OWN_SOURCE))
-    sources = set(ev.select("src").distinct().execute()["src"]) - {OWN_SOURCE}
-    if not sources:
-        return {}
+    every_source = set(ev.select("src").distinct().execute()["src"])
     found: dict[str, list[str]] = {}
+    for rule_id in list(declared):
+        # A record table given without a single row (a call file whose rows were all rejected) supports no
+        # event and refutes none: no source can be judged against it, the workflow's own included.
+        if any(_is_empty(data, table) for table in rules[rule_id].needs if table in records.RECORD_TABLES):
+            found[rule_id] = sorted(every_source)
+            del declared[rule_id]
+    sources = every_source - {OWN_SOURCE}
+    if not sources:
+        return found
     for rule_id, needs in declared.items():
         if any(_table_has(data, action, fields) for action, fields in needs if action in records.RECORD_TABLES):
             continue  # the record table links every source's events
@@ -63,6 +71,11 @@ def cannot_judge(data: Data, rule_ids: list[str]) -> dict[str, list[str]]:
         if lacking:
             found[rule_id] = lacking
     return found
+
+
+def _is_empty(data: Data, table: str) -> bool:
+    frame = getattr(data, table, None)
+    return frame is not None and not int(frame.count().execute())
 
 
 def _table_has(data: Data, table: str, fields: tuple[str, ...]) -> bool:

@@ -150,7 +150,7 @@ def analyze_command(inputs, mapping_file, db, rules_file, out, as_of, engine, sp
     if s.get("rules_idle"):
         click.echo("无需运行(数据中没有该规则关注的动作)：" + ", ".join(s["rules_idle"]))
     for rule_id, sources in (s.get("rules_cannot_judge") or {}).items():
-        click.echo(f"无法判断(来源缺少该规则所需字段)：{rule_id}：{', '.join(sources)}")
+        click.echo(f"无法判断(来源缺少该规则所需字段，或所需记录表为空)：{rule_id}：{', '.join(sources)}")
     click.echo("输出：" + ", ".join(dict.fromkeys(Path(p).relative_to(out).parts[0] for p in written)))
     if unreadable:
         # The findings cover only what could be read: a script must not take them for the whole export.
