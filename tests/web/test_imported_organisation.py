@@ -108,3 +108,18 @@ def test_the_dashboard_says_cannot_judge_where_the_export_lacks_the_data_never_z
         assert rate["value"] is None and rate["missing"], metric_id
         assert all(point["value"] is None for point in rate["trend"]), metric_id
     assert "地址" in by_id["repeat_rate"]["missing"] and "退单" in by_id["return_rate"]["missing"]
+
+
+def test_people_written_as_staff_numbers_are_named_from_the_imported_roster(tmp_path):
+    from rexian.adapters.record_store import store_records
+
+    app, _ = _imported(tmp_path)
+    with app.engine.begin() as connection:
+        store_records(connection, "roster", [
+            {"person_id": "经办人钱七", "name": "钱七", "unit_id": "住建局"},
+            {"person_id": "派单员李四", "name": "  ", "unit_id": "市热线中心"},  # a blank name names nobody
+            {"person_id": "不在日志中", "name": "赵九", "unit_id": "住建局"}])
+    people = {p["id"]: p for p in draft_organisation(app.engine)["people"]}
+    assert people["经办人钱七"]["name"] == "钱七" and people["经办人钱七"]["unit"] == "住建局"
+    assert people["派单员李四"]["name"] == "派单员李四"  # no name in the roster: the id, as before
+    assert "不在日志中" not in people  # the roster names people; the log says who worked here

@@ -15,6 +15,10 @@ tickets led by that unit. Everything else is a suggestion for a person to read b
   units' roles only to people of the units, so a handler who recorded a follow-up call (an abuse the rules
   find) does not become a follow-up caller. What was left out is written as a comment beside the person.
 
+A person an export writes as a staff number only (工号 1023) is named from the imported staff roster
+(`roster:` section of the mapping) when there is one: the id stays the number the events carry, the name is
+the roster's, so the desk and the findings show 张伟 rather than 1023.
+
 Supervisors and administrators are not in any export: the draft ends with commented lines to fill in.
 """
 
@@ -27,6 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from rexian.adapters import tables as t
+from rexian.adapters.record_store import read_records
 
 # What a person's actions in the log suggest about their role (domain/vocabulary.py ACTIONS).
 ROLE_OF_ACTION: dict[str, str] = {
@@ -70,6 +75,7 @@ def draft_organisation(engine: Engine) -> dict[str, Any]:
         named = [value for (value,) in connection.execute(select(t.tickets.c.lead_unit_id).distinct())]
         named += [value for (value,) in connection.execute(select(t.tickets.c.first_unit_id).distinct())]
         named += [value for (value,) in connection.execute(select(e.actor_unit_id).distinct())]
+        roster = read_records(connection, "roster")
     units = {unit for unit in named if unit}
     units |= {row.target_unit_id for row in moves if row.target_unit_id}
     centres = Counter(row.actor_unit_id for row in moves if row.action == "Dispatched" and row.actor_unit_id)
@@ -84,6 +90,7 @@ def draft_organisation(engine: Engine) -> dict[str, Any]:
         homes[row.actor_id][row.actor_unit_id] += row[3]
         if row.action in ROLE_OF_ACTION:
             done[row.actor_id][ROLE_OF_ACTION[row.action]] += row[3]
+    names = _roster_names(roster)
     people = []
     for person in sorted(homes):
         home = homes[person].most_common(1)[0][0]
@@ -98,11 +105,22 @@ def draft_organisation(engine: Engine) -> dict[str, Any]:
         if len(homes[person]) > 1:
             others = "、".join(sorted(str(u) for u in homes[person] if u != home))
             notes[person] = (notes.get(person, "") + "；" if person in notes else "") + f"也曾以{others}的名义操作"
-        people.append({"id": person, "name": person, "unit": home, "roles": roles or ["handler"]})
+        people.append({"id": person, "name": names.get(person, person), "unit": home, "roles": roles or ["handler"]})
     ordered = sorted(units, key=lambda unit: (KIND_RANK.get(kinds[unit], 1), unit))
     return {"units": [{"id": unit, "name": unit, "kind": kinds[unit],
                        **({"parent": parents[unit]} if unit in parents else {})} for unit in ordered],
             "people": people, "notes": notes}
+
+
+def _roster_names(roster) -> dict[str, str]:
+    """Person id → name from an imported staff roster (an export that writes people as 工号 only), the row
+    that started last winning (a name changed on a later post)."""
+    if roster is None or "name" not in roster:
+        return {}
+    named = roster[roster["name"].notna() & (roster["name"].astype(str).str.strip() != "")]
+    if "start_date" in named:
+        named = named.sort_values("start_date", na_position="first", kind="stable")
+    return {str(person): str(name).strip() for person, name in zip(named["person_id"], named["name"])}
 
 
 def _parents(moves, kinds: dict[str, str], notes: dict[str, str]) -> dict[str, str]:
