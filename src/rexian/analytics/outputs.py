@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,15 @@ class Analysis:
     metrics: pd.DataFrame
     risk: dict[str, pd.DataFrame]
     summary: dict[str, Any]
+    # Person id → name, from a staff roster the input carried (people written as 工号 only); shown in the
+    # reports beside the id, which stays what the findings and the scorers key on.
+    names: dict[str, str] = field(default_factory=dict)
+
+    def person_label(self, person_id: str | None) -> str:
+        if not person_id:
+            return ""
+        name = self.names.get(person_id)
+        return f"{name}（{person_id}）" if name and name != person_id else person_id
 
 
 def read_findings(path: str | Path) -> list[dict[str, Any]]:

@@ -27,7 +27,7 @@ def write_workbook(analysis, path: Path) -> Path:
         rows.append([
             f.finding_key, f.rule_id, rules[f.rule_id].name_zh if f.rule_id in rules else "",
             FAMILY_NAMES_ZH.get(f.family, f.family), SEVERITY_ZH.get(f.severity, f.severity), ",".join(f.ticket_ids),
-            f.agent_id or "", f.unit_id or "", f.person_id or "",
+            analysis.person_label(f.agent_id), f.unit_id or "", analysis.person_label(f.person_id),
             ",".join(f"{e['ticket_id']}#{e['seq']}" for e in ev["events"]),
             " | ".join(ev["texts"]), json.dumps(ev["values"], ensure_ascii=False),
             json.dumps(ev["thresholds"], ensure_ascii=False), f.status,

@@ -37,7 +37,7 @@ def write_report(analysis, path: Path) -> Path:
     parts.append(_ranking("个人风险排行(责任到人)", "责任人", analysis.risk["person"]))
     parts.append(_ranking("工单风险排行", "工单", analysis.risk["ticket"]))
     parts.append(_metrics(analysis.metrics))
-    parts.append(_findings(analysis.findings, rules))
+    parts.append(_findings(analysis.findings, rules, analysis.person_label))
     parts.append(_rule_appendix(rules))
     parts.append("<p class='muted'>本报告由 Rexian 离线生成，不依赖任何网络资源。风险分 = 各线索“严重程度分 × 问题类型权重”之和，"
                  "权重见规则配置(rules.yaml)。</p></main></body></html>")
@@ -125,12 +125,12 @@ def _pct(value) -> str:
     return "—" if value is None or value != value else f"{value * 100:.1f}%"
 
 
-def _findings(findings, rules) -> str:
+def _findings(findings, rules, names) -> str:
     ordered = sorted(findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.family, f.finding_key))
     items = []
     for f in ordered[:MAX_FINDINGS_SHOWN]:
         name = rules[f.rule_id].name_zh if f.rule_id in rules else f.rule_id
-        who = " / ".join(x for x in (f.unit_id, f.person_id or f.agent_id) if x) or "—"
+        who = " / ".join(x for x in (f.unit_id, names(f.person_id or f.agent_id)) if x) or "—"
         ev = f.evidence
         events = "、".join(f"{escape(e['ticket_id'])}#{e['seq']}" for e in ev["events"][:30])
         texts = "".join(f"<li>“{escape(t)}”</li>" for t in ev["texts"])

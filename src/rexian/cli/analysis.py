@@ -11,7 +11,7 @@ import click
 from rexian.domain.vocabulary import FAMILIES
 
 
-def _load_data(db: str | None, inputs: tuple[str, ...], as_of: datetime | None, on_connect):
+def _load_data(db: str | None, inputs: tuple[str, ...], as_of: datetime | None, on_connect, names: dict[str, str]):
     from rexian.analytics.tables import from_directories, from_frames
 
     if db:
@@ -19,13 +19,15 @@ def _load_data(db: str | None, inputs: tuple[str, ...], as_of: datetime | None, 
         import sqlalchemy
 
         from rexian.adapters.record_store import read_records
+        from rexian.domain.records import roster_names
 
         engine = sqlalchemy.create_engine(db)
         present = set(sqlalchemy.inspect(engine).get_table_names())
         with engine.connect() as connection:
             frames = {name: pd.read_sql_table(name, connection) if name in present else None
                       for name in ("events", "tickets")}
-            frames.update({name: read_records(connection, name) for name in ("calls", "agent_status")})
+            frames.update({name: read_records(connection, name) for name in ("calls", "agent_status", "roster")})
+        names.update(roster_names(frames["roster"]))
         if frames["events"] is None:
             raise click.UsageError(f"no `events` table in {db}")
         return from_frames(frames["events"], frames["tickets"], frames["calls"], frames["agent_status"], as_of,
@@ -36,11 +38,12 @@ def _load_data(db: str | None, inputs: tuple[str, ...], as_of: datetime | None, 
 
 
 def _load_mapped(mapping_file: str, inputs: tuple[str, ...], as_of: datetime | None, out: str, unreadable: list[str],
-                 on_connect):
+                 on_connect, names: dict[str, str]):
     """Foreign exports → in-memory events and tickets through the mapping → the rules' tables. The rejected
     rows go to OUT/rejects.csv, as `rexian import` writes them; the input files that could not be read are
     added to `unreadable` (the run then exits 2 after writing what it found)."""
     from rexian.analytics.tables import from_frames
+    from rexian.domain.records import roster_names
     from rexian.importing.mapping import MappingError, load_mapping
     from rexian.importing.pipeline import import_to_frames
 
@@ -60,6 +63,7 @@ def _load_mapped(mapping_file: str, inputs: tuple[str, ...], as_of: datetime | N
     if events.empty:
         raise click.UsageError("nothing imported: no events to analyse")
     records = report.record_frames
+    names.update(roster_names(records.get("roster")))
     return from_frames(events, tickets, *(records[name] if name in records and not records[name].empty else None
                                           for name in ("calls", "agent_status")), as_of=as_of, on_connect=on_connect)
 
@@ -134,12 +138,14 @@ def analyze_command(inputs, mapping_file, db, rules_file, out, as_of, engine, sp
         if not mapping_file and any(Path(p).is_file() for p in inputs):
             raise click.UsageError("input files need --mapping; without it give interchange directories")
         compiled = CompiledRules(analysis_cache_dir(load_settings()))  # the preparation's queries remembered too
-        data = (_load_mapped(mapping_file, inputs, as_of, out, unreadable, compiled.remember_queries) if mapping_file
-                else _load_data(db, inputs, as_of, compiled.remember_queries))
+        names: dict[str, str] = {}  # person id → name, from a staff roster the input carries
+        data = (_load_mapped(mapping_file, inputs, as_of, out, unreadable, compiled.remember_queries, names)
+                if mapping_file else _load_data(db, inputs, as_of, compiled.remember_queries, names))
         run, _skipped = enabled_rules(data, config)
         with click.progressbar(length=len(run), label="运行规则", file=click.get_text_stream("stderr")) as bar:
             analysis = analyze(data, config, progress=lambda _rule_id: bar.update(1),
                                inputs=[db] if db else [str(p) for p in inputs], compiled=compiled)
+        analysis.names = names
         written = write_all(analysis, out)
     s = analysis.summary
     click.echo(f"{s['tickets']} 张工单、{s['events']} 个事件；问题线索 {s['findings']} 条。")

@@ -10,6 +10,8 @@ Kinds: `text`, `int` (64-bit), `float`, `bool`, `time` (naive local wall-clock t
 
 from __future__ import annotations
 
+from typing import Any
+
 TEXT, INT, FLOAT, BOOL, TIME, DATE = "text", "int", "float", "bool", "time", "date"
 
 # The event record as stored and exchanged: the hashed fields (domain/eventlog.py) plus the chain.
@@ -64,3 +66,21 @@ def columns(table: str) -> tuple[str, ...]:
 def kinds(table: str) -> dict[str, str]:
     """Column → kind."""
     return dict(TABLES[table])
+
+
+def roster_names(rows: Any) -> dict[str, str]:
+    """Person id → name from staff roster rows (an export that writes people as 工号 only; a DataFrame or
+    an iterable of dicts), the row that started last winning (a name changed on a later post); a blank name
+    names nobody."""
+    if rows is None:
+        return {}
+    records = rows.to_dict("records") if hasattr(rows, "to_dict") else list(rows)
+    named = [row for row in records if row.get("person_id") is not None and isinstance(row.get("name"), str)
+             and row["name"].strip()]
+    def started(row: dict[str, Any]) -> tuple[bool, str]:
+        when = row.get("start_date")
+        known = when is not None and when == when  # NaT and NaN are not equal to themselves
+        return known, str(when) if known else ""
+
+    named.sort(key=started)
+    return {str(row["person_id"]): row["name"].strip() for row in named}

@@ -32,6 +32,7 @@ from sqlalchemy.engine import Engine
 
 from rexian.adapters import tables as t
 from rexian.adapters.record_store import read_records
+from rexian.domain.records import roster_names
 
 # What a person's actions in the log suggest about their role (domain/vocabulary.py ACTIONS).
 ROLE_OF_ACTION: dict[str, str] = {
@@ -90,7 +91,7 @@ def draft_organisation(engine: Engine) -> dict[str, Any]:
         homes[row.actor_id][row.actor_unit_id] += row[3]
         if row.action in ROLE_OF_ACTION:
             done[row.actor_id][ROLE_OF_ACTION[row.action]] += row[3]
-    names = _roster_names(roster)
+    names = roster_names(roster)
     people = []
     for person in sorted(homes):
         home = homes[person].most_common(1)[0][0]
@@ -110,17 +111,6 @@ def draft_organisation(engine: Engine) -> dict[str, Any]:
     return {"units": [{"id": unit, "name": unit, "kind": kinds[unit],
                        **({"parent": parents[unit]} if unit in parents else {})} for unit in ordered],
             "people": people, "notes": notes}
-
-
-def _roster_names(roster) -> dict[str, str]:
-    """Person id → name from an imported staff roster (an export that writes people as 工号 only), the row
-    that started last winning (a name changed on a later post)."""
-    if roster is None or "name" not in roster:
-        return {}
-    named = roster[roster["name"].notna() & (roster["name"].astype(str).str.strip() != "")]
-    if "start_date" in named:
-        named = named.sort_values("start_date", na_position="first", kind="stable")
-    return {str(person): str(name).strip() for person, name in zip(named["person_id"], named["name"])}
 
 
 def _parents(moves, kinds: dict[str, str], notes: dict[str, str]) -> dict[str, str]:
