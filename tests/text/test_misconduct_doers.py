@@ -89,3 +89,11 @@ def test_mentions_read_bodies_posts_names_and_roles():
     assert classify(police) == (PUBLIC, pytest.approx(0.9), "「民警」是公职人员")
     [boss] = [m for m in mentions if m.post == "老板"]
     assert classify(boss)[0] == NOT_PUBLIC
+
+
+def test_when_it_happened_is_no_part_of_the_body_that_did_it():
+    named = {text: [m.body for m in find_mentions(text) if m.body] for text in (
+        "我去办事的时候市市场监督管理局的吴科长态度恶劣", "去年以后区城管局的人就不管了", "后来镇政府工作人员骂人")}
+    assert list(named.values()) == [["市市场监督管理局"], ["区城管局"], ["镇政府"]]
+    # near miss: a place name that merely begins like a day or a year keeps its name
+    assert [m.body for m in find_mentions("日照市公安局民警打人") if m.body] == ["日照市公安局"]

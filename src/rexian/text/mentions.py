@@ -237,7 +237,10 @@ _BODY_KINDS = ("public_body", "service", "mixed", "state", "private_body")
 _NOT_NAME_START = re.compile("(?:" + "|".join((
     "恳请 请求 敬请 请 希望 要求 建议 呼吁 彻查 严查 查处 调查 督促 责令 关于 投诉 举报 反映 通过 经过 "
     "为何 为什么 难道 竟然 居然 然而 可是 但是 因为 如果 导致 致使 发现 得知 据说 听说 认为 相信 以为 无视 设立 开设 开办 "
-    "创办 注册 贿赂 收买 买通 拉拢 假借 冒充 冒用 打着 授意 指使 唆使 配合 协助 帮助 勾结 伙同 串通").split()) + ")+")
+    "创办 注册 贿赂 收买 买通 拉拢 假借 冒充 冒用 打着 授意 指使 唆使 配合 协助 帮助 勾结 伙同 串通 "
+    # 「办事的时候市场监管局…」「去年以后区城管局…」: when it happened is no part of who did it.
+    "时候 后来 当时 那时 此时 目前 现在 如今 最近 近日 近期 今天 昨天 前天 今年 去年 前年").split()
+    + [r"[年月日号天]?(?:以后|之后|以来|以前|之前)"]) + ")+")
 _REQUEST_INSIDE = re.compile(r"恳请|请求|敬请|请|要求|希望(?!小学|中学|学校)")
 # 「民办学校」「私立医院」 are private; 「公办幼儿园」 is public whatever its ending says.
 PRIVATE_NAME = re.compile(r"民办|私立|私人|私营")
