@@ -25,7 +25,8 @@ from rexian.web.privacy import sees_personal_data
 router = APIRouter(include_in_schema=False)
 
 REQUESTS_SHOWN = 100  # the approval and review pages list this many requests, oldest first
-UPLOAD_TYPES = {"image/jpeg": "照片", "image/png": "照片", "application/pdf": "文件"}
+# The evidence files accepted, each with how its content begins (the declared type alone proves nothing).
+UPLOAD_TYPES = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n", "application/pdf": b"%PDF-"}
 
 
 def render(request: Request, template: str, principal: Principal | None = None, status: int = 200, **data):
@@ -268,29 +269,28 @@ async def ticket_action(ticket_id: str, action_name: str, request: Request,
     visible_ticket(request, me, ticket_id)
     web = request.app.state.web
     body = from_form(BODIES[action_name], form)
+    files: list[dict] = []
     if action.command is c.RequestClosure:
-        evidence = await _store_uploads(request, form, ticket_id, me)
+        evidence, files = await _read_uploads(request, form, ticket_id, me)
         body = body.model_copy(update={"evidence": list(body.evidence) + evidence})
     command = to_command(action.command, body, me.person_id, ticket_id,
                          str(form.get("idempotency_key") or "") or None)
     try:
-        web.hotline.handle(command)
+        web.hotline.handle(command, along=_store_files(files) if files else None)
     except WorkflowError as refused:
         return RedirectResponse(f"/tickets/{ticket_id}?" + urlencode({"error": refused.message}), status_code=303)
     back = _safe_next(str(form.get("back") or ""))  # "//elsewhere" is another site, not a path here
     return RedirectResponse(back if back != "/" else f"/tickets/{ticket_id}", status_code=303)
 
 
-async def _store_uploads(request: Request, form: FormData, ticket_id: str, me: Principal) -> list:
-    """Evidence files: type and size checked, stored with their sha256, referenced from the event."""
-    from sqlalchemy import insert, select
-
-    from rexian.adapters import tables as t
+async def _read_uploads(request: Request, form: FormData, ticket_id: str, me: Principal) -> tuple[list, list[dict]]:
+    """Evidence files: type (declared and by content) and size checked; the evidence items citing them by
+    sha256, and the rows to store in the command's own transaction (`_store_files`)."""
     from rexian.web.actions import EvidenceIn
 
     web = request.app.state.web
     limit = web.settings["web_upload_max_bytes"]
-    evidence = []
+    evidence, rows = [], []
     for upload in form.getlist("files"):
         if not isinstance(upload, UploadFile) or not upload.filename:
             continue
@@ -299,15 +299,29 @@ async def _store_uploads(request: Request, form: FormData, ticket_id: str, me: P
             raise MissingField("evidence.type", f"不支持的文件类型：{upload.content_type}（可上传JPEG、PNG照片或PDF）")
         if len(data) > limit:
             raise MissingField("evidence.size", f"文件过大：{upload.filename}（上限{limit // 1_000_000}MB）")
+        if not data.startswith(UPLOAD_TYPES[upload.content_type]):  # a page or a program named .png is no photo
+            raise MissingField("evidence.content", f"文件内容与类型不符：{upload.filename}（可上传JPEG、PNG照片或PDF）")
         sha = hashlib.sha256(data).hexdigest()
-        with web.engine.begin() as connection:
-            if connection.execute(select(t.attachments.c.sha256).where(t.attachments.c.sha256 == sha)).first() is None:
-                connection.execute(insert(t.attachments).values(
-                    sha256=sha, ticket_id=ticket_id, name=upload.filename[:200], content_type=upload.content_type,
-                    size=len(data), data=data, uploaded_by=me.person_id, uploaded_at=web.now()))
+        rows.append({"sha256": sha, "ticket_id": ticket_id, "name": upload.filename[:200],
+                     "content_type": upload.content_type, "size": len(data), "data": data,
+                     "uploaded_by": me.person_id})
         kind = "photo" if upload.content_type.startswith("image/") else "document"
         evidence.append(EvidenceIn(kind=kind, summary=upload.filename[:200], ref=f"sha256:{sha}"))
-    return evidence
+    return evidence, rows
+
+
+def _store_files(rows: list[dict]):
+    """Store each file once per content, in the transaction of the command whose event cites it."""
+    from sqlalchemy import insert, select
+
+    from rexian.adapters import tables as t
+
+    def store(connection, now: datetime) -> None:
+        for row in rows:
+            if connection.execute(select(t.attachments.c.sha256)
+                                  .where(t.attachments.c.sha256 == row["sha256"])).first() is None:
+                connection.execute(insert(t.attachments).values(**row, uploaded_at=now))
+    return store
 
 
 @router.get("/files/{sha256}")
