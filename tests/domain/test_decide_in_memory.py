@@ -84,6 +84,27 @@ def test_a_handler_cannot_dispatch(world):
     desk.refuse(c.Dispatch(actor_id="H0201", ticket_id="RX1", lead_unit_id="D02"), NotAllowed, "dispatch.role")
 
 
+def test_a_ticket_filed_without_a_category_is_dispatched_with_the_category_the_dispatcher_sets(world):
+    desk = Desk(world)
+    desk.run(c.Intake(actor_id=None, channel="web", content="楼下饭店油烟直排，每天晚上熏得开不了窗",
+                      caller_phone="13812345678"))
+    desk.refuse(c.Dispatch(actor_id="P01", ticket_id="RX1", lead_unit_id="D02"), MissingField,
+                "dispatch.category_required")
+    desk.refuse(c.Dispatch(actor_id="P01", ticket_id="RX1", lead_unit_id="D02", category="9999"), MissingField,
+                "dispatch.category")
+    [event] = desk.run(c.Dispatch(actor_id="P01", ticket_id="RX1", lead_unit_id="D02", category="0202"))
+    assert event["payload"]["category"] == "0202" and desk.ticket.intake["category"] == "0202"
+    days, _ = desk.org.deadline_days("0202")
+    assert event["payload"]["due_at"] == desk.deadlines.handle_due(desk.now, "normal", days, None)
+
+
+def test_dispatching_with_the_intakes_own_category_records_no_change(world):
+    desk = Desk(world)
+    desk.run(c.Intake(actor_id="A01", content="小区门口饭店油烟直排，影响居民生活", category="0201"))
+    [event] = desk.run(c.Dispatch(actor_id="P01", ticket_id="RX1", lead_unit_id="D02", category="0201"))
+    assert "category" not in event["payload"] and desk.ticket.intake["category"] == "0201"
+
+
 def test_an_unknown_person_is_not_found(world):
     desk = Desk(world)
     desk.refuse(c.Intake(actor_id="NOBODY", content="路灯坏了很久没人修"), NotFound, "intake.unknown_person")

@@ -76,6 +76,8 @@ class Dispatch(TicketCommand):
     lead_unit_id: str
     assisting_unit_ids: tuple[str, ...] = ()
     note: str | None = None
+    # The category, when the intake left it open (a citizen unsure on the portal) or the dispatcher corrects it.
+    category: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -238,7 +238,8 @@ def ticket_page(ticket_id: str, request: Request, me: Principal = Depends(Allow(
     offered = {item.name: item for item in actions.offered(web.hotline, ticket, me.person_id)}
     return render(request, "ticket.html", me, view=view, org=org, actions=list(offered.values()),
                   unmasked=unmasked,
-                  form_inputs=lambda name: forms.inputs(name, ticket, org, now, offered[name].choices),
+                  form_inputs=lambda name: forms.inputs(name, ticket, org, now, offered[name].choices,
+                                                        web.hotline.deadlines),
                   masked=not sees_personal_data(me, unmasked), error=request.query_params.get("error"))
 
 
