@@ -50,3 +50,28 @@ def test_a_portal_request_without_a_category_is_dispatched_with_the_category_the
     ticket = hotline.ticket(ticket_id)
     assert ticket.status == "dispatched" and ticket.intake["category"] == "0202"
     assert "0202 噪声扰民" in dispatcher.get(f"/tickets/{ticket_id}").text
+
+
+def test_the_dispatcher_sees_the_same_matters_earlier_ticket_and_merges_the_duplicate_into_it(hotline, web_app):
+    from fastapi.testclient import TestClient
+
+    from rexian.bootstrap import intake_assistant
+    from rexian.web.app import create_app
+    from tests.web.conftest import sign_in
+
+    words = dict(content="幸福小区3号楼门口的烧烤店油烟直排，熏得没法开窗", address="东城区东华门街道幸福小区3号楼",
+                 category="0201")
+    first = hotline.handle(c.Intake(actor_id="A01", caller_phone="13812345678", **words)).ticket_id
+    second = hotline.handle(c.Intake(actor_id="A02", caller_phone="13900001111", **words)).ticket_id
+    unrelated = hotline.handle(c.Intake(actor_id="A01", content="公交车司机态度恶劣，到站不停车",
+                                        address="东城区王府井大街1号", category="0401")).ticket_id
+    # the accounts made for `web_app`, now on an application with the intake assistant (as `rexian serve` has)
+    with TestClient(create_app(hotline, assistant=intake_assistant(hotline))) as dispatcher:
+        assert sign_in(dispatcher, "P01").status_code == 303
+        page = dispatcher.get(f"/tickets/{second}").text
+        warning = re.search(r'<div class="flash warn" id="duplicates">(.*?)</div>', page, re.S).group(1)
+        assert first in warning and second not in warning and unrelated not in warning
+        assert f'<option value="{first}">' in page  # offered in the merge field
+        merged = form_post(dispatcher, f"/tickets/{second}/do/merge", {"master_ticket_id": first})
+        assert "error=" not in merged.headers["location"]
+    assert hotline.ticket(second).status == "merged" and hotline.ticket(first).status == "received"

@@ -236,8 +236,13 @@ def ticket_page(ticket_id: str, request: Request, me: Principal = Depends(Allow(
     now = web.now()
     # Exactly the commands the workflow would accept from this person now, asked of the decisions themselves.
     offered = {item.name: item for item in actions.offered(web.hotline, ticket, me.person_id)}
+    advice = duplicates = None
+    if offered.keys() & {"merge", "dispatch"}:  # the centre deciding where it goes: same matter, likely category
+        advice = _advice(request, {name: str(ticket.intake.get(name) or "")
+                                   for name in ("content", "title", "address", "category")})
+        duplicates = [m for m in (advice.same_matter if advice else []) if m["ticket_id"] != ticket_id]
     return render(request, "ticket.html", me, view=view, org=org, actions=list(offered.values()),
-                  unmasked=unmasked,
+                  unmasked=unmasked, advice=advice, duplicates=duplicates,
                   form_inputs=lambda name: forms.inputs(name, ticket, org, now, offered[name].choices,
                                                         web.hotline.deadlines),
                   masked=not sees_personal_data(me, unmasked), error=request.query_params.get("error"))
