@@ -412,32 +412,7 @@ def reviews(request: Request, me: Principal = Depends(Allow("reviewer"))):
     return render(request, "requests.html", me, items=items, title="中心待审核申请", action="review")
 
 
-# --- administration --------------------------------------------------------------------------------------
-@router.get("/admin")
-def admin(request: Request, me: Principal = Depends(Allow("admin"))):
-    web = request.app.state.web
-    return render(request, "admin.html", me, org=web.hotline.organisation(), accounts=web.accounts.list(),
-                  audit=web.accounts.audit_entries(), issued=None, error=request.query_params.get("error"))
-
-
-@router.post("/admin/accounts")
-def admin_accounts(request: Request, form: FormData = Depends(checked_form), me: Principal = Depends(Allow("admin"))):
-    web = request.app.state.web
-    person_id = str(form.get("person_id") or "").strip()
-    operation = form.get("operation")
-    try:
-        if operation == "add":
-            web.accounts.add(web.hotline.organisation(), person_id, str(form.get("password") or ""))
-        elif operation == "reset":
-            web.accounts.set_password(person_id, str(form.get("password") or ""))
-        elif operation in ("disable", "enable"):
-            web.accounts.set_active(person_id, operation == "enable")
-        else:
-            raise MissingField("account.operation", "未知的账号操作")
-        web.accounts.audit(me.person_id, "account", f"{operation} {person_id}")
-    except WorkflowError as refused:
-        return RedirectResponse("/admin?" + urlencode({"error": refused.message}), status_code=303)
-    return RedirectResponse("/admin", status_code=303)
+# --- administration: rexian.web.admin -------------------------------------------------------------------
 
 
 # --- citizen portal (no sign-in) -------------------------------------------------------------------------
