@@ -440,7 +440,12 @@ def portal_track(request: Request, form: FormData = Depends(checked_form), _=Dep
     from rexian.web import portal as citizen
 
     web = request.app.state.web
-    found = citizen.track(web.hotline, str(form.get("ticket_id") or "").strip(), str(form.get("code") or "").strip())
+    try:
+        found = citizen.track(web.hotline, str(form.get("ticket_id") or "").strip(),
+                              str(form.get("code") or "").strip(), citizen.code_guard(web))
+    except WorkflowError as refused:  # too many wrong codes for this number
+        return render(request, "portal.html", None, status=429, org=web.hotline.organisation(), filed=None,
+                      found=None, error=refused.message)
     return render(request, "portal.html", None, org=web.hotline.organisation(), filed=None, found=found,
                   error=None if found else "工单编号或查询码不正确")
 
@@ -451,8 +456,8 @@ def portal_rate(request: Request, form: FormData = Depends(checked_form), _=Depe
 
     web = request.app.state.web
     ticket_id, code = str(form.get("ticket_id") or "").strip(), str(form.get("code") or "").strip()
-    citizen.rate(web.hotline, ticket_id, code, str(form.get("rating") or ""))
-    found = citizen.track(web.hotline, ticket_id, code)
+    citizen.rate(web.hotline, ticket_id, code, str(form.get("rating") or ""), citizen.code_guard(web))
+    found = citizen.track(web.hotline, ticket_id, code, citizen.code_guard(web))
     return render(request, "portal.html", None, org=web.hotline.organisation(), filed=None, found=found, error=None)
 
 
