@@ -105,6 +105,26 @@ def test_dispatching_with_the_intakes_own_category_records_no_change(world):
     assert "category" not in event["payload"] and desk.ticket.intake["category"] == "0201"
 
 
+def _visit_pending(world) -> "Desk":
+    desk = Desk(world).to_handling()
+    desk.run(c.RecordContact(actor_id="H0201", ticket_id="RX1", method="phone", summary="电话联系市民了解诉求"))
+    desk.run(c.RequestClosure(actor_id="H0201", ticket_id="RX1", reply="已责令饭店安装油烟净化设备并复查达标"))
+    desk.run(c.EndorseRequest(actor_id="L0201", ticket_id="RX1", request_id=desk.request_id()))
+    desk.run(c.ReviewClosure(actor_id="R01", ticket_id="RX1", request_id=desk.request_id(), approve=True))
+    return desk
+
+
+def test_a_follow_up_call_that_does_not_reach_the_citizen_is_recorded_and_the_ticket_waits_for_the_next(world):
+    desk = _visit_pending(world)
+    [event] = desk.run(c.Visit(actor_id="V01", ticket_id="RX1", reached=False, note="无人接听"))
+    assert event["action"] == "Visited" and event["payload"]["reached"] is False
+    assert "satisfaction" not in event["payload"] and desk.ticket.status == "visit_pending"
+    desk.refuse(c.Visit(actor_id="V01", ticket_id="RX1", satisfaction="satisfied"), MissingField,
+                "visit.resolved_required")  # reached: the verdict is required
+    events = desk.run(c.Visit(actor_id="V01", ticket_id="RX1", resolved=True, satisfaction="satisfied"))
+    assert [e["action"] for e in events] == ["Visited", "Closed"] and "reached" not in events[0]["payload"]
+
+
 def test_an_unknown_person_is_not_found(world):
     desk = Desk(world)
     desk.refuse(c.Intake(actor_id="NOBODY", content="路灯坏了很久没人修"), NotFound, "intake.unknown_person")

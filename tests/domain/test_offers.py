@@ -164,7 +164,7 @@ def fills(command_type, desk: Desk, masters: list[Ticket]) -> typing.Iterator[di
             options[name] = list(ticket.orders)
         elif name == "forward_id":
             options[name] = list(ticket.forwards)
-        elif name in ("approve", "resolved"):
+        elif name in ("approve", "resolved", "reached"):
             options[name] = [True, False]
         elif name == "satisfaction":
             options[name] = ["satisfied", "unsatisfied"]

@@ -24,7 +24,7 @@ FIELD_LABELS = {
     "new_lead_unit_id": "改派主办单位", "new_due_at": "批准延至", "resolved": "问题是否解决",
     "satisfaction": "满意度", "batch": "督办批次", "unit_id": "督办单位", "order_id": "督办单",
     "response": "反馈", "outcome": "结果", "master_ticket_id": "合并到主工单", "answer": "答复内容",
-    "category": "诉求分类",
+    "category": "诉求分类", "reached": "是否联系上市民",
 }
 LONG_TEXT = {"note", "reply", "reason", "basis", "summary", "result", "response", "outcome", "answer"}
 UNIT_FIELDS = {"lead_unit_id", "to_unit_id", "target_unit_id", "suggested_unit_id", "new_lead_unit_id",
