@@ -81,3 +81,44 @@ def test_the_admin_page_shows_the_calendar_this_year_and_says_when_next_year_has
     calendar = re.search(r'<div class="card" id="calendar">(.*?)</div>\s*<div class="card">', page, re.S).group(1)
     assert "2026 年" in calendar and "春节" in calendar
     assert "没有2027年的日历文件" in calendar
+
+
+def test_the_api_changes_the_organisation_as_the_admin_page_does_and_refuses_as_problem_json(hotline, client_for):
+    admin, before = client_for("X01"), _org_events(hotline)
+    token = admin.post("/api/v1/tokens", json={"name": "组织同步"},
+                       headers={"X-CSRF-Token": admin.cookies["rx_csrf"]}).json()["token"]
+    api = client_for()
+    bearer = {"Authorization": f"Bearer {token}"}
+    saved = api.post("/api/v1/org", json={"type": "category", "code": "0203", "name": "光污染", "parent": "02",
+                                          "handle_days": 4}, headers=bearer)
+    assert saved.status_code == 200 and saved.json() == {"changed": 1}
+    assert hotline.organisation().deadline_days("0203") == (4, None)
+    refused = api.post("/api/v1/org", json={"type": "catalogue", "category": "0203", "lead": "NOPE"}, headers=bearer)
+    assert refused.status_code == 422 and refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["code"] == "org.invalid" and "不存在" in refused.json()["detail"]
+    wrong = api.post("/api/v1/org", json={"type": "unit", "id": "S09", "name": "x", "lead": "D02"}, headers=bearer)
+    assert wrong.status_code == 422 and wrong.json()["code"] == "org.fields"
+    assert _org_events(hotline) == before + 1
+    handler = client_for("H0201")
+    assert handler.post("/api/v1/org", json={"type": "unit", "id": "S09", "name": "x"},
+                        headers={"X-CSRF-Token": handler.cookies["rx_csrf"]}).status_code == 403
+
+
+def test_the_api_opens_and_disables_accounts_as_the_admin_page_does(hotline, client_for):
+    from rexian.service.org_admin import apply_org_changes
+
+    apply_org_changes(hotline, "X01", [{"type": "person", "id": "HS09", "name": "周新", "unit": "S01",
+                                        "roles": ["handler"]}])
+    admin = client_for("X01")
+    headers = {"X-CSRF-Token": admin.cookies["rx_csrf"]}
+    opened = admin.post("/api/v1/accounts", json={"person_id": "HS09", "operation": "add", "password": "new-pass-123"},
+                        headers=headers)
+    assert opened.status_code == 204 and sign_in(client_for(), "HS09", "new-pass-123").status_code == 303
+    assert admin.post("/api/v1/accounts", json={"person_id": "HS09", "operation": "disable"},
+                      headers=headers).status_code == 204
+    assert sign_in(client_for(), "HS09", "new-pass-123").status_code != 303
+    odd = admin.post("/api/v1/accounts", json={"person_id": "HS09", "operation": "drop"}, headers=headers)
+    assert odd.status_code == 422 and odd.json()["code"] == "account.operation"
+    dispatcher = client_for("P01")
+    assert dispatcher.post("/api/v1/accounts", json={"person_id": "HS09", "operation": "enable"},
+                           headers={"X-CSRF-Token": dispatcher.cookies["rx_csrf"]}).status_code == 403

@@ -52,6 +52,20 @@ def org_row(org: Organisation, kind: str, key: str) -> dict[str, Any]:
     return {}
 
 
+def save_org_change(hotline, actor_id: str, change: dict[str, Any]) -> int:
+    """Apply one organisation change (the form's or the API's) as `actor_id`: the rows changed, or a refusal
+    listing every problem (nothing written)."""
+    from rexian.service.org_admin import apply_org_changes
+
+    unknown = set(change) - {"type", *ORG_FORMS.get(str(change.get("type")), ())}
+    if change.get("type") not in ORG_FORMS or unknown:
+        raise MissingField("org.fields", f"组织数据的类型或字段无效：{change.get('type')} {'、'.join(sorted(unknown))}")
+    try:
+        return apply_org_changes(hotline, actor_id, [change])
+    except OrgProblems as problems:
+        raise MissingField("org.invalid", "未保存：" + "；".join(problems.problems)) from problems
+
+
 def change_of(kind: str, form: FormData) -> dict[str, Any]:
     """The organisation change a submitted form asks for (blank fields absent, as in a file)."""
     if kind not in ORG_FORMS:
@@ -87,15 +101,9 @@ def admin(request: Request, me: Principal = Depends(Allow("admin"))):
 @router.post("/admin/org")
 def admin_org(request: Request, form: FormData = Depends(checked_form), me: Principal = Depends(Allow("admin"))):
     """One organisation row saved: checked with the whole organisation, logged on the ORG chain, or nothing."""
-    from rexian.service.org_admin import apply_org_changes
-
-    kind = str(form.get("type") or "")
     try:
-        change = change_of(kind, form)
-        changed = apply_org_changes(request.app.state.web.hotline, me.person_id, [change])
-    except OrgProblems as problems:
-        return RedirectResponse("/admin?" + urlencode({"error": "未保存：" + "；".join(problems.problems)}),
-                                status_code=303)
+        changed = save_org_change(request.app.state.web.hotline, me.person_id,
+                                  change_of(str(form.get("type") or ""), form))
     except WorkflowError as refused:
         return RedirectResponse("/admin?" + urlencode({"error": refused.message}), status_code=303)
     return RedirectResponse("/admin?" + urlencode({"done": "已保存" if changed else "没有变化"}), status_code=303)
@@ -103,22 +111,25 @@ def admin_org(request: Request, form: FormData = Depends(checked_form), me: Prin
 
 @router.post("/admin/accounts")
 def admin_accounts(request: Request, form: FormData = Depends(checked_form), me: Principal = Depends(Allow("admin"))):
-    web = request.app.state.web
-    person_id = str(form.get("person_id") or "").strip()
-    operation = form.get("operation")
     try:
-        if operation == "add":
-            web.accounts.add(web.hotline.organisation(), person_id, str(form.get("password") or ""))
-        elif operation == "reset":
-            web.accounts.set_password(person_id, str(form.get("password") or ""))
-        elif operation in ("disable", "enable"):
-            web.accounts.set_active(person_id, operation == "enable")
-        else:
-            raise MissingField("account.operation", "未知的账号操作")
-        web.accounts.audit(me.person_id, "account", f"{operation} {person_id}")
+        account_operation(request.app.state.web, me, str(form.get("person_id") or "").strip(),
+                          str(form.get("operation") or ""), str(form.get("password") or ""))
     except WorkflowError as refused:
         return RedirectResponse("/admin?" + urlencode({"error": refused.message}), status_code=303)
     return RedirectResponse("/admin", status_code=303)
+
+
+def account_operation(web, me: Principal, person_id: str, operation: str, password: str = "") -> None:
+    """Open an account for a person of the organisation, reset its password, disable or enable it (audited)."""
+    if operation == "add":
+        web.accounts.add(web.hotline.organisation(), person_id, password)
+    elif operation == "reset":
+        web.accounts.set_password(person_id, password)
+    elif operation in ("disable", "enable"):
+        web.accounts.set_active(person_id, operation == "enable")
+    else:
+        raise MissingField("account.operation", "未知的账号操作")
+    web.accounts.audit(me.person_id, "account", f"{operation} {person_id}")
 
 
 def calendar_years(web) -> list[dict[str, Any]]:
