@@ -107,6 +107,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("web_session_hours", 8, int, "Hours a browser sign-in lasts before the user must sign in again."),
     Setting("web_lockout_attempts", 5, int, "Failed sign-ins in a row after which an account is locked."),
     Setting("web_lockout_minutes", 15, int, "Minutes a locked account stays locked."),
+    Setting("web_portal_code_attempts", 10, int,
+            "Wrong query codes in a row for one ticket number on the citizen portal after which that number is "
+            "refused for web_lockout_minutes (the 6-digit code cannot be guessed by trying them all)."),
     Setting("web_upload_max_bytes", 5_000_000, int, "Largest evidence file accepted by the web application."),
     Setting("web_near_due_hours", 24, int, "An open ticket due within this many hours is marked 临期 in lists."),
     Setting("web_secure_cookies", False, _bool,

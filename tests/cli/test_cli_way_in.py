@@ -35,7 +35,9 @@ def test_do_help_lists_every_workflow_command_with_its_fields_and_who_may_run_it
     for name, cls in COMMANDS.items():
         assert f"{_kebab(name)}  {cls.zh}" in text
         assert all(ROLES[role] in text for role in cls.roles)
-    assert "lead_unit_id*" in text and "satisfaction*(满意/基本满意/不满意)" in text
+    assert "lead_unit_id*" in text and "method*(电话/上门/短信/微信)" in text  # required, with its words
+    # a visit's verdict is required only when the citizen was reached (reached=否: 未联系上)
+    assert "satisfaction(满意/基本满意/不满意)" in text and "reached(是/否)" in text
 
 
 def test_chinese_words_are_accepted_for_channel_and_a_refused_request_shows_its_id(db):

@@ -84,6 +84,47 @@ def test_a_handler_cannot_dispatch(world):
     desk.refuse(c.Dispatch(actor_id="H0201", ticket_id="RX1", lead_unit_id="D02"), NotAllowed, "dispatch.role")
 
 
+def test_a_ticket_filed_without_a_category_is_dispatched_with_the_category_the_dispatcher_sets(world):
+    desk = Desk(world)
+    desk.run(c.Intake(actor_id=None, channel="web", content="楼下饭店油烟直排，每天晚上熏得开不了窗",
+                      caller_phone="13812345678"))
+    desk.refuse(c.Dispatch(actor_id="P01", ticket_id="RX1", lead_unit_id="D02"), MissingField,
+                "dispatch.category_required")
+    desk.refuse(c.Dispatch(actor_id="P01", ticket_id="RX1", lead_unit_id="D02", category="9999"), MissingField,
+                "dispatch.category")
+    [event] = desk.run(c.Dispatch(actor_id="P01", ticket_id="RX1", lead_unit_id="D02", category="0202"))
+    assert event["payload"]["category"] == "0202" and desk.ticket.intake["category"] == "0202"
+    days, _ = desk.org.deadline_days("0202")
+    assert event["payload"]["due_at"] == desk.deadlines.handle_due(desk.now, "normal", days, None)
+
+
+def test_dispatching_with_the_intakes_own_category_records_no_change(world):
+    desk = Desk(world)
+    desk.run(c.Intake(actor_id="A01", content="小区门口饭店油烟直排，影响居民生活", category="0201"))
+    [event] = desk.run(c.Dispatch(actor_id="P01", ticket_id="RX1", lead_unit_id="D02", category="0201"))
+    assert "category" not in event["payload"] and desk.ticket.intake["category"] == "0201"
+
+
+def _visit_pending(world) -> "Desk":
+    desk = Desk(world).to_handling()
+    desk.run(c.RecordContact(actor_id="H0201", ticket_id="RX1", method="phone", summary="电话联系市民了解诉求"))
+    desk.run(c.RequestClosure(actor_id="H0201", ticket_id="RX1", reply="已责令饭店安装油烟净化设备并复查达标"))
+    desk.run(c.EndorseRequest(actor_id="L0201", ticket_id="RX1", request_id=desk.request_id()))
+    desk.run(c.ReviewClosure(actor_id="R01", ticket_id="RX1", request_id=desk.request_id(), approve=True))
+    return desk
+
+
+def test_a_follow_up_call_that_does_not_reach_the_citizen_is_recorded_and_the_ticket_waits_for_the_next(world):
+    desk = _visit_pending(world)
+    [event] = desk.run(c.Visit(actor_id="V01", ticket_id="RX1", reached=False, note="无人接听"))
+    assert event["action"] == "Visited" and event["payload"]["reached"] is False
+    assert "satisfaction" not in event["payload"] and desk.ticket.status == "visit_pending"
+    desk.refuse(c.Visit(actor_id="V01", ticket_id="RX1", satisfaction="satisfied"), MissingField,
+                "visit.resolved_required")  # reached: the verdict is required
+    events = desk.run(c.Visit(actor_id="V01", ticket_id="RX1", resolved=True, satisfaction="satisfied"))
+    assert [e["action"] for e in events] == ["Visited", "Closed"] and "reached" not in events[0]["payload"]
+
+
 def test_an_unknown_person_is_not_found(world):
     desk = Desk(world)
     desk.refuse(c.Intake(actor_id="NOBODY", content="路灯坏了很久没人修"), NotFound, "intake.unknown_person")

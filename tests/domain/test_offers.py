@@ -164,7 +164,7 @@ def fills(command_type, desk: Desk, masters: list[Ticket]) -> typing.Iterator[di
             options[name] = list(ticket.orders)
         elif name == "forward_id":
             options[name] = list(ticket.forwards)
-        elif name in ("approve", "resolved"):
+        elif name in ("approve", "resolved", "reached"):
             options[name] = [True, False]
         elif name == "satisfaction":
             options[name] = ["satisfied", "unsatisfied"]
@@ -177,6 +177,8 @@ def fills(command_type, desk: Desk, masters: list[Ticket]) -> typing.Iterator[di
                              else desk.now + timedelta(days=5)]
         elif name == "batch":
             options[name] = ["2026年第3期"]
+        elif name == "category":
+            options[name] = [None, "0202"]  # the intake's own (if any), or one the dispatcher sets
         elif name == "master_ticket_id":
             options[name] = [master.ticket_id for master in masters]
         elif name in ("assisting_unit_ids", "attachments", "evidence"):

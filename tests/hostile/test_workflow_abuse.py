@@ -156,7 +156,7 @@ def test_an_ordinary_command_on_a_database_never_initialised_says_so_and_creates
 def test_a_busy_sqlite_is_retried_then_refused_with_a_clear_message(app, monkeypatch):
     calls = []
 
-    def locked(command, at):
+    def locked(command, at, along=None):
         calls.append(command)
         raise OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked"))
 

@@ -107,7 +107,7 @@ def test_one_tickets_whole_life_in_the_browser_each_step_by_the_right_person(ser
     # A citizen files on the portal and keeps the number and query code.
     citizen = Person(browser, server)
     page = citizen.open("/portal")
-    page.select_option("#portal-form select[name=category]", "0201")
+    page.select_option("#portal-form select[name=category]", "")  # 不确定，由热线确定: the dispatcher will choose
     page.fill("#portal-form input[name=caller_phone]", "13812345678")
     page.fill("#portal-form input[name=address]", "东城区东华门街道多福巷3号")
     page.fill("#portal-form textarea[name=content]", "楼下饭店油烟直排，每天晚上熏得开不了窗")
@@ -124,7 +124,7 @@ def test_one_tickets_whole_life_in_the_browser_each_step_by_the_right_person(ser
     assert "138" in page.content()  # the agent talks to callers: the number is not masked
 
     dispatcher = Person(browser, server, "P01")
-    dispatcher.act(ticket_id, "dispatch", selects={"lead_unit_id": "D02"})
+    dispatcher.act(ticket_id, "dispatch", selects={"category": "0201", "lead_unit_id": "D02"})
     assert "138****5678" in dispatcher.open(f"/tickets/{ticket_id}").content()  # masked for dispatchers
     assert _status(hotline, ticket_id) == "dispatched"
 
@@ -169,6 +169,11 @@ def test_one_tickets_whole_life_in_the_browser_each_step_by_the_right_person(ser
     page.fill("#track-form input[name=code]", code)
     page.click("#track-form button")
     assert "已办结" in page.locator("#progress").inner_text()
+    assert "净化器已安装运行" in page.locator("#portal-reply").inner_text()  # the unit's answer
+    page.select_option("#progress select[name=rating]", "basically_satisfied")
+    with page.expect_navigation():
+        page.click("#progress button")
+    assert "您的评价：基本满意" in page.locator("#progress").inner_text()
 
     stored = hotline.events(ticket_id)
     photo_evidence = [e for e in stored if e["action"] == "ClosureRequested"][0]["payload"]["evidence"]

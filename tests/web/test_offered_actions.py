@@ -66,9 +66,10 @@ def offered_on_page(html: str) -> dict[str, dict[str, str]]:
     forms = {}
     for name, body in re.findall(r'<details class="action" id="do-(\w+)".*?<form[^>]*>(.*?)</form>', html, re.S):
         values = {}
-        for field, options in re.findall(r'<select name="(\w+)">(.*?)</select>', body, re.S):  # not multiple
+        for field, options in re.findall(r'<select name="(\w+)"(?![^>]*multiple)[^>]*>(.*?)</select>', body, re.S):
             choices = [v for v in re.findall(r'<option value="([^"]*)"', options) if v]
-            values[field] = choices[0] if choices else ""
+            preselected = [v for v in re.findall(r'<option value="([^"]*)" selected', options) if v]
+            values[field] = (preselected or choices or [""])[0]  # what the page chose, else the first option
         for field in re.findall(r'<textarea name="(\w+)"', body):
             values[field] = TEXT
         for field, value in re.findall(r'<input type="text" name="(\w+)" value="([^"]*)"', body):

@@ -76,6 +76,8 @@ class Dispatch(TicketCommand):
     lead_unit_id: str
     assisting_unit_ids: tuple[str, ...] = ()
     note: str | None = None
+    # The category, when the intake left it open (a citizen unsure on the portal) or the dispatcher corrects it.
+    category: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -259,11 +261,14 @@ class Visit(TicketCommand):
     scope: ClassVar[str] = "热线中心（独立于承办单位）"
     choices: ClassVar[dict[str, str]] = {"satisfaction": "satisfaction"}
 
-    resolved: bool
-    satisfaction: str  # satisfied / basically_satisfied / unsatisfied
+    # Both required when the citizen was reached; satisfaction: satisfied / basically_satisfied / unsatisfied.
+    resolved: bool | None = None
+    satisfaction: str | None = None
     method: str = "phone"
     call_id: str | None = None
     note: str | None = None
+    # False: 未联系上 (no answer, switched off, a wrong number): the call is recorded, the ticket waits for the next.
+    reached: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)

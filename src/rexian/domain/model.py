@@ -183,6 +183,8 @@ def _dispatched(t: Ticket, r: Record, p: Record) -> None:
     t.due_at = _time(p.get("due_at"))
     t.contact_seqs = []
     t.forwards = {}
+    if p.get("category"):  # set or corrected by the dispatcher
+        t.intake = {**t.intake, "category": p["category"]}
 
 
 def _signed_for(t: Ticket, r: Record, p: Record) -> None:

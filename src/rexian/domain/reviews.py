@@ -150,6 +150,11 @@ def visit(cmd: c.Visit, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
     person = g.centre_actor(ctx, cmd.actor_id, *cmd.roles, rule="visit")
     g.state(ticket, "visit_pending", rule="visit")
     g.independent(ctx, person, ticket.handled_by | ticket.reviewed_by, "visit", "经手办理或审核过此工单，不能回访")
+    if cmd.reached is False:  # tried and not reached: recorded as such, the ticket waits for the next call
+        return [NewEvent("Visited", ctx.now, person.person_id, person.unit_id, None,
+                         {"reached": False, "method": cmd.method, "call_id": cmd.call_id, "note": cmd.note})]
+    if cmd.resolved is None:
+        raise MissingField("visit.resolved_required", "联系上市民时须记录问题是否解决")
     g.one_of(cmd.satisfaction, SATISFACTION, "visit.satisfaction", "满意度")
     visited = NewEvent("Visited", ctx.now, person.person_id, person.unit_id, None,
                        {"resolved": bool(cmd.resolved), "satisfaction": cmd.satisfaction, "method": cmd.method,

@@ -59,28 +59,36 @@ def direct_close(cmd: c.DirectClose, ticket: Ticket, ctx: g.Context) -> list[New
 def dispatch(cmd: c.Dispatch, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
     person = g.centre_actor(ctx, cmd.actor_id, *cmd.roles, rule="dispatch")
     g.state(ticket, "received", rule="dispatch")
-    if not ticket.intake.get("category"):
-        raise MissingField("dispatch.category_required", "派单前必须确定诉求分类")
     return [dispatched_event(ticket, ctx, person.person_id, person.unit_id, cmd.lead_unit_id,
-                             cmd.assisting_unit_ids, cmd.note, redispatch=False)]
+                             cmd.assisting_unit_ids, cmd.note, redispatch=False, category=cmd.category)]
 
 
 def dispatched_event(ticket: Ticket, ctx: g.Context, actor_id: str, actor_unit_id: str, lead_unit_id: str,
-                     assisting: tuple[str, ...], note: str | None, redispatch: bool) -> NewEvent:
+                     assisting: tuple[str, ...], note: str | None, redispatch: bool,
+                     category: str | None = None) -> NewEvent:
+    """`category`: set by the dispatcher (the intake's is kept when None); the deadline is counted by it."""
     lead = g.unit_exists(ctx, lead_unit_id, "dispatch.lead_unit")
     if lead in ctx.org.centre_ids():
         raise NotAllowed("dispatch.lead_unit_kind", "热线中心不能作为主办单位")
     assisting = tuple(dict.fromkeys(g.unit_exists(ctx, unit, "dispatch.assisting_unit") for unit in assisting))
     if lead in assisting:
         raise MissingField("dispatch.assisting_overlap", "协办单位不能与主办单位相同")
+    if category and ctx.org.category(category) is None:
+        raise MissingField("dispatch.category", f"未知的诉求分类：{category}")
+    changed = category if category and category != ticket.intake.get("category") else None
+    code = changed or ticket.intake.get("category")
+    if not code:
+        raise MissingField("dispatch.category_required", "派单前必须确定诉求分类")
     urgency = ticket.intake.get("urgency") or "normal"
-    days, hours = ctx.org.deadline_days(ticket.intake.get("category"))
+    days, hours = ctx.org.deadline_days(code)
     payload = {
         "lead_unit_id": lead, "assisting_unit_ids": list(assisting), "note": note, "redispatch": redispatch,
         "sign_due_at": ctx.deadlines.sign_due(ctx.now, urgency),
         "return_due_at": ctx.deadlines.return_due(ctx.now),
         "due_at": ctx.deadlines.handle_due(ctx.now, urgency, days, hours),
     }
+    if changed:
+        payload["category"] = changed
     return NewEvent("Dispatched", ctx.now, actor_id, actor_unit_id, lead, payload)
 
 

@@ -58,12 +58,15 @@ class Hotline:
     # --- commands ---------------------------------------------------------------------------------------
     BUSY_RETRIES = 3  # a busy SQLite (another writer past the 30 s busy timeout) is tried this many times more
 
-    def handle(self, command: c.Command, at: datetime | None = None) -> Outcome:
+    def handle(self, command: c.Command, at: datetime | None = None,
+               along: Callable[[Any, datetime], None] | None = None) -> Outcome:
         """Run one command in one transaction. Its time is the server's clock read inside the transaction
-        (time belongs to the server); `at` is for simulations and tests that replay a scripted history."""
+        (time belongs to the server); `at` is for simulations and tests that replay a scripted history.
+        `along(connection, now)` runs in the same transaction once the workflow accepted the command (e.g.
+        storing the evidence files its event cites): a refused command writes nothing of either."""
         for attempt in range(self.BUSY_RETRIES + 1):
             try:
-                return self._handle_once(command, at)
+                return self._handle_once(command, at, along)
             except OperationalError as error:
                 if not _busy(error):
                     raise
@@ -73,7 +76,8 @@ class Hotline:
                 time.sleep(0.5 * (attempt + 1))
         raise AssertionError("unreachable")
 
-    def _handle_once(self, command: c.Command, at: datetime | None) -> Outcome:
+    def _handle_once(self, command: c.Command, at: datetime | None,
+                     along: Callable[[Any, datetime], None] | None = None) -> Outcome:
         fingerprint = command_fingerprint(command)
         try:
             with self.engine.begin() as connection:
@@ -83,6 +87,8 @@ class Hotline:
                     if previous is not None:
                         return previous
                 outcome, records = self._run(connection, command, now)
+                if along is not None:
+                    along(connection, now)
                 if command.idempotency_key:
                     connection.execute(insert(t.idempotency).values(
                         key=command.idempotency_key, command=fingerprint,

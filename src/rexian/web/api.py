@@ -152,6 +152,46 @@ def audit(request: Request, principal: Principal = Depends(Allow("admin")),
                                                         action=action)
 
 
+def _org_change_model() -> type[BaseModel]:
+    """One organisation change in the organisation file's terms (docs/organisation.md): `type` and the fields
+    of that type (`web.admin.ORG_FORMS`, the same declaration the admin page's forms use)."""
+    from pydantic import ConfigDict, create_model
+
+    from rexian.web.admin import LISTS, ORG_FORMS
+
+    kinds: dict[str, Any] = {"handle_days": int, "urgent_hours": int, "active": bool}
+    fields: dict[str, Any] = {name: (list[str] | None if name in LISTS else kinds.get(name, str) | None, None)
+                              for names in ORG_FORMS.values() for name in names}
+    return create_model("OrgChangeIn", __config__=ConfigDict(extra="forbid"),
+                        type=(Literal[tuple(ORG_FORMS)], ...), **fields)
+
+
+OrgChangeIn = _org_change_model()
+
+
+@router.post("/org", responses=ERRORS, summary="修改组织机构（单位、人员、分类与时限、职责清单；记入组织事件链）")
+def change_organisation(request: Request, body: OrgChangeIn,  # type: ignore[valid-type]
+                        principal: Principal = Depends(Allow("admin"))) -> dict[str, int]:
+    """The change the admin page's forms make: checked with the whole organisation, all or nothing."""
+    from rexian.web.admin import save_org_change
+
+    change = {k: v for k, v in body.model_dump().items() if v is not None}  # type: ignore[attr-defined]
+    return {"changed": save_org_change(request.app.state.web.hotline, principal.person_id, change)}
+
+
+class AccountIn(BaseModel):
+    person_id: str = Field(..., min_length=1, max_length=64)
+    operation: str = Field(..., description="add 开通 / reset 重置密码 / disable 停用 / enable 启用")
+    password: str = Field("", max_length=200, description="开通或重置时的密码（至少8个字符）")
+
+
+@router.post("/accounts", status_code=204, responses=ERRORS, summary="账号：开通、重置密码、停用、启用（记审计）")
+def account(request: Request, body: AccountIn, principal: Principal = Depends(Allow("admin"))):
+    from rexian.web.admin import account_operation
+
+    account_operation(request.app.state.web, principal, body.person_id, body.operation, body.password)
+
+
 def _key(principal: Principal, key: str | None) -> str | None:
     """Idempotency keys are per person: one caller's key can never replay another caller's outcome."""
     return f"{principal.person_id}:{key}" if key else None

@@ -24,6 +24,7 @@ FIELD_LABELS = {
     "new_lead_unit_id": "改派主办单位", "new_due_at": "批准延至", "resolved": "问题是否解决",
     "satisfaction": "满意度", "batch": "督办批次", "unit_id": "督办单位", "order_id": "督办单",
     "response": "反馈", "outcome": "结果", "master_ticket_id": "合并到主工单", "answer": "答复内容",
+    "category": "诉求分类", "reached": "是否联系上市民",
 }
 LONG_TEXT = {"note", "reply", "reason", "basis", "summary", "result", "response", "outcome", "answer"}
 UNIT_FIELDS = {"lead_unit_id", "to_unit_id", "target_unit_id", "suggested_unit_id", "new_lead_unit_id",
@@ -39,18 +40,53 @@ class Input:
     required: bool
     options: list[tuple[str, str]] = field(default_factory=list)
     value: str = ""
+    selected: tuple[str, ...] = ()  # a multiple choice's preselected values
+    hint: str = ""  # a line under the input (e.g. what the responsibility catalogue suggests)
 
 
 def inputs(action_name: str, ticket: Ticket, org: Organisation, now: datetime,
-           accepted: Mapping[str, Sequence[str]] | None = None) -> list[Input]:
+           accepted: Mapping[str, Sequence[str]] | None = None, deadlines=None) -> list[Input]:
     """`accepted`: for the fields that pick something, the values the workflow accepts now (from
-    `actions.offered`); only those are offered."""
+    `actions.offered`); only those are offered. `deadlines` (the DeadlinePolicy): to show the dispatcher the
+    deadline a dispatch now would set."""
     found = _inputs(action_name, ticket, org)
     for item in found:
         if accepted and item.name in accepted:
             allowed = set(accepted[item.name])
             item.options = [(value, label) for value, label in item.options if value in allowed or value == ""]
+    if action_name == "dispatch":
+        _suggest_dispatch({item.name: item for item in found}, ticket, org, now, deadlines)
     return found
+
+
+def _suggest_dispatch(fields: dict[str, Input], ticket: Ticket, org: Organisation, now: datetime,
+                      deadlines) -> None:
+    """The dispatch form filled in from the responsibility catalogue (职责清单): the lead and assisting units it
+    names for the ticket's category and area preselected, and the deadline the category gives, counted from now."""
+    category = ticket.intake.get("category")
+    lead, assisting = fields["lead_unit_id"], fields["assisting_unit_ids"]
+    entry = org.suggest_units(category, ticket.intake.get("area")) if category else None
+    offered = {value for value, _ in lead.options}
+    if entry is not None and entry.lead_unit_id in offered:
+        lead.value = entry.lead_unit_id
+        assisting.selected = tuple(unit for unit in entry.assisting_unit_ids if unit != entry.lead_unit_id)
+        names = "、".join(_unit_name(org, unit) for unit in assisting.selected)
+        lead.hint = f"职责清单建议：{_unit_name(org, entry.lead_unit_id)}" + (f"；协办 {names}" if names else "")
+    elif category:
+        lead.hint = "职责清单未列此分类，请选择主办单位"
+    chosen = fields["category"]
+    chosen.value = category or ""
+    if not category:
+        chosen.required = True
+        chosen.hint = "受理时未确定分类，派单前须选定"
+    elif deadlines is not None:
+        days, hours = org.deadline_days(category)
+        urgency = ticket.intake.get("urgency") or "normal"
+        due = deadlines.handle_due(now, urgency, days, hours)
+        span = (f"{hours if hours is not None else deadlines.default_urgent_hours}小时" if urgency == "urgent" else
+                f"{deadlines.emergency_hours}小时" if urgency == "emergency" else
+                f"{days if days is not None else deadlines.default_handle_days}个工作日")
+        chosen.hint = f"办理时限：{span}，现在派单则于 {due:%Y-%m-%d %H:%M} 到期（改选分类则按新分类计算）"
 
 
 def _inputs(action_name: str, ticket: Ticket, org: Organisation) -> list[Input]:
@@ -82,6 +118,9 @@ def _inputs(action_name: str, ticket: Ticket, org: Organisation) -> list[Input]:
         elif name in CHOICE_FIELDS:
             found.append(Input(name, label, "select", required, list(choices()[CHOICE_FIELDS[name]].items()),
                                str(info.default or "") if not required else ""))
+        elif name == "category":
+            found.append(Input(name, label, "select", required, [("", "（请选择）")] + [
+                (code, f"{code} {category.name}") for code, category in org.categories.items()]))
         elif name == "kind" and action_name == "note_progress":
             found.append(Input(name, label, "select", False, list(choices()["progress_kinds"].items())))
         elif kind is bool or kind == bool | None:

@@ -45,7 +45,8 @@ def choices() -> dict[str, dict]:
     return {"channels": v.CHANNELS, "urgencies": v.URGENCIES, "kinds": v.TICKET_KINDS,
             "contact_methods": v.CONTACT_METHODS, "progress_kinds": v.PROGRESS_KINDS,
             "satisfaction": v.SATISFACTION, "evidence_kinds": v.EVIDENCE_KINDS, "requests": v.REQUEST_KINDS,
-            "audit_actions": v.AUDIT_ACTIONS}
+            "audit_actions": v.AUDIT_ACTIONS, "unit_kinds": v.UNIT_KINDS,
+            "staff_roles": {code: label for code, label in v.ROLES.items() if code != "citizen"}}
 
 
 EVENT_TEXTS = ("reply", "answer", "reason", "basis", "note", "summary", "result", "response", "outcome")

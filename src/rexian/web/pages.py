@@ -25,7 +25,8 @@ from rexian.web.privacy import sees_personal_data
 router = APIRouter(include_in_schema=False)
 
 REQUESTS_SHOWN = 100  # the approval and review pages list this many requests, oldest first
-UPLOAD_TYPES = {"image/jpeg": "照片", "image/png": "照片", "application/pdf": "文件"}
+# The evidence files accepted, each with how its content begins (the declared type alone proves nothing).
+UPLOAD_TYPES = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n", "application/pdf": b"%PDF-"}
 
 
 def render(request: Request, template: str, principal: Principal | None = None, status: int = 200, **data):
@@ -235,9 +236,15 @@ def ticket_page(ticket_id: str, request: Request, me: Principal = Depends(Allow(
     now = web.now()
     # Exactly the commands the workflow would accept from this person now, asked of the decisions themselves.
     offered = {item.name: item for item in actions.offered(web.hotline, ticket, me.person_id)}
+    advice = duplicates = None
+    if offered.keys() & {"merge", "dispatch"}:  # the centre deciding where it goes: same matter, likely category
+        advice = _advice(request, {name: str(ticket.intake.get(name) or "")
+                                   for name in ("content", "title", "address", "category")})
+        duplicates = [m for m in (advice.same_matter if advice else []) if m["ticket_id"] != ticket_id]
     return render(request, "ticket.html", me, view=view, org=org, actions=list(offered.values()),
-                  unmasked=unmasked,
-                  form_inputs=lambda name: forms.inputs(name, ticket, org, now, offered[name].choices),
+                  unmasked=unmasked, advice=advice, duplicates=duplicates,
+                  form_inputs=lambda name: forms.inputs(name, ticket, org, now, offered[name].choices,
+                                                        web.hotline.deadlines),
                   masked=not sees_personal_data(me, unmasked), error=request.query_params.get("error"))
 
 
@@ -268,29 +275,28 @@ async def ticket_action(ticket_id: str, action_name: str, request: Request,
     visible_ticket(request, me, ticket_id)
     web = request.app.state.web
     body = from_form(BODIES[action_name], form)
+    files: list[dict] = []
     if action.command is c.RequestClosure:
-        evidence = await _store_uploads(request, form, ticket_id, me)
+        evidence, files = await _read_uploads(request, form, ticket_id, me)
         body = body.model_copy(update={"evidence": list(body.evidence) + evidence})
     command = to_command(action.command, body, me.person_id, ticket_id,
                          str(form.get("idempotency_key") or "") or None)
     try:
-        web.hotline.handle(command)
+        web.hotline.handle(command, along=_store_files(files) if files else None)
     except WorkflowError as refused:
         return RedirectResponse(f"/tickets/{ticket_id}?" + urlencode({"error": refused.message}), status_code=303)
     back = _safe_next(str(form.get("back") or ""))  # "//elsewhere" is another site, not a path here
     return RedirectResponse(back if back != "/" else f"/tickets/{ticket_id}", status_code=303)
 
 
-async def _store_uploads(request: Request, form: FormData, ticket_id: str, me: Principal) -> list:
-    """Evidence files: type and size checked, stored with their sha256, referenced from the event."""
-    from sqlalchemy import insert, select
-
-    from rexian.adapters import tables as t
+async def _read_uploads(request: Request, form: FormData, ticket_id: str, me: Principal) -> tuple[list, list[dict]]:
+    """Evidence files: type (declared and by content) and size checked; the evidence items citing them by
+    sha256, and the rows to store in the command's own transaction (`_store_files`)."""
     from rexian.web.actions import EvidenceIn
 
     web = request.app.state.web
     limit = web.settings["web_upload_max_bytes"]
-    evidence = []
+    evidence, rows = [], []
     for upload in form.getlist("files"):
         if not isinstance(upload, UploadFile) or not upload.filename:
             continue
@@ -299,15 +305,29 @@ async def _store_uploads(request: Request, form: FormData, ticket_id: str, me: P
             raise MissingField("evidence.type", f"不支持的文件类型：{upload.content_type}（可上传JPEG、PNG照片或PDF）")
         if len(data) > limit:
             raise MissingField("evidence.size", f"文件过大：{upload.filename}（上限{limit // 1_000_000}MB）")
+        if not data.startswith(UPLOAD_TYPES[upload.content_type]):  # a page or a program named .png is no photo
+            raise MissingField("evidence.content", f"文件内容与类型不符：{upload.filename}（可上传JPEG、PNG照片或PDF）")
         sha = hashlib.sha256(data).hexdigest()
-        with web.engine.begin() as connection:
-            if connection.execute(select(t.attachments.c.sha256).where(t.attachments.c.sha256 == sha)).first() is None:
-                connection.execute(insert(t.attachments).values(
-                    sha256=sha, ticket_id=ticket_id, name=upload.filename[:200], content_type=upload.content_type,
-                    size=len(data), data=data, uploaded_by=me.person_id, uploaded_at=web.now()))
+        rows.append({"sha256": sha, "ticket_id": ticket_id, "name": upload.filename[:200],
+                     "content_type": upload.content_type, "size": len(data), "data": data,
+                     "uploaded_by": me.person_id})
         kind = "photo" if upload.content_type.startswith("image/") else "document"
         evidence.append(EvidenceIn(kind=kind, summary=upload.filename[:200], ref=f"sha256:{sha}"))
-    return evidence
+    return evidence, rows
+
+
+def _store_files(rows: list[dict]):
+    """Store each file once per content, in the transaction of the command whose event cites it."""
+    from sqlalchemy import insert, select
+
+    from rexian.adapters import tables as t
+
+    def store(connection, now: datetime) -> None:
+        for row in rows:
+            if connection.execute(select(t.attachments.c.sha256)
+                                  .where(t.attachments.c.sha256 == row["sha256"])).first() is None:
+                connection.execute(insert(t.attachments).values(**row, uploaded_at=now))
+    return store
 
 
 @router.get("/files/{sha256}")
@@ -392,32 +412,7 @@ def reviews(request: Request, me: Principal = Depends(Allow("reviewer"))):
     return render(request, "requests.html", me, items=items, title="中心待审核申请", action="review")
 
 
-# --- administration --------------------------------------------------------------------------------------
-@router.get("/admin")
-def admin(request: Request, me: Principal = Depends(Allow("admin"))):
-    web = request.app.state.web
-    return render(request, "admin.html", me, org=web.hotline.organisation(), accounts=web.accounts.list(),
-                  audit=web.accounts.audit_entries(), issued=None, error=request.query_params.get("error"))
-
-
-@router.post("/admin/accounts")
-def admin_accounts(request: Request, form: FormData = Depends(checked_form), me: Principal = Depends(Allow("admin"))):
-    web = request.app.state.web
-    person_id = str(form.get("person_id") or "").strip()
-    operation = form.get("operation")
-    try:
-        if operation == "add":
-            web.accounts.add(web.hotline.organisation(), person_id, str(form.get("password") or ""))
-        elif operation == "reset":
-            web.accounts.set_password(person_id, str(form.get("password") or ""))
-        elif operation in ("disable", "enable"):
-            web.accounts.set_active(person_id, operation == "enable")
-        else:
-            raise MissingField("account.operation", "未知的账号操作")
-        web.accounts.audit(me.person_id, "account", f"{operation} {person_id}")
-    except WorkflowError as refused:
-        return RedirectResponse("/admin?" + urlencode({"error": refused.message}), status_code=303)
-    return RedirectResponse("/admin", status_code=303)
+# --- administration: rexian.web.admin -------------------------------------------------------------------
 
 
 # --- citizen portal (no sign-in) -------------------------------------------------------------------------
@@ -445,7 +440,12 @@ def portal_track(request: Request, form: FormData = Depends(checked_form), _=Dep
     from rexian.web import portal as citizen
 
     web = request.app.state.web
-    found = citizen.track(web.hotline, str(form.get("ticket_id") or "").strip(), str(form.get("code") or "").strip())
+    try:
+        found = citizen.track(web.hotline, str(form.get("ticket_id") or "").strip(),
+                              str(form.get("code") or "").strip(), citizen.code_guard(web))
+    except WorkflowError as refused:  # too many wrong codes for this number
+        return render(request, "portal.html", None, status=429, org=web.hotline.organisation(), filed=None,
+                      found=None, error=refused.message)
     return render(request, "portal.html", None, org=web.hotline.organisation(), filed=None, found=found,
                   error=None if found else "工单编号或查询码不正确")
 
@@ -456,8 +456,8 @@ def portal_rate(request: Request, form: FormData = Depends(checked_form), _=Depe
 
     web = request.app.state.web
     ticket_id, code = str(form.get("ticket_id") or "").strip(), str(form.get("code") or "").strip()
-    citizen.rate(web.hotline, ticket_id, code, str(form.get("rating") or ""))
-    found = citizen.track(web.hotline, ticket_id, code)
+    citizen.rate(web.hotline, ticket_id, code, str(form.get("rating") or ""), citizen.code_guard(web))
+    found = citizen.track(web.hotline, ticket_id, code, citizen.code_guard(web))
     return render(request, "portal.html", None, org=web.hotline.organisation(), filed=None, found=found, error=None)
 
 

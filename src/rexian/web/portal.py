@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import threading
+from datetime import datetime, timedelta
 from typing import Any, Mapping
 
 from sqlalchemy import insert, select, update
 
 from rexian.adapters import tables as t
+from rexian.adapters.repository import TicketRepository
 from rexian.domain import commands as c
-from rexian.domain.errors import MissingField, WrongState
+from rexian.domain.errors import MissingField, NotAllowed, WrongState
 from rexian.web.auth import digest
 
 PUBLIC_STEPS = ("TicketReceived", "Dispatched", "Replied", "ClosureApproved", "Reopened", "Closed",
@@ -38,16 +41,49 @@ def file_request(hotline, form: Mapping[str, str]) -> dict[str, Any]:
     return {"ticket_id": outcome.ticket_id, "code": code}
 
 
-def _code_matches(connection, ticket_id: str, code: str) -> Any:
+class CodeGuard:
+    """Wrong query codes per ticket number: after `attempts` in a row the number is refused for `minutes`, the
+    right code too (a hit must not stand out), so the million codes cannot be tried one by one. Kept in the
+    server process (one process serves the portal); a restart forgets the counts."""
+
+    def __init__(self, attempts: int, minutes: int):
+        self.attempts, self.span = attempts, timedelta(minutes=minutes)
+        self._failures: dict[str, tuple[int, datetime]] = {}  # ticket number -> (wrong in a row, last at)
+        self._lock = threading.Lock()
+
+    def check(self, ticket_id: str, now: datetime) -> None:
+        with self._lock:
+            count, last = self._failures.get(ticket_id, (0, now))
+            if count >= self.attempts and now - last < self.span:
+                raise NotAllowed("portal.code_locked", f"查询码错误次数过多，请{self.span.seconds // 60}分钟后再试")
+
+    def record(self, ticket_id: str, right: bool, now: datetime) -> None:
+        with self._lock:
+            if right:
+                self._failures.pop(ticket_id, None)
+                return
+            count, last = self._failures.get(ticket_id, (0, now))
+            self._failures[ticket_id] = (1 if now - last >= self.span else count + 1, now)
+            if len(self._failures) > 100_000:  # numbers tried long ago are forgotten
+                self._failures = {k: v for k, v in self._failures.items() if now - v[1] < self.span}
+
+
+def code_guard(web) -> CodeGuard:
+    return web.extras.setdefault("portal_codes", CodeGuard(web.settings["web_portal_code_attempts"],
+                                                           web.settings["web_lockout_minutes"]))
+
+
+def _code_matches(connection, ticket_id: str, code: str, guard: CodeGuard, now: datetime) -> Any:
+    guard.check(ticket_id, now)
     row = connection.execute(select(t.portal_codes).where(t.portal_codes.c.ticket_id == ticket_id)).first()
-    if row is None or not hmac.compare_digest(row.code_hash, digest(code or "")):
-        return None
-    return row
+    right = row is not None and hmac.compare_digest(row.code_hash, digest(code or ""))
+    guard.record(ticket_id, right, now)
+    return row if right else None
 
 
-def track(hotline, ticket_id: str, code: str) -> dict[str, Any] | None:
+def track(hotline, ticket_id: str, code: str, guard: CodeGuard) -> dict[str, Any] | None:
     with hotline.engine.connect() as connection:
-        row = _code_matches(connection, ticket_id, code)
+        row = _code_matches(connection, ticket_id, code, guard, hotline.clock())
     if row is None:
         return None
     ticket = hotline.ticket(ticket_id)
@@ -58,14 +94,14 @@ def track(hotline, ticket_id: str, code: str) -> dict[str, Any] | None:
             "can_rate": row.rating is None and ticket.status == "closed"}
 
 
-def rate(hotline, ticket_id: str, code: str, rating: str) -> None:
+def rate(hotline, ticket_id: str, code: str, rating: str, guard: CodeGuard) -> None:
     if rating not in RATINGS:
         raise MissingField("portal.rating", "请选择评价")
     with hotline.engine.begin() as connection:
-        row = _code_matches(connection, ticket_id, code)
+        row = _code_matches(connection, ticket_id, code, guard, hotline.clock())
         if row is None:
             raise MissingField("portal.code", "工单编号或查询码不正确")
-        ticket = hotline.ticket(ticket_id)
+        ticket = TicketRepository(connection).get(ticket_id)  # in this transaction: a second one is locked out
         if ticket is None or ticket.status != "closed" or row.rating is not None:
             raise WrongState("portal.rate_state", "工单办结后方可评价，且只能评价一次")
         connection.execute(update(t.portal_codes).where(t.portal_codes.c.ticket_id == ticket_id)

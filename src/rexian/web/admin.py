@@ -1,0 +1,150 @@
+"""The administrator's pages (系统管理): accounts; the organisation — units, people, categories with their
+deadlines, the responsibility catalogue — edited one row at a time through the same checked, logged change as
+`rexian org load` (`service.org_admin.apply_org_changes`: all or nothing, each saved row an event on the ORG
+hash chain); the working calendar as loaded (holidays and make-up working days by year); the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
+
+from rexian.domain.errors import MissingField, WorkflowError
+from rexian.domain.org import Organisation
+from rexian.domain.org_changes import OrgProblems
+from rexian.web.access import Allow, checked_form
+from rexian.web.auth import Principal
+
+router = APIRouter(include_in_schema=False)
+
+# Each organisation form: the fields of the organisation file (docs/organisation.md), in the file's own names.
+ORG_FORMS: dict[str, tuple[str, ...]] = {
+    "unit": ("id", "name", "kind", "parent", "area", "active"),
+    "person": ("id", "name", "unit", "roles", "phone", "active"),
+    "category": ("code", "name", "parent", "handle_days", "urgent_hours"),
+    "catalogue": ("category", "area", "lead", "assisting"),
+}
+LISTS = {"roles", "assisting"}  # fields chosen several at a time
+
+
+def org_row(org: Organisation, kind: str, key: str) -> dict[str, Any]:
+    """An existing row in the form's terms (to edit it), or {} when there is none."""
+    if kind == "unit" and key in org.units:
+        u = org.units[key]
+        return {"id": u.unit_id, "name": u.name, "kind": u.kind, "parent": u.parent_id, "area": u.area,
+                "active": u.active}
+    if kind == "person" and key in org.people:
+        p = org.people[key]
+        return {"id": p.person_id, "name": p.name, "unit": p.unit_id, "roles": sorted(p.roles), "phone": p.phone,
+                "active": p.active}
+    if kind == "category" and key in org.categories:
+        return {**asdict(org.categories[key]), "parent": org.categories[key].parent_code}
+    if kind == "catalogue":
+        category, _, area = key.partition("@")
+        for entry in org.catalogue:
+            if entry.category == category and (entry.area or "") == area:
+                return {"category": entry.category, "area": entry.area, "lead": entry.lead_unit_id,
+                        "assisting": list(entry.assisting_unit_ids)}
+    return {}
+
+
+def save_org_change(hotline, actor_id: str, change: dict[str, Any]) -> int:
+    """Apply one organisation change (the form's or the API's) as `actor_id`: the rows changed, or a refusal
+    listing every problem (nothing written)."""
+    from rexian.service.org_admin import apply_org_changes
+
+    unknown = set(change) - {"type", *ORG_FORMS.get(str(change.get("type")), ())}
+    if change.get("type") not in ORG_FORMS or unknown:
+        raise MissingField("org.fields", f"组织数据的类型或字段无效：{change.get('type')} {'、'.join(sorted(unknown))}")
+    try:
+        return apply_org_changes(hotline, actor_id, [change])
+    except OrgProblems as problems:
+        raise MissingField("org.invalid", "未保存：" + "；".join(problems.problems)) from problems
+
+
+def change_of(kind: str, form: FormData) -> dict[str, Any]:
+    """The organisation change a submitted form asks for (blank fields absent, as in a file)."""
+    if kind not in ORG_FORMS:
+        raise MissingField("org.form", "未知的组织数据类型")
+    change: dict[str, Any] = {"type": kind}
+    for name in ORG_FORMS[kind]:
+        if name in LISTS:
+            change[name] = [v.strip() for v in form.getlist(name) if isinstance(v, str) and v.strip()]
+            continue
+        value = form.get(name)
+        text = value.strip() if isinstance(value, str) else ""
+        if name == "active":
+            change[name] = text != "false"
+        elif text:
+            change[name] = text
+    return change
+
+
+@router.get("/admin")
+def admin(request: Request, me: Principal = Depends(Allow("admin"))):
+    from rexian.web.pages import render
+
+    web = request.app.state.web
+    org = web.hotline.organisation()
+    params = request.query_params
+    editing = {kind: org_row(org, kind, params.get("key", "")) if params.get("edit") == kind else {}
+               for kind in ORG_FORMS}
+    return render(request, "admin.html", me, org=org, accounts=web.accounts.list(), audit=web.accounts.audit_entries(),
+                  issued=None, error=params.get("error"), done=params.get("done"), editing=editing,
+                  calendar=calendar_years(web), settings=web.settings)
+
+
+@router.post("/admin/org")
+def admin_org(request: Request, form: FormData = Depends(checked_form), me: Principal = Depends(Allow("admin"))):
+    """One organisation row saved: checked with the whole organisation, logged on the ORG chain, or nothing."""
+    try:
+        changed = save_org_change(request.app.state.web.hotline, me.person_id,
+                                  change_of(str(form.get("type") or ""), form))
+    except WorkflowError as refused:
+        return RedirectResponse("/admin?" + urlencode({"error": refused.message}), status_code=303)
+    return RedirectResponse("/admin?" + urlencode({"done": "已保存" if changed else "没有变化"}), status_code=303)
+
+
+@router.post("/admin/accounts")
+def admin_accounts(request: Request, form: FormData = Depends(checked_form), me: Principal = Depends(Allow("admin"))):
+    try:
+        account_operation(request.app.state.web, me, str(form.get("person_id") or "").strip(),
+                          str(form.get("operation") or ""), str(form.get("password") or ""))
+    except WorkflowError as refused:
+        return RedirectResponse("/admin?" + urlencode({"error": refused.message}), status_code=303)
+    return RedirectResponse("/admin", status_code=303)
+
+
+def account_operation(web, me: Principal, person_id: str, operation: str, password: str = "") -> None:
+    """Open an account for a person of the organisation, reset its password, disable or enable it (audited)."""
+    if operation == "add":
+        web.accounts.add(web.hotline.organisation(), person_id, password)
+    elif operation == "reset":
+        web.accounts.set_password(person_id, password)
+    elif operation in ("disable", "enable"):
+        web.accounts.set_active(person_id, operation == "enable")
+    else:
+        raise MissingField("account.operation", "未知的账号操作")
+    web.accounts.audit(me.person_id, "account", f"{operation} {person_id}")
+
+
+def calendar_years(web) -> list[dict[str, Any]]:
+    """This year's and next year's calendar as the server counts deadlines by it (packaged years, replaced by
+    the files of the setting `calendar_dir`), or that a year has no file and counts Monday to Friday."""
+    from rexian.calendar_files import CalendarFileError, load_year_files
+
+    this_year = web.now().year
+    try:
+        files = load_year_files(web.settings["calendar_dir"])
+    except CalendarFileError as error:
+        return [{"year": this_year, "problem": str(error)}]
+    years = []
+    for year in (this_year, this_year + 1):
+        found = files.get(year)
+        years.append({"year": year, "file": found,
+                      "problem": None if found else f"没有{year}年的日历文件，按周一至周五为工作日计算"})
+    return years

@@ -1,0 +1,55 @@
+"""The citizen portal: file a request, follow it with the number and query code, rate it once after the
+follow-up visit closed it; and the 6-digit code cannot be found by trying codes one after another."""
+
+import re
+
+from rexian.domain import commands as c
+from tests.web.conftest import form_post
+
+
+def _file(client) -> tuple[str, str]:
+    page = form_post(client, "/portal", {"caller_phone": "13812345678", "category": "0201",
+                                         "content": "楼下饭店油烟直排，每天晚上熏得开不了窗"}).text
+    return (re.search(r'id="filed-ticket">(RX\d+)<', page).group(1), re.search(r'id="filed-code">(\d{6})<', page).group(1))
+
+
+def _close(hotline, tid):
+    hotline.handle(c.Dispatch(actor_id="P01", ticket_id=tid, lead_unit_id="D02"))
+    hotline.handle(c.SignFor(actor_id="H0201", ticket_id=tid))
+    hotline.handle(c.RecordContact(actor_id="H0201", ticket_id=tid, method="phone", summary="电话联系市民约定上门"))
+    hotline.handle(c.RequestClosure(actor_id="H0201", ticket_id=tid, reply="经现场检查，饭店已加装油烟净化器并复查达标。"))
+    hotline.handle(c.EndorseRequest(actor_id="L0201", ticket_id=tid,
+                                    request_id=hotline.ticket(tid).pending("closure").request_id))
+    hotline.handle(c.ReviewClosure(actor_id="R01", ticket_id=tid, approve=True,
+                                   request_id=hotline.ticket(tid).pending("closure").request_id))
+    hotline.handle(c.Visit(actor_id="V01", ticket_id=tid, resolved=True, satisfaction="satisfied"))
+
+
+def test_a_citizen_follows_the_request_and_rates_it_once_after_it_is_closed(hotline, client_for):
+    citizen = client_for()
+    tid, code = _file(citizen)
+    page = form_post(citizen, "/portal/track", {"ticket_id": tid, "code": code}).text
+    assert "待派单" in page and 'action="/portal/rate"' not in page  # nothing to rate yet
+    assert form_post(citizen, "/portal/rate", {"ticket_id": tid, "code": code, "rating": "satisfied"}).status_code == 409
+    _close(hotline, tid)
+    page = form_post(citizen, "/portal/track", {"ticket_id": tid, "code": code}).text
+    assert "已办结" in page and "饭店已加装油烟净化器" in page and 'action="/portal/rate"' in page, re.sub(r"\s+", " ", page)[-2500:]
+    page = form_post(citizen, "/portal/rate", {"ticket_id": tid, "code": code, "rating": "basically_satisfied"}).text
+    assert "您的评价：基本满意" in page and 'action="/portal/rate"' not in page
+    again = form_post(citizen, "/portal/rate", {"ticket_id": tid, "code": code, "rating": "unsatisfied"})
+    assert again.status_code == 409 and "只能评价一次" in again.text
+
+
+def test_after_repeated_wrong_codes_the_number_is_refused_even_with_the_right_code(hotline, client_for):
+    citizen, attacker = client_for(), client_for()
+    tid, code = _file(citizen)
+    other, other_code = _file(citizen)
+    wrong = [f"{n:06d}" for n in range(1000) if f"{n:06d}" != code][:10]  # web_portal_code_attempts = 10
+    for guess in wrong:
+        assert "工单编号或查询码不正确" in form_post(attacker, "/portal/track", {"ticket_id": tid, "code": guess}).text
+    refused = form_post(attacker, "/portal/track", {"ticket_id": tid, "code": code})
+    assert refused.status_code == 429 and "错误次数过多" in refused.text and "待派单" not in refused.text
+    assert form_post(citizen, "/portal/rate", {"ticket_id": tid, "code": code, "rating": "satisfied"}).status_code == 403
+    assert "待派单" in form_post(citizen, "/portal/track", {"ticket_id": other, "code": other_code}).text  # others unaffected
+    hotline.clock.now = hotline.clock.now.replace(hour=hotline.clock.now.hour + 1)  # web_lockout_minutes later
+    assert "待派单" in form_post(citizen, "/portal/track", {"ticket_id": tid, "code": code}).text
