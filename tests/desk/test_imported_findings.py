@@ -143,3 +143,43 @@ def test_the_bulletin_of_imported_data_counts_each_finding_in_the_month_its_matt
         assert expected.get("buck_passing", 0) >= pingpong
     march = desk.bulletin(desk.draft_bulletin("J01", "2025-03"))["content"]
     assert march["previous_period"] == "2025-02"
+
+
+def test_findings_files_say_when_the_matter_happened_and_older_files_still_load(make_app, tmp_path):
+    """`analyze --mapping` stores nothing, so only the file can say when each matter happened: it carries
+    `occurred_at` (the latest cited event), and a database that never saw those events keeps it. A file written
+    before the field existed still loads, its times read off the stored log."""
+    import json
+
+    import yaml
+
+    flow = write_csv(tmp_path / "flow.csv", FLOW_HEADER, _bounced_tickets())
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(yaml.safe_dump(FLOW_MAPPING, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out"
+    runner = CliRunner()
+    ran = runner.invoke(main, ["analyze", "--mapping", str(mapping), str(flow), "--out", str(out)])
+    assert ran.exit_code == 0, ran.output
+    lines = [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    bounced = {f["ticket_ids"][0]: f["occurred_at"] for f in lines if f["rule_id"] == "BP-PINGPONG"}
+    assert sorted(at[:7] for at in bounced.values()) == ["2025-01", "2025-02", "2025-03"]
+    assert all(f["occurred_at"] for f in lines if f["evidence"].get("events"))
+
+    empty = make_app(f"sqlite:///{tmp_path / 'empty.db'}")  # holds none of the export's events
+    url = str(empty.engine.url)
+    assert runner.invoke(main, ["findings", "load", str(out / "findings.jsonl"), "--db", url]).exit_code == 0
+    stored = FindingRepository(empty.engine)
+    assert stored.get("BP-PINGPONG:GD001")["occurred_at"] == bounced["GD001"]
+    assert stored.get("BP-PINGPONG:GD001")["detected_at"][:7] == "2025-03"  # as of the export's last event
+
+    imported = make_app(f"sqlite:///{tmp_path / 'imported.db'}")
+    _import(imported, tmp_path, "again.csv", _bounced_tickets())
+    old = tmp_path / "old_findings.jsonl"  # as written before findings files carried the field
+    old.write_text("".join(json.dumps({k: v for k, v in f.items() if k != "occurred_at"}, ensure_ascii=False) + "\n"
+                           for f in lines), encoding="utf-8")
+    loaded = runner.invoke(main, ["findings", "load", str(old), "--db", str(imported.engine.url)])
+    assert loaded.exit_code == 0 and loaded.output.startswith(f"新增 {len(lines)} 条"), loaded.output
+    # The same times, read off the imported log by the store: the file's stamps and the log agree.
+    again = FindingRepository(imported.engine)
+    assert {f["finding_key"]: f["occurred_at"] for f in lines} == {
+        f["finding_key"]: again.get(f["finding_key"])["occurred_at"] for f in lines}

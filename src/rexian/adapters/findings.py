@@ -48,14 +48,19 @@ def finding_row(finding: Any) -> dict[str, Any]:
         "agent_id": data.get("agent_id"), "unit_id": data.get("unit_id"), "person_id": data.get("person_id"),
         "evidence": json.dumps(data.get("evidence") or {}, ensure_ascii=False, sort_keys=True, default=str),
         "detected_at": _time(data.get("detected_at")),
+        "occurred_at": _time(data["occurred_at"]) if data.get("occurred_at") else None,
     }
 
 
 def occurred_times(connection: Any, rows: Iterable[dict[str, Any]]) -> dict[str, datetime]:
-    """finding key → when its matter happened: the latest stored event its evidence cites (the event that
-    made the rule true), or its detection time when none of them is stored. `rows` are finding rows
-    (`finding_row`), read in chunks of tickets."""
+    """finding key → when its matter happened: the time the analysis stamped on it (`occurred_at`, written by
+    batch runs since findings.jsonl carries it), else the latest stored event its evidence cites (the event
+    that made the rule true), else a call-centre finding's day, else its detection time. `rows` are finding
+    rows (`finding_row`); the log is read, in chunks of tickets, only for rows without a stamp (real-time
+    findings, files written before)."""
     rows = list(rows)
+    out = {row["finding_key"]: row["occurred_at"] for row in rows if row.get("occurred_at")}
+    rows = [row for row in rows if not row.get("occurred_at")]
     wanted: dict[str, set[int]] = {}
     cited = {}
     for row in rows:
@@ -73,7 +78,6 @@ def occurred_times(connection: Any, rows: Iterable[dict[str, Any]]) -> dict[str,
         for ticket_id, seq, at in connection.execute(select(e.ticket_id, e.seq, e["at"]).where(e.ticket_id.in_(chunk))):
             if seq in wanted[ticket_id]:
                 times[(ticket_id, seq)] = at
-    out = {}
     for row in rows:
         found = [times[ref] for ref in cited[row["finding_key"]] if ref in times]
         out[row["finding_key"]] = max(found) if found else _day(row) or _time(row["detected_at"])
