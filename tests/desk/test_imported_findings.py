@@ -85,6 +85,7 @@ def test_the_whole_rule_set_runs_again_only_after_a_new_import(make_app, tmp_pat
     assert again["batch"]
     assert sorted(key for key in again["added"] if key.startswith("BP-PINGPONG:")) == [
         "BP-PINGPONG:GD010", "BP-PINGPONG:GD011", "BP-PINGPONG:GD012"]
+    assert again["contradicted"] == []  # the first import's findings are all found again
     assert FindingRepository(app.engine).count() == len(set(first["added"]) | set(again["added"]))
 
 
@@ -183,3 +184,39 @@ def test_findings_files_say_when_the_matter_happened_and_older_files_still_load(
     again = FindingRepository(imported.engine)
     assert {f["finding_key"]: f["occurred_at"] for f in lines} == {
         f["finding_key"]: again.get(f["finding_key"])["occurred_at"] for f in lines}
+
+
+def test_a_batch_run_marks_the_findings_it_no_longer_finds_and_deletes_none(make_app, tmp_path):
+    """What `findings load --reconcile` does after a complete run, the server's batch run does itself: a stored
+    finding of a rule that ran, not found again, is marked contradicted — kept, its decision and history
+    with it; a dismissed one is left alone."""
+    app = make_app(f"sqlite:///{tmp_path / 'reconcile.db'}")
+    _import(app, tmp_path, "first.csv", _requested_returns())
+    RuleScheduler(app.engine, load_config(), Clock(datetime(2026, 4, 20, 9, 0)), 10).run_once()
+    store = FindingRepository(app.engine)
+    before = store.count()
+    store.decide("BP-RETURNS:GD001", "dismiss", "J01", "经核实退单有据", datetime(2026, 4, 20, 9, 30))
+    store.decide("BP-RETURNS:GD002", "confirm", "J01", "确系推诿扯皮", datetime(2026, 4, 20, 9, 31))
+
+    # The centre now counts repeated returns from four: the next batch run (after the next import) no longer
+    # finds the first three tickets, returned three times each.
+    stricter = load_config()
+    stricter["rules"]["BP-RETURNS"] = {**stricter["rules"]["BP-RETURNS"], "min_returns": 4}
+    _import(app, tmp_path, "second.csv", _requested_returns(first=10))
+    result = RuleScheduler(app.engine, stricter, Clock(datetime(2026, 4, 21, 9, 0)), 10).run_once()
+
+    assert result["batch"]
+    assert sorted(key for key in result["contradicted"] if key.startswith("BP-RETURNS:")) == [
+        "BP-RETURNS:GD000", "BP-RETURNS:GD002"]  # GD001 was dismissed: nothing left to contradict
+    assert not any(key.startswith("BP-RETURNS:") for key in result["added"])
+    assert store.count() == before + len(result["added"])  # nothing deleted
+    confirmed = store.get("BP-RETURNS:GD002")
+    assert confirmed["status"] == "confirmed" and confirmed["contradicted_at"] and "未再发现" in confirmed["contradiction"]
+    assert store.get("BP-RETURNS:GD001")["contradicted_at"] is None
+    assert store.history("BP-RETURNS:GD000")[-1]["reason"].startswith("被数据推翻")
+
+
+def _requested_returns(first: int = 0) -> list[list[str]]:
+    """The same tickets, each return written as the unit's request (申请退单) — three requests per ticket:
+    repeated returns (BP-RETURNS, from `min_returns` = 3)."""
+    return [[*row[:2], "申请退单" if row[2] == "回退" else row[2], *row[3:]] for row in _bounced_tickets(first)]

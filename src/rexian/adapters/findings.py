@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -213,18 +213,22 @@ class FindingRepository:
                 marked.append(key)
         return marked
 
-    def reconcile(self, found: Iterable[Any], reason: str, now: datetime) -> list[str]:
-        """After a complete batch run: stored findings of the rules that ran which the run did not find again
-        are marked contradicted (kept, with their decisions). Returns the keys marked."""
+    def reconcile(self, found: Iterable[Any], reason: str, now: datetime, rules: Iterable[str] | None = None,
+                  spare: Callable[[Any], bool] | None = None) -> list[str]:
+        """After a complete batch run: stored findings of the rules that ran (`rules`; by default those that
+        found something) which the run did not find again are marked contradicted (kept, with their
+        decisions); dismissed ones, and those `spare(row)` says the run could not judge, are left alone.
+        Returns the keys marked."""
         rows = [finding_row(f) for f in found]
         keys = {row["finding_key"] for row in rows}
-        rules = sorted({row["rule_id"] for row in rows})
+        rules = sorted(set(rules) if rules is not None else {row["rule_id"] for row in rows})
         if not rules:
             return []
+        c = ft.findings.c
         with self.engine.connect() as connection:
-            stale = [key for (key,) in connection.execute(select(ft.findings.c.finding_key).where(
-                ft.findings.c.rule_id.in_(rules), ft.findings.c.contradicted_at.is_(None),
-                ft.findings.c.status != "dismissed")) if key not in keys]
+            stale = [row.finding_key for row in connection.execute(select(c.finding_key, c.rule_id, c.source, c.updated_at).where(
+                c.rule_id.in_(rules), c.contradicted_at.is_(None), c.status != "dismissed"))
+                if row.finding_key not in keys and not (spare and spare(row))]
         return self.mark_contradicted(stale, reason, now)
 
     def get(self, key: str) -> dict[str, Any] | None:
