@@ -155,3 +155,20 @@ def test_the_snapshot_counted_in_the_database_equals_the_analysis_over_the_whole
         assert [sorted((c["rule_id"], c["count"], c["points"]) for c in r["contributions"]) for r in got] == \
             [sorted((c["rule_id"], c["count"], c["points"]) for c in r["contributions"]) for r in want]
     assert snap["rankings"]["unit"] and snap["rankings"]["person"]
+
+
+def test_a_month_counted_on_too_few_tickets_is_a_gap_marked_sparse_not_a_point_the_line_jumps_to():
+    """An export with 77 tickets in January and one in February: February's 0 / 1 is no trend. Below the
+    configured minimum a month is drawn as a gap marked 样本不足, its counts kept; at the minimum it is a point."""
+    from rexian.service.dashboard import sparse_months
+
+    trend = [{"period": "2026-01", "value": 0.0779, "numerator": 6, "denominator": 77},
+             {"period": "2026-02", "value": 0.0, "numerator": 0, "denominator": 1},
+             {"period": "2026-03", "value": 0.3, "numerator": 3, "denominator": 10},
+             {"period": "2026-04", "value": None, "numerator": 0, "denominator": 0}]
+    shown = sparse_months(trend, 10)
+    assert shown[0] is trend[0] and shown[2] is trend[2]  # 10 tickets: enough
+    assert shown[1] == {"period": "2026-02", "value": None, "numerator": 0, "denominator": 1, "sparse": True}
+    assert shown[3] is trend[3]  # no data at all: a plain gap
+    assert sparse_months(trend, 0) == trend
+    assert load_config()["metrics"]["trend_min_denominator"] == 10

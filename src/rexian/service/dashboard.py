@@ -122,7 +122,7 @@ def rates(engine: Engine, config: dict[str, Any], until: datetime | None = None)
         rows = table[table["metric_id"] == metric_id].sort_values("period")
         trend = [{"period": r["period"], "value": _num(r["value"]), "numerator": int(r["numerator"]),
                   "denominator": int(r["denominator"])} for r in rows.to_dict("records")]
-        trend = every_month(trend, until)
+        trend = sparse_months(every_month(trend, until), config["metrics"].get("trend_min_denominator", 0))
         missing = ("无话务数据(calls 表)" if metric in CALL_METRICS and no_calls else lacking.get(metric_id))
         if missing:  # a rate the data cannot give is "cannot judge", never a 0 % on the card or the chart
             trend = [{**point, "value": None} for point in trend]
@@ -171,6 +171,14 @@ def every_month(trend: list[dict[str, Any]], until: datetime | None) -> list[dic
         filled.append(by_period.get(period) or {"period": period, "value": None, "numerator": 0, "denominator": 0})
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return filled
+
+
+def sparse_months(trend: list[dict[str, Any]], minimum: int) -> list[dict[str, Any]]:
+    """The trend with each month counted on fewer than `minimum` tickets (or calls) shown as a gap marked
+    `sparse`: a month of an export holding one ticket reads 0 % or 100 % and the line would jump to it. Its
+    numerator and denominator stay (the overall figure counts them; the tooltip names them)."""
+    return [{**point, "value": None, "sparse": True} if 0 < point["denominator"] < minimum else point
+            for point in trend]
 
 
 def rankings(engine: Engine, config: dict[str, Any], limit: int = 20) -> dict[str, list[dict[str, Any]]]:
