@@ -144,6 +144,13 @@ def test_the_bulletin_of_imported_data_counts_each_finding_in_the_month_its_matt
         assert expected.get("buck_passing", 0) >= pingpong
     march = desk.bulletin(desk.draft_bulletin("J01", "2025-03"))["content"]
     assert march["previous_period"] == "2025-02"
+    assert isinstance(march["previous_total"], int) and "上月" in march["preface"] and "无数据" not in march["preface"]
+    # The export begins in January: December has no data, so January is compared with nothing, not with 0.
+    january = desk.bulletin(desk.draft_bulletin("J01", "2025-01"))["content"]
+    assert january["previous_total"] is None and "上月无数据，不作环比" in january["preface"]
+    assert all(r["previous"] is None and r["change"] is None for r in january["by_family"] + january["by_unit"])
+    sheet = load_workbook(io.BytesIO(render_xlsx(january)))["按类别"]
+    assert [row[2] for row in sheet.iter_rows(min_row=3, values_only=True) if row[0] == "合计"] == ["无数据"]
 
 
 def test_findings_files_say_when_the_matter_happened_and_older_files_still_load(make_app, tmp_path):
