@@ -108,7 +108,7 @@ def test_the_snapshot_counted_in_the_database_equals_the_analysis_over_the_whole
     from sqlalchemy import select
 
     from rexian.adapters import tables as t
-    from rexian.analytics.analyze import analyze
+    from rexian.analytics.engine import run_rules
     from rexian.analytics.metrics import compute_metrics
     from rexian.analytics.registry import Finding
     from rexian.analytics.risk import rate
@@ -127,7 +127,8 @@ def test_the_snapshot_counted_in_the_database_equals_the_analysis_over_the_whole
                                .mappings().all())
     in_memory = from_frames(events, tickets)
     store = FindingRepository(app.engine)
-    found = analyze(in_memory, config).findings
+    found = run_rules(in_memory, config, only=("BP-RETURNS", "BP-PINGPONG", "BP-NO-VERIFY", "FC-UNRESOLVED",
+                                               "DS-UNSATISFIED", "DL-OVERDUE", "DL-IDLE", "FF-NO-FOLLOW-UP"))
     store.upsert(found, "batch", datetime(2026, 3, 20))
     dismissed = found[0].finding_key
     store.decide(dismissed, "dismiss", "J01", "经核实不属实", datetime(2026, 3, 20, 1))
