@@ -98,3 +98,78 @@ def test_the_trend_has_every_month_through_the_snapshot_s_month_with_empty_month
     assert filled[3] is trend[2]
     assert every_month([{"period": "未知", "value": None, "numerator": 0, "denominator": 0}],
                        datetime(2026, 4, 3)) == [{"period": "未知", "value": None, "numerator": 0, "denominator": 0}]
+
+
+def test_the_snapshot_counted_in_the_database_equals_the_analysis_over_the_whole_log_in_memory(make_app, tmp_path):
+    """The snapshot reads the log into a DuckDB file and counts the findings in the database (a row per group);
+    `rexian analyze` reads everything into memory and scores finding by finding. Same log, same numbers: every
+    rate's monthly numerator and denominator, and every unit's and person's score, level, count and parts."""
+    import pandas as pd
+    from sqlalchemy import select
+
+    from rexian.adapters import tables as t
+    from rexian.analytics.engine import run_rules
+    from rexian.analytics.metrics import compute_metrics
+    from rexian.analytics.registry import Finding
+    from rexian.analytics.risk import rate
+    from rexian.analytics.tables import TABLE_COLUMNS, from_frames
+    from rexian.domain.records import EVENT_BODY
+
+    app = make_app(f"sqlite:///{tmp_path / 'same.db'}")
+    pingpong(app)
+    rng = random.Random(11)
+    for _ in range(14):
+        life(app, rng)
+    config = load_config()
+    with app.engine.connect() as connection:
+        events = pd.DataFrame(connection.execute(select(*(t.events.c[n] for n in EVENT_BODY))).mappings().all())
+        tickets = pd.DataFrame(connection.execute(select(*(t.tickets.c[n] for n in TABLE_COLUMNS["tickets"])))
+                               .mappings().all())
+    in_memory = from_frames(events, tickets)
+    store = FindingRepository(app.engine)
+    found = run_rules(in_memory, config, only=("BP-RETURNS", "BP-PINGPONG", "BP-NO-VERIFY", "FC-UNRESOLVED",
+                                               "DS-UNSATISFIED", "DL-OVERDUE", "DL-IDLE", "FF-NO-FOLLOW-UP"))
+    store.upsert(found, "batch", datetime(2026, 3, 20))
+    dismissed = found[0].finding_key
+    store.decide(dismissed, "dismiss", "J01", "经核实不属实", datetime(2026, 3, 20, 1))
+
+    expected = compute_metrics(in_memory, config)
+    expected = expected[expected["scope"] == "全部"]
+    snap = Dashboard(app.engine, config, lambda: datetime(2026, 3, 20)).refresh()
+    for r in snap["rates"]:
+        if r["missing"] and r["metric_id"] in ("connection_rate", "answer_15s_rate"):
+            continue  # no calls table in a workflow-only log: shown as missing, not computed by either
+        want = {(row.period, int(row.numerator), int(row.denominator))
+                for row in expected[expected["metric_id"] == r["metric_id"]].itertuples()}
+        assert {(p["period"], p["numerator"], p["denominator"]) for p in r["trend"] if p["denominator"]} == \
+            {w for w in want if w[2]}, r["metric_id"]
+    assert any(r["numerator"] for r in snap["rates"])
+
+    kept = [Finding(f.finding_key, f.rule_id, f.family, f.severity, f.ticket_ids, f.agent_id, f.unit_id, f.person_id,
+                    {}, "") for f in found if f.finding_key != dismissed]
+    scored = rate(kept, config)
+    for scope in ("unit", "person"):
+        want = scored[scope].head(20).to_dict("records")
+        got = snap["rankings"][scope]
+        assert [(r["subject"], r["score"], r["level"], r["findings"]) for r in got] == \
+            [(r["subject"], r["score"], r["level"], r["findings"]) for r in want]
+        assert [sorted((c["rule_id"], c["count"], c["points"]) for c in r["contributions"]) for r in got] == \
+            [sorted((c["rule_id"], c["count"], c["points"]) for c in r["contributions"]) for r in want]
+    assert snap["rankings"]["unit"] and snap["rankings"]["person"]
+
+
+def test_a_month_counted_on_too_few_tickets_is_a_gap_marked_sparse_not_a_point_the_line_jumps_to():
+    """An export with 77 tickets in January and one in February: February's 0 / 1 is no trend. Below the
+    configured minimum a month is drawn as a gap marked 样本不足, its counts kept; at the minimum it is a point."""
+    from rexian.service.dashboard import sparse_months
+
+    trend = [{"period": "2026-01", "value": 0.0779, "numerator": 6, "denominator": 77},
+             {"period": "2026-02", "value": 0.0, "numerator": 0, "denominator": 1},
+             {"period": "2026-03", "value": 0.3, "numerator": 3, "denominator": 10},
+             {"period": "2026-04", "value": None, "numerator": 0, "denominator": 0}]
+    shown = sparse_months(trend, 10)
+    assert shown[0] is trend[0] and shown[2] is trend[2]  # 10 tickets: enough
+    assert shown[1] == {"period": "2026-02", "value": None, "numerator": 0, "denominator": 1, "sparse": True}
+    assert shown[3] is trend[3]  # no data at all: a plain gap
+    assert sparse_months(trend, 0) == trend
+    assert load_config()["metrics"]["trend_min_denominator"] == 10

@@ -50,3 +50,27 @@ def test_a_closed_ticket_outside_the_window_is_not_read_again(make_app, tmp_path
     scheduler = RuleScheduler(app.engine, load_config(), Clock(datetime(2026, 4, 20, 9, 0)), 10)
     scheduler.run_once()
     assert scheduler.run_once()["tickets"] == 1  # still open: read every time
+
+
+def test_a_later_batch_run_does_not_contradict_what_the_schedule_found_as_of_now(make_app, tmp_path):
+    """The batch run judges as of the log's newest event, the schedule's time-based rules as of now: an idle or
+    overdue finding of the schedule that the batch run (earlier as-of) does not find is not contradicted by it."""
+    app = make_app(f"sqlite:///{tmp_path / 's3.db'}")
+    tid = _forwarded_then_left(app)
+    from rexian.analytics.registry import all_rules
+
+    config = load_config()  # the time-based families only: the other rules' runs cost time and prove nothing here
+    config["rules"] = {rule_id: {**(config["rules"].get(rule_id) or {}), "enabled": rule_id[:3] in ("DL-", "FF-")}
+                       for rule_id in all_rules()}
+    clock = Clock(datetime(2026, 4, 20, 9, 0))
+    scheduler = RuleScheduler(app.engine, config, clock, 10, batch_mode="always")
+    first = scheduler.run_once()
+    timed = [key for key in first["added"] if key.split(":")[0] in ("DL-IDLE", "DL-OVERDUE", "FF-NO-FOLLOW-UP")]
+    assert first["batch"] and timed and all(tid in key for key in timed)
+    app.handle(c.Intake(actor_id="A01", content="多福巷路灯不亮已经一周", category="0601", address="多福巷5号楼",
+                        channel="phone"))  # the log grows: the next pass runs the whole rule set again
+    clock.now = datetime(2026, 4, 20, 9, 10)
+    second = scheduler.run_once()
+    assert second["batch"] and second["contradicted"] == []
+    store = FindingRepository(app.engine)
+    assert all(store.get(key)["contradicted_at"] is None for key in timed)

@@ -99,3 +99,24 @@ def test_a_restart_while_an_id_is_missing_resumes_below_it_without_sending_twice
         assert restarted.run_once()["queued"] == 1
         assert sorted(m["ref"] for m in receiver.accepted.values()) == ["A", "B", "C"]
         assert all(n == 1 for n in receiver.posts.values())
+
+
+def test_a_finding_whose_key_names_a_place_in_chinese_is_delivered_and_holds_up_nothing_behind_it(make_app, tmp_path):
+    """A repeat complaint's key is its place and category (「RC-REPEAT:历下区经十路145号:供水问题」): an HTTP header
+    cannot carry it as it is. It travels percent-encoded — the same on every attempt — and the deliveries
+    after it arrive too."""
+    from urllib.parse import unquote
+
+    app = make_app(f"sqlite:///{tmp_path / 'zh.db'}")
+    store, clock = FindingRepository(app.engine), Clock()
+    with Receiver("k") as receiver:
+        store.upsert([finding("历下区经十路145号:供水问题", rule_id="RC-REPEAT", family="repeat_complaint")]
+                     + [finding(f"RX{i}") for i in range(5)], "batch", clock())
+        _drain(WebhookDispatcher(app.engine, [receiver.url], "k", clock=clock), clock)
+        with app.engine.connect() as connection:
+            keys = set(connection.execute(select(dt.outbox.c.key)).scalars())
+        assert len(keys) == 6 and {unquote(key) for key in receiver.accepted} == keys
+        assert all(key.isascii() for key in receiver.accepted)
+        chinese = next(m for m in receiver.accepted.values() if m["ref"].startswith("RC-REPEAT"))
+        assert chinese["ref"] == "RC-REPEAT:历下区经十路145号:供水问题" and chinese["id"] in keys
+        assert all(d["status"] == "delivered" and d["attempts"] == 1 for d in delivery_log(app.engine, limit=100))

@@ -20,7 +20,7 @@ def batch_findings(engine, config=None) -> dict[str, dict]:
 
 def comparable(finding: dict) -> dict:
     """What must agree between batch and real time: everything but when it was detected and its status (and
-    `occurred_at`, which the store reads off the log for a stored finding; an unstored batch finding has none)."""
+    `occurred_at`: a batch run stamps it from its tables, a real-time finding gets it as it is stored)."""
     return {k: v for k, v in finding.items() if k not in ("detected_at", "occurred_at", "status", "updated_at", "source",
                                                          "decided_by", "decided_at", "reason", "change",
                                                          "contradicted_at", "contradiction")}

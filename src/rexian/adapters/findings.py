@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -48,14 +48,19 @@ def finding_row(finding: Any) -> dict[str, Any]:
         "agent_id": data.get("agent_id"), "unit_id": data.get("unit_id"), "person_id": data.get("person_id"),
         "evidence": json.dumps(data.get("evidence") or {}, ensure_ascii=False, sort_keys=True, default=str),
         "detected_at": _time(data.get("detected_at")),
+        "occurred_at": _time(data["occurred_at"]) if data.get("occurred_at") else None,
     }
 
 
 def occurred_times(connection: Any, rows: Iterable[dict[str, Any]]) -> dict[str, datetime]:
-    """finding key → when its matter happened: the latest stored event its evidence cites (the event that
-    made the rule true), or its detection time when none of them is stored. `rows` are finding rows
-    (`finding_row`), read in chunks of tickets."""
+    """finding key → when its matter happened: the time the analysis stamped on it (`occurred_at`, written by
+    batch runs since findings.jsonl carries it), else the latest stored event its evidence cites (the event
+    that made the rule true), else a call-centre finding's day, else its detection time. `rows` are finding
+    rows (`finding_row`); the log is read, in chunks of tickets, only for rows without a stamp (real-time
+    findings, files written before)."""
     rows = list(rows)
+    out = {row["finding_key"]: row["occurred_at"] for row in rows if row.get("occurred_at")}
+    rows = [row for row in rows if not row.get("occurred_at")]
     wanted: dict[str, set[int]] = {}
     cited = {}
     for row in rows:
@@ -73,7 +78,6 @@ def occurred_times(connection: Any, rows: Iterable[dict[str, Any]]) -> dict[str,
         for ticket_id, seq, at in connection.execute(select(e.ticket_id, e.seq, e["at"]).where(e.ticket_id.in_(chunk))):
             if seq in wanted[ticket_id]:
                 times[(ticket_id, seq)] = at
-    out = {}
     for row in rows:
         found = [times[ref] for ref in cited[row["finding_key"]] if ref in times]
         out[row["finding_key"]] = max(found) if found else _day(row) or _time(row["detected_at"])
@@ -209,18 +213,22 @@ class FindingRepository:
                 marked.append(key)
         return marked
 
-    def reconcile(self, found: Iterable[Any], reason: str, now: datetime) -> list[str]:
-        """After a complete batch run: stored findings of the rules that ran which the run did not find again
-        are marked contradicted (kept, with their decisions). Returns the keys marked."""
+    def reconcile(self, found: Iterable[Any], reason: str, now: datetime, rules: Iterable[str] | None = None,
+                  spare: Callable[[Any], bool] | None = None) -> list[str]:
+        """After a complete batch run: stored findings of the rules that ran (`rules`; by default those that
+        found something) which the run did not find again are marked contradicted (kept, with their
+        decisions); dismissed ones, and those `spare(row)` says the run could not judge, are left alone.
+        Returns the keys marked."""
         rows = [finding_row(f) for f in found]
         keys = {row["finding_key"] for row in rows}
-        rules = sorted({row["rule_id"] for row in rows})
+        rules = sorted(set(rules) if rules is not None else {row["rule_id"] for row in rows})
         if not rules:
             return []
+        c = ft.findings.c
         with self.engine.connect() as connection:
-            stale = [key for (key,) in connection.execute(select(ft.findings.c.finding_key).where(
-                ft.findings.c.rule_id.in_(rules), ft.findings.c.contradicted_at.is_(None),
-                ft.findings.c.status != "dismissed")) if key not in keys]
+            stale = [row.finding_key for row in connection.execute(select(c.finding_key, c.rule_id, c.source, c.updated_at).where(
+                c.rule_id.in_(rules), c.contradicted_at.is_(None), c.status != "dismissed"))
+                if row.finding_key not in keys and not (spare and spare(row))]
         return self.mark_contradicted(stale, reason, now)
 
     def get(self, key: str) -> dict[str, Any] | None:

@@ -49,7 +49,31 @@ def batch_findings(data: Data, config: dict[str, Any], text: TextPort | None = N
         run.remove(rule_id)
         if progress:
             progress(rule_id)
-    return run_rules(data, config, text, only=run, progress=progress, compiled=compiled), run, skipped, idle
+    findings = run_rules(data, config, text, only=run, progress=progress, compiled=compiled)
+    stamp_occurred(data, findings)
+    return findings, run, skipped, idle
+
+
+def stamp_occurred(data: Data, findings: list[Any]) -> None:
+    """Set each finding's `occurred_at`: the time of the latest event its evidence cites, read from the run's
+    own event table (in Ibis: any engine), so findings.jsonl says when the matter happened even for an export
+    analysed without importing it. A finding citing no event of the table keeps None (the store falls back to
+    a call-centre finding's day, else its detection time)."""
+    import ibis
+
+    refs = [(finding.finding_key, str(ref["ticket_id"]), int(ref["seq"])) for finding in findings
+            for ref in finding.evidence.get("events") or []
+            if ref.get("ticket_id") is not None and ref.get("seq") is not None]
+    if not refs:
+        return
+    cited = ibis.memtable(pd.DataFrame(refs, columns=["finding_key", "ticket_id", "seq"]).astype({"seq": "int64"}))
+    ev = data.ev.select("ticket_id", "seq", "at")
+    joined = cited.join(ev, [cited.ticket_id == ev.ticket_id, cited.seq == ev.seq])
+    times = joined.group_by("finding_key").aggregate(occurred_at=joined["at"].max()).execute()
+    stamped = {key: pd.Timestamp(at).isoformat(timespec="seconds") for key, at in
+               zip(times["finding_key"], times["occurred_at"]) if not pd.isna(at)}
+    for finding in findings:
+        finding.occurred_at = stamped.get(finding.finding_key, finding.occurred_at)
 
 
 def analyze(data: Data, config: dict[str, Any], text: TextPort | None = None,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 FIELDS = ("finding_key", "rule_id", "family", "severity", "ticket_ids", "agent_id", "unit_id", "person_id",
-          "evidence", "detected_at", "status")
+          "evidence", "detected_at", "occurred_at", "status")  # occurred_at: absent from files written before
 
 
 def month_of(finding: dict[str, Any], received: dict[str, str]) -> str:
@@ -85,7 +85,7 @@ def _read_parquet(path: Path) -> list[dict[str, Any]]:
         finding = {k: record.get(k) for k in FIELDS}
         finding["ticket_ids"] = [str(t) for t in (finding["ticket_ids"] if finding["ticket_ids"] is not None else [])]
         finding["evidence"] = json.loads(finding["evidence"])
-        for key in ("agent_id", "unit_id", "person_id"):
+        for key in ("agent_id", "unit_id", "person_id", "occurred_at"):
             if not isinstance(finding[key], str):
                 finding[key] = None
         rows.append(finding)

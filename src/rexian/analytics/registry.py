@@ -156,13 +156,16 @@ class Finding:
     detected_at: str
     status: str = "new"
     extra: dict[str, Any] = field(default_factory=dict)
+    # When the matter happened: the time of the latest event the evidence cites, stamped by the batch run that
+    # read those events (analyze.stamp_occurred); None when unknown (the store then looks it up or falls back).
+    occurred_at: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "finding_key": self.finding_key, "rule_id": self.rule_id, "family": self.family,
             "severity": self.severity, "ticket_ids": self.ticket_ids, "agent_id": self.agent_id,
             "unit_id": self.unit_id, "person_id": self.person_id, "evidence": self.evidence,
-            "detected_at": self.detected_at, "status": self.status,
+            "detected_at": self.detected_at, "occurred_at": self.occurred_at, "status": self.status,
         }
 
 

@@ -7,7 +7,7 @@ above the scope's `high` threshold, 中 at or above `medium`, else 低.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any, Iterable
 
 import pandas as pd
@@ -18,9 +18,9 @@ LEVEL_ZH = {"high": "高", "medium": "中", "low": "低"}
 SCOPES = ("ticket", "unit", "person")
 
 
-def finding_points(finding: Finding, config: dict[str, Any]) -> float:
+def _points(family: str, severity: str, config: dict[str, Any]) -> float:
     risk = config["risk"]
-    return float(risk["severity_points"].get(finding.severity, 0)) * float(risk["family_weight"].get(finding.family, 1.0))
+    return float(risk["severity_points"].get(severity, 0)) * float(risk["family_weight"].get(family, 1.0))
 
 
 def subjects(finding: Finding, scope: str) -> list[str]:
@@ -37,25 +37,35 @@ def rate(findings: Iterable[Finding], config: dict[str, Any]) -> dict[str, pd.Da
     findings = list(findings)
     tables = {}
     for scope in SCOPES:
-        points: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+        counts: Counter[tuple[str, str, str, str]] = Counter()
         for finding in findings:
             for subject in subjects(finding, scope):
-                points[subject][finding.rule_id].append(finding_points(finding, config))
-        thresholds = config["risk"]["levels"][scope]
-        rows = []
-        for subject, by_rule in points.items():
-            score = sum(sum(v) for v in by_rule.values())
-            parts = sorted(by_rule.items(), key=lambda item: -sum(item[1]))
-            rows.append({
-                "subject": subject, "score": round(score, 2), "level": _level(score, thresholds),
-                "findings": sum(len(v) for v in by_rule.values()),
-                "explanation": "；".join(f"{rule_id}×{len(v)}={sum(v):g}分" for rule_id, v in parts),
-                "contributions": [{"rule_id": rule_id, "count": len(v), "points": round(sum(v), 2)}
-                                  for rule_id, v in parts],
-            })
-        frame = pd.DataFrame(rows, columns=["subject", "score", "level", "findings", "explanation", "contributions"])
-        tables[scope] = frame.sort_values(["score", "subject"], ascending=[False, True]).reset_index(drop=True)
+                counts[(subject, finding.rule_id, finding.family, finding.severity)] += 1
+        tables[scope] = rate_counts([(*group, n) for group, n in counts.items()], scope, config)
     return tables
+
+
+def rate_counts(groups: Iterable[tuple[str, str, str, str, int]], scope: str, config: dict[str, Any]) -> pd.DataFrame:
+    """The table of one scope from counted findings: (subject, rule, family, severity, how many) — what a
+    database can count without reading every finding (the desk's dashboard)."""
+    points: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0, 0.0]))
+    for subject, rule_id, family, severity, n in groups:
+        part = points[subject][rule_id]
+        part[0] += int(n)
+        part[1] += int(n) * _points(family, severity, config)
+    thresholds = config["risk"]["levels"][scope]
+    rows = []
+    for subject, by_rule in points.items():
+        score = sum(points for _, points in by_rule.values())
+        parts = sorted(by_rule.items(), key=lambda item: (-item[1][1], item[0]))
+        rows.append({
+            "subject": subject, "score": round(score, 2), "level": _level(score, thresholds),
+            "findings": sum(n for n, _ in by_rule.values()),
+            "explanation": "；".join(f"{rule_id}×{n}={p:g}分" for rule_id, (n, p) in parts),
+            "contributions": [{"rule_id": rule_id, "count": n, "points": round(p, 2)} for rule_id, (n, p) in parts],
+        })
+    frame = pd.DataFrame(rows, columns=["subject", "score", "level", "findings", "explanation", "contributions"])
+    return frame.sort_values(["score", "subject"], ascending=[False, True]).reset_index(drop=True)
 
 
 def _level(score: float, thresholds: dict[str, float]) -> str:

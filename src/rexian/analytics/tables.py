@@ -98,11 +98,17 @@ class Data:
         return getattr(self, name) is not None
 
 
-def connect(on_connect: Callable[[Any], None] | None = None) -> Any:
-    """A fresh in-memory DuckDB behind Ibis. Row order is never relied on, so DuckDB may reorder.
-    `on_connect(con)` runs before anything is compiled on it (e.g. `CompiledRules.remember_queries`, so
-    that the preparation's own queries — the ticket facts — are remembered between runs too)."""
-    con = ibis.duckdb.connect()
+def connect(on_connect: Callable[[Any], None] | None = None, workdir: str | Path | None = None) -> Any:
+    """A fresh DuckDB behind Ibis: in memory, or with `workdir` a database file there (its tables on disk,
+    only a bounded buffer in memory; spills go to the same directory). Row order is never relied on, so DuckDB
+    may reorder. `on_connect(con)` runs before anything is compiled on it (e.g.
+    `CompiledRules.remember_queries`, so that the preparation's own queries — the ticket facts — are
+    remembered between runs too)."""
+    if workdir is None:
+        con = ibis.duckdb.connect()
+    else:
+        con = ibis.duckdb.connect(database=str(Path(workdir) / "log.duckdb"))
+        _run(con.con, f"SET temp_directory = '{_quote(Path(workdir) / 'spill')}'")
     _run(con.con, "SET preserve_insertion_order = false")
     if on_connect is not None:
         on_connect(con)
@@ -119,10 +125,11 @@ def from_frames(events: pd.DataFrame, tickets: pd.DataFrame | None = None, calls
 
 
 def from_batches(batches: dict[str, Any], as_of: datetime | None = None, memory_limit: str | None = None,
-                 on_connect: Callable[[Any], None] | None = None) -> Data:
+                 on_connect: Callable[[Any], None] | None = None, workdir: str | Path | None = None) -> Data:
     """Tables given as iterables of DataFrames or Arrow tables (`name → chunks`), appended into DuckDB one
-    chunk at a time: a reader of a large database (the desk's dashboard) never holds a whole table at once."""
-    con = connect(on_connect)
+    chunk at a time: a reader of a large database (the desk's dashboard) never holds a whole table at once;
+    with `workdir` (see `connect`) and `memory_limit` not the DuckDB copy either."""
+    con = connect(on_connect, workdir)
     raw = con.con
     if memory_limit:
         _run(raw, f"SET memory_limit = '{memory_limit}'")

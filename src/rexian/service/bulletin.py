@@ -55,6 +55,17 @@ def counts(engine: Engine, period: str, column: str) -> dict[str, int]:
     return {(key or "(未指明)"): n for key, n in rows}
 
 
+def has_data(engine: Engine, period: str) -> bool:
+    """Whether `period` has data: an event of the log, or a finding that happened, in it. A month before an
+    export begins has none, and its 「0」 would make every figure of the first month a rise (「较上月增加34条」) —
+    it reads 「无数据」 instead."""
+    start, end = month_bounds(period)
+    e, c = t.events.c, ft.findings.c
+    with engine.connect() as connection:
+        return any(connection.execute(select(column).where(when >= start, when < end).limit(1)).first() is not None
+                   for column, when in ((e.id, e["at"]), (c.finding_key, c.occurred_at)))
+
+
 def months_with_findings(engine: Engine, limit: int = 12) -> list[tuple[str, int]]:
     """The latest months that have findings to report, newest first, counted as a bulletin counts them
     (happened in the month, not dismissed): a supervisor picking a month sees where the findings are."""
@@ -75,14 +86,16 @@ def bulletin_content(engine: Engine, period: str, issuer: str, number_prefix: st
     with engine.connect() as connection:
         units = dict(connection.execute(select(t.units.c.unit_id, t.units.c.name)).all())
         people = dict(connection.execute(select(t.people.c.person_id, t.people.c.name)).all())
+    covered = has_data(engine, previous)
     tables = {}
     for column, names in (("family", FAMILY_NAMES_ZH), ("unit_id", units)):
         now, before = counts(engine, period, column), counts(engine, previous, column)
         tables[column] = [{"code": key, "name": names.get(key, key), "count": now.get(key, 0),
-                           "previous": before.get(key, 0), "change": now.get(key, 0) - before.get(key, 0)}
+                           "previous": before.get(key, 0) if covered else None,
+                           "change": now.get(key, 0) - before.get(key, 0) if covered else None}
                           for key in sorted(set(now) | set(before), key=lambda k: (-now.get(k, 0), k))]
     total = sum(row["count"] for row in tables["family"])
-    total_before = sum(row["previous"] for row in tables["family"])
+    total_before = sum(row["previous"] for row in tables["family"]) if covered else None
     year, month = period.split("-")
     return {
         "period": period, "previous_period": previous,
@@ -94,7 +107,7 @@ def bulletin_content(engine: Engine, period: str, issuer: str, number_prefix: st
         "preface": f"{year}年{int(month)}月，监督平台共发现问题线索{total}条，{_change_words(total, total_before)}。"
                    "现将有关情况通报如下。",
         "closing": "各单位要对照问题认真整改，举一反三，切实做到接诉即办、真办实办。",
-        "total": total, "previous_total": total_before, "counting_rule": COUNTING_RULE,
+        "total": total, "previous_total": total_before, "previous_covered": covered, "counting_rule": COUNTING_RULE,
         "by_family": tables["family"], "by_unit": tables["unit_id"],
         "typical_cases": typical_cases(engine, period, typical, units, people),
     }
@@ -188,11 +201,11 @@ def render_docx(content: dict[str, Any], bulletin_id: str = "", status: str = "d
     document.add_paragraph(content["preface"])
     document.add_heading("一、问题线索按类别统计", level=2)
     _table(document, ["类别", "本月", "上月", "环比"],
-           [[r["name"], r["count"], r["previous"], _signed(r["change"])] for r in content["by_family"]]
-           + [["合计", content["total"], content["previous_total"], _signed(content["total"] - content["previous_total"])]])
+           [[r["name"], r["count"], _previous(r["previous"]), _signed(r["change"])] for r in content["by_family"]]
+           + [["合计", content["total"], _previous(content["previous_total"]), _total_change(content)]])
     document.add_heading("二、问题线索按责任单位统计", level=2)
     _table(document, ["责任单位", "本月", "上月", "环比"],
-           [[r["name"], r["count"], r["previous"], _signed(r["change"])] for r in content["by_unit"]])
+           [[r["name"], r["count"], _previous(r["previous"]), _signed(r["change"])] for r in content["by_unit"]])
     document.add_paragraph(content["counting_rule"])
     document.add_heading("三、典型案例", level=2)
     for n, case in enumerate(content["typical_cases"], 1):
@@ -217,7 +230,9 @@ def _responsible(case: dict[str, Any]) -> str:
     return f"{unit}{case['person']}" if case["person"] else f"{unit}（责任人未明确）"
 
 
-def _change_words(now: int, before: int) -> str:
+def _change_words(now: int, before: int | None) -> str:
+    if before is None:
+        return "上月无数据，不作环比"
     if now == before:
         return "与上月持平"
     return f"较上月{'增加' if now > before else '减少'}{abs(now - before)}条"
@@ -262,13 +277,13 @@ def render_xlsx(content: dict[str, Any], issued_at: datetime | None = None) -> b
     sheet.append(neutralise_row([content["title"]]))
     sheet.append(neutralise_row(["类别", "本月", "上月", "环比"]))
     for r in content["by_family"]:
-        sheet.append(neutralise_row([r["name"], r["count"], r["previous"], r["change"]]))
-    sheet.append(neutralise_row(["合计", content["total"], content["previous_total"],
-                                 content["total"] - content["previous_total"]]))
+        sheet.append(neutralise_row([r["name"], r["count"], _previous(r["previous"]), r["change"]]))
+    sheet.append(neutralise_row(["合计", content["total"], _previous(content["previous_total"]),
+                                 _total_change(content, signed=False)]))
     units = workbook.create_sheet("按单位")
     units.append(neutralise_row(["责任单位", "单位编码", "本月", "上月", "环比"]))
     for r in content["by_unit"]:
-        units.append(neutralise_row([r["name"], r["code"], r["count"], r["previous"], r["change"]]))
+        units.append(neutralise_row([r["name"], r["code"], r["count"], _previous(r["previous"]), r["change"]]))
     cases = workbook.create_sheet("典型案例")
     cases.append(neutralise_row(["问题线索", "规则", "类别", "风险", "责任单位", "责任人", "工单", "工单标题",
                                  "发生日期", "发现日期", "证据", "说明"]))
@@ -293,5 +308,18 @@ def _dates(case: dict[str, Any]) -> str:
     return f"发生于{case['occurred_on']}，系统发现于{case['detected_on']}。"
 
 
-def _signed(n: int) -> str:
+def _signed(n: int | None) -> str:
+    if n is None:
+        return "—"
     return f"+{n}" if n > 0 else str(n)
+
+
+def _previous(n: int | None) -> int | str:
+    """上月's cell: its count, or 「无数据」 when the log does not reach back into that month."""
+    return "无数据" if n is None else n
+
+
+def _total_change(content: dict[str, Any], signed: bool = True) -> int | str | None:
+    """本月 − 上月 of the totals; none when 上月 has no data."""
+    change = None if content["previous_total"] is None else content["total"] - content["previous_total"]
+    return _signed(change) if signed else change

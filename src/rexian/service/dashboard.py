@@ -25,7 +25,6 @@ from sqlalchemy.engine import Engine
 
 from rexian.adapters import findings_tables as ft
 from rexian.adapters import tables as t
-from rexian.adapters.record_store import read_records
 
 # The rates on the dashboard, in this order (metric ids of analytics/metrics.py).
 DASHBOARD_RATES = ("connection_rate", "answer_15s_rate", "on_time_closure_rate", "satisfaction_rate",
@@ -33,7 +32,7 @@ DASHBOARD_RATES = ("connection_rate", "answer_15s_rate", "on_time_closure_rate",
 REPEAT_RATE_LABEL = "重复诉求率"  # what the dashboard calls metrics.py's 重复投诉率 (same formula)
 MOVES = ("Dispatched", "Forwarded", "ReturnRequested", "ReturnApproved")
 CHUNK_ROWS = 200_000  # rows read from the database per DataFrame when the snapshot is built
-DUCKDB_MEMORY = "2GB"  # the snapshot's DuckDB may spill to disk beyond this rather than grow the server
+DUCKDB_MEMORY = "1GB"  # the DuckDB buffer of the log read into a file (log_data): beyond it DuckDB works from disk
 
 
 def _chunks(connection, query):
@@ -60,47 +59,71 @@ def _chunks(connection, query):
         cursor.close()
 
 
-def log_data(connection, as_of: datetime | None = None, records: tuple[str, ...] = ("calls", "agent_status")):
-    """The whole stored log as the rules' tables (analytics/tables.py), or None when it has no event: events
-    and tickets streamed into DuckDB a chunk at a time (at a city's scale the whole log in pandas, and its
-    copy, took 6.6 GB), the record tables `records` beside them when stored. The dashboard's rates and the
-    scheduler's batch run (service/scheduler.py) read the log this one way."""
+def log_data(connection, workdir, as_of: datetime | None = None,
+             records: tuple[str, ...] = ("calls", "agent_status")):
+    """The whole stored log as the rules' tables (analytics/tables.py), or None when it has no event: events,
+    tickets and the record tables `records` (when stored) streamed a chunk at a time into a DuckDB database
+    file in `workdir` (a temporary directory the caller removes), whose memory is capped at DUCKDB_MEMORY —
+    the log's size is on disk, not in the server (at a city's scale the whole log in pandas took 6.6 GB). The
+    dashboard's rates and the scheduler's batch run (service/scheduler.py) read the log this one way."""
     from rexian.analytics.tables import TABLE_COLUMNS, from_batches
     from rexian.domain.records import EVENT_BODY
 
     if connection.execute(select(t.events.c.id).limit(1)).first() is None:
         return None
-    stored = {name: frame for name in records if (frame := read_records(connection, name)) is not None}
+    stored = {name: chunks for name in records if (chunks := _record_chunks(connection, name)) is not None}
     return from_batches({"events": _chunks(connection, select(*(t.events.c[name] for name in EVENT_BODY))),
                          "tickets": _chunks(connection, select(*(t.tickets.c[name] for name in TABLE_COLUMNS["tickets"]))),
-                         **{name: [frame] for name, frame in stored.items()}},
-                        as_of=as_of, memory_limit=DUCKDB_MEMORY)
+                         **stored},
+                        as_of=as_of, memory_limit=DUCKDB_MEMORY, workdir=workdir)
+
+
+def _record_chunks(connection, name: str):
+    """A record table (calls, agent status) as `_chunks` of its declared columns that are present (another
+    program's table may lack some, as `read_records` allows); None when it is absent or empty, so that the rules
+    and rates needing it are skipped rather than run on nothing."""
+    from sqlalchemy import inspect
+
+    from rexian.domain import records as declared
+
+    inspector = inspect(connection)
+    if not inspector.has_table(name):
+        return None
+    present = {column["name"] for column in inspector.get_columns(name)}
+    table = t.metadata.tables[name]
+    columns = [table.c[column] for column in declared.columns(name) if column in present]
+    if not columns or connection.execute(select(columns[0]).limit(1)).first() is None:
+        return None
+    return _chunks(connection, select(*columns))
 
 
 def rates(engine: Engine, config: dict[str, Any], until: datetime | None = None) -> list[dict[str, Any]]:
     """Each dashboard rate overall: latest value, formula, and its trend by month — every month from the
     first with data through `until`'s (the snapshot's now), a month without data as an empty point."""
+    import tempfile
+
     from rexian.analytics.metrics import CALL_METRICS, TICKET_METRICS, compute_metrics
 
-    with engine.connect() as connection:
-        data = log_data(connection, records=("calls",))
-        calls = read_records(connection, "calls")
-        has_events = data is not None
+    table = pd.DataFrame(columns=["scope", "period", "metric_id", "value", "numerator", "denominator", "formula"])
+    with engine.connect() as connection, tempfile.TemporaryDirectory(prefix="rexian-dashboard-") as workdir:
+        data = log_data(connection, workdir, records=("calls",))
         lacking = data_lacking(connection)
+        if data is not None:
+            try:
+                table = compute_metrics(data, config)  # grouped in DuckDB: a row per period and group
+            finally:
+                data.con.disconnect()
+            table = table[table["scope"] == "全部"]
+    no_calls = data is None or data.calls is None
     metrics = {m.metric_id: m for m in TICKET_METRICS + CALL_METRICS}
-    if not has_events:
-        table = pd.DataFrame(columns=["scope", "period", "metric_id", "value", "numerator", "denominator", "formula"])
-    else:
-        table = compute_metrics(data, config)
-        table = table[table["scope"] == "全部"]
     out = []
     for metric_id in DASHBOARD_RATES:
         metric = metrics[metric_id]
         rows = table[table["metric_id"] == metric_id].sort_values("period")
         trend = [{"period": r["period"], "value": _num(r["value"]), "numerator": int(r["numerator"]),
                   "denominator": int(r["denominator"])} for r in rows.to_dict("records")]
-        trend = every_month(trend, until)
-        missing = ("无话务数据(calls 表)" if metric in CALL_METRICS and calls is None else lacking.get(metric_id))
+        trend = sparse_months(every_month(trend, until), config["metrics"].get("trend_min_denominator", 0))
+        missing = ("无话务数据(calls 表)" if metric in CALL_METRICS and no_calls else lacking.get(metric_id))
         if missing:  # a rate the data cannot give is "cannot judge", never a 0 % on the card or the chart
             trend = [{**point, "value": None} for point in trend]
         numerator = sum(p["numerator"] for p in trend)
@@ -150,22 +173,33 @@ def every_month(trend: list[dict[str, Any]], until: datetime | None) -> list[dic
     return filled
 
 
+def sparse_months(trend: list[dict[str, Any]], minimum: int) -> list[dict[str, Any]]:
+    """The trend with each month counted on fewer than `minimum` tickets (or calls) shown as a gap marked
+    `sparse`: a month of an export holding one ticket reads 0 % or 100 % and the line would jump to it. Its
+    numerator and denominator stay (the overall figure counts them; the tooltip names them)."""
+    return [{**point, "value": None, "sparse": True} if 0 < point["denominator"] < minimum else point
+            for point in trend]
+
+
 def rankings(engine: Engine, config: dict[str, Any], limit: int = 20) -> dict[str, list[dict[str, Any]]]:
-    """Units and people by risk score (findings not dismissed), each with the rules behind the score."""
-    from rexian.analytics.registry import Finding
-    from rexian.analytics.risk import rate
+    """Units and people by risk score (findings not dismissed), each with the rules behind the score: the
+    findings counted in the database by subject, rule, family and severity (a row per group, not per
+    finding), scored by risk.py as `rexian analyze` scores them."""
+    from rexian.analytics.risk import rate_counts
 
     c = ft.findings.c
+    person = func.coalesce(func.nullif(c.person_id, ""), func.nullif(c.agent_id, ""))
+    grouped = {}
     with engine.connect() as connection:
-        rows = connection.execute(select(c.finding_key, c.rule_id, c.family, c.severity, c.unit_id, c.person_id,
-                                         c.agent_id).where(c.status != "dismissed")).all()
-    findings = [Finding(r.finding_key, r.rule_id, r.family, r.severity, [], r.agent_id, r.unit_id, r.person_id, {}, "")
-                for r in rows]
-    tables = rate(findings, config)
+        for scope, subject in (("unit", func.nullif(c.unit_id, "")), ("person", person)):
+            grouped[scope] = connection.execute(
+                select(subject.label("subject"), c.rule_id, c.family, c.severity, func.count().label("n"))
+                .where(c.status != "dismissed", subject.is_not(None))
+                .group_by(subject, c.rule_id, c.family, c.severity)).all()
     names = _names(engine)
     out = {}
-    for scope in ("unit", "person"):
-        frame = tables[scope].head(limit)
+    for scope, rows in grouped.items():
+        frame = rate_counts([(r.subject, r.rule_id, r.family, r.severity, r.n) for r in rows], scope, config).head(limit)
         out[scope] = [{"subject": r["subject"], "name": names.get(r["subject"], r["subject"]), "score": r["score"],
                        "level": r["level"], "findings": int(r["findings"]), "explanation": r["explanation"],
                        "contributions": r["contributions"]} for r in frame.to_dict("records")]

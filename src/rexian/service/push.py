@@ -7,7 +7,8 @@ scheduler — reaches both, and nothing committed is lost when the server stops.
 Webhooks (docs/desk.md):
 - each endpoint has a cursor over the outbox; new rows become `webhook_deliveries` (one per row and
   endpoint) in one transaction with the cursor's move;
-- a delivery is a POST of JSON with headers `Idempotency-Key` (the outbox key, the same on every attempt),
+- a delivery is a POST of JSON with headers `Idempotency-Key` (the outbox key, percent-encoded where it is not
+  ASCII: `header_key`; the same on every attempt),
   `X-Rexian-Event`, `X-Rexian-Timestamp` and `X-Rexian-Signature: sha256=HEX`, the HMAC-SHA256 of
   `TIMESTAMP.BODY` under the shared secret;
 - a 2xx answer marks it delivered; anything else is logged (`webhook_attempts`) and retried with
@@ -45,6 +46,16 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 def verify_signature(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
     """What a receiver does with the headers (used by the tests' receiver and documented for partners)."""
     return hmac.compare_digest(sign(secret, timestamp, body), signature or "")
+
+
+def header_key(key: str) -> str:
+    """The outbox key as an HTTP header value: percent-encoded UTF-8 (RFC 3986) where it holds anything but
+    ASCII letters, digits and `:-._~` — a repeat complaint's key names its place in Chinese, which no header
+    can carry (the POST failed before it left, and every later delivery waited behind it). The same on every
+    attempt and replay; keys of plain ASCII are sent unchanged. The body's `id` is the key as stored."""
+    from urllib.parse import quote
+
+    return quote(key, safe=":-._~")
 
 
 def outbox_message(row: Any) -> dict[str, Any]:
@@ -270,7 +281,7 @@ class WebhookDispatcher:
         """POST one delivery: (HTTP status, error or None when delivered, milliseconds)."""
         body = json.dumps(outbox_message(row), ensure_ascii=False, sort_keys=True).encode("utf-8")
         timestamp = str(int(time.time()))
-        headers = {"Content-Type": "application/json; charset=utf-8", "Idempotency-Key": row.key,
+        headers = {"Content-Type": "application/json; charset=utf-8", "Idempotency-Key": header_key(row.key),
                    "X-Rexian-Event": row.topic, "X-Rexian-Timestamp": timestamp,
                    "X-Rexian-Signature": sign(self.secret, timestamp, body)}
         started = time.perf_counter()

@@ -66,14 +66,15 @@ class RuleScheduler:
                    batch_mode=settings["scheduled_batch_rules"])
 
     def run_once(self) -> dict[str, Any]:
-        """One scheduled pass; returns what it stored (added / updated / kept keys), how many tickets the
-        time-based rules read and whether the whole rule set ran (`batch`)."""
+        """One scheduled pass; returns what it stored (added / updated / kept keys; contradicted: marked by
+        the batch run), how many tickets the time-based rules read and whether the whole rule set ran (`batch`)."""
         from rexian.analytics.engine import run_rules
         from rexian.analytics.tables import from_frames
 
         now = self.clock()
         since = self.last_run or (now - FIRST_LOOKBACK)
-        result: dict[str, Any] = {"tickets": 0, "added": [], "updated": [], "kept": [], "batch": False}
+        result: dict[str, Any] = {"tickets": 0, "added": [], "updated": [], "kept": [], "contradicted": [],
+                                  "batch": False}
         if self.batch_due():
             for name, keys in self.run_batch(now).items():
                 result[name] += keys
@@ -105,20 +106,42 @@ class RuleScheduler:
 
     def run_batch(self, now: datetime) -> dict[str, list[str]]:
         """Every rule over the whole log, as `rexian analyze --db` runs them (as of the newest event), stored
-        as source `batch` in chunks; then the marks move to what this run read (a later import runs it again)."""
+        as source `batch` in chunks; then, as `rexian findings load --reconcile` after a complete run, the stored
+        findings of the rules that ran and could judge the log which this run did not find again are marked
+        contradicted (kept, with their decisions; `contradicted`); then the marks move to what this run read (a
+        later import runs it again). The log is read into a DuckDB file in a temporary directory, its memory
+        capped (service/dashboard.py `log_data`)."""
+        import tempfile
+
         from rexian.analytics.analyze import batch_findings
+        from rexian.analytics.judging import cannot_judge
         from rexian.service.dashboard import log_data
 
-        with self.engine.connect() as connection:
-            marks = self._marks_now(connection)
-            data = log_data(connection)
-        stored: dict[str, list[str]] = {"added": [], "updated": [], "kept": []}
-        if data is not None:
-            findings = batch_findings(data, self.config)[0]  # the findings only: the dashboard has its own rates
-            for start in range(0, len(findings), BATCH_STORE_CHUNK):
-                for name, keys in self.store.upsert(findings[start:start + BATCH_STORE_CHUNK], "batch", now).items():
-                    stored[name] += keys
-            log.info("batch rules over the whole log: %d findings, %d new", len(findings), len(stored["added"]))
+        stored: dict[str, list[str]] = {"added": [], "updated": [], "kept": [], "contradicted": []}
+        with tempfile.TemporaryDirectory(prefix="rexian-batch-") as workdir:
+            read_at = self.clock()  # findings stored or changed from now on were made from events this run may not see
+            with self.engine.connect() as connection:
+                marks = self._marks_now(connection)
+                data = log_data(connection, workdir)
+            if data is not None:
+                try:
+                    findings, run = batch_findings(data, self.config)[:2]  # findings only: the dashboard has its rates
+                    judged = [rule_id for rule_id in run if rule_id not in cannot_judge(data, run)]
+                    as_of = data.as_of
+                finally:
+                    data.con.disconnect()
+                for start in range(0, len(findings), BATCH_STORE_CHUNK):
+                    for name, keys in self.store.upsert(findings[start:start + BATCH_STORE_CHUNK], "batch", now).items():
+                        stored[name] += keys
+                # Not contradicted by this run: what was stored while it ran (the real-time path judging newer
+                # events), and the time-based rules' findings of the scheduled pass, judged as of now — later than
+                # this run's as-of (the log's newest event): not finding them here says nothing.
+                stored["contradicted"] = self.store.reconcile(
+                    findings, f"定时批量分析（截至 {as_of:%Y-%m-%d %H:%M}）未再发现", now, rules=judged,
+                    spare=lambda row: row.updated_at >= read_at or (
+                        row.rule_id in TIME_BASED_RULES and row.source == "scheduled"))
+                log.info("batch rules over the whole log: %d findings, %d new, %d contradicted", len(findings),
+                         len(stored["added"]), len(stored["contradicted"]))
         with self.engine.begin() as connection:
             for name, value in marks.items():
                 counter = f"batch:{name}"

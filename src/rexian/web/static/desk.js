@@ -14,12 +14,29 @@
     periods.sort();
     var trend = echarts.init(document.getElementById("chart-trend"));
     trend.setOption({
-      tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null ? "—" : v + "%"; } },
+      tooltip: { trigger: "axis", formatter: function (items) {
+        var lines = [items.length ? items[0].axisValue : ""];
+        items.forEach(function (item) {
+          var d = item.data || {}, shown;
+          if (d.sparse) shown = "样本不足（" + d.numerator + " / " + d.denominator + "，不画点）";
+          else if (d.value === "-" || d.value === null || d.value === undefined) shown = "无数据";
+          else shown = d.value + "%（" + d.numerator + " / " + d.denominator + "）";
+          lines.push(item.marker + item.seriesName + "：" + shown);
+        });
+        return lines.join("<br>");
+      } },
       legend: { top: 0 }, grid: { top: 40, left: 40, right: 20, bottom: 30 },
       xAxis: { type: "category", data: periods }, yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
       series: snap.rates.filter(function (r) { return r.trend.length; }).map(function (r) {
-        var by = {}; r.trend.forEach(function (p) { by[p.period] = pct(p.value); });
-        return { name: r.name, type: "line", data: periods.map(function (p) { return by[p] === undefined ? null : by[p]; }) };
+        var by = {}; r.trend.forEach(function (p) { by[p.period] = p; });
+        // A month without data is a gap in the line (never a 0 %), and a month between two gaps still shows as a dot.
+        return { name: r.name, type: "line", connectNulls: false, showSymbol: true, showAllSymbol: true,
+                 data: periods.map(function (p) {
+                   var point = by[p] || {};
+                   var value = pct(point.value);
+                   return { value: value === null ? "-" : value, sparse: !!point.sparse,
+                            numerator: point.numerator, denominator: point.denominator };
+                 }) };
       })
     });
     var nodes = {}, links = [];
