@@ -4,11 +4,18 @@ change how fast the findings come, never which findings come."""
 import json
 
 import pandas as pd
+import pytest
 from realtime.lives import populate
 from realtime.parity import comparable
 
 from rexian.analytics.config import load_config
 from rexian.analytics.realtime import RealtimeEvaluator, _inline_dropped
+
+
+@pytest.fixture(scope="module")
+def fast():
+    """One shortcut evaluator for the module (building one takes seconds; each evaluation refills every table)."""
+    return RealtimeEvaluator(load_config())
 
 
 def _log(app):
@@ -20,12 +27,12 @@ def _findings(evaluator, events, tickets, as_of, only=None):
     return {f.finding_key: comparable(f.as_dict()) for f in found}
 
 
-def test_the_shortcut_path_finds_exactly_what_the_earlier_path_finds_on_a_whole_workflow_log(make_app, tmp_path):
+def test_the_shortcut_path_finds_exactly_what_the_earlier_path_finds_on_a_whole_workflow_log(make_app, tmp_path, fast):
     app = make_app(f"sqlite:///{tmp_path / 's.db'}")
     populate(app, tickets=16, seed=5)
     events, tickets = _log(app)
     as_of = pd.Timestamp(events["at"].max()).to_pydatetime()
-    fast, earlier = RealtimeEvaluator(load_config()), RealtimeEvaluator(load_config(), shortcuts=False)
+    earlier = RealtimeEvaluator(load_config(), shortcuts=False)
 
     found = _findings(fast, events, tickets, as_of)
 
@@ -33,11 +40,11 @@ def test_the_shortcut_path_finds_exactly_what_the_earlier_path_finds_on_a_whole_
     assert found == _findings(earlier, events, tickets, as_of)
 
 
-def test_each_action_gives_the_same_findings_on_both_paths_one_ticket_at_a_time(make_app, tmp_path):
+def test_each_action_gives_the_same_findings_on_both_paths_one_ticket_at_a_time(make_app, tmp_path, fast):
     app = make_app(f"sqlite:///{tmp_path / 'a.db'}")
     populate(app, tickets=8, seed=11)
     events, tickets = _log(app)
-    fast, earlier = RealtimeEvaluator(load_config()), RealtimeEvaluator(load_config(), shortcuts=False)
+    earlier = RealtimeEvaluator(load_config(), shortcuts=False)
     compared = 0
 
     for ticket_id, own in events.groupby("ticket_id"):
@@ -66,11 +73,11 @@ def _binding_ms(raw, statement, profile):
     return json.loads(profile.read_text())["planner"]["binding_time"] * 1000
 
 
-def test_the_prepared_statements_keep_their_plans_from_one_evaluation_to_the_next(make_app, tmp_path):
+def test_the_prepared_statements_keep_their_plans_from_one_evaluation_to_the_next(make_app, tmp_path, fast):
     app = make_app(f"sqlite:///{tmp_path / 'p.db'}")
     populate(app, tickets=2, seed=3)
     events, tickets = _log(app)
-    evaluator = RealtimeEvaluator(load_config())
+    evaluator = fast
     raw = evaluator.data.con.con
     profile = tmp_path / "profile.json"
     raw.execute("PRAGMA enable_profiling = 'json'").fetchall()
@@ -85,6 +92,7 @@ def test_the_prepared_statements_keep_their_plans_from_one_evaluation_to_the_nex
             kept.setdefault(statement, []).append(_binding_ms(raw, statement, profile))
     refill_sql = evaluator.refills[0][1]
     planned = max(_binding_ms(raw, f"SELECT count(*) FROM ({refill_sql})", profile) for _ in range(3))
+    raw.execute("PRAGMA disable_profiling").fetchall()
 
     # Binding a statement afresh takes milliseconds; a kept plan is only checked (hundredths of one).
     assert planned > 0.5
