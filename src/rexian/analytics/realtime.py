@@ -109,20 +109,36 @@ class RealtimeEvaluator:
         self.rules = all_rules()
         con = tables.connect()
         raw = con.con
+        self._appenders: dict[str, Any] = {}
         for name, columns in (("events", EVENT_FRAME_COLUMNS), ("tickets", TICKET_FRAME_COLUMNS)):
-            # Text columns, as in a CSV interchange file: the recorded preparation casts them. The given rows
-            # are an Arrow table registered under the name, replaced on each evaluation (a quarter of the CPU
-            # of deleting and inserting them).
-            raw.register(f"raw_{name}", _text_table([], columns))
+            # Text columns, as in a CSV interchange file: the recorded preparation casts them.
+            if shortcuts:
+                # A table of the database, emptied and appended to on each evaluation: every statement reads
+                # tables whose definitions never change, so DuckDB keeps each prepared plan (below).
+                raw.execute(f"CREATE TABLE raw_{name} (" + ", ".join(f'"{c}" VARCHAR' for c in columns) + ")")
+                self._appenders[f"raw_{name}"] = raw.appender(f"raw_{name}")
+            else:
+                raw.register(f"raw_{name}", _text_table([], columns))
         recorder = _RecordingConnection(raw)
         self.data = tables.from_ibis_connection(_IbisConnection(con, recorder), as_of=_AS_OF_SENTINEL)
         self.data.con = con  # the plain Ibis connection from now on
         self.data.keep_intermediates = False  # the tables are refilled in place: each rule computes its own
         _memoize_compile(con)
         self._results = _memoize_execute(con)
+        raw.execute("SET threads = 1").fetchall()  # a few rows: threads only add coordination
+        raw.execute("SET enable_progress_bar = false").fetchall()
+        if shortcuts:
+            # Planning, not running, is the cost of a statement on a few rows. This DuckDB (2.0) plans a
+            # prepared statement again on every EXECUTE while the optimiser is on; with it off, it keeps the
+            # plan of a prepared statement that has no parameter and reads only tables of the database — not a
+            # registered Python object, not a temporary table (measured with DuckDB's profiler: binding
+            # 0.02 ms instead of 5–15 ms; docs/speed.md, "Real time: plans kept"). Hence the optimiser off
+            # before anything is prepared, the given rows appended to tables, the analysis time in a table. The optimiser's rewrites
+            # keep results (the parity tests).
+            raw.execute("SET enable_optimizer = false").fetchall()
         # Each recorded `CREATE TABLE x AS query` becomes a refill of x, so that the tables (and the
         # statements prepared on them) stay; tables the preparation dropped are created once and kept.
-        self.refills: list[str] = []
+        self.refills: list[tuple[str, str]] = []  # (table, query)
         self.ticket_refills: set[int] = set()  # refills that read only the ticket rows (for the facts)
         statements = _inline_dropped(recorder.statements) if shortcuts else recorder.statements
         for sql in statements:
@@ -137,24 +153,26 @@ class RealtimeEvaluator:
                     continue
                 if name.strip('"') not in _tables(raw):
                     raw.execute(sql).fetchall()
-                number = len(self.refills)
-                raw.execute(f"PREPARE clear_{number} AS DELETE FROM {name}").fetchall()
-                raw.execute(f"PREPARE refill_{number} AS INSERT INTO {name} {query}").fetchall()
-                self.refills.append(name)
                 if "raw_tickets" in query:
-                    self.ticket_refills.add(number)
-        raw.execute("SET threads = 1").fetchall()  # a few rows: threads only add coordination
-        raw.execute("SET enable_progress_bar = false").fetchall()
-        if shortcuts:
-            # Planning, not running, is the cost of a statement on a few rows: DuckDB's profile of the largest
-            # combined statement gives 15 ms binding, 16 ms optimising (8 of them join ordering) and 0.2 ms
-            # executing, and this DuckDB binds and optimises a prepared statement again on every EXECUTE
-            # (each one advances the connection's catalog version). The optimiser's rewrites keep results
-            # (the parity tests), and plans for a few hundred rows need no join order: switched off here.
-            raw.execute("SET enable_optimizer = false").fetchall()
+                    self.ticket_refills.add(len(self.refills))
+                self.refills.append((name, query))
         facts = ticket_facts(con.table("ev"), con.table("tickets"), _AS_OF_SENTINEL_TS)
-        facts_sql = con.compile(facts).replace(str(_AS_OF_SENTINEL_TS), "$1")
+        if shortcuts:
+            # The analysis time is read from a one-row table, not passed as a parameter: a statement with a
+            # parameter is planned again on every EXECUTE, one without is planned once (above).
+            raw.execute("CREATE TABLE realtime_as_of (ts BIGINT)").fetchall()
+            raw.execute("INSERT INTO realtime_as_of VALUES (0)").fetchall()
+        # Statements are prepared once every table and view exists: a statement prepared before a change of
+        # the catalog is planned again on every EXECUTE.
+        for number, (name, query) in enumerate(self.refills):
+            raw.execute(f"PREPARE clear_{number} AS DELETE FROM {name}").fetchall()
+            raw.execute(f"PREPARE refill_{number} AS INSERT INTO {name} {query}").fetchall()
+        if shortcuts:
+            facts_sql = con.compile(facts).replace(str(_AS_OF_SENTINEL_TS), "(SELECT ts FROM realtime_as_of)")
+        else:
+            facts_sql = con.compile(facts).replace(str(_AS_OF_SENTINEL_TS), "$1")
         raw.execute(f"PREPARE refill_tk AS INSERT INTO tk {facts_sql}").fetchall()
+        raw.execute("PREPARE clear_tk AS DELETE FROM tk").fetchall()
         # Relational rules: compiled to SQL and prepared once (parsed, bound and planned once).
         self.compiled: dict[str, str] = {}
         self.sql: dict[str, str] = {}
@@ -243,15 +261,26 @@ class RealtimeEvaluator:
                                     ("raw_tickets", TICKET_FRAME_COLUMNS, tickets)):
             if skip and name == "raw_tickets":
                 continue
-            raw.register(name, _text_table(rows, columns))
+            if self.shortcuts:
+                raw.execute(f"DELETE FROM {name}").fetchall()
+                appender = self._appenders[name]
+                appender.append_rows(_text_rows(rows, columns))
+                appender.flush()
+            else:
+                raw.register(name, _text_table(rows, columns))
         for number in range(len(self.refills)):
             if skip and number in self.ticket_refills:
                 continue
             raw.execute(f"EXECUTE clear_{number}").fetchall()
             raw.execute(f"EXECUTE refill_{number}").fetchall()
-        raw.execute("DELETE FROM tk").fetchall()
+        raw.execute("EXECUTE clear_tk").fetchall()
         if facts:
-            raw.execute(f"EXECUTE refill_tk({int(pd.Timestamp(as_of).timestamp())})").fetchall()
+            as_of_ts = int(pd.Timestamp(as_of).timestamp())
+            if self.shortcuts:
+                raw.execute(f"UPDATE realtime_as_of SET ts = {as_of_ts}").fetchall()
+                raw.execute("EXECUTE refill_tk").fetchall()
+            else:
+                raw.execute(f"EXECUTE refill_tk({as_of_ts})").fetchall()
         self.data.as_of = as_of
 
 
@@ -369,13 +398,19 @@ def _plain(column: pa.ChunkedArray) -> bool:
     return pat.is_string(column.type) or (pat.is_int64(column.type) and column.null_count == 0)
 
 
+def _text_rows(rows: Iterable[Mapping[str, Any]], columns: tuple[str, ...]) -> TextRows:
+    """Given rows (mappings, a DataFrame, or rows `text_rows` already converted) as text rows."""
+    if isinstance(rows, TextRows):
+        return rows
+    if isinstance(rows, pd.DataFrame):
+        rows = rows.to_dict("records")
+    return text_rows(rows, columns)
+
+
 def _text_table(rows: Iterable[Mapping[str, Any]], columns: tuple[str, ...]) -> pa.Table:
     """Rows as an Arrow table of text columns, as in a CSV interchange file (the recorded preparation
     casts them to their types)."""
-    if isinstance(rows, pd.DataFrame):
-        rows = rows.to_dict("records")
-    if not isinstance(rows, TextRows):
-        rows = text_rows(rows, columns)
+    rows = _text_rows(rows, columns)
     values = list(zip(*rows)) if rows else [()] * len(columns)
     return pa.table({column: pa.array(column_values, pa.string()) for column, column_values in zip(columns, values)})
 
