@@ -205,6 +205,58 @@ def test_one_source_cannot_append_to_a_ticket_another_source_imported(tmp_path, 
     assert sum(1 for _, action in actions if action == "Closed") == 1
 
 
+# --- separation of duties through an import (issue 15, seventh round) -------------------------------------------
+
+ONE_PERSON = [  # one person signs for, requests the closure, approves it, closes and makes the follow-up call
+    ["GD009", "03/01/2025 09:00", "受理", "A01", "C00", "", "", "市民丙", "噪音"],
+    ["GD009", "03/01/2025 09:30", "派单", "D01", "C00", "D02", "", "市民丙", "噪音"],
+    ["GD009", "03/01/2025 10:00", "签收", "H0201", "D02", "", "", "市民丙", "噪音"],
+    ["GD009", "03/01/2025 11:00", "申请办结", "H0201", "D02", "", "已处理", "市民丙", "噪音"],
+    ["GD009", "03/01/2025 11:05", "办结审核通过", "H0201", "C00", "", "同意", "市民丙", "噪音"],
+    ["GD009", "03/01/2025 11:10", "办结", "H0201", "C00", "", "", "市民丙", "噪音"],
+    ["GD009", "03/01/2025 11:20", "回访", "H0201", "C00", "", "满意", "市民丙", "噪音"],
+]
+
+
+def test_an_import_cannot_pass_its_events_off_as_the_workflows_own(tmp_path, db_url):
+    """Source `rexian` would show one person's request, approval and follow-up call as the workflow's doing."""
+    path = write_csv(tmp_path / "self.csv", FLOW_HEADER, ONE_PERSON)
+    engine = migrated(db_url)
+    for mapping in ({**FLOW_MAPPING, "source": "rexian"},
+                    {**FLOW_MAPPING, "columns": {**FLOW_MAPPING["columns"], "source": "来源"}}):
+        rows = [row + ["rexian"] for row in ONE_PERSON]
+        path = write_csv(tmp_path / "self.csv", FLOW_HEADER + ["来源"], rows)
+        report = balanced(import_to_database(engine, [path], mapping_from_dict(mapping)))
+        assert report.rows_imported == 0 and report.tickets_refused == 1
+        assert all("只属于本系统自己的工作流" in reject.reason for reject in report.rejects.rejects)
+        assert stored(engine) == ({}, [])
+
+
+def test_an_imported_history_that_breaks_separation_of_duties_is_kept_marked_as_imported(tmp_path, db_url):
+    path = write_csv(tmp_path / "self.csv", FLOW_HEADER, ONE_PERSON)
+    engine = migrated(db_url)
+    report = balanced(import_to_database(engine, [path], mapping_from_dict(FLOW_MAPPING)))
+    assert report.tickets_added == 1 and report.rows_rejected == 0
+    with engine.connect() as connection:
+        sources = set(connection.execute(select(t.events.c.source).where(t.events.c.ticket_id == "GD009")).scalars())
+        listed = connection.execute(select(t.import_manifests.c.tickets)).scalars().all()
+    assert sources == {"oldsys"} and any("GD009" in tickets for tickets in listed)
+
+
+def test_an_import_cannot_take_a_workflow_ticket_number_and_stop_the_days_intakes(tmp_path, make_app, db_url):
+    from rexian.domain import commands as c
+
+    app = make_app(db_url)
+    first = app.handle(c.Intake(actor_id="A01", channel="phone", content="小区门口路灯一直不亮", category="0201"))
+    following = first.ticket_id[:-6] + f"{int(first.ticket_id[-6:]) + 1:06d}"
+    rows = [[following, *row[1:]] for row in ONE_PERSON]
+    path = write_csv(tmp_path / "squat.csv", FLOW_HEADER, rows)
+    report = balanced(import_to_database(app.engine, [path], mapping_from_dict(FLOW_MAPPING)))
+    assert report.tickets_refused == 1 and "工作流的编号" in report.rejects.rejects[0].reason
+    second = app.handle(c.Intake(actor_id="A01", channel="phone", content="小区门口路灯还是不亮", category="0201"))
+    assert second.ticket_id == following and app.ticket(following).status == "received"
+
+
 # --- the mapping file ------------------------------------------------------------------------------------------
 
 ALIAS_BOMB = "\n".join(["a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]"]
