@@ -241,6 +241,8 @@ def test_an_imported_history_that_breaks_separation_of_duties_is_kept_marked_as_
         sources = set(connection.execute(select(t.events.c.source).where(t.events.c.ticket_id == "GD009")).scalars())
         listed = connection.execute(select(t.import_manifests.c.tickets)).scalars().all()
     assert sources == {"oldsys"} and any("GD009" in tickets for tickets in listed)
+    shown = CliRunner().invoke(main, ["show", "GD009", "--db", db_url])
+    assert shown.exit_code == 0 and "导入的历史（来源：oldsys）" in shown.output, shown.output
 
 
 def test_an_import_cannot_take_a_workflow_ticket_number_and_stop_the_days_intakes(tmp_path, make_app, db_url):
@@ -275,6 +277,21 @@ def test_a_yaml_alias_bomb_in_a_mapping_is_refused_at_once(tmp_path):
     assert time.perf_counter() - started < 1.0
     result = CliRunner().invoke(main, ["import", "--out", str(tmp_path / "o"), "--mapping", str(path), str(path)])
     assert result.exit_code == 1 and "别名" in result.output
+
+
+@pytest.mark.parametrize("text", ['source: "old\\0sys"', 'source: oldsys\nnulls: ["-", "\\0"]'])
+def test_a_nul_written_into_a_mapping_is_refused_before_anything_is_stored(tmp_path, db_url, text):
+    """A quoted YAML string may spell a NUL (`\\0`): as the source it reached every event (PostgreSQL cannot
+    store it); anywhere else it is no column name or word either."""
+    mapping = write_mapping(tmp_path / "flow.yaml", {key: value for key, value in FLOW_MAPPING.items() if key != "source"})
+    mapping.write_text(text + "\n" + mapping.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(MappingError, match="NUL"):
+        load_mapping(mapping)
+    path = write_csv(tmp_path / "flow.csv", FLOW_HEADER, FLOW_ROWS)
+    result = CliRunner().invoke(main, ["import", "--db", db_url, "--mapping", str(mapping), "--rejects",
+                                       str(tmp_path / "r.csv"), str(path)])
+    assert result.exit_code != 0 and "NUL" in result.output
+    assert stored(migrated(db_url)) == ({}, [])
 
 
 def test_an_oversized_mapping_file_is_refused_before_it_is_parsed(tmp_path, monkeypatch):
