@@ -224,18 +224,21 @@ class Accounts:
         """The refusal (and its audit record) when an account row (read with `newest_state`) is not the server's
         signed current state of the account: written by SQL, or an older genuine row put back
         (adapters/credentials.py)."""
-        signed = {**{name: getattr(account, name) for name in credentials.SIGNED["accounts"]}, "mac": mac}
-        problem = credentials.account_problem(keyring_for(self.engine), signed, account.newest_state)
+        problem = self._account_problem(account, mac)
         if problem is None:
             return None
         append_audit(connection, [{"at": now, "person_id": account.person_id, "action": ACCOUNT_REFUSED,
                                    "reason": problem[:500]}])
         return SignInRefused("账号记录未通过服务器签名校验（可能被篡改），已拒绝并记入审计日志，请联系管理员")
 
+    def _account_problem(self, account, mac: str | None) -> str | None:
+        signed = {**{name: getattr(account, name) for name in credentials.SIGNED["accounts"]}, "mac": mac}
+        return credentials.account_problem(keyring_for(self.engine), signed, account.newest_state)
+
     def _account_holder(self, table, token: str, *where) -> str | None:
         """The person of a live session or API token whose own row and whose account row both hold."""
         a, now = t.accounts.c, self.clock()
-        with self.engine.begin() as connection:
+        with self.engine.connect() as connection:  # a read: no write lock on SQLite for every request
             row = connection.execute(
                 select(table.c.token_hash, table.c.person_id, table.c.mac, a.mac.label("account_mac"),
                        *(a[name] for name in credentials.SIGNED["accounts"] if name != "person_id"),
@@ -243,10 +246,14 @@ class Accounts:
                        *((table.c.expires_at,) if table is t.sessions else ()))
                 .join(t.accounts, a.person_id == table.c.person_id)
                 .where(table.c.token_hash == digest(token), *where)).first()
-            if row is None or not credentials.holds(self.engine, table.name, row._mapping):
-                return None  # unknown, revoked, or a session or token inserted by SQL
-            if self._tampered(connection, row, row.account_mac, now) is not None or not row.active:
-                return None
+        if row is None or not credentials.holds(self.engine, table.name, row._mapping):
+            return None  # unknown, revoked, or a session or token inserted by SQL
+        if not row.active:
+            return None
+        if self._account_problem(row, row.account_mac) is not None:
+            with self.engine.begin() as connection:  # refused and recorded
+                self._tampered(connection, row, row.account_mac, now)
+            return None
         if table is t.sessions and row.expires_at <= now:
             return None
         return row.person_id
