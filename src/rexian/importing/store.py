@@ -172,19 +172,22 @@ def _fast_reseal(records, received, chained):
 WORKFLOW_SOURCE = "rexian"  # the source of events recorded by Rexian's own workflow (domain.model)
 
 
-def refused_import(ticket_id: str, records: list[dict[str, Any]]) -> str | None:
-    """Why an import may not create this ticket, or None. Imported history is marked as such by its source, so
-    that what the workflow forbids (one person requesting and approving, a reviewer's own visit) is never shown
-    as the workflow's own doing: no imported event may carry the workflow's source. And the workflow's ticket
-    numbers are handed out by the day's counter alone: an imported ticket holding one would stop every intake
-    of that day when the counter reaches it (issue 15)."""
+def server_day() -> str:
+    """The server's day (YYYYMMDD), as the workflow's intake numbers tickets by it."""
+    return datetime.now().strftime("%Y%m%d")
+
+
+def refused_import(ticket_id: str, records: list[dict[str, Any]], today: str | None = None) -> str | None:
+    """Why an import may not create this ticket, or None. The workflow's ticket numbers are handed out by the
+    day's counter alone: an imported ticket holding one of today or a later day stopped every intake of that day
+    once the counter reached it (issue 15). (Earlier days' numbers, as another Rexian's export carries them, are
+    imported: their counters never move again.) `today`: YYYYMMDD, the server's day."""
     from rexian.service.hotline import is_workflow_number
 
-    if any(record.get("source") == WORKFLOW_SOURCE for record in records):
-        return (f"来源「{WORKFLOW_SOURCE}」只属于本系统自己的工作流；导入的事件须标明其导入来源"
-                f"（映射的 source 或来源列不能是 {WORKFLOW_SOURCE}）：未导入")
-    if is_workflow_number(ticket_id):
-        return "工单编号是本系统工作流的编号（RX+日期+6位序号，只由当日计数器分配），导入不能占用：未导入"
+    today = today or server_day()
+    if is_workflow_number(ticket_id) and ticket_id[2:10] >= today:
+        return ("工单编号是本系统工作流今天或以后的编号（RX+日期+6位序号，只由当日计数器分配），导入占用它会使当天的"
+                "受理无法取号：未导入")
     return None
 
 
