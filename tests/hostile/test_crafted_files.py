@@ -288,6 +288,41 @@ def test_the_fast_path_hands_a_parquet_dictionary_bomb_to_the_bounded_reader(tmp
     assert result["stored"] == 0 and result["rejected"] == rows and "超过上限" in result["reasons"][0]
 
 
+def nested_bomb(path, rows=1_000, value_chars=1_000_000, schema_kept=True):
+    """A Parquet file of a few kilobytes with a list column and a struct column whose every element is the same
+    3 MB dictionary entry (6 GB once decoded): nested columns were decoded, unmeasured, with the row."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    note = pa.DictionaryArray.from_arrays(pa.array([0] * rows, pa.int32()), pa.array(["长" * value_chars]))
+    columns = {"工单编号": pa.array([f"GD{n:06d}" for n in range(rows)]),
+               "操作时间": pa.array(["03/01/2025 09:00"] * rows), "操作类型": pa.array(["受理"] * rows),
+               "附件": pa.ListArray.from_arrays(pa.array(range(rows + 1), pa.int32()), note),
+               "详情": pa.StructArray.from_arrays([note], names=["正文"])}
+    pq.write_table(pa.table(columns), path, compression="zstd", store_schema=schema_kept)
+    return path
+
+
+@pytest.mark.parametrize("schema_kept", [True, False])
+def test_list_and_struct_parquet_columns_are_left_unread_and_the_rows_imported_in_bounded_memory(tmp_path,
+                                                                                                  schema_kept):
+    path = nested_bomb(tmp_path / "nested.parquet", schema_kept=schema_kept)
+    assert path.stat().st_size < 100_000
+    mapping = {**FLOW_MAPPING, "columns": {key: value for key, value in FLOW_MAPPING["columns"].items()
+                                           if value in ("工单编号", "操作时间", "操作类型")}, "intake": {}}
+    result = limited_import(tmp_path, path, mapping)
+    assert result["stored"] == result["imported"] == result["rows_in"] == 1_000 and not result["problems"]
+
+
+def test_a_mapping_naming_a_list_column_is_told_it_is_not_read(tmp_path):
+    path = nested_bomb(tmp_path / "nested.parquet", rows=3, value_chars=10)
+    mapping = {**FLOW_MAPPING, "columns": {**{key: value for key, value in FLOW_MAPPING["columns"].items()
+                                              if value in ("工单编号", "操作时间", "操作类型")}, "note": "附件"},
+               "intake": {}}
+    report = balanced(build([path], mapping_from_dict(mapping)))
+    assert any("附件" in note.reason and "列表或结构" in note.reason for note in report.rejects.notes)
+
+
 def test_a_parquet_column_unpacking_past_the_setting_is_refused(tmp_path, monkeypatch):
     import pyarrow as pa
     import pyarrow.parquet as pq

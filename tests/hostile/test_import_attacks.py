@@ -205,6 +205,60 @@ def test_one_source_cannot_append_to_a_ticket_another_source_imported(tmp_path, 
     assert sum(1 for _, action in actions if action == "Closed") == 1
 
 
+# --- separation of duties through an import (issue 15, seventh round) -------------------------------------------
+
+ONE_PERSON = [  # one person signs for, requests the closure, approves it, closes and makes the follow-up call
+    ["GD009", "03/01/2025 09:00", "受理", "A01", "C00", "", "", "市民丙", "噪音"],
+    ["GD009", "03/01/2025 09:30", "派单", "D01", "C00", "D02", "", "市民丙", "噪音"],
+    ["GD009", "03/01/2025 10:00", "签收", "H0201", "D02", "", "", "市民丙", "噪音"],
+    ["GD009", "03/01/2025 11:00", "申请办结", "H0201", "D02", "", "已处理", "市民丙", "噪音"],
+    ["GD009", "03/01/2025 11:05", "办结审核通过", "H0201", "C00", "", "同意", "市民丙", "噪音"],
+    ["GD009", "03/01/2025 11:10", "办结", "H0201", "C00", "", "", "市民丙", "噪音"],
+    ["GD009", "03/01/2025 11:20", "回访", "H0201", "C00", "", "满意", "市民丙", "噪音"],
+]
+
+
+def test_an_import_in_the_workflows_own_source_is_still_shown_as_imported(tmp_path, db_url):
+    """Source `rexian` (another Rexian's export, imported whole) marks events as the workflow's: the ticket's import
+    manifest still tells one person's request, approval and follow-up call from the workflow's doing."""
+    path = write_csv(tmp_path / "self.csv", FLOW_HEADER, ONE_PERSON)
+    engine = migrated(db_url)
+    report = balanced(import_to_database(engine, [path], mapping_from_dict({**FLOW_MAPPING, "source": "rexian"})))
+    assert report.tickets_added == 1
+    shown = CliRunner().invoke(main, ["show", "GD009", "--db", db_url])
+    assert shown.exit_code == 0 and "导入的历史（来源：rexian）" in shown.output, shown.output
+
+
+def test_an_imported_history_that_breaks_separation_of_duties_is_kept_marked_as_imported(tmp_path, db_url):
+    path = write_csv(tmp_path / "self.csv", FLOW_HEADER, ONE_PERSON)
+    engine = migrated(db_url)
+    report = balanced(import_to_database(engine, [path], mapping_from_dict(FLOW_MAPPING)))
+    assert report.tickets_added == 1 and report.rows_rejected == 0
+    with engine.connect() as connection:
+        sources = set(connection.execute(select(t.events.c.source).where(t.events.c.ticket_id == "GD009")).scalars())
+        listed = connection.execute(select(t.import_manifests.c.tickets)).scalars().all()
+    assert sources == {"oldsys"} and any("GD009" in tickets for tickets in listed)
+    shown = CliRunner().invoke(main, ["show", "GD009", "--db", db_url])
+    assert shown.exit_code == 0 and "导入的历史（来源：oldsys）" in shown.output, shown.output
+
+
+def test_an_import_cannot_take_a_workflow_ticket_number_and_stop_the_days_intakes(tmp_path, make_app, db_url,
+                                                                                   monkeypatch):
+    from rexian.domain import commands as c
+    from rexian.importing import store
+
+    app = make_app(db_url)
+    first = app.handle(c.Intake(actor_id="A01", channel="phone", content="小区门口路灯一直不亮", category="0201"))
+    monkeypatch.setattr(store, "server_day", lambda: first.ticket_id[2:10])  # the server's day is the workflow's
+    following = first.ticket_id[:-6] + f"{int(first.ticket_id[-6:]) + 1:06d}"
+    rows = [[following, *row[1:]] for row in ONE_PERSON]
+    path = write_csv(tmp_path / "squat.csv", FLOW_HEADER, rows)
+    report = balanced(import_to_database(app.engine, [path], mapping_from_dict(FLOW_MAPPING)))
+    assert report.tickets_refused == 1 and "工作流今天或以后的编号" in report.rejects.rejects[0].reason
+    second = app.handle(c.Intake(actor_id="A01", channel="phone", content="小区门口路灯还是不亮", category="0201"))
+    assert second.ticket_id == following and app.ticket(following).status == "received"
+
+
 # --- the mapping file ------------------------------------------------------------------------------------------
 
 ALIAS_BOMB = "\n".join(["a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]"]
@@ -223,6 +277,21 @@ def test_a_yaml_alias_bomb_in_a_mapping_is_refused_at_once(tmp_path):
     assert time.perf_counter() - started < 1.0
     result = CliRunner().invoke(main, ["import", "--out", str(tmp_path / "o"), "--mapping", str(path), str(path)])
     assert result.exit_code == 1 and "别名" in result.output
+
+
+@pytest.mark.parametrize("text", ['source: "old\\0sys"', 'source: oldsys\nnulls: ["-", "\\0"]'])
+def test_a_nul_written_into_a_mapping_is_refused_before_anything_is_stored(tmp_path, db_url, text):
+    """A quoted YAML string may spell a NUL (`\\0`): as the source it reached every event (PostgreSQL cannot
+    store it); anywhere else it is no column name or word either."""
+    mapping = write_mapping(tmp_path / "flow.yaml", {key: value for key, value in FLOW_MAPPING.items() if key != "source"})
+    mapping.write_text(text + "\n" + mapping.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(MappingError, match="NUL"):
+        load_mapping(mapping)
+    path = write_csv(tmp_path / "flow.csv", FLOW_HEADER, FLOW_ROWS)
+    result = CliRunner().invoke(main, ["import", "--db", db_url, "--mapping", str(mapping), "--rejects",
+                                       str(tmp_path / "r.csv"), str(path)])
+    assert result.exit_code != 0 and "NUL" in result.output
+    assert stored(migrated(db_url)) == ({}, [])
 
 
 def test_an_oversized_mapping_file_is_refused_before_it_is_parsed(tmp_path, monkeypatch):

@@ -237,7 +237,8 @@ def test_a_checkpoint_taken_before_the_desk_was_digested_still_verifies_and_the_
     app, _, _ = desk
     make_checkpoint(app.engine, app.clock())
     sql(app, "UPDATE checkpoints SET supervision_events_upto = NULL, supervision_events = NULL, "
-             "audit_log_upto = NULL, audit_log = NULL")  # as an older version left it ...
+             "audit_log_upto = NULL, audit_log = NULL, finding_events_upto = NULL, "
+             "finding_events = NULL")  # as an older version left it ...
     from rexian.adapters.keys import keyring_for
     from rexian.domain.eventlog import GENESIS_HASH
     from rexian.service.checkpoints import _digest_range, document
@@ -367,6 +368,7 @@ def test_the_upgrade_to_0007_numbers_and_signs_the_audit_records_and_sign_in_mat
     app.engine.dispose()
     with sqlite3.connect(path) as connection:
         connection.execute("DROP INDEX ix_audit_log_log_seq")
+        connection.execute("DROP INDEX ix_audit_log_person_action")  # 0009_trust7's, on the columns dropped here
         for table, columns in (("audit_log", ("log_seq", "mac")), ("accounts", ("mac",)), ("sessions", ("mac",)),
                                ("api_tokens", ("mac",)),
                                ("checkpoints", ("supervision_events_upto", "supervision_events", "audit_log_upto",

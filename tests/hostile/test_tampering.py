@@ -293,3 +293,71 @@ def test_the_upgrade_to_the_log_sequence_numbers_old_events_and_launders_no_forg
     found = damaged(verify_database(app.engine))
     assert set(found) == {forged} and "unsigned" in found[forged]
     assert genuine not in found
+
+
+# --- key rotation (issue 15, seventh round) -------------------------------------------------------------------
+def _sign_forged_tail(app, tid, key: KeyRing) -> None:
+    """The forged event takes the next log number and is signed over it, the ticket row's head too."""
+    from rexian.adapters.keys import head_digest
+
+    (number,) = sql(app, "UPDATE counters SET value = value + 1 WHERE name = 'log' RETURNING value")[0]
+    head = one_value(app, "SELECT hash FROM events WHERE ticket_id = ? ORDER BY seq DESC", tid)
+    sql(app, "UPDATE events SET log_seq = ?, mac = ? WHERE ticket_id = ? AND mac IS NULL", number,
+        key.sign(event_digest(number, head)), tid, triggers_off=True)
+    last = one_value(app, "SELECT max(seq) FROM events WHERE ticket_id = ?", tid)
+    sql(app, "UPDATE tickets SET head_mac = ? WHERE ticket_id = ?", key.sign(head_digest(tid, last, head)), tid)
+
+
+def test_an_old_key_replayed_with_a_back_dated_event_after_its_rotation_is_named(town):
+    from rexian.adapters.keys import rotate_keys
+
+    app, tickets = town
+    ring = keyring_for(app.engine)
+    stolen = KeyRing([ring.keys[ring.current]], ring.current)  # the attacker copied the key file once
+    rotate_keys(app.engine, app.clock())
+    _forged_reopen(app, tickets[0])  # dated five minutes after the ticket's last event: before the rotation
+    _sign_forged_tail(app, tickets[0], stolen)
+    report = verify_database(app.engine)
+    assert set(damaged(report)) == {tickets[0]} and "unsigned" in damaged(report)[tickets[0]], report.lines()
+    assert any("旧密钥被重放" in line for line in report.lines())
+
+
+def test_a_token_signed_with_an_old_key_after_its_rotation_is_refused_and_named(town):
+    from rexian.adapters import credentials
+    from rexian.adapters.keys import rotate_keys
+    from rexian.web.auth import Accounts, digest
+
+    app, _ = town
+    accounts = Accounts(app.engine, app.settings, app.clock)
+    accounts.add(app.organisation(), "X01", "admin-password-1")
+    genuine = accounts.issue_token("X01", "接口")
+    ring = keyring_for(app.engine)
+    stolen = KeyRing([ring.keys[ring.current]], ring.current)
+    rotate_keys(app.engine, app.clock())
+    assert accounts.token_person(genuine) == "X01"  # signed again with the new key at the rotation
+    row = {"token_hash": digest("rxt_chosen"), "person_id": "X01"}
+    sql(app, "INSERT INTO api_tokens (token_hash, person_id, name, created_at, mac) VALUES (?, 'X01', 'x', ?, ?)",
+        row["token_hash"], app.clock(), stolen.sign(credentials.credential_digest("api_tokens", row)))
+    assert accounts.token_person("rxt_chosen") is None
+    assert any(stream.startswith("登录凭据(api_tokens") for stream in damaged(verify_database(app.engine)))
+
+
+def test_a_rotation_by_another_process_is_taken_up_by_a_running_server_and_old_checkpoints_still_verify(town, tmp_path):
+    from rexian.adapters.keys import key_path, rotate_keys
+    from rexian.adapters.database import make_engine
+
+    app, _ = town
+    make_checkpoint(app.engine, app.clock())
+    export_checkpoints(app.engine, tmp_path / "filed")
+    app.handle(c.Intake(actor_id="A01", content="井盖丢失存在安全隐患", category="0101"))  # the ring is cached
+    other = make_engine(app.engine.url.render_as_string(hide_password=False))  # `rexian keys rotate`
+    old, new = rotate_keys(other, app.clock())
+    other.dispose()
+    outcome = app.handle(c.Intake(actor_id="A01", content="路灯不亮影响夜间出行", category="0101"))
+    assert one_value(app, "SELECT mac FROM events WHERE ticket_id = ?", outcome.ticket_id).startswith(f"{new}:")
+    make_checkpoint(app.engine, app.clock())
+    export_checkpoints(app.engine, tmp_path / "filed")
+    fresh = KeyRing.load(key_path(app.engine))
+    report = verify_database(app.engine, keyring=fresh, filed_checkpoints=(tmp_path / "filed").glob("*.json"))
+    assert report.intact and report.checkpoints == 2, report.lines()
+    assert fresh.keys[old].retired_log_seq is not None

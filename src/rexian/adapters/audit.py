@@ -17,22 +17,35 @@ AUDITED = ("at", "person_id", "action", "ticket_id", "reason")
 ACCOUNT_STATE = "account_state"  # an account enabled, disabled or locked out (person_id: the account's own person)
 
 
-def audit_digest(log_seq: Any, row: dict[str, Any]) -> str:
-    """What an audit record's `mac` authenticates: its place in the log and every field it records."""
+def record_digest(kind: str, log_seq: Any, row: Any, names: tuple[str, ...]) -> str:
+    """What a numbered record's `mac` authenticates: its kind, its place in the log and every field it records
+    (read as stored on any database: `comparable`)."""
     from rexian.domain.eventlog import canonical_json
 
-    return f"audit:{log_seq}:" + canonical_json([comparable(row.get(name)) for name in AUDITED])
+    return f"{kind}:{log_seq}:" + canonical_json([comparable(row.get(name)) for name in names])
 
 
-def append_audit(connection: Connection, rows: list[dict[str, Any]]) -> None:
-    """Audit records (dicts of AUDITED) numbered, signed and inserted in the caller's transaction. The log
-    counter is the transaction's last lock (docs/trust.md), so nothing may be written after this in it."""
+def audit_digest(log_seq: Any, row: Any) -> str:
+    return record_digest("audit", log_seq, row, AUDITED)
+
+
+def append_signed(connection: Connection, table: Any, kind: str, names: tuple[str, ...],
+                  rows: list[dict[str, Any]]) -> int | None:
+    """Records (dicts of `names`) numbered on the global log sequence, signed and inserted into `table` in the
+    caller's transaction; the first number (None when there are none). The log counter is the transaction's
+    last lock (docs/trust.md): only rows it already holds may be written after this."""
     if not rows:
-        return
-    ring = keyring_for(connection.engine)
+        return None
     first = take_log_seqs(connection, len(rows))
+    ring = keyring_for(connection.engine)  # after the numbers: a rotation holds the counter (keys.rotate_keys)
     signed = []
     for number, row in enumerate(rows, first):
-        row = {name: row.get(name) for name in AUDITED}
-        signed.append({**row, "log_seq": number, "mac": ring.sign(audit_digest(number, row))})
-    connection.execute(insert(t.audit_log), signed)
+        row = {name: row.get(name) for name in names}
+        signed.append({**row, "log_seq": number, "mac": ring.sign(record_digest(kind, number, row, names))})
+    connection.execute(insert(table), signed)
+    return first
+
+
+def append_audit(connection: Connection, rows: list[dict[str, Any]]) -> int | None:
+    """Audit records (dicts of AUDITED), numbered and signed; the first number."""
+    return append_signed(connection, t.audit_log, "audit", AUDITED, rows)

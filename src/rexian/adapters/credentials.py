@@ -1,20 +1,28 @@
-"""Sign-in material signed by the server's key (docs/trust.md): an account's password hash, a session, an API
+"""Sign-in material signed by the server's key (docs/trust.md): an account's security state, a session, an API
 token. Someone who can write the database but not read the key file cannot insert a session or a token for
-another person, nor put a password hash of their own choosing on an account: the web refuses a row whose MAC
-does not hold, and `verify` names it. (A genuine older row put back — a revoked token's row as it was before —
-is not caught: the limit is documented.)"""
+another person, put a password hash of their own choosing on an account, re-enable it or reset its lock-out:
+the web refuses a row whose MAC does not hold, and `verify` names it.
+
+An account's MAC covers its password hash, `active`, failed attempts, lock and `state_seq`: the log number of
+its newest `account_state` audit record (an enabling, disabling, failed sign-in, lock-out or password change,
+each written with the change). A genuine older row put back carries an older `state_seq` than the audit log's
+newest record for the account, so the sign-in, every session and token use (one indexed look-up) and `verify`
+refuse it too. (A revoked token's older row put back is named by `verify`: service/verify_side.py.)"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy.engine import Engine
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import Connection, Engine
 
+from rexian.adapters import tables as t
+from rexian.adapters.audit import ACCOUNT_STATE, append_audit
 from rexian.adapters.keys import KeyRing, keyring_for
 from rexian.adapters.log_reader import comparable
 
-SIGNED = {"accounts": ("person_id", "password_hash"),
+SIGNED = {"accounts": ("person_id", "password_hash", "active", "failed_attempts", "locked_until", "state_seq"),
           "sessions": ("token_hash", "person_id", "expires_at"),
           "api_tokens": ("token_hash", "person_id")}
 
@@ -31,8 +39,60 @@ def signed(engine: Engine, table: str, row: dict[str, Any]) -> dict[str, Any]:
 
 
 def problem(ring: KeyRing, table: str, row: Mapping[str, Any]) -> str | None:
-    return ring.problem(credential_digest(table, row), row.get("mac"))
+    """Sign-in material is signed again at every rotation (`resign_all`): only the current key may have signed it."""
+    return ring.problem(credential_digest(table, row), row.get("mac"), current_only=True)
+
+
+KEYS = {"accounts": "person_id", "sessions": "token_hash", "api_tokens": "token_hash"}
+
+
+def resign_all(connection: Connection, ring: KeyRing) -> None:
+    """Every account, session and token signed again by `ring`'s current key, as it stands (a key rotation);
+    one whose MAC does not hold now keeps it, so a rotation launders nothing."""
+    from sqlalchemy import bindparam
+
+    for table_name, names in SIGNED.items():
+        table, key = t.metadata.tables[table_name], KEYS[table_name]
+        rows = [dict(row._mapping) for row in connection.execute(select(*(table.c[n] for n in (*names, "mac"))))]
+        updates = [{"match": row[key], "new_mac": ring.sign(credential_digest(table_name, row))} for row in rows
+                   if ring.problem(credential_digest(table_name, row), row.get("mac")) is None]
+        if updates:
+            connection.execute(update(table).where(table.c[key] == bindparam("match"))
+                               .values(mac=bindparam("new_mac")), updates)
 
 
 def holds(engine: Engine, table: str, row: Mapping[str, Any]) -> bool:
     return problem(keyring_for(engine), table, row) is None
+
+
+def newest_state(person: Any) -> Any:
+    """The log number of a person's newest account-state audit record, as a scalar subquery (indexed)."""
+    a = t.audit_log.c
+    return select(func.max(a.log_seq)).where(a.person_id == person, a.action == ACCOUNT_STATE).scalar_subquery()
+
+
+def account_problem(ring: KeyRing, row: Mapping[str, Any], newest: Any) -> str | None:
+    """Why an account row (with its `mac` and `state_seq`) is not the server's current state of the account:
+    not signed by the server, or an older genuine row (`newest`: the newest account-state record's number)."""
+    found = problem(ring, "accounts", row)
+    if found:
+        return found
+    if comparable(row.get("state_seq")) != comparable(newest):
+        return (f"不是账号的最新状态（审计日志中该账号最后一次状态变更的序号为{newest}，账号记录为{row.get('state_seq')}："
+                "旧记录被放回，或启用、解锁、失败次数被直接改动）")
+    return None
+
+
+def reseal_account(connection: Connection, person_id: str, now: Any, change: str | None = None) -> None:
+    """Sign an account row again after a change in the caller's transaction (which already holds the row).
+    `change` (enable, disable, failed 3, locked_until …, password): also an account-state audit record, whose
+    log number becomes the row's `state_seq`; the log counter is then the transaction's last new lock."""
+    a = t.accounts.c
+    if change is not None:
+        state_seq = append_audit(connection, [{"at": now, "person_id": person_id, "action": ACCOUNT_STATE,
+                                               "reason": change}])
+        connection.execute(update(t.accounts).where(a.person_id == person_id).values(state_seq=state_seq))
+    row = connection.execute(select(t.accounts).where(a.person_id == person_id)).first()
+    if row is not None:
+        connection.execute(update(t.accounts).where(a.person_id == person_id).values(
+            mac=keyring_for(connection.engine).sign(credential_digest("accounts", row._mapping))))

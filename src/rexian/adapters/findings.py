@@ -10,6 +10,11 @@
   triggering event), read from the log as the finding is stored; the detection time when it cites none
   stored (call-centre findings, findings of an export analysed without importing it).
 - `mark_contradicted` marks a finding the data no longer supports; nothing is deleted.
+- Every change of a finding — stored, new evidence, decided, contradicted — is a row of `finding_events` signed
+  like an audit record (a number on the global log sequence, the server's MAC) that carries the digest of the
+  finding's whole stored state after it (`state_digest`), so that `verify` names a finding deleted, edited,
+  inserted or put back from an older copy (docs/trust.md). It is written last in the transaction (the log
+  counter is the last lock).
 - Every change is also written to the outbox in the same transaction (`desk_store.enqueue`), from which
   dashboards (server-sent events) and webhooks learn of it (service/push.py).
 """
@@ -30,13 +35,43 @@ from sqlalchemy.exc import IntegrityError
 from rexian.adapters import desk_store
 from rexian.adapters import tables as t
 from rexian.adapters import findings_tables as ft
+from rexian.adapters.audit import append_signed, record_digest
+from rexian.adapters.log_reader import comparable
 from rexian.adapters.repository import OrgRepository
 from rexian.domain import clues
 from rexian.domain.errors import NotFound
-from rexian.domain.vocabulary import contradicted_reason, detected_reason, reason_label
+from rexian.domain.vocabulary import contradicted_reason, detected_reason, reason_label, updated_reason
 
 DECISIONS = clues.FINDING_DECISIONS
 CONTENT = ("rule_id", "family", "severity", "ticket_ids", "agent_id", "unit_id", "person_id", "evidence")
+# A finding's stored state as a whole (every column but the row's own bookkeeping), digested in its history.
+STATE = tuple(column.name for column in ft.findings.columns if column.name != "updated_at")
+HISTORY = ("finding_key", "at", "actor_id", "old_status", "new_status", "reason", "digest")
+HISTORY_KIND = "finding"
+
+
+def state_digest(row: Any) -> str:
+    """The digest of a finding's stored state (a row, or the dict about to be written), the same whether read
+    typed, raw from SQLite or from PostgreSQL."""
+    from rexian.domain.eventlog import canonical_json
+
+    return hashlib.sha256(canonical_json([comparable(row.get(name)) for name in STATE]).encode("utf-8")).hexdigest()
+
+
+def history_digest(log_seq: Any, row: Any) -> str:
+    """What a history row's `mac` authenticates (its number, its fields and the state digest)."""
+    return record_digest(HISTORY_KIND, log_seq, row, HISTORY)
+
+
+def append_history(connection: Any, rows: list[dict[str, Any]]) -> None:
+    """Changes of findings (dicts of HISTORY), numbered and signed, as the transaction's last writes."""
+    append_signed(connection, ft.finding_events, HISTORY_KIND, HISTORY, rows)
+
+
+def _change(key: str, now: datetime, actor: str | None, old: str | None, new: str, reason: str,
+            state: dict[str, Any]) -> dict[str, Any]:
+    return {"finding_key": key, "at": now, "actor_id": actor, "old_status": old, "new_status": new,
+            "reason": reason, "digest": state_digest(state)}
 
 
 def finding_row(finding: Any) -> dict[str, Any]:
@@ -80,7 +115,7 @@ def occurred_times(connection: Any, rows: Iterable[dict[str, Any]]) -> dict[str,
                 times[(ticket_id, seq)] = at
     for row in rows:
         found = [times[ref] for ref in cited[row["finding_key"]] if ref in times]
-        out[row["finding_key"]] = max(found) if found else _day(row) or _time(row["detected_at"])
+        out[row["finding_key"]] = _time(max(found) if found else _day(row) or row["detected_at"])
     return out
 
 
@@ -129,7 +164,7 @@ class FindingRepository:
                 chunk = keys[start:start + 500]
                 for row in connection.execute(select(ft.findings).where(ft.findings.c.finding_key.in_(chunk))):
                     existing[row.finding_key] = row
-            added = []
+            added, history = [], []
             counted: Counter[tuple[str, str]] = Counter()
             occurred = occurred_times(connection, (row for key, row in rows.items()
                                                    if key not in existing or existing[key].status == "new"))
@@ -141,8 +176,11 @@ class FindingRepository:
                 elif old.status != "new" or all(getattr(old, name) == row[name] for name in CONTENT):
                     result["kept"].append(key)
                 else:
+                    changes = {**{name: row[name] for name in CONTENT}, "occurred_at": occurred[key]}
                     connection.execute(update(ft.findings).where(ft.findings.c.finding_key == key).values(
-                        **{name: row[name] for name in CONTENT}, occurred_at=occurred[key], updated_at=now))
+                        **changes, updated_at=now))
+                    history.append(_change(key, now, None, "new", "new", updated_reason(source),
+                                           {**old._mapping, **changes}))
                     result["updated"].append(key)
                     counted.update((facet, row[facet]) for facet in ("family", "rule_id", "severity"))
                     counted.subtract((facet, getattr(old, facet)) for facet in ("family", "rule_id", "severity"))
@@ -150,14 +188,14 @@ class FindingRepository:
                 counted.update((facet, row[facet]) for facet in ft.FACETS)
             if added:
                 connection.execute(insert(ft.findings), added)
-                connection.execute(insert(ft.finding_events), [
-                    {"finding_key": row["finding_key"], "at": now, "actor_id": None, "old_status": None,
-                     "new_status": "new", "reason": detected_reason(source)} for row in added])
+                history += [_change(row["finding_key"], now, None, None, "new", detected_reason(source), row)
+                            for row in added]
                 result["added"] = [row["finding_key"] for row in added]
             count_changes(connection, counted)
             for change in ("added", "updated"):
                 for key in result[change]:
                     desk_store.enqueue(connection, f"finding.{change}", key, _announce(rows[key], "new", source), now)
+            append_history(connection, history)
         return result
 
     def decide(self, key: str, decision: str, actor_id: str, reason: str, now: datetime) -> dict[str, Any]:
@@ -168,6 +206,7 @@ class FindingRepository:
 
     def decide_many(self, keys: list[str], decision: str, actor_id: str, reason: str, now: datetime) -> list[str]:
         """The same decision on several findings, all or nothing: one refusal writes none of them."""
+        history = []
         with self.engine.begin() as connection:
             person = OrgRepository(connection).load().person(actor_id)
             actor = clues.Actor(actor_id, person.unit_id if person else None,
@@ -178,39 +217,40 @@ class FindingRepository:
                     raise NotFound("finding.unknown", f"问题线索不存在：{key}")
                 event = clues.decide_finding(actor, row.status if row is not None else "new", decision, reason)
                 status, reason_text = event["payload"]["new_status"], event["payload"]["reason"]
+                changes = {"status": status, "decided_by": actor_id, "decided_at": now, "reason": reason_text}
                 connection.execute(update(ft.findings).where(ft.findings.c.finding_key == key).values(
-                    status=status, decided_by=actor_id, decided_at=now, reason=reason_text, updated_at=now))
-                connection.execute(insert(ft.finding_events).values(
-                    finding_key=key, at=now, actor_id=actor_id, old_status=row.status, new_status=status,
-                    reason=reason_text))
+                    **changes, updated_at=now))
+                history.append(_change(key, now, actor_id, row.status, status, reason_text, {**row._mapping, **changes}))
                 count_changes(connection, Counter({("status", status): 1, ("status", row.status): -1}))
                 desk_store.append(connection, finding_stream(key), "finding", [event], now, {
                     "status": status, "title": key, "unit_id": row.unit_id, "person_id": row.person_id,
                     "state": {"finding_key": key}})
                 desk_store.enqueue(connection, "finding.decided", key,
                                    _announce(row._mapping, status, row.source, decided_by=actor_id), now)
+            append_history(connection, history)
         return list(keys)
 
     def mark_contradicted(self, keys: list[str], reason: str, now: datetime) -> list[str]:
         """Mark findings the data no longer supports (e.g. a later batch run does not find them again).
         Their status and decision stay; already-marked ones are left alone. Returns the keys marked."""
-        marked = []
+        marked, history = [], []
         with self.engine.begin() as connection:
             for key in keys:
                 row = connection.execute(select(ft.findings).where(ft.findings.c.finding_key == key)).first()
                 if row is None or row.contradicted_at is not None:
                     continue
+                changes = {"contradicted_at": now, "contradiction": reason}
                 connection.execute(update(ft.findings).where(ft.findings.c.finding_key == key).values(
-                    contradicted_at=now, contradiction=reason, updated_at=now))
-                connection.execute(insert(ft.finding_events).values(
-                    finding_key=key, at=now, actor_id=None, old_status=row.status, new_status=row.status,
-                    reason=contradicted_reason(reason)))
+                    **changes, updated_at=now))
+                history.append(_change(key, now, None, row.status, row.status, contradicted_reason(reason),
+                                       {**row._mapping, **changes}))
                 desk_store.append(connection, finding_stream(key), "finding", [clues.contradicted(reason)], now, {
                     "status": row.status, "title": key, "unit_id": row.unit_id, "person_id": row.person_id,
                     "state": {"finding_key": key, "contradicted": reason}})
                 desk_store.enqueue(connection, "finding.contradicted", key,
                                    _announce(row._mapping, row.status, row.source, contradiction=reason), now)
                 marked.append(key)
+            append_history(connection, history)
         return marked
 
     def reconcile(self, found: Iterable[Any], reason: str, now: datetime, rules: Iterable[str] | None = None,
@@ -295,6 +335,8 @@ def _announce(row: Any, status: str, source: str, **extra: Any) -> dict[str, Any
 
 
 def _time(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value)) if value else datetime(1970, 1, 1)
+    """A time as stored: naive (a zone given in a findings file is dropped, as SQLite's column drops it), so that
+    the digest of what is written is the digest of what is read back on every database."""
+    if not isinstance(value, datetime):
+        value = datetime.fromisoformat(str(value)) if value else datetime(1970, 1, 1)
+    return value.replace(tzinfo=None)

@@ -6,7 +6,7 @@ imported; `rexian.adapters.findings` imports it). Migration `0003_findings` crea
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Text
+from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, String, Table, Text
 
 from rexian.adapters.tables import metadata, tickets
 from rexian.domain import vocabulary
@@ -87,7 +87,15 @@ finding_events = Table(
     Column("old_status", String(16)),
     Column("new_status", String(16), nullable=False),
     Column("reason", Text),
+    # Each change of a finding is signed like an audit record (0009_trust7): a number on the global log sequence,
+    # `digest` = the finding's whole stored state after the change (`adapters/findings.py: state_digest`), and
+    # the server's MAC over the three and the fields above. `verify` compares every finding with its newest
+    # signed change: a finding deleted, edited, inserted or put back from an older copy is named.
+    Column("digest", String(64)),
+    Column("log_seq", BigInteger),
+    Column("mac", String(80)),
     Index("ix_finding_events_key", "finding_key"),
+    Index("ix_finding_events_log_seq", "log_seq", unique=True),
 )
 
 # Real-time evaluation looks up the other tickets on the same matter (place and category).

@@ -40,6 +40,9 @@ class Key:
     secret: bytes
     created_at: str
     retired_at: str | None = None
+    # The last number of the global log sequence when the key was retired (`rotate_keys`): anything numbered
+    # after it and signed by this key is a stolen old key replayed, whatever time it claims.
+    retired_log_seq: int | None = None
 
 
 class KeyRing:
@@ -54,8 +57,11 @@ class KeyRing:
     def sign(self, digest: str) -> str:
         return f"{self.current}:{_mac(self.keys[self.current].secret, digest)}"
 
-    def problem(self, digest: str, mac: Any, at: datetime | None = None) -> str | None:
-        """None when `mac` authenticates `digest`; otherwise why not, in Chinese."""
+    def problem(self, digest: str, mac: Any, at: datetime | None = None, log_seq: Any = None,
+                current_only: bool = False) -> str | None:
+        """None when `mac` authenticates `digest`; otherwise why not, in Chinese. `log_seq`: the record's number
+        on the global log sequence (a retired key signs nothing after its retirement's number); `current_only`:
+        rows re-signed at every rotation (sign-in material), which no retired key may have signed."""
         if not mac:
             return "没有服务器签名（不是经由本系统写入的事件）"
         key_id, sep, value = str(mac).partition(":")
@@ -66,6 +72,10 @@ class KeyRing:
             return "签名与内容不符（伪造或被改动）"
         if key.retired_at and at is not None and at.isoformat(timespec="seconds") > key.retired_at:
             return f"使用已于{key.retired_at}停用的密钥{key_id}签名（旧密钥被重放）"
+        if key.retired_log_seq is not None and isinstance(log_seq, int) and log_seq > key.retired_log_seq:
+            return f"日志序号{log_seq}晚于密钥{key_id}停用时的{key.retired_log_seq}，却由它签名（旧密钥被重放）"
+        if current_only and key_id != self.current:
+            return f"由已停用的密钥{key_id}签名（轮换时已用新密钥重签，旧密钥被重放）"
         return None
 
     def pseudonym(self, value: str) -> str:
@@ -92,9 +102,10 @@ class KeyRing:
     def generate(cls, now: datetime | None = None, path: Path | None = None) -> KeyRing:
         return cls([_new_key("k1", now)], "k1", path)
 
-    def rotate(self, now: datetime | None = None) -> str:
+    def rotate(self, now: datetime | None = None, log_seq: int | None = None) -> str:
         stamp = _stamp(now)
         self.keys[self.current].retired_at = stamp
+        self.keys[self.current].retired_log_seq = log_seq
         number = max(int(key_id[1:]) for key_id in self.keys if key_id[1:].isdigit()) + 1
         key = _new_key(f"k{number}", now)
         self.keys[key.key_id] = key
@@ -105,7 +116,9 @@ class KeyRing:
         path = Path(path or self.path)
         document = {"format": FORMAT, "current": self.current,
                     "keys": [{"id": k.key_id, "secret": k.secret.hex(), "created_at": k.created_at,
-                              "retired_at": k.retired_at} for k in self.keys.values()]}
+                              "retired_at": k.retired_at,
+                              **({"retired_log_seq": k.retired_log_seq} if k.retired_log_seq is not None else {})}
+                             for k in self.keys.values()]}
         temporary = path.with_name(path.name + ".tmp")
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
@@ -120,7 +133,8 @@ class KeyRing:
             document = json.loads(Path(path).read_text(encoding="utf-8"))
             if document.get("format") != FORMAT:
                 raise ValueError("format")
-            keys = [Key(item["id"], bytes.fromhex(item["secret"]), item["created_at"], item.get("retired_at"))
+            keys = [Key(item["id"], bytes.fromhex(item["secret"]), item["created_at"], item.get("retired_at"),
+                        int(item["retired_log_seq"]) if item.get("retired_log_seq") is not None else None)
                     for item in document["keys"]]
             return cls(keys, document["current"], Path(path))
         except FileNotFoundError:
@@ -148,6 +162,7 @@ def _new_key(key_id: str, now: datetime | None) -> Key:
 
 # --- which key file belongs to which database ---------------------------------------------------------
 _RINGS: weakref.WeakKeyDictionary[Engine, KeyRing] = weakref.WeakKeyDictionary()
+_STAMPS: weakref.WeakKeyDictionary[Engine, Any] = weakref.WeakKeyDictionary()  # the key file's mtime when read
 _PATHS: weakref.WeakKeyDictionary[Engine, Path] = weakref.WeakKeyDictionary()
 
 
@@ -176,10 +191,11 @@ def key_path(engine: Engine) -> Path | None:
 
 
 def keyring_for(engine: Engine, create: bool = False) -> KeyRing:
-    """The engine's key ring: loaded once from its key file (created first when `create`, as `init` does).
-    In-memory SQLite gets a key that lives as long as the engine."""
+    """The engine's key ring: loaded from its key file (created first when `create`, as `init` does), and read
+    again when the file changed (a rotation by another process: a running server signs with the new key from
+    its next write on). In-memory SQLite gets a key that lives as long as the engine."""
     ring = _RINGS.get(engine)
-    if ring is not None:
+    if ring is not None and (ring.path is None or _stamp_of(ring.path) == _STAMPS.get(engine)):
         return ring
     path = key_path(engine)
     if path is None:
@@ -194,7 +210,38 @@ def keyring_for(engine: Engine, create: bool = False) -> KeyRing:
     else:
         ring = KeyRing.load(path)
     _RINGS[engine] = ring
+    if ring.path is not None:
+        _STAMPS[engine] = _stamp_of(ring.path)
     return ring
+
+
+def _stamp_of(path: Path) -> Any:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size, status.st_ino
+
+
+def rotate_keys(engine: Engine, now: datetime | None = None) -> tuple[str, str]:
+    """Rotate the engine's key file (old id, new id): the retired key records the last log number it signed,
+    taken while the log counter is locked, so that no writer signs with it after that number (writers read the
+    key ring after taking their numbers); the sign-in material is signed again with the new key in the same
+    transaction, so a session or token signed by the retired key is refused from then on."""
+    from rexian.adapters.credentials import resign_all
+
+    path = key_path(engine)
+    if path is None:
+        raise KeyFileError("内存数据库没有密钥文件")
+    with engine.begin() as connection:
+        last = take_log_seqs(connection, 0) - 1  # the counter's value, its row locked until commit
+        ring = KeyRing.load(path)
+        old = ring.current
+        new = ring.rotate(now, last)
+        ring.save()
+        _RINGS[engine], _STAMPS[engine] = ring, _stamp_of(path)
+        resign_all(connection, ring)
+    return old, new
 
 
 def forget_keyring(engine: Engine) -> None:
@@ -226,8 +273,8 @@ def sign_rows(connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Event rows (dicts with `hash`) with their `log_seq` taken and their `mac` filled by the current key."""
     if not rows:
         return rows
-    ring = keyring_for(connection.engine)
     first = take_log_seqs(connection, len(rows))
+    ring = keyring_for(connection.engine)  # after the numbers: a rotation holds the counter (rotate_keys)
     for number, row in enumerate(rows, first):
         row["log_seq"] = number
         row["mac"] = ring.sign(event_digest(number, row["hash"]))

@@ -40,8 +40,14 @@ def iter_raw_streams(connection: Connection, table: str = "events") -> Iterator[
 
 AUDIT = "audit_log"  # numbered on the same log sequence and signed (adapters/audit.py)
 AUDIT_FIELDS = ("id", "at", "person_id", "action", "ticket_id", "reason", "log_seq", "mac")
-# What a checkpoint digests of a row: (id, stream, place, authenticator); an audit record's MAC covers its content.
-_DIGESTED = {**{table: "id, ticket_id, seq, hash" for table in TABLES}, AUDIT: "id, ticket_id, log_seq, mac"}
+FINDING_CHANGES = "finding_events"  # the findings' signed changes, on the same sequence (adapters/findings.py)
+FINDING_CHANGE_FIELDS = ("id", "finding_key", "at", "actor_id", "old_status", "new_status", "reason", "digest",
+                         "log_seq", "mac")
+# Numbered records outside the event tables: table → its stream column (an audit record's ticket, a finding's key).
+RECORDS = {AUDIT: "ticket_id", FINDING_CHANGES: "finding_key"}
+# What a checkpoint digests of a row: (id, stream, place, authenticator); a record's MAC covers its content.
+_DIGESTED = {**{table: "id, ticket_id, seq, hash" for table in TABLES},
+             **{table: f"id, {stream}, log_seq, mac" for table, stream in RECORDS.items()}}
 
 
 def iter_raw_by_id(connection: Connection, table: str, after: int, upto: int | None = None) -> Iterator[tuple]:
@@ -53,17 +59,25 @@ def iter_raw_by_id(connection: Connection, table: str, after: int, upto: int | N
 
 
 def iter_log_sequence(connection: Connection) -> Iterator[tuple]:
-    """(log_seq, table, stream, seq) of every event of every event table and of every audit record (stream:
-    its ticket, seq: its id), in log sequence order (the database merges the tables' unique indexes), for the
-    check that the global sequence has no gaps."""
+    """(log_seq, table, stream, seq) of every event of every event table and of every numbered record (audit
+    records, the findings' changes; stream: its ticket or finding, seq: its id), in log sequence order (the
+    database merges the tables' unique indexes), for the check that the global sequence has no gaps."""
     parts = " UNION ALL ".join([*(f"SELECT log_seq, '{table}' AS tbl, ticket_id, seq FROM {table}" for table in TABLES),
-                                f"SELECT log_seq, '{AUDIT}' AS tbl, ticket_id, id FROM {AUDIT}"])
+                                *(f"SELECT log_seq, '{table}' AS tbl, {stream}, id FROM {table}"
+                                  for table, stream in RECORDS.items())])
     yield from _rows(connection, f"SELECT log_seq, tbl, ticket_id, seq FROM ({parts}) AS log ORDER BY log_seq")
 
 
 def iter_raw_audit(connection: Connection) -> Iterator[dict[str, Any]]:
     for values in _rows(connection, f"SELECT {', '.join(AUDIT_FIELDS)} FROM {AUDIT} ORDER BY id"):
         yield dict(zip(AUDIT_FIELDS, values))
+
+
+def iter_raw_finding_changes(connection: Connection) -> Iterator[dict[str, Any]]:
+    """The findings' changes in log order (rows without a number last, in id order)."""
+    order = "CASE WHEN log_seq IS NULL THEN 1 ELSE 0 END, log_seq, id"
+    for values in _rows(connection, f"SELECT {', '.join(FINDING_CHANGE_FIELDS)} FROM {FINDING_CHANGES} ORDER BY {order}"):
+        yield dict(zip(FINDING_CHANGE_FIELDS, values))
 
 
 def raw_ticket_rows(connection: Connection) -> Iterator[dict[str, Any]]:

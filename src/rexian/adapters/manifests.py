@@ -50,3 +50,15 @@ def iter_raw_manifests(connection: Connection) -> Iterator[tuple[Any, Any, Any, 
     """(number, source, tickets, previous_mac, mac) as stored, in number order."""
     yield from connection.exec_driver_sql(
         "SELECT number, source, tickets, previous_mac, mac FROM import_manifests ORDER BY number")
+
+
+def imported_by(connection: Connection, ticket_id: str) -> str | None:
+    """The source of the first import manifest that lists a ticket (an import or `simulate --db` wrote it), or
+    None: the ticket was born in the workflow. Read for one ticket at a time (`rexian show`)."""
+    key = json.dumps(ticket_id, ensure_ascii=False) + ":"
+    c = t.import_manifests.c
+    for source, tickets in connection.execute(select(c.source, c.tickets).where(c.tickets.contains(key))
+                                              .order_by(c.number)):
+        if ticket_id in json.loads(tickets):
+            return source
+    return None

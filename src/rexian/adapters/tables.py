@@ -176,6 +176,9 @@ checkpoints = Table(
     Column("supervision_events", Integer),
     Column("audit_log_upto", Integer),
     Column("audit_log", Integer),
+    # The findings' signed changes, since 0009_trust7.
+    Column("finding_events_upto", Integer),
+    Column("finding_events", Integer),
     Column("previous_digest", String(64), nullable=False),
     Column("digest", String(64), nullable=False),
     Column("mac", String(80), nullable=False),
@@ -225,7 +228,10 @@ accounts = Table(
     Column("locked_until", DateTime),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
-    Column("mac", String(80)),  # the server's MAC of person and password hash (adapters/credentials.py)
+    # The log number of the account's newest account-state audit record (0009_trust7), and the server's MAC of
+    # person, password hash, active, failed attempts, lock and that number (adapters/credentials.py).
+    Column("state_seq", BigInteger),
+    Column("mac", String(80)),
 )
 
 sessions = Table(
@@ -262,6 +268,8 @@ audit_log = Table(
     Column("mac", String(80)),
     Index("ix_audit_at", "at"),
     Index("ix_audit_log_log_seq", "log_seq", unique=True),
+    # An account's newest state record, looked up at every sign-in and token use (0009_trust7).
+    Index("ix_audit_log_person_action", "person_id", "action", "log_seq"),
 )
 
 attachments = Table(

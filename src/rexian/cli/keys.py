@@ -32,17 +32,15 @@ def keys_show(db_url):
 @db_option
 def keys_rotate(db_url):
     """轮换密钥：新增签名密钥，旧密钥停用但保留，用于核对它签过的事件。"""
-    from rexian.adapters.keys import forget_keyring, keyring_for
+    from rexian.adapters.keys import KeyFileError, key_path, rotate_keys
 
     app = _app(db_url)
-    ring = keyring_for(app.engine)
-    if ring.path is None:
-        fail(ValueError("内存数据库没有密钥文件"), "invalid")
-    old = ring.current
-    new = ring.rotate(app.clock())
-    ring.save()
-    forget_keyring(app.engine)
-    click.echo(f"已轮换：{old} 停用，{new} 为当前签名密钥（{ring.path}）。请备份密钥文件。")
+    try:
+        old, new = rotate_keys(app.engine, app.clock())
+    except KeyFileError as error:
+        fail(ValueError(str(error)), "invalid")
+    click.echo(f"已轮换：{old} 停用，{new} 为当前签名密钥（{key_path(app.engine)}）。请备份密钥文件。"
+               "运行中的服务自下一次写入起使用新密钥。")
 
 
 @click.command("checkpoint")

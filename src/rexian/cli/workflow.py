@@ -233,7 +233,15 @@ def show(db_url, ticket_id):
                f"首接单位={ticket.first_unit_id} 主办单位={ticket.lead_unit_id} 时限={ticket.due_at}")
     for line in pending_lines(ticket):
         click.echo(line)
-    for event in app.events(ticket_id):
+    events = app.events(ticket_id)
+    from rexian.adapters.manifests import imported_by
+
+    with app.engine.connect() as connection:
+        manifest = imported_by(connection, ticket_id)
+    imported = sorted({str(event.get("source")) for event in events} - {"rexian"} | ({manifest} if manifest else set()))
+    if imported:  # an imported history is as the other platform recorded it: the workflow's checks never ran on it
+        click.echo(f"导入的历史（来源：{'、'.join(imported)}），按来源系统所记，未经本系统工作流的职责分离等检查")
+    for event in events:
         payload = json.dumps(event["payload"], ensure_ascii=False)
         action = f"{event['action']} {v.label(v.ACTIONS, event['action'])}"
         click.echo(f"{event['seq']:>3} {event['at']:%Y-%m-%d %H:%M} {action:<28} "

@@ -188,6 +188,11 @@ def detected_reason(source: str) -> str:
     return f"系统发现（{FINDING_SOURCES.get(source, source)}）"
 
 
+def updated_reason(source: str) -> str:
+    """The reason the system gives when a re-analysis brings a still-undecided finding new evidence."""
+    return f"证据更新（{FINDING_SOURCES.get(source, source)}）"
+
+
 def contradicted_reason(reason: str) -> str:
     """The reason the system gives when later data no longer supports a finding."""
     return f"被数据推翻：{reason}"

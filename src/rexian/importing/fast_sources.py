@@ -27,12 +27,15 @@ class ParquetSource:
         import pyarrow.parquet as pq
 
         from rexian.importing.file_limits import check_parquet_parts
+        from rexian.importing.readers import is_nested
 
         self.paths = paths
         self.files = [pq.ParquetFile(path) for path in paths]
         for path, each in zip(paths, self.files):
             check_parquet_parts(path, each.metadata)  # refused: the general path reports it
         self.schema = self.files[0].schema_arrow
+        if any(is_nested(field.type) for each in self.files for field in each.schema_arrow):
+            raise SourceChanged("nested columns: the general path leaves them unread")
         self.rows = sum(f.metadata.num_rows for f in self.files)
 
     def same_schemas(self) -> bool:

@@ -309,7 +309,7 @@ def parse_mapping_text(text: str, where: str = "映射") -> Any:
     if len(text.encode("utf-8", "surrogatepass")) > limit:
         raise MappingError(f"{where} 超过 {limit} 字节（设置 mapping_max_bytes）：不是映射文件？")
     try:
-        return yaml.load(text, Loader=_NoAliasLoader)  # a SafeLoader subclass
+        return _without_nul(yaml.load(text, Loader=_NoAliasLoader), where)  # a SafeLoader subclass
     except yaml.YAMLError as error:
         raise MappingError(f"{where} 无法读取：{error}") from None
     except RecursionError:
@@ -318,6 +318,21 @@ def parse_mapping_text(text: str, where: str = "映射") -> Any:
         raise
     except ValueError as error:  # a number too long to read (Python's 4,300-digit limit) and the like
         raise MappingError(f"{where} 无法读取：数值过长或格式不正确（{error}）") from None
+
+
+def _without_nul(parsed: Any, where: str) -> Any:
+    """The parsed mapping, refused when a key or value holds a NUL (written `\\0` in a quoted YAML string): it
+    would reach every event's source or a column name, and PostgreSQL cannot store it."""
+    pending = [parsed]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending += [*value.keys(), *value.values()]
+        elif isinstance(value, list):
+            pending += value
+        elif isinstance(value, str) and "\x00" in value:
+            raise MappingError(f"{where} 含有 NUL 字符（{value[:40]!r}）：映射中不能有 NUL")
+    return parsed
 
 
 def load_mapping(path: str | Path) -> Mapping:

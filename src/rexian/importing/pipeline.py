@@ -29,6 +29,7 @@ class ImportReport:
     tickets_grown: int = 0
     tickets_unchanged: int = 0
     tickets_conflicting: int = 0
+    tickets_refused: int = 0  # refused whole (store.refused_import): their rows rejected with the reason
     events_added: int = 0
     file_problems: list[str] = field(default_factory=list)
     rejects: RejectLog = field(default_factory=RejectLog)
@@ -50,9 +51,11 @@ class ImportReport:
                  f"{self.table} 表 {len(self.table_rows)} 行" if self.table else
                  f"工单 {self.tickets} 件，事件 {self.events} 条"]
         lines += [f"{table} 表 {len(rows)} 行" for table, (rows, _origins) in self.records.items()]
-        if self.tickets_added or self.tickets_grown or self.tickets_unchanged or self.tickets_conflicting:
+        if self.tickets_added or self.tickets_grown or self.tickets_unchanged or self.tickets_conflicting \
+                or self.tickets_refused:
             lines.append(f"数据库：新增工单 {self.tickets_added}，追加历史 {self.tickets_grown}，"
-                         f"未变 {self.tickets_unchanged}，与已有历史冲突 {self.tickets_conflicting}；"
+                         f"未变 {self.tickets_unchanged}，与已有历史冲突 {self.tickets_conflicting}"
+                         f"{f'，不许导入 {self.tickets_refused}' if self.tickets_refused else ''}；"
                          f"写入事件 {self.events_added} 条")
         lines += self.stored
         lines += [f"文件问题：{problem}" for problem in self.file_problems]
@@ -205,12 +208,14 @@ CONFLICT_REASON = ("数据库中已有该工单的不同历史，或它不是本
                    "未导入（请核对来源名称或工单编号）")
 
 
-def finish(report: ImportReport, conflicts: list[str] = ()) -> ImportReport:
-    """Reject the rows of conflicting tickets, then balance the books (a mismatch is a bug: fail loudly)."""
+def finish(report: ImportReport, conflicts: list[str] = (), refusals: dict[str, str] | None = None) -> ImportReport:
+    """Reject the rows of conflicting (or refused: `refusals`, ticket → reason) tickets, then balance the books
+    (a mismatch is a bug: fail loudly)."""
     for ticket_id in conflicts:
         for file, row in report.histories[ticket_id].rows:
-            report.rejects.add(file, row, None, ticket_id, CONFLICT_REASON)
-    report.tickets_conflicting = len(conflicts)
+            report.rejects.add(file, row, None, ticket_id, (refusals or {}).get(ticket_id, CONFLICT_REASON))
+    report.tickets_refused = len(refusals or {})
+    report.tickets_conflicting = len(conflicts) - report.tickets_refused
     conflicts = set(conflicts)
     report.rows_rejected = len(report.rejects.rejected_rows)
     report.rows_imported = sum(len(h.rows) for tid, h in report.histories.items() if tid not in conflicts)
@@ -260,11 +265,11 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
                                      events_added=result.events_added, written=result.written)
                 store_histories(engine, _counting(report, sealed_histories(report, mapping), progress),
                                 batch_tickets, after_batch, written_earlier=frozenset(result.written), result=result)
-                finish(report, result.conflicts)
+                finish(report, result.conflicts, result.refusals)
         else:
             store_histories(engine, _counting(report, sealed_histories(report, mapping), progress), batch_tickets,
                             after_batch, result=result)
-            finish(report, result.conflicts)
+            finish(report, result.conflicts, result.refusals)
     except BaseException:
         finish_run(engine, import_id, "failed")
         raise
@@ -295,8 +300,9 @@ def _fast_store(engine, plan, result, batch_tickets: int, after_batch, progress=
     conflicting = plan.rows_of(result.conflicts)
     for ticket_id in result.conflicts:
         for file, row in conflicting[ticket_id]:
-            report.rejects.add(file, row, None, ticket_id, CONFLICT_REASON)
-    report.tickets_conflicting = len(result.conflicts)
+            report.rejects.add(file, row, None, ticket_id, result.refusals.get(ticket_id, CONFLICT_REASON))
+    report.tickets_refused = len(result.refusals)
+    report.tickets_conflicting = len(result.conflicts) - report.tickets_refused
     report.rows_rejected = len(report.rejects.rejected_rows)
     report.rows_imported = report.rows_in - sum(len(rows) for rows in conflicting.values())
     if report.rows_imported + report.rows_rejected != report.rows_in:

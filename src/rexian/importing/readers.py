@@ -341,7 +341,9 @@ def _read_parquet(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[
     most `import_max_unpacked_mb` (checked on the metadata first), text columns are read as dictionaries so a
     value repeated by a dictionary page (1 MB × 200,000 rows from a 260 KB file) is measured before it is
     decoded, a row with a value over `import_max_field_chars` is rejected from its length alone, and the
-    others are decoded about 64 MB at a time."""
+    others are decoded about 64 MB at a time. List, struct and map columns are not read at all (an export's
+    cells are scalars; a nested column's elements can repeat one dictionary entry unmeasured, 6 GB from a few
+    kilobytes): a note names them."""
     import pyarrow.parquet as pq
 
     from rexian.settings import load_settings
@@ -349,10 +351,14 @@ def _read_parquet(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[
     parquet = pq.ParquetFile(path)
     check_parquet_parts(path, parquet.metadata)
     limit = load_settings().import_max_field_chars
+    nested = [f.name for f in parquet.schema_arrow if is_nested(f.type)]
+    if nested:
+        rejects.note(str(path), f"列表或结构类型的列不读取（导入只读标量列）：{'、'.join(nested)}")
+    read = [f.name for f in parquet.schema_arrow if f.name not in nested]
     texts = [f.name for f in parquet.schema_arrow if _is_text(f.type)]
     parquet = pq.ParquetFile(path, read_dictionary=texts)
     number = 0
-    for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+    for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=read):
         chars, sizes = _text_lengths(batch, texts)
         shortened: dict[str, Any] = {}  # a dictionary column's entries cut to their beginnings, once a batch
         start = 0
@@ -375,6 +381,13 @@ def _read_parquet(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[
                 reject_long(rejects, row, long, int(chars[long][end]), limit, mapping)
                 end += 1
             start = end
+
+
+def is_nested(kind: Any) -> bool:
+    """A list, struct, map or union column type (Parquet's nested columns)."""
+    import pyarrow as pa
+
+    return pa.types.is_nested(kind)
 
 
 def _is_text(kind: Any) -> bool:

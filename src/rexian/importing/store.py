@@ -56,7 +56,8 @@ class StoreResult:
     tickets_grown: int = 0
     tickets_unchanged: int = 0
     events_added: int = 0
-    conflicts: list[str] = field(default_factory=list)  # ticket ids whose stored history differs
+    conflicts: list[str] = field(default_factory=list)  # ticket ids whose stored history differs, or refused
+    refusals: dict[str, str] = field(default_factory=dict)  # conflicts refused for another reason → that reason
     written: set[str] | None = None  # when a set: the tickets added or grown, filled as batches commit
 
 
@@ -107,6 +108,11 @@ def _store_batch(engine: Engine, batch: list[tuple[str, list[dict[str, Any]]]], 
             records, salt, held = apart(connection, ticket_id, records,
                                         _fast_reseal if records and DB_ROW in records[0] else None)
             head = heads.get(ticket_id)
+            refusal = refused_import(ticket_id, records) if head is None else None
+            if refusal is not None:
+                result.conflicts.append(ticket_id)
+                result.refusals[ticket_id] = refusal
+                continue
             if head is None:
                 if held:  # held since the call, so the retention period counts from it
                     held_rows.append({"ticket_id": ticket_id, "salt": salt, "held": held, "now": records[0]["at"]})
@@ -164,6 +170,25 @@ def _fast_reseal(records, received, chained):
 
 
 WORKFLOW_SOURCE = "rexian"  # the source of events recorded by Rexian's own workflow (domain.model)
+
+
+def server_day() -> str:
+    """The server's day (YYYYMMDD), as the workflow's intake numbers tickets by it."""
+    return datetime.now().strftime("%Y%m%d")
+
+
+def refused_import(ticket_id: str, records: list[dict[str, Any]], today: str | None = None) -> str | None:
+    """Why an import may not create this ticket, or None. The workflow's ticket numbers are handed out by the
+    day's counter alone: an imported ticket holding one of today or a later day stopped every intake of that day
+    once the counter reached it (issue 15). (Earlier days' numbers, as another Rexian's export carries them, are
+    imported: their counters never move again.) `today`: YYYYMMDD, the server's day."""
+    from rexian.service.hotline import is_workflow_number
+
+    today = today or server_day()
+    if is_workflow_number(ticket_id) and ticket_id[2:10] >= today:
+        return ("工单编号是本系统工作流今天或以后的编号（RX+日期+6位序号，只由当日计数器分配），导入占用它会使当天的"
+                "受理无法取号：未导入")
+    return None
 
 
 def _creators(connection, ids: list[str]) -> dict[str, str | None]:

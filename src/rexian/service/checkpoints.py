@@ -1,10 +1,10 @@
 """Signed checkpoints over the whole log (docs/trust.md).
 
 Checkpoint n digests, in id order, every event row (id, stream, seq, hash) of `events`, `org_events` and (since
-0007_attack5) `supervision_events`, and every audit record (id, ticket, log number, MAC), added since checkpoint
-n-1, starting from n-1's digest: a running digest over the global order of the log. A checkpoint from before
-0007 has no bound for the last two (OPTIONAL, absent from its signed document), and the next one digests them
-from the start. It is
+0007_attack5) `supervision_events`, every audit record (id, ticket, log number, MAC) and (since 0009_trust7) every
+signed change of a finding (id, finding, log number, MAC), added since checkpoint n-1, starting from n-1's digest:
+a running digest over the global order of the log. A checkpoint from before 0007 (0009) has no bound for the
+tables added then (OPTIONAL, absent from its signed document), and the next one digests them from the start. It is
 signed with the server's key and kept in the `checkpoints` table and as a small JSON file to be filed
 elsewhere (another machine, paper, an email to the discipline-inspection office). `verify` recomputes every
 digest: an event removed, added or changed anywhere before the newest checkpoint changes it, even when the
@@ -34,10 +34,12 @@ from rexian.domain.eventlog import GENESIS_HASH
 
 FIELDS = ("number", "made_at", "events_upto", "org_events_upto", "events", "org_events", "previous_digest",
           "digest")
-LATER_TABLES = ("supervision_events", "audit_log")  # digested since 0007_attack5
+LATER_TABLES = ("supervision_events", "audit_log",  # digested since 0007_attack5
+                "finding_events")  # since 0009_trust7
 OPTIONAL = tuple(name for table in LATER_TABLES for name in (f"{table}_upto", table))
 TABLES = ("events", "org_events", *LATER_TABLES)
-TABLE_NAMES = {"events": "工单事件", "org_events": "组织事件", "supervision_events": "监督事件", "audit_log": "审计记录"}
+TABLE_NAMES = {"events": "工单事件", "org_events": "组织事件", "supervision_events": "监督事件", "audit_log": "审计记录",
+               "finding_events": "问题线索变更记录"}
 
 
 @dataclass

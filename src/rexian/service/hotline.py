@@ -213,6 +213,11 @@ def ticket_number(day: str, number: int) -> str:
     return f"RX{day}{number:06d}"
 
 
+def is_workflow_number(ticket_id: Any) -> bool:
+    """Whether a ticket number has the workflow's form (`ticket_number`): only the day's counter hands these out."""
+    return isinstance(ticket_id, str) and len(ticket_id) == 16 and ticket_id.startswith("RX") and ticket_id[2:].isdigit()
+
+
 def _require(repository: TicketRepository, ticket_id: str) -> Ticket:
     ticket = repository.get(ticket_id)
     if ticket is None:

@@ -28,10 +28,12 @@ from sqlalchemy.engine import Engine
 from rexian.adapters.repository import ORG_STREAM
 from rexian.adapters.keys import LOG_COUNTER, KeyRing, event_digest, head_digest, keyring_for
 from rexian.adapters.log_reader import (
+    RECORDS,
     comparable,
     counters,
     iter_log_sequence,
     iter_raw_audit,
+    iter_raw_finding_changes,
     iter_raw_streams,
     raw_rows,
     raw_ticket_rows,
@@ -42,7 +44,7 @@ from rexian.adapters.projection import projection_of
 from rexian.domain.chain_check import Damage, check_stream, read_event_row
 from rexian.domain.model import Ticket
 from rexian.service.checkpoints import CheckpointProblem, check_checkpoints, read_filed
-from rexian.service.hotline import TICKET_COUNTER, ticket_number
+from rexian.service.hotline import TICKET_COUNTER, is_workflow_number, ticket_number
 from rexian.service.verify_side import (
     account_state_damages,
     attachment_damages,
@@ -50,6 +52,7 @@ from rexian.service.verify_side import (
     credential_damages,
     desk_record_damages,
     evidence_refs,
+    finding_state_damages,
     findings_store_damages,
     is_finding_stream,
     organisation_damages,
@@ -138,6 +141,7 @@ def verify_database(engine: Engine, keyring: KeyRing | None = None,
                 report.damages += organisation_damages(connection, f"组织机构({stream})", records)
         _verify_supervision(connection, ring, report)
         report.damages += audit_damages(iter_raw_audit(connection), ring)
+        report.damages += finding_state_damages(connection, iter_raw_finding_changes(connection), ring)
         report.damages += attachment_damages(connection, cited)
         report.damages += credential_damages(connection, ring)
         report.damages += account_state_damages(connection)
@@ -162,7 +166,7 @@ def _check_rows(stream: Any, rows: list[dict[str, Any]], ring: KeyRing, report: 
         records.append(record)
         if chain_hash(record["prev_hash"], record) == record["hash"]:  # altered rows are reported by the chain
             log_seq = row.get("log_seq")
-            problem = ring.problem(event_digest(log_seq, record["hash"]), record.get("mac"), record["at"]) \
+            problem = ring.problem(event_digest(log_seq, record["hash"]), record.get("mac"), record["at"], log_seq) \
                 if _is_count(log_seq) else "没有日志序号（不是经由本系统写入的事件）"
             if problem:
                 report.damages.append(Damage(stream, "unsigned", record["seq"], problem))
@@ -175,7 +179,7 @@ def _is_count(value: Any) -> bool:
 
 LOG = "事件日志"
 _TABLE_NAMES = {"events": "工单{}", "org_events": "组织机构({})", "supervision_events": "监督({})",
-                "audit_log": "审计记录（工单{}）"}
+                "audit_log": "审计记录（工单{}）", "finding_events": "问题线索({})的记录"}
 
 
 def _log_sequence_damages(entries: Iterable[tuple], counter: Any) -> list[Damage]:
@@ -189,7 +193,7 @@ def _log_sequence_damages(entries: Iterable[tuple], counter: Any) -> list[Damage
         if not _is_count(log_seq):
             continue
         here = f"{_TABLE_NAMES.get(table, '{}').format(stream if stream is not None else '无')}" \
-               f"{f'id={seq}' if table == 'audit_log' else f'第{seq}条'}"
+               f"{f'id={seq}' if table in RECORDS else f'第{seq}条'}"
         if log_seq < expected:
             damages.append(Damage(LOG, "inserted", None, f"日志序号{log_seq}出现不止一次（{here}；事件被复制插入）"))
         elif log_seq > expected:
@@ -315,7 +319,7 @@ def _numbering_gaps(counters: dict[Any, Any], present: set) -> list[Damage]:
     damages = []
     per_day: dict[str, int] = {}
     for ticket_id in present:
-        if isinstance(ticket_id, str) and len(ticket_id) == 16 and ticket_id.startswith("RX") and ticket_id[2:].isdigit():
+        if is_workflow_number(ticket_id):
             per_day[ticket_id[2:10]] = per_day.get(ticket_id[2:10], 0) + 1
     for name, value in sorted(counters.items(), key=str):
         if not isinstance(name, str) or not name.startswith(TICKET_COUNTER):

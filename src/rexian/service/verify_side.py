@@ -23,6 +23,7 @@ from rexian.domain.eventlog import canonical_json
 from rexian.domain.org_changes import NOT_LOGGED, SAVED
 
 MAX_SHOWN = 4  # differing columns shown per row
+MAX_LISTED = 1000  # unsigned records named one by one
 
 
 def organisation_damages(connection, stream_name: str, records: list[dict[str, Any]]) -> list[Damage]:
@@ -150,6 +151,44 @@ def findings_store_damages(connection, decisions: dict[Any, list[dict[str, Any]]
     return damages
 
 
+def finding_state_damages(connection, changes, ring: KeyRing) -> list[Damage]:
+    """Every finding as stored against its newest signed change (adapters/findings.py), whose digest covers the
+    finding's whole state — rule, severity, tickets, unit, person, evidence, times, decision, contradiction: a
+    finding edited, or put back from an older copy, differs; one inserted has no signed change; one deleted
+    still has them. A change rewritten or inserted carries no valid MAC; one deleted leaves a gap in the global
+    log sequence (the newest of all: a filed checkpoint)."""
+    from rexian.adapters.findings import STATE, history_digest, state_digest
+
+    damages: list[Damage] = []
+    newest: dict[Any, Any] = {}
+    for row in changes:
+        log_seq, key = row.get("log_seq"), row.get("finding_key")
+        problem = ring.problem(history_digest(log_seq, row), row.get("mac"), log_seq=log_seq) if log_seq is not None \
+            else "没有日志序号（不是经由本系统写入的记录）"
+        if problem:
+            damages.append(Damage(f"问题线索({key})", "unsigned", None,
+                                  f"问题线索的变更记录（id={row.get('id')}，{row.get('new_status')}）{problem}"))
+        else:
+            newest[key] = row.get("digest")
+        if len(damages) > MAX_LISTED:
+            damages.append(Damage("问题线索", "unsigned", None, f"签名无效的问题线索记录超过{MAX_LISTED}条，其余不再逐一列出"))
+            return damages
+    seen = set()
+    for row in raw_rows(connection, "findings", STATE):
+        key = row["finding_key"]
+        seen.add(key)
+        if key not in newest:
+            damages.append(Damage(f"问题线索({key})", "inserted", None,
+                                  "问题线索库中有此问题线索，却没有经服务器签名的发现记录（被直接插入）"))
+        elif state_digest(row) != newest[key]:
+            damages.append(Damage(f"问题线索({key})", "projection", None,
+                                  "问题线索的内容（规则、严重程度、工单、单位、责任人、证据、时间或决定）与其最后一次经签名的"
+                                  "变更记录不符（被直接改动，或旧记录被放回）"))
+    for key in sorted(set(newest) - seen, key=str):
+        damages.append(Damage(f"问题线索({key})", "deleted", None, "问题线索有经签名的发现记录，问题线索库中已没有它（被直接删除）"))
+    return damages
+
+
 # --- the audit log -------------------------------------------------------------------------------------
 AUDIT_STREAM = "审计记录"
 
@@ -160,7 +199,7 @@ def audit_damages(rows, ring: KeyRing) -> list[Damage]:
     damages = []
     for row in rows:
         log_seq = row.get("log_seq")
-        problem = ring.problem(audit_digest(log_seq, row), row.get("mac")) if log_seq is not None \
+        problem = ring.problem(audit_digest(log_seq, row), row.get("mac"), log_seq=log_seq) if log_seq is not None \
             else "没有日志序号（不是经由本系统写入的审计记录）"
         if problem:
             who = f"id={row.get('id')}，{row.get('person_id')}，{row.get('action')}，工单{row.get('ticket_id') or '无'}"
@@ -224,7 +263,8 @@ def credential_damages(connection, ring: KeyRing) -> list[Damage]:
 
 
 def account_state_damages(connection) -> list[Damage]:
-    """Each account's `active` flag against the last enable/disable of its signed audit records, and every
+    """Each account's `state_seq` against the newest of its signed account-state audit records (a lock-out or
+    failure count reset, a password put back), its `active` flag against the last enable/disable, and every
     live API token against the account's last disabling (which revoked it): an older genuine row put back —
     a disabled account active again, a revoked token un-revoked — is named. (Audit records forged or removed
     are named by `audit_damages` and the log sequence.)"""
@@ -234,16 +274,22 @@ def account_state_damages(connection) -> list[Damage]:
 
     last: dict[str, tuple[Any, str]] = {}  # person → (at, enable/disable), in log order
     disabled_at: dict[str, Any] = {}
-    for values in connection.execute(text("SELECT person_id, at, reason FROM audit_log WHERE action = :action "
+    newest: dict[str, Any] = {}  # person → the log number of its newest account-state record
+    for values in connection.execute(text("SELECT person_id, at, reason, log_seq FROM audit_log WHERE action = :action "
                                           "ORDER BY log_seq"), {"action": ACCOUNT_STATE}):
-        person, at, reason = values
+        person, at, reason, log_seq = values
+        newest[person] = log_seq
         if reason in ("enable", "disable"):
             last[person] = (at, reason)
             if reason == "disable":
                 disabled_at[person] = at
     damages = []
-    for values in connection.exec_driver_sql("SELECT person_id, active FROM accounts"):
-        person, active = values
+    for values in connection.exec_driver_sql("SELECT person_id, active, state_seq FROM accounts"):
+        person, active, state_seq = values
+        if comparable(state_seq) != comparable(newest.get(person)):
+            damages.append(Damage(f"登录凭据(accounts:{str(person)[:12]})", "projection", None,
+                                  f"账号{person}的记录停在第{state_seq}号状态记录，审计日志中最新的是第{newest.get(person)}号"
+                                  "（失败次数、锁定、启用或密码被直接改动，或旧记录被放回）"))
         if person in last and bool(active) != (last[person][1] == "enable"):
             state = "启用" if active else "停用"
             damages.append(Damage(f"登录凭据(accounts:{str(person)[:12]})", "projection", None,

@@ -20,7 +20,8 @@ from sqlalchemy.engine import Engine
 
 from rexian.adapters import credentials
 from rexian.adapters import tables as t
-from rexian.adapters.audit import ACCOUNT_STATE, append_audit
+from rexian.adapters.audit import append_audit
+from rexian.adapters.keys import keyring_for
 from rexian.domain.errors import MissingField, NotAllowed, NotFound
 from rexian.domain.org import Organisation
 
@@ -28,6 +29,7 @@ _HASHER = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
 # Verified against when the account does not exist, so an unknown name takes as long as a wrong password.
 _DUMMY_HASH = _HASHER.hash("not-a-password-of-anyone")
+ACCOUNT_REFUSED = "account_refused"  # an audit record: an account row failed the server's signature at use
 
 
 def digest(secret: str) -> str:
@@ -132,14 +134,13 @@ class Accounts:
         every session, so a stolen session does not survive a password change."""
         _check_password(password)
         with self.engine.begin() as connection:
-            new_hash = _HASHER.hash(password)
+            now = self.clock()
             done = connection.execute(update(t.accounts).where(t.accounts.c.person_id == person_id).values(
-                password_hash=new_hash, failed_attempts=0, locked_until=None, updated_at=self.clock(),
-                mac=credentials.signed(self.engine, "accounts", {"person_id": person_id,
-                                                                 "password_hash": new_hash})["mac"]))
+                password_hash=_HASHER.hash(password), failed_attempts=0, locked_until=None, updated_at=now))
             if done.rowcount != 1:
                 raise NotFound("account.unknown", f"没有此账号：{person_id}")
             connection.execute(delete(t.sessions).where(t.sessions.c.person_id == person_id))
+            credentials.reseal_account(connection, person_id, now, "password")
 
     def change_password(self, person_id: str, old: str, new: str) -> None:
         with self.engine.connect() as connection:
@@ -164,8 +165,7 @@ class Accounts:
                 connection.execute(update(t.api_tokens).where(t.api_tokens.c.person_id == person_id,
                                                               t.api_tokens.c.revoked_at.is_(None))
                                    .values(revoked_at=now))
-            append_audit(connection, [{"at": now, "person_id": person_id, "action": ACCOUNT_STATE,
-                                       "reason": "enable" if active else "disable"}])
+            credentials.reseal_account(connection, person_id, now, "enable" if active else "disable")
 
     def list(self) -> list[dict]:
         with self.engine.connect() as connection:
@@ -179,21 +179,21 @@ class Accounts:
         account is locked for `web_lockout_minutes`; while locked even the right password is refused."""
         now = self.clock()
         with self.engine.begin() as connection:
-            row = connection.execute(select(t.accounts).where(t.accounts.c.person_id == person_id)).first()
+            row = connection.execute(select(t.accounts, credentials.newest_state(t.accounts.c.person_id)
+                                            .label("newest_state")).where(t.accounts.c.person_id == person_id)).first()
             if row is None:
                 _verify(_DUMMY_HASH, password)
                 raise SignInRefused("账号或密码不正确")
-            if row.locked_until is not None and row.locked_until > now:
+            refused = self._tampered(connection, row, row.mac, now)  # before anything the row says is believed
+            if refused is not None:
+                _verify(_DUMMY_HASH, password)
+            elif row.locked_until is not None and row.locked_until > now:
                 raise SignInRefused(f"连续登录失败次数过多，账号已锁定至{row.locked_until:%H:%M}，"
                                     "请稍后再试或联系管理员", locked=True)
-            if not row.active:
+            elif not row.active:
                 _verify(_DUMMY_HASH, password)
                 raise SignInRefused("账号已停用，请联系管理员")
-            refused = None
-            if not credentials.holds(self.engine, "accounts", row._mapping):  # a hash put there without the key
-                _verify(_DUMMY_HASH, password)
-                raise SignInRefused("账号记录未通过服务器签名校验（可能被篡改），请联系管理员")
-            if not _verify(row.password_hash, password):
+            elif not _verify(row.password_hash, password):
                 failures = row.failed_attempts + 1
                 locked_until = None
                 if failures >= self.settings["web_lockout_attempts"]:
@@ -201,15 +201,17 @@ class Accounts:
                 # Counted in this transaction, which must commit: the refusal is raised after it.
                 connection.execute(update(t.accounts).where(t.accounts.c.person_id == person_id)
                                    .values(failed_attempts=failures, locked_until=locked_until))
-                if locked_until is not None:  # the lock-out on the signed log (a record; verify does not compare it)
-                    append_audit(connection, [{"at": now, "person_id": person_id, "action": ACCOUNT_STATE,
-                                               "reason": f"locked_until {locked_until.isoformat()}"}])
+                # Every failure and lock-out on the signed log, its number the row's state (adapters/credentials.py).
+                credentials.reseal_account(connection, person_id, now, f"locked_until {locked_until.isoformat()}"
+                                           if locked_until is not None else f"failed {failures}")
                 refused = SignInRefused(f"连续{failures}次登录失败，账号已锁定"
                                         f"{self.settings['web_lockout_minutes']}分钟", locked=True) \
                     if locked_until else SignInRefused("账号或密码不正确")
             if refused is None:
-                connection.execute(update(t.accounts).where(t.accounts.c.person_id == person_id)
-                                   .values(failed_attempts=0, locked_until=None))
+                if row.failed_attempts or row.locked_until is not None:
+                    connection.execute(update(t.accounts).where(t.accounts.c.person_id == person_id)
+                                       .values(failed_attempts=0, locked_until=None))
+                    credentials.reseal_account(connection, person_id, now)
                 token = secrets.token_urlsafe(32)
                 connection.execute(insert(t.sessions).values(**credentials.signed(self.engine, "sessions", dict(
                     token_hash=digest(token), person_id=person_id, created_at=now,
@@ -218,20 +220,48 @@ class Accounts:
             raise refused
         return token
 
-    def session_person(self, token: str | None) -> str | None:
-        """The person of a live session (None when unknown, expired, or the account is disabled)."""
-        if not token:
+    def _tampered(self, connection, account, mac: str | None, now: datetime) -> SignInRefused | None:
+        """The refusal (and its audit record) when an account row (read with `newest_state`) is not the server's
+        signed current state of the account: written by SQL, or an older genuine row put back
+        (adapters/credentials.py)."""
+        problem = self._account_problem(account, mac)
+        if problem is None:
             return None
-        with self.engine.connect() as connection:
+        append_audit(connection, [{"at": now, "person_id": account.person_id, "action": ACCOUNT_REFUSED,
+                                   "reason": problem[:500]}])
+        return SignInRefused("账号记录未通过服务器签名校验（可能被篡改），已拒绝并记入审计日志，请联系管理员")
+
+    def _account_problem(self, account, mac: str | None) -> str | None:
+        signed = {**{name: getattr(account, name) for name in credentials.SIGNED["accounts"]}, "mac": mac}
+        return credentials.account_problem(keyring_for(self.engine), signed, account.newest_state)
+
+    def _account_holder(self, table, token: str, *where) -> str | None:
+        """The person of a live session or API token whose own row and whose account row both hold."""
+        a, now = t.accounts.c, self.clock()
+        with self.engine.connect() as connection:  # a read: no write lock on SQLite for every request
             row = connection.execute(
-                select(t.sessions.c.token_hash, t.sessions.c.person_id, t.sessions.c.expires_at, t.sessions.c.mac,
-                       t.accounts.c.active)
-                .join(t.accounts, t.accounts.c.person_id == t.sessions.c.person_id)
-                .where(t.sessions.c.token_hash == digest(token))).first()
-        if row is None or not row.active or row.expires_at <= self.clock() \
-                or not credentials.holds(self.engine, "sessions", row._mapping):  # a session inserted by SQL
+                select(table.c.token_hash, table.c.person_id, table.c.mac, a.mac.label("account_mac"),
+                       *(a[name] for name in credentials.SIGNED["accounts"] if name != "person_id"),
+                       credentials.newest_state(a.person_id).label("newest_state"),
+                       *((table.c.expires_at,) if table is t.sessions else ()))
+                .join(t.accounts, a.person_id == table.c.person_id)
+                .where(table.c.token_hash == digest(token), *where)).first()
+        if row is None or not credentials.holds(self.engine, table.name, row._mapping):
+            return None  # unknown, revoked, or a session or token inserted by SQL
+        if not row.active:
+            return None
+        if self._account_problem(row, row.account_mac) is not None:
+            with self.engine.begin() as connection:  # refused and recorded
+                self._tampered(connection, row, row.account_mac, now)
+            return None
+        if table is t.sessions and row.expires_at <= now:
             return None
         return row.person_id
+
+    def session_person(self, token: str | None) -> str | None:
+        """The person of a live session (None when unknown, expired, the account is disabled or its row fails
+        the server's signature)."""
+        return self._account_holder(t.sessions, token) if token else None
 
     def sign_out(self, token: str | None) -> None:
         if token:
@@ -247,16 +277,7 @@ class Accounts:
         return token
 
     def token_person(self, token: str | None) -> str | None:
-        if not token:
-            return None
-        with self.engine.connect() as connection:
-            row = connection.execute(
-                select(t.api_tokens.c.token_hash, t.api_tokens.c.person_id, t.api_tokens.c.mac, t.accounts.c.active)
-                .join(t.accounts, t.accounts.c.person_id == t.api_tokens.c.person_id)
-                .where(t.api_tokens.c.token_hash == digest(token), t.api_tokens.c.revoked_at.is_(None))).first()
-        if row is None or not row.active or not credentials.holds(self.engine, "api_tokens", row._mapping):
-            return None  # unknown, revoked, disabled, or a token inserted by SQL
-        return row.person_id
+        return self._account_holder(t.api_tokens, token, t.api_tokens.c.revoked_at.is_(None)) if token else None
 
     # --- audit -----------------------------------------------------------------------------------------
     def audit(self, person_id: str, action: str, reason: str, ticket_id: str | None = None) -> None:

@@ -1,0 +1,111 @@
+"""An account's security state (issue 15, seventh round): lock-out counters, the lock, `active` and the password
+hash are what stands between a password guesser and an account. Someone with write access to the database but
+not the server's key resets a lock-out, or puts back an older genuine row; the sign-in and every token use must
+refuse it at once, with a Chinese message and an audit record, and `verify` must name it. On SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from support.tampering import damaged, one_value, sql
+
+from rexian.service.verify import verify_database
+from rexian.web.auth import Accounts, SignInRefused
+
+PASSWORD = "handler-password-1"
+
+
+@pytest.fixture
+def accounts(make_app, db_url):
+    app = make_app(db_url, web_lockout_minutes=24 * 60)  # the test clock moves 47 minutes at every reading
+    service = Accounts(app.engine, app.settings, app.clock)
+    service.add(app.organisation(), "H0201", PASSWORD)
+    return app, service
+
+
+def _locked_out(service) -> None:
+    for _ in range(service.settings["web_lockout_attempts"]):
+        with pytest.raises(SignInRefused):
+            service.sign_in("H0201", "a-guess-that-is-wrong")
+
+
+def _account_row(app) -> dict:
+    with app.engine.connect() as connection:
+        postgres = connection.dialect.name == "postgresql"
+        return dict(connection.exec_driver_sql("SELECT * FROM accounts WHERE person_id = " +
+                                               ("%s" if postgres else "?"), ("H0201",)).first()._mapping)
+
+
+def _put_back(app, row: dict) -> None:
+    names = list(row)
+    sql(app, "DELETE FROM accounts WHERE person_id = 'H0201'")
+    sql(app, f"INSERT INTO accounts ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+        *[row[name] for name in names])
+
+
+def _refused_and_named(app, service) -> None:
+    refusals = lambda: one_value(app, "SELECT count(*) FROM audit_log WHERE action = 'account_refused'")  # noqa: E731
+    with pytest.raises(SignInRefused) as refused:
+        service.sign_in("H0201", PASSWORD)
+    assert "篡改" in refused.value.message and refusals() == 1
+    report = verify_database(app.engine)
+    assert "登录凭据(accounts:H0201)" in damaged(report), report.lines()
+
+
+def test_a_lock_out_reset_by_sql_is_refused_at_sign_in_audited_and_named(accounts):
+    app, service = accounts
+    _locked_out(service)
+    with pytest.raises(SignInRefused) as refused:
+        service.sign_in("H0201", PASSWORD)
+    assert refused.value.locked and verify_database(app.engine).intact
+    sql(app, "UPDATE accounts SET failed_attempts = 0, locked_until = NULL WHERE person_id = 'H0201'")
+    _refused_and_named(app, service)
+
+
+def test_an_older_genuine_row_put_back_after_a_lock_out_is_refused_and_named(accounts):
+    app, service = accounts
+    with pytest.raises(SignInRefused):
+        service.sign_in("H0201", "a-guess-that-is-wrong")
+    before = _account_row(app)  # one failure, genuinely signed
+    _locked_out(service)
+    _put_back(app, before)
+    _refused_and_named(app, service)
+
+
+def test_an_older_password_put_back_after_a_change_is_refused_and_named(accounts):
+    app, service = accounts
+    before = _account_row(app)
+    service.set_password("H0201", "a-new-password-2")
+    _put_back(app, before)  # the attacker knows the old password
+    _refused_and_named(app, service)
+
+
+def test_an_api_token_of_an_account_whose_lock_out_was_reset_is_refused(accounts):
+    app, service = accounts
+    token = service.issue_token("H0201", "脚本")
+    session = service.sign_in("H0201", PASSWORD)
+    assert service.token_person(token) == "H0201" and service.session_person(session) == "H0201"
+    _locked_out(service)
+    sql(app, "UPDATE accounts SET failed_attempts = 0, locked_until = NULL WHERE person_id = 'H0201'")
+    assert service.token_person(token) is None and service.session_person(session) is None
+    assert one_value(app, "SELECT count(*) FROM audit_log WHERE action = 'account_refused'") == 2
+
+
+def test_failures_a_lock_out_its_end_and_a_password_reset_still_sign_in_and_verify(make_app, db_url):
+    from datetime import datetime
+
+    app = make_app(db_url, start=datetime(2026, 3, 2, 8, 30))
+    service = Accounts(app.engine, app.settings, app.clock)
+    service.add(app.organisation(), "H0201", PASSWORD)
+    with pytest.raises(SignInRefused):
+        service.sign_in("H0201", "a-guess-that-is-wrong")
+    assert service.sign_in("H0201", PASSWORD)  # the failure count goes back to 0
+    _locked_out(service)  # locked 15 minutes; the test clock moves 47 minutes a reading: ended by the next one
+    token = service.sign_in("H0201", PASSWORD)
+    assert service.session_person(token) == "H0201"
+    service.set_active("H0201", False)
+    service.set_active("H0201", True)
+    service.set_password("H0201", "a-new-password-2")
+    assert service.sign_in("H0201", "a-new-password-2")
+    report = verify_database(app.engine)
+    assert report.intact, report.lines()
