@@ -125,6 +125,29 @@ def test_reimporting_the_same_parquet_through_the_fast_path_adds_nothing(tmp_pat
     assert everything(engine) == before
 
 
+def test_a_log_of_the_workflows_own_events_imported_again_is_unchanged_and_still_cannot_be_appended_to(tmp_path):
+    """What `rexian simulate --out` and `rexian export` write carries the workflow's source: running its import
+    again (a resumed import) finds every ticket unchanged, not in conflict; a longer history still may not be
+    appended to a ticket the workflow created."""
+    path = plain_log(tmp_path / "log.parquet")
+    table = pq.read_table(path)
+    pq.write_table(table.append_column("source", pa.array(["rexian"] * table.num_rows)), path)
+    engine = engine_at(tmp_path / "db.db")
+    mapping = mapping_from_dict(INTERCHANGE)
+    first = import_to_database(engine, [path], mapping)
+    before = everything(engine)
+    again = import_to_database(engine, [path], mapping)
+    assert (first.tickets_added, again.tickets_added, again.tickets_unchanged, again.tickets_conflicting,
+            again.rows_rejected) == (40, 0, 40, 0, 0)
+    longer = plain_log(tmp_path / "longer.parquet", extra=[
+        ("RX00001", datetime(2025, 4, 1, 8), "Closed", "V1", None, '{"trigger":"visit"}')])
+    table = pq.read_table(longer)
+    pq.write_table(table.append_column("source", pa.array(["rexian"] * table.num_rows)), longer)
+    grown = import_to_database(engine, [longer], mapping)
+    assert (grown.tickets_grown, grown.tickets_conflicting, grown.tickets_unchanged) == (0, 1, 39)
+    assert everything(engine) == before
+
+
 def test_a_conflicting_ticket_is_rejected_row_by_row_on_the_fast_path_as_on_the_general_one(tmp_path):
     mapping = mapping_from_dict(PLAIN)
     engines = {}

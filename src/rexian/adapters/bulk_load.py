@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 
-from rexian.adapters import tables as t
+from rexian.adapters import tables as t, word_index
 from rexian.adapters.keys import event_digest, keyring_for, sign_heads, sign_rows, take_log_seqs
 from rexian.adapters.manifests import record_manifest
 from rexian.adapters.repository import OrgRepository, event_row
@@ -76,9 +76,10 @@ def insert_ticket_rows(connection: Connection, rows: list[dict[str, Any]]) -> in
         return 0
     rows = sign_heads(connection, [dict(row) for row in rows])
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql(_INSERT_TICKETS, [
-            tuple([db_time(v) if isinstance(v, datetime) else v for v in map(row.get, TICKET_COLUMNS)])
-            for row in rows])
+        tuples = [tuple([db_time(v) if isinstance(v, datetime) else v for v in map(row.get, TICKET_COLUMNS)])
+                  for row in rows]
+        word_index.insert_indexed(connection, lambda: connection.exec_driver_sql(_INSERT_TICKETS, tuples),
+                                  [row["ticket_id"] for row in rows])
     else:
         connection.execute(insert(t.tickets), [{name: row.get(name) for name in TICKET_COLUMNS} for row in rows])
     return len(rows)

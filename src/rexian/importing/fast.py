@@ -46,6 +46,7 @@ from rexian.importing.vocabulary import TARGETED_ACTIONS
 FIELDS = ("ticket_id", "at", "action", "actor_id", "actor_unit_id", "target_unit_id", "payload", "source")
 TEXT_FIELDS = ("ticket_id", "action", "actor_id", "actor_unit_id", "target_unit_id", "source")
 REQUIRED = ("ticket_id", "at", "action")
+BODY = "body"  # a sealed record's encoded body (`event_body`), kept so that `reseal` hashes it again without encoding
 
 _scan = json.JSONDecoder().scan_once
 encode_payload = canonical_json  # the domain's one canonical encoder
@@ -86,11 +87,11 @@ def seal_ticket(ticket_id: str, rows: list[tuple], source: str) -> list[dict[str
             dispatched = True
         row_source = row_source or source
         text = encode_payload(payload)
-        digest = body_hash(prev, event_body(ticket_id, seq, iso, action, actor_id, actor_unit_id, target, text,
-                                            row_source))
+        body = event_body(ticket_id, seq, iso, action, actor_id, actor_unit_id, target, text, row_source)
+        digest = body_hash(prev, body)
         records.append({"ticket_id": ticket_id, "seq": seq, "at": at, "action": action, "actor_id": actor_id,
                         "actor_unit_id": actor_unit_id, "target_unit_id": target, "payload": payload,
-                        "source": row_source, "prev_hash": prev, "hash": digest, PAYLOAD_TEXT: text,
+                        "source": row_source, "prev_hash": prev, "hash": digest, PAYLOAD_TEXT: text, BODY: body,
                         DB_ROW: (ticket_id, seq, f"{iso[:10]} {iso[11:]}", action, actor_id, actor_unit_id, target,
                                  text, row_source, prev, digest)})
         prev = digest
@@ -99,23 +100,23 @@ def seal_ticket(ticket_id: str, rows: list[tuple], source: str) -> list[dict[str
 
 def reseal(records: list[dict[str, Any]], received: dict[str, Any], chained: dict[str, Any]) -> list[dict[str, Any]]:
     """`seal_ticket`'s records sealed again once the intake's caller details are out of `received`'s payload
-    (`adapters.personal.apart`): the same chain as the domain's `chain_hash` gives, but every other record's
-    payload text and time text are reused, and each record keeps its database row."""
+    (`adapters.personal.apart`): the same chain as the domain's `chain_hash` gives, but only the intake's body
+    is encoded again — every other record's encoded body (which does not hold the previous hash) is reused
+    and only hashed after its new predecessor — and each record keeps its database row."""
     from rexian.domain.eventlog import normalise_payload
 
     sealed, prev = [], GENESIS_HASH
     for record in records:
-        row = record[DB_ROW]
+        ticket_id, seq, at_text, action, actor_id, actor_unit_id, target, text, source, _, _ = record[DB_ROW]
+        payload, body = record["payload"], record[BODY]
         if record is received:
             payload, text = chained, canonical_json(normalise_payload(chained))
-        else:
-            payload, text = record["payload"], record[PAYLOAD_TEXT]
-        ticket_id, seq, at_text, action, actor_id, actor_unit_id, target, _, source, _, _ = row
-        iso = f"{at_text[:10]}T{at_text[11:]}"
-        digest = body_hash(prev, event_body(ticket_id, seq, iso, action, actor_id, actor_unit_id, target, text, source))
+            body = event_body(ticket_id, seq, f"{at_text[:10]}T{at_text[11:]}", action, actor_id, actor_unit_id,
+                              target, text, source)
+        digest = body_hash(prev, body)
         sealed.append({**record, "payload": payload, "prev_hash": prev, "hash": digest, PAYLOAD_TEXT: text,
-                       DB_ROW: (ticket_id, seq, at_text, action, actor_id, actor_unit_id, target, text, source, prev,
-                                digest)})
+                       BODY: body, DB_ROW: (ticket_id, seq, at_text, action, actor_id, actor_unit_id, target, text,
+                                            source, prev, digest)})
         prev = digest
     return sealed
 

@@ -131,10 +131,12 @@ def _store_batch(engine: Engine, batch: list[tuple[str, list[dict[str, Any]]]], 
                     counts["unchanged"] += ticket_id not in written_earlier
                 else:
                     result.conflicts.append(ticket_id)
-            elif not prefix_matches or not _may_append(makers.get(ticket_id), records[head.last_seq:]):
+            elif not prefix_matches:
                 result.conflicts.append(ticket_id)
-            elif head.last_seq == len(records):
+            elif head.last_seq == len(records):  # the very same history, whoever created it: nothing to write
                 counts["unchanged"] += ticket_id not in written_earlier
+            elif not _may_append(makers.get(ticket_id), records[head.last_seq:]):
+                result.conflicts.append(ticket_id)
             else:
                 new_rows += [(record.get(DB_ROW) or event_tuple(_row(record))) if sqlite else _row(record)
                              for record in records[head.last_seq:]]
