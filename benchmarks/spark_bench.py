@@ -7,9 +7,12 @@ For each size (millions of events) the synthetic log (`synthetic_log.py`, ≈ 10
 generated in DuckDB and written once as `events.parquet`; then both engines read that file:
 
 - DuckDB: load + payload flattening + ticket facts (as `rexian analyze`), then every applicable relational
-  rule, each timed as `rule(data, params).count().execute()` (the rule's whole query runs);
+  rule as `rule(data, params).count().execute()` (the rule's whole query runs), one after the other;
 - Spark: the same through `spark_engine.from_locations` (ev and tk materialised in the timing) and the same
-  rule definitions through Ibis's PySpark backend. Spark's start (JVM, session) is timed once, apart.
+  rule definitions through Ibis's PySpark backend, `--concurrent` queries at once as `run_rules` runs them
+  (`SparkData.each`). Spark's start (JVM, session) is timed once, apart.
+
+The rules' figure is the wall time of the whole batch, and the CPU seconds each engine spent on it.
 
 The two engines' row counts per rule must agree; the run says so. Printed: one table per size and a
 summary across sizes with the Spark/DuckDB ratio for the rules and a linear fit per stage (seconds =
@@ -26,6 +29,7 @@ import shutil
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -77,19 +81,33 @@ def relational_rules(data) -> dict:
             if r.kind == "relational" and on_spark(r) and all(data.has(n) for n in r.needs)}
 
 
-def time_rules(data, config) -> dict[str, tuple[float, int]]:
-    out = {}
-    for rule_id, rule in relational_rules(data).items():
+def time_rules(data, config) -> tuple[float, dict[str, tuple[float, int]]]:
+    """Every applicable relational rule's row count, the queries run as `run_rules` runs them (`data.each`:
+    one after the other on DuckDB, several at once on Spark). Returns the wall time of the whole batch and
+    each rule's own seconds (on Spark they overlap) and count."""
+
+    def timed(rule_id, rule):
         params = dict(config["rules"].get(rule_id) or {})
         params.pop("enabled", None)
         t = time.perf_counter()
-        n = rule.func(data, params).count().execute()
-        out[rule_id] = (time.perf_counter() - t, int(n))
-        print(f"    {rule_id:<24}{out[rule_id][0]:>8.2f} s {int(n):>10,}", flush=True)
-    return out
+        n = int(rule.func(data, params).count().execute())
+        print(f"    {rule_id:<24}{time.perf_counter() - t:>8.2f} s {n:>10,}", flush=True)
+        return time.perf_counter() - t, n
+
+    rules = relational_rules(data)
+    t = time.perf_counter()
+    results = data.each([partial(timed, rule_id, rule) for rule_id, rule in rules.items()])
+    return time.perf_counter() - t, dict(zip(rules, results))
 
 
 def write_log(millions: float, directory: Path, threads: int, memory_limit: str) -> int:
+    """The synthetic log of `millions` events as `directory/events.parquet`; an existing one (a kept
+    `--work-dir` of an earlier run: the generator is deterministic) is read, not written again."""
+    if (directory / "events.parquet").exists():
+        con = connect(threads, memory_limit)
+        events = con.con.execute(f"SELECT count(*) FROM read_parquet('{directory / 'events.parquet'}')").fetchall()
+        con.con.close()
+        return int(events[0][0])
     con = connect(threads, memory_limit)
     generate(con, int(millions * 1_000_000 / EVENTS_PER_TICKET))
     directory.mkdir(parents=True, exist_ok=True)
@@ -107,24 +125,26 @@ def duckdb_run(directory: Path, config, threads: int, memory_limit: str):
     prep = time.perf_counter() - t
     print(f"  DuckDB: load + prepare {prep:.1f} s", flush=True)
     cpu = time.process_time()
-    rules = time_rules(data, config)
+    wall, rules = time_rules(data, config)
     cpu = time.process_time() - cpu
+    print(f"  DuckDB: rules {wall:.1f} s, {cpu:.1f} CPU s", flush=True)
     con.con.close()
-    return prep, rules, data.as_of, cpu
+    return prep, (wall, rules), data.as_of, cpu
 
 
-def spark_run(spark, directory: Path, config, as_of):
+def spark_run(spark, directory: Path, config, as_of, concurrent: int):
     t = time.perf_counter()
-    data = from_locations([str(directory)], spark, as_of=as_of)
+    data = from_locations([str(directory)], spark, as_of=as_of, options=SparkOptions(concurrent_queries=concurrent))
     spark.sql("SELECT count(*) FROM ev").collect()
     spark.sql("SELECT count(*) FROM tk").collect()
     prep = time.perf_counter() - t
     print(f"  Spark: load + prepare {prep:.1f} s", flush=True)
     cpu = jvm_cpu_seconds(spark)
-    rules = time_rules(data, config)
+    wall, rules = time_rules(data, config)
     cpu = jvm_cpu_seconds(spark) - cpu
+    print(f"  Spark: rules {wall:.1f} s, {cpu:.1f} JVM CPU s", flush=True)
     spark.catalog.clearCache()
-    return prep, rules, cpu
+    return prep, (wall, rules), cpu
 
 
 def linear_fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
@@ -142,21 +162,28 @@ def main() -> None:
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--driver-memory", default="5g", help="Spark driver (= all of local Spark); ≤ 6g here")
     parser.add_argument("--partitions", type=int, default=8, help="spark.sql.shuffle.partitions")
+    parser.add_argument("--concurrent", type=int, default=SparkOptions.concurrent_queries,
+                        help="rules whose Spark queries run at once (SparkOptions.concurrent_queries)")
+    parser.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE",
+                        help="more Spark configuration (repeatable), e.g. to measure a setting")
     parser.add_argument("--threads", type=int, default=2, help="DuckDB threads")
     parser.add_argument("--memory-limit", default="3GB", help="DuckDB memory limit")
-    parser.add_argument("--work-dir", help="where the Parquet logs go (default: a temporary directory, removed)")
+    parser.add_argument("--work-dir", help="where the Parquet logs go and stay, reused by the next run with the "
+                        "same directory (default: a temporary directory, removed)")
     args = parser.parse_args()
     sizes = [float(s) for s in args.sizes.split(",")]
     work = Path(args.work_dir or tempfile.mkdtemp(prefix="rexian-spark-bench-"))
     config = load_config()
 
     t = time.perf_counter()
-    spark = spark_session(SparkOptions(master=args.master, driver_memory=args.driver_memory,
+    conf = tuple(tuple(item.split("=", 1)) for item in args.spark_conf)
+    spark = spark_session(SparkOptions(master=args.master, driver_memory=args.driver_memory, conf=conf,
                                        shuffle_partitions=args.partitions), app_name="rexian-spark-bench")
     spark.range(1).count()
     startup = time.perf_counter() - t
-    print(f"Spark start ({args.master}, driver {args.driver_memory}, {args.partitions} shuffle partitions): "
-          f"{startup:.1f} s", flush=True)
+    print(f"Spark start ({args.master}, driver {args.driver_memory}, {args.partitions} shuffle partitions, "
+          f"{args.concurrent} queries at once, {dict(conf) or 'no extra conf'}): {startup:.1f} s", flush=True)
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
 
     results = []
     try:
@@ -164,11 +191,12 @@ def main() -> None:
             directory = work / f"log_{millions:g}M"
             t = time.perf_counter()
             events = write_log(millions, directory, args.threads, args.memory_limit)
-            print(f"\n{events:,} events written to Parquet in {time.perf_counter() - t:.1f} s", flush=True)
+            print(f"\n{events:,} events in Parquet ({time.perf_counter() - t:.1f} s)", flush=True)
             d_prep, d_rules, as_of, d_cpu = duckdb_run(directory, config, args.threads, args.memory_limit)
-            s_prep, s_rules, s_cpu = spark_run(spark, directory, config, as_of)
+            s_prep, s_rules, s_cpu = spark_run(spark, directory, config, as_of, args.concurrent)
             results.append((events, d_prep, d_rules, s_prep, s_rules, d_cpu, s_cpu))
-            shutil.rmtree(directory, ignore_errors=True)
+            if not args.work_dir:
+                shutil.rmtree(directory, ignore_errors=True)
             report_size(events, d_prep, d_rules, s_prep, s_rules)
     finally:
         jvm = jvm_peak_mb(spark)
@@ -179,34 +207,36 @@ def main() -> None:
 
 
 def report_size(events, d_prep, d_rules, s_prep, s_rules) -> None:
-    print(f"\n{events:,} events")
-    print(f"{'rule':<24}{'duckdb s':>10}{'spark s':>10}{'ratio':>8}{'rows':>10}{'agree':>7}")
-    for rule_id, (secs, n) in d_rules.items():
-        s_secs, s_n = s_rules[rule_id]
-        print(f"{rule_id:<24}{secs:>10.2f}{s_secs:>10.2f}{s_secs / max(secs, 1e-9):>7.1f}x{n:>10,}"
-              f"{'yes' if n == s_n else 'NO ' + str(s_n):>7}")
+    print(f"\n{events:,} events (Spark's per-rule seconds overlap: its queries run at once)")
+    print(f"{'rule':<24}{'duckdb s':>10}{'spark s':>10}{'rows':>10}{'agree':>7}")
+    for rule_id, (secs, n) in d_rules[1].items():
+        s_secs, s_n = s_rules[1][rule_id]
+        print(f"{rule_id:<24}{secs:>10.2f}{s_secs:>10.2f}{n:>10,}{'yes' if n == s_n else 'NO ' + str(s_n):>7}")
+    print(f"{'all rules (wall)':<24}{d_rules[0]:>10.2f}{s_rules[0]:>10.2f}")
 
 
 def report_summary(results, startup: float, jvm_mb: float) -> None:
     print(f"\nSpark start (JVM + session), not counted below: {startup:.1f} s")
     print(f"{'events':>12}{'duck prep':>11}{'duck rules':>12}{'spark prep':>12}{'spark rules':>13}"
           f"{'rules ratio':>13}{'total ratio':>13}{'counts agree':>14}")
-    for events, d_prep, d_rules, s_prep, s_rules, *_ in results:
-        d, s = sum(v[0] for v in d_rules.values()), sum(v[0] for v in s_rules.values())
+    for events, d_prep, (d, d_rules), s_prep, (s, s_rules), *_ in results:
         agree = all(d_rules[r][1] == s_rules[r][1] for r in d_rules)
         print(f"{events:>12,}{d_prep:>11.1f}{d:>12.1f}{s_prep:>12.1f}{s:>13.1f}{s / d:>12.1f}x"
               f"{(s_prep + s) / (d_prep + d):>12.1f}x{'yes' if agree else 'NO':>14}")
     print("CPU seconds of the rules (DuckDB: the Python process; Spark: the JVM), the load-independent figure:")
     for events, *_, d_cpu, s_cpu in results:
         print(f"{events:>12,}  duckdb {d_cpu:8.1f} s   spark {s_cpu:8.1f} s   ratio {s_cpu / max(d_cpu, 1e-9):5.1f}x")
-    print(f"load average at the end: {os.getloadavg()[0]:.1f} (2 cores; a shared machine inflates wall clock)")
+    print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+          "(2 cores; a shared machine inflates wall clock)")
     xs = [r[0] / 1e6 for r in results]
     for name, ys in (("spark prepare", [r[3] for r in results]),
-                     ("spark rules", [sum(v[0] for v in r[4].values()) for r in results]),
+                     ("spark rules", [r[4][0] for r in results]),
+                     ("spark rules CPU", [r[6] for r in results]),
                      ("duckdb prepare", [r[1] for r in results]),
-                     ("duckdb rules", [sum(v[0] for v in r[2].values()) for r in results])):
+                     ("duckdb rules", [r[2][0] for r in results]),
+                     ("duckdb rules CPU", [r[5] for r in results])):
         a, b = linear_fit(xs, ys)
-        print(f"fit {name:<15}: {a:7.1f} s + {b:6.2f} s per million events")
+        print(f"fit {name:<17}: {a:7.1f} s + {b:6.2f} s per million events")
     print(f"peak RSS: Python process (DuckDB) {python_peak_mb():,.0f} MB; Spark JVM {jvm_mb:,.0f} MB")
 
 

@@ -14,7 +14,7 @@ import os
 import re
 import tempfile
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
@@ -210,9 +210,16 @@ def run_rules(data: Data, config: dict[str, Any], text: TextPort | None = None,
     text = remembering(text or default_text_port(), size=None)
     if stored is not None:
         text.stored = stored
+    # The relational rules' queries go to the tables together (`Data.each`: one at a time on DuckDB, at once
+    # on Spark); the text rules, which share the port and its remembered answers, then run one by one here.
+    relational = [rule_id for rule_id in wanted if rules[rule_id].kind != "text"]
+    found = dict(zip(relational, data.each([
+        partial(run_rule, rules[rule_id], data, config, text, compiled=compiled) for rule_id in relational])))
     findings: dict[str, Finding] = {}
-    for rule_id in wanted:
-        for finding in run_rule(rules[rule_id], data, config, text, compiled=compiled):
+    for rule_id in wanted:  # merged in the order asked for, whatever order the queries finished in
+        rule_findings = found[rule_id] if rule_id in found else run_rule(rules[rule_id], data, config, text,
+                                                                         compiled=compiled)
+        for finding in rule_findings:
             findings.setdefault(finding.finding_key, finding)
         if progress:
             progress(rule_id)

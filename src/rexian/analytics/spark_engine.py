@@ -47,6 +47,9 @@ class SparkOptions:
     conf: tuple[tuple[str, str], ...] = ()
     driver_memory: str = "4g"
     shuffle_partitions: int | None = None
+    # Rules whose queries run at once (`SparkData.each`): each query's planning and small stages then
+    # overlap the others' and every core stays busy (measured in docs/scale.md).
+    concurrent_queries: int = 4
 
 
 def spark_session(options: SparkOptions = SparkOptions(), app_name: str = "rexian-analyze"):
@@ -62,6 +65,9 @@ def spark_session(options: SparkOptions = SparkOptions(), app_name: str = "rexia
         "spark.sql.session.timeZone": "UTC", "spark.sql.ansi.enabled": "false",
         "spark.ui.enabled": "false", "spark.driver.memory": options.driver_memory,
         "spark.sql.execution.arrow.pyspark.enabled": "true", "spark.ui.showConsoleProgress": "false",
+        # Concurrent rules (SparkData.each) share the cores fairly, each in its own pool, instead of the
+        # first-submitted job's stages taking every core while the others' small stages wait.
+        "spark.scheduler.mode": "FAIR",
     }
     if options.shuffle_partitions:
         defaults["spark.sql.shuffle.partitions"] = str(options.shuffle_partitions)
@@ -165,12 +171,14 @@ def from_locations(locations: list[str], spark=None, as_of: datetime | None = No
     tickets_file = con.table("tickets") if raw["tickets"] is not None else None
     facts = ticket_facts(ev_table, tickets_file, int(pd.Timestamp(as_of).timestamp()))
     _keep(spark.sql(str(con.compile(facts))), "tk", sort=("ticket_id",))
-    return SparkData(
+    data = SparkData(
         con=con, ev=ev_table, tk=con.table("tk"),
         calls=con.table("calls") if raw["calls"] is not None else None,
         agent_status=con.table("agent_status") if raw["agent_status"] is not None else None,
         as_of=as_of, keep_intermediates=False,
     )
+    data.concurrent_queries = max(1, options.concurrent_queries)
+    return data
 
 
 def _connect(spark):
@@ -232,6 +240,26 @@ class SparkData(Data):
     executors (see `text_rows`)."""
 
     text_port: Any = None
+    concurrent_queries: int = 1
+
+    def each(self, calls: list[Callable[[], Any]]) -> list[Any]:
+        """The calls' results in order, `concurrent_queries` of them running at once from a thread pool (one
+        SparkSession takes jobs from many threads), each in its own FAIR scheduler pool."""
+        if self.concurrent_queries <= 1 or len(calls) <= 1:
+            return super().each(calls)
+        from concurrent.futures import ThreadPoolExecutor
+
+        context = self.spark.sparkContext
+
+        def in_own_pool(numbered: tuple[int, Callable[[], Any]]) -> Any:
+            context.setLocalProperty("spark.scheduler.pool", f"rexian-{numbered[0]}")
+            try:
+                return numbered[1]()
+            finally:
+                context.setLocalProperty("spark.scheduler.pool", None)
+
+        with ThreadPoolExecutor(self.concurrent_queries, thread_name_prefix="rexian-spark") as pool:
+            return list(pool.map(in_own_pool, enumerate(calls)))
 
     def rows(self, name: str, build: Callable[[Data], Any]) -> pd.DataFrame:
         from rexian.analytics.spark_text import answer_on_executors

@@ -92,6 +92,12 @@ class Data:
             self.kept[name] = self.con.table(f"kept_{name}")
         return self.kept[name]
 
+    def each(self, calls: list[Callable[[], Any]]) -> list[Any]:
+        """The results of `calls` (each runs queries on these tables), in order. Here one after the other:
+        DuckDB spreads one query over every core itself. An engine whose queries each cost a fixed round of
+        planning and scheduling (Spark: `SparkData.each`) runs them at once, so those rounds overlap."""
+        return [call() for call in calls]
+
     @property
     def as_of_ts(self) -> int:
         return int(pd.Timestamp(self.as_of).timestamp())
