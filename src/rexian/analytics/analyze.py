@@ -59,14 +59,12 @@ def stamp_occurred(data: Data, findings: list[Any]) -> None:
     own event table (in Ibis: any engine), so findings.jsonl says when the matter happened even for an export
     analysed without importing it. A finding citing no event of the table keeps None (the store falls back to
     a call-centre finding's day, else its detection time)."""
-    import ibis
-
     refs = [(finding.finding_key, str(ref["ticket_id"]), int(ref["seq"])) for finding in findings
             for ref in finding.evidence.get("events") or []
             if ref.get("ticket_id") is not None and ref.get("seq") is not None]
     if not refs:
         return
-    cited = ibis.memtable(pd.DataFrame(refs, columns=["finding_key", "ticket_id", "seq"]).astype({"seq": "int64"}))
+    cited = data.given("cited_events", pd.DataFrame(refs, columns=["finding_key", "ticket_id", "seq"]).astype({"seq": "int64"}))
     ev = data.ev.select("ticket_id", "seq", "at")
     joined = cited.join(ev, [cited.ticket_id == ev.ticket_id, cited.seq == ev.seq])
     times = joined.group_by("finding_key").aggregate(occurred_at=joined["at"].max()).execute()

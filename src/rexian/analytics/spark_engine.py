@@ -261,6 +261,10 @@ class SparkData(Data):
         with ThreadPoolExecutor(self.concurrent_queries, thread_name_prefix="rexian-spark") as pool:
             return list(pool.map(in_own_pool, enumerate(calls)))
 
+    def given(self, name: str, frame: pd.DataFrame) -> Any:
+        self.spark.createDataFrame(frame).createOrReplaceTempView(f"given_{name}")
+        return self.con.table(f"given_{name}")
+
     def rows(self, name: str, build: Callable[[Data], Any]) -> pd.DataFrame:
         from rexian.analytics.spark_text import answer_on_executors
 

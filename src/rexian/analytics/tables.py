@@ -92,6 +92,13 @@ class Data:
             self.kept[name] = self.con.table(f"kept_{name}")
         return self.kept[name]
 
+    def given(self, name: str, frame: pd.DataFrame) -> Any:
+        """`frame`'s rows as the table `given_<name>` of this run (replaced when given again). Not an Ibis
+        memtable: a query over a named table is the same SQL whatever the rows, so a run that remembers its
+        queries reads it instead of compiling it again."""
+        self.con.con.register(f"given_{name}", frame)
+        return self.con.table(f"given_{name}")
+
     def each(self, calls: list[Callable[[], Any]]) -> list[Any]:
         """The results of `calls` (each runs queries on these tables), in order. Here one after the other:
         DuckDB spreads one query over every core itself. An engine whose queries each cost a fixed round of
