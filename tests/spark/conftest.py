@@ -72,12 +72,17 @@ def comparable():
 @pytest.fixture(scope="session")
 def both(spark, city_dir):
     """(DuckDB's findings, Spark's findings, rules left out on Spark) over the small city, each keyed."""
+    from rexian.analytics.analyze import stamp_occurred
     from rexian.analytics.spark_engine import from_locations, run_rules_on_spark
     from rexian.analytics.tables import from_directories
 
     config = load_config()
     duck_data = from_directories([city_dir])
-    duck = {f.finding_key: _comparable(f) for f in run_rules(duck_data, config)}
+    duck_found = run_rules(duck_data, config)
     spark_data = from_locations([str(city_dir)], spark, as_of=duck_data.as_of)
     found, left_out = run_rules_on_spark(spark_data, config)
-    return duck, {f.finding_key: _comparable(f) for f in found}, left_out
+    # When each matter happened, stamped by each engine from its own tables (as a batch run writes it).
+    stamp_occurred(duck_data, duck_found)
+    stamp_occurred(spark_data, found)
+    return ({f.finding_key: _comparable(f) for f in duck_found}, {f.finding_key: _comparable(f) for f in found},
+            left_out)
