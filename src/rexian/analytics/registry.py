@@ -188,6 +188,10 @@ def rows_to_findings(rule_def: Rule, rows: list[dict[str, Any]], params: dict[st
         key = f"{rule_def.rule_id}:{subject}"
         values = {k: _json_value(v) for k, v in row.items() if k not in CONVENTIONAL}
         texts = [str(t) for t in _as_list(row.get("texts")) if _present(t)]
+        if rule_def.kind != "text":
+            # A relational rule's several texts come from an unordered aggregate (`collect`): sorted, so the same
+            # finding reads the same in every run (else each batch pass re-stored it as changed, and pushed it).
+            texts.sort()
         finding = Finding(
             finding_key=key, rule_id=rule_def.rule_id, family=rule_def.family,
             severity=_clean(row.get("severity")) or rule_def.severity, ticket_ids=ticket_ids, agent_id=agent_id,
