@@ -47,7 +47,7 @@ class CodeGuard:
     server process (one process serves the portal); a restart forgets the counts."""
 
     def __init__(self, attempts: int, minutes: int):
-        self.attempts, self.span = attempts, timedelta(minutes=minutes)
+        self.attempts, self.minutes, self.span = attempts, minutes, timedelta(minutes=minutes)
         self._failures: dict[str, tuple[int, datetime]] = {}  # ticket number -> (wrong in a row, last at)
         self._lock = threading.Lock()
 
@@ -55,7 +55,7 @@ class CodeGuard:
         with self._lock:
             count, last = self._failures.get(ticket_id, (0, now))
             if count >= self.attempts and now - last < self.span:
-                raise NotAllowed("portal.code_locked", f"查询码错误次数过多，请{self.span.seconds // 60}分钟后再试")
+                raise NotAllowed("portal.code_locked", f"查询码错误次数过多，请{self.minutes}分钟后再试")
 
     def record(self, ticket_id: str, right: bool, now: datetime) -> None:
         with self._lock:
@@ -69,8 +69,9 @@ class CodeGuard:
 
 
 def code_guard(web) -> CodeGuard:
-    return web.extras.setdefault("portal_codes", CodeGuard(web.settings["web_portal_code_attempts"],
-                                                           web.settings["web_lockout_minutes"]))
+    # Made once per server, not on every request; setdefault keeps one guard if two first requests race.
+    return web.extras.get("portal_codes") or web.extras.setdefault(
+        "portal_codes", CodeGuard(web.settings["web_portal_code_attempts"], web.settings["web_lockout_minutes"]))
 
 
 def _code_matches(connection, ticket_id: str, code: str, guard: CodeGuard, now: datetime) -> Any:
