@@ -94,6 +94,21 @@ def test_ms_satisfied_repeat_ignores_a_satisfied_matter_that_stays_solved():
     assert log.findings("MS-SATISFIED-REPEAT") == []
 
 
+def test_ms_satisfied_repeat_sees_the_category_the_dispatcher_set_on_an_uncategorised_ticket():
+    log = Log()
+    log.ticket("T1").dispatch("U1").handle("U1", satisfaction="satisfied")
+    log.ticket("T2", at=LATER, category=None).dispatch("U1", category="noise")
+    [finding] = log.findings("MS-SATISFIED-REPEAT")
+    assert finding.ticket_ids == ["T1", "T2"]
+
+
+def test_ms_satisfied_repeat_follows_the_dispatcher_correcting_a_category_to_another_matter():
+    log = Log()
+    log.ticket("T1").dispatch("U1").handle("U1", satisfaction="satisfied")
+    log.ticket("T2", at=LATER).dispatch("U1", category="road")
+    assert log.findings("MS-SATISFIED-REPEAT") == []
+
+
 def test_fc_no_evidence_fires_on_a_closure_without_evidence_or_contact():
     log = Log()
     log.ticket("T1").dispatch("U1").sign("U1").request_closure("U1", evidence=[]).approve_closure("U1")

@@ -52,6 +52,8 @@ def ticket_facts(ev, tickets_file, as_of_ts: int):
     dispatch = arrivals(ev).group_by("ticket_id").aggregate(
         first_unit_id=_.unit_id.argmin(_.seq), lead_unit_id=_.unit_id.argmax(_.seq),
         dispatch_ts=_.ts.min(where=_.action == "Dispatched"), n_dispatches=_.seq.count(where=_.action == "Dispatched"),
+        # A dispatcher sets the category the intake left open, or corrects it (`Dispatch.category`).
+        dispatched_category=_.category.argmax(_.seq, where=(_.action == "Dispatched") & _.category.notnull()),
     )
     due = ev.filter(_.action.isin(DUE_ACTIONS) & ibis.coalesce(_.new_due_at, _.due_at).notnull()).mutate(
         due_value=ibis.coalesce(_.new_due_at, _.due_at).epoch_seconds()
@@ -65,6 +67,7 @@ def ticket_facts(ev, tickets_file, as_of_ts: int):
     )
     facts = per_ticket.left_join(received, "ticket_id").drop("ticket_id_right")
     facts = facts.left_join(dispatch, "ticket_id").drop("ticket_id_right")
+    facts = facts.mutate(category=ibis.coalesce(_.dispatched_category, _.category)).drop("dispatched_category")
     facts = facts.left_join(due, "ticket_id").drop("ticket_id_right")
     if tickets_file is not None:
         tf = tickets_file.select(
