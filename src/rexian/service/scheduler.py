@@ -26,7 +26,7 @@ from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 
 from rexian.adapters import tables as t
-from rexian.adapters.findings import FindingRepository
+from rexian.adapters.findings import STORED, FindingRepository
 from rexian.analytics.tables import TABLE_COLUMNS
 from rexian.domain.records import EVENT_BODY as EVENT_COLUMNS
 from rexian.service.supervision import WORKFLOW_SOURCE  # the events the real-time path judges
@@ -66,15 +66,16 @@ class RuleScheduler:
                    batch_mode=settings["scheduled_batch_rules"])
 
     def run_once(self) -> dict[str, Any]:
-        """One scheduled pass; returns what it stored (added / updated / kept keys; contradicted: marked by
-        the batch run), how many tickets the time-based rules read and whether the whole rule set ran (`batch`)."""
+        """One scheduled pass; returns what it stored (added / updated / measured / kept keys, as `upsert`;
+        contradicted: marked by the batch run), how many tickets the time-based rules read and whether the whole
+        rule set ran (`batch`). Overdue, idle and long-open findings grow at every pass: the growth alone is
+        `measured` (stored, not pushed)."""
         from rexian.analytics.engine import run_rules
         from rexian.analytics.tables import from_frames
 
         now = self.clock()
         since = self.last_run or (now - FIRST_LOOKBACK)
-        result: dict[str, Any] = {"tickets": 0, "added": [], "updated": [], "kept": [], "contradicted": [],
-                                  "batch": False}
+        result: dict[str, Any] = {"tickets": 0, **{name: [] for name in STORED}, "contradicted": [], "batch": False}
         if self.batch_due():
             for name, keys in self.run_batch(now).items():
                 result[name] += keys
@@ -88,7 +89,7 @@ class RuleScheduler:
                 result[name] += keys
         if self.desk is not None:
             late = self.desk.flag_late_orders()
-            for name in ("added", "updated", "kept"):
+            for name in STORED:
                 result[name] = list(result[name]) + late[name]
         self.last_run = now
         if self.after is not None:
@@ -117,7 +118,7 @@ class RuleScheduler:
         from rexian.analytics.judging import cannot_judge
         from rexian.service.dashboard import log_data
 
-        stored: dict[str, list[str]] = {"added": [], "updated": [], "kept": [], "contradicted": []}
+        stored: dict[str, list[str]] = {**{name: [] for name in STORED}, "contradicted": []}
         with tempfile.TemporaryDirectory(prefix="rexian-batch-") as workdir:
             read_at = self.clock()  # findings stored or changed from now on were made from events this run may not see
             with self.engine.connect() as connection:
