@@ -282,10 +282,12 @@ class FindingRepository:
         """After a complete batch run: stored findings of the rules that ran (`rules`; by default those that
         found something) which the run did not find again are marked contradicted (kept, with their
         decisions); dismissed ones, and those `spare(row)` says the run could not judge, are left alone.
-        Returns the keys marked."""
-        rows = [finding_row(f) for f in found]
-        keys = {row["finding_key"] for row in rows}
-        rules = sorted(set(rules) if rules is not None else {row["rule_id"] for row in rows})
+        Returns the keys marked. Of each found finding only its `finding_key` and `rule_id` are read (a finding,
+        its dict, or a dict of just those two)."""
+        pairs = [(f.finding_key, f.rule_id) if hasattr(f, "finding_key") else (f["finding_key"], f["rule_id"])
+                 for f in found]
+        keys = {key for key, _ in pairs}
+        rules = sorted(set(rules) if rules is not None else {rule_id for _, rule_id in pairs})
         if not rules:
             return []
         c = ft.findings.c
