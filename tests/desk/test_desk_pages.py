@@ -65,3 +65,28 @@ def test_a_drafted_bulletin_downloads_as_word_and_excel(hotline, client_for):  #
     assert excel.status_code == 200 and excel.content[:2] == b"PK"
     assert form_post(supervisor, "/desk/bulletins", {"period": "二月"}).headers["location"].startswith(
         "/desk/bulletins?error=")
+
+
+def test_desk_pages_name_people_and_units_with_their_ids_from_the_organisation_or_the_imported_roster(
+        hotline, client_for):  # noqa: F811
+    """A person the organisation lacks (an export's staff number) is named from the imported roster; the findings
+    list, the dashboard's rankings and the live page show 「name（id）」, an id nothing names stays as it is."""
+    from rexian.adapters.record_store import store_records
+    from rexian.bootstrap import desk_services
+
+    with hotline.engine.begin() as connection:
+        store_records(connection, "roster", [{"person_id": "1023", "name": "张伟", "unit_id": "D03"}])
+    FindingRepository(hotline.engine).upsert([
+        finding("RX1", unit_id="D02", person_id="H0201"), finding("RX2", unit_id="D03", person_id="1023"),
+        finding("RX3", unit_id="D03", person_id="7777")], "batch", datetime(2026, 3, 2, 9))
+    org = hotline.organisation()
+    unit, person = org.units["D02"].name, org.person("H0201").name
+    supervisor = client_for("J01")
+
+    listed = supervisor.get("/desk/findings").text
+    assert f"{unit}（D02）" in listed and f"{person}（H0201）" in listed and "张伟（1023）" in listed
+    assert "<td>7777" in listed
+    desk_services(hotline).dashboard.refresh()
+    people = {r["subject"]: r["name"] for r in supervisor.get("/desk/dashboard.json").json()["rankings"]["person"]}
+    assert people == {"H0201": f"{person}（H0201）", "1023": "张伟（1023）", "7777": "7777"}
+    assert f"{unit}（D02）" in supervisor.get("/desk/live").text

@@ -74,3 +74,85 @@ def test_a_later_batch_run_does_not_contradict_what_the_schedule_found_as_of_now
     assert second["batch"] and second["contradicted"] == []
     store = FindingRepository(app.engine)
     assert all(store.get(key)["contradicted_at"] is None for key in timed)
+
+
+def _outbox(app) -> list[tuple[str, str]]:
+    from sqlalchemy import select
+
+    from rexian.adapters import desk_tables as dt
+
+    with app.engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(select(dt.outbox.c.topic, dt.outbox.c.ref)
+                                                         .order_by(dt.outbox.c.id))]
+
+
+def test_a_later_pass_stores_the_grown_days_quietly_and_pushes_nothing(make_app, tmp_path):
+    """Days idle, late and since the forward grow at every pass: stored (the page shows them fresh, the change is
+    signed and verifies) but no outbox row, so no webhook and no live message."""
+    from rexian.domain.vocabulary import RULES
+    from rexian.service.verify import verify_database
+
+    app = make_app(f"sqlite:///{tmp_path / 'grow.db'}")
+    _forwarded_then_left(app)
+    clock = Clock(datetime(2026, 4, 20, 9, 0))
+    scheduler = RuleScheduler(app.engine, load_config(), clock, 10)
+    first = scheduler.run_once()
+    store = FindingRepository(app.engine)
+    grown = {key: store.get(key)["evidence"]["values"] for key in first["added"]}
+    for key, values in grown.items():  # each rule's declared growing values are values its findings carry
+        assert set(RULES[key.split(":")[0]].grows) <= set(values), (key, values)
+    pushed = len(_outbox(app))
+
+    clock.now = datetime(2026, 4, 20, 9, 10)
+    second = scheduler.run_once()
+    assert second["added"] == [] and second["updated"] == []
+    assert set(second["measured"]) == set(first["added"])
+    assert len(_outbox(app)) == pushed
+    for key, values in grown.items():
+        name = RULES[key.split(":")[0]].grows[0]
+        assert store.get(key)["evidence"]["values"][name] > values[name]
+        assert store.history(key)[-1]["reason"] == "数值随时间更新（定时规则，未推送）"
+    assert verify_database(app.engine).intact
+
+
+def test_a_grown_value_that_raises_the_severity_is_pushed(make_app, tmp_path):
+    """Near miss: when the growth crosses a threshold (idle for twice `idle_days`: high), the finding's risk
+    changed — news, pushed as updated."""
+    app = make_app(f"sqlite:///{tmp_path / 'raise.db'}")
+    _forwarded_then_left(app)
+    clock = Clock(datetime(2026, 3, 12, 9, 0))  # forwarded on 2 March: idle 10 days
+    scheduler = RuleScheduler(app.engine, load_config(), clock, 10)
+    first = scheduler.run_once()
+    idle = next(key for key in first["added"] if key.startswith("DL-IDLE:"))
+    store = FindingRepository(app.engine)
+    assert store.get(idle)["severity"] == "medium"
+
+    clock.now = datetime(2026, 3, 20, 9, 0)  # 18 days
+    second = scheduler.run_once()
+    assert idle in second["updated"] and store.get(idle)["severity"] == "high"
+    assert ("finding.updated", idle) in _outbox(app)
+
+
+def test_only_values_declared_to_grow_make_a_change_quiet():
+    """The store's test of news: a changed evidence event, another value, a unit, or a rule declaring no growing
+    value is news; the growing value alone is not."""
+    from types import SimpleNamespace
+
+    from rexian.adapters.findings import finding_row, only_measured
+    from desk.conftest import finding
+
+    def stored(data):
+        return SimpleNamespace(**finding_row(data))
+
+    base = finding("RX9", rule_id="DL-LONG-OPEN", family="delay", seqs=(1,))
+    base["evidence"]["values"] = {"age_days": 61.0}
+    grown = {**base, "evidence": {**base["evidence"], "values": {"age_days": 61.5}}}
+    assert only_measured(stored(base), finding_row(grown))
+    moved = {**grown, "evidence": {**grown["evidence"], "events": [{"ticket_id": "RX9", "seq": 2}]}}
+    assert not only_measured(stored(base), finding_row(moved))
+    other = {**grown, "evidence": {**grown["evidence"], "values": {"age_days": 61.5, "still_open": False}}}
+    assert not only_measured(stored(base), finding_row(other))
+    assert not only_measured(stored(base), finding_row({**grown, "unit_id": "D03"}))
+    returns = finding("RX9")  # BP-RETURNS declares no growing value: a changed count is news
+    assert not only_measured(stored(returns), finding_row({**returns, "evidence": {
+        **returns["evidence"], "values": {"returns": 4}}}))

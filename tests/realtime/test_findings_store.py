@@ -30,7 +30,7 @@ def test_storing_the_same_finding_twice_keeps_one_row_and_one_detection_event(st
     assert store.upsert([_finding()], "batch", NOW)["added"] == ["BP-RETURNS:RX1"]
     again = store.upsert([_finding()], "realtime", NOW)
 
-    assert again == {"added": [], "updated": [], "kept": ["BP-RETURNS:RX1"]}
+    assert again == {"added": [], "updated": [], "measured": [], "kept": ["BP-RETURNS:RX1"]}
     assert store.count() == 1
     assert [e["new_status"] for e in store.history("BP-RETURNS:RX1")] == ["new"]
 

@@ -118,7 +118,7 @@ def test_a_published_bulletin_never_carries_a_callers_phone_or_house_number(hotl
     store.upsert([record], "batch", datetime(2026, 2, 10, 9))
     store.decide(record["finding_key"], "confirm", "J01", "属实", datetime(2026, 2, 11, 9))
     month = store.get(record["finding_key"])["occurred_at"][:7]  # a bulletin counts the month it happened
-    (case,) = typical_cases(hotline.engine, month, 5, {}, {})
+    (case,) = typical_cases(hotline.engine, month, 5, {})
     assert "13912345678" not in case["evidence"] and "139****5678" in case["evidence"]
     assert "幸福小区*栋***室" in case["evidence"]  # nor the door of the caller's home
 

@@ -40,7 +40,9 @@ from rexian.adapters.log_reader import comparable
 from rexian.adapters.repository import OrgRepository
 from rexian.domain import clues
 from rexian.domain.errors import NotFound
-from rexian.domain.vocabulary import contradicted_reason, detected_reason, reason_label, updated_reason
+from rexian.domain.vocabulary import (
+    RULES, contradicted_reason, detected_reason, measured_reason, reason_label, updated_reason,
+)
 
 DECISIONS = clues.FINDING_DECISIONS
 CONTENT = ("rule_id", "family", "severity", "ticket_ids", "agent_id", "unit_id", "person_id", "evidence")
@@ -48,6 +50,9 @@ CONTENT = ("rule_id", "family", "severity", "ticket_ids", "agent_id", "unit_id",
 STATE = tuple(column.name for column in ft.findings.columns if column.name != "updated_at")
 HISTORY = ("finding_key", "at", "actor_id", "old_status", "new_status", "reason", "digest")
 HISTORY_KIND = "finding"
+# What `upsert` reports: keys first seen, changed in a way worth pushing, changed only in values that grow with
+# time (stored quietly), and left as they were.
+STORED = ("added", "updated", "measured", "kept")
 
 
 def state_digest(row: Any) -> str:
@@ -129,6 +134,22 @@ def _day(row: dict[str, Any]) -> datetime | None:
         return None
 
 
+def only_measured(old: Any, row: dict[str, Any]) -> bool:
+    """Whether a re-run's `row` differs from the stored finding `old` only in evidence values that grow with the
+    passing of time (the rule's `grows` in the vocabulary: days open, idle, late). Anything else is news worth
+    pushing: a new responsible unit or person, severity (and so the risk it adds), tickets, evidence events,
+    texts, thresholds, or any other value."""
+    grows = RULES[row["rule_id"]].grows if row["rule_id"] in RULES else ()
+    if not grows or any(getattr(old, name) != row[name] for name in CONTENT if name != "evidence"):
+        return False
+    before, after = json.loads(old.evidence or "{}"), json.loads(row["evidence"] or "{}")
+    for evidence in (before, after):
+        values = evidence.get("values")
+        if isinstance(values, dict):
+            evidence["values"] = {name: value for name, value in values.items() if name not in grows}
+    return before == after
+
+
 def row_to_finding(row: Any) -> dict[str, Any]:
     data = dict(row._mapping)
     data["ticket_ids"] = json.loads(data["ticket_ids"])
@@ -144,8 +165,9 @@ class FindingRepository:
         self.engine = engine
 
     def upsert(self, findings: Iterable[Any], source: str, now: datetime) -> dict[str, list[str]]:
-        """Store findings; returns the keys `added` (first seen), `updated` (new, evidence changed) and
-        `kept` (unchanged, or already decided and therefore left alone)."""
+        """Store findings; returns the keys `added` (first seen), `updated` (new, evidence changed), `measured`
+        (new, only values that grow with time changed: stored and signed like any change, but not written to the
+        outbox — no webhook, no live message) and `kept` (unchanged, or already decided and therefore left alone)."""
         rows = {row["finding_key"]: row for row in map(finding_row, findings)}
         for attempt in range(3):
             try:
@@ -156,7 +178,7 @@ class FindingRepository:
         raise AssertionError("unreachable")
 
     def _upsert(self, rows: dict[str, dict[str, Any]], source: str, now: datetime) -> dict[str, list[str]]:
-        result: dict[str, list[str]] = {"added": [], "updated": [], "kept": []}
+        result: dict[str, list[str]] = {name: [] for name in STORED}
         keys = list(rows)
         with self.engine.begin() as connection:
             existing = {}
@@ -179,9 +201,11 @@ class FindingRepository:
                     changes = {**{name: row[name] for name in CONTENT}, "occurred_at": occurred[key]}
                     connection.execute(update(ft.findings).where(ft.findings.c.finding_key == key).values(
                         **changes, updated_at=now))
-                    history.append(_change(key, now, None, "new", "new", updated_reason(source),
+                    quiet = only_measured(old, row)
+                    history.append(_change(key, now, None, "new", "new",
+                                           (measured_reason if quiet else updated_reason)(source),
                                            {**old._mapping, **changes}))
-                    result["updated"].append(key)
+                    result["measured" if quiet else "updated"].append(key)
                     counted.update((facet, row[facet]) for facet in ("family", "rule_id", "severity"))
                     counted.subtract((facet, getattr(old, facet)) for facet in ("family", "rule_id", "severity"))
             for row in added:
@@ -258,10 +282,12 @@ class FindingRepository:
         """After a complete batch run: stored findings of the rules that ran (`rules`; by default those that
         found something) which the run did not find again are marked contradicted (kept, with their
         decisions); dismissed ones, and those `spare(row)` says the run could not judge, are left alone.
-        Returns the keys marked."""
-        rows = [finding_row(f) for f in found]
-        keys = {row["finding_key"] for row in rows}
-        rules = sorted(set(rules) if rules is not None else {row["rule_id"] for row in rows})
+        Returns the keys marked. Of each found finding only its `finding_key` and `rule_id` are read (a finding,
+        its dict, or a dict of just those two)."""
+        pairs = [(f.finding_key, f.rule_id) if hasattr(f, "finding_key") else (f["finding_key"], f["rule_id"])
+                 for f in found]
+        keys = {key for key, _ in pairs}
+        rules = sorted(set(rules) if rules is not None else {rule_id for _, rule_id in pairs})
         if not rules:
             return []
         c = ft.findings.c

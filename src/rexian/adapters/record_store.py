@@ -67,6 +67,16 @@ def read_records(connection: Connection, name: str):
     return None if frame.empty else frame
 
 
+def staff_names(connection: Connection) -> dict[str, str]:
+    """Unit and person id → name: the organisation's units and people, and for people it names by their id only
+    (an imported export's staff written as 工号) the imported staff roster's name (`records.roster_names`)."""
+    names = records.roster_names(read_records(connection, "roster"))
+    names.update(connection.execute(select(t.units.c.unit_id, t.units.c.name)).all())
+    names.update((person_id, name) for person_id, name in connection.execute(
+        select(t.people.c.person_id, t.people.c.name)) if name and (name != person_id or person_id not in names))
+    return names
+
+
 def _pseudonymised(connection: Connection, name: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if name != "calls" or not any(row.get("caller_phone") for row in rows):
         return rows

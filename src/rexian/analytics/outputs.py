@@ -23,10 +23,9 @@ class Analysis:
     names: dict[str, str] = field(default_factory=dict)
 
     def person_label(self, person_id: str | None) -> str:
-        if not person_id:
-            return ""
-        name = self.names.get(person_id)
-        return f"{name}（{person_id}）" if name and name != person_id else person_id
+        from rexian.domain.records import named
+
+        return named(person_id, self.names)
 
 
 def read_findings(path: str | Path) -> list[dict[str, Any]]:

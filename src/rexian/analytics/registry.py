@@ -60,6 +60,9 @@ class Rule:
     # The share of a source's tickets with an event of the judged actions that must carry a field for the
     # source to be judged (0: any one event is enough): a deadline on 2 of 60 tickets is not the export's.
     judges_share: float = 0.0
+    # Evidence values that grow with the passing of time alone (from the vocabulary: the findings store reads them
+    # there); a re-run changing only these is stored without being pushed (adapters/findings.py).
+    grows: tuple[str, ...] = ()
 
     @property
     def doc(self) -> str:
@@ -80,6 +83,8 @@ class Rule:
             found.append("the docstring must say its Basis: and who is Responsible:")
         if set(action for action, _ in self.judges) - set(vocabulary.ACTIONS) - set(records.RECORD_TABLES):
             found.append(f"judges must name actions of the vocabulary: {self.judges}")
+        if set(self.grows) & CONVENTIONAL:
+            found.append(f"grows names evidence values, not conventional columns: {self.grows}")
         if self.kind not in ("relational", "text") or self.severity not in vocabulary.SEVERITIES:
             found.append(f"unknown kind {self.kind} or severity {self.severity}")
         return found
@@ -105,7 +110,7 @@ def rule(rule_id: str, *, triggers: tuple[str, ...] | None = None, batch_only: s
                         supporting_kinds=supporting, no_truth_because=no_truth_because,
                         not_on_spark=not_on_spark,
                         judges=tuple((action, tuple(fields)) for action, fields in (judges or {}).items()),
-                        judges_share=judges_share)
+                        judges_share=judges_share, grows=entry.grows)
         problems = declared.problems()
         if problems:
             raise ValueError(f"rule {rule_id} is declared incompletely: {'; '.join(problems)}")

@@ -96,7 +96,8 @@ def load_command(file, db_url, reconcile):
         raise click.ClickException(str(error)) from None
     store = _store(db_url)
     result = store.upsert(findings, "batch", _now())
-    click.echo(f"新增 {len(result['added'])} 条，更新 {len(result['updated'])} 条，未变 {len(result['kept'])} 条。")
+    measured = f"，仅随时间增长的数值更新 {len(result['measured'])} 条（不推送）" if result["measured"] else ""
+    click.echo(f"新增 {len(result['added'])} 条，更新 {len(result['updated'])} 条{measured}，未变 {len(result['kept'])} 条。")
     if reconcile:
         marked = store.reconcile(findings, f"重新分析（{file}）未再发现", _now())
         click.echo(f"数据已推翻 {len(marked)} 条（保留记录，标记为“数据已推翻”）。")

@@ -68,6 +68,16 @@ def kinds(table: str) -> dict[str, str]:
     return dict(TABLES[table])
 
 
+def named(subject_id: str | None, names: dict[str, str], blank: str = "") -> str:
+    """A person or unit as every report and desk page shows it: its name with its id, 「张伟（H0201）」 — the id
+    being what findings, filters and scorers key on — or the id alone when nothing names it (`blank` when
+    there is no id)."""
+    if not subject_id:
+        return blank
+    name = names.get(subject_id)
+    return f"{name}（{subject_id}）" if name and name != subject_id else subject_id
+
+
 def roster_names(rows: Any) -> dict[str, str]:
     """Person id → name from staff roster rows (an export that writes people as 工号 only; a DataFrame or
     an iterable of dicts), the row that started last winning (a name changed on a later post); a blank name

@@ -132,9 +132,14 @@ FAMILIES: dict[str, str] = {
 class RuleName:
     family: str
     zh: str
+    # The rule's evidence values (`evidence.values`) that grow with the passing of time alone — days open, idle,
+    # late — while nothing happens on the ticket. A re-run that changes only these is stored quietly (the
+    # page shows the fresh value) and pushed to no one: a receiver wants news, not a clock (adapters/findings.py).
+    grows: tuple[str, ...] = ()
 
 
-# Every supervision rule's id, family and Chinese name. The rule's code, parameters and doc text are on its
+# Every supervision rule's id, family and Chinese name (and the evidence values that grow with time, which the
+# findings store needs without importing the rules). The rule's code, parameters and doc text are on its
 # declaration in rexian/analytics/rules_*.py, which takes its family and name from here.
 RULES: dict[str, RuleName] = {
     "BP-RETURNS": RuleName("buck_passing", "多次退单"),
@@ -154,11 +159,11 @@ RULES: dict[str, RuleName] = {
     "PR-BOILERPLATE": RuleName("perfunctory_reply", "套话式答复"),
     "PR-IDENTICAL": RuleName("perfunctory_reply", "不同诉求相同答复(复读机)"),
     "PR-OFF-TOPIC": RuleName("perfunctory_reply", "答非所问"),
-    "FF-NO-FOLLOW-UP": RuleName("forward_no_follow_up", "只转办不跟踪"),
-    "DL-OVERDUE": RuleName("delay", "超期未办结"),
+    "FF-NO-FOLLOW-UP": RuleName("forward_no_follow_up", "只转办不跟踪", grows=("days_since_forward",)),
+    "DL-OVERDUE": RuleName("delay", "超期未办结", grows=("late_days",)),
     "DL-EXTENSIONS": RuleName("delay", "反复申请延期"),
-    "DL-IDLE": RuleName("delay", "长期无办理动作"),
-    "DL-LONG-OPEN": RuleName("delay", "长期未办结"),
+    "DL-IDLE": RuleName("delay", "长期无办理动作", grows=("idle_days",)),
+    "DL-LONG-OPEN": RuleName("delay", "长期未办结", grows=("age_days",)),
     "RC-REPEAT": RuleName("repeat_complaint", "同一诉求重复投诉"),
     "RC-HOTSPOT": RuleName("repeat_complaint", "高频共性诉求"),
     "DS-UNSATISFIED": RuleName("dissatisfaction", "回访不满意"),
@@ -191,6 +196,11 @@ def detected_reason(source: str) -> str:
 def updated_reason(source: str) -> str:
     """The reason the system gives when a re-analysis brings a still-undecided finding new evidence."""
     return f"证据更新（{FINDING_SOURCES.get(source, source)}）"
+
+
+def measured_reason(source: str) -> str:
+    """The reason the system gives when a re-run changes only values that grow with time (RuleName.grows)."""
+    return f"数值随时间更新（{FINDING_SOURCES.get(source, source)}，未推送）"
 
 
 def contradicted_reason(reason: str) -> str:

@@ -21,8 +21,10 @@ from sqlalchemy.engine import Engine
 
 from rexian.adapters import findings_tables as ft
 from rexian.adapters import tables as t
+from rexian.adapters.record_store import staff_names
 from rexian.analytics.registry import FAMILY_NAMES_ZH, SEVERITY_ZH, all_rules
 from rexian.domain.clues import action_label
+from rexian.domain.records import named
 from rexian.text.masking import mask_personal_data
 
 BULLETIN_MASKED = ("phone", "id_card", "bank_card", "address")
@@ -84,8 +86,8 @@ def bulletin_content(engine: Engine, period: str, issuer: str, number_prefix: st
                      typical: int = 5) -> dict[str, Any]:
     previous = previous_period(period)
     with engine.connect() as connection:
+        names = staff_names(connection)
         units = dict(connection.execute(select(t.units.c.unit_id, t.units.c.name)).all())
-        people = dict(connection.execute(select(t.people.c.person_id, t.people.c.name)).all())
     covered = has_data(engine, previous)
     tables = {}
     for column, names in (("family", FAMILY_NAMES_ZH), ("unit_id", units)):
@@ -109,12 +111,11 @@ def bulletin_content(engine: Engine, period: str, issuer: str, number_prefix: st
         "closing": "各单位要对照问题认真整改，举一反三，切实做到接诉即办、真办实办。",
         "total": total, "previous_total": total_before, "previous_covered": covered, "counting_rule": COUNTING_RULE,
         "by_family": tables["family"], "by_unit": tables["unit_id"],
-        "typical_cases": typical_cases(engine, period, typical, units, people),
+        "typical_cases": typical_cases(engine, period, typical, names),
     }
 
 
-def typical_cases(engine: Engine, period: str, limit: int, units: dict[str, str],
-                  people: dict[str, str]) -> list[dict[str, Any]]:
+def typical_cases(engine: Engine, period: str, limit: int, names: dict[str, str]) -> list[dict[str, Any]]:
     start, end = month_bounds(period)
     c = ft.findings.c
     rules = all_rules()
@@ -134,7 +135,7 @@ def typical_cases(engine: Engine, period: str, limit: int, units: dict[str, str]
                 "finding_key": row.finding_key, "rule": rule.name_zh if rule else row.rule_id,
                 "family": FAMILY_NAMES_ZH.get(row.family, row.family),
                 "severity": SEVERITY_ZH.get(row.severity, row.severity),
-                "unit": units.get(row.unit_id, row.unit_id or ""), "person": people.get(row.person_id, row.person_id or ""),
+                "unit": named(row.unit_id, names), "person": named(row.person_id, names),
                 "ticket_ids": ticket_ids, "ticket_title": title or "",
                 # A bulletin is published: citizens' words in it never carry their phone or ID numbers, nor
                 # the house numbers of their addresses.

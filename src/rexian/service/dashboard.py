@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 
 from rexian.adapters import findings_tables as ft
 from rexian.adapters import tables as t
+from rexian.domain.records import named
 
 # The rates on the dashboard, in this order (metric ids of analytics/metrics.py).
 DASHBOARD_RATES = ("connection_rate", "answer_15s_rate", "on_time_closure_rate", "satisfaction_rate",
@@ -200,7 +201,7 @@ def rankings(engine: Engine, config: dict[str, Any], limit: int = 20) -> dict[st
     out = {}
     for scope, rows in grouped.items():
         frame = rate_counts([(r.subject, r.rule_id, r.family, r.severity, r.n) for r in rows], scope, config).head(limit)
-        out[scope] = [{"subject": r["subject"], "name": names.get(r["subject"], r["subject"]), "score": r["score"],
+        out[scope] = [{"subject": r["subject"], "name": named(r["subject"], names), "score": r["score"],
                        "level": r["level"], "findings": int(r["findings"]), "explanation": r["explanation"],
                        "contributions": r["contributions"]} for r in frame.to_dict("records")]
     return out
@@ -229,7 +230,7 @@ def unit_flow(engine: Engine, limit: int = 40) -> list[dict[str, Any]]:
                 edges[(row.actor_unit_id, row.target_unit_id, "下派")].append(
                     _hours(since if holder == row.actor_unit_id else None, row.at))
     names = _names(engine)
-    flow = [{"source": a, "target": b, "kind": kind, "source_name": names.get(a, a), "target_name": names.get(b, b),
+    flow = [{"source": a, "target": b, "kind": kind, "source_name": named(a, names), "target_name": named(b, names),
              "count": len(hours), "median_hours": _median([h for h in hours if h is not None])}
             for (a, b, kind), hours in edges.items()]
     flow.sort(key=lambda edge: (-edge["count"], edge["source"], edge["target"]))
@@ -308,10 +309,10 @@ class Dashboard:
 
 
 def _names(engine: Engine) -> dict[str, str]:
+    from rexian.adapters.record_store import staff_names
+
     with engine.connect() as connection:
-        names = dict(connection.execute(select(t.units.c.unit_id, t.units.c.name)).all())
-        names.update(connection.execute(select(t.people.c.person_id, t.people.c.name)).all())
-    return names
+        return staff_names(connection)
 
 
 def _hours(since: datetime | None, at: datetime) -> float | None:

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from rexian.adapters import desk_store
 from rexian.adapters import desk_tables as dt
 from rexian.adapters import findings_tables as ft
-from rexian.adapters.findings import FindingRepository, counts_by, finding_stream, row_to_finding
+from rexian.adapters.findings import STORED, FindingRepository, counts_by, finding_stream, row_to_finding
 from rexian.adapters.repository import OrgRepository, TicketRepository, next_counter
 from rexian.domain import clues
 from rexian.domain.errors import NotFound
@@ -292,7 +292,7 @@ class Desk:
                                             if order.answered_at else None}},
                     "detected_at": now})
         if not findings:
-            return {"added": [], "updated": [], "kept": []}
+            return {name: [] for name in STORED}
         return self.findings_store.upsert(findings, "scheduled", now)
 
     # --- bulletins ---------------------------------------------------------------------------------------

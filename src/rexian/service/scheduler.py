@@ -26,7 +26,7 @@ from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 
 from rexian.adapters import tables as t
-from rexian.adapters.findings import FindingRepository
+from rexian.adapters.findings import STORED, FindingRepository
 from rexian.analytics.tables import TABLE_COLUMNS
 from rexian.domain.records import EVENT_BODY as EVENT_COLUMNS
 from rexian.service.supervision import WORKFLOW_SOURCE  # the events the real-time path judges
@@ -66,15 +66,16 @@ class RuleScheduler:
                    batch_mode=settings["scheduled_batch_rules"])
 
     def run_once(self) -> dict[str, Any]:
-        """One scheduled pass; returns what it stored (added / updated / kept keys; contradicted: marked by
-        the batch run), how many tickets the time-based rules read and whether the whole rule set ran (`batch`)."""
+        """One scheduled pass; returns what it stored (added / updated / measured / kept keys, as `upsert`;
+        contradicted: marked by the batch run), how many tickets the time-based rules read and whether the whole
+        rule set ran (`batch`). Overdue, idle and long-open findings grow at every pass: the growth alone is
+        `measured` (stored, not pushed)."""
         from rexian.analytics.engine import run_rules
         from rexian.analytics.tables import from_frames
 
         now = self.clock()
         since = self.last_run or (now - FIRST_LOOKBACK)
-        result: dict[str, Any] = {"tickets": 0, "added": [], "updated": [], "kept": [], "contradicted": [],
-                                  "batch": False}
+        result: dict[str, Any] = {"tickets": 0, **{name: [] for name in STORED}, "contradicted": [], "batch": False}
         if self.batch_due():
             for name, keys in self.run_batch(now).items():
                 result[name] += keys
@@ -88,7 +89,7 @@ class RuleScheduler:
                 result[name] += keys
         if self.desk is not None:
             late = self.desk.flag_late_orders()
-            for name in ("added", "updated", "kept"):
+            for name in STORED:
                 result[name] = list(result[name]) + late[name]
         self.last_run = now
         if self.after is not None:
@@ -110,37 +111,50 @@ class RuleScheduler:
         findings of the rules that ran and could judge the log which this run did not find again are marked
         contradicted (kept, with their decisions; `contradicted`); then the marks move to what this run read (a
         later import runs it again). The log is read into a DuckDB file in a temporary directory, its memory
-        capped (service/dashboard.py `log_data`)."""
+        capped (service/dashboard.py `log_data`). The rules run one at a time, each one's findings stored before
+        the next runs, and only their keys kept: the run holds one rule's findings in memory, never a city's."""
         import tempfile
 
-        from rexian.analytics.analyze import batch_findings
+        from rexian.analytics.analyze import enabled_rules, idle_rules, stamp_occurred
+        from rexian.analytics.engine import run_rules
         from rexian.analytics.judging import cannot_judge
+        from rexian.analytics.text_port import default_text_port, remembering
         from rexian.service.dashboard import log_data
 
-        stored: dict[str, list[str]] = {"added": [], "updated": [], "kept": [], "contradicted": []}
+        stored: dict[str, list[str]] = {**{name: [] for name in STORED}, "contradicted": []}
         with tempfile.TemporaryDirectory(prefix="rexian-batch-") as workdir:
             read_at = self.clock()  # findings stored or changed from now on were made from events this run may not see
             with self.engine.connect() as connection:
                 marks = self._marks_now(connection)
                 data = log_data(connection, workdir)
             if data is not None:
+                found: list[dict[str, str]] = []  # what reconciling needs of each finding: its key and rule
                 try:
-                    findings, run = batch_findings(data, self.config)[:2]  # findings only: the dashboard has its rates
+                    run = enabled_rules(data, self.config)[0]
+                    idle = set(idle_rules(data, self.config, run))
+                    run = [rule_id for rule_id in run if rule_id not in idle]
                     judged = [rule_id for rule_id in run if rule_id not in cannot_judge(data, run)]
                     as_of = data.as_of
+                    text = remembering(default_text_port(), size=None)  # the text rules share their answers
+                    for rule_id in run:
+                        findings = run_rules(data, self.config, text, only=[rule_id])
+                        stamp_occurred(data, findings)
+                        for start in range(0, len(findings), BATCH_STORE_CHUNK):
+                            chunk = findings[start:start + BATCH_STORE_CHUNK]
+                            for name, keys in self.store.upsert(chunk, "batch", now).items():
+                                stored[name] += keys
+                        found += [{"finding_key": f.finding_key, "rule_id": f.rule_id} for f in findings]
+                        del findings
                 finally:
                     data.con.disconnect()
-                for start in range(0, len(findings), BATCH_STORE_CHUNK):
-                    for name, keys in self.store.upsert(findings[start:start + BATCH_STORE_CHUNK], "batch", now).items():
-                        stored[name] += keys
                 # Not contradicted by this run: what was stored while it ran (the real-time path judging newer
                 # events), and the time-based rules' findings of the scheduled pass, judged as of now — later than
                 # this run's as-of (the log's newest event): not finding them here says nothing.
                 stored["contradicted"] = self.store.reconcile(
-                    findings, f"定时批量分析（截至 {as_of:%Y-%m-%d %H:%M}）未再发现", now, rules=judged,
+                    found, f"定时批量分析（截至 {as_of:%Y-%m-%d %H:%M}）未再发现", now, rules=judged,
                     spare=lambda row: row.updated_at >= read_at or (
                         row.rule_id in TIME_BASED_RULES and row.source == "scheduled"))
-                log.info("batch rules over the whole log: %d findings, %d new, %d contradicted", len(findings),
+                log.info("batch rules over the whole log: %d findings, %d new, %d contradicted", len(found),
                          len(stored["added"]), len(stored["contradicted"]))
         with self.engine.begin() as connection:
             for name, value in marks.items():

@@ -78,9 +78,15 @@ def _text(form: FormData, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _names(request: Request) -> dict[str, str]:
-    org = request.app.state.web.hotline.organisation()
-    return {**{u.unit_id: u.name for u in org.units.values()}, **{p.person_id: p.name for p in org.people.values()}}
+def _who(request: Request):
+    """How the desk's pages name a unit or a person: `who(id, blank)`, its name with its id (records.named), the
+    name from the organisation or the imported staff roster."""
+    from rexian.adapters.record_store import staff_names
+    from rexian.domain.records import named
+
+    with request.app.state.web.hotline.engine.connect() as connection:
+        names = staff_names(connection)
+    return lambda subject_id, blank="": named(subject_id, names, blank)
 
 
 # --- dashboard -------------------------------------------------------------------------------------------
@@ -128,7 +134,7 @@ def findings(request: Request, me: Principal = Depends(SUPERVISOR)):
     query = filters.as_query()
     return _render(request, "desk/findings.html", me, result=result, filters=filters, page=page,
                    facets=services.desk.facets(), families=FAMILY_NAMES_ZH, severities=SEVERITY_ZH,
-                   rules={rid: r.name_zh for rid, r in all_rules().items()}, names=_names(request),
+                   rules={rid: r.name_zh for rid, r in all_rules().items()}, who=_who(request),
                    org=request.app.state.web.hotline.organisation(), query=query,
                    page_link=lambda n: "/desk/findings?" + urlencode({**query, "page": n}),
                    here="/desk/findings?" + urlencode({**query, "page": page}))
@@ -146,7 +152,7 @@ def finding(request: Request, key: str = "", me: Principal = Depends(SUPERVISOR)
         shown = {**shown, "evidence": {**shown["evidence"], "values": {
             **values, "category": f"{code} {categories[code].name}"}}}
     return _render(request, "desk/finding.html", me, f=shown, families=FAMILY_NAMES_ZH, severities=SEVERITY_ZH,
-                   rules={rid: r.name_zh for rid, r in all_rules().items()}, names=_names(request),
+                   rules={rid: r.name_zh for rid, r in all_rules().items()}, who=_who(request),
                    action_label=clues.action_label)
 
 
@@ -202,13 +208,13 @@ def open_clue(request: Request, form: FormData = Depends(checked_form), me: Prin
 def clue_list(request: Request, me: Principal = Depends(SUPERVISOR)):
     status = request.query_params.get("status") or None
     return _render(request, "desk/clues.html", me, items=_services(request).desk.clues(status), status_filter=status,
-                   names=_names(request))
+                   who=_who(request))
 
 
 @router.get("/desk/clues/{clue_id}")
 def clue_page(clue_id: str, request: Request, me: Principal = Depends(SUPERVISOR)):
     org = request.app.state.web.hotline.organisation()
-    return _render(request, "desk/clue.html", me, clue=_services(request).desk.clue(clue_id), names=_names(request),
+    return _render(request, "desk/clue.html", me, clue=_services(request).desk.clue(clue_id), who=_who(request),
                    org=org, action_label=clues.action_label)
 
 
@@ -242,7 +248,7 @@ def order_list(request: Request, me: Principal = Depends(SUPERVISOR)):
     desk = _services(request).desk
     return _render(request, "desk/orders.html", me,
                    items=desk.orders(batch=params.get("batch") or None, unit_id=params.get("unit") or None),
-                   names=_names(request), org=request.app.state.web.hotline.organisation(),
+                   who=_who(request), org=request.app.state.web.hotline.organisation(),
                    keys=params.getlist("keys"), clue_id=params.get("clue") or "")
 
 
@@ -363,7 +369,9 @@ def bulletin_download(bulletin_id: str, fmt: str, request: Request, me: Principa
 def live(request: Request, me: Principal = Depends(SUPERVISOR)):
     feed = _services(request).feed
     recent = feed.since(max(0, feed.last_id() - 30), 30, "finding.")
-    return _render(request, "desk/live.html", me, recent=list(reversed(recent)))
+    who = _who(request)
+    units = {unit_id: who(unit_id) for unit_id in request.app.state.web.hotline.organisation().units}
+    return _render(request, "desk/live.html", me, recent=list(reversed(recent)), who=who, units=units)
 
 
 @router.get("/desk/live/stream")

@@ -77,6 +77,13 @@
     var status = document.getElementById("live-status");
     var labels = JSON.parse(table.getAttribute("data-labels") || "{}");  // the vocabulary's Chinese words
     function label(code) { return code && labels[code] ? labels[code] : code; }
+    var units = JSON.parse(table.getAttribute("data-units") || "{}");  // unit id -> 「name（id）」 (records.named)
+    function unit(id) { return id ? (units[id] || id) : ""; }
+    function about(d) {  // what a finding is about, as desk/_label.html says it (its key may name a caller's place)
+      var tickets = d.ticket_ids || [];
+      if (tickets.length) return "工单 " + tickets[0] + (tickets.length > 1 ? " 等" + tickets.length + "件" : "");
+      return d.agent_id ? "坐席 " + d.agent_id : (d.rule_id || "");
+    }
     var source = new EventSource(table.getAttribute("data-stream"));
     source.onopen = function () { status.textContent = "已连接，新的问题线索会自动出现"; };
     source.onerror = function () { status.textContent = "连接中断，正在重连…"; };
@@ -85,7 +92,7 @@
       var row = table.insertRow(1);
       row.className = "fresh";
       row.setAttribute("data-key", m.ref);
-      [m.created_at, label(m.topic), m.ref, d.rule_id, label(d.severity), d.unit_id || "", label(d.status)].forEach(function (text, i) {
+      [m.created_at, label(m.topic), about(d), d.rule_id, label(d.severity), unit(d.unit_id), label(d.status)].forEach(function (text, i) {
         var cell = row.insertCell(i);
         if (i === 2) {
           var a = document.createElement("a");
