@@ -40,3 +40,15 @@ def test_the_cached_events_keep_every_row_and_column(spark, city_dir):
     raw = spark.read.parquet(str(city_dir / "events.parquet"))
     assert data.ev.count().execute() == raw.count()
     assert {"ticket_id", "seq", "ts", "action"} <= set(data.ev.columns)
+
+
+def test_joining_events_on_ticket_and_unit_reuses_the_ticket_distribution(spark, city_dir):
+    from_locations([str(city_dir)], spark)
+    spark.conf.set("spark.sql.autoBroadcastJoinThreshold", "-1")
+    try:
+        plan = _executed_plan(spark, "SELECT a.ticket_id, a.seq, b.seq FROM ev a JOIN ev b "
+                                     "ON a.ticket_id = b.ticket_id AND a.actor_unit_id = b.actor_unit_id AND a.seq < b.seq")
+    finally:
+        spark.conf.unset("spark.sql.autoBroadcastJoinThreshold")
+    assert "SortMergeJoin" in plan or "ShuffledHashJoin" in plan
+    assert _exchanges_above_cache(plan) == []
