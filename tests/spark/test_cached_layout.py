@@ -10,6 +10,17 @@ def _executed_plan(spark, sql: str) -> str:
     return frame._jdf.queryExecution().executedPlan().toString()
 
 
+def _join_plan(spark, sql: str) -> str:
+    """The executed plan of a join, broadcasts off (a broadcast would hide how the sides are distributed)."""
+    spark.conf.set("spark.sql.autoBroadcastJoinThreshold", "-1")
+    try:
+        plan = _executed_plan(spark, sql)
+    finally:
+        spark.conf.unset("spark.sql.autoBroadcastJoinThreshold")
+    assert "SortMergeJoin" in plan or "ShuffledHashJoin" in plan
+    return plan
+
+
 def _exchanges_above_cache(plan: str) -> list[str]:
     """Exchanges of the query itself: the plan text repeats the cached table's own (that ran once)."""
     own = plan.split("InMemoryRelation")[0]
@@ -25,13 +36,8 @@ def test_a_per_ticket_aggregation_over_the_cached_events_needs_no_shuffle(spark,
 
 def test_joining_events_to_ticket_facts_by_ticket_needs_no_shuffle(spark, city_dir):
     from_locations([str(city_dir)], spark)
-    spark.conf.set("spark.sql.autoBroadcastJoinThreshold", "-1")  # a broadcast would hide the point
-    try:
-        plan = _executed_plan(spark, "SELECT e.ticket_id, t.last_seq, e.seq FROM ev e JOIN tk t "
-                                     "ON e.ticket_id = t.ticket_id AND e.seq < t.last_seq")
-    finally:
-        spark.conf.unset("spark.sql.autoBroadcastJoinThreshold")
-    assert "SortMergeJoin" in plan or "ShuffledHashJoin" in plan
+    plan = _join_plan(spark, "SELECT e.ticket_id, t.last_seq, e.seq FROM ev e JOIN tk t "
+                             "ON e.ticket_id = t.ticket_id AND e.seq < t.last_seq")
     assert _exchanges_above_cache(plan) == []
 
 
@@ -40,3 +46,10 @@ def test_the_cached_events_keep_every_row_and_column(spark, city_dir):
     raw = spark.read.parquet(str(city_dir / "events.parquet"))
     assert data.ev.count().execute() == raw.count()
     assert {"ticket_id", "seq", "ts", "action"} <= set(data.ev.columns)
+
+
+def test_joining_events_on_ticket_and_unit_reuses_the_ticket_distribution(spark, city_dir):
+    from_locations([str(city_dir)], spark)
+    plan = _join_plan(spark, "SELECT a.ticket_id, a.seq, b.seq FROM ev a JOIN ev b ON a.ticket_id = b.ticket_id "
+                             "AND a.actor_unit_id = b.actor_unit_id AND a.seq < b.seq")
+    assert _exchanges_above_cache(plan) == []

@@ -68,6 +68,9 @@ def spark_session(options: SparkOptions = SparkOptions(), app_name: str = "rexia
         # Concurrent rules (SparkData.each) share the cores fairly, each in its own pool, instead of the
         # first-submitted job's stages taking every core while the others' small stages wait.
         "spark.scheduler.mode": "FAIR",
+        # A join on the ticket and another key (ticket + unit) may reuse the cached tables' distribution by
+        # ticket (equal pairs have equal tickets) instead of shuffling both sides by both keys.
+        "spark.sql.requireAllClusterKeysForCoPartition": "false",
     }
     if options.shuffle_partitions:
         defaults["spark.sql.shuffle.partitions"] = str(options.shuffle_partitions)
