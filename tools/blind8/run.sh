@@ -42,10 +42,11 @@ cp "$W/export/callRecords.jsonl" "$W/flat/"
 ( cd "$W/flat" && python -m rexian mapping suggest 工单.csv 流转.csv callRecords.jsonl --out "$W/suggest_flat.yaml" \
     > "$W/log/suggest_flat.txt" 2>&1 )
 run_mapping flat "$T/mappings/api_flat.yaml" "$W/flat" 工单.csv 流转.csv callRecords.jsonl
-for f in "$W"/score_*.md; do
-  echo "$(basename "$f" .md): $(grep -A2 '^| expected' "$f" | sed -n 3p)$(grep -h '^no findings' "$f")"
-done
+# D (phase 2): the API pages read as they come, through `json: {records, rows}`, sections per nested array
+run_mapping json "$T/mappings/api_json.yaml" "$W/export" $PAGES callRecords.jsonl
 # C: the draft `mapping suggest` made of the flattened files, used as it comes (only `source` filled in)
 sed 's/^source: .*/source: yunzhou_draft/' "$W/suggest_flat.yaml" > "$W/draft_flat.yaml"
 run_mapping draft_flat "$W/draft_flat.yaml" "$W/flat" 工单.csv 流转.csv callRecords.jsonl
-echo "score (draft_flat): $(grep -A2 '^| expected' "$W/score_an_draft_flat.md" | sed -n 3p)$(grep -h '^no findings' "$W/score_an_draft_flat.md")"
+for f in "$W"/score_*.md; do
+  echo "$(basename "$f" .md): $(grep -A2 '^| expected' "$f" | sed -n 3p)$(grep -h '^no findings' "$f")"
+done

@@ -97,7 +97,11 @@ def _all_rows(inputs: list[Path], mapping: Mapping, rejects: RejectLog) -> Itera
 
 
 def _flow_paths(paths: list[Path], mapping: Mapping) -> list[Path]:
-    """The inputs left for the flow records once the files of the ticket sheet and the event sheets are set aside."""
+    """The inputs left for the flow records once the files of the ticket sheet and the event sheets are set aside
+    — unless the flow records are a nested array of JSON documents (`json.rows`): then one document holds every
+    part, each part read from it by its own path."""
+    if mapping.json is not None and mapping.json.rows:
+        return paths
     parts = [part for part in (mapping.ticket_sheet, *mapping.event_sheets) if part is not None]
     return [path for path in paths if not any(is_part_file(path, part.files) for part in parts)]
 

@@ -1,0 +1,175 @@
+"""Exports pulled from a platform's open data API: one JSON document per page, the records inside an envelope,
+each record a ticket with nested objects and nested arrays (flow steps, visits, returns) — read through
+`json: {records, rows}`, one row per element of the named array, every part from the same pages."""
+
+import json
+
+import pytest
+
+from rexian.importing.json_documents import flatten
+from rexian.importing.mapping import MappingError, mapping_from_dict
+from rexian.importing.pipeline import build, import_to_frames
+
+
+def who(user, dept):
+    return {"userId": user, "userName": f"姓名{user}", "deptId": dept}
+
+
+def step(oper, at, user, dept, target=None, opinion=None, files=()):
+    element = {"operType": oper, "operTime": at, "operator": who(user, dept)}
+    if target:
+        element["targetDept"] = {"deptId": target}
+    if opinion is not None:
+        element["opinion"] = opinion
+    if files:
+        element["attachments"] = [{"fileName": name, "size": 1} for name in files]
+    return element
+
+
+def record(no, *, satisfaction=1, audit="PASS", address="人民路1号"):
+    """A ticket: dispatched to D10, a return asked by u9 and ruled on, handled by u1, closed with two attachments,
+    visited by the centre's v1 (its result in `visitList`, the return in `returnList`)."""
+    rec = {
+        "orderNo": no, "acceptTime": "2026-03-02T09:00:00+08:00", "content": "人民路路灯不亮，夜间出行不便",
+        "categoryName": "路灯照明", "caller": {"name": "张先生", "phone": "13800000000"},
+        "flowList": [
+            step("DISPATCH", "2026/03/02 09:10", "c1", "D00", target="D10"),
+            step("SIGN", "2026/03/02 09:30", "u9", "D10"),
+            step("SIGN", "2026-03-02T15:00:00+08:00", "u1", "D10"),
+            step("CONTACT", "2026/03/02 15:30", "u1", "D10", opinion="已电话联系"),
+            step("APPLY_FINISH", "2026/03/03 10:00", "u1", "D10", opinion="经检查路灯线路故障，已更换线路，路灯已恢复照明。",
+                 files=("修复后.jpg", "维修单.pdf")),
+            step("FINISH_AUDIT_PASS", "2026/03/03 12:00", "r1", "D00"),
+        ],
+        "returnList": [{"applyTime": "2026-03-02T10:00:00+08:00", "applicant": who("u9", "D10"), "reason": "不属于我单位",
+                        "auditResult": audit, "auditTime": 1772421000, "auditor": who("r1", "D00")}],
+        "visitList": [{"visitTime": 1772528400, "visitor": who("v1", "D00"), "satisfaction": satisfaction, "solved": 1}],
+    }
+    if address is not None:
+        rec["address"] = address
+    return rec
+
+
+def page(path, records, number=1):
+    envelope = {"code": 0, "msg": "success", "data": {"total": len(records), "pageNo": number, "records": records}}
+    path.write_text(json.dumps(envelope, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+MAPPING = {
+    "source": "api", "json": {"records": "data.records", "rows": "flowList"},
+    "date_formats": ["%Y/%m/%d %H:%M", "epoch_s"], "timezone": "Asia/Shanghai",
+    "columns": {"ticket_id": "orderNo", "at": "flowList.operTime", "action": "flowList.operType",
+                "actor_id": "flowList.operator.userId", "actor_unit_id": "flowList.operator.deptId",
+                "target_unit_id": "flowList.targetDept.deptId", "note": "flowList.opinion"},
+    "ticket_sheet": {"files": "page_*.json", "ticket_id": "orderNo",
+                     "intake": {"received_at": "acceptTime", "content": "content", "category": "categoryName",
+                                "address": "address", "caller_phone": "caller.phone"}},
+    "actions": {"DISPATCH": "Dispatched", "SIGN": "SignedFor", "CONTACT": "CitizenContacted",
+                "APPLY_FINISH": "ClosureRequested", "FINISH_AUDIT_PASS": "ClosureApproved"},
+    "action_fields": {"ClosureRequested": {"reply": "flowList.opinion", "evidence": "flowList.attachments.fileName"}},
+    "values": {"satisfaction": {"1": "满意", "2": "基本满意", "3": "不满意"}, "resolved": {"1": "是", "0": "否"}},
+    "event_sheets": [
+        {"files": "page_*.json", "json": {"rows": "visitList"}, "action": "Visited",
+         "columns": {"ticket_id": "orderNo", "at": "visitList.visitTime", "actor_id": "visitList.visitor.userId"},
+         "action_fields": {"Visited": {"satisfaction": "visitList.satisfaction", "resolved": "visitList.solved"}}},
+        {"files": "page_*.json", "json": {"rows": "returnList"}, "action": "ReturnRequested",
+         "columns": {"ticket_id": "orderNo", "at": "returnList.applyTime", "actor_id": "returnList.applicant.userId",
+                     "actor_unit_id": "returnList.applicant.deptId"},
+         "action_fields": {"ReturnRequested": {"reason": "returnList.reason"}}},
+        {"files": "page_*.json", "json": {"rows": "returnList"},
+         "columns": {"ticket_id": "orderNo", "at": "returnList.auditTime", "action": "returnList.auditResult",
+                     "actor_id": "returnList.auditor.userId"},
+         "actions": {"PASS": "ReturnApproved", "REJECT": "ReturnRejected"}},
+    ],
+}
+
+
+def payloads(events, ticket, action):
+    rows = events[(events.ticket_id == ticket) & (events.action == action)].sort_values("seq")
+    return [json.loads(p) if isinstance(p, str) else p for p in rows.payload]
+
+
+def findings(events, frame, rule):
+    """The findings of `rule` alone (the other rules switched off, as `--rules` would: quick)."""
+    from rexian.analytics.analyze import analyze
+    from rexian.analytics.config import load_config
+    from rexian.analytics.tables import from_frames
+
+    config = load_config()
+    config["rules"] = {rule_id: {**(params or {}), "enabled": rule_id == rule}
+                       for rule_id, params in config["rules"].items()}
+    return sorted((f.ticket_ids[0], f.person_id) for f in analyze(from_frames(events, frame), config).findings
+                  if f.rule_id == rule)
+
+
+def test_a_nested_object_is_flattened_with_dots_and_a_list_of_objects_joins_each_keys_values():
+    flat = flatten({"a": {"b": 1, "c": {"d": None}}, "files": [{"name": "x.jpg"}, {"name": "y.pdf"}], "ok": True,
+                    "tags": ["甲", "乙"], "none": []})
+    assert flat == {"a.b": 1, "a.c.d": None, "files.name": "x.jpg;y.pdf", "ok": "true", "tags": "甲;乙", "none": None}
+
+
+def test_api_pages_make_one_flow_row_per_element_of_the_named_array_with_the_record_as_ticket_sheet(tmp_path):
+    pages = [page(tmp_path / "page_0001.json", [record("A-1")]),
+             page(tmp_path / "page_0002.json", [record("A-2", address=None)], 2)]
+    report, events, _ = import_to_frames(pages, mapping_from_dict(MAPPING))
+    assert report.rows_rejected == 0, [r.reason for r in report.rejects.rejects]
+    # per page: 6 flow steps + 1 ticket record + 1 visit + 2 return rows (the application and the ruling)
+    assert report.rows_in == 2 * (6 + 1 + 1 + 2)
+    a1 = events[events.ticket_id == "A-1"].sort_values("seq")
+    assert list(a1.action) == ["TicketReceived", "Dispatched", "SignedFor", "ReturnRequested", "ReturnApproved",
+                               "SignedFor", "CitizenContacted", "ClosureRequested", "ClosureApproved", "Visited"]
+    assert list(a1.actor_id)[1:4] == ["c1", "u9", "u9"] and list(a1.target_unit_id)[1] == "D10"
+    intake = payloads(events, "A-1", "TicketReceived")[0]
+    assert intake["content"].startswith("人民路路灯") and intake["address"] == "人民路1号"
+    assert "address" not in payloads(events, "A-2", "TicketReceived")[0]  # a missing key reads as an empty cell
+    closure = payloads(events, "A-1", "ClosureRequested")[0]
+    assert [e["ref"] for e in closure["evidence"]] == ["修复后.jpg", "维修单.pdf"]
+    assert closure["reply"].startswith("经检查路灯线路故障")
+    visit = payloads(events, "A-1", "Visited")[0]
+    assert visit["satisfaction"] == "satisfied" and visit["resolved"] is True
+
+
+def test_an_unsatisfied_visit_in_the_visit_array_fires_ds_unsatisfied_on_the_closer_and_a_basic_one_does_not(tmp_path):
+    pages = [page(tmp_path / "page_0001.json", [record("B-1", satisfaction=3), record("B-2", satisfaction=2)])]
+    report, events, frame = import_to_frames(pages, mapping_from_dict(MAPPING))
+    assert report.rows_rejected == 0, [r.reason for r in report.rejects.rejects]
+    assert findings(events, frame, "DS-UNSATISFIED") == [("B-1", "u1")]
+
+
+def test_a_rejected_return_in_the_return_array_fires_bp_rejected_on_its_applicant_and_an_approved_one_does_not(
+        tmp_path):
+    pages = [page(tmp_path / "page_0001.json", [record("C-1", audit="REJECT"), record("C-2", audit="PASS")])]
+    report, events, frame = import_to_frames(pages, mapping_from_dict(MAPPING))
+    assert report.rows_rejected == 0, [r.reason for r in report.rejects.rejects]
+    assert findings(events, frame, "BP-REJECTED") == [("C-1", "u9")]
+
+
+def test_a_page_read_without_json_records_is_one_record_and_a_remark_says_where_the_records_are(tmp_path):
+    path = page(tmp_path / "page_0001.json", [record("D-1"), record("D-2")])
+    plain = {key: value for key, value in MAPPING.items() if key not in ("json", "ticket_sheet", "event_sheets")}
+    report = build([path], mapping_from_dict(plain))
+    assert report.rows_in == 1 and not report.histories  # the envelope: no ticket number, no time
+    remarks = [r.reason for r in report.rejects.notes]
+    assert any("data.records" in reason and "2 个对象" in reason for reason in remarks), remarks
+    wrong = build([path], mapping_from_dict({**plain, "json": {"records": "data.rows", "rows": "flowList"}}))
+    assert wrong.rows_in == 0 and any("data.rows" in r.reason for r in wrong.rejects.notes)
+
+
+def test_json_lines_of_records_with_nested_arrays_read_one_row_per_element_numbered_as_made(tmp_path):
+    path = tmp_path / "orders.jsonl"
+    path.write_text("\n".join(json.dumps(record(no), ensure_ascii=False) for no in ("E-1", "E-2")) + '\n{"orderNo": "E-3"\n',
+                    encoding="utf-8")
+    lines = {**MAPPING, "json": {"rows": "flowList"}}
+    lines = {key: value for key, value in lines.items() if key not in ("ticket_sheet", "event_sheets")}
+    report = build([path], mapping_from_dict(lines))
+    assert report.rows_in == 13 and report.rows_rejected == 1  # the cut last line
+    assert [r.row for r in report.rejects.rejects] == [13] and "第 3 行" in report.rejects.rejects[0].reason
+    assert [d.action for d in report.histories["E-2"].drafts][:3] == ["Dispatched", "SignedFor", "SignedFor"]
+    assert sorted(row for _, row in report.histories["E-2"].rows) == list(range(7, 13))
+
+
+@pytest.mark.parametrize("bad", [["data.records"], {"records": "data.records", "row": "flowList"}, {"rows": ""}])
+def test_a_json_section_of_the_wrong_shape_is_a_mapping_error(bad):
+    with pytest.raises(MappingError, match="json 应为"):
+        mapping_from_dict({**MAPPING, "json": bad})
