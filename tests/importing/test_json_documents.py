@@ -145,6 +145,19 @@ def test_a_rejected_return_in_the_return_array_fires_bp_rejected_on_its_applican
     assert findings(events, frame, "BP-REJECTED") == [("C-1", "u9")]
 
 
+def test_a_visit_file_of_its_own_beside_the_pages_is_read_only_as_its_event_sheet(tmp_path):
+    pages = [page(tmp_path / "page_0001.json", [record("F-1")])]
+    visits = tmp_path / "回访.csv"
+    visits.write_text("工单编号,回访时间,回访员,满意度\nF-1,2026-03-03 16:00,v2,不满意\n", encoding="utf-8")
+    raw = {**MAPPING, "event_sheets": [{"files": "回访*.csv", "action": "Visited",
+                                        "columns": {"ticket_id": "工单编号", "at": "回访时间", "actor_id": "回访员"},
+                                        "action_fields": {"Visited": {"satisfaction": "满意度"}}}]}
+    report, events, _ = import_to_frames([*pages, visits], mapping_from_dict(raw))
+    assert report.rows_rejected == 0, [r.reason for r in report.rejects.rejects]
+    assert report.rows_in == 6 + 1 + 1
+    assert [p["satisfaction"] for p in payloads(events, "F-1", "Visited")] == ["unsatisfied"]
+
+
 def test_a_page_read_without_json_records_is_one_record_and_a_remark_says_where_the_records_are(tmp_path):
     path = page(tmp_path / "page_0001.json", [record("D-1"), record("D-2")])
     plain = {key: value for key, value in MAPPING.items() if key not in ("json", "ticket_sheet", "event_sheets")}
