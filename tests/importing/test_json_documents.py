@@ -186,3 +186,56 @@ def test_json_lines_of_records_with_nested_arrays_read_one_row_per_element_numbe
 def test_a_json_section_of_the_wrong_shape_is_a_mapping_error(bad):
     with pytest.raises(MappingError, match="json 应为"):
         mapping_from_dict({**MAPPING, "json": bad})
+
+
+def test_suggest_on_api_pages_proposes_the_records_path_the_flow_array_the_ticket_sheet_and_the_visit_array(tmp_path):
+    """Firing: the pages' envelope, arrays and camelCase keys are read into a draft `mapping check` accepts once the
+    visit codes are named. Near miss: the flat JSON Lines of call records beside them is a `calls` section."""
+    from rexian.importing.suggest import suggest
+
+    pages = [page(tmp_path / f"page_000{n}.json", [record(f"S-{n}")], n) for n in (1, 2)]
+    calls = tmp_path / "callRecords.jsonl"
+    calls.write_text(json.dumps({"callId": "C1", "direction": "OUT", "callerNo": "12345", "agentId": "v1",
+                                 "ringTime": 1772528300, "answerTime": 1772528310, "hangupTime": 1772528400,
+                                 "orderNo": "S-1"}) + "\n", encoding="utf-8")
+    proposal, notes = suggest([*pages, calls])
+    assert proposal["json"] == {"records": "data.records", "rows": "flowList"}
+    assert proposal["columns"] == {"ticket_id": "orderNo", "at": "flowList.operTime", "action": "flowList.operType",
+                                   "actor_id": "flowList.operator.userId", "actor_unit_id": "flowList.operator.deptId",
+                                   "target_unit_id": "flowList.targetDept.deptId", "note": "flowList.opinion"}
+    assert proposal["ticket_sheet"]["files"] == "page_*.json"
+    assert proposal["ticket_sheet"]["intake"]["caller_phone"] == "caller.phone"
+    assert proposal["date_formats"] == ["%Y/%m/%d %H:%M", "epoch_s"]  # the PC client's, ISO beside it needs none
+    visits = proposal["event_sheets"][0]
+    assert visits["json"] == {"rows": "visitList"} and visits["action"] == "Visited"
+    assert visits["columns"]["actor_id"] == "visitList.visitor.userId"
+    assert proposal["calls"]["columns"]["ring_at"] == "ringTime" and proposal["calls"]["values"]["direction"] == {
+        "OUT": "out"}
+    assert any("returnList" in note and "未使用" in note for note in notes)  # named, never passed over
+    assert proposal["actions"]["APPLY_FINISH"] == "ClosureRequested"
+    draft = {**proposal, "source": "draft", "values": {"satisfaction": {"1": "满意", "3": "不满意"}}}
+    report = build([*pages, calls], mapping_from_dict(draft))
+    assert report.rows_rejected == 0, [r.reason for r in report.rejects.rejects]
+    assert [d.action for d in report.histories["S-1"].drafts].count("Visited") == 1
+
+
+@pytest.mark.parametrize("word, event", [
+    ("APPLY_FINISH", "ClosureRequested"), ("FINISH_AUDIT_REJECT", "ClosureRejected"), ("RETURN_PASS", "ReturnApproved"),
+    ("delayApply", "ExtensionRequested"), ("FINISH_AUDIT_NOT_PASS", "ClosureRejected"), ("DISPATCH", "Dispatched"),
+    ("TRANSFER", "HandedOver"),
+    # near misses: a decision or close is never guessed from one word inside a phrase
+    ("DIRECT_FINISH", None), ("FINISH_NOTICE", None), ("SITE_CHECK", None)])
+def test_english_action_words_pair_a_request_kind_with_its_application_or_verdict(word, event):
+    from rexian.importing.mapping import Mapping
+    from rexian.importing.suggest import guess_action
+    from rexian.importing.vocabulary import default_vocabulary
+
+    assert guess_action(word, Mapping(source="x", actions=default_vocabulary(), action_match="contains")) == event
+
+
+def test_times_written_several_ways_in_one_column_are_proposed_as_the_formats_that_together_read_them():
+    from rexian.importing.suggest import _date_formats
+
+    assert _date_formats(["2026/03/02 09:10", "2026-03-02T15:00:00+08:00", "1772421000", 1772528400]) == [
+        "%Y/%m/%d %H:%M", "epoch_s"]
+    assert _date_formats(["2026/03/02 09:10", "上周二"])[0].startswith("?")  # one unreadable: none is guessed
