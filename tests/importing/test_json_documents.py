@@ -165,6 +165,11 @@ def test_a_page_read_without_json_records_is_one_record_and_a_remark_says_where_
     assert report.rows_in == 1 and not report.histories  # the envelope: no ticket number, no time
     remarks = [r.reason for r in report.rejects.notes]
     assert any("data.records" in reason and "2 个对象" in reason for reason in remarks), remarks
+    from rexian.importing.mapping_check import check
+
+    _, lines = check([path, page(tmp_path / "page_0002.json", [record("D-3")], 2)], mapping_from_dict(plain))
+    assert any("page_0001.json：" in line and "json: {records: data.records}" in line and "另有 1 个文件" in line
+               for line in lines), lines
     wrong = build([path], mapping_from_dict({**plain, "json": {"records": "data.rows", "rows": "flowList"}}))
     assert wrong.rows_in == 0 and any("data.rows" in r.reason for r in wrong.rejects.notes)
 
@@ -239,3 +244,41 @@ def test_times_written_several_ways_in_one_column_are_proposed_as_the_formats_th
     assert _date_formats(["2026/03/02 09:10", "2026-03-02T15:00:00+08:00", "1772421000", 1772528400]) == [
         "%Y/%m/%d %H:%M", "epoch_s"]
     assert _date_formats(["2026/03/02 09:10", "上周二"])[0].startswith("?")  # one unreadable: none is guessed
+
+
+def delays(n, with_application=True):
+    out = []
+    for k in range(n):
+        element = {"auditStatus": 1, "auditTime": f"2026-03-0{3 + k}T15:00:00+08:00", "auditor": who("r1", "D00"),
+                   "newDeadline": f"2026/03/1{k}  18:00".replace("  ", " ")}
+        if with_application:
+            element.update(applyTime=f"2026/03/0{3 + k} 09:00", applicant=who("u1", "D10"), reason="需协调",
+                           applyDeadline=f"2026-03-1{k}")
+        out.append(element)
+    return out
+
+
+@pytest.mark.parametrize("with_application", [True, False])
+def test_an_extension_array_whose_elements_hold_the_application_is_proposed_as_requests_and_their_rulings(
+        tmp_path, with_application):
+    """Firing: applyTime/applicant beside auditTime/auditor → an ExtensionRequested section before the ruling's, so
+    three applications are three requests (DL-EXTENSIONS counts them). Near miss: rulings only → no request section."""
+    from rexian.importing.suggest import suggest
+
+    rec = {**record("X-1"), "delayList": delays(3, with_application)}
+    pages = [page(tmp_path / "page_0001.json", [rec])]
+    proposal, _ = suggest(pages)
+    sections = [entry for entry in proposal["event_sheets"] if entry["json"] == {"rows": "delayList"}]
+    if not with_application:
+        assert [entry.get("action") for entry in sections] == [None]  # the ruling's verdict column only
+        return
+    assert [entry.get("action") for entry in sections] == ["ExtensionRequested", None]
+    assert sections[0]["columns"]["actor_id"] == "delayList.applicant.userId"
+    assert sections[0]["action_fields"]["ExtensionRequested"] == {"reason": "delayList.reason",
+                                                                  "requested_due_at": "delayList.applyDeadline"}
+    sections[1]["actions"] = {"1": "ExtensionApproved"}  # the verdict code, from the interface description
+    report = build(pages, mapping_from_dict({**proposal, "source": "draft", "values": {
+        "satisfaction": {"1": "满意"}}, "date_formats": [*proposal["date_formats"], "%Y-%m-%d"]}))
+    assert report.rows_rejected == 0, [r.reason for r in report.rejects.rejects]
+    actions = [d.action for d in report.histories["X-1"].drafts]
+    assert actions.count("ExtensionRequested") == 3 and actions.count("ExtensionApproved") == 3

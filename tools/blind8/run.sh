@@ -44,6 +44,11 @@ cp "$W/export/callRecords.jsonl" "$W/flat/"
 run_mapping flat "$T/mappings/api_flat.yaml" "$W/flat" 工单.csv 流转.csv callRecords.jsonl
 # D (phase 2): the API pages read as they come, through `json: {records, rows}`, sections per nested array
 run_mapping json "$T/mappings/api_json.yaml" "$W/export" $PAGES callRecords.jsonl
+# E (phase 2): `mapping suggest`'s draft of the pages as delivered, with the edits its notes ask for (complete_draft.py)
+( cd "$W/export" && python -m rexian mapping suggest $PAGES callRecords.jsonl --out "$W/suggest_api.yaml" \
+    > "$W/log/suggest_api.txt" 2>&1 )
+python "$T/complete_draft.py" "$W/suggest_api.yaml" "$W/draft_api.yaml"
+run_mapping draft_api "$W/draft_api.yaml" "$W/export" $PAGES callRecords.jsonl
 # C: the draft `mapping suggest` made of the flattened files, used as it comes (only `source` filled in)
 sed 's/^source: .*/source: yunzhou_draft/' "$W/suggest_flat.yaml" > "$W/draft_flat.yaml"
 run_mapping draft_flat "$W/draft_flat.yaml" "$W/flat" 工单.csv 流转.csv callRecords.jsonl

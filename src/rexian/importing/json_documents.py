@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 LIST_SEPARATOR = ";"
+JSON_REMARK = "JSON 文档"  # in every remark about where a document's records are (mapping check lists them)
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def _rows(document: Any, paths: JsonPaths | None, file: str, notes) -> Iterator[
                   f"若这些是记录，在映射中写 json: {{records: {hint[0]}}}")
         records = [records]
     if not isinstance(records, list):
-        notes(f"{paths.records or '文档'} 不是记录的列表：{_shape(records)}")
+        notes(f"{JSON_REMARK}的 {paths.records or '整体'} 不是记录的列表：{_shape(records)}")
         return
     number = 0
     for position, record in enumerate(records, start=1):

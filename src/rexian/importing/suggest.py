@@ -17,7 +17,7 @@ from rexian.importing.readers import read_rows
 from rexian.importing.header_words import match_headers
 from rexian.importing.rejects import RejectLog
 from rexian.importing.suggest_sheets import (calls_section, code_table, event_sheet, event_sheet_kind, joined_time,
-                                             part_place, roster_section, unit_tree_section)
+                                             part_place, request_sheet, roster_section, unit_tree_section)
 from rexian.importing.values import as_text
 from rexian.importing.vocabulary import default_vocabulary
 
@@ -481,6 +481,11 @@ def _other_parts(parts: list[_Part], flow_parts: list[_Part], ticket_parts: list
         tree = None if entry or calls or "unit_tree" in proposal else unit_tree_section(part, UNIT_TREE_PARENTS)
         staff = None if entry or calls or tree or "roster" in proposal else roster_section(part)
         if entry:
+            request = request_sheet(part, flow_paths, entry)
+            if request:  # the application first, then its ruling
+                sheets.append(request)
+                notes.append(f"「{part.label or part.sheet or part.path.name}」每行另有申请时间「{request['columns']['at']}」："
+                             f"申请也作为一项 event_sheets（{request['action']}），流转中已有的同一申请由它补全而不重复")
             sheets.append(entry)
             at = entry["columns"].get("at")
             formats += [fmt for fmt in _date_formats([row.get(at) for row in part.rows]) if at and fmt not in formats]

@@ -89,6 +89,35 @@ def event_sheet(part: Any, flow_paths: set[Path], notes: list[str]) -> dict[str,
     return entry
 
 
+# The application kept on the same row as its ruling (申请时间 / 申请人 beside 审核时间 / 审核人; an API's delayList
+# element with applyTime, applicant and auditTime, auditor): a request event of its own.
+REQUEST_COLUMNS = {"at": ("申请时间", "applytime", "applicationtime"),
+                   "actor_id": ("申请人工号", "申请人", "applicant.userid", "applicantid")}
+REQUEST_FIELDS = {"reason": ("延期原因", "延期理由", "申请理由", "申请原因", "reason"),
+                  "requested_due_at": ("申请延期至", "申请延期时限", "申请期限", "applydeadline")}
+
+
+def request_sheet(part: Any, flow_paths: set[Path], ruling: dict[str, Any]) -> dict[str, Any] | None:
+    """The `event_sheets` entry for the requests of a sheet of rulings (an extension sheet whose rows carry their
+    application's time and applicant), or None: without it the ruling's sheet gives no request, and the rules
+    counting requests (DL-EXTENSIONS) see none where the flow records do not hold them."""
+    kind = event_sheet_kind(part.label or part.sheet or part.path.stem)
+    if kind is None or "decision" not in kind:
+        return None
+    taken = {part.ticket_column, *ruling["columns"].values(), *(ruling.get("action_fields") or {}).get(
+        f"{kind['decision']}Approved", {}).values()}
+    columns = match_headers(part.headers, REQUEST_COLUMNS, taken)
+    if "at" not in columns:
+        return None
+    entry = part_place(part, flow_paths)
+    entry["action"] = event = f"{kind['decision']}Requested"
+    entry["columns"] = {"ticket_id": part.ticket_column, **columns}
+    fields = match_headers(part.headers, REQUEST_FIELDS, taken)
+    if fields:
+        entry["action_fields"] = {event: fields}
+    return entry
+
+
 def joined_time(part: Any, column: str | None) -> tuple[str, list[str]] | None:
     """A column of times of day (受理时间 「10:59:00」) beside a date column (受理日期) of the same part: the
     name and the two columns of a `joined_columns` entry, else None."""
