@@ -282,3 +282,17 @@ def test_an_extension_array_whose_elements_hold_the_application_is_proposed_as_r
     assert report.rows_rejected == 0, [r.reason for r in report.rejects.rejects]
     actions = [d.action for d in report.histories["X-1"].drafts]
     assert actions.count("ExtensionRequested") == 3 and actions.count("ExtensionApproved") == 3
+
+
+def test_a_rejected_step_leaves_its_whole_ticket_out_with_every_part_of_the_page_counted_once(tmp_path):
+    """A return still awaiting its ruling has no ruling time: the ruling's section rejects that row, so the ticket
+    is left out whole (docs: a ticket is imported whole or not at all) — its flow steps, record, visit and
+    application counted among the rejected, the other ticket of the page imported."""
+    pending = record("P-1")
+    del pending["returnList"][0]["auditResult"], pending["returnList"][0]["auditTime"]
+    report = build([page(tmp_path / "page_0001.json", [pending, record("P-2")])], mapping_from_dict(MAPPING))
+    assert report.rows_in == 2 * (6 + 1 + 1 + 2)
+    assert report.rows_rejected == 10 and list(report.histories) == ["P-2"]
+    files = {r.file.rsplit("/", 1)[-1] for r in report.rejects.rejects}
+    assert files == {"page_0001.json", "page_0001.json[flowList]", "page_0001.json[visitList]",
+                     "page_0001.json[returnList]", "page_0001.json[returnList，event_sheets 第 3 项]"}

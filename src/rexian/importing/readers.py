@@ -318,6 +318,13 @@ def _guess_delimiter(text: str) -> str:
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 
 
+def json_label(path: Path, mapping: Mapping) -> str:
+    """How rows made from a nested array are named: the file with the array (page_0001.json[flowList]), as a
+    workbook's rows are named with their sheet — the records, the flow steps and the visits of one page are
+    different parts of one file, each numbered from 1."""
+    return f"{path}[{mapping.json.rows}]" if mapping.json is not None and mapping.json.rows else str(path)
+
+
 def _read_jsonl(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
     """JSON Lines, or a file holding one JSON document (an API's answer: importing/json_documents.py) — any
     `.json` file that parses whole; with `json:` in the mapping, each line of a JSON Lines file is a document."""
@@ -332,9 +339,10 @@ def _read_jsonl(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[So
         except (json.JSONDecodeError, RecursionError):
             document = None  # JSON Lines (several documents), or a document cut short: read line by line
         if isinstance(document, (dict, list)):
+            label = json_label(path, mapping)
             for number, values in document_rows(document, mapping.json, str(path),
                                                 lambda reason: rejects.note(str(path), reason)):
-                yield SourceRow(str(path), number, values)
+                yield SourceRow(label, number, values)
             return
     if mapping.json is not None:
         yield from _json_lines_of_documents(path, text, mapping, rejects)
@@ -359,7 +367,7 @@ def _json_lines_of_documents(path: Path, text: str, mapping: Mapping, rejects: R
     under the next number, naming its line."""
     from rexian.importing.json_documents import document_rows
 
-    made = 0
+    made, label = 0, json_label(path, mapping)
     for line_number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -367,13 +375,13 @@ def _json_lines_of_documents(path: Path, text: str, mapping: Mapping, rejects: R
             values = json.loads(line)
         except json.JSONDecodeError as error:
             made += 1
-            rejects.add(str(path), made, None, line[:200],
+            rejects.add(label, made, None, line[:200],
                         f"第 {line_number} 行 JSON 无法解析：{error.msg}（行不完整或文件被截断？）")
             continue
         for _, flat in document_rows(values, mapping.json, str(path),
                                      lambda reason, n=line_number: rejects.note(str(path), f"第 {n} 行：{reason}")):
             made += 1
-            yield SourceRow(str(path), made, flat)
+            yield SourceRow(label, made, flat)
 
 
 PARQUET_BATCH_ROWS = 8_192
