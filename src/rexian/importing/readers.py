@@ -347,18 +347,24 @@ def _read_jsonl(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[So
     if mapping.json is not None:
         yield from _json_lines_of_documents(path, text, mapping, rejects)
         return
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            values = json.loads(line)
-        except json.JSONDecodeError as error:
-            rejects.add(str(path), number, None, line[:200], f"JSON 无法解析：{error.msg}（行不完整或文件被截断？）")
+    for number, line, values in _json_lines(text):
+        if isinstance(values, json.JSONDecodeError):
+            rejects.add(str(path), number, None, line[:200], f"JSON 无法解析：{values.msg}（行不完整或文件被截断？）")
             continue
         if not isinstance(values, dict):
             rejects.add(str(path), number, None, line[:200], "每行应为一个 JSON 对象")
             continue
         yield SourceRow(str(path), number, values)
+
+
+def _json_lines(text: str) -> Iterator[tuple[int, str, Any]]:
+    """(line number, line, its value — or the JSONDecodeError when it does not parse) of each non-blank line."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                yield number, line, json.loads(line)
+            except json.JSONDecodeError as error:
+                yield number, line, error
 
 
 def _json_lines_of_documents(path: Path, text: str, mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
@@ -368,15 +374,11 @@ def _json_lines_of_documents(path: Path, text: str, mapping: Mapping, rejects: R
     from rexian.importing.json_documents import document_rows
 
     made, label = 0, json_label(path, mapping)
-    for line_number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            values = json.loads(line)
-        except json.JSONDecodeError as error:
+    for line_number, line, values in _json_lines(text):
+        if isinstance(values, json.JSONDecodeError):
             made += 1
             rejects.add(label, made, None, line[:200],
-                        f"第 {line_number} 行 JSON 无法解析：{error.msg}（行不完整或文件被截断？）")
+                        f"第 {line_number} 行 JSON 无法解析：{values.msg}（行不完整或文件被截断？）")
             continue
         for _, flat in document_rows(values, mapping.json, str(path),
                                      lambda reason, n=line_number: rejects.note(str(path), f"第 {n} 行：{reason}")):
