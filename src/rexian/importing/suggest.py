@@ -528,9 +528,15 @@ def _propose_actions(words: Counter, proposal: dict[str, Any], notes: list[str])
             notes.append(f"动作词「{word}」出现 {count} 次 → ?（未知：请指定事件，见 docs/events.md）")
 
 
+# Events whose reason a platform writes in the step's note column (退回申请「非我单位职责」, 办结审核不通过「答复不具体」).
+REASON_EVENTS = ("ReturnRequested", "ExtensionRequested", "HandedOver", "ReturnRejected", "ExtensionRejected",
+                 "ClosureRejected")
+
+
 def _reply_and_deadline_fields(proposal: dict[str, Any], note: str | None, notes: list[str],
                                visit_notes: list[str] = ()) -> None:
-    """The note column as the reply text of closure requests and replies (the reply rules read `reply`) and as
+    """The note column as the reply text of closure requests and replies (the reply rules read `reply`), as the
+    reason of requests and refusals that have no reason column of their own, and as
     the visit's result when most visit rows' notes read as one (「回访结果：满意；…」); the wording of stated
     evidence (evidence_words); the extension request's new deadline as the approval's (`new_due_at`: the
     overdue rule's deadline)."""
@@ -550,6 +556,11 @@ def _reply_and_deadline_fields(proposal: dict[str, Any], note: str | None, notes
         if note and event in events and "reply" not in fields.get(event, {}):
             fields.setdefault(event, {})["reply"] = note
             notes.append(f"「{note}」在 {event} 行上作为答复文字（reply：敷衍答复类规则读它）；若不是答复市民的文字请删去")
+    reasons = [event for event in REASON_EVENTS if note and event in events and "reason" not in fields.get(event, {})]
+    for event in reasons:  # the words a unit gives for its request, or the centre for its refusal
+        fields.setdefault(event, {})["reason"] = note
+    if reasons:
+        notes.append(f"「{note}」在 {'、'.join(reasons)} 行上作为理由（reason：退单、延期的理由与驳回意见，线索中可见）")
     requested = fields.get("ExtensionRequested", {}).get("requested_due_at")
     if requested and "new_due_at" not in fields.get("ExtensionApproved", {}):
         fields.setdefault("ExtensionApproved", {})["new_due_at"] = requested
