@@ -296,3 +296,22 @@ def test_a_rejected_step_leaves_its_whole_ticket_out_with_every_part_of_the_page
     files = {r.file.rsplit("/", 1)[-1] for r in report.rejects.rejects}
     assert files == {"page_0001.json", "page_0001.json[flowList]", "page_0001.json[visitList]",
                      "page_0001.json[returnList]", "page_0001.json[returnList，event_sheets 第 3 项]"}
+
+
+def test_a_document_that_is_a_list_of_records_with_the_steps_nested_deeper_reads_by_the_dotted_rows_path(tmp_path):
+    """Another API's shape: the file is the list itself (no envelope), the steps under `process.steps`, a step's time
+    in epoch seconds; the record's other `process` keys stay the record's."""
+    path = tmp_path / "orders.json"
+    path.write_text(json.dumps([{"id": "L-1", "process": {"state": "done", "steps": [
+        {"t": 1772413200, "op": "DISPATCH", "by": {"id": "c1"}, "to": "D10"},
+        {"t": 1772415000, "op": "SIGN", "by": {"id": "u1"}}]}}]), encoding="utf-8")
+    report = build([path], mapping_from_dict({
+        "source": "api2", "json": {"rows": "process.steps"}, "date_formats": ["epoch_s"],
+        "columns": {"ticket_id": "id", "at": "process.steps.t", "action": "process.steps.op",
+                    "actor_id": "process.steps.by.id", "target_unit_id": "process.steps.to"},
+        "payload_columns": ["process.state"], "actions": {"DISPATCH": "Dispatched", "SIGN": "SignedFor"}}))
+    assert report.rows_in == 2 and report.rows_rejected == 0, [r.reason for r in report.rejects.rejects]
+    drafts = report.histories["L-1"].drafts
+    assert [(d.action, d.actor_id, d.target_unit_id) for d in drafts] == [("Dispatched", "c1", "D10"),
+                                                                          ("SignedFor", "u1", None)]
+    assert drafts[0].payload["process.state"] == "done" and str(drafts[0].at) == "2026-03-02 09:00:00"
