@@ -212,3 +212,20 @@ def test_suggest_reads_the_visit_rows_notes_as_the_visit_result_only_when_most_o
     proposal, _ = suggest([path])
     assert ("Visited" in proposal["action_fields"]) is proposed
     assert proposal["evidence_words"] == ["拍照", "照片", "图片"]
+
+
+def test_suggest_takes_the_note_as_the_reason_of_requests_and_refusals_but_keeps_a_reason_column_of_their_own(
+        tmp_path):
+    """Firing: 延期申请 with its reason only in 处理意见 → ExtensionRequested.reason = 处理意见. Near miss: a return
+    request whose export has a 退回原因 column keeps that column as the reason."""
+    proposal, notes = suggest([_flows(tmp_path / "flows.csv")])
+    assert proposal["action_fields"]["ExtensionRequested"]["reason"] == "处理意见"
+    assert any("作为理由" in note for note in notes)
+    returns = tmp_path / "returns.csv"
+    with open(returns, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["工单编号", "处理时间", "环节名称", "处理人", "处理部门", "流转至", "处理意见", "退回原因"])
+        writer.writerow(["R1", "2026-03-05 09:00", "派发", "王芳", "热线中心", "城管局", "请办理", ""])
+        writer.writerow(["R1", "2026-03-05 10:00", "退回申请", "张三", "城管局", "", "已核实", "不属于本单位职责"])
+    proposal, _ = suggest([returns])
+    assert proposal["action_fields"]["ReturnRequested"]["reason"] == "退回原因"

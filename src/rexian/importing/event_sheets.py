@@ -31,11 +31,24 @@ def _with_action(rows: Iterable[SourceRow], action: str | None) -> Iterator[Sour
         yield row if action is None else dataclasses.replace(row, values={**row.values, EVENT_SHEET_ACTION: action})
 
 
+def _renamed(rows: Iterable[SourceRow], array: str, position: int) -> Iterator[SourceRow]:
+    """The rows of a section reading an array another part reads too, named apart: page_0001.json[returnList,
+    event_sheets 第 3 项] — the same element read twice is two rows, each with its own fate."""
+    for row in rows:
+        yield dataclasses.replace(row, file=row.file.replace(f"[{array}]", f"[{array}，event_sheets 第 {position} 项]"))
+
+
 def merge_event_sheets(histories: dict[str, History], inputs: list[Path], mapping: Mapping, rejects: RejectLog,
                        counted: Callable[[Iterator[SourceRow]], Iterator[SourceRow]]) -> None:
     """Read every event sheet and join its events into `histories` (completing or adding, see the module)."""
-    for sheet in mapping.event_sheets:
-        rows = counted(_with_action(part_rows(inputs, sheet.mapping, sheet.sheet, sheet.files, rejects), sheet.action))
+    arrays = {mapping.json.rows} if mapping.json is not None and mapping.json.rows else set()
+    for position, sheet in enumerate(mapping.event_sheets, start=1):
+        rows = part_rows(inputs, sheet.mapping, sheet.sheet, sheet.files, rejects)
+        array = sheet.mapping.json.rows if sheet.mapping.json is not None else None
+        if array in arrays:  # a second section over the same JSON array (a return's ruling beside its application)
+            rows = _renamed(rows, array, position)
+        arrays.add(array)
+        rows = counted(_with_action(rows, sheet.action))
         for ticket_id, side in flow_histories(rows, sheet.mapping, rejects).items():
             history = histories.get(ticket_id) or histories.setdefault(ticket_id, History(ticket_id))
             _join(history, side, sheet)

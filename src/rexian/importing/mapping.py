@@ -96,7 +96,8 @@ EVENT_SHEET_INHERITED = (*RECORD_INHERITED, "values", "use_default_actions", "un
 EVENT_SHEET_ACTION = "〈固定动作〉"  # the column a fixed `action:` is read from (named so in a rejection)
 EVENT_SHEET_KEYS = {"sheet", "files", "action", "match_within", "columns", "actions", "action_fields", "values",
                     "joined_columns",
-                    "payload_columns", "nulls", "date_format", "date_formats", "encoding", "delimiter", "format"}
+                    "payload_columns", "nulls", "date_format", "date_formats", "encoding", "delimiter", "format",
+                    "json"}
 
 
 @dataclass
@@ -156,6 +157,9 @@ def _event_sheets(where: str, raw: dict[str, Any], mode: str) -> list[EventSheet
 
             inherited["values"] = {key: words for key, words in inherited["values"].items() if key in VISIT_FIELDS}
         inner = {key: value for key, value in body.items() if key not in ("sheet", "files", "action", "match_within")}
+        if isinstance(raw.get("json"), dict) and raw["json"].get("records") is not None:
+            # JSON documents: the section reads the flow mapping's records, its own array (`rows`) or the records
+            inner["json"] = {"records": raw["json"]["records"], **(body.get("json") or {})}
         actions = {**(raw.get("actions") or {}), **(body.get("actions") or {})}
         if action is not None and str(action) in ACTIONS:  # an event name is always known, built-in words or not
             actions.setdefault(str(action), str(action))
@@ -249,6 +253,7 @@ class Mapping:
     history: Any = None  # flow mode: a HistoryCell — the steps held in one cell of a one-row-per-ticket export
     joined_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # new column → source columns (date + time)
     code_table: Any = None  # flow mode: the export's code table (码表) — a CodeTable decoding coded columns
+    json: Any = None  # JSON documents: a JsonPaths — where the records are, which nested array makes the rows
     path: Path | None = None
 
     def required_columns(self) -> list[tuple[str, str]]:
@@ -386,7 +391,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
              "date_formats", "timezone", "columns", "intake", "values", "constants", "payload_columns",
              "actions", "unknown_action", "snapshots", "use_default_actions", "action_fields", "evidence_words",
              "deadlines", "unit_tree", "calls", "agent_status", "roster", "progress_kinds", "history",
-             "event_sheets", "joined_columns", "code_table"}
+             "event_sheets", "joined_columns", "code_table", "json"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise MappingError(f"{where}：未知的键 {', '.join(unknown)}")
@@ -469,6 +474,9 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
     from rexian.importing.code_tables import read_code_table, share_code_table
 
     code_table = read_code_table(raw.get("code_table"), where, MappingError)
+    from rexian.importing.json_documents import read_json_paths
+
+    json_paths = read_json_paths(raw.get("json"), where, MappingError)
     if code_table and mode != "flow":
         raise MappingError(f"{where}：code_table 只用于 flow 模式")
     mapping = Mapping(
@@ -490,6 +498,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
         joined_columns=_joined_columns(where, raw.get("joined_columns")),
         progress_kinds=_progress_kinds(where, raw.get("progress_kinds")),
         evidence_words=read_evidence_words(raw.get("evidence_words")), history=history, code_table=code_table,
+        json=json_paths,
     )
     share_code_table(mapping)
     return mapping

@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterable, Iterator
 from rexian.importing.flow import flow_histories
 from rexian.importing.histories import INTERCHANGE_TICKET_COLUMNS, History, seal_history, ticket_row
 from rexian.importing.mapping import Mapping
-from rexian.importing.readers import SourceRow, is_part_file, read_rows
+from rexian.importing.readers import SourceRow, detect_format, is_part_file, read_rows
 from rexian.importing.rejects import RejectLog
 from rexian.importing.snapshots import snapshot_histories
 
@@ -97,9 +97,20 @@ def _all_rows(inputs: list[Path], mapping: Mapping, rejects: RejectLog) -> Itera
 
 
 def _flow_paths(paths: list[Path], mapping: Mapping) -> list[Path]:
-    """The inputs left for the flow records once the files of the ticket sheet and the event sheets are set aside."""
+    """The inputs left for the flow records once the files of the ticket sheet and the event sheets are set aside
+    — but a JSON file when the flow records are a nested array of JSON documents (`json.rows`): one document
+    holds every part, each part read from it by its own path."""
+    shared = mapping.json is not None and bool(mapping.json.rows)
     parts = [part for part in (mapping.ticket_sheet, *mapping.event_sheets) if part is not None]
-    return [path for path in paths if not any(is_part_file(path, part.files) for part in parts)]
+    return [path for path in paths if (shared and _is_json(path, mapping))
+            or not any(is_part_file(path, part.files) for part in parts)]
+
+
+def _is_json(path: Path, mapping: Mapping) -> bool:
+    try:
+        return detect_format(path, mapping) == "jsonl"
+    except ValueError:
+        return False
 
 
 def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:

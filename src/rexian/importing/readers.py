@@ -36,11 +36,11 @@ class SourceRow:
 
 
 def detect_format(path: Path, mapping: Mapping) -> str:
+    aliases = {"tsv": "csv", "txt": "csv", "json": "jsonl", "ndjson": "jsonl", "xlsm": "xlsx", "pq": "parquet"}
     if mapping.format:
-        return mapping.format
+        return aliases.get(mapping.format, mapping.format)
     suffixes = [s.lower() for s in path.suffixes if s.lower() != ".gz"]
     suffix = suffixes[-1].lstrip(".") if suffixes else ""
-    aliases = {"tsv": "csv", "txt": "csv", "json": "jsonl", "ndjson": "jsonl", "xlsm": "xlsx", "pq": "parquet"}
     found = aliases.get(suffix, suffix)
     if found not in FORMATS:
         raise ValueError(f"无法从扩展名判断 {path.name} 的格式；请在映射文件中写 format: csv/xlsx/xls/jsonl/parquet/xes")
@@ -315,21 +315,75 @@ def _guess_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def json_label(path: Path, mapping: Mapping) -> str:
+    """How rows made from a nested array are named: the file with the array (page_0001.json[flowList]), as a
+    workbook's rows are named with their sheet — the records, the flow steps and the visits of one page are
+    different parts of one file, each numbered from 1."""
+    return f"{path}[{mapping.json.rows}]" if mapping.json is not None and mapping.json.rows else str(path)
+
+
 def _read_jsonl(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
+    """JSON Lines, or a file holding one JSON document (an API's answer: importing/json_documents.py) — any
+    `.json` file that parses whole; with `json:` in the mapping, each line of a JSON Lines file is a document."""
+    from rexian.importing.json_documents import document_rows
+
     data, _ = read_bytes(path, rejects)
     text, _ = decode(data, mapping.encoding or "utf-8")
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
+    suffixes = [s.lower() for s in path.suffixes if s.lower() != ".gz"]
+    if not (suffixes and suffixes[-1] in JSON_LINES_SUFFIXES):
         try:
-            values = json.loads(line)
-        except json.JSONDecodeError as error:
-            rejects.add(str(path), number, None, line[:200], f"JSON 无法解析：{error.msg}（行不完整或文件被截断？）")
+            document = json.loads(text)
+        except (json.JSONDecodeError, RecursionError):
+            document = None  # JSON Lines (several documents), or a document cut short: read line by line
+        if isinstance(document, (dict, list)):
+            label = json_label(path, mapping)
+            for number, values in document_rows(document, mapping.json, str(path),
+                                                lambda reason: rejects.note(str(path), reason)):
+                yield SourceRow(label, number, values)
+            return
+    if mapping.json is not None:
+        yield from _json_lines_of_documents(path, text, mapping, rejects)
+        return
+    for number, line, values in _json_lines(text):
+        if isinstance(values, json.JSONDecodeError):
+            rejects.add(str(path), number, None, line[:200], f"JSON 无法解析：{values.msg}（行不完整或文件被截断？）")
             continue
         if not isinstance(values, dict):
             rejects.add(str(path), number, None, line[:200], "每行应为一个 JSON 对象")
             continue
         yield SourceRow(str(path), number, values)
+
+
+def _json_lines(text: str) -> Iterator[tuple[int, str, Any]]:
+    """(line number, line, its value — or the JSONDecodeError when it does not parse) of each non-blank line."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                yield number, line, json.loads(line)
+            except json.JSONDecodeError as error:
+                yield number, line, error
+
+
+def _json_lines_of_documents(path: Path, text: str, mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
+    """JSON Lines read with `json:`: each line one document (a page, or a record with nested arrays). A line may
+    make several rows, so rows are numbered in the order they are made; a line that does not parse is rejected
+    under the next number, naming its line."""
+    from rexian.importing.json_documents import document_rows
+
+    made, label = 0, json_label(path, mapping)
+    for line_number, line, values in _json_lines(text):
+        if isinstance(values, json.JSONDecodeError):
+            made += 1
+            rejects.add(label, made, None, line[:200],
+                        f"第 {line_number} 行 JSON 无法解析：{values.msg}（行不完整或文件被截断？）")
+            continue
+        for _, flat in document_rows(values, mapping.json, str(path),
+                                     lambda reason, n=line_number: rejects.note(str(path), f"第 {n} 行：{reason}")):
+            made += 1
+            yield SourceRow(label, made, flat)
 
 
 PARQUET_BATCH_ROWS = 8_192

@@ -17,46 +17,54 @@ from rexian.importing.readers import read_rows
 from rexian.importing.header_words import match_headers
 from rexian.importing.rejects import RejectLog
 from rexian.importing.suggest_sheets import (calls_section, code_table, event_sheet, event_sheet_kind, joined_time,
-                                             roster_section, unit_tree_section)
+                                             part_place, request_sheet, roster_section, unit_tree_section)
 from rexian.importing.values import as_text
 from rexian.importing.vocabulary import default_vocabulary
 
 # Header words Chinese hotline platforms (and a few English logs) use, per field; longest match wins.
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "ticket_id": ("工单编号", "工单号", "受理编号", "受理号", "案件编号", "诉求编号", "单号", "编号", "流水号", "ticket_id",
-                  "case id", "case:concept:name", "sr number", "incident", "number"),
+                  "orderno", "order_no", "orderid", "workorderno", "ticketno", "caseno", "case id", "case:concept:name",
+                  "sr number", "incident", "number"),
     "at": ("操作时间", "处理时间", "流转时间", "办理时间", "发生时间", "变更时间", "时间", "日期", "timestamp",
-           "time:timestamp", "change date+time", "updated_at", "date", "time"),
+           "time:timestamp", "change date+time", "updated_at", "opertime", "operatetime", "handletime", "processtime",
+           "date", "time"),
     "action": ("操作类型", "流转类型", "处理类型", "办理环节", "操作环节", "环节名称", "环节", "动作", "操作", "action",
-               "concept:name", "activity", "status"),
+               "concept:name", "opertype", "operatetype", "operationtype", "actiontype", "nodename", "stepname",
+               "activity", "status"),
     "actor_id": ("操作人", "处理人", "经办人", "办理人", "操作员", "承办人", "owner first name", "org:resource", "resource",
-                 "user"),
+                 "operator.userid", "operatorid", "handlerid", "userid", "user"),
     "actor_unit_id": ("操作部门", "处理部门", "操作单位", "经办单位", "办理单位", "所属部门", "当前部门", "所在单位", "所在部门",
                       "involved st",
-                      "org:group", "org group", "department"),
+                      "org:group", "org group", "operator.deptid", "deptid", "deptcode", "orgid", "department"),
     "target_unit_id": ("目标部门", "流向单位", "流向部门", "转办单位", "移交单位", "接收单位", "接收部门", "派往单位",
                        "转派单位", "转往单位", "下一环节单位", "流转至", "流转单位", "转至单位", "转至部门", "转至", "流向",
-                       "去向单位", "下一处理单位", "承办单位", "主办单位"),
-    "note": ("处理意见", "办理意见", "审核意见", "流转意见", "意见", "备注", "说明", "回复内容", "答复内容"),
+                       "去向单位", "下一处理单位", "承办单位", "主办单位", "targetdept.deptid", "targetdeptid",
+                       "todeptid", "targetdept", "handledeptid"),
+    "note": ("处理意见", "办理意见", "审核意见", "流转意见", "意见", "备注", "说明", "回复内容", "答复内容", "opinion",
+             "remark", "comment"),
 }
 INTAKE_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "received_at": ("受理时间", "来电时间", "登记时间", "创建时间", "来件时间", "opened_at"),
-    "content": ("诉求内容", "来电内容", "问题描述", "工单内容", "反映内容", "诉求描述", "详细内容", "内容"),
-    "title": ("工单标题", "诉求标题", "标题", "主题"),
-    "caller_phone": ("来电号码", "联系电话", "联系方式", "手机号码", "电话"),
+    "received_at": ("受理时间", "来电时间", "登记时间", "创建时间", "来件时间", "opened_at", "accepttime", "receivetime",
+                    "registertime", "createtime"),
+    "content": ("诉求内容", "来电内容", "问题描述", "工单内容", "反映内容", "诉求描述", "详细内容", "内容", "appealcontent",
+                "content", "description"),
+    "title": ("工单标题", "诉求标题", "标题", "主题", "title"),
+    "caller_phone": ("来电号码", "联系电话", "联系方式", "手机号码", "电话", "caller.phone", "callerphone", "contactphone",
+                     "mobile", "phone"),
     # A name, not an identity: several people are 张先生. Repeats match by the (pseudonymised) phone.
-    "caller_name": ("来电人", "联系人", "诉求人", "姓名", "来电人姓名"),
-    "category": ("问题分类", "诉求类型", "业务类型", "事项分类", "分类", "类别"),
-    "address": ("事发地址", "发生地点", "事发位置", "详细地址", "地址", "地点", "位置"),
-    "area": ("所属区县", "区县", "行政区", "区域"),
-    "channel": ("来源渠道", "受理渠道", "渠道", "来源"),
-    "received_by": ("受理人工号", "受理人代码", "受理人", "受理坐席"),
+    "caller_name": ("来电人", "联系人", "诉求人", "姓名", "来电人姓名", "caller.name", "callername", "contactname"),
+    "category": ("问题分类", "诉求类型", "业务类型", "事项分类", "分类", "类别", "categoryname", "category"),
+    "address": ("事发地址", "发生地点", "事发位置", "详细地址", "地址", "地点", "位置", "address", "location"),
+    "area": ("所属区县", "区县", "行政区", "区域", "district"),
+    "channel": ("来源渠道", "受理渠道", "渠道", "来源", "channel"),
+    "received_by": ("受理人工号", "受理人代码", "受理人", "受理坐席", "acceptor.userid", "acceptorid"),
 }
 # Columns that fill one event's payload (action_fields): "event.field" → header words.
 ACTION_FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "Visited.satisfaction": ("回访结果", "满意度", "回访满意度", "评价结果", "满意程度", "评价"),
-    "Visited.resolved": ("是否解决", "解决情况", "办理结果"),
-    "ClosureRequested.evidence": ("附件", "佐证材料", "现场照片", "附件名称", "照片", "attachment"),
+    "Visited.satisfaction": ("回访结果", "满意度", "回访满意度", "评价结果", "满意程度", "评价", "satisfaction"),
+    "Visited.resolved": ("是否解决", "解决情况", "办理结果", "issolved", "solved", "resolved"),
+    "ClosureRequested.evidence": ("附件", "佐证材料", "现场照片", "附件名称", "照片", "attachments.filename", "attachment"),
     "ReturnRequested.reason": ("退回原因", "退单原因", "退回理由", "退单理由"),
     "ReturnRequested.basis": ("退回依据", "退单依据", "依据"),
     "ExtensionRequested.reason": ("延期原因", "延期理由"),
@@ -66,10 +74,10 @@ ACTION_FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
 UNIT_TREE_PARENTS = ("上级部门", "上级单位", "上级机构", "父级部门", "所属上级", "上级单位代码", "上级部门代码", "parent")
 # The ticket sheet of a two-part export: its outcome and deadline columns (ticket_sheet in a mapping).
 TICKET_SHEET_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "closed_at": ("办结时间", "结案时间", "完成时间"),
-    "status": ("工单状态", "办理状态", "处理状态", "状态"),
+    "closed_at": ("办结时间", "结案时间", "完成时间", "finishtime", "closetime", "closedtime"),
+    "status": ("工单状态", "办理状态", "处理状态", "状态", "orderstatus", "status"),
     "visit_result": ("回访结果", "回访满意度", "满意度", "评价结果"),
-    "due_at": ("办理时限", "办结时限", "截止时间", "期限"),
+    "due_at": ("办理时限", "办结时限", "截止时间", "期限", "deadline", "duetime", "limittime"),
 }
 # Decision words: the request a decision answers, named by the word before the verdict (退回审核通过).
 REQUEST_WORDS = (("退回", "Return"), ("退单", "Return"), ("回退", "Return"), ("延期", "Extension"),
@@ -88,7 +96,8 @@ SAMPLE_ROWS = 2000
 
 
 def _date_formats(values: list[Any]) -> list[str]:
-    texts = [as_text(v) for v in values if isinstance(v, str) and v.strip() and v.strip() not in NULL_WORDS][:200]
+    texts = [as_text(v) for v in values if (isinstance(v, str) and v.strip() and v.strip() not in NULL_WORDS) or (
+        isinstance(v, int) and not isinstance(v, bool) and len(str(v)) in (10, 13))][:200]  # JSON's epoch numbers
     if not texts:
         return []  # real spreadsheet dates or none: nothing to declare
     if all(text.isdigit() and len(text) == 13 for text in texts):
@@ -108,7 +117,36 @@ def _date_formats(values: list[Any]) -> list[str]:
             return [fmt]
         except ValueError:
             continue
-    return ["?  # 时间格式未识别：请按 Python strptime 写出，如 %Y-%m-%d %H:%M"]
+    # Written in several ways (an API whose PC client and mobile app write times differently, epoch seconds
+    # beside them): the formats that together read every sampled time, each named once.
+    needed: list[str] = []
+    for text in texts:
+        fmt = _format_of(text)
+        if fmt is None:
+            return ["?  # 时间格式未识别：请按 Python strptime 写出，如 %Y-%m-%d %H:%M"]
+        if fmt and fmt not in needed:
+            needed.append(fmt)
+    return needed
+
+
+def _format_of(text: str) -> str | None:
+    """The declared format one time needs: "" when none is (ISO 8601, epoch milliseconds), None when unknown."""
+    if text.isdigit() and len(text) == 13:
+        return ""
+    if text.isdigit() and len(text) == 10 and text[0] == "1":
+        return "epoch_s"
+    try:
+        datetime.fromisoformat(text)
+        return ""
+    except ValueError:
+        pass
+    for fmt in DATE_FORMATS:
+        try:
+            datetime.strptime(text, fmt)
+            return fmt
+        except ValueError:
+            continue
+    return None
 
 
 def sample(path: Path, sheet: str | None = None) -> tuple[list[str], list[dict[str, Any]], RejectLog]:
@@ -160,6 +198,10 @@ class _Part:
     rows: list[dict[str, Any]]
     ticket_column: str | None = None
     action_column: str | None = None
+    label: str | None = None  # what the part is called when not by its file or sheet (a JSON array: visitList)
+    glob: str | None = None  # the file-name pattern of its files (JSON pages: page_*.json)
+    json_records: str | None = None  # JSON documents: the path to the records ("" for a list document)
+    json_rows: str | None = None  # … and the nested array whose elements are this part's rows
 
     def is_ticket_sheet(self) -> bool:
         """One row per ticket and no action column: a ticket sheet (工单信息), not flow records."""
@@ -170,8 +212,13 @@ class _Part:
 
 
 def _parts(paths: list[Path], sheet: str | None, notes: list[str]) -> list[_Part]:
-    parts = []
+    parts: list[_Part] = []
+    json_pages: dict[str, list[Path]] = {}
     for path in paths:
+        document = _json_document(path)
+        if document is not None:
+            json_pages.setdefault(_page_glob(path), []).append(path)
+            continue
         for name in (_sheets(path) or [None]):
             file_headers, file_rows, rejects = sample(path, name)
             notes += [f"{r.file}{f'[{name}]' if name else ''}: {r.reason}" for r in rejects.rejects + rejects.notes
@@ -181,11 +228,112 @@ def _parts(paths: list[Path], sheet: str | None, notes: list[str]) -> list[_Part
                 part.ticket_column = match_headers(file_headers, {"ticket_id": HEADER_SYNONYMS["ticket_id"]}, set()).get("ticket_id")
                 part.action_column = match_headers(file_headers, {"action": HEADER_SYNONYMS["action"][:-1]}, set()).get("action")
                 parts.append(part)
+    for glob, pages in json_pages.items():
+        parts += _json_parts(pages, glob, notes)
+    for part in parts:
+        if part.json_rows:  # an array of JSON records: its own fields' time and action words, not the record's
+            own = [h for h in part.headers if h.startswith(part.json_rows + ".")]
+            part.action_column = match_headers(own, {"action": HEADER_SYNONYMS["action"][:-1]}, set()).get("action")
     if sheet:  # the flow sheet named: it is never the ticket sheet
         for part in parts:
             if part.sheet == sheet:
                 part.action_column = part.action_column or "?"
     return parts
+
+
+def _json_document(path: Path) -> Any:
+    """The document of a `.json` file that parses whole (an API's page), else None (JSON Lines or another file)."""
+    import json
+
+    if path.suffix.lower() != ".json":
+        return None
+    try:
+        document = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    return document if isinstance(document, (dict, list)) else None
+
+
+def _page_glob(path: Path) -> str:
+    """page_0001.json → page_*.json: the pattern of the pages of one paged answer."""
+    import re
+
+    return re.sub(r"\d+", "*", path.name)
+
+
+def _json_parts(pages: list[Path], glob: str, notes: list[str]) -> list[_Part]:
+    """The parts of a paged API answer: its records (one row per record: a ticket sheet) and each nested array of
+    objects in them (one row per element: flow records, visits, returns …), sampled from the first pages."""
+    from rexian.importing.json_documents import JsonPaths, arrays_of_objects, at_path, document_rows, records_hint
+
+    first = _json_document(pages[0])
+    hint = records_hint(first) if isinstance(first, dict) else None
+    records = hint[0] if hint else ""
+    arrays: list[str] = []
+    rows_by_part: dict[str | None, list[dict[str, Any]]] = {}
+    for page in pages:
+        document = first if page == pages[0] else _json_document(page)
+        found = at_path(document, records or None)
+        for record in found if isinstance(found, list) else []:
+            if isinstance(record, dict):
+                arrays += [a for a in arrays_of_objects(record) if a not in arrays]
+        for rows in (None, *arrays):
+            have = rows_by_part.setdefault(rows, [])
+            if len(have) < SAMPLE_ROWS:
+                have += [row for _, row in document_rows(document, JsonPaths(records or None, rows), page.name,
+                                                         lambda reason: None)][:SAMPLE_ROWS - len(have)]
+    parts = []
+    for rows, sampled in rows_by_part.items():
+        if not sampled:
+            continue
+        headers = list(sampled[0])
+        if rows is None:  # the records: their own fields, not their arrays'
+            headers = [h for h in headers if not any(h == a or h.startswith(a + ".") for a in arrays)]
+        else:  # the element's fields first: its time and person before the record's
+            headers = [h for h in headers if h.startswith(rows + ".")] + [h for h in headers if not any(
+                h == a or h.startswith(a + ".") for a in arrays)]
+        part = _Part(pages[0], None, headers, sampled, label=rows or "records", glob=glob, json_records=records,
+                     json_rows=rows)
+        part.ticket_column = match_headers([h for h in headers if not rows or not h.startswith(rows + ".")],
+                                           {"ticket_id": HEADER_SYNONYMS["ticket_id"]}, set()).get("ticket_id")
+        parts.append(part)
+    notes.append(f"{glob}（{len(pages)} 个文件）是 JSON 文档（接口分页返回）：记录在 {records or '文档本身'}，"
+                 f"其中的数组 {'、'.join(arrays) or '（无）'} 每个元素可作一行（json.rows，docs/importing.md「JSON documents」）")
+    return parts
+
+
+# English action words of API exports (operType DISPATCH, APPLY_FINISH, FINISH_AUDIT_PASS): a word alone, or a
+# request kind with an application or a verdict — the same pairing as the Chinese words, never a guess from one
+# word inside a longer phrase.
+ENGLISH_ACTIONS = {"accept": "TicketReceived", "register": "TicketReceived", "dispatch": "Dispatched",
+                   "assign": "Dispatched", "sign": "SignedFor", "transfer": "HandedOver", "forward": "Forwarded",
+                   "contact": "CitizenContacted", "reply": "Replied", "answer": "Replied", "visit": "Visited",
+                   "callback": "Visited", "finish": "Closed", "close": "Closed", "reopen": "Reopened", "redo": "Reopened",
+                   "urge": "ReminderSent", "remind": "ReminderSent", "supervise": "SupervisionIssued",
+                   "process": "ProgressNoted", "handle": "ProgressNoted", "progress": "ProgressNoted"}
+ENGLISH_REQUESTS = {"return": "Return", "back": "Return", "rollback": "Return", "delay": "Extension",
+                    "extend": "Extension", "extension": "Extension", "postpone": "Extension", "finish": "Closure",
+                    "close": "Closure", "closure": "Closure", "complete": "Closure"}
+ENGLISH_VERDICTS = {"reject": "Rejected", "rejected": "Rejected", "deny": "Rejected", "refuse": "Rejected",
+                    "fail": "Rejected", "nopass": "Rejected", "pass": "Approved", "approve": "Approved",
+                    "approved": "Approved", "agree": "Approved"}
+
+
+def _guess_english(word: str) -> str | None:
+    import re
+
+    tokens = [t.casefold() for t in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", word)]
+    if len(tokens) == 1:
+        return ENGLISH_ACTIONS.get(tokens[0])
+    kind = next((ENGLISH_REQUESTS[t] for t in tokens if t in ENGLISH_REQUESTS), None)
+    verdict = next((ENGLISH_VERDICTS[t] for t in tokens if t in ENGLISH_VERDICTS), None)
+    if "not" in tokens and verdict == "Approved":
+        verdict = "Rejected"
+    if kind and verdict:
+        return f"{kind}{verdict}"
+    if kind and {"apply", "application", "request"} & set(tokens):
+        return f"{kind}Requested"
+    return None
 
 
 def guess_action(word: str, vocabulary: Mapping) -> str | None:
@@ -196,6 +344,8 @@ def guess_action(word: str, vocabulary: Mapping) -> str | None:
     exact = vocabulary.actions.get(word.strip()) or vocabulary._folded.get(word.strip().casefold())
     if exact:
         return exact
+    if word.isascii():
+        return _guess_english(word)
     kind = next((k for w, k in REQUEST_WORDS if w in word), None)
     verdict = next((v for w, v in VERDICTS if w in word), None)
     if kind and verdict:
@@ -219,7 +369,12 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
         part.sheet or part.path.stem)), key=lambda part: -len(match_headers(part.headers, INTAKE_SYNONYMS, set()))
     ) if len(parts) > 1 else []
     flow_parts = [part for part in parts if part not in ticket_parts]
-    if sheet:
+    arrays = sorted((part for part in parts if part.json_rows and part.action_column), key=lambda part: -len(part.rows))
+    if arrays:  # an API's records: the array with action words is the flow, the records themselves the ticket sheet
+        flow_parts = arrays[:1]
+        ticket_parts = [part for part in parts if part.json_records is not None and part.json_rows is None
+                        and part.is_ticket_sheet()] + [part for part in ticket_parts if not part.json_rows]
+    elif sheet:
         flow_parts = [part for part in flow_parts if part.sheet in (sheet, None)] or flow_parts
     elif ticket_parts and len(flow_parts) > 1:
         flow_parts = [part for part in flow_parts if part.action_column] or flow_parts
@@ -231,7 +386,14 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
         headers += [h for h in part.headers if h not in headers]
         rows += part.rows
     taken: set[str] = set()
-    columns = match_headers(headers, HEADER_SYNONYMS, taken)
+    if arrays:  # the element's own fields first (its operType, not the record's status), then the record's
+        own = [h for h in headers if h.startswith(arrays[0].json_rows + ".")]
+        columns = match_headers(own, HEADER_SYNONYMS, taken)
+        columns.update(match_headers([h for h in headers if h not in own],
+                                     {k: v for k, v in HEADER_SYNONYMS.items() if k not in columns}, taken))
+        columns = {name: columns[name] for name in HEADER_SYNONYMS if name in columns}
+    else:
+        columns = match_headers(headers, HEADER_SYNONYMS, taken)
     proposal: dict[str, Any] = {"source": "请改为来源平台的名称"}
     nulls = sorted({value for part in parts for row in part.rows for value in row.values() if value in NULL_WORDS})
     if nulls:
@@ -242,6 +404,9 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
     flow_sheets = {part.sheet for part in flow_parts if part.sheet}
     if len(flow_sheets) == 1:
         proposal["sheet"] = flow_sheets.pop()
+    if arrays:
+        proposal["json"] = {**({"records": arrays[0].json_records} if arrays[0].json_records else {}),
+                            "rows": arrays[0].json_rows}
     proposal["columns"] = columns
     ticket_sheet = _ticket_sheet(ticket_parts[0], notes, {part.path for part in flow_parts}) if ticket_parts else None
     intake_taken = set(taken)
@@ -260,7 +425,8 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
             ticket_sheet["intake"]["received_at"] = joined[0]
             notes.append(f"「{joined[1][1]}」只有时刻、「{joined[1][0]}」只有日期：合为一列 {joined[0]}（joined_columns）"
                          "作为受理时间")
-    _other_parts(parts, flow_parts, ticket_parts[:1], proposal, notes)
+    sheet_formats: list[str] = []
+    _other_parts(parts, flow_parts, ticket_parts[:1], proposal, notes, sheet_formats)
     action_fields: dict[str, dict[str, str]] = {}
     for key, header in match_headers(headers, ACTION_FIELD_SYNONYMS, taken).items():
         action, name = key.split(".")
@@ -276,6 +442,7 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
         for column in [ticket_sheet["intake"].get("received_at"), ticket_sheet.get("closed_at"), ticket_sheet.get("due_at")]:
             formats += [fmt for fmt in _date_formats([row.get(column) for row in part.rows]) if column
                         and fmt not in formats]
+    formats += [fmt for fmt in sheet_formats if fmt not in formats]
     if formats:
         proposal["date_formats"] = formats
     for name in ("ticket_id", "at", "action"):
@@ -301,8 +468,9 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
 
 
 def _other_parts(parts: list[_Part], flow_parts: list[_Part], ticket_parts: list[_Part], proposal: dict[str, Any],
-                 notes: list[str]) -> None:
-    """Visit and extension sheets as `event_sheets`; every other part named as not read by the proposal."""
+                 notes: list[str], formats: list[str]) -> None:
+    """Visit and extension sheets as `event_sheets` (the formats their times need added to `formats`: an event sheet
+    reads times with the mapping's); every other part named as not read by the proposal."""
     flow_paths = {part.path for part in flow_parts}
     sheets = []
     for part in parts:
@@ -313,7 +481,14 @@ def _other_parts(parts: list[_Part], flow_parts: list[_Part], ticket_parts: list
         tree = None if entry or calls or "unit_tree" in proposal else unit_tree_section(part, UNIT_TREE_PARENTS)
         staff = None if entry or calls or tree or "roster" in proposal else roster_section(part)
         if entry:
+            request = request_sheet(part, flow_paths, entry)
+            if request:  # the application first, then its ruling
+                sheets.append(request)
+                notes.append(f"「{part.label or part.sheet or part.path.name}」每行另有申请时间「{request['columns']['at']}」："
+                             f"申请也作为一项 event_sheets（{request['action']}），流转中已有的同一申请由它补全而不重复")
             sheets.append(entry)
+            at = entry["columns"].get("at")
+            formats += [fmt for fmt in _date_formats([row.get(at) for row in part.rows]) if at and fmt not in formats]
         elif calls:
             proposal["calls"] = calls
         elif staff:
@@ -324,6 +499,10 @@ def _other_parts(parts: list[_Part], flow_parts: list[_Part], ticket_parts: list
             proposal["unit_tree"] = tree
             notes.append(f"{tree.get('sheet') or part.path.name} 是单位表（{tree['unit']} 的上级为 {tree['parent']}）：作为 unit_tree，"
                          "转办给下级单位的行按下派导入；unit 列须与流转记录中单位的写法一致（代码对代码）")
+        elif part.json_rows:
+            notes.append(f"数组 {part.json_rows}（{part.glob}，{len(part.rows)} 行，列：{', '.join(part.headers[:6])} …）未使用："
+                         f"其元素若是步骤（退单申请与审核、督办 …），各写一项 event_sheets: {{files: {part.glob}, json: "
+                         f"{{rows: {part.json_rows}}}, columns …}}（docs/importing.md「JSON documents」）")
         else:
             where = f"工作表「{part.sheet}」" if part.sheet else f"文件 {part.path.name}"
             notes.append(f"{where}（列：{', '.join(part.headers[:8])}{' …' if len(part.headers) > 8 else ''}）未使用："
@@ -349,9 +528,15 @@ def _propose_actions(words: Counter, proposal: dict[str, Any], notes: list[str])
             notes.append(f"动作词「{word}」出现 {count} 次 → ?（未知：请指定事件，见 docs/events.md）")
 
 
+# Events whose reason a platform writes in the step's note column (退回申请「非我单位职责」, 办结审核不通过「答复不具体」).
+REASON_EVENTS = ("ReturnRequested", "ExtensionRequested", "HandedOver", "ReturnRejected", "ExtensionRejected",
+                 "ClosureRejected")
+
+
 def _reply_and_deadline_fields(proposal: dict[str, Any], note: str | None, notes: list[str],
                                visit_notes: list[str] = ()) -> None:
-    """The note column as the reply text of closure requests and replies (the reply rules read `reply`) and as
+    """The note column as the reply text of closure requests and replies (the reply rules read `reply`), as the
+    reason of requests and refusals that have no reason column of their own, and as
     the visit's result when most visit rows' notes read as one (「回访结果：满意；…」); the wording of stated
     evidence (evidence_words); the extension request's new deadline as the approval's (`new_due_at`: the
     overdue rule's deadline)."""
@@ -371,6 +556,11 @@ def _reply_and_deadline_fields(proposal: dict[str, Any], note: str | None, notes
         if note and event in events and "reply" not in fields.get(event, {}):
             fields.setdefault(event, {})["reply"] = note
             notes.append(f"「{note}」在 {event} 行上作为答复文字（reply：敷衍答复类规则读它）；若不是答复市民的文字请删去")
+    reasons = [event for event in REASON_EVENTS if note and event in events and "reason" not in fields.get(event, {})]
+    for event in reasons:  # the words a unit gives for its request, or the centre for its refusal
+        fields.setdefault(event, {})["reason"] = note
+    if reasons:
+        notes.append(f"「{note}」在 {'、'.join(reasons)} 行上作为理由（reason：退单、延期的理由与驳回意见，线索中可见）")
     requested = fields.get("ExtensionRequested", {}).get("requested_due_at")
     if requested and "new_due_at" not in fields.get("ExtensionApproved", {}):
         fields.setdefault("ExtensionApproved", {})["new_due_at"] = requested
@@ -458,8 +648,7 @@ def _ticket_sheet(part: _Part, notes: list[str], flow_paths: set[Path]) -> dict[
     """The `ticket_sheet` section for a ticket file or sheet: its ticket number, intake and outcome columns —
     `sheet:` when it is a sheet of the flow records' workbook, `files:` for a file of its own."""
     taken = {part.ticket_column}
-    sheet: dict[str, Any] = {"sheet": part.sheet} if part.sheet and part.path in flow_paths else {
-        "files": f"*{part.path.stem}*"}
+    sheet: dict[str, Any] = part_place(part, flow_paths)
     sheet["ticket_id"] = part.ticket_column
     sheet["intake"] = match_headers(part.headers, INTAKE_SYNONYMS, taken)
     sheet.update(match_headers(part.headers, TICKET_SHEET_SYNONYMS, taken))

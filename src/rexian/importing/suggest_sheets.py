@@ -15,38 +15,52 @@ from rexian.importing.values import as_text
 # What a sheet's name (or file name) says it holds: the event its rows are, and header words per column.
 EVENT_SHEETS: dict[str, dict[str, Any]] = {
     "回访": {"action": "Visited",
-           "at": ("回访时间", "回访日期时间", "时间"),
-           "actor_id": ("回访员工号", "回访人工号", "回访员", "回访人", "回访坐席", "坐席工号", "工号"),
-           "note": ("回访内容", "回访意见", "回访记录", "备注", "说明"),
-           "fields": {"satisfaction": ("满意度", "回访满意度", "满意程度", "回访结果", "评价结果", "评价"),
-                      "resolved": ("是否解决", "解决情况", "办理结果"),
-                      "reached": ("联系情况", "是否联系上", "联系结果", "接通情况", "回访状态")}},
+           "at": ("回访时间", "回访日期时间", "时间", "visittime", "callbacktime"),
+           "actor_id": ("回访员工号", "回访人工号", "回访员", "回访人", "回访坐席", "坐席工号", "工号", "visitor.userid",
+                        "visitorid"),
+           "note": ("回访内容", "回访意见", "回访记录", "备注", "说明", "remark"),
+           "fields": {"satisfaction": ("满意度", "回访满意度", "满意程度", "回访结果", "评价结果", "评价", "satisfaction"),
+                      "resolved": ("是否解决", "解决情况", "办理结果", "issolved", "solved", "resolved"),
+                      "reached": ("联系情况", "是否联系上", "联系结果", "接通情况", "回访状态", "contactresult"),
+                      "call_id": ("回访通话流水号", "通话流水号", "callid")}},
     "延期": {"decision": "Extension",
-           "at": ("审核时间", "审批时间", "批准时间", "处理时间", "时间"),
-           "actor_id": ("审核人工号", "审批人工号", "审核人", "审批人", "批准人"),
-           "verdict": ("审核结果", "审批结果", "审核意见", "是否同意", "结果"),
-           "note": ("审核意见", "审批意见", "备注"),
-           "fields": {"new_due_at": ("批准延期至", "同意延期至", "批准期限", "延期后时限", "新办理时限", "延期至")}},
+           "at": ("审核时间", "审批时间", "批准时间", "处理时间", "时间", "audittime"),
+           "actor_id": ("审核人工号", "审批人工号", "审核人", "审批人", "批准人", "auditor.userid", "auditorid"),
+           "verdict": ("审核结果", "审批结果", "审核意见", "是否同意", "结果", "auditresult", "auditstatus"),
+           "note": ("审核意见", "审批意见", "备注", "auditopinion"),
+           "fields": {"new_due_at": ("批准延期至", "同意延期至", "批准期限", "延期后时限", "新办理时限", "延期至", "newdeadline")}},
 }
+# English names of such parts (the nested arrays of an API's records: visitList, delayList).
+EVENT_SHEET_NAMES = {"回访": ("visit", "callback"), "延期": ("delay", "extension", "postpone")}
 VERDICT_WORDS = (("不同意", "Rejected"), ("不通过", "Rejected"), ("驳回", "Rejected"), ("不予", "Rejected"),
                  ("否", "Rejected"), ("同意", "Approved"), ("通过", "Approved"), ("批准", "Approved"), ("是", "Approved"))
 TIME_OF_DAY = re.compile(r"^\d{1,2}[:：]\d{2}(?:[:：]\d{2})?$")
 
 
+def part_place(part: Any, flow_paths: set[Path]) -> dict[str, Any]:
+    """Where a section finds its part: `sheet:` for a sheet of the flow records' workbook, `files:` for a file of its
+    own (a glob of the file's name), and for a nested array of JSON documents `files:` for every page and `json.rows`."""
+    if part.json_rows:
+        return {"files": part.glob, "json": {"rows": part.json_rows}}
+    if part.sheet and part.path in flow_paths:
+        return {"sheet": part.sheet}
+    return {"files": part.glob or f"*{part.path.stem}*"}
+
+
 def event_sheet_kind(name: str) -> dict[str, Any] | None:
     """What a sheet's (or file's) name says it holds: visits (回访记录, T_GD_HFJL), extensions (延期申请), or None."""
-    return next((EVENT_SHEETS[word] for word in EVENT_SHEETS if names_part(name, word)), None)
+    return next((EVENT_SHEETS[word] for word in EVENT_SHEETS if names_part(name, word)
+                 or any(english in name.casefold() for english in EVENT_SHEET_NAMES[word])), None)
 
 
 def event_sheet(part: Any, flow_paths: set[Path], notes: list[str]) -> dict[str, Any] | None:
     """The `event_sheets` entry for a visit or extension sheet (a ticket column, a name saying which), or None."""
-    name = part.sheet or part.path.stem
+    name = part.label or part.sheet or part.path.stem
     kind = event_sheet_kind(name)
     if kind is None or not part.ticket_column:
         return None
     taken = {part.ticket_column}
-    entry: dict[str, Any] = {"sheet": part.sheet} if part.sheet and part.path in flow_paths else {
-        "files": f"*{part.path.stem}*"}
+    entry = part_place(part, flow_paths)
     columns: dict[str, str] = {"ticket_id": part.ticket_column}
     columns.update(match_headers(part.headers, {field: kind[field] for field in ("at", "actor_id")}, taken))
     fields = match_headers(part.headers, kind["fields"], taken)
@@ -75,6 +89,35 @@ def event_sheet(part: Any, flow_paths: set[Path], notes: list[str]) -> dict[str,
     return entry
 
 
+# The application kept on the same row as its ruling (申请时间 / 申请人 beside 审核时间 / 审核人; an API's delayList
+# element with applyTime, applicant and auditTime, auditor): a request event of its own.
+REQUEST_COLUMNS = {"at": ("申请时间", "applytime", "applicationtime"),
+                   "actor_id": ("申请人工号", "申请人", "applicant.userid", "applicantid")}
+REQUEST_FIELDS = {"reason": ("延期原因", "延期理由", "申请理由", "申请原因", "reason"),
+                  "requested_due_at": ("申请延期至", "申请延期时限", "申请期限", "applydeadline")}
+
+
+def request_sheet(part: Any, flow_paths: set[Path], ruling: dict[str, Any]) -> dict[str, Any] | None:
+    """The `event_sheets` entry for the requests of a sheet of rulings (an extension sheet whose rows carry their
+    application's time and applicant), or None: without it the ruling's sheet gives no request, and the rules
+    counting requests (DL-EXTENSIONS) see none where the flow records do not hold them."""
+    kind = event_sheet_kind(part.label or part.sheet or part.path.stem)
+    if kind is None or "decision" not in kind:
+        return None
+    taken = {part.ticket_column, *ruling["columns"].values(), *(ruling.get("action_fields") or {}).get(
+        f"{kind['decision']}Approved", {}).values()}
+    columns = match_headers(part.headers, REQUEST_COLUMNS, taken)
+    if "at" not in columns:
+        return None
+    entry = part_place(part, flow_paths)
+    entry["action"] = event = f"{kind['decision']}Requested"
+    entry["columns"] = {"ticket_id": part.ticket_column, **columns}
+    fields = match_headers(part.headers, REQUEST_FIELDS, taken)
+    if fields:
+        entry["action_fields"] = {event: fields}
+    return entry
+
+
 def joined_time(part: Any, column: str | None) -> tuple[str, list[str]] | None:
     """A column of times of day (受理时间 「10:59:00」) beside a date column (受理日期) of the same part: the
     name and the two columns of a `joined_columns` entry, else None."""
@@ -91,17 +134,18 @@ def joined_time(part: Any, column: str | None) -> tuple[str, list[str]] | None:
 
 # A call-record file's header words per column of the calls table (docs/interchange.md).
 CALL_COLUMNS: dict[str, tuple[str, ...]] = {
-    "call_id": ("通话流水号", "话单编号", "通话编号", "呼叫编号", "流水号", "call_id"),
-    "caller_phone": ("主叫号码", "来电号码", "主叫", "caller"),
-    "agent_id": ("坐席工号", "坐席号", "话务员工号", "工号", "agent"),
-    "ring_at": ("振铃时间", "呼入时间", "来电时间", "开始时间"),
-    "answer_at": ("应答时间", "接听时间", "接通时间"),
-    "end_at": ("挂机时间", "结束时间", "挂断时间"),
-    "ticket_id": ("关联工单号", "关联工单", "工单编号", "工单号"),
-    "direction": ("呼叫类型", "呼叫方向", "通话类型", "方向"),
+    "call_id": ("通话流水号", "话单编号", "通话编号", "呼叫编号", "流水号", "call_id", "callid", "callno"),
+    "caller_phone": ("主叫号码", "来电号码", "主叫", "callerno", "caller"),
+    "agent_id": ("坐席工号", "坐席号", "话务员工号", "工号", "agentid", "agent"),
+    "ring_at": ("振铃时间", "呼入时间", "来电时间", "开始时间", "ringtime", "starttime"),
+    "answer_at": ("应答时间", "接听时间", "接通时间", "answertime"),
+    "end_at": ("挂机时间", "结束时间", "挂断时间", "hanguptime", "endtime"),
+    "ticket_id": ("关联工单号", "关联工单", "工单编号", "工单号", "orderno", "orderid", "ticketno"),
+    "direction": ("呼叫类型", "呼叫方向", "通话类型", "方向", "direction", "calltype"),
     "queue": ("技能组", "队列", "queue"),
 }
-DIRECTION_WORDS = {"呼入": "in", "来电": "in", "呼出": "out", "外呼": "out", "去电": "out", "回访": "out"}
+DIRECTION_WORDS = {"呼入": "in", "来电": "in", "呼出": "out", "外呼": "out", "去电": "out", "回访": "out", "IN": "in",
+                   "OUT": "out", "in": "in", "out": "out", "Inbound": "in", "Outbound": "out"}
 
 
 def calls_section(part: Any, flow_paths: set[Path], notes: list[str]) -> dict[str, Any] | None:
@@ -110,8 +154,7 @@ def calls_section(part: Any, flow_paths: set[Path], notes: list[str]) -> dict[st
     columns = match_headers(part.headers, CALL_COLUMNS, taken)
     if not {"ring_at", "end_at"} <= set(columns) or not ({"caller_phone", "agent_id"} & set(columns)):
         return None
-    entry: dict[str, Any] = {"sheet": part.sheet} if part.sheet and part.path in flow_paths else {
-        "files": f"*{part.path.stem}*"}
+    entry = part_place(part, flow_paths)
     entry["columns"] = columns
     if "direction" in columns:
         words = {as_text(row[columns["direction"]]) for row in part.rows if row.get(columns["direction"])}

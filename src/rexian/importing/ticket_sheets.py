@@ -24,7 +24,8 @@ from rexian.importing.values import as_text, is_missing, parse_time, unreadable_
 def _sheet_mapping(mapping: Mapping) -> Mapping:
     sheet = mapping.ticket_sheet
     return dataclasses.replace(mapping, mode="tickets", sheet=sheet.sheet, columns={"ticket_id": sheet.ticket_id},
-                               intake=sheet.intake, ticket_sheet=None)
+                               intake=sheet.intake, ticket_sheet=None,
+                               json=mapping.json and dataclasses.replace(mapping.json, rows=None))  # a record a row
 
 
 
