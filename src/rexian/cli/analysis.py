@@ -33,7 +33,7 @@ def _load_data(db: str | None, inputs: tuple[str, ...], as_of: datetime | None, 
         return from_frames(frames["events"], frames["tickets"], frames["calls"], frames["agent_status"], as_of,
                            on_connect=on_connect)
     if not inputs:
-        raise click.UsageError("give --db URL or at least one interchange directory")
+        raise click.UsageError("请给出 --db URL，或至少一个交换文件目录")
     return from_directories(list(inputs), as_of, on_connect=on_connect)
 
 
@@ -61,7 +61,7 @@ def _load_mapped(mapping_file: str, inputs: tuple[str, ...], as_of: datetime | N
         click.echo(line, err=True)
     click.echo(f"拒收清单：{Path(out) / 'rejects.csv'}（{len(report.rejects.rejects)} 条）", err=True)
     if events.empty:
-        raise click.UsageError("nothing imported: no events to analyse")
+        raise click.UsageError("没有导入任何事件，无从分析：请查看上面的拒收清单与 mapping check 的提示")
     records = report.record_frames
     names.update(roster_names(records.get("roster")))
     return from_frames(events, tickets, *(records[name] if name in records and not records[name].empty else None
@@ -136,7 +136,7 @@ def analyze_command(inputs, mapping_file, db, rules_file, out, as_of, engine, sp
             raise click.UsageError("不存在：" + ", ".join(missing))
         click.echo("读取数据 …", err=True)
         if not mapping_file and any(Path(p).is_file() for p in inputs):
-            raise click.UsageError("input files need --mapping; without it give interchange directories")
+            raise click.UsageError("输入的是原始导出文件，须给出 --mapping；不用映射时请给出交换文件目录")
         compiled = CompiledRules(analysis_cache_dir(load_settings()))  # the preparation's queries remembered too
         names: dict[str, str] = {}  # person id → name, from a staff roster the input carries
         data = (_load_mapped(mapping_file, inputs, as_of, out, unreadable, compiled.remember_queries, names)

@@ -37,7 +37,7 @@ def train_router_command(source, out_path, text_columns, label_column, lead_colu
     from rexian.text.routing import interchange_labels, train_router
 
     if sum(given is not None for given in (source, simulated, db_url)) != 1:
-        raise click.UsageError("give one of SOURCE, --from-simulation N or --db URL")
+        raise click.UsageError("请给出 SOURCE、--from-simulation N 或 --db URL 三者之一")
     if db_url:
         from rexian.cli.options import open_engine
 
