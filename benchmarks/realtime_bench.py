@@ -133,12 +133,14 @@ def main() -> None:
     from sqlalchemy import text
 
     from rexian.adapters.database import make_engine
+    from rexian.adapters.keys import keyring_for
     from rexian.analytics.realtime import MATTER_RULES
     from rexian.service.supervision import EVENT_COLUMNS, RealtimeSupervision
 
     path = Path(args.db or f"/tmp/rexian_rt_{args.tickets}.db")
     build_s = build_history(path, args.tickets)
     engine = make_engine(f"sqlite:///{path}")
+    keyring_for(engine, create=True)  # the findings store signs its history rows (docs/trust.md), as after init
     with engine.connect() as connection:
         events_total = connection.execute(text("SELECT max(id) FROM events")).scalar_one()
     # kept: the per-ticket state (this path); unkept: every scope read from SQLite and converted anew (the

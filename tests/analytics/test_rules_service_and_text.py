@@ -195,3 +195,34 @@ def test_gr_graft_names_the_accused_from_the_sentence_naming_them_when_an_earlie
     values = finding.evidence["values"]
     assert (values["accused_name"], values["accused_body"]) == ("黄某", "市场监管局")
     assert "黄某" in finding.evidence["texts"][0]  # the sentence and the name come from the same report
+
+
+def test_the_four_misconduct_rules_judge_each_citizens_words_once_and_each_keeps_its_own_family():
+    from rexian.analytics.config import load_config
+    from rexian.analytics.engine import run_rule
+    from rexian.analytics.registry import all_rules
+    from rexian.analytics.text_port import default_text_port
+
+    class Counting:
+        def __init__(self, port):
+            self.port, self.judged = port, []
+
+        def detect_misconduct(self, words):
+            self.judged.append(words)
+            return self.port.detect_misconduct(words)
+
+        def __getattr__(self, name):
+            return getattr(self.port, name)
+
+    log = Log()
+    log.ticket("T1", content="窗口人员暗示要红包才给加快，还辱骂我").dispatch("U1")
+    log.ticket("T2", content="社区书记经常接受物业公司宴请，在高档餐厅吃饭").dispatch("U2")
+    log.ticket("T3", content="路灯不亮，请尽快维修").dispatch("U3")
+    port, data, config = Counting(default_text_port()), log.data(), load_config()
+    # Rule by rule on the same tables, as the real-time evaluator runs them (no remembering port around).
+    found = [finding for rule_id in ("HA-HOSTILE", "GR-GRAFT", "EM-EMBEZZLE", "IB-BANQUET")
+             for finding in run_rule(all_rules()[rule_id], data, config, port)]
+
+    assert sorted((f.rule_id, f.ticket_ids[0]) for f in found) == [
+        ("GR-GRAFT", "T1"), ("HA-HOSTILE", "T1"), ("IB-BANQUET", "T2")]
+    assert len(port.judged) == len(set(port.judged)) == 3  # each ticket's words once, not once per rule

@@ -167,8 +167,9 @@ class RealtimeEvaluator:
         for number, (name, query) in enumerate(self.refills):
             raw.execute(f"PREPARE clear_{number} AS DELETE FROM {name}").fetchall()
             raw.execute(f"PREPARE refill_{number} AS INSERT INTO {name} {query}").fetchall()
+        self._schema = _schema(raw) if shortcuts else {}
         if shortcuts:
-            facts_sql = con.compile(facts).replace(str(_AS_OF_SENTINEL_TS), "(SELECT ts FROM realtime_as_of)")
+            facts_sql = self._narrow(con.compile(facts).replace(str(_AS_OF_SENTINEL_TS), "(SELECT ts FROM realtime_as_of)"))
         else:
             facts_sql = con.compile(facts).replace(str(_AS_OF_SENTINEL_TS), "$1")
         raw.execute(f"PREPARE refill_tk AS INSERT INTO tk {facts_sql}").fetchall()
@@ -184,7 +185,7 @@ class RealtimeEvaluator:
             params.pop("enabled", None)
             if rule_def.kind == "relational":
                 expr = rule_def.func(self.data, params)
-                sql = con.compile(expr)
+                sql = self._narrow(con.compile(expr))
                 raw.execute(f"PREPARE rule_{number} AS {sql}").fetchall()
                 self.compiled[rule_id] = f"EXECUTE rule_{number}"
                 self.sql[rule_id] = sql
@@ -200,6 +201,10 @@ class RealtimeEvaluator:
             self.text.normalise("示例")
             self.text.detect_misconduct("工作人员态度恶劣")
             reply_scores_titled(self.text, "已安排人员现场处理", "路灯不亮", [], None)
+
+    def _narrow(self, sql: str) -> str:
+        """`sql` reading only the columns it uses (`_narrowed`), on the shortcut path."""
+        return _narrowed(sql, self._schema) if self.shortcuts else sql
 
     def rules_for(self, actions: Iterable[str]) -> list[str]:
         actions = set(actions)
@@ -255,6 +260,7 @@ class RealtimeEvaluator:
         """Refill the tables; the ticket facts (the costliest query) only when a rule to run reads them."""
         raw = self.data.con.con
         self._results.clear()
+        self.data.derived.clear()
         # The ticket rows only feed the facts: without the facts, neither they nor their table are refilled.
         skip = self.shortcuts and not facts
         for name, columns, rows in (("raw_events", EVENT_FRAME_COLUMNS, events),
@@ -304,6 +310,35 @@ def _inline_dropped(statements: list[str]) -> list[str]:
 _DROP = re.compile(r"^\s*DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?(\"?\w+\"?)\s*$", re.IGNORECASE)
 _CREATE_AS = re.compile(r"^\s*CREATE\s+(?:TEMP\s+|TEMPORARY\s+)?TABLE\s+(\"?\w+\"?)\s+AS\s+(.*)$",
                         re.IGNORECASE | re.DOTALL)
+
+
+def _schema(raw: Any) -> dict[str, dict[str, str]]:
+    """Every table and view of the connection with its columns and types (what `_narrowed` needs)."""
+    schema: dict[str, dict[str, str]] = {}
+    for table, column, kind in raw.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns ORDER BY table_name, "
+            "ordinal_position").fetchall():
+        schema.setdefault(table, {})[column] = kind
+    return schema
+
+
+def _narrowed(sql: str, schema: dict[str, dict[str, str]]) -> str:
+    """The same query reading only the columns it uses. Ibis writes `SELECT t0.* …` between its steps; with
+    the optimiser off (above) DuckDB then carries every column of `ev` (54) through each scan, filter and
+    join — a vector allocated per column and operator on every run, a fixed cost whatever the row count.
+    sqlglot (Ibis' own SQL compiler) expands the stars against the schema and drops the columns no outer
+    step reads: the same relational plan, narrower rows. A query it cannot qualify is kept as written."""
+    import sqlglot
+    from sqlglot.errors import SqlglotError
+    from sqlglot.optimizer.pushdown_projections import pushdown_projections
+    from sqlglot.optimizer.qualify import qualify
+
+    try:
+        tree = qualify(sqlglot.parse_one(sql, read="duckdb"), schema=schema, dialect="duckdb",
+                       validate_qualify_columns=False, quote_identifiers=True)
+        return pushdown_projections(tree).sql(dialect="duckdb")
+    except SqlglotError:
+        return sql
 
 
 def _tables(raw: Any) -> set[str]:

@@ -146,14 +146,24 @@ def _citizen_words_query(data):
     return words.left_join(leads, words.ticket_id == leads.tt).drop("tt")
 
 
+def _misconduct_reports(data, text: TextPort) -> list:
+    """The citizens' words that report any misconduct, each with its reports: read and judged once per run
+    (per refill in real time), whichever of the misconduct rules asks first; each rule then keeps its family."""
+    def build():
+        judged = ((r, list(text.detect_misconduct(r.words))) for r in citizen_words(data).itertuples())
+        return text, [(r, hits) for r, hits in judged if hits]
+
+    return data.shared(("misconduct_reports", id(text)), build)[1]  # the port is kept with its answers
+
+
 def _misconduct_rule(data, p, text: TextPort, family: str) -> pd.DataFrame:
     """One finding per ticket: the strongest report of `family` in what the citizen said. The evidence
     names the accused as the text does (body, post, name: a suspect for the officer to verify, with a
     confidence), the act, what was said about it and the sentence. Leads — suspicions, questions, reports
     whose doer is unclear — are left out unless `include_leads` (then at severity low, kind 线索)."""
     rows = []
-    for r in citizen_words(data).itertuples():
-        for hit in text.detect_misconduct(r.words):
+    for r, hits in _misconduct_reports(data, text):
+        for hit in hits:
             kind = getattr(hit, "kind", "finding")
             if hit.family != family:
                 continue

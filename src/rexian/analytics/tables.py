@@ -69,6 +69,9 @@ class Data:
     # time evaluator refills its tables in place; Spark). See `intermediate`.
     keep_intermediates: bool = True
     kept: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    # What several rules derive alike from the same rows (e.g. the misconduct reports in the citizens' words):
+    # see `shared`. Emptied whenever the tables are refilled (the real-time evaluator).
+    derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def rows(self, name: str, build: Callable[["Data"], Any]) -> pd.DataFrame:
         """The rows of the shared query `name` (built by `build(self)` the first time). The expression
@@ -79,6 +82,13 @@ class Data:
         # On the connection that holds the tables, which `expr.execute()` would find by walking the whole
         # expression (≈1.5 ms per call, several calls per real-time evaluation).
         return self.con.execute(self.queries[name])
+
+    def shared(self, key: Any, build: Callable[[], Any]) -> Any:
+        """`build()`, computed once for these tables whichever rule asks first (`key` names what is built
+        and from what), so that rules reading the same rows read and judge them once per run."""
+        if key not in self.derived:
+            self.derived[key] = build()
+        return self.derived[key]
 
     def intermediate(self, name: str, build: Callable[["Data"], Any]) -> Any:
         """The table `build(self)`, which several rules read (e.g. each stay of a ticket at a unit, for the

@@ -19,7 +19,7 @@ from collections import OrderedDict
 from typing import Any, Callable, Iterable
 
 import pandas as pd
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 
 from rexian.adapters import tables as t
@@ -51,6 +51,13 @@ class SqlScope:
 
     def __init__(self, engine: Engine, keep: int = KEPT_TICKETS):
         self.engine, self.keep = engine, keep
+        # The statements, built once (an expanding parameter for the ids): constructing a SQLAlchemy statement
+        # per evaluation cost more than the indexed reads themselves.
+        c, ids = t.tickets.c, bindparam("ids", expanding=True)
+        self._stamps = select(c.ticket_id, c.last_seq, c.version).where(c.ticket_id.in_(ids))
+        self._events = select(*(t.events.c[name] for name in EVENT_COLUMNS)).where(t.events.c.ticket_id.in_(ids))
+        self._tickets = select(*(c[name] for name in TICKET_COLUMNS)).where(c.ticket_id.in_(ids))
+        self._matters = select(c.place_id, c.address, c.category).where(c.ticket_id.in_(ids))
         # ticket id -> (stamp, its event rows, its ticket rows), in order of use (the last used last)
         self._kept: OrderedDict[str, tuple[tuple[int, int], list[tuple], list[tuple]]] = OrderedDict()
 
@@ -62,19 +69,16 @@ class SqlScope:
             if same_matter:
                 ids |= self._same_matter(connection, ids)
             ordered = sorted(ids)
-            c = t.tickets.c
-            stamps = {row.ticket_id: (row.last_seq, row.version) for row in connection.execute(
-                select(c.ticket_id, c.last_seq, c.version).where(c.ticket_id.in_(ordered)))} if self.keep else {}
+            stamps = {row.ticket_id: (row.last_seq, row.version)
+                      for row in connection.execute(self._stamps, {"ids": ordered})} if self.keep else {}
             read = [ticket_id for ticket_id in ordered if ticket_id not in stamps
                     or self._kept.get(ticket_id, (None,))[0] != stamps[ticket_id]]
             fresh: dict[str, tuple[list, list]] = {ticket_id: ([], []) for ticket_id in read}
             if read:
-                events = connection.execute(
-                    select(*(t.events.c[name] for name in EVENT_COLUMNS)).where(t.events.c.ticket_id.in_(read)))
+                events = connection.execute(self._events, {"ids": read})
                 for row in text_rows((row._mapping for row in events), EVENT_FRAME_COLUMNS):
                     fresh[row[EVENT_FRAME_COLUMNS.index("ticket_id")]][0].append(row)
-                tickets = connection.execute(
-                    select(*(c[name] for name in TICKET_COLUMNS)).where(c.ticket_id.in_(read)))
+                tickets = connection.execute(self._tickets, {"ids": read})
                 for row in text_rows((row._mapping for row in tickets), TICKET_FRAME_COLUMNS):
                     fresh[row[TICKET_FRAME_COLUMNS.index("ticket_id")]][1].append(row)
         out_events, out_tickets = TextRows(), TextRows()
@@ -95,12 +99,11 @@ class SqlScope:
             self._kept.popitem(last=False)
         return out_events, out_tickets
 
-    @staticmethod
-    def _same_matter(connection, ids: set[str]) -> set[str]:
+    def _same_matter(self, connection, ids: set[str]) -> set[str]:
         """Tickets on the same matter as any of `ids`: same category and same place (the place id, or the
         address when there is no place id), as the rules' `place_key` defines it."""
         c = t.tickets.c
-        matters = connection.execute(select(c.place_id, c.address, c.category).where(c.ticket_id.in_(sorted(ids))))
+        matters = connection.execute(self._matters, {"ids": sorted(ids)})
         conditions = []
         for place_id, address, category in matters:
             key = place_id or address
