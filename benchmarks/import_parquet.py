@@ -49,6 +49,17 @@ def make_parquet(path: Path, tickets: int, per_ticket: int) -> int:
 
 
 def baseline(path: Path, db: Path) -> float:
+    """The floor, in a spawned process of its own: the rows it holds as Python objects would otherwise stay
+    in this process, and every import's child would inherit that high-water mark as its peak (Linux keeps
+    ru_maxrss across fork and exec), so the peak MB printed below would be this step's, not the import's."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(_baseline, path, db).result()
+
+
+def _baseline(path: Path, db: Path) -> float:
     import pyarrow.parquet as pq
 
     began = time.perf_counter()

@@ -157,6 +157,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("import_chunk_rows", 200_000, int,
             "Rows `rexian import` reads, checks and seals at a time from a Parquet event log in Rexian's vocabulary "
             "(extended to the end of the last ticket): what bounds its memory, whatever the file size."),
+    Setting("import_cache_mb", 256, int,
+            "SQLite's page cache (MB) while `rexian import` writes: the index inserts of each batch read and write "
+            "through it; it fills as the database grows, up to this bound, and is the largest part of an import's "
+            "resident memory after the chunks being read."),
     Setting("import_sort_memory_mb", 1024, int,
             "Memory (MB) DuckDB may use to put such a log in ticket order when its ticket ids do not already come "
             "in order; beyond it the sort spills to a temporary directory."),

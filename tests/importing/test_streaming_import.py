@@ -207,3 +207,19 @@ def test_callers_details_are_held_apart_by_the_fast_path_exactly_as_by_the_gener
     assert held[0] == held[1] and len(held[0]) == 32 and "13800001234" in held[0][0][2]
     assert all("13800001234" not in str(row) for row in everything(fast)[0])  # not in the chain
     assert verify_database(fast).intact
+
+
+def test_chunks_hold_at_most_the_setting_s_rows_whatever_the_batches_the_file_gives():
+    from rexian.importing.fast import whole_tickets
+
+    ids = [f"T{n:03d}" for n in range(60) for _ in range(n % 4 + 1)] + ["LONG"] * 25  # 1–4 rows, one of 25
+    ids.sort()
+    table = pa.table({"ticket_id": ids})
+    batches = [table.slice(start, size) for start, size in zip(
+        [0, 9, 19, 38, 40, 58, 77, 96, 120, 150, 170], [9, 10, 19, 2, 18, 19, 19, 24, 30, 20, len(ids)])]
+    chunks = list(whole_tickets(iter(batches), "ticket_id", 10))
+    assert [i for chunk in chunks for i in chunk.column("ticket_id").to_pylist()] == ids  # every row, in order
+    assert all(chunk.num_rows <= 10 for chunk in chunks if "LONG" not in chunk.column("ticket_id").to_pylist())
+    assert [chunk.num_rows for chunk in chunks if "LONG" in chunk.column("ticket_id").to_pylist()] == [25]
+    seen = [set(chunk.column("ticket_id").to_pylist()) for chunk in chunks]
+    assert all(not (a & b) for a, b in zip(seen, seen[1:]))  # a ticket never split between chunks

@@ -88,3 +88,38 @@ def test_a_failed_batch_leaves_neither_rows_nor_index_and_the_trigger_in_place(t
     with engine.begin() as connection:  # a single intake afterwards is indexed by the trigger
         insert_ticket_rows(connection, rows[:1])
     assert [ticket for ticket, _ in _index(engine)[0]] == ["RX000001"]
+
+
+def _vocabulary(engine):
+    """Every term of the grams index with the number of tickets holding it (FTS5's own vocabulary table)."""
+    with engine.begin() as connection:
+        connection.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.grams_vocabulary "
+                                "USING fts5vocab(main, ticket_words_grams, 'row')"))
+        return connection.execute(text("SELECT term, doc FROM temp.grams_vocabulary ORDER BY term")).all()
+
+
+def test_grams_computed_in_python_are_the_grams_the_triggers_sql_computes(two_databases):
+    set_wise, _ = two_databases
+    texts = [*TEXTS, "  ", "A", "Ab AB ab", "ÄÖÜ äöü ÉCOLE", "😀表情🙂ok", "路" * word_index.MAX_CHARS,
+             "长" * (word_index.MAX_CHARS + 1) + "尾", "x" * (word_index.MAX_CHARS - 1) + "Yz", "\t换\n行\r", "１２３ＡＢＣ"]
+    hexes = word_index.CharHex()
+    with set_wise.connect() as connection:
+        for words in texts:
+            by_sql = connection.execute(text(f"WITH t(words) AS (SELECT :w) SELECT {word_index._grams_of('t.words')} "
+                                             "FROM t"), {"w": words}).scalar()
+            assert word_index.grams_text(words, hexes) == by_sql, words[:30]
+
+
+def test_the_grams_index_of_a_batch_indexed_set_wise_holds_the_terms_the_row_trigger_writes(two_databases,
+                                                                                            monkeypatch):
+    set_wise, row_wise = two_databases
+    rows = _rows(2 * word_index.BULK_ROWS)
+    rows[3]["content"] = "很长的诉求" * 5000  # past MAX_CHARS: indexed under zlong as well
+    with set_wise.begin() as connection:
+        insert_ticket_rows(connection, rows)
+    monkeypatch.setattr(word_index, "BULK_ROWS", 10**9)
+    with row_wise.begin() as connection:
+        insert_ticket_rows(connection, rows)
+    vocabulary = _vocabulary(set_wise)
+    assert vocabulary == _vocabulary(row_wise)
+    assert ("zlong", 1) in vocabulary and len(vocabulary) > 100

@@ -211,22 +211,29 @@ class FastPlan:
             for chunk, chunk_starts in slices(table, starts, batch_rows):
                 yield from seal_chunk(chunk, chunk_starts, self.mapping.nulls, self.mapping.source)
                 gc.collect(1)
+            table = chunk = None  # noqa: F841 - let go of this chunk before the next one is read
 
     def prepared(self) -> Iterator[tuple[Any, list[int]]]:
         """Checked chunks of whole tickets in (ticket, time, file, row) order, with where each ticket starts."""
+        import pyarrow as pa
+
         if self.rest is not None:  # the first pass goes on from where `fast_plan` stopped reading
             chunks, self.rest = self.rest, None
-            yield self.first
+            first, self.first = self.first, None  # not held past its turn (a later pass prepares it again)
+            yield first
+            del first
         else:
             chunks = self.raw_chunks()
-            next(chunks)
-            yield self.first
+        pool = pa.default_memory_pool()
         for raw in _changes_stop(chunks):
             ready = prepare(raw, self.mapping, self.field_limit)
+            del raw
             if ready is None:
                 chunks.close()
                 raise FastStop("a chunk needs the general path (see fast_plan's checks)")
             yield ready
+            del ready  # the chunk just sealed goes before the next is read and prepared
+            pool.release_unused()  # hand the allocator's cached pages back: the peak, not the sum, stays resident
 
     def raw_chunks(self) -> Iterator[Any]:
         """The source rows as Arrow tables of whole tickets, about `chunk_rows` rows each, with `file_index`
@@ -296,10 +303,13 @@ def _quoted(name: str) -> str:
 
 
 def whole_tickets(batches: Iterator[Any], id_column: str, chunk_rows: int) -> Iterator[Any]:
-    """Regroup tables of rows in ticket order into tables of whole tickets of at least `chunk_rows` rows
-    (the last one whatever is left): the rows of the last ticket of a batch wait for the next batch."""
+    """Regroup tables of rows in ticket order into tables of whole tickets of at most `chunk_rows` rows (more
+    only for one ticket longer than that; the last one whatever is left): the rows of a ticket cut by a batch
+    wait for the next batch. A batch of nearly `chunk_rows` rows behind a short remainder gives two chunks,
+    never one of twice the size (what the setting promises to bound)."""
+    import bisect
+
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     waiting: list[Any] = []
     held = 0
@@ -308,19 +318,34 @@ def whole_tickets(batches: Iterator[Any], id_column: str, chunk_rows: int) -> It
             continue
         waiting.append(batch)
         held += batch.num_rows
-        if held < chunk_rows:
+        if held <= chunk_rows:
             continue
         table = pa.concat_tables(waiting)
-        ids = table.column(id_column)
-        last = ids[table.num_rows - 1]
-        tail = pc.sum(pc.fill_null(pc.equal(ids, last), False)).as_py() if last.is_valid else 0
-        if tail == table.num_rows:
-            waiting, held = [table], table.num_rows  # one ticket longer than a chunk: keep reading
-            continue
-        yield table.slice(0, table.num_rows - tail)
-        waiting, held = ([table.slice(table.num_rows - tail)], tail) if tail else ([], 0)
+        starts = ticket_starts(table.column(id_column))
+        start = 0
+        while table.num_rows - start > chunk_rows:
+            cut = starts[bisect.bisect_right(starts, start + chunk_rows) - 1]  # the last ticket start in reach
+            if cut <= start:  # one ticket longer than a chunk: whole, once its end has been read
+                after = bisect.bisect_right(starts, start)
+                if after == len(starts):
+                    break
+                cut = starts[after]
+            yield table.slice(start, cut - start)
+            start = cut
+        waiting, held = ([table.slice(start)], table.num_rows - start) if start < table.num_rows else ([], 0)
     if waiting:
         yield pa.concat_tables(waiting)
+
+
+def ticket_starts(ids: Any) -> list[int]:
+    """Where each ticket after the first begins in a column of ticket ids in order (a null begins one)."""
+    import pyarrow.compute as pc
+
+    if len(ids) < 2:
+        return [0]
+    ids = ids.combine_chunks() if hasattr(ids, "combine_chunks") else ids
+    changes = pc.fill_null(pc.not_equal(ids.slice(1), ids.slice(0, len(ids) - 1)), True)
+    return [0, *(pc.indices_nonzero(changes).to_numpy() + 1).tolist()]
 
 
 def slices(table: Any, starts: list[int], batch_rows: int) -> Iterator[tuple[Any, list[int]]]:
@@ -473,10 +498,7 @@ def prepare(raw: Any, mapping: Mapping, field_limit: int = 100_000) -> tuple[Any
     order = pc.sort_indices(table, sort_keys=[("ticket_id", "ascending"), ("at", "ascending"),
                                               ("file_index", "ascending"), ("row", "ascending")])
     table = table.take(order)
-    ids = table.column("ticket_id").combine_chunks()
-    changes = pc.not_equal(ids.slice(1), ids.slice(0, len(ids) - 1))
-    starts = [0, *(pc.indices_nonzero(changes).to_numpy() + 1).tolist(), table.num_rows]
-    return table, starts
+    return table, [*ticket_starts(table.column("ticket_id")), table.num_rows]
 
 
 def _all_distinct(pa, pc, table, columns: dict[str, str]) -> bool:

@@ -251,12 +251,14 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
 
     if mapping.mode == "table":
         raise ValueError(f"{mapping.table} 表只能导出为交换文件（--out）；组织机构请用组织文件导入")
+    from rexian.settings import load_settings
+
+    settings = settings or load_settings()
+    cache_mb = settings.import_cache_mb
     plan = None
     if fast:
         from rexian.importing.fast import fast_plan
-        from rexian.settings import load_settings
 
-        settings = settings or load_settings()
         plan = fast_plan(inputs, mapping, settings.import_chunk_rows, settings.import_sort_memory_mb,
                          settings.import_max_field_chars)
     report = None if plan is not None else build(inputs, mapping)
@@ -267,7 +269,7 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
     result = StoreResult(written=set())
     try:
         if plan is not None:
-            report = _fast_store(engine, plan, result, batch_tickets, after_batch, progress)
+            report = _fast_store(engine, plan, result, batch_tickets, after_batch, progress, cache_mb)
             if report is None:
                 # A payload the fast path cannot take: the general path finishes the run. Its records are the
                 # same, so the tickets already written are found unchanged (and not counted twice).
@@ -275,11 +277,12 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
                 result = StoreResult(tickets_added=result.tickets_added, tickets_grown=result.tickets_grown,
                                      events_added=result.events_added, written=result.written)
                 store_histories(engine, _counting(report, sealed_histories(report, mapping), progress),
-                                batch_tickets, after_batch, written_earlier=frozenset(result.written), result=result)
+                                batch_tickets, after_batch, written_earlier=frozenset(result.written), result=result,
+                                cache_mb=cache_mb)
                 finish(report, result.conflicts, result.refusals)
         else:
             store_histories(engine, _counting(report, sealed_histories(report, mapping), progress), batch_tickets,
-                            after_batch, result=result)
+                            after_batch, result=result, cache_mb=cache_mb)
             finish(report, result.conflicts, result.refusals)
     except BaseException:
         finish_run(engine, import_id, "failed")
@@ -298,14 +301,16 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
     return report
 
 
-def _fast_store(engine, plan, result, batch_tickets: int, after_batch, progress=None) -> ImportReport | None:
+def _fast_store(engine, plan, result, batch_tickets: int, after_batch, progress=None,
+                cache_mb: int = 256) -> ImportReport | None:
     """Store the fast plan's histories; None when it had to stop (the general path then takes over)."""
     from rexian.importing.fast import FastStop
     from rexian.importing.store import store_histories
 
     report = ImportReport(rows_in=plan.rows_in)
     try:
-        store_histories(engine, _counting(report, plan.sealed(), progress), batch_tickets, after_batch, result=result)
+        store_histories(engine, _counting(report, plan.sealed(), progress), batch_tickets, after_batch, result=result,
+                        cache_mb=cache_mb)
     except FastStop:
         return None
     conflicting = plan.rows_of(result.conflicts)

@@ -63,10 +63,11 @@ class StoreResult:
 
 def store_histories(engine: Engine, sealed: Iterable[tuple[str, list[dict[str, Any]]]],
                     batch_tickets: int = 500, after_batch: Callable[[int], None] | None = None,
-                    written_earlier: frozenset[str] = frozenset(), result: StoreResult | None = None) -> StoreResult:
+                    written_earlier: frozenset[str] = frozenset(), result: StoreResult | None = None,
+                    cache_mb: int = 256) -> StoreResult:
     """`written_earlier`: tickets this same run already added or grew (the fast path, before it handed over
     to this one): found unchanged, they are not counted again. `result`: counts to add to (kept by the caller when
-    `sealed` raises half-way)."""
+    `sealed` raises half-way). `cache_mb`: SQLite's page cache while writing (the setting `import_cache_mb`)."""
     result = result if result is not None else StoreResult()
     batch: list[tuple[str, list[dict[str, Any]]]] = []
     number = 0
@@ -74,25 +75,26 @@ def store_histories(engine: Engine, sealed: Iterable[tuple[str, list[dict[str, A
         batch.append(item)
         if len(batch) >= batch_tickets:
             number += 1
-            _store_batch(engine, batch, result, written_earlier)
+            _store_batch(engine, batch, result, written_earlier, cache_mb)
             batch = []
             if after_batch:
                 after_batch(number)
     if batch:
-        _store_batch(engine, batch, result, written_earlier)
+        _store_batch(engine, batch, result, written_earlier, cache_mb)
         if after_batch:
             after_batch(number + 1)
     return result
 
 
 def _store_batch(engine: Engine, batch: list[tuple[str, list[dict[str, Any]]]], result: StoreResult,
-                 written_earlier: frozenset[str] = frozenset()) -> None:
+                 written_earlier: frozenset[str] = frozenset(), cache_mb: int = 256) -> None:
     now = datetime.now().replace(microsecond=0)
     ids = [ticket_id for ticket_id, _ in batch]
     with engine.begin() as connection:
         sqlite = connection.dialect.name == "sqlite"
-        if sqlite:  # a larger page cache for the index inserts of big batches (memory only, no durability)
-            connection.exec_driver_sql("PRAGMA cache_size=-262144")
+        if sqlite:  # a larger page cache for the index inserts of big batches (memory only, no durability);
+            # it fills up as the database grows, to this bound, and is most of an import's resident memory after Arrow
+            connection.exec_driver_sql(f"PRAGMA cache_size=-{max(1, int(cache_mb)) * 1024}")
         heads = {}
         for start in range(0, len(ids), 900):  # within every SQLite's limit of bound parameters
             heads.update((row.ticket_id, row) for row in connection.execute(
