@@ -161,6 +161,8 @@ def _misconduct_rule(data, p, text: TextPort, family: str) -> pd.DataFrame:
     whose doer is unclear — are left out unless `include_leads` (then at severity low, kind 线索)."""
     rows = []
     for r in _each_row(citizen_words(data)):
+        if not r.words.strip():  # nothing said (an export without complaint texts): nothing to read
+            continue
         for hit in text.detect_misconduct(r.words):
             kind = getattr(hit, "kind", "finding")
             if hit.family != family:
