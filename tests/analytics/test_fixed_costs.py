@@ -266,6 +266,29 @@ def test_an_analysis_of_a_mapped_export_does_not_load_the_database_layer():
     assert result.stdout.strip() == "False"
 
 
+
+def test_an_analysis_of_a_log_whose_citizens_wrote_nothing_loads_no_lexicon_and_no_stored_answers(tmp_path):
+    # An export without complaint texts (ServiceNow's): the misconduct rules have nothing to read, so neither the
+    # lexicons nor the stored text answers are loaded (about 0.15 CPU s of a 1.7 s analysis). A fresh process.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pandas as pd\n"
+        "from tests.analytics.builder import Log\n"
+        "from rexian.analytics.analyze import analyze\n"
+        "from rexian.analytics.config import load_config\n"
+        "from rexian.analytics.engine import CompiledRules\n"
+        "from rexian.analytics.tables import from_frames\n"
+        "log = Log()\n"
+        "log.ticket('T1', content='', title='').dispatch('U1').sign('U1')\n"
+        "data = from_frames(pd.DataFrame(log.events))\n"
+        f"analysis = analyze(data, load_config(), compiled=CompiledRules({str(tmp_path)!r}))\n"
+        "print('HA-HOSTILE' in analysis.summary['rules_run'], 'rexian.text.misconduct' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["True", "False"]  # the rule ran, and found nothing to read
+    assert not list(tmp_path.glob("text-answers-*.json"))
+
 def _log_with_bounces():
     log = Log()
     log.ticket("T1").dispatch("A").pass_to("A", "B").pass_to("B", "A").handle("A")  # ping-pong

@@ -1,8 +1,8 @@
 """Fixture logs for false closure, manufactured satisfaction and dissatisfaction."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from tests.analytics.builder import Log
+from tests.analytics.builder import START, Log
 
 LATER = datetime(2026, 3, 20, 9)
 
@@ -165,6 +165,39 @@ def test_ms_visit_no_call_ignores_a_visit_backed_by_an_answered_call():
     log.ticket("T1").dispatch("U1").handle("U1", call_id="real")
     log.call("real", "vis1", datetime(2026, 3, 3, 9), direction="out")
     assert log.findings("MS-VISIT-NO-CALL") == []
+
+
+def _visit_naming_no_call(log):
+    """A ticket whose phone visit names no call; returns the visit's time."""
+    log.ticket("T1").dispatch("U1").handle("U1")
+    return next(event["at"] for event in log.events if event["action"] == "Visited")
+
+
+def test_ms_visit_no_call_fires_when_a_visit_naming_no_call_has_only_a_late_or_inbound_call_on_its_ticket():
+    log = Log()
+    visited = _visit_naming_no_call(log)
+    log.call("late", "vis1", visited + timedelta(hours=30), direction="out", ticket_id="T1")
+    log.call("in", "vis1", visited, direction="in", ticket_id="T1")
+    log.call("other", "vis1", visited, direction="out", ticket_id="T9")
+    [finding] = log.findings("MS-VISIT-NO-CALL")
+    assert finding.ticket_ids == ["T1"] and finding.person_id == "vis1"
+
+
+def test_ms_visit_no_call_ignores_a_visit_naming_no_call_with_an_answered_outbound_call_on_its_ticket_that_day():
+    log = Log()
+    visited = _visit_naming_no_call(log)
+    log.call("late", "vis1", visited + timedelta(hours=30), direction="out", ticket_id="T1")
+    log.call("near", "vis1", visited - timedelta(hours=2), direction="out", ticket_id="T1")
+    assert log.findings("MS-VISIT-NO-CALL") == []
+
+
+def test_ms_visit_no_call_counts_an_unanswered_call_only_for_a_visit_that_did_not_reach_the_citizen():
+    log = Log()
+    log.ticket("T1").dispatch("U1").handle("U1", call_id="tried", reached=False, satisfaction=None, resolved=None)
+    log.ticket("T2", place_id="P2").dispatch("U1").handle("U1", call_id="tried2")
+    log.call("tried", "vis1", START, wait_seconds=None, direction="out")
+    log.call("tried2", "vis1", START, wait_seconds=None, direction="out")
+    assert [f.ticket_ids for f in log.findings("MS-VISIT-NO-CALL")] == [["T2"]]
 
 
 def test_ms_visit_no_call_does_not_run_without_a_calls_table():

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rexian.analytics.registry import FAMILY_NAMES_ZH, SEVERITY_ZH, all_rules
 from rexian.analytics.xlsx_writer import Sheet, write_xlsx
-from rexian.domain.safe_cells import neutralise
+from rexian.domain.safe_cells import FORMULA_STARTS, neutralise
 
 SCOPE_ZH = {"ticket": "工单", "unit": "单位", "person": "个人"}
 
@@ -22,15 +22,18 @@ def write_workbook(analysis, path: Path) -> Path:
     header = ["线索编号", "规则", "规则名称", "问题类型", "严重程度", "工单", "话务员", "责任单位", "责任人", "证据事件",
               "文本摘录", "计算值", "阈值", "状态"]
     rows = []
+    thresholds: dict[int, str] = {}  # a rule's findings share one thresholds dict: written out once
     for f in sorted(analysis.findings, key=lambda f: (f.family, f.rule_id, f.finding_key)):
         ev = f.evidence
+        if id(ev["thresholds"]) not in thresholds:
+            thresholds[id(ev["thresholds"])] = json.dumps(ev["thresholds"], ensure_ascii=False)
         rows.append([
             f.finding_key, f.rule_id, rules[f.rule_id].name_zh if f.rule_id in rules else "",
             FAMILY_NAMES_ZH.get(f.family, f.family), SEVERITY_ZH.get(f.severity, f.severity), ",".join(f.ticket_ids),
             analysis.person_label(f.agent_id), f.unit_id or "", analysis.person_label(f.person_id),
             ",".join(f"{e['ticket_id']}#{e['seq']}" for e in ev["events"]),
             " | ".join(ev["texts"]), json.dumps(ev["values"], ensure_ascii=False),
-            json.dumps(ev["thresholds"], ensure_ascii=False), f.status,
+            thresholds[id(ev["thresholds"])], f.status,
         ])
     sheets.append(_sheet("问题线索", header, rows))
     for scope, frame in analysis.risk.items():
@@ -46,12 +49,19 @@ def write_workbook(analysis, path: Path) -> Path:
 def _sheet(title, header, rows) -> Sheet:
     """Header in bold and frozen, then the rows; each column as wide as its header or its first 200 cells
     (at most 60)."""
-    values = [[None if _nan(v) else neutralise(v) for v in row] for row in rows]
+    values = [[_safe(v) for v in row] for row in rows]
     widths = [min(max(max([len(str(name)) * 2] + [min(len(str((row[index] if index < len(row) else "") or "")), 60)
                                                   for row in values[:199]]), 8), 60)
               for index, name in enumerate(header)]
     return Sheet(title, header, values, widths)
 
 
-def _nan(value) -> bool:
-    return isinstance(value, float) and value != value
+def _safe(value):
+    """A cell as written: NaN empty, a text that could be read as a formula neutralised (checked first by its
+    first character: nearly every cell starts with none of those `neutralise` looks at)."""
+    if value.__class__ is str:
+        return neutralise(value) if value[:1] in _MAY_NEED_PREFIX else value
+    return None if isinstance(value, float) and value != value else neutralise(value)
+
+
+_MAY_NEED_PREFIX = frozenset(FORMULA_STARTS + ("'",))

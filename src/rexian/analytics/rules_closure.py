@@ -248,9 +248,13 @@ def ms_visit_no_call(data, p):
     calls = data.calls.select(cid="call_id", answered=_.answer_at.notnull(), ct="ticket_id",
                               c_ts=_.ring_at.epoch_seconds(), outbound=ibis.coalesce(_.direction, "out") != "in")
     window = p["link_hours"] * 3600
-    joined = visits.left_join(calls, (calls.answered | visits.attempt_only) & (
-        (visits.call_id == calls.cid) | (visits.call_id.isnull() & calls.outbound & (visits.t == calls.ct)
-                                         & ((calls.c_ts - visits.x_ts).abs() <= window))))
+    # Two equi-joins (by the call named, or by the ticket when none is named), never one join on an OR: that
+    # is a nested loop over every visit and every call (63M pairs at 6k visits and 10k calls).
+    named, unnamed = visits.filter(_.call_id.notnull()), visits.filter(_.call_id.isnull())
+    by_call = named.left_join(calls, [named.call_id == calls.cid, calls.answered | named.attempt_only])
+    by_ticket = unnamed.left_join(calls, [unnamed.t == calls.ct, calls.outbound, calls.answered | unnamed.attempt_only,
+                                          (calls.c_ts - unnamed.x_ts).abs() <= window])
+    joined = by_call.union(by_ticket, distinct=False)
     counted = joined.group_by(visits.columns).aggregate(supported=_.cid.count())
     return counted.filter(_.supported == 0).mutate(
         ticket_id=_.t, seqs=ibis.array([_.x_seq]), unit_id=_.visitor_unit_id, person_id=_.visitor_id,

@@ -7,7 +7,7 @@ The candidate rows are selected relationally (Ibis), then each text is judged by
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
+from collections import Counter, namedtuple
 
 import ibis
 import pandas as pd
@@ -38,6 +38,14 @@ def _replies_query(data):
     return r.left_join(t, r.ticket_id == t.tt).drop("tt")
 
 
+def _each_row(frame: pd.DataFrame) -> list:
+    """The frame's rows as named tuples, the values those of `itertuples` (no index). Built from whole columns:
+    `itertuples` steps through Arrow-backed text columns one value at a time (a tenth of a small log's
+    analysis, the text rules reading the same rows again and again)."""
+    row = namedtuple("Row", frame.columns, rename=True)
+    return [row._make(values) for values in zip(*(frame[column].tolist() for column in frame.columns))]
+
+
 def _reply_scores(text: TextPort, row):
     title = row.title if isinstance(row.title, str) and row.title else None
     return reply_scores_titled(text, row.reply, row.content, [], title)
@@ -61,7 +69,7 @@ def pr_boilerplate(data, p, text: TextPort):
     by whom. Responsible: the person who wrote the reply and their unit. Text port: `reply_scores`.
     """
     rows = []
-    for r in replies(data).itertuples():
+    for r in _each_row(replies(data)):
         scores = _reply_scores(text, r)
         length = len(text.normalise(r.reply))
         if scores.boilerplate >= p["min_boilerplate"] or length < p["min_chars"]:
@@ -120,7 +128,7 @@ def pr_off_topic(data, p, text: TextPort):
     """
     boiler = 0.6
     rows = []
-    for r in replies(data).itertuples():
+    for r in _each_row(replies(data)):
         if len(text.normalise(r.reply)) < p["min_chars"] or len(text.normalise(r.content)) < p["min_complaint_chars"]:
             continue
         scores = _reply_scores(text, r)
@@ -150,7 +158,9 @@ def _misconduct_reports(data, text: TextPort) -> list:
     """The citizens' words that report any misconduct, each with its reports: read and judged once per run
     (per refill in real time), whichever of the misconduct rules asks first; each rule then keeps its family."""
     def build():
-        judged = ((r, list(text.detect_misconduct(r.words))) for r in citizen_words(data).itertuples())
+        # Nothing said (an export without complaint texts): nothing to read, and the models stay unloaded.
+        judged = ((r, list(text.detect_misconduct(r.words))) for r in _each_row(citizen_words(data))
+                  if r.words.strip())
         return text, [(r, hits) for r, hits in judged if hits]
 
     return data.shared(("misconduct_reports", id(text)), build)[1]  # the port is kept with its answers

@@ -20,7 +20,7 @@ import json
 import os
 import tempfile
 from dataclasses import asdict
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -32,9 +32,18 @@ class StoredTextAnswers:
     `detect_misconduct` answer per distinct text, read from and written to one JSON file in `directory`."""
 
     def __init__(self, directory: str | Path):
-        self.path = Path(directory) / f"text-answers-{_text_key()}.json"
-        self._stored: dict[str, list] = self._read()
+        self.directory = Path(directory)
         self._used: dict[str, list] = {}
+
+    @cached_property
+    def path(self) -> Path:
+        # Found when a text is first judged: keying the file reads the whole text package, which an analysis
+        # judging no text (an export without replies or complaint texts) does not need.
+        return self.directory / f"text-answers-{_text_key()}.json"
+
+    @cached_property
+    def _stored(self) -> dict[str, list]:
+        return self._read()
 
     def reply_scores(self, reply: str, complaint: str, others: Sequence[str], title: str | None,
                      judge: Callable[[], ReplyScores]) -> ReplyScores:

@@ -7,6 +7,7 @@ misconduct score of 1.0 means "reported" and relevance is always a number.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Sequence
 
 from rexian.analytics.text_port import Misconduct, ReplyScores
@@ -18,12 +19,20 @@ class TextModulePort:
     """Lexicon-based misconduct detection and explainable reply scores from `rexian.text`."""
 
     def __init__(self, lexicon=None):
+        self._lexicon = lexicon
+
+    @cached_property
+    def _misconduct(self):
+        """`rexian.text.misconduct`, imported when a text is first read: an analysis whose citizens' words are
+        all empty (an export without complaint texts) never loads the lexicons."""
         from rexian.text import misconduct
 
-        self._misconduct = misconduct
-        self._lexicon = lexicon
+        return misconduct
+
+    @property
+    def _reported_at(self) -> float:
         # rexian.text reports a mention at or above this score; the port's contract puts that at 1.0.
-        self._reported_at = misconduct.DEFAULT_MIN_SCORE
+        return self._misconduct.DEFAULT_MIN_SCORE
 
     def normalise(self, text: str) -> str:
         from rexian.text.normalisation import normalise

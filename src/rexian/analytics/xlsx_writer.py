@@ -112,7 +112,18 @@ class Sheet:
                        for n, width in enumerate(self.widths, start=1))
         yield _SHEET_HEAD.format(cols=cols)
         yield "<row>" + "".join(_cell(title, ' s="1"') for title in self.header) + "</row>"
-        cell = _cell
+        # A workbook repeats most of its texts (rule names, units, metric formulas on every row): each distinct
+        # text is escaped once per sheet.
+        texts: dict[str, str] = {}
+
+        def cell(value: Any) -> str:
+            if value.__class__ is not str:
+                return _cell(value)
+            xml = texts.get(value)
+            if xml is None:
+                xml = texts[value] = _cell(value)
+            return xml
+
         for row in self.rows:
             yield "<row>" + "".join([cell(value) for value in row]) + "</row>"
         yield _SHEET_TAIL

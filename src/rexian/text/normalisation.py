@@ -27,6 +27,11 @@ for _char in _KEEP_FULL:
 
 _QUOTES = str.maketrans({"「": "“", "」": "”", "『": "“", "』": "”", "﹁": "“", "﹂": "”",
                          "〝": "“", "〞": "”", "＂": "\""})
+# One scan each to find whether a text has anything to translate: `str.translate` with a mapping goes through
+# the text a character at a time, the costliest step for the plain Chinese text most texts are.
+_ANY_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+_ANY_QUOTE = re.compile("[" + "".join(chr(code) for code in _QUOTES) + "]")
+_ANY_ASCII_PUNCT = re.compile("[,!?:;()]")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[\s\u00a0\u3000]+")
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
@@ -47,7 +52,7 @@ def _t2s_converter():
 
 def to_half_width(text: str) -> str:
     """Full-width ASCII letters, digits and symbols become half-width; Chinese punctuation stays."""
-    return text.translate(_FULL_TO_HALF)
+    return text.translate(_FULL_TO_HALF) if _ANY_FULL_WIDTH.search(text) else text
 
 
 def to_simplified(text: str) -> str:
@@ -58,15 +63,18 @@ def to_simplified(text: str) -> str:
 
 
 def normalise_punctuation(text: str) -> str:
-    text = text.translate(_QUOTES)
-    text = _ASCII_PUNCT_NEAR_CJK.sub(lambda match: _ASCII_TO_CN[match.group(0)], text)
-    return _CN_TO_ASCII_IN_NUMBERS.sub(":", text)
+    if _ANY_QUOTE.search(text):
+        text = text.translate(_QUOTES)
+    if _ANY_ASCII_PUNCT.search(text):
+        text = _ASCII_PUNCT_NEAR_CJK.sub(lambda match: _ASCII_TO_CN[match.group(0)], text)
+    return _CN_TO_ASCII_IN_NUMBERS.sub(":", text) if "：" in text else text
 
 
 def normalise_whitespace(text: str) -> str:
     text = _ZERO_WIDTH.sub("", text)
     text = _SPACES.sub(" ", text).strip()
-    return _SPACE_BETWEEN_CJK.sub("", text)
+    # Every run of whitespace is one plain space now: a text without one has none to drop.
+    return _SPACE_BETWEEN_CJK.sub("", text) if " " in text else text
 
 
 def normalise(text: str | None, *, simplified: bool = True, lower: bool = False) -> str:
