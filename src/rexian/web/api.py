@@ -159,7 +159,7 @@ def _org_change_model() -> type[BaseModel]:
 
     from rexian.web.admin import LISTS, ORG_FORMS
 
-    kinds: dict[str, Any] = {"handle_days": int, "urgent_hours": int, "active": bool}
+    kinds: dict[str, Any] = {"handle_days": int, "urgent_hours": int, "active": bool, "year": int}
     fields: dict[str, Any] = {name: (list[str] | None if name in LISTS else kinds.get(name, str) | None, None)
                               for names in ORG_FORMS.values() for name in names}
     return create_model("OrgChangeIn", __config__=ConfigDict(extra="forbid"),
@@ -169,7 +169,7 @@ def _org_change_model() -> type[BaseModel]:
 OrgChangeIn = _org_change_model()
 
 
-@router.post("/org", responses=ERRORS, summary="修改组织机构（单位、人员、分类与时限、职责清单；记入组织事件链）")
+@router.post("/org", responses=ERRORS, summary="修改组织机构（单位、人员、分类与时限、职责清单、工作日历；记入组织事件链）")
 def change_organisation(request: Request, body: OrgChangeIn,  # type: ignore[valid-type]
                         principal: Principal = Depends(Allow("admin"))) -> dict[str, int]:
     """The change the admin page's forms make: checked with the whole organisation, all or nothing."""
@@ -177,6 +177,22 @@ def change_organisation(request: Request, body: OrgChangeIn,  # type: ignore[val
 
     change = {k: v for k, v in body.model_dump().items() if v is not None}  # type: ignore[attr-defined]
     return {"changed": save_org_change(request.app.state.web.hotline, principal.person_id, change)}
+
+
+@router.get("/calendar/{year}", responses=ERRORS, summary="工作日历：某年的放假与调休上班日（按现行日历）")
+def calendar(request: Request, year: int = Path(..., ge=1900, le=2999),
+             principal: Principal = Depends(Allow())) -> dict[str, Any]:
+    """The year as deadlines are counted now: the year file (the default), the administrator's days over it
+    (change them with `POST /org`, type `calendar`), and the resulting holidays and make-up working days."""
+    from rexian.web.admin import calendar_year
+
+    found = calendar_year(request.app.state.web.hotline, year)
+    file = found["file"]
+    return {"year": year, "known": found["known"], "problem": found["problem"],
+            "file_source": file.source if file else None,
+            "holidays": [d.isoformat() for d in found["holidays"]],
+            "workdays": [d.isoformat() for d in found["workdays"]],
+            "changes": [{"date": d.day.isoformat(), "kind": d.kind, "name": d.name} for d in found["changes"]]}
 
 
 class AccountIn(BaseModel):

@@ -74,6 +74,7 @@ def create_app(hotline, assistant=None, startup: Callable[[Any], Any] | None = N
                                  evidence_items=labels.evidence_items, event_texts=labels.event_texts,
                                  rule_name=labels.rule_name)
     templates.env.filters["when"] = labels.when
+    templates.env.filters["day"] = labels.day
     accounts = Accounts(hotline.engine, hotline.settings, hotline.clock)
     @contextlib.asynccontextmanager
     async def lifespan(_app):  # the hook for work that runs beside the server
