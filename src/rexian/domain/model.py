@@ -59,11 +59,14 @@ class NewEvent:
     payload: dict[str, Any] = field(default_factory=dict)
 
 
+WORKFLOW_SOURCE = "rexian"  # the source of the events this workflow records (any other: an import's)
+
+
 @dataclass
 class Ticket:
     ticket_id: str
     status: str = "new"
-    source: str = "rexian"
+    source: str = WORKFLOW_SOURCE
     received_at: datetime | None = None
     intake: dict[str, Any] = field(default_factory=dict)
     first_unit_id: str | None = None
@@ -102,7 +105,7 @@ class Ticket:
         ticket.version = version
         return ticket
 
-    def record(self, event: NewEvent, source: str = "rexian") -> dict[str, Any]:
+    def record(self, event: NewEvent, source: str = WORKFLOW_SOURCE) -> dict[str, Any]:
         """Number, chain and apply a decided event; it waits in `new_events` for the unit of work."""
         if self.last_event_at and event.at < self.last_event_at:
             # Clocks on different servers may disagree by a little; the log must still read in order.

@@ -119,7 +119,7 @@ def ticket(request: Request, ticket_id: str = TicketId, principal: Principal = D
     found = visible_ticket(request, principal, ticket_id)
     unmasked = ticket_id in web.extras.setdefault("unmasked", {}).get(principal.person_id, set())
     view = queries.ticket_view(web.engine, found, principal, web.now(), web.settings["web_near_due_hours"], unmasked,
-                               place="接口：工单详情")
+                               place="接口：工单详情", manifests=web.manifests)
     return {"ticket_id": ticket_id, "status": found.status, "intake": view.intake,
             "lead_unit_id": found.lead_unit_id, "assisting_unit_ids": list(found.assisting_unit_ids),
             "due_at": found.due_at, "closed_at": found.closed_at, "deadline_mark": view.mark,
@@ -129,8 +129,8 @@ def ticket(request: Request, ticket_id: str = TicketId, principal: Principal = D
                         for item in offered(web.hotline, found, principal.person_id)],
             "chain_intact": not view.damages, "chain_damages": view.damages,
             "events": [{k: e[k] for k in ("seq", "at", "action", "actor_id", "actor_unit_id", "target_unit_id",
-                                          "payload", "hash")} for e in view.events],
-            "attachments": view.attachments}
+                                          "payload", "hash", "imported")} for e in view.events],
+            "imported": view.imported, "attachments": view.attachments}
 
 
 @router.post("/tickets/{ticket_id}/unmask", status_code=204, responses=ERRORS, summary="督查查看个人信息（记审计）")
