@@ -42,6 +42,7 @@ ACTIONS: dict[str, str] = {
     "Visited": "回访",
     "Reopened": "重办",
     "Closed": "办结",
+    "CitizenRated": "市民评价",
     "SupervisionIssued": "督办",
     "SupervisionResponded": "督办反馈",
     "SupervisionClosed": "督办办结",
