@@ -66,7 +66,7 @@ def plan_changes(current: Organisation, changes: Iterable[Mapping[str, Any]]) ->
     plan = OrgPlan(org)
     problems: list[str] = []
     for index, change in enumerate(changes, start=1):
-        where = f"第{index}项（{change.get('type', '?')} {change.get('id') or change.get('code') or change.get('category') or ''}）"
+        where = f"第{index}项（{change.get('type', '?')} {change.get('id') or change.get('code') or change.get('category') or change.get('date') or ''}）"
         kind = change.get("type")
         try:
             if kind == "unit":

@@ -188,7 +188,7 @@ def calendar(request: Request, year: int = Path(..., ge=1900, le=2999),
 
     found = calendar_year(request.app.state.web.hotline, year)
     file = found["file"]
-    return {"year": year, "known": found["known"], "problem": found["problem"],
+    return {"year": year, "known": found["known"], "problem": found["problem"], "note": found["note"],
             "file_source": file.source if file else None,
             "holidays": [d.isoformat() for d in found["holidays"]],
             "workdays": [d.isoformat() for d in found["workdays"]],
