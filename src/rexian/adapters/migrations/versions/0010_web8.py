@@ -15,6 +15,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    if sa.inspect(op.get_bind()).has_table("calendar_days"):  # a database brought back to an older revision by hand
+        return
     op.create_table("calendar_days",
                     sa.Column("day", sa.String(10), primary_key=True),
                     sa.Column("kind", sa.String(16), nullable=False),
