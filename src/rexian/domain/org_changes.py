@@ -66,7 +66,8 @@ def plan_changes(current: Organisation, changes: Iterable[Mapping[str, Any]]) ->
     plan = OrgPlan(org)
     problems: list[str] = []
     for index, change in enumerate(changes, start=1):
-        where = f"第{index}项（{change.get('type', '?')} {change.get('id') or change.get('code') or change.get('category') or change.get('date') or ''}）"
+        key = change.get("id") or change.get("code") or change.get("category") or change.get("date") or ""
+        where = f"第{index}项（{change.get('type', '?')} {key}）"
         kind = change.get("type")
         try:
             if kind == "unit":
