@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from rexian.domain.calendar import WorkCalendar
+from rexian.domain.vocabulary import WEEKDAY_NAMES
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _YEAR_FILE = re.compile(r"\d{4}\.json")
 _KEYS = {"year", "source", "holidays", "workdays"}
 _OPTIONAL_KEYS = {"note"}
-WEEKDAY_NAMES = "一二三四五六日"
+__all__ = ["WEEKDAY_NAMES", "CalendarFileError", "DateBlock", "YearFile", "parse_year_file", "read_year_file",
+           "load_year_files", "build_calendar", "load_calendar"]
 
 
 class CalendarFileError(ValueError):

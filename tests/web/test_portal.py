@@ -53,3 +53,48 @@ def test_after_repeated_wrong_codes_the_number_is_refused_even_with_the_right_co
     assert "待派单" in form_post(citizen, "/portal/track", {"ticket_id": other, "code": other_code}).text  # others unaffected
     hotline.clock.now = hotline.clock.now.replace(hour=hotline.clock.now.hour + 1)  # web_lockout_minutes later
     assert "待派单" in form_post(citizen, "/portal/track", {"ticket_id": tid, "code": code}).text
+
+
+def test_the_citizens_rating_is_an_event_on_the_tickets_chain_that_verify_covers(hotline, client_for):
+    from sqlalchemy import select
+
+    from rexian.adapters import tables as t
+    from rexian.service.verify import verify_database
+    from support.tampering import sql
+
+    citizen = client_for()
+    tid, code = _file(citizen)
+    _close(hotline, tid)
+    form_post(citizen, "/portal/rate", {"ticket_id": tid, "code": code, "rating": "unsatisfied"})
+    last = hotline.events(tid)[-1]
+    assert last["action"] == "CitizenRated" and last["actor_id"] is None and last["payload"] == {"rating": "unsatisfied"}
+    assert hotline.ticket(tid).citizen_rating == "unsatisfied" and verify_database(hotline.engine).intact
+    with hotline.engine.connect() as connection:  # the rating lives on the chain only
+        assert connection.execute(select(t.portal_codes.c.rating).where(t.portal_codes.c.ticket_id == tid)).scalar() \
+            is None
+    # someone with database access (not the key) turns the rating into 满意
+    sql(hotline, "UPDATE events SET payload = ? WHERE ticket_id = ? AND action = 'CitizenRated'",
+        '{"rating":"satisfied"}', tid, triggers_off=True)
+    assert not verify_database(hotline.engine).intact
+
+
+def test_staff_cannot_rate_in_the_citizens_name_nor_rate_an_open_ticket(hotline, client_for):
+    from rexian.domain.errors import NotAllowed, WrongState
+
+    citizen = client_for()
+    tid, _ = _file(citizen)
+    for command, error in ((c.Rate(actor_id=None, ticket_id=tid, rating="satisfied"), WrongState),  # still open
+                           (c.Rate(actor_id="V01", ticket_id=tid, rating="satisfied"), NotAllowed)):
+        try:
+            hotline.handle(command)
+            raise AssertionError(f"{command} was accepted")
+        except error:
+            pass
+    _close(hotline, tid)
+    try:
+        hotline.handle(c.Rate(actor_id="V01", ticket_id=tid, rating="satisfied"))  # the visitor, after closure
+        raise AssertionError("a staff rating was accepted")
+    except NotAllowed as refused:
+        assert refused.rule == "rate.citizen_only"
+    hotline.handle(c.Rate(actor_id=None, ticket_id=tid, rating="satisfied"))  # the near miss: the citizen, closed
+    assert hotline.ticket(tid).citizen_rating == "satisfied"

@@ -7,11 +7,15 @@ number from the day's counter, so this is what lets `verify` name one deleted wh
 from __future__ import annotations
 
 import json
+import re
+import threading
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import PurePath
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.engine import Connection
 
 from rexian.adapters import tables as t
@@ -52,13 +56,70 @@ def iter_raw_manifests(connection: Connection) -> Iterator[tuple[Any, Any, Any, 
         "SELECT number, source, tickets, previous_mac, mac FROM import_manifests ORDER BY number")
 
 
-def imported_by(connection: Connection, ticket_id: str) -> str | None:
-    """The source of the first import manifest that lists a ticket (an import or `simulate --db` wrote it), or
-    None: the ticket was born in the workflow. Read for one ticket at a time (`rexian show`)."""
+@dataclass(frozen=True)
+class ImportBatch:
+    """The import manifest (batch) that brought a ticket: its number, source, time, and how many of the ticket's
+    events it brought (events after those were added later, e.g. by the workflow)."""
+
+    number: int
+    source: str
+    made_at: datetime
+    events: int
+
+
+class ManifestRanges:
+    """The first and last ticket id of each import manifest, read once per manifest (the table is append-only), so
+    that finding the manifest of one ticket reads only the manifests whose range holds it, not every manifest's
+    whole list (a million imported tickets are some 40 MB of lists). One per long-lived process (the web)."""
+
+    def __init__(self) -> None:
+        self._ranges: list[tuple[int, str, str]] = []  # (number, first ticket id, last ticket id)
+        self._lock = threading.Lock()
+
+    def candidates(self, connection: Connection, ticket_id: str) -> list[int]:
+        c = t.import_manifests.c
+        with self._lock:
+            after = self._ranges[-1][0] if self._ranges else 0
+            for number, tickets in connection.execute(select(c.number, c.tickets).where(c.number > after)
+                                                      .order_by(c.number)):
+                listed = json.loads(tickets)
+                if listed:
+                    self._ranges.append((number, min(listed), max(listed)))
+            return [number for number, first, last in self._ranges if first <= ticket_id <= last]
+
+
+def imported_by(connection: Connection, ticket_id: str, ranges: ManifestRanges | None = None) -> ImportBatch | None:
+    """The first import manifest that lists a ticket (an import or `simulate --db` wrote it), or None: the ticket
+    was born in the workflow. Read for one ticket at a time (`rexian show`; the web's ticket page with `ranges`)."""
     key = json.dumps(ticket_id, ensure_ascii=False) + ":"
     c = t.import_manifests.c
-    for source, tickets in connection.execute(select(c.source, c.tickets).where(c.tickets.contains(key))
-                                              .order_by(c.number)):
-        if ticket_id in json.loads(tickets):
-            return source
+    query = select(c.number, c.source, c.made_at, c.tickets).order_by(c.number)
+    if ranges is None:
+        query = query.where(c.tickets.contains(key))
+    else:
+        numbers = ranges.candidates(connection, ticket_id)
+        if not numbers:
+            return None
+        query = query.where(c.number.in_(numbers))
+    for number, source, made_at, tickets in connection.execute(query):
+        at = tickets.find(key)  # a key of the JSON object: an id in quotes followed by ':' (a hash is followed by ']')
+        if at >= 0:
+            count = _COUNT.match(tickets, at + len(key))
+            return ImportBatch(number, source, made_at, int(count.group(1)) if count else 0)
     return None
+
+
+_COUNT = re.compile(r"\[(\d+),")
+
+
+def batch_files(connection: Connection, batch: ImportBatch) -> list[str]:
+    """The input files (names without their directories) of the import run that wrote a manifest: the run of the
+    same source that was running when the manifest was made; [] when none is recorded (`simulate --db`, a bulk
+    load) or the runs cannot be told apart."""
+    c = t.imports.c
+    runs = connection.execute(select(c.inputs).where(
+        c.source == batch.source, c.started_at <= batch.made_at,
+        or_(c.finished_at.is_(None), c.finished_at >= batch.made_at))).scalars().all()
+    if len(runs) != 1:
+        return []
+    return [PurePath(line.replace("\\", "/")).name for line in runs[0].splitlines() if line.strip()]

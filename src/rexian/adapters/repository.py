@@ -4,7 +4,7 @@ append-only event tables. All work happens on one connection inside the caller's
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Iterable
 
 from sqlalchemy import insert, select, update
@@ -16,7 +16,7 @@ from rexian.domain.errors import Conflict
 from rexian.domain.eventlog import GENESIS_HASH, canonical_json, chain_hash, normalise_payload
 from rexian.adapters.projection import projection_of
 from rexian.domain.model import Ticket
-from rexian.domain.org import CatalogueEntry, Category, Organisation, Person, Unit
+from rexian.domain.org import CalendarDay, CatalogueEntry, Category, Organisation, Person, Unit
 from rexian.domain.records import EVENT_FIELDS
 
 ORG_STREAM = "ORG"
@@ -110,6 +110,9 @@ class OrgRepository:
         for row in c.execute(select(t.catalogue)):
             assisting = tuple(unit for unit in row.assisting_unit_ids.split(",") if unit)
             org.catalogue.append(CatalogueEntry(row.category, row.lead_unit_id, row.area or None, assisting))
+        for row in c.execute(select(t.calendar_days)):
+            day = date.fromisoformat(row.day)
+            org.calendar[day] = CalendarDay(day, row.kind, row.name)
         return org
 
     def upsert(self, table_name: str, row: dict[str, Any]) -> bool:

@@ -50,6 +50,14 @@ catalogue = Table(
     Column("assisting_unit_ids", Text, nullable=False, default=""),
 )
 
+# The administrator's days of the working calendar over the year files (docs/calendar.md), logged on the ORG chain.
+calendar_days = Table(
+    "calendar_days", metadata,
+    Column("day", String(10), primary_key=True),  # YYYY-MM-DD
+    Column("kind", String(16), nullable=False),  # holiday / workday / ordinary
+    Column("name", Text, nullable=False),  # why: the holiday, the notice
+)
+
 
 def _event_columns() -> list[Column]:
     return [

@@ -238,7 +238,8 @@ def show(db_url, ticket_id):
 
     with app.engine.connect() as connection:
         manifest = imported_by(connection, ticket_id)
-    imported = sorted({str(event.get("source")) for event in events} - {"rexian"} | ({manifest} if manifest else set()))
+    imported = sorted({str(event.get("source")) for event in events} - {"rexian"}
+                      | ({manifest.source} if manifest else set()))
     if imported:  # an imported history is as the other platform recorded it: the workflow's checks never ran on it
         click.echo(f"导入的历史（来源：{'、'.join(imported)}），按来源系统所记，未经本系统工作流的职责分离等检查")
     for event in events:

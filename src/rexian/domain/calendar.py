@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import date, datetime, time, timedelta
-from typing import Iterable
+from typing import Iterable, Mapping
 
 # A holiday block plus its adjoining weekends never spans this many days; more means broken data.
 _MAX_DAYS_WITHOUT_WORK = 60
@@ -43,6 +43,19 @@ class WorkCalendar:
         years = sorted(self.known_years)
         span = f"{years[0]}–{years[-1]}" if years else "none"
         return f"WorkCalendar(known_years={span}, holidays={len(self.holidays)}, workdays={len(self.workdays)})"
+
+    def with_days(self, days: Mapping[date, str]) -> "WorkCalendar":
+        """This calendar with some days set anew — `holiday`, `workday` (make-up) or `ordinary` (the Monday–Friday
+        rule) — over what the year files said; the years of those days count as known."""
+        holidays, workdays = set(self.holidays), set(self.workdays)
+        for day, kind in days.items():
+            holidays.discard(day)
+            workdays.discard(day)
+            if kind == "holiday":
+                holidays.add(day)
+            elif kind == "workday":
+                workdays.add(day)
+        return WorkCalendar(holidays, workdays, self.known_years | {day.year for day in days})
 
     def is_known(self, year: int) -> bool:
         """Whether the holiday schedule of `year` is known (otherwise Monday–Friday is assumed)."""

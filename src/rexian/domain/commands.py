@@ -272,6 +272,16 @@ class Visit(TicketCommand):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Rate(TicketCommand):
+    zh: ClassVar[str] = "市民评价"
+    roles: ClassVar[tuple[str, ...]] = ("citizen",)
+    scope: ClassVar[str] = "市民本人，经门户网站凭工单编号和查询码提交；不填操作人"
+    choices: ClassVar[dict[str, str]] = {"rating": "satisfaction"}
+
+    rating: str  # satisfied / basically_satisfied / unsatisfied
+
+
+@dataclass(frozen=True, kw_only=True)
 class Reopen(TicketCommand):
     zh: ClassVar[str] = "重办"
     roles: ClassVar[tuple[str, ...]] = ("reviewer", "supervisor")

@@ -30,6 +30,7 @@ DECISIONS: dict[type[c.Command], Decision] = {
     c.ReviewExtension: reviews.review_extension,
     c.ReviewClosure: reviews.review_closure,
     c.Visit: reviews.visit,
+    c.Rate: reviews.rate,
     c.Reopen: reviews.reopen,
     c.IssueSupervision: reviews.issue_supervision,
     c.RespondSupervision: reviews.respond_supervision,

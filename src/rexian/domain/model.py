@@ -59,11 +59,14 @@ class NewEvent:
     payload: dict[str, Any] = field(default_factory=dict)
 
 
+WORKFLOW_SOURCE = "rexian"  # the source of the events this workflow records (any other: an import's)
+
+
 @dataclass
 class Ticket:
     ticket_id: str
     status: str = "new"
-    source: str = "rexian"
+    source: str = WORKFLOW_SOURCE
     received_at: datetime | None = None
     intake: dict[str, Any] = field(default_factory=dict)
     first_unit_id: str | None = None
@@ -83,6 +86,7 @@ class Ticket:
     extensions_granted: int = 0
     returns: int = 0
     redo_count: int = 0
+    citizen_rating: str | None = None  # the citizen's own rating on the portal, after closure (CitizenRated)
     master_ticket_id: str | None = None
     duplicate_ticket_ids: list[str] = field(default_factory=list)
     last_seq: int = 0
@@ -102,7 +106,7 @@ class Ticket:
         ticket.version = version
         return ticket
 
-    def record(self, event: NewEvent, source: str = "rexian") -> dict[str, Any]:
+    def record(self, event: NewEvent, source: str = WORKFLOW_SOURCE) -> dict[str, Any]:
         """Number, chain and apply a decided event; it waits in `new_events` for the unit of work."""
         if self.last_event_at and event.at < self.last_event_at:
             # Clocks on different servers may disagree by a little; the log must still read in order.
@@ -290,6 +294,10 @@ def _closed(t: Ticket, r: Record, p: Record) -> None:
     t.status, t.closed_at = "closed", r["at"]
 
 
+def _citizen_rated(t: Ticket, r: Record, p: Record) -> None:
+    t.citizen_rating = p.get("rating")
+
+
 def _supervision_issued(t: Ticket, r: Record, p: Record) -> None:
     order_id = p.get("order_id") or f"S{r['seq']}"
     t.orders[order_id] = SupervisionOrder(order_id, r.get("target_unit_id"), int(p.get("level") or 1))
@@ -354,6 +362,7 @@ _APPLY = {
     "ClosureRejected": _closure_rejected,
     "Reopened": _reopened,
     "Closed": _closed,
+    "CitizenRated": _citizen_rated,
     "SupervisionIssued": _supervision_issued,
     "SupervisionResponded": _supervision_responded,
     "SupervisionClosed": _supervision_closed,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
-from rexian.domain.vocabulary import ROLES, UNIT_KINDS
+from rexian.domain.vocabulary import CALENDAR_DAY_KINDS, ROLES, UNIT_KINDS
 
-__all__ = ["ROLES", "UNIT_KINDS", "Unit", "Person", "Category", "CatalogueEntry", "Organisation"]
+__all__ = ["ROLES", "UNIT_KINDS", "CALENDAR_DAY_KINDS", "Unit", "Person", "Category", "CatalogueEntry", "CalendarDay",
+           "Organisation"]
 
 
 @dataclass(frozen=True)
@@ -51,12 +53,23 @@ class CatalogueEntry:
     assisting_unit_ids: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class CalendarDay:
+    """A day of the working calendar set by the administrator over the year files: a holiday, a make-up working
+    day (调休), or back to the ordinary Monday–Friday rule; `name` says why (the holiday, the notice)."""
+
+    day: date
+    kind: str  # a key of CALENDAR_DAY_KINDS
+    name: str
+
+
 @dataclass
 class Organisation:
     units: dict[str, Unit] = field(default_factory=dict)
     people: dict[str, Person] = field(default_factory=dict)
     categories: dict[str, Category] = field(default_factory=dict)
     catalogue: list[CatalogueEntry] = field(default_factory=list)
+    calendar: dict[date, CalendarDay] = field(default_factory=dict)  # the administrator's days (docs/calendar.md)
 
     def unit(self, unit_id: str | None) -> Unit | None:
         return self.units.get(unit_id) if unit_id else None

@@ -1,6 +1,6 @@
 """Changes to the organisation, checked as a whole before anything is written.
 
-A change is a plain mapping with a `type` (unit, person, category, catalogue) and the fields of the org
+A change is a plain mapping with a `type` (unit, person, category, catalogue, calendar) and the fields of the org
 file format (docs/organisation.md). `plan_changes` applies them to a copy of the organisation, checks the
 result (known parents, no cycles, known roles, catalogue pointing at real units and categories), and
 returns the rows to write and the events to log, or every problem found.
@@ -9,10 +9,14 @@ returns the rows to write and the events to log, or every problem found.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Iterable, Mapping
 
-from rexian.domain.org import ROLES, UNIT_KINDS, CatalogueEntry, Category, Organisation, Person, Unit
+from rexian.domain.org import (CALENDAR_DAY_KINDS, ROLES, UNIT_KINDS, CalendarDay, CatalogueEntry, Category,
+                               Organisation, Person, Unit)
+from rexian.domain.vocabulary import WEEKDAY_NAMES
 
 
 class OrgProblems(Exception):
@@ -24,7 +28,7 @@ class OrgProblems(Exception):
 # Each organisation table and the event that logs a saved row of it on the ORG chain (the whole row, the
 # columns of NOT_LOGGED apart), so that the tables are a projection `verify` can replay (service/verify_side.py).
 SAVED = {"units": "UnitSaved", "people": "PersonSaved", "categories": "CategorySaved",
-         "catalogue": "CatalogueEntrySaved"}
+         "catalogue": "CatalogueEntrySaved", "calendar_days": "CalendarDaySaved"}
 NOT_LOGGED = {"people": ("phone",)}  # a staff member's own phone: personal data, kept out of the chain
 
 
@@ -33,6 +37,7 @@ class OrgPlan:
     organisation: Organisation
     rows: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (table, row)
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (action, payload)
+    calendar_days: set[date] = field(default_factory=set)  # the days this change set names (each once)
 
 
 def _ids(value: Any) -> tuple[str, ...]:
@@ -61,7 +66,8 @@ def plan_changes(current: Organisation, changes: Iterable[Mapping[str, Any]]) ->
     plan = OrgPlan(org)
     problems: list[str] = []
     for index, change in enumerate(changes, start=1):
-        where = f"第{index}项（{change.get('type', '?')} {change.get('id') or change.get('code') or change.get('category') or ''}）"
+        key = change.get("id") or change.get("code") or change.get("category") or change.get("date") or ""
+        where = f"第{index}项（{change.get('type', '?')} {key}）"
         kind = change.get("type")
         try:
             if kind == "unit":
@@ -72,8 +78,10 @@ def plan_changes(current: Organisation, changes: Iterable[Mapping[str, Any]]) ->
                 _category(org, plan, change, where, problems)
             elif kind == "catalogue":
                 _catalogue(org, plan, change, where, problems)
+            elif kind == "calendar":
+                _calendar_day(org, plan, change, where, problems)
             else:
-                problems.append(f"{where}: 未知的类型 {kind!r}（应为 unit / person / category / catalogue）")
+                problems.append(f"{where}: 未知的类型 {kind!r}（应为 unit / person / category / catalogue / calendar）")
         except KeyError as missing:
             problems.append(f"{where}: 缺少必填字段 {missing}")
     problems += check_organisation(org)
@@ -134,6 +142,43 @@ def _catalogue(org: Organisation, plan: OrgPlan, change: Mapping[str, Any], wher
            "assisting_unit_ids": ",".join(entry.assisting_unit_ids)}
     plan.rows.append(("catalogue", row))
     plan.events.append((SAVED["catalogue"], row))
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _calendar_day(org: Organisation, plan: OrgPlan, change: Mapping[str, Any], where: str,
+                  problems: list[str]) -> None:
+    """A day of the working calendar set anew (docs/calendar.md): a real date inside the year being edited, named
+    once in the change set, a make-up working day only on a weekend, and a reason (the holiday or notice)."""
+    text = str(change["date"]).strip()
+    try:
+        day = date.fromisoformat(text) if _ISO_DATE.fullmatch(text) else None
+    except ValueError:
+        day = None
+    if day is None:
+        problems.append(f"{where}: 日期 {text!r} 不是有效的日期（YYYY-MM-DD）")
+        return
+    year = _int_or_none(change.get("year"), where, problems)
+    if year is None:
+        problems.append(f"{where}: 须写明所修改的年份")
+    elif day.year != year:
+        problems.append(f"{where}: 日期 {text} 不在 {year} 年内")
+    kind = str(change["kind"])
+    if kind not in CALENDAR_DAY_KINDS:
+        problems.append(f"{where}: 日期类型无效 {kind!r}（可选：{'、'.join(CALENDAR_DAY_KINDS)}）")
+    elif kind == "workday" and day.weekday() < 5:
+        problems.append(f"{where}: 调休上班日 {text} 是星期{WEEKDAY_NAMES[day.weekday()]}，须为周六或周日")
+    name = str(change.get("name") or "").strip()
+    if not name:
+        problems.append(f"{where}: 须写明理由（节日名称或依据的通知）")
+    if day in plan.calendar_days:
+        problems.append(f"{where}: 日期 {text} 在本次修改中重复出现")
+    plan.calendar_days.add(day)
+    org.calendar[day] = CalendarDay(day, kind, name)
+    row = {"day": day.isoformat(), "kind": kind, "name": name}
+    plan.rows.append(("calendar_days", row))
+    plan.events.append((SAVED["calendar_days"], row))
 
 
 def _opt(value: Any) -> str | None:

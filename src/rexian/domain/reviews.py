@@ -167,6 +167,17 @@ def visit(cmd: c.Visit, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
                               {"reason": reason, "trigger": "visit", "due_at": ctx.deadlines.redo_due(ctx.now)})]
 
 
+def rate(cmd: c.Rate, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
+    """The citizen's own rating of a closed ticket, once (the portal checks the query code first)."""
+    if cmd.actor_id is not None:  # staff never rate in the citizen's name: that is how satisfaction is faked
+        raise NotAllowed("rate.citizen_only", "评价只能由市民本人在门户网站提交")
+    g.state(ticket, "closed", rule="rate")
+    if ticket.citizen_rating is not None:
+        raise WrongState("rate.once", "此工单已评价，只能评价一次")
+    g.one_of(cmd.rating, SATISFACTION, "rate.rating", "评价")
+    return [NewEvent("CitizenRated", ctx.now, None, None, None, {"rating": cmd.rating})]
+
+
 def reopen(cmd: c.Reopen, ticket: Ticket, ctx: g.Context) -> list[NewEvent]:
     person = g.centre_actor(ctx, cmd.actor_id, *cmd.roles, rule="reopen")
     g.state(ticket, "visit_pending", "closed", rule="reopen")

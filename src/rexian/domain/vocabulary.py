@@ -42,6 +42,7 @@ ACTIONS: dict[str, str] = {
     "Visited": "回访",
     "Reopened": "重办",
     "Closed": "办结",
+    "CitizenRated": "市民评价",
     "SupervisionIssued": "督办",
     "SupervisionResponded": "督办反馈",
     "SupervisionClosed": "督办办结",
@@ -84,6 +85,11 @@ ROLES: dict[str, str] = {
 UNIT_KINDS: dict[str, str] = {
     "centre": "热线中心", "department": "职能部门", "street": "街道/乡镇", "community": "社区/村",
     "district": "区县", "other": "其他",
+}
+WEEKDAY_NAMES = "一二三四五六日"  # 周一 … 周日, by date.weekday()
+# A day of the working calendar as the administrator sets it over the year files (docs/calendar.md).
+CALENDAR_DAY_KINDS: dict[str, str] = {
+    "holiday": "放假", "workday": "调休上班", "ordinary": "恢复平常（周一至周五上班、周末休息）",
 }
 
 # --- what a ticket carries -----------------------------------------------------------------------------

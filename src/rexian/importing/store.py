@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterable
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 
+from rexian.domain.model import WORKFLOW_SOURCE  # the importers use its name too
 from rexian.adapters import tables as t
 from rexian.adapters.bulk_load import (
     event_tuple,
@@ -173,7 +174,6 @@ def _fast_reseal(records, received, chained):
     return reseal(records, received, chained)
 
 
-WORKFLOW_SOURCE = "rexian"  # the source of events recorded by Rexian's own workflow (domain.model)
 
 
 def server_day() -> str:

@@ -12,7 +12,7 @@ import json
 import logging
 import secrets
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any, Callable, Sequence
 
@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from rexian.adapters import tables as t
 from rexian.adapters.repository import OrgRepository, TicketRepository, next_counter
 from rexian.domain import commands as c
+from rexian.domain.deadlines import DeadlinePolicy
 from rexian.domain.decide import decide
 from rexian.domain.errors import Conflict, NotFound
 from rexian.domain.eventlog import canonical_json
@@ -49,9 +50,10 @@ class Hotline:
         self.engine = engine
         self.settings = settings
         self.policy = WorkflowPolicy.from_settings(settings)
-        self.deadlines = deadlines
+        self.base_deadlines = deadlines  # the settings' policy on the calendar files, before the admin's days
         self.clock = clock
-        self._org: tuple[int, Organisation] | None = None
+        # (ORG chain length, organisation, deadline policy on the calendar with the admin's days)
+        self._org: tuple[int, Organisation, Any] | None = None
         # Called after each committed command with its new event records (e.g. real-time supervision).
         self.listeners = list(listeners)
 
@@ -121,8 +123,8 @@ class Hotline:
                 log.exception("listener %r failed on %d committed events", listener, len(records))
 
     def _run(self, connection, command: c.Command, now: datetime) -> tuple[Outcome, list[dict[str, Any]]]:
-        org = self.organisation(connection)
-        ctx = Context(org=org, deadlines=self.deadlines, policy=self.policy, now=now)
+        org, deadlines = self._current(connection)
+        ctx = Context(org=org, deadlines=deadlines, policy=self.policy, now=now)
         repository = TicketRepository(connection)
         if isinstance(command, c.Intake):
             ticket_id = command.ticket_id or self._new_ticket_number(connection, now)
@@ -174,15 +176,31 @@ class Hotline:
     # --- reads ------------------------------------------------------------------------------------------
     def organisation(self, connection=None) -> Organisation:
         """The organisation, cached until an organisation change is logged."""
+        return self._current(connection)[0]
+
+    @property
+    def deadlines(self) -> DeadlinePolicy:
+        """The deadline policy now: the settings' on the calendar files with the administrator's calendar days
+        (docs/calendar.md), read again, like the organisation, whenever an organisation change is logged — by
+        this process or any other — so a change counts for the next deadline without a restart."""
+        return self._current()[1]
+
+    def _current(self, connection=None) -> tuple[Organisation, DeadlinePolicy]:
         if connection is None:
             with self.engine.connect() as own:
-                return self.organisation(own)
+                return self._current(own)
         from sqlalchemy import func
 
         version = connection.execute(select(func.count()).select_from(t.org_events)).scalar_one()
-        if self._org is None or self._org[0] != version:
-            self._org = (version, OrgRepository(connection).load())
-        return self._org[1]
+        cached = self._org
+        if cached is None or cached[0] != version:
+            org = OrgRepository(connection).load()
+            deadlines = self.base_deadlines
+            if org.calendar:
+                calendar = deadlines.calendar.with_days({day.day: day.kind for day in org.calendar.values()})
+                deadlines = replace(deadlines, calendar=calendar)
+            self._org = cached = (version, org, deadlines)
+        return cached[1], cached[2]
 
     def offers(self, ticket: Ticket, actor_id: str | None, command_types) -> list:
         """The commands of `command_types` the workflow would accept from `actor_id` on `ticket` now
@@ -194,7 +212,8 @@ class Hotline:
     def context(self) -> Context:
         """What a decision consults besides the ticket, at the server's time now (for questions, not commands:
         a command reads the clock inside its own transaction)."""
-        return Context(org=self.organisation(), deadlines=self.deadlines, policy=self.policy, now=self.clock())
+        org, deadlines = self._current()
+        return Context(org=org, deadlines=deadlines, policy=self.policy, now=self.clock())
 
     def ticket(self, ticket_id: str) -> Ticket | None:
         with self.engine.connect() as connection:

@@ -20,13 +20,13 @@ def read_org_file(path: str | Path) -> list[dict[str, Any]]:
     except yaml.YAMLError as error:
         raise OrgProblems([f"{path}: 不是有效的 YAML/JSON：{error}"]) from error
     if not isinstance(document, dict):
-        raise OrgProblems([f"{path}: 顶层必须是包含 units / people / categories / catalogue 的映射"])
-    unknown = set(document) - {"units", "people", "categories", "catalogue"}
+        raise OrgProblems([f"{path}: 顶层必须是包含 units / people / categories / catalogue / calendar 的映射"])
+    unknown = set(document) - {"units", "people", "categories", "catalogue", "calendar"}
     if unknown:
         raise OrgProblems([f"{path}: 未知的段落 {'、'.join(sorted(unknown))}"])
     changes: list[dict[str, Any]] = []
     for section, kind in (("units", "unit"), ("categories", "category"), ("people", "person"),
-                          ("catalogue", "catalogue")):
+                          ("catalogue", "catalogue"), ("calendar", "calendar")):
         items = document.get(section) or []
         if not isinstance(items, list):
             raise OrgProblems([f"{path}: {section} 必须是列表"])
@@ -48,7 +48,7 @@ def apply_org_changes(hotline, actor_id: str | None, changes: Iterable[Mapping[s
         if current.people:
             person = current.person(actor_id)
             if person is None or not person.has_role("admin"):
-                raise NotAllowed("org.admin_only", "只有管理员可以修改组织机构、分类和职责清单")
+                raise NotAllowed("org.admin_only", "只有管理员可以修改组织机构、分类、职责清单和工作日历")
         plan = plan_changes(current, list(changes))
         records = []
         for (table, row), (action, payload) in zip(plan.rows, plan.events):

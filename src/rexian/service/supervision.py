@@ -22,6 +22,7 @@ import pandas as pd
 from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 
+from rexian.domain.model import WORKFLOW_SOURCE
 from rexian.adapters import tables as t
 from rexian.adapters.findings import FindingRepository
 from rexian.analytics.tables import TABLE_COLUMNS
@@ -196,8 +197,8 @@ class RealtimeSupervision:
 
 # The `counters` row holding the id of the last event the real-time loop has judged.
 REALTIME_MARK = "realtime:events"
-# Events written by the workflow (`Ticket.record`); imported histories are judged by the batch analysis.
-WORKFLOW_SOURCE = "rexian"
+# Events written by the workflow (`Ticket.record`, source WORKFLOW_SOURCE); imported histories are judged by the
+# batch analysis.
 
 
 class SupervisionLoop:

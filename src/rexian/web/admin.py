@@ -1,7 +1,8 @@
 """The administrator's pages (系统管理): accounts; the organisation — units, people, categories with their
-deadlines, the responsibility catalogue — edited one row at a time through the same checked, logged change as
-`rexian org load` (`service.org_admin.apply_org_changes`: all or nothing, each saved row an event on the ORG
-hash chain); the working calendar as loaded (holidays and make-up working days by year); the audit log."""
+deadlines, the responsibility catalogue, the days of the working calendar — edited one row at a time through the
+same checked, logged change as `rexian org load` (`service.org_admin.apply_org_changes`: all or nothing, each
+saved row an event on the ORG hash chain); the working calendar as deadlines are counted by it (the year files
+with the administrator's days); the audit log."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ ORG_FORMS: dict[str, tuple[str, ...]] = {
     "person": ("id", "name", "unit", "roles", "phone", "active"),
     "category": ("code", "name", "parent", "handle_days", "urgent_hours"),
     "catalogue": ("category", "area", "lead", "assisting"),
+    "calendar": ("year", "date", "kind", "name"),
 }
 LISTS = {"roles", "assisting"}  # fields chosen several at a time
 
@@ -43,6 +45,9 @@ def org_row(org: Organisation, kind: str, key: str) -> dict[str, Any]:
                 "active": p.active}
     if kind == "category" and key in org.categories:
         return {**asdict(org.categories[key]), "parent": org.categories[key].parent_code}
+    if kind == "calendar":
+        found = next((d for d in org.calendar.values() if d.day.isoformat() == key), None)
+        return {"year": found.day.year, "date": key, "kind": found.kind, "name": found.name} if found else {}
     if kind == "catalogue":
         category, _, area = key.partition("@")
         for entry in org.catalogue:
@@ -133,18 +138,31 @@ def account_operation(web, me: Principal, person_id: str, operation: str, passwo
 
 
 def calendar_years(web) -> list[dict[str, Any]]:
-    """This year's and next year's calendar as the server counts deadlines by it (packaged years, replaced by
-    the files of the setting `calendar_dir`), or that a year has no file and counts Monday to Friday."""
+    """This year's and next year's calendar as the server counts deadlines by it now: the year file (packaged, or
+    the setting `calendar_dir`'s), the administrator's days over it, and the resulting holidays and make-up days;
+    a year with neither is named (it counts Monday to Friday)."""
+    this_year = web.now().year
+    return [calendar_year(web.hotline, year) for year in (this_year, this_year + 1)]
+
+
+def calendar_year(hotline, year: int) -> dict[str, Any]:
+    """One year of the working calendar as deadlines are counted now (the page's and the API's view)."""
     from rexian.calendar_files import CalendarFileError, load_year_files
 
-    this_year = web.now().year
     try:
-        files = load_year_files(web.settings["calendar_dir"])
+        found = load_year_files(hotline.settings["calendar_dir"]).get(year)
     except CalendarFileError as error:
-        return [{"year": this_year, "problem": str(error)}]
-    years = []
-    for year in (this_year, this_year + 1):
-        found = files.get(year)
-        years.append({"year": year, "file": found,
-                      "problem": None if found else f"没有{year}年的日历文件，按周一至周五为工作日计算"})
-    return years
+        found, problem = None, str(error)
+    else:
+        problem = None
+    org, calendar = hotline.organisation(), hotline.deadlines.calendar
+    changes = sorted((d for d in org.calendar.values() if d.day.year == year), key=lambda d: d.day)
+    note = None
+    if problem is None and not calendar.is_known(year):
+        problem = f"没有{year}年的日历文件，管理员也未录入该年的放假安排：按周一至周五为工作日计算"
+    elif problem is None and found is None:
+        note = f"没有{year}年的日历文件：除管理员设定的日期外，按周一至周五为工作日计算"
+    return {"year": year, "file": found, "changes": changes, "problem": problem, "note": note,
+            "known": calendar.is_known(year),
+            "holidays": sorted(d for d in calendar.holidays - calendar.workdays if d.year == year),
+            "workdays": sorted(d for d in calendar.workdays if d.year == year)}

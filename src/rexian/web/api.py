@@ -119,7 +119,7 @@ def ticket(request: Request, ticket_id: str = TicketId, principal: Principal = D
     found = visible_ticket(request, principal, ticket_id)
     unmasked = ticket_id in web.extras.setdefault("unmasked", {}).get(principal.person_id, set())
     view = queries.ticket_view(web.engine, found, principal, web.now(), web.settings["web_near_due_hours"], unmasked,
-                               place="接口：工单详情")
+                               place="接口：工单详情", manifests=web.manifests)
     return {"ticket_id": ticket_id, "status": found.status, "intake": view.intake,
             "lead_unit_id": found.lead_unit_id, "assisting_unit_ids": list(found.assisting_unit_ids),
             "due_at": found.due_at, "closed_at": found.closed_at, "deadline_mark": view.mark,
@@ -129,8 +129,8 @@ def ticket(request: Request, ticket_id: str = TicketId, principal: Principal = D
                         for item in offered(web.hotline, found, principal.person_id)],
             "chain_intact": not view.damages, "chain_damages": view.damages,
             "events": [{k: e[k] for k in ("seq", "at", "action", "actor_id", "actor_unit_id", "target_unit_id",
-                                          "payload", "hash")} for e in view.events],
-            "attachments": view.attachments}
+                                          "payload", "hash", "imported")} for e in view.events],
+            "imported": view.imported, "attachments": view.attachments}
 
 
 @router.post("/tickets/{ticket_id}/unmask", status_code=204, responses=ERRORS, summary="督查查看个人信息（记审计）")
@@ -159,7 +159,7 @@ def _org_change_model() -> type[BaseModel]:
 
     from rexian.web.admin import LISTS, ORG_FORMS
 
-    kinds: dict[str, Any] = {"handle_days": int, "urgent_hours": int, "active": bool}
+    kinds: dict[str, Any] = {"handle_days": int, "urgent_hours": int, "active": bool, "year": int}
     fields: dict[str, Any] = {name: (list[str] | None if name in LISTS else kinds.get(name, str) | None, None)
                               for names in ORG_FORMS.values() for name in names}
     return create_model("OrgChangeIn", __config__=ConfigDict(extra="forbid"),
@@ -169,7 +169,7 @@ def _org_change_model() -> type[BaseModel]:
 OrgChangeIn = _org_change_model()
 
 
-@router.post("/org", responses=ERRORS, summary="修改组织机构（单位、人员、分类与时限、职责清单；记入组织事件链）")
+@router.post("/org", responses=ERRORS, summary="修改组织机构（单位、人员、分类与时限、职责清单、工作日历；记入组织事件链）")
 def change_organisation(request: Request, body: OrgChangeIn,  # type: ignore[valid-type]
                         principal: Principal = Depends(Allow("admin"))) -> dict[str, int]:
     """The change the admin page's forms make: checked with the whole organisation, all or nothing."""
@@ -177,6 +177,22 @@ def change_organisation(request: Request, body: OrgChangeIn,  # type: ignore[val
 
     change = {k: v for k, v in body.model_dump().items() if v is not None}  # type: ignore[attr-defined]
     return {"changed": save_org_change(request.app.state.web.hotline, principal.person_id, change)}
+
+
+@router.get("/calendar/{year}", responses=ERRORS, summary="工作日历：某年的放假与调休上班日（按现行日历）")
+def calendar(request: Request, year: int = Path(..., ge=1900, le=2999),
+             principal: Principal = Depends(Allow())) -> dict[str, Any]:
+    """The year as deadlines are counted now: the year file (the default), the administrator's days over it
+    (change them with `POST /org`, type `calendar`), and the resulting holidays and make-up working days."""
+    from rexian.web.admin import calendar_year
+
+    found = calendar_year(request.app.state.web.hotline, year)
+    file = found["file"]
+    return {"year": year, "known": found["known"], "problem": found["problem"], "note": found["note"],
+            "file_source": file.source if file else None,
+            "holidays": [d.isoformat() for d in found["holidays"]],
+            "workdays": [d.isoformat() for d in found["workdays"]],
+            "changes": [{"date": d.day.isoformat(), "kind": d.kind, "name": d.name} for d in found["changes"]]}
 
 
 class AccountIn(BaseModel):

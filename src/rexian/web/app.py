@@ -24,6 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from rexian.adapters.manifests import ManifestRanges
 from rexian.domain.errors import WorkflowError
 from rexian.domain.vocabulary import refusal
 from rexian.web import labels
@@ -50,6 +51,7 @@ class WebContext:
     templates: Jinja2Templates
     assistant: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
+    manifests: ManifestRanges = field(default_factory=ManifestRanges)  # where imported tickets came from
 
     @property
     def settings(self):
@@ -74,6 +76,7 @@ def create_app(hotline, assistant=None, startup: Callable[[Any], Any] | None = N
                                  evidence_items=labels.evidence_items, event_texts=labels.event_texts,
                                  rule_name=labels.rule_name)
     templates.env.filters["when"] = labels.when
+    templates.env.filters["day"] = labels.day
     accounts = Accounts(hotline.engine, hotline.settings, hotline.clock)
     @contextlib.asynccontextmanager
     async def lifespan(_app):  # the hook for work that runs beside the server

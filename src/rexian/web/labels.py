@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Iterable
 
 from rexian.domain import vocabulary as v
@@ -40,12 +40,17 @@ def command_name(action: str) -> str:
     return found.command.zh if found and found.command.zh else action
 
 
+def day(value: date) -> str:
+    """A calendar day with its weekday: 2027-02-06（周六）."""
+    return f"{value.isoformat()}（周{v.WEEKDAY_NAMES[value.weekday()]}）"
+
+
 def choices() -> dict[str, dict]:
     """The option lists forms offer (codes → Chinese), as the vocabulary declares them."""
     return {"channels": v.CHANNELS, "urgencies": v.URGENCIES, "kinds": v.TICKET_KINDS,
             "contact_methods": v.CONTACT_METHODS, "progress_kinds": v.PROGRESS_KINDS,
             "satisfaction": v.SATISFACTION, "evidence_kinds": v.EVIDENCE_KINDS, "requests": v.REQUEST_KINDS,
-            "audit_actions": v.AUDIT_ACTIONS, "unit_kinds": v.UNIT_KINDS,
+            "audit_actions": v.AUDIT_ACTIONS, "unit_kinds": v.UNIT_KINDS, "calendar_day_kinds": v.CALENDAR_DAY_KINDS,
             "staff_roles": {code: label for code, label in v.ROLES.items() if code != "citizen"}}
 
 

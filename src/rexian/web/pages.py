@@ -206,14 +206,15 @@ def ticket_export(request: Request, me: Principal = Depends(Allow())):
     page = queries.list_tickets(web.engine, me, _filters(request), 1, 10_000, web.now(), place="工单导出（Excel）")
     book = Workbook(write_only=True)
     sheet = book.create_sheet("工单")
-    sheet.append(["工单编号", "状态", "受理时间", "分类", "地址", "来电号码", "标题", "诉求内容", "主办单位",
-                  "办理时限"])
+    sheet.append(["工单编号", "状态", "受理时间", "分类", "分类代码", "地址", "来电号码", "标题", "诉求内容",
+                  "主办单位", "办理时限"])
     org = web.hotline.organisation()
     for row in page.rows:
-        unit = org.unit(row["lead_unit_id"])
+        unit, category = org.unit(row["lead_unit_id"]), org.category(row["category"])
         # a citizen's `=HYPERLINK(...)` is shown as text in the spreadsheet, never run (domain/safe_cells.py)
         sheet.append(neutralise_row([row["ticket_id"], state_name(row["status"]), row["received_at"],
-                                     row["category"], row["address"], row["caller_phone"], row["title"],
+                                     category.name if category else "", row["category"], row["address"],
+                                     row["caller_phone"], row["title"],
                                      row["content"], unit.name if unit else row["lead_unit_id"], row["due_at"]]))
     buffer = io.BytesIO()
     book.save(buffer)
@@ -231,7 +232,8 @@ def ticket_page(ticket_id: str, request: Request, me: Principal = Depends(Allow(
     web = request.app.state.web
     ticket = visible_ticket(request, me, ticket_id)
     unmasked = _unmasked(request, me, ticket_id)
-    view = queries.ticket_view(web.engine, ticket, me, web.now(), web.settings["web_near_due_hours"], unmasked)
+    view = queries.ticket_view(web.engine, ticket, me, web.now(), web.settings["web_near_due_hours"], unmasked,
+                               manifests=web.manifests)
     org = web.hotline.organisation()
     now = web.now()
     # Exactly the commands the workflow would accept from this person now, asked of the decisions themselves.

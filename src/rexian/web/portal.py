@@ -12,17 +12,16 @@ import threading
 from datetime import datetime, timedelta
 from typing import Any, Mapping
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 
 from rexian.adapters import tables as t
-from rexian.adapters.repository import TicketRepository
 from rexian.domain import commands as c
 from rexian.domain.errors import MissingField, NotAllowed, WrongState
+from rexian.domain.vocabulary import SATISFACTION
 from rexian.web.auth import digest
 
 PUBLIC_STEPS = ("TicketReceived", "Dispatched", "Replied", "ClosureApproved", "Reopened", "Closed",
                 "DirectlyClosed", "Merged")
-RATINGS = ("satisfied", "basically_satisfied", "unsatisfied")
 
 
 def file_request(hotline, form: Mapping[str, str]) -> dict[str, Any]:
@@ -90,20 +89,20 @@ def track(hotline, ticket_id: str, code: str, guard: CodeGuard) -> dict[str, Any
     ticket = hotline.ticket(ticket_id)
     steps = [{"at": e["at"], "action": e["action"], "reply": (e["payload"] or {}).get("reply")}
              for e in hotline.events(ticket_id) if e["action"] in PUBLIC_STEPS]
+    rating = ticket.citizen_rating or row.rating  # portal_codes.rating: a rating given before it was an event
     return {"ticket_id": ticket_id, "code": code, "status": ticket.status, "steps": steps,
-            "reply": ticket.reply, "rating": row.rating,
-            "can_rate": row.rating is None and ticket.status == "closed"}
+            "reply": ticket.reply, "rating": rating, "can_rate": rating is None and ticket.status == "closed"}
 
 
 def rate(hotline, ticket_id: str, code: str, rating: str, guard: CodeGuard) -> None:
-    if rating not in RATINGS:
+    """The citizen's rating, once the query code proves it is theirs: a `Rate` command, so the rating is a
+    `CitizenRated` event on the ticket's chain (docs/events.md) that `verify` covers."""
+    if rating not in SATISFACTION:
         raise MissingField("portal.rating", "请选择评价")
-    with hotline.engine.begin() as connection:
+    with hotline.engine.connect() as connection:
         row = _code_matches(connection, ticket_id, code, guard, hotline.clock())
-        if row is None:
-            raise MissingField("portal.code", "工单编号或查询码不正确")
-        ticket = TicketRepository(connection).get(ticket_id)  # in this transaction: a second one is locked out
-        if ticket is None or ticket.status != "closed" or row.rating is not None:
-            raise WrongState("portal.rate_state", "工单办结后方可评价，且只能评价一次")
-        connection.execute(update(t.portal_codes).where(t.portal_codes.c.ticket_id == ticket_id)
-                           .values(rating=rating, rated_at=hotline.clock()))
+    if row is None:
+        raise MissingField("portal.code", "工单编号或查询码不正确")
+    if row.rating is not None:  # rated before ratings were events
+        raise WrongState("rate.once", "此工单已评价，只能评价一次")
+    hotline.handle(c.Rate(actor_id=None, ticket_id=ticket_id, rating=rating))

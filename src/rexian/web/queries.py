@@ -13,10 +13,11 @@ from sqlalchemy.engine import Engine
 
 from rexian.adapters import tables as t
 from rexian.adapters import word_index, word_index_pg
+from rexian.adapters.manifests import ManifestRanges, batch_files, imported_by
 from rexian.adapters.personal import caller_details, callers_phones
 from rexian.adapters.repository import row_to_record
 from rexian.domain.chain_check import check_stream
-from rexian.domain.model import OPEN_STATES, Ticket
+from rexian.domain.model import OPEN_STATES, WORKFLOW_SOURCE, Ticket
 from rexian.web.auth import Principal
 from rexian.web.privacy import disclose
 
@@ -208,13 +209,18 @@ class TicketView:
     attachments: list[dict[str, Any]]
     mark: str
     countdown: str
+    imported: dict[str, Any] | None = None  # the import batch that brought the ticket: number, source, at, files
 
 
 def ticket_view(engine: Engine, ticket: Ticket, principal: Principal | None, now: datetime,
-                near_hours: int = 24, unmasked: bool = False, place: str = "工单详情") -> TicketView:
+                near_hours: int = 24, unmasked: bool = False, place: str = "工单详情",
+                manifests: ManifestRanges | None = None) -> TicketView:
     with engine.connect() as connection:
         events = [row_to_record(row) for row in connection.execute(
             select(t.events).where(t.events.c.ticket_id == ticket.ticket_id).order_by(t.events.c.id))]
+        batch = imported_by(connection, ticket.ticket_id, manifests)
+        imported = None if batch is None else {"number": batch.number, "source": batch.source,
+                                               "at": batch.made_at, "files": batch_files(connection, batch)}
         head = connection.execute(select(t.tickets.c.last_seq, t.tickets.c.head_hash)
                                   .where(t.tickets.c.ticket_id == ticket.ticket_id)).first()
         files = [dict(row._mapping) for row in connection.execute(
@@ -227,10 +233,15 @@ def ticket_view(engine: Engine, ticket: Ticket, principal: Principal | None, now
     intake, *payloads = disclose(engine, principal, [(ticket.ticket_id, {**ticket.intake, **held})]
                                  + [(ticket.ticket_id, event["payload"]) for event in events], place, now,
                                  [ticket.ticket_id] if unmasked else [])
-    shown = [{**event, "payload": payload} for event, payload in zip(events, payloads)]
+    # A step is imported when another platform's source recorded it, or when the import batch brought it (an
+    # export of another Rexian keeps the workflow's source): shown as 「导入」, not as this workflow's doing.
+    shown = [{**event, "payload": payload,
+              "imported": (event["source"] if event["source"] != WORKFLOW_SOURCE else None)
+              or (batch.source if batch and event["seq"] <= batch.events else None)}
+             for event, payload in zip(events, payloads)]
     return TicketView(ticket, intake, shown, damages, files,
                       deadline_mark(ticket.status, ticket.due_at, now, near_hours),
-                      countdown(ticket.due_at, now) if ticket.status in HANDLING else "")
+                      countdown(ticket.due_at, now) if ticket.status in HANDLING else "", imported)
 
 
 def pending_requests(engine: Engine, hotline, principal: Principal, stage: str, limit: int = 100) -> list[dict]:
