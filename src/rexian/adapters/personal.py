@@ -7,23 +7,60 @@ import json
 from datetime import datetime
 from typing import Any, Iterator
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from rexian.adapters import tables as t
+from rexian.adapters.keys import KeyFileError, keyring_for
+
+
+def phone_key(connection: Connection, phone: Any) -> str | None:
+    """The key a held phone is found by: its pseudonym under the server's key (no one without the key file
+    can test a phone list against the column)."""
+    return keyring_for(connection.engine).pseudonym(str(phone)) if phone else None
 
 
 def hold(connection: Connection, ticket_id: str, salt: str, held: dict[str, Any], now: datetime) -> None:
-    connection.execute(insert(t.personal_data).values(ticket_id=ticket_id, salt=salt,
-                                                      data=json.dumps(held, ensure_ascii=False), held_at=now))
+    hold_many(connection, [{"ticket_id": ticket_id, "salt": salt, "held": held, "now": now}])
 
 
 def hold_many(connection: Connection, rows: list[dict[str, Any]]) -> None:
     """`hold` for many tickets in one statement (an import's batch): rows of ticket_id, salt, held, now."""
     if rows:
+        pseudonym = keyring_for(connection.engine).pseudonym
         connection.execute(insert(t.personal_data), [
             {"ticket_id": row["ticket_id"], "salt": row["salt"], "data": json.dumps(row["held"], ensure_ascii=False),
-             "held_at": row["now"]} for row in rows])
+             "held_at": row["now"],
+             "phone_key": pseudonym(str(row["held"]["caller_phone"])) if row["held"].get("caller_phone") else None}
+            for row in rows])
+
+
+def fill_phone_keys(connection: Connection) -> int:
+    """Held rows written before phone keys existed get theirs (migration 0011_phone8); returns how many.
+    Without a readable key file they stay unkeyed."""
+    c = t.personal_data.c
+    rows = connection.execute(select(c.ticket_id, c.data).where(c.phone_key.is_(None), c.data.is_not(None))).all()
+    if not rows:
+        return 0
+    try:
+        keyring_for(connection.engine)
+    except (KeyFileError, OSError, ValueError):
+        return 0
+    keys = [{"held_ticket": row.ticket_id, "key": phone_key(connection, json.loads(row.data).get("caller_phone"))}
+            for row in rows]
+    keys = [row for row in keys if row["key"]]
+    if keys:
+        connection.execute(update(t.personal_data).where(c.ticket_id == bindparam("held_ticket"))
+                           .values(phone_key=bindparam("key")), keys)
+    return len(keys)
+
+
+def held_by_phone(phone: str, key: str):
+    """The held tickets of a caller's phone (a subquery), by the indexed pseudonym; the stored details must
+    still name that phone (a key left behind, or copied onto another row, finds nothing)."""
+    c = t.personal_data.c
+    return select(c.ticket_id).where(c.phone_key == key, c.data.like('%"caller_phone": '
+                                                                     + json.dumps(phone, ensure_ascii=False) + '%'))
 
 
 def caller_details(connection: Connection, ticket_id: str) -> dict[str, Any] | None:
@@ -64,7 +101,7 @@ def erase(connection: Connection, ticket_id: str, now: datetime) -> bool:
     done = connection.execute(update(t.personal_data)
                               .where(t.personal_data.c.ticket_id == ticket_id,
                                      or_(t.personal_data.c.erased_at.is_(None), t.personal_data.c.data.is_not(None)))
-                              .values(data=None, salt=None, erased_at=now))
+                              .values(data=None, salt=None, phone_key=None, erased_at=now))
     return done.rowcount == 1
 
 

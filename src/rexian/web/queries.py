@@ -3,10 +3,9 @@ scope), the work queues of each role, one ticket with its timeline and chain che
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine
@@ -14,7 +13,8 @@ from sqlalchemy.engine import Engine
 from rexian.adapters import tables as t
 from rexian.adapters import word_index, word_index_pg
 from rexian.adapters.manifests import ManifestRanges, batch_files, imported_by
-from rexian.adapters.personal import caller_details, callers_phones
+from rexian.adapters.keys import keyring_for
+from rexian.adapters.personal import caller_details, callers_phones, held_by_phone
 from rexian.adapters.repository import row_to_record
 from rexian.domain.chain_check import check_stream
 from rexian.domain.model import OPEN_STATES, WORKFLOW_SOURCE, Ticket
@@ -97,11 +97,12 @@ def _searched_words(q: str | None) -> str | None:
 
 
 def ticket_query(principal: Principal, filters: Filters, matched: list[str] | None = None, dialect: str = "",
-                 now: datetime | None = None):
+                 now: datetime | None = None, phone_key: Callable[[str], str | None] = lambda phone: None):
     """The SELECT's WHERE for a list: the caller's scope, the queue, the filters and the search words: a LIKE
     over the text, narrowed first to the ids the SQLite word index `matched` when given
     (adapters/word_index.py), or on PostgreSQL by its grams index (adapters/word_index_pg.py). The deadline
-    filter compares with `now` (the server's clock), as the 超期 mark does."""
+    filter compares with `now` (the server's clock), as the 超期 mark does. A phone is searched in the held
+    callers' details by `phone_key` (the server key's pseudonym; without it only tickets' own phones)."""
     c = t.tickets.c
     where = []
     if principal.scope is not None:
@@ -128,7 +129,7 @@ def ticket_query(principal: Principal, filters: Filters, matched: list[str] | No
         if words.upper().startswith("RX") or words.isdigit() and len(words) > 11:
             where.append(c.ticket_id == words)
         elif words.replace("-", "").isdigit() and len(words) >= 7:
-            where.append(_by_phone(words))
+            where.append(_by_phone(words, phone_key))
         else:
             plain = _searched_words(words)
             pattern = "%" + plain + "%"
@@ -152,7 +153,7 @@ def list_tickets(engine: Engine, principal: Principal, filters: Filters, page: i
             matched = word_index.ids_matching(connection, plain, COUNT_CAP + 1)
         if len(matched) > COUNT_CAP:  # in a great many tickets: newest first by LIKE finds a page sooner
             matched, frequent = None, True
-    where, order = ticket_query(principal, filters, matched, engine.dialect.name, now)
+    where, order = ticket_query(principal, filters, matched, engine.dialect.name, now, _phone_key(engine))
     ordering = {"due_asc": (c.due_at.is_(None), c.due_at, c.ticket_id),
                 "received_asc": (c.received_at, c.ticket_id),
                 "received_desc": (c.received_at.desc(), c.ticket_id.desc())}[order]
@@ -267,12 +268,15 @@ def pending_requests(engine: Engine, hotline, principal: Principal, stage: str, 
     return found
 
 
-def _by_phone(phone: str):
+def _by_phone(phone: str, phone_key: Callable[[str], str | None]):
     """Tickets of a caller's phone: imported tickets keep it on the ticket row; workflow intakes hold it apart
-    from the chain (adapters/personal.py, docs/trust.md), so it is looked up there too (until erased)."""
-    held = select(t.personal_data.c.ticket_id).where(
-        t.personal_data.c.data.like('%"caller_phone": ' + json.dumps(phone, ensure_ascii=False) + '%'))
+    from the chain (adapters/personal.py, docs/trust.md), found there by its indexed key (until erased)."""
+    held = held_by_phone(phone, phone_key(phone) or "")
     return or_(t.tickets.c.caller_phone == phone, t.tickets.c.ticket_id.in_(held))
+
+
+def _phone_key(engine: Engine) -> Callable[[str], str | None]:
+    return lambda phone: keyring_for(engine).pseudonym(phone)
 
 
 def caller_history(engine: Engine, phone: str, principal: Principal, now: datetime,
@@ -284,7 +288,7 @@ def caller_history(engine: Engine, phone: str, principal: Principal, now: dateti
     with engine.connect() as connection:
         rows = [dict(row._mapping) for row in connection.execute(
             select(t.tickets.c.ticket_id, t.tickets.c.received_at, t.tickets.c.status, t.tickets.c.title,
-                   t.tickets.c.content).where(_by_phone(phone))
+                   t.tickets.c.content).where(_by_phone(phone, _phone_key(engine)))
             .order_by(t.tickets.c.received_at.desc()).limit(limit))]
     return disclose(engine, principal, [(row["ticket_id"], {**row, "caller_phone": phone}) for row in rows],
                     "受理时查看来电人历史工单", now)
