@@ -178,3 +178,26 @@ def test_the_upgrade_to_0009_signs_the_findings_and_accounts_already_there(make_
     assert accounts.sign_in("J01", "supervisor-password-1")
     sql(app, "UPDATE findings SET severity = 'low' WHERE finding_key = 'BP-RETURNS:RX2'")
     assert _named(verify_database(app.engine)) == {"问题线索(BP-RETURNS:RX2)": {"projection"}}
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE finding_counts SET n = 0 WHERE facet = 'status' AND value = 'new'",
+    "DELETE FROM finding_counts WHERE facet = 'rule_id'",
+    "INSERT INTO finding_counts (facet, value, n) VALUES ('family', 'graft', 40)",
+])
+def test_the_triage_counts_edited_alone_are_named(store, statement):
+    """The counts the triage form and the dashboard show (`finding_counts`) are recounted from the signed findings."""
+    app, _ = store
+    sql(app, statement)
+    report = verify_database(app.engine)
+    assert {stream for stream in damaged(report)} and all(
+        stream.startswith("筛选计数(") for stream in damaged(report)), report.lines()
+
+
+def test_the_triage_counts_follow_every_genuine_change(store):
+    app, findings = store
+    findings.upsert([_finding("RX2", returns=5), _finding("RX4", person="H0301")], "batch", app.clock())
+    findings.decide("BP-RETURNS:RX2", "dismiss", "J01", "已核实无推诿", app.clock())
+    findings.reconcile([_finding("RX1")], "重新分析未再发现", app.clock())
+    report = verify_database(app.engine)
+    assert report.intact, report.lines()

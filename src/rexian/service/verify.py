@@ -52,6 +52,7 @@ from rexian.service.verify_side import (
     credential_damages,
     desk_record_damages,
     evidence_refs,
+    finding_count_damages,
     finding_state_damages,
     findings_store_damages,
     is_finding_stream,
@@ -142,6 +143,7 @@ def verify_database(engine: Engine, keyring: KeyRing | None = None,
         _verify_supervision(connection, ring, report)
         report.damages += audit_damages(iter_raw_audit(connection), ring)
         report.damages += finding_state_damages(connection, iter_raw_finding_changes(connection), ring)
+        report.damages += finding_count_damages(connection)
         report.damages += attachment_damages(connection, cited)
         report.damages += credential_damages(connection, ring)
         report.damages += account_state_damages(connection)
