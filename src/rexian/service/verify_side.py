@@ -17,36 +17,30 @@ from rexian.adapters.audit import audit_digest
 from rexian.adapters.findings import finding_stream
 from rexian.adapters.keys import KeyRing
 from rexian.adapters.log_reader import comparable, raw_rows
-from rexian.adapters.tables import metadata
+from rexian.adapters.org_trust import differing_columns, row_key, saved_rows
 from rexian.domain.chain_check import Damage
 from rexian.domain.eventlog import canonical_json
-from rexian.domain.org_changes import NOT_LOGGED, SAVED
 
 MAX_SHOWN = 4  # differing columns shown per row
 MAX_LISTED = 1000  # unsigned records named one by one
 
 
 def organisation_damages(connection, stream_name: str, records: list[dict[str, Any]]) -> list[Damage]:
-    """The organisation tables must be exactly the rows the ORG chain's last save of each key says."""
-    table_of = {action: table for table, action in SAVED.items()}
-    expected: dict[str, dict[tuple, dict[str, Any]]] = {table: {} for table in SAVED}
-    for record in records:
-        table = table_of.get(record["action"])
-        if table is not None and isinstance(record["payload"], dict):
-            expected[table][_key(table, record["payload"])] = record["payload"]
+    """The organisation tables must be exactly the rows the ORG chain's last save of each key says (the web and
+    the workflow already act on the chain's rows alone: adapters/org_trust.py)."""
+    expected = saved_rows(records)
     damages = []
     for table, rows in expected.items():
-        skipped = set(NOT_LOGGED.get(table, ()))
         seen = set()
         for row in raw_rows(connection, table):
-            key = _key(table, row)
+            key = row_key(table, row)
             seen.add(key)
             logged = rows.get(key)
             if logged is None:
                 damages.append(Damage(stream_name, "projection", None,
                                       f"{table} {_shown(key)}：表中有此行，组织机构日志中没有（被直接插入）"))
                 continue
-            differing = _differing(row, logged, set(row) - skipped)
+            differing = _described(row, logged, differing_columns(table, row, logged))
             if differing:
                 damages.append(Damage(stream_name, "projection", None,
                                       f"{table} {_shown(key)}：{differing}（组织机构表被直接改动）"))
@@ -56,16 +50,16 @@ def organisation_damages(connection, stream_name: str, records: list[dict[str, A
     return damages
 
 
-def _key(table: str, row: dict[str, Any]) -> tuple:
-    return tuple(row.get(column.name) for column in metadata.tables[table].primary_key.columns)
-
-
 def _shown(key: tuple) -> str:
     return "/".join(str(part) for part in key if part not in (None, ""))
 
 
 def _differing(row: dict[str, Any], expected: dict[str, Any], names) -> str:
-    differing = [name for name in sorted(names) if comparable(row.get(name)) != comparable(expected.get(name))]
+    return _described(row, expected, [name for name in sorted(names)
+                                      if comparable(row.get(name)) != comparable(expected.get(name))])
+
+
+def _described(row: dict[str, Any], expected: dict[str, Any], differing: list[str]) -> str:
     return "；".join(f"{name} 记录为{str(row.get(name))[:30]!r}，重放为{str(expected.get(name))[:30]!r}"
                     for name in differing[:MAX_SHOWN])
 
