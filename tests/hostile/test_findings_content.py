@@ -201,3 +201,29 @@ def test_the_triage_counts_follow_every_genuine_change(store):
     findings.reconcile([_finding("RX1")], "重新分析未再发现", app.clock())
     report = verify_database(app.engine)
     assert report.intact, report.lines()
+
+
+@pytest.mark.parametrize("edit, named", [
+    (lambda line: "这不是JSON", "不是JSON"),
+    (lambda line: json.dumps({k: v for k, v in json.loads(line).items() if k != "severity"}), "缺少字段 severity"),
+    (lambda line: line.replace('"BP-RETURNS"', '"XX-INVENTED"'), "没有这条规则"),
+    (lambda line: line.replace('"buck_passing"', '"graft"'), "属于buck_passing"),
+    (lambda line: line.replace('"medium"', '"apocalyptic"'), "严重程度无效"),
+    (lambda line: line.replace('"BP-RETURNS:RX4"', '"DL-OVERDUE:RX4"'), "finding_key"),
+    (lambda line: line.replace('["RX4"]', '[{"$ne": 1}]'), "ticket_ids"),
+])
+def test_findings_load_of_a_tampered_file_names_the_problem_and_stores_nothing(make_app, tmp_path, edit, named):
+    """A file check: SQLite only (the refusal comes before the database is touched)."""
+    from click.testing import CliRunner
+
+    from rexian.cli import main
+
+    app = make_app(f"sqlite:///{tmp_path / 'load.db'}")
+    lines = [json.dumps(_finding(subject)) for subject in ("RX4", "RX5")]
+    path = tmp_path / "findings.jsonl"
+    path.write_text("\n".join([lines[0], edit(lines[1].replace("RX5", "RX4"))]) + "\n", encoding="utf-8")
+    before = one_value(app, "SELECT count(*) FROM findings")
+    url = app.engine.url.render_as_string(hide_password=False)
+    result = CliRunner().invoke(main, ["findings", "load", str(path), "--db", url])
+    assert result.exit_code == 2 and named in result.output and "第2" in result.output, result.output
+    assert one_value(app, "SELECT count(*) FROM findings") == before
