@@ -8,7 +8,7 @@ PostgreSQL."""
 from __future__ import annotations
 
 import pytest
-from support.tampering import damaged, sql
+from support.tampering import damaged, lift_triggers, sql
 from support.workflow_steps import closure_requested, dispatched
 
 from rexian.adapters.org_trust import OrgChainUntrusted
@@ -25,12 +25,7 @@ def _fresh(app) -> Hotline:
 
 
 def _org_triggers_off(app) -> None:
-    with app.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql("ALTER TABLE org_events DISABLE TRIGGER USER")
-        else:
-            for trigger in ("org_events_no_update", "org_events_no_delete"):
-                connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
+    lift_triggers(app, "org_events")
 
 
 def test_a_role_granted_in_the_people_table_does_not_act_and_its_holder_is_suspended(app):
