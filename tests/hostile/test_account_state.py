@@ -109,3 +109,37 @@ def test_failures_a_lock_out_its_end_and_a_password_reset_still_sign_in_and_veri
     assert service.sign_in("H0201", "a-new-password-2")
     report = verify_database(app.engine)
     assert report.intact, report.lines()
+
+
+def test_the_row_from_before_a_successful_sign_in_put_back_is_refused_and_named(accounts):
+    """A successful sign-in resets the failure count: that reset is a state change with its own record, so the row
+    from before it (failures counted) cannot stand in for the row after it, nor the reverse."""
+    app, service = accounts
+    for _ in range(service.settings["web_lockout_attempts"] - 1):
+        with pytest.raises(SignInRefused):
+            service.sign_in("H0201", "a-guess-that-is-wrong")
+    before = _account_row(app)  # one failure short of a lock-out, genuinely signed
+    assert service.sign_in("H0201", PASSWORD)
+    assert _account_row(app)["failed_attempts"] == 0 and verify_database(app.engine).intact
+    _put_back(app, before)
+    _refused_and_named(app, service)
+
+
+def test_an_enabled_row_put_back_after_disabling_is_refused_at_sign_in_and_for_its_token(accounts):
+    app, service = accounts
+    token = service.issue_token("H0201", "脚本")
+    enabled = _account_row(app)
+    service.set_active("H0201", False)
+    _put_back(app, enabled)
+    sql(app, "UPDATE api_tokens SET revoked_at = NULL WHERE person_id = 'H0201'")
+    _refused_and_named(app, service)
+    assert service.token_person(token) is None
+    assert one_value(app, "SELECT count(*) FROM audit_log WHERE action = 'account_refused'") == 2
+
+
+def test_a_sign_in_without_earlier_failures_writes_no_account_record(accounts):
+    app, service = accounts
+    records = lambda: one_value(app, "SELECT count(*) FROM audit_log WHERE action = 'account_state'")  # noqa: E731
+    before = records()
+    assert service.sign_in("H0201", PASSWORD) and service.sign_in("H0201", PASSWORD)
+    assert records() == before and verify_database(app.engine).intact

@@ -178,3 +178,52 @@ def test_the_upgrade_to_0009_signs_the_findings_and_accounts_already_there(make_
     assert accounts.sign_in("J01", "supervisor-password-1")
     sql(app, "UPDATE findings SET severity = 'low' WHERE finding_key = 'BP-RETURNS:RX2'")
     assert _named(verify_database(app.engine)) == {"问题线索(BP-RETURNS:RX2)": {"projection"}}
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE finding_counts SET n = 0 WHERE facet = 'status' AND value = 'new'",
+    "DELETE FROM finding_counts WHERE facet = 'rule_id'",
+    "INSERT INTO finding_counts (facet, value, n) VALUES ('family', 'graft', 40)",
+])
+def test_the_triage_counts_edited_alone_are_named(store, statement):
+    """The counts the triage form and the dashboard show (`finding_counts`) are recounted from the signed findings."""
+    app, _ = store
+    sql(app, statement)
+    report = verify_database(app.engine)
+    assert {stream for stream in damaged(report)} and all(
+        stream.startswith("筛选计数(") for stream in damaged(report)), report.lines()
+
+
+def test_the_triage_counts_follow_every_genuine_change(store):
+    app, findings = store
+    findings.upsert([_finding("RX2", returns=5), _finding("RX4", person="H0301")], "batch", app.clock())
+    findings.decide("BP-RETURNS:RX2", "dismiss", "J01", "已核实无推诿", app.clock())
+    findings.reconcile([_finding("RX1")], "重新分析未再发现", app.clock())
+    report = verify_database(app.engine)
+    assert report.intact, report.lines()
+
+
+@pytest.mark.parametrize("edit, named", [
+    (lambda line: "这不是JSON", "不是JSON"),
+    (lambda line: json.dumps({k: v for k, v in json.loads(line).items() if k != "severity"}), "缺少字段 severity"),
+    (lambda line: line.replace('"BP-RETURNS"', '"XX-INVENTED"'), "没有这条规则"),
+    (lambda line: line.replace('"buck_passing"', '"graft"'), "属于buck_passing"),
+    (lambda line: line.replace('"medium"', '"apocalyptic"'), "严重程度无效"),
+    (lambda line: line.replace('"BP-RETURNS:RX4"', '"DL-OVERDUE:RX4"'), "finding_key"),
+    (lambda line: line.replace('["RX4"]', '[{"$ne": 1}]'), "ticket_ids"),
+])
+def test_findings_load_of_a_tampered_file_names_the_problem_and_stores_nothing(make_app, tmp_path, edit, named):
+    """A file check: SQLite only (the refusal comes before the database is touched)."""
+    from click.testing import CliRunner
+
+    from rexian.cli import main
+
+    app = make_app(f"sqlite:///{tmp_path / 'load.db'}")
+    lines = [json.dumps(_finding(subject)) for subject in ("RX4", "RX5")]
+    path = tmp_path / "findings.jsonl"
+    path.write_text("\n".join([lines[0], edit(lines[1].replace("RX5", "RX4"))]) + "\n", encoding="utf-8")
+    before = one_value(app, "SELECT count(*) FROM findings")
+    url = app.engine.url.render_as_string(hide_password=False)
+    result = CliRunner().invoke(main, ["findings", "load", str(path), "--db", url])
+    assert result.exit_code == 2 and named in result.output and "第2" in result.output, result.output
+    assert one_value(app, "SELECT count(*) FROM findings") == before

@@ -249,7 +249,7 @@ def test_an_import_cannot_take_a_workflow_ticket_number_and_stop_the_days_intake
 
     app = make_app(db_url)
     first = app.handle(c.Intake(actor_id="A01", channel="phone", content="小区门口路灯一直不亮", category="0201"))
-    monkeypatch.setattr(store, "server_day", lambda: first.ticket_id[2:10])  # the server's day is the workflow's
+    monkeypatch.setattr(store, "server_day", lambda *_: first.ticket_id[2:10])  # the server's day is the workflow's
     following = first.ticket_id[:-6] + f"{int(first.ticket_id[-6:]) + 1:06d}"
     rows = [[following, *row[1:]] for row in ONE_PERSON]
     path = write_csv(tmp_path / "squat.csv", FLOW_HEADER, rows)
@@ -257,6 +257,32 @@ def test_an_import_cannot_take_a_workflow_ticket_number_and_stop_the_days_intake
     assert report.tickets_refused == 1 and "工作流今天或以后的编号" in report.rejects.rejects[0].reason
     second = app.handle(c.Intake(actor_id="A01", channel="phone", content="小区门口路灯还是不亮", category="0201"))
     assert second.ticket_id == following and app.ticket(following).status == "received"
+
+
+def test_the_import_counts_the_servers_day_in_the_centres_time_zone_with_an_allowance_for_a_slow_clock():
+    """The importing machine may run on UTC while the centre's day is Beijing's: at 18:30 UTC it is already the
+    next day at the centre, whose numbers are refused; within the first hour of the centre's day the previous
+    day's numbers are still refused too (a clock up to an hour slow)."""
+    from datetime import datetime, timezone
+
+    from rexian.importing.store import refused_import, server_day
+
+    evening_utc = datetime(2026, 3, 2, 18, 30, tzinfo=timezone.utc)  # 2026-03-03 02:30 in Beijing
+    assert server_day(now=evening_utc) == "20260303"
+    assert refused_import("RX20260303000007", [], server_day(now=evening_utc))
+    assert refused_import("RX20260302000007", [], server_day(now=evening_utc)) is None
+    just_after_midnight = datetime(2026, 3, 2, 16, 20, tzinfo=timezone.utc)  # 00:20 in Beijing
+    assert refused_import("RX20260302000007", [], server_day(now=just_after_midnight))
+
+
+def test_the_database_servers_clock_counts_when_it_is_ahead_of_the_importers(app):
+    from datetime import datetime, timezone
+
+    from rexian.importing.store import server_day
+
+    long_ago = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    with app.engine.connect() as connection:
+        assert server_day(connection, now=long_ago) >= datetime.now().strftime("%Y%m%d")[:6] + "00"
 
 
 # --- the mapping file ------------------------------------------------------------------------------------------

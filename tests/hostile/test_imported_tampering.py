@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from support.tampering import damaged, sql
+from support.tampering import damaged, lift_triggers, sql
 
 from rexian.adapters.log_reader import comparable
 from rexian.adapters.projection import projection_of
@@ -33,12 +33,7 @@ def imported(make_app, db_url, tmp_path):
 
 def _manifests_writable(app):
     """The attacker lifts the manifests' append-only triggers as well."""
-    with app.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql("ALTER TABLE import_manifests DISABLE TRIGGER USER")
-        else:
-            for operation in ("update", "delete"):
-                connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS import_manifests_no_{operation}")
+    lift_triggers(app, "import_manifests")
 
 
 def _truncate_and_rewrite_row(app, tid, keep):

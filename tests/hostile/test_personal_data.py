@@ -112,3 +112,52 @@ def test_simulate_db_holds_callers_details_apart_and_verifies(tmp_path):
     assert not any("caller_phone" in payload or "caller_name" in payload for payload in intakes)
     assert verify_database(engine).intact
     engine.dispose()
+
+
+# --- what someone with the database but not the key directory (key file, erasure ledger) can and cannot do ----
+def _erased(app) -> tuple[str, dict]:
+    """A finished ticket whose caller details were erased, and its personal-data row from before the erasure."""
+    tid = closed(app)
+    with app.engine.connect() as connection:
+        postgres = connection.dialect.name == "postgresql"
+        before = dict(connection.exec_driver_sql("SELECT * FROM personal_data WHERE ticket_id = " +
+                                                 ("%s" if postgres else "?"), (tid,)).first()._mapping)
+    later = app.clock() + timedelta(days=int(app.settings["personal_data_retention_days"]) + 1)
+    assert erase_expired_personal_data(app, "X01", now=later) == [tid]
+    return tid, before
+
+
+def _no_ledger(app) -> None:
+    """The ledger beside the key file taken away, to show that the database's own chain is enough here."""
+    from rexian.adapters.erasures import ledger_path
+    from rexian.adapters.keys import keyring_for
+
+    path = ledger_path(keyring_for(app.engine))
+    if path is not None and path.exists():
+        path.unlink()
+
+
+def test_erased_details_put_back_by_sql_are_named_from_the_chain_alone(app):
+    tid, before = _erased(app)
+    _no_ledger(app)
+    sql(app, "UPDATE personal_data SET salt = ?, data = ?, erased_at = NULL WHERE ticket_id = ?",
+        before["salt"], before["data"], tid)
+    assert damaged(verify_database(app.engine)) == {tid: {"personal"}}
+
+
+def test_caller_details_deleted_without_an_erasure_event_are_named(app):
+    kept, gone = received(app), received(app)
+    sql(app, "DELETE FROM personal_data WHERE ticket_id = ?", gone)
+    sql(app, "UPDATE personal_data SET data = NULL, salt = NULL, erased_at = ? WHERE ticket_id = ?",
+        app.clock(), kept)
+    assert damaged(verify_database(app.engine)) == {kept: {"personal"}, gone: {"personal"}}
+
+
+def test_the_erasure_event_cannot_be_removed_to_bring_details_back(app):
+    """Without the key the erasure event cannot be deleted or rewritten unnoticed: the chain and its head MAC."""
+    tid, before = _erased(app)
+    sql(app, "DELETE FROM events WHERE ticket_id = ? AND action = 'PersonalDataErased'", tid, triggers_off=True)
+    sql(app, "UPDATE personal_data SET salt = ?, data = ?, erased_at = NULL WHERE ticket_id = ?",
+        before["salt"], before["data"], tid)
+    kinds = damaged(verify_database(app.engine)).get(tid, set())
+    assert kinds & {"deleted", "unsigned"}, kinds

@@ -14,8 +14,10 @@ from rexian.cli import main
 
 
 def _finding(key, tickets, day=None, rule="BP-RETURNS"):
-    values = {"day": day} if day else {"returns": 3}
-    return {"finding_key": key, "rule_id": rule, "family": "buck_passing", "severity": "high", "ticket_ids": tickets,
+    from rexian.domain.vocabulary import RULES
+
+    values = {"day": day} if day else {"returns": 3}  # the family is the rule's own, as analyze writes it
+    return {"finding_key": key, "rule_id": rule, "family": RULES[rule].family, "severity": "high", "ticket_ids": tickets,
             "agent_id": None, "unit_id": "U1", "person_id": "P1",
             "evidence": {"events": [{"ticket_id": t, "seq": 2} for t in tickets], "texts": ["非本单位职责"],
                          "values": values, "thresholds": {"min_returns": 2}},

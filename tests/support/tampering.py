@@ -26,6 +26,16 @@ def sql(app, statement: str, *params, triggers_off: bool = False) -> list:
     return rows
 
 
+def lift_triggers(app, table: str) -> None:
+    """The attacker lifts a table's append-only triggers (UPDATE and DELETE allowed from now on)."""
+    with app.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        else:
+            for operation in ("update", "delete"):
+                connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_{operation}")
+
+
 def closed(app) -> str:
     tid = visit_pending(app)
     app.handle(c.Visit(actor_id="V01", ticket_id=tid, resolved=True, satisfaction="satisfied", method="phone",

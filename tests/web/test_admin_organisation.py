@@ -122,3 +122,21 @@ def test_the_api_opens_and_disables_accounts_as_the_admin_page_does(hotline, cli
     dispatcher = client_for("P01")
     assert dispatcher.post("/api/v1/accounts", json={"person_id": "HS09", "operation": "enable"},
                            headers={"X-CSRF-Token": dispatcher.cookies["rx_csrf"]}).status_code == 403
+
+
+def test_the_last_admin_cannot_take_the_role_away_or_retire_and_lock_everyone_out(hotline, client_for):
+    """Before: the only admin saving their own row without the role (or as retired) was accepted, and from then on
+    no one could ever change the organisation (every change needs an admin once it has people)."""
+    admin, before = client_for("X01"), _org_events(hotline)
+    headers = {"X-CSRF-Token": admin.cookies["rx_csrf"]}
+    for change in ({"roles": ["supervisor"]}, {"roles": ["admin"], "active": False}):
+        refused = admin.post("/api/v1/org", headers=headers, json={"type": "person", "id": "X01", "name": "管理员",
+                                                                   "unit": "C00", **change})
+        assert refused.status_code == 422 and "不再有在职的管理员" in refused.json()["detail"], refused.text
+    assert _org_events(hotline) == before and hotline.organisation().person("X01").has_role("admin")
+    granted = admin.post("/api/v1/org", headers=headers, json={"type": "person", "id": "J01", "name": "周正",
+                                                               "unit": "C00", "roles": ["supervisor", "admin"]})
+    assert granted.status_code == 200
+    handed_over = admin.post("/api/v1/org", headers=headers, json={"type": "person", "id": "X01", "name": "管理员",
+                                                                   "unit": "C00", "roles": ["supervisor"]})
+    assert handed_over.status_code == 200 and not hotline.organisation().person("X01").has_role("admin")

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from rexian.adapters import tables as t
 from rexian.adapters.keys import sign_heads, sign_rows
+from rexian.adapters.org_trust import ORG_STREAM, trusted_rows
 from rexian.domain.errors import Conflict
 from rexian.domain.eventlog import GENESIS_HASH, canonical_json, chain_hash, normalise_payload
 from rexian.adapters.projection import projection_of
@@ -19,7 +20,6 @@ from rexian.domain.model import Ticket
 from rexian.domain.org import CalendarDay, CatalogueEntry, Category, Organisation, Person, Unit
 from rexian.domain.records import EVENT_FIELDS
 
-ORG_STREAM = "ORG"
 
 
 def event_row(record: dict[str, Any]) -> dict[str, Any]:
@@ -97,22 +97,28 @@ class OrgRepository:
         self.connection = connection
 
     def load(self) -> Organisation:
-        c = self.connection
+        """The organisation as its signed chain says it (adapters/org_trust.py): rows edited in the tables alone
+        do not act, and a person whose row was edited is suspended (inactive) until the rows agree again."""
+        rows, suspended = trusted_rows(self.connection)
         org = Organisation()
-        for row in c.execute(select(t.units)):
-            org.units[row.unit_id] = Unit(row.unit_id, row.name, row.kind, row.parent_id, row.area, row.active)
-        for row in c.execute(select(t.people)):
-            roles = frozenset(role for role in row.roles.split(",") if role)
-            org.people[row.person_id] = Person(row.person_id, row.name, row.unit_id, roles, row.phone, row.active)
-        for row in c.execute(select(t.categories)):
-            org.categories[row.code] = Category(row.code, row.name, row.parent_code, row.handle_days,
-                                                row.urgent_hours)
-        for row in c.execute(select(t.catalogue)):
-            assisting = tuple(unit for unit in row.assisting_unit_ids.split(",") if unit)
-            org.catalogue.append(CatalogueEntry(row.category, row.lead_unit_id, row.area or None, assisting))
-        for row in c.execute(select(t.calendar_days)):
-            day = date.fromisoformat(row.day)
-            org.calendar[day] = CalendarDay(day, row.kind, row.name)
+        for row in rows["units"]:
+            org.units[row["unit_id"]] = Unit(row["unit_id"], row["name"], row["kind"], row.get("parent_id"),
+                                             row.get("area"), bool(row.get("active", True)))
+        for row in rows["people"]:
+            roles = frozenset(role for role in str(row.get("roles") or "").split(",") if role)
+            org.people[row["person_id"]] = Person(row["person_id"], row["name"], row["unit_id"], roles,
+                                                  row.get("phone"), bool(row.get("active", True))
+                                                  and row["person_id"] not in suspended)
+        for row in rows["categories"]:
+            org.categories[row["code"]] = Category(row["code"], row["name"], row.get("parent_code"),
+                                                   row.get("handle_days"), row.get("urgent_hours"))
+        for row in rows["catalogue"]:
+            assisting = tuple(unit for unit in str(row.get("assisting_unit_ids") or "").split(",") if unit)
+            org.catalogue.append(CatalogueEntry(row["category"], row["lead_unit_id"], row.get("area") or None,
+                                                assisting))
+        for row in rows["calendar_days"]:
+            day = date.fromisoformat(row["day"])
+            org.calendar[day] = CalendarDay(day, row["kind"], row["name"])
         return org
 
     def upsert(self, table_name: str, row: dict[str, Any]) -> bool:

@@ -59,25 +59,100 @@ def write_partitioned(findings: Iterable[dict[str, Any]], out: str | Path, recei
     return written
 
 
+class FindingsFileError(ValueError):
+    """A findings file that cannot be loaded as it is: every problem named (file, line, field); nothing stored."""
+
+
+MAX_PROBLEMS = 20  # problems named one by one
+
+
 def read_findings_any(path: str | Path) -> list[dict[str, Any]]:
     """Findings from a findings.jsonl, a Parquet file, or a directory holding either (searched below it,
-    e.g. the month partitions); a directory with neither is an error, not an empty load."""
+    e.g. the month partitions); a directory with neither is an error, not an empty load. Every finding is
+    checked as `rexian analyze` writes it (`finding_problems`): a file edited by hand or by an attacker — a line
+    that is not JSON, a field missing, a rule that does not exist, a family or severity the rule cannot have —
+    is refused whole with every problem named (FindingsFileError)."""
     path = Path(path)
     files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.suffix in (".jsonl", ".parquet"))
     if not files:
         raise FileNotFoundError(f"no .jsonl or .parquet findings under {path}")
-    findings = []
+    findings, problems = [], []
     for file in files:
-        findings += _read_parquet(file) if file.suffix == ".parquet" else _read_jsonl(file)
+        try:
+            read = _read_parquet(file) if file.suffix == ".parquet" else _read_jsonl(file)
+        except FindingsFileError as error:
+            problems.append(str(error))
+            continue
+        except (ValueError, KeyError, TypeError, OSError) as error:  # an unreadable Parquet file, a bad encoding
+            problems.append(f"{file}：无法读取（{type(error).__name__}: {str(error)[:80]}）")
+            continue
+        for number, finding in enumerate(read, 1):
+            problems += [f"{file} 第{number}条：{problem}" for problem in finding_problems(finding)]
+        findings += read
+    if problems:
+        shown = problems[:MAX_PROBLEMS] + ([f"……另有{len(problems) - MAX_PROBLEMS}处问题"]
+                                           if len(problems) > MAX_PROBLEMS else [])
+        raise FindingsFileError("问题线索文件有误，未存入任何内容：\n" + "\n".join(shown))
     for finding in findings:  # not stamped: read as a file written before the field (Parquet has no absent)
         if finding.get("occurred_at") is None:
             finding.pop("occurred_at", None)
     return findings
 
 
+def finding_problems(finding: Any) -> list[str]:
+    """Why a finding read from a file is not one `rexian analyze` could have written (empty: it could)."""
+    from datetime import datetime
+
+    from rexian.domain.vocabulary import FINDING_STATUSES, RULES, SEVERITIES
+
+    if not isinstance(finding, dict):
+        return ["不是JSON对象"]
+    problems = [f"缺少字段 {name}" for name in ("finding_key", "rule_id", "family", "severity", "ticket_ids",
+                                                "evidence", "detected_at") if finding.get(name) is None]
+    if problems:
+        return problems
+    rule = RULES.get(finding["rule_id"]) if isinstance(finding["rule_id"], str) else None
+    if rule is None:
+        problems.append(f"没有这条规则：{str(finding['rule_id'])[:40]!r}")
+    elif finding["family"] != rule.family:
+        problems.append(f"规则{finding['rule_id']}属于{rule.family}，文件中写为{str(finding['family'])[:40]!r}")
+    key = finding["finding_key"]
+    if not isinstance(key, str) or not key.startswith(f"{finding['rule_id']}:") or len(key) > 200:
+        problems.append(f"finding_key 应为“规则编号:对象”且不超过200字符：{str(key)[:60]!r}")
+    if finding["severity"] not in SEVERITIES:
+        problems.append(f"严重程度无效：{str(finding['severity'])[:40]!r}（可选：{'、'.join(SEVERITIES)}）")
+    if finding.get("status") not in (None, *FINDING_STATUSES):
+        problems.append(f"状态无效：{str(finding['status'])[:40]!r}")
+    tickets = finding["ticket_ids"]
+    if not isinstance(tickets, list) or not all(isinstance(t, str) and 0 < len(t) <= 64 for t in tickets):
+        problems.append("ticket_ids 应为工单编号（文本）的列表")
+    if not isinstance(finding["evidence"], dict):
+        problems.append("evidence 应为JSON对象")
+    for name in ("agent_id", "unit_id", "person_id"):
+        value = finding.get(name)
+        if value is not None and not (isinstance(value, str) and len(value) <= 64):
+            problems.append(f"{name} 应为不超过64字符的文本")
+    for name in ("detected_at", "occurred_at"):
+        value = finding.get(name)
+        try:
+            if value is not None and not isinstance(value, datetime):
+                datetime.fromisoformat(str(value))
+        except ValueError:
+            problems.append(f"{name} 不是时间：{str(value)[:40]!r}")
+    return problems
+
+
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    findings = []
     with open(path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                findings.append(json.loads(line))
+            except ValueError as error:
+                raise FindingsFileError(f"{path} 第{number}行不是JSON（{str(error)[:60]}）") from None
+    return findings
 
 
 def _read_parquet(path: Path) -> list[dict[str, Any]]:

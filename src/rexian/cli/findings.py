@@ -88,12 +88,16 @@ _decide("dismiss")
 def load_command(file, db_url, reconcile):
     """存入批量分析的问题线索（rexian analyze 输出的 findings.jsonl，或 --engine spark 写出的按月分区目录，
     JSONL 或 Parquet）；重复载入不重复、不覆盖已作的决定。"""
-    from rexian.analytics.findings_files import read_findings_any
+    from rexian.analytics.findings_files import FindingsFileError, read_findings_any
 
     try:
         findings = read_findings_any(file)
     except FileNotFoundError as error:
         raise click.ClickException(str(error)) from None
+    except FindingsFileError as error:
+        from rexian.domain.errors import InvalidInput
+
+        raise InvalidInput(str(error)) from None
     store = _store(db_url)
     result = store.upsert(findings, "batch", _now())
     measured = f"，仅随时间增长的数值更新 {len(result['measured'])} 条（不推送）" if result["measured"] else ""

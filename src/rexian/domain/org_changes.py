@@ -85,9 +85,15 @@ def plan_changes(current: Organisation, changes: Iterable[Mapping[str, Any]]) ->
         except KeyError as missing:
             problems.append(f"{where}: 缺少必填字段 {missing}")
     problems += check_organisation(org)
+    if _admins(current) and not _admins(org):  # nobody could ever change the organisation again
+        problems.append("这项修改会使组织中不再有在职的管理员（之后无人能修改组织机构）：请先为另一人授予管理员角色")
     if problems:
         raise OrgProblems(problems)
     return plan
+
+
+def _admins(org: Organisation) -> list[str]:
+    return [person.person_id for person in org.people.values() if person.has_role("admin")]
 
 
 def _unit(org: Organisation, plan: OrgPlan, change: Mapping[str, Any], where: str,

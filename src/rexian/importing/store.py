@@ -15,7 +15,7 @@ running it again finishes the job.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable
 
 from sqlalchemy import insert, select, update
@@ -102,6 +102,7 @@ def _store_batch(engine: Engine, batch: list[tuple[str, list[dict[str, Any]]]], 
                 select(t.tickets.c.ticket_id, t.tickets.c.last_seq, t.tickets.c.head_hash, t.tickets.c.version)
                 .where(t.tickets.c.ticket_id.in_(ids[start:start + 900]))))
         makers = _creators(connection, [ticket_id for ticket_id in ids if ticket_id in heads])
+        today = server_day(connection)
         written = []
         new_rows, new_tickets, grown, held_rows = [], [], [], []
         counts = {"added": 0, "grown": 0, "unchanged": 0}
@@ -111,7 +112,7 @@ def _store_batch(engine: Engine, batch: list[tuple[str, list[dict[str, Any]]]], 
             records, salt, held = apart(connection, ticket_id, records,
                                         _fast_reseal if records and DB_ROW in records[0] else None)
             head = heads.get(ticket_id)
-            refusal = refused_import(ticket_id, records) if head is None else None
+            refusal = refused_import(ticket_id, records, today) if head is None else None
             if refusal is not None:
                 result.conflicts.append(ticket_id)
                 result.refusals[ticket_id] = refusal
@@ -176,16 +177,37 @@ def _fast_reseal(records, received, chained):
 
 
 
-def server_day() -> str:
-    """The server's day (YYYYMMDD), as the workflow's intake numbers tickets by it."""
-    return datetime.now().strftime("%Y%m%d")
+CLOCK_ALLOWANCE = timedelta(hours=1)  # how far the importing machine's clock may lag the server's (docs/trust.md)
+
+
+def server_day(connection=None, now: datetime | None = None) -> str:
+    """The earliest day (YYYYMMDD) the workflow's intake may be numbering by now, as the server counts days: in
+    the centre's time zone (setting `timezone`, as the server's clock reads it — not this machine's zone), by
+    the later of this machine's clock and the database server's, less CLOCK_ALLOWANCE for a clock that lags.
+    An import may run elsewhere than the server (PostgreSQL): a clock a few minutes slow, or a machine on UTC
+    while the centre is on Beijing time (from 00:00 to 08:00 its date was still yesterday's), would otherwise
+    let an import take today's numbers. `now`: this machine's time (aware), for tests."""
+    from zoneinfo import ZoneInfo
+
+    from rexian.settings import load_settings
+
+    clocks = [now or datetime.now(timezone.utc)]
+    if connection is not None:
+        try:
+            stamp = connection.exec_driver_sql("SELECT CURRENT_TIMESTAMP").scalar()
+            stamp = stamp if isinstance(stamp, datetime) else datetime.fromisoformat(str(stamp))
+            clocks.append(stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc))  # SQLite: UTC text
+        except (ValueError, TypeError):
+            pass
+    centre = max(clocks).astimezone(ZoneInfo(load_settings()["timezone"]))
+    return (centre - CLOCK_ALLOWANCE).strftime("%Y%m%d")
 
 
 def refused_import(ticket_id: str, records: list[dict[str, Any]], today: str | None = None) -> str | None:
     """Why an import may not create this ticket, or None. The workflow's ticket numbers are handed out by the
     day's counter alone: an imported ticket holding one of today or a later day stopped every intake of that day
     once the counter reached it (issue 15). (Earlier days' numbers, as another Rexian's export carries them, are
-    imported: their counters never move again.) `today`: YYYYMMDD, the server's day."""
+    imported: their counters never move again.) `today`: YYYYMMDD, `server_day`."""
     from rexian.service.hotline import is_workflow_number
 
     today = today or server_day()

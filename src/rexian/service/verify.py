@@ -52,6 +52,7 @@ from rexian.service.verify_side import (
     credential_damages,
     desk_record_damages,
     evidence_refs,
+    finding_count_damages,
     finding_state_damages,
     findings_store_damages,
     is_finding_stream,
@@ -104,8 +105,7 @@ def verify_database(engine: Engine, keyring: KeyRing | None = None,
             report.streams += 1
             report.events += len(rows)
             records = _check_rows(stream, rows, ring, report)
-            if stream in held:
-                report.damages += _personal_damages(stream, records, *held[stream])
+            report.damages += _personal_damages(stream, records, held.get(stream), stream in manifested)
             if stream in manifested:
                 report.damages += _manifest_damages(stream, records, *manifested[stream])
             cited.update(dict.fromkeys(evidence_refs(records), stream))
@@ -142,6 +142,9 @@ def verify_database(engine: Engine, keyring: KeyRing | None = None,
         _verify_supervision(connection, ring, report)
         report.damages += audit_damages(iter_raw_audit(connection), ring)
         report.damages += finding_state_damages(connection, iter_raw_finding_changes(connection), ring)
+        if not any(str(damage.stream).startswith("问题线索(") for damage in report.damages):
+            # the counts are recounted from the findings: findings named as damaged already explain any difference
+            report.damages += finding_count_damages(connection)
         report.damages += attachment_damages(connection, cited)
         report.damages += credential_damages(connection, ring)
         report.damages += account_state_damages(connection)
@@ -232,18 +235,33 @@ def erasure_damages(connection, held: dict[Any, tuple[Any, Any, Any]], ring: Key
     return damages
 
 
-def _personal_damages(stream: Any, records: list[dict[str, Any]], salt: Any, data: Any, erased_at: Any) -> list[Damage]:
-    """Held caller details must still be exactly what the chained intake's salted digest covers."""
+def _personal_damages(stream: Any, records: list[dict[str, Any]], held: tuple[Any, Any, Any] | None,
+                      imported: bool) -> list[Damage]:
+    """Held caller details must be exactly what the chained intake's salted digest covers — and held, or erased,
+    as the ticket's own chain says: details held again after its `PersonalDataErased` event (put back from an older
+    copy by SQL: no key is needed for that, nor the erasure ledger to see it), and details gone, or marked erased,
+    without that event (evidence removed with no audited erasure), are named. `held`: (salt, data, erased_at),
+    None when the ticket has no row; `imported`: the ticket came whole from an import manifest, which may carry
+    digests whose details were never held here (another Rexian's export)."""
     import json
 
     from rexian.domain.personal import personal_digest
 
-    if erased_at is not None and data is None:
-        return []
     received = next((r for r in records if r["action"] == "TicketReceived"), None)
     if received is None:
         return []  # the unreadable or missing intake is already named
     expected = received["payload"].get("personal_digest")
+    erased = any(record["action"] == "PersonalDataErased" for record in records)
+    salt, data, erased_at = held if held is not None else (None, None, None)
+    if erased:
+        if data is not None:
+            return [Damage(stream, "personal", None, "工单日志记载来电人个人信息已删除，数据库中却又有了（被放回）")]
+        return []
+    if held is None and (expected is None or imported or received.get("source") != "rexian"):
+        return []  # nothing was ever held apart for this ticket here
+    if held is None or (data is None and erased_at is not None):
+        return [Damage(stream, "personal", None, "来电人个人信息不在了，工单日志中却没有删除个人信息的事件"
+                                                 "（被直接删除，未经审计）")]
     try:
         actual = personal_digest(salt, json.loads(data)) if isinstance(salt, str) and isinstance(data, str) else None
     except ValueError:

@@ -17,36 +17,30 @@ from rexian.adapters.audit import audit_digest
 from rexian.adapters.findings import finding_stream
 from rexian.adapters.keys import KeyRing
 from rexian.adapters.log_reader import comparable, raw_rows
-from rexian.adapters.tables import metadata
+from rexian.adapters.org_trust import differing_columns, row_key, saved_rows
 from rexian.domain.chain_check import Damage
 from rexian.domain.eventlog import canonical_json
-from rexian.domain.org_changes import NOT_LOGGED, SAVED
 
 MAX_SHOWN = 4  # differing columns shown per row
 MAX_LISTED = 1000  # unsigned records named one by one
 
 
 def organisation_damages(connection, stream_name: str, records: list[dict[str, Any]]) -> list[Damage]:
-    """The organisation tables must be exactly the rows the ORG chain's last save of each key says."""
-    table_of = {action: table for table, action in SAVED.items()}
-    expected: dict[str, dict[tuple, dict[str, Any]]] = {table: {} for table in SAVED}
-    for record in records:
-        table = table_of.get(record["action"])
-        if table is not None and isinstance(record["payload"], dict):
-            expected[table][_key(table, record["payload"])] = record["payload"]
+    """The organisation tables must be exactly the rows the ORG chain's last save of each key says (the web and
+    the workflow already act on the chain's rows alone: adapters/org_trust.py)."""
+    expected = saved_rows(records)
     damages = []
     for table, rows in expected.items():
-        skipped = set(NOT_LOGGED.get(table, ()))
         seen = set()
         for row in raw_rows(connection, table):
-            key = _key(table, row)
+            key = row_key(table, row)
             seen.add(key)
             logged = rows.get(key)
             if logged is None:
                 damages.append(Damage(stream_name, "projection", None,
                                       f"{table} {_shown(key)}：表中有此行，组织机构日志中没有（被直接插入）"))
                 continue
-            differing = _differing(row, logged, set(row) - skipped)
+            differing = _described(row, logged, differing_columns(table, row, logged))
             if differing:
                 damages.append(Damage(stream_name, "projection", None,
                                       f"{table} {_shown(key)}：{differing}（组织机构表被直接改动）"))
@@ -56,16 +50,16 @@ def organisation_damages(connection, stream_name: str, records: list[dict[str, A
     return damages
 
 
-def _key(table: str, row: dict[str, Any]) -> tuple:
-    return tuple(row.get(column.name) for column in metadata.tables[table].primary_key.columns)
-
-
 def _shown(key: tuple) -> str:
     return "/".join(str(part) for part in key if part not in (None, ""))
 
 
 def _differing(row: dict[str, Any], expected: dict[str, Any], names) -> str:
-    differing = [name for name in sorted(names) if comparable(row.get(name)) != comparable(expected.get(name))]
+    return _described(row, expected, [name for name in sorted(names)
+                                      if comparable(row.get(name)) != comparable(expected.get(name))])
+
+
+def _described(row: dict[str, Any], expected: dict[str, Any], differing: list[str]) -> str:
     return "；".join(f"{name} 记录为{str(row.get(name))[:30]!r}，重放为{str(expected.get(name))[:30]!r}"
                     for name in differing[:MAX_SHOWN])
 
@@ -186,6 +180,28 @@ def finding_state_damages(connection, changes, ring: KeyRing) -> list[Damage]:
                                   "变更记录不符（被直接改动，或旧记录被放回）"))
     for key in sorted(set(newest) - seen, key=str):
         damages.append(Damage(f"问题线索({key})", "deleted", None, "问题线索有经签名的发现记录，问题线索库中已没有它（被直接删除）"))
+    return damages
+
+
+def finding_count_damages(connection) -> list[Damage]:
+    """The triage form's and the dashboard's counts per filter (`finding_counts`, kept in step with `findings` in
+    each writing transaction) recounted from the findings themselves, which are signed (above): a count edited,
+    inserted or deleted by SQL — a supervisor shown 0 new findings where there are 40 — is named."""
+    from rexian.adapters.findings_tables import FACETS, count_all_sql
+
+    recounted: dict[tuple[Any, Any], Any] = {}
+    for facet in FACETS:
+        for _, value, n in connection.exec_driver_sql(count_all_sql(facet)):
+            recounted[(facet, value)] = n
+    kept = {(row["facet"], row["value"]): row["n"] for row in raw_rows(connection, "finding_counts")}
+    damages = []
+    for key in sorted(set(recounted) | set(kept), key=str):
+        stored, actual = kept.get(key, 0), recounted.get(key, 0)
+        if comparable(stored) != actual:
+            damages.append(Damage(f"筛选计数({key[0]}={key[1]})", "projection", None,
+                                  f"计数表记录为{str(stored)[:30]!r}，按问题线索库重新计数为{actual}（计数被直接改动）"))
+            if len(damages) >= MAX_LISTED:
+                break
     return damages
 
 

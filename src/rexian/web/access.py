@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from fastapi import Request
 from starlette.datastructures import FormData
 
-from rexian.domain.errors import NotAllowed, NotFound
+from rexian.domain.errors import MissingField, NotAllowed, NotFound
 from rexian.domain.model import Ticket
 from rexian.web.auth import Principal, principal_of
 
@@ -101,9 +101,24 @@ def _check_csrf(request: Request, sent: str | None) -> None:
         raise CsrfRefused()
 
 
+MAX_UPLOAD_FILES = 10  # files in one posted form (evidence of a closure request)
+
+
 async def checked_form(request: Request) -> FormData:
-    """The posted form, after its CSRF field was checked against the visitor's cookie."""
-    form = await request.form(max_part_size=request.app.state.web.settings["web_upload_max_bytes"] + 1)
+    """The posted form, after its CSRF field was checked against the visitor's cookie. A form declaring more
+    bytes than MAX_UPLOAD_FILES files of `web_upload_max_bytes` is refused before it is read (the multipart
+    parser bounds text fields, not files: a file part of any size would be spooled to disk), and so is one
+    with more files."""
+    from starlette.datastructures import UploadFile
+
+    limit = request.app.state.web.settings["web_upload_max_bytes"]
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_UPLOAD_FILES * limit + 1_000_000:
+        raise MissingField("upload.too_large", f"提交的内容过大（最多{MAX_UPLOAD_FILES}个文件，"
+                                               f"每个不超过{limit / 1_000_000:g}MB）")
+    form = await request.form(max_part_size=limit + 1, max_files=MAX_UPLOAD_FILES + 1)
+    if sum(isinstance(value, UploadFile) for _, value in form.multi_items()) > MAX_UPLOAD_FILES:
+        raise MissingField("upload.too_many", f"一次最多上传{MAX_UPLOAD_FILES}个文件")
     sent = form.get(CSRF_FIELD)
     _check_csrf(request, sent if isinstance(sent, str) else None)
     return form

@@ -209,9 +209,12 @@ class Accounts:
                     if locked_until else SignInRefused("账号或密码不正确")
             if refused is None:
                 if row.failed_attempts or row.locked_until is not None:
+                    # The reset is a state change like any other, with its own record: otherwise the row before it
+                    # (failures counted, a lock) and the row after it share one `state_seq`, and either could be
+                    # put back for the other. A sign-in that changes nothing in the row writes nothing.
                     connection.execute(update(t.accounts).where(t.accounts.c.person_id == person_id)
                                        .values(failed_attempts=0, locked_until=None))
-                    credentials.reseal_account(connection, person_id, now)
+                    credentials.reseal_account(connection, person_id, now, "signed_in")
                 token = secrets.token_urlsafe(32)
                 connection.execute(insert(t.sessions).values(**credentials.signed(self.engine, "sessions", dict(
                     token_hash=digest(token), person_id=person_id, created_at=now,

@@ -302,7 +302,9 @@ async def _read_uploads(request: Request, form: FormData, ticket_id: str, me: Pr
     for upload in form.getlist("files"):
         if not isinstance(upload, UploadFile) or not upload.filename:
             continue
-        data = await upload.read()
+        if upload.size is not None and upload.size > limit:  # known from the spooled file: never read into memory
+            raise MissingField("evidence.size", f"文件过大：{upload.filename}（上限{limit // 1_000_000}MB）")
+        data = await upload.read(limit + 1)
         if upload.content_type not in UPLOAD_TYPES:
             raise MissingField("evidence.type", f"不支持的文件类型：{upload.content_type}（可上传JPEG、PNG照片或PDF）")
         if len(data) > limit:
@@ -310,12 +312,22 @@ async def _read_uploads(request: Request, form: FormData, ticket_id: str, me: Pr
         if not data.startswith(UPLOAD_TYPES[upload.content_type]):  # a page or a program named .png is no photo
             raise MissingField("evidence.content", f"文件内容与类型不符：{upload.filename}（可上传JPEG、PNG照片或PDF）")
         sha = hashlib.sha256(data).hexdigest()
-        rows.append({"sha256": sha, "ticket_id": ticket_id, "name": upload.filename[:200],
+        name = _shown_name(upload.filename)
+        rows.append({"sha256": sha, "ticket_id": ticket_id, "name": name,
                      "content_type": upload.content_type, "size": len(data), "data": data,
                      "uploaded_by": me.person_id})
         kind = "photo" if upload.content_type.startswith("image/") else "document"
-        evidence.append(EvidenceIn(kind=kind, summary=upload.filename[:200], ref=f"sha256:{sha}"))
+        evidence.append(EvidenceIn(kind=kind, summary=name, ref=f"sha256:{sha}"))
     return evidence, rows
+
+
+def _shown_name(filename: str) -> str:
+    """A file's name as kept and shown: its last path part, without control or format characters (a right-to-left
+    override makes 「照片」+U+202E+「gpj.exe」 read as 照片exe.jpg), at most 200 characters."""
+    import unicodedata
+
+    last = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in last if unicodedata.category(ch)[0] != "C")[:200] or "文件"
 
 
 def _store_files(rows: list[dict]):

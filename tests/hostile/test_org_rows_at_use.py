@@ -1,0 +1,89 @@
+"""Roles and units set directly in the organisation tables (issue 15, eighth round). Someone with write access to
+the database but not the key grants a role in `people`, moves a handler, or deletes the newest organisation event
+that took a role away. Before, such a role acted in the web and in commands until `verify` ran; now every way in
+loads the organisation from its signed chain (adapters/org_trust.py): a row edited alone does not act, its person
+is suspended until the rows agree again, and a chain that does not verify authorises nothing. On SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from support.tampering import damaged, lift_triggers, sql
+from support.workflow_steps import closure_requested, dispatched
+
+from rexian.adapters.org_trust import OrgChainUntrusted
+from rexian.domain import commands as c
+from rexian.domain.errors import NotAllowed
+from rexian.service.hotline import Hotline
+from rexian.service.org_admin import apply_org_changes
+from rexian.service.verify import verify_database
+
+
+def _fresh(app) -> Hotline:
+    """Another process on the same database (a server started after the edit): nothing cached."""
+    return Hotline(app.engine, app.settings, app.deadlines, app.clock)
+
+
+def _org_triggers_off(app) -> None:
+    lift_triggers(app, "org_events")
+
+
+def test_a_role_granted_in_the_people_table_does_not_act_and_its_holder_is_suspended(app):
+    tid = closure_requested(app)
+    sql(app, "UPDATE people SET roles = 'agent,reviewer' WHERE person_id = 'A01'")  # A01 never touched the ticket
+    for hotline in (app, _fresh(app)):  # the running server's cached organisation, and a fresh one
+        assert not hotline.organisation().person("A01").has_role("reviewer")
+        request_id = hotline.ticket(tid).pending("closure").request_id
+        with pytest.raises(NotAllowed):
+            hotline.handle(c.ReviewClosure(actor_id="A01", ticket_id=tid, request_id=request_id, approve=True))
+    assert not _fresh(app).organisation().person("A01").active
+    assert "组织机构(ORG)" in damaged(verify_database(app.engine))
+
+
+def test_a_handler_moved_to_another_unit_in_the_table_cannot_sign_for_there(app):
+    tid = dispatched(app, lead="D03")
+    sql(app, "UPDATE people SET unit_id = 'D03' WHERE person_id = 'H0201'")
+    with pytest.raises(NotAllowed):
+        _fresh(app).handle(c.SignFor(actor_id="H0201", ticket_id=tid))
+
+
+def test_a_person_inserted_in_the_table_alone_acts_as_no_one(app):
+    sql(app, "INSERT INTO people (person_id, name, unit_id, roles, active) VALUES ('X99', '冒名', 'C00', 'admin', ?)",
+        True)
+    org = _fresh(app).organisation()
+    assert org.person("X99") is None or not org.person("X99").active
+    with pytest.raises(NotAllowed):
+        apply_org_changes(_fresh(app), "X99", [{"type": "person", "id": "X98", "name": "又一个", "unit": "C00",
+                                                "roles": ["admin"]}])
+
+
+def test_the_newest_revocation_deleted_from_the_chain_grants_nothing_back(app):
+    """The admin takes the reviewer role from R01; the attacker deletes that event (the table still says revoked,
+    or is put back too): the chain's replay would grant it again, so R01 is suspended instead."""
+    apply_org_changes(app, "X01", [{"type": "person", "id": "R01", "name": "陈慧", "unit": "C00", "roles": ["visitor"]}])
+    _org_triggers_off(app)
+    sql(app, "DELETE FROM org_events WHERE id = (SELECT max(id) FROM org_events)")
+    person = _fresh(app).organisation().person("R01")
+    assert not person.has_role("reviewer") and not person.active
+    sql(app, "UPDATE people SET roles = 'reviewer' WHERE person_id = 'R01'")  # the table put back to match
+    assert _fresh(app).organisation().person("R01").has_role("reviewer")  # the residual: the tail of the log …
+    assert "事件日志" in damaged(verify_database(app.engine))  # … which verify names by the log gap
+
+
+def test_an_organisation_event_rewritten_authorises_nothing(app):
+    _org_triggers_off(app)
+    sql(app, "UPDATE org_events SET payload = replace(payload, '\"handler\"', '\"handler,reviewer\"') "
+             "WHERE seq = (SELECT max(seq) FROM org_events WHERE action = 'PersonSaved')")
+    with pytest.raises(OrgChainUntrusted) as refused:
+        _fresh(app).organisation()
+    assert "组织机构日志未通过服务器签名校验" in refused.value.message
+
+
+def test_the_admin_saving_the_person_again_lifts_the_suspension(app):
+    sql(app, "UPDATE people SET roles = 'handler,admin' WHERE person_id = 'H0201'")
+    assert not _fresh(app).organisation().person("H0201").active
+    apply_org_changes(app, "X01", [{"type": "person", "id": "H0201", "name": "吴敏", "unit": "D02",
+                                    "roles": ["handler"]}])
+    person = _fresh(app).organisation().person("H0201")
+    assert person.active and person.roles == frozenset({"handler"})
+    assert verify_database(app.engine).intact
