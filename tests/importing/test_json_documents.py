@@ -285,12 +285,12 @@ def test_an_extension_array_whose_elements_hold_the_application_is_proposed_as_r
 
 
 def test_a_rejected_step_leaves_its_whole_ticket_out_with_every_part_of_the_page_counted_once(tmp_path):
-    """A return still awaiting its ruling has no ruling time: the ruling's section rejects that row, so the ticket
-    is left out whole (docs: a ticket is imported whole or not at all) — its flow steps, record, visit and
-    application counted among the rejected, the other ticket of the page imported."""
-    pending = record("P-1")
-    del pending["returnList"][0]["auditResult"], pending["returnList"][0]["auditTime"]
-    report = build([page(tmp_path / "page_0001.json", [pending, record("P-2")])], mapping_from_dict(MAPPING))
+    """A ruling whose time cannot be read: the ruling's section rejects that row, so the ticket is left out whole
+    (docs: a ticket is imported whole or not at all) — its flow steps, record, visit and application counted
+    among the rejected, the other ticket of the page imported."""
+    damaged = record("P-1")
+    damaged["returnList"][0]["auditTime"] = "上周二"
+    report = build([page(tmp_path / "page_0001.json", [damaged, record("P-2")])], mapping_from_dict(MAPPING))
     assert report.rows_in == 2 * (6 + 1 + 1 + 2)
     assert report.rows_rejected == 10 and list(report.histories) == ["P-2"]
     files = {r.file.rsplit("/", 1)[-1] for r in report.rejects.rejects}
@@ -315,3 +315,37 @@ def test_a_document_that_is_a_list_of_records_with_the_steps_nested_deeper_reads
     assert [(d.action, d.actor_id, d.target_unit_id) for d in drafts] == [("Dispatched", "c1", "D10"),
                                                                           ("SignedFor", "u1", None)]
     assert drafts[0].payload["process.state"] == "done" and str(drafts[0].at) == "2026-03-02 09:00:00"
+
+
+def test_a_return_still_awaiting_its_ruling_is_imported_as_requested_with_no_ruling_and_a_remark(tmp_path):
+    """Firing: the ruling's fields are all empty (no result, time or auditor) — a step not taken yet: the ticket is
+    imported with its ReturnRequested and no decision, the row counted with its ticket and remarked, not rejected."""
+    pending = record("P-1")
+    for key in ("auditResult", "auditTime", "auditor"):
+        del pending["returnList"][0][key]
+    report = build([page(tmp_path / "page_0001.json", [pending, record("P-2")])], mapping_from_dict(MAPPING))
+    assert report.rows_rejected == 0 and sorted(report.histories) == ["P-1", "P-2"]
+    actions = [d.action for d in report.histories["P-1"].drafts]
+    assert "ReturnRequested" in actions and not {"ReturnApproved", "ReturnRejected"} & set(actions)
+    assert [note.row for note in report.rejects.notes if "尚未发生的步骤" in note.reason] == [1]
+
+
+def test_a_ruling_with_its_auditor_but_no_time_is_still_a_damaged_row_that_leaves_its_ticket_out(tmp_path):
+    """Near miss: something of the ruling is written (its auditor), only the time is missing — a damaged record,
+    not a pending one: rejected, and the ticket with it."""
+    damaged = record("P-1")
+    del damaged["returnList"][0]["auditResult"], damaged["returnList"][0]["auditTime"]
+    report = build([page(tmp_path / "page_0001.json", [damaged, record("P-2")])], mapping_from_dict(MAPPING))
+    assert list(report.histories) == ["P-2"] and report.rows_rejected == 10
+    assert not [note for note in report.rejects.notes if "尚未发生的步骤" in note.reason]
+
+
+def test_a_ticket_known_only_from_steps_not_yet_taken_is_rejected_not_made_from_nothing(tmp_path):
+    """A side section naming a ticket that neither the flow nor a ticket sheet knows, with only an empty ruling:
+    nothing dates it, so its row is rejected (and the import does not fail)."""
+    mapping = {**{key: value for key, value in MAPPING.items() if key != "ticket_sheet"},
+               "event_sheets": MAPPING["event_sheets"][2:]}  # the rulings' section alone
+    ghost = {"orderNo": "G-1", "flowList": [], "returnList": [{"reason": "不属于我单位"}]}
+    report = build([page(tmp_path / "page_0001.json", [ghost, record("P-2")])], mapping_from_dict(mapping))
+    assert sorted(report.histories) == ["P-2"]
+    assert [r.value for r in report.rejects.rejects if "只有尚未发生的步骤" in r.reason] == ["G-1"]

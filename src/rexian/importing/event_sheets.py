@@ -49,7 +49,7 @@ def merge_event_sheets(histories: dict[str, History], inputs: list[Path], mappin
             rows = _renamed(rows, array, position)
         arrays.add(array)
         rows = counted(_with_action(rows, sheet.action))
-        for ticket_id, side in flow_histories(rows, sheet.mapping, rejects).items():
+        for ticket_id, side in flow_histories(rows, sheet.mapping, rejects, steps_not_yet_taken=True).items():
             history = histories.get(ticket_id) or histories.setdefault(ticket_id, History(ticket_id))
             _join(history, side, sheet)
 

@@ -89,10 +89,33 @@ class RowChecks:
         return payload
 
 
-def flow_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: RejectLog) -> dict[str, History]:
+NOT_YET = ("尚未发生的步骤：这一行除工单编号外，本节映射的列（时间、动作、人员……）全部为空——如仍在等待审批的申请，"
+           "其审批尚无结果——不生成事件，工单照常导入")
+
+
+def not_yet_taken(row: SourceRow, mapping: Mapping) -> bool:
+    """Whether a row of a section that reads its action from the data names its ticket and nothing else the
+    section maps: a step that has not happened (a request's ruling still pending, in the same element as the
+    request), not a damaged record."""
+    columns = [column for name, column in mapping.columns.items() if name != "ticket_id"]
+    return ("action" in mapping.columns and not is_missing(row.values.get(mapping.columns["ticket_id"]), mapping.nulls)
+            and all(is_missing(row.values.get(column), mapping.nulls) for column in columns))
+
+
+def flow_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: RejectLog,
+                   steps_not_yet_taken: bool = False) -> dict[str, History]:
+    """One history per ticket from its flow rows. With `steps_not_yet_taken` (a side section over the same
+    records: event_sheets), a row that records nothing but its ticket (`not_yet_taken`) makes no event: it
+    is counted with its ticket and remarked, where elsewhere a row without a time is rejected."""
     checks = RowChecks(mapping, rejects)
     histories: dict[str, History] = {}
     for row in rows:
+        if steps_not_yet_taken and not_yet_taken(row, mapping):
+            ticket_id = checks.text(row, "ticket_id")
+            history = histories.get(ticket_id) or histories.setdefault(ticket_id, History(ticket_id))
+            history.rows.append((row.file, row.row))
+            rejects.note(row.file, NOT_YET, row.row)
+            continue
         basics = checks.basics(row)
         if basics is None:
             continue

@@ -195,7 +195,14 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
 def _leave_out_broken_tickets(report: ImportReport) -> None:
     """A ticket is imported whole or not at all: when one of its rows was rejected, its other rows are
     rejected too (naming the first bad row), so no partial history is stored and the corrected file
-    imports the ticket in full later."""
+    imports the ticket in full later. A ticket whose rows are only steps not yet taken (event_sheets) and
+    that nothing else dates cannot be made: its rows are rejected."""
+    for ticket_id, history in sorted(report.histories.items()):
+        if not history.drafts and history.received_at is None and ticket_id not in report.rejects.tickets:
+            del report.histories[ticket_id]
+            for file, row in history.rows:
+                report.rejects.add(file, row, None, ticket_id,
+                                   "这件工单只有尚未发生的步骤，别处也没有它的受理时间或步骤：无法建立工单")
     for ticket_id in sorted(report.rejects.tickets & set(report.histories)):
         history = report.histories.pop(ticket_id)
         for file, row in history.rows:
