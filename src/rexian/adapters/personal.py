@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from sqlalchemy import bindparam, insert, or_, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from rexian.adapters import tables as t
 from rexian.adapters.keys import KeyFileError, keyring_for
 
 
+def phone_keyer(engine: Engine) -> Callable[[Any], str | None]:
+    """phone → the key a held phone is found by: its pseudonym under the server's key (no one without the key
+    file can test a phone list against the column); None for no phone. The key ring is read once."""
+    pseudonym = keyring_for(engine).pseudonym
+    return lambda phone: pseudonym(str(phone)) if phone else None
+
+
 def phone_key(connection: Connection, phone: Any) -> str | None:
-    """The key a held phone is found by: its pseudonym under the server's key (no one without the key file
-    can test a phone list against the column)."""
-    return keyring_for(connection.engine).pseudonym(str(phone)) if phone else None
+    return phone_keyer(connection.engine)(phone)
 
 
 def hold(connection: Connection, ticket_id: str, salt: str, held: dict[str, Any], now: datetime) -> None:
@@ -27,12 +32,10 @@ def hold(connection: Connection, ticket_id: str, salt: str, held: dict[str, Any]
 def hold_many(connection: Connection, rows: list[dict[str, Any]]) -> None:
     """`hold` for many tickets in one statement (an import's batch): rows of ticket_id, salt, held, now."""
     if rows:
-        pseudonym = keyring_for(connection.engine).pseudonym
+        key = phone_keyer(connection.engine)
         connection.execute(insert(t.personal_data), [
             {"ticket_id": row["ticket_id"], "salt": row["salt"], "data": json.dumps(row["held"], ensure_ascii=False),
-             "held_at": row["now"],
-             "phone_key": pseudonym(str(row["held"]["caller_phone"])) if row["held"].get("caller_phone") else None}
-            for row in rows])
+             "held_at": row["now"], "phone_key": key(row["held"].get("caller_phone"))} for row in rows])
 
 
 def fill_phone_keys(connection: Connection) -> int:
@@ -43,11 +46,10 @@ def fill_phone_keys(connection: Connection) -> int:
     if not rows:
         return 0
     try:
-        keyring_for(connection.engine)
+        key = phone_keyer(connection.engine)
     except (KeyFileError, OSError, ValueError):
         return 0
-    keys = [{"held_ticket": row.ticket_id, "key": phone_key(connection, json.loads(row.data).get("caller_phone"))}
-            for row in rows]
+    keys = [{"held_ticket": row.ticket_id, "key": key(json.loads(row.data).get("caller_phone"))} for row in rows]
     keys = [row for row in keys if row["key"]]
     if keys:
         connection.execute(update(t.personal_data).where(c.ticket_id == bindparam("held_ticket"))

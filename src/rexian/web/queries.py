@@ -13,8 +13,7 @@ from sqlalchemy.engine import Engine
 from rexian.adapters import tables as t
 from rexian.adapters import word_index, word_index_pg
 from rexian.adapters.manifests import ManifestRanges, batch_files, imported_by
-from rexian.adapters.keys import keyring_for
-from rexian.adapters.personal import caller_details, callers_phones, held_by_phone
+from rexian.adapters.personal import caller_details, callers_phones, held_by_phone, phone_keyer
 from rexian.adapters.repository import row_to_record
 from rexian.domain.chain_check import check_stream
 from rexian.domain.model import OPEN_STATES, WORKFLOW_SOURCE, Ticket
@@ -153,7 +152,8 @@ def list_tickets(engine: Engine, principal: Principal, filters: Filters, page: i
             matched = word_index.ids_matching(connection, plain, COUNT_CAP + 1)
         if len(matched) > COUNT_CAP:  # in a great many tickets: newest first by LIKE finds a page sooner
             matched, frequent = None, True
-    where, order = ticket_query(principal, filters, matched, engine.dialect.name, now, _phone_key(engine))
+    where, order = ticket_query(principal, filters, matched, engine.dialect.name, now,
+                                lambda phone: phone_keyer(engine)(phone))  # the key ring read only for a phone
     ordering = {"due_asc": (c.due_at.is_(None), c.due_at, c.ticket_id),
                 "received_asc": (c.received_at, c.ticket_id),
                 "received_desc": (c.received_at.desc(), c.ticket_id.desc())}[order]
@@ -275,10 +275,6 @@ def _by_phone(phone: str, phone_key: Callable[[str], str | None]):
     return or_(t.tickets.c.caller_phone == phone, t.tickets.c.ticket_id.in_(held))
 
 
-def _phone_key(engine: Engine) -> Callable[[str], str | None]:
-    return lambda phone: keyring_for(engine).pseudonym(phone)
-
-
 def caller_history(engine: Engine, phone: str, principal: Principal, now: datetime,
                    limit: int = 20) -> list[dict[str, Any]]:
     """The caller's earlier tickets, found by the phone the agent typed: their texts are the caller's own
@@ -288,7 +284,7 @@ def caller_history(engine: Engine, phone: str, principal: Principal, now: dateti
     with engine.connect() as connection:
         rows = [dict(row._mapping) for row in connection.execute(
             select(t.tickets.c.ticket_id, t.tickets.c.received_at, t.tickets.c.status, t.tickets.c.title,
-                   t.tickets.c.content).where(_by_phone(phone, _phone_key(engine)))
+                   t.tickets.c.content).where(_by_phone(phone, phone_keyer(engine)))
             .order_by(t.tickets.c.received_at.desc()).limit(limit))]
     return disclose(engine, principal, [(row["ticket_id"], {**row, "caller_phone": phone}) for row in rows],
                     "受理时查看来电人历史工单", now)
