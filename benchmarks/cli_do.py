@@ -1,11 +1,15 @@
 """Benchmark: one `rexian do` workflow command, with the real-time rules on, on a fresh SQLite database.
 
     PYTHONPATH=src python benchmarks/cli_do.py            # 5 runs of each, median and max
+    # also the same command with an earlier commit's code (git archive <commit> src | tar -x -C DIR):
+    PYTHONPATH=src python benchmarks/cli_do.py --before DIR/src --runs 9
 
 "now": `rexian do intake ...` as a user runs it (a new process; the committed events are judged later by
 the server's `SupervisionLoop`). "baseline": the earlier path measured in the same run — a new process
 that, like the old `bootstrap`, attaches the real-time listener and so builds the evaluator before judging
-the command's events. Last, the time the server's loop takes to judge what the commands left waiting.
+the command's events. With `--before SRC`, "before": the same `rexian do` run with the code of SRC first
+on PYTHONPATH, alternated with "now" so that both see the same load. Last, the time the server's loop
+takes to judge what the commands left waiting.
 Target (issue 16): ≤ 0.5 s per command.
 """
 
@@ -46,6 +50,7 @@ def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--before", type=Path, help="the src directory of the code to compare with")
     args = parser.parse_args()
     from rexian.demo.scripted import ORG_FILE
 
@@ -54,10 +59,14 @@ def main() -> None:
         env = {**os.environ, "REXIAN_DB": db, "REXIAN_REALTIME_RULES": "true"}
         cli = [sys.executable, "-m", "rexian"]
         subprocess.run(cli + ["org", "load", str(ORG_FILE)], check=True, env=env, stdout=subprocess.DEVNULL)
-        now, before = [], []
-        for _ in range(args.runs):  # alternating, so that both see the same load
+        now, before, earlier = [], [], []
+        earlier_env = {**env, "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(args.before.resolve()) if args.before else "", env.get("PYTHONPATH", "")]))}
+        for _ in range(args.runs):  # alternating, so that all see the same load
             now.append(timed(cli + COMMAND, env))
             before.append(timed([sys.executable, "-c", BASELINE, db], env))
+            if args.before:
+                earlier.append(timed(cli + COMMAND, earlier_env))
         from rexian.bootstrap import bootstrap, realtime_supervision
 
         loop = realtime_supervision(bootstrap(db))
@@ -68,11 +77,15 @@ def main() -> None:
         loop.drain()
         drained = time.perf_counter() - started
     print(f"load average at the end: {os.getloadavg()[0]:.1f} (2 cores, shared machine)")
-    print(f"{'measure':<46}{'median s':>10}{'max s':>10}{'CPU s':>10}")
-    for label, runs in (("rexian do (now)", now), ("baseline: evaluator built in the process", before)):
+    print(f"{'measure':<46}{'median s':>10}{'max s':>10}{'CPU s':>10}{'least CPU':>10}")
+    rows = [("rexian do (now)", now), ("baseline: evaluator built in the process", before)]
+    if args.before:
+        rows.insert(1, (f"rexian do (before: {args.before})"[:45], earlier))
+    for label, runs in rows:
         walls = [wall for wall, _ in runs]
-        cpu = statistics.median(cpu for _, cpu in runs)
-        print(f"{label:<46}{statistics.median(walls):>10.3f}{max(walls):>10.3f}{cpu:>10.3f}")
+        cpus = [cpu for _, cpu in runs]
+        print(f"{label:<46}{statistics.median(walls):>10.3f}{max(walls):>10.3f}"
+              f"{statistics.median(cpus):>10.3f}{min(cpus):>10.3f}")
     print(f"{'server loop: evaluator built once':<46}{built:>10.3f}")
     print(f"{'server loop: judge the {} waiting commands'.format(2 * args.runs):<46}{drained:>10.3f}")
     met = statistics.median(wall for wall, _ in now) <= 0.5

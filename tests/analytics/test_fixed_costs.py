@@ -353,3 +353,25 @@ def test_preparing_the_tables_of_a_warm_run_compiles_nothing_and_gives_the_same_
     pd.testing.assert_frame_equal(warm.tk.execute().sort_values(by_ticket).reset_index(drop=True),
                                   cold.tk.execute().sort_values(by_ticket).reset_index(drop=True))
     assert warm.tk.count().execute() == 3 and isinstance(warm.tk, ibis.Table)
+
+
+def test_an_analysis_on_duckdb_loads_duckdb_s_sql_compiler_and_no_other_dialect_s():
+    import subprocess
+    import sys
+
+    probe = """
+import sys
+from rexian.analytics import tables
+con = tables.connect()
+con.con.execute("CREATE TABLE t AS SELECT 40 AS n")
+sql = con.compile(con.table("t").mutate(n=lambda t: t.n + 2))
+assert con.con.execute(sql).fetchall() == [(42,)]
+loaded = sorted(m.rsplit(".", 1)[1] for m in sys.modules if m.startswith("ibis.backends.sql.compilers."))
+import ibis.backends.sql.compilers as sc  # another dialect's compiler is still there when named
+from ibis.backends.sql.compilers.sqlite import SQLiteCompiler
+assert sc.SQLiteCompiler is SQLiteCompiler and sc.sqlite.compiler.dialect.__name__ == "SQLite"
+assert "SQLiteCompiler" in sc.__all__
+print(loaded)
+"""
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "['_compat', 'base', 'duckdb']"

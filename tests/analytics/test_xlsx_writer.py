@@ -36,3 +36,9 @@ def test_characters_xml_cannot_carry_are_dropped_instead_of_breaking_the_file(tm
     path = write_xlsx(tmp_path / "b.xlsx", [Sheet("s", ["h"], [["前\x00中\x1f后\x0b"], [math.inf]], [8])])
     values = [row[0] for row in load_workbook(path)["s"].iter_rows(min_row=2, values_only=True)]
     assert values == ["前中后", "inf"]
+
+
+def test_a_sheet_title_with_quotes_and_an_ampersand_reads_back_as_written(tmp_path):
+    titles = ["单位 \"甲\" & '乙'", "<概览>"]
+    path = write_xlsx(tmp_path / "c.xlsx", [Sheet(title, ["h"], [["v"]], [8]) for title in titles])
+    assert load_workbook(path).sheetnames == titles

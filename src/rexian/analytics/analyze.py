@@ -28,10 +28,10 @@ def enabled_rules(data: Data, config: dict[str, Any]) -> tuple[list[str], list[s
 
 def idle_rules(data: Data, config: dict[str, Any], rule_ids: list[str]) -> list[str]:
     """Of `rule_ids`, those that cannot fire on this log: rules whose result only an event of certain actions
-    can change (their real-time triggers, `realtime.triggers`) when no event of those actions is in the log
+    can change (their real-time triggers, `triggers.triggers`) when no event of those actions is in the log
     — e.g. the return rules on an export without returns. Their result on the log is their result on an
     empty log: nothing. Running them would only cost their fixed cost (compiling, planning, executing)."""
-    from rexian.analytics.realtime import triggers
+    from rexian.analytics.triggers import triggers
 
     wanted = triggers(config)
     present = set(data.ev.select("action").distinct().execute()["action"])  # Ibis: any engine's tables

@@ -129,6 +129,9 @@ def connect(on_connect: Callable[[Any], None] | None = None, workdir: str | Path
     may reorder. `on_connect(con)` runs before anything is compiled on it (e.g.
     `CompiledRules.remember_queries`, so that the preparation's own queries — the ticket facts — are
     remembered between runs too)."""
+    from rexian.analytics.ibis_compilers import lazy_compilers
+
+    lazy_compilers()  # DuckDB's SQL compiler only, not all of Ibis' dialects'
     if workdir is None:
         con = ibis.duckdb.connect()
     else:

@@ -17,9 +17,22 @@ import math
 import numbers
 import re
 import zipfile
+from html import escape as _html_escape
 from pathlib import Path
 from typing import Any, Iterable, Sequence
-from xml.sax.saxutils import escape, quoteattr
+
+
+def escape(text: str) -> str:
+    """`&`, `<` and `>` as XML entities: what `xml.sax.saxutils.escape` writes, without importing it (it
+    imports `urllib.request`, and that the HTTP, SSL and e-mail modules, on every analysis)."""
+    return _html_escape(text, quote=False)
+
+
+def quoteattr(text: str) -> str:
+    """`text` as a double-quoted XML attribute value (quotes as `&quot;`/`&#x27;`, line breaks and tabs as
+    character references, which an attribute would otherwise turn into spaces)."""
+    return '"' + _html_escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;") + '"'
+
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

@@ -82,7 +82,29 @@ def chinese_help_option(command: click.Command) -> None:
 
 class RexianGroup(click.Group):
     """The `rexian` group: any user error raised inside a command is told in one line (see `user_error`),
-    and every command's help is in Chinese."""
+    and every command's help is in Chinese. `lazy_commands` names commands by the module that defines them
+    (`command`, or a list `commands`); a module is imported when one of its commands is first asked for."""
+
+    def __init__(self, *args: Any, lazy_commands: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy_commands:
+            self._load(self.lazy_commands[cmd_name])
+        return super().get_command(ctx, cmd_name)
+
+    def _load(self, module_name: str) -> None:
+        """Attach every command the module defines (all of them, so that its others need no second look)."""
+        import importlib
+
+        module = importlib.import_module(module_name)
+        for command in getattr(module, "commands", None) or [module.command]:
+            if command.name not in self.commands:
+                self.add_command(command)
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         chinese_help_option(cmd)

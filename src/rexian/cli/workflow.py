@@ -188,7 +188,16 @@ def workflow_help() -> str:
     return "\n".join(lines)
 
 
-@click.command("do", context_settings={"ignore_unknown_options": True}, epilog=workflow_help())
+class _WorkflowCommand(click.Command):
+    """`rexian do`: its help ends with every workflow command (`workflow_help`), written only when the help
+    is shown — building it reads every command's type hints, work a command that runs does not need."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.epilog = workflow_help()
+        super().format_epilog(ctx, formatter)
+
+
+@click.command("do", cls=_WorkflowCommand, context_settings={"ignore_unknown_options": True})
 @db_option
 @click.option("--as", "actor_id", default=None, help="操作人编号（person id）")
 @click.option("--key", "idempotency_key", default=None, help="幂等键：同一键的请求只执行一次")
