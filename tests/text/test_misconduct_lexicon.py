@@ -139,3 +139,32 @@ def test_a_levy_is_not_money_taken_for_a_service():
     text = "政府征收农民土地，一户人家征收200万就要被扣32万，这些钱去哪里了。"
     assert not findings(text, "graft"), findings(text, "graft")
     assert findings("派出所的民警收了我们两千元就放人了。", "graft")
+
+
+# The same act of a class written here, said in each way an inspection officer keeps apart.
+SAID = [
+    ("派出所所长经常到店里白吃白喝，吃饭从不给钱。", "graft", "finding", "report"),
+    ("怀疑派出所所长在店里白吃白喝，请查一查。", "graft", "lead", "suspicion"),
+    ("派出所所长是不是经常在店里白吃白喝？", "graft", "lead", "suspicion|question"),
+    ("如果派出所所长再来店里白吃白喝，我们就投诉。", "graft", None, "hypothesis"),
+    ("派出所所长从来没有白吃白喝，每次都付了钱。", "graft", None, "denial"),
+    ("公职人员严禁到商户白吃白喝。", "graft", None, "rule"),
+    ("村主任说我们不签就走着瞧。", "hostile_attitude", "finding", "report"),
+    ("听说村主任放话让我们走着瞧，不知真假。", "hostile_attitude", "lead", "suspicion"),
+    ("万一村主任说走着瞧，我们怎么办。", "hostile_attitude", None, "hypothesis"),
+    ("有村民骂民警满嘴脏话。", "hostile_attitude", None, None),                  # the official is not the one who swore
+    ("镇长大操大办婚礼，摆了五十多桌。", "improper_banquet", "finding", "report"),
+    ("据说镇长给儿子大操大办婚礼。", "improper_banquet", "lead", "suspicion"),
+    ("镇长没有大操大办婚礼，只请了亲戚。", "improper_banquet", None, "denial"),
+]
+
+
+@pytest.mark.parametrize("text,family,kind,assertion", SAID, ids=[row[0] for row in SAID])
+def test_an_act_of_the_new_classes_is_a_finding_only_when_reported_as_fact(text, family, kind, assertion):
+    hits = [h for h in detect_misconduct(text, include_suppressed=True) if h["family"] == family]
+    if kind is None:
+        assert not [h for h in hits if h["kind"] in ("finding", "lead")], hits
+    else:
+        assert hits and hits[0]["kind"] == kind, hits
+    if assertion is not None:
+        assert hits and hits[0]["assertion"] in assertion.split("|"), hits
