@@ -4,6 +4,7 @@ Used to judge whether a change generalises before keeping it (issue 18): the let
 the only ones whose findings nobody has fitted, so the new findings there, read and judged, are the evidence.
 
     PYTHONPATH=src python tools/misconduct_corpus_diff.py snapshot before.json   # findings of this tree
+    PYTHONPATH=src python tools/misconduct_corpus_diff.py snapshot after.json --lexicon change.yaml  # plus a change
     PYTHONPATH=src python tools/misconduct_corpus_diff.py diff before.json after.json [--all] [--sample 30]
 
 `diff` prints, per letter and family, findings gained and lost, with the act, the doer and the sentence;
@@ -21,17 +22,19 @@ import sys
 from pathlib import Path
 
 
-def snapshot(out: Path) -> None:
+def snapshot(out: Path, extra: Path | None = None, leads: bool = False) -> None:
     from rexian.text.evaluation import teddy_file
-    from rexian.text.misconduct import detect_misconduct
+    from rexian.text.misconduct import default_lexicon, detect_misconduct, load_lexicon
     from rexian.text.misconduct_labels import letters
 
     texts = letters(teddy_file(""))
+    lexicon = load_lexicon(extra) if extra else default_lexicon()
     found = {}
     for letter_id, text in texts.items():
-        hits = detect_misconduct(text)
+        hits = detect_misconduct(text, lexicon=lexicon, include_leads=leads)
         if hits:
-            found[letter_id] = [{"family": h["family"], "act": h["act"], "phrase": h["phrase"],
+            found[letter_id] = [{"family": h["family"] + ("" if h["kind"] == "finding" else " (lead)"),
+                                 "act": h["act"], "phrase": h["phrase"],
                                  "doer": "".join(h["doer"].get(k) or "" for k in ("body", "post", "name")) if h["doer"] else "",
                                  "sentence": h["sentence"][:160]} for h in hits]
     out.write_text(json.dumps({"letters": len(texts), "found": found}, ensure_ascii=False, indent=0), encoding="utf-8")
@@ -42,10 +45,11 @@ def snapshot(out: Path) -> None:
     print(f"{len(texts)} letters, {len(found)} with a finding; by family {families}")
 
 
-def labelled_ids() -> set:
+def labelled_ids() -> dict:
+    """{letter id: its label} for every labelled letter."""
     from rexian.text.misconduct_labels import LABEL_FILES, load_label_set
 
-    return {row["letter_id"] for name in LABEL_FILES for row in load_label_set(name)}
+    return {row["letter_id"]: row["label"] for name in LABEL_FILES for row in load_label_set(name)}
 
 
 def diff(before: Path, after: Path, every: bool, sample: int) -> None:
@@ -56,6 +60,9 @@ def diff(before: Path, after: Path, every: bool, sample: int) -> None:
     def pairs(found):
         return {(letter, h["family"]) for letter, hits in found.items() for h in hits
                 if every or letter not in labelled}
+
+    def label_of(letter):
+        return f" label={labelled[letter]}" if letter in labelled else ""
 
     gained = sorted(pairs(new) - pairs(old))
     lost = sorted(pairs(old) - pairs(new))
@@ -68,11 +75,11 @@ def diff(before: Path, after: Path, every: bool, sample: int) -> None:
     for letter, family in shown:
         for h in new[letter]:
             if h["family"] == family:
-                print(f"+ [{letter}] {family} {h['act']}「{h['phrase']}」 doer={h['doer']}\n    {h['sentence']}")
+                print(f"+ [{letter}]{label_of(letter)} {family} {h['act']}「{h['phrase']}」 doer={h['doer']}\n    {h['sentence']}")
     for letter, family in lost:
         for h in old[letter]:
             if h["family"] == family:
-                print(f"- [{letter}] {family} {h['act']}「{h['phrase']}」 doer={h['doer']}\n    {h['sentence']}")
+                print(f"- [{letter}]{label_of(letter)} {family} {h['act']}「{h['phrase']}」 doer={h['doer']}\n    {h['sentence']}")
 
 
 def main(argv=None) -> int:
@@ -80,6 +87,8 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     snap = sub.add_parser("snapshot")
     snap.add_argument("out", type=Path)
+    snap.add_argument("--leads", action="store_true", help="leads too (their family marked ' (lead)')")
+    snap.add_argument("--lexicon", type=Path, help="a YAML file of phrases added to the packaged lexicon (a change to try)")
     compare = sub.add_parser("diff")
     compare.add_argument("before", type=Path)
     compare.add_argument("after", type=Path)
@@ -87,7 +96,7 @@ def main(argv=None) -> int:
     compare.add_argument("--sample", type=int, default=30)
     args = parser.parse_args(argv)
     if args.command == "snapshot":
-        snapshot(args.out)
+        snapshot(args.out, args.lexicon, args.leads)
     else:
         diff(args.before, args.after, args.all, args.sample)
     return 0

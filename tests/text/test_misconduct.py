@@ -139,15 +139,15 @@ def test_traditional_characters_and_full_width_text_are_read_too():
 def test_users_extend_the_lexicon_with_their_own_yaml_file(tmp_path, monkeypatch, configured_text):
     extra = tmp_path / "extra.yaml"
     extra.write_text(
-        "families:\n  graft:\n    phrases:\n      - {pattern: '喝茶钱', weight: 0.8, label: 喝茶钱}\n"
+        "families:\n  graft:\n    phrases:\n      - {pattern: '喝茶费', weight: 0.8, label: 喝茶费}\n"
         "actors: [片警]\n", encoding="utf-8")
-    assert detect_misconduct("片警找我要喝茶钱") == []
+    assert detect_misconduct("片警找我要喝茶费") == []
     lexicon = load_lexicon(extra, use_settings=False)
-    [hit] = detect_misconduct("片警找我要喝茶钱", lexicon=lexicon)
+    [hit] = detect_misconduct("片警找我要喝茶费", lexicon=lexicon)
     assert hit["family"] == "graft" and "片警" in hit["explanation"]
     monkeypatch.setenv("REXIAN_TEXT_MISCONDUCT_LEXICON", str(extra))
     configured_text()
-    assert detect_misconduct("片警找我要喝茶钱", lexicon=load_lexicon())[0]["family"] == "graft"
+    assert detect_misconduct("片警找我要喝茶费", lexicon=load_lexicon())[0]["family"] == "graft"
 
 
 def test_an_unknown_family_in_a_user_lexicon_is_refused(tmp_path):

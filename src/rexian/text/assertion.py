@@ -21,6 +21,7 @@ KIND_ZH = {REPORT: "陈述事实", SUSPICION: "怀疑/推测", QUESTION: "疑问
 # How much of a phrase's weight each kind keeps.
 FACTOR = {REPORT: 1.0, SUSPICION: 0.55, QUESTION: 0.45, HYPOTHESIS: 0.3}
 _REACH = 24  # characters before the act within which a suspicion or supposition cue governs it
+_CLAUSE_MARK = re.compile(r"[，,；;：:]")
 _LAW_ARTICLE = re.compile(r"第[一二三四五六七八九十百零\d]+条|《[^》]{2,30}》|<<[^>]{2,30}>>")
 
 
@@ -84,7 +85,10 @@ def judge_assertion(text: str, act_start: int, act_end: int, sentence_start: int
     clause_end = next((i for i in range(act_end, min(sentence_end + 1, len(text))) if text[i] in "，,；;：:"), sentence_end)
     ends_as_question = bool(re.search(r"[？?]", text[act_end:clause_end + 1])) or bool(
         words.question.search(text[act_end:clause_end]))
-    suspicion = list(words.suspicion.finditer(before))
+    # A suspicion cue that is itself a question word (是否有, 是不是, 有没有) asks about its own clause only:
+    # 「我也不清楚那个借条是否有效，……民警逼我签字」 doubts the IOU, not what the police did.
+    suspicion = [cue for cue in words.suspicion.finditer(before)
+                 if not (words.question.search(cue.group(0)) and _CLAUSE_MARK.search(before, cue.end()))]
     if suspicion:
         return Assertion(SUSPICION, suspicion[-1].group(0))
     trailing = words.suspicion_after.search(after)

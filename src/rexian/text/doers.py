@@ -177,9 +177,11 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
 
 def _speaks(text: str, mention: Mention, act_start: int) -> bool:
     """「民警指认林某殴打」: the one who says or identifies, right after being named, is not the doer; a verb of
-    saying further on (「小区物业这种推诿责任……先反映的情况如下：服务态度差」) does not make them a speaker."""
+    saying further on (「小区物业这种推诿责任……先反映的情况如下：服务态度差」) does not make them a speaker, nor
+    does the citizen's own (「村主任说我再去举报就给我穿小鞋」: the one reporting is 我)."""
     said = _SPEAKER.search(text, mention.end, min(act_start, mention.end + 8))
-    return bool(said) and not _CLAUSE_BREAK.search(text, mention.end, said.start())
+    return bool(said) and not _CLAUSE_BREAK.search(text, mention.end, said.start()) \
+        and not _CITIZEN_SUBJECT.search(text, mention.end, said.start())
 
 
 def _permitted_agent(text: str, before: list[Mention], sentence_start: int, act_start: int) -> Mention | None:
@@ -241,6 +243,7 @@ _LETS = re.compile(r"放任|纵容|默许|任由|任凭|听任|包庇|袒护|允
 # 「民警指认林某殴打」: the one who says or identifies is not the one who did it.
 _SOMEONE = {"有人", "某些人", "一些人", "别人", "他人", "男子", "女子", "一男的", "男的", "女的", "该男子", "该女子", "男人",
             "女人", "那人", "一个人"}
+_CITIZEN_SUBJECT = re.compile(r"我|本人")
 _SPEAKER = re.compile(r"指认|声称|证实|控告|举报|反映|表示")
 
 
