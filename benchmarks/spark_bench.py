@@ -118,12 +118,12 @@ def write_log(millions: float, directory: Path, threads: int, memory_limit: str)
 
 
 def duckdb_run(directory: Path, config, threads: int, memory_limit: str):
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     con = connect(threads, memory_limit)
     con.con.execute(f"CREATE TABLE raw_events AS SELECT * FROM read_parquet('{directory / 'events.parquet'}')")
     data = from_ibis_connection(con)
     prep = time.perf_counter() - t
-    print(f"  DuckDB: load + prepare {prep:.1f} s", flush=True)
+    print(f"  DuckDB: load + prepare {prep:.1f} s, {time.process_time() - cpu:.1f} CPU s", flush=True)
     cpu = time.process_time()
     wall, rules = time_rules(data, config)
     cpu = time.process_time() - cpu
@@ -132,13 +132,15 @@ def duckdb_run(directory: Path, config, threads: int, memory_limit: str):
     return prep, (wall, rules), data.as_of, cpu
 
 
-def spark_run(spark, directory: Path, config, as_of, concurrent: int):
-    t = time.perf_counter()
-    data = from_locations([str(directory)], spark, as_of=as_of, options=SparkOptions(concurrent_queries=concurrent))
+def spark_run(spark, directory: Path, config, as_of, concurrent: int, partitions: int):
+    t, cpu = time.perf_counter(), jvm_cpu_seconds(spark)
+    data = from_locations([str(directory)], spark, as_of=as_of,
+                          options=SparkOptions(concurrent_queries=concurrent, shuffle_partitions=partitions or None))
     spark.sql("SELECT count(*) FROM ev").collect()
     spark.sql("SELECT count(*) FROM tk").collect()
     prep = time.perf_counter() - t
-    print(f"  Spark: load + prepare {prep:.1f} s", flush=True)
+    print(f"  Spark: load + prepare {prep:.1f} s, {jvm_cpu_seconds(spark) - cpu:.1f} JVM CPU s, "
+          f"{data.shuffle_partitions} shuffle partitions", flush=True)
     cpu = jvm_cpu_seconds(spark)
     wall, rules = time_rules(data, config)
     cpu = jvm_cpu_seconds(spark) - cpu
@@ -161,7 +163,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="1,5,10", help="millions of events, comma-separated")
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--driver-memory", default="5g", help="Spark driver (= all of local Spark); ≤ 6g here")
-    parser.add_argument("--partitions", type=int, default=8, help="spark.sql.shuffle.partitions")
+    parser.add_argument("--partitions", type=int, default=0, help="spark.sql.shuffle.partitions (default 0: sized "
+                        "from each input as `analyze --engine spark` sizes it, spark_engine.size_partitions)")
     parser.add_argument("--concurrent", type=int, default=SparkOptions.concurrent_queries,
                         help="rules whose Spark queries run at once (SparkOptions.concurrent_queries)")
     parser.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE",
@@ -178,10 +181,11 @@ def main() -> None:
     t = time.perf_counter()
     conf = tuple(tuple(item.split("=", 1)) for item in args.spark_conf)
     spark = spark_session(SparkOptions(master=args.master, driver_memory=args.driver_memory, conf=conf,
-                                       shuffle_partitions=args.partitions), app_name="rexian-spark-bench")
+                                       shuffle_partitions=args.partitions or None), app_name="rexian-spark-bench")
     spark.range(1).count()
     startup = time.perf_counter() - t
-    print(f"Spark start ({args.master}, driver {args.driver_memory}, {args.partitions} shuffle partitions, "
+    print(f"Spark start ({args.master}, driver {args.driver_memory}, "
+          f"{args.partitions or 'input-sized'} shuffle partitions, "
           f"{args.concurrent} queries at once, {dict(conf) or 'no extra conf'}): {startup:.1f} s", flush=True)
     print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
 
@@ -193,7 +197,7 @@ def main() -> None:
             events = write_log(millions, directory, args.threads, args.memory_limit)
             print(f"\n{events:,} events in Parquet ({time.perf_counter() - t:.1f} s)", flush=True)
             d_prep, d_rules, as_of, d_cpu = duckdb_run(directory, config, args.threads, args.memory_limit)
-            s_prep, s_rules, s_cpu = spark_run(spark, directory, config, as_of, args.concurrent)
+            s_prep, s_rules, s_cpu = spark_run(spark, directory, config, as_of, args.concurrent, args.partitions)
             results.append((events, d_prep, d_rules, s_prep, s_rules, d_cpu, s_cpu))
             if not args.work_dir:
                 shutil.rmtree(directory, ignore_errors=True)

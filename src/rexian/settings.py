@@ -173,6 +173,12 @@ SETTINGS: tuple[Setting, ...] = (
             "wins when the command runs under spark-submit)."),
     Setting("spark_driver_memory", "4g", str,
             "Memory of the Spark driver that `rexian analyze --engine spark` starts (local runs: all of Spark)."),
+    Setting("spark_partitions", 0, int,
+            "Shuffle partitions of `rexian analyze --engine spark` (`--partitions` wins); 0: sized from the input, "
+            "one per `spark_partition_mb` of Parquet, at least one per core, a whole number of rounds of the cores "
+            "(docs/scale.md). A submitted or --spark-conf spark.sql.shuffle.partitions wins over the sizing."),
+    Setting("spark_partition_mb", 32.0, float,
+            "Input Parquet (MB) per shuffle partition when `spark_partitions` is 0; Spark's read splits follow it."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

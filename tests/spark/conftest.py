@@ -40,7 +40,9 @@ def spark():
         pytest.skip(f"Spark tests need Java and PySpark: {reason}")
     from rexian.analytics.spark_engine import SparkOptions, spark_session
 
-    session = spark_session(SparkOptions(master="local[2]", driver_memory="1g", shuffle_partitions=4),
+    # No shuffle-partition count: each run sizes it from its input (two here, one per core); the CLI test runs
+    # the same city with seven.
+    session = spark_session(SparkOptions(master="local[2]", driver_memory="1g"),
                             app_name="rexian-tests")
     yield session
     session.stop()

@@ -25,4 +25,5 @@ def test_analyze_on_spark_with_seven_partitions_writes_the_parity_findings_parti
     assert len(list((out / "findings").glob("month=*"))) >= 3
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["engine"] == "spark" and summary["findings"] == len(found)
+    assert summary["spark_shuffle_partitions"] == 7 and spark.table("ev").rdd.getNumPartitions() == 7
     assert (out / "metrics.csv").stat().st_size > 0

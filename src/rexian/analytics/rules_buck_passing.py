@@ -34,24 +34,34 @@ def bp_returns(data, p):
         severity=ibis.ifelse(_.returns >= p["high_returns"], "high", "medium"))
 
 
-def legs(ev):
-    """One row per stay of a ticket at a unit: its arrivals in order — the centre's dispatches and peer units'
-    sideways hand-overs (转办) alike — with consecutive repeats of the same unit collapsed (A,B,B,A is A,B,A:
-    a flow log that records a group twice has not moved the ticket), with `pos` (1, 2 …), the seq of the
-    arrival (`seq`) and of the next one at another unit (`until_seq`), and the person who passed the ticket
-    on from there (`passer_id`, `passer_seq`): the first who asked to return it, or else the one who handed it
-    over sideways, or else the last person of that unit to act on it before it moved (who let it bounce)."""
-    d = arrivals(ev).filter(_.unit_id.notnull()).select("ticket_id", "seq", "unit_id")
+def stays(arrived):
+    """One row per stay of a ticket at a unit, from its arrivals (`arrived`: ticket_id, seq, unit_id; the centre's
+    dispatches and peer units' sideways hand-overs (转办) alike) in order, consecutive repeats of the same unit
+    collapsed (A,B,B,A is A,B,A: a flow log that records a group twice has not moved the ticket), with `pos`
+    (1, 2 …), the seq of the arrival (`seq`) and of the next one at another unit (`until_seq`), and the next two
+    stays' units (`next1`, `next2`) and the second's arrival (`next2_seq`), all in one ordering."""
     w = ibis.window(group_by="ticket_id", order_by="seq")
-    d = d.mutate(prev=_.unit_id.lag(1).over(w))
-    stays = d.filter(_.prev.isnull() | (_.prev != _.unit_id)).select("ticket_id", "seq", "unit_id")
-    stays = stays.mutate(pos=ibis.row_number().over(w) + 1, until_seq=_.seq.lead(1).over(w))
+    d = arrived.mutate(prev=_.unit_id.lag(1).over(w))
+    kept = d.filter(_.prev.isnull() | (_.prev != _.unit_id)).select("ticket_id", "seq", "unit_id")
+    return kept.mutate(pos=ibis.row_number().over(w) + 1, until_seq=_.seq.lead(1).over(w),
+                       next1=_.unit_id.lead(1).over(w), next2=_.unit_id.lead(2).over(w),
+                       next2_seq=_.seq.lead(2).over(w))
+
+
+def passers(ev, stays):
+    """`stays` (rows of `stays`, any further columns kept) with the person who passed the ticket on from
+    there (`passer_id`, `passer_seq`, `person_basis`): the first who asked to return it, or else the one who
+    handed it over sideways, or else the last person of that unit to act on it before it moved (who let it
+    bounce), or else the unit's person on the ticket at another time, said as such. The unit's acts are read
+    only for the tickets and units of `stays`, so a caller that needs few stays' passers pays for those."""
     acts = ev.filter(_.actor_unit_id.notnull() & _.actor_id.notnull()).select(
         at_="ticket_id", a_seq="seq", a_unit="actor_unit_id", a_person="actor_id", a_action="action")
+    keys = stays.select(k_t="ticket_id", k_u="unit_id").distinct()
+    acts = acts.semi_join(keys, [acts.at_ == keys.k_t, acts.a_unit == keys.k_u])
     joined = stays.left_join(acts, [stays.ticket_id == acts.at_, stays.unit_id == acts.a_unit, acts.a_seq > stays.seq,
                                     acts.a_seq <= ibis.coalesce(stays.until_seq, 2**62)])
     is_return, is_hand_over = _.a_action == "ReturnRequested", _.a_action == "HandedOver"
-    per = joined.group_by(["ticket_id", "seq", "unit_id", "pos", "until_seq"]).aggregate(
+    per = joined.group_by(stays.columns).aggregate(
         returner=_.a_person.argmin(_.a_seq, where=is_return), return_seq=_.a_seq.min(where=is_return),
         handed=_.a_person.argmax(_.a_seq, where=is_hand_over), handed_seq=_.a_seq.max(where=is_hand_over),
         last_actor=_.a_person.argmax(_.a_seq), last_seq=_.a_seq.max())
@@ -71,18 +81,21 @@ def revisits(data):
     """Each return of a ticket to a unit it had left: the later stay (`seq`) with the earlier one at the same
     unit (`first_seq`, its passer) and the units in between (`between` stays; 1 = a ping-pong A,B,A, 2 or
     more = a cycle, A,B,C,A or longer, e.g. after four other units). Read by BP-PINGPONG and BP-CYCLE: kept
-    once per batch run (`registry.intermediate`)."""
-    stays = legs(data.ev)
-    w = ibis.window(group_by="ticket_id", order_by="pos")
-    stays = stays.mutate(next1=_.unit_id.lead(1).over(w), next2=_.unit_id.lead(2).over(w),
-                         next1_seq=_.seq.lead(1).over(w), next2_seq=_.seq.lead(2).over(w))
-    same = ibis.window(group_by=["ticket_id", "unit_id"], order_by="pos")
-    later = stays.mutate(prev_pos=_.pos.lag(1).over(same)).filter(_.prev_pos.notnull()).select(
-        lt="ticket_id", l_seq="seq", l_pos="pos", prev_pos="prev_pos")
-    pairs = later.join(stays, [later.lt == stays.ticket_id, later.prev_pos == stays.pos])
+    once per batch run (`registry.intermediate`). Passers are looked up only for the stays a ticket later
+    comes back from (most tickets never return to a unit: their acts are not read)."""
+    arrived = arrivals(data.ev).filter(_.unit_id.notnull()).select("ticket_id", "seq", "unit_id")
+    # A ticket comes back to a unit it had left only after three arrivals or more (A,B,A): only those are ordered.
+    returning = arrived.group_by("ticket_id").aggregate(arrivals=_.seq.count()).filter(_.arrivals >= 3)
+    same = ibis.window(group_by=["ticket_id", "unit_id"], order_by="seq")
+    all_stays = stays(arrived.semi_join(returning, "ticket_id")).mutate(
+        prev_pos=_.pos.lag(1).over(same), back_pos=_.pos.lead(1).over(same))
+    later = all_stays.filter(_.prev_pos.notnull()).select(lt="ticket_id", l_seq="seq", l_pos="pos",
+                                                          prev_pos="prev_pos")
+    left = passers(data.ev, all_stays.filter(_.back_pos.notnull()).drop("prev_pos", "back_pos"))
+    pairs = later.join(left, [later.lt == left.ticket_id, later.prev_pos == left.pos])
     return pairs.mutate(between=_.l_pos - _.prev_pos - 1).select(
         "ticket_id", "unit_id", first_seq="seq", seq="l_seq", between="between", next1="next1", next2="next2",
-        next1_seq="next1_seq", next2_seq="next2_seq", person_id="passer_id", passer_seq="passer_seq",
+        next1_seq="until_seq", next2_seq="next2_seq", person_id="passer_id", passer_seq="passer_seq",
         person_basis="person_basis")
 
 

@@ -12,6 +12,7 @@ A rule that cannot run on Spark says so in its declaration (`Rule.not_on_spark`)
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -46,7 +47,10 @@ class SparkOptions:
     master: str | None = None
     conf: tuple[tuple[str, str], ...] = ()
     driver_memory: str = "4g"
+    # None (or 0): sized from the input, one partition per `partition_mb` of input files, at least one per
+    # core, a whole number of rounds of the cores (`input_partitions`). A submitted or `conf` value wins too.
     shuffle_partitions: int | None = None
+    partition_mb: float = 32.0
     # Rules whose queries run at once (`SparkData.each`): each query's planning and small stages then
     # overlap the others' and every core stays busy (measured in docs/scale.md).
     concurrent_queries: int = 4
@@ -86,6 +90,39 @@ def spark_session(options: SparkOptions = SparkOptions(), app_name: str = "rexia
     session.conf.set("spark.sql.session.timeZone", "UTC")
     session.conf.set("spark.sql.ansi.enabled", "false")
     return session
+
+
+def input_partitions(input_bytes: int, cores: int, partition_mb: float) -> int:
+    """Shuffle partitions for an input of `input_bytes`: one per `partition_mb` MB (the cached tables and each
+    task's aggregation state grow with the bytes a partition holds), at least one per core, rounded up to a
+    whole number of rounds of the cores (a last round with idle cores costs as much as a full one)."""
+    wanted = max(1, math.ceil(input_bytes / (partition_mb * 1024 * 1024)))
+    cores = max(1, cores)
+    return cores * math.ceil(wanted / cores)
+
+
+def input_bytes(frames: Iterable[Any]) -> int:
+    """The bytes of the files behind the read frames, as Spark's planner counts them (the file listing's sizes;
+    any URI Spark reads, no extra listing)."""
+    return sum(int(str(frame._jdf.queryExecution().optimizedPlan().stats().sizeInBytes()))
+               for frame in frames if frame is not None)
+
+
+def size_partitions(spark, raw: dict[str, Any], options: SparkOptions) -> int:
+    """Set the session's shuffle partitions from the input unless they were given (`options`, `--spark-conf`, a
+    submitted or started session's configuration); the count the run uses. When sized here, Spark's read splits
+    follow the same size (`spark.sql.files.maxPartitionBytes`), so reading makes as many tasks as the rest."""
+    key = "spark.sql.shuffle.partitions"
+    if options.shuffle_partitions:
+        spark.conf.set(key, str(options.shuffle_partitions))
+        return options.shuffle_partitions
+    if key in dict(options.conf) or spark.sparkContext.getConf().contains(key):
+        return int(spark.conf.get(key))
+    size = input_bytes(raw.values())
+    partitions = input_partitions(size, spark.sparkContext.defaultParallelism, options.partition_mb)
+    spark.conf.set(key, str(partitions))
+    spark.conf.set("spark.sql.files.maxPartitionBytes", str(max(4 * 1024 * 1024, math.ceil(size / partitions))))
+    return partitions
 
 
 def _read(spark, location: str, name: str):
@@ -153,6 +190,7 @@ def from_locations(locations: list[str], spark=None, as_of: datetime | None = No
            for name in TABLES}
     if raw["events"] is None:
         raise FileNotFoundError("no events.parquet in " + ", ".join(map(str, locations)))
+    partitions = size_partitions(spark, raw, options)
     raw["events"].createOrReplaceTempView("raw_events")
     ev = spark.sql(prepare_events_sql(raw["events"].columns))
     _keep(ev, "ev", sort=("ticket_id", "seq"))
@@ -181,6 +219,7 @@ def from_locations(locations: list[str], spark=None, as_of: datetime | None = No
         as_of=as_of, keep_intermediates=False,
     )
     data.concurrent_queries = max(1, options.concurrent_queries)
+    data.shuffle_partitions = partitions
     return data
 
 
@@ -244,6 +283,7 @@ class SparkData(Data):
 
     text_port: Any = None
     concurrent_queries: int = 1
+    shuffle_partitions: int = 0  # what the run used (`size_partitions`)
 
     def each(self, calls: list[Callable[[], Any]]) -> list[Any]:
         """The calls' results in order, `concurrent_queries` of them running at once from a thread pool (one
@@ -334,5 +374,6 @@ def analyze_locations(locations: list[str], config: dict[str, Any], options: Spa
     analysis = analyze(data, {**config, "rules": rules}, text=BatchedTextPort(data, text), progress=progress,
                        inputs=[str(loc) for loc in locations])
     analysis.summary.update({"engine": "spark", "spark_master": data.spark.sparkContext.master,
+                             "spark_shuffle_partitions": data.shuffle_partitions,
                              "rules_not_on_spark": {r: all_rules()[r].not_on_spark for r in left_out}})
     return analysis, received_months(data, analysis.findings)

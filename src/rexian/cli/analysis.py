@@ -85,7 +85,9 @@ def _analyze_on_spark(inputs: tuple[str, ...], config, out: str, as_of: datetime
         pairs.append((key.strip(), value.strip()))
     settings = load_settings()
     options = SparkOptions(master=master or settings["spark_master"] or None, conf=tuple(pairs),
-                           driver_memory=settings["spark_driver_memory"], shuffle_partitions=partitions)
+                           driver_memory=settings["spark_driver_memory"],
+                           shuffle_partitions=partitions or settings["spark_partitions"] or None,
+                           partition_mb=settings["spark_partition_mb"])
     click.echo("启动 Spark，读取数据 …", err=True)
     analysis, received = analyze_locations(list(inputs), config, options, as_of,
                                            progress=lambda rule_id: click.echo(f"  规则 {rule_id}", err=True))
@@ -111,7 +113,8 @@ def _analyze_on_spark(inputs: tuple[str, ...], config, out: str, as_of: datetime
                                      "设置项 spark_master，否则 local[*]")
 @click.option("--spark-conf", multiple=True, metavar="KEY=VALUE",
               help="任意 Spark 配置，可重复（spark.executor.memory=8g …）")
-@click.option("--partitions", type=click.IntRange(1), help="Spark 混洗分区数（spark.sql.shuffle.partitions）")
+@click.option("--partitions", type=click.IntRange(1), help="Spark 混洗分区数（spark.sql.shuffle.partitions）；默认：设置项 "
+                   "spark_partitions，为 0 时按输入大小与核数确定（docs/scale.md）")
 def analyze_command(inputs, mapping_file, db, rules_file, out, as_of, engine, spark_master, spark_conf, partitions):
     """在事件日志上运行监督规则；写出问题线索、指标、风险评级、Excel 与 HTML 报告。"""
     from rexian.analytics.analyze import analyze, enabled_rules
