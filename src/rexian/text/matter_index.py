@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable
 
+import numpy
+
 from rexian.text import config
 from rexian.text.matter_pairs import (NEAR_METRES, PLACE_BONUS, PLACE_CONFLICT_PENALTY, PLACE_UNKNOWN_PENALTY,
                                      SAME_THRESHOLD, MatterFeatures, SameMatterResult, combined_similarity, decide,
@@ -163,6 +165,11 @@ class SameMatterIndex:
             _cosine(feature.title_terms, query_norms[1], self._titles[position], self._title_norms[position]))
         if prune and similarity + PLACE_BONUS < self.threshold:
             return None
+        return self._judge_similar(feature, position, similarity, window_days, prune)
+
+    def _judge_similar(self, feature: MatterFeatures, position: int, similarity: float, window_days: float,
+                       prune: bool = True) -> SameMatterResult | None:
+        """_judge's decision once the text similarity is known."""
         at = self._times[position]
         days = abs(feature.at.timestamp() - at) / 86400 if feature.at and not math.isnan(at) else None
         geo = self._geo[position]
@@ -302,33 +309,109 @@ def _link_stretch(job, start: int, end: int) -> list[tuple[int, int, float, list
     tickets of the window before them."""
     featured, order, weights, window_days, threshold, with_pairs = job
     index = SameMatterIndex(weights, window_days, threshold)
-    position_to_item: list[int] = []
+    table = TermTable(featured)
     first = start
     if start:
         since = featured[order[start]].at.timestamp() - window_days * 86400
         while first > 0 and featured[order[first - 1]].at.timestamp() >= since:
             first -= 1
+    # The index's position p holds the ticket order[first + p].
+    position_items = numpy.asarray(order[first:end], dtype=numpy.int64)
     links = []
     for rank in range(first, end):
         item = order[rank]
         feature = featured[item]
         if rank >= start:
-            matches = sorted(_same_positions(index, feature, window_days), key=lambda match: -match[1])
+            matches = sorted(_same_positions(index, table, item, position_items, feature, window_days),
+                             key=lambda match: -match[1])
             # Link to the best match and to clearly strong ones only: linking to every weak match
             # chains distinct matters together through one ambiguous ticket.
             for position, score, reasons in matches[:1] + [m for m in matches[1:] if m[1] >= threshold + STRONG_MARGIN]:
-                links.append((item, position_to_item[position], score, reasons if with_pairs else None))
+                links.append((item, order[first + position], score, reasons if with_pairs else None))
         index.add(None, feature)
-        position_to_item.append(item)
     return links
 
 
-def _same_positions(index: SameMatterIndex, feature: MatterFeatures, window_days: float):
-    query_norms = (_norm(feature.terms), _norm(feature.title_terms))
-    for position in index._candidates(feature, window_days):
-        result = index._judge(feature, query_norms, position, window_days)
+def _same_positions(index: SameMatterIndex, table: "TermTable", item: int, position_items, feature: MatterFeatures,
+                    window_days: float):
+    """The index's judgement of each candidate (as SameMatterIndex._judge), with the text similarity of
+    all candidates computed at once and only those a shared place could lift to the threshold judged."""
+    positions = index._candidates(feature, window_days)
+    if not positions:
+        return
+    others = position_items[positions]
+    similarity = table.similarity(item, others)
+    for at in numpy.flatnonzero(table.best_scores(item, others, similarity) >= index.threshold):
+        result = index._judge_similar(feature, positions[at], float(similarity[at]), window_days)
         if result is not None and result.same:
-            yield position, result.score, result.reasons
+            yield positions[at], result.score, result.reasons
+
+
+class TermTable:
+    """The weighted bigrams (body and title) of every ticket of a batch as fixed-width numpy rows, so that
+    a ticket's cosine against all its candidates is a few array operations, not a Python loop per pair.
+    The products are added left to right in the candidate's stored order, as _cosine adds them, so the
+    similarities are the same floats."""
+
+    def __init__(self, featured: list[MatterFeatures]):
+        vocabulary: dict[str, int] = {}
+        self.body = self._rows([item.terms for item in featured], vocabulary)
+        self.title = self._rows([item.title_terms for item in featured], vocabulary)
+        # One slot per bigram and a last one, always 0, that the padding id -1 reads.
+        self._scratch = numpy.zeros(len(vocabulary) + 1)
+        named: dict[str, int] = {}
+        self.places, _, _ = self._rows([dict.fromkeys(item.places, 1.0) for item in featured], named)
+        self.has_places = self.places[:, 0] >= 0
+        self.lon = numpy.array([numpy.nan if item.lon is None or item.lat is None else item.lon for item in featured])
+        self.lat = numpy.array([numpy.nan if item.lon is None or item.lat is None else item.lat for item in featured])
+
+    @staticmethod
+    def _rows(terms: list[dict[str, float]], vocabulary: dict[str, int]):
+        lengths = numpy.fromiter((len(item) for item in terms), dtype=numpy.int64, count=len(terms))
+        width = int(lengths.max()) if len(terms) and lengths.max() else 1
+        ids = numpy.full((len(terms), width), -1, dtype=numpy.int64)
+        values = numpy.zeros((len(terms), width))
+        rows = numpy.repeat(numpy.arange(len(terms)), lengths)
+        columns = numpy.arange(len(rows)) - numpy.repeat(numpy.cumsum(lengths) - lengths, lengths)
+        ids[rows, columns] = [vocabulary.setdefault(gram, len(vocabulary)) for item in terms for gram in item]
+        values[rows, columns] = [weight for item in terms for weight in item.values()]
+        norms = numpy.fromiter((_norm(item) for item in terms), dtype=float, count=len(terms))
+        return ids, values, norms
+
+    def similarity(self, item: int, others) -> Any:
+        """matter_pairs.combined_similarity of ticket `item` with each of `others` (an array of items)."""
+        return combined_similarity(self._cosines(self.body, item, others), self._cosines(self.title, item, others),
+                                   maximum=numpy.maximum)
+
+    def best_scores(self, item: int, others, similarity):
+        """An upper bound of the score SameMatterIndex._judge_similar could give each candidate (its cheap
+        bound, with the distance rounded up), so that candidates below the threshold are not judged."""
+        places = self.places[item]
+        shared = (self.places[others][:, :, None] == places[places >= 0][None, None, :]).any(axis=(1, 2))
+        # Haversine in numpy can differ from math's in the last digit: a 1 % margin keeps every near one.
+        lon, lat = numpy.radians(self.lon[others]), numpy.radians(self.lat[others])
+        here_lon, here_lat = numpy.radians(self.lon[item]), numpy.radians(self.lat[item])
+        h = (numpy.sin((lat - here_lat) / 2) ** 2
+             + numpy.cos(here_lat) * numpy.cos(lat) * numpy.sin((lon - here_lon) / 2) ** 2)
+        with numpy.errstate(invalid="ignore"):
+            near = 2 * 6_371_000 * numpy.arcsin(numpy.sqrt(h)) <= NEAR_METRES * 1.01
+        penalty = numpy.where(self.has_places[others] & self.has_places[item], PLACE_CONFLICT_PENALTY,
+                              PLACE_UNKNOWN_PENALTY)
+        return numpy.where(shared | near, similarity + PLACE_BONUS, similarity - penalty)
+
+    def _cosines(self, rows, item: int, others):
+        ids, values, norms = rows
+        norm = norms[item]
+        if not norm:
+            return numpy.zeros(len(others))
+        scratch = self._scratch
+        scratch[ids[item]] = values[item]
+        products = values[others] * scratch[ids[others]]
+        scratch[ids[item]] = 0.0
+        totals = numpy.cumsum(products, axis=1)[:, -1]
+        stored = norms[others]
+        with numpy.errstate(divide="ignore", invalid="ignore"):
+            return numpy.where(stored > 0, totals / (norm * stored), 0.0)
 
 
 def prepare_many(tickets: list, processes: int | None = None) -> list[MatterFeatures]:
