@@ -33,6 +33,7 @@ PARALLEL_FROM = 20_000
 GENERIC_PLACE_MIN_PARTNERS = 30
 GENERIC_PLACE_PARTNER_SHARE = 0.5
 CELL_DEGREES = 0.002  # about 200 m of latitude
+NEAR_LATITUDE = math.degrees(NEAR_METRES * 1.01 / 6_371_000)
 
 
 @dataclass
@@ -210,9 +211,14 @@ class SameMatterIndex:
                 # A bigram or the ~200 m cell alone is weak evidence: two of them make a candidate.
                 probe_hits.update(chosen)
         # Tickets sharing most probe terms first; a place or cell match always counts.
-        shared_terms = sorted((position for position, hits in probe_hits.items() if hits >= 2 and position not in strong),
-                              key=lambda position: -probe_hits[position])
-        return sorted(strong) + shared_terms[:MAX_TERM_CANDIDATES]
+        # most_common: by hits, ties in the order first seen (a stable sort), all in C.
+        shared_terms: list[int] = []
+        for position, hits in probe_hits.most_common():
+            if hits < 2 or len(shared_terms) == MAX_TERM_CANDIDATES:
+                break
+            if position not in strong:
+                shared_terms.append(position)
+        return sorted(strong) + shared_terms
 
     def lookup(self, ticket, *, window_days: float | None = None, only_same: bool = True,
                exclude_id: Any = None) -> list[MatterMatch]:
@@ -355,14 +361,19 @@ class TermTable:
 
     def __init__(self, featured: list[MatterFeatures]):
         vocabulary: dict[str, int] = {}
-        self.body = self._rows([item.terms for item in featured], vocabulary)
-        self.title = self._rows([item.title_terms for item in featured], vocabulary)
-        # One slot per bigram and a last one, always 0, that the padding id -1 reads.
-        self._scratch = numpy.zeros(len(vocabulary) + 1)
+        body_ids, body_values, body_norms = self._rows([item.terms for item in featured], vocabulary)
+        title_ids, title_values, title_norms = self._rows([item.title_terms for item in featured], vocabulary)
+        # Body and title side by side, the title's bigrams numbered after the body's (the two cosines are
+        # separate); one slot per number and a last one, always 0, that the padding id -1 reads.
+        title_ids = numpy.where(title_ids >= 0, title_ids + len(vocabulary), -1)
+        self.ids = numpy.concatenate([body_ids, title_ids], axis=1)
+        self.values = numpy.concatenate([body_values, title_values], axis=1)
+        self.widths = (body_ids.shape[1], title_ids.shape[1])
+        self.norms = numpy.stack([body_norms, title_norms], axis=1)
+        self._scratch = numpy.zeros(2 * len(vocabulary) + 1)
         named: dict[str, int] = {}
         self.places, _, _ = self._rows([dict.fromkeys(item.places, 1.0) for item in featured], named)
         self.has_places = self.places[:, 0] >= 0
-        self.lon = numpy.array([numpy.nan if item.lon is None or item.lat is None else item.lon for item in featured])
         self.lat = numpy.array([numpy.nan if item.lon is None or item.lat is None else item.lat for item in featured])
 
     @staticmethod
@@ -380,38 +391,29 @@ class TermTable:
 
     def similarity(self, item: int, others) -> Any:
         """matter_pairs.combined_similarity of ticket `item` with each of `others` (an array of items)."""
-        return combined_similarity(self._cosines(self.body, item, others), self._cosines(self.title, item, others),
-                                   maximum=numpy.maximum)
+        scratch, ids = self._scratch, self.ids[item]
+        scratch[ids] = self.values[item]
+        products = self.values[others] * scratch[self.ids[others]]
+        scratch[ids] = 0.0
+        body = self.widths[0]
+        totals = numpy.stack([numpy.cumsum(products[:, :body], axis=1)[:, -1],
+                              numpy.cumsum(products[:, body:], axis=1)[:, -1]], axis=1)
+        norms = self.norms[item] * self.norms[others]
+        with numpy.errstate(divide="ignore", invalid="ignore"):
+            cosines = numpy.where(norms > 0, totals / norms, 0.0)
+        return combined_similarity(cosines[:, 0], cosines[:, 1], maximum=numpy.maximum)
 
     def best_scores(self, item: int, others, similarity):
         """An upper bound of the score SameMatterIndex._judge_similar could give each candidate (its cheap
         bound, with the distance rounded up), so that candidates below the threshold are not judged."""
         places = self.places[item]
         shared = (self.places[others][:, :, None] == places[places >= 0][None, None, :]).any(axis=(1, 2))
-        # Haversine in numpy can differ from math's in the last digit: a 1 % margin keeps every near one.
-        lon, lat = numpy.radians(self.lon[others]), numpy.radians(self.lat[others])
-        here_lon, here_lat = numpy.radians(self.lon[item]), numpy.radians(self.lat[item])
-        h = (numpy.sin((lat - here_lat) / 2) ** 2
-             + numpy.cos(here_lat) * numpy.cos(lat) * numpy.sin((lon - here_lon) / 2) ** 2)
-        with numpy.errstate(invalid="ignore"):
-            near = 2 * 6_371_000 * numpy.arcsin(numpy.sqrt(h)) <= NEAR_METRES * 1.01
+        # Two points are at least their difference in latitude apart (along the meridian), so only those
+        # within NEAR_METRES of latitude can be near; a 1 % margin covers rounding.
+        near = numpy.abs(self.lat[others] - self.lat[item]) <= NEAR_LATITUDE
         penalty = numpy.where(self.has_places[others] & self.has_places[item], PLACE_CONFLICT_PENALTY,
                               PLACE_UNKNOWN_PENALTY)
         return numpy.where(shared | near, similarity + PLACE_BONUS, similarity - penalty)
-
-    def _cosines(self, rows, item: int, others):
-        ids, values, norms = rows
-        norm = norms[item]
-        if not norm:
-            return numpy.zeros(len(others))
-        scratch = self._scratch
-        scratch[ids[item]] = values[item]
-        products = values[others] * scratch[ids[others]]
-        scratch[ids[item]] = 0.0
-        totals = numpy.cumsum(products, axis=1)[:, -1]
-        stored = norms[others]
-        with numpy.errstate(divide="ignore", invalid="ignore"):
-            return numpy.where(stored > 0, totals / (norm * stored), 0.0)
 
 
 def prepare_many(tickets: list, processes: int | None = None) -> list[MatterFeatures]:
