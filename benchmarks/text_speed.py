@@ -2,6 +2,8 @@
 
     PYTHONPATH=src python benchmarks/text_speed.py [--tickets 100000] [--lookups 2000]   (--tickets 0: routing only)
         [--before-src OLD/src]   (batch linking also run by another checkout's code, same tickets, same run)
+        [--year-of 1000000]      (batch linking of the first --tickets tickets of a year of that many: the
+                                  per-ticket cost at that density, e.g. a 1M-ticket city's, in a short run)
 
 Prints a table. Targets (issue 6): routing >= 2,000 texts/s; lookup p95 <= 50 ms against 1M historical
 tickets; batch linking of 1M tickets <= 10 min on 2 cores. Each measured figure sits next to a baseline
@@ -31,7 +33,7 @@ from rexian.text.matter_index import link_batch
 from rexian.text.synthetic import generate_tickets
 def main():
     n = int(sys.argv[1])
-    history = generate_tickets(n + int(sys.argv[3]), seed=11)[:n]
+    history = generate_tickets(max(n + int(sys.argv[3]), int(sys.argv[4])), seed=11)[:n]
     started, cpu = time.perf_counter(), time.process_time()
     groups, pairs = link_batch(history, with_pairs=True)
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -45,11 +47,11 @@ if __name__ == "__main__":
 """
 
 
-def link_in_child(src: Path, n_tickets: int, n_lookups: int, out: Path) -> dict:
+def link_in_child(src: Path, n_tickets: int, n_lookups: int, out: Path, year_of: int = 0) -> dict:
     env = {**os.environ, "PYTHONPATH": str(src)}
     script = out.with_suffix(".py")
     script.write_text(LINK_CHILD, encoding="utf-8")
-    output = subprocess.run([sys.executable, str(script), str(n_tickets), str(out), str(n_lookups)], env=env,
+    output = subprocess.run([sys.executable, str(script), str(n_tickets), str(out), str(n_lookups), str(year_of)], env=env,
                             check=True, stdout=subprocess.PIPE, text=True).stdout
     return json.loads(output.splitlines()[-1])
 
@@ -100,7 +102,8 @@ def _real_messages() -> list[str]:
     return [routing_text(str(t), str(c)) for t, c in zip(frame["留言主题"], frame["留言详情"])]
 
 
-def bench_same_matter(n_tickets: int, n_lookups: int, before_src: Path | None = None) -> list[tuple[str, str, str]]:
+def bench_same_matter(n_tickets: int, n_lookups: int, before_src: Path | None = None,
+                      year_of: int = 0) -> list[tuple[str, str, str]]:
     from rexian.text.evaluation import pair_precision_recall
     from rexian.text.matter_index import SameMatterIndex, TermWeights
     from rexian.text.matter_pairs import features, judge
@@ -146,18 +149,21 @@ def bench_same_matter(n_tickets: int, n_lookups: int, before_src: Path | None = 
 
     del index, recent
     truth: dict = {}
-    for ticket in history:
+    linked = history if n_tickets + n_lookups >= year_of else generate_tickets(year_of, seed=11)[:n_tickets]
+    for ticket in linked:
         truth.setdefault(ticket["matter_id"], []).append(ticket["ticket_id"])
+    del linked
     del tickets, history, queries
     codes = [("now", Path(__file__).resolve().parent.parent / "src")] + ([("before", before_src)] if before_src else [])
     results = {}
     with tempfile.TemporaryDirectory() as folder:
         for label, src in codes:
-            measured = link_in_child(src, n_tickets, n_lookups, Path(folder) / f"{label}.pkl")
+            measured = link_in_child(src, n_tickets, n_lookups, Path(folder) / f"{label}.pkl", year_of)
             with open(Path(folder) / f"{label}.pkl", "rb") as handle:
                 results[label] = pickle.load(handle)
             batch = measured["wall"]
-            name = f"batch linking of {n_tickets:,} tickets" if label == "now" else "  before (--before-src), same tickets"
+            density = f" (the first of a {year_of:,}-ticket year)" if year_of > n_tickets + n_lookups else ""
+            name = f"batch linking of {n_tickets:,} tickets{density}" if label == "now" else "  before (--before-src), same tickets"
             rows.append((f"{name}: wall / CPU / workers' CPU s",
                          f"{batch:.1f} / {measured['cpu']:.1f} / {measured['children_cpu']:.1f}",
                          "<= 600 at 1M" if label == "now" else ""))
@@ -178,6 +184,8 @@ def main() -> None:
     parser.add_argument("--lookups", type=int, default=2_000, help="intake-time lookups to time")
     parser.add_argument("--texts", type=int, default=20_000, help="texts to route")
     parser.add_argument("--before-src", type=Path, help="another checkout's src: batch linking measured with it too")
+    parser.add_argument("--year-of", type=int, default=0,
+                        help="link the first --tickets tickets of a generated year of this many (its density)")
     args = parser.parse_args()
 
     from rexian.text.synthetic import generate_tickets
@@ -185,7 +193,7 @@ def main() -> None:
     rng = random.Random(3)
     texts = [ticket["title"] + "。" + ticket["content"] for ticket in generate_tickets(args.texts, seed=5)]
     rng.shuffle(texts)
-    rows = bench_routing(texts) + (bench_same_matter(args.tickets, args.lookups, args.before_src) if args.tickets else [])
+    rows = bench_routing(texts) + (bench_same_matter(args.tickets, args.lookups, args.before_src, args.year_of) if args.tickets else [])
     width = max(len(row[0]) for row in rows)
     print(f"{'measure':<{width}}  {'value':>22}  target")
     for name, value, target in rows:

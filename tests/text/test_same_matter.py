@@ -1,11 +1,12 @@
 from datetime import datetime, timedelta
 
+import numpy
 import pytest
 
 from rexian.text.evaluation import pair_precision_recall
 from rexian.text.matter_index import SameMatterIndex, TermWeights, link_batch
 from rexian.text.places import place_keys
-from rexian.text.matter_pairs import same_matter
+from rexian.text.matter_pairs import prepare, same_matter
 from rexian.text.synthetic import generate_tickets
 
 T0 = datetime(2024, 5, 1, 9)
@@ -85,17 +86,47 @@ def test_batch_linking_on_generated_tickets_recovers_the_true_matters():
 
 def test_batch_linking_does_not_compare_all_pairs(monkeypatch):
     tickets = generate_tickets(2000, seed=5)
-    calls = 0
-    original = SameMatterIndex._judge
+    scored = 0
+    original = SameMatterIndex._candidates
 
     def counting(self, *args, **kwargs):
-        nonlocal calls
-        calls += 1
-        return original(self, *args, **kwargs)
+        nonlocal scored
+        candidates = original(self, *args, **kwargs)
+        scored += len(candidates)
+        return candidates
 
-    monkeypatch.setattr(SameMatterIndex, "_judge", counting)
+    monkeypatch.setattr(SameMatterIndex, "_candidates", counting)
     groups = link_batch(tickets)
-    assert groups and 0 < calls < len(tickets) * 20  # all pairs would be ~2,000,000
+    assert groups and 0 < scored < len(tickets) * 20  # all pairs would be ~2,000,000
+
+
+def test_batch_scores_of_all_candidates_at_once_are_the_same_floats_as_one_pair_at_a_time():
+    from rexian.text.matter_index import TermTable, _cosine, _norm
+    from rexian.text.matter_pairs import combined_similarity, weigh
+
+    tickets = generate_tickets(1500, seed=12)
+    weights = TermWeights.fit(tickets)
+    featured = [weigh(prepare(item), weights) for item in tickets]
+    table = TermTable(featured)
+    index = SameMatterIndex(weights, window_days=30)
+    compared = kept = 0
+    for item, feature in enumerate(featured):
+        positions = index._candidates(feature, 30)
+        if positions:
+            similarity = table.similarity(item, numpy.asarray(positions))
+            bounds = table.best_scores(item, numpy.asarray(positions), similarity)
+            norms = (_norm(feature.terms), _norm(feature.title_terms))
+            for position, one_at_once, bound in zip(positions, similarity, bounds):
+                single = index._judge(feature, norms, position, 30)
+                assert one_at_once == combined_similarity(
+                    _cosine(feature.terms, norms[0], index._terms[position], index._norms[position]),
+                    _cosine(feature.title_terms, norms[1], index._titles[position], index._title_norms[position]))
+                # The bound never drops a candidate the one-at-a-time judge keeps.
+                assert single is None or bound >= index.threshold
+                compared += 1
+                kept += single is not None
+        index.add(None, feature)
+    assert compared > 1000 and kept > 100
 
 
 def test_term_weights_make_rare_bigrams_weigh_more_than_common_ones():

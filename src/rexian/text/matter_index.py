@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable
 
+import numpy
+
 from rexian.text import config
 from rexian.text.matter_pairs import (NEAR_METRES, PLACE_BONUS, PLACE_CONFLICT_PENALTY, PLACE_UNKNOWN_PENALTY,
                                      SAME_THRESHOLD, MatterFeatures, SameMatterResult, combined_similarity, decide,
@@ -31,6 +33,7 @@ PARALLEL_FROM = 20_000
 GENERIC_PLACE_MIN_PARTNERS = 30
 GENERIC_PLACE_PARTNER_SHARE = 0.5
 CELL_DEGREES = 0.002  # about 200 m of latitude
+NEAR_LATITUDE = math.degrees(NEAR_METRES * 1.01 / 6_371_000)
 
 
 @dataclass
@@ -163,6 +166,11 @@ class SameMatterIndex:
             _cosine(feature.title_terms, query_norms[1], self._titles[position], self._title_norms[position]))
         if prune and similarity + PLACE_BONUS < self.threshold:
             return None
+        return self._judge_similar(feature, position, similarity, window_days, prune)
+
+    def _judge_similar(self, feature: MatterFeatures, position: int, similarity: float, window_days: float,
+                       prune: bool = True) -> SameMatterResult | None:
+        """_judge's decision once the text similarity is known."""
         at = self._times[position]
         days = abs(feature.at.timestamp() - at) / 86400 if feature.at and not math.isnan(at) else None
         geo = self._geo[position]
@@ -203,9 +211,14 @@ class SameMatterIndex:
                 # A bigram or the ~200 m cell alone is weak evidence: two of them make a candidate.
                 probe_hits.update(chosen)
         # Tickets sharing most probe terms first; a place or cell match always counts.
-        shared_terms = sorted((position for position, hits in probe_hits.items() if hits >= 2 and position not in strong),
-                              key=lambda position: -probe_hits[position])
-        return sorted(strong) + shared_terms[:MAX_TERM_CANDIDATES]
+        # most_common: by hits, ties in the order first seen (a stable sort), all in C.
+        shared_terms: list[int] = []
+        for position, hits in probe_hits.most_common():
+            if hits < 2 or len(shared_terms) == MAX_TERM_CANDIDATES:
+                break
+            if position not in strong:
+                shared_terms.append(position)
+        return sorted(strong) + shared_terms
 
     def lookup(self, ticket, *, window_days: float | None = None, only_same: bool = True,
                exclude_id: Any = None) -> list[MatterMatch]:
@@ -302,33 +315,105 @@ def _link_stretch(job, start: int, end: int) -> list[tuple[int, int, float, list
     tickets of the window before them."""
     featured, order, weights, window_days, threshold, with_pairs = job
     index = SameMatterIndex(weights, window_days, threshold)
-    position_to_item: list[int] = []
+    table = TermTable(featured)
     first = start
     if start:
         since = featured[order[start]].at.timestamp() - window_days * 86400
         while first > 0 and featured[order[first - 1]].at.timestamp() >= since:
             first -= 1
+    # The index's position p holds the ticket order[first + p].
+    position_items = numpy.asarray(order[first:end], dtype=numpy.int64)
     links = []
     for rank in range(first, end):
         item = order[rank]
         feature = featured[item]
         if rank >= start:
-            matches = sorted(_same_positions(index, feature, window_days), key=lambda match: -match[1])
+            matches = sorted(_same_positions(index, table, item, position_items, feature, window_days),
+                             key=lambda match: -match[1])
             # Link to the best match and to clearly strong ones only: linking to every weak match
             # chains distinct matters together through one ambiguous ticket.
             for position, score, reasons in matches[:1] + [m for m in matches[1:] if m[1] >= threshold + STRONG_MARGIN]:
-                links.append((item, position_to_item[position], score, reasons if with_pairs else None))
+                links.append((item, order[first + position], score, reasons if with_pairs else None))
         index.add(None, feature)
-        position_to_item.append(item)
     return links
 
 
-def _same_positions(index: SameMatterIndex, feature: MatterFeatures, window_days: float):
-    query_norms = (_norm(feature.terms), _norm(feature.title_terms))
-    for position in index._candidates(feature, window_days):
-        result = index._judge(feature, query_norms, position, window_days)
+def _same_positions(index: SameMatterIndex, table: "TermTable", item: int, position_items, feature: MatterFeatures,
+                    window_days: float):
+    """The index's judgement of each candidate (as SameMatterIndex._judge), with the text similarity of
+    all candidates computed at once and only those a shared place could lift to the threshold judged."""
+    positions = index._candidates(feature, window_days)
+    if not positions:
+        return
+    others = position_items[positions]
+    similarity = table.similarity(item, others)
+    for at in numpy.flatnonzero(table.best_scores(item, others, similarity) >= index.threshold):
+        result = index._judge_similar(feature, positions[at], float(similarity[at]), window_days)
         if result is not None and result.same:
-            yield position, result.score, result.reasons
+            yield positions[at], result.score, result.reasons
+
+
+class TermTable:
+    """The weighted bigrams (body and title) of every ticket of a batch as fixed-width numpy rows, so that
+    a ticket's cosine against all its candidates is a few array operations, not a Python loop per pair.
+    The products are added left to right in the candidate's stored order, as _cosine adds them, so the
+    similarities are the same floats."""
+
+    def __init__(self, featured: list[MatterFeatures]):
+        vocabulary: dict[str, int] = {}
+        body_ids, body_values, body_norms = self._rows([item.terms for item in featured], vocabulary)
+        title_ids, title_values, title_norms = self._rows([item.title_terms for item in featured], vocabulary)
+        # Body and title side by side, the title's bigrams numbered after the body's (the two cosines are
+        # separate); one slot per number and a last one, always 0, that the padding id -1 reads.
+        title_ids = numpy.where(title_ids >= 0, title_ids + len(vocabulary), -1)
+        self.ids = numpy.concatenate([body_ids, title_ids], axis=1)
+        self.values = numpy.concatenate([body_values, title_values], axis=1)
+        self.widths = (body_ids.shape[1], title_ids.shape[1])
+        self.norms = numpy.stack([body_norms, title_norms], axis=1)
+        self._scratch = numpy.zeros(2 * len(vocabulary) + 1)
+        named: dict[str, int] = {}
+        self.places, _, _ = self._rows([dict.fromkeys(item.places, 1.0) for item in featured], named)
+        self.has_places = self.places[:, 0] >= 0
+        self.lat = numpy.array([numpy.nan if item.lon is None or item.lat is None else item.lat for item in featured])
+
+    @staticmethod
+    def _rows(terms: list[dict[str, float]], vocabulary: dict[str, int]):
+        lengths = numpy.fromiter((len(item) for item in terms), dtype=numpy.int64, count=len(terms))
+        width = int(lengths.max()) if len(terms) and lengths.max() else 1
+        ids = numpy.full((len(terms), width), -1, dtype=numpy.int64)
+        values = numpy.zeros((len(terms), width))
+        rows = numpy.repeat(numpy.arange(len(terms)), lengths)
+        columns = numpy.arange(len(rows)) - numpy.repeat(numpy.cumsum(lengths) - lengths, lengths)
+        ids[rows, columns] = [vocabulary.setdefault(gram, len(vocabulary)) for item in terms for gram in item]
+        values[rows, columns] = [weight for item in terms for weight in item.values()]
+        norms = numpy.fromiter((_norm(item) for item in terms), dtype=float, count=len(terms))
+        return ids, values, norms
+
+    def similarity(self, item: int, others) -> Any:
+        """matter_pairs.combined_similarity of ticket `item` with each of `others` (an array of items)."""
+        scratch, ids = self._scratch, self.ids[item]
+        scratch[ids] = self.values[item]
+        products = self.values[others] * scratch[self.ids[others]]
+        scratch[ids] = 0.0
+        body = self.widths[0]
+        totals = numpy.stack([numpy.cumsum(products[:, :body], axis=1)[:, -1],
+                              numpy.cumsum(products[:, body:], axis=1)[:, -1]], axis=1)
+        norms = self.norms[item] * self.norms[others]
+        with numpy.errstate(divide="ignore", invalid="ignore"):
+            cosines = numpy.where(norms > 0, totals / norms, 0.0)
+        return combined_similarity(cosines[:, 0], cosines[:, 1], maximum=numpy.maximum)
+
+    def best_scores(self, item: int, others, similarity):
+        """An upper bound of the score SameMatterIndex._judge_similar could give each candidate (its cheap
+        bound, with the distance rounded up), so that candidates below the threshold are not judged."""
+        places = self.places[item]
+        shared = (self.places[others][:, :, None] == places[places >= 0][None, None, :]).any(axis=(1, 2))
+        # Two points are at least their difference in latitude apart (along the meridian), so only those
+        # within NEAR_METRES of latitude can be near; a 1 % margin covers rounding.
+        near = numpy.abs(self.lat[others] - self.lat[item]) <= NEAR_LATITUDE
+        penalty = numpy.where(self.has_places[others] & self.has_places[item], PLACE_CONFLICT_PENALTY,
+                              PLACE_UNKNOWN_PENALTY)
+        return numpy.where(shared | near, similarity + PLACE_BONUS, similarity - penalty)
 
 
 def prepare_many(tickets: list, processes: int | None = None) -> list[MatterFeatures]:

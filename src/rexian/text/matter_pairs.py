@@ -180,8 +180,10 @@ def similarity_of(a: MatterFeatures, b: MatterFeatures) -> float:
 TITLE_DISCOUNT = 0.8
 
 
-def combined_similarity(body: float, title: float) -> float:
-    return max(body, TITLE_DISCOUNT * title, (body + title) / 2)
+def combined_similarity(body, title, maximum=max):
+    """The text similarity from the body's and the title's cosines: floats, or numpy arrays of them with
+    `maximum=numpy.maximum` (batch linking scores all of a ticket's candidates at once)."""
+    return maximum(maximum(body, TITLE_DISCOUNT * title), (body + title) / 2)
 
 
 def decide(similarity: float, places_a: tuple[str, ...], places_b: tuple[str, ...], days: float | None,
