@@ -84,6 +84,13 @@ def change_of(kind: str, form: FormData) -> dict[str, Any]:
         text = value.strip() if isinstance(value, str) else ""
         if name == "active":
             change[name] = text != "false"
+        elif name == "date" and text:  # typed as people type dates, kept as yyyy-mm-dd (web/dates.py); a date that
+            from rexian.web.dates import UnreadableDate, read_date  # cannot be read goes on as typed: the check names it
+
+            try:
+                change[name] = read_date(text, "日期").isoformat()  # type: ignore[union-attr]
+            except UnreadableDate:
+                change[name] = text
         elif text:
             change[name] = text
     return change
