@@ -430,18 +430,30 @@ def _advice(request: Request, draft: dict):
 
 
 # --- approvals (unit leader) and reviews (centre) ---------------------------------------------------------
+def _requests_page(request: Request, me: Principal, stage: str, title: str):
+    """A queue of requests, oldest first; each request's words (reason, reply: handlers write the caller's phone
+    or address into them) go through `disclose` like every other text of a ticket."""
+    from rexian.web.privacy import disclose
+
+    web = request.app.state.web
+    items = queries.pending_requests(web.engine, web.hotline, me, stage, REQUESTS_SHOWN + 1)
+    capped, items = len(items) > REQUESTS_SHOWN, items[:REQUESTS_SHOWN]
+    words = disclose(web.engine, me, [(item["ticket"].ticket_id, {key: item["request"].payload.get(key) for key in
+                                                                  ("reason", "reply")}) for item in items],
+                     title, web.now())
+    for item, shown in zip(items, words):
+        item["words"] = shown.get("reason") or shown.get("reply") or ""
+    return render(request, "requests.html", me, items=items, title=title, capped=capped, shown=REQUESTS_SHOWN)
+
+
 @router.get("/approvals")
 def approvals(request: Request, me: Principal = Depends(Allow("unit_leader"))):
-    web = request.app.state.web
-    items = queries.pending_requests(web.engine, web.hotline, me, "unit", REQUESTS_SHOWN)
-    return render(request, "requests.html", me, items=items, title="本单位待审批申请", action="endorse")
+    return _requests_page(request, me, "unit", "本单位待审批申请")
 
 
 @router.get("/reviews")
 def reviews(request: Request, me: Principal = Depends(Allow("reviewer"))):
-    web = request.app.state.web
-    items = queries.pending_requests(web.engine, web.hotline, me, "centre", REQUESTS_SHOWN)
-    return render(request, "requests.html", me, items=items, title="中心待审核申请", action="review")
+    return _requests_page(request, me, "centre", "中心待审核申请")
 
 
 # --- administration: rexian.web.admin -------------------------------------------------------------------
