@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from rexian.domain.calendar import WorkCalendar
 from rexian.domain.vocabulary import WEEKDAY_NAMES
@@ -22,8 +22,8 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _YEAR_FILE = re.compile(r"\d{4}\.json")
 _KEYS = {"year", "source", "holidays", "workdays"}
 _OPTIONAL_KEYS = {"note"}
-__all__ = ["WEEKDAY_NAMES", "CalendarFileError", "DateBlock", "YearFile", "parse_year_file", "read_year_file",
-           "load_year_files", "build_calendar", "load_calendar"]
+__all__ = ["WEEKDAY_NAMES", "CalendarFileError", "DateBlock", "YearFile", "describe_dates", "parse_year_file", "read_year_file",
+           "load_year_files", "build_calendar", "load_calendar", "counted_year"]
 
 
 class CalendarFileError(ValueError):
@@ -34,6 +34,20 @@ class CalendarFileError(ValueError):
 class DateBlock:
     name: str
     dates: tuple[date, ...]
+    changed: tuple[date, ...] = ()  # the block's days the administrator set otherwise (YearFile.under): not counted
+
+    def span(self, show: Callable[[date], str] = date.isoformat) -> str:
+        """The block's dates in words: a run as 「first至last，共 n 天」, otherwise each date."""
+        return describe_dates(self.dates, show)
+
+
+def describe_dates(dates: Iterable[date], show: Callable[[date], str] = date.isoformat) -> str:
+    dates = sorted(dates)
+    if not dates:
+        return "（无）"
+    if len(dates) > 1 and (dates[-1] - dates[0]).days == len(dates) - 1:
+        return f"{show(dates[0])}至{show(dates[-1])}，共 {len(dates)} 天"
+    return "、".join(show(d) for d in dates)
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,18 @@ class YearFile:
 
     def workday_dates(self) -> set[date]:
         return {d for block in self.workdays for d in block.dates}
+
+    def under(self, days: Iterable[date]) -> "YearFile":
+        """The file as it counts beside the administrator's days (docs/calendar.md): each block without the days
+        the administrator set (a reset day no longer listed as a file holiday), which are named in its
+        `changed`; a block left without days stays, so the change is seen."""
+        days = set(days)
+
+        def kept(blocks: tuple[DateBlock, ...]) -> tuple[DateBlock, ...]:
+            return tuple(DateBlock(b.name, tuple(d for d in b.dates if d not in days),
+                                   tuple(d for d in b.dates if d in days)) for b in blocks)
+
+        return replace(self, holidays=kept(self.holidays), workdays=kept(self.workdays))
 
 
 def parse_year_file(text: str, origin: str) -> YearFile:
@@ -170,3 +196,27 @@ def load_calendar(extra_dir: Path | None = None) -> WorkCalendar:
     Reads a few dozen small files; load it once per process, not per ticket.
     """
     return build_calendar(load_year_files(extra_dir).values())
+
+
+def counted_year(year: int, calendar: WorkCalendar, admin_days: Iterable[Any],
+                 extra_dir: Path | None = None) -> dict[str, Any]:
+    """One year of the working calendar as deadlines are counted (`calendar`: the files with the administrator's
+    days, `DeadlinePolicy.with_days`) — the admin page's, the API's and `rexian calendar show`'s one view:
+    `file` (the year file under the administrator's days, or None), `changes` (the administrator's days of the
+    year: `CalendarDay`), the resulting `holidays` and `workdays`, `known`, and a `problem` or `note` in Chinese."""
+    try:
+        found = load_year_files(extra_dir).get(year)
+    except CalendarFileError as error:
+        found, problem = None, str(error)
+    else:
+        problem = None
+    changes = sorted((d for d in admin_days if d.day.year == year), key=lambda d: d.day)
+    note = None
+    if problem is None and not calendar.is_known(year):
+        problem = f"没有{year}年的日历文件，管理员也未录入该年的放假安排：按周一至周五为工作日计算"
+    elif problem is None and found is None:
+        note = f"没有{year}年的日历文件：除管理员设定的日期外，按周一至周五为工作日计算"
+    return {"year": year, "file": found.under(d.day for d in changes) if found else None, "changes": changes,
+            "problem": problem, "note": note, "known": calendar.is_known(year),
+            "holidays": sorted(d for d in calendar.holidays - calendar.workdays if d.year == year),
+            "workdays": sorted(d for d in calendar.workdays if d.year == year)}

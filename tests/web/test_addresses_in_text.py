@@ -57,3 +57,23 @@ def test_a_findings_evidence_and_timeline_hide_the_address_until_the_supervisor_
     assert "0201 油烟污染" in page  # the category by its name, not its code alone
     form_post(supervisor, f"/tickets/{ticket_id}/unmask", {"reason": "核查重复投诉所涉地点"})
     assert "幸福小区门口又在烧烤" in supervisor.get(f"/desk/finding?key=RC-REPEAT:{ticket_id}").text
+
+
+def test_every_title_shows_the_place_of_its_matter_and_hides_only_the_callers_own_door(hotline, client_for):  # noqa: F811
+    from rexian.domain import commands as c
+
+    filed = {}
+    for title, address in (("关于铁路新村维修基金的问题", "东城区景山街道吉祥胡同7号"),  # a place the caller does not live at
+                           ("关于幸福小区门口烧烤油烟的问题", ADDRESS),  # the caller's own estate
+                           ("关于幸福路18号楼下烧烤摊的问题", ADDRESS)):  # … and the caller's own door
+        filed[title] = hotline.handle(c.Intake(actor_id="A01", title=title, content=f"{title}，幸福小区的居民都很困扰",
+                                               category="0201", caller_phone="13812345678", address=address)).ticket_id
+    for reader in ("P01", "R01", "J01"):  # the roles that see callers' details masked
+        listed = client_for(reader).get("/tickets?queue=all").text
+        assert "关于铁路新村维修基金的问题" in listed and "关于幸福小区门口烧烤油烟的问题" in listed, reader
+        assert "关于幸福路****楼下烧烤摊的问题" in listed and "18号" not in listed, reader
+        page = client_for(reader).get(f"/tickets/{filed['关于幸福小区门口烧烤油烟的问题']}").text
+        assert "关于幸福小区门口烧烤油烟的问题" in page, reader
+        assert "，****的居民都很困扰" in page, reader  # the caller's own words still hide where the caller lives
+    handler_view = client_for("A01").get(f"/tickets/{filed['关于幸福路18号楼下烧烤摊的问题']}").text
+    assert "关于幸福路18号楼下烧烤摊的问题" in handler_view

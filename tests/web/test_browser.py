@@ -58,8 +58,8 @@ def browser():
 class Person:
     """One person's browser window, signed in."""
 
-    def __init__(self, browser, base, person_id=None):
-        self.context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    def __init__(self, browser, base, person_id=None, locale="zh-CN"):
+        self.context = browser.new_context(viewport={"width": 1366, "height": 768}, locale=locale)
         self.page = self.context.new_page()
         self.base = base
         self.person_id = person_id
@@ -290,3 +290,44 @@ def test_every_role_opens_its_workspace_with_nothing_fetched_from_outside_this_s
             assert not re.search(r"\bNone\b|Traceback|undefined|\bweb\.\w+", text), (person_id, path)
         person.close()
     assert outside == []
+
+
+def test_date_fields_show_and_take_year_month_day_in_an_english_browser(server, browser, hotline):
+    from rexian.domain import commands as c
+
+    tid = hotline.handle(c.Intake(actor_id="A01", content="路灯不亮已经一周", category="0202")).ticket_id
+    hotline.handle(c.Dispatch(actor_id="P01", ticket_id=tid, lead_unit_id="D02"))
+    hotline.handle(c.SignFor(actor_id="H0201", ticket_id=tid))
+    handler = Person(browser, server, "H0201", locale="en-US")  # a native date field shows mm/dd/yyyy here
+    page = handler.open("/tickets")
+    assert page.evaluate("navigator.language") == "en-US"
+    field = page.locator("#date-from")
+    assert field.get_attribute("type") == "text" and field.get_attribute("placeholder") == "yyyy-mm-dd"
+    field.fill("2026/3/2")  # as people type it: tidied on leaving the field
+    page.locator("#date-to").fill("2026-03-31")
+    assert field.input_value() == "2026-03-02"
+    page.evaluate("""() => {  // the picker's answer (the browser's own calendar) is written back as yyyy-mm-dd
+        const native = document.querySelector('#date-to ~ input.date-native');
+        native.value = '2026-03-30'; native.dispatchEvent(new Event('change'));
+    }""")
+    assert page.locator("#date-to").input_value() == "2026-03-30"
+    with page.expect_navigation():
+        page.click("form.filters button:not(.date-pick)")
+    assert "date_from=2026-03-02" in page.url and "date_to=2026-03-30" in page.url
+    assert page.locator("#date-from").input_value() == "2026-03-02" and tid in page.content()
+    page = handler.open("/tickets?date_from=03/02/2026")  # the locale's own order is not guessed at: it is named
+    assert "受理日期自「03/02/2026」无法识别" in page.locator("#filter-problems").inner_text()
+    page = handler.open(f"/tickets/{tid}")
+    page.locator("#do-request_extension").evaluate("details => { details.open = true }")
+    due = page.locator("#do-request_extension [name=requested_due_at]")
+    assert due.get_attribute("type") == "text" and due.get_attribute("placeholder") == "yyyy-mm-dd hh:mm"
+    due.fill("2026-04-20 17:30")
+    page.locator("#do-request_extension [name=reason]").fill("需协调供电部门更换线路，所需时间较长")
+    with page.expect_navigation():
+        page.locator("#do-request_extension form > p > button").click()
+    assert page.locator("#action-error").count() == 0
+    request = next(r for r in hotline.ticket(tid).requests.values() if r.kind == "extension")
+    assert str(request.payload["requested_due_at"]).replace("T", " ").startswith("2026-04-20 17:30")
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/en-US-dates.png")
+    handler.close()

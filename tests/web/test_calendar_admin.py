@@ -130,3 +130,54 @@ def test_an_organisation_file_can_carry_calendar_days(hotline, tmp_path):
     assert apply_org_changes(hotline, "X01", read_org_file(file)) == 1
     assert not hotline.deadlines.calendar.is_working_day(date(2026, 10, 9))
     assert apply_org_changes(hotline, "X01", read_org_file(file)) == 0  # the same day again: no change, no event
+
+
+def _set_days(hotline, *days):
+    from rexian.service.org_admin import apply_org_changes
+
+    apply_org_changes(hotline, "X01", [{"type": "calendar", "year": int(day[:4]), "date": day, "kind": kind, "name": name}
+                                       for day, kind, name in days])
+
+
+def test_the_calendar_command_counts_and_shows_the_days_the_admin_set(hotline):
+    from click.testing import CliRunner
+
+    from rexian.cli import main
+
+    _set_days(hotline, ("2026-03-03", "holiday", "临时放假"), ("2026-02-16", "ordinary", "春节假期调整"))
+    url = hotline.engine.url.render_as_string(hide_password=False)
+    env = {"REXIAN_CALENDAR_DIR": "", "REXIAN_KEY_FILE": str(hotline.settings["key_file"] or "")}
+    run = lambda *args: CliRunner().invoke(main, ["calendar", *args, "--db", url], env=env)  # noqa: E731
+    added = run("add-days", "2026-03-02 09:00", "3")
+    assert added.exit_code == 0, added.output
+    assert "2026-03-06 09:00" in added.output  # 3-03 off: Wed, Thu, Fri (the dispatch's own count)
+    assert _dispatched(hotline, "小区门口垃圾堆放多日无人清运").due_at.date() == date(2026, 3, 6)
+    shown = run("show", "2026")
+    assert shown.exit_code == 0, shown.output
+    assert "春节：2月15日（周日）、2月17日（周二）" in shown.output  # the reset Monday is no longer a file holiday
+    assert "其中2月16日（周一）已由管理员改设" in shown.output
+    assert "3月3日（周二）：放假（临时放假）" in shown.output and "2月16日（周一）：恢复平常" in shown.output
+
+
+def test_the_admin_pages_file_holidays_leave_out_a_day_the_admin_reset(hotline, client_for):
+    _set_days(hotline, ("2026-02-16", "ordinary", "春节假期调整"))
+    page = client_for("X01").get("/admin").text
+    holidays = re.search(r'<td id="calendar-file-2026-1">(.*?)</td>', page, re.S).group(1)
+    assert "春节：2026-02-15、2026-02-17" in holidays and "2026-02-16 已由管理员改设" in holidays
+    assert "国庆节：2026-10-01至2026-10-07，共 7 天" in holidays
+
+
+def test_deadlines_computed_at_import_count_the_days_the_admin_set(hotline, tmp_path):
+    from rexian.importing.mapping import mapping_from_dict
+    from rexian.importing.pipeline import import_to_database
+    from tests.importing import foreign_fields
+    from tests.importing.test_action_fields import _deadline_export
+
+    mapping = mapping_from_dict({**foreign_fields.mapping(), "deadlines": {"handle_days": {"噪音": 5}}})
+    _set_days(hotline, ("2025-04-08", "holiday", "临时放假"))  # files alone: dispatched 4-01 09:00 → due 4-09 09:00
+    report = import_to_database(hotline.engine, _deadline_export(tmp_path), mapping)
+    assert report.rows_rejected == 0
+    with hotline.engine.connect() as connection:
+        payloads = [json.loads(p) for p in connection.execute(
+            select(t.events.c.payload).where(t.events.c.action == "Dispatched")).scalars()]
+    assert {p["due_at"] for p in payloads} == {"2025-04-10 09:00:00"} and all(p["due_computed"] for p in payloads)

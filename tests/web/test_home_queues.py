@@ -66,3 +66,16 @@ def test_todays_work_leaves_out_tickets_waiting_on_the_leader_or_the_centres_rev
     waiting = client_for("H0201").get("/tickets?queue=review").text
     assert at_centre in waiting and with_leader in waiting and own not in waiting
     assert own in client_for("H0201").get("/tickets?queue=todo&due=pending").text
+
+
+def test_the_review_queue_masks_the_callers_phone_in_a_handlers_words_and_the_leader_reads_them_whole(hotline, client_for):
+    ticket_id = _dispatched(hotline, "楼下饭店油烟直排")
+    hotline.handle(c.SignFor(actor_id="H0201", ticket_id=ticket_id))
+    hotline.handle(c.RequestReturn(actor_id="H0201", ticket_id=ticket_id, reason="已致电市民13812345678，反映的是隔壁区的饭店",
+                                   basis="职责清单：跨区事项由属地主办"))
+    leader = client_for("L0201").get("/approvals").text
+    assert "已致电市民13812345678" in leader  # a unit leader needs the caller's details (and is audited)
+    request = hotline.ticket(ticket_id).pending("return")
+    hotline.handle(c.EndorseRequest(actor_id="L0201", ticket_id=ticket_id, request_id=request.request_id))
+    reviews = client_for("R01").get("/reviews").text
+    assert ticket_id in reviews and "13812345678" not in reviews and "138****5678" in reviews

@@ -74,7 +74,7 @@ def offered_on_page(html: str) -> dict[str, dict[str, str]]:
             values[field] = TEXT
         for field, value in re.findall(r'<input type="text" name="(\w+)" value="([^"]*)"', body):
             values[field] = value or TEXT
-        for field in re.findall(r'<input type="datetime-local" name="(\w+)"', body):
+        for field in re.findall(r'<input type="text" name="(\w+)"[^>]* data-date="datetime"', body):
             values[field] = "DATETIME"
         forms[name] = values
     return forms
@@ -96,7 +96,7 @@ def test_every_action_offered_succeeds_when_posted_and_refused_ones_are_not_offe
             values["master_ticket_id"] = received(hotline)
         for field, value in values.items():
             if value == "DATETIME":
-                values[field] = (hotline.clock.now + timedelta(days=40)).strftime("%Y-%m-%dT%H:%M")
+                values[field] = (hotline.clock.now + timedelta(days=40)).strftime("%Y-%m-%d %H:%M")  # as the field shows
         before = len(hotline.events(tid))
         response = form_post(client, f"/tickets/{tid}/do/{name}", values)
         assert response.status_code == 303, (name, response.text[:300])

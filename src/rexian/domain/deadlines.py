@@ -11,9 +11,9 @@ Conventions (docs/calendar.md):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from rexian.domain.calendar import WorkCalendar
 
@@ -66,6 +66,13 @@ class DeadlinePolicy:
             working_day_start=parse_clock(settings["working_day_start"]),
             working_day_end=parse_clock(settings["working_day_end"]),
         )
+
+    def with_days(self, days: Iterable[Any]) -> "DeadlinePolicy":
+        """This policy on its calendar with the administrator's days (`CalendarDay`: `day`, `kind`) set over it —
+        the one place the year files and the organisation's calendar meet (docs/calendar.md), for the server, the
+        CLI and import alike."""
+        kinds = {day.day: day.kind for day in days}
+        return replace(self, calendar=self.calendar.with_days(kinds)) if kinds else self
 
     def sign_due(self, dispatched_at: datetime, urgency: str) -> datetime:
         """By when the lead unit must sign for (签收) the ticket."""

@@ -13,12 +13,22 @@ from rexian.domain.deadlines import DeadlinePolicy
 
 @lru_cache(maxsize=1)
 def policy() -> DeadlinePolicy:
-    """The policy of the settings and calendar (loaded once per process)."""
+    """The policy of the settings on the calendar year files (loaded once per process): for an import that writes
+    no database (`--out`, `analyze --mapping`), which has no administrator's days to count."""
     from rexian.calendar_files import load_calendar
     from rexian.settings import load_settings
 
     settings = load_settings()
     return DeadlinePolicy.from_settings(load_calendar(settings["calendar_dir"]), settings)
+
+
+def database_policy(engine) -> DeadlinePolicy:
+    """The policy as the database's own server counts it: the year files with the days the administrator set
+    (calendar_days on the signed ORG chain, docs/calendar.md), read once per import."""
+    from rexian.adapters.repository import OrgRepository
+
+    with engine.connect() as connection:
+        return policy().with_days(OrgRepository(connection).load().calendar.values())
 
 
 def check_deadlines(raw: Any) -> dict[str, int] | None:
@@ -36,12 +46,15 @@ def check_deadlines(raw: Any) -> dict[str, int] | None:
     return days
 
 
-def set_deadlines(drafts: list, intake: dict[str, Any], handle_days: dict[str, int]) -> None:
-    """Give each dispatch without `due_at` the computed handling deadline (payload `due_computed: true`)."""
+def set_deadlines(drafts: list, intake: dict[str, Any], handle_days: dict[str, int],
+                  deadlines: DeadlinePolicy | None = None) -> None:
+    """Give each dispatch without `due_at` the handling deadline computed by `deadlines` (default: `policy()`;
+    payload `due_computed: true`)."""
+    deadlines = deadlines or policy()
     urgency = intake.get("urgency") if intake.get("urgency") in ("normal", "urgent", "emergency") else "normal"
     days = handle_days.get(str(intake.get("category")))
     for draft in drafts:
         if draft.action == "Dispatched" and not draft.payload.get("due_at"):
-            due = policy().handle_due(draft.at, urgency, handle_days=days)
+            due = deadlines.handle_due(draft.at, urgency, handle_days=days)
             draft.payload["due_at"] = due.isoformat(sep=" ")
             draft.payload["due_computed"] = True

@@ -15,6 +15,7 @@ from rexian.domain.eventlog import seal
 from rexian.domain.model import Ticket
 from rexian.domain.records import columns
 from rexian.importing.action_fields import pair_requests
+from rexian.domain.deadlines import DeadlinePolicy
 from rexian.importing.deadlines import set_deadlines
 from rexian.importing.mapping import Mapping
 from rexian.importing.values import as_text, is_missing, parse_time
@@ -87,7 +88,9 @@ def intake_payload(history: History, mapping: Mapping) -> dict[str, Any]:
     return payload
 
 
-def seal_history(history: History, mapping: Mapping) -> list[dict[str, Any]]:
+def seal_history(history: History, mapping: Mapping, deadlines: DeadlinePolicy | None = None) -> list[dict[str, Any]]:
+    """One ticket's records, numbered and chained; a dispatch without a deadline gets one from `deadlines` when the
+    mapping asks (`deadlines:`): the database's calendar on import, the year files elsewhere (importing/deadlines.py)."""
     drafts = sorted(history.drafts, key=lambda d: (d.at, d.order))
     pair_requests(history.ticket_id, drafts)
     received = next((d for d in drafts if d.action == "TicketReceived"), None)
@@ -98,7 +101,7 @@ def seal_history(history: History, mapping: Mapping) -> list[dict[str, Any]]:
         drafts.remove(received)
     received.payload = {**intake_payload(history, mapping), **received.payload}
     if mapping.deadlines is not None:
-        set_deadlines(drafts, received.payload, mapping.deadlines)
+        set_deadlines(drafts, received.payload, mapping.deadlines, deadlines)
     records, dispatched = [], False
     for seq, draft in enumerate([received, *drafts], start=1):
         payload = dict(draft.payload)

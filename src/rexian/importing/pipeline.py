@@ -217,9 +217,10 @@ def _leave_out_broken_tickets(report: ImportReport) -> None:
                     report.rejects.add(file, row, None, ticket_id, "所在文件被拒绝读取（见本清单）：整件工单未导入")
 
 
-def sealed_histories(report: ImportReport, mapping: Mapping) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+def sealed_histories(report: ImportReport, mapping: Mapping,
+                     deadlines=None) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     for ticket_id in sorted(report.histories):
-        yield ticket_id, seal_history(report.histories[ticket_id], mapping)
+        yield ticket_id, seal_history(report.histories[ticket_id], mapping, deadlines)
 
 
 CONFLICT_REASON = ("数据库中已有该工单的不同历史，或它不是本来源导入的（导入只追加本来源建立的工单）："
@@ -269,6 +270,11 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
         plan = fast_plan(inputs, mapping, settings.import_chunk_rows, settings.import_sort_memory_mb,
                          settings.import_max_field_chars)
     report = None if plan is not None else build(inputs, mapping)
+    deadlines = None
+    if mapping.deadlines is not None:  # computed deadlines count the administrator's calendar days, as the server does
+        from rexian.importing.deadlines import database_policy
+
+        deadlines = database_policy(engine)
     if progress is not None:
         progress(0, plan.rows_in if plan is not None else report.rows_in)
     import_id = start_run(engine, mapping.source, [str(p) for p in inputs],
@@ -283,12 +289,12 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
                 report = build(inputs, mapping)
                 result = StoreResult(tickets_added=result.tickets_added, tickets_grown=result.tickets_grown,
                                      events_added=result.events_added, written=result.written)
-                store_histories(engine, _counting(report, sealed_histories(report, mapping), progress),
+                store_histories(engine, _counting(report, sealed_histories(report, mapping, deadlines), progress),
                                 batch_tickets, after_batch, written_earlier=frozenset(result.written), result=result,
                                 cache_mb=cache_mb)
                 finish(report, result.conflicts, result.refusals)
         else:
-            store_histories(engine, _counting(report, sealed_histories(report, mapping), progress), batch_tickets,
+            store_histories(engine, _counting(report, sealed_histories(report, mapping, deadlines), progress), batch_tickets,
                             after_batch, result=result, cache_mb=cache_mb)
             finish(report, result.conflicts, result.refusals)
     except BaseException:

@@ -12,7 +12,7 @@ import json
 import logging
 import secrets
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Callable, Sequence
 
@@ -195,11 +195,7 @@ class Hotline:
         cached = self._org
         if cached is None or cached[0] != version:
             org = OrgRepository(connection).load()
-            deadlines = self.base_deadlines
-            if org.calendar:
-                calendar = deadlines.calendar.with_days({day.day: day.kind for day in org.calendar.values()})
-                deadlines = replace(deadlines, calendar=calendar)
-            self._org = cached = (version, org, deadlines)
+            self._org = cached = (version, org, self.base_deadlines.with_days(org.calendar.values()))
         return cached[1], cached[2]
 
     def offers(self, ticket: Ticket, actor_id: str | None, command_types) -> list:

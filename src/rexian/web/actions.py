@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import typing
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Mapping
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
@@ -150,7 +151,11 @@ def to_command(command: type[c.Command], body: BaseModel, actor_id: str | None, 
 
 def from_form(model: type[BaseModel], form: Mapping[str, Any]) -> BaseModel:
     """A request model from a submitted form: empty fields are absent, list fields are comma-separated
-    (or repeated), checkboxes are 'on'."""
+    (or repeated), checkboxes are 'on', a time is read as people type it whatever the browser's locale
+    (web/dates.py: yyyy-mm-dd hh:mm and its usual variants; anything else refused, naming the field)."""
+    from rexian.web.dates import UnreadableDate, read_datetime
+    from rexian.web.forms import FIELD_LABELS
+
     data: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         values = [v for v in (form.getlist(name) if hasattr(form, "getlist") else [form.get(name)])
@@ -159,6 +164,11 @@ def from_form(model: type[BaseModel], form: Mapping[str, Any]) -> BaseModel:
             if values and info.annotation != list[EvidenceIn]:
                 data[name] = [part.strip() for v in values for part in v.replace("，", ",").split(",")
                               if part.strip()]
+        elif values and datetime in (info.annotation, *typing.get_args(info.annotation)):
+            try:
+                data[name] = read_datetime(values[-1], FIELD_LABELS.get(name, name))
+            except UnreadableDate as error:
+                raise MissingField("web.invalid_field", f"填写内容有误：{error}") from None
         elif values:
             data[name] = values[-1].strip()
     return validated(model, data)
@@ -168,8 +178,10 @@ def validated(model: type[BaseModel], data: Mapping[str, Any]) -> BaseModel:
     try:
         return model.model_validate(dict(data))
     except ValidationError as error:
+        from rexian.web.forms import FIELD_LABELS
+
         problems = []
         for item in error.errors():
-            where = ".".join(str(part) for part in item.get("loc", ()))
+            where = ".".join(FIELD_LABELS.get(str(part), str(part)) for part in item.get("loc", ()))
             problems.append(f"{where}（{'必填' if item.get('type') == 'missing' else '格式无效'}）")
         raise MissingField("web.invalid_field", "填写内容有误：" + "、".join(problems)) from error

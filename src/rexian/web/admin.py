@@ -84,6 +84,13 @@ def change_of(kind: str, form: FormData) -> dict[str, Any]:
         text = value.strip() if isinstance(value, str) else ""
         if name == "active":
             change[name] = text != "false"
+        elif name == "date" and text:  # typed as people type dates, kept as yyyy-mm-dd (web/dates.py); a date that
+            from rexian.web.dates import UnreadableDate, read_date  # cannot be read goes on as typed: the check names it
+
+            try:
+                change[name] = read_date(text, "日期").isoformat()  # type: ignore[union-attr]
+            except UnreadableDate:
+                change[name] = text
         elif text:
             change[name] = text
     return change
@@ -146,23 +153,9 @@ def calendar_years(web) -> list[dict[str, Any]]:
 
 
 def calendar_year(hotline, year: int) -> dict[str, Any]:
-    """One year of the working calendar as deadlines are counted now (the page's and the API's view)."""
-    from rexian.calendar_files import CalendarFileError, load_year_files
+    """One year of the working calendar as deadlines are counted now (the page's and the API's view, and
+    `rexian calendar show`'s: calendar_files.counted_year)."""
+    from rexian.calendar_files import counted_year
 
-    try:
-        found = load_year_files(hotline.settings["calendar_dir"]).get(year)
-    except CalendarFileError as error:
-        found, problem = None, str(error)
-    else:
-        problem = None
-    org, calendar = hotline.organisation(), hotline.deadlines.calendar
-    changes = sorted((d for d in org.calendar.values() if d.day.year == year), key=lambda d: d.day)
-    note = None
-    if problem is None and not calendar.is_known(year):
-        problem = f"没有{year}年的日历文件，管理员也未录入该年的放假安排：按周一至周五为工作日计算"
-    elif problem is None and found is None:
-        note = f"没有{year}年的日历文件：除管理员设定的日期外，按周一至周五为工作日计算"
-    return {"year": year, "file": found, "changes": changes, "problem": problem, "note": note,
-            "known": calendar.is_known(year),
-            "holidays": sorted(d for d in calendar.holidays - calendar.workdays if d.year == year),
-            "workdays": sorted(d for d in calendar.workdays if d.year == year)}
+    return counted_year(year, hotline.deadlines.calendar, hotline.organisation().calendar.values(),
+                        hotline.settings["calendar_dir"])

@@ -166,11 +166,25 @@ def _request_tiles(web, principal: Principal) -> list[dict]:
 
 
 # --- lists -----------------------------------------------------------------------------------------------
-def _filters(request: Request) -> queries.Filters:
+DATE_FILTERS = {"date_from": "受理日期自", "date_to": "受理日期至"}
+
+
+def _filters(request: Request) -> tuple[queries.Filters, list[str]]:
+    """The list's filters from the query string, dates read as typed (web/dates.py) and kept as yyyy-mm-dd; a date
+    that cannot be read is not applied and named in the problems shown above the list."""
+    from rexian.web.dates import UnreadableDate, read_date
+
     params = request.query_params
-    return queries.Filters(**{name: params.get(name) or None for name in
-                              ("q", "status", "category", "unit", "date_from", "date_to", "due")},
-                           queue=params.get("queue") or "all")
+    values = {name: params.get(name) or None for name in ("q", "status", "category", "unit", "due", *DATE_FILTERS)}
+    problems = []
+    for name, label in DATE_FILTERS.items():
+        try:
+            day = read_date(values[name], label)
+        except UnreadableDate as error:
+            problems.append(str(error))
+            day = None
+        values[name] = day.isoformat() if day else None
+    return queries.Filters(**values, queue=params.get("queue") or "all"), problems
 
 
 def _int(text: str | None, default: int) -> int:
@@ -183,12 +197,13 @@ def _int(text: str | None, default: int) -> int:
 @router.get("/tickets")
 def ticket_list(request: Request, me: Principal = Depends(Allow())):
     web = request.app.state.web
-    filters = _filters(request)
+    filters, problems = _filters(request)
     page = queries.list_tickets(web.engine, me, filters, _int(request.query_params.get("page"), 1), 20,
                                 web.now(), web.settings["web_near_due_hours"], place="工单列表")
     org = web.hotline.organisation()
     query = filters.as_query()
-    return render(request, "tickets.html", me, page=page, filters=filters, org=org, queues=queries.QUEUES,
+    return render(request, "tickets.html", me, page=page, filters=filters, problems=problems, org=org,
+                  queues=queries.QUEUES,
                   due_filters=queries.DUE_FILTERS,
                   query=query, export_link="/tickets/export.xlsx?" + urlencode(query),
                   page_link=lambda n: "/tickets?" + urlencode({**query, "page": n}))
@@ -203,7 +218,10 @@ def ticket_export(request: Request, me: Principal = Depends(Allow())):
     from rexian.web.labels import state_name
 
     web = request.app.state.web
-    page = queries.list_tickets(web.engine, me, _filters(request), 1, 10_000, web.now(), place="工单导出（Excel）")
+    filters, problems = _filters(request)
+    if problems:  # never an export that quietly leaves out the filter asked for
+        raise MissingField("web.invalid_filter", "；".join(problems))
+    page = queries.list_tickets(web.engine, me, filters, 1, 10_000, web.now(), place="工单导出（Excel）")
     book = Workbook(write_only=True)
     sheet = book.create_sheet("工单")
     sheet.append(["工单编号", "状态", "受理时间", "分类", "分类代码", "地址", "来电号码", "标题", "诉求内容",
@@ -412,18 +430,30 @@ def _advice(request: Request, draft: dict):
 
 
 # --- approvals (unit leader) and reviews (centre) ---------------------------------------------------------
+def _requests_page(request: Request, me: Principal, stage: str, title: str):
+    """A queue of requests, oldest first; each request's words (reason, reply: handlers write the caller's phone
+    or address into them) go through `disclose` like every other text of a ticket."""
+    from rexian.web.privacy import disclose
+
+    web = request.app.state.web
+    items = queries.pending_requests(web.engine, web.hotline, me, stage, REQUESTS_SHOWN + 1)
+    capped, items = len(items) > REQUESTS_SHOWN, items[:REQUESTS_SHOWN]
+    words = disclose(web.engine, me, [(item["ticket"].ticket_id, {key: item["request"].payload.get(key) for key in
+                                                                  ("reason", "reply")}) for item in items],
+                     title, web.now())
+    for item, shown in zip(items, words):
+        item["words"] = shown.get("reason") or shown.get("reply") or ""
+    return render(request, "requests.html", me, items=items, title=title, capped=capped, shown=REQUESTS_SHOWN)
+
+
 @router.get("/approvals")
 def approvals(request: Request, me: Principal = Depends(Allow("unit_leader"))):
-    web = request.app.state.web
-    items = queries.pending_requests(web.engine, web.hotline, me, "unit", REQUESTS_SHOWN)
-    return render(request, "requests.html", me, items=items, title="本单位待审批申请", action="endorse")
+    return _requests_page(request, me, "unit", "本单位待审批申请")
 
 
 @router.get("/reviews")
 def reviews(request: Request, me: Principal = Depends(Allow("reviewer"))):
-    web = request.app.state.web
-    items = queries.pending_requests(web.engine, web.hotline, me, "centre", REQUESTS_SHOWN)
-    return render(request, "requests.html", me, items=items, title="中心待审核申请", action="review")
+    return _requests_page(request, me, "centre", "中心待审核申请")
 
 
 # --- administration: rexian.web.admin -------------------------------------------------------------------

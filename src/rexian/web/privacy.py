@@ -90,21 +90,46 @@ def _names_a_place(part: str) -> bool:
     return len(re.findall(r"[\u4e00-\u9fff]", part)) >= 2 or re.search(r"\d+(?:号|栋|幢|单元|室)", part) is not None
 
 
+# A ticket's title names the matter and its place (「关于铁路新村维修基金的问题」), written by the centre for
+# everyone who routes, reviews or supervises the matter: in a title only the caller's own details are hidden.
+TITLE_FIELDS = frozenset({"title"})
+_NUMBERED = re.compile(r"[0-9０-９]")
+
+
+def own_details(address: str | None) -> list[str]:
+    """The parts of an address that single out the caller's own door — a house number, building, unit or room, any
+    part with a number in it (「18号」「3栋」「302室」) — as opposed to the named places around it (district, road,
+    estate, village), which are also where the matter is; longest first."""
+    if not address:
+        return []
+    parts = {match.group(0) for match in _ADDRESS_PART.finditer(address)}
+    return sorted((part for part in parts if len(part) >= 2 and _NUMBERED.search(part)), key=len, reverse=True)
+
+
+def _any_of(parts: Iterable[str]) -> re.Pattern | None:
+    parts = sorted(set(parts), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, parts))) if parts else None
+
+
 def hide_addresses(value: Any, addresses: Iterable[str]) -> Any:
     """`value` (a text, or a payload / evidence of texts) with the given addresses' hidden parts replaced by
-    "****" wherever they occur inside words."""
-    parts = sorted({part for address in addresses for part in address_parts(address)}, key=len, reverse=True)
-    if not parts:
+    "****" wherever they occur inside words — in a title (`TITLE_FIELDS`) only the caller's own details
+    (`own_details`), so that every title shows the place of its matter alike, whether or not the caller lives
+    there (docs/web.md, Personal data)."""
+    addresses = [address for address in addresses if address]
+    words = _any_of(part for address in addresses for part in address_parts(address))
+    titles = _any_of(part for address in addresses for part in own_details(address))
+    if words is None:
         return value
-    pattern = re.compile("|".join(map(re.escape, parts)))
 
-    def hidden(item: Any) -> Any:
+    def hidden(item: Any, key: str = "") -> Any:
         if isinstance(item, str):
-            return pattern.sub("****", item)
+            pattern = titles if key in TITLE_FIELDS else words
+            return pattern.sub("****", item) if pattern is not None else item
         if isinstance(item, dict):
-            return {key: hidden(v) for key, v in item.items()}
+            return {k: hidden(v, k) for k, v in item.items()}
         if isinstance(item, list):
-            return [hidden(v) for v in item]
+            return [hidden(v, key) for v in item]
         return item
 
     return hidden(value)
