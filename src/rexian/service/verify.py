@@ -53,6 +53,7 @@ from rexian.service.verify_side import (
     desk_record_damages,
     evidence_refs,
     finding_count_damages,
+    outbox_damages,
     finding_state_damages,
     findings_store_damages,
     is_finding_stream,
@@ -148,6 +149,7 @@ def verify_database(engine: Engine, keyring: KeyRing | None = None,
         report.damages += attachment_damages(connection, cited)
         report.damages += credential_damages(connection, ring)
         report.damages += account_state_damages(connection)
+        report.damages += outbox_damages(connection, ring)
         report.damages += erasure_damages(connection, held, ring)
         report.damages += _log_sequence_damages(iter_log_sequence(connection), counted.get(LOG_COUNTER))
         report.checkpoints, problems = check_checkpoints(connection, ring, filed)

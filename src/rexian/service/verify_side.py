@@ -283,6 +283,20 @@ def credential_damages(connection, ring: KeyRing) -> list[Damage]:
     return damages
 
 
+def outbox_damages(connection, ring: KeyRing) -> list[Damage]:
+    """Every outbox row (what dashboards and webhooks are sent) signed by the server: a row inserted or rewritten
+    by SQL — a forged finding pushed to partners under the webhook secret — is named (the push already skips it)."""
+    from rexian.adapters.desk_store import OUTBOX_SIGNED, outbox_problem
+
+    damages = []
+    for row in raw_rows(connection, "outbox", ("id", *OUTBOX_SIGNED, "mac")):
+        problem = outbox_problem(ring, row)
+        if problem:
+            damages.append(Damage(f"推送(outbox:{row.get('id')})", "unsigned", None,
+                                  f"推送记录{str(row.get('key'))[:60]}{problem}（不会推送或发送）"))
+    return damages
+
+
 def account_state_damages(connection) -> list[Damage]:
     """Each account's `state_seq` against the newest of its signed account-state audit records (a lock-out or
     failure count reset, a password put back), its `active` flag against the last enable/disable, and every

@@ -3,8 +3,9 @@ MAC (adapters/credentials.py), and an import run's runner and last progress (imp
 
 Existing sessions are ended (everyone signs in again). Existing API tokens are bound to the account's newest
 state record at their issue (by time) and signed again when their MAC held; one that did not keeps its bad MAC.
-Existing query codes (sha256) are signed over their hash, so the citizens' codes keep working. Needs the key file
-when there are tokens or codes.
+Existing query codes (sha256) are signed over their hash, so the citizens' codes keep working. Outbox rows (what
+dashboards and webhooks are sent) are signed from now on; existing ones as they stand. Needs the key file when
+there are tokens, codes or outbox rows.
 
 Revision ID: 0012_trust9
 Revises: 0011_phone8
@@ -19,7 +20,7 @@ branch_labels = None
 depends_on = None
 
 ADDED = {"sessions": (("issued_seq", sa.BigInteger),), "api_tokens": (("issued_seq", sa.BigInteger),),
-         "imports": (("runner", sa.String(128)), ("progressed_at", sa.DateTime))}
+         "imports": (("runner", sa.String(128)), ("progressed_at", sa.DateTime)), "outbox": (("mac", sa.String(80)),)}
 
 
 def _keyring():
@@ -68,6 +69,19 @@ def _sign_codes(bind) -> None:
                      .values(code_hash=keyring.sign(portal_code_digest(ticket_id, code_hash))))
 
 
+def _sign_outbox(bind) -> None:
+    """Outbox rows written before they were signed, signed as they stand (trust on first use)."""
+    from rexian.adapters import desk_tables as dt
+    from rexian.adapters.desk_store import outbox_digest
+
+    rows = bind.execute(sa.select(dt.outbox).where(dt.outbox.c.mac.is_(None))).all()
+    if not rows:
+        return
+    keyring = _keyring()
+    for row in rows:
+        bind.execute(sa.update(dt.outbox).where(dt.outbox.c.id == row.id).values(mac=keyring.sign(outbox_digest(row))))
+
+
 def upgrade() -> None:
     bind = op.get_bind()
     inspector = sa.inspect(bind)
@@ -79,6 +93,7 @@ def upgrade() -> None:
     bind.exec_driver_sql("DELETE FROM sessions WHERE issued_seq IS NULL")
     _bind_tokens(bind)
     _sign_codes(bind)
+    _sign_outbox(bind)
 
 
 def downgrade() -> None:
