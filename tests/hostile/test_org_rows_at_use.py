@@ -136,3 +136,29 @@ def test_org_repair_refuses_when_the_chain_itself_fails_its_check(app):
     result = CliRunner().invoke(main, ["org", "repair", "--db", app.engine.url.render_as_string(hide_password=False)])
     assert result.exit_code != 0 and "组织机构日志未通过服务器签名校验" in result.output, result.output
     assert sql(app, "SELECT person_id, roles FROM people ORDER BY person_id") == before
+
+
+def test_the_admin_page_puts_a_suspended_handler_back_and_only_an_admin_may(make_app, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from rexian.web.app import create_app
+    from rexian.web.auth import Accounts
+    from tests.web.conftest import form_post, sign_in
+
+    app = make_app(f"sqlite:///{tmp_path / 'web.db'}")
+    Accounts(app.engine, app.settings, app.clock).add_sharing_password(app.organisation(), ["X01", "H0201"],
+                                                                      "secret-pass-1")
+    sql(app, "UPDATE people SET unit_id = 'D03' WHERE person_id = 'H0201'")
+    web = create_app(_fresh(app))  # a server started after the edit
+    with TestClient(web, raise_server_exceptions=False) as admin, \
+            TestClient(web, raise_server_exceptions=False) as handler:
+        sign_in(handler, "H0201")
+        assert handler.get("/tickets", follow_redirects=False).status_code != 200  # suspended: acts as no one
+        assert sign_in(admin, "X01").status_code == 303
+        assert "按组织机构日志恢复" in admin.get("/admin").text
+        assert form_post(handler, "/admin/org/repair").status_code in (303, 403)  # not an admin: nothing done
+        assert not _fresh(app).organisation().person("H0201").active
+        done = form_post(admin, "/admin/org/repair")
+        assert done.status_code == 303 and "people+H0201" in done.headers["location"], done.headers
+        assert handler.get("/tickets", follow_redirects=False).status_code == 200  # the chain grew: reloaded
+    assert verify_database(app.engine).intact
