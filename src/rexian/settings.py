@@ -43,6 +43,14 @@ def _batch_mode(text: str) -> str:
     return mode
 
 
+def _networks(text: Any) -> tuple:
+    """IP addresses or networks (CIDR), comma- or space-separated (or a YAML list)."""
+    import ipaddress
+
+    items = text if isinstance(text, (list, tuple)) else str(text).replace(",", " ").split()
+    return tuple(ipaddress.ip_network(str(item).strip(), strict=False) for item in items if str(item).strip())
+
+
 def _path_or_none(text: str) -> Path | None:
     return Path(text) if text else None
 
@@ -110,6 +118,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("web_portal_code_attempts", 10, int,
             "Wrong query codes in a row for one ticket number on the citizen portal after which that number is "
             "refused for web_lockout_minutes (the 6-digit code cannot be guessed by trying them all)."),
+    Setting("web_portal_client_attempts", 20, int,
+            "Wrong 6-digit query codes (the short codes of tickets filed before codes were lengthened) from one client "
+            "after which that client's short codes are refused for web_lockout_minutes (docs/trust.md)."),
+    Setting("web_portal_site_attempts", 30, int,
+            "Wrong 6-digit query codes from all clients together after which every short code is refused for "
+            "web_lockout_minutes: the site-wide budget that bounds guessing by many addresses (docs/trust.md). "
+            "Today's 10-character codes are never refused by it."),
+    Setting("web_trusted_proxies", (), _networks,
+            "Addresses or networks (CIDR) of the reverse proxies in front of `rexian serve`, comma-separated: only a "
+            "request coming from one of them has its X-Forwarded-For believed when telling clients apart; empty, the "
+            "connection's own address is the client."),
     Setting("web_upload_max_bytes", 5_000_000, int, "Largest evidence file accepted by the web application."),
     Setting("web_near_due_hours", 24, int, "An open ticket due within this many hours is marked 临期 in lists."),
     Setting("web_secure_cookies", False, _bool,
@@ -247,6 +266,6 @@ def _coerce(name: str, value: Any) -> Any:
     if name not in _BY_NAME:
         raise KeyError(f"unknown setting {name!r}; see `rexian settings`")
     setting = _BY_NAME[name]
-    if isinstance(value, str) or setting.parse in (_path_or_none,):
+    if isinstance(value, str) or setting.parse in (_path_or_none, _networks):
         return setting.parse(value) if value is not None else None
     return value

@@ -54,11 +54,14 @@ def _outbox_row(app, row_id, ref):
     from datetime import datetime
 
     from rexian.adapters import desk_tables as dt
+    from rexian.adapters.desk_store import outbox_digest
+    from rexian.adapters.keys import keyring_for
 
-    with app.engine.begin() as connection:
-        connection.execute(dt.outbox.insert().values(id=row_id, key=f"finding.added:{ref}:{row_id}",
-                                                     topic="finding.added", ref=ref, payload="{}",
-                                                     created_at=datetime(2026, 3, 5)))
+    row = dict(key=f"finding.added:{ref}:{row_id}", topic="finding.added", ref=ref, payload="{}",
+               created_at=datetime(2026, 3, 5))
+    with app.engine.begin() as connection:  # signed as the server signs what it writes (docs/trust.md)
+        connection.execute(dt.outbox.insert().values(id=row_id, **row,
+                                                     mac=keyring_for(app.engine).sign(outbox_digest(row))))
 
 
 def test_a_change_whose_id_commits_after_a_larger_one_is_still_sent_and_the_resume_point_waits_for_it(

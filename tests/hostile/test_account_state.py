@@ -143,3 +143,66 @@ def test_a_sign_in_without_earlier_failures_writes_no_account_record(accounts):
     before = records()
     assert service.sign_in("H0201", PASSWORD) and service.sign_in("H0201", PASSWORD)
     assert records() == before and verify_database(app.engine).intact
+
+
+# --- sessions and tokens bound to the account's state (issue 15, ninth round) ----------------------------------
+def _session_row(app, token: str) -> dict:
+    from rexian.web.auth import digest
+
+    with app.engine.connect() as connection:
+        postgres = connection.dialect.name == "postgresql"
+        return dict(connection.exec_driver_sql("SELECT * FROM sessions WHERE token_hash = " + ("%s" if postgres else "?"),
+                                               (digest(token),)).first()._mapping)
+
+
+def _insert(app, table: str, row: dict) -> None:
+    sql(app, f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", *row.values())
+
+
+@pytest.mark.parametrize("change", ["password", "disable"])
+def test_a_session_ended_by_a_password_change_or_a_disabling_put_back_by_sql_is_refused_and_named(accounts, change):
+    """The session row keeps its genuine MAC; whoever stole the cookie and can write the database puts it back."""
+    app, service = accounts
+    stolen = service.sign_in("H0201", PASSWORD)
+    row = _session_row(app, stolen)
+    if change == "password":
+        service.set_password("H0201", "a-new-password-2")
+    else:
+        service.set_active("H0201", False)
+        service.set_active("H0201", True)
+    assert service.session_person(stolen) is None  # ended by the change
+    _insert(app, "sessions", row)
+    assert service.session_person(stolen) is None
+    assert one_value(app, "SELECT count(*) FROM audit_log WHERE action = 'account_refused'") == 1
+    report = verify_database(app.engine)
+    assert any(stream.startswith("登录凭据(sessions:") for stream in damaged(report)), report.lines()
+    # the near miss: a session begun after the change works, and the database without the put-back row verifies
+    fresh = service.sign_in("H0201", "a-new-password-2" if change == "password" else PASSWORD)
+    assert service.session_person(fresh) == "H0201"
+    sql(app, "DELETE FROM sessions WHERE token_hash = ?", row["token_hash"])
+    assert verify_database(app.engine).intact
+
+
+def test_an_api_token_revoked_by_a_disabling_and_un_revoked_after_re_enabling_is_refused_at_use(accounts):
+    """Before, only `verify` named it; the token itself worked again once the account was enabled."""
+    app, service = accounts
+    token = service.issue_token("H0201", "脚本")
+    service.set_password("H0201", "a-new-password-2")
+    assert service.token_person(token) == "H0201"  # a password change leaves API tokens alone
+    service.set_active("H0201", False)
+    service.set_active("H0201", True)
+    sql(app, "UPDATE api_tokens SET revoked_at = NULL WHERE person_id = 'H0201'")
+    assert service.token_person(token) is None
+    assert one_value(app, "SELECT count(*) FROM audit_log WHERE action = 'account_refused'") == 1
+    new = service.issue_token("H0201", "新脚本")  # the near miss: a token issued after re-enabling works
+    assert service.token_person(new) == "H0201"
+
+
+def test_a_session_bound_to_a_later_state_by_sql_fails_its_signature(accounts):
+    app, service = accounts
+    stolen = service.sign_in("H0201", PASSWORD)
+    row = _session_row(app, stolen)
+    service.set_password("H0201", "a-new-password-2")
+    _insert(app, "sessions", {**row, "issued_seq": 10 ** 9})  # moved past the change: the MAC no longer holds
+    assert service.session_person(stolen) is None
+    assert "登录凭据(sessions:" in " ".join(damaged(verify_database(app.engine)))

@@ -70,9 +70,17 @@ def test_an_import_killed_half_way_keeps_whole_tickets_and_the_rerun_completes_w
     assert _count(engine, t.events) == 2 * tickets
     report = verify_database(engine)
     assert report.intact, report.lines()[:5]  # the killed batch gave its log numbers back: no gap
+    with engine.connect() as connection:
+        killed = connection.execute(select(t.imports.c.status, t.imports.c.progressed_at)).one()
+    assert killed.status == "running" and killed.progressed_at is not None
     finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
     assert finished.returncode == 0, finished.stderr
     assert _count(engine, t.events) == 2 * TICKETS and verify_database(engine).intact
+    with engine.connect() as connection:  # the killed run marked interrupted by the rerun, at its last progress
+        runs = connection.execute(select(t.imports.c.status, t.imports.c.finished_at)
+                                  .order_by(t.imports.c.import_id)).all()
+    assert [run.status for run in runs] == ["interrupted", "done"]
+    assert runs[0].finished_at == killed.progressed_at
     engine.dispose()
 
 

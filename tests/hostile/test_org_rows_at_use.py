@@ -87,3 +87,78 @@ def test_the_admin_saving_the_person_again_lifts_the_suspension(app):
     person = _fresh(app).organisation().person("H0201")
     assert person.active and person.roles == frozenset({"handler"})
     assert verify_database(app.engine).intact
+
+
+# --- repairing a suspended person (issue 15, ninth round) ------------------------------------------------------
+def test_a_suspended_person_is_put_back_by_org_repair_which_verify_names_and_which_is_audited(app, tmp_path):
+    """Before, the only way back was for an administrator to save the person again by hand."""
+    from click.testing import CliRunner
+
+    from rexian.cli import main
+
+    sql(app, "UPDATE people SET roles = 'agent,reviewer', phone = '13900000000' WHERE person_id = 'A01'")
+    sql(app, "INSERT INTO people (person_id, name, unit_id, roles, active) VALUES ('X99', '冒名', 'C00', 'admin', ?)",
+        True)
+    sql(app, "DELETE FROM catalogue WHERE category = (SELECT min(category) FROM catalogue)")
+    assert not _fresh(app).organisation().person("A01").active
+    said = " ".join(damage.describe() for damage in verify_database(app.engine).damages)
+    assert "rexian org repair A01" in said and "rexian org repair X99" in said, said
+    url = app.engine.url.render_as_string(hide_password=False)
+    result = CliRunner().invoke(main, ["org", "repair", "--db", url, "A01", "X99"])
+    assert result.exit_code == 0, result.output
+    assert "people A01：roles 已按日志恢复" in result.output and "people X99" in result.output
+    org = _fresh(app).organisation()
+    assert org.person("A01").active and not org.person("A01").has_role("reviewer")
+    assert org.person("A01").phone == "13900000000"  # the staff member's own phone is not the chain's to undo
+    assert org.person("X99") is None
+    assert app.organisation().person("A01").active  # the running process takes it up too (the chain grew)
+    assert "catalogue" in " ".join(d.describe() for d in verify_database(app.engine).damages)  # not asked for
+    result = CliRunner().invoke(main, ["org", "repair", "--db", url])
+    assert result.exit_code == 0 and "catalogue" in result.output, result.output
+    report = verify_database(app.engine)
+    assert report.intact, report.lines()
+    from support.tampering import one_value
+
+    assert one_value(app, "SELECT count(*) FROM audit_log WHERE action = 'org_repaired'") == 2
+    again = CliRunner().invoke(main, ["org", "repair", "--db", url])
+    assert again.exit_code == 0 and "无需恢复" in again.output
+
+
+def test_org_repair_refuses_when_the_chain_itself_fails_its_check(app):
+    from click.testing import CliRunner
+
+    from rexian.cli import main
+
+    _org_triggers_off(app)
+    sql(app, "UPDATE org_events SET payload = replace(payload, 'reviewer', 'admin') WHERE action = 'PersonSaved'")
+    sql(app, "UPDATE people SET roles = 'agent' WHERE person_id = 'A01'")
+    before = sql(app, "SELECT person_id, roles FROM people ORDER BY person_id")
+    result = CliRunner().invoke(main, ["org", "repair", "--db", app.engine.url.render_as_string(hide_password=False)])
+    assert result.exit_code != 0 and "组织机构日志未通过服务器签名校验" in result.output, result.output
+    assert sql(app, "SELECT person_id, roles FROM people ORDER BY person_id") == before
+
+
+def test_the_admin_page_puts_a_suspended_handler_back_and_only_an_admin_may(make_app, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from rexian.web.app import create_app
+    from rexian.web.auth import Accounts
+    from tests.web.conftest import form_post, sign_in
+
+    app = make_app(f"sqlite:///{tmp_path / 'web.db'}")
+    Accounts(app.engine, app.settings, app.clock).add_sharing_password(app.organisation(), ["X01", "H0201"],
+                                                                      "secret-pass-1")
+    sql(app, "UPDATE people SET unit_id = 'D03' WHERE person_id = 'H0201'")
+    web = create_app(_fresh(app))  # a server started after the edit
+    with TestClient(web, raise_server_exceptions=False) as admin, \
+            TestClient(web, raise_server_exceptions=False) as handler:
+        sign_in(handler, "H0201")
+        assert handler.get("/tickets", follow_redirects=False).status_code != 200  # suspended: acts as no one
+        assert sign_in(admin, "X01").status_code == 303
+        assert "按组织机构日志恢复" in admin.get("/admin").text
+        assert form_post(handler, "/admin/org/repair").status_code in (303, 403)  # not an admin: nothing done
+        assert not _fresh(app).organisation().person("H0201").active
+        done = form_post(admin, "/admin/org/repair")
+        assert done.status_code == 303 and "people+H0201" in done.headers["location"], done.headers
+        assert handler.get("/tickets", follow_redirects=False).status_code == 200  # the chain grew: reloaded
+    assert verify_database(app.engine).intact

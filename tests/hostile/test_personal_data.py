@@ -161,3 +161,18 @@ def test_the_erasure_event_cannot_be_removed_to_bring_details_back(app):
         before["salt"], before["data"], tid)
     kinds = damaged(verify_database(app.engine)).get(tid, set())
     assert kinds & {"deleted", "unsigned"}, kinds
+
+
+def test_a_held_phones_search_key_emptied_or_copied_from_another_caller_is_named(app):
+    """The phone key (0011_phone8) is how search by phone and the intake's caller history find a caller's earlier
+    tickets. Emptied or set to another caller's by SQL, the ticket drops out of both; `verify` did not see it."""
+    mine = app.handle(c.Intake(actor_id="A01", content="小区门口饭店油烟直排", category="0201",
+                               caller_phone="13912345678", caller_name="张三")).ticket_id
+    other = app.handle(c.Intake(actor_id="A01", content="小区路灯不亮已经三天", category="0101",
+                                caller_phone="13800000000", caller_name="李四")).ticket_id
+    assert verify_database(app.engine).intact
+    sql(app, "UPDATE personal_data SET phone_key = NULL WHERE ticket_id = ?", mine)
+    sql(app, "UPDATE personal_data SET phone_key = (SELECT phone_key FROM personal_data WHERE ticket_id = ?) "
+        "WHERE ticket_id = ?", mine, other)
+    found = damaged(verify_database(app.engine))
+    assert found.get(mine) == {"personal"} and found.get(other) == {"personal"}, found

@@ -1,5 +1,5 @@
 """The citizen portal: file a request, follow it with the number and query code, rate it once after the
-follow-up visit closed it; and the 6-digit code cannot be found by trying codes one after another."""
+follow-up visit closed it; and the query code cannot be found by trying codes one after another."""
 
 import re
 
@@ -10,7 +10,8 @@ from tests.web.conftest import form_post
 def _file(client) -> tuple[str, str]:
     page = form_post(client, "/portal", {"caller_phone": "13812345678", "category": "0201",
                                          "content": "楼下饭店油烟直排，每天晚上熏得开不了窗"}).text
-    return (re.search(r'id="filed-ticket">(RX\d+)<', page).group(1), re.search(r'id="filed-code">(\d{6})<', page).group(1))
+    return (re.search(r'id="filed-ticket">(RX\d+)<', page).group(1),
+            re.search(r'id="filed-code">([0-9A-Z]{5}-[0-9A-Z]{5})<', page).group(1))
 
 
 def _close(hotline, tid):

@@ -7,7 +7,12 @@ An account's MAC covers its password hash, `active`, failed attempts, lock and `
 its newest `account_state` audit record (an enabling, disabling, failed sign-in, lock-out or password change,
 each written with the change). A genuine older row put back carries an older `state_seq` than the audit log's
 newest record for the account, so the sign-in, every session and token use (one indexed look-up) and `verify`
-refuse it too. (A revoked token's older row put back is named by `verify`: service/verify_side.py.)"""
+refuse it too. (A revoked token's older row put back is named by `verify`: service/verify_side.py.)
+
+A session and an API token are bound to the account's signed state: each carries `issued_seq`, the log number of
+the account's newest state record when it was issued, under its MAC. A password change (sessions) or a disabling
+(sessions and tokens) is a state record numbered after it, so a session or token deleted or revoked by that change
+and put back by SQL — MAC intact — is refused at use (`revoked_by`) and named by `verify`."""
 
 from __future__ import annotations
 
@@ -23,8 +28,11 @@ from rexian.adapters.keys import KeyRing, keyring_for
 from rexian.adapters.log_reader import comparable
 
 SIGNED = {"accounts": ("person_id", "password_hash", "active", "failed_attempts", "locked_until", "state_seq"),
-          "sessions": ("token_hash", "person_id", "expires_at"),
-          "api_tokens": ("token_hash", "person_id")}
+          "sessions": ("token_hash", "person_id", "expires_at", "issued_seq"),
+          "api_tokens": ("token_hash", "person_id", "issued_seq")}
+# The account-state changes that end what was issued before them: a password change ends the sessions (not the
+# API tokens, which a password change leaves alone), a disabling ends both.
+REVOKING = {"sessions": ("password", "disable"), "api_tokens": ("disable",)}
 
 
 def credential_digest(table: str, row: Mapping[str, Any]) -> str:
@@ -65,10 +73,23 @@ def holds(engine: Engine, table: str, row: Mapping[str, Any]) -> bool:
     return problem(keyring_for(engine), table, row) is None
 
 
-def newest_state(person: Any) -> Any:
-    """The log number of a person's newest account-state audit record, as a scalar subquery (indexed)."""
+def newest_state(person: Any, reasons: tuple[str, ...] | None = None) -> Any:
+    """The log number of a person's newest account-state audit record (of these `reasons` only, when given), as a
+    scalar subquery (indexed)."""
     a = t.audit_log.c
-    return select(func.max(a.log_seq)).where(a.person_id == person, a.action == ACCOUNT_STATE).scalar_subquery()
+    where = [a.person_id == person, a.action == ACCOUNT_STATE, *((a.reason.in_(reasons),) if reasons else ())]
+    return select(func.max(a.log_seq)).where(*where).scalar_subquery()
+
+
+def revoked_by(table: str, issued_seq: Any, revoking: Any) -> str | None:
+    """Why a session or token (its signed `issued_seq`) no longer holds: a password change or disabling of its
+    account (`revoking`: the newest such record's log number) came after it was issued — the row was deleted or
+    revoked by that change and put back."""
+    if revoking is None or (isinstance(issued_seq, int) and issued_seq >= revoking):
+        return None
+    what = "会话" if table == "sessions" else "API令牌"
+    return (f"{what}签发于账号第{issued_seq}号状态记录时，账号在第{revoking}号记录{'改密码或' if table == 'sessions' else ''}"
+            "停用后它已失效（被删除或撤销后又被放回）")
 
 
 def account_problem(ring: KeyRing, row: Mapping[str, Any], newest: Any) -> str | None:
@@ -96,3 +117,10 @@ def reseal_account(connection: Connection, person_id: str, now: Any, change: str
     if row is not None:
         connection.execute(update(t.accounts).where(a.person_id == person_id).values(
             mac=keyring_for(connection.engine).sign(credential_digest("accounts", row._mapping))))
+
+
+def portal_code_digest(ticket_id: str, code_sha256: str) -> str:
+    """What a citizen's query code is stored as (signed: `portal_codes.code_hash` = the server's MAC of this): tied
+    to its ticket, so that a hash copied to another ticket, or one written by SQL for a code of someone's choosing,
+    matches nothing, and a copy of the database cannot be searched for the codes without the key."""
+    return f"portal-code:{ticket_id}:{code_sha256}"

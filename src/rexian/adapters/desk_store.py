@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -69,8 +69,28 @@ def append(connection: Connection, stream_id: str, kind: str, events: Iterable[d
 def enqueue(connection: Connection, topic: str, ref: str, payload: dict[str, Any], now: datetime) -> str:
     """One change for dashboards and webhooks, in the caller's transaction. Its key is made once here and
     travels unchanged with every delivery attempt (the receiver's idempotency key)."""
+    from rexian.adapters.keys import keyring_for
+
     key = f"{topic}:{ref}:{uuid.uuid4().hex[:16]}"
-    connection.execute(insert(dt.outbox).values(
-        key=key, topic=topic, ref=ref, created_at=now,
-        payload=json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)))
+    row = {"key": key, "topic": topic, "ref": ref, "created_at": now,
+           "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)}
+    connection.execute(insert(dt.outbox).values(**row, mac=keyring_for(connection.engine).sign(outbox_digest(row))))
     return key
+
+
+def outbox_digest(row: Any) -> str:
+    """What an outbox row's MAC covers: everything a dashboard or a webhook receiver is sent."""
+    from rexian.adapters.log_reader import comparable
+
+    values = row if isinstance(row, Mapping) else row._mapping
+    return "outbox:" + canonical_json([comparable(values[name]) for name in OUTBOX_SIGNED])
+
+
+OUTBOX_SIGNED = ("key", "topic", "ref", "payload", "created_at")
+
+
+def outbox_problem(ring: Any, row: Any) -> str | None:
+    """Why an outbox row (with its `mac`) was not written by this server; None when it was. Any key of the ring
+    will do (a row is pushed once, soon after it is written; rows from before a rotation are still delivered)."""
+    values = row if isinstance(row, Mapping) else row._mapping
+    return ring.problem(outbox_digest(values), values.get("mac"))

@@ -61,6 +61,9 @@ outbox = Table(
     Column("ref", String(200), nullable=False),  # the finding key
     Column("payload", Text, nullable=False),
     Column("created_at", DateTime, nullable=False),
+    # The server's MAC of key, topic, ref, payload and time (adapters/desk_store.py: outbox_digest): a row inserted
+    # or rewritten by SQL is neither pushed to dashboards nor sent, signed with the webhook secret, to partners.
+    Column("mac", String(80)),
 )
 
 webhook_cursors = Table(
@@ -74,7 +77,7 @@ webhook_deliveries = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("outbox_id", Integer, nullable=False),
     Column("endpoint", String(500), nullable=False),
-    Column("status", String(16), nullable=False),  # pending / delivered / failed
+    Column("status", String(16), nullable=False),  # pending / delivered / failed / refused (a forged outbox row)
     Column("attempts", Integer, nullable=False),
     Column("next_at", DateTime, nullable=False),
     Column("last_error", Text),

@@ -93,3 +93,59 @@ def trusted_rows(connection: Connection) -> tuple[dict[str, list[dict[str, Any]]
     rows["people"] = [{**row, **{name: (stored.get(row["person_id"]) or {}).get(name)
                                  for name in NOT_LOGGED["people"]}} for row in rows["people"]]
     return rows, suspended
+
+
+ORG_REPAIRED = "org_repaired"  # an audit record: organisation rows put back to what the signed chain says
+
+
+def repair_rows(connection: Connection, at: Any, actor_id: str | None = None,
+                people: Iterable[str] | None = None) -> list[str]:
+    """Put the organisation tables back to the ORG chain's last save of each row (`people`: only these people's
+    rows), in the caller's transaction, and say what was put back. Refused (OrgChainUntrusted) when the chain
+    itself fails its check: then only a restore from a backup helps. A row the chain has is written as the chain
+    logged it (a person's own phone kept) and logged again on the chain as saved by `actor_id`, so every process
+    reloads the organisation and the person is no longer suspended; a row the chain never had is deleted. The
+    whole repair is one audit record on the signed log (`org_repaired`, who and what). Nothing to repair: []."""
+    from sqlalchemy import delete, insert, update
+
+    from rexian.adapters import tables as t
+    from rexian.adapters.audit import append_audit
+    from rexian.adapters.repository import OrgRepository
+
+    logged = saved_rows(signed_records(connection))
+    wanted = None if people is None else {str(person) for person in people}
+    repaired: list[str] = []
+    records = []
+    for name, rows in logged.items():
+        if wanted is not None and name != "people":
+            continue
+        table = t.metadata.tables[name]
+        stored = {row_key(name, row): row for row in raw_rows(connection, name)}
+        for key in sorted(set(stored) | set(rows), key=str):
+            if wanted is not None and key[0] not in wanted:
+                continue
+            row, chain = stored.get(key), rows.get(key)
+            where = [table.c[column.name] == value for column, value in zip(table.primary_key.columns, key)]
+            shown = "/".join(str(part) for part in key if part not in (None, ""))
+            if chain is None:
+                connection.execute(delete(table).where(*where))
+                repaired.append(f"{name} {shown}：组织机构日志中没有此行，已删除")
+                continue
+            if row is not None and not differing_columns(name, row, chain):
+                continue
+            values = {column.name: chain.get(column.name) for column in table.columns
+                      if column.name not in NOT_LOGGED.get(name, ())}
+            if row is None:
+                connection.execute(insert(table).values(**values))
+                repaired.append(f"{name} {shown}：表中被删除，已按日志恢复")
+            else:
+                columns = "、".join(differing_columns(name, row, chain))
+                connection.execute(update(table).where(*where).values(**values))
+                repaired.append(f"{name} {shown}：{columns} 已按日志恢复")
+            records.append({"at": at, "action": SAVED[name], "actor_id": actor_id, "actor_unit_id": None,
+                            "target_unit_id": chain.get("unit_id"), "payload": chain, "source": "rexian"})
+    if repaired:
+        OrgRepository(connection).log(records)
+        append_audit(connection, [{"at": at, "person_id": actor_id or "rexian", "action": ORG_REPAIRED,
+                                   "reason": "；".join(repaired)[:4000]}])
+    return repaired

@@ -107,9 +107,9 @@ def erase(connection: Connection, ticket_id: str, now: datetime) -> bool:
     return done.rowcount == 1
 
 
-def iter_raw_held(connection: Connection) -> Iterator[tuple[Any, Any, Any, Any]]:
-    """(ticket_id, salt, data, erased_at) as stored, for `verify`."""
-    yield from connection.exec_driver_sql("SELECT ticket_id, salt, data, erased_at FROM personal_data")
+def iter_raw_held(connection: Connection) -> Iterator[tuple[Any, Any, Any, Any, Any]]:
+    """(ticket_id, salt, data, erased_at, phone_key) as stored, for `verify`."""
+    yield from connection.exec_driver_sql("SELECT ticket_id, salt, data, erased_at, phone_key FROM personal_data")
 
 
 def apart(connection: Connection, ticket_id: str, records: list[dict[str, Any]], reseal=None

@@ -206,7 +206,7 @@ imports = Table(
     Column("mapping", Text),
     Column("started_at", DateTime, nullable=False),
     Column("finished_at", DateTime),
-    Column("status", String(16), nullable=False),  # running / done / failed
+    Column("status", String(16), nullable=False),  # running / done / failed / interrupted (killed: store.py)
     Column("rows_in", Integer),
     Column("rows_imported", Integer),
     Column("rows_rejected", Integer),
@@ -214,6 +214,10 @@ imports = Table(
     Column("tickets_grown", Integer),
     Column("tickets_unchanged", Integer),
     Column("events_added", Integer),
+    # While running: who runs it (host and process id) and when it last stored a batch, so that a run killed half
+    # way is told from one still working and marked interrupted (importing/store.py: mark_interrupted).
+    Column("runner", String(128)),
+    Column("progressed_at", DateTime),
 )
 
 # Import manifests (docs/trust.md): each batch an import or `simulate --db` stores records its tickets with their
@@ -252,7 +256,10 @@ sessions = Table(
     Column("person_id", String(64), nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("expires_at", DateTime, nullable=False),
-    Column("mac", String(80)),  # the server's MAC of token hash, person and expiry (adapters/credentials.py)
+    # The log number of the account's newest state record when the session began: a password change or a
+    # disabling numbered after it ends the session, even put back by SQL (adapters/credentials.py).
+    Column("issued_seq", BigInteger),
+    Column("mac", String(80)),  # the server's MAC of token hash, person, expiry and issued_seq (adapters/credentials.py)
     Index("ix_sessions_person", "person_id"),
 )
 
@@ -263,7 +270,8 @@ api_tokens = Table(
     Column("name", Text, nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("revoked_at", DateTime),
-    Column("mac", String(80)),  # the server's MAC of token hash and person (adapters/credentials.py)
+    Column("issued_seq", BigInteger),  # as for sessions: a disabling numbered after it revokes the token for good
+    Column("mac", String(80)),  # the server's MAC of token hash, person and issued_seq (adapters/credentials.py)
 )
 
 audit_log = Table(
@@ -300,7 +308,7 @@ attachments = Table(
 portal_codes = Table(
     "portal_codes", metadata,
     Column("ticket_id", String(64), primary_key=True),
-    Column("code_hash", String(64), nullable=False),
+    Column("code_hash", String(64), nullable=False),  # the server's MAC of ticket and the code's sha256 (web/portal.py)
     Column("rating", String(32)),
     Column("rated_at", DateTime),
 )

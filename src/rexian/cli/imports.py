@@ -19,7 +19,7 @@ def _engine(url: str):
 
 
 @click.command("import")
-@click.option("--mapping", "mapping_path", required=True, type=click.Path(exists=True, dir_okay=False),
+@click.option("--mapping", "mapping_path", type=click.Path(exists=True, dir_okay=False),
               help="映射文件（YAML），见 docs/importing.md")
 @click.option("--db", "db_url", help="写入的数据库 URL（如 sqlite:///rexian.db）")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="不写数据库，写出交换文件到此目录")
@@ -29,13 +29,21 @@ def _engine(url: str):
               help="拒收行清单（CSV）；默认写到 rejects.csv（--out 时在该目录下）")
 @click.option("--batch", "batch_tickets", default=500, show_default=True, help="每个事务写入的工单数")
 @click.option("--as", "actor_id", default=None, help="导入组织机构表时的操作人（管理员）；组织为空时可省略")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-def import_command(mapping_path, db_url, out_dir, fmt, rejects_path, batch_tickets, actor_id, inputs) -> None:
-    """导入其他平台的导出文件（CSV/Excel/JSON Lines/Parquet/XES）。"""
+@click.option("--status", is_flag=True, help="不导入：列出数据库中最近的导入批次（被中断的标为 interrupted）")
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+def import_command(mapping_path, db_url, out_dir, fmt, rejects_path, batch_tickets, actor_id, status, inputs) -> None:
+    """导入其他平台的导出文件（CSV/Excel/JSON Lines/Parquet/XES）；--status 列出导入批次。"""
     from rexian.importing.counters import counter_agreement
     from rexian.importing.mapping import MappingError, load_mapping
     from rexian.importing.pipeline import import_to_database, import_to_directory
 
+    if status:
+        if not db_url:
+            raise click.UsageError("--status 需要 --db")
+        _import_status(db_url)
+        return
+    if not mapping_path or not inputs:
+        raise click.UsageError("请给出 --mapping 和要导入的文件")
     if bool(db_url) == bool(out_dir):
         raise click.UsageError("请给出 --db（写入数据库）或 --out（写出交换文件）之一")
     try:
@@ -59,6 +67,29 @@ def import_command(mapping_path, db_url, out_dir, fmt, rejects_path, batch_ticke
     if report.rejects.failed():  # scripts must notice: rows were rejected or a file could not be read
         click.echo("导入不完整：有拒收的行或无法读取的文件（退出码 1），见拒收清单", err=True)
         raise SystemExit(1)
+
+
+def _import_status(db_url: str, shown: int = 20) -> None:
+    """The newest import runs, after marking those a killed process left `running` (importing/store.py)."""
+    from sqlalchemy import select
+
+    from rexian.adapters import tables as t
+    from rexian.importing.store import mark_interrupted
+
+    engine = open_engine(db_url)
+    for run in mark_interrupted(engine):
+        click.echo(f"第{run['import_id']}批导入（{run['source']}）的进程已不在运行，标为中断（interrupted），"
+                   f"最后进展于{run['finished_at']}；用同样的命令重新导入即可补全", err=True)
+    c = t.imports.c
+    with engine.connect() as connection:
+        runs = connection.execute(select(t.imports).order_by(c.import_id.desc()).limit(shown)).all()
+    for run in reversed(runs):
+        last = run.finished_at or run.progressed_at
+        click.echo(f"{run.import_id}\t{run.status}\t{run.source}\t开始 {run.started_at}\t"
+                   f"{'结束' if run.finished_at else '最后进展'} {last}\t新增工单 {run.tickets_added or 0}\t"
+                   f"拒收行 {run.rows_rejected or 0}\t{run.inputs.splitlines()[0] if run.inputs else ''}")
+    if not runs:
+        click.echo("数据库中还没有导入批次")
 
 
 class ProgressBar:

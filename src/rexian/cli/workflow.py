@@ -83,6 +83,23 @@ def org_draft(db_url, out):
         click.echo(text, nl=False)
 
 
+@org.command("repair")
+@db_option
+@click.option("--as", "actor_id", default=None, help="操作人（记入审计日志和组织机构日志）")
+@click.argument("people", nargs=-1)
+def org_repair(db_url, actor_id, people):
+    """把组织机构表（人员、单位、分类、职责清单、工作日历）恢复为组织机构日志所记；给出人员编号则只恢复这些人员。
+    被暂停的人员（其人员表记录与日志不符）恢复后即可再次登录和办理。日志本身未通过校验时拒绝（须从备份恢复）。"""
+    from rexian.adapters.org_trust import repair_rows
+
+    app = _app(db_url)
+    with app.engine.begin() as connection:
+        repaired = repair_rows(connection, app.clock(), actor_id, people or None)
+    for line in repaired:
+        click.echo(line)
+    click.echo(f"已按组织机构日志恢复{len(repaired)}行，并记入审计日志" if repaired else "组织机构表与日志一致，无需恢复")
+
+
 @org.command("show")
 @db_option
 def org_show(db_url):

@@ -280,6 +280,7 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
     import_id = start_run(engine, mapping.source, [str(p) for p in inputs],
                           str(mapping.path) if mapping.path else None)
     result = StoreResult(written=set())
+    after_batch = _recording_progress(engine, import_id, after_batch)
     try:
         if plan is not None:
             report = _fast_store(engine, plan, result, batch_tickets, after_batch, progress, cache_mb)
@@ -312,6 +313,17 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
                tickets_grown=report.tickets_grown, tickets_unchanged=report.tickets_unchanged,
                events_added=report.events_added)
     return report
+
+
+def _recording_progress(engine, import_id: int, after_batch: Callable[[int], None] | None) -> Callable[[int], None]:
+    """After each committed batch: the run's time of last progress, then the caller's own callback."""
+    from rexian.importing.store import progressed
+
+    def after(number: int) -> None:
+        progressed(engine, import_id)
+        if after_batch is not None:
+            after_batch(number)
+    return after
 
 
 def _fast_store(engine, plan, result, batch_tickets: int, after_batch, progress=None,

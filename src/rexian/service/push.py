@@ -58,6 +58,23 @@ def header_key(key: str) -> str:
     return quote(key, safe=":-._~")
 
 
+def signed_only(engine: Engine, rows: list[Any]) -> list[Any]:
+    """The outbox rows this server wrote (adapters/desk_store.py: outbox_problem); a row inserted or rewritten by
+    SQL is logged and left out, so it reaches no dashboard and no partner (and `verify` names it)."""
+    from rexian.adapters.desk_store import outbox_problem
+    from rexian.adapters.keys import keyring_for
+
+    ring = keyring_for(engine)
+    kept = []
+    for row in rows:
+        problem = outbox_problem(ring, row)
+        if problem is None:
+            kept.append(row)
+        else:
+            log.warning("outbox row %s not pushed: %s", row.id, problem)
+    return kept
+
+
 def outbox_message(row: Any) -> dict[str, Any]:
     return {"id": row.key, "seq": row.id, "topic": row.topic, "ref": row.ref,
             "created_at": row.created_at.isoformat(timespec="seconds"), "data": json.loads(row.payload)}
@@ -125,12 +142,12 @@ class OutboxFeed:
             query = query.where(dt.outbox.c.topic.startswith(topic_prefix))
         with self.engine.connect() as connection:
             rows = connection.execute(query.order_by(dt.outbox.c.id).limit(limit)).all()
-        return [outbox_message(row) for row in rows]
+        return [outbox_message(row) for row in signed_only(self.engine, rows)]
 
     def read(self, cursor: OutboxCursor, limit: int = 200) -> list[dict[str, Any]]:
         """The rows after `cursor` (moving it), late-committed ones included."""
         with self.engine.connect() as connection:
-            return [outbox_message(row) for row in cursor.read(connection, limit)]
+            return [outbox_message(row) for row in signed_only(self.engine, cursor.read(connection, limit))]
 
 
 async def sse_events(feed: OutboxFeed, last_id: int | None, poll_seconds: float = 0.2,
@@ -246,9 +263,10 @@ class WebhookDispatcher:
         with self.engine.connect() as connection:
             due = connection.execute(
                 select(d.c.id, d.c.endpoint, d.c.attempts, o.c.key, o.c.topic, o.c.ref, o.c.payload, o.c.created_at,
-                       o.c.id.label("seq"))
+                       o.c.mac, o.c.id.label("seq"))
                 .join(o, o.c.id == d.c.outbox_id)
                 .where(d.c.status == "pending", d.c.next_at <= now).order_by(d.c.id).limit(self.batch)).all()
+        due = self._refuse_forged(due, now)
         by_endpoint: dict[str, list[Any]] = {}
         for row in due:
             by_endpoint.setdefault(row.endpoint, []).append(row)
@@ -271,6 +289,19 @@ class WebhookDispatcher:
             if all(outcome[1] is None for _, outcome in results):
                 self._paused.pop(endpoint, None)
         return sent, failed
+
+    def _refuse_forged(self, due: list[Any], now: datetime) -> list[Any]:
+        """Deliveries of outbox rows this server did not write are never sent (they would go out signed with the
+        webhook secret): marked `refused`, with the reason, for the delivery log. The others, to be sent."""
+        signed = signed_only(self.engine, due)
+        forged = [row for row in due if row not in signed]
+        if forged:
+            d = dt.webhook_deliveries
+            with self.engine.begin() as connection:
+                for row in forged:
+                    connection.execute(update(d).where(d.c.id == row.id).values(
+                        status="refused", last_error="推送记录未通过服务器签名校验（被插入或改动），不发送"))
+        return signed
 
     def _pool(self) -> ThreadPoolExecutor:
         if self._executor is None:

@@ -53,6 +53,7 @@ from rexian.service.verify_side import (
     desk_record_damages,
     evidence_refs,
     finding_count_damages,
+    outbox_damages,
     finding_state_damages,
     findings_store_damages,
     is_finding_stream,
@@ -105,7 +106,7 @@ def verify_database(engine: Engine, keyring: KeyRing | None = None,
             report.streams += 1
             report.events += len(rows)
             records = _check_rows(stream, rows, ring, report)
-            report.damages += _personal_damages(stream, records, held.get(stream), stream in manifested)
+            report.damages += _personal_damages(stream, records, held.get(stream), stream in manifested, ring.pseudonym)
             if stream in manifested:
                 report.damages += _manifest_damages(stream, records, *manifested[stream])
             cited.update(dict.fromkeys(evidence_refs(records), stream))
@@ -148,6 +149,7 @@ def verify_database(engine: Engine, keyring: KeyRing | None = None,
         report.damages += attachment_damages(connection, cited)
         report.damages += credential_damages(connection, ring)
         report.damages += account_state_damages(connection)
+        report.damages += outbox_damages(connection, ring)
         report.damages += erasure_damages(connection, held, ring)
         report.damages += _log_sequence_damages(iter_log_sequence(connection), counted.get(LOG_COUNTER))
         report.checkpoints, problems = check_checkpoints(connection, ring, filed)
@@ -235,12 +237,14 @@ def erasure_damages(connection, held: dict[Any, tuple[Any, Any, Any]], ring: Key
     return damages
 
 
-def _personal_damages(stream: Any, records: list[dict[str, Any]], held: tuple[Any, Any, Any] | None,
-                      imported: bool) -> list[Damage]:
+def _personal_damages(stream: Any, records: list[dict[str, Any]], held: tuple[Any, Any, Any, Any] | None,
+                      imported: bool, pseudonym: Any = None) -> list[Damage]:
     """Held caller details must be exactly what the chained intake's salted digest covers — and held, or erased,
     as the ticket's own chain says: details held again after its `PersonalDataErased` event (put back from an older
     copy by SQL: no key is needed for that, nor the erasure ledger to see it), and details gone, or marked erased,
-    without that event (evidence removed with no audited erasure), are named. `held`: (salt, data, erased_at),
+    without that event (evidence removed with no audited erasure), are named; so is a held row whose `phone_key` is
+    not the keyed pseudonym (`pseudonym`) of the phone it holds (emptied or changed: search by phone and the intake's
+    caller history would no longer find the ticket). `held`: (salt, data, erased_at, phone_key),
     None when the ticket has no row; `imported`: the ticket came whole from an import manifest, which may carry
     digests whose details were never held here (another Rexian's export)."""
     import json
@@ -252,7 +256,7 @@ def _personal_damages(stream: Any, records: list[dict[str, Any]], held: tuple[An
         return []  # the unreadable or missing intake is already named
     expected = received["payload"].get("personal_digest")
     erased = any(record["action"] == "PersonalDataErased" for record in records)
-    salt, data, erased_at = held if held is not None else (None, None, None)
+    salt, data, erased_at, phone_key = held if held is not None else (None, None, None, None)
     if erased:
         if data is not None:
             return [Damage(stream, "personal", None, "工单日志记载来电人个人信息已删除，数据库中却又有了（被放回）")]
@@ -268,6 +272,11 @@ def _personal_damages(stream: Any, records: list[dict[str, Any]], held: tuple[An
         actual = None
     if expected is None or actual != expected:
         return [Damage(stream, "personal", None, "个人信息存储中的来电人信息与受理事件中的摘要不符（被改动或被替换）")]
+    details = json.loads(data)
+    phone = details.get("caller_phone") if isinstance(details, dict) else None
+    if pseudonym is not None and phone_key != (pseudonym(str(phone)) if phone else None):
+        return [Damage(stream, "personal", None, "个人信息存储中的电话索引（phone_key）与所存电话不符（被清空或改动：按电话"
+                                                 "查询和受理时的来电历史将找不到此工单）")]
     return []
 
 

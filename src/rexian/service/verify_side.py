@@ -25,6 +25,11 @@ MAX_SHOWN = 4  # differing columns shown per row
 MAX_LISTED = 1000  # unsigned records named one by one
 
 
+def _repair_hint(table: str, key: tuple) -> str:
+    """What `verify` tells the administrator to run for an organisation row that differs from the signed chain."""
+    return f"；恢复：rexian org repair{' ' + str(key[0]) if table == 'people' else ''}（按组织机构日志恢复，记入审计日志）"
+
+
 def organisation_damages(connection, stream_name: str, records: list[dict[str, Any]]) -> list[Damage]:
     """The organisation tables must be exactly the rows the ORG chain's last save of each key says (the web and
     the workflow already act on the chain's rows alone: adapters/org_trust.py)."""
@@ -38,15 +43,15 @@ def organisation_damages(connection, stream_name: str, records: list[dict[str, A
             logged = rows.get(key)
             if logged is None:
                 damages.append(Damage(stream_name, "projection", None,
-                                      f"{table} {_shown(key)}：表中有此行，组织机构日志中没有（被直接插入）"))
+                                      f"{table} {_shown(key)}：表中有此行，组织机构日志中没有（被直接插入）{_repair_hint(table, key)}"))
                 continue
             differing = _described(row, logged, differing_columns(table, row, logged))
             if differing:
                 damages.append(Damage(stream_name, "projection", None,
-                                      f"{table} {_shown(key)}：{differing}（组织机构表被直接改动）"))
+                                      f"{table} {_shown(key)}：{differing}（组织机构表被直接改动）{_repair_hint(table, key)}"))
         for key in sorted(set(rows) - seen, key=str):
             damages.append(Damage(stream_name, "projection", None,
-                                  f"{table} {_shown(key)}：组织机构日志中有此行，表中没有（被直接删除）"))
+                                  f"{table} {_shown(key)}：组织机构日志中有此行，表中没有（被直接删除）{_repair_hint(table, key)}"))
     return damages
 
 
@@ -278,6 +283,20 @@ def credential_damages(connection, ring: KeyRing) -> list[Damage]:
     return damages
 
 
+def outbox_damages(connection, ring: KeyRing) -> list[Damage]:
+    """Every outbox row (what dashboards and webhooks are sent) signed by the server: a row inserted or rewritten
+    by SQL — a forged finding pushed to partners under the webhook secret — is named (the push already skips it)."""
+    from rexian.adapters.desk_store import OUTBOX_SIGNED, outbox_problem
+
+    damages = []
+    for row in raw_rows(connection, "outbox", ("id", *OUTBOX_SIGNED, "mac")):
+        problem = outbox_problem(ring, row)
+        if problem:
+            damages.append(Damage(f"推送(outbox:{row.get('id')})", "unsigned", None,
+                                  f"推送记录{str(row.get('key'))[:60]}{problem}（不会推送或发送）"))
+    return damages
+
+
 def account_state_damages(connection) -> list[Damage]:
     """Each account's `state_seq` against the newest of its signed account-state audit records (a lock-out or
     failure count reset, a password put back), its `active` flag against the last enable/disable, and every
@@ -288,13 +307,17 @@ def account_state_damages(connection) -> list[Damage]:
 
     from rexian.adapters.audit import ACCOUNT_STATE
 
+    from rexian.adapters.credentials import REVOKING, revoked_by
+
     last: dict[str, tuple[Any, str]] = {}  # person → (at, enable/disable), in log order
     disabled_at: dict[str, Any] = {}
     newest: dict[str, Any] = {}  # person → the log number of its newest account-state record
+    revoking: dict[tuple[str, str], Any] = {}  # (table, person) → the newest record that ended what was issued before
     for values in connection.execute(text("SELECT person_id, at, reason, log_seq FROM audit_log WHERE action = :action "
                                           "ORDER BY log_seq"), {"action": ACCOUNT_STATE}):
         person, at, reason, log_seq = values
         newest[person] = log_seq
+        revoking.update({(table, person): log_seq for table, reasons in REVOKING.items() if reason in reasons})
         if reason in ("enable", "disable"):
             last[person] = (at, reason)
             if reason == "disable":
@@ -311,6 +334,13 @@ def account_state_damages(connection) -> list[Damage]:
             damages.append(Damage(f"登录凭据(accounts:{str(person)[:12]})", "projection", None,
                                   f"账号{person}现为{state}，与审计日志中{last[person][0]}的最后一次"
                                   f"{'启用' if last[person][1] == 'enable' else '停用'}不符（旧记录被放回？）"))
+    for table in REVOKING:  # a session or token ended by a password change or a disabling, put back
+        for token, person, issued_seq in connection.exec_driver_sql(
+                f"SELECT token_hash, person_id, issued_seq FROM {table}"
+                + (" WHERE revoked_at IS NULL" if table == "api_tokens" else "")):
+            ended = revoked_by(table, comparable(issued_seq), revoking.get((table, person)))
+            if ended:
+                damages.append(Damage(f"登录凭据({table}:{str(token)[:12]})", "projection", None, f"{person}的{ended}"))
     for values in connection.exec_driver_sql("SELECT token_hash, person_id, created_at FROM api_tokens "
                                              "WHERE revoked_at IS NULL"):
         token, person, created = values

@@ -105,18 +105,30 @@ MAX_UPLOAD_FILES = 10  # files in one posted form (evidence of a closure request
 
 
 async def checked_form(request: Request) -> FormData:
-    """The posted form, after its CSRF field was checked against the visitor's cookie. A form declaring more
-    bytes than MAX_UPLOAD_FILES files of `web_upload_max_bytes` is refused before it is read (the multipart
-    parser bounds text fields, not files: a file part of any size would be spooled to disk), and so is one
-    with more files."""
+    """The posted form, after its CSRF field was checked against the visitor's cookie. A form of more bytes than
+    MAX_UPLOAD_FILES files of `web_upload_max_bytes` is refused: before it is read when its length is declared,
+    and otherwise (a chunked body) as soon as the stream passes that size, before the multipart parser spools
+    more of it (the parser bounds text fields, not files: a file part of any size would be spooled to disk, and
+    the parser closes, so deletes, what it spooled when the stream fails). So is a form with more files."""
     from starlette.datastructures import UploadFile
+    from starlette.requests import Request as Posted
 
     limit = request.app.state.web.settings["web_upload_max_bytes"]
+    cap = MAX_UPLOAD_FILES * limit + 1_000_000
+    too_large = MissingField("upload.too_large", f"提交的内容过大（最多{MAX_UPLOAD_FILES}个文件，"
+                                                 f"每个不超过{limit / 1_000_000:g}MB）")
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_UPLOAD_FILES * limit + 1_000_000:
-        raise MissingField("upload.too_large", f"提交的内容过大（最多{MAX_UPLOAD_FILES}个文件，"
-                                               f"每个不超过{limit / 1_000_000:g}MB）")
-    form = await request.form(max_part_size=limit + 1, max_files=MAX_UPLOAD_FILES + 1)
+    if declared.isdigit() and int(declared) > cap:
+        raise too_large
+    received, seen = request.receive, [0]
+
+    async def capped():
+        message = await received()
+        seen[0] += len(message.get("body", b"")) if message.get("type") == "http.request" else 0
+        if seen[0] > cap:
+            raise too_large
+        return message
+    form = await Posted(request.scope, capped).form(max_part_size=limit + 1, max_files=MAX_UPLOAD_FILES + 1)
     if sum(isinstance(value, UploadFile) for _, value in form.multi_items()) > MAX_UPLOAD_FILES:
         raise MissingField("upload.too_many", f"一次最多上传{MAX_UPLOAD_FILES}个文件")
     sent = form.get(CSRF_FIELD)

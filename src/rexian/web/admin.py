@@ -121,6 +121,22 @@ def admin_org(request: Request, form: FormData = Depends(checked_form), me: Prin
     return RedirectResponse("/admin?" + urlencode({"done": "已保存" if changed else "没有变化"}), status_code=303)
 
 
+@router.post("/admin/org/repair")
+def admin_org_repair(request: Request, _: FormData = Depends(checked_form), me: Principal = Depends(Allow("admin"))):
+    """The organisation tables put back to what the signed ORG chain says (adapters/org_trust.py: repair_rows),
+    as `rexian org repair` does: audited, refused when the chain itself fails its check."""
+    from rexian.adapters.org_trust import repair_rows
+
+    hotline = request.app.state.web.hotline
+    try:
+        with hotline.engine.begin() as connection:
+            repaired = repair_rows(connection, hotline.clock(), me.person_id)
+    except WorkflowError as refused:
+        return RedirectResponse("/admin?" + urlencode({"error": refused.message}), status_code=303)
+    done = f"已按组织机构日志恢复{len(repaired)}行：" + "；".join(repaired)[:300] if repaired else "组织机构表与日志一致，无需恢复"
+    return RedirectResponse("/admin?" + urlencode({"done": done}), status_code=303)
+
+
 @router.post("/admin/accounts")
 def admin_accounts(request: Request, form: FormData = Depends(checked_form), me: Principal = Depends(Allow("admin"))):
     try:

@@ -218,7 +218,8 @@ class Accounts:
                 token = secrets.token_urlsafe(32)
                 connection.execute(insert(t.sessions).values(**credentials.signed(self.engine, "sessions", dict(
                     token_hash=digest(token), person_id=person_id, created_at=now,
-                    expires_at=now + timedelta(hours=self.settings["web_session_hours"])))))
+                    expires_at=now + timedelta(hours=self.settings["web_session_hours"]),
+                    issued_seq=_issued_seq(connection, person_id)))))
         if refused is not None:
             raise refused
         return token
@@ -243,15 +244,23 @@ class Accounts:
         a, now = t.accounts.c, self.clock()
         with self.engine.connect() as connection:  # a read: no write lock on SQLite for every request
             row = connection.execute(
-                select(table.c.token_hash, table.c.person_id, table.c.mac, a.mac.label("account_mac"),
+                select(table.c.token_hash, table.c.person_id, table.c.issued_seq, table.c.mac,
+                       a.mac.label("account_mac"),
                        *(a[name] for name in credentials.SIGNED["accounts"] if name != "person_id"),
                        credentials.newest_state(a.person_id).label("newest_state"),
+                       credentials.newest_state(a.person_id, credentials.REVOKING[table.name]).label("revoking"),
                        *((table.c.expires_at,) if table is t.sessions else ()))
                 .join(t.accounts, a.person_id == table.c.person_id)
                 .where(table.c.token_hash == digest(token), *where)).first()
         if row is None or not credentials.holds(self.engine, table.name, row._mapping):
             return None  # unknown, revoked, or a session or token inserted by SQL
         if not row.active:
+            return None
+        ended = credentials.revoked_by(table.name, row.issued_seq, row.revoking)
+        if ended is not None:  # ended by a password change or a disabling, and put back by SQL: refused and recorded
+            with self.engine.begin() as connection:
+                append_audit(connection, [{"at": now, "person_id": row.person_id, "action": ACCOUNT_REFUSED,
+                                           "reason": ended[:500]}])
             return None
         if self._account_problem(row, row.account_mac) is not None:
             with self.engine.begin() as connection:  # refused and recorded
@@ -276,7 +285,8 @@ class Accounts:
         token = "rxt_" + secrets.token_urlsafe(32)
         with self.engine.begin() as connection:
             connection.execute(insert(t.api_tokens).values(**credentials.signed(self.engine, "api_tokens", dict(
-                token_hash=digest(token), person_id=person_id, name=name, created_at=self.clock()))))
+                token_hash=digest(token), person_id=person_id, name=name, created_at=self.clock(),
+                issued_seq=_issued_seq(connection, person_id)))))
         return token
 
     def token_person(self, token: str | None) -> str | None:
@@ -294,6 +304,11 @@ class Accounts:
         with self.engine.connect() as connection:
             return [dict(row._mapping) for row in connection.execute(
                 select(t.audit_log).where(*where).order_by(t.audit_log.c.id.desc()).limit(limit))]
+
+
+def _issued_seq(connection, person_id: str) -> int:
+    """The log number of the account's newest state record, which a session or token issued now is bound to."""
+    return connection.execute(select(credentials.newest_state(person_id))).scalar() or 0
 
 
 def _check_password(password: str) -> None:

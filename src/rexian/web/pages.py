@@ -486,7 +486,7 @@ def portal_track(request: Request, form: FormData = Depends(checked_form), _=Dep
     web = request.app.state.web
     try:
         found = citizen.track(web.hotline, str(form.get("ticket_id") or "").strip(),
-                              str(form.get("code") or "").strip(), citizen.code_guard(web))
+                              str(form.get("code") or "").strip(), citizen.code_guard(web), _client(request))
     except WorkflowError as refused:  # too many wrong codes for this number
         return render(request, "portal.html", None, status=429, org=web.hotline.organisation(), filed=None,
                       found=None, error=refused.message)
@@ -500,9 +500,16 @@ def portal_rate(request: Request, form: FormData = Depends(checked_form), _=Depe
 
     web = request.app.state.web
     ticket_id, code = str(form.get("ticket_id") or "").strip(), str(form.get("code") or "").strip()
-    citizen.rate(web.hotline, ticket_id, code, str(form.get("rating") or ""), citizen.code_guard(web))
-    found = citizen.track(web.hotline, ticket_id, code, citizen.code_guard(web))
+    citizen.rate(web.hotline, ticket_id, code, str(form.get("rating") or ""), citizen.code_guard(web), _client(request))
+    found = citizen.track(web.hotline, ticket_id, code, citizen.code_guard(web), _client(request))
     return render(request, "portal.html", None, org=web.hotline.organisation(), filed=None, found=found, error=None)
+
+
+def _client(request: Request) -> str:
+    from rexian.web.portal import client_of
+
+    return client_of(request.client.host if request.client else None, request.headers.get("x-forwarded-for"),
+                     request.app.state.web.settings["web_trusted_proxies"])
 
 
 def now_of(request: Request) -> datetime:

@@ -1,24 +1,37 @@
 """The citizen portal's data functions: file a request (a `web`-channel intake with no actor), get a
 ticket number and a query code, follow progress with both, rate the answer after the follow-up visit.
 
-The query code is shown once; only its sha256 is kept. Progress shown to the citizen is the state and the
-public steps (received, dispatched, replied, closed), never internal notes or names of staff."""
+The query code is shown once: 10 characters of Crockford's base32 (50 bits), typed in any case, with or without
+spaces and dashes. Only the server's MAC of its sha256 and the ticket number is kept
+(adapters/credentials.py: portal_code_digest), so neither a copy of the database nor SQL can find or set a code.
+Tickets filed before the codes were lengthened keep their 6-digit code; guessing those is bounded per ticket, per
+client (proxy-aware) and for the whole site (`CodeGuard`; the arithmetic in docs/trust.md). Progress shown to the
+citizen is the state and the public steps (received, dispatched, replied, closed), never internal notes or names
+of staff."""
 
 from __future__ import annotations
 
-import hmac
+import hashlib
+import ipaddress
 import secrets
 import threading
+from collections import deque
 from datetime import datetime, timedelta
 from typing import Any, Mapping
 
 from sqlalchemy import insert, select
 
 from rexian.adapters import tables as t
+from rexian.adapters.credentials import portal_code_digest
+from rexian.adapters.keys import keyring_for
 from rexian.domain import commands as c
 from rexian.domain.errors import MissingField, NotAllowed, WrongState
 from rexian.domain.vocabulary import SATISFACTION
-from rexian.web.auth import digest
+
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base32: no I, L, O, U
+CODE_LENGTH = 10  # 50 bits
+SHORT_CODE_LENGTH = 6  # the digits of codes handed out before (still valid for their tickets)
+_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1", "-": None, " ": None})
 
 PUBLIC_STEPS = ("TicketReceived", "Dispatched", "Replied", "ClosureApproved", "Reopened", "Closed",
                 "DirectlyClosed", "Merged")
@@ -34,56 +47,127 @@ def file_request(hotline, form: Mapping[str, str]) -> dict[str, Any]:
                        address=(form.get("address") or "").strip() or None, kind=form.get("kind") or "complaint",
                        category=form.get("category") or None)
     outcome = hotline.handle(command)
-    code = f"{secrets.randbelow(10**6):06d}"
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     with hotline.engine.begin() as connection:
-        connection.execute(insert(t.portal_codes).values(ticket_id=outcome.ticket_id, code_hash=digest(code)))
-    return {"ticket_id": outcome.ticket_id, "code": code}
+        connection.execute(insert(t.portal_codes).values(ticket_id=outcome.ticket_id,
+                                                         code_hash=_code_mac(hotline.engine, outcome.ticket_id, code)))
+    return {"ticket_id": outcome.ticket_id, "code": f"{code[:5]}-{code[5:]}"}
+
+
+def normalised(code: str) -> str:
+    return (code or "").upper().translate(_READ_AS)
+
+
+def _code_sha(code: str) -> str:
+    return hashlib.sha256(normalised(code).encode("utf-8")).hexdigest()
+
+
+def _code_mac(engine, ticket_id: str, code: str) -> str:
+    return keyring_for(engine).sign(portal_code_digest(ticket_id, _code_sha(code)))
+
+
+def is_short(code: str) -> bool:
+    """A code of the old 6-digit kind: the only kind worth guessing, so the only kind the client and site budgets
+    count."""
+    return len(normalised(code)) <= SHORT_CODE_LENGTH
+
+
+def client_of(peer: str | None, forwarded_for: str | None, trusted: Any) -> str:
+    """Who is asking: the connection's address, or, when that address is one of the `trusted` proxies (setting
+    `web_trusted_proxies`), the nearest address in X-Forwarded-For that is not a trusted proxy (read from the
+    right: entries to its left were written by the client itself and prove nothing)."""
+    networks = tuple(trusted or ())
+
+    def is_trusted(address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in networks)
+
+    client = peer or "unknown"
+    if not is_trusted(client):
+        return client
+    for hop in reversed([part.strip() for part in (forwarded_for or "").split(",") if part.strip()]):
+        client = hop
+        if not is_trusted(hop):
+            break
+    return client[:64]
 
 
 class CodeGuard:
-    """Wrong query codes per ticket number: after `attempts` in a row the number is refused for `minutes`, the
-    right code too (a hit must not stand out), so the million codes cannot be tried one by one. Kept in the
-    server process (one process serves the portal); a restart forgets the counts."""
+    """Wrong query codes, counted three ways; each refusal refuses the right code too (a hit must not stand out):
+    - per ticket number: after `attempts` in a row the number is refused for `minutes`;
+    - per client and for the whole site, wrong **short** (6-digit) codes only — the 10-character codes cannot be
+      guessed, so citizens behind one NAT or proxy are never refused for them: after `client_attempts` from one
+      client, or `site_attempts` from all clients, within `minutes`, short codes are refused (for that client, or
+      for everyone) until the window has passed.
+    Kept in the server process (one process serves the portal); a restart forgets the counts."""
 
-    def __init__(self, attempts: int, minutes: int):
+    def __init__(self, attempts: int, minutes: int, client_attempts: int = 20, site_attempts: int = 30):
         self.attempts, self.minutes, self.span = attempts, minutes, timedelta(minutes=minutes)
+        self.client_attempts, self.site_attempts = client_attempts, site_attempts
         self._failures: dict[str, tuple[int, datetime]] = {}  # ticket number -> (wrong in a row, last at)
+        self._clients: dict[str, deque] = {}  # client -> times of its wrong short codes in the window
+        self._site: deque = deque()  # times of every wrong short code in the window
         self._lock = threading.Lock()
 
-    def check(self, ticket_id: str, now: datetime) -> None:
+    def _recent(self, times: deque, now: datetime) -> int:
+        while times and now - times[0] >= self.span:
+            times.popleft()
+        return len(times)
+
+    def check(self, ticket_id: str, now: datetime, client: str = "", short: bool = False) -> None:
         with self._lock:
             count, last = self._failures.get(ticket_id, (0, now))
             if count >= self.attempts and now - last < self.span:
                 raise NotAllowed("portal.code_locked", f"查询码错误次数过多，请{self.minutes}分钟后再试")
+            if short and self._recent(self._clients.get(client, deque()), now) >= self.client_attempts:
+                raise NotAllowed("portal.code_locked", f"查询码错误次数过多，请{self.minutes}分钟后再试")
+            if short and self._recent(self._site, now) >= self.site_attempts:
+                raise NotAllowed("portal.code_locked", "近期全站查询码错误过多，6位旧查询码暂停使用，"
+                                                       f"请{self.minutes}分钟后再试，或致电12345查询")
 
-    def record(self, ticket_id: str, right: bool, now: datetime) -> None:
+    def record(self, ticket_id: str, right: bool, now: datetime, client: str = "", short: bool = False) -> None:
         with self._lock:
             if right:
                 self._failures.pop(ticket_id, None)
                 return
             count, last = self._failures.get(ticket_id, (0, now))
             self._failures[ticket_id] = (1 if now - last >= self.span else count + 1, now)
+            if short:
+                self._clients.setdefault(client, deque()).append(now)
+                self._site.append(now)
             if len(self._failures) > 100_000:  # numbers tried long ago are forgotten
                 self._failures = {k: v for k, v in self._failures.items() if now - v[1] < self.span}
+            if len(self._clients) > 100_000:
+                self._clients = {k: v for k, v in self._clients.items() if self._recent(v, now)}
 
 
 def code_guard(web) -> CodeGuard:
     # Made once per server, not on every request; setdefault keeps one guard if two first requests race.
-    return web.extras.get("portal_codes") or web.extras.setdefault(
-        "portal_codes", CodeGuard(web.settings["web_portal_code_attempts"], web.settings["web_lockout_minutes"]))
+    settings = web.settings
+    return web.extras.get("portal_codes") or web.extras.setdefault("portal_codes", CodeGuard(
+        settings["web_portal_code_attempts"], settings["web_lockout_minutes"],
+        settings["web_portal_client_attempts"], settings["web_portal_site_attempts"]))
 
 
-def _code_matches(connection, ticket_id: str, code: str, guard: CodeGuard, now: datetime) -> Any:
-    guard.check(ticket_id, now)
-    row = connection.execute(select(t.portal_codes).where(t.portal_codes.c.ticket_id == ticket_id)).first()
-    right = row is not None and hmac.compare_digest(row.code_hash, digest(code or ""))
-    guard.record(ticket_id, right, now)
+def _code_matches(connection, ticket_id: str, code: str, guard: CodeGuard, now: datetime, client: str) -> Any:
+    short = is_short(code)
+    guard.check(ticket_id, now, client, short)
+    row = connection.execute(select(t.portal_codes, t.tickets.c.received_at)
+                             .join(t.tickets, t.tickets.c.ticket_id == t.portal_codes.c.ticket_id)
+                             .where(t.portal_codes.c.ticket_id == ticket_id)).first()
+    # Made at the intake: a key retired before the ticket was received cannot have signed its code (a stolen old key).
+    right = row is not None and keyring_for(connection.engine).problem(
+        portal_code_digest(ticket_id, _code_sha(code)), row.code_hash, row.received_at) is None
+    guard.record(ticket_id, right, now, client, short)
     return row if right else None
 
 
-def track(hotline, ticket_id: str, code: str, guard: CodeGuard) -> dict[str, Any] | None:
+def track(hotline, ticket_id: str, code: str, guard: CodeGuard, client: str = "") -> dict[str, Any] | None:
     with hotline.engine.connect() as connection:
-        row = _code_matches(connection, ticket_id, code, guard, hotline.clock())
+        row = _code_matches(connection, ticket_id, code, guard, hotline.clock(), client)
     if row is None:
         return None
     ticket = hotline.ticket(ticket_id)
@@ -94,13 +178,13 @@ def track(hotline, ticket_id: str, code: str, guard: CodeGuard) -> dict[str, Any
             "reply": ticket.reply, "rating": rating, "can_rate": rating is None and ticket.status == "closed"}
 
 
-def rate(hotline, ticket_id: str, code: str, rating: str, guard: CodeGuard) -> None:
+def rate(hotline, ticket_id: str, code: str, rating: str, guard: CodeGuard, client: str = "") -> None:
     """The citizen's rating, once the query code proves it is theirs: a `Rate` command, so the rating is a
     `CitizenRated` event on the ticket's chain (docs/events.md) that `verify` covers."""
     if rating not in SATISFACTION:
         raise MissingField("portal.rating", "请选择评价")
     with hotline.engine.connect() as connection:
-        row = _code_matches(connection, ticket_id, code, guard, hotline.clock())
+        row = _code_matches(connection, ticket_id, code, guard, hotline.clock(), client)
     if row is None:
         raise MissingField("portal.code", "工单编号或查询码不正确")
     if row.rating is not None:  # rated before ratings were events
