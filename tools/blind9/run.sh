@@ -46,6 +46,10 @@ cp "$W/export/T_CALL_RECORD.csv" "$W/flat/"
 ( cd "$W/flat" && python -m rexian mapping suggest 工单.csv 流转.csv T_CALL_RECORD.csv --out "$W/suggest_flat.yaml" \
     > "$W/log/suggest_flat.txt" 2>&1 )
 run_mapping flat "$T/mappings/activiti_flat.yaml" "$W/flat" 工单.csv 流转.csv T_CALL_RECORD.csv
+# C (phase 2): the tables as delivered, read through `lookups` (ticket number, units, variables pivoted, comment steps)
+run_mapping lookups "$T/mappings/activiti_lookups.yaml" "$W/export" ACT_HI_TASKINST.csv ACT_HI_COMMENT.csv \
+    ACT_HI_PROCINST.csv ACT_HI_IDENTITYLINK.csv ACT_HI_ACTINST.csv ACT_HI_DETAIL.csv T_WORK_ORDER.csv sys_dict_data.csv \
+    T_CALL_RECORD.csv
 for f in "$W"/score_*.md; do
   echo "$(basename "$f" .md): $(grep -A2 '^| expected' "$f" | sed -n 3p)$(grep -h '^no findings' "$f")"
 done
