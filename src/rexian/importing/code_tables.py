@@ -86,14 +86,6 @@ def read_code_table(raw: Any, where: str, error: type) -> CodeTable | None:
                      sheet=raw.get("sheet") and str(raw["sheet"]), files=raw.get("files") and str(raw["files"]))
 
 
-def share_code_table(mapping: Any) -> None:
-    """The sections read with mappings of their own (event sheets, calls …) decode with the same table."""
-    for sheet in mapping.event_sheets:
-        sheet.mapping.code_table = mapping.code_table
-    for section in mapping.records.values():
-        section.mapping.code_table = mapping.code_table
-
-
 def load_code_table(inputs: list[Path], mapping: Any, rejects: Any) -> None:
     """Fill `mapping.code_table.names` from the dictionary's rows; a row without a category or code is told
     among the file problems (as for the unit tree), a code given two names keeps the first, told likewise."""

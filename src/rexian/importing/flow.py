@@ -43,12 +43,15 @@ class RowChecks:
         value = row.values.get(column) if column else None
         return None if is_missing(value, self.mapping.nulls) else as_text(value)
 
-    def basics(self, row: SourceRow) -> tuple[str, Any] | None:
-        """(ticket id, time) of a usable row, or None after rejecting it."""
+    def basics(self, row: SourceRow, own_times: bool = False) -> tuple[str, Any] | None:
+        """(ticket id, time) of a usable row, or None after rejecting it. With `own_times` (every event of the
+        row has a time column of its own: `event_times`) the row's time may be empty (None)."""
         for name, column in self.mapping.required_columns():
             if column not in row.values:
                 self.reject(row, column, None, f"文件缺少列「{column}」（映射中的 {name}）")
                 return None
+            if own_times and name == "at":
+                continue
             if is_missing(row.values[column], self.mapping.nulls):
                 self.reject(row, column, row.values[column], f"必填字段 {name} 为空")
                 return None
@@ -59,6 +62,8 @@ class RowChecks:
             return None
         self.seen[key] = (row.file, row.row)
         column = self.mapping.columns["at"]
+        if own_times and is_missing(row.values[column], self.mapping.nulls):
+            return self.text(row, "ticket_id"), None
         try:
             at = parse_time(row.values[column], self.mapping.date_formats, self.mapping.zone())
         except ValueError:
@@ -102,6 +107,37 @@ def not_yet_taken(row: SourceRow, mapping: Mapping) -> bool:
             and all(is_missing(row.values.get(column), mapping.nulls) for column in columns))
 
 
+NOT_YET_TIMED = ("尚未发生的步骤：这一行的事件各有自己的时间列（event_times），这些时间全部为空——如尚未签收、仍在办理的任务——"
+                 "不生成事件，工单照常导入")
+
+
+def own_times(mapping: Mapping, word: str | None, action: str | None) -> bool:
+    """Whether every event the row's word makes has a time column of its own (`event_times`): the row's own time
+    may then be empty — a task still running, signed for but not finished."""
+    if not mapping.event_times or not word or action is None:
+        return False
+    return all(event in mapping.event_times for event in (action, *mapping.also.get(word.strip(), ())))
+
+
+def event_times(row: SourceRow, mapping: Mapping, action: str | None, word: str | None) -> dict[str, Any]:
+    """The row's events that have a time column of their own → that time (None: the cell is empty, the event is
+    not made); FieldError(column, value, reason) when it cannot be read."""
+    out: dict[str, Any] = {}
+    for event in (action, *mapping.also.get((word or "").strip(), ())):
+        column = mapping.event_times.get(event or "")
+        if column is None:
+            continue
+        value = row.values.get(column)
+        if is_missing(value, mapping.nulls):
+            out[str(event)] = None
+            continue
+        try:
+            out[str(event)] = parse_time(value, mapping.date_formats, mapping.zone())
+        except ValueError:
+            raise FieldError(column, value, unreadable_time(f"{event} 的时间", mapping.date_formats)) from None
+    return out
+
+
 def flow_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: RejectLog,
                    steps_not_yet_taken: bool = False) -> dict[str, History]:
     """One history per ticket from its flow rows. With `steps_not_yet_taken` (a side section over the same
@@ -116,12 +152,18 @@ def flow_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: RejectL
             history.rows.append((row.file, row.row))
             rejects.note(row.file, NOT_YET, row.row)
             continue
-        basics = checks.basics(row)
+        word = checks.text(row, "action")
+        action = mapping.action_for(word) if word else None
+        timed = own_times(mapping, word, action)
+        basics = checks.basics(row, own_times=timed)
         if basics is None:
             continue
         ticket_id, at = basics
-        word = checks.text(row, "action")
-        action = mapping.action_for(word)
+        try:
+            times = event_times(row, mapping, action, word) if mapping.event_times else {}
+        except FieldError as error:
+            checks.reject(row, *error.args)
+            continue
         if action is None and mapping.unknown_action == "reject":
             checks.reject(row, mapping.columns["action"], word, "未知的动作词：请在映射文件 actions 中说明它对应哪个事件")
             continue
@@ -156,19 +198,30 @@ def flow_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: RejectL
             if stated:
                 payload["evidence"] = stated
         target = checks.text(row, "target_unit_id") if action in TARGETED_ACTIONS else None
-        history.drafts.append(Draft(at, action, checks.text(row, "actor_id"), checks.text(row, "actor_unit_id"),
-                                    target, payload, checks.text(row, "source"), (row.file, row.row)))
+        made = 0  # the row's events so far (an event at a time of its own whose cell is empty is not made)
+        if times.get(action, at) is not None:
+            history.drafts.append(Draft(times.get(action, at), action, checks.text(row, "actor_id"),
+                                        checks.text(row, "actor_unit_id"), target, payload, checks.text(row, "source"),
+                                        (row.file, row.row)))
+            made += 1
         for position, further in enumerate(mapping.also.get(word.strip(), ()), start=1):
             extra = further_payload(row, further, word, mapping, unread)
             if extra is None:
                 checks.reject(row, mapping.columns["action"], word, f"同一行的第 {position + 1} 个事件 {further} 的字段无法读取")
-                del history.drafts[-position:]  # the row's events so far: the ticket is left out whole anyway
+                if made:
+                    del history.drafts[-made:]  # the row's events so far: the ticket is left out whole anyway
                 break
             if further == "Closed" and action == "Visited":
                 extra.setdefault("trigger", "visit")
-            history.drafts.append(Draft(at, further, checks.text(row, "actor_id"), checks.text(row, "actor_unit_id"),
+            if times.get(further, at) is None:
+                continue
+            history.drafts.append(Draft(times.get(further, at), further, checks.text(row, "actor_id"),
+                                        checks.text(row, "actor_unit_id"),
                                         checks.text(row, "target_unit_id") if further in TARGETED_ACTIONS else None,
                                         extra, checks.text(row, "source"), (row.file, row.row, position)))
+            made += 1
+        if not made:
+            rejects.note(row.file, NOT_YET_TIMED, row.row)
         if not history.rows or history.rows[-1] != (row.file, row.row):  # a history cell's steps share their row
             history.rows.append((row.file, row.row))
         warn_unread_visits(rejects, row, unread)

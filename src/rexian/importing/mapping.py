@@ -253,6 +253,8 @@ class Mapping:
     history: Any = None  # flow mode: a HistoryCell — the steps held in one cell of a one-row-per-ticket export
     joined_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # new column → source columns (date + time)
     code_table: Any = None  # flow mode: the export's code table (码表) — a CodeTable decoding coded columns
+    lookups: list[Any] = field(default_factory=list)  # flow mode: columns looked up in other tables (lookups.Lookup)
+    event_times: dict[str, str] = field(default_factory=dict)  # flow mode: event → the column of its own time
     json: Any = None  # JSON documents: a JsonPaths — where the records are, which nested array makes the rows
     path: Path | None = None
 
@@ -391,7 +393,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
              "date_formats", "timezone", "columns", "intake", "values", "constants", "payload_columns",
              "actions", "unknown_action", "snapshots", "use_default_actions", "action_fields", "evidence_words",
              "deadlines", "unit_tree", "calls", "agent_status", "roster", "progress_kinds", "history",
-             "event_sheets", "joined_columns", "code_table", "json"}
+             "event_sheets", "joined_columns", "code_table", "json", "lookups", "event_times"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise MappingError(f"{where}：未知的键 {', '.join(unknown)}")
@@ -471,7 +473,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
             ZoneInfo(timezone)
         except Exception:
             raise MappingError(f"{where}：未知时区 {timezone!r}") from None
-    from rexian.importing.code_tables import read_code_table, share_code_table
+    from rexian.importing.code_tables import read_code_table
 
     code_table = read_code_table(raw.get("code_table"), where, MappingError)
     from rexian.importing.json_documents import read_json_paths
@@ -479,6 +481,11 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
     json_paths = read_json_paths(raw.get("json"), where, MappingError)
     if code_table and mode != "flow":
         raise MappingError(f"{where}：code_table 只用于 flow 模式")
+    from rexian.importing.lookups import read_lookups
+
+    lookups = read_lookups(raw.get("lookups"), where, MappingError)
+    if lookups and mode != "flow":
+        raise MappingError(f"{where}：lookups 只用于 flow 模式")
     mapping = Mapping(
         source=str(raw["source"]), mode=mode, table=raw.get("table"), format=raw.get("format"), encoding=raw.get("encoding"),
         delimiter=raw.get("delimiter"), sheet=raw.get("sheet"),
@@ -498,10 +505,24 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
         joined_columns=_joined_columns(where, raw.get("joined_columns")),
         progress_kinds=_progress_kinds(where, raw.get("progress_kinds")),
         evidence_words=read_evidence_words(raw.get("evidence_words")), history=history, code_table=code_table,
-        json=json_paths,
+        json=json_paths, lookups=lookups, event_times=_event_times(where, raw.get("event_times"), mode),
     )
-    share_code_table(mapping)
+    for section in (*(sheet.mapping for sheet in mapping.event_sheets), *(r.mapping for r in mapping.records.values())):
+        # the sections read with mappings of their own (event sheets, calls …) decode and look up the same way
+        section.code_table, section.lookups = mapping.code_table, mapping.lookups
     return mapping
+
+
+def _event_times(where: str, raw: Any, mode: str) -> dict[str, str]:
+    """`event_times: {SignedFor: CLAIM_TIME_}`: an event a row makes (alone or in a list) at a time of its own."""
+    if raw is None:
+        return {}
+    if mode != "flow" or not isinstance(raw, dict) or not raw:
+        raise MappingError(f"{where}：event_times 只用于 flow 模式，应为键值对象：事件: 时间列（如 SignedFor: 签收时间）")
+    for action in raw:
+        if str(action) not in ACTIONS:
+            raise MappingError(f"{where}：event_times 中的 {action!r} 不是事件名称（见 docs/events.md）")
+    return {str(action): str(column) for action, column in raw.items()}
 
 
 def _check_values(where: str, raw: dict[str, Any], table_columns: tuple[str, ...]) -> None:

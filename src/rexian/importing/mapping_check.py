@@ -88,6 +88,10 @@ def check(paths: list[Path], mapping: Mapping) -> tuple[Any, list[str]]:
     lines += [f"拒收原因「{reason}」：{count} 条" for reason, count in other.most_common()]
     if mapping.code_table is not None:
         lines += mapping.code_table.summary()
+    if mapping.lookups:
+        from rexian.importing.lookups import lookup_summary
+
+        lines += lookup_summary(mapping.lookups)
     if actions["HandedOver"] and mapping.unit_tree is None:
         lines.append(f"转办/移交 {actions['HandedOver']} 条按平级转办（HandedOver）导入：映射没有 unit_tree，"
                      "无法区分其中下派给下级单位的（若导出含单位表，加 unit_tree：见 docs/importing.md「转办」）")
@@ -155,6 +159,7 @@ def _absent_columns(report, mapping: Mapping) -> list[str]:
     if not report.columns_seen:
         return []
     made = {mapping.history.key(group) for group in mapping.history.groups} if mapping.history is not None else set()
+    made |= {column for lookup in mapping.lookups for column in lookup.columns}  # checked against their tables
     used = {draft.payload.get("completed_from") or draft.payload.get("from_event_sheet")
             for history in report.histories.values() for draft in history.drafts}
     lines = [f"event_sheets 第 {position} 项（{sheet.name}）没有产生任何事件：工作表（文件）为空、名称不对，或所有行被拒收"

@@ -140,6 +140,11 @@ def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
 
             load_code_table(paths, mapping, report.side_rejects)
             paths = [path for path in paths if not is_part_file(path, mapping.code_table.files)]
+        if mapping.lookups:  # then the lookup tables, through the code table; their rows are not events
+            from rexian.importing.lookups import load_lookups
+
+            load_lookups(paths, mapping, report.side_rejects)
+            paths = [path for path in paths if not any(is_part_file(path, lookup.files) for lookup in mapping.lookups)]
         if mapping.records:
             from rexian.importing.record_sections import is_record_file, read_sections
 

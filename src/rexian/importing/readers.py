@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from rexian.importing.file_limits import FileProblem, SheetBudget, check_parquet_parts, check_xlsx_parts
+from rexian.importing.lookups import add_looked_up
 from rexian.importing.mapping import Mapping
 from rexian.importing.rejects import RejectLog
 from rexian.importing.values import joined_value
@@ -66,11 +67,13 @@ def read_rows(path: str | Path, mapping: Mapping, rejects: RejectLog) -> Iterato
     limit = load_settings().import_max_field_chars
     try:
         for row in reader(path, mapping, rejects):
-            if mapping.joined_columns:
-                row = join_columns(row, mapping)
+            if mapping.lookups:  # first: the looked-up columns are read like the row's own
+                row = dataclasses.replace(row, values=add_looked_up(row.values, mapping.lookups, mapping.nulls))
             if mapping.code_table is not None and mapping.code_table.names:
                 row = dataclasses.replace(row, values=mapping.code_table.decode(row.values, mapping.nulls, row.file,
                                                                                  row.row, rejects))
+            if mapping.joined_columns:  # after decoding: a joined column holds the names
+                row = join_columns(row, mapping)
             if is_summary_row(row.values, mapping):
                 rejects.note(row.file, "合计行（汇总，不是工单），未读取", row.row)
                 continue

@@ -23,7 +23,7 @@ from rexian.importing.values import as_text, is_missing
 def side_sheet_rows(inputs: list[Path], mapping, sheet: str | None, files: str | None, rejects: RejectLog):
     """The rows of a table beside the flow records (the unit tree, the categories table), read as a table."""
     sheet_mapping = dataclasses.replace(mapping, mode="table", sheet=sheet, columns={}, ticket_sheet=None,
-                                        unit_tree=None, category_limits=None)
+                                        unit_tree=None, category_limits=None, lookups=[])
     return part_rows(inputs, sheet_mapping, sheet, files, rejects)
 
 
