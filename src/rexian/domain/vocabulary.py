@@ -139,8 +139,10 @@ class RuleName:
     family: str
     zh: str
     # The rule's evidence values (`evidence.values`) that grow with the passing of time alone — days open, idle,
-    # late — while nothing happens on the ticket. A re-run that changes only these is stored quietly (the
-    # page shows the fresh value) and pushed to no one: a receiver wants news, not a clock (adapters/findings.py).
+    # late — while nothing happens on the ticket. A re-run in which only these have grown writes nothing (the
+    # finding keeps the figures of its last real change, its history one row per real change) and pushes nothing: a
+    # receiver wants news, not a clock; a re-run in which they are smaller looks at an earlier moment and is
+    # ignored (adapters/findings.py).
     grows: tuple[str, ...] = ()
 
 
@@ -202,11 +204,6 @@ def detected_reason(source: str) -> str:
 def updated_reason(source: str) -> str:
     """The reason the system gives when a re-analysis brings a still-undecided finding new evidence."""
     return f"证据更新（{FINDING_SOURCES.get(source, source)}）"
-
-
-def measured_reason(source: str) -> str:
-    """The reason the system gives when a re-run changes only values that grow with time (RuleName.grows)."""
-    return f"数值随时间更新（{FINDING_SOURCES.get(source, source)}，未推送）"
 
 
 def contradicted_reason(reason: str) -> str:

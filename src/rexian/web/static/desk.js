@@ -79,6 +79,8 @@
     function label(code) { return code && labels[code] ? labels[code] : code; }
     var units = JSON.parse(table.getAttribute("data-units") || "{}");  // unit id -> 「name（id）」 (records.named)
     function unit(id) { return id ? (units[id] || id) : ""; }
+    var rules = JSON.parse(table.getAttribute("data-rules") || "{}");  // rule id -> its Chinese name (vocabulary)
+    function rule(id) { return id ? (rules[id] || id) : ""; }
     function about(d) {  // what a finding is about, as desk/_label.html says it (its key may name a caller's place)
       var tickets = d.ticket_ids || [];
       if (tickets.length) return "工单 " + tickets[0] + (tickets.length > 1 ? " 等" + tickets.length + "件" : "");
@@ -92,12 +94,13 @@
       var row = table.insertRow(1);
       row.className = "fresh";
       row.setAttribute("data-key", m.ref);
-      [m.created_at, label(m.topic), about(d), d.rule_id, label(d.severity), unit(d.unit_id), label(d.status)].forEach(function (text, i) {
+      [m.created_at, label(m.topic), about(d), rule(d.rule_id), label(d.severity), unit(d.unit_id), label(d.status)].forEach(function (text, i) {
         var cell = row.insertCell(i);
         if (i === 2) {
           var a = document.createElement("a");
           a.href = "/desk/finding?key=" + encodeURIComponent(m.ref); a.textContent = text; cell.appendChild(a);
         } else { cell.textContent = text === undefined || text === null ? "" : text; }
+        if (i === 3 && d.rule_id) cell.title = d.rule_id;
       });
     }
     ["finding.added", "finding.updated", "finding.decided", "finding.contradicted"].forEach(function (topic) {
