@@ -264,7 +264,7 @@ class FindingRepository:
         """The same decision on several findings, all or nothing: one refusal writes none of them."""
         history = []
         with self.engine.begin() as connection:
-            person = OrgRepository(connection).load().person(actor_id)
+            person = OrgRepository(connection).current().person(actor_id)
             actor = clues.Actor(actor_id, person.unit_id if person else None,
                                 frozenset(person.roles) if person is not None and person.active else frozenset())
             for key in keys:

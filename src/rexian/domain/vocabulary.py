@@ -164,6 +164,7 @@ RULES: dict[str, RuleName] = {
     "MS-VISIT-NO-CALL": RuleName("manufactured_satisfaction", "回访无通话记录"),
     "MS-VISIT-BY-HANDLER": RuleName("manufactured_satisfaction", "承办单位自行回访"),
     "MS-RATE-MISMATCH": RuleName("manufactured_satisfaction", "满意率与重复投诉率不符"),
+    "MS-RATED-UNSATISFIED": RuleName("manufactured_satisfaction", "回访记满意但市民自评不满意"),
     "PR-BOILERPLATE": RuleName("perfunctory_reply", "套话式答复"),
     "PR-IDENTICAL": RuleName("perfunctory_reply", "不同诉求相同答复(复读机)"),
     "PR-OFF-TOPIC": RuleName("perfunctory_reply", "答非所问"),
@@ -402,7 +403,8 @@ EVIDENCE_VALUES: dict[str, str] = {
     "span_days": "跨度天数", "still_open": "仍未办结", "third_unit_id": "第三个单位", "tickets": "工单数",
     "to_unit_id": "下派至", "unanswered": "未接通数", "unanswered_rate": "未接通率", "unit_returns": "本单位退单次数",
     "units": "涉及单位数", "units_between": "中间单位数", "verifications": "核实次数", "visit_seq": "回访所在步",
-    "visitor_id": "回访员",
+    "visitor_id": "回访员", "citizen_rating": "市民自评", "closure_unit_id": "申请办结单位",
+    "recorded_satisfaction": "回访记录的满意度",
     # thresholds (rules.yaml)
     "min_returns": "最少退单次数", "high_returns": "高风险退单次数", "min_rejected": "最少被驳回次数",
     "high_rejected": "高风险被驳回次数", "window_days": "时间窗(天)", "max_minutes": "最长用时(分钟)",

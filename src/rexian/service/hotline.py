@@ -53,7 +53,7 @@ class Hotline:
         self.base_deadlines = deadlines  # the settings' policy on the calendar files, before the admin's days
         self.clock = clock
         # (ORG chain length, organisation, deadline policy on the calendar with the admin's days)
-        self._org: tuple[int, Organisation, Any] | None = None
+        self._org: tuple[Organisation, Any] | None = None
         # Called after each committed command with its new event records (e.g. real-time supervision).
         self.listeners = list(listeners)
 
@@ -189,18 +189,15 @@ class Hotline:
         if connection is None:
             with self.engine.connect() as own:
                 return self._current(own)
-        from sqlalchemy import func
-
-        version = connection.execute(select(func.count()).select_from(t.org_events)).scalar_one()
+        org = OrgRepository(connection).current()
         cached = self._org
-        if cached is None or cached[0] != version:
-            org = OrgRepository(connection).load()
+        if cached is None or cached[0] is not org:  # the organisation was read again: its calendar may differ
             deadlines = self.base_deadlines
             if org.calendar:
                 calendar = deadlines.calendar.with_days({day.day: day.kind for day in org.calendar.values()})
                 deadlines = replace(deadlines, calendar=calendar)
-            self._org = cached = (version, org, deadlines)
-        return cached[1], cached[2]
+            self._org = cached = (org, deadlines)
+        return cached[0], cached[1]
 
     def offers(self, ticket: Ticket, actor_id: str | None, command_types) -> list:
         """The commands of `command_types` the workflow would accept from `actor_id` on `ticket` now
