@@ -171,7 +171,7 @@ def pages(args) -> None:
     from rexian.web.auth import Accounts
 
     if args.db:  # an existing database (e.g. `rexian analyze` + `rexian findings load` at a city's scale)
-        app = _app(args.db, organisation=False)
+        app = _app(args.db, organisation=args.load_org)
         print(f"数据库：{args.db}")
     else:
         folder = Path(tempfile.mkdtemp(prefix="rexian-desk-bench-"))
@@ -541,6 +541,8 @@ def main() -> None:
     p.add_argument("--findings", type=int, default=100_000)
     p.add_argument("--repeat", type=int, default=30)
     p.add_argument("--db", help="an existing, migrated database URL with its findings loaded (no synthetic data)")
+    p.add_argument("--load-org", action="store_true",
+                   help="with --db: load the demo organisation first (a database imported without one has no supervisor)")
     w = sub.add_parser("webhooks")
     w.add_argument("--findings", type=int, default=10_000)
     w.add_argument("--down-seconds", type=float, default=60)
