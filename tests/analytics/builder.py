@@ -162,6 +162,10 @@ class Ticket:
         return self.add("Visited", by, unit, resolved=resolved, satisfaction=satisfaction, method=method,
                         call_id=call_id, note="", **kw)
 
+    def rate(self, rating: str) -> "Ticket":
+        """The citizen's own rating on the portal (no actor)."""
+        return self.add("CitizenRated", None, None, rating=rating)
+
     def reopen(self, unit: str, **kw: Any) -> "Ticket":
         return self.add("Reopened", "sys", "CENTRE", unit, reason="回访不满意", trigger="visit",
                         due_at=self.now + timedelta(days=3), **kw)

@@ -4,7 +4,7 @@ between units and the hotspots, on a workflow database."""
 import random
 from datetime import datetime
 
-from realtime.lives import life, pingpong
+from realtime.lives import closed_after_visit, life, pingpong
 
 from desk.conftest import finding
 from rexian.adapters.findings import FindingRepository
@@ -35,6 +35,26 @@ def test_the_dashboard_shows_each_rate_with_its_formula_rankings_flow_and_hotspo
     assert any(edge["kind"] == "退单" and edge["source"] == "D02" for edge in snap["flow"])
     assert snap["hotspots"]["categories"][0]["tickets"] >= 1
     assert snap["findings"]["total"] == 2
+
+
+def test_the_citizens_own_portal_rating_is_a_rate_of_its_own_beside_the_visits_satisfaction(make_app, tmp_path):
+    """Two tickets closed with 满意 on the follow-up visit; one citizen rates 不满意 on the portal, the other 基本满意:
+    满意率 (the visits) 2 / 2, 市民自评满意率 (the citizens) 1 / 2, the card right after 满意率 with its formula."""
+    from rexian.domain import commands as c
+
+    app = make_app(f"sqlite:///{tmp_path / 'rated.db'}")
+    first, second = closed_after_visit(app, "satisfied"), closed_after_visit(app, "satisfied")
+    app.handle(c.Rate(actor_id=None, ticket_id=first, rating="unsatisfied"))
+    app.handle(c.Rate(actor_id=None, ticket_id=second, rating="basically_satisfied"))
+    snap = Dashboard(app.engine, load_config(), lambda: datetime(2026, 3, 5)).snapshot()
+
+    ids = [r["metric_id"] for r in snap["rates"]]
+    assert ids.index("citizen_rating_rate") == ids.index("satisfaction_rate") + 1
+    by_id = {r["metric_id"]: r for r in snap["rates"]}
+    own, visits = by_id["citizen_rating_rate"], by_id["satisfaction_rate"]
+    assert (own["numerator"], own["denominator"], own["value"]) == (1, 2, 0.5)
+    assert (visits["numerator"], visits["denominator"], visits["value"]) == (2, 2, 1.0)
+    assert own["name"] == "市民自评满意率" and own["formula"].startswith("市民自评满意率 = 市民在门户自行评价")
 
 
 def test_an_old_snapshot_is_served_at_once_while_its_successor_is_built_in_the_background(make_app, tmp_path):

@@ -52,6 +52,20 @@ def test_the_live_page_names_changes_severities_and_states_in_chinese(hotline, c
 
     words = json.loads(html.unescape(rows.split('data-labels="', 1)[1].split('"', 1)[0]))  # what desk.js shows
     assert (words["finding.added"], words["high"], words["new"]) == ("新发现", "高", "待核查")
+    assert "<td title=\"BP-RETURNS\">多次退单</td>" in body and ">BP-RETURNS<" not in body
+    rules = json.loads(html.unescape(rows.split('data-rules="', 1)[1].split('"', 1)[0]))  # the pushed rows' names
+    assert rules["BP-RETURNS"] == "多次退单" and rules["DL-IDLE"] == "长期无办理动作"
+
+
+def test_a_growing_findings_page_says_its_days_are_those_of_its_last_real_change(hotline, client_for):  # noqa: F811
+    idle = finding("RX1", rule_id="DL-IDLE", family="delay", seqs=(3,))
+    idle["evidence"]["values"] = {"idle_days": 9.5}
+    FindingRepository(hotline.engine).upsert([idle, finding("RX1")], "scheduled", datetime(2026, 3, 12, 9))
+    page = client_for("J01").get("/desk/finding?key=DL-IDLE:RX1").text
+    note = page.split('class="hint grown">', 1)[1].split("</dd>", 1)[0]
+    assert "随时间增长" in note and "不逐轮记录" in note
+    returns = client_for("J01").get("/desk/finding?key=BP-RETURNS:RX1")  # a count that does not grow with time
+    assert returns.status_code == 200 and "多次退单" in returns.text and 'class="hint grown"' not in returns.text
 
 
 def test_a_drafted_bulletin_downloads_as_word_and_excel(hotline, client_for):  # noqa: F811

@@ -202,3 +202,30 @@ def test_every_reason_in_a_findings_decision_history_is_chinese_even_those_store
     reasons = [h["reason"] for h in desk.finding("DL-OVERDUE:RX9")["history"]]
     assert reasons == ["系统发现（定时规则）", "被数据推翻：重新分析未再发现", "系统发现（实时规则）",
                        "被数据推翻：re-run did not find it", "逾期属实"]
+
+
+def test_desk_decisions_read_the_organisation_from_its_cache_until_the_chain_grows(desk_app, monkeypatch):
+    """The whole ORG chain is verified once, not at every decision; a supervisor appointed through the chain (in
+    any process) decides at the next decision, and one whose role is withdrawn no longer can."""
+    from rexian.adapters import repository
+    from rexian.service.org_admin import apply_org_changes
+
+    app, desk = desk_app
+    verified = []
+    real = repository.trusted_rows
+    monkeypatch.setattr(repository, "trusted_rows", lambda connection: verified.append(1) or real(connection))
+    desk.decide(["BP-RETURNS:RX1"], "confirm", "J01", "属实")
+    desk.decide(["BP-RETURNS:RX2"], "dismiss", "J01", "不属实")
+    with pytest.raises(NotAllowed):
+        desk.decide(["FC-UNRESOLVED:RX4"], "confirm", "H0201", "属实")
+    assert len(verified) <= 1  # read from the chain at most once (a cache filled before may serve all three)
+
+    apply_org_changes(app, "X01", [{"type": "person", "id": "H0201", "name": "吴敏", "unit": "D02",
+                                    "roles": ["handler", "supervisor"]}])
+    before = len(verified)
+    desk.decide(["FC-UNRESOLVED:RX4"], "confirm", "H0201", "属实")
+    assert len(verified) == before + 1 and desk.finding("FC-UNRESOLVED:RX4")["status"] == "confirmed"
+    apply_org_changes(app, "X01", [{"type": "person", "id": "H0201", "name": "吴敏", "unit": "D02",
+                                    "roles": ["handler"]}])
+    with pytest.raises(NotAllowed):
+        desk.decide(["DL-OVERDUE:RX3"], "confirm", "H0201", "属实")

@@ -1,9 +1,10 @@
 """Scheduled rules: overdue, idle and forwarded-without-follow-up findings appear without `analyze`, and a
 later batch run stores no second copy of them."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from click.testing import CliRunner
+from sqlalchemy import func
 
 from desk.conftest import Clock
 from rexian.adapters.findings import FindingRepository
@@ -86,9 +87,9 @@ def _outbox(app) -> list[tuple[str, str]]:
                                                          .order_by(dt.outbox.c.id))]
 
 
-def test_a_later_pass_stores_the_grown_days_quietly_and_pushes_nothing(make_app, tmp_path):
-    """Days idle, late and since the forward grow at every pass: stored (the page shows them fresh, the change is
-    signed and verifies) but no outbox row, so no webhook and no live message."""
+def test_a_later_pass_in_which_the_days_only_grew_writes_nothing_and_pushes_nothing(make_app, tmp_path):
+    """Days idle, late and since the forward grow at every pass: no history row, no outbox row (no webhook, no
+    live message), the stored figures those of the finding's last real change; the log still verifies."""
     from rexian.domain.vocabulary import RULES
     from rexian.service.verify import verify_database
 
@@ -98,26 +99,26 @@ def test_a_later_pass_stores_the_grown_days_quietly_and_pushes_nothing(make_app,
     scheduler = RuleScheduler(app.engine, load_config(), clock, 10)
     first = scheduler.run_once()
     store = FindingRepository(app.engine)
-    grown = {key: store.get(key)["evidence"]["values"] for key in first["added"]}
-    for key, values in grown.items():  # each rule's declared growing values are values its findings carry
-        assert set(RULES[key.split(":")[0]].grows) <= set(values), (key, values)
+    stored = {key: store.get(key) for key in first["added"]}
+    for key, finding in stored.items():  # each rule's declared growing values are values its findings carry
+        assert set(RULES[key.split(":")[0]].grows) <= set(finding["evidence"]["values"]), key
     pushed = len(_outbox(app))
 
-    clock.now = datetime(2026, 4, 20, 9, 10)
-    second = scheduler.run_once()
-    assert second["added"] == [] and second["updated"] == []
-    assert set(second["measured"]) == set(first["added"])
+    for minutes in (10, 20, 30):
+        clock.now = datetime(2026, 4, 20, 9, minutes)
+        later = scheduler.run_once()
+        assert later["added"] == [] and later["updated"] == []
+        assert set(later["measured"]) == set(first["added"])
     assert len(_outbox(app)) == pushed
-    for key, values in grown.items():
-        name = RULES[key.split(":")[0]].grows[0]
-        assert store.get(key)["evidence"]["values"][name] > values[name]
-        assert store.history(key)[-1]["reason"] == "数值随时间更新（定时规则，未推送）"
+    for key, finding in stored.items():
+        assert store.get(key) == finding
+        assert [row["reason"] for row in store.history(key)] == ["系统发现（定时规则）"]
     assert verify_database(app.engine).intact
 
 
-def test_a_grown_value_that_raises_the_severity_is_pushed(make_app, tmp_path):
+def test_a_grown_value_that_raises_the_severity_is_pushed_and_is_the_one_history_row_it_adds(make_app, tmp_path):
     """Near miss: when the growth crosses a threshold (idle for twice `idle_days`: high), the finding's risk
-    changed — news, pushed as updated."""
+    changed — news, pushed as updated, and the history's second row; the passes before and after add none."""
     app = make_app(f"sqlite:///{tmp_path / 'raise.db'}")
     _forwarded_then_left(app)
     clock = Clock(datetime(2026, 3, 12, 9, 0))  # forwarded on 2 March: idle 10 days
@@ -126,11 +127,91 @@ def test_a_grown_value_that_raises_the_severity_is_pushed(make_app, tmp_path):
     idle = next(key for key in first["added"] if key.startswith("DL-IDLE:"))
     store = FindingRepository(app.engine)
     assert store.get(idle)["severity"] == "medium"
+    clock.now = datetime(2026, 3, 13, 9, 0)
+    assert idle in scheduler.run_once()["measured"]
 
     clock.now = datetime(2026, 3, 20, 9, 0)  # 18 days
     second = scheduler.run_once()
     assert idle in second["updated"] and store.get(idle)["severity"] == "high"
     assert ("finding.updated", idle) in _outbox(app)
+    clock.now = datetime(2026, 3, 21, 9, 0)
+    assert idle in scheduler.run_once()["measured"]
+    assert [row["reason"] for row in store.history(idle)] == ["系统发现（定时规则）", "证据更新（定时规则）"]
+    assert store.get(idle)["evidence"]["values"]["idle_days"] > 17
+
+
+def _idle_config():
+    from rexian.analytics.registry import all_rules
+
+    config = load_config()  # DL-IDLE alone: the other rules' runs cost time and prove nothing here
+    config["rules"] = {rule_id: {**(config["rules"].get(rule_id) or {}), "enabled": rule_id == "DL-IDLE"}
+                       for rule_id in all_rules()}
+    return config
+
+
+def _log_reaches(app, at: datetime) -> None:
+    """Another ticket taken in at `at`: the log's newest event, the as-of of the next batch run."""
+    app.clock.now = at - app.clock.step
+    app.handle(c.Intake(actor_id="A01", content="多福巷路灯不亮已经一周", category="0601", address="多福巷5号楼",
+                        channel="phone"))
+
+
+def test_a_batch_run_judging_an_earlier_moment_never_flips_the_schedules_finding_across_a_threshold(
+        make_app, tmp_path):
+    """At the boundary of DL-IDLE's high (twice `idle_days`, 14 days): the batch judges as of the log's newest event,
+    13 days 23 hours after the forward (medium); the schedule as of now, 14 days 1 hour (high). Whichever runs first,
+    one finding, high once the schedule has seen it, and it stays high over further passes with batch runs between
+    them — never medium again, never pushed again."""
+    from sqlalchemy import select
+
+    from rexian.adapters import tables as t
+
+    app = make_app(f"sqlite:///{tmp_path / 'flip.db'}")
+    tid = _forwarded_then_left(app)
+    with app.engine.connect() as connection:
+        forwarded = connection.execute(select(func.max(t.events.c["at"])).where(t.events.c.ticket_id == tid)).scalar()
+    key = f"DL-IDLE:{tid}"
+    store = FindingRepository(app.engine)
+    clock = Clock(forwarded + timedelta(days=14, hours=1))
+    scheduler = RuleScheduler(app.engine, _idle_config(), clock, 10, batch_mode="always")
+
+    _log_reaches(app, forwarded + timedelta(days=13, hours=23))
+    batch_alone = scheduler.run_batch(clock.now)  # the batch first: as of its log, medium
+    assert batch_alone["added"] == [key] and store.get(key)["severity"] == "medium"
+    first = scheduler.run_once()  # the log has not grown: the schedule alone, as of now — high, one change
+    assert not first["batch"] and first["updated"] == [key] and store.get(key)["severity"] == "high"
+
+    for hours in (2, 3, 4):  # the log grows a little each time (still short of 14 days): a batch run every pass
+        _log_reaches(app, forwarded + timedelta(days=13, hours=23, minutes=10 * hours))
+        clock.now = forwarded + timedelta(days=14, hours=hours)
+        later = scheduler.run_once()
+        assert later["batch"] and key in later["kept"] + later["measured"], later
+        assert later["updated"] == [] and later["added"] == [] and later["contradicted"] == []
+        assert store.get(key)["severity"] == "high"
+    assert store.count() == 1
+    assert _outbox(app).count(("finding.updated", key)) == 1
+    assert [row["reason"] for row in store.history(key)] == ["系统发现（批量分析）", "证据更新（定时规则）"]
+
+
+def test_a_judgement_as_of_an_earlier_moment_is_ignored_but_a_later_one_crossing_a_threshold_is_news():
+    """The store's test of an earlier view: smaller growing values (and the severity they set) are an earlier look
+    at the same finding; smaller values with another evidence event (a new dispatch) are a real change."""
+    from types import SimpleNamespace
+
+    from rexian.adapters.findings import finding_row, older_view, only_measured
+    from desk.conftest import finding
+
+    def stored(data):
+        return SimpleNamespace(**finding_row(data))
+
+    high = finding("RX9", rule_id="DL-IDLE", family="delay", severity="high", seqs=(4,))
+    high["evidence"]["values"] = {"idle_days": 14.04}
+    earlier = {**high, "severity": "medium", "evidence": {**high["evidence"], "values": {"idle_days": 13.96}}}
+    assert older_view(stored(high), finding_row(earlier)) and not only_measured(stored(high), finding_row(earlier))
+    assert not older_view(stored(earlier), finding_row(high))  # the later look crossing into high: news
+    assert not only_measured(stored(earlier), finding_row(high))
+    redispatched = {**earlier, "evidence": {**earlier["evidence"], "events": [{"ticket_id": "RX9", "seq": 6}]}}
+    assert not older_view(stored(high), finding_row(redispatched))
 
 
 def test_only_values_declared_to_grow_make_a_change_quiet():

@@ -117,3 +117,19 @@ def pingpong(app) -> str:
         app.handle(c.ReviewReturn(actor_id="R01", ticket_id=tid, request_id=request.request_id, approve=True,
                                   new_lead_unit_id=there))
     return tid
+
+
+def closed_after_visit(app, satisfaction: str) -> str:
+    """A ticket through its whole clean life, closed by a follow-up visit recording `satisfaction`."""
+    tid = app.handle(c.Intake(actor_id="A01", content="多福巷5号楼路灯不亮已经一周", category="0601",
+                              address="多福巷5号楼", channel="phone")).ticket_id
+    app.handle(c.Dispatch(actor_id="P01", ticket_id=tid, lead_unit_id="D02"))
+    app.handle(c.SignFor(actor_id="H0201", ticket_id=tid))
+    app.handle(c.RecordContact(actor_id="H0201", ticket_id=tid, method="phone", summary="电话告知市民处理情况"))
+    app.handle(c.RequestClosure(actor_id="H0201", ticket_id=tid, reply="已于3月3日更换5号楼路灯灯泡，经现场查看恢复照明。",
+                                evidence=(c.Evidence(kind="photo", summary="现场照片", ref="IMG"),)))
+    request = app.ticket(tid).pending("closure")
+    app.handle(c.EndorseRequest(actor_id="L0201", ticket_id=tid, request_id=request.request_id))
+    app.handle(c.ReviewClosure(actor_id="R01", ticket_id=tid, request_id=request.request_id, approve=True))
+    app.handle(c.Visit(actor_id="V01", ticket_id=tid, resolved=True, satisfaction=satisfaction))
+    return tid

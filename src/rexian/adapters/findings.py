@@ -41,7 +41,7 @@ from rexian.adapters.repository import OrgRepository
 from rexian.domain import clues
 from rexian.domain.errors import NotFound
 from rexian.domain.vocabulary import (
-    RULES, contradicted_reason, detected_reason, measured_reason, reason_label, updated_reason,
+    RULES, contradicted_reason, detected_reason, reason_label, updated_reason,
 )
 
 DECISIONS = clues.FINDING_DECISIONS
@@ -136,18 +136,48 @@ def _day(row: dict[str, Any]) -> datetime | None:
 
 def only_measured(old: Any, row: dict[str, Any]) -> bool:
     """Whether a re-run's `row` differs from the stored finding `old` only in evidence values that grow with the
-    passing of time (the rule's `grows` in the vocabulary: days open, idle, late). Anything else is news worth
-    pushing: a new responsible unit or person, severity (and so the risk it adds), tickets, evidence events,
-    texts, thresholds, or any other value."""
+    passing of time (the rule's `grows` in the vocabulary: days open, idle, late), grown further. Anything else is
+    news: a new responsible unit or person, severity (and so the risk it adds), tickets, evidence events, texts,
+    thresholds, or any other value."""
+    return _time_only(old, row) == "grown"
+
+
+def older_view(old: Any, row: dict[str, Any]) -> bool:
+    """Whether `row` is the stored finding `old` seen as of an earlier moment: the same in everything but the values
+    that grow with time, which are smaller, and the severity those values set. A batch run judges as of the log's
+    newest event, the schedule as of now; near a threshold they disagree (idle 9.9 days, medium; 10.1, high).
+    The later judgement stands: an earlier one never replaces it, so the finding does not flip between passes."""
+    return _time_only(old, row, severity=True) == "older"
+
+
+def _time_only(old: Any, row: dict[str, Any], severity: bool = False) -> str | None:
+    """"grown" or "older" when `row` differs from `old` only in the rule's growing values (and, with `severity`,
+    its severity), all larger or all smaller; None otherwise."""
     grows = RULES[row["rule_id"]].grows if row["rule_id"] in RULES else ()
-    if not grows or any(getattr(old, name) != row[name] for name in CONTENT if name != "evidence"):
-        return False
+    ignored = ("evidence", "severity") if severity else ("evidence",)
+    if not grows or any(getattr(old, name) != row[name] for name in CONTENT if name not in ignored):
+        return None
     before, after = json.loads(old.evidence or "{}"), json.loads(row["evidence"] or "{}")
+    moved: set[str] = set()
+    for name in grows:
+        was, now = _number(before, name), _number(after, name)
+        if was is None or now is None:
+            if was != now:
+                return None
+        elif now != was:
+            moved.add("grown" if now > was else "older")
     for evidence in (before, after):
         values = evidence.get("values")
         if isinstance(values, dict):
             evidence["values"] = {name: value for name, value in values.items() if name not in grows}
-    return before == after
+    if before != after or len(moved) != 1:
+        return None
+    return moved.pop()
+
+
+def _number(evidence: dict[str, Any], name: str) -> float | None:
+    value = (evidence.get("values") or {}).get(name) if isinstance(evidence.get("values"), dict) else None
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def row_to_finding(row: Any) -> dict[str, Any]:
@@ -166,8 +196,9 @@ class FindingRepository:
 
     def upsert(self, findings: Iterable[Any], source: str, now: datetime) -> dict[str, list[str]]:
         """Store findings; returns the keys `added` (first seen), `updated` (new, evidence changed), `measured`
-        (new, only values that grow with time changed: stored and signed like any change, but not written to the
-        outbox — no webhook, no live message) and `kept` (unchanged, or already decided and therefore left alone)."""
+        (new, only values that grow with time have grown: nothing is written — the stored finding keeps the figures
+        of its last real change, its history gains no row, nothing is pushed) and `kept` (unchanged, already
+        decided and therefore left alone, or judged as of an earlier moment than the stored one: `older_view`)."""
         rows = {row["finding_key"]: row for row in map(finding_row, findings)}
         for attempt in range(3):
             try:
@@ -195,17 +226,18 @@ class FindingRepository:
                 if old is None:
                     added.append({**row, "occurred_at": occurred[key], "updated_at": now, "source": source,
                                   "status": "new"})
-                elif old.status != "new" or all(getattr(old, name) == row[name] for name in CONTENT):
+                elif old.status != "new" or all(getattr(old, name) == row[name] for name in CONTENT) \
+                        or older_view(old, row):
                     result["kept"].append(key)
+                elif only_measured(old, row):
+                    result["measured"].append(key)  # grown with time alone: nothing written (no history row, no push)
                 else:
                     changes = {**{name: row[name] for name in CONTENT}, "occurred_at": occurred[key]}
                     connection.execute(update(ft.findings).where(ft.findings.c.finding_key == key).values(
                         **changes, updated_at=now))
-                    quiet = only_measured(old, row)
-                    history.append(_change(key, now, None, "new", "new",
-                                           (measured_reason if quiet else updated_reason)(source),
+                    history.append(_change(key, now, None, "new", "new", updated_reason(source),
                                            {**old._mapping, **changes}))
-                    result["measured" if quiet else "updated"].append(key)
+                    result["updated"].append(key)
                     counted.update((facet, row[facet]) for facet in ("family", "rule_id", "severity"))
                     counted.subtract((facet, getattr(old, facet)) for facet in ("family", "rule_id", "severity"))
             for row in added:
@@ -232,7 +264,7 @@ class FindingRepository:
         """The same decision on several findings, all or nothing: one refusal writes none of them."""
         history = []
         with self.engine.begin() as connection:
-            person = OrgRepository(connection).load().person(actor_id)
+            person = OrgRepository(connection).current().person(actor_id)
             actor = clues.Actor(actor_id, person.unit_id if person else None,
                                 frozenset(person.roles) if person is not None and person.active else frozenset())
             for key in keys:

@@ -39,6 +39,9 @@ TICKET_METRICS = (
            "解决率 = 最后一次回访为“已解决”的工单数 ÷ 已回访工单数"),
     Metric("satisfaction_rate", "满意率", "satisfied_last", "visited",
            "满意率 = 最后一次回访为“满意”或“基本满意”的工单数 ÷ 已回访工单数"),
+    Metric("citizen_rating_rate", "市民自评满意率", "rated_satisfied", "rated",
+           "市民自评满意率 = 市民在门户自行评价为“满意”或“基本满意”的工单数 ÷ 市民自行评价过的工单数"
+           "(市民本人的评价，与回访员记录的满意率分开计)"),
     Metric("bj_response_rate", "响应率(北京三率)", "responded", "dispatched",
            "响应率 = 首次派单后{response_hours}小时内承办单位联系市民的工单数 ÷ 已派单工单数"),
     Metric("bj_resolution_rate", "解决率(北京三率)", "resolved_first", "visited",
@@ -75,6 +78,7 @@ def ticket_flags(data: Data, config: dict[str, Any]):
         first_resolved=_.resolved.argmin(ibis.ifelse(_.action == "Visited", _.seq, None)),
         last_satisfaction=_.satisfaction.argmax(ibis.ifelse(_.action == "Visited", _.seq, None)),
         first_satisfaction=_.satisfaction.argmin(ibis.ifelse(_.action == "Visited", _.seq, None)),
+        rating=_.rating.argmax(ibis.ifelse(_.action == "CitizenRated", _.seq, None)),
     )
     w = ibis.window(group_by=["place_key", "category"], order_by=["received_ts", "ticket_id"])
     t = tk.mutate(prev_same=_.received_ts.lag(1).over(w))
@@ -98,6 +102,8 @@ def ticket_flags(data: Data, config: dict[str, Any]):
         visited=flag(visited),
         resolved_last=flag(visited & _.last_resolved),
         satisfied_last=flag(visited & _.last_satisfaction.isin(SATISFIED)),
+        rated=flag(_.rating.notnull()),
+        rated_satisfied=flag(_.rating.isin(SATISFIED)),
         resolved_first=flag(visited & _.first_resolved),
         satisfied_first=flag(visited & (_.first_satisfaction == "satisfied")),
         responded=flag(dispatched & ((_.first_contact - _.dispatch_ts) <= m["response_hours"] * 3600)),

@@ -61,7 +61,7 @@ class Rule:
     # source to be judged (0: any one event is enough): a deadline on 2 of 60 tickets is not the export's.
     judges_share: float = 0.0
     # Evidence values that grow with the passing of time alone (from the vocabulary: the findings store reads them
-    # there); a re-run changing only these is stored without being pushed (adapters/findings.py).
+    # there); a re-run in which only these grew writes and pushes nothing (adapters/findings.py).
     grows: tuple[str, ...] = ()
 
     @property

@@ -286,6 +286,36 @@ def ms_visit_by_handler(data, p):
     ).drop("t", "x_seq", "visitor_unit_id", "visitor_id")
 
 
+@rule("MS-RATED-UNSATISFIED", triggers=("Visited", "CitizenRated"), judges={"CitizenRated": ("rating",)},
+      no_truth_because="the simulated citizens do not rate on the portal; firing fixture and near misses in "
+                       "tests/analytics/test_rules_citizen_rating.py (batch) and tests/realtime/test_citizen_rating.py")
+def ms_rated_unsatisfied(data, p):
+    """The last follow-up visit recorded the citizen as 满意 or 基本满意, while the citizen's own rating on the
+    portal (`CitizenRated`, once, by the citizen alone) says 不满意: the recorded satisfaction is contradicted by
+    the citizen's own word. High when the visit recorded 满意 outright, medium for 基本满意. A visit recording
+    不满意 (or a later visit after redo that does) agrees with the citizen: no finding.
+
+    Basis: MISSION.md 被满意 / 数据造假 ("satisfied recorded, yet …"); the portal rating is the one satisfaction
+    figure no staff member can enter (domain/reviews.py `rate`). Responsible: the person who recorded the visit,
+    and their unit; the unit whose closure the visit judged is in the evidence (`closure_unit_id`).
+    """
+    ev = data.ev
+    last_visit = _visits(ev).group_by("t").aggregate(
+        x_seq=_.x_seq.max(), satisfaction=_.satisfaction.argmax(_.x_seq), person_id=_.visitor_id.argmax(_.x_seq),
+        unit_id=_.visitor_unit_id.argmax(_.x_seq))
+    ratings = ev.filter((_.action == "CitizenRated") & (_.rating == "unsatisfied")).group_by("ticket_id").aggregate(
+        rating_seq=_.seq.max())
+    hits = last_visit.filter(_.satisfaction.isin(SATISFIED)).join(ratings, last_visit.t == ratings.ticket_id)
+    closers = ev.filter(_.action == "ClosureRequested").group_by("ticket_id").aggregate(
+        closure_unit_id=_.actor_unit_id.argmax(_.seq), closure_seq=_.seq.max())
+    hits = hits.left_join(closers, hits.t == closers.ticket_id)
+    return hits.select(
+        ticket_id=_.t, unit_id=_.unit_id, person_id=_.person_id, recorded_satisfaction=_.satisfaction,
+        citizen_rating=ibis.literal("unsatisfied"), closure_unit_id=_.closure_unit_id,
+        seqs=ibis.array([_.x_seq, _.rating_seq]),
+        severity=ibis.ifelse(_.satisfaction == "satisfied", "high", "medium"))
+
+
 @rule("MS-RATE-MISMATCH", batch_only="单位整体满意率与重复率对比：需要单位全部工单(population rate)",
       supporting=("satisfied_then_repeat",),
       no_truth_because="a unit-level rate; its example tickets are those of satisfied_then_repeat")

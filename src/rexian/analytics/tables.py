@@ -36,7 +36,7 @@ PAYLOAD_TEXT = (
     "channel", "caller_id", "area", "address", "place_id", "title", "content", "category", "urgency",
     "kind", "call_id", "answer", "lead_unit_id", "note", "forward_id", "result", "method", "summary",
     "request_id", "reason", "basis", "suggested_unit_id", "request_kind", "new_lead_unit_id", "reply",
-    "satisfaction", "trigger", "order_id", "batch", "response", "outcome", "master_ticket_id",
+    "satisfaction", "trigger", "order_id", "batch", "response", "outcome", "master_ticket_id", "rating",
 )
 PAYLOAD_TIME = ("sign_due_at", "due_at", "requested_due_at", "new_due_at")
 PAYLOAD_BOOL = ("resolved", "redispatch", "citizen_notified", "reached")

@@ -139,8 +139,10 @@ class RuleName:
     family: str
     zh: str
     # The rule's evidence values (`evidence.values`) that grow with the passing of time alone — days open, idle,
-    # late — while nothing happens on the ticket. A re-run that changes only these is stored quietly (the
-    # page shows the fresh value) and pushed to no one: a receiver wants news, not a clock (adapters/findings.py).
+    # late — while nothing happens on the ticket. A re-run in which only these have grown writes nothing (the
+    # finding keeps the figures of its last real change, its history one row per real change) and pushes nothing: a
+    # receiver wants news, not a clock; a re-run in which they are smaller looks at an earlier moment and is
+    # ignored (adapters/findings.py).
     grows: tuple[str, ...] = ()
 
 
@@ -162,6 +164,7 @@ RULES: dict[str, RuleName] = {
     "MS-VISIT-NO-CALL": RuleName("manufactured_satisfaction", "回访无通话记录"),
     "MS-VISIT-BY-HANDLER": RuleName("manufactured_satisfaction", "承办单位自行回访"),
     "MS-RATE-MISMATCH": RuleName("manufactured_satisfaction", "满意率与重复投诉率不符"),
+    "MS-RATED-UNSATISFIED": RuleName("manufactured_satisfaction", "回访记满意但市民自评不满意"),
     "PR-BOILERPLATE": RuleName("perfunctory_reply", "套话式答复"),
     "PR-IDENTICAL": RuleName("perfunctory_reply", "不同诉求相同答复(复读机)"),
     "PR-OFF-TOPIC": RuleName("perfunctory_reply", "答非所问"),
@@ -202,11 +205,6 @@ def detected_reason(source: str) -> str:
 def updated_reason(source: str) -> str:
     """The reason the system gives when a re-analysis brings a still-undecided finding new evidence."""
     return f"证据更新（{FINDING_SOURCES.get(source, source)}）"
-
-
-def measured_reason(source: str) -> str:
-    """The reason the system gives when a re-run changes only values that grow with time (RuleName.grows)."""
-    return f"数值随时间更新（{FINDING_SOURCES.get(source, source)}，未推送）"
 
 
 def contradicted_reason(reason: str) -> str:
@@ -405,7 +403,8 @@ EVIDENCE_VALUES: dict[str, str] = {
     "span_days": "跨度天数", "still_open": "仍未办结", "third_unit_id": "第三个单位", "tickets": "工单数",
     "to_unit_id": "下派至", "unanswered": "未接通数", "unanswered_rate": "未接通率", "unit_returns": "本单位退单次数",
     "units": "涉及单位数", "units_between": "中间单位数", "verifications": "核实次数", "visit_seq": "回访所在步",
-    "visitor_id": "回访员",
+    "visitor_id": "回访员", "citizen_rating": "市民自评", "closure_unit_id": "申请办结单位",
+    "recorded_satisfaction": "回访记录的满意度",
     # thresholds (rules.yaml)
     "min_returns": "最少退单次数", "high_returns": "高风险退单次数", "min_rejected": "最少被驳回次数",
     "high_rejected": "高风险被驳回次数", "window_days": "时间窗(天)", "max_minutes": "最长用时(分钟)",

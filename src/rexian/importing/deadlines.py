@@ -28,7 +28,7 @@ def database_policy(engine) -> DeadlinePolicy:
     from rexian.adapters.repository import OrgRepository
 
     with engine.connect() as connection:
-        return policy().with_days(OrgRepository(connection).load().calendar.values())
+        return policy().with_days(OrgRepository(connection).current().calendar.values())
 
 
 def check_deadlines(raw: Any) -> dict[str, int] | None:

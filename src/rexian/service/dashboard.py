@@ -29,7 +29,7 @@ from rexian.domain.records import named
 
 # The rates on the dashboard, in this order (metric ids of analytics/metrics.py).
 DASHBOARD_RATES = ("connection_rate", "answer_15s_rate", "on_time_closure_rate", "satisfaction_rate",
-                   "resolution_rate", "repeat_rate", "return_rate")
+                   "citizen_rating_rate", "resolution_rate", "repeat_rate", "return_rate")
 REPEAT_RATE_LABEL = "重复诉求率"  # what the dashboard calls metrics.py's 重复投诉率 (same formula)
 MOVES = ("Dispatched", "Forwarded", "ReturnRequested", "ReturnApproved")
 CHUNK_ROWS = 200_000  # rows read from the database per DataFrame when the snapshot is built

@@ -215,7 +215,7 @@ class Desk:
         now = self.clock()
         with self.engine.begin() as connection:
             actor = _actor(connection, actor_id)
-            org = OrgRepository(connection).load()
+            org = OrgRepository(connection).current()
             if clue_id and not desk_store.stream_events(connection, clue_id):
                 raise NotFound("clue.unknown", f"线索不存在：{clue_id}")
             batch = f"{now:%Y}-{next_counter(connection, f'order-batch:{now:%Y}'):02d}"
@@ -399,7 +399,7 @@ def month_bounds_check(period: str) -> None:
 
 
 def _actor(connection: Connection, person_id: str | None) -> clues.Actor:
-    person = OrgRepository(connection).load().person(person_id) if person_id else None
+    person = OrgRepository(connection).current().person(person_id) if person_id else None
     if person is None or not person.active:
         return clues.Actor(person_id or "", person.unit_id if person else None, frozenset())
     return clues.Actor(person.person_id, person.unit_id, frozenset(person.roles))

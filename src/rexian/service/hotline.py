@@ -53,7 +53,7 @@ class Hotline:
         self.base_deadlines = deadlines  # the settings' policy on the calendar files, before the admin's days
         self.clock = clock
         # (ORG chain length, organisation, deadline policy on the calendar with the admin's days)
-        self._org: tuple[int, Organisation, Any] | None = None
+        self._org: tuple[Organisation, Any] | None = None
         # Called after each committed command with its new event records (e.g. real-time supervision).
         self.listeners = list(listeners)
 
@@ -189,14 +189,11 @@ class Hotline:
         if connection is None:
             with self.engine.connect() as own:
                 return self._current(own)
-        from sqlalchemy import func
-
-        version = connection.execute(select(func.count()).select_from(t.org_events)).scalar_one()
+        org = OrgRepository(connection).current()
         cached = self._org
-        if cached is None or cached[0] != version:
-            org = OrgRepository(connection).load()
-            self._org = cached = (version, org, self.base_deadlines.with_days(org.calendar.values()))
-        return cached[1], cached[2]
+        if cached is None or cached[0] is not org:  # the organisation was read again: its calendar may differ
+            self._org = cached = (org, self.base_deadlines.with_days(org.calendar.values()))
+        return cached[0], cached[1]
 
     def offers(self, ticket: Ticket, actor_id: str | None, command_types) -> list:
         """The commands of `command_types` the workflow would accept from `actor_id` on `ticket` now

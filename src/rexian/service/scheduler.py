@@ -69,7 +69,8 @@ class RuleScheduler:
         """One scheduled pass; returns what it stored (added / updated / measured / kept keys, as `upsert`;
         contradicted: marked by the batch run), how many tickets the time-based rules read and whether the whole
         rule set ran (`batch`). Overdue, idle and long-open findings grow at every pass: the growth alone is
-        `measured` (stored, not pushed)."""
+        `measured` (nothing written, nothing pushed); the batch run's judgement as of an earlier moment than the
+        stored one is `kept` (adapters/findings.py `older_view`), so the two never flip a finding between them."""
         from rexian.analytics.engine import run_rules
         from rexian.analytics.tables import from_frames
 

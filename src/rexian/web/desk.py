@@ -151,9 +151,11 @@ def finding(request: Request, key: str = "", me: Principal = Depends(SUPERVISOR)
         code = values["category"]
         shown = {**shown, "evidence": {**shown["evidence"], "values": {
             **values, "category": f"{code} {categories[code].name}"}}}
+    rule = all_rules().get(shown["rule_id"])
+    grown = {name: values[name] for name in (rule.grows if rule else ()) if name in values}
     return _render(request, "desk/finding.html", me, f=shown, families=FAMILY_NAMES_ZH, severities=SEVERITY_ZH,
                    rules={rid: r.name_zh for rid, r in all_rules().items()}, who=_who(request),
-                   action_label=clues.action_label)
+                   action_label=clues.action_label, grown=grown)
 
 
 def _masked_finding(request: Request, me: Principal, shown: dict) -> dict:
@@ -371,7 +373,8 @@ def live(request: Request, me: Principal = Depends(SUPERVISOR)):
     recent = feed.since(max(0, feed.last_id() - 30), 30, "finding.")
     who = _who(request)
     units = {unit_id: who(unit_id) for unit_id in request.app.state.web.hotline.organisation().units}
-    return _render(request, "desk/live.html", me, recent=list(reversed(recent)), who=who, units=units)
+    rules = {rule_id: entry.zh for rule_id, entry in vocabulary.RULES.items()}  # the one vocabulary, as on every desk page
+    return _render(request, "desk/live.html", me, recent=list(reversed(recent)), who=who, units=units, rules=rules)
 
 
 @router.get("/desk/live/stream")

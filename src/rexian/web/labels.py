@@ -73,7 +73,7 @@ def _word(value: Any) -> str:
     text = str(value)
     if text in v.ACTIONS:
         return action_name(text)
-    for words in (v.TICKET_KINDS, v.CONTACT_METHODS, v.PROGRESS_KINDS, v.AGENT_STATUSES, v.SEVERITIES):
+    for words in (v.TICKET_KINDS, v.CONTACT_METHODS, v.PROGRESS_KINDS, v.AGENT_STATUSES, v.SEVERITIES, v.SATISFACTION):
         if text in words:
             return words[text]
     return text

@@ -39,19 +39,7 @@
                  }) };
       })
     });
-    var nodes = {}, links = [];
-    snap.flow.forEach(function (e) {
-      nodes[e.source] = e.source_name; nodes[e.target] = e.target_name;
-      links.push({ source: e.source, target: e.target, value: e.count,
-                   label: { show: true, formatter: e.kind + " " + e.count },
-                   lineStyle: { width: Math.min(8, 1 + e.count), curveness: 0.2,
-                                color: e.kind === "退单" ? "#c62828" : (e.kind === "下派" ? "#2e7d32" : "#ef8f00") } });
-    });
-    echarts.init(document.getElementById("chart-flow")).setOption({
-      tooltip: {}, series: [{ type: "graph", layout: "circular", roam: true, edgeSymbol: ["none", "arrow"],
-        label: { show: true }, data: Object.keys(nodes).map(function (id) { return { id: id, name: nodes[id], symbolSize: 28 }; }),
-        links: links }]
-    });
+    flow(snap.flow);
     function bars(id, rows, label, value) {
       echarts.init(document.getElementById(id)).setOption({
         tooltip: {}, grid: { left: 140, right: 20, top: 10, bottom: 20 },
@@ -61,6 +49,41 @@
     }
     bars("chart-places", snap.hotspots.places, function (r) { return r.address || r.place; }, function (r) { return r.tickets; });
     bars("chart-categories", snap.hotspots.categories, function (r) { return r.name; }, function (r) { return r.tickets; });
+  }
+
+  // The flow between units. On a real organisation dozens of units and their moves meet in one circle: the unit
+  // names stand outside the circle along its radius and one that would overlap another is hidden (shown on
+  // hover); a move's words are in its tooltip and on hover, not drawn on every line; the circle grows with the units.
+  function flow(edges) {
+    var element = document.getElementById("chart-flow");
+    if (!element) return;
+    var names = {}, traffic = {}, links = [];
+    edges.forEach(function (e) {
+      names[e.source] = e.source_name; names[e.target] = e.target_name;
+      traffic[e.source] = (traffic[e.source] || 0) + e.count; traffic[e.target] = (traffic[e.target] || 0) + e.count;
+      var held = e.median_hours === null || e.median_hours === undefined ? "" : "，移出前持有中位 " + e.median_hours + " 小时";
+      links.push({ source: e.source, target: e.target, value: e.count,
+                   tip: e.source_name + " → " + e.target_name + "：" + e.kind + " " + e.count + " 次" + held,
+                   label: { show: false, formatter: e.kind + " " + e.count },
+                   emphasis: { label: { show: true } },
+                   lineStyle: { width: Math.min(8, 1 + Math.log(1 + e.count) * 1.5), curveness: 0.2, opacity: 0.7,
+                                color: e.kind === "退单" ? "#c62828" : (e.kind === "下派" ? "#2e7d32" : "#ef8f00") } });
+    });
+    var ids = Object.keys(names);
+    element.style.height = Math.max(560, Math.min(1100, 420 + ids.length * 10)) + "px";  // room for the names outside
+    echarts.init(element).setOption({
+      tooltip: { formatter: function (item) {
+        return item.dataType === "edge" ? item.data.tip : item.data.name + "：流转 " + item.data.traffic + " 次";
+      } },
+      series: [{ type: "graph", layout: "circular", circular: { rotateLabel: true }, roam: true,
+        edgeSymbol: ["none", "arrow"], edgeSymbolSize: 6, top: 180, bottom: 180, left: 200, right: 200,
+        label: { show: true, position: "right", fontSize: 11 }, labelLayout: { hideOverlap: true },
+        emphasis: { focus: "adjacency", label: { show: true } },
+        data: ids.map(function (id) {
+          return { id: id, name: names[id], traffic: traffic[id], symbolSize: Math.min(30, 8 + Math.sqrt(traffic[id]) * 2) };
+        }),
+        links: links }]
+    });
   }
 
   function selectAll() {
@@ -79,6 +102,8 @@
     function label(code) { return code && labels[code] ? labels[code] : code; }
     var units = JSON.parse(table.getAttribute("data-units") || "{}");  // unit id -> 「name（id）」 (records.named)
     function unit(id) { return id ? (units[id] || id) : ""; }
+    var rules = JSON.parse(table.getAttribute("data-rules") || "{}");  // rule id -> its Chinese name (vocabulary)
+    function rule(id) { return id ? (rules[id] || id) : ""; }
     function about(d) {  // what a finding is about, as desk/_label.html says it (its key may name a caller's place)
       var tickets = d.ticket_ids || [];
       if (tickets.length) return "工单 " + tickets[0] + (tickets.length > 1 ? " 等" + tickets.length + "件" : "");
@@ -92,12 +117,13 @@
       var row = table.insertRow(1);
       row.className = "fresh";
       row.setAttribute("data-key", m.ref);
-      [m.created_at, label(m.topic), about(d), d.rule_id, label(d.severity), unit(d.unit_id), label(d.status)].forEach(function (text, i) {
+      [m.created_at, label(m.topic), about(d), rule(d.rule_id), label(d.severity), unit(d.unit_id), label(d.status)].forEach(function (text, i) {
         var cell = row.insertCell(i);
         if (i === 2) {
           var a = document.createElement("a");
           a.href = "/desk/finding?key=" + encodeURIComponent(m.ref); a.textContent = text; cell.appendChild(a);
         } else { cell.textContent = text === undefined || text === null ? "" : text; }
+        if (i === 3 && d.rule_id) cell.title = d.rule_id;
       });
     }
     ["finding.added", "finding.updated", "finding.decided", "finding.contradicted"].forEach(function (topic) {
