@@ -133,3 +133,18 @@ def test_the_opinions_become_an_event_sheet_named_by_their_step_and_the_draft_is
     assert {tuple(lookup["columns"].items()) for lookup in by_task} == {(("环节", "ACT_NAME_"),), (("办理单位", "GROUP_ID_"),)}
     assert all(lookup["files"] != "*ACT_HI_TASKINST*" for lookup in proposal["lookups"])  # the flow is never a lookup
     assert "&id" not in yaml.safe_dump(proposal, allow_unicode=True, sort_keys=False)  # mappings refuse YAML aliases
+
+
+def test_near_miss_a_call_list_without_hang_up_times_is_not_call_records(tmp_path):
+    """ring_time_zone is not ring_time: only the separators are folded, never a longer word."""
+    dialled = (["call_id", "caller_no", "agent_no", "ring_time_zone", "answer_time"],
+               [["C1", "13800000001", "A01", "+08:00", "2026-03-01 07:58:10"]])
+    proposal, notes = suggest(engine_export(tmp_path, **{"T_CALL_RECORD.csv": dialled}))
+    assert "calls" not in proposal
+    assert any("T_CALL_RECORD.csv" in note and "未使用" in note for note in notes)
+
+
+def test_call_directions_written_as_codes_are_named_not_guessed(tmp_path):
+    proposal, notes = suggest(engine_export(tmp_path))
+    assert "values" not in proposal["calls"]
+    assert any("呼叫方向列「direction」的取值 1 读不出方向" in note for note in notes)
