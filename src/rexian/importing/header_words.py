@@ -38,9 +38,13 @@ def initials(word: str) -> str | None:
 def _matches(header: str, word: str, exact: bool) -> bool:
     """Whether a (case-folded) header is the word: itself, or its initials with a code suffix; not exact: the
     word inside the header, or the initials (three letters or more) at the end of a short pinyin header
-    (BLJZSJ 办理截止时间 for 截止时间, HFMYD for 满意度)."""
+    (BLJZSJ 办理截止时间 for 截止时间, HFMYD for 满意度). An English word matches exactly whatever
+    its separators (ring_time, RING_TIME_ and ringtime are one header)."""
     if header == word if exact else word in header:
         return True
+    if exact and word.isascii() and header.isascii() and NOT_LETTERS.sub("", word) \
+            and NOT_LETTERS.sub("", header) == NOT_LETTERS.sub("", word):
+        return True  # snake_case and dotted spellings of one word: ring_time, RING_TIME_, ringTime for ringtime
     short = initials(word)
     plain = NOT_LETTERS.sub("", header)
     if not short or not plain or not header.isascii():

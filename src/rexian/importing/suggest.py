@@ -16,6 +16,7 @@ from rexian.importing.mapping import Mapping, mapping_from_dict
 from rexian.importing.readers import read_rows
 from rexian.importing.header_words import match_headers
 from rexian.importing.rejects import RejectLog
+from rexian.importing.suggest_engine import engine_tables
 from rexian.importing.suggest_sheets import (calls_section, code_table, event_sheet, event_sheet_kind, joined_time,
                                              part_place, request_sheet, roster_section, unit_tree_section)
 from rexian.importing.values import as_text
@@ -40,7 +41,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "target_unit_id": ("目标部门", "流向单位", "流向部门", "转办单位", "移交单位", "接收单位", "接收部门", "派往单位",
                        "转派单位", "转往单位", "下一环节单位", "流转至", "流转单位", "转至单位", "转至部门", "转至", "流向",
                        "去向单位", "下一处理单位", "承办单位", "主办单位", "targetdept.deptid", "targetdeptid",
-                       "todeptid", "targetdept", "handledeptid"),
+                       "todeptid", "targetdept", "handledeptid", "handledept"),
     "note": ("处理意见", "办理意见", "审核意见", "流转意见", "意见", "备注", "说明", "回复内容", "答复内容", "opinion",
              "remark", "comment"),
 }
@@ -364,6 +365,9 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
     codes = code_table(parts, notes) if len(parts) > 1 else None
     if codes:
         parts.remove(codes[0])
+    engine = engine_tables(parts, notes) if len(parts) > 1 else None
+    if engine:  # the tables its lookups read are neither flow records nor a ticket sheet
+        parts = [part for part in parts if part not in engine.read]
     # A ticket sheet: one row per ticket, not a sheet of visits or extensions; the one with most intake columns.
     ticket_parts = sorted((part for part in parts if part.is_ticket_sheet() and not event_sheet_kind(
         part.sheet or part.path.stem)), key=lambda part: -len(match_headers(part.headers, INTAKE_SYNONYMS, set()))
@@ -378,6 +382,8 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
         flow_parts = [part for part in flow_parts if part.sheet in (sheet, None)] or flow_parts
     elif ticket_parts and len(flow_parts) > 1:
         flow_parts = [part for part in flow_parts if part.action_column] or flow_parts
+    if engine:
+        flow_parts = [engine.tasks]
     if len(flow_parts) == 1 and not ticket_parts and flow_parts[0].is_ticket_sheet():
         return _one_row_per_ticket(flow_parts[0], notes)
     headers: list[str] = []
@@ -393,7 +399,11 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
                                      {k: v for k, v in HEADER_SYNONYMS.items() if k not in columns}, taken))
         columns = {name: columns[name] for name in HEADER_SYNONYMS if name in columns}
     else:
-        columns = match_headers(headers, HEADER_SYNONYMS, taken)
+        preset = engine.columns if engine else {}
+        taken |= set(preset.values())
+        columns = {**preset, **match_headers(headers, {k: v for k, v in HEADER_SYNONYMS.items() if k not in preset},
+                                             taken)}
+        columns = {name: columns[name] for name in HEADER_SYNONYMS if name in columns}
     proposal: dict[str, Any] = {"source": "请改为来源平台的名称"}
     nulls = sorted({value for part in parts for row in part.rows for value in row.values() if value in NULL_WORDS})
     if nulls:
@@ -404,6 +414,11 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
     flow_sheets = {part.sheet for part in flow_parts if part.sheet}
     if len(flow_sheets) == 1:
         proposal["sheet"] = flow_sheets.pop()
+    if engine:
+        proposal["lookups"] = engine.lookups
+        proposal["joined_columns"] = engine.joined
+        if engine.event_times:
+            proposal["event_times"] = engine.event_times
     if arrays:
         proposal["json"] = {**({"records": arrays[0].json_records} if arrays[0].json_records else {}),
                             "rows": arrays[0].json_rows}
@@ -421,12 +436,14 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
         proposal["ticket_sheet"] = ticket_sheet
         joined = joined_time(ticket_parts[0], ticket_sheet["intake"].get("received_at"))
         if joined:
-            proposal["joined_columns"] = {joined[0]: joined[1]}
+            proposal.setdefault("joined_columns", {})[joined[0]] = joined[1]
             ticket_sheet["intake"]["received_at"] = joined[0]
             notes.append(f"「{joined[1][1]}」只有时刻、「{joined[1][0]}」只有日期：合为一列 {joined[0]}（joined_columns）"
                          "作为受理时间")
     sheet_formats: list[str] = []
     _other_parts(parts, flow_parts, ticket_parts[:1], proposal, notes, sheet_formats)
+    if engine and engine.sheets:
+        proposal["event_sheets"] = proposal.get("event_sheets", []) + engine.sheets
     action_fields: dict[str, dict[str, str]] = {}
     for key, header in match_headers(headers, ACTION_FIELD_SYNONYMS, taken).items():
         action, name = key.split(".")
@@ -452,13 +469,13 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
         notes.append("未找到派单的目标单位列（流向部门/承办单位）：派单没有 lead_unit_id，规则无法点名单位")
     if "action" in columns:
         words = Counter(as_text(row.get(columns["action"])) for row in rows if row.get(columns["action"]) is not None)
-        _propose_actions(words, proposal, notes)
+        _propose_actions(words + (engine.words if engine else Counter()), proposal, notes)
         visits = [as_text(row.get(columns["note"])) for row in rows if "note" in columns and row.get(columns["action"])
                   is not None and proposal["actions"].get(as_text(row[columns["action"]])) == "Visited"
                   and row.get(columns["note"])]
         _reply_and_deadline_fields(proposal, columns.get("note"), notes, visits)
     parent = match_headers(headers, {"parent": UNIT_TREE_PARENTS}, set()).get("parent")
-    if parent and "unit_tree" not in proposal:
+    if parent and "unit_tree" not in proposal and not engine:  # an engine's PARENT_TASK_ID_ is a task's parent
         notes.append(f"有上级单位列「{parent}」：这是单位表，可写 unit_tree: {{sheet 或 files, unit: 单位列, parent: {parent}}}，"
                      "转办给下级单位的行将按下派导入（docs/importing.md「转办」）")
     unused = [h for h in headers if h not in taken]

@@ -136,7 +136,7 @@ def joined_time(part: Any, column: str | None) -> tuple[str, list[str]] | None:
 CALL_COLUMNS: dict[str, tuple[str, ...]] = {
     "call_id": ("通话流水号", "话单编号", "通话编号", "呼叫编号", "流水号", "call_id", "callid", "callno"),
     "caller_phone": ("主叫号码", "来电号码", "主叫", "callerno", "caller"),
-    "agent_id": ("坐席工号", "坐席号", "话务员工号", "工号", "agentid", "agent"),
+    "agent_id": ("坐席工号", "坐席号", "话务员工号", "工号", "agentid", "agentno", "agent"),
     "ring_at": ("振铃时间", "呼入时间", "来电时间", "开始时间", "ringtime", "starttime"),
     "answer_at": ("应答时间", "接听时间", "接通时间", "answertime"),
     "end_at": ("挂机时间", "结束时间", "挂断时间", "hanguptime", "endtime"),
@@ -162,6 +162,9 @@ def calls_section(part: Any, flow_paths: set[Path], notes: list[str]) -> dict[st
             (value for key, value in DIRECTION_WORDS.items() if key in word), None))}
         if translated:
             entry["values"] = {"direction": translated}
+        if len(translated) < len(words):  # codes (1 / 2): what they mean is the platform's, never guessed
+            notes.append(f"呼叫方向列「{columns['direction']}」的取值 {'、'.join(sorted(words - set(translated)))} 读不出方向："
+                         "请写 values: {direction: {取值: in 或 out}}")
     where = f"工作表「{part.sheet}」" if part.sheet else f"文件 {part.path.name}"
     notes.append(f"{where}是通话记录：作为 calls 段（话务类规则与 MS-VISIT-NO-CALL 读它；编码、分隔符请按文件核对）")
     return entry
@@ -169,9 +172,9 @@ def calls_section(part: Any, flow_paths: set[Path], notes: list[str]) -> dict[st
 
 # A code table (码表) of a database dump: one row per (category, code, name).
 CODE_TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "category": ("代码类别", "字典类型", "代码类型", "字典类别", "类别代码", "类别"),
-    "code": ("代码", "代码值", "字典值", "字典代码", "编码"),
-    "name": ("代码名称", "字典名称", "代码含义", "字典值名称", "名称", "含义"),
+    "category": ("代码类别", "字典类型", "代码类型", "字典类别", "类别代码", "类别", "dicttype", "codetype"),
+    "code": ("代码", "代码值", "字典值", "字典代码", "编码", "dictvalue", "codevalue"),
+    "name": ("代码名称", "字典名称", "代码含义", "字典值名称", "名称", "含义", "dictlabel", "codename", "codelabel"),
 }
 CODE_SHARE = 0.8  # a column is proposed as coded when this share of its sampled values are codes of the category
 
@@ -206,7 +209,12 @@ def code_table(parts: list[Any], notes: list[str]) -> tuple[Any, dict[str, Any]]
                 category = by_key.get(key) or next((by_key[key[:-2]] for suffix in ("dm", "bm") if key.endswith(suffix)
                                                     and key[:-2] in by_key), None)
                 values = [as_text(row[header]) for row in part.rows if row.get(header) not in (None, "")]
-                if category and values and sum(v in book[category] for v in values) >= CODE_SHARE * len(values):
+                if not values:
+                    continue
+                if category is None and len(key) >= 4:  # a prefixed category: gd_channel for channel, checked by values
+                    shares = {by_key[k]: sum(v in book[by_key[k]] for v in values) for k in by_key if k.endswith(key)}
+                    category = max(shares, key=lambda c: shares[c], default=None)
+                if category and sum(v in book[category] for v in values) >= CODE_SHARE * len(values):
                     coded.setdefault(header, category)
         if not coded:
             continue
