@@ -19,6 +19,7 @@ from rexian.domain.org import Organisation
 from rexian.domain.org_changes import OrgProblems
 from rexian.web.access import Allow, checked_form
 from rexian.web.auth import Principal
+from rexian.web.queries import Page
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,6 +32,8 @@ ORG_FORMS: dict[str, tuple[str, ...]] = {
     "calendar": ("year", "date", "kind", "name"),
 }
 LISTS = {"roles", "assisting"}  # fields chosen several at a time
+PER_PAGE = 20  # the accounts and people lists, a page at a time as the ticket lists
+LISTED = ("account", "person")  # the searched, paged lists: their query parameters are `<list>_q`, `<list>_page`
 
 
 def org_row(org: Organisation, kind: str, key: str) -> dict[str, Any]:
@@ -105,9 +108,48 @@ def admin(request: Request, me: Principal = Depends(Allow("admin"))):
     params = request.query_params
     editing = {kind: org_row(org, kind, params.get("key", "")) if params.get("edit") == kind else {}
                for kind in ORG_FORMS}
-    return render(request, "admin.html", me, org=org, accounts=web.accounts.list(), audit=web.accounts.audit_entries(),
-                  issued=None, error=params.get("error"), done=params.get("done"), editing=editing,
-                  calendar=calendar_years(web), settings=web.settings)
+    from rexian.web.pages import _int
+
+    kept = {f"{name}_{part}": params[f"{name}_{part}"] for name in LISTED for part in ("q", "page")
+            if params.get(f"{name}_{part}")}
+    accounts = [{**a, "person": org.person(a["person_id"])} for a in web.accounts.list()]
+    lists = {name: searched(rows, params.get(f"{name}_q", ""), _int(params.get(f"{name}_page"), 1), org)
+             for name, rows in (("account", accounts), ("person", list(org.people.values())))}
+    return render(request, "admin.html", me, org=org, lists=lists, kept=kept,
+                  searches={name: params.get(f"{name}_q", "") for name in LISTED},
+                  page_links={name: _page_link(kept, name) for name in LISTED},
+                  audit=web.accounts.audit_entries(), issued=None, error=params.get("error"), done=params.get("done"),
+                  editing=editing, calendar=calendar_years(web), settings=web.settings)
+
+
+def _page_link(kept: dict[str, str], name: str):
+    """Page n of one list, the other list's search and page kept."""
+    return lambda n: "/admin?" + urlencode({**kept, f"{name}_page": n}) + f"#{name}-search"
+
+
+def searched_words(row: Any, org: Organisation) -> list[str]:
+    """What a search of the accounts or people lists looks at: the person's id, name, unit (id and name) and
+    roles (code and Chinese name). An account whose person left the organisation is found by its id."""
+    from rexian.web.labels import role_name
+
+    person = row.get("person") if isinstance(row, dict) else row
+    if person is None:
+        return [row["person_id"]]
+    unit = org.unit(person.unit_id)
+    return [person.person_id, person.name, person.unit_id, unit.name if unit else "",
+            *person.roles, *(role_name(r) for r in person.roles)]
+
+
+def searched(rows: list[Any], q: str, page: int, org: Organisation, per_page: int = PER_PAGE) -> Page:
+    """One page of the rows every word of `q` finds (each word in any of `searched_words`, case ignored); a page
+    number past the end shows the last page."""
+    words = q.casefold().split()
+    found = [row for row in rows
+             if all(any(word in text.casefold() for text in searched_words(row, org)) for word in words)]
+    shown = Page([], len(found), 1, per_page)
+    shown.page = min(max(1, page), shown.pages)
+    shown.rows = found[(shown.page - 1) * per_page:shown.page * per_page]
+    return shown
 
 
 @router.post("/admin/org")
