@@ -12,6 +12,7 @@ from support.tampering import damaged, lift_triggers, sql
 from support.workflow_steps import closure_requested, dispatched
 
 from rexian.adapters.org_trust import OrgChainUntrusted
+from rexian.adapters.repository import _CURRENT
 from rexian.domain import commands as c
 from rexian.domain.errors import NotAllowed
 from rexian.service.hotline import Hotline
@@ -20,7 +21,10 @@ from rexian.service.verify import verify_database
 
 
 def _fresh(app) -> Hotline:
-    """Another process on the same database (a server started after the edit): nothing cached."""
+    """Another process on the same database (a server started after the edit): nothing cached — neither the
+    hotline's own organisation nor the process-wide one kept until the ORG chain grows (OrgRepository.current),
+    which a new process starts without."""
+    _CURRENT.pop(app.engine, None)
     return Hotline(app.engine, app.settings, app.deadlines, app.clock)
 
 
