@@ -43,8 +43,9 @@ def test_the_demo_carries_on_to_a_present_with_work_in_every_queue_and_deadlines
     assert len(today.tickets) == sum(count for _, count in STAGES)
     with app.engine.connect() as connection:
         newest_simulated = connection.execute(
-            select(t.events.c.at).where(t.events.c.ticket_id.not_in(today.tickets)).order_by(t.events.c.at.desc())
-        ).scalars().first()
+            select(t.events.c.at).where(t.events.c.ticket_id.not_in(today.tickets),
+                                        t.events.c.action != "CitizenRated")  # citizens rate in the live days
+            .order_by(t.events.c.at.desc())).scalars().first()
         rows = connection.execute(select(t.tickets.c.status, t.tickets.c.due_at, t.tickets.c.received_at)
                                   .where(t.tickets.c.ticket_id.in_(today.tickets))).all()
     events = _fresh(app, today.tickets)
@@ -71,3 +72,21 @@ def test_the_city_clock_starts_at_the_present_and_runs_at_the_wall_clocks_pace()
     clock = city_clock(datetime(2026, 3, 2, 16, 30), wall=lambda: next(wall))
     assert clock() == datetime(2026, 3, 2, 16, 30, 30)
     assert clock() == datetime(2026, 3, 2, 17, 30)
+
+
+def test_in_the_live_days_citizens_rate_closed_tickets_on_the_portal_as_their_visits_recorded(city):
+    app, today = city
+    with app.engine.connect() as connection:
+        ratings = connection.execute(select(t.events.c.ticket_id, t.events.c.at)
+                                     .where(t.events.c.action == "CitizenRated")).all()
+        newest_simulated = connection.execute(
+            select(t.events.c.at).where(t.events.c.ticket_id.not_in(today.tickets),
+                                        t.events.c.action != "CitizenRated")
+            .order_by(t.events.c.at.desc())).scalars().first()
+    assert ratings  # so the dashboard's 市民自评满意率 has tickets to count on the demo
+    for ticket_id, at in ratings:
+        events = app.events(ticket_id)
+        visits = [e["payload"]["satisfaction"] for e in events if e["action"] == "Visited"
+                  and e["payload"].get("satisfaction")]
+        assert events[-1]["action"] == "CitizenRated" and events[-1]["payload"]["rating"] == visits[-1]
+        assert newest_simulated < at <= today.present  # in the live days, never in the city's future
