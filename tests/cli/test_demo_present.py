@@ -38,14 +38,20 @@ def _fresh(app, tickets):
                                   .order_by(t.events.c.ticket_id, t.events.c.seq)).all()
 
 
-def test_the_demo_carries_on_to_a_present_with_work_in_every_queue_and_deadlines_ahead(city):
-    app, today = city
-    assert len(today.tickets) == sum(count for _, count in STAGES)
+def _newest_simulated(app, today):
+    """The time of the simulated year's last event (the live days' tickets and the citizens' ratings left out)."""
     with app.engine.connect() as connection:
-        newest_simulated = connection.execute(
+        return connection.execute(
             select(t.events.c.at).where(t.events.c.ticket_id.not_in(today.tickets),
                                         t.events.c.action != "CitizenRated")  # citizens rate in the live days
             .order_by(t.events.c.at.desc())).scalars().first()
+
+
+def test_the_demo_carries_on_to_a_present_with_work_in_every_queue_and_deadlines_ahead(city):
+    app, today = city
+    assert len(today.tickets) == sum(count for _, count in STAGES)
+    newest_simulated = _newest_simulated(app, today)
+    with app.engine.connect() as connection:
         rows = connection.execute(select(t.tickets.c.status, t.tickets.c.due_at, t.tickets.c.received_at)
                                   .where(t.tickets.c.ticket_id.in_(today.tickets))).all()
     events = _fresh(app, today.tickets)
@@ -79,10 +85,7 @@ def test_in_the_live_days_citizens_rate_closed_tickets_on_the_portal_as_their_vi
     with app.engine.connect() as connection:
         ratings = connection.execute(select(t.events.c.ticket_id, t.events.c.at)
                                      .where(t.events.c.action == "CitizenRated")).all()
-        newest_simulated = connection.execute(
-            select(t.events.c.at).where(t.events.c.ticket_id.not_in(today.tickets),
-                                        t.events.c.action != "CitizenRated")
-            .order_by(t.events.c.at.desc())).scalars().first()
+    newest_simulated = _newest_simulated(app, today)
     assert ratings  # so the dashboard's 市民自评满意率 has tickets to count on the demo
     for ticket_id, at in ratings:
         events = app.events(ticket_id)

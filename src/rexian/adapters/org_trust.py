@@ -131,7 +131,8 @@ def repair_rows(connection: Connection, at: Any, actor_id: str | None = None,
                 connection.execute(delete(table).where(*where))
                 repaired.append(f"{name} {shown}：组织机构日志中没有此行，已删除")
                 continue
-            if row is not None and not differing_columns(name, row, chain):
+            differing = differing_columns(name, row, chain) if row is not None else []
+            if row is not None and not differing:
                 continue
             values = {column.name: chain.get(column.name) for column in table.columns
                       if column.name not in NOT_LOGGED.get(name, ())}
@@ -139,9 +140,8 @@ def repair_rows(connection: Connection, at: Any, actor_id: str | None = None,
                 connection.execute(insert(table).values(**values))
                 repaired.append(f"{name} {shown}：表中被删除，已按日志恢复")
             else:
-                columns = "、".join(differing_columns(name, row, chain))
                 connection.execute(update(table).where(*where).values(**values))
-                repaired.append(f"{name} {shown}：{columns} 已按日志恢复")
+                repaired.append(f"{name} {shown}：{'、'.join(differing)} 已按日志恢复")
             records.append({"at": at, "action": SAVED[name], "actor_id": actor_id, "actor_unit_id": None,
                             "target_unit_id": chain.get("unit_id"), "payload": chain, "source": "rexian"})
     if repaired:

@@ -135,11 +135,9 @@ def load_lookups(inputs: list[Path], mapping: Any, rejects: Any) -> None:
 
 def add_looked_up(values: dict[str, Any], lookups: list[Lookup], nulls: frozenset[str]) -> dict[str, Any]:
     """The row's values with the columns its keys find (a column the row holds with a value stays)."""
-    out = None
+    row, copied = values, False  # copied once, when the first column is added (most rows gain none)
     for lookup in lookups:
-        if lookup.by not in (out or values):
-            continue
-        key = (out or values).get(lookup.by)
+        key = row.get(lookup.by)
         if is_missing(key, nulls):
             continue
         found = lookup.rows.get(as_text(key))
@@ -148,11 +146,11 @@ def add_looked_up(values: dict[str, Any], lookups: list[Lookup], nulls: frozense
             continue
         lookup.found += 1
         for new, value in found.items():
-            current = (out or values).get(new)
-            if current is None or is_missing(current, nulls):
-                out = out if out is not None else dict(values)
-                out[new] = value
-    return values if out is None else out
+            if is_missing(row.get(new), nulls):
+                if not copied:
+                    row, copied = dict(row), True
+                row[new] = value
+    return row
 
 
 def lookup_summary(lookups: list[Lookup]) -> list[str]:
