@@ -16,6 +16,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -84,10 +85,23 @@ def encode_rows(table: str, rows: list[dict[str, Any]], formats: Iterable[str] =
     arrow = None
     if "parquet" in formats:
         schema = arrow_schema(table)
-        arrays = [pa.array([cell(field.name, row.get(field.name)) for row in rows] if field.name == "payload"
-                           else [row.get(field.name) for row in rows], type=field.type) for field in schema]
+        arrays = []
+        for field in schema:
+            values = _column(rows, field.name)
+            if field.name == "payload":
+                values = [cell(field.name, value) for value in values]
+            arrays.append(pa.array(values, type=field.type))
         arrow = pa.Table.from_arrays(arrays, schema=schema)
     return EncodedRows(len(rows), text, arrow)
+
+
+def _column(rows: list[dict[str, Any]], name: str) -> list[Any]:
+    """One column's values (null where a row lacks it); taken with `itemgetter` when every row has it, which
+    is the usual case and about twice as fast as `row.get` in Python."""
+    try:
+        return list(map(itemgetter(name), rows))
+    except KeyError:
+        return [row.get(name) for row in rows]
 
 
 class TableWriter:

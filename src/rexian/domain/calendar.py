@@ -38,6 +38,10 @@ class WorkCalendar:
         # Only the dates that change the Monday–Friday rule matter for counting; kept sorted for bisect.
         self._lost_weekdays = sorted(d for d in self.holidays - self.workdays if d.weekday() < 5)
         self._gained_weekends = sorted(d for d in self.workdays if d.weekday() >= 5)
+        # Answers remembered per date: deadlines and the simulator ask about the same few hundred days
+        # millions of times, and the holiday sets never change after construction.
+        self._working: dict[date, bool] = {}
+        self._after: dict[tuple[date, int], date] = {}
 
     def __repr__(self) -> str:
         years = sorted(self.known_years)
@@ -68,18 +72,32 @@ class WorkCalendar:
 
     def is_working_day(self, day: date | datetime) -> bool:
         day = _as_date(day)
-        if day in self.workdays:
-            return True
-        return day.weekday() < 5 and day not in self.holidays
+        working = self._working.get(day)
+        if working is None:
+            working = self._working[day] = day in self.workdays or (day.weekday() < 5 and day not in self.holidays)
+        return working
 
     def next_working_day(self, day: date | datetime) -> date:
         """The first working day strictly after `day`."""
-        day = _as_date(day)
+        return self._nth_working_day_after(_as_date(day), 1)
+
+    def _nth_working_day_after(self, day: date, n: int) -> date:
+        key = (day, n)
+        found = self._after.get(key)
+        if found is None:
+            found = day
+            for _ in range(n):
+                found = self._first_working_day_after(found)
+            self._after[key] = found
+        return found
+
+    def _first_working_day_after(self, day: date) -> date:
+        start = day
         for _ in range(_MAX_DAYS_WITHOUT_WORK):
             day += timedelta(days=1)
             if self.is_working_day(day):
                 return day
-        raise ValueError(f"no working day within {_MAX_DAYS_WITHOUT_WORK} days after {day}; check the calendar data")
+        raise ValueError(f"no working day within {_MAX_DAYS_WITHOUT_WORK} days after {start}; check the calendar data")
 
     def add_working_days(self, start: datetime, n: int) -> datetime:
         """The n-th working day strictly after `start`'s date, at the same wall-clock time.
@@ -88,9 +106,7 @@ class WorkCalendar:
         """
         if n < 0:
             raise ValueError(f"working days must not be negative: {n}")
-        day = _as_date(start)
-        for _ in range(n):
-            day = self.next_working_day(day)
+        day = self._nth_working_day_after(_as_date(start), n) if n else _as_date(start)
         if isinstance(start, datetime):
             return datetime.combine(day, start.time(), start.tzinfo)
         return day

@@ -31,7 +31,7 @@ class Person:
     active: bool = True
 
     def has_role(self, *roles: str) -> bool:
-        return self.active and bool(self.roles.intersection(roles))
+        return self.active and not self.roles.isdisjoint(roles)
 
 
 @dataclass(frozen=True)

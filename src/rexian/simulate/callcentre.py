@@ -32,6 +32,9 @@ class CallCentre:
         self.away: dict[tuple[str, int], list[tuple[datetime, datetime, str]]] = {}
         self.calls: list[dict] = []
         self.handled: dict[tuple[str, int], list[tuple[datetime, datetime]]] = {}
+        # Who can answer depends only on the hour and the day of the week: worked out once per pair, since
+        # every call (a million and more in a year) asks.
+        self._answering: dict[tuple[int, int], list[tuple[int, str, int]]] = {}
 
     def on_duty(self, agent_index: int, day: int) -> bool:
         return (day + agent_index) % 7 < 5
@@ -60,17 +63,21 @@ class CallCentre:
     def take(self, ring: datetime, talk: timedelta, patience: timedelta | None) -> tuple[str | None, datetime | None]:
         """The agent who answers a call ringing at `ring`, and when; (None, None) if the caller hangs up."""
         day = (ring - YEAR_START).days
+        midnight = YEAR_START + timedelta(days=day)
         best = None
-        for index, agent in enumerate(self.agents):
-            start_hour, end_hour = shift_of(index, len(self.agents))
-            if not (start_hour <= ring.hour < end_hour) or not self.on_duty(index, day):
-                continue
-            at = max(ring + timedelta(seconds=self.rng.uniform(3, 12)), self.free_at[agent])
-            for start, end, _ in self.away_intervals(index, day):
+        random, free_at, away = self.rng.random, self.free_at, self.away
+        latest_pickup = ring + timedelta(seconds=12)
+        for index, agent, end_hour in self.answering(ring.hour, day):
+            # rng.uniform(3, 12) as `uniform` computes it (the same draw, the same float), without the call;
+            # an agent busy past the latest pick-up answers when free, whatever was drawn
+            draw = 3 + 9 * random()
+            at = free_at[agent]
+            if at < latest_pickup:
+                at = max(ring + timedelta(seconds=draw), at)
+            for start, end, _ in away.get((agent, day)) or self.away_intervals(index, day):
                 if start <= at < end:
                     at = end
-            shift_end = YEAR_START + timedelta(days=day, hours=end_hour)
-            if at < shift_end and (best is None or at < best[1]):
+            if at < midnight + timedelta(hours=end_hour) and (best is None or at < best[1]):
                 best = (agent, at)
         if best is None or (patience is not None and best[1] - ring > patience):
             return None, None
@@ -78,6 +85,15 @@ class CallCentre:
         self.free_at[agent] = answer + talk + timedelta(seconds=self.rng.uniform(10, 40))
         self.handled.setdefault((agent, day), []).append((answer, answer + talk))
         return best
+
+    def answering(self, hour: int, day: int) -> list[tuple[int, str, int]]:
+        """(index, agent, shift's end hour) of the agents on duty `day` whose shift covers `hour`, in order."""
+        key = (hour, day % 7)
+        if key not in self._answering:
+            shifts = [(index, agent, shift_of(index, len(self.agents))) for index, agent in enumerate(self.agents)]
+            self._answering[key] = [(index, agent, end) for index, agent, (start, end) in shifts
+                                    if start <= hour < end and self.on_duty(index, day)]
+        return self._answering[key]
 
     def run(self, specs: list[Spec], extra_calls: int) -> None:
         """Place every phone ticket's call and `extra_calls` calls that made no ticket, in time order."""

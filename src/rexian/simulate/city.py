@@ -41,6 +41,7 @@ def _in_runs(group: list[Spec], size: int, days: float) -> list[Spec]:
 @dataclass
 class Batch:
     events: list[dict] = field(default_factory=list)  # sealed event records
+    payload_texts: list[str] | None = field(default_factory=list)  # their payloads' file cells (None: not made)
     tickets: list[dict] = field(default_factory=list)  # database projections (a superset of the file columns)
     calls: list[dict] = field(default_factory=list)  # outbound follow-up calls
     truth: list[dict] = field(default_factory=list)
@@ -167,6 +168,10 @@ def run_batch(world: World, specs: list[Spec]) -> Batch:
     for spec in specs:
         result = live(world, spec)
         batch.events.extend(result.records)
+        if result.payload_texts is None or batch.payload_texts is None:
+            batch.payload_texts = None
+        else:
+            batch.payload_texts.extend(result.payload_texts)
         batch.tickets.append({**projection_of(result.ticket, world.end), "version": 1})
         batch.calls.extend(result.calls)
         batch.truth.extend(result.truth)
@@ -178,7 +183,10 @@ def run_batch(world: World, specs: list[Spec]) -> Batch:
 
 
 def _finished(batch: Batch, finish: Callable[[Batch], Batch] | None) -> Batch:
-    return finish(batch) if finish is not None else batch
+    if finish is None:  # the payload texts serve only the file encoding: not carried (nor pickled) further
+        batch.payload_texts = None
+        return batch
+    return finish(batch)
 
 
 _WORLD: World | None = None

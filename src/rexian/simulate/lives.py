@@ -17,7 +17,6 @@ from rexian.domain.decide import execute
 from rexian.domain.errors import WorkflowError
 from rexian.domain.guards import Context
 from rexian.domain.model import Ticket
-from rexian.domain.policy import WorkflowPolicy
 from rexian.simulate import texts
 from rexian.simulate.plan import Spec, citizen, lead_for
 from rexian.simulate.seal import fast_execute
@@ -28,6 +27,9 @@ OFFICE_OPEN, OFFICE_CLOSE = time(8, 30), time(17, 30)
 # What the analyser's defaults call idle (DL-IDLE), forgotten (FF-NO-FOLLOW-UP), long open (DL-LONG-OPEN),
 # a comeback (MS-SATISFIED-REPEAT), instant (FC-INSTANT): the truth labels the same behaviour.
 IDLE, FORGOTTEN, LONG_OPEN, COMEBACK = timedelta(days=7), timedelta(days=5), timedelta(days=60), timedelta(days=30)
+# Rounding two times to the nearest second changes their difference by less than a second: a pause shorter
+# than this cannot be IDLE once rounded, so most steps skip the rounding.
+_SURELY_NOT_IDLE = IDLE - timedelta(seconds=1)
 INSTANT = timedelta(minutes=30)
 # After these events the next step is the centre's (or nobody's), so a pause there is not the unit idling.
 WAITING = {"ReturnRequested", "ClosureRequested", "ClosureApproved", "Closed", "DirectlyClosed", "Merged", "Visited"}
@@ -44,6 +46,7 @@ class LifeResult:
     calls: list[dict] = field(default_factory=list)
     truth: list[dict] = field(default_factory=list)
     stalled: str | None = None  # a command the domain refused: the life stops there (a simulator bug)
+    payload_texts: list[str] | None = None  # each record's payload as its file cell, when sealed fast
 
 
 def live(world: World, spec: Spec) -> LifeResult:
@@ -58,7 +61,8 @@ def live(world: World, spec: Spec) -> LifeResult:
         # report the refusal instead of losing a long run to one odd ticket.
         stalled = f"{spec.ticket_id}: {refusal}"
     life.finish()
-    return LifeResult(life.ticket, life.ticket.new_events, life.calls, life.truth, stalled)
+    return LifeResult(life.ticket, life.ticket.new_events, life.calls, life.truth, stalled,
+                      life.payload_texts if world.fast_seal else None)
 
 
 class Life:
@@ -66,7 +70,7 @@ class Life:
         self.w, self.spec = world, spec
         self.rng = random.Random(f"{world.seed}:life:{spec.index}")
         self.ticket = Ticket(ticket_id=spec.ticket_id)
-        self.ctx = Context(org=world.city.organisation, deadlines=world.deadlines, policy=WorkflowPolicy.from_settings(world.settings),
+        self.ctx = Context(org=world.city.organisation, deadlines=world.deadlines, policy=world.policy,
                            now=spec.received_at)
         self.now = spec.received_at
         self.place = world.places[spec.place]
@@ -82,6 +86,7 @@ class Life:
         self.unfollowed: datetime | None = None  # when the unit forwarded without following up (so far)
         self.signed_at: datetime | None = None  # when the current lead unit signed for the ticket
         self.caller_id, self.caller_name, self.caller_phone = citizen(world.seed, spec.caller)
+        self.payload_texts: list[str] = []  # filled by seal.fast_execute, one per event
 
     # --- mechanics ----------------------------------------------------------------------------------------
     def act(self, command: c.Command, at: datetime | None = None) -> list[dict]:
@@ -90,21 +95,25 @@ class Life:
             raise Ended
         at = max(at, self.now)
         events = self.ticket.new_events
-        if events and self.ticket.lead_unit_id is not None and events[-1]["action"] not in WAITING \
+        if events and at - events[-1]["at"] >= _SURELY_NOT_IDLE and self.ticket.lead_unit_id is not None \
+                and events[-1]["action"] not in WAITING \
                 and nearest_second(at) - nearest_second(events[-1]["at"]) >= IDLE:
             self.label("idle", self.ticket.lead_unit_id, None, f"{(at - events[-1]['at']).days}天无办理动作")
         self.now = self.ctx.now = at
-        return (fast_execute if self.w.fast_seal else execute)(command, self.ticket, self.ctx)
+        if self.w.fast_seal:
+            return fast_execute(command, self.ticket, self.ctx, payload_texts=self.payload_texts)
+        return execute(command, self.ticket, self.ctx)
 
     def office(self, minutes_low: float, minutes_high: float) -> datetime:
         """A moment `minutes` after now, moved into the units' office hours."""
         if self.spec.urgency != "normal":  # urgent matters are handled round the clock, ten times faster
             return self.now + timedelta(minutes=self.rng.uniform(minutes_low, minutes_high) / 10)
         at = self.now + timedelta(minutes=self.rng.uniform(minutes_low, minutes_high))
-        calendar = self.w.calendar
-        if calendar.is_working_day(at) and OFFICE_OPEN <= at.time() < OFFICE_CLOSE:
+        calendar, clock = self.w.calendar, at.time()
+        working = calendar.is_working_day(at)
+        if working and OFFICE_OPEN <= clock < OFFICE_CLOSE:
             return at
-        day = at.date() if calendar.is_working_day(at) and at.time() < OFFICE_OPEN else calendar.next_working_day(at)
+        day = at.date() if working and clock < OFFICE_OPEN else calendar.next_working_day(at)
         return datetime.combine(day, OFFICE_OPEN) + timedelta(minutes=self.rng.uniform(0, 240))
 
     def days(self, low: float, high: float) -> datetime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from itertools import accumulate
 
 # Common surnames, most frequent first (weights roughly follow their real frequency).
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -10,11 +11,13 @@ GIVEN = ("伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 �
          "红梅 玉兰 国庆 春燕 文 斌 鹏 辉 颖 婷 宇 浩 凯 欣怡 子涵 梓萱 雨桐 俊杰 思远 建军 海涛 秋菊 "
          "淑珍 凤英 德胜 玉珍 永刚 立新 卫东 小红 小军 晨 阳 帆 琳 倩 蕾 露 雪梅 振华 佳豪 一鸣").split()
 _WEIGHTS = [1 / (i + 8) for i in range(len(SURNAMES))]
+# Accumulated once: `choices` would add the weights up again on every draw (the same sums, the same names).
+_CUMULATIVE = list(accumulate(_WEIGHTS))
 
 
 def person_name(rng: random.Random, used: set[str] | None = None) -> str:
     for _ in range(20):
-        name = rng.choices(SURNAMES, _WEIGHTS)[0] + rng.choice(GIVEN)
+        name = rng.choices(SURNAMES, cum_weights=_CUMULATIVE)[0] + rng.choice(GIVEN)
         if used is None or name not in used:
             break
     if used is not None:

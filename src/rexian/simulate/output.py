@@ -55,9 +55,10 @@ def encode_batch(batch: Batch, formats: tuple[str, ...]) -> Batch:
     """A batch with its file rows encoded (`encode_rows`) in place of its records: done where the batch was
     computed (a worker process), so that the writing process only appends, and the records are not sent
     back to it."""
-    rows = {"tickets": batch.tickets, "events": event_file_rows(batch.events), "calls": batch.calls}
+    rows = {"tickets": batch.tickets, "events": event_file_rows(batch.events, batch.payload_texts),
+            "calls": batch.calls}
     files = {table: encode_rows(table, rows[table], formats) for table in BATCH_TABLES}
-    return replace(batch, events=[], tickets=[], calls=[], files=files)
+    return replace(batch, events=[], payload_texts=[], tickets=[], calls=[], files=files)
 
 
 def write_database(result: SimulationResult | Simulation, engine: Engine, workers: int = 1,

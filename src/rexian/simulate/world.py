@@ -10,6 +10,7 @@ from rexian.calendar_files import load_calendar
 from rexian.domain.calendar import WorkCalendar
 from rexian.domain.deadlines import DeadlinePolicy
 from rexian.domain.org import Organisation
+from rexian.domain.policy import WorkflowPolicy
 from rexian.settings import Settings, load_settings
 from rexian.simulate.org import City, build_city
 from rexian.simulate.places import Place, build_places
@@ -20,13 +21,20 @@ SIMULATION_END = datetime(2026, 2, 28, 23, 59, 59)
 
 
 class FixedOrganisation(Organisation):
-    """The simulated organisation never changes during a run, so the centre's unit ids are worked out once
-    (the domain recomputes them on every check, which is a tenth of the simulation's time)."""
+    """The simulated organisation never changes during a run, so what the domain works out from the unit
+    tree on every check is worked out once: the centre's unit ids (a tenth of the simulation's time when
+    recomputed) and the units below a unit (a walk over every unit for each forward)."""
 
     def centre_ids(self) -> set[str]:
         if not hasattr(self, "_centre_ids"):
             self._centre_ids = frozenset(super().centre_ids())
         return self._centre_ids
+
+    def units_below(self, unit_id: str | None) -> list[str]:
+        below = self.__dict__.setdefault("_units_below", {})
+        if unit_id not in below:
+            below[unit_id] = tuple(super().units_below(unit_id))
+        return list(below[unit_id])
 
 
 @dataclass
@@ -42,6 +50,7 @@ class World:
     end: datetime
     leaf_names: dict[str, str]
     departments: list[str]
+    policy: WorkflowPolicy  # from `settings`, made once (it is frozen): every ticket's context shares it
     fast_seal: bool = True  # record events with simulate.seal (identical records, a third of the cost)
 
 
@@ -63,4 +72,4 @@ def build_world(seed: int, tickets: int = 0) -> World:
     leaf_names = {code: name for code, name, _, _ in city.leaves}
     departments = [unit for unit in sorted(city.handlers) if unit.startswith("D") and "B" not in unit]
     return World(seed, city, places, unit_profiles, handler_profiles, calendar, deadlines, settings,
-                 SIMULATION_END, leaf_names, departments)
+                 SIMULATION_END, leaf_names, departments, WorkflowPolicy.from_settings(settings))

@@ -44,16 +44,19 @@ def organisation_rows(changes: Iterable[dict]) -> dict[str, list[dict]]:
 EVENT_FIELDS = tuple(name for name in _EVENT_COLUMNS if name != "payload")
 
 
-def event_file_rows(records: Iterable[dict]) -> list[dict]:
+def event_file_rows(records: Iterable[dict], payload_texts: list[str] | None = None) -> list[dict]:
     """Event records as file rows, with the payload as the canonical JSON text the hash covers.
 
     `event_row` normalises the payload through a JSON round trip first; for the simulator's payloads
     (string keys; strings, numbers, booleans, lists, datetimes) one canonical encoding gives the same text,
-    at half the cost (tests/simulate check it against `event_row`)."""
+    at half the cost (tests/simulate check it against `event_row`). `payload_texts`, when given, are those
+    texts already made while sealing (`seal.fast_execute`), one per record."""
+    records = list(records)
+    texts = [canonical_json(record["payload"]) for record in records] if payload_texts is None else payload_texts
     rows = []
-    for record in records:
+    for record, text in zip(records, texts, strict=True):
         row = {name: record[name] for name in EVENT_FIELDS}
-        row["payload"] = canonical_json(record["payload"])
+        row["payload"] = text
         rows.append(row)
     return rows
 
