@@ -135,3 +135,25 @@ def test_working_hours_deadline_contains_exactly_that_much_working_time(calendar
     due = calendar.add_working_hours(start, minutes / 60, *WORK_HOURS)
     assert slow_working_time(calendar, start, due) == timedelta(minutes=minutes)
     assert calendar.is_working_day(due) and WORK_HOURS[0] < due.time() <= WORK_HOURS[1]
+
+
+def test_remembered_answers_equal_the_rule_for_every_day_of_two_years_asked_twice(calendar):
+    """The calendar remembers its answers per date (deadlines ask about the same days millions of times in a
+    simulation); asked again, and for any day of 2025–2026, they must still be the holiday lists' rule."""
+    def working(day: date) -> bool:
+        return day in calendar.workdays or (day.weekday() < 5 and day not in calendar.holidays)
+
+    def after(day: date, n: int) -> date:
+        while n:
+            day += timedelta(days=1)
+            n -= working(day)
+        return day
+
+    days = [date(2025, 1, 1) + timedelta(days=offset) for offset in range(730)]
+    for _ in range(2):
+        assert [calendar.is_working_day(day) for day in days] == [working(day) for day in days]
+        assert [calendar.next_working_day(day) for day in days] == [after(day, 1) for day in days]
+        for n in (0, 1, 3, 7, 15):
+            assert [calendar.add_working_days(datetime.combine(day, time(16, 5)), n) for day in days[::3]] == \
+                [datetime.combine(after(day, n), time(16, 5)) for day in days[::3]]
+    assert sum(not working(day) and day.weekday() < 5 for day in days) > 20  # the years' holidays were seen
