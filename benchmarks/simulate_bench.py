@@ -9,7 +9,10 @@
 Each measurement runs in a fresh child process, so the peak resident memory (ru_maxrss) is that run's own,
 and so are its CPU seconds: the writing process's own (`main CPU`: planning, then appending what the workers
 send) and its workers' (`workers CPU`). On 2 cores the run cannot be faster than the larger of the main
-process's CPU and half of all CPU, so read those next to the wall clock on a shared machine.
+process's CPU and half of all CPU, so read those next to the wall clock on a shared machine. `plan CPU` is
+the serial part (planning the year and the call centre, before any worker starts); each multi-worker row is
+then projected to 1,000,000 tickets on free cores from CPU seconds: the plan alone, then the lives and the
+main process's appending shared by the cores.
 The baseline row is the same run with one worker; `--before-src` also runs every measurement with another
 checkout's `src` first on the path (e.g. the branch point, from `git archive`), in the same run.
 Targets (issue 4): 1,000,000 tickets to files in ≤ 5 min with ≤ 4 GB peak memory on 2 cores; loading them
@@ -39,9 +42,9 @@ def _cpu(who: int) -> float:
 def _run(kind: str, tickets: int, workers: int, formats: tuple[str, ...]) -> dict:
     from rexian.simulate.city import Simulation
 
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), _cpu(resource.RUSAGE_SELF)
     simulation = Simulation(tickets, seed=1)
-    planned = time.perf_counter() - started
+    planned, plan_cpu = time.perf_counter() - started, _cpu(resource.RUSAGE_SELF) - cpu_before
     directory = Path(tempfile.mkdtemp(prefix="simbench-"))
     try:
         if kind == "files":
@@ -64,7 +67,8 @@ def _run(kind: str, tickets: int, workers: int, formats: tuple[str, ...]) -> dic
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"kind": kind, "tickets": tickets, "workers": workers, "seconds": elapsed, "plan_seconds": planned,
             "events": counts.get("events", 0), "peak_mb": max(peak_mb, children), "bytes": size,
-            "main_cpu": _cpu(resource.RUSAGE_SELF), "workers_cpu": _cpu(resource.RUSAGE_CHILDREN)}
+            "main_cpu": _cpu(resource.RUSAGE_SELF), "workers_cpu": _cpu(resource.RUSAGE_CHILDREN),
+            "plan_cpu": plan_cpu}
 
 
 def measure(kind: str, tickets: int, workers: int, formats: tuple[str, ...], src: Path, label: str) -> dict:
@@ -105,12 +109,13 @@ def main() -> None:
                 _print(rows[-1])
     print()
     print(f"load average {os.getloadavg()[0]:.1f}; files: {','.join(formats)}")
-    print(f"{'code':6} {'target':8} {'N':>9} {'workers':>7} {'seconds':>9} {'main CPU':>9} {'workers CPU':>11} "
-          f"{'tickets/s':>10} {'events/s':>10} {'peak MB':>8}")
+    print(f"{'code':6} {'target':8} {'N':>9} {'workers':>7} {'seconds':>9} {'plan CPU':>9} {'main CPU':>9} "
+          f"{'workers CPU':>11} {'tickets/s':>10} {'events/s':>10} {'peak MB':>8}")
     for row in rows:
         print(f"{row['code']:6} {row['kind']:8} {row['tickets']:>9} {row['workers']:>7} {row['seconds']:>9.1f} "
-              f"{row['main_cpu']:>9.1f} {row['workers_cpu']:>11.1f} "
+              f"{row.get('plan_cpu', float('nan')):>9.1f} {row['main_cpu']:>9.1f} {row['workers_cpu']:>11.1f} "
               f"{row['tickets'] / row['seconds']:>10.0f} {row['events'] / row['seconds']:>10.0f} {row['peak_mb']:>8.0f}")
+    _project(rows)
     largest = max(args.sizes)
     for kind in ("files", "sqlite"):
         done = [row for row in rows if row["kind"] == kind and row["tickets"] == largest and row["code"] == "now"]
@@ -121,6 +126,22 @@ def main() -> None:
                   f"(extrapolated linearly; peak memory also grows: the plan and call-centre tables stay in memory)")
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2), encoding="utf-8")
+
+
+def _project(rows: list[dict]) -> None:
+    """1,000,000 tickets on a free machine with as many cores as workers, from CPU seconds (not the wall
+    clock of a shared machine), scaled linearly: the plan runs alone in the main process; then the workers'
+    lives share the cores with the main process's appending, which cannot go faster than itself."""
+    for row in rows:
+        if row["kind"] != "files" or "plan_cpu" not in row or row["workers"] < 2:
+            continue
+        scale = 1_000_000 / row["tickets"]
+        plan, appending = row["plan_cpu"] * scale, (row["main_cpu"] - row["plan_cpu"]) * scale
+        lives = row["workers_cpu"] * scale
+        after_plan = max((lives + appending) / row["workers"], appending)
+        print(f"~{row['code']:6} 1,000,000 tickets, {row['workers']} free cores, from N={row['tickets']:,}: "
+              f"plan {plan:.0f} s (serial) + lives and appending {lives + appending:.0f} CPU s "
+              f"/ {row['workers']} = {plan + after_plan:.0f} s")
 
 
 def _print(row: dict) -> None:
