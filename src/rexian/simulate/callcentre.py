@@ -35,6 +35,7 @@ class CallCentre:
         # Who can answer depends only on the hour and the day of the week: worked out once per pair, since
         # every call (a million and more in a year) asks.
         self._answering: dict[tuple[int, int], list[tuple[int, str, int]]] = {}
+        self._ends_of: tuple[int | None, dict[int, datetime]] = (None, {})
 
     def on_duty(self, agent_index: int, day: int) -> bool:
         return (day + agent_index) % 7 < 5
@@ -63,7 +64,7 @@ class CallCentre:
     def take(self, ring: datetime, talk: timedelta, patience: timedelta | None) -> tuple[str | None, datetime | None]:
         """The agent who answers a call ringing at `ring`, and when; (None, None) if the caller hangs up."""
         day = (ring - YEAR_START).days
-        midnight = YEAR_START + timedelta(days=day)
+        shift_ends = self.shift_ends(day)
         best = None
         random, free_at, away = self.rng.random, self.free_at, self.away
         latest_pickup = ring + timedelta(seconds=12)
@@ -75,9 +76,11 @@ class CallCentre:
             if at < latest_pickup:
                 at = max(ring + timedelta(seconds=draw), at)
             for start, end, _ in away.get((agent, day)) or self.away_intervals(index, day):
-                if start <= at < end:
+                if start > at:  # sorted by start: no later interval holds `at` either
+                    break
+                if at < end:
                     at = end
-            if at < midnight + timedelta(hours=end_hour) and (best is None or at < best[1]):
+            if at < shift_ends[end_hour] and (best is None or at < best[1]):
                 best = (agent, at)
         if best is None or (patience is not None and best[1] - ring > patience):
             return None, None
@@ -85,6 +88,13 @@ class CallCentre:
         self.free_at[agent] = answer + talk + timedelta(seconds=self.rng.uniform(10, 40))
         self.handled.setdefault((agent, day), []).append((answer, answer + talk))
         return best
+
+    def shift_ends(self, day: int) -> dict[int, datetime]:
+        """When the shifts of `day` end, by end hour (calls come in time order: made once a day)."""
+        if self._ends_of[0] != day:
+            midnight = YEAR_START + timedelta(days=day)
+            self._ends_of = (day, {end: midnight + timedelta(hours=end) for _, end in SHIFTS})
+        return self._ends_of[1]
 
     def answering(self, hour: int, day: int) -> list[tuple[int, str, int]]:
         """(index, agent, shift's end hour) of the agents on duty `day` whose shift covers `hour`, in order."""

@@ -81,11 +81,11 @@ class Simulation:
     def _number_tickets(self) -> None:
         """Ticket numbers RXyyyymmddNNNNNN follow intake time, as a live system would issue them."""
         self.specs.sort(key=lambda spec: (spec.received_at, spec.index))
-        day, counter = None, 0
-        for spec in self.specs:
-            today = spec.received_at.strftime("%Y%m%d")
-            counter = counter + 1 if today == day else 1
-            day = today
+        day, today, counter = None, "", 0
+        for spec in self.specs:  # in time order, so the day's text is made once a day
+            if spec.received_at.date() != day:
+                day, today, counter = spec.received_at.date(), spec.received_at.strftime("%Y%m%d"), 0
+            counter += 1
             spec.ticket_id = f"RX{today}{counter:06d}"
 
     def _finish_calls(self) -> list[dict]:
@@ -107,7 +107,8 @@ class Simulation:
                 times.setdefault((spec.place, spec.leaf), []).append(spec.received_at)
         for spec in self.specs:
             group = times.get((spec.place, spec.leaf), ())
-            spec.later_reports = tuple(at for at in group if at > spec.received_at)
+            if len(group) > 1:  # most matters are reported once: nothing later
+                spec.later_reports = tuple(at for at in group if at > spec.received_at)
 
     def _repeat_truth(self) -> list[dict]:
         """The same matter (same place and problem, any caller) complained about `REPEAT_MIN` times within
@@ -119,6 +120,8 @@ class Simulation:
                 matters.setdefault((spec.place, spec.leaf), []).append(spec)
         items = []
         for key in sorted(matters):
+            if len(matters[key]) < min(REPEAT_MIN, HOTSPOT_MIN):  # too few reports to be either
+                continue
             group = sorted(matters[key], key=lambda spec: (spec.received_at, spec.ticket_id))
             place = self.world.places[key[0]]
             lead = lead_for(self.world.city, key[1], place)
