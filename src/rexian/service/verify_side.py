@@ -300,8 +300,9 @@ def outbox_damages(connection, ring: KeyRing) -> list[Damage]:
 def account_state_damages(connection) -> list[Damage]:
     """Each account's `state_seq` against the newest of its signed account-state audit records (a lock-out or
     failure count reset, a password put back), its `active` flag against the last enable/disable, and every
-    live API token against the account's last disabling (which revoked it): an older genuine row put back —
-    a disabled account active again, a revoked token un-revoked — is named. (Audit records forged or removed
+    live API token against the account's last disabling (which revoked it), and every session against the sign-outs:
+    an older genuine row put back — a disabled account active again, a revoked token un-revoked, a session that
+    was signed out — is named. (Audit records forged or removed
     are named by `audit_damages` and the log sequence.)"""
     from sqlalchemy import text
 
@@ -341,6 +342,14 @@ def account_state_damages(connection) -> list[Damage]:
             ended = revoked_by(table, comparable(issued_seq), revoking.get((table, person)))
             if ended:
                 damages.append(Damage(f"登录凭据({table}:{str(token)[:12]})", "projection", None, f"{person}的{ended}"))
+    from rexian.adapters.credentials import SIGNED_OUT, signed_out_problem, signed_out_reason
+
+    signed_out = dict(connection.execute(text("SELECT reason, log_seq FROM audit_log WHERE action = :action"),
+                                         {"action": SIGNED_OUT}).all())
+    for token, person in connection.exec_driver_sql("SELECT token_hash, person_id FROM sessions"):
+        ended = signed_out_problem(signed_out.get(signed_out_reason(str(token))))
+        if ended:  # a session ended by signing out, put back
+            damages.append(Damage(f"登录凭据(sessions:{str(token)[:12]})", "projection", None, f"{person}的{ended}"))
     for values in connection.exec_driver_sql("SELECT token_hash, person_id, created_at FROM api_tokens "
                                              "WHERE revoked_at IS NULL"):
         token, person, created = values
