@@ -170,6 +170,9 @@ SETTINGS: tuple[Setting, ...] = (
             "column of one Parquet row group, as the file declares it; a larger file is refused (a zip bomb)."),
     Setting("import_max_shared_strings_mb", 256, int,
             "Largest unpacked shared-strings part (MB) of an .xlsx: the Excel reader holds it whole in memory."),
+    Setting("import_lease_seconds", 300, int,
+            "An import run's lease: while it runs it renews `progressed_at` every tenth of this; a run not renewed for "
+            "this long (by the database server's clock) is marked interrupted, whatever process or machine ran it."),
     Setting("import_chunk_rows", 200_000, int,
             "Rows `rexian import` reads, checks and seals at a time from a Parquet event log in Rexian's vocabulary "
             "(extended to the end of the last ticket): what bounds its memory, whatever the file size."),
