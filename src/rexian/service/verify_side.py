@@ -285,16 +285,38 @@ def credential_damages(connection, ring: KeyRing) -> list[Damage]:
 
 def outbox_damages(connection, ring: KeyRing) -> list[Damage]:
     """Every outbox row (what dashboards and webhooks are sent) signed by the server: a row inserted or rewritten
-    by SQL — a forged finding pushed to partners under the webhook secret — is named (the push already skips it)."""
-    from rexian.adapters.desk_store import OUTBOX_SIGNED, outbox_problem
+    by SQL — a forged finding pushed to partners under the webhook secret — is named (the push already skips it).
+    Rows since 0013_trust10 carry their own number (`outbox_seq`, under the MAC) from the counter `outbox`: a row
+    deleted is a gap, the newest deleted a counter past the last number (both also gaps in the log sequence)."""
+    from rexian.adapters.desk_store import OUTBOX_COUNTER, OUTBOX_NUMBERED, outbox_problem
+    from rexian.adapters.log_reader import counters
 
-    damages = []
-    for row in raw_rows(connection, "outbox", ("id", *OUTBOX_SIGNED, "mac")):
+    damages, numbered = [], []
+    for row in raw_rows(connection, "outbox", ("id", *OUTBOX_NUMBERED, "mac")):
         problem = outbox_problem(ring, row)
         if problem:
             damages.append(Damage(f"推送(outbox:{row.get('id')})", "unsigned", None,
                                   f"推送记录{str(row.get('key'))[:60]}{problem}（不会推送或发送）"))
+        elif _is_number(row.get("outbox_seq")):
+            numbered.append(row)
+    expected = 1
+    for row in sorted(numbered, key=lambda row: row["outbox_seq"]):
+        number, where = row["outbox_seq"], f"推送(outbox:{row.get('id')})"
+        if number > expected:
+            damages.append(Damage(where, "deleted", None, f"推送记录第{expected}–{number - 1}号缺失（被删除，其变更从未推送；"
+                                                          f"位于推送记录{str(row.get('key'))[:60]}之前）"))
+        elif number < expected:
+            damages.append(Damage(where, "inserted", None, f"推送记录第{number}号出现不止一次（被复制插入）"))
+        expected = max(expected, number + 1)
+    counter = counters(connection).get(OUTBOX_COUNTER)
+    if _is_number(counter) and counter >= expected:
+        damages.append(Damage("推送(outbox)", "deleted", None, f"推送计数器已到第{counter}号，推送记录只到第{expected - 1}号"
+                                                               f"（最新的{counter - expected + 1}条推送记录被删除，其变更从未推送）"))
     return damages
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def account_state_damages(connection) -> list[Damage]:
