@@ -42,10 +42,11 @@ def test_a_run_whose_lease_expired_is_interrupted_whatever_pid_or_host_it_names(
     reused = _run(engine, RUNNER, 600)  # names this very process (a pid reused): before, kept running for ever
     elsewhere = _run(engine, "another-machine:4242", 400)  # another host, silent 400 s: before, 6 hours
     fresh = _run(engine, "another-machine:4343", 60)  # renewed a minute ago, on whatever machine
+    ahead = _run(engine, "another-machine:4444", -86_400)  # a lease dated tomorrow by SQL, to stay running
     result = CliRunner().invoke(main, ["import", "--status", "--db", db_url])
     assert result.exit_code == 0, result.output
     statuses = _statuses(engine)
-    assert statuses[reused][0] == "interrupted" and statuses[elsewhere][0] == "interrupted"
+    assert {statuses[run][0] for run in (reused, elsewhere, ahead)} == {"interrupted"}
     assert statuses[reused][1] == statuses[reused][2]  # finished at its last renewal
     assert statuses[fresh][0] == "running"
     assert f"{reused}\tinterrupted" in result.output and f"{fresh}\trunning" in result.output

@@ -101,14 +101,18 @@ def _stop_heartbeat(import_id: int) -> None:
 
 def mark_interrupted(engine: Engine, lease: int | None = None) -> list[dict[str, Any]]:
     """Every run left `running` whose lease expired (no renewal for `lease` seconds, default the setting) marked
-    `interrupted`, its `finished_at` its last renewal. Whole tickets it stored stay; running the same import again
+    `interrupted`, its `finished_at` its last renewal (a renewal dated more than a lease ahead of the database's
+    clock, which no runner writes, counts as expired). Whole tickets it stored stay; running the same import again
     completes it (importing is resumable). Decided and written in one transaction, on the lease as it stands then
     (SQLite: under the write lock; PostgreSQL: the update re-checks it). The runs marked."""
     c = t.imports.c
     lease = lease or lease_seconds()
     with engine.begin() as connection:
-        cutoff = database_now(connection) - timedelta(seconds=lease)
-        expired = (c.status == "running") & (c.progressed_at.is_(None) | (c.progressed_at < cutoff))
+        now = database_now(connection)
+        cutoff, future = now - timedelta(seconds=lease), now + timedelta(seconds=lease)
+        # A renewal is the database's own time: one in the future was written by SQL to keep a dead run `running`.
+        expired = (c.status == "running") & (c.progressed_at.is_(None) | (c.progressed_at < cutoff)
+                                             | (c.progressed_at > future))
         dead = [dict(row._mapping) for row in connection.execute(
             select(c.import_id, c.source, c.started_at, c.runner, c.progressed_at).where(expired))]
         for run in dead:
