@@ -82,10 +82,47 @@ def test_outbox_rows_written_by_concurrent_changes_chain_without_a_break(make_ap
     from concurrent.futures import ThreadPoolExecutor
 
     app = make_app(db_url)
-    store, clock = FindingRepository(app.engine), Clock()
+    store = FindingRepository(app.engine)
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda n: store.upsert([finding(f"RX{n}")], "batch", datetime(2026, 3, 5, 10, n)), range(12)))
     report = verify_database(app.engine)
     assert report.intact, report.lines()
     with app.engine.connect() as connection:
         assert connection.execute(select(dt.outbox.c.log_seq).where(dt.outbox.c.log_seq.is_(None))).first() is None
+
+
+def test_the_upgrade_to_0013_keeps_older_outbox_rows_and_numbers_the_new_ones(make_app, tmp_path):
+    """A database as 0012_trust9 left it, with a signed, unnumbered outbox row: `rexian upgrade` adds the numbers;
+    the old row still verifies and is sent, the next change is number 1 of the outbox, and the database verifies."""
+    import sqlite3
+
+    from rexian.adapters.database import migrate
+    from rexian.adapters.desk_store import outbox_digest
+    from rexian.adapters.keys import keyring_for
+
+    path = tmp_path / "old.db"
+    app = make_app(f"sqlite:///{path}")
+    old = {"key": "finding.added:BP-RETURNS:RX0:0", "topic": "finding.added", "ref": "BP-RETURNS:RX0",
+           "payload": json.dumps({"finding_key": "BP-RETURNS:RX0"}), "created_at": datetime(2026, 3, 1, 9, 0)}
+    mac = keyring_for(app.engine).sign(outbox_digest(old))
+    app.engine.dispose()
+    with sqlite3.connect(path) as connection:
+        connection.execute("DROP INDEX ix_outbox_log_seq")
+        for column in ("log_seq", "outbox_seq"):
+            connection.execute(f"ALTER TABLE outbox DROP COLUMN {column}")
+        connection.execute("INSERT INTO outbox (key, topic, ref, payload, created_at, mac) VALUES (?, ?, ?, ?, ?, ?)",
+                           (old["key"], old["topic"], old["ref"], old["payload"], "2026-03-01 09:00:00.000000", mac))
+        connection.execute("UPDATE alembic_version SET version_num = '0012_trust9'")
+    migrate(app.engine)
+    assert verify_database(app.engine).intact
+    FindingRepository(app.engine).upsert([finding("RX1")], "batch", Clock()())
+    with app.engine.connect() as connection:
+        numbers = connection.execute(select(dt.outbox.c.ref, dt.outbox.c.outbox_seq).order_by(dt.outbox.c.id)).all()
+    assert [tuple(row) for row in numbers] == [("BP-RETURNS:RX0", None), ("BP-RETURNS:RX1", 1)]
+    assert verify_database(app.engine).intact
+    with Receiver("s3cret") as receiver:
+        dispatcher = WebhookDispatcher(app.engine, [receiver.url], "s3cret", clock=Clock())
+        dispatcher.run_once()
+        dispatcher.run_once()
+        assert sorted(m["ref"] for m in receiver.accepted.values()) == ["BP-RETURNS:RX0", "BP-RETURNS:RX1"]
+    assert dispatcher.gaps == []
