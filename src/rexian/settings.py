@@ -115,9 +115,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("web_session_hours", 8, int, "Hours a browser sign-in lasts before the user must sign in again."),
     Setting("web_lockout_attempts", 5, int, "Failed sign-ins in a row after which an account is locked."),
     Setting("web_lockout_minutes", 15, int, "Minutes a locked account stays locked."),
-    Setting("web_portal_code_attempts", 10, int,
-            "Wrong query codes in a row for one ticket number on the citizen portal after which that number is "
-            "refused for web_lockout_minutes (the 6-digit code cannot be guessed by trying them all)."),
     Setting("web_portal_client_attempts", 20, int,
             "Wrong 6-digit query codes (the short codes of tickets filed before codes were lengthened) from one client "
             "after which that client's short codes are refused for web_lockout_minutes (docs/trust.md)."),
@@ -173,6 +170,9 @@ SETTINGS: tuple[Setting, ...] = (
             "column of one Parquet row group, as the file declares it; a larger file is refused (a zip bomb)."),
     Setting("import_max_shared_strings_mb", 256, int,
             "Largest unpacked shared-strings part (MB) of an .xlsx: the Excel reader holds it whole in memory."),
+    Setting("import_lease_seconds", 300, int,
+            "An import run's lease: while it runs it renews `progressed_at` every tenth of this; a run not renewed for "
+            "this long (by the database server's clock) is marked interrupted, whatever process or machine ran it."),
     Setting("import_chunk_rows", 200_000, int,
             "Rows `rexian import` reads, checks and seals at a time from a Parquet event log in Rexian's vocabulary "
             "(extended to the end of the last ticket): what bounds its memory, whatever the file size."),

@@ -140,8 +140,13 @@ def test_a_run_of_ids_too_long_for_a_race_is_not_waited_for(make_app, tmp_path):
 
 
 @pytest.mark.postgres
-def test_on_postgresql_a_change_that_commits_after_a_later_one_still_reaches_the_stream(make_app, postgres_url):
-    """Two real transactions: the first takes its outbox id, the second takes the next one and commits first."""
+def test_on_postgresql_a_change_that_starts_later_waits_for_the_earlier_one_so_the_stream_sees_them_in_order(
+        make_app, postgres_url):
+    """Two real transactions. Before trust10 the second could take the next outbox id and commit first (the cursor's
+    grace period then waited for the first). Now every outbox writer takes the outbox counter (held to commit,
+    adapters/desk_store.py), so the second waits for the first: numbers commit in order, and a gap a reader sees is
+    a row deleted, never one committing late."""
+    import threading
     from datetime import datetime
 
     from rexian.adapters import desk_store
@@ -152,10 +157,19 @@ def test_on_postgresql_a_change_that_commits_after_a_later_one_still_reaches_the
     cursor = OutboxCursor(feed.last_id())
     slow = app.engine.connect()
     slow_transaction = slow.begin()
-    desk_store.enqueue(slow, "finding.added", "SLOW", {}, datetime(2026, 3, 5))  # id n, not committed yet
-    with app.engine.begin() as fast:
-        desk_store.enqueue(fast, "finding.added", "FAST", {}, datetime(2026, 3, 5))  # id n + 1, committed
-    assert [m["ref"] for m in feed.read(cursor)] == ["FAST"]
+    desk_store.enqueue(slow, "finding.added", "SLOW", {}, datetime(2026, 3, 5))  # numbered, not committed yet
+
+    def fast_change() -> None:
+        with app.engine.begin() as fast:
+            desk_store.enqueue(fast, "finding.added", "FAST", {}, datetime(2026, 3, 5))
+
+    fast = threading.Thread(target=fast_change)
+    fast.start()
+    fast.join(1.0)
+    assert fast.is_alive()  # waiting for the earlier change
+    assert feed.read(cursor) == []
     slow_transaction.commit()
     slow.close()
-    assert [m["ref"] for m in feed.read(cursor)] == ["SLOW"]
+    fast.join(10)
+    assert not fast.is_alive()
+    assert [m["ref"] for m in feed.read(cursor)] == ["SLOW", "FAST"]

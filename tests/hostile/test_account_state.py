@@ -183,6 +183,31 @@ def test_a_session_ended_by_a_password_change_or_a_disabling_put_back_by_sql_is_
     assert verify_database(app.engine).intact
 
 
+def test_a_session_ended_by_signing_out_put_back_by_sql_is_refused_audited_and_named(accounts):
+    """Before (trust9) a signed-out session put back by SQL — its genuine MAC intact — worked until it expired:
+    signing out changed nothing signed. Now the sign-out is a record on the signed log naming the session."""
+    app, service = accounts
+    stolen = service.sign_in("H0201", PASSWORD)
+    other = service.sign_in("H0201", PASSWORD)  # the same person on another computer
+    row = _session_row(app, stolen)
+    service.sign_out(stolen)
+    assert service.session_person(stolen) is None
+    assert one_value(app, "SELECT count(*) FROM audit_log WHERE action = 'signed_out'") == 1
+    _insert(app, "sessions", row)
+    assert service.session_person(stolen) is None
+    assert one_value(app, "SELECT count(*) FROM audit_log WHERE action = 'account_refused'") == 1
+    report = verify_database(app.engine)
+    assert f"登录凭据(sessions:{row['token_hash'][:12]})" in damaged(report), report.lines()
+    # the near miss: signing out ends that session only, and without the put-back row the database verifies
+    assert service.session_person(other) == "H0201"
+    sql(app, "DELETE FROM sessions WHERE token_hash = ?", row["token_hash"])
+    assert verify_database(app.engine).intact
+    # the sign-out record deleted to revive the session: a gap in the signed log sequence
+    _insert(app, "sessions", row)
+    sql(app, "DELETE FROM audit_log WHERE action = 'signed_out'")
+    assert any("缺失" in damage.detail for damage in verify_database(app.engine).damages)
+
+
 def test_an_api_token_revoked_by_a_disabling_and_un_revoked_after_re_enabling_is_refused_at_use(accounts):
     """Before, only `verify` named it; the token itself worked again once the account was enabled."""
     app, service = accounts

@@ -160,16 +160,18 @@ def test_the_upgrade_to_0009_signs_the_findings_and_accounts_already_there(make_
     app.engine.dispose()
     with sqlite3.connect(path) as connection:
         connection.execute("DELETE FROM finding_events WHERE finding_key = 'BP-RETURNS:RX2'")
-        for index in ("ix_finding_events_log_seq", "ix_audit_log_person_action"):
+        for index in ("ix_finding_events_log_seq", "ix_audit_log_person_action", "ix_outbox_log_seq"):
             connection.execute(f"DROP INDEX {index}")
         for table, columns in (("finding_events", ("digest", "log_seq", "mac")), ("accounts", ("state_seq",)),
-                               ("checkpoints", ("finding_events_upto", "finding_events"))):
+                               ("checkpoints", ("finding_events_upto", "finding_events")),
+                               ("outbox", ("log_seq", "outbox_seq", "mac"))):  # numbered 0013, signed 0012
             for column in columns:
                 connection.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         last = connection.execute("SELECT max(log_seq) FROM (SELECT log_seq FROM events UNION ALL SELECT log_seq "
                                   "FROM org_events UNION ALL SELECT log_seq FROM supervision_events UNION ALL "
                                   "SELECT log_seq FROM audit_log)").fetchone()[0]
         connection.execute("UPDATE counters SET value = ? WHERE name = 'log'", (last,))
+        connection.execute("DELETE FROM counters WHERE name = 'outbox'")
         connection.execute("UPDATE alembic_version SET version_num = '0008_desk6'")
     migrate(app.engine)
     report = verify_database(app.engine)

@@ -45,7 +45,7 @@ def test_an_import_killed_half_way_keeps_whole_tickets_and_the_rerun_completes_w
     migrate(engine)
     command = [sys.executable, "-m", "rexian", "import", "--db", db_url, "--mapping", str(mapping), "--batch", "25",
                "--rejects", str(tmp_path / "r.csv"), str(source)]
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    env = {**os.environ, "PYTHONPATH": str(SRC), "REXIAN_IMPORT_LEASE_SECONDS": "2"}
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
@@ -73,6 +73,7 @@ def test_an_import_killed_half_way_keeps_whole_tickets_and_the_rerun_completes_w
     with engine.connect() as connection:
         killed = connection.execute(select(t.imports.c.status, t.imports.c.progressed_at)).one()
     assert killed.status == "running" and killed.progressed_at is not None
+    time.sleep(2.5)  # the killed run's lease (2 s here) expires
     finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
     assert finished.returncode == 0, finished.stderr
     assert _count(engine, t.events) == 2 * TICKETS and verify_database(engine).intact

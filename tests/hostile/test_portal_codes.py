@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import re
+from datetime import datetime
 
 import pytest
 from support.tampering import closed, one_value, sql
@@ -42,7 +43,7 @@ def test_a_new_query_code_has_fifty_bits_and_is_read_in_any_case_with_or_without
     tid, code = _filed(app)
     assert re.fullmatch(r"[0-9A-Z]{5}-[0-9A-Z]{5}", code) and set(code.replace("-", "")) <= set(CODE_ALPHABET)
     assert len(CODE_ALPHABET) ** 10 == 2 ** 50
-    guard = CodeGuard(10, LONG)
+    guard = CodeGuard(LONG)
     for typed in (code, code.lower(), code.replace("-", " "), code.replace("-", "")):
         assert track(app, tid, typed, guard, "198.51.100.7") is not None, typed
     stored = one_value(app, "SELECT code_hash FROM portal_codes WHERE ticket_id = ?", tid)
@@ -53,8 +54,8 @@ def test_wrong_short_codes_spread_over_many_ticket_numbers_exhaust_the_clients_t
     app = make_app(db_url, web_lockout_minutes=LONG, web_portal_client_attempts=20, web_portal_site_attempts=30)
     victim = _legacy(app, "123456")
     tid, code = _filed(app)
-    guard = CodeGuard(10, LONG, 20, 30)
-    # one wrong code on each of 20 numbers: the per-ticket lock (10 in a row) never trips
+    guard = CodeGuard(LONG, 20, 30)
+    # one wrong code on each of 20 numbers
     for n in range(20):
         assert track(app, f"RX20260301{n:06d}", f"{n:06d}", guard, "203.0.113.9") is None
     with pytest.raises(NotAllowed):  # the attacker's next short code is refused, the right one too
@@ -71,7 +72,7 @@ def test_wrong_short_codes_spread_over_many_ticket_numbers_exhaust_the_clients_t
 
 def test_a_code_hash_written_by_sql_or_copied_from_another_ticket_rates_nothing(make_app, db_url):
     app = make_app(db_url, web_lockout_minutes=LONG)
-    guard = CodeGuard(10, LONG)
+    guard = CodeGuard(LONG)
     mine = _legacy(app, "654321")
     target = closed(app)  # a closed ticket the attacker wants rated 满意
     sql(app, "INSERT INTO portal_codes (ticket_id, code_hash) VALUES (?, ?)", target,
@@ -96,18 +97,18 @@ def test_forwarded_addresses_are_believed_only_from_a_trusted_proxy_and_citizens
     # behind the proxy: the address the proxy saw, not what the client wrote to the left of it
     assert client_of("10.0.0.2", "1.2.3.4, 203.0.113.9", proxies) == "203.0.113.9"
     assert client_of("10.0.0.2", "203.0.113.9, 10.0.0.3", proxies) == "203.0.113.9"
-    # a NAT: one address for many citizens; an attacker there spends its short-code budget, a citizen's new
-    # 10-character code is still accepted (the budgets count short codes only)
-    guard = CodeGuard(10, 15, client_attempts=3, site_attempts=100)
-    from datetime import datetime
 
-    now = datetime(2026, 3, 2, 9, 0)
+
+def test_citizens_behind_one_nat_keep_their_new_codes_while_an_attacker_there_spends_its_short_code_budget(
+        make_app, db_url):
+    app = make_app(db_url, web_lockout_minutes=LONG, web_portal_client_attempts=3, web_portal_site_attempts=100)
+    tid, code = _filed(app)
+    guard = CodeGuard(LONG, client_attempts=3, site_attempts=100)
     for n in range(3):
-        guard.check(f"T{n}", now, "203.0.113.9", short=True)
-        guard.record(f"T{n}", False, now, "203.0.113.9", short=True)
+        assert track(app, f"RX20260301{n:06d}", f"{n:06d}", guard, "203.0.113.9") is None
     with pytest.raises(NotAllowed):
-        guard.check("T9", now, "203.0.113.9", short=True)
-    guard.check("T9", now, "203.0.113.9", short=False)  # no refusal
+        track(app, "RX20260301000009", "000009", guard, "203.0.113.9")
+    assert track(app, tid, code, guard, "203.0.113.9") is not None  # the same address, a 10-character code
 
 
 def test_a_six_digit_code_from_before_the_upgrade_keeps_working_and_is_then_signed(make_app, tmp_path):
@@ -121,6 +122,72 @@ def test_a_six_digit_code_from_before_the_upgrade_keeps_working_and_is_then_sign
     sql(app, "UPDATE alembic_version SET version_num = '0011_phone8'")
     migrate(app.engine)
     assert ":" in one_value(app, "SELECT code_hash FROM portal_codes WHERE ticket_id = ?", tid)
-    guard = CodeGuard(10, LONG)
+    guard = CodeGuard(LONG)
     assert track(app, tid, "246810", guard, "198.51.100.7") is not None
     assert track(app, tid, "246811", guard, "198.51.100.7") is None
+
+
+def _verify(app):
+    from rexian.service.verify import verify_database
+
+    return verify_database(app.engine)
+
+
+def test_wrong_codes_on_a_citizens_ticket_number_never_lock_the_citizen_out(make_app, db_url):
+    """Before (trust9): 10 wrong codes in a row locked the ticket number for 15 minutes, whoever typed them, so anyone
+    who knew a ticket number kept its citizen out. Now wrong guesses cost only the guesser."""
+    app = make_app(db_url, web_lockout_minutes=LONG)
+    tid, code = _filed(app)
+    guard = CodeGuard(LONG, 20, 30)
+    for n in range(40):  # long and short guesses on the citizen's number, from one address and from many
+        assert track(app, tid, f"{n:05d}-{n:05d}", guard, "203.0.113.9") is None
+        assert track(app, tid, f"{n:05d}-ZZZZZ", guard, f"192.0.2.{n}") is None
+    for n in range(20):
+        assert track(app, tid, f"{n:06d}", guard, "203.0.113.9") is None  # the attacker's own short budget
+    assert track(app, tid, code, guard, "198.51.100.7") is not None  # the citizen: found at once
+    assert track(app, tid, code, guard, "203.0.113.9") is not None  # even from the attacker's address (a NAT)
+
+
+def _another_process(app, db_url):
+    """The same database opened again with its own engine and nothing shared in memory: a second worker."""
+    from rexian.bootstrap import bootstrap
+
+    return bootstrap(db_url, settings=app.settings, clock=app.clock)
+
+
+def test_the_budgets_outlive_a_restart_and_are_shared_by_a_second_worker(make_app, db_url):
+    app = make_app(db_url, web_lockout_minutes=LONG)
+    victim = _legacy(app, "123456")
+    for n in range(20):  # one worker, then it restarts: its guard (and its memory) is gone
+        assert track(app, f"RX20260301{n:06d}", f"{n:06d}", CodeGuard(LONG, 20, 30), "203.0.113.9") is None
+    second = _another_process(app, db_url)
+    with pytest.raises(NotAllowed):
+        track(second, victim, "123456", CodeGuard(LONG, 20, 30), "203.0.113.9")
+    for n in range(10):
+        assert track(second, f"RX20260302{n:06d}", f"{n:06d}", CodeGuard(LONG, 20, 30), f"192.0.2.{n}") is None
+    with pytest.raises(NotAllowed) as refused:
+        track(app, victim, "123456", CodeGuard(LONG, 20, 30), "198.51.100.7")
+    assert "6位旧查询码暂停使用" in refused.value.message
+    # the address is not kept: the audit records carry a keyed pseudonym of the client
+    assert not one_value(app, "SELECT COUNT(*) FROM audit_log WHERE person_id LIKE ?", "%203.0.113%")
+    assert one_value(app, "SELECT COUNT(*) FROM audit_log WHERE action = 'portal_wrong_code'") == 30
+
+
+def test_a_wrong_code_record_deleted_to_reset_the_budget_or_forged_to_exhaust_it_is_named_by_verify(make_app, db_url):
+    app = make_app(db_url, web_lockout_minutes=LONG)
+    victim = _legacy(app, "123456")
+    guard = CodeGuard(LONG, 20, 30)
+    for n in range(20):
+        assert track(app, f"RX20260301{n:06d}", f"{n:06d}", guard, "203.0.113.9") is None
+    _filed(app)  # the log goes on after them
+    assert _verify(app).intact
+    sql(app, "DELETE FROM audit_log WHERE action = 'portal_wrong_code'")  # the attacker's budget reset by SQL
+    assert track(app, victim, "123456", guard, "203.0.113.9") is not None  # it did reset (the price of SQL access) …
+    report = _verify(app)  # … but not silently
+    assert not report.intact and any("缺失" in damage.detail for damage in report.damages), report.damages
+    for n in range(30):  # records forged to refuse every old code: they do, but they are named
+        sql(app, "INSERT INTO audit_log (at, person_id, action, ticket_id, reason) VALUES (?, ?, ?, ?, ?)",
+            datetime(2026, 3, 2, 9, 0), "portal:P0", "portal_wrong_code", f"RX{n}", "6位查询码错误")
+    with pytest.raises(NotAllowed):
+        track(app, victim, "123456", guard, "198.51.100.7")
+    assert sum(damage.kind == "unsigned" for damage in _verify(app).damages) >= 30

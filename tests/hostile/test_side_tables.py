@@ -218,12 +218,19 @@ def test_the_newest_desk_event_deleted_with_the_log_counter_rewound_is_found_by_
         else:
             connection.exec_driver_sql("DROP TRIGGER IF EXISTS supervision_events_no_delete")
         mark = "%s" if postgres else "?"
+        gone = connection.exec_driver_sql(f"SELECT log_seq FROM supervision_events WHERE ticket_id = {mark} AND "
+                                          f"seq = {mark}", (clue_id, events[-1]["seq"])).scalar()
         connection.exec_driver_sql(f"DELETE FROM supervision_events WHERE ticket_id = {mark} AND seq = {mark}",
                                    (clue_id, events[-1]["seq"]))
         connection.execute(update(supervision_records).where(supervision_records.c.stream_id == clue_id).values(
             state=canonical_json(state["state"]), status=state["status"], last_seq=kept[-1]["seq"],
             head_hash=kept[-1]["hash"], updated_at=kept[-1]["at"]))  # the attacker has the source code
-        connection.exec_driver_sql("UPDATE counters SET value = value - 1 WHERE name = 'log'")
+        # since 0013_trust10 the clue's outbox row is numbered after the event: the attacker removes it too and
+        # rewinds both counters (otherwise its number names the deleted event from the database alone)
+        connection.exec_driver_sql(f"DELETE FROM outbox WHERE log_seq > {int(gone)}")
+        connection.exec_driver_sql(f"UPDATE counters SET value = {int(gone) - 1} WHERE name = 'log'")
+        connection.exec_driver_sql("UPDATE counters SET value = (SELECT coalesce(max(outbox_seq), 0) FROM outbox) "
+                                   "WHERE name = 'outbox'")
         connection.exec_driver_sql("DELETE FROM checkpoints")
     report = verify_database(app.engine)
     assert report.intact, report.lines()  # the residual of the database alone

@@ -12,14 +12,20 @@ refuse it too. (A revoked token's older row put back is named by `verify`: servi
 A session and an API token are bound to the account's signed state: each carries `issued_seq`, the log number of
 the account's newest state record when it was issued, under its MAC. A password change (sessions) or a disabling
 (sessions and tokens) is a state record numbered after it, so a session or token deleted or revoked by that change
-and put back by SQL — MAC intact — is refused at use (`revoked_by`) and named by `verify`."""
+and put back by SQL — MAC intact — is refused at use (`revoked_by`) and named by `verify`.
+
+Signing out ends one session only, so it is bound the other way round: the sign-out is an audit record
+(`signed_out`, the account's person, the session's token hash) on the signed log, written with the deletion; a
+session row put back after it is refused at use (`signed_out_after`, one indexed look-up among the account's
+sign-outs since the session was issued) and named by `verify`. Deleting the record to revive the session leaves
+a gap in the log sequence."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import String, func, literal, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from rexian.adapters import tables as t
@@ -90,6 +96,29 @@ def revoked_by(table: str, issued_seq: Any, revoking: Any) -> str | None:
     what = "会话" if table == "sessions" else "API令牌"
     return (f"{what}签发于账号第{issued_seq}号状态记录时，账号在第{revoking}号记录{'改密码或' if table == 'sessions' else ''}"
             "停用后它已失效（被删除或撤销后又被放回）")
+
+
+SIGNED_OUT = "signed_out"  # an audit record: a session ended by signing out (reason: `signed_out_reason`)
+
+
+def signed_out_reason(token_hash: str) -> str:
+    return f"session:{token_hash}"
+
+
+def signed_out_after(person: Any, token_hash: Any, issued_seq: Any) -> Any:
+    """The log number of the sign-out record of this session (None when it was never signed out), as a scalar
+    subquery: the account's `signed_out` records numbered after the session was issued (indexed by person,
+    action and log number)."""
+    a = t.audit_log.c
+    return select(func.max(a.log_seq)).where(
+        a.person_id == person, a.action == SIGNED_OUT, a.log_seq > func.coalesce(issued_seq, 0),
+        a.reason == literal("session:", String) + token_hash).scalar_subquery()
+
+
+def signed_out_problem(ended: Any) -> str | None:
+    if ended is None:
+        return None
+    return f"会话已于审计日志第{ended}号记录退出登录，又被放回（退出后的会话不再有效）"
 
 
 def account_problem(ring: KeyRing, row: Mapping[str, Any], newest: Any) -> str | None:

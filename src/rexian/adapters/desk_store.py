@@ -67,26 +67,48 @@ def append(connection: Connection, stream_id: str, kind: str, events: Iterable[d
 
 
 def enqueue(connection: Connection, topic: str, ref: str, payload: dict[str, Any], now: datetime) -> str:
-    """One change for dashboards and webhooks, in the caller's transaction. Its key is made once here and
-    travels unchanged with every delivery attempt (the receiver's idempotency key)."""
-    from rexian.adapters.keys import keyring_for
+    """One change for dashboards and webhooks, in the caller's transaction (`enqueue_many`); its key."""
+    return enqueue_many(connection, [(topic, ref, payload)], now)[0]
 
-    key = f"{topic}:{ref}:{uuid.uuid4().hex[:16]}"
-    row = {"key": key, "topic": topic, "ref": ref, "created_at": now,
-           "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)}
-    connection.execute(insert(dt.outbox).values(**row, mac=keyring_for(connection.engine).sign(outbox_digest(row))))
-    return key
+
+def enqueue_many(connection: Connection, changes: list[tuple[str, str, dict[str, Any]]], now: datetime) -> list[str]:
+    """Changes (topic, ref, payload) for dashboards and webhooks, in the caller's transaction. Each key is made once
+    here and travels unchanged with every delivery attempt (the receiver's idempotency key). Each row takes its
+    number on the global log sequence and its own number among the outbox rows (`outbox_seq`, counter `outbox`:
+    1, 2, 3 … without gaps), both under its MAC, so a row deleted leaves a gap. The log counter first, then the
+    outbox's (every outbox writer in that order: no deadlock); both held to commit, so outbox numbers commit in order
+    and a gap a reader sees is a row deleted, never one committing late."""
+    from rexian.adapters.keys import keyring_for, take_log_seqs
+    from rexian.adapters.repository import next_counter
+
+    if not changes:
+        return []
+    first = take_log_seqs(connection, len(changes))
+    ordinal = next_counter(connection, OUTBOX_COUNTER, len(changes)) - len(changes) + 1
+    ring = keyring_for(connection.engine)  # after the numbers: a rotation holds the counter (keys.rotate_keys)
+    rows = []
+    for offset, (topic, ref, payload) in enumerate(changes):
+        row = {"key": f"{topic}:{ref}:{uuid.uuid4().hex[:16]}", "topic": topic, "ref": ref, "created_at": now,
+               "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str),
+               "log_seq": first + offset, "outbox_seq": ordinal + offset}
+        rows.append({**row, "mac": ring.sign(outbox_digest(row))})
+    connection.execute(insert(dt.outbox), rows)
+    return [row["key"] for row in rows]
 
 
 def outbox_digest(row: Any) -> str:
-    """What an outbox row's MAC covers: everything a dashboard or a webhook receiver is sent."""
+    """What an outbox row's MAC covers: everything a dashboard or a webhook receiver is sent, and (rows since
+    0013_trust10) its log number and its number among the outbox rows, so that a row deleted leaves a gap."""
     from rexian.adapters.log_reader import comparable
 
     values = row if isinstance(row, Mapping) else row._mapping
-    return "outbox:" + canonical_json([comparable(values[name]) for name in OUTBOX_SIGNED])
+    signed = OUTBOX_SIGNED if values.get("log_seq") is None and values.get("outbox_seq") is None else OUTBOX_NUMBERED
+    return "outbox:" + canonical_json([comparable(values.get(name)) for name in signed])
 
 
 OUTBOX_SIGNED = ("key", "topic", "ref", "payload", "created_at")
+OUTBOX_NUMBERED = (*OUTBOX_SIGNED, "log_seq", "outbox_seq")
+OUTBOX_COUNTER = "outbox"  # the counter of `outbox_seq`
 
 
 def outbox_problem(ring: Any, row: Any) -> str | None:

@@ -8,6 +8,7 @@ adds to `findings`.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     DateTime,
     Index,
@@ -64,6 +65,12 @@ outbox = Table(
     # The server's MAC of key, topic, ref, payload and time (adapters/desk_store.py: outbox_digest): a row inserted
     # or rewritten by SQL is neither pushed to dashboards nor sent, signed with the webhook secret, to partners.
     Column("mac", String(80)),
+    # Since 0013_trust10: the row's number on the global log sequence and its own number among the outbox rows
+    # (counter `outbox`: 1, 2, 3 … without gaps), both under the MAC, so a row deleted is a gap `verify` and the
+    # dispatcher name (rows from before: NULL).
+    Column("log_seq", BigInteger),
+    Column("outbox_seq", BigInteger),
+    Index("ix_outbox_log_seq", "log_seq", unique=True),
 )
 
 webhook_cursors = Table(

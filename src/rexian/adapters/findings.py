@@ -248,9 +248,8 @@ class FindingRepository:
                             for row in added]
                 result["added"] = [row["finding_key"] for row in added]
             count_changes(connection, counted)
-            for change in ("added", "updated"):
-                for key in result[change]:
-                    desk_store.enqueue(connection, f"finding.{change}", key, _announce(rows[key], "new", source), now)
+            desk_store.enqueue_many(connection, [(f"finding.{change}", key, _announce(rows[key], "new", source))
+                                                 for change in ("added", "updated") for key in result[change]], now)
             append_history(connection, history)
         return result
 

@@ -196,8 +196,9 @@ checkpoints = Table(
     Column("mac", String(80), nullable=False),
 )
 
-# One row per import run (docs/importing.md). A run that was killed stays `running`: its whole-ticket
-# batches that were committed are kept, and running the same import again completes it.
+# One row per import run (docs/importing.md). A run that was killed is marked `interrupted` once its lease expires
+# (importing/runs.py): its whole-ticket batches that were committed are kept, and running the same import again
+# completes it.
 imports = Table(
     "imports", metadata,
     Column("import_id", Integer, primary_key=True, autoincrement=True),
@@ -206,7 +207,7 @@ imports = Table(
     Column("mapping", Text),
     Column("started_at", DateTime, nullable=False),
     Column("finished_at", DateTime),
-    Column("status", String(16), nullable=False),  # running / done / failed / interrupted (killed: store.py)
+    Column("status", String(16), nullable=False),  # running / done / failed / interrupted (killed: runs.py)
     Column("rows_in", Integer),
     Column("rows_imported", Integer),
     Column("rows_rejected", Integer),
@@ -214,8 +215,8 @@ imports = Table(
     Column("tickets_grown", Integer),
     Column("tickets_unchanged", Integer),
     Column("events_added", Integer),
-    # While running: who runs it (host and process id) and when it last stored a batch, so that a run killed half
-    # way is told from one still working and marked interrupted (importing/store.py: mark_interrupted).
+    # While running: who runs it (host and process id, shown only) and its lease, renewed by a heartbeat, so that a
+    # run killed half way is told from one still working and marked interrupted (importing/runs.py).
     Column("runner", String(128)),
     Column("progressed_at", DateTime),
 )

@@ -70,15 +70,15 @@ def import_command(mapping_path, db_url, out_dir, fmt, rejects_path, batch_ticke
 
 
 def _import_status(db_url: str, shown: int = 20) -> None:
-    """The newest import runs, after marking those a killed process left `running` (importing/store.py)."""
+    """The newest import runs, after marking those whose lease expired (importing/runs.py)."""
     from sqlalchemy import select
 
     from rexian.adapters import tables as t
-    from rexian.importing.store import mark_interrupted
+    from rexian.importing.runs import mark_interrupted
 
     engine = open_engine(db_url)
     for run in mark_interrupted(engine):
-        click.echo(f"第{run['import_id']}批导入（{run['source']}）的进程已不在运行，标为中断（interrupted），"
+        click.echo(f"第{run['import_id']}批导入（{run['source']}）已超过租约时间未续约（进程已不在运行），标为中断（interrupted），"
                    f"最后进展于{run['finished_at']}；用同样的命令重新导入即可补全", err=True)
     c = t.imports.c
     with engine.connect() as connection:

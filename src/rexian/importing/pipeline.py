@@ -260,7 +260,8 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
     or `fast=False`, the general one. `progress(events, rows)`: called as each ticket is sealed, with the
     events sealed so far and the rows read (for a progress bar; events can outnumber rows by the
     TicketReceived made up for tickets without one)."""
-    from rexian.importing.store import StoreResult, finish_run, start_run, store_histories
+    from rexian.importing.runs import finish_run, start_run
+    from rexian.importing.store import StoreResult, store_histories
 
     if mapping.mode == "table":
         raise ValueError(f"{mapping.table} 表只能导出为交换文件（--out）；组织机构请用组织文件导入")
@@ -321,8 +322,8 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
 
 
 def _recording_progress(engine, import_id: int, after_batch: Callable[[int], None] | None) -> Callable[[int], None]:
-    """After each committed batch: the run's time of last progress, then the caller's own callback."""
-    from rexian.importing.store import progressed
+    """After each committed batch: the run's lease renewed (importing/runs.py), then the caller's own callback."""
+    from rexian.importing.runs import progressed
 
     def after(number: int) -> None:
         progressed(engine, import_id)

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from rexian.adapters.record_store import store_records
 from rexian.domain import records
 from rexian.importing.pipeline import ImportReport
-from rexian.importing.store import finish_run, start_run
+from rexian.importing.runs import finish_run, start_run
 
 
 def import_records(engine: Engine, report: ImportReport, mapping, inputs: list[str]) -> ImportReport:
@@ -17,7 +17,11 @@ def import_records(engine: Engine, report: ImportReport, mapping, inputs: list[s
     if report.table not in records.RECORD_TABLES:
         raise ValueError(f"{report.table} is not one of {records.RECORD_TABLES}")
     import_id = start_run(engine, mapping.source, inputs, None)
-    store_table(engine, report, report.table, report.table_rows, report.table_origins, import_id)
+    try:
+        store_table(engine, report, report.table, report.table_rows, report.table_origins, import_id)
+    except BaseException:
+        finish_run(engine, import_id, "failed")  # and its lease's heartbeat stops
+        raise
     finish_run(engine, import_id, "failed" if report.rejects.failed() else "done", rows_in=report.rows_in,
                rows_imported=report.rows_imported, rows_rejected=report.rows_rejected)
     return report

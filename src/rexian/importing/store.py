@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 from rexian.domain.model import WORKFLOW_SOURCE  # the importers use its name too
@@ -230,75 +230,3 @@ def _may_append(creator: str | None, appended: list[dict[str, Any]]) -> bool:
     """An import touches only tickets its own source created: a ticket born in the workflow, or imported
     from another source, is never appended to (its rows are rejected as a conflict)."""
     return creator not in (None, WORKFLOW_SOURCE) and all(record["source"] == creator for record in appended)
-
-
-def start_run(engine: Engine, source: str, inputs: list[str], mapping: str | None) -> int:
-    """A new run, `running`, recorded with who runs it; runs an earlier process left `running` when it was killed
-    are marked `interrupted` first (`mark_interrupted`)."""
-    mark_interrupted(engine)
-    now = datetime.now().replace(microsecond=0)
-    with engine.begin() as connection:
-        done = connection.execute(insert(t.imports).values(
-            source=source, inputs="\n".join(inputs), mapping=mapping, started_at=now, status="running",
-            runner=RUNNER, progressed_at=now))
-        return done.inserted_primary_key[0]
-
-
-def _runner() -> str:
-    import os
-    import socket
-
-    return f"{socket.gethostname()[:100]}:{os.getpid()}"
-
-
-RUNNER = _runner()
-STALE_ELSEWHERE = timedelta(hours=6)  # a run on another machine with no batch stored for this long is taken as dead
-
-
-def progressed(engine: Engine, import_id: int) -> None:
-    """A batch of the run was committed: its time of last progress (one row, its own short transaction)."""
-    with engine.begin() as connection:
-        connection.execute(update(t.imports).where(t.imports.c.import_id == import_id).values(
-            progressed_at=datetime.now().replace(microsecond=0)))
-
-
-def _alive(runner: str | None, progressed_at: datetime | None, now: datetime) -> bool:
-    """Whether the process that runs an import may still be running: on this machine, its process id still
-    exists; elsewhere (another machine on the same PostgreSQL), it stored a batch within STALE_ELSEWHERE."""
-    import os
-
-    host, _, pid = (runner or "").rpartition(":")
-    if host and pid.isdigit() and host == RUNNER.rpartition(":")[0]:
-        if int(pid) == os.getpid():
-            return True
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            return False
-        except OSError:  # exists, owned by someone else
-            return True
-        return True
-    return progressed_at is not None and now - progressed_at < STALE_ELSEWHERE
-
-
-def mark_interrupted(engine: Engine) -> list[dict[str, Any]]:
-    """Every run left `running` by a process that no longer runs (killed, the machine stopped) marked
-    `interrupted`, its `finished_at` the time it last stored a batch (its start when none was stored). Whole
-    tickets it stored stay; running the same import again completes it (importing is resumable). The runs marked."""
-    c = t.imports.c
-    now = datetime.now().replace(microsecond=0)
-    with engine.begin() as connection:
-        running = [dict(row._mapping) for row in connection.execute(
-            select(c.import_id, c.source, c.started_at, c.runner, c.progressed_at).where(c.status == "running"))]
-        dead = [run for run in running if not _alive(run["runner"], run["progressed_at"], now)]
-        for run in dead:
-            run["finished_at"] = run["progressed_at"] or run["started_at"]
-            connection.execute(update(t.imports).where(c.import_id == run["import_id"], c.status == "running")
-                               .values(status="interrupted", finished_at=run["finished_at"]))
-    return dead
-
-
-def finish_run(engine: Engine, import_id: int, status: str, **counts: int) -> None:
-    with engine.begin() as connection:
-        connection.execute(update(t.imports).where(t.imports.c.import_id == import_id).values(
-            status=status, finished_at=datetime.now().replace(microsecond=0), **counts))

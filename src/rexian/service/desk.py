@@ -189,9 +189,8 @@ class Desk:
         for event in events:
             clue.apply({**event, "at": now})
         desk_store.append(connection, clue_id, "clue", events, now, clue_projection(clue))
-        for event in events:
-            desk_store.enqueue(connection, "clue." + event["action"], clue_id,
-                               {"clue_id": clue_id, "action": event["action"], "status": clue.state}, now)
+        desk_store.enqueue_many(connection, [("clue." + event["action"], clue_id, {
+            "clue_id": clue_id, "action": event["action"], "status": clue.state}) for event in events], now)
 
     def clue(self, clue_id: str) -> dict[str, Any]:
         with self.engine.connect() as connection:

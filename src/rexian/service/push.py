@@ -75,6 +75,19 @@ def signed_only(engine: Engine, rows: list[Any]) -> list[Any]:
     return kept
 
 
+def missing_before(engine: Engine, connection: Connection, ids: list[int]) -> list[tuple[int, int]]:
+    """(outbox id, missing `outbox_seq`) for each signed row among `ids` whose predecessor in the outbox's own
+    numbering (under its MAC: adapters/desk_store.py) is gone: a row deleted, its change never pushed. The numbers
+    are taken under a counter held to commit, so the predecessor committed first: it cannot be merely late."""
+    o = dt.outbox
+    rows = signed_only(engine, [row for start in range(0, len(ids), 900) for row in connection.execute(
+        select(o).where(o.c.id.in_(ids[start:start + 900]), o.c.outbox_seq > 1))])
+    wanted = sorted({row.outbox_seq - 1 for row in rows})
+    present = {number for start in range(0, len(wanted), 900) for number in connection.execute(
+        select(o.c.outbox_seq).where(o.c.outbox_seq.in_(wanted[start:start + 900]))).scalars()}
+    return [(row.id, row.outbox_seq - 1) for row in rows if row.outbox_seq - 1 not in present]
+
+
 def outbox_message(row: Any) -> dict[str, Any]:
     return {"id": row.key, "seq": row.id, "topic": row.topic, "ref": row.ref,
             "created_at": row.created_at.isoformat(timespec="seconds"), "data": json.loads(row.payload)}
@@ -199,6 +212,7 @@ class WebhookDispatcher:
         self._thread: threading.Thread | None = None
         self._paused: dict[str, datetime] = {}  # endpoint -> not before (it just failed)
         self._cursors: dict[str, OutboxCursor] = {}  # endpoint -> its position, gaps included
+        self.gaps: list[tuple[int, int]] = []  # outbox rows found deleted (`missing_before`), in the order found
 
     @classmethod
     def from_settings(cls, engine: Engine, settings, clock: Callable[[], datetime] = datetime.now,
@@ -217,9 +231,10 @@ class WebhookDispatcher:
 
     # --- one round ----------------------------------------------------------------------------------------
     def run_once(self) -> dict[str, int]:
+        before = len(self.gaps)
         queued = self.enqueue_new()
         sent, failed = self.deliver_due()
-        return {"queued": queued, "delivered": sent, "failed": failed}
+        return {"queued": queued, "delivered": sent, "failed": failed, "missing": len(self.gaps) - before}
 
     def enqueue_new(self) -> int:
         """New outbox rows become deliveries, per endpoint, together with the move of its cursor. The stored
@@ -240,6 +255,7 @@ class WebhookDispatcher:
                     if cursor is None or cursor.safe != stored:  # first round, or another dispatcher moved it
                         cursor = self._cursors[endpoint] = OutboxCursor(stored)
                     ids = [row.id for row in cursor.read(connection, 5000, (dt.outbox.c.id,))]
+                    self._report_gaps(connection, ids)
                     if ids:
                         known = set(connection.execute(select(d.c.outbox_id).where(
                             d.c.endpoint == endpoint, d.c.outbox_id.in_(ids))).scalars())
@@ -257,13 +273,22 @@ class WebhookDispatcher:
                 raise
         return total
 
+    def _report_gaps(self, connection: Connection, ids: list[int]) -> None:
+        """Outbox rows deleted before the new ones (`missing_before`), each reported once: logged as an error and
+        kept in `gaps` (outbox id of the row after the gap, the missing row's `outbox_seq`)."""
+        for gap in missing_before(self.engine, connection, ids):
+            if gap not in self.gaps:
+                self.gaps.append(gap)
+                log.error("outbox: row number %s, before outbox row %s, is missing (deleted: its change was never "
+                          "pushed); rexian verify names it", gap[1], gap[0])
+
     def deliver_due(self) -> tuple[int, int]:
         now = self.clock()
         d, o = dt.webhook_deliveries, dt.outbox
         with self.engine.connect() as connection:
             due = connection.execute(
                 select(d.c.id, d.c.endpoint, d.c.attempts, o.c.key, o.c.topic, o.c.ref, o.c.payload, o.c.created_at,
-                       o.c.mac, o.c.id.label("seq"))
+                       o.c.mac, o.c.log_seq, o.c.outbox_seq, o.c.id.label("seq"))
                 .join(o, o.c.id == d.c.outbox_id)
                 .where(d.c.status == "pending", d.c.next_at <= now).order_by(d.c.id).limit(self.batch)).all()
         due = self._refuse_forged(due, now)

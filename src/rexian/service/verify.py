@@ -184,7 +184,7 @@ def _is_count(value: Any) -> bool:
 
 LOG = "事件日志"
 _TABLE_NAMES = {"events": "工单{}", "org_events": "组织机构({})", "supervision_events": "监督({})",
-                "audit_log": "审计记录（工单{}）", "finding_events": "问题线索({})的记录"}
+                "audit_log": "审计记录（工单{}）", "finding_events": "问题线索({})的记录", "outbox": "推送记录({})"}
 
 
 def _log_sequence_damages(entries: Iterable[tuple], counter: Any) -> list[Damage]:
@@ -198,7 +198,7 @@ def _log_sequence_damages(entries: Iterable[tuple], counter: Any) -> list[Damage
         if not _is_count(log_seq):
             continue
         here = f"{_TABLE_NAMES.get(table, '{}').format(stream if stream is not None else '无')}" \
-               f"{f'id={seq}' if table in RECORDS else f'第{seq}条'}"
+               f"{f'id={seq}' if table in RECORDS or table == 'outbox' else f'第{seq}条'}"
         if log_seq < expected:
             damages.append(Damage(LOG, "inserted", None, f"日志序号{log_seq}出现不止一次（{here}；事件被复制插入）"))
         elif log_seq > expected:

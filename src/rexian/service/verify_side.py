@@ -285,23 +285,46 @@ def credential_damages(connection, ring: KeyRing) -> list[Damage]:
 
 def outbox_damages(connection, ring: KeyRing) -> list[Damage]:
     """Every outbox row (what dashboards and webhooks are sent) signed by the server: a row inserted or rewritten
-    by SQL — a forged finding pushed to partners under the webhook secret — is named (the push already skips it)."""
-    from rexian.adapters.desk_store import OUTBOX_SIGNED, outbox_problem
+    by SQL — a forged finding pushed to partners under the webhook secret — is named (the push already skips it).
+    Rows since 0013_trust10 carry their own number (`outbox_seq`, under the MAC) from the counter `outbox`: a row
+    deleted is a gap, the newest deleted a counter past the last number (both also gaps in the log sequence)."""
+    from rexian.adapters.desk_store import OUTBOX_COUNTER, OUTBOX_NUMBERED, outbox_problem
+    from rexian.adapters.log_reader import counters
 
-    damages = []
-    for row in raw_rows(connection, "outbox", ("id", *OUTBOX_SIGNED, "mac")):
+    damages, numbered = [], []
+    for row in raw_rows(connection, "outbox", ("id", *OUTBOX_NUMBERED, "mac")):
         problem = outbox_problem(ring, row)
         if problem:
             damages.append(Damage(f"推送(outbox:{row.get('id')})", "unsigned", None,
                                   f"推送记录{str(row.get('key'))[:60]}{problem}（不会推送或发送）"))
+        elif _is_number(row.get("outbox_seq")):
+            numbered.append(row)
+    expected = 1
+    for row in sorted(numbered, key=lambda row: row["outbox_seq"]):
+        number, where = row["outbox_seq"], f"推送(outbox:{row.get('id')})"
+        if number > expected:
+            damages.append(Damage(where, "deleted", None, f"推送记录第{expected}–{number - 1}号缺失（被删除，其变更从未推送；"
+                                                          f"位于推送记录{str(row.get('key'))[:60]}之前）"))
+        elif number < expected:
+            damages.append(Damage(where, "inserted", None, f"推送记录第{number}号出现不止一次（被复制插入）"))
+        expected = max(expected, number + 1)
+    counter = counters(connection).get(OUTBOX_COUNTER)
+    if _is_number(counter) and counter >= expected:
+        damages.append(Damage("推送(outbox)", "deleted", None, f"推送计数器已到第{counter}号，推送记录只到第{expected - 1}号"
+                                                               f"（最新的{counter - expected + 1}条推送记录被删除，其变更从未推送）"))
     return damages
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def account_state_damages(connection) -> list[Damage]:
     """Each account's `state_seq` against the newest of its signed account-state audit records (a lock-out or
     failure count reset, a password put back), its `active` flag against the last enable/disable, and every
-    live API token against the account's last disabling (which revoked it): an older genuine row put back —
-    a disabled account active again, a revoked token un-revoked — is named. (Audit records forged or removed
+    live API token against the account's last disabling (which revoked it), and every session against the sign-outs:
+    an older genuine row put back — a disabled account active again, a revoked token un-revoked, a session that
+    was signed out — is named. (Audit records forged or removed
     are named by `audit_damages` and the log sequence.)"""
     from sqlalchemy import text
 
@@ -341,6 +364,14 @@ def account_state_damages(connection) -> list[Damage]:
             ended = revoked_by(table, comparable(issued_seq), revoking.get((table, person)))
             if ended:
                 damages.append(Damage(f"登录凭据({table}:{str(token)[:12]})", "projection", None, f"{person}的{ended}"))
+    from rexian.adapters.credentials import SIGNED_OUT, signed_out_problem, signed_out_reason
+
+    signed_out = dict(connection.execute(text("SELECT reason, log_seq FROM audit_log WHERE action = :action"),
+                                         {"action": SIGNED_OUT}).all())
+    for token, person in connection.exec_driver_sql("SELECT token_hash, person_id FROM sessions"):
+        ended = signed_out_problem(signed_out.get(signed_out_reason(str(token))))
+        if ended:  # a session ended by signing out, put back
+            damages.append(Damage(f"登录凭据(sessions:{str(token)[:12]})", "projection", None, f"{person}的{ended}"))
     for values in connection.exec_driver_sql("SELECT token_hash, person_id, created_at FROM api_tokens "
                                              "WHERE revoked_at IS NULL"):
         token, person, created = values

@@ -249,15 +249,19 @@ class Accounts:
                        *(a[name] for name in credentials.SIGNED["accounts"] if name != "person_id"),
                        credentials.newest_state(a.person_id).label("newest_state"),
                        credentials.newest_state(a.person_id, credentials.REVOKING[table.name]).label("revoking"),
-                       *((table.c.expires_at,) if table is t.sessions else ()))
+                       *((table.c.expires_at, credentials.signed_out_after(
+                           table.c.person_id, table.c.token_hash, table.c.issued_seq).label("signed_out"))
+                         if table is t.sessions else ()))
                 .join(t.accounts, a.person_id == table.c.person_id)
                 .where(table.c.token_hash == digest(token), *where)).first()
         if row is None or not credentials.holds(self.engine, table.name, row._mapping):
             return None  # unknown, revoked, or a session or token inserted by SQL
         if not row.active:
             return None
-        ended = credentials.revoked_by(table.name, row.issued_seq, row.revoking)
-        if ended is not None:  # ended by a password change or a disabling, and put back by SQL: refused and recorded
+        ended = credentials.revoked_by(table.name, row.issued_seq, row.revoking) or (
+            credentials.signed_out_problem(row.signed_out) if table is t.sessions else None)
+        if ended is not None:  # ended by a password change, a disabling or signing out, and put back by SQL: refused
+            # and recorded
             with self.engine.begin() as connection:
                 append_audit(connection, [{"at": now, "person_id": row.person_id, "action": ACCOUNT_REFUSED,
                                            "reason": ended[:500]}])
@@ -276,9 +280,16 @@ class Accounts:
         return self._account_holder(t.sessions, token) if token else None
 
     def sign_out(self, token: str | None) -> None:
+        """End this session: its row deleted and, in the same transaction, a `signed_out` record on the signed log
+        naming it, so the row put back by SQL is refused at use and named by `verify` (adapters/credentials.py)."""
         if token:
             with self.engine.begin() as connection:
-                connection.execute(delete(t.sessions).where(t.sessions.c.token_hash == digest(token)))
+                mine = t.sessions.c.token_hash == digest(token)
+                person = connection.execute(select(t.sessions.c.person_id).where(mine)).scalar()
+                connection.execute(delete(t.sessions).where(mine))
+                if person is not None:
+                    append_audit(connection, [{"at": self.clock(), "person_id": person, "action": credentials.SIGNED_OUT,
+                                               "reason": credentials.signed_out_reason(digest(token))}])
 
     # --- API tokens ------------------------------------------------------------------------------------
     def issue_token(self, person_id: str, name: str) -> str:

@@ -4,8 +4,9 @@ ticket number and a query code, follow progress with both, rate the answer after
 The query code is shown once: 10 characters of Crockford's base32 (50 bits), typed in any case, with or without
 spaces and dashes. Only the server's MAC of its sha256 and the ticket number is kept
 (adapters/credentials.py: portal_code_digest), so neither a copy of the database nor SQL can find or set a code.
-Tickets filed before the codes were lengthened keep their 6-digit code; guessing those is bounded per ticket, per
-client (proxy-aware) and for the whole site (`CodeGuard`; the arithmetic in docs/trust.md). Progress shown to the
+Tickets filed before the codes were lengthened keep their 6-digit code; guessing those is bounded per client
+(proxy-aware) and for the whole site, counted in the database (`CodeGuard`; the arithmetic in docs/trust.md); no
+ticket number is ever locked, so knowing a citizen's number does not let anyone lock the citizen out. Progress shown to the
 citizen is the state and the public steps (received, dispatched, replied, closed), never internal notes or names
 of staff."""
 
@@ -14,14 +15,13 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import secrets
-import threading
-from collections import deque
 from datetime import datetime, timedelta
 from typing import Any, Mapping
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from rexian.adapters import tables as t
+from rexian.adapters.audit import append_audit
 from rexian.adapters.credentials import portal_code_digest
 from rexian.adapters.keys import keyring_for
 from rexian.domain import commands as c
@@ -95,79 +95,75 @@ def client_of(peer: str | None, forwarded_for: str | None, trusted: Any) -> str:
     return client[:64]
 
 
+WRONG_CODE = "portal_wrong_code"  # the audit action of one wrong short code (its person: the client's pseudonym)
+
+
 class CodeGuard:
-    """Wrong query codes, counted three ways; each refusal refuses the right code too (a hit must not stand out):
-    - per ticket number: after `attempts` in a row the number is refused for `minutes`;
-    - per client and for the whole site, wrong **short** (6-digit) codes only — the 10-character codes cannot be
-      guessed, so citizens behind one NAT or proxy are never refused for them: after `client_attempts` from one
-      client, or `site_attempts` from all clients, within `minutes`, short codes are refused (for that client, or
-      for everyone) until the window has passed.
-    Kept in the server process (one process serves the portal); a restart forgets the counts."""
+    """Wrong **short** (6-digit) query codes, counted per client and for the whole site within `minutes`: after
+    `client_attempts` from one client, or `site_attempts` from all clients, short codes are refused (for that
+    client, or for everyone) until the window has passed — the right code too, so a hit does not stand out.
+    The 10-character codes cannot be guessed (2^50), so their wrong guesses count nowhere and nothing ever locks a
+    ticket number: someone who knows a citizen's ticket number cannot lock the citizen out.
 
-    def __init__(self, attempts: int, minutes: int, client_attempts: int = 20, site_attempts: int = 30):
-        self.attempts, self.minutes, self.span = attempts, minutes, timedelta(minutes=minutes)
+    The counts live in the database, as audit records on the signed log sequence (`portal_wrong_code`; the person
+    is a keyed pseudonym of the client, never its address): a restart or a second worker does not reset them, a
+    record deleted to reset a budget leaves a gap in the log sequence that `verify` names, and one inserted
+    (without the key) only refuses short codes sooner and is named too (docs/trust.md)."""
+
+    def __init__(self, minutes: int, client_attempts: int = 20, site_attempts: int = 30):
+        self.minutes, self.span = minutes, timedelta(minutes=minutes)
         self.client_attempts, self.site_attempts = client_attempts, site_attempts
-        self._failures: dict[str, tuple[int, datetime]] = {}  # ticket number -> (wrong in a row, last at)
-        self._clients: dict[str, deque] = {}  # client -> times of its wrong short codes in the window
-        self._site: deque = deque()  # times of every wrong short code in the window
-        self._lock = threading.Lock()
 
-    def _recent(self, times: deque, now: datetime) -> int:
-        while times and now - times[0] >= self.span:
-            times.popleft()
-        return len(times)
+    @staticmethod
+    def who(engine, client: str) -> str:
+        return "portal:" + keyring_for(engine).pseudonym("portal-client:" + client)
 
-    def check(self, ticket_id: str, now: datetime, client: str = "", short: bool = False) -> None:
-        with self._lock:
-            count, last = self._failures.get(ticket_id, (0, now))
-            if count >= self.attempts and now - last < self.span:
-                raise NotAllowed("portal.code_locked", f"查询码错误次数过多，请{self.minutes}分钟后再试")
-            if short and self._recent(self._clients.get(client, deque()), now) >= self.client_attempts:
-                raise NotAllowed("portal.code_locked", f"查询码错误次数过多，请{self.minutes}分钟后再试")
-            if short and self._recent(self._site, now) >= self.site_attempts:
-                raise NotAllowed("portal.code_locked", "近期全站查询码错误过多，6位旧查询码暂停使用，"
-                                                       f"请{self.minutes}分钟后再试，或致电12345查询")
+    def check(self, connection, now: datetime, client: str = "", short: bool = False) -> None:
+        if not short:
+            return
+        a, since = t.audit_log.c, now - self.span
+        recent = select(func.count()).where(a.action == WRONG_CODE, a.at > since)
+        if connection.execute(recent.where(a.person_id == self.who(connection.engine, client))).scalar_one() \
+                >= self.client_attempts:
+            raise NotAllowed("portal.code_locked", f"查询码错误次数过多，请{self.minutes}分钟后再试")
+        if connection.execute(recent).scalar_one() >= self.site_attempts:
+            raise NotAllowed("portal.code_locked", "近期全站查询码错误过多，6位旧查询码暂停使用，"
+                                                   f"请{self.minutes}分钟后再试，或致电12345查询")
 
-    def record(self, ticket_id: str, right: bool, now: datetime, client: str = "", short: bool = False) -> None:
-        with self._lock:
-            if right:
-                self._failures.pop(ticket_id, None)
-                return
-            count, last = self._failures.get(ticket_id, (0, now))
-            self._failures[ticket_id] = (1 if now - last >= self.span else count + 1, now)
-            if short:
-                self._clients.setdefault(client, deque()).append(now)
-                self._site.append(now)
-            if len(self._failures) > 100_000:  # numbers tried long ago are forgotten
-                self._failures = {k: v for k, v in self._failures.items() if now - v[1] < self.span}
-            if len(self._clients) > 100_000:
-                self._clients = {k: v for k, v in self._clients.items() if self._recent(v, now)}
+    def record(self, engine, ticket_id: str, right: bool, now: datetime, client: str = "",
+               short: bool = False) -> None:
+        if right or not short:
+            return
+        with engine.begin() as connection:
+            append_audit(connection, [{"at": now, "person_id": self.who(engine, client), "action": WRONG_CODE,
+                                       "ticket_id": ticket_id[:64], "reason": "6位查询码错误"}])
 
 
 def code_guard(web) -> CodeGuard:
-    # Made once per server, not on every request; setdefault keeps one guard if two first requests race.
+    # Made once per server, not on every request (the counts themselves are in the database).
     settings = web.settings
     return web.extras.get("portal_codes") or web.extras.setdefault("portal_codes", CodeGuard(
-        settings["web_portal_code_attempts"], settings["web_lockout_minutes"],
-        settings["web_portal_client_attempts"], settings["web_portal_site_attempts"]))
+        settings["web_lockout_minutes"], settings["web_portal_client_attempts"], settings["web_portal_site_attempts"]))
 
 
-def _code_matches(connection, ticket_id: str, code: str, guard: CodeGuard, now: datetime, client: str) -> Any:
-    short = is_short(code)
-    guard.check(ticket_id, now, client, short)
-    row = connection.execute(select(t.portal_codes, t.tickets.c.received_at)
-                             .join(t.tickets, t.tickets.c.ticket_id == t.portal_codes.c.ticket_id)
-                             .where(t.portal_codes.c.ticket_id == ticket_id)).first()
-    # Made at the intake: a key retired before the ticket was received cannot have signed its code (a stolen old key).
-    right = row is not None and keyring_for(connection.engine).problem(
-        portal_code_digest(ticket_id, _code_sha(code)), row.code_hash, row.received_at) is None
-    guard.record(ticket_id, right, now, client, short)
+def _code_matches(hotline, ticket_id: str, code: str, guard: CodeGuard, client: str) -> Any:
+    """The ticket's `portal_codes` row when `code` is its code (None when not), counted by `guard`."""
+    short, now = is_short(code), hotline.clock()
+    with hotline.engine.connect() as connection:
+        guard.check(connection, now, client, short)
+        row = connection.execute(select(t.portal_codes, t.tickets.c.received_at)
+                                 .join(t.tickets, t.tickets.c.ticket_id == t.portal_codes.c.ticket_id)
+                                 .where(t.portal_codes.c.ticket_id == ticket_id)).first()
+        # Made at the intake: a key retired before the ticket was received cannot have signed its code (a stolen
+        # old key).
+        right = row is not None and keyring_for(connection.engine).problem(
+            portal_code_digest(ticket_id, _code_sha(code)), row.code_hash, row.received_at) is None
+    guard.record(hotline.engine, ticket_id, right, now, client, short)  # after the read: SQLite's one writer
     return row if right else None
 
 
 def track(hotline, ticket_id: str, code: str, guard: CodeGuard, client: str = "") -> dict[str, Any] | None:
-    with hotline.engine.connect() as connection:
-        row = _code_matches(connection, ticket_id, code, guard, hotline.clock(), client)
+    row = _code_matches(hotline, ticket_id, code, guard, client)
     if row is None:
         return None
     ticket = hotline.ticket(ticket_id)
@@ -183,8 +179,7 @@ def rate(hotline, ticket_id: str, code: str, rating: str, guard: CodeGuard, clie
     `CitizenRated` event on the ticket's chain (docs/events.md) that `verify` covers."""
     if rating not in SATISFACTION:
         raise MissingField("portal.rating", "请选择评价")
-    with hotline.engine.connect() as connection:
-        row = _code_matches(connection, ticket_id, code, guard, hotline.clock(), client)
+    row = _code_matches(hotline, ticket_id, code, guard, client)
     if row is None:
         raise MissingField("portal.code", "工单编号或查询码不正确")
     if row.rating is not None:  # rated before ratings were events

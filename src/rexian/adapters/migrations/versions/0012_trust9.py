@@ -74,7 +74,10 @@ def _sign_outbox(bind) -> None:
     from rexian.adapters import desk_tables as dt
     from rexian.adapters.desk_store import outbox_digest
 
-    rows = bind.execute(sa.select(dt.outbox).where(dt.outbox.c.mac.is_(None))).all()
+    from rexian.adapters.desk_store import OUTBOX_SIGNED
+
+    o = dt.outbox.c
+    rows = bind.execute(sa.select(o.id, *(o[name] for name in OUTBOX_SIGNED)).where(o.mac.is_(None))).all()
     if not rows:
         return
     keyring = _keyring()
