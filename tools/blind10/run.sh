@@ -35,7 +35,12 @@ run_mapping() {
 }
 # A: the packages as delivered, with the mapping written blind from the docs
 run_mapping direct "$T/mappings/xml_direct.yaml" "$W/export" $PKGS
+# C (phase 2): the packages as delivered, read through `xml:` — the mapping suggest's draft with `source` filled in
+run_mapping suggested "$T/mappings/xml_suggested.yaml" "$W/export" $PKGS
+# D (phase 2): the draft this run's suggest makes, `source` filled in (the same for any seed)
+sed 's/^source: .*/source: yunzhou12345/' "$W/suggest_xml.yaml" > "$W/draft_xml.yaml"
+run_mapping draft "$W/draft_xml.yaml" "$W/export" $PKGS
 # B: the phase-1 user-side workaround: the packages flattened by a short script into four CSV files
 python "$T/flatten_xml.py" "$W/flat" $(for p in $PKGS; do echo "$W/export/$p"; done)
 run_mapping flat "$T/mappings/xml_flat.yaml" "$W/flat" 流转.csv 工单.csv 回访.csv 话务.csv
-for f in "$W"/score_*.md; do echo "== $f"; tail -n +1 "$f" | grep -A2 '^| expected' | tail -1; done
+for f in "$W"/score_*.md; do echo "$(basename "$f" .md): $(grep -A2 '^| expected' "$f" | tail -1)"; done
