@@ -68,10 +68,13 @@ def _matches(header: str, word: str, exact: bool, original: str | None = None) -
     word inside the header, or the initials (three letters or more) at the end of a short pinyin header
     (BLJZSJ 办理截止时间 for 截止时间, HFMYD for 满意度). An English word matches exactly whatever
     its separators (ring_time, RING_TIME_ and ringtime are one header), and a document's path (Flows.Flow.type,
-    visitList.satisfaction) exactly by its own name, the last part; not exactly, an English word only as whole
-    words of the header (`original`, its spelling before case folding, tells camelCase words apart)."""
-    if exact and "." in header and _matches(header.rsplit(".", 1)[-1], word, True):
-        return True
+    visitList.satisfaction) exactly by its last parts (`targetdept.deptid` in flowList.targetDept.deptId); not
+    exactly, an English word only as whole words of the header (`original`, its spelling before case folding,
+    tells camelCase words apart)."""
+    if exact and "." in header:  # a document's path: its last parts (flowList.targetDept.deptId ends with deptid)
+        parts = header.split(".")
+        if any(_matches(".".join(parts[-count:]), word, True) for count in range(1, len(parts))):
+            return True
     if not exact and word.isascii() and header.isascii():
         return _whole_words(original or header, word)
     if header == word if exact else word in header:

@@ -56,11 +56,14 @@ def read_json_paths(raw: Any, where: str, error: type[Exception], inherited: Jso
 
 
 def at_path(document: Any, path: str | None) -> Any:
-    """The value at a dotted path (None when a step is missing or not an object)."""
+    """The value at a dotted path (None when a step is missing or not an object). A list of one object is that
+    object on the way (an XML wrapper element that holds one child: `<Body><WorkOrder>…` with `Body` alone)."""
     if not path:
         return document
     value = document
     for step in path.split("."):
+        if isinstance(value, list) and len(value) == 1:
+            value = value[0]
         if not isinstance(value, dict) or step not in value:
             return None
         value = value[step]
