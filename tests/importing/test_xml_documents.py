@@ -3,8 +3,6 @@ platform): declared GBK, a default namespace, records in an envelope, attributes
 child elements — read through `xml: {records, rows}` as JSON pages are through `json:`; `mapping suggest` proposes
 the mapping from the packages."""
 
-import json
-
 from rexian.importing.mapping import MappingError, mapping_from_dict
 from rexian.importing.mapping_check import check
 from rexian.importing.pipeline import build, import_to_frames
@@ -12,6 +10,8 @@ from rexian.importing.rejects import RejectLog
 from rexian.importing.suggest import suggest
 from rexian.importing.xes import read_xes
 from rexian.importing.xml_documents import xml_document
+
+from .test_json_documents import findings, payloads
 
 NS = "http://www.12345.gov.cn/exchange/workorder/v2"
 
@@ -98,23 +98,6 @@ MAPPING = {
                           "direction": "direction"},
               "values": {"direction": {"呼出": "out"}}},
 }
-
-
-def payloads(events, ticket, action):
-    rows = events[(events.ticket_id == ticket) & (events.action == action)].sort_values("seq")
-    return [json.loads(p) if isinstance(p, str) else p for p in rows.payload]
-
-
-def findings(events, frame, rule):
-    from rexian.analytics.analyze import analyze
-    from rexian.analytics.config import load_config
-    from rexian.analytics.tables import from_frames
-
-    config = load_config()
-    config["rules"] = {rule_id: {**(params or {}), "enabled": rule_id == rule}
-                       for rule_id, params in config["rules"].items()}
-    return sorted((f.ticket_ids[0], f.person_id) for f in analyze(from_frames(events, frame), config).findings
-                  if f.rule_id == rule)
 
 
 def test_an_element_reads_as_its_attributes_children_and_text_and_a_wrapper_holds_a_list_even_of_one():
