@@ -35,11 +35,48 @@ def initials(word: str) -> str | None:
     return "".join(letters) or None
 
 
-def _matches(header: str, word: str, exact: bool) -> bool:
+CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def words_of(header: str) -> list[str]:
+    """An English header's words, case-folded: split at separators and camelCase (flowList.operTime → flow, list,
+    oper, time; RING_TIME_ → ring, time)."""
+    return [word.casefold() for word in re.split(r"[^A-Za-z0-9]+", CAMEL_BOUNDARY.sub(" ", header)) if word]
+
+
+def _whole_words(header: str, word: str) -> bool:
+    """Whether an English word is one or more whole consecutive words of an English header (a plural `s` or a
+    number after it allowed): `time` in operTime, `opertime` in flowList.operTime, `attachment` in attachments
+    — never `action` in satisfaction; a word of one or two letters never (`id` is not agentId)."""
+    wanted = NOT_LETTERS.sub("", word.casefold())
+    if len(wanted) < 3:  # `id`, `no`: only the whole header (agentId is not a call's id)
+        return False
+    words = words_of(header)
+    for start in range(len(words)):
+        run = ""
+        for end in range(start, len(words)):
+            run += words[end]
+            if run == wanted or (run.startswith(wanted) and re.fullmatch(r"e?s|\d+", run[len(wanted):])):
+                return True
+            if len(run) >= len(wanted):
+                break
+    return False
+
+
+def _matches(header: str, word: str, exact: bool, original: str | None = None) -> bool:
     """Whether a (case-folded) header is the word: itself, or its initials with a code suffix; not exact: the
     word inside the header, or the initials (three letters or more) at the end of a short pinyin header
     (BLJZSJ 办理截止时间 for 截止时间, HFMYD for 满意度). An English word matches exactly whatever
-    its separators (ring_time, RING_TIME_ and ringtime are one header)."""
+    its separators (ring_time, RING_TIME_ and ringtime are one header), and a document's path (Flows.Flow.type,
+    visitList.satisfaction) exactly by its last parts (`targetdept.deptid` in flowList.targetDept.deptId); not
+    exactly, an English word only as whole words of the header (`original`, its spelling before case folding,
+    tells camelCase words apart)."""
+    if exact and "." in header:  # a document's path: its last parts (flowList.targetDept.deptId ends with deptid)
+        parts = header.split(".")
+        if any(_matches(".".join(parts[-count:]), word, True) for count in range(1, len(parts))):
+            return True
+    if not exact and word.isascii() and header.isascii():
+        return _whole_words(original or header, word)
     if header == word if exact else word in header:
         return True
     if exact and word.isascii() and header.isascii() and NOT_LETTERS.sub("", word) \
@@ -64,7 +101,7 @@ def match_headers(headers: list[str], synonyms: dict[str, tuple[str, ...]], take
             if name in found:
                 continue
             for word in words:  # in order of preference
-                hits = [h for h, f in folded.items() if h not in taken and _matches(f, word, exact)]
+                hits = [h for h, f in folded.items() if h not in taken and _matches(f, word, exact, h)]
                 if hits:
                     found[name] = hits[0]
                     taken.add(hits[0])

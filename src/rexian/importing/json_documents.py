@@ -17,7 +17,24 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 LIST_SEPARATOR = ";"
-JSON_REMARK = "JSON 文档"  # in every remark about where a document's records are (mapping check lists them)
+DOCUMENT_KINDS = {"json": "JSON", "xml": "XML"}  # the mapping key of each document format → its name in remarks
+OWN_VALUE = "#text"  # an object's own value beside its keys: an XML element's text beside its attributes
+# (<Category code="0301">噪音扰民</Category>: `Category` = 噪音扰民, `Category.code` = 0301; xmltodict's key too)
+
+
+def is_document_remark(reason: str) -> bool:
+    """Whether a remark is about where a document's records are (mapping check lists them)."""
+    return any(f"{name} 文档" in reason for name in DOCUMENT_KINDS.values())
+
+
+def document_key(raw: dict[str, Any], where: str, error: type[Exception]) -> dict[str, Any]:
+    """A mapping (or section) with its document paths under `json`: `xml:` is the same setting written for XML
+    packages (one of the two)."""
+    if "xml" not in raw:
+        return raw
+    if "json" in raw:
+        raise error(f"{where}：json 与 xml 只写其一（二者都是文档中记录与行的路径）")
+    return {("json" if key == "xml" else key): value for key, value in raw.items()}
 
 
 @dataclass(frozen=True)
@@ -33,17 +50,20 @@ def read_json_paths(raw: Any, where: str, error: type[Exception], inherited: Jso
         return inherited
     if not isinstance(raw, dict) or set(raw) - {"records", "rows"} or not all(
             isinstance(value, str) and value.strip() for value in raw.values()):
-        raise error(f"{where}：json 应为 {{records: 记录所在的路径（如 data.records）, rows: 记录内逐行展开的数组（如 "
-                    f"flowList）}}，路径用 . 分隔")
+        raise error(f"{where}：json 应为（xml 同样）{{records: 记录所在的路径（如 data.records、Body.WorkOrder）, rows: "
+                    f"记录内逐行展开的数组（如 flowList、Flows.Flow）}}，路径用 . 分隔")
     return JsonPaths(records=raw.get("records", inherited.records if inherited else None), rows=raw.get("rows"))
 
 
 def at_path(document: Any, path: str | None) -> Any:
-    """The value at a dotted path (None when a step is missing or not an object)."""
+    """The value at a dotted path (None when a step is missing or not an object). A list of one object is that
+    object on the way (an XML wrapper element that holds one child: `<Body><WorkOrder>…` with `Body` alone)."""
     if not path:
         return document
     value = document
     for step in path.split("."):
+        if isinstance(value, list) and len(value) == 1:
+            value = value[0]
         if not isinstance(value, dict) or step not in value:
             return None
         value = value[step]
@@ -56,7 +76,7 @@ def flatten(value: Any, prefix: str = "", into: dict[str, Any] | None = None) ->
     into = {} if into is None else into
     if isinstance(value, dict):
         for key, inner in value.items():
-            flatten(inner, f"{prefix}.{key}" if prefix else str(key), into)
+            flatten(inner, prefix if key == OWN_VALUE else f"{prefix}.{key}" if prefix else str(key), into)
     elif isinstance(value, list):
         collected: dict[str, list[str]] = {}
         for element in value:
@@ -74,40 +94,46 @@ def flatten(value: Any, prefix: str = "", into: dict[str, Any] | None = None) ->
     return into
 
 
-def document_rows(document: Any, paths: JsonPaths | None, file: str, notes) -> list[tuple[int, dict[str, Any]]]:
+def document_rows(document: Any, paths: JsonPaths | None, file: str, notes,
+                  kind: str = "json") -> list[tuple[int, dict[str, Any]]]:
     """The rows of `_rows` with one set of columns: a key missing from a record (or element) reads as null, as an
     empty cell of a sheet — so every row of a document has the same columns, as the rows of a sheet share its
     header (`mapping check` then tells a column no record has from one that some records leave out)."""
-    rows = list(_rows(document, paths, file, notes))
+    rows = list(_rows(document, paths, file, notes, kind))
     columns: dict[str, None] = {}
     for _, row in rows:
         columns.update(dict.fromkeys(row))
     return [(number, {**columns, **row}) for number, row in rows]
 
 
-def _rows(document: Any, paths: JsonPaths | None, file: str, notes) -> Iterator[tuple[int, dict[str, Any]]]:
+def _rows(document: Any, paths: JsonPaths | None, file: str, notes, kind: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """(row number, flat row) of one document: each record, numbered by its position among the records (1-based),
     or, with `rows`, each element of that array in each record, the record's fields beside it, numbered 1, 2 … in
     the order they are made (record by record, element by element). `notes(reason)` is told of a document whose
-    records are not where the mapping says, and of records that are not objects."""
+    records are not where the mapping says, and of records that are not objects; `kind` is the document's format
+    (json / xml), named in those remarks with its mapping key.
+
+    An object where a list is expected is a list of one: an XML element that happens to occur once (one visit),
+    as XML-to-JSON converters write it too."""
     paths = paths or JsonPaths()
+    name = DOCUMENT_KINDS[kind]
     records = at_path(document, paths.records)
     if paths.records and records is None:
-        notes(f"JSON 文档中没有 {paths.records}（映射的 json.records）：{_shape(document)}")
+        notes(f"{name} 文档中没有 {paths.records}（映射的 {kind}.records）：{_shape(document)}")
         return
     if isinstance(records, dict):
         hint = records_hint(records) if not paths.records else None
         if hint:
-            notes(f"文件是一个 JSON 文档，整份读作一条记录；其中 {hint[0]} 是 {hint[1]} 个对象的列表——"
-                  f"若这些是记录，在映射中写 json: {{records: {hint[0]}}}")
+            notes(f"文件是一个 {name} 文档，整份读作一条记录；其中 {hint[0]} 是 {hint[1]} 个对象的列表——"
+                  f"若这些是记录，在映射中写 {kind}: {{records: {hint[0]}}}")
         records = [records]
     if not isinstance(records, list):
-        notes(f"{JSON_REMARK}的 {paths.records or '整体'} 不是记录的列表：{_shape(records)}")
+        notes(f"{name} 文档的 {paths.records or '整体'} 不是记录的列表：{_shape(records)}")
         return
     number = 0
     for position, record in enumerate(records, start=1):
         if not isinstance(record, dict):
-            notes(f"第 {position} 条记录不是 JSON 对象，未读取")
+            notes(f"第 {position} 条记录不是 {name} 对象（元素），未读取")
             continue
         if not paths.rows:
             yield position, flatten(record)
@@ -115,6 +141,8 @@ def _rows(document: Any, paths: JsonPaths | None, file: str, notes) -> Iterator[
         elements = at_path(record, paths.rows)
         if elements is None:
             continue
+        if isinstance(elements, dict):
+            elements = [elements]
         if not isinstance(elements, list):
             notes(f"第 {position} 条记录的 {paths.rows} 不是数组，未读取")
             continue
@@ -158,7 +186,7 @@ def arrays_of_objects(record: dict[str, Any]) -> list[str]:
 
 def _shape(value: Any) -> str:
     if isinstance(value, dict):
-        return "对象，键为 " + "、".join(list(map(str, value))[:8])
+        return "对象，键为 " + "、".join([str(key) for key in value if key != OWN_VALUE][:8])
     if isinstance(value, list):
         return f"{len(value)} 项的列表"
     return f"值 {str(value)[:40]!r}"

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from rexian.importing.json_documents import document_key, read_json_paths
 from rexian.importing.action_fields import check_action_fields, evidence_words as read_evidence_words
 from rexian.importing.deadlines import check_deadlines
 from rexian.importing.values import EPOCH_FORMATS
@@ -139,6 +140,7 @@ def _event_sheets(where: str, raw: dict[str, Any], mode: str) -> list[EventSheet
         here = f"{where}：event_sheets 第 {position} 项"
         if not isinstance(body, dict) or not (body.get("sheet") or body.get("files")):
             raise MappingError(f"{here} 需要 sheet（工作表）或 files（文件名模式）")
+        body = document_key(body, here, MappingError)
         unknown = sorted(set(body) - EVENT_SHEET_KEYS)
         if unknown:
             raise MappingError(f"{here}：未知的键 {', '.join(unknown)}（可用：{', '.join(sorted(EVENT_SHEET_KEYS))}）")
@@ -388,6 +390,7 @@ def mapping_from_dict(raw: dict[str, Any], path: Path | None = None) -> Mapping:
 
 
 def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Mapping:
+    raw = document_key(raw, where, MappingError)
     known = {"source", "mode", "table", "tickets", "closed_states", "ticket_sheet", "action_match", "format",
              "encoding", "delimiter", "sheet", "nulls", "date_format",
              "date_formats", "timezone", "columns", "intake", "values", "constants", "payload_columns",
@@ -476,8 +479,6 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
     from rexian.importing.code_tables import read_code_table
 
     code_table = read_code_table(raw.get("code_table"), where, MappingError)
-    from rexian.importing.json_documents import read_json_paths
-
     json_paths = read_json_paths(raw.get("json"), where, MappingError)
     if code_table and mode != "flow":
         raise MappingError(f"{where}：code_table 只用于 flow 模式")

@@ -174,7 +174,7 @@ def _unused_sections(report, mapping: Mapping, actions: Counter) -> list[str]:
     """Parts of the mapping that made nothing: unread visit cells, per-action fields of events no row makes,
     history lines joined to the step above."""
     from rexian.importing.flow import UNREAD_VISIT_REMARK
-    from rexian.importing.json_documents import JSON_REMARK
+    from rexian.importing.json_documents import is_document_remark
 
     lines = []
     unread = sum(1 for note in report.rejects.notes if note.reason.endswith(UNREAD_VISIT_REMARK))
@@ -188,7 +188,7 @@ def _unused_sections(report, mapping: Mapping, actions: Counter) -> list[str]:
         if not actions[event]:
             lines.append(f"action_fields.{event} 没有用上：本映射没有产生 {event} 事件"
                          + ("（tickets 模式只产生受理、派单、答复、办结）" if mapping.mode == "tickets" else ""))
-    documents = [note for note in report.rejects.notes if note.row is None and JSON_REMARK in note.reason]
+    documents = [note for note in report.rejects.notes if note.row is None and is_document_remark(note.reason)]
     if documents:  # a page read without `json.records` (or with a path it lacks): nothing of it is a record
         lines.append(f"{documents[0].file}：{documents[0].reason.removeprefix('提示：')}"
                      + (f"（另有 {len(documents) - 1} 个文件同样）" if len(documents) > 1 else ""))

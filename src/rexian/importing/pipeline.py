@@ -98,8 +98,8 @@ def _all_rows(inputs: list[Path], mapping: Mapping, rejects: RejectLog) -> Itera
 
 def _flow_paths(paths: list[Path], mapping: Mapping) -> list[Path]:
     """The inputs left for the flow records once the files of the ticket sheet and the event sheets are set aside
-    — but a JSON file when the flow records are a nested array of JSON documents (`json.rows`): one document
-    holds every part, each part read from it by its own path."""
+    — but a JSON or XML file when the flow records are a nested array of documents (`json.rows` / `xml.rows`): one
+    document holds every part, each part read from it by its own path."""
     shared = mapping.json is not None and bool(mapping.json.rows)
     parts = [part for part in (mapping.ticket_sheet, *mapping.event_sheets) if part is not None]
     return [path for path in paths if (shared and _is_json(path, mapping))
@@ -108,7 +108,7 @@ def _flow_paths(paths: list[Path], mapping: Mapping) -> list[Path]:
 
 def _is_json(path: Path, mapping: Mapping) -> bool:
     try:
-        return detect_format(path, mapping) == "jsonl"
+        return detect_format(path, mapping) in ("jsonl", "xml")
     except ValueError:
         return False
 

@@ -26,7 +26,7 @@ from rexian.importing.rejects import RejectLog
 from rexian.importing.values import joined_value
 
 BAD_BYTES = re.compile("[\udc80-\udcff]")  # undecodable bytes kept by `surrogateescape`
-FORMATS = ("csv", "xlsx", "xls", "jsonl", "parquet", "xes")
+FORMATS = ("csv", "xlsx", "xls", "jsonl", "parquet", "xes", "xml")
 
 
 @dataclass
@@ -44,7 +44,7 @@ def detect_format(path: Path, mapping: Mapping) -> str:
     suffix = suffixes[-1].lstrip(".") if suffixes else ""
     found = aliases.get(suffix, suffix)
     if found not in FORMATS:
-        raise ValueError(f"无法从扩展名判断 {path.name} 的格式；请在映射文件中写 format: csv/xlsx/xls/jsonl/parquet/xes")
+        raise ValueError(f"无法从扩展名判断 {path.name} 的格式；请在映射文件中写 format: {'/'.join(FORMATS)}")
     return found
 
 
@@ -61,7 +61,7 @@ def read_rows(path: str | Path, mapping: Mapping, rejects: RejectLog) -> Iterato
         yield from read_xes(path, rejects)
         return
     reader = {"csv": _read_csv, "xlsx": _read_xlsx, "xls": _read_xls, "jsonl": _read_jsonl,
-              "parquet": _read_parquet}[kind]
+              "parquet": _read_parquet, "xml": _read_xml}[kind]
     from rexian.settings import load_settings
 
     limit = load_settings().import_max_field_chars
@@ -319,6 +319,29 @@ def _guess_delimiter(text: str) -> str:
 
 
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def _read_xml(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
+    """An XML document (a data-exchange package: importing/xml_documents.py), read through the mapping's
+    `xml:` paths as a JSON document is through `json:`; an IEEE XES log saved as `.xml` is read as XES."""
+    from rexian.importing.json_documents import document_rows
+    from rexian.importing.xml_documents import XmlDocumentError, xml_document
+
+    data, _ = read_bytes(path, rejects)
+    try:
+        document = xml_document(data)
+    except XmlDocumentError as error:
+        rejects.add(str(path), None, None, None, str(error))
+        return
+    if mapping.json is None and "trace" in document and "event" not in document:
+        from rexian.importing.xes import read_xes
+
+        yield from read_xes(path, rejects)
+        return
+    label = json_label(path, mapping)
+    for number, values in document_rows(document, mapping.json, str(path),
+                                        lambda reason: rejects.note(str(path), reason), kind="xml"):
+        yield SourceRow(label, number, values)
 
 
 def json_label(path: Path, mapping: Mapping) -> str:

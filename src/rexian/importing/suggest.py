@@ -32,16 +32,18 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
            "date", "time"),
     "action": ("操作类型", "流转类型", "处理类型", "办理环节", "操作环节", "环节名称", "环节", "动作", "操作", "action",
                "concept:name", "opertype", "operatetype", "operationtype", "actiontype", "nodename", "stepname",
-               "activity", "status"),
+               "activity", "flowtype", "steptype", "nodetype", "status"),
     "actor_id": ("操作人", "处理人", "经办人", "办理人", "操作员", "承办人", "owner first name", "org:resource", "resource",
-                 "operator.userid", "operatorid", "handlerid", "userid", "user"),
+                 "operator.userid", "operator.code", "operatorid", "operatorcode", "handlerid", "handlercode", "userid",
+                 "user"),
     "actor_unit_id": ("操作部门", "处理部门", "操作单位", "经办单位", "办理单位", "所属部门", "当前部门", "所在单位", "所在部门",
                       "involved st",
-                      "org:group", "org group", "operator.deptid", "deptid", "deptcode", "orgid", "department"),
+                      "org:group", "org group", "operator.deptid", "operator.dept", "deptid", "deptcode", "orgid",
+                      "department"),
     "target_unit_id": ("目标部门", "流向单位", "流向部门", "转办单位", "移交单位", "接收单位", "接收部门", "派往单位",
                        "转派单位", "转往单位", "下一环节单位", "流转至", "流转单位", "转至单位", "转至部门", "转至", "流向",
                        "去向单位", "下一处理单位", "承办单位", "主办单位", "targetdept.deptid", "targetdeptid",
-                       "todeptid", "targetdept", "handledeptid", "handledept"),
+                       "todeptid", "todept", "targetdept", "handledeptid", "handledept"),
     "note": ("处理意见", "办理意见", "审核意见", "流转意见", "意见", "备注", "说明", "回复内容", "答复内容", "opinion",
              "remark", "comment"),
 }
@@ -59,7 +61,7 @@ INTAKE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "address": ("事发地址", "发生地点", "事发位置", "详细地址", "地址", "地点", "位置", "address", "location"),
     "area": ("所属区县", "区县", "行政区", "区域", "district"),
     "channel": ("来源渠道", "受理渠道", "渠道", "来源", "channel"),
-    "received_by": ("受理人工号", "受理人代码", "受理人", "受理坐席", "acceptor.userid", "acceptorid"),
+    "received_by": ("受理人工号", "受理人代码", "受理人", "受理坐席", "acceptor.userid", "acceptor.code", "acceptorid"),
 }
 # Columns that fill one event's payload (action_fields): "event.field" → header words.
 ACTION_FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -69,8 +71,9 @@ ACTION_FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "ReturnRequested.reason": ("退回原因", "退单原因", "退回理由", "退单理由"),
     "ReturnRequested.basis": ("退回依据", "退单依据", "依据"),
     "ExtensionRequested.reason": ("延期原因", "延期理由"),
-    "ExtensionRequested.requested_due_at": ("申请延期至", "延期至", "申请期限", "延期时限", "延期截止时间"),
-    "Dispatched.due_at": ("办理时限", "办结时限", "截止时间", "期限", "deadline", "due"),
+    "ExtensionRequested.requested_due_at": ("申请延期至", "延期至", "申请期限", "延期时限", "延期截止时间", "delayto",
+                                            "extendto", "applydeadline"),
+    "Dispatched.due_at": ("办理时限", "办结时限", "截止时间", "期限", "deadline", "timelimit", "due"),
 }
 UNIT_TREE_PARENTS = ("上级部门", "上级单位", "上级机构", "父级部门", "所属上级", "上级单位代码", "上级部门代码", "parent")
 # The ticket sheet of a two-part export: its outcome and deadline columns (ticket_sheet in a mapping).
@@ -78,7 +81,7 @@ TICKET_SHEET_SYNONYMS: dict[str, tuple[str, ...]] = {
     "closed_at": ("办结时间", "结案时间", "完成时间", "finishtime", "closetime", "closedtime"),
     "status": ("工单状态", "办理状态", "处理状态", "状态", "orderstatus", "status"),
     "visit_result": ("回访结果", "回访满意度", "满意度", "评价结果"),
-    "due_at": ("办理时限", "办结时限", "截止时间", "期限", "deadline", "duetime", "limittime"),
+    "due_at": ("办理时限", "办结时限", "截止时间", "期限", "deadline", "duetime", "limittime", "timelimit"),
 }
 # Decision words: the request a decision answers, named by the word before the verdict (退回审核通过).
 REQUEST_WORDS = (("退回", "Return"), ("退单", "Return"), ("回退", "Return"), ("延期", "Extension"),
@@ -203,6 +206,7 @@ class _Part:
     glob: str | None = None  # the file-name pattern of its files (JSON pages: page_*.json)
     json_records: str | None = None  # JSON documents: the path to the records ("" for a list document)
     json_rows: str | None = None  # … and the nested array whose elements are this part's rows
+    document_kind: str = "json"  # a document's format: its mapping key (json / xml)
 
     def is_ticket_sheet(self) -> bool:
         """One row per ticket and no action column: a ticket sheet (工单信息), not flow records."""
@@ -219,6 +223,9 @@ def _parts(paths: list[Path], sheet: str | None, notes: list[str]) -> list[_Part
         document = _json_document(path)
         if document is not None:
             json_pages.setdefault(_page_glob(path), []).append(path)
+            continue
+        if path.suffix.lower() == ".xml":  # an XML file that does not parse: say why, do not sample it as text
+            notes.append(f"{path.name}: {_xml_problem(path)}")
             continue
         for name in (_sheets(path) or [None]):
             file_headers, file_rows, rejects = sample(path, name)
@@ -243,9 +250,17 @@ def _parts(paths: list[Path], sheet: str | None, notes: list[str]) -> list[_Part
 
 
 def _json_document(path: Path) -> Any:
-    """The document of a `.json` file that parses whole (an API's page), else None (JSON Lines or another file)."""
+    """The document of a `.json` file that parses whole (an API's page) or of an `.xml` file (a data-exchange
+    package, importing/xml_documents.py), else None (JSON Lines, another file, an XML file that does not parse)."""
     import json
 
+    if path.suffix.lower() == ".xml":
+        from rexian.importing.xml_documents import XmlDocumentError, xml_document
+
+        try:
+            return xml_document(path.read_bytes())
+        except (OSError, XmlDocumentError):
+            return None
     if path.suffix.lower() != ".json":
         return None
     try:
@@ -253,6 +268,16 @@ def _json_document(path: Path) -> Any:
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return None
     return document if isinstance(document, (dict, list)) else None
+
+
+def _xml_problem(path: Path) -> str:
+    from rexian.importing.xml_documents import XmlDocumentError, xml_document
+
+    try:
+        xml_document(path.read_bytes())
+    except (OSError, XmlDocumentError) as error:
+        return str(error)
+    return "XML 文档"
 
 
 def _page_glob(path: Path) -> str:
@@ -267,6 +292,7 @@ def _json_parts(pages: list[Path], glob: str, notes: list[str]) -> list[_Part]:
     objects in them (one row per element: flow records, visits, returns …), sampled from the first pages."""
     from rexian.importing.json_documents import JsonPaths, arrays_of_objects, at_path, document_rows, records_hint
 
+    kind = "xml" if pages[0].suffix.lower() == ".xml" else "json"
     first = _json_document(pages[0])
     hint = records_hint(first) if isinstance(first, dict) else None
     records = hint[0] if hint else ""
@@ -282,24 +308,25 @@ def _json_parts(pages: list[Path], glob: str, notes: list[str]) -> list[_Part]:
             have = rows_by_part.setdefault(rows, [])
             if len(have) < SAMPLE_ROWS:
                 have += [row for _, row in document_rows(document, JsonPaths(records or None, rows), page.name,
-                                                         lambda reason: None)][:SAMPLE_ROWS - len(have)]
+                                                         lambda reason: None, kind)][:SAMPLE_ROWS - len(have)]
     parts = []
     for rows, sampled in rows_by_part.items():
         if not sampled:
             continue
-        headers = list(sampled[0])
+        headers = list(dict.fromkeys(header for row in sampled for header in row))  # a later page's columns too
         if rows is None:  # the records: their own fields, not their arrays'
             headers = [h for h in headers if not any(h == a or h.startswith(a + ".") for a in arrays)]
         else:  # the element's fields first: its time and person before the record's
             headers = [h for h in headers if h.startswith(rows + ".")] + [h for h in headers if not any(
                 h == a or h.startswith(a + ".") for a in arrays)]
         part = _Part(pages[0], None, headers, sampled, label=rows or "records", glob=glob, json_records=records,
-                     json_rows=rows)
+                     json_rows=rows, document_kind=kind)
         part.ticket_column = match_headers([h for h in headers if not rows or not h.startswith(rows + ".")],
                                            {"ticket_id": HEADER_SYNONYMS["ticket_id"]}, set()).get("ticket_id")
         parts.append(part)
-    notes.append(f"{glob}（{len(pages)} 个文件）是 JSON 文档（接口分页返回）：记录在 {records or '文档本身'}，"
-                 f"其中的数组 {'、'.join(arrays) or '（无）'} 每个元素可作一行（json.rows，docs/importing.md「JSON documents」）")
+    what = ("XML 文档（数据交换包）", "XML documents") if kind == "xml" else ("JSON 文档（接口分页返回）", "JSON documents")
+    notes.append(f"{glob}（{len(pages)} 个文件）是 {what[0]}：记录在 {records or '文档本身'}，"
+                 f"其中的数组 {'、'.join(arrays) or '（无）'} 每个元素可作一行（{kind}.rows，docs/importing.md「{what[1]}」）")
     return parts
 
 
@@ -420,14 +447,23 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
         if engine.event_times:
             proposal["event_times"] = engine.event_times
     if arrays:
-        proposal["json"] = {**({"records": arrays[0].json_records} if arrays[0].json_records else {}),
-                            "rows": arrays[0].json_rows}
+        proposal[arrays[0].document_kind] = {
+            **({"records": arrays[0].json_records} if arrays[0].json_records else {}), "rows": arrays[0].json_rows}
     proposal["columns"] = columns
     ticket_sheet = _ticket_sheet(ticket_parts[0], notes, {part.path for part in flow_parts}) if ticket_parts else None
     intake_taken = set(taken)
     intake = match_headers([h for h in headers if ticket_sheet is None or h not in ticket_sheet["intake"].values()],
                     INTAKE_SYNONYMS, intake_taken)
+    if ticket_sheet is None and (kind := kind_column(headers, rows, intake_taken)):
+        intake["kind"] = kind
     taken |= intake_taken
+    kinds = ticket_sheet["intake"].get("kind") if ticket_sheet else intake.get("kind")
+    if kinds:
+        words = kind_values(kinds, ticket_parts[0].rows if ticket_sheet else rows)
+        if words:
+            proposal.setdefault("values", {})["kind"] = words
+            notes.append(f"「{kinds}」是诉求类型（{'、'.join(words)}）：作为受理的 kind；咨询、建议、表扬不算投诉，"
+                         "重复投诉类规则不计")
     if ticket_sheet:
         intake = {name: column for name, column in intake.items() if name not in ticket_sheet["intake"]}
     if intake:
@@ -518,8 +554,8 @@ def _other_parts(parts: list[_Part], flow_parts: list[_Part], ticket_parts: list
                          "转办给下级单位的行按下派导入；unit 列须与流转记录中单位的写法一致（代码对代码）")
         elif part.json_rows:
             notes.append(f"数组 {part.json_rows}（{part.glob}，{len(part.rows)} 行，列：{', '.join(part.headers[:6])} …）未使用："
-                         f"其元素若是步骤（退单申请与审核、督办 …），各写一项 event_sheets: {{files: {part.glob}, json: "
-                         f"{{rows: {part.json_rows}}}, columns …}}（docs/importing.md「JSON documents」）")
+                         f"其元素若是步骤（退单申请与审核、督办 …），各写一项 event_sheets: {{files: {part.glob}, "
+                         f"{part.document_kind}: {{rows: {part.json_rows}}}, columns …}}（docs/importing.md「JSON documents」）")
         else:
             where = f"工作表「{part.sheet}」" if part.sheet else f"文件 {part.path.name}"
             notes.append(f"{where}（列：{', '.join(part.headers[:8])}{' …' if len(part.headers) > 8 else ''}）未使用："
@@ -661,6 +697,30 @@ def _unused(headers: list[str], taken: set, notes: list[str]) -> None:
         notes.append(f"未使用的列：{', '.join(unused)}（可放入 payload_columns 或 intake）")
 
 
+def kind_column(headers: list[str], rows: list[dict[str, Any]], taken: set[str]) -> str | None:
+    """A column whose words are kinds of request (诉求类型: 投诉/咨询/求助/建议 …, docs/events.md `kind`): the
+    intake's `kind`, by its values whatever its header — consultations and praise are not complaints for the
+    repeat rules. Marks it taken."""
+    from rexian.domain.vocabulary import TICKET_KINDS
+
+    labels = set(TICKET_KINDS.values()) | set(TICKET_KINDS)
+    for header in headers:
+        values = [as_text(row.get(header)).strip() for row in rows if row.get(header) not in (None, "")]
+        if header not in taken and values and sum(value in labels for value in values) >= 0.9 * len(values):
+            taken.add(header)
+            return header
+    return None
+
+
+def kind_values(column: str, rows: list[dict[str, Any]]) -> dict[str, str]:
+    """The `values` translation of a kind column's Chinese words (投诉 → complaint)."""
+    from rexian.domain.vocabulary import TICKET_KINDS
+
+    codes = {label: kind for kind, label in TICKET_KINDS.items()}
+    seen = {as_text(row.get(column)).strip() for row in rows if row.get(column) not in (None, "")}
+    return {word: codes[word] for word in sorted(seen) if word in codes}
+
+
 def _ticket_sheet(part: _Part, notes: list[str], flow_paths: set[Path]) -> dict[str, Any]:
     """The `ticket_sheet` section for a ticket file or sheet: its ticket number, intake and outcome columns —
     `sheet:` when it is a sheet of the flow records' workbook, `files:` for a file of its own."""
@@ -668,6 +728,9 @@ def _ticket_sheet(part: _Part, notes: list[str], flow_paths: set[Path]) -> dict[
     sheet: dict[str, Any] = part_place(part, flow_paths)
     sheet["ticket_id"] = part.ticket_column
     sheet["intake"] = match_headers(part.headers, INTAKE_SYNONYMS, taken)
+    kind = kind_column(part.headers, part.rows, taken)
+    if kind:
+        sheet["intake"]["kind"] = kind
     sheet.update(match_headers(part.headers, TICKET_SHEET_SYNONYMS, taken))
     visit = match_headers(part.headers, {"resolved": ACTION_FIELD_SYNONYMS["Visited.resolved"]}, taken)
     if sheet.get("visit_result") and visit:  # two columns: a field each (docs/importing.md, ticket_sheet)

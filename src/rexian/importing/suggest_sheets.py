@@ -17,12 +17,12 @@ EVENT_SHEETS: dict[str, dict[str, Any]] = {
     "回访": {"action": "Visited",
            "at": ("回访时间", "回访日期时间", "时间", "visittime", "callbacktime"),
            "actor_id": ("回访员工号", "回访人工号", "回访员", "回访人", "回访坐席", "坐席工号", "工号", "visitor.userid",
-                        "visitorid"),
+                        "visitorid", "visitorcode", "visitor.code"),
            "note": ("回访内容", "回访意见", "回访记录", "备注", "说明", "remark"),
            "fields": {"satisfaction": ("满意度", "回访满意度", "满意程度", "回访结果", "评价结果", "评价", "satisfaction"),
                       "resolved": ("是否解决", "解决情况", "办理结果", "issolved", "solved", "resolved"),
-                      "reached": ("联系情况", "是否联系上", "联系结果", "接通情况", "回访状态", "contactresult"),
-                      "call_id": ("回访通话流水号", "通话流水号", "callid")}},
+                      "reached": ("联系情况", "是否联系上", "联系结果", "接通情况", "回访状态", "contactresult", "contact"),
+                      "call_id": ("回访通话流水号", "通话流水号", "通话编号", "话单编号", "呼叫编号", "callid")}},
     "延期": {"decision": "Extension",
            "at": ("审核时间", "审批时间", "批准时间", "处理时间", "时间", "audittime"),
            "actor_id": ("审核人工号", "审批人工号", "审核人", "审批人", "批准人", "auditor.userid", "auditorid"),
@@ -41,7 +41,7 @@ def part_place(part: Any, flow_paths: set[Path]) -> dict[str, Any]:
     """Where a section finds its part: `sheet:` for a sheet of the flow records' workbook, `files:` for a file of its
     own (a glob of the file's name), and for a nested array of JSON documents `files:` for every page and `json.rows`."""
     if part.json_rows:
-        return {"files": part.glob, "json": {"rows": part.json_rows}}
+        return {"files": part.glob, part.document_kind: {"rows": part.json_rows}}
     if part.sheet and part.path in flow_paths:
         return {"sheet": part.sheet}
     return {"files": part.glob or f"*{part.path.stem}*"}
@@ -134,7 +134,7 @@ def joined_time(part: Any, column: str | None) -> tuple[str, list[str]] | None:
 
 # A call-record file's header words per column of the calls table (docs/interchange.md).
 CALL_COLUMNS: dict[str, tuple[str, ...]] = {
-    "call_id": ("通话流水号", "话单编号", "通话编号", "呼叫编号", "流水号", "call_id", "callid", "callno"),
+    "call_id": ("通话流水号", "话单编号", "通话编号", "呼叫编号", "流水号", "call_id", "callid", "callno", "id"),
     "caller_phone": ("主叫号码", "来电号码", "主叫", "callerno", "caller"),
     "agent_id": ("坐席工号", "坐席号", "话务员工号", "工号", "agentid", "agentno", "agent"),
     "ring_at": ("振铃时间", "呼入时间", "来电时间", "开始时间", "ringtime", "starttime"),
@@ -155,6 +155,8 @@ def calls_section(part: Any, flow_paths: set[Path], notes: list[str]) -> dict[st
     if not {"ring_at", "end_at"} <= set(columns) or not ({"caller_phone", "agent_id"} & set(columns)):
         return None
     entry = part_place(part, flow_paths)
+    if getattr(part, "json_records", None):  # the calls of a JSON or XML document: where its records are
+        entry[part.document_kind] = {"records": part.json_records}
     entry["columns"] = columns
     if "direction" in columns:
         words = {as_text(row[columns["direction"]]) for row in part.rows if row.get(columns["direction"])}

@@ -26,7 +26,8 @@ CHINESE_ACTIONS = {
     # (`unit_tree`), one aimed below its own unit is imported as a forward down (importing/unit_tree.py).
     "转办": "HandedOver", "移交": "HandedOver", "平转": "HandedOver", "平级移交": "HandedOver",
     "平级转办": "HandedOver", "转交": "HandedOver",
-    "下级反馈": "ForwardReported", "反馈": "ForwardReported",
+    "下级反馈": "ForwardReported", "反馈": "ForwardReported", "下级回复": "ForwardReported",
+    "下级办结反馈": "ForwardReported", "街道回复": "ForwardReported", "街道反馈": "ForwardReported",
     "办理过程": "ProgressNoted", "处理中": "ProgressNoted", "办理": "ProgressNoted", "备注": "ProgressNoted",
     "现场核查": "ProgressNoted", "现场核实": "ProgressNoted", "实地核查": "ProgressNoted", "现场查看": "ProgressNoted",
     "现场勘查": "ProgressNoted", "上门核查": "ProgressNoted", "协调": "ProgressNoted", "协调处理": "ProgressNoted",

@@ -43,10 +43,12 @@ def _value(element) -> Any:
 def read_xes(path: Path, rejects: RejectLog) -> Iterator[SourceRow]:
     number = 0
     trace_rows: list[SourceRow] = []
+    root = None
     try:
         with open_text(path) as stream:
-            for kind, element in iterparse(stream, events=("start", "end")):
+            for kind, element in iterparse(_parseable(stream), events=("start", "end")):
                 tag = _tag(element)
+                root = root or tag
                 if kind == "start":
                     if tag == "trace":
                         trace_rows = []
@@ -62,10 +64,31 @@ def read_xes(path: Path, rejects: RejectLog) -> Iterator[SourceRow]:
                         yield SourceRow(row.file, row.row, {**case, **row.values})
                     trace_rows = []
                     element.clear()
-    except (ParseError, EOFError, OSError, zlib.error) as error:
+    except (ParseError, EOFError, OSError, zlib.error, ValueError) as error:
         rejects.add(str(path), None, None, None, f"XES 文件不完整或格式错误：{error}")
         for row in trace_rows:  # the trace the file broke off in: its history is incomplete
             rejects.add(row.file, row.row, None, row.values.get("concept:name"), "所在案例（trace）在文件截断处不完整")
+        return
+    if not number and root not in (None, "log"):  # an XML document that is not an event log: say so, not 0 rows
+        rejects.add(str(path), None, None, None,
+                    f"不是 XES 事件日志（根元素 <{root}>，没有 trace/event）：其他 XML 文档去掉 format: xes，"
+                    f"用 xml: {{records: …, rows: …}} 读取（docs/importing.md「XML documents」）")
+
+
+def _parseable(stream):
+    """The stream as the XML parser can read it: a log declared in an encoding the parser does not know (GBK …)
+    is decoded whole and handed on as UTF-8 (importing/xml_documents.py); any other is streamed as it is."""
+    import io
+
+    from rexian.importing.xml_documents import XmlDocumentError, declared_codec, utf8_xml
+
+    head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
+    try:
+        if declared_codec(head) is None:
+            return stream
+    except XmlDocumentError:
+        return stream  # the parser's own error names the problem
+    return io.BytesIO(utf8_xml(stream.read()))
 
 
 def _attributes(element) -> Iterator[tuple[str, Any]]:
