@@ -16,6 +16,7 @@ batch run on the whole log.
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import datetime
 from typing import Any, Iterable, Mapping, NamedTuple
@@ -153,6 +154,7 @@ class RealtimeEvaluator:
         self.reads: dict[str, dict[str, Any]] = {}
         self.text_reads: dict[str, Any] = {}
         self._plans: dict[frozenset[str], _Plan] = {}
+        self._plan_numbers = itertools.count()
         self._given: tuple[Any, Any, datetime] | None = None
         # Relational rules: compiled to SQL and prepared once (parsed, bound and planned once).
         self.compiled: dict[str, str] = {}
@@ -211,6 +213,8 @@ class RealtimeEvaluator:
     def _evaluate(self, events: Iterable[Mapping[str, Any]], tickets: Iterable[Mapping[str, Any]],
                   as_of: datetime, wanted: list[str]) -> list[Finding]:
         if self.shortcuts:
+            # As lists of text rows: a reload in the middle of the evaluation (`_text_query`) reads them again.
+            events, tickets = _text_rows(events, EVENT_FRAME_COLUMNS), _text_rows(tickets, TICKET_FRAME_COLUMNS)
             self._given = (events, tickets, wanted)
             self._load_for(events, tickets, as_of, wanted)
         else:
@@ -263,7 +267,7 @@ class RealtimeEvaluator:
             for rule_id in key:
                 for table, columns in (self.reads[rule_id] if rule_id in self.compiled else self.text_reads).items():
                     reads[table] = union(reads.get(table, frozenset()), columns)
-            number = len(self._plans)
+            number = next(self._plan_numbers)  # never reused: a plan dropped by `_text_query` keeps its name
             facts, as_of = None, False
             if "tk" in reads:
                 facts_sql = self._only(f"facts_{number}", "tk", self.facts_sql, reads["tk"])
