@@ -3,6 +3,8 @@
     PYTHONPATH=src python benchmarks/realtime_bench.py --tickets 100000
     PYTHONPATH=src python benchmarks/realtime_bench.py --tickets 1000000 --db /tmp/rt_1m.db   # ~10M events
     PYTHONPATH=src python benchmarks/realtime_bench.py --tickets 100000 --baseline   # also the earliest path
+    PYTHONPATH=src python benchmarks/realtime_bench.py --tickets 1000000 --db /tmp/rt_1m.db --skip-batch \
+        --before-src /tmp/before/src          # the same measurement with another checkout's src, same run
 
 The synthetic log (benchmarks/synthetic_log.py) is written once into an SQLite database in the project's
 schema (events and tickets tables, with the migration's indexes); the file is reused when it already holds
@@ -15,15 +17,22 @@ between events, service/supervision.py `SqlScope`) and `unkept` (every scope rea
 anew: the path before it); `--baseline` adds the earliest path (`RealtimeEvaluator(..., shortcuts=False)`).
 Each event is judged twice: first touch (nothing kept yet) and again after its ticket's stamp moved (the
 ticket read again, its matter's other tickets kept). Printed: CPU and wall percentiles of the whole call,
-wall of its parts, peak memory, and, in the same run, the batch rules (the same real-time rule set) over the
-whole history.
+CPU of its parts measured again apart (scope read, rules on DuckDB, store upsert), peak memory, and, in the
+same run, the batch rules (the same real-time rule set) over the whole history. The findings store is
+emptied first, so every run starts alike. `--before-src DIR` runs the measurement twice more in child
+processes — another checkout's `src` (e.g. the branch point, from `git archive`) and this one, in the order
+before, now, now, before — on the same history and events, and prints them side by side.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
+import resource
 import sqlite3
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -85,26 +94,24 @@ def _connect():
     return con
 
 
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:>9.1f}"
-
-
 def _measure(supervision, record, rules, matter_rules, timing) -> None:
     """The whole listener call as the service makes it after a commit (wall and CPU time), then its parts
-    measured again apart (the store is already up to date, so the second call only reads; the scope then
-    comes from the kept state where there is one)."""
+    measured again apart, in CPU time (the store is already up to date, so the second upsert only compares;
+    the scope then comes from the kept state where there is one)."""
     w0, c0 = time.perf_counter(), time.process_time()
     supervision([record])
     timing["cpu"].append(time.process_time() - c0)
     timing["wall"].append(time.perf_counter() - w0)
     if rules:
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         events, tickets = supervision.scope.load({record["ticket_id"]}, bool(matter_rules.intersection(rules)))
-        t1 = time.perf_counter()
-        supervision.evaluator.evaluate(events, tickets, record["at"], only=rules)
-        t2 = time.perf_counter()
+        t1 = time.process_time()
+        findings = supervision.evaluator.evaluate(events, tickets, record["at"], only=rules)
+        t2 = time.process_time()
+        supervision.store.upsert(findings, "realtime", record["at"])
         timing["scope"].append(t1 - t0)
         timing["rules"].append(t2 - t1)
+        timing["store"].append(time.process_time() - t2)
 
 
 def _touch(engine, ticket_id: str) -> None:
@@ -128,8 +135,30 @@ def main() -> None:
     parser.add_argument("--baseline", action="store_true",
                         help="also run the earlier path (no shared rows, no text memo, all tables refilled) "
                              "on the same events, alternating, for a before/after in one run")
+    parser.add_argument("--before-src", type=Path,
+                        help="another checkout's src: the measurement run with it and with this one, alternately")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
+    path = Path(args.db or f"/tmp/rexian_rt_{args.tickets}.db")
+    if args.child:
+        print(json.dumps(measure(path, args)))
+        return
+    build_s = build_history(path, args.tickets)
+    if args.before_src:
+        return compare(path, args, build_s)
+    result = measure(path, args)
+    report(result, path, args, build_s)
+    if not args.skip_batch:
+        batch_s, batch_findings = batch(args.tickets)
+        print(f"{'batch: relational real-time rules over the whole history':<58}{batch_s * 1000:>12.0f} ms "
+              f"({batch_findings:,} findings; load and payload flattening included)")
+        again = result["timings"]["kept, again"]["wall"]
+        print(f"real time p99 is {batch_s / percentile(again, 99):,.0f}x faster than re-running the batch per event")
+
+
+def measure(path: Path, args) -> dict:
+    """Every path on the same drawn events, twice (first touch, again); the findings store emptied first."""
     from sqlalchemy import text
 
     from rexian.adapters.database import make_engine
@@ -137,10 +166,11 @@ def main() -> None:
     from rexian.analytics.realtime import MATTER_RULES
     from rexian.service.supervision import EVENT_COLUMNS, RealtimeSupervision
 
-    path = Path(args.db or f"/tmp/rexian_rt_{args.tickets}.db")
-    build_s = build_history(path, args.tickets)
     engine = make_engine(f"sqlite:///{path}")
     keyring_for(engine, create=True)  # the findings store signs its history rows (docs/trust.md), as after init
+    with engine.begin() as connection:
+        for table in ("finding_events", "findings"):  # every run starts from an empty store, so runs compare
+            connection.execute(text(f"DELETE FROM {table}"))
     with engine.connect() as connection:
         events_total = connection.execute(text("SELECT max(id) FROM events")).scalar_one()
     # kept: the per-ticket state (this path); unkept: every scope read from SQLite and converted anew (the
@@ -170,11 +200,11 @@ def main() -> None:
     # Pass 1: each drawn event's ticket and matter seen for the first time (the kept state is empty: cold);
     # pass 2: the same events again after each ticket's stamp moved (the ticket read again, its neighbours
     # on the same matter kept) — a server's steady state, where a matter's tickets were judged before.
-    passes = ("first touch", "again")
-    timings = {(name, number): {"wall": [], "cpu": [], "scope": [], "rules": []}
-               for number in range(len(passes)) for name in paths}
+    timings = {f"{name}, {label}": {"wall": [], "cpu": [], "scope": [], "rules": [], "store": []}
+               for label in PASSES for name in paths}
     triggered = []
-    for number in range(len(passes)):
+    cpu0 = time.process_time()
+    for number, label in enumerate(PASSES):
         for index, record in enumerate(records):
             rules = paths["kept"].evaluator.rules_for([record["action"]])
             if number == 0:
@@ -184,48 +214,86 @@ def main() -> None:
             # All paths on the same event, in alternating order (the machine's load hits them alike).
             order = list(paths) if index % 2 == 0 else list(reversed(paths))
             for name in order:
-                _measure(paths[name], record, rules, MATTER_RULES, timings[name, number])
-        print(f"pass {number + 1} ({passes[number]}) done", file=sys.stderr)
+                _measure(paths[name], record, rules, MATTER_RULES, timings[f"{name}, {label}"])
+        print(f"pass {number + 1} ({label}) done", file=sys.stderr)
+    return {"timings": timings, "init_s": init_s, "triggered": triggered, "events_total": events_total,
+            "cpu_s": time.process_time() - cpu0, "load": os.getloadavg()[0],
+            "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6}
 
-    batch_s = None
-    if not args.skip_batch:
-        from rexian.analytics.engine import run_rules
-        from rexian.analytics.realtime import realtime_rule_ids
-        from rexian.analytics.tables import from_ibis_connection
 
-        con = _connect()
-        generate(con, args.tickets)
-        start = time.perf_counter()
-        data = from_ibis_connection(con)
-        config = load_config()
-        rules = paths["kept"].evaluator.rules
-        relational = [r for r in realtime_rule_ids(config) if rules[r].kind == "relational"]
-        batch_findings = len(run_rules(data, config, only=relational))
-        batch_s = time.perf_counter() - start
+PASSES = ("first touch", "again")
+ROWS = (("  whole listener call, CPU", "cpu"), ("  whole listener call, wall", "wall"),
+        ("    read scope (again, CPU)", "scope"), ("    rules on DuckDB (again, CPU)", "rules"),
+        ("    store upsert (again, CPU)", "store"))
 
-    print(f"\nHistory: {args.tickets:,} tickets, {events_total:,} events in SQLite ({path}); "
+
+def report(result: dict, path: Path, args, build_s: float) -> None:
+    triggered = result["triggered"]
+    print(f"\nHistory: {args.tickets:,} tickets, {result['events_total']:,} events in SQLite ({path}); "
           f"built in {build_s:.0f} s (0 = reused). Evaluator start-up (compile + prepare once): "
-          + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in init_s.items()) + ".")
+          + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result["init_s"].items()) + ".")
     print(f"{args.samples} appended events drawn at random from the log; rules triggered per event: "
           f"mean {sum(triggered) / len(triggered):.1f}, max {max(triggered)}.\n")
     print(f"{'per appended event (ms)':<50}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}")
-    for (name, number), timing in timings.items():
-        print(f"{name}, {passes[number]}:")
-        for label, values in (("  whole listener call, CPU", timing["cpu"]),
-                              ("  whole listener call, wall", timing["wall"]),
-                              ("    read scope (again, wall)", timing["scope"]),
-                              ("    rules on DuckDB (again, wall)", timing["rules"])):
-            if values:
-                print(f"{label:<50}{ms(percentile(values, 50))}{ms(percentile(values, 95))}"
-                      f"{ms(percentile(values, 99))}{ms(max(values))}")
-    import resource
+    for name, timing in result["timings"].items():
+        print(f"{name}:")
+        for label, key in ROWS:
+            if timing[key]:
+                print(f"{label:<50}{_row(timing[key])}")
+    print(f"peak memory (max RSS of this process): {result['peak_gb']:.2f} GB; measuring took {result['cpu_s']:.1f} "
+          f"CPU s; load average at the end {result['load']:.1f}")
 
-    print(f"peak memory (max RSS of this process): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6:.2f} GB")
-    totals = timings["kept", 1]["wall"]
-    if batch_s is not None:
-        print(f"{'batch: relational real-time rules over the whole history':<58}{batch_s * 1000:>12.0f} ms "
-              f"({batch_findings:,} findings; load and payload flattening included)")
-        print(f"real time p99 is {batch_s / percentile(totals, 99):,.0f}x faster than re-running the batch per event")
+
+def compare(path: Path, args, build_s: float) -> None:
+    """The measurement in child processes with each code's src first on the path, in the order before, now,
+    now, before (the machine's load drifts: each code gets an early and a late turn)."""
+    codes = {"before": args.before_src.resolve(), "now": Path(__file__).resolve().parent.parent / "src"}
+    command = [sys.executable, __file__, "--child", "--tickets", str(args.tickets), "--db", str(path),
+               "--samples", str(args.samples)]
+    runs = []
+    for label in ("before", "now", "now", "before"):
+        env = {**os.environ, "PYTHONPATH": str(codes[label])}
+        out = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+        runs.append((label, json.loads(out.strip().splitlines()[-1])))
+        print(f"{label}: done (load {runs[-1][1]['load']:.1f})", file=sys.stderr)
+    print(f"\nHistory: {args.tickets:,} tickets, {runs[0][1]['events_total']:,} events in SQLite ({path}); built in "
+          f"{build_s:.0f} s (0 = reused). {args.samples} events drawn at random, each judged on first touch and "
+          f"again; before = {codes['before']}, runs in the order before, now, now, before.\n")
+    print(f"{'per appended event (ms): p50 / p95 / p99 / max':<44}" + "".join(f"{label:>30}" for label, _ in runs))
+    for name in runs[0][1]["timings"]:
+        print(f"{name}:")
+        for label, key in ROWS:
+            cells = [_row(result["timings"][name][key], sep=" /", width=6) for _, result in runs]
+            if all(cells):
+                print(f"{label:<44}" + "".join(f"{cell:>30}" for cell in cells))
+    print(f"{'measuring, CPU s':<44}" + "".join(f"{result['cpu_s']:>30.1f}" for _, result in runs))
+    print(f"{'peak RSS, GB':<44}" + "".join(f"{result['peak_gb']:>30.2f}" for _, result in runs))
+    print(f"{'load average at the end':<44}" + "".join(f"{result['load']:>30.1f}" for _, result in runs))
+
+
+def _row(values: list[float], sep: str = "", width: int = 9) -> str:
+    if not values:
+        return ""
+    return sep.join(f"{seconds * 1000:>{width}.1f}" for seconds in
+                    (percentile(values, 50), percentile(values, 95), percentile(values, 99), max(values)))
+
+
+def batch(tickets: int) -> tuple[float, int]:
+    """The relational real-time rules over the whole synthetic history with `run_rules`: seconds, findings."""
+    from rexian.analytics.engine import run_rules
+    from rexian.analytics.realtime import realtime_rule_ids
+    from rexian.analytics.registry import all_rules
+    from rexian.analytics.tables import from_ibis_connection
+
+    con = _connect()
+    generate(con, tickets)
+    start = time.perf_counter()
+    data = from_ibis_connection(con)
+    config = load_config()
+    rules = all_rules()
+    relational = [r for r in realtime_rule_ids(config) if rules[r].kind == "relational"]
+    findings = len(run_rules(data, config, only=relational))
+    return time.perf_counter() - start, findings
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ from realtime.lives import populate
 from realtime.parity import comparable
 
 from rexian.analytics.config import load_config
-from rexian.analytics.realtime import RealtimeEvaluator, _inline_dropped, _narrowed, _schema
+from rexian.analytics.realtime import RealtimeEvaluator, _inline_dropped, _schema
+from rexian.analytics.realtime_sql import narrowed as _narrowed
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +89,10 @@ def test_the_prepared_statements_keep_their_plans_from_one_evaluation_to_the_nex
     for ticket_id, own in list(events.groupby("ticket_id"))[:3]:  # each evaluation refills every table
         as_of = pd.Timestamp(own["at"].max()).to_pydatetime()
         evaluator.evaluate(own.to_dict("records"), tickets[tickets["ticket_id"] == ticket_id].to_dict("records"), as_of)
-        for statement in ("EXECUTE clear_0", "EXECUTE refill_0", "EXECUTE refill_tk", f"EXECUTE {combined}"):
+        plan = evaluator._plan(evaluator.triggers)  # the narrowed refills of an evaluation of every rule
+        statements = ("EXECUTE clear_0", "EXECUTE refill_0", "EXECUTE refill_tk", f"EXECUTE {combined}",
+                      f"EXECUTE {plan.refills[0][1]}", f"EXECUTE {plan.facts}")
+        for statement in statements:
             kept.setdefault(statement, []).append(_binding_ms(raw, statement, profile))
     refill_sql = evaluator.refills[0][1]
     planned = max(_binding_ms(raw, f"SELECT count(*) FROM ({refill_sql})", profile) for _ in range(3))

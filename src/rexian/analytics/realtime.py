@@ -16,9 +16,10 @@ batch run on the whole log.
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, NamedTuple
 
 import ibis
 import pandas as pd
@@ -28,6 +29,7 @@ from rexian.analytics import tables
 from rexian.analytics.config import rule_params
 from rexian.analytics.engine import run_rule
 from rexian.analytics.facts import ticket_facts
+from rexian.analytics.realtime_sql import columns_read, narrowed, select_only, union
 from rexian.analytics.registry import Finding, all_rules, rows_to_findings
 from rexian.analytics.text_port import TextPort, default_text_port, remembering, reply_scores_titled
 from rexian.analytics.triggers import BATCH_ONLY, MATTER_RULES, TRIGGERS, realtime_rule_ids, triggers
@@ -97,7 +99,7 @@ class RealtimeEvaluator:
         self.data.con = con  # the plain Ibis connection from now on
         self.data.keep_intermediates = False  # the tables are refilled in place: each rule computes its own
         _memoize_compile(con)
-        self._results = _memoize_execute(con)
+        self._results = _memoize_execute(con, self._text_query)
         raw.execute("SET threads = 1").fetchall()  # a few rows: threads only add coordination
         raw.execute("SET enable_progress_bar = false").fetchall()
         if shortcuts:
@@ -112,7 +114,6 @@ class RealtimeEvaluator:
         # Each recorded `CREATE TABLE x AS query` becomes a refill of x, so that the tables (and the
         # statements prepared on them) stay; tables the preparation dropped are created once and kept.
         self.refills: list[tuple[str, str]] = []  # (table, query)
-        self.ticket_refills: set[int] = set()  # refills that read only the ticket rows (for the facts)
         statements = _inline_dropped(recorder.statements) if shortcuts else recorder.statements
         for sql in statements:
             match = _CREATE_AS.match(sql)
@@ -126,8 +127,6 @@ class RealtimeEvaluator:
                     continue
                 if name.strip('"') not in _tables(raw):
                     raw.execute(sql).fetchall()
-                if "raw_tickets" in query:
-                    self.ticket_refills.add(len(self.refills))
                 self.refills.append((name, query))
         facts = ticket_facts(con.table("ev"), con.table("tickets"), _AS_OF_SENTINEL_TS)
         if shortcuts:
@@ -147,6 +146,16 @@ class RealtimeEvaluator:
             facts_sql = con.compile(facts).replace(str(_AS_OF_SENTINEL_TS), "$1")
         raw.execute(f"PREPARE refill_tk AS INSERT INTO tk {facts_sql}").fetchall()
         raw.execute("PREPARE clear_tk AS DELETE FROM tk").fetchall()
+        self.facts_sql = facts_sql
+        # What each rule reads of the refilled tables (`ev`, `tk`), so that an evaluation fills only those
+        # columns (`_plan`); the text rules' row queries are learnt as they are first run (`_text_query`).
+        self.refilled = tuple(name.strip('"') for name, _query in self.refills) + ("tk",)
+        self.read_tables = self.refilled + ("tickets", "raw_tickets", "raw_events")
+        self.reads: dict[str, dict[str, Any]] = {}
+        self.text_reads: dict[str, Any] = {}
+        self._plans: dict[frozenset[str], _Plan] = {}
+        self._plan_numbers = itertools.count()
+        self._given: tuple[Any, Any, datetime] | None = None
         # Relational rules: compiled to SQL and prepared once (parsed, bound and planned once).
         self.compiled: dict[str, str] = {}
         self.sql: dict[str, str] = {}
@@ -162,13 +171,20 @@ class RealtimeEvaluator:
                 raw.execute(f"PREPARE rule_{number} AS {sql}").fetchall()
                 self.compiled[rule_id] = f"EXECUTE rule_{number}"
                 self.sql[rule_id] = sql
+                self.reads[rule_id] = columns_read(sql, self.read_tables)
                 if not re.search(r'"tk"', sql):
                     self.without_facts.add(rule_id)
         # The relational rules one action triggers, as one statement (one per action, prepared now).
         self.combined: dict[tuple[str, ...], str] = {}
         if shortcuts:
+            # Each text rule once on the empty tables: its row queries are prepared now and what they read
+            # is known before the first evaluation.
+            for rule_id in self.triggers:
+                if rule_id not in self.compiled:
+                    run_rule(self.rules[rule_id], self.data, config, self.text, detected_at=_AS_OF_SENTINEL)
             for action in sorted(set().union(*self.triggers.values())):
                 self._combined(tuple(r for r in self.rules_for([action]) if r in self.compiled))
+                self._plan(self.rules_for([action]))
             # The text port loads its models on first use (≈0.7 s): at start-up, not on the first reply or
             # complaint judged. Sample words only; the answers are remembered like any other.
             self.text.normalise("示例")
@@ -176,8 +192,8 @@ class RealtimeEvaluator:
             reply_scores_titled(self.text, "已安排人员现场处理", "路灯不亮", [], None)
 
     def _narrow(self, sql: str) -> str:
-        """`sql` reading only the columns it uses (`_narrowed`), on the shortcut path."""
-        return _narrowed(sql, self._schema) if self.shortcuts else sql
+        """`sql` reading only the columns it uses (`realtime_sql.narrowed`), on the shortcut path."""
+        return narrowed(sql, self._schema) if self.shortcuts else sql
 
     def rules_for(self, actions: Iterable[str]) -> list[str]:
         actions = set(actions)
@@ -189,7 +205,20 @@ class RealtimeEvaluator:
         (mappings with the interchange columns; a payload may be a dict or JSON text)."""
         as_of = pd.Timestamp(as_of).to_pydatetime()  # also from text, as read from a file or SQLite
         wanted = [rule_id for rule_id in (only or self.triggers) if rule_id in self.triggers]
-        self._load(events, tickets or (), as_of, facts=not self.without_facts.issuperset(wanted))
+        try:
+            return self._evaluate(events, tickets or (), as_of, wanted)
+        finally:
+            self._given = None
+
+    def _evaluate(self, events: Iterable[Mapping[str, Any]], tickets: Iterable[Mapping[str, Any]],
+                  as_of: datetime, wanted: list[str]) -> list[Finding]:
+        if self.shortcuts:
+            # As lists of text rows: a reload in the middle of the evaluation (`_text_query`) reads them again.
+            events, tickets = _text_rows(events, EVENT_FRAME_COLUMNS), _text_rows(tickets, TICKET_FRAME_COLUMNS)
+            self._given = (events, tickets, wanted)
+            self._load_for(events, tickets, as_of, wanted)
+        else:
+            self._load(events, tickets, as_of, facts=not self.without_facts.issuperset(wanted))
         findings: dict[str, Finding] = {}
         relational = self._relational_rows(tuple(rule_id for rule_id in wanted if rule_id in self.compiled))
         for rule_id in wanted:
@@ -228,39 +257,116 @@ class RealtimeEvaluator:
             self.combined[rule_ids] = name
         return self.combined.get(rule_ids, "")
 
-    def _load(self, events: Iterable[Mapping[str, Any]], tickets: Iterable[Mapping[str, Any]],
-              as_of: datetime, facts: bool = True) -> None:
-        """Refill the tables; the ticket facts (the costliest query) only when a rule to run reads them."""
+    def _plan(self, rule_ids: Iterable[str]) -> "_Plan":
+        """How an evaluation of `rule_ids` refills the tables: each refilled table with only the columns those
+        rules read (the ticket facts narrowed first, since what they read of `ev` is read too), prepared once
+        per set of rules."""
+        key = frozenset(rule_ids)
+        if key not in self._plans:
+            reads: dict[str, Any] = {}
+            for rule_id in key:
+                for table, columns in (self.reads[rule_id] if rule_id in self.compiled else self.text_reads).items():
+                    reads[table] = union(reads.get(table, frozenset()), columns)
+            number = next(self._plan_numbers)  # never reused: a plan dropped by `_text_query` keeps its name
+            facts, as_of = None, False
+            if "tk" in reads:
+                facts_sql = self._only(f"facts_{number}", "tk", self.facts_sql, reads["tk"])
+                facts, as_of = f"facts_{number}", "realtime_as_of" in facts_sql
+                for table, columns in columns_read(facts_sql, self.read_tables).items():
+                    reads[table] = union(reads.get(table, frozenset()), columns)
+            refills = []
+            for index, (name, query) in enumerate(self.refills):
+                if name.strip('"') not in reads:  # nothing reads it: emptied, so no earlier scope's rows linger
+                    refills.append((f"clear_{index}", None))
+                elif reads[name.strip('"')] is None:
+                    refills.append((f"clear_{index}", f"refill_{index}"))
+                else:
+                    statement = f"refill_{index}_{number}"
+                    self._only(statement, name, query, reads[name.strip('"')])
+                    refills.append((f"clear_{index}", statement))
+            ticket_rows = facts is not None or bool({"tickets", "raw_tickets"} & set(reads))
+            self._plans[key] = _Plan(tuple(refills), facts, as_of, ticket_rows)
+        return self._plans[key]
+
+    def _only(self, statement: str, table: str, query: str, columns: Any) -> str:
+        """Prepare `statement` filling `table` from `query` with only `columns` (all when None or when sqlglot
+        cannot narrow the query); the query prepared."""
+        narrowed_query = select_only(query, set(columns) | {"ticket_id"}, self._schema) if columns is not None else None
+        if narrowed_query is None:
+            self.data.con.con.execute(f"PREPARE {statement} AS INSERT INTO {table} {query}").fetchall()
+            return query
+        names, query = narrowed_query
+        listed = ", ".join(f'"{name}"' for name in names)
+        self.data.con.con.execute(f"PREPARE {statement} AS INSERT INTO {table} ({listed}) {query}").fetchall()
+        return query
+
+    def _text_query(self, sql: str) -> None:
+        """A text rule's row query, run for the first time: what it reads is added to what the text rules read.
+        Met during an evaluation that did not fill those columns, the tables are filled again, wider."""
+        if not self.shortcuts:
+            return
+        before = dict(self.text_reads)
+        for table, columns in columns_read(self._narrow(sql), self.read_tables).items():
+            self.text_reads[table] = union(self.text_reads.get(table, frozenset()), columns)
+        if self.text_reads != before:
+            self._plans.clear()
+            if self._given is not None:
+                events, tickets, wanted = self._given
+                self._load_for(events, tickets, self.data.as_of, wanted)
+
+    def _load_for(self, events: Iterable[Mapping[str, Any]], tickets: Iterable[Mapping[str, Any]],
+                  as_of: datetime, wanted: list[str]) -> None:
+        """The shortcut path's refill: the given rows appended, then each table filled as `_plan` says; the
+        ticket rows and the facts only when a rule to run reads the facts."""
+        plan = self._plan(wanted)
         raw = self.data.con.con
         self._results.clear()
         self.data.derived.clear()
-        # The ticket rows only feed the facts: without the facts, neither they nor their table are refilled.
-        skip = self.shortcuts and not facts
         for name, columns, rows in (("raw_events", EVENT_FRAME_COLUMNS, events),
                                     ("raw_tickets", TICKET_FRAME_COLUMNS, tickets)):
-            if skip and name == "raw_tickets":
+            if name == "raw_tickets" and not plan.ticket_rows:
                 continue
-            if self.shortcuts:
-                raw.execute(f"DELETE FROM {name}").fetchall()
-                appender = self._appenders[name]
-                appender.append_rows(_text_rows(rows, columns))
-                appender.flush()
-            else:
-                raw.register(name, _text_table(rows, columns))
+            raw.execute(f"DELETE FROM {name}").fetchall()
+            appender = self._appenders[name]
+            appender.append_rows(_text_rows(rows, columns))
+            appender.flush()
+        for clear, refill in plan.refills:
+            raw.execute(f"EXECUTE {clear}").fetchall()
+            if refill:
+                raw.execute(f"EXECUTE {refill}").fetchall()
+        raw.execute("EXECUTE clear_tk").fetchall()
+        if plan.facts:
+            if plan.as_of:
+                raw.execute(f"UPDATE realtime_as_of SET ts = {int(pd.Timestamp(as_of).timestamp())}").fetchall()
+            raw.execute(f"EXECUTE {plan.facts}").fetchall()
+        self.data.as_of = as_of
+
+    def _load(self, events: Iterable[Mapping[str, Any]], tickets: Iterable[Mapping[str, Any]],
+              as_of: datetime, facts: bool = True) -> None:
+        """The earlier path's refill: the given rows registered as Arrow, every table refilled whole; the
+        ticket facts only when a rule to run reads them."""
+        raw = self.data.con.con
+        self._results.clear()
+        self.data.derived.clear()
+        raw.register("raw_events", _text_table(events, EVENT_FRAME_COLUMNS))
+        raw.register("raw_tickets", _text_table(tickets, TICKET_FRAME_COLUMNS))
         for number in range(len(self.refills)):
-            if skip and number in self.ticket_refills:
-                continue
             raw.execute(f"EXECUTE clear_{number}").fetchall()
             raw.execute(f"EXECUTE refill_{number}").fetchall()
         raw.execute("EXECUTE clear_tk").fetchall()
         if facts:
-            as_of_ts = int(pd.Timestamp(as_of).timestamp())
-            if self.shortcuts:
-                raw.execute(f"UPDATE realtime_as_of SET ts = {as_of_ts}").fetchall()
-                raw.execute("EXECUTE refill_tk").fetchall()
-            else:
-                raw.execute(f"EXECUTE refill_tk({as_of_ts})").fetchall()
+            raw.execute(f"EXECUTE refill_tk({int(pd.Timestamp(as_of).timestamp())})").fetchall()
         self.data.as_of = as_of
+
+
+class _Plan(NamedTuple):
+    """How one set of rules has the tables refilled (`RealtimeEvaluator._plan`): per recorded table its
+    prepared clear and refill (None: left empty), the prepared facts refill (None: no rule reads `tk`),
+    whether that reads the analysis time, and whether the given ticket rows are read at all."""
+    refills: tuple[tuple[str, str | None], ...]
+    facts: str | None
+    as_of: bool
+    ticket_rows: bool
 
 
 def _inline_dropped(statements: list[str]) -> list[str]:
@@ -286,32 +392,13 @@ _CREATE_AS = re.compile(r"^\s*CREATE\s+(?:TEMP\s+|TEMPORARY\s+)?TABLE\s+(\"?\w+\
 
 
 def _schema(raw: Any) -> dict[str, dict[str, str]]:
-    """Every table and view of the connection with its columns and types (what `_narrowed` needs)."""
+    """Every table and view of the connection with its columns and types (what `narrowed` needs)."""
     schema: dict[str, dict[str, str]] = {}
     for table, column, kind in raw.execute(
             "SELECT table_name, column_name, data_type FROM information_schema.columns ORDER BY table_name, "
             "ordinal_position").fetchall():
         schema.setdefault(table, {})[column] = kind
     return schema
-
-
-def _narrowed(sql: str, schema: dict[str, dict[str, str]]) -> str:
-    """The same query reading only the columns it uses. Ibis writes `SELECT t0.* …` between its steps; with
-    the optimiser off (above) DuckDB then carries every column of `ev` (54) through each scan, filter and
-    join — a vector allocated per column and operator on every run, a fixed cost whatever the row count.
-    sqlglot (Ibis' own SQL compiler) expands the stars against the schema and drops the columns no outer
-    step reads: the same relational plan, narrower rows. A query it cannot qualify is kept as written."""
-    import sqlglot
-    from sqlglot.errors import SqlglotError
-    from sqlglot.optimizer.pushdown_projections import pushdown_projections
-    from sqlglot.optimizer.qualify import qualify
-
-    try:
-        tree = qualify(sqlglot.parse_one(sql, read="duckdb"), schema=schema, dialect="duckdb",
-                       validate_qualify_columns=False, quote_identifiers=True)
-        return pushdown_projections(tree).sql(dialect="duckdb")
-    except SqlglotError:
-        return sql
 
 
 def _tables(raw: Any) -> set[str]:
@@ -340,10 +427,11 @@ def _memoize_compile(con: Any) -> None:
     con.compile = compile
 
 
-def _memoize_execute(con: Any) -> dict[Any, Any]:
+def _memoize_execute(con: Any, first_seen: Any = None) -> dict[Any, Any]:
     """The text rules select their rows with Ibis `execute`. Within one evaluation several ask for the same
     rows (all replies; all citizens' words): each query runs once, and as a statement prepared once (parsed,
-    bound and planned once per connection). The returned cache is cleared whenever the tables are refilled."""
+    bound and planned once per connection). The returned cache is cleared whenever the tables are refilled.
+    `first_seen(sql)`, if given, is called with each query's SQL the first time it is run."""
     execute_once = con.execute
     cache: dict[Any, Any] = {}
     prepared: dict[str, str] = {}
@@ -355,6 +443,8 @@ def _memoize_execute(con: Any) -> dict[Any, Any]:
         if key not in cache:
             sql = con.compile(expr.as_table())
             if sql not in prepared:
+                if first_seen is not None:
+                    first_seen(sql)
                 prepared[sql] = f"text_query_{len(prepared)}"
                 con.con.execute(f"PREPARE {prepared[sql]} AS {sql}").fetchall()
             cache[key] = _to_pandas(con.con.sql(f"EXECUTE {prepared[sql]}").to_arrow_table(), expr)
