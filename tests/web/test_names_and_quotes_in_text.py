@@ -1,0 +1,53 @@
+"""One masking rule for the same words wherever they stand on a page, and the caller's name inside the words:
+a reply that quotes the ticket's title reads as the title does (the place of the matter shown, the caller's
+door hidden); the caller's known name and a name the caller gives as their own (我叫…, 姓名：…) are masked
+for the roles that see the name field masked, while an official named in the complaint stays named."""
+
+from web.conftest import client_for, hotline, web_app  # noqa: F401 - fixtures used below
+
+ADDRESS = "东城区幸福路18号幸福小区"
+TITLE = "关于幸福小区门口烧烤油烟的问题"
+
+
+def _handled(hotline, **intake) -> str:  # noqa: F811
+    from rexian.domain import commands as c
+
+    ticket_id = hotline.handle(c.Intake(actor_id="A01", category="0201", caller_phone="13812345678",
+                                        address=ADDRESS, **intake)).ticket_id
+    hotline.handle(c.Dispatch(actor_id="P01", ticket_id=ticket_id, lead_unit_id="D02"))
+    hotline.handle(c.SignFor(actor_id="H0201", ticket_id=ticket_id))
+    return ticket_id
+
+
+def test_a_note_quoting_the_title_shows_the_estate_as_the_title_does_and_the_callers_own_words_still_hide_it(hotline, client_for):  # noqa: F811
+    from rexian.domain import commands as c
+
+    ticket_id = _handled(hotline, title=TITLE, content="我住幸福小区，楼下烧烤油烟太大")
+    hotline.handle(c.RecordContact(actor_id="H0201", ticket_id=ticket_id, method="phone",
+                                   summary="关于幸福小区门口烧烤油烟的问题，已与市民约定到幸福路18号查看"))
+    for reader in ("P01", "R01", "J01"):
+        page = client_for(reader).get(f"/tickets/{ticket_id}").text
+        assert page.count("关于幸福小区门口烧烤油烟的问题") >= 2, reader  # the title and its quotation, alike
+        assert "我住****，楼下烧烤油烟太大" in page, reader  # where the caller lives: hidden as before
+        assert "到********查看" in page and "18号" not in page, reader  # the door, outside the quotation
+    handler = client_for("H0201").get(f"/tickets/{ticket_id}").text
+    assert "我住幸福小区" in handler and "到幸福路18号查看" in handler
+
+
+def test_the_callers_name_inside_the_words_is_masked_for_masked_roles_and_an_official_named_stays(hotline, client_for):  # noqa: F811
+    from rexian.domain import commands as c
+
+    ticket_id = _handled(hotline, caller_name="王建国",
+                         content="我叫王建国，门口烧烤油烟很大，街道办李强主任一直推诿。联系人：赵丽华")
+    hotline.handle(c.RecordContact(actor_id="H0201", ticket_id=ticket_id, method="phone",
+                                   summary="已电话联系王建国，约定明天查看"))
+    for reader in ("P01", "R01", "J01"):
+        page = client_for(reader).get(f"/tickets/{ticket_id}").text
+        assert "王建国" not in page and "赵丽华" not in page, reader
+        assert "我叫王**" in page and "联系人：赵**" in page and "已电话联系王**" in page, reader
+        assert "街道办李强主任一直推诿" in page, reader  # the official complained about is not the caller
+        listed = client_for(reader).get("/tickets?queue=all&q=烧烤").text
+        assert ticket_id in listed and "王建国" not in listed, reader
+    for reader in ("A01", "H0201"):  # they talk to the caller: the name as given
+        page = client_for(reader).get(f"/tickets/{ticket_id}").text
+        assert "我叫王建国" in page and "联系人：赵丽华" in page and "已电话联系王建国" in page, reader
