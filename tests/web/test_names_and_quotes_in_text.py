@@ -51,3 +51,14 @@ def test_the_callers_name_inside_the_words_is_masked_for_masked_roles_and_an_off
     for reader in ("A01", "H0201"):  # they talk to the caller: the name as given
         page = client_for(reader).get(f"/tickets/{ticket_id}").text
         assert "我叫王建国" in page and "联系人：赵丽华" in page and "已电话联系王建国" in page, reader
+
+
+def test_a_quoted_title_hides_exactly_what_the_title_hides_even_a_short_numbered_part():
+    from rexian.web.privacy import hide_addresses
+
+    address, title = "新港区滨海街道建设大道457号绿城桂花园2期", "关于绿城桂花园2期电梯故障的问题"
+    shown = hide_addresses({"title": title, "reply": "经现场核查，关于绿城桂花园2期电梯故障的问题已督促整改完毕",
+                            "content": "我住绿城桂花园，电梯坏了"}, [address], [title])
+    assert shown["title"] == "关于绿城桂花园****电梯故障的问题"
+    assert shown["reply"] == "经现场核查，关于绿城桂花园****电梯故障的问题已督促整改完毕"
+    assert shown["content"] == "我住****，电梯坏了"

@@ -123,8 +123,10 @@ def hide_addresses(value: Any, addresses: Iterable[str], titles: Iterable[str] =
     addresses = [address for address in addresses if address]
     titles = [title for title in titles if title]
     names = [name for name in names if name]
-    words = _any_of(part for address in addresses for part in address_parts(address))
-    doors = _any_of(part for address in addresses for part in own_details(address))
+    hidden_parts = {part for address in addresses for part in address_parts(address)}
+    door_parts = {part for address in addresses for part in own_details(address)}
+    words = _any_of(hidden_parts | door_parts)
+    doors = _any_of(door_parts)
     if words is None and not names:
         return value
 
@@ -132,8 +134,11 @@ def hide_addresses(value: Any, addresses: Iterable[str], titles: Iterable[str] =
         return doors.sub("****", part) if doors is not None else part
 
     def in_words(text: str) -> str:
-        return words.sub(lambda found: as_in_title(found.group(0)) if any(
-            quoted_from(text, found.start(), found.end(), title) for title in titles) else "****", text)
+        def one(found: re.Match) -> str:
+            if any(quoted_from(text, found.start(), found.end(), title) for title in titles):
+                return as_in_title(found.group(0))  # quoting the title: read as the title reads
+            return "****" if found.group(0) in hidden_parts else found.group(0)
+        return words.sub(one, text)
 
     def hidden(item: Any, key: str = "") -> Any:
         if isinstance(item, str):
