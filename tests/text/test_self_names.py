@@ -10,6 +10,7 @@ NAMES = ("phone", "name")
 @pytest.mark.parametrize("text, masked", [
     ("我叫王建国，住幸福小区", "我叫王**，住幸福小区"),
     ("我叫张伟住在幸福小区", "我叫张*住在幸福小区"),  # the name ends where the next clause begins
+    ("本人刘洋家住东门", "本人刘*家住东门"),
     ("本人王强住幸福小区3栋", "本人王*住幸福小区3栋"),
     ("姓名：李梅 电话13812345678", "姓名：李* 电话138****5678"),
     ("反映人:赵一", "反映人:赵*"),
@@ -24,6 +25,7 @@ def test_a_self_introduced_name_keeps_only_its_surname(text, masked):
     "街道办李强主任推诿",  # an official complained about: not the writer
     "我是业主", "我是和平路居民", "我是幸福小区居民", "我是周边居民", "本人是一名退休教师",
     "本人向街道反映多次", "本人于3月5日", "我是王局长的邻居", "我是林业局的", "联系人：匿名", "我是张先生",
+    "我是和平里的居民", "您好，我是金色家园的居民", "我是张伟的家属",  # 「我是X的…」: X is not the writer
 ])
 def test_near_misses_are_left_as_written(text):
     assert mask_personal_data(text, NAMES) == text

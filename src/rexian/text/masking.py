@@ -86,15 +86,16 @@ _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁
              "查麻苑迟邝")
 _DOUBLE_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "令狐", "慕容", "夏侯", "长孙",
                     "宇文", "司徒", "轩辕", "端木", "独孤", "南宫", "西门", "百里")
-# Characters that end a name rather than continue it (「我叫张伟住幸福小区」: the name is 张伟) …
-_AFTER_NAME = "住在是的家电手现今昨联身和与于也已就从向对说，"
+# Characters that end a name rather than continue it (「我叫张伟住幸福小区」: the name is 张伟) — not 的: 「我是
+# 和平里的居民」「我是张伟的家属」 do not name the writer …
+_AFTER_NAME = "住在是电手现今昨联身和与于也已就从向对说"
 # … and that continue a title or a place, not a given name (「我是王局长的邻居」「我是林业局的」「金桥路」).
-_NOT_GIVEN = _AFTER_NAME + "先女局长主任书记科处队站所部总经理师傅老阿姨爷业边时路街巷道村区镇县市省楼栋号院园店厂"
+_NOT_GIVEN = _AFTER_NAME + "的家先女局长主任书记科处队站所部总经理师傅老阿姨爷业边时路街巷道村区镇县市省楼栋号院园店厂里"
 _GIVEN = rf"(?![{_NOT_GIVEN}])[\u4e00-\u9fff]"
 _NAME = rf"(?:{'|'.join(_DOUBLE_SURNAMES)}|[{_SURNAMES}]){_GIVEN}(?:{_GIVEN})?"
 # What may follow a name: no more Chinese characters (punctuation, a digit, the end), or a character that
-# starts the next clause (住, 电话 …).
-_NAME_END = rf"(?=[^\u4e00-\u9fff]|$|[{_AFTER_NAME}])"
+# starts the next clause (住, 电话, 家住 …; not 家 alone: 「我是金色家园的居民」).
+_NAME_END = rf"(?=[^\u4e00-\u9fff]|$|[{_AFTER_NAME}]|家住)"
 _SELF_NAMED = re.compile(rf"(?:我叫|我是|本人(?:是|叫)?|我的名字(?:是|叫)|名字叫)\s*({_NAME}){_NAME_END}")
 _LABELLED_NAME = re.compile(r"(?:姓名|联系人|来电人|反映人|投诉人|诉求人)\s*[：:]\s*"
                             r"(?!匿名|不详|未知|保密|无)([\u4e00-\u9fff]{2,4}?)" + _NAME_END)
