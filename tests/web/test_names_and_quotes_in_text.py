@@ -62,3 +62,13 @@ def test_a_quoted_title_hides_exactly_what_the_title_hides_even_a_short_numbered
     assert shown["title"] == "关于绿城桂花园****电梯故障的问题"
     assert shown["reply"] == "经现场核查，关于绿城桂花园****电梯故障的问题已督促整改完毕"
     assert shown["content"] == "我住****，电梯坏了"
+
+
+def test_an_exported_findings_evidence_and_a_bulletins_quote_mask_a_self_introduced_name():
+    from rexian.service.bulletin import BULLETIN_MASKED
+    from rexian.text.masking import mask_personal_data
+    from rexian.web.privacy import mask_finding
+
+    finding = {"evidence": {"texts": ["市民说：我叫王建国，街道办李强主任推诿"], "values": {"n": 2}}}
+    assert mask_finding(finding)["evidence"]["texts"] == ["市民说：我叫王**，街道办李强主任推诿"]
+    assert mask_personal_data("姓名：赵丽华，电话13812345678", BULLETIN_MASKED) == "姓名：赵**，电话138****5678"

@@ -278,7 +278,7 @@ def mask_finding(finding: dict[str, Any]) -> dict[str, Any]:
             return [masked(v, key) for v in value]
         if key in PERSONAL_FIELDS and value is not None:
             return mask_fields({key: value}, None)[key]
-        return mask_personal_data(value) if isinstance(value, str) else value
+        return mask_personal_data(value, TEXT_MASKED) if isinstance(value, str) else value
 
     evidence = finding.get("evidence")
     return {**finding, "evidence": masked(evidence)} if isinstance(evidence, dict) else dict(finding)
