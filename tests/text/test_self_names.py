@@ -46,3 +46,7 @@ def test_a_passage_is_a_quotation_only_when_it_copies_more_than_the_words_themse
     assert quoted_from(quoting, quoting.index("幸福小区"), quoting.index("幸福小区") + 4, title)
     living = "我住幸福小区门口"
     assert not quoted_from(living, 2, 6, title)  # two characters more than the estate: not a quotation
+
+
+def test_a_placeholder_in_the_name_field_is_not_masked_in_the_words():
+    assert mask_names("市民反映：匿名来电，市民很着急", ["市民", "匿名"]) == "市民反映：匿名来电，市民很着急"

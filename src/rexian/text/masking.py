@@ -114,11 +114,18 @@ def mask_name(name: str | None) -> str | None:
     return name[:keep] + "*" * max(1, len(name) - keep)
 
 
+# What exports write in the caller's name field when the caller gave none: words, not a name to look for.
+NOT_NAMES = frozenset({"匿名", "匿名用户", "市民", "群众", "居民", "业主", "网友", "来电人", "不详", "未知", "无",
+                       "先生", "女士", "保密"})
+
+
 def mask_names(text: str | None, names: list[str] | tuple[str, ...]) -> str:
-    """`text` with every occurrence of these known names (a caller's) masked as `mask_name` masks them."""
+    """`text` with every occurrence of these known names (a caller's) masked as `mask_name` masks them; a
+    placeholder written where no name was given (匿名, 市民 …) is not looked for."""
     if not text:
         return text or ""
-    names = sorted({name.strip() for name in names if name and len(name.strip()) >= 2}, key=len, reverse=True)
+    names = sorted({name.strip() for name in names if name and len(name.strip()) >= 2
+                    and name.strip() not in NOT_NAMES}, key=len, reverse=True)
     if not names:
         return text
     return re.sub("|".join(map(re.escape, names)), lambda match: mask_name(match.group(0)) or "", text)
