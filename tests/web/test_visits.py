@@ -20,3 +20,11 @@ def test_a_visit_that_did_not_reach_the_citizen_is_recorded_and_the_ticket_waits
     assert tid in visitor.get("/tickets?queue=visit").text
     form_post(visitor, f"/tickets/{tid}/do/visit", {"reached": "true", "resolved": "true", "satisfaction": "satisfied"})
     assert hotline.ticket(tid).status == "closed"
+
+
+def test_the_visit_form_asks_whether_the_citizen_was_reached_before_the_verdict(hotline, client_for):
+    tid = visit_pending(hotline)
+    page = client_for("V01").get(f"/tickets/{tid}").text
+    form = page[page.index('id="do-visit"'):]
+    assert form.index("<label>是否联系上市民") < form.index("<label>问题是否解决") < form.index("<label>满意度")
+    assert "选「否」时只记录这次未接通的回访" in form

@@ -71,13 +71,18 @@ def caller_details(connection: Connection, ticket_id: str) -> dict[str, Any] | N
     return json.loads(row.data) if row is not None and row.data else None
 
 
-def callers_phones(connection: Connection, ticket_ids: list[str]) -> dict[str, str]:
-    """The held caller phone of each of these tickets that has one (a list page's worth, in one query)."""
+def callers_held(connection: Connection, ticket_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The held caller details (name, phone, identifier) of each of these tickets that has them, in one query."""
     if not ticket_ids:
         return {}
     rows = connection.execute(select(t.personal_data.c.ticket_id, t.personal_data.c.data)
                               .where(t.personal_data.c.ticket_id.in_(ticket_ids), t.personal_data.c.data.is_not(None)))
-    phones = {row.ticket_id: json.loads(row.data).get("caller_phone") for row in rows}
+    return {row.ticket_id: json.loads(row.data) for row in rows}
+
+
+def callers_phones(connection: Connection, ticket_ids: list[str]) -> dict[str, str]:
+    """The held caller phone of each of these tickets that has one (a list page's worth, in one query)."""
+    phones = {ticket_id: held.get("caller_phone") for ticket_id, held in callers_held(connection, ticket_ids).items()}
     return {ticket_id: phone for ticket_id, phone in phones.items() if phone}
 
 

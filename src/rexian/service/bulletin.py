@@ -27,7 +27,7 @@ from rexian.domain.clues import action_label
 from rexian.domain.records import named
 from rexian.text.masking import mask_personal_data
 
-BULLETIN_MASKED = ("phone", "id_card", "bank_card", "address")
+BULLETIN_MASKED = ("phone", "id_card", "bank_card", "address", "name")  # name: 「我叫…」, text/masking.py
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 COUNTING_RULE = ("统计口径：问题发生在当月（以触发该问题线索的事件时间为准，而非系统发现时间）且未被排除的问题线索；"

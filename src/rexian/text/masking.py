@@ -9,6 +9,14 @@ only masked when it has the shape *and* the checksum of the kind:
 - bank card: 16-19 digits passing the Luhn check (spaces or hyphens between groups of 4 allowed);
 - mobile phone: 11 digits starting 1[3-9]; landline: 0 + 2-3 digit area code + 7-8 digits (with an
   optional hyphen), optionally +86 / 86 before a mobile number.
+
+Callers also write their own name into the words (「我叫王建国，住幸福小区」「姓名：李梅」). A name has no
+checksum, so only what says it is the writer's own name is taken (kind `name`, `find_self_names`): a
+self-introduction (我叫 / 我是 / 本人 / 我的名字是 + a common surname and one or two more characters, ending
+where the name ends) or a label (姓名 / 联系人 / 来电人 / 反映人 / 投诉人 + colon). Anyone else named in a
+complaint — the official complained about (「街道办李强主任推诿」) — is not the writer's personal data and stays.
+A caller's name known from the ticket is masked wherever it occurs (`mask_names`). A masked name keeps its
+surname (王**), as the name field does (`mask_name`).
 """
 
 from __future__ import annotations
@@ -66,12 +74,66 @@ def luhn_is_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
-PERSONAL_KINDS = ("phone", "id_card", "bank_card", "address")
+PERSONAL_KINDS = ("phone", "id_card", "bank_card", "address", "name")
+
+# The common single and double surnames (together over 95% of the population): a self-introduction's name
+# must start with one, so 「我是业主」「我是和平路居民」「本人向街道反映」 are not names.
+_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
+             "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
+             "向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕"
+             "单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚"
+             "娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池"
+             "查麻苑迟邝")
+_DOUBLE_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "令狐", "慕容", "夏侯", "长孙",
+                    "宇文", "司徒", "轩辕", "端木", "独孤", "南宫", "西门", "百里")
+# Characters that end a name rather than continue it (「我叫张伟住幸福小区」: the name is 张伟) — not 的: 「我是
+# 和平里的居民」「我是张伟的家属」 do not name the writer …
+_AFTER_NAME = "住在是电手现今昨联身和与于也已就从向对说"
+# … and that continue a title or a place, not a given name (「我是王局长的邻居」「我是林业局的」「金桥路」).
+_NOT_GIVEN = _AFTER_NAME + "的家先女局长主任书记科处队站所部总经理师傅老阿姨爷业边时路街巷道村区镇县市省楼栋号院园店厂里"
+_GIVEN = rf"(?![{_NOT_GIVEN}])[\u4e00-\u9fff]"
+_NAME = rf"(?:{'|'.join(_DOUBLE_SURNAMES)}|[{_SURNAMES}]){_GIVEN}(?:{_GIVEN})?"
+# What may follow a name: no more Chinese characters (punctuation, a digit, the end), or a character that
+# starts the next clause (住, 电话, 家住 …; not 家 alone: 「我是金色家园的居民」).
+_NAME_END = rf"(?=[^\u4e00-\u9fff]|$|[{_AFTER_NAME}]|家住)"
+_SELF_NAMED = re.compile(rf"(?:我叫|我是|本人(?:是|叫)?|我的名字(?:是|叫)|名字叫)\s*({_NAME}){_NAME_END}")
+_LABELLED_NAME = re.compile(r"(?:姓名|联系人|来电人|反映人|投诉人|诉求人)\s*[：:]\s*"
+                            r"(?!匿名|不详|未知|保密|无)([\u4e00-\u9fff]{2,4}?)" + _NAME_END)
+
+
+def find_self_names(text: str) -> list[re.Match]:
+    """The writer's own name where the text introduces it (group 1 of each match), in order."""
+    return sorted([*_SELF_NAMED.finditer(text), *_LABELLED_NAME.finditer(text)], key=lambda match: match.start(1))
+
+
+def mask_name(name: str | None) -> str | None:
+    """王** — the surname stays, as callers are addressed (王先生), the given name does not."""
+    if not name:
+        return name
+    keep = 2 if len(name) >= 3 and name[:2] in _DOUBLE_SURNAMES else 1
+    return name[:keep] + "*" * max(1, len(name) - keep)
+
+
+# What exports write in the caller's name field when the caller gave none: words, not a name to look for.
+NOT_NAMES = frozenset({"匿名", "匿名用户", "市民", "群众", "居民", "业主", "网友", "来电人", "不详", "未知", "无",
+                       "先生", "女士", "保密"})
+
+
+def mask_names(text: str | None, names: list[str] | tuple[str, ...]) -> str:
+    """`text` with every occurrence of these known names (a caller's) masked as `mask_name` masks them; a
+    placeholder written where no name was given (匿名, 市民 …) is not looked for."""
+    if not text:
+        return text or ""
+    names = sorted({name.strip() for name in names if name and len(name.strip()) >= 2
+                    and name.strip() not in NOT_NAMES}, key=len, reverse=True)
+    if not names:
+        return text
+    return re.sub("|".join(map(re.escape, names)), lambda match: mask_name(match.group(0)) or "", text)
 
 
 def find_personal_data(text: str, kinds: tuple[str, ...] = PERSONAL_KINDS) -> list[PersonalDatum]:
-    """Every phone, ID-card and bank-card number and address house number in `text`, in order, without
-    overlaps."""
+    """Every phone, ID-card and bank-card number, address house number and self-introduced name in `text`, in
+    order, without overlaps."""
     if not text:
         return []
     found: list[PersonalDatum] = []
@@ -98,6 +160,8 @@ def find_personal_data(text: str, kinds: tuple[str, ...] = PERSONAL_KINDS) -> li
         add("phone", match, 0 if match.group(0).startswith(("+", "86")) else 1)
     for match in _LANDLINE.finditer(text):
         add("phone", match)
+    for match in find_self_names(text) if "name" in kinds else ():
+        add("name", match)
     # Looked for only when asked (the bulletin): every masked web field would pay for it otherwise.
     for match in _ADDRESS_NUMBER.finditer(text) if "address" in kinds else ():
         if _ADDRESS_ANCHOR.search(text[max(0, match.start() - 12):match.start()]):
@@ -106,6 +170,8 @@ def find_personal_data(text: str, kinds: tuple[str, ...] = PERSONAL_KINDS) -> li
 
 
 def _mask_value(kind: str, value: str) -> str:
+    if kind == "name":
+        return mask_name(value) or value
     digits_at = [index for index, char in enumerate(value) if char.isalnum()]
     if kind == "phone":
         # 138****5678, 0731-****1234, +86 139****5678: the four digits before the last four.
@@ -135,3 +201,20 @@ def mask_personal_data(text: str | None, kinds: tuple[str, ...] = ("phone", "id_
         cursor = datum.end
     pieces.append(text[cursor:])
     return "".join(pieces)
+
+
+QUOTE_MARGIN = 4  # characters beyond the words themselves that make a passage a quotation
+
+
+def quoted_from(text: str, start: int, end: int, source: str, margin: int = QUOTE_MARGIN) -> bool:
+    """True when `text[start:end]` lies inside a passage of `text` copied from `source` that is longer than it
+    by at least `margin` characters (a reply quoting a ticket's title: 「您反映的幸福小区门口烧烤油烟问题」
+    quotes 「关于幸福小区门口烧烤油烟的问题」 around 幸福小区; 「我住幸福小区」 does not)."""
+    if not source or text[start:end] not in source:
+        return False
+    left, right = start, end
+    while left > 0 and text[left - 1:right] in source:
+        left -= 1
+    while right < len(text) and text[left:right + 1] in source:
+        right += 1
+    return (right - left) - (end - start) >= margin

@@ -33,6 +33,7 @@ ORG_FORMS: dict[str, tuple[str, ...]] = {
 }
 LISTS = {"roles", "assisting"}  # fields chosen several at a time
 PER_PAGE = 20  # the accounts and people lists, a page at a time as the ticket lists
+PICKER_PER_PAGE = 8  # the account form's person picker: a page that fits beside the form on a 1366×768 screen
 LISTED = ("account", "person")  # the searched, paged lists: their query parameters are `<list>_q`, `<list>_page`
 
 
@@ -115,11 +116,43 @@ def admin(request: Request, me: Principal = Depends(Allow("admin"))):
     accounts = [{**a, "person": org.person(a["person_id"])} for a in web.accounts.list()]
     lists = {name: searched(rows, params.get(f"{name}_q", ""), _int(params.get(f"{name}_page"), 1), org)
              for name, rows in (("account", accounts), ("person", list(org.people.values())))}
-    return render(request, "admin.html", me, org=org, lists=lists, kept=kept,
+    return render(request, "admin.html", me, org=org, lists=lists, kept=kept, **picker(web, org, "", 1),
                   searches={name: params.get(f"{name}_q", "") for name in LISTED},
                   page_links={name: _page_link(kept, name) for name in LISTED},
                   audit=web.accounts.audit_entries(), issued=None, error=params.get("error"), done=params.get("done"),
                   editing=editing, calendar=calendar_years(web), settings=web.settings)
+
+
+@router.get("/admin/people")
+def people_picker(request: Request, pick_q: str = "", page: str = "1", me: Principal = Depends(Allow("admin"))):
+    """The account form's person picker (htmx): one page of the people `pick_q` finds (id, name, unit, role)."""
+    from rexian.web.pages import _int, render
+
+    web = request.app.state.web
+    return render(request, "_person_picker.html", me, **picker(web, web.hotline.organisation(), pick_q, _int(page, 1)))
+
+
+def picker(web, org: Organisation, q: str, page: int) -> dict[str, Any]:
+    return {"picked": searched(list(org.people.values()), q, page, org, PICKER_PER_PAGE), "picker_q": q,
+            "with_account": {account["person_id"] for account in web.accounts.list()}}
+
+
+def picked_person(org: Organisation, form: FormData) -> str:
+    """The person the account form names: the one chosen in the picker, else the one its search finds alone (an
+    id typed in full, or words only one person matches — also how the form works without scripts)."""
+    chosen = str(form.get("person_id") or "").strip()
+    if chosen:
+        return chosen
+    q = str(form.get("pick_q") or "").strip()
+    if not q:
+        raise MissingField("account.person", "请先查找并选中一位人员")
+    if q in org.people:
+        return q
+    found = searched(list(org.people.values()), q, 1, org, 2)
+    if found.total != 1:
+        raise MissingField("account.person", f"「{q}」找到{found.total}人：请在列表中选中一位人员" if found.total
+                           else f"没有找到符合「{q}」的人员")
+    return found.rows[0].person_id
 
 
 def _page_link(kept: dict[str, str], name: str):
@@ -182,7 +215,8 @@ def admin_org_repair(request: Request, _: FormData = Depends(checked_form), me: 
 @router.post("/admin/accounts")
 def admin_accounts(request: Request, form: FormData = Depends(checked_form), me: Principal = Depends(Allow("admin"))):
     try:
-        account_operation(request.app.state.web, me, str(form.get("person_id") or "").strip(),
+        web = request.app.state.web
+        account_operation(web, me, picked_person(web.hotline.organisation(), form),
                           str(form.get("operation") or ""), str(form.get("password") or ""))
     except WorkflowError as refused:
         return RedirectResponse("/admin?" + urlencode({"error": refused.message}), status_code=303)

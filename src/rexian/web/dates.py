@@ -15,7 +15,9 @@ from datetime import date, datetime
 
 DATE_FORM = "yyyy-mm-dd"
 DATETIME_FORM = "yyyy-mm-dd hh:mm"
+MONTH_FORM = "yyyy-mm"
 _DATE = r"(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?|(\d{2})(\d{2}))"
+_MONTH = re.compile(r"\s*(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*月?|(\d{2}))\s*")
 _DATE_ONLY = re.compile(rf"\s*{_DATE}\s*")
 _DATE_TIME = re.compile(rf"\s*{_DATE}(?:\s*[T\s]\s*(\d{{1,2}})\s*[:：时]\s*(\d{{2}})(?:\s*[:：分]\s*(\d{{2}})\s*秒?)?\s*分?)?\s*")
 
@@ -55,3 +57,15 @@ def read_datetime(text: str | None, label: str = "时间") -> datetime | None:
         return datetime(day.year, day.month, day.day, int(match[6] or 0), int(match[7] or 0), int(match[8] or 0))
     except ValueError:
         raise UnreadableDate(f"{label}「{str(text).strip()}」不是存在的时刻（格式 {DATETIME_FORM}）") from None
+
+
+def read_month(text: str | None, label: str = "月份") -> str | None:
+    """The month typed into a field as yyyy-mm (2026-3, 2026/03, 2026.3, 202603, 2026年3月); None when empty;
+    UnreadableDate otherwise."""
+    if text is None or not str(text).strip():
+        return None
+    match = _MONTH.fullmatch(str(text))
+    month = int(match[2] or match[3]) if match else 0
+    if match is None or not 1 <= month <= 12:
+        raise UnreadableDate(f"{label}「{str(text).strip()}」无法识别：请按 {MONTH_FORM} 填写，例如 2026-03")
+    return f"{int(match[1]):04d}-{month:02d}"

@@ -11,7 +11,6 @@ reviewers and administrators).
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
@@ -119,20 +118,36 @@ def _hotspots_disclosed(request: Request, me: Principal, snapshot: dict, place: 
 
 
 # --- findings triage -------------------------------------------------------------------------------------
+FINDING_DATES = {"date_from": "日期自", "date_to": "日期至"}
+
+
+def _finding_filters(request: Request, kind):
+    """The triage filters from the query string, dates read as typed (web/dates.py, as the ticket lists do); a date
+    that cannot be read is not applied and named above the list."""
+    from rexian.web.dates import UnreadableDate, read_date
+
+    values, problems = dict(request.query_params), []
+    for name, label in FINDING_DATES.items():
+        try:
+            day = read_date(values.get(name), label)
+        except UnreadableDate as error:
+            problems.append(str(error))
+            day = None
+        values[name] = day.isoformat() if day else None
+    return kind.from_mapping(values), problems
+
+
 @router.get("/desk/findings")
 def findings(request: Request, me: Principal = Depends(SUPERVISOR)):
     from rexian.analytics.registry import FAMILY_NAMES_ZH, SEVERITY_ZH, all_rules
     from rexian.service.desk import FindingFilter
 
     services = _services(request)
-    try:
-        filters = FindingFilter.from_mapping(dict(request.query_params))
-    except ValueError:
-        raise MissingField("desk.filter_date", "日期格式应为 年-月-日") from None
+    filters, problems = _finding_filters(request, FindingFilter)
     page = max(1, int(request.query_params.get("page") or 1)) if (request.query_params.get("page") or "1").isdigit() else 1
     result = services.desk.findings(filters, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     query = filters.as_query()
-    return _render(request, "desk/findings.html", me, result=result, filters=filters, page=page,
+    return _render(request, "desk/findings.html", me, result=result, filters=filters, page=page, problems=problems,
                    facets=services.desk.facets(), families=FAMILY_NAMES_ZH, severities=SEVERITY_ZH,
                    rules={rid: r.name_zh for rid, r in all_rules().items()}, who=_who(request),
                    org=request.app.state.web.hotline.organisation(), query=query,
@@ -258,10 +273,12 @@ def order_list(request: Request, me: Principal = Depends(SUPERVISOR)):
 def issue_orders(request: Request, form: FormData = Depends(checked_form), me: Principal = Depends(SUPERVISOR)):
     units = [u for u in form.getlist("unit_ids") if isinstance(u, str) and u]
     keys = [k for k in _text(form, "finding_keys").split() if k]
+    from rexian.web.dates import UnreadableDate, read_datetime
+
     try:
-        due = datetime.fromisoformat(_text(form, "due_at")) if _text(form, "due_at") else None
-    except ValueError:
-        due = None
+        due = read_datetime(_text(form, "due_at"), "督办期限")
+    except UnreadableDate as error:
+        return _back("/desk/orders", error=str(error))
     if due is None:
         return _back("/desk/orders", error="请填写督办期限")
     try:
@@ -314,8 +331,13 @@ def bulletin_list(request: Request, me: Principal = Depends(SUPERVISOR)):
 
 @router.post("/desk/bulletins")
 def draft_bulletin(request: Request, form: FormData = Depends(checked_form), me: Principal = Depends(SUPERVISOR)):
+    from rexian.web.dates import UnreadableDate, read_month
+
     try:
-        bulletin_id = _services(request).desk.draft_bulletin(me.person_id, _text(form, "period"))
+        period = read_month(_text(form, "period")) or ""
+        bulletin_id = _services(request).desk.draft_bulletin(me.person_id, period)
+    except UnreadableDate as error:
+        return _back("/desk/bulletins", error=str(error))
     except WorkflowError as refused:
         return _back("/desk/bulletins", error=refused.message)
     return _back(f"/desk/bulletins/{bulletin_id}")

@@ -56,7 +56,17 @@ def inputs(action_name: str, ticket: Ticket, org: Organisation, now: datetime,
             item.options = [(value, label) for value, label in item.options if value in allowed or value == ""]
     if action_name == "dispatch":
         _suggest_dispatch({item.name: item for item in found}, ticket, org, now, deadlines)
-    return found
+    first = ASKED_FIRST.get(action_name, ())
+    for item in found:
+        if item.name in first:
+            item.hint = item.hint or FIRST_HINTS.get(item.name, "")
+    return sorted(found, key=lambda item: item.name not in first)  # stable: the rest keep the command's order
+
+
+# Fields a form asks before the others, because their answer decides whether the others count: a follow-up call
+# nobody answered records no verdict (domain: Visit.reached), so the visitor says so before giving one.
+ASKED_FIRST = {"visit": ("reached",)}
+FIRST_HINTS = {"reached": "选「否」时只记录这次未接通的回访，下面的解决情况与满意度不记录，工单仍待回访"}
 
 
 def _suggest_dispatch(fields: dict[str, Input], ticket: Ticket, org: Organisation, now: datetime,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -30,21 +31,21 @@ from sqlalchemy.engine import Connection, Engine
 from rexian.adapters import tables as t
 
 from rexian.adapters.audit import append_audit
-from rexian.text.masking import mask_personal_data
+from rexian.adapters.personal import callers_held
+from rexian.text.masking import mask_name, mask_names, mask_personal_data, quoted_from
 from rexian.web.auth import Principal
 from rexian.web.labels import role_names
 
 NEEDS_PERSONAL_DATA = frozenset({"agent", "visitor", "handler", "unit_leader"})
 FREE_TEXT_FIELDS = ("content", "title", "reply", "answer", "summary", "note", "reason", "result", "response")
+# What a masked reader does not see inside the words: numbers by their checksum, names the writer gives as
+# their own (text/masking.py); the ticket's own address and caller's name are looked up (`disclose`).
+TEXT_MASKED = ("phone", "id_card", "bank_card", "name")
 PERSONAL_FIELDS = ("caller_name", "caller_phone", "address", "lon", "lat", "caller_id")
 
 
 def sees_personal_data(principal: Principal | None, unmasked: bool = False) -> bool:
     return unmasked or (principal is not None and bool(principal.roles & NEEDS_PERSONAL_DATA))
-
-
-def mask_name(name: str | None) -> str | None:
-    return (name[0] + "*" * max(1, len(name) - 1)) if name else name
 
 
 def mask_phone(phone: str | None) -> str | None:
@@ -111,21 +112,39 @@ def _any_of(parts: Iterable[str]) -> re.Pattern | None:
     return re.compile("|".join(map(re.escape, parts))) if parts else None
 
 
-def hide_addresses(value: Any, addresses: Iterable[str]) -> Any:
+def hide_addresses(value: Any, addresses: Iterable[str], titles: Iterable[str] = (),
+                   names: Iterable[str] = ()) -> Any:
     """`value` (a text, or a payload / evidence of texts) with the given addresses' hidden parts replaced by
-    "****" wherever they occur inside words — in a title (`TITLE_FIELDS`) only the caller's own details
-    (`own_details`), so that every title shows the place of its matter alike, whether or not the caller lives
-    there (docs/web.md, Personal data)."""
+    "****" wherever they occur inside words — in a title (`TITLE_FIELDS`), and wherever another text quotes one
+    of the ticket's `titles` (a reply beginning 「关于幸福小区门口烧烤油烟的问题」), only the caller's own details
+    (`own_details`), so that the same words read the same everywhere on a page and every title shows the place
+    of its matter alike, whether or not the caller lives there — and with the callers' known `names` masked
+    (王**) wherever they occur (docs/web.md, Personal data)."""
     addresses = [address for address in addresses if address]
-    words = _any_of(part for address in addresses for part in address_parts(address))
-    titles = _any_of(part for address in addresses for part in own_details(address))
-    if words is None:
+    titles = [title for title in titles if title]
+    names = [name for name in names if name]
+    hidden_parts = {part for address in addresses for part in address_parts(address)}
+    door_parts = {part for address in addresses for part in own_details(address)}
+    words = _any_of(hidden_parts | door_parts)
+    doors = _any_of(door_parts)
+    if words is None and not names:
         return value
+
+    def as_in_title(part: str) -> str:
+        return doors.sub("****", part) if doors is not None else part
+
+    def in_words(text: str) -> str:
+        def one(found: re.Match) -> str:
+            if any(quoted_from(text, found.start(), found.end(), title) for title in titles):
+                return as_in_title(found.group(0))  # quoting the title: read as the title reads
+            return "****" if found.group(0) in hidden_parts else found.group(0)
+        return words.sub(one, text)
 
     def hidden(item: Any, key: str = "") -> Any:
         if isinstance(item, str):
-            pattern = titles if key in TITLE_FIELDS else words
-            return pattern.sub("****", item) if pattern is not None else item
+            if words is not None:
+                item = as_in_title(item) if key in TITLE_FIELDS else in_words(item)
+            return mask_names(item, names)
         if isinstance(item, dict):
             return {k: hidden(v, k) for k, v in item.items()}
         if isinstance(item, list):
@@ -135,14 +154,28 @@ def hide_addresses(value: Any, addresses: Iterable[str]) -> Any:
     return hidden(value)
 
 
-def ticket_addresses(connection: Connection, ticket_ids: Iterable[str]) -> dict[str, str]:
-    """ticket id → its caller's address, for the tickets that have one."""
+@dataclass(frozen=True)
+class TicketWords:
+    """What of a ticket is looked for inside its texts: the caller's address and name, and its title."""
+    address: str | None = None
+    title: str | None = None
+    caller_name: str | None = None
+
+
+def _hide_known(value: Any, own: list[TicketWords], names: list[str | None]) -> Any:
+    return hide_addresses(value, [words.address for words in own], [words.title for words in own], names)
+
+
+def ticket_words(connection: Connection, ticket_ids: Iterable[str]) -> dict[str, TicketWords]:
+    """ticket id → its caller's address and name (held apart from the chain) and its title."""
     ids = sorted({str(ticket_id) for ticket_id in ticket_ids if ticket_id})
-    found: dict[str, str] = {}
+    found: dict[str, TicketWords] = {}
     for start in range(0, len(ids), 500):
-        found.update((ticket_id, address) for ticket_id, address in connection.execute(
-            select(t.tickets.c.ticket_id, t.tickets.c.address).where(
-                t.tickets.c.ticket_id.in_(ids[start:start + 500]), t.tickets.c.address.is_not(None))))
+        chunk = ids[start:start + 500]
+        names = {ticket_id: held.get("caller_name") for ticket_id, held in callers_held(connection, chunk).items()}
+        found.update((row.ticket_id, TicketWords(row.address, row.title, names.get(row.ticket_id)))
+                     for row in connection.execute(select(t.tickets.c.ticket_id, t.tickets.c.address, t.tickets.c.title)
+                                                   .where(t.tickets.c.ticket_id.in_(chunk))))
     return found
 
 
@@ -153,7 +186,7 @@ def mask_fields(data: dict[str, Any], principal: Principal | None, unmasked: boo
     masked = dict(data)
     for key in FREE_TEXT_FIELDS:
         if isinstance(masked.get(key), str):
-            masked[key] = mask_personal_data(masked[key])
+            masked[key] = mask_personal_data(masked[key], TEXT_MASKED)
     if "caller_name" in masked:
         masked["caller_name"] = mask_name(masked["caller_name"])
     if "caller_phone" in masked:
@@ -191,16 +224,17 @@ def disclose(engine: Engine, principal: Principal | None, items: Iterable[tuple[
     items = list(items)
     wanted = {ticket_id for key, _ in items for ticket_id in (key if isinstance(key, tuple) else (key,))}
     with nullcontext(connection) if connection is not None else engine.connect() as reading:
-        addresses = ticket_addresses(reading, wanted) if wanted - {None} else {}
+        known = ticket_words(reading, wanted) if wanted - {None} else {}
     for key, data in items:
         ids = key if isinstance(key, tuple) else (key,)
         lifted = place is not None and bool(ids) and all(ticket_id in opened for ticket_id in ids)
-        own = [addresses[ticket_id] for ticket_id in ids if ticket_id in addresses]
+        own = [known[ticket_id] for ticket_id in ids if ticket_id in known]
+        names = [words.caller_name for words in own] + [data.get("caller_name") if isinstance(data, dict) else None]
         out = masker(data, principal if place is not None else None, lifted)
         if place is None or not sees_personal_data(principal, lifted):
-            out = hide_addresses(out, own)
+            out = _hide_known(out, own, names)
         if place is not None and sees_personal_data(principal, lifted) and \
-                out != hide_addresses(masker(data, None, False), own):
+                out != _hide_known(masker(data, None, False), own, names):
             for ticket_id in ids:
                 revealed.setdefault(ticket_id, lifted)
         shown.append(out)
@@ -244,7 +278,7 @@ def mask_finding(finding: dict[str, Any]) -> dict[str, Any]:
             return [masked(v, key) for v in value]
         if key in PERSONAL_FIELDS and value is not None:
             return mask_fields({key: value}, None)[key]
-        return mask_personal_data(value) if isinstance(value, str) else value
+        return mask_personal_data(value, TEXT_MASKED) if isinstance(value, str) else value
 
     evidence = finding.get("evidence")
     return {**finding, "evidence": masked(evidence)} if isinstance(evidence, dict) else dict(finding)
