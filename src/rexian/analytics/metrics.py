@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import ibis
+from functools import cache
+
 import pandas as pd
-from ibis import _
 
 from rexian.analytics.tables import Data
 from rexian.domain.vocabulary import SATISFIED
@@ -65,6 +65,9 @@ PERIOD_FORMATS = {"month": "%Y-%m", "day": "%Y-%m-%d", "year": "%Y"}
 
 def ticket_flags(data: Data, config: dict[str, Any]):
     """One row per ticket with 0/1 flags for every numerator and denominator."""
+    import ibis
+    from ibis import _
+
     m = config["metrics"]
     ev, tk = data.ev, data.tk
     per = ev.group_by("ticket_id").aggregate(
@@ -115,6 +118,9 @@ def ticket_flags(data: Data, config: dict[str, Any]):
 
 
 def call_flags(data: Data, config: dict[str, Any]):
+    import ibis
+    from ibis import _
+
     m = config["metrics"]
     fmt = PERIOD_FORMATS.get(m.get("period", "month"))
     calls = data.calls.filter(ibis.coalesce(_.direction, "in") == "in")
@@ -132,21 +138,23 @@ def compute_metrics(data: Data, config: dict[str, Any]) -> pd.DataFrame:
     """Long table: scope (全部/单位/类别/队列), scope_id, period, metric, value, numerator, denominator, formula."""
     m = config["metrics"]
     frames = []
-    flags = ticket_flags(data, config)
+    # Built once, and only when a query of it is not remembered (`Data.fetch`).
+    flags = cache(lambda: ticket_flags(data, config))
     columns = sorted({x for metric in TICKET_METRICS for x in (metric.numerator, metric.denominator)})
     for scope, key in (("全部", None), ("单位", "unit_id"), ("类别", "category")):
-        frames.append(_rates(flags, columns, key, scope, TICKET_METRICS, m))
-    if data.calls is not None:
-        cflags = call_flags(data, config)
+        frames.append(_rates(data, "tickets", flags, columns, key, scope, TICKET_METRICS, m))
+    if data.has("calls"):
+        cflags = cache(lambda: call_flags(data, config))
         ccols = sorted({x for metric in CALL_METRICS for x in (metric.numerator, metric.denominator)})
         for scope, key in (("全部", None), ("队列", "queue")):
-            frames.append(_rates(cflags, ccols, key, scope, CALL_METRICS, m))
+            frames.append(_rates(data, "calls", cflags, ccols, key, scope, CALL_METRICS, m))
     return pd.concat(frames, ignore_index=True)
 
 
-def _rates(flags, columns, key, scope, metrics, m) -> pd.DataFrame:
+def _rates(data, table, flags, columns, key, scope, metrics, m) -> pd.DataFrame:
     groups = ["period"] + ([key] if key else [])
-    sums = flags.group_by(groups).aggregate(**{c: flags[c].sum() for c in columns}).execute()
+    sums = data.fetch(f"metrics-{table}-{key or 'all'}", lambda: flags().group_by(groups).aggregate(
+        **{c: flags()[c].sum() for c in columns}), m)
     rows = []
     for record in sums.to_dict("records"):
         for metric in metrics:
