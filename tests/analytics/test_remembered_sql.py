@@ -152,3 +152,17 @@ def test_a_damaged_remembered_file_is_ignored_with_a_warning_and_compiled_again(
     again = _compared(analyze(data, config, compiled=compiled))
     assert "con" not in vars(data)
     _assert_same(again, cold)
+
+
+def test_the_metrics_and_risk_files_neutralise_a_unit_named_like_a_formula(tmp_path):
+    # pandas 3 keeps text in `str` columns, not `object` ones: both are guarded.
+    from rexian.analytics.outputs import write_all
+
+    log = Log()
+    log.ticket("T1").dispatch("=HYPERLINK(1)").pass_to("=HYPERLINK(1)", "B").pass_to("B", "=HYPERLINK(1)").handle(
+        "=HYPERLINK(1)")
+    write_all(analyze(log.data(), load_config()), tmp_path)
+
+    for name in ("metrics.csv", "risk_unit.csv"):
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert "'=HYPERLINK(1)" in text and ",=HYPERLINK" not in text and not text.startswith("=")
