@@ -138,8 +138,12 @@ def compute_metrics(data: Data, config: dict[str, Any]) -> pd.DataFrame:
     """Long table: scope (全部/单位/类别/队列), scope_id, period, metric, value, numerator, denominator, formula."""
     m = config["metrics"]
     frames = []
-    # Built once, and only when a query of it is not remembered (`Data.fetch`).
+    # Built once, and only when a query of it is not remembered (`Data.fetch`). With remembered SQL (a batch
+    # run on DuckDB) the flags are computed once into a table the three scopes' sums read.
     flags = cache(lambda: ticket_flags(data, config))
+    if data.remembered is not None:
+        data.keep("ticket_flags", lambda _data: ticket_flags(data, config), m)
+        flags = cache(lambda: data.con.table("kept_ticket_flags"))
     columns = sorted({x for metric in TICKET_METRICS for x in (metric.numerator, metric.denominator)})
     for scope, key in (("全部", None), ("单位", "unit_id"), ("类别", "category")):
         frames.append(_rates(data, "tickets", flags, columns, key, scope, TICKET_METRICS, m))
@@ -155,6 +159,7 @@ def _rates(data, table, flags, columns, key, scope, metrics, m) -> pd.DataFrame:
     groups = ["period"] + ([key] if key else [])
     sums = data.fetch(f"metrics-{table}-{key or 'all'}", lambda: flags().group_by(groups).aggregate(
         **{c: flags()[c].sum() for c in columns}), m)
+    formulas = {metric.metric_id: metric.formula.format(**m) for metric in metrics}
     rows = []
     for record in sums.to_dict("records"):
         for metric in metrics:
@@ -163,6 +168,6 @@ def _rates(data, table, flags, columns, key, scope, metrics, m) -> pd.DataFrame:
                 "scope": scope, "scope_id": record[key] if key else "全部", "period": record["period"],
                 "metric_id": metric.metric_id, "metric": metric.name_zh,
                 "value": round(num / den, 4) if den else None, "numerator": num, "denominator": den,
-                "formula": metric.formula.format(**m),
+                "formula": formulas[metric.metric_id],
             })
     return pd.DataFrame(rows)

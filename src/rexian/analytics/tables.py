@@ -144,13 +144,14 @@ class Data:
             self.kept[name] = self.con.table(f"kept_{name}")
         return self.kept[name]
 
-    def keep(self, name: str, build: Callable[["Data"], Any]) -> None:
+    def keep(self, name: str, build: Callable[["Data"], Any], *parts: Any) -> None:
         """The temporary table `kept_<name>` of `build(self)`'s rows made, once per run (see `intermediate`);
-        with remembered SQL from its remembered statement, without building the expression."""
+        with remembered SQL from its remembered statement (`parts`: what the expression is built from
+        besides the tables, as for `fetch`), without building the expression."""
         if name in self.kept:
             return
         if self.remembered is not None:
-            self.remembered.execute(self.raw, f"kept_{name}", [str(self.as_of)],
+            self.remembered.execute(self.raw, f"kept_{name}", [str(self.as_of), *parts],
                                     lambda: _create_sql(self.con, f"kept_{name}", build(self), temp=True)).fetchall()
         else:
             _create(self.con, f"kept_{name}", build(self), temp=True)
@@ -200,8 +201,8 @@ def arrow_frame(table: Any) -> pd.DataFrame:
             columns[name] = pd.Series(column.to_pylist(), dtype=object)
         else:
             values = column.to_pandas()
-            columns[name] = values.astype(object) if pat.is_string(column.type) or pat.is_large_string(
-                column.type) else values
+            text = pat.is_string(column.type) or pat.is_large_string(column.type) or pat.is_string_view(column.type)
+            columns[name] = values.astype(object) if text else values
     return pd.DataFrame(columns)
 
 
