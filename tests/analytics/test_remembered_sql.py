@@ -166,3 +166,24 @@ def test_the_metrics_and_risk_files_neutralise_a_unit_named_like_a_formula(tmp_p
     for name in ("metrics.csv", "risk_unit.csv"):
         text = (tmp_path / name).read_text(encoding="utf-8")
         assert "'=HYPERLINK(1)" in text and ",=HYPERLINK" not in text and not text.startswith("=")
+
+
+def test_the_remembered_rule_catalogue_declares_every_rule_as_its_module_does(tmp_path):
+    # Three fresh processes: one writes the catalogue, one reads it (without importing a relational rule's
+    # module), one imports the modules without any catalogue. Every declared field and the function's name,
+    # module and docstring are the same.
+    code = ("import json, sys\n"
+            "from dataclasses import fields\n"
+            "from rexian.analytics.registry import Rule, all_rules, remember_catalogue\n"
+            "if sys.argv[1] != '-': remember_catalogue(sys.argv[1])\n"
+            "rules = all_rules()\n"
+            "print(json.dumps([[{f.name: getattr(r, f.name) for f in fields(Rule) if f.name != 'func'},\n"
+            "                   r.func.__module__, r.func.__name__, r.doc] for r in rules.values()], default=str))\n"
+            "print('rexian.analytics.rules_closure' in sys.modules)\n")
+    runs = [subprocess.run([sys.executable, "-c", code, argument], capture_output=True, text=True, check=True).stdout
+            for argument in (str(tmp_path), str(tmp_path), "-")]
+
+    assert len(list(tmp_path.glob("rules-*.json"))) == 1
+    written, read, declared = (run.splitlines() for run in runs)
+    assert read[0] == written[0] == declared[0] and len(json.loads(read[0])) >= 30
+    assert (written[1], read[1], declared[1]) == ("True", "False", "True")

@@ -193,12 +193,14 @@ class Deferred:
     """A rule's (or an intermediate's) function named by module and name, imported when first called."""
 
     def __init__(self, module: str, name: str, doc: str | None, intermediate: bool = False):
-        self.module, self.__name__, self.__doc__, self.intermediate = module, name, doc, intermediate
+        # Named as the function is (docs/rules.md shows each rule's module and function).
+        self.__module__, self.__name__, self.__qualname__, self.__doc__ = module, name, name, doc
+        self.intermediate = intermediate
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         import importlib
 
-        loaded = importlib.import_module(self.module)  # registers the module's real declarations again
+        loaded = importlib.import_module(self.__module__)  # registers the module's real declarations again
         target = INTERMEDIATES[self.__name__] if self.intermediate else getattr(loaded, self.__name__)
         return target(*args, **kwargs)
 
