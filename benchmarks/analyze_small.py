@@ -111,11 +111,15 @@ def run(args: argparse.Namespace, work: Path) -> None:
                                        for v, _ in versions))
     print(f"{'baseline: independent pandas ping-pong count':<50}{pandas[0]:>14.2f}{pandas[1]:>14.2f}")
     rows = list(measured["now"].items())
-    warm, pandas = rows[1][1][0], pandas[0]  # wall clock, as the targets are stated
-    print(f"target 65k warm ≤ 3 s: {'met' if warm <= 3 else 'NOT met'}; ≤ pandas count: "
-          f"{'met' if warm <= pandas else 'NOT met'}")
+    # The targets are stated in wall-clock seconds; on a shared machine the CPU seconds say what a run costs.
+    (warm, warm_cpu), (pandas, pandas_cpu) = rows[1][1], pandas
+    print(f"target 65k warm ≤ 3 s: wall {'met' if warm <= 3 else 'NOT met'}, CPU {'met' if warm_cpu <= 3 else 'NOT met'}"
+          f"; ≤ pandas count: wall {'met' if warm <= pandas else 'NOT met'}, "
+          f"CPU {'met' if warm_cpu <= pandas_cpu else 'NOT met'}")
     if real is not None:
-        print(f"target mapping ≤ 1.5 s: {'met' if rows[-1][1][0] <= 1.5 else 'NOT met'} (wall clock)")
+        mapped, mapped_cpu = rows[-1][1]
+        print(f"target mapping ≤ 1.5 s: wall {'met' if mapped <= 1.5 else 'NOT met'}, "
+              f"CPU {'met' if mapped_cpu <= 1.5 else 'NOT met'}")
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ def idle_rules(data: Data, config: dict[str, Any], rule_ids: list[str]) -> list[
     from rexian.analytics.triggers import triggers
 
     wanted = triggers(config)
-    present = set(data.ev.select("action").distinct().execute()["action"])  # Ibis: any engine's tables
+    present = set(data.fetch("actions", lambda: data.ev.select("action").distinct())["action"])  # Ibis: any engine
     return [rule_id for rule_id in rule_ids if rule_id in wanted and not wanted[rule_id] & present]
 
 
@@ -64,10 +64,16 @@ def stamp_occurred(data: Data, findings: list[Any]) -> None:
             if ref.get("ticket_id") is not None and ref.get("seq") is not None]
     if not refs:
         return
-    cited = data.given("cited_events", pd.DataFrame(refs, columns=["finding_key", "ticket_id", "seq"]).astype({"seq": "int64"}))
-    ev = data.ev.select("ticket_id", "seq", "at")
-    joined = cited.join(ev, [cited.ticket_id == ev.ticket_id, cited.seq == ev.seq])
-    times = joined.group_by("finding_key").aggregate(occurred_at=joined["at"].max()).execute()
+    frame = pd.DataFrame(refs, columns=["finding_key", "ticket_id", "seq"]).astype({"seq": "int64"})
+    if data.remembered is not None:
+        data.register("cited_events", frame)  # what the remembered SQL reads
+
+    def occurred():
+        cited, ev = data.given("cited_events", frame), data.ev.select("ticket_id", "seq", "at")
+        joined = cited.join(ev, [cited.ticket_id == ev.ticket_id, cited.seq == ev.seq])
+        return joined.group_by("finding_key").aggregate(occurred_at=joined["at"].max())
+
+    times = data.fetch("occurred", occurred)
     stamped = {key: pd.Timestamp(at).isoformat(timespec="seconds") for key, at in
                zip(times["finding_key"], times["occurred_at"]) if not pd.isna(at)}
     for finding in findings:
@@ -77,14 +83,15 @@ def stamp_occurred(data: Data, findings: list[Any]) -> None:
 def analyze(data: Data, config: dict[str, Any], text: TextPort | None = None,
             progress: Callable[[str], None] | None = None, inputs: list[str] | None = None,
             compiled: CompiledRules | None = None) -> Analysis:
-    if compiled is not None:
+    if compiled is not None and data.remembered is None:  # (remembering tables give it their connection when made)
         compiled.remember_queries(data.con)
     findings, run, skipped, idle = batch_findings(data, config, text, progress, compiled)
     metrics = compute_metrics(data, config)
     risk = rate(findings, config)
     # In Ibis, so that the same run works on any engine's tables (DuckDB, Spark).
-    span = data.ev.aggregate(events=data.ev.count(), tickets=data.ev.ticket_id.nunique(),
-                             first=data.ev["at"].min(), last=data.ev["at"].max()).execute().iloc[0]
+    span = data.fetch("span", lambda: data.ev.aggregate(
+        events=data.ev.count(), tickets=data.ev.ticket_id.nunique(), first=data.ev["at"].min(),
+        last=data.ev["at"].max())).iloc[0]
     events, tickets, first, last = span["events"], span["tickets"], _time(span["first"]), _time(span["last"])
     summary = {
         "inputs": list(inputs or []), "as_of": str(data.as_of), "events": int(events), "tickets": int(tickets),

@@ -3,24 +3,23 @@
 Fixed cost: compiling a relational rule (Ibis → SQL) takes about as long as running it on a small log. The
 SQL is the same whenever the rule's code, its parameters, the tables' columns, the analysis time and the
 Ibis version are, so `CompiledRules` remembers it in a directory between runs (the CLI: the
-`analysis_cache_dir` setting) and a warm run executes it straight away.
+`analysis_cache_dir` setting) and a warm run executes it straight away, without importing Ibis
+(analytics/remembered.py).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import re
-import tempfile
 from datetime import datetime
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from rexian.analytics.config import rule_params
 from rexian.analytics.judging import cannot_judge, drop_unjudged
-from rexian.analytics.registry import INTERMEDIATES, Finding, Rule, all_rules, rows_to_findings
+from rexian.analytics.registry import INTERMEDIATES, Finding, Rule, all_rules, remember_catalogue, rows_to_findings
+from rexian.analytics.remembered import RememberedSQL, store
 from rexian.analytics.tables import Data
 from rexian.analytics.text_port import TextPort, default_text_port, remembering
 
@@ -34,34 +33,24 @@ def applicable(rule_def: Rule, data: Data) -> bool:
 
 
 class CompiledRules:
-    """The SQL of relational rules, remembered in `directory` (one small file per rule and version)."""
+    """The SQL of a run's queries, remembered in `directory`: the relational rules' (one small file per rule
+    and version), the other named queries' (`named`, given to the tables: `tables.from_directories(...,
+    remembered=compiled.named)`) and the rules' declarations (`registry.remember_catalogue`)."""
 
     def __init__(self, directory: str | Path):
         self.directory = Path(directory)
-        # The tables' columns, read once per prepared tables (one catalogue query instead of one per rule).
-        self._columns: tuple[Any, list] | None = None
+        self.named = RememberedSQL(self.directory)
+        remember_catalogue(self.directory)
 
     def rows(self, rule_def: Rule, data: Data, params: dict[str, Any]) -> list[dict[str, Any]]:
-        path = self.directory / f"{rule_def.rule_id}-{self._key(rule_def, data, params)}.sql"
-        try:
-            sql = path.read_text(encoding="utf-8")
-            for name in _KEPT_TABLE.findall(sql):  # the intermediates the remembered SQL reads, kept first
-                data.intermediate(name, INTERMEDIATES[name])
-        except OSError:
-            sql = data.con.compile(rule_def.func(data, params))
-            self._store(path, sql)
-        result = data.con.con.execute(sql)
+        def keep_read_tables(sql: str) -> None:  # the intermediates the remembered SQL reads, kept first
+            for name in _KEPT_TABLE.findall(sql):
+                data.keep(name, INTERMEDIATES[name])
+
+        result = self.named.execute(data.raw, rule_def.rule_id, [params, str(data.as_of), data.keep_intermediates],
+                                    lambda: data.con.compile(rule_def.func(data, params)), before=keep_read_tables)
         names = [column[0] for column in result.description]
         return [dict(zip(names, row)) for row in result.fetchall()]
-
-    def _key(self, rule_def: Rule, data: Data, params: dict[str, Any]) -> str:
-        import ibis
-
-        if self._columns is None or self._columns[0] is not data.con:
-            self._columns = (data.con, _table_columns(data))
-        described = [rule_def.rule_id, params, str(data.as_of), ibis.__version__, _analytics_source_hash(),
-                     self._columns[1], data.keep_intermediates]
-        return hashlib.sha256(json.dumps(described, sort_keys=True, default=str).encode()).hexdigest()[:24]
 
     def remember_queries(self, con: Any) -> None:
         """The other queries of a run (ticket facts' readers, metrics, the judging checks, the text rules'
@@ -84,32 +73,11 @@ class CompiledRules:
                 return path.read_text(encoding="utf-8")
             except OSError:
                 sql = compile_now(expr)
-                self._store(path, sql)
+                store(path, sql)
                 return sql
 
         compile.remembered_in = self.directory  # type: ignore[attr-defined]
         con.compile = compile
-
-    def _store(self, path: Path, sql: str) -> None:
-        """Written whole or not at all (a concurrent run may write the same file)."""
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(sql)
-            os.replace(temporary, path)
-        except OSError:  # a read-only or full disk only costs the next run a compile
-            pass
-
-
-@lru_cache(maxsize=1)
-def _analytics_source_hash() -> str:
-    """A rule's SQL follows from the analytics code (rules, facts, table preparation): any change to it is a
-    new key."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()
 
 
 class _Undescribed(Exception):
@@ -165,12 +133,6 @@ def expression_key(expr: Any) -> str | None:
     except _Undescribed:
         return None
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
-
-
-def _table_columns(data: Data) -> list[tuple[str, str, str]]:
-    rows = data.con.con.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
-                                "WHERE table_name IN ('ev', 'tk', 'calls', 'agent_status')").fetchall()
-    return sorted(tuple(row) for row in rows)
 
 
 def run_rule(rule_def: Rule, data: Data, config: dict[str, Any], text: TextPort | None = None,

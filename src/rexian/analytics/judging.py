@@ -17,9 +17,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import ibis
-from ibis import _
-
 from rexian.analytics.registry import all_rules
 from rexian.analytics.tables import PAYLOAD_LIST_LENGTH, Data
 from rexian.domain import records
@@ -39,8 +36,7 @@ def cannot_judge(data: Data, rule_ids: list[str]) -> dict[str, list[str]]:
     declared = {rule_id: rules[rule_id].judges for rule_id in rule_ids if rule_id in rules and rules[rule_id].judges}
     if not declared:
         return {}
-    ev = data.ev.mutate(src=ibis.coalesce(_.source, OWN_SOURCE))
-    every_source = set(ev.select("src").distinct().execute()["src"])
+    every_source = set(data.fetch("sources", lambda: _sourced(data).select("src").distinct())["src"])
     found: dict[str, list[str]] = {}
     for rule_id in list(declared):
         # A record table given without a single row (a call file whose rows were all rejected) supports no
@@ -55,48 +51,83 @@ def cannot_judge(data: Data, rule_ids: list[str]) -> dict[str, list[str]]:
         if any(_table_has(data, action, fields) for action, fields in needs if action in records.RECORD_TABLES):
             continue  # the record table links every source's events
         needs = [(action, fields) for action, fields in needs if action not in records.RECORD_TABLES]
-        condition = None
-        for action, fields in needs:
-            for field in fields:
-                term = _present(ev, action, field)
-                condition = term if condition is None else condition | term
         share = rules[rule_id].judges_share
-        if condition is None:
+        if not any(fields for _action, fields in needs):
             judged = set()
         elif share:
-            judged = _judged_by_share(ev, [action for action, _ in needs], condition, share)
+            judged = _judged_by_share(data, rule_id, needs, share)
         else:
-            judged = set(ev.filter(condition).select("src").distinct().execute()["src"])
+            judged = set(data.fetch(f"judged-{rule_id}", lambda needs=needs: (
+                (ev := _sourced(data)).filter(_condition(ev, needs)).select("src").distinct()), needs)["src"])
         lacking = sorted(sources - judged)
         if lacking:
             found[rule_id] = lacking
     return found
 
 
+def _sourced(data: Data):
+    """The events with `src`: their source, the workflow's own when none."""
+    import ibis
+    from ibis import _
+
+    return data.ev.mutate(src=ibis.coalesce(_.source, OWN_SOURCE))
+
+
+def _condition(ev, needs: list[tuple[str, tuple[str, ...]]]):
+    """An event carries one of the fields declared for its action."""
+    condition = None
+    for action, fields in needs:
+        for field in fields:
+            term = _present(ev, action, field)
+            condition = term if condition is None else condition | term
+    return condition
+
+
 def _is_empty(data: Data, table: str) -> bool:
-    frame = getattr(data, table, None)
-    return frame is not None and not int(frame.count().execute())
+    if not data.has(table):
+        return False
+    counted = data.fetch(f"rows-in-{table}", lambda: (frame := getattr(data, table)).aggregate(n=frame.count()))
+    return not int(counted["n"].iloc[0])
 
 
 def _table_has(data: Data, table: str, fields: tuple[str, ...]) -> bool:
-    frame = getattr(data, table, None)
-    if frame is None:
+    if not data.has(table):
         return False
-    return bool(frame.aggregate(n=ibis.or_(*(frame[field].notnull() for field in fields)).sum()).execute()["n"].iloc[0] or 0)
+
+    def build():
+        import ibis
+
+        frame = getattr(data, table)
+        return frame.aggregate(n=ibis.or_(*(frame[field].notnull() for field in fields)).sum())
+
+    return bool(data.fetch(f"filled-in-{table}", build, fields)["n"].iloc[0] or 0)
 
 
-def _judged_by_share(ev, actions: list[str], condition, share: float) -> set[str]:
+def _judged_by_share(data: Data, rule_id: str, needs: list[tuple[str, tuple[str, ...]]], share: float) -> set[str]:
     """Sources at least `share` of whose tickets with an event of `actions` have the field on one of them."""
-    per_ticket = ev.mutate(has=ibis.ifelse(condition, 1, 0)).filter(_.action.isin(actions)).group_by(
-        ["src", "ticket_id"]).aggregate(has=_.has.max())
-    per_source = per_ticket.group_by("src").aggregate(tickets=_.ticket_id.count(), with_field=_.has.sum()).execute()
+    def build():
+        import ibis
+        from ibis import _
+
+        ev = _sourced(data)
+        actions = [action for action, _fields in needs]
+        per_ticket = ev.mutate(has=ibis.ifelse(_condition(ev, needs), 1, 0)).filter(_.action.isin(actions)).group_by(
+            ["src", "ticket_id"]).aggregate(has=_.has.max())
+        return per_ticket.group_by("src").aggregate(tickets=_.ticket_id.count(), with_field=_.has.sum())
+
+    per_source = data.fetch(f"judged-{rule_id}", build, needs, share)
     return {row.src for row in per_source.itertuples() if row.with_field >= share * row.tickets}
 
 
 def ticket_sources(data: Data) -> dict[str, str]:
     """Ticket → the source of its first event (the export it came from)."""
-    first = data.ev.group_by("ticket_id").aggregate(src=ibis.coalesce(_.source, OWN_SOURCE).argmin(_.seq))
-    frame = first.execute()
+    def build():
+        import ibis
+        from ibis import _
+
+        return data.ev.group_by("ticket_id").aggregate(src=ibis.coalesce(_.source, OWN_SOURCE).argmin(_.seq))
+
+    frame = data.fetch("ticket-sources", build)
     return dict(zip(frame["ticket_id"], frame["src"]))
 
 

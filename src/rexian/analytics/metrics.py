@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import ibis
+from functools import cache
+
 import pandas as pd
-from ibis import _
 
 from rexian.analytics.tables import Data
 from rexian.domain.vocabulary import SATISFIED
@@ -65,6 +65,9 @@ PERIOD_FORMATS = {"month": "%Y-%m", "day": "%Y-%m-%d", "year": "%Y"}
 
 def ticket_flags(data: Data, config: dict[str, Any]):
     """One row per ticket with 0/1 flags for every numerator and denominator."""
+    import ibis
+    from ibis import _
+
     m = config["metrics"]
     ev, tk = data.ev, data.tk
     per = ev.group_by("ticket_id").aggregate(
@@ -115,6 +118,9 @@ def ticket_flags(data: Data, config: dict[str, Any]):
 
 
 def call_flags(data: Data, config: dict[str, Any]):
+    import ibis
+    from ibis import _
+
     m = config["metrics"]
     fmt = PERIOD_FORMATS.get(m.get("period", "month"))
     calls = data.calls.filter(ibis.coalesce(_.direction, "in") == "in")
@@ -132,21 +138,28 @@ def compute_metrics(data: Data, config: dict[str, Any]) -> pd.DataFrame:
     """Long table: scope (全部/单位/类别/队列), scope_id, period, metric, value, numerator, denominator, formula."""
     m = config["metrics"]
     frames = []
-    flags = ticket_flags(data, config)
+    # Built once, and only when a query of it is not remembered (`Data.fetch`). With remembered SQL (a batch
+    # run on DuckDB) the flags are computed once into a table the three scopes' sums read.
+    flags = cache(lambda: ticket_flags(data, config))
+    if data.remembered is not None:
+        data.keep("ticket_flags", lambda _data: ticket_flags(data, config), m)
+        flags = cache(lambda: data.con.table("kept_ticket_flags"))
     columns = sorted({x for metric in TICKET_METRICS for x in (metric.numerator, metric.denominator)})
     for scope, key in (("全部", None), ("单位", "unit_id"), ("类别", "category")):
-        frames.append(_rates(flags, columns, key, scope, TICKET_METRICS, m))
-    if data.calls is not None:
-        cflags = call_flags(data, config)
+        frames.append(_rates(data, "tickets", flags, columns, key, scope, TICKET_METRICS, m))
+    if data.has("calls"):
+        cflags = cache(lambda: call_flags(data, config))
         ccols = sorted({x for metric in CALL_METRICS for x in (metric.numerator, metric.denominator)})
         for scope, key in (("全部", None), ("队列", "queue")):
-            frames.append(_rates(cflags, ccols, key, scope, CALL_METRICS, m))
+            frames.append(_rates(data, "calls", cflags, ccols, key, scope, CALL_METRICS, m))
     return pd.concat(frames, ignore_index=True)
 
 
-def _rates(flags, columns, key, scope, metrics, m) -> pd.DataFrame:
+def _rates(data, table, flags, columns, key, scope, metrics, m) -> pd.DataFrame:
     groups = ["period"] + ([key] if key else [])
-    sums = flags.group_by(groups).aggregate(**{c: flags[c].sum() for c in columns}).execute()
+    sums = data.fetch(f"metrics-{table}-{key or 'all'}", lambda: flags().group_by(groups).aggregate(
+        **{c: flags()[c].sum() for c in columns}), m)
+    formulas = {metric.metric_id: metric.formula.format(**m) for metric in metrics}
     rows = []
     for record in sums.to_dict("records"):
         for metric in metrics:
@@ -155,6 +168,6 @@ def _rates(flags, columns, key, scope, metrics, m) -> pd.DataFrame:
                 "scope": scope, "scope_id": record[key] if key else "全部", "period": record["period"],
                 "metric_id": metric.metric_id, "metric": metric.name_zh,
                 "value": round(num / den, 4) if den else None, "numerator": num, "denominator": den,
-                "formula": metric.formula.format(**m),
+                "formula": formulas[metric.metric_id],
             })
     return pd.DataFrame(rows)

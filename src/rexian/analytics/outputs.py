@@ -57,10 +57,12 @@ def write_all(analysis: Analysis, out: str | Path) -> list[Path]:
 
 
 def _safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells neutralised for spreadsheets (domain/safe_cells.py); numbers untouched."""
+    """Text cells neutralised for spreadsheets (domain/safe_cells.py); numbers untouched. Text is an `object`
+    column or, since pandas 3, a `str` one (which the `object` test alone let through unguarded)."""
     from rexian.domain.safe_cells import neutralise
 
-    return frame.apply(lambda column: column.map(neutralise) if column.dtype == object else column)
+    return frame.apply(lambda column: column.map(neutralise)
+                       if column.dtype == object or pd.api.types.is_string_dtype(column.dtype) else column)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

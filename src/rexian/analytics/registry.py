@@ -14,9 +14,14 @@ rules (which need the text port) return a pandas DataFrame. Either way the resul
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
-from dataclasses import dataclass, field
+import warnings
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Callable
 
 from rexian.domain import records, vocabulary
@@ -138,13 +143,120 @@ def intermediate(build: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return read
 
 
-def all_rules() -> dict[str, Rule]:
-    # Importing the rule modules registers their rules.
-    from rexian.analytics import (  # noqa: F401
-        rules_buck_passing, rules_closure, rules_handling, rules_repeat, rules_service, rules_text,
-    )
+RULE_MODULES = ("rules_buck_passing", "rules_closure", "rules_handling", "rules_repeat", "rules_service",
+                "rules_text")
+# Where the rules' declarations are remembered between runs (`remember_catalogue`), or None.
+_catalogue_dir: Path | None = None
+_modules_loaded = False
+_catalogue_read = False
 
+
+def all_rules() -> dict[str, Rule]:
+    """Every rule, in declaration order. Importing the rule modules registers their rules; a run that
+    remembers the catalogue (`remember_catalogue`) reads the declarations from it instead, each function
+    imported only when called, so that a warm analysis never imports the relational rules (nor Ibis)."""
+    global _modules_loaded
+    if not _modules_loaded and not _catalogue_read and not _read_catalogue():
+        import importlib
+
+        for module in RULE_MODULES:
+            importlib.import_module(f"rexian.analytics.{module}")
+        _modules_loaded = True
+        _write_catalogue()
     return RULES
+
+
+def remember_catalogue(directory: str | Path) -> None:
+    """Remember the rules' declarations in `directory` (beside the remembered SQL), keyed by the code they
+    come from (`code_digest`): any change to the analytics code or the vocabulary is a new file."""
+    global _catalogue_dir
+    _catalogue_dir = Path(directory)
+
+
+def code_digest() -> str:
+    """A digest of the code a rule's declaration and SQL follow from: the analytics modules and the domain
+    vocabulary and record declarations they read."""
+    return _code_digest()
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    domain = here.parent / "domain"
+    for path in sorted(here.glob("*.py")) + [domain / "vocabulary.py", domain / "records.py"]:
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+class Deferred:
+    """A rule's (or an intermediate's) function named by module and name, imported when first called."""
+
+    def __init__(self, module: str, name: str, doc: str | None, intermediate: bool = False):
+        # Named as the function is (docs/rules.md shows each rule's module and function).
+        self.__module__, self.__name__, self.__qualname__, self.__doc__ = module, name, name, doc
+        self.intermediate = intermediate
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        import importlib
+
+        loaded = importlib.import_module(self.__module__)  # registers the module's real declarations again
+        target = INTERMEDIATES[self.__name__] if self.intermediate else getattr(loaded, self.__name__)
+        return target(*args, **kwargs)
+
+
+def _catalogue_path() -> Path | None:
+    return None if _catalogue_dir is None else _catalogue_dir / f"rules-{code_digest()[:24]}.json"
+
+
+def _write_catalogue() -> None:
+    path = _catalogue_path()
+    if path is None or path.exists():
+        return
+    described = {
+        "rules": [{**{f.name: getattr(r, f.name) for f in fields(Rule) if f.name != "func"},
+                   "module": r.func.__module__, "function": r.func.__name__, "doc": r.func.__doc__}
+                  for r in RULES.values()],
+        "intermediates": {name: build.__module__ for name, build in INTERMEDIATES.items()},
+    }
+    from rexian.analytics.remembered import store
+
+    store(path, json.dumps(described, ensure_ascii=False))
+
+
+def _read_catalogue() -> bool:
+    """The remembered declarations into RULES and INTERMEDIATES; False when there are none (or unreadable)."""
+    path = _catalogue_path()
+    if path is None:
+        return False
+    try:
+        described = json.loads(path.read_text(encoding="utf-8"))
+        rules = [Rule(**{**{name: _tuples(value) for name, value in entry.items()
+                            if name not in ("module", "function", "doc")},
+                         "func": Deferred(entry["module"], entry["function"], entry["doc"])})
+                 for entry in described["rules"]]
+        intermediates = {name: Deferred(module, name, None, intermediate=True)
+                         for name, module in described["intermediates"].items()}
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        warnings.warn(f"规则目录缓存文件无法读取，已忽略：{path}（{error}）", stacklevel=2)
+        return False
+    global _catalogue_read
+    # In declaration order; a module already imported keeps its real declarations.
+    ordered = {declared.rule_id: RULES.get(declared.rule_id, declared) for declared in rules}
+    ordered.update({rule_id: declared for rule_id, declared in RULES.items() if rule_id not in ordered})
+    RULES.clear()
+    RULES.update(ordered)
+    for name, build in intermediates.items():
+        INTERMEDIATES.setdefault(name, build)
+    _catalogue_read = True
+    return True
+
+
+def _tuples(value: Any) -> Any:
+    """JSON's lists back into the tuples of a declaration."""
+    return tuple(_tuples(item) for item in value) if isinstance(value, list) else value
 
 
 @dataclass

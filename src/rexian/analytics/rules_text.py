@@ -9,9 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, namedtuple
 
-import ibis
 import pandas as pd
-from ibis import _
 
 from rexian.analytics.registry import rule
 from rexian.analytics.text_port import TextPort, reply_scores_titled
@@ -30,6 +28,9 @@ def replies(data) -> pd.DataFrame:
 
 
 def _replies_query(data):
+    import ibis  # here, not at the top: a run that remembers this query's SQL does not import Ibis
+    from ibis import _
+
     ev, tk = data.ev, data.tk
     r = ev.filter(_.action.isin(("Replied", "ClosureRequested")) & _.reply.notnull()).select(
         "ticket_id", "seq", "reply", unit_id="actor_unit_id", person_id="actor_id")
@@ -146,6 +147,9 @@ def citizen_words(data) -> pd.DataFrame:
 
 
 def _citizen_words_query(data):
+    import ibis  # as in `_replies_query`
+    from ibis import _
+
     ev, tk = data.ev, data.tk
     words = ev.filter((_.action == "TicketReceived") | ((_.action == "Visited") & _.note.notnull())).select(
         "ticket_id", "seq", "action", words=ibis.coalesce(_.content, "").concat(" ", ibis.coalesce(_.title, ""),

@@ -14,10 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
-import ibis
 import pandas as pd
 
-from rexian.analytics.facts import ticket_facts
 from rexian.domain import records
 
 # Column types from the one declaration of the interchange tables (domain/records.py).
@@ -72,11 +70,55 @@ class Data:
     # What several rules derive alike from the same rows (e.g. the misconduct reports in the citizens' words):
     # see `shared`. Emptied whenever the tables are refilled (the real-time evaluator).
     derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    # With remembered SQL (`remembered.RememberedSQL`, a batch run on DuckDB): the named queries (`fetch`,
+    # `rows`, the kept intermediates) run from their remembered SQL, and the Ibis connection and tables are
+    # made only when a query has to be compiled (`deferred`).
+    remembered: Any = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def deferred(cls, raw: Any, as_of: datetime, remembered: Any, on_connect: Callable[[Any], None] | None) -> "Data":
+        """Tables prepared on the DuckDB connection `raw` whose Ibis connection (`con`) and tables (`ev`,
+        `tk`, `calls`, `agent_status`) are made when first asked for: a run whose every query is
+        remembered never imports Ibis."""
+        data = cls(con=None, ev=None, tk=None, calls=None, agent_status=None, as_of=as_of, remembered=remembered)
+        for name in _IBIS_FIELDS:
+            delattr(data, name)
+        data.__dict__["_deferred"] = (raw, _tables(raw), on_connect)
+        return data
+
+    def __getattr__(self, name: str) -> Any:  # only for attributes not set: a deferred Data's Ibis side
+        deferred = self.__dict__.get("_deferred")
+        if name not in _IBIS_FIELDS or deferred is None:
+            raise AttributeError(name)
+        raw, tables, on_connect = deferred
+        con = _ibis_connection(raw, on_connect)
+        self.con = con
+        for table in _IBIS_FIELDS[1:]:
+            setattr(self, table, con.table(table) if table in tables else None)
+        return getattr(self, name)
+
+    @property
+    def raw(self) -> Any:
+        """The DuckDB connection holding the tables."""
+        deferred = self.__dict__.get("_deferred")
+        return deferred[0] if deferred is not None else self.con.con
+
+    def fetch(self, name: str, build: Callable[[], Any], *parts: Any) -> pd.DataFrame:
+        """The rows of the query `build()` as a DataFrame. With remembered SQL, `name` and `parts` (the
+        values the expression is built from besides the tables) name it, and a warm run executes its SQL
+        without building it; else Ibis executes the expression."""
+        if self.remembered is None:
+            return self.con.execute(build())
+        rows = self.remembered.execute(self.raw, name, [str(self.as_of), *parts], lambda: self.con.compile(build()),
+                                       run=lambda sql: self.raw.sql(sql).to_arrow_table())
+        return arrow_frame(rows)
 
     def rows(self, name: str, build: Callable[["Data"], Any]) -> pd.DataFrame:
         """The rows of the shared query `name` (built by `build(self)` the first time). The expression
         depends on the tables alone, so it is built once; executing it again reads the tables as they are
         then (the real-time evaluator refills them in place and answers a repeated execute from its cache)."""
+        if self.remembered is not None:
+            return self.fetch(f"rows-{name}", lambda: build(self))
         if name not in self.queries:
             self.queries[name] = build(self)
         # On the connection that holds the tables, which `expr.execute()` would find by walking the whole
@@ -97,17 +139,34 @@ class Data:
         rule's query then reads that table. Not kept: the expression itself, so each rule computes it."""
         if not self.keep_intermediates:
             return build(self)
-        if name not in self.kept:
-            _create(self.con, f"kept_{name}", build(self), temp=True)
+        self.keep(name, build)
+        if self.kept[name] is None:
             self.kept[name] = self.con.table(f"kept_{name}")
         return self.kept[name]
+
+    def keep(self, name: str, build: Callable[["Data"], Any], *parts: Any) -> None:
+        """The temporary table `kept_<name>` of `build(self)`'s rows made, once per run (see `intermediate`);
+        with remembered SQL from its remembered statement (`parts`: what the expression is built from
+        besides the tables, as for `fetch`), without building the expression."""
+        if name in self.kept:
+            return
+        if self.remembered is not None:
+            self.remembered.execute(self.raw, f"kept_{name}", [str(self.as_of), *parts],
+                                    lambda: _create_sql(self.con, f"kept_{name}", build(self), temp=True)).fetchall()
+        else:
+            _create(self.con, f"kept_{name}", build(self), temp=True)
+        self.kept[name] = None  # its Ibis table made when a rule's expression asks for it
 
     def given(self, name: str, frame: pd.DataFrame) -> Any:
         """`frame`'s rows as the table `given_<name>` of this run (replaced when given again). Not an Ibis
         memtable: a query over a named table is the same SQL whatever the rows, so a run that remembers its
         queries reads it instead of compiling it again."""
-        self.con.con.register(f"given_{name}", frame)
+        self.register(name, frame)
         return self.con.table(f"given_{name}")
+
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        """`frame`'s rows as the table `given_<name>` of the DuckDB connection (see `given`)."""
+        self.raw.register(f"given_{name}", frame)
 
     def each(self, calls: list[Callable[[], Any]]) -> list[Any]:
         """The results of `calls` (each runs queries on these tables), in order. Here one after the other:
@@ -120,7 +179,31 @@ class Data:
         return int(pd.Timestamp(self.as_of).timestamp())
 
     def has(self, name: str) -> bool:
+        deferred = self.__dict__.get("_deferred")
+        if deferred is not None and name in _IBIS_FIELDS[1:]:
+            return name in deferred[1]
         return getattr(self, name) is not None
+
+
+# A deferred Data's attributes made when first asked for: the Ibis connection, then the tables it reads.
+_IBIS_FIELDS = ("con", "ev", "tk", "calls", "agent_status")
+
+
+def arrow_frame(table: Any) -> pd.DataFrame:
+    """An Arrow result as the DataFrame Ibis' DuckDB `execute` makes of it: a column with nulls, nested or
+    dictionary values as Python objects, text as `object` (Ibis' pandas type for strings), the rest as Arrow
+    converts it."""
+    import pyarrow.types as pat
+
+    columns = {}
+    for name, column in zip(table.column_names, table.columns):
+        if pat.is_nested(column.type) or pat.is_dictionary(column.type) or column.null_count:
+            columns[name] = pd.Series(column.to_pylist(), dtype=object)
+        else:
+            values = column.to_pandas()
+            text = pat.is_string(column.type) or pat.is_large_string(column.type) or pat.is_string_view(column.type)
+            columns[name] = values.astype(object) if text else values
+    return pd.DataFrame(columns)
 
 
 def connect(on_connect: Callable[[Any], None] | None = None, workdir: str | Path | None = None) -> Any:
@@ -129,15 +212,30 @@ def connect(on_connect: Callable[[Any], None] | None = None, workdir: str | Path
     may reorder. `on_connect(con)` runs before anything is compiled on it (e.g.
     `CompiledRules.remember_queries`, so that the preparation's own queries — the ticket facts — are
     remembered between runs too)."""
+    return _ibis_connection(connect_raw(workdir), on_connect)
+
+
+def connect_raw(workdir: str | Path | None = None) -> Any:
+    """The DuckDB connection of `connect`, set as Ibis sets its own (time zone UTC, no Python variables read
+    as tables), without Ibis."""
+    import duckdb
+
+    raw = duckdb.connect() if workdir is None else duckdb.connect(str(Path(workdir) / "log.duckdb"))
+    if workdir is not None:
+        _run(raw, f"SET temp_directory = '{_quote(Path(workdir) / 'spill')}'")
+    _run(raw, "SET TimeZone = 'UTC'")
+    _run(raw, "SET python_enable_replacements = false")
+    _run(raw, "SET preserve_insertion_order = false")
+    return raw
+
+
+def _ibis_connection(raw: Any, on_connect: Callable[[Any], None] | None) -> Any:
+    import ibis
+
     from rexian.analytics.ibis_compilers import lazy_compilers
 
     lazy_compilers()  # DuckDB's SQL compiler only, not all of Ibis' dialects'
-    if workdir is None:
-        con = ibis.duckdb.connect()
-    else:
-        con = ibis.duckdb.connect(database=str(Path(workdir) / "log.duckdb"))
-        _run(con.con, f"SET temp_directory = '{_quote(Path(workdir) / 'spill')}'")
-    _run(con.con, "SET preserve_insertion_order = false")
+    con = ibis.duckdb.from_connection(raw)
     if on_connect is not None:
         on_connect(con)
     return con
@@ -145,20 +243,22 @@ def connect(on_connect: Callable[[Any], None] | None = None, workdir: str | Path
 
 def from_frames(events: pd.DataFrame, tickets: pd.DataFrame | None = None, calls: pd.DataFrame | None = None,
                 agent_status: pd.DataFrame | None = None, as_of: datetime | None = None,
-                on_connect: Callable[[Any], None] | None = None) -> Data:
+                on_connect: Callable[[Any], None] | None = None, remembered: Any = None) -> Data:
     """Tables given as DataFrames (tests, the simulator, the benchmark); the callers' frames are not changed."""
     given = {"events": events, "tickets": tickets, "calls": calls, "agent_status": agent_status}
     return from_batches({name: [frame.copy()] for name, frame in given.items() if frame is not None}, as_of,
-                        on_connect=on_connect)
+                        on_connect=on_connect, remembered=remembered)
 
 
 def from_batches(batches: dict[str, Any], as_of: datetime | None = None, memory_limit: str | None = None,
-                 on_connect: Callable[[Any], None] | None = None, workdir: str | Path | None = None) -> Data:
+                 on_connect: Callable[[Any], None] | None = None, workdir: str | Path | None = None,
+                 remembered: Any = None) -> Data:
     """Tables given as iterables of DataFrames or Arrow tables (`name → chunks`), appended into DuckDB one
     chunk at a time: a reader of a large database (the desk's dashboard) never holds a whole table at once;
-    with `workdir` (see `connect`) and `memory_limit` not the DuckDB copy either."""
-    con = connect(on_connect, workdir)
-    raw = con.con
+    with `workdir` (see `connect`) and `memory_limit` not the DuckDB copy either. With `remembered` (a
+    `remembered.RememberedSQL`) the queries run from remembered SQL and Ibis is loaded only to compile."""
+    con = connect_raw(workdir) if remembered is not None else connect(on_connect, workdir)
+    raw = con if remembered is not None else con.con
     if memory_limit:
         _run(raw, f"SET memory_limit = '{memory_limit}'")
     for name, chunks in batches.items():
@@ -171,14 +271,15 @@ def from_batches(batches: dict[str, Any], as_of: datetime | None = None, memory_
                        else f'CREATE TABLE "raw_{name}" AS SELECT * FROM "{name}_frame"'))
             raw.unregister(f"{name}_frame")
             created = True
-    return _prepare(con, as_of)
+    return _prepare(con, as_of, remembered, on_connect)
 
 
 def from_directories(directories: list[str | Path], as_of: datetime | None = None,
-                     on_connect: Callable[[Any], None] | None = None) -> Data:
-    """Interchange directories (docs/interchange.md): NAME.parquet or NAME.csv per table."""
-    con = connect(on_connect)
-    raw = con.con
+                     on_connect: Callable[[Any], None] | None = None, remembered: Any = None) -> Data:
+    """Interchange directories (docs/interchange.md): NAME.parquet or NAME.csv per table. `remembered`: as
+    for `from_batches`."""
+    con = connect_raw() if remembered is not None else connect(on_connect)
+    raw = con if remembered is not None else con.con
     # Rexian's CSV writer guards text cells against spreadsheet formulas (safe_cells.neutralise); undone here
     # exactly as safe_cells.restore does, so CSV and Parquet directories give the same tables.
     _run(raw, "CREATE OR REPLACE MACRO rexian_restore(x) AS CASE WHEN regexp_matches(x, '^''+[=+\\-@\\t\\r]') "
@@ -200,7 +301,7 @@ def from_directories(directories: list[str | Path], as_of: datetime | None = Non
             _run(raw, f'CREATE TABLE "raw_{name}" AS ' + " UNION ALL BY NAME ".join(selects))
     if "raw_events" not in _tables(raw):
         raise FileNotFoundError("no events.parquet or events.csv in " + ", ".join(map(str, directories)))
-    return _prepare(con, as_of)
+    return _prepare(con, as_of, remembered, on_connect)
 
 
 def _run(raw: Any, sql: str) -> list[tuple]:
@@ -218,10 +319,15 @@ def _create(con: Any, name: str, expr: Any, temp: bool = False) -> None:
     """A table of the expression's rows with the expression's column types, as Ibis' `create_table` makes it,
     but filled by the SQL of `con.compile`, which a run that remembers its queries does not compile again
     (compiling the ticket facts was about a tenth of a small log's analysis)."""
+    _run(con.con, _create_sql(con, name, expr, temp))
+
+
+def _create_sql(con: Any, name: str, expr: Any, temp: bool = False) -> str:
+    """The statements of `_create` (one text: a remembered run executes it without Ibis)."""
     types = con.compiler.type_mapper
     columns = ", ".join(f'"{column}" {types.from_ibis(dtype).sql("duckdb")}' for column, dtype in expr.schema().items())
-    _run(con.con, f'CREATE {"TEMP " if temp else ""}TABLE "{name}" ({columns})')
-    _run(con.con, f'INSERT INTO "{name}" {con.compile(expr)}')
+    return (f'CREATE OR REPLACE {"TEMP " if temp else ""}TABLE "{name}" ({columns}); '
+            f'INSERT INTO "{name}" {con.compile(expr)}')
 
 
 def _payload_text(value: Any) -> str | None:
@@ -272,8 +378,42 @@ def event_fields(raw: Any) -> tuple[list[str], str]:
     return fields, structure_sql
 
 
-def _prepare(con: Any, as_of: datetime | None) -> Data:
-    raw = con.con
+def _prepare(con: Any, as_of: datetime | None, remembered: Any = None,
+             on_connect: Callable[[Any], None] | None = None) -> Data:
+    """The rules' tables from the raw ones: `ev`, the typed record tables and the ticket facts `tk`. `con`
+    is the Ibis connection, or with `remembered` the DuckDB connection (see `from_batches`)."""
+    raw = con if remembered is not None else con.con
+    as_of = _prepare_events(raw, as_of)
+    if remembered is None:
+        _create(con, "tk", _ticket_facts(con, as_of))
+        tables = _tables(raw)
+        return Data(
+            con=con, ev=con.table("ev"), tk=con.table("tk"),
+            calls=con.table("calls") if "calls" in tables else None,
+            agent_status=con.table("agent_status") if "agent_status" in tables else None,
+            as_of=as_of,
+        )
+    data = Data.deferred(raw, as_of, remembered, on_connect)
+    remembered.execute(raw, "tk", [str(as_of)],
+                       lambda: _create_sql(data.con, "tk", _ticket_facts(data.con, as_of))).fetchall()
+    remembered.tables_changed()
+    if "con" in data.__dict__:  # Ibis was loaded to compile the ticket facts
+        data.tk = data.con.table("tk")
+    else:
+        data.__dict__["_deferred"] = (raw, _tables(raw), on_connect)
+    return data
+
+
+def _ticket_facts(con: Any, as_of: datetime) -> Any:
+    from rexian.analytics.facts import ticket_facts
+
+    tickets_file = con.table("tickets") if "tickets" in _tables(con.con) else None
+    return ticket_facts(con.table("ev"), tickets_file, int(pd.Timestamp(as_of).timestamp()))
+
+
+def _prepare_events(raw: Any, as_of: datetime | None) -> datetime:
+    """`ev` and the typed record tables made on the DuckDB connection; the analysis time (given, or the
+    newest event's)."""
     fields, structure_sql = event_fields(raw)
     # One statement: the narrow raw rows sorted first, then parsed and typed in that order (insertion order
     # kept for this statement only). Sorting the 50-column result instead, or materialising the parsed
@@ -296,13 +436,4 @@ def _prepare(con: Any, as_of: datetime | None) -> Data:
     if as_of is None:
         newest = _run(raw, 'SELECT max("at") FROM ev')[0][0]
         as_of = newest or datetime(1970, 1, 1)
-    ev = con.table("ev")
-    tickets_file = con.table("tickets") if "tickets" in _tables(raw) else None
-    _create(con, "tk", ticket_facts(ev, tickets_file, int(pd.Timestamp(as_of).timestamp())))
-    tables = _tables(raw)
-    return Data(
-        con=con, ev=ev, tk=con.table("tk"),
-        calls=con.table("calls") if "calls" in tables else None,
-        agent_status=con.table("agent_status") if "agent_status" in tables else None,
-        as_of=as_of,
-    )
+    return as_of

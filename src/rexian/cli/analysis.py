@@ -11,8 +11,12 @@ import click
 from rexian.domain.vocabulary import FAMILIES
 
 
-def _load_data(db: str | None, inputs: tuple[str, ...], as_of: datetime | None, on_connect, names: dict[str, str]):
+def _load_data(db: str | None, inputs: tuple[str, ...], as_of: datetime | None, compiled, names: dict[str, str]):
+    """The tables of a database or of interchange directories; their queries run from `compiled`'s remembered
+    SQL (Ibis loaded only to compile what is not remembered)."""
     from rexian.analytics.tables import from_directories, from_frames
+
+    remembering = {"on_connect": compiled.remember_queries, "remembered": compiled.named}
 
     if db:
         import pandas as pd
@@ -31,14 +35,14 @@ def _load_data(db: str | None, inputs: tuple[str, ...], as_of: datetime | None, 
         if frames["events"] is None:
             raise click.UsageError(f"no `events` table in {db}")
         return from_frames(frames["events"], frames["tickets"], frames["calls"], frames["agent_status"], as_of,
-                           on_connect=on_connect)
+                           **remembering)
     if not inputs:
         raise click.UsageError("请给出 --db URL，或至少一个交换文件目录")
-    return from_directories(list(inputs), as_of, on_connect=on_connect)
+    return from_directories(list(inputs), as_of, **remembering)
 
 
 def _load_mapped(mapping_file: str, inputs: tuple[str, ...], as_of: datetime | None, out: str, unreadable: list[str],
-                 on_connect, names: dict[str, str]):
+                 compiled, names: dict[str, str]):
     """Foreign exports → in-memory events and tickets through the mapping → the rules' tables. The rejected
     rows go to OUT/rejects.csv, as `rexian import` writes them; the input files that could not be read are
     added to `unreadable` (the run then exits 2 after writing what it found)."""
@@ -65,7 +69,8 @@ def _load_mapped(mapping_file: str, inputs: tuple[str, ...], as_of: datetime | N
     records = report.record_frames
     names.update(roster_names(records.get("roster")))
     return from_frames(events, tickets, *(records[name] if name in records and not records[name].empty else None
-                                          for name in ("calls", "agent_status")), as_of=as_of, on_connect=on_connect)
+                                          for name in ("calls", "agent_status")), as_of=as_of,
+                       on_connect=compiled.remember_queries, remembered=compiled.named)
 
 
 def _analyze_on_spark(inputs: tuple[str, ...], config, out: str, as_of: datetime | None, master: str | None,
@@ -142,8 +147,8 @@ def analyze_command(inputs, mapping_file, db, rules_file, out, as_of, engine, sp
             raise click.UsageError("输入的是原始导出文件，须给出 --mapping；不用映射时请给出交换文件目录")
         compiled = CompiledRules(analysis_cache_dir(load_settings()))  # the preparation's queries remembered too
         names: dict[str, str] = {}  # person id → name, from a staff roster the input carries
-        data = (_load_mapped(mapping_file, inputs, as_of, out, unreadable, compiled.remember_queries, names)
-                if mapping_file else _load_data(db, inputs, as_of, compiled.remember_queries, names))
+        data = (_load_mapped(mapping_file, inputs, as_of, out, unreadable, compiled, names)
+                if mapping_file else _load_data(db, inputs, as_of, compiled, names))
         run, _skipped = enabled_rules(data, config)
         with click.progressbar(length=len(run), label="运行规则", file=click.get_text_stream("stderr")) as bar:
             analysis = analyze(data, config, progress=lambda _rule_id: bar.update(1),
