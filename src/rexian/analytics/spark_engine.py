@@ -162,8 +162,9 @@ def _typed(columns: Iterable[str], wanted: dict[str, str]) -> list[str]:
 
 
 def epoch_seconds(column: str) -> str:
-    """Whole epoch seconds as DuckDB's CAST(epoch(t) AS BIGINT) gives them: rounded, not truncated."""
-    return f"CAST(round(unix_micros(try_cast({column} AS TIMESTAMP)) / 1000000.0) AS BIGINT)"
+    """Whole epoch seconds as DuckDB's CAST(epoch(t) AS BIGINT) gives them: rounded, not truncated. The divisor
+    is a DOUBLE (`1000000.0D`): a bare `1000000.0` is a DECIMAL in Spark SQL (see `_connect`)."""
+    return f"CAST(round(unix_micros(try_cast({column} AS TIMESTAMP)) / 1000000.0D) AS BIGINT)"
 
 
 def prepare_events_sql(columns: Iterable[str]) -> str:
@@ -224,12 +225,12 @@ def from_locations(locations: list[str], spark=None, as_of: datetime | None = No
 
 
 def _connect(spark):
-    """Ibis over the session, answering decimals as floats: Spark reads a literal such as 86400.0 as a
-    DECIMAL, DuckDB's arithmetic gives doubles, and findings carry numbers, not Decimal strings."""
+    """Ibis over the session, with Spark's compiler adjusted to DuckDB's arithmetic (`_duckdb_arithmetic`),
+    answering any remaining decimals as floats (findings carry numbers, not Decimal strings)."""
     import ibis
 
     con = ibis.pyspark.connect(spark)
-    con.compiler = _epoch_compiler()
+    con.compiler = _duckdb_arithmetic()
     execute = con.execute
 
     def execute_with_floats(expr, /, **kwargs):
@@ -239,17 +240,34 @@ def _connect(spark):
     return con
 
 
-def _epoch_compiler():
-    """Epoch seconds with their fraction, as DuckDB's `epoch()` gives them (Spark's `unix_timestamp`
-    truncates to whole seconds, which moves durations in minutes by up to a second)."""
+def _duckdb_arithmetic():
+    """Ibis's PySpark compiler with DuckDB's arithmetic:
+
+    - epoch seconds with their fraction, as DuckDB's `epoch()` gives them (Spark's `unix_timestamp` truncates
+      to whole seconds, which moves durations in minutes by up to a second);
+    - a float literal (`/ 86400.0`, `/ 60.0`, a threshold `0.9`) is a DOUBLE, as in DuckDB's arithmetic. Ibis
+      writes it bare, and Spark SQL reads a bare `86400.0` as a DECIMAL: every duration became a DECIMAL of
+      20+ digits, computed with Java's BigDecimal row by row, and an aggregate holding one (`max`, `max_by`
+      by it) cannot use Spark's hash aggregation (fixed-width buffers only) and fell back to an interpreted
+      sort-based aggregate (docs/scale.md, session 10)."""
+    import math
+
     import ibis.expr.datatypes as dt
     from ibis.backends.sql.compilers.pyspark import PySparkCompiler
 
-    class EpochCompiler(PySparkCompiler):
+    class DuckDBArithmeticCompiler(PySparkCompiler):
         def visit_ExtractEpochSeconds(self, op, *, arg):
-            return self.f.unix_micros(self.cast(arg, dt.timestamp)) / 1_000_000.0
+            return self.f.unix_micros(self.cast(arg, dt.timestamp)) / self._double(1_000_000.0)
 
-    return EpochCompiler()
+        def visit_NonNullLiteral(self, op, *, value, dtype):
+            if dtype.is_floating() and math.isfinite(value):
+                return self._double(value)
+            return super().visit_NonNullLiteral(op, value=value, dtype=dtype)
+
+        def _double(self, value: float):
+            return self.cast(super().visit_DefaultLiteral(None, value=float(value), dtype=dt.float64), dt.float64)
+
+    return DuckDBArithmeticCompiler()
 
 
 def _decimals_as_floats(result):
