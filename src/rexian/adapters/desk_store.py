@@ -69,13 +69,23 @@ def append(connection: Connection, stream_id: str, kind: str, events: Iterable[d
 def enqueue(connection: Connection, topic: str, ref: str, payload: dict[str, Any], now: datetime) -> str:
     """One change for dashboards and webhooks, in the caller's transaction. Its key is made once here and
     travels unchanged with every delivery attempt (the receiver's idempotency key)."""
+    return enqueue_many(connection, [(topic, ref, payload)], now)[0]
+
+
+def enqueue_many(connection: Connection, changes: Iterable[tuple[str, str, dict[str, Any]]], now: datetime) -> list[str]:
+    """`enqueue` for many changes (topic, ref, payload) in one statement, in their order (a batch of findings
+    stored at once: one INSERT per row cost three quarters of storing a finding); their keys."""
     from rexian.adapters.keys import keyring_for
 
-    key = f"{topic}:{ref}:{uuid.uuid4().hex[:16]}"
-    row = {"key": key, "topic": topic, "ref": ref, "created_at": now,
-           "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)}
-    connection.execute(insert(dt.outbox).values(**row, mac=keyring_for(connection.engine).sign(outbox_digest(row))))
-    return key
+    ring = keyring_for(connection.engine)
+    rows = []
+    for topic, ref, payload in changes:
+        row = {"key": f"{topic}:{ref}:{uuid.uuid4().hex[:16]}", "topic": topic, "ref": ref, "created_at": now,
+               "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)}
+        rows.append({**row, "mac": ring.sign(outbox_digest(row))})
+    if rows:
+        connection.execute(insert(dt.outbox), rows)
+    return [row["key"] for row in rows]
 
 
 def outbox_digest(row: Any) -> str:
