@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -53,6 +53,9 @@ HISTORY_KIND = "finding"
 # What `upsert` reports: keys first seen, changed in a way worth pushing, changed only in values that grow with
 # time (stored quietly), and left as they were.
 STORED = ("added", "updated", "measured", "kept")
+# Findings stored per transaction by `upsert_chunked`: the SQLite write lock is held briefly (the web goes on while a
+# city's findings are stored) and one chunk's rows, history and outbox rows are held at a time.
+STORE_CHUNK = 1000
 
 
 def state_digest(row: Any) -> str:
@@ -207,6 +210,17 @@ class FindingRepository:
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
+
+    def upsert_chunked(self, findings: Sequence[Any], source: str, now: datetime,
+                       chunk: int = STORE_CHUNK) -> dict[str, list[str]]:
+        """`upsert` of `chunk` findings at a time, each chunk its own transaction (a batch run's or a findings
+        file's, a city's worth); the keys of every chunk's result together. Interrupted, the chunks stored stay;
+        storing the same findings again adds none twice (the key is the finding's identity)."""
+        result: dict[str, list[str]] = {name: [] for name in STORED}
+        for start in range(0, len(findings), chunk):
+            for name, keys in self.upsert(findings[start:start + chunk], source, now).items():
+                result[name] += keys
+        return result
 
     def _upsert(self, rows: dict[str, dict[str, Any]], source: str, now: datetime) -> dict[str, list[str]]:
         result: dict[str, list[str]] = {name: [] for name in STORED}

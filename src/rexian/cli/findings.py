@@ -99,7 +99,7 @@ def load_command(file, db_url, reconcile):
 
         raise InvalidInput(str(error)) from None
     store = _store(db_url)
-    result = store.upsert(findings, "batch", _now())
+    result = store.upsert_chunked(findings, "batch", _now())  # a city's findings: the web goes on meanwhile
     measured = f"，仅数值随时间增长 {len(result['measured'])} 条（不记录、不推送）" if result["measured"] else ""
     click.echo(f"新增 {len(result['added'])} 条，更新 {len(result['updated'])} 条{measured}，未变 {len(result['kept'])} 条。")
     if reconcile:

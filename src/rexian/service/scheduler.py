@@ -37,7 +37,6 @@ log = logging.getLogger(__name__)
 
 # What a batch run has seen: the newest id of each table, kept as `counters` rows named `batch:<table>`.
 BATCH_MARK_TABLES = ("events", "calls", "agent_status")
-BATCH_STORE_CHUNK = 1000  # findings stored per transaction: the SQLite write lock is held briefly, the web goes on
 
 # The BATCH_ONLY rules that become true by the passing of time alone.
 TIME_BASED_RULES = ("FF-NO-FOLLOW-UP", "DL-OVERDUE", "DL-IDLE", "DL-LONG-OPEN")
@@ -140,10 +139,8 @@ class RuleScheduler:
                     for rule_id in run:
                         findings = run_rules(data, self.config, text, only=[rule_id])
                         stamp_occurred(data, findings)
-                        for start in range(0, len(findings), BATCH_STORE_CHUNK):
-                            chunk = findings[start:start + BATCH_STORE_CHUNK]
-                            for name, keys in self.store.upsert(chunk, "batch", now).items():
-                                stored[name] += keys
+                        for name, keys in self.store.upsert_chunked(findings, "batch", now).items():
+                            stored[name] += keys
                         found += [{"finding_key": f.finding_key, "rule_id": f.rule_id} for f in findings]
                         del findings
                 finally:
