@@ -250,6 +250,11 @@ def configured_window_days() -> float:
     return float(config.current().same_matter_window_days)
 
 
+def configured_link_processes() -> int:
+    """Processes that link a big batch: the setting text_link_processes, 0 meaning one per core."""
+    return config.current().link_processes or os.cpu_count() or 1
+
+
 def link_batch(tickets: list, *, window_days: float | None = None, threshold: float = SAME_THRESHOLD,
                weights: TermWeights | None = None, with_pairs: bool = False, processes: int | None = None):
     """Group tickets about the same matter. Returns groups (lists of ticket ids, 2 or more tickets,
@@ -263,20 +268,24 @@ def link_batch(tickets: list, *, window_days: float | None = None, threshold: fl
     featured = [weigh(item, weights) for item in prepared]
     del prepared
     order = sorted(range(len(featured)), key=lambda i: (featured[i].at is None, featured[i].at or datetime.min))
-    # Linking in parallel is opt-in: on a machine shared with other work it measured slower than one
-    # process (see docs/text.md); preparing the texts above is parallel by default.
-    processes = processes if processes is not None else 1
+    # Linking is split by time over one process per core (the setting text_link_processes): the
+    # result is the same as one process's (tested); this process links the first stretch itself.
+    processes = processes if processes is not None else configured_link_processes()
     job = (featured, order, weights, window_days, threshold, with_pairs)
     if processes < 2 or len(featured) < PARALLEL_FROM or any(item.at is None for item in featured):
         links = _link_stretch(job, 0, len(order))
     else:
         bounds = [len(order) * part // processes for part in range(processes + 1)]
+        stretches = list(zip(bounds, bounds[1:]))
         import multiprocessing
 
         # Spawned workers (a fork can crash on the caller's threads); the job is sent once per worker.
-        with multiprocessing.get_context("spawn").Pool(processes, initializer=_take_job, initargs=(job,)) as pool:
-            parts = pool.starmap(_link_stretch_of_job, list(zip(bounds, bounds[1:])))
-        links = [link for part in parts for link in part]
+        with multiprocessing.get_context("spawn").Pool(processes - 1, initializer=_take_job,
+                                                       initargs=(job,)) as pool:
+            later = pool.starmap_async(_link_stretch_of_job, stretches[1:])
+            links = _link_stretch(job, *stretches[0])
+            for part in later.get():
+                links.extend(part)
 
     parent = list(range(len(featured)))
 
