@@ -271,21 +271,21 @@ def link_batch(tickets: list, *, window_days: float | None = None, threshold: fl
     # Linking is split by time over one process per core (the setting text_link_processes): the
     # result is the same as one process's (tested); this process links the first stretch itself.
     processes = processes if processes is not None else configured_link_processes()
-    job = (featured, order, weights, window_days, threshold, with_pairs)
     if processes < 2 or len(featured) < PARALLEL_FROM or any(item.at is None for item in featured):
-        links = _link_stretch(job, 0, len(order))
+        links = _link_stretch((featured, order, weights, window_days, threshold, with_pairs), 0, len(order))
     else:
         bounds = [len(order) * part // processes for part in range(processes + 1)]
-        stretches = list(zip(bounds, bounds[1:]))
+        jobs = [_stretch_job(featured, order, start, end, (weights, window_days, threshold, with_pairs))
+                for start, end in zip(bounds, bounds[1:])]
         import multiprocessing
 
-        # Spawned workers (a fork can crash on the caller's threads); the job is sent once per worker.
-        with multiprocessing.get_context("spawn").Pool(processes - 1, initializer=_take_job,
-                                                       initargs=(job,)) as pool:
-            later = pool.starmap_async(_link_stretch_of_job, stretches[1:])
-            links = _link_stretch(job, *stretches[0])
-            for part in later.get():
-                links.extend(part)
+        # Spawned workers (a fork can crash on the caller's threads); each is sent its own stretch and
+        # the window before it, not the whole batch.
+        with multiprocessing.get_context("spawn").Pool(processes - 1) as pool:
+            later = pool.starmap_async(_link_stretch_job, [job[:2] for job in jobs[1:]])
+            parts = [_link_stretch_job(*jobs[0][:2])] + later.get()
+        links = [(ranks[item], ranks[other], score, reasons)
+                 for part, (_, _, ranks) in zip(parts, jobs) for item, other, score, reasons in part]
 
     parent = list(range(len(featured)))
 
@@ -307,16 +307,30 @@ def link_batch(tickets: list, *, window_days: float | None = None, threshold: fl
     return (result, pairs) if with_pairs else result
 
 
-_JOB = None
+
+def _stretch_job(featured: list, order: list[int], start: int, end: int, settings: tuple):
+    """The job of linking the tickets order[start:end] on their own: those tickets and the window before
+    them (as `_link_stretch` would file it), renumbered from 0 in time order, where to start linking, and
+    each renumbered ticket's item in `featured`."""
+    window_days = settings[1]
+    first = _window_start(featured, order, start, window_days)
+    ranks = order[first:end]
+    own = [featured[item] for item in ranks]
+    return (own, list(range(len(own))), *settings), start - first, ranks
 
 
-def _take_job(job) -> None:
-    global _JOB
-    _JOB = job
+def _link_stretch_job(job, start: int) -> list:
+    return _link_stretch(job, start, len(job[0]))
 
 
-def _link_stretch_of_job(start: int, end: int) -> list:
-    return _link_stretch(_JOB, start, end)
+def _window_start(featured: list, order: list[int], start: int, window_days: float) -> int:
+    """The rank from which tickets must be filed before order[start] is linked (its window)."""
+    first = start
+    if start:
+        since = featured[order[start]].at.timestamp() - window_days * 86400
+        while first > 0 and featured[order[first - 1]].at.timestamp() >= since:
+            first -= 1
+    return first
 
 
 def _link_stretch(job, start: int, end: int) -> list[tuple[int, int, float, list | None]]:
@@ -325,11 +339,7 @@ def _link_stretch(job, start: int, end: int) -> list[tuple[int, int, float, list
     featured, order, weights, window_days, threshold, with_pairs = job
     index = SameMatterIndex(weights, window_days, threshold)
     table = TermTable(featured)
-    first = start
-    if start:
-        since = featured[order[start]].at.timestamp() - window_days * 86400
-        while first > 0 and featured[order[first - 1]].at.timestamp() >= since:
-            first -= 1
+    first = _window_start(featured, order, start, window_days)
     # The index's position p holds the ticket order[first + p].
     position_items = numpy.asarray(order[first:end], dtype=numpy.int64)
     links = []
