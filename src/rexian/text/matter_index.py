@@ -265,27 +265,28 @@ def link_batch(tickets: list, *, window_days: float | None = None, threshold: fl
     window_days = configured_window_days() if window_days is None else window_days
     prepared = prepare_many(tickets)
     weights = weights or TermWeights.fit_prepared(prepared)
-    featured = [weigh(item, weights) for item in prepared]
-    del prepared
-    order = sorted(range(len(featured)), key=lambda i: (featured[i].at is None, featured[i].at or datetime.min))
+    order = sorted(range(len(prepared)), key=lambda i: (prepared[i].at is None, prepared[i].at or datetime.min))
     # Linking is split by time over one process per core (the setting text_link_processes): the
     # result is the same as one process's (tested); this process links the first stretch itself.
     processes = processes if processes is not None else configured_link_processes()
-    if processes < 2 or len(featured) < PARALLEL_FROM or any(item.at is None for item in featured):
+    if processes < 2 or len(prepared) < PARALLEL_FROM or any(item.at is None for item in prepared):
+        featured = [weigh(item, weights) for item in prepared]
+        del prepared
         links = _link_stretch((featured, order, weights, window_days, threshold, with_pairs), 0, len(order))
     else:
         bounds = [len(order) * part // processes for part in range(processes + 1)]
-        jobs = [_stretch_job(featured, order, start, end, (weights, window_days, threshold, with_pairs))
+        jobs = [_stretch_job(prepared, order, start, end, (weights, window_days, threshold, with_pairs))
                 for start, end in zip(bounds, bounds[1:])]
         import multiprocessing
 
         # Spawned workers (a fork can crash on the caller's threads); each is sent its own stretch and
-        # the window before it, not the whole batch.
+        # the window before it, unweighted, not the whole batch: weighing is done in parallel too.
         with multiprocessing.get_context("spawn").Pool(processes - 1) as pool:
             later = pool.starmap_async(_link_stretch_job, [job[:2] for job in jobs[1:]])
             parts = [_link_stretch_job(*jobs[0][:2])] + later.get()
         links = [(ranks[item], ranks[other], score, reasons)
                  for part, (_, _, ranks) in zip(parts, jobs) for item, other, score, reasons in part]
+        featured = prepared  # only the ticket ids are read below
 
     parent = list(range(len(featured)))
 
@@ -308,19 +309,20 @@ def link_batch(tickets: list, *, window_days: float | None = None, threshold: fl
 
 
 
-def _stretch_job(featured: list, order: list[int], start: int, end: int, settings: tuple):
+def _stretch_job(prepared: list, order: list[int], start: int, end: int, settings: tuple):
     """The job of linking the tickets order[start:end] on their own: those tickets and the window before
-    them (as `_link_stretch` would file it), renumbered from 0 in time order, where to start linking, and
-    each renumbered ticket's item in `featured`."""
+    them (as `_link_stretch` would file it), renumbered from 0 in time order and not yet weighed, where to
+    start linking, and each renumbered ticket's item in `prepared`."""
     window_days = settings[1]
-    first = _window_start(featured, order, start, window_days)
+    first = _window_start(prepared, order, start, window_days)
     ranks = order[first:end]
-    own = [featured[item] for item in ranks]
+    own = [prepared[item] for item in ranks]
     return (own, list(range(len(own))), *settings), start - first, ranks
 
 
 def _link_stretch_job(job, start: int) -> list:
-    return _link_stretch(job, start, len(job[0]))
+    own, order, weights, *rest = job
+    return _link_stretch(([weigh(item, weights) for item in own], order, weights, *rest), start, len(own))
 
 
 def _window_start(featured: list, order: list[int], start: int, window_days: float) -> int:
