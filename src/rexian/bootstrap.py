@@ -24,7 +24,8 @@ def configure_text(settings: Settings | None = None) -> None:
     configure(TextConfig(user_dict=settings["text_user_dict"], cache_dir=settings["text_cache_dir"],
                          router_model=settings["text_router_model"],
                          misconduct_lexicon=settings["text_misconduct_lexicon"],
-                         same_matter_window_days=float(settings["same_matter_window_days"])))
+                         same_matter_window_days=float(settings["same_matter_window_days"]),
+                         link_processes=settings["text_link_processes"]))
 
 
 def database_url(db_url: str | None = None, settings: Settings | None = None) -> str:

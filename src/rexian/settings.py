@@ -112,6 +112,9 @@ SETTINGS: tuple[Setting, ...] = (
             "again); `rexian-sql` in the system temporary directory when unset."),
     Setting("same_matter_window_days", int(TextConfig.same_matter_window_days), int,
             "Days back within which an earlier ticket on the same place and problem counts as the same matter."),
+    Setting("text_link_processes", TextConfig.link_processes, int,
+            "Processes that link a big batch of tickets about the same matter (20,000 or more), each taking a "
+            "stretch of time; 0 = one per core. The groups are the same whatever the number (docs/text.md)."),
     Setting("web_session_hours", 8, int, "Hours a browser sign-in lasts before the user must sign in again."),
     Setting("web_lockout_attempts", 5, int, "Failed sign-ins in a row after which an account is locked."),
     Setting("web_lockout_minutes", 15, int, "Minutes a locked account stays locked."),

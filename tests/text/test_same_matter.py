@@ -162,11 +162,28 @@ def test_the_window_comes_from_the_setting_when_not_given(monkeypatch, configure
     assert index.intake_warning(dict(FUMES_2, received_at=T0 + timedelta(days=5))).startswith("该地点近7天已有1件")
 
 
-def test_linking_in_worker_processes_gives_the_same_groups_as_one_process(monkeypatch):
+@pytest.mark.parametrize("processes", [2, 3])
+def test_linking_in_worker_processes_gives_the_same_groups_and_pairs_as_one_process(monkeypatch, processes):
     import rexian.text.matter_index as module
 
     monkeypatch.setattr(module, "PARALLEL_FROM", 500)
     tickets = generate_tickets(1500, seed=8)
-    serial = link_batch(tickets, processes=1)
-    parallel = link_batch(tickets, processes=2)
-    assert serial and sorted(map(sorted, serial)) == sorted(map(sorted, parallel))
+    serial_groups, serial_pairs = link_batch(tickets, processes=1, with_pairs=True)
+    groups, pairs = link_batch(tickets, processes=processes, with_pairs=True)
+    assert serial_groups and sorted(map(sorted, serial_groups)) == sorted(map(sorted, groups))
+    assert sorted(serial_pairs) == sorted(pairs)
+
+
+def test_the_linking_processes_come_from_the_setting_and_default_to_one_per_core():
+    import os
+
+    from rexian.text.config import TextConfig, configure
+    from rexian.text.matter_index import configured_link_processes
+
+    previous = configure(TextConfig(link_processes=3))
+    try:
+        assert configured_link_processes() == 3
+        configure(TextConfig())
+        assert configured_link_processes() == (os.cpu_count() or 1)
+    finally:
+        configure(previous)

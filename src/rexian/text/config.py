@@ -18,6 +18,7 @@ class TextConfig:
     router_model: Path | None = None  # a model of `rexian train-router`; the packaged one when None
     misconduct_lexicon: Path | None = None  # extra misconduct phrases (YAML, shape of data/misconduct.yaml)
     same_matter_window_days: float = 30.0  # days back an earlier ticket counts as the same matter
+    link_processes: int = 0  # processes that link a big batch of tickets; 0: one per core
 
 
 _current = TextConfig()

@@ -250,6 +250,11 @@ def configured_window_days() -> float:
     return float(config.current().same_matter_window_days)
 
 
+def configured_link_processes() -> int:
+    """Processes that link a big batch: the setting text_link_processes, 0 meaning one per core."""
+    return config.current().link_processes or os.cpu_count() or 1
+
+
 def link_batch(tickets: list, *, window_days: float | None = None, threshold: float = SAME_THRESHOLD,
                weights: TermWeights | None = None, with_pairs: bool = False, processes: int | None = None):
     """Group tickets about the same matter. Returns groups (lists of ticket ids, 2 or more tickets,
@@ -260,23 +265,28 @@ def link_batch(tickets: list, *, window_days: float | None = None, threshold: fl
     window_days = configured_window_days() if window_days is None else window_days
     prepared = prepare_many(tickets)
     weights = weights or TermWeights.fit_prepared(prepared)
-    featured = [weigh(item, weights) for item in prepared]
-    del prepared
-    order = sorted(range(len(featured)), key=lambda i: (featured[i].at is None, featured[i].at or datetime.min))
-    # Linking in parallel is opt-in: on a machine shared with other work it measured slower than one
-    # process (see docs/text.md); preparing the texts above is parallel by default.
-    processes = processes if processes is not None else 1
-    job = (featured, order, weights, window_days, threshold, with_pairs)
-    if processes < 2 or len(featured) < PARALLEL_FROM or any(item.at is None for item in featured):
-        links = _link_stretch(job, 0, len(order))
+    order = sorted(range(len(prepared)), key=lambda i: (prepared[i].at is None, prepared[i].at or datetime.min))
+    # Linking is split by time over one process per core (the setting text_link_processes): the
+    # result is the same as one process's (tested); this process links the first stretch itself.
+    processes = processes if processes is not None else configured_link_processes()
+    if processes < 2 or len(prepared) < PARALLEL_FROM or any(item.at is None for item in prepared):
+        featured = [weigh(item, weights) for item in prepared]
+        del prepared
+        links = _link_stretch((featured, order, weights, window_days, threshold, with_pairs), 0, len(order))
     else:
         bounds = [len(order) * part // processes for part in range(processes + 1)]
+        jobs = [_stretch_job(prepared, order, start, end, (weights, window_days, threshold, with_pairs))
+                for start, end in zip(bounds, bounds[1:])]
         import multiprocessing
 
-        # Spawned workers (a fork can crash on the caller's threads); the job is sent once per worker.
-        with multiprocessing.get_context("spawn").Pool(processes, initializer=_take_job, initargs=(job,)) as pool:
-            parts = pool.starmap(_link_stretch_of_job, list(zip(bounds, bounds[1:])))
-        links = [link for part in parts for link in part]
+        # Spawned workers (a fork can crash on the caller's threads); each is sent its own stretch and
+        # the window before it, unweighted, not the whole batch: weighing is done in parallel too.
+        with multiprocessing.get_context("spawn").Pool(processes - 1) as pool:
+            later = pool.starmap_async(_link_stretch_job, [job[:2] for job in jobs[1:]])
+            parts = [_link_stretch_job(*jobs[0][:2])] + later.get()
+        links = [(ranks[item], ranks[other], score, reasons)
+                 for part, (_, _, ranks) in zip(parts, jobs) for item, other, score, reasons in part]
+        featured = prepared  # only the ticket ids are read below
 
     parent = list(range(len(featured)))
 
@@ -298,16 +308,31 @@ def link_batch(tickets: list, *, window_days: float | None = None, threshold: fl
     return (result, pairs) if with_pairs else result
 
 
-_JOB = None
+
+def _stretch_job(prepared: list, order: list[int], start: int, end: int, settings: tuple):
+    """The job of linking the tickets order[start:end] on their own: those tickets and the window before
+    them (as `_link_stretch` would file it), renumbered from 0 in time order and not yet weighed, where to
+    start linking, and each renumbered ticket's item in `prepared`."""
+    window_days = settings[1]
+    first = _window_start(prepared, order, start, window_days)
+    ranks = order[first:end]
+    own = [prepared[item] for item in ranks]
+    return (own, list(range(len(own))), *settings), start - first, ranks
 
 
-def _take_job(job) -> None:
-    global _JOB
-    _JOB = job
+def _link_stretch_job(job, start: int) -> list:
+    own, order, weights, *rest = job
+    return _link_stretch(([weigh(item, weights) for item in own], order, weights, *rest), start, len(own))
 
 
-def _link_stretch_of_job(start: int, end: int) -> list:
-    return _link_stretch(_JOB, start, end)
+def _window_start(featured: list, order: list[int], start: int, window_days: float) -> int:
+    """The rank from which tickets must be filed before order[start] is linked (its window)."""
+    first = start
+    if start:
+        since = featured[order[start]].at.timestamp() - window_days * 86400
+        while first > 0 and featured[order[first - 1]].at.timestamp() >= since:
+            first -= 1
+    return first
 
 
 def _link_stretch(job, start: int, end: int) -> list[tuple[int, int, float, list | None]]:
@@ -316,11 +341,7 @@ def _link_stretch(job, start: int, end: int) -> list[tuple[int, int, float, list
     featured, order, weights, window_days, threshold, with_pairs = job
     index = SameMatterIndex(weights, window_days, threshold)
     table = TermTable(featured)
-    first = start
-    if start:
-        since = featured[order[start]].at.timestamp() - window_days * 86400
-        while first > 0 and featured[order[first - 1]].at.timestamp() >= since:
-            first -= 1
+    first = _window_start(featured, order, start, window_days)
     # The index's position p holds the ticket order[first + p].
     position_items = numpy.asarray(order[first:end], dtype=numpy.int64)
     links = []
