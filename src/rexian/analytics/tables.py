@@ -300,7 +300,8 @@ def from_directories(directories: list[str | Path], as_of: datetime | None = Non
         if selects:
             _run(raw, f'CREATE TABLE "raw_{name}" AS ' + " UNION ALL BY NAME ".join(selects))
     if "raw_events" not in _tables(raw):
-        raise FileNotFoundError("no events.parquet or events.csv in " + ", ".join(map(str, directories)))
+        raise FileNotFoundError("目录中没有 events.parquet 或 events.csv（交换格式，docs/interchange.md）："
+                                + "、".join(map(str, directories)))
     return _prepare(con, as_of, remembered, on_connect)
 
 

@@ -33,12 +33,17 @@ def _load_data(db: str | None, inputs: tuple[str, ...], as_of: datetime | None, 
             frames.update({name: read_records(connection, name) for name in ("calls", "agent_status", "roster")})
         names.update(roster_names(frames["roster"]))
         if frames["events"] is None:
-            raise click.UsageError(f"no `events` table in {db}")
+            raise click.UsageError(f"数据库中没有 events 表：{db}（先 rexian init，再导入或办理工单）")
+        if frames["events"].empty:
+            raise click.UsageError(f"数据库中还没有事件，没有可分析的内容：{db}（先 rexian import 导入，或用 rexian do 办理工单）")
         return from_frames(frames["events"], frames["tickets"], frames["calls"], frames["agent_status"], as_of,
                            **remembering)
     if not inputs:
         raise click.UsageError("请给出 --db URL，或至少一个交换文件目录")
-    return from_directories(list(inputs), as_of, **remembering)
+    try:
+        return from_directories(list(inputs), as_of, **remembering)
+    except FileNotFoundError as missing:
+        raise click.UsageError(str(missing)) from None
 
 
 def _load_mapped(mapping_file: str, inputs: tuple[str, ...], as_of: datetime | None, out: str, unreadable: list[str],
