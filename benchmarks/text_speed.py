@@ -2,6 +2,7 @@
 
     PYTHONPATH=src python benchmarks/text_speed.py [--tickets 100000] [--lookups 2000]   (--tickets 0: routing only)
         [--before-src OLD/src]   (batch linking also run by another checkout's code, same tickets, same run)
+        [--link-only] [--link-processes 1 2]  (batch linking alone; once per count of linking processes)
         [--year-of 1000000]      (batch linking of the first --tickets tickets of a year of that many: the
                                   per-ticket cost at that density, e.g. a 1M-ticket city's, in a short run)
 
@@ -108,8 +109,8 @@ def _real_messages() -> list[str]:
 
 
 def bench_same_matter(n_tickets: int, n_lookups: int, before_src: Path | None = None,
-                      year_of: int = 0, link_processes: tuple[int, ...] = (0,)) -> list[tuple[str, str, str]]:
-    from rexian.text.evaluation import pair_precision_recall
+                      year_of: int = 0, link_processes: tuple[int, ...] = (0,),
+                      link_only: bool = False) -> list[tuple[str, str, str]]:
     from rexian.text.matter_index import SameMatterIndex, TermWeights
     from rexian.text.matter_pairs import features, judge
     from rexian.text.synthetic import generate_tickets
@@ -119,6 +120,10 @@ def bench_same_matter(n_tickets: int, n_lookups: int, before_src: Path | None = 
     tickets = generate_tickets(n_tickets + n_lookups, seed=11)
     history, queries = tickets[:n_tickets], tickets[n_tickets:]
     rows.append((f"generate {len(tickets):,} synthetic tickets, s", f"{time.perf_counter() - started:.1f}", ""))
+
+    if link_only:
+        del tickets, queries
+        return rows + _bench_linking(history, n_tickets, n_lookups, before_src, year_of, link_processes)
 
     started = time.perf_counter()
     weights = TermWeights.fit(history)
@@ -152,13 +157,22 @@ def bench_same_matter(n_tickets: int, n_lookups: int, before_src: Path | None = 
     rows.append(("  baseline: linear scan of the last 2,000 tickets p95, ms", f"{_percentile(scan, 0.95):.1f}",
                  f"(x{n_tickets / 2000:,.0f} for all)"))
 
-    del index, recent
+    del index, recent, tickets, queries
+    return rows + _bench_linking(history, n_tickets, n_lookups, before_src, year_of, link_processes)
+
+
+def _bench_linking(history: list, n_tickets: int, n_lookups: int, before_src: Path | None, year_of: int,
+                   link_processes: tuple[int, ...]) -> list[tuple[str, str, str]]:
+    """Batch linking of the first n_tickets tickets in a child process per code and process count."""
+    from rexian.text.evaluation import pair_precision_recall
+    from rexian.text.synthetic import generate_tickets
+
+    rows: list[tuple[str, str, str]] = []
     truth: dict = {}
     linked = history if n_tickets + n_lookups >= year_of else generate_tickets(year_of, seed=11)[:n_tickets]
     for ticket in linked:
         truth.setdefault(ticket["matter_id"], []).append(ticket["ticket_id"])
-    del linked
-    del tickets, history, queries
+    del linked, history
     here = Path(__file__).resolve().parent.parent / "src"
     # (label, code, linking processes): this code once per --link-processes, then the before code.
     codes = [(f"now, {count or 'default'} processes" if len(link_processes) > 1 else "now", here, count)
@@ -198,6 +212,8 @@ def main() -> None:
     parser.add_argument("--link-processes", type=int, nargs="+", default=[0],
                         help="processes that link (0: the code's default, the setting text_link_processes); several "
                              "values link the same tickets once with each and compare the results")
+    parser.add_argument("--link-only", action="store_true",
+                        help="only the batch linking (no intake index, no lookups, no routing)")
     parser.add_argument("--year-of", type=int, default=0,
                         help="link the first --tickets tickets of a generated year of this many (its density)")
     args = parser.parse_args()
@@ -207,8 +223,9 @@ def main() -> None:
     rng = random.Random(3)
     texts = [ticket["title"] + "。" + ticket["content"] for ticket in generate_tickets(args.texts, seed=5)]
     rng.shuffle(texts)
-    rows = bench_routing(texts) + (bench_same_matter(args.tickets, args.lookups, args.before_src, args.year_of,
-                                                                tuple(args.link_processes)) if args.tickets else [])
+    rows = ([] if args.link_only else bench_routing(texts)) + (
+        bench_same_matter(args.tickets, args.lookups, args.before_src, args.year_of, tuple(args.link_processes),
+                          args.link_only) if args.tickets else [])
     width = max(len(row[0]) for row in rows)
     print(f"{'measure':<{width}}  {'value':>22}  target")
     for name, value, target in rows:
