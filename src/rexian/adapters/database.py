@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -124,3 +125,15 @@ def _at_head(engine: Engine) -> bool:
 
 def is_initialised(engine: Engine) -> bool:
     return inspect(engine).has_table("events")
+
+
+def database_now(connection: Connection) -> datetime:
+    """The database server's clock, in the centre's time zone, naive (as `imports` stores times), to the second."""
+    from zoneinfo import ZoneInfo
+
+    from rexian.settings import load_settings
+
+    stamp = connection.exec_driver_sql("SELECT CURRENT_TIMESTAMP").scalar()
+    stamp = stamp if isinstance(stamp, datetime) else datetime.fromisoformat(str(stamp))
+    stamp = stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)  # SQLite: UTC text
+    return stamp.astimezone(ZoneInfo(load_settings()["timezone"])).replace(tzinfo=None, microsecond=0)

@@ -19,6 +19,7 @@ from sqlalchemy import func, insert, or_, select
 from sqlalchemy.engine import Connection
 
 from rexian.adapters import tables as t
+from rexian.adapters.database import database_now
 from rexian.adapters.keys import keyring_for
 
 FIRST_PREVIOUS = "-"  # what the first manifest names as its predecessor
@@ -41,7 +42,7 @@ def record_manifest(connection: Connection, source: str, heads: Iterable[tuple[s
     tickets = json.dumps(listed, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     mac = keyring_for(connection.engine).sign_document(manifest_document(number, source, tickets, previous))
     connection.execute(insert(t.import_manifests).values(
-        number=number, made_at=datetime.now().replace(microsecond=0), source=source[:64], tickets=tickets,
+        number=number, made_at=database_now(connection), source=source[:64], tickets=tickets,
         previous_mac=previous, mac=mac))
     return number
 
@@ -117,6 +118,7 @@ def batch_files(connection: Connection, batch: ImportBatch) -> list[str]:
     same source that was running when the manifest was made; [] when none is recorded (`simulate --db`, a bulk
     load) or the runs cannot be told apart."""
     c = t.imports.c
+    # Both times are the database's clock in the centre's zone, to the second (`database_now`).
     runs = connection.execute(select(c.inputs).where(
         c.source == batch.source, c.started_at <= batch.made_at,
         or_(c.finished_at.is_(None), c.finished_at >= batch.made_at))).scalars().all()

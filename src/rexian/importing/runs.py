@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
 from rexian.adapters import tables as t
+from rexian.adapters.database import database_now
 
 log = logging.getLogger(__name__)
 
@@ -40,18 +41,6 @@ def lease_seconds() -> int:
     from rexian.settings import load_settings
 
     return max(1, int(load_settings()["import_lease_seconds"]))
-
-
-def database_now(connection: Connection) -> datetime:
-    """The database server's clock, in the centre's time zone, naive (as `imports` stores times), to the second."""
-    from zoneinfo import ZoneInfo
-
-    from rexian.settings import load_settings
-
-    stamp = connection.exec_driver_sql("SELECT CURRENT_TIMESTAMP").scalar()
-    stamp = stamp if isinstance(stamp, datetime) else datetime.fromisoformat(str(stamp))
-    stamp = stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)  # SQLite: UTC text
-    return stamp.astimezone(ZoneInfo(load_settings()["timezone"])).replace(tzinfo=None, microsecond=0)
 
 
 def start_run(engine: Engine, source: str, inputs: list[str], mapping: str | None) -> int:
