@@ -266,6 +266,7 @@ def link_batch(tickets: list, *, window_days: float | None = None, threshold: fl
     prepared = prepare_many(tickets)
     weights = weights or TermWeights.fit_prepared(prepared)
     order = sorted(range(len(prepared)), key=lambda i: (prepared[i].at is None, prepared[i].at or datetime.min))
+    ids = [item.ticket_id for item in prepared]
     # Linking is split by time over one process per core (the setting text_link_processes): the
     # result is the same as one process's (tested); this process links the first stretch itself.
     processes = processes if processes is not None else configured_link_processes()
@@ -286,9 +287,8 @@ def link_batch(tickets: list, *, window_days: float | None = None, threshold: fl
             parts = [_link_stretch_job(*jobs[0][:2])] + later.get()
         links = [(ranks[item], ranks[other], score, reasons)
                  for part, (_, _, ranks) in zip(parts, jobs) for item, other, score, reasons in part]
-        featured = prepared  # only the ticket ids are read below
 
-    parent = list(range(len(featured)))
+    parent = list(range(len(ids)))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -300,10 +300,10 @@ def link_batch(tickets: list, *, window_days: float | None = None, threshold: fl
     for item, other, score, reasons in links:
         parent[find(item)] = find(other)
         if with_pairs:
-            pairs.append((featured[other].ticket_id, featured[item].ticket_id, score, reasons))
+            pairs.append((ids[other], ids[item], score, reasons))
     groups: dict[int, list] = defaultdict(list)
-    for item in range(len(featured)):
-        groups[find(item)].append(featured[item].ticket_id)
+    for item, ticket_id in enumerate(ids):
+        groups[find(item)].append(ticket_id)
     result = sorted((group for group in groups.values() if len(group) > 1), key=len, reverse=True)
     return (result, pairs) if with_pairs else result
 

@@ -145,8 +145,9 @@ def error_page(request: Request, status: int, message: str, code: str | None = N
         request, "error.html", {"status": status, "message": message, "code": code}, status_code=status)
 
 
-# What a person reads when the framework itself refuses (its details are HTTP's English phrases).
-_FRAMEWORK_MESSAGES = {404: "未找到", 405: "该地址不能直接打开，请从页面上的按钮或表单操作"}
+# What a person reads when the framework itself refuses with a method it does not take (its detail is HTTP's
+# English phrase); other refusals of the framework read as their title.
+_METHOD_REFUSED = "该地址不能直接打开，请从页面上的按钮或表单操作"
 
 _TITLES = {400: "请求有误", 401: "请先登录", 403: "无权操作", 404: "未找到", 405: "不支持的方法",
            409: "状态冲突", 413: "文件过大", 415: "文件类型不支持", 422: "内容不完整或无效",
@@ -178,10 +179,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException):
         message = error.detail if isinstance(error.detail, str) else ""
-        if error.status_code in _FRAMEWORK_MESSAGES or message == _http_phrase(error.status_code) or not message:
-            message = _FRAMEWORK_MESSAGES.get(error.status_code) or _TITLES.get(error.status_code, "请求被拒绝")
-            if error.status_code == 405 and _wants_problem(request):
-                message = f"该地址不接受 {request.method} 请求"
+        if error.status_code in (404, 405) or message in ("", _http_phrase(error.status_code)):
+            message = _TITLES.get(error.status_code, "请求被拒绝")
+        if error.status_code == 405:
+            message = f"该地址不接受 {request.method} 请求" if _wants_problem(request) else _METHOD_REFUSED
         return error_page(request, error.status_code, message, f"http.{error.status_code}")
 
     @app.exception_handler(Exception)

@@ -59,6 +59,20 @@ def read_datetime(text: str | None, label: str = "时间") -> datetime | None:
         raise UnreadableDate(f"{label}「{str(text).strip()}」不是存在的时刻（格式 {DATETIME_FORM}）") from None
 
 
+def read_dates(values: dict, labels: dict[str, str]) -> list[str]:
+    """Each of `labels`' fields of `values` read as typed and put back as yyyy-mm-dd (None when empty); a date that
+    cannot be read is set to None and its Chinese message returned, so a list names it instead of applying it."""
+    problems = []
+    for name, label in labels.items():
+        try:
+            day = read_date(values.get(name), label)
+        except UnreadableDate as error:
+            problems.append(str(error))
+            day = None
+        values[name] = day.isoformat() if day else None
+    return problems
+
+
 def read_month(text: str | None, label: str = "月份") -> str | None:
     """The month typed into a field as yyyy-mm (2026-3, 2026/03, 2026.3, 202603, 2026年3月); None when empty;
     UnreadableDate otherwise."""

@@ -124,16 +124,10 @@ FINDING_DATES = {"date_from": "日期自", "date_to": "日期至"}
 def _finding_filters(request: Request, kind):
     """The triage filters from the query string, dates read as typed (web/dates.py, as the ticket lists do); a date
     that cannot be read is not applied and named above the list."""
-    from rexian.web.dates import UnreadableDate, read_date
+    from rexian.web.dates import read_dates
 
-    values, problems = dict(request.query_params), []
-    for name, label in FINDING_DATES.items():
-        try:
-            day = read_date(values.get(name), label)
-        except UnreadableDate as error:
-            problems.append(str(error))
-            day = None
-        values[name] = day.isoformat() if day else None
+    values = dict(request.query_params)
+    problems = read_dates(values, FINDING_DATES)
     return kind.from_mapping(values), problems
 
 

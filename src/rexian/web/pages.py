@@ -172,18 +172,11 @@ DATE_FILTERS = {"date_from": "受理日期自", "date_to": "受理日期至"}
 def _filters(request: Request) -> tuple[queries.Filters, list[str]]:
     """The list's filters from the query string, dates read as typed (web/dates.py) and kept as yyyy-mm-dd; a date
     that cannot be read is not applied and named in the problems shown above the list."""
-    from rexian.web.dates import UnreadableDate, read_date
+    from rexian.web.dates import read_dates
 
     params = request.query_params
     values = {name: params.get(name) or None for name in ("q", "status", "category", "unit", "due", *DATE_FILTERS)}
-    problems = []
-    for name, label in DATE_FILTERS.items():
-        try:
-            day = read_date(values[name], label)
-        except UnreadableDate as error:
-            problems.append(str(error))
-            day = None
-        values[name] = day.isoformat() if day else None
+    problems = read_dates(values, DATE_FILTERS)
     return queries.Filters(**values, queue=params.get("queue") or "all"), problems
 
 
