@@ -223,3 +223,34 @@ def test_chunks_hold_at_most_the_setting_s_rows_whatever_the_batches_the_file_gi
     assert [chunk.num_rows for chunk in chunks if "LONG" in chunk.column("ticket_id").to_pylist()] == [25]
     seen = [set(chunk.column("ticket_id").to_pylist()) for chunk in chunks]
     assert all(not (a & b) for a, b in zip(seen, seen[1:]))  # a ticket never split between chunks
+
+
+def test_every_batch_is_written_through_one_connection_and_no_other_connection_writes_between_batches(tmp_path):
+    """SQLite drops a connection's whole page cache (the setting `import_cache_mb`) when it begins a transaction
+    after another connection wrote: a lease renewed through another pooled connection after every batch left every
+    batch a cold cache (and the freed pages to the allocator)."""
+    from sqlalchemy import event
+
+    path = plain_log(tmp_path / "log.parquet", tickets=30)
+    engine = engine_at(tmp_path / "fast.db")
+    first, second = engine.connect(), engine.connect()  # the pool holds two connections, as after a heartbeat
+    first.close(), second.close()
+    writers: list[int] = []
+    recording = []
+
+    @event.listens_for(engine, "begin")
+    def began(connection):
+        if recording:
+            writers.append(id(connection.connection.dbapi_connection))
+
+    batches = 10
+
+    def after(number):
+        recording[:] = [True] if number < batches else []
+
+    report = import_to_database(engine, [path], mapping_from_dict(PLAIN), batch_tickets=3, after_batch=after)
+    assert report.tickets_added == 30 and len(writers) >= batches - 1
+    assert len(set(writers)) == 1  # batches 2..10 and whatever wrote between them: one connection
+    with engine.connect() as connection:
+        status, renewed = connection.exec_driver_sql("SELECT status, progressed_at FROM imports").one()
+    assert status == "done" and renewed is not None  # the lease was renewed (in the batches' transactions)

@@ -260,7 +260,9 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
     or `fast=False`, the general one. `progress(events, rows)`: called as each ticket is sealed, with the
     events sealed so far and the rows read (for a progress bar; events can outnumber rows by the
     TicketReceived made up for tickets without one)."""
-    from rexian.importing.runs import finish_run, start_run
+    from functools import partial
+
+    from rexian.importing.runs import finish_run, renew_with_batch, start_run
     from rexian.importing.store import StoreResult, store_histories
 
     if mapping.mode == "table":
@@ -286,10 +288,10 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
     import_id = start_run(engine, mapping.source, [str(p) for p in inputs],
                           str(mapping.path) if mapping.path else None)
     result = StoreResult(written=set())
-    after_batch = _recording_progress(engine, import_id, after_batch)
+    renew = partial(renew_with_batch, import_id=import_id)  # each batch renews the run's lease in its transaction
     try:
         if plan is not None:
-            report = _fast_store(engine, plan, result, batch_tickets, after_batch, progress, cache_mb)
+            report = _fast_store(engine, plan, result, batch_tickets, after_batch, progress, cache_mb, renew)
             if report is None:
                 # A payload the fast path cannot take: the general path finishes the run. Its records are the
                 # same, so the tickets already written are found unchanged (and not counted twice).
@@ -298,11 +300,11 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
                                      events_added=result.events_added, written=result.written)
                 store_histories(engine, _counting(report, sealed_histories(report, mapping, deadlines), progress),
                                 batch_tickets, after_batch, written_earlier=frozenset(result.written), result=result,
-                                cache_mb=cache_mb)
+                                cache_mb=cache_mb, renew=renew)
                 finish(report, result.conflicts, result.refusals)
         else:
             store_histories(engine, _counting(report, sealed_histories(report, mapping, deadlines), progress), batch_tickets,
-                            after_batch, result=result, cache_mb=cache_mb)
+                            after_batch, result=result, cache_mb=cache_mb, renew=renew)
             finish(report, result.conflicts, result.refusals)
     except BaseException:
         finish_run(engine, import_id, "failed")
@@ -321,19 +323,8 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
     return report
 
 
-def _recording_progress(engine, import_id: int, after_batch: Callable[[int], None] | None) -> Callable[[int], None]:
-    """After each committed batch: the run's lease renewed (importing/runs.py), then the caller's own callback."""
-    from rexian.importing.runs import progressed
-
-    def after(number: int) -> None:
-        progressed(engine, import_id)
-        if after_batch is not None:
-            after_batch(number)
-    return after
-
-
 def _fast_store(engine, plan, result, batch_tickets: int, after_batch, progress=None,
-                cache_mb: int = 256) -> ImportReport | None:
+                cache_mb: int = 256, renew=None) -> ImportReport | None:
     """Store the fast plan's histories; None when it had to stop (the general path then takes over)."""
     from rexian.importing.fast import FastStop
     from rexian.importing.store import store_histories
@@ -341,7 +332,7 @@ def _fast_store(engine, plan, result, batch_tickets: int, after_batch, progress=
     report = ImportReport(rows_in=plan.rows_in)
     try:
         store_histories(engine, _counting(report, plan.sealed(), progress), batch_tickets, after_batch, result=result,
-                        cache_mb=cache_mb)
+                        cache_mb=cache_mb, renew=renew)
     except FastStop:
         return None
     conflicting = plan.rows_of(result.conflicts)

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from rexian.adapters import tables as t
 from rexian.adapters.database import database_now
@@ -35,6 +36,7 @@ def _runner() -> str:
 
 RUNNER = _runner()  # who runs it: shown by `rexian import --status`, never used to judge liveness
 _HEARTBEATS: dict[int, threading.Event] = {}  # import id → the stop signal of its heartbeat thread
+_BATCH_RENEWED: dict[int, float] = {}  # import id → when a stored batch last renewed its lease (time.monotonic)
 
 
 def lease_seconds() -> int:
@@ -57,14 +59,26 @@ def start_run(engine: Engine, source: str, inputs: list[str], mapping: str | Non
 
 
 def progressed(engine: Engine, import_id: int) -> bool:
-    """Renew the run's lease (a batch stored, or the heartbeat); a run marked interrupted while this process still
-    runs it is taken back. Whether the run is this process's to renew."""
-    c = t.imports.c
+    """Renew the run's lease (the heartbeat) in a transaction of its own; see `renew`."""
     with engine.begin() as connection:
-        done = connection.execute(update(t.imports).where(
-            c.import_id == import_id, c.status.in_(("running", "interrupted")), c.runner == RUNNER)
-            .values(status="running", finished_at=None, progressed_at=database_now(connection)))
+        return renew(connection, import_id)
+
+
+def renew(connection: Connection, import_id: int) -> bool:
+    """Renew the run's lease in the connection's transaction (a batch stored renews it in its own, so the
+    writer's connection is the only one writing while batches flow: importing/store.py); a run marked
+    interrupted while this process still runs it is taken back. Whether the run is this process's to renew."""
+    c = t.imports.c
+    done = connection.execute(update(t.imports).where(
+        c.import_id == import_id, c.status.in_(("running", "interrupted")), c.runner == RUNNER)
+        .values(status="running", finished_at=None, progressed_at=database_now(connection)))
     return done.rowcount == 1
+
+
+def renew_with_batch(connection: Connection, import_id: int) -> bool:
+    """`renew`, in a stored batch's transaction: the heartbeat then stays silent for its next beat."""
+    _BATCH_RENEWED[import_id] = time.monotonic()
+    return renew(connection, import_id)
 
 
 def _start_heartbeat(engine: Engine, import_id: int, lease: int) -> None:
@@ -73,6 +87,9 @@ def _start_heartbeat(engine: Engine, import_id: int, lease: int) -> None:
 
     def beat() -> None:
         while not stop.wait(lease / 10):
+            if time.monotonic() - _BATCH_RENEWED.get(import_id, float("-inf")) < lease / 10:
+                continue  # a stored batch renewed it: a write from this thread's connection would only make
+                # SQLite drop the writer's page cache (importing/store.py)
             try:
                 if not progressed(engine, import_id):
                     return
@@ -84,6 +101,7 @@ def _start_heartbeat(engine: Engine, import_id: int, lease: int) -> None:
 
 def _stop_heartbeat(import_id: int) -> None:
     stop = _HEARTBEATS.pop(import_id, None)
+    _BATCH_RENEWED.pop(import_id, None)
     if stop is not None:
         stop.set()
 

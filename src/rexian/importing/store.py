@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable
 
 from sqlalchemy import select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from rexian.domain.model import WORKFLOW_SOURCE  # the importers use its name too
 from rexian.adapters import tables as t
@@ -65,33 +65,42 @@ class StoreResult:
 def store_histories(engine: Engine, sealed: Iterable[tuple[str, list[dict[str, Any]]]],
                     batch_tickets: int = 500, after_batch: Callable[[int], None] | None = None,
                     written_earlier: frozenset[str] = frozenset(), result: StoreResult | None = None,
-                    cache_mb: int = 256) -> StoreResult:
+                    cache_mb: int = 256, renew: Callable[[Connection], Any] | None = None) -> StoreResult:
     """`written_earlier`: tickets this same run already added or grew (the fast path, before it handed over
     to this one): found unchanged, they are not counted again. `result`: counts to add to (kept by the caller when
-    `sealed` raises half-way). `cache_mb`: SQLite's page cache while writing (the setting `import_cache_mb`)."""
+    `sealed` raises half-way). `cache_mb`: SQLite's page cache while writing (the setting `import_cache_mb`).
+    `renew(connection)`: called in each batch's transaction (the run's lease, importing/runs.py).
+
+    Every batch is written through one connection, held for the whole run: SQLite drops a connection's whole page
+    cache when it begins a transaction after another connection wrote, so batches spread over the pool's
+    connections (or a lease renewed on another one between batches) each began with an empty cache, re-read the
+    indexes from the file, and left the freed pages to the allocator (docs/speed.md, "Eleventh pass")."""
     result = result if result is not None else StoreResult()
     batch: list[tuple[str, list[dict[str, Any]]]] = []
     number = 0
-    for item in sealed:
-        batch.append(item)
-        if len(batch) >= batch_tickets:
-            number += 1
-            _store_batch(engine, batch, result, written_earlier, cache_mb)
-            batch = []
+    with engine.connect() as connection:
+        for item in sealed:
+            batch.append(item)
+            if len(batch) >= batch_tickets:
+                number += 1
+                _store_batch(connection, batch, result, written_earlier, cache_mb, renew)
+                batch = []
+                if after_batch:
+                    after_batch(number)
+        if batch:
+            _store_batch(connection, batch, result, written_earlier, cache_mb, renew)
             if after_batch:
-                after_batch(number)
-    if batch:
-        _store_batch(engine, batch, result, written_earlier, cache_mb)
-        if after_batch:
-            after_batch(number + 1)
+                after_batch(number + 1)
     return result
 
 
-def _store_batch(engine: Engine, batch: list[tuple[str, list[dict[str, Any]]]], result: StoreResult,
-                 written_earlier: frozenset[str] = frozenset(), cache_mb: int = 256) -> None:
+def _store_batch(held: Connection, batch: list[tuple[str, list[dict[str, Any]]]], result: StoreResult,
+                 written_earlier: frozenset[str] = frozenset(), cache_mb: int = 256,
+                 renew: Callable[[Connection], Any] | None = None) -> None:
     now = datetime.now().replace(microsecond=0)
     ids = [ticket_id for ticket_id, _ in batch]
-    with engine.begin() as connection:
+    with held.begin():
+        connection = held
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:  # a larger page cache for the index inserts of big batches (memory only, no durability);
             # it fills up as the database grows, to this bound, and is most of an import's resident memory after Arrow
@@ -160,6 +169,8 @@ def _store_batch(engine: Engine, batch: list[tuple[str, list[dict[str, Any]]]], 
         else:
             insert_event_rows(connection, new_rows)
         record_manifest_of(connection, new_tickets + [projection for _, _, projection in grown])
+        if renew is not None:
+            renew(connection)
     # Counted only once the transaction committed.
     result.tickets_added += counts["added"]
     result.tickets_grown += counts["grown"]
