@@ -65,11 +65,13 @@ class FastStop(Exception):
     """The data needs the general path after all (found while sealing)."""
 
 
-def seal_ticket(ticket_id: str, rows: list[tuple], source: str) -> list[dict[str, Any]]:
+def seal_ticket(ticket_id: str, rows: list[tuple], source: str, hashed: bool = True) -> list[dict[str, Any]]:
     """Number and hash-chain one ticket's rows, as `seal_history` does for a flow history without intake
     fields. `rows`: (at, action, actor_id, actor_unit_id, target_unit_id, payload dict, source or None,
     at as `YYYY-MM-DDTHH:MM:SS.ffffff`), already in (time, file, row) order. Each record also carries its
-    payload as canonical JSON and its database row as a tuple."""
+    payload as canonical JSON and its database row as a tuple. `hashed=False`: numbered and encoded but not
+    chained (`prev_hash` and `hash` None), for a store that chains them once its callers' details are apart
+    (`reseal`): most tickets hold some, so hashing here too chained every event twice."""
     received = 0 if rows[0][1] == "TicketReceived" else \
         next((i for i, row in enumerate(rows) if row[1] == "TicketReceived"), None)  # usually first: no generator
     if received is None:
@@ -88,7 +90,7 @@ def seal_ticket(ticket_id: str, rows: list[tuple], source: str) -> list[dict[str
         row_source = row_source or source
         text = encode_payload(payload)
         body = event_body(ticket_id, seq, iso, action, actor_id, actor_unit_id, target, text, row_source)
-        digest = body_hash(prev, body)
+        digest = body_hash(prev, body) if hashed else None
         records.append({"ticket_id": ticket_id, "seq": seq, "at": at, "action": action, "actor_id": actor_id,
                         "actor_unit_id": actor_unit_id, "target_unit_id": target, "payload": payload,
                         "source": row_source, "prev_hash": prev, "hash": digest, PAYLOAD_TEXT: text, BODY: body,
@@ -98,11 +100,13 @@ def seal_ticket(ticket_id: str, rows: list[tuple], source: str) -> list[dict[str
     return records
 
 
-def reseal(records: list[dict[str, Any]], received: dict[str, Any], chained: dict[str, Any]) -> list[dict[str, Any]]:
+def reseal(records: list[dict[str, Any]], received: dict[str, Any] | None, chained: dict[str, Any] | None
+           ) -> list[dict[str, Any]]:
     """`seal_ticket`'s records sealed again once the intake's caller details are out of `received`'s payload
     (`adapters.personal.apart`): the same chain as the domain's `chain_hash` gives, but only the intake's body
     is encoded again — every other record's encoded body (which does not hold the previous hash) is reused
-    and only hashed after its new predecessor — and each record keeps its database row."""
+    and only hashed after its new predecessor — and each record keeps its database row. `received` None:
+    nothing held apart, the records (of `seal_ticket(..., hashed=False)`) only chained."""
     from rexian.domain.eventlog import normalise_payload
 
     sealed, prev = [], GENESIS_HASH
@@ -121,9 +125,10 @@ def reseal(records: list[dict[str, Any]], received: dict[str, Any], chained: dic
     return sealed
 
 
-def seal_chunk(chunk: Any, starts: list[int], nulls: Any, source: str) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+def seal_chunk(chunk: Any, starts: list[int], nulls: Any, source: str,
+               hashed: bool = True) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """Sealed histories of one slice of whole tickets (`FastPlan.chunks`); `FastStop` at a payload that is not
-    a JSON object, after the tickets before it."""
+    a JSON object, after the tickets before it. `hashed`: see `seal_ticket`."""
     loads = decode_payload
     columns = [chunk.column(name).to_pylist() for name in FIELDS + ("at_iso",) if name != "at"]
     ids, actions, actors, actor_units, targets, payloads, sources, isos = columns
@@ -152,7 +157,7 @@ def seal_chunk(chunk: Any, starts: list[int], nulls: Any, source: str) -> Iterat
             rows.append((ats[i], action, actors[i], actor_units[i],
                          targets[i] if action in TARGETED_ACTIONS else None, payload, sources[i], isos[i]))
         ticket_id = ids[starts[k]]
-        yield ticket_id, seal_ticket(ticket_id, rows, source)
+        yield ticket_id, seal_ticket(ticket_id, rows, source, hashed)
 
 
 @dataclass
@@ -190,8 +195,9 @@ class FastPlan:
 
         return pa.concat_tables([table for table, _ in self.prepared()])
 
-    def sealed(self, batch_rows: int = 100_000) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    def sealed(self, batch_rows: int = 100_000, hashed: bool = True) -> Iterator[tuple[str, list[dict[str, Any]]]]:
         """Sealed ticket histories, chunk by chunk; `FastStop` at a chunk or payload the general path must take.
+        `hashed=False`: not yet chained (`seal_ticket`), for `store_histories`, which chains them once.
 
         While it runs (and so while the store writes what it yields) the cyclic garbage collector is off:
         the millions of record dicts and tuples made here hold no cycles, yet each allocation burst set off
@@ -201,15 +207,15 @@ class FastPlan:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            yield from self._sealed(batch_rows)
+            yield from self._sealed(batch_rows, hashed)
         finally:
             if collecting:
                 gc.enable()
 
-    def _sealed(self, batch_rows: int) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    def _sealed(self, batch_rows: int, hashed: bool) -> Iterator[tuple[str, list[dict[str, Any]]]]:
         for table, starts in self.prepared():
             for chunk, chunk_starts in slices(table, starts, batch_rows):
-                yield from seal_chunk(chunk, chunk_starts, self.mapping.nulls, self.mapping.source)
+                yield from seal_chunk(chunk, chunk_starts, self.mapping.nulls, self.mapping.source, hashed)
                 gc.collect(1)
             table = chunk = None  # noqa: F841 - let go of this chunk before the next one is read
 

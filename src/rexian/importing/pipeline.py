@@ -331,7 +331,7 @@ def _fast_store(engine, plan, result, batch_tickets: int, after_batch, progress=
 
     report = ImportReport(rows_in=plan.rows_in)
     try:
-        store_histories(engine, _counting(report, plan.sealed(), progress), batch_tickets, after_batch, result=result,
+        store_histories(engine, _counting(report, plan.sealed(hashed=False), progress), batch_tickets, after_batch, result=result,
                         cache_mb=cache_mb, renew=renew)
     except FastStop:
         return None

@@ -118,8 +118,10 @@ def _store_batch(held: Connection, batch: list[tuple[str, list[dict[str, Any]]]]
         for ticket_id, records in batch:
             # Callers' details held apart as the workflow's intake holds them (same key-derived salt every run,
             # so the same file imported again seals the same chain and is found unchanged).
-            records, salt, held = apart(connection, ticket_id, records,
-                                        _fast_reseal if records and DB_ROW in records[0] else None)
+            fast = bool(records) and DB_ROW in records[0]
+            records, salt, held = apart(connection, ticket_id, records, _fast_reseal if fast else None)
+            if fast and records[0]["hash"] is None:  # sealed unchained (fast.seal_ticket) and nothing held apart
+                records = _fast_reseal(records, None, None)
             head = heads.get(ticket_id)
             refusal = refused_import(ticket_id, records, today) if head is None else None
             if refusal is not None:
