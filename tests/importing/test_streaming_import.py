@@ -254,3 +254,55 @@ def test_every_batch_is_written_through_one_connection_and_no_other_connection_w
     with engine.connect() as connection:
         status, renewed = connection.exec_driver_sql("SELECT status, progressed_at FROM imports").one()
     assert status == "done" and renewed is not None  # the lease was renewed (in the batches' transactions)
+
+
+def one_row_group(path: Path, rows: int) -> Path:
+    """An interchange-shaped log of `rows` one-event tickets with distinct payloads, written as one row group
+    (as `pyarrow.parquet.write_table` does up to a million rows)."""
+    table = pa.table({"ticket_id": [f"RX{n:08d}" for n in range(rows)],
+                      "at": pa.array([datetime(2025, 1, 1) + timedelta(seconds=n) for n in range(rows)],
+                                     pa.timestamp("us")),
+                      "action": ["TicketReceived"] * rows,
+                      "payload": [f'{{"content":"第{n}件：{"楼下噪音" * 40}"}}' for n in range(rows)]})
+    pq.write_table(table, path, row_group_size=rows)
+    assert pq.ParquetFile(path).metadata.num_row_groups == 1
+    return path
+
+
+def test_a_log_written_as_one_large_row_group_is_read_a_chunk_at_a_time_in_bounded_memory(tmp_path):
+    """Text read as dictionaries kept every distinct value of a row group in Arrow's dictionary builder until
+    the group ended: a file written as one group held the whole file's text, whatever `import_chunk_rows`."""
+    from rexian.importing.fast_sources import ParquetSource
+
+    path = one_row_group(tmp_path / "one.parquet", 60_000)
+    text = sum(len(p.encode()) for p in pq.read_table(path, columns=["payload"]).column(0).to_pylist())
+    source = ParquetSource([path])
+    most, rows = 0, 0
+    for batch in source.batches(2_000):
+        rows += batch.num_rows
+        most = max(most, pa.total_allocated_bytes())
+        del batch
+    assert rows == 60_000 and text > 20_000_000
+    assert most < text / 2  # the read buffer and a batch (10 MB), not the row group's text (81 MB before)
+
+
+def test_a_dictionary_bomb_in_the_payload_is_measured_without_decoding_and_left_to_the_general_path(tmp_path):
+    from rexian.importing.fast_sources import ParquetSource, SourceChanged
+
+    rows = 20_000
+    bomb = pa.DictionaryArray.from_arrays(pa.array([0] * rows, pa.int32()), pa.array(["长" * 1_000_000]))
+    table = pa.table({"ticket_id": [f"T{n:07d}" for n in range(rows)],
+                      "at": pa.array([datetime(2025, 1, 1)] * rows, pa.timestamp("us")),
+                      "action": ["TicketReceived"] * rows, "payload": bomb})
+    path = tmp_path / "bomb.parquet"
+    pq.write_table(table, path, compression="zstd", store_schema=False)  # the payload reads as a plain string
+    assert path.stat().st_size < 2_000_000
+    assert ParquetSource([path])._text_bytes(rows) == 3_000_000 * rows + 8 * rows + 14 * rows
+    try:
+        next(ParquetSource([path]).batches(1_000))
+        raise AssertionError("a 60 GB batch was decoded")
+    except SourceChanged:
+        pass
+    mapping = mapping_from_dict({"source": "x", "columns": {name: name for name in ("ticket_id", "at", "action",
+                                                                                      "payload")}})
+    assert fast_plan([path], mapping) is None  # the general path measures and rejects the rows one by one

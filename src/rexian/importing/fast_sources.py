@@ -37,22 +37,58 @@ class ParquetSource:
         if any(is_nested(field.type) for each in self.files for field in each.schema_arrow):
             raise SourceChanged("nested columns: the general path leaves them unread")
         self.rows = sum(f.metadata.num_rows for f in self.files)
+        self._measured: set[int] = set()  # the chunk sizes whose batches' text is measured within budget
 
     def same_schemas(self) -> bool:
         return all(f.schema_arrow == self.schema and f.schema_arrow.metadata == self.schema.metadata
                    for f in self.files)
 
     def batches(self, chunk_rows: int, columns: list[str] | None = None) -> Iterator[Any]:
+        """The rows `chunk_rows` at a time, text decoded as plain strings. Not read as dictionaries: Arrow
+        builds a text column's dictionary for a whole row group, so every distinct value of the group stayed
+        in memory (1.4 GB of Arrow memory for a file written as one 1.28M-row group, against 0.3 GB read
+        plainly; docs/speed.md, "Eleventh pass"). What the dictionaries guarded against, a value repeated by a
+        dictionary page that decodes past memory, is measured beforehand without decoding (`_text_bytes`)."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
+        if chunk_rows not in self._measured:
+            if self._text_bytes(chunk_rows) > FAST_BATCH_TEXT_BYTES:
+                raise SourceChanged("text that decodes past the batch budget")
+            self._measured.add(chunk_rows)
         for index, path in enumerate(self.paths):
             row = 1
-            texts = [f.name for f in self.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
-            for batch in pq.ParquetFile(path, read_dictionary=texts).iter_batches(batch_size=chunk_rows,
-                                                                                   columns=columns):
-                yield _numbered(_decoded(batch, self.schema), index, row)
+            reader = pq.ParquetFile(path, pre_buffer=False, buffer_size=READ_BUFFER_BYTES)
+            for batch in reader.iter_batches(batch_size=chunk_rows, columns=columns):
+                yield _numbered(pa.Table.from_batches([batch]), index, row)
                 row += batch.num_rows
+
+    def _text_bytes(self, chunk_rows: int) -> int:
+        """The most bytes of text that any `chunk_rows` rows in a row (two windows of that many rows from the
+        start of a file: every batch lies within two) decode to, counted by DuckDB on the encoded pages (a
+        dictionary entry repeated in every row is not copied to be counted: a file of a few hundred
+        kilobytes that decodes to 150 GB is measured in a few hundredths of a second)."""
+        import duckdb
+
+        most = 0
+        connection = duckdb.connect()
+        try:
+            connection.execute("SET memory_limit='256MB'")
+            for path in self.paths:
+                kinds = connection.execute(f"DESCRIBE SELECT * FROM read_parquet({_literal(str(path))})").fetchall()
+                lengths = {"VARCHAR": "strlen", "BLOB": "octet_length"}  # bytes, dictionary-typed columns too
+                size = " + ".join(f"coalesce({lengths[kind]}({_quoted(name)}), 0)"
+                                  for name, kind, *_ in kinds if kind in lengths) or "0"
+                found = connection.execute(
+                    f"SELECT max(pair) FROM (SELECT s + coalesce(lead(s) OVER (ORDER BY k), 0) AS pair FROM ("
+                    f"SELECT file_row_number // {int(chunk_rows)} AS k, sum({size}) AS s "
+                    f"FROM read_parquet({_literal(str(path))}, file_row_number=true) GROUP BY k))").fetchone()[0]
+                most = max(most, int(found or 0))
+        except duckdb.Error as error:  # a file DuckDB reads otherwise than Arrow: the general path reads it
+            raise SourceChanged(f"not measured: {error}") from None
+        finally:
+            connection.close()
+        return most
 
     def duckdb_relation(self) -> str:
         files = ", ".join(_literal(str(path)) for path in self.paths)
@@ -130,25 +166,9 @@ class CsvSource:
                 row += table.num_rows
 
 
-FAST_BATCH_TEXT_BYTES = 1 << 30
-
-
-def _decoded(batch: Any, schema: Any) -> Any:
-    """A batch read with its text columns as dictionaries, decoded to the file's own types — unless its text
-    would decode to more than 1 GB (a value repeated by a dictionary page): the general path, which measures
-    and rejects such rows one by one, then takes the import."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    size, columns = 0, []
-    for name, column in zip(batch.schema.names, batch.columns):
-        if pa.types.is_dictionary(column.type):
-            size += pc.sum(pc.take(pc.binary_length(column.dictionary), column.indices)).as_py() or 0
-            if size > FAST_BATCH_TEXT_BYTES:
-                raise SourceChanged("text that decodes past the batch budget")
-            column = column.cast(schema.field(name).type)
-        columns.append(column)
-    return pa.Table.from_arrays(columns, names=batch.schema.names)
+FAST_BATCH_TEXT_BYTES = 1 << 30  # a batch whose text decodes past this goes to the general path, which measures
+# and rejects such rows one by one (a value repeated by a dictionary page)
+READ_BUFFER_BYTES = 8 << 20  # Parquet pages read through a buffer of this size, not a row group's columns at once
 
 
 def open_source(paths: list[Path], mapping: Mapping) -> ParquetSource | CsvSource | None:
@@ -173,3 +193,7 @@ def _numbered(table: Any, index: int, first_row: int) -> Any:
 
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
