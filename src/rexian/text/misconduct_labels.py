@@ -174,6 +174,34 @@ def draw_fresh4_sample(texts: dict, flagged: set, exclude: set) -> list[dict]:
     return [{"letter_id": i, "stratum": stratum, "split": "fresh4"} for i, stratum in sorted(drawn)]
 
 
+FRESH56_SEED = 20261210
+FRESH56_SIZES = {"hit": 1, "keyword": 140, "random": 60}  # per set; the two sets are drawn together
+# By the sixth and seventh sets every letter the earlier nets surfaced was labelled, so their keyword stratum is a
+# net written as citizens write (rudeness, threats, buck-passing, money, gifts, meals), deliberately wider than
+# the lexicon and chosen before any of the letters it surfaces was read.
+CITIZEN_KEYWORDS = re.compile(
+    "态度|骂|吼|凶|训斥|训话|教训|威胁|恐吓|刁难|不耐烦|推诿|踢皮球|敷衍|冷漠|蛮横|粗暴|嚣张|霸道|辱|打人|殴打|动手|推搡|"
+    "钱|红包|好处|回扣|贿|贪|吃喝|宴|烟酒|礼|请客|饭局|吃饭|喝酒|打点|索要|卡要|腐败|私吞|侵占|挪用|截留|克扣|中饱|冒领|"
+    "报复|欺负|欺压|官僚|不作为|乱作为|拒接|挂电话|不理|吃拿")
+
+
+def draw_fresh56_sample(texts: dict, flagged: set, exclude: set) -> list[dict]:
+    """The sixth and seventh sets (splits `fresh5`, kept untouched until the end, and `fresh6`, development),
+    drawn together from the letters in none of the first five sets (`exclude`) with seed FRESH56_SEED: each
+    stratum — letters the detector flags (`flagged`), letters the citizens' net (`CITIZEN_KEYWORDS`) surfaces,
+    random others — is shuffled once and dealt alternately to the two sets, up to FRESH56_SIZES each."""
+    rng = random.Random(FRESH56_SEED)
+    ids = [i for i in sorted(texts) if i not in exclude]
+    hits = [i for i in ids if i in flagged]
+    keyword = [i for i in ids if i not in flagged and CITIZEN_KEYWORDS.search(texts[i])]
+    rest = [i for i in ids if i not in flagged and i not in set(keyword)]
+    rows = []
+    for name, pool in (("hit", hits), ("keyword", keyword), ("random", rest)):
+        dealt = rng.sample(pool, min(2 * FRESH56_SIZES[name], len(pool)))
+        rows += [{"letter_id": i, "stratum": name, "split": ("fresh5", "fresh6")[n % 2]} for n, i in enumerate(dealt)]
+    return sorted(rows, key=lambda row: (row["split"], row["letter_id"]))
+
+
 def stratum_sizes(texts: dict, flagged: set) -> dict:
     """How many letters each stratum holds in the whole population (to weight recall estimates)."""
     keyword = sum(1 for i, t in texts.items() if i not in flagged and BROAD_KEYWORDS.search(t))
@@ -197,8 +225,9 @@ def parse_label(value: str) -> tuple[set, set]:
 # Each labelled set and its file under data/; the first set holds the old dev and held_out parts.
 LABEL_FILES = {"first": "misconduct_labels.csv", "fresh": "misconduct_labels_fresh.csv",
                "fresh2": "misconduct_labels_fresh2.csv", "fresh3": "misconduct_labels_fresh3.csv",
-               "fresh4": "misconduct_labels_fresh4.csv"}
-SPLITS = ("held_out", "dev", "first", "fresh", "all", "fresh2", "fresh3", "fresh4")
+               "fresh4": "misconduct_labels_fresh4.csv", "fresh5": "misconduct_labels_fresh5.csv",
+               "fresh6": "misconduct_labels_fresh6.csv"}
+SPLITS = ("all", "held_out", "dev", *LABEL_FILES)  # the one list of splits: the sets, the first set's parts, all
 # every set whose results have been seen: `all` (1,264 letters)
 DEVELOPMENT_SETS = ("first", "fresh", "fresh2", "fresh3", "fresh4")
 PASS_COLUMNS = (("pass1", "pass2"), ("pass_a", "pass_b"))
