@@ -55,12 +55,12 @@ def test_each_conditional_form_finds_its_reports_and_sets_its_near_misses_aside(
 
 def test_the_citizen_asking_where_public_money_went_is_a_lead_for_the_officer_not_a_finding():
     for question in ("学校安装空调的钱去了哪里？", "这笔扶贫款到底落入了哪些人的腰包？",
-                     "村里收的租金去哪了，从来没有公开过。"):
+                     "村里收的租金去哪了，从来没有公开过。", "休耕补贴其它地方都是七百，我想问一下还有五百哪去了？"):
         hits = detect_misconduct(question, include_leads=True)
         assert [h["kind"] for h in hits if h["family"] == "embezzlement"] == ["lead"], (question, hits)
         assert not findings(question, "embezzlement")
     # a private company's money is no public fund: not even a lead
-    for near_miss in ("我在理财平台投资的钱去了哪里？", "开发商收的购房款去哪了？"):
+    for near_miss in ("我在理财平台投资的钱去了哪里？", "开发商收的购房款去哪了？", "二楼哪去了？我们找不到办事窗口。"):
         assert not [h for h in detect_misconduct(near_miss, include_leads=True) if h["family"] == "embezzlement"]
 
 

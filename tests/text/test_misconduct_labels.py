@@ -288,3 +288,59 @@ def test_the_fifth_set_has_two_passes_and_shares_no_letter_with_the_earlier_sets
         assert row["split"] == "fresh4" and row["stratum"] in FRESH4_SIZES
         assert label.match(row["pass_a"]) and label.match(row["pass_b"]) and label.match(row["label"])
         assert row["label"] in (row["pass_a"], row["pass_b"]) or row["note"].startswith("settled")
+
+
+def test_the_sixth_and_seventh_draws_deal_each_stratum_alternately_to_the_held_out_and_the_dev_set():
+    from rexian.text.misconduct_labels import FRESH56_SIZES, draw_fresh56_sample
+
+    words = {0: "他的态度很差", 1: "这笔钱去了哪里", 2: "路灯坏了"}
+    texts = {str(i): words[i % 3] for i in range(3000)}
+    flagged = {key for key in texts if int(key) % 101 == 0}
+    exclude = {str(i) for i in range(0, 3000, 2)}
+    drawn = draw_fresh56_sample(texts, flagged, exclude)
+    assert drawn == draw_fresh56_sample(texts, flagged, exclude)
+    assert not exclude & {row["letter_id"] for row in drawn}
+    ids = [row["letter_id"] for row in drawn]
+    assert len(ids) == len(set(ids))
+    for split in ("fresh5", "fresh6"):
+        part = [row for row in drawn if row["split"] == split]
+        strata = {name: [row for row in part if row["stratum"] == name] for name in FRESH56_SIZES}
+        assert len(strata["keyword"]) == FRESH56_SIZES["keyword"] and len(strata["random"]) == FRESH56_SIZES["random"]
+        assert all(texts[row["letter_id"]] != words[2] for row in strata["keyword"])
+        assert all(texts[row["letter_id"]] == words[2] and row["letter_id"] not in flagged for row in strata["random"])
+    hits = {row["letter_id"] for row in drawn if row["stratum"] == "hit"}
+    assert hits <= flagged and len(hits) == 2 * FRESH56_SIZES["hit"]
+
+
+def test_the_sixth_and_seventh_sets_have_two_passes_and_share_no_letter_with_any_other_set():
+    from rexian.text.misconduct_labels import FRESH56_SIZES, LABEL_FILES, load_label_set
+
+    label = re.compile(r"^(?:-|[HGEBhgeb](?:\+[HGEBhgeb])*)$")
+    earlier = {row["letter_id"] for name in ("first", "fresh", "fresh2", "fresh3", "fresh4") for row in load_label_set(name)}
+    seen = set(earlier)
+    for name in ("fresh5", "fresh6"):
+        rows = load_label_set(name)
+        ids = {row["letter_id"] for row in rows}
+        assert len(rows) == len(ids) == sum(FRESH56_SIZES.values()) and not seen & ids
+        seen |= ids
+        for row in rows:
+            assert row["split"] == name and row["stratum"] in FRESH56_SIZES
+            assert label.match(row["pass_a"]) and label.match(row["pass_b"]) and label.match(row["label"])
+            assert row["label"] in (row["pass_a"], row["pass_b"])
+            assert row["pass_a"] == row["pass_b"] or row["note"].startswith("settled")
+    assert set(LABEL_FILES) >= {"fresh5", "fresh6"}
+
+
+def test_the_splits_are_declared_once_every_label_file_a_split():
+    from rexian.cli.text import LABEL_SPLITS
+    from rexian.text.misconduct_labels import LABEL_FILES, SPLITS
+
+    assert list(SPLITS) == ["all", "held_out", "dev", *LABEL_FILES] and LABEL_SPLITS is SPLITS
+
+
+def test_the_seventh_sets_reports_are_found_without_a_false_alarm(teddy_dir):
+    # fresh6 is development data: its one miss (a demand told as 「考核打分没烟少打分」) was read as a pattern
+    from rexian.text.evaluation import misconduct_on_labels
+
+    dev = misconduct_on_labels("fresh6", teddy_dir)
+    assert dev["pooled"]["tp"] == 2 and dev["pooled"]["fp"] == 0 and dev["pooled"]["fn"] == 0

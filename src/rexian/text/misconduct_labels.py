@@ -31,6 +31,15 @@ Once a set's one run has been read it is development data: split `all` is every 
 sixth round, fresh4 — 1,264 letters). The fifth set (`fresh4`, `draw_fresh4_sample`) was kept out of it for its
 one run (2026-12-06); no untouched labelled set remains.
 
+The sixth and seventh sets (`fresh5`, `fresh6`; `draw_fresh56_sample`, seed FRESH56_SEED, 2026-12-07) were
+drawn together from the 3,556 letters in none of the first five sets, with the detector of that day's main: each
+stratum — the letters it flagged (2), the letters a net written as citizens write (`CITIZEN_KEYWORDS`: rudeness,
+threats, buck-passing, money, gifts, meals; 514) surfaces, random others — shuffled once and dealt alternately,
+201 letters each. Both were labelled in two passes (`pass_a`, `pass_b`: one labeller, two shuffled orders mixing
+both sets, strata and splits hidden, the second pass without the first's labels at hand but not blind to
+memory) before any detector output on them was read, disagreements settled in `note`. `fresh5` is kept untouched
+(HELD_OUT_SET: never printed by the tools that list findings) until its one run; `fresh6` is development data.
+
 Labels (`label` column): the families a letter *reports as fact* about a public servant — `H` hostile
 attitude (态度恶劣, incl. threats), `G` graft (吃拿卡要, incl. bribery), `E` embezzlement (侵占/贪污),
 `B` improper banquets (违规吃喝) — joined by `+`, or `-` for none. A lower-case letter marks a family only
@@ -240,7 +249,7 @@ def _label_dir():
 
 
 def load_label_set(name: str) -> list[dict]:
-    """The rows of one labelled set (`first`, `fresh`, `fresh2`, `fresh3` or `fresh4`), as committed. A set not yet committed
+    """The rows of one labelled set (a key of LABEL_FILES), as committed. A set not yet committed
     raises FileNotFoundError with a message in Chinese saying which file is missing."""
     path = _label_dir().joinpath(LABEL_FILES[name])
     if not path.is_file():
@@ -261,9 +270,8 @@ def label_sets(split: str) -> list[str]:
 
 
 def labelled_rows(split: str) -> list[dict]:
-    """The labelled rows of a split: dev or held_out (the two parts of the first set), first (both), fresh
-    (the second set), fresh2 (the third set), fresh3 (the fourth set), fresh4 (the fifth set) or all (every
-    set seen so far: first, fresh, fresh2, fresh3 and fresh4 — 1,264 letters, the development data)."""
+    """The labelled rows of a split: dev or held_out (the two parts of the first set), a set by its name (first,
+    fresh, fresh2 … fresh6: the second to seventh sets) or all (every set seen so far, `DEVELOPMENT_SETS`)."""
     if split in ("dev", "held_out"):
         return [row for row in load_label_set("first") if row["split"] == split]
     if split == "all":
