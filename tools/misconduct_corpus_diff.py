@@ -56,7 +56,7 @@ def held_out_ids() -> set:
     """Letters of the set kept untouched until its one run (HELD_OUT_SET): never printed, not even with --all."""
     from rexian.text.misconduct_labels import HELD_OUT_SET, load_label_set
 
-    return {row["letter_id"] for row in load_label_set(HELD_OUT_SET)}
+    return {row["letter_id"] for row in load_label_set(HELD_OUT_SET)} if HELD_OUT_SET else set()
 
 
 def diff(before: Path, after: Path, every: bool, sample: int) -> None:

@@ -27,9 +27,10 @@ the third set's one run, from a wider keyword net (`WIDER_KEYWORDS`), and labell
 (pass1/pass2 or pass_a/pass_b) has its agreement reported (`agreement`).
 
 Once a set's one run has been read it is development data: split `all` is every set seen so far
-(`DEVELOPMENT_SETS`: first, fresh, since the fourth round fresh2, since the fifth round fresh3 and, since the
-sixth round, fresh4 — 1,264 letters). The fifth set (`fresh4`, `draw_fresh4_sample`) was kept out of it for its
-one run (2026-12-06); no untouched labelled set remains.
+(`DEVELOPMENT_SETS`: first, fresh, since the fourth round fresh2, since the fifth round fresh3, since the
+sixth round fresh4 — 1,264 letters — and, since the seventh round, fresh5 and fresh6 — 1,666 letters). The fifth
+set (`fresh4`) was kept out of it for its one run (2026-12-06), the sixth (`fresh5`) for its one run (2026-12-07);
+no untouched labelled set remains.
 
 The sixth and seventh sets (`fresh5`, `fresh6`; `draw_fresh56_sample`, seed FRESH56_SEED, 2026-12-07) were
 drawn together from the 3,556 letters in none of the first five sets, with the detector of that day's main: each
@@ -37,8 +38,9 @@ stratum — the letters it flagged (2), the letters a net written as citizens wr
 threats, buck-passing, money, gifts, meals; 514) surfaces, random others — shuffled once and dealt alternately,
 201 letters each. Both were labelled in two passes (`pass_a`, `pass_b`: one labeller, two shuffled orders mixing
 both sets, strata and splits hidden, the second pass without the first's labels at hand but not blind to
-memory) before any detector output on them was read, disagreements settled in `note`. `fresh5` is kept untouched
-(HELD_OUT_SET: never printed by the tools that list findings) until its one run; `fresh6` is development data.
+memory) before any detector output on them was read, disagreements settled in `note`. `fresh5` was kept untouched
+(its letters never printed by the tools that list findings) until its one run on 2026-12-07; `fresh6` was
+development data from the start. Since that run both are in `all` (1,666 letters); no untouched set remains.
 
 Labels (`label` column): the families a letter *reports as fact* about a public servant — `H` hostile
 attitude (态度恶劣, incl. threats), `G` graft (吃拿卡要, incl. bribery), `E` embezzlement (侵占/贪污),
@@ -237,10 +239,11 @@ LABEL_FILES = {"first": "misconduct_labels.csv", "fresh": "misconduct_labels_fre
                "fresh4": "misconduct_labels_fresh4.csv", "fresh5": "misconduct_labels_fresh5.csv",
                "fresh6": "misconduct_labels_fresh6.csv"}
 SPLITS = ("all", "held_out", "dev", *LABEL_FILES)  # the one list of splits: the sets, the first set's parts, all
-# the set kept untouched until its one run: its letters are never printed by the tools that list findings
-HELD_OUT_SET = "fresh5"
-# every set whose results have been seen: `all` (1,264 letters)
-DEVELOPMENT_SETS = ("first", "fresh", "fresh2", "fresh3", "fresh4")
+# the set kept untouched until its one run, whose letters the tools that list findings never print: None since
+# fresh5's one run (2026-12-07); name the next such set here
+HELD_OUT_SET: str | None = None
+# every set whose results have been seen: `all` (1,666 letters since the seventh round)
+DEVELOPMENT_SETS = ("first", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6")
 PASS_COLUMNS = (("pass1", "pass2"), ("pass_a", "pass_b"))
 
 
