@@ -1,5 +1,5 @@
 """Demands and threats told as conditions, sums asked per head, and the citizen asking where public money went
-(issue 18, seventh round). The seventh set's miss, read as a pattern: a health centre that scored village
+(issue 18, tenth round). The seventh set's miss, read as a pattern: a health centre that scored village
 doctors lower when no cigarettes came (「考核打分没烟少打分」) — a demand in the official's lever, not in the words
 索要 or 红包. With it, the other conditional forms citizens write: a threat in the official's own words
 addressed to the citizen (「你们再闹就把你们抓起来」) and a fee asked of each household before a service
