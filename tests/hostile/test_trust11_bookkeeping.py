@@ -252,3 +252,22 @@ def test_the_word_index_is_read_only_by_the_ticket_lists_search():
     readers = sorted(str(path.relative_to(root)) for path in root.rglob("*.py")
                      if "ids_matching(" in path.read_text(encoding="utf-8") and path.name != "word_index.py")
     assert readers == ["web/queries.py"]
+
+
+def test_rexian_checkpoint_on_the_command_line_digests_every_table_and_verify_checks_it(make_app, tmp_path):
+    """Before: `rexian checkpoint` in a fresh process stopped with a KeyError (the desk's and the findings' tables were
+    never declared there); the tests took checkpoints in a process that had imported them all."""
+    import os
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    app = make_app(url)
+    _findings(app, "RX1")
+    app.engine.dispose()
+    done = subprocess.run([sys.executable, "-m", "rexian", "checkpoint", "--db", url, "--out", str(tmp_path / "filed")],
+                          capture_output=True, text=True, env={**os.environ}, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    filed = json.loads(next((tmp_path / "filed").glob("*.json")).read_text(encoding="utf-8"))
+    assert filed["outbox"] == 1 and filed["finding_events"] >= 1 and "supervision_events" in filed
+    assert verify_database(app.engine, filed_checkpoints=(tmp_path / "filed").glob("*.json")).intact

@@ -28,7 +28,9 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection, Engine
 
-from rexian.adapters import desk_tables  # noqa: F401 - declares the desk's tables and the outbox on the metadata
+# They declare the desk's tables, the outbox and the findings' changes on the metadata: without them `rexian
+# checkpoint`, which imports nothing else that does, failed with a KeyError (found in trust11).
+from rexian.adapters import desk_tables, findings_tables  # noqa: F401
 from rexian.adapters import tables as t
 from rexian.adapters.keys import KeyRing, keyring_for
 from rexian.adapters.log_reader import comparable, iter_raw_by_id
