@@ -198,18 +198,15 @@ def test_an_unnumbered_outbox_row_is_named_plainly_not_passed(make_app, db_url):
     assert "推送(outbox) 事件链没有编号" in "\n".join(report.lines())
 
 
-def test_the_upgrade_to_0014_numbers_old_outbox_rows_signs_the_bookkeeping_and_launders_nothing(make_app, tmp_path):
+def test_the_upgrade_to_0014_numbers_old_outbox_rows_signs_the_bookkeeping_and_launders_nothing(make_app, db_url):
     """A database as 0013_trust10 left it: two unnumbered rows from before it (one genuine, one forged), a delivery
     and a cursor without MACs, an idempotency record without one. After `rexian upgrade` the genuine old row is
     numbered after the others, the forged one keeps its bad MAC and no number, and only the forged row is named."""
-    import sqlite3
-
     from rexian.adapters.database import migrate
     from rexian.adapters.desk_store import outbox_digest
     from rexian.adapters.keys import keyring_for
 
-    path = tmp_path / "old.db"
-    app = make_app(f"sqlite:///{path}")
+    app = make_app(db_url)
     _findings(app, "RX1")
     app.handle(c.Intake(actor_id="A01", content="路灯不亮已经一周了没人修", category="0101", idempotency_key="k1"))
     with Receiver("s3cret") as receiver:
@@ -218,27 +215,54 @@ def test_the_upgrade_to_0014_numbers_old_outbox_rows_signs_the_bookkeeping_and_l
     old = {"key": "finding.added:BP-RETURNS:RX0:0", "topic": "finding.added", "ref": "BP-RETURNS:RX0",
            "payload": json.dumps({"finding_key": "BP-RETURNS:RX0"}), "created_at": datetime(2026, 3, 1, 9, 0)}
     mac = keyring_for(app.engine).sign(outbox_digest(old))
+    for table, column in (("webhook_deliveries", "mac"), ("webhook_cursors", "mac"), ("idempotency", "mac"),
+                          ("checkpoints", "outbox_upto"), ("checkpoints", "outbox")):
+        sql(app, f"ALTER TABLE {table} DROP COLUMN {column}")
+    insert = "INSERT INTO outbox (key, topic, ref, payload, created_at, mac) VALUES (?, ?, ?, ?, ?, ?)"
+    sql(app, insert, old["key"], old["topic"], old["ref"], old["payload"], "2026-03-01 09:00:00.000000", mac)
+    sql(app, insert, "forged:0", "finding.decided", "BP-RETURNS:RX9", "{}", "2026-03-01 09:00:00.000000", "k1:0")
+    sql(app, "UPDATE alembic_version SET version_num = '0013_trust10'")
     app.engine.dispose()
-    with sqlite3.connect(path) as connection:
-        for table, column in (("webhook_deliveries", "mac"), ("webhook_cursors", "mac"), ("idempotency", "mac"),
-                              ("checkpoints", "outbox_upto"), ("checkpoints", "outbox")):
-            connection.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-        connection.execute("INSERT INTO outbox (key, topic, ref, payload, created_at, mac) VALUES (?, ?, ?, ?, ?, ?)",
-                           (old["key"], old["topic"], old["ref"], old["payload"], "2026-03-01 09:00:00.000000", mac))
-        connection.execute("INSERT INTO outbox (key, topic, ref, payload, created_at, mac) VALUES (?, ?, ?, ?, ?, ?)",
-                           ("forged:0", "finding.decided", "BP-RETURNS:RX9", "{}", "2026-03-01 09:00:00.000000", "k1:0"))
-        connection.execute("UPDATE alembic_version SET version_num = '0013_trust10'")
     migrate(app.engine)
     with app.engine.connect() as connection:
         numbers = dict(connection.execute(select(dt.outbox.c.ref, dt.outbox.c.outbox_seq)).all())
-        created = connection.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'outbox'").scalar()
     assert numbers == {"BP-RETURNS:RX1": 1, "BP-RETURNS:RX0": 2, "BP-RETURNS:RX9": None}
-    assert "AUTOINCREMENT" in created.upper()
     report = verify_database(app.engine)
     assert set(damaged(report)) == {f"推送(outbox:{one_value(app, 'SELECT id FROM outbox WHERE key = ?', 'forged:0')})"}, \
         report.lines()
     # the cursor and the delivery were adopted as they stood: nothing is queued again
     assert WebhookDispatcher(app.engine, [endpoint], "s3cret", clock=Clock()).resend_unsigned() == 0
+    assert app.handle(c.Intake(actor_id="A01", content="路灯不亮已经一周了没人修", category="0101",
+                               idempotency_key="k1")).replayed
+
+
+def test_the_upgrade_to_0014_rebuilds_the_sqlite_outbox_with_autoincrement(make_app, tmp_path):
+    """The outbox as 0004_desk made it (INTEGER PRIMARY KEY: a deleted newest id handed out again), with its rows:
+    the upgrade rebuilds it AUTOINCREMENT, rows, numbers and next id kept."""
+    from rexian.adapters.database import migrate
+
+    app = make_app(f"sqlite:///{tmp_path / 'old.db'}")
+    _findings(app, "RX1", "RX2")
+    sql(app, "CREATE TABLE outbox_plain AS SELECT * FROM outbox")
+    sql(app, "DROP TABLE outbox")
+    sql(app, "CREATE TABLE outbox (id INTEGER NOT NULL PRIMARY KEY, key VARCHAR(240) NOT NULL UNIQUE, "
+             "topic VARCHAR(32) NOT NULL, ref VARCHAR(200) NOT NULL, payload TEXT NOT NULL, created_at DATETIME NOT NULL, "
+             "mac VARCHAR(80), log_seq BIGINT, outbox_seq BIGINT)")
+    sql(app, "CREATE UNIQUE INDEX ix_outbox_log_seq ON outbox (log_seq)")
+    sql(app, "INSERT INTO outbox SELECT * FROM outbox_plain")
+    sql(app, "DROP TABLE outbox_plain")
+    sql(app, "UPDATE alembic_version SET version_num = '0013_trust10'")
+    sql(app, "ALTER TABLE checkpoints DROP COLUMN outbox_upto")
+    for table in ("webhook_deliveries", "webhook_cursors", "idempotency"):
+        sql(app, f"ALTER TABLE {table} DROP COLUMN mac")
+    sql(app, "ALTER TABLE checkpoints DROP COLUMN outbox")
+    app.engine.dispose()
+    migrate(app.engine)
+    assert "AUTOINCREMENT" in one_value(app, "SELECT sql FROM sqlite_master WHERE name = 'outbox'").upper()
+    assert verify_database(app.engine).intact
+    sql(app, "DELETE FROM outbox WHERE ref = 'BP-RETURNS:RX2'")
+    _findings(app, "RX3")
+    assert one_value(app, "SELECT id FROM outbox WHERE ref = 'BP-RETURNS:RX3'") == 3
 
 
 def test_the_word_index_is_read_only_by_the_ticket_lists_search():
