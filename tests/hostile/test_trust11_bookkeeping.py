@@ -295,3 +295,20 @@ def test_rexian_checkpoint_on_the_command_line_digests_every_table_and_verify_ch
     filed = json.loads(next((tmp_path / "filed").glob("*.json")).read_text(encoding="utf-8"))
     assert filed["outbox"] == 1 and filed["finding_events"] >= 1 and "supervision_events" in filed
     assert verify_database(app.engine, filed_checkpoints=(tmp_path / "filed").glob("*.json")).intact
+
+
+def test_bytes_in_the_bookkeepings_text_columns_are_named_not_a_traceback(make_app, tmp_path):
+    """SQLite stores whatever it is given: a blob in an outbox key stopped `verify` with a TypeError before (the
+    outbox's MAC check), and the new checks read the deliveries, cursors and idempotency records the same way."""
+    app = make_app(f"sqlite:///{tmp_path / 'blobs.db'}")
+    _findings(app, "RX1", "RX2")
+    app.handle(c.Intake(actor_id="A01", content="路灯不亮已经一周了没人修", category="0101", idempotency_key="k1"))
+    with Receiver("s3cret") as receiver:
+        WebhookDispatcher(app.engine, [receiver.url], "s3cret", clock=Clock()).enqueue_new()
+    sql(app, "UPDATE outbox SET key = X'00ff' WHERE ref = 'BP-RETURNS:RX2'")
+    sql(app, "UPDATE webhook_deliveries SET status = X'01', mac = X'02'")
+    sql(app, "UPDATE webhook_cursors SET last_outbox_id = X'03'")
+    sql(app, "UPDATE idempotency SET result = X'04'")
+    found = damaged(verify_database(app.engine))
+    assert "推送(outbox:2)" in found and "幂等记录(k1)" in found
+    assert any(stream.startswith("推送投递(") for stream in found) and any(s.startswith("推送游标(") for s in found)
