@@ -55,6 +55,21 @@ def test_a_delivery_marked_delivered_by_sql_is_named_by_verify_and_sent_again(ma
     assert verify_database(app.engine).intact  # sent again and signed as delivered
 
 
+def test_a_running_dispatcher_sends_a_delivery_marked_delivered_at_its_next_sweep(make_app, db_url):
+    """The same flip while the server runs: its dispatcher sweeps again every `sweep_seconds` (an hour by default)."""
+    app = make_app(db_url)
+    _findings(app, "RX1")
+    with Receiver("s3cret") as receiver:
+        dispatcher = WebhookDispatcher(app.engine, [receiver.url], "s3cret", clock=Clock(), sweep_seconds=0)
+        dispatcher.run_once()  # the first sweep, then RX2's delivery is queued
+        _findings(app, "RX2")
+        dispatcher.enqueue_new()
+        sql(app, "UPDATE webhook_deliveries SET status = 'delivered' WHERE status = 'pending'")
+        for _ in range(2):
+            dispatcher.run_once()
+        assert sorted(m["ref"] for m in receiver.accepted.values()) == ["BP-RETURNS:RX1", "BP-RETURNS:RX2"]
+
+
 def test_a_delivery_inserted_by_sql_for_another_endpoint_is_never_sent(make_app, db_url):
     """A genuine change queued by SQL for an address of the attacker's would have gone out signed with the webhook
     secret; only the configured endpoints and the server's own deliveries are sent."""

