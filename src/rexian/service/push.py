@@ -304,10 +304,11 @@ class WebhookDispatcher:
         return 0
 
     def resend_unsigned(self) -> int:
-        """In the dispatcher's first round and then every `sweep_seconds`: every genuine outbox row whose delivery to one of our endpoints is
-        not signed by the server — marked delivered (or refused, or failed) by SQL, inserted, or missing below the
-        cursor — is queued again, signed, and logged as an error (adapters/bookkeeping.py: delivery_problems). The
-        receiver de-duplicates on the key, so a change that did arrive is not doubled. The number queued."""
+        """In the dispatcher's first round and then every `sweep_seconds`: every genuine outbox row whose delivery to
+        one of our endpoints is not signed by the server — marked delivered (or refused, or failed) by SQL, inserted,
+        or missing below the cursor — is queued again, signed, and logged as an error (adapters/bookkeeping.py:
+        delivery_problems). The receiver de-duplicates on the key, so a change that did arrive is not doubled. The
+        number queued."""
         from rexian.adapters.bookkeeping import delivery_problems
         from rexian.adapters.keys import keyring_for
 
