@@ -626,7 +626,7 @@ def _one_row_per_ticket(part: _Part, notes: list[str]) -> tuple[dict[str, Any], 
     """A file with one row per ticket and no action column: its flow history in one cell (`history`) when a
     column holds several timed lines, else a ticket list (`mode: tickets`)."""
     from rexian.importing.history_cells import step_columns
-    from rexian.importing.suggest_history import history_column, line_pattern, step_lines
+    from rexian.importing.suggest_history import history_column, history_separator, line_pattern, step_lines
 
     proposal: dict[str, Any] = {"source": "请改为来源平台的名称"}
     if part.sheet:
@@ -657,13 +657,18 @@ def _one_row_per_ticket(part: _Part, notes: list[str]) -> tuple[dict[str, Any], 
             notes.append(f"回访列 {', '.join(visit.values())} 在 tickets 模式下不产生回访事件")
         _unused(part.headers, taken, notes)
         return proposal, notes
-    lines = step_lines(column, part.rows)
+    separator = history_separator(column, part.rows)
+    lines = step_lines(column, part.rows, separator)
     known = Mapping(source="x", actions=default_vocabulary(), action_match="contains")
     pattern, how = line_pattern(lines, lambda word: bool(guess_action(word, known) or known.action_for(word)))
     proposal["columns"] = {"ticket_id": part.ticket_column}
     if intake:
         proposal["intake"] = intake
     history: dict[str, Any] = {"column": column, "line": pattern or "?  # 每一步的正则模式，见 docs/importing.md"}
+    if separator:
+        history["separator"] = separator
+        notes.append(f"「{column}」的单元格在同一行内写了几步（分号后接时间）：separator 按分号拆分，"
+                     "说明中的分号（其后不是时间）不拆")
     history.update(outcome)
     if visit:
         history["visit_result"] = visit

@@ -10,11 +10,11 @@ import re
 from collections import Counter
 from typing import Any, Callable
 
+from rexian.importing.history_cells import STEP_TIME
 from rexian.importing.values import as_text
 
 # A step's time as platforms write it, with or without the year, in brackets or not.
-TIME = (r"(?:\d{4}\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}\s*[:：时点]\s*\d{1,2}\s*分?"
-        r"(?:\s*[:：]\s*\d{1,2}\s*秒?)?")
+TIME = STEP_TIME
 OPEN, CLOSE = r"[\[【(（]", r"[\]】)）]"
 TIME_PREFIX = re.compile(rf"^\s*{OPEN}?\s*(?P<at>{TIME})\s*{CLOSE}?\s*(?P<rest>.*)$")
 BRACKETED = re.compile(r"^[【\[]([^】\]]+)[】\]]")
@@ -28,15 +28,45 @@ BRACKET_LINE = (AT_PART + r"[【\[](?P<action>[^】\]]+)[】\]]\s*(?P<actor_id>[
 MIN_SHARE = 0.6
 
 
+# Steps run on in one line, 「…派单至 区住建局；2024-03-03 10:20 区住建局 李四 退回」: a semicolon before a time.
+RUN_ON = re.compile(rf"[；;](?=\s*{OPEN}?\s*{TIME})")
+DATED_SEPARATOR = r"[；;](?=\s*\d{4}\s*[-/.年])"  # proposed when the run-on steps carry their year
+UNDATED_SEPARATOR = r"[；;](?=\s*\d{1,2}\s*[-/.月]\s*\d{1,2})"
+
+
+def _filled_cells(header: str, rows: list[dict[str, Any]]) -> list[str]:
+    return [as_text(row.get(header)) for row in rows if isinstance(row.get(header), str) and row.get(header).strip()]
+
+
+def history_separator(column: str, rows: list[dict[str, Any]]) -> str | None:
+    """A `separator` when the column's cells run several dated steps on in one line (a semicolon before a time),
+    else None (a step per line)."""
+    cells = _filled_cells(column, rows)
+    run_on = [cell for cell in cells if RUN_ON.search(cell)]
+    if not cells or len(run_on) * 5 < len(cells):  # one cell in five or more
+        return None
+    with_year = sum(1 for cell in run_on if re.search(DATED_SEPARATOR, cell))
+    return DATED_SEPARATOR if with_year * 2 >= len(run_on) else UNDATED_SEPARATOR
+
+
+def _steps_of(cell: str, separator: str | None) -> list[str]:
+    from rexian.importing.history_cells import pieces
+
+    compiled = re.compile(separator) if separator else None
+    return [piece.strip() for _, piece in pieces(cell, compiled) if piece.strip()]
+
+
 def history_column(headers: list[str], rows: list[dict[str, Any]]) -> str | None:
-    """The column whose filled cells mostly hold two or more lines that start with a time."""
+    """The column whose filled cells mostly hold two or more steps (lines, or parts of a line before a time)
+    that start with a time."""
     best, best_share = None, 0.0
     for header in headers:
-        cells = [as_text(row.get(header)) for row in rows if isinstance(row.get(header), str) and row.get(header).strip()]
+        cells = _filled_cells(header, rows)
         if not cells:
             continue
-        multi = [cell for cell in cells if len([line for line in cell.splitlines() if line.strip()]) >= 2]
-        lines = [line for cell in multi for line in cell.splitlines() if line.strip()]
+        separator = history_separator(header, rows)
+        multi = [steps for steps in (_steps_of(cell, separator) for cell in cells) if len(steps) >= 2]
+        lines = [line for steps in multi for line in steps]
         timed = sum(1 for line in lines if TIME_PREFIX.match(line) and TIME_PREFIX.match(line).group("rest"))
         share = min(len(multi) / len(cells), timed / len(lines) if lines else 0.0)
         if share >= MIN_SHARE and share > best_share:
@@ -44,9 +74,8 @@ def history_column(headers: list[str], rows: list[dict[str, Any]]) -> str | None
     return best
 
 
-def step_lines(column: str, rows: list[dict[str, Any]]) -> list[str]:
-    return [line.strip() for row in rows if isinstance(row.get(column), str)
-            for line in row[column].splitlines() if line.strip()]
+def step_lines(column: str, rows: list[dict[str, Any]], separator: str | None = None) -> list[str]:
+    return [line for row in rows if isinstance(row.get(column), str) for line in _steps_of(row[column], separator)]
 
 
 def line_pattern(lines: list[str], is_action: Callable[[str], bool]) -> tuple[str | None, str]:
