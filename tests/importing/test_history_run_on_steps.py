@@ -58,7 +58,7 @@ def _export(tmp_path):
 
 def _mapping(**history):
     return mapping_from_dict({
-        "source": "cityX", "sheet": "工单导出", "columns": {"ticket_id": "工单编号"},
+        "source": "cityX", "columns": {"ticket_id": "工单编号"},
         "intake": {"received_at": "受理时间", "content": "诉求内容", "address": "事发地址"},
         "actions": ACTIONS, "action_fields": {"ClosureRequested": {"reply": "处理过程.note"}},
         "history": {"column": "处理过程", "line": LINE, "visit_result": "回访结果", **history}})
@@ -127,3 +127,19 @@ def test_a_title_row_above_a_one_row_header_is_not_taken_for_the_upper_row_of_a_
     book.save(tmp_path / "one.xlsx")
     proposal, _ = suggest([tmp_path / "one.xlsx"])
     assert proposal["columns"]["ticket_id"] == "工单编号"
+
+
+def test_the_same_export_saved_as_csv_reads_its_two_row_header_and_its_serial_dates_written_as_text(tmp_path):
+    import csv
+
+    path = tmp_path / "工单导出.csv"
+    with open(path, "w", encoding="gb18030", newline="") as handle:
+        csv.writer(handle).writerows([
+            ["工单编号", "受理信息", "", "", "处理信息", ""],
+            ["", "受理时间", "诉求内容", "事发地址", "处理过程", "回访结果"],
+            ["GD001", "45353.375", "楼下餐馆油烟扰民", "人民路1号", PINGPONG, "满意"]])
+    mapping = _mapping(separator="；")
+    report, events, _ = import_to_frames([path], mapping)
+    assert (report.rows_in, report.rows_rejected) == (1, 0), [r.reason for r in report.rejects.rejects]
+    received = events[events.action == "TicketReceived"]
+    assert str(received["at"].iloc[0])[:16] == "2024-03-02 09:00"
