@@ -22,6 +22,7 @@ from typing import Any, Iterator
 from rexian.importing.file_limits import FileProblem, SheetBudget, check_parquet_parts, check_xlsx_parts
 from rexian.importing.lookups import add_looked_up
 from rexian.importing.mapping import Mapping
+from rexian.importing.parsed_once import parsed
 from rexian.importing.rejects import RejectLog
 from rexian.importing.values import joined_value
 
@@ -327,9 +328,8 @@ def _read_xml(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[Sour
     from rexian.importing.json_documents import document_rows
     from rexian.importing.xml_documents import XmlDocumentError, xml_document
 
-    data, _ = read_bytes(path, rejects)
     try:
-        document = xml_document(data)
+        document = parsed(path, "xml", lambda: xml_document(read_bytes(path, rejects)[0]))
     except XmlDocumentError as error:
         rejects.add(str(path), None, None, None, str(error))
         return
@@ -356,20 +356,17 @@ def _read_jsonl(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[So
     `.json` file that parses whole; with `json:` in the mapping, each line of a JSON Lines file is a document."""
     from rexian.importing.json_documents import document_rows
 
-    data, _ = read_bytes(path, rejects)
-    text, _ = decode(data, mapping.encoding or "utf-8")
     suffixes = [s.lower() for s in path.suffixes if s.lower() != ".gz"]
     if not (suffixes and suffixes[-1] in JSON_LINES_SUFFIXES):
-        try:
-            document = json.loads(text)
-        except (json.JSONDecodeError, RecursionError):
-            document = None  # JSON Lines (several documents), or a document cut short: read line by line
+        document = parsed(path, f"json:{mapping.encoding or 'utf-8'}", lambda: _json_document(path, mapping, rejects))
         if isinstance(document, (dict, list)):
             label = json_label(path, mapping)
             for number, values in document_rows(document, mapping.json, str(path),
                                                 lambda reason: rejects.note(str(path), reason)):
                 yield SourceRow(label, number, values)
             return
+    data, _ = read_bytes(path, rejects)
+    text, _ = decode(data, mapping.encoding or "utf-8")
     if mapping.json is not None:
         yield from _json_lines_of_documents(path, text, mapping, rejects)
         return
@@ -381,6 +378,17 @@ def _read_jsonl(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[So
             rejects.add(str(path), number, None, line[:200], "每行应为一个 JSON 对象")
             continue
         yield SourceRow(str(path), number, values)
+
+
+def _json_document(path: Path, mapping: Mapping, rejects: RejectLog) -> Any:
+    """The file's one JSON document, or None when it does not parse whole (JSON Lines, or a document cut short:
+    then read line by line)."""
+    data, _ = read_bytes(path, rejects)
+    text, _ = decode(data, mapping.encoding or "utf-8")
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return None
 
 
 def _json_lines(text: str) -> Iterator[tuple[int, str, Any]]:
