@@ -143,3 +143,32 @@ def test_the_same_export_saved_as_csv_reads_its_two_row_header_and_its_serial_da
     assert (report.rows_in, report.rows_rejected) == (1, 0), [r.reason for r in report.rejects.rejects]
     received = events[events.action == "TicketReceived"]
     assert str(received["at"].iloc[0])[:16] == "2024-03-02 09:00"
+
+
+def test_suggest_reads_a_person_written_with_a_code_and_the_labelled_attachment_extension_and_call_parts(tmp_path):
+    cell = "；".join([
+        "2026-01-06 10:07 云州市12345热线中心 王芳（0101） 派单 至 云州市城市管理局 意见：请按职责办理；按时反馈。",
+        "2026-01-06 11:05 云州市城市管理局 张伟（1101） 签收",
+        "2026-01-07 09:00 云州市城市管理局 张伟（1101） 申请延期 意见：等待材料。 延期至：2026-01-20 18:00",
+        "2026-01-07 10:00 云州市12345热线中心 赵敏（0201） 延期审核通过 意见：同意延期。 延期至：2026-01-20 18:00",
+        "2026-01-09 15:00 云州市城市管理局 张伟（1101） 申请办结 意见：已清理。 附件：整改后.jpg、笔录.pdf",
+        "2026-01-10 10:00 云州市12345热线中心 周婷（0301） 回访 已联系；满意；已解决；通话编号：HF0001；市民认可。"])
+    path = _two_row_header_book(tmp_path / "导出.xlsx", [
+        (f"GD00{n}", 46028.4 + n, "摊点占道", f"人民路{n}号", cell, None) for n in range(1, 4)])
+    proposal, _ = suggest([path])
+    fields = proposal["action_fields"]
+    assert fields["ClosureRequested"]["evidence"] == "处理过程.附件"
+    assert fields["ExtensionApproved"]["new_due_at"] == "处理过程.延期至"
+    assert fields["Visited"]["call_id"] == "处理过程.通话编号"
+    proposal["source"] = "cityY"
+    report, events, _ = import_to_frames([path], mapping_from_dict(proposal))
+    assert report.rows_rejected == 0, [r.reason for r in report.rejects.rejects]
+    one = events[events.ticket_id == "GD001"].sort_values("seq")
+    assert list(one.actor_id)[1:3] == ["0101", "1101"]  # the code in brackets, not 王芳（0101）
+    payloads = [json.loads(p) if isinstance(p, str) else p for p in one.payload]
+    closure = next(p for p, action in zip(payloads, one.action) if action == "ClosureRequested")
+    assert [item["ref"] for item in closure["evidence"]] == ["整改后.jpg", "笔录.pdf"]
+    visit = next(p for p, action in zip(payloads, one.action) if action == "Visited")
+    assert visit["call_id"] == "HF0001" and visit["satisfaction"] == "satisfied"
+    approved = next(p for p, action in zip(payloads, one.action) if action == "ExtensionApproved")
+    assert approved["new_due_at"].startswith("2026-01-20")

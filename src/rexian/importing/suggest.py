@@ -413,6 +413,16 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
         flow_parts = [engine.tasks]
     if len(flow_parts) == 1 and not ticket_parts and flow_parts[0].is_ticket_sheet():
         return _one_row_per_ticket(flow_parts[0], notes)
+    history = _history_part(parts) if len(parts) > 1 else None
+    if history is not None:  # the flow in one cell of a ticket sheet, beside call records or other tables
+        proposal, notes = _one_row_per_ticket(history, notes)
+        sheet_formats: list[str] = []
+        _other_parts(parts, [history], [], proposal, notes, sheet_formats)
+        formats = proposal.get("date_formats", [])
+        proposal["date_formats"] = formats + [fmt for fmt in sheet_formats if fmt not in formats]
+        if not proposal["date_formats"]:
+            del proposal["date_formats"]
+        return proposal, notes
     headers: list[str] = []
     rows: list[dict[str, Any]] = []
     for part in flow_parts:
@@ -622,6 +632,16 @@ def _reply_and_deadline_fields(proposal: dict[str, Any], note: str | None, notes
         del proposal["action_fields"]
 
 
+def _history_part(parts: list[_Part]) -> _Part | None:
+    """Of a several-part export with no flow records (no part has an action column), the ticket sheet whose flow
+    history is held in one cell (处理过程), if any."""
+    from rexian.importing.suggest_history import history_column
+
+    if any(part.action_column for part in parts):
+        return None
+    return next((part for part in parts if part.is_ticket_sheet() and history_column(part.headers, part.rows)), None)
+
+
 def _one_row_per_ticket(part: _Part, notes: list[str]) -> tuple[dict[str, Any], list[str]]:
     """A file with one row per ticket and no action column: its flow history in one cell (`history`) when a
     column holds several timed lines, else a ticket list (`mode: tickets`)."""
@@ -662,6 +682,13 @@ def _one_row_per_ticket(part: _Part, notes: list[str]) -> tuple[dict[str, Any], 
     known = Mapping(source="x", actions=default_vocabulary(), action_match="contains")
     pattern, how = line_pattern(lines, lambda word: bool(guess_action(word, known) or known.action_for(word)))
     proposal["columns"] = {"ticket_id": part.ticket_column}
+    kind = kind_column(part.headers, part.rows, taken | set(intake.values()) | set(outcome.values()))
+    if kind:
+        words = kind_values(kind, part.rows)
+        if words:
+            intake["kind"] = kind
+            proposal["values"] = {"kind": words}
+            notes.append(f"「{kind}」是诉求类型（{'、'.join(words)}）：作为受理的 kind；咨询、建议、表扬不算投诉，重复投诉类规则不计")
     if intake:
         proposal["intake"] = intake
     history: dict[str, Any] = {"column": column, "line": pattern or "?  # 每一步的正则模式，见 docs/importing.md"}
@@ -689,11 +716,31 @@ def _one_row_per_ticket(part: _Part, notes: list[str]) -> tuple[dict[str, Any], 
         visits = [step.get("note") or "" for step in steps if proposal["actions"].get(
             (step.get("action") or "").strip()) == "Visited"]
         _reply_and_deadline_fields(proposal, parts.get("note"), notes, visits)
+        _labelled_fields(proposal, column, compiled, notes)
         if "target_unit_id" not in parts:
             notes.append("模式中没有派单的目标单位（target_unit_id）：派单没有 lead_unit_id，规则无法点名单位")
     _unused(part.headers, (taken - set(reply.values())) | set(intake.values()) | set(outcome.values())
             | set(visit.values()), notes)
     return proposal, notes
+
+
+def _labelled_fields(proposal: dict[str, Any], column: str, pattern, notes: list[str]) -> None:
+    """The labelled parts the line pattern reads (附件, 延期至, 通话编号) as the per-action fields they are."""
+    from rexian.importing.suggest_history import LABELLED_FIELDS
+
+    events = set(proposal.get("actions", {}).values())
+    fields = proposal.setdefault("action_fields", {})
+    for group, uses in LABELLED_FIELDS.items():
+        if group not in pattern.groupindex:
+            continue
+        used = [f"{event}.{name}" for event, name in uses if event in events]
+        for event, name in uses:
+            if event in events:
+                fields.setdefault(event, {})[name] = f"{column}.{group}"
+        if used:
+            notes.append(f"步骤中的「{group}：」单独读作 {column}.{group}，用作 {', '.join(used)}")
+    if not fields:
+        del proposal["action_fields"]
 
 
 def _unused(headers: list[str], taken: set, notes: list[str]) -> None:

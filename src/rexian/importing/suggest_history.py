@@ -26,6 +26,18 @@ BRACKET_LINE = (AT_PART + r"[【\[](?P<action>[^】\]]+)[】\]]\s*(?P<actor_id>[
                 r"(?:[（(](?P<actor_unit_id>[^（）()]*)[）)])?\s*(?:(?:→|->)\s*(?P<target_unit_id>[^：:]+?))?\s*"
                 r"(?:[：:]\s*(?P<note>.*))?$")
 MIN_SHARE = 0.6
+# A person written with a code in brackets (王芳（0101）, 张伟(1101)): the code identifies the person.
+PERSON_CODE = re.compile(r"^[^（(\s]+[（(][A-Za-z0-9_-]+[）)]$")
+# Labelled parts of a step (the label, and the lookahead that reads its value into a group of that name).
+LABELLED_PARTS = [
+    (re.compile(r"附件[：:]"), r"(?=(?:.*?附件[：:]\s*(?P<附件>[^\s；;]+))?)"),
+    (re.compile(r"延期至[：:]"), r"(?=(?:.*?延期至[：:]\s*(?P<延期至>\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}[:：]\d{2})?))?)"),
+    (re.compile(r"通话编号[：:]"), r"(?=(?:.*?通话编号[：:]\s*(?P<通话编号>[A-Za-z0-9_-]+))?)"),
+]
+# What each labelled part is for: (event, field) pairs of action_fields.
+LABELLED_FIELDS = {"附件": [("ClosureRequested", "evidence")],
+                   "延期至": [("ExtensionRequested", "requested_due_at"), ("ExtensionApproved", "new_due_at")],
+                   "通话编号": [("Visited", "call_id")]}
 
 
 # Steps run on in one line, 「…派单至 区住建局；2024-03-03 10:20 区住建局 李四 退回」: a semicolon before a time.
@@ -104,12 +116,24 @@ def _token_pattern(rests: list[str], is_action: Callable[[str], bool]) -> tuple[
     position, count = hits.most_common(1)[0]
     if count < MIN_SHARE * len(split):
         return None, f"动作词的位置不一致（第 {position + 1} 段只占 {count}/{len(split)} 行）：请自行写出 line 模式"
-    names = []
+    names, before = [], ""
     for index in range(position):
         column = [parts[index] for parts in split if len(parts) > position]
+        if sum(1 for part in column if PERSON_CODE.match(part)) * 2 > len(column) and "actor_id" not in names:
+            names.append("actor_id")  # 王芳（0101）: the code is the person (names repeat, codes do not)
+            before += r"[^（(\s]+[（(](?P<actor_id>[^）)]+)[）)]\s+"
+            continue
         units = sum(1 for part in column if UNIT_WORD.search(part))
         name = "actor_unit_id" if units * 2 > len(column) else "actor_id"
-        names.append(name if name not in names else f"part{index + 1}")
-    before = "".join(rf"(?P<{name}>\S+)\s+" for name in names)
+        name = name if name not in names else f"part{index + 1}"
+        names.append(name)
+        before += rf"(?P<{name}>\S+)\s+"
     after = (rf"(?:\s+(?:→|->|至)?\s*(?P<target_unit_id>\S*{UNIT_END}))?(?:\s+(?P<note>.+))?$")
-    return AT_PART + before + r"(?P<action>\S+)" + after, f"各部分以空格分隔，第 {position + 1} 段是动作"
+    return (AT_PART + labelled_parts(rests) + before + r"(?P<action>\S+)" + after,
+            f"各部分以空格分隔，第 {position + 1} 段是动作")
+
+
+def labelled_parts(rests: list[str]) -> str:
+    """Lookaheads reading the labelled parts some steps carry after their note — 附件：a.jpg、b.pdf, 延期至：<time>,
+    通话编号：HF… — as columns of their own (`处理过程.附件` …), wherever in the step they stand; the note keeps them too."""
+    return "".join(lookahead for label, lookahead in LABELLED_PARTS if any(label.search(rest) for rest in rests))
