@@ -159,6 +159,9 @@ def _rates(data, table, flags, columns, key, scope, metrics, m) -> pd.DataFrame:
     groups = ["period"] + ([key] if key else [])
     sums = data.fetch(f"metrics-{table}-{key or 'all'}", lambda: flags().group_by(groups).aggregate(
         **{c: flags()[c].sum() for c in columns}), m)
+    # A grouped sum comes back in the order DuckDB's threads finish the groups: sorted here, so that metrics.csv,
+    # the workbook and the report list the groups in one order on every run (by scope id, then period).
+    sums = sums.sort_values(([key] if key else []) + ["period"], kind="stable", ignore_index=True)
     formulas = {metric.metric_id: metric.formula.format(**m) for metric in metrics}
     rows = []
     for record in sums.to_dict("records"):
