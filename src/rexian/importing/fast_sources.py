@@ -49,8 +49,9 @@ class ParquetSource:
         for index, path in enumerate(self.paths):
             row = 1
             texts = [f.name for f in self.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
-            for batch in pq.ParquetFile(path, read_dictionary=texts).iter_batches(batch_size=chunk_rows,
-                                                                                   columns=columns):
+            # The footer read in __init__ is given again: opening the file does not parse it a second time.
+            opened = pq.ParquetFile(path, metadata=self.files[index].metadata, read_dictionary=texts)
+            for batch in opened.iter_batches(batch_size=chunk_rows, columns=columns):
                 yield _numbered(_decoded(batch, self.schema), index, row)
                 row += batch.num_rows
 

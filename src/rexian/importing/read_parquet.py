@@ -35,7 +35,7 @@ def read_parquet(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[S
         rejects.note(str(path), f"列表或结构类型的列不读取（导入只读标量列）：{'、'.join(nested)}")
     read = [f.name for f in parquet.schema_arrow if f.name not in nested]
     texts = [f.name for f in parquet.schema_arrow if _is_text(f.type)]
-    parquet = pq.ParquetFile(path, read_dictionary=texts)
+    parquet = pq.ParquetFile(path, metadata=parquet.metadata, read_dictionary=texts)  # the footer read once
     number = 0
     for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=read):
         chars, sizes = _text_lengths(batch, texts)
