@@ -41,6 +41,8 @@ def bodies(text):
     # 自/经 that begin the name, not end the reading
     ("A7县自然资源局的科长接访态度恶劣", "A7县自然资源局"),
     ("经开区蓝天办的人长期索要香烟", "经开区蓝天办"),
+    ("市人力资源和社会保障局的潘科长说想快点办就要表示一下", "市人力资源和社会保障局"),
+    ("投诉市住房和城乡建设局工作人员", "市住房和城乡建设局"),
 ])
 def test_a_body_is_named_as_the_letter_names_it_not_with_the_words_before_it(text, body):
     assert body in bodies(text)
@@ -54,6 +56,7 @@ def test_a_body_is_named_as_the_letter_names_it_not_with_the_words_before_it(tex
     ("果园镇政府每年收好处费", "果园镇政府"),
     ("后湖派出所的民警态度恶劣", "后湖派出所"),
     ("投诉自考办的工作人员", "自考办"),
+    ("我和社区书记说了，书记当场骂人", "社区"),
 ])
 def test_a_body_name_that_begins_with_a_place_or_a_name_word_keeps_it(text, body):
     assert body in bodies(text)

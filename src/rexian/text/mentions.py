@@ -279,8 +279,10 @@ _UNNAMED = re.compile(r"[\d\s]*")
 _WORD_WITH_SURNAME = {"任": "历现前新继时上兼担就留调离出连首", "高": "最提崇"}
 _NOT_NAME_BEFORE = ("对", "双", "各", "官", "甲", "乙", "地", "多")
 _BODY_KINDS = ("public_body", "service", "mixed", "state", "private_body")
-# 「自然资源局」「自来水公司」「自考办」「经开区」「经侦大队」: a stop character that here begins the name.
-_STOP_BEGINS_NAME = re.compile(r"自(?:然资源|来水|考|治区|贸区)|经(?:开区|侦|济|信|管)")
+# 「自然资源局」「自来水公司」「自考办」「经开区」「经侦大队」: a stop character that here begins the name; 和 inside
+# a department's standard name (「人力资源和社会保障局」「住房和城乡建设局」「发展和改革委员会」).
+_STOP_BEGINS_NAME = re.compile(r"自(?:然资源|来水|考|治区|贸区)|经(?:开区|侦|济|信|管)"
+                               r"|和(?:社会保障|城乡建设|规划|改革|信息化|旅游|计划生育)")
 _PLACE_CODE = re.compile(r"(?:[\u4e00-\u9fff]{2}省)?[A-Z]\d{0,2}[省市县区州]")
 _BARE_GOVERNMENT = ("政府", "人民政府")
 _ADMINISTRATIVE_END = re.compile(r"(?:[省市县区州镇乡村]|街道|办事处)$")
