@@ -40,12 +40,12 @@ def generate(con, tickets: int) -> None:
     # The lead unit of return round k: ping-pong tickets alternate between u0 and u1.
     unit = lambda k: f"(CASE WHEN pingpong THEN (CASE WHEN {k} % 2 = 0 THEN u0 ELSE u1 END) ELSE u{k} END)"  # noqa: E731
     slots = [
-        f"SELECT ticket_id, 0 AS slot, 'TicketReceived' AS action, 'agent1' AS actor, 'CENTRE' AS actor_unit, NULL AS target,"
-        f" json_object('place_id', place_id, 'category', category, 'caller_id', caller_id, 'content', '噪音扰民',"
-        f" 'kind', 'complaint') AS payload FROM gen",
-        f"SELECT ticket_id, 1, 'Dispatched', 'disp1', 'CENTRE', u0, json_object('lead_unit_id', u0, 'due_at',"
-        f" strftime(t0 + INTERVAL 5 DAY, '%Y-%m-%d %H:%M:%S'), 'sign_due_at', strftime(t0 + INTERVAL 3 HOUR,"
-        f" '%Y-%m-%d %H:%M:%S')) FROM gen",
+        "SELECT ticket_id, 0 AS slot, 'TicketReceived' AS action, 'agent1' AS actor, 'CENTRE' AS actor_unit, NULL AS target,"
+        " json_object('place_id', place_id, 'category', category, 'caller_id', caller_id, 'content', '噪音扰民',"
+        " 'kind', 'complaint') AS payload FROM gen",
+        "SELECT ticket_id, 1, 'Dispatched', 'disp1', 'CENTRE', u0, json_object('lead_unit_id', u0, 'due_at',"
+        " strftime(t0 + INTERVAL 5 DAY, '%Y-%m-%d %H:%M:%S'), 'sign_due_at', strftime(t0 + INTERVAL 3 HOUR,"
+        " '%Y-%m-%d %H:%M:%S')) FROM gen",
     ]
     for k in range(4):
         base = 10 + k * 10

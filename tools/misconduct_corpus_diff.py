@@ -52,21 +52,29 @@ def labelled_ids() -> dict:
     return {row["letter_id"]: row["label"] for name in LABEL_FILES for row in load_label_set(name)}
 
 
+def held_out_ids() -> set:
+    """Letters of the set kept untouched until its one run (HELD_OUT_SET): never printed, not even with --all."""
+    from rexian.text.misconduct_labels import HELD_OUT_SET, load_label_set
+
+    return {row["letter_id"] for row in load_label_set(HELD_OUT_SET)} if HELD_OUT_SET else set()
+
+
 def diff(before: Path, after: Path, every: bool, sample: int) -> None:
     old = json.loads(before.read_text(encoding="utf-8"))["found"]
     new = json.loads(after.read_text(encoding="utf-8"))["found"]
     labelled = labelled_ids()
+    held_out = held_out_ids()
 
     def pairs(found):
         return {(letter, h["family"]) for letter, hits in found.items() for h in hits
-                if every or letter not in labelled}
+                if letter not in held_out and (every or letter not in labelled)}
 
     def label_of(letter):
         return f" label={labelled[letter]}" if letter in labelled else ""
 
     gained = sorted(pairs(new) - pairs(old))
     lost = sorted(pairs(old) - pairs(new))
-    scope = "all letters" if every else "letters in no labelled set"
+    scope = ("all letters but the held-out set's" if every else "letters in no labelled set")
     print(f"{scope}: letters with a finding {len({letter for letter, _ in pairs(old)})} -> {len({letter for letter, _ in pairs(new)})}; "
           f"letter-family findings gained {len(gained)}, lost {len(lost)}")
     shown = gained if len(gained) <= sample else sorted(random.Random(20261210).sample(gained, sample))

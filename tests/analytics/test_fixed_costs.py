@@ -120,12 +120,12 @@ def test_remembered_rule_sql_gives_the_same_findings_as_compiling_every_rule(tmp
 
     plain = run_rules(data, config)
     cold = run_rules(data, config, compiled=compiled)
-    files = sorted(path.name for path in (tmp_path / "sql").iterdir())
+    files = sorted(path.name for path in compiled.directory.iterdir())
     warm = run_rules(data, config, compiled=compiled)
 
     assert len(plain) > 20
     assert _as_compared(cold) == _as_compared(plain) == _as_compared(warm)
-    assert len(files) >= 20 and files == sorted(path.name for path in (tmp_path / "sql").iterdir())
+    assert len(files) >= 20 and files == sorted(path.name for path in compiled.directory.iterdir())
 
 
 def test_a_changed_parameter_or_analysis_time_is_compiled_anew(tmp_path):
@@ -139,7 +139,7 @@ def test_a_changed_parameter_or_analysis_time_is_compiled_anew(tmp_path):
     data.as_of = datetime(2030, 1, 1)
     late = compiled.rows(rule, data, {**params, "idle_days": params["idle_days"] + 1})
 
-    assert len(list(tmp_path.glob("DL-IDLE-*.sql"))) == 3
+    assert len(list(tmp_path.rglob("DL-IDLE-*.sql"))) == 3
     assert "T1" in {row["ticket_id"] for row in late}  # open, and idle for years by 2030
 
 
@@ -168,7 +168,7 @@ def test_a_warm_analysis_reads_the_text_answers_instead_of_judging_again(tmp_pat
     compiled = CompiledRules(tmp_path)
     cold = run_rules(data, config, compiled=compiled)
     assert {"PR-BOILERPLATE", "PR-OFF-TOPIC", "HA-HOSTILE"} <= {f.rule_id for f in cold}
-    assert len(list(tmp_path.glob("text-answers-*.json"))) == 1
+    assert len(list(tmp_path.rglob("text-answers-*.json"))) == 1
 
     def no_judging(*args, **kwargs):
         raise AssertionError("a remembered text was judged again")
@@ -193,7 +193,7 @@ def test_reply_scores_of_other_text_code_or_dictionary_are_not_read(tmp_path, mo
 
     run_rules(data, config, compiled=CompiledRules(tmp_path))
 
-    assert calls and len(list(tmp_path.glob("text-answers-*.json"))) == 2
+    assert calls and len(list(tmp_path.rglob("text-answers-*.json"))) == 2
 
 
 def test_a_port_given_by_the_caller_is_not_answered_from_the_stored_scores(tmp_path):
@@ -224,7 +224,7 @@ def test_the_other_queries_of_a_warm_analysis_are_read_not_compiled(tmp_path, mo
     SQL from the directory and gives the same analysis."""
     config = load_config()
     cold = analyze(_log_with_replies(), config, compiled=CompiledRules(tmp_path))
-    remembered = sorted(path.name for path in tmp_path.glob("query-*.sql"))
+    remembered = sorted(path.name for path in tmp_path.rglob("query-*.sql"))
     data = _log_with_replies()
     compiles = _counting_compiles(monkeypatch, data.con)
     warm = analyze(data, config, compiled=CompiledRules(tmp_path))
@@ -287,7 +287,7 @@ def test_an_analysis_of_a_log_whose_citizens_wrote_nothing_loads_no_lexicon_and_
         "print('HA-HOSTILE' in analysis.summary['rules_run'], 'rexian.text.misconduct' in sys.modules)\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["True", "False"]  # the rule ran, and found nothing to read
-    assert not list(tmp_path.glob("text-answers-*.json"))
+    assert not list(tmp_path.rglob("text-answers-*.json"))
 
 def _log_with_bounces():
     log = Log()

@@ -98,7 +98,8 @@ def test_a_warm_rexian_analyze_imports_no_ibis(tmp_path):
 
 
 def _files(directory, name: str) -> set:
-    return {path.name for path in directory.glob(f"{name}-*.sql")}
+    """The remembered files of `name` in every set of the cache `directory` (a set per version of the code)."""
+    return {path.name for path in directory.rglob(f"{name}-*.sql")}
 
 
 def test_a_changed_parameter_code_or_column_set_misses_the_remembered_sql_and_compiles_anew(tmp_path, monkeypatch):
@@ -134,7 +135,7 @@ def test_a_damaged_remembered_file_is_ignored_with_a_warning_and_compiled_again(
     data, compiled = _tables(_log(), tmp_path)
     cold = _compared(analyze(data, config, compiled=compiled))
     for name in ("BP-CYCLE", "rows-replies", "tk"):
-        (path,) = tmp_path.glob(f"{name}-*.sql")
+        (path,) = compiled.directory.glob(f"{name}-*.sql")
         text = path.read_text(encoding="utf-8")
         if damage == "garbled":  # changed by something else: the digest no longer matches
             path.write_text(text[: len(text) // 2] + "\x00garbage", encoding="utf-8")

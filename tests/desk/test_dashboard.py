@@ -193,3 +193,41 @@ def test_a_month_counted_on_too_few_tickets_is_a_gap_marked_sparse_not_a_point_t
     assert shown[3] is trend[3]  # no data at all: a plain gap
     assert sparse_months(trend, 0) == trend
     assert load_config()["metrics"]["trend_min_denominator"] == 10
+
+
+def test_the_dashboard_computes_the_overall_rates_only_reading_the_calls_flags_once(make_app, tmp_path, monkeypatch):
+    """The cards and trends show the overall scope alone: the rates by unit, category or queue were computed and
+    thrown away (another pass over the tickets' flags each, and the calls read twice). Same overall numbers."""
+    from datetime import timedelta
+
+    from sqlalchemy import insert
+
+    from rexian.adapters import tables as t
+    from rexian.analytics import metrics
+    from rexian.service import dashboard
+
+    app = make_app(f"sqlite:///{tmp_path / 'calls.db'}")
+    pingpong(app)
+    rng = random.Random(3)
+    for _ in range(4):
+        life(app, rng)
+    start = datetime(2026, 3, 2, 9)
+    with app.engine.begin() as connection:
+        connection.execute(insert(t.metadata.tables["calls"]), [
+            {"call_id": f"C{n}", "caller_phone": "13800000000", "queue": f"Q{n % 2}", "agent_id": "ag1",
+             "ring_at": start + timedelta(hours=n), "answer_at": start + timedelta(hours=n, seconds=5 + n * 4),
+             "end_at": start + timedelta(hours=n, minutes=3), "abandoned": False, "ticket_id": None,
+             "direction": "in"} for n in range(6)])
+    passes: list[tuple[str, str]] = []
+    rates_of = metrics._rates
+
+    def counted(data, table, flags, columns, key, scope, *rest):
+        passes.append((table, scope))
+        return rates_of(data, table, flags, columns, key, scope, *rest)
+
+    monkeypatch.setattr(metrics, "_rates", counted)
+    shown = {r["metric_id"]: r for r in dashboard.rates(app.engine, load_config(), datetime(2026, 3, 20))}
+
+    assert passes == [("tickets", "全部"), ("calls", "全部")]
+    assert shown["connection_rate"]["denominator"] == 6 and shown["answer_15s_rate"]["numerator"] == 3
+    assert shown["satisfaction_rate"]["denominator"] > 0

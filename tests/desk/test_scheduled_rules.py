@@ -237,3 +237,42 @@ def test_only_values_declared_to_grow_make_a_change_quiet():
     returns = finding("RX9")  # BP-RETURNS declares no growing value: a changed count is news
     assert not only_measured(stored(returns), finding_row({**returns, "evidence": {
         **returns["evidence"], "values": {"returns": 4}}}))
+
+
+
+def _as_rows(frames) -> list:
+    events, tickets = frames
+    return [sorted(map(repr, events.itertuples(index=False))), sorted(map(repr, tickets.itertuples(index=False)))]
+
+
+def test_a_later_pass_reads_only_the_changed_tickets_events_and_judges_what_a_fresh_pass_judges(make_app, tmp_path):
+    from sqlalchemy import event
+
+    app = make_app(f"sqlite:///{tmp_path / 'incremental.db'}")
+    left = [_forwarded_then_left(app) for _ in range(3)]
+    clock = Clock(datetime(2026, 4, 20, 9, 0))
+    scheduler = RuleScheduler(app.engine, load_config(), clock, 10, batch_mode="off")
+    first = scheduler.run_once()
+    assert first["tickets"] == 3
+
+    statements: list[str] = []
+    listen = lambda connection, cursor, statement, *rest: statements.append(statement)  # noqa: E731
+    event.listen(app.engine, "after_cursor_execute", listen)
+    try:
+        clock.now = datetime(2026, 4, 20, 9, 10)
+        unchanged = scheduler.run_once()
+        assert unchanged["tickets"] == 3 and not [s for s in statements if "events.payload" in s]  # no event read
+        assert set(unchanged["measured"]) == set(first["added"])  # the same findings, grown
+
+        app.handle(c.NoteProgress(actor_id="HS01", ticket_id=left[1], note="已联系社区核实"))
+        statements.clear()
+        clock.now = datetime(2026, 4, 20, 9, 20)
+        since = scheduler.last_run
+        kept = _as_rows(scheduler._scope(since))
+        read = [s for s in statements if "events.payload" in s]
+    finally:
+        event.remove(app.engine, "after_cursor_execute", listen)
+
+    assert len(read) == 1 and read[0].count("?") == 1  # the one changed ticket's events
+    fresh = _as_rows(RuleScheduler(app.engine, load_config(), clock, 10)._scope(since))
+    assert kept == fresh and len(fresh[0]) == sum(len(app.events(ticket_id)) for ticket_id in left)

@@ -93,7 +93,8 @@ def test_outbox_rows_written_by_concurrent_changes_chain_without_a_break(make_ap
 
 def test_the_upgrade_to_0013_keeps_older_outbox_rows_and_numbers_the_new_ones(make_app, tmp_path):
     """A database as 0012_trust9 left it, with a signed, unnumbered outbox row: `rexian upgrade` adds the numbers;
-    the old row still verifies and is sent, the next change is number 1 of the outbox, and the database verifies."""
+    the old row still verifies and is sent, and the database verifies. Since 0014_trust11 the upgrade numbers the
+    old row too (number 1 of the outbox, signed again over it), so the next change is number 2."""
     import sqlite3
 
     from rexian.adapters.database import migrate
@@ -118,7 +119,7 @@ def test_the_upgrade_to_0013_keeps_older_outbox_rows_and_numbers_the_new_ones(ma
     FindingRepository(app.engine).upsert([finding("RX1")], "batch", Clock()())
     with app.engine.connect() as connection:
         numbers = connection.execute(select(dt.outbox.c.ref, dt.outbox.c.outbox_seq).order_by(dt.outbox.c.id)).all()
-    assert [tuple(row) for row in numbers] == [("BP-RETURNS:RX0", None), ("BP-RETURNS:RX1", 1)]
+    assert [tuple(row) for row in numbers] == [("BP-RETURNS:RX0", 1), ("BP-RETURNS:RX1", 2)]
     assert verify_database(app.engine).intact
     with Receiver("s3cret") as receiver:
         dispatcher = WebhookDispatcher(app.engine, [receiver.url], "s3cret", clock=Clock())

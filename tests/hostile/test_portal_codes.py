@@ -99,6 +99,37 @@ def test_forwarded_addresses_are_believed_only_from_a_trusted_proxy_and_citizens
     assert client_of("10.0.0.2", "203.0.113.9, 10.0.0.3", proxies) == "203.0.113.9"
 
 
+def _request_through(peer: str, forwarded_lines: list[str], proxies):
+    from types import SimpleNamespace
+
+    from starlette.requests import Request
+
+    web = SimpleNamespace(settings={"web_trusted_proxies": proxies})
+    return Request({"type": "http", "client": (peer, 40000), "app": SimpleNamespace(state=SimpleNamespace(web=web)),
+                    "headers": [(b"x-forwarded-for", line.encode()) for line in forwarded_lines]})
+
+
+def test_a_client_s_own_forwarded_for_line_before_the_proxy_s_line_does_not_pick_its_address():
+    from rexian.web.pages import _client
+
+    proxies = (ipaddress.ip_network("10.0.0.0/8"),)
+    # a proxy that adds a line of its own (HAProxy's `option forwardfor`) after the line the client wrote
+    for forged in ("198.51.100.1", "198.51.100.2", "198.51.100.3"):
+        assert _client(_request_through("10.0.0.2", [forged, "203.0.113.9"], proxies)) == "203.0.113.9"
+    # an untrusted peer's lines change nothing
+    assert _client(_request_through("203.0.113.9", ["198.51.100.1", "10.0.0.3"], proxies)) == "203.0.113.9"
+
+
+def test_a_client_is_one_address_whatever_port_or_ip_form_the_proxy_writes():
+    proxies = (ipaddress.ip_network("10.0.0.0/8"),)
+    # a new source port is not a new client (a per-client budget spent one port at a time)
+    assert {client_of("10.0.0.2", f"203.0.113.9:{port}", proxies) for port in (5555, 5556)} == {"203.0.113.9"}
+    assert client_of("10.0.0.2", "[2001:db8::7]:443", proxies) == "2001:db8::7"
+    # the proxy's own address mapped into IPv6 (a dual-stack socket) is still the trusted proxy
+    assert client_of("::ffff:10.0.0.2", "203.0.113.9", proxies) == "203.0.113.9"
+    assert client_of("::ffff:203.0.113.9", "198.51.100.1", proxies) == "203.0.113.9"
+
+
 def test_citizens_behind_one_nat_keep_their_new_codes_while_an_attacker_there_spends_its_short_code_budget(
         make_app, db_url):
     app = make_app(db_url, web_lockout_minutes=LONG, web_portal_client_attempts=3, web_portal_site_attempts=100)

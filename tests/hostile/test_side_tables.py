@@ -245,7 +245,7 @@ def test_a_checkpoint_taken_before_the_desk_was_digested_still_verifies_and_the_
     make_checkpoint(app.engine, app.clock())
     sql(app, "UPDATE checkpoints SET supervision_events_upto = NULL, supervision_events = NULL, "
              "audit_log_upto = NULL, audit_log = NULL, finding_events_upto = NULL, "
-             "finding_events = NULL")  # as an older version left it ...
+             "finding_events = NULL, outbox_upto = NULL, outbox = NULL")  # as an older version left it ...
     from rexian.adapters.keys import keyring_for
     from rexian.domain.eventlog import GENESIS_HASH
     from rexian.service.checkpoints import _digest_range, document

@@ -104,6 +104,35 @@ def test_parquet_rows_import_with_their_timestamps(tmp_path):
     assert [d.at for d in report.histories["P1"].drafts] == [datetime(2025, 3, 1, 9), datetime(2025, 3, 2, 9)]
 
 
+def test_a_parquet_input_s_footer_is_read_once_by_each_reader(tmp_path, monkeypatch):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from rexian.importing.fast_sources import ParquetSource
+
+    table = pa.table({"id": ["P1", "P1"], "t": [datetime(2025, 3, 1, 9), datetime(2025, 3, 2, 9)],
+                      "a": ["TicketReceived", "Closed"]})
+    pq.write_table(table, tmp_path / "log.parquet")
+    footers: list[str] = []
+    opened = pq.ParquetFile
+
+    class Counted(opened):
+        def __init__(self, source, *args, metadata=None, **kwargs):
+            if metadata is None:  # pyarrow parses the footer itself
+                footers.append(str(source))
+            super().__init__(source, *args, metadata=metadata, **kwargs)
+
+    monkeypatch.setattr(pq, "ParquetFile", Counted)
+    mapping = mapping_from_dict({"source": "p", "columns": {"ticket_id": "id", "at": "t", "action": "a"}})
+    report = build([tmp_path / "log.parquet"], mapping)
+    assert [d.action for d in report.histories["P1"].drafts] == ["TicketReceived", "Closed"]
+    assert len(footers) == 1  # the general path's reader
+
+    source = ParquetSource([tmp_path / "log.parquet"])
+    assert sum(batch.num_rows for batch in source.batches(1)) == 2
+    assert len(footers) == 2  # and the fast path's: one more, not two
+
+
 def test_an_unreadable_file_is_reported_and_the_other_inputs_still_import(tmp_path, flow_csv):
     broken = tmp_path / "broken.parquet"
     broken.write_bytes(b"PAR1 this is not parquet")

@@ -88,7 +88,8 @@ def _run_inner_pytest(ci: str) -> subprocess.CompletedProcess[str]:
     """Run the PostgreSQL round-trip test in a child pytest that cannot find any PostgreSQL binaries."""
     env = {**os.environ, HIDE_BINARIES_ENV: "1", "CI": ci}
     node = f"{Path(__file__).relative_to(REPO_ROOT)}::test_a_table_round_trips_on_every_backend[postgresql]"
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", node]
+    # One process: the suite's addopts would start a worker per core for this single test.
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0", node]
     return subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 

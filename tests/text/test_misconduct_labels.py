@@ -83,10 +83,10 @@ def test_on_the_development_letters_findings_stay_precise(teddy_dir):
     result = misconduct_on_labels("dev", teddy_dir)
     assert result["pooled"]["precision"] >= 0.85 and result["pooled"]["recall"] >= 0.7
     # every set whose results have been seen is development data: the first set, the fresh set, since the
-    # fourth round the third set, since the fifth round the fourth set and, since the sixth round, the fifth
-    # set (1,264 letters); no untouched labelled set remains
+    # fourth round the third set, since the fifth round the fourth set, since the sixth round the fifth set and,
+    # since the seventh round, the sixth and seventh sets (1,666 letters); no untouched labelled set remains
     everything = misconduct_on_labels("all", teddy_dir)
-    assert everything["letters"] == 1264
+    assert everything["letters"] == 1666
     assert everything["pooled"]["precision"] >= 0.85 and everything["pooled"]["recall"] >= 0.8
     third = misconduct_on_labels("fresh2", teddy_dir)  # the set whose misses started this round
     assert third["families"]["hostile_attitude"]["tp"] >= 9
@@ -208,13 +208,14 @@ def test_scoring_the_third_set_before_it_is_committed_says_so_in_chinese(tmp_pat
     assert "标注集 fresh2 尚未提交" in output.output and "misconduct_labels_fresh2.csv" in output.output
 
 
-def test_all_is_every_set_seen_so_far_the_fifth_set_included_since_its_one_run():
-    from rexian.text.misconduct_labels import label_sets, labelled_rows, load_label_set
+def test_all_is_every_set_seen_so_far_the_sixth_set_included_since_its_one_run():
+    from rexian.text.misconduct_labels import HELD_OUT_SET, label_sets, labelled_rows, load_label_set
 
     everything = {row["letter_id"] for row in labelled_rows("all")}
-    seen = {row["letter_id"] for name in ("first", "fresh", "fresh2", "fresh3", "fresh4") for row in load_label_set(name)}
-    assert everything == seen and len(everything) == 1264
-    assert "fresh4" in label_sets("all") and label_sets("fresh4") == ["fresh4"]
+    names = ("first", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6")
+    seen = {row["letter_id"] for name in names for row in load_label_set(name)}
+    assert everything == seen and len(everything) == 1666
+    assert "fresh5" in label_sets("all") and label_sets("fresh5") == ["fresh5"] and HELD_OUT_SET is None
 
 
 def test_the_third_draw_takes_every_remaining_hit_and_keyword_letter_and_forty_random():
@@ -288,3 +289,59 @@ def test_the_fifth_set_has_two_passes_and_shares_no_letter_with_the_earlier_sets
         assert row["split"] == "fresh4" and row["stratum"] in FRESH4_SIZES
         assert label.match(row["pass_a"]) and label.match(row["pass_b"]) and label.match(row["label"])
         assert row["label"] in (row["pass_a"], row["pass_b"]) or row["note"].startswith("settled")
+
+
+def test_the_sixth_and_seventh_draws_deal_each_stratum_alternately_to_the_held_out_and_the_dev_set():
+    from rexian.text.misconduct_labels import FRESH56_SIZES, draw_fresh56_sample
+
+    words = {0: "他的态度很差", 1: "这笔钱去了哪里", 2: "路灯坏了"}
+    texts = {str(i): words[i % 3] for i in range(3000)}
+    flagged = {key for key in texts if int(key) % 101 == 0}
+    exclude = {str(i) for i in range(0, 3000, 2)}
+    drawn = draw_fresh56_sample(texts, flagged, exclude)
+    assert drawn == draw_fresh56_sample(texts, flagged, exclude)
+    assert not exclude & {row["letter_id"] for row in drawn}
+    ids = [row["letter_id"] for row in drawn]
+    assert len(ids) == len(set(ids))
+    for split in ("fresh5", "fresh6"):
+        part = [row for row in drawn if row["split"] == split]
+        strata = {name: [row for row in part if row["stratum"] == name] for name in FRESH56_SIZES}
+        assert len(strata["keyword"]) == FRESH56_SIZES["keyword"] and len(strata["random"]) == FRESH56_SIZES["random"]
+        assert all(texts[row["letter_id"]] != words[2] for row in strata["keyword"])
+        assert all(texts[row["letter_id"]] == words[2] and row["letter_id"] not in flagged for row in strata["random"])
+    hits = {row["letter_id"] for row in drawn if row["stratum"] == "hit"}
+    assert hits <= flagged and len(hits) == 2 * FRESH56_SIZES["hit"]
+
+
+def test_the_sixth_and_seventh_sets_have_two_passes_and_share_no_letter_with_any_other_set():
+    from rexian.text.misconduct_labels import FRESH56_SIZES, LABEL_FILES, load_label_set
+
+    label = re.compile(r"^(?:-|[HGEBhgeb](?:\+[HGEBhgeb])*)$")
+    earlier = {row["letter_id"] for name in ("first", "fresh", "fresh2", "fresh3", "fresh4") for row in load_label_set(name)}
+    seen = set(earlier)
+    for name in ("fresh5", "fresh6"):
+        rows = load_label_set(name)
+        ids = {row["letter_id"] for row in rows}
+        assert len(rows) == len(ids) == sum(FRESH56_SIZES.values()) and not seen & ids
+        seen |= ids
+        for row in rows:
+            assert row["split"] == name and row["stratum"] in FRESH56_SIZES
+            assert label.match(row["pass_a"]) and label.match(row["pass_b"]) and label.match(row["label"])
+            assert row["label"] in (row["pass_a"], row["pass_b"])
+            assert row["pass_a"] == row["pass_b"] or row["note"].startswith("settled")
+    assert set(LABEL_FILES) >= {"fresh5", "fresh6"}
+
+
+def test_the_splits_are_declared_once_every_label_file_a_split():
+    from rexian.cli.text import LABEL_SPLITS
+    from rexian.text.misconduct_labels import LABEL_FILES, SPLITS
+
+    assert list(SPLITS) == ["all", "held_out", "dev", *LABEL_FILES] and LABEL_SPLITS is SPLITS
+
+
+def test_the_seventh_sets_reports_are_found_without_a_false_alarm(teddy_dir):
+    # fresh6 is development data: its one miss (a demand told as 「考核打分没烟少打分」) was read as a pattern
+    from rexian.text.evaluation import misconduct_on_labels
+
+    dev = misconduct_on_labels("fresh6", teddy_dir)
+    assert dev["pooled"]["tp"] == 2 and dev["pooled"]["fp"] == 0 and dev["pooled"]["fn"] == 0

@@ -186,7 +186,6 @@ class City:
 
 def plant(c: City):
     r = c.rng
-    H = UNIT_HANDLER
     # --- buck passing --------------------------------------------------------------------------------------------
     t = c.ticket(1, "占道经营")  # BP-RETURNS: 城管 asks twice (once rejected), 住建 once
     t.dispatch(CG).sign("1101").contact("1101").step("申请退单", "1101", 60, opinion="该路段属住建局管辖，非我局职责。")
@@ -416,7 +415,7 @@ def plant(c: City):
     t = c.ticket(44, "物业管理", limit_days=10)  # DL-EXTENSIONS: three requests
     t.dispatch(ZJ).sign("1301").contact("1301").check("1301")
     due = t.limit
-    for n in range(3):
+    for _ in range(3):
         due = due + timedelta(days=5)
         t.step("申请延期", "1301", 600, opinion="电梯配件需厂家订货，申请延期。", delay_to=due)
         t.step("延期审核通过", "0201", 120, opinion="同意延期。", delay_to=due)
@@ -426,7 +425,7 @@ def plant(c: City):
     t = c.ticket(45, "物业管理", limit_days=10)  # near miss: two requests
     t.dispatch(ZJ).sign("1301").contact("1301").check("1301")
     due = t.limit
-    for n in range(2):
+    for _ in range(2):
         due = due + timedelta(days=5)
         t.step("申请延期", "1301", 600, opinion="配件未到，申请延期。", delay_to=due)
         t.step("延期审核通过", "0201", 120, opinion="同意延期。", delay_to=due)
@@ -460,7 +459,8 @@ def plant(c: City):
     # --- citizens' reports ----------------------------------------------------------------------------------------
     t = c.ticket(54, "物业管理", content="我去东城街道办事处便民服务窗口办理居住证明，工作人员态度恶劣，对我大吼大叫，"
                                        "还说爱办不办，不办就走。")
-    t.normal(DC, reply="东城街道办事处已核查便民服务窗口当日录像，对该工作人员进行批评教育并调离窗口岗位，居住证明已为市民办理，已当面致歉。")
+    t.normal(DC, reply="东城街道办事处已核查便民服务窗口当日录像，对该工作人员进行批评教育并调离窗口岗位，"
+                       "居住证明已为市民办理，已当面致歉。")
     c.expect("fire", "hostile_attitude", "HA-HOSTILE", t, "", DC, "staff shouting at the citizen")
     t = c.ticket(55, "噪音扰民", content="楼上邻居每天深夜大声吵闹，我上门沟通反被对方骂了一顿，请帮忙协调。")
     t.normal(NH, reply="南湖街道社区网格员已上门协调，楼上邻居承诺夜间不再大声吵闹，双方已和解，已告知市民。")
@@ -491,7 +491,7 @@ def plant(c: City):
 
 
 def write_package(path, tickets, month):
-    out = [f'<?xml version="1.0" encoding="GBK"?>',
+    out = ['<?xml version="1.0" encoding="GBK"?>',
            f'<Package xmlns="{NS}" version="2.1">',
            "  <Head>",
            f"    <PackageId>YZ12345-{month}-0001</PackageId>",

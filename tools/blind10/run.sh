@@ -1,12 +1,11 @@
 #!/bin/sh
 # Blind test 10: generate the XML exchange packages, suggest, dry-run, analyse and import them with each mapping,
-# and score the findings with tools/blind5/score.py (called, not copied).
+# and score the findings with tools/blind5/score.py through tools/blind_shared/run_mapping.sh (called, not copied).
 # Usage (from the worktree): [SEED=N] sh tools/blind10/run.sh [WORKDIR]   (default /tmp/blind10/run, seed 10;
 # nothing written in the tree)
 set -u
 W=${1:-/tmp/blind10/run}
 T=$(cd "$(dirname "$0")" && pwd)
-SCORE="$T/../blind5/score.py"
 export PYTHONPATH="$T/../../src${PYTHONPATH:+:$PYTHONPATH}"
 rm -rf "$W" && mkdir -p "$W/log"
 python "$T/blind_export.py" --out "$W" --seed "${SEED:-10}"
@@ -14,24 +13,8 @@ PKGS=$(cd "$W/export" && ls GDSJ_*.xml HWJL_*.xml)
 ( cd "$W/export" && python -m rexian mapping suggest $PKGS --out "$W/suggest_xml.yaml" > "$W/log/suggest_xml.txt" 2>&1 )
 echo "mapping suggest (the XML packages): exit $? ($(grep -c '^# 未找到' "$W/log/suggest_xml.txt") fields not found)"
 # one run: LABEL MAPPING DIR INPUTS… — check, analyze --mapping, import + analyze --db, both scored
-run_mapping() {
-  L=$1; MAP=$2; D=$3; shift 3
-  ( cd "$D" && python -m rexian mapping check "$MAP" "$@" > "$W/log/check_$L.txt" 2>&1
-    echo "mapping check $L: exit $?"
-    python -m rexian analyze --mapping "$MAP" "$@" --out "$W/an_$L" > "$W/log/analyze_$L.txt" 2>&1
-    echo "analyze --mapping $L: exit $?"
-    python -m rexian import --db "sqlite:///$W/$L.db" --mapping "$MAP" "$@" --rejects "$W/log/import_rejects_$L.csv" \
-        > "$W/log/import_$L.txt" 2>&1
-    echo "import $L: exit $?" )
-  python -m rexian analyze --db "sqlite:///$W/$L.db" --out "$W/db_$L" > "$W/log/analyze_db_$L.txt" 2>&1
-  echo "analyze --db $L: exit $?"
-  for how in an db; do
-    if [ -f "$W/${how}_$L/findings.jsonl" ]; then
-      python "$SCORE" "$W/expected.csv" "$W/${how}_$L/findings.jsonl" --label "$L ($how)" > "$W/score_${how}_$L.md"
-    else
-      echo "no findings ($L, $how)" > "$W/score_${how}_$L.md"
-    fi
-  done
+run_mapping() {  # LABEL MAPPING DIR INPUTS…: the shared run (tools/blind_shared/run_mapping.sh)
+  sh "$T/../blind_shared/run_mapping.sh" "$W" "$@"
 }
 # A: the packages as delivered, with the mapping written blind from the docs
 run_mapping direct "$T/mappings/xml_direct.yaml" "$W/export" $PKGS

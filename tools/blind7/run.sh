@@ -6,7 +6,6 @@
 set -u
 W=${1:-/tmp/blind7}
 T=$(cd "$(dirname "$0")" && pwd)
-SCORE="$T/../blind5/score.py"
 export PYTHONPATH="$T/../../src${PYTHONPATH:+:$PYTHONPATH}"
 rm -rf "$W" && mkdir -p "$W/log"
 python "$T/blind_export.py" --out "$W" --seed "${SEED:-7}"
@@ -16,20 +15,10 @@ IN=$(ls *T_GD_LZJL* *T_GD_JBXX* *T_GD_HFJL* *T_HW_THJL* *T_DM_DW*)
 python -m rexian mapping suggest $ALL --out "$W/suggest_all.yaml" > "$W/log/suggest_all.txt" 2>&1
 echo "mapping suggest (all seven files): exit $? ($(grep -c '^# 未找到' "$W/log/suggest_all.txt") fields not found)"
 # one run: LABEL MAPPING DIR INPUTS… — check, analyze --mapping, import + analyze --db, both scored
-run_mapping() {
-  L=$1; MAP=$2; D=$3; shift 3
-  ( cd "$D" && python -m rexian mapping check "$MAP" "$@" > "$W/log/check_$L.txt" 2>&1
-    echo "mapping check $L: exit $?"
-    python -m rexian analyze --mapping "$MAP" "$@" --out "$W/an_$L" > "$W/log/analyze_$L.txt" 2>&1
-    echo "analyze --mapping $L: exit $?"
-    python -m rexian import --db "sqlite:///$W/$L.db" --mapping "$MAP" "$@" --rejects "$W/log/import_rejects_$L.csv" \
-        > "$W/log/import_$L.txt" 2>&1
-    echo "import $L: exit $?" )
-  python -m rexian analyze --db "sqlite:///$W/$L.db" --out "$W/db_$L" > "$W/log/analyze_db_$L.txt" 2>&1
-  echo "analyze --db $L: exit $?"
+run_mapping() {  # LABEL MAPPING DIR INPUTS…: the shared run (tools/blind_shared/run_mapping.sh)
+  sh "$T/../blind_shared/run_mapping.sh" "$W" "$@"
   for how in an db; do
-    python "$SCORE" "$W/expected.csv" "$W/${how}_$L/findings.jsonl" --label "$L ($how)" > "$W/score_${how}_$L.md"
-    python "$T/score_agents.py" "$W/expected_agents.csv" "$W/${how}_$L/findings.jsonl" > "$W/agents_${how}_$L.md"
+    python "$T/score_agents.py" "$W/expected_agents.csv" "$W/${how}_$1/findings.jsonl" > "$W/agents_${how}_$1.md"
   done
 }
 # A: the mapping written from the docs in phase 1, over the dump as delivered

@@ -6,7 +6,6 @@
 set -u
 W=${1:-/tmp/blind8}
 T=$(cd "$(dirname "$0")" && pwd)
-SCORE="$T/../blind5/score.py"
 export PYTHONPATH="$T/../../src${PYTHONPATH:+:$PYTHONPATH}"
 rm -rf "$W" && mkdir -p "$W/log"
 python "$T/blind_export.py" --out "$W" --seed "${SEED:-7}"
@@ -15,24 +14,8 @@ PAGES=$(cd "$W/export" && ls page_*.json)
     > "$W/log/suggest_api.txt" 2>&1 )
 echo "mapping suggest (the API pages + call records): exit $? ($(grep -c '^# 未找到' "$W/log/suggest_api.txt") fields not found)"
 # one run: LABEL MAPPING DIR INPUTS… — check, analyze --mapping, import + analyze --db, both scored
-run_mapping() {
-  L=$1; MAP=$2; D=$3; shift 3
-  ( cd "$D" && python -m rexian mapping check "$MAP" "$@" > "$W/log/check_$L.txt" 2>&1
-    echo "mapping check $L: exit $?"
-    python -m rexian analyze --mapping "$MAP" "$@" --out "$W/an_$L" > "$W/log/analyze_$L.txt" 2>&1
-    echo "analyze --mapping $L: exit $?"
-    python -m rexian import --db "sqlite:///$W/$L.db" --mapping "$MAP" "$@" --rejects "$W/log/import_rejects_$L.csv" \
-        > "$W/log/import_$L.txt" 2>&1
-    echo "import $L: exit $?" )
-  python -m rexian analyze --db "sqlite:///$W/$L.db" --out "$W/db_$L" > "$W/log/analyze_db_$L.txt" 2>&1
-  echo "analyze --db $L: exit $?"
-  for how in an db; do
-    if [ -f "$W/${how}_$L/findings.jsonl" ]; then
-      python "$SCORE" "$W/expected.csv" "$W/${how}_$L/findings.jsonl" --label "$L ($how)" > "$W/score_${how}_$L.md"
-    else
-      echo "no findings ($L, $how)" > "$W/score_${how}_$L.md"
-    fi
-  done
+run_mapping() {  # LABEL MAPPING DIR INPUTS…: the shared run (tools/blind_shared/run_mapping.sh)
+  sh "$T/../blind_shared/run_mapping.sh" "$W" "$@"
 }
 # A: the API pages as delivered, read as JSON (the docs' only JSON input: JSON Lines)
 run_mapping direct "$T/mappings/api_direct.yaml" "$W/export" $PAGES callRecords.jsonl

@@ -14,26 +14,14 @@ ALL=$(cd "$W/export" && ls *.csv)
 ( cd "$W/export" && python -m rexian mapping suggest $ALL --out "$W/suggest_all.yaml" > "$W/log/suggest_all.txt" 2>&1 )
 echo "mapping suggest (every table): exit $? ($(grep -c '^# 未找到' "$W/log/suggest_all.txt") fields not found)"
 # one run: LABEL MAPPING DIR INPUTS… — check, analyze --mapping, import + analyze --db, both scored
-run_mapping() {
-  L=$1; MAP=$2; D=$3; shift 3
-  ( cd "$D" && python -m rexian mapping check "$MAP" "$@" > "$W/log/check_$L.txt" 2>&1
-    echo "mapping check $L: exit $?"
-    python -m rexian analyze --mapping "$MAP" "$@" --out "$W/an_$L" > "$W/log/analyze_$L.txt" 2>&1
-    echo "analyze --mapping $L: exit $?"
-    python -m rexian import --db "sqlite:///$W/$L.db" --mapping "$MAP" "$@" --rejects "$W/log/import_rejects_$L.csv" \
-        > "$W/log/import_$L.txt" 2>&1
-    echo "import $L: exit $?" )
-  python -m rexian analyze --db "sqlite:///$W/$L.db" --out "$W/db_$L" > "$W/log/analyze_db_$L.txt" 2>&1
-  echo "analyze --db $L: exit $?"
+run_mapping() {  # LABEL MAPPING DIR INPUTS…: the shared run (tools/blind_shared/run_mapping.sh)
+  sh "$T/../blind_shared/run_mapping.sh" "$W" "$@"
   for how in an db; do
-    if [ -f "$W/${how}_$L/findings.jsonl" ]; then
-      python "$SCORE" "$W/expected.csv" "$W/${how}_$L/findings.jsonl" --label "$L ($how)" > "$W/score_${how}_$L.md"
+    if [ -f "$W/${how}_$1/findings.jsonl" ]; then
       # the same findings with process-instance ids translated to order numbers (a reading aid, not the score)
-      python "$T/translate_ids.py" "$W/export/T_WORK_ORDER.csv" "$W/${how}_$L/findings.jsonl" > "$W/${how}_$L/findings_by_order.jsonl"
-      python "$SCORE" "$W/expected.csv" "$W/${how}_$L/findings_by_order.jsonl" --label "$L ($how, ids translated)" \
-          > "$W/score_${how}_${L}_translated.md"
-    else
-      echo "no findings ($L, $how)" > "$W/score_${how}_$L.md"
+      python "$T/translate_ids.py" "$W/export/T_WORK_ORDER.csv" "$W/${how}_$1/findings.jsonl" > "$W/${how}_$1/findings_by_order.jsonl"
+      python "$SCORE" "$W/expected.csv" "$W/${how}_$1/findings_by_order.jsonl" --label "$1 ($how, ids translated)" \
+          > "$W/score_${how}_$1_translated.md"
     fi
   done
 }

@@ -13,9 +13,14 @@ from sqlalchemy.exc import DBAPIError
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+# The execution option that marks a connection as a reader (`reading`).
+READING = "rexian_reading"
+
+
 def make_engine(url: str, **options) -> Engine:
     """An engine for `url`. On SQLite every transaction takes the write lock at BEGIN (BEGIN IMMEDIATE):
-    concurrent writers then queue behind the busy timeout instead of failing half-way through."""
+    concurrent writers then queue behind the busy timeout instead of failing half-way through. A connection
+    from `reading` begins a plain (deferred) transaction instead: a snapshot, no lock."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"isolation_level": None, "timeout": 30}, **options)
 
@@ -30,10 +35,19 @@ def make_engine(url: str, **options) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin_immediate(connection):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            reads_only = connection.get_execution_options().get(READING, False)
+            connection.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, **options)
+
+
+def reading(engine) -> Connection:
+    """A connection for reads only (use it as `with reading(engine) as connection:`). On SQLite its
+    transaction begins deferred: in WAL mode the first read takes a snapshot that later reads of the same
+    transaction agree with, and it neither waits for a writer's lock nor holds one against writers. A write
+    through it would have to upgrade the lock and may be refused: never write through it."""
+    return engine.connect().execution_options(**{READING: True})
 
 
 def migrate(engine: Engine) -> None:

@@ -101,11 +101,11 @@ def enqueue_many(connection: Connection, changes: Iterable[tuple[str, str, dict[
 def outbox_digest(row: Any) -> str:
     """What an outbox row's MAC covers: everything a dashboard or a webhook receiver is sent, and (rows since
     0013_trust10) its log number and its number among the outbox rows, so that a row deleted leaves a gap."""
-    from rexian.adapters.log_reader import comparable
+    from rexian.adapters.bookkeeping import signed_text
 
     values = row if isinstance(row, Mapping) else row._mapping
     signed = OUTBOX_SIGNED if values.get("log_seq") is None and values.get("outbox_seq") is None else OUTBOX_NUMBERED
-    return "outbox:" + canonical_json([comparable(values.get(name)) for name in signed])
+    return "outbox:" + signed_text(*(values.get(name) for name in signed))
 
 
 OUTBOX_SIGNED = ("key", "topic", "ref", "payload", "created_at")

@@ -71,12 +71,18 @@ outbox = Table(
     Column("log_seq", BigInteger),
     Column("outbox_seq", BigInteger),
     Index("ix_outbox_log_seq", "log_seq", unique=True),
+    # SQLite: AUTOINCREMENT (since 0014_trust11), so the id of a deleted newest row is never handed out again — a
+    # reused id sat behind the dispatcher's cursor and was never sent.
+    sqlite_autoincrement=True,
 )
 
 webhook_cursors = Table(
     "webhook_cursors", metadata,
     Column("endpoint", String(500), primary_key=True),
     Column("last_outbox_id", Integer, nullable=False),
+    # The server's MAC of endpoint and position (adapters/bookkeeping.py, since 0014_trust11): a cursor moved ahead
+    # by SQL, skipping rows that would never be sent, is not trusted by the dispatcher and is named by `verify`.
+    Column("mac", String(80)),
 )
 
 webhook_deliveries = Table(
@@ -89,6 +95,9 @@ webhook_deliveries = Table(
     Column("next_at", DateTime, nullable=False),
     Column("last_error", Text),
     Column("delivered_at", DateTime),
+    # The server's MAC of the outbox row's key, the endpoint, status and next attempt (adapters/bookkeeping.py, since
+    # 0014_trust11): a delivery marked `delivered` by SQL though never sent is named by `verify` and sent again.
+    Column("mac", String(80)),
     UniqueConstraint("outbox_id", "endpoint", name="uq_webhook_deliveries_outbox_endpoint"),
     Index("ix_webhook_deliveries_due", "status", "next_at"),
 )

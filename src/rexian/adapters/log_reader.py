@@ -48,7 +48,8 @@ OUTBOX = "outbox"  # what dashboards and webhooks are sent: numbered since 0013_
 RECORDS = {AUDIT: "ticket_id", FINDING_CHANGES: "finding_key"}
 # What a checkpoint digests of a row: (id, stream, place, authenticator); a record's MAC covers its content.
 _DIGESTED = {**{table: "id, ticket_id, seq, hash" for table in TABLES},
-             **{table: f"id, {stream}, log_seq, mac" for table, stream in RECORDS.items()}}
+             **{table: f"id, {stream}, log_seq, mac" for table, stream in RECORDS.items()},
+             OUTBOX: "id, key, log_seq, mac"}  # since 0014_trust11; the MAC covers its content and outbox number
 
 
 def iter_raw_by_id(connection: Connection, table: str, after: int, upto: int | None = None) -> Iterator[tuple]:
@@ -67,7 +68,7 @@ def iter_log_sequence(connection: Connection) -> Iterator[tuple]:
     parts = " UNION ALL ".join([*(f"SELECT log_seq, '{table}' AS tbl, ticket_id, seq FROM {table}" for table in TABLES),
                                 *(f"SELECT log_seq, '{table}' AS tbl, {stream}, id FROM {table}"
                                   for table, stream in RECORDS.items()),
-                                # the outbox's numbered rows (0013_trust10): not digested by checkpoints
+                                # the outbox's numbered rows (0013_trust10; digested by checkpoints since 0014_trust11)
                                 f"SELECT log_seq, '{OUTBOX}' AS tbl, ref, id FROM {OUTBOX} WHERE log_seq IS NOT NULL"])
     yield from _rows(connection, f"SELECT log_seq, tbl, ticket_id, seq FROM ({parts}) AS log ORDER BY log_seq")
 

@@ -148,6 +148,9 @@ idempotency = Table(
     Column("ticket_id", String(64)),
     Column("result", Text, nullable=False),
     Column("created_at", DateTime, nullable=False),
+    # The server's MAC of key, command, ticket and result (adapters/bookkeeping.py, since 0014_trust11): a result
+    # rewritten by SQL is refused instead of being answered to the retried request, and named by `verify`.
+    Column("mac", String(80)),
 )
 
 counters = Table(
@@ -191,6 +194,9 @@ checkpoints = Table(
     # The findings' signed changes, since 0009_trust7.
     Column("finding_events_upto", Integer),
     Column("finding_events", Integer),
+    # The outbox's rows (what dashboards and webhooks are sent), since 0014_trust11.
+    Column("outbox_upto", Integer),
+    Column("outbox", Integer),
     Column("previous_digest", String(64), nullable=False),
     Column("digest", String(64), nullable=False),
     Column("mac", String(80), nullable=False),

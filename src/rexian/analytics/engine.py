@@ -19,8 +19,8 @@ from typing import Any, Callable, Iterable, Mapping
 from rexian.analytics.config import rule_params
 from rexian.analytics.judging import cannot_judge, drop_unjudged
 from rexian.analytics.registry import INTERMEDIATES, Finding, Rule, all_rules, remember_catalogue, rows_to_findings
-from rexian.analytics.remembered import RememberedSQL, store
-from rexian.analytics.tables import Data
+from rexian.analytics.remembered import RememberedSQL, store, touch, version_set
+from rexian.analytics.tables import Data, plain_compile
 from rexian.analytics.text_port import TextPort, default_text_port, remembering
 
 # An intermediate table read by a remembered rule's SQL (`Data.intermediate` names it kept_<name>).
@@ -33,12 +33,13 @@ def applicable(rule_def: Rule, data: Data) -> bool:
 
 
 class CompiledRules:
-    """The SQL of a run's queries, remembered in `directory`: the relational rules' (one small file per rule
-    and version), the other named queries' (`named`, given to the tables: `tables.from_directories(...,
+    """The SQL of a run's queries, remembered in `directory`'s set for this code (`remembered.version_set`,
+    which also removes the sets of other versions beyond a few): the relational rules' (one small file per
+    rule and key), the other named queries' (`named`, given to the tables: `tables.from_directories(...,
     remembered=compiled.named)`) and the rules' declarations (`registry.remember_catalogue`)."""
 
     def __init__(self, directory: str | Path):
-        self.directory = Path(directory)
+        self.directory = version_set(directory)
         self.named = RememberedSQL(self.directory)
         remember_catalogue(self.directory)
 
@@ -48,7 +49,8 @@ class CompiledRules:
                 data.keep(name, INTERMEDIATES[name])
 
         result = self.named.execute(data.raw, rule_def.rule_id, [params, str(data.as_of), data.keep_intermediates],
-                                    lambda: data.con.compile(rule_def.func(data, params)), before=keep_read_tables)
+                                    lambda: plain_compile(data.con)(rule_def.func(data, params)),
+                                    before=keep_read_tables)
         names = [column[0] for column in result.description]
         return [dict(zip(names, row)) for row in result.fetchall()]
 
@@ -70,13 +72,16 @@ class CompiledRules:
                 return compile_now(expr)
             path = self.directory / f"query-{key}.sql"
             try:
-                return path.read_text(encoding="utf-8")
+                sql = path.read_text(encoding="utf-8")
             except OSError:
                 sql = compile_now(expr)
                 store(path, sql)
                 return sql
+            touch(path)
+            return sql
 
         compile.remembered_in = self.directory  # type: ignore[attr-defined]
+        compile.plain = compile_now  # type: ignore[attr-defined]  # for the named queries (`plain_compile`)
         con.compile = compile
 
 

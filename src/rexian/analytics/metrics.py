@@ -134,8 +134,13 @@ def call_flags(data: Data, config: dict[str, Any]):
     )
 
 
-def compute_metrics(data: Data, config: dict[str, Any]) -> pd.DataFrame:
-    """Long table: scope (全部/单位/类别/队列), scope_id, period, metric, value, numerator, denominator, formula."""
+SCOPES = ("全部", "单位", "类别", "队列")
+
+
+def compute_metrics(data: Data, config: dict[str, Any], scopes: tuple[str, ...] = SCOPES) -> pd.DataFrame:
+    """Long table: scope (全部/单位/类别/队列), scope_id, period, metric, value, numerator, denominator, formula.
+    `scopes`: only those (the dashboard shows the overall rates alone: each scope is a query over the flags,
+    so another scope is another pass over the tickets' or the calls' flags)."""
     m = config["metrics"]
     frames = []
     # Built once, and only when a query of it is not remembered (`Data.fetch`). With remembered SQL (a batch
@@ -146,12 +151,14 @@ def compute_metrics(data: Data, config: dict[str, Any]) -> pd.DataFrame:
         flags = cache(lambda: data.con.table("kept_ticket_flags"))
     columns = sorted({x for metric in TICKET_METRICS for x in (metric.numerator, metric.denominator)})
     for scope, key in (("全部", None), ("单位", "unit_id"), ("类别", "category")):
-        frames.append(_rates(data, "tickets", flags, columns, key, scope, TICKET_METRICS, m))
+        if scope in scopes:
+            frames.append(_rates(data, "tickets", flags, columns, key, scope, TICKET_METRICS, m))
     if data.has("calls"):
         cflags = cache(lambda: call_flags(data, config))
         ccols = sorted({x for metric in CALL_METRICS for x in (metric.numerator, metric.denominator)})
         for scope, key in (("全部", None), ("队列", "queue")):
-            frames.append(_rates(data, "calls", cflags, ccols, key, scope, CALL_METRICS, m))
+            if scope in scopes:
+                frames.append(_rates(data, "calls", cflags, ccols, key, scope, CALL_METRICS, m))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -159,6 +166,9 @@ def _rates(data, table, flags, columns, key, scope, metrics, m) -> pd.DataFrame:
     groups = ["period"] + ([key] if key else [])
     sums = data.fetch(f"metrics-{table}-{key or 'all'}", lambda: flags().group_by(groups).aggregate(
         **{c: flags()[c].sum() for c in columns}), m)
+    # A grouped sum comes back in the order DuckDB's threads finish the groups: sorted here, so that metrics.csv,
+    # the workbook and the report list the groups in one order on every run (by scope id, then period).
+    sums = sums.sort_values(([key] if key else []) + ["period"], kind="stable", ignore_index=True)
     formulas = {metric.metric_id: metric.formula.format(**m) for metric in metrics}
     rows = []
     for record in sums.to_dict("records"):

@@ -251,6 +251,9 @@ def _read_catalogue() -> bool:
     for name, build in intermediates.items():
         INTERMEDIATES.setdefault(name, build)
     _catalogue_read = True
+    from rexian.analytics.remembered import touch
+
+    touch(path)  # used now (a cache set keeps its most recently used files)
     return True
 
 

@@ -18,6 +18,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import tempfile
 import warnings
 from functools import lru_cache
@@ -27,6 +28,15 @@ from typing import Any, Callable
 from rexian.analytics.registry import code_digest
 
 _HEADER = "-- rexian sha256 "
+# The cache directory holds one set (a subdirectory) per version of the code the SQL follows from: a set of
+# another version is never read again, so only the most recently used few are kept (two checkouts analysing
+# in turn each keep theirs), and one set holds at most so many files (a key covers the analysis time too:
+# each newer log is a new file per query), the least recently used removed first.
+KEPT_VERSIONS = 3
+KEPT_FILES = 2000
+_VERSION_SET = re.compile(r"v-[0-9a-f]{16}")
+# Files of the layout before sets (all in the directory itself): never read any more.
+_UNVERSIONED = re.compile(r"(query-[0-9a-f]{32}|.+-[0-9a-f]{24})\.sql|(rules|text-answers)-[0-9a-f]{24}\.json")
 
 
 def store(path: Path, text: str) -> None:
@@ -59,6 +69,65 @@ def compiler_versions() -> str:
     return ",".join(found)
 
 
+def version_set(directory: str | Path) -> Path:
+    """The subdirectory of `directory` for this code (`registry.code_digest`) and these Ibis and sqlglot
+    versions, marked as used now; the other versions' sets beyond the newest `KEPT_VERSIONS`, files of this
+    set beyond `KEPT_FILES` and the files of the former flat layout are removed (on a read-only or missing
+    directory nothing is)."""
+    root = Path(directory)
+    version = hashlib.sha256(f"{code_digest()}|{compiler_versions()}".encode()).hexdigest()[:16]
+    current = root / f"v-{version}"
+    try:
+        os.utime(current)  # most recently used (a new file in it moves its time too)
+    except OSError:
+        pass
+    _prune(root, current)
+    return current
+
+
+def _prune(root: Path, current: Path) -> None:
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return
+    sets = [entry for entry in entries if entry.is_dir() and _VERSION_SET.fullmatch(entry.name)
+            and entry.path != str(current)]
+    for old in sorted(sets, key=_used, reverse=True)[KEPT_VERSIONS - 1:]:
+        shutil.rmtree(old.path, ignore_errors=True)
+    for entry in entries:
+        if entry.is_file() and _UNVERSIONED.fullmatch(entry.name):
+            _remove(entry.path)
+    try:
+        files = [entry for entry in os.scandir(current) if entry.is_file()]
+    except OSError:
+        return
+    if len(files) > KEPT_FILES:
+        for entry in sorted(files, key=_used)[:len(files) - KEPT_FILES]:
+            _remove(entry.path)
+
+
+def _used(entry: os.DirEntry) -> float:
+    try:
+        return entry.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _remove(path: str) -> None:
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+
+
+def touch(path: Path) -> None:
+    """Mark a remembered file as used now (the least recently used are the first removed)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
 class RememberedSQL:
     """The SQL of a run's named queries, kept in `directory` between runs."""
 
@@ -70,7 +139,8 @@ class RememberedSQL:
                 before: Callable[[str], None] | None = None, run: Callable[[str], Any] | None = None) -> Any:
         """Execute the remembered SQL of `name` on the DuckDB connection `raw` (compiling and storing it first
         when there is none for this key) and return DuckDB's result, or `run(sql)`'s. `before(sql)` runs
-        before remembered SQL is executed (e.g. to make the tables it reads)."""
+        before remembered SQL is executed (e.g. to make the tables it reads). `compile` compiles through
+        `tables.plain_compile`: the SQL is remembered under its name only."""
         run = run or raw.execute
         path = self.directory / f"{name}-{self.key(raw, name, parts)}.sql"
         sql = self._read(path)
@@ -108,6 +178,7 @@ class RememberedSQL:
         if header != f"{_HEADER}{_digest(sql)}":
             warnings.warn(f"分析缓存文件已损坏，已忽略并重新编译：{path}", stacklevel=3)
             return None
+        touch(path)
         return sql
 
 

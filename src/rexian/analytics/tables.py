@@ -109,7 +109,8 @@ class Data:
         without building it; else Ibis executes the expression."""
         if self.remembered is None:
             return self.con.execute(build())
-        rows = self.remembered.execute(self.raw, name, [str(self.as_of), *parts], lambda: self.con.compile(build()),
+        rows = self.remembered.execute(self.raw, name, [str(self.as_of), *parts],
+                                       lambda: plain_compile(self.con)(build()),
                                        run=lambda sql: self.raw.sql(sql).to_arrow_table())
         return arrow_frame(rows)
 
@@ -152,7 +153,8 @@ class Data:
             return
         if self.remembered is not None:
             self.remembered.execute(self.raw, f"kept_{name}", [str(self.as_of), *parts],
-                                    lambda: _create_sql(self.con, f"kept_{name}", build(self), temp=True)).fetchall()
+                                    lambda: _create_sql(self.con, f"kept_{name}", build(self), temp=True,
+                                                        compile=plain_compile(self.con))).fetchall()
         else:
             _create(self.con, f"kept_{name}", build(self), temp=True)
         self.kept[name] = None  # its Ibis table made when a rule's expression asks for it
@@ -323,12 +325,19 @@ def _create(con: Any, name: str, expr: Any, temp: bool = False) -> None:
     _run(con.con, _create_sql(con, name, expr, temp))
 
 
-def _create_sql(con: Any, name: str, expr: Any, temp: bool = False) -> str:
+def _create_sql(con: Any, name: str, expr: Any, temp: bool = False, compile: Callable[[Any], str] | None = None) -> str:
     """The statements of `_create` (one text: a remembered run executes it without Ibis)."""
     types = con.compiler.type_mapper
     columns = ", ".join(f'"{column}" {types.from_ibis(dtype).sql("duckdb")}' for column, dtype in expr.schema().items())
     return (f'CREATE OR REPLACE {"TEMP " if temp else ""}TABLE "{name}" ({columns}); '
-            f'INSERT INTO "{name}" {con.compile(expr)}')
+            f'INSERT INTO "{name}" {(compile or con.compile)(expr)}')
+
+
+def plain_compile(con: Any) -> Callable[[Any], str]:
+    """`con`'s compile for a named query (`remembered.RememberedSQL`), whose SQL is remembered under its name:
+    past the remembering of other queries by their expression's digest (`engine.CompiledRules.
+    remember_queries`), which would keep a second file that no run reads (the name's file is read first)."""
+    return getattr(con.compile, "plain", con.compile)
 
 
 def _payload_text(value: Any) -> str | None:
@@ -396,7 +405,8 @@ def _prepare(con: Any, as_of: datetime | None, remembered: Any = None,
         )
     data = Data.deferred(raw, as_of, remembered, on_connect)
     remembered.execute(raw, "tk", [str(as_of)],
-                       lambda: _create_sql(data.con, "tk", _ticket_facts(data.con, as_of))).fetchall()
+                       lambda: _create_sql(data.con, "tk", _ticket_facts(data.con, as_of),
+                                           compile=plain_compile(data.con))).fetchall()
     remembered.tables_changed()
     if "con" in data.__dict__:  # Ibis was loaded to compile the ticket facts
         data.tk = data.con.table("tk")

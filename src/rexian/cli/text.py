@@ -193,7 +193,8 @@ def eval_same_matter(path, window_days, threshold, shown_groups, synthetic):
 @click.option("--labelled", is_flag=True, help="改为在人工标注的真实留言上计算精确率与召回率（95%置信区间，见 docs/text.md）")
 @click.option("--split", type=click.Choice(list(LABEL_SPLITS)), default="all",
               show_default=True, help="与 --labelled 同用：评分所用的标注子集（first 为第一批，fresh 为第二批，fresh2 为第三批，"
-                                      "fresh3 为第四批，fresh4 为第五批，all 为已用于开发的全部标注即前五批）")
+                                      "fresh3 为第四批，fresh4 为第五批，fresh5 为第六批（留作最终检验），fresh6 为第七批，"
+                                      "all 为已用于开发的全部标注）")
 @click.option("--patterns", is_flag=True, help="与 --labelled 同用：列出每个产生命中的短语的精确率")
 @click.option("--show", default=20, show_default=True, help="每类打印的命中（或误报与漏报）条数")
 def eval_misconduct(path, data_dir, labelled, split, patterns, show):

@@ -50,7 +50,7 @@ DECISIONS = {"ReturnRequested": ("ReturnApproved", "ReturnRejected"),
 REFERRING = ("RequestEndorsed", "RequestDeclined")
 REQUEST_KINDS = {"ReturnRequested": "return", "ExtensionRequested": "extension", "ClosureRequested": "closure"}
 IMAGE = re.compile(r"\.(jpe?g|png|gif|bmp|heic|webp)$|照片|图片|拍照", re.IGNORECASE)
-SPLIT_REFS = re.compile(r"[;；,，\n]+")
+SPLIT_REFS = re.compile(r"[;；,，、\n]+")  # 、 too: Chinese exports list files 「a.jpg、b.pdf」
 
 
 class FieldError(ValueError):

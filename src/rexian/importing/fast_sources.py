@@ -58,7 +58,9 @@ class ParquetSource:
             self._measured.add(chunk_rows)
         for index, path in enumerate(self.paths):
             row = 1
-            reader = pq.ParquetFile(path, pre_buffer=False, buffer_size=READ_BUFFER_BYTES)
+            # The footer read in __init__ is given again: opening the file does not parse it a second time.
+            reader = pq.ParquetFile(path, metadata=self.files[index].metadata, pre_buffer=False,
+                                    buffer_size=READ_BUFFER_BYTES)
             for batch in reader.iter_batches(batch_size=chunk_rows, columns=columns):
                 yield _numbered(pa.Table.from_batches([batch]), index, row)
                 row += batch.num_rows

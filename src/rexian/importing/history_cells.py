@@ -26,6 +26,12 @@ from rexian.importing.values import as_text, is_missing, parse_time
 STEP_FIELDS = ("at", "action", "actor_id", "actor_unit_id", "target_unit_id", "note")
 LINE = "line"  # the step's line number in the cell, a column of its flow row (two equal steps are two rows)
 YEAR = re.compile(r"^\s*\d{4}")
+# A step's time as platforms write it, with or without the year, in brackets or not.
+STEP_TIME = (r"(?:\d{4}\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}\s*[:：时点]\s*\d{1,2}\s*分?"
+             r"(?:\s*[:：]\s*\d{1,2}\s*秒?)?")
+# Another dated step run on inside a step (「…派单至 区住建局；2024-03-03 10:20 区住建局 李四 退回」): a sign that the
+# cell writes several steps on one line and `separator` is missing.
+RUN_ON_STEP = re.compile(r"[；;。，,|]\s*[\[【(（]?\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}\s*[:：时点]")
 NO_YEAR = re.compile(r"^\s*(\d{1,2})\s*([-/.月])\s*(\d{1,2})")
 
 
@@ -40,6 +46,7 @@ class HistoryCell:
     visit_result: Any = None
     due_at: str | None = None
     groups: tuple[str, ...] = field(default=())
+    separator: re.Pattern | None = None  # steps written one after another on a line (「…；2024-03-03 10:20 …」)
 
     def key(self, group: str) -> str:
         return f"{self.column}.{group}"
@@ -47,20 +54,29 @@ class HistoryCell:
 
 def read_history_cell(raw: Any, where: str, error: type[Exception]) -> HistoryCell:
     """The `history` section, or `error` naming what is wrong."""
-    allowed = {"column", "line", "closed_at", "status", "visit_result", "due_at"}
+    allowed = {"column", "line", "separator", "closed_at", "status", "visit_result", "due_at"}
     if not isinstance(raw, dict) or not raw.get("column") or not raw.get("line") or set(raw) - allowed:
         raise error(f"{where}：history 应为 {{column: 处理过程列, line: 每一步的正则模式（命名组 at、action，可选 actor_id、"
-                    f"actor_unit_id、target_unit_id、note）, closed_at/status/visit_result/due_at 可选}}")
+                    f"actor_unit_id、target_unit_id、note）, separator（同一行内各步之间的分隔符，正则）/closed_at/status/"
+                    f"visit_result/due_at 可选}}")
     try:
         pattern = re.compile(str(raw["line"]))
     except re.error as problem:
         raise error(f"{where}：history.line 不是有效的正则表达式：{problem}") from None
+    separator = None
+    if raw.get("separator"):
+        try:
+            separator = re.compile(str(raw["separator"]))
+        except re.error as problem:
+            raise error(f"{where}：history.separator 不是有效的正则表达式：{problem}") from None
+        if separator.match(""):
+            raise error(f"{where}：history.separator 不能匹配空字符串（写出分隔符本身，如 '[；;]'）")
     missing = [name for name in ("at", "action") if name not in pattern.groupindex]
     if missing:
         raise error(f"{where}：history.line 缺少命名组 {', '.join(f'(?P<{name}>…)' for name in missing)}")
     from rexian.importing.mapping import check_visit_result
 
-    return HistoryCell(column=str(raw["column"]), line=pattern, groups=tuple(pattern.groupindex),
+    return HistoryCell(column=str(raw["column"]), line=pattern, groups=tuple(pattern.groupindex), separator=separator,
                        visit_result=check_visit_result(raw.get("visit_result"), f"{where}：history"),
                        **{key: str(raw[key]) for key in ("closed_at", "status", "due_at") if raw.get(key)})
 
@@ -79,21 +95,32 @@ class Steps:
     lead: str | None = None  # text before the first step (the pattern does not fit the cell)
 
 
-def split_cell(text: str, pattern: re.Pattern) -> Steps:
+def pieces(text: str, separator: re.Pattern | None) -> Iterator[tuple[str, str]]:
+    """The cell's candidate steps, each with what joined it to the text before it: its lines, and within a line
+    the parts between `separator`s (the separator kept, so a note holding one is put back together as written)."""
+    for line in str(text).splitlines():
+        joint, start = "\n", 0
+        for found in separator.finditer(line) if separator is not None else ():
+            yield joint, line[start:found.start()]
+            joint, start = found.group(0), found.end()
+        yield joint, line[start:]
+
+
+def split_cell(text: str, pattern: re.Pattern, separator: re.Pattern | None = None) -> Steps:
     steps: list[dict[str, str]] = []
     continued = 0
-    for line in str(text).splitlines():
-        if not line.strip():
+    for joint, piece in pieces(text, separator):
+        if not piece.strip():
             continue
-        found = pattern.match(line.strip())
+        found = pattern.match(piece.strip())
         if found:
             steps.append({name: value.strip() for name, value in found.groupdict().items() if value is not None})
         elif steps:
             note = steps[-1].get("note")
-            steps[-1]["note"] = f"{note}\n{line.strip()}" if note else line.strip()
+            steps[-1]["note"] = f"{note}{joint}{piece.strip()}" if note else piece.strip()
             continued += 1
         else:
-            return Steps([], continued, line.strip())
+            return Steps([], continued, piece.strip())
     return Steps(steps, continued)
 
 
@@ -141,7 +168,7 @@ def step_rows(rows: Iterable[SourceRow], mapping, rejects: RejectLog, kept: list
         if is_missing(text, mapping.nulls):
             rejects.add(row.file, row.row, cell.column, None, "处理过程为空：没有可导入的流转步骤", ticket)
             continue
-        split = split_cell(as_text(text), cell.line)
+        split = split_cell(as_text(text), cell.line, cell.separator)
         if split.lead is not None:
             rejects.add(row.file, row.row, cell.column, split.lead,
                         "处理过程的第一行不符合 history.line 模式：无法拆分为流转步骤（用 rexian mapping check 核对模式）", ticket)
@@ -153,6 +180,9 @@ def step_rows(rows: Iterable[SourceRow], mapping, rejects: RejectLog, kept: list
             except ValueError:
                 year = None
         with_years(split.steps, year)
+        if cell.separator is None and any(RUN_ON_STEP.search(step.get("note", "")) for step in split.steps):
+            rejects.note(row.file, "处理过程中一步的说明里还有带时间的下一步（同一行写了几步？）：若是，在 history 中写 separator "
+                                   "（各步之间的分隔符，如 '[；;]'），否则这几步只读作一步", row.row, cell.column)
         if split.continued:
             rejects.note(row.file, f"处理过程中有 {split.continued} 行不是新的一步（不符合 history.line），已并入上一步的说明",
                          row.row, cell.column)

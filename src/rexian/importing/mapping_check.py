@@ -195,6 +195,10 @@ def _unused_sections(report, mapping: Mapping, actions: Counter) -> list[str]:
     joined = [note for note in report.rejects.notes if "不是新的一步" in note.reason]
     if joined:
         lines.append(f"处理过程：{len(joined)} 件工单有不符合 history.line 的行，已并入上一步的说明（核对模式是否漏掉了步骤）")
+    run_on = [note for note in report.rejects.notes if "同一行写了几步" in note.reason]
+    if run_on:
+        lines.append(f"处理过程：{len(run_on)} 件工单的某一步说明里还有带时间的下一步 → 同一行写了几步却只读作一步；"
+                     "在 history 中写 separator（各步之间的分隔符，如 '[；;]'）")
     return lines
 
 

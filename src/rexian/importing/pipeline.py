@@ -114,7 +114,15 @@ def _is_json(path: Path, mapping: Mapping) -> bool:
 
 
 def build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
-    """Read and convert; nothing is written yet."""
+    """Read and convert; nothing is written yet. Each JSON or XML file is parsed once, whichever parts of the
+    mapping read it (importing/parsed_once.py)."""
+    from rexian.importing.parsed_once import one_run
+
+    with one_run():
+        return _build(inputs, mapping)
+
+
+def _build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
     report = ImportReport()
     if mapping.mode == "table":
         from rexian.importing.side_tables import table_rows

@@ -10,11 +10,11 @@ import re
 from collections import Counter
 from typing import Any, Callable
 
+from rexian.importing.history_cells import STEP_TIME
 from rexian.importing.values import as_text
 
 # A step's time as platforms write it, with or without the year, in brackets or not.
-TIME = (r"(?:\d{4}\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}\s*[:：时点]\s*\d{1,2}\s*分?"
-        r"(?:\s*[:：]\s*\d{1,2}\s*秒?)?")
+TIME = STEP_TIME
 OPEN, CLOSE = r"[\[【(（]", r"[\]】)）]"
 TIME_PREFIX = re.compile(rf"^\s*{OPEN}?\s*(?P<at>{TIME})\s*{CLOSE}?\s*(?P<rest>.*)$")
 BRACKETED = re.compile(r"^[【\[]([^】\]]+)[】\]]")
@@ -26,17 +26,59 @@ BRACKET_LINE = (AT_PART + r"[【\[](?P<action>[^】\]]+)[】\]]\s*(?P<actor_id>[
                 r"(?:[（(](?P<actor_unit_id>[^（）()]*)[）)])?\s*(?:(?:→|->)\s*(?P<target_unit_id>[^：:]+?))?\s*"
                 r"(?:[：:]\s*(?P<note>.*))?$")
 MIN_SHARE = 0.6
+# A person written with a code in brackets (王芳（0101）, 张伟(1101)): the code identifies the person.
+PERSON_CODE = re.compile(r"^[^（(\s]+[（(][A-Za-z0-9_-]+[）)]$")
+# Labelled parts of a step (the label, and the lookahead that reads its value into a group of that name).
+LABELLED_PARTS = [
+    (re.compile(r"附件[：:]"), r"(?=(?:.*?附件[：:]\s*(?P<附件>[^\s；;]+))?)"),
+    (re.compile(r"延期至[：:]"), r"(?=(?:.*?延期至[：:]\s*(?P<延期至>\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}[:：]\d{2})?))?)"),
+    (re.compile(r"通话编号[：:]"), r"(?=(?:.*?通话编号[：:]\s*(?P<通话编号>[A-Za-z0-9_-]+))?)"),
+]
+# What each labelled part is for: (event, field) pairs of action_fields.
+LABELLED_FIELDS = {"附件": [("ClosureRequested", "evidence")],
+                   "延期至": [("ExtensionRequested", "requested_due_at"), ("ExtensionApproved", "new_due_at")],
+                   "通话编号": [("Visited", "call_id")]}
+
+
+# Steps run on in one line, 「…派单至 区住建局；2024-03-03 10:20 区住建局 李四 退回」: a semicolon before a time.
+RUN_ON = re.compile(rf"[；;](?=\s*{OPEN}?\s*{TIME})")
+DATED_SEPARATOR = r"[；;](?=\s*\d{4}\s*[-/.年])"  # proposed when the run-on steps carry their year
+UNDATED_SEPARATOR = r"[；;](?=\s*\d{1,2}\s*[-/.月]\s*\d{1,2})"
+
+
+def _filled_cells(header: str, rows: list[dict[str, Any]]) -> list[str]:
+    return [as_text(row.get(header)) for row in rows if isinstance(row.get(header), str) and row.get(header).strip()]
+
+
+def history_separator(column: str, rows: list[dict[str, Any]]) -> str | None:
+    """A `separator` when the column's cells run several dated steps on in one line (a semicolon before a time),
+    else None (a step per line)."""
+    cells = _filled_cells(column, rows)
+    run_on = [cell for cell in cells if RUN_ON.search(cell)]
+    if not cells or len(run_on) * 5 < len(cells):  # one cell in five or more
+        return None
+    with_year = sum(1 for cell in run_on if re.search(DATED_SEPARATOR, cell))
+    return DATED_SEPARATOR if with_year * 2 >= len(run_on) else UNDATED_SEPARATOR
+
+
+def _steps_of(cell: str, separator: str | None) -> list[str]:
+    from rexian.importing.history_cells import pieces
+
+    compiled = re.compile(separator) if separator else None
+    return [piece.strip() for _, piece in pieces(cell, compiled) if piece.strip()]
 
 
 def history_column(headers: list[str], rows: list[dict[str, Any]]) -> str | None:
-    """The column whose filled cells mostly hold two or more lines that start with a time."""
+    """The column whose filled cells mostly hold two or more steps (lines, or parts of a line before a time)
+    that start with a time."""
     best, best_share = None, 0.0
     for header in headers:
-        cells = [as_text(row.get(header)) for row in rows if isinstance(row.get(header), str) and row.get(header).strip()]
+        cells = _filled_cells(header, rows)
         if not cells:
             continue
-        multi = [cell for cell in cells if len([line for line in cell.splitlines() if line.strip()]) >= 2]
-        lines = [line for cell in multi for line in cell.splitlines() if line.strip()]
+        separator = history_separator(header, rows)
+        multi = [steps for steps in (_steps_of(cell, separator) for cell in cells) if len(steps) >= 2]
+        lines = [line for steps in multi for line in steps]
         timed = sum(1 for line in lines if TIME_PREFIX.match(line) and TIME_PREFIX.match(line).group("rest"))
         share = min(len(multi) / len(cells), timed / len(lines) if lines else 0.0)
         if share >= MIN_SHARE and share > best_share:
@@ -44,9 +86,8 @@ def history_column(headers: list[str], rows: list[dict[str, Any]]) -> str | None
     return best
 
 
-def step_lines(column: str, rows: list[dict[str, Any]]) -> list[str]:
-    return [line.strip() for row in rows if isinstance(row.get(column), str)
-            for line in row[column].splitlines() if line.strip()]
+def step_lines(column: str, rows: list[dict[str, Any]], separator: str | None = None) -> list[str]:
+    return [line for row in rows if isinstance(row.get(column), str) for line in _steps_of(row[column], separator)]
 
 
 def line_pattern(lines: list[str], is_action: Callable[[str], bool]) -> tuple[str | None, str]:
@@ -75,12 +116,24 @@ def _token_pattern(rests: list[str], is_action: Callable[[str], bool]) -> tuple[
     position, count = hits.most_common(1)[0]
     if count < MIN_SHARE * len(split):
         return None, f"动作词的位置不一致（第 {position + 1} 段只占 {count}/{len(split)} 行）：请自行写出 line 模式"
-    names = []
+    names, before = [], ""
     for index in range(position):
         column = [parts[index] for parts in split if len(parts) > position]
+        if sum(1 for part in column if PERSON_CODE.match(part)) * 2 > len(column) and "actor_id" not in names:
+            names.append("actor_id")  # 王芳（0101）: the code is the person (names repeat, codes do not)
+            before += r"[^（(\s]+[（(](?P<actor_id>[^）)]+)[）)]\s+"
+            continue
         units = sum(1 for part in column if UNIT_WORD.search(part))
         name = "actor_unit_id" if units * 2 > len(column) else "actor_id"
-        names.append(name if name not in names else f"part{index + 1}")
-    before = "".join(rf"(?P<{name}>\S+)\s+" for name in names)
+        name = name if name not in names else f"part{index + 1}"
+        names.append(name)
+        before += rf"(?P<{name}>\S+)\s+"
     after = (rf"(?:\s+(?:→|->|至)?\s*(?P<target_unit_id>\S*{UNIT_END}))?(?:\s+(?P<note>.+))?$")
-    return AT_PART + before + r"(?P<action>\S+)" + after, f"各部分以空格分隔，第 {position + 1} 段是动作"
+    return (AT_PART + labelled_parts(rests) + before + r"(?P<action>\S+)" + after,
+            f"各部分以空格分隔，第 {position + 1} 段是动作")
+
+
+def labelled_parts(rests: list[str]) -> str:
+    """Lookaheads reading the labelled parts some steps carry after their note — 附件：a.jpg、b.pdf, 延期至：<time>,
+    通话编号：HF… — as columns of their own (`处理过程.附件` …), wherever in the step they stand; the note keeps them too."""
+    return "".join(lookahead for label, lookahead in LABELLED_PARTS if any(label.search(rest) for rest in rests))

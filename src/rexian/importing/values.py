@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from typing import Any, Sequence
@@ -73,6 +74,9 @@ def as_text(value: Any) -> str:
     return str(value).strip()
 
 
+SERIAL_TEXT = re.compile(r"^\s*\d{5}(?:\.\d+)?\s*$")
+
+
 def parse_time(value: Any, formats: Sequence[str], zone: ZoneInfo | None) -> datetime:
     """A naive local time, or ValueError. Times with an offset are moved into `zone` when the mapping
     names one; otherwise the offset is dropped and the wall-clock time kept as written."""
@@ -83,6 +87,10 @@ def parse_time(value: Any, formats: Sequence[str], zone: ZoneInfo | None) -> dat
         parsed = value
     elif isinstance(value, date):
         parsed = datetime(value.year, value.month, value.day)
+    elif isinstance(value, str) and SERIAL_TEXT.match(value) and 20_000 < float(value) < 80_000:
+        # the same serial written as text: a CSV saved from such a sheet, or a cell stored as text (no written
+        # date is five digits long)
+        parsed = EXCEL_EPOCH + timedelta(seconds=round(float(value) * 86_400))
     elif isinstance(value, (int, float)) and not isinstance(value, bool) and 20_000 < value < 80_000:
         # An Excel date serial in a cell not formatted as date, to the nearest second: a serial written with a
         # few decimals (46086.38, 46122.423611) carries rounding noise, not milliseconds.

@@ -2,7 +2,8 @@
 
 Checkpoint n digests, in id order, every event row (id, stream, seq, hash) of `events`, `org_events` and (since
 0007_attack5) `supervision_events`, every audit record (id, ticket, log number, MAC) and (since 0009_trust7) every
-signed change of a finding (id, finding, log number, MAC), added since checkpoint n-1, starting from n-1's digest:
+signed change of a finding (id, finding, log number, MAC) and (since 0014_trust11) every outbox row (id, key, log
+number, MAC), added since checkpoint n-1, starting from n-1's digest:
 a running digest over the global order of the log. A checkpoint from before 0007 (0009) has no bound for the
 tables added then (OPTIONAL, absent from its signed document), and the next one digests them from the start. It is
 signed with the server's key and kept in the `checkpoints` table and as a small JSON file to be filed
@@ -27,6 +28,9 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection, Engine
 
+# They declare the desk's tables, the outbox and the findings' changes on the metadata: without them `rexian
+# checkpoint`, which imports nothing else that does, failed with a KeyError (found in trust11).
+from rexian.adapters import desk_tables, findings_tables  # noqa: F401
 from rexian.adapters import tables as t
 from rexian.adapters.keys import KeyRing, keyring_for
 from rexian.adapters.log_reader import comparable, iter_raw_by_id
@@ -35,11 +39,12 @@ from rexian.domain.eventlog import GENESIS_HASH
 FIELDS = ("number", "made_at", "events_upto", "org_events_upto", "events", "org_events", "previous_digest",
           "digest")
 LATER_TABLES = ("supervision_events", "audit_log",  # digested since 0007_attack5
-                "finding_events")  # since 0009_trust7
+                "finding_events",  # since 0009_trust7
+                "outbox")  # since 0014_trust11: what dashboards and webhooks are sent
 OPTIONAL = tuple(name for table in LATER_TABLES for name in (f"{table}_upto", table))
 TABLES = ("events", "org_events", *LATER_TABLES)
 TABLE_NAMES = {"events": "工单事件", "org_events": "组织事件", "supervision_events": "监督事件", "audit_log": "审计记录",
-               "finding_events": "问题线索变更记录"}
+               "finding_events": "问题线索变更记录", "outbox": "推送记录"}
 
 
 @dataclass

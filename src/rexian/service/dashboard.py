@@ -111,10 +111,11 @@ def rates(engine: Engine, config: dict[str, Any], until: datetime | None = None)
         lacking = data_lacking(connection)
         if data is not None:
             try:
-                table = compute_metrics(data, config)  # grouped in DuckDB: a row per period and group
+                # Grouped in DuckDB, a row per period; the overall scope only (the card and its trend): each
+                # other scope was another pass over the tickets' flags or the calls'.
+                table = compute_metrics(data, config, scopes=("全部",))
             finally:
                 data.con.disconnect()
-            table = table[table["scope"] == "全部"]
     no_calls = data is None or data.calls is None
     metrics = {m.metric_id: m for m in TICKET_METRICS + CALL_METRICS}
     out = []

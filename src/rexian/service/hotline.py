@@ -21,6 +21,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from rexian.adapters import tables as t
+from rexian.adapters.bookkeeping import idempotency_digest
+from rexian.adapters.keys import keyring_for
 from rexian.adapters.repository import OrgRepository, TicketRepository, next_counter
 from rexian.domain import commands as c
 from rexian.domain.deadlines import DeadlinePolicy
@@ -92,14 +94,16 @@ class Hotline:
                 if along is not None:
                     along(connection, now)
                 if command.idempotency_key:
+                    result = json.dumps(asdict(outcome), default=str)
                     connection.execute(insert(t.idempotency).values(
-                        key=command.idempotency_key, command=fingerprint,
-                        ticket_id=outcome.ticket_id, result=json.dumps(asdict(outcome), default=str),
-                        created_at=now))
+                        key=command.idempotency_key, command=fingerprint, ticket_id=outcome.ticket_id, result=result,
+                        created_at=now, mac=keyring_for(self.engine).sign(idempotency_digest(
+                            command.idempotency_key, fingerprint, outcome.ticket_id, result))))
         except (IntegrityError, Conflict) as error:
             # Someone else changed the ticket, or used the same ticket number or idempotency key, first. If it
             # was this very request sent twice, answer with what the first one did.
-            if command.idempotency_key and not (isinstance(error, Conflict) and error.rule == "idempotency.reused"):
+            if command.idempotency_key and not (isinstance(error, Conflict) and error.rule in ("idempotency.reused",
+                                                                                           "idempotency.untrusted")):
                 with self.engine.connect() as connection:
                     previous = _stored_outcome(connection, command.idempotency_key, fingerprint)
                 if previous is not None:
@@ -245,10 +249,19 @@ def command_fingerprint(command: c.Command) -> str:
 
 
 def _stored_outcome(connection, key: str, fingerprint: str) -> Outcome | None:
-    row = connection.execute(select(t.idempotency.c.result, t.idempotency.c.command)
-                             .where(t.idempotency.c.key == key)).first()
+    """What the first request with this key did, to answer its retry with; None when the key is new. A stored row
+    without the server's MAC over key, command, ticket and result (adapters/bookkeeping.py: rewritten or written
+    ahead by SQL) is refused, never replayed: the retry would be told a forged outcome, or "done" for nothing done."""
+    i = t.idempotency.c
+    row = connection.execute(select(i.result, i.command, i.ticket_id, i.mac).where(i.key == key)).first()
     if row is None:
         return None
+    problem = keyring_for(connection.engine).problem(idempotency_digest(key, row.command, row.ticket_id, row.result),
+                                                     row.mac)
+    if problem is not None:
+        log.error("idempotency record %s %s: refused", key, problem)
+        raise Conflict("idempotency.untrusted",
+                       f"幂等键{key}的既有记录未通过服务器签名校验（可能被篡改），不予重放；请联系管理员核查后换用新的幂等键")
     if row.command != fingerprint:
         raise Conflict("idempotency.reused",
                        f"幂等键{key}已用于另一条命令（{row.command.split(':')[0]}），同一键不能用于不同的命令")

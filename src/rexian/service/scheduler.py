@@ -3,8 +3,10 @@
 No command triggers "overdue", "idle" or "forwarded and then nothing" (analytics/realtime.py `BATCH_ONLY`),
 so `rexian serve` runs those rules every `scheduled_rules_minutes` over the tickets that can still change
 their answer — the open ones and those changed since the previous run — and flags supervision orders
-answered late or not at all. Findings have stable keys (rule and subject), so a batch run, the real-time
-path and this schedule store one finding, never two.
+answered late or not at all. A pass reads one stamp per ticket of that scope and the events and row only of
+the tickets whose stamp moved since the previous pass (the rest kept in memory, as the real-time scope does).
+Findings have stable keys (rule and subject), so a batch run, the real-time path and this schedule store one
+finding, never two.
 
 The real-time path judges only the workflow's own events: an imported history (`rexian import`) reaches no
 rule as it is committed. So a pass also runs the whole rule set over the whole log — what `rexian analyze
@@ -22,10 +24,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 
 from rexian.adapters import tables as t
+from rexian.adapters.database import reading
 from rexian.adapters.findings import STORED, FindingRepository
 from rexian.analytics.tables import TABLE_COLUMNS
 from rexian.domain.records import EVENT_BODY as EVENT_COLUMNS
@@ -41,6 +44,7 @@ BATCH_MARK_TABLES = ("events", "calls", "agent_status")
 # The BATCH_ONLY rules that become true by the passing of time alone.
 TIME_BASED_RULES = ("FF-NO-FOLLOW-UP", "DL-OVERDUE", "DL-IDLE", "DL-LONG-OPEN")
 FIRST_LOOKBACK = timedelta(days=30)  # on the first run, closed tickets changed this recently are looked at too
+READ_CHUNK = 1000  # tickets whose rows are read per statement (a bound on the statement's parameters)
 
 
 class RuleScheduler:
@@ -54,6 +58,9 @@ class RuleScheduler:
         self.after = after  # e.g. rebuild the dashboard's snapshot once the pass is stored
         self.store = FindingRepository(engine)
         self.last_run: datetime | None = None
+        # ticket id -> (its stamp: last_seq and version, which move with every event and every change of its
+        # row; its event rows; its ticket row), for the tickets of the previous pass's scope
+        self._kept: dict[str, tuple[tuple[int, int], list[tuple], tuple]] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -101,9 +108,13 @@ class RuleScheduler:
         """Whether the log holds something the last batch run did not see (by `batch_mode`)."""
         if self.batch_mode == "off":
             return False
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             seen = self._marks_stored(connection)
-            return any(newest > seen.get(name, 0) for name, newest in self._marks_now(connection).items())
+            # Whether a row past the mark exists: read from the mark on by the primary key (the newest events
+            # only), not the greatest id over the whole log as `_marks_now` finds it.
+            return any(connection.execute(select(exists().where(
+                and_(t.metadata.tables[name].c.id > seen.get(name, 0), *self._counted(name))))).scalar()
+                for name in BATCH_MARK_TABLES)
 
     def run_batch(self, now: datetime) -> dict[str, list[str]]:
         """Every rule over the whole log, as `rexian analyze --db` runs them (as of the newest event), stored
@@ -167,12 +178,15 @@ class RuleScheduler:
         all events (`always`), and the call and agent-status records (only imports write them)."""
         marks = {}
         for name in BATCH_MARK_TABLES:
-            table = t.metadata.tables[name]
-            query = select(func.max(table.c.id))
-            if name == "events" and self.batch_mode != "always":
-                query = query.where(or_(table.c.source.is_(None), table.c.source != WORKFLOW_SOURCE))
+            query = select(func.max(t.metadata.tables[name].c.id)).where(*self._counted(name))
             marks[name] = int(connection.execute(query).scalar() or 0)
         return marks
+
+    def _counted(self, name: str) -> tuple:
+        """The condition on a table's rows that count as the log having grown (`batch_mode`)."""
+        if name == "events" and self.batch_mode != "always":
+            return (or_(t.events.c.source.is_(None), t.events.c.source != WORKFLOW_SOURCE),)
+        return ()
 
     @staticmethod
     def _marks_stored(connection) -> dict[str, int]:
@@ -181,15 +195,31 @@ class RuleScheduler:
             select(c.name, c.value).where(c.name.in_([f"batch:{name}" for name in BATCH_MARK_TABLES])))}
 
     def _scope(self, since: datetime) -> tuple[pd.DataFrame, pd.DataFrame]:
-        c = t.tickets.c
-        scope = select(c.ticket_id).where(or_(c.closed_at.is_(None), c.updated_at >= since))
-        with self.engine.connect() as connection:
-            tickets = pd.DataFrame(connection.execute(
-                select(*(c[name] for name in TICKET_COLUMNS)).where(c.ticket_id.in_(scope))).mappings().all(),
-                columns=list(TICKET_COLUMNS))
-            events = pd.DataFrame(connection.execute(
-                select(*(t.events.c[name] for name in EVENT_COLUMNS)).where(t.events.c.ticket_id.in_(scope))
-            ).mappings().all(), columns=list(EVENT_COLUMNS))
+        """The events and ticket rows of the open tickets and of those changed since `since`: read from the
+        database only for the tickets whose stamp moved (or that are new to the scope), in one snapshot."""
+        c, e = t.tickets.c, t.events.c
+        ids = bindparam("ids", expanding=True)
+        with reading(self.engine) as connection:
+            stamps = {row.ticket_id: (row.last_seq, row.version) for row in connection.execute(
+                select(c.ticket_id, c.last_seq, c.version).where(or_(c.closed_at.is_(None), c.updated_at >= since)))}
+            changed = sorted(ticket_id for ticket_id, stamp in stamps.items()
+                             if self._kept.get(ticket_id, (None,))[0] != stamp)
+            fresh: dict[str, tuple[list[tuple], tuple | None]] = {ticket_id: ([], None) for ticket_id in changed}
+            for start in range(0, len(changed), READ_CHUNK):
+                chunk = {"ids": changed[start:start + READ_CHUNK]}
+                for row in connection.execute(select(*(e[name] for name in EVENT_COLUMNS))
+                                              .where(e.ticket_id.in_(ids)).order_by(e.ticket_id, e.seq), chunk):
+                    fresh[row.ticket_id][0].append(tuple(row))
+                for row in connection.execute(select(*(c[name] for name in TICKET_COLUMNS)).where(c.ticket_id.in_(ids)),
+                                              chunk):
+                    fresh[row.ticket_id] = (fresh[row.ticket_id][0], tuple(row))
+        self._kept = {ticket_id: (stamp, *fresh[ticket_id]) if ticket_id in fresh else self._kept[ticket_id]
+                      for ticket_id, stamp in stamps.items()
+                      if ticket_id not in fresh or fresh[ticket_id][1] is not None}
+        ordered = sorted(self._kept)
+        events = pd.DataFrame([row for ticket_id in ordered for row in self._kept[ticket_id][1]],
+                              columns=list(EVENT_COLUMNS))
+        tickets = pd.DataFrame([self._kept[ticket_id][2] for ticket_id in ordered], columns=list(TICKET_COLUMNS))
         return events, tickets
 
     # --- in the server ------------------------------------------------------------------------------------

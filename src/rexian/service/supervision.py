@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 
 from rexian.domain.model import WORKFLOW_SOURCE
 from rexian.adapters import tables as t
+from rexian.adapters.database import reading
 from rexian.adapters.findings import FindingRepository
 from rexian.analytics.tables import TABLE_COLUMNS
 from rexian.domain.records import EVENT_BODY
@@ -66,7 +67,9 @@ class SqlScope:
         from rexian.analytics.realtime import EVENT_FRAME_COLUMNS, TICKET_FRAME_COLUMNS, TextRows, text_rows
 
         ids = set(ticket_ids)
-        with self.engine.connect() as connection:  # one transaction: the stamps and rows read agree
+        # One transaction, so that the stamps and rows read agree; a reader's, so that no read waits for or
+        # holds SQLite's write lock.
+        with reading(self.engine) as connection:
             if same_matter:
                 ids |= self._same_matter(connection, ids)
             ordered = sorted(ids)
@@ -247,7 +250,7 @@ class SupervisionLoop:
         columns = (c.id, c.ticket_id, c.seq, c.at, c.action, c.source)
         now = self.clock()
         self._gaps = {gap: since for gap, since in self._gaps.items() if now - since < self.grace}
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             rows = list(connection.execute(select(*columns).where(c.id > self._seen).order_by(c.id)
                                            .limit(self.batch)))
             late = list(connection.execute(select(*columns).where(c.id.in_(sorted(self._gaps))))) \
@@ -267,7 +270,7 @@ class SupervisionLoop:
         return {"ticket_id": row.ticket_id, "seq": row.seq, "at": row.at, "action": row.action}
 
     def _read_mark(self) -> int:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             value = connection.execute(select(t.counters.c.value).where(t.counters.c.name == REALTIME_MARK)).scalar()
         return int(value or 0)
 

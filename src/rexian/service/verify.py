@@ -50,14 +50,16 @@ from rexian.service.verify_side import (
     attachment_damages,
     audit_damages,
     credential_damages,
+    delivery_damages,
     desk_record_damages,
     evidence_refs,
     finding_count_damages,
-    outbox_damages,
     finding_state_damages,
     findings_store_damages,
+    idempotency_damages,
     is_finding_stream,
     organisation_damages,
+    outbox_damages,
 )
 
 MAX_DAILY_TICKETS = 999_999  # six digits of the ticket number
@@ -150,6 +152,8 @@ def verify_database(engine: Engine, keyring: KeyRing | None = None,
         report.damages += credential_damages(connection, ring)
         report.damages += account_state_damages(connection)
         report.damages += outbox_damages(connection, ring)
+        report.damages += delivery_damages(connection, ring)
+        report.damages += idempotency_damages(connection, ring)
         report.damages += erasure_damages(connection, held, ring)
         report.damages += _log_sequence_damages(iter_log_sequence(connection), counted.get(LOG_COUNTER))
         report.checkpoints, problems = check_checkpoints(connection, ring, filed)

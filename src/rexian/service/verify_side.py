@@ -292,6 +292,7 @@ def outbox_damages(connection, ring: KeyRing) -> list[Damage]:
     from rexian.adapters.log_reader import counters
 
     damages, numbered = [], []
+    unnumbered, first_unnumbered = 0, None
     for row in raw_rows(connection, "outbox", ("id", *OUTBOX_NUMBERED, "mac")):
         problem = outbox_problem(ring, row)
         if problem:
@@ -299,11 +300,15 @@ def outbox_damages(connection, ring: KeyRing) -> list[Damage]:
                                   f"推送记录{str(row.get('key'))[:60]}{problem}（不会推送或发送）"))
         elif _is_number(row.get("outbox_seq")):
             numbered.append(row)
+        else:
+            unnumbered += 1
+            first_unnumbered = row.get("id") if first_unnumbered is None else first_unnumbered
     expected = 1
     for row in sorted(numbered, key=lambda row: row["outbox_seq"]):
         number, where = row["outbox_seq"], f"推送(outbox:{row.get('id')})"
         if number > expected:
-            damages.append(Damage(where, "deleted", None, f"推送记录第{expected}–{number - 1}号缺失（被删除，其变更从未推送；"
+            missing = f"{expected}" if number - 1 == expected else f"{expected}–{number - 1}"
+            damages.append(Damage(where, "deleted", None, f"推送记录第{missing}号缺失（被删除，其变更从未推送；"
                                                           f"位于推送记录{str(row.get('key'))[:60]}之前）"))
         elif number < expected:
             damages.append(Damage(where, "inserted", None, f"推送记录第{number}号出现不止一次（被复制插入）"))
@@ -312,6 +317,40 @@ def outbox_damages(connection, ring: KeyRing) -> list[Damage]:
     if _is_number(counter) and counter >= expected:
         damages.append(Damage("推送(outbox)", "deleted", None, f"推送计数器已到第{counter}号，推送记录只到第{expected - 1}号"
                                                                f"（最新的{counter - expected + 1}条推送记录被删除，其变更从未推送）"))
+    if unnumbered:
+        damages.append(Damage("推送(outbox)", "unnumbered", None,
+                              f"{unnumbered}条推送记录没有编号（0013_trust10之前写入，id {first_unnumbered}起）：其中被删除的"
+                              f"无法检出；运行 rexian upgrade 为其编号"))
+    return damages
+
+
+def delivery_damages(connection, ring: KeyRing) -> list[Damage]:
+    """The webhook bookkeeping (since 0014_trust11, adapters/bookkeeping.py): a cursor that fails its MAC (moved by
+    SQL), a genuine outbox row whose delivery's state is not the server's (marked delivered though never sent, its
+    endpoint or next attempt changed, inserted), and one with no delivery at all below its endpoint's cursor (the
+    cursor moved past it, or its delivery deleted): each named with the row that was never sent."""
+    from rexian.adapters.bookkeeping import delivery_problems
+
+    bad_cursors, problems = delivery_problems(connection, ring)
+    damages = [Damage(f"推送游标({str(endpoint)[:80]})", "unsigned", None, f"推送游标{problem}（其后的记录可能被跳过）")
+               for endpoint, problem in bad_cursors]
+    damages += [Damage(f"推送投递({p.endpoint[:80]}:{p.outbox_id})", "unsigned" if p.delivery_id is not None else "deleted",
+                       None, f"推送记录第{p.outbox_seq}号（{p.outbox_key[:60]}）：{p.detail}") for p in problems]
+    return damages
+
+
+def idempotency_damages(connection, ring: KeyRing) -> list[Damage]:
+    """Every idempotency record signed by the server (since 0014_trust11): a stored result rewritten, or a record
+    written ahead by SQL, would answer a retried request with a forged outcome (the handler refuses it)."""
+    from rexian.adapters.bookkeeping import idempotency_digest
+
+    damages = []
+    for row in raw_rows(connection, "idempotency", ("key", "command", "ticket_id", "result", "mac")):
+        problem = ring.problem(idempotency_digest(row["key"], row["command"], row["ticket_id"], row["result"]),
+                               row["mac"])
+        if problem:
+            damages.append(Damage(f"幂等记录({str(row['key'])[:80]})", "unsigned", None,
+                                  f"幂等键的既有结果{problem}（重试的请求将被拒绝而非重放）"))
     return damages
 
 

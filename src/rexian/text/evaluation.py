@@ -256,9 +256,9 @@ def misconduct_on_labels(split: str = "held_out", base_dir: str | Path | None = 
     (`rexian.text.misconduct_labels`), per family and pooled over the three scored families, with 95 %
     Wilson intervals. A letter is predicted for a family when a hit of that family is a finding (an
     assertion about a public servant, score at or above the threshold); leads (suspicions, unclear doers)
-    are counted apart. `split`: dev, held_out, first (both), fresh (the second set), fresh2 (the third),
-    fresh3 (the fourth), fresh4 (the fifth) or all (every set whose results have been seen, the development
-    data: 1,264 letters).
+    are counted apart. `split`: dev, held_out, first (both), a set by its name (fresh … fresh6, the second to
+    seventh sets) or all (every set whose results have been seen, the development data; see
+    `misconduct_labels.DEVELOPMENT_SETS`).
     Returns {families: {...}, pooled: {...}, errors: [...]}.
     """
     from rexian.text.misconduct import DEFAULT_MIN_SCORE, detect_misconduct

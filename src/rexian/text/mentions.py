@@ -10,11 +10,15 @@ from dataclasses import dataclass
 from rexian.text.doer_words import DoerWords, default_words
 
 # Characters that end the name of a body when reading backwards from its ending (「去住建局」 -> 住建局).
-_NAME_STOP = set("，。！？；：、,.!?;:（）()“”\"' 的在到去找向对和与跟被把了是说给从由及或而且但还也就都我你他她它们该此这那其遇映诉报询往经□自本贵有")  # noqa: E501
+_NAME_STOP = set("，。！？；：、,.!?;:（）()“”\"' 的在到去找向对和与跟被把了是说给从由及或而且但还也就都我你他她它们该此这那其遇映诉报询往经□自本贵有至")  # noqa: E501
 _NAME_REACH = 10
 _JOINERS = re.compile(r"^(?:的|里|之|中|内|这个|那个|这位|那位|一位|一名|一个|个|负责|某|那|这|一|位|名|两名|几名|多名|主要|分管|具体|相关|有关)*$")  # noqa: E501
 _VERB_CHARS = set("在对说接是就还和与把被给向的了也都再又因称为到去来叫将让从跟不没打骂要收拿说讲")
 _BOUNDARY = set("，。！？；：、,.!?;:（）() “”\"'")
+# 「办案民警毛浚却对…」「警官毛浚时…」: adverbs and 时 end a name of three characters.
+_NAME_NEVER_ENDS = set("却时也都才便又并仍竟")
+# Words that begin with a surname but are verbs or adverbs: 「工作人员严查」「领导高度重视」.
+_WORD_NOT_NAME = re.compile(r"严[查惩肃格厉重加禁办]|高度|高层|方面|方式|方便|万一|于是")
 # A person's name given by a surname: 「姓王的」「王姓」「王某」「王某某」.
 _SURNAME_FORMS = (r"姓([{s}])的?$", r"([{s}])姓$", r"([{s}])(?:某某|某)$", r"([{s}])$")
 
@@ -69,7 +73,7 @@ def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
         floor, read_up_to = read_up_to, max(read_up_to, end)
         if kind in _BODY_KINDS:
             # 「所有置业顾问无视政府规定」: the name of 政府 does not swallow the sales staff before it.
-            body_start = _body_start(text, start, floor)
+            body_start = _body_start(text, start, floor, word)
             body = text[body_start:end]
             if kind in ("private_body", "mixed", "service") and _UNNAMED.fullmatch(body, 0, len(body) - len(word)):
                 # 「民爆器材有限公司……自公司成立以来」: a bare 「公司」 is the company named before;
@@ -129,7 +133,23 @@ def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
         else:
             mentions.append(Mention(post_start, end + len(name_after or "") + title, None, None, post, post_kind,
                                     name or name_after, _role(text, post_start, words, end, person=True)))
-    return _structural_roles(text, _recalled_names(text, mentions, words))
+    return _structural_roles(text, _recalled_names(text, _same_name_as_before(mentions), words))
+
+
+def _same_name_as_before(mentions: list[Mention]) -> list[Mention]:
+    """A name alone (「廖某强行冲入我家」) is the person first given by that name with a post or a body
+    (「其母亲廖某」「派出所民警张某」): the same body and post, so the same standing."""
+    known: dict[str, Mention] = {}
+    result = []
+    for mention in mentions:
+        if mention.name and mention.post is None and mention.body is None and mention.name in known:
+            first = known[mention.name]
+            mention = Mention(mention.start, mention.end, first.body, first.body_kind, first.post, first.post_kind,
+                              mention.name, mention.role)
+        elif mention.name and (mention.post or mention.body) and mention.post_kind not in ("pronoun", "citizen"):
+            known.setdefault(mention.name, mention)
+        result.append(mention)
+    return result
 
 
 def _recalled_names(text: str, mentions: list[Mention], words: DoerWords) -> list[Mention]:
@@ -184,28 +204,49 @@ def _is_vocative(text: str, mention: Mention) -> bool:
                 and re.match(r"\s*(?:[：:，,！!]|[您你]好|们好|好[，,！!：:])", text[mention.end:mention.end + 3]))
 
 
-def _body_start(text: str, ending_start: int, floor: int = 0) -> int:
+def _body_start(text: str, ending_start: int, floor: int = 0, ending: str = "") -> int:
     start = ending_start
-    while start > floor and ending_start - start < _NAME_REACH and text[start - 1] not in _NAME_STOP:
+    while start > floor and ending_start - start < _NAME_REACH and (
+            text[start - 1] not in _NAME_STOP or _STOP_BEGINS_NAME.match(text, start - 1)):
         start -= 1
+    # 「此后检察院开了听证会」: 后 after a stop is "after", no part of the name.
+    if start < ending_start and text[start] == "后" and start and text[start - 1] in "此之以然随最过":
+        start += 1
     # 「对于小区物业这种…」: 对于 is "regarding", its 于 no part of the name (and what follows is the topic).
     if start < ending_start and text[start] == "于" and start and text[start - 1] == "对":
         start += 1
     # 「为何一中屡屡违规」: a question word or connective before a name is not part of it.
-    lead = _NOT_NAME_START.match(text, start, ending_start)
-    start = lead.end() if lead else start
+    lead = _NOT_NAME_START.match(text, start)
+    start = min(lead.end(), ending_start) if lead else start
     # 「一直没解决心里特别窝火请相关部门管一管」 (unpunctuated speech): a request inside the span ends what came
     # before it, so the body named after it is the one asked, not a name swallowing the sentence.
     requests = list(_REQUEST_INSIDE.finditer(text, start, ending_start))
-    return requests[-1].end() if requests else start
+    start = requests[-1].end() if requests else start
+    # 「回家后A3区政府」「强烈质疑A5区交警大队」: a coded place name (the letters' own anonymised form) begins the
+    # name; whatever the reading back took before it is the sentence, not the body.
+    place = _PLACE_CODE.search(text, start, ending_start)
+    if place and place.start() > start:
+        start = place.start()
+        lead = _NOT_NAME_START.match(text, start)
+        start = min(lead.end(), ending_start) if lead else start
+    # 「从事公共卫生工作政府补贴」「农田休耕政府补贴」: before a bare 政府 only a place name (ending in 省/市/县/区/
+    # 镇/乡/村/街道) or a short name of its own (「金刚政府」) is the government's name.
+    if ending in _BARE_GOVERNMENT and start < ending_start:
+        prefix = text[start:ending_start]
+        if not (_ADMINISTRATIVE_END.search(prefix) or (len(prefix) == 2 and (start == floor or start == 0
+                                                                           or text[start - 1] in _NAME_STOP))):
+            start = ending_start
+    return start
 
 
 def _trim_name(after: str) -> str:
     # 「科长李建接访」: a name stops at a verb or punctuation; 「交警陈愈同志」: at the form of address; at most three
     # characters.
     after = after.split("同志")[0][:3]
+    if _WORD_NOT_NAME.match(after):  # 「对…政府工作人员严查」: a verb that begins with a surname is no name
+        return ""
     for index, char in enumerate(after):
-        if index >= 2 and (char in _VERB_CHARS or char in _BOUNDARY):
+        if index >= 2 and (char in _VERB_CHARS or char in _BOUNDARY or char in _NAME_NEVER_ENDS):
             return after[:index]
         if index >= 1 and char in _BOUNDARY:
             return after[:index]
@@ -224,6 +265,8 @@ def _name_before(text: str, post_start: int, words: DoerWords) -> tuple[str | No
         ahead = before[:match.start(1)]
         if ahead.endswith(_NOT_NAME_BEFORE):  # 「对方领导」 is the other side, not a Mr 方
             continue
+        if ahead[-1:] and ahead[-1] in _WORD_WITH_SURNAME.get(surname, ""):  # 「历任村干部」: no Mr 任
+            continue
         written = match.group(0)[match.group(0).find(surname):] if "姓" not in match.group(0) else None
         name = written.rstrip("的") if written and "某" in written else surname + "某"
         return name, post_start - (len(before) - (match.start() if "姓" in match.group(0) else match.start(1)))
@@ -232,15 +275,31 @@ def _name_before(text: str, post_start: int, words: DoerWords) -> tuple[str | No
 
 # 「722学校校长」 (a date before a bare 学校): no name of its own, so the body is the one named before.
 _UNNAMED = re.compile(r"[\d\s]*")
+# A surname that here ends a word with the character before it: 「历任村干部」「现任书记」「时任主任」.
+_WORD_WITH_SURNAME = {"任": "历现前新继时上兼担就留调离出连首", "高": "最提崇"}
 _NOT_NAME_BEFORE = ("对", "双", "各", "官", "甲", "乙", "地", "多")
 _BODY_KINDS = ("public_body", "service", "mixed", "state", "private_body")
-_NOT_NAME_START = re.compile("(?:" + "|".join((
+# 「自然资源局」「自来水公司」「自考办」「经开区」「经侦大队」: a stop character that here begins the name; 和 inside
+# a department's standard name (「人力资源和社会保障局」「住房和城乡建设局」「发展和改革委员会」).
+_STOP_BEGINS_NAME = re.compile(r"自(?:然资源|来水|考|治区|贸区)|经(?:开区|侦|济|信|管)"
+                               r"|和(?:社会保障|城乡建设|规划|改革|信息化|旅游|计划生育)")
+_PLACE_CODE = re.compile(r"(?:[\u4e00-\u9fff]{2}省)?[A-Z]\d{0,2}[省市县区州]")
+_BARE_GOVERNMENT = ("政府", "人民政府")
+_ADMINISTRATIVE_END = re.compile(r"(?:[省市县区州镇乡村]|街道|办事处)$")
+_NOT_NAME_START = re.compile("(?:" + "|".join(sorted((
     "恳请 请求 敬请 请 希望 要求 建议 呼吁 彻查 严查 查处 调查 督促 责令 关于 投诉 举报 反映 通过 经过 "
     "为何 为什么 难道 竟然 居然 然而 可是 但是 因为 如果 导致 致使 发现 得知 据说 听说 认为 相信 以为 无视 设立 开设 开办 "
     "创办 注册 贿赂 收买 买通 拉拢 假借 冒充 冒用 打着 授意 指使 唆使 配合 协助 帮助 勾结 伙同 串通 "
     # 「办事的时候市场监管局…」「去年以后区城管局…」: when it happened is no part of who did it.
-    "时候 后来 当时 那时 此时 目前 现在 如今 最近 近日 近期 今天 昨天 前天 今年 去年 前年").split()
-    + [r"[年月日号天]?(?:以后|之后|以来|以前|之前)"]) + ")+")
+    "时候 后来 当时 那时 此时 目前 现在 如今 最近 近日 近期 今天 昨天 前天 今年 去年 前年 "
+    # 「作为执法局人员」「以政府行为为由」「因医保关系」「时任物管办主任」「明知…指挥部」「套取水务局下拨的资金」
+    # 「可以查阅…派出所」「只能上法院」「很多学校」: a preposition, a verb or a quantity before a name.
+    "作为 以 因 时任 明知 强烈 质疑 套取 骗取 查阅 可以 只能 只好 只得 维护 很多 许多 不少 所有 等 "
+    "回家后 随后 然后 事后 以来 以后 之后 以前 之前").split()
+    # 「2015年2月集体资产管理委员会」「自2007年以来各区交警大队」「6所学校」: a date or a count is no part of it.
+    + [r"[年月日号天]?(?:以后|之后|以来|以前|之前)", r"\d+(?:[年月日号元所个家名]|万元)", r"[—\-~～]+",
+       r"(?:送|接|带)(?:孩子|小孩)?上(?=幼儿园|小学|中学|学校|医院|法院)", r"上(?=幼儿园|小学|中学|学校|医院|法院)"],
+    key=len, reverse=True)) + ")+")
 _REQUEST_INSIDE = re.compile(r"恳请|请求|敬请|请|要求|希望(?!小学|中学|学校)")
 # 「民办学校」「私立医院」 are private; 「公办幼儿园」 is public whatever its ending says.
 PRIVATE_NAME = re.compile(r"民办|私立|私人|私营")
@@ -254,7 +313,7 @@ _ADDRESS_AFTER = re.compile(r"(?:办公室|大门|大厅|窗口前|小区|路|�
 # 「政府的廉租房」「学校的食堂」: a body owning a thing is not acting.
 _POSSESSED = re.compile(r"的(?!人(?![民家])|行为|事|问题|情况|做法|态度|作风|工作人员|人员|领导|干部|负责人|职工|员工|同志|[一某]?[位名个]|[\u4e00-\u9fff]{0,3}(?:长|主任|书记|人员|干部|民警|警察))")  # noqa: E501
 _PEOPLE_OF = re.compile(r"(?:里)?的(?:那个|这个|那些|这些|几个)?人(?![民员家])")
-_PLACE_BEFORE = re.compile(r"(?:位于|住在|家住|地处|属于|属|在|去|到|来到|前往|找到|跑到|往|隶属|归)$")
+_PLACE_BEFORE = re.compile(r"(?:位于|住在|家住|地处|属于|属|在|去|到|来到|前往|找到|跑到|往|隶属|归|至|上)$")
 
 
 _WITNESS = re.compile(r"当着[^，。！？；]{0,10}$")
@@ -265,7 +324,7 @@ _COORDINATED = re.compile(r"\s*(?:、|和|及|与|以及|或|同|还有)?\s*")
 # 「村民反映」「居民代表」: no name follows.
 _CITIZEN_NOT_NAMED = re.compile(r"[\u4e00-\u9fff]?(?:反映|代表|们|群|组|小组|委员|自治|大会|会议)")
 # 「政府规定」「教育局的文件」: the body qualifies a thing, it does not act.
-_QUALIFIES = re.compile(r"(?:的)?(?:规定|政策|文件|公告|通知|批复|红头文件|精神|号召|标准|号文)")
+_QUALIFIES = re.compile(r"(?:的)?(?:规定|政策|文件|公告|通知|批复|红头文件|精神|号召|标准|号文|关系)")
 # 「A市长盛庭岚小区」: a post read inside a place's name.
 _PLACE_NAME_AFTER = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:小区|花园|大厦|广场|公寓|家园|新城|山庄|苑|大道|路|街(?!道))")
 

@@ -77,6 +77,9 @@ _PRONOUN = re.compile(r"他们|她们|他|她")
 # 「开发商勾结村干部侵占集体土地」「伙同村干部侵吞补偿款」: with a public servant in league, the act is his too.
 _COLLUDES = re.compile(r"勾结|伙同|串通|沆瀣一气|狼狈为奸")
 _CONTINUES = re.compile(r"\s*(?:并且|而且|反而|甚至|却|还|更|又)")
+# A conditional demand or threat carries its own negation (「不送烟就扣分」), so ordinary cues do not deny it; a
+# denial of the condition as a cause does (「卫生院没有因为我们不送烟就扣分」).
+_DENIES_CONDITION = re.compile(r"(?:没有|并没有|并未|从未|从来没有?|不是|并不是|并非|不会)(?:因为|由于)")
 _LEGACY_PEOPLE_KEYS = {"actors": "public_posts", "non_public_actors": "private_people", "actor_exceptions": "salutations"}
 
 
@@ -341,6 +344,11 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, mention
         return dropped(f"是引用的规定（「{rule.cue}」），不是反映{family_name}", RULE, doer)
     if rule.kind == PAST:
         return dropped(f"说的是已处理的旧案（「{rule.cue}」），不是新的反映", PAST, doer)
+    # (looked for up to the phrase's end: 「没有因为我们不给红包就不给办」 is all one match of the demand pattern)
+    told = text[clause_start:match.end()]
+    denied_condition = _DENIES_CONDITION.search(told) if phrase.ignore_negation else None
+    if denied_condition and not lexicon.contrast.search(told[denied_condition.end():].replace("就", "").replace("才", "")):
+        return dropped(f"被否定（「{denied_condition.group(0)}」），不是反映{family_name}", DENIAL, doer)
     if not phrase.ignore_negation:
         cue = _negated_before(lexicon, before)
         after_negation = _AFTER_NEGATION.search(text[match.end():clause_end])

@@ -27,9 +27,20 @@ the third set's one run, from a wider keyword net (`WIDER_KEYWORDS`), and labell
 (pass1/pass2 or pass_a/pass_b) has its agreement reported (`agreement`).
 
 Once a set's one run has been read it is development data: split `all` is every set seen so far
-(`DEVELOPMENT_SETS`: first, fresh, since the fourth round fresh2, since the fifth round fresh3 and, since the
-sixth round, fresh4 — 1,264 letters). The fifth set (`fresh4`, `draw_fresh4_sample`) was kept out of it for its
-one run (2026-12-06); no untouched labelled set remains.
+(`DEVELOPMENT_SETS`: first, fresh, since the fourth round fresh2, since the fifth round fresh3, since the
+sixth round fresh4 — 1,264 letters — and, since the seventh round, fresh5 and fresh6 — 1,666 letters). The fifth
+set (`fresh4`) was kept out of it for its one run (2026-12-06), the sixth (`fresh5`) for its one run (2026-12-07);
+no untouched labelled set remains.
+
+The sixth and seventh sets (`fresh5`, `fresh6`; `draw_fresh56_sample`, seed FRESH56_SEED, 2026-12-07) were
+drawn together from the 3,556 letters in none of the first five sets, with the detector of that day's main: each
+stratum — the letters it flagged (2), the letters a net written as citizens write (`CITIZEN_KEYWORDS`: rudeness,
+threats, buck-passing, money, gifts, meals; 514) surfaces, random others — shuffled once and dealt alternately,
+201 letters each. Both were labelled in two passes (`pass_a`, `pass_b`: one labeller, two shuffled orders mixing
+both sets, strata and splits hidden, the second pass without the first's labels at hand but not blind to
+memory) before any detector output on them was read, disagreements settled in `note`. `fresh5` was kept untouched
+(its letters never printed by the tools that list findings) until its one run on 2026-12-07; `fresh6` was
+development data from the start. Since that run both are in `all` (1,666 letters); no untouched set remains.
 
 Labels (`label` column): the families a letter *reports as fact* about a public servant — `H` hostile
 attitude (态度恶劣, incl. threats), `G` graft (吃拿卡要, incl. bribery), `E` embezzlement (侵占/贪污),
@@ -174,6 +185,34 @@ def draw_fresh4_sample(texts: dict, flagged: set, exclude: set) -> list[dict]:
     return [{"letter_id": i, "stratum": stratum, "split": "fresh4"} for i, stratum in sorted(drawn)]
 
 
+FRESH56_SEED = 20261210
+FRESH56_SIZES = {"hit": 1, "keyword": 140, "random": 60}  # per set; the two sets are drawn together
+# By the sixth and seventh sets every letter the earlier nets surfaced was labelled, so their keyword stratum is a
+# net written as citizens write (rudeness, threats, buck-passing, money, gifts, meals), deliberately wider than
+# the lexicon and chosen before any of the letters it surfaces was read.
+CITIZEN_KEYWORDS = re.compile(
+    "态度|骂|吼|凶|训斥|训话|教训|威胁|恐吓|刁难|不耐烦|推诿|踢皮球|敷衍|冷漠|蛮横|粗暴|嚣张|霸道|辱|打人|殴打|动手|推搡|"
+    "钱|红包|好处|回扣|贿|贪|吃喝|宴|烟酒|礼|请客|饭局|吃饭|喝酒|打点|索要|卡要|腐败|私吞|侵占|挪用|截留|克扣|中饱|冒领|"
+    "报复|欺负|欺压|官僚|不作为|乱作为|拒接|挂电话|不理|吃拿")
+
+
+def draw_fresh56_sample(texts: dict, flagged: set, exclude: set) -> list[dict]:
+    """The sixth and seventh sets (splits `fresh5`, kept untouched until the end, and `fresh6`, development),
+    drawn together from the letters in none of the first five sets (`exclude`) with seed FRESH56_SEED: each
+    stratum — letters the detector flags (`flagged`), letters the citizens' net (`CITIZEN_KEYWORDS`) surfaces,
+    random others — is shuffled once and dealt alternately to the two sets, up to FRESH56_SIZES each."""
+    rng = random.Random(FRESH56_SEED)
+    ids = [i for i in sorted(texts) if i not in exclude]
+    hits = [i for i in ids if i in flagged]
+    keyword = [i for i in ids if i not in flagged and CITIZEN_KEYWORDS.search(texts[i])]
+    rest = [i for i in ids if i not in flagged and i not in set(keyword)]
+    rows = []
+    for name, pool in (("hit", hits), ("keyword", keyword), ("random", rest)):
+        dealt = rng.sample(pool, min(2 * FRESH56_SIZES[name], len(pool)))
+        rows += [{"letter_id": i, "stratum": name, "split": ("fresh5", "fresh6")[n % 2]} for n, i in enumerate(dealt)]
+    return sorted(rows, key=lambda row: (row["split"], row["letter_id"]))
+
+
 def stratum_sizes(texts: dict, flagged: set) -> dict:
     """How many letters each stratum holds in the whole population (to weight recall estimates)."""
     keyword = sum(1 for i, t in texts.items() if i not in flagged and BROAD_KEYWORDS.search(t))
@@ -197,10 +236,14 @@ def parse_label(value: str) -> tuple[set, set]:
 # Each labelled set and its file under data/; the first set holds the old dev and held_out parts.
 LABEL_FILES = {"first": "misconduct_labels.csv", "fresh": "misconduct_labels_fresh.csv",
                "fresh2": "misconduct_labels_fresh2.csv", "fresh3": "misconduct_labels_fresh3.csv",
-               "fresh4": "misconduct_labels_fresh4.csv"}
-SPLITS = ("held_out", "dev", "first", "fresh", "all", "fresh2", "fresh3", "fresh4")
-# every set whose results have been seen: `all` (1,264 letters)
-DEVELOPMENT_SETS = ("first", "fresh", "fresh2", "fresh3", "fresh4")
+               "fresh4": "misconduct_labels_fresh4.csv", "fresh5": "misconduct_labels_fresh5.csv",
+               "fresh6": "misconduct_labels_fresh6.csv"}
+SPLITS = ("all", "held_out", "dev", *LABEL_FILES)  # the one list of splits: the sets, the first set's parts, all
+# the set kept untouched until its one run, whose letters the tools that list findings never print: None since
+# fresh5's one run (2026-12-07); name the next such set here
+HELD_OUT_SET: str | None = None
+# every set whose results have been seen: `all` (1,666 letters since the seventh round)
+DEVELOPMENT_SETS = ("first", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6")
 PASS_COLUMNS = (("pass1", "pass2"), ("pass_a", "pass_b"))
 
 
@@ -209,7 +252,7 @@ def _label_dir():
 
 
 def load_label_set(name: str) -> list[dict]:
-    """The rows of one labelled set (`first`, `fresh`, `fresh2`, `fresh3` or `fresh4`), as committed. A set not yet committed
+    """The rows of one labelled set (a key of LABEL_FILES), as committed. A set not yet committed
     raises FileNotFoundError with a message in Chinese saying which file is missing."""
     path = _label_dir().joinpath(LABEL_FILES[name])
     if not path.is_file():
@@ -230,9 +273,8 @@ def label_sets(split: str) -> list[str]:
 
 
 def labelled_rows(split: str) -> list[dict]:
-    """The labelled rows of a split: dev or held_out (the two parts of the first set), first (both), fresh
-    (the second set), fresh2 (the third set), fresh3 (the fourth set), fresh4 (the fifth set) or all (every
-    set seen so far: first, fresh, fresh2, fresh3 and fresh4 — 1,264 letters, the development data)."""
+    """The labelled rows of a split: dev or held_out (the two parts of the first set), a set by its name (first,
+    fresh, fresh2 … fresh6: the second to seventh sets) or all (every set seen so far, `DEVELOPMENT_SETS`)."""
     if split in ("dev", "held_out"):
         return [row for row in load_label_set("first") if row["split"] == split]
     if split == "all":

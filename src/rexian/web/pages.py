@@ -499,9 +499,9 @@ def portal_rate(request: Request, form: FormData = Depends(checked_form), _=Depe
 
 
 def _client(request: Request) -> str:
-    from rexian.web.portal import client_of
+    from rexian.web.portal import client_of, forwarded_for_of
 
-    return client_of(request.client.host if request.client else None, request.headers.get("x-forwarded-for"),
+    return client_of(request.client.host if request.client else None, forwarded_for_of(request.headers),
                      request.app.state.web.settings["web_trusted_proxies"])
 
 

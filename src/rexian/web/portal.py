@@ -75,24 +75,47 @@ def is_short(code: str) -> bool:
 def client_of(peer: str | None, forwarded_for: str | None, trusted: Any) -> str:
     """Who is asking: the connection's address, or, when that address is one of the `trusted` proxies (setting
     `web_trusted_proxies`), the nearest address in X-Forwarded-For that is not a trusted proxy (read from the
-    right: entries to its left were written by the client itself and prove nothing)."""
+    right: entries to its left were written by the client itself and prove nothing). `forwarded_for` is every
+    X-Forwarded-For line of the request joined in order (`forwarded_for_of`): a proxy that adds a line of its
+    own leaves the client's line first. An address is read as proxies write it — with a port, an IPv6 one in
+    brackets, an IPv4 one mapped into IPv6 — and named bare, so that a new source port is not a new client."""
     networks = tuple(trusted or ())
 
     def is_trusted(address: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(address)
-        except ValueError:
-            return False
-        return any(ip in network for network in networks)
+        ip = _ip(address)
+        return ip is not None and any(ip in network for network in networks)
 
     client = peer or "unknown"
     if not is_trusted(client):
-        return client
+        return _named(client)
     for hop in reversed([part.strip() for part in (forwarded_for or "").split(",") if part.strip()]):
         client = hop
         if not is_trusted(hop):
             break
-    return client[:64]
+    return _named(client)
+
+
+def forwarded_for_of(headers: Any) -> str:
+    """Every X-Forwarded-For line of a request's `headers` (Starlette's), joined in their order."""
+    return ", ".join(headers.getlist("x-forwarded-for"))
+
+
+def _ip(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    text = address.strip()
+    if text.startswith("[") and "]" in text:  # [2001:db8::1]:443
+        text = text[1:text.index("]")]
+    elif text.count(":") == 1:  # 203.0.113.9:5555
+        text = text.partition(":")[0]
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    return (ip.ipv4_mapped or ip) if isinstance(ip, ipaddress.IPv6Address) else ip
+
+
+def _named(address: str) -> str:
+    ip = _ip(address)
+    return str(ip) if ip is not None else address[:64]
 
 
 WRONG_CODE = "portal_wrong_code"  # the audit action of one wrong short code (its person: the client's pseudonym)

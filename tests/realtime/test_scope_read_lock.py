@@ -1,0 +1,97 @@
+"""A real-time scope read is a read: on SQLite it must neither wait for nor hold the write lock."""
+
+import sqlite3
+import threading
+
+from realtime.lives import populate
+
+from rexian.service.supervision import SqlScope
+
+
+def test_a_scope_read_completes_while_another_connection_holds_the_write_lock(make_app, tmp_path):
+    path = tmp_path / "lock.db"
+    app = make_app(f"sqlite:///{path}")
+    tickets = populate(app, tickets=3, seed=5)
+    scope = SqlScope(app.engine, keep=0)
+    writer = sqlite3.connect(path, isolation_level=None, timeout=0)
+    writer.execute("BEGIN IMMEDIATE")  # a writer mid-transaction (an intake, an import) holds the lock
+    writer.execute("UPDATE counters SET value = value WHERE 0")
+    loaded: list = []
+    reader = threading.Thread(target=lambda: loaded.append(scope.load(tickets, same_matter=True)), daemon=True)
+    try:
+        reader.start()
+        reader.join(timeout=5)
+        assert not reader.is_alive(), "the scope read waited for the writer's lock"
+    finally:
+        writer.execute("ROLLBACK")
+        reader.join()
+        writer.close()
+    events, _ = loaded[0]
+    assert len(events) == sum(len(app.events(ticket_id)) for ticket_id in tickets)
+
+
+def test_a_writer_is_not_refused_while_a_scope_read_is_open(make_app, tmp_path):
+    path = tmp_path / "open.db"
+    app = make_app(f"sqlite:///{path}")
+    tickets = populate(app, tickets=2, seed=7)
+    scope = SqlScope(app.engine, keep=0)
+    writer = sqlite3.connect(path, isolation_level=None, timeout=0)
+    took: list[str] = []
+    connect = app.engine.connect
+
+    def connect_then_try_to_write():
+        connection = connect()
+        execute = connection.execute
+
+        def execute_then_write(statement, *args, **kwargs):
+            result = execute(statement, *args, **kwargs)
+            if not took:  # after the load's first statement, its transaction open: the writer tries
+                try:
+                    writer.execute("BEGIN IMMEDIATE")
+                    writer.execute("ROLLBACK")
+                    took.append("written")
+                except sqlite3.OperationalError as error:
+                    took.append(str(error))
+            return result
+
+        connection.execute = execute_then_write
+        return connection
+
+    app.engine.connect = connect_then_try_to_write
+    try:
+        scope.load(tickets, same_matter=False)
+    finally:
+        del app.engine.connect
+        writer.close()
+    assert took == ["written"]
+
+
+class _Recorder:
+    """Stands in for the evaluator: only the loop's reads are tested."""
+
+    def __init__(self, engine):
+        self.engine = engine
+
+    def __call__(self, records):
+        return []
+
+
+def test_the_loops_idle_tick_completes_while_another_connection_holds_the_write_lock(make_app, tmp_path):
+    from rexian.service.supervision import SupervisionLoop
+
+    path = tmp_path / "idle.db"
+    app = make_app(f"sqlite:///{path}")
+    populate(app, tickets=2, seed=9)
+    loop = SupervisionLoop(_Recorder(app.engine))
+    loop.drain()  # judged up to the newest event: the next tick is idle
+    writer = sqlite3.connect(path, isolation_level=None, timeout=0)
+    writer.execute("BEGIN IMMEDIATE")
+    ticked = threading.Thread(target=loop.drain, daemon=True)
+    try:
+        ticked.start()
+        ticked.join(timeout=5)
+        assert not ticked.is_alive(), "an idle tick waited for the writer's lock"
+    finally:
+        writer.execute("ROLLBACK")
+        ticked.join()
+        writer.close()
