@@ -81,7 +81,8 @@ def history_separator(column: str, rows: list[dict[str, Any]]) -> tuple[str, str
     return (best[1], best[2]) if best else None
 
 
-UNIT_CHAIN = re.compile(rf"^\s*[^→\s]+(?:\s*{ARROW}\s*[^→\s]+)+\s*$")
+UNIT = r"[^→\s(（]+(?:\s*[(（][^)）]*[)）])?"  # a unit, perhaps with its time in brackets after it
+UNIT_CHAIN = re.compile(rf"^\s*{UNIT}(?:\s*{ARROW}\s*{UNIT})+\s*$")
 
 
 def unit_chain_column(headers: list[str], rows: list[dict[str, Any]]) -> str | None:
