@@ -17,12 +17,12 @@ REPLY = "答复：1.已清理 2.已告知 市民→社区→物业"  # a note wi
 PINGPONG = ["2024-03-02 09:15 市12345中心 张三 派单至 区住建局",
             "2024-03-03 10:20 区住建局 李四 退回 理由：不属于我局职责",
             "2024-03-03 11:00 市12345中心 张三 派单至 区城管局",
-            "2024-03-05 09:00 区城管局 王五 签收",
+            "2024-03-05 09:00 区城管局 王五 签收 通话编号：HF001",  # a note ending in a digit before the next marker
             f"2024-03-06 16:00 区城管局 王五 办结 {REPLY}"]
 CHAIN = ["2024-04-01 08:30 市12345中心 赵六 派单至 区水务局",
          "2024-04-02 10:00 区水务局 钱七 签收",
          f"2024-04-03 15:00 区水务局 钱七 办结 {REPLY}"]
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒"
 SHAPES = {
     "numbered": lambda steps: " ".join(f"{n}. {step}" for n, step in enumerate(steps, 1)),
     "numbered_with_semicolons": lambda steps: "；".join(f"{n}、{step}" for n, step in enumerate(steps, 1)),
@@ -131,3 +131,17 @@ def test_a_chain_of_units_without_a_time_before_each_step_is_named_in_a_note_and
     proposal, notes = suggest([path])
     assert "history" not in proposal
     assert any("「流转路径」是单位流转链" in note for note in notes), notes
+
+
+def test_circled_numbers_go_on_past_twenty_steps(tmp_path):
+    steps = [f"2024-03-{day:02d} 09:00 市12345中心 张三 派单至 区住建局" if day % 2 else
+             f"2024-03-{day:02d} 10:00 区住建局 李四 退回 理由：不属于我局职责" for day in range(1, 23)]
+    path = tmp_path / "long.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows([["工单编号", "受理时间", "处理过程"],
+                                      ["GD001", "2024-03-01 08:00", SHAPES["circled"](steps)],
+                                      ["GD002", "2024-03-01 08:00", SHAPES["circled"](steps[:3])]])
+    proposal, _ = suggest([path])
+    proposal["source"] = "cityX"
+    report, events, _ = import_to_frames([path], mapping_from_dict(proposal))
+    assert report.rows_rejected == 0 and len(events[events.ticket_id == "GD001"]) == 1 + 22

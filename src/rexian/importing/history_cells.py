@@ -30,10 +30,10 @@ YEAR = re.compile(r"^\s*\d{4}")
 STEP_TIME = (r"(?:\d{4}\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}\s*[:：时点]\s*\d{1,2}\s*分?"
              r"(?:\s*[:：]\s*\d{1,2}\s*秒?)?")
 # What platforms write before each step when several share a cell: a number (「1.」「2、」「3）」), a number in brackets
-# (「（1）」), a circled number (「①」) — never a digit that is part of a date or time (「2024.03.02」) —, an arrow
+# (「（1）」), a circled number (「①」, past ⑳ 「㉑」) — never a digit that is part of a date or time (「2024.03.02」) —, an arrow
 # (「→」), and a bullet at the start of a line (「· 」「- 」). A separator made of one of them cuts only before a time
 # (`mapping suggest`, importing/suggest_history.py), so a reply's own 「1.已清理」 or 「市民→社区」 stays whole.
-STEP_NUMBER = r"(?<![\d.．:：/-])(?:\d{1,2}\s*[.．、)）]|[（(]\d{1,2}[）)]|[①-⑳])"
+STEP_NUMBER = r"(?:(?<![\d.．:：/-])\d{1,2}\s*[.．、)）]|[（(]\d{1,2}[）)]|[①-⑳㉑-㉟㊱-㊿])"
 ARROW = r"(?:→|->|—>|⇒)"
 BULLET = r"^\s*[·•●▪\-－*]"
 DATED = r"[\[【(（]?\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}\s*[:：时点]"
