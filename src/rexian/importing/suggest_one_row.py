@@ -85,8 +85,8 @@ def one_row_per_ticket(part: Part, notes: list[str]) -> tuple[dict[str, Any], li
     history: dict[str, Any] = {"column": column, "line": pattern or "?  # 每一步的正则模式，见 docs/importing.md"}
     if shape:
         history["separator"] = shape[0]
-        notes.append(f"「{column}」的单元格各步之间写{shape[1]}，其后是时间：separator 按{shape[1]}拆分，"
-                     f"说明中的{shape[1]}（其后不是时间）不拆")
+        notes.append(f"「{column}」的单元格在各步之前写{shape[1]}，其后是时间：separator 在此拆分并去掉它；"
+                     "说明里其后不是时间的同样符号不拆")
     history.update(outcome)
     if visit:
         history["visit_result"] = visit
