@@ -29,9 +29,21 @@ YEAR = re.compile(r"^\s*\d{4}")
 # A step's time as platforms write it, with or without the year, in brackets or not.
 STEP_TIME = (r"(?:\d{4}\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}\s*[:：时点]\s*\d{1,2}\s*分?"
              r"(?:\s*[:：]\s*\d{1,2}\s*秒?)?")
-# Another dated step run on inside a step (「…派单至 区住建局；2024-03-03 10:20 区住建局 李四 退回」): a sign that the
-# cell writes several steps on one line and `separator` is missing.
-RUN_ON_STEP = re.compile(r"[；;。，,|]\s*[\[【(（]?\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}\s*[:：时点]")
+# What platforms write before each step when several share a cell: a number (「1.」「2、」「3）」), a number in brackets
+# (「（1）」), a circled number (「①」, past ⑳ 「㉑」) — never a digit that is part of a date or time (「2024.03.02」) —, an arrow
+# (「→」), and a bullet at the start of a line (「· 」「- 」). A separator made of one of them cuts only before a time
+# (`mapping suggest`, importing/suggest_history.py), so a reply's own 「1.已清理」 or 「市民→社区」 stays whole.
+STEP_NUMBER = r"(?:(?<![\d.．:：/-])\d{1,2}\s*[.．、)）]|[（(]\d{1,2}[）)]|[①-⑳㉑-㉟㊱-㊿])"
+ARROW = r"(?:→|->|—>|⇒)"
+BULLET = r"^\s*[·•●▪\-－*]"
+DATED = r"[\[【(（]?\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}\s*[:：时点]"
+# Another dated step run on inside a step (「…派单至 区住建局；2024-03-03 10:20 区住建局 李四 退回」, 「… 2. 2024-03-03
+# …」, 「…→2024-03-03 …」): a sign that the cell writes several steps on one line and `separator` is missing.
+RUN_ON_STEP = re.compile(rf"(?:[；;。，,|]|{ARROW}|\s{STEP_NUMBER})\s*{DATED}")
+# A cell whose first step is preceded by a number, bullet or arrow: the marker needs a `separator` to be taken off.
+MARKED_LEAD = re.compile(rf"^\s*(?:{STEP_NUMBER}|{BULLET.removeprefix('^')}|{ARROW})\s*[\[【(（]?\s*{STEP_TIME}")
+MARKED_REASON = ("处理过程的每一步前有序号、箭头或行首符号（1. ① （1） → · -）：在 history 中写 separator 把它当作各步之间的"
+                 "分隔符（rexian mapping suggest 会提出），否则无法拆分为流转步骤")
 NO_YEAR = re.compile(r"^\s*(\d{1,2})\s*([-/.月])\s*(\d{1,2})")
 
 
@@ -170,7 +182,8 @@ def step_rows(rows: Iterable[SourceRow], mapping, rejects: RejectLog, kept: list
             continue
         split = split_cell(as_text(text), cell.line, cell.separator)
         if split.lead is not None:
-            rejects.add(row.file, row.row, cell.column, split.lead,
+            rejects.add(row.file, row.row, cell.column, split.lead, MARKED_REASON if cell.separator is None and
+                        MARKED_LEAD.match(split.lead) else
                         "处理过程的第一行不符合 history.line 模式：无法拆分为流转步骤（用 rexian mapping check 核对模式）", ticket)
             continue
         year = None
@@ -182,7 +195,8 @@ def step_rows(rows: Iterable[SourceRow], mapping, rejects: RejectLog, kept: list
         with_years(split.steps, year)
         if cell.separator is None and any(RUN_ON_STEP.search(step.get("note", "")) for step in split.steps):
             rejects.note(row.file, "处理过程中一步的说明里还有带时间的下一步（同一行写了几步？）：若是，在 history 中写 separator "
-                                   "（各步之间的分隔符，如 '[；;]'），否则这几步只读作一步", row.row, cell.column)
+                                   "（各步之间的分隔符：分号、序号 1. ①、箭头 →，如 '[；;]'；rexian mapping suggest 会提出），"
+                                   "否则这几步只读作一步", row.row, cell.column)
         if split.continued:
             rejects.note(row.file, f"处理过程中有 {split.continued} 行不是新的一步（不符合 history.line），已并入上一步的说明",
                          row.row, cell.column)

@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Iterator
 
+from rexian.importing.history_cells import MARKED_REASON
 from rexian.importing.mapping import Mapping
 
 
@@ -198,7 +199,11 @@ def _unused_sections(report, mapping: Mapping, actions: Counter) -> list[str]:
     run_on = [note for note in report.rejects.notes if "同一行写了几步" in note.reason]
     if run_on:
         lines.append(f"处理过程：{len(run_on)} 件工单的某一步说明里还有带时间的下一步 → 同一行写了几步却只读作一步；"
-                     "在 history 中写 separator（各步之间的分隔符，如 '[；;]'）")
+                     "在 history 中写 separator（各步之间的分隔符：分号、序号 1. ①、箭头 →，如 '[；;]'）")
+    marked = [reject for reject in report.rejects.rejects if reject.reason == MARKED_REASON]
+    if marked:
+        lines.append(f"处理过程：{len(marked)} 件工单的每一步前有序号、箭头或行首符号，未写 separator 而整件未导入；"
+                     "在 history 中写 separator（rexian mapping suggest 会提出）")
     return lines
 
 

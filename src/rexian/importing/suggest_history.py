@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from typing import Any, Callable
 
-from rexian.importing.history_cells import STEP_TIME
+from rexian.importing.history_cells import ARROW, BULLET, STEP_NUMBER, STEP_TIME
 from rexian.importing.values import as_text
 
 # A step's time as platforms write it, with or without the year, in brackets or not.
@@ -40,25 +40,59 @@ LABELLED_FIELDS = {"附件": [("ClosureRequested", "evidence")],
                    "通话编号": [("Visited", "call_id")]}
 
 
-# Steps run on in one line, 「…派单至 区住建局；2024-03-03 10:20 区住建局 李四 退回」: a semicolon before a time.
-RUN_ON = re.compile(rf"[；;](?=\s*{OPEN}?\s*{TIME})")
-DATED_SEPARATOR = r"[；;](?=\s*\d{4}\s*[-/.年])"  # proposed when the run-on steps carry their year
-UNDATED_SEPARATOR = r"[；;](?=\s*\d{1,2}\s*[-/.月]\s*\d{1,2})"
+# What may stand between the steps of one cell (importing/history_cells.py): (the separator before the time lookahead,
+# how a note names it). The separator always ends in a lookahead on a step's time, so 「答复：1.已清理 2.已告知」 or
+# 「市民→社区→物业」 in a note is never cut. A number or arrow takes a 「；」 or 「，」 before it with it.
+SEPARATOR_SHAPES = [
+    (r"[；;]", "分号"),
+    (rf"[；;，,]?\s*{STEP_NUMBER}\s*", "序号（1. ① （1））"),
+    (rf"[；;，,]?\s*{ARROW}\s*", "箭头（→）"),
+    (rf"{BULLET}\s*", "行首符号（· -）"),
+]
+DATED_TIME = r"(?=\s*[\[【(（]?\s*\d{4}\s*[-/.年])"  # proposed when the run-on steps carry their year
+UNDATED_TIME = r"(?=\s*[\[【(（]?\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}\s*[:：时点])"
 
 
 def _filled_cells(header: str, rows: list[dict[str, Any]]) -> list[str]:
     return [as_text(row.get(header)) for row in rows if isinstance(row.get(header), str) and row.get(header).strip()]
 
 
-def history_separator(column: str, rows: list[dict[str, Any]]) -> str | None:
-    """A `separator` when the column's cells run several dated steps on in one line (a semicolon before a time),
-    else None (a step per line)."""
+def _splits_into_steps(cell: str, separator: re.Pattern) -> bool:
+    """The separator cuts the cell somewhere and leaves two or more parts that start with a time."""
+    if not any(separator.search(line) for line in cell.splitlines()):
+        return False
+    return sum(1 for piece in _steps_of(cell, separator.pattern) if TIME_PREFIX.match(piece)) >= 2
+
+
+def history_separator(column: str, rows: list[dict[str, Any]]) -> tuple[str, str] | None:
+    """(a `separator`, how it reads) when the column's cells write several steps in one line — after 「；」, a number
+    「2.」「②」「（2）」 or an arrow 「→」 before a time — or a bullet 「·」 before each line's time; None when the steps
+    are one a line with nothing before their time. The shape that cuts the most cells wins, if it cuts one in five."""
     cells = _filled_cells(column, rows)
-    run_on = [cell for cell in cells if RUN_ON.search(cell)]
-    if not cells or len(run_on) * 5 < len(cells):  # one cell in five or more
-        return None
-    with_year = sum(1 for cell in run_on if re.search(DATED_SEPARATOR, cell))
-    return DATED_SEPARATOR if with_year * 2 >= len(run_on) else UNDATED_SEPARATOR
+    best: tuple[int, str, str] | None = None
+    for lead, name in SEPARATOR_SHAPES:
+        dated, undated = re.compile(lead + DATED_TIME), re.compile(lead + UNDATED_TIME)
+        with_year = sum(1 for cell in cells if _splits_into_steps(cell, dated))
+        without = sum(1 for cell in cells if _splits_into_steps(cell, undated))
+        count = max(with_year, without)
+        if count * 5 >= len(cells) and count and (best is None or count > best[0]):
+            chosen = dated.pattern if with_year * 2 >= without else undated.pattern
+            best = (count, chosen, name)
+    return (best[1], best[2]) if best else None
+
+
+UNIT = r"[^→\s(（]+(?:\s*[(（][^)）]*[)）])?"  # a unit, perhaps with its time in brackets after it
+UNIT_CHAIN = re.compile(rf"^\s*{UNIT}(?:\s*{ARROW}\s*{UNIT})+\s*$")
+
+
+def unit_chain_column(headers: list[str], rows: list[dict[str, Any]]) -> str | None:
+    """A column whose cells are mostly a chain of units (「市12345中心→区住建局→街道办」): the path a ticket took, with
+    no step's action (and no time before each step) — not a history `mapping suggest` can read as steps."""
+    for header in headers:
+        cells = _filled_cells(header, rows)
+        if cells and sum(1 for cell in cells if UNIT_CHAIN.match(cell)) >= MIN_SHARE * len(cells):
+            return header
+    return None
 
 
 def _steps_of(cell: str, separator: str | None) -> list[str]:
@@ -76,7 +110,8 @@ def history_column(headers: list[str], rows: list[dict[str, Any]]) -> str | None
         cells = _filled_cells(header, rows)
         if not cells:
             continue
-        separator = history_separator(header, rows)
+        shape = history_separator(header, rows)
+        separator = shape[0] if shape else None
         multi = [steps for steps in (_steps_of(cell, separator) for cell in cells) if len(steps) >= 2]
         lines = [line for steps in multi for line in steps]
         timed = sum(1 for line in lines if TIME_PREFIX.match(line) and TIME_PREFIX.match(line).group("rest"))

@@ -31,7 +31,8 @@ def one_row_per_ticket(part: Part, notes: list[str]) -> tuple[dict[str, Any], li
     """A file with one row per ticket and no action column: its flow history in one cell (`history`) when a
     column holds several timed lines, else a ticket list (`mode: tickets`)."""
     from rexian.importing.history_cells import step_columns
-    from rexian.importing.suggest_history import history_column, history_separator, line_pattern, step_lines
+    from rexian.importing.suggest_history import (history_column, history_separator, line_pattern, step_lines,
+                                                  unit_chain_column)
 
     proposal: dict[str, Any] = {"source": "请改为来源平台的名称"}
     if part.sheet:
@@ -60,9 +61,14 @@ def one_row_per_ticket(part: Part, notes: list[str]) -> tuple[dict[str, Any], li
                      "受理、派单、答复、办结，没有经办人，推诿、回访类规则无法判断（docs/importing.md「Tickets mode」）")
         if visit:
             notes.append(f"回访列 {', '.join(visit.values())} 在 tickets 模式下不产生回访事件")
+        chain = unit_chain_column(part.headers, part.rows)
+        if chain:
+            notes.append(f"「{chain}」是单位流转链（如「市12345中心→区住建局→街道办」），没有每一步的时间和动作：不能读作流转"
+                         "步骤（若平台另有逐步的处理过程列，请导出该列；见 docs/importing.md「处理过程在一个单元格中」）")
         unused_columns(part.headers, taken, notes)
         return proposal, notes
-    separator = history_separator(column, part.rows)
+    shape = history_separator(column, part.rows)
+    separator = shape[0] if shape else None
     lines = step_lines(column, part.rows, separator)
     known = Mapping(source="x", actions=default_vocabulary(), action_match="contains")
     pattern, how = line_pattern(lines, lambda word: bool(guess_action(word, known) or known.action_for(word)))
@@ -77,10 +83,10 @@ def one_row_per_ticket(part: Part, notes: list[str]) -> tuple[dict[str, Any], li
     if intake:
         proposal["intake"] = intake
     history: dict[str, Any] = {"column": column, "line": pattern or "?  # 每一步的正则模式，见 docs/importing.md"}
-    if separator:
-        history["separator"] = separator
-        notes.append(f"「{column}」的单元格在同一行内写了几步（分号后接时间）：separator 按分号拆分，"
-                     "说明中的分号（其后不是时间）不拆")
+    if shape:
+        history["separator"] = shape[0]
+        notes.append(f"「{column}」的单元格在各步之前写{shape[1]}，其后是时间：separator 在此拆分并去掉它；"
+                     "说明里其后不是时间的同样符号不拆")
     history.update(outcome)
     if visit:
         history["visit_result"] = visit
