@@ -5,9 +5,9 @@ Without them someone with database write access but not the key could mark a cha
 sent, move a cursor past rows so they are never sent, or rewrite the result a retried request is answered with.
 A delivery's MAC covers the outbox row's key (not its id, which SQLite could hand out again), the endpoint, the
 status and the time of its next attempt; a cursor's covers its endpoint and position; an idempotency row's its
-key, the command's fingerprint, the ticket and the stored result. The writers here sign what they write; the
-dispatcher, the command handler and `verify` check (`service/push.py`, `service/hotline.py`,
-`service/verify_side.py: delivery_damages`).
+key, the command's fingerprint, the ticket, the stored result and its number on the global log sequence (so that
+its deletion is a gap there). The writers here sign what they write; the dispatcher, the command handler and
+`verify` check (`service/push.py`, `service/hotline.py`, `service/verify_side.py: delivery_damages`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,14 @@ def cursor_digest(endpoint: Any, last_outbox_id: Any) -> str:
     return "webhook_cursor:" + signed_text(endpoint, last_outbox_id)
 
 
-def idempotency_digest(key: Any, command: Any, ticket_id: Any, result: Any) -> str:
+def idempotency_digest(key: Any, command: Any, ticket_id: Any, result: Any, log_seq: Any) -> str:
+    """An idempotency record numbered on the global log sequence (0015_trust11b), so that its deletion is a gap."""
+    return "idempotency:" + signed_text(key, command, ticket_id, result, log_seq)
+
+
+def unnumbered_idempotency_digest(key: Any, command: Any, ticket_id: Any, result: Any) -> str:
+    """What 0014_trust11 signed, before records were numbered: only the upgrade to 0015_trust11b checks it (a record
+    signed so and put back from an old copy matches no numbered digest, so it is refused and named)."""
     return "idempotency:" + signed_text(key, command, ticket_id, result)
 
 

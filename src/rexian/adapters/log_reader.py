@@ -44,6 +44,7 @@ FINDING_CHANGES = "finding_events"  # the findings' signed changes, on the same 
 FINDING_CHANGE_FIELDS = ("id", "finding_key", "at", "actor_id", "old_status", "new_status", "reason", "digest",
                          "log_seq", "mac")
 OUTBOX = "outbox"  # what dashboards and webhooks are sent: numbered since 0013_trust10 (adapters/desk_store.py)
+IDEMPOTENCY = "idempotency"  # a key's record of what its command did: numbered since 0015_trust11b (service/hotline.py)
 # Numbered records outside the event tables: table → its stream column (an audit record's ticket, a finding's key).
 RECORDS = {AUDIT: "ticket_id", FINDING_CHANGES: "finding_key"}
 # What a checkpoint digests of a row: (id, stream, place, authenticator); a record's MAC covers its content.
@@ -62,14 +63,18 @@ def iter_raw_by_id(connection: Connection, table: str, after: int, upto: int | N
 
 def iter_log_sequence(connection: Connection) -> Iterator[tuple]:
     """(log_seq, table, stream, seq) of every event of every event table and of every numbered record (audit
-    records, the findings' changes, the outbox's rows; stream: its ticket, finding or ref, seq: its id), in log
+    records, the findings' changes, the outbox's rows, the idempotency records; stream: its ticket, finding, ref or
+    key, seq: its id, or an idempotency record's number), in log
     sequence order (the
     database merges the tables' unique indexes), for the check that the global sequence has no gaps."""
     parts = " UNION ALL ".join([*(f"SELECT log_seq, '{table}' AS tbl, ticket_id, seq FROM {table}" for table in TABLES),
                                 *(f"SELECT log_seq, '{table}' AS tbl, {stream}, id FROM {table}"
                                   for table, stream in RECORDS.items()),
                                 # the outbox's numbered rows (0013_trust10; digested by checkpoints since 0014_trust11)
-                                f"SELECT log_seq, '{OUTBOX}' AS tbl, ref, id FROM {OUTBOX} WHERE log_seq IS NOT NULL"])
+                                f"SELECT log_seq, '{OUTBOX}' AS tbl, ref, id FROM {OUTBOX} WHERE log_seq IS NOT NULL",
+                                # the idempotency records (0015_trust11b): one deleted would let its retry act again
+                                f"SELECT log_seq, '{IDEMPOTENCY}' AS tbl, {IDEMPOTENCY}.key, log_seq FROM {IDEMPOTENCY} "
+                                f"WHERE log_seq IS NOT NULL"])
     yield from _rows(connection, f"SELECT log_seq, tbl, ticket_id, seq FROM ({parts}) AS log ORDER BY log_seq")
 
 

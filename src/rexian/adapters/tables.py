@@ -151,6 +151,10 @@ idempotency = Table(
     # The server's MAC of key, command, ticket and result (adapters/bookkeeping.py, since 0014_trust11): a result
     # rewritten by SQL is refused instead of being answered to the retried request, and named by `verify`.
     Column("mac", String(80)),
+    # Its number on the global log sequence, under the MAC (0015_trust11b): a record deleted by SQL — its retry would
+    # act a second time, a duplicate intake — is a gap in the log sequence that `verify` names.
+    Column("log_seq", BigInteger),
+    Index("ix_idempotency_log_seq", "log_seq", unique=True),
 )
 
 counters = Table(

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from rexian.adapters import tables as t
 from rexian.adapters.bookkeeping import idempotency_digest
-from rexian.adapters.keys import keyring_for
+from rexian.adapters.keys import keyring_for, take_log_seqs
 from rexian.adapters.repository import OrgRepository, TicketRepository, next_counter
 from rexian.domain import commands as c
 from rexian.domain.deadlines import DeadlinePolicy
@@ -94,11 +94,7 @@ class Hotline:
                 if along is not None:
                     along(connection, now)
                 if command.idempotency_key:
-                    result = json.dumps(asdict(outcome), default=str)
-                    connection.execute(insert(t.idempotency).values(
-                        key=command.idempotency_key, command=fingerprint, ticket_id=outcome.ticket_id, result=result,
-                        created_at=now, mac=keyring_for(self.engine).sign(idempotency_digest(
-                            command.idempotency_key, fingerprint, outcome.ticket_id, result))))
+                    _remember(connection, command.idempotency_key, fingerprint, outcome, now)
         except (IntegrityError, Conflict) as error:
             # Someone else changed the ticket, or used the same ticket number or idempotency key, first. If it
             # was this very request sent twice, answer with what the first one did.
@@ -248,16 +244,28 @@ def command_fingerprint(command: c.Command) -> str:
     return f"{type(command).__name__}:{digest}"[-64:]
 
 
+def _remember(connection, key: str, fingerprint: str, outcome: Outcome, now: datetime) -> None:
+    """The key's record, numbered on the global log sequence after the command's events (the counter is already this
+    transaction's last lock) and signed over that number: deleted by SQL, its retry would act a second time, and the
+    gap it leaves in the log sequence is what `verify` names (0015_trust11b)."""
+    result = json.dumps(asdict(outcome), default=str)
+    number = take_log_seqs(connection, 1)
+    ring = keyring_for(connection.engine)  # after the number: a rotation holds the counter (rotate_keys)
+    connection.execute(insert(t.idempotency).values(
+        key=key, command=fingerprint, ticket_id=outcome.ticket_id, result=result, created_at=now, log_seq=number,
+        mac=ring.sign(idempotency_digest(key, fingerprint, outcome.ticket_id, result, number))))
+
+
 def _stored_outcome(connection, key: str, fingerprint: str) -> Outcome | None:
     """What the first request with this key did, to answer its retry with; None when the key is new. A stored row
     without the server's MAC over key, command, ticket and result (adapters/bookkeeping.py: rewritten or written
     ahead by SQL) is refused, never replayed: the retry would be told a forged outcome, or "done" for nothing done."""
     i = t.idempotency.c
-    row = connection.execute(select(i.result, i.command, i.ticket_id, i.mac).where(i.key == key)).first()
+    row = connection.execute(select(i.result, i.command, i.ticket_id, i.log_seq, i.mac).where(i.key == key)).first()
     if row is None:
         return None
-    problem = keyring_for(connection.engine).problem(idempotency_digest(key, row.command, row.ticket_id, row.result),
-                                                     row.mac)
+    problem = keyring_for(connection.engine).problem(
+        idempotency_digest(key, row.command, row.ticket_id, row.result, row.log_seq), row.mac)
     if problem is not None:
         log.error("idempotency record %s %s: refused", key, problem)
         raise Conflict("idempotency.untrusted",

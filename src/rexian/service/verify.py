@@ -188,7 +188,8 @@ def _is_count(value: Any) -> bool:
 
 LOG = "事件日志"
 _TABLE_NAMES = {"events": "工单{}", "org_events": "组织机构({})", "supervision_events": "监督({})",
-                "audit_log": "审计记录（工单{}）", "finding_events": "问题线索({})的记录", "outbox": "推送记录({})"}
+                "audit_log": "审计记录（工单{}）", "finding_events": "问题线索({})的记录", "outbox": "推送记录({})",
+                "idempotency": "幂等记录({})"}
 
 
 def _log_sequence_damages(entries: Iterable[tuple], counter: Any) -> list[Damage]:
@@ -202,13 +203,14 @@ def _log_sequence_damages(entries: Iterable[tuple], counter: Any) -> list[Damage
         if not _is_count(log_seq):
             continue
         here = f"{_TABLE_NAMES.get(table, '{}').format(stream if stream is not None else '无')}" \
-               f"{f'id={seq}' if table in RECORDS or table == 'outbox' else f'第{seq}条'}"
+               f"{'' if table == 'idempotency' else f'id={seq}' if table in RECORDS or table == 'outbox' else f'第{seq}条'}"
         if log_seq < expected:
             damages.append(Damage(LOG, "inserted", None, f"日志序号{log_seq}出现不止一次（{here}；事件被复制插入）"))
         elif log_seq > expected:
             damages.append(Damage(LOG, "deleted", None,
                                   f"日志序号{expected}–{log_seq - 1}缺失（{log_seq - expected}条事件被删除，位于"
-                                  f"{before}之后、{here}之前：整张工单、工单最新的事件或整批导入被删除）"))
+                                  f"{before}之后、{here}之前：整张工单、工单最新的事件、整批导入被删除，或幂等记录被删除——"
+                                  f"其请求重试时会再执行一次）"))
         expected, before = max(expected, log_seq + 1), here
         if len(damages) > MAX_LISTED:
             damages.append(Damage(LOG, "deleted", None, f"日志序号的缺口或重复超过{MAX_LISTED}处，其余不再逐一列出"))

@@ -340,14 +340,15 @@ def delivery_damages(connection, ring: KeyRing) -> list[Damage]:
 
 
 def idempotency_damages(connection, ring: KeyRing) -> list[Damage]:
-    """Every idempotency record signed by the server (since 0014_trust11): a stored result rewritten, or a record
-    written ahead by SQL, would answer a retried request with a forged outcome (the handler refuses it)."""
+    """Every idempotency record signed by the server (since 0014_trust11) over its log number (since 0015_trust11b): a
+    stored result rewritten, or a record written ahead by SQL, would answer a retried request with a forged outcome
+    (the handler refuses it); a record deleted is a gap in the log sequence (service/verify.py)."""
     from rexian.adapters.bookkeeping import idempotency_digest
 
     damages = []
-    for row in raw_rows(connection, "idempotency", ("key", "command", "ticket_id", "result", "mac")):
-        problem = ring.problem(idempotency_digest(row["key"], row["command"], row["ticket_id"], row["result"]),
-                               row["mac"])
+    for row in raw_rows(connection, "idempotency", ("key", "command", "ticket_id", "result", "log_seq", "mac")):
+        problem = ring.problem(idempotency_digest(row["key"], row["command"], row["ticket_id"], row["result"],
+                                                  row["log_seq"]), row["mac"])
         if problem:
             damages.append(Damage(f"幂等记录({str(row['key'])[:80]})", "unsigned", None,
                                   f"幂等键的既有结果{problem}（重试的请求将被拒绝而非重放）"))

@@ -60,7 +60,7 @@ def _number_old_outbox_rows(bind) -> None:
 def _sign_bookkeeping(bind) -> None:
     from rexian.adapters import desk_tables as dt
     from rexian.adapters import tables as t
-    from rexian.adapters.bookkeeping import cursor_digest, delivery_digest, idempotency_digest
+    from rexian.adapters.bookkeeping import cursor_digest, delivery_digest, unnumbered_idempotency_digest
 
     d, o, c, i = dt.webhook_deliveries, dt.outbox, dt.webhook_cursors, t.idempotency
     deliveries = bind.execute(sa.select(d.c.id, d.c.endpoint, d.c.status, d.c.next_at, o.c.key)
@@ -78,7 +78,7 @@ def _sign_bookkeeping(bind) -> None:
             mac=keyring.sign(cursor_digest(row.endpoint, row.last_outbox_id))))
     for row in results:
         bind.execute(sa.update(i).where(i.c.key == row.key).values(
-            mac=keyring.sign(idempotency_digest(row.key, row.command, row.ticket_id, row.result))))
+            mac=keyring.sign(unnumbered_idempotency_digest(row.key, row.command, row.ticket_id, row.result))))
 
 
 def _outbox_autoincrement(bind) -> None:
