@@ -19,7 +19,7 @@ from rexian.domain.org import Organisation
 from rexian.domain.org_changes import OrgProblems
 from rexian.web.access import Allow, checked_form
 from rexian.web.auth import Principal
-from rexian.web.queries import Page
+from rexian.web.queries import Page, paged
 
 router = APIRouter(include_in_schema=False)
 
@@ -179,10 +179,7 @@ def searched(rows: list[Any], q: str, page: int, org: Organisation, per_page: in
     words = q.casefold().split()
     found = [row for row in rows
              if all(any(word in text.casefold() for text in searched_words(row, org)) for word in words)]
-    shown = Page([], len(found), 1, per_page)
-    shown.page = min(max(1, page), shown.pages)
-    shown.rows = found[(shown.page - 1) * per_page:shown.page * per_page]
-    return shown
+    return paged(found, page, per_page)
 
 
 @router.post("/admin/org")

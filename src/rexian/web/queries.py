@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.engine import Engine
 
 from rexian.adapters import tables as t
@@ -245,27 +245,41 @@ def ticket_view(engine: Engine, ticket: Ticket, principal: Principal | None, now
                       countdown(ticket.due_at, now) if ticket.status in HANDLING else "", imported)
 
 
-def pending_requests(engine: Engine, hotline, principal: Principal, stage: str, limit: int = 100) -> list[dict]:
-    """Return / extension / closure requests waiting at `stage` (unit: the leader's approval queue; centre:
-    the reviewers' queues) on tickets in the caller's scope, oldest first, each with its ticket."""
-    c = t.tickets.c
+# A request is opened by one of these events and ended by exactly one of the settling ones (domain/model.py: each
+# pops the request it names); an endorsement only moves it on to the centre.
+REQUESTED = ("ReturnRequested", "ExtensionRequested", "ClosureRequested")
+SETTLED = ("RequestDeclined", "ReturnApproved", "ReturnRejected", "ExtensionApproved", "ExtensionRejected",
+           "ClosureApproved", "ClosureRejected")
+
+
+def pending_requests(engine: Engine, hotline, principal: Principal, stage: str) -> list[dict]:
+    """Every return / extension / closure request waiting at `stage` (unit: the leader's approval queue; centre: the
+    reviewers' queues) on tickets in the caller's scope, oldest first, each with its ticket: the whole queue, for a
+    pager with its true total. The tickets read are those still holding a request (more requests than settlements in
+    their log: one indexed count per ticket in handling), so the cost follows the queue, not the city."""
+    c, e = t.tickets.c, t.events.c
     where = [c.status.in_(HANDLING)]
     if principal.scope is not None:
         where.append(c.lead_unit_id.in_(sorted(principal.scope)))
-    requested = select(t.events.c.ticket_id).where(
-        t.events.c.action.in_(("ReturnRequested", "ExtensionRequested", "ClosureRequested"))).distinct()
+    still_open = select(func.sum(case((e.action.in_(REQUESTED), 1), else_=-1))).where(
+        e.ticket_id == c.ticket_id, e.action.in_(REQUESTED + SETTLED)).scalar_subquery()
     with engine.connect() as connection:
-        ids = connection.execute(select(c.ticket_id).where(*where, c.ticket_id.in_(requested))
-                                 .order_by(c.updated_at).limit(limit * 3)).scalars().all()
+        ids = connection.execute(select(c.ticket_id).where(*where, still_open > 0)
+                                 .order_by(c.updated_at, c.ticket_id)).scalars().all()
     found = []
     for ticket_id in ids:
         ticket = hotline.ticket(ticket_id)
-        for request in ticket.requests.values():
-            if request.stage == stage:
-                found.append({"ticket": ticket, "request": request})
-        if len(found) >= limit:
-            break
+        found.extend({"ticket": ticket, "request": request} for request in ticket.requests.values()
+                     if request.stage == stage)
     return found
+
+
+def paged(rows: list[Any], page: int, per_page: int = 20) -> Page:
+    """One page of a list held whole (a page number past the end shows the last page), with the list's total."""
+    shown = Page([], len(rows), 1, per_page)
+    shown.page = min(max(1, page), shown.pages)
+    shown.rows = rows[(shown.page - 1) * per_page:shown.page * per_page]
+    return shown
 
 
 def _by_phone(phone: str, phone_key: Callable[[str], str | None]):
