@@ -44,3 +44,18 @@ def test_the_review_queue_is_paged_too(hotline, client_for):
     first, second = reviewer.get("/reviews").text, reviewer.get("/reviews?page=2").text
     assert "共 21 件" in first and _listed(first) == tickets[:20] and _listed(second) == tickets[20:]
     assert "共 0 件" in client_for("L0201").get("/approvals").text
+
+
+def test_the_intake_pages_caller_history_says_when_it_shows_only_the_newest(hotline, client_for):
+    from tests.web.conftest import form_post
+
+    filed = [hotline.handle(c.Intake(actor_id="A01", content=f"楼下噪声第{n}次", category="0202",
+                                     caller_phone="13955556666")).ticket_id for n in range(21)]
+    page = form_post(client_for("A01"), "/intake", {"step": "advise", "caller_phone": "13955556666",
+                                                     "content": "噪声又来了", "category": "0202"}).text
+    listed = re.findall(r'<a href="/tickets/(RX\d+)">', page.split('id="caller-history"')[1].split("</table>")[0])
+    assert len(listed) == 20 and filed[0] not in listed  # the newest 20, and it says so
+    assert "此处列出最近 20 件" in page and 'href="/tickets?q=13955556666"' in page
+    few = form_post(client_for("A01"), "/intake", {"step": "advise", "caller_phone": "13800001111",
+                                                    "content": "噪声", "category": "0202"}).text
+    assert "此处列出最近" not in few

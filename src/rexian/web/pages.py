@@ -24,6 +24,7 @@ from rexian.web.privacy import sees_personal_data
 
 router = APIRouter(include_in_schema=False)
 
+HISTORY_SHOWN = 20  # the intake page's caller history: the newest, and a link to all of them when there are more
 REQUESTS_PER_PAGE = 20  # the approval and review pages, oldest first, a page at a time as the ticket lists
 # The evidence files accepted, each with how its content begins (the declared type alone proves nothing).
 UPLOAD_TYPES = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n", "application/pdf": b"%PDF-"}
@@ -395,8 +396,10 @@ def intake(request: Request, form: FormData = Depends(checked_form), me: Princip
     org = web.hotline.organisation()
     if form.get("step") == "advise":
         advice = _advice(request, draft)
-        history = queries.caller_history(web.engine, draft.get("caller_phone", ""), me, web.now())
-        return render(request, "intake.html", me, org=org, advice=advice, history=history, draft=draft, error=None)
+        history, more = queries.caller_history(web.engine, draft.get("caller_phone", ""), me, web.now(), HISTORY_SHOWN)
+        return render(request, "intake.html", me, org=org, advice=advice, history=history,
+                      more_history=more, history_shown=HISTORY_SHOWN,
+                      phone=draft.get("caller_phone", ""), draft=draft, error=None)
     try:
         body = from_form(IntakeBody, form)
         outcome = web.hotline.handle(to_command(c.Intake, body, me.person_id,

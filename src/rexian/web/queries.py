@@ -290,15 +290,16 @@ def _by_phone(phone: str, phone_key: Callable[[str], str | None]):
 
 
 def caller_history(engine: Engine, phone: str, principal: Principal, now: datetime,
-                   limit: int = 20) -> list[dict[str, Any]]:
-    """The caller's earlier tickets, found by the phone the agent typed: their texts are the caller's own
-    words, shown through `privacy.disclose` (audited)."""
+                   limit: int = 20) -> tuple[list[dict[str, Any]], bool]:
+    """The caller's `limit` newest tickets, found by the phone the agent typed — their texts are the caller's own
+    words, shown through `privacy.disclose` (audited) — and whether there are more (the list searched by the phone
+    has them all)."""
     if not phone:
-        return []
+        return [], False
     with engine.connect() as connection:
         rows = [dict(row._mapping) for row in connection.execute(
             select(t.tickets.c.ticket_id, t.tickets.c.received_at, t.tickets.c.status, t.tickets.c.title,
                    t.tickets.c.content).where(_by_phone(phone, phone_keyer(engine)))
-            .order_by(t.tickets.c.received_at.desc()).limit(limit))]
-    return disclose(engine, principal, [(row["ticket_id"], {**row, "caller_phone": phone}) for row in rows],
-                    "受理时查看来电人历史工单", now)
+            .order_by(t.tickets.c.received_at.desc()).limit(limit + 1))]
+    return disclose(engine, principal, [(row["ticket_id"], {**row, "caller_phone": phone}) for row in rows[:limit]],
+                    "受理时查看来电人历史工单", now), len(rows) > limit
