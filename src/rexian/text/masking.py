@@ -21,6 +21,7 @@ surname (王**), as the name field does (`mask_name`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -136,16 +137,25 @@ NOT_NAMES = frozenset({"匿名", "匿名用户", "市民", "群众", "居民", "
                        "先生", "女士", "保密"})
 
 
-def mask_names(text: str | None, names: list[str] | tuple[str, ...]) -> str:
-    """`text` with every occurrence of these known names (a caller's) masked as `mask_name` masks them; a
-    placeholder written where no name was given (匿名, 市民 …) is not looked for."""
+def names_pattern(names: Iterable[str | None]) -> re.Pattern | None:
+    """What `mask_names` looks for, made once for many texts (a page's fields): these known names, longest first,
+    without the placeholders written where no name was given (匿名, 市民 …); None when there is none."""
+    found = sorted({name.strip() for name in names if name and len(name.strip()) >= 2
+                    and name.strip() not in NOT_NAMES}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, found))) if found else None
+
+
+def _masked_match(match: re.Match) -> str:
+    return mask_name(match.group(0)) or ""
+
+
+def mask_names(text: str | None, names: Iterable[str | None] | re.Pattern | None) -> str:
+    """`text` with every occurrence of these known names (a caller's) masked as `mask_name` masks them (`names`: the
+    names, or their `names_pattern`)."""
     if not text:
         return text or ""
-    names = sorted({name.strip() for name in names if name and len(name.strip()) >= 2
-                    and name.strip() not in NOT_NAMES}, key=len, reverse=True)
-    if not names:
-        return text
-    return re.sub("|".join(map(re.escape, names)), lambda match: mask_name(match.group(0)) or "", text)
+    pattern = names if isinstance(names, re.Pattern) or names is None else names_pattern(names)
+    return pattern.sub(_masked_match, text) if pattern is not None else text
 
 
 def find_personal_data(text: str, kinds: tuple[str, ...] = PERSONAL_KINDS) -> list[PersonalDatum]:
