@@ -96,10 +96,13 @@ def _searched_words(q: str | None) -> str | None:
 
 
 def ticket_query(principal: Principal, filters: Filters, matched: list[str] | None = None, dialect: str = "",
-                 now: datetime | None = None, phone_key: Callable[[str], str | None] = lambda phone: None):
+                 now: datetime | None = None, phone_key: Callable[[str], str | None] = lambda phone: None,
+                 short: tuple[list[str], list[str]] | None = None):
     """The SELECT's WHERE for a list: the caller's scope, the queue, the filters and the search words: a LIKE
     over the text, narrowed first to the ids the SQLite word index `matched` when given
-    (adapters/word_index.py), or on PostgreSQL by its grams index (adapters/word_index_pg.py). The deadline
+    (adapters/word_index.py), or on PostgreSQL by its grams index (adapters/word_index_pg.py). A 1- or 2-character
+    word on SQLite comes as `short`, the index's two lists of ids (`word_index.short_word_ids`): the tickets that
+    hold it, taken without a LIKE (the index is exact for them), and those a LIKE must decide. The deadline
     filter compares with `now` (the server's clock), as the 超期 mark does. A phone is searched in the held
     callers' details by `phone_key` (the server key's pseudonym; without it only tickets' own phones)."""
     c = t.tickets.c
@@ -133,7 +136,10 @@ def ticket_query(principal: Principal, filters: Filters, matched: list[str] | No
             plain = _searched_words(words)
             pattern = "%" + plain + "%"
             scan = or_(c.address.like(pattern), c.title.like(pattern), c.content.like(pattern))
-            if matched is not None:
+            if short is not None:
+                holding, undecided = short
+                scan = or_(c.ticket_id.in_(holding), *((and_(c.ticket_id.in_(undecided), scan),) if undecided else ()))
+            elif matched is not None:
                 scan = and_(c.ticket_id.in_(matched), scan)
             elif dialect == "postgresql" and plain:
                 scan = and_(word_index_pg.narrows(t.tickets, plain), scan)
@@ -146,14 +152,19 @@ def list_tickets(engine: Engine, principal: Principal, filters: Filters, page: i
     """A page of the list, masked for the reader through `privacy.disclose` (audited where `place` shows the
     rows; with no `place` the rows are for counting and fully masked)."""
     c = t.tickets.c
-    matched, frequent = None, False
+    matched, short, frequent = None, None, False
     if (plain := _searched_words(filters.q)) and word_index.usable(engine.dialect.name, plain):
         with engine.connect() as connection:
-            matched = word_index.ids_matching(connection, plain, COUNT_CAP + 1)
-        if len(matched) > COUNT_CAP:  # in a great many tickets: newest first by LIKE finds a page sooner
-            matched, frequent = None, True
+            if len(plain) < word_index.MIN_CHARS:  # the grams index decides: no LIKE, no row read to decide
+                holding, undecided = word_index.short_word_ids(connection, plain, COUNT_CAP + 1)
+                frequent = len(holding) + len(undecided) > COUNT_CAP
+                short = None if frequent else (holding, undecided)
+            else:
+                matched = word_index.ids_matching(connection, plain, COUNT_CAP + 1)
+                if len(matched) > COUNT_CAP:  # in a great many tickets: newest first by LIKE finds a page sooner
+                    matched, frequent = None, True
     where, order = ticket_query(principal, filters, matched, engine.dialect.name, now,
-                                lambda phone: phone_keyer(engine)(phone))  # the key ring read only for a phone
+                                lambda phone: phone_keyer(engine)(phone), short)  # the key ring read only for a phone
     ordering = {"due_asc": (c.due_at.is_(None), c.due_at, c.ticket_id),
                 "received_asc": (c.received_at, c.ticket_id),
                 "received_desc": (c.received_at.desc(), c.ticket_id.desc())}[order]
