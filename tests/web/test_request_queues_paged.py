@@ -59,3 +59,18 @@ def test_the_intake_pages_caller_history_says_when_it_shows_only_the_newest(hotl
     few = form_post(client_for("A01"), "/intake", {"step": "advise", "caller_phone": "13800001111",
                                                     "content": "噪声", "category": "0202"}).text
     assert "此处列出最近" not in few
+
+
+def test_a_waiting_request_is_listed_however_many_tickets_once_had_one(hotline, client_for):
+    """Before, the queue replayed only the 303 oldest-updated tickets in handling that had ever had a request: a
+    request waiting on a newer ticket was neither listed nor counted, and nothing said so."""
+    for n in range(305):  # returns asked for and refused by the leader: in handling, a request in their log, none open
+        ticket_id = _return_requested(hotline, n)
+        request = hotline.ticket(ticket_id).pending("return")
+        hotline.handle(c.EndorseRequest(actor_id="L0201", ticket_id=ticket_id, request_id=request.request_id,
+                                        approve=False, reason="请先与住建部门沟通后再申请"))
+    waiting = _return_requested(hotline, 999)
+    leader = client_for("L0201")
+    page = leader.get("/approvals").text
+    assert _listed(page) == [waiting] and "共 1 件" in page
+    assert re.search(r'id="tile-approvals".*?<a href="/approvals">(\d+)', leader.get("/").text, re.S).group(1) == "1"
