@@ -13,8 +13,11 @@ def _form(html: str, action: str) -> str:
 
 
 def _selected(form: str, name: str) -> list[str]:
-    select = re.search(rf'<select name="{name}".*?</select>', form, re.S).group(0)
-    return re.findall(r'<option value="([^"]*)" selected', select)
+    """The values a select preselects, or (the searched unit picker of several units) the boxes it ticks."""
+    select = re.search(rf'<select name="{name}".*?</select>', form, re.S)
+    if select is None:
+        return re.findall(rf'<input type="checkbox" name="{name}" value="([^"]*)" checked>', form)
+    return re.findall(r'<option value="([^"]*)" selected', select.group(0))
 
 
 def test_the_dispatch_form_preselects_the_catalogues_units_and_shows_the_deadline(hotline, client_for):

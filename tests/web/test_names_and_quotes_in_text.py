@@ -72,3 +72,15 @@ def test_an_exported_findings_evidence_and_a_bulletins_quote_mask_a_self_introdu
     finding = {"evidence": {"texts": ["市民说：我叫王建国，街道办李强主任推诿"], "values": {"n": 2}}}
     assert mask_finding(finding)["evidence"]["texts"] == ["市民说：我叫王**，街道办李强主任推诿"]
     assert mask_personal_data("姓名：赵丽华，电话13812345678", BULLETIN_MASKED) == "姓名：赵**，电话138****5678"
+
+
+def test_a_relatives_name_the_caller_gives_is_masked_for_masked_roles_and_shown_to_those_who_call_back(hotline, client_for):  # noqa: F811
+    ticket_id = _handled(hotline, content="我父亲张三摔伤住院，老伴王秀英一人在家，街道办李强主任说会来看看，"
+                                          "家门口张三丰路的井盖一直没修")
+    for reader in ("P01", "R01", "J01"):
+        page = client_for(reader).get(f"/tickets/{ticket_id}").text
+        assert "我父亲张*摔伤住院，老伴王**一人在家" in page, reader
+        assert "王秀英" not in page and "张三摔伤" not in page, reader
+        assert "李强主任" in page and "张三丰路" in page, reader  # an official and a road stay as written
+    for reader in ("A01", "H0201"):
+        assert "我父亲张三摔伤住院，老伴王秀英一人在家" in client_for(reader).get(f"/tickets/{ticket_id}").text, reader

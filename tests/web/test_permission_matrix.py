@@ -49,7 +49,8 @@ def test_every_page_form_is_csrf_checked(web_app):
 
 def _fill(path: str, ticket_id: str) -> list[tuple[str, tuple[str, ...] | None]]:
     """Concrete URLs for a route path, each with the roles its handler checks inside (or None)."""
-    path = path.replace("{ticket_id}", ticket_id).replace("{sha256}", "0" * 64).replace("{year}", "2027")
+    path = path.replace("{ticket_id}", ticket_id).replace("{sha256}", "0" * 64).replace("{year}", "2027") \
+        .replace("{token_id}", "0" * 64)
     if "{action_name}" in path:
         return [(path.replace("{action_name}", name), action.roles) for name, action in ACTIONS.items()]
     return [(path, None)]

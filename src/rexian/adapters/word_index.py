@@ -244,3 +244,20 @@ def ids_matching(connection: Connection, words: str, limit: int) -> list[str]:
     query = text(f"SELECT ticket_id FROM {TABLE} WHERE rowid IN (SELECT rowid FROM {GRAMS} WHERE {GRAMS} MATCH "
                  f"'\"' || hex(lower(:words)) || '\" OR {LONG}' LIMIT :limit)")
     return [row[0] for row in connection.execute(query, {"words": words, "limit": limit})]
+
+
+# A 1- or 2-character word is one exact term of the grams index: a text indexed whole holds it exactly when its gram is
+# there (ASCII letters folded by lower() as LIKE folds them; the space between title, content and address is in no
+# word, which is stripped). Only a text too long to be indexed whole (`zlong`) needs the LIKE to decide. So the list
+# needs no LIKE over, nor any read of, the rows the index names for certain (web/queries.py).
+_SHORT_TERM = "'\"' || hex(lower(:short_word)) || '\"'"
+
+
+def short_word_ids(connection: Connection, words: str, limit: int) -> tuple[list[str], list[str]]:
+    """For a 1- or 2-character `words`: the ids of up to `limit` tickets that hold it (for certain), and of those
+    whose text was too long to be indexed whole (a LIKE decides those)."""
+    def ids(term: str) -> list[str]:
+        return [row[0] for row in connection.execute(text(
+            f"SELECT ticket_id FROM {TABLE} WHERE rowid IN (SELECT rowid FROM {GRAMS} WHERE {GRAMS} MATCH {term} "
+            "LIMIT :limit)"), {"short_word": words, "limit": limit})]
+    return ids(_SHORT_TERM), ids(f"'{LONG}'")

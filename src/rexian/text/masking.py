@@ -21,6 +21,7 @@ surname (王**), as the name field does (`mask_name`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -88,22 +89,39 @@ _DOUBLE_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", 
                     "宇文", "司徒", "轩辕", "端木", "独孤", "南宫", "西门", "百里")
 # Characters that end a name rather than continue it (「我叫张伟住幸福小区」: the name is 张伟) — not 的: 「我是
 # 和平里的居民」「我是张伟的家属」 do not name the writer …
-_AFTER_NAME = "住在是电手现今昨联身和与于也已就从向对说"
+_AFTER_NAME = "住在是电手现今昨联身和与于也已就从向对说反投称被"
 # … and that continue a title or a place, not a given name (「我是王局长的邻居」「我是林业局的」「金桥路」).
 _NOT_GIVEN = _AFTER_NAME + "的家先女局长主任书记科处队站所部总经理师傅老阿姨爷业边时路街巷道村区镇县市省楼栋号院园店厂里"
 _GIVEN = rf"(?![{_NOT_GIVEN}])[\u4e00-\u9fff]"
-_NAME = rf"(?:{'|'.join(_DOUBLE_SURNAMES)}|[{_SURNAMES}]){_GIVEN}(?:{_GIVEN})?"
+# Words that begin with a surname yet say what someone is, does or has, not who (「我是党员」「我父亲和我住」「老伴高血压
+# 住院」「我儿子高考」): never read as a name.
+_NOT_A_NAME = ("和", "与", "向", "于", "从", "对", "在", "也", "就", "还", "都", "已", "党员", "高龄", "高考", "高烧",
+               "高中", "高血压", "高温", "常年", "常住", "常说", "单独", "曾经", "明年", "明天", "周末", "白天", "陆续", "左腿",
+               "左手", "左眼", "年纪", "年迈", "房屋", "房子", "房产")
+_NAME = rf"(?!{'|'.join(_NOT_A_NAME)})(?:{'|'.join(_DOUBLE_SURNAMES)}|[{_SURNAMES}]){_GIVEN}(?:{_GIVEN})?"
 # What may follow a name: no more Chinese characters (punctuation, a digit, the end), or a character that
 # starts the next clause (住, 电话, 家住 …; not 家 alone: 「我是金色家园的居民」).
 _NAME_END = rf"(?=[^\u4e00-\u9fff]|$|[{_AFTER_NAME}]|家住)"
 _SELF_NAMED = re.compile(rf"(?:我叫|我是|本人(?:是|叫)?|我的名字(?:是|叫)|名字叫)\s*({_NAME}){_NAME_END}")
 _LABELLED_NAME = re.compile(r"(?:姓名|联系人|来电人|反映人|投诉人|诉求人)\s*[：:]\s*"
                             r"(?!匿名|不详|未知|保密|无)([\u4e00-\u9fff]{2,4}?)" + _NAME_END)
+# A relative the writer names (「我父亲张三」「我爱人李某某」「老伴王秀英」「我母亲叫刘桂兰」) is personal data as the
+# writer's own name is: it names the caller's family. Longest words first (外孙女 before 外孙); not 女儿 inside 妇女儿童.
+_RELATIVES = sorted(("父亲", "母亲", "爸爸", "妈妈", "爱人", "丈夫", "妻子", "老公", "老婆", "老伴", "儿子", "女儿", "儿媳",
+                     "女婿", "孙子", "孙女", "外孙", "外孙女", "哥哥", "姐姐", "弟弟", "妹妹", "爷爷", "奶奶", "外公",
+                     "外婆", "姥姥", "姥爷", "公公", "婆婆", "岳父", "岳母", "家属", "亲属", "舅舅", "姑姑", "叔叔",
+                     "侄子", "侄女"), key=len, reverse=True)
+# After a relative's name the sentence goes on with what befell them more often than a writer's own (「我父亲张三摔伤」
+# 「老伴王秀英一人在家」): these characters also end it.
+_RELATIVE_NAME_END = rf"(?=[^\u4e00-\u9fff]|$|[{_AFTER_NAME}摔患病生因突得独一]|家住)"
+_RELATIVE_NAMED = re.compile(rf"(?<!妇)(?:{'|'.join(_RELATIVES)})(?:叫|名叫|名字叫)?\s*({_NAME}){_RELATIVE_NAME_END}")
 
 
 def find_self_names(text: str) -> list[re.Match]:
-    """The writer's own name where the text introduces it (group 1 of each match), in order."""
-    return sorted([*_SELF_NAMED.finditer(text), *_LABELLED_NAME.finditer(text)], key=lambda match: match.start(1))
+    """The writer's own name where the text introduces it, and a relative's the writer names (「我父亲张三」), as
+    group 1 of each match, in order. An official named in a complaint is neither (「街道办李强主任推诿」)."""
+    return sorted([*_SELF_NAMED.finditer(text), *_LABELLED_NAME.finditer(text), *_RELATIVE_NAMED.finditer(text)],
+                  key=lambda match: match.start(1))
 
 
 def mask_name(name: str | None) -> str | None:
@@ -119,16 +137,25 @@ NOT_NAMES = frozenset({"匿名", "匿名用户", "市民", "群众", "居民", "
                        "先生", "女士", "保密"})
 
 
-def mask_names(text: str | None, names: list[str] | tuple[str, ...]) -> str:
-    """`text` with every occurrence of these known names (a caller's) masked as `mask_name` masks them; a
-    placeholder written where no name was given (匿名, 市民 …) is not looked for."""
+def names_pattern(names: Iterable[str | None]) -> re.Pattern | None:
+    """What `mask_names` looks for, made once for many texts (a page's fields): these known names, longest first,
+    without the placeholders written where no name was given (匿名, 市民 …); None when there is none."""
+    found = sorted({name.strip() for name in names if name and len(name.strip()) >= 2
+                    and name.strip() not in NOT_NAMES}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, found))) if found else None
+
+
+def _masked_match(match: re.Match) -> str:
+    return mask_name(match.group(0)) or ""
+
+
+def mask_names(text: str | None, names: Iterable[str | None] | re.Pattern | None) -> str:
+    """`text` with every occurrence of these known names (a caller's) masked as `mask_name` masks them (`names`: the
+    names, or their `names_pattern`)."""
     if not text:
         return text or ""
-    names = sorted({name.strip() for name in names if name and len(name.strip()) >= 2
-                    and name.strip() not in NOT_NAMES}, key=len, reverse=True)
-    if not names:
-        return text
-    return re.sub("|".join(map(re.escape, names)), lambda match: mask_name(match.group(0)) or "", text)
+    pattern = names if isinstance(names, re.Pattern) or names is None else names_pattern(names)
+    return pattern.sub(_masked_match, text) if pattern is not None else text
 
 
 def find_personal_data(text: str, kinds: tuple[str, ...] = PERSONAL_KINDS) -> list[PersonalDatum]:

@@ -19,7 +19,8 @@ from rexian.domain.org import Organisation
 from rexian.domain.org_changes import OrgProblems
 from rexian.web.access import Allow, checked_form
 from rexian.web.auth import Principal
-from rexian.web.queries import Page
+from rexian.web.picker import Option, Picker, matching, unit_picker
+from rexian.web.queries import Page, paged
 
 router = APIRouter(include_in_schema=False)
 
@@ -116,7 +117,8 @@ def admin(request: Request, me: Principal = Depends(Allow("admin"))):
     accounts = [{**a, "person": org.person(a["person_id"])} for a in web.accounts.list()]
     lists = {name: searched(rows, params.get(f"{name}_q", ""), _int(params.get(f"{name}_page"), 1), org)
              for name, rows in (("account", accounts), ("person", list(org.people.values())))}
-    return render(request, "admin.html", me, org=org, lists=lists, kept=kept, **picker(web, org, "", 1),
+    return render(request, "admin.html", me, org=org, lists=lists, kept=kept, person_picker=person_picker(web, org, "", 1),
+                  catalogue_picker=unit_picker(org, "catalogue-assisting", "assisting", editing["catalogue"].get("assisting") or []),
                   searches={name: params.get(f"{name}_q", "") for name in LISTED},
                   page_links={name: _page_link(kept, name) for name in LISTED},
                   audit=web.accounts.audit_entries(), issued=None, error=params.get("error"), done=params.get("done"),
@@ -129,12 +131,22 @@ def people_picker(request: Request, pick_q: str = "", page: str = "1", me: Princ
     from rexian.web.pages import _int, render
 
     web = request.app.state.web
-    return render(request, "_person_picker.html", me, **picker(web, web.hotline.organisation(), pick_q, _int(page, 1)))
+    return render(request, "_picker_results.html", me,
+                  picker=person_picker(web, web.hotline.organisation(), pick_q, _int(page, 1)))
 
 
-def picker(web, org: Organisation, q: str, page: int) -> dict[str, Any]:
-    return {"picked": searched(list(org.people.values()), q, page, org, PICKER_PER_PAGE), "picker_q": q,
-            "with_account": {account["person_id"] for account in web.accounts.list()}}
+def person_picker(web, org: Organisation, q: str, page: int) -> Picker:
+    """The account form's person picker (web/picker.py): people searched as the accounts list is (`searched`)."""
+    from rexian.web.labels import role_name
+
+    with_account = {account["person_id"] for account in web.accounts.list()}
+    found = searched(list(org.people.values()), q, page, org, PICKER_PER_PAGE)
+    found.rows = [Option(p.person_id, p.name, p.person_id, " · ".join(
+        [org.unit(p.unit_id).name if org.unit(p.unit_id) else p.unit_id,  # type: ignore[union-attr]
+         "、".join(role_name(r) for r in sorted(p.roles)), *(["已开通账号"] if p.person_id in with_account else [])]))
+        for p in found.rows]
+    return Picker("person", "person_id", False, "/admin/people", "account-person-results", found, q, [], "人", "人员",
+                  "可按工号、姓名、单位或角色查找")
 
 
 def picked_person(org: Organisation, form: FormData) -> str:
@@ -176,13 +188,7 @@ def searched_words(row: Any, org: Organisation) -> list[str]:
 def searched(rows: list[Any], q: str, page: int, org: Organisation, per_page: int = PER_PAGE) -> Page:
     """One page of the rows every word of `q` finds (each word in any of `searched_words`, case ignored); a page
     number past the end shows the last page."""
-    words = q.casefold().split()
-    found = [row for row in rows
-             if all(any(word in text.casefold() for text in searched_words(row, org)) for word in words)]
-    shown = Page([], len(found), 1, per_page)
-    shown.page = min(max(1, page), shown.pages)
-    shown.rows = found[(shown.page - 1) * per_page:shown.page * per_page]
-    return shown
+    return paged(matching(rows, q, lambda row: searched_words(row, org)), page, per_page)
 
 
 @router.post("/admin/org")

@@ -4,14 +4,13 @@ run, never acted on twice), lists are paged, and every refusal is `application/p
 refusal code (`code`) and the Chinese message (`detail`). No endpoint accepts a time for a command."""
 
 # No `from __future__ import annotations` here: FastAPI reads the generated endpoints' body types at runtime.
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from rexian.domain import commands as c
-from rexian.domain.errors import MissingField
 from rexian.web import queries
 from rexian.web.access import Allow, visible_ticket
 from rexian.web.actions import ACTIONS, BODIES, INTAKE_ROLES, IntakeBody, offered, to_command
@@ -55,11 +54,22 @@ class TicketPage(BaseModel):
 
 class TokenIn(BaseModel):
     name: str = Field(..., min_length=1, max_length=100)
+    person_id: str | None = Field(None, max_length=64, description="管理员为其他账号签发时填写")
 
 
 class TokenOut(BaseModel):
     token: str
     name: str
+    person_id: str
+
+
+class TokenInfo(BaseModel):
+    token_id: str
+    person_id: str
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
 
 
 class UnmaskIn(BaseModel):
@@ -80,11 +90,36 @@ def me(principal: Principal = Depends(Allow())):
 
 @router.post("/tokens", response_model=TokenOut, status_code=201, responses=ERRORS, summary="签发接口令牌")
 def issue_token(request: Request, body: TokenIn, principal: Principal = Depends(Allow())):
-    """A token for an integration acting as the signed-in person (sent as `Authorization: Bearer ...`)."""
-    if principal.via != "session":
-        raise MissingField("token.needs_session", "接口令牌只能在登录后签发，不能用令牌签发令牌")
-    token = request.app.state.web.accounts.issue_token(principal.person_id, body.name)
-    return TokenOut(token=token, name=body.name)
+    """A token for an integration acting as a person (sent as `Authorization: Bearer ...`): the signed-in person's
+    own, or (administrators) `person_id`'s. Shown in this answer only."""
+    from rexian.web import tokens
+
+    token, owner = tokens.issue(request.app.state.web, principal, body.person_id, body.name)
+    return TokenOut(token=token, name=body.name.strip(), person_id=owner)
+
+
+@router.get("/tokens", response_model=list[TokenInfo], responses=ERRORS, summary="接口令牌列表")
+def list_tokens(request: Request, principal: Principal = Depends(Allow()),
+                person_id: str | None = Query(None, max_length=64)):
+    """Administrators: every account's tokens (or `person_id`'s); anyone else: their own. Never the tokens
+    themselves: `token_id` names one for revoking it."""
+    from rexian.web import tokens
+
+    return [TokenInfo(token_id=row["token_hash"], person_id=row["person_id"], name=row["name"],
+                      created_at=row["created_at"], last_used_at=row["last_used_at"], revoked_at=row["revoked_at"])
+            for row in tokens.listed(request.app.state.web, principal, person_id)]
+
+
+@router.post("/tokens/{token_id}/revoke", response_model=TokenInfo, responses=ERRORS, summary="撤销接口令牌")
+def revoke_token(request: Request, token_id: str, principal: Principal = Depends(Allow())):
+    """Refused from the next call on. Administrators revoke any token; anyone else only their own (another's: 404)."""
+    from rexian.web import tokens
+
+    web = request.app.state.web
+    row = tokens.revoke(web, principal, token_id)
+    now = next(k for k in web.accounts.tokens(row["person_id"]) if k["token_hash"] == token_id)
+    return TokenInfo(token_id=token_id, person_id=now["person_id"], name=now["name"], created_at=now["created_at"],
+                     last_used_at=now["last_used_at"], revoked_at=now["revoked_at"])
 
 
 @router.get("/tickets", response_model=TicketPage, responses=ERRORS, summary="工单列表（搜索、筛选、分页）")

@@ -36,7 +36,8 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 
 # Every module whose `router` is part of the application, in order. Add a line here to add pages.
-ROUTERS: tuple[str, ...] = ("rexian.web.pages", "rexian.web.admin", "rexian.web.api", "rexian.web.desk")
+ROUTERS: tuple[str, ...] = ("rexian.web.pages", "rexian.web.admin", "rexian.web.tokens", "rexian.web.picker",
+                            "rexian.web.api", "rexian.web.desk")
 
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                            "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "

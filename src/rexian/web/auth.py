@@ -15,7 +15,7 @@ from typing import Callable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import String, delete, func, insert, literal, select, update
 from sqlalchemy.engine import Engine
 
 from rexian.adapters import credentials
@@ -30,6 +30,14 @@ MIN_PASSWORD_LENGTH = 8
 # Verified against when the account does not exist, so an unknown name takes as long as a wrong password.
 _DUMMY_HASH = _HASHER.hash("not-a-password-of-anyone")
 ACCOUNT_REFUSED = "account_refused"  # an audit record: an account row failed the server's signature at use
+# An audit record: one API token revoked (person: the token's owner; reason: `token_revoked_reason`). Written with the
+# revocation on the signed log, so the row's `revoked_at` put back to NULL by SQL is still refused at use.
+TOKEN_REVOKED = "token_revoked"
+LAST_USE_STEP = timedelta(minutes=1)  # a token's last use is written at most once a minute (a write per call else)
+
+
+def token_revoked_reason(token_hash: str) -> str:
+    return f"token:{token_hash}"
 
 
 def digest(secret: str) -> str:
@@ -251,7 +259,7 @@ class Accounts:
                        credentials.newest_state(a.person_id, credentials.REVOKING[table.name]).label("revoking"),
                        *((table.c.expires_at, credentials.signed_out_after(
                            table.c.person_id, table.c.token_hash, table.c.issued_seq).label("signed_out"))
-                         if table is t.sessions else ()))
+                         if table is t.sessions else (table.c.last_used_at, _revoked_record(table.c).label("revoked"))))
                 .join(t.accounts, a.person_id == table.c.person_id)
                 .where(table.c.token_hash == digest(token), *where)).first()
         if row is None or not credentials.holds(self.engine, table.name, row._mapping):
@@ -272,6 +280,13 @@ class Accounts:
             return None
         if table is t.sessions and row.expires_at <= now:
             return None
+        if table is t.api_tokens:
+            if row.revoked is not None:  # revoked on the page or by the API, `revoked_at` cleared by SQL: refused
+                return None
+            if row.last_used_at is None or now - row.last_used_at >= LAST_USE_STEP:
+                with self.engine.begin() as connection:
+                    connection.execute(update(t.api_tokens).where(t.api_tokens.c.token_hash == row.token_hash)
+                                       .values(last_used_at=now))
         return row.person_id
 
     def session_person(self, token: str | None) -> str | None:
@@ -292,16 +307,58 @@ class Accounts:
                                                "reason": credentials.signed_out_reason(digest(token))}])
 
     # --- API tokens ------------------------------------------------------------------------------------
-    def issue_token(self, person_id: str, name: str) -> str:
-        token = "rxt_" + secrets.token_urlsafe(32)
+    def issue_token(self, person_id: str, name: str, actor_id: str | None = None) -> str:
+        """A new API token for an account (shown to its issuer once: only its hash is kept). Issued by someone
+        (`actor_id`, the page and the API), it is an `account` audit record in the same transaction."""
+        name = (name or "").strip()
+        if not name:
+            raise MissingField("token.name", "请填写令牌用途（如对接的系统名称）")
+        token, now = "rxt_" + secrets.token_urlsafe(32), self.clock()
         with self.engine.begin() as connection:
+            if connection.execute(select(t.accounts.c.person_id).where(t.accounts.c.person_id == person_id)).first() \
+                    is None:
+                raise NotFound("account.unknown", f"没有此账号：{person_id}")
             connection.execute(insert(t.api_tokens).values(**credentials.signed(self.engine, "api_tokens", dict(
-                token_hash=digest(token), person_id=person_id, name=name, created_at=self.clock(),
+                token_hash=digest(token), person_id=person_id, name=name[:100], created_at=now,
                 issued_seq=_issued_seq(connection, person_id)))))
+            if actor_id is not None:
+                append_audit(connection, [{"at": now, "person_id": actor_id, "action": "account",
+                                           "reason": f"issue-token {person_id} {name}"[:500]}])
         return token
 
     def token_person(self, token: str | None) -> str | None:
+        """The person of a live API token (None when unknown or revoked); notes the token's use (to the minute)."""
         return self._account_holder(t.api_tokens, token, t.api_tokens.c.revoked_at.is_(None)) if token else None
+
+    def tokens(self, person_id: str | None = None) -> list[dict]:
+        """API tokens (every account's, or one person's), newest first: name, owner, issued, last used, revoked. The
+        token itself is never kept; `token_hash` names a token for revoking it."""
+        a = t.api_tokens.c
+        with self.engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(
+                select(a.token_hash, a.person_id, a.name, a.created_at, a.last_used_at, a.revoked_at)
+                .where(*((a.person_id == person_id,) if person_id else ()))
+                .order_by(a.created_at.desc(), a.token_hash))]
+
+    def revoke_token(self, token_hash: str, actor_id: str, owner: str | None = None) -> dict:
+        """Revoke one API token (only `owner`'s when given: a person revoking their own); it is refused from the next
+        call on. Written with two audit records: the signed `token_revoked` of the owner that binds the revocation,
+        and the actor's `account` record as for every account change. Returns the token's row as it was."""
+        a, now = t.api_tokens.c, self.clock()
+        with self.engine.begin() as connection:
+            row = connection.execute(select(a.token_hash, a.person_id, a.name, a.revoked_at).where(
+                a.token_hash == token_hash, *((a.person_id == owner,) if owner else ()))).first()
+            if row is None:
+                raise NotFound("token.unknown", "没有此接口令牌，或它不属于您")
+            if row.revoked_at is not None:
+                raise MissingField("token.revoked", f"该令牌已于{row.revoked_at:%Y-%m-%d %H:%M}撤销")
+            connection.execute(update(t.api_tokens).where(a.token_hash == token_hash).values(revoked_at=now))
+            append_audit(connection, [
+                {"at": now, "person_id": row.person_id, "action": TOKEN_REVOKED,
+                 "reason": token_revoked_reason(token_hash)},
+                {"at": now, "person_id": actor_id, "action": "account",
+                 "reason": f"revoke-token {row.person_id} {row.name}"[:500]}])
+        return dict(row._mapping)
 
     # --- audit -----------------------------------------------------------------------------------------
     def audit(self, person_id: str, action: str, reason: str, ticket_id: str | None = None) -> None:
@@ -315,6 +372,14 @@ class Accounts:
         with self.engine.connect() as connection:
             return [dict(row._mapping) for row in connection.execute(
                 select(t.audit_log).where(*where).order_by(t.audit_log.c.id.desc()).limit(limit))]
+
+
+def _revoked_record(token) -> object:
+    """The log number of the token's own `token_revoked` record (None while it is live), as a scalar subquery
+    (indexed by person and action)."""
+    a = t.audit_log.c
+    return select(func.max(a.log_seq)).where(a.person_id == token.person_id, a.action == TOKEN_REVOKED,
+                                             a.reason == literal("token:", String) + token.token_hash).scalar_subquery()
 
 
 def _issued_seq(connection, person_id: str) -> int:

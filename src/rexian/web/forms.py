@@ -8,6 +8,7 @@ import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from rexian.domain.model import Ticket
 from rexian.domain.org import Organisation
@@ -42,6 +43,7 @@ class Input:
     value: str = ""
     selected: tuple[str, ...] = ()  # a multiple choice's preselected values
     hint: str = ""  # a line under the input (e.g. what the responsibility catalogue suggests)
+    picker: Any = None  # a several-units field's searched picker (web/picker.py), its choices preselected
 
 
 def inputs(action_name: str, ticket: Ticket, org: Organisation, now: datetime,
@@ -56,6 +58,11 @@ def inputs(action_name: str, ticket: Ticket, org: Organisation, now: datetime,
             item.options = [(value, label) for value, label in item.options if value in allowed or value == ""]
     if action_name == "dispatch":
         _suggest_dispatch({item.name: item for item in found}, ticket, org, now, deadlines)
+    from rexian.web.picker import unit_picker
+
+    for item in found:
+        if item.widget == "multi":  # ~174 units: searched, not a long native list (after the suggestion preselects)
+            item.picker = unit_picker(org, f"{action_name}-{item.name}".replace("_", "-"), item.name, item.selected)
     first = ASKED_FIRST.get(action_name, ())
     for item in found:
         if item.name in first:

@@ -24,7 +24,8 @@ from rexian.web.privacy import sees_personal_data
 
 router = APIRouter(include_in_schema=False)
 
-REQUESTS_SHOWN = 100  # the approval and review pages list this many requests, oldest first
+HISTORY_SHOWN = 20  # the intake page's caller history: the newest, and a link to all of them when there are more
+REQUESTS_PER_PAGE = 20  # the approval and review pages, oldest first, a page at a time as the ticket lists
 # The evidence files accepted, each with how its content begins (the declared type alone proves nothing).
 UPLOAD_TYPES = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n", "application/pdf": b"%PDF-"}
 
@@ -159,9 +160,8 @@ def _request_tiles(web, principal: Principal) -> list[dict]:
     for role, stage, link, label, tile_id in (("unit_leader", "unit", "/approvals", "本单位待审批申请", "approvals"),
                                               ("reviewer", "centre", "/reviews", "中心待审核申请", "reviews")):
         if role in principal.roles:
-            found = len(queries.pending_requests(web.engine, web.hotline, principal, stage, REQUESTS_SHOWN + 1))
-            tiles.append({"id": tile_id, "label": label, "link": link, "count": min(found, REQUESTS_SHOWN),
-                          "capped": found > REQUESTS_SHOWN})
+            found = len(queries.pending_requests(web.engine, web.hotline, principal, stage))
+            tiles.append({"id": tile_id, "label": label, "link": link, "count": found, "capped": False})
     return tiles
 
 
@@ -396,8 +396,10 @@ def intake(request: Request, form: FormData = Depends(checked_form), me: Princip
     org = web.hotline.organisation()
     if form.get("step") == "advise":
         advice = _advice(request, draft)
-        history = queries.caller_history(web.engine, draft.get("caller_phone", ""), me, web.now())
-        return render(request, "intake.html", me, org=org, advice=advice, history=history, draft=draft, error=None)
+        history, more = queries.caller_history(web.engine, draft.get("caller_phone", ""), me, web.now(), HISTORY_SHOWN)
+        return render(request, "intake.html", me, org=org, advice=advice, history=history,
+                      more_history=more, history_shown=HISTORY_SHOWN,
+                      phone=draft.get("caller_phone", ""), draft=draft, error=None)
     try:
         body = from_form(IntakeBody, form)
         outcome = web.hotline.handle(to_command(c.Intake, body, me.person_id,
@@ -429,14 +431,16 @@ def _requests_page(request: Request, me: Principal, stage: str, title: str):
     from rexian.web.privacy import disclose
 
     web = request.app.state.web
-    items = queries.pending_requests(web.engine, web.hotline, me, stage, REQUESTS_SHOWN + 1)
-    capped, items = len(items) > REQUESTS_SHOWN, items[:REQUESTS_SHOWN]
+    listed = queries.paged(queries.pending_requests(web.engine, web.hotline, me, stage),
+                           _int(request.query_params.get("page"), 1), REQUESTS_PER_PAGE)
+    items = listed.rows
     words = disclose(web.engine, me, [(item["ticket"].ticket_id, {key: item["request"].payload.get(key) for key in
                                                                   ("reason", "reply")}) for item in items],
                      title, web.now())
     for item, shown in zip(items, words):
         item["words"] = shown.get("reason") or shown.get("reply") or ""
-    return render(request, "requests.html", me, items=items, title=title, capped=capped, shown=REQUESTS_SHOWN)
+    return render(request, "requests.html", me, items=items, title=title, listed=listed,
+                  page_link=lambda n: f"{request.url.path}?page={n}")
 
 
 @router.get("/approvals")

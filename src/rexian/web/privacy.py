@@ -32,7 +32,7 @@ from rexian.adapters import tables as t
 
 from rexian.adapters.audit import append_audit
 from rexian.adapters.personal import callers_held
-from rexian.text.masking import mask_name, mask_names, mask_personal_data, quoted_from
+from rexian.text.masking import mask_name, mask_names, mask_personal_data, names_pattern, quoted_from
 from rexian.web.auth import Principal
 from rexian.web.labels import role_names
 
@@ -122,12 +122,12 @@ def hide_addresses(value: Any, addresses: Iterable[str], titles: Iterable[str] =
     (王**) wherever they occur (docs/web.md, Personal data)."""
     addresses = [address for address in addresses if address]
     titles = [title for title in titles if title]
-    names = [name for name in names if name]
+    names = names_pattern(names)  # made once for every text of the value
     hidden_parts = {part for address in addresses for part in address_parts(address)}
     door_parts = {part for address in addresses for part in own_details(address)}
     words = _any_of(hidden_parts | door_parts)
     doors = _any_of(door_parts)
-    if words is None and not names:
+    if words is None and names is None:
         return value
 
     def as_in_title(part: str) -> str:

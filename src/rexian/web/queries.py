@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.engine import Engine
 
 from rexian.adapters import tables as t
@@ -96,10 +96,13 @@ def _searched_words(q: str | None) -> str | None:
 
 
 def ticket_query(principal: Principal, filters: Filters, matched: list[str] | None = None, dialect: str = "",
-                 now: datetime | None = None, phone_key: Callable[[str], str | None] = lambda phone: None):
+                 now: datetime | None = None, phone_key: Callable[[str], str | None] = lambda phone: None,
+                 short: tuple[list[str], list[str]] | None = None):
     """The SELECT's WHERE for a list: the caller's scope, the queue, the filters and the search words: a LIKE
     over the text, narrowed first to the ids the SQLite word index `matched` when given
-    (adapters/word_index.py), or on PostgreSQL by its grams index (adapters/word_index_pg.py). The deadline
+    (adapters/word_index.py), or on PostgreSQL by its grams index (adapters/word_index_pg.py). A 1- or 2-character
+    word on SQLite comes as `short`, the index's two lists of ids (`word_index.short_word_ids`): the tickets that
+    hold it, taken without a LIKE (the index is exact for them), and those a LIKE must decide. The deadline
     filter compares with `now` (the server's clock), as the 超期 mark does. A phone is searched in the held
     callers' details by `phone_key` (the server key's pseudonym; without it only tickets' own phones)."""
     c = t.tickets.c
@@ -133,7 +136,10 @@ def ticket_query(principal: Principal, filters: Filters, matched: list[str] | No
             plain = _searched_words(words)
             pattern = "%" + plain + "%"
             scan = or_(c.address.like(pattern), c.title.like(pattern), c.content.like(pattern))
-            if matched is not None:
+            if short is not None:
+                holding, undecided = short
+                scan = or_(c.ticket_id.in_(holding), *((and_(c.ticket_id.in_(undecided), scan),) if undecided else ()))
+            elif matched is not None:
                 scan = and_(c.ticket_id.in_(matched), scan)
             elif dialect == "postgresql" and plain:
                 scan = and_(word_index_pg.narrows(t.tickets, plain), scan)
@@ -146,14 +152,19 @@ def list_tickets(engine: Engine, principal: Principal, filters: Filters, page: i
     """A page of the list, masked for the reader through `privacy.disclose` (audited where `place` shows the
     rows; with no `place` the rows are for counting and fully masked)."""
     c = t.tickets.c
-    matched, frequent = None, False
+    matched, short, frequent = None, None, False
     if (plain := _searched_words(filters.q)) and word_index.usable(engine.dialect.name, plain):
         with engine.connect() as connection:
-            matched = word_index.ids_matching(connection, plain, COUNT_CAP + 1)
-        if len(matched) > COUNT_CAP:  # in a great many tickets: newest first by LIKE finds a page sooner
-            matched, frequent = None, True
+            if len(plain) < word_index.MIN_CHARS:  # the grams index decides: no LIKE, no row read to decide
+                holding, undecided = word_index.short_word_ids(connection, plain, COUNT_CAP + 1)
+                frequent = len(holding) + len(undecided) > COUNT_CAP
+                short = None if frequent else (holding, undecided)
+            else:
+                matched = word_index.ids_matching(connection, plain, COUNT_CAP + 1)
+                if len(matched) > COUNT_CAP:  # in a great many tickets: newest first by LIKE finds a page sooner
+                    matched, frequent = None, True
     where, order = ticket_query(principal, filters, matched, engine.dialect.name, now,
-                                lambda phone: phone_keyer(engine)(phone))  # the key ring read only for a phone
+                                lambda phone: phone_keyer(engine)(phone), short)  # the key ring read only for a phone
     ordering = {"due_asc": (c.due_at.is_(None), c.due_at, c.ticket_id),
                 "received_asc": (c.received_at, c.ticket_id),
                 "received_desc": (c.received_at.desc(), c.ticket_id.desc())}[order]
@@ -245,27 +256,41 @@ def ticket_view(engine: Engine, ticket: Ticket, principal: Principal | None, now
                       countdown(ticket.due_at, now) if ticket.status in HANDLING else "", imported)
 
 
-def pending_requests(engine: Engine, hotline, principal: Principal, stage: str, limit: int = 100) -> list[dict]:
-    """Return / extension / closure requests waiting at `stage` (unit: the leader's approval queue; centre:
-    the reviewers' queues) on tickets in the caller's scope, oldest first, each with its ticket."""
-    c = t.tickets.c
+# A request is opened by one of these events and ended by exactly one of the settling ones (domain/model.py: each
+# pops the request it names); an endorsement only moves it on to the centre.
+REQUESTED = ("ReturnRequested", "ExtensionRequested", "ClosureRequested")
+SETTLED = ("RequestDeclined", "ReturnApproved", "ReturnRejected", "ExtensionApproved", "ExtensionRejected",
+           "ClosureApproved", "ClosureRejected")
+
+
+def pending_requests(engine: Engine, hotline, principal: Principal, stage: str) -> list[dict]:
+    """Every return / extension / closure request waiting at `stage` (unit: the leader's approval queue; centre: the
+    reviewers' queues) on tickets in the caller's scope, oldest first, each with its ticket: the whole queue, for a
+    pager with its true total. The tickets read are those still holding a request (more requests than settlements in
+    their log: one indexed count per ticket in handling), so the cost follows the queue, not the city."""
+    c, e = t.tickets.c, t.events.c
     where = [c.status.in_(HANDLING)]
     if principal.scope is not None:
         where.append(c.lead_unit_id.in_(sorted(principal.scope)))
-    requested = select(t.events.c.ticket_id).where(
-        t.events.c.action.in_(("ReturnRequested", "ExtensionRequested", "ClosureRequested"))).distinct()
+    still_open = select(func.sum(case((e.action.in_(REQUESTED), 1), else_=-1))).where(
+        e.ticket_id == c.ticket_id, e.action.in_(REQUESTED + SETTLED)).scalar_subquery()
     with engine.connect() as connection:
-        ids = connection.execute(select(c.ticket_id).where(*where, c.ticket_id.in_(requested))
-                                 .order_by(c.updated_at).limit(limit * 3)).scalars().all()
+        ids = connection.execute(select(c.ticket_id).where(*where, still_open > 0)
+                                 .order_by(c.updated_at, c.ticket_id)).scalars().all()
     found = []
     for ticket_id in ids:
         ticket = hotline.ticket(ticket_id)
-        for request in ticket.requests.values():
-            if request.stage == stage:
-                found.append({"ticket": ticket, "request": request})
-        if len(found) >= limit:
-            break
+        found.extend({"ticket": ticket, "request": request} for request in ticket.requests.values()
+                     if request.stage == stage)
     return found
+
+
+def paged(rows: list[Any], page: int, per_page: int = 20) -> Page:
+    """One page of a list held whole (a page number past the end shows the last page), with the list's total."""
+    shown = Page([], len(rows), 1, per_page)
+    shown.page = min(max(1, page), shown.pages)
+    shown.rows = rows[(shown.page - 1) * per_page:shown.page * per_page]
+    return shown
 
 
 def _by_phone(phone: str, phone_key: Callable[[str], str | None]):
@@ -276,15 +301,16 @@ def _by_phone(phone: str, phone_key: Callable[[str], str | None]):
 
 
 def caller_history(engine: Engine, phone: str, principal: Principal, now: datetime,
-                   limit: int = 20) -> list[dict[str, Any]]:
-    """The caller's earlier tickets, found by the phone the agent typed: their texts are the caller's own
-    words, shown through `privacy.disclose` (audited)."""
+                   limit: int = 20) -> tuple[list[dict[str, Any]], bool]:
+    """The caller's `limit` newest tickets, found by the phone the agent typed — their texts are the caller's own
+    words, shown through `privacy.disclose` (audited) — and whether there are more (the list searched by the phone
+    has them all)."""
     if not phone:
-        return []
+        return [], False
     with engine.connect() as connection:
         rows = [dict(row._mapping) for row in connection.execute(
             select(t.tickets.c.ticket_id, t.tickets.c.received_at, t.tickets.c.status, t.tickets.c.title,
                    t.tickets.c.content).where(_by_phone(phone, phone_keyer(engine)))
-            .order_by(t.tickets.c.received_at.desc()).limit(limit))]
-    return disclose(engine, principal, [(row["ticket_id"], {**row, "caller_phone": phone}) for row in rows],
-                    "受理时查看来电人历史工单", now)
+            .order_by(t.tickets.c.received_at.desc()).limit(limit + 1))]
+    return disclose(engine, principal, [(row["ticket_id"], {**row, "caller_phone": phone}) for row in rows[:limit]],
+                    "受理时查看来电人历史工单", now), len(rows) > limit

@@ -1,0 +1,115 @@
+"""The one picker of the forms that choose among many: a person for an account (web/admin.py, 637 people on the
+demo), the assisting units (协办单位, ~174) of a dispatch or of a return's review on the ticket page and of a catalogue
+line on the admin page. A search box whose words the server looks for as one types (htmx; every word must be found
+in one of the option's words), above one page of what it finds: radio buttons for one choice, check boxes for
+several. Chosen check boxes stay listed above the matches whatever is searched next (the search sends them back),
+so choosing is: type, tick, type again, tick. Keyboard: Tab into the box, type, Tab into the list, arrow keys
+(radio buttons) or Space (check boxes). Template: templates/_picker.html; nothing loaded from elsewhere."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+
+from rexian.domain.errors import MissingField
+from rexian.domain.org import Organisation
+from rexian.web.access import Allow
+from rexian.web.auth import Principal
+from rexian.web.queries import Page, paged
+
+router = APIRouter(include_in_schema=False)
+
+PER_PAGE = 8  # a page that fits beside a form on a 1366×768 screen
+QUERY, PAGE = "pick_q", "page"  # the search's parameters (the box's name: a form it sits in ignores it)
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str  # what is chosen (a person's or unit's name)
+    code: str = ""  # shown bold before it (a person's id)
+    detail: str = ""  # shown muted after it (unit and roles, a unit's kind and area)
+
+
+@dataclass
+class Picker:
+    key: str  # names its elements: `<key>-picker` (the list), `<key>-picker-none` (nothing found)
+    name: str  # the form field the choice is posted as
+    multiple: bool
+    url: str  # where the next search or page is asked for (GET, with pick_q, page and the chosen values)
+    results: str  # the id of the element the server's answer replaces
+    page: Page  # rows: Option
+    q: str = ""
+    chosen: list[Option] = field(default_factory=list)
+    noun: str = "项"  # counted: 共 12 人 / 共 174 个单位
+    what: str = ""  # named when nothing is found: 没有找到符合「…」的人员
+    how: str = ""  # what a search looks at
+
+    @property
+    def box_id(self) -> str:
+        """The search box's id: the results' id with -q for -results (account-person-q, dispatch-assisting…-q)."""
+        return self.results.removesuffix("-results") + "-q"
+
+
+def matching(rows: Iterable[Any], q: str, words_of: Callable[[Any], Sequence[str]]) -> list[Any]:
+    """The rows every word of `q` finds, each word in one of `words_of(row)` (case ignored), in their order."""
+    words = q.casefold().split()
+    return [row for row in rows if all(any(word in text.casefold() for text in words_of(row)) for word in words)]
+
+
+def options_page(options: Sequence[Option], q: str, page: int, chosen: Sequence[str] = (),
+                 per_page: int = PER_PAGE) -> tuple[Page, list[Option]]:
+    """One page of the options `q` finds, the chosen ones apart (listed above the page, not again in it)."""
+    taken = set(chosen)
+    by_value = {option.value: option for option in options}
+    found = matching([o for o in options if o.value not in taken], q,
+                     lambda o: (o.value, o.label, o.code, o.detail))
+    return paged(found, page, per_page), [by_value[value] for value in dict.fromkeys(chosen) if value in by_value]
+
+
+# --- units ----------------------------------------------------------------------------------------------------
+UNIT_FIELDS = ("assisting_unit_ids", "assisting")  # the several-units fields a unit picker may post as
+_KEY = re.compile(r"[a-z0-9_-]{1,60}")
+
+
+def unit_options(org: Organisation) -> list[Option]:
+    """The units a form may name as assisting: active, not the centre (web/forms.py offers the same)."""
+    from rexian.web.labels import choices
+
+    kinds = choices()["unit_kinds"]
+    found = []
+    for unit in org.units.values():
+        if unit.active and unit.kind != "centre":
+            parent = org.unit(unit.parent_id) if unit.parent_id else None
+            detail = " · ".join(part for part in (kinds.get(unit.kind, unit.kind), unit.area or "",
+                                                  f"上级 {parent.name}" if parent else "") if part)
+            found.append(Option(unit.unit_id, unit.name, "", f"{unit.unit_id} · {detail}"))
+    return found
+
+
+def unit_picker(org: Organisation, key: str, name: str, chosen: Sequence[str] = (), q: str = "",
+                page: int = 1) -> Picker:
+    """A several-units picker posting `name`, its elements named by `key` (one per form on a page)."""
+    if name not in UNIT_FIELDS or not _KEY.fullmatch(key):
+        raise MissingField("picker.field", "未知的选择框")
+    listed, picked = options_page(unit_options(org), q, page, chosen)
+    url = "/picker/units?" + "&".join(f"{k}={v}" for k, v in (("key", key), ("name", name)))
+    return Picker(key, name, True, url, f"{key}-results", listed, q, picked, "个单位", "单位",
+                  "可按单位名称、编码、类型、区域或上级单位查找")
+
+
+@router.get("/picker/units")
+def units_page(request: Request, key: str = "", name: str = "", me: Principal = Depends(Allow())):
+    """The unit picker's next search or page (htmx): the units `pick_q` finds, the chosen ones (sent back as the
+    field's values) kept above them."""
+    from rexian.web.pages import _int, render
+
+    params = request.query_params
+    web = request.app.state.web
+    picker = unit_picker(web.hotline.organisation(), key, name, params.getlist(name),
+                         params.get(QUERY, ""), _int(params.get(PAGE), 1))
+    return render(request, "_picker_results.html", me, picker=picker)
