@@ -283,7 +283,7 @@ api_tokens = Table(
     Column("revoked_at", DateTime),
     Column("issued_seq", BigInteger),  # as for sessions: a disabling numbered after it revokes the token for good
     Column("mac", String(80)),  # the server's MAC of token hash, person and issued_seq (adapters/credentials.py)
-    # When the token last let a request in, to the minute (written at most once a minute a token: 0014_web11).
+    # When the token last let a request in, to the minute (written at most once a minute a token: 0016_web11).
     Column("last_used_at", DateTime),
 )
 

@@ -2,15 +2,15 @@
 can tell a live integration from a forgotten token before revoking it. Rows issued before keep NULL (never seen
 used). No key needed: the column is not under the token's MAC (it changes at use, as `revoked_at` does).
 
-Revision ID: 0014_web11
-Revises: 0013_trust10
+Revision ID: 0016_web11
+Revises: 0015_trust11b
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_web11"
-down_revision = "0013_trust10"
+revision = "0016_web11"
+down_revision = "0015_trust11b"
 branch_labels = None
 depends_on = None
 
