@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from rexian.adapters import credentials
 from rexian.adapters import tables as t
 from rexian.adapters.audit import append_audit
+from rexian.adapters.database import reading
 from rexian.adapters.keys import keyring_for
 from rexian.domain.errors import MissingField, NotAllowed, NotFound
 from rexian.domain.org import Organisation
@@ -250,7 +251,7 @@ class Accounts:
     def _account_holder(self, table, token: str, *where) -> str | None:
         """The person of a live session or API token whose own row and whose account row both hold."""
         a, now = t.accounts.c, self.clock()
-        with self.engine.connect() as connection:  # a read: no write lock on SQLite for every request
+        with reading(self.engine) as connection:  # a read: no write lock on SQLite for every request
             row = connection.execute(
                 select(table.c.token_hash, table.c.person_id, table.c.issued_seq, table.c.mac,
                        a.mac.label("account_mac"),
