@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from rexian.adapters.log_reader import comparable
+from rexian.domain import records
 from rexian.domain.eventlog import canonical_json
 
 
@@ -56,12 +57,13 @@ def record_counter(table: str) -> str:
 def record_digest(table: str, row: Any) -> str:
     """What a call-centre record's MAC covers: its declared columns (domain/records.py) as stored, the import run
     that brought it and its number among its table's rows. Not the surrogate `id` (SQLite can hand one out again)."""
-    from rexian.domain import records
+    values = [_as_stored(kind, row.get(name)) for name, kind in _SIGNED_COLUMNS[table]]
+    return f"record:{table}:" + signed_text(*values)
 
-    kinds = records.kinds(table)
-    values = [_as_stored(kinds[name], row.get(name)) for name in records.columns(table)]
-    return f"record:{table}:" + signed_text(*values, _as_stored(records.INT, row.get("import_id")),
-                                            _as_stored(records.INT, row.get("record_seq")))
+
+# Per record table: (column, kind) of what its MAC covers, in order.
+_SIGNED_COLUMNS = {table: (*records.TABLES[table], ("import_id", records.INT), ("record_seq", records.INT))
+                   for table in records.RECORD_TABLES}
 
 
 def sign_records(connection: Connection, table: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -81,18 +83,18 @@ def sign_records(connection: Connection, table: str, rows: list[dict[str, Any]])
 def _as_stored(kind: str, value: Any) -> Any:
     """A value in the one form it has once stored and read back raw, on SQLite or PostgreSQL: a writer's int in a
     float column is read back a float, a date is text on SQLite and a date on PostgreSQL, a bool 0/1 on SQLite."""
-    from rexian.domain import records
-
-    if value is None:
-        return None
-    if hasattr(value, "item") and not isinstance(value, (str, bytes, datetime, date)):
-        value = value.item()  # a numpy scalar from a DataFrame
-    if kind == records.DATE and isinstance(value, date) and not isinstance(value, datetime):
-        return value.isoformat()
+    if value is None or type(value) is str:
+        return value
     if isinstance(value, datetime):
+        if kind == records.DATE:
+            return value.date().isoformat()  # a date column keeps the day only
         if hasattr(value, "to_pydatetime"):
             value = value.to_pydatetime()  # a pandas Timestamp
         return comparable(value.replace(tzinfo=None))
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "item") and not isinstance(value, bytes):
+        value = value.item()  # a numpy scalar from a DataFrame
     if isinstance(value, bool) or kind == records.BOOL and isinstance(value, int):
         return int(value)
     if kind == records.FLOAT and isinstance(value, int):
@@ -116,7 +118,6 @@ def record_problems(connection: Connection, ring: Any, table: str) -> list[Recor
     """Every row of record table `table` that this server did not write as it stands, and every number missing
     from its sequence (the newest rows deleted: the counter past the last number). One pass over the table."""
     from rexian.adapters.log_reader import counters, raw_rows
-    from rexian.domain import records
 
     key = records.KEYS[table]
     problems: list[RecordProblem] = []
