@@ -8,17 +8,24 @@ status and the time of its next attempt; a cursor's covers its endpoint and posi
 key, the command's fingerprint, the ticket, the stored result and its number on the global log sequence (so that
 its deletion is a gap there). The writers here sign what they write; the dispatcher, the command handler and
 `verify` check (`service/push.py`, `service/hotline.py`, `service/verify_side.py: delivery_damages`).
+
+Since 0016_trust11c the imported call-centre records (calls, agent status, roster), which the call-centre rules read,
+are signed too: each row's MAC covers its declared columns, the import run that brought it and its number among its
+table's rows (`record_seq`, counter `records:<table>`: 1, 2, 3 … without gaps), so a row rewritten or inserted by SQL
+fails its MAC and a row deleted leaves a gap (`record_digest`, `record_problems`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
 from rexian.adapters.log_reader import comparable
+from rexian.domain import records
 from rexian.domain.eventlog import canonical_json
 
 
@@ -39,6 +46,115 @@ def unnumbered_idempotency_digest(key: Any, command: Any, ticket_id: Any, result
     """What 0014_trust11 signed, before records were numbered: only the upgrade to 0015_trust11b checks it (a record
     signed so and put back from an old copy matches no numbered digest, so it is refused and named)."""
     return "idempotency:" + signed_text(key, command, ticket_id, result)
+
+
+def record_counter(table: str) -> str:
+    """The counter of a record table's `record_seq` (its own, not the global log's: an import of many thousand
+    call records would otherwise hold the log counter — every command's lock — for its whole transaction)."""
+    return f"records:{table}"
+
+
+def record_digest(table: str, row: Any) -> str:
+    """What a call-centre record's MAC covers: its declared columns (domain/records.py) as stored, the import run
+    that brought it and its number among its table's rows. Not the surrogate `id` (SQLite can hand one out again)."""
+    values = [_as_stored(kind, row.get(name)) for name, kind in _SIGNED_COLUMNS[table]]
+    return f"record:{table}:" + signed_text(*values)
+
+
+# Per record table: (column, kind) of what its MAC covers, in order.
+_SIGNED_COLUMNS = {table: (*records.TABLES[table], ("import_id", records.INT), ("record_seq", records.INT))
+                   for table in records.RECORD_TABLES}
+
+
+def sign_records(connection: Connection, table: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`rows` (about to be inserted into record table `table`, in the caller's transaction) numbered on the table's
+    counter and signed. The counter row stays locked to commit, so numbers commit in order (a gap is a deletion)."""
+    from rexian.adapters.keys import keyring_for
+    from rexian.adapters.repository import next_counter
+
+    if not rows:
+        return rows
+    first = next_counter(connection, record_counter(table), len(rows)) - len(rows) + 1
+    ring = keyring_for(connection.engine)
+    numbered = [{**row, "record_seq": first + offset} for offset, row in enumerate(rows)]
+    return [{**row, "mac": ring.sign(record_digest(table, row))} for row in numbered]
+
+
+def _as_stored(kind: str, value: Any) -> Any:
+    """A value in the one form it has once stored and read back raw, on SQLite or PostgreSQL: a writer's int in a
+    float column is read back a float, a date is text on SQLite and a date on PostgreSQL, a bool 0/1 on SQLite."""
+    if value is None or type(value) is str:
+        return value
+    if isinstance(value, datetime):
+        if kind == records.DATE:
+            return value.date().isoformat()  # a date column keeps the day only
+        if hasattr(value, "to_pydatetime"):
+            value = value.to_pydatetime()  # a pandas Timestamp
+        return comparable(value.replace(tzinfo=None))
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "item") and not isinstance(value, bytes):
+        value = value.item()  # a numpy scalar from a DataFrame
+    if isinstance(value, bool) or kind == records.BOOL and isinstance(value, int):
+        return int(value)
+    if kind == records.FLOAT and isinstance(value, int):
+        return float(value)
+    if kind == records.TEXT and isinstance(value, (int, float)):
+        return str(value)  # SQLite's text column stores a number as its text
+    return value
+
+
+@dataclass(frozen=True)
+class RecordProblem:
+    """A call-centre record changed by SQL: `kind` is unsigned (rewritten or inserted), deleted or inserted (a
+    number twice) or unnumbered (from before 0016_trust11c and not numbered by it)."""
+    table: str
+    kind: str
+    where: str  # the row's key, or the numbers missing
+    detail: str
+
+
+def record_problems(connection: Connection, ring: Any, table: str) -> list[RecordProblem]:
+    """Every row of record table `table` that this server did not write as it stands, and every number missing
+    from its sequence (the newest rows deleted: the counter past the last number). One pass over the table."""
+    from rexian.adapters.log_reader import counters, raw_rows
+
+    key = records.KEYS[table]
+    problems: list[RecordProblem] = []
+    numbered: list[tuple[int, str]] = []
+    unnumbered = 0
+    for row in raw_rows(connection, table, (*records.columns(table), "import_id", "record_seq", "mac")):
+        shown = "/".join(str(comparable(row.get(k)))[:40] for k in key)
+        why = ring.problem(record_digest(table, row), row.get("mac"))
+        if why:
+            problems.append(RecordProblem(table, "unsigned", shown, f"{why}（被改动或以SQL插入；话务规则读到的不是导入的记录）"))
+        if _is_number(row.get("record_seq")):
+            numbered.append((row["record_seq"], shown))  # an edited row still holds its place: named once, above
+        elif not why:
+            unnumbered += 1
+    problems += _sequence_problems(table, sorted(numbered), counters(connection).get(record_counter(table)))
+    if unnumbered:
+        problems.append(RecordProblem(table, "unnumbered", "", f"{unnumbered}条记录没有编号：运行 rexian upgrade"))
+    return problems
+
+
+def _sequence_problems(table: str, numbered: Iterable[tuple[int, str]], counter: Any) -> list[RecordProblem]:
+    problems, expected = [], 1
+    for number, shown in numbered:
+        if number > expected:
+            missing = f"{expected}" if number - 1 == expected else f"{expected}–{number - 1}"
+            problems.append(RecordProblem(table, "deleted", missing, f"第{missing}号记录缺失（被删除；位于{shown}之前）"))
+        elif number < expected:
+            problems.append(RecordProblem(table, "inserted", shown, f"第{number}号记录出现不止一次（被复制插入）"))
+        expected = max(expected, number + 1)
+    if _is_number(counter) and counter >= expected:
+        problems.append(RecordProblem(table, "deleted", f"{expected}–{counter}",
+                                      f"计数器已到第{counter}号，记录只到第{expected - 1}号（最新的{counter - expected + 1}条被删除）"))
+    return problems
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def signed_text(*values: Any) -> str:

@@ -4,7 +4,10 @@ nothing); with other values it is a conflict, reported and never written over.
 
 A call's caller number is personal data (docs/trust.md): it is stored as the caller's keyed pseudonym (the
 same one the tickets' `caller_id` takes when the caller is known by phone), so calls of one caller still go
-together and no phone number sits in the database outside the held store."""
+together and no phone number sits in the database outside the held store.
+
+Each row is written numbered and signed (0016_trust11c, adapters/bookkeeping.py `sign_records`): the call-centre
+rules read these rows, so one edited, inserted or deleted by SQL is named by `rexian verify`."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from sqlalchemy import and_, insert, select
 from sqlalchemy.engine import Connection
 
 from rexian.adapters import tables as t
+from rexian.adapters.bookkeeping import sign_records
 from rexian.domain import records
 
 
@@ -48,7 +52,7 @@ def store_records(connection: Connection, name: str, rows: Iterable[dict[str, An
                 else:
                     result.unchanged += 1
         if fresh:
-            connection.execute(insert(table), fresh)
+            connection.execute(insert(table), sign_records(connection, name, fresh))
             result.inserted += len(fresh)
     return result
 

@@ -70,6 +70,12 @@ COVERAGE: tuple[Coverage, ...] = (
                                      "no figure"),
     Coverage("attachments", SIGNED, "content-addressed: the events cite the file's sha256, which `verify` and the "
                                     "download recompute (证据文件). Name and type: shown only, served as a download"),
+    Coverage("calls", SIGNED, "imported call-centre records the call-centre rules read: the server's MAC over the "
+                              "row's columns, import run and `record_seq` (its number, counter `records:calls`); a "
+                              "row rewritten or inserted fails it, a row deleted is a gap (话单; since 0016_trust11c, "
+                              "rows from before it accepted as they stood)"),
+    Coverage("agent_status", SIGNED, "as `calls` (坐席状态, counter `records:agent_status`)"),
+    Coverage("roster", SIGNED, "as `calls` (人员名册, counter `records:roster`)"),
     # --- projections of the signed rows
     Coverage("tickets", DERIVED, "replayed from the ticket's events (工单记录与事件不符) and `head_mac` over its "
                                  "chain head (链头签名无效)"),
@@ -105,11 +111,6 @@ COVERAGE: tuple[Coverage, ...] = (
     Coverage("sqlite_sequence", UNTRUSTED, "SQLite's next AUTOINCREMENT ids: no check gives an id meaning (events "
                                            "are placed by `log_seq`, outbox rows by `outbox_seq`, a delivery's MAC "
                                            "covers its outbox row's key)"),
-    # --- not covered
-    Coverage("calls", GAP, "imported call-centre records, read by the call-centre rules: a row edited changes what "
-                           "they find, unnamed; re-import from the source files"),
-    Coverage("agent_status", GAP, "as `calls`"),
-    Coverage("roster", GAP, "as `calls`"),
 )
 
 

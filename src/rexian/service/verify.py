@@ -49,6 +49,7 @@ from rexian.service.verify_side import (
     account_state_damages,
     attachment_damages,
     audit_damages,
+    call_record_damages,
     credential_damages,
     delivery_damages,
     desk_record_damages,
@@ -154,6 +155,7 @@ def verify_database(engine: Engine, keyring: KeyRing | None = None,
         report.damages += outbox_damages(connection, ring)
         report.damages += delivery_damages(connection, ring)
         report.damages += idempotency_damages(connection, ring)
+        report.damages += call_record_damages(connection, ring)
         report.damages += erasure_damages(connection, held, ring)
         report.damages += _log_sequence_damages(iter_log_sequence(connection), counted.get(LOG_COUNTER))
         report.checkpoints, problems = check_checkpoints(connection, ring, filed)

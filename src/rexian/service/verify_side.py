@@ -355,6 +355,29 @@ def idempotency_damages(connection, ring: KeyRing) -> list[Damage]:
     return damages
 
 
+RECORD_NAMES = {"calls": "话单", "agent_status": "坐席状态", "roster": "人员名册"}
+
+
+def call_record_damages(connection, ring: KeyRing) -> list[Damage]:
+    """The imported call-centre records the call-centre rules read (since 0016_trust11c, adapters/bookkeeping.py):
+    per table, a row rewritten or inserted by SQL (its MAC fails), a row deleted (a gap in the table's numbers, or
+    the counter past the last one) and rows from before the upgrade left unnumbered. Rows named one by one up to
+    MAX_LISTED per table, then counted."""
+    from rexian.adapters.bookkeeping import record_problems
+    from rexian.domain import records
+
+    damages = []
+    for table in records.RECORD_TABLES:
+        problems = record_problems(connection, ring, table)
+        name = RECORD_NAMES.get(table, table)
+        damages += [Damage(f"{name}({table}{':' + p.where if p.where else ''})", p.kind, None, f"{name}{p.detail}")
+                    for p in problems[:MAX_LISTED]]
+        if len(problems) > MAX_LISTED:
+            damages.append(Damage(f"{name}({table})", "unsigned", None,
+                                  f"另有{len(problems) - MAX_LISTED}处{name}记录问题未逐条列出"))
+    return damages
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
