@@ -1,6 +1,6 @@
 """The imported call-centre records (calls, agent status, roster) changed by SQL (issue 15, trust11c). The call-centre
 rules read these rows, so one edited, inserted or deleted changes what they find — and before, `verify` said intact.
-Now each row is numbered in its table and signed when written (0016_trust11c), and `verify` names the row per table.
+Now each row is numbered in its table and signed when written (0017_trust11c), and `verify` names the row per table.
 On SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def test_importing_the_same_records_again_writes_nothing_and_stays_intact(import
 
 
 def test_the_upgrade_to_0016_numbers_and_signs_existing_records_as_they_stand(imported):
-    """Rows from before 0016_trust11c have no number and no MAC: the upgrade accepts them as they stand (there is
+    """Rows from before 0017_trust11c have no number and no MAC: the upgrade accepts them as they stand (there is
     nothing older to check them against); a change after it is named."""
     from rexian.adapters.database import migrate
 

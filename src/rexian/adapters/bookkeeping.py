@@ -9,7 +9,7 @@ key, the command's fingerprint, the ticket, the stored result and its number on 
 its deletion is a gap there). The writers here sign what they write; the dispatcher, the command handler and
 `verify` check (`service/push.py`, `service/hotline.py`, `service/verify_side.py: delivery_damages`).
 
-Since 0016_trust11c the imported call-centre records (calls, agent status, roster), which the call-centre rules read,
+Since 0017_trust11c the imported call-centre records (calls, agent status, roster), which the call-centre rules read,
 are signed too: each row's MAC covers its declared columns, the import run that brought it and its number among its
 table's rows (`record_seq`, counter `records:<table>`: 1, 2, 3 … without gaps), so a row rewritten or inserted by SQL
 fails its MAC and a row deleted leaves a gap (`record_digest`, `record_problems`).
@@ -107,7 +107,7 @@ def _as_stored(kind: str, value: Any) -> Any:
 @dataclass(frozen=True)
 class RecordProblem:
     """A call-centre record changed by SQL: `kind` is unsigned (rewritten or inserted), deleted or inserted (a
-    number twice) or unnumbered (from before 0016_trust11c and not numbered by it)."""
+    number twice) or unnumbered (from before 0017_trust11c and not numbered by it)."""
     table: str
     kind: str
     where: str  # the row's key, or the numbers missing

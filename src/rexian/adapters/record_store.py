@@ -6,7 +6,7 @@ A call's caller number is personal data (docs/trust.md): it is stored as the cal
 same one the tickets' `caller_id` takes when the caller is known by phone), so calls of one caller still go
 together and no phone number sits in the database outside the held store.
 
-Each row is written numbered and signed (0016_trust11c, adapters/bookkeeping.py `sign_records`): the call-centre
+Each row is written numbered and signed (0017_trust11c, adapters/bookkeeping.py `sign_records`): the call-centre
 rules read these rows, so one edited, inserted or deleted by SQL is named by `rexian verify`."""
 
 from __future__ import annotations

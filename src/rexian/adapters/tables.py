@@ -341,7 +341,7 @@ def _record_table(name: str) -> Table:
         *(Column(column, String(64) if column in key and kind == records.TEXT else _RECORD_TYPES[kind])
           for column, kind in records.TABLES[name]),
         Column("import_id", Integer),  # the import run that brought the row (imports.import_id), if any
-        # Since 0016_trust11c: its number among the table's rows (counter `records:<name>`) and the server's MAC over
+        # Since 0017_trust11c: its number among the table's rows (counter `records:<name>`) and the server's MAC over
         # its columns, import run and number (adapters/bookkeeping.py `record_digest`): an edit, insert or deletion
         # by SQL changes what the call-centre rules find, and `verify` names it.
         Column("record_seq", BigInteger),

@@ -72,7 +72,7 @@ COVERAGE: tuple[Coverage, ...] = (
                                     "download recompute (证据文件). Name and type: shown only, served as a download"),
     Coverage("calls", SIGNED, "imported call-centre records the call-centre rules read: the server's MAC over the "
                               "row's columns, import run and `record_seq` (its number, counter `records:calls`); a "
-                              "row rewritten or inserted fails it, a row deleted is a gap (话单; since 0016_trust11c, "
+                              "row rewritten or inserted fails it, a row deleted is a gap (话单; since 0017_trust11c, "
                               "rows from before it accepted as they stood)"),
     Coverage("agent_status", SIGNED, "as `calls` (坐席状态, counter `records:agent_status`)"),
     Coverage("roster", SIGNED, "as `calls` (人员名册, counter `records:roster`)"),

@@ -359,7 +359,7 @@ RECORD_NAMES = {"calls": "话单", "agent_status": "坐席状态", "roster": "�
 
 
 def call_record_damages(connection, ring: KeyRing) -> list[Damage]:
-    """The imported call-centre records the call-centre rules read (since 0016_trust11c, adapters/bookkeeping.py):
+    """The imported call-centre records the call-centre rules read (since 0017_trust11c, adapters/bookkeeping.py):
     per table, a row rewritten or inserted by SQL (its MAC fails), a row deleted (a gap in the table's numbers, or
     the counter past the last one) and rows from before the upgrade left unnumbered. Rows named one by one up to
     MAX_LISTED per table, then counted."""

@@ -6,15 +6,15 @@ Existing rows are accepted as they stand: there is nothing older to check them a
 them (in id order, after any number already taken) and signs what they hold now. A row changed before the upgrade
 is therefore not caught; every change after it is. Needs the key file when a table has rows.
 
-Revision ID: 0016_trust11c
-Revises: 0015_trust11b
+Revision ID: 0017_trust11c
+Revises: 0016_web11
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_trust11c"
-down_revision = "0015_trust11b"
+revision = "0017_trust11c"
+down_revision = "0016_web11"
 branch_labels = None
 depends_on = None
 
@@ -40,7 +40,7 @@ def _number_rows(bind, table: str) -> None:
         return
     keyring = op.get_context().config.attributes.get("keyring")
     if keyring is None:
-        raise RuntimeError(f"升级到 0016_trust11c 需要服务器密钥文件（key_file）以为已有的{table}记录编号并签名")
+        raise RuntimeError(f"升级到 0017_trust11c 需要服务器密钥文件（key_file）以为已有的{table}记录编号并签名")
     first = next_counter(bind, record_counter(table), len(rows)) - len(rows) + 1
     for offset, row in enumerate(rows):
         row["record_seq"] = first + offset
