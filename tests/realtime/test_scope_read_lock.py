@@ -1,9 +1,9 @@
 """A real-time scope read is a read: on SQLite it must neither wait for nor hold the write lock."""
 
 import sqlite3
-import threading
 
 from realtime.lives import populate
+from support.sqlite_lock import done_while_the_write_lock_is_held
 
 from rexian.service.supervision import SqlScope
 
@@ -13,20 +13,7 @@ def test_a_scope_read_completes_while_another_connection_holds_the_write_lock(ma
     app = make_app(f"sqlite:///{path}")
     tickets = populate(app, tickets=3, seed=5)
     scope = SqlScope(app.engine, keep=0)
-    writer = sqlite3.connect(path, isolation_level=None, timeout=0)
-    writer.execute("BEGIN IMMEDIATE")  # a writer mid-transaction (an intake, an import) holds the lock
-    writer.execute("UPDATE counters SET value = value WHERE 0")
-    loaded: list = []
-    reader = threading.Thread(target=lambda: loaded.append(scope.load(tickets, same_matter=True)), daemon=True)
-    try:
-        reader.start()
-        reader.join(timeout=5)
-        assert not reader.is_alive(), "the scope read waited for the writer's lock"
-    finally:
-        writer.execute("ROLLBACK")
-        reader.join()
-        writer.close()
-    events, _ = loaded[0]
+    events, _ = done_while_the_write_lock_is_held(path, lambda: scope.load(tickets, same_matter=True), "the scope read")
     assert len(events) == sum(len(app.events(ticket_id)) for ticket_id in tickets)
 
 
@@ -84,14 +71,4 @@ def test_the_loops_idle_tick_completes_while_another_connection_holds_the_write_
     populate(app, tickets=2, seed=9)
     loop = SupervisionLoop(_Recorder(app.engine))
     loop.drain()  # judged up to the newest event: the next tick is idle
-    writer = sqlite3.connect(path, isolation_level=None, timeout=0)
-    writer.execute("BEGIN IMMEDIATE")
-    ticked = threading.Thread(target=loop.drain, daemon=True)
-    try:
-        ticked.start()
-        ticked.join(timeout=5)
-        assert not ticked.is_alive(), "an idle tick waited for the writer's lock"
-    finally:
-        writer.execute("ROLLBACK")
-        ticked.join()
-        writer.close()
+    done_while_the_write_lock_is_held(path, loop.drain, "an idle tick")
