@@ -90,7 +90,8 @@ def test_a_supervisor_takes_findings_to_a_case_and_an_order_the_unit_answers(ser
             expect(page.locator("#outcomes")).to_contain_text("诫勉谈话")
 
             page.click("#order-from-clue")
-            page.select_option("#order-units", ["D02"])
+            page.locator("#order-units-q").press_sequentially("D02")  # the searched unit picker (web/picker.py)
+            page.locator("#order-units-picker input[value=D02]").check()
             page.fill("#order-due", "2026-03-20T17:00")
             page.fill("#order-demand", "限期整改推诿问题，书面报告整改情况")
             page.click("#issue-orders")

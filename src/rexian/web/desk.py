@@ -257,10 +257,12 @@ def clue_step(clue_id: str, step: str, request: Request, form: FormData = Depend
 def order_list(request: Request, me: Principal = Depends(SUPERVISOR)):
     params = request.query_params
     desk = _services(request).desk
+    from rexian.web.picker import unit_picker
+
+    units = unit_picker(request.app.state.web.hotline.organisation(), "order-units", "unit_ids")
     return _render(request, "desk/orders.html", me,
                    items=desk.orders(batch=params.get("batch") or None, unit_id=params.get("unit") or None),
-                   who=_who(request), org=request.app.state.web.hotline.organisation(),
-                   keys=params.getlist("keys"), clue_id=params.get("clue") or "")
+                   who=_who(request), units=units, keys=params.getlist("keys"), clue_id=params.get("clue") or "")
 
 
 @router.post("/desk/orders")

@@ -1,10 +1,11 @@
 """The one picker of the forms that choose among many: a person for an account (web/admin.py, 637 people on the
 demo), the assisting units (协办单位, ~174) of a dispatch or of a return's review on the ticket page and of a catalogue
-line on the admin page. A search box whose words the server looks for as one types (htmx; every word must be found
-in one of the option's words), above one page of what it finds: radio buttons for one choice, check boxes for
-several. Chosen check boxes stay listed above the matches whatever is searched next (the search sends them back),
-so choosing is: type, tick, type again, tick. Keyboard: Tab into the box, type, Tab into the list, arrow keys
-(radio buttons) or Space (check boxes). Template: templates/_picker.html; nothing loaded from elsewhere."""
+line on the admin page, the units a supervision order (督办单) goes to on the desk (web/desk.py). A search box whose
+words the server looks for as one types (htmx; every word must be found in one of the option's words), above one
+page of what it finds: radio buttons for one choice, check boxes for several. Chosen check boxes stay listed above
+the matches whatever is searched next (the search sends them back), so choosing is: type, tick, type again, tick.
+Keyboard: Tab into the box, type, Tab into the list, arrow keys (radio buttons) or Space (check boxes). Template:
+templates/_picker.html; nothing loaded from elsewhere."""
 
 from __future__ import annotations
 
@@ -72,12 +73,13 @@ def options_page(options: Sequence[Option], q: str, page: int, chosen: Sequence[
 
 
 # --- units ----------------------------------------------------------------------------------------------------
-UNIT_FIELDS = ("assisting_unit_ids", "assisting")  # the several-units fields a unit picker may post as
+UNIT_FIELDS = ("assisting_unit_ids", "assisting", "unit_ids")  # the several-units fields a picker may post as
 _KEY = re.compile(r"[a-z0-9_-]{1,60}")
 
 
 def unit_options(org: Organisation) -> list[Option]:
-    """The units a form may name as assisting: active, not the centre (web/forms.py offers the same)."""
+    """The units a form may name as assisting or send a supervision order to: active, not the centre (web/forms.py
+    offers the same)."""
     from rexian.web.labels import choices
 
     kinds = choices()["unit_kinds"]
