@@ -223,6 +223,24 @@ def test_an_api_token_revoked_by_a_disabling_and_un_revoked_after_re_enabling_is
     assert service.token_person(new) == "H0201"
 
 
+def test_an_api_token_revoked_on_its_page_and_un_revoked_by_sql_is_refused_and_named(accounts):
+    """Before (issue 15) the web refused the token — its own `token_revoked` record binds the revocation — but
+    `verify` looked only at the account's disablings and named nothing."""
+    app, service = accounts
+    token, kept = service.issue_token("H0201", "对接"), service.issue_token("H0201", "另一个对接")
+    revoked = next(row["token_hash"] for row in service.tokens("H0201") if row["name"] == "对接")
+    service.revoke_token(revoked, "X01")
+    assert verify_database(app.engine).intact  # the near miss: a revoked token and a live one verify
+    sql(app, "UPDATE api_tokens SET revoked_at = NULL WHERE token_hash = ?", revoked)
+    assert service.token_person(token) is None and service.token_person(kept) == "H0201"
+    report = verify_database(app.engine)
+    assert damaged(report) == {f"登录凭据(api_tokens:{revoked[:12]})": {"projection"}}, report.lines()
+    assert any("撤销" in damage.detail and "H0201" in damage.detail for damage in report.damages)
+    # the revocation record deleted to revive the token: a gap in the signed log sequence
+    sql(app, "DELETE FROM audit_log WHERE action = 'token_revoked'")
+    assert any("缺失" in damage.detail for damage in verify_database(app.engine).damages)
+
+
 def test_a_session_bound_to_a_later_state_by_sql_fails_its_signature(accounts):
     app, service = accounts
     stolen = service.sign_in("H0201", PASSWORD)

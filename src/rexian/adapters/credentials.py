@@ -18,7 +18,11 @@ Signing out ends one session only, so it is bound the other way round: the sign-
 (`signed_out`, the account's person, the session's token hash) on the signed log, written with the deletion; a
 session row put back after it is refused at use (`signed_out_after`, one indexed look-up among the account's
 sign-outs since the session was issued) and named by `verify`. Deleting the record to revive the session leaves
-a gap in the log sequence."""
+a gap in the log sequence.
+
+Revoking one API token (the /tokens page, the API) is bound the same way: a `token_revoked` audit record (the
+token's owner, its hash) written with `revoked_at`, so `revoked_at` cleared by SQL is refused at use
+(`token_revoked_record`) and named by `verify` (`token_revoked_problem`)."""
 
 from __future__ import annotations
 
@@ -113,6 +117,31 @@ def signed_out_after(person: Any, token_hash: Any, issued_seq: Any) -> Any:
     return select(func.max(a.log_seq)).where(
         a.person_id == person, a.action == SIGNED_OUT, a.log_seq > func.coalesce(issued_seq, 0),
         a.reason == literal("session:", String) + token_hash).scalar_subquery()
+
+
+# An audit record: one API token revoked (person: the token's owner; reason: `token_revoked_reason`), written with
+# the revocation on the signed log, so the row's `revoked_at` put back to NULL by SQL is still refused at use.
+TOKEN_REVOKED = "token_revoked"
+_TOKEN_PREFIX = "token:"
+
+
+def token_revoked_reason(token_hash: str) -> str:
+    return f"{_TOKEN_PREFIX}{token_hash}"
+
+
+def token_revoked_record(person: Any, token_hash: Any) -> Any:
+    """The log number of the token's own `token_revoked` record (None while it is live), as a scalar subquery
+    (indexed by person and action)."""
+    a = t.audit_log.c
+    return select(func.max(a.log_seq)).where(a.person_id == person, a.action == TOKEN_REVOKED,
+                                             a.reason == literal(_TOKEN_PREFIX, String) + token_hash).scalar_subquery()
+
+
+def token_revoked_problem(revoked: Any) -> str | None:
+    """Why a token whose row says it is live is not (`revoked`: the log number of its `token_revoked` record)."""
+    if revoked is None:
+        return None
+    return f"API令牌已于审计日志第{revoked}号记录撤销，其撤销时间又被清空（撤销后的令牌不再有效）"
 
 
 def signed_out_problem(ended: Any) -> str | None:

@@ -64,7 +64,8 @@ COVERAGE: tuple[Coverage, ...] = (
     Coverage("sessions", SIGNED, "MAC over token hash, person, expiry and `issued_seq`; a signed-out session put "
                                  "back is named by its sign-out record (登录凭据)"),
     Coverage("api_tokens", SIGNED, "MAC over token hash, person and `issued_seq`; a token issued before the "
-                                   "account's last disabling is refused (登录凭据)"),
+                                   "account's last disabling is refused, and one revoked on its own (/tokens, the "
+                                   "API) is named by its `token_revoked` record when `revoked_at` is cleared (登录凭据)"),
     Coverage("portal_codes", SIGNED, "`code_hash` is the server's MAC of ticket and code. `rating` (ratings from "
                                      "before `CitizenRated` events) unsigned: can only refuse a rating, counts in "
                                      "no figure"),

@@ -384,10 +384,10 @@ def _is_number(value: Any) -> bool:
 
 def account_state_damages(connection) -> list[Damage]:
     """Each account's `state_seq` against the newest of its signed account-state audit records (a lock-out or
-    failure count reset, a password put back), its `active` flag against the last enable/disable, and every
-    live API token against the account's last disabling (which revoked it), and every session against the sign-outs:
-    an older genuine row put back — a disabled account active again, a revoked token un-revoked, a session that
-    was signed out — is named. (Audit records forged or removed
+    failure count reset, a password put back), its `active` flag against the last enable/disable, every live API
+    token against the account's last disabling (which revoked it) and against its own revocation (`token_revoked`),
+    and every session against the sign-outs: an older genuine row put back — a disabled account active again, a
+    revoked token un-revoked, a session that was signed out — is named. (Audit records forged or removed
     are named by `audit_damages` and the log sequence.)"""
     from sqlalchemy import text
 
@@ -435,9 +435,16 @@ def account_state_damages(connection) -> list[Damage]:
         ended = signed_out_problem(signed_out.get(signed_out_reason(str(token))))
         if ended:  # a session ended by signing out, put back
             damages.append(Damage(f"登录凭据(sessions:{str(token)[:12]})", "projection", None, f"{person}的{ended}"))
+    from rexian.adapters.credentials import TOKEN_REVOKED, token_revoked_problem, token_revoked_reason
+
+    revoked = dict(connection.execute(text("SELECT reason, log_seq FROM audit_log WHERE action = :action"),
+                                      {"action": TOKEN_REVOKED}).all())
     for values in connection.exec_driver_sql("SELECT token_hash, person_id, created_at FROM api_tokens "
                                              "WHERE revoked_at IS NULL"):
         token, person, created = values
+        ended = token_revoked_problem(revoked.get(token_revoked_reason(str(token))))
+        if ended:  # a token revoked on the /tokens page or by the API, its `revoked_at` cleared by SQL
+            damages.append(Damage(f"登录凭据(api_tokens:{str(token)[:12]})", "projection", None, f"{person}的{ended}"))
         if person in disabled_at and str(created) <= str(disabled_at[person]):
             damages.append(Damage(f"登录凭据(api_tokens:{str(token)[:12]})", "projection", None,
                                   f"{person}的API令牌签发于{created}，账号在{disabled_at[person]}停用时已撤销，"

@@ -15,7 +15,7 @@ from typing import Callable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import String, delete, func, insert, literal, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Engine
 
 from rexian.adapters import credentials
@@ -31,14 +31,7 @@ MIN_PASSWORD_LENGTH = 8
 # Verified against when the account does not exist, so an unknown name takes as long as a wrong password.
 _DUMMY_HASH = _HASHER.hash("not-a-password-of-anyone")
 ACCOUNT_REFUSED = "account_refused"  # an audit record: an account row failed the server's signature at use
-# An audit record: one API token revoked (person: the token's owner; reason: `token_revoked_reason`). Written with the
-# revocation on the signed log, so the row's `revoked_at` put back to NULL by SQL is still refused at use.
-TOKEN_REVOKED = "token_revoked"
 LAST_USE_STEP = timedelta(minutes=1)  # a token's last use is written at most once a minute (a write per call else)
-
-
-def token_revoked_reason(token_hash: str) -> str:
-    return f"token:{token_hash}"
 
 
 def digest(secret: str) -> str:
@@ -260,7 +253,8 @@ class Accounts:
                        credentials.newest_state(a.person_id, credentials.REVOKING[table.name]).label("revoking"),
                        *((table.c.expires_at, credentials.signed_out_after(
                            table.c.person_id, table.c.token_hash, table.c.issued_seq).label("signed_out"))
-                         if table is t.sessions else (table.c.last_used_at, _revoked_record(table.c).label("revoked"))))
+                         if table is t.sessions else (table.c.last_used_at, credentials.token_revoked_record(
+                             table.c.person_id, table.c.token_hash).label("revoked"))))
                 .join(t.accounts, a.person_id == table.c.person_id)
                 .where(table.c.token_hash == digest(token), *where)).first()
         if row is None or not credentials.holds(self.engine, table.name, row._mapping):
@@ -355,8 +349,8 @@ class Accounts:
                 raise MissingField("token.revoked", f"该令牌已于{row.revoked_at:%Y-%m-%d %H:%M}撤销")
             connection.execute(update(t.api_tokens).where(a.token_hash == token_hash).values(revoked_at=now))
             append_audit(connection, [
-                {"at": now, "person_id": row.person_id, "action": TOKEN_REVOKED,
-                 "reason": token_revoked_reason(token_hash)},
+                {"at": now, "person_id": row.person_id, "action": credentials.TOKEN_REVOKED,
+                 "reason": credentials.token_revoked_reason(token_hash)},
                 {"at": now, "person_id": actor_id, "action": "account",
                  "reason": f"revoke-token {row.person_id} {row.name}"[:500]}])
         return dict(row._mapping)
@@ -373,14 +367,6 @@ class Accounts:
         with self.engine.connect() as connection:
             return [dict(row._mapping) for row in connection.execute(
                 select(t.audit_log).where(*where).order_by(t.audit_log.c.id.desc()).limit(limit))]
-
-
-def _revoked_record(token) -> object:
-    """The log number of the token's own `token_revoked` record (None while it is live), as a scalar subquery
-    (indexed by person and action)."""
-    a = t.audit_log.c
-    return select(func.max(a.log_seq)).where(a.person_id == token.person_id, a.action == TOKEN_REVOKED,
-                                             a.reason == literal("token:", String) + token.token_hash).scalar_subquery()
 
 
 def _issued_seq(connection, person_id: str) -> int:
