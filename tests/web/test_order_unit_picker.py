@@ -59,6 +59,9 @@ def test_in_the_browser_the_supervisor_searches_ticks_by_keyboard_searches_again
 
     supervisor = Person(browser, server, "J01", locale="en-US")
     page = supervisor.open(f"/desk/orders?keys={_confirmed_finding(hotline)}")  # the form comes open, key filled
+    shots = os.environ.get("REXIAN_SHOTS")  # a directory to keep the screens in, to look at
+    if shots:
+        page.screenshot(path=os.path.join(shots, "desk-order-units-open.png"))
     box = page.locator("#order-units-q")
     box.press_sequentially("城市管理")
     picker = page.locator("#order-units-picker")
@@ -76,8 +79,8 @@ def test_in_the_browser_the_supervisor_searches_ticks_by_keyboard_searches_again
     expect(page.locator("#order-units-picker-none")).to_be_visible()
     page.fill("#order-due", "2026-03-20T17:00")
     page.fill("#order-demand", "限期整改，书面报告整改情况")
-    if os.environ.get("REXIAN_SHOTS"):
-        page.screenshot(path=os.path.join(os.environ["REXIAN_SHOTS"], "desk-order-units.png"), full_page=False)
+    if shots:
+        page.screenshot(path=os.path.join(shots, "desk-order-units.png"))
     with page.expect_navigation():
         page.click("#issue-orders")
     expect(page.locator(".flash.ok")).to_contain_text("督办单已下发")
