@@ -89,3 +89,22 @@ def test_evaluate_scores_findings_against_truth(analysed, tmp_path):
     families = {r["family"]: r for r in json.loads(report.read_text())["families"]}
     assert families["buck_passing"]["recall"] == 1.0 and families["buck_passing"]["precision"] == 1.0
     assert families["graft"]["recall"] == 0.0 and families["graft"]["precision"] == 0.0
+
+
+def test_analyze_runs_with_the_cycle_collector_held_back_and_leaves_the_thresholds_as_they_were(
+        interchange, tmp_path, monkeypatch):
+    import gc
+
+    import rexian.analytics.analyze as analyze_module
+    from rexian.analytics.garbage import ALLOCATIONS_PER_PASS
+
+    seen = []
+    analyze = analyze_module.analyze
+    monkeypatch.setattr(analyze_module, "analyze", lambda *a, **k: seen.append(gc.get_threshold()) or analyze(*a, **k))
+    before = gc.get_threshold()
+
+    result = CliRunner().invoke(main, ["analyze", str(interchange), "--out", str(tmp_path / "out")])
+
+    assert result.exit_code == 0, result.output
+    assert seen == [(ALLOCATIONS_PER_PASS, *before[1:])]
+    assert gc.get_threshold() == before

@@ -180,6 +180,43 @@ def test_a_warm_analysis_reads_the_text_answers_instead_of_judging_again(tmp_pat
     assert _as_compared(warm) == _as_compared(cold)
 
 
+def test_a_warm_analysis_reads_the_normalised_texts_instead_of_normalising_again(tmp_path, monkeypatch):
+    import rexian.text.normalisation
+
+    data, config = _log_with_replies(), load_config()
+    compiled = CompiledRules(tmp_path)
+    cold = run_rules(data, config, compiled=compiled)
+
+    def no_normalising(*args, **kwargs):
+        raise AssertionError("a remembered text was normalised again")
+
+    # The module's own memory of this process is bypassed too: only the stored file may answer.
+    monkeypatch.setattr(rexian.text.normalisation, "_normalise_remembered", no_normalising)
+    warm = run_rules(data, config, compiled=compiled)
+
+    assert _as_compared(warm) == _as_compared(cold)
+
+
+def test_a_stored_normalised_text_is_read_back_as_judged_and_a_warm_run_writes_nothing(tmp_path):
+    from rexian.analytics.stored_scores import StoredTextAnswers
+
+    def no_judging():
+        raise AssertionError("judged again")
+
+    cold = StoredTextAnswers(tmp_path)
+    assert cold.normalised("醫院門口 ＡＢ，路燈", lambda: "医院门口AB,路灯") == "医院门口AB,路灯"
+    assert cold.normalised("路灯坏了", lambda: "路灯坏了") == "路灯坏了"
+    cold.save()
+    (stored_file,) = tmp_path.glob("text-answers-*.json")
+    written = stored_file.stat().st_mtime_ns
+
+    warm = StoredTextAnswers(tmp_path)
+    assert warm.normalised("醫院門口 ＡＢ，路燈", no_judging) == "医院门口AB,路灯"
+    assert warm.normalised("路灯坏了", no_judging) == "路灯坏了"
+    warm.save()
+    assert stored_file.stat().st_mtime_ns == written
+
+
 def test_reply_scores_of_other_text_code_or_dictionary_are_not_read(tmp_path, monkeypatch):
     import rexian.analytics.stored_scores as stored_scores
     import rexian.text.replies

@@ -42,3 +42,20 @@ def test_a_sheet_title_with_quotes_and_an_ampersand_reads_back_as_written(tmp_pa
     titles = ["单位 \"甲\" & '乙'", "<概览>"]
     path = write_xlsx(tmp_path / "c.xlsx", [Sheet(title, ["h"], [["v"]], [8]) for title in titles])
     assert load_workbook(path).sheetnames == titles
+
+
+def test_numbers_of_every_kind_are_written_as_their_exact_value():
+    import numpy as np
+
+    from rexian.analytics.xlsx_writer import _cell
+
+    assert _cell(155) == "<c><v>155</v></c>"
+    assert _cell(10**20) == "<c><v>100000000000000000000</v></c>"
+    assert _cell(0.6008) == "<c><v>0.6008</v></c>"
+    assert _cell(1e-7, ' s="1"') == '<c s="1"><v>1e-07</v></c>'
+    assert _cell(np.int64(7)) == "<c><v>7</v></c>"
+    assert _cell(np.float64(0.1)) == "<c><v>0.1</v></c>"
+    assert _cell(True) == '<c t="b"><v>1</v></c>'
+    assert _cell(float("nan")) == _cell(np.float64("nan")) == "<c/>"
+    assert _cell(float("inf")) == '<c t="inlineStr"><is><t>inf</t></is></c>'
+    assert _cell(float("-inf")) == '<c t="inlineStr"><is><t>-inf</t></is></c>'

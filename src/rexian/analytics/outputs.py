@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from rexian.analytics.json_text import dumps, indented_records
 from rexian.analytics.registry import Finding
 
 
@@ -42,9 +43,9 @@ def write_all(analysis: Analysis, out: str | Path) -> list[Path]:
     written = [out / "findings.jsonl", out / "metrics.csv", out / "metrics.json"]
     with open(written[0], "w", encoding="utf-8") as handle:
         for finding in sorted(analysis.findings, key=lambda f: f.finding_key):
-            handle.write(json.dumps(finding.as_dict(), ensure_ascii=False) + "\n")
+            handle.write(dumps(finding.as_dict()) + "\n")
     _safe(analysis.metrics).to_csv(written[1], index=False, encoding="utf-8")
-    written[2].write_text(json.dumps(_records(analysis.metrics), ensure_ascii=False, indent=1), encoding="utf-8")
+    written[2].write_text(indented_records(_records(analysis.metrics)), encoding="utf-8")
     for scope, frame in analysis.risk.items():
         path = out / f"risk_{scope}.csv"
         _safe(frame.drop(columns=["contributions"])).to_csv(path, index=False, encoding="utf-8")

@@ -5,9 +5,9 @@ metrics openpyxl's per-cell objects took a third of a small log's analysis (docs
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from rexian.analytics.json_text import dumps
 from rexian.analytics.registry import FAMILY_NAMES_ZH, SEVERITY_ZH, all_rules
 from rexian.analytics.xlsx_writer import Sheet, write_xlsx
 from rexian.domain.safe_cells import FORMULA_STARTS, neutralise
@@ -17,7 +17,7 @@ SCOPE_ZH = {"ticket": "工单", "unit": "单位", "person": "个人"}
 
 def write_workbook(analysis, path: Path) -> Path:
     rules = all_rules()
-    sheets = [_sheet("概览", ["项目", "值"], [[k, v if not isinstance(v, (dict, list)) else json.dumps(v, ensure_ascii=False)]
+    sheets = [_sheet("概览", ["项目", "值"], [[k, v if not isinstance(v, (dict, list)) else dumps(v)]
                                   for k, v in analysis.summary.items()])]
     header = ["线索编号", "规则", "规则名称", "问题类型", "严重程度", "工单", "话务员", "责任单位", "责任人", "证据事件",
               "文本摘录", "计算值", "阈值", "状态"]
@@ -26,13 +26,13 @@ def write_workbook(analysis, path: Path) -> Path:
     for f in sorted(analysis.findings, key=lambda f: (f.family, f.rule_id, f.finding_key)):
         ev = f.evidence
         if id(ev["thresholds"]) not in thresholds:
-            thresholds[id(ev["thresholds"])] = json.dumps(ev["thresholds"], ensure_ascii=False)
+            thresholds[id(ev["thresholds"])] = dumps(ev["thresholds"])
         rows.append([
             f.finding_key, f.rule_id, rules[f.rule_id].name_zh if f.rule_id in rules else "",
             FAMILY_NAMES_ZH.get(f.family, f.family), SEVERITY_ZH.get(f.severity, f.severity), ",".join(f.ticket_ids),
             analysis.person_label(f.agent_id), f.unit_id or "", analysis.person_label(f.person_id),
             ",".join(f"{e['ticket_id']}#{e['seq']}" for e in ev["events"]),
-            " | ".join(ev["texts"]), json.dumps(ev["values"], ensure_ascii=False),
+            " | ".join(ev["texts"]), dumps(ev["values"]),
             thresholds[id(ev["thresholds"])], f.status,
         ])
     sheets.append(_sheet("问题线索", header, rows))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from html import escape
 from pathlib import Path
 
+from rexian.analytics.json_text import dumps
 from rexian.analytics.registry import FAMILIES, FAMILY_NAMES_ZH, SEVERITY_ZH, all_rules
 
 MAX_FINDINGS_SHOWN = 1000
@@ -141,8 +141,8 @@ def _findings(findings, rules, names) -> str:
             f"<tr><th>工单</th><td>{escape('、'.join(f.ticket_ids) or '—')}</td></tr>"
             f"<tr><th>证据事件(工单#序号)</th><td>{events or '—'}</td></tr>"
             f"<tr><th>文本摘录</th><td><ul>{texts}</ul></td></tr>"
-            f"<tr><th>计算值</th><td><code>{escape(json.dumps(ev['values'], ensure_ascii=False))}</code></td></tr>"
-            f"<tr><th>阈值</th><td><code>{escape(json.dumps(ev['thresholds'], ensure_ascii=False))}</code></td></tr>"
+            f"<tr><th>计算值</th><td><code>{escape(dumps(ev['values']))}</code></td></tr>"
+            f"<tr><th>阈值</th><td><code>{escape(dumps(ev['thresholds']))}</code></td></tr>"
             f"</table></details>")
     more = (f"<p class='muted'>共 {len(findings)} 条，此处列出前 {MAX_FINDINGS_SHOWN} 条；完整清单见 findings.jsonl 与 "
             "analysis.xlsx。</p>") if len(findings) > MAX_FINDINGS_SHOWN else ""

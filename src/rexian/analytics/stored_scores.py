@@ -11,6 +11,10 @@ the port adapter, jieba's version and the text configuration (user dictionary an
 is a new file; nothing stale is ever read. Only the default text port is remembered this way (another port
 is another judge). The file written holds the scores of the run that wrote it, so it stays the size of one
 log.
+
+The normalised form of each text the rules measure is kept too (under `NORMALISED`, by a digest of the text;
+null when normalising leaves the text as it is, as for most texts): a warm run of a small log otherwise
+normalised its 8,760 replies and complaints again, about a twentieth of its time.
 """
 
 from __future__ import annotations
@@ -22,9 +26,12 @@ import tempfile
 from dataclasses import asdict
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
+from rexian.analytics.json_text import dumps
 from rexian.analytics.text_port import Misconduct, ReplyScores
+
+NORMALISED = "normalised"  # the file's entry of normalised texts (every other entry is keyed by a sha1 digest)
 
 
 class StoredTextAnswers:
@@ -33,7 +40,8 @@ class StoredTextAnswers:
 
     def __init__(self, directory: str | Path):
         self.directory = Path(directory)
-        self._used: dict[str, list] = {}
+        self._used: dict[str, Any] = {}
+        self._used_normalised: dict[str, str | None] = {}
 
     @cached_property
     def path(self) -> Path:
@@ -42,8 +50,13 @@ class StoredTextAnswers:
         return self.directory / f"text-answers-{_text_key()}.json"
 
     @cached_property
-    def _stored(self) -> dict[str, list]:
+    def _stored(self) -> dict[str, Any]:
         return self._read()
+
+    @cached_property
+    def _stored_normalised(self) -> dict[str, str | None]:
+        found = self._stored.get(NORMALISED)
+        return found if isinstance(found, dict) else {}
 
     def reply_scores(self, reply: str, complaint: str, others: Sequence[str], title: str | None,
                      judge: Callable[[], ReplyScores]) -> ReplyScores:
@@ -68,20 +81,34 @@ class StoredTextAnswers:
         self._used[key] = [asdict(reading) for reading in readings]
         return readings
 
+    def normalised(self, text: str, judge: Callable[[], str]) -> str:
+        """The stored normalised form of `text`, or `judge()`'s (then stored)."""
+        if not isinstance(text, str):
+            return judge()
+        key = hashlib.sha1(text.encode("utf-8")).hexdigest()[:24]
+        if key in self._stored_normalised:
+            found = self._stored_normalised[key]
+            self._used_normalised[key] = found
+            return text if found is None else found
+        normal = judge()
+        self._used_normalised[key] = None if normal == text else normal
+        return normal
+
     def save(self) -> None:
-        """Written whole or not at all; only when this run scored something new (a warm run writes nothing)."""
-        if not self._used or self._used.keys() <= self._stored.keys():
+        """Written whole or not at all; only when this run judged something new (a warm run writes nothing)."""
+        new = not self._used.keys() <= self._stored.keys()
+        if not new and self._used_normalised.keys() <= self._stored_normalised.keys():
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(self._used, out, ensure_ascii=False)
+                json.dump({**self._used, NORMALISED: self._used_normalised}, out, ensure_ascii=False)
             os.replace(temporary, self.path)
         except OSError:  # a read-only or full disk only costs the next run the scoring
             pass
 
-    def _read(self) -> dict[str, list]:
+    def _read(self) -> dict[str, Any]:
         try:
             stored = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -90,7 +117,7 @@ class StoredTextAnswers:
 
 
 def _key(*parts) -> str:
-    described = json.dumps(parts, ensure_ascii=False)
+    described = dumps(parts)  # json.dumps(parts, ensure_ascii=False), without a new encoder per key
     return hashlib.sha1(described.encode("utf-8")).hexdigest()
 
 

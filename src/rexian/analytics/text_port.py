@@ -171,7 +171,7 @@ class RememberingPort:
         self._misconduct = lru_cache(size)(self._misconduct_once)
         self._scores = lru_cache(size)(self._scores_once)
         self._same = lru_cache(size)(port.same_matter)
-        self.normalise = lru_cache(size)(port.normalise)
+        self.normalise = lru_cache(size)(self._normalise_once)
 
     def detect_misconduct(self, text: str) -> list[Misconduct]:
         return list(self._misconduct(text))
@@ -184,6 +184,11 @@ class RememberingPort:
         if self.stored is None:
             return self.port.detect_misconduct(text)
         return self.stored.misconduct(text, lambda: self.port.detect_misconduct(text))
+
+    def _normalise_once(self, text: str) -> str:
+        if self.stored is None:
+            return self.port.normalise(text)
+        return self.stored.normalised(text, lambda: self.port.normalise(text))
 
     def _scores_once(self, reply: str, complaint: str, others: tuple[str, ...], title: str | None) -> ReplyScores:
         def judge() -> ReplyScores:

@@ -127,6 +127,13 @@ def _analyze_on_spark(inputs: tuple[str, ...], config, out: str, as_of: datetime
                    "spark_partitions，为 0 时按输入大小与核数确定（docs/scale.md）")
 def analyze_command(inputs, mapping_file, db, rules_file, out, as_of, engine, spark_master, spark_conf, partitions):
     """在事件日志上运行监督规则；写出问题线索、指标、风险评级、Excel 与 HTML 报告。"""
+    from rexian.analytics.garbage import fewer_collections
+
+    with fewer_collections():  # from the imports on: the analysis' objects are freed without the collector
+        _analyze(inputs, mapping_file, db, rules_file, out, as_of, engine, spark_master, spark_conf, partitions)
+
+
+def _analyze(inputs, mapping_file, db, rules_file, out, as_of, engine, spark_master, spark_conf, partitions):
     from rexian.analytics.analyze import analyze, enabled_rules
     from rexian.analytics.config import load_config
     from rexian.analytics.engine import CompiledRules
