@@ -229,3 +229,19 @@ def test_desk_decisions_read_the_organisation_from_its_cache_until_the_chain_gro
                                     "roles": ["handler"]}])
     with pytest.raises(NotAllowed):
         desk.decide(["DL-OVERDUE:RX3"], "confirm", "H0201", "属实")
+
+
+def test_an_order_batch_naming_a_retired_unit_is_refused_whole_and_writes_nothing(desk_app):
+    from rexian.domain.errors import MissingField
+    from rexian.service.org_admin import apply_org_changes
+
+    app, desk = desk_app
+    apply_org_changes(app, "X01", [{"type": "unit", "id": "S09", "name": "原试点街道", "kind": "street", "parent": "G01"}])
+    apply_org_changes(app, "X01", [{"type": "unit", "id": "S09", "name": "原试点街道", "kind": "street", "parent": "G01",
+                                    "active": False}])
+    desk.decide(["BP-RETURNS:RX1"], "confirm", "J01", "属实")
+    due = desk.clock() + timedelta(days=3)
+    with pytest.raises(MissingField, match="单位已撤销"):
+        desk.issue_orders("J01", ["D02", "S09"], due, "限期整改", finding_keys=["BP-RETURNS:RX1"])
+    assert desk.orders() == []  # not even the order to D02, and no batch number used
+    assert desk.issue_orders("J01", ["D02"], due, "限期整改", finding_keys=["BP-RETURNS:RX1"])[0] == "2026-01"

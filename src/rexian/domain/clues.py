@@ -252,10 +252,12 @@ class Order:
 
 def issue_order(actor: Actor, batch: str, unit_id: str, due_at: datetime, demand: str, now: datetime,
                 finding_keys: list[str] | None = None, clue_id: str | None = None,
-                unit_known: bool = True) -> list[dict[str, Any]]:
+                unit_known: bool = True, unit_active: bool = True) -> list[dict[str, Any]]:
     _require_supervisor(actor, "下发督办单")
     if not unit_known:
         raise MissingField("order.unit", f"单位不存在：{unit_id}")
+    if not unit_active:  # a retired unit has nobody left to answer the order: it could only ever fall overdue
+        raise MissingField("order.unit_retired", f"单位已撤销，不能接收督办单：{unit_id}")
     demand = _require_text(demand, "order.demand", "督办单必须写明督办要求")
     if not (finding_keys or clue_id):
         raise MissingField("order.source", "督办单必须来自问题线索或线索")

@@ -220,8 +220,9 @@ class Desk:
             batch = f"{now:%Y}-{next_counter(connection, f'order-batch:{now:%Y}'):02d}"
             ids = []
             for n, unit_id in enumerate(dict.fromkeys(unit_ids), 1):
+                unit = org.units.get(unit_id)
                 events = clues.issue_order(actor, batch, unit_id, due_at, demand, now, finding_keys, clue_id,
-                                           unit_known=unit_id in org.units)
+                                           unit_known=unit is not None, unit_active=unit is not None and unit.active)
                 order_id = f"DB{batch.replace('-', '')}{n:03d}"
                 order = clues.Order.replay(order_id, [{**e, "at": now} for e in events])
                 self._save_order(connection, order, events, now)
