@@ -128,7 +128,7 @@ def record_problems(connection: Connection, ring: Any, table: str) -> list[Recor
         why = ring.problem(record_digest(table, row), row.get("mac"))
         if why:
             problems.append(RecordProblem(table, "unsigned", shown, f"{why}（被改动或以SQL插入；话务规则读到的不是导入的记录）"))
-        if _is_number(row.get("record_seq")):
+        if is_number(row.get("record_seq")):
             numbered.append((row["record_seq"], shown))  # an edited row still holds its place: named once, above
         elif not why:
             unnumbered += 1
@@ -139,21 +139,55 @@ def record_problems(connection: Connection, ring: Any, table: str) -> list[Recor
 
 
 def _sequence_problems(table: str, numbered: Iterable[tuple[int, str]], counter: Any) -> list[RecordProblem]:
-    problems, expected = [], 1
-    for number, shown in numbered:
-        if number > expected:
-            missing = f"{expected}" if number - 1 == expected else f"{expected}–{number - 1}"
-            problems.append(RecordProblem(table, "deleted", missing, f"第{missing}号记录缺失（被删除；位于{shown}之前）"))
-        elif number < expected:
-            problems.append(RecordProblem(table, "inserted", shown, f"第{number}号记录出现不止一次（被复制插入）"))
-        expected = max(expected, number + 1)
-    if _is_number(counter) and counter >= expected:
-        problems.append(RecordProblem(table, "deleted", f"{expected}–{counter}",
-                                      f"计数器已到第{counter}号，记录只到第{expected - 1}号（最新的{counter - expected + 1}条被删除）"))
+    problems = []
+    for brk in sequence_breaks(numbered, counter):
+        if brk.kind == "deleted":
+            problems.append(RecordProblem(table, "deleted", brk.numbers,
+                                          f"第{brk.numbers}号记录缺失（被删除；位于{brk.at}之前）"))
+        elif brk.kind == "inserted":
+            problems.append(RecordProblem(table, "inserted", brk.at, f"第{brk.first}号记录出现不止一次（被复制插入）"))
+        else:
+            problems.append(RecordProblem(table, "deleted", f"{brk.first}–{brk.last}",
+                                          f"计数器已到第{brk.last}号，记录只到第{brk.first - 1}号（最新的{brk.count}条被删除）"))
     return problems
 
 
-def _is_number(value: Any) -> bool:
+@dataclass(frozen=True)
+class SequenceBreak:
+    """Where numbers that should run 1, 2, 3 … to their counter do not: `deleted` numbers first–last missing before
+    the item `at`, `inserted` the number `first` a second time (at `at`), `newest` the counter past the last number
+    (first–last the numbers of the rows deleted from the end)."""
+    kind: str
+    first: int
+    last: int
+    at: Any
+
+    @property
+    def numbers(self) -> str:
+        return f"{self.first}" if self.first == self.last else f"{self.first}–{self.last}"
+
+    @property
+    def count(self) -> int:
+        return self.last - self.first + 1
+
+
+def sequence_breaks(numbered: Iterable[tuple[int, Any]], counter: Any) -> list[SequenceBreak]:
+    """The breaks in a numbered table's sequence (`numbered`: (number, item) in number order) and against its
+    counter: one reading for every table numbered so (the outbox, the call-centre records)."""
+    breaks, expected = [], 1
+    for number, item in numbered:
+        if number > expected:
+            breaks.append(SequenceBreak("deleted", expected, number - 1, item))
+        elif number < expected:
+            breaks.append(SequenceBreak("inserted", number, number, item))
+        expected = max(expected, number + 1)
+    if is_number(counter) and counter >= expected:
+        breaks.append(SequenceBreak("newest", expected, counter, None))
+    return breaks
+
+
+def is_number(value: Any) -> bool:
+    """A whole number as stored (a bool is not one, though Python counts it an int)."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -199,7 +233,7 @@ def delivery_problems(connection: Connection, ring: Any) -> tuple[list[tuple[Any
         problem = ring.problem(cursor_digest(endpoint, position), mac)
         if problem:
             bad_cursors.append((endpoint, problem))
-        cursors[endpoint] = position if isinstance(position, int) and not isinstance(position, bool) else None
+        cursors[endpoint] = position if is_number(position) else None
     genuine = {}
     for row in raw_rows(connection, "outbox", ("id", "key", "topic", "ref", "payload", "created_at", "mac", "log_seq",
                                                "outbox_seq")):

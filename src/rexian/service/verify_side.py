@@ -288,6 +288,7 @@ def outbox_damages(connection, ring: KeyRing) -> list[Damage]:
     by SQL — a forged finding pushed to partners under the webhook secret — is named (the push already skips it).
     Rows since 0013_trust10 carry their own number (`outbox_seq`, under the MAC) from the counter `outbox`: a row
     deleted is a gap, the newest deleted a counter past the last number (both also gaps in the log sequence)."""
+    from rexian.adapters.bookkeeping import is_number, sequence_breaks
     from rexian.adapters.desk_store import OUTBOX_COUNTER, OUTBOX_NUMBERED, outbox_problem
     from rexian.adapters.log_reader import counters
 
@@ -298,25 +299,23 @@ def outbox_damages(connection, ring: KeyRing) -> list[Damage]:
         if problem:
             damages.append(Damage(f"推送(outbox:{row.get('id')})", "unsigned", None,
                                   f"推送记录{str(row.get('key'))[:60]}{problem}（不会推送或发送）"))
-        elif _is_number(row.get("outbox_seq")):
+        elif is_number(row.get("outbox_seq")):
             numbered.append(row)
         else:
             unnumbered += 1
             first_unnumbered = row.get("id") if first_unnumbered is None else first_unnumbered
-    expected = 1
-    for row in sorted(numbered, key=lambda row: row["outbox_seq"]):
-        number, where = row["outbox_seq"], f"推送(outbox:{row.get('id')})"
-        if number > expected:
-            missing = f"{expected}" if number - 1 == expected else f"{expected}–{number - 1}"
-            damages.append(Damage(where, "deleted", None, f"推送记录第{missing}号缺失（被删除，其变更从未推送；"
-                                                          f"位于推送记录{str(row.get('key'))[:60]}之前）"))
-        elif number < expected:
-            damages.append(Damage(where, "inserted", None, f"推送记录第{number}号出现不止一次（被复制插入）"))
-        expected = max(expected, number + 1)
     counter = counters(connection).get(OUTBOX_COUNTER)
-    if _is_number(counter) and counter >= expected:
-        damages.append(Damage("推送(outbox)", "deleted", None, f"推送计数器已到第{counter}号，推送记录只到第{expected - 1}号"
-                                                               f"（最新的{counter - expected + 1}条推送记录被删除，其变更从未推送）"))
+    for brk in sequence_breaks(sorted(((row["outbox_seq"], row) for row in numbered), key=lambda pair: pair[0]),
+                               counter):
+        where = f"推送(outbox:{brk.at.get('id')})" if brk.at is not None else "推送(outbox)"
+        if brk.kind == "deleted":
+            damages.append(Damage(where, "deleted", None, f"推送记录第{brk.numbers}号缺失（被删除，其变更从未推送；"
+                                                          f"位于推送记录{str(brk.at.get('key'))[:60]}之前）"))
+        elif brk.kind == "inserted":
+            damages.append(Damage(where, "inserted", None, f"推送记录第{brk.first}号出现不止一次（被复制插入）"))
+        else:
+            damages.append(Damage(where, "deleted", None, f"推送计数器已到第{brk.last}号，推送记录只到第{brk.first - 1}号"
+                                                          f"（最新的{brk.count}条推送记录被删除，其变更从未推送）"))
     if unnumbered:
         damages.append(Damage("推送(outbox)", "unnumbered", None,
                               f"{unnumbered}条推送记录没有编号（0013_trust10之前写入，id {first_unnumbered}起）：其中被删除的"
@@ -376,10 +375,6 @@ def call_record_damages(connection, ring: KeyRing) -> list[Damage]:
             damages.append(Damage(f"{name}({table})", "unsigned", None,
                                   f"另有{len(problems) - MAX_LISTED}处{name}记录问题未逐条列出"))
     return damages
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def account_state_damages(connection) -> list[Damage]:
