@@ -71,6 +71,11 @@ class TokenInfo(BaseModel):
     last_used_at: datetime | None
     revoked_at: datetime | None
 
+    @classmethod
+    def of(cls, row: dict) -> "TokenInfo":
+        return cls(token_id=row["token_hash"], **{k: row[k] for k in ("person_id", "name", "created_at",
+                                                                         "last_used_at", "revoked_at")})
+
 
 class UnmaskIn(BaseModel):
     reason: str = Field(..., min_length=4, max_length=500)
@@ -105,9 +110,8 @@ def list_tokens(request: Request, principal: Principal = Depends(Allow()),
     themselves: `token_id` names one for revoking it."""
     from rexian.web import tokens
 
-    return [TokenInfo(token_id=row["token_hash"], person_id=row["person_id"], name=row["name"],
-                      created_at=row["created_at"], last_used_at=row["last_used_at"], revoked_at=row["revoked_at"])
-            for row in tokens.listed(request.app.state.web, principal, person_id)]
+    accounts = request.app.state.web.accounts
+    return [TokenInfo.of(row) for row in accounts.tokens(tokens.whose(principal, person_id))]
 
 
 @router.post("/tokens/{token_id}/revoke", response_model=TokenInfo, responses=ERRORS, summary="撤销接口令牌")
@@ -115,11 +119,7 @@ def revoke_token(request: Request, token_id: str, principal: Principal = Depends
     """Refused from the next call on. Administrators revoke any token; anyone else only their own (another's: 404)."""
     from rexian.web import tokens
 
-    web = request.app.state.web
-    row = tokens.revoke(web, principal, token_id)
-    now = next(k for k in web.accounts.tokens(row["person_id"]) if k["token_hash"] == token_id)
-    return TokenInfo(token_id=token_id, person_id=now["person_id"], name=now["name"], created_at=now["created_at"],
-                     last_used_at=now["last_used_at"], revoked_at=now["revoked_at"])
+    return TokenInfo.of(tokens.revoke(request.app.state.web, principal, token_id))
 
 
 @router.get("/tickets", response_model=TicketPage, responses=ERRORS, summary="工单列表（搜索、筛选、分页）")

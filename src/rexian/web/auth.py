@@ -91,6 +91,11 @@ def principal_of(org: Organisation, person_id: str, via: str = "session") -> Pri
                      unit_scope(org, person.unit_id, frozenset(person.roles)), via)
 
 
+# What a token's listing shows (never the token itself: `token_hash` names one for revoking it).
+TOKEN_COLUMNS = tuple(t.api_tokens.c[name] for name in
+                      ("token_hash", "person_id", "name", "created_at", "last_used_at", "revoked_at"))
+
+
 class Accounts:
     def __init__(self, engine: Engine, settings, clock: Callable[[], datetime]):
         self.engine = engine
@@ -331,17 +336,18 @@ class Accounts:
         a = t.api_tokens.c
         with self.engine.connect() as connection:
             return [dict(row._mapping) for row in connection.execute(
-                select(a.token_hash, a.person_id, a.name, a.created_at, a.last_used_at, a.revoked_at)
+                select(*TOKEN_COLUMNS)
                 .where(*((a.person_id == person_id,) if person_id else ()))
                 .order_by(a.created_at.desc(), a.token_hash))]
 
     def revoke_token(self, token_hash: str, actor_id: str, owner: str | None = None) -> dict:
         """Revoke one API token (only `owner`'s when given: a person revoking their own); it is refused from the next
         call on. Written with two audit records: the signed `token_revoked` of the owner that binds the revocation,
-        and the actor's `account` record as for every account change. Returns the token's row as it was."""
+        and the actor's `account` record as for every account change. Returns the token's row as it is now (the
+        columns `tokens` lists)."""
         a, now = t.api_tokens.c, self.clock()
         with self.engine.begin() as connection:
-            row = connection.execute(select(a.token_hash, a.person_id, a.name, a.revoked_at).where(
+            row = connection.execute(select(*TOKEN_COLUMNS).where(
                 a.token_hash == token_hash, *((a.person_id == owner,) if owner else ()))).first()
             if row is None:
                 raise NotFound("token.unknown", "没有此接口令牌，或它不属于您")
@@ -353,7 +359,7 @@ class Accounts:
                  "reason": credentials.token_revoked_reason(token_hash)},
                 {"at": now, "person_id": actor_id, "action": "account",
                  "reason": f"revoke-token {row.person_id} {row.name}"[:500]}])
-        return dict(row._mapping)
+        return {**row._mapping, "revoked_at": now}
 
     # --- audit -----------------------------------------------------------------------------------------
     def audit(self, person_id: str, action: str, reason: str, ticket_id: str | None = None) -> None:
