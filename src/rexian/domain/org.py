@@ -144,5 +144,9 @@ class Organisation:
         self.catalogue = [e for e in self.catalogue if (e.category, e.area) != (entry.category, entry.area)]
         self.catalogue.append(entry)
 
+    def handling_units(self) -> list[Unit]:
+        """The active units outside the centre: those a form may name to handle, assist or be supervised."""
+        return [unit for unit in self.units.values() if unit.active and unit.kind != "centre"]
+
     def centre_ids(self) -> set[str]:
         return {unit.unit_id for unit in self.units.values() if unit.kind == "centre"}

@@ -109,7 +109,7 @@ def _suggest_dispatch(fields: dict[str, Input], ticket: Ticket, org: Organisatio
 def _inputs(action_name: str, ticket: Ticket, org: Organisation) -> list[Input]:
     model = BODIES[action_name]
     found = []
-    units = [(u.unit_id, u.name) for u in org.units.values() if u.active and u.kind != "centre"]
+    units = [(u.unit_id, u.name) for u in org.handling_units()]
     for name, info in model.model_fields.items():
         label = FIELD_LABELS.get(name, name)
         required = info.is_required()

@@ -78,18 +78,17 @@ _KEY = re.compile(r"[a-z0-9_-]{1,60}")
 
 
 def unit_options(org: Organisation) -> list[Option]:
-    """The units a form may name as assisting or send a supervision order to: active, not the centre (web/forms.py
-    offers the same)."""
+    """The units a form may name as assisting or send a supervision order to (`Organisation.handling_units`, as
+    web/forms.py offers them)."""
     from rexian.web.labels import choices
 
     kinds = choices()["unit_kinds"]
     found = []
-    for unit in org.units.values():
-        if unit.active and unit.kind != "centre":
-            parent = org.unit(unit.parent_id) if unit.parent_id else None
-            detail = " · ".join(part for part in (kinds.get(unit.kind, unit.kind), unit.area or "",
-                                                  f"上级 {parent.name}" if parent else "") if part)
-            found.append(Option(unit.unit_id, unit.name, "", f"{unit.unit_id} · {detail}"))
+    for unit in org.handling_units():
+        parent = org.unit(unit.parent_id) if unit.parent_id else None
+        detail = " · ".join(part for part in (kinds.get(unit.kind, unit.kind), unit.area or "",
+                                              f"上级 {parent.name}" if parent else "") if part)
+        found.append(Option(unit.unit_id, unit.name, "", f"{unit.unit_id} · {detail}"))
     return found
 
 
