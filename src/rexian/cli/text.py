@@ -250,7 +250,7 @@ def _print_labelled(split: str, patterns: bool, show: int) -> None:
     except FileNotFoundError as missing:
         raise click.ClickException(str(missing)) from None
     for item in sets:
-        _print_agreement(item["set"], item["agreement"])
+        _print_agreement(item["set"], item["letters"], item["agreement"])
     result = misconduct_on_labels(split)
     _print_scores(result, show)
     if patterns:
@@ -259,9 +259,9 @@ def _print_labelled(split: str, patterns: bool, show: int) -> None:
             click.echo(f"  {row['family']:<18}{row['act']:<20}{row['confirmed']:>3}/{row['findings']:<3} {row['precision']:.2f}")
 
 
-def _print_agreement(name: str, agreement: dict | None) -> None:
+def _print_agreement(name: str, letters: int, agreement: dict | None) -> None:
     if agreement is None:
-        click.echo(f"标注集 {name}：一遍标注，无第二遍，故无一致性数字")
+        click.echo(f"标注集 {name}（{letters} 封）：一遍标注，无第二遍，故无一致性数字")
         return
     kappas = "，".join(f"{family} " + ("—（两遍皆未标）" if row["kappa"] != row["kappa"] else f"{row['kappa']:.2f}")
                        + f"（报告 {row['positives_a']}/{row['positives_b']}，线索 {row['leads_a']}/{row['leads_b']}）"
@@ -300,7 +300,7 @@ def _print_external(directory: str, show: int) -> None:
         result = misconduct_on_external(directory)
     except (FileNotFoundError, ValueError) as problem:
         raise click.ClickException(str(problem)) from None
-    _print_agreement(directory, result["agreement"])
+    _print_agreement(directory, result["letters"], result["agreement"])
     _print_scores(result, show)
 
 
