@@ -87,3 +87,21 @@ def test_a_bare_tongzhi_with_no_post_stays_unclear_and_is_only_a_lead():
 ])
 def test_the_name_of_a_body_does_not_swallow_the_word_before_it(text, body):
     assert body in [m.body for m in find_mentions(text)]
+
+
+# The second set from elsewhere (its one run after the changes above): a village head beaten at home, told in an
+# agentless passive, was read as the one beating. With nobody named between 被 and the act, who did it is unsaid.
+def test_an_official_beaten_in_an_agentless_passive_is_no_finding_against_him():
+    text = "除夕夜，村长张某回到家中，面部先是遭到喷剂的喷射，然后被殴打，妻儿也有不同程度的伤。"
+    assert not findings(text, "hostile_attitude")
+    lead = [h for h in detect_misconduct(text, include_leads=True) if h["family"] == "hostile_attitude"][0]
+    assert lead["kind"] == "lead" and lead["doer"]["post"] is None
+
+
+@pytest.mark.parametrize("text", [
+    "我去镇政府反映问题，被城管殴打，手臂骨折。",          # the agent named between 被 and the act
+    "镇干部带人来我家，当着孩子的面把我殴打了一顿。",      # an active sentence
+])
+def test_a_beating_whose_official_agent_is_named_stays_a_finding(text):
+    hit = findings(text, "hostile_attitude")[0]
+    assert hit["doer"]["status"] == PUBLIC
