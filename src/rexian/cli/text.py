@@ -196,11 +196,17 @@ def eval_same_matter(path, window_days, threshold, shown_groups, synthetic):
                                       "fresh3 为第四批，fresh4 为第五批，fresh5 为第六批（留作最终检验），fresh6 为第七批，"
                                       "all 为已用于开发的全部标注）")
 @click.option("--patterns", is_flag=True, help="与 --labelled 同用：列出每个产生命中的短语的精确率")
+@click.option("--external", "external_dir", type=click.Path(exists=True, file_okay=False),
+              help="在项目之外保存的标注集上计算精确率与召回率：目录内 letters.jsonl（每行 {\"id\", \"text\"}）"
+                   "与 labels.csv（letter_id、label，可有两遍标注 pass_a/pass_b 与 note），见 tools/misconduct_external/README.md")
 @click.option("--show", default=20, show_default=True, help="每类打印的命中（或误报与漏报）条数")
-def eval_misconduct(path, data_dir, labelled, split, patterns, show):
+def eval_misconduct(path, data_dir, labelled, split, patterns, external_dir, show):
     """态度恶劣、吃拿卡要、侵占/贪污、违规吃喝的举报：在真实留言上列出命中供人核对，在人工标注的留言上计算精确率与召回率，或在模拟城市上评分。"""
     from rexian.text.evaluation import misconduct_against_truth, misconduct_on_teddy
 
+    if external_dir:
+        _print_external(external_dir, show)
+        return
     if labelled:
         _print_labelled(split, patterns, show)
         return
@@ -238,25 +244,37 @@ def _print_labelled(split: str, patterns: bool, show: int) -> None:
         misconduct_on_labels,
         misconduct_pattern_precision,
     )
-    from rexian.text.misconduct_labels import SCORED_FAMILIES
 
     try:
         sets = misconduct_label_agreement(split)
     except FileNotFoundError as missing:
         raise click.ClickException(str(missing)) from None
     for item in sets:
-        agreement = item["agreement"]
-        if agreement is None:
-            click.echo(f"标注集 {item['set']}（{item['letters']} 封）：一遍标注，无第二遍，故无一致性数字")
-            continue
-        kappas = "，".join(f"{family} " + ("—（两遍皆未标）" if row["kappa"] != row["kappa"] else f"{row['kappa']:.2f}")
-                           + f"（报告 {row['positives_a']}/{row['positives_b']}，线索 {row['leads_a']}/{row['leads_b']}）"
-                           for family, row in agreement["families"].items())
-        click.echo(f"标注集 {item['set']}（{agreement['letters']} 封，两遍标注 {'/'.join(agreement['columns'])}）："
-                   f"Cohen's kappa：整体标签 {agreement['kappa_whole_label']:.2f}，{kappas}；"
-                   f"分歧 {len(agreement['disagreements'])} 处")
+        _print_agreement(item["set"], item["letters"], item["agreement"])
     result = misconduct_on_labels(split)
-    click.echo(f"\n{split}：{result['letters']} 封；按信件计，只有“陈述事实且行为人为公职人员”算作发现，线索另计")
+    _print_scores(result, show)
+    if patterns:
+        click.echo(f"\n各短语的精确率（{split}）：")
+        for row in misconduct_pattern_precision(split):
+            click.echo(f"  {row['family']:<18}{row['act']:<20}{row['confirmed']:>3}/{row['findings']:<3} {row['precision']:.2f}")
+
+
+def _print_agreement(name: str, letters: int, agreement: dict | None) -> None:
+    if agreement is None:
+        click.echo(f"标注集 {name}（{letters} 封）：一遍标注，无第二遍，故无一致性数字")
+        return
+    kappas = "，".join(f"{family} " + ("—（两遍皆未标）" if row["kappa"] != row["kappa"] else f"{row['kappa']:.2f}")
+                       + f"（报告 {row['positives_a']}/{row['positives_b']}，线索 {row['leads_a']}/{row['leads_b']}）"
+                       for family, row in agreement["families"].items())
+    click.echo(f"标注集 {name}（{agreement['letters']} 封，两遍标注 {'/'.join(agreement['columns'])}）："
+               f"Cohen's kappa：整体标签 {agreement['kappa_whole_label']:.2f}，{kappas}；"
+               f"分歧 {len(agreement['disagreements'])} 处")
+
+
+def _print_scores(result: dict, show: int) -> None:
+    from rexian.text.misconduct_labels import SCORED_FAMILIES
+
+    click.echo(f"\n{result['split']}：{result['letters']} 封；按信件计，只有“陈述事实且行为人为公职人员”算作发现，线索另计")
     click.echo(f"{'family':<18}{'tp':>4}{'fp':>4}{'fn':>4}  {'precision [95% CI]':<22}{'recall [95% CI]':<22}{'leads':>6}")
     for family, row in result["families"].items():
         click.echo(f"{family:<18}{row['tp']:>4}{row['fp']:>4}{row['fn']:>4}  {_interval(row['precision'], row['precision_ci']):<22}"
@@ -273,10 +291,17 @@ def _print_labelled(split: str, patterns: bool, show: int) -> None:
         click.echo(f"  目标 {name}：{verdict}")
     for kind, letter_id, family, explanation, _sentence in result["errors"][:show]:
         click.echo(f"{kind} [{letter_id}] {family}：{explanation}")
-    if patterns:
-        click.echo(f"\n各短语的精确率（{split}）：")
-        for row in misconduct_pattern_precision(split):
-            click.echo(f"  {row['family']:<18}{row['act']:<20}{row['confirmed']:>3}/{row['findings']:<3} {row['precision']:.2f}")
+
+
+def _print_external(directory: str, show: int) -> None:
+    from rexian.text.evaluation import misconduct_on_external
+
+    try:
+        result = misconduct_on_external(directory)
+    except (FileNotFoundError, ValueError) as problem:
+        raise click.ClickException(str(problem)) from None
+    _print_agreement(directory, result["letters"], result["agreement"])
+    _print_scores(result, show)
 
 
 commands = [train_router_command, text_eval]

@@ -262,20 +262,23 @@ def misconduct_on_labels(split: str = "held_out", base_dir: str | Path | None = 
     Returns {families: {...}, pooled: {...}, errors: [...]}.
     """
     from rexian.text.misconduct import DEFAULT_MIN_SCORE, detect_misconduct
-    from rexian.text.misconduct_labels import (
-        FAMILY_CODES,
-        SCORED_FAMILIES,
-        labelled_rows,
-        letters,
-        parse_label,
-    )
+    from rexian.text.misconduct_labels import labelled_rows, letters
 
     threshold = DEFAULT_MIN_SCORE if min_score is None else min_score
     detect = detector or (lambda text: detect_misconduct(text, min_score=threshold, include_leads=True))
     texts = letters(Path(base_dir) if base_dir else teddy_file(""))
+    return {"split": split, **score_labelled_letters(texts, labelled_rows(split), detect)}
+
+
+def score_labelled_letters(texts: dict, rows: list[dict], detect) -> dict:
+    """Letter-level tallies of `detect` (text -> hits, leads included) against labelled `rows`
+    ({letter_id, label}; `misconduct_labels.parse_label`): per family and pooled over the three scored
+    families, with 95 % Wilson intervals, and every error. Shared by the Teddy sets and the letters kept
+    outside the project (`misconduct_on_external`)."""
+    from rexian.text.misconduct_labels import FAMILY_CODES, SCORED_FAMILIES, parse_label
+
     counts = {family: {"tp": 0, "fp": 0, "fn": 0, "leads": 0} for family in FAMILY_CODES.values()}
     errors = []
-    rows = labelled_rows(split)
     for row in rows:
         reported, _suspected = parse_label(row["label"])
         hits = detect(texts[row["letter_id"]])
@@ -301,7 +304,43 @@ def misconduct_on_labels(split: str = "held_out", base_dir: str | Path | None = 
 
     families = {family: {**scores(c["tp"], c["fp"], c["fn"]), "leads": c["leads"]} for family, c in counts.items()}
     pooled = scores(*(sum(counts[f][k] for f in SCORED_FAMILIES) for k in ("tp", "fp", "fn")))
-    return {"split": split, "letters": len(rows), "families": families, "pooled": pooled, "errors": errors}
+    return {"letters": len(rows), "families": families, "pooled": pooled, "errors": errors}
+
+
+def external_letters(directory: str | Path) -> tuple[dict, list[dict]]:
+    """The letters and labels of a set kept outside the project (the words of letters from elsewhere are
+    never committed): `letters.jsonl` (one {"id", "text"} a line) and `labels.csv` (columns letter_id,
+    label and optionally two passes and notes, as the committed label files). Raises a Chinese
+    FileNotFoundError or ValueError when either is missing or a labelled letter has no text."""
+    import csv
+    import json
+
+    base = Path(directory)
+    letters_file, labels_file = base / "letters.jsonl", base / "labels.csv"
+    for needed in (letters_file, labels_file):
+        if not needed.is_file():
+            raise FileNotFoundError(f"目录 {base} 中没有 {needed.name}（外部标注集需要 letters.jsonl 与 labels.csv）")
+    with letters_file.open(encoding="utf-8") as handle:
+        texts = {str(row["id"]): row["text"] for row in map(json.loads, filter(str.strip, handle))}
+    with labels_file.open(encoding="utf-8", newline="") as handle:
+        rows = [{key: (value or "").strip() for key, value in row.items()} for row in csv.DictReader(handle)]
+    missing = [row["letter_id"] for row in rows if row["letter_id"] not in texts]
+    if missing:
+        raise ValueError(f"labels.csv 中有 {len(missing)} 封信在 letters.jsonl 里找不到正文：{'、'.join(missing[:5])}")
+    return texts, rows
+
+
+def misconduct_on_external(directory: str | Path, min_score: float | None = None) -> dict:
+    """`score_labelled_letters` on a labelled set kept outside the project (`external_letters`), with the
+    agreement of its two labelling passes when it has them."""
+    from rexian.text.misconduct import DEFAULT_MIN_SCORE, detect_misconduct
+    from rexian.text.misconduct_labels import agreement
+
+    threshold = DEFAULT_MIN_SCORE if min_score is None else min_score
+    texts, rows = external_letters(directory)
+    result = score_labelled_letters(
+        texts, rows, lambda text: detect_misconduct(text, min_score=threshold, include_leads=True))
+    return {"split": str(directory), "agreement": agreement(rows), **result}
 
 
 def misconduct_label_agreement(split: str = "first") -> list[dict]:

@@ -126,6 +126,9 @@ def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
                     name_after = after.group(0)
                     if text.startswith("同志", end + len(name_after)):  # 「交警陈愈同志」: the address is part of it
                         title = 2
+                elif kind != "generic_post" and text.startswith("同志", end):
+                    # 「这位交警同志存在…恐吓威胁」: a form of address after a post is no second person; the post stays.
+                    title = 2
         if previous and previous.body and previous.post is None and _JOINERS.match(text[previous.end:post_start]):
             role = "subject" if previous.role == "place" else previous.role  # 「在派出所的民警」 acts
             mentions[-1] = Mention(previous.start, end + len(name_after or "") + title, previous.body, previous.body_kind,
@@ -212,6 +215,9 @@ def _body_start(text: str, ending_start: int, floor: int = 0, ending: str = "") 
     # 「此后检察院开了听证会」: 后 after a stop is "after", no part of the name.
     if start < ending_start and text[start] == "后" and start and text[start - 1] in "此之以然随最过":
         start += 1
+    # 「和其余村委干部」: 余 after 其 is "the rest of", no part of the name.
+    if start < ending_start and text[start] == "余" and start and text[start - 1] == "其":
+        start += 1
     # 「对于小区物业这种…」: 对于 is "regarding", its 于 no part of the name (and what follows is the topic).
     if start < ending_start and text[start] == "于" and start and text[start - 1] == "对":
         start += 1
@@ -294,7 +300,9 @@ _NOT_NAME_START = re.compile("(?:" + "|".join(sorted((
     "时候 后来 当时 那时 此时 目前 现在 如今 最近 近日 近期 今天 昨天 前天 今年 去年 前年 "
     # 「作为执法局人员」「以政府行为为由」「因医保关系」「时任物管办主任」「明知…指挥部」「套取水务局下拨的资金」
     # 「可以查阅…派出所」「只能上法院」「很多学校」: a preposition, a verb or a quantity before a name.
-    "作为 以 因 时任 明知 强烈 质疑 套取 骗取 查阅 可以 只能 只好 只得 维护 很多 许多 不少 所有 等 "
+    "作为 以 因 时任 现任 前任 原任 曾任 明知 强烈 质疑 套取 骗取 查阅 可以 只能 只好 只得 维护 很多 许多 不少 所有 等 "
+    # 「村民聚集坦头镇人民政府」「围堵镇政府」: where people gathered is no part of the name.
+    "聚集 聚在 围堵 围攻 "
     "回家后 随后 然后 事后 以来 以后 之后 以前 之前").split()
     # 「2015年2月集体资产管理委员会」「自2007年以来各区交警大队」「6所学校」: a date or a count is no part of it.
     + [r"[年月日号天]?(?:以后|之后|以来|以前|之前)", r"\d+(?:[年月日号元所个家名]|万元)", r"[—\-~～]+",

@@ -44,7 +44,7 @@ from rexian.text.assertion import (
     judge_assertion,
 )
 from rexian.text.doer_words import DoerWords, build_words
-from rexian.text.doers import NOT_PUBLIC, PUBLIC, Doer, resolve_antecedent, resolve_doer
+from rexian.text.doers import NOT_PUBLIC, PUBLIC, UNCLEAR, Doer, resolve_antecedent, resolve_doer
 from rexian.text.mentions import find_mentions
 from rexian.text.normalisation import normalise
 
@@ -64,6 +64,8 @@ _ABOUT_CITIZEN = re.compile(r"(?:说|讲|称|认为|指责|怪|嫌|批评|埋怨
                             r"|(?:^|[^自对向给把让叫跟冲朝被骂打吼和与])我(?:们)?(?:当时|自己|本人|的)?$")
 # A hostile verb directly followed by a public servant makes them its object (「谩骂工作人员」).
 _ABUSE_VERB = re.compile(r"(?:骂|打|吓|威胁|推搡|讽刺|嘲笑|嘲讽|羞辱|侮辱|刁难|殴打|恐吓)$")
+# 「然后被殴打」「遭到辱骂」: a passive marker right before the act, with no agent between.
+_SUFFERED_BEFORE = re.compile(r"(?:被|遭|遭到|受到)(?:人|他人|别人)?(?:了|过)?$")
 # 「他说我行贿」「指责我们骂人」: an accusation aimed at the citizen, for every family.
 _ACCUSES_CITIZEN = re.compile(r"(?:说|讲|称|认为|指责|怪|诬陷|污蔑|举报|告)(?:我|我们|本人)(?:的|在|有|曾|当时)?$")
 _AFTER_NEGATION = re.compile(r"^[^，。！？；]{0,5}?(?:没有|没|未|不|拒绝|拒|退回|退还)(?:收|要|拿|接受|接|去)")
@@ -309,6 +311,11 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, mention
         if victim is not None and victim.post_kind in ("public_post", "generic_post", "manager_post") and \
                 victim.body_kind not in ("private_body",) and victim.post_kind != "private_person":
             return dropped(f"对象是公职人员「{victim.text}」（被骂、被打的一方），不是反映{family_name}", "victim")
+        if doer is not None and doer.status == PUBLIC and _SUFFERED_BEFORE.search(text, clause_start, match.start()):
+            # 「村长……面部先是遭到喷剂的喷射，然后被殴打」: with nobody named between 被 and the act, the one named
+            # before is most often the one beaten, not the one beating; who did it is unsaid, so at most a lead
+            # (「被城管殴打」 names the agent, and stays a report).
+            doer = Doer(None, None, None, UNCLEAR, 0.3, f"「被……」句，打人、骂人者未点名（前文的「{doer.label}」多是被打的一方）")
     if phrase.needs_actor and doer is None and _PRONOUN.search(quoted):
         # 「叫我告到哪里他也不怕」: the pronoun inside the phrase points back to the one named before.
         doer, mention = resolve_antecedent(text, mentions, match.start())
