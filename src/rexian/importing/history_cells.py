@@ -45,6 +45,16 @@ MARKED_LEAD = re.compile(rf"^\s*(?:{STEP_NUMBER}|{BULLET.removeprefix('^')}|{ARR
 MARKED_REASON = ("处理过程的每一步前有序号、箭头或行首符号（1. ① （1） → · -）：在 history 中写 separator 把它当作各步之间的"
                  "分隔符（rexian mapping suggest 会提出），否则无法拆分为流转步骤")
 NO_YEAR = re.compile(r"^\s*(\d{1,2})\s*([-/.月])\s*(\d{1,2})")
+# The attachment part of a step (「附件：a.jpg、b.pdf」「上传附件: 整改前.jpg；整改后.jpg」): file names, not words of the
+# reply or reason the text rules read. It is taken out of the step's note into the step's column `<cell>.附件`, which
+# the evidence of a closure request and the attachments of a progress note read unless the mapping names another.
+ATTACHMENTS = "附件"
+ATTACHMENT_LABEL = r"(?:上传|相关)?附件(?:名称|列表)?|佐证材料|附图"
+FILE_NAME = r"[^\s、，,；;：:。]+?\.[A-Za-z][A-Za-z0-9]{1,4}(?=$|[\s、，,；;。)）])"
+ATTACHMENT_PART = re.compile(rf"[\s；;，,。]*(?:{ATTACHMENT_LABEL})\s*[：:]\s*(?P<files>[^\s、，,；;。]+"
+                             rf"(?:\s*、\s*[^\s、，,；;。]+|\s*[，,；;]\s*{FILE_NAME})*)")
+NO_FILES = {"无", "暂无", "没有", "-", "—", "/"}  # 「附件：无」: no file, no evidence
+ATTACHMENT_FIELDS = (("ClosureRequested", "evidence"), ("ProgressNoted", "attachments"))
 
 
 @dataclass
@@ -118,6 +128,41 @@ def pieces(text: str, separator: re.Pattern | None) -> Iterator[tuple[str, str]]
         yield joint, line[start:]
 
 
+def take_attachments(note: str) -> tuple[str, list[str]]:
+    """(the note without its attachment parts, the files they list — 「无」 lists none)."""
+    files: list[str] = []
+
+    def cut(found: re.Match) -> str:
+        files.extend(name for name in re.split(r"\s*[、，,；;]\s*", found.group("files")) if name not in NO_FILES)
+        return ""
+
+    rest = ATTACHMENT_PART.sub(cut, note)
+    return (rest.strip(" \t\n；;，,。") if rest != note else note), files
+
+
+def attachments_apart(step: dict[str, str]) -> None:
+    """The step's attachment part out of its note into its `附件` part (a pattern that reads it itself keeps its own)."""
+    note = step.get("note")
+    if not note or not ATTACHMENT_PART.search(note):
+        return
+    rest, files = take_attachments(note)
+    if rest:
+        step["note"] = rest
+    else:
+        del step["note"]
+    if files and not step.get(ATTACHMENTS):
+        step[ATTACHMENTS] = "、".join(files)
+
+
+def attachment_fields(cell: HistoryCell, action_fields: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """`action_fields` with the steps' attachments (`<cell>.附件`) as the evidence of closure requests and the
+    attachments of progress notes, where the mapping names no column of its own for them."""
+    out = {event: dict(fields) for event, fields in action_fields.items()}
+    for event, name in ATTACHMENT_FIELDS:
+        out.setdefault(event, {}).setdefault(name, cell.key(ATTACHMENTS))
+    return out
+
+
 def split_cell(text: str, pattern: re.Pattern, separator: re.Pattern | None = None) -> Steps:
     steps: list[dict[str, str]] = []
     continued = 0
@@ -133,6 +178,8 @@ def split_cell(text: str, pattern: re.Pattern, separator: re.Pattern | None = No
             continued += 1
         else:
             return Steps([], continued, piece.strip())
+    for step in steps:  # after the lines a step continues on: an attachment list may stand on a line of its own
+        attachments_apart(step)
     return Steps(steps, continued)
 
 

@@ -219,6 +219,10 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
     except ValueError as error:
         raise MappingError(f"{where}：{error}") from None
     action_fields, problems = check_action_fields(raw.get("action_fields") or {})
+    if history is not None:
+        from rexian.importing.history_cells import attachment_fields
+
+        action_fields = attachment_fields(history, action_fields)
     if problems:
         raise MappingError(f"{where}：{'；'.join(problems)}")
     unit_tree = read_side_table(UnitTree, raw.get("unit_tree"), where, "unit_tree", "unit: 单位列, parent: 上级单位列")

@@ -28,14 +28,14 @@ BRACKET_LINE = (AT_PART + r"[【\[](?P<action>[^】\]]+)[】\]]\s*(?P<actor_id>[
 MIN_SHARE = 0.6
 # A person written with a code in brackets (王芳（0101）, 张伟(1101)): the code identifies the person.
 PERSON_CODE = re.compile(r"^[^（(\s]+[（(][A-Za-z0-9_-]+[）)]$")
-# Labelled parts of a step (the label, and the lookahead that reads its value into a group of that name).
+# Labelled parts of a step (the label, and the lookahead that reads its value into a group of that name). The
+# attachment part needs none: every step's 「附件：…」 is taken out of its note into `<cell>.附件` (history_cells.py).
 LABELLED_PARTS = [
-    (re.compile(r"附件[：:]"), r"(?=(?:.*?附件[：:]\s*(?P<附件>[^\s；;]+))?)"),
     (re.compile(r"延期至[：:]"), r"(?=(?:.*?延期至[：:]\s*(?P<延期至>\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}[:：]\d{2})?))?)"),
     (re.compile(r"通话编号[：:]"), r"(?=(?:.*?通话编号[：:]\s*(?P<通话编号>[A-Za-z0-9_-]+))?)"),
 ]
 # What each labelled part is for: (event, field) pairs of action_fields.
-LABELLED_FIELDS = {"附件": [("ClosureRequested", "evidence")],
+LABELLED_FIELDS = {"附件": [("ClosureRequested", "evidence"), ("ProgressNoted", "attachments")],
                    "延期至": [("ExtensionRequested", "requested_due_at"), ("ExtensionApproved", "new_due_at")],
                    "通话编号": [("Visited", "call_id")]}
 
@@ -169,6 +169,6 @@ def _token_pattern(rests: list[str], is_action: Callable[[str], bool]) -> tuple[
 
 
 def labelled_parts(rests: list[str]) -> str:
-    """Lookaheads reading the labelled parts some steps carry after their note — 附件：a.jpg、b.pdf, 延期至：<time>,
-    通话编号：HF… — as columns of their own (`处理过程.附件` …), wherever in the step they stand; the note keeps them too."""
+    """Lookaheads reading the labelled parts some steps carry after their note — 延期至：<time>, 通话编号：HF… — as
+    columns of their own (`处理过程.延期至` …), wherever in the step they stand; the note keeps them too."""
     return "".join(lookahead for label, lookahead in LABELLED_PARTS if any(label.search(rest) for rest in rests))

@@ -107,7 +107,7 @@ def one_row_per_ticket(part: Part, notes: list[str]) -> tuple[dict[str, Any], li
         visits = [step.get("note") or "" for step in steps if proposal["actions"].get(
             (step.get("action") or "").strip()) == "Visited"]
         reply_and_deadline_fields(proposal, parts.get("note"), notes, visits)
-        labelled_fields(proposal, column, compiled, notes)
+        labelled_fields(proposal, column, compiled, notes, lines)
         if "target_unit_id" not in parts:
             notes.append("模式中没有派单的目标单位（target_unit_id）：派单没有 lead_unit_id，规则无法点名单位")
     unused_columns(part.headers, (taken - set(reply.values())) | set(intake.values()) | set(outcome.values())
