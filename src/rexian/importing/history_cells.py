@@ -30,10 +30,14 @@ YEAR = re.compile(r"^\s*\d{4}")
 STEP_TIME = (r"(?:\d{4}\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}\s*[:：时点]\s*\d{1,2}\s*分?"
              r"(?:\s*[:：]\s*\d{1,2}\s*秒?)?")
 # What platforms write before each step when several share a cell: a number (「1.」「2、」「3）」), a number in brackets
-# (「（1）」), a circled number (「①」, past ⑳ 「㉑」) — never a digit that is part of a date or time (「2024.03.02」) —, an arrow
+# (「（1）」), a circled number (「①」, past ⑳ 「㉑」), the step named in words (「第1步」「步骤1：」) — never a digit that is
+# part of a date or time (「2024.03.02」) —, an arrow
 # (「→」), and a bullet at the start of a line (「· 」「- 」). A separator made of one of them cuts only before a time
 # (`mapping suggest`, importing/suggest_history.py), so a reply's own 「1.已清理」 or 「市民→社区」 stays whole.
-STEP_NUMBER = r"(?:(?<![\d.．:：/-])\d{1,2}\s*[.．、)）]|[（(]\d{1,2}[）)]|[①-⑳㉑-㉟㊱-㊿])"
+# 「第1步」「第二步：」「步骤1：」「步骤 2、」 name the step in words.
+COUNT = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+STEP_NUMBER = (r"(?:(?<![\d.．:：/-])\d{1,2}\s*[.．、)）]|[（(]\d{1,2}[）)]|[①-⑳㉑-㉟㊱-㊿]"
+               rf"|第\s*{COUNT}\s*步\s*[：:、.．]?|步骤\s*{COUNT}\s*[：:、.．)）]?)")
 ARROW = r"(?:→|->|—>|⇒)"
 BULLET = r"^\s*[·•●▪\-－*]"
 DATED = r"[\[【(（]?\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}\s*[:：时点]"
@@ -240,7 +244,8 @@ def step_rows(rows: Iterable[SourceRow], mapping, rejects: RejectLog, kept: list
             except ValueError:
                 year = None
         with_years(split.steps, year)
-        if cell.separator is None and any(RUN_ON_STEP.search(step.get("note", "")) for step in split.steps):
+        # Also with a separator: a cell written in a shape the separator does not cut still runs its steps on.
+        if any(RUN_ON_STEP.search(step.get("note", "")) for step in split.steps):
             rejects.note(row.file, "处理过程中一步的说明里还有带时间的下一步（同一行写了几步？）：若是，在 history 中写 separator "
                                    "（各步之间的分隔符：分号、序号 1. ①、箭头 →，如 '[；;]'；rexian mapping suggest 会提出），"
                                    "否则这几步只读作一步", row.row, cell.column)
