@@ -66,13 +66,15 @@ class HistoryCell:
     """`history: {column: 处理过程, line: 模式}` and the ticket row's outcome columns (as in `ticket_sheet`)."""
 
     column: str
-    line: re.Pattern
+    line: re.Pattern | None
     closed_at: str | None = None
     status: str | None = None
     visit_result: Any = None
     due_at: str | None = None
     groups: tuple[str, ...] = field(default=())
     separator: re.Pattern | None = None  # steps written one after another on a line (「…；2024-03-03 10:20 …」)
+    chain: str | None = None  # a bare chain of units (「市12345中心→区住建局→街道办」): the event of each later arrow
+    reply: str | None = None  # a chain's ticket row: the reply column (the last unit's reply, as in a ticket list)
 
     def key(self, group: str) -> str:
         return f"{self.column}.{group}"
@@ -80,11 +82,25 @@ class HistoryCell:
 
 def read_history_cell(raw: Any, where: str, error: type[Exception]) -> HistoryCell:
     """The `history` section, or `error` naming what is wrong."""
-    allowed = {"column", "line", "separator", "closed_at", "status", "visit_result", "due_at"}
-    if not isinstance(raw, dict) or not raw.get("column") or not raw.get("line") or set(raw) - allowed:
+    allowed = {"column", "line", "separator", "chain", "reply", "closed_at", "status", "visit_result", "due_at"}
+    if not isinstance(raw, dict) or not raw.get("column") or not (raw.get("line") or raw.get("chain")) \
+            or set(raw) - allowed:
         raise error(f"{where}：history 应为 {{column: 处理过程列, line: 每一步的正则模式（命名组 at、action，可选 actor_id、"
                     f"actor_unit_id、target_unit_id、note）, separator（同一行内各步之间的分隔符，正则）/closed_at/status/"
-                    f"visit_result/due_at 可选}}")
+                    f"visit_result/due_at 可选}}，或单位流转链 {{column: 流转路径列, chain: true（或 {'/'.join(CHAIN_EVENTS)}）}}")
+    outcome = {key: str(raw[key]) for key in ("closed_at", "status", "due_at") if raw.get(key)}
+    from rexian.importing.mapping import check_visit_result
+
+    visit_result = check_visit_result(raw.get("visit_result"), f"{where}：history")
+    if raw.get("reply") and not raw.get("chain"):
+        raise error(f"{where}：history.reply 只用于单位流转链（chain）：逐步的处理过程中答复写在步骤里（action_fields）")
+    if raw.get("chain"):
+        chain = "HandedOver" if raw["chain"] is True else str(raw["chain"])
+        if chain not in CHAIN_EVENTS or raw.get("line") or raw.get("separator"):
+            raise error(f"{where}：history.chain 为 true 或 {' / '.join(CHAIN_EVENTS)}（第一段以后每个箭头的事件，默认平级转办 "
+                        f"HandedOver），且不与 line、separator 同用（链中没有每一步的时间和动作）")
+        return HistoryCell(column=str(raw["column"]), line=None, groups=CHAIN_GROUPS, chain=chain,
+                           reply=str(raw["reply"]) if raw.get("reply") else None, visit_result=visit_result, **outcome)
     try:
         pattern = re.compile(str(raw["line"]))
     except re.error as problem:
@@ -100,16 +116,58 @@ def read_history_cell(raw: Any, where: str, error: type[Exception]) -> HistoryCe
     missing = [name for name in ("at", "action") if name not in pattern.groupindex]
     if missing:
         raise error(f"{where}：history.line 缺少命名组 {', '.join(f'(?P<{name}>…)' for name in missing)}")
-    from rexian.importing.mapping import check_visit_result
-
     return HistoryCell(column=str(raw["column"]), line=pattern, groups=tuple(pattern.groupindex), separator=separator,
-                       visit_result=check_visit_result(raw.get("visit_result"), f"{where}：history"),
-                       **{key: str(raw[key]) for key in ("closed_at", "status", "due_at") if raw.get(key)})
+                       visit_result=visit_result, **outcome)
 
 
 def step_columns(cell: HistoryCell) -> dict[str, str]:
     """Our flow fields the line pattern names → the columns of the step rows holding them."""
-    return {name: cell.key(name) for name in STEP_FIELDS if name in cell.groups}
+    return {name: cell.key(name) for name in (*STEP_FIELDS, "payload") if name in cell.groups}
+
+
+# A chain of units (流转路径, 办理轨迹: 「市12345中心→区住建局→街道办→区住建局」) is read as moves of the ticket: the first
+# arrow the dispatch by the first unit (the centre), each later arrow a hand-over from the unit before it to the unit
+# after it — sideways (HandedOver, 转办) unless the mapping says Forwarded or Dispatched. The chain writes no time:
+# its moves are ordered but undated. They are recorded at the ticket's close time (else its intake time), the one
+# known moment by which they had all happened, so no gap between them measures anything (DL-IDLE, FC-INSTANT read
+# none), and carry `undated: true`. A time written in brackets after a unit is not read (whether it is when the unit
+# got the ticket or passed it on differs by platform).
+CHAIN_EVENTS = ("HandedOver", "Forwarded", "Dispatched")
+CHAIN_GROUPS = ("at", "action", "actor_unit_id", "target_unit_id", "payload")
+UNIT_TIME = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+
+
+def chain_units(text: str) -> list[str]:
+    """The units of a chain, in order, each without a time in brackets after it."""
+    return [unit for unit in (UNIT_TIME.sub("", part).strip() for part in re.split(ARROW, text)) if unit]
+
+
+def chain_steps(units: list[str], at: Any, event: str, reply: str | None = None) -> list[dict[str, Any]]:
+    """The chain's moves as steps, all at `at`, in order; the row's reply (if any) last, by the last unit."""
+    if len(units) == 1:  # no move: the ticket stayed where it was received
+        steps = [{"at": at, "action": "TicketReceived", "actor_unit_id": units[0],
+                  "payload": {"undated": True, "chain_step": 0}}]
+    else:
+        steps = [{"at": at, "action": "Dispatched" if step == 1 else event, "actor_unit_id": before,
+                  "target_unit_id": after, "payload": {"undated": True, "chain_step": step}}
+                 for step, (before, after) in enumerate(zip(units, units[1:]), start=1)]
+    if reply:
+        steps.append({"at": at, "action": "Replied", "actor_unit_id": units[-1],
+                      "payload": {"undated": True, "reply": reply}})
+    return steps
+
+
+def chain_time(row: SourceRow, cell: HistoryCell, mapping, intake_first: bool = False) -> Any:
+    """The time an undated chain's moves are recorded at: the ticket's close time, else its intake time (the intake
+    time first for a chain of one unit, which records the receipt only); None when the row gives neither readably."""
+    columns = (cell.closed_at, mapping.intake.get("received_at"))
+    for column in columns[::-1] if intake_first else columns:
+        if column and not is_missing(row.values.get(column), mapping.nulls):
+            try:
+                return parse_time(row.values[column], mapping.date_formats, mapping.zone())
+            except ValueError:
+                continue
+    return None
 
 
 @dataclass
@@ -230,6 +288,22 @@ def step_rows(rows: Iterable[SourceRow], mapping, rejects: RejectLog, kept: list
             continue
         if is_missing(text, mapping.nulls):
             rejects.add(row.file, row.row, cell.column, None, "处理过程为空：没有可导入的流转步骤", ticket)
+            continue
+        if cell.chain is not None:
+            units = chain_units(as_text(text))
+            at = chain_time(row, cell, mapping, intake_first=len(units) == 1)
+            if at is None or not units:
+                rejects.add(row.file, row.row, cell.column, text, "流转路径没有单位" if not units else
+                            "流转路径没有时间，需要本行的办结时间（history.closed_at）或受理时间（intake.received_at）"
+                            "来记录这些流转（按链的顺序）", ticket)
+                continue
+            kept.append(row)
+            base = {key: value for key, value in row.values.items() if key != cell.column}
+            reply = row.values.get(cell.reply) if cell.reply else None
+            reply = None if is_missing(reply, mapping.nulls) else as_text(reply)
+            for number, step in enumerate(chain_steps(units, at, cell.chain, reply), start=1):
+                yield SourceRow(row.file, row.row, {**base, **{cell.key(name): value for name, value in step.items()},
+                                                    cell.key(LINE): number})
             continue
         split = split_cell(as_text(text), cell.line, cell.separator)
         if split.lead is not None:

@@ -202,6 +202,11 @@ def _unused_sections(report, mapping: Mapping, actions: Counter) -> list[str]:
     if run_on:
         lines.append(f"处理过程：{len(run_on)} 件工单的某一步说明里还有带时间的下一步 → 同一行写了几步却只读作一步；"
                      "在 history 中写 separator（各步之间的分隔符：分号、序号 1. ①、箭头 →，如 '[；;]'）")
+    if mapping.history is not None and mapping.history.chain is not None:
+        chained = sum(1 for history in report.histories.values() if any(d.payload.get("undated") for d in history.drafts))
+        lines.append(f"流转路径：{chained} 件工单的单位流转链读作派单与{mapping.history.chain}（按链的顺序）；链中没有时间"
+                     "（undated，记在办结时间，无则受理时间）和经办人 → 不据此判断 DL-IDLE、BP-NO-VERIFY、FF-NO-FOLLOW-UP，"
+                     "推诿线索只点名到单位")
     marked = [reject for reject in report.rejects.rejects if reject.reason == MARKED_REASON]
     if marked:
         lines.append(f"处理过程：{len(marked)} 件工单的每一步前有序号、箭头或行首符号，未写 separator 而整件未导入；"
