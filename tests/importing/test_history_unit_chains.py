@@ -1,6 +1,7 @@
 """A bare chain of units in one cell (流转路径/办理轨迹: 「市12345中心→区住建局→街道办→区住建局」) read as the ticket's moves:
 the first arrow the centre's dispatch, each later arrow a hand-over from the unit before to the unit after
-(sideways 转办 unless the mapping says otherwise), ordered but undated — so ping-pong and cycles are seen, and the
+(sideways 转办 unless the mapping says otherwise; out of the centre a re-dispatch, back into it a return), ordered
+but undated — so ping-pong and cycles are seen, and the
 rules that measure from a move's time or need the unit's own actions (DL-IDLE, BP-NO-VERIFY, FF-NO-FOLLOW-UP) do
 not fire on the stand-in times. `mapping suggest` proposes it."""
 
@@ -31,6 +32,12 @@ ROWS = [
      "2024-03-08 10:00", "已办结", "已协调施工方调整作业时间"],
     # no move: answered by the centre
     ["GD005", "2024-03-06 09:00", "咨询公积金", "市12345中心", "2024-03-06 09:20", "已办结", "已解答"],
+    # back to the centre twice and re-dispatched: 区住建局, 区城管局, 区住建局 — a ping-pong of 区住建局, not of the centre
+    ["GD006", "2024-03-07 09:00", "占道经营", "市12345中心→区住建局→市12345中心→区城管局→市12345中心→区住建局",
+     "2024-03-22 10:00", "已办结", "已处理"],
+    # near miss: returned once and re-dispatched elsewhere
+    ["GD007", "2024-03-07 09:00", "占道经营", "市12345中心→区住建局→市12345中心→区城管局", "2024-03-22 10:00", "已办结",
+     "已处理"],
 ]
 MAPPING = {"source": "cityC", "columns": {"ticket_id": "工单编号"},
            "intake": {"received_at": "受理时间", "content": "诉求内容"},
@@ -59,12 +66,15 @@ def _payloads(events, ticket, action):
 
 def test_each_arrow_is_a_move_the_first_the_centres_dispatch_the_later_ones_sideways_hand_overs_in_order(tmp_path):
     report, events, _ = import_to_frames([_export(tmp_path)], mapping_from_dict(MAPPING))
-    assert (report.rows_in, report.rows_rejected) == (5, 0), [r.reason for r in report.rejects.rejects]
+    assert (report.rows_in, report.rows_rejected) == (7, 0), [r.reason for r in report.rejects.rejects]
     assert _moves(events, "GD001") == [("Dispatched", "市12345中心", "区住建局"), ("HandedOver", "区住建局", "街道办"),
                                        ("HandedOver", "街道办", "区住建局"),
                                        ("Replied", "区住建局", None)]
     assert _moves(events, "GD004")[:2] == [("Dispatched", "市12345中心", "区环保局"), ("HandedOver", "区环保局", "街道办")]
     assert _moves(events, "GD005") == [("Replied", "市12345中心", None)]
+    assert _moves(events, "GD007")[:4] == [("Dispatched", "市12345中心", "区住建局"), ("ReturnRequested", "区住建局", None),
+                                           ("ReturnApproved", "市12345中心", "区住建局"),
+                                           ("Dispatched", "市12345中心", "区城管局")]
     hand_overs = _payloads(events, "GD001", "HandedOver")
     assert all(p["undated"] is True for p in hand_overs) and [p["chain_step"] for p in hand_overs] == [2, 3]
     # undated: recorded at the close time (the open ticket: at intake), never at a time the export does not give
@@ -93,10 +103,10 @@ def test_ping_pong_and_cycle_are_found_on_the_chain_and_nothing_measured_from_un
     fired = {(f.rule_id, t) for f in findings for t in f.ticket_ids}
     assert ("BP-PINGPONG", "GD001") in fired
     assert ("BP-CYCLE", "GD003") in fired
-    pingpong = next(f for f in findings if f.rule_id == "BP-PINGPONG")
-    assert pingpong.unit_id == "区住建局"
+    assert ("BP-PINGPONG", "GD006") in fired
+    assert {f.unit_id for f in findings if f.rule_id == "BP-PINGPONG"} == {"区住建局"}  # never the centre
     # near misses and rules that would read the stand-in times or the actions a chain does not record
-    assert not {t for rule, t in fired if rule in ("BP-PINGPONG", "BP-CYCLE")} & {"GD002", "GD004", "GD005"}
+    assert not {t for rule, t in fired if rule in ("BP-PINGPONG", "BP-CYCLE")} & {"GD002", "GD004", "GD005", "GD007"}
     assert not {rule for rule, _ in fired} & {"BP-NO-VERIFY", "DL-IDLE", "FF-NO-FOLLOW-UP", "FC-INSTANT"}, fired
 
 
@@ -116,5 +126,5 @@ def test_suggest_proposes_the_chain_as_a_history_and_its_draft_reads_every_ticke
     proposal["source"] = "cityC"
     proposal["closed_states"] = ["已办结"]
     report, events, _ = import_to_frames([path], mapping_from_dict(proposal))
-    assert report.rows_rejected == 0 and events.ticket_id.nunique() == 5
+    assert report.rows_rejected == 0 and events.ticket_id.nunique() == 7
     assert len(events[events.action == "HandedOver"]) == 2 + 5 + 1

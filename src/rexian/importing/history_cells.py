@@ -127,7 +127,8 @@ def step_columns(cell: HistoryCell) -> dict[str, str]:
 
 # A chain of units (流转路径, 办理轨迹: 「市12345中心→区住建局→街道办→区住建局」) is read as moves of the ticket: the first
 # arrow the dispatch by the first unit (the centre), each later arrow a hand-over from the unit before it to the unit
-# after it — sideways (HandedOver, 转办) unless the mapping says Forwarded or Dispatched. The chain writes no time:
+# after it — sideways (HandedOver, 转办) unless the mapping says Forwarded or Dispatched —, except an arrow out of the
+# centre (a re-dispatch) or back into it (a return). The chain writes no time:
 # its moves are ordered but undated. They are recorded at the ticket's close time (else its intake time), the one
 # known moment by which they had all happened, so no gap between them measures anything (DL-IDLE, FC-INSTANT read
 # none), and carry `undated: true`. A time written in brackets after a unit is not read (whether it is when the unit
@@ -143,14 +144,25 @@ def chain_units(text: str) -> list[str]:
 
 
 def chain_steps(units: list[str], at: Any, event: str, reply: str | None = None) -> list[dict[str, Any]]:
-    """The chain's moves as steps, all at `at`, in order; the row's reply (if any) last, by the last unit."""
-    if len(units) == 1:  # no move: the ticket stayed where it was received
-        steps = [{"at": at, "action": "TicketReceived", "actor_unit_id": units[0],
-                  "payload": {"undated": True, "chain_step": 0}}]
-    else:
-        steps = [{"at": at, "action": "Dispatched" if step == 1 else event, "actor_unit_id": before,
-                  "target_unit_id": after, "payload": {"undated": True, "chain_step": step}}
-                 for step, (before, after) in enumerate(zip(units, units[1:]), start=1)]
+    """The chain's moves as steps, all at `at`, in order; the row's reply (if any) last, by the last unit. The first
+    unit is the centre: an arrow out of it is a dispatch, an arrow back into it a return (requested by the unit
+    before it, approved by the centre) — not a hand-over to a peer, so 「中心→A→中心→B→中心→A」 is A,B,A for the
+    ping-pong rule, never the centre bouncing."""
+    centre = units[0]
+
+    def step(number: int, action: str, actor: str, target: str | None = None) -> dict[str, Any]:
+        return {"at": at, "action": action, "actor_unit_id": actor, "target_unit_id": target,
+                "payload": {"undated": True, "chain_step": number}}
+
+    steps = [step(0, "TicketReceived", centre)] if len(units) == 1 else []  # no move: received, and kept there
+    moves = [(before, after) for before, after in zip(units, units[1:]) if before != after]
+    for number, (before, after) in enumerate(moves, start=1):
+        if before == centre:
+            steps.append(step(number, "Dispatched", centre, after))
+        elif after == centre:
+            steps += [step(number, "ReturnRequested", before), step(number, "ReturnApproved", centre, before)]
+        else:
+            steps.append(step(number, event, before, after))
     if reply:
         steps.append({"at": at, "action": "Replied", "actor_unit_id": units[-1],
                       "payload": {"undated": True, "reply": reply}})

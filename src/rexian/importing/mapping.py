@@ -195,7 +195,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
         if len(events) > 1:
             also[str(word).strip()] = tuple(events[1:])
     if history is not None and history.chain is not None:  # a chain's moves are named by their events
-        for event in ("TicketReceived", "Dispatched", "Replied", history.chain):
+        for event in ("TicketReceived", "Dispatched", "ReturnRequested", "ReturnApproved", "Replied", history.chain):
             actions.setdefault(event, event)
     action_match = raw.get("action_match", "exact")
     if action_match not in ("exact", "contains"):

@@ -140,7 +140,8 @@ def chain_history(part: Part, proposal: dict[str, Any], chain: str, reply: dict[
         values = Counter(as_text(row.get(outcome["status"])) for row in part.rows if row.get(outcome["status"]))
         proposal["closed_states"] = [f"?  # {outcome['status']} 中表示已办结的取值，现有：{'、'.join(values)}"]
     notes.append(f"「{chain}」是单位流转链（如「市12345中心→区住建局→街道办」）：按 history.chain 读取——第一个箭头是派单，"
-                 "其后每个箭头是前一单位向后一单位的平级转办（HandedOver；若平台的流转是下派，改为 Forwarded）；链中没有时间，"
+                 "其后每个箭头是前一单位向后一单位的平级转办（HandedOver；若平台的流转是下派，改为 Forwarded），回到第一个单位（中心）的"
+                 "箭头是退回，从中心再出发的是重新派单；链中没有时间，"
                  "这些流转按顺序记在办结时间（无则受理时间）并标为 undated，依赖时间的规则不据此判断；没有经办人，推诿线索只点名到单位"
                  "（docs/importing.md「A chain of units in one cell」）")
     unused_columns(part.headers, taken, notes)
