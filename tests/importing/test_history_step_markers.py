@@ -123,13 +123,15 @@ def test_without_a_separator_mapping_check_says_steps_run_on_behind_an_arrow_or_
 
 @pytest.mark.parametrize("chain", ["市12345中心→区住建局→街道办",
                                    "市12345中心(2024-03-02 09:15)→区住建局(2024-03-03 10:20)→街道办（2024-03-04 09:00）"])
-def test_a_chain_of_units_without_a_time_before_each_step_is_named_in_a_note_and_not_taken_for_steps(tmp_path, chain):
+def test_a_chain_of_units_without_a_time_before_each_step_is_not_taken_for_steps_but_for_a_chain(tmp_path, chain):
+    # import11b named the chain in a note and read nothing of it; import12 reads it as undated moves (history.chain,
+    # tests/importing/test_history_unit_chains.py) — never as timed steps with a line pattern.
     path = tmp_path / "path.csv"
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         csv.writer(handle).writerows([["工单编号", "受理时间", "流转路径"]] + [
             [f"GD00{n}", "2024-03-02 09:00", chain] for n in range(1, 4)])
     proposal, notes = suggest([path])
-    assert "history" not in proposal
+    assert proposal["history"]["chain"] == "HandedOver" and "line" not in proposal["history"]
     assert any("「流转路径」是单位流转链" in note for note in notes), notes
 
 

@@ -149,10 +149,11 @@ def bp_no_verify(data, p):
 
     Basis: MISSION.md 退单 — "returning without having checked anything (no contact, no site visit) is
     exactly the abuse the reporting describes"; a hand-over sideways passes the ticket on just the same.
-    Responsible: the requester (or the person who handed it over) and their unit.
+    Responsible: the requester (or the person who handed it over) and their unit. Not judged: an undated move
+    read from a chain of units (`undated`), which records no action of the unit at all, checks or not.
     """
     ev = data.ev
-    rr = ev.filter(_.action.isin(("ReturnRequested", "HandedOver"))).select(
+    rr = ev.filter(_.action.isin(("ReturnRequested", "HandedOver")) & ~ibis.coalesce(_.undated, False)).select(
         t="ticket_id", r_seq="seq", unit_id="actor_unit_id", person_id="actor_id", reason="reason", basis="basis",
         passed_as=ibis.ifelse(_.action == "HandedOver", "平级转办", "申请退单"))
     d = arrivals(ev).select(dt="ticket_id", d_seq="seq")

@@ -24,10 +24,11 @@ def ff_no_follow_up(data, p):
     alone, high) or, still open, for `idle_days` (medium).
 
     Basis: MISSION.md 转派/下派 ("forwarding is not finishing: the unit stays responsible and must follow
-    up") and 只转办不跟踪. Responsible: the forwarding unit and the person who forwarded.
+    up") and 只转办不跟踪. Responsible: the forwarding unit and the person who forwarded. Not judged: an undated
+    forward read from a chain of units (`undated`: no time to count from, no action recorded after it).
     """
     ev = data.ev
-    fwd = ev.filter(_.action == "Forwarded").select(
+    fwd = ev.filter((_.action == "Forwarded") & ~ibis.coalesce(_.undated, False)).select(
         t="ticket_id", f_seq="seq", f_ts="ts", unit_id="actor_unit_id", person_id="actor_id",
         to_unit_id="target_unit_id")
     closure = ev.filter(_.action == "ClosureRequested").select(ct="ticket_id", c_seq="seq", cu="actor_unit_id")
@@ -122,19 +123,20 @@ def dl_idle(data, p):
     visit — `waiting_actions`); for an open ticket the last gap runs to the analysis time.
 
     Basis: MISSION.md 久拖不办 ("idle for days"). Responsible: the lead unit at the time of the gap and the
-    person who last acted for it. One finding per ticket (its longest gap).
+    person who last acted for it. One finding per ticket (its longest gap). Not judged: a gap that starts at an
+    undated move read from a chain of units (`undated`: its time is a stand-in, not when the move happened).
     """
     ev, tk = data.ev, data.tk
     threshold = p["idle_days"] * 86400
-    waiting = _.action.isin(p["waiting_actions"])
+    waiting = _.action.isin(p["waiting_actions"]) | ibis.coalesce(_.undated, False)
     # Gaps between consecutive events (one window), and the trailing gap of each open ticket; both are
     # filtered to long gaps before anything else is joined, so the joins stay small.
     w = ibis.window(group_by="ticket_id", order_by="seq")
-    inner = ev.select("ticket_id", "seq", "ts", "action").mutate(gap_end=_.ts.lead(1).over(w))
+    inner = ev.select("ticket_id", "seq", "ts", "action", "undated").mutate(gap_end=_.ts.lead(1).over(w))
     inner = inner.filter(_.gap_end.notnull() & (_.gap_end - _.ts >= threshold) & ~waiting)
     open_last = tk.filter(_.is_open).select(ot="ticket_id", os="last_seq")
     trailing = ev.join(open_last, [ev.ticket_id == open_last.ot, ev.seq == open_last.os]).select(
-        "ticket_id", "seq", "ts", "action", gap_end=ibis.literal(data.as_of_ts, "int64"))
+        "ticket_id", "seq", "ts", "action", "undated", gap_end=ibis.literal(data.as_of_ts, "int64"))
     trailing = trailing.filter((_.gap_end - _.ts >= threshold) & ~waiting)
     gaps = inner.union(trailing).mutate(idle_days=(_.gap_end - _.ts) / 86400.0).select(
         gt="ticket_id", gap_seq="seq", idle_days="idle_days")

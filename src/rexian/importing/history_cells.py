@@ -30,10 +30,14 @@ YEAR = re.compile(r"^\s*\d{4}")
 STEP_TIME = (r"(?:\d{4}\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}\s*[:：时点]\s*\d{1,2}\s*分?"
              r"(?:\s*[:：]\s*\d{1,2}\s*秒?)?")
 # What platforms write before each step when several share a cell: a number (「1.」「2、」「3）」), a number in brackets
-# (「（1）」), a circled number (「①」, past ⑳ 「㉑」) — never a digit that is part of a date or time (「2024.03.02」) —, an arrow
+# (「（1）」), a circled number (「①」, past ⑳ 「㉑」), the step named in words (「第1步」「步骤1：」) — never a digit that is
+# part of a date or time (「2024.03.02」) —, an arrow
 # (「→」), and a bullet at the start of a line (「· 」「- 」). A separator made of one of them cuts only before a time
 # (`mapping suggest`, importing/suggest_history.py), so a reply's own 「1.已清理」 or 「市民→社区」 stays whole.
-STEP_NUMBER = r"(?:(?<![\d.．:：/-])\d{1,2}\s*[.．、)）]|[（(]\d{1,2}[）)]|[①-⑳㉑-㉟㊱-㊿])"
+# 「第1步」「第二步：」「步骤1：」「步骤 2、」 name the step in words.
+COUNT = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+STEP_NUMBER = (r"(?:(?<![\d.．:：/-])\d{1,2}\s*[.．、)）]|[（(]\d{1,2}[）)]|[①-⑳㉑-㉟㊱-㊿]"
+               rf"|第\s*{COUNT}\s*步\s*[：:、.．]?|步骤\s*{COUNT}\s*[：:、.．)）]?)")
 ARROW = r"(?:→|->|—>|⇒)"
 BULLET = r"^\s*[·•●▪\-－*]"
 DATED = r"[\[【(（]?\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}\s*[:：时点]"
@@ -45,6 +49,16 @@ MARKED_LEAD = re.compile(rf"^\s*(?:{STEP_NUMBER}|{BULLET.removeprefix('^')}|{ARR
 MARKED_REASON = ("处理过程的每一步前有序号、箭头或行首符号（1. ① （1） → · -）：在 history 中写 separator 把它当作各步之间的"
                  "分隔符（rexian mapping suggest 会提出），否则无法拆分为流转步骤")
 NO_YEAR = re.compile(r"^\s*(\d{1,2})\s*([-/.月])\s*(\d{1,2})")
+# The attachment part of a step (「附件：a.jpg、b.pdf」「上传附件: 整改前.jpg；整改后.jpg」): file names, not words of the
+# reply or reason the text rules read. It is taken out of the step's note into the step's column `<cell>.附件`, which
+# the evidence of a closure request and the attachments of a progress note read unless the mapping names another.
+ATTACHMENTS = "附件"
+ATTACHMENT_LABEL = r"(?:上传|相关)?附件(?:名称|列表)?|佐证材料|附图"
+FILE_NAME = r"[^\s、，,；;：:。]+?\.[A-Za-z][A-Za-z0-9]{1,4}(?=$|[\s、，,；;。)）])"
+ATTACHMENT_PART = re.compile(rf"[\s；;，,。]*(?:{ATTACHMENT_LABEL})\s*[：:]\s*(?P<files>[^\s、，,；;。]+"
+                             rf"(?:\s*、\s*[^\s、，,；;。]+|\s*[，,；;]\s*{FILE_NAME})*)")
+NO_FILES = {"无", "暂无", "没有", "-", "—", "/"}  # 「附件：无」: no file, no evidence
+ATTACHMENT_FIELDS = (("ClosureRequested", "evidence"), ("ProgressNoted", "attachments"))
 
 
 @dataclass
@@ -52,13 +66,15 @@ class HistoryCell:
     """`history: {column: 处理过程, line: 模式}` and the ticket row's outcome columns (as in `ticket_sheet`)."""
 
     column: str
-    line: re.Pattern
+    line: re.Pattern | None
     closed_at: str | None = None
     status: str | None = None
     visit_result: Any = None
     due_at: str | None = None
     groups: tuple[str, ...] = field(default=())
     separator: re.Pattern | None = None  # steps written one after another on a line (「…；2024-03-03 10:20 …」)
+    chain: str | None = None  # a bare chain of units (「市12345中心→区住建局→街道办」): the event of each later arrow
+    reply: str | None = None  # a chain's ticket row: the reply column (the last unit's reply, as in a ticket list)
 
     def key(self, group: str) -> str:
         return f"{self.column}.{group}"
@@ -66,11 +82,25 @@ class HistoryCell:
 
 def read_history_cell(raw: Any, where: str, error: type[Exception]) -> HistoryCell:
     """The `history` section, or `error` naming what is wrong."""
-    allowed = {"column", "line", "separator", "closed_at", "status", "visit_result", "due_at"}
-    if not isinstance(raw, dict) or not raw.get("column") or not raw.get("line") or set(raw) - allowed:
+    allowed = {"column", "line", "separator", "chain", "reply", "closed_at", "status", "visit_result", "due_at"}
+    if not isinstance(raw, dict) or not raw.get("column") or not (raw.get("line") or raw.get("chain")) \
+            or set(raw) - allowed:
         raise error(f"{where}：history 应为 {{column: 处理过程列, line: 每一步的正则模式（命名组 at、action，可选 actor_id、"
                     f"actor_unit_id、target_unit_id、note）, separator（同一行内各步之间的分隔符，正则）/closed_at/status/"
-                    f"visit_result/due_at 可选}}")
+                    f"visit_result/due_at 可选}}，或单位流转链 {{column: 流转路径列, chain: true（或 {'/'.join(CHAIN_EVENTS)}）}}")
+    outcome = {key: str(raw[key]) for key in ("closed_at", "status", "due_at") if raw.get(key)}
+    from rexian.importing.mapping import check_visit_result
+
+    visit_result = check_visit_result(raw.get("visit_result"), f"{where}：history")
+    if raw.get("reply") and not raw.get("chain"):
+        raise error(f"{where}：history.reply 只用于单位流转链（chain）：逐步的处理过程中答复写在步骤里（action_fields）")
+    if raw.get("chain"):
+        chain = "HandedOver" if raw["chain"] is True else str(raw["chain"])
+        if chain not in CHAIN_EVENTS or raw.get("line") or raw.get("separator"):
+            raise error(f"{where}：history.chain 为 true 或 {' / '.join(CHAIN_EVENTS)}（第一段以后每个箭头的事件，默认平级转办 "
+                        f"HandedOver），且不与 line、separator 同用（链中没有每一步的时间和动作）")
+        return HistoryCell(column=str(raw["column"]), line=None, groups=CHAIN_GROUPS, chain=chain,
+                           reply=str(raw["reply"]) if raw.get("reply") else None, visit_result=visit_result, **outcome)
     try:
         pattern = re.compile(str(raw["line"]))
     except re.error as problem:
@@ -86,16 +116,70 @@ def read_history_cell(raw: Any, where: str, error: type[Exception]) -> HistoryCe
     missing = [name for name in ("at", "action") if name not in pattern.groupindex]
     if missing:
         raise error(f"{where}：history.line 缺少命名组 {', '.join(f'(?P<{name}>…)' for name in missing)}")
-    from rexian.importing.mapping import check_visit_result
-
     return HistoryCell(column=str(raw["column"]), line=pattern, groups=tuple(pattern.groupindex), separator=separator,
-                       visit_result=check_visit_result(raw.get("visit_result"), f"{where}：history"),
-                       **{key: str(raw[key]) for key in ("closed_at", "status", "due_at") if raw.get(key)})
+                       visit_result=visit_result, **outcome)
 
 
 def step_columns(cell: HistoryCell) -> dict[str, str]:
     """Our flow fields the line pattern names → the columns of the step rows holding them."""
-    return {name: cell.key(name) for name in STEP_FIELDS if name in cell.groups}
+    return {name: cell.key(name) for name in (*STEP_FIELDS, "payload") if name in cell.groups}
+
+
+# A chain of units (流转路径, 办理轨迹: 「市12345中心→区住建局→街道办→区住建局」) is read as moves of the ticket: the first
+# arrow the dispatch by the first unit (the centre), each later arrow a hand-over from the unit before it to the unit
+# after it — sideways (HandedOver, 转办) unless the mapping says Forwarded or Dispatched —, except an arrow out of the
+# centre (a re-dispatch) or back into it (a return). The chain writes no time:
+# its moves are ordered but undated. They are recorded at the ticket's close time (else its intake time), the one
+# known moment by which they had all happened, so no gap between them measures anything (DL-IDLE, FC-INSTANT read
+# none), and carry `undated: true`. A time written in brackets after a unit is not read (whether it is when the unit
+# got the ticket or passed it on differs by platform).
+CHAIN_EVENTS = ("HandedOver", "Forwarded", "Dispatched")
+CHAIN_GROUPS = ("at", "action", "actor_unit_id", "target_unit_id", "payload")
+UNIT_TIME = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+
+
+def chain_units(text: str) -> list[str]:
+    """The units of a chain, in order, each without a time in brackets after it."""
+    return [unit for unit in (UNIT_TIME.sub("", part).strip() for part in re.split(ARROW, text)) if unit]
+
+
+def chain_steps(units: list[str], at: Any, event: str, reply: str | None = None) -> list[dict[str, Any]]:
+    """The chain's moves as steps, all at `at`, in order; the row's reply (if any) last, by the last unit. The first
+    unit is the centre: an arrow out of it is a dispatch, an arrow back into it a return (requested by the unit
+    before it, approved by the centre) — not a hand-over to a peer, so 「中心→A→中心→B→中心→A」 is A,B,A for the
+    ping-pong rule, never the centre bouncing."""
+    centre = units[0]
+
+    def step(number: int, action: str, actor: str, target: str | None = None) -> dict[str, Any]:
+        return {"at": at, "action": action, "actor_unit_id": actor, "target_unit_id": target,
+                "payload": {"undated": True, "chain_step": number}}
+
+    steps = [step(0, "TicketReceived", centre)] if len(units) == 1 else []  # no move: received, and kept there
+    moves = [(before, after) for before, after in zip(units, units[1:]) if before != after]
+    for number, (before, after) in enumerate(moves, start=1):
+        if before == centre:
+            steps.append(step(number, "Dispatched", centre, after))
+        elif after == centre:
+            steps += [step(number, "ReturnRequested", before), step(number, "ReturnApproved", centre, before)]
+        else:
+            steps.append(step(number, event, before, after))
+    if reply:
+        steps.append({"at": at, "action": "Replied", "actor_unit_id": units[-1],
+                      "payload": {"undated": True, "reply": reply}})
+    return steps
+
+
+def chain_time(row: SourceRow, cell: HistoryCell, mapping, intake_first: bool = False) -> Any:
+    """The time an undated chain's moves are recorded at: the ticket's close time, else its intake time (the intake
+    time first for a chain of one unit, which records the receipt only); None when the row gives neither readably."""
+    columns = (cell.closed_at, mapping.intake.get("received_at"))
+    for column in columns[::-1] if intake_first else columns:
+        if column and not is_missing(row.values.get(column), mapping.nulls):
+            try:
+                return parse_time(row.values[column], mapping.date_formats, mapping.zone())
+            except ValueError:
+                continue
+    return None
 
 
 @dataclass
@@ -118,6 +202,41 @@ def pieces(text: str, separator: re.Pattern | None) -> Iterator[tuple[str, str]]
         yield joint, line[start:]
 
 
+def take_attachments(note: str) -> tuple[str, list[str]]:
+    """(the note without its attachment parts, the files they list — 「无」 lists none)."""
+    files: list[str] = []
+
+    def cut(found: re.Match) -> str:
+        files.extend(name for name in re.split(r"\s*[、，,；;]\s*", found.group("files")) if name not in NO_FILES)
+        return ""
+
+    rest = ATTACHMENT_PART.sub(cut, note)
+    return (rest.strip(" \t\n；;，,。") if rest != note else note), files
+
+
+def attachments_apart(step: dict[str, str]) -> None:
+    """The step's attachment part out of its note into its `附件` part (a pattern that reads it itself keeps its own)."""
+    note = step.get("note")
+    if not note or not ATTACHMENT_PART.search(note):
+        return
+    rest, files = take_attachments(note)
+    if rest:
+        step["note"] = rest
+    else:
+        del step["note"]
+    if files and not step.get(ATTACHMENTS):
+        step[ATTACHMENTS] = "、".join(files)
+
+
+def attachment_fields(cell: HistoryCell, action_fields: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """`action_fields` with the steps' attachments (`<cell>.附件`) as the evidence of closure requests and the
+    attachments of progress notes, where the mapping names no column of its own for them."""
+    out = {event: dict(fields) for event, fields in action_fields.items()}
+    for event, name in ATTACHMENT_FIELDS:
+        out.setdefault(event, {}).setdefault(name, cell.key(ATTACHMENTS))
+    return out
+
+
 def split_cell(text: str, pattern: re.Pattern, separator: re.Pattern | None = None) -> Steps:
     steps: list[dict[str, str]] = []
     continued = 0
@@ -133,6 +252,8 @@ def split_cell(text: str, pattern: re.Pattern, separator: re.Pattern | None = No
             continued += 1
         else:
             return Steps([], continued, piece.strip())
+    for step in steps:  # after the lines a step continues on: an attachment list may stand on a line of its own
+        attachments_apart(step)
     return Steps(steps, continued)
 
 
@@ -180,6 +301,22 @@ def step_rows(rows: Iterable[SourceRow], mapping, rejects: RejectLog, kept: list
         if is_missing(text, mapping.nulls):
             rejects.add(row.file, row.row, cell.column, None, "处理过程为空：没有可导入的流转步骤", ticket)
             continue
+        if cell.chain is not None:
+            units = chain_units(as_text(text))
+            at = chain_time(row, cell, mapping, intake_first=len(units) == 1)
+            if at is None or not units:
+                rejects.add(row.file, row.row, cell.column, text, "流转路径没有单位" if not units else
+                            "流转路径没有时间，需要本行的办结时间（history.closed_at）或受理时间（intake.received_at）"
+                            "来记录这些流转（按链的顺序）", ticket)
+                continue
+            kept.append(row)
+            base = {key: value for key, value in row.values.items() if key != cell.column}
+            reply = row.values.get(cell.reply) if cell.reply else None
+            reply = None if is_missing(reply, mapping.nulls) else as_text(reply)
+            for number, step in enumerate(chain_steps(units, at, cell.chain, reply), start=1):
+                yield SourceRow(row.file, row.row, {**base, **{cell.key(name): value for name, value in step.items()},
+                                                    cell.key(LINE): number})
+            continue
         split = split_cell(as_text(text), cell.line, cell.separator)
         if split.lead is not None:
             rejects.add(row.file, row.row, cell.column, split.lead, MARKED_REASON if cell.separator is None and
@@ -193,7 +330,8 @@ def step_rows(rows: Iterable[SourceRow], mapping, rejects: RejectLog, kept: list
             except ValueError:
                 year = None
         with_years(split.steps, year)
-        if cell.separator is None and any(RUN_ON_STEP.search(step.get("note", "")) for step in split.steps):
+        # Also with a separator: a cell written in a shape the separator does not cut still runs its steps on.
+        if any(RUN_ON_STEP.search(step.get("note", "")) for step in split.steps):
             rejects.note(row.file, "处理过程中一步的说明里还有带时间的下一步（同一行写了几步？）：若是，在 history 中写 separator "
                                    "（各步之间的分隔符：分号、序号 1. ①、箭头 →，如 '[；;]'；rexian mapping suggest 会提出），"
                                    "否则这几步只读作一步", row.row, cell.column)

@@ -194,6 +194,9 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
         actions[str(word)] = events[0]
         if len(events) > 1:
             also[str(word).strip()] = tuple(events[1:])
+    if history is not None and history.chain is not None:  # a chain's moves are named by their events
+        for event in ("TicketReceived", "Dispatched", "ReturnRequested", "ReturnApproved", "Replied", history.chain):
+            actions.setdefault(event, event)
     action_match = raw.get("action_match", "exact")
     if action_match not in ("exact", "contains"):
         raise MappingError(f"{where}：action_match 应为 exact 或 contains")
@@ -219,6 +222,10 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
     except ValueError as error:
         raise MappingError(f"{where}：{error}") from None
     action_fields, problems = check_action_fields(raw.get("action_fields") or {})
+    if history is not None:
+        from rexian.importing.history_cells import attachment_fields
+
+        action_fields = attachment_fields(history, action_fields)
     if problems:
         raise MappingError(f"{where}：{'；'.join(problems)}")
     unit_tree = read_side_table(UnitTree, raw.get("unit_tree"), where, "unit_tree", "unit: 单位列, parent: 上级单位列")

@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Iterator
 
-from rexian.importing.history_cells import MARKED_REASON
+from rexian.importing.history_cells import ATTACHMENTS, MARKED_REASON
 from rexian.importing.mapping import Mapping
 
 
@@ -159,7 +159,8 @@ def _absent_columns(report, mapping: Mapping) -> list[str]:
 
     if not report.columns_seen:
         return []
-    made = {mapping.history.key(group) for group in mapping.history.groups} if mapping.history is not None else set()
+    made = ({mapping.history.key(group) for group in (*mapping.history.groups, ATTACHMENTS)}
+            if mapping.history is not None else set())
     made |= {column for lookup in mapping.lookups for column in lookup.columns}  # checked against their tables
     used = {draft.payload.get("completed_from") or draft.payload.get("from_event_sheet")
             for history in report.histories.values() for draft in history.drafts}
@@ -185,8 +186,9 @@ def _unused_sections(report, mapping: Mapping, actions: Counter) -> list[str]:
             "（全部）→ 回访结果类规则对该来源无法判断（DS-UNSATISFIED, FC-UNRESOLVED, MS-SATISFIED-REPEAT）；"
             "请核对 action_fields.Visited 所指的列，或用 values 翻译其中的词" if whole else
             "，这些回访的结果记为未知（见拒收清单中的「提示」行）"))
+    attachments = mapping.history.key(ATTACHMENTS) if mapping.history is not None else None
     for event in sorted(mapping.action_fields):
-        if not actions[event]:
+        if not actions[event] and set(mapping.action_fields[event].values()) - {attachments}:
             lines.append(f"action_fields.{event} 没有用上：本映射没有产生 {event} 事件"
                          + ("（tickets 模式只产生受理、派单、答复、办结）" if mapping.mode == "tickets" else ""))
     documents = [note for note in report.rejects.notes if note.row is None and is_document_remark(note.reason)]
@@ -200,6 +202,11 @@ def _unused_sections(report, mapping: Mapping, actions: Counter) -> list[str]:
     if run_on:
         lines.append(f"处理过程：{len(run_on)} 件工单的某一步说明里还有带时间的下一步 → 同一行写了几步却只读作一步；"
                      "在 history 中写 separator（各步之间的分隔符：分号、序号 1. ①、箭头 →，如 '[；;]'）")
+    if mapping.history is not None and mapping.history.chain is not None:
+        chained = sum(1 for history in report.histories.values() if any(d.payload.get("undated") for d in history.drafts))
+        lines.append(f"流转路径：{chained} 件工单的单位流转链读作派单与{mapping.history.chain}（按链的顺序）；链中没有时间"
+                     "（undated，记在办结时间，无则受理时间）和经办人 → 不据此判断 DL-IDLE、BP-NO-VERIFY、FF-NO-FOLLOW-UP，"
+                     "推诿线索只点名到单位")
     marked = [reject for reject in report.rejects.rejects if reject.reason == MARKED_REASON]
     if marked:
         lines.append(f"处理过程：{len(marked)} 件工单的每一步前有序号、箭头或行首符号，未写 separator 而整件未导入；"

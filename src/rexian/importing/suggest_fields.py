@@ -48,21 +48,24 @@ def reply_and_deadline_fields(proposal: dict[str, Any], note: str | None, notes:
         del proposal["action_fields"]
 
 
-def labelled_fields(proposal: dict[str, Any], column: str, pattern, notes: list[str]) -> None:
-    """The labelled parts the line pattern reads (附件, 延期至, 通话编号) as the per-action fields they are."""
+def labelled_fields(proposal: dict[str, Any], column: str, pattern, notes: list[str], lines: list[str] = ()) -> None:
+    """The labelled parts the line pattern reads (延期至, 通话编号) and the attachment part every step's note gives up
+    (附件, importing/history_cells.py) as the per-action fields they are."""
+    from rexian.importing.history_cells import ATTACHMENT_PART, ATTACHMENTS
     from rexian.importing.suggest_history import LABELLED_FIELDS
 
     events = set(proposal.get("actions", {}).values())
     fields = proposal.setdefault("action_fields", {})
     for group, uses in LABELLED_FIELDS.items():
-        if group not in pattern.groupindex:
+        if group not in pattern.groupindex and not (group == ATTACHMENTS and any(map(ATTACHMENT_PART.search, lines))):
             continue
         used = [f"{event}.{name}" for event, name in uses if event in events]
         for event, name in uses:
             if event in events:
                 fields.setdefault(event, {})[name] = f"{column}.{group}"
         if used:
-            notes.append(f"步骤中的「{group}：」单独读作 {column}.{group}，用作 {', '.join(used)}")
+            notes.append(f"步骤中的「{group}：」单独读作 {column}.{group}，用作 {', '.join(used)}"
+                         + ("（附件部分不留在说明里：答复文字不含文件名）" if group == ATTACHMENTS else ""))
     if not fields:
         del proposal["action_fields"]
 

@@ -28,14 +28,14 @@ BRACKET_LINE = (AT_PART + r"[【\[](?P<action>[^】\]]+)[】\]]\s*(?P<actor_id>[
 MIN_SHARE = 0.6
 # A person written with a code in brackets (王芳（0101）, 张伟(1101)): the code identifies the person.
 PERSON_CODE = re.compile(r"^[^（(\s]+[（(][A-Za-z0-9_-]+[）)]$")
-# Labelled parts of a step (the label, and the lookahead that reads its value into a group of that name).
+# Labelled parts of a step (the label, and the lookahead that reads its value into a group of that name). The
+# attachment part needs none: every step's 「附件：…」 is taken out of its note into `<cell>.附件` (history_cells.py).
 LABELLED_PARTS = [
-    (re.compile(r"附件[：:]"), r"(?=(?:.*?附件[：:]\s*(?P<附件>[^\s；;]+))?)"),
     (re.compile(r"延期至[：:]"), r"(?=(?:.*?延期至[：:]\s*(?P<延期至>\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}[:：]\d{2})?))?)"),
     (re.compile(r"通话编号[：:]"), r"(?=(?:.*?通话编号[：:]\s*(?P<通话编号>[A-Za-z0-9_-]+))?)"),
 ]
 # What each labelled part is for: (event, field) pairs of action_fields.
-LABELLED_FIELDS = {"附件": [("ClosureRequested", "evidence")],
+LABELLED_FIELDS = {"附件": [("ClosureRequested", "evidence"), ("ProgressNoted", "attachments")],
                    "延期至": [("ExtensionRequested", "requested_due_at"), ("ExtensionApproved", "new_due_at")],
                    "通话编号": [("Visited", "call_id")]}
 
@@ -45,7 +45,7 @@ LABELLED_FIELDS = {"附件": [("ClosureRequested", "evidence")],
 # 「市民→社区→物业」 in a note is never cut. A number or arrow takes a 「；」 or 「，」 before it with it.
 SEPARATOR_SHAPES = [
     (r"[；;]", "分号"),
-    (rf"[；;，,]?\s*{STEP_NUMBER}\s*", "序号（1. ① （1））"),
+    (rf"[；;，,]?\s*{STEP_NUMBER}\s*", "序号（1. ① （1） 第1步）"),
     (rf"[；;，,]?\s*{ARROW}\s*", "箭头（→）"),
     (rf"{BULLET}\s*", "行首符号（· -）"),
 ]
@@ -66,19 +66,31 @@ def _splits_into_steps(cell: str, separator: re.Pattern) -> bool:
 
 def history_separator(column: str, rows: list[dict[str, Any]]) -> tuple[str, str] | None:
     """(a `separator`, how it reads) when the column's cells write several steps in one line — after 「；」, a number
-    「2.」「②」「（2）」 or an arrow 「→」 before a time — or a bullet 「·」 before each line's time; None when the steps
-    are one a line with nothing before their time. The shape that cuts the most cells wins, if it cuts one in five."""
+    「2.」「②」「（2）」「第2步」 or an arrow 「→」 before a time — or a bullet 「·」 before each line's time; None when the
+    steps are one a line with nothing before their time. Each shape that cuts a cell is one alternative of the
+    separator, so a column whose cells are written in different shapes (most 「；」, some numbered) has each cell
+    cut by the shape it has; proposed when the shapes together cut one cell in five. Every alternative ends in the
+    same lookahead on a time, so no shape cuts a note where no step follows."""
     cells = _filled_cells(column, rows)
-    best: tuple[int, str, str] | None = None
+    found: list[tuple[str, str, int]] = []  # (the shape's lead, its name, cells it cuts)
+    cut: set[int] = set()
+    with_year = without = 0
     for lead, name in SEPARATOR_SHAPES:
         dated, undated = re.compile(lead + DATED_TIME), re.compile(lead + UNDATED_TIME)
-        with_year = sum(1 for cell in cells if _splits_into_steps(cell, dated))
-        without = sum(1 for cell in cells if _splits_into_steps(cell, undated))
-        count = max(with_year, without)
-        if count * 5 >= len(cells) and count and (best is None or count > best[0]):
-            chosen = dated.pattern if with_year * 2 >= without else undated.pattern
-            best = (count, chosen, name)
-    return (best[1], best[2]) if best else None
+        by_year = {index for index, cell in enumerate(cells) if _splits_into_steps(cell, dated)}
+        by_day = {index for index, cell in enumerate(cells) if _splits_into_steps(cell, undated)}
+        if by_year or by_day:
+            found.append((lead, name, max(len(by_year), len(by_day))))
+            cut |= by_year | by_day
+            with_year, without = with_year + len(by_year), without + len(by_day)
+    if not found or len(cut) * 5 < len(cells):
+        return None
+    time = DATED_TIME if with_year * 2 >= without else UNDATED_TIME
+    if len(found) == 1:
+        return found[0][0] + time, found[0][1]
+    found.sort(key=lambda shape: -shape[2])  # named most-used first; the lookahead makes the order of no account
+    return (f"(?:{'|'.join(lead for lead, _, _ in found)}){time}",
+            "、".join(f"{name}（{count} 格）" for _, name, count in found) + "（各格按其写法拆分）")
 
 
 UNIT = r"[^→\s(（]+(?:\s*[(（][^)）]*[)）])?"  # a unit, perhaps with its time in brackets after it
@@ -169,6 +181,6 @@ def _token_pattern(rests: list[str], is_action: Callable[[str], bool]) -> tuple[
 
 
 def labelled_parts(rests: list[str]) -> str:
-    """Lookaheads reading the labelled parts some steps carry after their note — 附件：a.jpg、b.pdf, 延期至：<time>,
-    通话编号：HF… — as columns of their own (`处理过程.附件` …), wherever in the step they stand; the note keeps them too."""
+    """Lookaheads reading the labelled parts some steps carry after their note — 延期至：<time>, 通话编号：HF… — as
+    columns of their own (`处理过程.延期至` …), wherever in the step they stand; the note keeps them too."""
     return "".join(lookahead for label, lookahead in LABELLED_PARTS if any(label.search(rest) for rest in rests))

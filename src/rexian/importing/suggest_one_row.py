@@ -45,6 +45,9 @@ def one_row_per_ticket(part: Part, notes: list[str]) -> tuple[dict[str, Any], li
     outcome = match_headers(part.headers, {k: v for k, v in TICKET_SHEET_SYNONYMS.items() if k != "visit_result"}, taken)
     visit = match_headers(part.headers, {"satisfaction": ACTION_FIELD_SYNONYMS["Visited.satisfaction"],
                                   "resolved": ACTION_FIELD_SYNONYMS["Visited.resolved"]}, taken)
+    chain = unit_chain_column(part.headers, part.rows) if column is None else None
+    if chain is not None:
+        return chain_history(part, proposal, chain, reply, intake, outcome, visit, notes)
     if column is None:
         target = match_headers(part.headers, {"target_unit_id": HEADER_SYNONYMS["target_unit_id"]}, taken)
         proposal.update(mode="tickets", columns={"ticket_id": part.ticket_column,
@@ -61,10 +64,6 @@ def one_row_per_ticket(part: Part, notes: list[str]) -> tuple[dict[str, Any], li
                      "受理、派单、答复、办结，没有经办人，推诿、回访类规则无法判断（docs/importing.md「Tickets mode」）")
         if visit:
             notes.append(f"回访列 {', '.join(visit.values())} 在 tickets 模式下不产生回访事件")
-        chain = unit_chain_column(part.headers, part.rows)
-        if chain:
-            notes.append(f"「{chain}」是单位流转链（如「市12345中心→区住建局→街道办」），没有每一步的时间和动作：不能读作流转"
-                         "步骤（若平台另有逐步的处理过程列，请导出该列；见 docs/importing.md「处理过程在一个单元格中」）")
         unused_columns(part.headers, taken, notes)
         return proposal, notes
     shape = history_separator(column, part.rows)
@@ -107,9 +106,43 @@ def one_row_per_ticket(part: Part, notes: list[str]) -> tuple[dict[str, Any], li
         visits = [step.get("note") or "" for step in steps if proposal["actions"].get(
             (step.get("action") or "").strip()) == "Visited"]
         reply_and_deadline_fields(proposal, parts.get("note"), notes, visits)
-        labelled_fields(proposal, column, compiled, notes)
+        labelled_fields(proposal, column, compiled, notes, lines)
         if "target_unit_id" not in parts:
             notes.append("模式中没有派单的目标单位（target_unit_id）：派单没有 lead_unit_id，规则无法点名单位")
     unused_columns(part.headers, (taken - set(reply.values())) | set(intake.values()) | set(outcome.values())
             | set(visit.values()), notes)
+    return proposal, notes
+
+
+def chain_history(part: Part, proposal: dict[str, Any], chain: str, reply: dict[str, str], intake: dict[str, str],
+                  outcome: dict[str, str], visit: dict[str, str], notes: list[str]) -> tuple[dict[str, Any], list[str]]:
+    """A file with one row per ticket whose only flow is a chain of units (流转路径: 「市12345中心→区住建局→街道办」):
+    `history: {column, chain: true}` — the first arrow the dispatch, each later one a sideways hand-over, undated
+    (importing/history_cells.py) — with the row's outcome columns and reply."""
+    proposal["columns"] = {"ticket_id": part.ticket_column}
+    taken = {part.ticket_column, chain, *reply.values(), *intake.values(), *outcome.values(), *visit.values()}
+    kind = kind_column(part.headers, part.rows, set(taken))
+    if kind:
+        words = kind_values(kind, part.rows)
+        if words:
+            intake["kind"] = kind
+            proposal["values"] = {"kind": words}
+            taken.add(kind)
+    if intake:
+        proposal["intake"] = intake
+    history: dict[str, Any] = {"column": chain, "chain": "HandedOver", **outcome}
+    if reply:
+        history["reply"] = reply["reply"]
+    if visit:
+        history["visit_result"] = visit
+    proposal["history"] = history
+    if "status" in outcome:
+        values = Counter(as_text(row.get(outcome["status"])) for row in part.rows if row.get(outcome["status"]))
+        proposal["closed_states"] = [f"?  # {outcome['status']} 中表示已办结的取值，现有：{'、'.join(values)}"]
+    notes.append(f"「{chain}」是单位流转链（如「市12345中心→区住建局→街道办」）：按 history.chain 读取——第一个箭头是派单，"
+                 "其后每个箭头是前一单位向后一单位的平级转办（HandedOver；若平台的流转是下派，改为 Forwarded），回到第一个单位（中心）的"
+                 "箭头是退回，从中心再出发的是重新派单；链中没有时间，"
+                 "这些流转按顺序记在办结时间（无则受理时间）并标为 undated，依赖时间的规则不据此判断；没有经办人，推诿线索只点名到单位"
+                 "（docs/importing.md「A chain of units in one cell」）")
+    unused_columns(part.headers, taken, notes)
     return proposal, notes
