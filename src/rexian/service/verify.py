@@ -177,7 +177,8 @@ def _check_rows(stream: Any, rows: list[dict[str, Any]], ring: KeyRing, report: 
         records.append(record)
         if chain_hash(record["prev_hash"], record) == record["hash"]:  # altered rows are reported by the chain
             log_seq = row.get("log_seq")
-            problem = ring.problem(event_digest(log_seq, record["hash"]), record.get("mac"), record["at"], log_seq) \
+            problem = ring.problem(event_digest(log_seq, record["hash"], record.get("request_key"),
+                                                record.get("request_command")), record.get("mac"), record["at"], log_seq) \
                 if _is_count(log_seq) else "没有日志序号（不是经由本系统写入的事件）"
             if problem:
                 report.damages.append(Damage(stream, "unsigned", record["seq"], problem))
