@@ -77,7 +77,8 @@ COVERAGE: tuple[Coverage, ...] = (
     Coverage("calls", SIGNED, "imported call-centre records the call-centre rules read: the server's MAC over the "
                               "row's columns, import run and `record_seq` (its number, counter `records:calls`); a "
                               "row rewritten or inserted fails it, a row deleted is a gap (话单; since 0017_trust11c, "
-                              "rows from before it accepted as they stood); digested by checkpoints (since "
+                              "rows from before it marked 升级前未能核实 until re-imported unchanged, since trust12); "
+                              "digested by checkpoints (since "
                               "0018_trust12)"),
     Coverage("agent_status", SIGNED, "as `calls` (坐席状态, counter `records:agent_status`)"),
     Coverage("roster", SIGNED, "as `calls` (人员名册, counter `records:roster`)"),
