@@ -12,7 +12,6 @@ from dataclasses import asdict
 import pytest
 from support.tampering import damaged, one_value, sql
 
-from rexian.adapters.upgrade_seal import unverified, unverified_at, unverified_problem
 from rexian.domain import commands as c
 from rexian.domain.errors import Conflict
 from rexian.service.hotline import command_fingerprint
@@ -42,6 +41,7 @@ def test_an_idempotency_record_rewritten_before_the_upgrade_to_0014_is_named_unv
     it made another caller's ticket) was replayed as the server's and `verify` said intact. Now the upgrade signs the
     record whose outcome is on the chain and marks the other; the other is refused on replay and named."""
     from rexian.adapters.database import migrate
+    from rexian.adapters.upgrade_seal import unverified_at
 
     lamp, pothole = c.Intake(**LAMP, idempotency_key="k1"), c.Intake(**POTHOLE, idempotency_key="k2")
     first, second = app.handle(c.Intake(**LAMP)), app.handle(c.Intake(**POTHOLE))
@@ -77,6 +77,7 @@ def test_an_idempotency_record_naming_events_that_are_not_on_the_chain_is_not_si
 
 def test_an_unverified_mark_is_never_a_valid_signature_and_says_which_upgrade_left_it(app):
     from rexian.adapters.keys import keyring_for
+    from rexian.adapters.upgrade_seal import unverified, unverified_problem
 
     mark = unverified("0017_trust11c")
     assert keyring_for(app.engine).problem("anything", mark) == unverified_problem(mark)
