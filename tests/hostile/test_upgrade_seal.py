@@ -82,3 +82,32 @@ def test_an_unverified_mark_is_never_a_valid_signature_and_says_which_upgrade_le
     mark = unverified("0017_trust11c")
     assert keyring_for(app.engine).problem("anything", mark) == unverified_problem(mark)
     assert "0017_trust11c" in unverified_problem(mark) and unverified_problem("k1:abc") is None
+
+
+def test_the_upgrade_to_0018_writes_each_stored_records_key_on_its_events_so_its_deletion_cannot_double_the_retry(app):
+    """A keyed intake made before 0018_trust12 (its events carry no request) would act again once its record was
+    deleted, even after the upgrade. The upgrade writes the request of every record still stored whose MAC holds and
+    whose events the chain bears out onto those events, signed again; a forged record writes nothing."""
+    from rexian.adapters.database import migrate
+    from rexian.adapters.keys import event_digest, keyring_for
+
+    first = app.handle(c.Intake(**LAMP, idempotency_key="k1"))
+    second = app.handle(c.Intake(**POTHOLE, idempotency_key="k2"))
+    ring = keyring_for(app.engine)
+    for outcome in (first, second):  # as main's code wrote them: no request, the MAC without it
+        number, chain = sql(app, "SELECT log_seq, hash FROM events WHERE ticket_id = ?", outcome.ticket_id)[0]
+        sql(app, "UPDATE events SET request_key = NULL, request_command = NULL, mac = ? WHERE ticket_id = ?",
+            ring.sign(event_digest(number, chain)), outcome.ticket_id, triggers_off=True)
+    sql(app, "UPDATE idempotency SET result = replace(result, 'received', 'closed') WHERE key = 'k2'")  # forged
+    sql(app, "UPDATE alembic_version SET version_num = '0017_trust11c'")
+    app.engine.dispose()
+    migrate(app.engine)
+    assert damaged(verify_database(app.engine)) == {"幂等记录(k2)": {"unsigned"}}
+    assert one_value(app, "SELECT COUNT(*) FROM events WHERE request_key IS NOT NULL") == 1
+    sql(app, "DELETE FROM idempotency")
+    tickets = one_value(app, "SELECT COUNT(*) FROM tickets")
+    assert app.handle(c.Intake(**LAMP, idempotency_key="k1")).ticket_id == first.ticket_id
+    assert one_value(app, "SELECT COUNT(*) FROM tickets") == tickets
+    assert app.handle(c.Intake(**POTHOLE, idempotency_key="k2")).ticket_id != second.ticket_id  # the forged one's
+    with pytest.raises(Exception, match="append-only|append_only|refused"):  # the triggers are back
+        sql(app, "UPDATE events SET request_key = 'x'")

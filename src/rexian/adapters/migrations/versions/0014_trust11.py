@@ -66,7 +66,7 @@ def _sign_bookkeeping(bind) -> None:
     from rexian.adapters import desk_tables as dt
     from rexian.adapters import tables as t
     from rexian.adapters.bookkeeping import delivery_digest, unnumbered_idempotency_digest
-    from rexian.adapters.upgrade_seal import unverified
+    from rexian.adapters.upgrade_seal import result_on_the_chain, unverified
 
     d, o, c, i = dt.webhook_deliveries, dt.outbox, dt.webhook_cursors, t.idempotency
     deliveries = bind.execute(sa.select(d.c.id, d.c.endpoint, d.c.status, d.c.next_at, o.c.key)
@@ -86,37 +86,7 @@ def _sign_bookkeeping(bind) -> None:
     for row in results:
         bind.execute(sa.update(i).where(i.c.key == row.key).values(
             mac=keyring.sign(unnumbered_idempotency_digest(row.key, row.command, row.ticket_id, row.result))
-            if _result_on_the_chain(bind, keyring, row.ticket_id, row.result) else mark))
-
-
-def _result_on_the_chain(bind, keyring, ticket_id, result) -> bool:
-    """An idempotency record's stored outcome as the signed log shows it: the ticket it names is the one of its first
-    event, and every event it lists is on that ticket's chain, with that action and the server's MAC over its hash
-    and log number. A result rewritten by SQL to answer another ticket, or written ahead for nothing done, is not."""
-    import json
-
-    from rexian.adapters import tables as t
-    from rexian.adapters.keys import event_digest
-
-    try:
-        outcome = json.loads(result)
-        listed = [(str(event["ticket_id"]), int(event["seq"]), str(event["action"])) for event in outcome["events"]]
-    except (TypeError, ValueError, KeyError):
-        return False
-    if not listed or listed[0][0] != ticket_id or outcome.get("ticket_id") != ticket_id:
-        return False
-    e = t.events.c
-    # a database whose events already carry requests (0018_trust12) is re-run through here by the tests only
-    requests = {"request_key", "request_command"} <= {c["name"] for c in sa.inspect(bind).get_columns("events")}
-    for stream, seq, action in listed:
-        row = bind.execute(sa.select(e.action, e.hash, e.log_seq, e.mac, e.at,
-                                     *((e.request_key, e.request_command) if requests else ()))
-                           .where(e.ticket_id == stream, e.seq == seq)).first()
-        request = (row.request_key, row.request_command) if row is not None and requests else ()
-        if row is None or row.action != action or \
-                keyring.problem(event_digest(row.log_seq, row.hash, *request), row.mac, row.at, row.log_seq) is not None:
-            return False
-    return True
+            if result_on_the_chain(bind, keyring, row.ticket_id, row.result) else mark))
 
 
 def _outbox_autoincrement(bind) -> None:
