@@ -213,7 +213,7 @@ def _log_sequence_damages(entries: Iterable[tuple], counter: Any) -> list[Damage
             damages.append(Damage(LOG, "deleted", None,
                                   f"日志序号{expected}–{log_seq - 1}缺失（{log_seq - expected}条事件被删除，位于"
                                   f"{before}之后、{here}之前：整张工单、工单最新的事件、整批导入被删除，或幂等记录被删除——"
-                                  f"其请求重试时按其事件所记的请求作答，0018_trust12之前的请求会再执行一次）"))
+                                  f"其请求重试时按其事件所记的请求作答；升级到0018_trust12之前已被删除的，重试会再执行一次）"))
         expected, before = max(expected, log_seq + 1), here
         if len(damages) > MAX_LISTED:
             damages.append(Damage(LOG, "deleted", None, f"日志序号的缺口或重复超过{MAX_LISTED}处，其余不再逐一列出"))
