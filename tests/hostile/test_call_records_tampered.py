@@ -100,21 +100,32 @@ def test_importing_the_same_records_again_writes_nothing_and_stays_intact(import
     assert verify_database(imported.engine).intact
 
 
-def test_the_upgrade_to_0016_numbers_and_signs_existing_records_as_they_stand(imported):
-    """Rows from before 0017_trust11c have no number and no MAC: the upgrade accepts them as they stand (there is
-    nothing older to check them against); a change after it is named."""
+def test_the_upgrade_to_0016_numbers_existing_records_and_names_them_unverified_until_their_source_is_imported_again(
+        imported):
+    """Rows from before 0017_trust11c have no number and no MAC, and there is nothing signed to check them against.
+    Before trust12 the upgrade signed them as they stood, so a row edited by SQL before the upgrade was accepted as
+    genuine for ever (verify intact). Now the upgrade numbers them and marks them 「升级前未能核实」; importing the source
+    file again signs every row it finds unchanged, and the row edited before the upgrade stays named."""
     from rexian.adapters.database import migrate
 
     for table in RECORDS:
         sql(imported, f"UPDATE {table} SET record_seq = NULL, mac = NULL")
         sql(imported, "DELETE FROM counters WHERE name = ?", f"records:{table}")
-    sql(imported, "UPDATE roster SET name = '改过的名字' WHERE person_id = 'P1'")  # before the upgrade: accepted
+    sql(imported, "UPDATE roster SET name = '改过的名字' WHERE person_id = 'P1'")  # before the upgrade
     assert not verify_database(imported.engine).intact
     sql(imported, "UPDATE alembic_version SET version_num = '0015_trust11b'")
     imported.engine.dispose()
     migrate(imported.engine)
     report = verify_database(imported.engine)
-    assert report.intact, report.lines()
+    assert {damage.kind for damage in report.damages} == {"unverified"}, report.lines()
+    assert sum(len(_named(report, table)) for table in RECORDS) == 9
+    assert all("升级前未能核实" in damage.detail for damage in report.damages)
     assert one_value(imported, "SELECT value FROM counters WHERE name = 'records:calls'") == 3
+    with imported.engine.begin() as connection:  # the source files imported again
+        for table, rows in RECORDS.items():
+            store_records(connection, table, rows, import_id=9)
+    report = verify_database(imported.engine)
+    assert [(damage.stream, damage.kind) for damage in report.damages] == [("人员名册(roster:P1/U1/坐席/2026-01-01)",
+                                                                          "unverified")], report.lines()
     sql(imported, "DELETE FROM agent_status WHERE status = '通话'")
     assert [d.kind for d in _named(verify_database(imported.engine), "agent_status")] == ["deleted"]

@@ -216,7 +216,11 @@ def test_an_unnumbered_outbox_row_is_named_plainly_not_passed(make_app, db_url):
 def test_the_upgrade_to_0014_numbers_old_outbox_rows_signs_the_bookkeeping_and_launders_nothing(make_app, db_url):
     """A database as 0013_trust10 left it: two unnumbered rows from before it (one genuine, one forged), a delivery
     and a cursor without MACs, an idempotency record without one. After `rexian upgrade` the genuine old row is
-    numbered after the others, the forged one keeps its bad MAC and no number, and only the forged row is named."""
+    numbered after the others, the forged one keeps its bad MAC and no number. Since trust12 the delivered delivery
+    and the cursor, which nothing signed can confirm, are not signed as they stood but named 「升级前未能核实」; the
+    dispatcher's first round sends the delivery again (the receiver de-duplicates on the key) and re-reads the
+    outbox, after which only the forged row is named. The idempotency record, whose intake is on the chain, is
+    signed and replays."""
     from rexian.adapters.database import migrate
     from rexian.adapters.desk_store import outbox_digest
     from rexian.adapters.keys import keyring_for
@@ -242,11 +246,16 @@ def test_the_upgrade_to_0014_numbers_old_outbox_rows_signs_the_bookkeeping_and_l
     with app.engine.connect() as connection:
         numbers = dict(connection.execute(select(dt.outbox.c.ref, dt.outbox.c.outbox_seq)).all())
     assert numbers == {"BP-RETURNS:RX1": 1, "BP-RETURNS:RX0": 2, "BP-RETURNS:RX9": None}
+    forged = f"推送(outbox:{one_value(app, 'SELECT id FROM outbox WHERE key = ?', 'forged:0')})"
     report = verify_database(app.engine)
-    assert set(damaged(report)) == {f"推送(outbox:{one_value(app, 'SELECT id FROM outbox WHERE key = ?', 'forged:0')})"}, \
-        report.lines()
-    # the cursor and the delivery were adopted as they stood: nothing is queued again
-    assert WebhookDispatcher(app.engine, [endpoint], "s3cret", clock=Clock()).resend_unsigned() == 0
+    unverified = {str(d.stream) for d in report.damages if d.kind == "unverified"}
+    assert unverified == {f"推送游标({endpoint})", f"推送投递({endpoint}:1)"}, report.lines()
+    assert set(damaged(report)) == {forged} | unverified, report.lines()
+    dispatcher = WebhookDispatcher(app.engine, [endpoint], "s3cret", clock=Clock())
+    assert dispatcher.resend_unsigned() == 1  # queued again, signed
+    dispatcher.enqueue_new()  # the unverified cursor is put back to 0 and the outbox re-read
+    report = verify_database(app.engine)
+    assert set(damaged(report)) == {forged}, report.lines()
     assert app.handle(c.Intake(actor_id="A01", content="路灯不亮已经一周了没人修", category="0101",
                                idempotency_key="k1")).replayed
 

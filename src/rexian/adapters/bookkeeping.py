@@ -17,6 +17,7 @@ fails its MAC and a row deleted leaves a gap (`record_digest`, `record_problems`
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,6 +26,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from rexian.adapters.log_reader import comparable
+from rexian.adapters.upgrade_seal import unverified_at
 from rexian.domain import records
 from rexian.domain.eventlog import canonical_json
 
@@ -40,6 +42,12 @@ def cursor_digest(endpoint: Any, last_outbox_id: Any) -> str:
 def idempotency_digest(key: Any, command: Any, ticket_id: Any, result: Any, log_seq: Any) -> str:
     """An idempotency record numbered on the global log sequence (0015_trust11b), so that its deletion is a gap."""
     return "idempotency:" + signed_text(key, command, ticket_id, result, log_seq)
+
+
+def request_key_digest(key: str) -> str:
+    """An idempotency key as its events carry it (events.request_key, 0018_trust12): a fixed-length digest, so that a
+    client's key of any length is indexed alike; the key itself stays in the idempotency record."""
+    return hashlib.sha256(f"request:{key}".encode("utf-8")).hexdigest()
 
 
 def unnumbered_idempotency_digest(key: Any, command: Any, ticket_id: Any, result: Any) -> str:
@@ -126,7 +134,9 @@ def record_problems(connection: Connection, ring: Any, table: str) -> list[Recor
     for row in raw_rows(connection, table, (*records.columns(table), "import_id", "record_seq", "mac")):
         shown = "/".join(str(comparable(row.get(k)))[:40] for k in key)
         why = ring.problem(record_digest(table, row), row.get("mac"))
-        if why:
+        if why and unverified_at(row.get("mac")):
+            problems.append(RecordProblem(table, "unverified", shown, f"{why}：从源文件再导入一次，未改动的记录即签名核实"))
+        elif why:
             problems.append(RecordProblem(table, "unsigned", shown, f"{why}（被改动或以SQL插入；话务规则读到的不是导入的记录）"))
         if is_number(row.get("record_seq")):
             numbered.append((row["record_seq"], shown))  # an edited row still holds its place: named once, above

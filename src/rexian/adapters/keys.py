@@ -27,6 +27,8 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from rexian.adapters.upgrade_seal import unverified_problem
+
 FORMAT = "rexian-keys/1"
 
 
@@ -64,6 +66,9 @@ class KeyRing:
         rows re-signed at every rotation (sign-in material), which no retired key may have signed."""
         if not mac:
             return "没有服务器签名（不是经由本系统写入的事件）"
+        marked = unverified_problem(mac)  # a row an upgrade found and could not check (adapters/upgrade_seal.py)
+        if marked:
+            return marked
         key_id, sep, value = str(mac).partition(":")
         key = self.keys.get(key_id)
         if not sep or key is None:
@@ -252,12 +257,16 @@ def forget_keyring(engine: Engine) -> None:
 LOG_COUNTER = "log"  # the counter of the global log sequence (docs/trust.md)
 
 
-def event_digest(log_seq: Any, chain: Any) -> str:
+def event_digest(log_seq: Any, chain: Any, request_key: Any = None, request_command: Any = None) -> str:
     """What an event's `mac` authenticates: its chain hash (content, stream, seq, predecessor) and its place in
     the global log sequence, which runs 1, 2, 3 … without gaps across every event table. Removing any event —
     a ticket's newest ones, a whole ticket, a whole import — then leaves a gap `verify` names, unless it is the
-    very newest tail of the whole log (docs/trust.md)."""
-    return f"log:{log_seq}:{chain}"
+    very newest tail of the whole log (docs/trust.md). A workflow event appended by a command sent with an
+    idempotency key (0018_trust12) also carries the request (key digest and command fingerprint) under its MAC:
+    the evidence a retry is answered from when the key's record was deleted, which cannot be cleared unnamed."""
+    if request_key is None and request_command is None:
+        return f"log:{log_seq}:{chain}"
+    return f"log:{log_seq}:{chain}:request:{request_key}:{request_command}"
 
 
 def take_log_seqs(connection, count: int) -> int:
@@ -277,7 +286,7 @@ def sign_rows(connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ring = keyring_for(connection.engine)  # after the numbers: a rotation holds the counter (rotate_keys)
     for number, row in enumerate(rows, first):
         row["log_seq"] = number
-        row["mac"] = ring.sign(event_digest(number, row["hash"]))
+        row["mac"] = ring.sign(event_digest(number, row["hash"], row.get("request_key"), row.get("request_command")))
     return rows
 
 

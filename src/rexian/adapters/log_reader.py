@@ -15,6 +15,8 @@ from sqlalchemy.engine import Connection
 EVENT_FIELDS = ("id", "ticket_id", "seq", "at", "action", "actor_id", "actor_unit_id", "target_unit_id",
                 "payload", "source", "prev_hash", "hash", "mac", "log_seq")
 TABLES = ("events", "org_events", "supervision_events")
+# A workflow event's request (0018_trust12: its idempotency key's digest and command fingerprint, under its MAC).
+REQUEST_FIELDS = ("request_key", "request_command")
 
 
 def _rows(connection: Connection, sql: str, batch: int = 20_000) -> Iterator[tuple]:
@@ -26,9 +28,10 @@ def iter_raw_streams(connection: Connection, table: str = "events") -> Iterator[
     """Every stream of an event table with its raw rows in stored (id) order."""
     assert table in TABLES
     current, rows = None, []
-    sql = f"SELECT {', '.join(EVENT_FIELDS)} FROM {table} ORDER BY ticket_id, id"
+    fields = EVENT_FIELDS + REQUEST_FIELDS if table == "events" else EVENT_FIELDS
+    sql = f"SELECT {', '.join(fields)} FROM {table} ORDER BY ticket_id, id"
     for values in _rows(connection, sql):
-        row = dict(zip(EVENT_FIELDS, values))
+        row = dict(zip(fields, values))
         if row["ticket_id"] != current and rows:
             yield current, rows
             rows = []
@@ -47,18 +50,26 @@ OUTBOX = "outbox"  # what dashboards and webhooks are sent: numbered since 0013_
 IDEMPOTENCY = "idempotency"  # a key's record of what its command did: numbered since 0015_trust11b (service/hotline.py)
 # Numbered records outside the event tables: table → its stream column (an audit record's ticket, a finding's key).
 RECORDS = {AUDIT: "ticket_id", FINDING_CHANGES: "finding_key"}
-# What a checkpoint digests of a row: (id, stream, place, authenticator); a record's MAC covers its content.
+CALL_RECORDS = ("calls", "agent_status", "roster")  # numbered on their own counters (0017_trust11c)
+# What a checkpoint digests of a row: (position, stream, place, authenticator); a record's MAC covers its content.
 _DIGESTED = {**{table: "id, ticket_id, seq, hash" for table in TABLES},
              **{table: f"id, {stream}, log_seq, mac" for table, stream in RECORDS.items()},
-             OUTBOX: "id, key, log_seq, mac"}  # since 0014_trust11; the MAC covers its content and outbox number
+             OUTBOX: "id, key, log_seq, mac",  # since 0014_trust11; the MAC covers its content and outbox number
+             # since 0018_trust12: an idempotency record has no id, its place is its log number (unnumbered records
+             # are named by verify on their own); a call-centre record's MAC covers its columns and number
+             IDEMPOTENCY: f"log_seq, {IDEMPOTENCY}.key, log_seq, mac",
+             **{table: "id, import_id, record_seq, mac" for table in CALL_RECORDS}}
+# The column a checkpoint bounds a table's range by: its id, growing as rows are added.
+POSITION = {IDEMPOTENCY: "log_seq"}
 
 
 def iter_raw_by_id(connection: Connection, table: str, after: int, upto: int | None = None) -> Iterator[tuple]:
     """(id, ticket_id, seq, hash) of the rows with `after` < id <= `upto`, in id order (audit records:
-    (id, ticket_id, log_seq, mac))."""
-    bound = "" if upto is None else f" AND id <= {int(upto)}"
-    yield from _rows(connection, f"SELECT {_DIGESTED[table]} FROM {table} WHERE id > {int(after)}{bound} "
-                                 f"ORDER BY id")
+    (id, ticket_id, log_seq, mac); `POSITION` names the tables placed by another column than id)."""
+    place = POSITION.get(table, "id")
+    bound = "" if upto is None else f" AND {place} <= {int(upto)}"
+    yield from _rows(connection, f"SELECT {_DIGESTED[table]} FROM {table} WHERE {place} > {int(after)}{bound} "
+                                 f"ORDER BY {place}")
 
 
 def iter_log_sequence(connection: Connection) -> Iterator[tuple]:

@@ -63,9 +63,10 @@ class TicketRepository:
     def save(self, ticket: Ticket, now: datetime) -> None:
         self.save_all([ticket], now)
 
-    def save_all(self, tickets: list[Ticket], now: datetime) -> None:
+    def save_all(self, tickets: list[Ticket], now: datetime, request: tuple[str, str] | None = None) -> None:
         """Append the tickets' new events and move their projections on, refusing if someone else moved one
-        first (optimistic concurrency on `version`)."""
+        first (optimistic concurrency on `version`). `request`: (key digest, command fingerprint) of an idempotent
+        command, written on each of its events under their MAC (0018_trust12: what a retry is answered from)."""
         changed = [ticket for ticket in tickets if ticket.new_events]
         # The projections move first: a stale version is then refused as a conflict before any event row is
         # tried (and, on PostgreSQL, the row lock makes the second writer wait for the first to finish). The
@@ -84,8 +85,10 @@ class TicketRepository:
                                f"工单{ticket.ticket_id}已被他人修改，请刷新后重试")
         if not changed:
             return
+        request_key, request_command = request or (None, None)
         self.connection.execute(insert(t.events), sign_rows(
-            self.connection, [event_row(record) for ticket in changed for record in ticket.new_events]))
+            self.connection, [{**event_row(record), "request_key": request_key, "request_command": request_command}
+                              for ticket in changed for record in ticket.new_events]))
         for ticket in changed:
             ticket.version += 1
             ticket.new_events = []

@@ -81,10 +81,16 @@ def _event_columns() -> list[Column]:
 
 events = Table(
     "events", metadata, *_event_columns(),
+    # The request a workflow command was sent with (0018_trust12): a digest of its idempotency key and the command's
+    # fingerprint, on every event the command appended, under the event's MAC (adapters/keys.py `event_digest`). A
+    # retry whose idempotency record was deleted by SQL finds what it did here and is answered, not run twice.
+    Column("request_key", String(64)),
+    Column("request_command", String(64)),
     UniqueConstraint("ticket_id", "seq", name="uq_events_ticket_seq"),
     Index("ix_events_log_seq", "log_seq", unique=True),
     Index("ix_events_action_at", "action", "at"),
     Index("ix_events_at", "at"),
+    Index("ix_events_request_key", "request_key"),
 )
 
 org_events = Table(
@@ -201,6 +207,9 @@ checkpoints = Table(
     # The outbox's rows (what dashboards and webhooks are sent), since 0014_trust11.
     Column("outbox_upto", Integer),
     Column("outbox", Integer),
+    # Since 0018_trust12: the idempotency records (bounded by log number) and the call-centre records (by id).
+    *(Column(name, BigInteger if table == "idempotency" and name.endswith("_upto") else Integer)
+      for table in ("idempotency", "calls", "agent_status", "roster") for name in (f"{table}_upto", table)),
     Column("previous_digest", String(64), nullable=False),
     Column("digest", String(64), nullable=False),
     Column("mac", String(80), nullable=False),

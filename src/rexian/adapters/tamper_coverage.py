@@ -37,7 +37,8 @@ class Coverage:
 
 COVERAGE: tuple[Coverage, ...] = (
     # --- the log itself
-    Coverage("events", SIGNED, "hash chain per ticket, the server's MAC over hash and log number, the global log "
+    Coverage("events", SIGNED, "hash chain per ticket, the server's MAC over hash, log number and (since "
+                               "0018_trust12) the request an idempotent command was sent with, the global log "
                                "sequence without gaps, checkpoints (被篡改/被删除/被插入/顺序被调换, 签名无效, 事件日志)"),
     Coverage("org_events", SIGNED, "the organisation chain `ORG`: as for `events`"),
     Coverage("supervision_events", SIGNED, "the desk's streams: as for `events`"),
@@ -58,7 +59,9 @@ COVERAGE: tuple[Coverage, ...] = (
     Coverage("webhook_cursors", SIGNED, "MAC over endpoint and position (推送游标); a forged cursor is reset to 0"),
     Coverage("idempotency", SIGNED, "MAC over key, command fingerprint, ticket, result and its number on the global "
                                     "log sequence (幂等记录 签名无效; refused, not replayed); a record deleted is a gap "
-                                    "in the log sequence (since 0015_trust11b)"),
+                                    "in the log sequence (since 0015_trust11b), its retry answered from the events "
+                                    "that carry its key under their MAC (since 0018_trust12); digested by checkpoints "
+                                    "(since 0018_trust12)"),
     Coverage("accounts", SIGNED, "MAC over password hash, active, failures, lock and `state_seq`, compared with the "
                                  "account's newest state audit record (登录凭据)"),
     Coverage("sessions", SIGNED, "MAC over token hash, person, expiry and `issued_seq`; a signed-out session put "
@@ -74,7 +77,9 @@ COVERAGE: tuple[Coverage, ...] = (
     Coverage("calls", SIGNED, "imported call-centre records the call-centre rules read: the server's MAC over the "
                               "row's columns, import run and `record_seq` (its number, counter `records:calls`); a "
                               "row rewritten or inserted fails it, a row deleted is a gap (话单; since 0017_trust11c, "
-                              "rows from before it accepted as they stood)"),
+                              "rows from before it marked 升级前未能核实 until re-imported unchanged, since trust12); "
+                              "digested by checkpoints (since "
+                              "0018_trust12)"),
     Coverage("agent_status", SIGNED, "as `calls` (坐席状态, counter `records:agent_status`)"),
     Coverage("roster", SIGNED, "as `calls` (人员名册, counter `records:roster`)"),
     # --- projections of the signed rows

@@ -21,7 +21,8 @@ from rexian.domain.eventlog import (
 KIND_NAMES = {"altered": "被篡改", "deleted": "被删除", "inserted": "被插入", "reordered": "顺序被调换",
               "orphan": "无对应工单", "malformed": "无法读取", "unsigned": "签名无效",
               "projection": "工单记录与事件不符", "missing": "整张工单缺失", "checkpoint": "与检查点不符",
-              "personal": "个人信息与摘要不符", "unnumbered": "没有编号"}
+              "personal": "个人信息与摘要不符", "unnumbered": "没有编号",
+              "unverified": "升级前未能核实"}
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _TEXT_FIELDS = ("action", "actor_id", "actor_unit_id", "target_unit_id", "source")
 

@@ -3,7 +3,9 @@
 Checkpoint n digests, in id order, every event row (id, stream, seq, hash) of `events`, `org_events` and (since
 0007_attack5) `supervision_events`, every audit record (id, ticket, log number, MAC) and (since 0009_trust7) every
 signed change of a finding (id, finding, log number, MAC) and (since 0014_trust11) every outbox row (id, key, log
-number, MAC), added since checkpoint n-1, starting from n-1's digest:
+number, MAC) and (since 0018_trust12) every idempotency record (log number, key, MAC) and every call-centre record
+(`calls`, `agent_status`, `roster`: id, import run, record number, MAC), added since checkpoint n-1, starting from
+n-1's digest:
 a running digest over the global order of the log. A checkpoint from before 0007 (0009) has no bound for the
 tables added then (OPTIONAL, absent from its signed document), and the next one digests them from the start. It is
 signed with the server's key and kept in the `checkpoints` table and as a small JSON file to be filed
@@ -33,18 +35,22 @@ from sqlalchemy.engine import Connection, Engine
 from rexian.adapters import desk_tables, findings_tables  # noqa: F401
 from rexian.adapters import tables as t
 from rexian.adapters.keys import KeyRing, keyring_for
-from rexian.adapters.log_reader import comparable, iter_raw_by_id
+from rexian.adapters.log_reader import CALL_RECORDS, POSITION, comparable, iter_raw_by_id
 from rexian.domain.eventlog import GENESIS_HASH
 
 FIELDS = ("number", "made_at", "events_upto", "org_events_upto", "events", "org_events", "previous_digest",
           "digest")
 LATER_TABLES = ("supervision_events", "audit_log",  # digested since 0007_attack5
                 "finding_events",  # since 0009_trust7
-                "outbox")  # since 0014_trust11: what dashboards and webhooks are sent
+                "outbox",  # since 0014_trust11: what dashboards and webhooks are sent
+                # since 0018_trust12: the idempotency records (by log number) and the call-centre records, so that
+                # their newest rows deleted with their counter wound back are named by the next checkpoint
+                "idempotency", *CALL_RECORDS)
 OPTIONAL = tuple(name for table in LATER_TABLES for name in (f"{table}_upto", table))
 TABLES = ("events", "org_events", *LATER_TABLES)
 TABLE_NAMES = {"events": "工单事件", "org_events": "组织事件", "supervision_events": "监督事件", "audit_log": "审计记录",
-               "finding_events": "问题线索变更记录", "outbox": "推送记录"}
+               "finding_events": "问题线索变更记录", "outbox": "推送记录", "idempotency": "幂等记录",
+               "calls": "话单", "agent_status": "坐席状态", "roster": "人员名册"}
 
 
 @dataclass
@@ -87,7 +93,8 @@ def make_checkpoint(engine: Engine, now: datetime) -> dict[str, Any]:
             connection.exec_driver_sql(f"LOCK TABLE {', '.join(TABLES)} IN SHARE MODE")
         last = connection.execute(select(t.checkpoints).order_by(t.checkpoints.c.number.desc()).limit(1)).first()
         previous = document(last) if last is not None else None
-        upto = {name: connection.execute(select(func.coalesce(func.max(t.metadata.tables[name].c.id), 0))).scalar_one()
+        upto = {name: connection.execute(select(func.coalesce(
+                    func.max(t.metadata.tables[name].c[POSITION.get(name, "id")]), 0))).scalar_one()
                 for name in TABLES}
         after = {name: (previous or {}).get(f"{name}_upto") or 0 for name in TABLES}
         digest, counts = _digest_range(connection, previous["digest"] if previous else GENESIS_HASH,
@@ -177,7 +184,8 @@ def check_checkpoints(connection: Connection, ring: KeyRing,
             problems.append(CheckpointProblem(number, "与前一检查点不相连"))
         digest, counts = _digest_range(connection, doc["previous_digest"], bounds)
         if digest != doc["digest"]:
-            ranges = "，".join(f"{TABLE_NAMES[name]}id {low + 1}–{high}（现有{counts[name]}条）"
+            ranges = "，".join(f"{TABLE_NAMES[name]}{'日志序号' if name in POSITION else 'id'} {low + 1}–{high}"
+                              f"（现有{counts[name]}条）"
                               for name, (low, high) in bounds.items() if high > low)
             problems.append(CheckpointProblem(number, f"检查点覆盖的日志（{ranges or '空'}）已不是检查点时的样子："
                                                       f"事件或审计记录被删除、插入或改动"))

@@ -21,9 +21,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from rexian.adapters import tables as t
-from rexian.adapters.bookkeeping import idempotency_digest
-from rexian.adapters.keys import keyring_for, take_log_seqs
+from rexian.adapters.bookkeeping import idempotency_digest, request_key_digest
+from rexian.adapters.keys import event_digest, keyring_for, take_log_seqs
 from rexian.adapters.repository import OrgRepository, TicketRepository, next_counter
+from rexian.adapters.upgrade_seal import unverified_at
 from rexian.domain import commands as c
 from rexian.domain.deadlines import DeadlinePolicy
 from rexian.domain.decide import decide
@@ -83,6 +84,7 @@ class Hotline:
     def _handle_once(self, command: c.Command, at: datetime | None,
                      along: Callable[[Any, datetime], None] | None = None) -> Outcome:
         fingerprint = command_fingerprint(command)
+        request = (request_key_digest(command.idempotency_key), fingerprint) if command.idempotency_key else None
         try:
             with self.engine.begin() as connection:
                 now = at or self.clock()
@@ -90,7 +92,7 @@ class Hotline:
                     previous = _stored_outcome(connection, command.idempotency_key, fingerprint)
                     if previous is not None:
                         return previous
-                outcome, records = self._run(connection, command, now)
+                outcome, records = self._run(connection, command, now, request)
                 if along is not None:
                     along(connection, now)
                 if command.idempotency_key:
@@ -122,7 +124,8 @@ class Hotline:
             except Exception:  # noqa: BLE001 - whatever a listener does wrong, the command stands
                 log.exception("listener %r failed on %d committed events", listener, len(records))
 
-    def _run(self, connection, command: c.Command, now: datetime) -> tuple[Outcome, list[dict[str, Any]]]:
+    def _run(self, connection, command: c.Command, now: datetime,
+             request: tuple[str, str] | None = None) -> tuple[Outcome, list[dict[str, Any]]]:
         org, deadlines = self._current(connection)
         ctx = Context(org=org, deadlines=deadlines, policy=self.policy, now=now)
         repository = TicketRepository(connection)
@@ -142,7 +145,7 @@ class Hotline:
             ticket = _require(repository, command.ticket_id)
             tickets = [ticket]
             records = [ticket.record(event) for event in decide(command, ticket, ctx)]
-        repository.save_all(tickets, now)
+        repository.save_all(tickets, now, request)
         return Outcome(ticket.ticket_id, ticket.status,
                        [{"ticket_id": r["ticket_id"], "seq": r["seq"], "action": r["action"]} for r in records]), records
 
@@ -263,17 +266,46 @@ def _stored_outcome(connection, key: str, fingerprint: str) -> Outcome | None:
     i = t.idempotency.c
     row = connection.execute(select(i.result, i.command, i.ticket_id, i.log_seq, i.mac).where(i.key == key)).first()
     if row is None:
-        return None
+        return _outcome_from_log(connection, key, fingerprint)
     problem = keyring_for(connection.engine).problem(
         idempotency_digest(key, row.command, row.ticket_id, row.result, row.log_seq), row.mac)
     if problem is not None:
         log.error("idempotency record %s %s: refused", key, problem)
-        raise Conflict("idempotency.untrusted",
-                       f"幂等键{key}的既有记录未通过服务器签名校验（可能被篡改），不予重放；请联系管理员核查后换用新的幂等键")
+        why = "升级前未能核实" if unverified_at(row.mac) else "未通过服务器签名校验（可能被篡改）"
+        raise Conflict("idempotency.untrusted", f"幂等键{key}的既有记录{why}，不予重放；请联系管理员核查后换用新的幂等键")
     if row.command != fingerprint:
         raise Conflict("idempotency.reused",
                        f"幂等键{key}已用于另一条命令（{row.command.split(':')[0]}），同一键不能用于不同的命令")
     return Outcome(**{**json.loads(row.result), "replayed": True})
+
+
+def _outcome_from_log(connection, key: str, fingerprint: str) -> Outcome | None:
+    """What a request did, read from the events it appended (each carries its key's digest and the command's
+    fingerprint under its MAC, 0018_trust12) when its idempotency record is gone: deleted by SQL, the retry is still
+    answered, not run a second time (verify names the deletion: a gap in the log sequence). None when no event
+    carries the key: the key is new — or the command appended nothing, so running it again doubles nothing."""
+    e = t.events.c
+    rows = connection.execute(select(e.ticket_id, e.seq, e.action, e.hash, e.log_seq, e.at, e.mac, e.request_command)
+                              .where(e.request_key == request_key_digest(key)).order_by(e.log_seq)).all()
+    if not rows:
+        return None
+    ring = keyring_for(connection.engine)
+    for row in rows:
+        problem = ring.problem(event_digest(row.log_seq, row.hash, request_key_digest(key), row.request_command),
+                               row.mac, row.at, row.log_seq)
+        if problem is not None:
+            log.error("idempotency key %s: event %s #%s %s: refused", key, row.ticket_id, row.seq, problem)
+            raise Conflict("idempotency.untrusted",
+                           f"幂等键{key}在日志中的记录未通过服务器签名校验（可能被篡改），不予重放；请联系管理员核查后换用新的幂等键")
+    if rows[0].request_command != fingerprint:
+        raise Conflict("idempotency.reused",
+                       f"幂等键{key}已用于另一条命令（{str(rows[0].request_command).split(':')[0]}），同一键不能用于不同的命令")
+    log.error("idempotency record %s missing (deleted?): answered from the %d events its command appended", key, len(rows))
+    ticket_id = rows[0].ticket_id
+    last = max(row.seq for row in rows if row.ticket_id == ticket_id)
+    history = [record for record in TicketRepository(connection).events(ticket_id) if record["seq"] <= last]
+    return Outcome(ticket_id, Ticket.replay(ticket_id, history).status,
+                   [{"ticket_id": row.ticket_id, "seq": row.seq, "action": row.action} for row in rows], replayed=True)
 
 
 def _busy(error: OperationalError) -> bool:

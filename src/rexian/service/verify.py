@@ -177,7 +177,8 @@ def _check_rows(stream: Any, rows: list[dict[str, Any]], ring: KeyRing, report: 
         records.append(record)
         if chain_hash(record["prev_hash"], record) == record["hash"]:  # altered rows are reported by the chain
             log_seq = row.get("log_seq")
-            problem = ring.problem(event_digest(log_seq, record["hash"]), record.get("mac"), record["at"], log_seq) \
+            problem = ring.problem(event_digest(log_seq, record["hash"], record.get("request_key"),
+                                                record.get("request_command")), record.get("mac"), record["at"], log_seq) \
                 if _is_count(log_seq) else "没有日志序号（不是经由本系统写入的事件）"
             if problem:
                 report.damages.append(Damage(stream, "unsigned", record["seq"], problem))
@@ -212,7 +213,7 @@ def _log_sequence_damages(entries: Iterable[tuple], counter: Any) -> list[Damage
             damages.append(Damage(LOG, "deleted", None,
                                   f"日志序号{expected}–{log_seq - 1}缺失（{log_seq - expected}条事件被删除，位于"
                                   f"{before}之后、{here}之前：整张工单、工单最新的事件、整批导入被删除，或幂等记录被删除——"
-                                  f"其请求重试时会再执行一次）"))
+                                  f"其请求重试时按其事件所记的请求作答；升级到0018_trust12之前已被删除的，重试会再执行一次）"))
         expected, before = max(expected, log_seq + 1), here
         if len(damages) > MAX_LISTED:
             damages.append(Damage(LOG, "deleted", None, f"日志序号的缺口或重复超过{MAX_LISTED}处，其余不再逐一列出"))

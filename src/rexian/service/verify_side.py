@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rexian.adapters.upgrade_seal import UNVERIFIED, unverified_at
 from rexian.adapters.audit import audit_digest
 from rexian.adapters.findings import finding_stream
 from rexian.adapters.keys import KeyRing
@@ -331,11 +332,18 @@ def delivery_damages(connection, ring: KeyRing) -> list[Damage]:
     from rexian.adapters.bookkeeping import delivery_problems
 
     bad_cursors, problems = delivery_problems(connection, ring)
-    damages = [Damage(f"推送游标({str(endpoint)[:80]})", "unsigned", None, f"推送游标{problem}（其后的记录可能被跳过）")
-               for endpoint, problem in bad_cursors]
-    damages += [Damage(f"推送投递({p.endpoint[:80]}:{p.outbox_id})", "unsigned" if p.delivery_id is not None else "deleted",
+    damages = [Damage(f"推送游标({str(endpoint)[:80]})", _signed_kind(problem), None,
+                      f"推送游标{problem}（其后的记录可能被跳过）") for endpoint, problem in bad_cursors]
+    damages += [Damage(f"推送投递({p.endpoint[:80]}:{p.outbox_id})",
+                       _signed_kind(p.detail) if p.delivery_id is not None else "deleted",
                        None, f"推送记录第{p.outbox_seq}号（{p.outbox_key[:60]}）：{p.detail}") for p in problems]
     return damages
+
+
+def _signed_kind(problem: str) -> str:
+    """A bookkeeping row's MAC problem as a damage kind: marked by an upgrade that could not check it, or not the
+    server's (adapters/upgrade_seal.py: the key ring words a mark's problem with UNVERIFIED)."""
+    return "unverified" if UNVERIFIED in problem else "unsigned"
 
 
 def idempotency_damages(connection, ring: KeyRing) -> list[Damage]:
@@ -349,7 +357,8 @@ def idempotency_damages(connection, ring: KeyRing) -> list[Damage]:
         problem = ring.problem(idempotency_digest(row["key"], row["command"], row["ticket_id"], row["result"],
                                                   row["log_seq"]), row["mac"])
         if problem:
-            damages.append(Damage(f"幂等记录({str(row['key'])[:80]})", "unsigned", None,
+            damages.append(Damage(f"幂等记录({str(row['key'])[:80]})",
+                                  "unverified" if unverified_at(row["mac"]) else "unsigned", None,
                                   f"幂等键的既有结果{problem}（重试的请求将被拒绝而非重放）"))
     return damages
 

@@ -1,7 +1,12 @@
 """The bookkeeping beside the log signed, the outbox digested by checkpoints and numbered throughout (docs/trust.md):
 
-- `webhook_deliveries.mac`, `webhook_cursors.mac`, `idempotency.mac` (adapters/bookkeeping.py): existing rows are
-  signed as they stand (trust on first use: run `rexian verify` before upgrading if in doubt);
+- `webhook_deliveries.mac`, `webhook_cursors.mac`, `idempotency.mac` (adapters/bookkeeping.py). Since trust12 an
+  existing row is signed only when it verifies against the signed log (adapters/upgrade_seal.py): an idempotency
+  record whose result names events that are on the chain, signed, with those actions; a delivery still `pending` (a
+  claim that only leads to a send). The rest is marked 「升级前未能核实」 instead of being signed as it stood: a
+  delivery marked delivered, refused or failed, and every cursor, could have been written by SQL to keep a change
+  from partners — the dispatcher sends those again and re-reads the outbox (the receiver de-duplicates on the key);
+  an idempotency record that does not match the chain is refused on replay and named;
 - `checkpoints.outbox_upto` / `checkpoints.outbox`: the next checkpoint digests the outbox from its start;
 - outbox rows written before 0013_trust10 (no `outbox_seq`) take the next numbers of the outbox counter and of the
   log counter, in id order, and are signed again over them — only those whose MAC held (a forged row keeps its bad
@@ -60,7 +65,8 @@ def _number_old_outbox_rows(bind) -> None:
 def _sign_bookkeeping(bind) -> None:
     from rexian.adapters import desk_tables as dt
     from rexian.adapters import tables as t
-    from rexian.adapters.bookkeeping import cursor_digest, delivery_digest, unnumbered_idempotency_digest
+    from rexian.adapters.bookkeeping import delivery_digest, unnumbered_idempotency_digest
+    from rexian.adapters.upgrade_seal import result_on_the_chain, unverified
 
     d, o, c, i = dt.webhook_deliveries, dt.outbox, dt.webhook_cursors, t.idempotency
     deliveries = bind.execute(sa.select(d.c.id, d.c.endpoint, d.c.status, d.c.next_at, o.c.key)
@@ -70,15 +76,17 @@ def _sign_bookkeeping(bind) -> None:
     if not (deliveries or cursors or results):
         return
     keyring = _keyring()
+    mark = unverified(revision)  # since trust12: what the upgrade cannot check against the signed log is not signed
     for row in deliveries:
         bind.execute(sa.update(d).where(d.c.id == row.id).values(
-            mac=keyring.sign(delivery_digest(row.key, row.endpoint, row.status, row.next_at))))
+            mac=keyring.sign(delivery_digest(row.key, row.endpoint, row.status, row.next_at))
+            if row.status == "pending" else mark))
     for row in cursors:
-        bind.execute(sa.update(c).where(c.c.endpoint == row.endpoint).values(
-            mac=keyring.sign(cursor_digest(row.endpoint, row.last_outbox_id))))
+        bind.execute(sa.update(c).where(c.c.endpoint == row.endpoint).values(mac=mark))
     for row in results:
         bind.execute(sa.update(i).where(i.c.key == row.key).values(
-            mac=keyring.sign(unnumbered_idempotency_digest(row.key, row.command, row.ticket_id, row.result))))
+            mac=keyring.sign(unnumbered_idempotency_digest(row.key, row.command, row.ticket_id, row.result))
+            if result_on_the_chain(bind, keyring, row.ticket_id, row.result) else mark))
 
 
 def _outbox_autoincrement(bind) -> None:

@@ -2,9 +2,11 @@
 `record_seq` (unique; counter `records:<table>`) and `mac` (the server's MAC over the row's columns, import run and
 number), so that a row the call-centre rules read, edited, inserted or deleted by SQL, is named by `verify`.
 
-Existing rows are accepted as they stand: there is nothing older to check them against, so the upgrade numbers
-them (in id order, after any number already taken) and signs what they hold now. A row changed before the upgrade
-is therefore not caught; every change after it is. Needs the key file when a table has rows.
+Existing rows are numbered (in id order, after any number already taken) but, since trust12, **not signed**: there is
+nothing signed to check them against, so a row written by SQL before the upgrade would otherwise be accepted as
+genuine from then on. They are marked 「升级前未能核实」 (adapters/upgrade_seal.py), named so by `verify`, and signed
+only when an import of the source file finds them unchanged (adapters/record_store.py). (Databases upgraded to this
+revision before trust12 had them signed as they stood.)
 
 Revision ID: 0017_trust11c
 Revises: 0016_web11
@@ -27,7 +29,8 @@ def _index(table: str) -> str:
 
 def _number_rows(bind, table: str) -> None:
     from rexian.adapters import tables as t
-    from rexian.adapters.bookkeeping import record_counter, record_digest
+    from rexian.adapters.bookkeeping import record_counter
+    from rexian.adapters.upgrade_seal import unverified
     from rexian.adapters.log_reader import raw_rows
     from rexian.adapters.repository import next_counter
     from rexian.domain import records
@@ -38,14 +41,10 @@ def _number_rows(bind, table: str) -> None:
     rows.sort(key=lambda row: row["id"])
     if not rows:
         return
-    keyring = op.get_context().config.attributes.get("keyring")
-    if keyring is None:
-        raise RuntimeError(f"升级到 0017_trust11c 需要服务器密钥文件（key_file）以为已有的{table}记录编号并签名")
     first = next_counter(bind, record_counter(table), len(rows)) - len(rows) + 1
     for offset, row in enumerate(rows):
-        row["record_seq"] = first + offset
         bind.execute(sa.update(stored).where(stored.c.id == row["id"]).values(
-            record_seq=row["record_seq"], mac=keyring.sign(record_digest(table, row))))
+            record_seq=first + offset, mac=unverified(revision)))
 
 
 def upgrade() -> None:
