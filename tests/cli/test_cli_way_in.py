@@ -3,6 +3,7 @@
 import json
 import socket
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -91,15 +92,17 @@ def test_a_busy_port_is_one_clear_line(tmp_path):
 
 
 def _commands(command, path=("rexian",)):
+    # Through list_commands/get_command, as `--help` does: the group loads its modules lazily, so its
+    # `commands` dict holds only those some earlier test happened to load (empty in a fresh worker).
     yield path, command
-    for name, sub in getattr(command, "commands", {}).items():
-        yield from _commands(sub, (*path, name))
+    if isinstance(command, click.Group):
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            yield from _commands(command.get_command(ctx, name), (*path, name))
 
 
 def test_every_command_and_option_is_explained_in_chinese():
     import re
-
-    import click
 
     chinese = re.compile(r"[\u4e00-\u9fff]")
     unexplained = []
