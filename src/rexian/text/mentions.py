@@ -12,6 +12,7 @@ from rexian.text.doer_words import DoerWords, default_words
 # Characters that end the name of a body when reading backwards from its ending (「去住建局」 -> 住建局).
 _NAME_STOP = set("，。！？；：、,.!?;:（）()“”\"' 的在到去找向对和与跟被把了是说给从由及或而且但还也就都我你他她它们该此这那其遇映诉报询往经□自本贵有至改")  # noqa: E501
 _NAME_REACH = 10
+_TRAPS = {"设局", "做局", "布了局", "设了局"}
 _JOINERS = re.compile(r"^(?:的|里|之|中|内|这个|那个|这位|那位|一位|一名|一个|个|负责|某|那|这|一|位|名|两名|几名|多名|主要|分管|具体|相关|有关)*$")  # noqa: E501
 _VERB_CHARS = set("在对说接是就还和与把被给向的了也都再又因称为到去来叫将让从跟不没打骂要收拿说讲")
 _BOUNDARY = set("，。！？；：、,.!?;:（）() “”\"'")
@@ -75,6 +76,8 @@ def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
             # 「所有置业顾问无视政府规定」: the name of 政府 does not swallow the sales staff before it.
             body_start = _body_start(text, start, floor, word)
             body = text[body_start:end]
+            if body in _TRAPS:
+                continue  # 「设局打击报复」: laying a trap, not a bureau (建设局 is one: its name is longer)
             if kind in ("private_body", "mixed", "service") and _UNNAMED.fullmatch(body, 0, len(body) - len(word)):
                 # 「民爆器材有限公司……自公司成立以来」: a bare 「公司」 is the company named before;
                 # 「A3区第三幼儿园……幼儿园收取介绍费」: a bare 「幼儿园」 is the kindergarten named before.
