@@ -142,7 +142,12 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
         chosen = subjects[-1] if subjects else None
     if chosen is None and addressed:
         # 「找村委会反映情况，回应态度恶劣」: with no subject named, the one addressed is the one who answered.
-        spoken_to = [m for m in before if m.role in ("object", "place") and (m.post or m.body_kind == "public_body")]
+        # A shop or company called answers for itself too (「打电话给物业，态度还恶劣」: the property firm's staff).
+        # Not for money or meals, whose accused is the official who received (「和开发商物业利益输送」), and not
+        # for a place (「在长重机械厂对面……索贿」).
+        spoken_to = [m for m in before if m.role in ("object", "place")
+                     and (m.post or m.body_kind == "public_body"
+                          or m.body_kind == "private_body" and m.role == "object" and not prefer_public)]
         chosen = spoken_to[-1] if spoken_to else None
     if chosen is None and not title_only:
         # 「态度恶劣的医生」; 「门难进、脸难看，这就是我们街道办的作风」
@@ -208,12 +213,13 @@ def resolve_antecedent(text: str, mentions: list[Mention], position: int,
 
 
 def _antecedent(text: str, mentions: list[Mention], position: int, pronoun: str | None,
-                reach: int = 120, hops: int = 4, chained: bool = False) -> Mention | None:
+                reach: int = 120, hops: int = 8, chained: bool = False) -> Mention | None:
     """Whom a pronoun at `position` points back to: the last person named within `reach` characters before it;
     for 他们/她们 a body too, even one only visited or called (「打住建委信访局的电话，可是他们说…」). A person
     who already acted on a 他/她 (「警官也多次警告他不要辱骂」) is not the 他 who does the next thing. With
     nobody named within reach, the same pronoun used before is the same person, followed back up to `hops`
-    times (「该警员说……他说法律有规定……他说不出来……就说有事你去上诉」) — to a person who was the subject there,
+    times (「该警员说……他说法律有规定……他说不出来……就说有事你去上诉」; a village letter says 他们 of its
+    two cadres paragraph after paragraph) — to a person who was the subject there,
     not one acted upon (「买通官员……他手下……他靠威胁私了」: the 他 is the one who bribed)."""
     plural = pronoun in ("他们", "她们")
     candidates = [m for m in mentions if m.end <= position and position - m.end <= reach

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from rexian.text.doer_words import DoerWords, default_words
 
 # Characters that end the name of a body when reading backwards from its ending (「去住建局」 -> 住建局).
-_NAME_STOP = set("，。！？；：、,.!?;:（）()“”\"' 的在到去找向对和与跟被把了是说给从由及或而且但还也就都我你他她它们该此这那其遇映诉报询往经□自本贵有至")  # noqa: E501
+_NAME_STOP = set("，。！？；：、,.!?;:（）()“”\"' 的在到去找向对和与跟被把了是说给从由及或而且但还也就都我你他她它们该此这那其遇映诉报询往经□自本贵有至改")  # noqa: E501
 _NAME_REACH = 10
+_TRAPS = {"设局", "做局", "布了局", "设了局"}
 _JOINERS = re.compile(r"^(?:的|里|之|中|内|这个|那个|这位|那位|一位|一名|一个|个|负责|某|那|这|一|位|名|两名|几名|多名|主要|分管|具体|相关|有关)*$")  # noqa: E501
 _VERB_CHARS = set("在对说接是就还和与把被给向的了也都再又因称为到去来叫将让从跟不没打骂要收拿说讲")
 _BOUNDARY = set("，。！？；：、,.!?;:（）() “”\"'")
@@ -75,6 +76,8 @@ def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
             # 「所有置业顾问无视政府规定」: the name of 政府 does not swallow the sales staff before it.
             body_start = _body_start(text, start, floor, word)
             body = text[body_start:end]
+            if body in _TRAPS:
+                continue  # 「设局打击报复」: laying a trap, not a bureau (建设局 is one: its name is longer)
             if kind in ("private_body", "mixed", "service") and _UNNAMED.fullmatch(body, 0, len(body) - len(word)):
                 # 「民爆器材有限公司……自公司成立以来」: a bare 「公司」 is the company named before;
                 # 「A3区第三幼儿园……幼儿园收取介绍费」: a bare 「幼儿园」 is the kindergarten named before.
@@ -131,7 +134,10 @@ def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
                     title = 2
         if previous and previous.body and previous.post is None and _JOINERS.match(text[previous.end:post_start]):
             role = "subject" if previous.role == "place" else previous.role  # 「在派出所的民警」 acts
-            mentions[-1] = Mention(previous.start, end + len(name_after or "") + title, previous.body, previous.body_kind,
+            joined_end = end + len(name_after or "") + title
+            if text.startswith("面前", joined_end) and _BEFORE_WHOM.search(text, max(0, previous.start - 14), previous.start):
+                role = "object"  # 「在G1区纪委姓赵的工作人员面前」: a witness
+            mentions[-1] = Mention(previous.start, joined_end, previous.body, previous.body_kind,
                                    post, post_kind, name or name_after, role)
         else:
             mentions.append(Mention(post_start, end + len(name_after or "") + title, None, None, post, post_kind,
@@ -324,7 +330,10 @@ _PEOPLE_OF = re.compile(r"(?:里)?的(?:那个|这个|那些|这些|几个)?人(
 _PLACE_BEFORE = re.compile(r"(?:位于|住在|家住|地处|属于|属|在|去|到|来到|前往|找到|跑到|往|隶属|归|至|上)$")
 
 
-_WITNESS = re.compile(r"当着[^，。！？；]{0,10}$")
+# 「当着维稳领导的面」「当警察面」 (not 当地, 应当, 当时 …)
+_WITNESS = re.compile(r"(?<![相应担正妥恰不适])当(?![地时天场事然初年中前作成日晚即今下选班家面])着?[^，。！？；]{0,10}$")
+_FACE_WORD = re.compile(r"面(?:对|前|临|貌|子|积|上|向|谈|试|包|条|粉)")
+_BEFORE_WHOM = re.compile(r"(?:在|当着|到)[^，。！？；]{0,12}$")
 # 「经社区，派出所多方协调未果」: the bodies a 「经…协调」 phrase names are mediators, not doers.
 _MEDIATED = re.compile(r"(?:经过|经|通过)([^。！？；]{1,20}?)(?:多方|多次|屡次|反复|出面|介入)*(?:协调|调解|调处|沟通)")
 # Joined by a conjunction, or written one after the other (「向香南郡社区A5区物管科也反映过」).
@@ -349,8 +358,13 @@ def _role(text: str, start: int, words: DoerWords, end: int | None = None, perso
                                            or _QUALIFIES.match(text, end)
                                            or _PLACE_BEFORE.search(text[max(0, start - 4):start])):
         return "place"
-    if person and end is not None and text.startswith("的面", end) and _WITNESS.search(text, max(0, start - 12), start):
+    if person and end is not None and (text.startswith("的面", end) or text.startswith("面", end) and not _FACE_WORD.match(text, end)) \
+            and _WITNESS.search(text, max(0, start - 12), start):
         return "object"  # 「当着维稳领导的面殴打车主」: the official looks on
+    if end is not None and text.startswith("面前", end) and _BEFORE_WHOM.search(text, max(0, start - 14), start):
+        return "object"  # 「在纪委姓赵的工作人员面前，嚣张跋扈地表示」: the one before whom it was said looks on
+    if person and re.search(r"(?:我|我们|本人)(?:是|为|作为)[“\"']?$", text[max(0, start - 5):start]):
+        return "citizen"  # 「拿我是“公职人员”为由」: what the writer is, not someone who acts
     before = text[max(0, start - 6):start]
     # 「授意相关人员」「纠集20多名闲散人员」「把我父亲拖上车」: what counts, qualifies or owns the person stands
     # between marker and person.

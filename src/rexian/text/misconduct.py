@@ -69,6 +69,10 @@ _SUFFERED_BEFORE = re.compile(r"(?:被|遭|遭到|受到)(?:人|他人|别人)?(
 # 「他说我行贿」「指责我们骂人」: an accusation aimed at the citizen, for every family.
 _ACCUSES_CITIZEN = re.compile(r"(?:说|讲|称|认为|指责|怪|诬陷|污蔑|举报|告)(?:我|我们|本人)(?:的|在|有|曾|当时)?$")
 _AFTER_NEGATION = re.compile(r"^[^，。！？；]{0,5}?(?:没有|没|未|不|拒绝|拒|退回|退还)(?:收|要|拿|接受|接|去)")
+# A denial before 「以……名义/手段/方式/借口」 reaches over the means to the act right after them.
+_PASSIVE = re.compile(r"被|遭到|遭")
+_DENIED_MEANS = re.compile(r"(没有|没|未曾|并未|从未|从没|从来没有?|不曾)以(?:(?!反而|却|但|竟|居然|甚至|可是|然而|以)[^。！？]){1,24}?"
+                           r"(?:等)?(?:的)?(?:名义|手段|方式|借口|理由)(?:[^，。！？；]{1,4}[，、])?$")
 _NOT_GIVEN_TO = re.compile(r"(?:没有|没|未曾|未|从不|从没|从来没有?|不曾|不用|不必)(?:再)?(?:给|向|找)[^，。！？；]{0,10}(?:去|再)?$")
 # Village and community committees are their cadres: 「村委吞噬补偿款」 names the accused collectively.
 _COLLECTIVE = re.compile(r"(?:村委会|村委|村部|村支部|居委会|社区|村组|组)$")
@@ -305,6 +309,12 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, mention
             if found and found.status == PUBLIC:
                 doer = found
                 break
+    if phrase.family == "hostile_attitude":
+        passive = list(_PASSIVE.finditer(text, clause_start, match.start()))
+        struck_by = [m for m in mentions if passive and passive[-1].end() <= m.start and m.end <= match.start()]
+        if struck_by and struck_by[-1].post_kind in ("citizen", "private_person"):
+            # 「村长被村民打了」: the one named after 被 struck; a citizen is not a public servant.
+            return dropped(f"动手的是「{struck_by[-1].text}」（被字句的施事），不属公职人员，不计为{family_name}")
     if phrase.family == "hostile_attitude" and _ABUSE_VERB.search(quoted):
         victim = next((m for m in mentions if m.start >= match.end() and m.start - match.end() <= 4
                        and re.fullmatch(r"(?:了|过|着)?(?:该|这位|那位|现场|在场|的)?", text[match.end():m.start])), None)
@@ -358,6 +368,11 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, mention
         return dropped(f"被否定（「{denied_condition.group(0)}」），不是反映{family_name}", DENIAL, doer)
     if not phrase.ignore_negation:
         cue = _negated_before(lexicon, before)
+        means = _DENIED_MEANS.search(text, sentence_start, match.start())
+        if cue is None and means:
+            # 「…面前没有以捏造，造谣，诽谤罪等名义威胁，恐吓」: the denial governs the means named after it (commas
+            # and all) and the act they lead to — what the writer asks the official to swear he did not do.
+            cue = means.group(1)
         after_negation = _AFTER_NEGATION.search(text[match.end():clause_end])
         if cue is None and after_negation:
             cue = after_negation.group(0)
