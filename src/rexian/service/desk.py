@@ -134,6 +134,16 @@ class Desk:
         return {**finding, "history": self.findings_store.history(key), "timelines": timelines,
                 "chain": [_plain(e) for e in chain]}
 
+    def findings_of(self, keys: list[str]) -> list[dict[str, Any]]:
+        """The stored findings of `keys`, in the keys' order (an unknown key is left out): what a form shows
+        of the findings it acts on."""
+        if not keys:
+            return []
+        with self.engine.connect() as connection:
+            found = {row.finding_key: row_to_finding(row) for row in connection.execute(
+                select(ft.findings).where(ft.findings.c.finding_key.in_(list(dict.fromkeys(keys)))))}
+        return [found[key] for key in dict.fromkeys(keys) if key in found]
+
     def decide(self, keys: list[str], decision: str, actor_id: str, reason: str) -> list[str]:
         return self.findings_store.decide_many(list(keys), decision, actor_id, reason, self.clock())
 
@@ -258,13 +268,17 @@ class Desk:
                 "events": [_plain(e) for e in events]}
 
     def orders(self, unit_id: str | None = None, batch: str | None = None, status: str | None = None,
-               limit: int = 500) -> list[dict[str, Any]]:
+               limit: int = 500, with_tickets: bool = False) -> list[dict[str, Any]]:
+        """`with_tickets`: each order also lists the tickets of its findings (`ticket_ids`), which the unit
+        answering it must be able to find (the finding keys are not shown: one can hold a caller's address)."""
         now = self.clock()
         with self.engine.connect() as connection:
             rows = self._records(connection, "order", status=status, unit_id=unit_id, batch=batch, limit=limit)
-        for row in rows:
-            order = _order_from_state(row["state"])
-            row["lateness"] = clues.order_lateness(order, now)
+            for row in rows:
+                order = _order_from_state(row["state"])
+                row["lateness"] = clues.order_lateness(order, now)
+                if with_tickets:
+                    row["ticket_ids"] = _tickets_of(connection, order.finding_keys)
         return rows
 
     def flag_late_orders(self) -> dict[str, list[str]]:
