@@ -231,3 +231,30 @@ def test_the_dashboard_computes_the_overall_rates_only_reading_the_calls_flags_o
     assert passes == [("tickets", "全部"), ("calls", "全部")]
     assert shown["connection_rate"]["denominator"] == 6 and shown["answer_15s_rate"]["numerator"] == 3
     assert shown["satisfaction_rate"]["denominator"] > 0
+
+
+def test_a_call_rate_over_outgoing_calls_alone_says_there_is_no_incoming_call_not_no_ticket(make_app, tmp_path):
+    """An export whose call records are the follow-up calls (呼出) alone: 接通率 has nothing to count, and says so in
+    the words of what it counts — incoming calls — not 「没有可计算的工单」 (there are tickets)."""
+    from datetime import timedelta
+
+    from sqlalchemy import insert
+
+    from rexian.adapters import tables as t
+    from rexian.service import dashboard
+
+    app = make_app(f"sqlite:///{tmp_path / 'outgoing.db'}")
+    pingpong(app)
+    start = datetime(2026, 3, 2, 9)
+    with app.engine.begin() as connection:
+        connection.execute(insert(t.metadata.tables["calls"]), [
+            {"call_id": f"HF{n}", "caller_phone": "0301", "queue": None, "agent_id": "0301",
+             "ring_at": start + timedelta(hours=n), "answer_at": start + timedelta(hours=n, seconds=12),
+             "end_at": start + timedelta(hours=n, minutes=3), "abandoned": False, "ticket_id": None,
+             "direction": "out"} for n in range(3)])
+    shown = {r["metric_id"]: r for r in dashboard.rates(app.engine, load_config(), datetime(2026, 3, 20))}
+
+    for metric_id in ("connection_rate", "answer_15s_rate"):
+        assert shown[metric_id]["value"] is None
+        assert shown[metric_id]["missing"] == "没有可计算的呼入来电（分母为0）"
+    assert shown["return_rate"]["denominator"] > 0 and shown["return_rate"]["missing"] is None

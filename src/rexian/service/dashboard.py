@@ -136,9 +136,14 @@ def rates(engine: Engine, config: dict[str, Any], until: datetime | None = None)
             "formula": metric.formula.format(**config["metrics"]),
             "value": round(numerator / denominator, 4) if denominator and not missing else None,
             "numerator": numerator, "denominator": denominator, "trend": trend,
-            "missing": missing or (None if denominator else "没有可计算的工单（分母为0）"),
+            "missing": missing or (None if denominator else NOTHING_COUNTED[metric in CALL_METRICS]),
         })
     return out
+
+
+# A rate with nothing to count, by what it counts: a call rate counts incoming calls (an export of follow-up
+# calls alone has calls and none of them incoming), not tickets.
+NOTHING_COUNTED = {False: "没有可计算的工单（分母为0）", True: "没有可计算的呼入来电（分母为0）"}
 
 
 # What a rate needs from the log beyond its own numerator and denominator: an imported export that lacks it

@@ -28,6 +28,7 @@ LATE_ORDER_RULE = "SV-ORDER-LATE"
 
 
 COUNT_CAP = 10_000  # the findings list counts up to this many matches
+DENSE_MATCHES = 1_000  # a dated list with this many matches reads its page off the dates' index (Desk.findings)
 
 
 @dataclass
@@ -56,10 +57,16 @@ class FindingFilter:
             known["contradicted"] = known["contradicted"] in ("1", "true", "yes", "是")
         return cls(**known)
 
-    def conditions(self) -> list[Any]:
+    def conditions(self, by_date_index: bool = False) -> list[Any]:
+        """`by_date_index`: the equal-to conditions written so that SQLite does not read them off their indexes
+        (a column inside a function), leaving it the date's (Desk.findings)."""
         c = ft.findings.c
-        out = [c[name] == getattr(self, name) for name in ("family", "rule_id", "severity", "unit_id", "person_id",
-                                                           "status") if getattr(self, name)]
+
+        def column(name):
+            return func.coalesce(c[name], c[name]) if by_date_index else c[name]
+
+        out = [column(name) == getattr(self, name) for name in ("family", "rule_id", "severity", "unit_id",
+                                                                "person_id", "status") if getattr(self, name)]
         when = c.detected_at if self.date_by == "detected" else c.occurred_at
         if self.date_from:
             out.append(when >= datetime.combine(self.date_from, time.min))
@@ -102,17 +109,31 @@ class Desk:
     # --- findings triage ----------------------------------------------------------------------------------
     def findings(self, filters: FindingFilter | None = None, limit: int = 50, offset: int = 0,
                  with_total: bool = True) -> dict[str, Any]:
-        """One page of findings, newest first, and how many match in all."""
-        conditions = (filters or FindingFilter()).conditions()
-        query = select(ft.findings).where(*conditions).order_by(ft.findings.c.detected_at.desc(),
-                                                                ft.findings.c.finding_key)
+        """One page of findings, newest first, and how many match in all. Newest by detection; by occurrence when
+        the dates asked for are the occurrence's (the default): the order the supervisor asked about, and the one
+        the occurrence index gives without sorting every finding of the months (a month of a city's findings
+        sorted by detection cost 115 CPU ms at 300,000 findings, 0.1 read off the index)."""
+        filters = filters or FindingFilter()
+        c = ft.findings.c
+        conditions = filters.conditions()
+        by_occurrence = filters.date_by != "detected" and (filters.date_from or filters.date_to)
         with self.engine.connect() as connection:
-            rows = [row_to_finding(row) for row in connection.execute(query.limit(limit).offset(offset))]
             # Counted up to COUNT_CAP matches ("10000+"): an exact count of a city's findings costs more than
             # the page itself.
             total = connection.execute(select(func.count()).select_from(
                 select(ft.findings.c.finding_key).where(*conditions).limit(COUNT_CAP + 1).subquery())
             ).scalar_one() if with_total else None
+            # Many matches in the dates: SQLite would read every finding of the family and state (or rule, unit)
+            # off that index and sort them; the dates' own index, walked newest first, reaches a page of them at
+            # once (the page query alone, 300,000 findings in 6 months, a month and a family and state, or a unit and
+            # a rule: 34–39 → 0.3–6 CPU ms). Few matches: that index, whose walk would pass over
+            # the dates' other findings, is the slow one, and the planner's choice stands.
+            dense = by_occurrence and total is not None and total >= DENSE_MATCHES
+            page = filters.conditions(by_date_index=True) if dense and self.engine.dialect.name == "sqlite" \
+                else conditions
+            query = select(ft.findings).where(*page).order_by(
+                (c.occurred_at if by_occurrence else c.detected_at).desc(), c.finding_key)
+            rows = [row_to_finding(row) for row in connection.execute(query.limit(limit).offset(offset))]
         capped = total is not None and total > COUNT_CAP
         return {"items": rows, "total": min(total, COUNT_CAP) if capped else total, "capped": capped,
                 "limit": limit, "offset": offset}
@@ -133,6 +154,16 @@ class Desk:
             chain = desk_store.stream_events(connection, finding_stream(key))
         return {**finding, "history": self.findings_store.history(key), "timelines": timelines,
                 "chain": [_plain(e) for e in chain]}
+
+    def findings_of(self, keys: list[str]) -> list[dict[str, Any]]:
+        """The stored findings of `keys`, in the keys' order (an unknown key is left out): what a form shows
+        of the findings it acts on."""
+        if not keys:
+            return []
+        with self.engine.connect() as connection:
+            found = {row.finding_key: row_to_finding(row) for row in connection.execute(
+                select(ft.findings).where(ft.findings.c.finding_key.in_(list(dict.fromkeys(keys)))))}
+        return [found[key] for key in dict.fromkeys(keys) if key in found]
 
     def decide(self, keys: list[str], decision: str, actor_id: str, reason: str) -> list[str]:
         return self.findings_store.decide_many(list(keys), decision, actor_id, reason, self.clock())
@@ -258,13 +289,17 @@ class Desk:
                 "events": [_plain(e) for e in events]}
 
     def orders(self, unit_id: str | None = None, batch: str | None = None, status: str | None = None,
-               limit: int = 500) -> list[dict[str, Any]]:
+               limit: int = 500, with_tickets: bool = False) -> list[dict[str, Any]]:
+        """`with_tickets`: each order also lists the tickets of its findings (`ticket_ids`), which the unit
+        answering it must be able to find (the finding keys are not shown: one can hold a caller's address)."""
         now = self.clock()
         with self.engine.connect() as connection:
             rows = self._records(connection, "order", status=status, unit_id=unit_id, batch=batch, limit=limit)
-        for row in rows:
-            order = _order_from_state(row["state"])
-            row["lateness"] = clues.order_lateness(order, now)
+            for row in rows:
+                order = _order_from_state(row["state"])
+                row["lateness"] = clues.order_lateness(order, now)
+                if with_tickets:
+                    row["ticket_ids"] = _tickets_of(connection, order.finding_keys)
         return rows
 
     def flag_late_orders(self) -> dict[str, list[str]]:

@@ -255,20 +255,49 @@ def clue_step(clue_id: str, step: str, request: Request, form: FormData = Depend
 # --- supervision orders ----------------------------------------------------------------------------------
 @router.get("/desk/orders")
 def order_list(request: Request, me: Principal = Depends(SUPERVISOR)):
+    """The orders, and the form issuing a batch: from a clue (`clue`: its findings and its unit filled in) or
+    from findings (`keys`)."""
     params = request.query_params
-    desk = _services(request).desk
+    clue_id, keys, units = params.get("clue") or "", params.getlist("keys"), []
+    if clue_id:
+        clue = _services(request).desk.clue(clue_id)  # an unknown clue is a 404
+        keys = keys or clue["finding_keys"]
+        units = [clue["unit_id"]] if clue["unit_id"] else []
+    return _order_page(request, me, keys, clue_id, units)
+
+
+@router.post("/desk/orders/draft")
+def order_from_findings(request: Request, form: FormData = Depends(checked_form),
+                        me: Principal = Depends(SUPERVISOR)):
+    """The order form for the findings ticked on the findings list, their units chosen (an order each)."""
+    keys = [k for k in form.getlist("keys") if isinstance(k, str) and k]
+    if not keys:
+        return _back("/desk/findings", error="请至少勾选一条问题线索")
+    units = [f["unit_id"] for f in _services(request).desk.findings_of(keys) if f["unit_id"]]
+    return _order_page(request, me, keys, "", list(dict.fromkeys(units)))
+
+
+def _order_page(request: Request, me: Principal, keys: list[str], clue_id: str, units: list[str]):
+    """The source findings are listed by what they are about, never by key (a repeat complaint's key holds the
+    callers' address), and posted one key a field (a key may hold a space)."""
     from rexian.web.picker import unit_picker
 
-    units = unit_picker(request.app.state.web.hotline.organisation(), "order-units", "unit_ids")
+    params = request.query_params
+    desk = _services(request).desk
+    sources = desk.findings_of(keys)
+    picker = unit_picker(request.app.state.web.hotline.organisation(), "order-units", "unit_ids", units)
     return _render(request, "desk/orders.html", me,
                    items=desk.orders(batch=params.get("batch") or None, unit_id=params.get("unit") or None),
-                   who=_who(request), units=units, keys=params.getlist("keys"), clue_id=params.get("clue") or "")
+                   who=_who(request), units=picker, source_findings=sources, clue_id=clue_id)
 
 
 @router.post("/desk/orders")
 def issue_orders(request: Request, form: FormData = Depends(checked_form), me: Principal = Depends(SUPERVISOR)):
     units = [u for u in form.getlist("unit_ids") if isinstance(u, str) and u]
-    keys = [k for k in _text(form, "finding_keys").split() if k]
+    # one key a field (the form's list); `finding_keys`, keys separated by spaces, is still read for callers
+    # that post it
+    keys = [k for k in form.getlist("finding_key") if isinstance(k, str) and k]
+    keys += [k for k in _text(form, "finding_keys").split() if k]
     from rexian.web.dates import UnreadableDate, read_datetime
 
     try:
@@ -288,7 +317,7 @@ def issue_orders(request: Request, form: FormData = Depends(checked_form), me: P
 @router.get("/orders")
 def unit_orders(request: Request, me: Principal = Depends(UNIT_ROLES)):
     """The unit's own supervision orders, to read and answer."""
-    items = _services(request).desk.orders(unit_id=me.unit_id)
+    items = _services(request).desk.orders(unit_id=me.unit_id, with_tickets=True)
     return _render(request, "desk/unit_orders.html", me, items=items)
 
 

@@ -1,0 +1,48 @@
+"""The findings list filtered by when its matters happened (the default dates) is in that order, newest first — an
+imported export's findings all carry one detection time, so an order by detection said nothing there — and the same
+page whether SQLite reads it off the dates' index (many matches) or off another filter's."""
+
+from datetime import date, datetime, timedelta
+
+from desk.conftest import finding
+from rexian.adapters.findings import FindingRepository
+from rexian.service import desk as desk_module
+from rexian.service.desk import Desk, FindingFilter
+
+AS_OF = "2026-04-01T00:00:00"  # one detection time for all, as a batch run over an import stamps them
+
+
+def _stored(make_app, tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'occurred.db'}")
+    start = datetime(2026, 3, 1, 8)
+    found = []
+    for n in range(40):
+        row = finding(f"RX{n:02d}", unit_id=("D02", "D03")[n % 2], detected_at=AS_OF,
+                      rule_id=("BP-RETURNS", "DL-OVERDUE")[n % 3 == 0], family=("buck_passing", "delay")[n % 3 == 0])
+        row["occurred_at"] = (start + timedelta(hours=17 * ((n * 7) % 40))).isoformat()  # not in key order
+        found.append(row)
+    FindingRepository(app.engine).upsert(found, "batch", datetime(2026, 4, 1))
+    return Desk(app.engine, lambda: datetime(2026, 4, 1))
+
+
+def test_a_list_filtered_by_occurrence_dates_is_newest_occurrence_first(make_app, tmp_path):
+    desk = _stored(make_app, tmp_path)
+    march = FindingFilter(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
+    items = desk.findings(march, limit=50)["items"]
+    times = [f["occurred_at"] for f in items]
+    assert len(items) == 40 and times == sorted(times, reverse=True)
+    by_detection = desk.findings(FindingFilter(date_from=date(2026, 4, 1), date_to=date(2026, 4, 1),
+                                               date_by="detected"), limit=50)["items"]
+    assert [f["finding_key"] for f in by_detection] == sorted(f["finding_key"] for f in items)  # as before
+
+
+def test_the_page_read_off_the_dates_index_equals_the_page_read_off_the_other_filters(make_app, tmp_path,
+                                                                                        monkeypatch):
+    desk = _stored(make_app, tmp_path)
+    cases = [FindingFilter(unit_id="D02", date_from=date(2026, 3, 2), date_to=date(2026, 3, 25)),
+             FindingFilter(family="delay", status="new", date_from=date(2026, 3, 1), date_to=date(2026, 3, 31)),
+             FindingFilter(unit_id="D03", rule_id="BP-RETURNS", date_from=date(2026, 3, 5))]
+    planner = [[f["finding_key"] for f in desk.findings(case, limit=5, offset=3)["items"]] for case in cases]
+    monkeypatch.setattr(desk_module, "DENSE_MATCHES", 1)  # every dated list counts as many matches
+    indexed = [[f["finding_key"] for f in desk.findings(case, limit=5, offset=3)["items"]] for case in cases]
+    assert indexed == planner and all(planner)
