@@ -172,3 +172,22 @@ def test_a_person_written_with_a_staff_number_in_brackets_is_that_number():
     assert person_id("王芳（H0201）") == "H0201"
     assert person_id("张三(市城管局)") == "张三(市城管局)"  # a unit in brackets is not a staff number
     assert person_id("0101") == "0101" and person_id(None) is None
+
+
+def test_suggest_proposes_the_wide_groups_with_their_audits_words_and_the_draft_reads_every_step(tmp_path):
+    from rexian.importing.suggest import suggest
+
+    path = _html_xls(tmp_path / "工单全流程信息.xls", _tickets())
+    proposal, notes = suggest([path])
+    groups = {group["at"]: group for group in proposal["wide"]["groups"]}
+    assert list(groups) == ["派单时间", "退单申请时间", "退单审核时间", "办结申请时间", "办结审核时间", "回访时间"]
+    assert groups["派单时间"] == {"at": "派单时间", "action": "派单", "actor_id": "派单人", "target_unit_id": "承办单位"}
+    assert groups["退单审核时间"]["actions"] == {"通过": "ReturnApproved", "驳回": "ReturnRejected"}
+    assert groups["办结审核时间"]["actions"] == {"不通过": "ClosureRejected", "通过": "ClosureApproved"}
+    assert proposal["action_fields"]["Visited"] == {"satisfaction": "满意度", "resolved": "是否解决"}
+    assert proposal["action_fields"]["ClosureRequested"] == {"reply": "答复内容", "evidence": "附件"}
+    assert any("带序号的列组" in note for note in notes)
+    proposal["source"] = "cityW"
+    report, events, _ = import_to_frames([path], mapping_from_dict(proposal))
+    assert report.rows_rejected == 0, [r.reason for r in report.rejects.rejects]
+    assert len(events[events.ticket_id == "GD001"]) == 12 and len(events[events.ticket_id == "GD002"]) == 11
