@@ -131,13 +131,17 @@ def cell(value, text=False):
     return f"<td{style}>" + escape(str(value)).replace("\n", "<br>") + "</td>"
 
 
-def write_wide(path, tickets):
+def numbered_header(stem, k, style):
+    return f"第{k}次{stem}" if style == "ordinal" else f"{stem}{k}"
+
+
+def write_wide(path, tickets, style="suffix"):
     rows = [groups_of(t) for t in tickets]
     widths = {name: max(len(g[name]) for g, _ in rows) for name in GROUPS}
     header = list(FIXED)
     for name, stems in GROUPS.items():
         for k in range(1, widths[name] + 1):
-            header += [f"{stem}{k}" for stem in stems]
+            header += [numbered_header(stem, k, style) for stem in stems]
     lines = ['<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:excel" '
              'xmlns="http://www.w3.org/TR/REC-html40">',
              '<head><meta http-equiv="Content-Type" content="text/html; charset=GBK">',
@@ -155,8 +159,8 @@ def write_wide(path, tickets):
             for k in range(1, widths[name] + 1):
                 one = g[name][k - 1] if k <= len(g[name]) else {}
                 for stem in stems:
-                    values[f"{stem}{k}"] = one.get(stem, "")
-        lines.append("<tr>" + "".join(cell(values[h], text=(h in ("工单编号", "来电号码") or h.startswith("通话编号")))
+                    values[numbered_header(stem, k, style)] = one.get(stem, "")
+        lines.append("<tr>" + "".join(cell(values[h], text=(h in ("工单编号", "来电号码") or "通话编号" in h))
                                       for h in header) + "</tr>")
     lines.append(f'<tr><td colspan="{len(header)}">合计：{len(tickets)} 件</td></tr>')
     lines += ["</table>", "</body></html>"]
@@ -195,13 +199,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=10)
+    ap.add_argument("--headers", choices=("suffix", "ordinal"), default="suffix",
+                    help="派单时间1 (suffix, default) or 第1次派单时间 (ordinal)")
     a = ap.parse_args()
     out = Path(a.out)
     (out / "export").mkdir(parents=True, exist_ok=True)
     c = City(a.seed)
     plant(c)
     tickets = sorted(c.tickets, key=lambda t: t.at)
-    header = write_wide(out / "export" / "工单全流程信息_云州市_2026Q1.xls", tickets)
+    header = write_wide(out / "export" / "工单全流程信息_云州市_2026Q1.xls", tickets, a.headers)
     write_calls(out / "export" / "话务明细_2026Q1.xls", c.calls)
     (out / "export" / "导出说明.txt").write_text(README_TXT, encoding="gbk")
     with open(out / "expected.csv", "w", encoding="utf-8", newline="") as f:

@@ -2,14 +2,15 @@
 # Blind test 12: generate the wide 工单全流程信息 "Excel" (an HTML table saved as .xls, GBK, numbered column groups per
 # kind of step) and the call records (HTML .xls, UTF-8), suggest, dry-run, analyse and import them with each mapping,
 # scored through tools/blind_shared/run_mapping.sh (tools/blind5/score.py).
-# Usage (from the worktree): [SEED=N] sh tools/blind12/run.sh [WORKDIR]   (default /tmp/blind12/run, seed 10;
-# nothing written in the tree)
+# Usage (from the worktree): [SEED=N] [HEADERS=ordinal] sh tools/blind12/run.sh [WORKDIR]   (default /tmp/blind12/run,
+# seed 10, headers 派单时间1; HEADERS=ordinal writes 第1次派单时间 — read by the wide mappings, which name stems; the
+# tickets and flat runs then fail, as their column names carry the number; nothing written in the tree)
 set -u
 W=${1:-/tmp/blind12/run}
 T=$(cd "$(dirname "$0")" && pwd)
 export PYTHONPATH="$T/../../src${PYTHONPATH:+:$PYTHONPATH}"
 rm -rf "$W" && mkdir -p "$W/log" "$W/flat"
-python "$T/blind_export.py" --out "$W" --seed "${SEED:-10}"
+python "$T/blind_export.py" --out "$W" --seed "${SEED:-10}" --headers "${HEADERS:-suffix}"
 WIDE=工单全流程信息_云州市_2026Q1.xls
 CALLS=话务明细_2026Q1.xls
 ( cd "$W/export" && python -m rexian mapping suggest $WIDE $CALLS --out "$W/suggest.yaml" > "$W/log/suggest.txt" 2>&1 )
