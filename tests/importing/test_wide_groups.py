@@ -191,3 +191,22 @@ def test_suggest_proposes_the_wide_groups_with_their_audits_words_and_the_draft_
     report, events, _ = import_to_frames([path], mapping_from_dict(proposal))
     assert report.rows_rejected == 0, [r.reason for r in report.rejects.rejects]
     assert len(events[events.ticket_id == "GD001"]) == 12 and len(events[events.ticket_id == "GD002"]) == 11
+
+
+def test_suggest_takes_a_groups_staff_number_column_before_the_name_beside_it(tmp_path):
+    from rexian.importing.suggest import suggest
+
+    rows = []
+    for ticket in _tickets():  # 派单人工号k right after 派单人k, which keeps the name alone
+        row = {}
+        for header, cell in ticket.items():
+            if header.startswith("派单人"):
+                row[header], row[header.replace("派单人", "派单人工号")] = \
+                    (cell.split("(")[0], cell[cell.find("(") + 1:-1]) if cell else ("", "")
+            else:
+                row[header] = cell
+        rows.append(row)
+    path = _html_xls(tmp_path / "宽表.xls", rows)
+    proposal, _ = suggest([path])
+    dispatch = next(group for group in proposal["wide"]["groups"] if group["at"] == "派单时间")
+    assert dispatch["actor_id"] == "派单人工号"

@@ -29,7 +29,8 @@ from rexian.importing.wide_groups import numbered
 EVENT_TIME = re.compile(r"(时间|日期|time)$", re.IGNORECASE)
 NOT_EVENT_TIME = re.compile(r"(至|时限|期限|截止|到期)")
 ACTION_COLUMN = re.compile(r"(类型|环节|操作|动作|步骤)$")
-PERSON = re.compile(r"(人|员|人员|工号|姓名|经办人|操作人)$")
+PERSON = re.compile(r"(人|员|人员|工号|姓名|经办人|操作人|代码|编码|账号)$")
+PERSON_CODE = re.compile(r"(工号|代码|编码|账号|编号|id)$", re.IGNORECASE)  # preferred to the name beside it
 TARGET = re.compile(r"(承办|转至|流向|接收|交办|移交至|下派至|派至|至$)")
 UNIT = re.compile(r"(单位|部门|机构|科室|街道)")
 NOTE = re.compile(r"(意见|原因|理由|内容|说明|备注|情况说明)$")
@@ -147,12 +148,13 @@ def wide_proposal(part: Part, notes: list[str]) -> dict[str, Any]:
             words[word] += len(filled)
             guessed = guess_action(word, known)
             events = [guessed] if guessed else []
+        people = [m for m in members if PERSON.search(m) and not UNIT.search(m) and m not in (verdict, kinds)]
+        if people:  # 派单人工号 rather than 派单人 beside it: a code, not a name several clerks may share
+            group["actor_id"] = next((m for m in people if PERSON_CODE.search(m)), people[0])
         for stem in members:
-            if stem in (verdict, kinds):
+            if stem in (verdict, kinds, *people):
                 continue
-            if PERSON.search(stem) and not UNIT.search(stem) and "actor_id" not in group:
-                group["actor_id"] = stem
-            elif TARGET.search(stem) and not any(w in stem for w in ("延期", "时限")) and "target_unit_id" not in group:
+            if TARGET.search(stem) and not any(w in stem for w in ("延期", "时限")) and "target_unit_id" not in group:
                 group["target_unit_id"] = stem
             elif UNIT.search(stem) and "actor_unit_id" not in group:
                 group["actor_unit_id"] = stem
