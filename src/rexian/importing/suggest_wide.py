@@ -20,6 +20,7 @@ from rexian.importing.header_words import match_headers
 from rexian.importing.mapping import Mapping
 from rexian.importing.suggest_fields import kind_column, kind_values, unused_columns
 from rexian.importing.suggest_parts import Part
+from rexian.importing.suggest_sheets import EVENT_SHEETS
 from rexian.importing.suggest_words import (INTAKE_SYNONYMS, TICKET_SHEET_SYNONYMS, VERDICTS, date_formats,
                                             guess_action, propose_actions)
 from rexian.importing.values import as_text, is_missing
@@ -34,14 +35,12 @@ PERSON_CODE = re.compile(r"(工号|代码|编码|账号|编号|id)$", re.IGNOREC
 TARGET = re.compile(r"(承办|转至|流向|接收|交办|移交至|下派至|派至|至$)")
 UNIT = re.compile(r"(单位|部门|机构|科室|街道)")
 NOTE = re.compile(r"(意见|原因|理由|内容|说明|备注|情况说明)$")
-# A member column's name → the payload field it fills, when the group's event has that field.
+# A member column's name → the payload field it fills, when the group's event has that field; a visit's fields
+# by the words a visit sheet's columns are matched with (suggest_sheets.EVENT_SHEETS).
 FIELD_WORDS = (
     ("reply", ("答复内容", "回复内容", "办理结果", "处理结果", "答复意见")),
     ("evidence", ("附件", "佐证", "照片", "图片")),
-    ("satisfaction", ("满意度", "回访结果", "评价")),
-    ("resolved", ("是否解决", "解决情况")),
-    ("reached", ("联系情况", "是否联系", "联系结果", "接通情况")),
-    ("call_id", ("通话编号", "通话流水号", "录音编号", "呼叫编号")),
+    *EVENT_SHEETS["回访"]["fields"].items(),
     ("requested_due_at", ("申请延期至", "延期至", "申请期限")),
     ("new_due_at", ("批准延期至", "延期至", "新时限", "批准期限")),
     ("due_at", ("办理时限", "时限", "截止时间")),
