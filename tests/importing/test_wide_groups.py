@@ -182,8 +182,9 @@ def test_suggest_proposes_the_wide_groups_with_their_audits_words_and_the_draft_
     groups = {group["at"]: group for group in proposal["wide"]["groups"]}
     assert list(groups) == ["派单时间", "退单申请时间", "退单审核时间", "办结申请时间", "办结审核时间", "回访时间"]
     assert groups["派单时间"] == {"at": "派单时间", "action": "派单", "actor_id": "派单人", "target_unit_id": "承办单位"}
-    assert groups["退单审核时间"]["actions"] == {"通过": "ReturnApproved", "驳回": "ReturnRejected"}
-    assert groups["办结审核时间"]["actions"] == {"不通过": "ClosureRejected", "通过": "ClosureApproved"}
+    assert groups["退单审核时间"]["actions"] == {"通过": "ReturnApproved", "驳回": "ReturnRejected", "不通过": "ReturnRejected"}
+    assert groups["办结审核时间"]["actions"] == {"不通过": "ClosureRejected", "通过": "ClosureApproved",
+                                          "驳回": "ClosureRejected"}
     assert proposal["action_fields"]["Visited"] == {"satisfaction": "满意度", "resolved": "是否解决"}
     assert proposal["action_fields"]["ClosureRequested"] == {"reply": "答复内容", "evidence": "附件"}
     assert any("带序号的列组" in note for note in notes)
@@ -191,6 +192,16 @@ def test_suggest_proposes_the_wide_groups_with_their_audits_words_and_the_draft_
     report, events, _ = import_to_frames([path], mapping_from_dict(proposal))
     assert report.rows_rejected == 0, [r.reason for r in report.rejects.rejects]
     assert len(events[events.ticket_id == "GD001"]) == 12 and len(events[events.ticket_id == "GD002"]) == 11
+
+
+def test_suggest_adds_the_other_side_of_a_verdict_the_sample_shows_alone(tmp_path):
+    from rexian.importing.suggest import suggest
+
+    path = _html_xls(tmp_path / "工单全流程信息.xls", _tickets()[:1])  # GD001: both returns approved
+    proposal, notes = suggest([path])
+    audit = next(group for group in proposal["wide"]["groups"] if group["at"] == "退单审核时间")
+    assert audit["actions"] == {"通过": "ReturnApproved", "不通过": "ReturnRejected", "驳回": "ReturnRejected"}
+    assert any("样本中未见" in note for note in notes)
 
 
 def test_suggest_takes_a_groups_staff_number_column_before_the_name_beside_it(tmp_path):

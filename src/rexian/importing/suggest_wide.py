@@ -47,6 +47,9 @@ FIELD_WORDS = (
     ("reason", ("原因", "理由", "意见")),
 )
 VERDICT_WORDS = {word for word, _ in VERDICTS} | {"退回", "不批准"}
+# The other side of a verdict a sample shows alone (every extension approved): the words platforms pair with it.
+COUNTERPARTS = {"同意": ("不同意",), "不同意": ("同意",), "通过": ("不通过", "驳回"), "不通过": ("通过",),
+                "驳回": ("通过",), "批准": ("不批准",), "不批准": ("批准",)}
 
 
 def wide_stems(headers: list[str]) -> list[str]:
@@ -100,7 +103,7 @@ def _groups(part: Part) -> list[tuple[str, list[str]]]:
 
 def _field_for(stem: str, events: list[str]) -> str | None:
     for name, words in FIELD_WORDS:
-        if any(word in stem for word in words) and all(name in ACTION_FIELDS.get(event, {}) for event in events):
+        if any(word in stem for word in words) and any(name in ACTION_FIELDS.get(event, {}) for event in events):
             return name
     return None
 
@@ -133,11 +136,15 @@ def wide_proposal(part: Part, notes: list[str]) -> dict[str, Any]:
         kinds = next((m for m in members if ACTION_COLUMN.search(m) and m != verdict), None)
         if verdict:
             group["action_column"] = verdict
-            own = {value: guess_action(word + value, known) or "?" for value in sorted(set(_cells(part, verdict)))}
+            seen = sorted(set(_cells(part, verdict)))
+            own = {value: guess_action(word + value, known) or "?" for value in seen}
+            unseen = [other for value in seen for other in COUNTERPARTS.get(value, ()) if other not in own]
+            own.update({other: event for other in unseen if (event := guess_action(word + other, known))})
             group["actions"] = own
             events = [event for event in own.values() if event != "?"]
             notes.append(f"列组「{at}」是审核：「{verdict}」的词按「{word}」配对 → "
-                         + "、".join(f"{value} → {event}" for value, event in own.items()))
+                         + "、".join(f"{value} → {event}" + ("（样本中未见，按对应的词补上）" if value in unseen else "")
+                                    for value, event in own.items()))
         elif kinds:
             group["action_column"] = kinds
             words.update(_cells(part, kinds))
@@ -158,8 +165,9 @@ def wide_proposal(part: Part, notes: list[str]) -> dict[str, Any]:
             elif UNIT.search(stem) and "actor_unit_id" not in group:
                 group["actor_unit_id"] = stem
             elif (name := _field_for(stem, events)) and events:
-                for event in events:
-                    action_fields.setdefault(event, {}).setdefault(name, stem)
+                for event in events:  # an audit's 批准延期至 is the approval's, its 审核意见 the rejection's reason
+                    if name in ACTION_FIELDS.get(event, {}):
+                        action_fields.setdefault(event, {}).setdefault(name, stem)
                 if name == "reason" and "note" not in group:
                     group["note"] = stem
             elif NOTE.search(stem) and "note" not in group:
