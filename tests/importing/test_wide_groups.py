@@ -172,6 +172,7 @@ def test_a_person_written_with_a_staff_number_in_brackets_is_that_number():
     assert person_id("王芳（H0201）") == "H0201"
     assert person_id("张三(市城管局)") == "张三(市城管局)"  # a unit in brackets is not a staff number
     assert person_id("0101") == "0101" and person_id(None) is None
+    assert person_id("热线坐席(2)") == "热线坐席(2)"  # one digit is a seat or a count, not a staff number
 
 
 def test_suggest_proposes_the_wide_groups_with_their_audits_words_and_the_draft_reads_every_step(tmp_path):

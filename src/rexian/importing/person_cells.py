@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-NAMED_CODE = re.compile(r"^\s*(?P<name>[^\s()（）]{1,20}?)\s*[（(]\s*(?P<code>[A-Za-z]{0,4}\d[A-Za-z0-9_-]{0,19})\s*[)）]\s*$")
+NAMED_CODE = re.compile(r"^\s*(?P<name>[^\s()（）]{1,20}?)\s*[（(]\s*(?P<code>[A-Za-z]{0,4}\d[A-Za-z0-9_-]{1,19})\s*[)）]\s*$")
 
 
 def person_id(text: str | None) -> str | None:
