@@ -379,7 +379,8 @@ def fast_plan(inputs: list[str | Path], mapping: Mapping, chunk_rows: int = 200_
 
     if (mapping.mode != "flow" or mapping.intake or mapping.constants or mapping.payload_columns
             or mapping.action_fields or mapping.evidence_words or mapping.also or mapping.deadlines is not None
-            or mapping.unit_tree or mapping.records or mapping.history is not None or mapping.ticket_sheet
+            or mapping.unit_tree or mapping.records or mapping.history is not None or mapping.wide is not None
+            or mapping.ticket_sheet
             or mapping.event_sheets or mapping.code_table or mapping.lookups or mapping.event_times
             or set(mapping.columns) - set(FIELDS) or not inputs):
         return None

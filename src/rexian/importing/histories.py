@@ -18,6 +18,7 @@ from rexian.importing.action_fields import pair_requests
 from rexian.domain.deadlines import DeadlinePolicy
 from rexian.importing.deadlines import set_deadlines
 from rexian.importing.mapping import Mapping
+from rexian.importing.person_cells import person_id
 from rexian.importing.values import as_text, is_missing, parse_time
 
 INTERCHANGE_TICKET_COLUMNS = columns("tickets")
@@ -68,7 +69,7 @@ def take_intake(history: History, values: dict[str, Any], mapping: Mapping) -> s
                 except ValueError:
                     return column
         elif name == "received_by":
-            history.received_by = history.received_by or as_text(value)
+            history.received_by = history.received_by or person_id(as_text(value))
         elif name not in history.intake:
             vocabulary = mapping.values.get(name)
             text = as_text(value)

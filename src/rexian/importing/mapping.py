@@ -66,6 +66,7 @@ class Mapping:
     event_sheets: list[EventSheet] = field(default_factory=list)  # flow mode: sheets of further actions (回访记录 …)
     progress_kinds: dict[str, str] = field(default_factory=dict)  # progress word → ProgressNoted.kind (现场核查 → site_visit)
     history: Any = None  # flow mode: a HistoryCell — the steps held in one cell of a one-row-per-ticket export
+    wide: Any = None  # flow mode: WideGroups — the steps as numbered column groups of a one-row-per-ticket export
     joined_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # new column → source columns (date + time)
     code_table: Any = None  # flow mode: the export's code table (码表) — a CodeTable decoding coded columns
     lookups: list[Any] = field(default_factory=list)  # flow mode: columns looked up in other tables (lookups.Lookup)
@@ -81,6 +82,8 @@ class Mapping:
         """The columns that tell the header row (a history cell's steps are not columns of the file)."""
         if self.history is not None:
             return {self.columns["ticket_id"], self.history.column}
+        if self.wide is not None:
+            return {self.columns["ticket_id"]}
         return {column for _, column in self.required_columns()}
 
     def action_for(self, word: str) -> str | None:
@@ -151,7 +154,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
              "date_formats", "timezone", "columns", "intake", "values", "constants", "payload_columns",
              "actions", "unknown_action", "snapshots", "use_default_actions", "action_fields", "evidence_words",
              "deadlines", "unit_tree", "calls", "agent_status", "roster", "progress_kinds", "history",
-             "event_sheets", "joined_columns", "code_table", "json", "lookups", "event_times"}
+             "wide", "event_sheets", "joined_columns", "code_table", "json", "lookups", "event_times"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise MappingError(f"{where}：未知的键 {', '.join(unknown)}")
@@ -179,6 +182,14 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
             raise MappingError(f"{where}：history 只用于 flow 模式（每行一件工单、流转步骤在一个单元格中）")
         history = read_history_cell(raw["history"], where, MappingError)
         columns = {**step_columns(history), **columns}  # a column the mapping names wins over the line's part
+    wide = None
+    if raw.get("wide") is not None:
+        from rexian.importing.wide_groups import read_wide, step_columns as group_columns
+
+        if mode != "flow" or history is not None:
+            raise MappingError(f"{where}：wide 只用于 flow 模式（每行一件工单、流转步骤为带序号的列组），且不能与 history 同用")
+        wide = read_wide(raw["wide"], where, MappingError)
+        columns = {**group_columns(wide), **columns}  # a column the mapping names wins over the groups'
     missing = [name for name in REQUIRED[mode] if name not in columns]
     if missing:
         raise MappingError(f"{where}：columns 必须给出 {', '.join(missing)}")
@@ -197,6 +208,11 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
     if history is not None and history.chain is not None:  # a chain's moves are named by their events
         for event in ("TicketReceived", "Dispatched", "ReturnRequested", "ReturnApproved", "Replied", history.chain):
             actions.setdefault(event, event)
+    if wide is not None:  # a group's own words name events, which hold even with use_default_actions: false
+        for group in wide.groups:
+            for event in (*group.actions.values(), group.action):
+                if event in ACTIONS:
+                    actions.setdefault(event, event)
     action_match = raw.get("action_match", "exact")
     if action_match not in ("exact", "contains"):
         raise MappingError(f"{where}：action_match 应为 exact 或 contains")
@@ -267,7 +283,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
         event_sheets=event_sheets_of(where, raw, mode),
         joined_columns=_joined_columns(where, raw.get("joined_columns")),
         progress_kinds=_progress_kinds(where, raw.get("progress_kinds")),
-        evidence_words=read_evidence_words(raw.get("evidence_words")), history=history, code_table=code_table,
+        evidence_words=read_evidence_words(raw.get("evidence_words")), history=history, wide=wide, code_table=code_table,
         json=json_paths, lookups=lookups, event_times=_event_times(where, raw.get("event_times"), mode),
     )
     for section in (*(sheet.mapping for sheet in mapping.event_sheets), *(r.mapping for r in mapping.records.values())):

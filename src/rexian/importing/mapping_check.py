@@ -161,6 +161,11 @@ def _absent_columns(report, mapping: Mapping) -> list[str]:
         return []
     made = ({mapping.history.key(group) for group in (*mapping.history.groups, ATTACHMENTS)}
             if mapping.history is not None else set())
+    if mapping.wide is not None:  # the groups' fields and stems are columns of the step rows, not of the file
+        from rexian.importing.wide_groups import step_columns as group_columns
+
+        made |= set(group_columns(mapping.wide).values()) | mapping.wide.stems() | {
+            stem for column in report.columns_seen if (stem := _stem(column))}
     made |= {column for lookup in mapping.lookups for column in lookup.columns}  # checked against their tables
     used = {draft.payload.get("completed_from") or draft.payload.get("from_event_sheet")
             for history in report.histories.values() for draft in history.drafts}
@@ -170,6 +175,13 @@ def _absent_columns(report, mapping: Mapping) -> list[str]:
               if column not in report.columns_seen and column not in made and column != EVENT_SHEET_ACTION]
     return lines + [f"映射所指的列不存在：{where} →「{column}」不在读入的任何文件（工作表）中，该字段将为空（核对列名或工作表）"
                     for where, column in absent]
+
+
+def _stem(column: str) -> str | None:
+    from rexian.importing.wide_groups import numbered
+
+    parts = numbered(column)
+    return parts[0] if parts else None
 
 
 def _unused_sections(report, mapping: Mapping, actions: Counter) -> list[str]:

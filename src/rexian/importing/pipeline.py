@@ -181,11 +181,19 @@ def _build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
             from rexian.importing.history_cells import step_rows
 
             steps = step_rows(rows, mapping, report.rejects, kept)
+        elif mapping.wide is not None:
+            from rexian.importing.wide_groups import step_rows as group_rows
+
+            steps = group_rows(rows, mapping, report.rejects, kept)
         histories = convert(steps, mapping, report.rejects)
         if mapping.history is not None:
             from rexian.importing.history_cells import complete_from_ticket_rows
 
             complete_from_ticket_rows(histories, kept, mapping, report.rejects)
+        elif mapping.wide is not None:
+            from rexian.importing.wide_groups import complete_from_ticket_rows as complete_groups
+
+            complete_groups(histories, kept, mapping, report.rejects)
         if mapping.event_sheets:
             from rexian.importing.event_sheets import merge_event_sheets
 

@@ -17,6 +17,7 @@ from rexian.importing.suggest_one_row import history_part, one_row_per_ticket
 from rexian.importing.suggest_parts import Part, sampled_parts
 from rexian.importing.suggest_sheets import (calls_section, code_table, event_sheet, event_sheet_kind, joined_time,
                                              part_place, request_sheet, roster_section, unit_tree_section)
+from rexian.importing.suggest_wide import wide_part, wide_proposal
 from rexian.importing.suggest_words import (ACTION_FIELD_SYNONYMS, HEADER_SYNONYMS, INTAKE_SYNONYMS, NULL_WORDS,
                                             TICKET_SHEET_SYNONYMS, UNIT_TREE_PARENTS, date_formats, guess_action,
                                             propose_actions)
@@ -54,17 +55,17 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
         flow_parts = [part for part in flow_parts if part.action_column] or flow_parts
     if engine:
         flow_parts = [engine.tasks]
+    wide = wide_part(parts) if not engine else None
+    if wide is not None:  # one row per ticket, the steps as numbered column groups (派单时间1 … 派单时间2 …)
+        proposal = wide_proposal(wide, notes)
+        _with_other_parts(parts, wide, proposal, notes)
+        return proposal, notes
     if len(flow_parts) == 1 and not ticket_parts and flow_parts[0].is_ticket_sheet():
         return one_row_per_ticket(flow_parts[0], notes)
     history = history_part(parts) if len(parts) > 1 else None
     if history is not None:  # the flow in one cell of a ticket sheet, beside call records or other tables
         proposal, notes = one_row_per_ticket(history, notes)
-        sheet_formats: list[str] = []
-        _other_parts(parts, [history], [], proposal, notes, sheet_formats)
-        formats = proposal.get("date_formats", [])
-        proposal["date_formats"] = formats + [fmt for fmt in sheet_formats if fmt not in formats]
-        if not proposal["date_formats"]:
-            del proposal["date_formats"]
+        _with_other_parts(parts, history, proposal, notes)
         return proposal, notes
     headers: list[str] = []
     rows: list[dict[str, Any]] = []
@@ -171,6 +172,16 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
     if unused:
         notes.append(f"未使用的列：{', '.join(unused)}（可放入 payload_columns 或 intake）")
     return proposal, notes
+
+
+def _with_other_parts(parts: list[Part], main: Part, proposal: dict[str, Any], notes: list[str]) -> None:
+    """The parts beside a one-row-per-ticket export (call records, visit sheets …), their time formats added."""
+    sheet_formats: list[str] = []
+    _other_parts(parts, [main], [], proposal, notes, sheet_formats)
+    formats = proposal.get("date_formats", [])
+    proposal["date_formats"] = formats + [fmt for fmt in sheet_formats if fmt not in formats]
+    if not proposal["date_formats"]:
+        del proposal["date_formats"]
 
 
 def _other_parts(parts: list[Part], flow_parts: list[Part], ticket_parts: list[Part], proposal: dict[str, Any],
