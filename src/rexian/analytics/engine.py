@@ -146,8 +146,8 @@ def run_rule(rule_def: Rule, data: Data, config: dict[str, Any], text: TextPort 
     if params.pop("enabled", True) is False or not applicable(rule_def, data):
         return []
     if rule_def.kind == "text":
-        frame = rule_def.func(data, params, text or default_text_port())
-        rows = frame.to_dict("records") if frame is not None else []
+        result = rule_def.func(data, params, text or default_text_port())  # a frame, or row dicts already
+        rows = result.to_dict("records") if hasattr(result, "to_dict") else list(result or ())
     elif compiled is not None:
         rows = compiled.rows(rule_def, data, params)
     else:

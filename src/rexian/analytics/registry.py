@@ -1,7 +1,8 @@
 """The rule registry and the one conversion from a rule's result rows to findings (docs/interchange.md).
 
 A rule is a pure function `(data, params) -> table`. Relational rules return an Ibis expression; text
-rules (which need the text port) return a pandas DataFrame. Either way the result has conventional columns:
+rules (which need the text port) return a pandas DataFrame or a list of row dicts (no frame for the few rows
+real time sees). Either way the result has conventional columns:
 
 - `ticket_id` (one ticket) or `ticket_ids` (a list), or `agent_id` for call-centre findings;
 - `unit_id`, `person_id`: the responsible unit and individual;

@@ -7,7 +7,7 @@ The candidate rows are selected relationally (Ibis), then each text is judged by
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, namedtuple
+from collections import Counter
 
 import pandas as pd
 
@@ -27,6 +27,11 @@ def replies(data) -> pd.DataFrame:
     return data.rows("replies", _replies_query)
 
 
+def reply_rows(data) -> list:
+    """The same rows as named tuples (`Data.records`), for the rules that judge them one by one."""
+    return data.records("replies", _replies_query)
+
+
 def _replies_query(data):
     import ibis  # here, not at the top: a run that remembers this query's SQL does not import Ibis
     from ibis import _
@@ -39,26 +44,28 @@ def _replies_query(data):
     return r.left_join(t, r.ticket_id == t.tt).drop("tt")
 
 
-def _each_row(frame: pd.DataFrame) -> list:
-    """The frame's rows as named tuples, the values those of `itertuples` (no index). Built from whole columns:
-    `itertuples` steps through Arrow-backed text columns one value at a time (a tenth of a small log's
-    analysis, the text rules reading the same rows again and again)."""
-    row = namedtuple("Row", frame.columns, rename=True)
-    return [row._make(values) for values in zip(*(frame[column].tolist() for column in frame.columns))]
-
-
 def _reply_scores(text: TextPort, row):
     title = row.title if isinstance(row.title, str) and row.title else None
     return reply_scores_titled(text, row.reply, row.content, [], title)
 
 
-def _first_per_ticket(rows: list[dict]) -> pd.DataFrame:
-    """The first row of each ticket, without `seq`. No rows, no frame work (real time judges one ticket per
-    event, mostly with nothing to report: pandas' fixed cost would be most of the rule's)."""
-    if not rows:
-        return pd.DataFrame()
-    frame = pd.DataFrame(rows).sort_values(["ticket_id", "seq"]).groupby("ticket_id", as_index=False).first()
-    return frame.drop(columns=["seq"], errors="ignore")
+def _first_per_ticket(rows: list[dict]) -> list[dict]:
+    """Per ticket (in ticket order), each column's first value that is not missing in `seq` order — what
+    pandas' `groupby("ticket_id").first()` gives — without `seq`. Plain Python: real time judges one ticket
+    per event, mostly with one row or none, where a frame's fixed cost was most of the rule's."""
+    first: dict = {}
+    for row in sorted(rows, key=lambda row: (row["ticket_id"], row["seq"])):
+        kept = first.setdefault(row["ticket_id"], {})
+        for column, value in row.items():
+            if column != "seq" and _missing(kept.get(column)) and not _missing(value):
+                kept[column] = value
+    columns = [column for column in (rows[0] if rows else ()) if column != "seq"]
+    return [{column: kept.get(column) for column in columns} for kept in first.values()]
+
+
+def _missing(value) -> bool:
+    """Missing as pandas counts it for `first`: None or a float NaN (a list, even empty, is a value)."""
+    return value is None or (isinstance(value, float) and value != value)
 
 
 @rule("PR-BOILERPLATE", triggers=REPLY, truth=("boilerplate_reply",), kind="text")
@@ -70,7 +77,7 @@ def pr_boilerplate(data, p, text: TextPort):
     by whom. Responsible: the person who wrote the reply and their unit. Text port: `reply_scores`.
     """
     rows = []
-    for r in _each_row(replies(data)):
+    for r in reply_rows(data):
         scores = _reply_scores(text, r)
         length = len(text.normalise(r.reply))
         if scores.boilerplate >= p["min_boilerplate"] or length < p["min_chars"]:
@@ -129,7 +136,7 @@ def pr_off_topic(data, p, text: TextPort):
     """
     boiler = 0.6
     rows = []
-    for r in _each_row(replies(data)):
+    for r in reply_rows(data):
         if len(text.normalise(r.reply)) < p["min_chars"] or len(text.normalise(r.content)) < p["min_complaint_chars"]:
             continue
         scores = _reply_scores(text, r)
@@ -140,10 +147,10 @@ def pr_off_topic(data, p, text: TextPort):
     return _first_per_ticket(rows)
 
 
-def citizen_words(data) -> pd.DataFrame:
+def citizen_words(data) -> list:
     """What citizens said: the complaint at intake and the notes of follow-up visits, with the ticket's
-    lead unit and the person who last handled it for that unit."""
-    return data.rows("citizen_words", _citizen_words_query)
+    lead unit and the person who last handled it for that unit; as named tuples (`Data.records`)."""
+    return data.records("citizen_words", _citizen_words_query)
 
 
 def _citizen_words_query(data):
@@ -163,7 +170,7 @@ def _misconduct_reports(data, text: TextPort) -> list:
     (per refill in real time), whichever of the misconduct rules asks first; each rule then keeps its family."""
     def build():
         # Nothing said (an export without complaint texts): nothing to read, and the models stay unloaded.
-        judged = ((r, list(text.detect_misconduct(r.words))) for r in _each_row(citizen_words(data))
+        judged = ((r, list(text.detect_misconduct(r.words))) for r in citizen_words(data)
                   if r.words.strip())
         return text, [(r, hits) for r, hits in judged if hits]
 
@@ -197,7 +204,7 @@ def _misconduct_rule(data, p, text: TextPort, family: str) -> pd.DataFrame:
                          "accused_confidence": doer.get("confidence"), "excerpt": hit.excerpt,
                          "explanation": hit.explanation, "severity": severity})
     if not rows:  # as for `_first_per_ticket`: no frame work for nothing
-        return pd.DataFrame()
+        return []
     frame = pd.DataFrame(rows)
     if len(frame):
         # Findings before leads; then the report naming the accused best (a title 「执法人员索要好处费」 repeats
