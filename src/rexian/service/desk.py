@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
+from rexian.adapters.database import reading
 from rexian.adapters import desk_store
 from rexian.adapters import desk_tables as dt
 from rexian.adapters import findings_tables as ft
@@ -106,7 +107,7 @@ class Desk:
         conditions = (filters or FindingFilter()).conditions()
         query = select(ft.findings).where(*conditions).order_by(ft.findings.c.detected_at.desc(),
                                                                 ft.findings.c.finding_key)
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             rows = [row_to_finding(row) for row in connection.execute(query.limit(limit).offset(offset))]
             # Counted up to COUNT_CAP matches ("10000+"): an exact count of a city's findings costs more than
             # the page itself.
@@ -124,7 +125,7 @@ class Desk:
         if finding is None:
             raise NotFound("finding.unknown", f"问题线索不存在：{key}")
         triggers = {(e.get("ticket_id"), e.get("seq")) for e in finding["evidence"].get("events", [])}
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             repository = TicketRepository(connection)
             timelines = {}
             for ticket_id in finding["ticket_ids"][:20]:
@@ -193,7 +194,7 @@ class Desk:
             "clue_id": clue_id, "action": event["action"], "status": clue.state}) for event in events], now)
 
     def clue(self, clue_id: str) -> dict[str, Any]:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             events = desk_store.stream_events(connection, clue_id)
             if not events:
                 raise NotFound("clue.unknown", f"线索不存在：{clue_id}")
@@ -204,7 +205,7 @@ class Desk:
         return {**asdict(clue), "events": [_plain(e) for e in events], "findings": findings, "orders": orders}
 
     def clues(self, status: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return self._records(connection, "clue", status=status, limit=limit)
 
     # --- supervision orders -------------------------------------------------------------------------------
@@ -249,7 +250,7 @@ class Desk:
                                {"order_id": order.order_id, "unit_id": order.unit_id, "status": order.state}, now)
 
     def order(self, order_id: str) -> dict[str, Any]:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             events = desk_store.stream_events(connection, order_id)
         if not events:
             raise NotFound("order.unknown", f"督办单不存在：{order_id}")
@@ -260,7 +261,7 @@ class Desk:
     def orders(self, unit_id: str | None = None, batch: str | None = None, status: str | None = None,
                limit: int = 500) -> list[dict[str, Any]]:
         now = self.clock()
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             rows = self._records(connection, "order", status=status, unit_id=unit_id, batch=batch, limit=limit)
         for row in rows:
             order = _order_from_state(row["state"])
@@ -272,7 +273,7 @@ class Desk:
         order, so running this again never duplicates)."""
         now = self.clock()
         findings = []
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             rows = connection.execute(select(dt.supervision_records).where(
                 dt.supervision_records.c.kind == "order", dt.supervision_records.c.due_at < now)).all()
             for row in rows:
@@ -330,7 +331,7 @@ class Desk:
         desk_store.append(connection, bulletin.bulletin_id, "bulletin", events, now, bulletin_projection(bulletin))
 
     def bulletin(self, bulletin_id: str) -> dict[str, Any]:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             events = desk_store.stream_events(connection, bulletin_id)
         if not events:
             raise NotFound("bulletin.unknown", f"通报不存在：{bulletin_id}")
@@ -338,7 +339,7 @@ class Desk:
         return {**asdict(bulletin), "events": [_plain(e) for e in events]}
 
     def bulletins(self, limit: int = 100) -> list[dict[str, Any]]:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return self._records(connection, "bulletin", limit=limit)
 
     # --- shared reads -------------------------------------------------------------------------------------
@@ -355,7 +356,7 @@ class Desk:
         return [{**dict(row._mapping), "state": json.loads(row.state)} for row in rows]
 
     def supervision_events(self, stream_id: str) -> list[dict[str, Any]]:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return [_plain(e) for e in desk_store.stream_events(connection, stream_id)]
 
 

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
+from rexian.adapters.database import reading
 from rexian.domain import commands as c
 from rexian.domain.errors import MissingField, NotAllowed, NotFound, WorkflowError
 from rexian.web import actions, forms, queries
@@ -366,7 +367,7 @@ def download(sha256: str, request: Request, ticket: str | None = None, me: Princ
     from rexian.service.verify_side import evidence_refs
 
     web = request.app.state.web
-    with web.engine.connect() as connection:
+    with reading(web.engine) as connection:
         row = connection.execute(select(t.attachments).where(t.attachments.c.sha256 == sha256)).first()
     if row is None:
         raise MissingField("file.unknown", "文件不存在")

@@ -28,6 +28,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
+from rexian.adapters.database import reading
 from rexian.adapters import tables as t
 
 from rexian.adapters.audit import append_audit
@@ -242,8 +243,8 @@ def disclose(engine: Engine, principal: Principal | None, items: Iterable[tuple[
     shown, revealed = [], {}
     items = list(items)
     wanted = {ticket_id for key, _ in items for ticket_id in (key if isinstance(key, tuple) else (key,))}
-    with nullcontext(connection) if connection is not None else engine.connect() as reading:
-        known = ticket_words(reading, wanted) if wanted - {None} else {}
+    with nullcontext(connection) if connection is not None else reading(engine) as words_read:
+        known = ticket_words(words_read, wanted) if wanted - {None} else {}
     for key, data in items:
         ids = key if isinstance(key, tuple) else (key,)
         lifted = place is not None and bool(ids) and all(ticket_id in opened for ticket_id in ids)
