@@ -100,7 +100,9 @@ def page_url(url: Any) -> str:
     page htmx says it is on, `HX-Current-URL`), without the picker parameters a previous link added; "" for a URL
     that is not a path on this site."""
     parts = urlsplit(str(url or ""))
-    if not parts.path.startswith("/") or parts.path.startswith("//"):
+    # a backslash or a control character could make a browser read the path as another site's (pages._safe_next)
+    if not parts.path.startswith("/") or parts.path.startswith("//") \
+            or any(ord(char) < 0x20 or char in "\\\x7f" for char in parts.path):
         return ""
     dropped = {PICK, QUERY, PICK_PAGE, PAGE, "person_id", *UNIT_FIELDS}
     kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in dropped]
