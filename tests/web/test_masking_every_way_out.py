@@ -63,3 +63,20 @@ def test_the_handler_sees_what_was_written(hotline, client_for):  # noqa: F811
     ticket_id = _ticket_full_of_personal_data(hotline)
     page = client_for("H0201").get(f"/tickets/{ticket_id}").text
     assert all(secret in page for secret in SECRETS)
+
+
+def test_an_uploaded_files_name_is_masked_for_masked_roles_as_its_evidence_summary_is(hotline, client_for):  # noqa: F811
+    from support.workflow_steps import contacted
+    from web.conftest import form_post
+
+    ticket_id = contacted(hotline, lead="D02", handler="H0201")
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    response = form_post(client_for("H0201"), f"/tickets/{ticket_id}/do/request_closure",
+                         {"reply": "经现场检查，饭店已加装油烟净化器并复查达标。"},
+                         files={"files": (f"李长海身份证{SECRET_ID}.png", png, "image/png")})
+    assert response.status_code == 303 and "error=" not in response.headers["location"]
+    for reader in ("P01", "R01", "J01"):
+        client = client_for(reader)
+        for shown in (client.get(f"/tickets/{ticket_id}").text, client.get(f"/api/v1/tickets/{ticket_id}").text):
+            assert SECRET_ID not in shown and "110105********002X" in shown, reader
+    assert SECRET_ID in client_for("H0201").get(f"/tickets/{ticket_id}").text

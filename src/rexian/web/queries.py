@@ -243,9 +243,13 @@ def ticket_view(engine: Engine, ticket: Ticket, principal: Principal | None, now
         held = caller_details(connection, ticket.ticket_id) or {}  # the caller's details, held apart from the chain
     damages = [d.describe() for d in check_stream(ticket.ticket_id, events, tuple(head) if head else None)]
     # The intake with the held details, then every payload: one ticket, one audit record (privacy.disclose).
+    # A file's name is words its uploader wrote (「王建国身份证13812345678.jpg」): masked as an evidence summary is.
     intake, *payloads = disclose(engine, principal, [(ticket.ticket_id, {**ticket.intake, **held})]
-                                 + [(ticket.ticket_id, event["payload"]) for event in events], place, now,
+                                 + [(ticket.ticket_id, event["payload"]) for event in events]
+                                 + [(ticket.ticket_id, {"summary": file["name"]}) for file in files], place, now,
                                  [ticket.ticket_id] if unmasked else [])
+    payloads, names = payloads[:len(events)], payloads[len(events):]
+    files = [{**file, "name": shown["summary"]} for file, shown in zip(files, names)]
     # A step is imported when another platform's source recorded it, or when the import batch brought it (an
     # export of another Rexian keeps the workflow's source): shown as 「导入」, not as this workflow's doing.
     shown = [{**event, "payload": payload,
