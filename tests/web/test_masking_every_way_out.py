@@ -1,6 +1,6 @@
 """Callers' and their relatives' details written into any text of a ticket — the complaint, a return's basis, an
-evidence summary, a supervision order's outcome — are masked for the roles that see masked data, on every way
-out: the ticket page, the list and its search, the Excel export and the API."""
+evidence summary, the answer shown atop the ticket, a file's name — are masked for the roles that see masked data, on
+every way out: the ticket page, the list and its search, the Excel export and the API."""
 
 import io
 
@@ -29,7 +29,8 @@ def _ticket_full_of_personal_data(hotline) -> str:  # noqa: F811
                                   approve=False, reason="属于本单位职责"))
     hotline.handle(c.RecordContact(actor_id="H0201", ticket_id=ticket_id, method="phone",
                                    summary=f"按市民另留电话{SECRET_PHONE}联系，其女儿张记红接听"))
-    hotline.handle(c.RequestClosure(actor_id="H0201", ticket_id=ticket_id, reply="已责令饭店加装油烟净化设备，经复查油烟已达标排放。",
+    hotline.handle(c.RequestClosure(actor_id="H0201", ticket_id=ticket_id,
+                                    reply=f"已责令饭店加装油烟净化设备，经复查油烟已达标排放，已按{SECRET_PHONE}告知市民。",
                                     evidence=(c.Evidence(kind="contact", summary=f"电话{SECRET_PHONE}联系李长海"),)))
     return ticket_id
 

@@ -223,6 +223,7 @@ class TicketView:
     mark: str
     countdown: str
     imported: dict[str, Any] | None = None  # the import batch that brought the ticket: number, source, at, files
+    reply: str | None = None  # the answer to the citizen now (the ticket's), masked for the reader as every text is
 
 
 def ticket_view(engine: Engine, ticket: Ticket, principal: Principal | None, now: datetime,
@@ -246,8 +247,10 @@ def ticket_view(engine: Engine, ticket: Ticket, principal: Principal | None, now
     # A file's name is words its uploader wrote (「王建国身份证13812345678.jpg」): masked as an evidence summary is.
     intake, *payloads = disclose(engine, principal, [(ticket.ticket_id, {**ticket.intake, **held})]
                                  + [(ticket.ticket_id, event["payload"]) for event in events]
-                                 + [(ticket.ticket_id, {"summary": file["name"]}) for file in files], place, now,
+                                 + [(ticket.ticket_id, {"summary": file["name"]}) for file in files]
+                                 + [(ticket.ticket_id, {"reply": ticket.reply or ""})], place, now,
                                  [ticket.ticket_id] if unmasked else [])
+    *payloads, reply = payloads
     payloads, names = payloads[:len(events)], payloads[len(events):]
     files = [{**file, "name": shown["summary"]} for file, shown in zip(files, names)]
     # A step is imported when another platform's source recorded it, or when the import batch brought it (an
@@ -258,7 +261,8 @@ def ticket_view(engine: Engine, ticket: Ticket, principal: Principal | None, now
              for event, payload in zip(events, payloads)]
     return TicketView(ticket, intake, shown, damages, files,
                       deadline_mark(ticket.status, ticket.due_at, now, near_hours),
-                      countdown(ticket.due_at, now) if ticket.status in HANDLING else "", imported)
+                      countdown(ticket.due_at, now) if ticket.status in HANDLING else "", imported,
+                      reply["reply"] or None)
 
 
 # A request is opened by one of these events and ended by exactly one of the settling ones (domain/model.py: each
