@@ -39,3 +39,30 @@ def test_near_misses_are_left_as_written(text):
 
 def test_a_relatives_name_is_of_kind_name():
     assert [(d.kind, d.value) for d in find_personal_data("老伴王秀英", NAMES)] == [("name", "王秀英")]
+
+
+# Characters of titles are common in given names (长海, 记红, 书华, 建业, 家豪): the name is masked; a title word after a
+# surname (局长, 主任, 书记, 师傅 …) still says who someone is, not their name.
+@pytest.mark.parametrize("text, masked", [
+    ("我父亲李长海", "我父亲李**"),
+    ("联系人王主任的女儿张记红，电话13812345678", "联系人王主任的女儿张**，电话138****5678"),
+    ("我爱人刘书华在医院", "我爱人刘**在医院"),
+    ("我儿子王建业住东门", "我儿子王**住东门"),
+    ("我外孙陈家豪摔伤", "我外孙陈**摔伤"),
+    ("我母亲叫赵主英，", "我母亲叫赵**，"),
+    ("我叫孙任远，家住幸福小区", "我叫孙**，家住幸福小区"),
+    ("本人周师文，", "本人周**，"),
+    ("姓名：吴道明", "姓名：吴**"),
+    ("我父亲郑经理", "我父亲郑经理"),  # a title, not a name
+])
+def test_a_name_with_the_characters_of_a_title_is_masked(text, masked):
+    assert mask_personal_data(text, NAMES) == masked
+
+
+@pytest.mark.parametrize("text", [
+    "我是王局长的邻居", "我是李书记，", "我是张师傅", "我是刘主任", "我父亲王主任", "我爱人李书记",
+    "我是周律师", "我是王老师", "我是陈经理，", "我是赵校长", "我儿子的班主任李老师", "我是张家的",
+    "我是党员，", "我是林业局的", "我是金色家园的居民", "我是业主",
+])
+def test_a_title_after_a_surname_is_not_taken_for_a_name(text):
+    assert mask_personal_data(text, NAMES) == text

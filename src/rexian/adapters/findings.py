@@ -36,6 +36,7 @@ from rexian.adapters import desk_store
 from rexian.adapters import tables as t
 from rexian.adapters import findings_tables as ft
 from rexian.adapters.audit import append_signed, record_digest
+from rexian.adapters.database import reading
 from rexian.adapters.log_reader import comparable
 from rexian.adapters.repository import OrgRepository
 from rexian.domain import clues
@@ -336,14 +337,14 @@ class FindingRepository:
         if not rules:
             return []
         c = ft.findings.c
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             stale = [row.finding_key for row in connection.execute(select(c.finding_key, c.rule_id, c.source, c.updated_at).where(
                 c.rule_id.in_(rules), c.contradicted_at.is_(None), c.status != "dismissed"))
                 if row.finding_key not in keys and not (spare and spare(row))]
         return self.mark_contradicted(stale, reason, now)
 
     def get(self, key: str) -> dict[str, Any] | None:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             row = connection.execute(select(ft.findings).where(ft.findings.c.finding_key == key)).first()
         return row_to_finding(row) if row is not None else None
 
@@ -355,15 +356,15 @@ class FindingRepository:
                 query = query.where(ft.findings.c[column] == value)
         if ticket_id:  # ticket_ids is a JSON list of strings: match the quoted id
             query = query.where(ft.findings.c.ticket_ids.contains(json.dumps(ticket_id)))
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return [row_to_finding(row) for row in connection.execute(query.limit(limit))]
 
     def count(self) -> int:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return connection.execute(select(func.count()).select_from(ft.findings)).scalar_one()
 
     def history(self, key: str) -> list[dict[str, Any]]:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             rows = connection.execute(select(ft.finding_events).where(ft.finding_events.c.finding_key == key)
                                       .order_by(ft.finding_events.c.id))
             return [{**dict(row._mapping), "at": row.at.isoformat(timespec="seconds"), "reason": reason_label(row.reason)}
@@ -385,7 +386,7 @@ def count_changes(connection: Any, changes: Counter[tuple[str, str]]) -> None:
 def counts_by(engine: Engine, facet: str) -> list[tuple[str, int]]:
     """(value, findings) of one filter, from the kept counts, values with none left out."""
     c = ft.finding_counts.c
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         return [(value, n) for value, n in connection.execute(
             select(c.value, c.n).where(c.facet == facet, c.n > 0).order_by(c.value))]
 

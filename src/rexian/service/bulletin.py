@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from rexian.adapters.database import reading
 from rexian.adapters import findings_tables as ft
 from rexian.adapters import tables as t
 from rexian.adapters.record_store import staff_names
@@ -51,7 +52,7 @@ def counts(engine: Engine, period: str, column: str) -> dict[str, int]:
     """Findings of `period` not dismissed, grouped by `column` (family or unit_id) — the bulletin's numbers."""
     start, end = month_bounds(period)
     c = ft.findings.c
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         rows = connection.execute(select(c[column], func.count()).where(
             c.occurred_at >= start, c.occurred_at < end, c.status != "dismissed").group_by(c[column])).all()
     return {(key or "(未指明)"): n for key, n in rows}
@@ -63,7 +64,7 @@ def has_data(engine: Engine, period: str) -> bool:
     it reads 「无数据」 instead."""
     start, end = month_bounds(period)
     e, c = t.events.c, ft.findings.c
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         return any(connection.execute(select(column).where(when >= start, when < end).limit(1)).first() is not None
                    for column, when in ((e.id, e["at"]), (c.finding_key, c.occurred_at)))
 
@@ -75,7 +76,7 @@ def months_with_findings(engine: Engine, limit: int = 12) -> list[tuple[str, int
 
     c = ft.findings.c
     year, month = extract("year", c.occurred_at), extract("month", c.occurred_at)
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         rows = connection.execute(select(year, month, func.count()).where(c.status != "dismissed",
                                                                           c.occurred_at.is_not(None))
                                   .group_by(year, month).order_by(year.desc(), month.desc()).limit(limit)).all()
@@ -85,7 +86,7 @@ def months_with_findings(engine: Engine, limit: int = 12) -> list[tuple[str, int
 def bulletin_content(engine: Engine, period: str, issuer: str, number_prefix: str, drafted: date,
                      typical: int = 5) -> dict[str, Any]:
     previous = previous_period(period)
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         names = staff_names(connection)
         units = dict(connection.execute(select(t.units.c.unit_id, t.units.c.name)).all())
     covered = has_data(engine, previous)
@@ -119,7 +120,7 @@ def typical_cases(engine: Engine, period: str, limit: int, names: dict[str, str]
     start, end = month_bounds(period)
     c = ft.findings.c
     rules = all_rules()
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         rows = connection.execute(select(ft.findings).where(
             c.occurred_at >= start, c.occurred_at < end, c.status == "confirmed")).all()
         rows = sorted(rows, key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.occurred_at, r.finding_key))[:limit]

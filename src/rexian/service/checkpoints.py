@@ -32,6 +32,7 @@ from sqlalchemy.engine import Connection, Engine
 
 # They declare the desk's tables, the outbox and the findings' changes on the metadata: without them `rexian
 # checkpoint`, which imports nothing else that does, failed with a KeyError (found in trust11).
+from rexian.adapters.database import reading
 from rexian.adapters import desk_tables, findings_tables  # noqa: F401
 from rexian.adapters import tables as t
 from rexian.adapters.keys import KeyRing, keyring_for
@@ -115,7 +116,7 @@ def export_checkpoints(engine: Engine, out_dir: str | Path) -> list[Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         for row in connection.execute(select(t.checkpoints).order_by(t.checkpoints.c.number)):
             path = out / f"checkpoint-{row.number:06d}.json"
             if not path.exists():

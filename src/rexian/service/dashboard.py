@@ -23,6 +23,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from rexian.adapters.database import reading
 from rexian.adapters import findings_tables as ft
 from rexian.adapters import tables as t
 from rexian.domain.records import named
@@ -106,7 +107,7 @@ def rates(engine: Engine, config: dict[str, Any], until: datetime | None = None)
     from rexian.analytics.metrics import CALL_METRICS, TICKET_METRICS, compute_metrics
 
     table = pd.DataFrame(columns=["scope", "period", "metric_id", "value", "numerator", "denominator", "formula"])
-    with engine.connect() as connection, tempfile.TemporaryDirectory(prefix="rexian-dashboard-") as workdir:
+    with reading(engine) as connection, tempfile.TemporaryDirectory(prefix="rexian-dashboard-") as workdir:
         data = log_data(connection, workdir, records=("calls",))
         lacking = data_lacking(connection)
         if data is not None:
@@ -197,7 +198,7 @@ def rankings(engine: Engine, config: dict[str, Any], limit: int = 20) -> dict[st
     c = ft.findings.c
     person = func.coalesce(func.nullif(c.person_id, ""), func.nullif(c.agent_id, ""))
     grouped = {}
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         for scope, subject in (("unit", func.nullif(c.unit_id, "")), ("person", person)):
             grouped[scope] = connection.execute(
                 select(subject.label("subject"), c.rule_id, c.family, c.severity, func.count().label("n"))
@@ -218,7 +219,7 @@ def unit_flow(engine: Engine, limit: int = 40) -> list[dict[str, Any]]:
     return it, 改派 when the centre re-dispatched it otherwise, 下派 when it forwarded it down), how often, and
     how long the unit held it first (median hours)."""
     e = t.events.c
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         rows = connection.execute(select(e.ticket_id, e.at, e.action, e.actor_unit_id, e.target_unit_id)
                                   .where(e.action.in_(MOVES)).order_by(e.ticket_id, e.seq))
         edges: dict[tuple[str, str, str], list[float]] = defaultdict(list)
@@ -247,7 +248,7 @@ def hotspots(engine: Engine, limit: int = 15) -> dict[str, list[dict[str, Any]]]
     """The places and categories most tickets are about, and the place-and-category pairs (高频共性诉求)."""
     c = t.tickets.c
     place = func.coalesce(c.place_id, c.address)
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         by_place = connection.execute(select(place.label("place"), func.min(c.address).label("address"),
                                              func.count().label("n")).where(place.isnot(None))
                                       .group_by(place).order_by(func.count().desc()).limit(limit)).all()
@@ -317,7 +318,7 @@ class Dashboard:
 def _names(engine: Engine) -> dict[str, str]:
     from rexian.adapters.record_store import staff_names
 
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         return staff_names(connection)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
+from rexian.adapters.database import reading
 from rexian.adapters import desk_store
 from rexian.adapters import desk_tables as dt
 from rexian.adapters import findings_tables as ft
@@ -117,7 +118,7 @@ class Desk:
         c = ft.findings.c
         conditions = filters.conditions()
         by_occurrence = filters.date_by != "detected" and (filters.date_from or filters.date_to)
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             # Counted up to COUNT_CAP matches ("10000+"): an exact count of a city's findings costs more than
             # the page itself.
             total = connection.execute(select(func.count()).select_from(
@@ -145,7 +146,7 @@ class Desk:
         if finding is None:
             raise NotFound("finding.unknown", f"问题线索不存在：{key}")
         triggers = {(e.get("ticket_id"), e.get("seq")) for e in finding["evidence"].get("events", [])}
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             repository = TicketRepository(connection)
             timelines = {}
             for ticket_id in finding["ticket_ids"][:20]:
@@ -160,7 +161,7 @@ class Desk:
         of the findings it acts on."""
         if not keys:
             return []
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             found = {row.finding_key: row_to_finding(row) for row in connection.execute(
                 select(ft.findings).where(ft.findings.c.finding_key.in_(list(dict.fromkeys(keys)))))}
         return [found[key] for key in dict.fromkeys(keys) if key in found]
@@ -224,7 +225,7 @@ class Desk:
             "clue_id": clue_id, "action": event["action"], "status": clue.state}) for event in events], now)
 
     def clue(self, clue_id: str) -> dict[str, Any]:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             events = desk_store.stream_events(connection, clue_id)
             if not events:
                 raise NotFound("clue.unknown", f"线索不存在：{clue_id}")
@@ -235,7 +236,7 @@ class Desk:
         return {**asdict(clue), "events": [_plain(e) for e in events], "findings": findings, "orders": orders}
 
     def clues(self, status: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return self._records(connection, "clue", status=status, limit=limit)
 
     # --- supervision orders -------------------------------------------------------------------------------
@@ -280,7 +281,7 @@ class Desk:
                                {"order_id": order.order_id, "unit_id": order.unit_id, "status": order.state}, now)
 
     def order(self, order_id: str) -> dict[str, Any]:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             events = desk_store.stream_events(connection, order_id)
         if not events:
             raise NotFound("order.unknown", f"督办单不存在：{order_id}")
@@ -293,7 +294,7 @@ class Desk:
         """`with_tickets`: each order also lists the tickets of its findings (`ticket_ids`), which the unit
         answering it must be able to find (the finding keys are not shown: one can hold a caller's address)."""
         now = self.clock()
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             rows = self._records(connection, "order", status=status, unit_id=unit_id, batch=batch, limit=limit)
             for row in rows:
                 order = _order_from_state(row["state"])
@@ -307,7 +308,7 @@ class Desk:
         order, so running this again never duplicates)."""
         now = self.clock()
         findings = []
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             rows = connection.execute(select(dt.supervision_records).where(
                 dt.supervision_records.c.kind == "order", dt.supervision_records.c.due_at < now)).all()
             for row in rows:
@@ -365,7 +366,7 @@ class Desk:
         desk_store.append(connection, bulletin.bulletin_id, "bulletin", events, now, bulletin_projection(bulletin))
 
     def bulletin(self, bulletin_id: str) -> dict[str, Any]:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             events = desk_store.stream_events(connection, bulletin_id)
         if not events:
             raise NotFound("bulletin.unknown", f"通报不存在：{bulletin_id}")
@@ -373,7 +374,7 @@ class Desk:
         return {**asdict(bulletin), "events": [_plain(e) for e in events]}
 
     def bulletins(self, limit: int = 100) -> list[dict[str, Any]]:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return self._records(connection, "bulletin", limit=limit)
 
     # --- shared reads -------------------------------------------------------------------------------------
@@ -390,7 +391,7 @@ class Desk:
         return [{**dict(row._mapping), "state": json.loads(row.state)} for row in rows]
 
     def supervision_events(self, stream_id: str) -> list[dict[str, Any]]:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return [_plain(e) for e in desk_store.stream_events(connection, stream_id)]
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from rexian.adapters.database import reading
 from rexian.adapters import tables as t
 from rexian.adapters.bookkeeping import idempotency_digest, request_key_digest
 from rexian.adapters.keys import event_digest, keyring_for, take_log_seqs
@@ -102,7 +103,7 @@ class Hotline:
             # was this very request sent twice, answer with what the first one did.
             if command.idempotency_key and not (isinstance(error, Conflict) and error.rule in ("idempotency.reused",
                                                                                            "idempotency.untrusted")):
-                with self.engine.connect() as connection:
+                with reading(self.engine) as connection:
                     previous = _stored_outcome(connection, command.idempotency_key, fingerprint)
                 if previous is not None:
                     return previous
@@ -169,7 +170,7 @@ class Hotline:
         to people mask them by role and audit supervisors' reads (web layer)."""
         from rexian.adapters.personal import caller_details
 
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return caller_details(connection, ticket_id)
 
     def _new_ticket_number(self, connection, now: datetime) -> str:
@@ -190,7 +191,7 @@ class Hotline:
 
     def _current(self, connection=None) -> tuple[Organisation, DeadlinePolicy]:
         if connection is None:
-            with self.engine.connect() as own:
+            with reading(self.engine) as own:
                 return self._current(own)
         org = OrgRepository(connection).current()
         cached = self._org
@@ -212,11 +213,11 @@ class Hotline:
         return Context(org=org, deadlines=deadlines, policy=self.policy, now=self.clock())
 
     def ticket(self, ticket_id: str) -> Ticket | None:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return TicketRepository(connection).get(ticket_id)
 
     def events(self, ticket_id: str) -> list[dict[str, Any]]:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return TicketRepository(connection).events(ticket_id)
 
 

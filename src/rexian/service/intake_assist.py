@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from rexian.adapters.database import reading
 from rexian.adapters import tables as t
 
 CANDIDATES = 12
@@ -75,7 +76,7 @@ class IntakeAssistant:
         query = (select(*(t.tickets.c[name] for name in MATCH_COLUMNS))
                  .where(t.tickets.c.received_at >= self._loaded[1], t.tickets.c.received_at <= at)
                  .order_by(t.tickets.c.received_at, t.tickets.c.ticket_id))
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             for row in connection.execute(query):
                 if row.ticket_id not in self._rows:
                     self._rows[row.ticket_id] = dict(row._mapping)
@@ -154,7 +155,7 @@ class IntakeAssistant:
         """(category code -> (name, parent code), unit id -> name, street office id -> name) of the
         database's organisation."""
         if self._org is None:
-            with self.engine.connect() as connection:
+            with reading(self.engine) as connection:
                 categories = {row.code: (row.name, row.parent_code) for row in
                               connection.execute(select(t.categories.c.code, t.categories.c.name, t.categories.c.parent_code))}
                 units = connection.execute(select(t.units.c.unit_id, t.units.c.name, t.units.c.kind)).all()

@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from rexian.adapters.database import reading
 from rexian.adapters import tables as t
 from rexian.adapters.record_store import read_records
 from rexian.domain.records import roster_names
@@ -66,7 +67,7 @@ def unit_kind(name: str) -> str:
 def draft_organisation(engine: Engine) -> dict[str, Any]:
     """{"units": [...], "people": [...], "notes": {person or unit id: why something was left out}} from the log."""
     e = t.events.c
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         acts = connection.execute(select(e.actor_id, e.actor_unit_id, e.action, func.count())
                                   .where(e.actor_id.is_not(None), e.actor_id != "")
                                   .group_by(e.actor_id, e.actor_unit_id, e.action)).all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from rexian.adapters.database import reading
 from rexian.adapters.erasures import came_back, first_hashes, read_ledger, record_erasure
 from rexian.adapters.keys import keyring_for
 from rexian.adapters.personal import erase, held_before, still_held
@@ -22,7 +23,7 @@ def erase_expired_personal_data(app, actor_id: str | None = None, now: datetime 
     days = int(app.settings["personal_data_retention_days"])
     ring = keyring_for(app.engine)
     ledger, _problems = read_ledger(ring)  # lines that do not verify are named by `verify`, not trusted here
-    with app.engine.connect() as connection:
+    with reading(app.engine) as connection:
         due = held_before(connection, now - timedelta(days=days))
         back = came_back(connection, ledger, still_held(connection, sorted(ledger)))
         intakes = first_hashes(connection, due)

@@ -33,6 +33,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from rexian.adapters.database import reading
 from rexian.adapters import desk_tables as dt
 from rexian.adapters.bookkeeping import cursor_digest, delivery_digest
 
@@ -147,20 +148,20 @@ class OutboxFeed:
         self.engine = engine
 
     def last_id(self) -> int:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return connection.execute(select(func.coalesce(func.max(dt.outbox.c.id), 0))).scalar_one()
 
     def since(self, last_id: int, limit: int = 200, topic_prefix: str | None = None) -> list[dict[str, Any]]:
         query = select(dt.outbox).where(dt.outbox.c.id > last_id)
         if topic_prefix:
             query = query.where(dt.outbox.c.topic.startswith(topic_prefix))
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             rows = connection.execute(query.order_by(dt.outbox.c.id).limit(limit)).all()
         return [outbox_message(row) for row in signed_only(self.engine, rows)]
 
     def read(self, cursor: OutboxCursor, limit: int = 200) -> list[dict[str, Any]]:
         """The rows after `cursor` (moving it), late-committed ones included."""
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return [outbox_message(row) for row in signed_only(self.engine, cursor.read(connection, limit))]
 
 
@@ -348,7 +349,7 @@ class WebhookDispatcher:
     def deliver_due(self) -> tuple[int, int]:
         now = self.clock()
         d, o = dt.webhook_deliveries, dt.outbox
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             due = connection.execute(
                 select(d.c.id, d.c.endpoint, d.c.attempts, d.c.status, d.c.next_at, d.c.mac.label("delivery_mac"),
                        o.c.key, o.c.topic, o.c.ref, o.c.payload, o.c.created_at,
@@ -500,7 +501,7 @@ def delivery_log(engine: Engine, status: str | None = None, limit: int = 200) ->
              .order_by(d.c.id.desc()).limit(limit))
     if status:
         query = query.where(d.c.status == status)
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         rows = [dict(row._mapping) for row in connection.execute(query)]
         ids = [row["id"] for row in rows]
         attempts: dict[int, list[dict[str, Any]]] = {}

@@ -6,6 +6,7 @@ that only learns from the texts and labels handed to it).
 
 from __future__ import annotations
 
+from rexian.adapters.database import reading
 from rexian.text.routing import DEFAULT_SIMULATION, Router, routing_text, train_router
 
 
@@ -17,7 +18,7 @@ def database_training_data(engine):
     from rexian.adapters import tables as t
 
     columns = [t.tickets.c[name] for name in ("title", "content", "address", "category", "lead_unit_id")]
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         rows = connection.execute(select(*columns).where(t.tickets.c.category.is_not(None))
                                   .order_by(t.tickets.c.ticket_id)).all()
         categories = connection.execute(select(t.categories.c.code, t.categories.c.name,

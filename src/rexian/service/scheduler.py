@@ -135,7 +135,7 @@ class RuleScheduler:
         stored: dict[str, list[str]] = {**{name: [] for name in STORED}, "contradicted": []}
         with tempfile.TemporaryDirectory(prefix="rexian-batch-") as workdir:
             read_at = self.clock()  # findings stored or changed from now on were made from events this run may not see
-            with self.engine.connect() as connection:
+            with reading(self.engine) as connection:
                 marks = self._marks_now(connection)
                 data = log_data(connection, workdir)
             if data is not None:

@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from rexian.adapters.database import reading
 from rexian.adapters.repository import ORG_STREAM
 from rexian.adapters.keys import LOG_COUNTER, KeyRing, event_digest, head_digest, keyring_for
 from rexian.adapters.log_reader import (
@@ -95,7 +96,7 @@ def verify_database(engine: Engine, keyring: KeyRing | None = None,
     ring = keyring or keyring_for(engine)
     report = VerifyReport()
     filed, report.checkpoint_problems = read_filed(filed_checkpoints)
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         ticket_rows = {}
         for row in raw_ticket_rows(connection):
             ticket_rows[row["ticket_id"]] = row

@@ -90,9 +90,17 @@ _DOUBLE_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", 
 # Characters that end a name rather than continue it (「我叫张伟住幸福小区」: the name is 张伟) — not 的: 「我是
 # 和平里的居民」「我是张伟的家属」 do not name the writer …
 _AFTER_NAME = "住在是电手现今昨联身和与于也已就从向对说反投称被"
-# … and that continue a title or a place, not a given name (「我是王局长的邻居」「我是林业局的」「金桥路」).
-_NOT_GIVEN = _AFTER_NAME + "的家先女局长主任书记科处队站所部总经理师傅老阿姨爷业边时路街巷道村区镇县市省楼栋号院园店厂里"
-_GIVEN = rf"(?![{_NOT_GIVEN}])[\u4e00-\u9fff]"
+# … and that continue a place or an organisation, or an address of respect, not a given name (「金桥路」「我是林业局
+# 的」「王老」「王总」); characters common in given names are not among them (长 主 任 书 记 师 家 业 道 经 理 …): 「我父亲李
+# 长海」「女儿张记红」 are names …
+_NOT_GIVEN_CHARS = _AFTER_NAME + "的局科处队站所部总老姨爷边时路街巷村区镇县市省楼栋号院店厂里"
+# … while a title or kinship word after a surname says who someone is, not their name (「我是王局长的邻居」「李书记」
+# 「张师傅」「刘主任」「本人刘洋家住东门」): a given name never begins with one of these words.
+_TITLE_WORDS = ("局长", "主任", "主席", "主管", "书记", "支书", "师傅", "老师", "律师", "教师", "医师", "医生", "大夫",
+                "经理", "先生", "女士", "小姐", "阿姨", "大爷", "大妈", "大姐", "大哥", "老板", "校长", "院长", "社长",
+                "行长", "班长", "组长", "厂长", "会长", "董事", "警官", "干部", "同志", "家住", "家属", "家人", "家里",
+                "业主", "道路")
+_GIVEN = rf"(?!{'|'.join(_TITLE_WORDS)}|[{_NOT_GIVEN_CHARS}])[\u4e00-\u9fff]"
 # Words that begin with a surname yet say what someone is, does or has, not who (「我是党员」「我父亲和我住」「老伴高血压
 # 住院」「我儿子高考」): never read as a name.
 _NOT_A_NAME = ("和", "与", "向", "于", "从", "对", "在", "也", "就", "还", "都", "已", "党员", "高龄", "高考", "高烧",

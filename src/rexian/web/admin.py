@@ -19,7 +19,7 @@ from rexian.domain.org import Organisation
 from rexian.domain.org_changes import OrgProblems
 from rexian.web.access import Allow, checked_form
 from rexian.web.auth import Principal
-from rexian.web.picker import Option, Picker, matching, unit_picker
+from rexian.web.picker import Option, Picker, asked, matching, page_url, pager_url, unit_picker
 from rexian.web.queries import Page, paged
 
 router = APIRouter(include_in_schema=False)
@@ -117,8 +117,12 @@ def admin(request: Request, me: Principal = Depends(Allow("admin"))):
     accounts = [{**a, "person": org.person(a["person_id"])} for a in web.accounts.list()]
     lists = {name: searched(rows, params.get(f"{name}_q", ""), _int(params.get(f"{name}_page"), 1), org)
              for name, rows in (("account", accounts), ("person", list(org.people.values())))}
-    return render(request, "admin.html", me, org=org, lists=lists, kept=kept, person_picker=person_picker(web, org, "", 1),
-                  catalogue_picker=unit_picker(org, "catalogue-assisting", "assisting", editing["catalogue"].get("assisting") or []),
+    here = page_url(request.url)  # the pickers' pager links come back here (paging without scripts)
+    person_q, person_page, _ = asked(params, "person", "person_id") or ("", 1, [])
+    return render(request, "admin.html", me, org=org, lists=lists, kept=kept,
+                  person_picker=person_picker(web, org, person_q, person_page, here),
+                  catalogue_picker=unit_picker(org, "catalogue-assisting", "assisting",
+                                               editing["catalogue"].get("assisting") or [], on_page=here, params=params),
                   searches={name: params.get(f"{name}_q", "") for name in LISTED},
                   page_links={name: _page_link(kept, name) for name in LISTED},
                   audit=web.accounts.audit_entries(), issued=None, error=params.get("error"), done=params.get("done"),
@@ -132,10 +136,10 @@ def people_picker(request: Request, pick_q: str = "", page: str = "1", me: Princ
 
     web = request.app.state.web
     return render(request, "_picker_results.html", me,
-                  picker=person_picker(web, web.hotline.organisation(), pick_q, _int(page, 1)))
+                  picker=person_picker(web, web.hotline.organisation(), pick_q, _int(page, 1), pager_url(request)))
 
 
-def person_picker(web, org: Organisation, q: str, page: int) -> Picker:
+def person_picker(web, org: Organisation, q: str, page: int, on_page: str = "") -> Picker:
     """The account form's person picker (web/picker.py): people searched as the accounts list is (`searched`)."""
     from rexian.web.labels import role_name
 
@@ -146,7 +150,7 @@ def person_picker(web, org: Organisation, q: str, page: int) -> Picker:
          "、".join(role_name(r) for r in sorted(p.roles)), *(["已开通账号"] if p.person_id in with_account else [])]))
         for p in found.rows]
     return Picker("person", "person_id", False, "/admin/people", "account-person-results", found, q, [], "人", "人员",
-                  "可按工号、姓名、单位或角色查找")
+                  "可按工号、姓名、单位或角色查找", on_page)
 
 
 def picked_person(org: Organisation, form: FormData) -> str:

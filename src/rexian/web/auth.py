@@ -150,7 +150,7 @@ class Accounts:
             credentials.reseal_account(connection, person_id, now, "password")
 
     def change_password(self, person_id: str, old: str, new: str) -> None:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             stored = connection.execute(select(t.accounts.c.password_hash)
                                         .where(t.accounts.c.person_id == person_id)).scalar()
         if stored is None or not _verify(stored, old):  # a forged hash is refused at sign-in, not here
@@ -175,7 +175,7 @@ class Accounts:
             credentials.reseal_account(connection, person_id, now, "enable" if active else "disable")
 
     def list(self) -> list[dict]:
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return [dict(row._mapping) for row in connection.execute(
                 select(t.accounts.c.person_id, t.accounts.c.active, t.accounts.c.failed_attempts,
                        t.accounts.c.locked_until, t.accounts.c.updated_at).order_by(t.accounts.c.person_id))]
@@ -334,7 +334,7 @@ class Accounts:
         """API tokens (every account's, or one person's), newest first: name, owner, issued, last used, revoked. The
         token itself is never kept; `token_hash` names a token for revoking it."""
         a = t.api_tokens.c
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return [dict(row._mapping) for row in connection.execute(
                 select(*TOKEN_COLUMNS)
                 .where(*((a.person_id == person_id,) if person_id else ()))
@@ -370,7 +370,7 @@ class Accounts:
     def audit_entries(self, limit: int = 200, **equal: str | None) -> list[dict]:
         """The newest audit records, optionally only those with these values (ticket_id, person_id, action)."""
         where = [t.audit_log.c[name] == value for name, value in equal.items() if value]
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return [dict(row._mapping) for row in connection.execute(
                 select(t.audit_log).where(*where).order_by(t.audit_log.c.id.desc()).limit(limit))]
 

@@ -22,6 +22,7 @@ from fastapi.responses import (
 )
 from starlette.datastructures import FormData
 
+from rexian.adapters.database import reading
 from rexian.domain import clues, vocabulary
 from rexian.domain.errors import MissingField, WorkflowError
 from rexian.web.access import Allow, checked_form
@@ -83,7 +84,7 @@ def _who(request: Request):
     from rexian.adapters.record_store import staff_names
     from rexian.domain.records import named
 
-    with request.app.state.web.hotline.engine.connect() as connection:
+    with reading(request.app.state.web.hotline.engine) as connection:
         names = staff_names(connection)
     return lambda subject_id, blank="": named(subject_id, names, blank)
 

@@ -33,6 +33,11 @@ UNIT_FIELDS = {"lead_unit_id", "to_unit_id", "target_unit_id", "suggested_unit_i
 CHOICE_FIELDS = {"method": "contact_methods", "satisfaction": "satisfaction"}
 
 
+def picker_key(action_name: str, field_name: str) -> str:
+    """The key of the unit picker of `field_name` in `action_name`'s form (dispatch-assisting-unit-ids)."""
+    return f"{action_name}-{field_name}".replace("_", "-")
+
+
 @dataclass
 class Input:
     name: str
@@ -47,10 +52,12 @@ class Input:
 
 
 def inputs(action_name: str, ticket: Ticket, org: Organisation, now: datetime,
-           accepted: Mapping[str, Sequence[str]] | None = None, deadlines=None) -> list[Input]:
+           accepted: Mapping[str, Sequence[str]] | None = None, deadlines=None, on_page: str = "",
+           params: Any = None) -> list[Input]:
     """`accepted`: for the fields that pick something, the values the workflow accepts now (from
     `actions.offered`); only those are offered. `deadlines` (the DeadlinePolicy): to show the dispatcher the
-    deadline a dispatch now would set."""
+    deadline a dispatch now would set. `on_page`, `params`: the ticket page's URL and query, where a unit picker's
+    plain pager link asks for another of its pages (web/picker.py)."""
     found = _inputs(action_name, ticket, org)
     for item in found:
         if accepted and item.name in accepted:
@@ -62,7 +69,8 @@ def inputs(action_name: str, ticket: Ticket, org: Organisation, now: datetime,
 
     for item in found:
         if item.widget == "multi":  # ~174 units: searched, not a long native list (after the suggestion preselects)
-            item.picker = unit_picker(org, f"{action_name}-{item.name}".replace("_", "-"), item.name, item.selected)
+            item.picker = unit_picker(org, picker_key(action_name, item.name), item.name, item.selected,
+                                      on_page=on_page, params=params)
     first = ASKED_FIRST.get(action_name, ())
     for item in found:
         if item.name in first:

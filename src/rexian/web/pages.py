@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
+from rexian.adapters.database import reading
 from rexian.domain import commands as c
 from rexian.domain.errors import MissingField, NotAllowed, NotFound, WorkflowError
 from rexian.web import actions, forms, queries
@@ -254,10 +255,16 @@ def ticket_page(ticket_id: str, request: Request, me: Principal = Depends(Allow(
         advice = _advice(request, {name: str(ticket.intake.get(name) or "")
                                    for name in ("content", "title", "address", "category")})
         duplicates = [m for m in (advice.same_matter if advice else []) if m["ticket_id"] != ticket_id]
+    # A unit picker's plain pager link (paging without scripts) comes back here naming its picker: that form open.
+    from rexian.web.picker import PICK, page_url
+
+    picking = request.query_params.get(PICK, "")
+    opened = next((name for name in offered if picking.startswith(forms.picker_key(name, ""))), None)
+    here = page_url(request.url)
     return render(request, "ticket.html", me, view=view, org=org, actions=list(offered.values()),
-                  unmasked=unmasked, advice=advice, duplicates=duplicates,
+                  unmasked=unmasked, advice=advice, duplicates=duplicates, opened=opened,
                   form_inputs=lambda name: forms.inputs(name, ticket, org, now, offered[name].choices,
-                                                        web.hotline.deadlines),
+                                                        web.hotline.deadlines, here, request.query_params),
                   masked=not sees_personal_data(me, unmasked), error=request.query_params.get("error"))
 
 
@@ -366,7 +373,7 @@ def download(sha256: str, request: Request, ticket: str | None = None, me: Princ
     from rexian.service.verify_side import evidence_refs
 
     web = request.app.state.web
-    with web.engine.connect() as connection:
+    with reading(web.engine) as connection:
         row = connection.execute(select(t.attachments).where(t.attachments.c.sha256 == sha256)).first()
     if row is None:
         raise MissingField("file.unknown", "文件不存在")

@@ -5,14 +5,19 @@ words the server looks for as one types (htmx; every word must be found in one o
 page of what it finds: radio buttons for one choice, check boxes for several. Chosen check boxes stay listed above
 the matches whatever is searched next (the search sends them back), so choosing is: type, tick, type again, tick.
 Keyboard: Tab into the box, type, Tab into the list, arrow keys (radio buttons) or Space (check boxes). Template:
-templates/_picker.html; nothing loaded from elsewhere."""
+templates/_picker.html; nothing loaded from elsewhere.
+
+Without scripts the pager still pages: 上一页/下一页 are plain links to the page the picker sits on (`page_url`), asking
+it for that picker's next page (`pick`, `pick_q`, `pick_page` and the chosen values: `asked`); htmx, where it runs,
+fetches the fragment instead and leaves the page where it is."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, Request
 
@@ -26,6 +31,8 @@ router = APIRouter(include_in_schema=False)
 
 PER_PAGE = 8  # a page that fits beside a form on a 1366×768 screen
 QUERY, PAGE = "pick_q", "page"  # the search's parameters (the box's name: a form it sits in ignores it)
+# What a plain link to another page of a picker asks of the page it sits on: which picker, and its page there.
+PICK, PICK_PAGE = "pick", "pick_page"
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,13 @@ class Picker:
     noun: str = "项"  # counted: 共 12 人 / 共 174 个单位
     what: str = ""  # named when nothing is found: 没有找到符合「…」的人员
     how: str = ""  # what a search looks at
+    page_url: str = ""  # the page the picker sits on, for the pager's plain links ("" for none: buttons, htmx only)
+
+    def page_href(self, number: int) -> str:
+        """A plain link to page `number` of this picker on the page it sits on, its search and chosen values kept."""
+        params = [(PICK, self.key), (QUERY, self.q), (PICK_PAGE, str(number)),
+                  *((self.name, option.value) for option in self.chosen)]
+        return f"{self.page_url}{'&' if '?' in self.page_url else '?'}{urlencode(params)}#{self.key}-picker"
 
     @property
     def box_id(self) -> str:
@@ -72,6 +86,34 @@ def options_page(options: Sequence[Option], q: str, page: int, chosen: Sequence[
     return paged(found, page, per_page), [by_value[value] for value in dict.fromkeys(chosen) if value in by_value]
 
 
+def asked(params: Any, key: str, name: str) -> tuple[str, int, list[str]] | None:
+    """What a plain link to another page of the picker `key` asks (its search, page and chosen values, posted as
+    `name`) of the page it sits on, from that page's query `params`; None when the link names no picker or another."""
+    if params.get(PICK) != key:
+        return None
+    number = str(params.get(PICK_PAGE) or "1")
+    return str(params.get(QUERY) or ""), int(number) if number.isdigit() else 1, list(params.getlist(name))
+
+
+def page_url(url: Any) -> str:
+    """The page a picker sits on as its pager links to it: the path and query of `url` (this request's URL, or the
+    page htmx says it is on, `HX-Current-URL`), without the picker parameters a previous link added; "" for a URL
+    that is not a path on this site."""
+    parts = urlsplit(str(url or ""))
+    # a backslash or a control character could make a browser read the path as another site's (pages._safe_next)
+    if not parts.path.startswith("/") or parts.path.startswith("//") \
+            or any(ord(char) < 0x20 or char in "\\\x7f" for char in parts.path):
+        return ""
+    dropped = {PICK, QUERY, PICK_PAGE, PAGE, "person_id", *UNIT_FIELDS}
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in dropped]
+    return parts.path + ("?" + urlencode(kept) if kept else "")
+
+
+def pager_url(request: Any) -> str:
+    """The page a picker fragment answered to htmx sits on (its pager's plain links go there)."""
+    return page_url(request.headers.get("hx-current-url", ""))
+
+
 # --- units ----------------------------------------------------------------------------------------------------
 UNIT_FIELDS = ("assisting_unit_ids", "assisting", "unit_ids")  # the several-units fields a picker may post as
 _KEY = re.compile(r"[a-z0-9_-]{1,60}")
@@ -93,14 +135,17 @@ def unit_options(org: Organisation) -> list[Option]:
 
 
 def unit_picker(org: Organisation, key: str, name: str, chosen: Sequence[str] = (), q: str = "",
-                page: int = 1) -> Picker:
-    """A several-units picker posting `name`, its elements named by `key` (one per form on a page)."""
+                page: int = 1, on_page: str = "", params: Mapping[str, Any] | None = None) -> Picker:
+    """A several-units picker posting `name`, its elements named by `key` (one per form on a page). `on_page`: the
+    page it sits on (`page_url`), whose query `params` may ask for another of its pages (`asked`)."""
     if name not in UNIT_FIELDS or not _KEY.fullmatch(key):
         raise MissingField("picker.field", "未知的选择框")
+    if params is not None and (wanted := asked(params, key, name)) is not None:
+        q, page, chosen = wanted
     listed, picked = options_page(unit_options(org), q, page, chosen)
     url = "/picker/units?" + "&".join(f"{k}={v}" for k, v in (("key", key), ("name", name)))
     return Picker(key, name, True, url, f"{key}-results", listed, q, picked, "个单位", "单位",
-                  "可按单位名称、编码、类型、区域或上级单位查找")
+                  "可按单位名称、编码、类型、区域或上级单位查找", on_page)
 
 
 @router.get("/picker/units")
@@ -112,5 +157,5 @@ def units_page(request: Request, key: str = "", name: str = "", me: Principal = 
     params = request.query_params
     web = request.app.state.web
     picker = unit_picker(web.hotline.organisation(), key, name, params.getlist(name),
-                         params.get(QUERY, ""), _int(params.get(PAGE), 1))
+                         params.get(QUERY, ""), _int(params.get(PAGE), 1), pager_url(request))
     return render(request, "_picker_results.html", me, picker=picker)

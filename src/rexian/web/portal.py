@@ -20,6 +20,7 @@ from typing import Any, Mapping
 
 from sqlalchemy import func, insert, select
 
+from rexian.adapters.database import reading
 from rexian.adapters import tables as t
 from rexian.adapters.audit import append_audit
 from rexian.adapters.credentials import portal_code_digest
@@ -172,7 +173,7 @@ def code_guard(web) -> CodeGuard:
 def _code_matches(hotline, ticket_id: str, code: str, guard: CodeGuard, client: str) -> Any:
     """The ticket's `portal_codes` row when `code` is its code (None when not), counted by `guard`."""
     short, now = is_short(code), hotline.clock()
-    with hotline.engine.connect() as connection:
+    with reading(hotline.engine) as connection:
         guard.check(connection, now, client, short)
         row = connection.execute(select(t.portal_codes, t.tickets.c.received_at)
                                  .join(t.tickets, t.tickets.c.ticket_id == t.portal_codes.c.ticket_id)

@@ -28,16 +28,20 @@ import re
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
+from rexian.adapters.database import reading
 from rexian.adapters import tables as t
 
 from rexian.adapters.audit import append_audit
 from rexian.adapters.personal import callers_held
-from rexian.text.masking import mask_name, mask_names, mask_personal_data, names_pattern, quoted_from
+from rexian.text.masking import find_self_names, mask_name, mask_names, mask_personal_data, names_pattern, quoted_from
 from rexian.web.auth import Principal
 from rexian.web.labels import role_names
 
 NEEDS_PERSONAL_DATA = frozenset({"agent", "visitor", "handler", "unit_leader"})
-FREE_TEXT_FIELDS = ("content", "title", "reply", "answer", "summary", "note", "reason", "result", "response")
+# Every text a person writes into an event (a return's basis and a supervision order's outcome too); looked for at
+# any depth, so an evidence item's summary inside a closure request is masked as a note is.
+FREE_TEXT_FIELDS = ("content", "title", "reply", "answer", "summary", "note", "reason", "result", "response", "basis",
+                    "outcome")
 # What a masked reader does not see inside the words: numbers by their checksum, names the writer gives as
 # their own (text/masking.py); the ticket's own address and caller's name are looked up (`disclose`).
 TEXT_MASKED = ("phone", "id_card", "bank_card", "name")
@@ -156,13 +160,19 @@ def hide_addresses(value: Any, addresses: Iterable[str], titles: Iterable[str] =
 
 @dataclass(frozen=True)
 class TicketWords:
-    """What of a ticket is looked for inside its texts: the caller's address and name, and its title."""
+    """What of a ticket is looked for inside its texts: the caller's address and name, its title, and the names its
+    complaint gives as the writer's own or a relative's (「我父亲李长海」): known once, such a name is masked wherever
+    the ticket's texts repeat it (「电话联系李长海」), not only where the complaint introduces it."""
     address: str | None = None
     title: str | None = None
     caller_name: str | None = None
+    written_names: tuple[str, ...] = ()
 
 
 def _hide_known(value: Any, own: list[TicketWords], names: list[str | None]) -> Any:
+    # A written name of three characters or more (李长海, 欧阳娜娜) is masked wherever the texts repeat it; a two-character
+    # one (张三) only where the complaint introduces it: repeated, it too often begins a road (张三丰路) or a word.
+    names = [*names, *(name for words in own for name in words.written_names if len(name) >= 3)]
     return hide_addresses(value, [words.address for words in own], [words.title for words in own], names)
 
 
@@ -173,8 +183,10 @@ def ticket_words(connection: Connection, ticket_ids: Iterable[str]) -> dict[str,
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         names = {ticket_id: held.get("caller_name") for ticket_id, held in callers_held(connection, chunk).items()}
-        found.update((row.ticket_id, TicketWords(row.address, row.title, names.get(row.ticket_id)))
-                     for row in connection.execute(select(t.tickets.c.ticket_id, t.tickets.c.address, t.tickets.c.title)
+        found.update((row.ticket_id, TicketWords(row.address, row.title, names.get(row.ticket_id),
+                                                 tuple(match.group(1) for match in find_self_names(row.content or ""))))
+                     for row in connection.execute(select(t.tickets.c.ticket_id, t.tickets.c.address, t.tickets.c.title,
+                                                          t.tickets.c.content)
                                                    .where(t.tickets.c.ticket_id.in_(chunk))))
     return found
 
@@ -183,10 +195,7 @@ def mask_fields(data: dict[str, Any], principal: Principal | None, unmasked: boo
     """A copy of a ticket row or event payload with the personal fields masked for this reader."""
     if sees_personal_data(principal, unmasked):
         return dict(data)
-    masked = dict(data)
-    for key in FREE_TEXT_FIELDS:
-        if isinstance(masked.get(key), str):
-            masked[key] = mask_personal_data(masked[key], TEXT_MASKED)
+    masked = {key: _texts_masked(value, key) for key, value in data.items()}
     if "caller_name" in masked:
         masked["caller_name"] = mask_name(masked["caller_name"])
     if "caller_phone" in masked:
@@ -199,6 +208,17 @@ def mask_fields(data: dict[str, Any], principal: Principal | None, unmasked: boo
         if masked.get(key) is not None:
             masked[key] = None
     return masked
+
+
+def _texts_masked(value: Any, key: str) -> Any:
+    """`value` with the personal data inside every free text (`FREE_TEXT_FIELDS`) masked, at any depth."""
+    if isinstance(value, str):
+        return mask_personal_data(value, TEXT_MASKED) if key in FREE_TEXT_FIELDS else value
+    if isinstance(value, dict):
+        return {inner: _texts_masked(item, inner) for inner, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_texts_masked(item, key) for item in value]
+    return value
 
 
 DISCLOSE = "disclose"  # the audit log's action for callers' details shown unmasked
@@ -223,8 +243,8 @@ def disclose(engine: Engine, principal: Principal | None, items: Iterable[tuple[
     shown, revealed = [], {}
     items = list(items)
     wanted = {ticket_id for key, _ in items for ticket_id in (key if isinstance(key, tuple) else (key,))}
-    with nullcontext(connection) if connection is not None else engine.connect() as reading:
-        known = ticket_words(reading, wanted) if wanted - {None} else {}
+    with nullcontext(connection) if connection is not None else reading(engine) as words_read:
+        known = ticket_words(words_read, wanted) if wanted - {None} else {}
     for key, data in items:
         ids = key if isinstance(key, tuple) else (key,)
         lifted = place is not None and bool(ids) and all(ticket_id in opened for ticket_id in ids)

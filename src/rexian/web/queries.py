@@ -10,6 +10,7 @@ from typing import Any, Callable
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.engine import Engine
 
+from rexian.adapters.database import reading
 from rexian.adapters import tables as t
 from rexian.adapters import word_index, word_index_pg
 from rexian.adapters.manifests import ManifestRanges, batch_files, imported_by
@@ -154,7 +155,7 @@ def list_tickets(engine: Engine, principal: Principal, filters: Filters, page: i
     c = t.tickets.c
     matched, short, frequent = None, None, False
     if (plain := _searched_words(filters.q)) and word_index.usable(engine.dialect.name, plain):
-        with engine.connect() as connection:
+        with reading(engine) as connection:
             if len(plain) < word_index.MIN_CHARS:  # the grams index decides: no LIKE, no row read to decide
                 holding, undecided = word_index.short_word_ids(connection, plain, COUNT_CAP + 1)
                 frequent = len(holding) + len(undecided) > COUNT_CAP
@@ -170,7 +171,7 @@ def list_tickets(engine: Engine, principal: Principal, filters: Filters, page: i
                 "received_desc": (c.received_at.desc(), c.ticket_id.desc())}[order]
     page = max(1, page)
     per_page = min(max(1, per_page), 200)
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         # The page's ids first, off an index without reading the rows it skips; then those rows.
         ids = select(c.ticket_id).where(*where).order_by(*ordering).limit(per_page).offset((page - 1) * per_page)
         rows = connection.execute(select(*LIST_COLUMNS).where(c.ticket_id.in_(ids.scalar_subquery()))
@@ -222,12 +223,13 @@ class TicketView:
     mark: str
     countdown: str
     imported: dict[str, Any] | None = None  # the import batch that brought the ticket: number, source, at, files
+    reply: str | None = None  # the answer to the citizen now (the ticket's), masked for the reader as every text is
 
 
 def ticket_view(engine: Engine, ticket: Ticket, principal: Principal | None, now: datetime,
                 near_hours: int = 24, unmasked: bool = False, place: str = "工单详情",
                 manifests: ManifestRanges | None = None) -> TicketView:
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         events = [row_to_record(row) for row in connection.execute(
             select(t.events).where(t.events.c.ticket_id == ticket.ticket_id).order_by(t.events.c.id))]
         batch = imported_by(connection, ticket.ticket_id, manifests)
@@ -242,9 +244,15 @@ def ticket_view(engine: Engine, ticket: Ticket, principal: Principal | None, now
         held = caller_details(connection, ticket.ticket_id) or {}  # the caller's details, held apart from the chain
     damages = [d.describe() for d in check_stream(ticket.ticket_id, events, tuple(head) if head else None)]
     # The intake with the held details, then every payload: one ticket, one audit record (privacy.disclose).
+    # A file's name is words its uploader wrote (「王建国身份证13812345678.jpg」): masked as an evidence summary is.
     intake, *payloads = disclose(engine, principal, [(ticket.ticket_id, {**ticket.intake, **held})]
-                                 + [(ticket.ticket_id, event["payload"]) for event in events], place, now,
+                                 + [(ticket.ticket_id, event["payload"]) for event in events]
+                                 + [(ticket.ticket_id, {"summary": file["name"]}) for file in files]
+                                 + [(ticket.ticket_id, {"reply": ticket.reply or ""})], place, now,
                                  [ticket.ticket_id] if unmasked else [])
+    *payloads, reply = payloads
+    payloads, names = payloads[:len(events)], payloads[len(events):]
+    files = [{**file, "name": shown["summary"]} for file, shown in zip(files, names)]
     # A step is imported when another platform's source recorded it, or when the import batch brought it (an
     # export of another Rexian keeps the workflow's source): shown as 「导入」, not as this workflow's doing.
     shown = [{**event, "payload": payload,
@@ -253,7 +261,8 @@ def ticket_view(engine: Engine, ticket: Ticket, principal: Principal | None, now
              for event, payload in zip(events, payloads)]
     return TicketView(ticket, intake, shown, damages, files,
                       deadline_mark(ticket.status, ticket.due_at, now, near_hours),
-                      countdown(ticket.due_at, now) if ticket.status in HANDLING else "", imported)
+                      countdown(ticket.due_at, now) if ticket.status in HANDLING else "", imported,
+                      reply["reply"] or None)
 
 
 # A request is opened by one of these events and ended by exactly one of the settling ones (domain/model.py: each
@@ -274,7 +283,7 @@ def pending_requests(engine: Engine, hotline, principal: Principal, stage: str) 
         where.append(c.lead_unit_id.in_(sorted(principal.scope)))
     still_open = select(func.sum(case((e.action.in_(REQUESTED), 1), else_=-1))).where(
         e.ticket_id == c.ticket_id, e.action.in_(REQUESTED + SETTLED)).scalar_subquery()
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         ids = connection.execute(select(c.ticket_id).where(*where, still_open > 0)
                                  .order_by(c.updated_at, c.ticket_id)).scalars().all()
     found = []
@@ -307,7 +316,7 @@ def caller_history(engine: Engine, phone: str, principal: Principal, now: dateti
     has them all)."""
     if not phone:
         return [], False
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         rows = [dict(row._mapping) for row in connection.execute(
             select(t.tickets.c.ticket_id, t.tickets.c.received_at, t.tickets.c.status, t.tickets.c.title,
                    t.tickets.c.content).where(_by_phone(phone, phone_keyer(engine)))
