@@ -64,3 +64,23 @@ def test_a_mapping_that_keeps_no_name_still_drafts_the_code_as_the_name(tmp_path
             r"(?P<action>\S+)(?: 至 (?P<target_unit_id>\S+))?(?: (?P<note>.*))?$")
     people = {person["id"]: person for person in draft_organisation(_database(tmp_path, line).engine)["people"]}
     assert people["0101"]["name"] == "0101"
+
+
+def test_a_flat_export_with_a_name_column_beside_the_staff_number_drafts_the_name_beside_the_code(tmp_path):
+    from rexian.bootstrap import bootstrap
+    from rexian.demo.scripted import StepClock
+    from rexian.settings import load_settings
+    from tests.importing.conftest import FLOW_HEADER, FLOW_MAPPING, FLOW_ROWS, write_csv
+
+    codes = {name: f"{index:04d}" for index, name in enumerate(sorted({row[3] for row in FLOW_ROWS}), start=1)}
+    rows = [[*row[:3], codes[row[3]], row[3][-2:], *row[4:]] for row in FLOW_ROWS]  # 工号 beside 姓名
+    path = write_csv(tmp_path / "flow.csv", [*FLOW_HEADER[:3], "工号", "姓名", *FLOW_HEADER[4:]], rows)
+    mapping = {key: value for key, value in FLOW_MAPPING.items() if key != "constants"}
+    mapping["columns"] = {**mapping["columns"], "actor_id": "工号", "actor_name": "姓名"}
+    settings = load_settings(overrides={"realtime_rules": False, "key_file": os.environ.get("REXIAN_KEY_FILE")},
+                             environ={})
+    app = bootstrap(f"sqlite:///{tmp_path / 'flat.db'}", settings=settings, clock=StepClock(datetime(2026, 3, 2)))
+    import_to_database(app.engine, [path], mapping_from_dict(mapping))
+    people = {person["id"]: person for person in draft_organisation(app.engine)["people"]}
+    code = codes["派单员李四"]
+    assert people[code]["name"] == f"李四（{code}）" and people[code]["unit"] == "市热线中心"
