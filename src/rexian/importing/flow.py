@@ -92,6 +92,9 @@ class RowChecks:
         note = self.text(row, "note")
         if note:
             payload["note"] = note
+        name = self.text(row, "actor_name")  # 王芳 of 王芳（0101）: the code is the id, the name is kept beside it
+        if name:
+            payload["actor_name"] = name
         return payload
 
 

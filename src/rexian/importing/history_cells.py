@@ -23,7 +23,7 @@ from rexian.importing.rejects import RejectLog
 from rexian.importing.values import as_text, is_missing, parse_time
 
 # The parts of a step a pattern may name: our flow fields (any other group is a column for action_fields).
-STEP_FIELDS = ("at", "action", "actor_id", "actor_unit_id", "target_unit_id", "note")
+STEP_FIELDS = ("at", "action", "actor_id", "actor_name", "actor_unit_id", "target_unit_id", "note")
 LINE = "line"  # the step's line number in the cell, a column of its flow row (two equal steps are two rows)
 YEAR = re.compile(r"^\s*\d{4}")
 # A step's time as platforms write it, with or without the year, in brackets or not.

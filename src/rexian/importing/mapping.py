@@ -24,7 +24,7 @@ from rexian.importing.vocabulary import ACTIONS, default_vocabulary
 __all__ = ["EVENT_SHEET_ACTION", "EventSheet", "Mapping", "MappingError", "TicketSheet", "check_visit_result",
            "load_mapping", "mapping_from_dict", "parse_mapping_text"]
 
-EVENT_COLUMNS = ("ticket_id", "at", "action", "actor_id", "actor_unit_id", "target_unit_id", "note",
+EVENT_COLUMNS = ("ticket_id", "at", "action", "actor_id", "actor_name", "actor_unit_id", "target_unit_id", "note",
                  "payload", "source")
 REQUIRED = {"flow": ("ticket_id", "at", "action"), "snapshots": ("ticket_id", "at"), "tickets": ("ticket_id", "at"),
             "table": ()}

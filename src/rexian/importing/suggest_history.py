@@ -167,8 +167,8 @@ def _token_pattern(rests: list[str], is_action: Callable[[str], bool]) -> tuple[
     for index in range(position):
         column = [parts[index] for parts in split if len(parts) > position]
         if sum(1 for part in column if PERSON_CODE.match(part)) * 2 > len(column) and "actor_id" not in names:
-            names.append("actor_id")  # 王芳（0101）: the code is the person (names repeat, codes do not)
-            before += r"[^（(\s]+[（(](?P<actor_id>[^）)]+)[）)]\s+"
+            names.append("actor_id")  # 王芳（0101）: the code is the person (names repeat, codes do not),
+            before += r"(?P<actor_name>[^（(\s]+)[（(](?P<actor_id>[^）)]+)[）)]\s+"  # the name kept beside it
             continue
         units = sum(1 for part in column if UNIT_WORD.search(part))
         name = "actor_unit_id" if units * 2 > len(column) else "actor_id"

@@ -17,7 +17,10 @@ tickets led by that unit. Everything else is a suggestion for a person to read b
 
 A person an export writes as a staff number only (工号 1023) is named from the imported staff roster
 (`roster:` section of the mapping) when there is one: the id stays the number the events carry, the name is
-the roster's, so the desk and the findings show 张伟 rather than 1023.
+the roster's, so the desk and the findings show 张伟 rather than 1023. A person an export writes with the name
+beside the code (王芳（0101）, 王芳(0101): the mapping's `actor_name` beside `actor_id`, which `mapping suggest`
+proposes) keeps the code as the id and is named 王芳（0101）: the name the export wrote, with the code that tells
+two 王芳 apart (the name most of their events carry, where it changed).
 
 Supervisors and administrators are not in any export: the draft ends with commented lines to fill in.
 """
@@ -78,6 +81,7 @@ def draft_organisation(engine: Engine) -> dict[str, Any]:
         named += [value for (value,) in connection.execute(select(t.tickets.c.first_unit_id).distinct())]
         named += [value for (value,) in connection.execute(select(e.actor_unit_id).distinct())]
         roster = read_records(connection, "roster")
+        written = _written_names(connection)
     units = {unit for unit in named if unit}
     units |= {row.target_unit_id for row in moves if row.target_unit_id}
     centres = Counter(row.actor_unit_id for row in moves if row.action == "Dispatched" and row.actor_unit_id)
@@ -92,7 +96,7 @@ def draft_organisation(engine: Engine) -> dict[str, Any]:
         homes[row.actor_id][row.actor_unit_id] += row[3]
         if row.action in ROLE_OF_ACTION:
             done[row.actor_id][ROLE_OF_ACTION[row.action]] += row[3]
-    names = roster_names(roster)
+    names = {**written, **roster_names(roster)}  # the roster, where there is one, is the authority
     people = []
     for person in sorted(homes):
         home = homes[person].most_common(1)[0][0]
@@ -112,6 +116,21 @@ def draft_organisation(engine: Engine) -> dict[str, Any]:
     return {"units": [{"id": unit, "name": unit, "kind": kinds[unit],
                        **({"parent": parents[unit]} if unit in parents else {})} for unit in ordered],
             "people": people, "notes": notes}
+
+
+def _written_names(connection) -> dict[str, str]:
+    """Person id → 「王芳（0101）」 from the names the imported events carry beside the code (payload `actor_name`)."""
+    import json
+
+    e = t.events.c
+    seen: dict[str, Counter] = defaultdict(Counter)
+    rows = connection.execute(select(e.actor_id, e.payload).where(e.actor_id.is_not(None),
+                                                                  e.payload.contains('"actor_name"')))
+    for actor, payload in rows:
+        name = json.loads(payload).get("actor_name")
+        if isinstance(name, str) and name.strip() and name.strip() != actor:
+            seen[actor][name.strip()] += 1
+    return {actor: f"{counts.most_common(1)[0][0]}（{actor}）" for actor, counts in seen.items()}
 
 
 def _parents(moves, kinds: dict[str, str], notes: dict[str, str]) -> dict[str, str]:

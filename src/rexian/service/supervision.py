@@ -302,12 +302,22 @@ class SupervisionLoop:
         self._wake.set()
 
     def start(self) -> "SupervisionLoop":
-        """Build the evaluator, judge what is waiting, then keep draining on a daemon thread."""
-        self.supervision.evaluator  # noqa: B018 - built now, at server start, not on the first command
+        """Keep draining on a daemon thread, which first builds the evaluator and judges what is waiting.
+
+        The build (seconds of CPU: the rules compiled and prepared) runs on that thread, not here: the server
+        answers requests while it runs. Nothing is lost meanwhile — events committed before the evaluator is
+        ready stay past the stored mark and are judged by the first drain."""
         self._stop.clear()
-        self._thread = threading.Thread(target=self.run, name="rexian-realtime", daemon=True)
+        self._thread = threading.Thread(target=self._build_then_run, name="rexian-realtime", daemon=True)
         self._thread.start()
         return self
+
+    def _build_then_run(self) -> None:
+        try:
+            self.supervision.evaluator  # noqa: B018 - built at server start, not on the first command
+        except Exception:  # noqa: BLE001 - a failed build is retried by the first drain, and logged there too
+            log.exception("real-time supervision: building the evaluator failed; retrying on the first drain")
+        self.run()
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
