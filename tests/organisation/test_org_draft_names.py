@@ -84,3 +84,29 @@ def test_a_flat_export_with_a_name_column_beside_the_staff_number_drafts_the_nam
     people = {person["id"]: person for person in draft_organisation(app.engine)["people"]}
     code = codes["派单员李四"]
     assert people[code]["name"] == f"李四（{code}）" and people[code]["unit"] == "市热线中心"
+
+
+def test_a_flow_column_written_name_and_code_in_one_cell_names_the_person_in_the_draft(tmp_path):
+    # A flat flow export whose operator column reads 「王芳(0101)」 (no separate name column, no pattern): the id is
+    # the staff number, and the name written beside it is kept, so the draft does not show a bare 「0101」.
+    from rexian.bootstrap import bootstrap
+    from rexian.demo.scripted import StepClock
+    from rexian.settings import load_settings
+
+    path = tmp_path / "流转记录.csv"
+    path.write_text("工单编号,操作时间,操作,操作人,操作单位,接收单位\n"
+                    "YZ1,2026-01-06 09:00,受理,韩雪(0001),云州市12345热线中心,\n"
+                    "YZ1,2026-01-06 10:07,派单,王芳（0101）,云州市12345热线中心,云州市城市管理局\n"
+                    "YZ1,2026-01-06 11:00,签收,张伟(1101),云州市城市管理局,\n", encoding="utf-8")
+    settings = load_settings(overrides={"realtime_rules": False, "key_file": os.environ.get("REXIAN_KEY_FILE")},
+                             environ={})
+    app = bootstrap(f"sqlite:///{tmp_path / 'flat.db'}", settings=settings, clock=StepClock(datetime(2026, 3, 2)))
+    mapping = {"source": "yunzhou", "columns": {"ticket_id": "工单编号", "at": "操作时间", "action": "操作",
+                                                "actor_id": "操作人", "actor_unit_id": "操作单位",
+                                                "target_unit_id": "接收单位"},
+               "actions": {"受理": "TicketReceived", "派单": "Dispatched", "签收": "SignedFor"}}
+    report = import_to_database(app.engine, [path], mapping_from_dict(mapping))
+    assert report.rows_rejected == 0, [r.reason for r in report.rejects.rejects]
+    people = {person["id"]: person for person in draft_organisation(app.engine)["people"]}
+    assert people["0101"]["name"] == "王芳（0101）" and people["1101"]["name"] == "张伟（1101）"
+    assert "王芳(0101)" not in people and "王芳（0101）" not in people

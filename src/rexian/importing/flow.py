@@ -8,7 +8,7 @@ from typing import Any, Iterable
 from rexian.importing.action_fields import FieldError, add_fields, evidence_from_note, payload_fields
 from rexian.importing.histories import Draft, History, payload_value, take_intake
 from rexian.importing.mapping import Mapping
-from rexian.importing.person_cells import person_id
+from rexian.importing.person_cells import person_of
 from rexian.importing.readers import SourceRow, ticket_of
 from rexian.importing.rejects import RejectLog
 from rexian.importing.values import as_text, is_missing, parse_time, unreadable_time
@@ -202,7 +202,9 @@ def flow_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: RejectL
             if stated:
                 payload["evidence"] = stated
         target = checks.text(row, "target_unit_id") if action in TARGETED_ACTIONS else None
-        actor = person_id(checks.text(row, "actor_id"))  # 「王芳(0101)」 is the clerk 0101
+        actor, written_name = person_of(checks.text(row, "actor_id"))  # 「王芳(0101)」 is the clerk 0101, named 王芳
+        if written_name and not payload.get("actor_name"):
+            payload["actor_name"] = written_name
         made = 0  # the row's events so far (an event at a time of its own whose cell is empty is not made)
         if times.get(action, at) is not None:
             history.drafts.append(Draft(times.get(action, at), action, actor,

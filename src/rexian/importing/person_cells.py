@@ -13,7 +13,13 @@ NAMED_CODE = re.compile(r"^\s*(?P<name>[^\s()（）]{1,20}?)\s*[（(]\s*(?P<code
 
 def person_id(text: str | None) -> str | None:
     """The staff number of 「姓名(工号)」, else the cell as written."""
+    return person_of(text)[0]
+
+
+def person_of(text: str | None) -> tuple[str | None, str | None]:
+    """The staff number and the name of 「姓名(工号)」 (the name kept beside the id, as a mapped `actor_name` is, so
+    pages and reports can say who 0101 is), else the cell as written and no name."""
     if not text:
-        return text
+        return text, None
     found = NAMED_CODE.match(text)
-    return found.group("code") if found else text
+    return (found.group("code"), found.group("name")) if found else (text, None)
