@@ -19,14 +19,42 @@ class Analysis:
     metrics: pd.DataFrame
     risk: dict[str, pd.DataFrame]
     summary: dict[str, Any]
-    # Person id → name, from a staff roster the input carried (people written as 工号 only); shown in the
-    # reports beside the id, which stays what the findings and the scorers key on.
+    # Person id → name (`person_names`: a staff roster's, else the name the events carry beside the code);
+    # shown in the reports beside the id, which stays what the findings and the scorers key on.
     names: dict[str, str] = field(default_factory=dict)
 
     def person_label(self, person_id: str | None) -> str:
         from rexian.domain.records import named
 
         return named(person_id, self.names)
+
+
+def person_names(events: pd.DataFrame | None, roster: Any = None) -> dict[str, str]:
+    """Person id → name, the one map every output names people by (report.html, analysis.xlsx, risk_person.csv).
+
+    A staff roster (people written as 工号 only) is the authority; a person it does not name is named by the name
+    the events carry beside the code (payload `actor_name`: an export writing 王芳（0101）, docs/importing.md) —
+    the name most of their events carry, where it changed. Nobody else is named (the id is shown alone)."""
+    import json
+    from collections import Counter, defaultdict
+
+    from rexian.domain.records import roster_names
+
+    written: dict[str, Counter[str]] = defaultdict(Counter)
+    if events is not None and {"actor_id", "payload"} <= set(events.columns):
+        for actor, payload in zip(events["actor_id"], events["payload"]):
+            if actor is None or actor != actor:  # None or NaN: nobody acted
+                continue
+            if isinstance(payload, str):
+                if '"actor_name"' not in payload:  # most payloads: decoded only where a name may be
+                    continue
+                payload = json.loads(payload)
+            name = payload.get("actor_name") if isinstance(payload, dict) else None
+            if isinstance(name, str) and name.strip() and name.strip() != str(actor):
+                written[str(actor)][name.strip()] += 1
+    names = {actor: counts.most_common(1)[0][0] for actor, counts in written.items()}
+    names.update(roster_names(roster))
+    return names
 
 
 def read_findings(path: str | Path) -> list[dict[str, Any]]:
@@ -48,7 +76,10 @@ def write_all(analysis: Analysis, out: str | Path) -> list[Path]:
     written[2].write_text(indented_records(_records(analysis.metrics)), encoding="utf-8")
     for scope, frame in analysis.risk.items():
         path = out / f"risk_{scope}.csv"
-        _safe(frame.drop(columns=["contributions"])).to_csv(path, index=False, encoding="utf-8")
+        frame = frame.drop(columns=["contributions"])
+        if scope == "person":  # the name beside the id (blank where nothing names the person)
+            frame.insert(1, "name", [analysis.names.get(subject, "") for subject in frame["subject"]])
+        _safe(frame).to_csv(path, index=False, encoding="utf-8")
         written.append(path)
     written.append(write_workbook(analysis, out / "analysis.xlsx"))
     written.append(write_report(analysis, out / "report.html"))

@@ -37,8 +37,10 @@ def write_workbook(analysis, path: Path) -> Path:
         ])
     sheets.append(_sheet("问题线索", header, rows))
     for scope, frame in analysis.risk.items():
-        sheets.append(_sheet(f"风险-{SCOPE_ZH[scope]}", [SCOPE_ZH[scope], "风险分", "等级", "线索数", "构成"],
-                             frame[["subject", "score", "level", "findings", "explanation"]].values.tolist()))
+        rows = frame[["subject", "score", "level", "findings", "explanation"]].values.tolist()
+        if scope == "person":  # a person by name and id, as the findings sheet shows them
+            rows = [[analysis.person_label(row[0]), *row[1:]] for row in rows]
+        sheets.append(_sheet(f"风险-{SCOPE_ZH[scope]}", [SCOPE_ZH[scope], "风险分", "等级", "线索数", "构成"], rows))
     m = analysis.metrics
     sheets.append(_sheet("指标", ["范围", "对象", "期间", "指标", "值", "分子", "分母", "计算公式"],
                          m[["scope", "scope_id", "period", "metric", "value", "numerator", "denominator",

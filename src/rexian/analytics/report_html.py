@@ -34,7 +34,7 @@ def write_report(analysis, path: Path) -> Path:
     parts.append(_summary(analysis))
     parts.append(_family_chart(analysis.findings))
     parts.append(_ranking("单位风险排行", "单位", analysis.risk["unit"]))
-    parts.append(_ranking("个人风险排行(责任到人)", "责任人", analysis.risk["person"]))
+    parts.append(_ranking("个人风险排行(责任到人)", "责任人", analysis.risk["person"], analysis.person_label))
     parts.append(_ranking("工单风险排行", "工单", analysis.risk["ticket"]))
     parts.append(_metrics(analysis.metrics))
     parts.append(_findings(analysis.findings, rules, analysis.person_label))
@@ -81,13 +81,14 @@ def _family_chart(findings) -> str:
             f"{''.join(rows)}</svg><div class='muted'>{legend}</div></section>")
 
 
-def _ranking(title: str, label: str, frame, limit: int = 20) -> str:
+def _ranking(title: str, label: str, frame, shown=str, limit: int = 20) -> str:
+    """The top of a risk table; `shown` writes a subject as the reader knows it (a person by name and id)."""
     if frame.empty:
         return f"<section><h2>{title}</h2><p>无。</p></section>"
     top = frame.head(limit)
     peak = max(float(top["score"].max()), 1.0)
     rows = "".join(
-        f"<tr><td>{i + 1}</td><td>{escape(str(r.subject))}</td><td><svg width='120' height='10'><rect width='"
+        f"<tr><td>{i + 1}</td><td>{escape(shown(str(r.subject)))}</td><td><svg width='120' height='10'><rect width='"
         f"{r.score / peak * 120:.1f}' height='10' fill='#8b1a1a'/></svg> {r.score:g}</td>"
         f"<td class='{r.level}'>{r.level}</td><td>{r.findings}</td><td>{escape(r.explanation)}</td></tr>"
         for i, r in enumerate(top.itertuples()))

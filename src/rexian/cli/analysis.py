@@ -23,7 +23,7 @@ def _load_data(db: str | None, inputs: tuple[str, ...], as_of: datetime | None, 
         import sqlalchemy
 
         from rexian.adapters.record_store import read_records
-        from rexian.domain.records import roster_names
+        from rexian.analytics.outputs import person_names
 
         engine = sqlalchemy.create_engine(db)
         present = set(sqlalchemy.inspect(engine).get_table_names())
@@ -31,11 +31,11 @@ def _load_data(db: str | None, inputs: tuple[str, ...], as_of: datetime | None, 
             frames = {name: pd.read_sql_table(name, connection) if name in present else None
                       for name in ("events", "tickets")}
             frames.update({name: read_records(connection, name) for name in ("calls", "agent_status", "roster")})
-        names.update(roster_names(frames["roster"]))
         if frames["events"] is None:
             raise click.UsageError(f"数据库中没有 events 表：{db}（先 rexian init，再导入或办理工单）")
         if frames["events"].empty:
             raise click.UsageError(f"数据库中还没有事件，没有可分析的内容：{db}（先 rexian import 导入，或用 rexian do 办理工单）")
+        names.update(person_names(frames["events"], frames["roster"]))
         return from_frames(frames["events"], frames["tickets"], frames["calls"], frames["agent_status"], as_of,
                            **remembering)
     if not inputs:
@@ -51,8 +51,8 @@ def _load_mapped(mapping_file: str, inputs: tuple[str, ...], as_of: datetime | N
     """Foreign exports → in-memory events and tickets through the mapping → the rules' tables. The rejected
     rows go to OUT/rejects.csv, as `rexian import` writes them; the input files that could not be read are
     added to `unreadable` (the run then exits 2 after writing what it found)."""
+    from rexian.analytics.outputs import person_names
     from rexian.analytics.tables import from_frames
-    from rexian.domain.records import roster_names
     from rexian.importing.mapping import MappingError, load_mapping
     from rexian.importing.pipeline import import_to_frames
 
@@ -72,7 +72,7 @@ def _load_mapped(mapping_file: str, inputs: tuple[str, ...], as_of: datetime | N
     if events.empty:
         raise click.UsageError("没有导入任何事件，无从分析：请查看上面的拒收清单与 mapping check 的提示")
     records = report.record_frames
-    names.update(roster_names(records.get("roster")))
+    names.update(person_names(events, records.get("roster")))
     return from_frames(events, tickets, *(records[name] if name in records and not records[name].empty else None
                                           for name in ("calls", "agent_status")), as_of=as_of,
                        on_connect=compiled.remember_queries, remembered=compiled.named)
@@ -158,7 +158,7 @@ def _analyze(inputs, mapping_file, db, rules_file, out, as_of, engine, spark_mas
         if not mapping_file and any(Path(p).is_file() for p in inputs):
             raise click.UsageError("输入的是原始导出文件，须给出 --mapping；不用映射时请给出交换文件目录")
         compiled = CompiledRules(analysis_cache_dir(load_settings()))  # the preparation's queries remembered too
-        names: dict[str, str] = {}  # person id → name, from a staff roster the input carries
+        names: dict[str, str] = {}  # person id → name (outputs.person_names: a roster's, else the events')
         data = (_load_mapped(mapping_file, inputs, as_of, out, unreadable, compiled, names)
                 if mapping_file else _load_data(db, inputs, as_of, compiled, names))
         run, _skipped = enabled_rules(data, config)
