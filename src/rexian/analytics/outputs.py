@@ -35,24 +35,10 @@ def person_names(events: pd.DataFrame | None, roster: Any = None) -> dict[str, s
     A staff roster (people written as 工号 only) is the authority; a person it does not name is named by the name
     the events carry beside the code (payload `actor_name`: an export writing 王芳（0101）, docs/importing.md) —
     the name most of their events carry, where it changed. Nobody else is named (the id is shown alone)."""
-    import json
-    from collections import Counter, defaultdict
+    from rexian.domain.records import roster_names, written_names
 
-    from rexian.domain.records import roster_names
-
-    written: dict[str, Counter[str]] = defaultdict(Counter)
-    if events is not None and {"actor_id", "payload"} <= set(events.columns):
-        for actor, payload in zip(events["actor_id"], events["payload"]):
-            if actor is None or actor != actor:  # None or NaN: nobody acted
-                continue
-            if isinstance(payload, str):
-                if '"actor_name"' not in payload:  # most payloads: decoded only where a name may be
-                    continue
-                payload = json.loads(payload)
-            name = payload.get("actor_name") if isinstance(payload, dict) else None
-            if isinstance(name, str) and name.strip() and name.strip() != str(actor):
-                written[str(actor)][name.strip()] += 1
-    names = {actor: counts.most_common(1)[0][0] for actor, counts in written.items()}
+    names = written_names(zip(events["actor_id"], events["payload"])) \
+        if events is not None and {"actor_id", "payload"} <= set(events.columns) else {}
     names.update(roster_names(roster))
     return names
 

@@ -78,6 +78,27 @@ def named(subject_id: str | None, names: dict[str, str], blank: str = "") -> str
     return f"{name}（{subject_id}）" if name and name != subject_id else subject_id
 
 
+def written_names(pairs: Any) -> dict[str, str]:
+    """Person id → the name their events carry beside the code (payload `actor_name`: an export writing
+    王芳（0101）, docs/importing.md), from (actor id, payload) pairs — the payload a dict or its JSON text; where
+    the name changed, the one most of their events carry. Said once for the draft organisation and the reports."""
+    import json
+    from collections import Counter, defaultdict
+
+    written: dict[str, Counter[str]] = defaultdict(Counter)
+    for actor, payload in pairs:
+        if actor is None or actor != actor:  # None or NaN: nobody acted
+            continue
+        if isinstance(payload, str):
+            if '"actor_name"' not in payload:  # most payloads: decoded only where a name may be
+                continue
+            payload = json.loads(payload)
+        name = payload.get("actor_name") if isinstance(payload, dict) else None
+        if isinstance(name, str) and name.strip() and name.strip() != str(actor):
+            written[str(actor)][name.strip()] += 1
+    return {actor: counts.most_common(1)[0][0] for actor, counts in written.items()}
+
+
 def roster_names(rows: Any) -> dict[str, str]:
     """Person id → name from staff roster rows (an export that writes people as 工号 only; a DataFrame or
     an iterable of dicts), the row that started last winning (a name changed on a later post); a blank name

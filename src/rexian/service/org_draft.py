@@ -36,7 +36,7 @@ from sqlalchemy.engine import Engine
 from rexian.adapters.database import reading
 from rexian.adapters import tables as t
 from rexian.adapters.record_store import read_records
-from rexian.domain.records import roster_names
+from rexian.domain.records import named, roster_names, written_names
 
 # What a person's actions in the log suggest about their role (domain/vocabulary.py ACTIONS).
 ROLE_OF_ACTION: dict[str, str] = {
@@ -120,17 +120,10 @@ def draft_organisation(engine: Engine) -> dict[str, Any]:
 
 def _written_names(connection) -> dict[str, str]:
     """Person id → 「王芳（0101）」 from the names the imported events carry beside the code (payload `actor_name`)."""
-    import json
-
     e = t.events.c
-    seen: dict[str, Counter] = defaultdict(Counter)
-    rows = connection.execute(select(e.actor_id, e.payload).where(e.actor_id.is_not(None),
-                                                                  e.payload.contains('"actor_name"')))
-    for actor, payload in rows:
-        name = json.loads(payload).get("actor_name")
-        if isinstance(name, str) and name.strip() and name.strip() != actor:
-            seen[actor][name.strip()] += 1
-    return {actor: f"{counts.most_common(1)[0][0]}（{actor}）" for actor, counts in seen.items()}
+    names = written_names(connection.execute(select(e.actor_id, e.payload).where(
+        e.actor_id.is_not(None), e.payload.contains('"actor_name"'))))
+    return {actor: named(actor, names) for actor in names}
 
 
 def _parents(moves, kinds: dict[str, str], notes: dict[str, str]) -> dict[str, str]:
