@@ -75,11 +75,6 @@ def spark_session(options: SparkOptions = SparkOptions(), app_name: str = "rexia
         # A join on the ticket and another key (ticket + unit) may reuse the cached tables' distribution by
         # ticket (equal pairs have equal tickets) instead of shuffling both sides by both keys.
         "spark.sql.requireAllClusterKeysForCoPartition": "false",
-        # The cached tables uncompressed: `ev` is mostly nulls (the payload's sparse columns), which Spark's
-        # cache stores apart from the values whether compressed or not, so compression saved ≈ 2 % of its
-        # memory while gathering its statistics (a hash map per column, row by row) cost ≈ a third of the
-        # cache's building and its decoding every rule's scan (docs/scale.md, session 12).
-        "spark.sql.inMemoryColumnarStorage.compressed": "false",
     }
     if options.shuffle_partitions:
         defaults["spark.sql.shuffle.partitions"] = str(options.shuffle_partitions)
