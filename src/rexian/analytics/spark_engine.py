@@ -228,7 +228,8 @@ def from_locations(locations: list[str], spark=None, as_of: datetime | None = No
 def _by_ticket(raw_events, partitions: int):
     """The raw events hash-partitioned by ticket into `partitions` and sorted by ticket and seq within them,
     *before* the payload is parsed: the shuffle and the sort then move the raw rows (a payload string and a
-    few columns) instead of the flattened ones (some sixty columns, mostly null, ≈ 3 times the bytes), and the
+    few columns) instead of the flattened ones (some sixty columns, mostly null: 78 against 43 MB of shuffle at 1 M
+    events), and the
     parsed rows come out already distributed and ordered. The keys are the typed columns of `ev` (the same
     expressions as `prepare_events_sql`'s), so Spark knows the cached `ev` is partitioned by `ticket_id` and
     ordered by `ticket_id, seq` (its projection keeps the distribution and order under the aliases)."""
