@@ -2,6 +2,7 @@
 
     PYTHONPATH=src python benchmarks/spark_bench.py                       # 1M, 5M, 10M events
     PYTHONPATH=src python benchmarks/spark_bench.py --sizes 1 --master 'local[2]' --driver-memory 4g
+    PYTHONPATH=/tmp/before/src python benchmarks/spark_bench.py --sizes 10 --engines spark   # older code's Spark
 
 For each size (millions of events) the synthetic log (`synthetic_log.py`, ≈ 10.6 events per ticket) is
 generated in DuckDB and written once as `events.parquet`; then both engines read that file:
@@ -14,7 +15,8 @@ generated in DuckDB and written once as `events.parquet`; then both engines read
 
 The rules' figure is the wall time of the whole batch, and the CPU seconds each engine spent on it.
 
-The two engines' row counts per rule must agree; the run says so. Printed: one table per size and a
+The two engines' row counts per rule must agree; the run says so. `--engines spark` skips DuckDB (to measure
+older Spark code in the same session as a full run without running the unchanged DuckDB side twice). Printed: one table per size and a
 summary across sizes with the Spark/DuckDB ratio for the rules and a linear fit per stage (seconds =
 a + b × million events), which `docs/scale.md` uses for its projection. Peak memory: the Python process's
 maximum RSS (DuckDB runs in it) and the Spark JVM's (VmHWM of the driver process; local mode = all of Spark).
@@ -170,12 +172,14 @@ def main() -> None:
                         help="rules whose Spark queries run at once (SparkOptions.concurrent_queries)")
     parser.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE",
                         help="more Spark configuration (repeatable), e.g. to measure a setting")
+    parser.add_argument("--engines", default="duckdb,spark", help="which engines to run (duckdb, spark or both)")
     parser.add_argument("--threads", type=int, default=2, help="DuckDB threads")
     parser.add_argument("--memory-limit", default="3GB", help="DuckDB memory limit")
     parser.add_argument("--work-dir", help="where the Parquet logs go and stay, reused by the next run with the "
                         "same directory (default: a temporary directory, removed)")
     args = parser.parse_args()
     sizes = [float(s) for s in args.sizes.split(",")]
+    engines = {e.strip() for e in args.engines.split(",")}
     work = Path(args.work_dir or tempfile.mkdtemp(prefix="rexian-spark-bench-"))
     config = load_config()
 
@@ -197,7 +201,8 @@ def main() -> None:
             t = time.perf_counter()
             events = write_log(millions, directory, args.threads, args.memory_limit)
             print(f"\n{events:,} events in Parquet ({time.perf_counter() - t:.1f} s)", flush=True)
-            d_prep, d_rules, as_of, d_cpu = duckdb_run(directory, config, args.threads, args.memory_limit)
+            d_prep, d_rules, as_of, d_cpu = (duckdb_run(directory, config, args.threads, args.memory_limit)
+                                             if "duckdb" in engines else (None, None, None, None))
             s_prep, s_rules, s_cpu = spark_run(spark, directory, config, as_of, args.concurrent, args.partitions)
             results.append((events, d_prep, d_rules, s_prep, s_rules, d_cpu, s_cpu))
             if not args.work_dir:
@@ -214,35 +219,46 @@ def main() -> None:
 def report_size(events, d_prep, d_rules, s_prep, s_rules) -> None:
     print(f"\n{events:,} events (Spark's per-rule seconds overlap: its queries run at once)")
     print(f"{'rule':<24}{'duckdb s':>10}{'spark s':>10}{'rows':>10}{'agree':>7}")
-    for rule_id, (secs, n) in d_rules[1].items():
-        s_secs, s_n = s_rules[1][rule_id]
+    for rule_id, (s_secs, s_n) in s_rules[1].items():
+        if d_rules is None:
+            print(f"{rule_id:<24}{'-':>10}{s_secs:>10.2f}{s_n:>10,}{'-':>7}")
+            continue
+        secs, n = d_rules[1][rule_id]
         print(f"{rule_id:<24}{secs:>10.2f}{s_secs:>10.2f}{n:>10,}{'yes' if n == s_n else 'NO ' + str(s_n):>7}")
-    print(f"{'all rules (wall)':<24}{d_rules[0]:>10.2f}{s_rules[0]:>10.2f}")
+    print(f"{'all rules (wall)':<24}{d_rules[0] if d_rules else float('nan'):>10.2f}{s_rules[0]:>10.2f}")
 
 
 def report_summary(results, startup: float, jvm_mb: float) -> None:
+    nan = float("nan")
     print(f"\nSpark start (JVM + session), not counted below: {startup:.1f} s")
     print(f"{'events':>12}{'duck prep':>11}{'duck rules':>12}{'spark prep':>12}{'spark rules':>13}"
           f"{'rules ratio':>13}{'total ratio':>13}{'counts agree':>14}")
-    for events, d_prep, (d, d_rules), s_prep, (s, s_rules), *_ in results:
-        agree = all(d_rules[r][1] == s_rules[r][1] for r in d_rules)
+    for events, d_prep, d_rules, s_prep, (s, s_rules), *_ in results:
+        if d_rules is None:
+            print(f"{events:>12,}{'-':>11}{'-':>12}{s_prep:>12.1f}{s:>13.1f}{'-':>13}{'-':>13}{'-':>14}")
+            continue
+        d = d_rules[0]
+        agree = all(d_rules[1][r][1] == s_rules[r][1] for r in d_rules[1])
         print(f"{events:>12,}{d_prep:>11.1f}{d:>12.1f}{s_prep:>12.1f}{s:>13.1f}{s / d:>12.1f}x"
               f"{(s_prep + s) / (d_prep + d):>12.1f}x{'yes' if agree else 'NO':>14}")
     print("CPU seconds of the rules (DuckDB: the Python process; Spark: the JVM), the load-independent figure:")
-    for events, *_, (_, d_cpu), (_, s_cpu) in results:
-        print(f"{events:>12,}  duckdb {d_cpu:8.1f} s   spark {s_cpu:8.1f} s   ratio {s_cpu / max(d_cpu, 1e-9):5.1f}x")
+    for events, *_, d_cpu, (_, s_cpu) in results:
+        d = d_cpu[1] if d_cpu else nan
+        print(f"{events:>12,}  duckdb {d:8.1f} s   spark {s_cpu:8.1f} s   ratio {s_cpu / max(d, 1e-9):5.1f}x")
     print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
           "(2 cores; a shared machine inflates wall clock)")
     xs = [r[0] / 1e6 for r in results]
     # CPU seconds per stage (index 0 preparation, 1 rules): the load-independent fits the projection uses.
-    for name, ys in (("spark prepare", [r[3] for r in results]),
-                     ("spark prepare CPU", [r[6][0] for r in results]),
-                     ("spark rules", [r[4][0] for r in results]),
-                     ("spark rules CPU", [r[6][1] for r in results]),
-                     ("duckdb prepare", [r[1] for r in results]),
-                     ("duckdb prepare CPU", [r[5][0] for r in results]),
-                     ("duckdb rules", [r[2][0] for r in results]),
-                     ("duckdb rules CPU", [r[5][1] for r in results])):
+    fits = [("spark prepare", [r[3] for r in results]),
+            ("spark prepare CPU", [r[6][0] for r in results]),
+            ("spark rules", [r[4][0] for r in results]),
+            ("spark rules CPU", [r[6][1] for r in results])]
+    if all(r[2] is not None for r in results):
+        fits += [("duckdb prepare", [r[1] for r in results]),
+                 ("duckdb prepare CPU", [r[5][0] for r in results]),
+                 ("duckdb rules", [r[2][0] for r in results]),
+                 ("duckdb rules CPU", [r[5][1] for r in results])]
+    for name, ys in fits:
         a, b = linear_fit(xs, ys)
         print(f"fit {name:<18}: {a:7.1f} s + {b:6.2f} s per million events")
     print(f"peak RSS: Python process (DuckDB) {python_peak_mb():,.0f} MB; Spark JVM {jvm_mb:,.0f} MB")

@@ -53,3 +53,25 @@ def test_joining_events_on_ticket_and_unit_reuses_the_ticket_distribution(spark,
     plan = _join_plan(spark, "SELECT a.ticket_id, a.seq, b.seq FROM ev a JOIN ev b ON a.ticket_id = b.ticket_id "
                              "AND a.actor_unit_id = b.actor_unit_id AND a.seq < b.seq")
     assert _exchanges_above_cache(plan) == []
+
+
+def test_a_window_over_each_ticket_by_seq_reads_the_cached_events_without_a_sort(spark, city_dir):
+    """The events are shuffled and sorted by ticket before their payload is parsed; the cached `ev` still
+    counts as ordered by ticket and seq, so a per-ticket window in event order needs no sort of its own."""
+    from_locations([str(city_dir)], spark)
+    plan = _executed_plan(spark, "SELECT ticket_id, seq, lag(actor_id) OVER (PARTITION BY ticket_id ORDER BY seq) "
+                                 "AS before FROM ev")
+    own = plan.split("InMemoryRelation")[0]
+    assert "Window" in own
+    assert _exchanges_above_cache(plan) == []
+    assert [line for line in own.splitlines() if " Sort [" in line] == []
+
+
+def test_the_events_are_shuffled_before_their_payload_is_parsed(spark, city_dir):
+    """The cached plan moves the raw rows: the payload's JSON is parsed above the exchange and the sort."""
+    from_locations([str(city_dir)], spark)
+    cached = spark.sql("SELECT * FROM ev")._jdf.queryExecution().executedPlan().toString()
+    cached = cached.split("InMemoryRelation", 1)[1]
+    parse = cached.index("from_json")
+    assert cached.index("Exchange hashpartitioning") > parse
+    assert cached.index("Sort [") > parse
