@@ -275,25 +275,34 @@ def with_years(steps: list[dict[str, str]], year: int | None) -> None:
         step["at"] = f"{year}年{at.strip()}" if parts.group(2) == "月" else f"{year}-{at.strip().replace('/', '-').replace('.', '-')}"
 
 
-def step_rows(rows: Iterable[SourceRow], mapping, rejects: RejectLog, kept: list[SourceRow]) -> Iterator[SourceRow]:
-    """Each ticket row's history cell as flow rows, one per step; the ticket rows themselves go to `kept` (for
-    their outcome columns). Problems reject the ticket row, naming the cell."""
+def each_ticket_once(rows: Iterable[SourceRow], mapping, rejects: RejectLog) -> Iterator[tuple[SourceRow, str | None]]:
+    """The rows of a file with one row per ticket (a history cell's, a wide export's), with their ticket numbers: a
+    row without one comes with None (the flow checks reject it, naming the column); a ticket's second row is
+    rejected here, naming its first."""
     from rexian.importing.readers import ticket_of
 
-    cell: HistoryCell = mapping.history
     ticket_column = mapping.columns["ticket_id"]
     seen: dict[str, tuple[str, int]] = {}
-    received = mapping.intake.get("received_at")
     for row in rows:
         ticket = ticket_of(row.values, mapping)
-        if ticket is None:
-            yield row  # the flow checks reject it (no ticket number), naming the column
-            continue
-        if ticket in seen:
+        if ticket is not None and ticket in seen:
             first = seen[ticket]
             rejects.add(row.file, row.row, ticket_column, ticket, f"工单编号重复：已见于 {first[0]} 第 {first[1]} 行")
             continue
-        seen[ticket] = (row.file, row.row)
+        if ticket is not None:
+            seen[ticket] = (row.file, row.row)
+        yield row, ticket
+
+
+def step_rows(rows: Iterable[SourceRow], mapping, rejects: RejectLog, kept: list[SourceRow]) -> Iterator[SourceRow]:
+    """Each ticket row's history cell as flow rows, one per step; the ticket rows themselves go to `kept` (for
+    their outcome columns). Problems reject the ticket row, naming the cell."""
+    cell: HistoryCell = mapping.history
+    received = mapping.intake.get("received_at")
+    for row, ticket in each_ticket_once(rows, mapping, rejects):
+        if ticket is None:
+            yield row  # the flow checks reject it (no ticket number), naming the column
+            continue
         text = row.values.get(cell.column)
         if cell.column not in row.values:
             rejects.add(row.file, row.row, cell.column, None, f"文件缺少列「{cell.column}」（映射中的 history.column）", ticket)

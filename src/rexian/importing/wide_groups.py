@@ -146,21 +146,14 @@ def step_rows(rows: Iterable[SourceRow], mapping, rejects: RejectLog, kept: list
     """Each ticket row's filled groups as flow rows, in number order per kind; the ticket rows themselves go to
     `kept` (for their outcome columns). A ticket row with no filled group makes no step (its ticket may still come
     from its intake time, as a ticket sheet's row does)."""
-    from rexian.importing.readers import ticket_of
+    from rexian.importing.history_cells import each_ticket_once
 
     wide: WideGroups = mapping.wide
     ticket_column = mapping.columns["ticket_id"]
-    seen: dict[str, tuple[str, int]] = {}
-    for row in rows:
-        ticket = ticket_of(row.values, mapping)
+    for row, ticket in each_ticket_once(rows, mapping, rejects):
         if ticket is None:
             yield row  # the flow checks reject it (no ticket number), naming the column
             continue
-        if ticket in seen:
-            first = seen[ticket]
-            rejects.add(row.file, row.row, ticket_column, ticket, f"工单编号重复：已见于 {first[0]} 第 {first[1]} 行")
-            continue
-        seen[ticket] = (row.file, row.row)
         kept.append(row)
         numbers = by_number(row.values)
         base = {key: value for key, value in row.values.items() if numbered(key) is None}
