@@ -491,9 +491,7 @@ class _Tables(tables.Data):
     row_queries: Any = None
 
     def records(self, name: str, build: Any) -> list:
-        if name not in self.queries:
-            self.queries[name] = build(self)
-        return self.row_queries.records(self.queries[name])
+        return self.row_queries.records(self.query(name, build))
 
 
 def _to_pandas(table: pa.Table, expr: Any) -> Any:

@@ -345,11 +345,10 @@ class SparkData(Data):
     def rows(self, name: str, build: Callable[[Data], Any]) -> pd.DataFrame:
         from rexian.analytics.spark_text import answer_on_executors
 
-        if name not in self.queries:
-            self.queries[name] = build(self)
+        query = self.query(name, build)
         if self.text_port is None:
-            return self.queries[name].execute()
-        return self.text_port.absorb(answer_on_executors(self, self.queries[name], self.text_port.port))
+            return query.execute()
+        return self.text_port.absorb(answer_on_executors(self, query, self.text_port.port))
 
     @property
     def spark(self):

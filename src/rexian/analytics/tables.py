@@ -123,11 +123,15 @@ class Data:
         then (the real-time evaluator refills them in place and answers a repeated execute from its cache)."""
         if self.remembered is not None:
             return self.fetch(f"rows-{name}", lambda: build(self))
-        if name not in self.queries:
-            self.queries[name] = build(self)
         # On the connection that holds the tables, which `expr.execute()` would find by walking the whole
         # expression (≈1.5 ms per call, several calls per real-time evaluation).
-        return self.con.execute(self.queries[name])
+        return self.con.execute(self.query(name, build))
+
+    def query(self, name: str, build: Callable[["Data"], Any]) -> Any:
+        """The expression of the shared query `name`, built by `build(self)` the first time only."""
+        if name not in self.queries:
+            self.queries[name] = build(self)
+        return self.queries[name]
 
     def records(self, name: str, build: Callable[["Data"], Any]) -> list:
         """The rows of the shared query `name` (`rows`) as named tuples with the values of the frame's columns

@@ -25,7 +25,7 @@ from rexian.adapters import tables as t
 from rexian.adapters.bookkeeping import idempotency_digest, request_key_digest
 from rexian.adapters.keys import event_digest, keyring_for, take_log_seqs
 from rexian.adapters.repository import OrgRepository, TicketRepository, next_counter
-from rexian.adapters.upgrade_seal import unverified_at
+from rexian.adapters.upgrade_seal import UNVERIFIED, unverified_at
 from rexian.domain import commands as c
 from rexian.domain.deadlines import DeadlinePolicy
 from rexian.domain.decide import decide
@@ -272,11 +272,9 @@ def _stored_outcome(connection, key: str, fingerprint: str) -> Outcome | None:
         idempotency_digest(key, row.command, row.ticket_id, row.result, row.log_seq), row.mac)
     if problem is not None:
         log.error("idempotency record %s %s: refused", key, problem)
-        why = "升级前未能核实" if unverified_at(row.mac) else "未通过服务器签名校验（可能被篡改）"
-        raise Conflict("idempotency.untrusted", f"幂等键{key}的既有记录{why}，不予重放；请联系管理员核查后换用新的幂等键")
+        raise _untrusted(key, "的既有记录" + (UNVERIFIED if unverified_at(row.mac) else "未通过服务器签名校验（可能被篡改）"))
     if row.command != fingerprint:
-        raise Conflict("idempotency.reused",
-                       f"幂等键{key}已用于另一条命令（{row.command.split(':')[0]}），同一键不能用于不同的命令")
+        raise _reused(key, row.command)
     return Outcome(**{**json.loads(row.result), "replayed": True})
 
 
@@ -286,27 +284,34 @@ def _outcome_from_log(connection, key: str, fingerprint: str) -> Outcome | None:
     answered, not run a second time (verify names the deletion: a gap in the log sequence). None when no event
     carries the key: the key is new — or the command appended nothing, so running it again doubles nothing."""
     e = t.events.c
+    digest = request_key_digest(key)
     rows = connection.execute(select(e.ticket_id, e.seq, e.action, e.hash, e.log_seq, e.at, e.mac, e.request_command)
-                              .where(e.request_key == request_key_digest(key)).order_by(e.log_seq)).all()
+                              .where(e.request_key == digest).order_by(e.log_seq)).all()
     if not rows:
         return None
     ring = keyring_for(connection.engine)
     for row in rows:
-        problem = ring.problem(event_digest(row.log_seq, row.hash, request_key_digest(key), row.request_command),
+        problem = ring.problem(event_digest(row.log_seq, row.hash, digest, row.request_command),
                                row.mac, row.at, row.log_seq)
         if problem is not None:
             log.error("idempotency key %s: event %s #%s %s: refused", key, row.ticket_id, row.seq, problem)
-            raise Conflict("idempotency.untrusted",
-                           f"幂等键{key}在日志中的记录未通过服务器签名校验（可能被篡改），不予重放；请联系管理员核查后换用新的幂等键")
+            raise _untrusted(key, "在日志中的记录未通过服务器签名校验（可能被篡改）")
     if rows[0].request_command != fingerprint:
-        raise Conflict("idempotency.reused",
-                       f"幂等键{key}已用于另一条命令（{str(rows[0].request_command).split(':')[0]}），同一键不能用于不同的命令")
+        raise _reused(key, str(rows[0].request_command))
     log.error("idempotency record %s missing (deleted?): answered from the %d events its command appended", key, len(rows))
     ticket_id = rows[0].ticket_id
     last = max(row.seq for row in rows if row.ticket_id == ticket_id)
     history = [record for record in TicketRepository(connection).events(ticket_id) if record["seq"] <= last]
     return Outcome(ticket_id, Ticket.replay(ticket_id, history).status,
                    [{"ticket_id": row.ticket_id, "seq": row.seq, "action": row.action} for row in rows], replayed=True)
+
+
+def _untrusted(key: str, why: str) -> Conflict:
+    return Conflict("idempotency.untrusted", f"幂等键{key}{why}，不予重放；请联系管理员核查后换用新的幂等键")
+
+
+def _reused(key: str, command: str) -> Conflict:
+    return Conflict("idempotency.reused", f"幂等键{key}已用于另一条命令（{command.split(':')[0]}），同一键不能用于不同的命令")
 
 
 def _busy(error: OperationalError) -> bool:
