@@ -283,6 +283,10 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
 
     if mapping.mode == "table":
         raise ValueError(f"{mapping.table} 表只能导出为交换文件（--out）；组织机构请用组织文件导入")
+    if mapping.history is not None and mapping.history.chain is not None and not mapping.history.centre:
+        from rexian.importing.history_cells import organisation_centre
+
+        mapping = organisation_centre(engine, mapping)
     from rexian.settings import load_settings
 
     settings = settings or load_settings()
