@@ -242,8 +242,10 @@ def _antecedent(text: str, mentions: list[Mention], position: int, pronoun: str 
 
 # 「警官也多次警告他」「民警制止了他」: the one named acted on 他, so the next 他 is someone else.
 _ACTS_ON_HIM = re.compile(r"(?:警告|批评|教育|劝说|劝阻|劝|制止|训斥|呵斥|告诫|提醒|要求|通知|拘留|传唤|处罚|带走)了?[他她](?!们)")
-_NOT_DOING = ("object", "place", "citizen", "home", "addressee")  # roles of people who are not the doer
-_ASIDE = ("place", "home", "addressee")  # not even the receiving side
+_NOT_DOING = ("object", "place", "citizen", "home", "addressee", "witness")  # roles of people who are not the doer
+# Not even the receiving side, nor whom a later 他 points back to: 「当着村干部的面，他打了我」 — the cadre looked on,
+# the 他 is someone the letter does not name.
+_ASIDE = ("place", "home", "addressee", "witness")
 _CLAUSE_BREAK = re.compile(r"[，,。！？!?；;：:]")
 _LETS = re.compile(r"放任|纵容|默许|任由|任凭|听任|包庇|袒护|允许")
 # 「民警指认林某殴打」: the one who says or identifies is not the one who did it.

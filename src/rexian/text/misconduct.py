@@ -79,6 +79,7 @@ _COLLECTIVE = re.compile(r"(?:村委会|村委|村部|村支部|居委会|社区
 # Acts with public money or meals go on about the letter's subject when a sentence names nobody; a threat
 # or a blow does not (「人身安全受到严重威胁」 is a danger, 「接到陈某电话恐吓」 names a private caller).
 _TOPIC_FAMILIES = ("embezzlement", "improper_banquet")
+_NOBODY_NAMED = ("citizen", "pronoun")  # mentions that name no other doer than the letter's subject
 _PRONOUN = re.compile(r"他们|她们|他|她")
 # 「开发商勾结村干部侵占集体土地」「伙同村干部侵吞补偿款」: with a public servant in league, the act is his too.
 _COLLUDES = re.compile(r"勾结|伙同|串通|沆瀣一气|狼狈为奸")
@@ -338,9 +339,14 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, mention
     if doer is not None and doer.status == NOT_PUBLIC:
         return dropped(f"是「{doer.label}」的行为，{doer.label}不属公职人员，不计为{family_name}（{doer.how}）", doer=doer)
     if phrase.needs_actor and doer is None and phrase.family in _TOPIC_FAMILIES \
-            and not any(sentence_start <= m.start < sentence_end for m in mentions):
+            and not any(sentence_start <= m.start and m.end <= match.start() and m.post_kind not in _NOBODY_NAMED
+                        for m in mentions) \
+            and not any(match.start() <= m.start < sentence_end and m.post_kind not in _NOBODY_NAMED + ("private_person",)
+                        for m in mentions):
         # A sentence naming nobody at all goes on about whom the letter is about (「请彻查某村村委成员贪腐……
         # 巨额的餐费接待支出，其中不乏高档烟酒、洗脚城等违规费用」): the title's subject, at lower confidence.
+        # The villagers who were short-changed, a 他们 pointing at nobody and the old people cheated after the act
+        # name no one else (「发到农户手中的只有330元，……要上告他们，……蒙蔽欺骗农村的老大爷老太婆」).
         doer, mention = resolve_doer(text, mentions, match.start(), match.end(), sentence_start, clause_end,
                                      sentence_start, sentence_end=sentence_end, addressed=False, title_only=True)
     if doer is not None and doer.status == NOT_PUBLIC:

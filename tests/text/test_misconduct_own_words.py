@@ -1,0 +1,104 @@
+"""Issue 18, fourteenth round: general causes from the letters from elsewhere and the corpus leftovers — a witness
+is nobody a later pronoun points to, a township's leaders named by level, how citizens write shoves, slaps,
+curses, money asked for or taken away and money paid short, a sentence whose only people are the short-changed.
+Each cause has a firing case and a near miss, in sentences written for these tests."""
+
+from __future__ import annotations
+
+from rexian.text.misconduct import detect_misconduct
+
+
+def _hits(text: str) -> list[tuple[str, str, str]]:
+    """(family, kind, who) of every finding and lead; who is the doer's body+post, empty when nobody was found."""
+    return [(h["family"], h["kind"], "".join((h["doer"] or {}).get(k) or "" for k in ("body", "post")))
+            for h in detect_misconduct(text, include_leads=True)]
+
+
+def _findings(text: str) -> list[tuple[str, str, str]]:
+    return [hit for hit in _hits(text) if hit[1] == "finding"]
+
+
+# --- who did it ---------------------------------------------------------------------------------------------
+
+def test_a_pronoun_after_a_witness_is_not_the_witness():
+    # The cadre looked on; who 他 is the letter does not say, so a lead whose doer stays unclear.
+    hits = _hits("那天在村口，当着村干部的面，他打了我一顿，还骂我。")
+    assert hits and all(kind == "lead" and who != "村干部" for _, kind, who in hits)
+
+
+def test_an_official_who_strikes_in_front_of_another_is_still_the_doer():
+    assert ("hostile_attitude", "finding", "主任") in _findings("村主任当着派出所民警的面骂我们，还推了我一把。")
+
+
+def test_a_pronoun_after_an_official_who_acted_still_points_to_him():
+    assert ("hostile_attitude", "finding", "村干部") in _findings("村干部来我家量房子，他打了我一巴掌。")
+
+
+def test_a_township_leader_named_by_level_is_an_official_whatever_body_came_before():
+    # Before: 领导 took the property firm named earlier as its body and was set aside as a private person.
+    text = "小区物业多次乱收费，我去镇里反映，镇领导态度恶劣，把我赶了出来。"
+    assert ("hostile_attitude", "finding", "镇领导") in _findings(text)
+
+
+def test_a_property_firms_leader_is_still_private():
+    assert _findings("小区物业多次乱收费，物业领导态度恶劣，把我赶了出来。") == []
+
+
+def test_money_paid_short_with_only_the_villagers_named_goes_on_about_the_titles_official():
+    text = ("举报某某村支书王某某侵吞农保款。去年农保款每人应发800元，到年底发到农户手中的只有400元，"
+            "有的农户去问，他们就说是上面扣了。")
+    assert ("embezzlement", "finding", "村支书") in _findings(text)
+
+
+def test_money_paid_short_by_a_company_named_in_the_sentence_is_not_the_titles_official():
+    text = ("举报某某村支书王某某不作为。厂里说好每月发5000元工资，发到工人手里的只有3000元，老板不给解释。")
+    assert _findings(text) == []
+
+
+# --- the act, as citizens write it ---------------------------------------------------------------------------
+
+def test_diners_shouting_over_drinks_is_no_ones_rudeness():
+    hits = _hits("夜里烧烤摊的餐桌上一群人喝酒吆五喝六，吵得整栋楼睡不着。")
+    assert all(family != "hostile_attitude" for family, _, _ in hits)
+
+
+def test_an_official_ordering_people_about_is_still_rude():
+    assert ("hostile_attitude", "finding", "城管队员") in _findings("有个城管队员在市场里对摊贩吆五喝六。")
+
+
+def test_common_spellings_of_a_cold_shoulder_are_read():
+    assert ("hostile_attitude", "finding", "办证大厅工作人员") in _findings("办证大厅的工作人员对我爱答不理，问三遍都不回。")
+
+
+def test_a_shove_and_a_slap_by_an_official_are_force():
+    assert ("hostile_attitude", "finding", "城管") in _findings("两个城管过来一把推开摊主，把秤也收走了。")
+    assert ("hostile_attitude", "finding", "民警") in _findings("值班民警扇了我一个耳光。")
+
+
+def test_passing_a_citizen_on_to_another_office_is_no_shove():
+    assert _findings("区公安分局的工作人员把我们推到派出所，派出所又让我们回去等。") == []
+
+
+def test_a_curse_in_an_officials_quoted_words_is_abuse():
+    assert ("hostile_attitude", "finding", "书记") in _findings("村书记指着门口吼道：“滚出去！”")
+
+
+def test_an_officials_boast_with_laozi_is_not_read_as_a_curse():
+    assert _findings("副书记说：“镇里的事，是老子说了算。”") == []
+
+
+def test_money_asked_of_the_citizen_by_an_official_is_a_demand():
+    assert ("graft", "finding", "城管") in _findings("城管找摊主要了两百块钱，没给收据。")
+
+
+def test_a_motive_imputed_or_a_retort_about_money_is_no_demand():
+    assert _findings("燃气公司以安全为由不给通气，实际就是想借此机会向业主要钱。") == []
+    assert _findings("主任却说你找我要钱干嘛，政府的事不归我管。") == []
+
+
+def test_money_taken_away_from_a_stall_by_an_official_is_graft():
+    assert ("graft", "finding", "城管") in _findings("城管还把他放在摊位上的两百多块钱拿走了，也不承认。")
+
+
+def test_money_taken_away_by_a_thief_is_no_officials_graft():
+    assert _findings("昨晚小偷把我放在抽屉里的两百多块钱拿走了。") == []
