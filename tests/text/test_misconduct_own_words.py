@@ -45,7 +45,7 @@ def test_a_property_firms_leader_is_still_private():
 
 
 def test_money_paid_short_with_only_the_villagers_named_goes_on_about_the_titles_official():
-    text = ("举报某某村支书王某某侵吞农保款。去年农保款每人应发800元，到年底发到农户手中的只有400元，"
+    text = ("反映光明村支书王某某发放农保款的问题。去年农保款每人应发800元，到年底发到农户手中的只有400元，"
             "有的农户去问，他们就说是上面扣了。")
     assert ("embezzlement", "finding", "村支书") in _findings(text)
 
@@ -102,3 +102,33 @@ def test_money_taken_away_from_a_stall_by_an_official_is_graft():
 
 def test_money_taken_away_by_a_thief_is_no_officials_graft():
     assert _findings("昨晚小偷把我放在抽屉里的两百多块钱拿走了。") == []
+
+
+def test_a_bare_condition_refers_back_to_the_fee_the_sentence_said_was_forced():
+    text = "这几年的所谓手续费都由村委会的工作人员上门收取，强制性质，谁家不交不给办理低保。"
+    assert ("graft", "finding", "村委会工作人员") in _findings(text)
+
+
+def test_a_bare_condition_after_papers_or_a_billed_fee_is_a_rule():
+    assert _findings("村里要我们先交身份证复印件和户口本，不交不给办理。") == []
+    assert _findings("窗口工作人员说要缴纳工本费10元，不交不给办理。") == []
+
+
+def test_bullying_by_an_official_named_right_before_it_is_hostile():
+    assert ("hostile_attitude", "finding", "村长") in _findings("我们村的村长欺负村民，把我家的菜地推平了。")
+
+
+def test_bullying_said_of_a_way_of_working_in_general_names_no_servant():
+    assert _findings("这种应付检查、欺负百姓的行为，社区应该好好管管。") == []
+
+
+def test_a_blow_with_the_striker_named_after_bei_at_a_clause_end_is_read():
+    assert ("hostile_attitude", "finding", "城管") in _findings("卖菜的老人被城管打，菜篮子也踢翻了。")
+
+
+def test_a_bare_bei_da_names_nobody_and_is_no_report():
+    assert _hits("他被打，到现在也没人管。") == []
+
+
+def test_a_dressing_down_given_to_the_writer_is_rude():
+    assert ("hostile_attitude", "finding", "所长") in _findings("所长把我们训了一顿，说再来就不客气。")

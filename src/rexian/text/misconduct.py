@@ -55,6 +55,14 @@ _NEGATION_REACH = 6  # characters between a negation cue and the phrase it denie
 _ACTOR_REACH = 20  # characters before a needs_actor phrase within which the public servant must be named
 _PERSON_REACH = 6  # characters between a person and a person_before phrase (「警察却一直不理不睬」)
 _REQUIRES_REACH = 12  # characters before a phrase within which its `requires` words must occur
+# 「这些手续费由村委会的工作人员来收取，都是强制性质的，不交不给办理低保」: a condition with no object of its own
+# (「不交不给办」) is about what the sentence said was demanded, however far back — a fee or a sum of money counts.
+_BARE_CONDITION = re.compile(r"(?:不|没)(?:给|送|交|塞|拿)(?:就|便|都|也)?(?:不|没法|别想|办不了|不给|不予)")
+_MONEY = r"(?:钱|红包|好处|(?<![浪免白])费(?![劲力心时]))"
+_MONEY_DEMANDED = re.compile(rf"(?:收|收取|交|缴|缴纳|要|索要)[^。！？]{{0,30}}?(?:{_MONEY}|\d+(?:\.\d+)?(?:元|块|万))"
+                             rf"|{_MONEY}[^。！？]{{0,16}}?(?:收|收取|交|缴|要)")
+# A fee or charge billed by rule (「需缴纳工本费10元，不交不给办」「不交物业费不给开门禁卡」) is no demand.
+_BILLED_FEE = re.compile(r"工本费|社保|医保|保险费|学费|税|罚款|物业费|水费|电费|水电费|燃气费|停车费|押金|首付|房款|定金")
 # Not 「；」: a semicolon does not cut the official off. A numbered item (「3、」「4.」「（2）」) starts a new
 # sentence: 「……（本条）3、针对小区持不同意见的业主威胁恐吓」 is a new matter; 「1、2、3层」 is not an item.
 _SENTENCE_END = re.compile(r"[。！？!?\n]|(?<![\d.A-Za-z])\d{1,2}(?:[、.．]|\s{2,})(?![\d、.．])|[（(]\d{1,2}[）)]")
@@ -287,7 +295,9 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, mention
 
     # The act's own conditions, looked for around the phrase, not anywhere in a long letter.
     if phrase.requires and not phrase.requires.search(
-            text, max(sentence_start, match.start() - _REQUIRES_REACH), min(sentence_end, match.end() + 4)):
+            text, max(sentence_start, match.start() - _REQUIRES_REACH), min(sentence_end, match.end() + 4)) \
+            and not (_BARE_CONDITION.match(quoted) and _MONEY_DEMANDED.search(text, sentence_start, match.start())
+                     and not _BILLED_FEE.search(text, sentence_start, match.start())):
         return dropped(f"附近没有「{phrase.label}」必需的词（钱物、好处等），不计")
     cancelled = phrase.cancels.search(sentence) if phrase.cancels else None
     if cancelled:
