@@ -132,3 +132,31 @@ def test_a_bare_bei_da_names_nobody_and_is_no_report():
 
 def test_a_dressing_down_given_to_the_writer_is_rude():
     assert ("hostile_attitude", "finding", "所长") in _findings("所长把我们训了一顿，说再来就不客气。")
+
+
+def test_a_threat_in_an_officials_own_words_is_intimidation():
+    assert ("hostile_attitude", "finding", "民警") in _findings("那个民警说信不信我把你关起来。")
+    assert ("hostile_attitude", "finding", "村支书") in _findings("村支书指着我说：“你给我等着！”")
+
+
+def test_a_place_too_hot_to_stay_in_is_no_threat():
+    assert _findings("宿舍没有空调，天气太热，学生根本待不下去，校长也不管。") == []
+
+
+def test_being_told_to_buy_cigarettes_or_to_pay_the_bill_is_graft_or_a_banquet():
+    assert ("graft", "finding", "派出所所长") in _findings("派出所所长暗示我们给他买两条烟。")
+    assert ("improper_banquet", "finding", "城管队员") in _findings("城管队员在店里吃完饭，叫老板去买单。")
+
+
+def test_buying_cigarettes_for_oneself_is_nothing():
+    assert _findings("我去超市给自己买了两条烟，老板多收了十块钱。") == []
+
+
+def test_a_pronoun_with_only_a_shop_before_it_is_the_shopkeeper_and_no_servant():
+    text = "楼下水果店天天用高音喇叭叫卖，我们上去请他把声音调小，他爱理不理，还要打人。"
+    assert _hits(text) == []
+
+
+def test_a_pronoun_with_only_a_public_office_before_it_stays_unclear():
+    hits = _hits("我们去街道办反映噪音问题，他爱理不理，还骂我。")
+    assert hits and all(kind == "lead" for _, kind, _ in hits)

@@ -236,8 +236,17 @@ def _antecedent(text: str, mentions: list[Mention], position: int, pronoun: str 
         return candidate
     same = [m for m in mentions if pronoun and m.post == pronoun and m.end <= position and position - m.end <= reach]
     if same and hops > 0:
-        return _antecedent(text, mentions, same[-1].start, pronoun, reach, hops - 1, chained=True)
-    return None
+        found = _antecedent(text, mentions, same[-1].start, pronoun, reach, hops - 1, chained=True)
+        if found is not None or chained:
+            return found
+    if chained:
+        return None
+    # With no person named before, a shop or company the letter is about is whom 他 means (「水果店天天高音喇叭
+    # 叫卖……他依仗本地人……还要打人」: the shopkeeper). Only a private one: a public body's 他 stays unclear, as
+    # the letter does not say which of its staff acted.
+    shops = [m for m in mentions if m.end <= position and position - m.end <= reach and m.post is None
+             and m.body_kind == "private_body" and m.role == "subject"]
+    return shops[-1] if shops else None
 
 
 # 「警官也多次警告他」「民警制止了他」: the one named acted on 他, so the next 他 is someone else.
