@@ -160,3 +160,12 @@ def test_a_pronoun_with_only_a_shop_before_it_is_the_shopkeeper_and_no_servant()
 def test_a_pronoun_with_only_a_public_office_before_it_stays_unclear():
     hits = _hits("我们去街道办反映噪音问题，他爱理不理，还骂我。")
     assert hits and all(kind == "lead" for _, kind, _ in hits)
+
+
+def test_this_staff_member_is_the_one_named_with_a_body_before_not_the_body_in_between():
+    text = "村委会工作人员来我家量地。后来物业也来了，物业经理说要收钱。该工作人员态度恶劣，骂我们。"
+    assert ("hostile_attitude", "finding", "工作人员") in _findings(text)
+
+
+def test_this_staff_member_of_a_property_firm_stays_private_after_a_public_body_in_between():
+    assert _findings("物业公司的工作人员来催费。后来社区也来了人。该工作人员态度恶劣，骂我们。") == []

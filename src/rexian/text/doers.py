@@ -116,7 +116,7 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
         # (a person, not a thing: 「在群里骂我的社保断缴了」).
         described = next((m for m in mentions if m.start == act_end + 1 and m.post and m.role not in _NOT_DOING), None)
         if described is not None:
-            status, confidence, reason = classify(described, _context_body(mentions, described))
+            status, confidence, reason = classify(described, _context_body(mentions, described, text))
             return Doer(described.body, described.post, described.name, status, confidence, f"同句：{reason}"), described
         if text[act_end + 1] in default_words().surnames:  # a bare name the lists do not know: nobody to judge
             return None, None
@@ -174,7 +174,7 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
         if antecedent is not None:
             how = f"「{chosen.post}」指前文的人"
             chosen = antecedent
-    status, confidence, reason = classify(chosen, _context_body(mentions, chosen), by_hand=not addressed)
+    status, confidence, reason = classify(chosen, _context_body(mentions, chosen, text), by_hand=not addressed)
     if how == "来信标题":
         confidence -= 0.1
     return Doer(chosen.body, chosen.post, chosen.name, status, confidence, f"{how}：{reason}"), chosen
@@ -208,7 +208,7 @@ def resolve_antecedent(text: str, mentions: list[Mention], position: int,
     chosen = _antecedent(text, mentions, position, None, reach)
     if chosen is None:
         return None, None
-    status, confidence, reason = classify(chosen, _context_body(mentions, chosen))
+    status, confidence, reason = classify(chosen, _context_body(mentions, chosen, text))
     return Doer(chosen.body, chosen.post, chosen.name, status, confidence, f"代词指前文的人：{reason}"), chosen
 
 
@@ -264,10 +264,19 @@ _CITIZEN_SUBJECT = re.compile(r"我|本人")
 _SPEAKER = re.compile(r"指认|声称|证实|控告|举报|反映|表示")
 
 
-def _context_body(mentions: list[Mention], mention: Mention) -> Mention | None:
-    """The body named most recently before a bodiless person (the letter's title counts)."""
+def _context_body(mentions: list[Mention], mention: Mention, text: str | None = None) -> Mention | None:
+    """The body named most recently before a bodiless person (the letter's title counts); for 「该工作人员」
+    「这位领导」, the body of the same post named with one before (「村委会工作人员……政府要求……该工作人员」: the
+    village committee's, not the government the letter mentioned in between)."""
     bodies = [m for m in mentions if m.body and m.end <= mention.start]
+    if text is not None and mention.post and _THIS_ONE.search(text, max(0, mention.start - 2), mention.start):
+        same = [m for m in bodies if m.post == mention.post]
+        if same:
+            return same[-1]
     return bodies[-1] if bodies else None
+
+
+_THIS_ONE = re.compile(r"(?:该|此|这位|那位|这个|那个|这名|那名)$")
 
 
 def _status_in(mention: Mention, mentions: list[Mention]) -> str:
