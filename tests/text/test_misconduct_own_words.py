@@ -169,3 +169,15 @@ def test_this_staff_member_is_the_one_named_with_a_body_before_not_the_body_in_b
 
 def test_this_staff_member_of_a_property_firm_stays_private_after_a_public_body_in_between():
     assert _findings("物业公司的工作人员来催费。后来社区也来了人。该工作人员态度恶劣，骂我们。") == []
+
+
+def test_an_official_judged_haughty_without_the_word_attitude_is_rude():
+    assert ("hostile_attitude", "finding", "民警") in _findings("值班的民警十分傲慢，把材料一扔就走了。")
+
+
+def test_a_policy_judged_rough_is_no_servants_rudeness():
+    assert _findings("这种限购方式太粗暴，侵犯了老百姓的权益。") == []
+
+
+def test_township_cadres_named_by_place_are_officials():
+    assert ("hostile_attitude", "finding", "镇里的干部") in _findings("镇里的干部来了，态度恶劣，把我推倒在地。")
