@@ -181,3 +181,16 @@ def test_a_policy_judged_rough_is_no_servants_rudeness():
 
 def test_township_cadres_named_by_place_are_officials():
     assert ("hostile_attitude", "finding", "镇里的干部") in _findings("镇里的干部来了，态度恶劣，把我推倒在地。")
+
+
+def test_a_sentence_that_drops_its_subject_goes_on_with_the_official_before():
+    assert ("hostile_attitude", "finding", "镇长") in _findings("镇长李某带人来到我家。一进门就骂我们，还把我推倒在地。")
+
+
+def test_a_dropped_subject_after_a_private_person_stays_private():
+    assert _findings("物业经理带人来到我家。一进门就骂我们。") == []
+
+
+def test_a_passive_or_a_subject_the_lists_do_not_know_is_no_dropped_subject():
+    assert _findings("我去找镇长反映情况。一进门就被门卫骂了一顿。") == []
+    assert _findings("镇长说这是政策。身旁的病友骂我多管闲事。") == []

@@ -212,6 +212,24 @@ def resolve_antecedent(text: str, mentions: list[Mention], position: int,
     return Doer(chosen.body, chosen.post, chosen.name, status, confidence, f"代词指前文的人：{reason}"), chosen
 
 
+def resolve_dropped_subject(text: str, mentions: list[Mention], previous_start: int,
+                            sentence_start: int) -> tuple[Doer | None, Mention | None]:
+    """The doer of a sentence that drops its subject: the first person the sentence before names as its subject
+    (「镇长李某带人来到我家。一进门就骂我们」: the 镇长), a pronoun followed back; None when it names none."""
+    subjects = [m for m in mentions if previous_start <= m.start and m.end <= sentence_start and m.role == "subject"
+                and m.post and m.post_kind not in ("citizen",)]
+    if not subjects:
+        return None, None
+    chosen = subjects[0]
+    if chosen.post_kind == "pronoun":
+        chosen = _antecedent(text, mentions, chosen.start, chosen.post)
+        if chosen is None:
+            return None, None
+    status, confidence, reason = classify(chosen, _context_body(mentions, chosen, text))
+    return Doer(chosen.body, chosen.post, chosen.name, status, confidence - 0.1,
+                f"本句省略主语，承上一句的主语：{reason}"), chosen
+
+
 def _antecedent(text: str, mentions: list[Mention], position: int, pronoun: str | None,
                 reach: int = 120, hops: int = 8, chained: bool = False) -> Mention | None:
     """Whom a pronoun at `position` points back to: the last person named within `reach` characters before it;

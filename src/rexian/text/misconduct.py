@@ -44,7 +44,15 @@ from rexian.text.assertion import (
     judge_assertion,
 )
 from rexian.text.doer_words import DoerWords, build_words
-from rexian.text.doers import NOT_PUBLIC, PUBLIC, UNCLEAR, Doer, resolve_antecedent, resolve_doer
+from rexian.text.doers import (
+    NOT_PUBLIC,
+    PUBLIC,
+    UNCLEAR,
+    Doer,
+    resolve_antecedent,
+    resolve_doer,
+    resolve_dropped_subject,
+)
 from rexian.text.mentions import find_mentions
 from rexian.text.normalisation import normalise
 
@@ -92,6 +100,10 @@ _PRONOUN = re.compile(r"他们|她们|他|她")
 # 「开发商勾结村干部侵占集体土地」「伙同村干部侵吞补偿款」: with a public servant in league, the act is his too.
 _COLLUDES = re.compile(r"勾结|伙同|串通|沆瀣一气|狼狈为奸")
 _CONTINUES = re.compile(r"\s*(?:并且|而且|反而|甚至|却|还|更|又)")
+# Before an act in a sentence that names nobody: the writer (「我一进门就…」) or a passive (「一进门就被门卫骂」) says the
+# dropped subject is not the one of the sentence before.
+_WRITER_OR_PASSIVE = re.compile(r"我|本人|被|遭|挨|让|叫|给|的")
+_DROPPED_REACH = 8  # characters at most before the act in a sentence that drops its subject
 # A conditional demand or threat carries its own negation (「不送烟就扣分」), so ordinary cues do not deny it; a
 # denial of the condition as a cause does (「卫生院没有因为我们不送烟就扣分」).
 _DENIES_CONDITION = re.compile(r"(?:没有|并没有|并未|从未|从来没有?|不是|并不是|并非|不会)(?:因为|由于)")
@@ -346,6 +358,13 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, mention
         doer, mention = resolve_doer(text, mentions, match.start(), match.end(), previous_start, clause_end,
                                      previous_start, sentence_end=sentence_end, reach=_ACTOR_REACH * 6,
                                      addressed=False)
+    elif phrase.needs_actor and doer is None and sentence_start and match.start() - sentence_start <= _DROPPED_REACH \
+            and not any(sentence_start <= m.start < match.start() for m in mentions) \
+            and not _WRITER_OR_PASSIVE.search(text, sentence_start, match.start()):
+        # 「镇长李某带人来到我家。一进门就骂我们」: a sentence that drops its subject goes on with the one the sentence
+        # before was about — its first person named as subject (not one acted on, not the writer). Only when the act
+        # opens the sentence: a longer opening may hold a subject the word lists do not know (「身旁的病友骂我」).
+        doer, mention = resolve_dropped_subject(text, mentions, previous_start, sentence_start)
     if doer is not None and doer.status == NOT_PUBLIC:
         return dropped(f"是「{doer.label}」的行为，{doer.label}不属公职人员，不计为{family_name}（{doer.how}）", doer=doer)
     if phrase.needs_actor and doer is None and phrase.family in _TOPIC_FAMILIES \
