@@ -144,8 +144,8 @@ def test_a_place_too_hot_to_stay_in_is_no_threat():
 
 
 def test_being_told_to_buy_cigarettes_or_to_pay_the_bill_is_graft_or_a_banquet():
-    assert ("graft", "finding", "派出所所长") in _findings("派出所所长暗示我们给他买两条烟。")
-    assert ("improper_banquet", "finding", "城管队员") in _findings("城管队员在店里吃完饭，叫老板去买单。")
+    assert ("graft", "finding", "派出所所长") in _findings("派出所所长让我们给他买两条好烟。")
+    assert ("improper_banquet", "finding", "城管队员") in _findings("城管队员在我店里吃完饭，让我们去买单。")
 
 
 def test_buying_cigarettes_for_oneself_is_nothing():
