@@ -194,3 +194,13 @@ def test_a_dropped_subject_after_a_private_person_stays_private():
 def test_a_passive_or_a_subject_the_lists_do_not_know_is_no_dropped_subject():
     assert _findings("我去找镇长反映情况。一进门就被门卫骂了一顿。") == []
     assert _findings("镇长说这是政策。身旁的病友骂我多管闲事。") == []
+
+
+def test_township_stations_party_committees_and_auxiliary_police_are_public():
+    assert ("hostile_attitude", "finding", "林业站人员") in _findings("林业站的人态度恶劣，骂我们。")
+    assert ("hostile_attitude", "finding", "联防队员") in _findings("两个联防队员上来就推了我一把。")
+
+
+def test_a_work_group_or_demolition_crew_of_unknown_employer_stays_unclear():
+    hits = _hits("拆迁队的人态度恶劣，骂我们。")
+    assert hits and all(kind == "lead" for _, kind, _ in hits)
