@@ -204,3 +204,12 @@ def test_township_stations_party_committees_and_auxiliary_police_are_public():
 def test_a_work_group_or_demolition_crew_of_unknown_employer_stays_unclear():
     hits = _hits("拆迁队的人态度恶劣，骂我们。")
     assert hits and all(kind == "lead" for _, kind, _ in hits)
+
+
+def test_a_classifier_before_a_body_is_no_part_of_its_name():
+    assert ("hostile_attitude", "finding", "城管队长") in _findings("那个城管队长在市场里对摊贩吆五喝六。")
+    assert ("hostile_attitude", "finding", "派出所民警") in _findings("一个派出所的民警骂我。")
+
+
+def test_a_school_whose_name_begins_with_a_numeral_keeps_it():
+    assert any(who == "一中" for _, _, who in _hits("为何一中屡屡违规，威胁家长。"))
