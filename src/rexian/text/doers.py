@@ -116,7 +116,7 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
         # (a person, not a thing: 「在群里骂我的社保断缴了」).
         described = next((m for m in mentions if m.start == act_end + 1 and m.post and m.role not in _NOT_DOING), None)
         if described is not None:
-            status, confidence, reason = classify(described, _context_body(mentions, described))
+            status, confidence, reason = classify(described, _context_body(mentions, described, text))
             return Doer(described.body, described.post, described.name, status, confidence, f"同句：{reason}"), described
         if text[act_end + 1] in default_words().surnames:  # a bare name the lists do not know: nobody to judge
             return None, None
@@ -174,7 +174,7 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
         if antecedent is not None:
             how = f"「{chosen.post}」指前文的人"
             chosen = antecedent
-    status, confidence, reason = classify(chosen, _context_body(mentions, chosen), by_hand=not addressed)
+    status, confidence, reason = classify(chosen, _context_body(mentions, chosen, text), by_hand=not addressed)
     if how == "来信标题":
         confidence -= 0.1
     return Doer(chosen.body, chosen.post, chosen.name, status, confidence, f"{how}：{reason}"), chosen
@@ -208,8 +208,26 @@ def resolve_antecedent(text: str, mentions: list[Mention], position: int,
     chosen = _antecedent(text, mentions, position, None, reach)
     if chosen is None:
         return None, None
-    status, confidence, reason = classify(chosen, _context_body(mentions, chosen))
+    status, confidence, reason = classify(chosen, _context_body(mentions, chosen, text))
     return Doer(chosen.body, chosen.post, chosen.name, status, confidence, f"代词指前文的人：{reason}"), chosen
+
+
+def resolve_dropped_subject(text: str, mentions: list[Mention], previous_start: int,
+                            sentence_start: int) -> tuple[Doer | None, Mention | None]:
+    """The doer of a sentence that drops its subject: the first person the sentence before names as its subject
+    (「镇长李某带人来到我家。一进门就骂我们」: the 镇长), a pronoun followed back; None when it names none."""
+    subjects = [m for m in mentions if previous_start <= m.start and m.end <= sentence_start and m.role == "subject"
+                and m.post and m.post_kind not in ("citizen",)]
+    if not subjects:
+        return None, None
+    chosen = subjects[0]
+    if chosen.post_kind == "pronoun":
+        chosen = _antecedent(text, mentions, chosen.start, chosen.post)
+        if chosen is None:
+            return None, None
+    status, confidence, reason = classify(chosen, _context_body(mentions, chosen, text))
+    return Doer(chosen.body, chosen.post, chosen.name, status, confidence - 0.1,
+                f"本句省略主语，承上一句的主语：{reason}"), chosen
 
 
 def _antecedent(text: str, mentions: list[Mention], position: int, pronoun: str | None,
@@ -236,14 +254,25 @@ def _antecedent(text: str, mentions: list[Mention], position: int, pronoun: str 
         return candidate
     same = [m for m in mentions if pronoun and m.post == pronoun and m.end <= position and position - m.end <= reach]
     if same and hops > 0:
-        return _antecedent(text, mentions, same[-1].start, pronoun, reach, hops - 1, chained=True)
-    return None
+        found = _antecedent(text, mentions, same[-1].start, pronoun, reach, hops - 1, chained=True)
+        if found is not None or chained:
+            return found
+    if chained:
+        return None
+    # With no person named before, a shop or company the letter is about is whom 他 means (「水果店天天高音喇叭
+    # 叫卖……他依仗本地人……还要打人」: the shopkeeper). Only a private one: a public body's 他 stays unclear, as
+    # the letter does not say which of its staff acted.
+    shops = [m for m in mentions if m.end <= position and position - m.end <= reach and m.post is None
+             and m.body_kind == "private_body" and m.role == "subject"]
+    return shops[-1] if shops else None
 
 
 # 「警官也多次警告他」「民警制止了他」: the one named acted on 他, so the next 他 is someone else.
 _ACTS_ON_HIM = re.compile(r"(?:警告|批评|教育|劝说|劝阻|劝|制止|训斥|呵斥|告诫|提醒|要求|通知|拘留|传唤|处罚|带走)了?[他她](?!们)")
-_NOT_DOING = ("object", "place", "citizen", "home", "addressee")  # roles of people who are not the doer
-_ASIDE = ("place", "home", "addressee")  # not even the receiving side
+_NOT_DOING = ("object", "place", "citizen", "home", "addressee", "witness")  # roles of people who are not the doer
+# Not even the receiving side, nor whom a later 他 points back to: 「当着村干部的面，他打了我」 — the cadre looked on,
+# the 他 is someone the letter does not name.
+_ASIDE = ("place", "home", "addressee", "witness")
 _CLAUSE_BREAK = re.compile(r"[，,。！？!?；;：:]")
 _LETS = re.compile(r"放任|纵容|默许|任由|任凭|听任|包庇|袒护|允许")
 # 「民警指认林某殴打」: the one who says or identifies is not the one who did it.
@@ -253,10 +282,19 @@ _CITIZEN_SUBJECT = re.compile(r"我|本人")
 _SPEAKER = re.compile(r"指认|声称|证实|控告|举报|反映|表示")
 
 
-def _context_body(mentions: list[Mention], mention: Mention) -> Mention | None:
-    """The body named most recently before a bodiless person (the letter's title counts)."""
+def _context_body(mentions: list[Mention], mention: Mention, text: str | None = None) -> Mention | None:
+    """The body named most recently before a bodiless person (the letter's title counts); for 「该工作人员」
+    「这位领导」, the body of the same post named with one before (「村委会工作人员……政府要求……该工作人员」: the
+    village committee's, not the government the letter mentioned in between)."""
     bodies = [m for m in mentions if m.body and m.end <= mention.start]
+    if text is not None and mention.post and _THIS_ONE.search(text, max(0, mention.start - 2), mention.start):
+        same = [m for m in bodies if m.post == mention.post]
+        if same:
+            return same[-1]
     return bodies[-1] if bodies else None
+
+
+_THIS_ONE = re.compile(r"(?:该|此|这位|那位|这个|那个|这名|那名)$")
 
 
 def _status_in(mention: Mention, mentions: list[Mention]) -> str:

@@ -34,7 +34,7 @@ class Mention:
     post: str | None
     post_kind: str | None  # public_post | manager_post | generic_post | private_person | pronoun
     name: str | None
-    role: str  # subject | object | agent (after 被/遭)
+    role: str  # subject | object | agent (after 被/遭) | witness (「当着…的面」「在…面前」) | place | home | addressee | citizen
 
     @property
     def text(self) -> str:
@@ -136,7 +136,11 @@ def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
             role = "subject" if previous.role == "place" else previous.role  # 「在派出所的民警」 acts
             joined_end = end + len(name_after or "") + title
             if text.startswith("面前", joined_end) and _BEFORE_WHOM.search(text, max(0, previous.start - 14), previous.start):
-                role = "object"  # 「在G1区纪委姓赵的工作人员面前」: a witness
+                role = "witness"  # 「在G1区纪委姓赵的工作人员面前」
+            elif (text.startswith("的面", joined_end) or text.startswith("面", joined_end)
+                  and not _FACE_WORD.match(text, joined_end)) and _WITNESS.search(text, max(0, previous.start - 12),
+                                                                                 previous.start):
+                role = "witness"  # 「当着派出所民警的面」
             mentions[-1] = Mention(previous.start, joined_end, previous.body, previous.body_kind,
                                    post, post_kind, name or name_after, role)
         else:
@@ -194,9 +198,9 @@ def _structural_roles(text: str, mentions: list[Mention]) -> list[Mention]:
         role = mention.role
         if role in ("subject", "agent") and any(start <= mention.start < end for start, end in mediated):
             role = "object"
-        if result and role == "subject" and result[-1].role == "object" and \
+        if result and role == "subject" and result[-1].role in ("object", "witness") and \
                 _COORDINATED.fullmatch(text, result[-1].end, mention.start):
-            role = "object"
+            role = result[-1].role
         if mention.post and role in ("subject", "object") and _is_vocative(text, mention):
             role = "addressee"
         result.append(mention if role == mention.role else Mention(mention.start, mention.end, mention.body,
@@ -309,9 +313,13 @@ _NOT_NAME_START = re.compile("(?:" + "|".join(sorted((
     "作为 以 因 时任 现任 前任 原任 曾任 明知 强烈 质疑 套取 骗取 查阅 可以 只能 只好 只得 维护 很多 许多 不少 所有 等 "
     # 「村民聚集坦头镇人民政府」「围堵镇政府」: where people gathered is no part of the name.
     "聚集 聚在 围堵 围攻 "
+    # 「当着派出所民警的面」: before whom, no part of the name.
+    "当着 "
     "回家后 随后 然后 事后 以来 以后 之后 以前 之前").split()
     # 「2015年2月集体资产管理委员会」「自2007年以来各区交警大队」「6所学校」: a date or a count is no part of it.
     + [r"[年月日号天]?(?:以后|之后|以来|以前|之前)", r"\d+(?:[年月日号元所个家名]|万元)", r"[—\-~～]+",
+       # 「那个城管队长」「这位村委会干部」: the classifier after 那/这/一/该 is no part of the name.
+       r"(?<=[那这一该每某哪])[个位名]", r"[一两几][个位名]",
        r"(?:送|接|带)(?:孩子|小孩)?上(?=幼儿园|小学|中学|学校|医院|法院)", r"上(?=幼儿园|小学|中学|学校|医院|法院)"],
     key=len, reverse=True)) + ")+")
 _REQUEST_INSIDE = re.compile(r"恳请|请求|敬请|请|要求|希望(?!小学|中学|学校)")
@@ -360,9 +368,9 @@ def _role(text: str, start: int, words: DoerWords, end: int | None = None, perso
         return "place"
     if person and end is not None and (text.startswith("的面", end) or text.startswith("面", end) and not _FACE_WORD.match(text, end)) \
             and _WITNESS.search(text, max(0, start - 12), start):
-        return "object"  # 「当着维稳领导的面殴打车主」: the official looks on
+        return "witness"  # 「当着维稳领导的面殴打车主」: the official looks on
     if end is not None and text.startswith("面前", end) and _BEFORE_WHOM.search(text, max(0, start - 14), start):
-        return "object"  # 「在纪委姓赵的工作人员面前，嚣张跋扈地表示」: the one before whom it was said looks on
+        return "witness"  # 「在纪委姓赵的工作人员面前，嚣张跋扈地表示」: the one before whom it was said looks on
     if person and re.search(r"(?:我|我们|本人)(?:是|为|作为)[“\"']?$", text[max(0, start - 5):start]):
         return "citizen"  # 「拿我是“公职人员”为由」: what the writer is, not someone who acts
     before = text[max(0, start - 6):start]

@@ -44,7 +44,15 @@ from rexian.text.assertion import (
     judge_assertion,
 )
 from rexian.text.doer_words import DoerWords, build_words
-from rexian.text.doers import NOT_PUBLIC, PUBLIC, UNCLEAR, Doer, resolve_antecedent, resolve_doer
+from rexian.text.doers import (
+    NOT_PUBLIC,
+    PUBLIC,
+    UNCLEAR,
+    Doer,
+    resolve_antecedent,
+    resolve_doer,
+    resolve_dropped_subject,
+)
 from rexian.text.mentions import find_mentions
 from rexian.text.normalisation import normalise
 
@@ -55,6 +63,14 @@ _NEGATION_REACH = 6  # characters between a negation cue and the phrase it denie
 _ACTOR_REACH = 20  # characters before a needs_actor phrase within which the public servant must be named
 _PERSON_REACH = 6  # characters between a person and a person_before phrase (「警察却一直不理不睬」)
 _REQUIRES_REACH = 12  # characters before a phrase within which its `requires` words must occur
+# 「这些手续费由村委会的工作人员来收取，都是强制性质的，不交不给办理低保」: a condition with no object of its own
+# (「不交不给办」) is about what the sentence said was demanded, however far back — a fee or a sum of money counts.
+_BARE_CONDITION = re.compile(r"(?:不|没)(?:给|送|交|塞|拿)(?:就|便|都|也)?(?:不|没法|别想|办不了|不给|不予)")
+_MONEY = r"(?:钱|红包|好处|(?<![浪免白])费(?![劲力心时]))"
+_MONEY_DEMANDED = re.compile(rf"(?:收|收取|交|缴|缴纳|要|索要)[^。！？]{{0,30}}?(?:{_MONEY}|\d+(?:\.\d+)?(?:元|块|万))"
+                             rf"|{_MONEY}[^。！？]{{0,16}}?(?:收|收取|交|缴|要)")
+# A fee or charge billed by rule (「需缴纳工本费10元，不交不给办」「不交物业费不给开门禁卡」) is no demand.
+_BILLED_FEE = re.compile(r"工本费|社保|医保|保险费|学费|税|罚款|物业费|水费|电费|水电费|燃气费|停车费|押金|首付|房款|定金")
 # Not 「；」: a semicolon does not cut the official off. A numbered item (「3、」「4.」「（2）」) starts a new
 # sentence: 「……（本条）3、针对小区持不同意见的业主威胁恐吓」 is a new matter; 「1、2、3层」 is not an item.
 _SENTENCE_END = re.compile(r"[。！？!?\n]|(?<![\d.A-Za-z])\d{1,2}(?:[、.．]|\s{2,})(?![\d、.．])|[（(]\d{1,2}[）)]")
@@ -79,10 +95,15 @@ _COLLECTIVE = re.compile(r"(?:村委会|村委|村部|村支部|居委会|社区
 # Acts with public money or meals go on about the letter's subject when a sentence names nobody; a threat
 # or a blow does not (「人身安全受到严重威胁」 is a danger, 「接到陈某电话恐吓」 names a private caller).
 _TOPIC_FAMILIES = ("embezzlement", "improper_banquet")
+_NOBODY_NAMED = ("citizen", "pronoun")  # mentions that name no other doer than the letter's subject
 _PRONOUN = re.compile(r"他们|她们|他|她")
 # 「开发商勾结村干部侵占集体土地」「伙同村干部侵吞补偿款」: with a public servant in league, the act is his too.
 _COLLUDES = re.compile(r"勾结|伙同|串通|沆瀣一气|狼狈为奸")
 _CONTINUES = re.compile(r"\s*(?:并且|而且|反而|甚至|却|还|更|又)")
+# Before an act in a sentence that names nobody: the writer (「我一进门就…」) or a passive (「一进门就被门卫骂」) says the
+# dropped subject is not the one of the sentence before.
+_WRITER_OR_PASSIVE = re.compile(r"我|本人|被|遭|挨|让|叫|给|的")
+_DROPPED_REACH = 8  # characters at most before the act in a sentence that drops its subject
 # A conditional demand or threat carries its own negation (「不送烟就扣分」), so ordinary cues do not deny it; a
 # denial of the condition as a cause does (「卫生院没有因为我们不送烟就扣分」).
 _DENIES_CONDITION = re.compile(r"(?:没有|并没有|并未|从未|从来没有?|不是|并不是|并非|不会)(?:因为|由于)")
@@ -286,7 +307,9 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, mention
 
     # The act's own conditions, looked for around the phrase, not anywhere in a long letter.
     if phrase.requires and not phrase.requires.search(
-            text, max(sentence_start, match.start() - _REQUIRES_REACH), min(sentence_end, match.end() + 4)):
+            text, max(sentence_start, match.start() - _REQUIRES_REACH), min(sentence_end, match.end() + 4)) \
+            and not (_BARE_CONDITION.match(quoted) and _MONEY_DEMANDED.search(text, sentence_start, match.start())
+                     and not _BILLED_FEE.search(text, sentence_start, match.start())):
         return dropped(f"附近没有「{phrase.label}」必需的词（钱物、好处等），不计")
     cancelled = phrase.cancels.search(sentence) if phrase.cancels else None
     if cancelled:
@@ -335,12 +358,24 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, mention
         doer, mention = resolve_doer(text, mentions, match.start(), match.end(), previous_start, clause_end,
                                      previous_start, sentence_end=sentence_end, reach=_ACTOR_REACH * 6,
                                      addressed=False)
+    elif phrase.needs_actor and doer is None and sentence_start and match.start() - sentence_start <= _DROPPED_REACH \
+            and not any(sentence_start <= m.start < match.start() for m in mentions) \
+            and not _WRITER_OR_PASSIVE.search(text, sentence_start, match.start()):
+        # 「镇长李某带人来到我家。一进门就骂我们」: a sentence that drops its subject goes on with the one the sentence
+        # before was about — its first person named as subject (not one acted on, not the writer). Only when the act
+        # opens the sentence: a longer opening may hold a subject the word lists do not know (「身旁的病友骂我」).
+        doer, mention = resolve_dropped_subject(text, mentions, previous_start, sentence_start)
     if doer is not None and doer.status == NOT_PUBLIC:
         return dropped(f"是「{doer.label}」的行为，{doer.label}不属公职人员，不计为{family_name}（{doer.how}）", doer=doer)
     if phrase.needs_actor and doer is None and phrase.family in _TOPIC_FAMILIES \
-            and not any(sentence_start <= m.start < sentence_end for m in mentions):
+            and not any(sentence_start <= m.start and m.end <= match.start() and m.post_kind not in _NOBODY_NAMED
+                        for m in mentions) \
+            and not any(match.start() <= m.start < sentence_end and m.post_kind not in _NOBODY_NAMED + ("private_person",)
+                        for m in mentions):
         # A sentence naming nobody at all goes on about whom the letter is about (「请彻查某村村委成员贪腐……
         # 巨额的餐费接待支出，其中不乏高档烟酒、洗脚城等违规费用」): the title's subject, at lower confidence.
+        # The villagers who were short-changed, a 他们 pointing at nobody and the old people cheated after the act
+        # name no one else (「发到农户手中的只有330元，……要上告他们，……蒙蔽欺骗农村的老大爷老太婆」).
         doer, mention = resolve_doer(text, mentions, match.start(), match.end(), sentence_start, clause_end,
                                      sentence_start, sentence_end=sentence_end, addressed=False, title_only=True)
     if doer is not None and doer.status == NOT_PUBLIC:
