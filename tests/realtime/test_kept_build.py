@@ -194,3 +194,24 @@ def test_the_server_s_supervision_keeps_its_evaluator_s_build_where_the_setting_
     supervision = RealtimeSupervision.from_settings(app.engine, app.settings)
 
     assert supervision.cache_dir == tmp_path / "cache"
+
+
+def test_a_server_whose_evaluator_build_is_kept_loads_neither_ibis_nor_sqlglot_to_judge(tmp_path):
+    import subprocess
+    import sys
+
+    probe = f"""
+import sys
+from rexian.bootstrap import bootstrap
+from rexian.settings import load_settings
+from rexian.service.supervision import RealtimeSupervision
+settings = load_settings(overrides={{"analysis_cache_dir": {str(tmp_path / "cache")!r}}}, environ={{}})
+app = bootstrap({f"sqlite:///{tmp_path / 'p.db'}"!r}, settings=settings)
+RealtimeSupervision.from_settings(app.engine, app.settings).evaluator
+print(sorted(name for name in ("ibis", "sqlglot") if name in sys.modules))
+"""
+    def loaded() -> str:
+        return subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout.strip()
+
+    assert loaded() == "['ibis', 'sqlglot']"  # the first process compiles (and keeps the build)
+    assert loaded() == "[]"

@@ -170,6 +170,10 @@ class RealtimeSupervision:
         """Built on first use (rules compiled and prepared once: seconds; about one second when a
         process before this one kept the compiled statements in `cache_dir`)."""
         if self._evaluator is None:
+            if self.cache_dir is not None:
+                from rexian.analytics.realtime_cache import read_rules_from
+
+                read_rules_from(self.cache_dir)  # before the evaluator's module reads the rules
             from rexian.analytics.realtime import RealtimeEvaluator
 
             self._evaluator = RealtimeEvaluator(self.config, self.text, cache_dir=self.cache_dir)
