@@ -215,3 +215,36 @@ print(sorted(name for name in ("ibis", "sqlglot") if name in sys.modules))
 
     assert loaded() == "['ibis', 'sqlglot']"  # the first process compiles (and keeps the build)
     assert loaded() == "[]"
+
+
+def test_the_rules_are_read_from_the_catalogue_once_while_pages_and_the_supervision_ask_at_the_same_time(tmp_path):
+    # A server reads the rules on its supervision thread (realtime_cache.read_rules_from) while its pages may ask
+    # for them: two threads reading the catalogue at once each emptied and refilled the one registry.
+    import subprocess
+    import sys
+
+    probe = f"""
+import sys, threading, time
+from rexian.analytics import registry
+registry.remember_catalogue({str(tmp_path)!r})
+if sys.argv[1] == "write":
+    registry.all_rules()  # the modules imported and the catalogue written
+else:
+    reads, real = [], registry._read_catalogue
+    def slow():
+        reads.append(1)
+        time.sleep(0.3)
+        return real()
+    registry._read_catalogue = slow
+    threads = [threading.Thread(target=registry.all_rules) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    print(len(reads), len(registry.RULES))
+"""
+    subprocess.run([sys.executable, "-c", probe, "write"], check=True)
+    reads, rules = subprocess.run([sys.executable, "-c", probe, "read"], check=True, capture_output=True,
+                                  text=True).stdout.split()
+
+    assert reads == "1" and int(rules) >= 30
