@@ -108,8 +108,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Writable directory for the segmenter's cache; the system temporary directory when unset."),
     Setting("analysis_cache_dir", None, _path_or_none,
             "Writable directory where `rexian analyze` keeps the compiled SQL of the rules and the text answers "
-            "(reply scores, misconduct readings) between runs (a warm run skips compiling and judging texts "
-            "again); `rexian-sql` in the system temporary directory when unset."),
+            "(reply scores, misconduct readings) between runs, and the real-time checker its compiled statements "
+            "(a warm run or server start skips compiling and judging texts again); `sql` in the user's cache "
+            "directory (`rexian` under XDG_CACHE_HOME or ~/.cache; ~/Library/Caches on macOS, %LOCALAPPDATA% "
+            "on Windows) when unset."),
     Setting("same_matter_window_days", int(TextConfig.same_matter_window_days), int,
             "Days back within which an earlier ticket on the same place and problem counts as the same matter."),
     Setting("text_link_processes", TextConfig.link_processes, int,
@@ -239,10 +241,29 @@ class Settings(Mapping[str, Any]):
 
 
 def analysis_cache_dir(settings: "Settings") -> Path:
-    """Where the compiled rules are kept (setting `analysis_cache_dir`)."""
+    """Where the compiled rules are kept (setting `analysis_cache_dir`): by default in the user's own cache
+    directory, which no other user writes to (the system temporary directory is shared by every user)."""
+    return settings["analysis_cache_dir"] or user_cache_dir() / "sql"
+
+
+def user_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Rexian's folder in the user's cache directory: XDG_CACHE_HOME (when absolute) or ~/.cache on Linux,
+    ~/Library/Caches on macOS, LOCALAPPDATA on Windows; the system temporary directory when there is no home."""
+    import sys
     import tempfile
 
-    return settings["analysis_cache_dir"] or Path(tempfile.gettempdir()) / "rexian-sql"
+    environ = os.environ if environ is None else environ
+    try:
+        if os.name == "nt":
+            base = Path(environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        elif sys.platform == "darwin":
+            base = Path.home() / "Library" / "Caches"
+        else:
+            xdg = environ.get("XDG_CACHE_HOME", "")
+            base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
+    except RuntimeError:  # no home directory to be found
+        return Path(tempfile.gettempdir()) / f"rexian-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+    return base / "rexian"
 
 
 def load_settings(

@@ -18,19 +18,20 @@ from __future__ import annotations
 
 import itertools
 import re
+import warnings
 from collections import namedtuple
 from dataclasses import fields
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple
 
-import ibis
 import pandas as pd
 import pyarrow as pa
 
 from rexian.analytics import tables
 from rexian.analytics.config import rule_params
 from rexian.analytics.engine import run_rule
-from rexian.analytics.facts import ticket_facts
+from rexian.analytics.realtime_cache import BuiltStatements
 from rexian.analytics.realtime_sql import columns_read, narrowed, select_only, union
 from rexian.analytics.registry import Finding, all_rules, rows_to_findings
 from rexian.analytics.text_port import TextPort, default_text_port, remembering, reply_scores_titled
@@ -47,18 +48,27 @@ TICKET_FRAME_COLUMNS = tuple(tables.TABLE_COLUMNS["tickets"])
 
 
 class _RecordingConnection:
-    """A DuckDB connection that remembers the table-building statements run through it."""
+    """A DuckDB connection that remembers the table-building statements run through it (`statements`), and
+    every statement that changes the connection's state, in order (`setup`: what a new connection replays to
+    be the same, `realtime_cache`)."""
 
     def __init__(self, raw: Any):
-        self.raw, self.statements = raw, []
+        self.raw, self.statements, self.setup = raw, [], []
 
     def execute(self, sql: str, *args: Any) -> Any:
         if sql.lstrip().upper().startswith(("CREATE", "DROP", "ALTER", "UPDATE")):
             self.statements.append(sql)
+        if not sql.lstrip().upper().startswith(_READS):
+            # A statement with parameters cannot be replayed from its text alone: None marks the setup so.
+            self.setup.append(None if args else sql)
         return self.raw.execute(sql, *args)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.raw, name)
+
+
+# Statements that only read: nothing to replay.
+_READS = ("SELECT", "DESCRIBE", "SHOW", "WITH", "SUMMARIZE", "EXPLAIN")
 
 
 class _IbisConnection:
@@ -74,9 +84,13 @@ class _IbisConnection:
 class RealtimeEvaluator:
     """The real-time rules on one kept DuckDB connection. Not thread-safe: one evaluator per worker."""
 
-    def __init__(self, config: dict[str, Any], text: TextPort | None = None, shortcuts: bool = True):
+    def __init__(self, config: dict[str, Any], text: TextPort | None = None, shortcuts: bool = True,
+                 cache_dir: str | Path | None = None):
         """`shortcuts=False` keeps the earlier path (every text rule builds and runs its own row query and
-        judges each text anew; all tables refilled): the benchmark's baseline, same findings."""
+        judges each text anew; all tables refilled): the benchmark's baseline, same findings. `cache_dir`
+        (the setting `analysis_cache_dir`): where the compiled statements are kept between processes
+        (`realtime_cache`): a process that finds them there replays them instead of compiling the rules;
+        None compiles in every process."""
         self.config = config
         self.shortcuts = shortcuts
         self.text = text or default_text_port()
@@ -84,29 +98,73 @@ class RealtimeEvaluator:
             self.text = remembering(self.text)
         self.triggers = triggers(config)
         self.rules = all_rules()
-        con = tables.connect()
-        raw = con.con
+        self.params: dict[str, dict[str, Any]] = {}
+        for rule_id in self.triggers:
+            self.params[rule_id] = params = rule_params(config, rule_id)
+            params.pop("enabled", None)
+        self._given: tuple[Any, Any, datetime] | None = None
+        self._plan_numbers = itertools.count()
+        self._setup: list[str | None] | None = None
+        kept = BuiltStatements(cache_dir, config) if shortcuts and cache_dir is not None else None
+        built = kept.read() if kept is not None else None
+        if built is None or not self._restore(built, kept):
+            self._build()
+            if kept is not None and None not in self._setup:
+                kept.write(self._built())
+        self._setup = None  # recorded for the build only; later plans are prepared per process
+        if shortcuts:
+            # The text port loads its models on first use (≈0.7 s): at start-up, not on the first reply or
+            # complaint judged. Sample words only; the answers are remembered like any other.
+            self.text.normalise("示例")
+            self.text.detect_misconduct("工作人员态度恶劣")
+            reply_scores_titled(self.text, "已安排人员现场处理", "路灯不亮", [], None)
+
+    def _open(self, raw: Any) -> None:
+        """The connection's raw tables, into which each evaluation's given rows go."""
+        self.raw = raw
         self._appenders: dict[str, Any] = {}
         for name, columns in (("events", EVENT_FRAME_COLUMNS), ("tickets", TICKET_FRAME_COLUMNS)):
             # Text columns, as in a CSV interchange file: the recorded preparation casts them.
-            if shortcuts:
+            if self.shortcuts:
                 # A table of the database, emptied and appended to on each evaluation: every statement reads
                 # tables whose definitions never change, so DuckDB keeps each prepared plan (below).
                 raw.execute(f"CREATE TABLE raw_{name} (" + ", ".join(f'"{c}" VARCHAR' for c in columns) + ")")
                 self._appenders[f"raw_{name}"] = raw.appender(f"raw_{name}")
             else:
                 raw.register(f"raw_{name}", _text_table([], columns))
+
+    def _run(self, sql: str) -> list:
+        """Execute a statement of the build (recorded, for `realtime_cache`) and drain it."""
+        if self._setup is not None:
+            self._setup.append(sql)
+        return self.raw.execute(sql).fetchall()
+
+    def _attach(self, con: Any) -> None:
+        """The Ibis connection on the evaluator's DuckDB: compiles once per expression, and its `execute`
+        answered by the row queries (made when the build starts, or on a restored evaluator when a query
+        has to be compiled after all)."""
+        _memoize_compile(con)
+        self._results.execute_once = con.execute  # Ibis' own, for calls with options
+        con.execute = self._results.frame
+
+    def _build(self) -> None:
+        """Compile the rules and prepare their statements on a new connection, each statement recorded."""
+        from rexian.analytics.facts import ticket_facts
+
+        con = tables.connect()
+        self._open(con.con)
+        raw = self.raw
         recorder = _RecordingConnection(raw)
         prepared = tables.from_ibis_connection(_IbisConnection(con, recorder), as_of=_AS_OF_SENTINEL)
+        self._setup = recorder.setup
         self.data = _Tables(**{column.name: getattr(prepared, column.name) for column in fields(prepared)})
         self.data.con = con  # the plain Ibis connection from now on
         self.data.keep_intermediates = False  # the tables are refilled in place: each rule computes its own
-        _memoize_compile(con)
-        self._results = self.data.row_queries = _RowQueries(con, self._text_query)
-        con.execute = self._results.frame
-        raw.execute("SET threads = 1").fetchall()  # a few rows: threads only add coordination
-        raw.execute("SET enable_progress_bar = false").fetchall()
-        if shortcuts:
+        self._results = self.data.row_queries = _RowQueries(self._run, raw, lambda: self.data.con, self._text_query)
+        self._attach(con)
+        self._run("SET threads = 1")  # a few rows: threads only add coordination
+        self._run("SET enable_progress_bar = false")
+        if self.shortcuts:
             # Planning, not running, is the cost of a statement on a few rows. This DuckDB (2.0) plans a
             # prepared statement again on every EXECUTE while the optimiser is on; with it off, it keeps the
             # plan of a prepared statement that has no parameter and reads only tables of the database — not a
@@ -114,65 +172,59 @@ class RealtimeEvaluator:
             # 0.02 ms instead of 5–15 ms; docs/speed.md, "Real time: plans kept"). Hence the optimiser off
             # before anything is prepared, the given rows appended to tables, the analysis time in a table. The optimiser's rewrites
             # keep results (the parity tests).
-            raw.execute("SET enable_optimizer = false").fetchall()
+            self._run("SET enable_optimizer = false")
         # Each recorded `CREATE TABLE x AS query` becomes a refill of x, so that the tables (and the
         # statements prepared on them) stay; tables the preparation dropped are created once and kept.
         self.refills: list[tuple[str, str]] = []  # (table, query)
-        statements = _inline_dropped(recorder.statements) if shortcuts else recorder.statements
+        statements = _inline_dropped(recorder.statements) if self.shortcuts else recorder.statements
         for sql in statements:
             match = _CREATE_AS.match(sql)
             if match:
                 name, query = match.groups()
-                if shortcuts and "raw_tickets" in query:
+                if self.shortcuts and "raw_tickets" in query:
                     # The typed ticket rows are read by the ticket facts alone, once: a view, bound into the
                     # facts statement, instead of a table refilled by two more statements per evaluation.
-                    raw.execute(f"DROP TABLE IF EXISTS {name}").fetchall()
-                    raw.execute(f"CREATE VIEW {name} AS {query}").fetchall()
+                    self._run(f"DROP TABLE IF EXISTS {name}")
+                    self._run(f"CREATE VIEW {name} AS {query}")
                     continue
                 if name.strip('"') not in _tables(raw):
-                    raw.execute(sql).fetchall()
+                    self._run(sql)
                 self.refills.append((name, query))
         facts = ticket_facts(con.table("ev"), con.table("tickets"), _AS_OF_SENTINEL_TS)
-        if shortcuts:
+        if self.shortcuts:
             # The analysis time is read from a one-row table, not passed as a parameter: a statement with a
             # parameter is planned again on every EXECUTE, one without is planned once (above).
-            raw.execute("CREATE TABLE realtime_as_of (ts BIGINT)").fetchall()
-            raw.execute("INSERT INTO realtime_as_of VALUES (0)").fetchall()
+            self._run("CREATE TABLE realtime_as_of (ts BIGINT)")
+            self._run("INSERT INTO realtime_as_of VALUES (0)")
         # Statements are prepared once every table and view exists: a statement prepared before a change of
         # the catalog is planned again on every EXECUTE.
         for number, (name, query) in enumerate(self.refills):
-            raw.execute(f"PREPARE clear_{number} AS DELETE FROM {name}").fetchall()
-            raw.execute(f"PREPARE refill_{number} AS INSERT INTO {name} {query}").fetchall()
-        self._schema = _schema(raw) if shortcuts else {}
-        if shortcuts:
+            self._run(f"PREPARE clear_{number} AS DELETE FROM {name}")
+            self._run(f"PREPARE refill_{number} AS INSERT INTO {name} {query}")
+        self._schema = _schema(raw) if self.shortcuts else {}
+        if self.shortcuts:
             facts_sql = self._narrow(con.compile(facts).replace(str(_AS_OF_SENTINEL_TS), "(SELECT ts FROM realtime_as_of)"))
         else:
             facts_sql = con.compile(facts).replace(str(_AS_OF_SENTINEL_TS), "$1")
-        raw.execute(f"PREPARE refill_tk AS INSERT INTO tk {facts_sql}").fetchall()
-        raw.execute("PREPARE clear_tk AS DELETE FROM tk").fetchall()
+        self._run(f"PREPARE refill_tk AS INSERT INTO tk {facts_sql}")
+        self._run("PREPARE clear_tk AS DELETE FROM tk")
         self.facts_sql = facts_sql
         # What each rule reads of the refilled tables (`ev`, `tk`), so that an evaluation fills only those
         # columns (`_plan`); the text rules' row queries are learnt as they are first run (`_text_query`).
-        self.refilled = tuple(name.strip('"') for name, _query in self.refills) + ("tk",)
-        self.read_tables = self.refilled + ("tickets", "raw_tickets", "raw_events")
+        self._read_tables()
         self.reads: dict[str, dict[str, Any]] = {}
         self.text_reads: dict[str, Any] = {}
         self._plans: dict[frozenset[str], _Plan] = {}
-        self._plan_numbers = itertools.count()
-        self._given: tuple[Any, Any, datetime] | None = None
         # Relational rules: compiled to SQL and prepared once (parsed, bound and planned once).
         self.compiled: dict[str, str] = {}
         self.sql: dict[str, str] = {}
         self.without_facts: set[str] = set()  # rules that never read the ticket facts (`tk`)
-        self.params: dict[str, dict[str, Any]] = {}
         for number, rule_id in enumerate(self.triggers):
             rule_def = self.rules[rule_id]
-            self.params[rule_id] = params = rule_params(config, rule_id)
-            params.pop("enabled", None)
             if rule_def.kind == "relational":
-                expr = rule_def.func(self.data, params)
+                expr = rule_def.func(self.data, self.params[rule_id])
                 sql = self._narrow(con.compile(expr))
-                raw.execute(f"PREPARE rule_{number} AS {sql}").fetchall()
+                self._run(f"PREPARE rule_{number} AS {sql}")
                 self.compiled[rule_id] = f"EXECUTE rule_{number}"
                 self.sql[rule_id] = sql
                 self.reads[rule_id] = columns_read(sql, self.read_tables)
@@ -180,20 +232,76 @@ class RealtimeEvaluator:
                     self.without_facts.add(rule_id)
         # The relational rules one action triggers, as one statement (one per action, prepared now).
         self.combined: dict[tuple[str, ...], str] = {}
-        if shortcuts:
+        if self.shortcuts:
             # Each text rule once on the empty tables: its row queries are prepared now and what they read
             # is known before the first evaluation.
             for rule_id in self.triggers:
                 if rule_id not in self.compiled:
-                    run_rule(self.rules[rule_id], self.data, config, self.text, detected_at=_AS_OF_SENTINEL)
+                    run_rule(self.rules[rule_id], self.data, self.config, self.text, detected_at=_AS_OF_SENTINEL)
             for action in sorted(set().union(*self.triggers.values())):
                 self._combined(tuple(r for r in self.rules_for([action]) if r in self.compiled))
                 self._plan(self.rules_for([action]))
-            # The text port loads its models on first use (≈0.7 s): at start-up, not on the first reply or
-            # complaint judged. Sample words only; the answers are remembered like any other.
-            self.text.normalise("示例")
-            self.text.detect_misconduct("工作人员态度恶劣")
-            reply_scores_titled(self.text, "已安排人员现场处理", "路灯不亮", [], None)
+
+    def _read_tables(self) -> None:
+        self.refilled = tuple(name.strip('"') for name, _query in self.refills) + ("tk",)
+        self.read_tables = self.refilled + ("tickets", "raw_tickets", "raw_events")
+
+    def _built(self) -> dict[str, Any]:
+        """What a new process needs to be this evaluator without compiling (`_restore`), as JSON values."""
+        return {
+            "statements": self._setup, "schema": self._schema, "refills": [list(pair) for pair in self.refills],
+            "facts_sql": self.facts_sql, "compiled": self.compiled, "sql": self.sql,
+            "without_facts": sorted(self.without_facts),
+            "reads": {rule_id: _columns_json(reads) for rule_id, reads in self.reads.items()},
+            "text_reads": _columns_json(self.text_reads),
+            "combined": [[list(rule_ids), name] for rule_ids, name in self.combined.items()],
+            "plans": [[sorted(key), [list(pair) for pair in plan.refills], plan.facts, plan.as_of, plan.ticket_rows]
+                      for key, plan in self._plans.items()],
+            "plan_numbers": next(self._plan_numbers),
+            "prepared": self._results.prepared, "named": self._results.named,
+        }
+
+    def _restore(self, built: dict[str, Any], kept: "BuiltStatements") -> bool:
+        """This evaluator from a kept build: its statements replayed on a new connection, its knowledge of
+        them read back. Checked, not trusted: the replay must give the catalog the build saw and know every
+        real-time relational rule; else (or if DuckDB refuses a statement) a warning and False (compiled
+        anew). Ibis is not loaded: the text rules' row queries are read by name (`_Tables.records`)."""
+        import duckdb
+
+        raw = tables.connect_raw()
+        try:
+            self._open(raw)
+            for sql in built["statements"]:
+                raw.execute(sql).fetchall()
+            if _schema(raw) != built["schema"]:
+                raise ValueError("重放后的表结构与编译时不同")
+            relational = {rule_id for rule_id in self.triggers if self.rules[rule_id].kind == "relational"}
+            if set(built["compiled"]) != relational or set(built["reads"]) != relational:
+                raise ValueError("缓存中的规则与当前的实时规则不同")
+            self._schema = built["schema"]
+            self.refills = [(name, query) for name, query in built["refills"]]
+            self._read_tables()
+            self.facts_sql = built["facts_sql"]
+            self.compiled, self.sql = dict(built["compiled"]), dict(built["sql"])
+            self.without_facts = set(built["without_facts"])
+            self.reads = {rule_id: _columns_read_back(reads) for rule_id, reads in built["reads"].items()}
+            self.text_reads = _columns_read_back(built["text_reads"])
+            self.combined = {tuple(rule_ids): name for rule_ids, name in built["combined"]}
+            self._plans = {frozenset(key): _Plan(tuple((clear, refill) for clear, refill in refills), facts,
+                                                  bool(as_of), bool(ticket_rows))
+                           for key, refills, facts, as_of, ticket_rows in built["plans"]}
+            self._plan_numbers = itertools.count(int(built["plan_numbers"]))
+            self._results = _RowQueries(self._run, raw, lambda: self.data.con, self._text_query)
+            self._results.prepared = dict(built["prepared"])
+            self._results.named = dict(built["named"])
+        except (duckdb.Error, AttributeError, KeyError, TypeError, ValueError) as error:
+            raw.close()
+            warnings.warn(f"实时规则的编译缓存无法使用，已忽略并重新编译：{kept.path}（{error}）", stacklevel=3)
+            return False
+        self.data = _Tables.deferred(raw, _AS_OF_SENTINEL, None, self._attach)
+        self.data.keep_intermediates = False
+        self.data.row_queries = self._results
+        return True
 
     def _narrow(self, sql: str) -> str:
         """`sql` reading only the columns it uses (`realtime_sql.narrowed`), on the shortcut path."""
@@ -239,7 +347,7 @@ class RealtimeEvaluator:
 
     def _relational_rows(self, rule_ids: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
         """Each relational rule's result rows: with shortcuts, several rules in one statement."""
-        raw = self.data.con.con
+        raw = self.raw
         if self.shortcuts and len(rule_ids) > 1:
             row = raw.execute(f"EXECUTE {self._combined(rule_ids)}").fetchone()
             return {rule_id: list(rows or ()) for rule_id, rows in zip(rule_ids, row)}
@@ -257,7 +365,7 @@ class RealtimeEvaluator:
             name = f"combined_{len(self.combined)}"
             select = ", ".join(f"(SELECT list(q) FROM ({self.sql[rule_id]}) AS q) AS r{number}"
                                for number, rule_id in enumerate(rule_ids))
-            self.data.con.con.execute(f"PREPARE {name} AS SELECT {select}").fetchall()
+            self._run(f"PREPARE {name} AS SELECT {select}")
             self.combined[rule_ids] = name
         return self.combined.get(rule_ids, "")
 
@@ -297,11 +405,11 @@ class RealtimeEvaluator:
         cannot narrow the query); the query prepared."""
         narrowed_query = select_only(query, set(columns) | {"ticket_id"}, self._schema) if columns is not None else None
         if narrowed_query is None:
-            self.data.con.con.execute(f"PREPARE {statement} AS INSERT INTO {table} {query}").fetchall()
+            self._run(f"PREPARE {statement} AS INSERT INTO {table} {query}")
             return query
         names, query = narrowed_query
         listed = ", ".join(f'"{name}"' for name in names)
-        self.data.con.con.execute(f"PREPARE {statement} AS INSERT INTO {table} ({listed}) {query}").fetchall()
+        self._run(f"PREPARE {statement} AS INSERT INTO {table} ({listed}) {query}")
         return query
 
     def _text_query(self, sql: str) -> None:
@@ -323,7 +431,7 @@ class RealtimeEvaluator:
         """The shortcut path's refill: the given rows appended, then each table filled as `_plan` says; the
         ticket rows and the facts only when a rule to run reads the facts."""
         plan = self._plan(wanted)
-        raw = self.data.con.con
+        raw = self.raw
         self._results.clear()
         self.data.derived.clear()
         for name, columns, rows in (("raw_events", EVENT_FRAME_COLUMNS, events),
@@ -349,7 +457,7 @@ class RealtimeEvaluator:
               as_of: datetime, facts: bool = True) -> None:
         """The earlier path's refill: the given rows registered as Arrow, every table refilled whole; the
         ticket facts only when a rule to run reads them."""
-        raw = self.data.con.con
+        raw = self.raw
         self._results.clear()
         self.data.derived.clear()
         raw.register("raw_events", _text_table(events, EVENT_FRAME_COLUMNS))
@@ -434,28 +542,32 @@ def _memoize_compile(con: Any) -> None:
 class _RowQueries:
     """The text rules' row queries on the evaluator's connection. Within one evaluation several rules ask for
     the same rows (all replies; all citizens' words): each query runs once (`clear()` whenever the tables are
-    refilled), and as a statement prepared once (parsed, bound and planned once per connection).
-    `first_seen(sql)`, if given, is called with each query's SQL the first time it is run."""
+    refilled), and as a statement prepared once (parsed, bound and planned once per connection). A shared
+    query's statement is also known by the query's name (`named`), so that a restored evaluator reads it
+    without building and compiling its expression. `prepare(sql)` runs each PREPARE (recorded during the
+    build), `connection()` gives the Ibis connection (made on a restored evaluator only when a query has to be
+    compiled), and `first_seen(sql)`, if given, is called with each query's SQL the first time it is run."""
 
-    def __init__(self, con: Any, first_seen: Any = None):
-        self.con, self.first_seen = con, first_seen
-        self.execute_once = con.execute  # Ibis' own, for calls with options
+    def __init__(self, prepare: Any, raw: Any, connection: Any, first_seen: Any = None):
+        self.prepare, self.raw, self.connection, self.first_seen = prepare, raw, connection, first_seen
+        self.execute_once: Any = None  # Ibis' own `execute`, for calls with options (`RealtimeEvaluator._attach`)
         self.prepared: dict[str, str] = {}  # SQL -> statement name
+        self.named: dict[str, str] = {}  # a shared query's name (`Data.query`) -> statement name
         self.row_types: dict[str, Any] = {}  # statement name -> its named tuple
         self.frames: dict[Any, Any] = {}
-        self.rows: dict[Any, list] = {}
+        self.rows: dict[str, list] = {}  # statement name -> its rows in this evaluation
 
     def clear(self) -> None:
         self.frames.clear()
         self.rows.clear()
 
-    def _statement(self, expr: Any) -> str:
-        sql = self.con.compile(expr.as_table())
+    def statement(self, expr: Any) -> str:
+        sql = self.connection().compile(expr.as_table())
         if sql not in self.prepared:
             if self.first_seen is not None:
                 self.first_seen(sql)
             self.prepared[sql] = f"text_query_{len(self.prepared)}"
-            self.con.con.execute(f"PREPARE {self.prepared[sql]} AS {sql}").fetchall()
+            self.prepare(f"PREPARE {self.prepared[sql]} AS {sql}")
         return self.prepared[sql]
 
     def frame(self, expr: Any, *args: Any, **kwargs: Any) -> Any:
@@ -464,8 +576,8 @@ class _RowQueries:
             return self.execute_once(expr, *args, **kwargs)
         key = expr.op()  # operation trees compare and hash by structure
         if key not in self.frames:
-            statement = self._statement(expr)
-            self.frames[key] = _to_pandas(self.con.con.sql(f"EXECUTE {statement}").to_arrow_table(), expr)
+            statement = self.statement(expr)
+            self.frames[key] = _to_pandas(self.raw.sql(f"EXECUTE {statement}").to_arrow_table(), expr)
         result = self.frames[key]
         return result.copy() if hasattr(result, "copy") else result
 
@@ -474,24 +586,32 @@ class _RowQueries:
         but a missing text is None where the frame holds NaN — both missing to every reader (the rules test
         text with `isinstance`, the findings conversion treats both alike). About a tenth of the frame's cost
         on the few rows of one evaluation."""
-        key = expr.op()
-        if key not in self.rows:
-            statement = self._statement(expr)
-            result = self.con.con.execute(f"EXECUTE {statement}")
+        return self.statement_records(self.statement(expr))
+
+    def named_records(self, name: str, expr: Any) -> list:
+        """`records` of the shared query `name`, whose expression `expr()` is built only the first time."""
+        if name not in self.named:
+            self.named[name] = self.statement(expr())
+        return self.statement_records(self.named[name])
+
+    def statement_records(self, statement: str) -> list:
+        if statement not in self.rows:
+            result = self.raw.execute(f"EXECUTE {statement}")
             if statement not in self.row_types:
                 self.row_types[statement] = namedtuple("Row", [column[0] for column in result.description], rename=True)
-            self.rows[key] = list(map(self.row_types[statement]._make, result.fetchall()))
-        return self.rows[key]
+            self.rows[statement] = list(map(self.row_types[statement]._make, result.fetchall()))
+        return self.rows[statement]
 
 
 class _Tables(tables.Data):
     """The evaluator's tables: a rule that steps through a shared query's rows reads them from the query's
-    prepared statement as tuples (`_RowQueries.records`), without a frame."""
+    prepared statement as tuples (`_RowQueries.named_records`), without a frame — and, on a restored
+    evaluator, without building the query's expression."""
 
     row_queries: Any = None
 
     def records(self, name: str, build: Any) -> list:
-        return self.row_queries.records(self.query(name, build))
+        return self.row_queries.named_records(name, lambda: self.query(name, build))
 
 
 def _to_pandas(table: pa.Table, expr: Any) -> Any:
@@ -499,6 +619,8 @@ def _to_pandas(table: pa.Table, expr: Any) -> Any:
     same values as in batch). The text rules' rows are text and whole numbers, for which Arrow's own
     conversion gives that frame already (tests/realtime checks it): Ibis' two conversion passes cost several
     milliseconds per query and are kept for every other column type."""
+    import ibis
+
     if isinstance(expr, ibis.expr.types.Table) and all(_plain(column) for column in table.columns):
         return table.to_pandas()
     return _ibis_to_pandas(table, expr)
@@ -515,6 +637,14 @@ def _ibis_to_pandas(table: pa.Table, expr: Any) -> Any:
         for name, col in zip(table.column_names, table.columns)
     })
     return expr.__pandas_result__(DuckDBPandasData.convert_table(frame, expr.as_table().schema()))
+
+
+def _columns_json(reads: dict[str, Any]) -> dict[str, list[str] | None]:
+    return {table: None if columns is None else sorted(columns) for table, columns in reads.items()}
+
+
+def _columns_read_back(reads: dict[str, Any]) -> dict[str, Any]:
+    return {table: None if columns is None else frozenset(columns) for table, columns in reads.items()}
 
 
 class TextRows(list):

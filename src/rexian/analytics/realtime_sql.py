@@ -9,11 +9,13 @@ of which a dispatch's rules read eight. sqlglot (Ibis' own SQL compiler) does bo
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-import sqlglot
-from sqlglot import exp
-from sqlglot.errors import SqlglotError
+if TYPE_CHECKING:
+    from sqlglot import exp
+
+# sqlglot is imported by each function that reads SQL: an evaluator made from its kept build
+# (`realtime_cache`) reads none, and does not load it.
 
 # A table's columns read by a query: a set of names, or None when the query may read any of them.
 Columns = frozenset[str] | None
@@ -25,6 +27,8 @@ def narrowed(sql: str, schema: dict[str, dict[str, str]]) -> str:
     vector allocated per column and operator on every run, a fixed cost whatever the row count.
     sqlglot expands the stars against the schema and drops the columns no outer step reads: the same
     relational plan, narrower rows. A query it cannot qualify is kept as written."""
+    import sqlglot
+    from sqlglot.errors import SqlglotError
     from sqlglot.optimizer.pushdown_projections import pushdown_projections
 
     try:
@@ -38,6 +42,10 @@ def columns_read(sql: str, tables: Iterable[str]) -> dict[str, Columns]:
     column or a join `USING` make it say None (any column) for every table: the answer must never be
     narrower than the truth, since the evaluator leaves the other columns empty. An alias that names one of
     the tables in one scope and something else in another counts for the table (wider, never narrower)."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
     wanted = set(tables)
     try:
         tree = sqlglot.parse_one(sql, read="duckdb")
@@ -63,6 +71,8 @@ def columns_read(sql: str, tables: Iterable[str]) -> dict[str, Columns]:
 
 def _lambda_variable(column: exp.Column) -> bool:
     """An unqualified name bound by an enclosing lambda (`list_filter(xs, x -> x > 1)`), not a column."""
+    from sqlglot import exp
+
     lambda_ = column.find_ancestor(exp.Lambda)
     while lambda_ is not None:
         if column.name in {variable.name for variable in lambda_.expressions}:
@@ -79,6 +89,9 @@ def select_only(sql: str, keep: Iterable[str], schema: dict[str, dict[str, str]]
     """The table-building query `sql` returning only its output columns named in `keep` (in its order), with
     whatever computes the others dropped (sqlglot's projection pushdown, then the left joins nothing reads any
     more); None when the query is not a plain SELECT or sqlglot cannot read it."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
     from sqlglot.optimizer.eliminate_joins import eliminate_joins
     from sqlglot.optimizer.pushdown_projections import pushdown_projections
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import threading
 import warnings
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -150,6 +151,7 @@ RULE_MODULES = ("rules_buck_passing", "rules_closure", "rules_handling", "rules_
 _catalogue_dir: Path | None = None
 _modules_loaded = False
 _catalogue_read = False
+_LOADING = threading.RLock()  # re-entrant: importing a rule module may ask for the rules again
 
 
 def all_rules() -> dict[str, Rule]:
@@ -157,13 +159,17 @@ def all_rules() -> dict[str, Rule]:
     remembers the catalogue (`remember_catalogue`) reads the declarations from it instead, each function
     imported only when called, so that a warm analysis never imports the relational rules (nor Ibis)."""
     global _modules_loaded
-    if not _modules_loaded and not _catalogue_read and not _read_catalogue():
-        import importlib
+    if not _modules_loaded and not _catalogue_read:
+        # Once, by one thread: a server reads the rules on its supervision thread (from the catalogue kept
+        # beside the real-time build) while its pages may ask for them; none may see them half read.
+        with _LOADING:
+            if not _modules_loaded and not _catalogue_read and not _read_catalogue():
+                import importlib
 
-        for module in RULE_MODULES:
-            importlib.import_module(f"rexian.analytics.{module}")
-        _modules_loaded = True
-        _write_catalogue()
+                for module in RULE_MODULES:
+                    importlib.import_module(f"rexian.analytics.{module}")
+                _modules_loaded = True
+                _write_catalogue()
     return RULES
 
 

@@ -16,6 +16,7 @@ import queue
 import threading
 import time
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import pandas as pd
@@ -145,8 +146,10 @@ class RealtimeSupervision:
     """The listener: `supervision(records)` after a commit; returns the emitted changes."""
 
     def __init__(self, engine: Engine, config: dict[str, Any], text=None, store: bool = True,
-                 subscribers: Iterable[Subscriber] = (), keep_tickets: int = KEPT_TICKETS):
+                 subscribers: Iterable[Subscriber] = (), keep_tickets: int = KEPT_TICKETS,
+                 cache_dir: str | Path | None = None):
         self.engine, self.config, self.text = engine, config, text
+        self.cache_dir = cache_dir  # where the evaluator's compiled statements are kept between processes
         self.scope = SqlScope(engine, keep_tickets)
         self.store = FindingRepository(engine) if store else None
         self.subscribers = list(subscribers)
@@ -156,17 +159,24 @@ class RealtimeSupervision:
     @classmethod
     def from_settings(cls, engine: Engine, settings, **options: Any) -> "RealtimeSupervision":
         from rexian.analytics.config import load_config
+        from rexian.settings import analysis_cache_dir
 
+        options.setdefault("cache_dir", analysis_cache_dir(settings))
         return cls(engine, load_config(settings["rules_file"]), keep_tickets=settings["realtime_kept_tickets"],
                    **options)
 
     @property
     def evaluator(self):
-        """Built on first use (a couple of seconds: rules compiled and prepared once)."""
+        """Built on first use (rules compiled and prepared once: seconds; about one second when a
+        process before this one kept the compiled statements in `cache_dir`)."""
         if self._evaluator is None:
+            if self.cache_dir is not None:
+                from rexian.analytics.realtime_cache import read_rules_from
+
+                read_rules_from(self.cache_dir)  # before the evaluator's module reads the rules
             from rexian.analytics.realtime import RealtimeEvaluator
 
-            self._evaluator = RealtimeEvaluator(self.config, self.text)
+            self._evaluator = RealtimeEvaluator(self.config, self.text, cache_dir=self.cache_dir)
         return self._evaluator
 
     def __call__(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
