@@ -204,3 +204,25 @@ def test_a_snapshot_logs_coded_visit_results_read_through_the_mappings_values(tm
     report = build([path], mapping)
     visit = next(e for e in dict(sealed_histories(report, mapping))["T9"] if e["action"] == "Visited")
     assert visit["payload"].get("satisfaction") == "unsatisfied"   # before: outcome_unread 「3」
+
+
+def test_suggest_proposes_a_snapshot_mapping_for_a_change_log_with_its_status_forks_and_changed_columns(tmp_path):
+    from rexian.importing.suggest import suggest
+
+    table = Table()
+    table.ticket("T1", RETURNED_THEN_HANDED_OVER)
+    table.ticket("T2", RETURNED_THEN_HANDED_OVER[:3] + [(60, "R01", {"status": "30"})])
+    staff = tmp_path / "dim_sys_user.csv"
+    staff.write_text("user_code,user_name,dept_id\nP1,甲,U1\nP2,乙,U2\n", encoding="utf-8")
+    proposal, notes = suggest([table.write(tmp_path / "ods_t_work_order.json"), staff])
+    assert proposal["mode"] == "snapshots" and proposal["cdc"] == "debezium"
+    assert proposal["columns"]["ticket_id"] == "order_no" and proposal["columns"]["at"] == "update_time"
+    assert proposal["columns"]["actor_id"] == "update_by" and proposal["columns"]["actor_unit_id"] == "changer_dept"
+    assert proposal["lookups"][0]["key"] == "user_code" and proposal["lookups"][0]["by"] == "update_by"
+    rules = proposal["snapshots"]
+    assert rules["state"] == "status" and rules["unit"] == "dept" and rules["order_by"] == ["cdc.position"]
+    assert set(rules["states"]) == {"10", "20", "30", "40", "60", "70", "80"}
+    assert {"40>10", "40>30"} <= set(rules["transitions"])     # the return's two outcomes, to be named
+    assert list(rules["changes"])[0] == "contact_time"          # before the free-text note that changes with it
+    assert rules["changes"]["contact_time"] == "CitizenContacted"
+    assert any("Debezium" in note for note in notes)

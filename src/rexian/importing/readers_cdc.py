@@ -77,6 +77,15 @@ def is_change(value: Any) -> bool:
 
 def cdc_rows(path: Path, text: str, mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
     """The rows of one file of a Debezium change log (see the module's docstring)."""
+    changes = changes_of(path, text, rejects)
+    if mapping.mode == "table":
+        yield from _last_images(path, changes, mapping, rejects)
+        return
+    yield from _row_images(path, changes, mapping, rejects)
+
+
+def changes_of(path: Path, text: str, rejects: RejectLog) -> list[tuple[int, dict[str, Any]]]:
+    """(line number, change event) of each change in the file; what is not one is remarked or rejected."""
     changes: list[tuple[int, dict[str, Any]]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -94,9 +103,12 @@ def cdc_rows(path: Path, text: str, mapping: Mapping, rejects: RejectLog) -> Ite
             rejects.note(str(path), f"第 {number} 行不是变更记录（没有 op/before/after），未读取", number)
             continue
         changes.append((number, value))
-    if mapping.mode == "table":
-        yield from _last_images(path, changes, mapping, rejects)
-        return
+    return changes
+
+
+def _row_images(path: Path, changes: list[tuple[int, dict[str, Any]]], mapping: Mapping,
+                rejects: RejectLog) -> Iterator[SourceRow]:
+    """Every change as the row image it leaves; a deleted ticket's changes left out with a remark."""
     deleted: dict[str, int] = {}
     for number, change in changes:
         if change.get("op") == "d" and isinstance(change.get("before"), dict):
