@@ -11,7 +11,7 @@ rm -rf "$W" && mkdir -p "$W/log"
 python "$T/blind_export.py" --out "$W" --seed "${SEED:-13}"
 WO="ods_rx12345_t_work_order_202601.json ods_rx12345_t_work_order_202602.json ods_rx12345_t_work_order_202603.json"
 CALLS=ods_rx12345_t_call_record_2026Q1.json
-( cd "$W/export" && python -m rexian mapping suggest $WO $CALLS --out "$W/suggest.yaml" > "$W/log/suggest.txt" 2>&1 )
+( cd "$W/export" && python -m rexian mapping suggest $WO $CALLS dim_sys_user.csv dim_sys_dept.csv --out "$W/suggest.yaml" > "$W/log/suggest.txt" 2>&1 )
 echo "mapping suggest: exit $? ($(grep -c '^# 未找到' "$W/log/suggest.txt") fields not found)"
 run_mapping() {  # LABEL MAPPING DIR INPUTS…
   sh "$T/../blind_shared/run_mapping.sh" "$W" "$@"
@@ -26,8 +26,10 @@ run_mapping snapshots "$T/mappings/snapshots_docs.yaml" "$W/export" $WO
 if [ -f "$T/mappings/cdc_docs.yaml" ]; then
   run_mapping cdc "$T/mappings/cdc_docs.yaml" "$W/export" $WO $CALLS dim_sys_user.csv
 fi
-if [ -f "$T/mappings/cdc_docs.yaml" ] && grep -q '^mode: cdc' "$W/suggest.yaml" 2>/dev/null; then
-  sed 's/^source: .*/source: lanjiang12345/' "$W/suggest.yaml" > "$W/draft.yaml"
-  run_mapping draft "$W/draft.yaml" "$W/export" $WO $CALLS
+# C (phase 2): this run's `mapping suggest` draft with the user's edits (tools/blind13/draft_edits.py: the meaning of
+# each status code and status fork from 数据说明.txt, the coded visit results, four action_fields)
+if grep -q '^cdc: debezium' "$W/suggest.yaml" 2>/dev/null; then
+  python "$T/draft_edits.py" "$W/suggest.yaml" "$W/draft.yaml"
+  run_mapping draft "$W/draft.yaml" "$W/export" $WO $CALLS dim_sys_user.csv
 fi
 for f in "$W"/score_*.md; do echo "$(basename "$f" .md): $(grep -A2 '^| expected' "$f" | tail -1)"; done
