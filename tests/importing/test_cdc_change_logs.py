@@ -186,7 +186,7 @@ def test_the_changers_unit_comes_from_the_staff_table_by_a_lookup(tmp_path):
 
 def test_a_cdc_mapping_names_a_known_format_and_a_transition_names_two_states():
     with pytest.raises(MappingError, match="cdc"):
-        mapping_from_dict({**MAPPING, "cdc": "canal"})
+        mapping_from_dict({**MAPPING, "cdc": "maxwell"})
     with pytest.raises(MappingError, match="原状态>新状态"):
         mapping_from_dict({**MAPPING, "snapshots": {**MAPPING["snapshots"], "transitions": {"40": "ReturnApproved"}}})
 
@@ -226,3 +226,28 @@ def test_suggest_proposes_a_snapshot_mapping_for_a_change_log_with_its_status_fo
     assert list(rules["changes"])[0] == "contact_time"          # before the free-text note that changes with it
     assert rules["changes"]["contact_time"] == "CitizenContacted"
     assert any("Debezium" in note for note in notes)
+
+
+def test_canal_messages_are_read_as_the_same_changes(tmp_path):
+    """Alibaba Canal's canal-json: every value text, `old` holding the changed columns' old values."""
+    def message(number, kind, row, old=None):
+        return {"data": [row], "old": old, "type": kind, "table": "t_work_order", "database": "hotline",
+                "id": number, "es": 1767661200000 + number, "ts": 1767661200500 + number, "isDdl": False}
+
+    row = {"order_no": "T1", "accept_time": "2026-01-06 09:00:00", "status": "10", "dept": None,
+           "update_by": "A01", "update_time": "2026-01-06 09:00:00", "deadline": None}
+    dispatched = dict(row, status="20", dept="U1", update_by="D01", update_time="2026-01-06 09:10:00",
+                      deadline="2026-01-12 18:00:00")
+    lines = [message(1, "INSERT", row), {"type": "QUERY", "isDdl": True, "sql": "ALTER TABLE …"},
+             message(2, "UPDATE", dispatched, [{"status": "10", "dept": None, "update_by": "A01"}]),
+             message(3, "INSERT", dict(row, order_no="DUP")), message(4, "DELETE", dict(row, order_no="DUP"))]
+    path = tmp_path / "canal_t_work_order.json"
+    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    m = mapping_from_dict({**MAPPING, "cdc": "canal"})
+    report = build([path], m)
+    histories = dict(sealed_histories(report, m))
+    assert set(histories) == {"T1"} and report.rows_rejected == 0
+    dispatch = histories["T1"][1]
+    assert (dispatch["action"], dispatch["target_unit_id"], str(dispatch["at"])) == ("Dispatched", "U1",
+                                                                                     "2026-01-06 09:10:00")
+    assert dispatch["payload"]["due_at"] == "2026-01-12 18:00:00"

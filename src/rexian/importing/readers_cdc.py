@@ -1,6 +1,7 @@
-"""A change-data-capture log (`cdc: debezium`): a database table captured change by change (Debezium, Flink CDC,
-a data lake's ODS layer), one JSON object a line — `{"before": {…}, "after": {…}, "op": "c|u|d|r", "ts_ms": …,
-"source": {"file", "pos", …}}`.
+"""A change-data-capture log (`cdc: debezium` or `cdc: canal`): a database table captured change by change
+(Debezium, Flink CDC, Alibaba Canal, a data lake's ODS layer), one JSON object a line — Debezium's `{"before": {…},
+"after": {…}, "op": "c|u|d|r", "ts_ms": …, "source": {"file", "pos", …}}`, or Canal's `{"data": [{…}], "old": [{…}],
+"type": "INSERT|UPDATE|DELETE", "table", "id", "es", "ts"}` (read as one Debezium change per row of `data`).
 
 Each change is read as the row image it leaves — `after` — with the table's own column names (`order_no`, not
 `after.order_no`), beside three columns of the change itself: `cdc.op`, `cdc.ts_ms` and `cdc.position` (the binlog
@@ -32,7 +33,8 @@ from rexian.importing.mapping import Mapping
 from rexian.importing.rejects import RejectLog
 from rexian.importing.source_rows import SourceRow, ticket_of
 
-CDC_FORMATS = ("debezium",)
+CDC_FORMATS = ("debezium", "canal")  # either is recognised line by line, whichever the mapping names
+CANAL_OPS = {"INSERT": "c", "UPDATE": "u", "DELETE": "d"}
 META = ("cdc.op", "cdc.ts_ms", "cdc.position")
 EPOCH = datetime(1970, 1, 1)
 # Epoch milliseconds (13 digits) and microseconds (16 digits) between 2000 and 2100: Debezium's DATETIME.
@@ -75,6 +77,31 @@ def is_change(value: Any) -> bool:
     return isinstance(value, dict) and "op" in value and ("after" in value or "before" in value)
 
 
+def is_canal(value: Any) -> bool:
+    """A Canal (Alibaba) message: `{"data": [rows], "old": [changed columns' old values], "type": "UPDATE",
+    "table", "id", "es", "ts", "isDdl"}` — what Chinese data lakes land as often as Debezium's."""
+    return isinstance(value, dict) and value.get("type") in CANAL_OPS and isinstance(value.get("data"), list)
+
+
+def canal_changes(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """A Canal message as Debezium-shaped changes, one per row: `before` is the row with `old`'s values put back,
+    the position the message id and the row's place in it. Canal writes every value as text, times as the server's
+    wall clock (「2026-01-07 16:49:00」), so nothing is converted."""
+    op = CANAL_OPS[message["type"]]
+    olds = message.get("old") if isinstance(message.get("old"), list) else []
+    changes = []
+    for index, row in enumerate(message["data"]):
+        if not isinstance(row, dict):
+            continue
+        old = olds[index] if index < len(olds) and isinstance(olds[index], dict) else {}
+        before = None if op == "c" else {**row, **old}
+        changes.append({"op": op, "before": before, "after": None if op == "d" else row, "ts_ms": message.get("ts"),
+                        "source": {"table": message.get("table"), "db": message.get("database"),
+                                   "file": f"canal:{message.get('es') or 0:015d}", "pos": message.get("id") or 0,
+                                   "row": index}})
+    return changes
+
+
 def cdc_rows(path: Path, text: str, mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
     """The rows of one file of a Debezium change log (see the module's docstring)."""
     changes = changes_of(path, text, rejects)
@@ -99,8 +126,14 @@ def changes_of(path: Path, text: str, rejects: RejectLog) -> list[tuple[int, dic
             continue
         if "payload" in value and is_change(value.get("payload")):  # the converter wrote its schema beside it
             value = value["payload"]
+        if is_canal(value):
+            if value.get("isDdl"):
+                continue
+            changes += [(number, change) for change in canal_changes(value)]
+            continue
         if not is_change(value):
-            rejects.note(str(path), f"第 {number} 行不是变更记录（没有 op/before/after），未读取", number)
+            rejects.note(str(path), f"第 {number} 行不是变更记录（没有 op/before/after，也不是 Canal 的 data/type），未读取",
+                         number)
             continue
         changes.append((number, value))
     return changes

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from rexian.importing.header_words import match_headers
-from rexian.importing.readers_cdc import META, changes_of, image_values, is_change
+from rexian.importing.readers_cdc import META, changes_of, image_values, is_canal, is_change
 from rexian.importing.rejects import RejectLog
 from rexian.importing.suggest_fields import kind_column, kind_values
 from rexian.importing.suggest_parts import SAMPLE_ROWS, Part, sample
@@ -52,7 +52,7 @@ def cdc_paths(paths: list[Path]) -> list[Path]:
             value = json.loads(first) if first.strip().startswith("{") else None
         except (OSError, ValueError):
             continue
-        if is_change(value) or (isinstance(value, dict) and is_change(value.get("payload"))):
+        if is_change(value) or is_canal(value) or (isinstance(value, dict) and is_change(value.get("payload"))):
             found.append(path)
     return found
 
@@ -62,8 +62,9 @@ def cdc_suggest(paths: list[Path], cdc: list[Path], notes: list[str]) -> tuple[d
     calls = next(((name, part) for name, part in tables.items() if calls_section(part, set(), []) is not None), None)
     main = max((part for name, part in tables.items() if calls is None or name != calls[0]),
                key=lambda part: (part.ticket_column is not None, len(part.rows)), default=None)
-    proposal: dict[str, Any] = {"source": "请改为来源平台的名称", "mode": "snapshots", "cdc": "debezium",
-                                "timezone": "Asia/Shanghai"}
+    canal = any(str(part.rows[0].get("cdc.position", "")).startswith("canal:") for part in tables.values() if part.rows)
+    proposal: dict[str, Any] = {"source": "请改为来源平台的名称", "mode": "snapshots",
+                                "cdc": "canal" if canal else "debezium", "timezone": "Asia/Shanghai"}
     notes.append("变更日志（Debezium）：每行一条变更，按其行映像读取（列名即表的列名）；DATETIME 的毫秒数按墙上时间读，"
                  "TIMESTAMP 的 ISO 时间（…Z）按 timezone 换算（docs/importing.md「A change-data-capture log」）")
     if main is None:
