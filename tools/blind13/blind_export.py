@@ -24,6 +24,10 @@ updated in place at every step, so what happened must be read from successive ro
 - `dim_sys_user.csv` (工号, name, dept) and `dim_sys_dept.csv` (dept code, name, parent): the lake's dimension tables,
   UTF-8, written by the lake's export tool.
 - `数据说明.txt`: the data dictionary the bureau sends with it (UTF-8).
+
+`--cdc canal` writes the same changes as Alibaba Canal's canal-json instead (`{"data": [row], "old": [changed
+columns' old values], "type": "INSERT|UPDATE|DELETE", "table", "id", "es", "ts"}`, every value text, times as the
+server's wall clock) — what many Chinese data lakes land.
 """
 
 from __future__ import annotations
@@ -687,7 +691,38 @@ DICTIONARY = """澜江市12345政务服务便民热线 数据湖 ODS 层 CDC 数
 """
 
 
-def write(out: Path, c: City):
+TIME_COLUMNS = {"accept_time", "dispatch_time", "deadline", "first_contact_time", "delay_apply_to", "finish_apply_time",
+                "finish_time", "visit_time", "ring_time", "answer_time", "hangup_time"}
+
+
+def canal_value(column, value):
+    """A column as Canal writes it: every value as text, DATETIME and TIMESTAMP as the server's wall clock."""
+    if value is None:
+        return None
+    if column in TIME_COLUMNS:
+        return (datetime(1970, 1, 1) + timedelta(milliseconds=value)).strftime("%Y-%m-%d %H:%M:%S")
+    if column in ("update_time", "create_time"):
+        return (datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ") + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)
+
+
+def canal_message(doc, number):
+    """A Debezium change event as the Canal message (canal-json) for the same change."""
+    op = doc["op"]
+    image = doc["before"] if op == "d" else doc["after"]
+    row = {k: canal_value(k, v) for k, v in image.items()}
+    old = None
+    if op == "u":
+        old = [{k: canal_value(k, doc["before"][k]) for k in image if doc["before"][k] != image[k]}]
+    return {"data": [row], "database": doc["source"]["db"], "es": doc["source"]["ts_ms"] or doc["ts_ms"],
+            "id": number, "isDdl": False, "mysqlType": {k: ("datetime" if k in TIME_COLUMNS else "varchar(255)")
+                                                       for k in image},
+            "old": old, "pkNames": ["id"], "sql": "", "sqlType": {k: 12 for k in image},
+            "table": doc["source"]["table"], "ts": doc["ts_ms"],
+            "type": {"c": "INSERT", "r": "INSERT", "u": "UPDATE", "d": "DELETE"}[op]}
+
+
+def write(out: Path, c: City, fmt: str = "debezium"):
     exp = out / "export"
     exp.mkdir(parents=True, exist_ok=True)
     events = sorted(c.log.events, key=lambda e: (e["doc"]["source"]["snapshot"] != "true", e["at"]))
@@ -703,7 +738,8 @@ def write(out: Path, c: City):
             name = "ods_rx12345_t_work_order_%s.json" % month
         else:
             name = "ods_rx12345_t_call_record_2026Q1.json"
-        files.setdefault(name, []).append(json.dumps(e["doc"], ensure_ascii=False, separators=(",", ":")))
+        doc = canal_message(e["doc"], len(files.get(name, [])) + 1) if fmt == "canal" else e["doc"]
+        files.setdefault(name, []).append(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
     for name, lines in files.items():
         (exp / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
     with open(exp / "dim_sys_user.csv", "w", encoding="utf-8", newline="") as f:
@@ -727,12 +763,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--cdc", choices=["debezium", "canal"], default="debezium",
+                    help="canal: the same changes as Alibaba Canal's canal-json messages (every value text)")
     a = ap.parse_args()
     c = City(a.seed)
     initial_snapshot(c)
     plant(c)
     call_changes(c)
-    write(Path(a.out), c)
+    write(Path(a.out), c, a.cdc)
     n = sum(1 for e in c.log.events if e["table"] == "t_work_order")
     fires = sum(e["kind"] == "fire" for e in c.expected)
     nears = sum(e["kind"] == "near_miss" for e in c.expected)
