@@ -225,6 +225,7 @@ def test_suggest_proposes_a_snapshot_mapping_for_a_change_log_with_its_status_fo
     assert {"40>10", "40>30"} <= set(rules["transitions"])     # the return's two outcomes, to be named
     assert list(rules["changes"])[0] == "contact_time"          # before the free-text note that changes with it
     assert rules["changes"]["contact_time"] == "CitizenContacted"
+    assert proposal["action_fields"]["ReturnRequested"] == {"reason": "back_reason"}   # the table's own English name
     assert any("Debezium" in note for note in notes)
 
 

@@ -20,11 +20,6 @@ EDITS = {
                "satisfaction": {"1": "满意", "2": "基本满意", "3": "不满意"}, "resolved": {"1": "已解决", "0": "未解决"},
                "reached": {"1": "已联系", "2": "未联系上"}},
     "intake": {"kind": "appeal_type"},
-    "action_fields": {"ReturnRequested": {"reason": "back_reason"},
-                      "ExtensionRequested": {"reason": "delay_reason", "requested_due_at": "delay_apply_to"},
-                      "ExtensionApproved": {"new_due_at": "deadline"},
-                      "ClosureRequested": {"reply": "reply_content", "evidence": "attach_files"},
-                      "Visited": {"reached": "visit_contact", "call_id": "visit_call_id"}},
     "handle_opinion": {"联系诉求人": "CitizenContacted", "现场核查": "现场核查", "*": "ProgressNoted"},
     "direction": {"1": "in", "2": "out"},
 }
@@ -39,8 +34,6 @@ def main(draft, out):
     m["snapshots"].setdefault("changes", {})["handle_opinion"] = EDITS["handle_opinion"]
     m["values"] = {**m.get("values", {}), **EDITS["values"]}
     m["intake"].update(EDITS["intake"])
-    for event, fields in EDITS["action_fields"].items():
-        m.setdefault("action_fields", {}).setdefault(event, {}).update(fields)
     m["calls"]["values"] = {"direction": EDITS["direction"]}
     m["calls"]["columns"]["caller_phone"] = "callee_no"   # an outbound visit call: the citizen is the callee
     with open(out, "w", encoding="utf-8") as f:

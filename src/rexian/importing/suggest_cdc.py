@@ -42,6 +42,20 @@ CHANGE_EVENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+# A ticket table's own English column names for the per-action fields (the flow-record words are suggest_words').
+TABLE_ACTION_FIELDS: dict[str, tuple[str, ...]] = {
+    "ReturnRequested.reason": ("back_reason", "return_reason", "reject_reason"),
+    "ExtensionRequested.reason": ("delay_reason", "extend_reason", "postpone_reason"),
+    "ExtensionRequested.requested_due_at": ("delay_apply_to", "delay_to", "extend_to", "apply_deadline"),
+    "ClosureRequested.reply": ("reply_content", "reply", "answer_content", "handle_result"),
+    "ClosureRequested.evidence": ("attach_files", "attachments", "attach_file", "file_names"),
+    "Visited.satisfaction": ("visit_satisfaction", "satisfaction"),
+    "Visited.resolved": ("visit_solved", "is_solved", "solved", "resolved"),
+    "Visited.reached": ("visit_contact", "contact_status", "is_contacted"),
+    "Visited.call_id": ("visit_call_id", "callback_call_id"),
+}
+
+
 def cdc_paths(paths: list[Path]) -> list[Path]:
     """The inputs whose first line is a change event (Debezium JSON lines)."""
     found = []
@@ -96,9 +110,14 @@ def cdc_suggest(paths: list[Path], cdc: list[Path], notes: list[str]) -> tuple[d
         rules["changes"] = changed
     proposal["snapshots"] = rules
     action_fields: dict[str, dict[str, str]] = {}
-    for key, header in match_headers(main.headers, ACTION_FIELD_SYNONYMS, set(taken)).items():
+    words = {key: (*ACTION_FIELD_SYNONYMS.get(key, ()), *TABLE_ACTION_FIELDS.get(key, ()))
+             for key in (*ACTION_FIELD_SYNONYMS, *TABLE_ACTION_FIELDS)}
+    for key, header in match_headers(main.headers, words, set(taken)).items():
         action, name = key.split(".")
         action_fields.setdefault(action, {})[name] = header
+    if "due_at" in action_fields.get("Dispatched", {}) and "state" in snapshot:
+        # a table updated in place moves its one deadline column when an extension is approved
+        action_fields["ExtensionApproved"] = {"new_due_at": action_fields["Dispatched"]["due_at"]}
     if action_fields:
         proposal["action_fields"] = action_fields
         notes.append("action_fields 按列名猜出：请核对每个字段用于哪个事件；编码的回访结果（1/2/3）请在 values 中写明含义")
