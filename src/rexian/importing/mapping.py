@@ -72,6 +72,7 @@ class Mapping:
     lookups: list[Any] = field(default_factory=list)  # flow mode: columns looked up in other tables (lookups.Lookup)
     event_times: dict[str, str] = field(default_factory=dict)  # flow mode: event → the column of its own time
     json: Any = None  # JSON documents: a JsonPaths — where the records are, which nested array makes the rows
+    cdc: str | None = None  # a change-data-capture log (debezium): each change read as its row image (readers_cdc)
     path: Path | None = None
 
     def required_columns(self) -> list[tuple[str, str]]:
@@ -121,7 +122,7 @@ SECTIONS = {"columns": dict, "intake": dict, "values": dict, "constants": dict, 
 
 
 TEXT_KEYS = ("source", "mode", "table", "format", "encoding", "delimiter", "sheet", "timezone", "action_match",
-             "unknown_action")  # one value each: a structure there would be read as its Python spelling
+             "unknown_action", "cdc")  # one value each: a structure there would be read as its Python spelling
 NAME_SECTIONS = ("columns", "intake")  # our field → the source's column name
 
 
@@ -154,7 +155,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
              "date_formats", "timezone", "columns", "intake", "values", "constants", "payload_columns",
              "actions", "unknown_action", "snapshots", "use_default_actions", "action_fields", "evidence_words",
              "deadlines", "unit_tree", "calls", "agent_status", "roster", "progress_kinds", "history",
-             "wide", "event_sheets", "joined_columns", "code_table", "json", "lookups", "event_times"}
+             "wide", "event_sheets", "joined_columns", "code_table", "json", "lookups", "event_times", "cdc"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise MappingError(f"{where}：未知的键 {', '.join(unknown)}")
@@ -263,8 +264,13 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
     from rexian.importing.lookups import read_lookups
 
     lookups = read_lookups(raw.get("lookups"), where, MappingError)
-    if lookups and mode != "flow":
-        raise MappingError(f"{where}：lookups 只用于 flow 模式")
+    if lookups and mode not in ("flow", "snapshots"):  # a snapshot's changer → their unit, as a step's
+        raise MappingError(f"{where}：lookups 只用于 flow 或 snapshots 模式")
+    from rexian.importing.readers_cdc import CDC_FORMATS
+
+    if raw.get("cdc") is not None and (raw["cdc"] not in CDC_FORMATS or raw.get("json") is not None):
+        raise MappingError(f"{where}：cdc 应为 {' / '.join(CDC_FORMATS)}（变更日志每行一条变更，按其行映像读取，"
+                           f"列名即表的列名），且不与 json 同用")
     mapping = Mapping(
         source=str(raw["source"]), mode=mode, table=raw.get("table"), format=raw.get("format"), encoding=raw.get("encoding"),
         delimiter=raw.get("delimiter"), sheet=raw.get("sheet"),
@@ -285,6 +291,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
         progress_kinds=_progress_kinds(where, raw.get("progress_kinds")),
         evidence_words=read_evidence_words(raw.get("evidence_words")), history=history, wide=wide, code_table=code_table,
         json=json_paths, lookups=lookups, event_times=_event_times(where, raw.get("event_times"), mode),
+        cdc=raw.get("cdc"),
     )
     for section in (*(sheet.mapping for sheet in mapping.event_sheets), *(r.mapping for r in mapping.records.values())):
         # the sections read with mappings of their own (event sheets, calls …) decode and look up the same way

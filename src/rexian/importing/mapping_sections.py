@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from rexian.importing.json_documents import document_key
-from rexian.importing.vocabulary import ACTIONS
+from rexian.importing.vocabulary import ACTIONS, default_vocabulary
 
 if TYPE_CHECKING:
     from rexian.importing.mapping import Mapping
@@ -28,7 +28,9 @@ class SnapshotRules:
     unit: str | None = None  # source column holding the responsible group (a change = a re-dispatch)
     assignee: str | None = None  # source column holding the person assigned (kept in the dispatch payload)
     order_by: list[str] = field(default_factory=list)  # columns ordering a case's snapshots after `at`
-    states: dict[str, str | None] = field(default_factory=dict)  # source state → action or null
+    states: dict[str, Any] = field(default_factory=dict)  # source state → action, list of actions, or null
+    transitions: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)  # (from, to) → actions
+    changes: dict[str, Any] = field(default_factory=dict)  # column → the event its new value means, or {word: …}
     counters: dict[str, str] = field(default_factory=dict)  # source counter column → measure to check
 
 
@@ -81,7 +83,7 @@ class RecordSection:
 
 
 # Settings of the flow mapping a record section inherits unless it gives its own.
-RECORD_INHERITED = ("encoding", "delimiter", "nulls", "date_format", "date_formats", "timezone")
+RECORD_INHERITED = ("encoding", "delimiter", "nulls", "date_format", "date_formats", "timezone", "cdc")
 # (`joined_columns` is not inherited: a section's own columns are named in the section.)
 # … and an event sheet, which reads actions as the flow records do, inherits these as well.
 EVENT_SHEET_INHERITED = (*RECORD_INHERITED, "values", "use_default_actions", "unknown_action", "action_match",
@@ -182,9 +184,9 @@ def record_sections_of(where: str, raw: dict[str, Any], mode: str) -> dict[str, 
         body = raw.get(table)
         if body is None:
             continue
-        if mode != "flow" or not isinstance(body, dict) or not (body.get("sheet") or body.get("files")) \
-                or not isinstance(body.get("columns"), dict):
-            raise MappingError(f"{where}：{table} 只用于 flow 模式，应为 {{files: 文件名模式 或 sheet: 工作表, "
+        if mode not in ("flow", "snapshots") or not isinstance(body, dict) \
+                or not (body.get("sheet") or body.get("files")) or not isinstance(body.get("columns"), dict):
+            raise MappingError(f"{where}：{table} 只用于 flow 或 snapshots 模式，应为 {{files: 文件名模式 或 sheet: 工作表, "
                                f"columns: {{…}}, values/constants 可选}}（与 mode: table 的映射相同）")
         inner = {key: value for key, value in body.items() if key not in ("sheet", "files")}
         for key in ("mode", "table", "source"):
@@ -266,8 +268,31 @@ def snapshot_rules_of(where: str, raw: dict[str, Any], mode: str) -> SnapshotRul
         return SnapshotRules()
     states = {str(k): v for k, v in (raw.get("states") or {}).items()}
     for state, action in states.items():
-        if action is not None:
-            check_action(where, state, action)
+        for each in (action if isinstance(action, list) else [action]):
+            if each is not None:
+                check_action(where, state, each)
+    transitions = {}
+    for pair, action in (raw.get("transitions") or {}).items():
+        # 「40>10」: the state going from 40 to 10 (退单审核中 → 待派单) is this event, whatever 10 means alone
+        parts = [part.strip() for part in str(pair).split(">")]
+        actions = action if isinstance(action, list) else [action]
+        if len(parts) != 2 or not all(parts) or not actions:
+            raise MappingError(f"{where}：snapshots.transitions 的键应为「原状态>新状态」（如 \"40>10\"），而不是 {pair!r}")
+        for each in actions:
+            check_action(where, str(pair), each)
+        transitions[(parts[0], parts[1])] = tuple(str(each) for each in actions)
+    changes: dict[str, Any] = {}
+    for column, spec in (raw.get("changes") or {}).items():
+        # an event, or words found inside the new value → the action word (or event) they mean, "*" any other value
+        if isinstance(spec, dict):
+            spec = {str(word): str(target) for word, target in spec.items()}
+            for word, target in spec.items():
+                if target not in ACTIONS and not default_vocabulary().get(target):
+                    raise MappingError(f"{where}：snapshots.changes.{column} 中 {word!r} 的 {target!r} 既不是事件"
+                                       f"也不是已知的动作词（见 docs/events.md）")
+        else:
+            check_action(where, column, spec)
+        changes[str(column)] = spec
     order_by = raw.get("order_by") or []
     counters = {str(k): str(v) for k, v in (raw.get("counters") or {}).items()}
     for column, measure in counters.items():
@@ -275,4 +300,4 @@ def snapshot_rules_of(where: str, raw: dict[str, Any], mode: str) -> SnapshotRul
             raise MappingError(f"{where}：snapshots.counters 中 {column} 的度量应为 {', '.join(COUNTER_MEASURES)}")
     return SnapshotRules(state=raw.get("state"), unit=raw.get("unit"), assignee=raw.get("assignee"),
                          order_by=[order_by] if isinstance(order_by, str) else list(order_by), states=states,
-                         counters=counters)
+                         transitions=transitions, changes=changes, counters=counters)

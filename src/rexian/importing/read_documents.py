@@ -51,6 +51,12 @@ def read_jsonl(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[Sou
     `.json` file that parses whole; with `json:` in the mapping, each line of a JSON Lines file is a document."""
     from rexian.importing.json_documents import document_rows
 
+    if mapping.cdc:  # a change log: each line a change, read as its row image (importing/readers_cdc.py)
+        from rexian.importing.readers_cdc import cdc_rows
+
+        data, _ = read_bytes(path, rejects)
+        yield from cdc_rows(path, decode(data, mapping.encoding or "utf-8")[0], mapping, rejects)
+        return
     suffixes = [s.lower() for s in path.suffixes if s.lower() != ".gz"]
     if not (suffixes and suffixes[-1] in JSON_LINES_SUFFIXES):
         document = parsed(path, f"json:{mapping.encoding or 'utf-8'}", lambda: _json_document(path, mapping, rejects))

@@ -6,8 +6,15 @@ Snapshots are ordered by time, then by the `order_by` columns (a modification co
 - the first snapshot: `TicketReceived` (at the intake time when mapped), and `Dispatched` to its group;
 - the responsible group changes: `Dispatched` with `redispatch: true` and the new group as target unit;
 - the state leaves a state mapped to `Closed` for any other: `Reopened`;
-- the state enters a state mapped to an action: that action (`SignedFor` once per dispatch, `Closed` once
-  per closure, others on every change of state).
+- the state enters a state mapped to an action (or a list of actions): that action (`SignedFor` once per
+  dispatch, `Closed` once per closure, others on every change of state);
+- `transitions` ("40>10": ReturnApproved): the state going from one value to another is that event instead — a
+  return approved and a return rejected both leave 退单审核中, for different states; a transition's `HandedOver`
+  (or `Forwarded`) takes the place of the re-dispatch when the unit changes with it (a unit passing the ticket
+  sideways itself, not the centre dispatching it);
+- `changes` (first_contact_time: CitizenContacted): a snapshot that made no other event, in which a column's value
+  is new, is that column's event — the first in the mapping's order (a table updated in place records a contact
+  or a progress note only as a changed column). Not on the opening snapshot.
 """
 
 from __future__ import annotations
@@ -16,10 +23,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable
 
-from rexian.importing.flow import RowChecks
+from rexian.importing.flow import RowChecks, warn_unread_visits
 from rexian.importing.action_fields import FieldError, payload_fields
 from rexian.importing.histories import Draft, History, payload_value, take_intake
 from rexian.importing.mapping import Mapping
+from rexian.importing.vocabulary import ACTIONS, progress_kind
 from rexian.importing.readers import SourceRow
 from rexian.importing.rejects import RejectLog
 from rexian.importing.values import as_text, is_missing, unreadable_time
@@ -65,6 +73,33 @@ def snapshot_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: Rej
     return {ticket_id: history for ticket_id, history in histories.items() if history.rows}
 
 
+MOVES = ("Dispatched", "HandedOver", "Forwarded")  # events that move the ticket to the snapshot's unit
+
+
+def _actions(mapped: Any) -> tuple[str, ...] | None:
+    """A state's or transition's events: none (null), one, or a list (80 已办结 → [Visited, Closed])."""
+    if mapped is None:
+        return None
+    return tuple(mapped) if isinstance(mapped, (list, tuple)) else (mapped,)
+
+
+def change_event(spec: Any, value: str, mapping: Mapping) -> tuple[str, dict[str, Any]] | None:
+    """The event a column's new value means (`snapshots.changes`): the column's event, or — for {word: target} —
+    the target of the first word found inside the value (else of "*"), an event name or an action word read as in
+    a flow row (「现场核查」 → ProgressNoted of kind site_visit); None when no word is found and there is no "*"."""
+    if not isinstance(spec, dict):
+        target = spec
+    else:
+        target = next((aim for word, aim in spec.items() if word != "*" and word in value), spec.get("*"))
+        if target is None:
+            return None
+    event = target if target in ACTIONS else mapping.action_for(target) or target
+    payload: dict[str, Any] = {"note": value}
+    if event == "ProgressNoted":
+        payload["kind"] = progress_kind(target, mapping.progress_kinds) or "progress"
+    return event, payload
+
+
 def checks_value(row: SourceRow, column: str | None, mapping: Mapping) -> str | None:
     value = row.values.get(column) if column else None
     return None if is_missing(value, mapping.nulls) else as_text(value)
@@ -74,6 +109,7 @@ def _case_history(ticket_id: str, snapshots: list[Snapshot], mapping: Mapping, c
     rules = mapping.snapshots
     history = History(ticket_id)
     unit = state = None
+    previous: SourceRow | None = None
     signed = closed = False
     for snap in snapshots:
         row = snap.row
@@ -95,16 +131,23 @@ def _case_history(ticket_id: str, snapshots: list[Snapshot], mapping: Mapping, c
 
         new_state = checks_value(row, rules.state, mapping)
         new_unit = checks_value(row, rules.unit, mapping)
-        action = rules.states.get(new_state) if new_state is not None else None
-        if closed and new_state is not None and action != "Closed":
+        moved = new_state is not None and new_state != state
+        actions = _actions(rules.transitions.get((state or "", new_state or ""))) if moved and state is not None \
+            else None
+        if actions is None:
+            actions = (_actions(rules.states.get(new_state)) if new_state is not None else None) or ()
+        if closed and new_state is not None and "Closed" not in actions:
             emit("Reopened", new_unit or unit, reason=f"状态由 {state} 变为 {new_state}", trigger="review",
                  source_state=new_state)
             closed, signed = False, True
         if new_unit and new_unit != unit:
+            move = next((action for action in actions if action in MOVES), "Dispatched")
             assignee = checks_value(row, rules.assignee, mapping)
-            emit("Dispatched", new_unit, **({"assignee": assignee} if assignee else {}))
+            emit(move, new_unit, **({"assignee": assignee} if assignee else {}))
             unit, signed = new_unit, False
-        if new_state is not None and new_state != state and action:
+        for action in (actions if moved else ()):
+            if action in MOVES:
+                continue
             if action == "Closed":
                 if not closed:
                     emit("Closed", trigger="review", source_state=new_state)
@@ -117,14 +160,27 @@ def _case_history(ticket_id: str, snapshots: list[Snapshot], mapping: Mapping, c
                 emit("ProgressNoted", kind="progress", note=new_state, source_state=new_state)
             elif action != "Reopened" or not closed:
                 emit(action, source_state=new_state)
+        if not drafts and previous is not None:
+            for column, spec in rules.changes.items():
+                value = checks_value(row, column, mapping)
+                if value is not None and value != checks_value(previous, column, mapping):
+                    found = change_event(spec, value, mapping)
+                    if found is not None:
+                        emit(found[0], **found[1])
+                        break
+        previous = row
         state = new_state if new_state is not None else state
-        try:  # columns named in action_fields fill the payloads of the events this snapshot made
+        unread: list[tuple[str, Any]] = []
+        try:  # columns named in action_fields fill the payloads of the events this snapshot made — visit results
+            # through the mapping's `values` ({"1": 满意}), as in flow mode
             for draft in drafts:
                 draft.payload.update(payload_fields(draft.action, row.values, mapping.action_fields.get(draft.action, {}),
                                                     lambda raw: is_missing(raw, mapping.nulls), mapping.date_formats,
-                                                    mapping.zone()))
+                                                    mapping.zone(), {**mapping.values, "kind": mapping.progress_kinds},
+                                                    unread))
         except FieldError as error:
             checks.reject(row, *error.args)  # its ticket is then left out whole
+        warn_unread_visits(checks.rejects, row, unread)
         if len(history.rows) == 1:
             history.opening_dispatches = sum(1 for d in drafts if d.action == "Dispatched")
         history.drafts.extend(drafts)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from rexian.importing.header_words import match_headers
+from rexian.importing.suggest_cdc import cdc_paths, cdc_suggest
 from rexian.importing.suggest_engine import engine_tables
 from rexian.importing.suggest_fields import kind_column, kind_values, reply_and_deadline_fields
 from rexian.importing.suggest_one_row import history_part, one_row_per_ticket
@@ -32,6 +33,9 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
     """(a proposed mapping, notes for the person reading it). A ticket sheet (one row per ticket, no action
     column) beside flow records, as a second file or sheet, is proposed as `ticket_sheet`."""
     notes: list[str] = []
+    cdc = cdc_paths(paths)
+    if cdc:  # a change-data-capture log: the captured tables' row images (importing/suggest_cdc.py)
+        return cdc_suggest(paths, cdc, notes)
     parts = sampled_parts(paths, sheet, notes)
     codes = code_table(parts, notes) if len(parts) > 1 else None
     if codes:
