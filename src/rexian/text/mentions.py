@@ -123,6 +123,11 @@ def find_mentions(text: str, words: DoerWords | None = None) -> list[Mention]:
             name, post, post_kind = (word[1] + "某" if word.startswith("姓") else word), None, "generic_post"
         else:
             post, post_kind = word, kind
+            if kind in ("public_post", "manager_post") and not name and any(
+                    m.post_kind == "private_person" and m.post and m.post != word and m.post.startswith(word)
+                    and m.body is None for m in mentions):
+                # 「一位主任医生……给主任一万块钱红包」: a bare 主任 after a 主任医生 is that physician, by title.
+                post_kind = "private_person"
             if kind != "pronoun":
                 after = words.names_after.match(_trim_name(text[end:end + 5]))
                 if after and not name:
@@ -213,7 +218,8 @@ def _is_vocative(text: str, mention: Mention) -> bool:
     before = text[max(0, mention.start - 6):mention.start]
     if re.search(r"(?:尊敬|敬爱|亲爱)的$", before):
         return True
-    return bool((mention.start == 0 or re.search(r"[。！？!?\n：:]\s*$", before)) and mention.body is None
+    # 「我问：“同志，我想咨询一下”」: an address opening a quote is the writer speaking to someone, who did nothing.
+    return bool((mention.start == 0 or re.search(r"(?:^|[。！？!?\n：:])\s*[“\"「‘]?\s*$", before)) and mention.body is None
                 and re.match(r"\s*(?:[：:，,！!]|[您你]好|们好|好[，,！!：:])", text[mention.end:mention.end + 3]))
 
 
@@ -330,6 +336,7 @@ CLAIMED = re.compile(r"承诺|号称|声称|自称|说是|宣称|打着")
 PUBLIC_NAME = re.compile(r"公办|公立|机关|[区县市]第[一二三四五六七八九十\d]+|[区县市]实验")  # 「A3区第三幼儿园」
 
 
+_FACING = re.compile(r"(?:冲着|朝着|对着|把)(?!.*(?:冲着|朝着|对着|把))")
 _ADDRESS_AFTER = re.compile(r"(?:办公室|大门|大厅|窗口前|小区|路|街(?!道)|号|栋|村(?!委|干部|支书|主任|会计|长)|组(?!长)|公园|广场|大道|片区|辖区|范围|附近|门口|"  # noqa: E501
                             r"对面|旁边|楼下|一带|段|新村|家园|花园|大厦|宿舍|安置|门面|周边|境内|管辖)")
 # 「政府的廉租房」「学校的食堂」: a body owning a thing is not acting.
@@ -388,6 +395,11 @@ def _role(text: str, start: int, words: DoerWords, end: int | None = None, perso
             at = described.find(marker)
             if 0 <= at <= 2 and 2 <= len(described) - at - len(marker) <= 9:
                 return "object"
+        # 「那位女警突然冲着坐在照相机前的大叔吼了起来」「几个城管把卖水果的阿姨押着」: the one faced (冲着/朝着/
+        # 对着) or taken hold of (把) stands after the doer, anywhere in the clause.
+        facing = _FACING.search(described)
+        if facing and 2 <= len(described) - facing.end() <= 9:
+            return "object"
     if any(before.endswith(marker) for marker in words.words["passive_markers"]):
         return "agent"
     if any(before.endswith(marker) for marker in words.words["object_markers"]):
