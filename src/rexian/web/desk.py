@@ -139,7 +139,9 @@ def findings(request: Request, me: Principal = Depends(SUPERVISOR)):
 
     services = _services(request)
     filters, problems = _finding_filters(request, FindingFilter)
-    page = max(1, int(request.query_params.get("page") or 1)) if (request.query_params.get("page") or "1").isdigit() else 1
+    from rexian.web.pages import _int
+
+    page = _int(request.query_params.get("page"), 1)
     result = services.desk.findings(filters, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     query = filters.as_query()
     return _render(request, "desk/findings.html", me, result=result, filters=filters, page=page, problems=problems,
