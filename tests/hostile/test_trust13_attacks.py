@@ -256,3 +256,32 @@ def test_a_csrf_field_with_a_non_ascii_character_is_refused_not_an_error(visitor
     answer = visitor.post("/login", data={"person_id": "J01", "password": "secret-pass-1", "csrf": "令牌"},
                           follow_redirects=False)
     assert answer.status_code == 403
+
+
+# --- files a careless or hostile hand gives the CLI -------------------------------------------------------------
+
+@pytest.mark.parametrize("manifest", ["{\"sha256\": ", "[]", pytest.param(DEEP, id="nested"),
+                                      "{\"made_at\": \"2026-03-02\"}"])
+def test_a_backup_whose_manifest_is_truncated_or_rewritten_is_refused_in_chinese(make_app, tmp_path, manifest):
+    """A manifest cut short, not an object or nested past the recursion limit stopped `restore` with a traceback;
+    one without its checksum let any change of the backup through to the restore."""
+    from rexian.adapters.keys import keyring_for
+    from rexian.service.backup import BackupError, backup, restore
+
+    app = make_app(f"sqlite:///{tmp_path / 'live.db'}")
+    closed(app)
+    ring = keyring_for(app.engine)
+    backup(str(app.engine.url), tmp_path / "copy.db", ring, app.clock())
+    (tmp_path / "copy.db.manifest.json").write_text(manifest, encoding="utf-8")
+    with pytest.raises(BackupError, match="备份清单"):
+        restore(tmp_path / "copy.db", f"sqlite:///{tmp_path / 'back.db'}", ring)
+    assert not (tmp_path / "back.db").exists()
+
+
+@pytest.mark.parametrize("text", ["[]", "7", pytest.param(DEEP, id="nested")])
+def test_a_key_file_that_is_not_a_key_ring_is_refused_in_chinese(tmp_path, text):
+    from rexian.adapters.keys import KeyFileError, KeyRing
+
+    (tmp_path / "wrong.keys").write_text(text, encoding="utf-8")
+    with pytest.raises(KeyFileError, match="密钥文件无法读取"):
+        KeyRing.load(tmp_path / "wrong.keys")

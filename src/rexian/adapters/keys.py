@@ -147,7 +147,8 @@ class KeyRing:
             return cls(keys, document["current"], Path(path))
         except FileNotFoundError:
             raise KeyFileError(f"密钥文件不存在：{path}（运行 rexian init 创建，或设置 key_file）") from None
-        except (OSError, ValueError, KeyError, TypeError) as error:
+        # AttributeError (a JSON list or number) and RecursionError ("[[[[…") were tracebacks before trust13
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
             raise KeyFileError(f"密钥文件无法读取：{path}（{type(error).__name__}）") from None
 
 
