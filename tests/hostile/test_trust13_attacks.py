@@ -233,7 +233,7 @@ def visitor(make_app, tmp_path):
     from rexian.web.auth import Accounts
 
     app = make_app(f"sqlite:///{tmp_path / 'web.db'}")
-    Accounts(app.engine, app.settings, app.clock).add_sharing_password(app.organisation(), ["J01"], "secret-pass-1")
+    Accounts(app.engine, app.settings, app.clock).add_sharing_password(app.organisation(), ["J01", "X01"], "secret-pass-1")
     with TestClient(create_app(app), raise_server_exceptions=False) as client:
         client.get("/login")
         yield client
@@ -285,3 +285,17 @@ def test_a_key_file_that_is_not_a_key_ring_is_refused_in_chinese(tmp_path, text)
     (tmp_path / "wrong.keys").write_text(text, encoding="utf-8")
     with pytest.raises(KeyFileError, match="密钥文件无法读取"):
         KeyRing.load(tmp_path / "wrong.keys")
+
+
+@pytest.mark.parametrize("person_id, url", [
+    ("J01", "/desk/live/stream?after=99999999999999999999"), ("J01", "/desk/live/stream?after=%C2%B2"),
+    ("X01", "/admin?pick=person&pick_page=%C2%B2"), ("X01", "/admin/deliveries/99999999999999999999/replay"),
+    ("X01", "/admin/deliveries/%C2%B2/replay")])
+def test_a_number_in_a_url_that_is_no_row_id_is_answered_not_an_error(visitor, person_id, url):
+    """`str.isdigit` takes "²" (which `int` refuses) and 20 digits overflowed SQLite's integer: both were a 500."""
+    client = _signed_in(visitor, person_id)
+    if url.endswith("/replay"):
+        answer = client.post(url, data={"csrf": client.cookies["rx_csrf"]}, follow_redirects=False)
+    else:
+        answer = client.get(url)
+    assert answer.status_code < 500, answer.text[:200]
