@@ -299,3 +299,17 @@ def test_a_number_in_a_url_that_is_no_row_id_is_answered_not_an_error(visitor, p
     else:
         answer = client.get(url)
     assert answer.status_code < 500, answer.text[:200]
+
+
+@pytest.mark.parametrize("tickets", ["not json", "7", "[1, 2]"])
+def test_an_import_manifest_row_inserted_with_unreadable_tickets_stops_no_ticket_page(town, tickets):
+    """The ticket page asks which import wrote a ticket (`ManifestRanges`): one manifest row inserted by SQL with
+    `tickets` not a JSON object made every ticket page a 500, at every request, until the row was removed."""
+    from rexian.adapters.manifests import ManifestRanges, imported_by
+
+    app, numbers = town
+    sql(app, "INSERT INTO import_manifests (number, source, made_at, tickets, previous_mac, mac) "
+             "VALUES (1, 'x', '2026-03-02 00:00:00', ?, '', 'k1:00')", tickets)
+    with app.engine.connect() as connection:
+        assert imported_by(connection, numbers[0], ManifestRanges()) is None
+    assert "unsigned" in damaged(verify_database(app.engine)).get("导入清单(1)", set())
