@@ -73,7 +73,10 @@ class KeyRing:
         key = self.keys.get(key_id)
         if not sep or key is None:
             return f"签名所用密钥{key_id!r}不在密钥文件中"
-        if not hmac.compare_digest(_mac(key.secret, digest), value):
+        # Compared as bytes: `compare_digest` raises TypeError on a str with any non-ASCII character, so one MAC
+        # column written as 'k1:é' by SQL stopped verify (and every reader) with a traceback (trust13).
+        if not hmac.compare_digest(_mac(key.secret, digest).encode("ascii"),
+                                   value.encode("utf-8", "surrogateescape")):
             return "签名与内容不符（伪造或被改动）"
         if key.retired_at and at is not None and at.isoformat(timespec="seconds") > key.retired_at:
             return f"使用已于{key.retired_at}停用的密钥{key_id}签名（旧密钥被重放）"
@@ -144,7 +147,8 @@ class KeyRing:
             return cls(keys, document["current"], Path(path))
         except FileNotFoundError:
             raise KeyFileError(f"密钥文件不存在：{path}（运行 rexian init 创建，或设置 key_file）") from None
-        except (OSError, ValueError, KeyError, TypeError) as error:
+        # AttributeError (a JSON list or number) and RecursionError ("[[[[…") were tracebacks before trust13
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
             raise KeyFileError(f"密钥文件无法读取：{path}（{type(error).__name__}）") from None
 
 

@@ -101,8 +101,13 @@ def restore(backup_path: Path, url: str, keyring: KeyRing, force: bool = False,
         raise BackupError(f"备份文件不存在：{backup_path}")
     manifest_path = Path(f"{backup_path}.manifest.json")
     if manifest_path.exists():
-        expected = json.loads(manifest_path.read_text(encoding="utf-8")).get("sha256")
-        if expected and expected != _digest(backup_path):
+        try:  # a truncated or hostile manifest stopped the restore with a traceback (trust13)
+            expected = json.loads(manifest_path.read_text(encoding="utf-8")).get("sha256")
+        except (OSError, ValueError, AttributeError, RecursionError) as error:
+            raise BackupError(f"备份清单无法读取（{type(error).__name__}）：{manifest_path}") from None
+        if not isinstance(expected, str) or not expected:
+            raise BackupError(f"备份清单中没有校验和（清单被改动）：{manifest_path}")
+        if expected != _digest(backup_path):
             raise BackupError(f"备份文件与其清单的校验和不符（文件损坏或被改动）：{backup_path}")
     target = _sqlite_path(url)
     if target is not None:

@@ -80,9 +80,11 @@ def _digest_range(connection: Connection, previous: str, bounds: dict[str, tuple
 def document(row: Any) -> dict[str, Any]:
     """A checkpoint as the JSON document that is signed and filed (times as text)."""
     values = dict(row) if isinstance(row, dict) else dict(row._mapping)
-    out = {name: values[name] for name in FIELDS}
-    out.update({name: values[name] for name in OPTIONAL if values.get(name) is not None})
-    out["made_at"] = comparable(out["made_at"]) if not isinstance(out["made_at"], str) else out["made_at"]
+    # Every value as `comparable` gives it (times as text; bytes, which SQL can write into any SQLite column and
+    # which stopped verify with a TypeError before trust13, as a form no genuine value has): a genuine
+    # checkpoint's document is unchanged, a forged one fails its MAC.
+    out = {name: comparable(values[name]) for name in FIELDS}
+    out.update({name: comparable(values[name]) for name in OPTIONAL if values.get(name) is not None})
     return out
 
 
@@ -134,7 +136,7 @@ def read_filed(paths: Iterable[Path]) -> tuple[list[dict[str, Any]], list[Checkp
             if not isinstance(item, dict) or not all(name in item for name in (*FIELDS, "mac")):
                 raise ValueError("fields")
             filed.append(item)
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, RecursionError) as error:  # RecursionError: "[[[[…" (trust13)
             problems.append(CheckpointProblem(None, f"存档文件{Path(path).name}无法读取（{type(error).__name__}）"))
     return filed, problems
 

@@ -97,7 +97,9 @@ def new_csrf_token() -> str:
 
 def _check_csrf(request: Request, sent: str | None) -> None:
     cookie = request.cookies.get(CSRF_COOKIE)
-    if not cookie or not sent or not hmac.compare_digest(cookie, sent):
+    # bytes: compare_digest raises TypeError on a str with a non-ASCII character (a 500 for "csrf=é", trust13)
+    if not cookie or not sent or not hmac.compare_digest(cookie.encode("utf-8", "surrogateescape"),
+                                                         str(sent).encode("utf-8", "surrogateescape")):
         raise CsrfRefused()
 
 

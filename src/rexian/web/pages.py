@@ -181,11 +181,17 @@ def _filters(request: Request) -> tuple[queries.Filters, list[str]]:
     return queries.Filters(**values, queue=params.get("queue") or "all"), problems
 
 
+MAX_PAGE = 100_000  # as the API's `page` (web/api.py): a page number past it is the last one asked for
+
+
 def _int(text: str | None, default: int) -> int:
+    """A page number from a query string, held to 1…MAX_PAGE: ?page=99999999999999999999 overflowed the
+    database's integer as an OFFSET (a 500 on /tickets and /desk/findings, trust13)."""
     try:
-        return int(text) if text else default
+        number = int(text) if text else default
     except ValueError:
         return default
+    return min(max(number, 1), MAX_PAGE)
 
 
 @router.get("/tickets")

@@ -105,7 +105,7 @@ def asked(params: Any, key: str, name: str) -> tuple[str, int, list[str]] | None
     if params.get(PICK) != key:
         return None
     number = str(params.get(PICK_PAGE) or "1")
-    return str(params.get(QUERY) or ""), int(number) if number.isdigit() else 1, list(params.getlist(name))
+    return str(params.get(QUERY) or ""), int(number) if number.isascii() and number.isdigit() else 1, list(params.getlist(name))
 
 
 def page_url(url: Any) -> str:
