@@ -46,3 +46,31 @@ def test_the_page_read_off_the_dates_index_equals_the_page_read_off_the_other_fi
     monkeypatch.setattr(desk_module, "DENSE_MATCHES", 1)  # every dated list counts as many matches
     indexed = [[f["finding_key"] for f in desk.findings(case, limit=5, offset=3)["items"]] for case in cases]
     assert indexed == planner and all(planner)
+
+
+def test_the_list_without_dates_is_newest_occurrence_first_not_one_rules_findings_by_key(make_app, tmp_path):
+    desk = _stored(make_app, tmp_path)  # one batch run: one detection time for all, two rules
+
+    for filters in (FindingFilter(), FindingFilter(unit_id="D02"), FindingFilter(family="buck_passing", status="new"),
+                    FindingFilter(date_by="detected")):  # the detection's dates asked for without a date: no order
+        items = desk.findings(filters, limit=10)["items"]
+        times = [f["occurred_at"] for f in items]
+        assert len(items) == 10 and times == sorted(times, reverse=True), filters
+    first = desk.findings(FindingFilter(), limit=10)["items"]
+    assert {f["rule_id"] for f in first} == {"BP-RETURNS", "DL-OVERDUE"}  # before: the first ten BP-RETURNS by key
+
+
+def test_each_filter_has_an_index_in_the_lists_order_and_no_single_column_copy_of_one(make_app, tmp_path):
+    from sqlalchemy import inspect
+
+    app = make_app(f"sqlite:///{tmp_path / 'indexes.db'}")  # migrated to head
+
+    indexes = {index["name"]: index["column_names"] for index in inspect(app.engine).get_indexes("findings")}
+
+    for names in (["unit_id"], ["person_id"], ["rule_id"], ["family"], ["severity"], ["status"],
+                  ["unit_id", "severity"], ["family", "status"]):
+        assert indexes[f"ix_findings_{'_'.join(names)}_occurred"] == [*names, "occurred_at", "finding_key"]
+    assert indexes["ix_findings_occurred_key"] == ["occurred_at", "finding_key"]
+    assert not {name for name in indexes if name.endswith("_detected") and name != "ix_findings_detected_key"}
+    assert not {"ix_findings_rule", "ix_findings_status", "ix_findings_unit", "ix_findings_family",
+                "ix_findings_person", "ix_findings_detected"} & set(indexes)

@@ -110,14 +110,15 @@ class Desk:
     # --- findings triage ----------------------------------------------------------------------------------
     def findings(self, filters: FindingFilter | None = None, limit: int = 50, offset: int = 0,
                  with_total: bool = True) -> dict[str, Any]:
-        """One page of findings, newest first, and how many match in all. Newest by detection; by occurrence when
-        the dates asked for are the occurrence's (the default): the order the supervisor asked about, and the one
-        the occurrence index gives without sorting every finding of the months (a month of a city's findings
-        sorted by detection cost 115 CPU ms at 300,000 findings, 0.1 read off the index)."""
+        """One page of findings, newest first, and how many match in all. Newest by occurrence — when the matter
+        happened — read off the filter's own index in that order (0019_scale13); by detection only when the dates
+        asked for are the detection's. Before, a list without dates was in detection-then-key order, and a batch run
+        stamps all its findings with one detection time, so its first pages were one rule's findings by key."""
         filters = filters or FindingFilter()
         c = ft.findings.c
         conditions = filters.conditions()
-        by_occurrence = filters.date_by != "detected" and (filters.date_from or filters.date_to)
+        by_detection = filters.date_by == "detected" and bool(filters.date_from or filters.date_to)
+        by_occurrence = not by_detection and bool(filters.date_from or filters.date_to)
         with reading(self.engine) as connection:
             # Counted up to COUNT_CAP matches ("10000+"): an exact count of a city's findings costs more than
             # the page itself.
@@ -133,7 +134,7 @@ class Desk:
             page = filters.conditions(by_date_index=True) if dense and self.engine.dialect.name == "sqlite" \
                 else conditions
             query = select(ft.findings).where(*page).order_by(
-                (c.occurred_at if by_occurrence else c.detected_at).desc(), c.finding_key)
+                (c.detected_at if by_detection else c.occurred_at).desc(), c.finding_key)
             rows = [row_to_finding(row) for row in connection.execute(query.limit(limit).offset(offset))]
         capped = total is not None and total > COUNT_CAP
         return {"items": rows, "total": min(total, COUNT_CAP) if capped else total, "capped": capped,
