@@ -29,7 +29,6 @@ LATE_ORDER_RULE = "SV-ORDER-LATE"
 
 
 COUNT_CAP = 10_000  # the findings list counts up to this many matches
-DENSE_MATCHES = 1_000  # a dated list with this many matches reads its page off the dates' index (Desk.findings)
 
 
 @dataclass
@@ -58,16 +57,10 @@ class FindingFilter:
             known["contradicted"] = known["contradicted"] in ("1", "true", "yes", "是")
         return cls(**known)
 
-    def conditions(self, by_date_index: bool = False) -> list[Any]:
-        """`by_date_index`: the equal-to conditions written so that SQLite does not read them off their indexes
-        (a column inside a function), leaving it the date's (Desk.findings)."""
+    def conditions(self) -> list[Any]:
         c = ft.findings.c
-
-        def column(name):
-            return func.coalesce(c[name], c[name]) if by_date_index else c[name]
-
-        out = [column(name) == getattr(self, name) for name in ("family", "rule_id", "severity", "unit_id",
-                                                                "person_id", "status") if getattr(self, name)]
+        out = [c[name] == getattr(self, name) for name in ("family", "rule_id", "severity", "unit_id", "person_id",
+                                                           "status") if getattr(self, name)]
         when = c.detected_at if self.date_by == "detected" else c.occurred_at
         if self.date_from:
             out.append(when >= datetime.combine(self.date_from, time.min))
@@ -118,22 +111,17 @@ class Desk:
         c = ft.findings.c
         conditions = filters.conditions()
         by_detection = filters.date_by == "detected" and bool(filters.date_from or filters.date_to)
-        by_occurrence = not by_detection and bool(filters.date_from or filters.date_to)
         with reading(self.engine) as connection:
             # Counted up to COUNT_CAP matches ("10000+"): an exact count of a city's findings costs more than
             # the page itself.
             total = connection.execute(select(func.count()).select_from(
                 select(ft.findings.c.finding_key).where(*conditions).limit(COUNT_CAP + 1).subquery())
             ).scalar_one() if with_total else None
-            # Many matches in the dates: SQLite would read every finding of the family and state (or rule, unit)
-            # off that index and sort them; the dates' own index, walked newest first, reaches a page of them at
-            # once (the page query alone, 300,000 findings in 6 months, a month and a family and state, or a unit and
-            # a rule: 34–39 → 0.3–6 CPU ms). Few matches: that index, whose walk would pass over
-            # the dates' other findings, is the slow one, and the planner's choice stands.
-            dense = by_occurrence and total is not None and total >= DENSE_MATCHES
-            page = filters.conditions(by_date_index=True) if dense and self.engine.dialect.name == "sqlite" \
-                else conditions
-            query = select(ft.findings).where(*page).order_by(
+            # The page off the filter's own index in the list's order (filter columns, occurred_at DESC, key): a
+            # date range of that filter is one range of it. Before 0019_scale13 those indexes were in detection
+            # order, and a dated list with many matches was forced off them onto the dates' index (columns wrapped
+            # in coalesce) — which, with them in occurrence order, would read a whole month to find one family's.
+            query = select(ft.findings).where(*conditions).order_by(
                 (c.detected_at if by_detection else c.occurred_at).desc(), c.finding_key)
             rows = [row_to_finding(row) for row in connection.execute(query.limit(limit).offset(offset))]
         capped = total is not None and total > COUNT_CAP
