@@ -66,6 +66,17 @@ def test_an_outcome_must_name_a_known_sanction_and_a_person_or_unit():
         clues.record_outcome(SUPERVISOR, case, "criticism", None, None)
 
 
+def test_a_sanction_on_a_person_against_a_unit_with_no_person_is_refused_and_only_a_notice_may_name_a_unit_alone():
+    case = _clue(_opened(), {"action": "CaseFiled", "payload": {"reason": "r"}})
+    for outcome in ("criticism", "admonition", "discipline", "organisational", "transfer"):
+        with pytest.raises(MissingField, match="对个人的处理，必须填写责任人编号") as refused:
+            clues.record_outcome(SUPERVISOR, case, outcome, None, "D02")
+        assert refused.value.rule == "clue.outcome_person" and clues.OUTCOMES[outcome] in refused.value.message
+    notice = clues.record_outcome(SUPERVISOR, case, "notice", None, "D02", "全市通报")[0]
+    assert notice["payload"]["unit_id"] == "D02" and notice["payload"]["person_id"] is None
+    assert clues.record_outcome(SUPERVISOR, case, "admonition", "H0201", None)[0]["payload"]["person_id"] == "H0201"
+
+
 def test_only_the_ordered_unit_answers_and_a_late_answer_is_flagged():
     due = datetime(2026, 3, 10, 17, 0)
     issued = clues.issue_order(SUPERVISOR, "2026-01", "D02", due, "限期整改并书面答复", NOW, ["BP-RETURNS:RX1"])

@@ -258,3 +258,17 @@ def test_a_call_rate_over_outgoing_calls_alone_says_there_is_no_incoming_call_no
         assert shown[metric_id]["value"] is None
         assert shown[metric_id]["missing"] == "没有可计算的呼入来电（分母为0）"
     assert shown["return_rate"]["denominator"] > 0 and shown["return_rate"]["missing"] is None
+
+
+def test_the_trend_of_an_old_log_ends_at_its_last_month_not_the_month_the_snapshot_is_built(make_app, tmp_path):
+    """An export whose events end in March, viewed in December: the axis ends in March (before: nine empty months
+    after the data, April to December); a snapshot built before the log's newest event still ends at its own month."""
+    from rexian.service import dashboard
+
+    app = make_app(f"sqlite:///{tmp_path / 'old.db'}")
+    pingpong(app)  # the test clock's March 2026
+
+    for now, last in ((datetime(2026, 12, 7, 9), "2026-03"), (datetime(2026, 2, 20), "2026-03")):
+        shown = dashboard.rates(app.engine, load_config(), now)
+        periods = {point["period"] for rate in shown for point in rate["trend"]}
+        assert max(periods) == last, now

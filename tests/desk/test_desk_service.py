@@ -245,3 +245,22 @@ def test_an_order_batch_naming_a_retired_unit_is_refused_whole_and_writes_nothin
         desk.issue_orders("J01", ["D02", "S09"], due, "限期整改", finding_keys=["BP-RETURNS:RX1"])
     assert desk.orders() == []  # not even the order to D02, and no batch number used
     assert desk.issue_orders("J01", ["D02"], due, "限期整改", finding_keys=["BP-RETURNS:RX1"])[0] == "2026-01"
+
+
+def test_an_admonition_on_a_clue_whose_findings_name_two_people_is_refused_until_a_person_is_named(desk_app):
+    from rexian.domain.errors import MissingField
+
+    _, desk = desk_app
+    desk.decide(["BP-RETURNS:RX1", "BP-RETURNS:RX2"], "confirm", "J01", "属实")
+    clue_id = desk.open_clue("J01", ["BP-RETURNS:RX1", "BP-RETURNS:RX2"], "两个单位的推诿", unit_id="D02")
+    desk.file_case(clue_id, "J01", "初核属实")
+    assert desk.clue(clue_id)["person_id"] is None  # H0201 and H0301: no one agreed on
+
+    with pytest.raises(MissingField, match="诫勉谈话”是对个人的处理"):
+        desk.record_outcome(clue_id, "J01", "admonition", note="诫勉谈话")
+
+    assert desk.clue(clue_id)["outcomes"] == [] and [e["action"] for e in desk.clue(clue_id)["events"]][-1] == "CaseFiled"
+    desk.record_outcome(clue_id, "J01", "admonition", person_id="H0301", note="对承办人诫勉谈话")
+    desk.record_outcome(clue_id, "J01", "notice", note="通报单位")
+    assert [(o["outcome"], o["person_id"], o["unit_id"]) for o in desk.clue(clue_id)["outcomes"]] == [
+        ("admonition", "H0301", "D02"), ("notice", None, "D02")]

@@ -24,12 +24,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from rexian.adapters import desk_store
@@ -57,6 +58,14 @@ STORED = ("added", "updated", "measured", "kept")
 # Findings stored per transaction by `upsert_chunked`: the SQLite write lock is held briefly (the web goes on while a
 # city's findings are stored) and one chunk's rows, history and outbox rows are held at a time.
 STORE_CHUNK = 1000
+# SQLite's page cache (MB) while a city's findings are stored (`upsert_chunked`), and SQLite's own default after it.
+LOAD_CACHE_MB = 256
+SQLITE_DEFAULT_CACHE = -2000
+# WAL pages written before SQLite copies them into the database file and syncs it, while a load runs and by default:
+# one chunk (its rows, a dozen index entries each, history, outbox) is over 1,000 pages, so by default every chunk's
+# commit was also a checkpoint and a sync of the database file.
+LOAD_CHECKPOINT_PAGES = 20_000
+SQLITE_DEFAULT_CHECKPOINT = 1000
 
 
 def state_digest(row: Any) -> str:
@@ -198,35 +207,54 @@ class FindingRepository:
     def __init__(self, engine: Engine):
         self.engine = engine
 
-    def upsert(self, findings: Iterable[Any], source: str, now: datetime) -> dict[str, list[str]]:
+    def upsert(self, findings: Iterable[Any], source: str, now: datetime,
+               held: Connection | None = None) -> dict[str, list[str]]:
         """Store findings; returns the keys `added` (first seen), `updated` (new, evidence changed), `measured`
         (new, only values that grow with time have grown: nothing is written — the stored finding keeps the figures
         of its last real change, its history gains no row, nothing is pushed) and `kept` (unchanged, already
-        decided and therefore left alone, or judged as of an earlier moment than the stored one: `older_view`)."""
+        decided and therefore left alone, or judged as of an earlier moment than the stored one: `older_view`).
+        One transaction, on `held` when given (a load's connection, its page cache kept between chunks)."""
         rows = {row["finding_key"]: row for row in map(finding_row, findings)}
         for attempt in range(3):
             try:
-                return self._upsert(rows, source, now)
+                return self._upsert(rows, source, now, held)
             except IntegrityError:  # a concurrent writer added one of the keys first: look again
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
 
-    def upsert_chunked(self, findings: Sequence[Any], source: str, now: datetime,
-                       chunk: int = STORE_CHUNK) -> dict[str, list[str]]:
+    def upsert_chunked(self, findings: Iterable[Any], source: str, now: datetime, chunk: int = STORE_CHUNK,
+                       cache_mb: int = LOAD_CACHE_MB) -> dict[str, list[str]]:
         """`upsert` of `chunk` findings at a time, each chunk its own transaction (a batch run's or a findings
-        file's, a city's worth); the keys of every chunk's result together. Interrupted, the chunks stored stay;
-        storing the same findings again adds none twice (the key is the finding's identity)."""
+        file's, a city's worth); the keys of every chunk's result together. `findings` is a sequence of findings or
+        an iterable of lists of them (`findings_files.checked_findings`: a file read as it is stored). Interrupted,
+        the chunks stored stay; storing the same findings again adds none twice (the key is the finding's identity).
+        All chunks go through one connection whose SQLite page cache is `cache_mb`: at a city's scale every chunk
+        inserts into the findings' dozen indexes, their history and the outbox at scattered places, and with
+        SQLite's default 2 MB cache each of those pages was read again from the file (memory only, no durability;
+        the cache is given back when the load ends)."""
         result: dict[str, list[str]] = {name: [] for name in STORED}
-        for start in range(0, len(findings), chunk):
-            for name, keys in self.upsert(findings[start:start + chunk], source, now).items():
-                result[name] += keys
+        with self.engine.connect() as held:
+            sqlite = held.dialect.name == "sqlite"
+            if sqlite:  # on the driver's connection: through SQLAlchemy the pragma would begin a transaction
+                sqlite3 = held.connection.driver_connection
+                sqlite3.execute(f"PRAGMA cache_size=-{max(1, int(cache_mb)) * 1024}")
+                sqlite3.execute(f"PRAGMA wal_autocheckpoint={LOAD_CHECKPOINT_PAGES}")
+            try:
+                for batch in _in_chunks(findings, chunk):
+                    for name, keys in self.upsert(batch, source, now, held).items():
+                        result[name] += keys
+            finally:
+                if sqlite:  # the pooled connection goes back with SQLite's default cache
+                    sqlite3.execute(f"PRAGMA cache_size={SQLITE_DEFAULT_CACHE}")
+                    sqlite3.execute(f"PRAGMA wal_autocheckpoint={SQLITE_DEFAULT_CHECKPOINT}")
         return result
 
-    def _upsert(self, rows: dict[str, dict[str, Any]], source: str, now: datetime) -> dict[str, list[str]]:
+    def _upsert(self, rows: dict[str, dict[str, Any]], source: str, now: datetime,
+                held: Connection | None = None) -> dict[str, list[str]]:
         result: dict[str, list[str]] = {name: [] for name in STORED}
         keys = list(rows)
-        with self.engine.begin() as connection:
+        with _transaction(self.engine, held) as connection:
             existing = {}
             for start in range(0, len(keys), 500):
                 chunk = keys[start:start + 500]
@@ -369,6 +397,29 @@ class FindingRepository:
                                       .order_by(ft.finding_events.c.id))
             return [{**dict(row._mapping), "at": row.at.isoformat(timespec="seconds"), "reason": reason_label(row.reason)}
                     for row in rows]
+
+
+@contextmanager
+def _transaction(engine: Engine, held: Connection | None) -> Iterator[Connection]:
+    """A transaction on `held` when given, else on a connection of the engine's pool."""
+    if held is None:
+        with engine.begin() as connection:
+            yield connection
+    else:
+        with held.begin():
+            yield held
+
+
+def _in_chunks(findings: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """`size` findings at a time from a sequence of findings, or the lists of an iterable of lists as they come
+    (a file read batch by batch), cut to `size` at most."""
+    if isinstance(findings, Sequence):
+        for start in range(0, len(findings), size):
+            yield list(findings[start:start + size])
+        return
+    for batch in findings:
+        for start in range(0, len(batch), size):
+            yield batch[start:start + size]
 
 
 def count_changes(connection: Any, changes: Counter[tuple[str, str]]) -> None:

@@ -36,29 +36,29 @@ findings = Table(
     Column("reason", Text),
     Column("contradicted_at", DateTime),  # the data no longer supports it: marked, never deleted (0004_desk)
     Column("contradiction", Text),
-    Index("ix_findings_rule", "rule_id"),
-    Index("ix_findings_status", "status"),
-    Index("ix_findings_unit", "unit_id"),
-    Index("ix_findings_family", "family"),
-    Index("ix_findings_person", "person_id"),
-    Index("ix_findings_detected", "detected_at"),
 )
+# One index on a filter column alone is not declared: each is the first column of a triage index below, which serves
+# the same lookups (0019_scale13 dropped ix_findings_rule/status/unit/family/person/detected: six fewer index
+# entries for every finding stored).
 
 # The bulletin's counts and the triage list's date filter read findings by the month they happened (0008_desk6).
 OCCURRED_INDEX = Index("ix_findings_occurred", findings.c.occurred_at, findings.c.status)
 
-# The triage list: one filter, newest first, in the list's own order (detected_at DESC, finding_key), so a
-# filtered page reads its rows off one index instead of sorting every match (0005_perf).
-# The two pairs the triage form is most used with (unit + risk, family + state) get their own, so that the
-# capped count reads index entries only.
+# The triage list: one filter, newest occurrence first, in the list's own order (occurred_at DESC, finding_key), so
+# a filtered page reads its rows off one index instead of sorting every match (0005_perf in detection order,
+# 0019_scale13 in occurrence order: the list is in the order the matters happened, a date range of one filter
+# is one range of its index). The two pairs the triage form is most used with (unit + risk, family + state) get
+# their own, so that the capped count reads index entries only.
 TRIAGE_INDEXES = tuple(
-    Index(f"ix_findings_{'_'.join(names)}_detected", *(findings.c[name] for name in names),
-          findings.c.detected_at.desc(), findings.c.finding_key)
+    Index(f"ix_findings_{'_'.join(names)}_occurred", *(findings.c[name] for name in names),
+          findings.c.occurred_at.desc(), findings.c.finding_key)
     for names in (("unit_id",), ("person_id",), ("rule_id",), ("family",), ("severity",), ("status",),
                   ("unit_id", "severity"), ("family", "status")))
 
-# The unfiltered list, newest first: a batch run stamps every finding with the same detected_at, so an index
-# on detected_at alone left SQLite sorting every finding by key (0006_desk3).
+# The unfiltered list, newest occurrence first (0019_scale13), and newest detection first when the dates asked for
+# are the detection's: a batch run stamps every finding with the same detected_at, so an index on detected_at alone
+# left SQLite sorting every finding by key (0006_desk3).
+LIST_INDEX = Index("ix_findings_occurred_key", findings.c.occurred_at.desc(), findings.c.finding_key)
 NEWEST_INDEX = Index("ix_findings_detected_key", findings.c.detected_at.desc(), findings.c.finding_key)
 
 # How many findings each filter value has (the triage form's counts, the dashboard's totals), kept in step

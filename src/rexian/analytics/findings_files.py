@@ -11,7 +11,7 @@ them. `rexian findings load` reads a findings.jsonl, a directory of these partit
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -73,31 +73,50 @@ def read_findings_any(path: str | Path) -> list[dict[str, Any]]:
     checked as `rexian analyze` writes it (`finding_problems`): a file edited by hand or by an attacker — a line
     that is not JSON, a field missing, a rule that does not exist, a family or severity the rule cannot have —
     is refused whole with every problem named (FindingsFileError)."""
+    return [finding for batch in checked_findings(path) for finding in batch]
+
+
+def checked_findings(path: str | Path, size: int = 1000) -> Iterator[list[dict[str, Any]]]:
+    """The findings of `read_findings_any`, `size` at a time, so that a city's file is stored without holding it
+    whole (2.2 million findings were ≈ 6 GB of dicts). The whole input is checked first, one finding at a time
+    and nothing kept, so that a bad file is still refused before anything is stored; then it is read again, batch
+    by batch, as the caller stores it."""
     path = Path(path)
     files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.suffix in (".jsonl", ".parquet"))
     if not files:
         raise FileNotFoundError(f"no .jsonl or .parquet findings under {path}")
-    findings, problems = [], []
+    problems: list[str] = []
     for file in files:
         try:
-            read = _read_parquet(file) if file.suffix == ".parquet" else _read_jsonl(file)
+            for number, finding in enumerate(_each(file), 1):
+                problems += [f"{file} 第{number}条：{problem}" for problem in finding_problems(finding)]
         except FindingsFileError as error:
             problems.append(str(error))
-            continue
         except (ValueError, KeyError, TypeError, OSError) as error:  # an unreadable Parquet file, a bad encoding
             problems.append(f"{file}：无法读取（{type(error).__name__}: {str(error)[:80]}）")
-            continue
-        for number, finding in enumerate(read, 1):
-            problems += [f"{file} 第{number}条：{problem}" for problem in finding_problems(finding)]
-        findings += read
     if problems:
         shown = problems[:MAX_PROBLEMS] + ([f"……另有{len(problems) - MAX_PROBLEMS}处问题"]
                                            if len(problems) > MAX_PROBLEMS else [])
         raise FindingsFileError("问题线索文件有误，未存入任何内容：\n" + "\n".join(shown))
-    for finding in findings:  # not stamped: read as a file written before the field (Parquet has no absent)
-        if finding.get("occurred_at") is None:
-            finding.pop("occurred_at", None)
-    return findings
+    return _batches(files, size)
+
+
+def _batches(files: list[Path], size: int) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for file in files:
+        for finding in _each(file):
+            if finding.get("occurred_at") is None:  # not stamped: read as a file written before the field
+                finding.pop("occurred_at", None)  # (Parquet has no absent)
+            batch.append(finding)
+            if len(batch) == size:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def _each(file: Path) -> Iterator[dict[str, Any]]:
+    return iter(_read_parquet(file)) if file.suffix == ".parquet" else _read_jsonl(file)
 
 
 def finding_problems(finding: Any) -> list[str]:
@@ -143,17 +162,17 @@ def finding_problems(finding: Any) -> list[str]:
     return problems
 
 
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    findings = []
+def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    """One finding a line, read as it goes (a month partition, or a whole city's findings.jsonl)."""
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
             try:
-                findings.append(json.loads(line))
+                finding = json.loads(line)
             except ValueError as error:
                 raise FindingsFileError(f"{path} 第{number}行不是JSON（{str(error)[:60]}）") from None
-    return findings
+            yield finding
 
 
 def _read_parquet(path: Path) -> list[dict[str, Any]]:

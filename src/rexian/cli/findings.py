@@ -88,10 +88,10 @@ _decide("dismiss")
 def load_command(file, db_url, reconcile):
     """存入批量分析的问题线索（rexian analyze 输出的 findings.jsonl，或 --engine spark 写出的按月分区目录，
     JSONL 或 Parquet）；重复载入不重复、不覆盖已作的决定。"""
-    from rexian.analytics.findings_files import FindingsFileError, read_findings_any
+    from rexian.analytics.findings_files import FindingsFileError, checked_findings
 
-    try:
-        findings = read_findings_any(file)
+    try:  # the whole file is checked before anything is stored, then stored as it is read again
+        batches = checked_findings(file)
     except FileNotFoundError as error:
         raise click.ClickException(str(error)) from None
     except FindingsFileError as error:
@@ -99,11 +99,19 @@ def load_command(file, db_url, reconcile):
 
         raise InvalidInput(str(error)) from None
     store = _store(db_url)
-    result = store.upsert_chunked(findings, "batch", _now())  # a city's findings: the web goes on meanwhile
+    found: list[dict[str, str]] = []  # what --reconcile reads of the file: each finding's key and rule
+
+    def kept_for_reconcile():
+        for batch in batches:
+            if reconcile:
+                found.extend({"finding_key": f["finding_key"], "rule_id": f["rule_id"]} for f in batch)
+            yield batch
+
+    result = store.upsert_chunked(kept_for_reconcile(), "batch", _now())  # a city's findings: the web goes on meanwhile
     measured = f"，仅数值随时间增长 {len(result['measured'])} 条（不记录、不推送）" if result["measured"] else ""
     click.echo(f"新增 {len(result['added'])} 条，更新 {len(result['updated'])} 条{measured}，未变 {len(result['kept'])} 条。")
     if reconcile:
-        marked = store.reconcile(findings, f"重新分析（{file}）未再发现", _now())
+        marked = store.reconcile(found, f"重新分析（{file}）未再发现", _now())
         click.echo(f"数据已推翻 {len(marked)} 条（保留记录，标记为“数据已推翻”）。")
 
 

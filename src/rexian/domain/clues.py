@@ -39,6 +39,9 @@ OUTCOMES = {
     "organisational": "组织处理",
     "transfer": "移送司法机关",
 }
+# 通报 may name a unit alone (a unit is notified); every other outcome is a sanction on a person — 责任追究到个人
+# (MISSION.md) — and is refused without one: 诫勉谈话 of a unit is not a thing.
+UNIT_OUTCOMES = ("notice",)
 ORDER_STATES = ("issued", "answered")
 BULLETIN_STATES = ("draft", "issued")
 
@@ -200,13 +203,17 @@ def close_clue(actor: Actor, clue: Clue, reason: str) -> list[dict[str, Any]]:
 
 def record_outcome(actor: Actor, clue: Clue, outcome: str, person_id: str | None, unit_id: str | None,
                    note: str = "") -> list[dict[str, Any]]:
-    """A handling result (批评教育, 通报, 诫勉谈话, 党纪政务处分 …) against a person and unit of a filed case."""
+    """A handling result (批评教育, 通报, 诫勉谈话, 党纪政务处分 …) against a person and unit of a filed case: a
+    sanction on a person names the person (UNIT_OUTCOMES: what a unit alone may receive)."""
     _require_supervisor(actor, "记录处理结果")
     _require_state(clue, ("case_filed",), "记录处理结果")
     if outcome not in OUTCOMES:
         raise MissingField("clue.outcome", "处理结果只能是：" + "、".join(OUTCOMES.values()))
     if not (person_id or unit_id):
         raise MissingField("clue.outcome_subject", "处理结果必须落实到责任人或责任单位")
+    if outcome not in UNIT_OUTCOMES and not person_id:
+        raise MissingField("clue.outcome_person", f"“{OUTCOMES[outcome]}”是对个人的处理，必须填写责任人编号"
+                                                  f"（只落实到单位的，处理结果只能是“{OUTCOMES['notice']}”）")
     return [_event("OutcomeRecorded", actor, {"outcome": outcome, "person_id": person_id, "unit_id": unit_id,
                                               "note": (note or "").strip()}, unit_id)]
 

@@ -101,7 +101,9 @@ def _record_chunks(connection, name: str):
 
 def rates(engine: Engine, config: dict[str, Any], until: datetime | None = None) -> list[dict[str, Any]]:
     """Each dashboard rate overall: latest value, formula, and its trend by month — every month from the
-    first with data through `until`'s (the snapshot's now), a month without data as an empty point."""
+    first with data through the month of the log's newest event (not after `until`, the snapshot's now), a month
+    without data as an empty point. Before, the axis ran on to `until`'s month: an export ending in March, viewed
+    in December, had nine empty months after its data."""
     import tempfile
 
     from rexian.analytics.metrics import CALL_METRICS, TICKET_METRICS, compute_metrics
@@ -110,6 +112,9 @@ def rates(engine: Engine, config: dict[str, Any], until: datetime | None = None)
     with reading(engine) as connection, tempfile.TemporaryDirectory(prefix="rexian-dashboard-") as workdir:
         data = log_data(connection, workdir, records=("calls",))
         lacking = data_lacking(connection)
+        newest = connection.execute(select(func.max(t.events.c["at"]))).scalar()  # off ix_events_at
+        if newest is not None:
+            until = min(until, newest) if until is not None else newest
         if data is not None:
             try:
                 # Grouped in DuckDB, a row per period; the overall scope only (the card and its trend): each

@@ -29,7 +29,6 @@ LATE_ORDER_RULE = "SV-ORDER-LATE"
 
 
 COUNT_CAP = 10_000  # the findings list counts up to this many matches
-DENSE_MATCHES = 1_000  # a dated list with this many matches reads its page off the dates' index (Desk.findings)
 
 
 @dataclass
@@ -58,16 +57,10 @@ class FindingFilter:
             known["contradicted"] = known["contradicted"] in ("1", "true", "yes", "是")
         return cls(**known)
 
-    def conditions(self, by_date_index: bool = False) -> list[Any]:
-        """`by_date_index`: the equal-to conditions written so that SQLite does not read them off their indexes
-        (a column inside a function), leaving it the date's (Desk.findings)."""
+    def conditions(self) -> list[Any]:
         c = ft.findings.c
-
-        def column(name):
-            return func.coalesce(c[name], c[name]) if by_date_index else c[name]
-
-        out = [column(name) == getattr(self, name) for name in ("family", "rule_id", "severity", "unit_id",
-                                                                "person_id", "status") if getattr(self, name)]
+        out = [c[name] == getattr(self, name) for name in ("family", "rule_id", "severity", "unit_id", "person_id",
+                                                           "status") if getattr(self, name)]
         when = c.detected_at if self.date_by == "detected" else c.occurred_at
         if self.date_from:
             out.append(when >= datetime.combine(self.date_from, time.min))
@@ -110,30 +103,26 @@ class Desk:
     # --- findings triage ----------------------------------------------------------------------------------
     def findings(self, filters: FindingFilter | None = None, limit: int = 50, offset: int = 0,
                  with_total: bool = True) -> dict[str, Any]:
-        """One page of findings, newest first, and how many match in all. Newest by detection; by occurrence when
-        the dates asked for are the occurrence's (the default): the order the supervisor asked about, and the one
-        the occurrence index gives without sorting every finding of the months (a month of a city's findings
-        sorted by detection cost 115 CPU ms at 300,000 findings, 0.1 read off the index)."""
+        """One page of findings, newest first, and how many match in all. Newest by occurrence — when the matter
+        happened — read off the filter's own index in that order (0019_scale13); by detection only when the dates
+        asked for are the detection's. Before, a list without dates was in detection-then-key order, and a batch run
+        stamps all its findings with one detection time, so its first pages were one rule's findings by key."""
         filters = filters or FindingFilter()
         c = ft.findings.c
         conditions = filters.conditions()
-        by_occurrence = filters.date_by != "detected" and (filters.date_from or filters.date_to)
+        by_detection = filters.date_by == "detected" and bool(filters.date_from or filters.date_to)
         with reading(self.engine) as connection:
             # Counted up to COUNT_CAP matches ("10000+"): an exact count of a city's findings costs more than
             # the page itself.
             total = connection.execute(select(func.count()).select_from(
                 select(ft.findings.c.finding_key).where(*conditions).limit(COUNT_CAP + 1).subquery())
             ).scalar_one() if with_total else None
-            # Many matches in the dates: SQLite would read every finding of the family and state (or rule, unit)
-            # off that index and sort them; the dates' own index, walked newest first, reaches a page of them at
-            # once (the page query alone, 300,000 findings in 6 months, a month and a family and state, or a unit and
-            # a rule: 34–39 → 0.3–6 CPU ms). Few matches: that index, whose walk would pass over
-            # the dates' other findings, is the slow one, and the planner's choice stands.
-            dense = by_occurrence and total is not None and total >= DENSE_MATCHES
-            page = filters.conditions(by_date_index=True) if dense and self.engine.dialect.name == "sqlite" \
-                else conditions
-            query = select(ft.findings).where(*page).order_by(
-                (c.occurred_at if by_occurrence else c.detected_at).desc(), c.finding_key)
+            # The page off the filter's own index in the list's order (filter columns, occurred_at DESC, key): a
+            # date range of that filter is one range of it. Before 0019_scale13 those indexes were in detection
+            # order, and a dated list with many matches was forced off them onto the dates' index (columns wrapped
+            # in coalesce) — which, with them in occurrence order, would read a whole month to find one family's.
+            query = select(ft.findings).where(*conditions).order_by(
+                (c.detected_at if by_detection else c.occurred_at).desc(), c.finding_key)
             rows = [row_to_finding(row) for row in connection.execute(query.limit(limit).offset(offset))]
         capped = total is not None and total > COUNT_CAP
         return {"items": rows, "total": min(total, COUNT_CAP) if capped else total, "capped": capped,

@@ -8,7 +8,6 @@ Revises: 0004_trust
 
 from alembic import op
 
-from rexian.adapters import findings_tables as ft
 from rexian.adapters import tables as t
 from rexian.adapters import word_index
 
@@ -17,20 +16,30 @@ down_revision = "0004_trust"
 branch_labels = None
 depends_on = None
 
+# The findings list's indexes as this revision made them (detection order); 0019_scale13 replaced them, so they are
+# written out here rather than read from the declaration of today.
+TRIAGE = (("unit_id",), ("person_id",), ("rule_id",), ("family",), ("severity",), ("status",),
+          ("unit_id", "severity"), ("family", "status"))
+
+
+def _triage_names() -> list[tuple[str, str]]:
+    return [(f"ix_findings_{'_'.join(names)}_detected", ", ".join((*names, "detected_at DESC", "finding_key")))
+            for names in TRIAGE]
+
 
 def upgrade() -> None:
     bind = op.get_bind()
     word_index.create(bind)
     for index in t.LIST_INDEXES:
         index.create(bind)
-    for index in ft.TRIAGE_INDEXES:
-        index.create(bind)
+    for name, columns in _triage_names():
+        bind.exec_driver_sql(f"CREATE INDEX {name} ON findings ({columns})")
 
 
 def downgrade() -> None:
     bind = op.get_bind()
-    for index in ft.TRIAGE_INDEXES:
-        op.drop_index(index.name, table_name="findings")
+    for name, _ in _triage_names():
+        op.drop_index(name, table_name="findings")
     for index in t.LIST_INDEXES:
         op.drop_index(index.name, table_name="tickets")
     word_index.drop(bind)
