@@ -88,3 +88,14 @@ def test_a_threat_named_by_this_is_it_not_stays_a_report():
 def test_not_knowing_whether_it_is_a_threat_stays_a_doubt():
     text = "村干部说不交罚款就让我家办不成事。不知道这是不是他们拿权力来威胁我。"
     assert _findings(text, "hostile_attitude") == []
+
+
+# --- a name held open (不管你认为是…也好) ------------------------------------------------------------------------
+
+def test_a_name_held_open_for_the_reader_is_no_report():
+    text = "派出所的民警要我们再开一份证明。既然提出来了，不管你认为是刁难也好，死板也罢，都只能照办。"
+    assert _findings(text, "hostile_attitude") == []
+
+
+def test_obstruction_whatever_the_writer_explains_is_still_a_report():
+    assert _findings("派出所的民警要我们再开一份证明，不管我怎么解释，他都是刁难我。", "hostile_attitude")
