@@ -66,6 +66,15 @@ def test_a_friend_asking_for_money_to_fix_a_car_is_no_graft():
     assert _findings("我问修车的朋友，他说给他三千块钱就帮我修好。", "graft") == []
 
 
+
+def test_the_same_bargain_broken_by_a_comma_is_graft():
+    assert _findings("协管员说，给他两千块钱，就不开罚单了。", "graft")
+
+
+def test_paying_a_stated_sum_before_leaving_is_no_graft_by_itself():
+    # a lawful fine is paid and the driver let go in the same words
+    assert _findings("交警说交两百元就可以走了。", "graft") == []
+
 # --- a suspicion cue carries through its list ------------------------------------------------------------------
 
 def test_a_suspected_list_leaves_its_last_item_a_suspicion():
