@@ -78,13 +78,14 @@ def test_paying_a_stated_sum_before_leaving_is_no_graft_by_itself():
 # --- a suspicion cue carries through its list ------------------------------------------------------------------
 
 def test_a_suspected_list_leaves_its_last_item_a_suspicion():
-    text = "村会计赵某，涉嫌私自出租集体土地、虚报低保名额、挪用修路资金、私自收取卫生费等问题。"
+    text = "原村会计赵某，涉嫌私自出租村里的集体土地、给亲戚虚报低保名额、挪用上级拨下的修路资金、私自收取卫生费等问题。"
     assert _findings(text, "graft") == []
     assert any(family == "graft" and kind == "lead" for family, kind, _ in _hits(text))
 
 
 def test_a_plain_list_of_acts_is_still_a_report():
-    assert _findings("村会计赵某私自出租集体土地、虚报低保名额、挪用修路资金、私自收取卫生费，群众意见很大。", "graft")
+    assert _findings("村会计赵某私自出租村里的集体土地、给亲戚虚报低保名额、挪用上级拨下的修路资金、私自收取卫生费，群众意见很大。",
+                     "graft")
 
 
 # --- 这是不是… names what was just told ----------------------------------------------------------------------
