@@ -22,6 +22,7 @@ KIND_ZH = {REPORT: "陈述事实", SUSPICION: "怀疑/推测", QUESTION: "疑问
 FACTOR = {REPORT: 1.0, SUSPICION: 0.55, QUESTION: 0.45, HYPOTHESIS: 0.3}
 _REACH = 24  # characters before the act within which a suspicion or supposition cue governs it
 _CLAUSE_MARK = re.compile(r"[，,；;：:]")
+_OPENS_CLAUSE_WITH_THIS = re.compile(r"(?:^|[，,；;：:。！？!?])(?:难道)?这$")
 _LAW_ARTICLE = re.compile(r"第[一二三四五六七八九十百零\d]+条|《[^》]{2,30}》|<<[^>]{2,30}>>")
 
 
@@ -61,6 +62,12 @@ class Assertion:
         return KIND_ZH[self.kind]
 
 
+def _judges_what_was_told(before: str, cue: re.Match[str]) -> bool:
+    """「这是不是拿权力来威胁我」: a clause opened by 这是不是 names what the letter has just told; it asks
+    the reader to agree, not whether it happened (「不知道这是不是…」 still doubts)."""
+    return cue.group(0) == "是不是" and _OPENS_CLAUSE_WITH_THIS.search(before[:cue.start()]) is not None
+
+
 def judge_assertion(text: str, act_start: int, act_end: int, sentence_start: int, sentence_end: int,
                     words: AssertionWords, *, conditional: bool = False) -> Assertion:
     """How the sentence speaks of the act at text[act_start:act_end] (denials are judged by the caller,
@@ -87,8 +94,14 @@ def judge_assertion(text: str, act_start: int, act_end: int, sentence_start: int
         words.question.search(text[act_end:clause_end]))
     # A suspicion cue that is itself a question word (是否有, 是不是, 有没有) asks about its own clause only:
     # 「我也不清楚那个借条是否有效，……民警逼我签字」 doubts the IOU, not what the police did.
+    # A cue before a list governs every item of it (「涉嫌私自买卖土地、非法建房出售、……私自收取卫生费等」),
+    # however far the list runs, as long as no clause ends in between.
+    clause_start = max([sentence_start] + [i + 1 for i in range(sentence_start, act_start) if text[i] in "，,；;：:"])
+    if "、" in text[max(clause_start, act_start - _REACH):act_start] and act_start - clause_start > _REACH:
+        before = text[clause_start:act_start]
     suspicion = [cue for cue in words.suspicion.finditer(before)
-                 if not (words.question.search(cue.group(0)) and _CLAUSE_MARK.search(before, cue.end()))]
+                 if not (words.question.search(cue.group(0)) and _CLAUSE_MARK.search(before, cue.end()))
+                 and not _judges_what_was_told(before, cue)]
     if suspicion:
         return Assertion(SUSPICION, suspicion[-1].group(0))
     trailing = words.suspicion_after.search(after)
