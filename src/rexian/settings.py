@@ -183,6 +183,10 @@ SETTINGS: tuple[Setting, ...] = (
             "SQLite's page cache (MB) while `rexian import` writes: the index inserts of each batch read and write "
             "through it; it fills as the database grows, up to this bound, and is the largest part of an import's "
             "resident memory after the chunks being read."),
+    Setting("import_batch_seconds", 1.0, float,
+            "How long one batch of `rexian import` should hold SQLite's write lock at most: a batch that held it longer "
+            "makes the next one take fewer tickets (never part of one), so pages and commands waiting to write get "
+            "in between; quick batches grow back to `--batch` tickets. 0: no bound."),
     Setting("import_sort_memory_mb", 1024, int,
             "Memory (MB) DuckDB may use to put such a log in ticket order when its ticket ids do not already come "
             "in order; beyond it the sort spills to a temporary directory."),

@@ -27,7 +27,7 @@ ROWS = [
     # a cycle back to 区住建局 after four other units; still open 3 weeks after intake
     ["GD003", "2024-03-04 09:00", "路灯不亮", "市12345中心→区住建局→区城管局→街道办→区水务局→区供电所→区住建局", "", "处理中",
      ""],
-    # near miss: passed on twice without coming back, each unit with its time in brackets (not read)
+    # near miss: passed on twice without coming back, each unit with the time it passed the ticket on in brackets
     ["GD004", "2024-03-05 09:00", "噪音扰民", "市12345中心(2024-03-05 09:10)→区环保局（2024-03-06 10:00）→街道办(2024-03-07 11:00)",
      "2024-03-08 10:00", "已办结", "已协调施工方调整作业时间"],
     # no move: answered by the centre
@@ -42,7 +42,7 @@ ROWS = [
 MAPPING = {"source": "cityC", "columns": {"ticket_id": "工单编号"},
            "intake": {"received_at": "受理时间", "content": "诉求内容"},
            "history": {"column": "流转路径", "chain": True, "closed_at": "办结时间", "status": "工单状态",
-                       "reply": "答复内容"},
+                       "reply": "答复内容", "centre": "市12345中心"},  # the centre said, not assumed (issue 14)
            "closed_states": ["已办结"]}
 
 
@@ -121,6 +121,7 @@ def test_suggest_proposes_the_chain_as_a_history_and_its_draft_reads_every_ticke
     path = _export(tmp_path)
     proposal, notes = suggest([path])
     assert proposal["history"]["column"] == "流转路径" and proposal["history"]["chain"] == "HandedOver"
+    assert proposal["history"]["centre"] == "市12345中心"  # proposed for the user to confirm, by its name
     assert proposal["history"].get("reply") == "答复内容" and proposal["history"].get("closed_at") == "办结时间"
     assert any("单位流转链" in note and "undated" in note for note in notes), notes
     proposal["source"] = "cityC"

@@ -214,8 +214,9 @@ def test_suggest_on_api_pages_proposes_the_records_path_the_flow_array_the_ticke
     visits = proposal["event_sheets"][0]
     assert visits["json"] == {"rows": "visitList"} and visits["action"] == "Visited"
     assert visits["columns"]["actor_id"] == "visitList.visitor.userId"
+    # IN, not in the sample (follow-up calls only), is added as the other direction (issue 14)
     assert proposal["calls"]["columns"]["ring_at"] == "ringTime" and proposal["calls"]["values"]["direction"] == {
-        "OUT": "out"}
+        "OUT": "out", "IN": "in"}
     assert any("returnList" in note and "未使用" in note for note in notes)  # named, never passed over
     assert proposal["actions"]["APPLY_FINISH"] == "ClosureRequested"
     draft = {**proposal, "source": "draft", "values": {"satisfaction": {"1": "满意", "3": "不满意"}}}

@@ -62,7 +62,9 @@ def test_suggest_proposes_event_sheets_a_joined_intake_time_and_the_call_records
     assert sheets["延期申请"]["action_fields"] == {"ExtensionApproved": {"new_due_at": "批准延期至"}}
     assert proposal["joined_columns"] == {"受理时刻": ["受理日期", "受理时间"]}
     assert proposal["ticket_sheet"]["intake"]["received_at"] == "受理时刻"
-    assert proposal["calls"]["files"] == "*话务记录*" and proposal["calls"]["values"] == {"direction": {"呼入": "in"}}
+    # 呼出, not in the sample, is added as the vocabulary's other direction (issue 14: a sample of one direction)
+    assert proposal["calls"]["files"] == "*话务记录*" \
+        and proposal["calls"]["values"] == {"direction": {"呼入": "in", "呼出": "out"}}
     # the staff sheet is read as the roster (人员代码/工号, 姓名, 所属单位), no longer left unread
     assert proposal["roster"] == {"sheet": "人员信息", "columns": {"person_id": "工号", "name": "姓名", "unit_id": "所属单位"}}
     assert not any("「人员信息」" in note and "未使用" in note for note in notes)

@@ -2,6 +2,7 @@
 
 import json
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -17,7 +18,13 @@ def test_analyze_on_spark_with_seven_partitions_writes_the_parity_findings_parti
                                        "--out", str(out)])
     assert result.exit_code == 0, result.output
     lines = (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()
-    found = {f["finding_key"]: comparable(f) for f in map(json.loads, lines)}
+    records = [json.loads(line) for line in lines]
+    # The person's name beside the id (issue 14): the city's people file names them, on Spark as on DuckDB.
+    people = pd.read_parquet(city_dir / "people.parquet")
+    names = dict(zip(people["person_id"], people["name"]))
+    assert any(f.get("person_name") for f in records)
+    assert all(f.get("person_name") == names.get(f["person_id"]) for f in records if f.get("person_id"))
+    found = {f["finding_key"]: comparable({k: v for k, v in f.items() if k != "person_name"}) for f in records}
     _duck, on_spark, _left_out = both
     assert found == on_spark
     partitioned = [json.loads(line) for path in sorted((out / "findings").glob("month=*/part.jsonl"))

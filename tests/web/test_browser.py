@@ -88,7 +88,7 @@ class Person:
         if files:
             box.locator("input[type=file]").set_input_files(files)
         with page.expect_navigation():
-            box.locator("button:not([type=button])").click()  # the form's own button, not a picker's pager
+            box.locator("button:not([type=button]):not([formaction])").click()  # the form's own, not a picker's
         if SCREENSHOTS:
             page.screenshot(path=f"{SCREENSHOTS}/{self.person_id}-{action}.png")
         error = page.locator("#action-error")

@@ -77,13 +77,18 @@ def read_records(connection: Connection, name: str):
 
 
 def staff_names(connection: Connection) -> dict[str, str]:
-    """Unit and person id → name: the organisation's units and people, and for people it names by their id only
-    (an imported export's staff written as 工号) the imported staff roster's name (`records.roster_names`)."""
-    names = records.roster_names(read_records(connection, "roster"))
-    names.update(connection.execute(select(t.units.c.unit_id, t.units.c.name)).all())
-    names.update((person_id, name) for person_id, name in connection.execute(
-        select(t.people.c.person_id, t.people.c.name)) if name and (name != person_id or person_id not in names))
+    """Unit and person id → name: the organisation's units, and its people named as every output names them
+    (`records.person_names`: the people table, else the imported staff roster — an export's staff written as 工号;
+    the desk does not read the events' written names, which `rexian analyze` adds)."""
+    names = dict(connection.execute(select(t.units.c.unit_id, t.units.c.name)).all())
+    names.update(records.person_names({}, read_records(connection, "roster"), people_rows(connection)))
     return names
+
+
+def people_rows(connection: Connection) -> list[dict[str, Any]]:
+    """The organisation's people as (person_id, name) rows, for `records.person_names`."""
+    return [{"person_id": person_id, "name": name}
+            for person_id, name in connection.execute(select(t.people.c.person_id, t.people.c.name))]
 
 
 def _pseudonymised(connection: Connection, name: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

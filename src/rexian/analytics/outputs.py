@@ -29,18 +29,48 @@ class Analysis:
         return named(person_id, self.names)
 
 
-def person_names(events: pd.DataFrame | None, roster: Any = None) -> dict[str, str]:
-    """Person id → name, the one map every output names people by (report.html, analysis.xlsx, risk_person.csv).
+def person_names(events: pd.DataFrame | None, roster: Any = None, people: Any = None) -> dict[str, str]:
+    """Person id → name from events in a DataFrame (`records.person_names`: the organisation's people, else a staff
+    roster, else the name most of a person's events carry beside the code — payload `actor_name`, an export
+    writing 王芳（0101）, docs/importing.md). Nobody else is named (the id is shown alone)."""
+    from rexian.domain.records import person_names as merged, written_names
 
-    A staff roster (people written as 工号 only) is the authority; a person it does not name is named by the name
-    the events carry beside the code (payload `actor_name`: an export writing 王芳（0101）, docs/importing.md) —
-    the name most of their events carry, where it changed. Nobody else is named (the id is shown alone)."""
-    from rexian.domain.records import roster_names, written_names
-
-    names = written_names(zip(events["actor_id"], events["payload"])) \
+    written = written_names(zip(events["actor_id"], events["payload"])) \
         if events is not None and {"actor_id", "payload"} <= set(events.columns) else {}
-    names.update(roster_names(roster))
-    return names
+    return merged(written, roster, people)
+
+
+# The events' written names grouped in the engine (DuckDB or Spark SQL alike, over the raw events every run
+# prepares): only the rows that may carry a name are parsed, and only the groups come back.
+_WRITTEN_NAMES_SQL = ("SELECT actor_id, {extract}(CAST(payload AS {text}), '$.actor_name') AS name, count(*) AS n "
+                      "FROM raw_events WHERE actor_id IS NOT NULL AND payload LIKE '%\"actor_name\"%' GROUP BY 1, 2")
+
+
+def names_in(data: Any, roster: Any = None, people: Any = None) -> dict[str, str]:
+    """Person id → name for an analysis run's prepared tables (`tables.Data` on DuckDB, `SparkData` on Spark):
+    the one map every `analyze` output names people by — report.html, analysis.xlsx, risk_person.csv and the
+    `person_name` beside the `person_id` in the findings files (`finding_record`). The rule is
+    `records.person_names` (people table, roster, then the events' written names)."""
+    from rexian.domain.records import counted_names, person_names as merged
+
+    if getattr(type(data), "spark", None) is not None:  # SparkData: the same query in Spark SQL
+        rows = [tuple(row) for row in data.spark.sql(
+            _WRITTEN_NAMES_SQL.format(extract="get_json_object", text="STRING")).collect()]
+    else:
+        rows = data.raw.execute(_WRITTEN_NAMES_SQL.format(extract="json_extract_string", text="VARCHAR")).fetchall()
+    return merged(counted_names(rows), roster, people)
+
+
+def finding_record(finding: Finding, names: dict[str, str]) -> dict[str, Any]:
+    """A finding as the findings files write it: its fields, and beside the `person_id` the scorers and
+    `rexian findings load` key on, the person's name (`person_name`) where something names them."""
+    name = names.get(finding.person_id) if finding.person_id else None
+    record: dict[str, Any] = {}
+    for key, value in finding.as_dict().items():
+        record[key] = value
+        if key == "person_id" and name:
+            record["person_name"] = name
+    return record
 
 
 def read_findings(path: str | Path) -> list[dict[str, Any]]:
@@ -57,7 +87,7 @@ def write_all(analysis: Analysis, out: str | Path) -> list[Path]:
     written = [out / "findings.jsonl", out / "metrics.csv", out / "metrics.json"]
     with open(written[0], "w", encoding="utf-8") as handle:
         for finding in sorted(analysis.findings, key=lambda f: f.finding_key):
-            handle.write(dumps(finding.as_dict()) + "\n")
+            handle.write(dumps(finding_record(finding, analysis.names)) + "\n")
     _safe(analysis.metrics).to_csv(written[1], index=False, encoding="utf-8")
     written[2].write_text(indented_records(_records(analysis.metrics)), encoding="utf-8")
     for scope, frame in analysis.risk.items():

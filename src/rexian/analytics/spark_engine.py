@@ -159,6 +159,12 @@ def _read(spark, location: str, name: str):
         raise
 
 
+def _small_table(spark, locations: list[str], name: str):
+    """A small table of the locations (the people, a staff roster) as one pandas frame on the driver, or None."""
+    frame = _union([f for f in (_read(spark, str(loc), name) for loc in locations) if f is not None])
+    return frame.toPandas() if frame is not None else None
+
+
 def _union(frames: list):
     if not frames:
         return None
@@ -513,6 +519,7 @@ def analyze_locations(locations: list[str], config: dict[str, Any], options: Spa
     `locations`. Rules declared `not_on_spark` are switched off and listed in the summary. Returns the
     Analysis and the month of receipt of each ticket the findings name (for `findings_files`)."""
     from rexian.analytics.analyze import analyze
+    from rexian.analytics.outputs import names_in
     from rexian.analytics.spark_text import BatchedTextPort
 
     data = from_locations(locations, spark, as_of, options)
@@ -523,6 +530,7 @@ def analyze_locations(locations: list[str], config: dict[str, Any], options: Spa
             rules[rule_id] = {**(rules.get(rule_id) or {}), "enabled": False}
         analysis = analyze(data, {**config, "rules": rules}, text=BatchedTextPort(data, text), progress=progress,
                            inputs=[str(loc) for loc in locations])
+        analysis.names = names_in(data, *(_small_table(data.spark, locations, name) for name in ("roster", "people")))
         analysis.summary.update({"engine": "spark", "spark_master": data.spark.sparkContext.master,
                                  "spark_shuffle_partitions": data.shuffle_partitions,
                                  "rules_not_on_spark": {r: all_rules()[r].not_on_spark for r in left_out}})

@@ -14,6 +14,7 @@ from rexian.domain.vocabulary import FAMILIES
 def _load_data(db: str | None, inputs: tuple[str, ...], as_of: datetime | None, compiled, names: dict[str, str]):
     """The tables of a database or of interchange directories; their queries run from `compiled`'s remembered
     SQL (Ibis loaded only to compile what is not remembered)."""
+    from rexian.analytics.outputs import names_in
     from rexian.analytics.tables import from_directories, from_frames
 
     remembering = {"on_connect": compiled.remember_queries, "remembered": compiled.named}
@@ -23,27 +24,42 @@ def _load_data(db: str | None, inputs: tuple[str, ...], as_of: datetime | None, 
         import sqlalchemy
 
         from rexian.adapters.record_store import read_records
-        from rexian.analytics.outputs import person_names
 
         engine = sqlalchemy.create_engine(db)
         present = set(sqlalchemy.inspect(engine).get_table_names())
         with engine.connect() as connection:
             frames = {name: pd.read_sql_table(name, connection) if name in present else None
                       for name in ("events", "tickets")}
-            frames.update({name: read_records(connection, name) for name in ("calls", "agent_status", "roster")})
+            frames.update({name: read_records(connection, name)
+                           for name in ("calls", "agent_status", "roster", "people")})
         if frames["events"] is None:
             raise click.UsageError(f"数据库中没有 events 表：{db}（先 rexian init，再导入或办理工单）")
         if frames["events"].empty:
             raise click.UsageError(f"数据库中还没有事件，没有可分析的内容：{db}（先 rexian import 导入，或用 rexian do 办理工单）")
-        names.update(person_names(frames["events"], frames["roster"]))
-        return from_frames(frames["events"], frames["tickets"], frames["calls"], frames["agent_status"], as_of,
+        data = from_frames(frames["events"], frames["tickets"], frames["calls"], frames["agent_status"], as_of,
                            **remembering)
+        names.update(names_in(data, frames["roster"], frames["people"]))
+        return data
     if not inputs:
         raise click.UsageError("请给出 --db URL，或至少一个交换文件目录")
     try:
-        return from_directories(list(inputs), as_of, **remembering)
+        data = from_directories(list(inputs), as_of, **remembering)
     except FileNotFoundError as missing:
         raise click.UsageError(str(missing)) from None
+    names.update(names_in(data, *(_directory_table(inputs, name) for name in ("roster", "people"))))
+    return data
+
+
+def _directory_table(directories: tuple[str, ...], name: str):
+    """The interchange table NAME (NAME.parquet, .csv or .csv.gz) of the directories together, or None."""
+    import pandas as pd
+
+    from rexian.adapters.interchange_files import read_table
+
+    frames = [read_table(path, name).to_pandas() for directory in directories
+              for path in next(([p] for p in (Path(directory) / f"{name}{suffix}"
+                                              for suffix in (".parquet", ".csv", ".csv.gz")) if p.exists()), [])]
+    return pd.concat(frames, ignore_index=True) if frames else None
 
 
 def _load_mapped(mapping_file: str, inputs: tuple[str, ...], as_of: datetime | None, out: str, unreadable: list[str],
@@ -51,7 +67,7 @@ def _load_mapped(mapping_file: str, inputs: tuple[str, ...], as_of: datetime | N
     """Foreign exports → in-memory events and tickets through the mapping → the rules' tables. The rejected
     rows go to OUT/rejects.csv, as `rexian import` writes them; the input files that could not be read are
     added to `unreadable` (the run then exits 2 after writing what it found)."""
-    from rexian.analytics.outputs import person_names
+    from rexian.analytics.outputs import names_in
     from rexian.analytics.tables import from_frames
     from rexian.importing.mapping import MappingError, load_mapping
     from rexian.importing.pipeline import import_to_frames
@@ -72,16 +88,18 @@ def _load_mapped(mapping_file: str, inputs: tuple[str, ...], as_of: datetime | N
     if events.empty:
         raise click.UsageError("没有导入任何事件，无从分析：请查看上面的拒收清单与 mapping check 的提示")
     records = report.record_frames
-    names.update(person_names(events, records.get("roster")))
-    return from_frames(events, tickets, *(records[name] if name in records and not records[name].empty else None
+    data = from_frames(events, tickets, *(records[name] if name in records and not records[name].empty else None
                                           for name in ("calls", "agent_status")), as_of=as_of,
                        on_connect=compiled.remember_queries, remembered=compiled.named)
+    names.update(names_in(data, records.get("roster")))
+    return data
 
 
 def _analyze_on_spark(inputs: tuple[str, ...], config, out: str, as_of: datetime | None, master: str | None,
                       conf: tuple[str, ...], partitions: int | None):
     """The Spark run: Parquet locations (paths or URIs) → analysis, plus findings partitioned by month."""
     from rexian.analytics.findings_files import write_partitioned
+    from rexian.analytics.outputs import finding_record
     from rexian.analytics.spark_engine import ScratchNeeded, SparkOptions, analyze_locations
     from rexian.settings import load_settings
 
@@ -105,7 +123,7 @@ def _analyze_on_spark(inputs: tuple[str, ...], config, out: str, as_of: datetime
                                                progress=lambda rule_id: click.echo(f"  规则 {rule_id}", err=True))
     except ScratchNeeded as error:
         raise click.UsageError(str(error)) from None
-    written = write_partitioned([f.as_dict() for f in analysis.findings], out, received)
+    written = write_partitioned([finding_record(f, analysis.names) for f in analysis.findings], out, received)
     return analysis, written
 
 
@@ -162,7 +180,7 @@ def _analyze(inputs, mapping_file, db, rules_file, out, as_of, engine, spark_mas
         if not mapping_file and any(Path(p).is_file() for p in inputs):
             raise click.UsageError("输入的是原始导出文件，须给出 --mapping；不用映射时请给出交换文件目录")
         compiled = CompiledRules(analysis_cache_dir(load_settings()))  # the preparation's queries remembered too
-        names: dict[str, str] = {}  # person id → name (outputs.person_names: a roster's, else the events')
+        names: dict[str, str] = {}  # person id → name (outputs.names_in: people, roster, else the events')
         data = (_load_mapped(mapping_file, inputs, as_of, out, unreadable, compiled, names)
                 if mapping_file else _load_data(db, inputs, as_of, compiled, names))
         run, _skipped = enabled_rules(data, config)

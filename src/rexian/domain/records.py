@@ -10,6 +10,7 @@ Kinds: `text`, `int` (64-bit), `float`, `bool`, `time` (naive local wall-clock t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 TEXT, INT, FLOAT, BOOL, TIME, DATE = "text", "int", "float", "bool", "time", "date"
@@ -75,7 +76,10 @@ def named(subject_id: str | None, names: dict[str, str], blank: str = "") -> str
     if not subject_id:
         return blank
     name = names.get(subject_id)
-    return f"{name}（{subject_id}）" if name and name != subject_id else subject_id
+    if not name or name == subject_id:
+        return subject_id
+    # A name written with its id already (the draft organisation's 「王芳（0101）」) is not given it twice.
+    return name if name.endswith((f"（{subject_id}）", f"({subject_id})")) else f"{name}（{subject_id}）"
 
 
 def written_names(pairs: Any) -> dict[str, str]:
@@ -83,30 +87,58 @@ def written_names(pairs: Any) -> dict[str, str]:
     王芳（0101）, docs/importing.md), from (actor id, payload) pairs — the payload a dict or its JSON text; where
     the name changed, the one most of their events carry. Said once for the draft organisation and the reports."""
     import json
+
+    def named_pairs() -> Iterator[tuple[Any, Any, int]]:
+        for actor, payload in pairs:
+            if isinstance(payload, str):
+                if '"actor_name"' not in payload:  # most payloads: decoded only where a name may be
+                    continue
+                payload = json.loads(payload)
+            yield actor, payload.get("actor_name") if isinstance(payload, dict) else None, 1
+
+    return counted_names(named_pairs())
+
+
+def counted_names(rows: Any) -> dict[str, str]:
+    """`written_names` from (actor id, written name, number of events) rows — what a query grouping the events
+    by actor and `actor_name` gives (an analysis over interchange files or Spark, which never brings every
+    payload into Python): the most-written name a person's events carry, a blank name or the id itself naming
+    nobody."""
     from collections import Counter, defaultdict
 
     written: dict[str, Counter[str]] = defaultdict(Counter)
-    for actor, payload in pairs:
+    for actor, name, count in rows:
         if actor is None or actor != actor:  # None or NaN: nobody acted
             continue
-        if isinstance(payload, str):
-            if '"actor_name"' not in payload:  # most payloads: decoded only where a name may be
-                continue
-            payload = json.loads(payload)
-        name = payload.get("actor_name") if isinstance(payload, dict) else None
         if isinstance(name, str) and name.strip() and name.strip() != str(actor):
-            written[str(actor)][name.strip()] += 1
+            written[str(actor)][name.strip()] += int(count)
     return {actor: counts.most_common(1)[0][0] for actor, counts in written.items()}
+
+
+def person_names(written: dict[str, str], roster: Any = None, people: Any = None) -> dict[str, str]:
+    """Person id → the name every output shows a person by — the analysis' reports and findings files and the
+    desk alike: the organisation's `people` table first (its name for a person; a name that is only the id
+    names nobody), then a staff roster (`roster_names`: an export writing people as 工号 only), then the name the
+    person's events carry (`written_names` / `counted_names`). Rows: DataFrames or iterables of dicts."""
+    names = {**written, **roster_names(roster)}
+    for row in _rows(people):
+        person, name = row.get("person_id"), row.get("name")
+        if person is not None and isinstance(name, str) and name.strip() and name.strip() != str(person):
+            names[str(person)] = name.strip()
+    return names
+
+
+def _rows(rows: Any) -> list[dict[str, Any]]:
+    if rows is None:
+        return []
+    return rows.to_dict("records") if hasattr(rows, "to_dict") else list(rows)
 
 
 def roster_names(rows: Any) -> dict[str, str]:
     """Person id → name from staff roster rows (an export that writes people as 工号 only; a DataFrame or
     an iterable of dicts), the row that started last winning (a name changed on a later post); a blank name
     names nobody."""
-    if rows is None:
-        return {}
-    records = rows.to_dict("records") if hasattr(rows, "to_dict") else list(rows)
-    named = [row for row in records if row.get("person_id") is not None and isinstance(row.get("name"), str)
+    named = [row for row in _rows(rows) if row.get("person_id") is not None and isinstance(row.get("name"), str)
              and row["name"].strip()]
     def started(row: dict[str, Any]) -> tuple[bool, str]:
         when = row.get("start_date")

@@ -57,7 +57,9 @@ ATTACHMENT_LABEL = r"(?:上传|相关)?附件(?:名称|列表)?|佐证材料|附
 FILE_NAME = r"[^\s、，,；;：:。]+?\.[A-Za-z][A-Za-z0-9]{1,4}(?=$|[\s、，,；;。)）])"
 ATTACHMENT_PART = re.compile(rf"[\s；;，,。]*(?:{ATTACHMENT_LABEL})\s*[：:]\s*(?P<files>[^\s、，,；;。]+"
                              rf"(?:\s*、\s*[^\s、，,；;。]+|\s*[，,；;]\s*{FILE_NAME})*)")
-NO_FILES = {"无", "暂无", "没有", "-", "—", "/"}  # 「附件：无」: no file, no evidence
+# 「附件：无」「附件：见上」: no file, no evidence — words saying there is none, or pointing elsewhere, are not file names.
+NO_FILES = {"无", "暂无", "没有", "-", "—", "/", "见上", "见上文", "详见上", "详见上文", "同上", "见前", "见前文", "见上述",
+            "略", "空", "无附件", "见附件"}
 ATTACHMENT_FIELDS = (("ClosureRequested", "evidence"), ("ProgressNoted", "attachments"))
 
 
@@ -75,6 +77,10 @@ class HistoryCell:
     separator: re.Pattern | None = None  # steps written one after another on a line (「…；2024-03-03 10:20 …」)
     chain: str | None = None  # a bare chain of units (「市12345中心→区住建局→街道办」): the event of each later arrow
     reply: str | None = None  # a chain's ticket row: the reply column (the last unit's reply, as in a ticket list)
+    # A chain's centre (the hotline centre: arrows out of it dispatch, into it return): the units the mapping's
+    # `centre` names, or the organisation's units of kind centre (import into a database); none known: every arrow
+    # is a move between peers — a chain's first unit is not assumed to be the centre.
+    centre: tuple[str, ...] = ()
 
     def key(self, group: str) -> str:
         return f"{self.column}.{group}"
@@ -82,7 +88,7 @@ class HistoryCell:
 
 def read_history_cell(raw: Any, where: str, error: type[Exception]) -> HistoryCell:
     """The `history` section, or `error` naming what is wrong."""
-    allowed = {"column", "line", "separator", "chain", "reply", "closed_at", "status", "visit_result", "due_at"}
+    allowed = {"column", "line", "separator", "chain", "reply", "centre", "closed_at", "status", "visit_result", "due_at"}
     if not isinstance(raw, dict) or not raw.get("column") or not (raw.get("line") or raw.get("chain")) \
             or set(raw) - allowed:
         raise error(f"{where}：history 应为 {{column: 处理过程列, line: 每一步的正则模式（命名组 at、action，可选 actor_id、"
@@ -99,8 +105,15 @@ def read_history_cell(raw: Any, where: str, error: type[Exception]) -> HistoryCe
         if chain not in CHAIN_EVENTS or raw.get("line") or raw.get("separator"):
             raise error(f"{where}：history.chain 为 true 或 {' / '.join(CHAIN_EVENTS)}（第一段以后每个箭头的事件，默认平级转办 "
                         f"HandedOver），且不与 line、separator 同用（链中没有每一步的时间和动作）")
+        centre = raw.get("centre") or ()
+        centre = (centre,) if isinstance(centre, str) else centre
+        if not isinstance(centre, (list, tuple)) or not all(isinstance(unit, str) and unit.strip() for unit in centre):
+            raise error(f"{where}：history.centre 为中心（热线中心）的单位名称，或其列表（流转路径中写出的名称）")
         return HistoryCell(column=str(raw["column"]), line=None, groups=CHAIN_GROUPS, chain=chain,
-                           reply=str(raw["reply"]) if raw.get("reply") else None, visit_result=visit_result, **outcome)
+                           reply=str(raw["reply"]) if raw.get("reply") else None, visit_result=visit_result,
+                           centre=tuple(unit.strip() for unit in centre), **outcome)
+    if raw.get("centre"):
+        raise error(f"{where}：history.centre 只用于单位流转链（chain）：逐步的处理过程中每一步写明了动作")
     try:
         pattern = re.compile(str(raw["line"]))
     except re.error as problem:
@@ -125,48 +138,106 @@ def step_columns(cell: HistoryCell) -> dict[str, str]:
     return {name: cell.key(name) for name in (*STEP_FIELDS, "payload") if name in cell.groups}
 
 
-# A chain of units (流转路径, 办理轨迹: 「市12345中心→区住建局→街道办→区住建局」) is read as moves of the ticket: the first
-# arrow the dispatch by the first unit (the centre), each later arrow a hand-over from the unit before it to the unit
-# after it — sideways (HandedOver, 转办) unless the mapping says Forwarded or Dispatched —, except an arrow out of the
-# centre (a re-dispatch) or back into it (a return). The chain writes no time:
-# its moves are ordered but undated. They are recorded at the ticket's close time (else its intake time), the one
-# known moment by which they had all happened, so no gap between them measures anything (DL-IDLE, FC-INSTANT read
-# none), and carry `undated: true`. A time written in brackets after a unit is not read (whether it is when the unit
-# got the ticket or passed it on differs by platform).
+# A chain of units (流转路径, 办理轨迹: 「市12345中心→区住建局→街道办→区住建局」) is read as moves of the ticket: each arrow a
+# hand-over from the unit before it to the unit after it — sideways (HandedOver, 转办) unless the mapping says Forwarded
+# or Dispatched —, except an arrow out of the centre (a dispatch) or back into it (a return: requested by the unit,
+# approved by the centre). Which unit is the centre is said, never assumed: the mapping's `history.centre`, or the
+# organisation's units of kind centre when importing into a database; a chain's first unit is the centre only then.
+# A time in brackets after a unit (「市住建局(2024-03-05 10:00)→区城管局」) is when that unit passed the ticket on: the
+# time of the move out of it (of the last unit: of its reply; of a chain of one unit: of the receipt). A move with no
+# time written is recorded at the time of the dated move before it (else after it), and a chain with no time at all at
+# the ticket's close time (else its intake time), the one known moment by which they had all happened. Every move
+# carries `undated: true` — the chain records no action of any unit, so no rule measures from it (DL-IDLE,
+# BP-NO-VERIFY, FF-NO-FOLLOW-UP do not judge it) — and `chain_time`: `written` (read from the brackets) or `stand-in`.
 CHAIN_EVENTS = ("HandedOver", "Forwarded", "Dispatched")
 CHAIN_GROUPS = ("at", "action", "actor_unit_id", "target_unit_id", "payload")
-UNIT_TIME = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+UNIT_TIME = re.compile(r"\s*[(（](?P<time>[^()（）]*)[)）]\s*$")
 
 
 def chain_units(text: str) -> list[str]:
     """The units of a chain, in order, each without a time in brackets after it."""
-    return [unit for unit in (UNIT_TIME.sub("", part).strip() for part in re.split(ARROW, text)) if unit]
+    return [unit for unit, _ in chain_parts(text)]
 
 
-def chain_steps(units: list[str], at: Any, event: str, reply: str | None = None) -> list[dict[str, Any]]:
-    """The chain's moves as steps, all at `at`, in order; the row's reply (if any) last, by the last unit. The first
-    unit is the centre: an arrow out of it is a dispatch, an arrow back into it a return (requested by the unit
-    before it, approved by the centre) — not a hand-over to a peer, so 「中心→A→中心→B→中心→A」 is A,B,A for the
-    ping-pong rule, never the centre bouncing."""
-    centre = units[0]
+def chain_parts(text: str) -> list[tuple[str, str | None]]:
+    """The units of a chain, in order, each with the text in brackets after it (its time, if it is one)."""
+    parts = []
+    for part in re.split(ARROW, text):
+        found = UNIT_TIME.search(part)
+        unit = (part[:found.start()] if found else part).strip()
+        if unit:
+            parts.append((unit, found.group("time").strip() if found else None))
+    return parts
 
-    def step(number: int, action: str, actor: str, target: str | None = None) -> dict[str, Any]:
-        return {"at": at, "action": action, "actor_unit_id": actor, "target_unit_id": target,
-                "payload": {"undated": True, "chain_step": number}}
 
-    steps = [step(0, "TicketReceived", centre)] if len(units) == 1 else []  # no move: received, and kept there
-    moves = [(before, after) for before, after in zip(units, units[1:]) if before != after]
-    for number, (before, after) in enumerate(moves, start=1):
-        if before == centre:
-            steps.append(step(number, "Dispatched", centre, after))
-        elif after == centre:
-            steps += [step(number, "ReturnRequested", before), step(number, "ReturnApproved", centre, before)]
+def chain_times(parts: list[tuple[str, str | None]], mapping) -> list[Any]:
+    """Each unit's bracketed time read as a time (None where it has none or it is not one)."""
+    times = []
+    for _unit, written in parts:
+        try:
+            times.append(parse_time(written, mapping.date_formats, mapping.zone()) if written else None)
+        except ValueError:
+            times.append(None)
+    return times
+
+
+def chain_steps(units: list[str], at: Any, event: str, reply: str | None = None, centre: Iterable[str] = (),
+                times: list[Any] | None = None) -> list[dict[str, Any]]:
+    """The chain's moves as steps, in order; the row's reply (if any) last, by the last unit. An arrow out of a
+    centre unit is a dispatch, an arrow back into one a return (requested by the unit before it, approved by the
+    centre) — not a hand-over to a peer, so 「中心→A→中心→B→中心→A」 is A,B,A for the ping-pong rule, never the centre
+    bouncing. `times[i]`: when unit i passed the ticket on (None: not written); the moves without one take the time
+    of the dated move before them (else after them), or `at` when none is dated."""
+    centre = set(centre)
+    times = times if times is not None and len(times) == len(units) else [None] * len(units)
+    filled = _filled_times(times, at)
+
+    def step(number: int, action: str, actor: str, when: int, target: str | None = None) -> dict[str, Any]:
+        return {"at": filled[when], "action": action, "actor_unit_id": actor, "target_unit_id": target,
+                "payload": {"undated": True, "chain_step": number,
+                            "chain_time": "written" if times[when] is not None else "stand-in"}}
+
+    # no move: received, and kept there; no centre known: received by the first unit, which passes it on
+    steps = [step(0, "TicketReceived", units[0], 0)] if len(units) == 1 or units[0] not in centre else []
+    moves = [(index, before, after) for index, (before, after) in enumerate(zip(units, units[1:])) if before != after]
+    for number, (index, before, after) in enumerate(moves, start=1):
+        if before in centre:
+            steps.append(step(number, "Dispatched", before, index, after))
+        elif after in centre:
+            steps += [step(number, "ReturnRequested", before, index), step(number, "ReturnApproved", after, index, before)]
         else:
-            steps.append(step(number, event, before, after))
+            steps.append(step(number, event, before, index, after))
     if reply:
-        steps.append({"at": at, "action": "Replied", "actor_unit_id": units[-1],
-                      "payload": {"undated": True, "reply": reply}})
+        last = len(units) - 1
+        steps.append({"at": filled[last], "action": "Replied", "actor_unit_id": units[-1],
+                      "payload": {"undated": True, "reply": reply,
+                                  "chain_time": "written" if times[last] is not None else "stand-in"}})
     return steps
+
+
+def _filled_times(times: list[Any], at: Any) -> list[Any]:
+    """Each unit's time, or the one before it (else after it) where none is written; `at` when none is."""
+    filled, last = [], None
+    for when in times:
+        last = when if when is not None else last
+        filled.append(last)
+    following = next((when for when in times if when is not None), at)
+    return [when if when is not None else following for when in filled]
+
+
+def organisation_centre(engine, mapping):
+    """The mapping with its chain's centre taken from the organisation in the database (its units of kind centre,
+    by name and by id, as a chain may write either), when the mapping names none."""
+    from sqlalchemy import inspect, select
+
+    from rexian.adapters import tables as t
+
+    if not inspect(engine).has_table(t.units.name):
+        return mapping
+    with engine.connect() as connection:
+        found = connection.execute(select(t.units.c.unit_id, t.units.c.name).where(t.units.c.kind == "centre")).all()
+    centre = tuple(dict.fromkeys(value for row in found for value in row if value))
+    return replace(mapping, history=replace(mapping.history, centre=centre)) if centre else mapping
 
 
 def chain_time(row: SourceRow, cell: HistoryCell, mapping, intake_first: bool = False) -> Any:
@@ -311,8 +382,11 @@ def step_rows(rows: Iterable[SourceRow], mapping, rejects: RejectLog, kept: list
             rejects.add(row.file, row.row, cell.column, None, "处理过程为空：没有可导入的流转步骤", ticket)
             continue
         if cell.chain is not None:
-            units = chain_units(as_text(text))
+            parts = chain_parts(as_text(text))
+            units, times = [unit for unit, _ in parts], chain_times(parts, mapping)
             at = chain_time(row, cell, mapping, intake_first=len(units) == 1)
+            if any(when is not None for when in times):
+                at = at or next(when for when in times if when is not None)
             if at is None or not units:
                 rejects.add(row.file, row.row, cell.column, text, "流转路径没有单位" if not units else
                             "流转路径没有时间，需要本行的办结时间（history.closed_at）或受理时间（intake.received_at）"
@@ -322,7 +396,7 @@ def step_rows(rows: Iterable[SourceRow], mapping, rejects: RejectLog, kept: list
             base = {key: value for key, value in row.values.items() if key != cell.column}
             reply = row.values.get(cell.reply) if cell.reply else None
             reply = None if is_missing(reply, mapping.nulls) else as_text(reply)
-            for number, step in enumerate(chain_steps(units, at, cell.chain, reply), start=1):
+            for number, step in enumerate(chain_steps(units, at, cell.chain, reply, cell.centre, times), start=1):
                 yield SourceRow(row.file, row.row, {**base, **{cell.key(name): value for name, value in step.items()},
                                                     cell.key(LINE): number})
             continue

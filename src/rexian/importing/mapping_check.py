@@ -216,8 +216,14 @@ def _unused_sections(report, mapping: Mapping, actions: Counter) -> list[str]:
                      "在 history 中写 separator（各步之间的分隔符：分号、序号 1. ①、箭头 →，如 '[；;]'）")
     if mapping.history is not None and mapping.history.chain is not None:
         chained = sum(1 for history in report.histories.values() if any(d.payload.get("undated") for d in history.drafts))
-        lines.append(f"流转路径：{chained} 件工单的单位流转链读作派单与{mapping.history.chain}（按链的顺序）；链中没有时间"
-                     "（undated，记在办结时间，无则受理时间）和经办人 → 不据此判断 DL-IDLE、BP-NO-VERIFY、FF-NO-FOLLOW-UP，"
+        dated = sum(1 for history in report.histories.values()
+                    if any(d.payload.get("chain_time") == "written" for d in history.drafts))
+        centre = "、".join(mapping.history.centre)
+        lines.append(f"流转路径：{chained} 件工单的单位流转链读作{mapping.history.chain}（按链的顺序"
+                     + (f"；从中心「{centre}」转出为派单、转回为退回" if centre else
+                        "；未给出中心（history.centre），每个箭头都是单位之间的转办，导入数据库时以组织机构中的中心为准")
+                     + f"）；{dated} 件的单位后写有时间（读作该单位转出的时间），其余流转记在前后一步或办结、受理时间；"
+                     "链中没有各单位的办理动作和经办人（undated）→ 不据此判断 DL-IDLE、BP-NO-VERIFY、FF-NO-FOLLOW-UP，"
                      "推诿线索只点名到单位")
     marked = [reject for reject in report.rejects.rejects if reject.reason == MARKED_REASON]
     if marked:

@@ -283,10 +283,14 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
 
     if mapping.mode == "table":
         raise ValueError(f"{mapping.table} 表只能导出为交换文件（--out）；组织机构请用组织文件导入")
+    if mapping.history is not None and mapping.history.chain is not None and not mapping.history.centre:
+        from rexian.importing.history_cells import organisation_centre
+
+        mapping = organisation_centre(engine, mapping)
     from rexian.settings import load_settings
 
     settings = settings or load_settings()
-    cache_mb = settings.import_cache_mb
+    cache_mb, batch_seconds = settings.import_cache_mb, settings.import_batch_seconds
     plan = None
     if fast:
         from rexian.importing.fast import fast_plan
@@ -307,7 +311,8 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
     renew = partial(renew_with_batch, import_id=import_id)  # each batch renews the run's lease in its transaction
     try:
         if plan is not None:
-            report = _fast_store(engine, plan, result, batch_tickets, after_batch, progress, cache_mb, renew)
+            report = _fast_store(engine, plan, result, batch_tickets, after_batch, progress, cache_mb, renew,
+                                 batch_seconds)
             if report is None:
                 # A payload the fast path cannot take: the general path finishes the run. Its records are the
                 # same, so the tickets already written are found unchanged (and not counted twice).
@@ -316,11 +321,12 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
                                      events_added=result.events_added, written=result.written)
                 store_histories(engine, _counting(report, sealed_histories(report, mapping, deadlines), progress),
                                 batch_tickets, after_batch, written_earlier=frozenset(result.written), result=result,
-                                cache_mb=cache_mb, renew=renew)
+                                cache_mb=cache_mb, renew=renew, batch_seconds=batch_seconds)
                 finish(report, result.conflicts, result.refusals)
         else:
             store_histories(engine, _counting(report, sealed_histories(report, mapping, deadlines), progress), batch_tickets,
-                            after_batch, result=result, cache_mb=cache_mb, renew=renew)
+                            after_batch, result=result, cache_mb=cache_mb, renew=renew,
+                            batch_seconds=batch_seconds)
             finish(report, result.conflicts, result.refusals)
     except BaseException:
         finish_run(engine, import_id, "failed")
@@ -340,7 +346,7 @@ def import_to_database(engine, inputs: list[str | Path], mapping: Mapping,
 
 
 def _fast_store(engine, plan, result, batch_tickets: int, after_batch, progress=None,
-                cache_mb: int = 256, renew=None) -> ImportReport | None:
+                cache_mb: int = 256, renew=None, batch_seconds: float | None = None) -> ImportReport | None:
     """Store the fast plan's histories; None when it had to stop (the general path then takes over)."""
     from rexian.importing.fast import FastStop
     from rexian.importing.store import store_histories
@@ -348,7 +354,7 @@ def _fast_store(engine, plan, result, batch_tickets: int, after_batch, progress=
     report = ImportReport(rows_in=plan.rows_in)
     try:
         store_histories(engine, _counting(report, plan.sealed(hashed=False), progress), batch_tickets, after_batch, result=result,
-                        cache_mb=cache_mb, renew=renew)
+                        cache_mb=cache_mb, renew=renew, batch_seconds=batch_seconds)
     except FastStop:
         return None
     conflicting = plan.rows_of(result.conflicts)

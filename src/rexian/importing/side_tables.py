@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from rexian.domain.records import BOOL, DATE, INT, KEYS, TIME, columns, kinds
+from rexian.importing.person_cells import person_id
 from rexian.importing.readers import SourceRow
 from rexian.importing.rejects import RejectLog
 from rexian.importing.values import as_text, is_missing, parse_time
@@ -30,10 +31,17 @@ def spec(table: str, part: str) -> tuple[str, ...]:
     return TABLES[table].get(part, ())
 
 
+# The columns holding a person: an agent written 「周婷(0301)」 or 「0301周婷」 is the agent 0301, as the flow
+# records' actor is (person_cells), so that a call record and the ticket steps of one agent meet.
+PERSON_COLUMNS = frozenset({"agent_id", "person_id"})
+
+
 def _convert(table: str, name: str, value: Any, mapping) -> Any:
     vocabulary = mapping.values.get(name)
     if vocabulary and as_text(value) in vocabulary:
         return vocabulary[as_text(value)]
+    if name in PERSON_COLUMNS:
+        return person_id(as_text(value))
     if name in spec(table, "times"):
         return parse_time(value, mapping.date_formats, mapping.zone())
     if name in spec(table, "dates"):

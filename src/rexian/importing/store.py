@@ -9,11 +9,14 @@ the stored history is exactly the beginning of the imported one:
 - stored history longer, the imported one its beginning → unchanged (the ticket was handled on in Rexian);
 - anything else → a conflict: the ticket's rows are rejected, the stored history is left alone.
 Each batch of whole tickets is one transaction, so a killed run leaves only complete tickets behind and
-running it again finishes the job.
+running it again finishes the job. A batch holds SQLite's write lock while it writes; pages that must write (a
+disclosure's audit record, a command) wait for it, so a batch takes fewer tickets when the last one held the lock
+longer than the setting `import_batch_seconds` (`next_batch_size`), and more again, up to `--batch`, when quick.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable
@@ -65,8 +68,11 @@ class StoreResult:
 def store_histories(engine: Engine, sealed: Iterable[tuple[str, list[dict[str, Any]]]],
                     batch_tickets: int = 500, after_batch: Callable[[int], None] | None = None,
                     written_earlier: frozenset[str] = frozenset(), result: StoreResult | None = None,
-                    cache_mb: int = 256, renew: Callable[[Connection], Any] | None = None) -> StoreResult:
-    """`written_earlier`: tickets this same run already added or grew (the fast path, before it handed over
+                    cache_mb: int = 256, renew: Callable[[Connection], Any] | None = None,
+                    batch_seconds: float | None = None) -> StoreResult:
+    """`batch_tickets`: the most tickets of one batch (transaction); `batch_seconds`: how long a batch should hold the
+    write lock at most (`next_batch_size`; None: no bound, every batch `batch_tickets`).
+    `written_earlier`: tickets this same run already added or grew (the fast path, before it handed over
     to this one): found unchanged, they are not counted again. `result`: counts to add to (kept by the caller when
     `sealed` raises half-way). `cache_mb`: SQLite's page cache while writing (the setting `import_cache_mb`).
     `renew(connection)`: called in each batch's transaction (the run's lease, importing/runs.py).
@@ -77,13 +83,14 @@ def store_histories(engine: Engine, sealed: Iterable[tuple[str, list[dict[str, A
     indexes from the file, and left the freed pages to the allocator (docs/speed.md, "Eleventh pass")."""
     result = result if result is not None else StoreResult()
     batch: list[tuple[str, list[dict[str, Any]]]] = []
-    number = 0
+    number, size = 0, batch_tickets
     with engine.connect() as connection:
         for item in sealed:
             batch.append(item)
-            if len(batch) >= batch_tickets:
+            if len(batch) >= size:
                 number += 1
-                _store_batch(connection, batch, result, written_earlier, cache_mb, renew)
+                held = _store_batch(connection, batch, result, written_earlier, cache_mb, renew)
+                size = next_batch_size(size, batch_tickets, held, batch_seconds)
                 batch = []
                 if after_batch:
                     after_batch(number)
@@ -94,11 +101,26 @@ def store_histories(engine: Engine, sealed: Iterable[tuple[str, list[dict[str, A
     return result
 
 
+def next_batch_size(size: int, most: int, held: float, seconds: float | None) -> int:
+    """How many tickets the next batch takes, after one of `size` tickets held the write lock `held` seconds: scaled
+    down to fit `seconds` when it held it longer (at least one ticket: tickets are never split), doubled back towards
+    `most` when it took under half of it."""
+    if seconds is None or seconds <= 0:
+        return most
+    if held > seconds:
+        return max(1, min(most, int(size * seconds / held)))
+    if held < seconds / 2:
+        return min(most, size * 2)
+    return min(most, size)
+
+
 def _store_batch(held: Connection, batch: list[tuple[str, list[dict[str, Any]]]], result: StoreResult,
                  written_earlier: frozenset[str] = frozenset(), cache_mb: int = 256,
-                 renew: Callable[[Connection], Any] | None = None) -> None:
+                 renew: Callable[[Connection], Any] | None = None) -> float:
+    """Write one batch in one transaction; the seconds it held the write lock (from BEGIN IMMEDIATE to COMMIT)."""
     now = datetime.now().replace(microsecond=0)
     ids = [ticket_id for ticket_id, _ in batch]
+    began = time.monotonic()
     with held.begin():
         connection = held
         sqlite = connection.dialect.name == "sqlite"
@@ -173,6 +195,7 @@ def _store_batch(held: Connection, batch: list[tuple[str, list[dict[str, Any]]]]
         record_manifest_of(connection, new_tickets + [projection for _, _, projection in grown])
         if renew is not None:
             renew(connection)
+    took = time.monotonic() - began
     # Counted only once the transaction committed.
     result.tickets_added += counts["added"]
     result.tickets_grown += counts["grown"]
@@ -180,6 +203,7 @@ def _store_batch(held: Connection, batch: list[tuple[str, list[dict[str, Any]]]]
     result.events_added += len(new_rows)
     if result.written is not None:
         result.written.update(written)
+    return took
 
 
 def _fast_reseal(records, received, chained):

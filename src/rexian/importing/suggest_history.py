@@ -11,6 +11,7 @@ from collections import Counter
 from typing import Any, Callable
 
 from rexian.importing.history_cells import ARROW, BULLET, STEP_NUMBER, STEP_TIME
+from rexian.importing.person_cells import person_of
 from rexian.importing.values import as_text
 
 # A step's time as platforms write it, with or without the year, in brackets or not.
@@ -169,6 +170,10 @@ def _token_pattern(rests: list[str], is_action: Callable[[str], bool]) -> tuple[
         if sum(1 for part in column if PERSON_CODE.match(part)) * 2 > len(column) and "actor_id" not in names:
             names.append("actor_id")  # 王芳（0101）: the code is the person (names repeat, codes do not),
             before += r"(?P<actor_name>[^（(\s]+)[（(](?P<actor_id>[^）)]+)[）)]\s+"  # the name kept beside it
+            continue
+        if sum(1 for part in column if person_of(part)[1]) * 2 > len(column) and "actor_id" not in names:
+            names.append("actor_id")  # 0101王芳, [0101]王芳: the import reads the code as the person and keeps the
+            before += r"(?P<actor_id>\S+)\s+"  # name beside it (person_cells), as for 王芳（0101）
             continue
         units = sum(1 for part in column if UNIT_WORD.search(part))
         name = "actor_unit_id" if units * 2 > len(column) else "actor_id"

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
 from rexian.importing.header_words import match_headers
+from rexian.importing.history_cells import chain_units
 from rexian.importing.mapping import Mapping, mapping_from_dict
 from rexian.importing.suggest_fields import (kind_column, kind_values, labelled_fields, reply_and_deadline_fields,
                                              unused_columns)
@@ -114,11 +116,25 @@ def one_row_per_ticket(part: Part, notes: list[str]) -> tuple[dict[str, Any], li
     return proposal, notes
 
 
+CENTRE_NAME = re.compile(r"12345|热线|便民服务|市民服务中心|政务服务中心|市长信箱|指挥中心")
+
+
+def chain_centre(column: str, rows: list[dict[str, Any]]) -> str | None:
+    """The unit most sampled chains start with, proposed as the chain's centre when its name says it is the
+    hotline centre (12345, 热线 …): the import itself never takes a chain's first unit for the centre unasked."""
+    firsts = Counter(units[0] for row in rows if isinstance(row.get(column), str)
+                     and (units := chain_units(row[column])))
+    if not firsts:
+        return None
+    unit, count = firsts.most_common(1)[0]
+    return unit if count * 2 > sum(firsts.values()) and CENTRE_NAME.search(unit) else None
+
+
 def chain_history(part: Part, proposal: dict[str, Any], chain: str, reply: dict[str, str], intake: dict[str, str],
                   outcome: dict[str, str], visit: dict[str, str], notes: list[str]) -> tuple[dict[str, Any], list[str]]:
     """A file with one row per ticket whose only flow is a chain of units (流转路径: 「市12345中心→区住建局→街道办」):
-    `history: {column, chain: true}` — the first arrow the dispatch, each later one a sideways hand-over, undated
-    (importing/history_cells.py) — with the row's outcome columns and reply."""
+    `history: {column, chain: true, centre}` — arrows out of the centre dispatches, into it returns, the others
+    sideways hand-overs, undated (importing/history_cells.py) — with the row's outcome columns and reply."""
     proposal["columns"] = {"ticket_id": part.ticket_column}
     taken = {part.ticket_column, chain, *reply.values(), *intake.values(), *outcome.values(), *visit.values()}
     kind = kind_column(part.headers, part.rows, set(taken))
@@ -131,6 +147,9 @@ def chain_history(part: Part, proposal: dict[str, Any], chain: str, reply: dict[
     if intake:
         proposal["intake"] = intake
     history: dict[str, Any] = {"column": chain, "chain": "HandedOver", **outcome}
+    centre = chain_centre(chain, part.rows)
+    if centre:
+        history["centre"] = centre
     if reply:
         history["reply"] = reply["reply"]
     if visit:
@@ -139,10 +158,14 @@ def chain_history(part: Part, proposal: dict[str, Any], chain: str, reply: dict[
     if "status" in outcome:
         values = Counter(as_text(row.get(outcome["status"])) for row in part.rows if row.get(outcome["status"]))
         proposal["closed_states"] = [f"?  # {outcome['status']} 中表示已办结的取值，现有：{'、'.join(values)}"]
-    notes.append(f"「{chain}」是单位流转链（如「市12345中心→区住建局→街道办」）：按 history.chain 读取——第一个箭头是派单，"
-                 "其后每个箭头是前一单位向后一单位的平级转办（HandedOver；若平台的流转是下派，改为 Forwarded），回到第一个单位（中心）的"
-                 "箭头是退回，从中心再出发的是重新派单；链中没有时间，"
-                 "这些流转按顺序记在办结时间（无则受理时间）并标为 undated，依赖时间的规则不据此判断；没有经办人，推诿线索只点名到单位"
+    notes.append(f"「{chain}」是单位流转链（如「市12345中心→区住建局→街道办」）：按 history.chain 读取——每个箭头是前一单位向后一单位"
+                 "的平级转办（HandedOver；若平台的流转是下派，改为 Forwarded），从中心（history.centre）出发的箭头是派单，回到中心的"
+                 "是退回；单位后括号中的时间读作该单位转出的时间，没有时间的流转记在前一步（无则办结、受理）的时间，"
+                 "都标为 undated（链中没有各单位的办理动作），依赖办理动作的规则不据此判断；没有经办人，推诿线索只点名到单位"
                  "（docs/importing.md「A chain of units in one cell」）")
+    notes.append(f"已把「{centre}」作为中心（history.centre：多数流转链从它开始，名称也是热线中心的）：请核对；不是中心时删去，"
+                 "否则其转出都读作派单、转回都读作退回" if centre else
+                 "流转链的中心未知（多数链开头的单位名称不像热线中心）：若有中心，在 history.centre 写出它在链中的名称，"
+                 "否则每个箭头都读作单位之间的转办，链的第一个单位也不当作中心")
     unused_columns(part.headers, taken, notes)
     return proposal, notes

@@ -146,6 +146,10 @@ CALL_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 DIRECTION_WORDS = {"呼入": "in", "来电": "in", "呼出": "out", "外呼": "out", "去电": "out", "回访": "out", "IN": "in",
                    "OUT": "out", "in": "in", "out": "out", "Inbound": "in", "Outbound": "out"}
+# Each direction word and the word the same platform writes for the other direction: a sample holding only
+# 呼出 (a day of follow-up calls) still gets 呼入, which the whole export will hold (人工呼出 → 人工呼入).
+OTHER_DIRECTION = {"呼入": "呼出", "呼出": "呼入", "来电": "去电", "去电": "来电", "外呼": "呼入", "回访": "呼入",
+                   "IN": "OUT", "OUT": "IN", "in": "out", "out": "in", "Inbound": "Outbound", "Outbound": "Inbound"}
 
 
 def calls_section(part: Any, flow_paths: set[Path], notes: list[str]) -> dict[str, Any] | None:
@@ -162,6 +166,11 @@ def calls_section(part: Any, flow_paths: set[Path], notes: list[str]) -> dict[st
         words = {as_text(row[columns["direction"]]) for row in part.rows if row.get(columns["direction"])}
         translated = {word: ours for word in sorted(words) if (ours := next(
             (value for key, value in DIRECTION_WORDS.items() if key in word), None))}
+        unseen = _other_directions(translated)
+        if unseen:
+            notes.append(f"呼叫方向列「{columns['direction']}」样本中只有 {'、'.join(translated)}：已按词表补上另一方向 "
+                         f"{'、'.join(unseen)}（样本中未见，请按全部数据核对）")
+            translated = {**translated, **unseen}
         if translated:
             entry["values"] = {"direction": translated}
         if len(translated) < len(words):  # codes (1 / 2): what they mean is the platform's, never guessed
@@ -170,6 +179,20 @@ def calls_section(part: Any, flow_paths: set[Path], notes: list[str]) -> dict[st
     where = f"工作表「{part.sheet}」" if part.sheet else f"文件 {part.path.name}"
     notes.append(f"{where}是通话记录：作为 calls 段（话务类规则与 MS-VISIT-NO-CALL 读它；编码、分隔符请按文件核对）")
     return entry
+
+
+def _other_directions(translated: dict[str, str]) -> dict[str, str]:
+    """The words of the direction the sample did not show, formed as the sample's words are (人工呼出 → 人工呼入):
+    none when both directions were seen."""
+    if len(set(translated.values())) != 1:
+        return {}
+    unseen: dict[str, str] = {}
+    for word in translated:
+        key = next(key for key in DIRECTION_WORDS if key in word)
+        other = word.replace(key, OTHER_DIRECTION[key])
+        if other not in translated:
+            unseen[other] = DIRECTION_WORDS[OTHER_DIRECTION[key]]
+    return unseen
 
 
 # A code table (码表) of a database dump: one row per (category, code, name).

@@ -3,7 +3,9 @@
 section (importing/wide_groups.py).
 
 The groups are found from the headers of the first number, in their order: a group starts at each column holding
-an event time (…时间, …日期 — not a deadline: 申请延期至, 办理时限) and takes the columns after it. Its action word is
+an event time (…时间, …日期 — not a deadline: 申请延期至, 办理时限) and takes the columns after it; an export laid out
+stem by stem (all 派单时间k, then all 派单人k) is grouped by number instead: a column joins the time column filled
+with it in the same rows for the same numbers. Its action word is
 the time column's name without 时间 (派单时间 → 派单, 退单申请时间 → 退单申请); a column of step types (过程类型) is its
 action column; a column whose values are all verdicts (通过/驳回, 同意/不同意) is the action column of an audit, its
 words paired with the group's word (退单审核 + 通过 → ReturnApproved) as the group's own `actions`. Person, unit,
@@ -87,7 +89,10 @@ def _cells(part: Part, stem: str) -> list[str]:
 
 
 def _groups(part: Part) -> list[tuple[str, list[str]]]:
-    """(time stem, member stems) per group, in header order."""
+    """(time stem, member stems) per group. Laid out group by group (派单时间1 派单人1 承办单位1 派单时间2 …) a group
+    takes the columns after its time column, in header order; laid out stem by stem (派单时间1 派单时间2 … 派单人1
+    派单人2 …, or every time column first) each member goes to the time column it is filled with, number by number
+    (`_owner`)."""
     groups: list[tuple[str, list[str]]] = []
     waiting: list[str] = []
     for stem in wide_stems(part.headers):
@@ -98,7 +103,58 @@ def _groups(part: Part) -> list[tuple[str, list[str]]]:
             groups[-1][1].append(stem)
         else:
             waiting.append(stem)
-    return groups
+    if not _laid_out_by_stem(part.headers):
+        return groups
+    by_order = {member: at for at, members in groups for member in members}
+    owners: dict[str, list[str]] = {at: [] for at, _ in groups}
+    for member in wide_stems(part.headers):
+        if not is_event_time(member):
+            owners[_owner(part, member, list(owners), by_order.get(member))].append(member)
+    return list(owners.items())
+
+
+def _laid_out_by_stem(headers: list[str]) -> bool:
+    """Whether most numbered columns are followed by the same stem's next number (派单时间1 派单时间2) rather than by
+    another stem of the same number (派单时间1 派单人1)."""
+    marks = [numbered(header) for header in headers]
+    pairs = [(this, after) for this, after in zip(marks, marks[1:]) if this and after]
+    same_stem = sum(1 for this, after in pairs if this[0] == after[0] and after[1] == this[1] + 1)
+    return bool(pairs) and same_stem * 2 > len(pairs)
+
+
+def _filled(part: Part, stem: str) -> set[tuple[int, int]]:
+    """(sampled row, number) of every filled column of this stem."""
+    columns = [(h, mark[1]) for h in part.headers if (mark := numbered(h)) and mark[0] == stem]
+    return {(index, number) for index, row in enumerate(part.rows) for column, number in columns
+            if not is_missing(row.get(column), {""}) and as_text(row[column]).strip() not in ("", "\xa0")}
+
+
+def _owner(part: Part, member: str, times: list[str], by_order: str | None) -> str:
+    """The time column a member column belongs to: the one filled in the same rows for the same numbers (a step's
+    person is written when its time is), then the one sharing the longest start of its name (派单人 → 派单时间), then
+    one whose event has the field the column's name says (答复内容: a closure request's reply, not a visit's), then
+    the one before it in header order."""
+    filled = _filled(part, member)
+    known = Mapping(source="x", actions=default_vocabulary(), action_match="contains")
+
+    def fits(at: str) -> bool:
+        event = guess_action(_word(at), known)
+        return bool(event) and _field_for(member, [event]) is not None
+
+    def together(at: str) -> float:
+        times_filled = _filled(part, at)
+        both = filled | times_filled
+        return len(filled & times_filled) / len(both) if both else 0.0
+
+    def shared_start(at: str) -> int:
+        return next((n for n, (a, b) in enumerate(zip(member, at)) if a != b), min(len(member), len(at)))
+
+    return max(times, key=lambda at: (round(together(at), 6), shared_start(at), fits(at), at == by_order))
+
+
+def _word(at: str) -> str:
+    """A group's action word: its time column's name without 时间 (派单时间 → 派单)."""
+    return re.sub(r"(时间|日期|time)$", "", at, flags=re.IGNORECASE).strip(" _") or at
 
 
 def _field_for(stem: str, events: list[str]) -> str | None:
@@ -131,7 +187,7 @@ def wide_proposal(part: Part, notes: list[str]) -> dict[str, Any]:
         filled = _cells(part, at)
         times += filled
         group: dict[str, Any] = {"at": at}
-        word = re.sub(r"(时间|日期|time)$", "", at, flags=re.IGNORECASE).strip(" _") or at
+        word = _word(at)
         verdict = next((m for m in members if (cells := _cells(part, m)) and set(cells) <= VERDICT_WORDS), None)
         kinds = next((m for m in members if ACTION_COLUMN.search(m) and m != verdict), None)
         if verdict:

@@ -144,8 +144,8 @@ def by_number(values: dict[str, Any]) -> dict[int, dict[str, Any]]:
 
 def step_rows(rows: Iterable[SourceRow], mapping, rejects: RejectLog, kept: list[SourceRow]) -> Iterator[SourceRow]:
     """Each ticket row's filled groups as flow rows, in number order per kind; the ticket rows themselves go to
-    `kept` (for their outcome columns). A ticket row with no filled group makes no step (its ticket may still come
-    from its intake time, as a ticket sheet's row does)."""
+    `kept` (for their outcome columns). A ticket row with no filled group makes its receipt from its intake
+    columns, or is rejected naming why (`_received_only`)."""
     from rexian.importing.history_cells import each_ticket_once
 
     wide: WideGroups = mapping.wide
@@ -175,8 +175,26 @@ def step_rows(rows: Iterable[SourceRow], mapping, rejects: RejectLog, kept: list
                 made += 1
                 yield SourceRow(row.file, row.row, {**base, **cells, **step})
         if not made:
-            rejects.note(row.file, "这一行没有任何一组流转列有时间（宽表中未发生的步骤为空）：只按受理信息导入", row.row,
-                         ticket_column)
+            yield from _received_only(row, base, mapping, rejects, ticket_column)
+
+
+def _received_only(row: SourceRow, base: dict[str, Any], mapping, rejects: RejectLog,
+                   ticket_column: str) -> Iterator[SourceRow]:
+    """A ticket row with no filled group is still a ticket — received, and nothing done on it yet, or the export
+    left its steps out: imported from its intake columns as its receipt (the outcome columns complete it as any
+    other), so nothing the export holds is lost. Without an intake time there is nothing to date it by: rejected,
+    naming why, in the rejects file."""
+    received = mapping.intake.get("received_at")
+    if not received or is_missing(row.values.get(received), mapping.nulls):
+        rejects.add(row.file, row.row, received or ticket_column, None,
+                    "宽表这一行没有任何一组流转列有时间，也没有受理时间" + (f"（{received}）" if received else
+                                                              "（映射未给出 intake.received_at）") + "：无从导入这张工单")
+        return
+    rejects.note(row.file, "这一行没有任何一组流转列有时间（宽表中未发生的步骤为空）：只按受理信息导入为受理事件", row.row,
+                 ticket_column)
+    by = mapping.intake.get("received_by")
+    yield SourceRow(row.file, row.row, {**base, f"{STEP}.at": row.values[received], f"{STEP}.action": "TicketReceived",
+                                        f"{STEP}.actor_id": row.values.get(by) if by else None, GROUP: "受理"})
 
 
 def complete_from_ticket_rows(histories: dict, kept: list[SourceRow], mapping, rejects: RejectLog) -> None:

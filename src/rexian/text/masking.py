@@ -93,7 +93,8 @@ _AFTER_NAME = "住在是电手现今昨联身和与于也已就从向对说反�
 # … and that continue a place or an organisation, or an address of respect, not a given name (「金桥路」「我是林业局
 # 的」「王老」「王总」); characters common in given names are not among them (长 主 任 书 记 师 家 业 道 经 理 …): 「我父亲李
 # 长海」「女儿张记红」 are names …
-_NOT_GIVEN_CHARS = _AFTER_NAME + "的局科处队站所部总老姨爷边时路街巷村区镇县市省楼栋号院店厂里"
+# 「本人王向您反映」: nor are pronouns and pointing words (您 你 他 她 我 们 此 其 该 这 那) ever part of a name.
+_NOT_GIVEN_CHARS = _AFTER_NAME + "的局科处队站所部总老姨爷边时路街巷村区镇县市省楼栋号院店厂里您你他她它我们此其该这那"
 # … while a title or kinship word after a surname says who someone is, not their name (「我是王局长的邻居」「李书记」
 # 「张师傅」「刘主任」「本人刘洋家住东门」): a given name never begins with one of these words.
 _TITLE_WORDS = ("局长", "主任", "主席", "主管", "书记", "支书", "师傅", "老师", "律师", "教师", "医师", "医生", "大夫",
@@ -106,7 +107,12 @@ _GIVEN = rf"(?!{'|'.join(_TITLE_WORDS)}|[{_NOT_GIVEN_CHARS}])[\u4e00-\u9fff]"
 _NOT_A_NAME = ("和", "与", "向", "于", "从", "对", "在", "也", "就", "还", "都", "已", "党员", "高龄", "高考", "高烧",
                "高中", "高血压", "高温", "常年", "常住", "常说", "单独", "曾经", "明年", "明天", "周末", "白天", "陆续", "左腿",
                "左手", "左眼", "年纪", "年迈", "房屋", "房子", "房产")
-_NAME = rf"(?!{'|'.join(_NOT_A_NAME)})(?:{'|'.join(_DOUBLE_SURNAMES)}|[{_SURNAMES}]){_GIVEN}(?:{_GIVEN})?"
+# Some characters that end a name also begin given names (张向东 李和平 王现明): such a character is taken as the first
+# of two given characters, never alone, and only when what follows the three ends the name as any name must end
+# (「我叫张向东，」 but not 「本人张向街道反映」, whose 街 is no given name, nor 「我是刘向东路的」, going on after 东).
+_ALSO_GIVEN = "向和现"
+_NAME = (rf"(?!{'|'.join(_NOT_A_NAME)})(?:{'|'.join(_DOUBLE_SURNAMES)}|[{_SURNAMES}])"
+         rf"(?:{_GIVEN}(?:{_GIVEN})?|[{_ALSO_GIVEN}]{_GIVEN})")
 # What may follow a name: no more Chinese characters (punctuation, a digit, the end), or a character that
 # starts the next clause (住, 电话, 家住 …; not 家 alone: 「我是金色家园的居民」).
 _NAME_END = rf"(?=[^\u4e00-\u9fff]|$|[{_AFTER_NAME}]|家住)"

@@ -31,6 +31,7 @@ from rexian.domain.vocabulary import refusal
 from rexian.web import labels
 from rexian.web.access import CSRF_COOKIE, SignInRequired, csrf_token, new_csrf_token
 from rexian.web.auth import Accounts
+from rexian.web.privacy import DatabaseBusy, is_lock_timeout
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -143,7 +144,24 @@ def error_page(request: Request, status: int, message: str, code: str | None = N
     if _wants_problem(request):
         return problem(status, _TITLES.get(status, "请求被拒绝"), message, code)
     return request.app.state.web.templates.TemplateResponse(
-        request, "error.html", {"status": status, "message": message, "code": code}, status_code=status)
+        request, "error.html", {"status": status, "title": _TITLES.get(status, "请求被拒绝"), "message": message,
+                                "code": code, "back": _same_site_referer(request),
+                                "again": _this_page(request) if status == 503 and request.method == "GET" else None},
+        status_code=status)
+
+
+def _this_page(request: Request) -> str:
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+
+def _same_site_referer(request: Request) -> str | None:
+    """The page the reader came from, when it is one of ours (path and query only): the error page's way back.
+    Not `javascript:history.back()`, which the Content-Security-Policy refuses to run."""
+    referer, base = request.headers.get("referer", ""), str(request.base_url)
+    if not referer.startswith(base):
+        return None
+    back = "/" + referer[len(base):]
+    return back if "\\" not in back and not back.startswith("//") and back != request.url.path else None
 
 
 # What a person reads when the framework itself refuses with a method it does not take (its detail is HTTP's
@@ -152,13 +170,20 @@ _METHOD_REFUSED = "该地址不能直接打开，请从页面上的按钮或表�
 
 _TITLES = {400: "请求有误", 401: "请先登录", 403: "无权操作", 404: "未找到", 405: "不支持的方法",
            409: "状态冲突", 413: "文件过大", 415: "文件类型不支持", 422: "内容不完整或无效",
-           500: "服务器内部错误"}
+           500: "服务器内部错误", 503: "系统繁忙"}
 
 
 def _http_phrase(status: int) -> str:
     with contextlib.suppress(ValueError):
         return HTTPStatus(status).phrase
     return ""
+
+
+def _busy(request: Request, message: str) -> Response:
+    """503 with Retry-After: the database's write lock is taken (an import); nothing was shown or written."""
+    response = error_page(request, 503, message, "web.busy")
+    response.headers["Retry-After"] = "5"
+    return response
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -186,8 +211,15 @@ def _install_error_handlers(app: FastAPI) -> None:
             message = f"该地址不接受 {request.method} 请求" if _wants_problem(request) else _METHOD_REFUSED
         return error_page(request, error.status_code, message, f"http.{error.status_code}")
 
+    @app.exception_handler(DatabaseBusy)
+    async def busy(request: Request, error: DatabaseBusy):
+        return _busy(request, error.message)
+
     @app.exception_handler(Exception)
     async def crashed(request: Request, error: Exception):
+        if is_lock_timeout(error):  # a command that waited SQLite's whole busy timeout behind an import
+            log.warning("write lock still taken after the busy timeout on %s %s", request.method, request.url.path)
+            return _busy(request, DatabaseBusy().message)
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return error_page(request, 500, "服务器内部错误，已记录，请稍后重试", "web.internal")
 

@@ -281,12 +281,17 @@ def order_from_findings(request: Request, form: FormData = Depends(checked_form)
 def _order_page(request: Request, me: Principal, keys: list[str], clue_id: str, units: list[str]):
     """The source findings are listed by what they are about, never by key (a repeat complaint's key holds the
     callers' address), and posted one key a field (a key may hold a space)."""
+    from urllib.parse import urlencode
+
     from rexian.web.picker import unit_picker
 
     params = request.query_params
     desk = _services(request).desk
     sources = desk.findings_of(keys)
-    picker = unit_picker(request.app.state.web.hotline.organisation(), "order-units", "unit_ids", units)
+    # The picker's search and pager without scripts come back to this form as a GET (a draft from findings is a POST).
+    here = "/desk/orders?" + urlencode([*([("clue", clue_id)] if clue_id else []), *(("keys", key) for key in keys)])
+    picker = unit_picker(request.app.state.web.hotline.organisation(), "order-units", "unit_ids", units,
+                         on_page=here.rstrip("?"), params=params)
     return _render(request, "desk/orders.html", me,
                    items=desk.orders(batch=params.get("batch") or None, unit_id=params.get("unit") or None),
                    who=_who(request), units=picker, source_findings=sources, clue_id=clue_id)

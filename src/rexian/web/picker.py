@@ -9,7 +9,11 @@ templates/_picker.html; nothing loaded from elsewhere.
 
 Without scripts the pager still pages: 上一页/下一页 are plain links to the page the picker sits on (`page_url`), asking
 it for that picker's next page (`pick`, `pick_q`, `pick_page` and the chosen values: `asked`); htmx, where it runs,
-fetches the fragment instead and leaves the page where it is."""
+fetches the fragment instead and leaves the page where it is. The search works the same way: the box's 查找 button
+(the default button of its form, so Enter in the box presses it rather than the form's action) posts the form it
+sits in to `/picker/search` (`search_href`), which answers a redirect to that page asking for the picker's first page
+of the words, the boxes ticked so far kept (the form's other fields are not carried over); htmx fetches the
+fragment instead."""
 
 from __future__ import annotations
 
@@ -20,10 +24,12 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
 
 from rexian.domain.errors import MissingField
 from rexian.domain.org import Organisation
-from rexian.web.access import Allow
+from rexian.web.access import Allow, checked_form
 from rexian.web.auth import Principal
 from rexian.web.queries import Page, paged
 
@@ -65,6 +71,13 @@ class Picker:
         return f"{self.page_url}{'&' if '?' in self.page_url else '?'}{urlencode(params)}#{self.key}-picker"
 
     @property
+    def search_href(self) -> str:
+        """Where the box's 查找 button posts its form without scripts (`search`): back to this page, or "" for none."""
+        if not self.page_url:
+            return ""
+        return "/picker/search?" + urlencode({"key": self.key, "name": self.name, "back": self.page_url})
+
+    @property
     def box_id(self) -> str:
         """The search box's id: the results' id with -q for -results (account-person-q, dispatch-assisting…-q)."""
         return self.results.removesuffix("-results") + "-q"
@@ -104,7 +117,7 @@ def page_url(url: Any) -> str:
     if not parts.path.startswith("/") or parts.path.startswith("//") \
             or any(ord(char) < 0x20 or char in "\\\x7f" for char in parts.path):
         return ""
-    dropped = {PICK, QUERY, PICK_PAGE, PAGE, "person_id", *UNIT_FIELDS}
+    dropped = {PICK, QUERY, PICK_PAGE, PAGE, *PICKED_FIELDS}
     kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in dropped]
     return parts.path + ("?" + urlencode(kept) if kept else "")
 
@@ -116,6 +129,7 @@ def pager_url(request: Any) -> str:
 
 # --- units ----------------------------------------------------------------------------------------------------
 UNIT_FIELDS = ("assisting_unit_ids", "assisting", "unit_ids")  # the several-units fields a picker may post as
+PICKED_FIELDS = ("person_id", *UNIT_FIELDS)  # every field a picker posts its choice as
 _KEY = re.compile(r"[a-z0-9_-]{1,60}")
 
 
@@ -159,3 +173,19 @@ def units_page(request: Request, key: str = "", name: str = "", me: Principal = 
     picker = unit_picker(web.hotline.organisation(), key, name, params.getlist(name),
                          params.get(QUERY, ""), _int(params.get(PAGE), 1), pager_url(request))
     return render(request, "_picker_results.html", me, picker=picker)
+
+
+@router.post("/picker/search")
+def search(request: Request, key: str = "", name: str = "", back: str = "", form: FormData = Depends(checked_form),
+           me: Principal = Depends(Allow())):
+    """A picker's search without scripts: its form posted by the box's 查找 button (CSRF checked like any form, nothing
+    done with the rest of it) comes back to the page `back` the picker sits on, asking for the first page of what
+    `pick_q` finds, the values ticked so far kept (`asked`). `back` must be a path on this site (`page_url`)."""
+    parts = urlsplit(back)
+    here = page_url(back) if not (parts.scheme or parts.netloc) else ""
+    if not here or not _KEY.fullmatch(key) or name not in PICKED_FIELDS:
+        raise MissingField("picker.search", "无法返回查找所在的页面，请重新打开该页面")
+    chosen = [value for value in form.getlist(name) if isinstance(value, str) and value]
+    params = [(PICK, key), (QUERY, str(form.get(QUERY) or "").strip()), (PICK_PAGE, "1"),
+              *((name, value) for value in dict.fromkeys(chosen))]
+    return RedirectResponse(f"{here}{'&' if '?' in here else '?'}{urlencode(params)}#{key}-picker", status_code=303)

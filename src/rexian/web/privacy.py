@@ -17,8 +17,8 @@ Administrators read the audit log on the admin page and through `GET /api/audit`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,6 +27,7 @@ import re
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 from rexian.adapters.database import reading
 from rexian.adapters import tables as t
@@ -223,6 +224,51 @@ def _texts_masked(value: Any, key: str) -> Any:
 
 DISCLOSE = "disclose"  # the audit log's action for callers' details shown unmasked
 
+# How long a page waits for SQLite's write lock to write its disclosure record before it answers that the system
+# is busy. An import holds the lock one batch at a time (setting `import_batch_seconds`, 1 s), so a few seconds
+# covers a batch on a loaded machine; SQLite's own busy timeout (30 s) would leave the reader staring at a blank tab.
+AUDIT_WAIT_SECONDS = 3.0
+BUSY_MESSAGE = "系统正在导入，请稍后刷新"
+
+
+class DatabaseBusy(Exception):
+    """The write lock stayed taken (an import, a backup) longer than a page may wait: nothing was shown, nothing
+    written; the reader is asked to refresh (HTTP 503)."""
+
+    def __init__(self, message: str = BUSY_MESSAGE):
+        super().__init__(message)
+        self.message = message
+
+
+def is_lock_timeout(error: BaseException) -> bool:
+    """SQLite's refusal when the write lock stayed taken past the busy timeout."""
+    return isinstance(error, OperationalError) and "database is locked" in str(getattr(error, "orig", error))
+
+
+@contextmanager
+def writing_within(engine: Engine, seconds: float = AUDIT_WAIT_SECONDS) -> Iterator[Connection]:
+    """A write transaction that waits at most `seconds` for SQLite's write lock, then raises `DatabaseBusy` having
+    written nothing (other databases lock rows, not the file: there it is `engine.begin()`)."""
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as connection:
+            yield connection
+        return
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection  # not through SQLAlchemy: that would BEGIN first
+        usual = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+        raw.execute(f"PRAGMA busy_timeout={max(1, int(seconds * 1000))}")
+        try:
+            try:
+                transaction = connection.begin()
+            except OperationalError as error:
+                if is_lock_timeout(error):
+                    raise DatabaseBusy() from None
+                raise
+            with transaction:
+                yield connection
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={usual}")
+
 
 def disclose(engine: Engine, principal: Principal | None, items: Iterable[tuple[Any, dict[str, Any]]],
              place: str | None, now: datetime, unmasked: Iterable[str] = (), why_unmasked: str | None = None,
@@ -237,7 +283,8 @@ def disclose(engine: Engine, principal: Principal | None, items: Iterable[tuple[
     finding about several tickets): it is lifted only when all of them were opened, and audited for each.
     Items about no ticket (key None: the dashboard's hotspot places) are audited once, without a ticket.
     The audit rows of one call go in one insert, in `connection`'s transaction when given (a page view
-    already writing), else in their own. `masker` masks one item for a reader (default `mask_fields`)."""
+    already writing), else in their own, which waits for SQLite's write lock no longer than AUDIT_WAIT_SECONDS
+    (`DatabaseBusy` then: the page says so, nothing is shown). `masker` masks one item for a reader (default `mask_fields`)."""
     masker = masker or mask_fields
     opened = set(unmasked)
     shown, revealed = [], {}
@@ -263,7 +310,7 @@ def disclose(engine: Engine, principal: Principal | None, items: Iterable[tuple[
         lifted_why = why_unmasked or "督查说明理由后查看（见同一工单的 unmask 记录）"
         rows = [{"at": now, "person_id": principal.person_id, "action": DISCLOSE, "ticket_id": ticket_id,
                  "reason": f"{place}：{lifted_why if lifted else duty}"} for ticket_id, lifted in revealed.items()]
-        with nullcontext(connection) if connection is not None else engine.begin() as writing:
+        with nullcontext(connection) if connection is not None else writing_within(engine) as writing:
             append_audit(writing, rows)
     return shown
 
