@@ -9,7 +9,8 @@ generated in DuckDB and written once as `events.parquet`; then both engines read
 
 - DuckDB: load + payload flattening + ticket facts (as `rexian analyze`), then every applicable relational
   rule as `rule(data, params).count().execute()` (the rule's whole query runs), one after the other;
-- Spark: the same through `spark_engine.from_locations` (ev and tk materialised in the timing) and the same
+- Spark: the same through `spark_engine.from_locations` (ev and tk written to the run's scratch location as
+  bucketed Parquet in the timing, removed after the rules) and the same
   rule definitions through Ibis's PySpark backend, `--concurrent` queries at once as `run_rules` runs them
   (`SparkData.each`). Spark's start (JVM, session) is timed once, apart.
 
@@ -147,6 +148,9 @@ def spark_run(spark, directory: Path, config, as_of, concurrent: int, partitions
     wall, rules = time_rules(data, config)
     cpu = jvm_cpu_seconds(spark) - cpu
     print(f"  Spark: rules {wall:.1f} s, {cpu:.1f} JVM CPU s", flush=True)
+    close = getattr(data, "close", None)  # older code (`--engines spark` from git archive) cached instead
+    if close is not None:
+        close()
     spark.catalog.clearCache()
     return prep, (wall, rules), (prep_cpu, cpu)
 

@@ -207,6 +207,11 @@ SETTINGS: tuple[Setting, ...] = (
             "(docs/scale.md). A submitted or --spark-conf spark.sql.shuffle.partitions wins over the sizing."),
     Setting("spark_partition_mb", 32.0, float,
             "Input Parquet (MB) per shuffle partition when `spark_partitions` is 0; Spark's read splits follow it."),
+    Setting("spark_scratch", "", str,
+            "Directory or URI (hdfs://, s3a:// …) every Spark executor can read and write, where `rexian analyze "
+            "--engine spark` writes its prepared event and ticket tables (Parquet bucketed by ticket) and removes "
+            "them when the run ends; empty: a local directory under the run's --out (local Spark only; required "
+            "on a cluster). docs/scale.md."),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

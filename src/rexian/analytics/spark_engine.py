@@ -12,12 +12,18 @@ A rule that cannot run on Spark says so in its declaration (`Rule.not_on_spark`)
 
 from __future__ import annotations
 
+import atexit
 import math
 import os
+import shutil
+import tempfile
+import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pandas as pd
 
@@ -54,6 +60,11 @@ class SparkOptions:
     # Rules whose queries run at once (`SparkData.each`): each query's planning and small stages then
     # overlap the others' and every core stays busy (measured in docs/scale.md).
     concurrent_queries: int = 4
+    # Where the run writes its prepared `ev` and `tk` (`Scratch`): a directory or URI every executor can read
+    # and write (the setting `spark_scratch`). Empty: a local directory, `local_scratch` (the CLI names the
+    # run's output) or else the system's temporary directory — local Spark only.
+    scratch: str = ""
+    local_scratch: str | None = None
 
 
 def spark_session(options: SparkOptions = SparkOptions(), app_name: str = "rexian-analyze"):
@@ -72,16 +83,21 @@ def spark_session(options: SparkOptions = SparkOptions(), app_name: str = "rexia
         # Concurrent rules (SparkData.each) share the cores fairly, each in its own pool, instead of the
         # first-submitted job's stages taking every core while the others' small stages wait.
         "spark.scheduler.mode": "FAIR",
-        # A join on the ticket and another key (ticket + unit) may reuse the cached tables' distribution by
+        # A join on the ticket and another key (ticket + unit) may reuse the prepared tables' distribution by
         # ticket (equal pairs have equal tickets) instead of shuffling both sides by both keys.
         "spark.sql.requireAllClusterKeysForCoPartition": "false",
     }
+    defaults.update(_BUCKETED_READS)
     if options.shuffle_partitions:
         defaults["spark.sql.shuffle.partitions"] = str(options.shuffle_partitions)
     if (options.master or "local").startswith("local"):
         # Local mode: one JVM is all of Spark; the throughput collector spends less CPU than G1's concurrent
-        # threads on the cached tables' churn (measured: about 16 % less JVM CPU for the rules at 1 M events).
+        # threads on the preparation's churn (measured: about 16 % less JVM CPU for the rules at 1 M events).
         defaults["spark.driver.extraJavaOptions"] = "-XX:+UseParallelGC"
+        # The catalog that names the prepared tables (`Scratch`) makes its warehouse directory when first used:
+        # in the temporary directory, not `spark-warehouse` in whatever directory the command ran from (the
+        # tables themselves live in the run's scratch location).
+        defaults["spark.sql.warehouse.dir"] = (Path(tempfile.gettempdir()) / "rexian-spark-warehouse").as_uri()
     for key, value in {**defaults, **dict(options.conf)}.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
@@ -92,8 +108,13 @@ def spark_session(options: SparkOptions = SparkOptions(), app_name: str = "rexia
     return session
 
 
+# The prepared tables' scans report their buckets' order (`Scratch`): each bucket is one file, sorted by
+# ticket (and seq), so a per-ticket window or a sort-merge join by ticket needs no sort of its own.
+_BUCKETED_READS = {"spark.sql.legacy.bucketedTableScan.outputOrdering": "true"}
+
+
 def input_partitions(input_bytes: int, cores: int, partition_mb: float) -> int:
-    """Shuffle partitions for an input of `input_bytes`: one per `partition_mb` MB (the cached tables and each
+    """Shuffle partitions for an input of `input_bytes`: one per `partition_mb` MB (the prepared tables and each
     task's aggregation state grow with the bytes a partition holds), at least one per core, rounded up to a
     whole number of rounds of the cores (a last round with idle cores costs as much as a full one)."""
     wanted = max(1, math.ceil(input_bytes / (partition_mb * 1024 * 1024)))
@@ -199,9 +220,20 @@ def from_locations(locations: list[str], spark=None, as_of: datetime | None = No
     if raw["events"] is None:
         raise FileNotFoundError("no events.parquet in " + ", ".join(map(str, locations)))
     partitions = size_partitions(spark, raw, options)
-    _by_ticket(raw["events"], partitions).createOrReplaceTempView("raw_events")
-    ev = spark.sql(prepare_events_sql(raw["events"].columns))
-    _keep(ev, "ev")
+    scratch = Scratch.open(spark, options)
+    try:
+        return _prepare(spark, raw, partitions, scratch, as_of, options)
+    except BaseException:
+        scratch.remove()
+        raise
+
+
+def _prepare(spark, raw: dict[str, Any], partitions: int, scratch: Scratch, as_of: datetime | None,
+             options: SparkOptions) -> SparkData:
+    for key, value in _BUCKETED_READS.items():  # a reused session (spark-submit) without its own value
+        if not spark.sparkContext.getConf().contains(key):
+            spark.conf.set(key, value)
+    scratch.keep(prepared_events(spark, raw["events"], partitions), "ev", partitions, sort=("ticket_id", "seq"))
     for name, columns in TABLE_COLUMNS.items():
         if raw[name] is None:
             continue
@@ -219,7 +251,8 @@ def from_locations(locations: list[str], spark=None, as_of: datetime | None = No
     ev_table = con.table("ev")
     tickets_file = con.table("tickets") if raw["tickets"] is not None else None
     facts = ticket_facts(ev_table, tickets_file, int(pd.Timestamp(as_of).timestamp()))
-    _keep(spark.sql(str(con.compile(facts))), "tk", sort=("ticket_id",))
+    tk = spark.sql(str(con.compile(facts)))
+    scratch.keep(tk.repartition(partitions, "ticket_id"), "tk", partitions, sort=("ticket_id",))
     data = SparkData(
         con=con, ev=ev_table, tk=con.table("tk"),
         calls=con.table("calls") if raw["calls"] is not None else None,
@@ -228,7 +261,14 @@ def from_locations(locations: list[str], spark=None, as_of: datetime | None = No
     )
     data.concurrent_queries = max(1, options.concurrent_queries)
     data.shuffle_partitions = partitions
+    data.scratch = scratch
     return data
+
+
+def prepared_events(spark, raw_events, partitions: int):
+    """`ev` from the raw events: distributed by ticket into `partitions` and sorted by ticket and seq."""
+    _by_ticket(raw_events, partitions).createOrReplaceTempView("raw_events")
+    return spark.sql(prepare_events_sql(raw_events.columns))
 
 
 def _by_ticket(raw_events, partitions: int):
@@ -237,8 +277,9 @@ def _by_ticket(raw_events, partitions: int):
     few columns) instead of the flattened ones (some sixty columns, mostly null: 78 against 43 MB of shuffle at 1 M
     events), and the
     parsed rows come out already distributed and ordered. The keys are the typed columns of `ev` (the same
-    expressions as `prepare_events_sql`'s), so Spark knows the cached `ev` is partitioned by `ticket_id` and
-    ordered by `ticket_id, seq` (its projection keeps the distribution and order under the aliases)."""
+    expressions as `prepare_events_sql`'s), so Spark knows the parsed `ev` is partitioned by `ticket_id` and
+    ordered by `ticket_id, seq` (its projection keeps the distribution and order under the aliases): each
+    write task holds exactly one bucket of `Scratch.keep`."""
     from pyspark.sql import functions as F
 
     ticket, seq = (F.expr(_typed_value(name, EVENT_COLUMNS[name], set(raw_events.columns)))
@@ -303,18 +344,87 @@ def _decimals_as_floats(result):
     return result
 
 
-def _keep(frame, name: str, sort: tuple[str, ...] = ()) -> None:
-    """Cache a prepared table (the rules read `ev` and `tk` many times) and name it for Ibis.
-
-    `sort` (ticket-keyed tables): the cache is hash-partitioned by its first column into the session's
-    shuffle partitions and sorted within them, so the many per-ticket aggregations and joins find their
-    input already distributed (Spark drops those exchanges) and the cached batches compress better."""
+def _keep(frame, name: str) -> None:
+    """Cache a small prepared table that is not keyed by ticket (`calls`, `agent_status`) and name it for Ibis."""
     from pyspark import StorageLevel
 
-    if sort:
-        partitions = int(frame.sparkSession.conf.get("spark.sql.shuffle.partitions"))
-        frame = frame.repartition(partitions, sort[0]).sortWithinPartitions(*sort)
     frame.persist(StorageLevel.MEMORY_AND_DISK).createOrReplaceTempView(name)
+
+
+class ScratchNeeded(ValueError):
+    """A Spark run on a cluster was given no scratch location every executor can read."""
+
+
+@dataclass
+class Scratch:
+    """The run's own directory for its prepared ticket-keyed tables, and the catalog tables naming them.
+
+    `ev` and `tk` are read many times by the rules (some seventy scans of `ev`). Spark's in-memory cache is read
+    row by row when a table has a string column (its columnar reading takes fixed-width columns only), so they
+    are written instead as Parquet tables **bucketed by `ticket_id`** into the shuffle partitions and sorted
+    within each bucket (one file a bucket): the scans are vectorised and read only the wanted columns, and
+    the scan reports the buckets' distribution and order (with `spark.sql.legacy.bucketedTableScan.
+    outputOrdering`), so per-ticket aggregations, windows and joins of `ev` and `tk` need no shuffle and no
+    sort, as they did over the cache (docs/scale.md, session 13). Bucketing lives in the catalog, hence the
+    tables; both the tables and the directory are removed by `remove` (`SparkData.close`), and at the latest
+    when the Python process ends."""
+
+    spark: Any
+    location: str  # the run's directory: a URI every executor can read
+    run: str  # the run's name: its catalog tables are `{run}_ev`, `{run}_tk`
+    own_root: Path | None = None  # a local directory this run created for its scratch, removed whole
+    tables: list[str] = field(default_factory=list)
+    removed: bool = False
+
+    @classmethod
+    def open(cls, spark, options: SparkOptions) -> Scratch:
+        run = f"rexian_scratch_{uuid.uuid4().hex[:12]}"
+        if options.scratch:
+            scratch = cls(spark, options.scratch.rstrip("/") + "/" + run, run)
+        else:
+            if not spark.sparkContext.master.startswith("local"):
+                raise ScratchNeeded(
+                    "在集群上运行 Spark 需要设置 spark_scratch：各执行器都能读写的目录或 URI（如 hdfs:///tmp/rexian），"
+                    "用于存放本次运行整理后的事件表与工单表，运行结束即删除")
+            root = Path(options.local_scratch) if options.local_scratch else None
+            own_root = None
+            if root is None:
+                root = own_root = Path(tempfile.mkdtemp(prefix="rexian-spark-"))
+            elif not root.exists():
+                own_root = root
+            root.mkdir(parents=True, exist_ok=True)
+            scratch = cls(spark, (root.resolve() / run).as_uri(), run, own_root=own_root)
+        atexit.register(scratch.remove)
+        return scratch
+
+    def keep(self, frame, name: str, buckets: int, sort: tuple[str, ...]) -> None:
+        """Write `frame` (already hash-partitioned by `sort[0]` into `buckets`, so each task writes one bucket's
+        file) bucketed by `sort[0]` and sorted by `sort`, and name it `name` for Ibis."""
+        table = f"{self.run}_{name}"
+        self.tables.append(table)
+        (frame.write.format("parquet").bucketBy(buckets, sort[0]).sortBy(*sort)
+         .option("path", f"{self.location}/{name}").saveAsTable(table))
+        self.spark.table(table).createOrReplaceTempView(name)
+
+    def remove(self) -> None:
+        """Drop the run's catalog tables and delete its directory (idempotent)."""
+        if self.removed:
+            return
+        self.removed = True
+        atexit.unregister(self.remove)
+        try:
+            for table in self.tables:
+                self.spark.sql(f"DROP TABLE IF EXISTS `{table}`")
+            jvm = self.spark.sparkContext._jvm
+            path = jvm.org.apache.hadoop.fs.Path(self.location)
+            path.getFileSystem(self.spark.sparkContext._jsc.hadoopConfiguration()).delete(path, True)
+        except Exception:  # noqa: BLE001 - the session may be gone at exit: a local directory goes below
+            if urlparse(self.location).scheme != "file":
+                raise
+        if urlparse(self.location).scheme == "file":
+            shutil.rmtree(Path(urlparse(self.location).path), ignore_errors=True)
+        if self.own_root is not None:
+            shutil.rmtree(self.own_root, ignore_errors=True)
 
 
 class SparkData(Data):
@@ -324,6 +434,12 @@ class SparkData(Data):
     text_port: Any = None
     concurrent_queries: int = 1
     shuffle_partitions: int = 0  # what the run used (`size_partitions`)
+    scratch: Scratch | None = None  # where `ev` and `tk` are written (`Scratch`)
+
+    def close(self) -> None:
+        """Remove the run's prepared tables (`Scratch.remove`); the tables are unreadable afterwards."""
+        if self.scratch is not None:
+            self.scratch.remove()
 
     def each(self, calls: list[Callable[[], Any]]) -> list[Any]:
         """The calls' results in order, `concurrent_queries` of them running at once from a thread pool (one
@@ -407,14 +523,17 @@ def analyze_locations(locations: list[str], config: dict[str, Any], options: Spa
     from rexian.analytics.spark_text import BatchedTextPort
 
     data = from_locations(locations, spark, as_of, options)
-    left_out = [rule_id for rule_id, r in all_rules().items() if not on_spark(r)]
-    rules = dict(config.get("rules") or {})
-    for rule_id in left_out:
-        rules[rule_id] = {**(rules.get(rule_id) or {}), "enabled": False}
-    analysis = analyze(data, {**config, "rules": rules}, text=BatchedTextPort(data, text), progress=progress,
-                       inputs=[str(loc) for loc in locations])
-    analysis.names = names_in(data, *(_small_table(data.spark, locations, name) for name in ("roster", "people")))
-    analysis.summary.update({"engine": "spark", "spark_master": data.spark.sparkContext.master,
-                             "spark_shuffle_partitions": data.shuffle_partitions,
-                             "rules_not_on_spark": {r: all_rules()[r].not_on_spark for r in left_out}})
-    return analysis, received_months(data, analysis.findings)
+    try:
+        left_out = [rule_id for rule_id, r in all_rules().items() if not on_spark(r)]
+        rules = dict(config.get("rules") or {})
+        for rule_id in left_out:
+            rules[rule_id] = {**(rules.get(rule_id) or {}), "enabled": False}
+        analysis = analyze(data, {**config, "rules": rules}, text=BatchedTextPort(data, text), progress=progress,
+                           inputs=[str(loc) for loc in locations])
+        analysis.names = names_in(data, *(_small_table(data.spark, locations, name) for name in ("roster", "people")))
+        analysis.summary.update({"engine": "spark", "spark_master": data.spark.sparkContext.master,
+                                 "spark_shuffle_partitions": data.shuffle_partitions,
+                                 "rules_not_on_spark": {r: all_rules()[r].not_on_spark for r in left_out}})
+        return analysis, received_months(data, analysis.findings)
+    finally:
+        data.close()

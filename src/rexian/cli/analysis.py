@@ -100,7 +100,7 @@ def _analyze_on_spark(inputs: tuple[str, ...], config, out: str, as_of: datetime
     """The Spark run: Parquet locations (paths or URIs) → analysis, plus findings partitioned by month."""
     from rexian.analytics.findings_files import write_partitioned
     from rexian.analytics.outputs import finding_record
-    from rexian.analytics.spark_engine import SparkOptions, analyze_locations
+    from rexian.analytics.spark_engine import ScratchNeeded, SparkOptions, analyze_locations
     from rexian.settings import load_settings
 
     if not inputs:
@@ -115,10 +115,14 @@ def _analyze_on_spark(inputs: tuple[str, ...], config, out: str, as_of: datetime
     options = SparkOptions(master=master or settings["spark_master"] or None, conf=tuple(pairs),
                            driver_memory=settings["spark_driver_memory"],
                            shuffle_partitions=partitions or settings["spark_partitions"] or None,
-                           partition_mb=settings["spark_partition_mb"])
+                           partition_mb=settings["spark_partition_mb"], scratch=settings["spark_scratch"],
+                           local_scratch=str(Path(out) / ".spark-scratch"))
     click.echo("启动 Spark，读取数据 …", err=True)
-    analysis, received = analyze_locations(list(inputs), config, options, as_of,
-                                           progress=lambda rule_id: click.echo(f"  规则 {rule_id}", err=True))
+    try:
+        analysis, received = analyze_locations(list(inputs), config, options, as_of,
+                                               progress=lambda rule_id: click.echo(f"  规则 {rule_id}", err=True))
+    except ScratchNeeded as error:
+        raise click.UsageError(str(error)) from None
     written = write_partitioned([finding_record(f, analysis.names) for f in analysis.findings], out, received)
     return analysis, written
 
