@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import warnings
 from collections import namedtuple
 from dataclasses import fields
 from datetime import datetime
@@ -296,7 +295,7 @@ class RealtimeEvaluator:
             self._results.named = dict(built["named"])
         except (duckdb.Error, AttributeError, KeyError, TypeError, ValueError) as error:
             raw.close()
-            warnings.warn(f"实时规则的编译缓存无法使用，已忽略并重新编译：{kept.path}（{error}）", stacklevel=3)
+            kept.ignored(f"无法使用（{error}）")
             return False
         self.data = _Tables.deferred(raw, _AS_OF_SENTINEL, None, self._attach)
         self.data.keep_intermediates = False

@@ -52,17 +52,17 @@ class BuiltStatements:
         except FileNotFoundError:
             return None
         except (OSError, UnicodeDecodeError) as error:
-            return self._ignored(f"无法读取（{error}）")
+            return self.ignored(f"无法读取（{error}）")
         header, _, body = text.partition("\n")
         if header != _HEADER + _digest(body):
-            return self._ignored("已损坏")
+            return self.ignored("已损坏")
         try:
             kept = json.loads(body)
             built, described = kept["built"], kept["described"]
         except (ValueError, TypeError, KeyError):
-            return self._ignored("内容无法读取")
+            return self.ignored("内容无法读取")
         if described != self.described or not isinstance(built, dict):
-            return self._ignored("不是按当前的规则、参数与版本编译的")
+            return self.ignored("不是按当前的规则、参数与版本编译的")
         touch(self.path)  # used now (a cache set keeps its most recently used files)
         return built
 
@@ -71,7 +71,8 @@ class BuiltStatements:
         body = json.dumps({"described": self.described, "built": built}, ensure_ascii=False, sort_keys=True)
         store(self.path, f"{_HEADER}{_digest(body)}\n{body}")
 
-    def _ignored(self, why: str) -> None:
+    def ignored(self, why: str) -> None:
+        """Warn that the kept file is not used, and why (the evaluator is compiled and kept again)."""
         warnings.warn(f"实时规则的编译缓存文件{why}，已忽略并重新编译：{self.path}", stacklevel=3)
         return None
 

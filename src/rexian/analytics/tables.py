@@ -302,15 +302,13 @@ def from_directories(directories: list[str | Path], as_of: datetime | None = Non
     for name in ("events", "tickets", "calls", "agent_status"):
         selects = []
         for directory in directories:
-            directory = Path(directory)
-            if (directory / f"{name}.parquet").exists():
-                selects.append(f"SELECT * FROM read_parquet('{_quote(directory / f'{name}.parquet')}')")
-            elif (directory / f"{name}.csv").exists():
-                selects.append(f"SELECT rexian_restore(COLUMNS(*)) FROM read_csv('{_quote(directory / f'{name}.csv')}', header=true, "
-                               "all_varchar=true)")
-            elif (directory / f"{name}.csv.gz").exists():
-                selects.append(f"SELECT rexian_restore(COLUMNS(*)) FROM read_csv('{_quote(directory / f'{name}.csv.gz')}', "
-                               "header=true, "
+            path = interchange_file(directory, name)
+            if path is None:
+                continue
+            if path.suffix == ".parquet":
+                selects.append(f"SELECT * FROM read_parquet('{_quote(path)}')")
+            else:
+                selects.append(f"SELECT rexian_restore(COLUMNS(*)) FROM read_csv('{_quote(path)}', header=true, "
                                "all_varchar=true)")
         if selects:
             _run(raw, f'CREATE TABLE "raw_{name}" AS ' + " UNION ALL BY NAME ".join(selects))
@@ -318,6 +316,12 @@ def from_directories(directories: list[str | Path], as_of: datetime | None = Non
         raise FileNotFoundError("目录中没有 events.parquet 或 events.csv（交换格式，docs/interchange.md）："
                                 + "、".join(map(str, directories)))
     return _prepare(con, as_of, remembered, on_connect)
+
+
+def interchange_file(directory: str | Path, name: str) -> Path | None:
+    """The interchange table NAME's file in DIRECTORY — NAME.parquet, else NAME.csv, else NAME.csv.gz — or None."""
+    return next((path for path in (Path(directory) / f"{name}{suffix}" for suffix in (".parquet", ".csv", ".csv.gz"))
+                 if path.exists()), None)
 
 
 def _run(raw: Any, sql: str) -> list[tuple]:

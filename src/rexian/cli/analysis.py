@@ -55,10 +55,9 @@ def _directory_table(directories: tuple[str, ...], name: str):
     import pandas as pd
 
     from rexian.adapters.interchange_files import read_table
+    from rexian.analytics.tables import interchange_file
 
-    frames = [read_table(path, name).to_pandas() for directory in directories
-              for path in next(([p] for p in (Path(directory) / f"{name}{suffix}"
-                                              for suffix in (".parquet", ".csv", ".csv.gz")) if p.exists()), [])]
+    frames = [read_table(path, name).to_pandas() for path in (interchange_file(d, name) for d in directories) if path]
     return pd.concat(frames, ignore_index=True) if frames else None
 
 
