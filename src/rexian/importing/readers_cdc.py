@@ -32,13 +32,15 @@ from typing import Any, Iterator
 from rexian.importing.mapping import Mapping
 from rexian.importing.rejects import RejectLog
 from rexian.importing.source_rows import SourceRow, ticket_of
+from rexian.importing.values import EPOCH_MS_BOUNDS
 
 CDC_FORMATS = ("debezium", "canal")  # either is recognised line by line, whichever the mapping names
 CANAL_OPS = {"INSERT": "c", "UPDATE": "u", "DELETE": "d"}
 META = ("cdc.op", "cdc.ts_ms", "cdc.position")
 EPOCH = datetime(1970, 1, 1)
-# Epoch milliseconds (13 digits) and microseconds (16 digits) between 2000 and 2100: Debezium's DATETIME.
-RANGES = ((946_684_800_000, 4_102_444_800_000, 1_000), (946_684_800_000_000, 4_102_444_800_000_000, 1))
+# Epoch milliseconds (13 digits) and microseconds (16 digits) between 2000 and 2100 (the bounds `values` reads
+# epoch times within): Debezium's DATETIME.
+RANGES = ((*EPOCH_MS_BOUNDS, 1_000), (EPOCH_MS_BOUNDS[0] * 1_000, EPOCH_MS_BOUNDS[1] * 1_000, 1))
 
 
 def wall_time(value: Any) -> Any:
