@@ -1,0 +1,103 @@
+"""Issue 18, doer resolution as a small discourse model: a description (「一位女士」「女孩」) stands for the public
+servant the letter was just dealing with unless someone else is named in between; a pronoun agrees in gender and
+passes over the writer's family when they only come along; where a thing merely lies (「户口落在大学」) is not
+where the writer was served. Each cause has a firing case and a near miss, in sentences written for these tests."""
+
+from __future__ import annotations
+
+from rexian.text.misconduct import detect_misconduct
+
+
+def _hits(text: str) -> list[tuple[str, str, str, str]]:
+    """(family, kind, who, status) of every finding and lead; who is the doer's body+post."""
+    return [(h["family"], h["kind"], "".join((h["doer"] or {}).get(k) or "" for k in ("body", "post")),
+             (h["doer"] or {}).get("status") or "")
+            for h in detect_misconduct(text, include_leads=True)]
+
+
+def _findings(text: str) -> list[tuple[str, str, str, str]]:
+    return [hit for hit in _hits(text) if hit[1] == "finding"]
+
+
+# --- a description stands for the servant the scene was about ---------------------------------------------------
+
+def test_a_woman_described_right_after_the_window_clerk_is_that_clerk():
+    text = ("我到区政务中心办营业执照，跟窗口工作人员说明了情况。一位年轻的女士头也不抬，没好气地说：“材料不全，"
+            "不能办。”")
+    assert [(family, status) for family, _, _, status in _findings(text)] == [("hostile_attitude", "public")]
+
+
+def test_the_evidence_of_the_link_is_in_the_explanation():
+    text = "我去派出所办户口，跟民警说明来意。一个小伙子不耐烦地说：“没空，明天再来。”"
+    hit = detect_misconduct(text)[0]
+    assert hit["doer"]["post"] == "民警" and "「小伙子」即上文的「民警」" in hit["doer"]["how"]
+
+
+def test_a_description_after_a_private_party_named_in_between_stays_unclear():
+    text = ("我去派出所办户口，民警让我先填表。大厅里一个卖保险的老板过来搭讪，旁边一位女士没好气地说：“别挡着，"
+            "往后站。”")
+    assert _findings(text) == []
+
+
+def test_a_description_with_only_an_office_before_it_stays_unclear():
+    hits = _hits("我们去街道办反映噪音问题，一名男子没好气地说不归他们管。")
+    assert hits and all(kind == "lead" and status == "unclear" for _, kind, _, status in hits)
+
+
+def test_descriptions_one_after_another_are_one_person_and_that_person_is_the_clerk():
+    text = ("我到政务服务中心咨询，接待的是一个年轻的工作人员，小姑娘说要盖公章。我说没有公章，女孩没好气地说："
+            "“那我怎么给你办？”")
+    assert [(family, status) for family, _, _, status in _findings(text)] == [("hostile_attitude", "public")]
+
+
+def test_a_description_the_official_sent_for_in_his_own_clause_acts_at_his_command():
+    hit = detect_misconduct("村主任就叫了一个穿黑衣服的小伙子很粗暴地把我推倒在地。")[0]
+    assert hit["doer"]["status"] == "public" and "「小伙子」是「主任」叫来的人" in hit["doer"]["how"]
+
+
+def test_a_description_merely_next_to_an_official_in_his_clause_is_someone_else():
+    hits = _hits("民警和一名男子在门口说话，男子没好气地说：“你挡道了。”")
+    assert hits and all(kind == "lead" and status == "unclear" for _, kind, _, status in hits)
+
+
+# --- a pronoun: gender, and the writer's family coming along ------------------------------------------------------
+
+def test_she_is_the_clerk_not_the_mother_the_writer_pushed_to_her_desk():
+    text = "我推着轮椅上的母亲到信访局接待室，女接待员让我们进去。我把母亲推到她的桌边，她大声呵斥我们站远一点。"
+    assert ("hostile_attitude", "finding", "接待员", "public") in _findings(text)
+
+
+def test_she_is_the_mother_when_the_mother_takes_the_stage():
+    text = "我推着轮椅上的母亲到信访局接待室，女接待员让我们等着。母亲急了，她大声呵斥我不该带她来这里受气。"
+    assert _findings(text) == []
+
+
+def test_she_does_not_point_to_the_husband_named_closer():
+    text = "我和老公去公安局换证，一位女民警接待我们。老公问她为什么不能办，她很不耐烦，把材料扔了回来。"
+    assert ("hostile_attitude", "finding", "民警", "public") in _findings(text)
+
+
+def test_he_still_points_to_the_husband_when_the_husband_acts():
+    text = "我和老公去公安局换证，一位女民警接待我们。老公等急了，他很不耐烦，和旁边的人吵了起来。"
+    assert _findings(text) == []
+
+
+def test_a_pronoun_passes_over_the_son_the_writer_asks_about():
+    text = "我带儿子到派出所户政室，一位民警在玩手机。我问：“我想咨询一下我的儿子办身份证的事。”他极不耐烦地说去别处办。"
+    assert ("hostile_attitude", "finding", "民警", "public") in _findings(text)
+
+
+def test_another_persons_son_is_no_family_of_the_writer_and_is_followed_as_before():
+    text = "村干部来我家闹事，村干部的儿子也跟来了，他极不耐烦地踢翻了我家的凳子。"
+    assert all(who != "村干部" for _, _, who, _ in _findings(text))
+
+
+# --- where something lies is not where the writer was served ----------------------------------------------------
+
+def test_the_clerk_belongs_to_the_office_visited_not_the_university_the_registration_lies_in():
+    text = "我去公安局换身份证，我的户口落在大学。工作人员态度恶劣，把材料扔了出来。"
+    assert ("hostile_attitude", "finding", "工作人员", "public") in _findings(text)
+
+
+def test_a_clerk_with_only_the_place_one_lives_in_before_still_belongs_to_it():
+    assert ("hostile_attitude", "finding", "工作人员", "public") in _findings("我家住在幸福社区，工作人员上门时态度恶劣。")
