@@ -101,3 +101,30 @@ def test_the_clerk_belongs_to_the_office_visited_not_the_university_the_registra
 
 def test_a_clerk_with_only_the_place_one_lives_in_before_still_belongs_to_it():
     assert ("hostile_attitude", "finding", "工作人员", "public") in _findings("我家住在幸福社区，工作人员上门时态度恶劣。")
+
+
+# --- a group, and 人家 -----------------------------------------------------------------------------------------------
+
+def test_they_who_broke_in_are_a_group_with_officials_in_it_named_just_before_hired_thugs():
+    text = "那天晚上来了一百多个镇政府工作人员，还有三十多个社会上的混混，他们撬坏我家大门，闯进屋里。"
+    hit = detect_misconduct(text)[0]
+    assert hit["family"] == "hostile_attitude" and hit["doer"]["post"] == "工作人员" and hit["doer"]["status"] == "public"
+
+
+def test_they_after_thugs_alone_stay_private():
+    assert _findings("那天晚上来了三十多个社会上的混混，他们撬坏我家大门，闯进屋里。") == []
+
+
+def test_they_after_thugs_named_in_a_new_clause_after_the_officials_are_the_thugs():
+    text = "镇政府工作人员上午来过。晚上又来了三十多个混混，他们撬坏我家大门，闯进屋里。"
+    assert _findings(text) == []
+
+
+def test_renjia_the_others_is_nobody_the_official_named_before():
+    text = "原村长当年死活不给邻村换地，人家邻村现在给你穿小鞋，也是你活该。"
+    assert _findings(text) == []
+
+
+def test_an_official_who_makes_trouble_himself_is_still_the_doer():
+    text = "原村长当年死活不给邻村换地，现在他又处处给我们穿小鞋。"
+    assert ("hostile_attitude", "finding", "村长", "public") in _findings(text)

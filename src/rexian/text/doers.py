@@ -252,7 +252,7 @@ def _antecedent(text: str, mentions: list[Mention], position: int, pronoun: str 
 
     found = first_fitting(preferred)
     if found is not None:
-        return found
+        return _in_company(text, mentions, found) if plural else found
     same = [m for m in mentions if pronoun and m.post == pronoun and m.end <= position and position - m.end <= reach]
     if same and hops > 0:
         # The same pronoun before stands for someone who fits better than the writer's family named since
@@ -280,7 +280,7 @@ _ASIDE = ("place", "home", "addressee", "witness")
 _CLAUSE_BREAK = re.compile(r"[，,。！？!?；;：:]")
 _LETS = re.compile(r"放任|纵容|默许|任由|任凭|听任|包庇|袒护|允许")
 # 「民警指认林某殴打」: the one who says or identifies is not the one who did it.
-_SOMEONE = {"有人", "某些人", "一些人", "别人", "他人", "男子", "女子", "一男的", "男的", "女的", "该男子", "该女子", "男人",
+_SOMEONE = {"有人", "某些人", "一些人", "别人", "他人", "人家", "男子", "女子", "一男的", "男的", "女的", "该男子", "该女子", "男人",
             "女人", "那人", "一个人"}
 _CITIZEN_SUBJECT = re.compile(r"我|本人")
 _SPEAKER = re.compile(r"指认|声称|证实|控告|举报|反映|表示")
@@ -320,6 +320,9 @@ def _status_in(mention: Mention, mentions: list[Mention], text: str | None = Non
 
 _COMMANDS = re.compile(r"叫|喊|找|带|派|让|指使|指派|安排|纠集|唆使|授意|雇")
 _SCENE_REACH = 150  # characters back from a description to the servant it stands for
+# Members of one group: 「200多个政府工作人员，还有60多个黑社会的人」「民警和协警」「还有三十多个社会上的混混」.
+_JOINED = re.compile(r"(?:的人)?[，,]?\s*(?:、|和|及|与|以及|还有|加上|连同|同|跟)\s*"
+                     r"[\d一二三四五六七八九十百千几多余个名位些]*(?:[^，,。！？!?；;]{1,8}的)?")
 _LOCATED = re.compile(r"(?:[住落生居放存设位]在|位于|地处|坐落于|属于|隶属于?|归属于?)$")
 _WRITER = re.compile(r"(?:我|我们|咱|咱们|本人)(?:的|家)?$")
 _SOMEONE_ELSES = re.compile(r"(?:的|之|其|他|她|它)$")
@@ -409,6 +412,19 @@ def _gender(text: str, mention: Mention) -> str | None:
     if post in words["male"] or post.startswith("男") or marked == "男":
         return "male"
     return None
+
+
+def _in_company(text: str, mentions: list[Mention], last: Mention) -> Mention:
+    """For 他们: the group the last one named belongs to, one after another with only a conjunction and a count
+    between (「来了200多个政府工作人员，还有60多个黑社会的人，他们把我家包围起来」) — a public servant among them
+    answers for what they did together."""
+    group = [last]
+    for earlier in reversed([m for m in mentions if m.end <= last.start and m.post_kind != "pronoun"]):
+        if not _JOINED.fullmatch(text, earlier.end, group[-1].start):
+            break
+        group.append(earlier)
+    public = [m for m in group if _status_in(m, mentions, text) == PUBLIC]
+    return public[-1] if public and len(group) > 1 else last
 
 
 def _by_salience(text: str, mentions: list[Mention], candidates: list[Mention],
