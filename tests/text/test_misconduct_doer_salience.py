@@ -128,3 +128,15 @@ def test_renjia_the_others_is_nobody_the_official_named_before():
 def test_an_official_who_makes_trouble_himself_is_still_the_doer():
     text = "原村长当年死活不给邻村换地，现在他又处处给我们穿小鞋。"
     assert ("hostile_attitude", "finding", "村长", "public") in _findings(text)
+
+
+# --- quoted words are another level of the letter ---------------------------------------------------------------
+
+def test_he_is_the_officer_not_the_shopkeeper_the_writer_spoke_of_in_a_quote():
+    text = "我到派出所找民警，我说：“楼下饭店的老板占了我的车位。”他很不耐烦，把我推了出去。"
+    assert ("hostile_attitude", "finding", "民警", "public") in _findings(text)
+
+
+def test_he_is_the_shopkeeper_when_the_letter_itself_tells_of_him():
+    text = "我到派出所找民警反映，楼下饭店的老板跟了进来，他很不耐烦，把我推了出去。"
+    assert _findings(text) == []

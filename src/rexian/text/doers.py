@@ -234,10 +234,10 @@ def _antecedent(text: str, mentions: list[Mention], position: int, pronoun: str 
     not one acted upon (「买通官员……他手下……他靠威胁私了」: the 他 is the one who bribed)."""
     plural = pronoun in ("他们", "她们")
     candidates = [m for m in mentions if m.end <= position and position - m.end <= reach
-                  and m.post_kind not in ("pronoun", "citizen")
+                  and m.post_kind not in ("pronoun", "citizen") and m.post != "人家"  # 人家 is itself a pronoun
                   and ((m.post and m.role not in _ASIDE)
                        or (plural and m.body and m.post is None and m.role in ("subject", "place")))]
-    preferred, rest = _by_salience(text, mentions, candidates, pronoun)
+    preferred, rest = _by_salience(text, mentions, candidates, pronoun, position)
 
     def first_fitting(pool: list[Mention]) -> Mention | None:
         for candidate in pool:
@@ -427,10 +427,11 @@ def _in_company(text: str, mentions: list[Mention], last: Mention) -> Mention:
     return public[-1] if public and len(group) > 1 else last
 
 
-def _by_salience(text: str, mentions: list[Mention], candidates: list[Mention],
-                 pronoun: str | None) -> tuple[list[Mention], list[Mention]]:
+def _by_salience(text: str, mentions: list[Mention], candidates: list[Mention], pronoun: str | None,
+                 position: int) -> tuple[list[Mention], list[Mention]]:
     """The candidates for a pronoun, nearest first, in two pools: those that agree in gender and are not the
-    writer's family merely coming along (「当我把母亲的轮椅推到靠近她的桌边时」: not the mother), and the rest,
+    writer's family merely coming along (「当我把母亲的轮椅推到靠近她的桌边时」: not the mother) and are not named only
+    inside someone's quoted words while the pronoun is outside them (「我问：“……我儿子……”他不耐烦」), and the rest,
     taken only when neither the first pool nor the same pronoun used before gives anyone — 她 never points to a
     man."""
     wanted = "female" if pronoun in ("她", "她们") else "male" if pronoun == "他" else None
@@ -442,10 +443,30 @@ def _by_salience(text: str, mentions: list[Mention], candidates: list[Mention],
         clause_start = breaks[-1].end() if breaks else 0
         return not _OPENS_CLAUSE.fullmatch(text, clause_start, mention.start)  # 「母亲急了」「我母亲说」 take the stage
 
+    here = _quote_at(text, position)
+
+    def quoted_elsewhere(mention: Mention) -> bool:  # named inside someone's quoted words, the pronoun outside them
+        quote = _quote_at(text, mention.start)
+        return quote is not None and quote != here
+
     preferred, rest = [], []
     for candidate in reversed(candidates):
         gender = _gender(text, candidate)
         if wanted == "female" and gender == "male":
             continue
-        (rest if (wanted and gender and gender != wanted) or companion(candidate) else preferred).append(candidate)
+        dispreferred = (wanted and gender and gender != wanted) or companion(candidate) or quoted_elsewhere(candidate)
+        (rest if dispreferred else preferred).append(candidate)
     return preferred, rest
+
+
+def _quote_at(text: str, index: int) -> tuple[int, int] | None:
+    """The quotation (「…」, “…”, "…") that holds text[index], if any, as (start, end)."""
+    for opening, closing in (("“", "”"), ("「", "」")):
+        start = text.rfind(opening, 0, index)
+        if start >= 0 and text.rfind(closing, start, index) < 0:
+            end = text.find(closing, index)
+            return start, end if end >= 0 else len(text)
+    if text.count('"', 0, index) % 2:
+        end = text.find('"', index)
+        return text.rfind('"', 0, index), end if end >= 0 else len(text)
+    return None
