@@ -109,6 +109,7 @@ def test_they_who_broke_in_are_a_group_with_officials_in_it_named_just_before_hi
     text = "那天晚上来了一百多个镇政府工作人员，还有三十多个社会上的混混，他们撬坏我家大门，闯进屋里。"
     hit = detect_misconduct(text)[0]
     assert hit["family"] == "hostile_attitude" and hit["doer"]["post"] == "工作人员" and hit["doer"]["status"] == "public"
+    assert "与「混混」一伙" in hit["doer"]["how"]
 
 
 def test_they_after_thugs_alone_stay_private():

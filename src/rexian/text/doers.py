@@ -171,7 +171,9 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
     if chosen.post_kind == "pronoun":
         antecedent = _antecedent(text, mentions, chosen.start, chosen.post)
         if antecedent is not None:
-            how = f"「{chosen.post}」指前文的人"
+            company = _company_after(text, mentions, antecedent) if chosen.post in ("他们", "她们") else []
+            how = f"「{chosen.post}」指前文的人" + (
+                f"（与「{'」「'.join(m.text for m in company)}」一伙）" if company else "")
             chosen = antecedent
     return _judged(text, mentions, chosen, how, by_hand=not addressed, lower=0.1 if how == "来信标题" else 0.0), chosen
 
@@ -425,6 +427,16 @@ def _in_company(text: str, mentions: list[Mention], last: Mention) -> Mention:
         group.append(earlier)
     public = [m for m in group if _status_in(m, mentions, text) == PUBLIC]
     return public[-1] if public and len(group) > 1 else last
+
+
+def _company_after(text: str, mentions: list[Mention], member: Mention) -> list[Mention]:
+    """Those named right after `member` as one group with it (「政府工作人员，还有60多个黑社会的人」)."""
+    company = []
+    for later in [m for m in mentions if m.start >= member.end and m.post_kind != "pronoun"]:
+        if not _JOINED.fullmatch(text, (company[-1] if company else member).end, later.start):
+            break
+        company.append(later)
+    return company
 
 
 def _by_salience(text: str, mentions: list[Mention], candidates: list[Mention], pronoun: str | None,
