@@ -141,3 +141,26 @@ def test_he_is_the_officer_not_the_shopkeeper_the_writer_spoke_of_in_a_quote():
 def test_he_is_the_shopkeeper_when_the_letter_itself_tells_of_him():
     text = "我到派出所找民警反映，楼下饭店的老板跟了进来，他很不耐烦，把我推了出去。"
     assert _findings(text) == []
+
+
+# --- the one who answered the phone ------------------------------------------------------------------------------
+
+def test_she_who_answered_the_office_the_writer_phoned_is_its_staff():
+    text = "我给街道办打电话问办证要带什么。“带身份证。”“还要别的吗？”“你怎么这么多事！”她非常不耐烦地挂了电话。"
+    hit = detect_misconduct(text)[0]
+    assert hit["doer"]["status"] == "public" and "接电话的人" in hit["doer"]["how"]
+
+
+def test_another_office_named_in_the_conversation_does_not_interrupt_the_call():
+    text = "我给派出所打电话。“本子是另外一个派出所发的。”“那你带来再说！”她非常不耐烦地挂了电话。"
+    assert [(family, status) for family, _, _, status in _findings(text)] == [("hostile_attitude", "public")]
+
+
+def test_after_the_call_someone_else_named_is_whom_he_means():
+    text = "我给街道办打电话反映，街道办让我找物业，物业经理上门来了，他很不耐烦，骂我多事。"
+    assert _findings(text) == []
+
+
+def test_she_met_at_an_office_the_writer_visited_stays_unclear():
+    hits = _hits("我去街道办问办证要带什么，她非常不耐烦，把我赶了出来。")
+    assert hits and all(kind == "lead" and status == "unclear" for _, kind, _, status in hits)

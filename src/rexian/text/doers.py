@@ -170,7 +170,10 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
         return None, None
     if chosen.post_kind == "pronoun":
         antecedent = _antecedent(text, mentions, chosen.start, chosen.post)
-        if antecedent is not None:
+        if antecedent is not None and antecedent.post is None and chosen.post in ("他", "她"):
+            how = f"「{chosen.post}」是接电话的人，即所打电话的「{antecedent.body}」的人员"
+            chosen = antecedent
+        elif antecedent is not None:
             company = _company_after(text, mentions, antecedent) if chosen.post in ("他们", "她们") else []
             how = f"「{chosen.post}」指前文的人" + (
                 f"（与「{'」「'.join(m.text for m in company)}」一伙）" if company else "")
@@ -270,7 +273,24 @@ def _antecedent(text: str, mentions: list[Mention], position: int, pronoun: str 
     # the letter does not say which of its staff acted.
     shops = [m for m in mentions if m.end <= position and position - m.end <= reach and m.post is None
              and m.body_kind == "private_body" and m.role == "subject"]
-    return shops[-1] if shops else None
+    if shops:
+        return shops[-1]
+    # 「我就给派出所打电话……她非常不耐烦地挂了电话」: the one who answers the number the writer called is that body's
+    # staff, whatever body it is — unlike someone met at an office, who might be anyone there.
+    return _called(text, mentions, position) if not plural else None
+
+
+def _called(text: str, mentions: list[Mention], position: int) -> Mention | None:
+    """The body the writer phoned last before `position`, with nobody named since (a quoted conversation may run
+    long, hence the wider reach)."""
+    here = _quote_at(text, position)
+    before = [m for m in mentions if m.end <= position and position - m.end <= _CALL_REACH and m.post_kind != "pronoun"
+              and _quote_at(text, m.start) in (None, here)]  # what the two said on the line names nobody new
+    if not before or before[-1].post is not None or before[-1].body is None:
+        return None
+    body = before[-1]
+    return body if _PHONED.search(text, max(0, body.start - 6), body.start) and _PHONED_AFTER.match(text, body.end) \
+        or _DIALLED.search(text, max(0, body.start - 4), body.start) else None
 
 
 # 「警官也多次警告他」「民警制止了他」: the one named acted on 他, so the next 他 is someone else.
@@ -321,6 +341,11 @@ def _status_in(mention: Mention, mentions: list[Mention], text: str | None = Non
 # along (「我把母亲的轮椅推到她的桌边」).
 
 _COMMANDS = re.compile(r"叫|喊|找|带|派|让|指使|指派|安排|纠集|唆使|授意|雇")
+# 「给派出所打电话」「打派出所的电话」「致电街道办」「拨打社区电话」
+_PHONED = re.compile(r"(?:给|向|往|打)$")
+_PHONED_AFTER = re.compile(r"(?:的)?(?:打(?:了|过)?(?:个|一个|几个|多次)?电话|(?:值班|办公)?电话|打去电话|去电)")
+_DIALLED = re.compile(r"(?:致电|拨打|打通|电话打到|电话打给|打电话到|打电话给|打电话问)$")
+_CALL_REACH = 600  # characters of a phone conversation after the call
 _SCENE_REACH = 150  # characters back from a description to the servant it stands for
 # Members of one group: 「200多个政府工作人员，还有60多个黑社会的人」「民警和协警」「还有三十多个社会上的混混」.
 _JOINED = re.compile(r"(?:的人)?[，,]?\s*(?:、|和|及|与|以及|还有|加上|连同|同|跟)\s*"
