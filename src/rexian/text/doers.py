@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rexian.text.doer_words import default_words
 from rexian.text.mentions import CLAIMED, PRIVATE_NAME, PUBLIC_NAME, Mention
@@ -345,6 +346,7 @@ _COMMANDS = re.compile(r"叫|喊|找|带|派|让|指使|指派|安排|纠集|唆
 _PHONED = re.compile(r"(?:给|向|往|打)$")
 _PHONED_AFTER = re.compile(r"(?:的)?(?:打(?:了|过)?(?:个|一个|几个|多次)?电话|(?:值班|办公)?电话|打去电话|去电)")
 _DIALLED = re.compile(r"(?:致电|拨打|打通|电话打到|电话打给|打电话到|打电话给|打电话问)$")
+_QUOTE = re.compile(r"“[^”]*(?:”|$)|「[^」]*(?:」|$)|\"[^\"]*(?:\"|$)")
 _CALL_REACH = 600  # characters of a phone conversation after the call
 _SCENE_REACH = 150  # characters back from a description to the servant it stands for
 # Members of one group: 「200多个政府工作人员，还有60多个黑社会的人」「民警和协警」「还有三十多个社会上的混混」.
@@ -498,12 +500,10 @@ def _by_salience(text: str, mentions: list[Mention], candidates: list[Mention], 
 
 def _quote_at(text: str, index: int) -> tuple[int, int] | None:
     """The quotation (「…」, “…”, "…") that holds text[index], if any, as (start, end)."""
-    for opening, closing in (("“", "”"), ("「", "」")):
-        start = text.rfind(opening, 0, index)
-        if start >= 0 and text.rfind(closing, start, index) < 0:
-            end = text.find(closing, index)
-            return start, end if end >= 0 else len(text)
-    if text.count('"', 0, index) % 2:
-        end = text.find('"', index)
-        return text.rfind('"', 0, index), end if end >= 0 else len(text)
-    return None
+    return next((span for span in _quotations(text) if span[0] <= index < span[1]), None)
+
+
+@lru_cache(maxsize=4)
+def _quotations(text: str) -> tuple[tuple[int, int], ...]:
+    """Every quotation of a text, read once per letter (an opening mark without its closing runs to the end)."""
+    return tuple(match.span() for match in _QUOTE.finditer(text))
