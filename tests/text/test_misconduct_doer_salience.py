@@ -164,3 +164,14 @@ def test_after_the_call_someone_else_named_is_whom_he_means():
 def test_she_met_at_an_office_the_writer_visited_stays_unclear():
     hits = _hits("我去街道办问办证要带什么，她非常不耐烦，把我赶了出来。")
     assert hits and all(kind == "lead" and status == "unclear" for _, kind, _, status in hits)
+
+
+# --- a sentence that opens with when and goes straight on with what was done ------------------------------------
+
+def test_a_sentence_opening_with_the_time_and_a_preposition_goes_on_with_the_officials_before():
+    text = "拆迁组的人着急了，开始行动了。半夜时分往我们屋里扔鞭炮、扔石头砸玻璃，把老人吓得不敢睡觉。"
+    assert [(family, status) for family, _, _, status in _findings(text)] == [("hostile_attitude", "public")]
+
+
+def test_a_sentence_opening_with_the_time_and_someone_the_lists_do_not_know_stays_theirs():
+    assert _findings("拆迁组的人着急了，开始行动了。半夜时分楼上那家人往我们屋里扔石头砸玻璃。") == []

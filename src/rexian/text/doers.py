@@ -229,6 +229,14 @@ def resolve_dropped_subject(text: str, mentions: list[Mention], previous_start: 
     return _judged(text, mentions, chosen, "本句省略主语，承上一句的主语", lower=0.1), chosen
 
 
+def opens_without_subject(text: str, sentence_start: int) -> bool:
+    """A sentence that opens with when it happened and goes straight on with a preposition or a verb has dropped its
+    subject, however long the rest (「半夜时分往住户屋里扔炸药包、扔石头砸玻璃」「第二天一早又到我家……」): a subject
+    would stand before the preposition. An opening with anything else (「身旁的病友骂我」) may hold a subject the
+    word lists do not know."""
+    return bool(_TIME_THEN_VERB.match(text, sentence_start))
+
+
 def _antecedent(text: str, mentions: list[Mention], position: int, pronoun: str | None,
                 reach: int = 120, hops: int = 8, chained: bool = False) -> Mention | None:
     """Whom a pronoun at `position` points back to: the last person named within `reach` characters before it;
@@ -347,6 +355,11 @@ _PHONED = re.compile(r"(?:给|向|往|打)$")
 _PHONED_AFTER = re.compile(r"(?:的)?(?:打(?:了|过)?(?:个|一个|几个|多次)?电话|(?:值班|办公)?电话|打去电话|去电)")
 _DIALLED = re.compile(r"(?:致电|拨打|打通|电话打到|电话打给|打电话到|打电话给|打电话问)$")
 _QUOTE = re.compile(r"“[^”]*(?:”|$)|「[^」]*(?:」|$)|\"[^\"]*(?:\"|$)")
+# When, then a preposition or an adverb of going on: 「半夜时分往」「第二天一早又到」「当晚就把」「次日上午再次来到」.
+_TIME_THEN_VERB = re.compile(
+    r"\s*(?:半夜|深夜|凌晨|清晨|早上|上午|中午|下午|傍晚|晚上|当晚|当天|当日|次日|第二天|第三天|隔天|后来|随后|接着|然后|之后|不久)"
+    r"(?:时分|时候|一早|上午|下午|晚上|\d{1,2}点(?:多|左右|半)?(?:钟)?)?[，,]?\s*(?:就|又|再次|再|便|竟然|居然|还)?"
+    r"(?:往|向|朝|到|来到|冲到|跑到|闯到|闯进|冲进|把|将|对|拿|用|带着|带人)")
 _CALL_REACH = 600  # characters of a phone conversation after the call
 _SCENE_REACH = 150  # characters back from a description to the servant it stands for
 # Members of one group: 「200多个政府工作人员，还有60多个黑社会的人」「民警和协警」「还有三十多个社会上的混混」.
