@@ -1,0 +1,147 @@
+"""A fresh attacker's pass (trust14, issue 15): names that read as other names or turn the page around, the ticket
+page's 「导入」 mark from a forged manifest, and the areas tests/hostile had not attacked yet (the desk, API tokens,
+webhooks, `findings load`, backups, the analysis cache). docs/trust.md, "Attacked once more (trust14)"."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from support.tampering import closed, damaged, sql
+
+from rexian.service.verify import verify_database
+
+# One of each kind the brief names: zero-width space, zero-width joiner, word joiner, BOM, an override, an isolate.
+HIDDEN = ["\u200b", "\u200d", "\u2060", "\ufeff", "\u202e", "\u2066"]
+
+
+# --- names that read as other names, or turn the page around ---------------------------------------------------
+
+@pytest.mark.parametrize("hidden", HIDDEN, ids=lambda ch: f"U+{ord(ch):04X}")
+def test_a_person_or_unit_named_with_an_invisible_or_direction_character_is_refused_and_nothing_written(app, hidden):
+    """「张\u200b三」 read as 张三 in every picker (another person under the same name); U+202E flipped the rest of a
+    table cell. Refused in Chinese, naming the character; the organisation is unchanged."""
+    from rexian.domain.org_changes import OrgProblems
+    from rexian.service.org_admin import apply_org_changes
+
+    before = app.organisation()
+    for change in ({"type": "person", "id": "H0299", "name": f"张{hidden}三", "unit": "D02", "roles": ["handler"]},
+                   {"type": "unit", "id": f"D9{hidden}", "name": "新设科室", "kind": "department", "parent": "G01"}):
+        with pytest.raises(OrgProblems, match=f"不可见或改变文字方向的字符（U\\+{ord(hidden):04X}"):
+            apply_org_changes(app, "X01", [change])
+    after = app.organisation()
+    assert after.people.keys() == before.people.keys() and after.units.keys() == before.units.keys()
+    assert verify_database(app.engine).intact
+
+
+def test_names_without_such_characters_still_save_including_minority_names_and_full_width_punctuation(app):
+    from rexian.service.org_admin import apply_org_changes
+
+    changed = apply_org_changes(app, "X01", [
+        {"type": "person", "id": "H0298", "name": "买买提·艾力", "unit": "D02", "roles": ["handler"]},
+        {"type": "unit", "id": "D98", "name": "城管（执法）大队", "kind": "department", "parent": "G01"}])
+    assert changed == 2 and app.organisation().person("H0298").name == "买买提·艾力"
+
+
+def test_an_account_for_a_person_id_with_a_zero_width_space_is_refused_saying_why(app):
+    from rexian.domain.errors import MissingField
+    from rexian.web.auth import Accounts
+
+    with pytest.raises(MissingField, match="不可见"):
+        Accounts(app.engine, app.settings, app.clock).add(app.organisation(), "H0201\u200b", "secret-pass-1")
+
+
+def _write_csv(path, header, rows):
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def test_an_organisation_file_row_with_a_hidden_character_is_rejected_and_the_rest_imported(make_app, tmp_path):
+    """The import reports the row (file, row, column, reason) in its rejects file and goes on; it does not abort."""
+    import yaml
+    from click.testing import CliRunner
+
+    from rexian.cli import main
+
+    app = make_app(f"sqlite:///{tmp_path / 'org.db'}")
+    people = _write_csv(tmp_path / "people.csv", ["工号", "姓名", "单位", "角色"], [
+        ["H0297", "王\u200b芳", "D02", "handler"], ["H0296", "李\u202e四", "D02", "handler"],
+        ["H0295", "赵六", "D02", "handler"]])
+    mapping = tmp_path / "people.yaml"
+    mapping.write_text(yaml.safe_dump({"source": "hr", "mode": "table", "table": "people", "columns": {
+        "person_id": "工号", "name": "姓名", "unit_id": "单位", "roles": "角色"}}, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", "--db", str(app.engine.url), "--as", "X01", "--mapping",
+                                       str(mapping), "--rejects", str(tmp_path / "r.csv"), str(people)])
+    assert result.exit_code != 0, result.output  # rows were rejected: the import says so by its exit code
+    assert "变更 1 项" in result.output, result.output
+    organisation = app.organisation()
+    assert organisation.person("H0295") is not None
+    assert organisation.person("H0297") is None and organisation.person("H0296") is None
+    rejects = (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
+    assert rejects.count("不可见或改变文字方向的字符") == 2 and "U+200B" in rejects and "U+202E" in rejects
+
+
+def test_a_roster_row_with_a_hidden_character_is_rejected_and_the_rest_kept(tmp_path):
+    from rexian.importing.mapping import mapping_from_dict
+    from rexian.importing.pipeline import build
+
+    path = _write_csv(tmp_path / "roster.csv", ["工号", "姓名", "单位", "职务"], [
+        ["P1", "张\u2060三", "城管局", "局长"], ["P2", "李四", "城管局", "副局长"], ["P3\ufeff", "王五", "城管局", "科长"]])
+    report = build([path], mapping_from_dict({"source": "hr", "mode": "table", "table": "roster", "columns": {
+        "person_id": "工号", "name": "姓名", "unit_id": "单位", "position": "职务"}}))
+    assert [row["person_id"] for row in report.table_rows] == ["P2"]
+    assert {(r.row, r.column) for r in report.rejects.rejects} == {(2, "姓名"), (4, "工号")}
+    assert all("不可见" in r.reason for r in report.rejects.rejects)
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("噪音\u202e扰民", "噪音\u202e扰民\u202c"),                  # an override left open: closed where the value ends
+    ("噪音\u2067扰民", "噪音\u2067扰民\u2069"),                  # an isolate left open
+    ("噪音\u2069\u202c扰民", "噪音扰民"),                         # closers of the page's own context: dropped
+    ("噪音\u202b扰\u202c民", "噪音\u202b扰\u202c民"),             # balanced: as written
+    ("噪音\u200b扰民", "噪音\u200b扰民"),                         # no direction control: as written
+])
+def test_a_citizens_text_cannot_turn_the_rest_of_the_page_around(text, shown):
+    from rexian.domain.visible_text import direction_contained
+
+    assert direction_contained(text) == shown
+
+
+@pytest.fixture
+def visitor(make_app, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from rexian.web.app import create_app
+    from rexian.web.auth import Accounts
+
+    app = make_app(f"sqlite:///{tmp_path / 'web.db'}")
+    Accounts(app.engine, app.settings, app.clock).add_sharing_password(app.organisation(), ["J01", "X01", "A01"],
+                                                                       "secret-pass-1")
+    with TestClient(create_app(app), raise_server_exceptions=False) as client:
+        client.get("/login")
+        client.hotline = app
+        yield client
+
+
+def _signed_in(client, person_id="J01"):
+    answer = client.post("/login", data={"person_id": person_id, "password": "secret-pass-1",
+                                         "csrf": client.cookies["rx_csrf"], "next": "/"}, follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    return client
+
+
+def test_a_right_to_left_override_in_a_citizens_complaint_is_closed_where_the_complaint_ends_on_the_page(visitor):
+    """The citizen's words are kept as written (a complaint may quote such text); the page closes what the text
+    left open, so the rest of the page (the table after it, the buttons) reads in its own direction."""
+    from rexian.domain import commands as c
+
+    app = visitor.hotline
+    tid = app.handle(c.Intake(actor_id="A01", content="楼下噪音\u202e扰民严重\u2069", category="0101",
+                              caller_phone="13800000001")).ticket_id
+    assert app.ticket(tid).intake["content"] == "楼下噪音\u202e扰民严重\u2069"  # stored as written
+    page = _signed_in(visitor, "A01").get(f"/tickets/{tid}").text
+    assert "楼下噪音\u202e扰民严重\u202c" in page
+    assert page.count("\u202e") == page.count("\u202c") and "\u2069" not in page
