@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 
 import pytest
-from support.tampering import closed, damaged, sql
+from support.tampering import damaged, lift_triggers, sql
 
 from rexian.service.verify import verify_database
 
@@ -145,3 +145,58 @@ def test_a_right_to_left_override_in_a_citizens_complaint_is_closed_where_the_co
     page = _signed_in(visitor, "A01").get(f"/tickets/{tid}").text
     assert "楼下噪音\u202e扰民严重\u202c" in page
     assert page.count("\u202e") == page.count("\u202c") and "\u2069" not in page
+
+
+# --- the ticket page's 「导入」 mark from a manifest row written by SQL --------------------------------------------
+
+def _forge_manifest(app, number, ticket_id, source="attacker"):
+    import json
+
+    tickets = json.dumps({ticket_id: [2, "0" * 64]}, separators=(",", ":"))
+    sql(app, "INSERT INTO import_manifests (number, source, made_at, tickets, previous_mac, mac) "
+             "VALUES (?, ?, '2026-03-02 00:00:00', ?, '-', 'k1:' || ?)", number, source, tickets, "0" * 32)
+
+
+def test_a_manifest_row_inserted_by_sql_does_not_mark_a_workflow_ticket_imported_by_its_source(town):
+    """Before: `imported_by` read manifests without their MAC, so the ticket page and `rexian show` called a
+    workflow ticket imported by the attacker's source (its steps 「导入」, exempt from the workflow's checks)."""
+    from rexian.adapters.manifests import ManifestRanges, imported_by
+
+    app, numbers = town
+    _forge_manifest(app, 1, numbers[0])
+    with app.engine.connect() as connection:
+        for ranges in (None, ManifestRanges()):
+            batch = imported_by(connection, numbers[0], ranges)
+            assert batch is not None and batch.signed is False and batch.source == "attacker"
+    assert "unsigned" in damaged(verify_database(app.engine)).get("导入清单(1)", set())
+
+
+def test_a_genuine_manifests_source_rewritten_by_sql_is_shown_forged_and_an_untouched_one_genuine(app, tmp_path):
+    from rexian.adapters.manifests import ManifestRanges, imported_by
+    from rexian.importing.mapping import mapping_from_dict
+    from rexian.importing.pipeline import import_to_database
+    from tests.importing.conftest import FLOW_HEADER, FLOW_MAPPING, write_csv
+
+    rows = [[tid, "03/01/2025 09:00", "受理", "A01", "C00", "", "", "市民丙", "噪音"] for tid in ("GD101", "GD102")]
+    import_to_database(app.engine, [write_csv(tmp_path / "f.csv", FLOW_HEADER, rows)],
+                       mapping_from_dict({**FLOW_MAPPING, "source": "oldsys"}))
+    with app.engine.connect() as connection:
+        genuine = imported_by(connection, "GD101", ManifestRanges())
+    assert genuine.signed and genuine.source == "oldsys" and genuine.made_at is not None
+    lift_triggers(app, "import_manifests")
+    sql(app, "UPDATE import_manifests SET source = 'attacker'")
+    with app.engine.connect() as connection:
+        for ranges in (None, ManifestRanges()):
+            assert imported_by(connection, "GD102", ranges).signed is False
+
+
+def test_the_ticket_page_shows_a_forged_manifest_as_forged_and_marks_no_step_imported(visitor):
+    from rexian.domain import commands as c
+
+    app = visitor.hotline
+    tid = app.handle(c.Intake(actor_id="A01", content="小区门口路灯坏了一个月", category="0202")).ticket_id
+    _forge_manifest(app, 1, tid)
+    page = _signed_in(visitor, "A01").get(f"/tickets/{tid}")
+    assert page.status_code == 200
+    assert 'id="imported-forged"' in page.text and "签名无效的导入清单" in page.text
+    assert 'class="mark imported"' not in page.text and 'id="imported"' not in page.text
