@@ -200,3 +200,108 @@ def test_the_ticket_page_shows_a_forged_manifest_as_forged_and_marks_no_step_imp
     assert page.status_code == 200
     assert 'id="imported-forged"' in page.text and "签名无效的导入清单" in page.text
     assert 'class="mark imported"' not in page.text and 'id="imported"' not in page.text
+
+
+# --- the analysis cache: a planted file must never run ----------------------------------------------------------
+
+@pytest.mark.parametrize("opened", ["file writable by others", "directory writable by others"])
+def test_remembered_sql_planted_where_another_user_could_write_is_never_executed(tmp_path, opened):
+    """A remembered query is SQL DuckDB executes (which can read the key file and write any file the server can);
+    its first line is an unkeyed sha256 anyone can compute. Before: a file planted with a right digest ran — here
+    it wrote a file and hid a rule's findings, which the server would then have signed as its own analysis."""
+    import rexian.analytics.remembered as remembered
+    from rexian.analytics.analyze import analyze
+    from rexian.analytics.config import load_config
+    from tests.analytics.test_remembered_sql import _compared, _log, _tables
+
+    config = load_config()
+    data, compiled = _tables(_log(), tmp_path / "cache")
+    cold = _compared(analyze(data, config, compiled=compiled))
+    assert any("BP-CYCLE" in finding for finding in cold[0])
+    (path,) = compiled.directory.glob("BP-CYCLE-*.sql")
+    original = path.read_text(encoding="utf-8").partition("\n")[2]
+    marker = tmp_path / "written-by-planted-sql.csv"
+    sql = f"COPY (SELECT 1 AS x) TO '{marker}'; SELECT * FROM ({original}) AS kept WHERE false"
+    path.write_text(f"{remembered._HEADER}{remembered._digest(sql)}\n{sql}", encoding="utf-8")
+    if opened.startswith("file"):
+        path.chmod(0o666)
+    else:
+        compiled.directory.chmod(0o777)
+
+    with pytest.warns(UserWarning, match="可能不是本系统写入的"):
+        data, compiled = _tables(_log(), tmp_path / "cache")
+        warm = _compared(analyze(data, config, compiled=compiled))
+    assert not marker.exists()
+    assert warm[0] == cold[0]  # the rule's findings, compiled again
+
+
+def test_a_rule_catalogue_naming_code_outside_the_analytics_is_not_read(tmp_path, monkeypatch):
+    """The kept rule catalogue names, per rule, the module and function a warm process calls: one naming another
+    module (`os`, anything importable) is refused as a whole, and the rules are declared by their own modules."""
+    import json
+
+    from rexian.analytics import registry
+
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps({"rules": [], "intermediates": {"tk": "os"}}), encoding="utf-8")
+    monkeypatch.setattr(registry, "_catalogue_path", lambda: path)
+    with pytest.warns(UserWarning, match="不属于 rexian.analytics"):
+        assert registry._read_catalogue() is False
+
+
+def test_a_segmentation_dictionary_planted_in_the_shared_temporary_directory_is_not_loaded(tmp_path, monkeypatch):
+    """jieba loads `jieba.cache` from its directory with `marshal`, whoever wrote it; the default was the system's
+    shared temporary directory, where any local user could leave one first (here: 「小区路灯坏了」 one word, so the
+    text rules read other words). Now this user's own directory there, made private."""
+    import marshal
+    import tempfile
+
+    from rexian.text import config, segmentation
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(segmentation, "_TOKENIZER", None)
+    monkeypatch.setattr(config, "current", lambda: config.TextConfig())
+    planted = "小区路灯坏了"
+    frequencies = {planted[:end]: 0 for end in range(1, len(planted))} | {planted: 10 ** 9}
+    (tmp_path / "jieba.cache").write_bytes(marshal.dumps((frequencies, 10 ** 9)))
+    assert segmentation.segment(planted) != [planted]
+    monkeypatch.setattr(segmentation, "_TOKENIZER", None)
+    assert segmentation._cache_dir() == segmentation._cache_dir()  # the same private directory every time
+
+
+# --- webhooks ------------------------------------------------------------------------------------------------
+
+def test_a_webhook_request_captured_and_sent_again_later_is_refused_by_the_receivers_check():
+    """The receiver's check (`verify_signature`, documented for partners) took any genuine signature whatever its
+    age: a request captured on the way could be sent again a year later. And a non-ASCII header was a TypeError."""
+    from rexian.service.push import sign, verify_signature
+
+    body = b'{"id":"finding:BP-RETURNS:RX1","topic":"finding.confirmed"}'
+    sent_at = 1_772_400_000
+    signature = sign("partner-secret", str(sent_at), body)
+    assert verify_signature("partner-secret", str(sent_at), body, signature, now=sent_at + 2)
+    assert not verify_signature("partner-secret", str(sent_at), body, signature, now=sent_at + 600)
+    assert not verify_signature("partner-secret", str(sent_at), body, "sha256=é", now=sent_at)
+    assert not verify_signature("partner-secret", "１７７２４００", body, signature, now=sent_at)
+
+
+# --- API tokens (held: kept so they stay held) -------------------------------------------------------------------
+
+def test_an_api_token_acts_with_its_holders_roles_of_now_and_a_revoked_one_is_refused_when_replayed(visitor):
+    """A token carries no roles of its own: the organisation chain's roles of the moment decide (a role taken
+    away takes it from every token at once), and a revoked token sent again is refused."""
+    from rexian.service.org_admin import apply_org_changes
+    from rexian.web.auth import Accounts, digest
+
+    app = visitor.hotline
+    accounts = Accounts(app.engine, app.settings, app.clock)
+    token = accounts.issue_token("X01", "对接系统")
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert visitor.get("/api/v1/audit", headers=bearer).status_code == 200
+    apply_org_changes(app, "X01", [{"type": "person", "id": "J01", "name": "周正", "unit": "C00",
+                                    "roles": ["supervisor", "admin"]},
+                                   {"type": "person", "id": "X01", "name": "管理员", "unit": "C00", "roles": ["agent"]}])
+    assert visitor.get("/api/v1/audit", headers=bearer).status_code == 403
+    assert visitor.get("/api/v1/me", headers=bearer).json()["roles"] == ["agent"]
+    accounts.revoke_token(digest(token), "J01")
+    assert visitor.get("/api/v1/me", headers=bearer).status_code == 401
