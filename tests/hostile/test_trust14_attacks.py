@@ -305,3 +305,45 @@ def test_an_api_token_acts_with_its_holders_roles_of_now_and_a_revoked_one_is_re
     assert visitor.get("/api/v1/me", headers=bearer).json()["roles"] == ["agent"]
     accounts.revoke_token(digest(token), "J01")
     assert visitor.get("/api/v1/me", headers=bearer).status_code == 401
+
+
+# --- `rexian findings load` of a hostile file (Spark's output, edited) --------------------------------------------
+
+_FINDING = {"finding_key": "BP-RETURNS:RX1", "rule_id": "BP-RETURNS", "family": "buck_passing", "severity": "medium",
+            "ticket_ids": ["RX1"], "evidence": {"events": [], "texts": [], "values": {}, "thresholds": {}},
+            "detected_at": "2026-03-02T09:00:00"}
+
+
+def _nested(depth: int):
+    value: list = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def _hostile_line(kind: str) -> str:
+    import json
+
+    if kind == "deep line":
+        return "[" * 100_000
+    if kind == "deep evidence":
+        return json.dumps({**_FINDING, "evidence": {**_FINDING["evidence"], "values": {"x": _nested(200)}}})
+    if kind == "NaN":
+        return json.dumps({**_FINDING, "evidence": {"values": {"r": float("nan")}}})  # json writes NaN
+    return json.dumps({**_FINDING, "person_name": {"a": 1}})
+
+
+@pytest.mark.parametrize("kind, problem", [("deep line", "不是JSON"), ("deep evidence", "嵌套超过"),
+                                           ("NaN", "非有限数"), ("name an object", "person_name")])
+def test_a_findings_file_nested_past_the_limit_or_holding_what_no_analysis_writes_is_refused_whole(tmp_path, kind,
+                                                                                                   problem):
+    """Before: a line nested past Python's limit stopped `findings load` with a RecursionError traceback; evidence
+    nested hundreds deep, NaN (which PostgreSQL's JSON refuses mid-load) or an object for a name were stored."""
+    import json
+
+    from rexian.analytics.findings_files import FindingsFileError, read_findings_any
+
+    path = tmp_path / "findings.jsonl"
+    path.write_text(json.dumps(_FINDING) + "\n" + _hostile_line(kind) + "\n", encoding="utf-8")
+    with pytest.raises(FindingsFileError, match=problem):
+        read_findings_any(path)
