@@ -347,3 +347,42 @@ def test_a_findings_file_nested_past_the_limit_or_holding_what_no_analysis_write
     path.write_text(json.dumps(_FINDING) + "\n" + _hostile_line(kind) + "\n", encoding="utf-8")
     with pytest.raises(FindingsFileError, match=problem):
         read_findings_any(path)
+
+
+# --- the supervisor's desk ----------------------------------------------------------------------------------------
+
+def _a_filed_case(app):
+    from rexian.adapters.findings import FindingRepository
+    from rexian.service.desk import Desk
+
+    now = app.clock()
+    FindingRepository(app.engine).upsert([
+        {"finding_key": "BP-RETURNS:RX1", "rule_id": "BP-RETURNS", "family": "buck_passing", "severity": "medium",
+         "ticket_ids": ["RX1"], "agent_id": None, "unit_id": "D02", "person_id": "H0201",
+         "evidence": {"events": [], "texts": [], "values": {}, "thresholds": {}}, "detected_at": now}], "batch", now)
+    desk = Desk(app.engine, app.clock)
+    desk.decide(["BP-RETURNS:RX1"], "confirm", "J01", "属实")
+    clue_id = desk.open_clue("J01", ["BP-RETURNS:RX1"], "推诿扯皮")
+    desk.file_case(clue_id, "J01", "初核属实")
+    return desk, clue_id
+
+
+def test_an_outcome_or_clue_against_a_unit_or_person_nobody_knows_is_refused_and_nothing_written(app):
+    """Before: 「诫勉谈话」 recorded against P404 (a mistyped number) stood on the signed chain against nobody; a clue
+    could be opened for a unit that does not exist. Refused in Chinese; the people and units the organisation or
+    the clue's findings name (an imported log's staff among them) are still taken."""
+    from rexian.domain.errors import MissingField
+
+    desk, clue_id = _a_filed_case(app)
+    with pytest.raises(MissingField, match="人员P404"):
+        desk.record_outcome(clue_id, "J01", "admonition", person_id="P404", note="诫勉谈话")
+    with pytest.raises(MissingField, match="单位ZZZ"):
+        desk.record_outcome(clue_id, "J01", "notice", unit_id="ZZZ")
+    with pytest.raises(MissingField, match="单位ZZZ、人员P404"):
+        desk.open_clue("J01", ["BP-RETURNS:RX1"], "另一条线索", unit_id="ZZZ", person_id="P404")
+    assert desk.clue(clue_id)["outcomes"] == []
+    desk.record_outcome(clue_id, "J01", "admonition", person_id="H0301", note="对协办单位承办人诫勉谈话")
+    desk.record_outcome(clue_id, "J01", "notice")
+    assert [(o["person_id"], o["unit_id"]) for o in desk.clue(clue_id)["outcomes"]] == [("H0301", "D02"),
+                                                                                      ("H0201", "D02")]
+    assert verify_database(app.engine).intact
