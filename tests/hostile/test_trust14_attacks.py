@@ -386,3 +386,15 @@ def test_an_outcome_or_clue_against_a_unit_or_person_nobody_knows_is_refused_and
     assert [(o["person_id"], o["unit_id"]) for o in desk.clue(clue_id)["outcomes"]] == [("H0301", "D02"),
                                                                                       ("H0201", "D02")]
     assert verify_database(app.engine).intact
+
+
+def test_a_desk_streams_events_reordered_or_one_forged_by_sql_are_named(app):
+    """Held (kept so it stays held): the desk's streams are hash-chained and signed like a ticket's."""
+    desk, clue_id = _a_filed_case(app)
+    lift_triggers(app, "supervision_events")
+    for statement in ("UPDATE supervision_events SET seq = -1 WHERE ticket_id = ? AND seq = 1",
+                      "UPDATE supervision_events SET seq = 1 WHERE ticket_id = ? AND seq = 2",
+                      "UPDATE supervision_events SET seq = 2 WHERE ticket_id = ? AND seq = -1"):
+        sql(app, statement, clue_id)
+    named = damaged(verify_database(app.engine))
+    assert clue_id in named or any(clue_id in key for key in named), named
