@@ -18,6 +18,8 @@ HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
 def hidden_characters(text: str) -> list[str]:
     """The invisible or direction-changing characters in `text`, each once, as U+XXXX (its name where known)."""
+    if text.isprintable():  # the common case, at C speed: every Cc, Cf, Zl and Zp character is not printable
+        return []
     found: dict[str, None] = {}
     for ch in text:
         if unicodedata.category(ch) in HIDDEN_CATEGORIES:
