@@ -398,3 +398,31 @@ def test_a_desk_streams_events_reordered_or_one_forged_by_sql_are_named(app):
         sql(app, statement, clue_id)
     named = damaged(verify_database(app.engine))
     assert clue_id in named or any(clue_id in key for key in named), named
+
+
+# --- backups restored over a newer database -----------------------------------------------------------------------
+
+def test_a_backup_restored_over_a_newer_database_is_refused_unless_the_newer_records_are_given_up(make_app, tmp_path):
+    """Before: `restore --force` of yesterday's copy over today's database lost today's records silently, and the
+    restored copy verified intact (a genuine log that stopped earlier). Now refused, naming how many records would
+    go, unless `discard_newer` (`--discard-newer`); a copy as new as the database is restored as before. (Today's
+    database is itself a copy here: restoring over a database a process still has open is another matter.)"""
+    from support.tampering import closed
+
+    from rexian.adapters.keys import keyring_for
+    from rexian.service.backup import BackupError, _log_number, backup, restore
+
+    app = make_app(f"sqlite:///{tmp_path / 'live.db'}")
+    ring = keyring_for(app.engine)
+    backup(str(app.engine.url), tmp_path / "yesterday.db", ring, app.clock())
+    closed(app)
+    backup(str(app.engine.url), tmp_path / "today.db", ring, app.clock())
+    today = f"sqlite:///{tmp_path / 'today.db'}"
+    newest = _log_number(today)
+    with pytest.raises(BackupError, match="目标数据库比备份新.*--discard-newer"):
+        restore(tmp_path / "yesterday.db", today, ring, force=True)
+    assert _log_number(today) == newest  # nothing overwritten
+    backup(today, tmp_path / "same.db", ring, app.clock())
+    assert restore(tmp_path / "same.db", today, ring, force=True).intact
+    assert restore(tmp_path / "yesterday.db", today, ring, force=True, discard_newer=True).intact
+    assert _log_number(today) < newest
