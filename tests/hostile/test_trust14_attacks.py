@@ -388,6 +388,20 @@ def test_an_outcome_or_clue_against_a_unit_or_person_nobody_knows_is_refused_and
     assert verify_database(app.engine).intact
 
 
+def test_a_desk_text_of_megabytes_is_refused_before_it_reaches_the_chain(app):
+    """Before: the service stored a 10 MB verification note (only the web form's body limit bounded it): on the chain,
+    in every replay of the clue and every push of its change."""
+    from rexian.domain.errors import MissingField
+
+    desk, clue_id = _a_filed_case(app)
+    for write in (lambda text: desk.note_verification(clue_id, "J01", text),
+                  lambda text: desk.record_outcome(clue_id, "J01", "notice", note=text)):
+        with pytest.raises(MissingField, match="文字过长"):
+            write("核" * 10_000_000)
+    desk.note_verification(clue_id, "J01", "核" * 20_000)  # ten pages still go in
+    assert [e["action"] for e in desk.clue(clue_id)["events"]][-1] == "VerificationNoted"
+
+
 def test_a_desk_streams_events_reordered_or_one_forged_by_sql_are_named(app):
     """Held (kept so it stays held): the desk's streams are hash-chained and signed like a ticket's."""
     desk, clue_id = _a_filed_case(app)

@@ -96,10 +96,21 @@ def _require_supervisor(actor: Actor, what: str, rule: str = "desk.supervisor_on
         raise NotAllowed(rule, f"只有监督员可以{what}")
 
 
+# The longest a desk text (a title, reason, note, demand, answer) may be: some ten pages. Before trust14 there was no
+# bound below the web form's body limit: a 10 MB note went onto the chain, into every replay and every push.
+DESK_TEXT_LIMIT = 20_000
+
+
 def _require_text(value: str | None, rule: str, message: str) -> str:
     text = (value or "").strip()
     if not text:
         raise MissingField(rule, message)
+    return _bounded(text, rule)
+
+
+def _bounded(text: str, rule: str) -> str:
+    if len(text) > DESK_TEXT_LIMIT:
+        raise MissingField(rule, f"文字过长：{len(text)}字（上限{DESK_TEXT_LIMIT}字），请精简或作为附件另行保存")
     return text
 
 
@@ -219,7 +230,8 @@ def record_outcome(actor: Actor, clue: Clue, outcome: str, person_id: str | None
         raise MissingField("clue.outcome_person", f"“{OUTCOMES[outcome]}”是对个人的处理，必须填写责任人编号"
                                                   f"（只落实到单位的，处理结果只能是“{OUTCOMES['notice']}”）")
     return [_event("OutcomeRecorded", actor, {"outcome": outcome, "person_id": person_id, "unit_id": unit_id,
-                                              "note": (note or "").strip()}, unit_id)]
+                                              "note": _bounded((note or "").strip(), "clue.outcome_note")},
+                   unit_id)]
 
 
 def _require_known_subjects(unknown: tuple[str, ...]) -> None:
