@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import String, func, insert, or_, select, type_coerce
 from sqlalchemy.engine import Connection
 
 from rexian.adapters import tables as t
@@ -64,8 +65,9 @@ class ImportBatch:
 
     number: int
     source: str
-    made_at: datetime
+    made_at: datetime | None  # None: not readable as a time (the column is not under the MAC: SQL can write it)
     events: int
+    signed: bool = True  # False: the manifest row is not the server's (inserted or rewritten by SQL; verify names it)
 
 
 class ManifestRanges:
@@ -73,9 +75,29 @@ class ManifestRanges:
     that finding the manifest of one ticket reads only the manifests whose range holds it, not every manifest's
     whole list (a million imported tickets are some 40 MB of lists). One per long-lived process (the web)."""
 
+    CHECKED = 64  # manifests whose MAC check is remembered (a 500-ticket manifest's text is ≈ 42 KB)
+
     def __init__(self) -> None:
         self._ranges: list[tuple[int, str, str]] = []  # (number, first ticket id, last ticket id)
         self._lock = threading.Lock()
+        # number → (the row as it was checked, whether the key signed it). The row is compared whole at every use
+        # (≈5 µs for 42 KB) instead of checking its MAC again (≈550 µs), so a row rewritten since is checked anew.
+        self._checked: OrderedDict[int, tuple[tuple[Any, ...], bool]] = OrderedDict()
+
+    def genuine(self, connection: Connection, row: tuple[Any, ...]) -> bool:
+        """Whether the server's key signed this manifest row (number, source, tickets, previous MAC, MAC) as read."""
+        with self._lock:
+            seen = self._checked.get(row[0])
+            if seen is not None and seen[0] == row:
+                self._checked.move_to_end(row[0])
+                return seen[1]
+        verdict = _genuine(connection, *row)
+        with self._lock:
+            self._checked[row[0]] = (row, verdict)
+            self._checked.move_to_end(row[0])
+            while len(self._checked) > self.CHECKED:
+                self._checked.popitem(last=False)
+        return verdict
 
     def candidates(self, connection: Connection, ticket_id: str) -> list[int]:
         c = t.import_manifests.c
@@ -96,10 +118,15 @@ class ManifestRanges:
 
 def imported_by(connection: Connection, ticket_id: str, ranges: ManifestRanges | None = None) -> ImportBatch | None:
     """The first import manifest that lists a ticket (an import or `simulate --db` wrote it), or None: the ticket
-    was born in the workflow. Read for one ticket at a time (`rexian show`; the web's ticket page with `ranges`)."""
+    was born in the workflow. Read for one ticket at a time (`rexian show`; the web's ticket page with `ranges`).
+    Each manifest read is checked against the server's key: a row inserted or rewritten by SQL (listing a workflow
+    ticket, naming another source) is passed over for a genuine one, and returned `signed=False` only when no
+    genuine manifest lists the ticket, so that it is shown as forged, not as the attacker's import."""
     key = json.dumps(ticket_id, ensure_ascii=False) + ":"
     c = t.import_manifests.c
-    query = select(c.number, c.source, c.made_at, c.tickets).order_by(c.number)
+    # `made_at` as stored (not under the MAC: SQLite keeps any text there, which the DateTime type would raise on)
+    query = select(c.number, c.source, c.tickets, c.previous_mac, c.mac,
+                   type_coerce(c.made_at, String)).order_by(c.number)
     if ranges is None:
         query = query.where(c.tickets.contains(key))
     else:
@@ -107,12 +134,36 @@ def imported_by(connection: Connection, ticket_id: str, ranges: ManifestRanges |
         if not numbers:
             return None
         query = query.where(c.number.in_(numbers))
-    for number, source, made_at, tickets in connection.execute(query):
-        at = tickets.find(key)  # a key of the JSON object: an id in quotes followed by ':' (a hash is followed by ']')
-        if at >= 0:
-            count = _COUNT.match(tickets, at + len(key))
-            return ImportBatch(number, source, made_at, int(count.group(1)) if count else 0)
-    return None
+    forged = None
+    for number, source, tickets, previous_mac, mac, made_at in connection.execute(query):
+        at = tickets.find(key) if isinstance(tickets, str) else -1  # a key of the JSON object: an id in quotes
+        if at < 0:                                                    # followed by ':' (a hash is followed by ']')
+            continue
+        count = _COUNT.match(tickets, at + len(key))
+        events = int(count.group(1)) if count else 0
+        row = (number, source, tickets, previous_mac, mac)
+        if ranges.genuine(connection, row) if ranges is not None else _genuine(connection, *row):
+            return ImportBatch(number, source, _as_time(made_at), events)
+        forged = forged or ImportBatch(number, str(source), None, events, signed=False)
+    return forged
+
+
+def _as_time(value: Any) -> datetime | None:
+    if isinstance(value, datetime):  # PostgreSQL's driver
+        return value
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _genuine(connection: Connection, number: Any, source: Any, tickets: str, previous_mac: Any, mac: Any) -> bool:
+    """Whether the server's key signed this manifest row as stored (the check `verify` makes, its chain apart)."""
+    try:
+        return keyring_for(connection.engine).document_problem(
+            manifest_document(number, source, tickets, previous_mac), mac) is None
+    except (TypeError, ValueError, RecursionError):  # a value no genuine row holds
+        return False
 
 
 _COUNT = re.compile(r"\[(\d+),")
@@ -122,6 +173,8 @@ def batch_files(connection: Connection, batch: ImportBatch) -> list[str]:
     """The input files (names without their directories) of the import run that wrote a manifest: the run of the
     same source that was running when the manifest was made; [] when none is recorded (`simulate --db`, a bulk
     load) or the runs cannot be told apart."""
+    if not batch.signed or batch.made_at is None:
+        return []
     c = t.imports.c
     # Both times are the database's clock in the centre's zone, to the second (`database_now`).
     runs = connection.execute(select(c.inputs).where(

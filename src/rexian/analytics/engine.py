@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any, Callable, Iterable, Mapping
 from rexian.analytics.config import rule_params
 from rexian.analytics.judging import cannot_judge, drop_unjudged
 from rexian.analytics.registry import INTERMEDIATES, Finding, Rule, all_rules, remember_catalogue, rows_to_findings
-from rexian.analytics.remembered import RememberedSQL, store, touch, version_set
+from rexian.analytics.remembered import ForeignFile, RememberedSQL, read_kept, store, touch, version_set
 from rexian.analytics.tables import Data, plain_compile
 from rexian.analytics.text_port import TextPort, default_text_port, remembering
 
@@ -72,8 +73,10 @@ class CompiledRules:
                 return compile_now(expr)
             path = self.directory / f"query-{key}.sql"
             try:
-                sql = path.read_text(encoding="utf-8")
-            except OSError:
+                sql = read_kept(path)
+            except OSError as missing:
+                if isinstance(missing, ForeignFile):
+                    warnings.warn(str(missing), stacklevel=2)
                 sql = compile_now(expr)
                 store(path, sql)
                 return sql

@@ -92,7 +92,7 @@ def checked_findings(path: str | Path, size: int = 1000) -> Iterator[list[dict[s
                 problems += [f"{file} 第{number}条：{problem}" for problem in finding_problems(finding)]
         except FindingsFileError as error:
             problems.append(str(error))
-        except (ValueError, KeyError, TypeError, OSError) as error:  # an unreadable Parquet file, a bad encoding
+        except (ValueError, KeyError, TypeError, OSError, RecursionError) as error:  # an unreadable Parquet file, a bad encoding
             problems.append(f"{file}：无法读取（{type(error).__name__}: {str(error)[:80]}）")
     if problems:
         shown = problems[:MAX_PROBLEMS] + ([f"……另有{len(problems) - MAX_PROBLEMS}处问题"]
@@ -148,7 +148,9 @@ def finding_problems(finding: Any) -> list[str]:
         problems.append("ticket_ids 应为工单编号（文本）的列表")
     if not isinstance(finding["evidence"], dict):
         problems.append("evidence 应为JSON对象")
-    for name in ("agent_id", "unit_id", "person_id"):
+    elif (shape := _evidence_shape(finding["evidence"])):
+        problems.append(f"evidence {shape}")
+    for name in ("agent_id", "unit_id", "person_id", "person_name"):
         value = finding.get(name)
         if value is not None and not (isinstance(value, str) and len(value) <= 64):
             problems.append(f"{name} 应为不超过64字符的文本")
@@ -162,6 +164,26 @@ def finding_problems(finding: Any) -> list[str]:
     return problems
 
 
+# How deep `rexian analyze` nests a finding's evidence (events: a list of objects holding lists) is 4; a file
+# nesting deeper, or holding a number JSON has no text for (NaN, Infinity: PostgreSQL's JSON refuses them, and
+# the stored digest could not be recomputed from them), was not written by it.
+EVIDENCE_DEPTH = 16
+
+
+def _evidence_shape(value: Any, depth: int = 0) -> str | None:
+    """Why a finding's evidence is not what `rexian analyze` writes (nesting, numbers), or None."""
+    if depth > EVIDENCE_DEPTH:
+        return f"嵌套超过{EVIDENCE_DEPTH}层"
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return "含有非有限数（NaN/Infinity）"
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for child in children:
+        problem = _evidence_shape(child, depth + 1)
+        if problem:
+            return problem
+    return None
+
+
 def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
     """One finding a line, read as it goes (a month partition, or a whole city's findings.jsonl)."""
     with open(path, encoding="utf-8") as handle:
@@ -170,7 +192,7 @@ def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
                 continue
             try:
                 finding = json.loads(line)
-            except ValueError as error:
+            except (ValueError, RecursionError) as error:  # nested past Python's limit: RecursionError (trust14)
                 raise FindingsFileError(f"{path} 第{number}行不是JSON（{str(error)[:60]}）") from None
             yield finding
 

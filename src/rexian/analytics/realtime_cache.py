@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from rexian.analytics.registry import code_digest, remember_catalogue
-from rexian.analytics.remembered import compiler_versions, store, touch, version_set
+from rexian.analytics.remembered import compiler_versions, read_kept, store, touch, version_set
 
 _HEADER = "-- rexian sha256 "
 # The layout of the kept build (`RealtimeEvaluator._built`): a new layout is a new key.
@@ -48,7 +48,7 @@ class BuiltStatements:
         """The kept build, or None: none kept, or one that is damaged or was built from something else
         (a warning says which file was ignored)."""
         try:
-            text = self.path.read_text(encoding="utf-8")
+            text = read_kept(self.path)
         except FileNotFoundError:
             return None
         except (OSError, UnicodeDecodeError) as error:

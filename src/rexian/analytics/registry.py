@@ -212,6 +212,9 @@ class Deferred:
         return target(*args, **kwargs)
 
 
+_RULE_PACKAGE = "rexian.analytics."  # where every rule and intermediate is declared
+
+
 def _catalogue_path() -> Path | None:
     return None if _catalogue_dir is None else _catalogue_dir / f"rules-{code_digest()[:24]}.json"
 
@@ -237,13 +240,19 @@ def _read_catalogue() -> bool:
     if path is None:
         return False
     try:
-        described = json.loads(path.read_text(encoding="utf-8"))
+        from rexian.analytics.remembered import read_kept
+
+        described = json.loads(read_kept(path))
         rules = [Rule(**{**{name: _tuples(value) for name, value in entry.items()
                             if name not in ("module", "function", "doc")},
                          "func": Deferred(entry["module"], entry["function"], entry["doc"])})
                  for entry in described["rules"]]
         intermediates = {name: Deferred(module, name, None, intermediate=True)
                          for name, module in described["intermediates"].items()}
+        named = [entry["module"] for entry in described["rules"]] + list(described["intermediates"].values())
+        foreign = [module for module in named if not str(module).startswith(_RULE_PACKAGE)]
+        if foreign:  # the catalogue names the code each rule calls: only the analytics' own modules
+            raise ValueError(f"规则所在的模块不属于 {_RULE_PACKAGE}：{'、'.join(map(str, foreign[:3]))}")
     except FileNotFoundError:
         return False
     except (OSError, ValueError, KeyError, TypeError) as error:

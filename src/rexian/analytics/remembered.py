@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 import warnings
 from functools import lru_cache
@@ -37,6 +38,50 @@ KEPT_FILES = 2000
 _VERSION_SET = re.compile(r"v-[0-9a-f]{16}")
 # Files of the layout before sets (all in the directory itself): never read any more.
 _UNVERSIONED = re.compile(r"(query-[0-9a-f]{32}|.+-[0-9a-f]{24})\.sql|(rules|text-answers)-[0-9a-f]{24}\.json")
+
+
+class ForeignFile(OSError):
+    """A kept file that someone other than this process's user (or root) could have written: not read."""
+
+
+def read_kept(path: Path) -> str:
+    """The text of a file kept in the analysis cache, read only when nobody but this process's user (or root)
+    could have written it. A kept file is SQL that DuckDB executes — which can read and write files, the key file
+    among them — or names the code a rule calls: one planted in the cache directory by another user must never run.
+    Its digest line does not tell (anyone can compute a sha256), so the file and every directory above it must be
+    owned by this user or root and not writable by group or others (a directory may be, if sticky, as /tmp is).
+    Raises ForeignFile (an OSError, with the reason in Chinese) otherwise. What this user wrote cannot be told from
+    what the server wrote: whoever runs as the server's user can change its code as well (docs/trust.md)."""
+    problem = _foreign_writer(Path(path))
+    if problem:
+        raise ForeignFile(f"分析缓存文件{problem}，可能不是本系统写入的，已忽略并重新编译：{path}")
+    return Path(path).read_text(encoding="utf-8")
+
+
+def _foreign_writer(path: Path) -> str | None:
+    if os.name != "posix":  # ownership and mode bits as below exist on POSIX only
+        return None
+    me = os.geteuid()
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise
+    except OSError:
+        return None  # unreadable: the read itself says so
+    if info.st_uid not in (me, 0):
+        return f"属于另一用户（uid {info.st_uid}）"
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return "可被其他用户改写"
+    for directory in Path(os.path.realpath(path)).parents:
+        try:
+            info = os.stat(directory)
+        except OSError:
+            return f"所在目录无法检查：{directory}"
+        if info.st_uid not in (me, 0):
+            return f"所在目录属于另一用户（uid {info.st_uid}）：{directory}"
+        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not info.st_mode & stat.S_ISVTX:
+            return f"所在目录可被其他用户写入：{directory}"
+    return None
 
 
 def store(path: Path, text: str) -> None:
@@ -169,7 +214,10 @@ class RememberedSQL:
     @staticmethod
     def _read(path: Path) -> str | None:
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_kept(path)
+        except ForeignFile as refused:
+            warnings.warn(str(refused), stacklevel=3)
+            return None
         except OSError:  # none remembered (or no cache directory to read): compiled
             return None
         except UnicodeDecodeError:

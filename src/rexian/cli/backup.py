@@ -49,8 +49,10 @@ def backup_command(db_url, out_path):
 @click.option("--keys", "key_file", type=click.Path(dir_okay=False, exists=True), default=None,
               help="核验用的密钥文件（在另一台机器上恢复时指定；默认为该数据库的 key_file）")
 @click.option("--force", is_flag=True, help="覆盖已有的目标数据库")
+@click.option("--discard-newer", is_flag=True,
+              help="目标数据库比备份新时也覆盖（放弃备份之后的记录；默认拒绝）")
 @click.argument("backup_path", type=click.Path(dir_okay=False))
-def restore_command(db_url, key_file, force, backup_path):
+def restore_command(db_url, key_file, force, discard_newer, backup_path):
     """把备份恢复到 --db 并核验；核验不通过时退出码为1。"""
     from rexian.adapters.database import make_engine
     from rexian.adapters.keys import default_key_path
@@ -85,7 +87,7 @@ def restore_command(db_url, key_file, force, backup_path):
         app.engine.dispose()
 
     try:
-        report = restore(Path(backup_path), url, ring, force=force, repair=erase_again)
+        report = restore(Path(backup_path), url, ring, force=force, repair=erase_again, discard_newer=discard_newer)
     except BackupError as error:
         fail(error, "invalid")
     for line in report.lines():

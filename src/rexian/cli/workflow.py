@@ -264,6 +264,10 @@ def show(db_url, ticket_id):
 
     with app.engine.connect() as connection:
         manifest = imported_by(connection, ticket_id)
+    if manifest is not None and not manifest.signed:  # inserted or rewritten by SQL: not the server's import
+        click.echo(f"注意：第{manifest.number}号导入清单签名无效（自称来源：{manifest.source}），不是本系统写入的，"
+                   "可能被篡改；本工单不按导入显示。请运行 rexian verify 核查")
+        manifest = None
     imported = sorted({str(event.get("source")) for event in events} - {"rexian"}
                       | ({manifest.source} if manifest else set()))
     if imported:  # an imported history is as the other platform recorded it: the workflow's checks never ran on it

@@ -96,10 +96,21 @@ def _require_supervisor(actor: Actor, what: str, rule: str = "desk.supervisor_on
         raise NotAllowed(rule, f"只有监督员可以{what}")
 
 
+# The longest a desk text (a title, reason, note, demand, answer) may be: some ten pages. Before trust14 there was no
+# bound below the web form's body limit: a 10 MB note went onto the chain, into every replay and every push.
+DESK_TEXT_LIMIT = 20_000
+
+
 def _require_text(value: str | None, rule: str, message: str) -> str:
     text = (value or "").strip()
     if not text:
         raise MissingField(rule, message)
+    return _bounded(text, rule)
+
+
+def _bounded(text: str, rule: str) -> str:
+    if len(text) > DESK_TEXT_LIMIT:
+        raise MissingField(rule, f"文字过长：{len(text)}字（上限{DESK_TEXT_LIMIT}字），请精简或作为附件另行保存")
     return text
 
 
@@ -163,9 +174,11 @@ class Clue:
 
 
 def open_clue(actor: Actor, title: str, findings: dict[str, str], officer: Actor | None,
-              unit_id: str | None, person_id: str | None) -> list[dict[str, Any]]:
-    """One or more confirmed findings (key → status) become a clue assigned to a supervision officer."""
+              unit_id: str | None, person_id: str | None, unknown: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """One or more confirmed findings (key → status) become a clue assigned to a supervision officer. `unknown`:
+    the unit or person written in by hand that neither the organisation nor the clue's findings name."""
     _require_supervisor(actor, "形成问题线索")
+    _require_known_subjects(unknown)
     title = _require_text(title, "clue.title", "线索必须有标题")
     if not findings:
         raise MissingField("clue.findings", "线索至少来自一条已确认的问题线索")
@@ -202,11 +215,13 @@ def close_clue(actor: Actor, clue: Clue, reason: str) -> list[dict[str, Any]]:
 
 
 def record_outcome(actor: Actor, clue: Clue, outcome: str, person_id: str | None, unit_id: str | None,
-                   note: str = "") -> list[dict[str, Any]]:
+                   note: str = "", unknown: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """A handling result (批评教育, 通报, 诫勉谈话, 党纪政务处分 …) against a person and unit of a filed case: a
-    sanction on a person names the person (UNIT_OUTCOMES: what a unit alone may receive)."""
+    sanction on a person names the person (UNIT_OUTCOMES: what a unit alone may receive). `unknown`: as for
+    `open_clue` — a sanction recorded against a mistyped number would stand on the chain against nobody."""
     _require_supervisor(actor, "记录处理结果")
     _require_state(clue, ("case_filed",), "记录处理结果")
+    _require_known_subjects(unknown)
     if outcome not in OUTCOMES:
         raise MissingField("clue.outcome", "处理结果只能是：" + "、".join(OUTCOMES.values()))
     if not (person_id or unit_id):
@@ -215,7 +230,14 @@ def record_outcome(actor: Actor, clue: Clue, outcome: str, person_id: str | None
         raise MissingField("clue.outcome_person", f"“{OUTCOMES[outcome]}”是对个人的处理，必须填写责任人编号"
                                                   f"（只落实到单位的，处理结果只能是“{OUTCOMES['notice']}”）")
     return [_event("OutcomeRecorded", actor, {"outcome": outcome, "person_id": person_id, "unit_id": unit_id,
-                                              "note": (note or "").strip()}, unit_id)]
+                                              "note": _bounded((note or "").strip(), "clue.outcome_note")},
+                   unit_id)]
+
+
+def _require_known_subjects(unknown: tuple[str, ...]) -> None:
+    if unknown:
+        raise MissingField("clue.subject_unknown", "、".join(unknown) + "：组织机构中没有，线索所涉的问题线索也未涉及"
+                                                   "（请核对编号）")
 
 
 def _require_state(clue: Clue, states: tuple[str, ...], what: str) -> None:

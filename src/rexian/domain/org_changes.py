@@ -16,6 +16,7 @@ from typing import Any, Iterable, Mapping
 
 from rexian.domain.org import (CALENDAR_DAY_KINDS, ROLES, UNIT_KINDS, CalendarDay, CatalogueEntry, Category,
                                Organisation, Person, Unit)
+from rexian.domain.visible_text import hidden_problem
 from rexian.domain.vocabulary import WEEKDAY_NAMES
 
 
@@ -69,6 +70,11 @@ def plan_changes(current: Organisation, changes: Iterable[Mapping[str, Any]]) ->
         key = change.get("id") or change.get("code") or change.get("category") or change.get("date") or ""
         where = f"第{index}项（{change.get('type', '?')} {key}）"
         kind = change.get("type")
+        hidden = [problem for field_name, value in change.items()
+                  if (problem := hidden_problem(value, f"{where}: {field_name}"))]
+        if hidden:  # a name that reads as another (「张\u200b三」) or flips the page: refused where it enters
+            problems += hidden
+            continue
         try:
             if kind == "unit":
                 _unit(org, plan, change, where, problems)

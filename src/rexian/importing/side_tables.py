@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from rexian.domain.records import BOOL, DATE, INT, KEYS, TIME, columns, kinds
+from rexian.domain.visible_text import hidden_problem
 from rexian.importing.person_cells import person_id
 from rexian.importing.readers import SourceRow
 from rexian.importing.rejects import RejectLog
@@ -23,6 +24,9 @@ TABLES: dict[str, dict[str, tuple[str, ...]]] = {
               for part, wanted in _KIND_PARTS.items()}}
     for name, key in KEYS.items()
 }
+# The tables whose rows name units, people and categories (picked and read by eye): a name or code holding an
+# invisible or direction-changing character is rejected with its row (domain/visible_text.py), the rest still read.
+NAMING_TABLES = frozenset({"units", "people", "categories", "catalogue", "roster"})
 TRUE_WORDS = {"1", "true", "yes", "y", "t", "是", "真", "放弃", "未接"}
 FALSE_WORDS = {"0", "false", "no", "n", "f", "否", "假", "接通", "已接"}
 
@@ -85,6 +89,10 @@ def table_rows(rows: Iterable[SourceRow], mapping, rejects: RejectLog
                 record[name] = _convert(table, name, value, mapping)
             except (TypeError, ValueError):
                 problem = (column, value, f"{name} 的值无法解析")
+                break
+            hidden = hidden_problem(record[name], name) if table in NAMING_TABLES else None
+            if hidden:
+                problem = (column, value, hidden)
                 break
         if problem is None:
             key = tuple(record.get(name) for name in spec(table, "key"))

@@ -10,6 +10,7 @@ import json
 import shutil
 import sqlite3
 import subprocess
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -73,7 +74,9 @@ def backup(url: str, out: Path, keyring: KeyRing, now: datetime) -> BackupResult
     if source is not None:
         if not source.exists():
             raise BackupError(f"数据库不存在：{source}")
-        with sqlite3.connect(source) as live, sqlite3.connect(out) as copy:
+        # closed here (sqlite3's `with` only ends a transaction): a connection left to the garbage collector kept the
+        # file, its WAL and shared memory open, and a restore over it in the same process then failed (disk I/O error)
+        with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(out)) as copy:
             live.backup(copy)
         copy_url = f"sqlite:///{out}"
     else:
@@ -83,7 +86,10 @@ def backup(url: str, out: Path, keyring: KeyRing, now: datetime) -> BackupResult
             raise BackupError(f"pg_dump 失败：{done.stderr.strip()[:200]}")
         copy_url = None
     report = _verify(copy_url, keyring) if copy_url else VerifyReport()
-    manifest = {"made_at": now.isoformat(timespec="seconds"), "database": make_url(url).render_as_string(),
+    # The log's last number in the copy (PostgreSQL: read after the dump, so at least the copy's): a restore over a
+    # database further on is refused unless the newer records are to be given up (`restore(discard_newer=…)`).
+    log_seq = _log_number(copy_url or url)
+    manifest = {"log_seq": log_seq, "made_at": now.isoformat(timespec="seconds"), "database": make_url(url).render_as_string(),
                 "kind": "sqlite" if source is not None else "pg_dump", "bytes": out.stat().st_size,
                 "sha256": _digest(out), "key_ids": sorted(keyring.keys),
                 "verified": report.intact if copy_url else None, "events": report.events, "tickets": report.tickets}
@@ -92,10 +98,13 @@ def backup(url: str, out: Path, keyring: KeyRing, now: datetime) -> BackupResult
 
 
 def restore(backup_path: Path, url: str, keyring: KeyRing, force: bool = False,
-            repair: Callable[[str], None] | None = None) -> VerifyReport:
+            repair: Callable[[str], None] | None = None, discard_newer: bool = False) -> VerifyReport:
     """Restore a backup into the database at `url` and verify it; the backup's checksum is checked first.
     `repair(url)` runs between the two: what the restored database must be brought up to (the erasures of the
-    ledger kept beside the key file, which a backup from before them would undo)."""
+    ledger kept beside the key file, which a backup from before them would undo). Over an existing database
+    (`force`) whose log runs further than the backup's, refused unless `discard_newer`: yesterday's copy restored
+    over today's database loses today's records, and the restored copy verifies intact (it is a genuine log that
+    stopped earlier; only the checkpoints filed since would name it)."""
     backup_path = Path(backup_path)
     if not backup_path.exists():
         raise BackupError(f"备份文件不存在：{backup_path}")
@@ -110,13 +119,15 @@ def restore(backup_path: Path, url: str, keyring: KeyRing, force: bool = False,
         if expected != _digest(backup_path):
             raise BackupError(f"备份文件与其清单的校验和不符（文件损坏或被改动）：{backup_path}")
     target = _sqlite_path(url)
+    if target is None or (target.exists() and target.stat().st_size):
+        _refuse_losing_newer(backup_path, url, target is None, discard_newer)
     if target is not None:
         if target.exists() and target.stat().st_size and not force:
             raise BackupError(f"目标数据库已存在：{target}（确认覆盖请加 --force）")
         target.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
-        with sqlite3.connect(backup_path) as saved, sqlite3.connect(target) as live:
+        with closing(sqlite3.connect(backup_path)) as saved, closing(sqlite3.connect(target)) as live:
             saved.backup(live)
     else:
         command = [_tool("pg_restore"), "--no-owner", "--dbname", _libpq(url)]
@@ -128,6 +139,51 @@ def restore(backup_path: Path, url: str, keyring: KeyRing, force: bool = False,
     if repair is not None:
         repair(url)
     return _verify(url, keyring)
+
+
+_LOG_COUNTER = "SELECT value FROM counters WHERE name = 'log'"
+
+
+def _log_number(url: str) -> int | None:
+    """The `log` counter of the database at `url` (the last number on the global log sequence), or None. An SQLite
+    file is opened read-only (a backup is an archive: nothing may touch it)."""
+    path = _sqlite_path(url)
+    try:
+        if path is not None:
+            if not path.exists():
+                return None
+            # closed here (sqlite3's `with` only ends the transaction): the restore replaces the file next
+            with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+                row = connection.execute(_LOG_COUNTER).fetchone()
+            value = row[0] if row else 0
+        else:
+            from sqlalchemy import text
+
+            engine = make_engine(url)
+            try:
+                with engine.connect() as connection:
+                    value = connection.execute(text(_LOG_COUNTER)).scalar() or 0
+            finally:
+                engine.dispose()
+        return int(value)
+    except Exception:  # noqa: BLE001 - no such table yet, or a value no counter holds: nothing to compare
+        return None
+
+
+def _refuse_losing_newer(backup_path: Path, url: str, postgres: bool, discard_newer: bool) -> None:
+    if discard_newer:
+        return
+    live = _log_number(url)
+    if postgres:  # a pg_dump file cannot be read without restoring it: its manifest says where its log ended
+        try:
+            kept = json.loads(Path(f"{backup_path}.manifest.json").read_text(encoding="utf-8")).get("log_seq")
+        except (OSError, ValueError, AttributeError, RecursionError):
+            kept = None
+    else:
+        kept = _log_number(f"sqlite:///{backup_path}")
+    if isinstance(live, int) and isinstance(kept, int) and live > kept:
+        raise BackupError(f"目标数据库比备份新：其日志已到第{live}号，备份只到第{kept}号，覆盖将丢失其后的"
+                          f"{live - kept}条记录（事件、审计记录等）。确需回退到这份备份时请加 --discard-newer")
 
 
 def _verify(url: str, keyring: KeyRing) -> VerifyReport:

@@ -175,34 +175,39 @@ class Desk:
             if missing:
                 raise NotFound("finding.unknown", "问题线索不存在：" + "、".join(missing))
             # Unit and person default to what the findings agree on.
+            unknown = _unknown_subjects(connection, unit_id, person_id, list(rows))
             unit_id = unit_id or _agreed(row.unit_id for row in rows.values())
             person_id = person_id or _agreed(row.person_id for row in rows.values())
             officer = _actor(connection, officer_id) if officer_id else None
-            events = clues.open_clue(actor, title, {k: r.status for k, r in rows.items()}, officer, unit_id, person_id)
+            events = clues.open_clue(actor, title, {k: r.status for k, r in rows.items()}, officer, unit_id, person_id,
+                                     unknown)
             clue_id = f"XS{now:%Y}{next_counter(connection, f'clue:{now:%Y}'):05d}"
             self._save_clue(connection, clue_id, events, now)
         return clue_id
 
     def note_verification(self, clue_id: str, actor_id: str, text: str, files: list[str] | None = None) -> None:
-        self._on_clue(clue_id, actor_id, lambda actor, clue: clues.note_verification(actor, clue, text, files))
+        self._on_clue(clue_id, actor_id,
+                      lambda actor, clue, _connection: clues.note_verification(actor, clue, text, files))
 
     def file_case(self, clue_id: str, actor_id: str, reason: str) -> None:
-        self._on_clue(clue_id, actor_id, lambda actor, clue: clues.file_case(actor, clue, reason))
+        self._on_clue(clue_id, actor_id, lambda actor, clue, _connection: clues.file_case(actor, clue, reason))
 
     def close_clue(self, clue_id: str, actor_id: str, reason: str) -> None:
-        self._on_clue(clue_id, actor_id, lambda actor, clue: clues.close_clue(actor, clue, reason))
+        self._on_clue(clue_id, actor_id, lambda actor, clue, _connection: clues.close_clue(actor, clue, reason))
 
     def record_outcome(self, clue_id: str, actor_id: str, outcome: str, person_id: str | None = None,
                        unit_id: str | None = None, note: str = "") -> None:
-        self._on_clue(clue_id, actor_id, lambda actor, clue: clues.record_outcome(
-            actor, clue, outcome, person_id or clue.person_id, unit_id or clue.unit_id, note))
+        self._on_clue(clue_id, actor_id, lambda actor, clue, connection: clues.record_outcome(
+            actor, clue, outcome, person_id or clue.person_id, unit_id or clue.unit_id, note,
+            _unknown_subjects(connection, unit_id, person_id, clue.finding_keys, clue)))
 
-    def _on_clue(self, clue_id: str, actor_id: str, decide: Callable[[clues.Actor, clues.Clue], list]) -> None:
+    def _on_clue(self, clue_id: str, actor_id: str,
+                 decide: Callable[[clues.Actor, clues.Clue, Connection], list]) -> None:
         now = self.clock()
         with self.engine.begin() as connection:
             actor = _actor(connection, actor_id)
             clue = clues.Clue.replay(clue_id, desk_store.stream_events(connection, clue_id))
-            self._save_clue(connection, clue_id, decide(actor, clue), now, clue)
+            self._save_clue(connection, clue_id, decide(actor, clue, connection), now, clue)
 
     def _save_clue(self, connection: Connection, clue_id: str, events: list[dict[str, Any]], now: datetime,
                    clue: clues.Clue | None = None) -> None:
@@ -428,6 +433,28 @@ def _actor(connection: Connection, person_id: str | None) -> clues.Actor:
     if person is None or not person.active:
         return clues.Actor(person_id or "", person.unit_id if person else None, frozenset())
     return clues.Actor(person.person_id, person.unit_id, frozenset(person.roles))
+
+
+def _unknown_subjects(connection: Connection, unit_id: str | None, person_id: str | None, finding_keys: list[str],
+                      clue: clues.Clue | None = None) -> tuple[str, ...]:
+    """The unit and person written in by hand (not defaulted) that neither the organisation (the chain's, with its
+    former staff and retired units) nor the clue and its findings name: a mistyped number, not a subject. People an
+    imported log names outside the organisation stay allowed through the findings that name them."""
+    if not unit_id and not person_id:
+        return ()
+    org = OrgRepository(connection).current()
+    named_units: set[str | None] = {clue.unit_id} if clue else set()
+    named_people: set[str | None] = {clue.person_id} if clue else set()
+    for row in connection.execute(select(ft.findings.c.unit_id, ft.findings.c.person_id)
+                                  .where(ft.findings.c.finding_key.in_(list(finding_keys)))):
+        named_units.add(row.unit_id)
+        named_people.add(row.person_id)
+    unknown = []
+    if unit_id and unit_id not in org.units and unit_id not in named_units:
+        unknown.append(f"单位{unit_id}")
+    if person_id and person_id not in org.people and person_id not in named_people:
+        unknown.append(f"人员{person_id}")
+    return tuple(unknown)
 
 
 def _agreed(values) -> str | None:

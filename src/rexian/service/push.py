@@ -10,7 +10,8 @@ Webhooks (docs/desk.md):
 - a delivery is a POST of JSON with headers `Idempotency-Key` (the outbox key, percent-encoded where it is not
   ASCII: `header_key`; the same on every attempt),
   `X-Rexian-Event`, `X-Rexian-Timestamp` and `X-Rexian-Signature: sha256=HEX`, the HMAC-SHA256 of
-  `TIMESTAMP.BODY` under the shared secret;
+  `TIMESTAMP.BODY` under the shared secret (a receiver refuses a timestamp more than five minutes off:
+  `verify_signature`, so a captured request cannot be sent again later);
 - a 2xx answer marks it delivered; anything else is logged (`webhook_attempts`) and retried with
   exponential back-off up to a cap, forever — at least once; a receiver de-duplicates on the key;
 - an administrator reads the delivery log and replays a delivery (sent again with the same key).
@@ -45,9 +46,23 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + digest.hexdigest()
 
 
-def verify_signature(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
-    """What a receiver does with the headers (used by the tests' receiver and documented for partners)."""
-    return hmac.compare_digest(sign(secret, timestamp, body), signature or "")
+# How far a delivery's timestamp may be from the receiver's clock: a request captured on the way (or from a log) and
+# sent again later carries a genuine signature, and only its age tells it from the server's own attempt (each attempt
+# and each replay by the administrator is signed anew with the time it is sent).
+SIGNATURE_TOLERANCE_SECONDS = 300
+
+
+def verify_signature(secret: str, timestamp: str, body: bytes, signature: str, now: float | None = None,
+                     tolerance: float = SIGNATURE_TOLERANCE_SECONDS) -> bool:
+    """What a receiver does with the headers (used by the tests' receiver and documented for partners): the
+    signature is the server's over this timestamp and body, and the timestamp is within `tolerance` seconds of
+    `now` (the receiver's clock). A header with any character but ASCII is refused, not a TypeError."""
+    stamp, given = timestamp or "", signature or ""
+    if not (stamp.isascii() and stamp.isdigit()) or not given.isascii():
+        return False
+    if abs((time.time() if now is None else now) - int(stamp)) > tolerance:
+        return False
+    return hmac.compare_digest(sign(secret, stamp, body).encode("ascii"), given.encode("ascii"))
 
 
 def header_key(key: str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 @dataclass(frozen=True)
 class TextConfig:
     user_dict: Path | None = None  # extra segmentation words (jieba format)
-    cache_dir: Path | None = None  # the segmenter's cache; the system temporary directory when None
+    cache_dir: Path | None = None  # the segmenter's cache; this user's own directory in the system temporary one when None
     router_model: Path | None = None  # a model of `rexian train-router`; the packaged one when None
     misconduct_lexicon: Path | None = None  # extra misconduct phrases (YAML, shape of data/misconduct.yaml)
     same_matter_window_days: float = 30.0  # days back an earlier ticket counts as the same matter

@@ -2,8 +2,8 @@
 
 jieba is initialised lazily on first use (building its prefix dictionary takes about a second) and
 never at import. It caches the built dictionary in a file; we point that cache at a writable
-directory (setting `text_cache_dir`, else the system temporary directory) so the package works from a
-read-only install, and jieba itself silently carries on without a cache when the write fails.
+directory (setting `text_cache_dir`, else this user's own directory in the system temporary directory) so the
+package works from a read-only install, and jieba itself silently carries on without a cache when the write fails.
 """
 
 from __future__ import annotations
@@ -47,8 +47,23 @@ def _parse_dict(text: str) -> list[tuple[str, int | None, str | None]]:
 
 
 def _cache_dir() -> str:
+    """The configured directory, else this user's own directory under the system temporary directory. Not the
+    temporary directory itself: jieba loads `jieba.cache` there with `marshal` whoever wrote it, and in a shared
+    /tmp any local user could have left one first (a dictionary of their making: other words, other findings)."""
     configured = config.current().cache_dir
-    return str(configured) if configured else tempfile.gettempdir()
+    if configured:
+        return str(configured)
+    import os
+
+    private = Path(tempfile.gettempdir()) / f"rexian-text-{os.geteuid() if hasattr(os, 'geteuid') else 0}"
+    try:
+        private.mkdir(mode=0o700, exist_ok=True)
+        info = os.lstat(private)
+        if hasattr(os, "geteuid") and (info.st_uid != os.geteuid() or info.st_mode & 0o077 or private.is_symlink()):
+            raise PermissionError(private)  # made (or replaced) by someone else: not ours to read from
+    except OSError:
+        return tempfile.mkdtemp(prefix="rexian-text-")  # a fresh private one: the dictionary is built (≈1 s)
+    return str(private)
 
 
 def tokenizer():

@@ -23,10 +23,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rexian.adapters.manifests import ManifestRanges
 from rexian.domain.errors import WorkflowError
+from rexian.domain.visible_text import direction_contained
 from rexian.domain.vocabulary import refusal
 from rexian.web import labels
 from rexian.web.access import CSRF_COOKIE, SignInRequired, csrf_token, new_csrf_token
@@ -78,6 +80,7 @@ def create_app(hotline, assistant=None, startup: Callable[[Any], Any] | None = N
                                  command_name=labels.command_name, choices=labels.choices(),
                                  evidence_items=labels.evidence_items, event_texts=labels.event_texts,
                                  rule_name=labels.rule_name)
+    templates.env.finalize = _direction_contained  # before any template is compiled: Jinja applies it at compile time
     templates.env.filters["when"] = labels.when
     templates.env.filters["day"] = labels.day
     accounts = Accounts(hotline.engine, hotline.settings, hotline.clock)
@@ -102,6 +105,17 @@ def create_app(hotline, assistant=None, startup: Callable[[Any], Any] | None = N
     _install_middleware(app)
 
     return app
+
+
+def _direction_contained(value: Any) -> Any:
+    """Every value a page shows, with its direction controls balanced (domain/visible_text.py): a citizen's text may
+    hold a right-to-left override, legitimately or not, and must not turn the rest of the page around. The one place
+    the templates isolate what users wrote; names of units and people holding such characters are refused on entry."""
+    if isinstance(value, str):
+        contained = direction_contained(value)
+        if contained is not value:
+            return Markup(contained) if isinstance(value, Markup) else contained
+    return value
 
 
 def _version() -> str:

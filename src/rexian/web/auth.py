@@ -25,6 +25,7 @@ from rexian.adapters.database import reading
 from rexian.adapters.keys import keyring_for
 from rexian.domain.errors import MissingField, NotAllowed, NotFound
 from rexian.domain.org import Organisation
+from rexian.domain.visible_text import hidden_problem
 
 _HASHER = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
@@ -104,6 +105,9 @@ class Accounts:
 
     # --- administration -------------------------------------------------------------------------------
     def add(self, org: Organisation, person_id: str, password: str) -> None:
+        hidden = hidden_problem(person_id, "人员编号")  # 「H0201\u200b」 reads as H0201: say so, not 「没有此人」
+        if hidden:
+            raise MissingField("account.hidden_characters", hidden)
         if org.person(person_id) is None:
             raise NotFound("account.unknown_person", f"组织中没有此人：{person_id}")
         _check_password(password)

@@ -233,8 +233,10 @@ def ticket_view(engine: Engine, ticket: Ticket, principal: Principal | None, now
         events = [row_to_record(row) for row in connection.execute(
             select(t.events).where(t.events.c.ticket_id == ticket.ticket_id).order_by(t.events.c.id))]
         batch = imported_by(connection, ticket.ticket_id, manifests)
-        imported = None if batch is None else {"number": batch.number, "source": batch.source,
+        imported = None if batch is None else {"number": batch.number, "source": batch.source, "signed": batch.signed,
                                                "at": batch.made_at, "files": batch_files(connection, batch)}
+        if batch is not None and not batch.signed:  # a forged manifest: its source marks no step as imported
+            batch = None
         head = connection.execute(select(t.tickets.c.last_seq, t.tickets.c.head_hash)
                                   .where(t.tickets.c.ticket_id == ticket.ticket_id)).first()
         files = [dict(row._mapping) for row in connection.execute(
