@@ -65,7 +65,8 @@ _PERSON_REACH = 6  # characters between a person and a person_before phrase (「
 _REQUIRES_REACH = 12  # characters before a phrase within which its `requires` words must occur
 # 「这些手续费由村委会的工作人员来收取，都是强制性质的，不交不给办理低保」: a condition with no object of its own
 # (「不交不给办」) is about what the sentence said was demanded, however far back — a fee or a sum of money counts.
-_BARE_CONDITION = re.compile(r"(?:不|没)(?:给|送|交|塞|拿)(?:就|便|都|也)?(?:不|没法|别想|办不了|不给|不予)")
+# 「每户交三百元……不交的不给盖章」: the condition may name its defaulters (不交的/不交的话/不交的人) — misc14b.
+_BARE_CONDITION = re.compile(r"(?:不|没)(?:给|送|交|塞|拿)(?:的话|的人|的户|的)?(?:就|便|都|也)?(?:不|没法|别想|办不了|不给|不予)")
 _MONEY = r"(?:钱|红包|好处|(?<![浪免白])费(?![劲力心时]))"
 _MONEY_DEMANDED = re.compile(rf"(?:收|收取|交|缴|缴纳|要|索要)[^。！？]{{0,30}}?(?:{_MONEY}|\d+(?:\.\d+)?(?:元|块|万))"
                              rf"|{_MONEY}[^。！？]{{0,16}}?(?:收|收取|交|缴|要)")
