@@ -391,8 +391,10 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, mention
 
     # What was said about it.
     before = text[clause_start:match.start()]
+    # (misc14b: the people named as subjects, so that a suspicion cue's reach is judged clause by clause.)
     rule = judge_assertion(text, match.start(), match.end(), sentence_start, sentence_end, lexicon.assertion,
-                           conditional=phrase.ignore_hypothetical)
+                           conditional=phrase.ignore_hypothetical,
+                           subjects=tuple(m.start for m in mentions if m.role == "subject"))
     if rule.kind == RULE and not phrase.ignore_negation:
         return dropped(f"是引用的规定（「{rule.cue}」），不是反映{family_name}", RULE, doer)
     if rule.kind == PAST:
