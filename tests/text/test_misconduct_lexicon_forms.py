@@ -168,3 +168,46 @@ def test_a_request_to_find_out_which_of_two_happened_is_a_lead():
 
 def test_a_beating_seen_by_the_writer_is_a_finding():
     assert _found("城管打了摊主，我们都看见了。", "hostile_attitude")
+
+
+# --- more ordinary ways of telling force, contempt, cursing, threats and bribes ------------------------------
+
+def test_an_enforcement_officer_who_shoved_the_writer_is_hostile():
+    assert _found("城管推了我，我差点摔倒。", "hostile_attitude")
+
+
+def test_a_farm_bulldozed_is_no_shove_of_a_person():
+    assert not _found("镇政府没有贴通知，就来推了我们的鸡场。", "hostile_attitude")
+
+
+def test_officers_who_seize_a_vendors_scales_are_hostile():
+    assert _found("城管队员抢走了我的秤和三轮车。", "hostile_attitude")
+
+
+def test_a_clerk_who_answers_with_open_contempt_is_hostile():
+    assert _found("窗口的工作人员一脸不屑地说，这种事别来找我们。", "hostile_attitude")
+
+
+def test_an_officer_who_curses_at_villagers_is_hostile_however_the_curse_is_told():
+    assert _found("村主任指着我们骂道：“一群刁民”。", "hostile_attitude")
+    assert _found("村会计骂得很难听。", "hostile_attitude")
+
+
+def test_a_curse_aimed_at_us_is_not_read_as_our_own_attitude():
+    assert _found("城管队员对着我们破口大骂。", "hostile_attitude")
+
+
+def test_a_party_secretary_who_threatens_to_send_men_after_us_is_hostile():
+    assert _found("村支书扬言找人收拾我们。", "hostile_attitude")
+
+
+def test_a_shop_notice_that_offenders_bear_the_consequences_is_no_threat():
+    assert not _found("本店违规经营者，后果自负。", "hostile_attitude")
+
+
+def test_a_town_head_who_took_a_bosss_money_is_graft():
+    assert _found("镇长收了老板的钱，就把地批给了他。", "graft")
+
+
+def test_a_guess_among_other_reasons_is_a_lead():
+    assert _kinds("这是镇长收了老板的钱还是什么原因，为什么一直不取缔？", "graft") == {"lead"}

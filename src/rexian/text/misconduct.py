@@ -78,7 +78,7 @@ _SENTENCE_END = re.compile(r"[。！？!?\n]|(?<![\d.A-Za-z])\d{1,2}(?:[、.．]
 _CLAUSE_END = re.compile(r"[，,。！？!?；;：:\n]")
 # 「工作人员说我态度不好」「我当时态度不好」: the attitude is the citizen's; 「对我们冷嘲热讽」「叫我去告」 are not.
 _ABOUT_CITIZEN = re.compile(r"(?:说|讲|称|认为|指责|怪|嫌|批评|埋怨)(?:我|我们|本人)(?:的)?$"
-                            r"|(?:^|[^自对向给把让叫跟冲朝被骂打吼和与])我(?:们)?(?:当时|自己|本人|的)?$")
+                            r"|(?:^|[^自对向给把让叫跟冲朝被骂打吼和与着])我(?:们)?(?:当时|自己|本人|的)?$")  # 着: 「对着我们」 (misc14b)
 # A hostile verb directly followed by a public servant makes them its object (「谩骂工作人员」).
 _ABUSE_VERB = re.compile(r"(?:骂|打|吓|威胁|推搡|讽刺|嘲笑|嘲讽|羞辱|侮辱|刁难|殴打|恐吓)$")
 # 「然后被殴打」「遭到辱骂」: a passive marker right before the act, with no agent between.
