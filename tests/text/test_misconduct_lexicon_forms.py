@@ -211,3 +211,28 @@ def test_a_town_head_who_took_a_bosss_money_is_graft():
 
 def test_a_guess_among_other_reasons_is_a_lead():
     assert _kinds("这是镇长收了老板的钱还是什么原因，为什么一直不取缔？", "graft") == {"lead"}
+
+
+def test_a_policewoman_named_as_fierce_is_hostile():
+    assert _found("值班的女警很凶，让我出去等。", "hostile_attitude")
+
+
+def test_an_officer_with_a_temper_is_hostile_but_the_writers_own_temper_is_not():
+    assert _found("那位民警脾气很大，动不动就吼。", "hostile_attitude")
+    assert not _found("我脾气不好，跟民警吵了几句。", "hostile_attitude")
+
+
+def test_town_cadres_who_took_money_and_did_nothing_are_graft():
+    assert _found("镇上的干部收了钱却不办事。", "graft")
+
+
+def test_a_property_firm_that_took_fees_and_did_nothing_is_no_graft():
+    assert not _found("物业公司收了钱却不办事。", "graft")
+
+
+def test_a_village_accountant_who_paid_his_debts_with_poverty_funds_embezzled():
+    assert _found("村会计把扶贫款拿去还自己的债。", "embezzlement")
+
+
+def test_compensation_spent_on_a_village_road_is_no_embezzlement():
+    assert not _found("村里把补偿款用于修路。", "embezzlement")
