@@ -236,3 +236,7 @@ def test_a_village_accountant_who_paid_his_debts_with_poverty_funds_embezzled():
 
 def test_compensation_spent_on_a_village_road_is_no_embezzlement():
     assert not _found("村里把补偿款用于修路。", "embezzlement")
+
+
+def test_a_reason_given_before_a_fee_was_paid_is_no_pretext():
+    assert not _found("社保窗口说是系统问题，我们交了钱还是办不了。", "graft")
