@@ -10,7 +10,7 @@ from importlib import resources
 
 _LIST_KEYS = ("public_bodies", "public_services", "mixed_services", "state_enterprises", "private_bodies", "not_bodies", "not_posts",
               "public_posts", "manager_posts", "generic_posts", "private_people", "citizens", "pronouns", "object_markers",
-              "passive_markers", "salutations")
+              "passive_markers", "salutations", "person_nouns", "kin", "female", "male")
 @dataclass(frozen=True)
 class DoerWords:
     words: dict[str, tuple[str, ...]]
@@ -40,7 +40,7 @@ def build_words(documents: list[dict]) -> DoerWords:
     # Later assignments win: a person word beats a body word of the same spelling (城管 the officer).
     for key, kind in (("public_bodies", "public_body"), ("public_services", "service"), ("mixed_services", "mixed"),
                       ("state_enterprises", "state"), ("private_bodies", "private_body"),
-                      ("generic_posts", "generic_post"), ("manager_posts", "manager_post"),
+                      ("generic_posts", "generic_post"), ("person_nouns", "generic_post"), ("manager_posts", "manager_post"),
                       ("private_people", "private_person"), ("citizens", "citizen"), ("public_posts", "public_post"),
                       ("pronouns", "pronoun")):
         for word in lists[key]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rexian.text.doer_words import default_words
 from rexian.text.mentions import CLAIMED, PRIVATE_NAME, PUBLIC_NAME, Mention
@@ -68,7 +69,7 @@ def classify(mention: Mention, context_body: Mention | None = None, by_hand: boo
         return UNCLEAR, 0.3, "代词，前文没有可指的人"
     if post_kind == "citizen":
         return NOT_PUBLIC, 0.8, f"「{mention.post}」是群众，不属监察对象"
-    if mention.post in _SOMEONE and mention.body is None:
+    if _someone(mention.post) and mention.body is None:
         return UNCLEAR, 0.3, f"「{mention.post}」未说是谁"
     if body_kind in ("service", "mixed") and body and PRIVATE_NAME.search(body):
         return NOT_PUBLIC, 0.85, f"「{body}」是民办或私立的{where}"
@@ -116,8 +117,7 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
         # (a person, not a thing: 「在群里骂我的社保断缴了」).
         described = next((m for m in mentions if m.start == act_end + 1 and m.post and m.role not in _NOT_DOING), None)
         if described is not None:
-            status, confidence, reason = classify(described, _context_body(mentions, described, text))
-            return Doer(described.body, described.post, described.name, status, confidence, f"同句：{reason}"), described
+            return _judged(text, mentions, described, "同句"), described
         if text[act_end + 1] in default_words().surnames:  # a bare name the lists do not know: nobody to judge
             return None, None
     start = sentence_start if reach is None else max(sentence_start, act_start - reach)
@@ -171,13 +171,15 @@ def resolve_doer(text: str, mentions: list[Mention], act_start: int, act_end: in
         return None, None
     if chosen.post_kind == "pronoun":
         antecedent = _antecedent(text, mentions, chosen.start, chosen.post)
-        if antecedent is not None:
-            how = f"「{chosen.post}」指前文的人"
+        if antecedent is not None and antecedent.post is None and chosen.post in ("他", "她"):
+            how = f"「{chosen.post}」是接电话的人，即所打电话的「{antecedent.body}」的人员"
             chosen = antecedent
-    status, confidence, reason = classify(chosen, _context_body(mentions, chosen, text), by_hand=not addressed)
-    if how == "来信标题":
-        confidence -= 0.1
-    return Doer(chosen.body, chosen.post, chosen.name, status, confidence, f"{how}：{reason}"), chosen
+        elif antecedent is not None:
+            company = _company_after(text, mentions, antecedent) if chosen.post in ("他们", "她们") else []
+            how = f"「{chosen.post}」指前文的人" + (
+                f"（与「{'」「'.join(m.text for m in company)}」一伙）" if company else "")
+            chosen = antecedent
+    return _judged(text, mentions, chosen, how, by_hand=not addressed, lower=0.1 if how == "来信标题" else 0.0), chosen
 
 
 def _speaks(text: str, mention: Mention, act_start: int) -> bool:
@@ -208,8 +210,7 @@ def resolve_antecedent(text: str, mentions: list[Mention], position: int,
     chosen = _antecedent(text, mentions, position, None, reach)
     if chosen is None:
         return None, None
-    status, confidence, reason = classify(chosen, _context_body(mentions, chosen, text))
-    return Doer(chosen.body, chosen.post, chosen.name, status, confidence, f"代词指前文的人：{reason}"), chosen
+    return _judged(text, mentions, chosen, "代词指前文的人"), chosen
 
 
 def resolve_dropped_subject(text: str, mentions: list[Mention], previous_start: int,
@@ -225,9 +226,15 @@ def resolve_dropped_subject(text: str, mentions: list[Mention], previous_start: 
         chosen = _antecedent(text, mentions, chosen.start, chosen.post)
         if chosen is None:
             return None, None
-    status, confidence, reason = classify(chosen, _context_body(mentions, chosen, text))
-    return Doer(chosen.body, chosen.post, chosen.name, status, confidence - 0.1,
-                f"本句省略主语，承上一句的主语：{reason}"), chosen
+    return _judged(text, mentions, chosen, "本句省略主语，承上一句的主语", lower=0.1), chosen
+
+
+def opens_without_subject(text: str, sentence_start: int) -> bool:
+    """A sentence that opens with when it happened and goes straight on with a preposition or a verb has dropped its
+    subject, however long the rest (「半夜时分往住户屋里扔炸药包、扔石头砸玻璃」「第二天一早又到我家……」): a subject
+    would stand before the preposition. An opening with anything else (「身旁的病友骂我」) may hold a subject the
+    word lists do not know."""
+    return bool(_TIME_THEN_VERB.match(text, sentence_start))
 
 
 def _antecedent(text: str, mentions: list[Mention], position: int, pronoun: str | None,
@@ -241,30 +248,58 @@ def _antecedent(text: str, mentions: list[Mention], position: int, pronoun: str 
     not one acted upon (「买通官员……他手下……他靠威胁私了」: the 他 is the one who bribed)."""
     plural = pronoun in ("他们", "她们")
     candidates = [m for m in mentions if m.end <= position and position - m.end <= reach
-                  and m.post_kind not in ("pronoun", "citizen")
+                  and m.post_kind not in ("pronoun", "citizen") and m.post != "人家"  # 人家 is itself a pronoun
                   and ((m.post and m.role not in _ASIDE)
                        or (plural and m.body and m.post is None and m.role in ("subject", "place")))]
-    for candidate in reversed(candidates):
-        if chained and candidate.role != "subject":
-            continue
-        clause_end = _CLAUSE_BREAK.search(text, candidate.end)
-        stop = min(position, clause_end.start() if clause_end else position)
-        if not plural and _ACTS_ON_HIM.search(text, candidate.end, stop):
-            continue
-        return candidate
+    preferred, rest = _by_salience(text, mentions, candidates, pronoun, position)
+
+    def first_fitting(pool: list[Mention]) -> Mention | None:
+        for candidate in pool:
+            if chained and candidate.role != "subject":
+                continue
+            clause_end = _CLAUSE_BREAK.search(text, candidate.end)
+            stop = min(position, clause_end.start() if clause_end else position)
+            if not plural and _ACTS_ON_HIM.search(text, candidate.end, stop):
+                continue
+            return candidate
+        return None
+
+    found = first_fitting(preferred)
+    if found is not None:
+        return _in_company(text, mentions, found) if plural else found
     same = [m for m in mentions if pronoun and m.post == pronoun and m.end <= position and position - m.end <= reach]
     if same and hops > 0:
+        # The same pronoun before stands for someone who fits better than the writer's family named since
+        # (「……离她远远的门口。接着，她开始“审问”我们」).
         found = _antecedent(text, mentions, same[-1].start, pronoun, reach, hops - 1, chained=True)
-        if found is not None or chained:
+        if found is not None:
             return found
-    if chained:
-        return None
+    found = first_fitting(rest)
+    if found is not None or chained:
+        return found
     # With no person named before, a shop or company the letter is about is whom 他 means (「水果店天天高音喇叭
     # 叫卖……他依仗本地人……还要打人」: the shopkeeper). Only a private one: a public body's 他 stays unclear, as
     # the letter does not say which of its staff acted.
     shops = [m for m in mentions if m.end <= position and position - m.end <= reach and m.post is None
              and m.body_kind == "private_body" and m.role == "subject"]
-    return shops[-1] if shops else None
+    if shops:
+        return shops[-1]
+    # 「我就给派出所打电话……她非常不耐烦地挂了电话」: the one who answers the number the writer called is that body's
+    # staff, whatever body it is — unlike someone met at an office, who might be anyone there.
+    return _called(text, mentions, position) if not plural else None
+
+
+def _called(text: str, mentions: list[Mention], position: int) -> Mention | None:
+    """The body the writer phoned last before `position`, with nobody named since (a quoted conversation may run
+    long, hence the wider reach)."""
+    here = _quote_at(text, position)
+    before = [m for m in mentions if m.end <= position and position - m.end <= _CALL_REACH and m.post_kind != "pronoun"
+              and _quote_at(text, m.start) in (None, here)]  # what the two said on the line names nobody new
+    if not before or before[-1].post is not None or before[-1].body is None:
+        return None
+    body = before[-1]
+    return body if _PHONED.search(text, max(0, body.start - 6), body.start) and _PHONED_AFTER.match(text, body.end) \
+        or _DIALLED.search(text, max(0, body.start - 4), body.start) else None
 
 
 # 「警官也多次警告他」「民警制止了他」: the one named acted on 他, so the next 他 is someone else.
@@ -276,7 +311,7 @@ _ASIDE = ("place", "home", "addressee", "witness")
 _CLAUSE_BREAK = re.compile(r"[，,。！？!?；;：:]")
 _LETS = re.compile(r"放任|纵容|默许|任由|任凭|听任|包庇|袒护|允许")
 # 「民警指认林某殴打」: the one who says or identifies is not the one who did it.
-_SOMEONE = {"有人", "某些人", "一些人", "别人", "他人", "男子", "女子", "一男的", "男的", "女的", "该男子", "该女子", "男人",
+_SOMEONE = {"有人", "某些人", "一些人", "别人", "他人", "人家", "男子", "女子", "一男的", "男的", "女的", "该男子", "该女子", "男人",
             "女人", "那人", "一个人"}
 _CITIZEN_SUBJECT = re.compile(r"我|本人")
 _SPEAKER = re.compile(r"指认|声称|证实|控告|举报|反映|表示")
@@ -291,11 +326,197 @@ def _context_body(mentions: list[Mention], mention: Mention, text: str | None = 
         same = [m for m in bodies if m.post == mention.post]
         if same:
             return same[-1]
+    if text is not None:
+        # 「去公安局换证……我的户口落在大学，我们告诉工作人员」: where something merely lies (落在/住在/位于 …) is not
+        # where the writer is being served; it counts only when the letter names no other body.
+        dealt_with = [m for m in bodies if not _LOCATED.search(text, max(0, m.start - 4), m.start)]
+        bodies = dealt_with or bodies
     return bodies[-1] if bodies else None
 
 
 _THIS_ONE = re.compile(r"(?:该|此|这位|那位|这个|那个|这名|那名)$")
 
 
-def _status_in(mention: Mention, mentions: list[Mention]) -> str:
-    return classify(mention, _context_body(mentions, mention))[0]
+def _status_in(mention: Mention, mentions: list[Mention], text: str | None = None) -> str:
+    return classify(mention, _context_body(mentions, mention, text))[0]
+
+
+# --- doer resolution as a small discourse model ------------------------------------------------------------
+# A letter tells a scene: the writer goes somewhere or calls someone, a public servant deals with them, and later
+# clauses refer to that servant by a pronoun (她) or by a description (「一位女士」「女孩」). Who those refer to is
+# decided here by what the letter has put on stage, not by the nearest word: a description is the servant the
+# letter was last dealing with, unless someone else (a private party, a fellow citizen, another unnamed person)
+# was named in between; a pronoun agrees in gender and passes over the writer's own family when they only come
+# along (「我把母亲的轮椅推到她的桌边」).
+
+_COMMANDS = re.compile(r"叫|喊|找|带|派|让|指使|指派|安排|纠集|唆使|授意|雇")
+# 「给派出所打电话」「打派出所的电话」「致电街道办」「拨打社区电话」
+_PHONED = re.compile(r"(?:给|向|往|打)$")
+_PHONED_AFTER = re.compile(r"(?:的)?(?:打(?:了|过)?(?:个|一个|几个|多次)?电话|(?:值班|办公)?电话|打去电话|去电)")
+_DIALLED = re.compile(r"(?:致电|拨打|打通|电话打到|电话打给|打电话到|打电话给|打电话问)$")
+_QUOTE = re.compile(r"“[^”]*(?:”|$)|「[^」]*(?:」|$)|\"[^\"]*(?:\"|$)")
+# When, then a preposition or an adverb of going on: 「半夜时分往」「第二天一早又到」「当晚就把」「次日上午再次来到」.
+_TIME_THEN_VERB = re.compile(
+    r"\s*(?:半夜|深夜|凌晨|清晨|早上|上午|中午|下午|傍晚|晚上|当晚|当天|当日|次日|第二天|第三天|隔天|后来|随后|接着|然后|之后|不久)"
+    r"(?:时分|时候|一早|上午|下午|晚上|\d{1,2}点(?:多|左右|半)?(?:钟)?)?[，,]?\s*(?:就|又|再次|再|便|竟然|居然|还)?"
+    r"(?:往|向|朝|到|来到|冲到|跑到|闯到|闯进|冲进|把|将|对|拿|用|带着|带人)")
+_CALL_REACH = 600  # characters of a phone conversation after the call
+_SCENE_REACH = 150  # characters back from a description to the servant it stands for
+# Members of one group: 「200多个政府工作人员，还有60多个黑社会的人」「民警和协警」「还有三十多个社会上的混混」.
+_JOINED = re.compile(r"(?:的人)?[，,]?\s*(?:、|和|及|与|以及|还有|加上|连同|同|跟)\s*"
+                     r"[\d一二三四五六七八九十百千几多余个名位些]*(?:[^，,。！？!?；;]{1,8}的)?")
+_LOCATED = re.compile(r"(?:[住落生居放存设位]在|位于|地处|坐落于|属于|隶属于?|归属于?)$")
+_WRITER = re.compile(r"(?:我|我们|咱|咱们|本人)(?:的|家)?$")
+_SOMEONE_ELSES = re.compile(r"(?:的|之|其|他|她|它)$")
+_OPENS_CLAUSE = re.compile(r"\s*(?:我|我们|咱|咱们|本人)?(?:的|家)?")
+_CLAUSE_OR_QUOTE = re.compile(r"[，,。！？!?；;：:“”\"「」‘’\n]")
+
+
+def _someone(post: str | None) -> bool:
+    """Someone the letter does not say who (「有人」「一名男子」「一位女士」)."""
+    return bool(post) and (post in _SOMEONE or post in default_words().words["person_nouns"])
+
+
+def _judged(text: str, mentions: list[Mention], chosen: Mention, how: str, by_hand: bool = False,
+            lower: float = 0.0) -> Doer:
+    """The Doer for the mention a resolution chose, with the evidence: a description stands for the servant the
+    scene was about; anyone else is classified as named."""
+    served_by, commanded = _served_by(text, mentions, chosen)
+    if served_by is not None:
+        merged = Mention(chosen.start, chosen.end, served_by.body, served_by.body_kind, served_by.post,
+                         served_by.post_kind, served_by.name, chosen.role)
+        status, confidence, reason = classify(merged, _context_body(mentions, served_by, text), by_hand=by_hand)
+        link = (f"「{chosen.post}」是「{served_by.text}」叫来的人，按其指使计" if commanded
+                else f"「{chosen.post}」即上文的「{served_by.text}」（其间没有提到别人）")
+        return Doer(served_by.body, served_by.post, served_by.name, status, confidence - 0.1 - lower, f"{how}：{link}；{reason}")
+    status, confidence, reason = classify(chosen, _context_body(mentions, chosen, text), by_hand=by_hand)
+    return Doer(chosen.body, chosen.post, chosen.name, status, confidence - lower, f"{how}：{reason}")
+
+
+def _served_by(text: str, mentions: list[Mention], mention: Mention) -> tuple[Mention | None, bool]:
+    """For a description with no body or name (「一位女士」「女孩」「那位女士」): the public servant the letter was
+    dealing with just before it was first described (「我们告诉工作人员要换证。一位女士眼睛抬也不抬」), and whether
+    the description is rather someone that servant sent for in his own clause (「科长叫了个小伙子把我拖走」). Nobody
+    when a private party, a citizen or another unnamed person comes in between (the description may be them), or
+    when the last one named is not a public servant. A body alone is not enough: 「去街道办反映，一名男子……」 does
+    not say he works there (as a pronoun with only an office before it stays unclear)."""
+    person_nouns = default_words().words["person_nouns"]
+    if mention.body is not None or mention.name or mention.post not in person_nouns:
+        return None, False
+    first = mention  # 「一位女士……那位女士」: the same person described again
+    for earlier in reversed(mentions):
+        if earlier.end <= first.start and first.start - earlier.end <= _SCENE_REACH and earlier.post == mention.post \
+                and earlier.body is None and not earlier.name:
+            first = earlier
+    for earlier in reversed([m for m in mentions if m.end <= first.start and first.start - m.end <= _SCENE_REACH]):
+        if earlier.post_kind == "pronoun" or earlier.role in ("addressee", "witness", "home"):
+            continue
+        if earlier.post in person_nouns and earlier.body is None and not earlier.name:
+            # 「一个漂亮的工作人员，不料小姑娘竟说……女孩没好气地说」: descriptions one after another with nobody else
+            # in between are one person, whoever the first stands for.
+            return _served_by(text, mentions, earlier)
+        if earlier.post_kind == "citizen" or _someone(earlier.post):
+            return None, False
+        if earlier.post_kind == "private_person":
+            if _writers_kin(text, earlier, mentions):
+                continue  # the writer's family came along: a stranger is never named by kinship
+            return None, False
+        if earlier.post is None:
+            if earlier.body_kind == "private_body":
+                return None, False
+            continue
+        if _status_in(earlier, mentions, text) == NOT_PUBLIC:
+            return None, False
+        if not _CLAUSE_BREAK.search(text, earlier.end, first.start):
+            # One described in the servant's own clause is someone else: 「民警和一名男子」 says nothing of him, but
+            # 「科长就叫了一个穿便衣的小伙子把我拖走」 is the servant's doing, like 「纠集」「指使」.
+            return (earlier, True) if _COMMANDS.search(text, earlier.end, first.start) else (None, False)
+        return earlier, False
+    return None, False
+
+
+def _writers_kin(text: str, mention: Mention, mentions: list[Mention]) -> bool:
+    """「我母亲」「我的儿子」「老公」 (a bare kinship word in a letter is the writer's), not 「村干部的儿子」「他妻子」."""
+    if mention.post not in default_words().words["kin"]:
+        return False
+    before = text[max(0, mention.start - 4):mention.start]
+    if _WRITER.search(before):
+        return True
+    return not (_SOMEONE_ELSES.search(before) or any(m.end == mention.start for m in mentions))
+
+
+def _gender(text: str, mention: Mention) -> str | None:
+    words = default_words().words
+    post = mention.post or ""
+    marked = text[mention.start - 1] if mention.start else ""
+    if post in words["female"] or post.startswith("女") or marked == "女":
+        return "female"
+    if post in words["male"] or post.startswith("男") or marked == "男":
+        return "male"
+    return None
+
+
+def _in_company(text: str, mentions: list[Mention], last: Mention) -> Mention:
+    """For 他们: the group the last one named belongs to, one after another with only a conjunction and a count
+    between (「来了200多个政府工作人员，还有60多个黑社会的人，他们把我家包围起来」) — a public servant among them
+    answers for what they did together."""
+    group = [last]
+    for earlier in reversed([m for m in mentions if m.end <= last.start and m.post_kind != "pronoun"]):
+        if not _JOINED.fullmatch(text, earlier.end, group[-1].start):
+            break
+        group.append(earlier)
+    public = [m for m in group if _status_in(m, mentions, text) == PUBLIC]
+    return public[-1] if public and len(group) > 1 else last
+
+
+def _company_after(text: str, mentions: list[Mention], member: Mention) -> list[Mention]:
+    """Those named right after `member` as one group with it (「政府工作人员，还有60多个黑社会的人」)."""
+    company = []
+    for later in [m for m in mentions if m.start >= member.end and m.post_kind != "pronoun"]:
+        if not _JOINED.fullmatch(text, (company[-1] if company else member).end, later.start):
+            break
+        company.append(later)
+    return company
+
+
+def _by_salience(text: str, mentions: list[Mention], candidates: list[Mention], pronoun: str | None,
+                 position: int) -> tuple[list[Mention], list[Mention]]:
+    """The candidates for a pronoun, nearest first, in two pools: those that agree in gender and are not the
+    writer's family merely coming along (「当我把母亲的轮椅推到靠近她的桌边时」: not the mother) and are not named only
+    inside someone's quoted words while the pronoun is outside them (「我问：“……我儿子……”他不耐烦」), and the rest,
+    taken only when neither the first pool nor the same pronoun used before gives anyone — 她 never points to a
+    man."""
+    wanted = "female" if pronoun in ("她", "她们") else "male" if pronoun == "他" else None
+
+    def companion(mention: Mention) -> bool:
+        if not _writers_kin(text, mention, mentions):
+            return False
+        breaks = list(_CLAUSE_OR_QUOTE.finditer(text, 0, mention.start))
+        clause_start = breaks[-1].end() if breaks else 0
+        return not _OPENS_CLAUSE.fullmatch(text, clause_start, mention.start)  # 「母亲急了」「我母亲说」 take the stage
+
+    here = _quote_at(text, position)
+
+    def quoted_elsewhere(mention: Mention) -> bool:  # named inside someone's quoted words, the pronoun outside them
+        quote = _quote_at(text, mention.start)
+        return quote is not None and quote != here
+
+    preferred, rest = [], []
+    for candidate in reversed(candidates):
+        gender = _gender(text, candidate)
+        if wanted == "female" and gender == "male":
+            continue
+        dispreferred = (wanted and gender and gender != wanted) or companion(candidate) or quoted_elsewhere(candidate)
+        (rest if dispreferred else preferred).append(candidate)
+    return preferred, rest
+
+
+def _quote_at(text: str, index: int) -> tuple[int, int] | None:
+    """The quotation (「…」, “…”, "…") that holds text[index], if any, as (start, end)."""
+    return next((span for span in _quotations(text) if span[0] <= index < span[1]), None)
+
+
+@lru_cache(maxsize=4)
+def _quotations(text: str) -> tuple[tuple[int, int], ...]:
+    """Every quotation of a text, read once per letter (an opening mark without its closing runs to the end)."""
+    return tuple(match.span() for match in _QUOTE.finditer(text))

@@ -49,6 +49,7 @@ from rexian.text.doers import (
     PUBLIC,
     UNCLEAR,
     Doer,
+    opens_without_subject,
     resolve_antecedent,
     resolve_doer,
     resolve_dropped_subject,
@@ -359,9 +360,12 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, mention
         doer, mention = resolve_doer(text, mentions, match.start(), match.end(), previous_start, clause_end,
                                      previous_start, sentence_end=sentence_end, reach=_ACTOR_REACH * 6,
                                      addressed=False)
-    elif phrase.needs_actor and doer is None and sentence_start and match.start() - sentence_start <= _DROPPED_REACH \
+    elif phrase.needs_actor and doer is None and sentence_start \
             and not any(sentence_start <= m.start < match.start() for m in mentions) \
-            and not _WRITER_OR_PASSIVE.search(text, sentence_start, match.start()):
+            and (match.start() - sentence_start <= _DROPPED_REACH
+                 and not _WRITER_OR_PASSIVE.search(text, sentence_start, match.start())
+                 # 「半夜时分往我们屋里扔石头」: after when and a preposition, 我 is what was acted on (doers.py)
+                 or opens_without_subject(text, sentence_start) and not _PASSIVE.search(text, sentence_start, match.start())):
         # 「镇长李某带人来到我家。一进门就骂我们」: a sentence that drops its subject goes on with the one the sentence
         # before was about — its first person named as subject (not one acted on, not the writer). Only when the act
         # opens the sentence: a longer opening may hold a subject the word lists do not know (「身旁的病友骂我」).
