@@ -23,6 +23,14 @@ FACTOR = {REPORT: 1.0, SUSPICION: 0.55, QUESTION: 0.45, HYPOTHESIS: 0.3}
 _REACH = 24  # characters before the act within which a suspicion or supposition cue governs it
 _CLAUSE_MARK = re.compile(r"[，,；;：:]")
 _OPENS_CLAUSE_WITH_THIS = re.compile(r"(?:^|[，,；;：:。！？!?])(?:难道)?这$")
+# A suspicion cue in an earlier clause stops governing at a turn (「听说这里办事快，结果窗口的工作人员对我大吼大叫」
+# 「我怀疑材料被弄丢了，去问的时候民警却骂了我一顿」「也许是我不懂规矩，民警竟然骂我」).
+_TURN = re.compile(r"结果|却|但|可是|然而|没想到|谁知|不料|竟然|居然|确实|的确|实际上|事实上|反而")
+_INTRODUCES = 3  # characters at most between a cue and the end of its clause for it to introduce what follows
+_CLAUSE_OR_SENTENCE_END = re.compile(r"[，,；;：:。！？!?\n]")
+# 「村主任不准我们上访，还辱骂、殴打村民」: what the servant went on to do is told, not forbidden.
+_GOES_ON = re.compile(r"还|却|并且|而且|反而|竟|又|甚至|结果")
+_LIST_HEAD = re.compile(r"(?:下列|以下|如下)(?:行为|情形|情况|事项|规定)?(?:之一)?[：:]")
 _LAW_ARTICLE = re.compile(r"第[一二三四五六七八九十百零\d]+条|《[^》]{2,30}》|<<[^>]{2,30}>>")
 
 
@@ -68,19 +76,59 @@ def _judges_what_was_told(before: str, cue: re.Match[str]) -> bool:
     return cue.group(0) == "是不是" and _OPENS_CLAUSE_WITH_THIS.search(before[:cue.start()]) is not None
 
 
+def _reaches(text: str, cue_end: int, act_start: int, subjects: tuple[int, ...]) -> bool:
+    """Whether a suspicion cue ending at `cue_end` governs the act at `act_start`, clause by clause. In the act's
+    own clause it does. From an earlier clause it does when it introduces what follows (「听村里人说，村主任收了…」
+    「据知情人透露，…」: the cue ends its clause), unless a turn comes between (结果, 却, 没想到, 竟然 …). A cue
+    with a complement of its own (「我怀疑是系统问题，」) reaches on only into clauses that drop their subject
+    (「怀疑村干部与开发商勾结，私分了补偿款」), not into one that names who acted (「…，工作人员态度非常恶劣」)."""
+    marks = [m.start() for m in _CLAUSE_MARK.finditer(text, cue_end, act_start)]
+    if not marks:
+        return True
+    if _TURN.search(text, marks[0], act_start):
+        return False
+    if marks[0] - cue_end <= _INTRODUCES:
+        return True
+    return not any(marks[-1] < start < act_start for start in subjects)
+
+
+def _rule_over_list(text: str, act_start: int, sentence_start: int, words: AssertionWords) -> str | None:
+    """The rule cue that governs the act as an item of the list of conduct it opens: within the clause, items
+    joined by 、 (「严禁利用职务之便吃拿卡要、收受红包礼金、公款吃喝」), and through the sentence, items after
+    a list head (「公务员不得有下列行为：贪污贿赂……；收受礼金；对群众态度蛮横」) — a statute copied, not a report."""
+    clause_start = max([sentence_start] + [m.end() for m in _CLAUSE_MARK.finditer(text, sentence_start, act_start)])
+    following = _CLAUSE_OR_SENTENCE_END.search(text, act_start)
+    clause_end = following.start() if following else len(text)
+    for cue in words.rule.finditer(text, clause_start, act_start):
+        if "、" in text[cue.end():clause_end] and not _GOES_ON.search(text, cue.end(), act_start) \
+                and not (cue.group(0) == "不得" and text[cue.end():cue.end() + 1] == "不"):
+            return cue.group(0)
+    for head in _LIST_HEAD.finditer(text, sentence_start, act_start):
+        cue = words.rule.search(text, max(sentence_start, head.start() - 12), head.start())
+        if cue:
+            return cue.group(0)
+    return None
+
+
 def judge_assertion(text: str, act_start: int, act_end: int, sentence_start: int, sentence_end: int,
-                    words: AssertionWords, *, conditional: bool = False) -> Assertion:
+                    words: AssertionWords, *, conditional: bool = False, subjects: tuple[int, ...] = ()) -> Assertion:
     """How the sentence speaks of the act at text[act_start:act_end] (denials are judged by the caller,
     which knows the lexicon's negation cues). `conditional`: the phrase is itself a conditional demand or
-    threat (「不给好处费就不办」), so 如果/吗 do not make it a supposition or a question."""
+    threat (「不给好处费就不办」), so 如果/吗 do not make it a supposition or a question. `subjects`: where the
+    people named as doers start (a suspicion cue with a complement of its own does not reach a clause that
+    names its own doer)."""
     sentence = text[sentence_start:sentence_end]
-    before = text[max(sentence_start, act_start - _REACH):act_start]
+    before_start = max(sentence_start, act_start - _REACH)
+    before = text[before_start:act_start]
     after = text[act_end:min(sentence_end + 1, act_end + 12)]
     rule = words.rule.search(text, max(sentence_start, act_start - 8), act_start)
     if rule and rule.group(0) == "不得" and text[rule.end():rule.end() + 1] == "不":
         rule = None  # 「不得不送礼」 is being forced to, not a rule
     if rule:
         return Assertion(RULE, rule.group(0))
+    listed = _rule_over_list(text, act_start, sentence_start, words)
+    if listed:
+        return Assertion(RULE, listed)
     article = _LAW_ARTICLE.search(sentence)
     if article and re.search(r"不得|禁止|严禁|应当|予以|处以|的，由|无效", sentence):
         return Assertion(RULE, article.group(0))
@@ -98,10 +146,12 @@ def judge_assertion(text: str, act_start: int, act_end: int, sentence_start: int
     # however far the list runs, as long as no clause ends in between.
     clause_start = max([sentence_start] + [i + 1 for i in range(sentence_start, act_start) if text[i] in "，,；;：:"])
     if "、" in text[max(clause_start, act_start - _REACH):act_start] and act_start - clause_start > _REACH:
+        before_start = clause_start
         before = text[clause_start:act_start]
     suspicion = [cue for cue in words.suspicion.finditer(before)
                  if not (words.question.search(cue.group(0)) and _CLAUSE_MARK.search(before, cue.end()))
-                 and not _judges_what_was_told(before, cue)]
+                 and not _judges_what_was_told(before, cue)
+                 and _reaches(text, before_start + cue.end(), act_start, subjects)]
     if suspicion:
         return Assertion(SUSPICION, suspicion[-1].group(0))
     trailing = words.suspicion_after.search(after)

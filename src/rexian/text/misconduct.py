@@ -66,7 +66,8 @@ _PERSON_REACH = 6  # characters between a person and a person_before phrase (「
 _REQUIRES_REACH = 12  # characters before a phrase within which its `requires` words must occur
 # 「这些手续费由村委会的工作人员来收取，都是强制性质的，不交不给办理低保」: a condition with no object of its own
 # (「不交不给办」) is about what the sentence said was demanded, however far back — a fee or a sum of money counts.
-_BARE_CONDITION = re.compile(r"(?:不|没)(?:给|送|交|塞|拿)(?:就|便|都|也)?(?:不|没法|别想|办不了|不给|不予)")
+# 「每户交三百元……不交的不给盖章」: the condition may name its defaulters (不交的/不交的话/不交的人) — misc14b.
+_BARE_CONDITION = re.compile(r"(?:不|没)(?:给|送|交|塞|拿)(?:的话|的人|的户|的)?(?:就|便|都|也)?(?:不|没法|别想|办不了|不给|不予)")
 _MONEY = r"(?:钱|红包|好处|(?<![浪免白])费(?![劲力心时]))"
 _MONEY_DEMANDED = re.compile(rf"(?:收|收取|交|缴|缴纳|要|索要)[^。！？]{{0,30}}?(?:{_MONEY}|\d+(?:\.\d+)?(?:元|块|万))"
                              rf"|{_MONEY}[^。！？]{{0,16}}?(?:收|收取|交|缴|要)")
@@ -78,7 +79,7 @@ _SENTENCE_END = re.compile(r"[。！？!?\n]|(?<![\d.A-Za-z])\d{1,2}(?:[、.．]
 _CLAUSE_END = re.compile(r"[，,。！？!?；;：:\n]")
 # 「工作人员说我态度不好」「我当时态度不好」: the attitude is the citizen's; 「对我们冷嘲热讽」「叫我去告」 are not.
 _ABOUT_CITIZEN = re.compile(r"(?:说|讲|称|认为|指责|怪|嫌|批评|埋怨)(?:我|我们|本人)(?:的)?$"
-                            r"|(?:^|[^自对向给把让叫跟冲朝被骂打吼和与])我(?:们)?(?:当时|自己|本人|的)?$")
+                            r"|(?:^|[^自对向给把让叫跟冲朝被骂打吼和与着])我(?:们)?(?:当时|自己|本人|的)?$")  # 着: 「对着我们」 (misc14b)
 # A hostile verb directly followed by a public servant makes them its object (「谩骂工作人员」).
 _ABUSE_VERB = re.compile(r"(?:骂|打|吓|威胁|推搡|讽刺|嘲笑|嘲讽|羞辱|侮辱|刁难|殴打|恐吓)$")
 # 「然后被殴打」「遭到辱骂」: a passive marker right before the act, with no agent between.
@@ -394,8 +395,10 @@ def _judge(text: str, match: re.Match, phrase: Phrase, lexicon: Lexicon, mention
 
     # What was said about it.
     before = text[clause_start:match.start()]
+    # (misc14b: the people named as subjects, so that a suspicion cue's reach is judged clause by clause.)
     rule = judge_assertion(text, match.start(), match.end(), sentence_start, sentence_end, lexicon.assertion,
-                           conditional=phrase.ignore_hypothetical)
+                           conditional=phrase.ignore_hypothetical,
+                           subjects=tuple(m.start for m in mentions if m.role == "subject"))
     if rule.kind == RULE and not phrase.ignore_negation:
         return dropped(f"是引用的规定（「{rule.cue}」），不是反映{family_name}", RULE, doer)
     if rule.kind == PAST:
