@@ -71,6 +71,7 @@ def test_rexian_serve_restarted_on_a_demo_database_keeps_the_citys_present(demo_
         serve(db_url, "127.0.0.1", 8999)
     for asgi in served:
         client = TestClient(asgi)  # no lifespan: the scheduler's threads would outlive the test's database
+        assert "演示账号" in client.get("/login").text  # the demo's accounts listed again on its sign-in page
         response = client.post("/api/v1/tickets", json={"content": "楼下烧烤油烟扰民", "channel": "phone"},
                                headers={"Authorization": f"Bearer {token}"})
         client.close()
@@ -89,9 +90,20 @@ def test_the_citys_time_runs_on_at_the_wall_clocks_pace_between_restarts(make_ap
     assert a_day_later() == PRESENT + timedelta(days=1, minutes=30)
 
 
-def test_a_database_that_is_not_a_demos_keeps_the_wall_clock(make_app, db_url):
+def test_a_database_that_is_not_a_demos_keeps_the_wall_clock(make_app, db_url, monkeypatch):
+    import uvicorn
+    from fastapi.testclient import TestClient
+
+    from rexian.cli.serve import serve
+
     app = make_app(db_url)
     assert abs(bootstrap(db_url, create=False).clock() - _wall_now(app)) < timedelta(minutes=1)
+    served = []
+    monkeypatch.setattr(uvicorn, "run", lambda asgi, **_options: served.append(asgi))
+    serve(db_url, "127.0.0.1", 8999)
+    client = TestClient(served[0])
+    assert "演示账号" not in client.get("/login").text
+    client.close()
     ticket_id = _do_intake(db_url)
     assert abs(_first_event_at(app, ticket_id) - _wall_now(app)) < timedelta(minutes=1)
 
