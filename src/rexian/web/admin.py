@@ -203,7 +203,17 @@ def admin_org(request: Request, form: FormData = Depends(checked_form), me: Prin
                                   change_of(str(form.get("type") or ""), form))
     except WorkflowError as refused:
         return RedirectResponse("/admin?" + urlencode({"error": refused.message}), status_code=303)
-    return RedirectResponse("/admin?" + urlencode({"done": "已保存" if changed else "没有变化"}), status_code=303)
+    kind = str(form.get("type") or "")
+    named = " ".join(str(form.get(name) or "") for name in ("id", "code", "category", "date", "name") if form.get(name)).strip()
+    what = f"{ORG_KINDS.get(kind, '')}「{named}」" if named else ORG_KINDS.get(kind, "")
+    done = f"{what}已保存（已记入组织事件链）" if changed else f"{what}没有变化，未保存"
+    return RedirectResponse("/admin?" + urlencode({"done": done}), status_code=303)
+
+
+# What each organisation form saves, as its confirmation names it.
+ORG_KINDS = {"unit": "单位", "person": "人员", "category": "分类", "catalogue": "职责清单", "calendar": "日历"}
+# An account operation's confirmation (the audit log keeps the operation's code).
+ACCOUNT_DONE = {"add": "已开通账号", "reset": "已重置密码", "disable": "已停用账号", "enable": "已启用账号"}
 
 
 @router.post("/admin/org/repair")
@@ -224,13 +234,17 @@ def admin_org_repair(request: Request, _: FormData = Depends(checked_form), me: 
 
 @router.post("/admin/accounts")
 def admin_accounts(request: Request, form: FormData = Depends(checked_form), me: Principal = Depends(Allow("admin"))):
+    operation = str(form.get("operation") or "")
     try:
         web = request.app.state.web
-        account_operation(web, me, picked_person(web.hotline.organisation(), form),
-                          str(form.get("operation") or ""), str(form.get("password") or ""))
+        org = web.hotline.organisation()
+        person_id = picked_person(org, form)
+        account_operation(web, me, person_id, operation, str(form.get("password") or ""))
     except WorkflowError as refused:
         return RedirectResponse("/admin?" + urlencode({"error": refused.message}), status_code=303)
-    return RedirectResponse("/admin", status_code=303)
+    person = org.person(person_id)
+    done = f"{ACCOUNT_DONE.get(operation, '已完成')}：{person_id}" + (f" {person.name}" if person else "") + "（已记入审计日志）"
+    return RedirectResponse("/admin?" + urlencode({"done": done}), status_code=303)
 
 
 def account_operation(web, me: Principal, person_id: str, operation: str, password: str = "") -> None:

@@ -80,6 +80,11 @@ def create_app(hotline, assistant=None, startup: Callable[[Any], Any] | None = N
                                  rule_name=labels.rule_name)
     templates.env.filters["when"] = labels.when
     templates.env.filters["day"] = labels.day
+    templates.env.filters["file_kind"] = labels.file_kind
+    templates.env.globals["audit_reason"] = labels.audit_reason
+    templates.env.globals["audit_person"] = labels.audit_person
+    templates.env.filters["batch_name"] = labels.batch_name
+    templates.env.filters["file_size"] = labels.file_size
     accounts = Accounts(hotline.engine, hotline.settings, hotline.clock)
     @contextlib.asynccontextmanager
     async def lifespan(_app):  # the hook for work that runs beside the server

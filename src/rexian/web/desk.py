@@ -27,6 +27,7 @@ from rexian.domain import clues, vocabulary
 from rexian.domain.errors import MissingField, WorkflowError
 from rexian.web.access import Allow, checked_form
 from rexian.web.auth import Principal
+from rexian.web.labels import batch_name
 
 router = APIRouter(include_in_schema=False)
 
@@ -202,7 +203,8 @@ def decide(request: Request, form: FormData = Depends(checked_form), me: Princip
         _services(request).desk.decide(keys, _text(form, "decision"), me.person_id, _text(form, "reason"))
     except WorkflowError as refused:
         return _back(back, error=refused.message)
-    return _back(back, done=f"已处理{len(keys)}条")
+    verb = {"confirm": "确认", "dismiss": "排除"}.get(_text(form, "decision"), "处理")
+    return _back(back, done=f"已{verb}{len(keys)}条问题线索")
 
 
 # --- clues and cases -------------------------------------------------------------------------------------
@@ -215,7 +217,7 @@ def open_clue(request: Request, form: FormData = Depends(checked_form), me: Prin
                                                     _text(form, "officer_id") or None)
     except WorkflowError as refused:
         return _back(back, error=refused.message)
-    return _back(f"/desk/clues/{clue_id}")
+    return _back(f"/desk/clues/{clue_id}", done=f"已形成线索 {clue_id}（来源问题线索{len(keys)}条）")
 
 
 @router.get("/desk/clues")
@@ -252,7 +254,9 @@ def clue_step(clue_id: str, step: str, request: Request, form: FormData = Depend
         steps[step]()
     except WorkflowError as refused:
         return _back(f"/desk/clues/{clue_id}", error=refused.message)
-    return _back(f"/desk/clues/{clue_id}", done="已记录")
+    done = {"note": "核查记录已保存", "case": "已立案", "close": "线索已了结",
+            "outcome": f"处理结果「{clues.OUTCOMES.get(_text(form, 'outcome'), '')}」已记录"}[step]
+    return _back(f"/desk/clues/{clue_id}", done=done)
 
 
 # --- supervision orders ----------------------------------------------------------------------------------
@@ -319,7 +323,7 @@ def issue_orders(request: Request, form: FormData = Depends(checked_form), me: P
                                                           keys, _text(form, "clue_id") or None)
     except WorkflowError as refused:
         return _back("/desk/orders", error=refused.message)
-    return _back("/desk/orders", batch=batch, done=f"第{batch}期督办单已下发：{'、'.join(ids)}")
+    return _back("/desk/orders", batch=batch, done=f"{batch_name(batch)}督办单已下发：{'、'.join(ids)}")
 
 
 @router.get("/orders")

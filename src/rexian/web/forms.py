@@ -75,6 +75,7 @@ def inputs(action_name: str, ticket: Ticket, org: Organisation, now: datetime,
     for item in found:
         if item.name in first:
             item.hint = item.hint or FIRST_HINTS.get(item.name, "")
+        item.hint = item.hint or FIELD_HINTS.get(item.name, "")
     return sorted(found, key=lambda item: item.name not in first)  # stable: the rest keep the command's order
 
 
@@ -82,6 +83,8 @@ def inputs(action_name: str, ticket: Ticket, org: Organisation, now: datetime,
 # nobody answered records no verdict (domain: Visit.reached), so the visitor says so before giving one.
 ASKED_FIRST = {"visit": ("reached",)}
 FIRST_HINTS = {"reached": "选「否」时只记录这次未接通的回访，下面的解决情况与满意度不记录，工单仍待回访"}
+# What a field that looks optional asks in a case the form cannot show by itself (the decision refuses without it).
+FIELD_HINTS = {"new_lead_unit_id": "同意退单时必选：退回后改派给哪个单位主办；不同意时不选"}
 
 
 def _suggest_dispatch(fields: dict[str, Input], ticket: Ticket, org: Organisation, now: datetime,
@@ -132,7 +135,8 @@ def _inputs(action_name: str, ticket: Ticket, org: Organisation) -> list[Input]:
             found.append(Input(name, label, "multi", False, units))
         elif name == "request_id":
             found.append(Input(name, label, "select", True, [
-                (r.request_id, f"{choices()['requests'].get(r.kind, r.kind)}申请（{r.request_id}）")
+                (r.request_id, f"{choices()['requests'].get(r.kind, r.kind)}申请（{_requester(org, r.requested_by)}"
+                               f"{r.request_id}）")
                 for r in ticket.requests.values()]))
         elif name == "forward_id":
             found.append(Input(name, label, "select", True, [
@@ -159,6 +163,14 @@ def _inputs(action_name: str, ticket: Ticket, org: Organisation) -> list[Input]:
             found.append(Input(name, label, "textarea" if name in LONG_TEXT else "text", required,
                                value=str(info.default) if isinstance(info.default, str) else ""))
     return found
+
+
+def _requester(org: Organisation, person_id: str | None) -> str:
+    """Who asked, as a request's option names it: 「赵卫东·市市场监督管理局提出，编号」; nothing for an unknown person."""
+    person = org.person(person_id) if person_id else None
+    if person is None:
+        return ""
+    return f"{person.name}·{_unit_name(org, person.unit_id)}提出，编号"
 
 
 def _unit_name(org: Organisation, unit_id: str | None) -> str:
