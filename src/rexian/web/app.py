@@ -81,6 +81,7 @@ def create_app(hotline, assistant=None, startup: Callable[[Any], Any] | None = N
     templates.env.filters["when"] = labels.when
     templates.env.filters["day"] = labels.day
     templates.env.filters["file_kind"] = labels.file_kind
+    templates.env.filters["import_source"] = labels.import_source
     templates.env.globals["audit_reason"] = labels.audit_reason
     templates.env.globals["audit_person"] = labels.audit_person
     templates.env.filters["batch_name"] = labels.batch_name

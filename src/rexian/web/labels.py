@@ -100,6 +100,12 @@ def audit_reason(action: str | None, reason: str | None) -> str:
     return text
 
 
+def import_source(source: str | None) -> str:
+    """Where an import batch came from, as the ticket page names it: an export of this system (the simulator's and
+    another Rexian's, source `rexian`) in words; another platform by its mapping's name, as the administrator gave it."""
+    return "本系统格式的导出" if source == "rexian" else str(source or "")
+
+
 def day(value: date) -> str:
     """A calendar day with its weekday: 2027-02-06（周六）."""
     return f"{value.isoformat()}（周{v.WEEKDAY_NAMES[value.weekday()]}）"
