@@ -112,3 +112,19 @@ def test_file_sizes_types_and_order_batches_read_as_people_write_them():
     assert (file_size(676), file_size(5 * 1024), file_size(3 * 1024 * 1024)) == ("676 字节", "5 KB", "3.0 MB")
     assert (file_kind("image/jpeg"), file_kind("application/pdf")) == ("JPEG照片", "PDF文件")
     assert (batch_name("2026-01"), batch_name("2026-12")) == ("2026年第1期", "2026年第12期")
+
+
+def test_the_visit_form_leaves_the_verdict_to_the_caller_and_refuses_one_not_given(hotline, client_for):
+    from support.workflow_steps import visit_pending
+
+    tid = visit_pending(hotline)
+    visitor = client_for("V01")
+    form = re.search(r'<details class="action" id="do-visit".*?</details>', visitor.get(f"/tickets/{tid}").text,
+                     re.S).group(0)
+    for name in ("resolved", "satisfaction"):  # no answer shown as chosen: 满意 is what the citizen says, or nothing
+        select = re.search(rf'<select name="{name}".*?</select>', form, re.S).group(0)
+        assert re.match(r'<select[^>]*><option value="" ?[a-z]*>（请选择）</option>', select)
+        assert not re.search(r'<option value="[^"]+" selected', select)
+    refused = form_post(visitor, f"/tickets/{tid}/do/visit", {"reached": "true", "resolved": "", "satisfaction": ""})
+    assert "error=" in refused.headers["location"] and "open=visit" in refused.headers["location"]
+    assert hotline.ticket(tid).status == "visit_pending"

@@ -145,8 +145,8 @@ def _inputs(action_name: str, ticket: Ticket, org: Organisation) -> list[Input]:
             found.append(Input(name, label, "select", True,
                                [(o.order_id, o.order_id) for o in ticket.orders.values() if not o.closed]))
         elif name in CHOICE_FIELDS:
-            found.append(Input(name, label, "select", required, list(choices()[CHOICE_FIELDS[name]].items()),
-                               str(info.default or "") if not required else ""))
+            found.append(Input(name, label, "select", required, _unchosen(info) + list(
+                choices()[CHOICE_FIELDS[name]].items()), str(info.default or "") if not required else ""))
         elif name == "category":
             found.append(Input(name, label, "select", required, [("", "（请选择）")] + [
                 (code, f"{code} {category.name}") for code, category in org.categories.items()]))
@@ -154,7 +154,7 @@ def _inputs(action_name: str, ticket: Ticket, org: Organisation) -> list[Input]:
             found.append(Input(name, label, "select", False, list(choices()["progress_kinds"].items())))
         elif kind is bool or kind == bool | None:
             yes_no = [("true", "同意" if name == "approve" else "是"), ("false", "不同意" if name == "approve" else "否")]
-            found.append(Input(name, label, "select", required, yes_no))
+            found.append(Input(name, label, "select", required, _unchosen(info) + yes_no))
         elif datetime in (kind, *typing.get_args(kind)):
             found.append(Input(name, label, "datetime", required))
         elif typing.get_origin(kind) is list and kind != list[EvidenceIn]:
@@ -163,6 +163,12 @@ def _inputs(action_name: str, ticket: Ticket, org: Organisation) -> list[Input]:
             found.append(Input(name, label, "textarea" if name in LONG_TEXT else "text", required,
                                value=str(info.default) if isinstance(info.default, str) else ""))
     return found
+
+
+def _unchosen(info) -> list[tuple[str, str]]:
+    """A blank first option for a choice the command leaves to the person (no default): otherwise the browser shows
+    the first answer — 满意, 是, 同意 — as chosen, and a form sent without a look records it (a 被满意 in the making)."""
+    return [("", "（请选择）")] if info.is_required() or info.default is None else []
 
 
 def _requester(org: Organisation, person_id: str | None) -> str:
