@@ -128,3 +128,18 @@ def test_the_visit_form_leaves_the_verdict_to_the_caller_and_refuses_one_not_giv
     refused = form_post(visitor, f"/tickets/{tid}/do/visit", {"reached": "true", "resolved": "", "satisfaction": ""})
     assert "error=" in refused.headers["location"] and "open=visit" in refused.headers["location"]
     assert hotline.ticket(tid).status == "visit_pending"
+
+
+def test_only_words_this_server_wrote_are_shown_as_a_confirmation_or_a_refusal(hotline, client_for):
+    """A link made elsewhere cannot make the site say anything it likes (autoescaped, but still believable)."""
+    ticket_id = hotline.handle(c.Intake(actor_id="A01", content="小区门口路灯不亮", category="0201")).ticket_id
+    lure = "系统升级，请把密码发给管理员"
+    admin, supervisor = client_for("X01"), client_for("J01")
+    for client, path in ((admin, "/admin"), (admin, "/tokens"), (supervisor, "/desk/findings"),
+                         (supervisor, "/desk/orders"), (client_for("P01"), f"/tickets/{ticket_id}")):
+        for name in ("done", "error"):
+            page = client.get(path, params={name: lure, f"{name}_mac": "k1:forged"}).text
+            assert lure not in page, (path, name)
+    # What the server itself says after a refusal still reaches the page.
+    refused = form_post(supervisor, "/desk/findings/decide", {"decision": "confirm", "reason": "x"})
+    assert "请至少勾选一条问题线索" in supervisor.get(refused.headers["location"]).text

@@ -21,6 +21,7 @@ from rexian.web.access import (PUBLIC, SESSION_COOKIE, Allow, checked_form, curr
                                visible_ticket)
 from rexian.web.actions import ACTIONS, BODIES, INTAKE_ROLES, IntakeBody, from_form, to_command
 from rexian.web.auth import Principal, SignInRefused
+from rexian.web.notices import notice, with_notices
 from rexian.web.privacy import sees_personal_data
 
 router = APIRouter(include_in_schema=False)
@@ -272,7 +273,7 @@ def ticket_page(ticket_id: str, request: Request, me: Principal = Depends(Allow(
                   unmasked=unmasked, advice=advice, duplicates=duplicates, opened=opened,
                   form_inputs=lambda name: forms.inputs(name, ticket, org, now, offered[name].choices,
                                                         web.hotline.deadlines, here, request.query_params),
-                  masked=not sees_personal_data(me, unmasked), error=request.query_params.get("error"),
+                  masked=not sees_personal_data(me, unmasked), error=notice(web.engine, request.query_params, "error"),
                   done=_done(request.query_params.get("done")))
 
 
@@ -310,7 +311,7 @@ async def ticket_action(ticket_id: str, action_name: str, request: Request,
     try:  # a time typed wrong is told on the ticket, as a refusal is, not on a bare error page
         body = from_form(BODIES[action_name], form)
     except WorkflowError as refused:
-        return _refused(ticket_id, action_name, refused)
+        return _refused(request, ticket_id, action_name, refused)
     files: list[dict] = []
     if action.command is c.RequestClosure:
         evidence, files = await _read_uploads(request, form, ticket_id, me)
@@ -320,16 +321,16 @@ async def ticket_action(ticket_id: str, action_name: str, request: Request,
                              str(form.get("idempotency_key") or "") or None)
         web.hotline.handle(command, along=_store_files(files) if files else None)
     except WorkflowError as refused:
-        return _refused(ticket_id, action_name, refused)
+        return _refused(request, ticket_id, action_name, refused)
     back = _safe_next(str(form.get("back") or ""))  # "//elsewhere" is another site, not a path here
     # The ticket page confirms what was done (`done` names the command; the words are the page's own).
     return RedirectResponse(back if back != "/" else f"/tickets/{ticket_id}?done={action_name}", status_code=303)
 
 
-def _refused(ticket_id: str, action_name: str, refused: WorkflowError) -> RedirectResponse:
-    """Back to the ticket with the reason, and the form that was refused open again."""
-    return RedirectResponse(f"/tickets/{ticket_id}?" + urlencode({"error": refused.message, "open": action_name}),
-                            status_code=303)
+def _refused(request: Request, ticket_id: str, action_name: str, refused: WorkflowError) -> RedirectResponse:
+    """Back to the ticket with the reason (signed: web/notices.py), and the form that was refused open again."""
+    return RedirectResponse(with_notices(request.app.state.web.engine, f"/tickets/{ticket_id}", error=refused.message,
+                                         open=action_name), status_code=303)
 
 
 async def _read_uploads(request: Request, form: FormData, ticket_id: str, me: Principal) -> tuple[list, list[dict]]:
