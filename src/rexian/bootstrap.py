@@ -16,6 +16,19 @@ def local_clock(timezone: str) -> Callable[[], datetime]:
     return lambda: datetime.now(zone).replace(tzinfo=None)
 
 
+def database_clock(engine, settings: Settings, wall: Callable[[], datetime] | None = None) -> Callable[[], datetime]:
+    """The time of every process on this database: a demo city's own (its offset from the wall clock, stored in
+    the database when the demo was built: adapters/demo_clock.py), else the centre's wall clock. The server's,
+    never a caller's: no request can move it."""
+    from rexian.adapters.demo_clock import demo_clock_offset, utc_wall
+
+    offset = demo_clock_offset(engine)
+    if offset is None:
+        return local_clock(settings["timezone"])
+    read_wall = wall or utc_wall
+    return lambda: read_wall() + offset
+
+
 def configure_text(settings: Settings | None = None) -> None:
     """Hand the text layer its configuration (dictionary, cache, models, lexicon, same-matter window)."""
     from rexian.text.config import TextConfig, configure
@@ -77,7 +90,8 @@ def bootstrap(db_url: str | None = None, settings: Settings | None = None,
               clock: Callable[[], datetime] | None = None, migrate: bool = True, create: bool = True,
               require_schema: bool = False):
     """A ready `Hotline` application on `db_url` (default: the `db` setting), schema migrated; with
-    `create=False` the database must already exist and be current (see `open_database`)."""
+    `create=False` the database must already exist and be current (see `open_database`). Its clock is the
+    database's (`database_clock`: a demo city's own time) unless `clock` is given (simulation, tests)."""
     from rexian.calendar_files import load_calendar
     from rexian.domain.deadlines import DeadlinePolicy
     from rexian.service.hotline import Hotline
@@ -89,7 +103,7 @@ def bootstrap(db_url: str | None = None, settings: Settings | None = None,
     deadlines = DeadlinePolicy.from_settings(calendar, settings)
     # No real-time evaluator here: building it costs seconds, and a command-line process would pay them on
     # every command. The server judges committed events instead (`realtime_supervision`).
-    return Hotline(engine, settings, deadlines, clock or local_clock(settings["timezone"]))
+    return Hotline(engine, settings, deadlines, clock or database_clock(engine, settings))
 
 
 def realtime_supervision(app, **options):
@@ -138,7 +152,7 @@ def desk_services(app):
                                 RuleScheduler(app.engine, config, app.clock, app.settings["scheduled_rules_minutes"],
                                               desk, after=dashboard.refresh,
                                               batch_mode=app.settings["scheduled_batch_rules"]),
-                                WebhookDispatcher.from_settings(app.engine, app.settings))
+                                WebhookDispatcher.from_settings(app.engine, app.settings, clock=app.clock))
         _DESK[id(app)] = services
     return services
 

@@ -1,8 +1,8 @@
 """The demo city's present (demo/today.py): after the simulated year, a few working days of live work leave
 tickets in every role's queue with their deadlines around the city's "now", the clock the demo serves with
-starts there, and the same seed gives the same tickets at the same times."""
+starts there (kept in the database: tests/cli/test_demo_clock.py), and the same seed gives the same tickets at the same times."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from rexian.adapters import tables as t
 from rexian.adapters.database import make_engine, migrate
 from rexian.bootstrap import bootstrap
-from rexian.demo.today import STAGES, carry_on, city_clock
+from rexian.demo.today import STAGES, carry_on
 from rexian.service.verify import verify_database
 from rexian.simulate import Simulation, write_database
 
@@ -71,13 +71,6 @@ def test_the_same_seed_gives_the_same_present_tickets_and_times(city, tmp_path):
     second_app, second = _city(tmp_path, "b.db")
     assert (first.present, first.tickets) == (second.present, second.tickets)
     assert _fresh(first_app, first.tickets) == _fresh(second_app, second.tickets)
-
-
-def test_the_city_clock_starts_at_the_present_and_runs_at_the_wall_clocks_pace():
-    wall = iter([datetime(2026, 12, 6, 3, 0), datetime(2026, 12, 6, 3, 0, 30), datetime(2026, 12, 6, 4, 0)])
-    clock = city_clock(datetime(2026, 3, 2, 16, 30), wall=lambda: next(wall))
-    assert clock() == datetime(2026, 3, 2, 16, 30, 30)
-    assert clock() == datetime(2026, 3, 2, 17, 30)
 
 
 def test_in_the_live_days_citizens_rate_closed_tickets_on_the_portal_as_their_visits_recorded(city):

@@ -73,7 +73,7 @@ def test_a_supervisor_takes_findings_to_a_case_and_an_order_the_unit_answers(ser
             page.check("#select-all")
             page.fill("#reason", "两次退单均未联系市民，属实")
             page.click("#decide")
-            expect(page.locator(".flash.ok")).to_contain_text("已处理2条")
+            expect(page.locator(".flash.ok")).to_contain_text("已确认2条问题线索")
             expect(page.locator("tr.finding-row .state").first).to_have_text("已确认")
 
             page.check("#select-all")

@@ -106,7 +106,7 @@ def test_a_disabled_persons_session_and_api_token_stop_working_at_once(client_fo
 def test_a_command_form_never_sends_the_browser_to_another_site(hotline, client_for):
     ticket_id = _dispatched(hotline)
     done = form_post(client_for("H0201"), f"/tickets/{ticket_id}/do/sign_for", {"back": "//evil.example/x"})
-    assert done.status_code == 303 and done.headers["location"] == f"/tickets/{ticket_id}"
+    assert done.status_code == 303 and done.headers["location"] == f"/tickets/{ticket_id}?done=sign_for"
 
 
 def test_markup_in_every_free_text_is_shown_as_text_on_every_page_and_download(hotline, client_for):

@@ -64,7 +64,8 @@ def _fresh_sqlite(name: str) -> str:
 @click.option("--no-serve", is_flag=True, help="只生成演示数据，不启动页面")
 def command(db_url, tickets, seed, out_dir, scripted, host, port, no_serve):
     """生成演示：模拟一座城市（各类问题均有）、分析出问题线索与报告，然后启动浏览页面。"""
-    from rexian.bootstrap import bootstrap
+    from rexian.adapters.demo_clock import anchor_demo_clock
+    from rexian.bootstrap import bootstrap, open_database
     from rexian.service.verify import verify_database
 
     if not no_serve:
@@ -76,28 +77,33 @@ def command(db_url, tickets, seed, out_dir, scripted, host, port, no_serve):
         from rexian.demo.scripted import StepClock, populate
 
         start = datetime.now().replace(hour=8, minute=30, second=0, microsecond=0) - timedelta(days=20)
-        app = bootstrap(db_url, clock=StepClock(start))
-        made = populate(app)
-        report = verify_database(app.engine)
+        steps = StepClock(start)
+        built = bootstrap(db_url, clock=steps)
+        made = populate(built)
+        present = steps.now  # the scripted lives' last step: the city serves on from there
+        report = verify_database(built.engine)
         click.echo(f"演示数据已写入 {db_url}：{len(made)}件工单，{report.events}条事件，"
                    f"哈希链{'完整' if report.intact else '受损'}")
     else:
         from rexian.demo.city import build_demo
 
-        from rexian.demo.today import city_clock
-
         demo = build_demo(db_url, out_dir, tickets, seed, say=lambda line: click.echo(line, err=True))
         click.echo(f"演示数据已写入 {db_url}：{demo.tickets}件工单，{demo.events}条事件，"
                    f"哈希链{'完整' if demo.intact else '受损'}")
         click.echo(f"演示城市的当前时间：{demo.present:%Y-%m-%d %H:%M}（模拟年度之后又办理了几个工作日，"
-                   f"{demo.today}件工单在各岗位待办；页面时钟从此刻起走）")
+                   f"{demo.today}件工单在各岗位待办；页面和命令的时钟从此刻起走，重启 rexian serve 后照常接续）")
         click.echo(f"监督规则发现问题线索 {demo.findings} 条（已存入数据库，可用 rexian findings list 查看）：")
         for family, zh in FAMILIES.items():
             click.echo(f"  {zh:<6} 线索 {demo.findings_by_family.get(family, 0):>5}   "
                        f"模拟注入 {demo.truth_by_family.get(family, 0):>5}")
         click.echo(f"分析报告：{demo.report}（离线可打开）；真值文件：{demo.truth_file}")
-        clock = city_clock(demo.present)
-        app = bootstrap(db_url, clock=clock)
+        present = demo.present
+    # The city's time is its database's from here on (adapters/demo_clock.py): this server, a restarted
+    # `rexian serve` and every `rexian do` on it keep to the city's present.
+    engine = open_database(db_url)
+    anchor_demo_clock(engine, present)
+    engine.dispose()
+    app = bootstrap(db_url)
     from rexian.demo.accounts import create_demo_accounts
 
     demo_accounts = create_demo_accounts(app)
@@ -106,5 +112,4 @@ def command(db_url, tickets, seed, out_dir, scripted, host, port, no_serve):
         return
     from rexian.cli.serve import serve
 
-    serve(str(app.engine.url.render_as_string(hide_password=False)), host, port, demo_accounts=demo_accounts,
-          clock=app.clock)
+    serve(str(app.engine.url.render_as_string(hide_password=False)), host, port, demo_accounts=demo_accounts)

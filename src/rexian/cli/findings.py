@@ -18,11 +18,12 @@ def _store(db: str | None):
     return FindingRepository(open_engine(db))
 
 
-def _now():
-    from rexian.bootstrap import local_clock
+def _now(store):
+    """The database's time (a demo city's own: `bootstrap.database_clock`), as every command stamps."""
+    from rexian.bootstrap import database_clock
     from rexian.settings import load_settings
 
-    return local_clock(load_settings()["timezone"])()
+    return database_clock(store.engine, load_settings())()
 
 
 @click.group("findings")
@@ -68,7 +69,8 @@ def _decide(decision: str):
     @click.option("--by", "actor_id", required=True, help="作出决定的监督员编号")
     @click.option("--reason", required=True, help="理由（必填，记入历史）")
     def command(key, db_url, actor_id, reason):
-        finding = _store(db_url).decide(key, decision, actor_id, reason, _now())
+        store = _store(db_url)
+        finding = store.decide(key, decision, actor_id, reason, _now(store))
         click.echo(f"{key}: {STATUS_ZH[finding['status']]}（{finding['decided_by']}）")
 
     command.__doc__ = {"confirm": "确认问题线索（仅监督员）。",
@@ -107,11 +109,11 @@ def load_command(file, db_url, reconcile):
                 found.extend({"finding_key": f["finding_key"], "rule_id": f["rule_id"]} for f in batch)
             yield batch
 
-    result = store.upsert_chunked(kept_for_reconcile(), "batch", _now())  # a city's findings: the web goes on meanwhile
+    result = store.upsert_chunked(kept_for_reconcile(), "batch", _now(store))  # a city's findings: the web goes on meanwhile
     measured = f"，仅数值随时间增长 {len(result['measured'])} 条（不记录、不推送）" if result["measured"] else ""
     click.echo(f"新增 {len(result['added'])} 条，更新 {len(result['updated'])} 条{measured}，未变 {len(result['kept'])} 条。")
     if reconcile:
-        marked = store.reconcile(found, f"重新分析（{file}）未再发现", _now())
+        marked = store.reconcile(found, f"重新分析（{file}）未再发现", _now(store))
         click.echo(f"数据已推翻 {len(marked)} 条（保留记录，标记为“数据已推翻”）。")
 
 

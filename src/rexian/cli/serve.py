@@ -23,16 +23,27 @@ def command(db_url, host, port, workers):
         fail(error, user_error(error))
 
 
-def serve(db_url: str | None, host: str, port: int, workers: int = 1, demo_accounts=None, clock=None) -> None:
-    """`clock`: the demo city's own time (demo/today.py); otherwise the server's wall clock."""
+def serve(db_url: str | None, host: str, port: int, workers: int = 1, demo_accounts=None) -> None:
+    """The server's time is the database's (`bootstrap.database_clock`): a demo city's own, else the wall clock."""
     import uvicorn
 
     from rexian.bootstrap import bootstrap, web_app
 
-    app = web_app(bootstrap(db_url, create=False, clock=clock), demo_accounts=demo_accounts)
+    hotline = bootstrap(db_url, create=False)
+    if demo_accounts is None and _is_demo(hotline):  # a demo's database served again: its accounts listed again
+        from rexian.demo.accounts import demo_accounts_listed
+
+        demo_accounts = demo_accounts_listed(hotline)
+    app = web_app(hotline, demo_accounts=demo_accounts)
     click.echo(f"请在浏览器打开 http://{host}:{port}/ （接口说明：/api/docs；Ctrl+C 退出）")
     uvicorn.run(app, host=host, port=port, workers=1 if workers == 1 else None, log_level="warning",
                 proxy_headers=False)
+
+
+def _is_demo(hotline) -> bool:
+    from rexian.adapters.demo_clock import demo_clock_offset
+
+    return demo_clock_offset(hotline.engine) is not None
 
 
 commands = [command]

@@ -16,9 +16,17 @@ def create_demo_accounts(app) -> list[dict[str, str]]:
     """An account per person (existing accounts are kept); the list shown on the sign-in page."""
     org = app.organisation()
     Accounts(app.engine, app.settings, app.clock).add_sharing_password(org, list(org.people), DEMO_PASSWORD)
-    people = sorted(org.people.values(), key=lambda p: (p.person_id not in SHOWN_FIRST,
-                                                         SHOWN_FIRST.index(p.person_id) if p.person_id in SHOWN_FIRST else 0,
-                                                         p.person_id))
+    return demo_accounts_listed(app)
+
+
+def demo_accounts_listed(app) -> list[dict[str, str]]:
+    """The sign-in page's list of a demo database's accounts, also when `rexian serve` is started on it again
+    (a person added since without an account is not listed)."""
+    org = app.organisation()
+    with_account = {row["person_id"] for row in Accounts(app.engine, app.settings, app.clock).list() if row["active"]}
+    people = sorted((p for p in org.people.values() if p.person_id in with_account),
+                    key=lambda p: (p.person_id not in SHOWN_FIRST,
+                                   SHOWN_FIRST.index(p.person_id) if p.person_id in SHOWN_FIRST else 0, p.person_id))
     return [{"person_id": p.person_id, "name": p.name, "roles": role_names(sorted(p.roles)),
              "unit": org.unit(p.unit_id).name if org.unit(p.unit_id) else p.unit_id, "password": DEMO_PASSWORD}
             for p in people]

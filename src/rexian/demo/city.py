@@ -45,7 +45,7 @@ def build_demo(db_url: str, out_dir: str | Path, tickets: int, seed: int,
                say: Callable[[str], None] = lambda _line: None) -> DemoCity:
     """Simulate `tickets` tickets with `seed` into the empty database at `db_url`, carry on with a few days
     of live work up to the city's present (demo/today.py) and analyse
-    the simulated year. Serve it with `today.city_clock(demo.present)`."""
+    the simulated year. `rexian demo` then stores `demo.present` as the database's clock (adapters/demo_clock.py)."""
     from rexian.adapters.database import make_engine, migrate
     from rexian.adapters.findings import FindingRepository
     from rexian.analytics.analyze import analyze

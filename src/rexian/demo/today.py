@@ -8,14 +8,14 @@ earlier simulated tickets, chosen by the seed) through the real workflow — `Ho
 decisions and hash chains as any command — and leaves them where each role's queue has work: waiting for
 dispatch, for 签收, in handling with their deadlines ahead, waiting for the unit leader, for the centre's
 review, for the follow-up call. The city's clock then starts at the end of those days and runs on at the
-wall clock's pace (`city_clock`), so that countdowns, 超期/临期 marks and new commands keep to the city's
-time. Same seed, same tickets, same times: nothing here reads the wall clock.
+wall clock's pace — its offset from the wall clock is stored in the database (adapters/demo_clock.py), so that
+countdowns, 超期/临期 marks and new commands keep to the city's time in every process on it, across restarts.
+Same seed, same tickets, same times: nothing here reads the wall clock.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -36,12 +36,6 @@ CITIZENS_RATING = 80  # of the latest closed tickets, how many citizens then rat
 class Today:
     present: datetime  # the city's "now" when the demo starts serving
     tickets: list[str]
-
-
-def city_clock(present: datetime, wall: Callable[[], datetime] = datetime.now) -> Callable[[], datetime]:
-    """The city's time: `present` when the demo starts serving, then on at the wall clock's pace."""
-    started = wall()
-    return lambda: present + (wall() - started)
 
 
 def carry_on(app, seed: int) -> Today:

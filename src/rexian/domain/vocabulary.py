@@ -108,7 +108,8 @@ EVIDENCE_KINDS: dict[str, str] = {"contact": "联系市民记录", "photo": "现
 REQUEST_KINDS: dict[str, str] = {"return": "退单", "extension": "延期", "closure": "办结"}
 # What the web application's audit log records (the `action` column of `audit_log`).
 AUDIT_ACTIONS: dict[str, str] = {"disclose": "查看个人信息", "unmask": "说明理由解除遮盖", "account": "账号管理",
-                                 "token_revoked": "接口令牌撤销", "webhook_replay": "重发推送"}
+                                 "token_revoked": "接口令牌撤销", "webhook_replay": "重发推送",
+                                 "demo_clock": "演示城市时钟", "account_state": "账号状态", "signed_out": "退出登录"}
 
 # --- the follow-up visit (回访) -------------------------------------------------------------------------
 SATISFACTION: dict[str, str] = {"satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意"}

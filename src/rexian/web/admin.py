@@ -19,6 +19,7 @@ from rexian.domain.org import Organisation
 from rexian.domain.org_changes import OrgProblems
 from rexian.web.access import Allow, checked_form
 from rexian.web.auth import Principal
+from rexian.web.notices import notice, with_notices
 from rexian.web.picker import Option, Picker, asked, matching, page_url, pager_url, unit_picker
 from rexian.web.queries import Page, paged
 
@@ -125,7 +126,8 @@ def admin(request: Request, me: Principal = Depends(Allow("admin"))):
                                                editing["catalogue"].get("assisting") or [], on_page=here, params=params),
                   searches={name: params.get(f"{name}_q", "") for name in LISTED},
                   page_links={name: _page_link(kept, name) for name in LISTED},
-                  audit=web.accounts.audit_entries(), issued=None, error=params.get("error"), done=params.get("done"),
+                  audit=web.accounts.audit_entries(), issued=None, error=notice(web.engine, params, "error"),
+                  done=notice(web.engine, params, "done"),
                   editing=editing, calendar=calendar_years(web), settings=web.settings)
 
 
@@ -202,8 +204,18 @@ def admin_org(request: Request, form: FormData = Depends(checked_form), me: Prin
         changed = save_org_change(request.app.state.web.hotline, me.person_id,
                                   change_of(str(form.get("type") or ""), form))
     except WorkflowError as refused:
-        return RedirectResponse("/admin?" + urlencode({"error": refused.message}), status_code=303)
-    return RedirectResponse("/admin?" + urlencode({"done": "已保存" if changed else "没有变化"}), status_code=303)
+        return RedirectResponse(with_notices(request.app.state.web.engine, "/admin", error=refused.message), status_code=303)
+    kind = str(form.get("type") or "")
+    named = " ".join(str(form.get(name) or "") for name in ("id", "code", "category", "date", "name") if form.get(name)).strip()
+    what = f"{ORG_KINDS.get(kind, '')}「{named}」" if named else ORG_KINDS.get(kind, "")
+    done = f"{what}已保存（已记入组织事件链）" if changed else f"{what}没有变化，未保存"
+    return RedirectResponse(with_notices(request.app.state.web.engine, "/admin", done=done), status_code=303)
+
+
+# What each organisation form saves, as its confirmation names it.
+ORG_KINDS = {"unit": "单位", "person": "人员", "category": "分类", "catalogue": "职责清单", "calendar": "日历"}
+# An account operation's confirmation (the audit log keeps the operation's code).
+ACCOUNT_DONE = {"add": "已开通账号", "reset": "已重置密码", "disable": "已停用账号", "enable": "已启用账号"}
 
 
 @router.post("/admin/org/repair")
@@ -217,20 +229,24 @@ def admin_org_repair(request: Request, _: FormData = Depends(checked_form), me: 
         with hotline.engine.begin() as connection:
             repaired = repair_rows(connection, hotline.clock(), me.person_id)
     except WorkflowError as refused:
-        return RedirectResponse("/admin?" + urlencode({"error": refused.message}), status_code=303)
+        return RedirectResponse(with_notices(request.app.state.web.engine, "/admin", error=refused.message), status_code=303)
     done = f"已按组织机构日志恢复{len(repaired)}行：" + "；".join(repaired)[:300] if repaired else "组织机构表与日志一致，无需恢复"
-    return RedirectResponse("/admin?" + urlencode({"done": done}), status_code=303)
+    return RedirectResponse(with_notices(request.app.state.web.engine, "/admin", done=done), status_code=303)
 
 
 @router.post("/admin/accounts")
 def admin_accounts(request: Request, form: FormData = Depends(checked_form), me: Principal = Depends(Allow("admin"))):
+    operation = str(form.get("operation") or "")
     try:
         web = request.app.state.web
-        account_operation(web, me, picked_person(web.hotline.organisation(), form),
-                          str(form.get("operation") or ""), str(form.get("password") or ""))
+        org = web.hotline.organisation()
+        person_id = picked_person(org, form)
+        account_operation(web, me, person_id, operation, str(form.get("password") or ""))
     except WorkflowError as refused:
-        return RedirectResponse("/admin?" + urlencode({"error": refused.message}), status_code=303)
-    return RedirectResponse("/admin", status_code=303)
+        return RedirectResponse(with_notices(request.app.state.web.engine, "/admin", error=refused.message), status_code=303)
+    person = org.person(person_id)
+    done = f"{ACCOUNT_DONE.get(operation, '已完成')}：{person_id}" + (f" {person.name}" if person else "") + "（已记入审计日志）"
+    return RedirectResponse(with_notices(request.app.state.web.engine, "/admin", done=done), status_code=303)
 
 
 def account_operation(web, me: Principal, person_id: str, operation: str, password: str = "") -> None:

@@ -83,6 +83,12 @@ def create_app(hotline, assistant=None, startup: Callable[[Any], Any] | None = N
     templates.env.finalize = _direction_contained  # before any template is compiled: Jinja applies it at compile time
     templates.env.filters["when"] = labels.when
     templates.env.filters["day"] = labels.day
+    templates.env.filters["file_kind"] = labels.file_kind
+    templates.env.filters["import_source"] = labels.import_source
+    templates.env.globals["audit_reason"] = labels.audit_reason
+    templates.env.globals["audit_person"] = labels.audit_person
+    templates.env.filters["batch_name"] = labels.batch_name
+    templates.env.filters["file_size"] = labels.file_size
     accounts = Accounts(hotline.engine, hotline.settings, hotline.clock)
     @contextlib.asynccontextmanager
     async def lifespan(_app):  # the hook for work that runs beside the server

@@ -27,6 +27,8 @@ from rexian.domain import clues, vocabulary
 from rexian.domain.errors import MissingField, WorkflowError
 from rexian.web.access import Allow, checked_form
 from rexian.web.auth import Principal
+from rexian.web.labels import batch_name
+from rexian.web.notices import notice, with_notices
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,13 +66,13 @@ def _render(request: Request, template: str, me: Principal, status: int = 200, *
     from rexian.web.pages import render
 
     return render(request, template, me, status=status, labels=clues.LABELS, outcomes=clues.OUTCOMES,
-                  sources=vocabulary.FINDING_SOURCES, error=request.query_params.get("error"),
-                  done=request.query_params.get("done"), **data)
+                  sources=vocabulary.FINDING_SOURCES, error=notice(request.app.state.web.engine, request.query_params, "error"),
+                  done=notice(request.app.state.web.engine, request.query_params, "done"), **data)
 
 
-def _back(url: str, **params: str) -> RedirectResponse:
-    joiner = "&" if "?" in url else "?"
-    return RedirectResponse(url + (joiner + urlencode(params) if params else ""), status_code=303)
+def _back(request: Request, url: str, **params: str) -> RedirectResponse:
+    """Back to `url`, with what to say there signed (web/notices.py)."""
+    return RedirectResponse(with_notices(request.app.state.web.engine, url, **params), status_code=303)
 
 
 def _text(form: FormData, name: str) -> str:
@@ -197,12 +199,13 @@ def decide(request: Request, form: FormData = Depends(checked_form), me: Princip
     keys = [k for k in form.getlist("keys") if isinstance(k, str) and k]
     back = _text(form, "back") if _text(form, "back").startswith("/desk/") else "/desk/findings"
     if not keys:
-        return _back(back, error="请至少勾选一条问题线索")
+        return _back(request, back, error="请至少勾选一条问题线索")
     try:
         _services(request).desk.decide(keys, _text(form, "decision"), me.person_id, _text(form, "reason"))
     except WorkflowError as refused:
-        return _back(back, error=refused.message)
-    return _back(back, done=f"已处理{len(keys)}条")
+        return _back(request, back, error=refused.message)
+    verb = {"confirm": "确认", "dismiss": "排除"}.get(_text(form, "decision"), "处理")
+    return _back(request, back, done=f"已{verb}{len(keys)}条问题线索")
 
 
 # --- clues and cases -------------------------------------------------------------------------------------
@@ -214,8 +217,8 @@ def open_clue(request: Request, form: FormData = Depends(checked_form), me: Prin
         clue_id = _services(request).desk.open_clue(me.person_id, keys, _text(form, "title"),
                                                     _text(form, "officer_id") or None)
     except WorkflowError as refused:
-        return _back(back, error=refused.message)
-    return _back(f"/desk/clues/{clue_id}")
+        return _back(request, back, error=refused.message)
+    return _back(request, f"/desk/clues/{clue_id}", done=f"已形成线索 {clue_id}（来源问题线索{len(keys)}条）")
 
 
 @router.get("/desk/clues")
@@ -251,8 +254,10 @@ def clue_step(clue_id: str, step: str, request: Request, form: FormData = Depend
     try:
         steps[step]()
     except WorkflowError as refused:
-        return _back(f"/desk/clues/{clue_id}", error=refused.message)
-    return _back(f"/desk/clues/{clue_id}", done="已记录")
+        return _back(request, f"/desk/clues/{clue_id}", error=refused.message)
+    done = {"note": "核查记录已保存", "case": "已立案", "close": "线索已了结",
+            "outcome": f"处理结果「{clues.OUTCOMES.get(_text(form, 'outcome'), '')}」已记录"}[step]
+    return _back(request, f"/desk/clues/{clue_id}", done=done)
 
 
 # --- supervision orders ----------------------------------------------------------------------------------
@@ -275,7 +280,7 @@ def order_from_findings(request: Request, form: FormData = Depends(checked_form)
     """The order form for the findings ticked on the findings list, their units chosen (an order each)."""
     keys = [k for k in form.getlist("keys") if isinstance(k, str) and k]
     if not keys:
-        return _back("/desk/findings", error="请至少勾选一条问题线索")
+        return _back(request, "/desk/findings", error="请至少勾选一条问题线索")
     units = [f["unit_id"] for f in _services(request).desk.findings_of(keys) if f["unit_id"]]
     return _order_page(request, me, keys, "", list(dict.fromkeys(units)))
 
@@ -311,15 +316,15 @@ def issue_orders(request: Request, form: FormData = Depends(checked_form), me: P
     try:
         due = read_datetime(_text(form, "due_at"), "督办期限")
     except UnreadableDate as error:
-        return _back("/desk/orders", error=str(error))
+        return _back(request, "/desk/orders", error=str(error))
     if due is None:
-        return _back("/desk/orders", error="请填写督办期限")
+        return _back(request, "/desk/orders", error="请填写督办期限")
     try:
         batch, ids = _services(request).desk.issue_orders(me.person_id, units, due, _text(form, "demand"),
                                                           keys, _text(form, "clue_id") or None)
     except WorkflowError as refused:
-        return _back("/desk/orders", error=refused.message)
-    return _back("/desk/orders", batch=batch, done=f"第{batch}期督办单已下发：{'、'.join(ids)}")
+        return _back(request, "/desk/orders", error=refused.message)
+    return _back(request, "/desk/orders", batch=batch, done=f"{batch_name(batch)}督办单已下发：{'、'.join(ids)}")
 
 
 @router.get("/orders")
@@ -341,8 +346,8 @@ def answer_order(order_id: str, request: Request, form: FormData = Depends(check
     try:
         desk.answer_order(order_id, me.person_id, _text(form, "answer"))
     except WorkflowError as refused:
-        return _back("/orders", error=refused.message)
-    return _back("/orders", done=f"督办单{order_id}已答复")
+        return _back(request, "/orders", error=refused.message)
+    return _back(request, "/orders", done=f"督办单{order_id}已答复")
 
 
 # --- bulletins -------------------------------------------------------------------------------------------
@@ -370,10 +375,10 @@ def draft_bulletin(request: Request, form: FormData = Depends(checked_form), me:
         period = read_month(_text(form, "period")) or ""
         bulletin_id = _services(request).desk.draft_bulletin(me.person_id, period)
     except UnreadableDate as error:
-        return _back("/desk/bulletins", error=str(error))
+        return _back(request, "/desk/bulletins", error=str(error))
     except WorkflowError as refused:
-        return _back("/desk/bulletins", error=refused.message)
-    return _back(f"/desk/bulletins/{bulletin_id}")
+        return _back(request, "/desk/bulletins", error=refused.message)
+    return _back(request, f"/desk/bulletins/{bulletin_id}")
 
 
 @router.get("/desk/bulletins/{bulletin_id}")
@@ -402,8 +407,8 @@ def bulletin_step(bulletin_id: str, step: str, request: Request, form: FormData 
         else:
             raise MissingField("desk.unknown_step", f"未知的操作：{step}")
     except WorkflowError as refused:
-        return _back(f"/desk/bulletins/{bulletin_id}", error=refused.message)
-    return _back(f"/desk/bulletins/{bulletin_id}", done="已保存" if step == "edit" else "已印发")
+        return _back(request, f"/desk/bulletins/{bulletin_id}", error=refused.message)
+    return _back(request, f"/desk/bulletins/{bulletin_id}", done="已保存" if step == "edit" else "已印发")
 
 
 @router.get("/desk/bulletins/{bulletin_id}/download.{fmt}")
@@ -484,4 +489,4 @@ def replay(delivery_id: str, request: Request, form: FormData = Depends(checked_
     web = request.app.state.web
     replay_delivery(web.engine, number, web.now())
     web.accounts.audit(me.person_id, "webhook_replay", f"重新推送 {delivery_id}", None)
-    return _back("/admin/deliveries", done=f"推送记录{delivery_id}将重新发送")
+    return _back(request, "/admin/deliveries", done=f"推送记录{delivery_id}将重新发送")

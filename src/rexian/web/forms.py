@@ -75,6 +75,7 @@ def inputs(action_name: str, ticket: Ticket, org: Organisation, now: datetime,
     for item in found:
         if item.name in first:
             item.hint = item.hint or FIRST_HINTS.get(item.name, "")
+        item.hint = item.hint or FIELD_HINTS.get(item.name, "")
     return sorted(found, key=lambda item: item.name not in first)  # stable: the rest keep the command's order
 
 
@@ -82,6 +83,8 @@ def inputs(action_name: str, ticket: Ticket, org: Organisation, now: datetime,
 # nobody answered records no verdict (domain: Visit.reached), so the visitor says so before giving one.
 ASKED_FIRST = {"visit": ("reached",)}
 FIRST_HINTS = {"reached": "选「否」时只记录这次未接通的回访，下面的解决情况与满意度不记录，工单仍待回访"}
+# What a field that looks optional asks in a case the form cannot show by itself (the decision refuses without it).
+FIELD_HINTS = {"new_lead_unit_id": "同意退单时必选：退回后改派给哪个单位主办；不同意时不选"}
 
 
 def _suggest_dispatch(fields: dict[str, Input], ticket: Ticket, org: Organisation, now: datetime,
@@ -132,7 +135,8 @@ def _inputs(action_name: str, ticket: Ticket, org: Organisation) -> list[Input]:
             found.append(Input(name, label, "multi", False, units))
         elif name == "request_id":
             found.append(Input(name, label, "select", True, [
-                (r.request_id, f"{choices()['requests'].get(r.kind, r.kind)}申请（{r.request_id}）")
+                (r.request_id, f"{choices()['requests'].get(r.kind, r.kind)}申请（{_requester(org, r.requested_by)}"
+                               f"{r.request_id}）")
                 for r in ticket.requests.values()]))
         elif name == "forward_id":
             found.append(Input(name, label, "select", True, [
@@ -141,8 +145,8 @@ def _inputs(action_name: str, ticket: Ticket, org: Organisation) -> list[Input]:
             found.append(Input(name, label, "select", True,
                                [(o.order_id, o.order_id) for o in ticket.orders.values() if not o.closed]))
         elif name in CHOICE_FIELDS:
-            found.append(Input(name, label, "select", required, list(choices()[CHOICE_FIELDS[name]].items()),
-                               str(info.default or "") if not required else ""))
+            found.append(Input(name, label, "select", required, _unchosen(info) + list(
+                choices()[CHOICE_FIELDS[name]].items()), str(info.default or "") if not required else ""))
         elif name == "category":
             found.append(Input(name, label, "select", required, [("", "（请选择）")] + [
                 (code, f"{code} {category.name}") for code, category in org.categories.items()]))
@@ -150,7 +154,7 @@ def _inputs(action_name: str, ticket: Ticket, org: Organisation) -> list[Input]:
             found.append(Input(name, label, "select", False, list(choices()["progress_kinds"].items())))
         elif kind is bool or kind == bool | None:
             yes_no = [("true", "同意" if name == "approve" else "是"), ("false", "不同意" if name == "approve" else "否")]
-            found.append(Input(name, label, "select", required, yes_no))
+            found.append(Input(name, label, "select", required, _unchosen(info) + yes_no))
         elif datetime in (kind, *typing.get_args(kind)):
             found.append(Input(name, label, "datetime", required))
         elif typing.get_origin(kind) is list and kind != list[EvidenceIn]:
@@ -159,6 +163,20 @@ def _inputs(action_name: str, ticket: Ticket, org: Organisation) -> list[Input]:
             found.append(Input(name, label, "textarea" if name in LONG_TEXT else "text", required,
                                value=str(info.default) if isinstance(info.default, str) else ""))
     return found
+
+
+def _unchosen(info) -> list[tuple[str, str]]:
+    """A blank first option for a choice the command leaves to the person (no default): otherwise the browser shows
+    the first answer — 满意, 是, 同意 — as chosen, and a form sent without a look records it (a 被满意 in the making)."""
+    return [("", "（请选择）")] if info.is_required() or info.default is None else []
+
+
+def _requester(org: Organisation, person_id: str | None) -> str:
+    """Who asked, as a request's option names it: 「赵卫东·市市场监督管理局提出，编号」; nothing for an unknown person."""
+    person = org.person(person_id) if person_id else None
+    if person is None:
+        return ""
+    return f"{person.name}·{_unit_name(org, person.unit_id)}提出，编号"
 
 
 def _unit_name(org: Organisation, unit_id: str | None) -> str:

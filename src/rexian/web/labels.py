@@ -40,6 +40,72 @@ def command_name(action: str) -> str:
     return found.command.zh if found and found.command.zh else action
 
 
+FILE_KINDS = {"image/jpeg": "JPEG照片", "image/png": "PNG图片", "application/pdf": "PDF文件"}  # what uploads accept
+
+
+def file_kind(content_type: str | None) -> str:
+    """An evidence file's type as people name it (JPEG照片), not its MIME type."""
+    return FILE_KINDS.get(content_type or "", content_type or "")
+
+
+def file_size(size: int | None) -> str:
+    """A file's size in 字节 / KB / MB, as a file manager shows it."""
+    if size is None:
+        return ""
+    if size < 1024:
+        return f"{size} 字节"
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+
+
+def batch_name(batch: str | None) -> str:
+    """A supervision orders' batch (期次, stored as 2026-01) as people write it: 2026年第1期."""
+    year, _, number = str(batch or "").partition("-")
+    return f"{year}年第{int(number)}期" if year.isdigit() and number.isdigit() else f"第{batch}期"
+
+
+# The audit log's reasons that the server writes in its own terms (web/auth.py, adapters/credentials.py, the
+# demo's clock) as the administration page shows them; people's own reasons (an unmasking) are shown as written.
+_ACCOUNT_OPERATIONS = {"add": "开通账号", "reset": "重置密码", "disable": "停用账号", "enable": "启用账号",
+                       "issue-token": "发放接口令牌", "revoke-token": "撤销接口令牌"}
+_ACCOUNT_STATES = {"password": "修改密码", "enable": "账号启用", "disable": "账号停用",
+                   "signed_in": "登录成功，连续失败次数清零"}
+
+
+def audit_person(person_id: str | None) -> str:
+    """Who an audit record names when no person of the organisation is: the system itself (the demo's clock)."""
+    from rexian.adapters.demo_clock import ANCHORED_BY
+
+    return "系统" if person_id == ANCHORED_BY else str(person_id or "")
+
+
+def audit_reason(action: str | None, reason: str | None) -> str:
+    """An audit record's reason in Chinese where the server wrote it in its own terms (see above)."""
+    text = str(reason or "")
+    head, _, rest = text.partition(" ")
+    if action == "account" and head in _ACCOUNT_OPERATIONS:
+        return f"{_ACCOUNT_OPERATIONS[head]} {rest}".strip()
+    if action == "account_state":
+        if text in _ACCOUNT_STATES:
+            return _ACCOUNT_STATES[text]
+        if head == "failed":
+            return f"登录失败（连续第{rest}次）"
+        if head == "locked_until":
+            return f"连续登录失败，账号锁定至 {rest[:16].replace('T', ' ')}"
+    if action in ("signed_out", "token_revoked") and ":" in text:
+        return f"{'会话' if action == 'signed_out' else '接口令牌'}（摘要 {text.split(':', 1)[1][:12]}…）"
+    if action == "demo_clock" and text.lstrip("-").isdigit():
+        seconds = int(text)
+        days, hours = abs(seconds) // 86400, abs(seconds) % 86400 // 3600
+        return f"演示城市的时间比服务器时间{'早' if seconds < 0 else '晚'} {days} 天 {hours} 小时（{seconds} 秒）"
+    return text
+
+
+def import_source(source: str | None) -> str:
+    """Where an import batch came from, as the ticket page names it: an export of this system (the simulator's and
+    another Rexian's, source `rexian`) in words; another platform by its mapping's name, as the administrator gave it."""
+    return "本系统格式的导出" if source == "rexian" else str(source or "")
+
+
 def day(value: date) -> str:
     """A calendar day with its weekday: 2027-02-06（周六）."""
     return f"{value.isoformat()}（周{v.WEEKDAY_NAMES[value.weekday()]}）"

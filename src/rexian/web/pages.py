@@ -21,6 +21,7 @@ from rexian.web.access import (PUBLIC, SESSION_COOKIE, Allow, checked_form, curr
                                visible_ticket)
 from rexian.web.actions import ACTIONS, BODIES, INTAKE_ROLES, IntakeBody, from_form, to_command
 from rexian.web.auth import Principal, SignInRefused
+from rexian.web.notices import notice, with_notices
 from rexian.web.privacy import sees_personal_data
 
 router = APIRouter(include_in_schema=False)
@@ -265,13 +266,20 @@ def ticket_page(ticket_id: str, request: Request, me: Principal = Depends(Allow(
     from rexian.web.picker import PICK, page_url
 
     picking = request.query_params.get(PICK, "")
-    opened = next((name for name in offered if picking.startswith(forms.picker_key(name, ""))), None)
+    opened = next((name for name in offered if picking.startswith(forms.picker_key(name, ""))), None) \
+        or (request.query_params.get("open") if request.query_params.get("open") in offered else None)
     here = page_url(request.url)
     return render(request, "ticket.html", me, view=view, org=org, actions=list(offered.values()),
                   unmasked=unmasked, advice=advice, duplicates=duplicates, opened=opened,
                   form_inputs=lambda name: forms.inputs(name, ticket, org, now, offered[name].choices,
                                                         web.hotline.deadlines, here, request.query_params),
-                  masked=not sees_personal_data(me, unmasked), error=request.query_params.get("error"))
+                  masked=not sees_personal_data(me, unmasked), error=notice(web.engine, request.query_params, "error"),
+                  done=_done(request.query_params.get("done")))
+
+
+def _done(name: str | None) -> str | None:
+    """What the page confirms after a command: only a command's own name or the intake, never words from the URL."""
+    return name if name == INTAKE_DONE or name in ACTIONS else None
 
 
 @router.post("/tickets/{ticket_id}/unmask")
@@ -300,19 +308,29 @@ async def ticket_action(ticket_id: str, action_name: str, request: Request,
         raise NotAllowed("web.role", f"此操作仅限{role_names(action.roles)}执行")
     visible_ticket(request, me, ticket_id)
     web = request.app.state.web
-    body = from_form(BODIES[action_name], form)
+    try:  # a time typed wrong is told on the ticket, as a refusal is, not on a bare error page
+        body = from_form(BODIES[action_name], form)
+    except WorkflowError as refused:
+        return _refused(request, ticket_id, action_name, refused)
     files: list[dict] = []
     if action.command is c.RequestClosure:
         evidence, files = await _read_uploads(request, form, ticket_id, me)
         body = body.model_copy(update={"evidence": list(body.evidence) + evidence})
-    command = to_command(action.command, body, me.person_id, ticket_id,
-                         str(form.get("idempotency_key") or "") or None)
     try:
+        command = to_command(action.command, body, me.person_id, ticket_id,
+                             str(form.get("idempotency_key") or "") or None)
         web.hotline.handle(command, along=_store_files(files) if files else None)
     except WorkflowError as refused:
-        return RedirectResponse(f"/tickets/{ticket_id}?" + urlencode({"error": refused.message}), status_code=303)
+        return _refused(request, ticket_id, action_name, refused)
     back = _safe_next(str(form.get("back") or ""))  # "//elsewhere" is another site, not a path here
-    return RedirectResponse(back if back != "/" else f"/tickets/{ticket_id}", status_code=303)
+    # The ticket page confirms what was done (`done` names the command; the words are the page's own).
+    return RedirectResponse(back if back != "/" else f"/tickets/{ticket_id}?done={action_name}", status_code=303)
+
+
+def _refused(request: Request, ticket_id: str, action_name: str, refused: WorkflowError) -> RedirectResponse:
+    """Back to the ticket with the reason (signed: web/notices.py), and the form that was refused open again."""
+    return RedirectResponse(with_notices(request.app.state.web.engine, f"/tickets/{ticket_id}", error=refused.message,
+                                         open=action_name), status_code=303)
 
 
 async def _read_uploads(request: Request, form: FormData, ticket_id: str, me: Principal) -> tuple[list, list[dict]]:
@@ -410,8 +428,13 @@ def intake(request: Request, form: FormData = Depends(checked_form), me: Princip
     if form.get("step") == "advise":
         advice = _advice(request, draft)
         history, more = queries.caller_history(web.engine, draft.get("caller_phone", ""), me, web.now(), HISTORY_SHOWN)
+        preselected = None
+        if advice and advice.categories and not draft.get("category") \
+                and advice.categories[0][1] >= CATEGORY_PRESELECT and org.category(advice.categories[0][0]):
+            # The agent asked for the suggestion: its likely category is chosen for them to check, not left 未定.
+            preselected = draft["category"] = advice.categories[0][0]
         return render(request, "intake.html", me, org=org, advice=advice, history=history,
-                      more_history=more, history_shown=HISTORY_SHOWN,
+                      more_history=more, history_shown=HISTORY_SHOWN, preselected=preselected,
                       phone=draft.get("caller_phone", ""), draft=draft, error=None)
     try:
         body = from_form(IntakeBody, form)
@@ -420,7 +443,11 @@ def intake(request: Request, form: FormData = Depends(checked_form), me: Princip
     except WorkflowError as refused:
         return render(request, "intake.html", me, status=422, org=org, advice=None, history=[], draft=draft,
                       error=refused.message)
-    return RedirectResponse(f"/tickets/{outcome.ticket_id}", status_code=303)
+    return RedirectResponse(f"/tickets/{outcome.ticket_id}?done={INTAKE_DONE}", status_code=303)
+
+
+CATEGORY_PRESELECT = 0.5  # a suggested category at least this likely is preselected on the intake form
+INTAKE_DONE = "intake"  # the ticket page's confirmation of a new ticket (`done`), beside the commands' names
 
 
 def _advice(request: Request, draft: dict):

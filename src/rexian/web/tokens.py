@@ -56,8 +56,10 @@ def _page(request: Request, me: Principal, person: str | None, status: int = 200
 
 
 @router.get("/tokens")
-def tokens_page(request: Request, person: str = "", done: str = "", me: Principal = Depends(Allow())):
-    return _page(request, me, person, done=done)
+def tokens_page(request: Request, person: str = "", me: Principal = Depends(Allow())):
+    from rexian.web.notices import notice
+
+    return _page(request, me, person, done=notice(request.app.state.web.engine, request.query_params, "done") or "")
 
 
 @router.post("/tokens")
@@ -74,12 +76,12 @@ def tokens_issue(request: Request, form: FormData = Depends(checked_form), me: P
 @router.post("/tokens/{token_id}/revoke")
 def tokens_revoke(request: Request, token_id: str, form: FormData = Depends(checked_form),
                   me: Principal = Depends(Allow())):
-    from urllib.parse import urlencode
+    from rexian.web.notices import with_notices
 
     person = str(form.get("person") or "")
     try:
         row = revoke(request.app.state.web, me, token_id)
     except WorkflowError as refused:
         return _page(request, me, person, status=404 if isinstance(refused, NotFound) else 422, error=refused.message)
-    query = urlencode({**({"person": person} if person else {}), "done": f"已撤销令牌「{row['name']}」（{row['person_id']}）"})
-    return RedirectResponse(f"/tokens?{query}", status_code=303)
+    return RedirectResponse(with_notices(request.app.state.web.engine, "/tokens", **({"person": person} if person else {}),
+                                         done=f"已撤销令牌「{row['name']}」（{row['person_id']}）"), status_code=303)
