@@ -8,9 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from rexian.analytics.json_text import dumps
+from rexian.analytics.outputs import neutralised
 from rexian.analytics.registry import FAMILY_NAMES_ZH, SEVERITY_ZH, all_rules
 from rexian.analytics.xlsx_writer import Sheet, write_xlsx
-from rexian.domain.safe_cells import FORMULA_STARTS, neutralise
 
 SCOPE_ZH = {"ticket": "工单", "unit": "单位", "person": "个人"}
 
@@ -59,13 +59,7 @@ def _sheet(title, header, rows) -> Sheet:
 
 
 def _safe(value):
-    """A cell as written: NaN empty, a text that could be read as a formula neutralised (checked first by its
-    first character: nearly every cell starts with none of those `neutralise` looks at)."""
-    if value.__class__ is str:
-        return neutralise(value) if value[:1] in _MAY_NEED_PREFIX else value
+    """A cell as written: NaN empty, a text that could be read as a formula neutralised (`outputs.neutralised`)."""
     if value.__class__ is int or value is None:
         return value
-    return None if isinstance(value, float) and value != value else neutralise(value)
-
-
-_MAY_NEED_PREFIX = frozenset(FORMULA_STARTS + ("'",))
+    return None if isinstance(value, float) and value != value else neutralised(value)
