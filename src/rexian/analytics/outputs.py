@@ -11,6 +11,7 @@ import pandas as pd
 
 from rexian.analytics.json_text import dumps, indented_records
 from rexian.analytics.registry import Finding
+from rexian.domain.safe_cells import FORMULA_STARTS, neutralise
 
 
 @dataclass
@@ -107,10 +108,20 @@ def write_all(analysis: Analysis, out: str | Path) -> list[Path]:
 def _safe(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells neutralised for spreadsheets (domain/safe_cells.py); numbers untouched. Text is an `object`
     column or, since pandas 3, a `str` one (which the `object` test alone let through unguarded)."""
-    from rexian.domain.safe_cells import neutralise
-
-    return frame.apply(lambda column: column.map(neutralise)
+    return frame.apply(lambda column: column.map(neutralised)
                        if column.dtype == object or pd.api.types.is_string_dtype(column.dtype) else column)
+
+
+_MAY_NEED_PREFIX = frozenset(FORMULA_STARTS + ("'",))
+
+
+def neutralised(value: Any) -> Any:
+    """`safe_cells.neutralise(value)`, a text's first character looked at first: nearly every cell of an
+    analysis starts with none of the characters `neutralise` looks for (the CSV files and the workbook guard
+    hundreds of thousands of cells of a small log)."""
+    if value.__class__ is str:
+        return neutralise(value) if value[:1] in _MAY_NEED_PREFIX else value
+    return neutralise(value)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

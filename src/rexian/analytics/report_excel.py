@@ -8,9 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from rexian.analytics.json_text import dumps
+from rexian.analytics.outputs import neutralised
 from rexian.analytics.registry import FAMILY_NAMES_ZH, SEVERITY_ZH, all_rules
 from rexian.analytics.xlsx_writer import Sheet, write_xlsx
-from rexian.domain.safe_cells import FORMULA_STARTS, neutralise
 
 SCOPE_ZH = {"ticket": "工单", "unit": "单位", "person": "个人"}
 
@@ -49,21 +49,17 @@ def write_workbook(analysis, path: Path) -> Path:
 
 
 def _sheet(title, header, rows) -> Sheet:
-    """Header in bold and frozen, then the rows; each column as wide as its header or its first 200 cells
-    (at most 60)."""
-    values = [[_safe(v) for v in row] for row in rows]
+    """Header in bold and frozen, then the rows, each cell guarded (`_safe`, applied by the writer: once per
+    distinct text); each column as wide as its header or its first 200 cells (at most 60)."""
+    first = [[_safe(v) for v in row] for row in rows[:199]]
     widths = [min(max(max([len(str(name)) * 2] + [min(len(str((row[index] if index < len(row) else "") or "")), 60)
-                                                  for row in values[:199]]), 8), 60)
+                                                  for row in first]), 8), 60)
               for index, name in enumerate(header)]
-    return Sheet(title, header, values, widths)
+    return Sheet(title, header, rows, widths, value=_safe)
 
 
 def _safe(value):
-    """A cell as written: NaN empty, a text that could be read as a formula neutralised (checked first by its
-    first character: nearly every cell starts with none of those `neutralise` looks at)."""
-    if value.__class__ is str:
-        return neutralise(value) if value[:1] in _MAY_NEED_PREFIX else value
-    return None if isinstance(value, float) and value != value else neutralise(value)
-
-
-_MAY_NEED_PREFIX = frozenset(FORMULA_STARTS + ("'",))
+    """A cell as written: NaN empty, a text that could be read as a formula neutralised (`outputs.neutralised`)."""
+    if value.__class__ is int or value is None:
+        return value
+    return None if isinstance(value, float) and value != value else neutralised(value)

@@ -19,7 +19,7 @@ import re
 import zipfile
 from html import escape as _html_escape
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 
 def escape(text: str) -> str:
@@ -121,10 +121,13 @@ def _cell(value: Any, style: str = "") -> str:
 
 
 class Sheet:
-    """One sheet: its title, the column widths and the rows, header first."""
+    """One sheet: its title, the column widths and the rows, header first. `value`, if given, turns each row
+    value into the cell written (e.g. a guard against formulas); it is called once per distinct text of the
+    sheet, as the text's XML is made once (see `xml_parts`)."""
 
-    def __init__(self, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[float]):
-        self.title, self.header, self.rows, self.widths = title, header, rows, widths
+    def __init__(self, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[float],
+                 value: Callable[[Any], Any] | None = None):
+        self.title, self.header, self.rows, self.widths, self.value = title, header, rows, widths, value
 
     def xml_parts(self) -> Iterable[str]:
         cols = "".join(f'<col min="{n}" max="{n}" width="{width}" customWidth="1"/>'
@@ -134,13 +137,14 @@ class Sheet:
         # A workbook repeats most of its texts (rule names, units, metric formulas on every row): each distinct
         # text is escaped once per sheet.
         texts: dict[str, str] = {}
+        written = self.value or (lambda value: value)
 
         def cell(value: Any) -> str:
             if value.__class__ is not str:
-                return _cell(value)
+                return _cell(written(value))
             xml = texts.get(value)
             if xml is None:
-                xml = texts[value] = _cell(value)
+                xml = texts[value] = _cell(written(value))
             return xml
 
         for row in self.rows:
