@@ -30,8 +30,27 @@ def _sheet_mapping(mapping: Mapping) -> Mapping:
 
 
 def ticket_sheet_rows(inputs: list[Path], mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
-    """The ticket sheet's rows: from the files named by `files`, or else the `sheet` of each workbook input."""
-    return part_rows(inputs, _sheet_mapping(mapping), mapping.ticket_sheet.sheet, mapping.ticket_sheet.files, rejects)
+    """The ticket sheet's rows: from the files named by `files`, or else the `sheet` of each workbook input —
+    in a report-style sheet, only its ticket rows."""
+    rows = part_rows(inputs, _sheet_mapping(mapping), mapping.ticket_sheet.sheet, mapping.ticket_sheet.files, rejects)
+    return report_rows(rows, mapping, ticket_rows=True) if in_flow_sheet(mapping) else rows
+
+
+def in_flow_sheet(mapping: Mapping) -> bool:
+    """Whether the ticket rows are rows of the flow sheet itself: a report-style export (报表式导出) writes each
+    ticket's row (intake, deadline, status, visit result) followed by its flow rows, in one sheet. The mapping
+    then names that sheet both as `sheet` and as `ticket_sheet.sheet`."""
+    sheet = mapping.ticket_sheet
+    return sheet is not None and not sheet.files and bool(sheet.sheet) and sheet.sheet == mapping.sheet
+
+
+def report_rows(rows: Iterable[SourceRow], mapping: Mapping, *, ticket_rows: bool) -> Iterator[SourceRow]:
+    """A report-style sheet's ticket rows (no action word) or its flow rows (an action word): each row is read by
+    one part only, so it is counted once."""
+    action = mapping.columns.get("action")
+    for row in rows:
+        if is_missing(row.values.get(action), mapping.nulls) == ticket_rows:
+            yield row
 
 
 def join_ticket_rows(histories: dict[str, History], rows: Iterable[SourceRow], mapping: Mapping,
