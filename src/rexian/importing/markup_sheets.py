@@ -5,7 +5,8 @@ reader gives them, so that the same header search and mapping apply.
 HTML: the table with the most rows; a cell spanning columns holds its value in the first of them (as Excel
 opens it) and `rowspan` fills it down; rows of merged cells only near the top (a title, the upper row of a
 two-row header) are skipped, so a two-row merged header yields one complete header row. XML Spreadsheet: `ss:Index` and
-`ss:MergeAcross` place cells, `ss:MergeDown` fills a cell's value into the rows below it covers (merged_cells.py), `ss:Type="DateTime"` and `"Number"` are typed. Parsed with the standard
+`ss:MergeAcross` place cells, `ss:MergeDown` fills a cell's value into the rows below it covers (merged_cells.py),
+`ss:Type="DateTime"` and `"Number"` are typed. Parsed with the standard
 library: expat bounds entity expansion and external entities are never read; both are refused with a Chinese
 message (`file_limits.xml_problem`). Spans, `ss:Index` and `ss:MergeAcross` are counted against the sheet's cell
 budget (`file_limits.SheetBudget`) before any cell is made, so a `rowspan="2147483647"` is refused, not filled.
@@ -221,7 +222,7 @@ def _xmlss_rows(path: Path, sheet: str | None) -> tuple[str, int, list[list[Any]
                 width = len(row)
                 row = cover(row, pending, len(rows) + 1)
                 budget.take(len(row) - width, row=len(rows) + 1, column=len(row))
-            for (start, column), last in merges.items():
+            for (_start, column), last in merges.items():
                 pending[column] = (row[column], last)
             merges.clear()
             rows.append(row)
