@@ -90,7 +90,7 @@ def _widest_header(rows: Iterator[tuple[int, list[Any]]], path: Path,
         upper = _upper_row(seen[:at + 1])
         if upper is not None:
             joined = two_row_header(upper, cells)
-            if _filled(joined) > _filled(cells):
+            if _filled(joined) > _filled(cells) or _merged_down(upper, cells):
                 candidates.append((_filled(joined), at, joined, True))
                 continue
         candidates.append((_filled(cells), at, cells, False))
