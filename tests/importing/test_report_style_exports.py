@@ -156,3 +156,29 @@ def test_mapping_suggest_proposes_the_report_sheet_as_flow_records_with_its_tick
     mapping = dict(draft, source="lanjiang")
     report, events, _ = import_to_frames([tmp_path / "明细表.xlsx"], mapping_from_dict(mapping))
     _check_imported(report, events)
+
+
+def test_a_report_platforms_own_words_are_known_or_paired_so_the_draft_runs_without_a_question_mark():
+    from rexian.importing.mapping import Mapping
+    from rexian.importing.suggest_words import guess_action
+    from rexian.importing.vocabulary import default_vocabulary
+
+    known = Mapping(source="x", actions=default_vocabulary(), action_match="contains")
+    words = {"办结审核退回": "ClosureRejected", "延期审核退回": "ExtensionRejected", "退回审核通过": "ReturnApproved",
+             "不同意退回": "ReturnRejected", "实地查看": "ProgressNoted", "电话联系": "CitizenContacted",
+             "下转": "Forwarded", "过程记录": "ProgressNoted"}
+    assert {word: guess_action(word, known) for word in words} == words
+
+
+def test_a_call_record_file_beside_flow_records_is_the_calls_section_not_the_ticket_sheet(tmp_path):
+    flows = tmp_path / "流转记录.csv"
+    flows.write_text("工单编号,操作时间,操作类型,操作人,备注\nGD1,2026-03-01 09:00,派单,张三,请处理\n"
+                     "GD1,2026-03-01 10:00,签收,李四,\nGD2,2026-03-02 09:00,派单,张三,请处理\n", encoding="utf-8")
+    calls = tmp_path / "话务记录.csv"
+    calls.write_text("通话流水号,呼叫方向,主叫号码,坐席工号,关联工单,振铃时间,应答时间,挂机时间\n"
+                     "C1,呼入,13800000001,0401,GD1,2026-03-01 08:50:00,2026-03-01 08:50:09,2026-03-01 08:55:00\n"
+                     "C2,呼入,13800000002,0402,GD2,2026-03-02 08:50:00,2026-03-02 08:50:09,2026-03-02 08:55:00\n",
+                     encoding="utf-8")
+    draft, _ = suggest([flows, calls])
+    assert "ticket_sheet" not in draft
+    assert draft["calls"]["columns"]["ring_at"] == "振铃时间" and draft["calls"]["files"] == "*话务记录*"

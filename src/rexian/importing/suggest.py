@@ -48,7 +48,8 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
     ticket_parts = sorted((part for part in parts if part.is_ticket_sheet() and not is_call_records(part)
                            and not event_sheet_kind(part.sheet or part.path.stem)),
                           key=lambda part: -len(match_headers(part.headers, INTAKE_SYNONYMS, set()))) if len(parts) > 1 else []
-    flow_parts = [part for part in parts if part not in ticket_parts]
+    flow_parts = [part for part in parts if part not in ticket_parts
+                  and not (len(parts) > 1 and is_call_records(part))]  # call records: the calls section
     arrays = sorted((part for part in parts if part.json_rows and part.action_column), key=lambda part: -len(part.rows))
     if arrays:  # an API's records: the array with action words is the flow, the records themselves the ticket sheet
         flow_parts = arrays[:1]

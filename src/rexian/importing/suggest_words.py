@@ -3,6 +3,7 @@ it tries, and the action words it guesses events from (a decision paired with th
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import datetime
 from typing import Any
@@ -183,8 +184,13 @@ def guess_action(word: str, vocabulary: Mapping) -> str | None:
         return exact
     if word.isascii():
         return guess_english(word)
-    kind = next((k for w, k in REQUEST_WORDS if w in word), None)
-    verdict = next((v for w, v in VERDICTS if w in word), None)
+    # The request kind is the kind word written first (办结审核退回: a closure's audit, not a return); the verdict is
+    # read from the rest of the word, where 退回 after an audit (审核退回) sends the request back: rejected.
+    found = sorted((word.find(w), w, k) for w, k in REQUEST_WORDS if w in word)
+    kind = found[0][2] if found else None
+    rest = word.replace(found[0][1], " ", 1) if found else word
+    verdict = next((v for w, v in VERDICTS if w in rest), None) or (
+        "Rejected" if kind and re.search(r"审[核批]\s*(?:退回|退单|回退)", rest) else None)
     if kind and verdict:
         return f"{kind}{verdict}"
     if kind and "申请" in word:
