@@ -182,3 +182,31 @@ def test_a_call_record_file_beside_flow_records_is_the_calls_section_not_the_tic
     draft, _ = suggest([flows, calls])
     assert "ticket_sheet" not in draft
     assert draft["calls"]["columns"]["ring_at"] == "振铃时间" and draft["calls"]["files"] == "*话务记录*"
+
+
+def test_an_extensions_new_deadline_written_in_its_note_is_read_and_a_note_without_a_date_leaves_it_empty(tmp_path):
+    flows = tmp_path / "流转记录.csv"
+    flows.write_text(
+        "工单编号,操作时间,操作类型,操作人,备注\n"
+        "GD1,2026-03-01 09:00,派单,张三,请处理\n"
+        "GD1,2026-03-02 10:00,申请延期,李四,材料需定制，申请延期至2026年3月20日。\n"
+        "GD1,2026-03-02 12:00,延期审核通过,王五,同意延期至2026年3月20日。\n"
+        "GD2,2026-03-01 09:00,派单,张三,请处理\n"
+        "GD2,2026-03-02 10:00,申请延期,李四,配件未到，申请延期至3月9日。\n"
+        "GD2,2026-03-02 12:00,延期审核通过,王五,同意延期。\n", encoding="utf-8")
+    draft, notes = suggest([flows])
+    assert draft["action_fields"]["ExtensionApproved"]["new_due_at"] == "备注"
+    assert draft["action_fields"]["ExtensionRequested"]["requested_due_at"] == "备注"
+    report, events, _ = import_to_frames([flows], mapping_from_dict(dict(draft, source="x")))
+    assert report.rows_rejected == 0
+    approved = {row.ticket_id: _payload(row.payload) for row in events[events.action == "ExtensionApproved"].itertuples()}
+    assert approved["GD1"]["new_due_at"].startswith("2026-03-20 23:59")  # the end of the day written
+    assert "new_due_at" not in approved["GD2"]  # 「同意延期。」 states no date; 「3月9日」 no year: nothing guessed
+    bad = tmp_path / "坏时间.csv"
+    bad.write_text("工单编号,操作时间,操作类型,操作人,新时限\nGD3,2026-03-01 09:00,延期审核通过,王五,2026-02-30 18:00\n",
+                   encoding="utf-8")
+    mapping = mapping_from_dict({"source": "x", "columns": {"ticket_id": "工单编号", "at": "操作时间", "action": "操作类型",
+                                                            "actor_id": "操作人"},
+                                 "action_fields": {"ExtensionApproved": {"new_due_at": "新时限"}}})
+    report, _, _ = import_to_frames([bad], mapping)
+    assert report.rows_rejected == 1  # a time that does not read is still rejected, naming the column

@@ -176,7 +176,12 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
         visits = [as_text(row.get(columns["note"])) for row in rows if "note" in columns and row.get(columns["action"])
                   is not None and proposal["actions"].get(as_text(row[columns["action"]])) == "Visited"
                   and row.get(columns["note"])]
-        reply_and_deadline_fields(proposal, columns.get("note"), notes, visits)
+        steps: dict[str, list[str]] = {}
+        for row in rows:  # the notes of extension rows, for a new deadline written in them
+            event = proposal["actions"].get(as_text(row.get(columns["action"]))) if row.get(columns["action"]) else None
+            if event in ("ExtensionRequested", "ExtensionApproved") and "note" in columns and row.get(columns["note"]):
+                steps.setdefault(event, []).append(as_text(row[columns["note"]]))
+        reply_and_deadline_fields(proposal, columns.get("note"), notes, visits, steps)
     parent = match_headers(headers, {"parent": UNIT_TREE_PARENTS}, set()).get("parent")
     if parent and "unit_tree" not in proposal and not engine:  # an engine's PARENT_TASK_ID_ is a task's parent
         notes.append(f"有上级单位列「{parent}」：这是单位表，可写 unit_tree: {{sheet 或 files, unit: 单位列, parent: {parent}}}，"
