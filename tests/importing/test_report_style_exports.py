@@ -210,3 +210,16 @@ def test_an_extensions_new_deadline_written_in_its_note_is_read_and_a_note_witho
                                  "action_fields": {"ExtensionApproved": {"new_due_at": "新时限"}}})
     report, _, _ = import_to_frames([bad], mapping)
     assert report.rows_rejected == 1  # a time that does not read is still rejected, naming the column
+
+
+def test_a_call_record_file_with_only_its_own_call_number_is_not_the_ticket_sheet_either(tmp_path):
+    flows = tmp_path / "流转记录.csv"
+    flows.write_text("工单编号,操作时间,操作类型,操作人\nGD1,2026-03-01 09:00,派单,张三\nGD2,2026-03-02 09:00,派单,张三\n",
+                     encoding="utf-8")
+    calls = tmp_path / "话单.csv"
+    calls.write_text("话单编号,呼叫类型,主叫,坐席工号,振铃时间,接通时间,挂机时间\n"
+                     "H1,呼入,13800000001,0401,2026-03-01 08:50:00,2026-03-01 08:50:09,2026-03-01 08:55:00\n"
+                     "H2,呼入,13800000002,0402,2026-03-02 08:50:00,2026-03-02 08:50:09,2026-03-02 08:55:00\n",
+                     encoding="utf-8")
+    draft, _ = suggest([flows, calls])
+    assert "ticket_sheet" not in draft and draft["calls"]["columns"]["call_id"] == "话单编号"
