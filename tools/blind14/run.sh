@@ -30,4 +30,7 @@ for f in xlsx xls; do
 done
 run_mapping draft_xlsx "$W/draft_xlsx.yaml" "$W/export" $X $C
 run_mapping draft_xls "$W/draft_xls.yaml" "$W/export" $S $C
+# B (phase 1's workaround): the user's own split of the report into a ticket file and a flow file
+python "$T/split_report.py" "$W/export/$X" "$W/split" && cp "$W/export/$C" "$W/split/"
+run_mapping split "$T/mappings/split_user.yaml" "$W/split" 流转.csv 工单.csv $C
 for f in "$W"/score_*.md; do echo "$(basename "$f" .md): $(grep -A2 '^| expected' "$f" | tail -1)"; done
