@@ -32,6 +32,9 @@ def xlsx_merges_down(source: Any) -> dict[tuple[int, int], int]:
                 break
             data = tail + chunk
             end = 0
+            if b"mergeCell" not in data:  # the sheet data: skipped at memchr speed, only the list at the end is parsed
+                tail = data[-200:]
+                continue
             for match in MERGE_REF.finditer(data):
                 min_col, min_row, _, max_row = range_boundaries(match.group(1).decode("ascii"))
                 if max_row > min_row:

@@ -67,7 +67,10 @@ def join_ticket_rows(histories: dict[str, History], rows: Iterable[SourceRow], m
         ticket_id = as_text(value)
         if ticket_id in seen:
             first = seen[ticket_id]
-            rejects.add(row.file, row.row, column, ticket_id, f"工单表中工单编号重复：已见于 {first[0]} 第 {first[1]} 行",
+            hint = ("；若工单行与其流转行在同一工作表（报表式导出），在映射顶层也写 sheet: "
+                    f"{mapping.ticket_sheet.sheet}（docs/importing.md「报表式导出」）"
+                    if mapping.ticket_sheet.sheet and not in_flow_sheet(mapping) else "")
+            rejects.add(row.file, row.row, column, ticket_id, f"工单表中工单编号重复：已见于 {first[0]} 第 {first[1]} 行{hint}",
                         ticket_id)
             continue
         seen[ticket_id] = (row.file, row.row)
