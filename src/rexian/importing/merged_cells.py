@@ -13,9 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from openpyxl.utils.cell import range_boundaries
-
-MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)([0-9]+):[A-Z]+([0-9]+)"')
 CHUNK = 1 << 20
 
 
@@ -36,12 +34,20 @@ def xlsx_merges_down(source: Any) -> dict[tuple[int, int], int]:
                 tail = data[-200:]
                 continue
             for match in MERGE_REF.finditer(data):
-                min_col, min_row, _, max_row = range_boundaries(match.group(1).decode("ascii"))
-                if max_row > min_row:
-                    merges[(min_row, min_col - 1)] = max_row
+                letters, first, last = match.group(1), int(match.group(2)), int(match.group(3))
+                if last > first:
+                    merges[(first, _column(letters))] = last
                 end = match.end()
             tail = data[max(end, len(data) - 200):]
     return merges
+
+
+def _column(letters: bytes) -> int:
+    """A column's letters as a 0-based index (A → 0, AA → 26)."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index - 1
 
 
 def fill_down(rows: Iterator[tuple[int, list[Any]]],
