@@ -32,8 +32,24 @@ def _sheet_mapping(mapping: Mapping) -> Mapping:
 def ticket_sheet_rows(inputs: list[Path], mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
     """The ticket sheet's rows: from the files named by `files`, or else the `sheet` of each workbook input —
     in a report-style sheet, only its ticket rows."""
-    rows = part_rows(inputs, _sheet_mapping(mapping), mapping.ticket_sheet.sheet, mapping.ticket_sheet.files, rejects)
-    return report_rows(rows, mapping, ticket_rows=True) if in_flow_sheet(mapping) else rows
+    if in_flow_sheet(mapping):  # the flow records' reading of the same sheet already made its remarks
+        rows = part_rows(inputs, _sheet_mapping(mapping), mapping.ticket_sheet.sheet, None, _WithoutRemarks(rejects))
+        return report_rows(rows, mapping, ticket_rows=True)
+    return part_rows(inputs, _sheet_mapping(mapping), mapping.ticket_sheet.sheet, mapping.ticket_sheet.files, rejects)
+
+
+class _WithoutRemarks:
+    """The reject log, its remarks dropped: a report sheet's second reading (its ticket rows) would repeat every
+    remark of the first (the header, each 合计 line)."""
+
+    def __init__(self, rejects: RejectLog):
+        self._rejects = rejects
+
+    def note(self, *args, **kwargs) -> None:
+        pass
+
+    def __getattr__(self, name):
+        return getattr(self._rejects, name)
 
 
 def in_flow_sheet(mapping: Mapping) -> bool:
