@@ -170,7 +170,11 @@ def payload_fields(action: str, values: dict[str, Any], fields: dict[str, str], 
             try:
                 out[name] = parse_time(value, date_formats, zone).isoformat(sep=" ")
             except ValueError:
-                raise FieldError(column, value, f"{action}.{name} 的时间无法解析") from None
+                written = time_in_prose(as_text(value), date_formats, zone)
+                if written is False:
+                    raise FieldError(column, value, f"{action}.{name} 的时间无法解析") from None
+                if written is not None:
+                    out[name] = written.isoformat(sep=" ")
         elif kind == VISIT:
             outcome = visit_outcome(as_text(value), name, (translations or {}).get(name))
             if UNREAD_VISIT in outcome and unread is not None:
@@ -187,6 +191,30 @@ def payload_fields(action: str, values: dict[str, Any], fields: dict[str, str], 
             out[name] = progress_kind(as_text(value), (translations or {}).get(name)) or "progress"
             out["source_kind"] = as_text(value)
     return out
+
+
+# A time written inside a sentence: 「同意延期至2026年3月20日」「申请延期至 2026-03-20 18:00」.
+DATE_IN_TEXT = re.compile(r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?"
+                          r"(?:\s*(\d{1,2})\s*[:：时点]\s*(\d{2}))?")
+PROSE = re.compile(r"[^\d\s年月日时分秒点:：/.\-T+]")  # any character no written time holds
+
+
+def time_in_prose(text: str, date_formats, zone) -> Any:
+    """The one date a sentence names (a time column mapped to a note: 「同意延期至2026年3月20日。」 → 2026-03-20 23:59),
+    None when the sentence names no full date (「同意延期。」, 「申请延期至3月3日」 without a year: no time stated, the
+    field left empty), False when the cell is no sentence at all but a time that does not read (rejected)."""
+    if not PROSE.search(text):
+        return False
+    found = DATE_IN_TEXT.findall(text)
+    if len(found) != 1:
+        return None
+    year, month, day, hour, minute = found[0]
+    if not hour:  # a day without a time of day: the end of that day (「延期至3月20日」 allows the 20th)
+        hour, minute = "23", "59"
+    try:
+        return parse_time(f"{year}-{int(month):02d}-{int(day):02d} {int(hour):02d}:{minute}", date_formats, zone)
+    except ValueError:
+        return None
 
 
 def add_fields(payload: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:

@@ -35,9 +35,17 @@ def split_header(rows: Iterator[tuple[int, list[Any]]], mapping: Mapping, path: 
             continue
         seen.append((number, cells))
         if wanted <= set(_header(cells)):
+            upper = _upper_row(seen)
+            if upper is not None and _merged_down(upper, cells):  # its names merged down from the row above
+                _note_two_rows(path, rejects, number, len(seen) - 2)
+                return _header(two_row_header(upper, cells)), rows
+            below = next(rows, None)
+            if below is not None and _completes(cells, below[1], mapping, wanted):
+                _note_two_rows(path, rejects, below[0], len(seen) - 1)
+                return _header(two_row_header(cells, below[1])), rows
             if len(seen) > 1:
                 rejects.note(str(path), f"表头在第 {number} 行；其上 {len(seen) - 1} 行（标题等）不是数据，未读取")
-            return _header(cells), rows
+            return _header(cells), _chain([below] if below is not None else [], rows)
         upper = _upper_row(seen)
         if upper is not None and wanted <= set(_header(two_row_header(upper, cells))):
             _note_two_rows(path, rejects, number, len(seen) - 2)
@@ -47,6 +55,22 @@ def split_header(rows: Iterator[tuple[int, list[Any]]], mapping: Mapping, path: 
     if not seen:
         return None, iter(())
     return _header(seen[0][1]), _chain(seen[1:], rows)
+
+
+def _merged_down(upper: list[Any], lower: list[Any]) -> bool:
+    """Whether a header row holds names merged down from the row above (filled into it: merged_cells.py)."""
+    return any(up is not None and str(up).strip() and up == low for up, low in zip(upper, lower))
+
+
+def _completes(upper: list[Any], lower: list[Any], mapping: Mapping, wanted: set[str]) -> bool:
+    """Whether the row below a row naming every required column is the lower row of a header over two rows: the
+    upper row alone names the required columns (「工单编号」 merged down over both rows) but the two together name
+    more of the mapping's columns (受理时间, 诉求内容 … under 「工单基本信息」)."""
+    if _filled(upper) < 2:
+        return False
+    known = set(mapping.columns.values()) | {str(column) for column in mapping.intake.values()}
+    both = set(_header(two_row_header(upper, lower)))
+    return wanted <= both and len(known & both) > len(known & set(_header(upper)))
 
 
 def _widest_header(rows: Iterator[tuple[int, list[Any]]], path: Path,
@@ -66,7 +90,7 @@ def _widest_header(rows: Iterator[tuple[int, list[Any]]], path: Path,
         upper = _upper_row(seen[:at + 1])
         if upper is not None:
             joined = two_row_header(upper, cells)
-            if _filled(joined) > _filled(cells):
+            if _filled(joined) > _filled(cells) or _merged_down(upper, cells):
                 candidates.append((_filled(joined), at, joined, True))
                 continue
         candidates.append((_filled(cells), at, cells, False))

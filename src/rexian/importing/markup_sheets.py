@@ -5,7 +5,8 @@ reader gives them, so that the same header search and mapping apply.
 HTML: the table with the most rows; a cell spanning columns holds its value in the first of them (as Excel
 opens it) and `rowspan` fills it down; rows of merged cells only near the top (a title, the upper row of a
 two-row header) are skipped, so a two-row merged header yields one complete header row. XML Spreadsheet: `ss:Index` and
-`ss:MergeAcross` place cells, `ss:Type="DateTime"` and `"Number"` are typed. Parsed with the standard
+`ss:MergeAcross` place cells, `ss:MergeDown` fills a cell's value into the rows below it covers (merged_cells.py),
+`ss:Type="DateTime"` and `"Number"` are typed. Parsed with the standard
 library: expat bounds entity expansion and external entities are never read; both are refused with a Chinese
 message (`file_limits.xml_problem`). Spans, `ss:Index` and `ss:MergeAcross` are counted against the sheet's cell
 budget (`file_limits.SheetBudget`) before any cell is made, so a `rowspan="2147483647"` is refused, not filled.
@@ -20,6 +21,8 @@ from typing import Any
 from xml.etree.ElementTree import ParseError, iterparse
 
 from rexian.importing.file_limits import EXCEL_ROWS, FileProblem, SheetBudget, xml_problem
+from rexian.importing.header_rows import blank_row
+from rexian.importing.merged_cells import cover
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
 SNIFF_BYTES = 4096
@@ -187,6 +190,8 @@ def _xmlss_rows(path: Path, sheet: str | None) -> tuple[str, int, list[list[Any]
     budget = SheetBudget(path)
     wanted = sheet
     row: list[Any] | None = None
+    merges: dict[tuple[int, int], int] = {}  # this row's cells merged down: (row, column) → last row covered
+    pending: dict[int, tuple[Any, int]] = {}  # column → (value, last row) of merges from rows above
     for event, element in iterparse(path, events=("start", "end")):
         tag = element.tag
         if event == "start" and tag == ns + "Worksheet":
@@ -207,9 +212,19 @@ def _xmlss_rows(path: Path, sheet: str | None) -> tuple[str, int, list[list[Any]
                 row.append(None)
             data = element.find(ns + "Data")
             value = _typed(data.get(ns + "Type"), "".join(data.itertext())) if data is not None else None
+            down = _index(path, element.get(ns + "MergeDown"), "Cell 的 ss:MergeDown")
+            if down and value is not None:  # filled into the rows below it covers (merged_cells.py)
+                merges[(len(rows) + 1, len(row))] = len(rows) + 1 + down
             row.extend([value] + [None] * merged)  # merged: first cell only
             element.clear()
         elif event == "end" and tag == ns + "Row" and row is not None:
+            if pending and not blank_row(row):
+                width = len(row)
+                row = cover(row, pending, len(rows) + 1)
+                budget.take(len(row) - width, row=len(rows) + 1, column=len(row))
+            for (_start, column), last in merges.items():
+                pending[column] = (row[column], last)
+            merges.clear()
             rows.append(row)
             row = None
     if wanted not in names:

@@ -171,10 +171,13 @@ def _build(inputs: list[str | Path], mapping: Mapping) -> ImportReport:
                                                        (mapping.unit_tree, mapping.category_limits) if side)]
         sheet_rows = None
         if mapping.ticket_sheet:
-            from rexian.importing.ticket_sheets import join_ticket_rows, ticket_sheet_rows
+            from rexian.importing.ticket_sheets import in_flow_sheet, join_ticket_rows, report_rows, ticket_sheet_rows
 
             sheet_rows = counted(ticket_sheet_rows(paths, mapping, report.rejects))
-        rows = counted(_all_rows(_flow_paths(paths, mapping), mapping, report.rejects))
+        flow_rows = _all_rows(_flow_paths(paths, mapping), mapping, report.rejects)
+        if sheet_rows is not None and in_flow_sheet(mapping):  # a report-style sheet: its ticket rows set aside
+            flow_rows = report_rows(flow_rows, mapping, ticket_rows=False)
+        rows = counted(flow_rows)
         kept: list[SourceRow] = []  # a history cell's ticket rows, for their outcome columns
         steps: Iterable[SourceRow] = rows
         if mapping.history is not None:

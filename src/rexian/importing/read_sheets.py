@@ -9,6 +9,7 @@ from typing import Any, Iterator
 from rexian.importing.file_limits import SheetBudget, check_xlsx_parts
 from rexian.importing.header_rows import blank_row, split_header
 from rexian.importing.mapping import Mapping
+from rexian.importing.merged_cells import fill_down, xlsx_merges_down
 from rexian.importing.rejects import RejectLog
 from rexian.importing.source_rows import SourceRow
 
@@ -30,13 +31,26 @@ def read_xlsx(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[Sour
         # The sheet's declared size (<dimension>) is not trusted: openpyxl would stop at its last row without a
         # word (rows lost) or pad every row to its width (a far cell reference as a time bomb).
         sheet.reset_dimensions()
-        rows = budgeted(enumerate(sheet.iter_rows(values_only=True), start=1), SheetBudget(path))
+        rows = fill_down(budgeted(enumerate(sheet.iter_rows(values_only=True), start=1), SheetBudget(path)),
+                         sheet_merges_down(sheet))
         header, rows = split_header(rows, mapping, name, rejects)
         for number, cells in rows:
             if not blank_row(cells):  # a row ends at its last cell now: padded to the header, as Excel shows it
-                yield SourceRow(name, number, dict(zip(header, cells + [None] * (len(header) - len(cells)))))
+                yield SourceRow(name, number, padded(header, cells))
     finally:
         book.close()
+
+
+def padded(header: list[str] | None, cells: list[Any]) -> dict[str, Any]:
+    """A row's cells by column name, a row shorter than the header padded with empty cells."""
+    header = header or []
+    return dict(zip(header, list(cells) + [None] * (len(header) - len(cells))))
+
+
+def sheet_merges_down(sheet: Any) -> dict[tuple[int, int], int]:
+    """The merges spanning rows of a read-only openpyxl sheet (read-only sheets do not load them)."""
+    source = getattr(sheet, "_get_source", None)  # openpyxl's own opener of the worksheet part
+    return xlsx_merges_down(source()) if source is not None else {}
 
 
 def budgeted(rows: Iterator[tuple[int, Any]], budget: SheetBudget) -> Iterator[tuple[int, list[Any]]]:
@@ -56,8 +70,8 @@ def read_xls(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[Sourc
         marked = sheet_name(path, sheet, sheets)
         header, numbered = split_header(((i + 1, row) for i, row in enumerate(cells_of)), mapping, marked, rejects)
         for number, values in numbered:
-            if not blank_row(values):
-                yield SourceRow(marked, number, dict(zip(header, values)))
+            if not blank_row(values):  # a row ends at its last cell (ss:Index skips): padded to the header
+                yield SourceRow(marked, number, padded(header, values))
         return
     import xlrd
 

@@ -122,11 +122,16 @@ def join_columns(row: SourceRow, mapping: Mapping) -> SourceRow:
     return dataclasses.replace(row, values=values)
 
 
+# A report's group line: 「澜江市城市管理局 小计」「小计（城管局）」「城管局合计：12件」 — a name before or after the word.
+GROUP_TOTAL_WORDS = re.compile(r"^\s*(?:\S.{0,39}?)?\s*(?:小\s*计|合\s*计|总\s*计)\s*(?:[：:]\s*\S.{0,39}|[（(][^）)]{0,40}[）)])?"
+                               r"\s*$")
+
+
 def is_summary_row(values: dict[str, Any], mapping: Mapping) -> bool:
-    """A totals row at the foot of an export (「合计」 in its first filled cell, no ticket number of its own):
-    a summary, not a ticket's row."""
+    """A totals row of an export (「合计」 at the foot, 「城管局 小计」 after a group of a report; in its first filled
+    cell, no ticket number of its own): a summary, not a ticket's row."""
     first = next((value for value in values.values() if value is not None and str(value).strip()), None)
-    if first is None or not SUMMARY_WORDS.match(str(first)):
+    if first is None or not (SUMMARY_WORDS.match(str(first)) or GROUP_TOTAL_WORDS.match(str(first))):
         return False
     ticket = ticket_of(values, mapping)
     return ticket is None or bool(SUMMARY_WORDS.match(ticket))

@@ -15,6 +15,7 @@ from rexian.importing.suggest_cdc import cdc_paths, cdc_suggest
 from rexian.importing.suggest_engine import engine_tables
 from rexian.importing.suggest_fields import kind_column, kind_values, reply_and_deadline_fields
 from rexian.importing.suggest_one_row import history_part, one_row_per_ticket
+from rexian.importing.suggest_report import is_call_records, split_reports
 from rexian.importing.suggest_parts import Part, sampled_parts
 from rexian.importing.suggest_sheets import (calls_section, code_table, event_sheet, event_sheet_kind, joined_time,
                                              part_place, request_sheet, roster_section, unit_tree_section)
@@ -36,7 +37,7 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
     cdc = cdc_paths(paths)
     if cdc:  # a change-data-capture log: the captured tables' row images (importing/suggest_cdc.py)
         return cdc_suggest(paths, cdc, notes)
-    parts = sampled_parts(paths, sheet, notes)
+    parts = split_reports(sampled_parts(paths, sheet, notes), notes)
     codes = code_table(parts, notes) if len(parts) > 1 else None
     if codes:
         parts.remove(codes[0])
@@ -44,10 +45,11 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
     if engine:  # the tables its lookups read are neither flow records nor a ticket sheet
         parts = [part for part in parts if part not in engine.read]
     # A ticket sheet: one row per ticket, not a sheet of visits or extensions; the one with most intake columns.
-    ticket_parts = sorted((part for part in parts if part.is_ticket_sheet() and not event_sheet_kind(
-        part.sheet or part.path.stem)), key=lambda part: -len(match_headers(part.headers, INTAKE_SYNONYMS, set()))
-    ) if len(parts) > 1 else []
-    flow_parts = [part for part in parts if part not in ticket_parts]
+    ticket_parts = sorted((part for part in parts if part.is_ticket_sheet() and not is_call_records(part)
+                           and not event_sheet_kind(part.sheet or part.path.stem)),
+                          key=lambda part: -len(match_headers(part.headers, INTAKE_SYNONYMS, set()))) if len(parts) > 1 else []
+    flow_parts = [part for part in parts if part not in ticket_parts
+                  and not (len(parts) > 1 and is_call_records(part))]  # call records: the calls section
     arrays = sorted((part for part in parts if part.json_rows and part.action_column), key=lambda part: -len(part.rows))
     if arrays:  # an API's records: the array with action words is the flow, the records themselves the ticket sheet
         flow_parts = arrays[:1]
@@ -89,6 +91,7 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
         columns = {**preset, **match_headers(headers, {k: v for k, v in HEADER_SYNONYMS.items() if k not in preset},
                                              taken)}
         columns = {name: columns[name] for name in HEADER_SYNONYMS if name in columns}
+    person_code(columns, headers, rows, taken, notes)
     proposal: dict[str, Any] = {"source": "请改为来源平台的名称"}
     nulls = sorted({value for part in parts for row in part.rows for value in row.values() if value in NULL_WORDS})
     if nulls:
@@ -110,9 +113,10 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
     proposal["columns"] = columns
     ticket_sheet = _ticket_sheet(ticket_parts[0], notes, {part.path for part in flow_parts}) if ticket_parts else None
     intake_taken = set(taken)
+    kind = kind_column(headers, rows, intake_taken) if ticket_sheet is None else None  # before 诉求类型 is a category
     intake = match_headers([h for h in headers if ticket_sheet is None or h not in ticket_sheet["intake"].values()],
                     INTAKE_SYNONYMS, intake_taken)
-    if ticket_sheet is None and (kind := kind_column(headers, rows, intake_taken)):
+    if kind:
         intake["kind"] = kind
     taken |= intake_taken
     kinds = ticket_sheet["intake"].get("kind") if ticket_sheet else intake.get("kind")
@@ -128,6 +132,11 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
         proposal["intake"] = intake
     if ticket_sheet:
         proposal["ticket_sheet"] = ticket_sheet
+        closed = closed_words(ticket_sheet.get("status"), ticket_parts[0].rows)
+        if closed:
+            proposal["closed_states"] = closed
+            notes.append(f"工单状态「{ticket_sheet['status']}」中 {'、'.join(closed)} 表示已办结（closed_states）："
+                         "流转中没有办结行的工单按它办结；其他状态请核对")
         joined = joined_time(ticket_parts[0], ticket_sheet["intake"].get("received_at"))
         if joined:
             proposal.setdefault("joined_columns", {})[joined[0]] = joined[1]
@@ -167,7 +176,12 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
         visits = [as_text(row.get(columns["note"])) for row in rows if "note" in columns and row.get(columns["action"])
                   is not None and proposal["actions"].get(as_text(row[columns["action"]])) == "Visited"
                   and row.get(columns["note"])]
-        reply_and_deadline_fields(proposal, columns.get("note"), notes, visits)
+        steps: dict[str, list[str]] = {}
+        for row in rows:  # the notes of extension rows, for a new deadline written in them
+            event = proposal["actions"].get(as_text(row.get(columns["action"]))) if row.get(columns["action"]) else None
+            if event in ("ExtensionRequested", "ExtensionApproved") and "note" in columns and row.get(columns["note"]):
+                steps.setdefault(event, []).append(as_text(row[columns["note"]]))
+        reply_and_deadline_fields(proposal, columns.get("note"), notes, visits, steps)
     parent = match_headers(headers, {"parent": UNIT_TREE_PARENTS}, set()).get("parent")
     if parent and "unit_tree" not in proposal and not engine:  # an engine's PARENT_TASK_ID_ is a task's parent
         notes.append(f"有上级单位列「{parent}」：这是单位表，可写 unit_tree: {{sheet 或 files, unit: 单位列, parent: {parent}}}，"
@@ -176,6 +190,37 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
     if unused:
         notes.append(f"未使用的列：{', '.join(unused)}（可放入 payload_columns 或 intake）")
     return proposal, notes
+
+
+# Status words that say a ticket is finished (工单状态 of a ticket sheet): 已回访 and 已评价 come after the close.
+CLOSED_WORDS = ("已办结", "办结", "已结案", "结案", "已归档", "归档", "已完结", "已回访", "已评价", "已关闭")
+
+
+def closed_words(status: str | None, rows: list[dict[str, Any]]) -> list[str]:
+    """The values of the ticket sheet's status column that say the ticket is finished, for `closed_states`."""
+    seen = {as_text(row.get(status)).strip() for row in rows if status and row.get(status) not in (None, "")}
+    return [word for word in CLOSED_WORDS if word in seen]
+
+
+# A person's code beside the name column (办理人 + 工号): the code is the person, the name only shows them.
+PERSON_CODE_HEADERS = ("工号", "人员代码", "人员编号", "用户代码", "员工编号")
+
+
+def person_code(columns: dict[str, str], headers: list[str], rows: list[dict[str, Any]], taken: set[str],
+                notes: list[str]) -> None:
+    """`actor_id` from a code column (工号, 办理人工号 …) beside the name column matched first, the name kept as
+    `actor_name`: several clerks share a name, and the organisation's people are keyed by their number."""
+    name = columns.get("actor_id")
+    if not name or any(name.endswith(word) for word in PERSON_CODE_HEADERS):
+        return
+    code = next((header for header in headers if header not in taken and any(
+        header == word or header == name + word or header.endswith(word) and header[:-len(word)] in name
+        for word in PERSON_CODE_HEADERS)), None)
+    if code is None or not any(row.get(code) not in (None, "") for row in rows):
+        return
+    columns["actor_id"], columns["actor_name"] = code, name
+    taken.add(code)
+    notes.append(f"操作人按工号「{code}」认人（actor_id），姓名「{name}」作为 actor_name 只用于显示：同名者众多")
 
 
 def _with_other_parts(parts: list[Part], main: Part, proposal: dict[str, Any], notes: list[str]) -> None:
@@ -239,8 +284,8 @@ def _ticket_sheet(part: Part, notes: list[str], flow_paths: set[Path]) -> dict[s
     taken = {part.ticket_column}
     sheet: dict[str, Any] = part_place(part, flow_paths)
     sheet["ticket_id"] = part.ticket_column
+    kind = kind_column(part.headers, part.rows, taken)  # by its values, before 诉求类型 is taken as the category
     sheet["intake"] = match_headers(part.headers, INTAKE_SYNONYMS, taken)
-    kind = kind_column(part.headers, part.rows, taken)
     if kind:
         sheet["intake"]["kind"] = kind
     sheet.update(match_headers(part.headers, TICKET_SHEET_SYNONYMS, taken))

@@ -13,7 +13,7 @@ REASON_EVENTS = ("ReturnRequested", "ExtensionRequested", "HandedOver", "ReturnR
 
 
 def reply_and_deadline_fields(proposal: dict[str, Any], note: str | None, notes: list[str],
-                               visit_notes: list[str] = ()) -> None:
+                               visit_notes: list[str] = (), step_notes: dict[str, list[str]] | None = None) -> None:
     """The note column as the reply text of closure requests and replies (the reply rules read `reply`), as the
     reason of requests and refusals that have no reason column of their own, and as
     the visit's result when most visit rows' notes read as one (「回访结果：满意；…」); the wording of stated
@@ -40,6 +40,14 @@ def reply_and_deadline_fields(proposal: dict[str, Any], note: str | None, notes:
         fields.setdefault(event, {})["reason"] = note
     if reasons:
         notes.append(f"「{note}」在 {'、'.join(reasons)} 行上作为理由（reason：退单、延期的理由与驳回意见，线索中可见）")
+    from rexian.importing.action_fields import DATE_IN_TEXT
+
+    for event, field in (("ExtensionRequested", "requested_due_at"), ("ExtensionApproved", "new_due_at")):
+        dated = [text for text in (step_notes or {}).get(event, []) if DATE_IN_TEXT.search(text)]
+        if note and dated and field not in fields.get(event, {}):  # 「同意延期至2026年3月20日」: the date in the note
+            fields.setdefault(event, {})[field] = note
+            notes.append(f"{event} 行的「{note}」有 {len(dated)} 条写明了日期（如「{dated[0][:30]}」）：作为 {field}"
+                         "（句中唯一的完整日期；没写日期的行不填）")
     requested = fields.get("ExtensionRequested", {}).get("requested_due_at")
     if requested and "new_due_at" not in fields.get("ExtensionApproved", {}):
         fields.setdefault("ExtensionApproved", {})["new_due_at"] = requested

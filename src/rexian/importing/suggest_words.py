@@ -3,6 +3,7 @@ it tries, and the action words it guesses events from (a decision paired with th
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import datetime
 from typing import Any
@@ -24,12 +25,13 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
                "activity", "flowtype", "steptype", "nodetype", "status"),
     "actor_id": ("操作人", "处理人", "经办人", "办理人", "操作员", "承办人", "owner first name", "org:resource", "resource",
                  "operator.userid", "operator.code", "operatorid", "operatorcode", "handlerid", "handlercode", "userid",
-                 "user"),
+                 "user", "操作人工号", "处理人工号", "办理人工号", "经办人工号", "工号"),
     "actor_unit_id": ("操作部门", "处理部门", "操作单位", "经办单位", "办理单位", "所属部门", "当前部门", "所在单位", "所在部门",
                       "involved st",
                       "org:group", "org group", "operator.deptid", "operator.dept", "deptid", "deptcode", "orgid",
                       "department"),
-    "target_unit_id": ("目标部门", "流向单位", "流向部门", "转办单位", "移交单位", "接收单位", "接收部门", "派往单位",
+    "target_unit_id": ("目标部门", "流转对象", "流转去向",
+                       "流向单位", "流向部门", "转办单位", "移交单位", "接收单位", "接收部门", "派往单位",
                        "转派单位", "转往单位", "下一环节单位", "流转至", "流转单位", "转至单位", "转至部门", "转至", "流向",
                        "去向单位", "下一处理单位", "承办单位", "主办单位", "targetdept.deptid", "targetdeptid",
                        "todeptid", "todept", "targetdept", "handledeptid", "handledept"),
@@ -182,8 +184,13 @@ def guess_action(word: str, vocabulary: Mapping) -> str | None:
         return exact
     if word.isascii():
         return guess_english(word)
-    kind = next((k for w, k in REQUEST_WORDS if w in word), None)
-    verdict = next((v for w, v in VERDICTS if w in word), None)
+    # The request kind is the kind word written first (办结审核退回: a closure's audit, not a return); the verdict is
+    # read from the rest of the word, where 退回 after an audit (审核退回) sends the request back: rejected.
+    found = sorted((word.find(w), w, k) for w, k in REQUEST_WORDS if w in word)
+    kind = found[0][2] if found else None
+    rest = word.replace(found[0][1], " ", 1) if found else word
+    verdict = next((v for w, v in VERDICTS if w in rest), None) or (
+        "Rejected" if kind and re.search(r"审[核批]\s*(?:退回|退单|回退)", rest) else None)
     if kind and verdict:
         return f"{kind}{verdict}"
     if kind and "申请" in word:

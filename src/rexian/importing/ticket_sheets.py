@@ -30,8 +30,43 @@ def _sheet_mapping(mapping: Mapping) -> Mapping:
 
 
 def ticket_sheet_rows(inputs: list[Path], mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
-    """The ticket sheet's rows: from the files named by `files`, or else the `sheet` of each workbook input."""
+    """The ticket sheet's rows: from the files named by `files`, or else the `sheet` of each workbook input —
+    in a report-style sheet, only its ticket rows."""
+    if in_flow_sheet(mapping):  # the flow records' reading of the same sheet already made its remarks
+        rows = part_rows(inputs, _sheet_mapping(mapping), mapping.ticket_sheet.sheet, None, _WithoutRemarks(rejects))
+        return report_rows(rows, mapping, ticket_rows=True)
     return part_rows(inputs, _sheet_mapping(mapping), mapping.ticket_sheet.sheet, mapping.ticket_sheet.files, rejects)
+
+
+class _WithoutRemarks:
+    """The reject log, its remarks dropped: a report sheet's second reading (its ticket rows) would repeat every
+    remark of the first (the header, each 合计 line)."""
+
+    def __init__(self, rejects: RejectLog):
+        self._rejects = rejects
+
+    def note(self, *args, **kwargs) -> None:
+        pass
+
+    def __getattr__(self, name):
+        return getattr(self._rejects, name)
+
+
+def in_flow_sheet(mapping: Mapping) -> bool:
+    """Whether the ticket rows are rows of the flow sheet itself: a report-style export (报表式导出) writes each
+    ticket's row (intake, deadline, status, visit result) followed by its flow rows, in one sheet. The mapping
+    then names that sheet both as `sheet` and as `ticket_sheet.sheet`."""
+    sheet = mapping.ticket_sheet
+    return sheet is not None and not sheet.files and bool(sheet.sheet) and sheet.sheet == mapping.sheet
+
+
+def report_rows(rows: Iterable[SourceRow], mapping: Mapping, *, ticket_rows: bool) -> Iterator[SourceRow]:
+    """A report-style sheet's ticket rows (no action word) or its flow rows (an action word): each row is read by
+    one part only, so it is counted once."""
+    action = mapping.columns.get("action")
+    for row in rows:
+        if is_missing(row.values.get(action), mapping.nulls) == ticket_rows:
+            yield row
 
 
 def join_ticket_rows(histories: dict[str, History], rows: Iterable[SourceRow], mapping: Mapping,
@@ -48,7 +83,10 @@ def join_ticket_rows(histories: dict[str, History], rows: Iterable[SourceRow], m
         ticket_id = as_text(value)
         if ticket_id in seen:
             first = seen[ticket_id]
-            rejects.add(row.file, row.row, column, ticket_id, f"工单表中工单编号重复：已见于 {first[0]} 第 {first[1]} 行",
+            hint = ("；若工单行与其流转行在同一工作表（报表式导出），在映射顶层也写 sheet: "
+                    f"{mapping.ticket_sheet.sheet}（docs/importing.md「报表式导出」）"
+                    if mapping.ticket_sheet.sheet and not in_flow_sheet(mapping) else "")
+            rejects.add(row.file, row.row, column, ticket_id, f"工单表中工单编号重复：已见于 {first[0]} 第 {first[1]} 行{hint}",
                         ticket_id)
             continue
         seen[ticket_id] = (row.file, row.row)

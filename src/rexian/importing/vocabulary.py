@@ -21,7 +21,7 @@ CHINESE_ACTIONS = {
     "派单": "Dispatched", "派发": "Dispatched", "交办": "Dispatched", "分派": "Dispatched",
     "重新派单": "Dispatched", "改派": "Dispatched",
     "签收": "SignedFor", "接单": "SignedFor",
-    "转派": "Forwarded", "下派": "Forwarded",
+    "转派": "Forwarded", "下派": "Forwarded", "下转": "Forwarded",
     # 转办 between the units of a 12345 platform is a sideways hand-over; with the export's unit tree
     # (`unit_tree`), one aimed below its own unit is imported as a forward down (importing/unit_tree.py).
     "转办": "HandedOver", "移交": "HandedOver", "平转": "HandedOver", "平级移交": "HandedOver",
@@ -31,9 +31,10 @@ CHINESE_ACTIONS = {
     "办理过程": "ProgressNoted", "处理中": "ProgressNoted", "办理": "ProgressNoted", "备注": "ProgressNoted",
     "现场核查": "ProgressNoted", "现场核实": "ProgressNoted", "实地核查": "ProgressNoted", "现场查看": "ProgressNoted",
     "现场勘查": "ProgressNoted", "上门核查": "ProgressNoted", "协调": "ProgressNoted", "协调处理": "ProgressNoted",
-    "会商": "ProgressNoted",
+    "会商": "ProgressNoted", "实地查看": "ProgressNoted", "现场检查": "ProgressNoted", "现场踏勘": "ProgressNoted",
+    "过程记录": "ProgressNoted", "办理记录": "ProgressNoted",
     "联系市民": "CitizenContacted", "联系来电人": "CitizenContacted", "联系诉求人": "CitizenContacted",
-    "联系群众": "CitizenContacted",
+    "联系群众": "CitizenContacted", "电话联系": "CitizenContacted", "电话沟通": "CitizenContacted",
     "催办": "ReminderSent",
     "申请退单": "ReturnRequested", "申请退回": "ReturnRequested", "退单申请": "ReturnRequested",
     "申请回退": "ReturnRequested",
