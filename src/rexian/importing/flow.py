@@ -206,10 +206,11 @@ def flow_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: RejectL
         if written_name and not payload.get("actor_name"):
             payload["actor_name"] = written_name
         made = 0  # the row's events so far (an event at a time of its own whose cell is empty is not made)
+        unit = held_by(row, mapping)
         if times.get(action, at) is not None:
             history.drafts.append(Draft(times.get(action, at), action, actor,
                                         checks.text(row, "actor_unit_id"), target, payload, checks.text(row, "source"),
-                                        (row.file, row.row)))
+                                        (row.file, row.row), unit))
             made += 1
         for position, further in enumerate(mapping.also.get(word.strip(), ()), start=1):
             extra = further_payload(row, further, word, mapping, unread)
@@ -225,7 +226,7 @@ def flow_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: RejectL
             history.drafts.append(Draft(times.get(further, at), further, actor,
                                         checks.text(row, "actor_unit_id"),
                                         checks.text(row, "target_unit_id") if further in TARGETED_ACTIONS else None,
-                                        extra, checks.text(row, "source"), (row.file, row.row, position)))
+                                        extra, checks.text(row, "source"), (row.file, row.row, position), unit))
             made += 1
         if not made:
             rejects.note(row.file, NOT_YET_TIMED, row.row)
@@ -233,6 +234,14 @@ def flow_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: RejectL
             history.rows.append((row.file, row.row))
         warn_unread_visits(rejects, row, unread)
     return histories
+
+
+def held_by(row: SourceRow, mapping: Mapping) -> str | None:
+    """The unit the row says holds the ticket after it (`moves.unit`), or None."""
+    if mapping.moves is None:
+        return None
+    value = row.values.get(mapping.moves.unit)
+    return None if is_missing(value, mapping.nulls) else as_text(value)
 
 
 def further_payload(row: SourceRow, action: str, word: str, mapping: Mapping,
