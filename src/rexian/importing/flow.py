@@ -11,6 +11,7 @@ from rexian.importing.mapping import Mapping
 from rexian.importing.person_cells import person_of
 from rexian.importing.readers import SourceRow, ticket_of
 from rexian.importing.rejects import RejectLog
+from rexian.importing.time_offsets import OffsetWatch
 from rexian.importing.values import as_text, is_missing, parse_time, unreadable_time
 from rexian.importing.vocabulary import TARGETED_ACTIONS, progress_kind
 
@@ -32,6 +33,7 @@ class RowChecks:
         self.mapping = mapping
         self.rejects = rejects
         self.seen: dict[tuple, tuple[str, int]] = {}
+        self.offsets = OffsetWatch()  # times in several zones read without `timezone`: told once
 
     def reject(self, row: SourceRow, column: str | None, value: Any, reason: str, whole_ticket: bool = True) -> None:
         """Reject a row; unless it only repeats another row, its ticket is then left out whole (a ticket is
@@ -70,6 +72,8 @@ class RowChecks:
         except ValueError:
             self.reject(row, column, row.values[column], unreadable_time("时间", self.mapping.date_formats))
             return None
+        if self.mapping.timezone is None:
+            self.offsets.see(row.values[column], row.file, row.row, column, self.rejects)
         return self.text(row, "ticket_id"), at
 
     def extra_payload(self, row: SourceRow) -> dict[str, Any] | None:
