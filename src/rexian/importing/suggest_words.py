@@ -37,8 +37,8 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
              "remark", "comment"),
 }
 INTAKE_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "received_at": ("受理时间", "来电时间", "登记时间", "创建时间", "来件时间", "opened_at", "open time", "opentime", "accepttime", "receivetime",
-                    "registertime", "createtime"),
+    "received_at": ("受理时间", "来电时间", "登记时间", "创建时间", "来件时间", "opened_at", "open time", "opentime", "accepttime",
+                    "receivetime", "registertime", "createtime"),
     "content": ("诉求内容", "来电内容", "问题描述", "工单内容", "反映内容", "诉求描述", "详细内容", "内容", "appealcontent",
                 "content", "description"),
     "title": ("工单标题", "诉求标题", "标题", "主题", "title"),
