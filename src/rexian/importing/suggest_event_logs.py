@@ -15,6 +15,7 @@ Such logs differ from a hotline platform's flow records in four ways this module
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -34,6 +35,12 @@ def _distinct(rows: list[dict[str, Any]], column: str) -> Counter:
     return Counter(as_text(row.get(column)) for row in rows if row.get(column) not in (None, ""))
 
 
+def _words(header: str) -> set[str]:
+    """A header's words, whatever their separators or case (IncidentActivity_Type: incident, activity, type;
+    never 「action」 inside Interaction)."""
+    return {word.casefold() for word in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", header)} | {header.casefold()}
+
+
 def better_action_column(columns: dict[str, str], headers: list[str], rows: list[dict[str, Any]],
                          taken: set[str], notes: list[str]) -> None:
     """Replace an action column whose values are nearly all different (a serial number) by a header of the same
@@ -45,9 +52,8 @@ def better_action_column(columns: dict[str, str], headers: list[str], rows: list
         return
     candidates = []
     for header in headers:
-        folded = header.casefold()
         words = _distinct(rows, header)
-        if header != column and header not in taken and any(w in folded for w in ACTION_WORDS) \
+        if header != column and header not in taken and _words(header) & set(ACTION_WORDS) \
                 and 1 < len(words) <= max(30, len(rows) // 10):
             candidates.append((len(words), header))
     if not candidates:
