@@ -174,3 +174,47 @@ def test_suggest_joins_sub_statuses_and_check_remarks_times_in_several_zones(tmp
     assert suggest([mixed])[0]["timezone"]
     _, lines = check([mixed], mapping_from_dict(BPIC13_MAPPING))  # with a timezone: nothing to say
     assert not any("不同时区的偏移" in line for line in lines)
+
+
+def _tool(name):
+    """A module of tools/publog14 (the miniature generator and its independent count), loaded by path."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "tools" / "publog14" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"publog14_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("fmt, mapping, inputs", [
+    ("bpic13", "bpic2013_incidents.yaml", ["BPI_Challenge_2013_incidents.xes.gz"]),
+    ("bpic14", "bpic2014_incident_activity.yaml", ["Detail_Incident_Activity.csv", "Detail_Incident.csv"]),
+    ("lifecycle", "xes_lifecycle_groups.yaml", ["permits.xes"]),
+])
+def test_the_shipped_public_log_mappings_find_every_planted_bounce_on_miniatures_and_name_who_passed_it(
+        tmp_path, fmt, mapping, inputs):
+    from pathlib import Path
+
+    from rexian.importing.mapping import load_mapping
+
+    generate, count = _tool("generate"), _tool("count")
+    getattr(generate, f"write_{fmt}")(tmp_path, 23, 22)
+    reader = count.read_bpic14 if fmt == "bpic14" else count.read_xes
+    expected = pd.DataFrame(count.expected(reader(tmp_path / fmt / inputs[0])))
+    planted = pd.read_csv(tmp_path / fmt / "planted.csv")
+    docs = Path(__file__).resolve().parents[2] / "docs" / "mappings"
+    report, events, tickets = import_to_frames([tmp_path / fmt / name for name in inputs], load_mapping(docs / mapping))
+    assert report.rows_rejected == 0
+    data = from_frames(events, tickets)
+    rules = ("BP-PINGPONG", "BP-CYCLE", "DL-IDLE")
+    found = {(rule, f.ticket_ids[0]): f for rule in rules for f in run_rule(all_rules()[rule], data, load_config())}
+    wanted = expected[expected["rule"].isin(rules)]
+    assert set(found) == set(zip(wanted["rule"], wanted["case"]))  # equal to the independent count, case by case
+    near = set(planted.loc[planted["near_miss"], "case"])
+    assert not {case for _, case in found} & near and len(near) == 10
+    for row in wanted[wanted["rule"] != "DL-IDLE"].itertuples():
+        assert found[(row.rule, row.case)].person_id == (row.person if isinstance(row.person, str) else None)
