@@ -218,3 +218,16 @@ def test_the_shipped_public_log_mappings_find_every_planted_bounce_on_miniatures
     assert not {case for _, case in found} & near and len(near) == 10
     for row in wanted[wanted["rule"] != "DL-IDLE"].itertuples():
         assert found[(row.rule, row.case)].person_id == (row.person if isinstance(row.person, str) else None)
+
+
+def test_a_case_queued_again_to_the_team_that_has_it_keeps_that_team_as_its_lead(tmp_path):
+    path = tmp_path / "incidents.xes"
+    path.write_text(xes(trace(
+        "1-400",
+        event("Accepted", "In Progress", "G97", "Anna", "2012-03-20T09:00:00+01:00"),
+        event("Queued", "Awaiting Assignment", "G97", "Anna", "2012-03-20T10:00:00+01:00"),
+        event("Accepted", "In Progress", "G97", "Olof", "2012-03-20T11:00:00+01:00"))), encoding="utf-8")
+    _, events, tickets = import_to_frames([path], mapping_from_dict(BPIC13_MAPPING))
+    moves = events[events["action"] == "Dispatched"].sort_values("seq")
+    assert list(moves["target_unit_id"]) == ["G97", "G97"]  # never a dispatch to nobody
+    assert tickets.set_index("ticket_id").loc["1-400", "lead_unit_id"] == "G97"

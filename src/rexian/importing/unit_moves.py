@@ -50,8 +50,9 @@ def apply_unit_moves(drafts: list, moves: UnitMoves) -> list:
         if not unit or draft.action == "TicketReceived":
             out.append(draft)
             continue
-        if unit == current:
-            out.append(draft if draft.actor_unit_id or draft.action in MOVES else replace(draft, actor_unit_id=unit))
+        if unit == current:  # a move word to the team that has it (re-queued within the team): aimed there
+            out.append(replace(draft, actor_unit_id=draft.actor_unit_id or unit,
+                               target_unit_id=draft.target_unit_id or (unit if draft.action in MOVES else None)))
             continue
         if draft.action in MOVES:
             out.append(replace(draft, target_unit_id=unit, actor_unit_id=current))
