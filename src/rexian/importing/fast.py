@@ -382,6 +382,7 @@ def fast_plan(inputs: list[str | Path], mapping: Mapping, chunk_rows: int = 200_
             or mapping.unit_tree or mapping.records or mapping.history is not None or mapping.wide is not None
             or mapping.ticket_sheet
             or mapping.event_sheets or mapping.code_table or mapping.lookups or mapping.event_times
+            or mapping.moves is not None
             or set(mapping.columns) - set(FIELDS) or not inputs):
         return None
     paths = sorted((Path(p) for p in inputs), key=str)

@@ -11,6 +11,7 @@ from rexian.importing.mapping import Mapping
 from rexian.importing.person_cells import person_of
 from rexian.importing.readers import SourceRow, ticket_of
 from rexian.importing.rejects import RejectLog
+from rexian.importing.time_offsets import OffsetWatch
 from rexian.importing.values import as_text, is_missing, parse_time, unreadable_time
 from rexian.importing.vocabulary import TARGETED_ACTIONS, progress_kind
 
@@ -32,6 +33,7 @@ class RowChecks:
         self.mapping = mapping
         self.rejects = rejects
         self.seen: dict[tuple, tuple[str, int]] = {}
+        self.offsets = OffsetWatch()  # times in several zones read without `timezone`: told once
 
     def reject(self, row: SourceRow, column: str | None, value: Any, reason: str, whole_ticket: bool = True) -> None:
         """Reject a row; unless it only repeats another row, its ticket is then left out whole (a ticket is
@@ -70,6 +72,8 @@ class RowChecks:
         except ValueError:
             self.reject(row, column, row.values[column], unreadable_time("时间", self.mapping.date_formats))
             return None
+        if self.mapping.timezone is None:
+            self.offsets.see(row.values[column], row.file, row.row, column, self.rejects)
         return self.text(row, "ticket_id"), at
 
     def extra_payload(self, row: SourceRow) -> dict[str, Any] | None:
@@ -206,10 +210,11 @@ def flow_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: RejectL
         if written_name and not payload.get("actor_name"):
             payload["actor_name"] = written_name
         made = 0  # the row's events so far (an event at a time of its own whose cell is empty is not made)
+        unit = held_by(row, mapping)
         if times.get(action, at) is not None:
             history.drafts.append(Draft(times.get(action, at), action, actor,
                                         checks.text(row, "actor_unit_id"), target, payload, checks.text(row, "source"),
-                                        (row.file, row.row)))
+                                        (row.file, row.row), unit))
             made += 1
         for position, further in enumerate(mapping.also.get(word.strip(), ()), start=1):
             extra = further_payload(row, further, word, mapping, unread)
@@ -225,7 +230,7 @@ def flow_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: RejectL
             history.drafts.append(Draft(times.get(further, at), further, actor,
                                         checks.text(row, "actor_unit_id"),
                                         checks.text(row, "target_unit_id") if further in TARGETED_ACTIONS else None,
-                                        extra, checks.text(row, "source"), (row.file, row.row, position)))
+                                        extra, checks.text(row, "source"), (row.file, row.row, position), unit))
             made += 1
         if not made:
             rejects.note(row.file, NOT_YET_TIMED, row.row)
@@ -233,6 +238,14 @@ def flow_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: RejectL
             history.rows.append((row.file, row.row))
         warn_unread_visits(rejects, row, unread)
     return histories
+
+
+def held_by(row: SourceRow, mapping: Mapping) -> str | None:
+    """The unit the row says holds the ticket after it (`moves.unit`), or None."""
+    if mapping.moves is None:
+        return None
+    value = row.values.get(mapping.moves.unit)
+    return None if is_missing(value, mapping.nulls) else as_text(value)
 
 
 def further_payload(row: SourceRow, action: str, word: str, mapping: Mapping,

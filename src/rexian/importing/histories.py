@@ -15,6 +15,7 @@ from rexian.domain.eventlog import seal
 from rexian.domain.model import Ticket
 from rexian.domain.records import columns
 from rexian.importing.action_fields import pair_requests
+from rexian.importing.unit_moves import apply_unit_moves
 from rexian.domain.deadlines import DeadlinePolicy
 from rexian.importing.deadlines import set_deadlines
 from rexian.importing.mapping import Mapping
@@ -35,6 +36,7 @@ class Draft:
     payload: dict[str, Any] = field(default_factory=dict)
     source: str | None = None
     order: tuple = ()  # ties on `at` keep the source's order
+    unit: str | None = None  # the unit the row says holds the ticket after it (`moves:`, importing/unit_moves.py)
 
 
 @dataclass
@@ -93,6 +95,8 @@ def seal_history(history: History, mapping: Mapping, deadlines: DeadlinePolicy |
     """One ticket's records, numbered and chained; a dispatch without a deadline gets one from `deadlines` when the
     mapping asks (`deadlines:`): the database's calendar on import, the year files elsewhere (importing/deadlines.py)."""
     drafts = sorted(history.drafts, key=lambda d: (d.at, d.order))
+    if mapping.moves is not None:
+        drafts = apply_unit_moves(drafts, mapping.moves)
     pair_requests(history.ticket_id, drafts)
     received = next((d for d in drafts if d.action == "TicketReceived"), None)
     if received is None:

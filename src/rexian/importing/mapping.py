@@ -72,6 +72,7 @@ class Mapping:
     lookups: list[Any] = field(default_factory=list)  # flow mode: columns looked up in other tables (lookups.Lookup)
     event_times: dict[str, str] = field(default_factory=dict)  # flow mode: event → the column of its own time
     json: Any = None  # JSON documents: a JsonPaths — where the records are, which nested array makes the rows
+    moves: Any = None  # flow mode: UnitMoves — the column naming, on every event, the unit holding the case
     cdc: str | None = None  # a change-data-capture log (debezium): each change read as its row image (readers_cdc)
     path: Path | None = None
 
@@ -155,7 +156,8 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
              "date_formats", "timezone", "columns", "intake", "values", "constants", "payload_columns",
              "actions", "unknown_action", "snapshots", "use_default_actions", "action_fields", "evidence_words",
              "deadlines", "unit_tree", "calls", "agent_status", "roster", "progress_kinds", "history",
-             "wide", "event_sheets", "joined_columns", "code_table", "json", "lookups", "event_times", "cdc"}
+             "wide", "event_sheets", "joined_columns", "code_table", "json", "lookups", "event_times", "cdc",
+             "moves"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise MappingError(f"{where}：未知的键 {', '.join(unknown)}")
@@ -267,6 +269,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
     if lookups and mode not in ("flow", "snapshots"):  # a snapshot's changer → their unit, as a step's
         raise MappingError(f"{where}：lookups 只用于 flow 或 snapshots 模式")
     from rexian.importing.readers_cdc import CDC_FORMATS
+    from rexian.importing.unit_moves import read_unit_moves
 
     if raw.get("cdc") is not None and (raw["cdc"] not in CDC_FORMATS or raw.get("json") is not None):
         raise MappingError(f"{where}：cdc 应为 {' / '.join(CDC_FORMATS)}（变更日志每行一条变更，按其行映像读取，"
@@ -291,7 +294,7 @@ def _mapping_from_dict(raw: dict[str, Any], path: Path | None, where: str) -> Ma
         progress_kinds=_progress_kinds(where, raw.get("progress_kinds")),
         evidence_words=read_evidence_words(raw.get("evidence_words")), history=history, wide=wide, code_table=code_table,
         json=json_paths, lookups=lookups, event_times=_event_times(where, raw.get("event_times"), mode),
-        cdc=raw.get("cdc"),
+        cdc=raw.get("cdc"), moves=read_unit_moves(raw.get("moves"), where, mode, MappingError),
     )
     for section in (*(sheet.mapping for sheet in mapping.event_sheets), *(r.mapping for r in mapping.records.values())):
         # the sections read with mappings of their own (event sheets, calls …) decode and look up the same way

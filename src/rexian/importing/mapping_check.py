@@ -51,7 +51,7 @@ def check(paths: list[Path], mapping: Mapping) -> tuple[Any, list[str]]:
     actions: Counter = Counter()
     present: set[str] = set()
     for history in report.histories.values():
-        for draft in history.drafts:
+        for draft in _with_moves(history.drafts, mapping):
             actions[draft.action] += 1
             present.add("Dispatched" if draft.action == "HandedOver" else draft.action)  # both move a ticket
             if draft.actor_id:
@@ -119,10 +119,43 @@ def check(paths: list[Path], mapping: Mapping) -> tuple[Any, list[str]]:
             continue  # said already: no visit at all
         elif need not in present and rules:
             lines.append(f"缺少：{lack} → {effect}（{', '.join(rules)}）")
+    lines += _moves_lines(report, mapping, actions)
     lines += _record_lines(report, mapping, actions)
     lines += _unused_sections(report, mapping, actions)
     lines += _absent_columns(report, mapping)
     return report, lines
+
+
+def _with_moves(drafts: list, mapping: Mapping) -> list:
+    """A ticket's drafts with the moves `moves:` makes of its units (as sealing will: importing/unit_moves.py)."""
+    if mapping.moves is None:
+        return drafts
+    from rexian.importing.unit_moves import apply_unit_moves
+
+    return apply_unit_moves(sorted(drafts, key=lambda d: (d.at, d.order)), mapping.moves)
+
+
+def _moves_lines(report, mapping: Mapping, actions: Counter) -> list[str]:
+    """What `moves:` made, or — without it — a unit column whose value changes within tickets while no event
+    moves them: the rules would then see no ticket pass between units."""
+    if mapping.moves is not None:
+        made = sum(1 for history in report.histories.values() for draft in _with_moves(history.drafts, mapping)
+                   if draft.payload.get("moved_by") == "unit_column")
+        return [f"moves：按「{mapping.moves.unit}」的变化补出 {made} 次单位间移交（{mapping.moves.action}，"
+                f"日志本身没有记为移交事件的）；日志自己的移交事件记为离开的单位所为"]
+    column = mapping.columns.get("actor_unit_id")
+    if not column or mapping.columns.get("target_unit_id", column) != column:
+        return []  # a platform's flow records: the acting unit and the receiving one are columns of their own
+    unmoved = 0  # tickets with a unit acting on them that no move brought them to (the first one, as a rule)
+    for history in report.histories.values():
+        acting = {d.actor_unit_id for d in history.drafts if d.actor_unit_id and d.action not in ("Dispatched", "HandedOver")}
+        reached = {d.target_unit_id for d in history.drafts if d.action in ("Dispatched", "HandedOver")}
+        unmoved += bool(acting - reached)
+    if not unmoved:
+        return []
+    return [f"「{column}」既是操作单位又是接收单位，{unmoved} 件工单里有单位办理了案件却没有任何派单或转办把案件交给它"
+            f"（如案件在第一个单位开立）：若这一列写的是此刻持有案件的单位（事件日志的 org:group、Assignment Group），"
+            f"写 moves: {{unit: {column}}}，每次单位变化才都读作移交（否则 BP-PINGPONG、BP-CYCLE 看不到 A→B→A）"]
 
 
 def _named_columns(mapping: Mapping, used_sheets: set[str], where: str = "") -> Iterator[tuple[str, str]]:
@@ -207,6 +240,9 @@ def _unused_sections(report, mapping: Mapping, actions: Counter) -> list[str]:
     if documents:  # a page read without `json.records` (or with a path it lacks): nothing of it is a record
         lines.append(f"{documents[0].file}：{documents[0].reason.removeprefix('提示：')}"
                      + (f"（另有 {len(documents) - 1} 个文件同样）" if len(documents) > 1 else ""))
+    zones = [note for note in report.rejects.notes if "不同时区的偏移" in note.reason]
+    if zones:
+        lines.append(f"{zones[0].file} 第 {zones[0].row} 行：{zones[0].reason.removeprefix('提示：')}")
     joined = [note for note in report.rejects.notes if "不是新的一步" in note.reason]
     if joined:
         lines.append(f"处理过程：{len(joined)} 件工单有不符合 history.line 的行，已并入上一步的说明（核对模式是否漏掉了步骤）")

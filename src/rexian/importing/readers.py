@@ -52,13 +52,8 @@ def read_rows(path: str | Path, mapping: Mapping, rejects: RejectLog) -> Iterato
     except ValueError as error:
         rejects.add(str(path), None, None, None, str(error))
         return
-    if kind == "xes":
-        from rexian.importing.xes import read_xes
-
-        yield from read_xes(path, rejects)
-        return
     reader = {"csv": read_csv, "xlsx": read_xlsx, "xls": read_xls, "jsonl": read_jsonl,
-              "parquet": read_parquet, "xml": read_xml}[kind]
+              "parquet": read_parquet, "xml": read_xml, "xes": _read_xes}[kind]
     from rexian.settings import load_settings
 
     limit = load_settings().import_max_field_chars
@@ -80,6 +75,14 @@ def read_rows(path: str | Path, mapping: Mapping, rejects: RejectLog) -> Iterato
         rejects.refuse_file(str(path), f"文件无法读取：{error}")
     except Exception as error:  # an unreadable file is reported, the other inputs still import
         rejects.add(str(path), None, None, None, f"文件无法读取：{type(error).__name__}: {error}")
+
+
+def _read_xes(path: Path, mapping: Mapping, rejects: RejectLog) -> Iterator[SourceRow]:
+    """An XES log's events as rows, then read like any other format's rows (joined_columns — an event log's
+    activity is often two attributes, concept:name and lifecycle:transition —, lookups, the field checks)."""
+    from rexian.importing.xes import read_xes
+
+    return read_xes(path, rejects)
 
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")

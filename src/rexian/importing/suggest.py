@@ -13,6 +13,7 @@ from typing import Any
 from rexian.importing.header_words import match_headers
 from rexian.importing.suggest_cdc import cdc_paths, cdc_suggest
 from rexian.importing.suggest_engine import engine_tables
+from rexian.importing.suggest_event_logs import better_action_column, event_log_columns
 from rexian.importing.suggest_fields import kind_column, kind_values, reply_and_deadline_fields
 from rexian.importing.suggest_one_row import history_part, one_row_per_ticket
 from rexian.importing.suggest_report import is_call_records, split_reports
@@ -92,6 +93,7 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
                                              taken)}
         columns = {name: columns[name] for name in HEADER_SYNONYMS if name in columns}
     person_code(columns, headers, rows, taken, notes)
+    better_action_column(columns, headers, rows, taken, notes)  # an event's serial number is not its action
     proposal: dict[str, Any] = {"source": "请改为来源平台的名称"}
     nulls = sorted({value for part in parts for row in part.rows for value in row.values() if value in NULL_WORDS})
     if nulls:
@@ -111,6 +113,7 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
         proposal[arrays[0].document_kind] = {
             **({"records": arrays[0].json_records} if arrays[0].json_records else {}), "rows": arrays[0].json_rows}
     proposal["columns"] = columns
+    event_log_columns(proposal, columns, headers, rows, taken, notes)  # XES / process-mining logs (suggest_event_logs)
     ticket_sheet = _ticket_sheet(ticket_parts[0], notes, {part.path for part in flow_parts}) if ticket_parts else None
     intake_taken = set(taken)
     kind = kind_column(headers, rows, intake_taken) if ticket_sheet is None else None  # before 诉求类型 is a category
@@ -168,7 +171,7 @@ def suggest(paths: list[Path], sheet: str | None = None) -> tuple[dict[str, Any]
     for name in ("ticket_id", "at", "action"):
         if name not in columns:
             notes.append(f"未找到 {name} 对应的列：请在 columns 中写明（可用列：{', '.join(headers)}）")
-    if "target_unit_id" not in columns:
+    if "target_unit_id" not in columns and "moves" not in proposal:
         notes.append("未找到派单的目标单位列（流向部门/承办单位）：派单没有 lead_unit_id，规则无法点名单位")
     if "action" in columns:
         words = Counter(as_text(row.get(columns["action"])) for row in rows if row.get(columns["action"]) is not None)

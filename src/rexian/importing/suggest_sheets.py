@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import time
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,12 @@ def part_place(part: Any, flow_paths: set[Path]) -> dict[str, Any]:
         return {"files": part.glob, part.document_kind: {"rows": part.json_rows}}
     if part.sheet and part.path in flow_paths:
         return {"sheet": part.sheet}
-    return {"files": part.glob or f"*{part.path.stem}*"}
+    if part.glob:
+        return {"files": part.glob}
+    wide = f"*{part.path.stem}*"
+    if any(fnmatch(path.name, wide) for path in flow_paths if path != part.path):
+        return {"files": f"*{part.path.name}"}  # Detail_Incident.csv beside Detail_Incident_Activity.csv
+    return {"files": wide}
 
 
 def event_sheet_kind(name: str) -> dict[str, Any] | None:

@@ -27,7 +27,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
                  "operator.userid", "operator.code", "operatorid", "operatorcode", "handlerid", "handlercode", "userid",
                  "user", "操作人工号", "处理人工号", "办理人工号", "经办人工号", "工号"),
     "actor_unit_id": ("操作部门", "处理部门", "操作单位", "经办单位", "办理单位", "所属部门", "当前部门", "所在单位", "所在部门",
-                      "involved st",
+                      "involved st", "assignment group", "assignment_group",
                       "org:group", "org group", "operator.deptid", "operator.dept", "deptid", "deptcode", "orgid",
                       "department"),
     "target_unit_id": ("目标部门", "流转对象", "流转去向",
@@ -39,8 +39,8 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
              "remark", "comment"),
 }
 INTAKE_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "received_at": ("受理时间", "来电时间", "登记时间", "创建时间", "来件时间", "opened_at", "accepttime", "receivetime",
-                    "registertime", "createtime"),
+    "received_at": ("受理时间", "来电时间", "登记时间", "创建时间", "来件时间", "opened_at", "open time", "opentime", "accepttime",
+                    "receivetime", "registertime", "createtime"),
     "content": ("诉求内容", "来电内容", "问题描述", "工单内容", "反映内容", "诉求描述", "详细内容", "内容", "appealcontent",
                 "content", "description"),
     "title": ("工单标题", "诉求标题", "标题", "主题", "title"),
@@ -86,7 +86,9 @@ DECISIVE = frozenset({"ReturnApproved", "ReturnRejected", "ExtensionApproved", "
 NULL_WORDS = ("NULL", "null", "\\N", "(null)", "None")  # how database dumps write an empty value
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y年%m月%d日 %H:%M",
                 "%Y年%m月%d日%H时%M分", "%Y年%m月%d日 %H时%M分", "%Y年%m月%d日 %H点%M分", "%Y年%m月%d日%H点%M分",
-                "%Y年%m月%d日 %H时%M分%S秒", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y%m%d%H%M%S")
+                "%Y年%m月%d日 %H时%M分%S秒", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y%m%d%H%M%S",
+                "%d/%m/%Y %H:%M:%S", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M")
+# (day first, as European logs write them: BPI Challenge 2014's 「07-01-2013 08:17:17」)
 
 
 def date_formats(values: list[Any]) -> list[str]:
