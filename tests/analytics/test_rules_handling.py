@@ -69,6 +69,22 @@ def test_dl_idle_fires_on_ten_days_without_any_action_during_handling():
     assert finding.unit_id == "U1"
 
 
+def test_dl_idle_names_the_handler_who_let_the_ticket_lie_not_the_colleague_who_picked_it_up():
+    log = Log()
+    t = log.ticket("T1").dispatch("U1", due_days=30).sign("U1").contact("U1")
+    t.add("ProgressNoted", "U1-other", "U1", after_hours=24 * 10, kind="progress", note="接手后到现场核实")
+    [finding] = log.findings("DL-IDLE")
+    assert finding.unit_id == "U1" and finding.person_id == "U1-h"
+
+
+def test_dl_idle_names_the_units_later_handler_when_nobody_had_acted_before_the_gap():
+    log = Log()
+    t = log.ticket("T1").dispatch("U1", due_days=30)
+    t.add("SignedFor", "U1-late", "U1", after_hours=24 * 10)
+    [finding] = log.findings("DL-IDLE")
+    assert finding.unit_id == "U1" and finding.person_id == "U1-late"
+
+
 def test_dl_idle_ignores_a_long_wait_for_the_centres_review():
     log = Log()
     t = log.ticket("T1").dispatch("U1").sign("U1").contact("U1").request_closure("U1")

@@ -216,7 +216,7 @@ def test_the_shipped_public_log_mappings_find_every_planted_bounce_on_miniatures
     assert set(found) == set(zip(wanted["rule"], wanted["case"]))  # equal to the independent count, case by case
     near = set(planted.loc[planted["near_miss"], "case"])
     assert not {case for _, case in found} & near and len(near) == 10
-    for row in wanted[wanted["rule"] != "DL-IDLE"].itertuples():
+    for row in wanted.itertuples():  # DL-IDLE too: the one who let the case lie, as the independent count says
         assert found[(row.rule, row.case)].person_id == (row.person if isinstance(row.person, str) else None)
 
 

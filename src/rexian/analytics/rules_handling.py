@@ -5,7 +5,7 @@ from __future__ import annotations
 import ibis
 from ibis import _
 
-from rexian.analytics.facts import arrivals, handlers
+from rexian.analytics.facts import HANDLER_ACTIONS, arrivals, handlers
 from rexian.analytics.registry import rule
 
 
@@ -14,6 +14,16 @@ def _with_handler(rows, ev, unit_col: str = "unit_id"):
     h = handlers(ev).rename(ht="ticket_id", hu="unit_id")
     return rows.left_join(h, [rows.ticket_id == h.ht, rows[unit_col] == h.hu]).drop("ht", "hu").rename(
         person_id="handler_id")
+
+
+def _with_idle_handler(rows, ev):
+    """Add `person_id` for a gap: the person who last acted for the unit at or before the gap began — the one
+    who let the ticket lie, not a colleague who picked it up afterwards; the unit's handler when nobody had."""
+    h = ev.filter(_.action.isin(HANDLER_ACTIONS) & _.actor_unit_id.notnull() & _.actor_id.notnull()).select(
+        bt="ticket_id", bu="actor_unit_id", bs="seq", bid="actor_id")
+    before = rows.left_join(h, [rows.ticket_id == h.bt, rows.unit_id == h.bu, h.bs <= rows.gap_seq])
+    before = before.group_by(rows.columns).aggregate(before_id=_.bid.argmax(_.bs))
+    return _with_handler(before, ev).mutate(person_id=ibis.coalesce(_.before_id, _.person_id)).drop("before_id")
 
 
 @rule("FF-NO-FOLLOW-UP", batch_only="“转办后N天无跟进”随时间流逝成立，没有事件触发：由定时批量运行发现",
@@ -123,8 +133,8 @@ def dl_idle(data, p):
     visit — `waiting_actions`); for an open ticket the last gap runs to the analysis time.
 
     Basis: MISSION.md 久拖不办 ("idle for days"). Responsible: the lead unit at the time of the gap and the
-    person who last acted for it. One finding per ticket (its longest gap). Not judged: a gap that starts at an
-    undated move read from a chain of units (`undated`: its time is a stand-in, not when the move happened).
+    person who last acted for it before the gap (the unit's later handler when nobody had). One finding per
+    ticket (its longest gap). Not judged: a gap that starts at an undated move read from a chain of units (`undated`: its time is a stand-in, not when the move happened).
     """
     ev, tk = data.ev, data.tk
     threshold = p["idle_days"] * 86400
@@ -147,7 +157,7 @@ def dl_idle(data, p):
         idle_days=_.idle_days.max(), gap_seq=_.gap_seq.argmax(_.idle_days),
         dispatch_seq=_.dispatch_seq.argmax(_.idle_days), unit_id=_.unit_id.argmax(_.idle_days),
         gaps=_.gap_seq.count()).rename(ticket_id="gt")
-    rows = _with_handler(rows, ev)
+    rows = _with_idle_handler(rows, ev)
     return rows.mutate(seqs=ibis.array([_.dispatch_seq, _.gap_seq]),
                        severity=ibis.ifelse(_.idle_days >= 2 * p["idle_days"], "high", "medium")).drop(
         "dispatch_seq", "gap_seq")
