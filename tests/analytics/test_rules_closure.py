@@ -200,6 +200,22 @@ def test_ms_visit_no_call_counts_an_unanswered_call_only_for_a_visit_that_did_no
     assert [f.ticket_ids for f in log.findings("MS-VISIT-NO-CALL")] == [["T2"]]
 
 
+def test_ms_visit_no_call_does_not_judge_a_visit_made_before_the_call_records_begin():
+    log = Log()
+    log.ticket("T1").dispatch("U1").handle("U1", call_id="ghost")
+    log.call("later", "vis1", datetime(2026, 3, 20, 9), direction="out")
+    assert log.findings("MS-VISIT-NO-CALL") == []
+
+
+def test_ms_visit_no_call_still_judges_a_visit_inside_the_period_the_call_records_cover():
+    log = Log()
+    log.ticket("T1").dispatch("U1").handle("U1", call_id="ghost")
+    log.call("before", "vis1", datetime(2026, 3, 1, 9), direction="out")
+    log.call("after", "vis1", datetime(2026, 3, 20, 9), direction="out")
+    [finding] = log.findings("MS-VISIT-NO-CALL")
+    assert finding.ticket_ids == ["T1"] and finding.person_id == "vis1"
+
+
 def test_ms_visit_no_call_does_not_run_without_a_calls_table():
     log = Log()
     log.ticket("T1").dispatch("U1").handle("U1", call_id="ghost")

@@ -239,6 +239,7 @@ def ms_visit_no_call(data, p):
 
     Cannot judge (`judges`): an imported source whose visits name no call, when no call record names a
     ticket either — the export holds no link between visits and calls, so every visit would be reported.
+    Not judged: a visit more than `link_hours` before the first call record (the call records begin later).
     """
     ev = data.ev
     visits = ev.filter((_.action == "Visited") & (_.method.isin(p["phone_methods"]) | _.method.isnull())).select(
@@ -248,6 +249,11 @@ def ms_visit_no_call(data, p):
     calls = data.calls.select(cid="call_id", answered=_.answer_at.notnull(), ct="ticket_id",
                               c_ts=_.ring_at.epoch_seconds(), outbound=ibis.coalesce(_.direction, "out") != "in")
     window = p["link_hours"] * 3600
+    # Only visits after the call records begin: an export's calls often start later than its tickets (a
+    # change log's initial snapshot, a calls file for the latest month), and no record can support or refute
+    # a visit made before the first call.
+    start = calls.aggregate(first_ts=_.c_ts.min())
+    visits = visits.cross_join(start).filter(_.x_ts >= _.first_ts - window).drop("first_ts")
     # Two equi-joins (by the call named, or by the ticket when none is named), never one join on an OR: that
     # is a nested loop over every visit and every call (63M pairs at 6k visits and 10k calls).
     named, unnamed = visits.filter(_.call_id.notnull()), visits.filter(_.call_id.isnull())
