@@ -93,7 +93,7 @@ def spark_session(options: SparkOptions = SparkOptions(), app_name: str = "rexia
     if (options.master or "local").startswith("local"):
         # Local mode: one JVM is all of Spark; the throughput collector spends less CPU than G1's concurrent
         # threads on the preparation's churn (measured: about 16 % less JVM CPU for the rules at 1 M events).
-        defaults["spark.driver.extraJavaOptions"] = "-XX:+UseParallelGC"
+        defaults["spark.driver.extraJavaOptions"] = " ".join(("-XX:+UseParallelGC", *_LOCAL_JIT))
         # The catalog that names the prepared tables (`Scratch`) makes its warehouse directory when first used:
         # in the temporary directory, not `spark-warehouse` in whatever directory the command ran from (the
         # tables themselves live in the run's scratch location).
@@ -107,6 +107,13 @@ def spark_session(options: SparkOptions = SparkOptions(), app_name: str = "rexia
     session.conf.set("spark.sql.ansi.enabled", "false")
     return session
 
+
+# Local Spark's JIT: C2 (the optimising compiler) only for code ten times hotter than HotSpot's default asks.
+# A run's queries each bring their own generated classes and plans, most run a few thousand times and never
+# again, yet C2 compiled them: at 1 M events the compiler threads cost as much CPU as the rules' tasks
+# (docs/scale.md, sessions 13–14). The per-row loops of a large run pass these thresholds within seconds.
+_LOCAL_JIT = ("-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=6000",
+              "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000")
 
 # The prepared tables' scans report their buckets' order (`Scratch`): each bucket is one file, sorted by
 # ticket (and seq), so a per-ticket window or a sort-merge join by ticket needs no sort of its own.
