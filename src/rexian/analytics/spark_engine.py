@@ -76,6 +76,18 @@ def spark_session(options: SparkOptions = SparkOptions(), app_name: str = "rexia
     # Under spark-submit (which starts Python with PYSPARK_GATEWAY_PORT set) the submitted master stands.
     if options.master or not os.environ.get("PYSPARK_GATEWAY_PORT"):
         builder = builder.master(options.master or "local[*]")
+    for key, value in session_conf(options).items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel(os.environ.get("REXIAN_SPARK_LOG_LEVEL", "ERROR"))
+    # A reused session (spark-submit, a test fixture) still needs the semantics the rules rely on.
+    session.conf.set("spark.sql.session.timeZone", "UTC")
+    session.conf.set("spark.sql.ansi.enabled", "false")
+    return session
+
+
+def session_conf(options: SparkOptions) -> dict[str, str]:
+    """The configuration `spark_session` starts a session with: the engine's defaults, `options.conf` winning."""
     defaults = {
         "spark.sql.session.timeZone": "UTC", "spark.sql.ansi.enabled": "false",
         "spark.ui.enabled": "false", "spark.driver.memory": options.driver_memory,
@@ -98,14 +110,7 @@ def spark_session(options: SparkOptions = SparkOptions(), app_name: str = "rexia
         # in the temporary directory, not `spark-warehouse` in whatever directory the command ran from (the
         # tables themselves live in the run's scratch location).
         defaults["spark.sql.warehouse.dir"] = (Path(tempfile.gettempdir()) / "rexian-spark-warehouse").as_uri()
-    for key, value in {**defaults, **dict(options.conf)}.items():
-        builder = builder.config(key, value)
-    session = builder.getOrCreate()
-    session.sparkContext.setLogLevel(os.environ.get("REXIAN_SPARK_LOG_LEVEL", "ERROR"))
-    # A reused session (spark-submit, a test fixture) still needs the semantics the rules rely on.
-    session.conf.set("spark.sql.session.timeZone", "UTC")
-    session.conf.set("spark.sql.ansi.enabled", "false")
-    return session
+    return {**defaults, **dict(options.conf)}
 
 
 # Local Spark's JIT: C2 (the optimising compiler) only for code ten times hotter than HotSpot's default asks.
