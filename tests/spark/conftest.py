@@ -41,11 +41,8 @@ def spark():
     from rexian.analytics.spark_engine import SparkOptions, spark_session
 
     # No shuffle-partition count: each run sizes it from its input (two here, one per core); the CLI test runs
-    # the same city with seven. The JVM compiles with C1 only: the tests' queries each run over a few thousand
-    # rows, so C2's optimising compiles (most of the JIT's CPU) never pay back there; the JIT tier changes how
-    # fast the same plans run, never what they compute (docs/scale.md, session 14).
-    session = spark_session(SparkOptions(master="local[2]", driver_memory="1g", conf=(
-        ("spark.driver.extraJavaOptions", "-XX:+UseParallelGC -XX:TieredStopAtLevel=1"),)),
+    # the same city with seven.
+    session = spark_session(SparkOptions(master="local[2]", driver_memory="1g"),
                             app_name="rexian-tests")
     yield session
     session.stop()
