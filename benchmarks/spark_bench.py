@@ -15,6 +15,8 @@ generated in DuckDB and written once as `events.parquet`; then both engines read
   (`SparkData.each`). Spark's start (JVM, session) is timed once, apart.
 
 The rules' figure is the wall time of the whole batch, and the CPU seconds each engine spent on it.
+Spark's CPU is also split by JVM thread (tasks, JIT compilers, driver — planning —, GC, broadcast), for the
+preparation and the rules (`jvm_cpu_by_thread`, Linux only).
 
 The two engines' row counts per rule must agree; the run says so. `--engines spark` skips DuckDB (to measure
 older Spark code in the same session as a full run without running the unchanged DuckDB side twice). Printed: one table per size and a
