@@ -15,6 +15,8 @@ generated in DuckDB and written once as `events.parquet`; then both engines read
   (`SparkData.each`). Spark's start (JVM, session) is timed once, apart.
 
 The rules' figure is the wall time of the whole batch, and the CPU seconds each engine spent on it.
+Spark's CPU is also split by JVM thread (tasks, JIT compilers, driver — planning —, GC, broadcast), for the
+preparation and the rules (`jvm_cpu_by_thread`, Linux only).
 
 The two engines' row counts per rule must agree; the run says so. `--engines spark` skips DuckDB (to measure
 older Spark code in the same session as a full run without running the unchanged DuckDB side twice). Printed: one table per size and a
@@ -79,6 +81,38 @@ def jvm_cpu_seconds(spark) -> float:
         return 0.0
 
 
+# JVM threads by kind (Linux thread names, 15 characters): where the JVM's CPU went, not only how much.
+_THREAD_KINDS = (("Executor task", "tasks"), ("C1 Compiler", "JIT"), ("C2 Compiler", "JIT"), ("GC Thread", "GC"),
+                 ("ParGC", "GC"), ("G1 ", "GC"), ("VM Thread", "GC"), ("broadcast-exch", "broadcast"))
+
+
+def jvm_cpu_by_thread(spark) -> dict[str, float]:
+    """CPU seconds so far per kind of JVM thread; `driver` is the rest of the process (the threads serving
+    PySpark's calls — query analysis, optimisation and planning, Janino — which exit with their Python
+    thread, and the scheduler's). Empty when /proc cannot be read."""
+    kinds: dict[str, float] = {}
+    try:
+        pid = spark.sparkContext._gateway.proc.pid
+        tick = os.sysconf("SC_CLK_TCK")
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            try:
+                name = (task / "comm").read_text()
+                fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            kind = next((k for prefix, k in _THREAD_KINDS if name.startswith(prefix)), "driver")
+            kinds[kind] = kinds.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    except (AttributeError, OSError, ValueError, IndexError):
+        return {}
+    kinds["driver"] = kinds.get("driver", 0.0) + jvm_cpu_seconds(spark) - sum(kinds.values())
+    return kinds
+
+
+def cpu_split(before: dict[str, float], after: dict[str, float]) -> str:
+    spent = {k: after.get(k, 0.0) - before.get(k, 0.0) for k in ("tasks", "JIT", "driver", "GC", "broadcast")}
+    return ", ".join(f"{k} {v:.1f}" for k, v in spent.items())
+
+
 def relational_rules(data) -> dict:
     return {k: r for k, r in all_rules().items()
             if r.kind == "relational" and on_spark(r) and all(data.has(n) for n in r.needs)}
@@ -136,18 +170,20 @@ def duckdb_run(directory: Path, config, threads: int, memory_limit: str):
 
 
 def spark_run(spark, directory: Path, config, as_of, concurrent: int, partitions: int):
-    t, cpu = time.perf_counter(), jvm_cpu_seconds(spark)
+    t, cpu, threads = time.perf_counter(), jvm_cpu_seconds(spark), jvm_cpu_by_thread(spark)
     data = from_locations([str(directory)], spark, as_of=as_of,
                           options=SparkOptions(concurrent_queries=concurrent, shuffle_partitions=partitions or None))
     spark.sql("SELECT count(*) FROM ev").collect()
     spark.sql("SELECT count(*) FROM tk").collect()
     prep, prep_cpu = time.perf_counter() - t, jvm_cpu_seconds(spark) - cpu
-    print(f"  Spark: load + prepare {prep:.1f} s, {prep_cpu:.1f} JVM CPU s, "
+    prepared = jvm_cpu_by_thread(spark)
+    print(f"  Spark: load + prepare {prep:.1f} s, {prep_cpu:.1f} JVM CPU s ({cpu_split(threads, prepared)}), "
           f"{data.shuffle_partitions} shuffle partitions", flush=True)
     cpu = jvm_cpu_seconds(spark)
     wall, rules = time_rules(data, config)
     cpu = jvm_cpu_seconds(spark) - cpu
-    print(f"  Spark: rules {wall:.1f} s, {cpu:.1f} JVM CPU s", flush=True)
+    print(f"  Spark: rules {wall:.1f} s, {cpu:.1f} JVM CPU s ({cpu_split(prepared, jvm_cpu_by_thread(spark))})",
+          flush=True)
     close = getattr(data, "close", None)  # older code (`--engines spark` from git archive) cached instead
     if close is not None:
         close()

@@ -76,6 +76,18 @@ def spark_session(options: SparkOptions = SparkOptions(), app_name: str = "rexia
     # Under spark-submit (which starts Python with PYSPARK_GATEWAY_PORT set) the submitted master stands.
     if options.master or not os.environ.get("PYSPARK_GATEWAY_PORT"):
         builder = builder.master(options.master or "local[*]")
+    for key, value in session_conf(options).items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel(os.environ.get("REXIAN_SPARK_LOG_LEVEL", "ERROR"))
+    # A reused session (spark-submit, a test fixture) still needs the semantics the rules rely on.
+    session.conf.set("spark.sql.session.timeZone", "UTC")
+    session.conf.set("spark.sql.ansi.enabled", "false")
+    return session
+
+
+def session_conf(options: SparkOptions) -> dict[str, str]:
+    """The configuration `spark_session` starts a session with: the engine's defaults, `options.conf` winning."""
     defaults = {
         "spark.sql.session.timeZone": "UTC", "spark.sql.ansi.enabled": "false",
         "spark.ui.enabled": "false", "spark.driver.memory": options.driver_memory,
@@ -93,20 +105,20 @@ def spark_session(options: SparkOptions = SparkOptions(), app_name: str = "rexia
     if (options.master or "local").startswith("local"):
         # Local mode: one JVM is all of Spark; the throughput collector spends less CPU than G1's concurrent
         # threads on the preparation's churn (measured: about 16 % less JVM CPU for the rules at 1 M events).
-        defaults["spark.driver.extraJavaOptions"] = "-XX:+UseParallelGC"
+        defaults["spark.driver.extraJavaOptions"] = " ".join(("-XX:+UseParallelGC", *_LOCAL_JIT))
         # The catalog that names the prepared tables (`Scratch`) makes its warehouse directory when first used:
         # in the temporary directory, not `spark-warehouse` in whatever directory the command ran from (the
         # tables themselves live in the run's scratch location).
         defaults["spark.sql.warehouse.dir"] = (Path(tempfile.gettempdir()) / "rexian-spark-warehouse").as_uri()
-    for key, value in {**defaults, **dict(options.conf)}.items():
-        builder = builder.config(key, value)
-    session = builder.getOrCreate()
-    session.sparkContext.setLogLevel(os.environ.get("REXIAN_SPARK_LOG_LEVEL", "ERROR"))
-    # A reused session (spark-submit, a test fixture) still needs the semantics the rules rely on.
-    session.conf.set("spark.sql.session.timeZone", "UTC")
-    session.conf.set("spark.sql.ansi.enabled", "false")
-    return session
+    return {**defaults, **dict(options.conf)}
 
+
+# Local Spark's JIT: C2 (the optimising compiler) only for code ten times hotter than HotSpot's default asks.
+# A run's queries each bring their own generated classes and plans, most run a few thousand times and never
+# again, yet C2 compiled them: at 1 M events the compiler threads cost as much CPU as the rules' tasks
+# (docs/scale.md, sessions 13–14). The per-row loops of a large run pass these thresholds within seconds.
+_LOCAL_JIT = ("-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=6000",
+              "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000")
 
 # The prepared tables' scans report their buckets' order (`Scratch`): each bucket is one file, sorted by
 # ticket (and seq), so a per-ticket window or a sort-merge join by ticket needs no sort of its own.
