@@ -134,7 +134,8 @@ def dl_idle(data, p):
 
     Basis: MISSION.md 久拖不办 ("idle for days"). Responsible: the lead unit at the time of the gap and the
     person who last acted for it before the gap (the unit's later handler when nobody had). One finding per
-    ticket (its longest gap). Not judged: a gap that starts at an undated move read from a chain of units (`undated`: its time is a stand-in, not when the move happened).
+    ticket (its longest gap). Not judged: a gap that starts at an undated move read from a chain of units
+    (`undated`: its time is a stand-in, not when the move happened).
     """
     ev, tk = data.ev, data.tk
     threshold = p["idle_days"] * 86400
