@@ -149,12 +149,22 @@ def _evidence(value: Any) -> list[dict[str, Any]]:
     return [{"kind": "photo" if IMAGE.search(ref) else "document", "ref": ref} for ref in refs]
 
 
+def prose_columns(columns: dict[str, str], action_fields: dict[str, dict[str, str]]) -> frozenset[str]:
+    """The source columns that hold sentences — the note column and any column mapped to a text field — where a
+    time field mapped to the same column is read from inside the sentence (`time_in_prose`)."""
+    texts = {column for action, fields in action_fields.items() for name, column in fields.items()
+             if ACTION_FIELDS.get(action, {}).get(name) == TEXT}
+    return frozenset(texts | ({columns["note"]} if columns.get("note") else set()))
+
+
 def payload_fields(action: str, values: dict[str, Any], fields: dict[str, str], is_missing: Callable[[Any], bool],
                    date_formats, zone, translations: dict[str, dict[str, Any]] | None = None,
-                   unread: list[tuple[str, Any]] | None = None) -> dict[str, Any]:
+                   unread: list[tuple[str, Any]] | None = None, prose: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The payload fields of one row's event from its mapped columns; FieldError(column, value, reason).
     `translations`: the mapping's `values` (field → {source word: ours}) for visit results; `unread` collects
-    the (column, value) of visit cells that could not be read."""
+    the (column, value) of visit cells that could not be read; `prose`: the columns that hold sentences
+    (`prose_columns`) — a time is read from inside them, and a sentence naming no date leaves the field empty,
+    while any other time column that does not read (「五个工作日」) rejects the row."""
     out: dict[str, Any] = {}
     kinds = ACTION_FIELDS.get(action, {})
     for name, column in fields.items():
@@ -170,7 +180,7 @@ def payload_fields(action: str, values: dict[str, Any], fields: dict[str, str], 
             try:
                 out[name] = parse_time(value, date_formats, zone).isoformat(sep=" ")
             except ValueError:
-                written = time_in_prose(as_text(value), date_formats, zone)
+                written = time_in_prose(as_text(value), date_formats, zone) if column in prose else False
                 if written is False:
                     raise FieldError(column, value, f"{action}.{name} 的时间无法解析") from None
                 if written is not None:

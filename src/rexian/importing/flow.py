@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable
 
-from rexian.importing.action_fields import FieldError, add_fields, evidence_from_note, payload_fields
+from rexian.importing.action_fields import FieldError, add_fields, evidence_from_note, payload_fields, prose_columns
 from rexian.importing.histories import Draft, History, payload_value, take_intake
 from rexian.importing.mapping import Mapping
 from rexian.importing.person_cells import person_of
@@ -192,7 +192,8 @@ def flow_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: RejectL
         try:
             add_fields(payload, payload_fields(action, row.values, mapping.action_fields.get(action, {}),
                                           lambda value: is_missing(value, mapping.nulls), mapping.date_formats,
-                                          mapping.zone(), {**mapping.values, "kind": mapping.progress_kinds}, unread))
+                                          mapping.zone(), {**mapping.values, "kind": mapping.progress_kinds}, unread,
+                                          prose_columns(mapping.columns, mapping.action_fields)))
         except FieldError as error:
             column, value, reason = error.args
             checks.reject(row, column, value, reason)
@@ -255,7 +256,7 @@ def further_payload(row: SourceRow, action: str, word: str, mapping: Mapping,
     try:
         payload = payload_fields(action, row.values, mapping.action_fields.get(action, {}),
                                  lambda value: is_missing(value, mapping.nulls), mapping.date_formats, mapping.zone(),
-                                 mapping.values, unread)
+                                 mapping.values, unread, prose_columns(mapping.columns, mapping.action_fields))
     except FieldError:
         return None
     payload["source_action"] = word

@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from rexian.importing.flow import RowChecks, warn_unread_visits
-from rexian.importing.action_fields import FieldError, payload_fields
+from rexian.importing.action_fields import FieldError, payload_fields, prose_columns
 from rexian.importing.histories import Draft, History, payload_value, take_intake
 from rexian.importing.mapping import Mapping
 from rexian.importing.vocabulary import ACTIONS, progress_kind
@@ -177,7 +177,7 @@ def _case_history(ticket_id: str, snapshots: list[Snapshot], mapping: Mapping, c
                 draft.payload.update(payload_fields(draft.action, row.values, mapping.action_fields.get(draft.action, {}),
                                                     lambda raw: is_missing(raw, mapping.nulls), mapping.date_formats,
                                                     mapping.zone(), {**mapping.values, "kind": mapping.progress_kinds},
-                                                    unread))
+                                                    unread, prose_columns(mapping.columns, mapping.action_fields)))
         except FieldError as error:
             checks.reject(row, *error.args)  # its ticket is then left out whole
         warn_unread_visits(checks.rejects, row, unread)

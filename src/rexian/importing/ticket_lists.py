@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from rexian.importing.action_fields import FieldError, add_fields, payload_fields
+from rexian.importing.action_fields import FieldError, add_fields, payload_fields, prose_columns
 from rexian.importing.flow import RowChecks
 from rexian.importing.histories import Draft, History, take_intake
 from rexian.importing.mapping import Mapping
@@ -76,7 +76,8 @@ def ticket_list_histories(rows: Iterable[SourceRow], mapping: Mapping, rejects: 
             for draft in history.drafts:
                 add_fields(draft.payload, payload_fields(draft.action, row.values, mapping.action_fields.get(draft.action, {}),
                                                     lambda raw: is_missing(raw, mapping.nulls), mapping.date_formats,
-                                                    mapping.zone()))
+                                                    mapping.zone(),
+                                                    prose=prose_columns(mapping.columns, mapping.action_fields)))
         except FieldError as error:
             checks.reject(row, *error.args)
             continue
