@@ -10,6 +10,7 @@ import pytest
 from support.tampering import damaged, lift_triggers, sql
 
 from rexian.service.verify import verify_database
+from tests.hostile.test_trust13_attacks import _signed_in
 
 # One of each kind the brief names: zero-width space, zero-width joiner, word joiner, BOM, an override, an isolate.
 HIDDEN = ["\u200b", "\u200d", "\u2060", "\ufeff", "\u202e", "\u2066"]
@@ -124,13 +125,6 @@ def visitor(make_app, tmp_path):
         client.get("/login")
         client.hotline = app
         yield client
-
-
-def _signed_in(client, person_id="J01"):
-    answer = client.post("/login", data={"person_id": person_id, "password": "secret-pass-1",
-                                         "csrf": client.cookies["rx_csrf"], "next": "/"}, follow_redirects=False)
-    assert answer.status_code == 303, answer.text
-    return client
 
 
 def test_a_right_to_left_override_in_a_citizens_complaint_is_closed_where_the_complaint_ends_on_the_page(visitor):
