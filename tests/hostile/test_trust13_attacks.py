@@ -19,8 +19,8 @@ from rexian.service.verify import verify_database
 DEEP = "[" * 100_000  # JSON nested past Python's recursion limit: json.loads raises RecursionError, not ValueError
 
 
-def _an_order(app) -> str:
-    """A supervision order issued on a confirmed finding (a desk stream with its record)."""
+def _a_confirmed_finding(app):
+    """The desk, with BP-RETURNS:RX1 (unit D02, person H0201) found and confirmed by J01."""
     from rexian.adapters.findings import FindingRepository
     from rexian.service.desk import Desk
 
@@ -31,6 +31,12 @@ def _an_order(app) -> str:
          "evidence": {"events": [], "texts": [], "values": {}, "thresholds": {}}, "detected_at": now}], "batch", now)
     desk = Desk(app.engine, app.clock)
     desk.decide(["BP-RETURNS:RX1"], "confirm", "J01", "属实")
+    return desk
+
+
+def _an_order(app) -> str:
+    """A supervision order issued on a confirmed finding (a desk stream with its record)."""
+    desk = _a_confirmed_finding(app)
     _, orders = desk.issue_orders("J01", ["D02"], datetime(2026, 3, 9), "限期整改", finding_keys=["BP-RETURNS:RX1"])
     return orders[0]
 

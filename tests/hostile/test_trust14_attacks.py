@@ -10,7 +10,7 @@ import pytest
 from support.tampering import damaged, lift_triggers, sql
 
 from rexian.service.verify import verify_database
-from tests.hostile.test_trust13_attacks import _signed_in
+from tests.hostile.test_trust13_attacks import _a_confirmed_finding, _signed_in
 
 # One of each kind the brief names: zero-width space, zero-width joiner, word joiner, BOM, an override, an isolate.
 HIDDEN = ["\u200b", "\u200d", "\u2060", "\ufeff", "\u202e", "\u2066"]
@@ -346,16 +346,7 @@ def test_a_findings_file_nested_past_the_limit_or_holding_what_no_analysis_write
 # --- the supervisor's desk ----------------------------------------------------------------------------------------
 
 def _a_filed_case(app):
-    from rexian.adapters.findings import FindingRepository
-    from rexian.service.desk import Desk
-
-    now = app.clock()
-    FindingRepository(app.engine).upsert([
-        {"finding_key": "BP-RETURNS:RX1", "rule_id": "BP-RETURNS", "family": "buck_passing", "severity": "medium",
-         "ticket_ids": ["RX1"], "agent_id": None, "unit_id": "D02", "person_id": "H0201",
-         "evidence": {"events": [], "texts": [], "values": {}, "thresholds": {}}, "detected_at": now}], "batch", now)
-    desk = Desk(app.engine, app.clock)
-    desk.decide(["BP-RETURNS:RX1"], "confirm", "J01", "属实")
+    desk = _a_confirmed_finding(app)
     clue_id = desk.open_clue("J01", ["BP-RETURNS:RX1"], "推诿扯皮")
     desk.file_case(clue_id, "J01", "初核属实")
     return desk, clue_id

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Iterable
 
+from rexian.adapters.demo_clock import ANCHORED_BY, DEMO_CLOCK
 from rexian.domain import vocabulary as v
 
 
@@ -40,12 +41,12 @@ def command_name(action: str) -> str:
     return found.command.zh if found and found.command.zh else action
 
 
-FILE_KINDS = {"image/jpeg": "JPEG照片", "image/png": "PNG图片", "application/pdf": "PDF文件"}  # what uploads accept
-
-
 def file_kind(content_type: str | None) -> str:
-    """An evidence file's type as people name it (JPEG照片), not its MIME type."""
-    return FILE_KINDS.get(content_type or "", content_type or "")
+    """An evidence file's type as people name it (JPEG照片, declared with the types uploads accept), not its MIME type."""
+    from rexian.web.pages import UPLOAD_TYPES
+
+    accepted = UPLOAD_TYPES.get(content_type or "")
+    return accepted[1] if accepted else content_type or ""
 
 
 def file_size(size: int | None) -> str:
@@ -73,8 +74,6 @@ _ACCOUNT_STATES = {"password": "修改密码", "enable": "账号启用", "disabl
 
 def audit_person(person_id: str | None) -> str:
     """Who an audit record names when no person of the organisation is: the system itself (the demo's clock)."""
-    from rexian.adapters.demo_clock import ANCHORED_BY
-
     return "系统" if person_id == ANCHORED_BY else str(person_id or "")
 
 
@@ -93,7 +92,7 @@ def audit_reason(action: str | None, reason: str | None) -> str:
             return f"连续登录失败，账号锁定至 {rest[:16].replace('T', ' ')}"
     if action in ("signed_out", "token_revoked") and ":" in text:
         return f"{'会话' if action == 'signed_out' else '接口令牌'}（摘要 {text.split(':', 1)[1][:12]}…）"
-    if action == "demo_clock" and text.lstrip("-").isdigit():
+    if action == DEMO_CLOCK and text.lstrip("-").isdigit():
         seconds = int(text)
         days, hours = abs(seconds) // 86400, abs(seconds) % 86400 // 3600
         return f"演示城市的时间比服务器时间{'早' if seconds < 0 else '晚'} {days} 天 {hours} 小时（{seconds} 秒）"

@@ -28,8 +28,10 @@ router = APIRouter(include_in_schema=False)
 
 HISTORY_SHOWN = 20  # the intake page's caller history: the newest, and a link to all of them when there are more
 REQUESTS_PER_PAGE = 20  # the approval and review pages, oldest first, a page at a time as the ticket lists
-# The evidence files accepted, each with how its content begins (the declared type alone proves nothing).
-UPLOAD_TYPES = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n", "application/pdf": b"%PDF-"}
+# The evidence files accepted: each type with how its content begins (the declared type alone proves nothing) and
+# the name people give it on the ticket page (labels.file_kind).
+UPLOAD_TYPES = {"image/jpeg": (b"\xff\xd8\xff", "JPEG照片"), "image/png": (b"\x89PNG\r\n\x1a\n", "PNG图片"),
+                "application/pdf": (b"%PDF-", "PDF文件")}
 
 
 def render(request: Request, template: str, principal: Principal | None = None, status: int = 200, **data):
@@ -351,7 +353,7 @@ async def _read_uploads(request: Request, form: FormData, ticket_id: str, me: Pr
             raise MissingField("evidence.type", f"不支持的文件类型：{upload.content_type}（可上传JPEG、PNG照片或PDF）")
         if len(data) > limit:
             raise MissingField("evidence.size", f"文件过大：{upload.filename}（上限{limit // 1_000_000}MB）")
-        if not data.startswith(UPLOAD_TYPES[upload.content_type]):  # a page or a program named .png is no photo
+        if not data.startswith(UPLOAD_TYPES[upload.content_type][0]):  # a page or a program named .png is no photo
             raise MissingField("evidence.content", f"文件内容与类型不符：{upload.filename}（可上传JPEG、PNG照片或PDF）")
         sha = hashlib.sha256(data).hexdigest()
         name = _shown_name(upload.filename)
