@@ -311,8 +311,8 @@ _ASIDE = ("place", "home", "addressee", "witness")
 _CLAUSE_BREAK = re.compile(r"[，,。！？!?；;：:]")
 _LETS = re.compile(r"放任|纵容|默许|任由|任凭|听任|包庇|袒护|允许")
 # 「民警指认林某殴打」: the one who says or identifies is not the one who did it.
-_SOMEONE = {"有人", "某些人", "一些人", "别人", "他人", "人家", "男子", "女子", "一男的", "男的", "女的", "该男子", "该女子", "男人",
-            "女人", "那人", "一个人"}
+# Besides the data's `person_nouns` (一位女士, 男子 …; doers.yaml), which `_someone` reads as well.
+_SOMEONE = {"有人", "某些人", "一些人", "别人", "他人", "人家", "该男子", "该女子"}
 _CITIZEN_SUBJECT = re.compile(r"我|本人")
 _SPEAKER = re.compile(r"指认|声称|证实|控告|举报|反映|表示")
 
